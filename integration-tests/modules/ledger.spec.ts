@@ -1,0 +1,223 @@
+import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
+import LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
+
+jest.setTimeout(60_000)
+
+const DAY = 24 * 60 * 60 * 1000
+
+moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
+  moduleName: LOYALTY_POINTS_MODULE,
+  resolve: "./src/modules/loyalty-points",
+  moduleOptions: { earnRates: { eur: 1 }, pendingDays: 14, expiryMonths: 12 },
+  testSuite: ({ service, MikroOrmWrapper }) => {
+    const knex = () => MikroOrmWrapper.getManager().getKnex()
+
+    /** The invariant: cached figures equal the ledger sums, and open lots equal the balance. */
+    async function expectLedgerConsistent(customerId: string) {
+      const account = (await service.retrieveAccountByCustomer(customerId))!
+      const { rows } = await knex().raw(
+        `SELECT
+           (SELECT coalesce(sum(balance_change),0)::int FROM loyalty_entry WHERE account_id = :id) AS balance,
+           (SELECT coalesce(sum(pending_change),0)::int FROM loyalty_entry WHERE account_id = :id) AS pending,
+           (SELECT coalesce(sum(debt_change),0)::int FROM loyalty_entry WHERE account_id = :id) AS debt,
+           (SELECT coalesce(sum(remaining),0)::int FROM loyalty_lot WHERE account_id = :id) AS lots`,
+        { id: account.id }
+      )
+      expect(rows[0]).toEqual({
+        balance: account.balance,
+        pending: account.pending,
+        debt: account.debt,
+        lots: account.balance,
+      })
+      return account
+    }
+
+    const credit = (customer_id: string, points: number, key: string, expires_at: Date | null = null) =>
+      service.creditPoints({ customer_id, points, type: "adjust", idempotency_key: key, reason: "test", expires_at })
+
+    it("writes an idempotency key once, even when 5 writers race", async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          service.recordOrderEarning({
+            customer_id: "cus_a",
+            order_id: "order_1",
+            idempotency_key: "ignored",
+            points: 120,
+            release_at: new Date(Date.now() + 14 * DAY),
+            reason: "Order #1",
+          })
+        )
+      )
+      expect(results.filter((r) => r.created)).toHaveLength(1)
+      expect(new Set(results.map((r) => r.entry.id)).size).toBe(1)
+      const account = await expectLedgerConsistent("cus_a")
+      expect(account).toMatchObject({ pending: 120, balance: 0 })
+    })
+
+    it("never lets 50 concurrent debits take the balance below zero", async () => {
+      await credit("cus_b", 1000, "grant")
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          service.debitPoints({
+            customer_id: "cus_b",
+            points: 30,
+            type: "adjust",
+            idempotency_key: `debit-${i}`,
+            reason: "race",
+          })
+        )
+      )
+      const won = outcomes.filter((o) => o.status === "fulfilled")
+      const lost = outcomes.filter((o) => o.status === "rejected") as PromiseRejectedResult[]
+      expect(won).toHaveLength(33) // 33 × 30 = 990 ≤ 1000 < 34 × 30
+      expect(lost.every((o) => /Not enough points/.test(o.reason.message))).toBe(true)
+      const account = await expectLedgerConsistent("cus_b")
+      expect(account.balance).toBe(10)
+    })
+
+    it("refuses a balance below zero in the database itself", async () => {
+      await credit("cus_c", 10, "grant")
+      const account = (await service.retrieveAccountByCustomer("cus_c"))!
+      await expect(knex().raw("UPDATE loyalty_account SET balance = -1 WHERE id = ?", [account.id])).rejects.toThrow(
+        /loyalty_account_balance_check/
+      )
+      await expect(
+        knex().raw(
+          `INSERT INTO loyalty_entry (id, account_id, type, points, reason, idempotency_key)
+           SELECT 'lent_dup', account_id, type, points, reason, idempotency_key FROM loyalty_entry WHERE account_id = ? LIMIT 1`,
+          [account.id]
+        )
+      ).rejects.toThrow(/duplicate key/)
+    })
+
+    it("releases pending points, then reverses from pending, balance and finally debt", async () => {
+      await service.recordOrderEarning({
+        customer_id: "cus_d",
+        order_id: "order_d",
+        idempotency_key: "ignored",
+        points: 100,
+        release_at: new Date(),
+        reason: "Order #4",
+      })
+      // 30 % refunded before release: taken from pending.
+      const early = await service.reverseOrderPoints({
+        order_id: "order_d",
+        customer_id: "cus_d",
+        canceled: false,
+        captured: 100,
+        refunded: 30,
+        reason: "refund",
+      })
+      expect(early!.entry).toMatchObject({ points: -30, pending_change: -30, balance_change: 0 })
+
+      const released = await service.releaseOrderPoints({
+        order_id: "order_d",
+        customer_id: "cus_d",
+        now: new Date(),
+        expires_at: null,
+      })
+      expect(released!.entry).toMatchObject({ type: "release", points: 70, balance_change: 70 })
+      // Released twice: nothing more.
+      expect(
+        await service.releaseOrderPoints({ order_id: "order_d", customer_id: "cus_d", now: new Date(), expires_at: null })
+      ).toBeNull()
+
+      await service.debitPoints({ customer_id: "cus_d", points: 50, type: "redeem", idempotency_key: "spend", reason: "spent" })
+      // Cancel: 70 more to reverse, 20 available, 50 becomes debt.
+      const cancel = await service.reverseOrderPoints({
+        order_id: "order_d",
+        customer_id: "cus_d",
+        canceled: true,
+        captured: 100,
+        refunded: 30,
+        reason: "canceled",
+      })
+      expect(cancel!.entry).toMatchObject({ points: -70, balance_change: -20, debt_change: 50 })
+      // The same target again posts nothing.
+      expect(
+        await service.reverseOrderPoints({
+          order_id: "order_d",
+          customer_id: "cus_d",
+          canceled: true,
+          captured: 100,
+          refunded: 100,
+          reason: "again",
+        })
+      ).toBeNull()
+
+      // Future earnings pay the debt first.
+      await credit("cus_d", 80, "goodwill")
+      const account = await expectLedgerConsistent("cus_d")
+      expect(account).toMatchObject({ balance: 30, debt: 0, pending: 0 })
+      const [summary] = await service.summarizeOrders(["order_d"])
+      expect(summary).toMatchObject({ earned: 100, released: 70, reversed: 100, pending: 0 })
+    })
+
+    it("expires lots first-expiring first, and expiry run twice expires once", async () => {
+      const now = new Date("2027-06-01T00:00:00Z")
+      await credit("cus_e", 100, "lot-early", new Date("2027-01-01T00:00:00Z"))
+      await credit("cus_e", 100, "lot-late", new Date("2027-05-01T00:00:00Z"))
+      await credit("cus_e", 100, "lot-future", new Date("2028-01-01T00:00:00Z"))
+      // Spending 150 empties the earliest lot and half of the next.
+      await service.debitPoints({ customer_id: "cus_e", points: 150, type: "redeem", idempotency_key: "spend", reason: "x" })
+
+      const expireAll = async () => {
+        const lots = await service.listExpiredLots(now, 100)
+        const results = []
+        for (const lot of lots) results.push(await service.expireLot(lot.id, now))
+        return results.filter((r) => r?.created)
+      }
+      const first = await expireAll()
+      expect(first.map((r) => r!.entry.points)).toEqual([-50])
+      expect(await expireAll()).toEqual([])
+
+      const account = await expectLedgerConsistent("cus_e")
+      expect(account.balance).toBe(100)
+      expect(await service.nextExpiry(account.id)).toEqual({
+        expires_at: new Date("2028-01-01T00:00:00Z"),
+        points: 100,
+      })
+    })
+
+    it("reverts a compensated entry, turning spent points into debt", async () => {
+      const granted = await credit("cus_f", 40, "grant")
+      await service.debitPoints({ customer_id: "cus_f", points: 30, type: "redeem", idempotency_key: "spend", reason: "x" })
+      await service.revertEntry(granted.entry.id, "rolled back")
+      await service.revertEntry(granted.entry.id, "rolled back twice")
+      const account = await expectLedgerConsistent("cus_f")
+      expect(account).toMatchObject({ balance: 0, debt: 30 })
+    })
+
+    it("pages a long ledger newest first off the index", async () => {
+      for (let i = 0; i < 25; i++) await credit("cus_g", 1, `k${i}`)
+      const account = (await service.retrieveAccountByCustomer("cus_g"))!
+      const first = await service.listAccountEntries(account.id, { limit: 10, offset: 0 })
+      const last = await service.listAccountEntries(account.id, { limit: 10, offset: 20 })
+      expect(first.entries).toHaveLength(10)
+      expect(first.has_more).toBe(true)
+      expect(first.entries[0].idempotency_key).toBe("k24")
+      expect(last.entries.map((e) => e.idempotency_key)).toEqual(["k4", "k3", "k2", "k1", "k0"])
+      expect(last.has_more).toBe(false)
+
+      const { rows } = await knex().raw(
+        `EXPLAIN SELECT * FROM loyalty_entry WHERE account_id = ? AND deleted_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT 21`,
+        [account.id]
+      )
+      expect(JSON.stringify(rows)).toMatch(/IDX_loyalty_entry_account_created/)
+    })
+
+    it("versions the program: options first, saved rules win, invalid rules refused", async () => {
+      expect(await service.getProgramRules()).toMatchObject({ version: 0, earn_rates: { eur: 1 }, pending_days: 14 })
+      const saved = await service.saveProgramRules({ earn_rates: { eur: 2, usd: 1 } }, "user_1")
+      expect(saved).toMatchObject({ version: 1, earn_rates: { eur: 2, usd: 1 }, pending_days: 14 })
+      expect(await service.getProgramRules()).toMatchObject({ version: 1, earn_rates: { eur: 2, usd: 1 } })
+      await expect(service.saveProgramRules({ redeem_step: 7 }, "user_1")).rejects.toThrow(
+        /min_redeem_points must be a multiple of redeem_step/
+      )
+      expect((await service.getProgramRules()).version).toBe(1)
+      expect((await service.getProgramRulesVersion(0)).earn_rates).toEqual({ eur: 1 })
+    })
+  },
+})

@@ -1,0 +1,107 @@
+import { computeEarning, POINTS_CREDIT_LINE_REFERENCE, reversalTarget } from "../../src/lib/earning"
+import { orderEarning, OrderForPoints } from "../../src/lib/order-points"
+import { rulesFromOptions } from "../../src/lib/program"
+
+describe("computeEarning", () => {
+  it("earns on items after discounts, excluding tax, shipping and gift cards", () => {
+    const result = computeEarning({
+      items: [
+        { subtotal: 200, discount_subtotal: 20 },
+        { subtotal: 50, discount_subtotal: 0, is_giftcard: true },
+      ],
+      // 180 net items + 34.2 tax + 10 shipping + 50 gift card
+      total: 274.2,
+      rate: 2,
+    })
+    expect(result.items_net).toBe(180)
+    expect(result.eligible_amount).toBe(180)
+    expect(result.points).toBe(360)
+  })
+
+  it("does not earn on the part of the order paid with points", () => {
+    const result = computeEarning({
+      items: [{ subtotal: 100 }],
+      total: 90,
+      credit_lines: [
+        { amount: 30, reference: POINTS_CREDIT_LINE_REFERENCE },
+        { amount: 999, reference: "store-credit" },
+      ],
+      rate: 1,
+    })
+    expect(result.points_credit).toBe(30)
+    expect(result.total_before_points).toBe(120)
+    // 100 × 90 / 120
+    expect(result.eligible_amount).toBe(75)
+    expect(result.points).toBe(75)
+  })
+
+  it("floors fractional points and earns nothing without a rate", () => {
+    expect(computeEarning({ items: [{ subtotal: 19.99 }], total: 19.99, rate: 1 }).points).toBe(19)
+    expect(computeEarning({ items: [{ subtotal: 100 }], total: 100, rate: null }).points).toBe(0)
+  })
+
+  it("earns nothing on an order paid entirely with points", () => {
+    const result = computeEarning({
+      items: [{ subtotal: 50 }],
+      total: 0,
+      credit_lines: [{ amount: 50, reference: POINTS_CREDIT_LINE_REFERENCE }],
+      rate: 1,
+    })
+    expect(result.points).toBe(0)
+  })
+
+  it("applies the multiplier before flooring", () => {
+    expect(computeEarning({ items: [{ subtotal: 33 }], total: 33, rate: 1, multiplier: 1.5 }).points).toBe(49)
+  })
+})
+
+describe("reversalTarget", () => {
+  it("reverses everything on cancel and nothing without a refund", () => {
+    expect(reversalTarget({ earned: 200, canceled: true, captured: 0, refunded: 0 })).toBe(200)
+    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 0 })).toBe(0)
+  })
+
+  it("is cumulative and pro rata to refunded cash, never above what was earned", () => {
+    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 63 })).toBe(60)
+    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 168 })).toBe(160)
+    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 210 })).toBe(200)
+    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 500 })).toBe(200)
+  })
+
+  it("rounds partial reversals down in the shopper's favour", () => {
+    expect(reversalTarget({ earned: 7, canceled: false, captured: 3, refunded: 1 })).toBe(2)
+  })
+})
+
+describe("orderEarning", () => {
+  const rules = { ...rulesFromOptions({ earnRates: { EUR: 1 }, pendingDays: 14 }), version: 3 }
+  const order: OrderForPoints = {
+    id: "order_1",
+    display_id: 12,
+    currency_code: "eur",
+    status: "pending",
+    created_at: new Date("2026-01-01T10:00:00Z"),
+    customer_id: "cus_1",
+    is_member: true,
+    total: 119,
+    items: [{ subtotal: 100 }],
+    credit_lines: [],
+    captured: 0,
+    refunded: 0,
+  }
+
+  it("records points, rule version and the return window end", () => {
+    const earning = orderEarning(order, rules)!
+    expect(earning.points).toBe(100)
+    expect(earning.program_version).toBe(3)
+    expect(earning.release_at.toISOString()).toBe("2026-01-15T10:00:00.000Z")
+    expect(earning.reason).toBe("Order #12: 100 EUR × 1")
+  })
+
+  it("gives guests nothing and explains a currency without a rate", () => {
+    expect(orderEarning({ ...order, is_member: false }, rules)).toBeNull()
+    const usd = orderEarning({ ...order, currency_code: "usd" }, rules)!
+    expect(usd.points).toBe(0)
+    expect(usd.reason).toBe("Order #12: USD does not earn points")
+  })
+})

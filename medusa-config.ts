@@ -1,0 +1,33 @@
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+/**
+ * The configuration the integration test runner boots: the plugin's `src/` is
+ * loaded as the project, and its modules are registered here by path with the
+ * same options a merchant would pass to the plugin.
+ */
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+      storeCors: "*",
+      adminCors: "*",
+      authCors: "*",
+    },
+  },
+  admin: { disable: true },
+  modules: [
+    {
+      resolve: "./src/modules/loyalty-points",
+      options: {
+        earnRates: { eur: 1, usd: 1 },
+        pendingDays: 14,
+        expiryMonths: 12,
+        signupBonus: 50,
+      },
+    },
+  ],
+})

@@ -1,0 +1,19 @@
+import { authenticate, MiddlewareRoute, validateAndTransformQuery } from "@medusajs/framework/http"
+import { EntriesPageQuery } from "../../utils/validators"
+
+/**
+ * Store loyalty routes. Medusa requires the publishable key on /store; the
+ * account routes also require a logged-in customer and only ever read that
+ * customer's own account.
+ */
+export const storeLoyaltyMiddlewares: MiddlewareRoute[] = [
+  {
+    matcher: "/store/loyalty/account*",
+    middlewares: [authenticate("customer", ["session", "bearer"])],
+  },
+  {
+    method: ["GET"],
+    matcher: "/store/loyalty/account/entries",
+    middlewares: [validateAndTransformQuery(EntriesPageQuery, {})],
+  },
+]

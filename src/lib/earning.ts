@@ -1,0 +1,116 @@
+import { BigNumberInput } from "@medusajs/framework/types"
+import { MathBN } from "@medusajs/framework/utils"
+
+/** The one reference every cart/order credit line paid with points carries. */
+export const POINTS_CREDIT_LINE_REFERENCE = "loyalty-points"
+
+export type EarnableItem = {
+  /** Item total before tax, before discounts (Medusa's `subtotal`). */
+  subtotal: BigNumberInput
+  /** Discounts on the item before tax (Medusa's `discount_subtotal`). */
+  discount_subtotal?: BigNumberInput | null
+  /** Gift cards are money, not merchandise: they earn nothing. */
+  is_giftcard?: boolean | null
+}
+
+export type EarnableCreditLine = { amount: BigNumberInput; reference?: string | null }
+
+export type EarningInput = {
+  items: EarnableItem[]
+  /** What the shopper pays after every credit line (Medusa's `total`). */
+  total: BigNumberInput
+  credit_lines?: EarnableCreditLine[]
+  /** Points per one major unit of the currency; null earns nothing. */
+  rate: number | null
+  /** Tier multiplier × campaign multipliers; 1 when none apply. */
+  multiplier?: number
+}
+
+export type EarningBreakdown = {
+  /** Item totals after discounts, excluding tax, shipping and gift cards. */
+  items_net: number
+  /** Value of the points applied to this order. */
+  points_credit: number
+  total_before_points: number
+  total_after_points: number
+  /** items_net scaled down by the share paid with points. */
+  eligible_amount: number
+  rate: number | null
+  multiplier: number
+  points: number
+}
+
+const toNumber = (value: BigNumberInput | null | undefined) => MathBN.convert(value ?? 0).toNumber()
+
+/** Sum of the credit lines that paid with points (other credit lines are not ours). */
+export function pointsCredit(creditLines: EarnableCreditLine[] = []): number {
+  return creditLines
+    .filter((line) => line.reference === POINTS_CREDIT_LINE_REFERENCE)
+    .reduce((sum, line) => MathBN.add(sum, line.amount), MathBN.convert(0))
+    .toNumber()
+}
+
+/**
+ * Points an order (or a cart, for the preview) earns:
+ * `eligible = items_net_after_discounts × (total_after_points / total_before_points)`,
+ * then `floor(eligible × rate × multiplier)`. Tax and shipping never earn, and
+ * the part of the order paid with points earns nothing. The cart preview and
+ * the earn workflow both call this, so the promise equals the award.
+ */
+export function computeEarning(input: EarningInput): EarningBreakdown {
+  const multiplier = input.multiplier ?? 1
+  const itemsNet = input.items
+    .filter((item) => !item.is_giftcard)
+    .reduce(
+      (sum, item) => MathBN.add(sum, MathBN.sub(item.subtotal, item.discount_subtotal ?? 0)),
+      MathBN.convert(0)
+    )
+  const credit = pointsCredit(input.credit_lines)
+  const totalAfter = MathBN.convert(input.total)
+  const totalBefore = MathBN.add(totalAfter, credit)
+  const share = totalBefore.lte(0)
+    ? MathBN.convert(0)
+    : MathBN.div(MathBN.max(totalAfter, 0), totalBefore)
+  const eligible = MathBN.max(MathBN.mult(itemsNet, MathBN.min(share, 1)), 0)
+  const points =
+    input.rate === null ? 0 : Math.floor(MathBN.mult(MathBN.mult(eligible, input.rate), multiplier).toNumber() + 1e-9)
+
+  return {
+    items_net: itemsNet.toNumber(),
+    points_credit: credit,
+    total_before_points: totalBefore.toNumber(),
+    total_after_points: totalAfter.toNumber(),
+    eligible_amount: Number(eligible.toFixed(4)),
+    rate: input.rate,
+    multiplier,
+    points: Math.max(points, 0),
+  }
+}
+
+export type ReversalInput = {
+  earned: number
+  canceled: boolean
+  /** Cash captured on the order (sum of `capture` transactions). */
+  captured: BigNumberInput
+  /** Cash refunded on the order (sum of `refund` transactions, positive). */
+  refunded: BigNumberInput
+}
+
+/**
+ * How many of an order's earned points should stand reversed right now:
+ * `earned × min(1, refunded / captured)`, all of it when canceled. It is a
+ * target, not a delta: every trigger recomputes it and the ledger posts only
+ * the difference from what is already reversed, so a return followed by its
+ * refund, or a redelivered refund event, never reverses twice. Partial
+ * reversals round down in the shopper's favour; a full refund reverses all.
+ */
+export function reversalTarget(input: ReversalInput): number {
+  if (input.earned <= 0) return 0
+  if (input.canceled) return input.earned
+  const captured = MathBN.convert(input.captured)
+  const refunded = MathBN.convert(input.refunded)
+  if (refunded.lte(0)) return 0
+  if (captured.lte(0) || refunded.gte(captured)) return input.earned
+  const share = MathBN.div(refunded, captured).toNumber()
+  return Math.min(input.earned, Math.floor(input.earned * share + 1e-9))
+}

@@ -1,0 +1,52 @@
+/** A lot as the allocation sees it. */
+export type OpenLot = { id: string; remaining: number; expires_at: Date | null }
+
+/**
+ * Take `points` from lots, first-expiring first (lots that never expire last,
+ * older ids first on ties). Returns what to take from each lot and what could
+ * not be covered.
+ */
+export function allocateFirstExpiring(
+  lots: OpenLot[],
+  points: number
+): { takes: { lot_id: string; points: number }[]; uncovered: number } {
+  const ordered = [...lots].sort((a, b) => {
+    const ax = a.expires_at ? a.expires_at.getTime() : Number.POSITIVE_INFINITY
+    const bx = b.expires_at ? b.expires_at.getTime() : Number.POSITIVE_INFINITY
+    return ax === bx ? a.id.localeCompare(b.id) : ax - bx
+  })
+  const takes: { lot_id: string; points: number }[] = []
+  let left = points
+  for (const lot of ordered) {
+    if (left <= 0) break
+    const take = Math.min(lot.remaining, left)
+    if (take > 0) {
+      takes.push({ lot_id: lot.id, points: take })
+      left -= take
+    }
+  }
+  return { takes, uncovered: left }
+}
+
+/**
+ * A credit to the available balance first pays off recorded debt; the rest
+ * becomes spendable.
+ */
+export function settleDebt(debt: number, credit: number): { debt_paid: number; to_balance: number } {
+  const debtPaid = Math.min(debt, credit)
+  return { debt_paid: debtPaid, to_balance: credit - debtPaid }
+}
+
+/**
+ * Split a reversal across what the order still has pending, then the
+ * available balance, then debt.
+ */
+export function splitReversal(
+  points: number,
+  orderPending: number,
+  balance: number
+): { from_pending: number; from_balance: number; to_debt: number } {
+  const fromPending = Math.min(points, orderPending)
+  const fromBalance = Math.min(points - fromPending, balance)
+  return { from_pending: fromPending, from_balance: fromBalance, to_debt: points - fromPending - fromBalance }
+}

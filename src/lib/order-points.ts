@@ -1,0 +1,66 @@
+import { addDays } from "./dates"
+import { computeEarning, EarnableCreditLine, EarnableItem, EarningBreakdown } from "./earning"
+import { earnRateFor, ProgramRules } from "./program"
+
+/** What the earn and reversal rules need to know about an order. */
+export type OrderForPoints = {
+  id: string
+  display_id: number | null
+  currency_code: string
+  status: string
+  created_at: Date
+  customer_id: string | null
+  /** Only registered customers (members) earn; checkout makes guests customers too. */
+  is_member: boolean
+  total: number
+  items: EarnableItem[]
+  credit_lines: EarnableCreditLine[]
+  captured: number
+  refunded: number
+}
+
+export type OrderEarning = {
+  customer_id: string
+  order_id: string
+  points: number
+  release_at: Date
+  reason: string
+  program_version: number
+  currency_code: string
+  details: EarningBreakdown & { order_display_id: number | null }
+}
+
+export const orderLabel = (order: Pick<OrderForPoints, "id" | "display_id">) =>
+  order.display_id ? `Order #${order.display_id}` : `Order ${order.id}`
+
+/**
+ * What an order earns under the rules, or null when it earns nothing because
+ * it is not a member's. A currency without an earn rate still records a
+ * 0-point entry whose reason says so, so the shopper sees why.
+ */
+export function orderEarning(order: OrderForPoints | null, rules: ProgramRules): OrderEarning | null {
+  if (!order || !order.customer_id || !order.is_member || order.status === "draft") {
+    return null
+  }
+  const rate = earnRateFor(rules, order.currency_code)
+  const breakdown = computeEarning({
+    items: order.items,
+    total: order.total,
+    credit_lines: order.credit_lines,
+    rate,
+  })
+  const reason =
+    rate === null
+      ? `${orderLabel(order)}: ${order.currency_code.toUpperCase()} does not earn points`
+      : `${orderLabel(order)}: ${breakdown.eligible_amount} ${order.currency_code.toUpperCase()} × ${rate}`
+  return {
+    customer_id: order.customer_id,
+    order_id: order.id,
+    points: breakdown.points,
+    release_at: addDays(order.created_at, rules.pending_days),
+    reason,
+    program_version: rules.version,
+    currency_code: order.currency_code,
+    details: { ...breakdown, order_display_id: order.display_id },
+  }
+}

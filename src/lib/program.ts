@@ -1,0 +1,80 @@
+/**
+ * The program rules as the rest of the plugin sees them: one plain object,
+ * whether it comes from the plugin options (version 0) or from a version
+ * saved in the admin.
+ */
+export type ProgramRules = {
+  /** 0 when the rules come from the plugin options and nothing was saved yet. */
+  version: number
+  /** Points per one major unit, by lower-case currency code. */
+  earn_rates: Record<string, number>
+  pending_days: number
+  expiry_months: number
+  signup_bonus: number
+  /** Money value of one point in major units, by currency code. */
+  point_values: Record<string, number>
+  min_redeem_points: number
+  redeem_step: number
+  max_redeem_share: number
+  shipping_redeemable: boolean
+}
+
+/** The options a merchant may pass to the plugin in medusa-config. */
+export type LoyaltyPluginOptions = {
+  earnRates?: Record<string, number>
+  pendingDays?: number
+  expiryMonths?: number
+  signupBonus?: number
+  pointValues?: Record<string, number>
+  minRedeemPoints?: number
+  redeemStep?: number
+  maxRedeemShare?: number
+  shippingRedeemable?: boolean
+}
+
+const lowerKeys = (map: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(map ?? {}).map(([code, value]) => [code.toLowerCase(), value]))
+
+/**
+ * The rules a store starts with before anyone saves the program in the admin.
+ * Defaults are deliberately conservative: no currency earns until the merchant
+ * names its rate, a 30-day return window, points valid for a year.
+ */
+export function rulesFromOptions(options: LoyaltyPluginOptions = {}): ProgramRules {
+  return {
+    version: 0,
+    earn_rates: lowerKeys(options.earnRates),
+    pending_days: options.pendingDays ?? 30,
+    expiry_months: options.expiryMonths ?? 12,
+    signup_bonus: options.signupBonus ?? 0,
+    point_values: lowerKeys(options.pointValues),
+    min_redeem_points: options.minRedeemPoints ?? 100,
+    redeem_step: options.redeemStep ?? 1,
+    max_redeem_share: options.maxRedeemShare ?? 0.5,
+    shipping_redeemable: options.shippingRedeemable ?? false,
+  }
+}
+
+/** The earn rate for a currency, or null when that currency earns nothing. */
+export function earnRateFor(rules: ProgramRules, currencyCode: string): number | null {
+  const rate = rules.earn_rates[currencyCode.toLowerCase()]
+  return rate && rate > 0 ? rate : null
+}
+
+/** Program rules problems a merchant must fix before saving; empty when fine. */
+export function validateRules(rules: Omit<ProgramRules, "version">): string[] {
+  const problems: string[] = []
+  for (const [code, rate] of Object.entries(rules.earn_rates)) {
+    if (!/^[a-z]{3}$/.test(code)) problems.push(`earn_rates: "${code}" is not a 3-letter currency code`)
+    if (!(rate >= 0)) problems.push(`earn_rates.${code} must be 0 or more`)
+  }
+  for (const [code, value] of Object.entries(rules.point_values)) {
+    if (!/^[a-z]{3}$/.test(code)) problems.push(`point_values: "${code}" is not a 3-letter currency code`)
+    if (!(value >= 0)) problems.push(`point_values.${code} must be 0 or more`)
+  }
+  if (rules.redeem_step < 1) problems.push("redeem_step must be at least 1")
+  if (rules.min_redeem_points % rules.redeem_step !== 0) {
+    problems.push("min_redeem_points must be a multiple of redeem_step")
+  }
+  return problems
+}

@@ -1,0 +1,17 @@
+import { defineLink } from "@medusajs/framework/utils"
+import CustomerModule from "@medusajs/medusa/customer"
+import LoyaltyPointsModule from "../modules/loyalty-points"
+
+/**
+ * Read-only link from a points account to Medusa's customer on the account's
+ * `customer_id`: `query.graph` can read `customer.loyalty_account` without a
+ * pivot table, and the ledger never depends on the customer module.
+ */
+export default defineLink(
+  {
+    linkable: LoyaltyPointsModule.linkable.loyaltyAccount,
+    field: "customer_id",
+  },
+  CustomerModule.linkable.customer,
+  { readOnly: true }
+)

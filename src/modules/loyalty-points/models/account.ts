@@ -1,0 +1,34 @@
+import { model } from "@medusajs/framework/utils"
+import Entry from "./entry"
+import Lot from "./lot"
+
+/**
+ * A customer's points account. `balance`, `pending` and `debt` are caches of
+ * the ledger kept in the same transaction as every entry, so a balance read is
+ * one row, never a sum over entries.
+ */
+const Account = model
+  .define("loyalty_account", {
+    id: model.id({ prefix: "lacc" }).primaryKey(),
+    customer_id: model.text(),
+    /** Points the shopper can spend now (equals the sum of lot `remaining`). */
+    balance: model.number().default(0),
+    /** Points earned on orders still inside their return window. */
+    pending: model.number().default(0),
+    /** Points clawed back after they were spent; paid off by future earnings. */
+    debt: model.number().default(0),
+    lifetime_earned: model.number().default(0),
+    lifetime_redeemed: model.number().default(0),
+    entries: model.hasMany(() => Entry, { mappedBy: "account" }),
+    lots: model.hasMany(() => Lot, { mappedBy: "account" }),
+  })
+  .indexes([
+    { on: ["customer_id"], unique: true, where: "deleted_at IS NULL" },
+  ])
+  .checks([
+    { name: "loyalty_account_balance_check", expression: (c) => `${c.balance} >= 0` },
+    { name: "loyalty_account_pending_check", expression: (c) => `${c.pending} >= 0` },
+    { name: "loyalty_account_debt_check", expression: (c) => `${c.debt} >= 0` },
+  ])
+
+export default Account

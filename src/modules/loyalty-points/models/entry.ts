@@ -1,0 +1,40 @@
+import { model } from "@medusajs/framework/utils"
+import Account from "./account"
+
+/**
+ * One immutable ledger line. The three `*_change` columns say exactly how the
+ * entry moved the account's cached figures; `points` is the headline number a
+ * shopper sees. `details` keeps the amounts and rule version the points were
+ * computed from, so anyone can see why.
+ */
+const Entry = model
+  .define("loyalty_entry", {
+    id: model.id({ prefix: "lent" }).primaryKey(),
+    type: model.enum(["earn", "pending", "release", "redeem", "reverse", "expire", "adjust", "restore"]),
+    points: model.number(),
+    balance_change: model.number().default(0),
+    pending_change: model.number().default(0),
+    debt_change: model.number().default(0),
+    reason: model.text(),
+    actor_type: model.enum(["customer", "system", "admin"]).default("system"),
+    actor_id: model.text().nullable(),
+    reference_type: model.text().nullable(),
+    reference_id: model.text().nullable(),
+    /** Set on every entry that concerns an order, for per-order summaries. */
+    order_id: model.text().nullable(),
+    idempotency_key: model.text(),
+    program_version: model.number().nullable(),
+    currency_code: model.text().nullable(),
+    /** For `pending` entries: when the return window ends. */
+    release_at: model.dateTime().nullable(),
+    details: model.json().nullable(),
+    account: model.belongsTo(() => Account, { mappedBy: "entries" }),
+  })
+  .indexes([
+    { on: ["idempotency_key"], unique: true },
+    { name: "IDX_loyalty_entry_account_created", on: ["account_id", "created_at", "id"] },
+    { on: ["order_id"], where: "order_id IS NOT NULL" },
+    { on: ["release_at"], where: "release_at IS NOT NULL" },
+  ])
+
+export default Entry

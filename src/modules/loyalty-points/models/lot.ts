@@ -1,0 +1,27 @@
+import { model } from "@medusajs/framework/utils"
+import Account from "./account"
+
+/**
+ * What is left of one credit to the available balance. Debits consume lots in
+ * order of `expires_at` (never-expiring lots last), and the expiry job empties
+ * lots past their date, one `expire` entry per lot.
+ */
+const Lot = model
+  .define("loyalty_lot", {
+    id: model.id({ prefix: "llot" }).primaryKey(),
+    /** The entry that created this lot. */
+    entry_id: model.text(),
+    points: model.number(),
+    remaining: model.number(),
+    expires_at: model.dateTime().nullable(),
+    account: model.belongsTo(() => Account, { mappedBy: "lots" }),
+  })
+  .indexes([
+    { name: "IDX_loyalty_lot_open", on: ["account_id", "expires_at"], where: "remaining > 0" },
+    { name: "IDX_loyalty_lot_expiring", on: ["expires_at"], where: "remaining > 0 AND expires_at IS NOT NULL" },
+  ])
+  .checks([
+    { name: "loyalty_lot_remaining_check", expression: (c) => `${c.remaining} >= 0 AND ${c.remaining} <= ${c.points}` },
+  ])
+
+export default Lot

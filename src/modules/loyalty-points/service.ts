@@ -1,0 +1,803 @@
+import { Context } from "@medusajs/framework/types"
+import { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import {
+  generateEntityId,
+  InjectManager,
+  InjectTransactionManager,
+  MedusaContext,
+  MedusaError,
+  MedusaService,
+} from "@medusajs/framework/utils"
+import { reversalTarget } from "../../lib/earning"
+import { allocateFirstExpiring, settleDebt, splitReversal } from "../../lib/ledger"
+import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
+import Account from "./models/account"
+import Entry from "./models/entry"
+import Lot from "./models/lot"
+import ProgramVersion from "./models/program-version"
+import {
+  CreditPosting,
+  DebitPosting,
+  LedgerEntry,
+  LoyaltyAccount,
+  OrderPendingPosting,
+  OrderPointsSummary,
+  OrderReleaseInput,
+  OrderReversalInput,
+  PostingBase,
+  PostingResult,
+} from "./types"
+
+type InjectedDependencies = Record<string, unknown>
+type SharedContext = Context<SqlEntityManager>
+
+type EntryRow = Omit<LedgerEntry, "details"> & { details: Record<string, unknown> | string | null }
+type Movement = { balance_change: number; pending_change: number; debt_change: number }
+
+/** Postgres gives up waiting for an account lock after this long instead of piling up requests. */
+const LOCK_TIMEOUT = "5s"
+
+/**
+ * The points ledger. Every write locks the customer's account row, checks the
+ * idempotency key under that lock, writes one immutable entry and moves the
+ * cached figures and lots in the same transaction: the ledger invariants
+ * (cached balance = ledger sum = open lots, never negative, one write per key)
+ * hold across processes because Postgres enforces them, not memory.
+ */
+export default class LoyaltyPointsModuleService extends MedusaService({
+  ProgramVersion,
+  Account,
+  Entry,
+  Lot,
+}) {
+  protected readonly options_: LoyaltyPluginOptions
+
+  constructor(container: InjectedDependencies, options: LoyaltyPluginOptions = {}) {
+    // eslint-disable-next-line prefer-rest-params
+    super(...arguments)
+    this.options_ = options ?? {}
+  }
+
+  // ---------------------------------------------------------------- program
+
+  /** The rules in force: the latest saved version, else the plugin options. */
+  @InjectManager()
+  async getProgramRules(@MedusaContext() sharedContext: SharedContext = {}): Promise<ProgramRules> {
+    const [latest] = await this.listProgramVersions({}, { order: { version: "DESC" }, take: 1 }, sharedContext)
+    return latest ? rulesFromVersion(latest) : rulesFromOptions(this.options_)
+  }
+
+  /** The rules of one version (0 = the plugin options), for reversals that reuse the original rules. */
+  @InjectManager()
+  async getProgramRulesVersion(
+    version: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<ProgramRules> {
+    if (version === 0) {
+      return rulesFromOptions(this.options_)
+    }
+    const [row] = await this.listProgramVersions({ version }, { take: 1 }, sharedContext)
+    if (!row) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Program version ${version} does not exist`)
+    }
+    return rulesFromVersion(row)
+  }
+
+  /**
+   * Save the program as a new version. Fields left out keep their current
+   * value; the version number is taken under a table lock so two admins saving
+   * at once get consecutive versions instead of a clash.
+   */
+  @InjectTransactionManager()
+  async saveProgramRules(
+    changes: Partial<Omit<ProgramRules, "version">>,
+    createdBy: string | null,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<ProgramRules> {
+    const trx = this.transaction_(sharedContext)
+    await trx.raw("LOCK TABLE loyalty_program_version IN SHARE ROW EXCLUSIVE MODE")
+    const current = await this.getProgramRules(sharedContext)
+    const next = { ...current, ...changes }
+    const problems = validateRules(next)
+    if (problems.length) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
+    }
+    const version = current.version + 1
+    await trx("loyalty_program_version").insert({
+      id: generateEntityId(undefined, "lprog"),
+      version,
+      earn_rates: JSON.stringify(next.earn_rates),
+      pending_days: next.pending_days,
+      expiry_months: next.expiry_months,
+      signup_bonus: next.signup_bonus,
+      point_values: JSON.stringify(next.point_values),
+      min_redeem_points: next.min_redeem_points,
+      redeem_step: next.redeem_step,
+      max_redeem_share: next.max_redeem_share,
+      shipping_redeemable: next.shipping_redeemable,
+      created_by: createdBy,
+    })
+    return { ...next, version }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** A customer's account, or null when they never had a points movement. */
+  @InjectManager()
+  async retrieveAccountByCustomer(
+    customerId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<LoyaltyAccount | null> {
+    const [account] = await this.listAccounts({ customer_id: customerId }, { take: 1 }, sharedContext)
+    return (account as unknown as LoyaltyAccount) ?? null
+  }
+
+  /**
+   * One page of an account's entries, newest first, read straight off the
+   * (account_id, created_at, id) index: a page costs the same for an account
+   * with 10 entries or 100k. `has_more` replaces a total count, which would
+   * have to scan the whole history.
+   */
+  @InjectManager()
+  async listAccountEntries(
+    accountId: string,
+    page: { limit: number; offset: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ entries: LedgerEntry[]; has_more: boolean }> {
+    const knex = this.knex_(sharedContext)
+    const rows: EntryRow[] = await knex("loyalty_entry")
+      .where({ account_id: accountId })
+      .whereNull("deleted_at")
+      .orderBy([
+        { column: "created_at", order: "desc" },
+        { column: "id", order: "desc" },
+      ])
+      .limit(page.limit + 1)
+      .offset(page.offset)
+    return {
+      entries: rows.slice(0, page.limit).map(toEntry),
+      has_more: rows.length > page.limit,
+    }
+  }
+
+  /** The next lot to expire on an account: date and points. */
+  @InjectManager()
+  async nextExpiry(
+    accountId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ expires_at: Date; points: number } | null> {
+    const { rows } = await this.knex_(sharedContext).raw(
+      `SELECT expires_at, sum(remaining)::int AS points FROM loyalty_lot
+        WHERE account_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND deleted_at IS NULL
+        GROUP BY expires_at ORDER BY expires_at ASC LIMIT 1`,
+      [accountId]
+    )
+    const row: { expires_at: Date; points: number } | undefined = rows[0]
+    return row ? { expires_at: new Date(row.expires_at), points: Number(row.points) } : null
+  }
+
+  /** Earned, released, reversed and redeemed points per order, for order pages and reversals. */
+  @InjectManager()
+  async summarizeOrders(
+    orderIds: string[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<OrderPointsSummary[]> {
+    if (!orderIds.length) return []
+    const rows = await this.orderTotals_(this.knex_(sharedContext), orderIds)
+    return orderIds.map((id) => rows.get(id) ?? emptySummary(id))
+  }
+
+  /** Which of these orders have no earn entry yet: the release job's catch-up list. */
+  @InjectManager()
+  async ordersWithoutEarning(
+    orderIds: string[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<string[]> {
+    if (!orderIds.length) return []
+    const knex = this.knex_(sharedContext)
+    const keys = orderIds.map(earnKey)
+    const found: { idempotency_key: string }[] = await knex("loyalty_entry")
+      .select("idempotency_key")
+      .whereIn("idempotency_key", keys)
+    const seen = new Set(found.map((row) => row.idempotency_key))
+    return orderIds.filter((id) => !seen.has(earnKey(id)))
+  }
+
+  /** Orders whose return window has ended and that still hold pending points. */
+  @InjectManager()
+  async listDueReleases(
+    now: Date,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ order_id: string; customer_id: string }[]> {
+    const { rows } = await this.knex_(sharedContext).raw(
+      `SELECT e.order_id, a.customer_id
+         FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
+        WHERE e.type = 'pending' AND e.points > 0 AND e.release_at <= ?
+          AND (SELECT sum(x.pending_change) FROM loyalty_entry x WHERE x.order_id = e.order_id) > 0
+        ORDER BY e.release_at ASC
+        LIMIT ?`,
+      [now, limit]
+    )
+    return rows
+  }
+
+  /** Lots past their expiry date that still hold points. */
+  @InjectManager()
+  async listExpiredLots(
+    now: Date,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ id: string; account_id: string }[]> {
+    return await this.knex_(sharedContext)("loyalty_lot")
+      .select("id", "account_id")
+      .where("remaining", ">", 0)
+      .where("expires_at", "<=", now)
+      .whereNull("deleted_at")
+      .orderBy("expires_at", "asc")
+      .limit(limit)
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Credit the available balance (sign-up bonus, goodwill, restored points).
+   * Recorded debt is paid off first; the rest becomes a lot that expires with
+   * the program's expiry.
+   */
+  @InjectTransactionManager()
+  async creditPoints(
+    input: CreditPosting,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult> {
+    assertPositive(input.points)
+    return await this.post_(sharedContext, input, async (trx, account, entryId) => {
+      const { debt_paid, to_balance } = settleDebt(account.debt, input.points)
+      if (to_balance > 0) {
+        await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
+      }
+      return {
+        type: input.type,
+        points: input.points,
+        movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+        lifetime_earned: input.type === "restore" ? 0 : input.points,
+        lifetime_redeemed: input.type === "restore" ? -input.points : 0,
+      }
+    })
+  }
+
+  /**
+   * Take points from the available balance, first-expiring lots first. Refused
+   * with a 400-class error when the balance does not cover it: debits never
+   * create debt, only reversals of spent points do.
+   */
+  @InjectTransactionManager()
+  async debitPoints(
+    input: DebitPosting,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult> {
+    assertPositive(input.points)
+    return await this.post_(sharedContext, input, async (trx, account) => {
+      if (account.balance < input.points) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Not enough points: the balance is ${account.balance} and ${input.points} were asked for`
+        )
+      }
+      await this.consumeLots_(trx, account.id, input.points)
+      return {
+        type: input.type,
+        points: -input.points,
+        movement: { balance_change: -input.points, pending_change: 0, debt_change: 0 },
+        lifetime_earned: 0,
+        lifetime_redeemed: input.type === "redeem" ? input.points : 0,
+      }
+    })
+  }
+
+  /**
+   * Record what an order earns, as pending points until its return window ends.
+   * Keyed `earn:order:<id>`: redelivered `order.placed` events and the release
+   * job's catch-up write it once.
+   */
+  @InjectTransactionManager()
+  async recordOrderEarning(
+    input: OrderPendingPosting,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult> {
+    if (!Number.isInteger(input.points) || input.points < 0) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Earned points must be a whole number of 0 or more")
+    }
+    return await this.post_(
+      sharedContext,
+      { ...input, idempotency_key: earnKey(input.order_id ?? "") },
+      async () => ({
+        type: "pending",
+        points: input.points,
+        movement: { balance_change: 0, pending_change: input.points, debt_change: 0 },
+        lifetime_earned: 0,
+        lifetime_redeemed: 0,
+        release_at: input.release_at,
+      })
+    )
+  }
+
+  /**
+   * Move what is left of an order's pending points to the available balance
+   * (paying off debt first). Returns null when nothing is left to release,
+   * e.g. the order was canceled.
+   */
+  @InjectTransactionManager()
+  async releaseOrderPoints(
+    input: OrderReleaseInput,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    await this.lockAccount_(trx, input.customer_id)
+    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    if (!summary || summary.pending <= 0) {
+      return null
+    }
+    const earning = await this.entryByKey_(trx, earnKey(input.order_id))
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: input.customer_id,
+        idempotency_key: `release:order:${input.order_id}`,
+        reason: "Return window ended",
+        order_id: input.order_id,
+        reference_type: "order",
+        reference_id: input.order_id,
+        program_version: earning?.program_version ?? null,
+        currency_code: earning?.currency_code ?? null,
+        details: { earned: summary.earned, reversed_before_release: summary.reversed },
+      },
+      async (trx, account, entryId) => {
+        const { debt_paid, to_balance } = settleDebt(account.debt, summary.pending)
+        if (to_balance > 0) {
+          await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
+        }
+        return {
+          type: "release",
+          points: summary.pending,
+          movement: { balance_change: to_balance, pending_change: -summary.pending, debt_change: -debt_paid },
+          lifetime_earned: summary.pending,
+          lifetime_redeemed: 0,
+        }
+      }
+    )
+  }
+
+  /**
+   * Bring an order's reversed points up to the target of `reversalTarget`
+   * (computed under the lock from what the order earned), taking the difference from the order's pending points, then
+   * the available balance, then recording debt. The key names the level
+   * reached, so the same level is never posted twice whichever event asks.
+   */
+  @InjectTransactionManager()
+  async reverseOrderPoints(
+    input: OrderReversalInput,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    await this.lockAccount_(trx, input.customer_id)
+    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    if (!summary) return null
+    const target = reversalTarget({
+      earned: summary.earned,
+      canceled: input.canceled,
+      captured: input.captured,
+      refunded: input.refunded,
+    })
+    const points = target - summary.reversed
+    if (points <= 0) return null
+    const earning = await this.entryByKey_(trx, earnKey(input.order_id))
+
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: input.customer_id,
+        idempotency_key: `reverse:order:${input.order_id}:upto:${target}`,
+        reason: input.reason,
+        order_id: input.order_id,
+        reference_type: "order",
+        reference_id: input.order_id,
+        program_version: earning?.program_version ?? null,
+        currency_code: earning?.currency_code ?? null,
+        details: {
+          ...(input.details ?? {}),
+          canceled: input.canceled,
+          captured: input.captured,
+          refunded: input.refunded,
+          earned: summary.earned,
+          reversed_before: summary.reversed,
+          target,
+        },
+      },
+      async (trx, account) => {
+        const split = splitReversal(points, summary.pending, account.balance)
+        if (split.from_balance > 0) {
+          await this.consumeLots_(trx, account.id, split.from_balance)
+        }
+        return {
+          type: "reverse",
+          points: -points,
+          movement: {
+            balance_change: -split.from_balance,
+            pending_change: -split.from_pending,
+            debt_change: split.to_debt,
+          },
+          // Points taken back after release no longer count as earned.
+          lifetime_earned: -(split.from_balance + split.to_debt),
+          lifetime_redeemed: 0,
+        }
+      }
+    )
+  }
+
+  /** Empty one expired lot: one `expire` entry per lot, keyed by the lot. */
+  @InjectTransactionManager()
+  async expireLot(
+    lotId: string,
+    now: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    const lotOwner = await trx("loyalty_lot as l")
+      .join("loyalty_account as a", "a.id", "l.account_id")
+      .select("a.customer_id")
+      .where("l.id", lotId)
+      .first()
+    if (!lotOwner) return null
+    await this.lockAccount_(trx, lotOwner.customer_id)
+    const lot = await trx("loyalty_lot").where({ id: lotId }).forUpdate().first()
+    if (!lot || lot.remaining <= 0 || !lot.expires_at || new Date(lot.expires_at) > now) {
+      return null
+    }
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: lotOwner.customer_id,
+        idempotency_key: `expire:lot:${lotId}`,
+        reason: "Points expired",
+        reference_type: "lot",
+        reference_id: lotId,
+        details: { lot_points: lot.points, expired_at: new Date(lot.expires_at).toISOString() },
+      },
+      async (trx) => {
+        await trx("loyalty_lot").where({ id: lotId }).update({ remaining: 0, updated_at: trx.fn.now() })
+        return {
+          type: "expire",
+          points: -lot.remaining,
+          movement: { balance_change: -lot.remaining, pending_change: 0, debt_change: 0 },
+          lifetime_earned: 0,
+          lifetime_redeemed: 0,
+        }
+      }
+    )
+  }
+
+  /**
+   * Undo one entry written by a workflow step that is being compensated: the
+   * counter-entry moves every cached figure back. Points a shopper already
+   * spent cannot be taken back from the balance, so that part becomes debt;
+   * debt already paid off is given back as balance. Keyed by the entry, so a
+   * compensation that runs twice undoes once.
+   */
+  @InjectTransactionManager()
+  async revertEntry(
+    entryId: string,
+    reason: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    const original = await trx("loyalty_entry as e")
+      .join("loyalty_account as a", "a.id", "e.account_id")
+      .select("e.*", "a.customer_id")
+      .where("e.id", entryId)
+      .first()
+    if (!original) return null
+    const entry = toEntry(original)
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: original.customer_id,
+        idempotency_key: `revert:entry:${entryId}`,
+        reason,
+        order_id: entry.order_id,
+        reference_type: "entry",
+        reference_id: entryId,
+        program_version: entry.program_version,
+        currency_code: entry.currency_code,
+        details: { reverted_entry: entryId, reverted_type: entry.type },
+      },
+      async (trx, account, newEntryId) => {
+        const movement = revertMovement(entry, account)
+        if (movement.balance_change < 0) {
+          await this.consumeLots_(trx, account.id, -movement.balance_change)
+        } else if (movement.balance_change > 0) {
+          await this.createLot_(trx, account.id, newEntryId, movement.balance_change, null)
+        }
+        return {
+          type: entry.balance_change < 0 ? "restore" : "adjust",
+          points: -entry.points,
+          movement,
+          lifetime_earned: entry.type === "redeem" ? 0 : -Math.max(entry.balance_change, 0),
+          lifetime_redeemed: entry.type === "redeem" ? entry.points : 0,
+        }
+      }
+    )
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /**
+   * The one write path: lock the account, honour the idempotency key, let
+   * `apply` move lots and say how the figures change, then write the entry and
+   * the cached figures. The database's checks (balance, pending, debt ≥ 0;
+   * unique key) back every rule up.
+   */
+  protected async post_(
+    sharedContext: SharedContext,
+    base: PostingBase,
+    apply: (
+      trx: Knex.Transaction,
+      account: LoyaltyAccount,
+      entryId: string
+    ) => Promise<{
+      type: LedgerEntry["type"]
+      points: number
+      movement: Movement
+      lifetime_earned: number
+      lifetime_redeemed: number
+      release_at?: Date | null
+    }>
+  ): Promise<PostingResult> {
+    const trx = this.transaction_(sharedContext)
+    const account = await this.lockAccount_(trx, base.customer_id)
+    const existing = await this.entryByKey_(trx, base.idempotency_key)
+    if (existing) {
+      return { entry: existing, account, created: false }
+    }
+    const entryId = generateEntityId(undefined, "lent")
+    const change = await apply(trx, account, entryId)
+    const [row] = await trx("loyalty_entry")
+      .insert({
+        id: entryId,
+        account_id: account.id,
+        type: change.type,
+        points: change.points,
+        ...change.movement,
+        reason: base.reason,
+        actor_type: base.actor_type ?? "system",
+        actor_id: base.actor_id ?? null,
+        reference_type: base.reference_type ?? null,
+        reference_id: base.reference_id ?? null,
+        order_id: base.order_id ?? null,
+        idempotency_key: base.idempotency_key,
+        program_version: base.program_version ?? null,
+        currency_code: base.currency_code ?? null,
+        release_at: change.release_at ?? null,
+        details: base.details ? JSON.stringify(base.details) : null,
+        created_at: trx.raw("clock_timestamp()"),
+        updated_at: trx.raw("clock_timestamp()"),
+      })
+      .returning("*")
+    const [updated] = await trx("loyalty_account")
+      .where({ id: account.id })
+      .update({
+        balance: trx.raw("balance + ?", [change.movement.balance_change]),
+        pending: trx.raw("pending + ?", [change.movement.pending_change]),
+        debt: trx.raw("debt + ?", [change.movement.debt_change]),
+        lifetime_earned: trx.raw("lifetime_earned + ?", [change.lifetime_earned]),
+        lifetime_redeemed: trx.raw("lifetime_redeemed + ?", [change.lifetime_redeemed]),
+        updated_at: trx.fn.now(),
+      })
+      .returning("*")
+    return { entry: toEntry(row), account: toAccount(updated), created: true }
+  }
+
+  /**
+   * Lock (creating if needed) the customer's account row for the rest of the
+   * transaction. Every write to an account passes here first, so writes to one
+   * account are serialized across server and worker processes.
+   */
+  protected async lockAccount_(trx: Knex.Transaction, customerId: string): Promise<LoyaltyAccount> {
+    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+    const select = () =>
+      trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
+    let row = await select()
+    if (!row) {
+      await trx.raw(
+        `INSERT INTO loyalty_account (id, customer_id, balance, pending, debt, lifetime_earned, lifetime_redeemed)
+         VALUES (?, ?, 0, 0, 0, 0, 0)
+         ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
+        [generateEntityId(undefined, "lacc"), customerId]
+      )
+      row = await select()
+    }
+    return toAccount(row)
+  }
+
+  protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {
+    const row = await trx("loyalty_entry").where({ idempotency_key: key }).first()
+    return row ? toEntry(row) : null
+  }
+
+  protected async createLot_(
+    trx: Knex.Transaction,
+    accountId: string,
+    entryId: string,
+    points: number,
+    expiresAt: Date | null
+  ): Promise<void> {
+    await trx("loyalty_lot").insert({
+      id: generateEntityId(undefined, "llot"),
+      account_id: accountId,
+      entry_id: entryId,
+      points,
+      remaining: points,
+      expires_at: expiresAt,
+    })
+  }
+
+  /** Take points from the account's open lots, first-expiring first. Caller holds the account lock. */
+  protected async consumeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<void> {
+    const lots: { id: string; remaining: number; expires_at: Date | null }[] = await trx("loyalty_lot")
+      .select("id", "remaining", "expires_at")
+      .where({ account_id: accountId })
+      .where("remaining", ">", 0)
+      .whereNull("deleted_at")
+    const { takes, uncovered } = allocateFirstExpiring(
+      lots.map((lot) => ({ ...lot, expires_at: lot.expires_at ? new Date(lot.expires_at) : null })),
+      points
+    )
+    if (uncovered > 0) {
+      throw new MedusaError(
+        MedusaError.Types.UNEXPECTED_STATE,
+        `Account ${accountId} lots hold ${points - uncovered} points, fewer than its balance says`
+      )
+    }
+    for (const take of takes) {
+      await trx("loyalty_lot")
+        .where({ id: take.lot_id })
+        .update({ remaining: trx.raw("remaining - ?", [take.points]), updated_at: trx.fn.now() })
+    }
+  }
+
+  protected async orderTotals_(
+    knex: Knex | Knex.Transaction,
+    orderIds: string[]
+  ): Promise<Map<string, OrderPointsSummary>> {
+    const rows: Record<string, string | number>[] = await knex("loyalty_entry")
+      .select("order_id")
+      .select(
+        knex.raw("coalesce(sum(points) filter (where type = 'pending'), 0) as earned"),
+        knex.raw("coalesce(sum(points) filter (where type = 'release'), 0) as released"),
+        knex.raw("coalesce(-sum(points) filter (where type = 'reverse'), 0) as reversed"),
+        knex.raw("coalesce(sum(pending_change), 0) as pending"),
+        knex.raw("coalesce(-sum(points) filter (where type = 'redeem'), 0) as redeemed"),
+        knex.raw("coalesce(sum(points) filter (where type = 'restore'), 0) as restored")
+      )
+      .whereIn("order_id", orderIds)
+      .groupBy("order_id")
+    return new Map(
+      rows.map((row) => [
+        String(row.order_id),
+        {
+          order_id: String(row.order_id),
+          earned: Number(row.earned),
+          released: Number(row.released),
+          reversed: Number(row.reversed),
+          pending: Number(row.pending),
+          redeemed: Number(row.redeemed),
+          restored: Number(row.restored),
+        },
+      ])
+    )
+  }
+
+  protected transaction_(sharedContext: SharedContext): Knex.Transaction {
+    const trx = sharedContext.transactionManager?.getTransactionContext<Knex.Transaction>()
+    if (!trx) {
+      // Without a transaction the account lock would be released at once and
+      // two debits could both pass the balance check.
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Ledger writes must run inside a transaction")
+    }
+    return trx
+  }
+
+  protected knex_(sharedContext: SharedContext): Knex {
+    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
+    return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
+  }
+}
+
+export const earnKey = (orderId: string) => `earn:order:${orderId}`
+
+function assertPositive(points: number) {
+  if (!Number.isInteger(points) || points <= 0) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, "Points must be a whole number greater than 0")
+  }
+}
+
+/**
+ * The movement that undoes `entry` on the account as it stands now, keeping
+ * balance, pending and debt at 0 or more.
+ */
+function revertMovement(entry: LedgerEntry, account: LoyaltyAccount): Movement {
+  let balance = -entry.balance_change
+  let debt = -entry.debt_change
+  const pending = Math.max(-entry.pending_change, -account.pending)
+  if (balance < 0 && -balance > account.balance) {
+    debt += -balance - account.balance
+    balance = -account.balance
+  }
+  if (debt < 0 && -debt > account.debt) {
+    balance += -debt - account.debt
+    debt = -account.debt
+  }
+  return { balance_change: balance, pending_change: pending, debt_change: debt }
+}
+
+type ProgramVersionRow = Omit<ProgramRules, "earn_rates" | "point_values"> & {
+  earn_rates: unknown
+  point_values: unknown
+}
+
+function rulesFromVersion(row: ProgramVersionRow): ProgramRules {
+  return {
+    version: row.version,
+    earn_rates: (row.earn_rates ?? {}) as Record<string, number>,
+    pending_days: row.pending_days,
+    expiry_months: row.expiry_months,
+    signup_bonus: row.signup_bonus,
+    point_values: (row.point_values ?? {}) as Record<string, number>,
+    min_redeem_points: row.min_redeem_points,
+    redeem_step: row.redeem_step,
+    max_redeem_share: row.max_redeem_share,
+    shipping_redeemable: row.shipping_redeemable,
+  }
+}
+
+function emptySummary(orderId: string): OrderPointsSummary {
+  return { order_id: orderId, earned: 0, released: 0, reversed: 0, pending: 0, redeemed: 0, restored: 0 }
+}
+
+function toEntry(row: EntryRow): LedgerEntry {
+  return {
+    id: row.id,
+    account_id: row.account_id,
+    type: row.type,
+    points: Number(row.points),
+    balance_change: Number(row.balance_change),
+    pending_change: Number(row.pending_change),
+    debt_change: Number(row.debt_change),
+    reason: row.reason,
+    actor_type: row.actor_type,
+    actor_id: row.actor_id,
+    reference_type: row.reference_type,
+    reference_id: row.reference_id,
+    order_id: row.order_id,
+    idempotency_key: row.idempotency_key,
+    program_version: row.program_version === null ? null : Number(row.program_version),
+    currency_code: row.currency_code,
+    release_at: row.release_at ? new Date(row.release_at) : null,
+    details: typeof row.details === "string" ? JSON.parse(row.details) : row.details,
+    created_at: new Date(row.created_at),
+  }
+}
+
+function toAccount(row: LoyaltyAccount): LoyaltyAccount {
+  return {
+    id: row.id,
+    customer_id: row.customer_id,
+    balance: Number(row.balance),
+    pending: Number(row.pending),
+    debt: Number(row.debt),
+    lifetime_earned: Number(row.lifetime_earned),
+    lifetime_redeemed: Number(row.lifetime_redeemed),
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+  }
+}

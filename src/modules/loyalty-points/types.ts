@@ -1,0 +1,115 @@
+export type EntryType =
+  | "earn"
+  | "pending"
+  | "release"
+  | "redeem"
+  | "reverse"
+  | "expire"
+  | "adjust"
+  | "restore"
+
+export type ActorType = "customer" | "system" | "admin"
+
+/** A ledger entry as stored: every figure a shopper or an admin may need to see why. */
+export type LedgerEntry = {
+  id: string
+  account_id: string
+  type: EntryType
+  points: number
+  balance_change: number
+  pending_change: number
+  debt_change: number
+  reason: string
+  actor_type: ActorType
+  actor_id: string | null
+  reference_type: string | null
+  reference_id: string | null
+  order_id: string | null
+  idempotency_key: string
+  program_version: number | null
+  currency_code: string | null
+  release_at: Date | null
+  details: Record<string, unknown> | null
+  created_at: Date
+}
+
+export type LoyaltyAccount = {
+  id: string
+  customer_id: string
+  balance: number
+  pending: number
+  debt: number
+  lifetime_earned: number
+  lifetime_redeemed: number
+  created_at: Date
+  updated_at: Date
+}
+
+/** What every write returns: the entry for the key, and whether this call wrote it. */
+export type PostingResult = {
+  entry: LedgerEntry
+  account: LoyaltyAccount
+  /** False when the idempotency key was already used: `entry` is the first result. */
+  created: boolean
+}
+
+/** Who and why, common to every posting. */
+export type PostingBase = {
+  customer_id: string
+  idempotency_key: string
+  reason: string
+  actor_type?: ActorType
+  actor_id?: string | null
+  reference_type?: string | null
+  reference_id?: string | null
+  order_id?: string | null
+  program_version?: number | null
+  currency_code?: string | null
+  details?: Record<string, unknown> | null
+}
+
+export type CreditPosting = PostingBase & {
+  type: "earn" | "adjust" | "restore"
+  points: number
+  expires_at: Date | null
+}
+
+export type DebitPosting = PostingBase & {
+  type: "adjust" | "redeem"
+  points: number
+}
+
+export type OrderPendingPosting = PostingBase & {
+  points: number
+  release_at: Date
+}
+
+export type OrderReleaseInput = {
+  order_id: string
+  customer_id: string
+  now: Date
+  expires_at: Date | null
+}
+
+export type OrderReversalInput = {
+  order_id: string
+  customer_id: string
+  /** All of the order's points stand reversed (cancel). */
+  canceled: boolean
+  /** Cash captured and refunded on the order: the reversed share is refunded / captured. */
+  captured: number
+  refunded: number
+  reason: string
+  details?: Record<string, unknown> | null
+}
+
+/** What an order has done in the ledger so far. */
+export type OrderPointsSummary = {
+  order_id: string
+  earned: number
+  released: number
+  reversed: number
+  pending: number
+  redeemed: number
+  restored: number
+}

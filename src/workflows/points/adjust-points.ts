@@ -1,0 +1,53 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { expiryDate } from "../../lib/dates"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { loadCustomerForPointsStep } from "./steps/load-customer"
+import { loadProgramRulesStep } from "./steps/load-program-rules"
+import { creditPointsStep, debitPointsStep } from "./steps/post-points"
+
+export const adjustPointsWorkflowId = "adjust-loyalty-points"
+
+export type AdjustPointsInput = {
+  customer_id: string
+  /** Positive grants, negative takes away; a debit never takes the balance below 0. */
+  points: number
+  reason: string
+  /** The admin user who made the change, recorded on the entry. */
+  actor_id: string
+  /** One key per adjustment request, so a double click posts once. */
+  idempotency_key: string
+}
+
+/**
+ * A manual change by staff: goodwill after a complaint, a correction. Every
+ * adjustment carries its reason and its author, and a debit larger than the
+ * balance is refused rather than creating debt.
+ *
+ * @summary Grant or take points by hand, with a reason.
+ */
+export const adjustPointsWorkflow = createWorkflow(adjustPointsWorkflowId, (input: AdjustPointsInput) => {
+  loadCustomerForPointsStep({ customer_id: input.customer_id })
+  const rules = loadProgramRulesStep()
+  const posting = transform({ input, rules }, ({ input, rules }) => ({
+    customer_id: input.customer_id,
+    idempotency_key: `adjust:${input.idempotency_key}`,
+    points: Math.abs(input.points),
+    type: "adjust" as const,
+    reason: input.reason,
+    actor_type: "admin" as const,
+    actor_id: input.actor_id,
+    program_version: rules.version,
+    expires_at: expiryDate(new Date(), rules.expiry_months),
+  }))
+
+  const credited = when({ input }, ({ input }) => input.points > 0).then(() => creditPointsStep(posting))
+  const debited = when({ input }, ({ input }) => input.points < 0).then(() => debitPointsStep(posting))
+
+  const result = transform({ credited, debited }, ({ credited, debited }) => credited ?? debited)
+  const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
+  when({ events }, ({ events }) => events.length > 0).then(() =>
+    emitEventStep({ eventName: LoyaltyEvents.POINTS_ADJUSTED, data: events })
+  )
+  return new WorkflowResponse(result)
+})

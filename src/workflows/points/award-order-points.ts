@@ -1,0 +1,36 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { orderEarning } from "../../lib/order-points"
+import { loadOrderForPointsStep } from "./steps/load-order-for-points"
+import { loadProgramRulesStep } from "./steps/load-program-rules"
+import { recordOrderEarningStep } from "./steps/record-order-earning"
+
+export const awardOrderPointsWorkflowId = "award-order-points"
+
+/**
+ * Award a member's order its points, pending until the return window ends.
+ * Runs on `order.placed` and from the release job's catch-up, which is why it
+ * is idempotent by order: however often it runs, the order earns once.
+ *
+ * @summary Award an order's points as pending.
+ *
+ * @example
+ * await awardOrderPointsWorkflow(container).run({ input: { order_id: "order_123" } })
+ */
+export const awardOrderPointsWorkflow = createWorkflow(
+  awardOrderPointsWorkflowId,
+  (input: { order_id: string }) => {
+    const order = loadOrderForPointsStep({ order_id: input.order_id })
+    const rules = loadProgramRulesStep()
+    const earning = transform({ order, rules }, ({ order, rules }) => orderEarning(order, rules))
+
+    const result = recordOrderEarningStep(earning)
+
+    const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
+    when({ events }, ({ events }) => events.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
+    )
+    return new WorkflowResponse(result)
+  }
+)

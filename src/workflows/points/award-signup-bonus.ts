@@ -1,0 +1,46 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { expiryDate } from "../../lib/dates"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { loadCustomerForPointsStep } from "./steps/load-customer"
+import { loadProgramRulesStep } from "./steps/load-program-rules"
+import { creditPointsStep } from "./steps/post-points"
+
+export const awardSignupBonusWorkflowId = "award-signup-bonus"
+
+/**
+ * Welcome points for a shopper who creates an account. Customers made by
+ * staff in the admin, and the guest customers checkout creates, have no
+ * account and get nothing; the key `signup:customer:<id>` makes a
+ * redelivered `customer.created` harmless.
+ *
+ * @summary Grant the sign-up bonus to a newly registered shopper.
+ */
+export const awardSignupBonusWorkflow = createWorkflow(
+  awardSignupBonusWorkflowId,
+  (input: { customer_id: string }) => {
+    const customer = loadCustomerForPointsStep(input)
+    const rules = loadProgramRulesStep()
+    const bonus = transform({ customer, rules }, ({ customer, rules }) =>
+      customer.has_account && rules.signup_bonus > 0
+        ? {
+            customer_id: customer.id,
+            idempotency_key: `signup:customer:${customer.id}`,
+            points: rules.signup_bonus,
+            type: "earn" as const,
+            reason: "Welcome bonus for creating an account",
+            reference_type: "customer",
+            reference_id: customer.id,
+            program_version: rules.version,
+            expires_at: expiryDate(new Date(), rules.expiry_months),
+          }
+        : null
+    )
+    const result = creditPointsStep(bonus)
+    const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
+    when({ events }, ({ events }) => events.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
+    )
+    return new WorkflowResponse(result)
+  }
+)

@@ -1,0 +1,41 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { PostingResult } from "../../../modules/loyalty-points/types"
+import { pointsService } from "./resolve-service"
+
+export const expireLotsStepId = "expire-loyalty-lots"
+
+const BATCH = 500
+
+/**
+ * Empty every lot past its date, in batches, one entry per lot. Each lot is
+ * its own transaction keyed `expire:lot:<id>`, so a second run, or two
+ * workers at once, expire nothing twice.
+ */
+export const expireLotsStep = createStep(
+  expireLotsStepId,
+  async (input: { now: Date }, { container }) => {
+    const service = pointsService(container)
+    const now = new Date(input.now)
+    const results: PostingResult[] = []
+    let seen = new Set<string>()
+    for (;;) {
+      const lots = (await service.listExpiredLots(now, BATCH)).filter((lot) => !seen.has(lot.id))
+      if (!lots.length) break
+      for (const lot of lots) {
+        seen.add(lot.id)
+        const result = await service.expireLot(lot.id, now)
+        if (result?.created) results.push(result)
+      }
+      if (seen.size > 1_000_000) seen = new Set()
+    }
+    return new StepResponse(
+      results,
+      results.map((result) => result.entry.id)
+    )
+  },
+  async (entryIds, { container }) => {
+    for (const id of entryIds ?? []) {
+      await pointsService(container).revertEntry(id, "Expiry rolled back")
+    }
+  }
+)

@@ -1,0 +1,28 @@
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+
+export const loadCustomerForPointsStepId = "load-customer-for-loyalty-points"
+
+export type CustomerForPoints = { id: string; has_account: boolean; email: string | null }
+
+/** The customer an account belongs to; 404 when it does not exist (or was deleted). */
+export const loadCustomerForPointsStep = createStep(
+  loadCustomerForPointsStepId,
+  async (input: { customer_id: string }, { container }) => {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "customer",
+      fields: ["id", "has_account", "email"],
+      filters: { id: input.customer_id },
+    })
+    const customer = data[0]
+    if (!customer) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Customer ${input.customer_id} was not found`)
+    }
+    return new StepResponse<CustomerForPoints>({
+      id: customer.id,
+      has_account: !!customer.has_account,
+      email: customer.email ?? null,
+    })
+  }
+)

@@ -1,0 +1,22 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { OrderReversalInput, PostingResult } from "../../../modules/loyalty-points/types"
+import { pointsService } from "./resolve-service"
+
+export const reverseOrderPointsStepId = "reverse-order-points"
+
+/** Bring the order's reversed points up to the target; compensation gives them back. */
+export const reverseOrderPointsStep = createStep(
+  reverseOrderPointsStepId,
+  async (input: OrderReversalInput | null, { container }) => {
+    const result = input ? await pointsService(container).reverseOrderPoints(input) : null
+    return new StepResponse<PostingResult | null, string | null>(
+      result,
+      result?.created ? result.entry.id : null
+    )
+  },
+  async (entryId, { container }) => {
+    if (entryId) {
+      await pointsService(container).revertEntry(entryId, "Reversal rolled back")
+    }
+  }
+)

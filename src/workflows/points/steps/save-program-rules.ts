@@ -1,0 +1,26 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ProgramRules } from "../../../lib/program"
+import { pointsService } from "./resolve-service"
+
+export const saveProgramRulesStepId = "save-loyalty-program-rules"
+
+export type SaveProgramRulesInput = {
+  changes: Partial<Omit<ProgramRules, "version">>
+  actor_id: string | null
+}
+
+/** Save the rules as a new version; compensation removes that version so the previous one is in force again. */
+export const saveProgramRulesStep = createStep(
+  saveProgramRulesStepId,
+  async (input: SaveProgramRulesInput, { container }) => {
+    const service = pointsService(container)
+    const rules = await service.saveProgramRules(input.changes, input.actor_id)
+    return new StepResponse(rules, rules.version)
+  },
+  async (version, { container }) => {
+    if (!version) return
+    const service = pointsService(container)
+    const rows = await service.listProgramVersions({ version })
+    await service.deleteProgramVersions(rows.map((row) => row.id))
+  }
+)
