@@ -1,0 +1,78 @@
+import type { LoyaltyEntryType } from "./loyalty-api"
+
+const numberFormat = new Intl.NumberFormat("en-US", {
+  maximumFractionDigits: 0,
+})
+
+// "12 Mar 2027"
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+})
+
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+})
+
+/** Numbers may arrive as strings (big numbers); never show NaN. */
+export const toNumber = (value: unknown): number => {
+  const n = typeof value === "string" ? Number(value) : value
+  return typeof n === "number" && Number.isFinite(n) ? n : 0
+}
+
+export const formatPoints = (value: unknown) =>
+  numberFormat.format(toNumber(value))
+
+/** "+120", "−40", "0" (typographic minus). */
+export const formatSignedPoints = (value: unknown) => {
+  const n = toNumber(value)
+  if (n > 0) return `+${numberFormat.format(n)}`
+  if (n < 0) return `\u2212${numberFormat.format(Math.abs(n))}`
+  return "0"
+}
+
+const isValidDate = (d: Date) => !Number.isNaN(d.getTime())
+
+export const formatDate = (iso: string | null | undefined) => {
+  if (!iso) return "-"
+  const d = new Date(iso)
+  return isValidDate(d) ? dateFormat.format(d) : "-"
+}
+
+export const formatDateTime = (iso: string | null | undefined) => {
+  if (!iso) return "-"
+  const d = new Date(iso)
+  return isValidDate(d) ? dateTimeFormat.format(d) : "-"
+}
+
+export const pluralPoints = (n: number) =>
+  Math.abs(n) === 1 ? "point" : "points"
+
+export const ENTRY_TYPE_LABELS: Record<LoyaltyEntryType, string> = {
+  earn: "Earned",
+  pending: "Pending",
+  release: "Released",
+  redeem: "Redeemed",
+  reverse: "Reversed",
+  expire: "Expired",
+  adjust: "Adjusted",
+  restore: "Restored",
+}
+
+export type BadgeColor = "green" | "red" | "blue" | "orange" | "grey" | "purple"
+
+export const ENTRY_TYPE_COLORS: Record<LoyaltyEntryType, BadgeColor> = {
+  earn: "green",
+  pending: "orange",
+  release: "green",
+  redeem: "blue",
+  reverse: "red",
+  expire: "grey",
+  adjust: "purple",
+  restore: "blue",
+}

@@ -1,0 +1,479 @@
+import { defineWidgetConfig } from "@medusajs/admin-sdk"
+import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
+import {
+  Badge,
+  Button,
+  Container,
+  Heading,
+  Input,
+  Label,
+  Table,
+  Text,
+  clx,
+  toast,
+} from "@medusajs/ui"
+import { useState, type FormEvent } from "react"
+import { Link } from "react-router-dom"
+import {
+  useAdjustLoyaltyPoints,
+  useLoyaltyAccount,
+} from "../hooks/use-loyalty"
+import {
+  ENTRY_TYPE_COLORS,
+  ENTRY_TYPE_LABELS,
+  formatDate,
+  formatDateTime,
+  formatPoints,
+  formatSignedPoints,
+  pluralPoints,
+  toNumber,
+} from "../lib/format"
+import {
+  LOYALTY_MAX_ADJUSTMENT,
+  LOYALTY_MAX_REASON_LENGTH,
+  getErrorMessage,
+  type LoyaltyAccount,
+  type LoyaltyEntry,
+} from "../lib/loyalty-api"
+
+const CustomerLoyaltyWidget = ({
+  data: customer,
+}: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
+  const [page, setPage] = useState(0)
+  const { data, isPending, isError, error, isPlaceholderData } =
+    useLoyaltyAccount(customer.id, page)
+
+  return (
+    <Container className="divide-y p-0">
+      <div className="flex items-center justify-between px-6 py-4">
+        <Heading level="h2">Loyalty points</Heading>
+      </div>
+
+      {isPending ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-subtle">
+            Loading points…
+          </Text>
+        </div>
+      ) : isError ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-error">
+            Could not load loyalty points: {getErrorMessage(error)}
+          </Text>
+        </div>
+      ) : (
+        <>
+          <AccountSummary account={data.account} />
+          <Ledger
+            entries={data.entries}
+            page={page}
+            hasMore={data.has_more}
+            isFetching={isPlaceholderData}
+            onPrevious={() => setPage((p) => Math.max(0, p - 1))}
+            onNext={() => setPage((p) => p + 1)}
+          />
+        </>
+      )}
+
+      <AdjustPointsForm
+        customerId={customer.id}
+        onAdjusted={() => setPage(0)}
+      />
+    </Container>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+
+const SummaryRow = ({
+  label,
+  value,
+  testId,
+  className,
+}: {
+  label: string
+  value: string
+  testId?: string
+  className?: string
+}) => (
+  <div className="grid grid-cols-2 items-center px-6 py-3">
+    <Text size="small" weight="plus" leading="compact">
+      {label}
+    </Text>
+    <Text
+      size="small"
+      leading="compact"
+      className={clx("text-ui-fg-subtle", className)}
+      data-testid={testId}
+    >
+      {value}
+    </Text>
+  </div>
+)
+
+const AccountSummary = ({ account }: { account: LoyaltyAccount }) => {
+  const debt = toNumber(account.debt)
+  const expiry = account.next_expiry
+  const expiryPoints = expiry ? toNumber(expiry.points) : 0
+
+  return (
+    <div className="divide-y">
+      <SummaryRow
+        label="Available"
+        value={formatPoints(account.balance)}
+        testId="loyalty-balance"
+        className="text-ui-fg-base font-medium"
+      />
+      <SummaryRow
+        label="Pending"
+        value={formatPoints(account.pending)}
+        testId="loyalty-pending"
+      />
+      {debt > 0 && (
+        <SummaryRow
+          label="Debt"
+          value={formatPoints(debt)}
+          testId="loyalty-debt"
+          className="text-ui-fg-error"
+        />
+      )}
+      <SummaryRow
+        label="Lifetime earned"
+        value={formatPoints(account.lifetime_earned)}
+        testId="loyalty-lifetime-earned"
+      />
+      <SummaryRow
+        label="Lifetime redeemed"
+        value={formatPoints(account.lifetime_redeemed)}
+        testId="loyalty-lifetime-redeemed"
+      />
+      <SummaryRow
+        label="Next expiry"
+        value={
+          expiry && expiryPoints > 0
+            ? `${formatPoints(expiryPoints)} ${pluralPoints(expiryPoints)} ${
+                expiryPoints === 1 ? "expires" : "expire"
+              } on ${formatDate(expiry.expires_at)}`
+            : "No points expiring"
+        }
+        testId="loyalty-next-expiry"
+      />
+    </div>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+
+const pointsClass = (n: number) =>
+  n > 0
+    ? "text-ui-tag-green-text"
+    : n < 0
+      ? "text-ui-tag-red-text"
+      : "text-ui-fg-muted"
+
+const ACTOR_LABELS: Record<LoyaltyEntry["actor_type"], string> = {
+  admin: "Admin",
+  customer: "Customer",
+  system: "System",
+}
+
+const EntryReference = ({ entry }: { entry: LoyaltyEntry }) => {
+  if (entry.order_id) {
+    return (
+      <Link
+        to={`/orders/${entry.order_id}`}
+        className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover txt-compact-small"
+        title={entry.order_id}
+      >
+        {shortId(entry.order_id)}
+      </Link>
+    )
+  }
+  if (entry.reference_id) {
+    return (
+      <span title={`${entry.reference_type ?? ""} ${entry.reference_id}`}>
+        {entry.reference_type ? `${entry.reference_type}: ` : ""}
+        {shortId(entry.reference_id)}
+      </span>
+    )
+  }
+  return <span className="text-ui-fg-muted">-</span>
+}
+
+/** "order_01HX…ABCD" → "…ABCD" style shortening that keeps ids recognisable. */
+const shortId = (id: string) =>
+  id.length > 16 ? `${id.slice(0, 6)}…${id.slice(-6)}` : id
+
+const Ledger = ({
+  entries,
+  page,
+  hasMore,
+  isFetching,
+  onPrevious,
+  onNext,
+}: {
+  entries: LoyaltyEntry[]
+  page: number
+  hasMore: boolean
+  isFetching: boolean
+  onPrevious: () => void
+  onNext: () => void
+}) => {
+  if (page === 0 && entries.length === 0) {
+    return (
+      <div className="px-6 py-4">
+        <Text size="small" className="text-ui-fg-muted">
+          No point movements yet.
+        </Text>
+      </div>
+    )
+  }
+
+  return (
+    <div>
+      <div className="overflow-x-auto">
+        <Table
+          data-testid="loyalty-ledger"
+          className={clx(isFetching && "opacity-60")}
+        >
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Date</Table.HeaderCell>
+              <Table.HeaderCell>Type</Table.HeaderCell>
+              <Table.HeaderCell className="text-right">Points</Table.HeaderCell>
+              <Table.HeaderCell>Reason</Table.HeaderCell>
+              <Table.HeaderCell>Order</Table.HeaderCell>
+              <Table.HeaderCell>Actor</Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {entries.map((entry) => {
+              const points = toNumber(entry.points)
+              return (
+                <Table.Row
+                  key={entry.id}
+                  data-testid="loyalty-ledger-row"
+                  data-entry-type={entry.type}
+                >
+                  <Table.Cell className="whitespace-nowrap">
+                    {formatDateTime(entry.created_at)}
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Badge
+                      size="2xsmall"
+                      color={ENTRY_TYPE_COLORS[entry.type] ?? "grey"}
+                    >
+                      {ENTRY_TYPE_LABELS[entry.type] ?? entry.type}
+                    </Badge>
+                  </Table.Cell>
+                  <Table.Cell
+                    className={clx(
+                      "whitespace-nowrap text-right font-medium",
+                      pointsClass(points)
+                    )}
+                    data-testid="loyalty-ledger-points"
+                  >
+                    {formatSignedPoints(points)}
+                  </Table.Cell>
+                  <Table.Cell className="max-w-[240px] truncate" title={entry.reason}>
+                    {entry.reason || "-"}
+                  </Table.Cell>
+                  <Table.Cell className="whitespace-nowrap">
+                    <EntryReference entry={entry} />
+                  </Table.Cell>
+                  <Table.Cell
+                    className="whitespace-nowrap"
+                    title={entry.actor_id ?? undefined}
+                  >
+                    {ACTOR_LABELS[entry.actor_type] ?? entry.actor_type}
+                  </Table.Cell>
+                </Table.Row>
+              )
+            })}
+          </Table.Body>
+        </Table>
+      </div>
+      <div className="flex items-center justify-between px-6 py-3">
+        <Text size="small" className="text-ui-fg-subtle">
+          Page {page + 1}
+        </Text>
+        <div className="flex gap-x-2">
+          <Button
+            size="small"
+            variant="secondary"
+            type="button"
+            disabled={page === 0}
+            onClick={onPrevious}
+            data-testid="loyalty-ledger-previous"
+          >
+            Previous
+          </Button>
+          <Button
+            size="small"
+            variant="secondary"
+            type="button"
+            disabled={!hasMore || isFetching}
+            onClick={onNext}
+            data-testid="loyalty-ledger-next"
+          >
+            Next
+          </Button>
+        </div>
+      </div>
+    </div>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+
+type AdjustErrors = { points?: string; reason?: string }
+
+const validateAdjustment = (
+  pointsInput: string,
+  reasonInput: string
+): { errors: AdjustErrors; points: number; reason: string } => {
+  const errors: AdjustErrors = {}
+  const trimmedPoints = pointsInput.trim()
+  const points = Number(trimmedPoints)
+  const reason = reasonInput.trim()
+
+  if (!trimmedPoints) {
+    errors.points = "Enter a number of points."
+  } else if (!/^[+-]?\d+$/.test(trimmedPoints) || !Number.isSafeInteger(points)) {
+    errors.points = "Points must be a whole number."
+  } else if (points === 0) {
+    errors.points = "Points cannot be 0."
+  } else if (Math.abs(points) > LOYALTY_MAX_ADJUSTMENT) {
+    errors.points = `At most ${formatPoints(LOYALTY_MAX_ADJUSTMENT)} points at a time.`
+  }
+
+  if (!reason) {
+    errors.reason = "A reason is required."
+  } else if (reason.length > LOYALTY_MAX_REASON_LENGTH) {
+    errors.reason = `At most ${LOYALTY_MAX_REASON_LENGTH} characters.`
+  }
+
+  return { errors, points, reason }
+}
+
+const AdjustPointsForm = ({
+  customerId,
+  onAdjusted,
+}: {
+  customerId: string
+  onAdjusted: () => void
+}) => {
+  const [points, setPoints] = useState("")
+  const [reason, setReason] = useState("")
+  const [errors, setErrors] = useState<AdjustErrors>({})
+  const [serverError, setServerError] = useState<string | null>(null)
+  const { mutateAsync, isPending } = useAdjustLoyaltyPoints(customerId)
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    const result = validateAdjustment(points, reason)
+    setErrors(result.errors)
+    setServerError(null)
+    if (result.errors.points || result.errors.reason) {
+      return
+    }
+
+    try {
+      const res = await mutateAsync({
+        points: result.points,
+        reason: result.reason,
+      })
+      toast.success("Points adjusted", {
+        description: `${formatSignedPoints(result.points)} ${pluralPoints(
+          result.points
+        )}. New balance: ${formatPoints(res.account.balance)}.`,
+      })
+      setPoints("")
+      setReason("")
+      onAdjusted()
+    } catch (err) {
+      const message = getErrorMessage(err)
+      setServerError(message)
+      toast.error("Could not adjust points", { description: message })
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-y-3 px-6 py-4">
+      <Text size="small" weight="plus">
+        Adjust points
+      </Text>
+      <div className="grid grid-cols-1 gap-3 md:grid-cols-[140px_1fr]">
+        <div className="flex flex-col gap-y-1">
+          <Label size="xsmall" htmlFor="loyalty-adjust-points">
+            Points
+          </Label>
+          <Input
+            id="loyalty-adjust-points"
+            data-testid="loyalty-adjust-points"
+            size="small"
+            type="number"
+            inputMode="numeric"
+            step={1}
+            placeholder="e.g. 100 or -50"
+            value={points}
+            onChange={(e) => setPoints(e.target.value)}
+            aria-invalid={!!errors.points}
+          />
+          {errors.points && (
+            <Text size="xsmall" className="text-ui-fg-error">
+              {errors.points}
+            </Text>
+          )}
+        </div>
+        <div className="flex flex-col gap-y-1">
+          <Label size="xsmall" htmlFor="loyalty-adjust-reason">
+            Reason
+          </Label>
+          <Input
+            id="loyalty-adjust-reason"
+            data-testid="loyalty-adjust-reason"
+            size="small"
+            maxLength={LOYALTY_MAX_REASON_LENGTH}
+            placeholder="Shown in the ledger"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            aria-invalid={!!errors.reason}
+          />
+          {errors.reason && (
+            <Text size="xsmall" className="text-ui-fg-error">
+              {errors.reason}
+            </Text>
+          )}
+        </div>
+      </div>
+      {serverError && (
+        <Text
+          size="small"
+          className="text-ui-fg-error"
+          data-testid="loyalty-adjust-error"
+        >
+          {serverError}
+        </Text>
+      )}
+      <div className="flex justify-end">
+        <Button
+          size="small"
+          type="submit"
+          isLoading={isPending}
+          data-testid="loyalty-adjust-submit"
+        >
+          Adjust points
+        </Button>
+      </div>
+    </form>
+  )
+}
+
+export const config = defineWidgetConfig({
+  zone: "customer.details.after",
+  // Stable, plugin-prefixed id: keeps merchants' layout choices across renames.
+  id: "loyalty-points.customer-loyalty",
+})
+
+export default CustomerLoyaltyWidget
