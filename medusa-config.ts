@@ -23,7 +23,7 @@ module.exports = defineConfig({
     {
       resolve: "./src/modules/loyalty-points",
       options: {
-        earnRates: { eur: 1, usd: 1 },
+        earnRates: { eur: 1 },
         pendingDays: 14,
         expiryMonths: 12,
         signupBonus: 50,

@@ -1,15 +1,16 @@
 const DAY_MS = 24 * 60 * 60 * 1000
 
-export function addDays(from: Date, days: number): Date {
-  return new Date(from.getTime() + days * DAY_MS)
+/** Accepts a Date or its ISO string: workflow step outputs arrive serialized. */
+export function addDays(from: Date | string, days: number): Date {
+  return new Date(new Date(from).getTime() + days * DAY_MS)
 }
 
 /**
  * Calendar months, clamped to the last day of the target month (Jan 31 + 1
  * month = Feb 28/29), which is what a shopper reads as "valid for N months".
  */
-export function addMonths(from: Date, months: number): Date {
-  const result = new Date(from.getTime())
+export function addMonths(from: Date | string, months: number): Date {
+  const result = new Date(new Date(from).getTime())
   const day = result.getUTCDate()
   result.setUTCDate(1)
   result.setUTCMonth(result.getUTCMonth() + months)
@@ -19,6 +20,6 @@ export function addMonths(from: Date, months: number): Date {
 }
 
 /** When points credited at `from` expire under the program; null = never. */
-export function expiryDate(from: Date, expiryMonths: number): Date | null {
+export function expiryDate(from: Date | string, expiryMonths: number): Date | null {
   return expiryMonths > 0 ? addMonths(from, expiryMonths) : null
 }

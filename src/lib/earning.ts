@@ -111,6 +111,7 @@ export function reversalTarget(input: ReversalInput): number {
   const refunded = MathBN.convert(input.refunded)
   if (refunded.lte(0)) return 0
   if (captured.lte(0) || refunded.gte(captured)) return input.earned
-  const share = MathBN.div(refunded, captured).toNumber()
-  return Math.min(input.earned, Math.floor(input.earned * share + 1e-9))
+  // Exact decimal arithmetic: 74.97 of 249.90 refunded is exactly 30 %.
+  const share = MathBN.div(MathBN.mult(input.earned, refunded), captured)
+  return Math.min(input.earned, Math.floor(Number(share.toFixed(6))))
 }

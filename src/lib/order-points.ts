@@ -8,7 +8,8 @@ export type OrderForPoints = {
   display_id: number | null
   currency_code: string
   status: string
-  created_at: Date
+  /** A Date, or its ISO string once the order has passed between workflow steps. */
+  created_at: Date | string
   customer_id: string | null
   /** Only registered customers (members) earn; checkout makes guests customers too. */
   is_member: boolean

@@ -1,0 +1,215 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
+import { releasePendingPointsWorkflow } from "../../src/workflows/points"
+import {
+  AdminUser,
+  CommerceFixture,
+  createAdminUser,
+  createPublishableKey,
+  daysFromNow,
+  eventually,
+  get,
+  ledgerTotals,
+  placeOrder,
+  pointsService,
+  post,
+  registerCustomer,
+  setupCommerce,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(120_000)
+
+/**
+ * Earning on real orders: a registered shopper's checkout earns pending
+ * points that the release job makes spendable; redelivered and lost
+ * `order.placed` events award exactly once; guests and staff-created
+ * customers earn nothing.
+ *
+ * medusa-config.ts gives the test store: 1 point per EUR, no USD rate,
+ * 14-day return window, 12-month expiry, 50-point sign-up bonus.
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let fixture: CommerceFixture
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+
+    beforeAll(async () => {
+      const container = getContainer()
+      fixture = await setupCommerce(container)
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+    })
+
+    const member = async (email: string) => {
+      const registered = await registerCustomer(api, storeHeaders, { email })
+      // The sign-up bonus arrives through `customer.created`.
+      await eventually(async () => {
+        const { account } = await get(api, "/store/loyalty/account", registered.headers)
+        expect(account.balance).toBe(50)
+      })
+      return registered
+    }
+
+    /** 2 × 100 EUR + 10 EUR shipping, 19 % VAT on both: 249.90 EUR paid, 200 EUR of items. */
+    const buyTwoShirts = (email: string, customerHeaders?: Record<string, string>) =>
+      placeOrder(api, storeHeaders, {
+        customerHeaders,
+        email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+
+    it("shows a registered shopper's order as pending points, released after the return window", async () => {
+      const { customer, headers } = await member("mia@example.com")
+      const { order } = await buyTwoShirts(customer.email, headers)
+      expect(Number(order.total)).toBeCloseTo(249.9, 2)
+
+      const { account } = await eventually(async () => {
+        const body = await get(api, "/store/loyalty/account", headers)
+        expect(body.account.pending).toBe(200)
+        return body
+      })
+      expect(account).toMatchObject({ balance: 50, pending: 200, debt: 0, lifetime_earned: 50 })
+
+      // Not yet: the return window (14 days) is still open.
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(13) } })
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 50, pending: 200 })
+
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
+      const released = (await get(api, "/store/loyalty/account", headers)).account
+      expect(released).toMatchObject({ balance: 250, pending: 0, lifetime_earned: 250 })
+      // Released points expire 12 months after release; the sign-up bonus 12 months after sign-up.
+      expect(released.next_expiry.points).toBe(50)
+
+      const { entries, has_more } = await get(api, "/store/loyalty/account/entries?limit=10", headers)
+      expect(has_more).toBe(false)
+      expect(entries.map((e: { type: string }) => e.type)).toEqual(["release", "pending", "earn"])
+      const [release, pending, welcome] = entries
+      expect(pending).toMatchObject({
+        points: 200,
+        order_id: order.id,
+        reason: `Order #${order.display_id}: 200 EUR × 1`,
+        program_version: 0,
+        currency_code: "eur",
+      })
+      expect(pending.details).toMatchObject({ items_net: 200, eligible_amount: 200, rate: 1, total_after_points: 249.9 })
+      expect(release).toMatchObject({ points: 200, order_id: order.id, reason: "Return window ended" })
+      expect(welcome).toMatchObject({ points: 50, reason: "Welcome bonus for creating an account" })
+      // Internal keys and staff ids stay on the server.
+      expect(pending).not.toHaveProperty("idempotency_key")
+
+      // Running the job again changes nothing.
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(16) } })
+      expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(250)
+    })
+
+    it("awards once when order.placed is delivered 5 times, concurrently and again", async () => {
+      const { customer, headers } = await member("redelivery@example.com")
+      const { order } = await buyTwoShirts(customer.email, headers)
+      const container = getContainer()
+      const deliver = () =>
+        awardPointsOnOrderPlaced({
+          event: { name: "order.placed", data: { id: order.id } },
+          container,
+          pluginOptions: {},
+        })
+      await Promise.all([deliver(), deliver(), deliver()])
+      await deliver()
+      await deliver()
+
+      await eventually(async () => {
+        expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(200)
+      })
+      const totals = (await ledgerTotals(container, customer.id))!
+      expect(totals.entries.filter((e) => e.order_id === order.id)).toHaveLength(1)
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("awards an order whose order.placed handling failed in the next release run, once", async () => {
+      const { customer, headers } = await member("lost-event@example.com")
+      const container = getContainer()
+      const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+
+      // Hold the shopper's account row so the order.placed handler times out
+      // on its lock and fails: the local event bus drops the event for good.
+      const blocker = await knex.transaction()
+      await blocker.raw("SELECT id FROM loyalty_account WHERE customer_id = ? FOR UPDATE", [customer.id])
+      const { order } = await buyTwoShirts(customer.email, headers)
+      await new Promise((resolve) => setTimeout(resolve, 7_000))
+      await blocker.commit()
+
+      expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(0)
+      expect(await pointsService(container).ordersWithoutEarning([order.id])).toEqual([order.id])
+
+      const first = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
+      expect(first.result.awarded).toBe(1)
+      const second = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
+      expect(second.result.awarded).toBe(0)
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 200, balance: 50 })
+    })
+
+    it("gives guest checkouts and staff-created customers nothing", async () => {
+      const { order } = await buyTwoShirts("guest@example.com")
+      const { customer: staffMade } = await post(
+        api,
+        "/admin/customers",
+        { email: "walk-in@example.com", first_name: "Walk", last_name: "In" },
+        admin.headers
+      )
+      // Give the subscribers (order.placed, customer.created) time to run, then the catch-up too.
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(30) } })
+
+      const container = getContainer()
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const {
+        data: [guestOrder],
+      } = await query.graph({ entity: "order", fields: ["customer_id", "customer.has_account"], filters: { id: order.id } })
+      expect(guestOrder.customer?.has_account).toBe(false)
+      expect(await ledgerTotals(container, guestOrder.customer_id!)).toBeNull()
+
+      const staffAccount = await get(api, `/admin/loyalty/accounts/${staffMade.id}`, admin.headers)
+      expect(staffAccount.account).toMatchObject({ balance: 0, pending: 0 })
+      expect(staffAccount.entries).toEqual([])
+    })
+
+    it("tells shoppers which currencies earn, and the admin's saved rules win over the plugin options", async () => {
+      const before = await get(api, "/store/loyalty/program", storeHeaders)
+      expect(before.program).toMatchObject({ version: 0, pending_days: 14, expiry_months: 12, signup_bonus: 50 })
+      expect(before.program.currencies).toEqual([
+        expect.objectContaining({ currency_code: "eur", earn_rate: 1, earns: true }),
+        expect.objectContaining({ currency_code: "usd", earn_rate: null, earns: false, description: "Orders in USD earn no points" }),
+      ])
+      const adminView = await get(api, "/admin/loyalty/program", admin.headers)
+      expect(adminView.currencies_without_earn_rate).toEqual(["usd"])
+
+      const saved = await post(
+        api,
+        "/admin/loyalty/program",
+        { earn_rates: { EUR: 2, usd: 1.5 }, pending_days: 7 },
+        admin.headers
+      )
+      expect(saved.program).toMatchObject({ version: 1, earn_rates: { eur: 2, usd: 1.5 }, pending_days: 7 })
+      expect(saved.currencies_without_earn_rate).toEqual([])
+
+      const after = await get(api, "/store/loyalty/program", storeHeaders)
+      expect(after.program.currencies[1]).toMatchObject({ currency_code: "usd", earn_rate: 1.5, earns: true })
+
+      // New orders earn under version 1 and say so.
+      const { customer, headers } = await member("version@example.com")
+      const { order } = await buyTwoShirts(customer.email, headers)
+      const { entries } = await eventually(async () => {
+        const body = await get(api, "/store/loyalty/account/entries", headers)
+        expect(body.entries[0].order_id).toBe(order.id)
+        return body
+      })
+      expect(entries[0]).toMatchObject({ points: 400, program_version: 1 })
+    })
+  },
+})
