@@ -164,7 +164,7 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
 
       const expireAll = async () => {
         const lots = await service.listExpiredLots(now, 100)
-        const results = []
+        const results: Awaited<ReturnType<typeof service.expireLot>>[] = []
         for (const lot of lots) results.push(await service.expireLot(lot.id, now))
         return results.filter((r) => r?.created)
       }
