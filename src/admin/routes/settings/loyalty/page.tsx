@@ -106,13 +106,15 @@ const toForm = (
 const INT_RE = /^\d+$/
 const DECIMAL_RE = /^\d+(\.\d+)?$|^\.\d+$/
 
-const INT_RULES: Record<IntField, { min: number; label: string }> = {
-  pending_days: { min: 0, label: "Pending days" },
-  expiry_months: { min: 0, label: "Expiry months" },
-  signup_bonus: { min: 0, label: "Sign-up bonus" },
-  min_redeem_points: { min: 0, label: "Minimum points" },
-  redeem_step: { min: 1, label: "Redemption step" },
+/** Bounds mirrored from the server's validator; the server stays the judge. */
+const INT_RULES: Record<IntField, { min: number; max: number }> = {
+  pending_days: { min: 0, max: 365 },
+  expiry_months: { min: 0, max: 120 },
+  signup_bonus: { min: 0, max: 1_000_000 },
+  min_redeem_points: { min: 0, max: 10_000_000 },
+  redeem_step: { min: 1, max: 1_000_000 },
 }
+const MAX_PER_CURRENCY = 1_000_000
 
 const parseRates = (
   rates: Record<string, string>,
@@ -126,6 +128,8 @@ const parseRates = (
     const n = Number(text)
     if (!DECIMAL_RE.test(text) || !Number.isFinite(n)) {
       errors[code] = "Enter a number, e.g. 1 or 0.5."
+    } else if (n > MAX_PER_CURRENCY) {
+      errors[code] = "That is too large."
     } else if (!allowZero && n === 0) {
       errors[code] = "Must be above 0, or leave empty."
     } else {
@@ -152,8 +156,8 @@ const parseForm = (
     const n = Number(text)
     if (!INT_RE.test(text) || !Number.isSafeInteger(n)) {
       errors[field] = "Enter a whole number."
-    } else if (n < rule.min) {
-      errors[field] = `Must be at least ${rule.min}.`
+    } else if (n < rule.min || n > rule.max) {
+      errors[field] = `Enter a number from ${rule.min} to ${rule.max.toLocaleString("en-US")}.`
     } else {
       ints[field] = n
     }
@@ -329,6 +333,7 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
       type="number"
       inputMode="numeric"
       min={INT_RULES[field].min}
+      max={INT_RULES[field].max}
       step={1}
       placeholder={placeholder}
       value={form[field]}
@@ -348,8 +353,11 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
               className="text-ui-fg-subtle"
               data-testid="loyalty-program-version"
             >
-              Version {program.version}
-              {savedAt ? `, saved ${formatDateTime(savedAt)}` : ""}
+              {program.version > 0
+                ? `Version ${program.version}${
+                    savedAt ? `, saved ${formatDateTime(savedAt)}` : ""
+                  }`
+                : "Version 0: the plugin's default rules, not saved yet"}
             </Text>
           </div>
         </div>
