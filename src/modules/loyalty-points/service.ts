@@ -160,16 +160,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
   }
 
-  /** The next lot to expire on an account: date and points. */
+  /** The next expiry on an account: the first day (UTC) lots expire, and how many points expire that day. */
   @InjectManager()
   async nextExpiry(
     accountId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ expires_at: Date; points: number } | null> {
     const { rows } = await this.knex_(sharedContext).raw(
-      `SELECT expires_at, sum(remaining)::int AS points FROM loyalty_lot
+      `SELECT min(expires_at) AS expires_at, sum(remaining)::int AS points FROM loyalty_lot
         WHERE account_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND deleted_at IS NULL
-        GROUP BY expires_at ORDER BY expires_at ASC LIMIT 1`,
+        GROUP BY date_trunc('day', expires_at AT TIME ZONE 'UTC') ORDER BY 1 ASC LIMIT 1`,
       [accountId]
     )
     const row: { expires_at: Date; points: number } | undefined = rows[0]

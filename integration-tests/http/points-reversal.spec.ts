@@ -1,0 +1,188 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { expirePointsWorkflow, releasePendingPointsWorkflow, reverseOrderPointsWorkflow } from "../../src/workflows/points"
+import {
+  AdminUser,
+  cancelOrder,
+  capturePayment,
+  CommerceFixture,
+  createAdminUser,
+  createPublishableKey,
+  daysFromNow,
+  eventually,
+  get,
+  getAdminOrder,
+  getOrderPayments,
+  ledgerTotals,
+  placeOrder,
+  receiveReturn,
+  refundPayment,
+  registerCustomer,
+  setupCommerce,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(120_000)
+
+type Entry = { type: string; points: number; order_id: string | null; pending_change: number; balance_change: number }
+
+/**
+ * Taking points back: cancel reverses everything, refunds reverse pro rata
+ * and cumulatively (never past what was earned), a received return followed
+ * by its refund reverses once. Points expire first-expiring first.
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let fixture: CommerceFixture
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+
+    beforeAll(async () => {
+      const container = getContainer()
+      fixture = await setupCommerce(container)
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+    })
+
+    /** A member with an order of 2 × 100 EUR (249.90 EUR paid) whose 200 points are pending. */
+    async function memberWithOrder(email: string) {
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email })
+      const { order } = await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+      await eventually(async () => {
+        const { account } = await get(api, "/store/loyalty/account", headers)
+        expect(account).toMatchObject({ pending: 200, balance: 50 })
+      })
+      return { customer, headers, order }
+    }
+
+    const orderEntries = async (headers: Record<string, string>, orderId: string): Promise<Entry[]> =>
+      (await get(api, "/store/loyalty/account/entries?limit=100", headers)).entries.filter(
+        (e: Entry) => e.order_id === orderId
+      )
+    const reversedOn = async (headers: Record<string, string>, orderId: string) =>
+      (await orderEntries(headers, orderId)).filter((e) => e.type === "reverse").reduce((s, e) => s - e.points, 0)
+
+    it("reverses everything a canceled order earned", async () => {
+      const { headers, order, customer } = await memberWithOrder("cancel@example.com")
+      await cancelOrder(api, admin.headers, order.id)
+      await eventually(async () => expect(await reversedOn(headers, order.id)).toBe(200))
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 0, balance: 50 })
+
+      // The release job finds nothing left to release for it.
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(20) } })
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 0, balance: 50 })
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("reverses 30 % and 50 % for partial refunds, and never more than earned", async () => {
+      const { headers, order, customer } = await memberWithOrder("refunds@example.com")
+      await capturePayment(api, admin.headers, order.id)
+      const [payment] = await getOrderPayments(api, admin.headers, order.id)
+
+      await refundPayment(api, admin.headers, payment.id, 74.97) // 30 % of 249.90
+      await eventually(async () => expect(await reversedOn(headers, order.id)).toBe(60))
+
+      await refundPayment(api, admin.headers, payment.id, 124.95) // 50 %
+      await eventually(async () => expect(await reversedOn(headers, order.id)).toBe(160))
+      expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(40)
+
+      await refundPayment(api, admin.headers, payment.id, 49.98) // the rest
+      await eventually(async () => expect(await reversedOn(headers, order.id)).toBe(200))
+
+      // Redelivered triggers add nothing: the total stays at what was earned.
+      await reverseOrderPointsWorkflow(getContainer()).run({ input: { order_id: order.id, trigger: "redelivery" } })
+      await reverseOrderPointsWorkflow(getContainer()).run({ input: { order_id: order.id, trigger: "redelivery" } })
+      expect(await reversedOn(headers, order.id)).toBe(200)
+      const reversals = (await orderEntries(headers, order.id)).filter((e) => e.type === "reverse")
+      expect(reversals.map((e) => e.points).sort()).toEqual([-100, -40, -60].sort())
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("takes released points back from the balance, and records debt when they were spent", async () => {
+      const { headers, order, customer } = await memberWithOrder("debt@example.com")
+      await capturePayment(api, admin.headers, order.id)
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 250, pending: 0 })
+
+      // Staff take 220 (the shopper "spent" them), then the whole order is refunded.
+      await api.post(
+        `/admin/loyalty/accounts/${customer.id}/adjustments`,
+        { points: -220, reason: "spent elsewhere" },
+        { headers: admin.headers }
+      )
+      const [payment] = await getOrderPayments(api, admin.headers, order.id)
+      await refundPayment(api, admin.headers, payment.id, 249.9)
+      await eventually(async () => {
+        const { account } = await get(api, "/store/loyalty/account", headers)
+        expect(account).toMatchObject({ balance: 0, debt: 170, pending: 0 })
+      })
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(0)
+    })
+
+    it("reverses a received return and its refund once, not twice", async () => {
+      const { headers, order } = await memberWithOrder("return@example.com")
+      await capturePayment(api, admin.headers, order.id)
+      const adminOrder = await getAdminOrder(api, admin.headers, order.id, "id,*items")
+      const item = adminOrder.items![0]
+
+      await receiveReturn(api, admin.headers, {
+        orderId: order.id,
+        items: [{ id: item.id, quantity: 1 }],
+        locationId: fixture.stockLocationId,
+      })
+      // Received but not refunded: nothing to reverse yet.
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect(await reversedOn(headers, order.id)).toBe(0)
+
+      // The refund of the returned shirt (119 EUR with VAT) reverses its share: 200 × 119 / 249.9.
+      const [payment] = await getOrderPayments(api, admin.headers, order.id)
+      await refundPayment(api, admin.headers, payment.id, 119)
+      await eventually(async () => expect(await reversedOn(headers, order.id)).toBe(95))
+
+      await reverseOrderPointsWorkflow(getContainer()).run({
+        input: { order_id: order.id, trigger: "order.return_received" },
+      })
+      expect(await reversedOn(headers, order.id)).toBe(95)
+    })
+
+    it("expires points first-expiring first, and an expiry run twice expires once", async () => {
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "expiry@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(50)
+      )
+      await api.post(
+        `/admin/loyalty/accounts/${customer.id}/adjustments`,
+        { points: 100, reason: "goodwill" },
+        { headers: admin.headers }
+      )
+      // Both lots expire on the same day in 12 months; the 30 taken come out of the older sign-up lot.
+      await api.post(
+        `/admin/loyalty/accounts/${customer.id}/adjustments`,
+        { points: -30, reason: "correction" },
+        { headers: admin.headers }
+      )
+      const { account } = await get(api, "/store/loyalty/account", headers)
+      expect(account.next_expiry.points).toBe(120)
+
+      const first = await expirePointsWorkflow(getContainer()).run({ input: { now: daysFromNow(400) } })
+      expect(first.result).toEqual({ expired_lots: 2, expired_points: 120 })
+      const second = await expirePointsWorkflow(getContainer()).run({ input: { now: daysFromNow(401) } })
+      expect(second.result).toEqual({ expired_lots: 0, expired_points: 0 })
+
+      const { entries } = await get(api, "/store/loyalty/account/entries", headers)
+      expect(entries.filter((e: Entry) => e.type === "expire").map((e: Entry) => e.points).sort()).toEqual([-100, -20])
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 0, next_expiry: null })
+    })
+  },
+})
