@@ -1,0 +1,7 @@
+export * from "./http"
+export * from "./admin"
+export * from "./store"
+export * from "./commerce"
+export * from "./checkout"
+export * from "./orders"
+export * from "./loyalty"
