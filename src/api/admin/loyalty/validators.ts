@@ -1,12 +1,23 @@
 import { z } from "@medusajs/framework/zod"
 
-const currencyCode = z
-  .string()
-  .regex(/^[a-zA-Z]{3}$/, "must be a 3-letter currency code such as eur")
-  .transform((code) => code.toLowerCase())
-
+/**
+ * A value per currency (`{ eur: 1, usd: 1.5 }`). Keys and values are checked
+ * in one refinement so the 400 names the currency that is wrong; Medusa's
+ * validator replaces zod's own messages for records with a generic one.
+ */
 const perCurrency = (what: string) =>
-  z.record(currencyCode, z.number().min(0, `${what} must be 0 or more`).max(1_000_000, `${what} is too large`))
+  z
+    .record(z.string(), z.number())
+    .superRefine((map, ctx) => {
+      for (const [code, value] of Object.entries(map)) {
+        if (!/^[a-zA-Z]{3}$/.test(code)) {
+          ctx.addIssue({ code: "custom", message: `"${code}" is not a 3-letter currency code such as eur` })
+        } else if (value < 0 || value > 1_000_000) {
+          ctx.addIssue({ code: "custom", message: `${what} for ${code} must be between 0 and 1000000` })
+        }
+      }
+    })
+    .transform((map) => Object.fromEntries(Object.entries(map).map(([code, value]) => [code.toLowerCase(), value])))
 
 /** A change to the program rules: any subset of the fields, nothing else. */
 export const AdminUpdateProgram = z
@@ -28,10 +39,10 @@ export type AdminUpdateProgramType = z.infer<typeof AdminUpdateProgram>
 export const AdminCreateAdjustment = z.strictObject({
   points: z
     .number()
-    .int("points must be a whole number")
-    .min(-1_000_000, "points must be between -1000000 and 1000000")
-    .max(1_000_000, "points must be between -1000000 and 1000000")
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
     .refine((points) => points !== 0, { message: "points must not be 0" }),
-  reason: z.string().trim().min(1, "reason is required").max(500),
+  reason: z.string().trim().min(1).max(500),
 })
 export type AdminCreateAdjustmentType = z.infer<typeof AdminCreateAdjustment>

@@ -1,0 +1,198 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import {
+  AdminUser,
+  createAdminUser,
+  createPublishableKey,
+  eventually,
+  get,
+  ledgerTotals,
+  post,
+  registerCustomer,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(120_000)
+
+type Failure = { status?: number; data?: { message?: string } }
+
+/** Send a request and return the HTTP status and body, whatever the status. */
+async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<{ status: number; data: any }> {
+  try {
+    const response = await call
+    return { status: response.status, data: response.data }
+  } catch (error) {
+    const response = (error as { response?: { status: number; data: unknown } }).response
+    if (!response) throw error
+    return response
+  }
+}
+
+/**
+ * Who may see and change what: a shopper only ever reaches their own account,
+ * the admin routes need an admin, bad input is a clear 400 that changes
+ * nothing, and 50 concurrent debits never overdraw an account.
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+
+    beforeAll(async () => {
+      const container = getContainer()
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+    })
+
+    const adjust = (customerId: string, body: unknown, headers: Record<string, string> = admin.headers) =>
+      attempt(api.post(`/admin/loyalty/accounts/${customerId}/adjustments`, body, { headers }))
+
+    it("shows each shopper only their own account, and nothing without login", async () => {
+      const anna = await registerCustomer(api, storeHeaders, { email: "anna@example.com" })
+      const ben = await registerCustomer(api, storeHeaders, { email: "ben@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", anna.headers)).account.balance).toBe(50)
+      )
+      await post(api, `/admin/loyalty/accounts/${anna.customer.id}/adjustments`, { points: 500, reason: "VIP" }, admin.headers)
+
+      expect((await get(api, "/store/loyalty/account", anna.headers)).account.balance).toBe(550)
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", ben.headers)).account.balance).toBe(50)
+      )
+      const bensEntries = (await get(api, "/store/loyalty/account/entries", ben.headers)).entries
+      expect(bensEntries.map((e: { reason: string }) => e.reason)).toEqual(["Welcome bonus for creating an account"])
+
+      // The store routes take no customer id: a query parameter naming another customer is refused, not honoured.
+      const sneaky = await attempt(
+        api.get(`/store/loyalty/account/entries?customer_id=${anna.customer.id}`, { headers: ben.headers })
+      )
+      expect(sneaky.status).toBe(400)
+
+      expect((await attempt(api.get("/store/loyalty/account", { headers: storeHeaders }))).status).toBe(401)
+      expect((await attempt(api.get("/store/loyalty/account/entries", { headers: storeHeaders }))).status).toBe(401)
+      // The public rules need only the publishable key.
+      expect((await attempt(api.get("/store/loyalty/program", { headers: storeHeaders }))).status).toBe(200)
+      expect((await attempt(api.get("/store/loyalty/program"))).status).toBe(400)
+    })
+
+    it("answers 401 on every admin route without an admin, even for a logged-in shopper", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "curious@example.com" })
+      const id = shopper.customer.id
+      for (const headers of [{}, shopper.headers]) {
+        expect((await attempt(api.get("/admin/loyalty/program", { headers }))).status).toBe(401)
+        expect((await attempt(api.post("/admin/loyalty/program", { pending_days: 1 }, { headers }))).status).toBe(401)
+        expect((await attempt(api.get(`/admin/loyalty/accounts/${id}`, { headers }))).status).toBe(401)
+        expect((await attempt(api.get(`/admin/loyalty/accounts/${id}/entries`, { headers }))).status).toBe(401)
+        expect((await adjust(id, { points: 1000, reason: "free points" }, headers)).status).toBe(401)
+      }
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50)
+      )
+    })
+
+    it("refuses malformed adjustments and program changes with a 400 that says why, changing nothing", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "input@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50)
+      )
+      const id = shopper.customer.id
+      const cases: [unknown, RegExp][] = [
+        [{ points: "100", reason: "string points" }, /'number' for field 'points'/],
+        [{ points: 1.5, reason: "fraction" }, /'int' for field 'points'/],
+        [{ points: 0, reason: "zero" }, /points must not be 0/],
+        [{ points: -5_000_000, reason: "huge" }, /'points' too small, expected at least: '-1000000'/],
+        [{ points: 1e12, reason: "huge" }, /'points' too big, expected at most: '1000000'/],
+        [{ points: 10 }, /reason/],
+        [{ points: 10, reason: "   " }, /reason/],
+        [{ points: 10, reason: "ok", customer_id: "cus_other" }, /customer_id/],
+        [{ points: -51, reason: "more than the balance" }, /Not enough points: the balance is 50/],
+      ]
+      for (const [body, message] of cases) {
+        const response = await adjust(id, body)
+        expect({ body, status: response.status, message: response.data.message }).toEqual({
+          body,
+          status: 400,
+          message: expect.stringMatching(message),
+        })
+      }
+      const unknownCustomer = await adjust("cus_does_not_exist", { points: 10, reason: "ghost" })
+      expect(unknownCustomer.status).toBe(404)
+
+      const programCases: [unknown, RegExp][] = [
+        [{ pending_days: -1 }, /pending_days/],
+        [{ earn_rates: { euro: 1 } }, /3-letter currency code/],
+        [{ earn_rates: { eur: -2 } }, /An earn rate for eur must be between 0 and 1000000/],
+        [{ max_redeem_share: 2 }, /max_redeem_share/],
+        [{ pending_days: 7, favourite_colour: "blue" }, /favourite_colour/],
+        [{}, /at least one program field/],
+        [{ redeem_step: 7 }, /min_redeem_points must be a multiple of redeem_step/],
+      ]
+      for (const [body, message] of programCases) {
+        const response = await attempt(api.post("/admin/loyalty/program", body, { headers: admin.headers }))
+        expect({ body, status: response.status, message: response.data.message }).toEqual({
+          body,
+          status: 400,
+          message: expect.stringMatching(message),
+        })
+      }
+      const badPage = await attempt(api.get("/store/loyalty/account/entries?limit=100000", { headers: shopper.headers }))
+      expect(badPage.status).toBe(400)
+
+      // Nothing changed.
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account).toMatchObject({ balance: 50, pending: 0 })
+      expect((await get(api, `/admin/loyalty/accounts/${id}`, admin.headers)).entries).toHaveLength(1)
+      expect((await get(api, "/admin/loyalty/program", admin.headers)).program.version).toBe(0)
+    })
+
+    it("records the admin as the author of an adjustment, and a retried request posts once", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "goodwill@example.com" })
+      const id = shopper.customer.id
+      const headers = { ...admin.headers, "idempotency-key": "complaint-4711" }
+      const first = await adjust(id, { points: 120, reason: "Complaint recovery: late parcel" }, headers)
+      const retry = await adjust(id, { points: 120, reason: "Complaint recovery: late parcel" }, headers)
+      expect(first.status).toBe(200)
+      expect(retry.data.entry.id).toBe(first.data.entry.id)
+      expect(first.data.entry).toMatchObject({
+        type: "adjust",
+        points: 120,
+        actor_type: "admin",
+        actor_id: admin.user.id,
+        reason: "Complaint recovery: late parcel",
+      })
+      const { entries } = await get(api, `/admin/loyalty/accounts/${id}`, admin.headers)
+      expect(entries.filter((e: { type: string }) => e.type === "adjust")).toHaveLength(1)
+      // The shopper sees that staff made the change, not who.
+      const mine = (await get(api, "/store/loyalty/account/entries", shopper.headers)).entries
+      const seen = mine.find((e: { type: string }) => e.type === "adjust")
+      expect(seen).toMatchObject({ actor_type: "admin", points: 120 })
+      expect(seen).not.toHaveProperty("actor_id")
+    })
+
+    it("never overdraws an account under 50 concurrent admin debits", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "race@example.com" })
+      const id = shopper.customer.id
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50)
+      )
+      await post(api, `/admin/loyalty/accounts/${id}/adjustments`, { points: 950, reason: "top up" }, admin.headers)
+
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => adjust(id, { points: -30, reason: `debit ${i}` }))
+      )
+      const statuses = responses.map((r) => r.status)
+      expect(statuses.filter((s) => s === 200)).toHaveLength(33) // 33 × 30 = 990 ≤ 1000
+      expect(statuses.filter((s) => s === 400)).toHaveLength(17)
+      for (const refused of responses.filter((r) => r.status === 400)) {
+        expect((refused.data as Failure["data"])!.message).toMatch(/Not enough points/)
+      }
+
+      const { account } = await get(api, "/store/loyalty/account", shopper.headers)
+      expect(account.balance).toBe(10)
+      const totals = (await ledgerTotals(getContainer(), id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(10)
+      expect(totals.cached.balance).toBeGreaterThanOrEqual(0)
+    })
+  },
+})
