@@ -200,12 +200,26 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect(last.entries.map((e) => e.idempotency_key)).toEqual(["k4", "k3", "k2", "k1", "k0"])
       expect(last.has_more).toBe(false)
 
-      const { rows } = await knex().raw(
-        `EXPLAIN SELECT * FROM loyalty_entry WHERE account_id = ? AND deleted_at IS NULL
-         ORDER BY created_at DESC, id DESC LIMIT 21`,
+      // 100k more entries: a page is still read straight off the index, newest
+      // first, with no sort over the account's history.
+      await knex().raw(
+        `INSERT INTO loyalty_entry (id, account_id, type, points, balance_change, reason, idempotency_key, created_at)
+         SELECT 'lent_bulk_' || g, ?, 'adjust', 0, 0, 'bulk', 'bulk:' || g, now() - interval '1 day' - (g || ' seconds')::interval
+           FROM generate_series(1, 100000) g`,
         [account.id]
       )
-      expect(JSON.stringify(rows)).toMatch(/IDX_loyalty_entry_account_created/)
+      await knex().raw("ANALYZE loyalty_entry")
+      const { rows } = await knex().raw(
+        `EXPLAIN SELECT * FROM loyalty_entry WHERE account_id = ? AND deleted_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT 21 OFFSET 0`,
+        [account.id]
+      )
+      const plan = rows.map((row: { "QUERY PLAN": string }) => row["QUERY PLAN"]).join("\n")
+      expect(plan).toMatch(/Index Scan Backward using "IDX_loyalty_entry_account_created"/)
+      expect(plan).not.toMatch(/Sort/)
+      const page = await service.listAccountEntries(account.id, { limit: 20, offset: 0 })
+      expect(page.entries[0].idempotency_key).toBe("k24")
+      expect(page.has_more).toBe(true)
     })
 
     it("versions the program: options first, saved rules win, invalid rules refused", async () => {
