@@ -1,0 +1,76 @@
+import gammaln from "@stdlib/math-base-special-gammaln"
+import { fitMaximumLikelihood } from "./clv-fit"
+
+/**
+ * The Gamma-Gamma spend model (Fader, Hardie & Lee, "RFM and CLV: Using
+ * Iso-Value Curves for Customer Base Analysis", JMR 42, 2005; Colombo &
+ * Jiang 1999). Each transaction's value is Gamma(p, ν), with ν ~ Gamma(q, γ)
+ * across customers; a customer's mean spend m̄ over x transactions is then
+ * Gamma(px, νx). Fitted on customers with at least one repeat purchase,
+ * m̄ = the mean value of their repeat purchases.
+ */
+export type GammaGammaParams = { p: number; q: number; gamma: number }
+
+export type SpendSummary = {
+  /** Number of (repeat) transactions the mean is taken over; > 0. */
+  x: number
+  /** Mean value of those transactions; > 0. */
+  m: number
+  count?: number
+}
+
+/** Log-likelihood of one customer's mean spend (FHL 2005b, appendix). */
+export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, { x, m }: SpendSummary): number {
+  return (
+    gammaln(p * x + q) -
+    gammaln(p * x) -
+    gammaln(q) +
+    q * Math.log(gamma) +
+    (p * x - 1) * Math.log(m) +
+    p * x * Math.log(x) -
+    (p * x + q) * Math.log(x * m + gamma)
+  )
+}
+
+export type GammaGammaFit = {
+  params: GammaGammaParams
+  log_likelihood: number
+  customers: number
+  converged: boolean
+}
+
+/** Fit p, q, γ by maximum likelihood; rows with x = 0 or m ≤ 0 are ignored. */
+export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
+  const rows = data.filter((row) => row.x > 0 && row.m > 0)
+  const customers = rows.reduce((n, row) => n + (row.count ?? 1), 0)
+  if (!customers) {
+    throw new RangeError("Gamma-Gamma needs at least one customer with a repeat purchase")
+  }
+  const meanSpend = rows.reduce((sum, row) => sum + row.m * (row.count ?? 1), 0) / customers
+  const logLikelihood = ([p, q, gamma]: number[]) => {
+    let sum = 0
+    for (const row of rows) {
+      sum += (row.count ?? 1) * gammaGammaLogLikelihood({ p, q, gamma }, row)
+    }
+    return sum
+  }
+  // Start where E[spend] = pγ/(q−1) is the observed mean.
+  const result = fitMaximumLikelihood(logLikelihood, [2, 3, Math.max(meanSpend, 1e-3)], customers)
+  const [p, q, gamma] = result.params
+  return { params: { p, q, gamma }, log_likelihood: result.log_likelihood, customers, converged: result.converged }
+}
+
+/**
+ * Expected value of a customer's future transactions (FHL 2005b, eq. 5): a
+ * weighted mean of the population mean pγ/(q−1) and the customer's own m̄,
+ * the more transactions the more their own. Needs q > 1.
+ */
+export function expectedSpend({ p, q, gamma }: GammaGammaParams, { x, m }: { x: number; m: number }): number {
+  if (q <= 1) {
+    throw new RangeError(`Gamma-Gamma expected spend needs q > 1, got ${q}`)
+  }
+  if (x <= 0 || !(m > 0)) {
+    return (p * gamma) / (q - 1)
+  }
+  return ((gamma + m * x) * p) / (p * x + q - 1)
+}
