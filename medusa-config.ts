@@ -29,5 +29,6 @@ module.exports = defineConfig({
         signupBonus: 50,
       },
     },
+    { resolve: "./src/modules/loyalty-insights" },
   ],
 })

@@ -1,7 +1,9 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
+import { storeFeedbackMiddlewares } from "./store/loyalty/feedback/middlewares"
 import { storeLoyaltyMiddlewares } from "./store/loyalty/middlewares"
 
 export default defineMiddlewares({
-  routes: [...adminLoyaltyMiddlewares, ...storeLoyaltyMiddlewares],
+  routes: [...adminLoyaltyMiddlewares, ...adminInsightsMiddlewares, ...storeLoyaltyMiddlewares, ...storeFeedbackMiddlewares],
 })

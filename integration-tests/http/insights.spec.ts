@@ -1,0 +1,325 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
+import {
+  AdminUser,
+  createAdminUser,
+  createPastOrder,
+  createPublishableKey,
+  createShopper,
+  daysBefore,
+  eventually,
+  get,
+  insightsService,
+  pg,
+  pointsService,
+  post,
+  registerCustomer,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(180_000)
+
+/** Every recompute in this suite runs as of this moment; the fixture's orders are dated relative to it. */
+const NOW = new Date("2030-06-15T12:00:00.000Z")
+const ago = (days: number) => daysBefore(NOW, days)
+
+type Shape = { email: string; member: boolean; orders: { days: number; amount: number }[] }
+
+/**
+ * Seven customers with known shapes (amounts in EUR, the store's default):
+ * - champ: 6 orders of 60 in the last 50 days (frequent, recent)
+ * - lapsed: 6 orders of 500, the last 300 days ago (a big spender who left)
+ * - fresh: one order of 40 yesterday
+ * - regular, twice, once: in between; oldie: a guest's single order 250 days ago
+ */
+const SHAPES: Record<string, Shape> = {
+  champ: { email: "champ@example.com", member: true, orders: [50, 40, 30, 20, 10, 3].map((days) => ({ days, amount: 60 })) },
+  lapsed: { email: "lapsed@example.com", member: true, orders: [400, 380, 360, 340, 320, 300].map((days) => ({ days, amount: 500 })) },
+  fresh: { email: "fresh@example.com", member: true, orders: [{ days: 1, amount: 40 }] },
+  regular: { email: "regular@example.com", member: true, orders: [150, 100, 60].map((days) => ({ days, amount: 80 })) },
+  twice: { email: "twice@example.com", member: true, orders: [200, 120].map((days) => ({ days, amount: 50 })) },
+  once: { email: "once@example.com", member: true, orders: [{ days: 90, amount: 20 }] },
+  oldie: { email: "oldie@example.com", member: false, orders: [{ days: 250, amount: 30 }] },
+}
+
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+    const ids: Record<string, string> = {}
+
+    beforeAll(async () => {
+      const container = getContainer()
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+      const [store] = await container.resolve(Modules.STORE).listStores({}, { take: 1 })
+      await container.resolve(Modules.STORE).updateStores(store.id, {
+        supported_currencies: [{ currency_code: "eur", is_default: true }, { currency_code: "usd" }],
+      })
+      for (const [name, shape] of Object.entries(SHAPES)) {
+        const customer = await createShopper(container, {
+          email: shape.email,
+          member: shape.member,
+          // Everyone joined long ago except fresh, who joined two days ago.
+          createdAt: name === "fresh" ? ago(2) : ago(500),
+        })
+        ids[name] = customer.id
+        for (const order of shape.orders) {
+          await createPastOrder(container, { customerId: customer.id, email: shape.email, amount: order.amount, at: ago(order.days) })
+        }
+      }
+      // Noise the recompute must ignore: a canceled order and an order after NOW.
+      await createPastOrder(container, { customerId: ids.once, amount: 5000, at: ago(5), status: "canceled" })
+      await createPastOrder(container, { customerId: ids.once, amount: 5000, at: daysBefore(NOW, -3) })
+    })
+
+    const recompute = async () => {
+      const { result } = await recomputeInsightsWorkflow(getContainer()).run({ input: { now: NOW } })
+      return result
+    }
+
+    const insightOf = async (name: string) => {
+      const { insight } = await insightsService(getContainer()).customerInsight(ids[name])
+      if (!insight) throw new Error(`no insight for ${name}`)
+      return insight
+    }
+
+    it("segments customers of known shapes: champion, can't lose, new; says why the models were not fitted", async () => {
+      const run = await recompute()
+      expect(run).toMatchObject({ status: "succeeded", progress: 1, customers: 7, currency_code: "eur", model: "heuristic" })
+      expect(run.model_reason).toBe(
+        "Only 7 customers with orders; BG/NBD needs at least 30. Churn risk and CLV use each customer's own pace until then."
+      )
+
+      const champ = await insightOf("champ")
+      expect(champ).toMatchObject({ rfm_segment: "champions", r_score: 5, f_score: 5, orders_count: 6, monetary: 360, recency_days: 3 })
+      expect(champ.churn_risk).toBeLessThan(0.1)
+
+      const lapsed = await insightOf("lapsed")
+      expect(lapsed).toMatchObject({ rfm_segment: "cant_lose", r_score: 1, f_score: 5, m_score: 5, monetary: 3000, recency_days: 300 })
+      expect(lapsed.churn_risk).toBeGreaterThan(0.9)
+      expect(["churned", "at_risk"]).toContain(lapsed.lifecycle_stage)
+      expect(lapsed.explanation).toBe(
+        `Can't lose: 6 orders worth 3000.00 EUR, last one 300 days ago; churn risk ${Math.round(lapsed.churn_risk! * 100)} %; 12-month CLV ${lapsed.clv_12m!.toFixed(2)} EUR.`
+      )
+
+      const fresh = await insightOf("fresh")
+      expect(fresh).toMatchObject({ rfm_segment: "new", lifecycle_stage: "new", orders_count: 1, recency_days: 1 })
+
+      // The canceled order and the one after NOW count nowhere.
+      expect(await insightOf("once")).toMatchObject({ orders_count: 1, monetary: 20, rfm_segment: "potential_loyalist" })
+      expect(await insightOf("oldie")).toMatchObject({ is_member: false, rfm_segment: "lost" })
+
+      // Value bands: ranked, so the top 20 % are high.
+      expect(lapsed.clv_12m).toBeLessThan(champ.clv_12m!)
+      const bands = Object.values(run.summary!.segments as Record<string, number>).reduce((a, b) => a + b, 0)
+      expect(bands).toBe(7)
+    })
+
+    it("gives the same result when recomputed twice, and records segment changes only once", async () => {
+      const first = await recompute()
+      const second = await recompute()
+      const strip = (rows: Record<string, unknown>[]) =>
+        rows.map(({ id: _id, run_id: _run, ...rest }) => rest).sort((a, b) => String(a.customer_id).localeCompare(String(b.customer_id)))
+      const service = insightsService(getContainer())
+      const a = await service.listRunCustomers(first.id, {}, { limit: 100, offset: 0 })
+      const b = await service.listRunCustomers(second.id, {}, { limit: 100, offset: 0 })
+      expect(b.count).toBe(7)
+      expect(strip(b.customers)).toEqual(strip(a.customers))
+      expect((first.summary as { segment_changes: number }).segment_changes).toBe(21) // 7 customers × 3 kinds, first time
+      expect((second.summary as { segment_changes: number }).segment_changes).toBe(0)
+      expect(await service.listKpis(second.id)).toEqual(await service.listKpis(first.id))
+
+      const { history } = await service.customerInsight(ids.lapsed)
+      expect(history.map((h) => [h.kind, h.from_value, h.to_value]).sort()).toEqual([
+        ["lifecycle", null, "churned"],
+        ["matrix", null, "passive"],
+        ["rfm", null, "cant_lose"],
+      ])
+    })
+
+    it("mirrors a segment into a customer group: adds its members, removes everyone else", async () => {
+      const container = getContainer()
+      const customerModule = container.resolve(Modules.CUSTOMER)
+      const group = await customerModule.createCustomerGroups({ name: "Win-back" })
+      // Someone who is not "can't lose" is in the group already: the mirror removes them.
+      await customerModule.addCustomerToGroup({ customer_id: ids.champ, customer_group_id: group.id })
+
+      await post(api, "/admin/loyalty/insights/settings", { segment_groups: { cant_lose: group.id } }, admin.headers)
+      const run = await recompute()
+      expect((run.summary as { groups: unknown }).groups).toEqual({
+        cant_lose: { customer_group_id: group.id, added: 1, removed: 1 },
+      })
+      const members = async () =>
+        (await customerModule.listCustomers({ groups: group.id } as never, { take: 100 })).map((c) => c.id).sort()
+      expect(await members()).toEqual([ids.lapsed])
+
+      // The lapsed customer comes back with orders in the last days: they leave the segment and the group.
+      for (const days of [6, 4, 2]) {
+        await createPastOrder(container, { customerId: ids.lapsed, amount: 500, at: ago(days) })
+      }
+      const again = await recompute()
+      expect((again.summary as { groups: Record<string, { removed: number }> }).groups.cant_lose.removed).toBe(1)
+      expect(await members()).toEqual([])
+      expect((await insightOf("lapsed")).rfm_segment).not.toBe("cant_lose")
+    })
+
+    it("computes monthly KPIs for members and non-members that match a hand count", async () => {
+      const container = getContainer()
+      const points = pointsService(container)
+      await points.saveProgramRules({ point_values: { eur: 0.01 } }, null)
+      // June 2030 ledger: 100 + 50 + 10 issued, 40 redeemed, the 10 expired.
+      const credit = async (name: string, amount: number, key: string, expiresAt: Date | null) =>
+        points.creditPoints({
+          customer_id: ids[name],
+          type: "earn",
+          points: amount,
+          idempotency_key: key,
+          reason: "test",
+          expires_at: expiresAt,
+        })
+      await credit("champ", 100, "kpi:champ", null)
+      await points.debitPoints({ customer_id: ids.champ, type: "redeem", points: 40, idempotency_key: "kpi:redeem", reason: "test" })
+      await credit("fresh", 50, "kpi:fresh", null)
+      const expiring = await credit("fresh", 10, "kpi:fresh:expiring", ago(5))
+      const [lot] = await points.listLots({ entry_id: expiring.entry.id })
+      await points.expireLot(lot.id, ago(4))
+      await pg(container)("loyalty_entry").update({ created_at: ago(4) })
+      // Feedback in June: two promoters and one detractor.
+      const feedback = insightsService(container)
+      await feedback.createFeedbacks([
+        { customer_id: ids.champ, order_id: "order_kpi_1", score: 10 },
+        { customer_id: ids.regular, order_id: "order_kpi_2", score: 9 },
+        { customer_id: ids.fresh, order_id: "order_kpi_3", score: 5 },
+      ])
+      await pg(container)("loyalty_feedback").update({ created_at: ago(3) })
+
+      const run = await recompute()
+      const { kpis } = await get(api, "/admin/loyalty/insights/kpis", admin.headers)
+      expect(kpis.map((row: { month: string }) => row.month)[0]).toBe("2029-07")
+      const june = (cohort: string) => kpis.find((row: { month: string; cohort: string }) => row.month === "2030-06" && row.cohort === cohort).metrics
+
+      // Members in June: champ (10 and 3 days ago, 60 each) and fresh (yesterday, 40).
+      expect(june("member")).toMatchObject({
+        customers: 6,
+        members: 6,
+        new_members: 1,
+        active_customers: 2,
+        active_rate: 0.3333,
+        orders: 3,
+        revenue: 160,
+        average_order_value: 53.33,
+        purchase_frequency: 1.5,
+        repeat_customers: 1,
+        repeat_purchase_rate: 0.5,
+        // May: only champ ordered, and champ ordered again in June.
+        previous_month_customers: 1,
+        retained_customers: 1,
+        retention_rate: 1,
+        points_issued: 160,
+        points_redeemed: 40,
+        points_expired: 10,
+        redemption_rate: 0.25,
+        breakage: 0.2,
+        outstanding_points: 110,
+        liability: { eur: 1.1 },
+        feedback_count: 3,
+        nps: 33.3,
+      })
+      // The guest ordered 250 days ago: nothing in June, and no points.
+      expect(june("non_member")).toMatchObject({
+        customers: 1,
+        members: 0,
+        active_customers: 0,
+        active_rate: 0,
+        orders: 0,
+        average_order_value: null,
+        points_issued: null,
+        liability: null,
+        nps: null,
+      })
+      expect(june("all")).toMatchObject({ customers: 7, active_customers: 2, orders: 3, revenue: 160, active_rate: 0.2857 })
+      // Months with orders inside the 12-month window (lapsed's first two orders fall before it).
+      const orderMonths = kpis
+        .filter((row: { cohort: string; metrics: { orders: number } }) => row.cohort === "all" && row.metrics.orders > 0)
+        .map((row: { month: string }) => row.month)
+      expect(orderMonths).toEqual(["2029-07", "2029-08", "2029-10", "2029-11", "2030-01", "2030-02", "2030-03", "2030-04", "2030-05", "2030-06"])
+      expect(run.status).toBe("succeeded")
+    })
+
+    it("recomputes from the admin with progress, lists segments and customers, exports CSV", async () => {
+      const { run } = await post(api, "/admin/loyalty/insights/recompute", { as_of: NOW.toISOString() }, admin.headers)
+      expect(run).toMatchObject({ status: "running", progress: 0 })
+      const done = await eventually(async () => {
+        const body = await get(api, `/admin/loyalty/insights/runs/${run.id}`, admin.headers)
+        expect(body.run.status).toBe("succeeded")
+        return body.run
+      }, { timeout: 60_000, interval: 250 })
+      expect(done).toMatchObject({ progress: 1, stage: "done", customers: 7 })
+
+      const { segments } = await get(api, "/admin/loyalty/insights/segments", admin.headers)
+      const cantLose = segments.rfm.find((row: { segment: string }) => row.segment === "cant_lose")
+      expect(cantLose).toMatchObject({ customers: 1, revenue: 3000, label: "Can't lose" })
+      expect(cantLose.revenue_share).toBeCloseTo(3000 / 3790, 4)
+      expect(cantLose.play).toMatch(/win-back/i)
+      expect(segments.matrix.reduce((n: number, row: { customers: number }) => n + row.customers, 0)).toBe(7)
+
+      const list = await get(api, "/admin/loyalty/insights/customers?rfm_segment=champions&limit=10", admin.headers)
+      expect(list.count).toBe(2)
+      expect(list.customers.map((c: { email: string }) => c.email).sort()).toEqual(["champ@example.com", "regular@example.com"])
+
+      const csv = await api.get("/admin/loyalty/insights/customers?format=csv", { headers: admin.headers })
+      expect(csv.headers["content-type"]).toMatch(/text\/csv/)
+      const lines = String(csv.data).trim().split("\r\n")
+      expect(lines).toHaveLength(8)
+      expect(lines[0].split(",").slice(0, 3)).toEqual(["customer_id", "email", "first_name"])
+      expect(lines.find((line) => line.includes("lapsed@example.com"))).toMatch(/cant_lose/)
+
+      const { insight, history } = await get(api, `/admin/loyalty/insights/customers/${ids.fresh}`, admin.headers)
+      expect(insight).toMatchObject({ rfm_segment: "new", lifecycle_stage: "new" })
+      expect(history.length).toBe(3)
+
+      // Bad input names the problem.
+      const bad = await api
+        .post("/admin/loyalty/insights/settings", { value_weights: { clv: -1 } }, { headers: admin.headers })
+        .catch((e: { response: { status: number; data: { message: string } } }) => e.response)
+      expect(bad.status).toBe(400)
+      const badSegment = await api
+        .get("/admin/loyalty/insights/customers?rfm_segment=vip", { headers: admin.headers })
+        .catch((e: { response: { status: number } }) => e.response)
+      expect(badSegment.status).toBe(400)
+      const anonymous = await api
+        .get("/admin/loyalty/insights/kpis")
+        .catch((e: { response: { status: number } }) => e.response)
+      expect(anonymous.status).toBe(401)
+    })
+
+    it("takes feedback once per order from its customer, with optional points", async () => {
+      const container = getContainer()
+      await post(api, "/admin/loyalty/insights/settings", { feedback_points: 25 }, admin.headers)
+      const shopper = await registerCustomer(api, storeHeaders, { email: "rater@example.com" })
+      const order = await createPastOrder(container, { customerId: shopper.customer.id, amount: 70, at: ago(2) })
+      const other = await createPastOrder(container, { customerId: ids.champ, amount: 70, at: ago(2) })
+
+      const first = await post(api, "/store/loyalty/feedback", { order_id: order.id, score: 9, comment: "Great" }, shopper.headers)
+      expect(first).toMatchObject({ feedback: { order_id: order.id, score: 9, comment: "Great" }, points_awarded: 25 })
+      const account = await pointsService(container).retrieveAccountByCustomer(shopper.customer.id)
+      expect(account?.lifetime_earned).toBeGreaterThanOrEqual(25)
+
+      const fail = (body: unknown, headers: Record<string, string> = shopper.headers) =>
+        api.post("/store/loyalty/feedback", body, { headers }).catch((e: { response: { status: number; data: { message: string } } }) => e.response)
+      const again = await fail({ order_id: order.id, score: 3 })
+      expect(again.status).toBe(409)
+      expect(again.data.message).toBe(`Feedback for order ${order.id} was already given`)
+      expect((await fail({ order_id: other.id, score: 3 })).status).toBe(404)
+      expect((await fail({ order_id: order.id, score: 11 })).status).toBe(400)
+      expect((await fail({ order_id: order.id, score: 5 }, storeHeaders)).status).toBe(401)
+      // Points once, whatever happens.
+      const entries = await pointsService(container).listEntries({ idempotency_key: `feedback:order:${order.id}` })
+      expect(entries).toHaveLength(1)
+    })
+  },
+})

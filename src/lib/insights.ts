@@ -1,0 +1,284 @@
+import { BgNbdParams, expectedPurchases, probabilityAlive } from "./bgnbd"
+import { expectedSpend, GammaGammaParams } from "./gamma-gamma"
+
+/**
+ * Pure rules of the customer insights: named RFM segments, the loyalty
+ * matrix, lifecycle stages, the customer value model and the settings a
+ * merchant can change. The module's SQL computes the per-customer facts and
+ * quintiles; everything decided from those facts is here, unit-tested.
+ */
+
+export const RFM_SEGMENTS = [
+  "champions",
+  "loyal",
+  "potential_loyalist",
+  "new",
+  "at_risk",
+  "cant_lose",
+  "hibernating",
+  "lost",
+] as const
+export type RfmSegment = (typeof RFM_SEGMENTS)[number]
+
+export const MATRIX_SEGMENTS = ["potential", "passive", "active", "die_hard"] as const
+export type MatrixSegment = (typeof MATRIX_SEGMENTS)[number]
+
+export const LIFECYCLE_STAGES = ["new", "active", "growing", "at_risk", "churned", "reactivated"] as const
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number]
+
+export const VALUE_BANDS = ["high", "medium", "low"] as const
+export type ValueBand = (typeof VALUE_BANDS)[number]
+
+export const SEGMENT_LABELS: Record<RfmSegment, string> = {
+  champions: "Champions",
+  loyal: "Loyal",
+  potential_loyalist: "Potential loyalist",
+  new: "New",
+  at_risk: "At risk",
+  cant_lose: "Can't lose",
+  hibernating: "Hibernating",
+  lost: "Lost",
+}
+
+/** What to do with each segment: shown next to its count in the admin. */
+export const SEGMENT_PLAYS: Record<RfmSegment, string> = {
+  champions: "Reward them: early access, VIP care, ask for referrals and reviews.",
+  loyal: "Upsell higher tiers and member-only offers; ask for reviews.",
+  potential_loyalist: "Offer membership perks and a second-purchase incentive.",
+  new: "Onboard: welcome series, show the points they earned, first-repeat bonus.",
+  at_risk: "Win back with a personal offer before they lapse for good.",
+  cant_lose: "Reach out personally: strong win-back offer, ask what went wrong.",
+  hibernating: "Re-engage with a time-boxed bonus or a relevant new product.",
+  lost: "Low-cost reactivation only; do not overspend.",
+}
+
+export const MATRIX_PLAYS: Record<MatrixSegment, string> = {
+  potential: "First-purchase incentives to win them.",
+  passive: "Perks and emotional ties: they buy out of habit and leave for a cheaper rival.",
+  active: "Purchase incentives: they like you and recommend you but buy little.",
+  die_hard: "Referral asks and VIP care: they buy and advocate.",
+}
+
+export const LIFECYCLE_PLAYS: Record<LifecycleStage, string> = {
+  new: "Establish: help them to a second order.",
+  active: "Maintain: keep them earning and redeeming.",
+  growing: "Develop: cross-sell and tier upgrades.",
+  at_risk: "Win back before they churn.",
+  churned: "Win-back campaign or let go.",
+  reactivated: "Welcome back: make the second return stick.",
+}
+
+/** Indicators of the value model, each scored 0–1 before weighting. */
+export const VALUE_INDICATORS = ["clv", "monetary", "frequency", "satisfaction", "referrals"] as const
+export type ValueIndicator = (typeof VALUE_INDICATORS)[number]
+export type ValueWeights = Record<ValueIndicator, number>
+
+export type InsightSettings = {
+  /** Money in other currencies converted into the default currency: 1 unit of `code` = rate units of the default. */
+  currency_rates: Record<string, number>
+  /** Acquisition cost of a customer in the default currency; 0 = unknown (no CLV/CAC). */
+  acquisition_cost: number
+  /** Yearly discount rate for CLV (0.1 = 10 %). */
+  annual_discount_rate: number
+  /** Share of revenue that is margin, applied to CLV (1 = CLV in revenue). */
+  profit_margin: number
+  value_weights: ValueWeights
+  /** RFM segment → Medusa customer group kept equal to that segment's members on every recompute. */
+  segment_groups: Partial<Record<RfmSegment, string>>
+  /** Points for answering the feedback survey (0 = none). */
+  feedback_points: number
+  /** A first order this recent makes a customer "new". */
+  new_customer_days: number
+  /** Days without an order after which a one-order customer counts as churned. */
+  lapse_days: number
+  /** Customer rows of this many past runs are kept (segment history is kept for good). */
+  keep_runs: number
+}
+
+export const DEFAULT_VALUE_WEIGHTS: ValueWeights = {
+  clv: 0.4,
+  monetary: 0.2,
+  frequency: 0.2,
+  satisfaction: 0.1,
+  referrals: 0.1,
+}
+
+export function defaultInsightSettings(overrides: Partial<InsightSettings> = {}): InsightSettings {
+  return {
+    currency_rates: {},
+    acquisition_cost: 0,
+    annual_discount_rate: 0.1,
+    profit_margin: 1,
+    value_weights: { ...DEFAULT_VALUE_WEIGHTS },
+    segment_groups: {},
+    feedback_points: 0,
+    new_customer_days: 30,
+    lapse_days: 180,
+    keep_runs: 5,
+    ...overrides,
+  }
+}
+
+/** Weights scaled to sum to 1, so the value score stays in 0–1 whatever the merchant enters. */
+export function normalizeWeights(weights: ValueWeights): ValueWeights {
+  const total = VALUE_INDICATORS.reduce((sum, key) => sum + Math.max(0, weights[key] ?? 0), 0)
+  if (total <= 0) return { ...DEFAULT_VALUE_WEIGHTS }
+  return Object.fromEntries(
+    VALUE_INDICATORS.map((key) => [key, Math.max(0, weights[key] ?? 0) / total])
+  ) as ValueWeights
+}
+
+/** Ranked bands: the top 20 % of value scores are high, the next 30 % medium, the rest low. */
+export function valueBand(valuePercentRank: number): ValueBand {
+  if (valuePercentRank >= 0.8) return "high"
+  if (valuePercentRank >= 0.5) return "medium"
+  return "low"
+}
+
+/** The per-customer facts the SQL stage computes. Times in days. */
+export type CustomerFacts = {
+  orders_count: number
+  /** Distinct purchase days: the model counts same-day orders as one purchase. */
+  purchase_days: number
+  recency_days: number
+  /** First to last purchase day. */
+  tx_days: number
+  /** First purchase day to today. */
+  age_days: number
+  monetary: number
+  /** Mean value of the repeat purchase days. */
+  repeat_mean: number
+  recent_spend: number
+  prior_spend: number
+  /** Days between the last two purchase days; null with one purchase day. */
+  gap_before_last: number | null
+  r_score: number
+  f_score: number
+  m_score: number
+  nps_score: number | null
+  referrals: number
+  redeemed_points: number
+}
+
+/** Named RFM segment from the quintile scores, with absolute recency for "new". */
+export function rfmSegment(f: CustomerFacts, settings: Pick<InsightSettings, "new_customer_days">): RfmSegment {
+  const { r_score: r, f_score: fr, m_score: m } = f
+  if (f.orders_count === 1 && f.recency_days <= settings.new_customer_days) return "new"
+  if (r >= 4 && fr >= 4) return "champions"
+  if (r <= 2 && fr >= 4 && m >= 4) return "cant_lose"
+  if (r <= 2 && (fr >= 3 || m >= 4)) return "at_risk"
+  if (r >= 3 && fr >= 3) return "loyal"
+  if (r >= 3) return "potential_loyalist"
+  if (r === 2) return "hibernating"
+  return "lost"
+}
+
+/** Attitude from the customer's own signals: a promoter score, a referral, or points redeemed. */
+export function attitudeHigh(f: CustomerFacts): boolean {
+  return (f.nps_score !== null && f.nps_score >= 9) || f.referrals > 0 || f.redeemed_points > 0
+}
+
+/** Behaviour from RFM: high when the mean of R, F and M scores is 3 or more. */
+export function behaviorHigh(f: CustomerFacts): boolean {
+  return (f.r_score + f.f_score + f.m_score) / 3 >= 3
+}
+
+export function matrixSegment(f: CustomerFacts): MatrixSegment {
+  const behavior = behaviorHigh(f)
+  const attitude = attitudeHigh(f)
+  if (behavior) return attitude ? "die_hard" : "passive"
+  return attitude ? "active" : "potential"
+}
+
+export function lifecycleStage(
+  f: CustomerFacts,
+  churnRisk: number,
+  settings: Pick<InsightSettings, "new_customer_days" | "lapse_days">
+): LifecycleStage {
+  const recent = f.recency_days <= settings.new_customer_days
+  if (f.age_days <= settings.new_customer_days) return "new"
+  if (churnRisk >= 0.8 || (f.purchase_days === 1 && f.recency_days > settings.lapse_days)) return "churned"
+  if (recent && f.gap_before_last !== null && f.gap_before_last > settings.lapse_days) return "reactivated"
+  if (churnRisk >= 0.5 || (f.purchase_days === 1 && f.recency_days > 3 * settings.new_customer_days)) {
+    return "at_risk"
+  }
+  if (f.purchase_days > 1 && f.recent_spend > 0 && f.recent_spend > 1.2 * f.prior_spend) return "growing"
+  return "active"
+}
+
+/** The fitted models, or the reason they could not be used. */
+export type InsightModel =
+  | { kind: "bgnbd"; bgnbd: BgNbdParams; gamma_gamma: GammaGammaParams }
+  | { kind: "heuristic"; reason: string; typical_gap_days: number; mean_order_value: number }
+
+export type CustomerPrediction = {
+  p_alive: number
+  churn_risk: number
+  expected_90: number
+  expected_365: number
+  clv_12m: number
+}
+
+const WEEK = 7
+/** CLV is summed by quarter: expected purchases at these horizons (days), discounted per quarter. */
+const QUARTERS = [91.3125, 182.625, 273.9375, 365.25]
+
+export function predictCustomer(
+  f: CustomerFacts,
+  model: InsightModel,
+  settings: Pick<InsightSettings, "annual_discount_rate" | "profit_margin">
+): CustomerPrediction {
+  const x = f.purchase_days - 1
+  let pAlive: number
+  let expected: (days: number) => number
+  let spend: number
+  if (model.kind === "bgnbd") {
+    const history = { x, tx: f.tx_days / WEEK, T: f.age_days / WEEK }
+    pAlive = probabilityAlive(model.bgnbd, history)
+    expected = (days) => expectedPurchases(model.bgnbd, history, days / WEEK)
+    spend = expectedSpend(model.gamma_gamma, { x, m: f.repeat_mean })
+  } else {
+    // Too little history for a model: the customer's own pace, decaying once
+    // they are overdue by more than their usual gap.
+    const gap = x > 0 ? Math.max(f.tx_days / x, 1) : model.typical_gap_days
+    const overdue = Math.max(0, f.recency_days - gap)
+    pAlive = Math.exp(-overdue / (2 * gap))
+    const perDay = f.purchase_days / Math.max(f.age_days, gap)
+    expected = (days) => pAlive * perDay * days
+    spend = f.purchase_days > 0 ? f.monetary / f.purchase_days : model.mean_order_value
+  }
+  let clv = 0
+  let before = 0
+  QUARTERS.forEach((days, i) => {
+    const cumulative = expected(days)
+    clv += ((cumulative - before) * spend) / Math.pow(1 + settings.annual_discount_rate, (i + 1) / 4)
+    before = cumulative
+  })
+  return {
+    p_alive: pAlive,
+    churn_risk: 1 - pAlive,
+    expected_90: expected(90),
+    expected_365: expected(365),
+    clv_12m: clv * settings.profit_margin,
+  }
+}
+
+const money = (amount: number, currency: string) =>
+  `${amount.toFixed(2)} ${currency.toUpperCase()}`
+
+/** The one line the admin shows to say why a customer is where they are. */
+export function explainCustomer(
+  f: CustomerFacts,
+  segment: RfmSegment,
+  prediction: CustomerPrediction,
+  currency: string,
+  modelKind: InsightModel["kind"]
+): string {
+  const orders = `${f.orders_count} order${f.orders_count === 1 ? "" : "s"}`
+  const last = f.recency_days === 0 ? "last one today" : `last one ${f.recency_days} day${f.recency_days === 1 ? "" : "s"} ago`
+  const risk =
+    f.purchase_days === 1 && modelKind === "bgnbd"
+      ? "one purchase only, so churn is judged by recency"
+      : `churn risk ${Math.round(prediction.churn_risk * 100)} %`
+  return `${SEGMENT_LABELS[segment]}: ${orders} worth ${money(f.monetary, currency)}, ${last}; ${risk}; 12-month CLV ${money(prediction.clv_12m, currency)}.`
+}

@@ -1,0 +1,56 @@
+import { model } from "@medusajs/framework/utils"
+
+/**
+ * A customer's metrics in one run. Written in bulk by the recompute (one
+ * INSERT … SELECT over the orders, then batched UPDATE … FROM unnest), never
+ * one statement per customer. Money is in the run's default currency;
+ * `monetary_by_currency` keeps the unconverted sums.
+ */
+const CustomerInsight = model
+  .define("loyalty_customer_insight", {
+    id: model.id({ prefix: "lcins" }).primaryKey(),
+    run_id: model.text(),
+    customer_id: model.text(),
+    is_member: model.boolean().default(false),
+    orders_count: model.number(),
+    purchase_days: model.number(),
+    first_order_at: model.dateTime(),
+    last_order_at: model.dateTime(),
+    recency_days: model.number(),
+    tx_days: model.number(),
+    age_days: model.number(),
+    monetary: model.float(),
+    monetary_by_currency: model.json(),
+    repeat_mean: model.float().default(0),
+    recent_spend: model.float().default(0),
+    prior_spend: model.float().default(0),
+    gap_before_last: model.number().nullable(),
+    r_score: model.number(),
+    f_score: model.number(),
+    m_score: model.number(),
+    f_rank: model.float().default(0),
+    m_rank: model.float().default(0),
+    nps_score: model.number().nullable(),
+    referrals: model.number().default(0),
+    redeemed_points: model.number().default(0),
+    rfm_segment: model.text().nullable(),
+    matrix_segment: model.text().nullable(),
+    lifecycle_stage: model.text().nullable(),
+    p_alive: model.float().nullable(),
+    churn_risk: model.float().nullable(),
+    expected_90: model.float().nullable(),
+    expected_365: model.float().nullable(),
+    clv_12m: model.float().nullable(),
+    clv_cac: model.float().nullable(),
+    clv_rank: model.float().nullable(),
+    value_score: model.float().nullable(),
+    value_band: model.text().nullable(),
+    explanation: model.text().nullable(),
+  })
+  .indexes([
+    { on: ["run_id", "customer_id"], unique: true },
+    { on: ["run_id", "rfm_segment", "customer_id"] },
+    { on: ["customer_id"] },
+  ])
+
+export default CustomerInsight

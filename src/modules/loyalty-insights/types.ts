@@ -1,0 +1,113 @@
+import type { InsightModel, InsightSettings } from "../../lib/insights"
+
+export type InsightRunStatus = "running" | "succeeded" | "failed"
+
+export type InsightRunRecord = {
+  id: string
+  status: InsightRunStatus
+  as_of: Date
+  started_at: Date
+  finished_at: Date | null
+  progress: number
+  stage: string
+  customers: number
+  currency_code: string | null
+  model: string | null
+  model_reason: string | null
+  params: Record<string, unknown> | null
+  summary: Record<string, unknown> | null
+  error: string | null
+  triggered_by: string | null
+}
+
+/** What the recompute needs besides the data: the day, the money, the merchant's settings. */
+export type ComputeInput = {
+  run_id: string
+  now: Date
+  /** The store's default currency (lower case): money is converted into it. */
+  currency_code: string
+  settings: InsightSettings
+}
+
+export type ComputeResult = {
+  customers: number
+  model: InsightModel
+  params: Record<string, unknown> | null
+  warnings: string[]
+  segments: Record<string, number>
+  segment_changes: number
+}
+
+export type KpiInput = {
+  run_id: string
+  now: Date
+  /** Months back from `now`'s month, inclusive of it. */
+  months: number
+  currency_code: string
+  currency_rates: Record<string, number>
+  /** Money value of one point per currency, for the liability. */
+  point_values: Record<string, number>
+}
+
+/** The metrics of one month and cohort. Ratios are 0–1; null where the denominator is 0. */
+export type KpiMetrics = {
+  customers: number
+  members: number
+  new_members: number
+  active_customers: number
+  active_rate: number | null
+  orders: number
+  revenue: number
+  repeat_customers: number
+  repeat_purchase_rate: number | null
+  retained_customers: number
+  previous_month_customers: number
+  retention_rate: number | null
+  purchase_frequency: number | null
+  average_order_value: number | null
+  points_issued: number | null
+  points_redeemed: number | null
+  points_expired: number | null
+  redemption_rate: number | null
+  breakage: number | null
+  outstanding_points: number | null
+  liability: Record<string, number> | null
+  referrals_rewarded: number | null
+  referral_conversion: number | null
+  feedback_count: number
+  nps: number | null
+}
+
+export type KpiRow = { month: string; cohort: "member" | "non_member" | "all"; metrics: KpiMetrics }
+
+export type CustomerInsightRecord = {
+  id: string
+  run_id: string
+  customer_id: string
+  is_member: boolean
+  orders_count: number
+  purchase_days: number
+  first_order_at: Date
+  last_order_at: Date
+  recency_days: number
+  monetary: number
+  monetary_by_currency: Record<string, number>
+  r_score: number
+  f_score: number
+  m_score: number
+  rfm_segment: string | null
+  matrix_segment: string | null
+  lifecycle_stage: string | null
+  p_alive: number | null
+  churn_risk: number | null
+  expected_90: number | null
+  expected_365: number | null
+  clv_12m: number | null
+  clv_cac: number | null
+  value_score: number | null
+  value_band: string | null
+  nps_score: number | null
+  referrals: number
+  redeemed_points: number
+  explanation: string | null
+}

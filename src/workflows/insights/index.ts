@@ -1,0 +1,3 @@
+export * from "./recompute-insights"
+export * from "./submit-feedback"
+export * from "./update-insight-settings"

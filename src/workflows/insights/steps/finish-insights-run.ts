@@ -1,0 +1,44 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { ComputeResult } from "../../../modules/loyalty-insights/types"
+import { insightsService } from "./resolve-service"
+
+export const finishInsightsRunStepId = "finish-loyalty-insights-run"
+
+/** Mark the run succeeded with its model and summary, then prune old runs' rows. */
+export const finishInsightsRunStep = createStep(
+  finishInsightsRunStepId,
+  async (
+    input: {
+      run_id: string
+      currency_code: string
+      keep_runs: number
+      result: ComputeResult
+      kpi_rows: number
+      groups: Record<string, unknown>
+    },
+    { container }
+  ) => {
+    const service = insightsService(container)
+    const { result } = input
+    await service.updateRun(input.run_id, {
+      status: "succeeded",
+      stage: "done",
+      progress: 1,
+      finished_at: new Date(),
+      customers: result.customers,
+      currency_code: input.currency_code,
+      model: result.model.kind,
+      model_reason: result.model.kind === "heuristic" ? result.model.reason : null,
+      params: result.params,
+      summary: {
+        segments: result.segments,
+        segment_changes: result.segment_changes,
+        warnings: result.warnings,
+        kpi_rows: input.kpi_rows,
+        groups: input.groups,
+      },
+    })
+    await service.pruneRuns(input.keep_runs)
+    return new StepResponse(await service.retrieveRun(input.run_id))
+  }
+)

@@ -1,0 +1,21 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { InsightSettings } from "../../../lib/insights"
+import { insightsService } from "./resolve-service"
+
+export const saveInsightSettingsStepId = "save-loyalty-insight-settings"
+
+/** Save the merchant's changes; compensation puts the previous settings back. */
+export const saveInsightSettingsStep = createStep(
+  saveInsightSettingsStepId,
+  async (input: { changes: Partial<InsightSettings>; actor_id: string | null }, { container }) => {
+    const service = insightsService(container)
+    const previous = await service.getSettings()
+    const saved = await service.saveSettings(input.changes, input.actor_id)
+    return new StepResponse(saved, { previous, actor_id: input.actor_id })
+  },
+  async (undo, { container }) => {
+    if (undo) {
+      await insightsService(container).saveSettings(undo.previous, undo.actor_id)
+    }
+  }
+)

@@ -1,0 +1,25 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { insightsService } from "./resolve-service"
+
+export const snapshotKpisStepId = "snapshot-loyalty-kpis"
+
+/** Store the run's monthly KPIs (members, non-members, all) for the last `months` months. */
+export const snapshotKpisStep = createStep(
+  snapshotKpisStepId,
+  async (
+    input: {
+      run_id: string
+      now: Date
+      months: number
+      currency_code: string
+      currency_rates: Record<string, number>
+      point_values: Record<string, number>
+    },
+    { container }
+  ) => {
+    const service = insightsService(container)
+    await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
+    const rows = await service.snapshotKpis(input)
+    return new StepResponse(rows.length)
+  }
+)

@@ -1,0 +1,59 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { expiryDate } from "../../lib/dates"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { loadProgramRulesStep } from "../points/steps/load-program-rules"
+import { creditPointsStep } from "../points/steps/post-points"
+import { createFeedbackStep } from "./steps/create-feedback"
+import { loadInsightContextStep } from "./steps/load-insight-context"
+import { loadFeedbackOrderStep } from "./steps/load-feedback-order"
+
+export const submitFeedbackWorkflowId = "submit-loyalty-feedback"
+
+export type SubmitFeedbackInput = { customer_id: string; order_id: string; score: number; comment?: string | null }
+
+/**
+ * A shopper rates one of their orders (0–10, "how likely are you to
+ * recommend us?"), once per order. When the merchant set feedback points,
+ * they are credited under the key `feedback:order:<id>`, so the reward is
+ * paid once whatever happens.
+ *
+ * @summary Record a shopper's feedback on an order, with optional points.
+ */
+export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (input: SubmitFeedbackInput) => {
+  const order = loadFeedbackOrderStep({ order_id: input.order_id, customer_id: input.customer_id })
+  const feedback = createFeedbackStep(
+    transform({ input, order }, ({ input, order }) => ({
+      customer_id: order.customer_id,
+      order_id: order.id,
+      score: input.score,
+      comment: input.comment ?? null,
+    }))
+  )
+  const context = loadInsightContextStep()
+  const rules = loadProgramRulesStep()
+  const credit = transform({ order, context, rules }, ({ order, context, rules }) =>
+    context.settings.feedback_points > 0
+      ? {
+          customer_id: order.customer_id,
+          idempotency_key: `feedback:order:${order.id}`,
+          points: context.settings.feedback_points,
+          type: "earn" as const,
+          reason: order.display_id ? `Thank you for your feedback on order #${order.display_id}` : "Thank you for your feedback",
+          reference_type: "feedback",
+          reference_id: order.id,
+          order_id: order.id,
+          program_version: rules.version,
+          expires_at: expiryDate(new Date(), rules.expiry_months),
+        }
+      : null
+  )
+  const result = creditPointsStep(credit)
+  const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
+  when({ events }, ({ events }) => events.length > 0).then(() =>
+    emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
+  )
+  return new WorkflowResponse(
+    transform({ feedback, result }, ({ feedback, result }) => ({ feedback, points_awarded: result?.created ? result.entry.points : 0 }))
+  )
+})
