@@ -312,7 +312,7 @@ medusaIntegrationTestRunner({
       const fail = (body: unknown, headers: Record<string, string> = shopper.headers) =>
         api.post("/store/loyalty/feedback", body, { headers }).catch((e: { response: { status: number; data: { message: string } } }) => e.response)
       const again = await fail({ order_id: order.id, score: 3 })
-      expect(again.status).toBe(409)
+      expect(again.status).toBe(422)
       expect(again.data.message).toBe(`Feedback for order ${order.id} was already given`)
       expect((await fail({ order_id: other.id, score: 3 })).status).toBe(404)
       expect((await fail({ order_id: order.id, score: 11 })).status).toBe(400)

@@ -118,7 +118,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
 
   /**
    * Open a run. A run left `running` by a crashed process for over two hours
-   * is marked failed first; otherwise a second run is refused with a 409.
+   * is marked failed first; otherwise a second run is refused with a 400 that says so.
    */
   @InjectManager()
   async startRun(
@@ -148,7 +148,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       if ((error as { code?: string }).code === "23505") {
         const running = await knex("loyalty_insight_run").where({ status: "running" }).first()
         throw new MedusaError(
-          MedusaError.Types.CONFLICT,
+          // NOT_ALLOWED keeps the message (Medusa replaces a CONFLICT's with a generic one).
+          MedusaError.Types.NOT_ALLOWED,
           `A recompute is already running (${running?.id ?? "another run"}, ${Math.round((running?.progress ?? 0) * 100)} % done)`
         )
       }

@@ -7,7 +7,7 @@ export const createFeedbackStepId = "create-loyalty-feedback"
 export type CreateFeedbackInput = { customer_id: string; order_id: string; score: number; comment: string | null }
 
 /**
- * Record the answer; a second answer for the same order is a 409 (the unique
+ * Record the answer; a second answer for the same order is a 422 (the unique
  * index on `order_id` decides, so two racing requests cannot both pass).
  * Compensation deletes it.
  */
@@ -21,7 +21,7 @@ export const createFeedbackStep = createStep(
     } catch (error) {
       const message = String((error as Error).message ?? "")
       if ((error as { code?: string }).code === "23505" || /already exists|unique/i.test(message)) {
-        throw new MedusaError(MedusaError.Types.CONFLICT, `Feedback for order ${input.order_id} was already given`)
+        throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, `Feedback for order ${input.order_id} was already given`)
       }
       throw error
     }

@@ -4,7 +4,7 @@ import { StoreSubmitFeedbackType } from "./validators"
 
 /**
  * Rate one of your orders 0–10 with an optional comment, once per order
- * (409 the second time; 404 for an order that is not yours). Answers with the
+ * (422 the second time; 404 for an order that is not yours). Answers with the
  * feedback and the points it earned.
  */
 export async function POST(req: AuthenticatedMedusaRequest<StoreSubmitFeedbackType>, res: MedusaResponse) {

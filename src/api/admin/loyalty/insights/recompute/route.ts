@@ -5,7 +5,7 @@ import { AdminRecomputeInsightsType } from "../validators"
 import { insightsModule } from "../views"
 
 /**
- * "Recompute now": opens a run (409 while another one runs), starts the
+ * "Recompute now": opens a run (400 while another one runs), starts the
  * recompute in the background and answers 202 with the run at once. The
  * admin polls `GET /admin/loyalty/insights/runs/:id` for its progress.
  */
