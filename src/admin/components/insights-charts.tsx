@@ -1,0 +1,110 @@
+/**
+ * The Loyalty page's charts, built from a `recharts` module handed in at run
+ * time. Only types are imported from recharts here: the page loads the
+ * library itself with a dynamic `import("recharts")` inside `React.lazy`, so
+ * the chart library stays a separate chunk of the merchant's dashboard,
+ * fetched only when someone opens the Loyalty page. (A dynamic import of a
+ * local file would make `medusa plugin:build` emit an extensionless chunk
+ * file; a dynamic import of the external package does not.)
+ */
+import { Container, Heading, Text } from "@medusajs/ui"
+import type { ReactNode } from "react"
+import type * as Recharts from "recharts"
+
+export type MonthPoint = {
+  month: string
+  member_revenue: number
+  non_member_revenue: number
+  member_active_rate: number | null
+  non_member_active_rate: number | null
+  member_retention: number | null
+  points_issued: number
+  points_redeemed: number
+  points_expired: number
+}
+
+export type SegmentPoint = { label: string; customers: number }
+
+const COLORS = {
+  member: "#7c3aed",
+  nonMember: "#94a3b8",
+  issued: "#16a34a",
+  redeemed: "#2563eb",
+  expired: "#dc2626",
+  segment: "#0ea5e9",
+}
+
+const percent = (value: unknown) => (typeof value === "number" ? `${Math.round(value * 100)} %` : "-")
+
+export function createInsightsCharts(R: typeof Recharts) {
+  const { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } = R
+
+    const ChartCard = ({ title, testId, children }: { title: string; testId: string; children: ReactNode }) => (
+    <Container className="flex flex-col gap-y-2 p-4" data-testid={testId}>
+      <Heading level="h3">{title}</Heading>
+      <div className="h-[220px] w-full">
+        <ResponsiveContainer width="100%" height="100%">
+          {children as never}
+        </ResponsiveContainer>
+      </div>
+    </Container>
+  )
+
+  return function InsightsCharts({ months, segments }: { months: MonthPoint[]; segments: SegmentPoint[] }) {
+    if (!months.length && !segments.length) {
+      return (
+        <Text size="small" className="text-ui-fg-subtle">
+          No data to chart yet.
+        </Text>
+      )
+    }
+    return (
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2" data-testid="loyalty-charts">
+        <ChartCard title="Revenue: members vs non-members" testId="loyalty-chart-revenue">
+          <BarChart data={months}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="month" fontSize={11} />
+            <YAxis fontSize={11} />
+            <Tooltip />
+            <Legend />
+            <Bar dataKey="member_revenue" name="Members" stackId="r" fill={COLORS.member} />
+            <Bar dataKey="non_member_revenue" name="Non-members" stackId="r" fill={COLORS.nonMember} />
+          </BarChart>
+        </ChartCard>
+        <ChartCard title="Points issued, redeemed, expired" testId="loyalty-chart-points">
+          <BarChart data={months}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="month" fontSize={11} />
+            <YAxis fontSize={11} />
+            <Tooltip />
+            <Legend />
+            <Bar dataKey="points_issued" name="Issued" fill={COLORS.issued} />
+            <Bar dataKey="points_redeemed" name="Redeemed" fill={COLORS.redeemed} />
+            <Bar dataKey="points_expired" name="Expired" fill={COLORS.expired} />
+          </BarChart>
+        </ChartCard>
+        <ChartCard title="Active rate and retention" testId="loyalty-chart-activity">
+          <LineChart data={months}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="month" fontSize={11} />
+            <YAxis fontSize={11} tickFormatter={percent} domain={[0, 1]} />
+            <Tooltip formatter={(value) => percent(value)} />
+            <Legend />
+            <Line dataKey="member_active_rate" name="Members active" stroke={COLORS.member} connectNulls />
+            <Line dataKey="non_member_active_rate" name="Non-members active" stroke={COLORS.nonMember} connectNulls />
+            <Line dataKey="member_retention" name="Member retention" stroke={COLORS.issued} connectNulls />
+          </LineChart>
+        </ChartCard>
+        <ChartCard title="Customers by segment" testId="loyalty-chart-segments">
+          <BarChart data={segments} layout="vertical" margin={{ left: 40 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" fontSize={11} allowDecimals={false} />
+            <YAxis type="category" dataKey="label" fontSize={11} width={110} />
+            <Tooltip />
+            <Bar dataKey="customers" name="Customers" fill={COLORS.segment} />
+          </BarChart>
+        </ChartCard>
+      </div>
+    )
+  }
+}

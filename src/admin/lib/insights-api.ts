@@ -1,0 +1,159 @@
+import { sdk } from "./sdk"
+
+/* Wire types of the plugin's /admin/loyalty/insights/* routes. */
+
+export type InsightRun = {
+  id: string
+  status: "running" | "succeeded" | "failed"
+  as_of: string
+  started_at: string
+  finished_at: string | null
+  progress: number
+  stage: string
+  customers: number
+  currency_code: string | null
+  model: "bgnbd" | "heuristic" | null
+  model_reason: string | null
+  params: Record<string, unknown> | null
+  summary: {
+    segments?: Record<string, number>
+    segment_changes?: number
+    warnings?: string[]
+    groups?: Record<string, { customer_group_id: string; added: number; removed: number; error?: string }>
+  } | null
+  error: string | null
+}
+
+export type KpiMetrics = {
+  customers: number
+  members: number
+  new_members: number
+  active_customers: number
+  active_rate: number | null
+  orders: number
+  revenue: number
+  repeat_purchase_rate: number | null
+  retention_rate: number | null
+  purchase_frequency: number | null
+  average_order_value: number | null
+  points_issued: number | null
+  points_redeemed: number | null
+  points_expired: number | null
+  redemption_rate: number | null
+  breakage: number | null
+  outstanding_points: number | null
+  liability: Record<string, number> | null
+  referrals_rewarded: number | null
+  referral_conversion: number | null
+  feedback_count: number
+  nps: number | null
+}
+
+export type KpiRow = { month: string; cohort: "member" | "non_member" | "all"; metrics: KpiMetrics }
+
+export type SegmentStat = {
+  segment: string | null
+  label?: string | null
+  customers: number
+  members: number
+  revenue: number
+  revenue_share: number
+  average_clv: number
+  average_churn_risk: number
+  play?: string | null
+}
+
+export type SegmentsResponse = {
+  run: InsightRun | null
+  segments: { rfm: SegmentStat[]; matrix: SegmentStat[]; lifecycle: SegmentStat[]; value_band: SegmentStat[] }
+}
+
+export type CustomerInsight = {
+  customer_id: string
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  is_member: boolean
+  orders_count: number
+  monetary: number
+  recency_days: number
+  r_score: number
+  f_score: number
+  m_score: number
+  rfm_segment: string | null
+  matrix_segment: string | null
+  lifecycle_stage: string | null
+  churn_risk: number | null
+  expected_90: number | null
+  expected_365: number | null
+  clv_12m: number | null
+  clv_cac: number | null
+  value_score: number | null
+  value_band: "high" | "medium" | "low" | null
+  explanation: string | null
+}
+
+export type CustomersResponse = {
+  run: InsightRun | null
+  customers: CustomerInsight[]
+  count: number
+  limit: number
+  offset: number
+}
+
+export type SegmentChange = {
+  kind: "rfm" | "matrix" | "lifecycle"
+  from_value: string | null
+  to_value: string
+  changed_at: string
+}
+
+export type CustomerInsightResponse = { insight: CustomerInsight | null; history: SegmentChange[] }
+
+export type CustomerFilter = { rfm_segment?: string }
+
+const BASE = "/admin/loyalty/insights"
+
+export const insightsApi = {
+  latestRuns: () => sdk.client.fetch<{ latest: InsightRun | null; succeeded: InsightRun | null }>(`${BASE}/runs/latest`),
+  retrieveRun: (id: string) => sdk.client.fetch<{ run: InsightRun }>(`${BASE}/runs/${encodeURIComponent(id)}`),
+  recompute: () => sdk.client.fetch<{ run: InsightRun }>(`${BASE}/recompute`, { method: "POST", body: {} }),
+  kpis: () => sdk.client.fetch<{ run: InsightRun | null; kpis: KpiRow[] }>(`${BASE}/kpis`),
+  segments: () => sdk.client.fetch<SegmentsResponse>(`${BASE}/segments`),
+  customers: (filter: CustomerFilter, page: { limit: number; offset: number }) =>
+    sdk.client.fetch<CustomersResponse>(`${BASE}/customers`, {
+      query: { ...(filter.rfm_segment ? { rfm_segment: filter.rfm_segment } : {}), limit: page.limit, offset: page.offset },
+    }),
+  customer: (customerId: string) =>
+    sdk.client.fetch<CustomerInsightResponse>(`${BASE}/customers/${encodeURIComponent(customerId)}`),
+  /** The CSV export URL (the admin session cookie authenticates the download). */
+  csvUrl: (filter: CustomerFilter) => {
+    const base = typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__ ? __BACKEND_URL__.replace(/\/$/, "") : ""
+    const query = new URLSearchParams({ format: "csv", ...(filter.rfm_segment ? { rfm_segment: filter.rfm_segment } : {}) })
+    return `${base}${BASE}/customers?${query}`
+  },
+}
+
+export const SEGMENT_LABELS: Record<string, string> = {
+  champions: "Champions",
+  loyal: "Loyal",
+  potential_loyalist: "Potential loyalist",
+  new: "New",
+  at_risk: "At risk",
+  cant_lose: "Can't lose",
+  hibernating: "Hibernating",
+  lost: "Lost",
+  potential: "Potential",
+  passive: "Passive",
+  active: "Active",
+  die_hard: "Die-hard",
+  growing: "Growing",
+  churned: "Churned",
+  reactivated: "Reactivated",
+  high: "High",
+  medium: "Medium",
+  low: "Low",
+}
+
+export const segmentLabel = (segment: string | null | undefined) =>
+  segment ? SEGMENT_LABELS[segment] ?? segment : "-"

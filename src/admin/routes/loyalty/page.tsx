@@ -1,0 +1,347 @@
+import { defineRouteConfig } from "@medusajs/admin-sdk"
+import { ArrowDownTray, ArrowPath, Trophy } from "@medusajs/icons"
+import { Alert, Badge, Button, Container, Heading, Select, Table, Text, toast } from "@medusajs/ui"
+import { lazy, Suspense, useEffect, useMemo, useState } from "react"
+import { Link } from "react-router-dom"
+import {
+  INSIGHT_PAGE_SIZE,
+  useInsightCustomers,
+  useInsightKpis,
+  useInsightRun,
+  useInsightRuns,
+  useInsightSegments,
+  useRecomputeInsights,
+} from "../../hooks/use-insights"
+import { formatDateTime, formatPoints, toNumber } from "../../lib/format"
+import { insightsApi, segmentLabel, type KpiRow, type SegmentStat } from "../../lib/insights-api"
+import { getErrorMessage } from "../../lib/loyalty-api"
+import { createInsightsCharts, type MonthPoint } from "../../components/insights-charts"
+
+// recharts is loaded only here, on demand: the rest of the admin never pays for it.
+const InsightsCharts = lazy(() => import("recharts").then((recharts) => ({ default: createInsightsCharts(recharts) })))
+
+
+const pct = (value: number | null | undefined) =>
+  value === null || value === undefined ? "-" : `${(toNumber(value) * 100).toFixed(1)} %`
+const money = (value: number | null | undefined, currency: string | null | undefined) =>
+  value === null || value === undefined
+    ? "-"
+    : `${toNumber(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${(currency ?? "").toUpperCase()}`
+
+const RecomputeButton = ({ onStarted, running }: { onStarted: (id: string) => void; running: boolean }) => {
+  const { mutateAsync, isPending } = useRecomputeInsights()
+  return (
+    <Button
+      size="small"
+      variant="secondary"
+      isLoading={isPending}
+      disabled={running}
+      data-testid="loyalty-recompute"
+      onClick={async () => {
+        try {
+          const { run } = await mutateAsync()
+          onStarted(run.id)
+        } catch (error) {
+          toast.error("Could not start the recompute", { description: getErrorMessage(error) })
+        }
+      }}
+    >
+      <ArrowPath />
+      Recompute now
+    </Button>
+  )
+}
+
+const KpiCard = ({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId: string }) => (
+  <Container className="flex flex-col gap-y-1 px-4 py-3" data-testid={testId}>
+    <Text size="xsmall" className="text-ui-fg-subtle">
+      {label}
+    </Text>
+    <Text size="xlarge" weight="plus" data-testid={`${testId}-value`}>
+      {value}
+    </Text>
+    {hint && (
+      <Text size="xsmall" className="text-ui-fg-muted">
+        {hint}
+      </Text>
+    )}
+  </Container>
+)
+
+function monthPoints(kpis: KpiRow[]): MonthPoint[] {
+  const months = [...new Set(kpis.map((row) => row.month))].sort()
+  return months.map((month) => {
+    const of = (cohort: KpiRow["cohort"]) => kpis.find((row) => row.month === month && row.cohort === cohort)?.metrics
+    const member = of("member")
+    const nonMember = of("non_member")
+    return {
+      month,
+      member_revenue: toNumber(member?.revenue),
+      non_member_revenue: toNumber(nonMember?.revenue),
+      member_active_rate: member?.active_rate ?? null,
+      non_member_active_rate: nonMember?.active_rate ?? null,
+      member_retention: member?.retention_rate ?? null,
+      points_issued: toNumber(member?.points_issued),
+      points_redeemed: toNumber(member?.points_redeemed),
+      points_expired: toNumber(member?.points_expired),
+    }
+  })
+}
+
+const SegmentTable = ({
+  rows,
+  currency,
+  onPick,
+}: {
+  rows: SegmentStat[]
+  currency: string | null
+  onPick: (segment: string) => void
+}) => (
+  <Table data-testid="loyalty-segment-table">
+    <Table.Header>
+      <Table.Row>
+        <Table.HeaderCell>Segment</Table.HeaderCell>
+        <Table.HeaderCell className="text-right">Customers</Table.HeaderCell>
+        <Table.HeaderCell className="text-right">Revenue share</Table.HeaderCell>
+        <Table.HeaderCell className="text-right">Avg. CLV</Table.HeaderCell>
+        <Table.HeaderCell className="text-right">Avg. churn risk</Table.HeaderCell>
+        <Table.HeaderCell>Recommended play</Table.HeaderCell>
+      </Table.Row>
+    </Table.Header>
+    <Table.Body>
+      {rows.map((row) => (
+        <Table.Row
+          key={row.segment ?? "none"}
+          className="cursor-pointer"
+          data-testid="loyalty-segment-row"
+          data-segment={row.segment ?? ""}
+          onClick={() => row.segment && onPick(row.segment)}
+        >
+          <Table.Cell>{row.label ?? segmentLabel(row.segment)}</Table.Cell>
+          <Table.Cell className="text-right">{formatPoints(row.customers)}</Table.Cell>
+          <Table.Cell className="text-right">{pct(row.revenue_share)}</Table.Cell>
+          <Table.Cell className="text-right">{money(row.average_clv, currency)}</Table.Cell>
+          <Table.Cell className="text-right">{pct(row.average_churn_risk)}</Table.Cell>
+          <Table.Cell className="max-w-[360px] whitespace-normal text-ui-fg-subtle">{row.play ?? "-"}</Table.Cell>
+        </Table.Row>
+      ))}
+    </Table.Body>
+  </Table>
+)
+
+const ALL = "all"
+
+const CustomerList = ({ segments, segment, setSegment, currency }: {
+  segments: SegmentStat[]
+  segment: string
+  setSegment: (segment: string) => void
+  currency: string | null
+}) => {
+  const [page, setPage] = useState(0)
+  const filter = useMemo(() => (segment === ALL ? {} : { rfm_segment: segment }), [segment])
+  const { data, isPending, isError, error, isPlaceholderData } = useInsightCustomers(filter, page)
+  useEffect(() => setPage(0), [segment])
+  return (
+    <Container className="divide-y p-0" data-testid="loyalty-customer-list">
+      <div className="flex flex-wrap items-center justify-between gap-2 px-6 py-4">
+        <Heading level="h2">Customers</Heading>
+        <div className="flex items-center gap-2">
+          <div className="w-[220px]">
+            <Select size="small" value={segment} onValueChange={setSegment}>
+              <Select.Trigger data-testid="loyalty-segment-filter">
+                <Select.Value placeholder="All segments" />
+              </Select.Trigger>
+              <Select.Content>
+                <Select.Item value={ALL}>All segments</Select.Item>
+                {segments
+                  .filter((row) => row.segment)
+                  .map((row) => (
+                    <Select.Item key={row.segment!} value={row.segment!}>
+                      {row.label ?? segmentLabel(row.segment)} ({row.customers})
+                    </Select.Item>
+                  ))}
+              </Select.Content>
+            </Select>
+          </div>
+          <Button size="small" variant="secondary" asChild>
+            <a href={insightsApi.csvUrl(filter)} download data-testid="loyalty-export-csv">
+              <ArrowDownTray />
+              Export CSV
+            </a>
+          </Button>
+        </div>
+      </div>
+      {isPending ? (
+        <Text size="small" className="px-6 py-4 text-ui-fg-subtle">Loading customers…</Text>
+      ) : isError ? (
+        <Text size="small" className="px-6 py-4 text-ui-fg-error">{getErrorMessage(error)}</Text>
+      ) : (
+        <>
+          <div className="overflow-x-auto">
+            <Table className={isPlaceholderData ? "opacity-60" : undefined}>
+              <Table.Header>
+                <Table.Row>
+                  <Table.HeaderCell>Customer</Table.HeaderCell>
+                  <Table.HeaderCell>Segment</Table.HeaderCell>
+                  <Table.HeaderCell>Lifecycle</Table.HeaderCell>
+                  <Table.HeaderCell className="text-right">Orders</Table.HeaderCell>
+                  <Table.HeaderCell className="text-right">Spent</Table.HeaderCell>
+                  <Table.HeaderCell className="text-right">Churn risk</Table.HeaderCell>
+                  <Table.HeaderCell className="text-right">12-month CLV</Table.HeaderCell>
+                  <Table.HeaderCell>Value</Table.HeaderCell>
+                </Table.Row>
+              </Table.Header>
+              <Table.Body>
+                {data.customers.map((c) => (
+                  <Table.Row key={c.customer_id} data-testid="loyalty-customer-row" title={c.explanation ?? undefined}>
+                    <Table.Cell>
+                      <Link to={`/customers/${c.customer_id}`} className="text-ui-fg-interactive">
+                        {c.email ?? c.customer_id}
+                      </Link>
+                    </Table.Cell>
+                    <Table.Cell>{segmentLabel(c.rfm_segment)}</Table.Cell>
+                    <Table.Cell>{segmentLabel(c.lifecycle_stage)}</Table.Cell>
+                    <Table.Cell className="text-right">{c.orders_count}</Table.Cell>
+                    <Table.Cell className="text-right">{money(c.monetary, currency)}</Table.Cell>
+                    <Table.Cell className="text-right">{pct(c.churn_risk)}</Table.Cell>
+                    <Table.Cell className="text-right">{money(c.clv_12m, currency)}</Table.Cell>
+                    <Table.Cell>
+                      <Badge size="2xsmall" color={c.value_band === "high" ? "green" : c.value_band === "medium" ? "blue" : "grey"}>
+                        {segmentLabel(c.value_band)}
+                      </Badge>
+                    </Table.Cell>
+                  </Table.Row>
+                ))}
+              </Table.Body>
+            </Table>
+          </div>
+          <div className="flex items-center justify-between px-6 py-3">
+            <Text size="small" className="text-ui-fg-subtle">
+              {data.count} customer{data.count === 1 ? "" : "s"}
+            </Text>
+            <div className="flex gap-x-2">
+              <Button size="small" variant="secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
+                Previous
+              </Button>
+              <Button
+                size="small"
+                variant="secondary"
+                disabled={(page + 1) * INSIGHT_PAGE_SIZE >= data.count}
+                onClick={() => setPage((p) => p + 1)}
+              >
+                Next
+              </Button>
+            </div>
+          </div>
+        </>
+      )}
+    </Container>
+  )
+}
+
+const LoyaltyPage = () => {
+  const runs = useInsightRuns()
+  const [runId, setRunId] = useState<string | null>(null)
+  const latest = runs.data?.latest
+  const activeRunId = runId ?? (latest?.status === "running" ? latest.id : null)
+  const progress = useInsightRun(activeRunId)
+  const kpis = useInsightKpis()
+  const segments = useInsightSegments()
+  const [segment, setSegment] = useState(ALL)
+
+  const run = kpis.data?.run ?? runs.data?.succeeded ?? null
+  const currency = run?.currency_code ?? null
+  const rows = kpis.data?.kpis ?? []
+  const months = useMemo(() => monthPoints(rows), [rows])
+  const thisMonth = months.length ? rows.filter((row) => row.month === months[months.length - 1].month) : []
+  const memberNow = thisMonth.find((row) => row.cohort === "member")?.metrics
+  const allNow = thisMonth.find((row) => row.cohort === "all")?.metrics
+  const rfm = segments.data?.segments.rfm ?? []
+  const running = progress.data?.status === "running"
+
+  useEffect(() => {
+    if (progress.data?.status === "failed") {
+      toast.error("The recompute failed", { description: progress.data.error ?? undefined })
+    }
+  }, [progress.data?.status])
+
+  return (
+    <div className="flex flex-col gap-y-3" data-testid="loyalty-page">
+      <Container className="flex flex-wrap items-center justify-between gap-2 px-6 py-4">
+        <div>
+          <Heading level="h1">Loyalty</Heading>
+          <Text size="small" className="text-ui-fg-subtle" data-testid="loyalty-run-info">
+            {run
+              ? `Insights as of ${formatDateTime(run.as_of)} · ${run.customers} customers · ${
+                  run.model === "bgnbd" ? "BG/NBD × Gamma-Gamma model" : "heuristic (too little history for the model)"
+                }`
+              : "No insights yet: recompute to see them."}
+          </Text>
+        </div>
+        <div className="flex items-center gap-3">
+          {running && (
+            <Text size="small" className="text-ui-fg-subtle" data-testid="loyalty-recompute-progress">
+              {progress.data!.stage} · {Math.round(progress.data!.progress * 100)} %
+            </Text>
+          )}
+          <RecomputeButton onStarted={setRunId} running={running} />
+        </div>
+      </Container>
+
+      {run?.model_reason && (
+        <Alert variant="info" dismissible data-testid="loyalty-model-reason">
+          {run.model_reason}
+        </Alert>
+      )}
+      {(run?.summary?.warnings ?? []).map((warning) => (
+        <Alert key={warning} variant="warning">
+          {warning}
+        </Alert>
+      ))}
+
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="loyalty-kpi-cards">
+        <KpiCard testId="loyalty-kpi-members" label="Members" value={formatPoints(memberNow?.members ?? 0)} hint={`${memberNow?.new_members ?? 0} new this month`} />
+        <KpiCard testId="loyalty-kpi-active" label="Active members (month)" value={pct(memberNow?.active_rate)} hint={`Retention ${pct(memberNow?.retention_rate)}`} />
+        <KpiCard testId="loyalty-kpi-aov" label="Avg. order value (members)" value={money(memberNow?.average_order_value, currency)} hint={`All customers: ${money(allNow?.average_order_value, currency)}`} />
+        <KpiCard testId="loyalty-kpi-repeat" label="Repeat-purchase rate" value={pct(memberNow?.repeat_purchase_rate)} hint={`NPS ${memberNow?.nps ?? "-"}`} />
+        <KpiCard testId="loyalty-kpi-issued" label="Points issued (month)" value={formatPoints(memberNow?.points_issued ?? 0)} hint={`Redeemed ${formatPoints(memberNow?.points_redeemed ?? 0)} · expired ${formatPoints(memberNow?.points_expired ?? 0)}`} />
+        <KpiCard testId="loyalty-kpi-redemption" label="Redemption rate" value={pct(memberNow?.redemption_rate)} hint={`Breakage ${pct(memberNow?.breakage)}`} />
+        <KpiCard
+          testId="loyalty-kpi-liability"
+          label="Outstanding liability"
+          value={Object.entries(memberNow?.liability ?? {}).map(([code, value]) => money(value, code)).join(" · ") || "-"}
+          hint={`${formatPoints(memberNow?.outstanding_points ?? 0)} points outstanding`}
+        />
+        <KpiCard testId="loyalty-kpi-referrals" label="Referral rewards (month)" value={formatPoints(memberNow?.referrals_rewarded ?? 0)} hint="Conversion: with the referrals module" />
+      </div>
+
+      <Suspense fallback={<Text size="small" className="text-ui-fg-subtle">Loading charts…</Text>}>
+        <InsightsCharts
+          months={months}
+          segments={rfm.filter((row) => row.segment).map((row) => ({ label: row.label ?? segmentLabel(row.segment), customers: row.customers }))}
+        />
+      </Suspense>
+
+      <Container className="divide-y p-0">
+        <div className="px-6 py-4">
+          <Heading level="h2">Segments</Heading>
+          <Text size="small" className="text-ui-fg-subtle">Click a segment to list its customers.</Text>
+        </div>
+        {segments.isError ? (
+          <Text size="small" className="px-6 py-4 text-ui-fg-error">{getErrorMessage(segments.error)}</Text>
+        ) : (
+          <SegmentTable rows={rfm} currency={currency} onPick={setSegment} />
+        )}
+      </Container>
+
+      <CustomerList segments={rfm} segment={segment} setSegment={setSegment} currency={currency} />
+    </div>
+  )
+}
+
+export const config = defineRouteConfig({
+  label: "Loyalty",
+  icon: Trophy,
+})
+
+export default LoyaltyPage
