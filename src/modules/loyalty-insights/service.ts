@@ -211,6 +211,12 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const currency = input.currency_code.toLowerCase()
     const rates = { ...lowerKeys(settings.currency_rates), [currency]: 1 }
     const warnings: string[] = []
+    const timings: Record<string, number> = {}
+    let mark = Date.now()
+    const lap = (stage: string) => {
+      timings[stage] = Date.now() - mark
+      mark = Date.now()
+    }
 
     await this.updateRun(runId, { stage: "aggregating orders", progress: 0.05 }, sharedContext)
     const customers = await this.aggregateOrders_(knex, runId, now, rates)
@@ -221,8 +227,10 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       )
     }
 
+    lap("aggregate_ms")
     await this.updateRun(runId, { stage: "fitting models", progress: 0.2, customers }, sharedContext)
     const { model, params } = await this.fitModel_(knex, runId, customers)
+    lap("fit_ms")
 
     const factsColumns = [
       "id",
@@ -315,11 +323,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       )
     }
 
+    lap("score_ms")
     await this.updateRun(runId, { stage: "ranking value", progress: 0.82 }, sharedContext)
     await this.rankValue_(knex, runId, settings)
+    lap("rank_ms")
 
     await this.updateRun(runId, { stage: "recording segment changes", progress: 0.88 }, sharedContext)
     const segmentChanges = await this.recordSegmentChanges_(knex, runId, now)
+    lap("history_ms")
 
     const segmentRows: { rfm_segment: string; n: string }[] = await knex("loyalty_customer_insight")
       .select("rfm_segment")
@@ -333,6 +344,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       warnings,
       segments: Object.fromEntries(segmentRows.map((row) => [row.rfm_segment, Number(row.n)])),
       segment_changes: segmentChanges,
+      timings,
     }
   }
 
@@ -543,79 +555,79 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       )`
     const monthParams = [now, months, now]
 
+    // Orders grouped once per customer and month; every monthly figure is then
+    // a window or a small join over those groups, never a scan per month.
     const { rows: orderRows } = await knex.raw(
       `WITH ${monthsCte},
+       window_start AS (SELECT min(start) - interval '1 month' AS at FROM months),
        rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
-       orders AS (
-         SELECT o.customer_id, c.has_account AS member, (o.created_at AT TIME ZONE 'UTC') AS at,
-                ${ORDER_TOTAL} * r.rate AS total
+       customer_months AS (
+         SELECT o.customer_id, c.has_account AS member,
+                date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date AS month_start,
+                count(*) AS orders, coalesce(sum(${ORDER_TOTAL} * r.rate), 0) AS revenue
            FROM "order" o
            JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
            JOIN customer c ON c.id = o.customer_id
            LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
           WHERE ${ORDER_FILTER} AND o.created_at <= ?
+          GROUP BY 1, 2, 3
        ),
-       first_orders AS (SELECT customer_id, min(at) AS first_at FROM orders GROUP BY customer_id),
+       flagged AS (
+         SELECT cm.*,
+                min(month_start) OVER (PARTITION BY customer_id) < month_start AS ordered_before,
+                lag(month_start) OVER (PARTITION BY customer_id ORDER BY month_start) = (month_start - interval '1 month')::date
+                  AS ordered_previous_month
+           FROM customer_months cm
+       ),
        monthly AS (
-         SELECT m.month, o.member, o.customer_id, count(*) AS orders, coalesce(sum(o.total), 0) AS revenue,
-                bool_or(f.first_at < m.start) AS ordered_before
-           FROM months m JOIN orders o ON o.at >= m.start AND o.at < m.stop
-           JOIN first_orders f ON f.customer_id = o.customer_id
-          GROUP BY m.month, o.member, o.customer_id
+         SELECT month_start, member, count(*) AS active_customers, sum(orders) AS orders, sum(revenue) AS revenue,
+                count(*) FILTER (WHERE ordered_before) AS repeat_customers,
+                count(*) FILTER (WHERE ordered_previous_month) AS retained_customers
+           FROM flagged, window_start w WHERE month_start >= w.at
+          GROUP BY 1, 2
        ),
-       with_previous AS (
-         SELECT cur.*, EXISTS (
-                  SELECT 1 FROM orders p, months pm
-                   WHERE pm.month = cur.month AND p.customer_id = cur.customer_id
-                     AND p.at >= pm.start - interval '1 month' AND p.at < pm.start) AS ordered_previous_month
-           FROM monthly cur
-       ),
-       previous_customers AS (
-         SELECT m.month, o.member, count(DISTINCT o.customer_id) AS n
-           FROM months m JOIN orders o ON o.at >= m.start - interval '1 month' AND o.at < m.start
-          GROUP BY m.month, o.member
-       ),
-       customers AS (
-         SELECT m.month, c.has_account AS member,
-                count(*) FILTER (WHERE c.created_at < m.stop) AS customers,
-                count(*) FILTER (WHERE c.created_at >= m.start AND c.created_at < m.stop) AS new_customers
-           FROM months m CROSS JOIN customer c
-          WHERE c.deleted_at IS NULL AND c.created_at < m.stop
-          GROUP BY m.month, c.has_account
+       joined AS (
+         SELECT c.has_account AS member, date_trunc('month', c.created_at AT TIME ZONE 'UTC')::date AS month_start, count(*) AS n
+           FROM customer c WHERE c.deleted_at IS NULL GROUP BY 1, 2
        )
        SELECT m.month, g.member,
-              coalesce(cu.customers, 0)::int AS customers, coalesce(cu.new_customers, 0)::int AS new_customers,
-              coalesce(count(w.customer_id), 0)::int AS active_customers,
-              coalesce(sum(w.orders), 0)::int AS orders, coalesce(sum(w.revenue), 0)::float8 AS revenue,
-              count(*) FILTER (WHERE w.ordered_before)::int AS repeat_customers,
-              count(*) FILTER (WHERE w.ordered_previous_month)::int AS retained_customers,
-              coalesce(pc.n, 0)::int AS previous_month_customers
+              coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start <= m.start), 0)::int AS customers,
+              coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start = m.start), 0)::int AS new_customers,
+              coalesce(cur.active_customers, 0)::int AS active_customers,
+              coalesce(cur.orders, 0)::int AS orders, coalesce(cur.revenue, 0)::float8 AS revenue,
+              coalesce(cur.repeat_customers, 0)::int AS repeat_customers,
+              coalesce(cur.retained_customers, 0)::int AS retained_customers,
+              coalesce(prev.active_customers, 0)::int AS previous_month_customers
          FROM months m CROSS JOIN (VALUES (true), (false)) AS g(member)
-         LEFT JOIN with_previous w ON w.month = m.month AND w.member = g.member
-         LEFT JOIN customers cu ON cu.month = m.month AND cu.member = g.member
-         LEFT JOIN previous_customers pc ON pc.month = m.month AND pc.member = g.member
-        GROUP BY m.month, g.member, cu.customers, cu.new_customers, pc.n
+         LEFT JOIN monthly cur ON cur.month_start = m.start AND cur.member = g.member
+         LEFT JOIN monthly prev ON prev.month_start = (m.start - interval '1 month')::date AND prev.member = g.member
         ORDER BY m.month, g.member DESC`,
       [...monthParams, rates, now]
     )
 
+    // The ledger grouped by month once, then running totals up to each month's end.
     const { rows: ledgerRows } = await knex.raw(
       `WITH ${monthsCte},
-       entries AS (
-         SELECT e.type, e.points, e.balance_change, e.pending_change, e.reference_type,
-                (e.created_at AT TIME ZONE 'UTC') AS at
+       by_month AS (
+         SELECT date_trunc('month', e.created_at AT TIME ZONE 'UTC')::date AS month_start,
+                coalesce(sum(e.points) FILTER (WHERE e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0)), 0) AS issued,
+                coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0) AS redeemed,
+                coalesce(-sum(e.points) FILTER (WHERE e.type = 'expire'), 0) AS expired,
+                coalesce(sum(e.balance_change + e.pending_change), 0) AS outstanding_change,
+                count(*) FILTER (WHERE e.reference_type = 'referral' AND e.points > 0) AS referrals_rewarded
            FROM loyalty_entry e WHERE e.deleted_at IS NULL AND e.created_at <= ?
+          GROUP BY 1
        )
        SELECT m.month,
-              coalesce(sum(e.points) FILTER (WHERE e.at >= m.start AND (e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0))), 0)::int AS issued,
-              coalesce(-sum(e.points) FILTER (WHERE e.at >= m.start AND e.type = 'redeem'), 0)::int AS redeemed,
-              coalesce(-sum(e.points) FILTER (WHERE e.at >= m.start AND e.type = 'expire'), 0)::int AS expired,
-              coalesce(sum(e.points) FILTER (WHERE e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0)), 0)::int AS issued_to_date,
-              coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0)::int AS redeemed_to_date,
-              coalesce(-sum(e.points) FILTER (WHERE e.type = 'expire'), 0)::int AS expired_to_date,
-              coalesce(sum(e.balance_change + e.pending_change), 0)::int AS outstanding,
-              count(*) FILTER (WHERE e.at >= m.start AND e.reference_type = 'referral' AND e.points > 0)::int AS referrals_rewarded
-         FROM months m LEFT JOIN entries e ON e.at < m.stop
+              coalesce(sum(b.issued) FILTER (WHERE b.month_start = m.start), 0)::int AS issued,
+              coalesce(sum(b.redeemed) FILTER (WHERE b.month_start = m.start), 0)::int AS redeemed,
+              coalesce(sum(b.expired) FILTER (WHERE b.month_start = m.start), 0)::int AS expired,
+              coalesce(sum(b.issued), 0)::int AS issued_to_date,
+              coalesce(sum(b.redeemed), 0)::int AS redeemed_to_date,
+              coalesce(sum(b.expired), 0)::int AS expired_to_date,
+              coalesce(sum(b.outstanding_change), 0)::int AS outstanding,
+              coalesce(sum(b.referrals_rewarded) FILTER (WHERE b.month_start = m.start), 0)::int AS referrals_rewarded
+         FROM months m LEFT JOIN by_month b ON b.month_start <= m.start
         GROUP BY m.month ORDER BY m.month`,
       [...monthParams, now]
     )
@@ -626,10 +638,10 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
               count(f.id)::int AS responses,
               count(f.id) FILTER (WHERE f.score >= 9)::int AS promoters,
               count(f.id) FILTER (WHERE f.score <= 6)::int AS detractors
-         FROM months m
-         JOIN loyalty_feedback f ON (f.created_at AT TIME ZONE 'UTC') >= m.start AND (f.created_at AT TIME ZONE 'UTC') < m.stop
-              AND f.deleted_at IS NULL AND f.created_at <= ?
+         FROM loyalty_feedback f
+         JOIN months m ON date_trunc('month', f.created_at AT TIME ZONE 'UTC')::date = m.start
          JOIN customer c ON c.id = f.customer_id
+        WHERE f.deleted_at IS NULL AND f.created_at <= ?
         GROUP BY m.month, c.has_account`,
       [...monthParams, now]
     )

@@ -36,6 +36,8 @@ export type ComputeResult = {
   warnings: string[]
   segments: Record<string, number>
   segment_changes: number
+  /** Milliseconds per stage: aggregate, fit, score, rank, history. */
+  timings: Record<string, number>
 }
 
 export type KpiInput = {

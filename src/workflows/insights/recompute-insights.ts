@@ -60,7 +60,7 @@ export const recomputeInsightsWorkflow = createWorkflow(
       currency_code: context.currency_code,
       keep_runs: context.settings.keep_runs,
       result,
-      kpi_rows: kpiRows,
+      kpis: kpiRows,
       groups,
     }))
     return new WorkflowResponse(finishInsightsRunStep(finishInput))

@@ -13,7 +13,7 @@ export const finishInsightsRunStep = createStep(
       currency_code: string
       keep_runs: number
       result: ComputeResult
-      kpi_rows: number
+      kpis: { rows: number; ms: number }
       groups: Record<string, unknown>
     },
     { container }
@@ -34,7 +34,8 @@ export const finishInsightsRunStep = createStep(
         segments: result.segments,
         segment_changes: result.segment_changes,
         warnings: result.warnings,
-        kpi_rows: input.kpi_rows,
+        kpi_rows: input.kpis.rows,
+        timings: { ...result.timings, kpis_ms: input.kpis.ms },
         groups: input.groups,
       },
     })

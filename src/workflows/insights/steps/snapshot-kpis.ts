@@ -19,7 +19,8 @@ export const snapshotKpisStep = createStep(
   ) => {
     const service = insightsService(container)
     await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
+    const started = Date.now()
     const rows = await service.snapshotKpis(input)
-    return new StepResponse(rows.length)
+    return new StepResponse({ rows: rows.length, ms: Date.now() - started })
   }
 )

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+/**
+ * npm run bench:insights [-- --customers 100000 --orders-per-customer 10 --out docs/bench-insights.md]
+ *
+ * 1. A fresh database (DB_* / DATABASE_URL when set, else embedded Postgres), migrated with `medusa db:migrate`.
+ * 2. A synthetic store written with bulk SQL into Medusa's own order tables (bench/lib/generate-orders.js):
+ *    100k customers / ~1M orders by default; `--customers 1000000` for 1M / ~10M (tens of GB of disk).
+ * 3. `medusa exec bench/recompute.ts`: a hand-written single-query RFM baseline, then the plugin's full
+ *    recompute (RFM, model fit, scoring, value ranks, segment history, KPIs, group sync), timed on the same data,
+ *    with the peak memory of that process.
+ * Prints a Markdown report (and writes it to --out).
+ */
+const { spawn } = require("child_process")
+const fs = require("fs")
+const os = require("os")
+const path = require("path")
+const { Client } = require("pg")
+const { ensureDatabase } = require("../scripts/lib/database")
+const { generateOrders } = require("./lib/generate-orders")
+
+const ROOT = path.resolve(__dirname, "..")
+
+function args() {
+  const out = { customers: 100_000, ordersPerCustomer: 10, out: null }
+  const argv = process.argv.slice(2)
+  for (let i = 0; i < argv.length; i++) {
+    const [key, inline] = argv[i].split("=")
+    const value = inline ?? argv[++i]
+    if (key === "--customers") out.customers = Number(value)
+    else if (key === "--orders-per-customer") out.ordersPerCustomer = Number(value)
+    else if (key === "--out") out.out = value
+    else throw new Error(`unknown option ${key}`)
+  }
+  return out
+}
+
+function run(command, argv, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env, PATH: [path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter) },
+    })
+    let output = ""
+    child.stdout.on("data", (d) => (output += d))
+    child.stderr.on("data", (d) => (output += d))
+    child.on("error", reject)
+    child.on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${argv.join(" ")} exited ${code}\n${output.slice(-4000)}`))))
+  })
+}
+
+const seconds = (from) => (Date.now() - from) / 1000
+
+async function main() {
+  const options = args()
+  const log = (message) => process.stderr.write(`[bench] ${message}\n`)
+  const { env, stop } = await ensureDatabase({
+    dir: path.join(ROOT, ".cache"),
+    name: "pg-bench",
+    database: "loyalty_bench",
+    recreate: true,
+    log,
+  })
+  try {
+    let started = Date.now()
+    await run("medusa", ["db:migrate"], env)
+    const migrateSeconds = seconds(started)
+    log(`migrated in ${migrateSeconds.toFixed(1)} s`)
+
+    const now = new Date(Date.UTC(2030, 5, 15, 12))
+    const client = new Client({ connectionString: env.DATABASE_URL })
+    await client.connect()
+    started = Date.now()
+    const counts = await generateOrders(async (sql) => (await client.query(sql)).rows, {
+      customers: options.customers,
+      ordersPerCustomer: options.ordersPerCustomer,
+      now,
+    })
+    const generateSeconds = seconds(started)
+    const { rows: size } = await client.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS size")
+    await client.end()
+    log(`generated ${counts.customers} customers / ${counts.orders} orders in ${generateSeconds.toFixed(1)} s (${size[0].size})`)
+
+    const resultFile = path.join(os.tmpdir(), `bench-insights-${process.pid}.json`)
+    await run("medusa", ["exec", "./bench/recompute.ts"], { ...env, BENCH_NOW: now.toISOString(), BENCH_RESULT: resultFile })
+    const r = JSON.parse(fs.readFileSync(resultFile, "utf8"))
+    fs.rmSync(resultFile, { force: true })
+
+    const report = [
+      `# Insights recompute benchmark`,
+      ``,
+      `\`npm run bench:insights -- --customers ${options.customers}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "cpu"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+      ``,
+      `| | |`,
+      `|---|---|`,
+      `| store | ${counts.customers.toLocaleString("en-US")} customers, ${counts.orders.toLocaleString("en-US")} orders (bulk SQL into \`order\`, \`order_item\`, \`order_line_item\`, \`order_summary\`, \`customer\`), database ${size[0].size} |`,
+      `| generate | ${generateSeconds.toFixed(1)} s (migrate ${migrateSeconds.toFixed(1)} s) |`,
+      `| single-query RFM baseline | **${r.baseline_seconds.toFixed(2)} s** (${r.baseline_rows.toLocaleString("en-US")} customers: recency, frequency, monetary and ntile(5) scores in one CREATE TABLE AS) |`,
+      `| plugin recompute | **${r.recompute_seconds.toFixed(2)} s** (run ${r.run?.status}, model ${r.run?.model}${r.run?.model_reason ? `: ${r.run.model_reason}` : ""}) |`,
+      `| ratio recompute / baseline | **${r.ratio.toFixed(1)} ×** |`,
+      `| memory of the recompute process | ${r.rss_before_mb.toFixed(0)} MB RSS before, peak ${r.peak_rss_mb.toFixed(0)} MB during (process max ${r.max_rss_process_mb.toFixed(0)} MB, including Medusa's boot) |`,
+      ``,
+      `The recompute does far more than the baseline: the same aggregation plus day-level purchase history, per-currency sums,`,
+      `feedback and ledger joins (one INSERT … SELECT), a BG/NBD and Gamma-Gamma fit on a deterministic sample of at most`,
+      `50,000 customers, per-customer P(alive), expected purchases (₂F₁ series) and discounted CLV in batches of 5,000`,
+      `(one SELECT and one UPDATE … FROM unnest each), value ranks and bands, segment-change history, monthly KPIs and group sync.`,
+      ``,
+      `Fitted parameters (weeks): \`${JSON.stringify(r.run?.params?.bgnbd ?? null)}\`, Gamma-Gamma \`${JSON.stringify(r.run?.params?.gamma_gamma ?? null)}\`.`,
+      ``,
+      `Recompute stages (ms): ${Object.entries(r.run?.timings ?? {}).map(([k, v]) => `${k.replace(/_ms$/, "")} ${v}`).join(", ")}.`,
+      ``,
+      `Segments: ${Object.entries(r.run?.segments ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+      ``,
+    ].join("\n")
+    process.stdout.write(report)
+    if (options.out) {
+      fs.mkdirSync(path.dirname(path.resolve(ROOT, options.out)), { recursive: true })
+      fs.writeFileSync(path.resolve(ROOT, options.out), report)
+      log(`wrote ${options.out}`)
+    }
+  } finally {
+    await stop()
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`)
+  process.exit(1)
+})
