@@ -1,6 +1,9 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
+// The benchmark's bulk generator (plain JS, shared on purpose: the model test reads the same kind of store).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { generateOrders } = require("../../bench/lib/generate-orders")
 import {
   AdminUser,
   createAdminUser,
@@ -117,6 +120,31 @@ medusaIntegrationTestRunner({
       expect(lapsed.clv_12m).toBeLessThan(champ.clv_12m!)
       const bands = Object.values(run.summary!.segments as Record<string, number>).reduce((a, b) => a + b, 0)
       expect(bands).toBe(7)
+    })
+
+    it("fits BG/NBD × Gamma-Gamma once a store has enough history, and scores every customer with it", async () => {
+      const knex = pg(getContainer())
+      await knex.transaction((trx: { raw: (sql: string) => Promise<{ rows: Record<string, unknown>[] }> }) =>
+        generateOrders(async (sql: string) => (await trx.raw(sql)).rows, { customers: 300, now: NOW, prefix: "model" })
+      )
+      const run = await recompute()
+      expect(run).toMatchObject({ status: "succeeded", model: "bgnbd", model_reason: null, customers: 307 })
+      const params = run.params as { bgnbd: Record<string, number>; gamma_gamma: Record<string, number> }
+      for (const value of [...Object.values(params.bgnbd), ...Object.values(params.gamma_gamma)]) {
+        expect(Number.isFinite(value) && value > 0).toBe(true)
+      }
+      const { customers } = await insightsService(getContainer()).listRunCustomers(run.id, {}, { limit: 400, offset: 0 })
+      expect(customers).toHaveLength(307)
+      for (const c of customers) {
+        expect(c.churn_risk).toBeGreaterThanOrEqual(0)
+        expect(c.churn_risk).toBeLessThanOrEqual(1)
+        expect(c.expected_365).toBeGreaterThanOrEqual(c.expected_90!)
+        expect(Number.isFinite(c.clv_12m)).toBe(true)
+      }
+      // Under BG/NBD the lapsed big spender is very likely gone, the champion very likely not.
+      expect((await insightOf("lapsed")).churn_risk).toBeGreaterThan(0.8)
+      expect((await insightOf("champ")).churn_risk).toBeLessThan(0.2)
+      expect((await insightOf("lapsed")).explanation).toMatch(/: 6 orders worth 3000.00 EUR, last one 300 days ago; churn risk \d+ %/)
     })
 
     it("gives the same result when recomputed twice, and records segment changes only once", async () => {
