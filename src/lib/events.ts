@@ -5,6 +5,9 @@ export const LoyaltyEvents = {
   POINTS_REVERSED: "loyalty.points.reversed",
   POINTS_EXPIRED: "loyalty.points.expired",
   POINTS_ADJUSTED: "loyalty.points.adjusted",
+  POINTS_REDEEMED: "loyalty.points.redeemed",
+  POINTS_RESTORED: "loyalty.points.restored",
+  COUPON_ISSUED: "loyalty.coupon.issued",
 } as const
 
 /** The payload every points event carries. */

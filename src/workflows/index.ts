@@ -1,2 +1,4 @@
+export * from "./cart"
 export * from "./points"
 export * from "./insights"
+export * from "./rewards"

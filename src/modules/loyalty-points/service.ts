@@ -9,20 +9,26 @@ import {
   MedusaService,
 } from "@medusajs/framework/utils"
 import { reversalTarget } from "../../lib/earning"
+import { redemptionRestoreTarget } from "../../lib/order-points"
 import { allocateFirstExpiring, settleDebt, splitReversal } from "../../lib/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
 import Account from "./models/account"
+import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
 import ProgramVersion from "./models/program-version"
+import Reward from "./models/reward"
 import {
   CreditPosting,
   DebitPosting,
+  CouponRecord,
+  CouponReservation,
   LedgerEntry,
   LoyaltyAccount,
   OrderPendingPosting,
   OrderPointsSummary,
   OrderReleaseInput,
+  OrderRestoreInput,
   OrderReversalInput,
   PostingBase,
   PostingResult,
@@ -49,6 +55,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   Account,
   Entry,
   Lot,
+  Reward,
+  Coupon,
 }) {
   protected readonly options_: LoyaltyPluginOptions
 
@@ -435,6 +443,71 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     )
   }
 
+  /**
+   * Fill in the order on the entries written while its cart completed (the
+   * redemption is debited before the order exists). Only an empty reference
+   * is filled; amounts are never touched. Returns how many entries changed.
+   */
+  @InjectTransactionManager()
+  async attachCartEntriesToOrder(
+    cartId: string,
+    orderId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<number> {
+    return await this.transaction_(sharedContext)("loyalty_entry")
+      .where({ reference_type: "cart", reference_id: cartId })
+      .whereNull("order_id")
+      .update({ order_id: orderId })
+  }
+
+  /**
+   * Give back points spent on an order: all of them on cancel, the returned
+   * items' share on a return (`redemptionRestoreTarget`). Like
+   * reversals, the key names the level reached, so any number of triggers
+   * restore each point once.
+   */
+  @InjectTransactionManager()
+  async restoreOrderRedemption(
+    input: OrderRestoreInput,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    await this.lockAccount_(trx, input.customer_id)
+    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    if (!summary || summary.redeemed <= 0) return null
+    const target = redemptionRestoreTarget(
+      { status: input.canceled ? "canceled" : "open", returned_share: input.returned_share },
+      summary.redeemed
+    )
+    const points = target - summary.restored
+    if (points <= 0) return null
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: input.customer_id,
+        idempotency_key: `restore:order:${input.order_id}:upto:${target}`,
+        reason: input.reason,
+        order_id: input.order_id,
+        reference_type: "order",
+        reference_id: input.order_id,
+        details: { redeemed: summary.redeemed, restored_before: summary.restored, target },
+      },
+      async (trx, account, entryId) => {
+        const { debt_paid, to_balance } = settleDebt(account.debt, points)
+        if (to_balance > 0) {
+          await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
+        }
+        return {
+          type: "restore",
+          points,
+          movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+          lifetime_earned: 0,
+          lifetime_redeemed: -points,
+        }
+      }
+    )
+  }
+
   /** Empty one expired lot: one `expire` entry per lot, keyed by the lot. */
   @InjectTransactionManager()
   async expireLot(
@@ -527,6 +600,49 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         }
       }
     )
+  }
+
+  /**
+   * Reserve a coupon purchase under the customer's account lock: a retried
+   * request (same key) gets the first coupon back, and the per-customer limit
+   * holds even when purchases race.
+   */
+  @InjectTransactionManager()
+  async reserveCoupon(
+    input: CouponReservation,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ coupon: CouponRecord; created: boolean }> {
+    const trx = this.transaction_(sharedContext)
+    await this.lockAccount_(trx, input.customer_id)
+    const existing = await trx("loyalty_coupon").where({ idempotency_key: input.idempotency_key }).first()
+    if (existing) {
+      return { coupon: existing, created: false }
+    }
+    if (input.per_customer_limit !== null) {
+      const [{ count }] = await trx("loyalty_coupon")
+        .count({ count: "*" })
+        .where({ customer_id: input.customer_id, reward_id: input.reward_id })
+        .whereNull("deleted_at")
+      if (Number(count) >= input.per_customer_limit) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `You already have the maximum of ${input.per_customer_limit} coupon(s) for this reward`
+        )
+      }
+    }
+    const [coupon] = await trx("loyalty_coupon")
+      .insert({
+        id: generateEntityId(undefined, "lcpn"),
+        reward_id: input.reward_id,
+        customer_id: input.customer_id,
+        code: input.code,
+        currency_code: input.currency_code,
+        points_spent: input.points_spent,
+        expires_at: input.expires_at,
+        idempotency_key: input.idempotency_key,
+      })
+      .returning("*")
+    return { coupon, created: true }
   }
 
   // ---------------------------------------------------------------- internals

@@ -1,3 +1,4 @@
+import { BigNumberInput } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderForPoints } from "../../../lib/order-points"
@@ -19,6 +20,10 @@ const ORDER_FIELDS = [
   "items.subtotal",
   "items.discount_subtotal",
   "items.is_giftcard",
+  "items.quantity",
+  "items.total",
+  "items.detail.return_received_quantity",
+  "cart.id",
   "credit_lines.amount",
   "credit_lines.reference",
   "transactions.amount",
@@ -70,7 +75,32 @@ export const loadOrderForPointsStep = createStep(
       })),
       captured: sumOf("capture"),
       refunded: sumOf("refund"),
+      cart_id: order.cart?.id ?? null,
+      returned_share: returnedShare(order.items ?? []),
     }
     return new StepResponse(result)
   }
 )
+
+type ItemForReturns = {
+  quantity?: BigNumberInput | null
+  total?: BigNumberInput | null
+  detail?: { return_received_quantity?: BigNumberInput | null } | null
+} | null
+
+/** Received returns' share of the order's item value. */
+function returnedShare(items: ItemForReturns[]): number {
+  let value = MathBN.convert(0)
+  let returned = MathBN.convert(0)
+  for (const item of items) {
+    if (!item) continue
+    const quantity = MathBN.convert(item.quantity ?? 0)
+    const total = MathBN.convert(item.total ?? 0)
+    value = MathBN.add(value, total)
+    if (quantity.gt(0)) {
+      const back = MathBN.convert(item.detail?.return_received_quantity ?? 0)
+      returned = MathBN.add(returned, MathBN.div(MathBN.mult(total, back), quantity))
+    }
+  }
+  return value.lte(0) ? 0 : MathBN.div(returned, value).toNumber()
+}
