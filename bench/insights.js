@@ -89,7 +89,7 @@ async function main() {
     const report = [
       `# Insights recompute benchmark`,
       ``,
-      `\`npm run bench:insights -- --customers ${options.customers}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "cpu"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+      `\`npm run bench:insights -- --customers ${options.customers}\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "cpu"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (the machine is shared: timings vary with it, the ratio less so, as both sides run on the same database at the same time).`,
       ``,
       `| | |`,
       `|---|---|`,
@@ -102,7 +102,7 @@ async function main() {
       ``,
       `The recompute does far more than the baseline: the same aggregation plus day-level purchase history, per-currency sums,`,
       `feedback and ledger joins (one INSERT … SELECT), a BG/NBD and Gamma-Gamma fit on a deterministic sample of at most`,
-      `50,000 customers, per-customer P(alive), expected purchases (₂F₁ series) and discounted CLV in batches of 5,000`,
+      `20,000 customers, per-customer P(alive), expected purchases (₂F₁ series) and discounted CLV in batches of 5,000`,
       `(one SELECT and one UPDATE … FROM unnest each), value ranks and bands, segment-change history, monthly KPIs and group sync.`,
       ``,
       `Fitted parameters (weeks): \`${JSON.stringify(r.run?.params?.bgnbd ?? null)}\`, Gamma-Gamma \`${JSON.stringify(r.run?.params?.gamma_gamma ?? null)}\`.`,

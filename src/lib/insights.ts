@@ -220,8 +220,8 @@ export type CustomerPrediction = {
 }
 
 const WEEK = 7
-/** CLV is summed by quarter: expected purchases at these horizons (days), discounted per quarter. */
-const QUARTERS = [91.3125, 182.625, 273.9375, 365.25]
+/** CLV is summed by quarter of a 365-day year: expected purchases at these horizons (days), discounted per quarter. */
+const QUARTERS = [91.25, 182.5, 273.75, 365]
 
 export function predictCustomer(
   f: CustomerFacts,
@@ -258,7 +258,8 @@ export function predictCustomer(
     p_alive: pAlive,
     churn_risk: 1 - pAlive,
     expected_90: expected(90),
-    expected_365: expected(365),
+    // The last quarter's horizon is 365 days.
+    expected_365: before,
     clv_12m: clv * settings.profit_margin,
   }
 }

@@ -45,7 +45,7 @@ export type LoyaltyInsightsOptions = { insights?: Partial<InsightSettings> }
 export const MIN_CUSTOMERS_FOR_MODEL = 30
 export const MIN_REPEAT_CUSTOMERS_FOR_MODEL = 10
 /** The models are fitted on a deterministic sample of at most this many customers. */
-export const MODEL_SAMPLE = 50_000
+export const MODEL_SAMPLE = 20_000
 /** Customers scored per batch (one SELECT and one UPDATE each). */
 const BATCH = 5_000
 /** A run still "running" after this long is taken as crashed and marked failed. */
