@@ -1,7 +1,9 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
+import { adminReferralMiddlewares } from "./admin/loyalty/referrals/middlewares"
 import { storeLoyaltyMiddlewares } from "./store/loyalty/middlewares"
+import { storeReferralMiddlewares } from "./store/loyalty/referral/middlewares"
 
 export default defineMiddlewares({
-  routes: [...adminLoyaltyMiddlewares, ...storeLoyaltyMiddlewares],
+  routes: [...adminLoyaltyMiddlewares, ...adminReferralMiddlewares, ...storeLoyaltyMiddlewares, ...storeReferralMiddlewares],
 })

@@ -5,6 +5,7 @@ export const LoyaltyEvents = {
   POINTS_REVERSED: "loyalty.points.reversed",
   POINTS_EXPIRED: "loyalty.points.expired",
   POINTS_ADJUSTED: "loyalty.points.adjusted",
+  REFERRAL_REWARDED: "loyalty.referral.rewarded",
 } as const
 
 /** The payload every points event carries. */
@@ -40,4 +41,19 @@ export function pointsEventsFor(results: (EventSource | null | undefined)[]): Po
       order_id: entry.order_id,
       reason: entry.reason,
     }))
+}
+
+/** The payload of `loyalty.referral.rewarded`: who was paid what, for which order. */
+export type ReferralRewardedEventData = {
+  /** The referral's id. */
+  id: string
+  referrer_id: string
+  referee_id: string
+  /** The friend's qualifying order. */
+  order_id: string | null
+  referrer_points: number
+  referee_points: number
+  /** The ledger entries (null for a side whose reward is 0). */
+  referrer_entry_id: string | null
+  referee_entry_id: string | null
 }

@@ -5,7 +5,7 @@ import { z } from "@medusajs/framework/zod"
  * in one refinement so the 400 names the currency that is wrong; Medusa's
  * validator replaces zod's own messages for records with a generic one.
  */
-const perCurrency = (what: string) =>
+export const perCurrency = (what: string) =>
   z
     .record(z.string(), z.number())
     .superRefine((map, ctx) => {
