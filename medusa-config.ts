@@ -42,6 +42,21 @@ module.exports = defineConfig({
         providers: [{ resolve: path.join(__dirname, "integration-tests/fixtures/refusing-payment-provider"), id: "refusing" }],
       },
     },
+    {
+      resolve: "./src/modules/loyalty-referrals",
+      options: {
+        referrals: {
+          enabled: true,
+          referrerPoints: 300,
+          refereePoints: 200,
+          minOrderAmounts: { eur: 50 },
+          claimWindowDays: 30,
+          monthlyCap: 10,
+          storefrontUrl: "https://shop.example.com",
+          claimAttempts: { perCustomer: 5, perAddress: 12, windowMinutes: 60 },
+        },
+      },
+    },
     { resolve: "./src/modules/loyalty-insights" },
   ],
 })

@@ -224,6 +224,15 @@ medusaIntegrationTestRunner({
         { customer_id: ids.fresh, order_id: "order_kpi_3", score: 5 },
       ])
       await pg(container)("loyalty_feedback").update({ created_at: ago(3) })
+      // Referrals champ made in June: two friends claimed the code, one is rewarded.
+      const referral = (id: string, referee: string, status: string, rewardedAt: Date | null) => ({
+        id, code: "CHAMP1", referrer_id: ids.champ, referee_id: referee, status, flags: "[]", program_version: 1,
+        referrer_points: 300, referee_points: 200, min_order_amounts: "{}", claimed_at: ago(8), rewarded_at: rewardedAt,
+      })
+      await pg(container)("loyalty_referral").insert([
+        referral("lref_kpi_1", ids.fresh, "rewarded", ago(2)),
+        referral("lref_kpi_2", ids.once, "claimed", null),
+      ])
 
       const run = await recompute()
       const { kpis } = await get(api, "/admin/loyalty/insights/kpis", admin.headers)
@@ -256,7 +265,12 @@ medusaIntegrationTestRunner({
         liability: { eur: 1.1 },
         feedback_count: 3,
         nps: 33.3,
+        referrals_made: 2,
+        referrals_rewarded: 1,
+        referral_conversion: 0.5,
       })
+      // A rewarded referral is advocacy: it counts in the value score and lifts champ's attitude.
+      expect(await insightOf("champ")).toMatchObject({ referrals: 1, matrix_segment: "die_hard" })
       // The guest ordered 250 days ago: nothing in June, and no points.
       expect(june("non_member")).toMatchObject({
         customers: 1,
@@ -267,6 +281,7 @@ medusaIntegrationTestRunner({
         average_order_value: null,
         points_issued: null,
         liability: null,
+        referral_conversion: null,
         nps: null,
       })
       expect(june("all")).toMatchObject({ customers: 7, active_customers: 2, orders: 3, revenue: 160, active_rate: 0.2857 })

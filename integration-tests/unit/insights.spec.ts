@@ -98,18 +98,20 @@ describe("KPI ratios", () => {
       customers: 10, new_customers: 1, members: 10, new_members: 1, active_customers: 4, orders: 6, revenue: 300,
       repeat_customers: 3, retained_customers: 2, previous_month_customers: 5,
       feedback: { responses: 4, promoters: 2, detractors: 1 },
-      points: { issued: 200, redeemed: 50, expired: 10, issued_to_date: 1000, redeemed_to_date: 300, expired_to_date: 100, outstanding: 600, referrals_rewarded: 1 },
+      points: { issued: 200, redeemed: 50, expired: 10, issued_to_date: 1000, redeemed_to_date: 300, expired_to_date: 100, outstanding: 600 },
+      referrals: { made: 4, converted: 1, rewarded: 2 },
       point_values: { eur: 0.01, usd: 0.012 },
     })
     expect(metrics).toMatchObject({
       active_rate: 0.4, repeat_purchase_rate: 0.75, retention_rate: 0.4, purchase_frequency: 1.5, average_order_value: 50,
       redemption_rate: 0.25, breakage: 0.25, liability: { eur: 6, usd: 7.2 }, nps: 25,
+      referrals_made: 4, referrals_rewarded: 2, referral_conversion: 0.25,
     })
     const empty = kpiMetrics({
       customers: 0, new_customers: 0, members: 0, new_members: 0, active_customers: 0, orders: 0, revenue: 0,
       repeat_customers: 0, retained_customers: 0, previous_month_customers: 0,
-      feedback: { responses: 0, promoters: 0, detractors: 0 }, points: null, point_values: {},
+      feedback: { responses: 0, promoters: 0, detractors: 0 }, points: null, referrals: null, point_values: {},
     })
-    expect(empty).toMatchObject({ active_rate: null, average_order_value: null, nps: null, liability: null })
+    expect(empty).toMatchObject({ active_rate: null, average_order_value: null, nps: null, liability: null, referral_conversion: null })
   })
 })

@@ -1,16 +1,20 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
+import { adminReferralMiddlewares } from "./admin/loyalty/referrals/middlewares"
 import { storeCartLoyaltyMiddlewares } from "./store/carts/middlewares"
 import { storeFeedbackMiddlewares } from "./store/loyalty/feedback/middlewares"
 import { storeLoyaltyMiddlewares } from "./store/loyalty/middlewares"
+import { storeReferralMiddlewares } from "./store/loyalty/referral/middlewares"
 
 export default defineMiddlewares({
   routes: [
     ...adminLoyaltyMiddlewares,
     ...adminInsightsMiddlewares,
+    ...adminReferralMiddlewares,
     ...storeLoyaltyMiddlewares,
     ...storeFeedbackMiddlewares,
     ...storeCartLoyaltyMiddlewares,
+    ...storeReferralMiddlewares,
   ],
 })

@@ -11,6 +11,7 @@ import type { KpiMetrics } from "../modules/loyalty-insights/types"
  * - points issued = pending + earn + positive adjustments; redemption rate = redeemed / issued (month)
  * - breakage = points expired to date / (redeemed + expired to date): the share of spent-or-lost points that were lost
  * - liability = outstanding points (available + pending) at month end × point value, per currency
+ * - referral conversion = referrals claimed in the month that are rewarded by now / referrals claimed in the month
  * - NPS = (promoters − detractors) / responses × 100, promoters 9–10, detractors 0–6
  */
 export type KpiCounts = {
@@ -33,8 +34,9 @@ export type KpiCounts = {
     redeemed_to_date: number
     expired_to_date: number
     outstanding: number
-    referrals_rewarded: number
   } | null
+  /** Referrals claimed in the month, how many of those are rewarded by now, rewards paid in the month. */
+  referrals: { made: number; converted: number; rewarded: number } | null
   point_values: Record<string, number>
 }
 
@@ -70,9 +72,9 @@ export function kpiMetrics(c: KpiCounts): KpiMetrics {
           Object.entries(c.point_values).map(([code, value]) => [code, round(points.outstanding * value, 2) ?? 0])
         )
       : null,
-    referrals_rewarded: points ? points.referrals_rewarded : null,
-    // Referrals made are not visible to this module: conversion needs the referrals module.
-    referral_conversion: null,
+    referrals_made: c.referrals ? c.referrals.made : null,
+    referrals_rewarded: c.referrals ? c.referrals.rewarded : null,
+    referral_conversion: c.referrals ? round(ratio(c.referrals.converted, c.referrals.made)) : null,
     feedback_count: c.feedback.responses,
     nps: round(
       c.feedback.responses > 0 ? ((c.feedback.promoters - c.feedback.detractors) / c.feedback.responses) * 100 : null,

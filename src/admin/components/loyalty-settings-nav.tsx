@@ -15,6 +15,7 @@ export type LoyaltySettingsTab = {
 export const LOYALTY_SETTINGS_TABS: LoyaltySettingsTab[] = [
   { label: "Program", to: "/settings/loyalty" },
   { label: "Rewards", to: "/settings/loyalty/rewards" },
+  { label: "Referrals", to: "/settings/loyalty/referrals" },
 ]
 
 const ROOT = "/settings/loyalty"

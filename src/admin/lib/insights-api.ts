@@ -43,6 +43,7 @@ export type KpiMetrics = {
   breakage: number | null
   outstanding_points: number | null
   liability: Record<string, number> | null
+  referrals_made: number | null
   referrals_rewarded: number | null
   referral_conversion: number | null
   feedback_count: number

@@ -613,8 +613,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
                 coalesce(sum(e.points) FILTER (WHERE e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0)), 0) AS issued,
                 coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0) AS redeemed,
                 coalesce(-sum(e.points) FILTER (WHERE e.type = 'expire'), 0) AS expired,
-                coalesce(sum(e.balance_change + e.pending_change), 0) AS outstanding_change,
-                count(*) FILTER (WHERE e.reference_type = 'referral' AND e.points > 0) AS referrals_rewarded
+                coalesce(sum(e.balance_change + e.pending_change), 0) AS outstanding_change
            FROM loyalty_entry e WHERE e.deleted_at IS NULL AND e.created_at <= ?
           GROUP BY 1
        )
@@ -625,11 +624,31 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
               coalesce(sum(b.issued), 0)::int AS issued_to_date,
               coalesce(sum(b.redeemed), 0)::int AS redeemed_to_date,
               coalesce(sum(b.expired), 0)::int AS expired_to_date,
-              coalesce(sum(b.outstanding_change), 0)::int AS outstanding,
-              coalesce(sum(b.referrals_rewarded) FILTER (WHERE b.month_start = m.start), 0)::int AS referrals_rewarded
+              coalesce(sum(b.outstanding_change), 0)::int AS outstanding
          FROM months m LEFT JOIN by_month b ON b.month_start <= m.start
         GROUP BY m.month ORDER BY m.month`,
       [...monthParams, now]
+    )
+
+    // Referrals made (claimed) in the month, how many of those are rewarded by now, and rewards paid in the month.
+    const { rows: referralRows } = await knex.raw(
+      `WITH ${monthsCte},
+       referrals AS (
+         SELECT date_trunc('month', claimed_at AT TIME ZONE 'UTC')::date AS claimed_month,
+                CASE WHEN status = 'rewarded' AND rewarded_at <= ?
+                     THEN date_trunc('month', rewarded_at AT TIME ZONE 'UTC')::date END AS rewarded_month
+           FROM loyalty_referral WHERE deleted_at IS NULL AND claimed_at <= ?
+       )
+       SELECT m.month,
+              count(*) FILTER (WHERE r.claimed_month = m.start)::int AS made,
+              count(*) FILTER (WHERE r.claimed_month = m.start AND r.rewarded_month IS NOT NULL)::int AS converted,
+              count(*) FILTER (WHERE r.rewarded_month = m.start)::int AS rewarded
+         FROM months m LEFT JOIN referrals r ON r.claimed_month = m.start OR r.rewarded_month = m.start
+        GROUP BY m.month`,
+      [...monthParams, now, now]
+    )
+    const referralsByMonth = new Map(
+      referralRows.map((row: { month: string; made: number; converted: number; rewarded: number }) => [row.month, row])
     )
 
     const { rows: feedbackRows } = await knex.raw(
@@ -674,9 +693,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
             redeemed_to_date: Number(ledger.redeemed_to_date),
             expired_to_date: Number(ledger.expired_to_date),
             outstanding: Number(ledger.outstanding),
-            referrals_rewarded: Number(ledger.referrals_rewarded),
           }
         : null
+      const referral = referralsByMonth.get(month) as { made: number; converted: number; rewarded: number } | undefined
+      const referrals = {
+        made: Number(referral?.made ?? 0),
+        converted: Number(referral?.converted ?? 0),
+        rewarded: Number(referral?.rewarded ?? 0),
+      }
       const sum = (a: OrderCounts, b: OrderCounts): OrderCounts =>
         Object.fromEntries(Object.keys(a).map((k) => [k, Number(a[k as keyof OrderCounts]) + Number(b[k as keyof OrderCounts])])) as OrderCounts
       const m = pickCounts(member)
@@ -686,8 +710,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         members: isMembers === false ? 0 : m.customers,
         new_members: isMembers === false ? 0 : m.new_customers,
         feedback,
-        // The ledger only holds members' points.
+        // The ledger and referrals only concern members.
         points: isMembers === false ? null : points,
+        referrals: isMembers === false ? null : referrals,
         point_values: input.point_values,
       })
       result.push({ month, cohort: "member", metrics: kpiMetrics(build(m, feedbackFor(true), true)) })
@@ -745,12 +770,15 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           WHERE deleted_at IS NULL AND created_at <= ? ORDER BY customer_id, created_at DESC, id DESC
        ),
        ledger AS (
-         SELECT a.customer_id,
-                coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0)::int AS redeemed,
-                count(*) FILTER (WHERE e.reference_type = 'referral' AND e.points > 0)::int AS referrals
+         SELECT a.customer_id, coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0)::int AS redeemed
            FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
           WHERE e.deleted_at IS NULL AND e.created_at <= ?
           GROUP BY a.customer_id
+       ),
+       referrals AS (
+         SELECT referrer_id AS customer_id, count(*)::int AS referrals FROM loyalty_referral
+          WHERE deleted_at IS NULL AND status = 'rewarded' AND rewarded_at <= ?
+          GROUP BY referrer_id
        )
        INSERT INTO loyalty_customer_insight (
          id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
@@ -767,15 +795,16 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
               least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY p.monetary)))::int,
               percent_rank() OVER (ORDER BY p.orders_count)::float8,
               percent_rank() OVER (ORDER BY p.monetary)::float8,
-              f.score, coalesce(l.referrals, 0), coalesce(l.redeemed, 0),
+              f.score, coalesce(rf.referrals, 0), coalesce(l.redeemed, 0),
               now(), now()
          FROM per_customer p CROSS JOIN today t
          JOIN times tm ON tm.customer_id = p.customer_id
          LEFT JOIN customer c ON c.id = p.customer_id
          LEFT JOIN by_currency bc ON bc.customer_id = p.customer_id
          LEFT JOIN feedback f ON f.customer_id = p.customer_id
-         LEFT JOIN ledger l ON l.customer_id = p.customer_id`,
-      [JSON.stringify(rates), now, now, now, now, runId]
+         LEFT JOIN ledger l ON l.customer_id = p.customer_id
+         LEFT JOIN referrals rf ON rf.customer_id = p.customer_id`,
+      [JSON.stringify(rates), now, now, now, now, now, runId]
     )
     return result.rowCount ?? 0
   }

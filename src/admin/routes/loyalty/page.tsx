@@ -312,7 +312,12 @@ const LoyaltyPage = () => {
           value={Object.entries(memberNow?.liability ?? {}).map(([code, value]) => money(value, code)).join(" · ") || "-"}
           hint={`${formatPoints(memberNow?.outstanding_points ?? 0)} points outstanding`}
         />
-        <KpiCard testId="loyalty-kpi-referrals" label="Referral rewards (month)" value={formatPoints(memberNow?.referrals_rewarded ?? 0)} hint="Conversion: with the referrals module" />
+        <KpiCard
+          testId="loyalty-kpi-referrals"
+          label="Referrals made (month)"
+          value={formatPoints(memberNow?.referrals_made ?? 0)}
+          hint={`Conversion ${pct(memberNow?.referral_conversion)} · ${formatPoints(memberNow?.referrals_rewarded ?? 0)} rewarded`}
+        />
       </div>
 
       <Suspense fallback={<Text size="small" className="text-ui-fg-subtle">Loading charts…</Text>}>
