@@ -29,5 +29,13 @@ module.exports = defineConfig({
         signupBonus: 50,
       },
     },
+    {
+      resolve: "./src/modules/loyalty-tiers",
+      options: {
+        tierWindow: "rolling",
+        tierWindowMonths: 12,
+        tierGraceDays: 0,
+      },
+    },
   ],
 })
