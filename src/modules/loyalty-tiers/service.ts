@@ -476,7 +476,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       return mergeWrites(customerId, writes)
     }
     const start = reviewWindowStart(settings, row.qualified_until)
-    const metrics = await this.metrics_(trx, customerId, start, now)
+    // The start is exclusive: the activity that reached the tier at the start
+    // of the period belongs to that period, not to the next one.
+    const metrics = await this.metrics_(trx, customerId, start, now, { exclusiveStart: true })
     const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
     const earnedTierId = decision.tier?.id ?? null
     const override = await this.activeOverride_(trx, row, now)
@@ -1078,7 +1080,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     knex: Knex | Knex.Transaction,
     customerId: string,
     start: Date | null,
-    end: Date
+    end: Date,
+    { exclusiveStart = false } = {}
   ): Promise<TierMetrics & { oldest_at: Date | null }> {
     const query = knex("loyalty_tier_activity")
       .select("currency_code")
@@ -1092,7 +1095,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       .whereNull("deleted_at")
       .where("occurred_at", "<=", end)
       .groupBy("currency_code")
-    if (start) query.where("occurred_at", ">=", start)
+    if (start) query.where("occurred_at", exclusiveStart ? ">" : ">=", start)
     const rows: (MetricsRow & { oldest_at: Date | null })[] = await query
     const metrics: TierMetrics = { points: 0, orders: 0, spend: {} }
     let oldest: Date | null = null
