@@ -1,1 +1,2 @@
 export * from "./points"
+export * from "./tiers"

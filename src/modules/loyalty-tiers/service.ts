@@ -399,7 +399,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     end: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<TierMetrics & { oldest_at: Date | null }> {
-    return await this.metrics_(this.knex_(sharedContext), customerId, start, end)
+    const settings = await this.getSettings(sharedContext)
+    return await this.metrics_(this.knex_(sharedContext), customerId, start, end, windowBounds(settings))
   }
 
   // ---------------------------------------------------------------- decisions
@@ -421,7 +422,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const byId = tierMap(tiers)
     const { row, writes } = await this.lockAndSettle_(trx, customerId, now, byId)
     const window = qualificationWindow(settings, now)
-    const metrics = await this.metrics_(trx, customerId, window.start, now)
+    const metrics = await this.metrics_(trx, customerId, window.start, now, windowBounds(settings))
     const decision = decideOnActivity({
       tiers,
       earned: (row.earned_tier_id && byId.get(row.earned_tier_id)) || null,
@@ -476,9 +477,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       return mergeWrites(customerId, writes)
     }
     const start = reviewWindowStart(settings, row.qualified_until)
-    // The start is exclusive: the activity that reached the tier at the start
-    // of the period belongs to that period, not to the next one.
-    const metrics = await this.metrics_(trx, customerId, start, now, { exclusiveStart: true })
+    // A rolling period excludes its start: the activity that reached the tier
+    // when the period began belongs to that period, not to the next one.
+    const metrics = await this.metrics_(trx, customerId, start, now, windowBounds(settings))
     const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
     const earnedTierId = decision.tier?.id ?? null
     const override = await this.activeOverride_(trx, row, now)
@@ -653,16 +654,17 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ customer_id: string; metrics: TierMetrics }[]> {
     const knex = this.knex_(sharedContext)
+    const from = windowBounds(await this.getSettings(sharedContext)).exclusiveStart ? ">" : ">="
     const { rows } = await knex.raw(
       `WITH page AS (
          SELECT DISTINCT customer_id FROM loyalty_tier_activity
           WHERE deleted_at IS NULL AND occurred_at <= :end
-            ${start ? "AND occurred_at >= :start" : ""} ${after ? "AND customer_id > :after" : ""}
+            ${start ? `AND occurred_at ${from} :start` : ""} ${after ? "AND customer_id > :after" : ""}
           ORDER BY customer_id LIMIT :limit)
        SELECT a.customer_id, a.currency_code, sum(a.points)::bigint AS points, sum(a.orders)::bigint AS orders,
               sum(a.amount) AS amount
          FROM loyalty_tier_activity a JOIN page p ON p.customer_id = a.customer_id
-        WHERE a.deleted_at IS NULL AND a.occurred_at <= :end ${start ? "AND a.occurred_at >= :start" : ""}
+        WHERE a.deleted_at IS NULL AND a.occurred_at <= :end ${start ? `AND a.occurred_at ${from} :start` : ""}
         GROUP BY a.customer_id, a.currency_code
         ORDER BY a.customer_id`,
       { end, limit, ...(start ? { start } : {}), ...(after ? { after } : {}) }
@@ -767,7 +769,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const earned = (row?.earned_tier_id && byId.get(row.earned_tier_id)) || null
     const current = override ? (override.tier_id ? byId.get(override.tier_id) ?? null : null) : earned
     const window = qualificationWindow(settings, now)
-    const { oldest_at, ...metrics } = await this.metrics_(knex, customerId, window.start, now)
+    const { oldest_at, ...metrics } = await this.metrics_(knex, customerId, window.start, now, windowBounds(settings))
     return {
       customer_id: customerId,
       current,
@@ -1141,6 +1143,13 @@ function addMetricsRow(metrics: TierMetrics, row: Omit<MetricsRow, "customer_id"
     metrics.spend[row.currency_code] = Number(((metrics.spend[row.currency_code] ?? 0) + amount).toFixed(4))
   }
 }
+
+/**
+ * A rolling window is (start, end]: at the end of a period, the activity that
+ * began it has left the window, whether a review or an upgrade looks. A
+ * calendar window is [start, end].
+ */
+const windowBounds = (settings: TierSettings) => ({ exclusiveStart: settings.window === "rolling" })
 
 /** Serializes tier-set changes: validation sees the set every other writer will. */
 async function lockTiers(trx: Knex.Transaction) {
