@@ -1,7 +1,8 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
+import { adminLoyaltyTierMiddlewares } from "./admin/loyalty/tiers/middlewares"
 import { storeLoyaltyMiddlewares } from "./store/loyalty/middlewares"
 
 export default defineMiddlewares({
-  routes: [...adminLoyaltyMiddlewares, ...storeLoyaltyMiddlewares],
+  routes: [...adminLoyaltyMiddlewares, ...adminLoyaltyTierMiddlewares, ...storeLoyaltyMiddlewares],
 })
