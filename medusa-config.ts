@@ -1,3 +1,4 @@
+import path from "path"
 import { defineConfig, loadEnv } from "@medusajs/framework/utils"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
@@ -27,6 +28,18 @@ module.exports = defineConfig({
         pendingDays: 14,
         expiryMonths: 12,
         signupBonus: 50,
+        pointValues: { eur: 0.01 },
+        minRedeemPoints: 100,
+        redeemStep: 10,
+        maxRedeemShare: 0.5,
+      },
+    },
+    {
+      // The system provider is always there; this one declines every
+      // authorization so tests can fail a checkout after the points debit.
+      resolve: "@medusajs/medusa/payment",
+      options: {
+        providers: [{ resolve: path.join(__dirname, "integration-tests/fixtures/refusing-payment-provider"), id: "refusing" }],
       },
     },
     {

@@ -88,6 +88,8 @@ describe("orderEarning", () => {
     credit_lines: [],
     captured: 0,
     refunded: 0,
+    cart_id: null,
+    returned_share: 0,
   }
 
   it("records points, rule version and the return window end", () => {

@@ -5,6 +5,8 @@ export const LoyaltyEvents = {
   POINTS_REVERSED: "loyalty.points.reversed",
   POINTS_EXPIRED: "loyalty.points.expired",
   POINTS_ADJUSTED: "loyalty.points.adjusted",
+  POINTS_REDEEMED: "loyalty.points.redeemed",
+  POINTS_RESTORED: "loyalty.points.restored",
   TIER_CHANGED: "loyalty.tier.changed",
 } as const
 

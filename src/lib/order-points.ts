@@ -19,6 +19,10 @@ export type OrderForPoints = {
   credit_lines: EarnableCreditLine[]
   captured: number
   refunded: number
+  /** The cart the order was placed from, whose redemption entries belong to the order. */
+  cart_id: string | null
+  /** Share (0–1) of the order's item value that has been returned and received. */
+  returned_share: number
 }
 
 export type OrderEarning = {
@@ -80,4 +84,15 @@ export function orderEarning(
       ...(tier ? { tier_id: tier.id, tier_name: tier.name } : {}),
     },
   }
+}
+
+/**
+ * Points spent on an order that should be given back: all of them when it is
+ * canceled, otherwise the returned items' share of the order's item value
+ * (rounded down). Like reversals it is a level, not a delta.
+ */
+export function redemptionRestoreTarget(order: Pick<OrderForPoints, "status" | "returned_share">, redeemed: number) {
+  if (redeemed <= 0) return 0
+  if (order.status === "canceled") return redeemed
+  return Math.min(redeemed, Math.floor(redeemed * Math.min(Math.max(order.returned_share, 0), 1) + 1e-9))
 }

@@ -1,2 +1,3 @@
+export * from "./cart"
 export * from "./points"
 export * from "./tiers"

@@ -9,6 +9,7 @@ import {
   MedusaService,
 } from "@medusajs/framework/utils"
 import { reversalTarget } from "../../lib/earning"
+import { redemptionRestoreTarget } from "../../lib/order-points"
 import { allocateFirstExpiring, settleDebt, splitReversal } from "../../lib/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
 import Account from "./models/account"
@@ -23,6 +24,7 @@ import {
   OrderPendingPosting,
   OrderPointsSummary,
   OrderReleaseInput,
+  OrderRestoreInput,
   OrderReversalInput,
   PostingBase,
   PostingResult,
@@ -430,6 +432,71 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           // Points taken back after release no longer count as earned.
           lifetime_earned: -(split.from_balance + split.to_debt),
           lifetime_redeemed: 0,
+        }
+      }
+    )
+  }
+
+  /**
+   * Fill in the order on the entries written while its cart completed (the
+   * redemption is debited before the order exists). Only an empty reference
+   * is filled; amounts are never touched. Returns how many entries changed.
+   */
+  @InjectTransactionManager()
+  async attachCartEntriesToOrder(
+    cartId: string,
+    orderId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<number> {
+    return await this.transaction_(sharedContext)("loyalty_entry")
+      .where({ reference_type: "cart", reference_id: cartId })
+      .whereNull("order_id")
+      .update({ order_id: orderId })
+  }
+
+  /**
+   * Give back points spent on an order: all of them on cancel, the returned
+   * items' share on a return (`redemptionRestoreTarget`). Like
+   * reversals, the key names the level reached, so any number of triggers
+   * restore each point once.
+   */
+  @InjectTransactionManager()
+  async restoreOrderRedemption(
+    input: OrderRestoreInput,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    await this.lockAccount_(trx, input.customer_id)
+    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    if (!summary || summary.redeemed <= 0) return null
+    const target = redemptionRestoreTarget(
+      { status: input.canceled ? "canceled" : "open", returned_share: input.returned_share },
+      summary.redeemed
+    )
+    const points = target - summary.restored
+    if (points <= 0) return null
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: input.customer_id,
+        idempotency_key: `restore:order:${input.order_id}:upto:${target}`,
+        reason: input.reason,
+        order_id: input.order_id,
+        reference_type: "order",
+        reference_id: input.order_id,
+        details: { redeemed: summary.redeemed, restored_before: summary.restored, target },
+      },
+      async (trx, account, entryId) => {
+        const { debt_paid, to_balance } = settleDebt(account.debt, points)
+        if (to_balance > 0) {
+          await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
+        }
+        return {
+          type: "restore",
+          points,
+          movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+          lifetime_earned: 0,
+          lifetime_redeemed: -points,
         }
       }
     )

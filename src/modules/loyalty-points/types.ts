@@ -113,3 +113,14 @@ export type OrderPointsSummary = {
   redeemed: number
   restored: number
 }
+
+export type OrderRestoreInput = {
+  order_id: string
+  customer_id: string
+  canceled: boolean
+  /** Share (0–1) of the order's item value returned and received. */
+  returned_share: number
+  reason: string
+  /** When the restored points expire. */
+  expires_at: Date | null
+}

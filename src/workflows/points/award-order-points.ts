@@ -5,6 +5,7 @@ import { orderEarning } from "../../lib/order-points"
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
+import { attachCartRedemptionStep } from "./steps/restore-order-redemption"
 import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
 export const awardOrderPointsWorkflowId = "award-order-points"
@@ -24,6 +25,9 @@ export const awardOrderPointsWorkflow = createWorkflow(
   awardOrderPointsWorkflowId,
   (input: { order_id: string }) => {
     const order = loadOrderForPointsStep({ order_id: input.order_id })
+    attachCartRedemptionStep(
+      transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
+    )
     const rules = loadProgramRulesStep()
     const tier = loadEarningTierStep(
       transform({ order }, ({ order }) => ({ customer_id: order?.customer_id ?? null, at: order?.created_at ?? null }))

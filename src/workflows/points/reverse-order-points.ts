@@ -4,6 +4,9 @@ import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
 import { orderLabel } from "../../lib/order-points"
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { reverseOrderPointsStep } from "./steps/reverse-order-points"
+import { loadProgramRulesStep } from "./steps/load-program-rules"
+import { attachCartRedemptionStep, restoreOrderRedemptionStep } from "./steps/restore-order-redemption"
+import { expiryDate } from "../../lib/dates"
 
 export const reverseOrderPointsWorkflowId = "reverse-order-points"
 
@@ -44,6 +47,35 @@ export const reverseOrderPointsWorkflow = createWorkflow(
         : null
     )
     const result = reverseOrderPointsStep(reversal)
+
+    // Points the shopper spent on the order come back on cancel and, pro rata, on returns.
+    attachCartRedemptionStep(
+      transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
+    )
+    const rules = loadProgramRulesStep()
+    const restored = restoreOrderRedemptionStep(
+      transform({ order, rules }, ({ order, rules }) =>
+        order?.customer_id
+          ? {
+              order_id: order.id,
+              customer_id: order.customer_id,
+              canceled: order.status === "canceled",
+              returned_share: order.returned_share,
+              reason:
+                order.status === "canceled"
+                  ? `${orderLabel(order)} canceled: points spent on it returned`
+                  : `${orderLabel(order)}: points spent on returned items returned`,
+              expires_at: expiryDate(new Date(), rules.expiry_months),
+            }
+          : null
+      )
+    )
+    const restoredEvents = transform({ restored }, ({ restored }) => pointsEventsFor([restored]))
+    when({ restoredEvents }, ({ restoredEvents }) => restoredEvents.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_RESTORED, data: restoredEvents }).config({
+        name: "emit-points-restored",
+      })
+    )
 
     const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
     when({ events }, ({ events }) => events.length > 0).then(() =>

@@ -19,6 +19,10 @@ const ORDER_FIELDS = [
   "items.subtotal",
   "items.discount_subtotal",
   "items.is_giftcard",
+  "items.quantity",
+  "items.total",
+  "items.detail.return_received_quantity",
+  "cart.id",
   "credit_lines.amount",
   "credit_lines.reference",
   "transactions.amount",
@@ -70,7 +74,32 @@ export const loadOrderForPointsStep = createStep(
       })),
       captured: sumOf("capture"),
       refunded: sumOf("refund"),
+      cart_id: order.cart?.id ?? null,
+      returned_share: returnedShare(order.items ?? []),
     }
     return new StepResponse(result)
   }
 )
+
+type ItemForReturns = {
+  quantity?: unknown
+  total?: unknown
+  detail?: { return_received_quantity?: unknown } | null
+} | null
+
+/** Received returns' share of the order's item value. */
+function returnedShare(items: ItemForReturns[]): number {
+  let value = MathBN.convert(0)
+  let returned = MathBN.convert(0)
+  for (const item of items) {
+    if (!item) continue
+    const quantity = MathBN.convert((item.quantity as number) ?? 0)
+    const total = MathBN.convert((item.total as number) ?? 0)
+    value = MathBN.add(value, total)
+    if (quantity.gt(0)) {
+      const back = MathBN.convert((item.detail?.return_received_quantity as number) ?? 0)
+      returned = MathBN.add(returned, MathBN.div(MathBN.mult(total, back), quantity))
+    }
+  }
+  return value.lte(0) ? 0 : MathBN.div(returned, value).toNumber()
+}

@@ -1,0 +1,371 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { releasePendingPointsWorkflow } from "../../src/workflows/points"
+import {
+  AdminUser,
+  cancelOrder,
+  CommerceFixture,
+  createAdminUser,
+  createPublishableKey,
+  daysFromNow,
+  eventually,
+  get,
+  getAdminOrder,
+  GERMAN_ADDRESS,
+  ledgerTotals,
+  placeOrder,
+  post,
+  receiveReturn,
+  registerCustomer,
+  setupCommerce,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(240_000)
+
+type Outcome = { status: number; data: any }
+
+/** Send a request and return the HTTP status and body, whatever the status. */
+async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<Outcome> {
+  try {
+    const response = await call
+    return { status: response.status, data: response.data }
+  } catch (error) {
+    const response = (error as { response?: Outcome }).response
+    if (!response) throw error
+    return response
+  }
+}
+
+/**
+ * Paying with points at checkout, on real carts: the test store values a
+ * point at 0.01 EUR, redemptions from 100 points in steps of 10, at most half
+ * of the cart (shipping excluded) payable with points.
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let fixture: CommerceFixture
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+
+    beforeAll(async () => {
+      const container = getContainer()
+      fixture = await setupCommerce(container)
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+      // A region that also offers the test provider that declines every payment.
+      await post(
+        api,
+        `/admin/regions/${fixture.regionId}`,
+        { payment_providers: ["pp_system_default", "pp_refusing_refusing"] },
+        admin.headers
+      )
+    })
+
+    /** A member holding `balance` points (50 sign-up + the rest granted by staff). */
+    async function memberWith(email: string, balance: number) {
+      const registered = await registerCustomer(api, storeHeaders, { email })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", registered.headers)).account.balance).toBe(50)
+      )
+      await post(
+        api,
+        `/admin/loyalty/accounts/${registered.customer.id}/adjustments`,
+        { points: balance - 50, reason: "test balance" },
+        admin.headers
+      )
+      return registered
+    }
+
+    /** A cart with items, address and shipping, ready for points and payment. */
+    async function openCart(headers: Record<string, string>, items: { variant_id: string; quantity: number }[]) {
+      const { cart } = await post(api, "/store/carts", { region_id: fixture.regionId }, headers)
+      for (const item of items) {
+        await post(api, `/store/carts/${cart.id}/line-items`, item, headers)
+      }
+      await post(
+        api,
+        `/store/carts/${cart.id}`,
+        { email: `${cart.id}@example.com`, shipping_address: GERMAN_ADDRESS, billing_address: GERMAN_ADDRESS },
+        headers
+      )
+      await post(api, `/store/carts/${cart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)
+      return cart.id as string
+    }
+
+    /** Payment collection + session (after the points, as Medusa deletes sessions when the amount changes). */
+    async function pay(cartId: string, headers: Record<string, string>, provider = "pp_system_default") {
+      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cartId }, headers)
+      await post(
+        api,
+        `/store/payment-collections/${payment_collection.id}/payment-sessions`,
+        { provider_id: provider },
+        headers
+      )
+      return payment_collection.id as string
+    }
+
+    const complete = (cartId: string, headers: Record<string, string>) =>
+      attempt(api.post(`/store/carts/${cartId}/complete`, {}, { headers }))
+    const applyPoints = (cartId: string, points: unknown, headers: Record<string, string>) =>
+      attempt(api.post(`/store/carts/${cartId}/loyalty/points`, { points }, { headers }))
+    const preview = async (cartId: string, headers: Record<string, string>) =>
+      (await get(api, `/store/carts/${cartId}/loyalty`, headers)).loyalty
+    const balanceOf = async (headers: Record<string, string>) =>
+      (await get(api, "/store/loyalty/account", headers)).account.balance
+
+    const twoShirts = () => [{ variant_id: fixture.expensiveVariantId, quantity: 2 }]
+
+    it("pays 500 of 1,000 points on a cart: exact totals, payment, balance, and earning on the money part", async () => {
+      const { customer, headers } = await memberWith("spender@example.com", 1000)
+      const cartId = await openCart(headers, twoShirts())
+
+      const before = await preview(cartId, headers)
+      expect(before).toMatchObject({ points_to_earn: 200, earns: true, balance: 1000 })
+      // Half of 238 EUR (249.90 minus 11.90 shipping) would be 11,900 points: the balance caps it.
+      expect(before.redeem).toMatchObject({ point_value: 0.01, min_points: 100, step: 10, max_points: 1000, max_value: 10 })
+
+      const applied = await applyPoints(cartId, 500, headers)
+      expect(applied.status).toBe(200)
+      expect(Number(applied.data.cart.total)).toBeCloseTo(244.9, 2)
+      expect(applied.data.loyalty.applied).toEqual({ points: 500, value: 5, fits: true, problems: [] })
+      // Earned on the money part: 200 × 244.90 / 249.90 = 195.99…
+      expect(applied.data.loyalty.points_to_earn).toBe(195)
+
+      const paymentCollectionId = await pay(cartId, headers)
+      const done = await complete(cartId, headers)
+      expect(done.data.type).toBe("order")
+      const orderId = done.data.order.id
+      const order = await getAdminOrder(api, admin.headers, orderId, "id,total,*credit_lines,*payment_collections")
+      expect(Number(order.total)).toBeCloseTo(244.9, 2)
+      expect(order.payment_collections!.map((pc) => [pc.id, Number(pc.amount)])).toEqual([[paymentCollectionId, 244.9]])
+      expect(order.credit_lines!.map((line) => [line.reference, Number(line.amount)])).toEqual([["loyalty-points", 5]])
+
+      expect(await balanceOf(headers)).toBe(500)
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(195)
+      )
+      const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+      expect(order_points).toMatchObject({ earned: 195, redeemed: 500 })
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(500)
+
+      // Retrying /complete on the completed cart does not debit again.
+      const retry = await complete(cartId, headers)
+      expect(retry.data.type).toBe("order")
+      expect(await balanceOf(headers)).toBe(500)
+    })
+
+    it("promises exactly what is awarded, for a cart with a discount, shipping and tax", async () => {
+      await post(
+        api,
+        "/admin/promotions",
+        {
+          code: "TWENTYOFF",
+          type: "standard",
+          status: "active",
+          is_automatic: false,
+          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 20, currency_code: "eur" },
+        },
+        admin.headers
+      )
+      const { headers } = await memberWith("promised@example.com", 1000)
+      let promised = 0
+      const { order } = await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email: "promised@example.com",
+        items: [
+          { variant_id: fixture.expensiveVariantId, quantity: 1 },
+          { variant_id: fixture.cheapVariantId, quantity: 3 },
+        ],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        promoCodes: ["TWENTYOFF"],
+        beforeComplete: async (cart) => {
+          expect((await applyPoints(cart.id, 330, headers)).status).toBe(200)
+          promised = (await preview(cart.id, headers)).points_to_earn
+        },
+      })
+      expect(promised).toBeGreaterThan(0)
+      await eventually(async () => {
+        const { entries } = await get(api, "/store/loyalty/account/entries", headers)
+        const earned = entries.find((e: { type: string; order_id: string }) => e.type === "pending" && e.order_id === order.id)
+        expect(earned.points).toBe(promised)
+      })
+    })
+
+    it("asks to re-apply points when a promotion added afterwards makes them too many", async () => {
+      await post(
+        api,
+        "/admin/promotions",
+        {
+          code: "BIGDEAL",
+          type: "standard",
+          status: "active",
+          is_automatic: false,
+          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 20, currency_code: "eur" },
+        },
+        admin.headers
+      )
+      const { headers } = await memberWith("promo-after@example.com", 1000)
+      const cartId = await openCart(headers, [{ variant_id: fixture.cheapVariantId, quantity: 1 }])
+      expect((await applyPoints(cartId, 1000, headers)).status).toBe(200)
+      await post(api, `/store/carts/${cartId}/promotions`, { promo_codes: ["BIGDEAL"] }, headers)
+
+      const stale = await preview(cartId, headers)
+      expect(stale.applied.fits).toBe(false)
+      expect(stale.applied.problems.join(" ")).toMatch(/At most \d+ points/)
+      await pay(cartId, headers)
+      const refused = await complete(cartId, headers)
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toMatch(/no longer fit.*re-apply points/)
+      expect(await balanceOf(headers)).toBe(1000)
+
+      // Re-applying what the preview allows now goes through.
+      expect((await applyPoints(cartId, stale.redeem.max_points, headers)).status).toBe(200)
+      await pay(cartId, headers)
+      expect((await complete(cartId, headers)).data.type).toBe("order")
+      expect(await balanceOf(headers)).toBe(1000 - stale.redeem.max_points)
+    })
+
+    it("lets exactly the affordable completions through when carts race for the same points", async () => {
+      const { customer, headers } = await memberWith("racer@example.com", 1000)
+      // Two carts each holding 600 of the 1,000 points.
+      const pair = [await openCart(headers, twoShirts()), await openCart(headers, twoShirts())]
+      for (const cartId of pair) {
+        expect((await applyPoints(cartId, 600, headers)).status).toBe(200)
+        await pay(cartId, headers)
+      }
+      const duel = await Promise.all(pair.map((cartId) => complete(cartId, headers)))
+      expect(duel.filter((r) => r.data.type === "order")).toHaveLength(1)
+      const loser = duel.find((r) => r.data.type !== "order")!
+      expect(loser.status).toBe(400)
+      expect(loser.data.message).toMatch(/points/i)
+      expect(await balanceOf(headers)).toBe(400)
+
+      // 20 carts of 100 points each against the 400 left: 4 complete.
+      const carts: string[] = []
+      for (let i = 0; i < 20; i++) {
+        const cartId = await openCart(headers, [{ variant_id: fixture.cheapVariantId, quantity: 1 }])
+        expect((await applyPoints(cartId, 100, headers)).status).toBe(200)
+        await pay(cartId, headers)
+        carts.push(cartId)
+      }
+      const results = await Promise.all(carts.map((cartId) => complete(cartId, headers)))
+      expect(results.filter((r) => r.data.type === "order")).toHaveLength(4)
+      expect(results.filter((r) => r.status === 400)).toHaveLength(16)
+      expect(await balanceOf(headers)).toBe(0)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(0)
+    })
+
+    it("gives the points back when payment is refused after the debit, and debits once on the successful retry", async () => {
+      const { customer, headers } = await memberWith("declined@example.com", 1000)
+      const cartId = await openCart(headers, twoShirts())
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      const collectionId = await pay(cartId, headers, "pp_refusing_refusing")
+
+      const declined = await complete(cartId, headers)
+      expect(declined.status).toBe(400)
+      expect(declined.data.message).toMatch(/was not authorized with the provider/)
+      expect(await balanceOf(headers)).toBe(1000)
+
+      await post(api, `/store/payment-collections/${collectionId}/payment-sessions`, { provider_id: "pp_system_default" }, headers)
+      const accepted = await complete(cartId, headers)
+      expect(accepted.data.type).toBe("order")
+      expect(await balanceOf(headers)).toBe(500)
+
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      const cartEntries = totals.entries.filter((e) => e.reference_id === cartId || e.reference_type === "entry")
+      expect(cartEntries.map((e) => [e.type, Number(e.points)]).sort()).toEqual(
+        [["redeem", -500], ["redeem", -500], ["restore", 500]].sort()
+      )
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("refuses points outside the rules, on others' carts, completed carts and guest carts, with clear 4xx", async () => {
+      const { headers } = await memberWith("limits@example.com", 5000)
+      const other = await registerCustomer(api, storeHeaders, { email: "other@example.com" })
+      const small = await openCart(headers, [{ variant_id: fixture.cheapVariantId, quantity: 1 }])
+
+      const cases: [unknown, RegExp][] = [
+        [50, /At least 100 points/],
+        [105, /steps of 10/],
+        [6000, /Only 5000 points are available/],
+        // Half of 29.75 EUR (25 EUR + VAT) is 14.88 EUR: 1,480 points.
+        [2000, /At most 1480 points/],
+        ["500", /'number' for field 'points'/],
+        [-100, /points/],
+      ]
+      for (const [points, message] of cases) {
+        const response = await applyPoints(small, points, headers)
+        expect({ points, status: response.status, message: response.data.message }).toEqual({
+          points,
+          status: 400,
+          message: expect.stringMatching(message),
+        })
+      }
+      const unknownField = await attempt(
+        api.post(`/store/carts/${small}/loyalty/points`, { points: 100, customer_id: "x" }, { headers })
+      )
+      expect(unknownField.status).toBe(400)
+
+      const foreign = await applyPoints(small, 100, other.headers)
+      expect(foreign.status).toBe(400)
+      expect(foreign.data.message).toBe("Points can only be used on your own cart")
+
+      const { cart: guestCart } = await post(api, "/store/carts", { region_id: fixture.regionId }, storeHeaders)
+      expect((await attempt(api.post(`/store/carts/${guestCart.id}/loyalty/points`, { points: 100 }, { headers: storeHeaders }))).status).toBe(401)
+      expect((await applyPoints(guestCart.id, 100, headers)).data.message).toBe("Points can only be used on your own cart")
+
+      await pay(small, headers)
+      expect((await complete(small, headers)).data.type).toBe("order")
+      const completed = await applyPoints(small, 100, headers)
+      expect(completed.status).toBe(400)
+      expect(completed.data.message).toBe("This cart is already completed")
+
+      // A guest's preview shows what an account would earn, and no balance.
+      const guestView = await preview(guestCart.id, storeHeaders)
+      expect(guestView).toMatchObject({ balance: null, redeem: null, earns: false })
+      expect(await balanceOf(headers)).toBe(5000)
+    })
+
+    it("restores spent points on cancel, and the returned share on a return", async () => {
+      const { headers } = await memberWith("restore@example.com", 1000)
+      const place = () =>
+        placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email: "restore@example.com",
+          items: twoShirts(),
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+          beforeComplete: async (cart) => {
+            expect((await applyPoints(cart.id, 400, headers)).status).toBe(200)
+          },
+        })
+
+      const { order: canceled } = await place()
+      expect(await balanceOf(headers)).toBe(600)
+      await cancelOrder(api, admin.headers, canceled.id)
+      await eventually(async () => expect(await balanceOf(headers)).toBe(1000))
+
+      const { order: returned } = await place()
+      expect(await balanceOf(headers)).toBe(600)
+      const adminOrder = await getAdminOrder(api, admin.headers, returned.id, "id,*items")
+      await receiveReturn(api, admin.headers, {
+        orderId: returned.id,
+        items: [{ id: adminOrder.items![0].id, quantity: 1 }],
+        locationId: fixture.stockLocationId,
+      })
+      // One of two identical shirts came back: half of the 400 points spent.
+      await eventually(async () => expect(await balanceOf(headers)).toBe(800))
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(1) } })
+      expect(await balanceOf(headers)).toBe(800)
+      const { order_points } = await get(api, `/admin/loyalty/orders/${returned.id}`, admin.headers)
+      expect(order_points).toMatchObject({ redeemed: 400, restored: 200 })
+    })
+  },
+})

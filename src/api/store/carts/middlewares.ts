@@ -1,0 +1,25 @@
+import { authenticate, MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
+import { StoreApplyCartPoints } from "./validators"
+
+/**
+ * Cart loyalty routes. The preview answers anyone holding the cart id (a
+ * guest sees what the cart would earn with an account); applying points needs
+ * the logged-in owner of the cart.
+ */
+export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
+  {
+    method: ["GET"],
+    matcher: "/store/carts/:id/loyalty",
+    middlewares: [authenticate("customer", ["session", "bearer"], { allowUnauthenticated: true })],
+  },
+  {
+    method: ["POST", "DELETE"],
+    matcher: "/store/carts/:id/loyalty/points",
+    middlewares: [authenticate("customer", ["session", "bearer"])],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/carts/:id/loyalty/points",
+    middlewares: [validateAndTransformBody(StoreApplyCartPoints)],
+  },
+]

@@ -1,0 +1,177 @@
+import type Medusa from "@medusajs/js-sdk"
+
+/**
+ * A typed client for the plugin's store routes, for storefronts. It depends
+ * on `@medusajs/js-sdk` only (import it from `medusa-plugin-loyalty-points/client`):
+ *
+ * ```ts
+ * const sdk = new Medusa({ baseUrl, publishableKey, auth: { type: "session" } })
+ * const loyalty = createLoyaltyClient(sdk)
+ * const { account } = await loyalty.account()
+ * ```
+ */
+
+export type LoyaltyEntryType = "earn" | "pending" | "release" | "redeem" | "reverse" | "expire" | "adjust" | "restore"
+
+export type StoreLoyaltyAccount = {
+  balance: number
+  pending: number
+  debt: number
+  lifetime_earned: number
+  lifetime_redeemed: number
+  next_expiry: { expires_at: string; points: number } | null
+}
+
+export type StoreLoyaltyEntry = {
+  id: string
+  type: LoyaltyEntryType
+  points: number
+  balance_change: number
+  pending_change: number
+  reason: string
+  actor_type: "customer" | "system" | "admin"
+  order_id: string | null
+  reference_type: string | null
+  reference_id: string | null
+  program_version: number | null
+  currency_code: string | null
+  release_at: string | null
+  details: Record<string, unknown> | null
+  created_at: string
+}
+
+export type StoreLoyaltyTier = {
+  id: string
+  name: string
+  /** 1 = the lowest tier. */
+  rank: number
+  metric: "points" | "spend" | "orders"
+  /** Points or orders to reach; null for a spend tier. */
+  threshold: number | null
+  /** Money to reach per currency (spend tiers). */
+  spend_thresholds: Record<string, number> | null
+  earn_multiplier: number
+  perks: string | null
+  bonus_points: number
+}
+
+export type StoreLoyaltyTierStatus = {
+  /** The tier in effect (null = none). */
+  current: StoreLoyaltyTier | null
+  /** Kept until then (null = no end date). */
+  kept_until: string | null
+  /** When the tier is reviewed (after the grace days). */
+  review_at: string | null
+  qualified_at: string | null
+  /** Set by staff rather than reached. */
+  overridden: boolean
+  /** The activity that counts in the current window. */
+  qualification: {
+    window: "rolling" | "calendar_year" | "lifetime"
+    window_months: number
+    grace_days: number
+    start: string | null
+    end: string
+    points: number
+    orders: number
+    spend: Record<string, number>
+  }
+  /** What is missing for the next tier, by when; null at the top. */
+  next: {
+    tier: { id: string; name: string; rank: number; metric: StoreLoyaltyTier["metric"] }
+    metric: StoreLoyaltyTier["metric"]
+    currency_code: string | null
+    current: number
+    target: number
+    missing: number
+    by: string | null
+  } | null
+}
+
+export type StoreLoyaltyProgram = {
+  version: number
+  pending_days: number
+  expiry_months: number
+  signup_bonus: number
+  min_redeem_points: number
+  redeem_step: number
+  max_redeem_share: number
+  shipping_redeemable: boolean
+  currencies: {
+    currency_code: string
+    earn_rate: number | null
+    point_value: number | null
+    earns: boolean
+    description: string
+  }[]
+  tiers: StoreLoyaltyTier[]
+  tier_qualification: {
+    window: "rolling" | "calendar_year" | "lifetime"
+    window_months: number
+    grace_days: number
+    description: string
+  }
+}
+
+export type StoreCartLoyalty = {
+  currency_code: string
+  points_to_earn: number
+  earns: boolean
+  earn_note: string | null
+  earning: {
+    items_net: number
+    points_credit: number
+    total_before_points: number
+    total_after_points: number
+    eligible_amount: number
+    rate: number | null
+    multiplier: number
+    points: number
+  }
+  balance: number | null
+  redeem: {
+    point_value: number | null
+    min_points: number
+    step: number
+    max_points: number
+    max_value: number
+    payable_base: number
+    unavailable_reason: string | null
+  } | null
+  applied: { points: number; value: number; fits: boolean; problems: string[] }
+  /** The owner's tier in effect, whose multiplier `earning.multiplier` shows. */
+  tier: { id: string; name: string; earn_multiplier: number } | null
+}
+
+export function createLoyaltyClient(sdk: Medusa) {
+  const fetch = <T>(path: string, init?: { method?: string; body?: Record<string, unknown>; query?: Record<string, unknown> }) =>
+    sdk.client.fetch<T>(path, init)
+
+  return {
+    /** The public rules: how each currency earns, the return window, expiry, the tiers and their perks. */
+    program: () => fetch<{ program: StoreLoyaltyProgram }>("/store/loyalty/program"),
+    /** The logged-in shopper's balance, pending points, debt, next expiry, and tier with progress. */
+    account: () => fetch<{ account: StoreLoyaltyAccount; tier: StoreLoyaltyTierStatus }>("/store/loyalty/account"),
+    /** The shopper's ledger, newest first. */
+    entries: (page: { limit?: number; offset?: number } = {}) =>
+      fetch<{ entries: StoreLoyaltyEntry[]; has_more: boolean; limit: number; offset: number }>(
+        "/store/loyalty/account/entries",
+        { query: page }
+      ),
+    /** What a cart earns, what points may pay, and whether applied points still fit. */
+    cart: (cartId: string) => fetch<{ loyalty: StoreCartLoyalty }>(`/store/carts/${cartId}/loyalty`),
+    /** Pay part of the cart with points (before creating the payment session). */
+    applyPoints: (cartId: string, points: number) =>
+      fetch<{ cart: Record<string, unknown>; loyalty: StoreCartLoyalty }>(`/store/carts/${cartId}/loyalty/points`, {
+        method: "POST",
+        body: { points },
+      }),
+    /** Take the points off the cart. */
+    removePoints: (cartId: string) =>
+      fetch<{ cart: Record<string, unknown>; loyalty: StoreCartLoyalty }>(`/store/carts/${cartId}/loyalty/points`, {
+        method: "DELETE",
+      }),
+  }
+}
+
+export type LoyaltyClient = ReturnType<typeof createLoyaltyClient>

@@ -1,0 +1,72 @@
+import { BigNumberInput, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { EarnableItem } from "../../../lib/earning"
+import { RedeemableCart } from "../../../lib/redemption"
+
+export const loadCartForPointsStepId = "load-cart-for-loyalty-points"
+
+/** A cart as the earn preview and the redemption rules see it. */
+export type CartForPoints = Omit<RedeemableCart, "credit_lines"> & {
+  id: string
+  customer_id: string | null
+  is_member: boolean
+  completed_at: Date | string | null
+  items: EarnableItem[]
+  credit_lines: { id: string; amount: BigNumberInput; reference: string | null; metadata: Record<string, unknown> | null }[]
+}
+
+export const CART_FIELDS = [
+  "id",
+  "customer_id",
+  "customer.has_account",
+  "completed_at",
+  "currency_code",
+  "total",
+  "shipping_total",
+  "items.subtotal",
+  "items.discount_subtotal",
+  "items.is_giftcard",
+  "credit_lines.id",
+  "credit_lines.amount",
+  "credit_lines.reference",
+  "credit_lines.metadata",
+]
+
+/** Read a cart with its totals and credit lines; 404 when it does not exist. */
+export async function loadCartForPoints(container: MedusaContainer, cartId: string): Promise<CartForPoints> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
+  const cart = data[0]
+  if (!cart) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart ${cartId} was not found`)
+  }
+  return {
+    id: cart.id,
+    customer_id: cart.customer_id ?? null,
+    is_member: !!cart.customer?.has_account,
+    completed_at: (cart.completed_at as Date | string | null) ?? null,
+    currency_code: cart.currency_code,
+    total: cart.total ?? 0,
+    shipping_total: cart.shipping_total ?? 0,
+    items: (cart.items ?? []).filter(Boolean).map((item) => ({
+      subtotal: item!.subtotal ?? 0,
+      discount_subtotal: item!.discount_subtotal ?? 0,
+      is_giftcard: item!.is_giftcard ?? false,
+    })),
+    credit_lines: (cart.credit_lines ?? []).filter(Boolean).map((line) => ({
+      id: line!.id,
+      amount: line!.amount ?? 0,
+      reference: line!.reference ?? null,
+      metadata: (line!.metadata as Record<string, unknown> | null) ?? null,
+    })),
+  }
+}
+
+/** The cart with its totals, read once at the start of apply/remove. */
+export const loadCartForPointsStep = createStep(
+  loadCartForPointsStepId,
+  async (input: { cart_id: string }, { container }) => {
+    return new StepResponse(await loadCartForPoints(container, input.cart_id))
+  }
+)
