@@ -1,9 +1,12 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { expirePointsWorkflow } from "../workflows/points"
+import { expireCouponsWorkflow } from "../workflows/rewards"
 
-/** Daily: expire points past their date. */
+/** Daily: expire points past their date, then close expired coupons (refunding unused ones if the reward says so). */
 export default async function expirePointsJob(container: MedusaContainer) {
-  await expirePointsWorkflow(container).run({ input: { now: new Date() } })
+  const now = new Date()
+  await expirePointsWorkflow(container).run({ input: { now } })
+  await expireCouponsWorkflow(container).run({ input: { now } })
 }
 
 export const config = {

@@ -7,6 +7,7 @@ export const LoyaltyEvents = {
   POINTS_ADJUSTED: "loyalty.points.adjusted",
   POINTS_REDEEMED: "loyalty.points.redeemed",
   POINTS_RESTORED: "loyalty.points.restored",
+  COUPON_ISSUED: "loyalty.coupon.issued",
   TIER_CHANGED: "loyalty.tier.changed",
 } as const
 

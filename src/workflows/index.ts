@@ -1,3 +1,4 @@
 export * from "./cart"
 export * from "./points"
+export * from "./rewards"
 export * from "./tiers"

@@ -13,12 +13,16 @@ import { redemptionRestoreTarget } from "../../lib/order-points"
 import { allocateFirstExpiring, settleDebt, splitReversal } from "../../lib/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
 import Account from "./models/account"
+import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
 import ProgramVersion from "./models/program-version"
+import Reward from "./models/reward"
 import {
   CreditPosting,
   DebitPosting,
+  CouponRecord,
+  CouponReservation,
   LedgerEntry,
   LoyaltyAccount,
   OrderPendingPosting,
@@ -51,6 +55,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   Account,
   Entry,
   Lot,
+  Reward,
+  Coupon,
 }) {
   protected readonly options_: LoyaltyPluginOptions
 
@@ -594,6 +600,49 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         }
       }
     )
+  }
+
+  /**
+   * Reserve a coupon purchase under the customer's account lock: a retried
+   * request (same key) gets the first coupon back, and the per-customer limit
+   * holds even when purchases race.
+   */
+  @InjectTransactionManager()
+  async reserveCoupon(
+    input: CouponReservation,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ coupon: CouponRecord; created: boolean }> {
+    const trx = this.transaction_(sharedContext)
+    await this.lockAccount_(trx, input.customer_id)
+    const existing = await trx("loyalty_coupon").where({ idempotency_key: input.idempotency_key }).first()
+    if (existing) {
+      return { coupon: existing, created: false }
+    }
+    if (input.per_customer_limit !== null) {
+      const [{ count }] = await trx("loyalty_coupon")
+        .count({ count: "*" })
+        .where({ customer_id: input.customer_id, reward_id: input.reward_id })
+        .whereNull("deleted_at")
+      if (Number(count) >= input.per_customer_limit) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `You already have the maximum of ${input.per_customer_limit} coupon(s) for this reward`
+        )
+      }
+    }
+    const [coupon] = await trx("loyalty_coupon")
+      .insert({
+        id: generateEntityId(undefined, "lcpn"),
+        reward_id: input.reward_id,
+        customer_id: input.customer_id,
+        code: input.code,
+        currency_code: input.currency_code,
+        points_spent: input.points_spent,
+        expires_at: input.expires_at,
+        idempotency_key: input.idempotency_key,
+      })
+      .returning("*")
+    return { coupon, created: true }
   }
 
   // ---------------------------------------------------------------- internals

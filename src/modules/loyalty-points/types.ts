@@ -124,3 +124,29 @@ export type OrderRestoreInput = {
   /** When the restored points expire. */
   expires_at: Date | null
 }
+
+export type CouponReservation = {
+  customer_id: string
+  reward_id: string
+  code: string
+  currency_code: string | null
+  points_spent: number
+  expires_at: Date
+  idempotency_key: string
+  per_customer_limit: number | null
+}
+
+export type CouponRecord = {
+  id: string
+  reward_id: string
+  customer_id: string
+  code: string
+  currency_code: string | null
+  promotion_id: string | null
+  points_spent: number
+  entry_id: string | null
+  expires_at: Date
+  expired_at: Date | null
+  idempotency_key: string
+  created_at: Date
+}

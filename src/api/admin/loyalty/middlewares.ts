@@ -1,6 +1,6 @@
 import { MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
 import { EntriesPageQuery } from "../../utils/validators"
-import { AdminCreateAdjustment, AdminUpdateProgram } from "./validators"
+import { AdminCreateAdjustment, AdminCreateReward, AdminUpdateProgram, AdminUpdateReward } from "./validators"
 
 /** Admin loyalty routes; Medusa already requires an authenticated admin user on /admin. */
 export const adminLoyaltyMiddlewares: MiddlewareRoute[] = [
@@ -23,5 +23,15 @@ export const adminLoyaltyMiddlewares: MiddlewareRoute[] = [
     method: ["POST"],
     matcher: "/admin/loyalty/accounts/:customer_id/adjustments",
     middlewares: [validateAndTransformBody(AdminCreateAdjustment)],
+  },
+  {
+    method: ["POST"],
+    matcher: "/admin/loyalty/rewards",
+    middlewares: [validateAndTransformBody(AdminCreateReward)],
+  },
+  {
+    method: ["POST"],
+    matcher: "/admin/loyalty/rewards/:id",
+    middlewares: [validateAndTransformBody(AdminUpdateReward)],
   },
 ]

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { rewardProblems } from "../../../lib/rewards"
 
 /**
  * A value per currency (`{ eur: 1, usd: 1.5 }`). Keys and values are checked
@@ -46,3 +47,42 @@ export const AdminCreateAdjustment = z.strictObject({
   reason: z.string().trim().min(1).max(500),
 })
 export type AdminCreateAdjustmentType = z.infer<typeof AdminCreateAdjustment>
+
+const rewardFields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).nullish(),
+  kind: z.enum(["fixed_amount", "percentage", "free_shipping"]),
+  amounts: z.record(z.string(), z.number()).nullish(),
+  percentage: z.number().nullish(),
+  points_cost: z.number().int().min(1).max(100_000_000),
+  starts_at: z.coerce.date().nullish(),
+  ends_at: z.coerce.date().nullish(),
+  per_customer_limit: z.number().int().min(1).max(1000).nullish(),
+  valid_days: z.number().int().min(1).max(3650).optional(),
+  refund_on_expiry: z.boolean().optional(),
+  is_active: z.boolean().optional(),
+}
+
+/** Reports each broken reward rule as a zod issue, so the 400 names it. */
+function checkReward(reward: Parameters<typeof rewardProblems>[0], ctx: z.RefinementCtx) {
+  for (const message of rewardProblems(reward)) ctx.addIssue({ code: "custom", message })
+}
+
+const lowerCurrencies = <T extends { amounts?: Record<string, number> | null }>(reward: T): T => ({
+  ...reward,
+  amounts: reward.amounts
+    ? Object.fromEntries(Object.entries(reward.amounts).map(([code, amount]) => [code.toLowerCase(), amount]))
+    : reward.amounts,
+})
+
+/** A new catalog reward. */
+export const AdminCreateReward = z.strictObject(rewardFields).superRefine(checkReward).transform(lowerCurrencies)
+export type AdminCreateRewardType = z.infer<typeof AdminCreateReward>
+
+/** A change to a reward: any of its fields (the kind's rules are checked against the result). */
+export const AdminUpdateReward = z
+  .strictObject(rewardFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one reward field to change" })
+  .transform(lowerCurrencies)
+export type AdminUpdateRewardType = z.infer<typeof AdminUpdateReward>

@@ -1,5 +1,11 @@
-import { authenticate, MiddlewareRoute, validateAndTransformQuery } from "@medusajs/framework/http"
+import {
+  authenticate,
+  MiddlewareRoute,
+  validateAndTransformBody,
+  validateAndTransformQuery,
+} from "@medusajs/framework/http"
 import { EntriesPageQuery } from "../../utils/validators"
+import { StorePurchaseCoupon } from "./validators"
 
 /**
  * Store loyalty routes. Medusa requires the publishable key on /store; the
@@ -15,5 +21,14 @@ export const storeLoyaltyMiddlewares: MiddlewareRoute[] = [
     method: ["GET"],
     matcher: "/store/loyalty/account/entries",
     middlewares: [validateAndTransformQuery(EntriesPageQuery, {})],
+  },
+  {
+    matcher: "/store/loyalty/coupons*",
+    middlewares: [authenticate("customer", ["session", "bearer"])],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/loyalty/coupons",
+    middlewares: [validateAndTransformBody(StorePurchaseCoupon)],
   },
 ]

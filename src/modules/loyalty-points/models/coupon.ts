@@ -1,0 +1,31 @@
+import { model } from "@medusajs/framework/utils"
+
+/**
+ * A coupon a shopper bought with points: one single-use Medusa promotion whose
+ * code only its owner can use. The idempotency key makes a double-clicked
+ * purchase buy one coupon.
+ */
+const Coupon = model
+  .define("loyalty_coupon", {
+    id: model.id({ prefix: "lcpn" }).primaryKey(),
+    reward_id: model.text(),
+    customer_id: model.text(),
+    code: model.text(),
+    currency_code: model.text().nullable(),
+    promotion_id: model.text().nullable(),
+    points_spent: model.number(),
+    /** The ledger entry that paid for it. */
+    entry_id: model.text().nullable(),
+    expires_at: model.dateTime(),
+    /** Set when the expiry job closed the coupon (and gave points back if the reward says so). */
+    expired_at: model.dateTime().nullable(),
+    idempotency_key: model.text(),
+  })
+  .indexes([
+    { on: ["idempotency_key"], unique: true },
+    { on: ["code"], unique: true },
+    { on: ["customer_id", "reward_id"] },
+    { name: "IDX_loyalty_coupon_open_expiry", on: ["expires_at"], where: "expired_at IS NULL" },
+  ])
+
+export default Coupon

@@ -1,0 +1,3 @@
+export * from "./expire-coupons"
+export * from "./manage-rewards"
+export * from "./purchase-coupon"

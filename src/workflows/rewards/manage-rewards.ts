@@ -1,0 +1,36 @@
+import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createRewardStep, deleteRewardStep, RewardInput, updateRewardStep } from "./steps/manage-rewards"
+
+export const createRewardWorkflowId = "create-loyalty-reward"
+export const updateRewardWorkflowId = "update-loyalty-reward"
+export const deleteRewardWorkflowId = "delete-loyalty-reward"
+
+/**
+ * Add a reward to the catalog shoppers buy coupons from.
+ *
+ * @summary Create a reward.
+ */
+export const createRewardWorkflow = createWorkflow(createRewardWorkflowId, (input: RewardInput) => {
+  return new WorkflowResponse(createRewardStep(input))
+})
+
+/**
+ * Change a reward. Coupons already bought keep the terms they were bought with.
+ *
+ * @summary Update a reward.
+ */
+export const updateRewardWorkflow = createWorkflow(
+  updateRewardWorkflowId,
+  (input: { id: string } & Partial<RewardInput>) => {
+    return new WorkflowResponse(updateRewardStep(input))
+  }
+)
+
+/**
+ * Withdraw a reward from the catalog.
+ *
+ * @summary Delete a reward.
+ */
+export const deleteRewardWorkflow = createWorkflow(deleteRewardWorkflowId, (input: { id: string }) => {
+  return new WorkflowResponse(deleteRewardStep(input))
+})

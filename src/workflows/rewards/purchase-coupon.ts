@@ -1,0 +1,67 @@
+import { createPromotionsWorkflow, emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { LoyaltyEvents } from "../../lib/events"
+import { debitPointsStep } from "../points/steps/post-points"
+import { finalizeCouponStep, planCouponStep, PurchaseCouponInput, reserveCouponStep } from "./steps/purchase-coupon"
+
+export const purchaseCouponWorkflowId = "purchase-loyalty-coupon"
+
+/**
+ * Turn points into a coupon: debit the reward's cost and create a single-use
+ * Medusa promotion (`limit: 1`) whose rule binds it to the buyer
+ * (`customer.id`), inside a campaign that ends when the coupon expires. A
+ * failure at any step gives the points back and removes what was created. A
+ * retried request with the same key returns the coupon bought the first time.
+ *
+ * @summary Buy a coupon with points.
+ */
+export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (input: PurchaseCouponInput) => {
+  const plan = planCouponStep(input)
+  const reserved = reserveCouponStep(transform({ plan }, ({ plan }) => plan.reservation))
+
+  const issued = when({ reserved }, ({ reserved }) => reserved.created).then(() => {
+    const payment = debitPointsStep(
+      transform({ reserved, plan }, ({ reserved, plan }) => ({
+        customer_id: reserved.coupon.customer_id,
+        points: reserved.coupon.points_spent,
+        type: "redeem" as const,
+        idempotency_key: `redeem:coupon:${reserved.coupon.id}`,
+        reason: `Coupon ${reserved.coupon.code}: ${plan.reward_name}`,
+        actor_type: "customer" as const,
+        actor_id: reserved.coupon.customer_id,
+        reference_type: "coupon",
+        reference_id: reserved.coupon.id,
+        currency_code: reserved.coupon.currency_code,
+      }))
+    )
+    const promotions = createPromotionsWorkflow.runAsStep({
+      input: transform({ plan }, ({ plan }) => ({ promotionsData: [plan.promotion] })),
+    })
+    const coupon = finalizeCouponStep(
+      transform({ reserved, payment, promotions }, ({ reserved, payment, promotions }) => ({
+        id: reserved.coupon.id,
+        entry_id: payment.entry.id,
+        promotion_id: promotions[0].id,
+      }))
+    )
+    emitEventStep({
+      eventName: LoyaltyEvents.COUPON_ISSUED,
+      data: transform({ coupon, plan }, ({ coupon, plan }) => ({
+        id: coupon.id,
+        customer_id: coupon.customer_id,
+        reward_id: coupon.reward_id,
+        code: coupon.code,
+        points: coupon.points_spent,
+        reward_name: plan.reward_name,
+      })),
+    })
+    return coupon
+  })
+
+  return new WorkflowResponse(
+    transform({ reserved, issued }, ({ reserved, issued }) => ({
+      coupon: issued ?? reserved.coupon,
+      created: reserved.created,
+    }))
+  )
+})

@@ -1,0 +1,104 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { addDays } from "../../../lib/dates"
+import {
+  couponApplicationMethod,
+  couponCurrency,
+  generateCouponCode,
+  RewardRules,
+  rewardUnavailableReason,
+} from "../../../lib/rewards"
+import { CouponRecord } from "../../../modules/loyalty-points/types"
+import { pointsService } from "../../points/steps/resolve-service"
+
+export const planCouponStepId = "plan-loyalty-coupon"
+export const reserveCouponStepId = "reserve-loyalty-coupon"
+export const finalizeCouponStepId = "finalize-loyalty-coupon"
+
+export type PurchaseCouponInput = {
+  customer_id: string
+  reward_id: string
+  currency_code?: string | null
+  /** One key per purchase request: a double click buys one coupon. */
+  idempotency_key: string
+  now: Date
+}
+
+/**
+ * Check the reward can be bought now, in which currency, and prepare the
+ * coupon: a fresh code, its expiry and the promotion that will enforce it.
+ */
+export const planCouponStep = createStep(planCouponStepId, async (input: PurchaseCouponInput, { container }) => {
+  const [reward] = await pointsService(container).listRewards({ id: input.reward_id })
+  if (!reward) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Reward ${input.reward_id} was not found`)
+  }
+  const now = new Date(input.now)
+  const rules: RewardRules = reward
+  const unavailable = rewardUnavailableReason(rules, now)
+  if (unavailable) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, unavailable)
+  }
+  let currency: string | null
+  try {
+    currency = couponCurrency(rules, input.currency_code)
+  } catch (error) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, (error as Error).message)
+  }
+  const code = generateCouponCode()
+  const expiresAt = addDays(now, reward.valid_days)
+  return new StepResponse({
+    reservation: {
+      customer_id: input.customer_id,
+      reward_id: reward.id,
+      code,
+      currency_code: currency,
+      points_spent: reward.points_cost,
+      expires_at: expiresAt,
+      idempotency_key: `coupon:${input.customer_id}:${input.idempotency_key}`,
+      per_customer_limit: reward.per_customer_limit ?? null,
+    },
+    reward_name: reward.name,
+    promotion: {
+      code,
+      type: "standard" as const,
+      status: "active" as const,
+      is_automatic: false,
+      limit: 1,
+      rules: [{ attribute: "customer.id", operator: "eq" as const, values: [input.customer_id] }],
+      application_method: couponApplicationMethod(rules, currency),
+      campaign: {
+        name: `Loyalty coupon ${code}`,
+        campaign_identifier: `loyalty-coupon-${code}`,
+        starts_at: now,
+        ends_at: expiresAt,
+      },
+      metadata: { loyalty_coupon: true, customer_id: input.customer_id, reward_id: reward.id },
+    },
+  })
+})
+
+/**
+ * Record the purchase under the account lock (idempotency key, per-customer
+ * limit). A replayed key returns the first coupon and skips the rest of the
+ * workflow; compensation deletes a coupon this run created.
+ */
+export const reserveCouponStep = createStep(
+  reserveCouponStepId,
+  async (reservation: Parameters<ReturnType<typeof pointsService>["reserveCoupon"]>[0], { container }) => {
+    const result = await pointsService(container).reserveCoupon(reservation)
+    return new StepResponse(result, result.created ? result.coupon.id : null)
+  },
+  async (couponId, { container }) => {
+    if (couponId) await pointsService(container).deleteCoupons([couponId])
+  }
+)
+
+/** Tie the coupon to the entry that paid for it and the promotion that enforces it. */
+export const finalizeCouponStep = createStep(
+  finalizeCouponStepId,
+  async (input: { id: string; entry_id: string; promotion_id: string }, { container }) => {
+    const coupon = await pointsService(container).updateCoupons(input)
+    return new StepResponse(coupon as unknown as CouponRecord)
+  }
+)
