@@ -146,8 +146,23 @@ medusaIntegrationTestRunner({
         expect.objectContaining({ customer_id: customer.id, from: null, to: expect.objectContaining({ name: "Silver" }), reason: "qualified", direction: "up" }),
       ])
 
-      // A Silver member's next order earns 200 × 1.25 = 250 points exactly.
-      const { order } = await buyTwoShirts(customer.email, headers)
+      // A Silver member's next order earns 200 × 1.25 = 250 points exactly, as the cart preview promised.
+      let preview: Record<string, any> = {}
+      const { order } = await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email: customer.email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        beforeComplete: async (cart, cartHeaders) => {
+          ;({ loyalty: preview } = await get(api, `/store/carts/${cart.id}/loyalty`, cartHeaders))
+        },
+      })
+      expect(preview).toMatchObject({
+        points_to_earn: 250,
+        earning: { multiplier: 1.25 },
+        tier: { id: tiers.silver.id, name: "Silver", earn_multiplier: 1.25 },
+      })
       const { entries } = await eventually(async () => {
         const body = await get(api, "/store/loyalty/account/entries", headers)
         expect(body.entries[0].order_id).toBe(order.id)
