@@ -1,4 +1,6 @@
 import { computeEarning } from "../../src/lib/earning"
+import { orderEarning, OrderForPoints } from "../../src/lib/order-points"
+import { rulesFromOptions } from "../../src/lib/program"
 import {
   decideOnActivity,
   decideOnReview,
@@ -206,6 +208,31 @@ describe("earning with a tier", () => {
     expect(gold200).toMatchObject({ points: 300, multiplier: 1.5 })
     // 33.33 EUR × 1.25 = 41.66 → 41
     expect(computeEarning({ items: [{ subtotal: 33.33 }], total: 33.33, rate: 1, multiplier: 1.25 }).points).toBe(41)
+  })
+
+  it("names the tier in the order's entry and keeps it in the details", () => {
+    const order: OrderForPoints = {
+      id: "order_1",
+      display_id: 12,
+      currency_code: "eur",
+      status: "pending",
+      created_at: new Date("2026-01-01T10:00:00Z"),
+      customer_id: "cus_1",
+      is_member: true,
+      total: 238,
+      items: [{ subtotal: 200 }],
+      credit_lines: [],
+      captured: 0,
+      refunded: 0,
+      cart_id: null,
+      returned_share: 0,
+    }
+    const rules = rulesFromOptions({ earnRates: { eur: 1 } })
+    const earning = orderEarning(order, rules, { id: "gold", name: "Gold", earn_multiplier: 1.5 })!
+    expect(earning).toMatchObject({ points: 300, reason: "Order #12: 200 EUR × 1 × 1.5 (Gold)" })
+    expect(earning.details).toMatchObject({ multiplier: 1.5, tier_id: "gold", tier_name: "Gold" })
+    // A tier with no bonus multiplier reads like no tier.
+    expect(orderEarning(order, rules, { id: "basic", name: "Basic", earn_multiplier: 1 })!.reason).toBe("Order #12: 200 EUR × 1")
   })
 
   it("counts released points without the multiplier, and spend scaled to what was released", () => {

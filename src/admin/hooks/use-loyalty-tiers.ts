@@ -37,6 +37,12 @@ export const useLoyaltyTiers = () =>
 export const useLoyaltyTierPreview = () =>
   useQuery({ queryKey: loyaltyTierKeys.preview(), queryFn: () => loyaltyTiersApi.preview() })
 
+/** Preview a proposed set of tiers without saving it. */
+export const usePreviewProposedTiers = () =>
+  useMutation({
+    mutationFn: (tiers: (LoyaltyTierBody & { id?: string; rank?: number })[]) => loyaltyTiersApi.previewProposed(tiers),
+  })
+
 export const useCustomerGroupsForTiers = () =>
   useQuery({ queryKey: loyaltyTierKeys.groups(), queryFn: () => loyaltyTiersApi.customerGroups(), staleTime: 60_000 })
 

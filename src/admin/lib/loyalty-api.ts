@@ -342,6 +342,10 @@ export const loyaltyTiersApi = {
 
   preview: () => sdk.client.fetch<{ preview: LoyaltyTierPreview }>(`${BASE}/tier-preview`),
 
+  /** Counts for a proposed set (nothing saved); an invalid set is refused with the reason. */
+  previewProposed: (tiers: (LoyaltyTierBody & { id?: string; rank?: number })[]) =>
+    sdk.client.fetch<{ preview: LoyaltyTierPreview }>(`${BASE}/tier-preview`, { method: "POST", body: { tiers } }),
+
   updateSettings: (body: Partial<LoyaltyTierSettings>) =>
     sdk.client.fetch<{ settings: LoyaltyTierSettings; description: string }>(`${BASE}/tier-settings`, {
       method: "POST",

@@ -23,6 +23,7 @@ import {
   useDeleteLoyaltyTier,
   useLoyaltyTierPreview,
   useLoyaltyTiers,
+  usePreviewProposedTiers,
   useReorderLoyaltyTiers,
   useUpdateLoyaltyTier,
   useUpdateLoyaltyTierSettings,
@@ -35,6 +36,7 @@ import {
   type LoyaltyTier,
   type LoyaltyTierBody,
   type LoyaltyTierMetric,
+  type LoyaltyTierPreview,
   type LoyaltyTierSettings,
   type LoyaltyTierWindow,
 } from "../../../../lib/loyalty-api"
@@ -111,6 +113,7 @@ const TiersSection = () => {
         <TierForm
           key={editing}
           tier={editing === "new" ? null : tiers.find((tier) => tier.id === editing) ?? null}
+          tiers={tiers}
           onDone={() => setEditing(null)}
         />
       )}
@@ -326,7 +329,33 @@ const Field = ({ id, label, hint, error, children }: { id: string; label: string
   </div>
 )
 
-const TierForm = ({ tier, onDone }: { tier: LoyaltyTier | null; onDone: () => void }) => {
+/** The saved set with this form's tier in it, as the preview route takes it. */
+const proposedSet = (tiers: LoyaltyTier[], tier: LoyaltyTier | null, body: LoyaltyTierBody) => {
+  const saved = tiers.map(({ id, name, rank, metric, threshold, spend_thresholds, earn_multiplier, bonus_points }) => ({
+    id,
+    name,
+    rank,
+    metric,
+    threshold: metric === "spend" ? undefined : threshold,
+    spend_thresholds: metric === "spend" ? spend_thresholds : undefined,
+    earn_multiplier,
+    bonus_points,
+  }))
+  const spend = body.metric === "spend"
+  const edited = {
+    ...body,
+    threshold: spend ? undefined : body.threshold,
+    spend_thresholds: spend ? body.spend_thresholds : undefined,
+    // Not needed to count customers; the group is checked when saving.
+    perks: undefined,
+    customer_group_id: undefined,
+  }
+  return tier
+    ? saved.map((row) => (row.id === tier.id ? { ...edited, id: tier.id, rank: tier.rank } : row))
+    : [...saved, { ...edited, rank: Math.max(0, ...tiers.map((row) => row.rank)) + 1 }]
+}
+
+const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: LoyaltyTier[]; onDone: () => void }) => {
   const program = useLoyaltyProgram({ refetchOnWindowFocus: false })
   const groups = useCustomerGroupsForTiers()
   const currencies = useMemo(() => program.data?.store_currencies ?? [], [program.data])
@@ -335,7 +364,22 @@ const TierForm = ({ tier, onDone }: { tier: LoyaltyTier | null; onDone: () => vo
   const [serverError, setServerError] = useState<string | null>(null)
   const create = useCreateLoyaltyTier()
   const update = useUpdateLoyaltyTier()
+  const previewer = usePreviewProposedTiers()
+  const [preview, setPreview] = useState<LoyaltyTierPreview | null>(null)
   const saving = create.isPending || update.isPending
+
+  const onPreview = async () => {
+    const parsed = parseTierForm(form)
+    setErrors(parsed.errors)
+    setServerError(null)
+    setPreview(null)
+    if (!parsed.body) return
+    try {
+      setPreview((await previewer.mutateAsync(proposedSet(tiers, tier, parsed.body))).preview)
+    } catch (err) {
+      setServerError(getErrorMessage(err))
+    }
+  }
 
   const spendCodes = useMemo(
     () => [...new Set([...currencies, ...Object.keys(form.spend)])],
@@ -481,9 +525,20 @@ const TierForm = ({ tier, onDone }: { tier: LoyaltyTier | null; onDone: () => vo
           {serverError}
         </Alert>
       )}
+      {preview && (
+        <Alert variant="info" data-testid="loyalty-tier-form-preview">
+          With this change, customers would be in:{" "}
+          {preview.tiers.map((row) => `${row.name} ${formatPoints(row.qualifying)}`).join(", ")}; no tier{" "}
+          {formatPoints(preview.without_tier.qualifying)} (of {formatPoints(preview.customers_with_activity)} with
+          activity now).
+        </Alert>
+      )}
       <div className="flex justify-end gap-x-2">
         <Button size="small" variant="secondary" type="button" onClick={onDone} disabled={saving}>
           Cancel
+        </Button>
+        <Button size="small" variant="secondary" type="button" onClick={onPreview} isLoading={previewer.isPending} data-testid="loyalty-tier-preview">
+          Preview
         </Button>
         <Button size="small" type="submit" isLoading={saving} data-testid="loyalty-tier-save">
           {tier ? "Save tier" : "Create tier"}
