@@ -1,6 +1,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import type LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
+import { get, Headers, HttpClient, post } from "./http"
+import { registerCustomer, StoreHeaders } from "./store"
 
 export const pointsService = (container: MedusaContainer) =>
   container.resolve<LoyaltyPointsModuleService>(LOYALTY_POINTS_MODULE)
@@ -43,3 +45,45 @@ export async function ledgerTotals(container: MedusaContainer, customerId: strin
 
 /** A date `days` from now, for running the jobs' workflows past the return window. */
 export const daysFromNow = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000)
+
+export type Outcome = { status: number; data: any }
+
+/** Send a request and return its status and body whatever the status, for asserting on 4xx answers. */
+export async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<Outcome> {
+  try {
+    const response = await call
+    return { status: response.status, data: response.data }
+  } catch (error) {
+    const response = (error as { response?: Outcome }).response
+    if (!response) throw error
+    return response
+  }
+}
+
+/**
+ * A registered shopper holding `balance` points: the 50-point sign-up bonus
+ * of the test store (awaited, it arrives through `customer.created`) plus an
+ * admin adjustment for the rest.
+ */
+export async function memberWith(
+  api: HttpClient,
+  storeHeaders: StoreHeaders,
+  adminHeaders: Headers,
+  email: string,
+  balance: number
+) {
+  const registered = await registerCustomer(api, storeHeaders, { email })
+  await eventually(async () => {
+    const { account } = await get(api, "/store/loyalty/account", registered.headers)
+    if (account.balance !== 50) throw new Error(`sign-up bonus not there yet (balance ${account.balance})`)
+  })
+  if (balance !== 50) {
+    await post(
+      api,
+      `/admin/loyalty/accounts/${registered.customer.id}/adjustments`,
+      { points: balance - 50, reason: "test balance" },
+      adminHeaders
+    )
+  }
+  return registered
+}

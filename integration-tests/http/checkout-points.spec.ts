@@ -2,6 +2,8 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
+  attempt,
+  memberWith as memberWithPoints,
   cancelOrder,
   CommerceFixture,
   createAdminUser,
@@ -21,20 +23,6 @@ import {
 } from "../helpers"
 
 jest.setTimeout(240_000)
-
-type Outcome = { status: number; data: any }
-
-/** Send a request and return the HTTP status and body, whatever the status. */
-async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<Outcome> {
-  try {
-    const response = await call
-    return { status: response.status, data: response.data }
-  } catch (error) {
-    const response = (error as { response?: Outcome }).response
-    if (!response) throw error
-    return response
-  }
-}
 
 /**
  * Paying with points at checkout, on real carts: the test store values a
@@ -63,20 +51,8 @@ medusaIntegrationTestRunner({
       )
     })
 
-    /** A member holding `balance` points (50 sign-up + the rest granted by staff). */
-    async function memberWith(email: string, balance: number) {
-      const registered = await registerCustomer(api, storeHeaders, { email })
-      await eventually(async () =>
-        expect((await get(api, "/store/loyalty/account", registered.headers)).account.balance).toBe(50)
-      )
-      await post(
-        api,
-        `/admin/loyalty/accounts/${registered.customer.id}/adjustments`,
-        { points: balance - 50, reason: "test balance" },
-        admin.headers
-      )
-      return registered
-    }
+    const memberWith = (email: string, balance: number) =>
+      memberWithPoints(api, storeHeaders, admin.headers, email, balance)
 
     /** A cart with items, address and shipping, ready for points and payment. */
     async function openCart(headers: Record<string, string>, items: { variant_id: string; quantity: number }[]) {

@@ -2,34 +2,21 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { expireCouponsWorkflow } from "../../src/workflows/rewards"
 import {
   AdminUser,
+  attempt,
+  memberWith as memberWithPoints,
   CommerceFixture,
   createAdminUser,
   createPublishableKey,
   daysFromNow,
-  eventually,
   get,
   GERMAN_ADDRESS,
   ledgerTotals,
   post,
-  registerCustomer,
   setupCommerce,
   StoreHeaders,
 } from "../helpers"
 
 jest.setTimeout(180_000)
-
-type Outcome = { status: number; data: any }
-
-async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<Outcome> {
-  try {
-    const response = await call
-    return { status: response.status, data: response.data }
-  } catch (error) {
-    const response = (error as { response?: Outcome }).response
-    if (!response) throw error
-    return response
-  }
-}
 
 /**
  * Coupons bought with points: a catalog staff manage, a purchase that a
@@ -51,19 +38,8 @@ medusaIntegrationTestRunner({
       ;({ storeHeaders } = await createPublishableKey(container))
     })
 
-    async function memberWith(email: string, balance: number) {
-      const registered = await registerCustomer(api, storeHeaders, { email })
-      await eventually(async () =>
-        expect((await get(api, "/store/loyalty/account", registered.headers)).account.balance).toBe(50)
-      )
-      await post(
-        api,
-        `/admin/loyalty/accounts/${registered.customer.id}/adjustments`,
-        { points: balance - 50, reason: "test balance" },
-        admin.headers
-      )
-      return registered
-    }
+    const memberWith = (email: string, balance: number) =>
+      memberWithPoints(api, storeHeaders, admin.headers, email, balance)
 
     const fiveEuroOff = () =>
       post(

@@ -1,6 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import {
   AdminUser,
+  attempt,
   createAdminUser,
   createPublishableKey,
   eventually,
@@ -12,20 +13,6 @@ import {
 } from "../helpers"
 
 jest.setTimeout(120_000)
-
-type Failure = { status?: number; data?: { message?: string } }
-
-/** Send a request and return the HTTP status and body, whatever the status. */
-async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<{ status: number; data: any }> {
-  try {
-    const response = await call
-    return { status: response.status, data: response.data }
-  } catch (error) {
-    const response = (error as { response?: { status: number; data: unknown } }).response
-    if (!response) throw error
-    return response
-  }
-}
 
 /**
  * Who may see and change what: a shopper only ever reaches their own account,
@@ -184,7 +171,7 @@ medusaIntegrationTestRunner({
       expect(statuses.filter((s) => s === 200)).toHaveLength(33) // 33 × 30 = 990 ≤ 1000
       expect(statuses.filter((s) => s === 400)).toHaveLength(17)
       for (const refused of responses.filter((r) => r.status === 400)) {
-        expect((refused.data as Failure["data"])!.message).toMatch(/Not enough points/)
+        expect(refused.data.message).toMatch(/Not enough points/)
       }
 
       const { account } = await get(api, "/store/loyalty/account", shopper.headers)

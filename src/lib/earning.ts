@@ -40,7 +40,6 @@ export type EarningBreakdown = {
   points: number
 }
 
-const toNumber = (value: BigNumberInput | null | undefined) => MathBN.convert(value ?? 0).toNumber()
 
 /** Sum of the credit lines that paid with points (other credit lines are not ours). */
 export function pointsCredit(creditLines: EarnableCreditLine[] = []): number {

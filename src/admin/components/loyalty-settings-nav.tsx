@@ -15,6 +15,7 @@ export type LoyaltySettingsTab = {
 export const LOYALTY_SETTINGS_TABS: LoyaltySettingsTab[] = [
   { label: "Program", to: "/settings/loyalty" },
   { label: "Tiers", to: "/settings/loyalty/tiers" },
+  { label: "Rewards", to: "/settings/loyalty/rewards" },
 ]
 
 const ROOT = "/settings/loyalty"

@@ -14,7 +14,11 @@ import {
   type AdminLoyaltyAdjustmentResponse,
   type AdminLoyaltyOrderResponse,
   type AdminLoyaltyProgramResponse,
+  type AdminLoyaltyRewardDeleteResponse,
+  type AdminLoyaltyRewardResponse,
+  type AdminLoyaltyRewardsResponse,
   type LoyaltyProgramUpdate,
+  type LoyaltyRewardBody,
 } from "../lib/loyalty-api"
 
 /**
@@ -30,6 +34,7 @@ export const loyaltyKeys = {
     [...loyaltyKeys.accounts(customerId), page] as const,
   orders: () => [...loyaltyKeys.all, "order"] as const,
   order: (orderId: string) => [...loyaltyKeys.orders(), orderId] as const,
+  rewards: () => [...loyaltyKeys.all, "rewards"] as const,
 }
 
 type QueryOptions<TData, TKey extends readonly unknown[]> = Omit<
@@ -124,3 +129,65 @@ export const useLoyaltyOrderPoints = (
     queryFn: () => loyaltyApi.retrieveOrderPoints(orderId),
     ...options,
   })
+
+/** The rewards catalog (every reward, newest first, with coupons issued). */
+export const useLoyaltyRewards = (
+  options?: QueryOptions<
+    AdminLoyaltyRewardsResponse,
+    ReturnType<typeof loyaltyKeys.rewards>
+  >
+) =>
+  useQuery({
+    queryKey: loyaltyKeys.rewards(),
+    queryFn: () => loyaltyApi.listRewards(),
+    ...options,
+  })
+
+/**
+ * Create, update and delete change only the catalog list (the mutation
+ * responses lack `coupons_issued`, so the list is refetched, not patched).
+ */
+const useRewardMutation = <TData, TVariables>(
+  mutationFn: (variables: TVariables) => Promise<TData>,
+  options?: UseMutationOptions<TData, Error, TVariables>
+) => {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn,
+    ...options,
+    onSuccess: async (data, variables, context) => {
+      await queryClient.invalidateQueries({ queryKey: loyaltyKeys.rewards() })
+      options?.onSuccess?.(data, variables, context)
+    },
+  })
+}
+
+export const useCreateLoyaltyReward = (
+  options?: UseMutationOptions<
+    AdminLoyaltyRewardResponse,
+    Error,
+    LoyaltyRewardBody
+  >
+) =>
+  useRewardMutation(
+    (body: LoyaltyRewardBody) => loyaltyApi.createReward(body),
+    options
+  )
+
+export const useUpdateLoyaltyReward = (
+  id: string,
+  options?: UseMutationOptions<
+    AdminLoyaltyRewardResponse,
+    Error,
+    Partial<LoyaltyRewardBody>
+  >
+) =>
+  useRewardMutation(
+    (body: Partial<LoyaltyRewardBody>) => loyaltyApi.updateReward(id, body),
+    options
+  )
+
+export const useDeleteLoyaltyReward = (
+  options?: UseMutationOptions<AdminLoyaltyRewardDeleteResponse, Error, string>
+) =>
+  useRewardMutation((id: string) => loyaltyApi.deleteReward(id), options)

@@ -1,4 +1,4 @@
-import type { LoyaltyEntryType } from "./loyalty-api"
+import type { LoyaltyEntryType, LoyaltyReward } from "./loyalty-api"
 
 const numberFormat = new Intl.NumberFormat("en-US", {
   maximumFractionDigits: 0,
@@ -75,4 +75,41 @@ export const ENTRY_TYPE_COLORS: Record<LoyaltyEntryType, BadgeColor> = {
   expire: "grey",
   adjust: "purple",
   restore: "blue",
+}
+
+const amountFormat = new Intl.NumberFormat("en-US", {
+  maximumFractionDigits: 2,
+})
+
+export const REWARD_KIND_LABELS: Record<LoyaltyReward["kind"], string> = {
+  fixed_amount: "Fixed amount",
+  percentage: "Percentage",
+  free_shipping: "Free shipping",
+}
+
+/** "5 EUR / 6 USD off", "10 % off items", "Free shipping". */
+export const formatRewardValue = (
+  reward: Pick<LoyaltyReward, "kind" | "amounts" | "percentage">
+) => {
+  if (reward.kind === "free_shipping") return "Free shipping"
+  if (reward.kind === "percentage") {
+    return `${amountFormat.format(toNumber(reward.percentage))} % off items`
+  }
+  const amounts = Object.entries(reward.amounts ?? {})
+  return amounts.length
+    ? `${amounts
+        .map(([code, n]) => `${amountFormat.format(toNumber(n))} ${code.toUpperCase()}`)
+        .join(" / ")} off`
+    : "-"
+}
+
+/** "Always", "From 1 Mar 2027", "Until 2 Mar 2027", "1 Mar 2027 – 2 Mar 2027". */
+export const formatWindow = (
+  startsAt: string | null | undefined,
+  endsAt: string | null | undefined
+) => {
+  if (startsAt && endsAt) return `${formatDate(startsAt)} \u2013 ${formatDate(endsAt)}`
+  if (startsAt) return `From ${formatDate(startsAt)}`
+  if (endsAt) return `Until ${formatDate(endsAt)}`
+  return "Always"
 }

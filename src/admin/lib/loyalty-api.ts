@@ -127,6 +127,66 @@ export interface LoyaltyPageQuery {
   offset: number
 }
 
+export type LoyaltyRewardKind = "fixed_amount" | "percentage" | "free_shipping"
+
+/** A catalog reward: a coupon customers buy with points. */
+export interface LoyaltyReward {
+  id: string
+  name: string
+  description: string | null
+  kind: LoyaltyRewardKind
+  /** Money off per lower-case currency code (major units); fixed_amount only. */
+  amounts: Record<string, number> | null
+  /** 0..100; percentage only. */
+  percentage: number | null
+  points_cost: number
+  starts_at: string | null
+  ends_at: string | null
+  /** null = unlimited. */
+  per_customer_limit: number | null
+  /** Days a bought coupon stays valid. */
+  valid_days: number
+  refund_on_expiry: boolean
+  is_active: boolean
+  created_at: string
+  updated_at: string
+  /** Only on the list. */
+  coupons_issued?: number
+}
+
+/**
+ * Body of `POST /admin/loyalty/rewards` (and, as any subset, of
+ * `POST /admin/loyalty/rewards/:id`). `amounts` / `percentage` must be absent
+ * or null unless the kind uses them.
+ */
+export interface LoyaltyRewardBody {
+  name: string
+  description?: string | null
+  kind: LoyaltyRewardKind
+  amounts?: Record<string, number> | null
+  percentage?: number | null
+  points_cost: number
+  starts_at?: string | null
+  ends_at?: string | null
+  per_customer_limit?: number | null
+  valid_days?: number
+  refund_on_expiry?: boolean
+  is_active?: boolean
+}
+
+export interface AdminLoyaltyRewardsResponse {
+  rewards: LoyaltyReward[]
+}
+
+export interface AdminLoyaltyRewardResponse {
+  reward: LoyaltyReward
+}
+
+export interface AdminLoyaltyRewardDeleteResponse {
+  id: string
+  deleted: true
+}
+
 /** Limits mirrored from the server's validators (the server stays the judge). */
 export const LOYALTY_MAX_ADJUSTMENT = 1_000_000
 export const LOYALTY_MAX_REASON_LENGTH = 500
@@ -163,6 +223,27 @@ export const loyaltyApi = {
   retrieveOrderPoints: (orderId: string) =>
     sdk.client.fetch<AdminLoyaltyOrderResponse>(
       `${BASE}/orders/${encodeURIComponent(orderId)}`
+    ),
+
+  listRewards: () =>
+    sdk.client.fetch<AdminLoyaltyRewardsResponse>(`${BASE}/rewards`),
+
+  createReward: (body: LoyaltyRewardBody) =>
+    sdk.client.fetch<AdminLoyaltyRewardResponse>(`${BASE}/rewards`, {
+      method: "POST",
+      body,
+    }),
+
+  updateReward: (id: string, body: Partial<LoyaltyRewardBody>) =>
+    sdk.client.fetch<AdminLoyaltyRewardResponse>(
+      `${BASE}/rewards/${encodeURIComponent(id)}`,
+      { method: "POST", body }
+    ),
+
+  deleteReward: (id: string) =>
+    sdk.client.fetch<AdminLoyaltyRewardDeleteResponse>(
+      `${BASE}/rewards/${encodeURIComponent(id)}`,
+      { method: "DELETE" }
     ),
 }
 

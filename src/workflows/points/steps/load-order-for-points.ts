@@ -1,3 +1,4 @@
+import { BigNumberInput } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderForPoints } from "../../../lib/order-points"
@@ -82,9 +83,9 @@ export const loadOrderForPointsStep = createStep(
 )
 
 type ItemForReturns = {
-  quantity?: unknown
-  total?: unknown
-  detail?: { return_received_quantity?: unknown } | null
+  quantity?: BigNumberInput | null
+  total?: BigNumberInput | null
+  detail?: { return_received_quantity?: BigNumberInput | null } | null
 } | null
 
 /** Received returns' share of the order's item value. */
@@ -93,11 +94,11 @@ function returnedShare(items: ItemForReturns[]): number {
   let returned = MathBN.convert(0)
   for (const item of items) {
     if (!item) continue
-    const quantity = MathBN.convert((item.quantity as number) ?? 0)
-    const total = MathBN.convert((item.total as number) ?? 0)
+    const quantity = MathBN.convert(item.quantity ?? 0)
+    const total = MathBN.convert(item.total ?? 0)
     value = MathBN.add(value, total)
     if (quantity.gt(0)) {
-      const back = MathBN.convert((item.detail?.return_received_quantity as number) ?? 0)
+      const back = MathBN.convert(item.detail?.return_received_quantity ?? 0)
       returned = MathBN.add(returned, MathBN.div(MathBN.mult(total, back), quantity))
     }
   }

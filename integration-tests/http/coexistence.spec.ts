@@ -1,0 +1,74 @@
+import path from "path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import {
+  createAdminUser,
+  createPublishableKey,
+  eventually,
+  get,
+  GERMAN_ADDRESS,
+  post,
+  registerCustomer,
+  setupCommerce,
+} from "../helpers"
+
+jest.setTimeout(180_000)
+
+/**
+ * This plugin next to Medusa's own `@medusajs/loyalty-plugin`: both boot
+ * (no workflow hook is claimed twice) and one cart is paid partly with store
+ * credit and partly with points, each debited once.
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  medusaConfigFile: path.join(__dirname, "../coexistence"),
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    it("completes a cart paid with store credit and points, debiting both", async () => {
+      const container = getContainer()
+      const fixture = await setupCommerce(container)
+      const admin = await createAdminUser(container)
+      const { storeHeaders } = await createPublishableKey(container)
+
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "both@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(50)
+      )
+      await post(api, `/admin/loyalty/accounts/${customer.id}/adjustments`, { points: 950, reason: "test" }, admin.headers)
+      const { store_credit_account } = await post(
+        api,
+        "/admin/store-credit-accounts",
+        { currency_code: "eur", customer_id: customer.id },
+        admin.headers
+      )
+      await post(api, `/admin/store-credit-accounts/${store_credit_account.id}/credit`, { amount: 20 }, admin.headers)
+
+      const { cart } = await post(api, "/store/carts", { region_id: fixture.regionId }, headers)
+      await post(api, `/store/carts/${cart.id}/line-items`, { variant_id: fixture.expensiveVariantId, quantity: 2 }, headers)
+      await post(api, `/store/carts/${cart.id}`, { email: "both@example.com", shipping_address: GERMAN_ADDRESS }, headers)
+      await post(api, `/store/carts/${cart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)
+      await post(api, `/store/carts/${cart.id}/loyalty/points`, { points: 500 }, headers)
+      const { cart: paid } = await post(api, `/store/carts/${cart.id}/store-credits`, { amount: 20 }, headers)
+      expect(
+        (paid.credit_lines ?? []).map((l: { reference: string; amount: number }) => [l.reference, Number(l.amount)]).sort()
+      ).toEqual([
+        ["loyalty-points", 5],
+        ["store-credit", 20],
+      ])
+      expect(Number(paid.total)).toBeCloseTo(224.9, 2)
+
+      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cart.id }, headers)
+      await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" }, headers)
+      const done = await post(api, `/store/carts/${cart.id}/complete`, {}, headers)
+      expect(done.type).toBe("order")
+      expect(Number(done.order.total)).toBeCloseTo(224.9, 2)
+
+      expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(500)
+      const { store_credit_account: after } = await get(
+        api,
+        `/admin/store-credit-accounts/${store_credit_account.id}`,
+        admin.headers
+      )
+      expect(Number(after.balance)).toBe(0)
+    })
+  },
+})
