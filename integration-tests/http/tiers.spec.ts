@@ -6,6 +6,7 @@ import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import { evaluateTiersWorkflow } from "../../src/workflows/tiers"
 import {
   AdminUser,
+  attempt,
   cancelOrder,
   CommerceFixture,
   createAdminUser,
@@ -14,9 +15,9 @@ import {
   del,
   eventually,
   get,
+  memberWith,
   placeOrder,
   post,
-  registerCustomer,
   setupCommerce,
   StoreHeaders,
 } from "../helpers"
@@ -81,13 +82,8 @@ medusaIntegrationTestRunner({
       tierEvents.length = 0
     })
 
-    const member = async (email: string) => {
-      const registered = await registerCustomer(api, storeHeaders, { email })
-      await eventually(async () => {
-        expect((await get(api, "/store/loyalty/account", registered.headers)).account.balance).toBe(50)
-      })
-      return registered
-    }
+    /** A registered shopper with just the 50-point sign-up bonus. */
+    const member = (email: string) => memberWith(api, storeHeaders, admin.headers, email, 50)
 
     /** 2 × 100 EUR: 200 EUR of items, 200 points at 1 point per EUR before any tier. */
     const buyTwoShirts = (email: string, customerHeaders: Record<string, string>) =>
@@ -291,29 +287,34 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses invalid tier configurations with a 400 that says why, and shows tiers, perks and a preview", async () => {
-      const expect400 = async (request: Promise<unknown>, message: RegExp) => {
-        const error = (await request.then(() => null, (e) => e)) as { status: number; data: { message: string } } | null
-        expect(error?.status).toBe(400)
-        expect(error?.data.message).toMatch(message)
+      const expect400 = async (request: Promise<{ status: number; data: unknown }>, message: RegExp) => {
+        const outcome = await attempt(request)
+        expect(outcome.status).toBe(400)
+        expect(outcome.data.message).toMatch(message)
       }
       const create = (body: Record<string, unknown>) => post(api, "/admin/loyalty/tiers", body, admin.headers)
+      const raw = {
+        post: (url: string, body: unknown) => api.post(url, body, { headers: admin.headers }),
+        delete: (url: string) => api.delete(url, { headers: admin.headers }),
+      }
 
+      const createRaw = (body: Record<string, unknown>) => raw.post("/admin/loyalty/tiers", body)
       await expect400(
-        create({ name: "Platinum", metric: "points", threshold: 300 }),
+        createRaw({ name: "Platinum", metric: "points", threshold: 300 }),
         /Thresholds must increase with rank: "Platinum" \(rank 3\) asks for 300 points, not more than "Gold" \(rank 2\) with 300 points/
       )
-      await expect400(create({ name: "VIP", metric: "spend" }), /A spend tier needs spend_thresholds/)
-      await expect400(create({ name: "VIP", metric: "spend", spend_thresholds: { euro: 10 } }), /"euro" is not a 3-letter currency code/)
-      await expect400(create({ name: "VIP", metric: "orders", threshold: 5, earn_multiplier: 20 }), /earn_multiplier/)
-      await expect400(create({ name: "VIP", metric: "orders", threshold: 5, colour: "gold" }), /colour/)
-      await expect400(create({ name: "gold", metric: "orders", threshold: 5 }), /Two tiers are named "gold"/)
-      await expect400(create({ name: "VIP", metric: "orders", threshold: 5, customer_group_id: "cusgroup_missing" }), /customer group cusgroup_missing does not exist/)
-      await expect400(post(api, `/admin/loyalty/tiers/${tiers.gold.id}`, { threshold: 50 }, admin.headers), /"Gold" \(rank 2\) asks for 50 points/)
+      await expect400(createRaw({ name: "VIP", metric: "spend" }), /A spend tier needs spend_thresholds/)
+      await expect400(createRaw({ name: "VIP", metric: "spend", spend_thresholds: { euro: 10 } }), /"euro" is not a 3-letter currency code/)
+      await expect400(createRaw({ name: "VIP", metric: "orders", threshold: 5, earn_multiplier: 20 }), /earn_multiplier/)
+      await expect400(createRaw({ name: "VIP", metric: "orders", threshold: 5, colour: "gold" }), /colour/)
+      await expect400(createRaw({ name: "gold", metric: "orders", threshold: 5 }), /Two tiers are named "gold"/)
+      await expect400(createRaw({ name: "VIP", metric: "orders", threshold: 5, customer_group_id: "cusgroup_missing" }), /customer group cusgroup_missing does not exist/)
+      await expect400(raw.post(`/admin/loyalty/tiers/${tiers.gold.id}`, { threshold: 50 }), /"Gold" \(rank 2\) asks for 50 points/)
       await expect400(
-        post(api, "/admin/loyalty/tier-order", { tier_ids: [tiers.gold.id, tiers.silver.id] }, admin.headers),
+        raw.post("/admin/loyalty/tier-order", { tier_ids: [tiers.gold.id, tiers.silver.id] }),
         /Thresholds must increase with rank/
       )
-      await expect400(post(api, "/admin/loyalty/tier-settings", { window: "weekly" }, admin.headers), /window/)
+      await expect400(raw.post("/admin/loyalty/tier-settings", { window: "weekly" }), /window/)
 
       // A valid orders tier between them, and a new order of ranks.
       const regular = await create({ name: "Regular", metric: "orders", threshold: 2, perks: "Birthday gift" })
@@ -354,7 +355,7 @@ medusaIntegrationTestRunner({
       expect(proposed.preview.tiers).toEqual([expect.objectContaining({ name: "Everyone", qualifying: 1 })])
 
       // A tier with members is deleted only by moving them.
-      await expect400(del(api, `/admin/loyalty/tiers/${tiers.silver.id}`, admin.headers), /"Silver" has 1 member: move them/)
+      await expect400(raw.delete(`/admin/loyalty/tiers/${tiers.silver.id}`), /"Silver" has 1 member: move them/)
       const deleted = await del(api, `/admin/loyalty/tiers/${tiers.silver.id}?move_members_to=${tiers.gold.id}`, admin.headers)
       expect(deleted).toMatchObject({ id: tiers.silver.id, deleted: true, moved: 1, moved_to: tiers.gold.id })
       expect((await account(headers)).tier.current?.name).toBe("Gold")
