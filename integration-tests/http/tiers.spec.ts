@@ -203,7 +203,7 @@ medusaIntegrationTestRunner({
       expect((await account(headers)).account.balance).toBe(50 + 200 + 250 + 40)
     })
 
-    it("never upgrades on a canceled order, and downgrades only when the period is over", async () => {
+    it("never upgrades on a canceled order, catches up a lost release, and downgrades only when the period is over", async () => {
       const { customer, headers } = await member("tiers-period@example.com")
       const { order: canceled } = await buyTwoShirts(customer.email, headers)
       await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
@@ -218,6 +218,15 @@ medusaIntegrationTestRunner({
       await eventually(async () => expect((await account(headers)).tier.current?.name).toBe("Silver"))
       await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.silver]))
       tierEvents.length = 0
+
+      // A release whose event was lost is counted by the daily job, once.
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await knex("loyalty_tier_activity").where({ customer_id: customer.id }).delete()
+      expect((await account(headers)).tier.qualification.points).toBe(0)
+      const catchUp = await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(catchUp.result.counted).toBe(1)
+      expect((await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })).result.counted).toBe(0)
+      expect((await account(headers)).tier.qualification).toMatchObject({ points: 200, orders: 1 })
 
       // 11 months on: the period is not over, the daily job changes nothing.
       const early = await evaluateTiersWorkflow(getContainer()).run({ input: { now: daysFromNow(335) } })
