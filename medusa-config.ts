@@ -50,5 +50,20 @@ module.exports = defineConfig({
         tierGraceDays: 0,
       },
     },
+    {
+      resolve: "./src/modules/loyalty-referrals",
+      options: {
+        referrals: {
+          enabled: true,
+          referrerPoints: 300,
+          refereePoints: 200,
+          minOrderAmounts: { eur: 50 },
+          claimWindowDays: 30,
+          monthlyCap: 10,
+          storefrontUrl: "https://shop.example.com",
+          claimAttempts: { perCustomer: 5, perAddress: 12, windowMinutes: 60 },
+        },
+      },
+    },
   ],
 })

@@ -1,4 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import type LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
 import { get, Headers, HttpClient, post } from "./http"
@@ -23,22 +24,29 @@ export async function eventually<T>(check: () => Promise<T>, { timeout = 15_000,
   }
 }
 
-/** Everything the invariants compare: cached figures, ledger sums and open lots. */
+/**
+ * Everything the invariants compare: cached figures, ledger sums and open
+ * lots, read in one statement so that they come from the same snapshot even
+ * while subscribers are still writing entries.
+ */
 export async function ledgerTotals(container: MedusaContainer, customerId: string) {
-  const service = pointsService(container)
-  const account = await service.retrieveAccountByCustomer(customerId)
-  if (!account) return null
-  const entries = await service.listEntries({ account_id: account.id }, { take: null })
-  const lots = await service.listLots({ account_id: account.id }, { take: null })
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+  const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  const { rows } = await knex.raw(
+    `SELECT a.id, a.balance, a.pending, a.debt,
+            (SELECT coalesce(sum(balance_change), 0)::int FROM loyalty_entry e WHERE e.account_id = a.id) AS ledger_balance,
+            (SELECT coalesce(sum(pending_change), 0)::int FROM loyalty_entry e WHERE e.account_id = a.id) AS ledger_pending,
+            (SELECT coalesce(sum(debt_change), 0)::int FROM loyalty_entry e WHERE e.account_id = a.id) AS ledger_debt,
+            (SELECT coalesce(sum(remaining), 0)::int FROM loyalty_lot l WHERE l.account_id = a.id) AS lots
+       FROM loyalty_account a WHERE a.customer_id = ? AND a.deleted_at IS NULL`,
+    [customerId]
+  )
+  const row = rows[0]
+  if (!row) return null
+  const entries = await pointsService(container).listEntries({ account_id: row.id }, { take: null })
   return {
-    cached: { balance: account.balance, pending: account.pending, debt: account.debt },
-    ledger: {
-      balance: sum(entries.map((e) => Number(e.balance_change))),
-      pending: sum(entries.map((e) => Number(e.pending_change))),
-      debt: sum(entries.map((e) => Number(e.debt_change))),
-    },
-    lots: sum(lots.map((l) => Number(l.remaining))),
+    cached: { balance: row.balance, pending: row.pending, debt: row.debt },
+    ledger: { balance: row.ledger_balance, pending: row.ledger_pending, debt: row.ledger_debt },
+    lots: row.lots,
     entries,
   }
 }
@@ -46,17 +54,19 @@ export async function ledgerTotals(container: MedusaContainer, customerId: strin
 /** A date `days` from now, for running the jobs' workflows past the return window. */
 export const daysFromNow = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000)
 
-export type Outcome = { status: number; data: any }
+export type Outcome = { status: number; data: any; headers: Record<string, unknown> }
 
-/** Send a request and return its status and body whatever the status, for asserting on 4xx answers. */
-export async function attempt(call: Promise<{ status: number; data: unknown }>): Promise<Outcome> {
+/** Send a request and return its status, body and headers whatever the status, for asserting on 4xx answers. */
+export async function attempt(
+  call: Promise<{ status: number; data: unknown; headers?: Record<string, unknown> }>
+): Promise<Outcome> {
   try {
     const response = await call
-    return { status: response.status, data: response.data }
+    return { status: response.status, data: response.data, headers: response.headers ?? {} }
   } catch (error) {
-    const response = (error as { response?: Outcome }).response
+    const response = (error as { response?: Partial<Outcome> & { status: number } }).response
     if (!response) throw error
-    return response
+    return { status: response.status, data: response.data, headers: response.headers ?? {} }
   }
 }
 

@@ -143,6 +143,38 @@ export type StoreCartLoyalty = {
   tier: { id: string; name: string; earn_multiplier: number } | null
 }
 
+/** A referral as a shopper sees it; one held for review reads "in_review", without the reasons. */
+export type StoreReferral = {
+  id: string
+  status: "claimed" | "qualified" | "rewarded" | "in_review" | "rejected"
+  /** The other side, by first name and initial ("Alice S.") or "A friend". */
+  friend: string
+  /** What this shopper gets from this referral. */
+  points: number
+  claimed_at: string
+  qualified_at: string | null
+  rewarded_at: string | null
+}
+
+export type StoreReferralOverview = {
+  referral_program: {
+    enabled: boolean
+    referrer_points: number
+    referee_points: number
+    min_order_amounts: Record<string, number>
+    claim_window_days: number
+  }
+  /** The shopper's code ("7KQ4M-XC9TR"); null while the program is off. */
+  code: string | null
+  share_url: string | null
+  referred_by: StoreReferral | null
+  referrals: StoreReferral[]
+  count: number
+  limit: number
+  offset: number
+  rewards: { earned_points: number; pending_points: number }
+}
+
 export function createLoyaltyClient(sdk: Medusa) {
   const fetch = <T>(path: string, init?: { method?: string; body?: Record<string, unknown>; query?: Record<string, unknown> }) =>
     sdk.client.fetch<T>(path, init)
@@ -166,6 +198,15 @@ export function createLoyaltyClient(sdk: Medusa) {
         method: "POST",
         body: { points },
       }),
+    /** The shopper's referral code, share link, who referred them and whom they referred. */
+    referral: (page: { limit?: number; offset?: number } = {}) =>
+      fetch<StoreReferralOverview>("/store/loyalty/referral", { query: page }),
+    /**
+     * Claim a friend's code (a new account, before its first order). Refusals
+     * are 400s with a message to show; too many attempts is a 429.
+     */
+    claimReferral: (code: string) =>
+      fetch<{ referral: StoreReferral }>("/store/loyalty/referral/claim", { method: "POST", body: { code } }),
     /** Take the points off the cart. */
     removePoints: (cartId: string) =>
       fetch<{ cart: Record<string, unknown>; loyalty: StoreCartLoyalty }>(`/store/carts/${cartId}/loyalty/points`, {

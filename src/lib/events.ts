@@ -8,6 +8,7 @@ export const LoyaltyEvents = {
   POINTS_REDEEMED: "loyalty.points.redeemed",
   POINTS_RESTORED: "loyalty.points.restored",
   COUPON_ISSUED: "loyalty.coupon.issued",
+  REFERRAL_REWARDED: "loyalty.referral.rewarded",
   TIER_CHANGED: "loyalty.tier.changed",
 } as const
 
@@ -44,6 +45,21 @@ export function pointsEventsFor(results: (EventSource | null | undefined)[]): Po
       order_id: entry.order_id,
       reason: entry.reason,
     }))
+}
+
+/** The payload of `loyalty.referral.rewarded`: who was paid what, for which order. */
+export type ReferralRewardedEventData = {
+  /** The referral's id. */
+  id: string
+  referrer_id: string
+  referee_id: string
+  /** The friend's qualifying order. */
+  order_id: string | null
+  referrer_points: number
+  referee_points: number
+  /** The ledger entries (null for a side whose reward is 0). */
+  referrer_entry_id: string | null
+  referee_entry_id: string | null
 }
 
 /** A tier as events name it. */

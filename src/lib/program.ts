@@ -1,3 +1,5 @@
+import type { ReferralPluginOptions } from "./referrals"
+
 /**
  * The program rules as the rest of the plugin sees them: one plain object,
  * whether it comes from the plugin options (version 0) or from a version
@@ -30,6 +32,8 @@ export type LoyaltyPluginOptions = {
   redeemStep?: number
   maxRedeemShare?: number
   shippingRedeemable?: boolean
+  /** Defaults of the referral program (the loyalty_referrals module reads them). */
+  referrals?: ReferralPluginOptions
 }
 
 const lowerKeys = (map: Record<string, number> | undefined): Record<string, number> =>

@@ -1,4 +1,5 @@
 export * from "./cart"
 export * from "./points"
 export * from "./rewards"
+export * from "./referrals"
 export * from "./tiers"

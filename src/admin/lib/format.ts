@@ -77,6 +77,35 @@ export const ENTRY_TYPE_COLORS: Record<LoyaltyEntryType, BadgeColor> = {
   restore: "blue",
 }
 
+export const REFERRAL_STATUS_LABELS: Record<string, string> = {
+  claimed: "Claimed",
+  qualified: "Qualified",
+  rewarded: "Rewarded",
+  flagged: "Flagged",
+  rejected: "Rejected",
+}
+
+export const REFERRAL_STATUS_COLORS: Record<string, BadgeColor> = {
+  claimed: "grey",
+  qualified: "blue",
+  rewarded: "green",
+  flagged: "orange",
+  rejected: "red",
+}
+
+/** "Alice Smith <alice@example.com>", or what is left of a deleted customer. */
+export const formatParty = (party: {
+  id: string
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  deleted?: boolean
+}) => {
+  if (party.deleted) return `Deleted customer (${party.id})`
+  const name = [party.first_name, party.last_name].filter(Boolean).join(" ")
+  return name && party.email ? `${name} <${party.email}>` : party.email || name || party.id
+}
+
 const amountFormat = new Intl.NumberFormat("en-US", {
   maximumFractionDigits: 2,
 })

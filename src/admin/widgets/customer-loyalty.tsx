@@ -14,6 +14,7 @@ import {
 } from "@medusajs/ui"
 import { useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
+import { CustomerReferrals } from "../components/customer-referrals"
 import {
   useAdjustLoyaltyPoints,
   useLoyaltyAccount,
@@ -79,6 +80,8 @@ const CustomerLoyaltyWidget = ({
         customerId={customer.id}
         onAdjusted={() => setPage(0)}
       />
+
+      <CustomerReferrals customerId={customer.id} />
     </Container>
   )
 }

@@ -6,7 +6,7 @@ import { rewardProblems } from "../../../lib/rewards"
  * in one refinement so the 400 names the currency that is wrong; Medusa's
  * validator replaces zod's own messages for records with a generic one.
  */
-const perCurrency = (what: string) =>
+export const perCurrency = (what: string) =>
   z
     .record(z.string(), z.number())
     .superRefine((map, ctx) => {

@@ -1,0 +1,427 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { LoyaltyEvents, PointsEventData } from "../../src/lib/events"
+import evaluateReferralOnPoints from "../../src/subscribers/evaluate-referral"
+import { releasePendingPointsWorkflow } from "../../src/workflows/points"
+import { evaluateReferralsWorkflow } from "../../src/workflows/referrals"
+import {
+  AdminUser,
+  attempt,
+  cancelOrder,
+  CommerceFixture,
+  createAdminUser,
+  createPublishableKey,
+  daysFromNow,
+  eventually,
+  get,
+  ledgerTotals,
+  placeOrder,
+  post,
+  registerCustomer,
+  RegisteredCustomer,
+  setupCommerce,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(180_000)
+
+const CODE = /^[2-9A-HJKMNP-TV-Z]{5}-[2-9A-HJKMNP-TV-Z]{5}$/
+const CODE_NOT_ACCEPTED = {
+  type: "not_allowed",
+  message: "This referral code can't be used. Check that it is typed correctly; your own code can't be used.",
+}
+
+/**
+ * Referrals end to end on real checkouts: a shopper shares a code, a new
+ * friend claims it before their first order, and both are paid once the
+ * friend's first qualifying order is past its return window — once, however
+ * often the jobs run and events arrive. Fraud rules hold referrals for an
+ * admin, with the reason; code probing gets one answer and a rate limit.
+ *
+ * medusa-config.ts gives the test store: 1 point per EUR, 14-day return
+ * window, 50-point sign-up bonus; referrals on, 300 points for the referrer,
+ * 200 for the friend, 50 EUR minimum first order, 30-day claim window, cap 10
+ * a month, 5 claim attempts per customer and 12 per address an hour.
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let fixture: CommerceFixture
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+
+    beforeAll(async () => {
+      const container = getContainer()
+      fixture = await setupCommerce(container)
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+    })
+
+    const member = async (email: string, first_name = "Test", last_name = "Customer") => {
+      const registered = await registerCustomer(api, storeHeaders, { email, first_name, last_name })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", registered.headers)).account.balance).toBe(50)
+      )
+      return registered
+    }
+
+    const codeOf = async (customer: RegisteredCustomer) =>
+      (await get(api, "/store/loyalty/referral", customer.headers)).code as string
+
+    const claim = (customer: RegisteredCustomer, code: string, headers: Record<string, string> = {}) =>
+      attempt(api.post("/store/loyalty/referral/claim", { code }, { headers: { ...customer.headers, ...headers } }))
+
+    /** 2 × 100 EUR: 200 EUR of items, over the 50 EUR minimum. */
+    const buyTwoShirts = (customer: RegisteredCustomer) =>
+      placeOrder(api, storeHeaders, {
+        customerHeaders: customer.headers,
+        email: customer.customer.email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+
+    /** Run both jobs past the return window, twice each. */
+    const runJobsAfterWindow = async () => {
+      const container = getContainer()
+      for (let i = 0; i < 2; i++) {
+        await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+        await evaluateReferralsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      }
+    }
+
+    const referralEntries = async (customerId: string) =>
+      ((await ledgerTotals(getContainer(), customerId))?.entries ?? []).filter((e) => e.reference_type === "referral")
+
+    const adminReferrals = async (query: string) =>
+      (await get(api, `/admin/loyalty/referrals?${query}`, admin.headers)).referrals
+
+    it("pays both sides once after the friend's first order passes its return window, however often jobs run and events arrive", async () => {
+      const container = getContainer()
+      const rewarded: unknown[] = []
+      const eventBus = container.resolve(Modules.EVENT_BUS)
+      const listener = async (event: { data: unknown }) => {
+        rewarded.push(event.data)
+      }
+      eventBus.subscribe(LoyaltyEvents.REFERRAL_REWARDED, listener, { subscriberId: "test-referral-rewarded" })
+
+      // A shares.
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const shared = await get(api, "/store/loyalty/referral", alice.headers)
+      expect(shared.code).toMatch(CODE)
+      expect(shared.share_url).toBe(`https://shop.example.com/?ref=${shared.code}`)
+      expect(shared.referral_program).toMatchObject({ enabled: true, referrer_points: 300, referee_points: 200 })
+      expect(await codeOf(alice)).toBe(shared.code)
+
+      // B registers and claims, typed sloppily.
+      const bob = await member("bob@example.com", "Bob", "Jones")
+      const claimed = await claim(bob, ` ${shared.code.toLowerCase().replace("-", " ")} `)
+      expect(claimed.status).toBe(200)
+      expect(claimed.data.referral).toMatchObject({ status: "claimed", friend: "Alice S.", points: 200 })
+
+      // B orders: the referral qualifies and waits for the return window.
+      const { order } = await buyTwoShirts(bob)
+      await eventually(async () => {
+        const { referrals } = await get(api, "/store/loyalty/referral", alice.headers)
+        expect(referrals).toEqual([expect.objectContaining({ status: "qualified", friend: "Bob J.", points: 300 })])
+      })
+      await evaluateReferralsWorkflow(container).run({ input: { now: daysFromNow(13) } })
+      expect(await referralEntries(bob.customer.id)).toEqual([])
+
+      // The window passes: jobs twice, and the release event delivered three more times at once.
+      await runJobsAfterWindow()
+      const released: PointsEventData = {
+        id: "lent_redelivered",
+        customer_id: bob.customer.id,
+        account_id: "lacc_x",
+        type: "release",
+        points: 200,
+        order_id: order.id,
+        reason: "Return window ended",
+      }
+      const deliver = () =>
+        evaluateReferralOnPoints({
+          event: { name: LoyaltyEvents.POINTS_RELEASED, data: released },
+          container,
+          pluginOptions: {},
+        })
+      await Promise.all([deliver(), deliver(), deliver()])
+
+      await eventually(async () => {
+        expect((await get(api, "/store/loyalty/account", alice.headers)).account.balance).toBe(50 + 300)
+        expect((await get(api, "/store/loyalty/account", bob.headers)).account.balance).toBe(50 + 200 + 200)
+      })
+      await runJobsAfterWindow()
+      await deliver()
+
+      const [aliceRewards, bobRewards] = [await referralEntries(alice.customer.id), await referralEntries(bob.customer.id)]
+      expect(aliceRewards).toHaveLength(1)
+      expect(bobRewards).toHaveLength(1)
+      expect(aliceRewards[0]).toMatchObject({
+        type: "earn",
+        points: 300,
+        reason: "Referral reward: a friend you invited completed their first order",
+      })
+      expect(bobRewards[0]).toMatchObject({ type: "earn", points: 200 })
+      for (const id of [alice.customer.id, bob.customer.id]) {
+        const totals = (await ledgerTotals(container, id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      }
+      expect((await get(api, "/store/loyalty/account", alice.headers)).account.balance).toBe(350)
+      expect((await get(api, "/store/loyalty/account", bob.headers)).account.balance).toBe(450)
+
+      await eventually(async () => expect(rewarded).toHaveLength(1))
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      eventBus.unsubscribe(LoyaltyEvents.REFERRAL_REWARDED, listener, { subscriberId: "test-referral-rewarded" })
+      expect(rewarded).toEqual([
+        expect.objectContaining({
+          referrer_id: alice.customer.id,
+          referee_id: bob.customer.id,
+          order_id: order.id,
+          referrer_points: 300,
+          referee_points: 200,
+          referrer_entry_id: aliceRewards[0].id,
+          referee_entry_id: bobRewards[0].id,
+        }),
+      ])
+
+      // Both ways, for the shoppers and on the admin's customer page.
+      const alicesView = await get(api, "/store/loyalty/referral", alice.headers)
+      expect(alicesView.referrals).toEqual([expect.objectContaining({ status: "rewarded", friend: "Bob J.", points: 300 })])
+      expect(alicesView.rewards).toEqual({ earned_points: 300, pending_points: 0 })
+      const bobsView = await get(api, "/store/loyalty/referral", bob.headers)
+      expect(bobsView.referred_by).toMatchObject({ status: "rewarded", friend: "Alice S.", points: 200 })
+      expect(bobsView.rewards).toEqual({ earned_points: 200, pending_points: 0 })
+
+      const alicePage = await get(api, `/admin/loyalty/accounts/${alice.customer.id}/referrals`, admin.headers)
+      expect(alicePage).toMatchObject({ code: shared.code, referred_by: null, count: 1 })
+      expect(alicePage.referrals[0]).toMatchObject({
+        status: "rewarded",
+        order_id: order.id,
+        referee: { id: bob.customer.id, email: "bob@example.com" },
+      })
+      const bobPage = await get(api, `/admin/loyalty/accounts/${bob.customer.id}/referrals`, admin.headers)
+      expect(bobPage.referred_by).toMatchObject({ referrer: { email: "alice@example.com" }, status: "rewarded" })
+    })
+
+    it("flags a self-referral under a plus-tag email, explains it to the admin, and never pays it once rejected", async () => {
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const code = await codeOf(alice)
+      const again = await member("a.lice+second@example.com", "Alice", "Smith")
+      const claimed = await claim(again, code)
+      expect(claimed.status).toBe(200)
+      // The shopper sees that it waits, not which rule fired.
+      expect(claimed.data.referral.status).toBe("in_review")
+
+      const [flagged] = await adminReferrals("status=flagged")
+      expect(flagged).toMatchObject({
+        status: "flagged",
+        referrer: { email: "alice@example.com" },
+        referee: { email: "a.lice+second@example.com" },
+      })
+      expect(flagged.flags).toEqual([
+        expect.objectContaining({
+          rule: "same_email",
+          message: 'Same email as the referrer once dots and "+" tags are ignored (alice@example.com)',
+          cleared_at: null,
+        }),
+      ])
+
+      await buyTwoShirts(again)
+      await runJobsAfterWindow()
+      expect(await referralEntries(again.customer.id)).toEqual([])
+      expect((await adminReferrals(`customer_id=${alice.customer.id}`))[0].status).toBe("flagged")
+
+      const missingNote = await attempt(
+        api.post(`/admin/loyalty/referrals/${flagged.id}/reject`, {}, { headers: admin.headers })
+      )
+      expect(missingNote.status).toBe(400)
+      expect(missingNote.data.message).toMatch(/note/)
+      const rejected = await post(
+        api,
+        `/admin/loyalty/referrals/${flagged.id}/reject`,
+        { note: "Same person, second account" },
+        admin.headers
+      )
+      expect(rejected.referral).toMatchObject({
+        status: "rejected",
+        decision: "rejected",
+        decided_by: admin.user.id,
+        decision_note: "Same person, second account",
+      })
+      const approveRejected = await attempt(
+        api.post(`/admin/loyalty/referrals/${flagged.id}/approve`, { note: "oops" }, { headers: admin.headers })
+      )
+      expect(approveRejected).toMatchObject({
+        status: 400,
+        data: { message: "Only a flagged referral can be approved; this one is rejected" },
+      })
+      await runJobsAfterWindow()
+      expect(await referralEntries(alice.customer.id)).toEqual([])
+      expect((await get(api, "/store/loyalty/account", alice.headers)).account.balance).toBe(50)
+    })
+
+    it("enforces the monthly cap set in the admin: the referral over it waits for an approval", async () => {
+      const bad = await attempt(
+        api.post("/admin/loyalty/referral-program", { monthly_cap: -1, favourite: 1 }, { headers: admin.headers })
+      )
+      expect(bad.status).toBe(400)
+      const saved = await post(api, "/admin/loyalty/referral-program", { monthly_cap: 1 }, admin.headers)
+      expect(saved.program).toMatchObject({ version: 1, monthly_cap: 1, referrer_points: 300, enabled: true })
+
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const code = await codeOf(alice)
+      const bob = await member("bob@example.com", "Bob", "Jones")
+      const carol = await member("carol@example.com", "Carol", "White")
+      expect((await claim(bob, code)).data.referral.status).toBe("claimed")
+      expect((await claim(carol, code)).data.referral.status).toBe("in_review")
+
+      const [overCap] = await adminReferrals("status=flagged")
+      expect(overCap.referee.email).toBe("carol@example.com")
+      expect(overCap.flags).toEqual([
+        expect.objectContaining({
+          rule: "velocity",
+          message: "The referrer's 2nd referral this month; the monthly cap is 1",
+        }),
+      ])
+      expect(overCap.program_version).toBe(1)
+
+      await buyTwoShirts(bob)
+      await buyTwoShirts(carol)
+      await runJobsAfterWindow()
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", alice.headers)).account.balance).toBe(50 + 300)
+      )
+      expect(await referralEntries(alice.customer.id)).toHaveLength(1)
+      expect(await referralEntries(carol.customer.id)).toEqual([])
+      expect((await get(api, "/store/loyalty/referral", alice.headers)).rewards).toEqual({
+        earned_points: 300,
+        pending_points: 300,
+      })
+
+      // Staff approve it: its order is already past the window, so it pays now.
+      const approved = await post(
+        api,
+        `/admin/loyalty/referrals/${overCap.id}/approve`,
+        { note: "Alice's book club, checked" },
+        admin.headers
+      )
+      expect(approved.referral).toMatchObject({ status: "rewarded", decision: "approved" })
+      expect(approved.referral.flags[0].cleared_at).not.toBeNull()
+      await runJobsAfterWindow()
+      expect(await referralEntries(alice.customer.id)).toHaveLength(2)
+      expect((await get(api, "/store/loyalty/account", alice.headers)).account.balance).toBe(50 + 600)
+    })
+
+    it("never pays for a canceled first order, and says why", async () => {
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const bob = await member("bob@example.com", "Bob", "Jones")
+      expect((await claim(bob, await codeOf(alice))).status).toBe(200)
+      const { order } = await buyTwoShirts(bob)
+      await cancelOrder(api, admin.headers, order.id)
+
+      await eventually(async () => {
+        const [referral] = await adminReferrals(`customer_id=${bob.customer.id}`)
+        expect(referral.status).toBe("flagged")
+        expect(referral.flags).toEqual([
+          expect.objectContaining({
+            rule: "order_canceled",
+            order_id: order.id,
+            message: `Order #${order.display_id}, the friend's first qualifying order, was canceled`,
+          }),
+        ])
+      })
+      await runJobsAfterWindow()
+      expect(await referralEntries(alice.customer.id)).toEqual([])
+      expect(await referralEntries(bob.customer.id)).toEqual([])
+      expect((await get(api, "/store/loyalty/referral", bob.headers)).referred_by.status).toBe("in_review")
+    })
+
+    it("gives unknown, own and no-longer-valid codes one answer, and claimant reasons that ignore the code", async () => {
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const aliceCode = await codeOf(alice)
+      const dave = await member("dave@example.com", "Dave", "Brown")
+      const daveCode = await codeOf(dave)
+      await attempt(api.delete(`/admin/customers/${dave.customer.id}`, { headers: admin.headers }))
+
+      const bob = await member("bob@example.com", "Bob", "Jones")
+      const bobsOwn = await codeOf(bob)
+      const answers = [
+        await claim(bob, "ZZZZZ-ZZZZZ"), // unknown
+        await claim(bob, bobsOwn), // own
+        await claim(bob, daveCode), // its owner was deleted
+        await claim(bob, "hello"), // cannot be a code
+      ]
+      for (const answer of answers) {
+        expect({ status: answer.status, data: answer.data }).toEqual({ status: 400, data: CODE_NOT_ACCEPTED })
+      }
+      expect((await claim(bob, aliceCode)).data.referral.status).toBe("claimed")
+
+      // Eve ordered as a guest under a variant of her email, then registered: she has ordered.
+      await placeOrder(api, storeHeaders, {
+        email: "e.ve+shop@example.com",
+        items: [{ variant_id: fixture.cheapVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+      const eve = await member("eve@example.com", "Eve", "Black")
+      const afterOrder = { status: 400, data: { type: "not_allowed", message: "Referral codes can only be used before your first order." } }
+      for (const code of [aliceCode, "ZZZZZ-ZZZZZ", await codeOf(eve)]) {
+        const answer = await claim(eve, code)
+        expect({ status: answer.status, data: answer.data }).toEqual(afterOrder)
+      }
+
+      expect((await attempt(api.post("/store/loyalty/referral/claim", { code: aliceCode }, { headers: storeHeaders }))).status).toBe(401)
+      const noCode = await attempt(api.post("/store/loyalty/referral/claim", {}, { headers: alice.headers }))
+      expect(noCode.status).toBe(400)
+      expect(noCode.data.message).toMatch(/code/)
+      expect(await adminReferrals("")).toHaveLength(1)
+    })
+
+    it("rate-limits claim attempts per customer and per address, counted in the database", async () => {
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const code = await codeOf(alice)
+
+      // Per customer: 5 attempts an hour; the 6th is refused even with a valid code.
+      const frank = await member("frank@example.com")
+      for (let i = 0; i < 5; i++) {
+        expect((await claim(frank, `WRONG-CODE${i}`)).status).toBe(400)
+      }
+      const limited = await claim(frank, code)
+      expect(limited.status).toBe(429)
+      expect(limited.data).toEqual({
+        type: "too_many_requests",
+        message: "Too many attempts to use a referral code. Try again in 60 minutes.",
+      })
+      expect(Number(limited.headers["retry-after"])).toBeGreaterThan(3500)
+      expect((await get(api, "/store/loyalty/referral", frank.headers)).referred_by).toBeNull()
+
+      // Per address: 12 attempts an hour from one address, whichever customers make them.
+      const office = { "x-forwarded-for": "203.0.113.9" }
+      const [g1, g2, g3, g4] = [
+        await member("g1@example.com"),
+        await member("g2@example.com"),
+        await member("g3@example.com"),
+        await member("g4@example.com"),
+      ]
+      for (const [customer, tries] of [[g1, 5], [g2, 5], [g3, 2]] as const) {
+        for (let i = 0; i < tries; i++) {
+          expect((await claim(customer, "ZZZZZ-ZZZZZ", office)).status).toBe(400)
+        }
+      }
+      expect((await claim(g3, code, office)).status).toBe(429) // g3's own 3rd attempt
+      expect((await claim(g4, code, office)).status).toBe(429) // a newcomer on the same address
+      const elsewhere = await claim(g4, code, { "x-forwarded-for": "198.51.100.20" })
+      expect(elsewhere.status).toBe(200)
+
+      // Simultaneous attempts are counted exactly: 5 of 10 get through to the claim.
+      const racer = await member("racer@example.com")
+      const race = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => claim(racer, "ZZZZZ-ZZZZZ", { "x-forwarded-for": `192.0.2.${i + 1}` }))
+      )
+      expect(race.filter((r) => r.status === 400)).toHaveLength(5)
+      expect(race.filter((r) => r.status === 429)).toHaveLength(5)
+    })
+  },
+})

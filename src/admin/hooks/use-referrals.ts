@@ -1,0 +1,109 @@
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type UseMutationOptions,
+  type UseQueryOptions,
+} from "@tanstack/react-query"
+import { loyaltyKeys } from "./use-loyalty"
+import {
+  referralsApi,
+  type AdminCustomerReferralsResponse,
+  type AdminReferralProgramResponse,
+  type AdminReferralResponse,
+  type AdminReferralsResponse,
+  type ReferralListQuery,
+  type ReferralProgramUpdate,
+} from "../lib/referrals-api"
+
+/**
+ * Query keys under the loyalty root: a decision invalidates every referral
+ * list and customer view, and the ledgers of both customers (it may pay them).
+ */
+export const referralKeys = {
+  all: [...loyaltyKeys.all, "referrals"] as const,
+  program: () => [...referralKeys.all, "program"] as const,
+  lists: () => [...referralKeys.all, "list"] as const,
+  list: (query: ReferralListQuery) => [...referralKeys.lists(), query] as const,
+  customers: () => [...referralKeys.all, "customer"] as const,
+  customer: (customerId: string) => [...referralKeys.customers(), customerId] as const,
+}
+
+type QueryOptions<TData, TKey extends readonly unknown[]> = Omit<
+  UseQueryOptions<TData, Error, TData, TKey>,
+  "queryKey" | "queryFn"
+>
+
+export const useReferralProgram = (
+  options?: QueryOptions<AdminReferralProgramResponse, ReturnType<typeof referralKeys.program>>
+) =>
+  useQuery({
+    queryKey: referralKeys.program(),
+    queryFn: () => referralsApi.retrieveProgram(),
+    ...options,
+  })
+
+export const useUpdateReferralProgram = (
+  options?: UseMutationOptions<AdminReferralProgramResponse, Error, ReferralProgramUpdate>
+) => {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: ReferralProgramUpdate) => referralsApi.updateProgram(body),
+    ...options,
+    onSuccess: (data, variables, context) => {
+      // The response is the new program: no refetch needed.
+      queryClient.setQueryData(referralKeys.program(), data)
+      options?.onSuccess?.(data, variables, context)
+    },
+  })
+}
+
+export const useReferrals = (
+  query: ReferralListQuery,
+  options?: QueryOptions<AdminReferralsResponse, ReturnType<typeof referralKeys.list>>
+) =>
+  useQuery({
+    queryKey: referralKeys.list(query),
+    queryFn: () => referralsApi.list(query),
+    placeholderData: keepPreviousData,
+    ...options,
+  })
+
+export const useCustomerReferrals = (
+  customerId: string,
+  options?: QueryOptions<AdminCustomerReferralsResponse, ReturnType<typeof referralKeys.customer>>
+) =>
+  useQuery({
+    queryKey: referralKeys.customer(customerId),
+    queryFn: () => referralsApi.retrieveCustomerReferrals(customerId),
+    ...options,
+  })
+
+export type DecideReferralVariables = {
+  id: string
+  decision: "approve" | "reject"
+  note: string
+}
+
+export const useDecideReferral = (
+  options?: UseMutationOptions<AdminReferralResponse, Error, DecideReferralVariables>
+) => {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, decision, note }: DecideReferralVariables) =>
+      referralsApi.decide(id, decision, note),
+    ...options,
+    onSuccess: async (data, variables, context) => {
+      const { referrer, referee } = data.referral
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: referralKeys.lists() }),
+        queryClient.invalidateQueries({ queryKey: referralKeys.customers() }),
+        // An approval may pay both sides at once.
+        queryClient.invalidateQueries({ queryKey: loyaltyKeys.accounts(referrer.id) }),
+        queryClient.invalidateQueries({ queryKey: loyaltyKeys.accounts(referee.id) }),
+      ])
+      options?.onSuccess?.(data, variables, context)
+    },
+  })
+}

@@ -1,0 +1,881 @@
+import {
+  Badge,
+  Button,
+  Container,
+  Drawer,
+  Heading,
+  Input,
+  Label,
+  Switch,
+  Table,
+  Text,
+  Textarea,
+  clx,
+  toast,
+} from "@medusajs/ui"
+import { useMemo, useState, type FormEvent, type ReactNode } from "react"
+import { Link } from "react-router-dom"
+import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import {
+  useDecideReferral,
+  useReferralProgram,
+  useReferrals,
+  useUpdateReferralProgram,
+} from "../../../../hooks/use-referrals"
+import {
+  REFERRAL_STATUS_COLORS,
+  REFERRAL_STATUS_LABELS,
+  formatDate,
+  formatDateTime,
+  formatParty,
+  formatPoints,
+  toNumber,
+} from "../../../../lib/format"
+import { getErrorMessage } from "../../../../lib/loyalty-api"
+import {
+  REFERRALS_PAGE_SIZE,
+  REFERRAL_NOTE_MAX_LENGTH,
+  REFERRAL_STATUSES,
+  type AdminReferral,
+  type AdminReferralProgramResponse,
+  type ReferralProgram,
+  type ReferralProgramUpdate,
+  type ReferralStatus,
+} from "../../../../lib/referrals-api"
+
+/* ------------------------------------------------------------------ */
+/* Program form: inputs kept as typed text, parsed on save.            */
+/* ------------------------------------------------------------------ */
+
+type IntField = "referrer_points" | "referee_points" | "claim_window_days" | "monthly_cap"
+
+type ProgramForm = Record<IntField, string> & {
+  enabled: boolean
+  min_order_amounts: Record<string, string>
+  storefront_url: string
+}
+
+type FormErrors = Partial<Record<IntField | "storefront_url" | "rewards", string>> & {
+  min_order_amounts?: Record<string, string>
+}
+
+/** Bounds mirrored from the server's validator; the server stays the judge. */
+const INT_RULES: Record<IntField, { min: number; max: number }> = {
+  referrer_points: { min: 0, max: 1_000_000 },
+  referee_points: { min: 0, max: 1_000_000 },
+  claim_window_days: { min: 0, max: 3650 },
+  monthly_cap: { min: 0, max: 100_000 },
+}
+const MAX_AMOUNT = 1_000_000
+const INT_RE = /^\d+$/
+const DECIMAL_RE = /^\d+(\.\d+)?$|^\.\d+$/
+const URL_RE = /^https?:\/\/\S+$/i
+
+const lowerKeys = (rec: Record<string, unknown> | null | undefined) => {
+  const out: Record<string, number> = {}
+  for (const [k, v] of Object.entries(rec ?? {})) out[k.toLowerCase()] = toNumber(v)
+  return out
+}
+
+/** Store currencies first, then any other code the program still mentions. */
+const currencyCodes = (data: AdminReferralProgramResponse) => {
+  const codes = data.store_currencies.map((c) => c.toLowerCase())
+  const extra = Object.keys(data.program.min_order_amounts ?? {})
+    .map((c) => c.toLowerCase())
+    .filter((c) => !codes.includes(c))
+  return [...codes, ...Array.from(new Set(extra)).sort()]
+}
+
+const toForm = (program: ReferralProgram, codes: string[]): ProgramForm => {
+  const minimums = lowerKeys(program.min_order_amounts)
+  return {
+    enabled: !!program.enabled,
+    referrer_points: String(toNumber(program.referrer_points)),
+    referee_points: String(toNumber(program.referee_points)),
+    claim_window_days: String(toNumber(program.claim_window_days)),
+    monthly_cap: String(toNumber(program.monthly_cap)),
+    min_order_amounts: Object.fromEntries(
+      codes.map((c) => [c, c in minimums ? String(minimums[c]) : ""])
+    ),
+    storefront_url: program.storefront_url ?? "",
+  }
+}
+
+const parseForm = (
+  form: ProgramForm
+): { errors: FormErrors; values: Required<ReferralProgramUpdate> | null } => {
+  const errors: FormErrors = {}
+  const ints = {} as Record<IntField, number>
+  for (const field of Object.keys(INT_RULES) as IntField[]) {
+    const text = form[field].trim()
+    const rule = INT_RULES[field]
+    const n = Number(text)
+    if (!INT_RE.test(text) || !Number.isSafeInteger(n)) {
+      errors[field] = "Enter a whole number."
+    } else if (n < rule.min || n > rule.max) {
+      errors[field] = `Enter a number from ${rule.min} to ${rule.max.toLocaleString("en-US")}.`
+    } else {
+      ints[field] = n
+    }
+  }
+
+  const minimums: Record<string, number> = {}
+  const minimumErrors: Record<string, string> = {}
+  for (const [code, raw] of Object.entries(form.min_order_amounts)) {
+    const text = raw.trim()
+    if (!text) continue // empty = no minimum in this currency
+    const n = Number(text)
+    if (!DECIMAL_RE.test(text) || !Number.isFinite(n)) {
+      minimumErrors[code] = "Enter an amount, e.g. 50 or 49.90."
+    } else if (n > MAX_AMOUNT) {
+      minimumErrors[code] = "That is too large."
+    } else {
+      minimums[code] = n
+    }
+  }
+  if (Object.keys(minimumErrors).length) errors.min_order_amounts = minimumErrors
+
+  const url = form.storefront_url.trim()
+  if (url && !URL_RE.test(url)) {
+    errors.storefront_url = "Enter an http(s) address, e.g. https://shop.example.com"
+  }
+  if (
+    form.enabled &&
+    ints.referrer_points === 0 &&
+    ints.referee_points === 0
+  ) {
+    errors.rewards = "A running program must reward the referrer, the friend, or both."
+  }
+
+  if (Object.keys(errors).length) return { errors, values: null }
+  return {
+    errors,
+    values: {
+      enabled: form.enabled,
+      ...ints,
+      min_order_amounts: minimums,
+      storefront_url: url || null,
+    },
+  }
+}
+
+const sameRecord = (a: Record<string, number>, b: Record<string, number>) => {
+  const ka = Object.keys(a).sort()
+  const kb = Object.keys(b).sort()
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k])
+}
+
+/** Only the fields that changed: every save makes a new program version. */
+const diffProgram = (
+  program: ReferralProgram,
+  next: Required<ReferralProgramUpdate>
+): ReferralProgramUpdate => {
+  const body: ReferralProgramUpdate = {}
+  if (!!program.enabled !== next.enabled) body.enabled = next.enabled
+  for (const field of Object.keys(INT_RULES) as IntField[]) {
+    if (toNumber(program[field]) !== next[field]) body[field] = next[field]
+  }
+  if (!sameRecord(lowerKeys(program.min_order_amounts), next.min_order_amounts)) {
+    body.min_order_amounts = next.min_order_amounts
+  }
+  if ((program.storefront_url ?? null) !== next.storefront_url) {
+    body.storefront_url = next.storefront_url
+  }
+  return body
+}
+
+/** What a share link will look like, as the server builds it. */
+const sharePreview = (url: string) => {
+  const sample = "7KQ4M-XC9TR"
+  const text = url.trim()
+  if (!URL_RE.test(text)) return null
+  if (text.includes("{code}")) return text.split("{code}").join(sample)
+  try {
+    const u = new URL(text)
+    u.searchParams.set("ref", sample)
+    return u.toString()
+  } catch {
+    return null
+  }
+}
+
+/* ------------------------------------------------------------------ */
+
+const ReferralSettingsPage = () => {
+  // Do not refetch on focus: a refetch with a new version would reset edits.
+  const { data, isPending, isError, error } = useReferralProgram({
+    refetchOnWindowFocus: false,
+  })
+
+  return (
+    <div className="flex flex-col gap-y-3">
+      <LoyaltySettingsNav />
+      {isPending ? (
+        <Container>
+          <Text size="small" className="text-ui-fg-subtle">
+            Loading the referral program…
+          </Text>
+        </Container>
+      ) : isError ? (
+        <Container>
+          <Text size="small" className="text-ui-fg-error">
+            Could not load the referral program: {getErrorMessage(error)}
+          </Text>
+        </Container>
+      ) : (
+        // A new version (after a save) re-initialises the form.
+        <ProgramEditor key={data.program.version} data={data} />
+      )}
+      <ReferralsList />
+    </div>
+  )
+}
+
+const Field = ({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string
+  label: string
+  hint?: ReactNode
+  error?: string
+  children: ReactNode
+}) => (
+  <div className="flex flex-col gap-y-1">
+    <Label size="small" weight="plus" htmlFor={id}>
+      {label}
+    </Label>
+    {children}
+    {error ? (
+      <Text size="xsmall" className="text-ui-fg-error">
+        {error}
+      </Text>
+    ) : hint ? (
+      <Text size="xsmall" className="text-ui-fg-subtle">
+        {hint}
+      </Text>
+    ) : null}
+  </div>
+)
+
+const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
+  const { program } = data
+  const codes = useMemo(() => currencyCodes(data), [data])
+  const initial = useMemo(() => toForm(program, codes), [program, codes])
+  const [form, setForm] = useState<ProgramForm>(initial)
+  const [errors, setErrors] = useState<FormErrors>({})
+  const { mutateAsync, isPending } = useUpdateReferralProgram()
+
+  const dirty = JSON.stringify(form) !== JSON.stringify(initial)
+  const preview = sharePreview(form.storefront_url)
+
+  const set = <K extends keyof ProgramForm>(key: K, value: ProgramForm[K]) =>
+    setForm((f) => ({ ...f, [key]: value }))
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    const parsed = parseForm(form)
+    setErrors(parsed.errors)
+    if (!parsed.values) {
+      toast.error("Please fix the highlighted fields")
+      return
+    }
+    const body = diffProgram(program, parsed.values)
+    if (!Object.keys(body).length) {
+      toast.info("Nothing to save")
+      return
+    }
+    try {
+      const res = await mutateAsync(body)
+      toast.success("Referral program saved", {
+        description: `Version ${res.program.version}`,
+      })
+    } catch (err) {
+      toast.error("Could not save the referral program", {
+        description: getErrorMessage(err),
+      })
+    }
+  }
+
+  const intInput = (field: IntField) => (
+    <Input
+      id={`referral-${field}`}
+      data-testid={`referral-${field.replace(/_/g, "-")}`}
+      type="number"
+      inputMode="numeric"
+      min={INT_RULES[field].min}
+      max={INT_RULES[field].max}
+      step={1}
+      value={form[field]}
+      onChange={(e) => set(field, e.target.value)}
+      aria-invalid={!!errors[field]}
+    />
+  )
+
+  return (
+    <Container className="divide-y p-0">
+      <form onSubmit={onSubmit} noValidate className="divide-y">
+        <div className="flex items-start justify-between gap-x-4 px-6 py-4">
+          <div>
+            <Heading level="h1">Referral program</Heading>
+            <Text
+              size="small"
+              className="text-ui-fg-subtle"
+              data-testid="referral-program-version"
+            >
+              {program.version > 0
+                ? `Version ${program.version}`
+                : "Version 0: the plugin's default settings, not saved yet"}
+            </Text>
+          </div>
+          <div className="flex items-center gap-x-2">
+            <Label size="small" weight="plus" htmlFor="referral-enabled">
+              Program running
+            </Label>
+            <Switch
+              id="referral-enabled"
+              data-testid="referral-program-enabled"
+              checked={form.enabled}
+              onCheckedChange={(checked) => set("enabled", checked)}
+            />
+          </div>
+        </div>
+
+        <div className="flex flex-col gap-y-4 px-6 py-4">
+          <div>
+            <Heading level="h2">Rewards</Heading>
+            <Text size="small" className="text-ui-fg-subtle">
+              Both sides are paid in points once the friend's first qualifying
+              order is past its return window. Referrals already claimed keep
+              the rewards they were claimed under. Coupon rewards are not
+              available yet.
+            </Text>
+          </div>
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+            <Field
+              id="referral-referrer_points"
+              label="Referrer reward (points)"
+              hint="For the customer who shared the code."
+              error={errors.referrer_points}
+            >
+              {intInput("referrer_points")}
+            </Field>
+            <Field
+              id="referral-referee_points"
+              label="Friend reward (points)"
+              hint="For the new customer who used the code."
+              error={errors.referee_points}
+            >
+              {intInput("referee_points")}
+            </Field>
+          </div>
+          {errors.rewards && (
+            <Text size="xsmall" className="text-ui-fg-error">
+              {errors.rewards}
+            </Text>
+          )}
+        </div>
+
+        <div className="flex flex-col gap-y-4 px-6 py-4">
+          <Heading level="h2">Conditions</Heading>
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+            <Field
+              id="referral-claim_window_days"
+              label="Claim window (days after sign-up)"
+              hint="A new customer may enter a code this long after creating their account, before their first order."
+              error={errors.claim_window_days}
+            >
+              {intInput("claim_window_days")}
+            </Field>
+            <Field
+              id="referral-monthly_cap"
+              label="Monthly cap per referrer"
+              hint="Referrals per referrer per calendar month before new ones are flagged for review. 0 = no cap."
+              error={errors.monthly_cap}
+            >
+              {intInput("monthly_cap")}
+            </Field>
+          </div>
+          {codes.length > 0 && (
+            <Table data-testid="referral-min-order-amounts">
+              <Table.Header>
+                <Table.Row>
+                  <Table.HeaderCell>Currency</Table.HeaderCell>
+                  <Table.HeaderCell>Minimum first order</Table.HeaderCell>
+                </Table.Row>
+              </Table.Header>
+              <Table.Body>
+                {codes.map((code) => {
+                  const upper = code.toUpperCase()
+                  const error = errors.min_order_amounts?.[code]
+                  const value = form.min_order_amounts[code] ?? ""
+                  return (
+                    <Table.Row key={code} className="[&_td]:align-top">
+                      <Table.Cell className="py-3">
+                        <Text size="small" weight="plus">
+                          {upper}
+                        </Text>
+                      </Table.Cell>
+                      <Table.Cell className="py-3">
+                        <Input
+                          size="small"
+                          aria-label={`Minimum first order in ${upper}`}
+                          data-testid={`referral-min-order-${code}`}
+                          type="number"
+                          inputMode="decimal"
+                          min={0}
+                          step="any"
+                          placeholder="No minimum"
+                          value={value}
+                          onChange={(e) =>
+                            setForm((f) => ({
+                              ...f,
+                              min_order_amounts: {
+                                ...f.min_order_amounts,
+                                [code]: e.target.value,
+                              },
+                            }))
+                          }
+                          aria-invalid={!!error}
+                        />
+                        <Text
+                          size="xsmall"
+                          className={clx(
+                            "mt-1",
+                            error ? "text-ui-fg-error" : "text-ui-fg-subtle"
+                          )}
+                        >
+                          {error ??
+                            (value.trim()
+                              ? `Items after discounts, before tax and shipping, in ${upper}.`
+                              : `Empty: any ${upper} order qualifies.`)}
+                        </Text>
+                      </Table.Cell>
+                    </Table.Row>
+                  )
+                })}
+              </Table.Body>
+            </Table>
+          )}
+        </div>
+
+        <div className="flex flex-col gap-y-4 px-6 py-4">
+          <Heading level="h2">Share link</Heading>
+          <Field
+            id="referral-storefront_url"
+            label="Storefront address"
+            hint={
+              preview ? (
+                <>
+                  Customers share:{" "}
+                  <span data-testid="referral-share-preview">{preview}</span>
+                </>
+              ) : (
+                "Where share links point. Put {code} where the code goes, or it is added as ?ref=."
+              )
+            }
+            error={errors.storefront_url}
+          >
+            <Input
+              id="referral-storefront_url"
+              data-testid="referral-storefront-url"
+              placeholder="https://shop.example.com"
+              value={form.storefront_url}
+              onChange={(e) => set("storefront_url", e.target.value)}
+              aria-invalid={!!errors.storefront_url}
+            />
+          </Field>
+        </div>
+
+        <div className="flex items-center justify-end gap-x-2 px-6 py-4">
+          {dirty && (
+            <Text size="small" className="text-ui-fg-subtle mr-auto">
+              Unsaved changes
+            </Text>
+          )}
+          <Button
+            size="small"
+            variant="secondary"
+            type="button"
+            disabled={!dirty || isPending}
+            onClick={() => {
+              setForm(initial)
+              setErrors({})
+            }}
+          >
+            Reset
+          </Button>
+          <Button
+            size="small"
+            type="submit"
+            isLoading={isPending}
+            disabled={!dirty}
+            data-testid="referral-program-save"
+          >
+            Save
+          </Button>
+        </div>
+      </form>
+    </Container>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+/* Referrals list with approve / reject                                */
+/* ------------------------------------------------------------------ */
+
+const FILTERS: { label: string; status?: ReferralStatus }[] = [
+  { label: "All" },
+  ...REFERRAL_STATUSES.map((status) => ({
+    label: REFERRAL_STATUS_LABELS[status],
+    status,
+  })),
+]
+
+const ReferralsList = () => {
+  const [status, setStatus] = useState<ReferralStatus | undefined>(undefined)
+  const [page, setPage] = useState(0)
+  const [reviewing, setReviewing] = useState<AdminReferral | null>(null)
+  const { data, isPending, isError, error, isPlaceholderData } = useReferrals({
+    status,
+    limit: REFERRALS_PAGE_SIZE,
+    offset: page * REFERRALS_PAGE_SIZE,
+  })
+  const pages = data ? Math.max(1, Math.ceil(data.count / REFERRALS_PAGE_SIZE)) : 1
+
+  return (
+    <Container className="divide-y p-0">
+      <div className="flex flex-wrap items-center justify-between gap-3 px-6 py-4">
+        <div>
+          <Heading level="h2">Referrals</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Flagged referrals wait for your decision; the reasons are listed.
+          </Text>
+        </div>
+        <div className="flex flex-wrap gap-1" role="group" aria-label="Filter by status">
+          {FILTERS.map((filter) => {
+            const active = filter.status === status
+            return (
+              <Button
+                key={filter.label}
+                size="small"
+                variant={active ? "primary" : "transparent"}
+                type="button"
+                aria-pressed={active}
+                data-testid={`referral-filter-${filter.status ?? "all"}`}
+                onClick={() => {
+                  setStatus(filter.status)
+                  setPage(0)
+                }}
+              >
+                {filter.label}
+              </Button>
+            )
+          })}
+        </div>
+      </div>
+
+      {isPending ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-subtle">
+            Loading referrals…
+          </Text>
+        </div>
+      ) : isError ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-error">
+            Could not load referrals: {getErrorMessage(error)}
+          </Text>
+        </div>
+      ) : data.referrals.length === 0 ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-muted" data-testid="referrals-empty">
+            {status
+              ? `No ${REFERRAL_STATUS_LABELS[status].toLowerCase()} referrals.`
+              : "No referrals yet."}
+          </Text>
+        </div>
+      ) : (
+        <>
+          <div className="overflow-x-auto">
+            <Table data-testid="referrals-table" className={clx(isPlaceholderData && "opacity-60")}>
+              <Table.Header>
+                <Table.Row>
+                  <Table.HeaderCell>Claimed</Table.HeaderCell>
+                  <Table.HeaderCell>Referrer</Table.HeaderCell>
+                  <Table.HeaderCell>Friend</Table.HeaderCell>
+                  <Table.HeaderCell>Status</Table.HeaderCell>
+                  <Table.HeaderCell>Reasons</Table.HeaderCell>
+                  <Table.HeaderCell className="text-right">Rewards</Table.HeaderCell>
+                  <Table.HeaderCell />
+                </Table.Row>
+              </Table.Header>
+              <Table.Body>
+                {data.referrals.map((referral) => (
+                  <Table.Row
+                    key={referral.id}
+                    data-testid="referral-row"
+                    data-referral-status={referral.status}
+                    className="[&_td]:align-top"
+                  >
+                    <Table.Cell className="whitespace-nowrap py-3">
+                      {formatDate(referral.claimed_at)}
+                    </Table.Cell>
+                    <Table.Cell className="py-3">
+                      <CustomerLink party={referral.referrer} />
+                    </Table.Cell>
+                    <Table.Cell className="py-3">
+                      <CustomerLink party={referral.referee} />
+                    </Table.Cell>
+                    <Table.Cell className="py-3">
+                      <Badge size="2xsmall" color={REFERRAL_STATUS_COLORS[referral.status] ?? "grey"}>
+                        {REFERRAL_STATUS_LABELS[referral.status] ?? referral.status}
+                      </Badge>
+                    </Table.Cell>
+                    <Table.Cell className="max-w-[320px] py-3">
+                      <FlagList referral={referral} />
+                    </Table.Cell>
+                    <Table.Cell className="whitespace-nowrap py-3 text-right">
+                      {formatPoints(referral.referrer_points)} / {formatPoints(referral.referee_points)}
+                    </Table.Cell>
+                    <Table.Cell className="py-3 text-right">
+                      {["claimed", "qualified", "flagged"].includes(referral.status) && (
+                        <Button
+                          size="small"
+                          variant="secondary"
+                          type="button"
+                          data-testid="referral-review"
+                          onClick={() => setReviewing(referral)}
+                        >
+                          Review
+                        </Button>
+                      )}
+                    </Table.Cell>
+                  </Table.Row>
+                ))}
+              </Table.Body>
+            </Table>
+          </div>
+          <div className="flex items-center justify-between px-6 py-3">
+            <Text size="small" className="text-ui-fg-subtle">
+              {data.count} referral{data.count === 1 ? "" : "s"} · page {page + 1} of {pages}
+            </Text>
+            <div className="flex gap-x-2">
+              <Button
+                size="small"
+                variant="secondary"
+                type="button"
+                disabled={page === 0}
+                onClick={() => setPage((p) => Math.max(0, p - 1))}
+              >
+                Previous
+              </Button>
+              <Button
+                size="small"
+                variant="secondary"
+                type="button"
+                disabled={page + 1 >= pages || isPlaceholderData}
+                onClick={() => setPage((p) => p + 1)}
+              >
+                Next
+              </Button>
+            </div>
+          </div>
+        </>
+      )}
+
+      <ReviewDrawer referral={reviewing} onClose={() => setReviewing(null)} />
+    </Container>
+  )
+}
+
+const CustomerLink = ({ party }: { party: AdminReferral["referrer"] }) =>
+  party.deleted ? (
+    <Text size="small" className="text-ui-fg-muted">
+      {formatParty(party)}
+    </Text>
+  ) : (
+    <Link
+      to={`/customers/${party.id}`}
+      className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover txt-compact-small"
+    >
+      {formatParty(party)}
+    </Link>
+  )
+
+/** Every reason found, newest last; the ones an admin cleared are shown struck through. */
+const FlagList = ({ referral }: { referral: AdminReferral }) => {
+  if (!referral.flags.length && !referral.decision_note) {
+    return <span className="text-ui-fg-muted">-</span>
+  }
+  return (
+    <ul className="flex flex-col gap-y-1" data-testid="referral-flags">
+      {referral.flags.map((flag) => (
+        <li
+          key={flag.key}
+          className={clx(
+            "txt-compact-small",
+            flag.cleared_at ? "text-ui-fg-muted line-through" : "text-ui-fg-base"
+          )}
+          title={flag.cleared_at ? `Cleared ${formatDateTime(flag.cleared_at)}` : undefined}
+          data-testid="referral-flag"
+        >
+          {flag.message}
+        </li>
+      ))}
+      {referral.decision_note && (
+        <li className="txt-compact-small text-ui-fg-subtle" data-testid="referral-decision-note-text">
+          {referral.decision === "approved" ? "Approved" : "Rejected"}: {referral.decision_note}
+        </li>
+      )}
+    </ul>
+  )
+}
+
+const ReviewDrawer = ({
+  referral,
+  onClose,
+}: {
+  referral: AdminReferral | null
+  onClose: () => void
+}) => {
+  const [note, setNote] = useState("")
+  const [noteError, setNoteError] = useState<string | null>(null)
+  const { mutateAsync, isPending, variables } = useDecideReferral()
+
+  const close = () => {
+    setNote("")
+    setNoteError(null)
+    onClose()
+  }
+
+  const decide = async (decision: "approve" | "reject") => {
+    if (!referral) return
+    const text = note.trim()
+    if (!text) {
+      setNoteError("A note is required: say why.")
+      return
+    }
+    if (text.length > REFERRAL_NOTE_MAX_LENGTH) {
+      setNoteError(`At most ${REFERRAL_NOTE_MAX_LENGTH} characters.`)
+      return
+    }
+    try {
+      const res = await mutateAsync({ id: referral.id, decision, note: text })
+      toast.success(decision === "approve" ? "Referral approved" : "Referral rejected", {
+        description:
+          res.referral.status === "rewarded"
+            ? "Both sides have been paid."
+            : `Status: ${REFERRAL_STATUS_LABELS[res.referral.status] ?? res.referral.status}.`,
+      })
+      close()
+    } catch (err) {
+      setNoteError(getErrorMessage(err))
+    }
+  }
+
+  return (
+    <Drawer open={!!referral} onOpenChange={(open) => !open && close()}>
+      <Drawer.Content data-testid="referral-review-drawer">
+        <Drawer.Header>
+          <Drawer.Title>Review referral</Drawer.Title>
+          <Drawer.Description>
+            Approving clears the flags and lets the referral pay once its order
+            qualifies; rejecting ends it.
+          </Drawer.Description>
+        </Drawer.Header>
+        {referral && (
+          <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
+            <div className="grid grid-cols-[120px_1fr] gap-y-2">
+              <Text size="small" weight="plus">Referrer</Text>
+              <Text size="small">{formatParty(referral.referrer)}</Text>
+              <Text size="small" weight="plus">Friend</Text>
+              <Text size="small">{formatParty(referral.referee)}</Text>
+              <Text size="small" weight="plus">Code</Text>
+              <Text size="small">{referral.code}</Text>
+              <Text size="small" weight="plus">Status</Text>
+              <Text size="small">{REFERRAL_STATUS_LABELS[referral.status]}</Text>
+              <Text size="small" weight="plus">Order</Text>
+              <Text size="small">
+                {referral.order_id ? (
+                  <Link
+                    to={`/orders/${referral.order_id}`}
+                    className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
+                  >
+                    {referral.order_id}
+                  </Link>
+                ) : (
+                  "None yet"
+                )}
+              </Text>
+              <Text size="small" weight="plus">Rewards</Text>
+              <Text size="small">
+                {formatPoints(referral.referrer_points)} points to the referrer,{" "}
+                {formatPoints(referral.referee_points)} to the friend
+              </Text>
+            </div>
+            <div className="flex flex-col gap-y-1">
+              <Text size="small" weight="plus">Reasons</Text>
+              <FlagList referral={referral} />
+            </div>
+            <div className="flex flex-col gap-y-1">
+              <Label size="small" weight="plus" htmlFor="referral-decision-note">
+                Note
+              </Label>
+              <Textarea
+                id="referral-decision-note"
+                data-testid="referral-decision-note"
+                maxLength={REFERRAL_NOTE_MAX_LENGTH}
+                placeholder="Why you decide this way; kept with the referral."
+                value={note}
+                onChange={(e) => {
+                  setNote(e.target.value)
+                  setNoteError(null)
+                }}
+                aria-invalid={!!noteError}
+              />
+              {noteError && (
+                <Text size="xsmall" className="text-ui-fg-error" data-testid="referral-decision-error">
+                  {noteError}
+                </Text>
+              )}
+            </div>
+          </Drawer.Body>
+        )}
+        <Drawer.Footer>
+          <Button size="small" variant="secondary" type="button" onClick={close}>
+            Cancel
+          </Button>
+          <Button
+            size="small"
+            variant="danger"
+            type="button"
+            isLoading={isPending && variables?.decision === "reject"}
+            disabled={isPending}
+            onClick={() => decide("reject")}
+            data-testid="referral-reject"
+          >
+            Reject
+          </Button>
+          {referral?.status === "flagged" && (
+            <Button
+              size="small"
+              type="button"
+              isLoading={isPending && variables?.decision === "approve"}
+              disabled={isPending}
+              onClick={() => decide("approve")}
+              data-testid="referral-approve"
+            >
+              Approve
+            </Button>
+          )}
+        </Drawer.Footer>
+      </Drawer.Content>
+    </Drawer>
+  )
+}
+
+export default ReferralSettingsPage

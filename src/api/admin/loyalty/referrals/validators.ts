@@ -1,0 +1,41 @@
+import { z } from "@medusajs/framework/zod"
+import { perCurrency } from "../validators"
+
+/** A change to the referral program: any subset of the fields, nothing else. Rewards are points. */
+export const AdminUpdateReferralProgram = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    referrer_points: z.number().int().min(0).max(1_000_000).optional(),
+    referee_points: z.number().int().min(0).max(1_000_000).optional(),
+    min_order_amounts: perCurrency("A minimum order amount").optional(),
+    claim_window_days: z.number().int().min(0).max(3650).optional(),
+    monthly_cap: z.number().int().min(0).max(100_000).optional(),
+    storefront_url: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((value) => /^https?:\/\/[^\s]+$/i.test(value), {
+        message: "storefront_url must be an http(s) URL, e.g. https://shop.example.com",
+      })
+      .nullable()
+      .optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one referral program field to change" })
+export type AdminUpdateReferralProgramType = z.infer<typeof AdminUpdateReferralProgram>
+
+export const REFERRAL_STATUSES = ["claimed", "qualified", "rewarded", "flagged", "rejected"] as const
+
+/** `?status=flagged&customer_id=cus_…&limit=&offset=` over all referrals. */
+export const AdminListReferralsQuery = z.strictObject({
+  status: z.enum(REFERRAL_STATUSES).optional(),
+  customer_id: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+})
+export type AdminListReferralsQueryType = z.infer<typeof AdminListReferralsQuery>
+
+/** An approval or rejection always says why. */
+export const AdminDecideReferral = z.strictObject({
+  note: z.string().trim().min(1).max(500),
+})
+export type AdminDecideReferralType = z.infer<typeof AdminDecideReferral>

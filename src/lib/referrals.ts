@@ -1,0 +1,509 @@
+import { randomInt } from "crypto"
+
+/* ------------------------------------------------------------------ */
+/* Program settings                                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * The referral program as the rest of the plugin sees it: one plain object,
+ * whether it comes from the plugin options (version 0) or from a version
+ * saved in the admin. Rewards are points; coupon rewards wait for the coupons
+ * feature.
+ */
+export type ReferralProgramSettings = {
+  /** 0 when the settings come from the plugin options and nothing was saved yet. */
+  version: number
+  enabled: boolean
+  /** Points for the customer who shared the code, once the friend's first qualifying order is past its return window. */
+  referrer_points: number
+  /** Points for the friend who used the code, at the same moment. */
+  referee_points: number
+  /** Smallest first order that qualifies, per currency, in major units (items after discounts, before tax and shipping). A currency not listed has no minimum. */
+  min_order_amounts: Record<string, number>
+  /** A new customer may claim a code this many days after creating their account. */
+  claim_window_days: number
+  /** Referrals per referrer per calendar month (UTC) before new ones are flagged for review; 0 = no cap. */
+  monthly_cap: number
+  /** Where share links point, e.g. `https://shop.example.com` or `https://shop.example.com/join?code={code}`. */
+  storefront_url: string | null
+}
+
+/** Claim attempts allowed per customer and per client address within a sliding window. */
+export type ClaimAttemptLimits = {
+  per_customer: number
+  per_address: number
+  window_minutes: number
+}
+
+/** The `referrals` key of the plugin options. */
+export type ReferralPluginOptions = {
+  enabled?: boolean
+  referrerPoints?: number
+  refereePoints?: number
+  minOrderAmounts?: Record<string, number>
+  claimWindowDays?: number
+  monthlyCap?: number
+  storefrontUrl?: string | null
+  claimAttempts?: { perCustomer?: number; perAddress?: number; windowMinutes?: number }
+}
+
+const lowerKeys = (map: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(map ?? {}).map(([code, value]) => [code.toLowerCase(), value]))
+
+/**
+ * The program a store starts with. Off until the merchant turns it on: a
+ * referral program hands out value, so nobody should run one by accident.
+ */
+export function referralSettingsFromOptions(options: ReferralPluginOptions = {}): ReferralProgramSettings {
+  return {
+    version: 0,
+    enabled: options.enabled ?? false,
+    referrer_points: options.referrerPoints ?? 500,
+    referee_points: options.refereePoints ?? 500,
+    min_order_amounts: lowerKeys(options.minOrderAmounts),
+    claim_window_days: options.claimWindowDays ?? 30,
+    monthly_cap: options.monthlyCap ?? 10,
+    storefront_url: options.storefrontUrl ?? null,
+  }
+}
+
+export function claimLimitsFromOptions(options: ReferralPluginOptions = {}): ClaimAttemptLimits {
+  return {
+    per_customer: options.claimAttempts?.perCustomer ?? 5,
+    per_address: options.claimAttempts?.perAddress ?? 20,
+    window_minutes: options.claimAttempts?.windowMinutes ?? 60,
+  }
+}
+
+/** Problems a merchant must fix before saving the referral program; empty when fine. */
+export function validateReferralSettings(settings: Omit<ReferralProgramSettings, "version">): string[] {
+  const problems: string[] = []
+  for (const [code, amount] of Object.entries(settings.min_order_amounts)) {
+    if (!/^[a-z]{3}$/.test(code)) problems.push(`min_order_amounts: "${code}" is not a 3-letter currency code`)
+    if (!(amount >= 0)) problems.push(`min_order_amounts.${code} must be 0 or more`)
+  }
+  if (settings.enabled && settings.referrer_points <= 0 && settings.referee_points <= 0) {
+    problems.push("An enabled program must reward the referrer, the friend, or both")
+  }
+  if (settings.storefront_url !== null && !isHttpUrl(settings.storefront_url)) {
+    problems.push("storefront_url must be an http(s) URL")
+  }
+  return problems
+}
+
+const isHttpUrl = (value: string) => {
+  try {
+    const url = new URL(value.replace("{code}", "CODE"))
+    return url.protocol === "http:" || url.protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The link a customer shares: the storefront URL with `{code}` replaced, or
+ * with `?ref=<code>` added when it has no placeholder. Null without a
+ * storefront URL.
+ */
+export function shareLink(storefrontUrl: string | null, code: string): string | null {
+  if (!storefrontUrl) return null
+  if (storefrontUrl.includes("{code}")) {
+    return storefrontUrl.split("{code}").join(encodeURIComponent(code))
+  }
+  const url = new URL(storefrontUrl)
+  url.searchParams.set("ref", code)
+  return url.toString()
+}
+
+/* ------------------------------------------------------------------ */
+/* Codes                                                               */
+/* ------------------------------------------------------------------ */
+
+/** 30 symbols a person reads and types without confusion: no 0/O, 1/I/L, and no U. */
+export const REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+/** 10 symbols: 30^10 ≈ 5.9 × 10^14 codes (49 bits), shown as two groups of five. */
+export const REFERRAL_CODE_LENGTH = 10
+
+/**
+ * A new code: one CSPRNG draw per symbol (`crypto.randomInt`, unbiased), so
+ * codes cannot be predicted from one another. Uniqueness is the database's
+ * job (a unique index and a retry), not this function's.
+ */
+export function generateReferralCode(draw: (max: number) => number = randomInt): string {
+  let symbols = ""
+  for (let i = 0; i < REFERRAL_CODE_LENGTH; i++) {
+    symbols += REFERRAL_CODE_ALPHABET[draw(REFERRAL_CODE_ALPHABET.length)]
+  }
+  return formatReferralCode(symbols)
+}
+
+const formatReferralCode = (symbols: string) => `${symbols.slice(0, 5)}-${symbols.slice(5)}`
+
+/**
+ * A typed code in its stored form ("abcde fghjk" → "ABCDE-FGHJK"), or null
+ * when it cannot be a code. Callers treat null exactly like an unknown code.
+ */
+export function normalizeReferralCode(input: string): string | null {
+  const symbols = input.toUpperCase().replace(/[\s-]/g, "")
+  if (symbols.length !== REFERRAL_CODE_LENGTH) return null
+  for (const symbol of symbols) {
+    if (!REFERRAL_CODE_ALPHABET.includes(symbol)) return null
+  }
+  return formatReferralCode(symbols)
+}
+
+/* ------------------------------------------------------------------ */
+/* Claims                                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * The one answer for a code that is unknown, the claimant's own, or its
+ * owner's no longer able to refer: the reply never tells which, so nobody can
+ * learn which codes exist by trying.
+ */
+export const CODE_NOT_ACCEPTED =
+  "This referral code can't be used. Check that it is typed correctly; your own code can't be used."
+
+export type Claimant = {
+  has_account: boolean
+  created_at: Date | string
+  /** The claimant, or a guest customer with the same normalized email, has placed an order. */
+  has_orders: boolean
+  already_referred: boolean
+}
+
+/**
+ * Why this customer may not claim any code right now, or null. These reasons
+ * depend only on the claimant, never on the code, so saying them reveals
+ * nothing about which codes exist.
+ */
+export function claimRefusal(program: ReferralProgramSettings, claimant: Claimant, now: Date): string | null {
+  if (!program.enabled) return "The referral program is not running right now."
+  if (!claimant.has_account) return "Create an account to use a referral code."
+  if (claimant.already_referred) return "You have already used a referral code."
+  if (claimant.has_orders) return "Referral codes can only be used before your first order."
+  const windowEnd = new Date(claimant.created_at).getTime() + program.claim_window_days * DAY_MS
+  if (now.getTime() > windowEnd) {
+    return `Referral codes can only be used within ${program.claim_window_days} days of creating your account.`
+  }
+  return null
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/* ------------------------------------------------------------------ */
+/* Identity: normalized email, phone and address                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An email as one mailbox: lower case, without dots or a "+tag" in the local
+ * part (`A.Lice+shop@Example.com` → `alice@example.com`), googlemail.com read
+ * as gmail.com. Applied to every domain on purpose: it only ever raises a
+ * flag for a person to look at.
+ */
+export function normalizeEmail(email: string | null | undefined): string | null {
+  if (!email) return null
+  const trimmed = email.trim().toLowerCase()
+  const at = trimmed.lastIndexOf("@")
+  if (at <= 0 || at === trimmed.length - 1) return null
+  const local = trimmed.slice(0, at).split("+")[0].replace(/\./g, "")
+  let domain = trimmed.slice(at + 1)
+  if (domain === "googlemail.com") domain = "gmail.com"
+  return local ? `${local}@${domain}` : null
+}
+
+/**
+ * A phone number reduced to its last 9 digits, so `+49 170 1234567`,
+ * `0049 170 1234567` and `0170 1234567` compare equal. Too short to mean
+ * anything (fewer than 6 digits) is null.
+ */
+export function normalizePhone(phone: string | null | undefined): string | null {
+  if (!phone) return null
+  const digits = phone.replace(/\D/g, "")
+  if (digits.length < 6) return null
+  return digits.slice(-9)
+}
+
+export type AddressLike = {
+  address_1?: string | null
+  address_2?: string | null
+  postal_code?: string | null
+  city?: string | null
+  country_code?: string | null
+  phone?: string | null
+}
+
+const simplify = (text: string | null | undefined) =>
+  (text ?? "")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/ß/g, "ss")
+    .replace(/(strasse|street|str)\b\.?/g, "str")
+    .replace(/[^a-z0-9]/g, "")
+
+/**
+ * One key per delivery address: country, postal code (or city) and street
+ * line, with case, accents, spacing, punctuation and "Straße/Str./Street"
+ * spellings ignored. Null when the address is too incomplete to compare.
+ */
+export function addressKey(address: AddressLike | null | undefined): string | null {
+  if (!address) return null
+  const street = simplify(address.address_1) + simplify(address.address_2)
+  const place = simplify(address.postal_code) || simplify(address.city)
+  if (!street || !place) return null
+  return `${simplify(address.country_code)}|${place}|${street}`
+}
+
+const describeAddress = (address: AddressLike) =>
+  [address.address_1, [address.postal_code, address.city].filter(Boolean).join(" "), address.country_code?.toUpperCase()]
+    .filter(Boolean)
+    .join(", ")
+
+/** What the fraud rules compare about a person. */
+export type ReferralIdentity = {
+  email: string | null
+  phones: (string | null | undefined)[]
+  addresses: AddressLike[]
+}
+
+/* ------------------------------------------------------------------ */
+/* Fraud rules                                                         */
+/* ------------------------------------------------------------------ */
+
+export type ReferralFlagRule =
+  | "same_email"
+  | "same_phone"
+  | "same_address"
+  | "velocity"
+  | "order_canceled"
+  | "order_refunded"
+
+/**
+ * One reason a referral waits for a person. `key` says what was found (an
+ * order's cancellation is keyed by the order), so a flag an admin cleared is
+ * not raised again for the same finding.
+ */
+export type ReferralFlag = {
+  key: string
+  rule: ReferralFlagRule
+  message: string
+  order_id: string | null
+  detected_at: string
+  /** Set when an admin approved the referral despite this flag. */
+  cleared_at: string | null
+}
+
+export type NewReferralFlag = Pick<ReferralFlag, "key" | "rule" | "message" | "order_id">
+
+/**
+ * Self-referral under another account: the friend shares the referrer's
+ * mailbox (dots and plus-tags ignored), phone number or delivery address.
+ */
+export function identityFlags(
+  referrer: ReferralIdentity,
+  referee: ReferralIdentity,
+  orderId: string | null = null
+): NewReferralFlag[] {
+  const flags: NewReferralFlag[] = []
+  const email = normalizeEmail(referee.email)
+  if (email && email === normalizeEmail(referrer.email)) {
+    flags.push({
+      key: "same_email",
+      rule: "same_email",
+      message: `Same email as the referrer once dots and "+" tags are ignored (${email})`,
+      order_id: orderId,
+    })
+  }
+  const referrerPhones = new Set(referrer.phones.map(normalizePhone).filter(Boolean))
+  const phone = referee.phones.map(normalizePhone).find((p) => p && referrerPhones.has(p))
+  if (phone) {
+    flags.push({
+      key: "same_phone",
+      rule: "same_phone",
+      message: `Same phone number as the referrer (ending ${phone.slice(-4)})`,
+      order_id: orderId,
+    })
+  }
+  const referrerAddresses = new Set(referrer.addresses.map(addressKey).filter(Boolean))
+  const address = referee.addresses.find((a) => {
+    const key = addressKey(a)
+    return key !== null && referrerAddresses.has(key)
+  })
+  if (address) {
+    flags.push({
+      key: "same_address",
+      rule: "same_address",
+      message: `Same address as the referrer (${describeAddress(address)})`,
+      order_id: orderId,
+    })
+  }
+  return flags
+}
+
+/** The first instant of `now`'s calendar month, UTC: the cap counts per calendar month. */
+export function monthStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
+}
+
+const ordinal = (n: number) => {
+  const tens = n % 100
+  if (tens >= 11 && tens <= 13) return `${n}th`
+  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`
+}
+
+/**
+ * Velocity: the referrer already has `claimedThisMonth` referrals this month
+ * (rejected ones not counted); one more than the cap is flagged.
+ */
+export function velocityFlag(claimedThisMonth: number, cap: number): NewReferralFlag | null {
+  if (cap <= 0 || claimedThisMonth < cap) return null
+  return {
+    key: "velocity",
+    rule: "velocity",
+    message: `The referrer's ${ordinal(claimedThisMonth + 1)} referral this month; the monthly cap is ${cap}`,
+    order_id: null,
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Assessment: wait, qualify, flag or reward                           */
+/* ------------------------------------------------------------------ */
+
+export type ReferralStatus = "claimed" | "qualified" | "rewarded" | "flagged" | "rejected"
+
+/** Statuses in which the referral is still being watched for its qualifying order. */
+export const OPEN_REFERRAL_STATUSES: ReferralStatus[] = ["claimed", "qualified"]
+
+/** A referee's order as the assessment sees it. */
+export type RefereeOrder = {
+  id: string
+  display_id: number | null
+  created_at: Date | string
+  status: string
+  currency_code: string
+  email: string | null
+  /** Items after discounts, before tax and shipping (what the earn rule counts). */
+  amount: number
+  refunded: number
+  shipping_address: AddressLike | null
+  /** Its points were released (or, for an order that earned none, its return window ended). */
+  window_passed: boolean
+}
+
+export type ReferralForAssessment = {
+  status: ReferralStatus
+  order_id: string | null
+  flags: ReferralFlag[]
+  min_order_amounts: Record<string, number>
+}
+
+export type ReferralDecision =
+  | { action: "wait"; order_id: string | null; reason: string }
+  | { action: "qualify"; order_id: string }
+  | { action: "flag"; order_id: string | null; flags: NewReferralFlag[] }
+  | { action: "reward"; order_id: string }
+
+const label = (order: Pick<RefereeOrder, "id" | "display_id">) =>
+  order.display_id ? `Order #${order.display_id}` : `Order ${order.id}`
+
+/**
+ * What to do with an open referral now. The qualifying order is the friend's
+ * first order, placed after the claim, that reaches the minimum amount:
+ * - canceled or refunded → flagged (it never rewards; an admin who approves
+ *   anyway lets a later order qualify instead);
+ * - shipped to, or paid from, the referrer's identity → flagged;
+ * - inside its return window → qualified, waiting;
+ * - past it → reward both sides.
+ * A flag an admin already cleared is not raised again.
+ */
+export function assessReferral(
+  referral: ReferralForAssessment,
+  orders: RefereeOrder[],
+  referrer: ReferralIdentity
+): ReferralDecision {
+  if (!OPEN_REFERRAL_STATUSES.includes(referral.status)) {
+    return { action: "wait", order_id: referral.order_id, reason: `Referral is ${referral.status}` }
+  }
+  const known = new Set(referral.flags.map((flag) => flag.key))
+  const fresh = (flags: NewReferralFlag[]) => flags.filter((flag) => !known.has(flag.key))
+  const sorted = [...orders].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())
+
+  for (const order of sorted) {
+    const minimum = referral.min_order_amounts[order.currency_code.toLowerCase()] ?? 0
+    if (order.amount < minimum) continue
+
+    if (order.status === "canceled") {
+      const flags = fresh([
+        {
+          key: `order_canceled:${order.id}`,
+          rule: "order_canceled",
+          message: `${label(order)}, the friend's first qualifying order, was canceled`,
+          order_id: order.id,
+        },
+      ])
+      if (flags.length) return { action: "flag", order_id: order.id, flags }
+      continue
+    }
+    if (order.refunded > 0) {
+      const flags = fresh([
+        {
+          key: `order_refunded:${order.id}`,
+          rule: "order_refunded",
+          message: `${label(order)}, the friend's first qualifying order, was refunded (${order.refunded} ${order.currency_code.toUpperCase()})`,
+          order_id: order.id,
+        },
+      ])
+      if (flags.length) return { action: "flag", order_id: order.id, flags }
+      continue
+    }
+
+    const identity = fresh(
+      identityFlags(
+        referrer,
+        {
+          email: order.email,
+          phones: [order.shipping_address?.phone],
+          addresses: order.shipping_address ? [order.shipping_address] : [],
+        },
+        order.id
+      )
+    )
+    if (identity.length) return { action: "flag", order_id: order.id, flags: identity }
+
+    if (!order.window_passed) {
+      return referral.status === "qualified" && referral.order_id === order.id
+        ? { action: "wait", order_id: order.id, reason: `${label(order)} is inside its return window` }
+        : { action: "qualify", order_id: order.id }
+    }
+    return { action: "reward", order_id: order.id }
+  }
+  return { action: "wait", order_id: null, reason: "No qualifying order yet" }
+}
+
+/* ------------------------------------------------------------------ */
+/* Rate limit key                                                      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * The address a claim attempt is counted against. IPv4 as is (also when
+ * written IPv4-mapped, `::ffff:1.2.3.4`); IPv6 by its /64 network, because
+ * one subscriber usually holds a whole /64 and could otherwise rotate
+ * through addresses for free.
+ */
+export function clientAddressKey(ip: string | null | undefined): string {
+  if (!ip) return "unknown"
+  const address = ip.trim().toLowerCase().replace(/^\[|\]$/g, "").split("%")[0]
+  const mapped = address.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/)
+  if (mapped) return mapped[1]
+  if (!address.includes(":")) return address
+  const [head, tail] = address.split("::")
+  const left = head ? head.split(":") : []
+  const right = tail !== undefined && tail ? tail.split(":") : []
+  const groups =
+    tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group || "0", 16) || 0).toString(16))
+    .join(":")}::/64`
+}

@@ -1,0 +1,27 @@
+import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { LoyaltyEvents, PointsEventData } from "../lib/events"
+import { OPEN_REFERRAL_STATUSES } from "../lib/referrals"
+import { LOYALTY_REFERRALS_MODULE } from "../modules/loyalty-referrals"
+import type LoyaltyReferralsModuleService from "../modules/loyalty-referrals/service"
+import { evaluateReferralWorkflow } from "../workflows/referrals"
+
+/**
+ * A friend's order moved in the points ledger: earned (placed), released
+ * (past its return window) or reversed (canceled, refunded). Look at their
+ * referral again at once; the hourly job does the same for anything missed.
+ * Most shoppers were never referred: one indexed read skips them.
+ */
+export default async function evaluateReferralOnPoints({ event, container }: SubscriberArgs<PointsEventData>) {
+  if (!event.data?.order_id) return
+  const referrals = container.resolve<LoyaltyReferralsModuleService>(LOYALTY_REFERRALS_MODULE)
+  const referral = await referrals.retrieveReferralByReferee(event.data.customer_id)
+  if (!referral || !OPEN_REFERRAL_STATUSES.includes(referral.status)) return
+  await evaluateReferralWorkflow(container).run({
+    input: { referral_id: referral.id, now: new Date() },
+  })
+}
+
+export const config: SubscriberConfig = {
+  event: [LoyaltyEvents.POINTS_EARNED, LoyaltyEvents.POINTS_RELEASED, LoyaltyEvents.POINTS_REVERSED],
+  context: { subscriberId: "loyalty-evaluate-referral" },
+}

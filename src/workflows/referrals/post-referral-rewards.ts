@@ -1,0 +1,104 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { expiryDate } from "../../lib/dates"
+import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/events"
+import { CreditPosting } from "../../modules/loyalty-points/types"
+import { ReferralRecord } from "../../modules/loyalty-referrals/types"
+import { loadProgramRulesStep } from "../points/steps/load-program-rules"
+import { creditPointsStep } from "../points/steps/post-points"
+import { loadReferralStep } from "./steps/load-referral"
+import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
+
+export const postReferralRewardsWorkflowId = "post-loyalty-referral-rewards"
+
+/** The idempotency key of one side's reward: a referral pays each side once, whoever asks. */
+export const referralRewardKey = (referralId: string, side: "referrer" | "referee") =>
+  `referral:${referralId}:${side}`
+
+const posting = (
+  referral: ReferralRecord | null,
+  side: "referrer" | "referee",
+  rules: { version: number; expiry_months: number }
+): CreditPosting | null => {
+  if (!referral || referral.status !== "rewarded" || referral.rewards_posted_at) return null
+  const points = side === "referrer" ? referral.referrer_points : referral.referee_points
+  if (points <= 0) return null
+  return {
+    customer_id: side === "referrer" ? referral.referrer_id : referral.referee_id,
+    idempotency_key: referralRewardKey(referral.id, side),
+    points,
+    type: "earn",
+    reason:
+      side === "referrer"
+        ? "Referral reward: a friend you invited completed their first order"
+        : "Referral reward: welcome, you joined through a friend's invitation",
+    reference_type: "referral",
+    reference_id: referral.id,
+    program_version: rules.version,
+    expires_at: expiryDate(new Date(), rules.expiry_months),
+    details: { referral_id: referral.id, side, order_id: referral.order_id, referral_program_version: referral.program_version },
+  }
+}
+
+/**
+ * Pay both sides of a referral that was marked rewarded: one credit each,
+ * keyed `referral:<id>:referrer` and `referral:<id>:referee`, then note the
+ * entries on the referral and announce `loyalty.referral.rewarded`. Running
+ * it again (the job's repair pass after a crash) writes nothing twice and
+ * announces nothing twice.
+ *
+ * @summary Credit a rewarded referral's points to both sides.
+ */
+export const postReferralRewardsWorkflow = createWorkflow(
+  postReferralRewardsWorkflowId,
+  (input: { referral_id: string }) => {
+    const referral = loadReferralStep({ referral_id: input.referral_id })
+    const rules = loadProgramRulesStep()
+
+    const referee = creditPointsStep(
+      transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referee", rules))
+    ).config({ name: "credit-referral-referee-reward" })
+    const referrer = creditPointsStep(
+      transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referrer", rules))
+    ).config({ name: "credit-referral-referrer-reward" })
+
+    const recorded = recordReferralRewardsStep(
+      transform({ referral, referee, referrer }, ({ referral, referee, referrer }) =>
+        referral && referral.status === "rewarded" && !referral.rewards_posted_at
+          ? {
+              referral_id: referral.id,
+              referee_entry_id: referee?.entry.id ?? null,
+              referrer_entry_id: referrer?.entry.id ?? null,
+            }
+          : null
+      )
+    )
+
+    const pointsEvents = transform({ referee, referrer }, ({ referee, referrer }) => pointsEventsFor([referee, referrer]))
+    when({ pointsEvents }, ({ pointsEvents }) => pointsEvents.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: pointsEvents }).config({
+        name: "emit-referral-points-earned",
+      })
+    )
+    const rewarded = transform({ recorded }, ({ recorded }): ReferralRewardedEventData | null =>
+      recorded
+        ? {
+            id: recorded.id,
+            referrer_id: recorded.referrer_id,
+            referee_id: recorded.referee_id,
+            order_id: recorded.order_id,
+            referrer_points: recorded.referrer_points,
+            referee_points: recorded.referee_points,
+            referrer_entry_id: recorded.referrer_entry_id,
+            referee_entry_id: recorded.referee_entry_id,
+          }
+        : null
+    )
+    when({ rewarded }, ({ rewarded }) => !!rewarded).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.REFERRAL_REWARDED, data: rewarded }).config({
+        name: "emit-referral-rewarded",
+      })
+    )
+    return new WorkflowResponse(recorded)
+  }
+)

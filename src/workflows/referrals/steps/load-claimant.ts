@@ -1,0 +1,43 @@
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { Claimant, normalizeEmail, ReferralIdentity } from "../../../lib/referrals"
+import { loadCustomerIdentity, sameMailboxCustomerIds } from "./identity"
+import { referralsService } from "./resolve-service"
+
+export const loadReferralClaimantStepId = "load-loyalty-referral-claimant"
+
+export type ReferralClaimant = Claimant & { id: string; identity: ReferralIdentity }
+
+/**
+ * The customer who wants to claim a code, with what decides whether they
+ * may: their account, its age, whether they were referred already, and
+ * whether they have ordered. "Ordered" includes guest orders under the same
+ * mailbox (dots and plus-tags ignored): a guest who registers later gets a
+ * new customer id, and their guest orders stay on the old one.
+ */
+export const loadReferralClaimantStep = createStep(
+  loadReferralClaimantStepId,
+  async (input: { customer_id: string }, { container }) => {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const customer = await loadCustomerIdentity(container, input.customer_id)
+    if (!customer) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Customer ${input.customer_id} was not found`)
+    }
+    const sameMailbox = await sameMailboxCustomerIds(container, normalizeEmail(customer.identity.email))
+    const { data: orders } = await query.graph({
+      entity: "order",
+      fields: ["id"],
+      filters: { customer_id: Array.from(new Set([customer.id, ...sameMailbox])), status: { $ne: "draft" } },
+      pagination: { take: 1 },
+    })
+    const referral = await referralsService(container).retrieveReferralByReferee(customer.id)
+    return new StepResponse<ReferralClaimant>({
+      id: customer.id,
+      identity: customer.identity,
+      has_account: customer.has_account,
+      created_at: customer.created_at,
+      has_orders: orders.length > 0,
+      already_referred: !!referral,
+    })
+  }
+)

@@ -1,0 +1,19 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ReferralRecord } from "../../../modules/loyalty-referrals/types"
+import { referralsService } from "./resolve-service"
+
+export const loadReferralStepId = "load-loyalty-referral"
+
+/** A referral by id, or the one a customer was referred by; null when there is none. */
+export const loadReferralStep = createStep(
+  loadReferralStepId,
+  async (input: { referral_id?: string | null; referee_id?: string | null }, { container }) => {
+    const service = referralsService(container)
+    const referral = input.referral_id
+      ? await service.retrieveReferralRecord(input.referral_id)
+      : input.referee_id
+        ? await service.retrieveReferralByReferee(input.referee_id)
+        : null
+    return new StepResponse<ReferralRecord | null>(referral)
+  }
+)

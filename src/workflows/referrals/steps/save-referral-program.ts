@@ -1,0 +1,25 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ReferralProgramSettings } from "../../../lib/referrals"
+import { referralsService } from "./resolve-service"
+
+export const saveReferralProgramStepId = "save-loyalty-referral-program"
+
+export type SaveReferralProgramInput = {
+  changes: Partial<Omit<ReferralProgramSettings, "version">>
+  actor_id: string | null
+}
+
+/** Save the program as a new version; compensation removes that version so the previous one is in force again. */
+export const saveReferralProgramStep = createStep(
+  saveReferralProgramStepId,
+  async (input: SaveReferralProgramInput, { container }) => {
+    const settings = await referralsService(container).saveProgramSettings(input.changes, input.actor_id)
+    return new StepResponse(settings, settings.version)
+  },
+  async (version, { container }) => {
+    if (!version) return
+    const service = referralsService(container)
+    const rows = await service.listReferralProgramVersions({ version })
+    await service.deleteReferralProgramVersions(rows.map((row) => row.id))
+  }
+)
