@@ -43,6 +43,14 @@ module.exports = defineConfig({
       },
     },
     {
+      resolve: "./src/modules/loyalty-tiers",
+      options: {
+        tierWindow: "rolling",
+        tierWindowMonths: 12,
+        tierGraceDays: 0,
+      },
+    },
+    {
       resolve: "./src/modules/loyalty-referrals",
       options: {
         referrals: {

@@ -1,6 +1,7 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
+import { adminLoyaltyTierMiddlewares } from "./admin/loyalty/tiers/middlewares"
 import { adminReferralMiddlewares } from "./admin/loyalty/referrals/middlewares"
 import { storeCartLoyaltyMiddlewares } from "./store/carts/middlewares"
 import { storeFeedbackMiddlewares } from "./store/loyalty/feedback/middlewares"
@@ -11,6 +12,7 @@ export default defineMiddlewares({
   routes: [
     ...adminLoyaltyMiddlewares,
     ...adminInsightsMiddlewares,
+    ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,
     ...storeLoyaltyMiddlewares,
     ...storeFeedbackMiddlewares,

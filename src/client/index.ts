@@ -40,6 +40,54 @@ export type StoreLoyaltyEntry = {
   created_at: string
 }
 
+export type StoreLoyaltyTier = {
+  id: string
+  name: string
+  /** 1 = the lowest tier. */
+  rank: number
+  metric: "points" | "spend" | "orders"
+  /** Points or orders to reach; null for a spend tier. */
+  threshold: number | null
+  /** Money to reach per currency (spend tiers). */
+  spend_thresholds: Record<string, number> | null
+  earn_multiplier: number
+  perks: string | null
+  bonus_points: number
+}
+
+export type StoreLoyaltyTierStatus = {
+  /** The tier in effect (null = none). */
+  current: StoreLoyaltyTier | null
+  /** Kept until then (null = no end date). */
+  kept_until: string | null
+  /** When the tier is reviewed (after the grace days). */
+  review_at: string | null
+  qualified_at: string | null
+  /** Set by staff rather than reached. */
+  overridden: boolean
+  /** The activity that counts in the current window. */
+  qualification: {
+    window: "rolling" | "calendar_year" | "lifetime"
+    window_months: number
+    grace_days: number
+    start: string | null
+    end: string
+    points: number
+    orders: number
+    spend: Record<string, number>
+  }
+  /** What is missing for the next tier, by when; null at the top. */
+  next: {
+    tier: { id: string; name: string; rank: number; metric: StoreLoyaltyTier["metric"] }
+    metric: StoreLoyaltyTier["metric"]
+    currency_code: string | null
+    current: number
+    target: number
+    missing: number
+    by: string | null
+  } | null
+}
+
 export type StoreLoyaltyProgram = {
   version: number
   pending_days: number
@@ -56,6 +104,13 @@ export type StoreLoyaltyProgram = {
     earns: boolean
     description: string
   }[]
+  tiers: StoreLoyaltyTier[]
+  tier_qualification: {
+    window: "rolling" | "calendar_year" | "lifetime"
+    window_months: number
+    grace_days: number
+    description: string
+  }
 }
 
 export type StoreCartLoyalty = {
@@ -84,6 +139,8 @@ export type StoreCartLoyalty = {
     unavailable_reason: string | null
   } | null
   applied: { points: number; value: number; fits: boolean; problems: string[] }
+  /** The owner's tier in effect, whose multiplier `earning.multiplier` shows. */
+  tier: { id: string; name: string; earn_multiplier: number } | null
 }
 
 /** A referral as a shopper sees it; one held for review reads "in_review", without the reasons. */
@@ -123,10 +180,10 @@ export function createLoyaltyClient(sdk: Medusa) {
     sdk.client.fetch<T>(path, init)
 
   return {
-    /** The public rules: how each currency earns, the return window, expiry. */
+    /** The public rules: how each currency earns, the return window, expiry, the tiers and their perks. */
     program: () => fetch<{ program: StoreLoyaltyProgram }>("/store/loyalty/program"),
-    /** The logged-in shopper's balance, pending points, debt and next expiry. */
-    account: () => fetch<{ account: StoreLoyaltyAccount }>("/store/loyalty/account"),
+    /** The logged-in shopper's balance, pending points, debt, next expiry, and tier with progress. */
+    account: () => fetch<{ account: StoreLoyaltyAccount; tier: StoreLoyaltyTierStatus }>("/store/loyalty/account"),
     /** The shopper's ledger, newest first. */
     entries: (page: { limit?: number; offset?: number } = {}) =>
       fetch<{ entries: StoreLoyaltyEntry[]; has_more: boolean; limit: number; offset: number }>(

@@ -9,6 +9,7 @@ export const LoyaltyEvents = {
   POINTS_RESTORED: "loyalty.points.restored",
   COUPON_ISSUED: "loyalty.coupon.issued",
   REFERRAL_REWARDED: "loyalty.referral.rewarded",
+  TIER_CHANGED: "loyalty.tier.changed",
 } as const
 
 /** The payload every points event carries. */
@@ -59,4 +60,53 @@ export type ReferralRewardedEventData = {
   /** The ledger entries (null for a side whose reward is 0). */
   referrer_entry_id: string | null
   referee_entry_id: string | null
+}
+
+/** A tier as events name it. */
+export type TierEventRef = { id: string; name: string; rank: number }
+
+/**
+ * The payload of `loyalty.tier.changed`: one per change of a customer's tier
+ * in effect. `from`/`to` are null for "no tier"; `reason` is `qualified`,
+ * `review`, `override`, `override_ended` or `tier_deleted`.
+ */
+export type TierChangedEventData = {
+  /** The tier history line. */
+  id: string
+  customer_id: string
+  from: TierEventRef | null
+  to: TierEventRef | null
+  reason: string
+  direction: "up" | "down"
+  /** Why, in words: the staff's reason or the activity that counted. */
+  note: string
+  /** The earned tier is kept until then (null = no end). */
+  qualified_until: string | null
+}
+
+type TierChangeSource = {
+  history_id: string
+  customer_id: string
+  from: TierEventRef | null
+  to: TierEventRef | null
+  reason: string
+  direction: "up" | "down"
+  note: string
+  qualified_until: Date | string | null
+}
+
+/** Event payloads for the tier changes a step actually wrote. */
+export function tierEventsFor(changes: (TierChangeSource | null | undefined)[]): TierChangedEventData[] {
+  return changes
+    .filter((change): change is TierChangeSource => !!change)
+    .map((change) => ({
+      id: change.history_id,
+      customer_id: change.customer_id,
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      direction: change.direction,
+      note: change.note,
+      qualified_until: change.qualified_until ? new Date(change.qualified_until).toISOString() : null,
+    }))
 }

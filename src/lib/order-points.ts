@@ -1,6 +1,7 @@
 import { addDays } from "./dates"
 import { computeEarning, EarnableCreditLine, EarnableItem, EarningBreakdown } from "./earning"
 import { earnRateFor, ProgramRules } from "./program"
+import { earnMultiplier } from "./tiers"
 
 /** What the earn and reversal rules need to know about an order. */
 export type OrderForPoints = {
@@ -32,8 +33,11 @@ export type OrderEarning = {
   reason: string
   program_version: number
   currency_code: string
-  details: EarningBreakdown & { order_display_id: number | null }
+  details: EarningBreakdown & { order_display_id: number | null; tier_id?: string; tier_name?: string }
 }
+
+/** The customer's tier when the order was placed, as earning needs it. */
+export type EarningTier = { id: string; name: string; earn_multiplier: number }
 
 export const orderLabel = (order: Pick<OrderForPoints, "id" | "display_id">) =>
   order.display_id ? `Order #${order.display_id}` : `Order ${order.id}`
@@ -41,9 +45,15 @@ export const orderLabel = (order: Pick<OrderForPoints, "id" | "display_id">) =>
 /**
  * What an order earns under the rules, or null when it earns nothing because
  * it is not a member's. A currency without an earn rate still records a
- * 0-point entry whose reason says so, so the shopper sees why.
+ * 0-point entry whose reason says so, so the shopper sees why. The
+ * customer's tier multiplies the earning (`earnMultiplier`), once, before
+ * the floor.
  */
-export function orderEarning(order: OrderForPoints | null, rules: ProgramRules): OrderEarning | null {
+export function orderEarning(
+  order: OrderForPoints | null,
+  rules: ProgramRules,
+  tier: EarningTier | null = null
+): OrderEarning | null {
   if (!order || !order.customer_id || !order.is_member || order.status === "draft") {
     return null
   }
@@ -53,11 +63,13 @@ export function orderEarning(order: OrderForPoints | null, rules: ProgramRules):
     total: order.total,
     credit_lines: order.credit_lines,
     rate,
+    multiplier: earnMultiplier(tier),
   })
+  const tierPart = tier && breakdown.multiplier !== 1 ? ` × ${breakdown.multiplier} (${tier.name})` : ""
   const reason =
     rate === null
       ? `${orderLabel(order)}: ${order.currency_code.toUpperCase()} does not earn points`
-      : `${orderLabel(order)}: ${breakdown.eligible_amount} ${order.currency_code.toUpperCase()} × ${rate}`
+      : `${orderLabel(order)}: ${breakdown.eligible_amount} ${order.currency_code.toUpperCase()} × ${rate}${tierPart}`
   return {
     customer_id: order.customer_id,
     order_id: order.id,
@@ -66,7 +78,11 @@ export function orderEarning(order: OrderForPoints | null, rules: ProgramRules):
     reason,
     program_version: rules.version,
     currency_code: order.currency_code,
-    details: { ...breakdown, order_display_id: order.display_id },
+    details: {
+      ...breakdown,
+      order_display_id: order.display_id,
+      ...(tier ? { tier_id: tier.id, tier_name: tier.name } : {}),
+    },
   }
 }
 

@@ -14,6 +14,7 @@ export type LoyaltySettingsTab = {
  */
 export const LOYALTY_SETTINGS_TABS: LoyaltySettingsTab[] = [
   { label: "Program", to: "/settings/loyalty" },
+  { label: "Tiers", to: "/settings/loyalty/tiers" },
   { label: "Rewards", to: "/settings/loyalty/rewards" },
   { label: "Referrals", to: "/settings/loyalty/referrals" },
 ]

@@ -265,3 +265,193 @@ export function getErrorMessage(error: unknown): string {
 export function getErrorStatus(error: unknown): number | undefined {
   return error instanceof FetchError ? error.status : undefined
 }
+
+/* ------------------------------------------------------------------ */
+/* Tiers: the contract of /admin/loyalty/tiers, tier-order,            */
+/* tier-preview, tier-settings and accounts/:id/tier.                  */
+/* ------------------------------------------------------------------ */
+
+export type LoyaltyTierMetric = "points" | "spend" | "orders"
+export type LoyaltyTierWindow = "rolling" | "calendar_year" | "lifetime"
+
+export interface LoyaltyTier {
+  id: string
+  name: string
+  rank: number
+  metric: LoyaltyTierMetric
+  threshold: number | null
+  spend_thresholds: Record<string, number> | null
+  earn_multiplier: number
+  perks: string | null
+  customer_group_id: string | null
+  bonus_points: number
+  /** Customers with this tier in effect now. */
+  members?: number
+}
+
+export interface LoyaltyTierSettings {
+  window: LoyaltyTierWindow
+  window_months: number
+  grace_days: number
+}
+
+/** Body of create/update: the server validates the whole set. */
+export type LoyaltyTierBody = {
+  name?: string
+  metric?: LoyaltyTierMetric
+  threshold?: number | null
+  spend_thresholds?: Record<string, number> | null
+  earn_multiplier?: number
+  perks?: string | null
+  customer_group_id?: string | null
+  bonus_points?: number
+}
+
+export interface AdminLoyaltyTiersResponse {
+  tiers: LoyaltyTier[]
+  settings: LoyaltyTierSettings
+}
+
+export interface LoyaltyTierPreview {
+  window: { start: string | null; end: string }
+  customers_with_activity: number
+  tiers: { id: string | null; name: string; rank: number; qualifying: number; members: number }[]
+  without_tier: { qualifying: number }
+}
+
+export interface LoyaltyTierProgress {
+  tier: { id: string; name: string; rank: number; metric: LoyaltyTierMetric }
+  metric: LoyaltyTierMetric
+  currency_code: string | null
+  current: number
+  target: number
+  missing: number
+  by: string | null
+}
+
+export interface LoyaltyTierOverride {
+  id: string
+  tier_id: string | null
+  reason: string
+  created_by: string
+  ends_at: string | null
+  ended_at: string | null
+  ended_by: string | null
+  end_reason: string | null
+  created_at: string
+}
+
+export interface LoyaltyCustomerTier {
+  current: LoyaltyTier | null
+  earned: LoyaltyTier | null
+  kept_until: string | null
+  review_at: string | null
+  earned_kept_until: string | null
+  earned_review_at: string | null
+  qualified_at: string | null
+  overridden: boolean
+  override: LoyaltyTierOverride | null
+  qualification: LoyaltyTierSettings & {
+    start: string | null
+    end: string
+    points: number
+    orders: number
+    spend: Record<string, number>
+  }
+  next: LoyaltyTierProgress | null
+}
+
+export type LoyaltyTierChangeReason = "qualified" | "review" | "override" | "override_ended" | "tier_deleted"
+
+export interface LoyaltyTierHistoryEntry {
+  id: string
+  from_tier_id: string | null
+  from_tier_name: string | null
+  to_tier_id: string | null
+  to_tier_name: string | null
+  reason: LoyaltyTierChangeReason
+  note: string
+  actor_type: "system" | "admin"
+  actor_id: string | null
+  qualified_until: string | null
+  created_at: string
+}
+
+export interface AdminLoyaltyCustomerTierResponse {
+  tier: LoyaltyCustomerTier
+  history: LoyaltyTierHistoryEntry[]
+  has_more: boolean
+  limit: number
+  offset: number
+  overrides: LoyaltyTierOverride[]
+}
+
+export interface LoyaltyTierOverrideBody {
+  tier_id: string | null
+  reason: string
+  /** ISO date-time; omitted = until ended by hand. */
+  ends_at?: string | null
+}
+
+/** Bounds mirrored from the server's tier validators. */
+export const LOYALTY_TIER_LIMITS = {
+  max_multiplier: 10,
+  max_threshold: 1_000_000_000,
+  max_bonus_points: 1_000_000,
+  max_window_months: 120,
+  max_grace_days: 365,
+} as const
+
+export const loyaltyTiersApi = {
+  list: () => sdk.client.fetch<AdminLoyaltyTiersResponse>(`${BASE}/tiers`),
+
+  create: (body: LoyaltyTierBody) =>
+    sdk.client.fetch<{ tier: LoyaltyTier }>(`${BASE}/tiers`, { method: "POST", body }),
+
+  update: (id: string, body: LoyaltyTierBody) =>
+    sdk.client.fetch<{ tier: LoyaltyTier }>(`${BASE}/tiers/${encodeURIComponent(id)}`, { method: "POST", body }),
+
+  /** `moveMembersTo`: a tier id, "none", or undefined (refused when the tier has members). */
+  remove: (id: string, moveMembersTo?: string) =>
+    sdk.client.fetch<{ id: string; deleted: boolean; moved: number }>(`${BASE}/tiers/${encodeURIComponent(id)}`, {
+      method: "DELETE",
+      query: moveMembersTo ? { move_members_to: moveMembersTo } : undefined,
+    }),
+
+  reorder: (tierIds: string[]) =>
+    sdk.client.fetch<{ tiers: LoyaltyTier[] }>(`${BASE}/tier-order`, { method: "POST", body: { tier_ids: tierIds } }),
+
+  preview: () => sdk.client.fetch<{ preview: LoyaltyTierPreview }>(`${BASE}/tier-preview`),
+
+  /** Counts for a proposed set (nothing saved); an invalid set is refused with the reason. */
+  previewProposed: (tiers: (LoyaltyTierBody & { id?: string; rank?: number })[]) =>
+    sdk.client.fetch<{ preview: LoyaltyTierPreview }>(`${BASE}/tier-preview`, { method: "POST", body: { tiers } }),
+
+  updateSettings: (body: Partial<LoyaltyTierSettings>) =>
+    sdk.client.fetch<{ settings: LoyaltyTierSettings; description: string }>(`${BASE}/tier-settings`, {
+      method: "POST",
+      body,
+    }),
+
+  retrieveCustomerTier: (customerId: string, query: LoyaltyPageQuery) =>
+    sdk.client.fetch<AdminLoyaltyCustomerTierResponse>(`${BASE}/accounts/${encodeURIComponent(customerId)}/tier`, {
+      query: { limit: query.limit, offset: query.offset },
+    }),
+
+  setOverride: (customerId: string, body: LoyaltyTierOverrideBody) =>
+    sdk.client.fetch<AdminLoyaltyCustomerTierResponse>(
+      `${BASE}/accounts/${encodeURIComponent(customerId)}/tier/override`,
+      { method: "POST", body }
+    ),
+
+  endOverride: (customerId: string, reason?: string) =>
+    sdk.client.fetch<AdminLoyaltyCustomerTierResponse>(
+      `${BASE}/accounts/${encodeURIComponent(customerId)}/tier/override`,
+      { method: "DELETE", query: reason ? { reason } : undefined }
+    ),
+
+  customerGroups: () =>
+    sdk.client.fetch<{ customer_groups: { id: string; name: string }[] }>("/admin/customer-groups", {
+      query: { limit: 200, fields: "id,name" },
+    }),
+}

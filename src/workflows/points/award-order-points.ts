@@ -6,13 +6,15 @@ import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
 import { attachCartRedemptionStep } from "./steps/restore-order-redemption"
+import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
 export const awardOrderPointsWorkflowId = "award-order-points"
 
 /**
  * Award a member's order its points, pending until the return window ends.
  * Runs on `order.placed` and from the release job's catch-up, which is why it
- * is idempotent by order: however often it runs, the order earns once.
+ * is idempotent by order: however often it runs, the order earns once. The
+ * customer's tier in effect when the order was placed multiplies the points.
  *
  * @summary Award an order's points as pending.
  *
@@ -27,7 +29,10 @@ export const awardOrderPointsWorkflow = createWorkflow(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
     )
     const rules = loadProgramRulesStep()
-    const earning = transform({ order, rules }, ({ order, rules }) => orderEarning(order, rules))
+    const tier = loadEarningTierStep(
+      transform({ order }, ({ order }) => ({ customer_id: order?.customer_id ?? null, at: order?.created_at ?? null }))
+    )
+    const earning = transform({ order, rules, tier }, ({ order, rules, tier }) => orderEarning(order, rules, tier))
 
     const result = recordOrderEarningStep(earning)
 

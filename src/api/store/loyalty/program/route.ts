@@ -1,14 +1,20 @@
 import { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { earnRateFor } from "../../../../lib/program"
+import { describeWindow, storeTierView, tiersModule } from "../../../utils/tier-views"
 import { pointsModule, storeCurrencies } from "../../../utils/views"
 
 /**
  * The public rules a storefront shows: how each store currency earns (or that
- * it earns nothing), the return window, expiry and the sign-up bonus.
+ * it earns nothing), the return window, expiry and the sign-up bonus; the
+ * tiers with their thresholds, multipliers and perks, and how they qualify.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse) {
   const rules = await pointsModule(req.scope).getProgramRules()
   const currencies = await storeCurrencies(req.scope)
+  const [tiers, tierSettings] = await Promise.all([
+    tiersModule(req.scope).listTiersByRank(),
+    tiersModule(req.scope).getSettings(),
+  ])
   res.json({
     program: {
       version: rules.version,
@@ -32,6 +38,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
               : `Orders in ${code.toUpperCase()} earn ${rate} point${rate === 1 ? "" : "s"} per 1 ${code.toUpperCase()} spent on items, after discounts, before tax and shipping`,
         }
       }),
+      tiers: tiers.map(storeTierView),
+      tier_qualification: { ...tierSettings, description: describeWindow(tierSettings) },
     },
   })
 }

@@ -1,0 +1,379 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { createCustomerGroupsWorkflow } from "@medusajs/core-flows"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/events"
+import { releasePendingPointsWorkflow } from "../../src/workflows/points"
+import { evaluateTiersWorkflow } from "../../src/workflows/tiers"
+import {
+  AdminUser,
+  attempt,
+  cancelOrder,
+  CommerceFixture,
+  createAdminUser,
+  createPublishableKey,
+  daysFromNow,
+  del,
+  eventually,
+  get,
+  memberWith,
+  placeOrder,
+  post,
+  setupCommerce,
+  StoreHeaders,
+} from "../helpers"
+
+jest.setTimeout(180_000)
+
+/**
+ * Membership tiers on real orders: a shopper's order counts toward tiers when
+ * its points are released (never on placement, never when canceled), the
+ * tier multiplies what they earn, its customer group follows the tier, the
+ * period-end review downgrades only when the period is over, staff overrides
+ * win until they end, and the daily job is idempotent.
+ *
+ * medusa-config.ts gives the test store: 1 point per EUR, 14-day return
+ * window, 50-point sign-up bonus; tiers on a rolling 12-month window, no grace.
+ * Tiers here: Silver (100 points, × 1.25, group "Silver members") and Gold
+ * (300 points, × 1.5, 40 bonus points, group "Gold members").
+ */
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
+  testSuite: ({ api, getContainer }) => {
+    let fixture: CommerceFixture
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+    let groups: { silver: string; gold: string }
+    let tiers: { silver: { id: string }; gold: { id: string } }
+    const tierEvents: TierChangedEventData[] = []
+
+    beforeAll(async () => {
+      const container = getContainer()
+      fixture = await setupCommerce(container)
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+      const { result } = await createCustomerGroupsWorkflow(container).run({
+        input: { customersData: [{ name: "Silver members" }, { name: "Gold members" }] },
+      })
+      groups = { silver: result[0].id, gold: result[1].id }
+      const silver = await post(
+        api,
+        "/admin/loyalty/tiers",
+        { name: "Silver", metric: "points", threshold: 100, earn_multiplier: 1.25, perks: "Free shipping", customer_group_id: groups.silver },
+        admin.headers
+      )
+      const gold = await post(
+        api,
+        "/admin/loyalty/tiers",
+        { name: "Gold", metric: "points", threshold: 300, earn_multiplier: 1.5, bonus_points: 40, perks: "Free shipping, early access", customer_group_id: groups.gold },
+        admin.headers
+      )
+      tiers = { silver: silver.tier, gold: gold.tier }
+      await container.resolve(Modules.EVENT_BUS).subscribe(
+        LoyaltyEvents.TIER_CHANGED,
+        async (event) => {
+          tierEvents.push(event.data as TierChangedEventData)
+        },
+        { subscriberId: "test-capture-tier-changed" }
+      )
+    })
+
+    beforeEach(() => {
+      tierEvents.length = 0
+    })
+
+    /** A registered shopper with just the 50-point sign-up bonus. */
+    const member = (email: string) => memberWith(api, storeHeaders, admin.headers, email, 50)
+
+    /** 2 × 100 EUR: 200 EUR of items, 200 points at 1 point per EUR before any tier. */
+    const buyTwoShirts = (email: string, customerHeaders: Record<string, string>) =>
+      placeOrder(api, storeHeaders, {
+        customerHeaders,
+        email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+
+    const account = async (headers: Record<string, string>) => get(api, "/store/loyalty/account", headers)
+
+    const groupsOf = async (customerId: string) => {
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const { data } = await query.graph({ entity: "customer", fields: ["groups.id"], filters: { id: customerId } })
+      return (data[0]?.groups ?? []).map((group) => group!.id).sort()
+    }
+
+    /** Releases every order past its return window (their `loyalty.points.released` follow). */
+    const releaseDue = () => releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
+
+    it("upgrades when points are released, not when the order is placed; the group and the multiplier follow the tier", async () => {
+      const { customer, headers } = await member("tiers-upgrade@example.com")
+      await buyTwoShirts(customer.email, headers)
+      await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
+
+      // Placed, not released: no tier yet.
+      const placed = await account(headers)
+      expect(placed.tier).toMatchObject({
+        current: null,
+        kept_until: null,
+        qualification: { window: "rolling", window_months: 12, points: 0, orders: 0 },
+        next: { tier: { id: tiers.silver.id, name: "Silver" }, metric: "points", current: 0, target: 100, missing: 100 },
+      })
+      expect(await groupsOf(customer.id)).toEqual([])
+
+      await releaseDue()
+      const silver = await eventually(async () => {
+        const body = await account(headers)
+        expect(body.tier.current?.name).toBe("Silver")
+        return body.tier
+      })
+      expect(silver).toMatchObject({
+        current: { id: tiers.silver.id, earn_multiplier: 1.25, perks: "Free shipping" },
+        overridden: false,
+        qualification: { points: 200, orders: 1, spend: { eur: 200 } },
+        next: { tier: { name: "Gold" }, current: 200, target: 300, missing: 100 },
+      })
+      // Kept 12 months from when it was reached.
+      const keptDays = (new Date(silver.kept_until).getTime() - Date.now()) / 86_400_000
+      expect(keptDays).toBeGreaterThan(360)
+      expect(keptDays).toBeLessThan(370)
+      await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.silver]))
+      expect(tierEvents).toEqual([
+        expect.objectContaining({ customer_id: customer.id, from: null, to: expect.objectContaining({ name: "Silver" }), reason: "qualified", direction: "up" }),
+      ])
+
+      // A Silver member's next order earns 200 × 1.25 = 250 points exactly, as the cart preview promised.
+      let preview: Record<string, any> = {}
+      const { order } = await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email: customer.email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        beforeComplete: async (cart, cartHeaders) => {
+          ;({ loyalty: preview } = await get(api, `/store/carts/${cart.id}/loyalty`, cartHeaders))
+        },
+      })
+      expect(preview).toMatchObject({
+        points_to_earn: 250,
+        earning: { multiplier: 1.25 },
+        tier: { id: tiers.silver.id, name: "Silver", earn_multiplier: 1.25 },
+      })
+      const { entries } = await eventually(async () => {
+        const body = await get(api, "/store/loyalty/account/entries", headers)
+        expect(body.entries[0].order_id).toBe(order.id)
+        return body
+      })
+      expect(entries[0]).toMatchObject({ type: "pending", points: 250, reason: `Order #${order.display_id}: 200 EUR × 1 × 1.25 (Silver)` })
+      expect(entries[0].details).toMatchObject({ multiplier: 1.25, tier_name: "Silver", eligible_amount: 200 })
+
+      // Its release counts 200 qualifying points (not 250): 400 ≥ 300 reaches Gold, with its bonus once.
+      await releaseDue()
+      const gold = await eventually(async () => {
+        const body = await account(headers)
+        expect(body.tier.current?.name).toBe("Gold")
+        return body
+      })
+      expect(gold.tier.qualification).toMatchObject({ points: 400, orders: 2, spend: { eur: 400 } })
+      expect(gold.tier.next).toBeNull()
+      await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.gold]))
+      const bonus = (await get(api, "/store/loyalty/account/entries", headers)).entries.find(
+        (e: { reason: string }) => e.reason === "Bonus for reaching Gold"
+      )
+      expect(bonus).toMatchObject({ type: "earn", points: 40 })
+
+      // The daily job twice: nothing left to do, nothing changes.
+      const adminBefore = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+      const first = await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+      const second = await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+      for (const { result } of [first, second]) {
+        expect(result).toMatchObject({ counted: 0, overrides_ended: 0, reviews: { reviewed: 0, changed: 0 }, upgraded: 0, groups: { added: 0, removed: 0 } })
+      }
+      const adminAfter = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+      // The same, except the window moving with the clock.
+      const stable = (body: { tier: { qualification: object } }) => ({
+        ...body,
+        tier: { ...body.tier, qualification: { ...body.tier.qualification, start: null, end: null } },
+      })
+      expect(stable(adminAfter)).toEqual(stable(adminBefore))
+      expect(adminAfter.history.map((h: { to_tier_name: string; reason: string }) => [h.to_tier_name, h.reason])).toEqual([
+        ["Gold", "qualified"],
+        ["Silver", "qualified"],
+      ])
+      expect((await account(headers)).account.balance).toBe(50 + 200 + 250 + 40)
+    })
+
+    it("never upgrades on a canceled order, catches up a lost release, and downgrades only when the period is over", async () => {
+      const { customer, headers } = await member("tiers-period@example.com")
+      const { order: canceled } = await buyTwoShirts(customer.email, headers)
+      await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
+      await cancelOrder(api, admin.headers, canceled.id)
+      await releaseDue()
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect((await account(headers)).tier.current).toBeNull()
+
+      await buyTwoShirts(customer.email, headers)
+      await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
+      await releaseDue()
+      await eventually(async () => expect((await account(headers)).tier.current?.name).toBe("Silver"))
+      await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.silver]))
+      tierEvents.length = 0
+
+      // A release whose event was lost is counted by the daily job, once.
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await knex("loyalty_tier_activity").where({ customer_id: customer.id }).delete()
+      expect((await account(headers)).tier.qualification.points).toBe(0)
+      const catchUp = await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(catchUp.result.counted).toBe(1)
+      expect((await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })).result.counted).toBe(0)
+      expect((await account(headers)).tier.qualification).toMatchObject({ points: 200, orders: 1 })
+
+      // 11 months on: the period is not over, the daily job changes nothing.
+      const early = await evaluateTiersWorkflow(getContainer()).run({ input: { now: daysFromNow(335) } })
+      expect(early.result.reviews).toEqual({ reviewed: 0, changed: 0 })
+      expect((await account(headers)).tier.current?.name).toBe("Silver")
+
+      // The period is over with no activity in it: no tier, out of the group; once.
+      const review = await evaluateTiersWorkflow(getContainer()).run({ input: { now: daysFromNow(372) } })
+      expect(review.result.reviews).toEqual({ reviewed: 1, changed: 1 })
+      const again = await evaluateTiersWorkflow(getContainer()).run({ input: { now: daysFromNow(372) } })
+      expect(again.result.reviews).toEqual({ reviewed: 0, changed: 0 })
+      const after = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+      expect(after.tier).toMatchObject({ current: null, earned: null, earned_kept_until: null })
+      expect(after.history[0]).toMatchObject({ from_tier_name: "Silver", to_tier_name: null, reason: "review" })
+      expect(await groupsOf(customer.id)).toEqual([])
+      await eventually(async () =>
+        expect(tierEvents).toEqual([expect.objectContaining({ from: expect.objectContaining({ name: "Silver" }), to: null, reason: "review", direction: "down" })])
+      )
+    })
+
+    it("honours a staff override in earning and groups until it ends, then the earned tier is back", async () => {
+      const { customer, headers } = await member("tiers-override@example.com")
+      await expect(
+        post(api, `/admin/loyalty/accounts/${customer.id}/tier/override`, { tier_id: tiers.gold.id }, admin.headers)
+      ).rejects.toMatchObject({ status: 400 })
+
+      const endsAt = daysFromNow(10)
+      const set = await post(
+        api,
+        `/admin/loyalty/accounts/${customer.id}/tier/override`,
+        { tier_id: tiers.gold.id, reason: "Apology for a lost parcel", ends_at: endsAt.toISOString() },
+        admin.headers
+      )
+      expect(set.tier).toMatchObject({
+        current: { id: tiers.gold.id },
+        earned: null,
+        overridden: true,
+        override: { tier_id: tiers.gold.id, reason: "Apology for a lost parcel", created_by: admin.user.id },
+      })
+      expect(new Date(set.tier.kept_until).toISOString()).toBe(endsAt.toISOString())
+      expect(set.history[0]).toMatchObject({ to_tier_name: "Gold", reason: "override", actor_type: "admin", actor_id: admin.user.id })
+      await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.gold]))
+
+      // The override's multiplier applies: 200 × 1.5 = 300; no Gold bonus for an override.
+      const { order } = await buyTwoShirts(customer.email, headers)
+      await eventually(async () => {
+        const { entries } = await get(api, "/store/loyalty/account/entries", headers)
+        expect(entries[0]).toMatchObject({ order_id: order.id, points: 300 })
+      })
+      expect((await account(headers)).tier).toMatchObject({ current: { name: "Gold" }, overridden: true })
+
+      // Its end date passes: the daily job ends it, the shopper is back to no tier and out of the group.
+      const run = await evaluateTiersWorkflow(getContainer()).run({ input: { now: daysFromNow(11) } })
+      expect(run.result.overrides_ended).toBe(1)
+      const after = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+      expect(after.tier).toMatchObject({ current: null, override: null })
+      expect(after.overrides[0]).toMatchObject({ reason: "Apology for a lost parcel", ended_at: expect.any(String) })
+      expect(after.history[0]).toMatchObject({ from_tier_name: "Gold", to_tier_name: null, reason: "override_ended" })
+      expect(await groupsOf(customer.id)).toEqual([])
+      expect((await get(api, "/store/loyalty/account/entries", headers)).entries.some((e: { reason: string }) => /Bonus/.test(e.reason))).toBe(false)
+
+      // Ending by hand when there is none is a 404; an open-ended override ends by hand.
+      await expect(del(api, `/admin/loyalty/accounts/${customer.id}/tier/override`, admin.headers)).rejects.toMatchObject({ status: 404 })
+      await post(api, `/admin/loyalty/accounts/${customer.id}/tier/override`, { tier_id: tiers.silver.id, reason: "VIP" }, admin.headers)
+      const ended = await del(api, `/admin/loyalty/accounts/${customer.id}/tier/override?reason=Done`, admin.headers)
+      expect(ended.history[0]).toMatchObject({ reason: "override_ended", note: "Override ended by staff: Done; back to no tier" })
+    })
+
+    it("refuses invalid tier configurations with a 400 that says why, and shows tiers, perks and a preview", async () => {
+      const expect400 = async (request: Promise<{ status: number; data: unknown }>, message: RegExp) => {
+        const outcome = await attempt(request)
+        expect(outcome.status).toBe(400)
+        expect(outcome.data.message).toMatch(message)
+      }
+      const create = (body: Record<string, unknown>) => post(api, "/admin/loyalty/tiers", body, admin.headers)
+      const raw = {
+        post: (url: string, body: unknown) => api.post(url, body, { headers: admin.headers }),
+        delete: (url: string) => api.delete(url, { headers: admin.headers }),
+      }
+
+      const createRaw = (body: Record<string, unknown>) => raw.post("/admin/loyalty/tiers", body)
+      await expect400(
+        createRaw({ name: "Platinum", metric: "points", threshold: 300 }),
+        /Thresholds must increase with rank: "Platinum" \(rank 3\) asks for 300 points, not more than "Gold" \(rank 2\) with 300 points/
+      )
+      await expect400(createRaw({ name: "VIP", metric: "spend" }), /A spend tier needs spend_thresholds/)
+      await expect400(createRaw({ name: "VIP", metric: "spend", spend_thresholds: { euro: 10 } }), /"euro" is not a 3-letter currency code/)
+      await expect400(createRaw({ name: "VIP", metric: "orders", threshold: 5, earn_multiplier: 20 }), /earn_multiplier/)
+      await expect400(createRaw({ name: "VIP", metric: "orders", threshold: 5, colour: "gold" }), /colour/)
+      await expect400(createRaw({ name: "gold", metric: "orders", threshold: 5 }), /Two tiers are named "gold"/)
+      await expect400(createRaw({ name: "VIP", metric: "orders", threshold: 5, customer_group_id: "cusgroup_missing" }), /customer group cusgroup_missing does not exist/)
+      await expect400(raw.post(`/admin/loyalty/tiers/${tiers.gold.id}`, { threshold: 50 }), /"Gold" \(rank 2\) asks for 50 points/)
+      await expect400(
+        raw.post("/admin/loyalty/tier-order", { tier_ids: [tiers.gold.id, tiers.silver.id] }),
+        /Thresholds must increase with rank/
+      )
+      await expect400(raw.post("/admin/loyalty/tier-settings", { window: "weekly" }), /window/)
+
+      // A valid orders tier between them, and a new order of ranks.
+      const regular = await create({ name: "Regular", metric: "orders", threshold: 2, perks: "Birthday gift" })
+      const reordered = await post(
+        api,
+        "/admin/loyalty/tier-order",
+        { tier_ids: [tiers.silver.id, regular.tier.id, tiers.gold.id] },
+        admin.headers
+      )
+      expect(reordered.tiers.map((t: { name: string; rank: number }) => [t.name, t.rank])).toEqual([
+        ["Silver", 1],
+        ["Regular", 2],
+        ["Gold", 3],
+      ])
+
+      const { program } = await get(api, "/store/loyalty/program", storeHeaders)
+      expect(program.tiers).toEqual([
+        expect.objectContaining({ name: "Silver", threshold: 100, earn_multiplier: 1.25, perks: "Free shipping" }),
+        expect.objectContaining({ name: "Regular", metric: "orders", threshold: 2, perks: "Birthday gift" }),
+        expect.objectContaining({ name: "Gold", bonus_points: 40, perks: "Free shipping, early access" }),
+      ])
+      expect(program.tiers[0]).not.toHaveProperty("customer_group_id")
+      expect(program.tier_qualification).toMatchObject({ window: "rolling", window_months: 12, grace_days: 0 })
+
+      // A member at Silver level; the preview counts them for saved and proposed tiers.
+      const { customer, headers } = await member("tiers-preview@example.com")
+      await buyTwoShirts(customer.email, headers)
+      await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
+      await releaseDue()
+      await eventually(async () => expect((await account(headers)).tier.current?.name).toBe("Silver"))
+      const { preview } = await get(api, "/admin/loyalty/tier-preview", admin.headers)
+      expect(preview.tiers.map((t: { name: string; qualifying: number; members: number }) => [t.name, t.qualifying, t.members])).toEqual([
+        ["Silver", 1, 1],
+        ["Regular", 0, 0],
+        ["Gold", 0, 0],
+      ])
+      const proposed = await post(api, "/admin/loyalty/tier-preview", { tiers: [{ name: "Everyone", metric: "orders", threshold: 1 }] }, admin.headers)
+      expect(proposed.preview.tiers).toEqual([expect.objectContaining({ name: "Everyone", qualifying: 1 })])
+
+      // A tier with members is deleted only by moving them.
+      await expect400(raw.delete(`/admin/loyalty/tiers/${tiers.silver.id}`), /"Silver" has 1 member: move them/)
+      const deleted = await del(api, `/admin/loyalty/tiers/${tiers.silver.id}?move_members_to=${tiers.gold.id}`, admin.headers)
+      expect(deleted).toMatchObject({ id: tiers.silver.id, deleted: true, moved: 1, moved_to: tiers.gold.id })
+      expect((await account(headers)).tier.current?.name).toBe("Gold")
+      expect(await groupsOf(customer.id)).toEqual([groups.gold])
+      const list = await get(api, "/admin/loyalty/tiers", admin.headers)
+      expect(list.tiers.map((t: { name: string; members: number }) => [t.name, t.members])).toEqual([
+        ["Regular", 0],
+        ["Gold", 1],
+      ])
+    })
+  },
+})

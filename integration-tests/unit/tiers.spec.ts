@@ -1,0 +1,252 @@
+import { computeEarning } from "../../src/lib/earning"
+import { orderEarning, OrderForPoints } from "../../src/lib/order-points"
+import { rulesFromOptions } from "../../src/lib/program"
+import {
+  decideOnActivity,
+  decideOnReview,
+  earnMultiplier,
+  keptUntil,
+  nextPeriodEnd,
+  progressToNext,
+  qualificationWindow,
+  qualifyingTier,
+  releaseActivity,
+  reviewDate,
+  reviewWindowStart,
+  TierDefinition,
+  TierSettings,
+  validateTierSet,
+} from "../../src/lib/tiers"
+
+const tier = (overrides: Partial<TierDefinition> & Pick<TierDefinition, "id" | "rank">): TierDefinition => ({
+  name: overrides.id,
+  metric: "points",
+  threshold: 100 * overrides.rank,
+  spend_thresholds: null,
+  earn_multiplier: 1,
+  perks: null,
+  customer_group_id: null,
+  bonus_points: 0,
+  ...overrides,
+})
+
+const silver = tier({ id: "silver", rank: 1, threshold: 500, earn_multiplier: 1.25 })
+const gold = tier({ id: "gold", rank: 2, threshold: 1000, earn_multiplier: 1.5 })
+const platinum = tier({ id: "platinum", rank: 3, metric: "orders", threshold: 10, earn_multiplier: 2 })
+const tiers = [silver, gold, platinum]
+
+const rolling: TierSettings = { window: "rolling", window_months: 12, grace_days: 0 }
+const calendar: TierSettings = { window: "calendar_year", window_months: 12, grace_days: 30 }
+const lifetime: TierSettings = { window: "lifetime", window_months: 12, grace_days: 0 }
+
+const at = (iso: string) => new Date(iso)
+const metrics = (points: number, orders = 0, spend: Record<string, number> = {}) => ({ points, orders, spend })
+
+describe("qualifyingTier", () => {
+  it("picks the highest-ranked tier reached, whatever its metric", () => {
+    expect(qualifyingTier(tiers, metrics(499))).toBeNull()
+    expect(qualifyingTier(tiers, metrics(500))?.id).toBe("silver")
+    expect(qualifyingTier(tiers, metrics(5000, 2))?.id).toBe("gold")
+    // Platinum counts orders: 10 orders reach it even with few points.
+    expect(qualifyingTier(tiers, metrics(10, 10))?.id).toBe("platinum")
+  })
+
+  it("reaches a spend tier in any one of its currencies", () => {
+    const vip = tier({ id: "vip", rank: 1, metric: "spend", threshold: null, spend_thresholds: { eur: 500, usd: 550 } })
+    expect(qualifyingTier([vip], metrics(0, 0, { eur: 499.99, usd: 549 }))).toBeNull()
+    expect(qualifyingTier([vip], metrics(0, 0, { usd: 550 }))?.id).toBe("vip")
+  })
+})
+
+describe("validateTierSet", () => {
+  it("accepts thresholds that grow with rank", () => {
+    expect(validateTierSet(tiers)).toEqual([])
+  })
+
+  it("names the tiers whose thresholds do not grow with rank", () => {
+    expect(validateTierSet([silver, { ...gold, threshold: 500 }])).toEqual([
+      'Thresholds must increase with rank: "gold" (rank 2) asks for 500 points, not more than "silver" (rank 1) with 500 points',
+    ])
+  })
+
+  it("compares spend tiers per currency, and ignores tiers of another metric", () => {
+    const spend = (id: string, rank: number, spend_thresholds: Record<string, number>) =>
+      tier({ id, rank, metric: "spend", threshold: null, spend_thresholds })
+    expect(validateTierSet([spend("a", 1, { eur: 500 }), { ...silver, rank: 2 }, spend("b", 3, { eur: 900, usd: 10 })])).toEqual([])
+    expect(validateTierSet([spend("a", 1, { eur: 500, usd: 600 }), spend("b", 2, { eur: 900, usd: 600 })])).toEqual([
+      'Thresholds must increase with rank: "b" (rank 2) asks for 600 USD, not more than "a" (rank 1) with 600 USD',
+    ])
+  })
+
+  it("refuses duplicate ranks and names, wrong thresholds and multipliers", () => {
+    const problems = validateTierSet([
+      silver,
+      { ...gold, rank: 1, name: "SILVER" },
+      tier({ id: "x", rank: 3, threshold: 0 }),
+      tier({ id: "y", rank: 4, metric: "spend", threshold: null, spend_thresholds: {} }),
+      tier({ id: "z", rank: 5, threshold: 9000, earn_multiplier: 0.5 }),
+    ])
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'Two tiers are named "SILVER"',
+        '"SILVER" and "silver" both have rank 1',
+        '"x": threshold must be a whole number of points of 1 or more',
+        '"y": a spend tier needs a threshold in at least one currency',
+        '"z": earn_multiplier must be between 1 and 10',
+      ])
+    )
+  })
+})
+
+describe("windows", () => {
+  const now = at("2026-05-10T12:00:00Z")
+
+  it("measures rolling, calendar and lifetime windows", () => {
+    expect(qualificationWindow(rolling, now).start).toEqual(at("2025-05-10T12:00:00Z"))
+    expect(qualificationWindow(calendar, now).start).toEqual(at("2026-01-01T00:00:00Z"))
+    expect(qualificationWindow(lifetime, now).start).toBeNull()
+  })
+
+  it("keeps a tier N months (rolling), through next year (calendar) or for ever (lifetime)", () => {
+    expect(keptUntil(rolling, now)).toEqual(at("2027-05-10T12:00:00Z"))
+    expect(keptUntil(calendar, now)).toEqual(at("2028-01-01T00:00:00Z"))
+    expect(keptUntil(lifetime, now)).toBeNull()
+  })
+
+  it("reviews after the grace days, over the period that just ended", () => {
+    const until = at("2028-01-01T00:00:00Z")
+    expect(reviewDate(calendar, until)).toEqual(at("2028-01-31T00:00:00Z"))
+    expect(reviewWindowStart(calendar, until)).toEqual(at("2027-01-01T00:00:00Z"))
+    expect(reviewWindowStart(rolling, at("2027-05-10T12:00:00Z"))).toEqual(at("2026-05-10T12:00:00Z"))
+    expect(reviewDate(rolling, null)).toBeNull()
+  })
+
+  it("starts the next period after now, counted in whole periods from the last end", () => {
+    expect(nextPeriodEnd(rolling, at("2027-01-31T00:00:00Z"), at("2027-02-01T00:00:00Z"))).toEqual(
+      at("2028-01-31T00:00:00Z")
+    )
+    // A job that was down for two years still lands on the period grid, in the future.
+    expect(nextPeriodEnd(rolling, at("2027-01-31T00:00:00Z"), at("2029-03-01T00:00:00Z"))).toEqual(
+      at("2030-01-31T00:00:00Z")
+    )
+    expect(nextPeriodEnd(calendar, at("2028-01-01T00:00:00Z"), at("2028-01-31T00:00:00Z"))).toEqual(
+      at("2029-01-01T00:00:00Z")
+    )
+  })
+})
+
+describe("decisions", () => {
+  const now = at("2026-05-10T12:00:00Z")
+
+  it("upgrades at once, and never downgrades on activity", () => {
+    expect(decideOnActivity({ tiers, earned: null, qualified_until: null, metrics: metrics(600), settings: rolling, now })).toEqual({
+      kind: "upgrade",
+      tier: silver,
+      qualified_until: at("2027-05-10T12:00:00Z"),
+    })
+    expect(
+      decideOnActivity({ tiers, earned: gold, qualified_until: at("2026-12-01T00:00:00Z"), metrics: metrics(600), settings: rolling, now })
+    ).toBeNull()
+  })
+
+  it("keeps the current tier longer when it is reached again", () => {
+    expect(
+      decideOnActivity({ tiers, earned: gold, qualified_until: at("2026-12-01T00:00:00Z"), metrics: metrics(1200), settings: rolling, now })
+    ).toEqual({ kind: "extend", qualified_until: at("2027-05-10T12:00:00Z") })
+    // Lifetime tiers are kept for ever already.
+    expect(decideOnActivity({ tiers, earned: gold, qualified_until: null, metrics: metrics(1200), settings: lifetime, now })).toBeNull()
+  })
+
+  it("reviews down to the tier still reached, or none", () => {
+    const until = at("2026-05-01T00:00:00Z")
+    expect(decideOnReview({ tiers, metrics: metrics(700), settings: rolling, qualified_until: until, now })).toEqual({
+      tier: silver,
+      qualified_until: at("2027-05-01T00:00:00Z"),
+    })
+    expect(decideOnReview({ tiers, metrics: metrics(10), settings: rolling, qualified_until: until, now })).toEqual({
+      tier: null,
+      qualified_until: null,
+    })
+  })
+})
+
+describe("progressToNext", () => {
+  const now = at("2026-05-10T12:00:00Z")
+
+  it("says what is missing for the next tier, and by when", () => {
+    expect(
+      progressToNext({ tiers, current: silver, metrics: metrics(640), settings: rolling, now, oldest_activity_at: at("2026-01-15T00:00:00Z") })
+    ).toEqual({
+      tier: { id: "gold", name: "gold", rank: 2, metric: "points" },
+      metric: "points",
+      currency_code: null,
+      current: 640,
+      target: 1000,
+      missing: 360,
+      by: at("2027-01-15T00:00:00Z"),
+    })
+    expect(
+      progressToNext({ tiers, current: null, metrics: metrics(0), settings: calendar, now, oldest_activity_at: null })
+    ).toMatchObject({ tier: { id: "silver" }, missing: 500, by: at("2027-01-01T00:00:00Z") })
+    expect(progressToNext({ tiers, current: platinum, metrics: metrics(0), settings: rolling, now, oldest_activity_at: null })).toBeNull()
+  })
+
+  it("measures spend in the currency the customer is closest in", () => {
+    const vip = tier({ id: "vip", rank: 1, metric: "spend", threshold: null, spend_thresholds: { eur: 500, usd: 1000 } })
+    expect(
+      progressToNext({ tiers: [vip], current: null, metrics: metrics(0, 0, { eur: 100, usd: 800 }), settings: lifetime, now, oldest_activity_at: null })
+    ).toMatchObject({ currency_code: "usd", current: 800, target: 1000, missing: 200, by: null })
+  })
+})
+
+describe("earning with a tier", () => {
+  it("multiplies earnings exactly and floors once", () => {
+    expect(earnMultiplier(null)).toBe(1)
+    expect(earnMultiplier(gold)).toBe(1.5)
+    // 2 × 100 EUR at 1 point per EUR, Gold (1.5×): 300 points, not 200 + rounding.
+    const gold200 = computeEarning({ items: [{ subtotal: 200 }], total: 249.9, rate: 1, multiplier: earnMultiplier(gold) })
+    expect(gold200).toMatchObject({ points: 300, multiplier: 1.5 })
+    // 33.33 EUR × 1.25 = 41.66 → 41
+    expect(computeEarning({ items: [{ subtotal: 33.33 }], total: 33.33, rate: 1, multiplier: 1.25 }).points).toBe(41)
+  })
+
+  it("names the tier in the order's entry and keeps it in the details", () => {
+    const order: OrderForPoints = {
+      id: "order_1",
+      display_id: 12,
+      currency_code: "eur",
+      status: "pending",
+      created_at: new Date("2026-01-01T10:00:00Z"),
+      customer_id: "cus_1",
+      is_member: true,
+      total: 238,
+      items: [{ subtotal: 200 }],
+      credit_lines: [],
+      captured: 0,
+      refunded: 0,
+      cart_id: null,
+      returned_share: 0,
+    }
+    const rules = rulesFromOptions({ earnRates: { eur: 1 } })
+    const earning = orderEarning(order, rules, { id: "gold", name: "Gold", earn_multiplier: 1.5 })!
+    expect(earning).toMatchObject({ points: 300, reason: "Order #12: 200 EUR × 1 × 1.5 (Gold)" })
+    expect(earning.details).toMatchObject({ multiplier: 1.5, tier_id: "gold", tier_name: "Gold" })
+    // A tier with no bonus multiplier reads like no tier.
+    expect(orderEarning(order, rules, { id: "basic", name: "Basic", earn_multiplier: 1 })!.reason).toBe("Order #12: 200 EUR × 1")
+  })
+
+  it("counts released points without the multiplier, and spend scaled to what was released", () => {
+    expect(releaseActivity({ released_points: 300, earned_points: 300, eligible_amount: 200, multiplier: 1.5 })).toEqual({
+      points: 200,
+      amount: 200,
+      orders: 1,
+    })
+    // 30 % refunded before release: 70 % of the spend counts.
+    expect(releaseActivity({ released_points: 140, earned_points: 200, eligible_amount: 200, multiplier: 1 })).toEqual({
+      points: 140,
+      amount: 140,
+      orders: 1,
+    })
+    expect(releaseActivity({ released_points: 0, earned_points: 200, eligible_amount: 200, multiplier: 1 }).orders).toBe(0)
+  })
+})

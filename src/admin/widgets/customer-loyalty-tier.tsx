@@ -1,0 +1,360 @@
+import { defineWidgetConfig } from "@medusajs/admin-sdk"
+import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
+import { Badge, Button, Container, Heading, Input, Label, Select, Table, Text, clx, toast } from "@medusajs/ui"
+import { useState, type FormEvent } from "react"
+import { useCustomerLoyaltyTier, useCustomerTierOverride, useLoyaltyTiers } from "../hooks/use-loyalty-tiers"
+import { formatDate, formatDateTime } from "../lib/format"
+import { getErrorMessage, LOYALTY_MAX_REASON_LENGTH, type LoyaltyCustomerTier, type LoyaltyTierHistoryEntry } from "../lib/loyalty-api"
+import { describeAmount, TIER_REASON_COLORS, TIER_REASON_LABELS } from "../lib/tier-format"
+
+/**
+ * Customer page → "Loyalty tier": the tier in effect, how long it is kept,
+ * the activity that counts and what is missing for the next tier, the tier
+ * history, and a form for staff to override the tier with a reason.
+ */
+const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
+  const [page, setPage] = useState(0)
+  const { data, isPending, isError, error, isPlaceholderData } = useCustomerLoyaltyTier(customer.id, page)
+
+  return (
+    <Container className="divide-y p-0" data-testid="loyalty-customer-tier">
+      <div className="flex items-center justify-between px-6 py-4">
+        <Heading level="h2">Loyalty tier</Heading>
+        {data && (
+          <Badge size="small" color={data.tier.current ? "green" : "grey"} data-testid="loyalty-tier-current">
+            {data.tier.current ? data.tier.current.name : "No tier"}
+          </Badge>
+        )}
+      </div>
+      {isPending ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-subtle">
+            Loading the tier…
+          </Text>
+        </div>
+      ) : isError ? (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-error">
+            Could not load the tier: {getErrorMessage(error)}
+          </Text>
+        </div>
+      ) : (
+        <>
+          <TierSummary tier={data.tier} />
+          <TierHistory
+            history={data.history}
+            page={page}
+            hasMore={data.has_more}
+            isFetching={isPlaceholderData}
+            onPrevious={() => setPage((p) => Math.max(0, p - 1))}
+            onNext={() => setPage((p) => p + 1)}
+          />
+          <OverrideForm customerId={customer.id} tier={data.tier} onChanged={() => setPage(0)} />
+        </>
+      )}
+    </Container>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+
+const Row = ({ label, value, testId, className }: { label: string; value: string; testId?: string; className?: string }) => (
+  <div className="grid grid-cols-2 items-center px-6 py-3">
+    <Text size="small" weight="plus" leading="compact">
+      {label}
+    </Text>
+    <Text size="small" leading="compact" className={clx("text-ui-fg-subtle", className)} data-testid={testId}>
+      {value}
+    </Text>
+  </div>
+)
+
+const WINDOW_TEXT = (tier: LoyaltyCustomerTier) =>
+  tier.qualification.window === "lifetime"
+    ? "all time"
+    : tier.qualification.window === "calendar_year"
+      ? "this calendar year"
+      : `the last ${tier.qualification.window_months} months`
+
+const TierSummary = ({ tier }: { tier: LoyaltyCustomerTier }) => {
+  const q = tier.qualification
+  const spend = Object.entries(q.spend)
+    .map(([code, value]) => describeAmount("spend", value, code))
+    .join(", ")
+  const next = tier.next
+  const share = next && next.target > 0 ? Math.min(1, next.current / next.target) : 1
+  return (
+    <div className="divide-y">
+      <Row
+        label="Tier"
+        value={tier.current ? `${tier.current.name} (× ${tier.current.earn_multiplier} points)` : "No tier"}
+        testId="loyalty-tier-name"
+        className="text-ui-fg-base font-medium"
+      />
+      {tier.override && (
+        <Row
+          label="Override"
+          value={`${tier.override.reason}${tier.override.ends_at ? `, until ${formatDate(tier.override.ends_at)}` : ", until ended"}`}
+          testId="loyalty-tier-override"
+          className="text-ui-tag-purple-text"
+        />
+      )}
+      {tier.override && (
+        <Row label="Earned tier" value={tier.earned ? tier.earned.name : "No tier"} testId="loyalty-tier-earned" />
+      )}
+      <Row
+        label="Kept until"
+        value={
+          tier.earned_kept_until
+            ? `${formatDate(tier.earned_kept_until)}${
+                tier.earned_review_at && tier.earned_review_at !== tier.earned_kept_until
+                  ? ` (review ${formatDate(tier.earned_review_at)})`
+                  : ""
+              }`
+            : tier.earned
+              ? "For good"
+              : "-"
+        }
+        testId="loyalty-tier-kept-until"
+      />
+      <Row
+        label="Activity"
+        value={`${describeAmount("points", q.points)}, ${describeAmount("orders", q.orders)}${spend ? `, ${spend}` : ""} in ${WINDOW_TEXT(tier)}`}
+        testId="loyalty-tier-activity"
+      />
+      <div className="flex flex-col gap-y-2 px-6 py-3">
+        <div className="grid grid-cols-2 items-center">
+          <Text size="small" weight="plus" leading="compact">
+            Next tier
+          </Text>
+          <Text size="small" leading="compact" className="text-ui-fg-subtle" data-testid="loyalty-tier-progress">
+            {next
+              ? `${describeAmount(next.metric, next.missing, next.currency_code)} to ${next.tier.name}${next.by ? ` by ${formatDate(next.by)}` : ""}`
+              : tier.current
+                ? "Top tier"
+                : "No tiers configured"}
+          </Text>
+        </div>
+        {next && (
+          <div className="bg-ui-bg-subtle h-2 w-full overflow-hidden rounded-full" aria-hidden>
+            <div className="bg-ui-fg-interactive h-full" style={{ width: `${Math.round(share * 100)}%` }} />
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+
+const TierHistory = ({
+  history,
+  page,
+  hasMore,
+  isFetching,
+  onPrevious,
+  onNext,
+}: {
+  history: LoyaltyTierHistoryEntry[]
+  page: number
+  hasMore: boolean
+  isFetching: boolean
+  onPrevious: () => void
+  onNext: () => void
+}) => {
+  if (page === 0 && history.length === 0) {
+    return (
+      <div className="px-6 py-4">
+        <Text size="small" className="text-ui-fg-muted">
+          No tier changes yet.
+        </Text>
+      </div>
+    )
+  }
+  return (
+    <div>
+      <div className="overflow-x-auto">
+        <Table data-testid="loyalty-tier-history" className={clx(isFetching && "opacity-60")}>
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Date</Table.HeaderCell>
+              <Table.HeaderCell>Change</Table.HeaderCell>
+              <Table.HeaderCell>Why</Table.HeaderCell>
+              <Table.HeaderCell>Details</Table.HeaderCell>
+              <Table.HeaderCell>By</Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {history.map((entry) => (
+              <Table.Row key={entry.id} data-testid="loyalty-tier-history-row">
+                <Table.Cell className="whitespace-nowrap">{formatDateTime(entry.created_at)}</Table.Cell>
+                <Table.Cell className="whitespace-nowrap">
+                  {entry.from_tier_name ?? "No tier"} → {entry.to_tier_name ?? "No tier"}
+                </Table.Cell>
+                <Table.Cell>
+                  <Badge size="2xsmall" color={TIER_REASON_COLORS[entry.reason] ?? "grey"}>
+                    {TIER_REASON_LABELS[entry.reason] ?? entry.reason}
+                  </Badge>
+                </Table.Cell>
+                <Table.Cell className="max-w-[260px] truncate" title={entry.note}>
+                  {entry.note}
+                </Table.Cell>
+                <Table.Cell title={entry.actor_id ?? undefined}>{entry.actor_type === "admin" ? "Admin" : "System"}</Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      </div>
+      {(page > 0 || hasMore) && (
+        <div className="flex items-center justify-between px-6 py-3">
+          <Text size="small" className="text-ui-fg-subtle">
+            Page {page + 1}
+          </Text>
+          <div className="flex gap-x-2">
+            <Button size="small" variant="secondary" type="button" disabled={page === 0} onClick={onPrevious}>
+              Previous
+            </Button>
+            <Button size="small" variant="secondary" type="button" disabled={!hasMore || isFetching} onClick={onNext}>
+              Next
+            </Button>
+          </div>
+        </div>
+      )}
+    </div>
+  )
+}
+
+/* ------------------------------------------------------------------ */
+
+const NO_TIER = "__none__"
+
+const OverrideForm = ({
+  customerId,
+  tier,
+  onChanged,
+}: {
+  customerId: string
+  tier: LoyaltyCustomerTier
+  onChanged: () => void
+}) => {
+  const tiers = useLoyaltyTiers()
+  const [tierId, setTierId] = useState<string>("")
+  const [reason, setReason] = useState("")
+  const [until, setUntil] = useState("")
+  const [error, setError] = useState<string | null>(null)
+  const { mutateAsync, isPending } = useCustomerTierOverride(customerId)
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    setError(null)
+    if (!tierId) return setError("Choose the tier to set.")
+    if (!reason.trim()) return setError("A reason is required.")
+    const endsAt = until ? new Date(`${until}T23:59:59`) : null
+    if (endsAt && endsAt <= new Date()) return setError("The end date must be in the future.")
+    try {
+      const res = await mutateAsync({
+        action: "set",
+        body: { tier_id: tierId === NO_TIER ? null : tierId, reason: reason.trim(), ends_at: endsAt?.toISOString() ?? null },
+      })
+      toast.success("Tier overridden", { description: res.tier.current ? res.tier.current.name : "No tier" })
+      setReason("")
+      setUntil("")
+      onChanged()
+    } catch (err) {
+      setError(getErrorMessage(err))
+    }
+  }
+
+  const onEnd = async () => {
+    setError(null)
+    try {
+      await mutateAsync({ action: "end", reason: reason.trim() || undefined })
+      toast.success("Override ended")
+      setReason("")
+      onChanged()
+    } catch (err) {
+      setError(getErrorMessage(err))
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-y-3 px-6 py-4" data-testid="loyalty-tier-override-form">
+      <Text size="small" weight="plus">
+        Override the tier
+      </Text>
+      <Text size="xsmall" className="text-ui-fg-subtle">
+        The override wins over the earned tier (multiplier, customer group, what the shopper sees) until its end date.
+      </Text>
+      <div className="grid grid-cols-1 gap-3 md:grid-cols-[160px_1fr_160px]">
+        <div className="flex flex-col gap-y-1">
+          <Label size="xsmall" htmlFor="loyalty-tier-override-tier">
+            Tier
+          </Label>
+          <Select value={tierId} onValueChange={setTierId}>
+            <Select.Trigger id="loyalty-tier-override-tier" data-testid="loyalty-tier-override-tier">
+              <Select.Value placeholder="Choose" />
+            </Select.Trigger>
+            <Select.Content>
+              {(tiers.data?.tiers ?? []).map((option) => (
+                <Select.Item key={option.id} value={option.id}>
+                  {option.name}
+                </Select.Item>
+              ))}
+              <Select.Item value={NO_TIER}>No tier</Select.Item>
+            </Select.Content>
+          </Select>
+        </div>
+        <div className="flex flex-col gap-y-1">
+          <Label size="xsmall" htmlFor="loyalty-tier-override-reason">
+            Reason
+          </Label>
+          <Input
+            id="loyalty-tier-override-reason"
+            data-testid="loyalty-tier-override-reason"
+            size="small"
+            maxLength={LOYALTY_MAX_REASON_LENGTH}
+            placeholder="Shown in the tier history"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </div>
+        <div className="flex flex-col gap-y-1">
+          <Label size="xsmall" htmlFor="loyalty-tier-override-until">
+            Until (optional)
+          </Label>
+          <Input
+            id="loyalty-tier-override-until"
+            data-testid="loyalty-tier-override-until"
+            size="small"
+            type="date"
+            value={until}
+            onChange={(e) => setUntil(e.target.value)}
+          />
+        </div>
+      </div>
+      {error && (
+        <Text size="small" className="text-ui-fg-error" data-testid="loyalty-tier-override-error">
+          {error}
+        </Text>
+      )}
+      <div className="flex justify-end gap-x-2">
+        {tier.override && (
+          <Button size="small" variant="secondary" type="button" onClick={onEnd} isLoading={isPending} data-testid="loyalty-tier-override-end">
+            End override
+          </Button>
+        )}
+        <Button size="small" type="submit" isLoading={isPending} data-testid="loyalty-tier-override-submit">
+          Set tier
+        </Button>
+      </div>
+    </form>
+  )
+}
+
+export const config = defineWidgetConfig({
+  zone: "customer.details.after",
+  // Stable, plugin-prefixed id: keeps merchants' layout choices across renames.
+  id: "loyalty-points.customer-loyalty-tier",
+})
+
+export default CustomerLoyaltyTierWidget

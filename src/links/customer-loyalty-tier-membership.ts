@@ -1,0 +1,17 @@
+import { defineLink } from "@medusajs/framework/utils"
+import CustomerModule from "@medusajs/medusa/customer"
+import LoyaltyTiersModule from "../modules/loyalty-tiers"
+
+/**
+ * Read-only link from a tier membership to Medusa's customer on the
+ * membership's `customer_id`: `query.graph` can read
+ * `customer.loyalty_tier_membership` without a pivot table.
+ */
+export default defineLink(
+  {
+    linkable: LoyaltyTiersModule.linkable.loyaltyTierMembership,
+    field: "customer_id",
+  },
+  CustomerModule.linkable.customer,
+  { readOnly: true }
+)

@@ -1,0 +1,11 @@
+import { Module } from "@medusajs/framework/utils"
+import LoyaltyTiersModuleService from "./service"
+
+export const LOYALTY_TIERS_MODULE = "loyalty_tiers"
+
+export default Module(LOYALTY_TIERS_MODULE, {
+  service: LoyaltyTiersModuleService,
+})
+
+export * from "./types"
+export { default as LoyaltyTiersModuleService } from "./service"

@@ -1,0 +1,14 @@
+import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { reorderTiersStep } from "./steps/tier-config"
+
+export const reorderTiersWorkflowId = "reorder-loyalty-tiers"
+
+/**
+ * Give the tiers new ranks: every tier once, lowest first. Refused (400) when
+ * thresholds would no longer grow with rank.
+ *
+ * @summary Reorder membership tiers.
+ */
+export const reorderTiersWorkflow = createWorkflow(reorderTiersWorkflowId, (input: { tier_ids: string[] }) => {
+  return new WorkflowResponse(reorderTiersStep(input))
+})

@@ -1,0 +1,21 @@
+import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { applyTierChanges } from "./apply-tier-changes"
+import { reviewCustomerTierStep } from "./steps/change-customer-tier"
+
+export const reviewCustomerTierWorkflowId = "review-customer-loyalty-tier"
+
+/**
+ * The period-end review of one customer, once the period plus the grace days
+ * is over: keep the tier the period's activity still reaches (lower, or
+ * none) and start the next period. Not due yet → nothing changes.
+ *
+ * @summary Review a customer's tier at the end of their period.
+ */
+export const reviewCustomerTierWorkflow = createWorkflow(
+  reviewCustomerTierWorkflowId,
+  (input: { customer_id: string; now: Date }) => {
+    const write = reviewCustomerTierStep(input)
+    const events = applyTierChanges(write)
+    return new WorkflowResponse({ write, events })
+  }
+)

@@ -1,0 +1,19 @@
+import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { TierSettings } from "../../lib/tiers"
+import { saveTierSettingsStep } from "./steps/tier-config"
+
+export const updateTierSettingsWorkflowId = "update-loyalty-tier-settings"
+
+/**
+ * Save how tiers qualify: the window (rolling N months, calendar year or
+ * lifetime) and the grace days before a review. Periods already running keep
+ * their end date; the next evaluation and review use the new settings.
+ *
+ * @summary Change the tiers' qualification window and grace period.
+ */
+export const updateTierSettingsWorkflow = createWorkflow(
+  updateTierSettingsWorkflowId,
+  (input: { changes: Partial<TierSettings>; actor_id: string | null }) => {
+    return new WorkflowResponse(saveTierSettingsStep(input))
+  }
+)
