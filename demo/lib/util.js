@@ -1,0 +1,124 @@
+"use strict"
+
+const crypto = require("crypto")
+const fs = require("fs")
+const path = require("path")
+
+/** A failure with a message meant for the person running the demo (no stack trace). */
+class DemoError extends Error {
+  constructor(message, { step, logFile } = {}) {
+    super(message)
+    this.name = "DemoError"
+    this.step = step
+    this.logFile = logFile
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error.code === "EPERM"
+  }
+}
+
+/** The last `lines` lines of a file ("" when it does not exist). */
+function tailFile(file, lines = 20) {
+  try {
+    const text = fs.readFileSync(file, "utf8")
+    return text.replace(ANSI, "").trimEnd().split("\n").slice(-lines).join("\n")
+  } catch {
+    return ""
+  }
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g
+
+/**
+ * The first error in a log: from the first line that says "error" (Medusa's
+ * logger, Node, npm ERR!) up to `lines` lines; "" when there is none.
+ */
+function firstError(file, lines = 8) {
+  let text
+  try {
+    text = fs.readFileSync(file, "utf8").replace(ANSI, "")
+  } catch {
+    return ""
+  }
+  const all = text.split("\n")
+  const index = all.findIndex((line) => /(^|\s|\[)(error|ERR!)\b|^\w*Error\b/i.test(line) && !/\b0 errors?\b/i.test(line))
+  if (index === -1) return ""
+  return all.slice(index, index + lines).join("\n").trimEnd()
+}
+
+/** Every file under `dir` (relative paths, sorted), skipping `skip` names. */
+function listFiles(dir, skip = new Set(["node_modules", ".DS_Store"])) {
+  const out = []
+  const walk = (current) => {
+    let entries
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const entry of entries) {
+      if (skip.has(entry.name)) continue
+      const full = path.join(current, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (entry.isFile()) out.push(path.relative(dir, full))
+    }
+  }
+  walk(dir)
+  return out.sort()
+}
+
+/** sha256 over the contents (and names) of files and folders. */
+function hashPaths(root, relPaths) {
+  const hash = crypto.createHash("sha256")
+  for (const rel of relPaths) {
+    const full = path.join(root, rel)
+    let stat
+    try {
+      stat = fs.statSync(full)
+    } catch {
+      hash.update(`missing:${rel}\n`)
+      continue
+    }
+    const files = stat.isDirectory() ? listFiles(full).map((f) => path.join(rel, f)) : [rel]
+    for (const file of files) {
+      hash.update(`${file}\n`)
+      hash.update(fs.readFileSync(path.join(root, file)))
+      hash.update("\n")
+    }
+  }
+  return hash.digest("hex")
+}
+
+function sha256File(file) {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+}
+
+function sha256(text) {
+  return crypto.createHash("sha256").update(text).digest("hex")
+}
+
+function formatSeconds(ms) {
+  return ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`
+}
+
+module.exports = {
+  DemoError,
+  sleep,
+  isAlive,
+  tailFile,
+  firstError,
+  listFiles,
+  hashPaths,
+  sha256File,
+  sha256,
+  formatSeconds,
+}

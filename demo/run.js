@@ -1,0 +1,745 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: a real Medusa store with this plugin installed from its
+ * packed tarball, seeded with a year of loyalty history, served on
+ * http://localhost:9000 until Ctrl-C. See demo/README.md.
+ *
+ *   npm run demo               build what changed, then start
+ *   npm run demo -- --reset    throw the store (and its database) away first
+ *
+ * Plain Node on purpose (no dependencies beyond the repository's own
+ * devDependencies): every step is a child process whose output goes to
+ * demo/.store/logs/<step>.log.
+ */
+"use strict"
+
+const { spawn } = require("child_process")
+const fs = require("fs")
+const http = require("http")
+const path = require("path")
+const net = require("net")
+
+const {
+  DemoError,
+  firstError,
+  formatSeconds,
+  hashPaths,
+  isAlive,
+  sha256,
+  sha256File,
+  sleep,
+  tailFile,
+} = require("./lib/util")
+const {
+  openDatabase,
+  withClient,
+  recreateDatabase,
+  stopLeftoverEmbedded,
+  checkDatabasePortEarly,
+} = require("./lib/postgres")
+const C = require("./lib/constants")
+
+const ROOT = path.resolve(__dirname, "..")
+const DEMO = __dirname
+const TEMPLATE = path.join(DEMO, "template")
+const SEED_SOURCE = path.join(DEMO, "seed.ts")
+const STORE = path.join(DEMO, ".store")
+const LOGS = path.join(STORE, "logs")
+const PACKAGES = path.join(STORE, "packages")
+const STATE_FILE = path.join(STORE, "demo-state.json")
+const LOCK_FILE = path.join(STORE, "demo.pid")
+const INFO_FILE = path.join(STORE, "demo-info.json")
+const SERVER_DIR = path.join(STORE, ".medusa", "server")
+const MEDUSA_BIN = path.join(STORE, "node_modules", ".bin", "medusa")
+const PLUGIN_NAME = "medusa-plugin-loyalty-points"
+
+const PORT = Number(process.env.PORT || C.DEFAULT_PORT)
+const TOTAL_STEPS = 8
+
+const rel = (p) => path.relative(process.cwd(), p) || "."
+const out = (line = "") => process.stdout.write(`${line}\n`)
+
+// ---------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const args = { reset: false, help: false }
+  for (const arg of argv) {
+    if (arg === "--reset") args.reset = true
+    else if (arg === "--help" || arg === "-h") args.help = true
+    else throw new DemoError(`Unknown option ${arg} (try --help)`)
+  }
+  return args
+}
+
+const HELP = `Usage: npm run demo [-- --reset]
+
+Builds the plugin, installs it from its packed tarball into a Medusa store in
+demo/.store, migrates and seeds a database, and serves the admin on
+http://localhost:${C.DEFAULT_PORT}/app until Ctrl-C. A second run reuses what is there.
+
+  --reset   delete demo/.store (and drop the demo database on an external
+            Postgres) and build everything again
+
+Environment:
+  DATABASE_URL or DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD
+            use this Postgres (database "loyalty_demo" unless DATABASE_URL
+            names one) instead of the embedded one in demo/.store/pgdata
+  DEMO_PG_PORT  port of the embedded Postgres (default 15432)
+  PORT          Medusa's port (default 9000)
+
+Logs: demo/.store/logs/<step>.log`
+
+// ---------------------------------------------------------------------------
+// State (what was built from what), kept in demo/.store/demo-state.json
+
+function readState() {
+  try {
+    return JSON.parse(fs.readFileSync(STATE_FILE, "utf8"))
+  } catch {
+    return {}
+  }
+}
+
+function writeState(state) {
+  fs.mkdirSync(STORE, { recursive: true })
+  fs.writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`)
+}
+
+// ---------------------------------------------------------------------------
+// Child processes: each in its own process group, output to a log file
+
+const active = new Set()
+
+function childEnv(extra = {}) {
+  const env = {
+    ...process.env,
+    MEDUSA_DISABLE_TELEMETRY: "true",
+    PATH: [path.join(STORE, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(path.delimiter),
+    ...extra,
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete env[key]
+  }
+  return env
+}
+
+/**
+ * Runs a command to completion; its output goes to `logFile` (and lines go to
+ * `onLine`). Rejects with a DemoError naming the log when it fails.
+ */
+function run(command, args, { cwd, env, logFile, onLine, stepLabel }) {
+  return new Promise((resolve, reject) => {
+    const log = fs.createWriteStream(logFile, { flags: "w" })
+    log.write(`$ ${command} ${args.join(" ")}\n# in ${cwd}\n\n`)
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+    active.add(child)
+    let buffered = ""
+    const take = (chunk) => {
+      log.write(chunk)
+      if (!onLine) return
+      buffered += chunk.toString("utf8")
+      const lines = buffered.split("\n")
+      buffered = lines.pop()
+      for (const line of lines) onLine(line)
+    }
+    child.stdout.on("data", take)
+    child.stderr.on("data", take)
+    child.on("error", (error) => {
+      active.delete(child)
+      log.end()
+      reject(new DemoError(`could not run ${command}: ${error.message}`, { step: stepLabel, logFile }))
+    })
+    child.on("close", (code, signal) => {
+      active.delete(child)
+      log.end(() => {
+        if (code === 0) return resolve()
+        const why = signal ? `was stopped by ${signal}` : `exited with code ${code}`
+        reject(new DemoError(`\`${command} ${args.join(" ")}\` ${why}`, { step: stepLabel, logFile }))
+      })
+    })
+  })
+}
+
+function waitForExit(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms)
+    child.once("exit", () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}
+
+async function stopChild(child, { force = false } = {}) {
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+  if (!force) {
+    signalGroup("SIGTERM")
+    if (await waitForExit(child, 15000)) {
+      signalGroup("SIGKILL") // stragglers in the group
+      return
+    }
+  }
+  signalGroup("SIGKILL")
+  await waitForExit(child, 5000)
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer()
+    server.once("error", (error) => resolve(error.code === "EADDRINUSE" || error.code === "EACCES"))
+    server.listen({ port, exclusive: true }, () => server.close(() => resolve(false)))
+  })
+}
+
+async function assertPortFree(port) {
+  if (await portInUse(port)) {
+    throw new DemoError(
+      `Port ${port} is already in use, so Medusa cannot start on it (another Medusa or an earlier demo still running?).\n` +
+        `Stop whatever listens on it (\`ss -ltnp 'sport = :${port}'\`) or run on another port: PORT=${port + 1} npm run demo`
+    )
+  }
+}
+
+function httpRequest(method, url, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body)
+    const req = http.request(
+      url,
+      {
+        method,
+        headers: {
+          ...(data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}),
+          ...headers,
+        },
+        timeout: 15000,
+      },
+      (res) => {
+        let text = ""
+        res.on("data", (chunk) => (text += chunk))
+        res.on("end", () => {
+          let json
+          try {
+            json = JSON.parse(text)
+          } catch {
+            json = undefined
+          }
+          resolve({ status: res.statusCode, json, text })
+        })
+      }
+    )
+    req.on("timeout", () => req.destroy(new Error("timeout")))
+    req.on("error", reject)
+    if (data) req.write(data)
+    req.end()
+  })
+}
+
+/** Another `npm run demo` working on this folder? */
+function takeLock() {
+  try {
+    const pid = Number(fs.readFileSync(LOCK_FILE, "utf8").trim())
+    if (pid !== process.pid && isAlive(pid)) {
+      let cmdline = ""
+      try {
+        cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      } catch {
+        cmdline = "run.js"
+      }
+      if (cmdline.includes("run.js")) {
+        throw new DemoError(
+          `Another demo is already running from this folder (pid ${pid}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`
+        )
+      }
+    }
+  } catch (error) {
+    if (error instanceof DemoError) throw error
+  }
+  fs.mkdirSync(STORE, { recursive: true })
+  fs.writeFileSync(LOCK_FILE, String(process.pid))
+}
+
+function releaseLock() {
+  try {
+    if (Number(fs.readFileSync(LOCK_FILE, "utf8").trim()) === process.pid) fs.rmSync(LOCK_FILE)
+  } catch {
+    // gone with --reset or never taken
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Steps
+
+let currentStep = null
+let database = null
+/** set while the database is being opened, so a Ctrl-C then still stops it */
+let databaseOpening = null
+let medusa = null
+let stopping = false
+
+async function step(n, title, fn) {
+  const label = `[${n}/${TOTAL_STEPS}] ${title}`
+  currentStep = label
+  out(`${label}…`)
+  const started = Date.now()
+  const result = await fn()
+  const took = formatSeconds(Date.now() - started)
+  out(result && result.skipped ? `      skipped: ${result.skipped} (${took})` : `      done (${took})`)
+  currentStep = null
+  return result
+}
+
+function pluginSourceHash() {
+  return hashPaths(ROOT, ["src", "package.json", "tsconfig.json"])
+}
+
+function templateFiles() {
+  return [
+    ["medusa-config.ts", path.join(TEMPLATE, "medusa-config.ts")],
+    ["tsconfig.json", path.join(TEMPLATE, "tsconfig.json")],
+    [path.join("src", "scripts", "seed.ts"), SEED_SOURCE],
+  ]
+}
+
+/** The seed's completion mark in the store's metadata (null when not seeded). */
+function readSeeded(db) {
+  return withClient(db.conn, db.database, async (client) => {
+    if (!(await tableExists(client, "public.store"))) return null
+    const { rows } = await client.query(
+      "SELECT metadata -> $1 AS seed FROM store WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1",
+      [C.SEED_MARKER]
+    )
+    return (rows[0] && rows[0].seed) || null
+  })
+}
+
+function tableExists(client, name) {
+  return client.query("SELECT to_regclass($1) AS t", [name]).then(({ rows }) => rows[0].t !== null)
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2))
+  if (args.help) {
+    out(HELP)
+    return
+  }
+
+  const startedAt = Date.now()
+  out(`Loyalty points demo: a Medusa store with ${PLUGIN_NAME} (${rel(STORE)})`)
+
+  await assertPortFree(PORT)
+  takeLock()
+
+  if (args.reset) {
+    out(`--reset: removing ${rel(STORE)}${process.env.DATABASE_URL || process.env.DB_HOST ? " and dropping the demo database" : ""}`)
+    const leftover = await stopLeftoverEmbedded(STORE)
+    if (leftover) out(`      stopped a Postgres left running by an earlier run (pid ${leftover})`)
+    for (const entry of fs.existsSync(STORE) ? fs.readdirSync(STORE) : []) {
+      if (path.join(STORE, entry) !== LOCK_FILE) {
+        fs.rmSync(path.join(STORE, entry), { recursive: true, force: true })
+      }
+    }
+  }
+  await checkDatabasePortEarly(STORE)
+  fs.mkdirSync(LOGS, { recursive: true })
+  fs.mkdirSync(PACKAGES, { recursive: true })
+
+  const state = readState()
+  const logFile = (name) => path.join(LOGS, `${name}.log`)
+
+  // 1-2: plugin build and tarball -------------------------------------------
+  const srcHash = pluginSourceHash()
+  const tarballPath = state.plugin && path.join(PACKAGES, state.plugin.tarball)
+  const pluginUpToDate = state.plugin && state.plugin.srcHash === srcHash && fs.existsSync(tarballPath)
+
+  await step(1, "Building the plugin (medusa plugin:build)", async () => {
+    if (pluginUpToDate) return { skipped: "plugin sources unchanged since the last build" }
+    await run("npm", ["run", "build"], {
+      cwd: ROOT,
+      env: childEnv({ NODE_ENV: undefined }),
+      logFile: logFile("build-plugin"),
+      stepLabel: currentStep,
+    })
+  })
+
+  await step(2, "Packing the plugin (npm pack)", async () => {
+    if (pluginUpToDate) return { skipped: `using ${rel(tarballPath)}` }
+    const packLog = logFile("pack")
+    const tmp = path.join(PACKAGES, ".pack")
+    fs.rmSync(tmp, { recursive: true, force: true })
+    fs.mkdirSync(tmp, { recursive: true })
+    await run("npm", ["pack", "--pack-destination", tmp], {
+      cwd: ROOT,
+      env: childEnv(),
+      logFile: packLog,
+      stepLabel: currentStep,
+    })
+    const [packed] = fs.readdirSync(tmp).filter((f) => f.endsWith(".tgz"))
+    if (!packed) throw new DemoError("npm pack made no tarball", { step: currentStep, logFile: packLog })
+    const sha = sha256File(path.join(tmp, packed))
+    // a name per content: npm then sees a new dependency and installs it
+    const name = packed.replace(/\.tgz$/, `-${sha.slice(0, 12)}.tgz`)
+    for (const old of fs.readdirSync(PACKAGES).filter((f) => f.endsWith(".tgz") && f !== name)) {
+      fs.rmSync(path.join(PACKAGES, old))
+    }
+    fs.renameSync(path.join(tmp, packed), path.join(PACKAGES, name))
+    fs.rmSync(tmp, { recursive: true, force: true })
+    state.plugin = { srcHash, tarball: name, sha }
+    writeState(state)
+  })
+  const tarball = state.plugin.tarball
+
+  // 3: store app ---------------------------------------------------------------
+  const packageJson = fs
+    .readFileSync(path.join(TEMPLATE, "package.json"), "utf8")
+    .replace("PLUGIN_TARBALL", tarball)
+  const installHash = sha256(packageJson)
+
+  await step(3, "Installing the store app (npm install)", async () => {
+    fs.writeFileSync(path.join(STORE, "package.json"), packageJson)
+    for (const [target, source] of templateFiles()) {
+      fs.mkdirSync(path.dirname(path.join(STORE, target)), { recursive: true })
+      fs.copyFileSync(source, path.join(STORE, target))
+    }
+    const installed =
+      state.installHash === installHash &&
+      fs.existsSync(MEDUSA_BIN) &&
+      fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, "package.json"))
+    if (installed) return { skipped: "dependencies and plugin tarball unchanged" }
+    await run("npm", ["install", "--no-audit", "--no-fund"], {
+      cwd: STORE,
+      // NODE_ENV=production would leave out the store's devDependencies
+      env: childEnv({ NODE_ENV: undefined }),
+      logFile: logFile("install"),
+      stepLabel: currentStep,
+    })
+    state.installHash = installHash
+    delete state.buildHash
+    writeState(state)
+  })
+
+  // 4: medusa build --------------------------------------------------------------
+  const buildHash = sha256(
+    [installHash, ...templateFiles().map(([, source]) => sha256File(source))].join("\n")
+  )
+  await step(4, "Building the admin and server (medusa build)", async () => {
+    const built =
+      state.buildHash === buildHash &&
+      fs.existsSync(path.join(SERVER_DIR, "medusa-config.js")) &&
+      fs.existsSync(path.join(SERVER_DIR, "public", "admin", "index.html"))
+    if (built) return { skipped: "nothing changed since the last build" }
+    await run(MEDUSA_BIN, ["build"], {
+      cwd: STORE,
+      env: childEnv({ NODE_ENV: undefined }),
+      logFile: logFile("build"),
+      stepLabel: currentStep,
+    })
+    state.buildHash = buildHash
+    writeState(state)
+  })
+
+  // 5: Postgres ---------------------------------------------------------------------
+  await step(5, "Starting Postgres", async () => {
+    databaseOpening = openDatabase({
+      storeDir: STORE,
+      logsDir: LOGS,
+      reset: args.reset,
+      log: (message) => out(`      ${message}`),
+    })
+    database = await databaseOpening
+    databaseOpening = null
+    out(`      ${database.description}`)
+  })
+  const dbEnv = { DATABASE_URL: database.url }
+  const dbState = (state.databases = state.databases || {})
+  const thisDb = (dbState[database.key] = dbState[database.key] || {})
+
+  // 6: migrations ---------------------------------------------------------------------
+  await step(6, "Migrating the database (medusa db:migrate)", async () => {
+    const schema = () =>
+      withClient(database.conn, database.database, async (client) => ({
+        present: (await tableExists(client, "public.order")) && (await tableExists(client, "public.loyalty_account")),
+        hasRegions:
+          (await tableExists(client, "public.region")) &&
+          (await client.query("SELECT 1 FROM region LIMIT 1")).rowCount > 0,
+      }))
+    let { present, hasRegions } = await schema()
+    if (present && hasRegions && !(await readSeeded(database))) {
+      // a seed that was interrupted (Ctrl-C, a failure) left half a store
+      if (!database.embedded) {
+        throw new DemoError(
+          `Database ${database.database} holds data from a seed that did not finish.\n` +
+            `Start over with \`npm run demo -- --reset\` (it drops and recreates ${database.database}).`
+        )
+      }
+      out("      a previous seed did not finish: recreating the demo database")
+      await recreateDatabase(database)
+      delete thisDb.migrated
+      present = false
+    }
+    const migrationKey = `${installHash}:${state.plugin.sha}`
+    if (present && thisDb.migrated === migrationKey) {
+      return { skipped: "schema is up to date for this plugin build" }
+    }
+    await run(MEDUSA_BIN, ["db:migrate"], {
+      cwd: STORE,
+      env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
+      logFile: logFile("migrate"),
+      stepLabel: currentStep,
+    })
+    thisDb.migrated = migrationKey
+    writeState(state)
+  })
+
+  // 7: seed + admin user ------------------------------------------------------------------
+  const seedHash = sha256File(SEED_SOURCE)
+  await step(7, "Seeding demo data (catalog, 200 members, 12 months of orders)", async () => {
+    const adminExists = () =>
+      withClient(database.conn, database.database, async (client) =>
+        (await client.query('SELECT 1 FROM "user" WHERE email = $1 AND deleted_at IS NULL', [C.ADMIN_EMAIL]))
+          .rowCount > 0
+      )
+
+    const skipped = []
+    if (await readSeeded(database)) {
+      skipped.push("database already seeded")
+      if (thisDb.seedHash && thisDb.seedHash !== seedHash) {
+        out("      note: demo/seed.ts changed since this database was seeded; `npm run demo -- --reset` reseeds")
+      }
+    } else {
+      out("      this takes a few minutes; progress:")
+      await run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
+        cwd: STORE,
+        env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
+        logFile: logFile("seed"),
+        stepLabel: currentStep,
+        onLine: (line) => {
+          const match = line.match(/^\[seed\] (.*)$/)
+          if (match) out(`        ${match[1]}`)
+        },
+      })
+      thisDb.seedHash = seedHash
+      writeState(state)
+    }
+
+    if (await adminExists()) {
+      skipped.push(`admin user ${C.ADMIN_EMAIL} exists`)
+    } else {
+      await run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
+        cwd: STORE,
+        env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
+        logFile: logFile("admin-user"),
+        stepLabel: currentStep,
+      })
+      out(`      admin user ${C.ADMIN_EMAIL} created`)
+    }
+    return skipped.length === 2 ? { skipped: skipped.join(", ") } : undefined
+  })
+
+  // 8: medusa start ---------------------------------------------------------------------------
+  await step(8, `Starting Medusa on port ${PORT} (medusa start)`, async () => {
+    await assertPortFree(PORT)
+    const startLog = logFile("medusa")
+    const log = fs.openSync(startLog, "w")
+    medusa = spawn(MEDUSA_BIN, ["start"], {
+      cwd: SERVER_DIR,
+      env: childEnv({ ...dbEnv, NODE_ENV: "production", PORT: String(PORT) }),
+      detached: true,
+      stdio: ["ignore", log, log],
+    })
+    fs.closeSync(log)
+    active.add(medusa)
+    let exited = null
+    medusa.on("exit", (code, signal) => {
+      exited = { code, signal }
+      active.delete(medusa)
+    })
+
+    const deadline = Date.now() + 180000
+    for (;;) {
+      if (exited) {
+        throw new DemoError(
+          `Medusa exited while starting (${exited.signal || `code ${exited.code}`})`,
+          { step: currentStep, logFile: startLog }
+        )
+      }
+      try {
+        const res = await httpRequest("GET", `http://localhost:${PORT}/health`)
+        if (res.status === 200) break
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        throw new DemoError("Medusa did not answer /health within 3 minutes", { step: currentStep, logFile: startLog })
+      }
+      await sleep(250)
+    }
+  })
+
+  await announce(Date.now() - startedAt)
+
+  // Medusa runs until Ctrl-C; if it dies on its own, stop the rest too.
+  medusa.on("exit", (code, signal) => {
+    if (stopping) return
+    out(`\nMedusa exited unexpectedly (${signal || `code ${code}`}); see ${rel(path.join(LOGS, "medusa.log"))}`)
+    shutdown(1)
+  })
+}
+
+async function announce(elapsed) {
+  const base = `http://localhost:${PORT}`
+  const info = await withClient(database.conn, database.database, async (client) => {
+    const key = await client.query(
+      "SELECT token FROM api_key WHERE type = 'publishable' AND revoked_at IS NULL AND deleted_at IS NULL ORDER BY created_at LIMIT 1"
+    )
+    const customer = await client.query(
+      "SELECT id FROM customer WHERE email = $1 AND has_account AND deleted_at IS NULL LIMIT 1",
+      [C.SHOPPER_EMAIL]
+    )
+    return {
+      publishableKey: key.rows[0] && key.rows[0].token,
+      shopperId: customer.rows[0] && customer.rows[0].id,
+    }
+  })
+
+  // what the storefront would show the shopper
+  let points = ""
+  try {
+    const login = await httpRequest("POST", `${base}/auth/customer/emailpass`, {
+      body: { email: C.SHOPPER_EMAIL, password: C.SHOPPER_PASSWORD },
+    })
+    const res = await httpRequest("GET", `${base}/store/loyalty/account`, {
+      headers: { authorization: `Bearer ${login.json.token}`, "x-publishable-api-key": info.publishableKey },
+    })
+    const account = res.json && res.json.account
+    if (account) points = `${account.balance} points available, ${account.pending} pending`
+  } catch {
+    // the banner is still useful without it
+  }
+
+  fs.writeFileSync(
+    INFO_FILE,
+    `${JSON.stringify(
+      {
+        url: base,
+        admin: { url: `${base}/app`, email: C.ADMIN_EMAIL, password: C.ADMIN_PASSWORD },
+        publishableKey: info.publishableKey,
+        shopper: { email: C.SHOPPER_EMAIL, password: C.SHOPPER_PASSWORD, customerId: info.shopperId },
+        databaseUrl: database.url,
+      },
+      null,
+      2
+    )}\n`
+  )
+
+  out("")
+  out(`Loyalty demo is ready (${formatSeconds(elapsed)})`)
+  out("")
+  out(`  Admin:            ${base}/app`)
+  out(`  Admin login:      ${C.ADMIN_EMAIL} / ${C.ADMIN_PASSWORD}`)
+  out(`  Publishable key:  ${info.publishableKey}`)
+  out(`  Shopper login:    ${C.SHOPPER_EMAIL} / ${C.SHOPPER_PASSWORD}${points ? `  (${points})` : ""}`)
+  out(`  Shopper customer: ${info.shopperId}  ->  ${base}/app/customers/${info.shopperId}`)
+  out(`  Loyalty settings: ${base}/app/settings/loyalty`)
+  out(`  Store API:        curl -H 'x-publishable-api-key: ${info.publishableKey}' ${base}/store/loyalty/program`)
+  out(`  Database:         ${database.url}`)
+  out(`  Logs:             ${rel(LOGS)}/ (Medusa: medusa.log)`)
+  out("")
+  out("Press Ctrl-C to stop Medusa and Postgres.")
+}
+
+// ---------------------------------------------------------------------------
+// Stopping
+
+async function stopAll({ force = false } = {}) {
+  await Promise.all([...active].map((child) => stopChild(child, { force })))
+  if (databaseOpening) {
+    database = await databaseOpening.catch(() => null)
+  }
+  if (database) {
+    const db = database
+    database = null
+    await db.stop()
+  }
+}
+
+let signals = 0
+
+async function shutdown(code) {
+  if (stopping) return
+  stopping = true
+  try {
+    await stopAll()
+  } finally {
+    releaseLock()
+    out(code === 130 ? "Stopped." : "")
+    process.exit(code)
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    signals++
+    if (signals === 1) {
+      out(`\n${currentStep ? `Interrupted during ${currentStep}. ` : ""}Stopping Medusa and Postgres…`)
+      if (currentStep && /Seeding/.test(currentStep)) {
+        out("The seed did not finish; the next `npm run demo` starts the demo database over (an external one: use --reset).")
+      }
+      shutdown(130)
+    } else if (signals === 2) {
+      out("Still stopping; press Ctrl-C again to kill everything now.")
+    } else {
+      for (const child of active) {
+        try {
+          process.kill(-child.pid, "SIGKILL")
+        } catch {
+          // gone
+        }
+      }
+      releaseLock()
+      process.exit(130)
+    }
+  })
+}
+
+main().catch(async (error) => {
+  if (stopping) return
+  stopping = true
+  out("")
+  if (error instanceof DemoError) {
+    const stepName = error.step || currentStep
+    out(`✗ ${stepName ? `${stepName} failed: ` : ""}${error.message}`)
+    if (error.logFile) {
+      out(`  Log: ${rel(error.logFile)}`)
+      const first = firstError(error.logFile)
+      const tail = tailFile(error.logFile, 12)
+      if (first && !tail.includes(first)) out(`  First error:\n${first.replace(/^/gm, "    | ")}`)
+      if (tail) out(`  Last lines:\n${tail.replace(/^/gm, "    | ")}`)
+    }
+  } else {
+    out(`✗ ${currentStep ? `${currentStep} failed: ` : ""}${error && error.stack ? error.stack : error}`)
+  }
+  if (/Seeding/.test((error && error.step) || currentStep || "")) {
+    out(
+      database && database.embedded
+        ? "  The next `npm run demo` starts the demo database over."
+        : "  The database may hold part of the demo data now; `npm run demo -- --reset` starts over."
+    )
+  }
+  try {
+    await stopAll()
+  } finally {
+    releaseLock()
+    process.exit(1)
+  }
+})

@@ -1,0 +1,47 @@
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+const port = process.env.PORT || "9000"
+const local = `http://localhost:${port},http://127.0.0.1:${port}`
+
+/**
+ * The demo store: a plain Medusa app with the loyalty plugin installed from
+ * its packed tarball, configured the way a merchant would in medusa-config.
+ * DATABASE_URL is handed over by demo/run.js.
+ */
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS || `${local},http://localhost:8000`,
+      adminCors: process.env.ADMIN_CORS || local,
+      authCors: process.env.AUTH_CORS || `${local},http://localhost:8000`,
+      jwtSecret: process.env.JWT_SECRET || "loyalty-demo-jwt-secret",
+      cookieSecret: process.env.COOKIE_SECRET || "loyalty-demo-cookie-secret",
+    },
+    // `medusa start` runs with NODE_ENV=production, which makes the admin
+    // session cookie Secure; the demo is served over plain http://localhost.
+    cookieOptions: { secure: false },
+  },
+  plugins: [
+    {
+      resolve: "medusa-plugin-loyalty-points",
+      options: {
+        // 1 point per 1 EUR / 1 USD spent (net of tax and discounts)
+        earnRates: { eur: 1, usd: 1 },
+        // points stay pending for the 30-day return window
+        pendingDays: 30,
+        expiryMonths: 12,
+        // welcome points for shoppers who create an account
+        signupBonus: 100,
+        // 100 points = 1 EUR / 1 USD off
+        pointValues: { eur: 0.01, usd: 0.01 },
+        minRedeemPoints: 500,
+        redeemStep: 100,
+        maxRedeemShare: 0.5,
+        shippingRedeemable: false,
+      },
+    },
+  ],
+})
