@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:demo`: starts `npm run demo` (reusing demo/.store when it is
+ * already built), then checks the running store end to end:
+ *
+ *   1. GET /health answers 200
+ *   2. the admin login printed by the demo works: POST /auth/user/emailpass → token
+ *   3. the printed shopper logs in (POST /auth/customer/emailpass) and
+ *      GET /store/loyalty/account (with the printed publishable key) shows
+ *      points from the seeded history (balance > 0 or pending > 0)
+ *   4. the admin in headless Chromium (playwright-core + /usr/bin/chromium):
+ *      log in with the form, open the shopper's customer page, wait for the
+ *      loyalty widget's [data-testid="loyalty-balance"] and check it shows the
+ *      balance; screenshots go to artifacts/demo/
+ *
+ * Then it stops the demo (SIGINT to its process group, as Ctrl-C would) and
+ * checks that Medusa and the embedded Postgres are gone. Exit code 1 on any
+ * failure. Plain Node; the demo's output is in artifacts/demo/demo-output.log.
+ */
+"use strict"
+
+const { spawn, execFileSync } = require("child_process")
+const fs = require("fs")
+const http = require("http")
+const path = require("path")
+
+const ROOT = path.resolve(__dirname, "..")
+const ARTIFACTS = path.join(ROOT, "artifacts", "demo")
+const STORE = path.join(__dirname, ".store")
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
+const PORT = Number(process.env.PORT || 9000)
+const BASE = `http://localhost:${PORT}`
+/** cold start = install + build + seed; a warm one takes seconds */
+const READY_TIMEOUT_MS = Number(process.env.DEMO_READY_TIMEOUT_MS || 30 * 60 * 1000)
+
+const started = Date.now()
+const log = (message) =>
+  process.stdout.write(`[test:demo +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`)
+
+const results = []
+async function check(name, fn) {
+  const t = Date.now()
+  try {
+    const detail = await fn()
+    results.push({ name, ok: true })
+    log(`PASS ${name}${detail ? `: ${detail}` : ""} (${Date.now() - t} ms)`)
+  } catch (error) {
+    results.push({ name, ok: false, error })
+    log(`FAIL ${name}: ${error && error.message ? error.message : error}`)
+    throw error
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+function request(method, url, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body)
+    const req = http.request(
+      url,
+      {
+        method,
+        timeout: 30000,
+        headers: {
+          ...(data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = ""
+        res.on("data", (chunk) => (text += chunk))
+        res.on("end", () => {
+          let json
+          try {
+            json = JSON.parse(text)
+          } catch {
+            json = undefined
+          }
+          resolve({ status: res.statusCode, json, text })
+        })
+      }
+    )
+    req.on("timeout", () => req.destroy(new Error(`${method} ${url} timed out`)))
+    req.on("error", reject)
+    if (data) req.write(data)
+    req.end()
+  })
+}
+
+// ---------------------------------------------------------------------------
+// The demo process
+
+let demo = null
+let demoExited = null
+let output = ""
+
+function startDemo() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  const logStream = fs.createWriteStream(path.join(ARTIFACTS, "demo-output.log"), { flags: "w" })
+  demo = spawn(process.execPath, [path.join(__dirname, "run.js")], {
+    cwd: ROOT,
+    env: { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", PORT: String(PORT) },
+    detached: true, // its own process group, so the whole tree can be signalled
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  const take = (chunk) => {
+    const text = chunk.toString("utf8")
+    output += text
+    logStream.write(text)
+    for (const line of text.split("\n")) {
+      if (/^\[\d\/\d\]|skipped|done \(|ready|✗|^\s+\S+:.*\/\d+/.test(line)) {
+        process.stdout.write(`  demo | ${line}\n`)
+      }
+    }
+  }
+  demo.stdout.on("data", take)
+  demo.stderr.on("data", take)
+  demo.on("exit", (code, signal) => {
+    demoExited = { code, signal }
+    logStream.end()
+  })
+}
+
+async function waitForReady() {
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  while (!/Loyalty demo is ready/.test(output) || !/Press Ctrl-C/.test(output)) {
+    if (demoExited) {
+      throw new Error(
+        `the demo exited before it was ready (${demoExited.signal || `code ${demoExited.code}`}); last output:\n` +
+          output.trimEnd().split("\n").slice(-25).join("\n")
+      )
+    }
+    if (Date.now() > deadline) throw new Error(`the demo was not ready within ${READY_TIMEOUT_MS / 1000} s`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  const field = (label) => {
+    const match = output.match(new RegExp(`^\\s*${label}:\\s+(.+)$`, "m"))
+    if (!match) throw new Error(`the demo did not print "${label}:"`)
+    return match[1].trim()
+  }
+  const [adminEmail, adminPassword] = field("Admin login").split(" / ")
+  const [shopperEmail, shopperRest] = field("Shopper login").split(" / ")
+  const shopperPassword = shopperRest.split(/\s+/)[0]
+  const publishableKey = field("Publishable key")
+  const shopperId = field("Shopper customer").split(/\s+/)[0]
+  return { adminEmail, adminPassword, shopperEmail, shopperPassword, publishableKey, shopperId }
+}
+
+/** pids of processes whose command line mentions `needle` */
+function processesMatching(needle) {
+  const found = []
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ")
+      if (cmdline.includes(needle)) found.push(`${entry} ${cmdline.trim()}`)
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found
+}
+
+async function stopDemo() {
+  if (!demo || demoExited) return
+  log("stopping the demo (SIGINT to its process group, like Ctrl-C)")
+  try {
+    process.kill(-demo.pid, "SIGINT")
+  } catch {
+    // already gone
+  }
+  const deadline = Date.now() + 60000
+  while (!demoExited && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  if (!demoExited) {
+    log("the demo did not stop within 60 s; killing its process group")
+    try {
+      process.kill(-demo.pid, "SIGKILL")
+    } catch {
+      // gone
+    }
+    throw new Error("the demo did not stop on SIGINT within 60 s")
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Browser
+
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return
+  log(`${CHROMIUM} is missing; installing Debian's chromium (apt-get install -y chromium)`)
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0
+  const sudo = asRoot ? [] : ["sudo", "-n"]
+  const run = (args) =>
+    execFileSync(sudo.length ? sudo[0] : args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    })
+  run(["apt-get", "update"])
+  run(["apt-get", "install", "-y", "chromium"])
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is still missing after apt-get install chromium`)
+}
+
+async function adminInBrowser({ adminEmail, adminPassword, shopperId, expectedBalance }) {
+  ensureChromium()
+  const { chromium } = require("playwright-core")
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    page.setDefaultTimeout(60000)
+    const consoleErrors = []
+    page.on("pageerror", (error) => consoleErrors.push(String(error)))
+
+    await page.goto(`${BASE}/app`)
+    await page.locator('input[name="email"]').fill(adminEmail)
+    await page.locator('input[name="password"]').fill(adminPassword)
+    await page.screenshot({ path: path.join(ARTIFACTS, "01-login.png") })
+    await page.locator('button[type="submit"]').click()
+    await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
+    await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => undefined)
+    await page.screenshot({ path: path.join(ARTIFACTS, "02-after-login.png") })
+
+    await page.goto(`${BASE}/app/customers/${shopperId}`)
+    const balance = page.locator('[data-testid="loyalty-balance"]')
+    await balance.waitFor({ state: "visible", timeout: 60000 })
+    // the widget renders its numbers once the account has loaded
+    const expected = new Intl.NumberFormat("en-US").format(expectedBalance)
+    const digits = String(expectedBalance)
+    let text = ""
+    const deadline = Date.now() + 30000
+    while (Date.now() < deadline) {
+      text = (await balance.innerText()).trim()
+      if (text.replace(/[^\d]/g, "") === digits) break
+      await page.waitForTimeout(250)
+    }
+    await balance.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(ARTIFACTS, "03-customer-loyalty.png") })
+    const widget = page.locator('[data-testid="loyalty-balance"]').locator("xpath=ancestor::div[contains(@class,'shadow')][1]")
+    if (await widget.count()) {
+      await widget.first().screenshot({ path: path.join(ARTIFACTS, "04-loyalty-widget.png") }).catch(() => undefined)
+    }
+    assert(
+      text.replace(/[^\d]/g, "") === digits,
+      `the widget shows "${text}", expected the balance ${expected} from GET /store/loyalty/account`
+    )
+
+    const pending = page.locator('[data-testid="loyalty-pending"]')
+    const pendingText = (await pending.count()) ? (await pending.first().innerText()).trim() : "(none)"
+
+    await page.goto(`${BASE}/app/settings/loyalty`)
+    await page.waitForLoadState("networkidle").catch(() => undefined)
+    await page.screenshot({ path: path.join(ARTIFACTS, "05-settings-loyalty.png") })
+
+    return `widget shows balance "${text}", pending "${pendingText}"${consoleErrors.length ? `; page errors: ${consoleErrors.join(" | ")}` : ""}`
+  } finally {
+    await browser.close()
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  log(`starting the demo (node demo/run.js); output in ${path.relative(ROOT, ARTIFACTS)}/demo-output.log`)
+  startDemo()
+  const printed = await waitForReady()
+  log(`demo ready: admin ${printed.adminEmail}, shopper ${printed.shopperEmail} (${printed.shopperId})`)
+
+  await check("GET /health answers 200", async () => {
+    const res = await request("GET", `${BASE}/health`)
+    assert(res.status === 200, `status ${res.status}: ${res.text.slice(0, 200)}`)
+    return res.text.trim()
+  })
+
+  await check("admin logs in with the printed credentials (POST /auth/user/emailpass)", async () => {
+    const res = await request("POST", `${BASE}/auth/user/emailpass`, {
+      body: { email: printed.adminEmail, password: printed.adminPassword },
+    })
+    assert(res.status === 200, `status ${res.status}: ${res.text.slice(0, 200)}`)
+    assert(res.json && typeof res.json.token === "string" && res.json.token.length > 20, "no token in the answer")
+    const me = await request("GET", `${BASE}/admin/users/me`, {
+      headers: { authorization: `Bearer ${res.json.token}` },
+    })
+    assert(me.status === 200, `GET /admin/users/me with the token: status ${me.status}`)
+    const account = await request("GET", `${BASE}/admin/loyalty/accounts/${printed.shopperId}`, {
+      headers: { authorization: `Bearer ${res.json.token}` },
+    })
+    assert(account.status === 200, `GET /admin/loyalty/accounts/:id: status ${account.status} ${account.text.slice(0, 200)}`)
+    return `token received; admin sees the shopper's loyalty account`
+  })
+
+  let account
+  await check("shopper logs in and GET /store/loyalty/account shows seeded points", async () => {
+    const login = await request("POST", `${BASE}/auth/customer/emailpass`, {
+      body: { email: printed.shopperEmail, password: printed.shopperPassword },
+    })
+    assert(login.status === 200 && login.json && login.json.token, `login: status ${login.status} ${login.text.slice(0, 200)}`)
+    const res = await request("GET", `${BASE}/store/loyalty/account`, {
+      headers: { authorization: `Bearer ${login.json.token}`, "x-publishable-api-key": printed.publishableKey },
+    })
+    assert(res.status === 200, `status ${res.status}: ${res.text.slice(0, 300)}`)
+    account = res.json && res.json.account
+    assert(account, `no account in ${res.text.slice(0, 300)}`)
+    assert(account.balance > 0 || account.pending > 0, `no points: ${JSON.stringify(account)}`)
+    const entries = await request("GET", `${BASE}/store/loyalty/account/entries`, {
+      headers: { authorization: `Bearer ${login.json.token}`, "x-publishable-api-key": printed.publishableKey },
+    })
+    assert(entries.status === 200, `GET /store/loyalty/account/entries: status ${entries.status}`)
+    return `balance ${account.balance}, pending ${account.pending}, lifetime earned ${account.lifetime_earned}`
+  })
+
+  await check("admin in Chromium: log in, open the shopper, loyalty widget shows the balance", () =>
+    adminInBrowser({ ...printed, expectedBalance: account.balance })
+  )
+}
+
+let exitCode = 0
+main()
+  .catch((error) => {
+    exitCode = 1
+    if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
+  })
+  .then(async () => {
+    try {
+      await stopDemo()
+      if (demoExited && demoExited.code !== 130 && demoExited.code !== 0 && exitCode === 0) {
+        throw new Error(`the demo exited with ${demoExited.signal || `code ${demoExited.code}`} on SIGINT`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const leftovers = [
+        ...processesMatching(path.join(STORE, ".medusa", "server")),
+        ...processesMatching(path.join(STORE, "node_modules", ".bin", "medusa")),
+        ...processesMatching(path.join(STORE, "pgdata")),
+      ]
+      if (leftovers.length) {
+        throw new Error(`processes left running after the demo stopped:\n${leftovers.join("\n")}`)
+      }
+      log("the demo stopped cleanly: no Medusa or embedded Postgres left running")
+    } catch (error) {
+      exitCode = 1
+      log(`FAIL ${error.message}`)
+    }
+    const failed = results.filter((r) => !r.ok).length
+    log(
+      exitCode === 0
+        ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
+        : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); see ${path.relative(ROOT, ARTIFACTS)}/demo-output.log and demo/.store/logs/`
+    )
+    process.exit(exitCode)
+  })
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    log(`${signal}: stopping the demo`)
+    try {
+      await stopDemo()
+    } finally {
+      process.exit(1)
+    }
+  })
+}
