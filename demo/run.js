@@ -627,6 +627,21 @@ async function announce(elapsed) {
     // the banner is still useful without it
   }
 
+  // the shopper's side: the demo storefront, next to the store
+  const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT || 8000)
+  let storefrontUrl = null
+  try {
+    storefront = await require("./storefront/serve.js").startStorefront({
+      port: STOREFRONT_PORT,
+      backendUrl: base,
+      publishableKey: info.publishableKey,
+      log: (line) => out(`      ${line}`),
+    })
+    storefrontUrl = storefront.url
+  } catch (error) {
+    out(`  (storefront not started: ${error.message}; the store and admin still run)`)
+  }
+
   fs.writeFileSync(
     INFO_FILE,
     `${JSON.stringify(
@@ -636,6 +651,7 @@ async function announce(elapsed) {
         publishableKey: info.publishableKey,
         shopper: { email: C.SHOPPER_EMAIL, password: C.SHOPPER_PASSWORD, customerId: info.shopperId },
         databaseUrl: database.url,
+        storefront: storefrontUrl,
       },
       null,
       2
@@ -651,6 +667,7 @@ async function announce(elapsed) {
   out(`  Shopper login:    ${C.SHOPPER_EMAIL} / ${C.SHOPPER_PASSWORD}${points ? `  (${points})` : ""}`)
   out(`  Shopper customer: ${info.shopperId}  ->  ${base}/app/customers/${info.shopperId}`)
   out(`  Loyalty settings: ${base}/app/settings/loyalty`)
+  if (storefrontUrl) out(`  Storefront:       ${storefrontUrl}  (log in as the shopper, pay with points)`)
   out(`  Store API:        curl -H 'x-publishable-api-key: ${info.publishableKey}' ${base}/store/loyalty/program`)
   out(`  Database:         ${database.url}`)
   out(`  Logs:             ${rel(LOGS)}/ (Medusa: medusa.log)`)
@@ -661,7 +678,14 @@ async function announce(elapsed) {
 // ---------------------------------------------------------------------------
 // Stopping
 
+let storefront = null
+
 async function stopAll({ force = false } = {}) {
+  if (storefront) {
+    const server = storefront
+    storefront = null
+    await server.stop()
+  }
   await Promise.all([...active].map((child) => stopChild(child, { force })))
   if (databaseOpening) {
     database = await databaseOpening.catch(() => null)

@@ -393,6 +393,12 @@ type Member = {
   joinedDaysAgo: number
 }
 
+/**
+ * `DEMO_SEED_SCALE` (0–1, default 1) shrinks every segment, e.g. 0.25 for a
+ * quick CI store; each segment keeps at least one member.
+ */
+const SEED_SCALE = Math.min(1, Math.max(0.01, Number(process.env.DEMO_SEED_SCALE || 1)))
+
 const SEGMENTS: { segment: Segment; count: number }[] = [
   { segment: "shopper", count: 1 },
   { segment: "big_spender", count: 10 },
@@ -461,7 +467,8 @@ function addressFor(first_name: string, last_name: string, region: "eu" | "us", 
 function planMembers(): Member[] {
   const members: Member[] = []
   let n = 0
-  for (const { segment, count } of SEGMENTS) {
+  for (const { segment, count: fullCount } of SEGMENTS) {
+    const count = Math.max(1, Math.round(fullCount * SEED_SCALE))
     for (let i = 0; i < count; i++, n++) {
       const isShopper = segment === "shopper"
       const first_name = isShopper ? "Sam" : FIRST_NAMES[n % FIRST_NAMES.length]

@@ -325,6 +325,18 @@ async function main() {
   await check("admin in Chromium: log in, open the shopper, loyalty widget shows the balance", () =>
     adminInBrowser({ ...printed, expectedBalance: account.balance })
   )
+
+  await check("shopper in Chromium on the demo storefront: applies points, completes the order, balance drops", () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(__dirname, "test-storefront.js")], {
+        cwd: ROOT,
+        stdio: ["ignore", "inherit", "inherit"],
+      })
+      child.on("exit", (code) =>
+        code === 0 ? resolve("demo/test-storefront.js passed") : reject(new Error(`demo/test-storefront.js exited with ${code}`))
+      )
+    })
+  )
 }
 
 let exitCode = 0
