@@ -61,14 +61,14 @@ export const catchUpTierActivityStep = createStep(
       const missing = new Set(
         await tiersService(container).missingActivityKeys(releases.map((entry) => releaseActivityKey(entry.id)))
       )
-      const todo = releases.filter((entry) => missing.has(releaseActivityKey(entry.id)))
-      if (todo.length) {
+      const unrecorded = releases.filter((entry) => missing.has(releaseActivityKey(entry.id)))
+      if (unrecorded.length) {
         const accounts = await points.listAccounts(
-          { id: [...new Set(todo.map((entry) => entry.account_id))] },
+          { id: [...new Set(unrecorded.map((entry) => entry.account_id))] },
           { select: ["id", "customer_id"], take: null }
         )
         const owner = new Map(accounts.map((account) => [account.id, account.customer_id]))
-        for (const entry of todo) {
+        for (const entry of unrecorded) {
           const customerId = owner.get(entry.account_id)
           if (!customerId) continue
           const done = await perCustomer(container, "counting a release", customerId, async () => {
