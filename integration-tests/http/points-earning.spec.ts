@@ -4,6 +4,7 @@ import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
+  cancelOrder,
   CommerceFixture,
   createAdminUser,
   createPublishableKey,
@@ -172,6 +173,10 @@ medusaIntegrationTestRunner({
         data: [guestOrder],
       } = await query.graph({ entity: "order", fields: ["customer_id", "customer.has_account"], filters: { id: order.id } })
       expect(guestOrder.customer?.has_account).toBe(false)
+      expect(await ledgerTotals(container, guestOrder.customer_id!)).toBeNull()
+      // Canceling the guest's order has nothing to reverse: no account is opened for the guest.
+      await cancelOrder(api, admin.headers, order.id)
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
       expect(await ledgerTotals(container, guestOrder.customer_id!)).toBeNull()
 
       const staffAccount = await get(api, `/admin/loyalty/accounts/${staffMade.id}`, admin.headers)

@@ -341,6 +341,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = this.transaction_(sharedContext)
+    // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
+    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     await this.lockAccount_(trx, input.customer_id)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.pending <= 0) {
@@ -388,6 +390,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = this.transaction_(sharedContext)
+    // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
+    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     await this.lockAccount_(trx, input.customer_id)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary) return null
@@ -472,6 +476,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = this.transaction_(sharedContext)
+    // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
+    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     await this.lockAccount_(trx, input.customer_id)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.redeemed <= 0) return null
