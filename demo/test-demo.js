@@ -326,17 +326,28 @@ async function main() {
     adminInBrowser({ ...printed, expectedBalance: account.balance })
   )
 
-  await check("shopper in Chromium on the demo storefront: applies points, completes the order, balance drops", () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(__dirname, "test-storefront.js")], {
-        cwd: ROOT,
-        stdio: ["ignore", "inherit", "inherit"],
-      })
-      child.on("exit", (code) =>
-        code === 0 ? resolve("demo/test-storefront.js passed") : reject(new Error(`demo/test-storefront.js exited with ${code}`))
-      )
+  const browserSuites = [
+    ["shopper in Chromium on the demo storefront: applies points, completes the order, balance drops", "test-storefront.js"],
+    ["admin in Chromium: creates a tier in Settings → Loyalty → Tiers, sees it listed and on the shopper's page", "test-admin-tiers.js"],
+    ["admin in Chromium: edits the referral program and approves a flagged referral", "test-admin-referrals.js"],
+    ["admin in Chromium: the Loyalty page shows KPI cards, charts with data and segments", "test-admin-insights.js"],
+  ]
+  for (const [name, script] of browserSuites) {
+    await check(name, () => runScript(script))
+  }
+}
+
+/** Run one of the demo's browser test scripts against the running demo; resolves when it passes. */
+function runScript(script) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, script)], {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
     })
-  )
+    child.on("exit", (code) =>
+      code === 0 ? resolve(`demo/${script} passed`) : reject(new Error(`demo/${script} exited with ${code}`))
+    )
+  })
 }
 
 let exitCode = 0
