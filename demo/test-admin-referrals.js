@@ -27,7 +27,6 @@
 "use strict"
 
 const fs = require("fs")
-const http = require("http")
 const path = require("path")
 
 const ROOT = path.resolve(__dirname, "..")
@@ -35,61 +34,8 @@ const ARTIFACTS = path.join(ROOT, "artifacts", "admin-referrals")
 const INFO_FILE = path.join(__dirname, ".store", "demo-info.json")
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 
-const started = Date.now()
-const log = (message) =>
-  process.stdout.write(`[test:admin-referrals +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`)
-
-const results = []
-async function check(name, fn) {
-  const t = Date.now()
-  try {
-    const detail = await fn()
-    results.push({ name, ok: true })
-    log(`PASS ${name}${detail ? `: ${detail}` : ""} (${Date.now() - t} ms)`)
-  } catch (error) {
-    results.push({ name, ok: false, error })
-    log(`FAIL ${name}: ${error && error.message ? error.message : error}`)
-    throw error
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message)
-}
-
-function request(method, url, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body)
-    const req = http.request(
-      url,
-      {
-        method,
-        timeout: 30000,
-        headers: {
-          ...(data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = ""
-        res.on("data", (chunk) => (text += chunk))
-        res.on("end", () => {
-          let json
-          try {
-            json = JSON.parse(text)
-          } catch {
-            json = undefined
-          }
-          resolve({ status: res.statusCode, json, text })
-        })
-      }
-    )
-    req.on("timeout", () => req.destroy(new Error(`${method} ${url} timed out`)))
-    req.on("error", reject)
-    if (data) req.write(data)
-    req.end()
-  })
-}
+const { createHarness, assert, request } = require("./lib/harness")
+const { started, log, results, check } = createHarness("test:admin-referrals")
 
 const shot = (page, name) =>
   page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true }).catch(() => undefined)
