@@ -155,7 +155,7 @@ export interface LoyaltyReward {
 }
 
 /**
- * Body of `POST /admin/loyalty/rewards` (and, as any subset, of
+ * Body of `POST /admin/loyalty/rewards` (and, in any subset, of
  * `POST /admin/loyalty/rewards/:id`). `amounts` / `percentage` must be absent
  * or null unless the kind uses them.
  */
