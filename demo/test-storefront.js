@@ -29,7 +29,6 @@
 "use strict"
 
 const fs = require("fs")
-const http = require("http")
 const path = require("path")
 const { startStorefront } = require("./storefront/serve")
 
@@ -41,12 +40,11 @@ const PORT = Number(process.env.STOREFRONT_TEST_PORT || 0)
 /** STOREFRONT_TEST_PROXY=0: the browser calls the store directly (needs CORS for the origin, e.g. port 8000) */
 const PROXY = process.env.STOREFRONT_TEST_PROXY !== "0"
 
+const { assert, request } = require("./lib/harness")
+
 const started = Date.now()
 const log = (message) => process.stdout.write(`[test:storefront +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`)
 
-function assert(condition, message) {
-  if (!condition) throw new Error(message)
-}
 
 const results = []
 async function check(name, fn) {
@@ -63,39 +61,6 @@ async function check(name, fn) {
   }
 }
 
-function request(method, url, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body)
-    const req = http.request(
-      url,
-      {
-        method,
-        timeout: 30000,
-        headers: {
-          ...(data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = ""
-        res.on("data", (chunk) => (text += chunk))
-        res.on("end", () => {
-          let json
-          try {
-            json = JSON.parse(text)
-          } catch {
-            json = undefined
-          }
-          resolve({ status: res.statusCode, json, text })
-        })
-      }
-    )
-    req.on("timeout", () => req.destroy(new Error(`${method} ${url} timed out`)))
-    req.on("error", reject)
-    if (data) req.write(data)
-    req.end()
-  })
-}
 
 /** The demo's store API, as the shopper (and the admin for a top-up). */
 function storeApi(info) {
