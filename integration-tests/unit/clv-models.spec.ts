@@ -1,7 +1,9 @@
 import { readFileSync } from "fs"
 import path from "path"
 import { bgNbdLogLikelihood, expectedPurchases, fitBgNbd, probabilityAlive } from "../../src/lib/bgnbd"
-import { expectedSpend, fitGammaGamma } from "../../src/lib/gamma-gamma"
+import gammaln from "@stdlib/math-base-special-gammaln"
+import { fitMaximumLikelihood } from "../../src/lib/clv-fit"
+import { expectedSpend, fitGammaGamma, gammaGammaFitProblem } from "../../src/lib/gamma-gamma"
 import { hyp2f1 } from "../../src/lib/hyp2f1"
 import { summarizeTransactions, Transaction } from "../../src/lib/purchase-summary"
 
@@ -131,5 +133,97 @@ describe("Gamma-Gamma expected spend", () => {
     expect(one).toBeGreaterThan(population)
     expect(ten).toBeGreaterThan(one)
     expect(ten).toBeLessThan(100)
+  })
+})
+
+/**
+ * E[Y(t) | x = 0, T] by numerical integration, independent of ₂F₁: a one-time
+ * buyer is alive at T (BG/NBD drops out only after a purchase), their rate's
+ * posterior is Gamma(r, α + T) and p keeps its Beta(a, b) prior, and an alive
+ * customer buys (1 − e^(−λpt))/p times in t. Integrating λ out leaves
+ *   ∫₀¹ (1 − ((α+T)/(α+T+pt))^r) / p · Beta(p; a, b) dp,
+ * split at ½ and substituted (p = u^(1/a), 1 − p = v^(1/b)) to remove the endpoint singularities.
+ */
+function expectedOneTimerByIntegration(
+  { r, alpha, a, b }: { r: number; alpha: number; a: number; b: number },
+  T: number,
+  t: number
+): number {
+  const g = (p: number) => (p === 0 ? (r * t) / (alpha + T) : -Math.expm1(-r * Math.log1p((p * t) / (alpha + T))) / p)
+  const logBeta = gammaln(a) + gammaln(b) - gammaln(a + b)
+  const n = 40_000
+  let low = 0
+  const uMax = Math.pow(0.5, a)
+  for (let i = 0; i < n; i++) {
+    const p = Math.pow(((i + 0.5) / n) * uMax, 1 / a)
+    low += g(p) * Math.pow(1 - p, b - 1)
+  }
+  low *= uMax / n / a
+  let high = 0
+  const vMax = Math.pow(0.5, b)
+  for (let i = 0; i < n; i++) {
+    const q = Math.pow(((i + 0.5) / n) * vMax, 1 / b)
+    high += g(1 - q) * Math.pow(1 - q, a - 1)
+  }
+  high *= vMax / n / b
+  return (low + high) / Math.exp(logBeta)
+}
+
+describe("BG/NBD when a + b ≤ 1 (issue 14, defect 2)", () => {
+  it("the numerical integral reproduces the closed form where ₂F₁ is defined (check of the check)", () => {
+    const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
+    within(expectedPurchases(params, { x: 0, tx: 0, T: 20 }, 52), expectedOneTimerByIntegration(params, 20, 52), 1e-4)
+  })
+
+  it.each([
+    [{ r: 0.5, alpha: 3, a: 0.3, b: 0.3 }],
+    [{ r: 1.2, alpha: 10, a: 0.2, b: 0.8 }],
+    [{ r: 0.8, alpha: 6, a: 0.45, b: 0.4 }],
+  ])("predicts a one-time buyer's purchases for %j (U-shaped dropout) instead of throwing", (params) => {
+    for (const [T, t] of [[5, 13], [30, 52], [80, 4]]) {
+      const value = expectedPurchases(params, { x: 0, tx: 0, T }, t)
+      within(value, expectedOneTimerByIntegration(params, T, t), 1e-4)
+    }
+    // Repeat buyers never needed c ≤ 0 and still work.
+    expect(Number.isFinite(expectedPurchases(params, { x: 3, tx: 20, T: 30 }, 52))).toBe(true)
+  })
+
+  it("is continuous across a + b = 1", () => {
+    const at = (b: number) => expectedPurchases({ r: 0.5, alpha: 3, a: 0.4, b }, { x: 0, tx: 0, T: 10 }, 26)
+    within(at(0.6 - 1e-7), at(0.6 + 1e-7), 1e-5)
+    within(at(0.6), at(0.6 + 1e-7), 1e-5)
+  })
+})
+
+describe("fit convergence is reported honestly (issue 14, defect 7)", () => {
+  it("an objective that is never finite is not converged and keeps no start values as a fit", () => {
+    const result = fitMaximumLikelihood(() => Number.NaN, [1, 2], 10)
+    expect(result.converged).toBe(false)
+    expect(result.message).toMatch(/not finite/)
+  })
+
+  it("a fit stopped by the iteration limit is not converged", () => {
+    // Rosenbrock's valley: 3 iterations cannot reach the minimum at (1, 1).
+    const rosenbrock = ([x, y]: number[]) => -(100 * (Math.log(y) - Math.log(x) ** 2) ** 2 + (1 - Math.log(x)) ** 2)
+    const result = fitMaximumLikelihood(rosenbrock, [Math.exp(-1.2), Math.exp(1)], 1, { maxIterations: 3 })
+    expect(result.converged).toBe(false)
+  })
+
+  it("Gamma-Gamma passes the optimizer's verdict on: converged on CDNOW, not on a non-finite likelihood", () => {
+    const cdnow = summarizeTransactions(cdnowTransactions(), CALIBRATION_END)
+    expect(fitGammaGamma(cdnow.map((row) => ({ x: row.x, m: row.repeat_mean }))).converged).toBe(true)
+    // Spend so large that every log-likelihood overflows: nothing to fit.
+    const huge = fitGammaGamma([{ x: 1, m: 1e308 }, { x: 2, m: Number.MAX_VALUE }])
+    expect(huge.converged).toBe(false)
+  })
+
+  it("q just above 1 is not a usable spend model: the population mean would explode", () => {
+    const observedMean = 40
+    expect(gammaGammaFitProblem({ p: 6.25, q: 3.74, gamma: 15.44 }, observedMean, true)).toBeNull()
+    expect(gammaGammaFitProblem({ p: 2, q: 1.0001, gamma: 20 }, observedMean, true)).toMatch(/q = 1\.0001/)
+    expect(gammaGammaFitProblem({ p: 2, q: 0.8, gamma: 20 }, observedMean, true)).toMatch(/q ≤ 1/)
+    expect(gammaGammaFitProblem({ p: 6.25, q: 3.74, gamma: 15.44 }, observedMean, false)).toMatch(/did not converge/)
+    // And expectedSpend itself refuses a mean it cannot give.
+    expect(() => expectedSpend({ p: 2, q: 1, gamma: 20 }, { x: 0, m: 0 })).toThrow(RangeError)
   })
 })

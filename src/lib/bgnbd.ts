@@ -1,7 +1,7 @@
 import betaln from "@stdlib/math-base-special-betaln"
 import gammaln from "@stdlib/math-base-special-gammaln"
 import { fitMaximumLikelihood } from "./clv-fit"
-import { logHyp2f1 } from "./hyp2f1"
+import { logHyp2f1, logScaledHyp2f1Tail } from "./hyp2f1"
 
 /**
  * The BG/NBD model (Fader, Hardie & Lee, "Counting Your Customers the Easy
@@ -95,6 +95,13 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: 
  *
  * The formula divides by a−1; at a = 1 exactly it is nudged, the expression
  * being continuous there.
+ *
+ * For a one-time buyer c = a + b − 1, which is ≤ 0 when a + b ≤ 1 (dropout
+ * probabilities piled up near 0 and 1): ₂F₁ is then undefined or has negative
+ * terms, but the formula only needs (a+b−1) · ₂F₁, which is finite there. For
+ * c < 1 the numerator is computed as
+ *   [c · (1 − P) − P · c(₂F₁ − 1)] / (a − 1),  P = ((α+T)/(α+T+t))^(r+x),
+ * with c(₂F₁ − 1) a series of positive terms (`logScaledHyp2f1Tail`).
  */
 export function expectedPurchases(params: BgNbdParams, history: RepeatSummary, t: number): number {
   if (t <= 0) return 0
@@ -102,9 +109,16 @@ export function expectedPurchases(params: BgNbdParams, history: RepeatSummary, t
   const a = Math.abs(params.a - 1) < 1e-9 ? 1 + 1e-9 : params.a
   const { x, tx, T } = history
   const z = t / (alpha + T + t)
+  const c = a + b + x - 1
   const logPrefactor = (r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t))
-  const bracket = -Math.expm1(logPrefactor + logHyp2f1(r + x, b + x, a + b + x - 1, z))
-  const numerator = ((a + b + x - 1) / (a - 1)) * bracket
+  let numerator: number
+  if (c >= 1) {
+    const bracket = -Math.expm1(logPrefactor + logHyp2f1(r + x, b + x, c, z))
+    numerator = (c / (a - 1)) * bracket
+  } else {
+    const tail = Math.exp(logPrefactor + logScaledHyp2f1Tail(r + x, b + x, c, z))
+    numerator = (c * -Math.expm1(logPrefactor) - tail) / (a - 1)
+  }
   const denominator =
     x > 0
       ? 1 + Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)))

@@ -37,6 +37,8 @@ export type GammaGammaFit = {
   log_likelihood: number
   customers: number
   converged: boolean
+  /** The optimizer's last message: why it stopped. */
+  message: string
 }
 
 /** Fit p, q, γ by maximum likelihood; rows with x = 0 or m ≤ 0 are ignored. */
@@ -57,7 +59,46 @@ export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
   // Start where E[spend] = pγ/(q−1) is the observed mean.
   const result = fitMaximumLikelihood(logLikelihood, [2, 3, Math.max(meanSpend, 1e-3)], customers)
   const [p, q, gamma] = result.params
-  return { params: { p, q, gamma }, log_likelihood: result.log_likelihood, customers, converged: result.converged }
+  return {
+    params: { p, q, gamma },
+    log_likelihood: result.log_likelihood,
+    customers,
+    converged: result.converged,
+    message: result.message,
+  }
+}
+
+/**
+ * The population mean spend pγ/(q−1) may be at most this many times the
+ * observed mean spend; beyond, q sits so close to 1 that the model's mean is
+ * driven by an almost infinite tail rather than by the data.
+ */
+export const MAX_POPULATION_MEAN_RATIO = 10
+
+/**
+ * Why a Gamma-Gamma fit cannot price future orders, or null when it can:
+ * not converged; q ≤ 1 (no finite mean); q just above 1 (a population mean
+ * spend far above what anyone spent, which would inflate every new customer's
+ * CLV).
+ */
+export function gammaGammaFitProblem(
+  params: GammaGammaParams,
+  /** Mean of the customers' mean repeat spend, in the same money. */
+  observedMean: number,
+  converged: boolean
+): string | null {
+  const { p, q, gamma } = params
+  if (!converged || ![p, q, gamma].every((v) => Number.isFinite(v) && v > 0)) {
+    return "The Gamma-Gamma spend fit did not converge"
+  }
+  if (q <= 1) {
+    return "Spend per order varies too much for the Gamma-Gamma model (q ≤ 1: no finite mean spend)"
+  }
+  const populationMean = (p * gamma) / (q - 1)
+  if (observedMean > 0 && populationMean > MAX_POPULATION_MEAN_RATIO * observedMean) {
+    return `The Gamma-Gamma spend fit has q = ${q.toPrecision(5)}, so close to 1 that its mean spend per order (${populationMean.toPrecision(4)}) is ${Math.round(populationMean / observedMean)}× the observed ${observedMean.toPrecision(4)}`
+  }
+  return null
 }
 
 /**

@@ -23,11 +23,43 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
     throw new RangeError(`logHyp2f1 needs positive a, b, c, got ${a}, ${b}, ${c}`)
   }
   if (z === 0) return 0
+  return logSeries(0, 0, a, b, c, z)
+}
+
+/**
+ * ln of c · (₂F₁(a, b; c; z) − 1) for a, b > 0, c > −1 (c ≠ 0 not needed),
+ * 0 < z < 1: the series without its first term, multiplied by c,
+ *
+ *   c · (₂F₁ − 1) = Σₖ≥₁ (a)ₖ (b)ₖ / ((c+1)ₖ₋₁ k!) zᵏ
+ *
+ * since (c)ₖ = c · (c+1)ₖ₋₁. Every term is positive for c > −1, so it stays a
+ * logarithm, and it is finite at c = 0 and for −1 < c < 0, where ₂F₁ itself
+ * has a pole or negative terms. The BG/NBD expectation of a one-time buyer
+ * needs c = a + b − 1, which is ≤ 0 whenever a + b ≤ 1 (a U-shaped dropout
+ * distribution): it only ever uses (a+b−1) · ₂F₁, which is c + this.
+ */
+export function logScaledHyp2f1Tail(a: number, b: number, c: number, z: number): number {
+  if (!(z > 0 && z < 1)) {
+    throw new RangeError(`logScaledHyp2f1Tail needs 0 < z < 1, got ${z}`)
+  }
+  if (!(a > 0 && b > 0 && c > -1)) {
+    throw new RangeError(`logScaledHyp2f1Tail needs a, b > 0 and c > −1, got ${a}, ${b}, ${c}`)
+  }
+  // First term k = 1: a · b · z; the ratio of consecutive terms is that of ₂F₁'s series.
+  const first = Math.log(a) + Math.log(b) + Math.log(z)
+  return logSeries(first, 1, a, b, c, z)
+}
+
+/**
+ * ln Σₖ≥ₖ₀ tₖ with t at k₀ given as a logarithm and
+ * tₖ₊₁ / tₖ = (a+k)(b+k) / ((c+k)(k+1)) · z, all terms positive.
+ */
+function logSeries(logFirst: number, k0: number, a: number, b: number, c: number, z: number): number {
   const logZ = Math.log(z)
   // Running log of the current term and of the sum (log-sum-exp, one term at a time).
-  let logTerm = 0
-  let logSum = 0
-  for (let k = 0; k < MAX_TERMS; k++) {
+  let logTerm = logFirst
+  let logSum = logFirst
+  for (let k = k0; k < k0 + MAX_TERMS; k++) {
     logTerm += Math.log(a + k) + Math.log(b + k) - Math.log(c + k) - Math.log(k + 1) + logZ
     logSum = logSum >= logTerm
       ? logSum + Math.log1p(Math.exp(logTerm - logSum))
@@ -37,7 +69,7 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
       return logSum
     }
   }
-  throw new RangeError(`logHyp2f1(${a}, ${b}; ${c}; ${z}) did not converge in ${MAX_TERMS} terms`)
+  throw new RangeError(`₂F₁(${a}, ${b}; ${c}; ${z}) did not converge in ${MAX_TERMS} terms`)
 }
 
 /** ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1 (see `logHyp2f1`). */

@@ -8,7 +8,7 @@ import {
   MedusaService,
 } from "@medusajs/framework/utils"
 import { fitBgNbd } from "../../lib/bgnbd"
-import { fitGammaGamma } from "../../lib/gamma-gamma"
+import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/gamma-gamma"
 import {
   CustomerFacts,
   defaultInsightSettings,
@@ -873,13 +873,16 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           count: Number(row.n),
         }))
       )
-      const gg = fitGammaGamma(spend.map((row: { x: number; m: number }) => ({ x: Number(row.x), m: Number(row.m) })))
-      const values = [...Object.values(bg.params), ...Object.values(gg.params)]
+      const spendRows = spend.map((row: { x: number; m: number }) => ({ x: Number(row.x), m: Number(row.m) }))
+      const gg = fitGammaGamma(spendRows)
+      const values = Object.values(bg.params)
       if (!values.every((v) => Number.isFinite(v) && v > 0) || !bg.converged) {
         return heuristic("The BG/NBD fit did not converge on this store's history; the heuristic runs instead.")
       }
-      if (gg.params.q <= 1) {
-        return heuristic("Spend per order varies too much for the Gamma-Gamma model (q ≤ 1); the heuristic runs instead.")
+      const observedMean = spendRows.reduce((sum: number, row: { m: number }) => sum + row.m, 0) / spendRows.length
+      const spendProblem = gammaGammaFitProblem(gg.params, observedMean, gg.converged)
+      if (spendProblem) {
+        return heuristic(`${spendProblem}; the heuristic runs instead.`)
       }
       return {
         model: { kind: "bgnbd", bgnbd: bg.params, gamma_gamma: gg.params },
