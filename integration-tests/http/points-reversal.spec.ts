@@ -1,5 +1,12 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { expirePointsWorkflow, releasePendingPointsWorkflow, reverseOrderPointsWorkflow } from "../../src/workflows/points"
+import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import {
+  expirePointsWorkflow,
+  releaseOrderPointsWorkflow,
+  ReleaseOrderPointsInput,
+  releasePendingPointsWorkflow,
+  reverseOrderPointsWorkflow,
+} from "../../src/workflows/points"
 import {
   AdminUser,
   cancelOrder,
@@ -22,6 +29,22 @@ import {
 } from "../helpers"
 
 jest.setTimeout(120_000)
+
+/** A later step that fails the first time it runs, as a crash after the release would. */
+let failNextRun = false
+const failOnceStep = createStep("test-fail-once", async () => {
+  if (failNextRun) {
+    failNextRun = false
+    throw new Error("injected failure after the release")
+  }
+  return new StepResponse(null)
+})
+/** The release, followed by a step that can fail: its failure compensates the release. */
+const releaseThenFailWorkflow = createWorkflow("test-release-then-fail", (input: ReleaseOrderPointsInput) => {
+  const released = releaseOrderPointsWorkflow.runAsStep({ input })
+  failOnceStep()
+  return new WorkflowResponse(released)
+})
 
 type Entry = { type: string; points: number; order_id: string | null; pending_change: number; balance_change: number }
 
@@ -154,6 +177,27 @@ medusaIntegrationTestRunner({
         input: { order_id: order.id, trigger: "order.return_received" },
       })
       expect(await reversedOn(headers, order.id)).toBe(95)
+    })
+
+    it("a release undone by a failing later step is released again by the next job run, which ends (issue 12, defect 4)", async () => {
+      const { headers, order, customer } = await memberWithOrder("release-retry@example.com")
+      failNextRun = true
+      const input = { order_id: order.id, customer_id: customer.id, now: daysFromNow(15) }
+      const { errors } = await releaseThenFailWorkflow(getContainer()).run({ input, throwOnError: false })
+      expect(errors.map((e) => e.error.message)).toEqual(["injected failure after the release"])
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 200, balance: 50 })
+      const undone = await get(api, `/admin/loyalty/orders/${order.id}`, admin.headers)
+      expect(undone.order_points).toMatchObject({ earned: 200, released: 0, pending: 200 })
+
+      // The job's next run releases it (the key was given back) and comes to an end.
+      const { result } = await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(16) } })
+      expect(result.released).toBe(1)
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 0, balance: 250 })
+      const after = await get(api, `/admin/loyalty/orders/${order.id}`, admin.headers)
+      expect(after.order_points).toMatchObject({ earned: 200, released: 200, pending: 0, reversed: 0 })
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(250)
     })
 
     it("expires points first-expiring first, and an expiry run twice expires once", async () => {

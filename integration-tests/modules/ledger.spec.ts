@@ -189,6 +189,82 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect(account).toMatchObject({ balance: 0, debt: 30 })
     })
 
+    it("a compensated reversal, restore or release frees its key: the retry posts again and the summary counts only effective entries (issue 12, defect 4)", async () => {
+      const customer_id = "cus_void"
+      const order_id = "order_void"
+      await service.recordOrderEarning({
+        customer_id,
+        order_id,
+        idempotency_key: "ignored",
+        points: 100,
+        release_at: new Date(Date.now() - DAY),
+        reason: "Order #9",
+      })
+      await credit(customer_id, 60, "grant")
+      await service.debitPoints({
+        customer_id,
+        order_id,
+        points: 40,
+        type: "redeem",
+        idempotency_key: "redeem:order_void",
+        reason: "spent on the order",
+      })
+      const cancel = {
+        order_id,
+        customer_id,
+        canceled: true,
+        captured: 50,
+        refunded: 0,
+        reason: "canceled",
+      }
+
+      // Reverse, then a later step fails: the compensation undoes the reversal.
+      const reversed = await service.reverseOrderPoints(cancel)
+      await service.revertEntry(reversed!.entry.id, "Reversal rolled back")
+      const [afterUndo] = await service.summarizeOrders([order_id])
+      expect(afterUndo).toMatchObject({ earned: 100, reversed: 0, pending: 100, redeemed: 40, restored: 0 })
+      // The retry reverses again: the key is free.
+      const retried = await service.reverseOrderPoints(cancel)
+      expect(retried).toMatchObject({ created: true, entry: { points: -100, pending_change: -100 } })
+
+      // The same for restoring the points spent on the order.
+      const restore = { order_id, customer_id, canceled: true, returned_share: 0, reason: "canceled", expires_at: null }
+      const restored = await service.restoreOrderRedemption(restore)
+      await service.revertEntry(restored!.entry.id, "Restore rolled back")
+      expect((await service.summarizeOrders([order_id]))[0]).toMatchObject({ redeemed: 40, restored: 0 })
+      expect(await service.restoreOrderRedemption(restore)).toMatchObject({ created: true, entry: { points: 40 } })
+
+      const account = await expectLedgerConsistent(customer_id)
+      expect(account).toMatchObject({ balance: 60, pending: 0, debt: 0 })
+      const [summary] = await service.summarizeOrders([order_id])
+      expect(summary).toMatchObject({ earned: 100, released: 0, reversed: 100, pending: 0, redeemed: 40, restored: 40 })
+    })
+
+    it("a compensated release is released again and leaves the due list (issue 12, defect 4)", async () => {
+      const customer_id = "cus_rel"
+      const order_id = "order_rel"
+      const now = new Date()
+      await service.recordOrderEarning({
+        customer_id,
+        order_id,
+        idempotency_key: "ignored",
+        points: 70,
+        release_at: new Date(now.getTime() - DAY),
+        reason: "Order #10",
+      })
+      const release = { order_id, customer_id, now, expires_at: null }
+      const released = await service.releaseOrderPoints(release)
+      await service.revertEntry(released!.entry.id, "Release rolled back")
+      expect((await service.summarizeOrders([order_id]))[0]).toMatchObject({ earned: 70, released: 0, pending: 70 })
+      expect(await service.listDueReleases(now, 10)).toEqual([{ order_id, customer_id }])
+
+      expect(await service.releaseOrderPoints(release)).toMatchObject({ created: true, entry: { points: 70 } })
+      expect(await service.listDueReleases(now, 10)).toEqual([])
+      const account = await expectLedgerConsistent(customer_id)
+      expect(account).toMatchObject({ balance: 70, pending: 0 })
+      expect((await service.summarizeOrders([order_id]))[0]).toMatchObject({ earned: 70, released: 70, pending: 0 })
+    })
+
     it("pages a long ledger newest first off the index", async () => {
       for (let i = 0; i < 25; i++) await credit("cus_g", 1, `k${i}`)
       const account = (await service.retrieveAccountByCustomer("cus_g"))!

@@ -207,6 +207,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const found: { idempotency_key: string }[] = await knex("loyalty_entry")
       .select("idempotency_key")
       .whereIn("idempotency_key", keys)
+      .whereNull("voided_at")
     const seen = new Set(found.map((row) => row.idempotency_key))
     return orderIds.filter((id) => !seen.has(earnKey(id)))
   }
@@ -221,7 +222,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const { rows } = await this.knex_(sharedContext).raw(
       `SELECT e.order_id, a.customer_id
          FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
-        WHERE e.type = 'pending' AND e.points > 0 AND e.release_at <= ?
+        WHERE e.type = 'pending' AND e.points > 0 AND e.release_at <= ? AND e.voided_at IS NULL
           AND (SELECT sum(x.pending_change) FROM loyalty_entry x WHERE x.order_id = e.order_id) > 0
         ORDER BY e.release_at ASC
         LIMIT ?`,
@@ -561,7 +562,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * counter-entry moves every cached figure back. Points a shopper already
    * spent cannot be taken back from the balance, so that part becomes debt;
    * debt already paid off is given back as balance. Keyed by the entry, so a
-   * compensation that runs twice undoes once.
+   * compensation that runs twice undoes once. The original is marked voided:
+   * it gives its idempotency key back, so the retried workflow posts again,
+   * and neither entry counts in the order's summary.
    */
   @InjectTransactionManager()
   async revertEntry(
@@ -577,7 +580,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       .first()
     if (!original) return null
     const entry = toEntry(original)
-    return await this.post_(
+    const result = await this.post_(
       sharedContext,
       {
         customer_id: original.customer_id,
@@ -606,6 +609,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         }
       }
     )
+    await trx("loyalty_entry").where({ id: entryId }).whereNull("voided_at").update({ voided_at: trx.fn.now() })
+    return result
   }
 
   /**
@@ -742,7 +747,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {
-    const row = await trx("loyalty_entry").where({ idempotency_key: key }).first()
+    const row = await trx("loyalty_entry").where({ idempotency_key: key }).whereNull("voided_at").first()
     return row ? toEntry(row) : null
   }
 
@@ -787,19 +792,26 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
   }
 
+  /**
+   * An order's figures from its effective entries: an entry undone by a
+   * compensation (voided) and the counter-entry that undid it (reference
+   * `entry`) count in none of them. Pending is the real pending, every entry
+   * included.
+   */
   protected async orderTotals_(
     knex: Knex | Knex.Transaction,
     orderIds: string[]
   ): Promise<Map<string, OrderPointsSummary>> {
+    const effective = "voided_at is null and reference_type is distinct from 'entry'"
     const rows: Record<string, string | number>[] = await knex("loyalty_entry")
       .select("order_id")
       .select(
-        knex.raw("coalesce(sum(points) filter (where type = 'pending'), 0) as earned"),
-        knex.raw("coalesce(sum(points) filter (where type = 'release'), 0) as released"),
-        knex.raw("coalesce(-sum(points) filter (where type = 'reverse'), 0) as reversed"),
+        knex.raw(`coalesce(sum(points) filter (where type = 'pending' and ${effective}), 0) as earned`),
+        knex.raw(`coalesce(sum(points) filter (where type = 'release' and ${effective}), 0) as released`),
+        knex.raw(`coalesce(-sum(points) filter (where type = 'reverse' and ${effective}), 0) as reversed`),
         knex.raw("coalesce(sum(pending_change), 0) as pending"),
-        knex.raw("coalesce(-sum(points) filter (where type = 'redeem'), 0) as redeemed"),
-        knex.raw("coalesce(sum(points) filter (where type = 'restore'), 0) as restored")
+        knex.raw(`coalesce(-sum(points) filter (where type = 'redeem' and ${effective}), 0) as redeemed`),
+        knex.raw(`coalesce(sum(points) filter (where type = 'restore' and ${effective}), 0) as restored`)
       )
       .whereIn("order_id", orderIds)
       .groupBy("order_id")
@@ -906,6 +918,7 @@ function toEntry(row: EntryRow): LedgerEntry {
     currency_code: row.currency_code,
     release_at: row.release_at ? new Date(row.release_at) : null,
     details: typeof row.details === "string" ? JSON.parse(row.details) : row.details,
+    voided_at: row.voided_at ? new Date(row.voided_at) : null,
     created_at: new Date(row.created_at),
   }
 }

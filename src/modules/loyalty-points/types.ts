@@ -30,6 +30,8 @@ export type LedgerEntry = {
   currency_code: string | null
   release_at: Date | null
   details: Record<string, unknown> | null
+  /** Set when a compensation undid the entry: it no longer counts in the order's summary. */
+  voided_at: Date | null
   created_at: Date
 }
 

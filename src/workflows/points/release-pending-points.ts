@@ -50,28 +50,30 @@ export const releaseDueOrdersStepId = "release-due-orders"
 /**
  * Release every order whose return window has ended, one idempotent workflow
  * per order (each reconciles reversals from the order first). A failing order
- * is logged and left for the next run instead of blocking everyone else's.
+ * is logged and left for the next run instead of blocking everyone else's,
+ * and so is an order whose release posted nothing: each order is tried at
+ * most once per run, so the loop always ends.
  */
 export const releaseDueOrdersStep = createStep(
   releaseDueOrdersStepId,
   async (input: { now: Date }, { container }) => {
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
     const now = new Date(input.now)
-    const failed = new Set<string>()
+    const tried = new Set<string>()
     let released = 0
     for (;;) {
-      const due = (await pointsService(container).listDueReleases(now, BATCH + failed.size)).filter(
-        (row) => !failed.has(row.order_id)
+      const due = (await pointsService(container).listDueReleases(now, BATCH + tried.size)).filter(
+        (row) => !tried.has(row.order_id)
       )
       if (!due.length) break
       for (const row of due) {
+        tried.add(row.order_id)
         try {
           const { result } = await releaseOrderPointsWorkflow(container).run({
             input: { order_id: row.order_id, customer_id: row.customer_id, now },
           })
           if (result?.created) released++
         } catch (error) {
-          failed.add(row.order_id)
           logger.error(`Loyalty: releasing points of order ${row.order_id} failed: ${(error as Error).message}`)
         }
       }

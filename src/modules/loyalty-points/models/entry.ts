@@ -6,6 +6,12 @@ import Account from "./account"
  * entry moved the account's cached figures; `points` is the headline number a
  * shopper sees. `details` keeps the amounts and rule version the points were
  * computed from, so anyone can see why.
+ *
+ * The one thing that changes on an entry is `voided_at`: set when a workflow
+ * compensation writes the entry's counter-entry. A voided entry and its
+ * counter-entry stay in the ledger (the sums still hold), but neither counts in
+ * an order's summary, and the voided entry gives its idempotency key back so
+ * the retried workflow posts again.
  */
 const Entry = model
   .define("loyalty_entry", {
@@ -28,10 +34,12 @@ const Entry = model
     /** For `pending` entries: when the return window ends. */
     release_at: model.dateTime().nullable(),
     details: model.json().nullable(),
+    /** When a compensation undid this entry (its counter-entry references it). */
+    voided_at: model.dateTime().nullable(),
     account: model.belongsTo(() => Account, { mappedBy: "entries" }),
   })
   .indexes([
-    { on: ["idempotency_key"], unique: true },
+    { on: ["idempotency_key"], unique: true, where: "voided_at IS NULL" },
     { name: "IDX_loyalty_entry_account_created", on: ["account_id", "created_at", "id"] },
     { on: ["order_id"], where: "order_id IS NOT NULL" },
     { on: ["release_at"], where: "release_at IS NOT NULL" },
