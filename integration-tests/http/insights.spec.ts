@@ -106,14 +106,14 @@ medusaIntegrationTestRunner({
       expect(lapsed.churn_risk).toBeGreaterThan(0.9)
       expect(["churned", "at_risk"]).toContain(lapsed.lifecycle_stage)
       expect(lapsed.explanation).toBe(
-        `Can't lose: 6 orders worth 3000.00 EUR, last one 300 days ago; churn risk ${Math.round(lapsed.churn_risk! * 100)} %; 12-month CLV ${lapsed.clv_12m!.toFixed(2)} EUR.`
+        `Can't lose: 6 orders worth 3000.00 EUR, last one 300 days ago; churn risk ${Math.round(lapsed.churn_risk! * 100)} % (no order in the next 180 days); 12-month CLV ${lapsed.clv_12m!.toFixed(2)} EUR.`
       )
 
       const fresh = await insightOf("fresh")
       expect(fresh).toMatchObject({ rfm_segment: "new", lifecycle_stage: "new", orders_count: 1, recency_days: 1 })
 
       // The canceled order and the one after NOW count nowhere.
-      expect(await insightOf("once")).toMatchObject({ orders_count: 1, monetary: 20, rfm_segment: "potential_loyalist" })
+      expect(await insightOf("once")).toMatchObject({ orders_count: 1, monetary: 20, rfm_segment: "about_to_sleep", f_score: 1 })
       expect(await insightOf("oldie")).toMatchObject({ is_member: false, rfm_segment: "lost" })
 
       // Value bands: ranked, so the top 20 % are high.
@@ -144,7 +144,10 @@ medusaIntegrationTestRunner({
       // Under BG/NBD the lapsed big spender is very likely gone, the champion very likely not.
       expect((await insightOf("lapsed")).churn_risk).toBeGreaterThan(0.8)
       expect((await insightOf("champ")).churn_risk).toBeLessThan(0.2)
-      expect((await insightOf("lapsed")).explanation).toMatch(/: 6 orders worth 3000.00 EUR, last one 300 days ago; churn risk \d+ %/)
+      expect((await insightOf("lapsed")).explanation).toMatch(/: 6 orders worth 3000.00 EUR, last one 300 days ago; churn risk \d+ % \(no order in the next 180 days\)/)
+      // One-time buyers are not 0 % at risk under BG/NBD: their risk grows with the time since their order (issue 14, defect 3).
+      expect((await insightOf("oldie")).churn_risk).toBeGreaterThan((await insightOf("fresh")).churn_risk!)
+      expect((await insightOf("oldie")).churn_risk).toBeGreaterThan(0.5)
     })
 
     it("gives the same result when recomputed twice, and records segment changes only once", async () => {
@@ -310,9 +313,11 @@ medusaIntegrationTestRunner({
       expect(cantLose.play).toMatch(/win-back/i)
       expect(segments.matrix.reduce((n: number, row: { customers: number }) => n + row.customers, 0)).toBe(7)
 
+      expect(cantLose.rule).toBe("R 1–2 and F 5: the most frequent buyers, gone quiet")
       const list = await get(api, "/admin/loyalty/insights/customers?rfm_segment=champions&limit=10", admin.headers)
-      expect(list.count).toBe(2)
-      expect(list.customers.map((c: { email: string }) => c.email).sort()).toEqual(["champ@example.com", "regular@example.com"])
+      expect(list.count).toBe(1)
+      expect(list.customers.map((c: { email: string }) => c.email)).toEqual(["champ@example.com"])
+      expect(list.customers[0]).toMatchObject({ r_score: 5, f_score: 5, m_score: 5 })
 
       const csv = await api.get("/admin/loyalty/insights/customers?format=csv", { headers: admin.headers })
       expect(csv.headers["content-type"]).toMatch(/text\/csv/)
@@ -338,6 +343,41 @@ medusaIntegrationTestRunner({
         .get("/admin/loyalty/insights/kpis")
         .catch((e: { response: { status: number } }) => e.response)
       expect(anonymous.status).toBe(401)
+    })
+
+    it("sums points past 2³¹ in the KPIs without failing the run (issue 14, defect 5)", async () => {
+      const container = getContainer()
+      const points = pointsService(container)
+      await points.saveProgramRules({ point_values: { eur: 0.01 } }, null)
+      // One point per won or yen: two accounts of 1.2 billion points each, 2.4 billion in all (> 2,147,483,647).
+      for (const name of ["champ", "fresh"]) {
+        await points.creditPoints({
+          customer_id: ids[name], type: "earn", points: 1_200_000_000, idempotency_key: `kpi:big:${name}`, reason: "test", expires_at: null,
+        })
+      }
+      await pg(container)("loyalty_entry").update({ created_at: ago(4) })
+      const run = await recompute()
+      expect(run.status).toBe("succeeded")
+      const june = (await insightsService(container).listKpis(run.id)).find((row) => row.month === "2030-06" && row.cohort === "member")!
+      expect(june.metrics).toMatchObject({ points_issued: 2_400_000_000, outstanding_points: 2_400_000_000, liability: { eur: 24_000_000 } })
+    })
+
+    it("leaves deleted customers out of the customer list, the CSV and the next run (issue 14, defect 6)", async () => {
+      const container = getContainer()
+      await recompute()
+      await container.resolve(Modules.CUSTOMER).softDeleteCustomers([ids.lapsed])
+      // The run made before the deletion no longer shows them, in the list or the export.
+      const list = await get(api, "/admin/loyalty/insights/customers?limit=50", admin.headers)
+      expect(list.count).toBe(6)
+      expect(list.customers.map((c: { email: string }) => c.email)).not.toContain("lapsed@example.com")
+      const csv = String((await api.get("/admin/loyalty/insights/customers?format=csv", { headers: admin.headers })).data)
+      expect(csv).not.toContain("lapsed@example.com")
+      expect(csv).not.toContain(ids.lapsed)
+      expect(csv.trim().split("\r\n")).toHaveLength(7)
+      // The next run does not count them at all.
+      const next = await recompute()
+      expect(next.customers).toBe(6)
+      expect((await insightsService(container).customerInsight(ids.lapsed)).insight?.run_id).not.toBe(next.id)
     })
 
     it("takes feedback once per order from its customer, with optional points", async () => {

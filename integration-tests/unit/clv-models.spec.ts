@@ -1,31 +1,19 @@
 import { readFileSync } from "fs"
 import path from "path"
-import { bgNbdLogLikelihood, expectedPurchases, fitBgNbd, probabilityAlive } from "../../src/lib/bgnbd"
+import { CALIBRATION_END, CDNOW_FIXTURE as FIXTURE, cdnowTransactions } from "../helpers/cdnow"
+import {
+  bgNbdFitProblem,
+  bgNbdLogLikelihood,
+  expectedPurchases,
+  fitBgNbd,
+  probabilityAlive,
+  RepeatSummary,
+} from "../../src/lib/bgnbd"
 import gammaln from "@stdlib/math-base-special-gammaln"
 import { fitMaximumLikelihood } from "../../src/lib/clv-fit"
 import { expectedSpend, fitGammaGamma, gammaGammaFitProblem } from "../../src/lib/gamma-gamma"
 import { hyp2f1 } from "../../src/lib/hyp2f1"
-import { summarizeTransactions, Transaction } from "../../src/lib/purchase-summary"
-
-const FIXTURE = path.join(__dirname, "..", "fixtures", "cdnow")
-
-/** CDNOW_sample.txt: full-cohort id, sample id, YYYYMMDD, CDs, dollars (CRLF lines). */
-function cdnowTransactions(): Transaction[] {
-  return readFileSync(path.join(FIXTURE, "CDNOW_sample.txt"), "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim())
-    .map((line) => {
-      const [, id, date, , amount] = line.trim().split(/\s+/)
-      return {
-        customer_id: id.replace(/^0+/, ""),
-        at: new Date(Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8))),
-        amount: Number(amount),
-      }
-    })
-}
-
-/** The 39-week calibration period ends on 1997-09-30. */
-const CALIBRATION_END = new Date(Date.UTC(1997, 8, 30))
+import { summarizeTransactions } from "../../src/lib/purchase-summary"
 
 const within = (actual: number, expected: number, tolerance = 0.01) =>
   expect(Math.abs(actual / expected - 1)).toBeLessThan(tolerance)
@@ -225,5 +213,45 @@ describe("fit convergence is reported honestly (issue 14, defect 7)", () => {
     expect(gammaGammaFitProblem({ p: 6.25, q: 3.74, gamma: 15.44 }, observedMean, false)).toMatch(/did not converge/)
     // And expectedSpend itself refuses a mean it cannot give.
     expect(() => expectedSpend({ p: 2, q: 1, gamma: 20 }, { x: 0, m: 0 })).toThrow(RangeError)
+  })
+})
+
+describe("boundary and ill-conditioned BG/NBD fits (issue 14, defect 1)", () => {
+  /** A store where every repeat buyer still buys at their pace: nothing in the data shows dropout. */
+  function everyoneStillBuying(): RepeatSummary[] {
+    let seed = 7
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+    const rows: RepeatSummary[] = []
+    for (let i = 0; i < 200; i++) {
+      const T = 10 + random() * 40
+      const x = Math.floor(T / (1 + random() * 6))
+      rows.push({ x, tx: x ? T * 0.95 : 0, T })
+    }
+    for (let i = 0; i < 60; i++) rows.push({ x: 0, tx: 0, T: 1 + random() * 50 })
+    return rows
+  }
+
+  it("accepts the CDNOW fit: inside the parameter space, with small standard errors", () => {
+    const fit = fitBgNbd(summarizeTransactions(cdnowTransactions(), CALIBRATION_END))
+    expect(bgNbdFitProblem(fit)).toBeNull()
+    expect(fit.log_standard_errors).toHaveLength(4)
+    for (const se of fit.log_standard_errors!) expect(se).toBeLessThan(0.5)
+  })
+
+  it("rejects a fit that ends at a ≈ 0, b ≈ ∞ (no dropout: P(alive) = 1 for everyone) even though the optimizer stopped", () => {
+    const fit = fitBgNbd(everyoneStillBuying())
+    expect(fit.params.a / (fit.params.a + fit.params.b)).toBeLessThan(1e-3)
+    // With that fit a customer silent for a year is as alive as one who bought yesterday.
+    expect(probabilityAlive(fit.params, { x: 3, tx: 2, T: 52 })).toBeGreaterThan(0.99)
+    expect(bgNbdFitProblem(fit)).toMatch(/^The BG\/NBD fit ended on the edge of its parameters \(a = .*, b = .*\)/)
+  })
+
+  it("rejects a fit that did not converge, a flat likelihood and huge standard errors", () => {
+    const good = fitBgNbd(summarizeTransactions(cdnowTransactions(), CALIBRATION_END))
+    expect(bgNbdFitProblem({ ...good, converged: false, message: "maxit reached during line search" })).toBe(
+      "The BG/NBD fit did not converge (maxit reached during line search)"
+    )
+    expect(bgNbdFitProblem({ ...good, log_standard_errors: null })).toMatch(/flat/)
+    expect(bgNbdFitProblem({ ...good, log_standard_errors: [0.1, 0.1, 3.2, 0.1] })).toMatch(/ill-determined: a = 0\.79\d* has a standard error of 3\.2/)
   })
 })

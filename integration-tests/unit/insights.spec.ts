@@ -5,7 +5,11 @@ import {
   matrixSegment,
   normalizeWeights,
   predictCustomer,
+  RFM_SEGMENTS,
   rfmSegment,
+  SEGMENT_LABELS,
+  SEGMENT_PLAYS,
+  SEGMENT_RULES,
   valueBand,
 } from "../../src/lib/insights"
 import { kpiMetrics } from "../../src/lib/kpis"
@@ -32,18 +36,44 @@ const facts = (over: Partial<CustomerFacts>): CustomerFacts => ({
   ...over,
 })
 
-describe("RFM segments", () => {
+describe("RFM segments: the common segment table (issue 14, defect 8)", () => {
   it.each([
     [{ orders_count: 1, purchase_days: 1, recency_days: 1, r_score: 5, f_score: 1 }, "new"],
     [{ r_score: 5, f_score: 5, m_score: 4 }, "champions"],
-    [{ r_score: 1, f_score: 5, m_score: 5 }, "cant_lose"],
-    [{ r_score: 2, f_score: 3, m_score: 2 }, "at_risk"],
+    // Spend counts: frequent and recent but small baskets are loyal, not champions.
+    [{ r_score: 5, f_score: 5, m_score: 2 }, "loyal"],
     [{ r_score: 3, f_score: 4, m_score: 2 }, "loyal"],
-    [{ r_score: 4, f_score: 1, m_score: 2, orders_count: 1, recency_days: 45 }, "potential_loyalist"],
+    [{ r_score: 4, f_score: 2, m_score: 2 }, "potential_loyalist"],
+    [{ r_score: 4, f_score: 1, m_score: 2, orders_count: 1, purchase_days: 1, recency_days: 45 }, "promising"],
+    [{ r_score: 3, f_score: 3, m_score: 3 }, "need_attention"],
+    [{ r_score: 3, f_score: 1, m_score: 3, orders_count: 1, purchase_days: 1, recency_days: 90 }, "about_to_sleep"],
+    [{ r_score: 2, f_score: 3, m_score: 2 }, "at_risk"],
+    [{ r_score: 1, f_score: 5, m_score: 5 }, "cant_lose"],
     [{ r_score: 2, f_score: 1, m_score: 1 }, "hibernating"],
-    [{ r_score: 1, f_score: 1, m_score: 3 }, "lost"],
+    [{ r_score: 1, f_score: 2, m_score: 3 }, "lost"],
   ])("%j is %s", (over, segment) => {
     expect(rfmSegment(facts(over), settings)).toBe(segment)
+  })
+
+  it("gives every R × F × M cell exactly one of the eleven segments, each reachable, each with a label, rule and play", () => {
+    const seen = new Set<string>()
+    for (let r = 1; r <= 5; r++) {
+      for (let fr = 1; fr <= 5; fr++) {
+        for (let m = 1; m <= 5; m++) {
+          const segment = rfmSegment(facts({ r_score: r, f_score: fr, m_score: m, purchase_days: fr, recency_days: 400 }), settings)
+          expect(RFM_SEGMENTS).toContain(segment)
+          seen.add(segment)
+        }
+      }
+    }
+    seen.add(rfmSegment(facts({ purchase_days: 1, orders_count: 1, recency_days: 3 }), settings))
+    expect([...seen].sort()).toEqual([...RFM_SEGMENTS].sort())
+    expect(RFM_SEGMENTS).toHaveLength(11)
+    for (const segment of RFM_SEGMENTS) {
+      expect(SEGMENT_LABELS[segment]).toBeTruthy()
+      expect(SEGMENT_RULES[segment]).toBeTruthy()
+      expect(SEGMENT_PLAYS[segment]).toBeTruthy()
+    }
   })
 })
 
@@ -60,7 +90,6 @@ describe("lifecycle", () => {
   it("new, churned, reactivated, at risk, growing, active", () => {
     expect(lifecycleStage(facts({ age_days: 10 }), 0, settings)).toBe("new")
     expect(lifecycleStage(facts({}), 0.85, settings)).toBe("churned")
-    expect(lifecycleStage(facts({ purchase_days: 1, orders_count: 1, recency_days: 200, age_days: 200 }), 0, settings)).toBe("churned")
     expect(lifecycleStage(facts({ recency_days: 5, gap_before_last: 250 }), 0.1, settings)).toBe("reactivated")
     expect(lifecycleStage(facts({}), 0.6, settings)).toBe("at_risk")
     expect(lifecycleStage(facts({ recent_spend: 300, prior_spend: 100 }), 0.1, settings)).toBe("growing")
@@ -82,13 +111,59 @@ describe("value model", () => {
       kind: "bgnbd" as const,
       bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
       gamma_gamma: { p: 6.25, q: 3.74, gamma: 15.44 },
+      pace: { typical_gap_days: 60, mean_order_value: 40 },
     }
     const f = facts({ purchase_days: 5, tx_days: 200, age_days: 210, recency_days: 10, repeat_mean: 40 })
-    const undiscounted = predictCustomer(f, model, { annual_discount_rate: 0, profit_margin: 1 })
-    const discounted = predictCustomer(f, model, { annual_discount_rate: 0.2, profit_margin: 1 })
+    const undiscounted = predictCustomer(f, model, { annual_discount_rate: 0, profit_margin: 1, lapse_days: 180 })
+    const discounted = predictCustomer(f, model, { annual_discount_rate: 0.2, profit_margin: 1, lapse_days: 180 })
     expect(discounted.clv_12m).toBeLessThan(undiscounted.clv_12m)
     expect(undiscounted.expected_365).toBeGreaterThan(undiscounted.expected_90)
-    expect(undiscounted.churn_risk).toBeCloseTo(1 - undiscounted.p_alive, 12)
+    // Churn risk = P(no order in the next 180 days) ≥ P(gone).
+    expect(undiscounted.churn_risk).toBeGreaterThanOrEqual(1 - undiscounted.p_alive)
+  })
+})
+
+describe("churn risk of one-time buyers (issue 14, defect 3)", () => {
+  const bgnbd = {
+    kind: "bgnbd" as const,
+    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+    gamma_gamma: { p: 6.25, q: 3.74, gamma: 15.44 },
+    pace: { typical_gap_days: 60, mean_order_value: 40 },
+  }
+  const heuristic = { kind: "heuristic" as const, reason: "test", typical_gap_days: 60, mean_order_value: 40 }
+  const oneTimer = (days: number) =>
+    facts({ orders_count: 1, purchase_days: 1, recency_days: days, tx_days: 0, age_days: days, repeat_mean: 0, gap_before_last: null })
+
+  it.each([
+    ["BG/NBD", bgnbd],
+    ["the fallback", heuristic],
+  ] as const)("under %s grows with the time since their only order, and is never 0 once they are past new", (_, model) => {
+    const risks = [40, 90, 180, 365, 730].map((days) => predictCustomer(oneTimer(days), model, settings).churn_risk)
+    for (let i = 1; i < risks.length; i++) expect(risks[i]).toBeGreaterThan(risks[i - 1])
+    expect(risks[0]).toBeGreaterThan(0.01)
+    expect(risks[4]).toBeGreaterThan(0.8)
+  })
+
+  it("means the same in both models: P(no order in the next lapse_days days), so a shorter horizon raises it", () => {
+    for (const model of [bgnbd, heuristic]) {
+      const long = predictCustomer(oneTimer(120), model, settings).churn_risk
+      const short = predictCustomer(oneTimer(120), model, { ...settings, lapse_days: 30 }).churn_risk
+      expect(short).toBeGreaterThan(long)
+    }
+    // A frequent, recent buyer is at low risk in both.
+    const regular = facts({ purchase_days: 10, orders_count: 10, tx_days: 270, age_days: 275, recency_days: 5 })
+    expect(predictCustomer(regular, bgnbd, settings).churn_risk).toBeLessThan(0.2)
+    expect(predictCustomer(regular, heuristic, settings).churn_risk).toBeLessThan(0.2)
+  })
+
+  it("agrees with the lifecycle: churned exactly when churn risk is 80 % or more", () => {
+    for (const model of [bgnbd, heuristic]) {
+      for (const days of [40, 90, 180, 365, 730]) {
+        const f = oneTimer(days)
+        const { churn_risk } = predictCustomer(f, model, settings)
+        expect(lifecycleStage(f, churn_risk, settings) === "churned").toBe(churn_risk >= 0.8)
+      }
+    }
   })
 })
 

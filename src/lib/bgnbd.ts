@@ -46,6 +46,10 @@ export type BgNbdFit = {
   customers: number
   converged: boolean
   iterations: number
+  /** The optimizer's last message. */
+  message: string
+  /** Standard errors of ln r, ln α, ln a, ln b (null: the likelihood is flat somewhere). */
+  log_standard_errors: number[] | null
 }
 
 /** Fit r, α, a, b by maximum likelihood on (grouped) customer summaries. */
@@ -71,7 +75,51 @@ export function fitBgNbd(data: RepeatSummary[]): BgNbdFit {
     customers,
     converged: result.converged,
     iterations: result.iterations,
+    message: result.message,
+    log_standard_errors: result.log_standard_errors,
   }
+}
+
+/** Below this mean dropout chance per purchase, a/(a+b), the fit says "nobody ever leaves". */
+export const MIN_DROPOUT_MEAN = 1e-3
+/** Parameters outside [1e-4, 1e5] sit on the edge of what the data can tell apart (0 or ∞). */
+const EDGE = { low: 1e-4, high: 1e5 }
+/** A standard error of ln θ above this (θ uncertain by a factor e² at one SE) means the data do not determine θ. */
+export const MAX_LOG_STANDARD_ERROR = 2
+
+/**
+ * Why a BG/NBD fit is not a model of the store, or null when it is. A fit
+ * can "converge" on the edge of the parameter space: on a store whose repeat
+ * buyers all look active, the likelihood keeps rising as a → 0 and b → ∞
+ * (no dropout at all), and P(alive) is then 1 for everyone however long ago
+ * they bought. Such a fit, a flat likelihood (the observed information is
+ * not positive definite) or parameters with huge standard errors are
+ * rejected, so the caller falls back to a model that reads recency.
+ */
+export function bgNbdFitProblem(fit: BgNbdFit): string | null {
+  const { r, alpha, a, b } = fit.params
+  const show = (v: number) => (v >= 0.01 && v < 1e5 ? Number(v.toPrecision(4)).toString() : v.toExponential(2))
+  if (!fit.converged || ![r, alpha, a, b].every((v) => Number.isFinite(v) && v > 0)) {
+    return `The BG/NBD fit did not converge (${fit.message || "no optimum found"})`
+  }
+  const dropout = a / (a + b)
+  if (dropout < MIN_DROPOUT_MEAN) {
+    return `The BG/NBD fit ended on the edge of its parameters (a = ${show(a)}, b = ${show(b)}): a ${(dropout * 100).toPrecision(2)} % chance of leaving after a purchase, which would call every customer alive however long ago they bought`
+  }
+  const names = ["r", "α", "a", "b"]
+  const values = [r, alpha, a, b]
+  const edge = values.findIndex((v) => v < EDGE.low || v > EDGE.high)
+  if (edge >= 0) {
+    return `The BG/NBD fit ended on the edge of its parameters (${names[edge]} = ${show(values[edge])})`
+  }
+  if (!fit.log_standard_errors) {
+    return "The BG/NBD likelihood is flat at its optimum: this store's history does not determine the parameters"
+  }
+  const worst = fit.log_standard_errors.reduce((w, se, i) => (se > fit.log_standard_errors![w] ? i : w), 0)
+  if (fit.log_standard_errors[worst] > MAX_LOG_STANDARD_ERROR) {
+    return `The BG/NBD fit is ill-determined: ${names[worst]} = ${show(values[worst])} has a standard error of ${fit.log_standard_errors[worst].toFixed(1)} on the log scale`
+  }
+  return null
 }
 
 /**
@@ -84,6 +132,22 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: 
   if (x === 0) return 1
   const logOdds = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))
   return 1 / (1 + Math.exp(logOdds))
+}
+
+/**
+ * P(no purchase in the next `t` time units | x, tₓ, T): the customer has
+ * left, or is alive and buys nothing in t. Alive, their rate's posterior is
+ * Gamma(r + x, α + T), so P(no purchase | alive) = ((α+T)/(α+T+t))^(r+x).
+ * Unlike P(alive) this also reads recency for one-time buyers (for x = 0 it
+ * is ((α+T)/(α+T+t))^r, which grows towards 1 as T, the time since their one
+ * purchase, grows), so the insights use it as churn risk.
+ */
+export function probabilityNoPurchase(params: BgNbdParams, history: RepeatSummary, t: number): number {
+  const { r, alpha } = params
+  const { x, T } = history
+  const alive = probabilityAlive(params, history)
+  const silentIfAlive = Math.exp(-(r + x) * Math.log1p(t / (alpha + T)))
+  return 1 - alive + alive * silentIfAlive
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BgNbdParams, expectedPurchases, probabilityAlive } from "./bgnbd"
+import { BgNbdParams, expectedPurchases, probabilityAlive, probabilityNoPurchase } from "./bgnbd"
 import { expectedSpend, GammaGammaParams } from "./gamma-gamma"
 
 /**
@@ -8,11 +8,18 @@ import { expectedSpend, GammaGammaParams } from "./gamma-gamma"
  * quintiles; everything decided from those facts is here, unit-tested.
  */
 
+/**
+ * The common RFM segment table (R × F grid, with spend for champions), in the
+ * order the admin lists them. See `rfmSegment` for the rule of each.
+ */
 export const RFM_SEGMENTS = [
   "champions",
   "loyal",
   "potential_loyalist",
   "new",
+  "promising",
+  "need_attention",
+  "about_to_sleep",
   "at_risk",
   "cant_lose",
   "hibernating",
@@ -34,10 +41,28 @@ export const SEGMENT_LABELS: Record<RfmSegment, string> = {
   loyal: "Loyal",
   potential_loyalist: "Potential loyalist",
   new: "New",
+  promising: "Promising",
+  need_attention: "Need attention",
+  about_to_sleep: "About to sleep",
   at_risk: "At risk",
   cant_lose: "Can't lose",
   hibernating: "Hibernating",
   lost: "Lost",
+}
+
+/** The rule behind each segment, in words (R, F, M scores 1–5; first matching rule wins, top to bottom). */
+export const SEGMENT_RULES: Record<RfmSegment, string> = {
+  new: "One purchase day, within the last `new_customer_days` days",
+  champions: "R 5, F 4–5 and M 4–5: bought recently, often and for much",
+  loyal: "R 3–5 and F 4–5 (champions without their spend included)",
+  potential_loyalist: "R 4–5 and F 2–3: recent and came back",
+  promising: "R 4–5 and F 1: recent one-time buyer past the new-customer window",
+  need_attention: "R 3 and F 3: average recency and frequency",
+  about_to_sleep: "R 3 and F 1–2: fading after one or two purchases",
+  at_risk: "R 1–2 and F 3–4: bought often, not lately",
+  cant_lose: "R 1–2 and F 5: the most frequent buyers, gone quiet",
+  hibernating: "R 2 and F 1–2: long ago, once or twice",
+  lost: "R 1 and F 1–2: the longest ago, once or twice",
 }
 
 /** What to do with each segment: shown next to its count in the admin. */
@@ -46,6 +71,9 @@ export const SEGMENT_PLAYS: Record<RfmSegment, string> = {
   loyal: "Upsell higher tiers and member-only offers; ask for reviews.",
   potential_loyalist: "Offer membership perks and a second-purchase incentive.",
   new: "Onboard: welcome series, show the points they earned, first-repeat bonus.",
+  promising: "Build the habit: a second-purchase offer and the program's perks.",
+  need_attention: "Limited-time offer or recommendation based on their past orders.",
+  about_to_sleep: "Reconnect: popular products, a small bonus; keep it cheap.",
   at_risk: "Win back with a personal offer before they lapse for good.",
   cant_lose: "Reach out personally: strong win-back offer, ask what went wrong.",
   hibernating: "Re-engage with a time-boxed bonus or a relevant new product.",
@@ -89,7 +117,10 @@ export type InsightSettings = {
   feedback_points: number
   /** A first order this recent makes a customer "new". */
   new_customer_days: number
-  /** Days without an order after which a one-order customer counts as churned. */
+  /**
+   * The churn horizon: churn risk is the chance that a customer places no
+   * order in the next `lapse_days` days (both models, every customer).
+   */
   lapse_days: number
   /** Customer rows of this many past runs are kept (segment history is kept for good). */
   keep_runs: number
@@ -160,15 +191,24 @@ export type CustomerFacts = {
   redeemed_points: number
 }
 
-/** Named RFM segment from the quintile scores, with absolute recency for "new". */
+/**
+ * Named RFM segment from the R, F and M scores (see the service's RFM stage:
+ * F by purchase-day thresholds 1, 2, 3, 4–5, 6+; R and M by quintile with
+ * ties kept together), with absolute recency for "new". The first rule of
+ * `SEGMENT_RULES` that matches, in this order, gives the segment; every
+ * (R, F) pair has exactly one.
+ */
 export function rfmSegment(f: CustomerFacts, settings: Pick<InsightSettings, "new_customer_days">): RfmSegment {
   const { r_score: r, f_score: fr, m_score: m } = f
-  if (f.orders_count === 1 && f.recency_days <= settings.new_customer_days) return "new"
-  if (r >= 4 && fr >= 4) return "champions"
-  if (r <= 2 && fr >= 4 && m >= 4) return "cant_lose"
-  if (r <= 2 && (fr >= 3 || m >= 4)) return "at_risk"
-  if (r >= 3 && fr >= 3) return "loyal"
-  if (r >= 3) return "potential_loyalist"
+  if (f.purchase_days <= 1 && f.recency_days <= settings.new_customer_days) return "new"
+  if (r >= 5 && fr >= 4 && m >= 4) return "champions"
+  if (r >= 3 && fr >= 4) return "loyal"
+  if (r >= 4 && fr >= 2) return "potential_loyalist"
+  if (r >= 4) return "promising"
+  if (r === 3 && fr === 3) return "need_attention"
+  if (r === 3) return "about_to_sleep"
+  if (fr === 5) return "cant_lose"
+  if (fr >= 3) return "at_risk"
   if (r === 2) return "hibernating"
   return "lost"
 }
@@ -190,6 +230,11 @@ export function matrixSegment(f: CustomerFacts): MatrixSegment {
   return attitude ? "active" : "potential"
 }
 
+/**
+ * Lifecycle from the age of the relationship and the churn risk, so the two
+ * never disagree: churned at a churn risk of 80 % or more, at risk from 50 %.
+ * Churn risk already reads recency for one-time buyers (see `predictCustomer`).
+ */
 export function lifecycleStage(
   f: CustomerFacts,
   churnRisk: number,
@@ -197,22 +242,28 @@ export function lifecycleStage(
 ): LifecycleStage {
   const recent = f.recency_days <= settings.new_customer_days
   if (f.age_days <= settings.new_customer_days) return "new"
-  if (churnRisk >= 0.8 || (f.purchase_days === 1 && f.recency_days > settings.lapse_days)) return "churned"
+  if (churnRisk >= CHURNED_AT) return "churned"
   if (recent && f.gap_before_last !== null && f.gap_before_last > settings.lapse_days) return "reactivated"
-  if (churnRisk >= 0.5 || (f.purchase_days === 1 && f.recency_days > 3 * settings.new_customer_days)) {
-    return "at_risk"
-  }
+  if (churnRisk >= AT_RISK_AT) return "at_risk"
   if (f.purchase_days > 1 && f.recent_spend > 0 && f.recent_spend > 1.2 * f.prior_spend) return "growing"
   return "active"
 }
 
+/** Churn-risk thresholds of the lifecycle stages. */
+export const CHURNED_AT = 0.8
+export const AT_RISK_AT = 0.5
+
 /** The fitted models, or the reason they could not be used. */
+export type PaceModel = { typical_gap_days: number; mean_order_value: number }
 export type InsightModel =
-  | { kind: "bgnbd"; bgnbd: BgNbdParams; gamma_gamma: GammaGammaParams }
-  | { kind: "heuristic"; reason: string; typical_gap_days: number; mean_order_value: number }
+  /** `pace` scores the odd customer the fitted model cannot evaluate. */
+  | { kind: "bgnbd"; bgnbd: BgNbdParams; gamma_gamma: GammaGammaParams; pace: PaceModel }
+  | ({ kind: "heuristic"; reason: string } & PaceModel)
 
 export type CustomerPrediction = {
+  /** The model's P(alive): 1 for every one-time buyer under BG/NBD (they can only leave after a repeat purchase). */
   p_alive: number
+  /** P(no order in the next `lapse_days` days): same meaning in both models, rises with recency for everyone. */
   churn_risk: number
   expected_90: number
   expected_365: number
@@ -223,41 +274,79 @@ const WEEK = 7
 /** CLV is summed by quarter of a 365-day year: expected purchases at these horizons (days), discounted per quarter. */
 const QUARTERS = [91.25, 182.5, 273.75, 365]
 
+/**
+ * Churn risk, expected purchases and CLV of one customer.
+ *
+ * Churn risk means the same in both models: the probability that the
+ * customer places no order in the next `lapse_days` days. Under BG/NBD that
+ * is 1 − P(alive) + P(alive)·((α+T)/(α+T+t))^(r+x); for a one-time buyer,
+ * whom BG/NBD holds alive, it is ((α+T)/(α+T+t))^r, which grows with the time
+ * since their order. The fallback uses the same definition with its own
+ * P(alive) and the customer's own pace.
+ */
 export function predictCustomer(
   f: CustomerFacts,
   model: InsightModel,
-  settings: Pick<InsightSettings, "annual_discount_rate" | "profit_margin">
+  settings: Pick<InsightSettings, "annual_discount_rate" | "profit_margin" | "lapse_days">
+): CustomerPrediction {
+  if (model.kind === "bgnbd") {
+    const x = f.purchase_days - 1
+    const history = { x, tx: f.tx_days / WEEK, T: f.age_days / WEEK }
+    const spend = expectedSpend(model.gamma_gamma, { x, m: f.repeat_mean })
+    return finish(
+      {
+        p_alive: probabilityAlive(model.bgnbd, history),
+        churn_risk: probabilityNoPurchase(model.bgnbd, history, settings.lapse_days / WEEK),
+        expected: (days) => expectedPurchases(model.bgnbd, history, days / WEEK),
+        spend,
+      },
+      settings
+    )
+  }
+  return predictByPace(f, model, settings)
+}
+
+/**
+ * The fallback: each customer's own pace, decaying once they are overdue by
+ * more than their usual gap (the store's typical gap for one-time buyers).
+ * Also used for a single customer the fitted model cannot evaluate.
+ */
+export function predictByPace(
+  f: CustomerFacts,
+  model: PaceModel,
+  settings: Pick<InsightSettings, "annual_discount_rate" | "profit_margin" | "lapse_days">
 ): CustomerPrediction {
   const x = f.purchase_days - 1
-  let pAlive: number
-  let expected: (days: number) => number
-  let spend: number
-  if (model.kind === "bgnbd") {
-    const history = { x, tx: f.tx_days / WEEK, T: f.age_days / WEEK }
-    pAlive = probabilityAlive(model.bgnbd, history)
-    expected = (days) => expectedPurchases(model.bgnbd, history, days / WEEK)
-    spend = expectedSpend(model.gamma_gamma, { x, m: f.repeat_mean })
-  } else {
-    // Too little history for a model: the customer's own pace, decaying once
-    // they are overdue by more than their usual gap.
-    const gap = x > 0 ? Math.max(f.tx_days / x, 1) : model.typical_gap_days
-    const overdue = Math.max(0, f.recency_days - gap)
-    pAlive = Math.exp(-overdue / (2 * gap))
-    const perDay = f.purchase_days / Math.max(f.age_days, gap)
-    expected = (days) => pAlive * perDay * days
-    spend = f.purchase_days > 0 ? f.monetary / f.purchase_days : model.mean_order_value
-  }
+  const gap = x > 0 ? Math.max(f.tx_days / x, 1) : model.typical_gap_days
+  const overdue = Math.max(0, f.recency_days - gap)
+  const pAlive = Math.exp(-overdue / (2 * gap))
+  const perDay = f.purchase_days / Math.max(f.age_days, gap)
+  return finish(
+    {
+      p_alive: pAlive,
+      churn_risk: 1 - pAlive + pAlive * Math.exp(-perDay * settings.lapse_days),
+      expected: (days) => pAlive * perDay * days,
+      spend: f.purchase_days > 0 ? f.monetary / f.purchase_days : model.mean_order_value,
+    },
+    settings
+  )
+}
+
+function finish(
+  p: { p_alive: number; churn_risk: number; expected: (days: number) => number; spend: number },
+  settings: Pick<InsightSettings, "annual_discount_rate" | "profit_margin">
+): CustomerPrediction {
   let clv = 0
   let before = 0
   QUARTERS.forEach((days, i) => {
-    const cumulative = expected(days)
-    clv += ((cumulative - before) * spend) / Math.pow(1 + settings.annual_discount_rate, (i + 1) / 4)
+    const cumulative = p.expected(days)
+    clv += ((cumulative - before) * p.spend) / Math.pow(1 + settings.annual_discount_rate, (i + 1) / 4)
     before = cumulative
   })
   return {
-    p_alive: pAlive,
-    churn_risk: 1 - pAlive,
-    expected_90: expected(90),
+    p_alive: p.p_alive,
+    churn_risk: Math.min(1, Math.max(0, p.churn_risk)),
+    expected_90: p.expected(90),
     // The last quarter's horizon is 365 days.
     expected_365: before,
     clv_12m: clv * settings.profit_margin,
@@ -273,13 +362,10 @@ export function explainCustomer(
   segment: RfmSegment,
   prediction: CustomerPrediction,
   currency: string,
-  modelKind: InsightModel["kind"]
+  settings: Pick<InsightSettings, "lapse_days">
 ): string {
   const orders = `${f.orders_count} order${f.orders_count === 1 ? "" : "s"}`
   const last = f.recency_days === 0 ? "last one today" : `last one ${f.recency_days} day${f.recency_days === 1 ? "" : "s"} ago`
-  const risk =
-    f.purchase_days === 1 && modelKind === "bgnbd"
-      ? "one purchase only, so churn is judged by recency"
-      : `churn risk ${Math.round(prediction.churn_risk * 100)} %`
+  const risk = `churn risk ${Math.round(prediction.churn_risk * 100)} % (no order in the next ${settings.lapse_days} days)`
   return `${SEGMENT_LABELS[segment]}: ${orders} worth ${money(f.monetary, currency)}, ${last}; ${risk}; 12-month CLV ${money(prediction.clv_12m, currency)}.`
 }

@@ -62,6 +62,8 @@ export type SegmentStat = {
   average_clv: number
   average_churn_risk: number
   play?: string | null
+  /** The rule that puts a customer in this RFM segment. */
+  rule?: string | null
 }
 
 export type SegmentsResponse = {
@@ -140,6 +142,9 @@ export const SEGMENT_LABELS: Record<string, string> = {
   loyal: "Loyal",
   potential_loyalist: "Potential loyalist",
   new: "New",
+  promising: "Promising",
+  need_attention: "Need attention",
+  about_to_sleep: "About to sleep",
   at_risk: "At risk",
   cant_lose: "Can't lose",
   hibernating: "Hibernating",

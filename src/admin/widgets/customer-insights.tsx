@@ -36,6 +36,11 @@ const CustomerInsightsWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.
       ) : (
         <div className="py-2">
           <Row label="Segment" value={`${segmentLabel(insight.rfm_segment)} · ${segmentLabel(insight.matrix_segment)}`} testId="loyalty-insight-segment" />
+          <Row
+            label="R / F / M scores"
+            value={`R ${insight.r_score} · F ${insight.f_score} · M ${insight.m_score} (1–5)`}
+            testId="loyalty-insight-rfm"
+          />
           <Row label="Lifecycle" value={segmentLabel(insight.lifecycle_stage)} testId="loyalty-insight-lifecycle" />
           <Row label="Churn risk" value={`${Math.round(toNumber(insight.churn_risk) * 100)} %`} testId="loyalty-insight-churn" />
           <Row

@@ -7,10 +7,11 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { fitBgNbd } from "../../lib/bgnbd"
+import { bgNbdFitProblem, fitBgNbd } from "../../lib/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/gamma-gamma"
 import {
   CustomerFacts,
+  CustomerPrediction,
   defaultInsightSettings,
   explainCustomer,
   InsightModel,
@@ -18,6 +19,7 @@ import {
   lifecycleStage,
   matrixSegment,
   normalizeWeights,
+  predictByPace,
   predictCustomer,
   rfmSegment,
 } from "../../lib/insights"
@@ -212,22 +214,46 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const rates = { ...lowerKeys(settings.currency_rates), [currency]: 1 }
     const warnings: string[] = []
     const timings: Record<string, number> = {}
-    let mark = Date.now()
-    const lap = (stage: string) => {
-      timings[stage] = Date.now() - mark
-      mark = Date.now()
-    }
+    const started = Date.now()
 
     await this.updateRun(runId, { stage: "aggregating orders", progress: 0.05 }, sharedContext)
-    const customers = await this.aggregateOrders_(knex, runId, now, rates)
+    await this.aggregateOrders_(knex, runId, now, rates)
     const unrated = await this.unratedCurrencies_(knex, now, rates)
     if (unrated.length) {
       warnings.push(
         `Orders in ${unrated.map((c) => c.toUpperCase()).join(", ")} have no rate to ${currency.toUpperCase()} and count 0 in money figures; set a currency rate`
       )
     }
+    timings.aggregate_ms = Date.now() - started
+    const scored = await this.scoreRun(input, sharedContext)
+    return { ...scored, warnings: [...warnings, ...scored.warnings], timings: { ...timings, ...scored.timings } }
+  }
 
-    lap("aggregate_ms")
+  /**
+   * Score a run whose customer rows hold their order facts (stage A wrote
+   * them): R, F and M scores, model fit, per-customer predictions and
+   * segments in batches, value ranks, segment changes. Reads and writes only
+   * this module's tables.
+   */
+  @InjectManager()
+  async scoreRun(input: ComputeInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<ComputeResult> {
+    const knex = this.knex_(sharedContext)
+    const { run_id: runId, settings } = input
+    const now = new Date(input.now)
+    const currency = input.currency_code.toLowerCase()
+    const warnings: string[] = []
+    const timings: Record<string, number> = {}
+    let mark = Date.now()
+    const lap = (stage: string) => {
+      timings[stage] = Date.now() - mark
+      mark = Date.now()
+    }
+    const customers = Number(
+      (await knex("loyalty_customer_insight").where({ run_id: runId }).count({ n: "*" }))[0]?.n ?? 0
+    )
+    await this.updateRun(runId, { stage: "scoring R, F and M", progress: 0.15, customers }, sharedContext)
+    await this.scoreRfm_(knex, runId)
+    lap("rfm_ms")
     await this.updateRun(runId, { stage: "fitting models", progress: 0.2, customers }, sharedContext)
     const { model, params } = await this.fitModel_(knex, runId, customers)
     lap("fit_ms")
@@ -253,6 +279,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     ]
     let scored = 0
     let after = ""
+    let fallbackCustomers = 0
+    let fallbackError = ""
     for (;;) {
       const rows: (CustomerFacts & { id: string })[] = await knex("loyalty_customer_insight")
         .select(factsColumns)
@@ -271,13 +299,25 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         churn: [] as number[],
         e90: [] as number[],
         e365: [] as number[],
-        clv: [] as number[],
+        clv: [] as string[],
         clv_cac: [] as (number | null)[],
         explanation: [] as string[],
       }
       for (const raw of rows) {
         const facts = toFacts(raw)
-        const prediction = predictCustomer(facts, model, settings)
+        let prediction: CustomerPrediction
+        try {
+          prediction = predictCustomer(facts, model, settings)
+          if (!Object.values(prediction).every(Number.isFinite)) {
+            throw new RangeError("a prediction is not a finite number")
+          }
+        } catch (error) {
+          // One customer the model cannot evaluate does not fail the run: they get the fallback, and the run says so.
+          if (model.kind !== "bgnbd") throw error
+          prediction = predictByPace(facts, model.pace, settings)
+          fallbackCustomers += 1
+          fallbackError = (error as Error).message
+        }
         const segment = rfmSegment(facts, settings)
         out.id.push(raw.id)
         out.rfm.push(segment)
@@ -287,17 +327,18 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         out.churn.push(prediction.churn_risk)
         out.e90.push(prediction.expected_90)
         out.e365.push(prediction.expected_365)
-        out.clv.push(prediction.clv_12m)
+        // Money: rounded to the cent before it becomes a numeric.
+        out.clv.push(prediction.clv_12m.toFixed(2))
         out.clv_cac.push(settings.acquisition_cost > 0 ? prediction.clv_12m / settings.acquisition_cost : null)
-        out.explanation.push(explainCustomer(facts, segment, prediction, currency, model.kind))
+        out.explanation.push(explainCustomer(facts, segment, prediction, currency, settings))
       }
       await knex.raw(
         `UPDATE loyalty_customer_insight t
             SET rfm_segment = u.rfm, matrix_segment = u.matrix, lifecycle_stage = u.lifecycle,
                 p_alive = u.p_alive, churn_risk = u.churn, expected_90 = u.e90, expected_365 = u.e365,
-                clv_12m = u.clv, clv_cac = u.clv_cac, explanation = u.explanation, updated_at = now()
+                clv_12m = u.clv, raw_clv_12m = ${RAW("u.clv")}, clv_cac = u.clv_cac, explanation = u.explanation, updated_at = now()
            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::float8[],
-                       ?::float8[], ?::float8[], ?::float8[], ?::text[])
+                       ?::float8[], ?::numeric[], ?::float8[], ?::text[])
                 AS u(id, rfm, matrix, lifecycle, p_alive, churn, e90, e365, clv, clv_cac, explanation)
           WHERE t.id = u.id`,
         // node-postgres sends each array as one Postgres array parameter.
@@ -323,6 +364,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       )
     }
 
+    if (fallbackCustomers) {
+      warnings.push(
+        `${fallbackCustomers} customer${fallbackCustomers === 1 ? " was" : "s were"} scored by their own pace because the BG/NBD model could not evaluate them (${fallbackError})`
+      )
+    }
     lap("score_ms")
     await this.updateRun(runId, { stage: "ranking value", progress: 0.82 }, sharedContext)
     await this.rankValue_(knex, runId, settings)
@@ -419,8 +465,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ customers: (CustomerInsightRecord & { email: string | null; first_name: string | null; last_name: string | null })[]; count: number }> {
     const knex = this.knex_(sharedContext)
+    // A customer deleted since the run is not listed (nor exported) at all: no email or name of theirs leaves.
     const where = (q: Knex.QueryBuilder) => {
-      q.where("i.run_id", runId)
+      q.join("customer as c", "c.id", "i.customer_id").whereNull("c.deleted_at").where("i.run_id", runId)
       for (const [key, value] of Object.entries(filters)) {
         if (value) q.where(`i.${key}`, value)
       }
@@ -428,9 +475,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     }
     const [{ count }] = await where(knex("loyalty_customer_insight as i")).count({ count: "*" })
     const rows = await where(
-      knex("loyalty_customer_insight as i")
-        .leftJoin("customer as c", "c.id", "i.customer_id")
-        .select("i.*", "c.email", "c.first_name", "c.last_name")
+      knex("loyalty_customer_insight as i").select("i.*", "c.email", "c.first_name", "c.last_name")
     )
       .orderBy([
         { column: "i.value_score", order: "desc" },
@@ -450,14 +495,15 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const knex = this.knex_(sharedContext)
     const by = async (column: string): Promise<SegmentStat[]> => {
       const { rows } = await knex.raw(
-        `SELECT ${column} AS segment, count(*)::int AS customers, coalesce(sum(monetary), 0)::float8 AS revenue,
+        `SELECT ${column} AS segment, count(*)::int AS customers, coalesce(sum(monetary), 0) AS revenue,
                 coalesce(sum(monetary) / nullif(sum(sum(monetary)) OVER (), 0), 0)::float8 AS revenue_share,
-                coalesce(avg(clv_12m), 0)::float8 AS average_clv, coalesce(avg(churn_risk), 0)::float8 AS average_churn_risk,
+                round(coalesce(avg(clv_12m), 0), 2) AS average_clv, coalesce(avg(churn_risk), 0)::float8 AS average_churn_risk,
                 count(*) FILTER (WHERE is_member)::int AS members
            FROM loyalty_customer_insight WHERE run_id = ? GROUP BY ${column} ORDER BY 2 DESC, 1`,
         [runId]
       )
-      return rows
+      // Money sums are numeric (exact); the JSON answer carries them as numbers.
+      return rows.map((row: SegmentStat) => ({ ...row, revenue: Number(row.revenue), average_clv: Number(row.average_clv) }))
     }
     return {
       rfm: await by("rfm_segment"),
@@ -594,7 +640,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
               coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start <= m.start), 0)::int AS customers,
               coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start = m.start), 0)::int AS new_customers,
               coalesce(cur.active_customers, 0)::int AS active_customers,
-              coalesce(cur.orders, 0)::int AS orders, coalesce(cur.revenue, 0)::float8 AS revenue,
+              coalesce(cur.orders, 0)::bigint AS orders, coalesce(cur.revenue, 0) AS revenue,
               coalesce(cur.repeat_customers, 0)::int AS repeat_customers,
               coalesce(cur.retained_customers, 0)::int AS retained_customers,
               coalesce(prev.active_customers, 0)::int AS previous_month_customers
@@ -618,13 +664,13 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           GROUP BY 1
        )
        SELECT m.month,
-              coalesce(sum(b.issued) FILTER (WHERE b.month_start = m.start), 0)::int AS issued,
-              coalesce(sum(b.redeemed) FILTER (WHERE b.month_start = m.start), 0)::int AS redeemed,
-              coalesce(sum(b.expired) FILTER (WHERE b.month_start = m.start), 0)::int AS expired,
-              coalesce(sum(b.issued), 0)::int AS issued_to_date,
-              coalesce(sum(b.redeemed), 0)::int AS redeemed_to_date,
-              coalesce(sum(b.expired), 0)::int AS expired_to_date,
-              coalesce(sum(b.outstanding_change), 0)::int AS outstanding
+              coalesce(sum(b.issued) FILTER (WHERE b.month_start = m.start), 0)::bigint AS issued,
+              coalesce(sum(b.redeemed) FILTER (WHERE b.month_start = m.start), 0)::bigint AS redeemed,
+              coalesce(sum(b.expired) FILTER (WHERE b.month_start = m.start), 0)::bigint AS expired,
+              coalesce(sum(b.issued), 0)::bigint AS issued_to_date,
+              coalesce(sum(b.redeemed), 0)::bigint AS redeemed_to_date,
+              coalesce(sum(b.expired), 0)::bigint AS expired_to_date,
+              coalesce(sum(b.outstanding_change), 0)::bigint AS outstanding
          FROM months m LEFT JOIN by_month b ON b.month_start <= m.start
         GROUP BY m.month ORDER BY m.month`,
       [...monthParams, now]
@@ -762,7 +808,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
        times AS (SELECT customer_id, min(created_at) AS first_at, max(created_at) AS last_at FROM orders GROUP BY customer_id),
        by_currency AS (
          SELECT customer_id, jsonb_object_agg(currency_code, amount) AS amounts
-           FROM (SELECT customer_id, currency_code, sum(total)::float8 AS amount FROM orders GROUP BY 1, 2) x
+           FROM (SELECT customer_id, currency_code, sum(total) AS amount FROM orders GROUP BY 1, 2) x
           GROUP BY customer_id
        ),
        feedback AS (
@@ -770,7 +816,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           WHERE deleted_at IS NULL AND created_at <= ? ORDER BY customer_id, created_at DESC, id DESC
        ),
        ledger AS (
-         SELECT a.customer_id, coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0)::int AS redeemed
+         SELECT a.customer_id, coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0)::bigint AS redeemed
            FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
           WHERE e.deleted_at IS NULL AND e.created_at <= ?
           GROUP BY a.customer_id
@@ -783,23 +829,18 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
        INSERT INTO loyalty_customer_insight (
          id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
          recency_days, tx_days, age_days, monetary, monetary_by_currency, repeat_mean, recent_spend, prior_spend,
-         gap_before_last, r_score, f_score, m_score, f_rank, m_rank, nps_score, referrals, redeemed_points,
-         created_at, updated_at)
-       SELECT 'lcins_' || replace(gen_random_uuid()::text, '-', ''), ?, p.customer_id, coalesce(c.has_account, false),
+         raw_monetary, raw_repeat_mean, raw_recent_spend, raw_prior_spend,
+         gap_before_last, nps_score, referrals, redeemed_points, created_at, updated_at)
+       SELECT 'lcins_' || replace(gen_random_uuid()::text, '-', ''), ?, p.customer_id, c.has_account,
               p.orders_count, p.purchase_days, tm.first_at, tm.last_at,
               t.day - p.last_day, p.last_day - p.first_day, t.day - p.first_day,
-              p.monetary::float8, coalesce(bc.amounts, '{}'::jsonb), p.repeat_mean::float8,
-              p.recent_spend::float8, p.prior_spend::float8, p.gap_before_last,
-              least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY p.last_day)))::int,
-              least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY p.orders_count)))::int,
-              least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY p.monetary)))::int,
-              percent_rank() OVER (ORDER BY p.orders_count)::float8,
-              percent_rank() OVER (ORDER BY p.monetary)::float8,
-              f.score, coalesce(rf.referrals, 0), coalesce(l.redeemed, 0),
+              p.monetary, coalesce(bc.amounts, '{}'::jsonb), p.repeat_mean, p.recent_spend, p.prior_spend,
+              ${RAW("p.monetary")}, ${RAW("p.repeat_mean")}, ${RAW("p.recent_spend")}, ${RAW("p.prior_spend")},
+              p.gap_before_last, f.score, coalesce(rf.referrals, 0), coalesce(l.redeemed, 0),
               now(), now()
          FROM per_customer p CROSS JOIN today t
          JOIN times tm ON tm.customer_id = p.customer_id
-         LEFT JOIN customer c ON c.id = p.customer_id
+         JOIN customer c ON c.id = p.customer_id AND c.deleted_at IS NULL
          LEFT JOIN by_currency bc ON bc.customer_id = p.customer_id
          LEFT JOIN feedback f ON f.customer_id = p.customer_id
          LEFT JOIN ledger l ON l.customer_id = p.customer_id
@@ -807,6 +848,40 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       [JSON.stringify(rates), now, now, now, now, now, runId]
     )
     return result.rowCount ?? 0
+  }
+
+  /**
+   * Stage B: R, F and M scores (1–5) and the F and M percentile ranks, on
+   * this module's rows only. Ties always share a score:
+   * - F by fixed thresholds on purchase days, because most customers of most
+   *   stores buy once or twice and quantiles cannot split ties (percent_rank
+   *   left F = 2 empty on CDNOW): 1 day → 1, 2 → 2, 3 → 3, 4–5 → 4, 6+ → 5.
+   * - R and M by quintile of the tie group's mid-rank, mid = (rank − 1 +
+   *   (ties − 1)/2) / (n − 1), score = 1 + ⌊5·mid⌋ (5 at the top): without
+   *   ties this is plain percent_rank quintiles; a tie group sits in the
+   *   middle of the ranks it spans instead of at its lowest.
+   */
+  protected async scoreRfm_(knex: Knex, runId: string): Promise<void> {
+    await knex.raw(
+      `WITH ranked AS (
+         SELECT id,
+                (percent_rank() OVER (ORDER BY recency_days DESC)
+                  + (count(*) OVER (PARTITION BY recency_days) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1))) AS r_mid,
+                (percent_rank() OVER (ORDER BY monetary)
+                  + (count(*) OVER (PARTITION BY monetary) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1))) AS m_mid,
+                percent_rank() OVER (ORDER BY orders_count) AS f_rank,
+                percent_rank() OVER (ORDER BY monetary) AS m_rank
+           FROM loyalty_customer_insight WHERE run_id = ?
+       )
+       UPDATE loyalty_customer_insight t
+          SET r_score = least(5, 1 + floor(5 * r.r_mid))::int,
+              m_score = least(5, 1 + floor(5 * r.m_mid))::int,
+              f_score = CASE WHEN t.purchase_days >= 6 THEN 5 WHEN t.purchase_days >= 4 THEN 4
+                             ELSE greatest(t.purchase_days, 1) END,
+              f_rank = r.f_rank, m_rank = r.m_rank
+         FROM ranked r WHERE t.id = r.id`,
+      [runId]
+    )
   }
 
   protected async unratedCurrencies_(knex: Knex, now: Date, rates: Record<string, number>): Promise<string[]> {
@@ -844,14 +919,17 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
          FROM loyalty_customer_insight WHERE run_id = ?`,
       [runId]
     )
-    const heuristic = (reason: string): { model: InsightModel; params: null } => ({
-      model: {
-        kind: "heuristic",
-        reason,
-        typical_gap_days: Math.max(1, Number(stats[0]?.typical_gap ?? 90)),
-        mean_order_value: Number(stats[0]?.mean_order_value ?? 0),
-      },
-      params: null,
+    const pace = {
+      typical_gap_days: Math.max(1, Number(stats[0]?.typical_gap ?? 90)),
+      mean_order_value: Number(stats[0]?.mean_order_value ?? 0),
+    }
+    const heuristic = (
+      reason: string,
+      rejected: Record<string, unknown> | null = null
+    ): { model: InsightModel; params: Record<string, unknown> | null } => ({
+      model: { kind: "heuristic", reason, ...pace },
+      // A rejected fit is kept in the run, so the merchant (or support) can see what was refused and why.
+      params: rejected ? { rejected } : null,
     })
     const repeatBuyers = spend.length * sampleEvery
     if (customers < MIN_CUSTOMERS_FOR_MODEL) {
@@ -875,22 +953,32 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       )
       const spendRows = spend.map((row: { x: number; m: number }) => ({ x: Number(row.x), m: Number(row.m) }))
       const gg = fitGammaGamma(spendRows)
-      const values = Object.values(bg.params)
-      if (!values.every((v) => Number.isFinite(v) && v > 0) || !bg.converged) {
-        return heuristic("The BG/NBD fit did not converge on this store's history; the heuristic runs instead.")
+      const diagnostics = {
+        bgnbd: bg.params,
+        bgnbd_converged: bg.converged,
+        bgnbd_log_standard_errors: bg.log_standard_errors,
+        bgnbd_message: bg.message,
+        gamma_gamma: gg.params,
+        gamma_gamma_converged: gg.converged,
+      }
+      const fallback = "churn risk and CLV use each customer's own pace instead, which reads recency."
+      const problem = bgNbdFitProblem(bg)
+      if (problem) {
+        return heuristic(`${problem}; ${fallback}`, { ...diagnostics, problem })
       }
       const observedMean = spendRows.reduce((sum: number, row: { m: number }) => sum + row.m, 0) / spendRows.length
       const spendProblem = gammaGammaFitProblem(gg.params, observedMean, gg.converged)
       if (spendProblem) {
-        return heuristic(`${spendProblem}; the heuristic runs instead.`)
+        return heuristic(`${spendProblem}; ${fallback}`, { ...diagnostics, problem: spendProblem })
       }
       return {
-        model: { kind: "bgnbd", bgnbd: bg.params, gamma_gamma: gg.params },
+        model: { kind: "bgnbd", bgnbd: bg.params, gamma_gamma: gg.params, pace },
         params: {
           bgnbd: bg.params,
           bgnbd_log_likelihood: bg.log_likelihood,
           gamma_gamma: gg.params,
           gamma_gamma_log_likelihood: gg.log_likelihood,
+          bgnbd_log_standard_errors: bg.log_standard_errors,
           time_unit: "week",
           fitted_on: bg.customers,
           sample_every: sampleEvery,
@@ -969,6 +1057,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
  */
 const ORDER_FILTER = `o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false
   AND o.status NOT IN ('draft', 'canceled')`
+/** Medusa's raw big-number JSON ({ value, precision }) for a numeric SQL expression, as its bigNumber columns keep it. */
+const RAW = (expression: string) => `jsonb_build_object('value', (${expression})::text, 'precision', 20)`
 const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::numeric,
   (s.totals->>'current_order_total')::numeric, 0)`
 

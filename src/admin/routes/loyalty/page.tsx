@@ -117,7 +117,14 @@ const SegmentTable = ({
           data-segment={row.segment ?? ""}
           onClick={() => row.segment && onPick(row.segment)}
         >
-          <Table.Cell>{row.label ?? segmentLabel(row.segment)}</Table.Cell>
+          <Table.Cell>
+            <div>{row.label ?? segmentLabel(row.segment)}</div>
+            {row.rule && (
+              <div className="txt-compact-xsmall text-ui-fg-muted whitespace-normal" data-testid="loyalty-segment-rule">
+                {row.rule}
+              </div>
+            )}
+          </Table.Cell>
           <Table.Cell className="text-right">{formatPoints(row.customers)}</Table.Cell>
           <Table.Cell className="text-right">{pct(row.revenue_share)}</Table.Cell>
           <Table.Cell className="text-right">{money(row.average_clv, currency)}</Table.Cell>
@@ -199,7 +206,12 @@ const CustomerList = ({ segments, segment, setSegment, currency }: {
                         {c.email ?? c.customer_id}
                       </Link>
                     </Table.Cell>
-                    <Table.Cell>{segmentLabel(c.rfm_segment)}</Table.Cell>
+                    <Table.Cell>
+                      {segmentLabel(c.rfm_segment)}
+                      <span className="text-ui-fg-muted" data-testid="loyalty-customer-rfm">
+                        {` · R${c.r_score} F${c.f_score} M${c.m_score}`}
+                      </span>
+                    </Table.Cell>
                     <Table.Cell>{segmentLabel(c.lifecycle_stage)}</Table.Cell>
                     <Table.Cell className="text-right">{c.orders_count}</Table.Cell>
                     <Table.Cell className="text-right">{money(c.monetary, currency)}</Table.Cell>

@@ -1,8 +1,8 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { LIFECYCLE_PLAYS, MATRIX_PLAYS, SEGMENT_LABELS, SEGMENT_PLAYS } from "../../../../../lib/insights"
+import { LIFECYCLE_PLAYS, MATRIX_PLAYS, SEGMENT_LABELS, SEGMENT_PLAYS, SEGMENT_RULES } from "../../../../../lib/insights"
 import { currentRun, insightsModule } from "../views"
 
-/** Counts, revenue share and the recommended play per segment, as of the newest succeeded run. */
+/** Counts, revenue share, the rule and the recommended play per segment, as of the newest succeeded run. */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   const run = await currentRun(req.scope)
   if (!run) {
@@ -20,6 +20,7 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
       rfm: summary.rfm.map((row) => ({
         ...play(SEGMENT_PLAYS)(row),
         label: row.segment ? SEGMENT_LABELS[row.segment as keyof typeof SEGMENT_LABELS] ?? row.segment : null,
+        rule: row.segment ? SEGMENT_RULES[row.segment as keyof typeof SEGMENT_RULES] ?? null : null,
       })),
       matrix: summary.matrix.map(play(MATRIX_PLAYS)),
       lifecycle: summary.lifecycle.map(play(LIFECYCLE_PLAYS)),

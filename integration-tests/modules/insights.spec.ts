@@ -1,0 +1,174 @@
+import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { defaultInsightSettings, RFM_SEGMENTS } from "../../src/lib/insights"
+import { LOYALTY_INSIGHTS_MODULE } from "../../src/modules/loyalty-insights"
+import LoyaltyInsightsModuleService from "../../src/modules/loyalty-insights/service"
+import { CALIBRATION_END, cdnowTransactions } from "../helpers/cdnow"
+
+jest.setTimeout(180_000)
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const settings = defaultInsightSettings()
+
+/**
+ * One customer's order facts as the aggregation stage writes them, from the
+ * days (before `now`) and amounts of their purchase days.
+ */
+function factsRow(runId: string, customerId: string, now: Date, purchases: { daysAgo: number; amount: number }[]) {
+  const sorted = [...purchases].sort((a, b) => b.daysAgo - a.daysAgo) // oldest first
+  const first = sorted[0]
+  const last = sorted[sorted.length - 1]
+  const repeats = sorted.slice(1)
+  const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + row.amount, 0)
+  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS)
+  return {
+    run_id: runId,
+    customer_id: customerId,
+    is_member: true,
+    orders_count: sorted.length,
+    purchase_days: sorted.length,
+    first_order_at: at(first.daysAgo),
+    last_order_at: at(last.daysAgo),
+    recency_days: last.daysAgo,
+    tx_days: first.daysAgo - last.daysAgo,
+    age_days: first.daysAgo,
+    monetary: sum(sorted),
+    monetary_by_currency: { eur: sum(sorted) },
+    repeat_mean: repeats.length ? sum(repeats) / repeats.length : 0,
+    recent_spend: sum(sorted.filter((p) => p.daysAgo < 90)),
+    prior_spend: sum(sorted.filter((p) => p.daysAgo >= 90 && p.daysAgo < 180)),
+    gap_before_last: sorted.length > 1 ? sorted[sorted.length - 2].daysAgo - last.daysAgo : null,
+  }
+}
+
+/**
+ * The insights module on its own tables: a run's customer rows hold the
+ * order facts (as the aggregation stage writes them), and `scoreRun` turns
+ * them into scores, segments, churn risk and CLV. Stores of known shapes.
+ */
+moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
+  moduleName: LOYALTY_INSIGHTS_MODULE,
+  resolve: "./src/modules/loyalty-insights",
+  testSuite: ({ service }) => {
+    const NOW = new Date("2030-06-15T00:00:00.000Z")
+
+    /** Open a run, write the facts, score, mark it succeeded (as the workflow's last step does). */
+    async function scoreStore(rows: (runId: string) => ReturnType<typeof factsRow>[], now = NOW) {
+      const run = await service.startRun({ as_of: now })
+      const facts = rows(run.id)
+      for (let i = 0; i < facts.length; i += 1000) {
+        await service.createCustomerInsights(facts.slice(i, i + 1000))
+      }
+      const result = await service.scoreRun({ run_id: run.id, now, currency_code: "eur", settings })
+      await service.updateRun(run.id, { status: "succeeded", finished_at: new Date(), stage: "done", progress: 1 })
+      const insights = await service.listCustomerInsights({ run_id: run.id }, { take: 10_000 })
+      return { run, result, insights }
+    }
+
+    it("rejects a boundary BG/NBD fit (nobody ever drops out) and scores churn by recency instead, saying why (issue 14, defect 1)", async () => {
+      // 200 repeat buyers who all still buy at their own pace, and 60 one-time buyers of all ages.
+      let seed = 11
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+      const { run, result, insights } = await scoreStore((runId) => {
+        const rows: ReturnType<typeof factsRow>[] = []
+        for (let i = 0; i < 200; i++) {
+          const age = 70 + Math.floor(random() * 280)
+          const gap = 7 + Math.floor(random() * 40)
+          const purchases: { daysAgo: number; amount: number }[] = []
+          for (let d = age; d >= 0; d -= gap) purchases.push({ daysAgo: d, amount: 20 + Math.floor(random() * 80) })
+          rows.push(factsRow(runId, `cus_regular_${i}`, NOW, purchases))
+        }
+        for (let i = 0; i < 60; i++) {
+          rows.push(factsRow(runId, `cus_once_${i}`, NOW, [{ daysAgo: 5 + i * 6, amount: 40 }]))
+        }
+        return rows
+      })
+      expect(result.model.kind).toBe("heuristic")
+      expect(result.model.kind === "heuristic" && result.model.reason).toMatch(
+        /^The BG\/NBD fit ended on the edge of its parameters \(a = .*, b = .*\).*; churn risk and CLV use each customer's own pace instead, which reads recency\.$/
+      )
+      const rejected = (result.params as { rejected: { bgnbd: { a: number; b: number } } }).rejected
+      expect(rejected.bgnbd.a / (rejected.bgnbd.a + rejected.bgnbd.b)).toBeLessThan(1e-3)
+
+      // Churn follows recency: one-time buyers of a year ago are gone, those of last month are not (yet).
+      const byId = new Map(insights.map((row) => [row.customer_id, row]))
+      expect(byId.get("cus_once_59")!.churn_risk).toBeGreaterThan(0.8)
+      expect(byId.get("cus_once_59")!.lifecycle_stage).toBe("churned")
+      expect(byId.get("cus_once_4")!.churn_risk).toBeLessThan(byId.get("cus_once_59")!.churn_risk!)
+      const churn = insights.map((row) => row.churn_risk!)
+      expect(Math.max(...churn)).toBeGreaterThan(0.8)
+      const summary = await service.segmentSummary(run.id)
+      const lost = summary.rfm.find((row) => row.segment === "lost")!
+      expect(lost.average_churn_risk).toBeGreaterThan(0.5)
+    })
+
+    it("on CDNOW: fits BG/NBD, one-time buyers' churn grows with recency and agrees with lifecycle (issue 14, defect 3), R, F and M handle ties with the common segment table (issue 14, defect 8)", async () => {
+      const byCustomer = new Map<string, Map<number, number>>()
+      const endDay = Math.floor(CALIBRATION_END.getTime() / DAY_MS)
+      for (const t of cdnowTransactions()) {
+        const day = Math.floor(t.at.getTime() / DAY_MS)
+        if (day > endDay) continue
+        const days = byCustomer.get(t.customer_id) ?? new Map<number, number>()
+        days.set(endDay - day, (days.get(endDay - day) ?? 0) + t.amount)
+        byCustomer.set(t.customer_id, days)
+      }
+      const { run, result, insights } = await scoreStore(
+        (runId) =>
+          [...byCustomer].map(([id, days]) =>
+            factsRow(runId, `cus_cdnow_${id}`, CALIBRATION_END, [...days].map(([daysAgo, amount]) => ({ daysAgo, amount })))
+          ),
+        CALIBRATION_END
+      )
+      expect(result.customers).toBe(2357)
+      expect(result.model.kind).toBe("bgnbd")
+
+      // Defect 3: no one-time buyer has 0 % churn risk; it grows with the time since their order; lifecycle agrees.
+      const oneTimers = insights.filter((row) => row.purchase_days === 1).sort((a, b) => a.recency_days - b.recency_days)
+      expect(oneTimers.length).toBe(2357 - 946)
+      for (const row of oneTimers) expect(row.churn_risk).toBeGreaterThan(0)
+      for (let i = 1; i < oneTimers.length; i++) {
+        expect(oneTimers[i].churn_risk!).toBeGreaterThanOrEqual(oneTimers[i - 1].churn_risk! - 1e-6)
+      }
+      for (const row of insights) {
+        if (row.lifecycle_stage === "new") continue
+        expect(row.lifecycle_stage === "churned").toBe(row.churn_risk! >= 0.8)
+      }
+
+      // Defect 8: every F score is used (F = 2 was empty with percent_rank quintiles); ties share a score.
+      const count = (key: "r_score" | "f_score" | "m_score", score: number) => insights.filter((row) => row[key] === score).length
+      for (let score = 1; score <= 5; score++) {
+        expect(count("f_score", score)).toBeGreaterThan(0)
+        expect(count("r_score", score)).toBeGreaterThan(0)
+        expect(count("m_score", score)).toBeGreaterThan(0)
+      }
+      expect(count("f_score", 1)).toBe(2357 - 946)
+      const segments = new Map<string, number>()
+      for (const row of insights) segments.set(row.rfm_segment!, (segments.get(row.rfm_segment!) ?? 0) + 1)
+      for (const segment of segments.keys()) expect(RFM_SEGMENTS).toContain(segment)
+      // Champions are the few who buy recently, often and for much: not 30 % of the base.
+      expect(segments.get("champions")! / 2357).toBeLessThan(0.1)
+      expect(segments.get("champions")).toBeGreaterThan(0)
+      const summary = await service.segmentSummary(run.id)
+      const churnOf = (segment: string) => summary.rfm.find((row) => row.segment === segment)!.average_churn_risk
+      expect(churnOf("lost")).toBeGreaterThan(0.8)
+      expect(churnOf("champions")).toBeLessThan(churnOf("lost"))
+    })
+
+    it("keeps money exact past float precision: numeric columns end to end (issue 14, defect 4)", async () => {
+      const { run } = await scoreStore((runId) => [
+        // 16,777,217.01 is not representable in a 4-byte float (it was stored as 16,777,216).
+        factsRow(runId, "cus_big", NOW, [{ daysAgo: 40, amount: 16_777_000 }, { daysAgo: 10, amount: 217.01 }]),
+        factsRow(runId, "cus_cents", NOW, [{ daysAgo: 200, amount: 131_072.37 }]),
+        factsRow(runId, "cus_small", NOW, [{ daysAgo: 5, amount: 0.05 }]),
+      ])
+      const { insight } = await service.customerInsight("cus_big")
+      expect(insight!.monetary).toBe(16_777_217.01)
+      expect((await service.customerInsight("cus_cents")).insight!.monetary).toBe(131_072.37)
+      const summary = await service.segmentSummary(run.id)
+      const total = summary.rfm.reduce((sum, row) => sum + Math.round(row.revenue * 100), 0)
+      expect(total).toBe(1_677_721_701 + 13_107_237 + 5)
+      // CLV is money too: kept to the cent.
+      expect(insight!.clv_12m).toBeGreaterThan(0)
+      expect(Math.abs(insight!.clv_12m! * 100 - Math.round(insight!.clv_12m! * 100))).toBeLessThan(1e-6)
+    })
+  },
+})
