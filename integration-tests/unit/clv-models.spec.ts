@@ -1,6 +1,6 @@
 import { readFileSync } from "fs"
 import path from "path"
-import { CALIBRATION_END, CDNOW_FIXTURE as FIXTURE, cdnowTransactions } from "../helpers/cdnow"
+import { CALIBRATION_END, CDNOW_FIXTURE as FIXTURE, cdnowTransactions, HOLDOUT_END } from "../helpers/cdnow"
 import {
   bgNbdFitProblem,
   bgNbdLogLikelihood,
@@ -13,7 +13,7 @@ import gammaln from "@stdlib/math-base-special-gammaln"
 import { fitMaximumLikelihood } from "../../src/lib/clv-fit"
 import { expectedSpend, fitGammaGamma, gammaGammaFitProblem } from "../../src/lib/gamma-gamma"
 import { hyp2f1 } from "../../src/lib/hyp2f1"
-import { summarizeTransactions } from "../../src/lib/purchase-summary"
+import { summarizeTransactions, utcDay } from "../../src/lib/purchase-summary"
 
 const within = (actual: number, expected: number, tolerance = 0.01) =>
   expect(Math.abs(actual / expected - 1)).toBeLessThan(tolerance)
@@ -253,5 +253,62 @@ describe("boundary and ill-conditioned BG/NBD fits (issue 14, defect 1)", () => 
     )
     expect(bgNbdFitProblem({ ...good, log_standard_errors: null })).toMatch(/flat/)
     expect(bgNbdFitProblem({ ...good, log_standard_errors: [0.1, 0.1, 3.2, 0.1] })).toMatch(/ill-determined: a = 0\.79\d* has a standard error of 3\.2/)
+  })
+})
+
+describe("CDNOW holdout: the calibration fit's predictions against what the customers then did", () => {
+  const transactions = cdnowTransactions()
+  const calibration = summarizeTransactions(transactions, CALIBRATION_END)
+  const fit = fitBgNbd(calibration)
+  const calibrationEnd = utcDay(CALIBRATION_END)
+  const holdoutEnd = utcDay(HOLDOUT_END)
+  const holdoutWeeks = (holdoutEnd - calibrationEnd) / 7
+  // Actual repeat purchases (purchase days) of each customer in the 39 holdout weeks.
+  const actual = new Map<string, Set<number>>()
+  for (const t of transactions) {
+    const day = utcDay(t.at)
+    if (day > calibrationEnd && day <= holdoutEnd) {
+      actual.set(t.customer_id, (actual.get(t.customer_id) ?? new Set<number>()).add(day))
+    }
+  }
+  const rows = calibration.map((c) => ({
+    x: c.x,
+    predicted: expectedPurchases(fit.params, c, holdoutWeeks),
+    actual: actual.get(c.customer_id)?.size ?? 0,
+  }))
+
+  it("predicts the cohort's holdout repeat purchases within 15 % (1,653 predicted, 1,882 actual)", () => {
+    expect(holdoutWeeks).toBe(39)
+    const predicted = rows.reduce((sum, row) => sum + row.predicted, 0)
+    const observed = rows.reduce((sum, row) => sum + row.actual, 0)
+    expect(observed).toBe(1882)
+    within(predicted, 1653.4, 0.005)
+    expect(Math.abs(predicted / observed - 1)).toBeLessThan(0.15)
+  })
+
+  it("conditional expectations follow the actual holdout means by calibration frequency (FHL 2005, figure 4)", () => {
+    const groups = [0, 1, 2, 3, 4, 5, 6, 7].map((x) => {
+      const members = rows.filter((row) => (x === 7 ? row.x >= 7 : row.x === x))
+      const mean = (key: "predicted" | "actual") => members.reduce((sum, row) => sum + row[key], 0) / members.length
+      return { x, predicted: mean("predicted"), actual: mean("actual") }
+    })
+    for (let i = 1; i < groups.length; i++) {
+      expect(groups[i].predicted).toBeGreaterThan(groups[i - 1].predicted)
+    }
+    for (const group of groups) {
+      // Within 0.4 purchases or 30 % of the actual mean, whichever is larger.
+      expect(Math.abs(group.predicted - group.actual)).toBeLessThan(Math.max(0.4, 0.3 * group.actual))
+    }
+  })
+
+  it("Gamma-Gamma on the same calibration reproduces FHL's reference p = 6.25, q = 3.74, γ = 15.44 and its mean spend", () => {
+    const gg = fitGammaGamma(calibration.map((row) => ({ x: row.x, m: row.repeat_mean })))
+    expect(gg.converged).toBe(true)
+    expect(gammaGammaFitProblem(gg.params, 35, gg.converged)).toBeNull()
+    within(gg.params.p, 6.25)
+    within(gg.params.q, 3.74)
+    within(gg.params.gamma, 15.44)
+    // Population mean spend per transaction pγ/(q−1) ≈ 35.2 dollars.
+    within(expectedSpend(gg.params, { x: 0, m: 0 }), (6.25 * 15.44) / 2.74, 0.02)
   })
 })
