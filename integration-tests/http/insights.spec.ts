@@ -148,6 +148,9 @@ medusaIntegrationTestRunner({
       // One-time buyers are not 0 % at risk under BG/NBD: their risk grows with the time since their order (issue 14, defect 3).
       expect((await insightOf("oldie")).churn_risk).toBeGreaterThan((await insightOf("fresh")).churn_risk!)
       expect((await insightOf("oldie")).churn_risk).toBeGreaterThan(0.5)
+      const { explain } = await get(api, `/admin/loyalty/insights/customers/${ids.champ}`, admin.headers)
+      expect(explain.model).toBe("BG/NBD × Gamma-Gamma")
+      expect(explain.model_quality).toMatch(/^Fitted on 307 customers; every parameter known to within ±\d+ % \(one standard error\)$/)
     })
 
     it("gives the same result when recomputed twice, and records segment changes only once", async () => {
@@ -294,6 +297,33 @@ medusaIntegrationTestRunner({
         .map((row: { month: string }) => row.month)
       expect(orderMonths).toEqual(["2029-07", "2029-08", "2029-10", "2029-11", "2030-01", "2030-02", "2030-03", "2030-04", "2030-05", "2030-06"])
       expect(run.status).toBe("succeeded")
+
+      // The cards' window: the 30 days up to NOW (not month-to-date), the 30 before it for retention (issue 14, KPI cards).
+      const last30 = (run.summary as { last_30_days: { days: number; member: Record<string, unknown>; all: Record<string, unknown> } }).last_30_days
+      expect(last30.days).toBe(30)
+      // Members: champ (20, 10 and 3 days ago, 60 each; also 30 days ago, in the window before) and fresh (yesterday, 40).
+      expect(last30.member).toMatchObject({
+        customers: 6,
+        new_members: 1,
+        active_customers: 2,
+        active_rate: 0.3333,
+        orders: 4,
+        revenue: 220,
+        average_order_value: 55,
+        repeat_purchase_rate: 0.5,
+        previous_month_customers: 1,
+        retention_rate: 1,
+        points_issued: 160,
+        points_redeemed: 40,
+        points_expired: 10,
+        outstanding_points: 110,
+        liability: { eur: 1.1 },
+        referrals_made: 2,
+        referral_conversion: 0.5,
+        feedback_count: 3,
+        nps: 33.3,
+      })
+      expect(last30.all).toMatchObject({ customers: 7, active_customers: 2, orders: 4, revenue: 220 })
     })
 
     it("recomputes from the admin with progress, lists segments and customers, exports CSV", async () => {
@@ -326,9 +356,17 @@ medusaIntegrationTestRunner({
       expect(lines[0].split(",").slice(0, 3)).toEqual(["customer_id", "email", "first_name"])
       expect(lines.find((line) => line.includes("lapsed@example.com"))).toMatch(/cant_lose/)
 
-      const { insight, history } = await get(api, `/admin/loyalty/insights/customers/${ids.fresh}`, admin.headers)
-      expect(insight).toMatchObject({ rfm_segment: "new", lifecycle_stage: "new" })
+      const { insight, history, explain } = await get(api, `/admin/loyalty/insights/customers/${ids.fresh}`, admin.headers)
+      expect(insight).toMatchObject({ rfm_segment: "new", lifecycle_stage: "new", r_score: 5, f_score: 1 })
       expect(history.length).toBe(3)
+      // The labels explain themselves: the segment's rule and play, the model and why (issue 14, explainable labels).
+      expect(explain).toEqual({
+        segment_rule: "One purchase day, within the last `new_customer_days` days",
+        segment_play: expect.stringMatching(/^Onboard/),
+        lifecycle_play: "Establish: help them to a second order.",
+        model: "Fallback: each customer's own pace",
+        model_quality: "Only 7 customers with orders; BG/NBD needs at least 30. Churn risk and CLV use each customer's own pace until then.",
+      })
 
       // Bad input names the problem.
       const bad = await api

@@ -369,3 +369,41 @@ export function explainCustomer(
   const risk = `churn risk ${Math.round(prediction.churn_risk * 100)} % (no order in the next ${settings.lapse_days} days)`
   return `${SEGMENT_LABELS[segment]}: ${orders} worth ${money(f.monetary, currency)}, ${last}; ${risk}; 12-month CLV ${money(prediction.clv_12m, currency)}.`
 }
+
+/** What the admin shows next to a customer's labels: the rule, the play and the model behind the figures. */
+export type InsightExplanation = {
+  segment_rule: string | null
+  segment_play: string | null
+  lifecycle_play: string | null
+  /** "BG/NBD × Gamma-Gamma" or "Fallback: each customer's own pace". */
+  model: string
+  /** How well the model is determined, or why the fallback ran. */
+  model_quality: string
+}
+
+export function explainLabels(
+  insight: { rfm_segment: string | null; lifecycle_stage: string | null },
+  run: { model: string | null; model_reason: string | null; params: Record<string, unknown> | null }
+): InsightExplanation {
+  const segment = insight.rfm_segment as RfmSegment | null
+  const stage = insight.lifecycle_stage as LifecycleStage | null
+  let model = "Fallback: each customer's own pace"
+  let quality = run.model_reason ?? "Too little history for the model"
+  if (run.model === "bgnbd") {
+    model = "BG/NBD × Gamma-Gamma"
+    const params = run.params ?? {}
+    const errors = params.bgnbd_log_standard_errors as number[] | null | undefined
+    const fittedOn = Number(params.fitted_on ?? 0)
+    const spread = errors?.length ? Math.round((Math.exp(Math.max(...errors)) - 1) * 100) : null
+    quality =
+      `Fitted on ${fittedOn} customers` +
+      (spread !== null ? `; every parameter known to within ±${spread} % (one standard error)` : "")
+  }
+  return {
+    segment_rule: segment ? SEGMENT_RULES[segment] ?? null : null,
+    segment_play: segment ? SEGMENT_PLAYS[segment] ?? null : null,
+    lifecycle_play: stage ? LIFECYCLE_PLAYS[stage] ?? null : null,
+    model,
+    model_quality: quality,
+  }
+}

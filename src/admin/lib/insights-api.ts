@@ -19,6 +19,8 @@ export type InsightRun = {
     segments?: Record<string, number>
     segment_changes?: number
     warnings?: string[]
+    /** The KPIs of the 30 days up to the run's day, per cohort. */
+    last_30_days?: { days: number; from: string; to: string; member: KpiMetrics; non_member: KpiMetrics; all: KpiMetrics }
     groups?: Record<string, { customer_group_id: string; added: number; removed: number; error?: string }>
   } | null
   error: string | null
@@ -111,7 +113,19 @@ export type SegmentChange = {
   changed_at: string
 }
 
-export type CustomerInsightResponse = { insight: CustomerInsight | null; history: SegmentChange[] }
+export type InsightExplanation = {
+  segment_rule: string | null
+  segment_play: string | null
+  lifecycle_play: string | null
+  model: string
+  model_quality: string
+}
+
+export type CustomerInsightResponse = {
+  insight: CustomerInsight | null
+  history: SegmentChange[]
+  explain: InsightExplanation | null
+}
 
 export type CustomerFilter = { rfm_segment?: string }
 

@@ -51,6 +51,21 @@ const CustomerInsightsWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.
           <Text size="small" className="px-6 py-2 text-ui-fg-subtle" data-testid="loyalty-insight-why">
             {insight.explanation}
           </Text>
+          {data?.explain && (
+            <div className="px-6 py-2" data-testid="loyalty-insight-explain">
+              {data.explain.segment_rule && (
+                <Text size="xsmall" className="text-ui-fg-subtle" data-testid="loyalty-insight-rule">
+                  Rule: {data.explain.segment_rule}
+                </Text>
+              )}
+              {data.explain.segment_play && (
+                <Text size="xsmall" className="text-ui-fg-subtle">Play: {data.explain.segment_play}</Text>
+              )}
+              <Text size="xsmall" className="text-ui-fg-muted" data-testid="loyalty-insight-model">
+                Model: {data.explain.model} · {data.explain.model_quality}
+              </Text>
+            </div>
+          )}
         </div>
       )}
     </Container>

@@ -36,7 +36,9 @@ import {
   CustomerInsightRecord,
   InsightRunRecord,
   KpiInput,
+  KpiMetrics,
   KpiRow,
+  KpiWindow,
 } from "./types"
 
 type SharedContext = Context<SqlEntityManager>
@@ -747,25 +749,120 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         converted: Number(referral?.converted ?? 0),
         rewarded: Number(referral?.rewarded ?? 0),
       }
-      const sum = (a: OrderCounts, b: OrderCounts): OrderCounts =>
-        Object.fromEntries(Object.keys(a).map((k) => [k, Number(a[k as keyof OrderCounts]) + Number(b[k as keyof OrderCounts])])) as OrderCounts
-      const m = pickCounts(member)
-      const n = pickCounts(nonMember)
-      const build = (orders: OrderCounts, feedback: FeedbackCounts, isMembers: boolean | null): KpiCounts => ({
-        ...orders,
-        members: isMembers === false ? 0 : m.customers,
-        new_members: isMembers === false ? 0 : m.new_customers,
-        feedback,
-        // The ledger and referrals only concern members.
-        points: isMembers === false ? null : points,
-        referrals: isMembers === false ? null : referrals,
-        point_values: input.point_values,
-      })
-      result.push({ month, cohort: "member", metrics: kpiMetrics(build(m, feedbackFor(true), true)) })
-      result.push({ month, cohort: "non_member", metrics: kpiMetrics(build(n, feedbackFor(false), false)) })
-      result.push({ month, cohort: "all", metrics: kpiMetrics(build(sum(m, n), feedbackFor(null), null)) })
+      const metrics = cohortMetrics(pickCounts(member), pickCounts(nonMember), feedbackFor, points, referrals, input.point_values)
+      for (const cohort of ["member", "non_member", "all"] as const) {
+        result.push({ month, cohort, metrics: metrics[cohort] })
+      }
     }
     return result
+  }
+
+  /**
+   * The same KPIs over the `days` days up to `now` (the previous `days` days
+   * for retention), for the cards a merchant reads any day of the month: a
+   * month-to-date figure on the 2nd looks like a collapse. Same definitions
+   * as the monthly rows, with "month" read as "window".
+   */
+  @InjectManager()
+  async computeKpiWindow(
+    input: KpiInput & { days: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<KpiWindow> {
+    const knex = this.knex_(sharedContext)
+    const stop = new Date(input.now)
+    const start = new Date(stop.getTime() - input.days * DAY_MS)
+    const previous = new Date(start.getTime() - input.days * DAY_MS)
+    const currency = input.currency_code.toLowerCase()
+    const rates = JSON.stringify({ ...lowerKeys(input.currency_rates), [currency]: 1 })
+    const { rows: orderRows } = await knex.raw(
+      `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
+       per_customer AS (
+         SELECT o.customer_id, c.has_account AS member,
+                count(*) FILTER (WHERE o.created_at > ?) AS orders,
+                coalesce(sum(${ORDER_TOTAL} * r.rate) FILTER (WHERE o.created_at > ?), 0) AS revenue,
+                bool_or(o.created_at <= ?) AS ordered_before,
+                bool_or(o.created_at > ? AND o.created_at <= ?) AS ordered_previous
+           FROM "order" o
+           JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+           JOIN customer c ON c.id = o.customer_id
+           LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+          WHERE ${ORDER_FILTER} AND o.created_at <= ?
+          GROUP BY 1, 2
+       ),
+       joined AS (
+         SELECT has_account AS member, count(*) FILTER (WHERE created_at <= ?) AS customers,
+                count(*) FILTER (WHERE created_at > ? AND created_at <= ?) AS new_customers
+           FROM customer WHERE deleted_at IS NULL GROUP BY 1
+       )
+       SELECT g.member, coalesce(max(j.customers), 0)::bigint AS customers, coalesce(max(j.new_customers), 0)::bigint AS new_customers,
+              count(p.customer_id) FILTER (WHERE p.orders > 0)::bigint AS active_customers,
+              coalesce(sum(p.orders), 0)::bigint AS orders, coalesce(sum(p.revenue), 0) AS revenue,
+              count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_before)::bigint AS repeat_customers,
+              count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_previous)::bigint AS retained_customers,
+              count(p.customer_id) FILTER (WHERE p.ordered_previous)::bigint AS previous_month_customers
+         FROM (VALUES (true), (false)) AS g(member)
+         LEFT JOIN joined j ON j.member = g.member
+         LEFT JOIN per_customer p ON p.member = g.member
+        GROUP BY g.member`,
+      [rates, start, start, start, previous, start, stop, stop, start, stop]
+    )
+    const { rows: ledgerRows } = await knex.raw(
+      `SELECT coalesce(sum(points) FILTER (WHERE created_at > ? AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
+              coalesce(-sum(points) FILTER (WHERE created_at > ? AND type = 'redeem'), 0)::bigint AS redeemed,
+              coalesce(-sum(points) FILTER (WHERE created_at > ? AND type = 'expire'), 0)::bigint AS expired,
+              coalesce(sum(points) FILTER (WHERE type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0)), 0)::bigint AS issued_to_date,
+              coalesce(-sum(points) FILTER (WHERE type = 'redeem'), 0)::bigint AS redeemed_to_date,
+              coalesce(-sum(points) FILTER (WHERE type = 'expire'), 0)::bigint AS expired_to_date,
+              coalesce(sum(balance_change + pending_change), 0)::bigint AS outstanding
+         FROM loyalty_entry WHERE deleted_at IS NULL AND created_at <= ?`,
+      [start, start, start, stop]
+    )
+    const { rows: referralRows } = await knex.raw(
+      `SELECT count(*) FILTER (WHERE claimed_at > ?)::int AS made,
+              count(*) FILTER (WHERE claimed_at > ? AND status = 'rewarded' AND rewarded_at <= ?)::int AS converted,
+              count(*) FILTER (WHERE status = 'rewarded' AND rewarded_at > ? AND rewarded_at <= ?)::int AS rewarded
+         FROM loyalty_referral WHERE deleted_at IS NULL AND claimed_at <= ?`,
+      [start, start, stop, start, stop, stop]
+    )
+    const { rows: feedbackRows } = await knex.raw(
+      `SELECT c.has_account AS member, count(f.id)::int AS responses,
+              count(f.id) FILTER (WHERE f.score >= 9)::int AS promoters,
+              count(f.id) FILTER (WHERE f.score <= 6)::int AS detractors
+         FROM loyalty_feedback f JOIN customer c ON c.id = f.customer_id
+        WHERE f.deleted_at IS NULL AND f.created_at > ? AND f.created_at <= ?
+        GROUP BY c.has_account`,
+      [start, stop]
+    )
+    const feedbackFor = (isMember: boolean | null) =>
+      feedbackRows
+        .filter((row: { member: boolean }) => isMember === null || row.member === isMember)
+        .reduce(
+          (acc: FeedbackCounts, row: FeedbackCounts) => ({
+            responses: acc.responses + row.responses,
+            promoters: acc.promoters + row.promoters,
+            detractors: acc.detractors + row.detractors,
+          }),
+          { responses: 0, promoters: 0, detractors: 0 }
+        )
+    const ledger = ledgerRows[0] as Record<string, string>
+    const referral = referralRows[0] as Record<string, number>
+    const metrics = cohortMetrics(
+      pickCounts(orderRows.find((row: { member: boolean }) => row.member)),
+      pickCounts(orderRows.find((row: { member: boolean }) => !row.member)),
+      feedbackFor,
+      {
+        issued: Number(ledger.issued),
+        redeemed: Number(ledger.redeemed),
+        expired: Number(ledger.expired),
+        issued_to_date: Number(ledger.issued_to_date),
+        redeemed_to_date: Number(ledger.redeemed_to_date),
+        expired_to_date: Number(ledger.expired_to_date),
+        outstanding: Number(ledger.outstanding),
+      },
+      { made: Number(referral.made), converted: Number(referral.converted), rewarded: Number(referral.rewarded) },
+      input.point_values
+    )
+    return { days: input.days, from: start, to: stop, ...metrics }
   }
 
   // ---------------------------------------------------------------- internals
@@ -1103,6 +1200,35 @@ function pickCounts(row: Record<string, unknown> | undefined): OrderCounts {
     repeat_customers: n("repeat_customers"),
     retained_customers: n("retained_customers"),
     previous_month_customers: n("previous_month_customers"),
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Members, non-members and all from the two cohorts' counts: the ledger and referrals only concern members. */
+function cohortMetrics(
+  m: OrderCounts,
+  n: OrderCounts,
+  feedbackFor: (isMember: boolean | null) => FeedbackCounts,
+  points: KpiCounts["points"],
+  referrals: NonNullable<KpiCounts["referrals"]>,
+  pointValues: Record<string, number>
+): Record<KpiRow["cohort"], KpiMetrics> {
+  const sum = (a: OrderCounts, b: OrderCounts): OrderCounts =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, Number(a[k as keyof OrderCounts]) + Number(b[k as keyof OrderCounts])])) as OrderCounts
+  const build = (orders: OrderCounts, feedback: FeedbackCounts, isMembers: boolean | null): KpiCounts => ({
+    ...orders,
+    members: isMembers === false ? 0 : m.customers,
+    new_members: isMembers === false ? 0 : m.new_customers,
+    feedback,
+    points: isMembers === false ? null : points,
+    referrals: isMembers === false ? null : referrals,
+    point_values: pointValues,
+  })
+  return {
+    member: kpiMetrics(build(m, feedbackFor(true), true)),
+    non_member: kpiMetrics(build(n, feedbackFor(false), false)),
+    all: kpiMetrics(build(sum(m, n), feedbackFor(null), null)),
   }
 }
 

@@ -83,6 +83,9 @@ export type KpiMetrics = {
 
 export type KpiRow = { month: string; cohort: "member" | "non_member" | "all"; metrics: KpiMetrics }
 
+/** The KPIs of the `days` days up to `to`, per cohort (`from` exclusive, `to` inclusive). */
+export type KpiWindow = { days: number; from: Date; to: Date } & Record<KpiRow["cohort"], KpiMetrics>
+
 export type CustomerInsightRecord = {
   id: string
   run_id: string

@@ -52,8 +52,21 @@ const RecomputeButton = ({ onStarted, running }: { onStarted: (id: string) => vo
   )
 }
 
-const KpiCard = ({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId: string }) => (
-  <Container className="flex flex-col gap-y-1 px-4 py-3" data-testid={testId}>
+const KpiCard = ({
+  label,
+  value,
+  hint,
+  title,
+  testId,
+}: {
+  label: string
+  value: string
+  hint?: string
+  /** Shown on hover: the breakdown behind the figure. */
+  title?: string
+  testId: string
+}) => (
+  <Container className="flex flex-col gap-y-1 px-4 py-3" data-testid={testId} title={title}>
     <Text size="xsmall" className="text-ui-fg-subtle">
       {label}
     </Text>
@@ -67,6 +80,16 @@ const KpiCard = ({ label, value, hint, testId }: { label: string; value: string;
     )}
   </Container>
 )
+
+/** "YYYY-MM" of the calendar month (UTC) before the one `asOf` falls in: the last complete month. */
+function previousMonth(asOf: string): string {
+  const date = new Date(asOf)
+  const previous = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - 1, 1))
+  return previous.toISOString().slice(0, 7)
+}
+
+const monthLabel = (month: string) =>
+  new Date(`${month}-01T00:00:00Z`).toLocaleDateString(undefined, { month: "short", year: "numeric", timeZone: "UTC" })
 
 function monthPoints(kpis: KpiRow[]): MonthPoint[] {
   const months = [...new Set(kpis.map((row) => row.month))].sort()
@@ -265,9 +288,18 @@ const LoyaltyPage = () => {
   const currency = run?.currency_code ?? null
   const rows = kpis.data?.kpis ?? []
   const months = useMemo(() => monthPoints(rows), [rows])
-  const thisMonth = months.length ? rows.filter((row) => row.month === months[months.length - 1].month) : []
-  const memberNow = thisMonth.find((row) => row.cohort === "member")?.metrics
-  const allNow = thisMonth.find((row) => row.cohort === "all")?.metrics
+  // Cards: the last 30 days (any day of the month reads right), with the last complete month beside it.
+  const last30 = run?.summary?.last_30_days ?? null
+  const lastMonthKey = run ? previousMonth(run.as_of) : null
+  const lastMonthRows = rows.filter((row) => row.month === lastMonthKey)
+  const lastMonth = lastMonthRows.find((row) => row.cohort === "member")?.metrics
+  const memberNow = last30?.member
+  const allNow = last30?.all
+  const monthName = lastMonthKey ? monthLabel(lastMonthKey) : "last month"
+  const liability = currency ? memberNow?.liability?.[currency.toLowerCase()] : undefined
+  const liabilityBreakdown = Object.entries(memberNow?.liability ?? {})
+    .map(([code, value]) => `${money(value, code)} at the ${code.toUpperCase()} point value`)
+    .join("\n")
   const rfm = segments.data?.segments.rfm ?? []
   const running = progress.data?.status === "running"
 
@@ -285,7 +317,7 @@ const LoyaltyPage = () => {
           <Text size="small" className="text-ui-fg-subtle" data-testid="loyalty-run-info">
             {run
               ? `Insights as of ${formatDateTime(run.as_of)} · ${run.customers} customers · ${
-                  run.model === "bgnbd" ? "BG/NBD × Gamma-Gamma model" : "heuristic (too little history for the model)"
+                  run.model === "bgnbd" ? "BG/NBD × Gamma-Gamma model" : "fallback model: each customer's own pace (why below)"
                 }`
               : "No insights yet: recompute to see them."}
           </Text>
@@ -312,23 +344,54 @@ const LoyaltyPage = () => {
       ))}
 
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="loyalty-kpi-cards">
-        <KpiCard testId="loyalty-kpi-members" label="Members" value={formatPoints(memberNow?.members ?? 0)} hint={`${memberNow?.new_members ?? 0} new this month`} />
-        <KpiCard testId="loyalty-kpi-active" label="Active members (month)" value={pct(memberNow?.active_rate)} hint={`Retention ${pct(memberNow?.retention_rate)}`} />
-        <KpiCard testId="loyalty-kpi-aov" label="Avg. order value (members)" value={money(memberNow?.average_order_value, currency)} hint={`All customers: ${money(allNow?.average_order_value, currency)}`} />
-        <KpiCard testId="loyalty-kpi-repeat" label="Repeat-purchase rate" value={pct(memberNow?.repeat_purchase_rate)} hint={`NPS ${memberNow?.nps ?? "-"}`} />
-        <KpiCard testId="loyalty-kpi-issued" label="Points issued (month)" value={formatPoints(memberNow?.points_issued ?? 0)} hint={`Redeemed ${formatPoints(memberNow?.points_redeemed ?? 0)} · expired ${formatPoints(memberNow?.points_expired ?? 0)}`} />
-        <KpiCard testId="loyalty-kpi-redemption" label="Redemption rate" value={pct(memberNow?.redemption_rate)} hint={`Breakage ${pct(memberNow?.breakage)}`} />
+        <KpiCard
+          testId="loyalty-kpi-members"
+          label="Members"
+          value={formatPoints(memberNow?.members ?? 0)}
+          hint={`${formatPoints(memberNow?.new_members ?? 0)} new in the last 30 days · ${formatPoints(lastMonth?.new_members ?? 0)} in ${monthName}`}
+        />
+        <KpiCard
+          testId="loyalty-kpi-active"
+          label="Active members (last 30 days)"
+          value={pct(memberNow?.active_rate)}
+          hint={`${monthName}: ${pct(lastMonth?.active_rate)} · retention ${pct(memberNow?.retention_rate)}`}
+        />
+        <KpiCard
+          testId="loyalty-kpi-aov"
+          label="Avg. order value, members (last 30 days)"
+          value={money(memberNow?.average_order_value, currency)}
+          hint={`${monthName}: ${money(lastMonth?.average_order_value, currency)} · all customers ${money(allNow?.average_order_value, currency)}`}
+        />
+        <KpiCard
+          testId="loyalty-kpi-repeat"
+          label="Repeat-purchase rate (last 30 days)"
+          value={pct(memberNow?.repeat_purchase_rate)}
+          hint={`${monthName}: ${pct(lastMonth?.repeat_purchase_rate)} · NPS ${memberNow?.nps ?? "-"}`}
+        />
+        <KpiCard
+          testId="loyalty-kpi-issued"
+          label="Points issued (last 30 days)"
+          value={formatPoints(memberNow?.points_issued ?? 0)}
+          hint={`${monthName}: ${formatPoints(lastMonth?.points_issued ?? 0)} · redeemed ${formatPoints(memberNow?.points_redeemed ?? 0)} · expired ${formatPoints(memberNow?.points_expired ?? 0)}`}
+        />
+        <KpiCard
+          testId="loyalty-kpi-redemption"
+          label="Redemption rate (last 30 days)"
+          value={pct(memberNow?.redemption_rate)}
+          hint={`${monthName}: ${pct(lastMonth?.redemption_rate)} · breakage ${pct(memberNow?.breakage)}`}
+        />
         <KpiCard
           testId="loyalty-kpi-liability"
           label="Outstanding liability"
-          value={Object.entries(memberNow?.liability ?? {}).map(([code, value]) => money(value, code)).join(" · ") || "-"}
-          hint={`${formatPoints(memberNow?.outstanding_points ?? 0)} points outstanding`}
+          value={liability !== undefined ? money(liability, currency) : "-"}
+          hint={`${formatPoints(memberNow?.outstanding_points ?? 0)} points outstanding, priced in ${currency?.toUpperCase() ?? "the default currency"}`}
+          title={liabilityBreakdown || undefined}
         />
         <KpiCard
           testId="loyalty-kpi-referrals"
-          label="Referrals made (month)"
+          label="Referrals made (last 30 days)"
           value={formatPoints(memberNow?.referrals_made ?? 0)}
-          hint={`Conversion ${pct(memberNow?.referral_conversion)} · ${formatPoints(memberNow?.referrals_rewarded ?? 0)} rewarded`}
+          hint={`${monthName}: ${formatPoints(lastMonth?.referrals_made ?? 0)} · conversion ${pct(memberNow?.referral_conversion)}`}
         />
       </div>
 

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { ComputeResult } from "../../../modules/loyalty-insights/types"
+import type { ComputeResult, KpiWindow } from "../../../modules/loyalty-insights/types"
 import { insightsService } from "./resolve-service"
 
 export const finishInsightsRunStepId = "finish-loyalty-insights-run"
@@ -13,7 +13,7 @@ export const finishInsightsRunStep = createStep(
       currency_code: string
       keep_runs: number
       result: ComputeResult
-      kpis: { rows: number; ms: number }
+      kpis: { rows: number; ms: number; last_30_days: KpiWindow }
       groups: Record<string, unknown>
     },
     { container }
@@ -35,6 +35,7 @@ export const finishInsightsRunStep = createStep(
         segment_changes: result.segment_changes,
         warnings: result.warnings,
         kpi_rows: input.kpis.rows,
+        last_30_days: input.kpis.last_30_days,
         timings: { ...result.timings, kpis_ms: input.kpis.ms },
         groups: input.groups,
       },

@@ -3,7 +3,12 @@ import { insightsService } from "./resolve-service"
 
 export const snapshotKpisStepId = "snapshot-loyalty-kpis"
 
-/** Store the run's monthly KPIs (members, non-members, all) for the last `months` months. */
+/**
+ * Store the run's monthly KPIs (members, non-members, all) for the last
+ * `months` months, and compute the last 30 days' for the cards (kept in the
+ * run's summary): on the 2nd of a month, month-to-date figures look like a
+ * collapse.
+ */
 export const snapshotKpisStep = createStep(
   snapshotKpisStepId,
   async (
@@ -21,6 +26,7 @@ export const snapshotKpisStep = createStep(
     await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
     const started = Date.now()
     const rows = await service.snapshotKpis(input)
-    return new StepResponse({ rows: rows.length, ms: Date.now() - started })
+    const last30Days = await service.computeKpiWindow({ ...input, days: 30 })
+    return new StepResponse({ rows: rows.length, ms: Date.now() - started, last_30_days: last30Days })
   }
 )
