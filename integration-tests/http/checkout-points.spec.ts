@@ -1,4 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { IEventBusModuleService, Message } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { LoyaltyEvents } from "../../src/lib/events"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
@@ -260,6 +263,152 @@ medusaIntegrationTestRunner({
         [["redeem", -500], ["redeem", -500], ["restore", 500]].sort()
       )
       expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    /** The customer's open lots as points per expiry date (ISO, or "never"). */
+    async function pointsByExpiry(customerId: string) {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const { rows } = await knex.raw(
+        `SELECT l.expires_at, sum(l.remaining)::int AS points
+           FROM loyalty_lot l JOIN loyalty_account a ON a.id = l.account_id
+          WHERE a.customer_id = ? AND l.remaining > 0
+          GROUP BY l.expires_at ORDER BY l.expires_at NULLS LAST`,
+        [customerId]
+      )
+      return Object.fromEntries(
+        rows.map((row: { expires_at: Date | null; points: number }) => [
+          row.expires_at ? new Date(row.expires_at).toISOString() : "never",
+          row.points,
+        ])
+      )
+    }
+
+    it("counts the points once when a declined checkout is retried: order summary, cancel and lot expiries (issue 12, defect 1)", async () => {
+      const { customer, headers } = await memberWith("declined-once@example.com", 1000)
+      const lotsBefore = await pointsByExpiry(customer.id)
+      expect(Object.keys(lotsBefore)).not.toContain("never")
+      const cartId = await openCart(headers, twoShirts())
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      const collectionId = await pay(cartId, headers, "pp_refusing_refusing")
+
+      expect((await complete(cartId, headers)).status).toBe(400)
+      expect(await balanceOf(headers)).toBe(1000)
+      // The refused attempt's points come back as they were: same lots' expiries, nothing that never expires.
+      expect(await pointsByExpiry(customer.id)).toEqual(lotsBefore)
+
+      await post(api, `/store/payment-collections/${collectionId}/payment-sessions`, { provider_id: "pp_system_default" }, headers)
+      const accepted = await complete(cartId, headers)
+      expect(accepted.data.type).toBe("order")
+      const orderId = accepted.data.order.id
+      expect(await balanceOf(headers)).toBe(500)
+      await eventually(async () => {
+        const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+        expect(order_points).toMatchObject({ earned: 195, redeemed: 500, restored: 0 })
+      })
+
+      await cancelOrder(api, admin.headers, orderId)
+      await eventually(async () => {
+        const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+        expect(order_points).toMatchObject({ redeemed: 500, restored: 500, reversed: 195 })
+      })
+      expect(await balanceOf(headers)).toBe(1000)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(1000)
+    })
+
+    it("counts the points once when a completion is refused for a used single-use promotion, then retried without it (issue 12, defect 1)", async () => {
+      await post(
+        api,
+        "/admin/promotions",
+        {
+          code: "ONCEONLY",
+          type: "standard",
+          status: "active",
+          is_automatic: false,
+          limit: 1,
+          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 10, currency_code: "eur" },
+        },
+        admin.headers
+      )
+      const { customer, headers } = await memberWith("once-only@example.com", 1000)
+      const late = await openCart(headers, twoShirts())
+      await post(api, `/store/carts/${late}/promotions`, { promo_codes: ["ONCEONLY"] }, headers)
+      expect((await applyPoints(late, 500, headers)).status).toBe(200)
+      await pay(late, headers)
+      // Someone else uses the promotion first.
+      await placeOrder(api, storeHeaders, {
+        email: "first-come@example.com",
+        items: [{ variant_id: fixture.cheapVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        promoCodes: ["ONCEONLY"],
+      })
+
+      const refused = await complete(late, headers)
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toMatch(/Promotion usage exceeds the limit/)
+      expect(await balanceOf(headers)).toBe(1000)
+
+      await api.delete(`/store/carts/${late}/promotions`, { headers, data: { promo_codes: ["ONCEONLY"] } })
+      await pay(late, headers)
+      const accepted = await complete(late, headers)
+      expect(accepted.data.type).toBe("order")
+      const orderId = accepted.data.order.id
+      expect(await balanceOf(headers)).toBe(500)
+      await eventually(async () => {
+        const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+        expect(order_points).toMatchObject({ redeemed: 500 })
+        expect(order_points.earned).toBeGreaterThan(0)
+      })
+      await cancelOrder(api, admin.headers, orderId)
+      await eventually(async () => {
+        const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+        expect(order_points).toMatchObject({ redeemed: 500, restored: 500 })
+      })
+      expect(await balanceOf(headers)).toBe(1000)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(1000)
+    })
+
+    it("leaves no points debited when announcing the redemption fails during checkout (issue 12, defect 7)", async () => {
+      const { customer, headers } = await memberWith("emit-fails@example.com", 1000)
+      const cartId = await openCart(headers, twoShirts())
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      await pay(cartId, headers)
+
+      // Fault injection: the real event bus refuses the redemption event once.
+      const bus = getContainer().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+      const emit = bus.emit.bind(bus)
+      const spy = jest.spyOn(bus, "emit").mockImplementation(async (data, options) => {
+        const messages = (Array.isArray(data) ? data : [data]) as Message[]
+        if (messages.some((message) => message.name === LoyaltyEvents.POINTS_REDEEMED)) {
+          spy.mockRestore()
+          throw new Error("event bus unavailable")
+        }
+        return await emit(data, options)
+      })
+      try {
+        const failed = await complete(cartId, headers)
+        expect(failed.data.type).not.toBe("order")
+        expect(failed.status).toBeGreaterThanOrEqual(400)
+      } finally {
+        spy.mockRestore()
+      }
+      expect(await balanceOf(headers)).toBe(1000)
+      let totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(1000)
+
+      // The event bus is back: the same cart completes and debits once.
+      await pay(cartId, headers)
+      const accepted = await complete(cartId, headers)
+      expect(accepted.data.type).toBe("order")
+      expect(await balanceOf(headers)).toBe(500)
+      totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(500)
     })
 
     it("refuses points outside the rules, on others' carts, completed carts and guest carts, with clear 4xx", async () => {

@@ -1,5 +1,5 @@
 import { addMonths, expiryDate } from "../../src/lib/dates"
-import { allocateFirstExpiring, settleDebt, splitReversal } from "../../src/lib/ledger"
+import { allocateFirstExpiring, lotsToGiveBack, settleDebt, splitReversal } from "../../src/lib/ledger"
 import { rulesFromOptions, validateRules } from "../../src/lib/program"
 
 describe("allocateFirstExpiring", () => {
@@ -34,6 +34,29 @@ describe("settleDebt and splitReversal", () => {
   it("reverses pending first, then available, then records debt", () => {
     expect(splitReversal(100, 40, 50)).toEqual({ from_pending: 40, from_balance: 50, to_debt: 10 })
     expect(splitReversal(30, 40, 50)).toEqual({ from_pending: 30, from_balance: 0, to_debt: 0 })
+  })
+})
+
+describe("lotsToGiveBack", () => {
+  const taken = [
+    { lot_id: "a", points: 50, expires_at: "2027-01-01T00:00:00.000Z" },
+    { lot_id: "b", points: 450, expires_at: null },
+  ]
+
+  it("gives an undone debit back with the expiries of the lots it took (issue 12, defect 1)", () => {
+    expect(lotsToGiveBack(taken, 500)).toEqual([
+      { points: 50, expires_at: new Date("2027-01-01T00:00:00.000Z") },
+      { points: 450, expires_at: null },
+    ])
+  })
+
+  it("gives back only what is asked, and unrecorded points as never expiring", () => {
+    expect(lotsToGiveBack(taken, 30)).toEqual([{ points: 30, expires_at: new Date("2027-01-01T00:00:00.000Z") }])
+    expect(lotsToGiveBack([], 70)).toEqual([{ points: 70, expires_at: null }])
+    expect(lotsToGiveBack(taken.slice(0, 1), 80)).toEqual([
+      { points: 50, expires_at: new Date("2027-01-01T00:00:00.000Z") },
+      { points: 30, expires_at: null },
+    ])
   })
 })
 

@@ -50,3 +50,25 @@ export function splitReversal(
   const fromBalance = Math.min(points - fromPending, balance)
   return { from_pending: fromPending, from_balance: fromBalance, to_debt: points - fromPending - fromBalance }
 }
+
+/** Points a debit took from one lot, with that lot's expiry (ISO string; null = never). */
+export type LotTake = { lot_id: string; points: number; expires_at: string | null }
+
+/**
+ * The lots that give back `points` of an undone debit: the expiries of the
+ * lots it took, in the order it took them, so the shopper's points expire as
+ * they would have. Anything not recorded (entries from before lots were
+ * recorded) comes back as points that do not expire.
+ */
+export function lotsToGiveBack(taken: LotTake[], points: number): { points: number; expires_at: Date | null }[] {
+  const lots: { points: number; expires_at: Date | null }[] = []
+  let left = points
+  for (const take of taken) {
+    const back = Math.min(left, Number(take.points))
+    if (back <= 0) break
+    lots.push({ points: back, expires_at: take.expires_at ? new Date(take.expires_at) : null })
+    left -= back
+  }
+  if (left > 0) lots.push({ points: left, expires_at: null })
+  return lots
+}

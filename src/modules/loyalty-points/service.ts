@@ -10,7 +10,7 @@ import {
 } from "@medusajs/framework/utils"
 import { reversalTarget } from "../../lib/earning"
 import { redemptionRestoreTarget } from "../../lib/order-points"
-import { allocateFirstExpiring, settleDebt, splitReversal } from "../../lib/ledger"
+import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
 import Account from "./models/account"
 import Coupon from "./models/coupon"
@@ -278,7 +278,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   /**
    * Take points from the available balance, first-expiring lots first. Refused
    * with a 400-class error when the balance does not cover it: debits never
-   * create debt, only reversals of spent points do.
+   * create debt, only reversals of spent points do. The entry records which
+   * lots it took (`details.lots`), so undoing it gives back the same expiries.
    */
   @InjectTransactionManager()
   async debitPoints(
@@ -293,9 +294,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           `Not enough points: the balance is ${account.balance} and ${input.points} were asked for`
         )
       }
-      await this.consumeLots_(trx, account.id, input.points)
+      const lots = await this.consumeLots_(trx, account.id, input.points)
       return {
         type: input.type,
+        details: { lots },
         points: -input.points,
         movement: { balance_change: -input.points, pending_change: 0, debt_change: 0 },
         lifetime_earned: 0,
@@ -429,11 +431,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       },
       async (trx, account) => {
         const split = splitReversal(points, summary.pending, account.balance)
-        if (split.from_balance > 0) {
-          await this.consumeLots_(trx, account.id, split.from_balance)
-        }
+        const lots = split.from_balance > 0 ? await this.consumeLots_(trx, account.id, split.from_balance) : []
         return {
           type: "reverse",
+          details: lots.length ? { lots } : undefined,
           points: -points,
           movement: {
             balance_change: -split.from_balance,
@@ -451,7 +452,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   /**
    * Fill in the order on the entries written while its cart completed (the
    * redemption is debited before the order exists). Only an empty reference
-   * is filled; amounts are never touched. Returns how many entries changed.
+   * is filled; amounts are never touched. A debit that a failed completion
+   * attempt already undid (voided by `revertEntry`) is not the order's, so it
+   * stays out. Returns how many entries changed.
    */
   @InjectTransactionManager()
   async attachCartEntriesToOrder(
@@ -462,6 +465,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.transaction_(sharedContext)("loyalty_entry")
       .where({ reference_type: "cart", reference_id: cartId })
       .whereNull("order_id")
+      .whereNull("voided_at")
       .update({ order_id: orderId })
   }
 
@@ -561,10 +565,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * Undo one entry written by a workflow step that is being compensated: the
    * counter-entry moves every cached figure back. Points a shopper already
    * spent cannot be taken back from the balance, so that part becomes debt;
-   * debt already paid off is given back as balance. Keyed by the entry, so a
-   * compensation that runs twice undoes once. The original is marked voided:
-   * it gives its idempotency key back, so the retried workflow posts again,
-   * and neither entry counts in the order's summary.
+   * debt already paid off is given back as balance. Points given back go to
+   * lots with the expiries of the lots the entry took (`details.lots`), so an
+   * undone debit leaves the shopper's lots as they were. Keyed by the entry,
+   * so a compensation that runs twice undoes once. The original is marked
+   * voided: it gives its idempotency key back, so the retried workflow posts
+   * again, and neither entry counts in the order's summary.
    */
   @InjectTransactionManager()
   async revertEntry(
@@ -598,7 +604,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         if (movement.balance_change < 0) {
           await this.consumeLots_(trx, account.id, -movement.balance_change)
         } else if (movement.balance_change > 0) {
-          await this.createLot_(trx, account.id, newEntryId, movement.balance_change, null)
+          const taken = Array.isArray(entry.details?.lots) ? (entry.details.lots as LotTake[]) : []
+          for (const lot of lotsToGiveBack(taken, movement.balance_change)) {
+            await this.createLot_(trx, account.id, newEntryId, lot.points, lot.expires_at)
+          }
         }
         return {
           type: entry.balance_change < 0 ? "restore" : "adjust",
@@ -678,6 +687,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       lifetime_earned: number
       lifetime_redeemed: number
       release_at?: Date | null
+      /** Merged into the entry's details (e.g. which lots a debit took). */
+      details?: Record<string, unknown>
     }>
   ): Promise<PostingResult> {
     const trx = this.transaction_(sharedContext)
@@ -705,7 +716,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         program_version: base.program_version ?? null,
         currency_code: base.currency_code ?? null,
         release_at: change.release_at ?? null,
-        details: base.details ? JSON.stringify(base.details) : null,
+        details: base.details || change.details ? JSON.stringify({ ...base.details, ...change.details }) : null,
         created_at: trx.raw("clock_timestamp()"),
         updated_at: trx.raw("clock_timestamp()"),
       })
@@ -768,8 +779,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     })
   }
 
-  /** Take points from the account's open lots, first-expiring first. Caller holds the account lock. */
-  protected async consumeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<void> {
+  /**
+   * Take points from the account's open lots, first-expiring first, and say
+   * what was taken from which lot (with its expiry). Caller holds the account lock.
+   */
+  protected async consumeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<LotTake[]> {
     const lots: { id: string; remaining: number; expires_at: Date | null }[] = await trx("loyalty_lot")
       .select("id", "remaining", "expires_at")
       .where({ account_id: accountId })
@@ -785,11 +799,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         `Account ${accountId} lots hold ${points - uncovered} points, fewer than its balance says`
       )
     }
+    const expiries = new Map(lots.map((lot) => [lot.id, lot.expires_at ? new Date(lot.expires_at).toISOString() : null]))
     for (const take of takes) {
       await trx("loyalty_lot")
         .where({ id: take.lot_id })
         .update({ remaining: trx.raw("remaining - ?", [take.points]), updated_at: trx.fn.now() })
     }
+    return takes.map((take) => ({ ...take, expires_at: expiries.get(take.lot_id) ?? null }))
   }
 
   /**

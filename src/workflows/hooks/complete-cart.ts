@@ -6,6 +6,8 @@ import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
 import { appliedPoints } from "../../lib/redemption"
 import { pointsService } from "../points/steps/resolve-service"
 
+const CHECKOUT_FAILED = "Checkout did not complete: points returned"
+
 /**
  * Debit the points on a cart as it completes. This is the `validate` hook:
  * Medusa's own loyalty plugin does not hold it (each hook takes one handler
@@ -17,7 +19,12 @@ import { pointsService } from "../points/steps/resolve-service"
  *   promotions, the program): re-check every rule and ask to re-apply.
  * - The debit is keyed per completion attempt, so an attempt that fails
  *   after the debit (payment refused) is compensated by a `restore` entry and
- *   the next attempt debits again, exactly once.
+ *   the next attempt debits again, exactly once. The undo gives back the
+ *   lots the debit took and takes the debit out of the order's count, so the
+ *   order that a retry places counts its points once.
+ * - Whatever fails after the debit inside this handler (announcing it on the
+ *   event bus) undoes the debit before the error stops the checkout: Medusa
+ *   compensates a failed step with no input, so it cannot do it.
  */
 completeCartWorkflow.hooks.validate(
   async ({ cart }, { container, transactionId, eventGroupId }) => {
@@ -54,18 +61,25 @@ completeCartWorkflow.hooks.validate(
       currency_code: cart.currency_code,
       details: { points: applied.points, value: applied.value },
     })
-    const events = pointsEventsFor([result])
-    if (events.length) {
-      // Grouped with the checkout's own events: released only if the order is created.
-      await container.resolve(Modules.EVENT_BUS).emit(
-        events.map((data) => ({ name: LoyaltyEvents.POINTS_REDEEMED, data, metadata: { eventGroupId } }))
-      )
+    // The debit has committed; a hook that throws after it gets no compensation
+    // input, so anything that fails from here on undoes the debit itself.
+    try {
+      const events = pointsEventsFor([result])
+      if (events.length) {
+        // Grouped with the checkout's own events: released only if the order is created.
+        await container.resolve(Modules.EVENT_BUS).emit(
+          events.map((data) => ({ name: LoyaltyEvents.POINTS_REDEEMED, data, metadata: { eventGroupId } }))
+        )
+      }
+    } catch (error) {
+      if (result.created) await service.revertEntry(result.entry.id, CHECKOUT_FAILED)
+      throw error
     }
     return new StepResponse(result.entry.id, result.created ? result.entry.id : null)
   },
   async (entryId, { container }) => {
     if (entryId) {
-      await pointsService(container).revertEntry(entryId, "Checkout did not complete: points returned")
+      await pointsService(container).revertEntry(entryId, CHECKOUT_FAILED)
     }
   }
 )
