@@ -148,6 +148,23 @@ medusaIntegrationTestRunner({
       // One-time buyers are not 0 % at risk under BG/NBD: their risk grows with the time since their order (issue 14, defect 3).
       expect((await insightOf("oldie")).churn_risk).toBeGreaterThan((await insightOf("fresh")).churn_risk!)
       expect((await insightOf("oldie")).churn_risk).toBeGreaterThan(0.5)
+      // The store's own holdout check: fitted on the history before the last 91 days, predicted vs actual in them (issue 14, validation).
+      const validation = (run.params as { validation: { holdout_days: number; predicted: number; actual: number; error: number; customers: number; by_repeat_purchases: { customers: number }[] } }).validation
+      const cutoff = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate()) - 91 * 24 * 3600 * 1000)
+      const { rows: [hand] } = await knex.raw(
+        `WITH d AS (
+           SELECT o.customer_id, (o.created_at AT TIME ZONE 'UTC')::date AS day FROM "order" o
+            WHERE o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false
+              AND o.status NOT IN ('draft', 'canceled') AND o.created_at <= ? GROUP BY 1, 2),
+         f AS (SELECT customer_id, min(day) AS first FROM d GROUP BY 1)
+         SELECT count(DISTINCT d.customer_id)::int AS customers, count(*) FILTER (WHERE d.day > ?::date)::int AS actual
+           FROM d JOIN f USING (customer_id) WHERE f.first <= ?::date`,
+        [NOW, cutoff, cutoff]
+      )
+      expect(validation).toMatchObject({ holdout_days: 91, customers: hand.customers, actual: hand.actual })
+      expect(validation.predicted).toBeGreaterThan(0)
+      expect(validation.error).toBeCloseTo(validation.predicted / validation.actual - 1, 2)
+      expect(validation.by_repeat_purchases.reduce((n, g) => n + g.customers, 0)).toBe(hand.customers)
       const { explain } = await get(api, `/admin/loyalty/insights/customers/${ids.champ}`, admin.headers)
       expect(explain.model).toBe("BG/NBD × Gamma-Gamma")
       expect(explain.model_quality).toMatch(/^Fitted on 307 customers; every parameter known to within ±\d+ % \(one standard error\)$/)

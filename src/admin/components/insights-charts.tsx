@@ -25,6 +25,10 @@ export type MonthPoint = {
 
 export type SegmentPoint = { label: string; customers: number }
 
+/** The run's holdout check: predicted vs actual repeat purchases in the last weeks, by calibration repeat purchases. */
+export type HoldoutPoint = { repeat_purchases: string; customers: number; predicted_mean: number; actual_mean: number }
+export type HoldoutSummary = { holdout_days: number; predicted: number; actual: number; error: number | null; by_repeat_purchases: HoldoutPoint[] }
+
 const COLORS = {
   member: "#7c3aed",
   nonMember: "#94a3b8",
@@ -50,7 +54,15 @@ export function createInsightsCharts(R: typeof Recharts) {
     </Container>
   )
 
-  return function InsightsCharts({ months, segments }: { months: MonthPoint[]; segments: SegmentPoint[] }) {
+  return function InsightsCharts({
+    months,
+    segments,
+    holdout,
+  }: {
+    months: MonthPoint[]
+    segments: SegmentPoint[]
+    holdout?: HoldoutSummary | null
+  }) {
     if (!months.length && !segments.length) {
       return (
         <Text size="small" className="text-ui-fg-subtle">
@@ -95,6 +107,22 @@ export function createInsightsCharts(R: typeof Recharts) {
             <Line dataKey="member_retention" name="Member retention" stroke={COLORS.issued} connectNulls />
           </LineChart>
         </ChartCard>
+        {holdout && (
+          <ChartCard
+            title={`Model check: repeat purchases in the last ${holdout.holdout_days} days, predicted ${Math.round(holdout.predicted)} vs actual ${holdout.actual}${holdout.error === null ? "" : ` (${holdout.error > 0 ? "+" : ""}${Math.round(holdout.error * 100)} %)`}`}
+            testId="loyalty-chart-holdout"
+          >
+            <BarChart data={holdout.by_repeat_purchases}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="repeat_purchases" fontSize={11} name="Repeat purchases before" />
+              <YAxis fontSize={11} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="predicted_mean" name="Predicted per customer" fill={COLORS.member} />
+              <Bar dataKey="actual_mean" name="Actual per customer" fill={COLORS.nonMember} />
+            </BarChart>
+          </ChartCard>
+        )}
         <ChartCard title="Customers by segment" testId="loyalty-chart-segments">
           <BarChart data={segments} layout="vertical" margin={{ left: 40 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />

@@ -7,7 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { bgNbdFitProblem, fitBgNbd } from "../../lib/bgnbd"
+import { bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/gamma-gamma"
 import {
   CustomerFacts,
@@ -34,6 +34,7 @@ import {
   ComputeInput,
   ComputeResult,
   CustomerInsightRecord,
+  HoldoutCheck,
   InsightRunRecord,
   KpiInput,
   KpiMetrics,
@@ -50,6 +51,12 @@ export const MIN_CUSTOMERS_FOR_MODEL = 30
 export const MIN_REPEAT_CUSTOMERS_FOR_MODEL = 10
 /** The models are fitted on a deterministic sample of at most this many customers. */
 export const MODEL_SAMPLE = 20_000
+/** The holdout check compares predictions with the last this many days (13 weeks). */
+export const HOLDOUT_DAYS = 91
+/** Calibration repeat purchases 0 … 6 and "7+" in the check's table. */
+const HOLDOUT_GROUPS = 8
+/** The run warns when the holdout total is off by more than this share. */
+const HOLDOUT_WARN_ERROR = 0.3
 /** Customers scored per batch (one SELECT and one UPDATE each). */
 const BATCH = 5_000
 /** A run still "running" after this long is taken as crashed and marked failed. */
@@ -258,6 +265,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     lap("rfm_ms")
     await this.updateRun(runId, { stage: "fitting models", progress: 0.2, customers }, sharedContext)
     const { model, params } = await this.fitModel_(knex, runId, customers)
+    let validation: HoldoutCheck | null = null
+    if (model.kind === "bgnbd") {
+      validation = await this.holdoutCheck_(knex, runId)
+      if (validation?.warning) warnings.push(validation.warning)
+    }
     lap("fit_ms")
 
     const factsColumns = [
@@ -388,7 +400,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     return {
       customers,
       model,
-      params,
+      params: params && validation ? { ...params, validation } : params,
       warnings,
       segments: Object.fromEntries(segmentRows.map((row) => [row.rfm_segment, Number(row.n)])),
       segment_changes: segmentChanges,
@@ -897,6 +909,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
          SELECT d.customer_id, sum(d.orders)::int AS orders_count, count(*)::int AS purchase_days,
                 min(d.day) AS first_day, max(d.day) AS last_day, sum(d.value) AS monetary,
                 coalesce(avg(d.value) FILTER (WHERE d.day > d.first_day), 0) AS repeat_mean,
+                count(*) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS})::int AS cal_purchase_days,
+                max(d.day) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS}) - min(d.day) AS cal_tx_days,
+                count(*) FILTER (WHERE d.day > t.day - ${HOLDOUT_DAYS})::int AS holdout_purchase_days,
                 coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 90), 0) AS recent_spend,
                 coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 180 AND d.day <= t.day - 90), 0) AS prior_spend,
                 max(d.day - d.previous_day) FILTER (WHERE d.from_last = 1) AS gap_before_last
@@ -927,13 +942,18 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
          id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
          recency_days, tx_days, age_days, monetary, monetary_by_currency, repeat_mean, recent_spend, prior_spend,
          raw_monetary, raw_repeat_mean, raw_recent_spend, raw_prior_spend,
-         gap_before_last, nps_score, referrals, redeemed_points, created_at, updated_at)
+         gap_before_last, nps_score, referrals, redeemed_points,
+         cal_purchase_days, cal_tx_days, cal_age_days, holdout_purchase_days, created_at, updated_at)
        SELECT 'lcins_' || replace(gen_random_uuid()::text, '-', ''), ?, p.customer_id, c.has_account,
               p.orders_count, p.purchase_days, tm.first_at, tm.last_at,
               t.day - p.last_day, p.last_day - p.first_day, t.day - p.first_day,
               p.monetary, coalesce(bc.amounts, '{}'::jsonb), p.repeat_mean, p.recent_spend, p.prior_spend,
               ${RAW("p.monetary")}, ${RAW("p.repeat_mean")}, ${RAW("p.recent_spend")}, ${RAW("p.prior_spend")},
               p.gap_before_last, f.score, coalesce(rf.referrals, 0), coalesce(l.redeemed, 0),
+              -- The holdout check's calibration facts: only customers who had bought before the holdout began.
+              nullif(p.cal_purchase_days, 0), CASE WHEN p.cal_purchase_days > 0 THEN p.cal_tx_days END,
+              CASE WHEN p.cal_purchase_days > 0 THEN t.day - ${HOLDOUT_DAYS} - p.first_day END,
+              CASE WHEN p.cal_purchase_days > 0 THEN p.holdout_purchase_days END,
               now(), now()
          FROM per_customer p CROSS JOIN today t
          JOIN times tm ON tm.customer_id = p.customer_id
@@ -1083,6 +1103,77 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       }
     } catch (error) {
       return heuristic(`The models could not be fitted (${(error as Error).message}); the heuristic runs instead.`)
+    }
+  }
+
+  /**
+   * The store's own holdout check: fit BG/NBD on the history before the last
+   * `HOLDOUT_DAYS` days, predict each of those customers' repeat purchases
+   * in those days, and compare with what they bought (in total and by number
+   * of calibration repeat purchases, as FHL's figure 4 does on CDNOW). Null
+   * when too few customers bought before the holdout or the calibration fit
+   * is itself rejected.
+   */
+  protected async holdoutCheck_(knex: Knex, runId: string): Promise<HoldoutCheck | null> {
+    const { rows } = await knex.raw(
+      `SELECT cal_purchase_days - 1 AS x, cal_tx_days, cal_age_days, count(*)::int AS n,
+              sum(holdout_purchase_days)::int AS actual
+         FROM loyalty_customer_insight WHERE run_id = ? AND cal_purchase_days IS NOT NULL
+        GROUP BY 1, 2, 3`,
+      [runId]
+    )
+    const grouped = rows.map((row: Record<string, unknown>) => ({
+      x: Number(row.x),
+      tx: Number(row.cal_tx_days) / 7,
+      T: Number(row.cal_age_days) / 7,
+      count: Number(row.n),
+      actual: Number(row.actual),
+    }))
+    const customers = grouped.reduce((n: number, row: { count: number }) => n + row.count, 0)
+    const repeaters = grouped.filter((row: { x: number }) => row.x > 0).reduce((n: number, row: { count: number }) => n + row.count, 0)
+    if (customers < MIN_CUSTOMERS_FOR_MODEL || repeaters < MIN_REPEAT_CUSTOMERS_FOR_MODEL) return null
+    const fit = fitBgNbd(grouped)
+    if (bgNbdFitProblem(fit)) return null
+    const weeks = HOLDOUT_DAYS / 7
+    const byX = new Map<number, { customers: number; predicted: number; actual: number }>()
+    let predicted = 0
+    let actual = 0
+    for (const row of grouped) {
+      let expected: number
+      try {
+        expected = expectedPurchases(fit.params, row, weeks) * row.count
+      } catch {
+        return null
+      }
+      predicted += expected
+      actual += row.actual
+      const key = Math.min(row.x, HOLDOUT_GROUPS - 1)
+      const group = byX.get(key) ?? { customers: 0, predicted: 0, actual: 0 }
+      group.customers += row.count
+      group.predicted += expected
+      group.actual += row.actual
+      byX.set(key, group)
+    }
+    const error = actual > 0 ? predicted / actual - 1 : null
+    const round = (v: number) => Math.round(v * 100) / 100
+    return {
+      holdout_days: HOLDOUT_DAYS,
+      customers,
+      predicted: round(predicted),
+      actual,
+      error: error === null ? null : round(error),
+      by_repeat_purchases: [...byX.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([x, g]) => ({
+          repeat_purchases: x === HOLDOUT_GROUPS - 1 ? `${x}+` : String(x),
+          customers: g.customers,
+          predicted_mean: round(g.predicted / g.customers),
+          actual_mean: round(g.actual / g.customers),
+        })),
+      warning:
+        error !== null && actual >= 20 && Math.abs(error) > HOLDOUT_WARN_ERROR
+          ? `Holdout check: fitted on the history before the last ${HOLDOUT_DAYS} days, the model predicted ${Math.round(predicted)} repeat purchases in them against ${actual} actual (${error > 0 ? "+" : ""}${Math.round(error * 100)} %): read churn risk and CLV with care`
+          : null,
     }
   }
 

@@ -117,3 +117,17 @@ export type CustomerInsightRecord = {
   redeemed_points: number
   explanation: string | null
 }
+
+/** Predicted vs actual repeat purchases in the last `holdout_days`, from a fit on the history before them. */
+export type HoldoutCheck = {
+  holdout_days: number
+  /** Customers who had bought before the holdout began. */
+  customers: number
+  predicted: number
+  actual: number
+  /** predicted / actual − 1; null without actual purchases. */
+  error: number | null
+  by_repeat_purchases: { repeat_purchases: string; customers: number; predicted_mean: number; actual_mean: number }[]
+  /** Set when the model predicted poorly: also among the run's warnings. */
+  warning: string | null
+}

@@ -15,7 +15,7 @@ import {
 import { formatDateTime, formatPoints, toNumber } from "../../lib/format"
 import { insightsApi, segmentLabel, type KpiRow, type SegmentStat } from "../../lib/insights-api"
 import { getErrorMessage } from "../../lib/loyalty-api"
-import { createInsightsCharts, type MonthPoint } from "../../components/insights-charts"
+import { createInsightsCharts, type HoldoutSummary, type MonthPoint } from "../../components/insights-charts"
 
 // recharts is loaded only here, on demand: the rest of the admin never pays for it.
 const InsightsCharts = lazy(() => import("recharts").then((recharts) => ({ default: createInsightsCharts(recharts) })))
@@ -399,6 +399,7 @@ const LoyaltyPage = () => {
         <InsightsCharts
           months={months}
           segments={rfm.filter((row) => row.segment).map((row) => ({ label: row.label ?? segmentLabel(row.segment), customers: row.customers }))}
+          holdout={(run?.params?.validation as HoldoutSummary | undefined) ?? null}
         />
       </Suspense>
 

@@ -46,6 +46,11 @@ const CustomerInsight = model
     value_score: model.float().nullable(),
     value_band: model.text().nullable(),
     explanation: model.text().nullable(),
+    /** The holdout check's facts as of the holdout's start (null for customers who first bought after it). */
+    cal_purchase_days: model.number().nullable(),
+    cal_tx_days: model.number().nullable(),
+    cal_age_days: model.number().nullable(),
+    holdout_purchase_days: model.number().nullable(),
   })
   .indexes([
     { on: ["run_id", "customer_id"], unique: true },
