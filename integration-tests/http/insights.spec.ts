@@ -417,6 +417,32 @@ medusaIntegrationTestRunner({
       expect(june.metrics).toMatchObject({ points_issued: 2_400_000_000, outstanding_points: 2_400_000_000, liability: { eur: 24_000_000 } })
     })
 
+    it("counts neither a compensated (voided) ledger entry nor its counter-entry in points issued or redeemed, nor in a customer's redeemed points", async () => {
+      const container = getContainer()
+      const points = pointsService(container)
+      await points.saveProgramRules({ point_values: { eur: 0.01 } }, null)
+      const earned = await points.creditPoints({
+        customer_id: ids.champ, type: "earn", points: 500, idempotency_key: "kpi:void:earn", reason: "test", expires_at: null,
+      })
+      const kept = await points.creditPoints({
+        customer_id: ids.champ, type: "earn", points: 300, idempotency_key: "kpi:void:kept", reason: "test", expires_at: null,
+      })
+      const redeemed = await points.debitPoints({ customer_id: ids.champ, type: "redeem", points: 100, idempotency_key: "kpi:void:redeem", reason: "test" })
+      // A workflow that failed after these steps undoes the first earn and the redemption (as checkout compensation does).
+      await points.revertEntry(earned.entry.id, "test: compensation")
+      await points.revertEntry(redeemed.entry.id, "test: compensation")
+      await pg(container)("loyalty_entry").update({ created_at: ago(4) })
+      expect(kept.entry.points).toBe(300)
+
+      const run = await recompute()
+      const june = (await insightsService(container).listKpis(run.id)).find((row) => row.month === "2030-06" && row.cohort === "member")!
+      // What happened for the shopper: 300 points earned, nothing redeemed, 300 outstanding.
+      expect(june.metrics).toMatchObject({ points_issued: 300, points_redeemed: 0, outstanding_points: 300, redemption_rate: 0 })
+      const last30 = (run.summary as { last_30_days: { member: Record<string, unknown> } }).last_30_days.member
+      expect(last30).toMatchObject({ points_issued: 300, points_redeemed: 0, outstanding_points: 300 })
+      expect(await insightOf("champ")).toMatchObject({ redeemed_points: 0 })
+    })
+
     it("leaves deleted customers out of the customer list, the CSV and the next run (issue 14, defect 6)", async () => {
       const container = getContainer()
       await recompute()

@@ -670,9 +670,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       `WITH ${monthsCte},
        by_month AS (
          SELECT date_trunc('month', e.created_at AT TIME ZONE 'UTC')::date AS month_start,
-                coalesce(sum(e.points) FILTER (WHERE e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0)), 0) AS issued,
-                coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0) AS redeemed,
-                coalesce(-sum(e.points) FILTER (WHERE e.type = 'expire'), 0) AS expired,
+                coalesce(sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND (e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0))), 0) AS issued,
+                coalesce(-sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND e.type = 'redeem'), 0) AS redeemed,
+                coalesce(-sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND e.type = 'expire'), 0) AS expired,
                 coalesce(sum(e.balance_change + e.pending_change), 0) AS outstanding_change
            FROM loyalty_entry e WHERE e.deleted_at IS NULL AND e.created_at <= ?
           GROUP BY 1
@@ -819,14 +819,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       [rates, start, start, start, previous, start, stop, stop, start, stop]
     )
     const { rows: ledgerRows } = await knex.raw(
-      `SELECT coalesce(sum(points) FILTER (WHERE created_at > ? AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
-              coalesce(-sum(points) FILTER (WHERE created_at > ? AND type = 'redeem'), 0)::bigint AS redeemed,
-              coalesce(-sum(points) FILTER (WHERE created_at > ? AND type = 'expire'), 0)::bigint AS expired,
-              coalesce(sum(points) FILTER (WHERE type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0)), 0)::bigint AS issued_to_date,
-              coalesce(-sum(points) FILTER (WHERE type = 'redeem'), 0)::bigint AS redeemed_to_date,
-              coalesce(-sum(points) FILTER (WHERE type = 'expire'), 0)::bigint AS expired_to_date,
+      `SELECT coalesce(sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND type = 'redeem'), 0)::bigint AS redeemed,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND type = 'expire'), 0)::bigint AS expired,
+              coalesce(sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued_to_date,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND type = 'redeem'), 0)::bigint AS redeemed_to_date,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND type = 'expire'), 0)::bigint AS expired_to_date,
               coalesce(sum(balance_change + pending_change), 0)::bigint AS outstanding
-         FROM loyalty_entry WHERE deleted_at IS NULL AND created_at <= ?`,
+         FROM loyalty_entry e WHERE deleted_at IS NULL AND created_at <= ?`,
       [start, start, start, stop]
     )
     const { rows: referralRows } = await knex.raw(
@@ -928,7 +928,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           WHERE deleted_at IS NULL AND created_at <= ? ORDER BY customer_id, created_at DESC, id DESC
        ),
        ledger AS (
-         SELECT a.customer_id, coalesce(-sum(e.points) FILTER (WHERE e.type = 'redeem'), 0)::bigint AS redeemed
+         SELECT a.customer_id, coalesce(-sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND e.type = 'redeem'), 0)::bigint AS redeemed
            FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
           WHERE e.deleted_at IS NULL AND e.created_at <= ?
           GROUP BY a.customer_id
@@ -1245,6 +1245,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
  */
 const ORDER_FILTER = `o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false
   AND o.status NOT IN ('draft', 'canceled')`
+/**
+ * Ledger entries that count as flows (issued, redeemed, expired): not an
+ * entry a workflow compensation undid (voided) nor the counter-entry that
+ * undid it (reference `entry`), as the points module's order summaries count
+ * them. Balances (outstanding) still sum every entry: they hold either way.
+ */
+const EFFECTIVE_ENTRY = (alias: string) => `${alias}.voided_at IS NULL AND ${alias}.reference_type IS DISTINCT FROM 'entry'`
+
 /** Medusa's raw big-number JSON ({ value, precision }) for a numeric SQL expression, as its bigNumber columns keep it. */
 const RAW = (expression: string) => `jsonb_build_object('value', (${expression})::text, 'precision', 20)`
 const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::numeric,
