@@ -153,6 +153,55 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       expect(churnOf("champions")).toBeLessThan(churnOf("lost"))
     })
 
+    it("scores a store whose dropout is U-shaped (fitted a + b ≤ 1) instead of failing the run (issue 14, defect 2)", async () => {
+      // 1,500 customers simulated from BG/NBD itself with p ~ Beta(0.3, 0.3): most never leave or leave at once.
+      let seed = 12345
+      const u = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+      const gamma = (k: number): number => {
+        if (k < 1) return gamma(k + 1) * Math.pow(u(), 1 / k)
+        const d = k - 1 / 3
+        const c = 1 / Math.sqrt(9 * d)
+        for (;;) {
+          let x: number
+          let v: number
+          do {
+            x = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())
+            v = 1 + c * x
+          } while (v <= 0)
+          v = v * v * v
+          if (Math.log(u()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v
+        }
+      }
+      const { result, insights } = await scoreStore((runId) =>
+        Array.from({ length: 1500 }, (_, i) => {
+          const lambda = gamma(0.8) / 4 // purchases per week
+          const x = gamma(0.3)
+          const p = x / (x + gamma(0.3))
+          const T = 20 + Math.floor(u() * 33) // weeks since the first purchase
+          const days = new Map<number, number>([[7 * T, 40]])
+          for (let t = 0; ; ) {
+            t += -Math.log(u()) / lambda
+            if (t > T) break
+            days.set(Math.round(7 * (T - t)), 20 + Math.floor(u() * 60))
+            if (u() < p) break
+          }
+          return factsRow(runId, `cus_u_${i}`, NOW, [...days].map(([daysAgo, amount]) => ({ daysAgo, amount })))
+        })
+      )
+      expect(result.model.kind).toBe("bgnbd")
+      const { a, b } = (result.params as { bgnbd: { a: number; b: number } }).bgnbd
+      expect(a + b).toBeLessThan(1)
+      // Every customer scored by the model itself: no fallback, finite figures.
+      expect(result.warnings.filter((w) => /own pace/.test(w))).toEqual([])
+      expect(insights).toHaveLength(1500)
+      for (const row of insights) {
+        expect(Number.isFinite(row.expected_365)).toBe(true)
+        expect(row.expected_365).toBeGreaterThanOrEqual(row.expected_90!)
+        expect(row.churn_risk).toBeGreaterThanOrEqual(0)
+        expect(row.churn_risk).toBeLessThanOrEqual(1)
+      }
+    })
+
     it("keeps money exact past float precision: numeric columns end to end (issue 14, defect 4)", async () => {
       const { run } = await scoreStore((runId) => [
         // 16,777,217.01 is not representable in a 4-byte float (it was stored as 16,777,216).
