@@ -458,7 +458,7 @@ medusaIntegrationTestRunner({
       expect(await balanceOf(headers)).toBe(5000)
     })
 
-    it("restores spent points on cancel, and the returned share on a return", async () => {
+    it("restores spent points on cancel, and on a return the returned value in points first", async () => {
       const { headers } = await memberWith("restore@example.com", 1000)
       const place = () =>
         placeOrder(api, storeHeaders, {
@@ -485,12 +485,12 @@ medusaIntegrationTestRunner({
         items: [{ id: adminOrder.items![0].id, quantity: 1 }],
         locationId: fixture.stockLocationId,
       })
-      // One of two identical shirts came back: half of the 400 points spent.
-      await eventually(async () => expect(await balanceOf(headers)).toBe(800))
+      // One of two shirts (119 EUR) came back: its value returns in points first, all 400 (4 EUR) of them.
+      await eventually(async () => expect(await balanceOf(headers)).toBe(1000))
       await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(1) } })
-      expect(await balanceOf(headers)).toBe(800)
+      expect(await balanceOf(headers)).toBe(1000)
       const { order_points } = await get(api, `/admin/loyalty/orders/${returned.id}`, admin.headers)
-      expect(order_points).toMatchObject({ redeemed: 400, restored: 200 })
+      expect(order_points).toMatchObject({ redeemed: 400, restored: 400 })
     })
   },
 })

@@ -1,4 +1,4 @@
-import { computeEarning, POINTS_CREDIT_LINE_REFERENCE, reversalTarget } from "../../src/lib/earning"
+import { computeEarning, POINTS_CREDIT_LINE_REFERENCE } from "../../src/lib/earning"
 import { orderEarning, OrderForPoints } from "../../src/lib/order-points"
 import { rulesFromOptions } from "../../src/lib/program"
 
@@ -55,24 +55,6 @@ describe("computeEarning", () => {
   })
 })
 
-describe("reversalTarget", () => {
-  it("reverses everything on cancel and nothing without a refund", () => {
-    expect(reversalTarget({ earned: 200, canceled: true, captured: 0, refunded: 0 })).toBe(200)
-    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 0 })).toBe(0)
-  })
-
-  it("is cumulative and pro rata to refunded cash, never above what was earned", () => {
-    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 63 })).toBe(60)
-    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 168 })).toBe(160)
-    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 210 })).toBe(200)
-    expect(reversalTarget({ earned: 200, canceled: false, captured: 210, refunded: 500 })).toBe(200)
-  })
-
-  it("rounds partial reversals down in the shopper's favour", () => {
-    expect(reversalTarget({ earned: 7, canceled: false, captured: 3, refunded: 1 })).toBe(2)
-  })
-})
-
 describe("orderEarning", () => {
   const rules = { ...rulesFromOptions({ earnRates: { EUR: 1 }, pendingDays: 14 }), version: 3 }
   const order: OrderForPoints = {
@@ -86,10 +68,7 @@ describe("orderEarning", () => {
     total: 119,
     items: [{ subtotal: 100 }],
     credit_lines: [],
-    captured: 0,
-    refunded: 0,
     cart_id: null,
-    returned_share: 0,
   }
 
   it("records points, rule version and the return window end", () => {

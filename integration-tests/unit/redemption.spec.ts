@@ -1,5 +1,4 @@
 import { appliedPointsProblems, cartPointsPreview } from "../../src/lib/cart-points"
-import { redemptionRestoreTarget } from "../../src/lib/order-points"
 import { rulesFromOptions } from "../../src/lib/program"
 import { currencyDecimals, pointsToMoney, redemptionLimits, redemptionProblems } from "../../src/lib/redemption"
 
@@ -87,14 +86,5 @@ describe("cart preview", () => {
     const preview = cartPointsPreview(rules, { ...cart, items, is_member: false }, null)
     expect(preview).toMatchObject({ points_to_earn: 0, earns: false, balance: null, redeem: null })
     expect(preview.earning.points).toBe(200)
-  })
-})
-
-describe("restoring spent points", () => {
-  it("gives all back on cancel and the returned share on returns", () => {
-    expect(redemptionRestoreTarget({ status: "canceled", returned_share: 0 }, 400)).toBe(400)
-    expect(redemptionRestoreTarget({ status: "completed", returned_share: 0.5 }, 400)).toBe(200)
-    expect(redemptionRestoreTarget({ status: "completed", returned_share: 0.333 }, 10)).toBe(3)
-    expect(redemptionRestoreTarget({ status: "completed", returned_share: 0 }, 400)).toBe(0)
   })
 })

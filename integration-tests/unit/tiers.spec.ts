@@ -222,10 +222,7 @@ describe("earning with a tier", () => {
       total: 238,
       items: [{ subtotal: 200 }],
       credit_lines: [],
-      captured: 0,
-      refunded: 0,
       cart_id: null,
-      returned_share: 0,
     }
     const rules = rulesFromOptions({ earnRates: { eur: 1 } })
     const earning = orderEarning(order, rules, { id: "gold", name: "Gold", earn_multiplier: 1.5 })!

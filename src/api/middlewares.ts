@@ -1,6 +1,7 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
+import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
 import { adminLoyaltyTierMiddlewares } from "./admin/loyalty/tiers/middlewares"
 import { adminReferralMiddlewares } from "./admin/loyalty/referrals/middlewares"
 import { storeCartLoyaltyMiddlewares } from "./store/carts/middlewares"
@@ -14,6 +15,7 @@ export default defineMiddlewares({
     ...adminInsightsMiddlewares,
     ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,
+    ...adminOrderCreditLineMiddlewares,
     ...storeLoyaltyMiddlewares,
     ...storeFeedbackMiddlewares,
     ...storeCartLoyaltyMiddlewares,

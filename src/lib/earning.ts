@@ -3,6 +3,11 @@ import { MathBN } from "@medusajs/framework/utils"
 
 /** The one reference every cart/order credit line paid with points carries. */
 export const POINTS_CREDIT_LINE_REFERENCE = "loyalty-points"
+/**
+ * The reference of the (negative) order credit lines that record points given
+ * back after a return: they lower the cash Medusa suggests refunding.
+ */
+export const POINTS_RESTORED_CREDIT_LINE_REFERENCE = "loyalty-points-restored"
 
 export type EarnableItem = {
   /** Item total before tax, before discounts (Medusa's `subtotal`). */
@@ -84,33 +89,4 @@ export function computeEarning(input: EarningInput): EarningBreakdown {
     multiplier,
     points: Math.max(points, 0),
   }
-}
-
-export type ReversalInput = {
-  earned: number
-  canceled: boolean
-  /** Cash captured on the order (sum of `capture` transactions). */
-  captured: BigNumberInput
-  /** Cash refunded on the order (sum of `refund` transactions, positive). */
-  refunded: BigNumberInput
-}
-
-/**
- * How many of an order's earned points should stand reversed right now:
- * `earned × min(1, refunded / captured)`, all of it when canceled. It is a
- * target, not a delta: every trigger recomputes it and the ledger posts only
- * the difference from what is already reversed, so a return followed by its
- * refund, or a redelivered refund event, never reverses twice. Partial
- * reversals round down in the shopper's favour; a full refund reverses all.
- */
-export function reversalTarget(input: ReversalInput): number {
-  if (input.earned <= 0) return 0
-  if (input.canceled) return input.earned
-  const captured = MathBN.convert(input.captured)
-  const refunded = MathBN.convert(input.refunded)
-  if (refunded.lte(0)) return 0
-  if (captured.lte(0) || refunded.gte(captured)) return input.earned
-  // Exact decimal arithmetic: 74.97 of 249.90 refunded is exactly 30 %.
-  const share = MathBN.div(MathBN.mult(input.earned, refunded), captured)
-  return Math.min(input.earned, Math.floor(Number(share.toFixed(6))))
 }

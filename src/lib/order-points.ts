@@ -1,3 +1,5 @@
+import { BigNumberInput } from "@medusajs/framework/types"
+import { MathBN } from "@medusajs/framework/utils"
 import { addDays } from "./dates"
 import { computeEarning, EarnableCreditLine, EarnableItem, EarningBreakdown } from "./earning"
 import { earnRateFor, ProgramRules } from "./program"
@@ -17,12 +19,33 @@ export type OrderForPoints = {
   total: number
   items: EarnableItem[]
   credit_lines: EarnableCreditLine[]
-  captured: number
-  refunded: number
   /** The cart the order was placed from, whose redemption entries belong to the order. */
   cart_id: string | null
-  /** Share (0–1) of the order's item value that has been returned and received. */
-  returned_share: number
+  /** The order's money as it stands now (after returns, edits, exchanges, claims, refunds); set by the loader. */
+  money?: OrderMoney
+}
+
+/**
+ * The order as it stands now, in the order's currency, from Medusa's own
+ * totals. Items being returned (requested, received or dismissed) no longer
+ * count: Medusa already owes the shopper their price.
+ */
+export type OrderMoney = {
+  /** Items kept, after discounts, with tax (gift cards excluded). */
+  items_total: number
+  /** Items kept, after discounts, before tax (gift cards excluded): what earns. */
+  items_net: number
+  /** Everything the order is worth before any credit line: items (gift cards too) and shipping, with tax. */
+  value: number
+  /** Value of the points the shopper paid with (our checkout credit lines). */
+  points_credit: number
+  /** Value of the points already given back through our restore credit lines. */
+  points_credit_restored: number
+  /**
+   * Other positive credit lines: money refunded beyond what the order owed
+   * (Medusa books a goodwill refund this way) or waived by staff.
+   */
+  other_credit: number
 }
 
 export type OrderEarning = {
@@ -86,13 +109,99 @@ export function orderEarning(
   }
 }
 
+/** What the order's original earning was computed with (from its earn entry). */
+export type OriginalEarning = {
+  /** The order's value before points when it was placed. */
+  total_before_points: BigNumberInput
+  /** Points per currency unit then; null: the currency earned nothing. */
+  rate: number | null
+  /** Tier × campaign multiplier then. */
+  multiplier: number
+}
+
+export type OrderPointsTargetsInput = {
+  canceled: boolean
+  money: OrderMoney
+  /** Points the shopper spent on the order, and how many have come back so far. */
+  redeemed: number
+  restored: number
+  /** Null when the order has no earn entry (not a member's, or not awarded yet). */
+  earning: OriginalEarning | null
+}
+
+export type OrderPointsTargets = {
+  /** How many of the spent points stand given back (never fewer than already given back). */
+  restored: number
+  /** Value of those points in the order's currency. */
+  restored_value: number
+  /** The points the order earns as it now stands; null when it earns nothing. */
+  earned: number | null
+  /** The figures behind `earned`, for the entry's details. */
+  eligible_amount: number
+  points_still_paid: number
+}
+
+const floorPoints = (value: BigNumberInput) => Math.floor(Number(MathBN.convert(value).toFixed(6)))
+
 /**
- * Points spent on an order that should be given back: all of them when it is
- * canceled, otherwise the returned items' share of the order's item value
- * (rounded down). Like reversals it is a level, not a delta.
+ * One money rule for every change to an order (return, refund, credit line,
+ * edit, exchange, claim, cancel), applied to the order as it now stands.
+ * Every trigger recomputes these levels and the ledger posts the difference.
+ *
+ * 1. Points first: when the order is now worth less than when it was placed,
+ *    the difference comes back in points first, up to what was paid in
+ *    points; Medusa is told (credit line) so the cash it suggests refunding is
+ *    only the rest. Points given back are never taken again.
+ * 2. The order earns what it would earn had it been placed as it now is:
+ *    kept items before tax, times the share of the order still paid in cash
+ *    (as at checkout), less any money refunded beyond what the order owed or
+ *    waived, which counts against items first. So refunding exactly an item's
+ *    price takes back exactly that item's points.
+ * 3. Cancel: everything spent comes back and nothing is earned.
  */
-export function redemptionRestoreTarget(order: Pick<OrderForPoints, "status" | "returned_share">, redeemed: number) {
-  if (redeemed <= 0) return 0
-  if (order.status === "canceled") return redeemed
-  return Math.min(redeemed, Math.floor(redeemed * Math.min(Math.max(order.returned_share, 0), 1) + 1e-9))
+export function orderPointsTargets(input: OrderPointsTargetsInput): OrderPointsTargets {
+  const { money } = input
+  const paidWithPoints = MathBN.convert(money.points_credit)
+  const pointValue =
+    input.redeemed > 0 && paidWithPoints.gt(0) ? MathBN.div(paidWithPoints, input.redeemed) : MathBN.convert(0)
+
+  let restored = input.restored
+  if (input.canceled) {
+    restored = Math.max(restored, input.redeemed)
+  } else if (pointValue.gt(0) && input.earning) {
+    const worthLess = MathBN.max(MathBN.sub(input.earning.total_before_points, money.value), 0)
+    const back = MathBN.min(worthLess, paidWithPoints)
+    restored = Math.max(restored, Math.min(input.redeemed, floorPoints(MathBN.div(back, pointValue))))
+  }
+  const restoredValue = MathBN.mult(pointValue, restored)
+  const stillPaid = MathBN.max(MathBN.sub(paidWithPoints, restoredValue), 0)
+
+  if (!input.earning) {
+    return {
+      restored,
+      restored_value: restoredValue.toNumber(),
+      earned: null,
+      eligible_amount: 0,
+      points_still_paid: stillPaid.toNumber(),
+    }
+  }
+  const value = MathBN.convert(money.value)
+  const itemsTotal = MathBN.convert(money.items_total)
+  let eligible = MathBN.convert(0)
+  if (!input.canceled && value.gt(0) && itemsTotal.gt(0)) {
+    const cashShare = MathBN.min(MathBN.max(MathBN.div(MathBN.sub(value, stillPaid), value), 0), 1)
+    const itemsCash = MathBN.max(MathBN.sub(MathBN.mult(itemsTotal, cashShare), money.other_credit), 0)
+    eligible = MathBN.div(MathBN.mult(money.items_net, itemsCash), itemsTotal)
+  }
+  const earned =
+    input.earning.rate === null
+      ? 0
+      : floorPoints(MathBN.mult(MathBN.mult(eligible, input.earning.rate), input.earning.multiplier))
+  return {
+    restored,
+    restored_value: restoredValue.toNumber(),
+    earned: Math.max(earned, 0),
+    eligible_amount: Number(eligible.toFixed(4)),
+    points_still_paid: stillPaid.toNumber(),
+  }
 }

@@ -8,8 +8,6 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { reversalTarget } from "../../lib/earning"
-import { redemptionRestoreTarget } from "../../lib/order-points"
 import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
 import Account from "./models/account"
@@ -193,6 +191,15 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!orderIds.length) return []
     const rows = await this.orderTotals_(this.knex_(sharedContext), orderIds)
     return orderIds.map((id) => rows.get(id) ?? emptySummary(id))
+  }
+
+  /** The entry an order's earning was first written as (its rule version, rate and amounts), or null. */
+  @InjectManager()
+  async retrieveOrderEarning(
+    orderId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<LedgerEntry | null> {
+    return await this.entryByKey_(this.knex_(sharedContext), earnKey(orderId))
   }
 
   /** Which of these orders have no earn entry yet: the release job's catch-up list. */
@@ -382,10 +389,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
-   * Bring an order's reversed points up to the target of `reversalTarget`
-   * (computed under the lock from what the order earned), taking the difference from the order's pending points, then
-   * the available balance, then recording debt. The key names the level
-   * reached, so the same level is never posted twice whichever event asks.
+   * Bring what an order stands at in points to `target` (all of it reversed
+   * when canceled), posting one entry for the difference. Down: taken from the
+   * order's pending points, then the balance, then recorded as debt. Up: more
+   * pending points while the order waits for its return window, or points on
+   * the balance (a lot) once it has been released. The key counts the order's
+   * entries, so it is unique per change and the same change, redelivered,
+   * finds nothing left to post.
    */
   @InjectTransactionManager()
   async reverseOrderPoints(
@@ -397,45 +407,64 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     await this.lockAccount_(trx, input.customer_id)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
-    if (!summary) return null
-    const target = reversalTarget({
-      earned: summary.earned,
-      canceled: input.canceled,
-      captured: input.captured,
-      refunded: input.refunded,
-    })
-    const points = target - summary.reversed
-    if (points <= 0) return null
     const earning = await this.entryByKey_(trx, earnKey(input.order_id))
+    if (!summary || !earning) return null
+    const standing = summary.earned - summary.reversed
+    const target = input.canceled ? 0 : Math.max(input.target ?? standing, 0)
+    const points = target - standing
+    if (points === 0) return null
+    const [{ count }] = await trx("loyalty_entry").where({ order_id: input.order_id }).count({ count: "*" })
 
     return await this.post_(
       sharedContext,
       {
         customer_id: input.customer_id,
-        idempotency_key: `reverse:order:${input.order_id}:upto:${target}`,
+        idempotency_key: `${points < 0 ? "reverse" : "earn"}:order:${input.order_id}:${Number(count)}`,
         reason: input.reason,
         order_id: input.order_id,
         reference_type: "order",
         reference_id: input.order_id,
-        program_version: earning?.program_version ?? null,
-        currency_code: earning?.currency_code ?? null,
+        program_version: earning.program_version,
+        currency_code: earning.currency_code,
         details: {
           ...(input.details ?? {}),
           canceled: input.canceled,
-          captured: input.captured,
-          refunded: input.refunded,
-          earned: summary.earned,
-          reversed_before: summary.reversed,
+          earned_before: standing,
           target,
         },
       },
-      async (trx, account) => {
-        const split = splitReversal(points, summary.pending, account.balance)
+      async (trx, account, entryId) => {
+        if (points > 0) {
+          // Still in its return window: more pending, released with the rest.
+          if (summary.released === 0) {
+            return {
+              type: "pending",
+              points,
+              movement: { balance_change: 0, pending_change: points, debt_change: 0 },
+              lifetime_earned: 0,
+              lifetime_redeemed: 0,
+              release_at: earning.release_at,
+            }
+          }
+          const { debt_paid, to_balance } = settleDebt(account.debt, points)
+          if (to_balance > 0) {
+            await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at ?? null)
+          }
+          return {
+            type: "earn",
+            points,
+            movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+            lifetime_earned: points,
+            lifetime_redeemed: 0,
+          }
+        }
+        const taken = -points
+        const split = splitReversal(taken, summary.pending, account.balance)
         const lots = split.from_balance > 0 ? await this.consumeLots_(trx, account.id, split.from_balance) : []
         return {
           type: "reverse",
           details: lots.length ? { lots } : undefined,
-          points: -points,
+          points,
           movement: {
             balance_change: -split.from_balance,
             pending_change: -split.from_pending,
@@ -470,10 +499,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
-   * Give back points spent on an order: all of them on cancel, the returned
-   * items' share on a return (`redemptionRestoreTarget`). Like
-   * reversals, the key names the level reached, so any number of triggers
-   * restore each point once.
+   * Give back points spent on an order up to `target`: all of them on
+   * cancel, the value by which the order shrank on a return or change
+   * (`orderPointsTargets`). Points given back are never taken again; the key
+   * names the level reached, so any number of triggers restore each point once.
    */
   @InjectTransactionManager()
   async restoreOrderRedemption(
@@ -486,10 +515,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     await this.lockAccount_(trx, input.customer_id)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.redeemed <= 0) return null
-    const target = redemptionRestoreTarget(
-      { status: input.canceled ? "canceled" : "open", returned_share: input.returned_share },
-      summary.redeemed
-    )
+    const target = input.canceled ? summary.redeemed : Math.min(summary.redeemed, input.target ?? 0)
     const points = target - summary.restored
     if (points <= 0) return null
     return await this.post_(
@@ -501,7 +527,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         order_id: input.order_id,
         reference_type: "order",
         reference_id: input.order_id,
-        details: { redeemed: summary.redeemed, restored_before: summary.restored, target },
+        details: { ...(input.details ?? {}), redeemed: summary.redeemed, restored_before: summary.restored, target },
       },
       async (trx, account, entryId) => {
         const { debt_paid, to_balance } = settleDebt(account.debt, points)
@@ -822,7 +848,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const rows: Record<string, string | number>[] = await knex("loyalty_entry")
       .select("order_id")
       .select(
-        knex.raw(`coalesce(sum(points) filter (where type = 'pending' and ${effective}), 0) as earned`),
+        // Pending points written for the order, and points it earned after its release (edits, exchanges).
+        knex.raw(
+          `coalesce(sum(points) filter (where (type = 'pending' or (type = 'earn' and reference_type = 'order')) and ${effective}), 0) as earned`
+        ),
         knex.raw(`coalesce(sum(points) filter (where type = 'release' and ${effective}), 0) as released`),
         knex.raw(`coalesce(-sum(points) filter (where type = 'reverse' and ${effective}), 0) as reversed`),
         knex.raw("coalesce(sum(pending_change), 0) as pending"),

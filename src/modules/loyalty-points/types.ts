@@ -96,13 +96,17 @@ export type OrderReleaseInput = {
 export type OrderReversalInput = {
   order_id: string
   customer_id: string
-  /** All of the order's points stand reversed (cancel). */
+  /** The order was canceled: nothing of it stays earned. */
   canceled: boolean
-  /** Cash captured and refunded on the order: the reversed share is refunded / captured. */
-  captured: number
-  refunded: number
+  /**
+   * Points the order should stand at now (`orderPointsTargets`); the ledger
+   * posts the difference, down (a reversal) or up (more earned).
+   */
+  target?: number
   reason: string
   details?: Record<string, unknown> | null
+  /** Where points earned after the release go: their lot's expiry. */
+  expires_at?: Date | null
 }
 
 /** What an order has done in the ledger so far. */
@@ -120,11 +124,12 @@ export type OrderRestoreInput = {
   order_id: string
   customer_id: string
   canceled: boolean
-  /** Share (0–1) of the order's item value returned and received. */
-  returned_share: number
+  /** How many spent points should stand given back (`orderPointsTargets`); all of them on cancel. */
+  target?: number
   reason: string
   /** When the restored points expire. */
   expires_at: Date | null
+  details?: Record<string, unknown> | null
 }
 
 export type CouponReservation = {

@@ -1,85 +1,131 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
-import { orderLabel } from "../../lib/order-points"
-import { loadOrderForPointsStep } from "./steps/load-order-for-points"
-import { reverseOrderPointsStep } from "./steps/reverse-order-points"
-import { loadProgramRulesStep } from "./steps/load-program-rules"
-import { attachCartRedemptionStep, restoreOrderRedemptionStep } from "./steps/restore-order-redemption"
 import { expiryDate } from "../../lib/dates"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { orderLabel, orderPointsTargets } from "../../lib/order-points"
+import { loadOrderForPointsStep } from "./steps/load-order-for-points"
+import { loadOrderLedgerStep } from "./steps/load-order-ledger"
+import { loadProgramRulesStep } from "./steps/load-program-rules"
+import { recordRestoredCreditLineStep } from "./steps/record-restored-credit-line"
+import { attachCartRedemptionStep, restoreOrderRedemptionStep } from "./steps/restore-order-redemption"
+import { reverseOrderPointsStep } from "./steps/reverse-order-points"
 
 export const reverseOrderPointsWorkflowId = "reverse-order-points"
 
 export type ReverseOrderPointsInput = {
   order_id: string
-  /** What asked for the recomputation, kept on the entry: an event name or "release-job". */
+  /** What asked for the recomputation, kept on the entries: an event name (and id) or "release-job". */
   trigger: string
 }
 
 /**
- * Recompute how much of an order's points should stand reversed from the
- * order's money (cancel = all; otherwise refunded cash / captured cash) and
- * post only the difference. Cancel, refund and return-received all call this
- * same rule, so a return followed by its refund, or any redelivered event,
- * never reverses twice.
+ * Recompute an order's points from the order as it now stands and post only
+ * the differences (`orderPointsTargets`): the value it lost comes back in
+ * points first (and Medusa is told, so it suggests refunding only the rest in
+ * cash), then what it earns follows its kept items and the cash still paid,
+ * up or down, as one entry. Cancel, returns, refunds, credit lines, edits,
+ * exchanges and claims all run this one rule, so no trigger counts twice and
+ * a redelivered event posts nothing.
  *
- * @summary Reverse an order's points in line with what was refunded.
+ * @summary Bring an order's points in line with the order as it now stands.
  */
 export const reverseOrderPointsWorkflow = createWorkflow(
   reverseOrderPointsWorkflowId,
   (input: ReverseOrderPointsInput) => {
     const order = loadOrderForPointsStep({ order_id: input.order_id })
-
-    const reversal = transform({ order, input }, ({ order, input }) =>
-      order?.customer_id
-        ? {
-            order_id: order.id,
-            customer_id: order.customer_id,
-            canceled: order.status === "canceled",
-            captured: order.captured,
-            refunded: order.refunded,
-            reason:
-              order.status === "canceled"
-                ? `${orderLabel(order)} canceled`
-                : `${orderLabel(order)}: ${order.refunded} of ${order.captured} ${order.currency_code.toUpperCase()} refunded`,
-            details: { trigger: input.trigger },
-          }
-        : null
-    )
-    const result = reverseOrderPointsStep(reversal)
-
-    // Points the shopper spent on the order come back on cancel and, pro rata, on returns.
+    // Points spent at checkout were debited before the order existed.
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
     )
+    const ledger = loadOrderLedgerStep(
+      transform({ order }, ({ order }) => (order?.customer_id ? { order_id: order.id } : null))
+    )
     const rules = loadProgramRulesStep()
-    const restored = restoreOrderRedemptionStep(
-      transform({ order, rules }, ({ order, rules }) =>
-        order?.customer_id
+
+    const plan = transform({ order, ledger, input, rules }, ({ order, ledger, input, rules }) => {
+      if (!order?.customer_id || !order.money || !ledger) return null
+      const canceled = order.status === "canceled"
+      const targets = orderPointsTargets({
+        canceled,
+        money: order.money,
+        redeemed: ledger.summary.redeemed,
+        restored: ledger.summary.restored,
+        earning: ledger.earning,
+      })
+      const label = orderLabel(order)
+      const currency = order.currency_code.toUpperCase()
+      const expires_at = expiryDate(new Date(), rules.expiry_months)
+      const details = {
+        trigger: input.trigger,
+        value: order.money.value,
+        items_total: order.money.items_total,
+        items_net: order.money.items_net,
+        points_still_paid: targets.points_still_paid,
+        other_credit: order.money.other_credit,
+        eligible_amount: targets.eligible_amount,
+      }
+      return {
+        order_id: order.id,
+        canceled,
+        money: order.money,
+        restored_value: targets.restored_value,
+        restore: {
+          order_id: order.id,
+          customer_id: order.customer_id,
+          canceled,
+          target: targets.restored,
+          reason: canceled
+            ? `${label} canceled: points spent on it returned`
+            : `${label}: worth less than when placed, points spent on it returned first`,
+          expires_at,
+          details,
+        },
+        settle:
+          targets.earned === null
+            ? null
+            : {
+                order_id: order.id,
+                customer_id: order.customer_id,
+                canceled,
+                target: targets.earned,
+                reason: canceled
+                  ? `${label} canceled`
+                  : `${label}: now earns on ${targets.eligible_amount} ${currency}`,
+                details,
+                expires_at,
+              },
+      }
+    })
+
+    const restored = restoreOrderRedemptionStep(transform({ plan }, ({ plan }) => plan?.restore ?? null))
+    // Not on cancel: Medusa refunds a canceled order's payments itself.
+    recordRestoredCreditLineStep(
+      transform({ plan, restored }, ({ plan, restored }) =>
+        plan && !plan.canceled
           ? {
-              order_id: order.id,
-              customer_id: order.customer_id,
-              canceled: order.status === "canceled",
-              returned_share: order.returned_share,
-              reason:
-                order.status === "canceled"
-                  ? `${orderLabel(order)} canceled: points spent on it returned`
-                  : `${orderLabel(order)}: points spent on returned items returned`,
-              expires_at: expiryDate(new Date(), rules.expiry_months),
+              order_id: plan.order_id,
+              restored_value: plan.restored_value,
+              recorded_value: plan.money.points_credit_restored,
+              entry_id: restored?.entry.id ?? null,
             }
           : null
       )
     )
+    const result = reverseOrderPointsStep(transform({ plan }, ({ plan }) => plan?.settle ?? null))
+
     const restoredEvents = transform({ restored }, ({ restored }) => pointsEventsFor([restored]))
     when({ restoredEvents }, ({ restoredEvents }) => restoredEvents.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_RESTORED, data: restoredEvents }).config({
         name: "emit-points-restored",
       })
     )
-
-    const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
-    when({ events }, ({ events }) => events.length > 0).then(() =>
-      emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: events })
+    const reversed = transform({ result }, ({ result }) => pointsEventsFor([result]).filter((e) => e.points < 0))
+    when({ reversed }, ({ reversed }) => reversed.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: reversed })
+    )
+    const earned = transform({ result }, ({ result }) => pointsEventsFor([result]).filter((e) => e.points > 0))
+    when({ earned }, ({ earned }) => earned.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: earned }).config({ name: "emit-points-earned" })
     )
     return new WorkflowResponse(result)
   }

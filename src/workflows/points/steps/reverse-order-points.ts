@@ -4,7 +4,7 @@ import { pointsService } from "./resolve-service"
 
 export const reverseOrderPointsStepId = "reverse-order-points"
 
-/** Bring the order's reversed points up to the target; compensation gives them back. */
+/** Bring the order's points to the target (down or up), one entry; compensation undoes it. */
 export const reverseOrderPointsStep = createStep(
   reverseOrderPointsStepId,
   async (input: OrderReversalInput | null, { container }) => {

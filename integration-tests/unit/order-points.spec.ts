@@ -1,0 +1,124 @@
+import { computeEarning } from "../../src/lib/earning"
+import { OrderMoney, orderPointsTargets } from "../../src/lib/order-points"
+
+const money = (over: Partial<OrderMoney>): OrderMoney => ({
+  items_total: 0,
+  items_net: 0,
+  value: 0,
+  points_credit: 0,
+  points_credit_restored: 0,
+  other_credit: 0,
+  ...over,
+})
+
+/** 2 units at 22.80 (19.00 + 20 % VAT) + 5.88 shipping = 51.48, of which 22.00 paid with 2,200 points. */
+const pointsOrder = { total_before_points: 51.48, rate: 1, multiplier: 1 }
+
+describe("orderPointsTargets: one rule for every order flow", () => {
+  it("as placed, earns exactly what checkout promised", () => {
+    const placed = orderPointsTargets({
+      canceled: false,
+      money: money({ items_total: 45.6, items_net: 38, value: 51.48, points_credit: 22 }),
+      redeemed: 2200,
+      restored: 0,
+      earning: pointsOrder,
+    })
+    const atCheckout = computeEarning({
+      items: [{ subtotal: 38 }],
+      total: 29.48,
+      credit_lines: [{ amount: 22, reference: "loyalty-points" }],
+      rate: 1,
+    })
+    expect(placed).toMatchObject({ restored: 0, earned: atCheckout.points })
+    expect(placed.earned).toBe(21)
+  })
+
+  it("gives a returned unit's value back in points first, the rest in cash, and earns on the kept unit (issue 12, defect 2)", () => {
+    const returned = orderPointsTargets({
+      canceled: false,
+      money: money({ items_total: 22.8, items_net: 19, value: 28.68, points_credit: 22 }),
+      redeemed: 2200,
+      restored: 0,
+      earning: pointsOrder,
+    })
+    // 22.00 comes back as 2,200 points; Medusa is left to suggest 0.80 in cash: 22.80 in all, the unit's price.
+    expect(returned).toMatchObject({ restored: 2200, restored_value: 22, points_still_paid: 0 })
+    expect(22.8 - returned.restored_value).toBeCloseTo(0.8, 2)
+    // The kept unit is now paid in cash only: it earns its 19.00.
+    expect(returned.earned).toBe(19)
+  })
+
+  it("gives back only the lost value when it is less than the points paid", () => {
+    const cheapReturn = orderPointsTargets({
+      canceled: false,
+      money: money({ items_total: 41.6, items_net: 34.67, value: 47.48, points_credit: 22 }),
+      redeemed: 2200,
+      restored: 0,
+      earning: pointsOrder,
+    })
+    expect(cheapReturn).toMatchObject({ restored: 400, restored_value: 4, points_still_paid: 18 })
+  })
+
+  it("never takes given-back points again when the order grows later", () => {
+    const grown = orderPointsTargets({
+      canceled: false,
+      money: money({ items_total: 68.4, items_net: 57, value: 74.28, points_credit: 22, points_credit_restored: 22 }),
+      redeemed: 2200,
+      restored: 2200,
+      earning: pointsOrder,
+    })
+    expect(grown).toMatchObject({ restored: 2200, points_still_paid: 0, earned: 57 })
+  })
+
+  it("takes back exactly an item's points when exactly its price is refunded, shipping aside (issue 12, refund rule)", () => {
+    // 118.00 of items (141.60 with VAT) + 5.88 shipping, 118 points; 34.80 (a 29.00 item with VAT) refunded.
+    const earning = { total_before_points: 147.48, rate: 1, multiplier: 1 }
+    const base = money({ items_total: 141.6, items_net: 118, value: 147.48 })
+    expect(orderPointsTargets({ canceled: false, money: base, redeemed: 0, restored: 0, earning }).earned).toBe(118)
+    const refunded = orderPointsTargets({
+      canceled: false,
+      money: { ...base, other_credit: 34.8 },
+      redeemed: 0,
+      restored: 0,
+      earning,
+    })
+    expect(refunded.earned).toBe(89)
+    // Refunding more than the items' cash takes all, and never more.
+    const all = orderPointsTargets({ canceled: false, money: { ...base, other_credit: 500 }, redeemed: 0, restored: 0, earning })
+    expect(all.earned).toBe(0)
+  })
+
+  it("follows an edit up and down, with the tier multiplier of the original earning", () => {
+    const earning = { total_before_points: 129, rate: 1, multiplier: 1.5 }
+    const up = orderPointsTargets({
+      canceled: false,
+      money: money({ items_total: 148.75, items_net: 125, value: 160.65 }),
+      redeemed: 0,
+      restored: 0,
+      earning,
+    })
+    expect(up.earned).toBe(187)
+    const down = orderPointsTargets({
+      canceled: false,
+      money: money({ items_total: 29.75, items_net: 25, value: 41.65 }),
+      redeemed: 0,
+      restored: 0,
+      earning,
+    })
+    expect(down.earned).toBe(37)
+  })
+
+  it("gives everything back and earns nothing on cancel; no earning entry, no earning", () => {
+    const canceled = orderPointsTargets({
+      canceled: true,
+      money: money({ items_total: 45.6, items_net: 38, value: 51.48, points_credit: 22 }),
+      redeemed: 2200,
+      restored: 0,
+      earning: pointsOrder,
+    })
+    expect(canceled).toMatchObject({ restored: 2200, earned: 0 })
+    expect(
+      orderPointsTargets({ canceled: false, money: money({ value: 10 }), redeemed: 0, restored: 0, earning: null }).earned
+    ).toBeNull()
+  })
+})

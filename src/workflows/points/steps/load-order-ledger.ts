@@ -1,0 +1,38 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { OriginalEarning } from "../../../lib/order-points"
+import { OrderPointsSummary } from "../../../modules/loyalty-points/types"
+import { pointsService } from "./resolve-service"
+
+export const loadOrderLedgerStepId = "load-order-loyalty-ledger"
+
+export type OrderLedger = {
+  summary: OrderPointsSummary
+  /** What the order's first earning was computed with; null when it has none. */
+  earning: OriginalEarning | null
+}
+
+/**
+ * What the ledger holds for an order: its summary (earned, reversed, redeemed,
+ * restored) and the figures its earning used at checkout (value before points,
+ * rate, multiplier), so a later change is measured against the same rules.
+ */
+export const loadOrderLedgerStep = createStep(
+  loadOrderLedgerStepId,
+  async (input: { order_id: string } | null, { container }) => {
+    if (!input) return new StepResponse<OrderLedger | null>(null)
+    const service = pointsService(container)
+    const [[summary], entry] = await Promise.all([
+      service.summarizeOrders([input.order_id]),
+      service.retrieveOrderEarning(input.order_id),
+    ])
+    const details = entry?.details ?? null
+    const earning: OriginalEarning | null = details
+      ? {
+          total_before_points: Number(details.total_before_points ?? 0),
+          rate: details.rate === null || details.rate === undefined ? null : Number(details.rate),
+          multiplier: Number(details.multiplier ?? 1),
+        }
+      : null
+    return new StepResponse<OrderLedger | null>({ summary, earning })
+  }
+)
