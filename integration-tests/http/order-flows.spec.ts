@@ -259,6 +259,7 @@ medusaIntegrationTestRunner({
 
     it("earns less when staff waive an edit's extra with a credit line (issue 12, credit lines)", async () => {
       const { customer, headers, order } = await frenchOrder("waive@example.com", 50, [{ variant_id: cap29, quantity: 1 }])
+      await capturePayment(api, admin.headers, order.id)
       await editOrder(order.id, async (id) => {
         await post(api, `/admin/order-edits/${id}/items`, { items: [{ variant_id: cap89, quantity: 1 }] }, admin.headers)
       })
