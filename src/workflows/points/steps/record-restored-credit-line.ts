@@ -1,4 +1,4 @@
-import { ChangeActionType, MathBN, Modules, OrderChangeType } from "@medusajs/framework/utils"
+import { ChangeActionType, MathBN, Modules, OrderChangeStatus, OrderChangeType } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { POINTS_RESTORED_CREDIT_LINE_REFERENCE } from "../../../lib/earning"
 
@@ -21,7 +21,8 @@ export type RestoredCreditLineInput = {
  * points. It is written as its own confirmed order change, without
  * `createOrderCreditLinesWorkflow`: that workflow's hook belongs to
  * @medusajs/loyalty-plugin when installed, which would also pay the amount
- * into store credit. Compensation undoes the order change.
+ * into store credit. Skipped while the order has another open change.
+ * Compensation undoes the order change.
  */
 export const recordRestoredCreditLineStep = createStep(
   recordRestoredCreditLineStepId,
@@ -30,6 +31,13 @@ export const recordRestoredCreditLineStep = createStep(
     const missing = MathBN.sub(input.restored_value, input.recorded_value)
     if (missing.lte(0)) return new StepResponse<string | null, { order_id: string; change_id: string } | null>(null, null)
     const orders = container.resolve(Modules.ORDER)
+    // Medusa allows one open change per order: while staff are in the middle of one, the line
+    // waits for the next recomputation (the amount is a level, so nothing is lost).
+    const open = await orders.listOrderChanges(
+      { order_id: input.order_id, status: [OrderChangeStatus.PENDING, OrderChangeStatus.REQUESTED] },
+      { select: ["id"], take: 1 }
+    )
+    if (open.length) return new StepResponse<string | null, { order_id: string; change_id: string } | null>(null, null)
     const change = await orders.createOrderChange({
       order_id: input.order_id,
       change_type: OrderChangeType.CREDIT_LINE,
