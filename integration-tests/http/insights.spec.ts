@@ -378,7 +378,7 @@ medusaIntegrationTestRunner({
       expect(history.length).toBe(3)
       // The labels explain themselves: the segment's rule and play, the model and why (issue 14, explainable labels).
       expect(explain).toEqual({
-        segment_rule: "One purchase day, within the last `new_customer_days` days",
+        segment_rule: "One purchase day, first order within the new-customer window (30 days unless set otherwise)",
         segment_play: expect.stringMatching(/^Onboard/),
         lifecycle_play: "Establish: help them to a second order.",
         model: "Fallback: each customer's own pace",

@@ -52,8 +52,11 @@ export type BgNbdFit = {
   log_standard_errors: number[] | null
 }
 
-/** Fit r, α, a, b by maximum likelihood on (grouped) customer summaries. */
-export function fitBgNbd(data: RepeatSummary[]): BgNbdFit {
+/**
+ * Fit r, α, a, b by maximum likelihood on (grouped) customer summaries.
+ * `start` warm-starts the optimizer (e.g. the holdout check from the full fit).
+ */
+export function fitBgNbd(data: RepeatSummary[], start?: BgNbdParams): BgNbdFit {
   const customers = data.reduce((n, row) => n + (row.count ?? 1), 0)
   if (!customers) {
     throw new RangeError("BG/NBD needs at least one customer")
@@ -67,7 +70,8 @@ export function fitBgNbd(data: RepeatSummary[]): BgNbdFit {
     return sum
   }
   // Start from "one purchase per observed period, even odds of dropping out".
-  const result = fitMaximumLikelihood(logLikelihood, [1, Math.max(meanT, 1e-3), 1, 1], customers)
+  const from = start ? [start.r, start.alpha, start.a, start.b] : [1, Math.max(meanT, 1e-3), 1, 1]
+  const result = fitMaximumLikelihood(logLikelihood, from, customers)
   const [r, alpha, a, b] = result.params
   return {
     params: { r, alpha, a, b },

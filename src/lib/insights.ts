@@ -52,7 +52,7 @@ export const SEGMENT_LABELS: Record<RfmSegment, string> = {
 
 /** The rule behind each segment, in words (R, F, M scores 1–5; first matching rule wins, top to bottom). */
 export const SEGMENT_RULES: Record<RfmSegment, string> = {
-  new: "One purchase day, within the last `new_customer_days` days",
+  new: "One purchase day, first order within the new-customer window (30 days unless set otherwise)",
   champions: "R 5, F 4–5 and M 4–5: bought recently, often and for much",
   loyal: "R 3–5 and F 4–5 (champions without their spend included)",
   potential_loyalist: "R 4–5 and F 2–3: recent and came back",

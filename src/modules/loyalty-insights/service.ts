@@ -7,7 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/bgnbd"
+import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/gamma-gamma"
 import {
   CustomerFacts,
@@ -265,12 +265,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     lap("rfm_ms")
     await this.updateRun(runId, { stage: "fitting models", progress: 0.2, customers }, sharedContext)
     const { model, params } = await this.fitModel_(knex, runId, customers)
+    lap("fit_ms")
     let validation: HoldoutCheck | null = null
     if (model.kind === "bgnbd") {
-      validation = await this.holdoutCheck_(knex, runId)
+      await this.updateRun(runId, { stage: "checking the model on the last 91 days", progress: 0.25 }, sharedContext)
+      validation = await this.holdoutCheck_(knex, runId, customers, model.bgnbd)
       if (validation?.warning) warnings.push(validation.warning)
     }
-    lap("fit_ms")
+    lap("holdout_ms")
 
     const factsColumns = [
       "id",
@@ -1114,11 +1116,20 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
    * when too few customers bought before the holdout or the calibration fit
    * is itself rejected.
    */
-  protected async holdoutCheck_(knex: Knex, runId: string): Promise<HoldoutCheck | null> {
+  protected async holdoutCheck_(
+    knex: Knex,
+    runId: string,
+    allCustomers: number,
+    /** The full fit: the calibration fit starts there, which saves most of its iterations. */
+    start: BgNbdParams
+  ): Promise<HoldoutCheck | null> {
+    // The same deterministic sample as the main fit, so a big store's check costs what its fit does.
+    const sampleEvery = Math.max(1, Math.ceil(allCustomers / MODEL_SAMPLE))
+    const sample = sampleEvery > 1 ? `AND abs(hashtext(customer_id)) % ${sampleEvery} = 0` : ""
     const { rows } = await knex.raw(
       `SELECT cal_purchase_days - 1 AS x, cal_tx_days, cal_age_days, count(*)::int AS n,
               sum(holdout_purchase_days)::int AS actual
-         FROM loyalty_customer_insight WHERE run_id = ? AND cal_purchase_days IS NOT NULL
+         FROM loyalty_customer_insight WHERE run_id = ? AND cal_purchase_days IS NOT NULL ${sample}
         GROUP BY 1, 2, 3`,
       [runId]
     )
@@ -1132,7 +1143,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const customers = grouped.reduce((n: number, row: { count: number }) => n + row.count, 0)
     const repeaters = grouped.filter((row: { x: number }) => row.x > 0).reduce((n: number, row: { count: number }) => n + row.count, 0)
     if (customers < MIN_CUSTOMERS_FOR_MODEL || repeaters < MIN_REPEAT_CUSTOMERS_FOR_MODEL) return null
-    const fit = fitBgNbd(grouped)
+    const fit = fitBgNbd(grouped, start)
     if (bgNbdFitProblem(fit)) return null
     const weeks = HOLDOUT_DAYS / 7
     const byX = new Map<number, { customers: number; predicted: number; actual: number }>()
@@ -1159,6 +1170,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     return {
       holdout_days: HOLDOUT_DAYS,
       customers,
+      sample_every: sampleEvery,
       predicted: round(predicted),
       actual,
       error: error === null ? null : round(error),

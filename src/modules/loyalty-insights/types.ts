@@ -121,8 +121,10 @@ export type CustomerInsightRecord = {
 /** Predicted vs actual repeat purchases in the last `holdout_days`, from a fit on the history before them. */
 export type HoldoutCheck = {
   holdout_days: number
-  /** Customers who had bought before the holdout began. */
+  /** Customers who had bought before the holdout began (in the sample). */
   customers: number
+  /** Checked on every n-th customer (by a hash of the id), as the main fit is sampled. */
+  sample_every: number
   predicted: number
   actual: number
   /** predicted / actual − 1; null without actual purchases. */
