@@ -1,5 +1,5 @@
 import { computeEarning } from "../../src/lib/earning"
-import { OrderMoney, orderPointsTargets } from "../../src/lib/order-points"
+import { OrderMoney, orderMoney, orderPointsTargets } from "../../src/lib/order-points"
 
 const money = (over: Partial<OrderMoney>): OrderMoney => ({
   items_total: 0,
@@ -120,5 +120,54 @@ describe("orderPointsTargets: one rule for every order flow", () => {
     expect(
       orderPointsTargets({ canceled: false, money: money({ value: 10 }), redeemed: 0, restored: 0, earning: null }).earned
     ).toBeNull()
+  })
+})
+
+describe("orderMoney: the order as it now stands, from Medusa's totals", () => {
+  // Medusa's item totals already leave out received returns (quantity − received − dismissed).
+  const cap = (over: Record<string, unknown> = {}) => ({
+    quantity: 2,
+    total: 45.6,
+    subtotal: 38,
+    discount_subtotal: 0,
+    detail: {},
+    ...over,
+  })
+
+  it("counts items whose return is only requested as gone, and received ones once", () => {
+    expect(orderMoney([cap()], 5.88, [])).toMatchObject({ items_total: 45.6, items_net: 38, value: 51.48 })
+    const requested = orderMoney([cap({ detail: { return_requested_quantity: 1 } })], 5.88, [])
+    expect(requested).toMatchObject({ items_total: 22.8, items_net: 19, value: 28.68 })
+    // Received: Medusa's total is already the kept unit's.
+    const received = orderMoney(
+      [cap({ total: 22.8, subtotal: 19, detail: { return_received_quantity: 1 } })],
+      5.88,
+      []
+    )
+    expect(received).toMatchObject({ items_total: 22.8, items_net: 19, value: 28.68 })
+    expect(orderMoney([cap({ total: 0, subtotal: 0, detail: { return_received_quantity: 2 } })], 5.88, [])).toMatchObject({
+      items_total: 0,
+      value: 5.88,
+    })
+  })
+
+  it("tells the points lines, checkout credit and later credit lines apart", () => {
+    const money = orderMoney([cap(), { quantity: 1, total: 50, subtotal: 50, is_giftcard: true }], 5.88, [
+      { amount: 22, reference: "loyalty-points" },
+      { amount: -22, reference: "loyalty-points-restored", metadata: { created_in_version: 3 } },
+      { amount: 10, reference: "store-credit" },
+      { amount: 34.8, reference: "refund", metadata: { created_in_version: 2 } },
+      { amount: -5, reference: "store-credit", metadata: { created_in_version: 4 } },
+    ])
+    expect(money).toEqual({
+      items_total: 45.6,
+      items_net: 38,
+      // Gift cards are worth money but earn nothing; store credit used at checkout paid part of the value.
+      value: 91.48, // 45.60 + 50 + 5.88 − 10
+      points_credit: 22,
+      points_credit_restored: 22,
+      // Only money given beyond what was owed (positive, added later) counts against the items.
+      other_credit: 34.8,
+    })
   })
 })
