@@ -49,9 +49,13 @@ const PACKAGES = path.join(STORE, "packages")
 const STATE_FILE = path.join(STORE, "demo-state.json")
 const LOCK_FILE = path.join(STORE, "demo.pid")
 const INFO_FILE = path.join(STORE, "demo-info.json")
-const SERVER_DIR = path.join(STORE, ".medusa", "server")
 const MEDUSA_BIN = path.join(STORE, "node_modules", ".bin", "medusa")
 const PLUGIN_NAME = "medusa-plugin-loyalty-points"
+/** kept across --reset: built admins by content hash, and step timings for the estimates */
+const CACHE = path.join(DEMO, ".cache")
+const ADMIN_CACHE = path.join(CACHE, "admin")
+const TIMINGS_FILE = path.join(CACHE, "timings.json")
+const ROOT_MODULES = path.join(ROOT, "node_modules")
 
 const PORT = Number(process.env.PORT || C.DEFAULT_PORT)
 const TOTAL_STEPS = 8
@@ -104,6 +108,78 @@ function readState() {
 function writeState(state) {
   fs.mkdirSync(STORE, { recursive: true })
   fs.writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`)
+}
+
+// ---------------------------------------------------------------------------
+// Estimates: what each step took last time on this machine (first run: typical
+// figures for a 2-core machine)
+
+const DEFAULT_TIMINGS = {
+  "build-plugin": 40000,
+  pack: 5000,
+  install: 2000,
+  admin: 90000,
+  postgres: 8000,
+  migrate: 25000,
+  seed: 90000,
+  start: 20000,
+}
+
+function readTimings() {
+  try {
+    return { ...DEFAULT_TIMINGS, ...JSON.parse(fs.readFileSync(TIMINGS_FILE, "utf8")) }
+  } catch {
+    return { ...DEFAULT_TIMINGS }
+  }
+}
+
+function recordTiming(key, ms) {
+  const timings = readTimings()
+  timings[key] = Math.round(ms)
+  fs.mkdirSync(CACHE, { recursive: true })
+  fs.writeFileSync(TIMINGS_FILE, `${JSON.stringify(timings, null, 2)}\n`)
+}
+
+function estimate(key) {
+  const ms = readTimings()[key]
+  return ms >= 60000 ? `${Math.round(ms / 6000) / 10} min` : `${Math.max(1, Math.round(ms / 1000))} s`
+}
+
+// ---------------------------------------------------------------------------
+// The store's node_modules: the repository's, plus the packed plugin
+
+/** The repository's dependencies as installed (its lockfile), for cache keys. */
+function lockfileHash() {
+  for (const file of [path.join(ROOT_MODULES, ".package-lock.json"), path.join(ROOT, "package-lock.json")]) {
+    if (fs.existsSync(file)) return sha256File(file)
+  }
+  return "no-lockfile"
+}
+
+/**
+ * demo/.store/node_modules gets a symlink to every entry of the repository's
+ * node_modules (so Medusa, React and the plugin's dependencies resolve to the
+ * one installed copy) and the plugin itself unpacked from its tarball, as npm
+ * would install it.
+ */
+function installStoreModules(tarballFile) {
+  if (!fs.existsSync(path.join(ROOT_MODULES, "@medusajs", "medusa"))) {
+    throw new DemoError("the repository's dependencies are not installed: run `npm install` first")
+  }
+  const modules = path.join(STORE, "node_modules")
+  fs.rmSync(modules, { recursive: true, force: true })
+  fs.mkdirSync(modules, { recursive: true })
+  for (const entry of fs.readdirSync(ROOT_MODULES)) {
+    if (entry === PLUGIN_NAME || entry === ".package-lock.json" || entry === ".cache") continue
+    fs.symlinkSync(path.join(ROOT_MODULES, entry), path.join(modules, entry), "dir")
+  }
+  const unpack = path.join(STORE, ".unpack")
+  fs.rmSync(unpack, { recursive: true, force: true })
+  fs.mkdirSync(unpack, { recursive: true })
+  const tar = require("child_process").spawnSync("tar", ["-xzf", tarballFile, "-C", unpack], { encoding: "utf8" })
+  if (tar.status !== 0) throw new DemoError(`could not unpack ${rel(tarballFile)}: ${tar.stderr || tar.error}`)
+  fs.renameSync(path.join(unpack, "package"), path.join(modules, PLUGIN_NAME))
+  fs.rmSync(unpack, { recursive: true, force: true })
 }
 
 // ---------------------------------------------------------------------------
@@ -286,21 +362,60 @@ let database = null
 let databaseOpening = null
 let medusa = null
 let stopping = false
+/** the admin build running in the background (step 4), awaited before Medusa starts */
+let adminBuild = null
+/** the storefront build started after step 4 (resolves to an Error when it failed) */
+let storefrontBuild = null
 
-async function step(n, title, fn) {
+/**
+ * Runs one numbered step, printing its estimate (what it took last time) and
+ * what it really took. `key` names the step in demo/.cache/timings.json.
+ */
+async function step(n, key, title, fn) {
   const label = `[${n}/${TOTAL_STEPS}] ${title}`
   currentStep = label
-  out(`${label}…`)
+  out(`${label}…${key ? ` (about ${estimate(key)})` : ""}`)
   const started = Date.now()
   const result = await fn()
-  const took = formatSeconds(Date.now() - started)
-  out(result && result.skipped ? `      skipped: ${result.skipped} (${took})` : `      done (${took})`)
+  const ms = Date.now() - started
+  const took = formatSeconds(ms)
+  if (key && !(result && result.skipped)) recordTiming(key, ms)
+  const note = result && result.note ? `; ${result.note}` : ""
+  out(result && result.skipped ? `      skipped: ${result.skipped} (${took}${note})` : `      done (${took}${note})`)
   currentStep = null
   return result
 }
 
 function pluginSourceHash() {
   return hashPaths(ROOT, ["src", "package.json", "tsconfig.json"])
+}
+
+/** Newest modification time of a file or folder (recursively). */
+function newestMtime(target) {
+  let stat
+  try {
+    stat = fs.statSync(target)
+  } catch {
+    return 0
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let newest = stat.mtimeMs
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)))
+  return newest
+}
+
+/**
+ * The repository's own build output (`npm run build`, as CI runs before the
+ * demo) is complete and newer than every source: building again would make
+ * the same files.
+ */
+function buildIsFresh() {
+  const out = path.join(ROOT, ".medusa", "server")
+  const marks = ["src/workflows/index.js", "src/admin/index.js", "package.json"].map((f) => path.join(out, f))
+  if (!marks.every((f) => fs.existsSync(f))) return false
+  const builtAt = Math.min(...marks.map((f) => fs.statSync(f).mtimeMs))
+  const sourcesAt = Math.max(...["src", "package.json", "tsconfig.json"].map((f) => newestMtime(path.join(ROOT, f))))
+  return builtAt > sourcesAt
 }
 
 function templateFiles() {
@@ -357,13 +472,24 @@ async function main() {
   const state = readState()
   const logFile = (name) => path.join(LOGS, `${name}.log`)
 
+  // Postgres starts now, while the plugin builds (step 5 waits for it)
+  const databaseLog = []
+  databaseOpening = openDatabase({
+    storeDir: STORE,
+    logsDir: LOGS,
+    reset: args.reset,
+    log: (message) => databaseLog.push(message),
+  })
+  databaseOpening.catch(() => undefined) // awaited in step 5
+
   // 1-2: plugin build and tarball -------------------------------------------
   const srcHash = pluginSourceHash()
   const tarballPath = state.plugin && path.join(PACKAGES, state.plugin.tarball)
   const pluginUpToDate = state.plugin && state.plugin.srcHash === srcHash && fs.existsSync(tarballPath)
 
-  await step(1, "Building the plugin (medusa plugin:build)", async () => {
+  await step(1, "build-plugin", "Building the plugin (medusa plugin:build)", async () => {
     if (pluginUpToDate) return { skipped: "plugin sources unchanged since the last build" }
+    if (buildIsFresh()) return { skipped: "`npm run build` already built these sources (.medusa/server is newer than src/)" }
     await run("npm", ["run", "build"], {
       cwd: ROOT,
       env: childEnv({ NODE_ENV: undefined }),
@@ -372,7 +498,7 @@ async function main() {
     })
   })
 
-  await step(2, "Packing the plugin (npm pack)", async () => {
+  await step(2, "pack", "Packing the plugin (npm pack)", async () => {
     if (pluginUpToDate) return { skipped: `using ${rel(tarballPath)}` }
     const packLog = logFile("pack")
     const tmp = path.join(PACKAGES, ".pack")
@@ -400,12 +526,15 @@ async function main() {
   const tarball = state.plugin.tarball
 
   // 3: store app ---------------------------------------------------------------
+  // The store uses the repository's own node_modules (one symlink per entry)
+  // and gets the plugin from the packed tarball, unpacked where npm would put
+  // it: no second `npm install`, one copy of every Medusa package.
   const packageJson = fs
     .readFileSync(path.join(TEMPLATE, "package.json"), "utf8")
     .replace("PLUGIN_TARBALL", tarball)
-  const installHash = sha256(packageJson)
+  const installHash = sha256([packageJson, lockfileHash()].join("\n"))
 
-  await step(3, "Installing the store app (npm install)", async () => {
+  await step(3, "install", "Installing the store app (repository node_modules + plugin tarball)", async () => {
     fs.writeFileSync(path.join(STORE, "package.json"), packageJson)
     for (const [target, source] of templateFiles()) {
       fs.mkdirSync(path.dirname(path.join(STORE, target)), { recursive: true })
@@ -416,47 +545,60 @@ async function main() {
       fs.existsSync(MEDUSA_BIN) &&
       fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, "package.json"))
     if (installed) return { skipped: "dependencies and plugin tarball unchanged" }
-    await run("npm", ["install", "--no-audit", "--no-fund"], {
-      cwd: STORE,
-      // NODE_ENV=production would leave out the store's devDependencies
-      env: childEnv({ NODE_ENV: undefined }),
-      logFile: logFile("install"),
-      stepLabel: currentStep,
-    })
+    installStoreModules(path.join(PACKAGES, tarball))
     state.installHash = installHash
-    delete state.buildHash
     writeState(state)
   })
 
-  // 4: medusa build --------------------------------------------------------------
-  const buildHash = sha256(
-    [installHash, ...templateFiles().map(([, source]) => sha256File(source))].join("\n")
-  )
-  await step(4, "Building the admin and server (medusa build)", async () => {
-    const built =
-      state.buildHash === buildHash &&
-      fs.existsSync(path.join(SERVER_DIR, "medusa-config.js")) &&
-      fs.existsSync(path.join(SERVER_DIR, "public", "admin", "index.html"))
-    if (built) return { skipped: "nothing changed since the last build" }
-    await run(MEDUSA_BIN, ["build"], {
+  // 4: the admin ----------------------------------------------------------------
+  // `medusa start` runs the store from its folder (medusa-config.ts through
+  // ts-node, as `medusa develop` does), so there is no server to build. The
+  // admin (vite, a minute or more) is built in the background while the
+  // database is migrated and seeded, and kept in demo/.cache/admin/<hash of its
+  // inputs>, so that a --reset or another clone of the same sources reuses it.
+  const adminHash = sha256(
+    // the admin bundle is Medusa's dashboard plus the plugin's admin extensions
+    // (the store's admin options are the defaults)
+    [lockfileHash(), hashPaths(path.join(STORE, "node_modules", PLUGIN_NAME), [".medusa/server/src/admin"])].join("\n")
+  ).slice(0, 16)
+  const adminCache = path.join(ADMIN_CACHE, adminHash)
+  await step(4, "admin", "Building the admin (medusa build --admin-only, in the background)", async () => {
+    if (fs.existsSync(path.join(adminCache, "index.html"))) {
+      adminBuild = Promise.resolve("cached")
+      return { skipped: `built before, ${rel(adminCache)}` }
+    }
+    const adminStarted = Date.now()
+    adminBuild = run(MEDUSA_BIN, ["build", "--admin-only"], {
       cwd: STORE,
       env: childEnv({ NODE_ENV: undefined }),
-      logFile: logFile("build"),
+      logFile: logFile("build-admin"),
       stepLabel: currentStep,
+    }).then(() => {
+      const outDir = path.join(STORE, ".medusa", "admin")
+      if (!fs.existsSync(path.join(outDir, "index.html"))) {
+        throw new DemoError("the admin build made no index.html", { logFile: logFile("build-admin") })
+      }
+      fs.mkdirSync(ADMIN_CACHE, { recursive: true })
+      for (const old of fs.readdirSync(ADMIN_CACHE)) fs.rmSync(path.join(ADMIN_CACHE, old), { recursive: true, force: true })
+      fs.cpSync(outDir, adminCache, { recursive: true })
+      fs.rmSync(outDir, { recursive: true, force: true })
+      recordTiming("admin", Date.now() - adminStarted)
+      return "built"
     })
-    state.buildHash = buildHash
-    writeState(state)
+    adminBuild.catch(() => undefined) // awaited in step 8
+    return { note: `started; about ${estimate("admin")}, log: ${rel(logFile("build-admin"))}` }
   })
+
+  // the storefront (vite build, when its sources changed) alongside, too
+  storefrontBuild = require("./storefront/serve.js")
+    .buildStorefront({ log: () => undefined })
+    .catch((error) => error)
 
   // 5: Postgres ---------------------------------------------------------------------
-  await step(5, "Starting Postgres", async () => {
-    databaseOpening = openDatabase({
-      storeDir: STORE,
-      logsDir: LOGS,
-      reset: args.reset,
-      log: (message) => out(`      ${message}`),
-    })
+  await step(5, "postgres", "Starting Postgres", async () => {
+    for (const message of databaseLog.splice(0)) out(`      ${message}`)
     database = await databaseOpening
+    for (const message of databaseLog.splice(0)) out(`      ${message}`)
     databaseOpening = null
     out(`      ${database.description}`)
   })
@@ -465,7 +607,7 @@ async function main() {
   const thisDb = (dbState[database.key] = dbState[database.key] || {})
 
   // 6: migrations ---------------------------------------------------------------------
-  await step(6, "Migrating the database (medusa db:migrate)", async () => {
+  await step(6, "migrate", "Migrating the database (medusa db:migrate)", async () => {
     const schema = () =>
       withClient(database.conn, database.database, async (client) => ({
         present: (await tableExists(client, "public.order")) && (await tableExists(client, "public.loyalty_account")),
@@ -503,7 +645,7 @@ async function main() {
 
   // 7: seed + admin user ------------------------------------------------------------------
   const seedHash = sha256File(SEED_SOURCE)
-  await step(7, "Seeding demo data (catalog, 200 members, 12 months of orders)", async () => {
+  await step(7, "seed", "Seeding demo data (catalog, 200 members, 12 months of orders)", async () => {
     const adminExists = () =>
       withClient(database.conn, database.database, async (client) =>
         (await client.query('SELECT 1 FROM "user" WHERE email = $1 AND deleted_at IS NULL', [C.ADMIN_EMAIL]))
@@ -547,12 +689,19 @@ async function main() {
   })
 
   // 8: medusa start ---------------------------------------------------------------------------
-  await step(8, `Starting Medusa on port ${PORT} (medusa start)`, async () => {
+  await step(8, "start", `Starting Medusa on port ${PORT} (medusa start)`, async () => {
     await assertPortFree(PORT)
+    const adminLabel = currentStep
+    if (!fs.existsSync(path.join(adminCache, "index.html"))) {
+      out("      waiting for the admin build to finish…")
+    }
+    await adminBuild
+    currentStep = adminLabel
+    installAdmin(adminCache, adminHash)
     const startLog = logFile("medusa")
     const log = fs.openSync(startLog, "w")
     medusa = spawn(MEDUSA_BIN, ["start"], {
-      cwd: SERVER_DIR,
+      cwd: STORE,
       env: childEnv({ ...dbEnv, NODE_ENV: "production", PORT: String(PORT) }),
       detached: true,
       stdio: ["ignore", log, log],
@@ -596,6 +745,21 @@ async function main() {
   })
 }
 
+/** Puts the cached admin build where `medusa start` serves it from (public/admin). */
+function installAdmin(adminCache, adminHash) {
+  const target = path.join(STORE, "public", "admin")
+  const mark = path.join(target, ".demo-admin-hash")
+  try {
+    if (fs.readFileSync(mark, "utf8") === adminHash) return
+  } catch {
+    // not there yet
+  }
+  fs.rmSync(target, { recursive: true, force: true })
+  fs.mkdirSync(path.dirname(target), { recursive: true })
+  fs.cpSync(adminCache, target, { recursive: true })
+  fs.writeFileSync(mark, adminHash)
+}
+
 async function announce(elapsed) {
   const base = `http://localhost:${PORT}`
   const info = await withClient(database.conn, database.database, async (client) => {
@@ -631,6 +795,8 @@ async function announce(elapsed) {
   const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT || 8000)
   let storefrontUrl = null
   try {
+    const built = await storefrontBuild
+    if (built instanceof Error) throw built
     storefront = await require("./storefront/serve.js").startStorefront({
       port: STOREFRONT_PORT,
       backendUrl: base,

@@ -1,33 +1,36 @@
 /**
  * Seeds the demo store (run by demo/run.js as `medusa exec ./src/scripts/seed.ts`
- * inside demo/.store; this file is copied there).
+ * inside demo/.store; this file is copied there): a year of a loyalty program.
  *
- * Everything goes through Medusa's workflows and module services, the way the
- * admin and a storefront would write it:
+ * - catalog (Medusa's workflows): regions Europe (EUR) and United States
+ *   (USD), tax regions, two warehouses with shipping options, 8 products
+ * - the program (the plugin's workflows, as a merchant sets it up in the
+ *   admin): Silver and Gold tiers, the referral program, two coupon rewards,
+ *   a USD → EUR rate for the insights
+ * - 200 members (auth identities with one password hash, customers through
+ *   createCustomersWorkflow, linked as registration links them) in segments
+ *   with structure: steady buyers, big spenders, buyers who lapse, one-off
+ *   buyers, new and dormant members; plus guest checkouts
+ * - ~500 orders over 12 months. Each basket's first kept order, every order
+ *   paid partly with points (the plugin's apply-points workflow and checkout
+ *   hooks) and every order with a coupon is a real Medusa checkout
+ *   (completeCartWorkflow); the others are copied from those checkouts in bulk
+ *   SQL (`cloneOrders`: every row of the order, new ids, customer and date),
+ *   because checkout is not what the demo shows and 500 of them take minutes.
+ *   Cancels (cancelOrderWorkflow) and refunds (capturePaymentWorkflow +
+ *   refundPaymentWorkflow) go through Medusa on those orders.
  *
- * - catalog: regions Europe (EUR) and United States (USD), tax regions, two
- *   warehouses with shipping options, 8 products with EUR and USD prices
- * - 200 registered customers (auth identity + createCustomerAccountWorkflow,
- *   as `POST /store/customers` after `/auth/customer/emailpass/register` does),
- *   in segments: big spenders, regulars, lapsed, one-off buyers, new, dormant;
- *   plus guest checkouts (no account, no points)
- * - 12 months of orders: carts completed with completeCartWorkflow and the
- *   system payment provider, some canceled (cancelOrderWorkflow), some
- *   captured and (partly) refunded (capturePaymentWorkflow + refundPaymentWorkflow)
- *
- * History: Medusa stamps an order with the time it is placed. To spread the
- * orders over the last 12 months, each order's `created_at` is moved back with
- * the order module's `updateOrders` right after it is placed. Because the
- * plugin reads `created_at` when it awards points (the return window starts
- * there), the plugin's `customer.created`, `order.placed`, `order.canceled` and
- * `payment.refunded` subscribers are paused for the run and the seed delivers
- * those events to the very same subscriber functions itself, after
- * backdating, and waits for each one: the history is the same on every run,
- * with no race against the asynchronous local event bus. The plugin's daily
- * job is replayed week by week over the history (`releasePendingPointsWorkflow`
- * with `now` = that week), and once more for today at the end, so points of
- * orders past their 30-day window are available (each week's release sets its
- * own expiry date) and the last month's are still pending.
+ * Every loyalty effect goes through the plugin's own workflows, replayed day
+ * by day over the year: the sign-up bonus and the order points (the
+ * `customer.created`, `order.placed`, `order.canceled` and `payment.refunded`
+ * subscribers, paused for the run and called by the seed after the order is
+ * backdated), referral claims, coupon purchases, feedback, and the daily jobs
+ * every week with `now` = that day (release, expiry of points and coupons,
+ * tiers, referrals), then the insights for today. Workflows stamp what they
+ * write with the database clock; the seed's clock (`makeClock`) moves the
+ * rows written during each simulated day to that day (the plugin's tables and
+ * the Medusa rows a cancel, refund or coupon writes), so the ledger, the
+ * charts and the KPIs read as a real year.
  */
 import fs from "fs"
 import path from "path"
@@ -39,7 +42,7 @@ import {
   capturePaymentWorkflow,
   completeCartWorkflow,
   createCartWorkflow,
-  createCustomerAccountWorkflow,
+  createCustomersWorkflow,
   createInventoryLevelsWorkflow,
   createPaymentCollectionForCartWorkflow,
   createPaymentSessionsWorkflow,
@@ -56,7 +59,21 @@ import {
 } from "@medusajs/medusa/core-flows"
 import {
   adjustPointsWorkflow,
+  applyPointsToCartWorkflow,
+  claimReferralWorkflow,
+  createRewardWorkflow,
+  createTierWorkflow,
+  ensureReferralCodeWorkflow,
+  evaluateReferralsWorkflow,
+  evaluateTiersWorkflow,
+  expireCouponsWorkflow,
+  expirePointsWorkflow,
+  purchaseCouponWorkflow,
+  recomputeInsightsWorkflow,
   releasePendingPointsWorkflow,
+  submitFeedbackWorkflow,
+  updateInsightSettingsWorkflow,
+  updateReferralProgramWorkflow,
 } from "medusa-plugin-loyalty-points/workflows"
 
 // ---------------------------------------------------------------------------
@@ -67,7 +84,7 @@ export const SHOPPER_PASSWORD = "loyalty-demo"
 /** Every other seeded member can log in with this password too. */
 const MEMBER_PASSWORD = "loyalty-demo"
 const SEED_MARKER = "loyalty_demo_seed"
-const SEED_VERSION = 1
+const SEED_VERSION = 2
 
 const DAY = 24 * 60 * 60 * 1000
 const HISTORY_DAYS = 365
@@ -91,6 +108,17 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.lengt
 const chance = (p: number) => random() < p
 
 const progress = (message: string) => process.stdout.write(`[seed] ${message}\n`)
+
+/** Where the seed's time goes (printed at the end, for whoever makes it faster). */
+const spent = new Map<string, number>()
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const t = Date.now()
+  try {
+    return await fn()
+  } finally {
+    spent.set(label, (spent.get(label) ?? 0) + Date.now() - t)
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Catalog
@@ -505,6 +533,7 @@ function planMembers(): Member[] {
 
 type Handler = (args: any) => Promise<void>
 
+/** Events the seed delivers itself, at the simulated time; the others' work is done by the jobs. */
 const DELIVERED_EVENTS = ["customer.created", "order.placed", "order.canceled", "payment.refunded"]
 
 function takeOverPluginSubscribers(container: MedusaContainer) {
@@ -521,9 +550,11 @@ function takeOverPluginSubscribers(container: MedusaContainer) {
     // the id Medusa's SubscriberLoader registered it under
     const subscriberId: string = config.context?.subscriberId ?? path.parse(file).name
     for (const event of events) {
-      if (!DELIVERED_EVENTS.includes(event)) continue
+      // every plugin subscriber is paused: the asynchronous local event bus
+      // would run them at "now", not at the order's date. Tier and referral
+      // subscribers' work is done by their jobs, replayed with `now`.
       eventBus.unsubscribe(event, handler, { subscriberId })
-      handlers.set(event, [...(handlers.get(event) ?? []), handler])
+      if (DELIVERED_EVENTS.includes(event)) handlers.set(event, [...(handlers.get(event) ?? []), handler])
     }
   }
   for (const event of ["order.placed", "customer.created"]) {
@@ -539,54 +570,146 @@ function takeOverPluginSubscribers(container: MedusaContainer) {
 }
 
 // ---------------------------------------------------------------------------
-// Orders
+// The simulated clock: what a workflow writes now is moved to the day it
+// happens in the history
+
+/**
+ * Tables whose rows the seed writes during the replay and whose time stamps
+ * must read as the simulated day: every table of the plugin, and Medusa's
+ * rows that a cancel, a capture, a refund or a coupon writes.
+ */
+const MEDUSA_STAMPED_TABLES = [
+  "order_transaction",
+  "order_change",
+  "order_change_action",
+  "order_credit_line",
+  "capture",
+  "refund",
+  "promotion",
+  "promotion_campaign",
+  "promotion_campaign_budget",
+  "promotion_application_method",
+  "promotion_rule",
+  "payment",
+  "payment_collection",
+  "order",
+]
+const STAMP_COLUMNS = ["created_at", "updated_at", "canceled_at", "captured_at", "completed_at", "claimed_at", "decided_at", "rewarded_at", "qualified_at", "used_at", "submitted_at"]
+
+async function makeClock(pg: any) {
+  const { rows } = await pg.raw(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND data_type LIKE 'timestamp%'
+        AND (table_name LIKE 'loyalty\\_%' OR table_name = ANY(?)) AND column_name = ANY(?)`,
+    [MEDUSA_STAMPED_TABLES, STAMP_COLUMNS]
+  )
+  const byTable = new Map<string, string[]>()
+  for (const row of rows) byTable.set(row.table_name, [...(byTable.get(row.table_name) ?? []), row.column_name])
+  const clock = async () => (await pg.raw("SELECT clock_timestamp()::text AS t")).rows[0].t as string
+  let mark = await clock()
+  /**
+   * Every stamp written since the last call (they are "now", later than any
+   * day of the history) becomes `at` plus the real time elapsed since, so
+   * their order is kept. One round trip: the statements go as one string
+   * (literals: a timestamp from Postgres and one from Date#toISOString).
+   */
+  return async function stampSince(at: Date) {
+    const next = await clock()
+    const from = `'${mark}'::timestamptz`
+    const to = `'${at.toISOString()}'::timestamptz`
+    const statements: string[] = []
+    for (const [table, columns] of byTable) {
+      for (const column of columns) {
+        statements.push(`UPDATE "${table}" SET "${column}" = ${to} + ("${column}" - ${from}) WHERE "${column}" >= ${from}`)
+      }
+    }
+    await pg.raw(statements.join(";\n"))
+    mark = next
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Orders: a few real checkouts, the rest of the history copied from them in bulk
+
+type Fate = "kept" | "canceled" | "refunded_partly" | "refunded_fully"
 
 type PlannedOrder = {
   at: Date
   member?: Member
-  guest?: { email: string; address: Record<string, string>; region: "eu" | "us" }
-  fate: "kept" | "canceled" | "refunded_partly" | "refunded_fully"
+  guest?: { email: string; first_name: string; last_name: string; address: Record<string, string>; region: "eu" | "us"; id?: string }
+  fate: Fate
+  /** a basket: which real checkout this order copies (region, size, variant) */
+  basket: string
+  /** real checkout paying with points, or with a coupon bought earlier */
+  pay?: "points" | "coupon"
+  feedback?: number
+  id?: string
 }
 
-function pickItems(catalog: Catalog, segment: Segment | "guest") {
-  const count =
-    segment === "big_spender" ? int(2, 4) : segment === "one_off" || segment === "guest" ? int(1, 2) : int(1, 3)
+const BASKETS_PER_SIZE = 2
+
+function basketItems(catalog: Catalog, size: "small" | "medium" | "large", k: number) {
+  // the same draws on every run: a private generator per basket
+  const rand = mulberry32(1000 + k * 31 + (size === "small" ? 0 : size === "medium" ? 7 : 13))
+  const count = size === "small" ? 1 : size === "medium" ? 2 : 3
+  const pool = size === "large" ? catalog.variants.filter((v) => v.expensive) : size === "small" ? catalog.variants.filter((v) => !v.expensive) : catalog.variants
   const items = new Map<string, number>()
   for (let i = 0; i < count; i++) {
-    const pool =
-      segment === "big_spender" && chance(0.7) ? catalog.variants.filter((v) => v.expensive) : catalog.variants
-    const variant = pick(pool)
-    items.set(variant.id, (items.get(variant.id) ?? 0) + (segment === "big_spender" && chance(0.3) ? 2 : 1))
+    const variant = pool[Math.floor(rand() * pool.length)]
+    items.set(variant.id, (items.get(variant.id) ?? 0) + (size === "large" && rand() < 0.3 ? 2 : 1))
   }
   return [...items].map(([variant_id, quantity]) => ({ variant_id, quantity }))
 }
 
-async function placeOrder(
+function basketFor(region: "eu" | "us", segment: Segment | "guest"): string {
+  const size =
+    segment === "big_spender" ? (chance(0.7) ? "large" : "medium") : segment === "one_off" || segment === "guest" ? (chance(0.6) ? "small" : "medium") : pick(["small", "medium", "medium", "large"] as const)
+  return `${region}:${size}:${int(0, BASKETS_PER_SIZE - 1)}`
+}
+
+/**
+ * A Medusa checkout as the storefront does it: cart, shipping, payment
+ * collection and session, complete. `points` go on the cart first (the
+ * plugin's apply-points workflow) and a promo code with it, so the plugin's
+ * checkout hooks debit them at completion.
+ */
+function checkout(...args: Parameters<typeof checkoutNow>): Promise<string> {
+  return timed("real checkouts", () => checkoutNow(...args))
+}
+
+async function checkoutNow(
   container: MedusaContainer,
   catalog: Catalog,
-  planned: PlannedOrder
+  input: {
+    region: "eu" | "us"
+    customer_id: string
+    email: string
+    address: Record<string, string>
+    items: { variant_id: string; quantity: number }[]
+    promo_codes?: string[]
+    points?: number
+  }
 ): Promise<string> {
-  const region = planned.member?.region ?? planned.guest!.region
-  const address = planned.member?.address ?? planned.guest!.address
-  const segment = planned.member?.segment ?? "guest"
-
   const { result: cart } = await createCartWorkflow(container).run({
     input: {
-      region_id: catalog.regions[region],
+      region_id: catalog.regions[input.region],
       sales_channel_id: catalog.salesChannelId,
-      ...(planned.member ? { customer_id: planned.member.id } : {}),
-      email: planned.member?.email ?? planned.guest!.email,
-      shipping_address: address,
-      billing_address: address,
-      items: pickItems(catalog, segment),
+      customer_id: input.customer_id,
+      email: input.email,
+      shipping_address: input.address,
+      billing_address: input.address,
+      items: input.items,
+      ...(input.promo_codes ? { promo_codes: input.promo_codes } : {}),
     },
   })
   await addShippingMethodToCartWorkflow(container).run({
-    input: {
-      cart_id: cart.id,
-      options: [{ id: catalog.shipping[region][chance(0.2) ? "express" : "standard"] }],
-    },
+    input: { cart_id: cart.id, options: [{ id: catalog.shipping[input.region].standard }] },
   })
+  if (input.points) {
+    await applyPointsToCartWorkflow(container).run({
+      input: { cart_id: cart.id, customer_id: input.customer_id, points: input.points },
+    })
+  }
   const { result: paymentCollection } = await createPaymentCollectionForCartWorkflow(container).run({
     input: { cart_id: cart.id },
   })
@@ -594,41 +717,152 @@ async function placeOrder(
     input: { payment_collection_id: (paymentCollection as any).id, provider_id: "pp_system_default" },
   })
   const { result } = await completeCartWorkflow(container).run({ input: { id: cart.id } })
-  const orderId = (result as any).id as string
-
-  await backdateOrder(container, orderId, planned.at)
-  return orderId
+  return (result as any).id as string
 }
 
-let backdateWithSql = false
-let backdateVerified = false
+/** Points a shopper with `balance` can put on a basket worth `value` (program: min 500, steps of 100, half the order). */
+function pointsFor(balance: number, value: number): number {
+  const cap = Math.floor((value * 0.45) / 0.01)
+  const points = Math.floor(Math.min(balance, cap) / 100) * 100
+  return points >= 500 ? points : 0
+}
+
+const columnCache = new Map<string, { column_name: string; data_type: string }[]>()
+async function columnsOf(pg: any, table: string) {
+  if (!columnCache.has(table)) {
+    const { rows } = await pg.raw(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position`,
+      [table]
+    )
+    columnCache.set(table, rows)
+  }
+  return columnCache.get(table)!
+}
+
+type Clone = { n: number; template: string; id: string; customer_id: string; email: string; at: Date; first_name: string; last_name: string }
 
 /**
- * Moves an order's `created_at` into the past. The order module's updateOrders
- * does this (the field is not in its input type, but it is a plain column of
- * the entity). Should a Medusa version ignore it, the fallback is the one raw
- * SQL write of this seed: `UPDATE "order" SET created_at` for that order only.
+ * Copies real orders (placed by `checkout`) to other customers and dates in
+ * bulk: every row Medusa wrote for the template order (order, addresses,
+ * items, line items and their tax lines and adjustments, shipping methods and
+ * theirs, summary, transactions, payment collection, session and payment) is
+ * inserted again with new ids (`<id>_c<n>`), the new customer, email and
+ * address names, and its time stamps shifted to the new date. Columns are read
+ * from the database, so a column added by a later Medusa is copied too. This
+ * is the one place the seed writes Medusa's tables with SQL: checkout itself
+ * is not what the demo shows, and 500 checkouts take minutes.
  */
-async function backdateOrder(container: MedusaContainer, orderId: string, at: Date): Promise<void> {
-  const orderModule = container.resolve(Modules.ORDER)
-  if (backdateWithSql) {
-    const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as any
-    await pg.raw(`UPDATE "order" SET created_at = ? WHERE id = ?`, [at, orderId])
-  } else {
-    await orderModule.updateOrders([{ id: orderId, created_at: at } as any])
+async function cloneOrders(pg: any, clones: Clone[]): Promise<void> {
+  if (!clones.length) return
+  // a plain table (the pool's connections do not share temporary ones), emptied each time
+  await pg.raw(
+    `CREATE UNLOGGED TABLE IF NOT EXISTS demo_clone (n int, template text, id text, customer_id text, email text, at timestamptz, first_name text, last_name text, shift interval)`
+  )
+  const json = JSON.stringify(clones)
+  if (json.includes("$demo$")) throw new Error("a name in the plan breaks the SQL quoting")
+  // one round trip for the whole batch
+  const statements = [
+    `DELETE FROM demo_clone`,
+    `INSERT INTO demo_clone (n, template, id, customer_id, email, at, first_name, last_name)
+     SELECT * FROM jsonb_to_recordset($demo$${json}$demo$::jsonb) AS x(n int, template text, id text, customer_id text, email text, at timestamptz, first_name text, last_name text)`,
+    `UPDATE demo_clone c SET shift = c.at - o.created_at FROM "order" o WHERE o.id = c.template`,
+  ]
+  const f = (column: string) => `src."${column}" || '_c' || c.n`
+  const opc = `JOIN order_payment_collection opc ON opc.order_id = c.template AND opc.deleted_at IS NULL`
+  const specs: { table: string; from: string; set: Record<string, string>; skip?: string[] }[] = [
+    {
+      table: "order_address",
+      from: `demo_clone c JOIN "order" o ON o.id = c.template JOIN order_address src ON src.id IN (o.shipping_address_id, o.billing_address_id)`,
+      set: { id: f("id"), customer_id: "c.customer_id", first_name: "c.first_name", last_name: "c.last_name" },
+    },
+    {
+      table: "order",
+      from: `demo_clone c JOIN "order" src ON src.id = c.template`,
+      set: {
+        id: "c.id",
+        customer_id: "c.customer_id",
+        email: "c.email",
+        shipping_address_id: f("shipping_address_id"),
+        billing_address_id: f("billing_address_id"),
+      },
+      skip: ["display_id"],
+    },
+    {
+      table: "order_line_item",
+      from: `demo_clone c JOIN order_item oi ON oi.order_id = c.template JOIN order_line_item src ON src.id = oi.item_id`,
+      set: { id: f("id") },
+    },
+    {
+      table: "order_item",
+      from: `demo_clone c JOIN order_item src ON src.order_id = c.template`,
+      set: { id: f("id"), order_id: "c.id", item_id: f("item_id") },
+    },
+    ...["order_line_item_tax_line", "order_line_item_adjustment"].map((table) => ({
+      table,
+      from: `demo_clone c JOIN order_item oi ON oi.order_id = c.template JOIN ${table} src ON src.item_id = oi.item_id`,
+      set: { id: f("id"), item_id: f("item_id") },
+    })),
+    {
+      table: "order_shipping_method",
+      from: `demo_clone c JOIN order_shipping os ON os.order_id = c.template JOIN order_shipping_method src ON src.id = os.shipping_method_id`,
+      set: { id: f("id") },
+    },
+    {
+      table: "order_shipping",
+      from: `demo_clone c JOIN order_shipping src ON src.order_id = c.template`,
+      set: { id: f("id"), order_id: "c.id", shipping_method_id: f("shipping_method_id") },
+    },
+    ...["order_shipping_method_tax_line", "order_shipping_method_adjustment"].map((table) => ({
+      table,
+      from: `demo_clone c JOIN order_shipping os ON os.order_id = c.template JOIN ${table} src ON src.shipping_method_id = os.shipping_method_id`,
+      set: { id: f("id"), shipping_method_id: f("shipping_method_id") },
+    })),
+    ...["order_summary", "order_transaction"].map((table) => ({
+      table,
+      from: `demo_clone c JOIN ${table} src ON src.order_id = c.template AND src.deleted_at IS NULL`,
+      set: { id: f("id"), order_id: "c.id" },
+    })),
+    {
+      table: "payment_collection",
+      from: `demo_clone c ${opc} JOIN payment_collection src ON src.id = opc.payment_collection_id`,
+      set: { id: f("id") },
+    },
+    {
+      table: "payment_collection_payment_providers",
+      from: `demo_clone c ${opc} JOIN payment_collection_payment_providers src ON src.payment_collection_id = opc.payment_collection_id`,
+      set: { payment_collection_id: f("payment_collection_id") },
+    },
+    {
+      table: "payment_session",
+      from: `demo_clone c ${opc} JOIN payment_session src ON src.payment_collection_id = opc.payment_collection_id`,
+      set: { id: f("id"), payment_collection_id: f("payment_collection_id") },
+    },
+    {
+      table: "payment",
+      from: `demo_clone c ${opc} JOIN payment src ON src.payment_collection_id = opc.payment_collection_id`,
+      set: { id: f("id"), payment_collection_id: f("payment_collection_id"), payment_session_id: f("payment_session_id") },
+    },
+    {
+      table: "order_payment_collection",
+      from: `demo_clone c JOIN order_payment_collection src ON src.order_id = c.template AND src.deleted_at IS NULL`,
+      set: { id: f("id"), order_id: "c.id", payment_collection_id: f("payment_collection_id") },
+    },
+  ]
+  for (const spec of specs) {
+    const rows = await columnsOf(pg, spec.table)
+    if (!rows.length) continue // a table this Medusa does not have
+    const columns = rows.filter((r: any) => !(spec.skip ?? []).includes(r.column_name))
+    const values = columns.map((r: any) => {
+      if (spec.set[r.column_name]) return spec.set[r.column_name]
+      if (r.data_type.startsWith("timestamp") && r.column_name !== "deleted_at") return `src."${r.column_name}" + c.shift`
+      return `src."${r.column_name}"`
+    })
+    statements.push(
+      `INSERT INTO "${spec.table}" (${columns.map((r: any) => `"${r.column_name}"`).join(", ")})
+       SELECT ${values.join(", ")} FROM ${spec.from}`
+    )
   }
-  if (backdateVerified) return
-
-  // the first order shows whether it took
-  const [order] = await orderModule.listOrders({ id: orderId }, { select: ["id", "created_at"] })
-  if (Math.abs(new Date(order.created_at as any).getTime() - at.getTime()) <= 1000) {
-    backdateVerified = true
-    return
-  }
-  if (backdateWithSql) throw new Error(`order ${orderId} could not be backdated`)
-  backdateWithSql = true
-  progress("note: updateOrders ignored created_at; backdating orders with SQL instead")
-  return backdateOrder(container, orderId, at)
+  await pg.raw(statements.join(";\n"))
 }
 
 async function paymentOf(container: MedusaContainer, orderId: string) {
@@ -643,7 +877,27 @@ async function paymentOf(container: MedusaContainer, orderId: string) {
   return { id: payment.id as string, amount: Number(payment.amount) }
 }
 
+/** Runs `fn` over `items`, `width` at a time. */
+async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++])
+    })
+  )
+}
+
 // ---------------------------------------------------------------------------
+
+const FEEDBACK_COMMENTS = [
+  "Fast delivery, great quality.",
+  "The jacket runs a bit small.",
+  "Love collecting points on every order!",
+  "Parcel arrived late, but support was helpful.",
+  "Exactly as described.",
+  null,
+  null,
+]
 
 export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const started = Date.now()
@@ -651,6 +905,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const regionModule = container.resolve(Modules.REGION)
   const authModule = container.resolve(Modules.AUTH)
   const customerModule = container.resolve(Modules.CUSTOMER)
+  const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as any
   const loyalty = container.resolve("loyalty_points") as any
 
   const [store] = await storeModule.listStores({}, { take: 1 })
@@ -665,66 +920,95 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   }
 
   const deliver = takeOverPluginSubscribers(container)
+  const now = new Date()
+  const historyStart = new Date(now.getTime() - HISTORY_DAYS * DAY)
+  const dayStart = (daysAgo: number) => {
+    const d = new Date(now.getTime() - daysAgo * DAY)
+    d.setUTCHours(0, 0, 0, 0)
+    return d
+  }
 
   progress("catalog: regions, taxes, warehouses, shipping, products…")
-  const catalog = await setupCatalog(container)
+  const catalog = await timed("catalog", () => setupCatalog(container))
   progress(`catalog: 2 regions, ${PRODUCTS.length} products, ${catalog.variants.length} variants`)
 
-  // -- members
-  const now = new Date()
-  const members = planMembers()
-  let registered = 0
-  const register = async (member: Member) => {
-    // what POST /auth/customer/emailpass/register does
-    const { success, authIdentity, error } = await authModule.register("emailpass", {
-      body: { email: member.email, password: member.email === SHOPPER_EMAIL ? SHOPPER_PASSWORD : MEMBER_PASSWORD },
-    } as any)
-    if (!success || !authIdentity) throw new Error(`registering ${member.email} failed: ${error}`)
-    // what POST /store/customers (with the registration token) does
-    const { result: customer } = await createCustomerAccountWorkflow(container).run({
-      input: {
-        authIdentityId: authIdentity.id,
-        customerData: {
-          email: member.email,
-          first_name: member.first_name,
-          last_name: member.last_name,
-        },
-      },
-    })
-    member.id = customer.id
-    await customerModule.createCustomerAddresses({
-      customer_id: customer.id,
-      ...member.address,
-      address_name: "Home",
-      is_default_shipping: true,
-      is_default_billing: true,
-    } as any)
-    // a member's account is as old as their history: Medusa stamps "now", so
-    // move created_at back (customer module update; a plain column)
-    await customerModule.updateCustomers(customer.id, {
-      created_at: new Date(now.getTime() - member.joinedDaysAgo * DAY),
-    } as any)
-    await deliver("customer.created", { id: customer.id })
-    registered++
-    if (registered % 25 === 0 || registered === members.length) {
-      progress(`customers: ${registered}/${members.length} registered`)
-    }
+  // -- the program, as a merchant sets it up in the admin (plugin workflows)
+  await createTierWorkflow(container).run({
+    input: { name: "Silver", metric: "points", threshold: 300, earn_multiplier: 1.25, perks: "25 % more points on every order" },
+  })
+  await createTierWorkflow(container).run({
+    input: { name: "Gold", metric: "points", threshold: 1200, earn_multiplier: 1.5, perks: "50 % more points, free express shipping" },
+  })
+  await updateReferralProgramWorkflow(container).run({
+    input: {
+      changes: { enabled: true, referrer_points: 300, referee_points: 200, min_order_amounts: { eur: 30, usd: 30 } },
+      actor_id: null,
+    },
+  })
+  const rewards: { id: string; cost: number }[] = []
+  for (const reward of [
+    { name: "5 € / $5 off", kind: "fixed_amount" as const, amounts: { eur: 5, usd: 5 }, points_cost: 500, valid_days: 60 },
+    { name: "10 % off your next order", kind: "percentage" as const, percentage: 10, points_cost: 900, valid_days: 30 },
+  ]) {
+    const { result } = await createRewardWorkflow(container).run({ input: reward as any })
+    rewards.push({ id: (result as any).id, cost: reward.points_cost })
   }
-  // a few at a time: password hashing (scrypt) is the slow part
-  for (let i = 0; i < members.length; i += 4) {
-    await Promise.all(members.slice(i, i + 4).map(register))
-  }
+  // USD orders count in the EUR figures at this rate
+  await updateInsightSettingsWorkflow(container).run({
+    input: { changes: { currency_rates: { usd: 0.92 } } as any, actor_id: null },
+  })
 
-  // -- order plan, oldest first
+  // -- members: accounts as registration makes them, in bulk
+  const membersStarted = Date.now()
+  const members = planMembers()
+  const joinedAt = new Map<Member, Date>()
+  for (const m of members) joinedAt.set(m, new Date(now.getTime() - m.joinedDaysAgo * DAY - int(1, 12) * 3600000))
+  const first = await authModule.register("emailpass", {
+    body: { email: members[0].email, password: SHOPPER_PASSWORD },
+  } as any)
+  if (!first.success || !first.authIdentity) throw new Error(`registering ${members[0].email} failed: ${first.error}`)
+  const [firstProvider] = await authModule.listProviderIdentities({ auth_identity_id: first.authIdentity.id } as any)
+  // the same password for every member: hash it once (scrypt is the slow part)
+  const passwordHash = (firstProvider as any).provider_metadata
+  const identities = [first.authIdentity, ...(await authModule.createAuthIdentities(
+    members.slice(1).map((m) => ({
+      provider_identities: [{ provider: "emailpass", entity_id: m.email, provider_metadata: passwordHash }],
+    })) as any
+  ))] as any[]
+  const { result: customers } = await createCustomersWorkflow(container).run({
+    input: {
+      customersData: members.map((m) => ({
+        email: m.email,
+        first_name: m.first_name,
+        last_name: m.last_name,
+        has_account: true,
+        addresses: [{ ...m.address, address_name: "Home", is_default_shipping: true, is_default_billing: true }],
+      })),
+    },
+  })
+  const customerByEmail = new Map(customers.map((c: any) => [c.email, c.id]))
+  members.forEach((m) => (m.id = customerByEmail.get(m.email)))
+  await authModule.updateAuthIdentities(
+    identities.map((identity, i) => ({ id: identity.id, app_metadata: { customer_id: members[i].id } })) as any
+  )
+  // a member's account is as old as their history
+  await pg.raw(
+    `UPDATE customer c SET created_at = x.at, updated_at = x.at FROM jsonb_to_recordset(?::jsonb) AS x(id text, at timestamptz) WHERE c.id = x.id`,
+    [JSON.stringify(members.map((m) => ({ id: m.id, at: joinedAt.get(m) })))]
+  )
+  spent.set("members", Date.now() - membersStarted)
+  progress(`customers: ${members.length} members registered`)
+
+  // -- the plan: every order, oldest first
   const planned: PlannedOrder[] = []
   const at = (daysAgo: number) => {
-    const date = new Date(now.getTime() - daysAgo * DAY)
-    if (daysAgo > 0) date.setUTCHours(int(7, 21), int(0, 59), int(0, 59), 0)
+    const date = dayStart(daysAgo)
+    date.setUTCHours(int(7, 21), int(0, 59), int(0, 59), 0)
     return date.getTime() > now.getTime() ? new Date(now.getTime() - int(5, 60) * 60 * 1000) : date
   }
   for (const member of members) {
     member.orderDays.forEach((daysAgo, i) => {
-      let fate: PlannedOrder["fate"] = "kept"
+      let fate: Fate = "kept"
       if (member.segment === "shopper") {
         // the shopper's history shows one canceled and one partly refunded order
         fate = i === 3 ? "canceled" : i === 6 ? "refunded_partly" : "kept"
@@ -732,74 +1016,243 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
         const r = random()
         fate = r < 0.03 ? "canceled" : r < 0.06 ? "refunded_partly" : r < 0.075 ? "refunded_fully" : "kept"
       }
-      planned.push({ at: at(daysAgo), member, fate })
+      planned.push({
+        at: at(daysAgo),
+        member,
+        fate,
+        basket: basketFor(member.region, member.segment),
+        feedback: chance(0.15) ? pick([5, 5, 4, 4, 4, 3, 2, 1]) : undefined,
+      })
     })
   }
-  for (let g = 0; g < 20; g++) {
+  const guests = Math.max(1, Math.round(20 * SEED_SCALE))
+  for (let g = 0; g < guests; g++) {
     const region = chance(0.75) ? "eu" : "us"
-    const first = pick(FIRST_NAMES)
-    const last = pick(LAST_NAMES)
+    const first_name = pick(FIRST_NAMES)
+    const last_name = pick(LAST_NAMES)
     planned.push({
       at: at(int(1, 364)),
-      guest: {
-        email: `guest.${g}@example.org`,
-        address: addressFor(first, last, region, g),
-        region,
-      },
+      guest: { email: `guest.${g}@example.org`, first_name, last_name, address: addressFor(first_name, last_name, region, g), region },
       fate: chance(0.05) ? "canceled" : "kept",
+      basket: basketFor(region, "guest"),
     })
   }
   planned.sort((a, b) => a.at.getTime() - b.at.getTime())
 
-  // -- place them in order, replaying the plugin's daily release job weekly
-  const counts = { orders: 0, guest: 0, canceled: 0, refunded_partly: 0, refunded_fully: 0, releases: 0 }
-  let nextRelease = new Date(now.getTime() - HISTORY_DAYS * DAY + 7 * DAY)
-  const replayReleaseUntil = async (until: Date) => {
-    while (nextRelease.getTime() <= until.getTime()) {
-      const { result } = await releasePendingPointsWorkflow(container).run({ input: { now: nextRelease } })
-      counts.releases += (result as any)?.released ?? 0
-      nextRelease = new Date(nextRelease.getTime() + 7 * DAY)
-    }
+  // guests check out without an account: Medusa makes a customer without one
+  if (planned.some((o) => o.guest)) {
+    const guestCustomers = await customerModule.createCustomers(
+      planned.filter((o) => o.guest).map((o) => ({ email: o.guest!.email, first_name: o.guest!.first_name, last_name: o.guest!.last_name, has_account: false }))
+    )
+    const byEmail = new Map(guestCustomers.map((c: any) => [c.email, c.id]))
+    for (const o of planned) if (o.guest) o.guest.id = byEmail.get(o.guest.email)
   }
 
-  const ordersStarted = Date.now()
+  // one real checkout per basket (its first order that is kept), placed up
+  // front three at a time and dated: the templates the other orders copy
+  const templates = new Map<string, string>()
+  const templateOrders: PlannedOrder[] = []
   for (const order of planned) {
-    await replayReleaseUntil(order.at)
-    const orderId = await placeOrder(container, catalog, order)
-    counts.orders++
-    if (order.guest) counts.guest++
-    await deliver("order.placed", { id: orderId })
+    if (order.fate === "kept" && !templateOrders.some((t) => t.basket === order.basket)) templateOrders.push(order)
+  }
+  const templateMembers = new Set(templateOrders.map((o) => o.member?.id).filter(Boolean))
+  progress(`templates: ${templateOrders.length} real checkouts, one per basket…`)
+  await inParallel(templateOrders, 3, async (order) => {
+    const [region, size, k] = order.basket.split(":") as ["eu" | "us", "small" | "medium" | "large", string]
+    const who = order.member ?? order.guest!
+    order.id = await checkout(container, catalog, {
+      region,
+      customer_id: order.member ? order.member.id! : order.guest!.id!,
+      email: who.email,
+      address: order.member?.address ?? order.guest!.address,
+      items: basketItems(catalog, size, Number(k)),
+    })
+    await pg.raw(`UPDATE "order" SET created_at = ?, updated_at = ? WHERE id = ?`, [order.at, order.at, order.id])
+    templates.set(order.basket, order.id)
+  })
 
-    if (order.fate === "canceled") {
-      await cancelOrderWorkflow(container).run({ input: { order_id: orderId } })
-      await deliver("order.canceled", { id: orderId })
-      counts.canceled++
-    } else if (order.fate === "refunded_partly" || order.fate === "refunded_fully") {
-      const payment = await paymentOf(container, orderId)
-      await capturePaymentWorkflow(container).run({ input: { payment_id: payment.id } })
-      const amount =
-        order.fate === "refunded_fully" ? payment.amount : Math.round(payment.amount * (0.2 + random() * 0.3) * 100) / 100
-      await refundPaymentWorkflow(container).run({
-        input: { payment_id: payment.id, amount, note: order.fate === "refunded_fully" ? "Returned in full" : "Item returned" },
-      })
-      await deliver("payment.refunded", { id: payment.id })
-      counts[order.fate]++
+  // -- the year, day by day: orders, then the plugin's daily jobs every week
+  const stampSince = await makeClock(pg)
+  await stampSince(new Date(historyStart.getTime() - 2 * DAY)) // the program's setup
+  const counts = { orders: 0, guest: 0, canceled: 0, refunded_partly: 0, refunded_fully: 0, points_paid: 0, coupons_bought: 0, coupons_used: 0, referrals: 0, feedback: 0 }
+  const joined = [...members].sort((a, b) => joinedAt.get(a)!.getTime() - joinedAt.get(b)!.getTime())
+  const referrers = members.filter((m) => m.segment === "big_spender" || m.segment === "regular" || m.segment === "shopper")
+  const coupons = new Map<string, { code: string; expires: Date }[]>() // customer → unused coupons
+  let cloneN = 0
+  const ordersStarted = Date.now()
+  let joinIndex = 0
+  let orderIndex = 0
+  const balanceOf = async (customerId: string) => (await loyalty.retrieveAccountByCustomer(customerId))?.balance ?? 0
+
+  for (let daysAgo = HISTORY_DAYS + 31; daysAgo >= 0; daysAgo--) {
+    const day = dayStart(daysAgo)
+    const dayEnd = daysAgo === 0 ? now : new Date(day.getTime() + DAY)
+
+    // members who join today: the sign-up bonus, and some were referred
+    const joinedBefore = joinIndex
+    while (joinIndex < joined.length && joinedAt.get(joined[joinIndex])!.getTime() < dayEnd.getTime()) {
+      const member = joined[joinIndex++]
+      await deliver("customer.created", { id: member.id })
+      // (a member whose first order is a template has it already: not referred)
+      if (member.segment !== "shopper" && member.segment !== "big_spender" && !templateMembers.has(member.id) && chance(0.22)) {
+        const referrer = pick(referrers)
+        if (referrer !== member && joinedAt.get(referrer)!.getTime() < joinedAt.get(member)!.getTime()) {
+          const { result } = await ensureReferralCodeWorkflow(container).run({ input: { customer_id: referrer.id! } })
+          try {
+            await claimReferralWorkflow(container).run({
+              input: { customer_id: member.id!, code: (result as any).code, now: new Date(joinedAt.get(member)!.getTime() + 3600000) },
+            })
+            counts.referrals++
+          } catch (error) {
+            progress(`note: referral claim refused: ${(error as Error).message}`)
+          }
+        }
+      }
     }
 
-    if (counts.orders % 25 === 0 || counts.orders === planned.length) {
+    const joinedToday = joinIndex > joinedBefore
+
+    // today's orders
+    const today: PlannedOrder[] = []
+    while (orderIndex < planned.length && planned[orderIndex].at.getTime() < dayEnd.getTime()) today.push(planned[orderIndex++])
+    const plain: Clone[] = []
+    for (const order of today) {
+      if (order.id) continue // a template, placed up front
+      const member = order.member
+      const [region, size, k] = order.basket.split(":") as ["eu" | "us", "small" | "medium" | "large", string]
+      const items = basketItems(catalog, size, Number(k))
+      const who = order.member ?? order.guest!
+      const customerId = order.member ? order.member.id! : order.guest!.id!
+      try {
+        if (member && order.fate === "kept" && member.segment !== "one_off") {
+          const unused = (coupons.get(member.id!) ?? []).filter((c) => c.expires.getTime() > order.at.getTime() + DAY)
+          const wantsPoints = chance(member.segment === "shopper" ? 0.4 : member.segment === "big_spender" ? 0.25 : 0.08)
+          if (unused.length && chance(0.7)) {
+            const coupon = unused[0]
+            coupons.set(member.id!, (coupons.get(member.id!) ?? []).filter((c) => c !== coupon))
+            order.id = await checkout(container, catalog, {
+              region, customer_id: member.id!, email: member.email, address: member.address, items, promo_codes: [coupon.code],
+            })
+            order.pay = "coupon"
+            counts.coupons_used++
+          } else if (wantsPoints) {
+            const value = items.reduce((sum, item) => {
+              const v = catalog.variants.find((x) => x.id === item.variant_id)!
+              return sum + item.quantity * (region === "eu" ? v.eur : v.usd)
+            }, 0)
+            const points = pointsFor(await balanceOf(member.id!), value)
+            if (points) {
+              order.id = await checkout(container, catalog, { region, customer_id: member.id!, email: member.email, address: member.address, items, points })
+              order.pay = "points"
+              counts.points_paid++
+            }
+          }
+        }
+        if (!order.id && !templates.has(order.basket)) {
+          // a basket whose only orders are canceled or refunded
+          order.id = await checkout(container, catalog, { region, customer_id: customerId, email: who.email, address: member?.address ?? order.guest!.address, items })
+        }
+      } catch (error) {
+        progress(`note: a checkout failed (${(error as Error).message}); that order is copied instead`)
+        order.id = undefined
+        order.pay = undefined
+      }
+      if (order.id) {
+        await pg.raw(`UPDATE "order" SET created_at = ?, updated_at = ? WHERE id = ?`, [order.at, order.at, order.id])
+        continue
+      }
+      order.id = `order_demo${String(++cloneN).padStart(5, "0")}`
+      plain.push({
+        n: cloneN,
+        template: templates.get(order.basket) ?? [...templates.values()][0],
+        id: order.id,
+        customer_id: customerId,
+        email: who.email,
+        at: order.at,
+        first_name: who.first_name,
+        last_name: who.last_name,
+      })
+    }
+    await timed("copy orders (SQL)", () => cloneOrders(pg, plain))
+
+    // the plugin awards each order, then cancels and refunds take points back
+    await timed("loyalty effects of orders", () => inParallel(today, 4, async (order) => {
+      await deliver("order.placed", { id: order.id })
+      counts.orders++
+      if (order.guest) counts.guest++
+      if (order.fate === "canceled") {
+        await cancelOrderWorkflow(container).run({ input: { order_id: order.id! } })
+        await deliver("order.canceled", { id: order.id })
+        counts.canceled++
+      } else if (order.fate === "refunded_partly" || order.fate === "refunded_fully") {
+        const payment = await paymentOf(container, order.id!)
+        await capturePaymentWorkflow(container).run({ input: { payment_id: payment.id } })
+        const amount = order.fate === "refunded_fully" ? payment.amount : Math.round(payment.amount * (0.2 + random() * 0.3) * 100) / 100
+        await refundPaymentWorkflow(container).run({
+          input: { payment_id: payment.id, amount, note: order.fate === "refunded_fully" ? "Returned in full" : "Item returned" },
+        })
+        await deliver("payment.refunded", { id: payment.id })
+        counts[order.fate]++
+      }
+      if (order.member && order.feedback && order.fate === "kept") {
+        await submitFeedbackWorkflow(container).run({
+          input: { customer_id: order.member.id!, order_id: order.id!, score: order.feedback, comment: pick(FEEDBACK_COMMENTS) },
+        })
+        counts.feedback++
+      }
+    }))
+
+    // members with points to spare buy a coupon now and then
+    for (const order of today) {
+      const member = order.member
+      if (!member || order.fate !== "kept" || member.segment === "one_off" || !chance(0.25)) continue
+      const balance = await balanceOf(member.id!)
+      const reward = [...rewards].reverse().find((r) => r.cost <= balance - 200)
+      if (!reward) continue
+      try {
+        const { result } = await timed("coupons", () => purchaseCouponWorkflow(container).run({
+          input: {
+            customer_id: member.id!,
+            reward_id: reward.id,
+            currency_code: member.region === "eu" ? "eur" : "usd",
+            idempotency_key: `demo-coupon-${order.id}`,
+            now: new Date(day.getTime() + 20 * 3600000),
+          },
+        }))
+        const coupon = (result as any).coupon
+        coupons.set(member.id!, [...(coupons.get(member.id!) ?? []), { code: coupon.code, expires: new Date(coupon.expires_at ?? now) }])
+        counts.coupons_bought++
+      } catch (error) {
+        progress(`note: coupon not bought: ${(error as Error).message}`)
+      }
+    }
+    if (today.length || joinedToday) await timed("clock", () => stampSince(new Date(day.getTime() + 12 * 3600000)))
+
+    // the daily jobs, replayed weekly (and today): release, expire, tiers, referrals
+    if (daysAgo % 7 === 0) {
+      const jobAt = daysAgo === 0 ? now : new Date(dayEnd.getTime() - 3600000)
+      await timed("jobs: release", () => releasePendingPointsWorkflow(container).run({ input: { now: jobAt } }))
+      await timed("jobs: expire", () => expirePointsWorkflow(container).run({ input: { now: jobAt } }))
+      await timed("jobs: coupons", () => expireCouponsWorkflow(container).run({ input: { now: jobAt } }))
+      if (daysAgo % 14 === 0) {
+        await timed("jobs: tiers", () => evaluateTiersWorkflow(container).run({ input: { now: jobAt } }))
+      }
+      if (counts.referrals && daysAgo % 14 === 0) await timed("jobs: referrals", () => evaluateReferralsWorkflow(container).run({ input: { now: jobAt } }))
+      await stampSince(jobAt)
+    }
+
+    if (today.length && (counts.orders % 50 < today.length || orderIndex === planned.length)) {
       const elapsed = (Date.now() - ordersStarted) / 1000
-      const left = ((planned.length - counts.orders) * elapsed) / counts.orders
+      const left = ((planned.length - counts.orders) * elapsed) / Math.max(1, counts.orders)
       progress(
-        `orders: ${counts.orders}/${planned.length} (history up to ${order.at.toISOString().slice(0, 10)}, ~${Math.round(left)} s left)`
+        `orders: ${counts.orders}/${planned.length} (history up to ${day.toISOString().slice(0, 10)}, ~${Math.round(left)} s left)`
       )
     }
   }
 
-  // -- today: the job's catch-up and release, then a goodwill adjustment for the shopper
-  await replayReleaseUntil(now)
-  const { result: today } = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
-  counts.releases += (today as any)?.released ?? 0
+  await pg.raw(`DROP TABLE IF EXISTS demo_clone`)
 
+  // -- today: a goodwill adjustment for the shopper, and the insights
   const shopper = members.find((m) => m.segment === "shopper")!
   await adjustPointsWorkflow(container).run({
     input: {
@@ -810,33 +1263,37 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
       idempotency_key: "loyalty-demo-goodwill",
     },
   })
+  progress("insights: computing segments, churn risk and KPIs…")
+  await timed("insights", () => recomputeInsightsWorkflow(container).run({ input: { now: new Date() } }))
 
   const account = await loyalty.retrieveAccountByCustomer(shopper.id!)
   if (!account || !(account.balance > 0)) {
     throw new Error(`the shopper ended with no points (${JSON.stringify(account)}); the seed is broken`)
   }
 
+  const summary = { members: members.length, ...counts }
   await updateStoresWorkflow(container).run({
     input: {
       selector: { id: store.id },
       update: {
         metadata: {
           ...(store.metadata ?? {}),
-          [SEED_MARKER]: { version: SEED_VERSION, seeded_at: new Date().toISOString() },
+          [SEED_MARKER]: { version: SEED_VERSION, seeded_at: new Date().toISOString(), scale: SEED_SCALE, counts: summary },
         },
       },
     },
   })
 
-  const [, accountCount] = await loyalty.listAndCountAccounts({}, { take: 1 })
   const [, entryCount] = await loyalty.listAndCountEntries({}, { take: 1 })
   progress(
     `done in ${Math.round((Date.now() - started) / 1000)} s: ${members.length} members ` +
       `(${SEGMENTS.map((s) => `${s.count} ${s.segment.replace("_", "-")}`).join(", ")}), ` +
       `${counts.orders} orders over 12 months (${counts.guest} by guests, ${counts.canceled} canceled, ` +
-      `${counts.refunded_partly} partly and ${counts.refunded_fully} fully refunded), ` +
-      `${counts.releases} order releases, ${accountCount} loyalty accounts, ${entryCount} ledger entries`
+      `${counts.refunded_partly} partly and ${counts.refunded_fully} fully refunded, ${counts.points_paid} paid partly with points, ` +
+      `${counts.coupons_used} with a coupon), ${counts.coupons_bought} coupons bought, ${counts.referrals} referrals, ` +
+      `${counts.feedback} feedback, ${entryCount} ledger entries`
   )
+  progress(`time: ${[...spent].map(([label, ms]) => `${label} ${(ms / 1000).toFixed(1)} s`).join(", ")}`)
   progress(
     `shopper ${SHOPPER_EMAIL}: balance ${account.balance}, pending ${account.pending}, ` +
       `lifetime earned ${account.lifetime_earned}`

@@ -272,6 +272,10 @@ async function main() {
     adminInBrowser({ ...printed, expectedBalance: account.balance })
   )
 
+  await check("the seeded year is complete: members, orders, cancels, refunds, points paid, coupons, tiers, referrals, expiries, insights", () =>
+    checkHistory()
+  )
+
   const browserSuites = [
     ["shopper in Chromium on the demo storefront: applies points, completes the order, balance drops", "test-storefront.js"],
     ["admin in Chromium: creates a tier in Settings → Loyalty → Tiers, sees it listed and on the shopper's page", "test-admin-tiers.js"],
@@ -280,6 +284,71 @@ async function main() {
   ]
   for (const [name, script] of browserSuites) {
     await check(name, () => runScript(script))
+  }
+}
+
+/**
+ * What a merchant opening the demo should find: a year of a program, not a
+ * day. Read straight from the demo's database (demo/.store/demo-info.json).
+ * Counts scale with the seed's DEMO_SEED_SCALE (kept in the store's metadata).
+ */
+async function checkHistory() {
+  const info = JSON.parse(fs.readFileSync(path.join(STORE, "demo-info.json"), "utf8"))
+  const { Client } = require("pg")
+  const client = new Client({ connectionString: info.databaseUrl })
+  await client.connect()
+  try {
+    const one = async (sql, params) => (await client.query(sql, params)).rows[0]
+    const seed = (await one("SELECT metadata -> 'loyalty_demo_seed' AS seed FROM store WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1")).seed
+    assert(seed && seed.version >= 2, `the store was seeded by an older seed (${JSON.stringify(seed)}); npm run demo -- --reset`)
+    const scale = Number(seed.scale || 1)
+    // the seed's segments: 1 shopper, 10, 50, 35, 60, 24, 20 (each at least 1)
+    const members = [1, 10, 50, 35, 60, 24, 20].reduce((sum, n) => sum + Math.max(1, Math.round(n * scale)), 0)
+    const c = await one(`SELECT
+        (SELECT count(*)::int FROM customer WHERE has_account AND deleted_at IS NULL) AS members,
+        (SELECT count(*)::int FROM "order" WHERE deleted_at IS NULL) AS orders,
+        (SELECT count(DISTINCT date_trunc('month', created_at))::int FROM "order" WHERE deleted_at IS NULL AND created_at > now() - interval '12 months') AS order_months,
+        (SELECT count(*)::int FROM "order" WHERE status = 'canceled' AND deleted_at IS NULL) AS canceled,
+        (SELECT count(DISTINCT order_id)::int FROM order_transaction WHERE reference = 'refund' AND deleted_at IS NULL) AS refunded,
+        (SELECT count(DISTINCT order_id)::int FROM loyalty_entry WHERE type = 'redeem' AND order_id IS NOT NULL) AS points_paid,
+        (SELECT count(*)::int FROM loyalty_coupon WHERE deleted_at IS NULL) AS coupons,
+        (SELECT count(*)::int FROM loyalty_coupon lc JOIN promotion p ON p.id = lc.promotion_id WHERE p.used > 0) AS coupons_used,
+        (SELECT count(*)::int FROM loyalty_tier_membership WHERE tier_id IS NOT NULL AND deleted_at IS NULL) AS in_tiers,
+        (SELECT count(*)::int FROM loyalty_tier_history) AS tier_changes,
+        (SELECT count(*)::int FROM loyalty_referral WHERE status = 'rewarded' AND deleted_at IS NULL) AS referrals_rewarded,
+        (SELECT count(*)::int FROM loyalty_feedback WHERE deleted_at IS NULL) AS feedback,
+        (SELECT count(*)::int FROM loyalty_entry WHERE type = 'expire') AS expiries,
+        (SELECT count(DISTINCT date_trunc('month', created_at))::int FROM loyalty_entry WHERE created_at > now() - interval '12 months') AS ledger_months,
+        (SELECT count(DISTINCT date_trunc('month', created_at))::int FROM loyalty_entry WHERE type = 'redeem') AS redeem_months,
+        (SELECT count(DISTINCT rfm_segment)::int FROM loyalty_customer_insight i WHERE i.deleted_at IS NULL
+            AND i.run_id = (SELECT id FROM loyalty_insight_run WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 1)) AS segments,
+        (SELECT count(DISTINCT month)::int FROM loyalty_kpi_snapshot WHERE deleted_at IS NULL) AS kpi_months,
+        (SELECT count(*)::int FROM loyalty_account a WHERE a.balance <> (SELECT coalesce(sum(balance_change), 0) FROM loyalty_entry e WHERE e.account_id = a.id)
+            OR a.balance <> (SELECT coalesce(sum(remaining), 0) FROM loyalty_lot l WHERE l.account_id = a.id AND l.deleted_at IS NULL)) AS broken_accounts`)
+    const rates = await one("SELECT settings -> 'currency_rates' AS currency_rates FROM loyalty_insight_settings WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 1")
+    const problems = []
+    const want = (ok, message) => ok || problems.push(message)
+    want(c.members === members, `${c.members} members, expected ${members}`)
+    want(c.orders >= 2 * members, `${c.orders} orders, expected at least ${2 * members}`)
+    want(c.order_months >= 12, `orders in ${c.order_months} of the last 12 months`)
+    want(c.canceled >= 1, "no canceled order")
+    want(c.refunded >= 1, "no refunded order")
+    want(c.points_paid >= 1, "no order paid with points")
+    want(c.coupons >= 1 && c.coupons_used >= 1, `${c.coupons} coupons bought, ${c.coupons_used} used`)
+    want(c.in_tiers >= 1 && c.tier_changes >= 1, `${c.in_tiers} members in a tier, ${c.tier_changes} tier changes`)
+    want(c.referrals_rewarded >= 1, "no rewarded referral")
+    want(c.feedback >= 1, "no feedback")
+    want(c.expiries >= 1, "no points expired")
+    want(c.ledger_months >= 12, `ledger entries in ${c.ledger_months} months of the last 12 (they should be dated across the year)`)
+    want(c.redeem_months >= 3, `points redeemed in ${c.redeem_months} months`)
+    want(c.segments >= 3, `${c.segments} insight segments`)
+    want(c.kpi_months >= 12, `${c.kpi_months} months of KPIs`)
+    want(c.broken_accounts === 0, `${c.broken_accounts} accounts whose balance is not their ledger sum or their lots`)
+    want(rates && rates.currency_rates && Number(rates.currency_rates.usd) > 0, "no USD currency rate")
+    assert(!problems.length, problems.join("; "))
+    return Object.entries(c).map(([k, v]) => `${k} ${v}`).join(", ")
+  } finally {
+    await client.end()
   }
 }
 

@@ -11,8 +11,8 @@
  *   node demo/storefront/serve.js [--backend http://localhost:9000] [--key pk_…] [--port 8000] [--no-proxy]
  *
  * Without --key it reads demo/.store/demo-info.json (written by `npm run demo`).
- * Plain Node, no dependencies: the build step runs `npm install` in this
- * folder (when node_modules is missing or older than package.json) and
+ * Plain Node, no dependencies: the build step uses the repository's
+ * node_modules (or runs `npm install` in this folder when they are not there) and
  * `vite build` (when dist/ is missing or older than a source file).
  */
 "use strict"
@@ -98,17 +98,37 @@ function runQuiet(command, args, { log, env }) {
   })
 }
 
+/** vite's CLI when everything the build imports resolves from this folder without an install. */
+function repositoryVite() {
+  try {
+    for (const name of ["@vitejs/plugin-react", "react", "react-dom", "@medusajs/js-sdk"]) {
+      require.resolve(`${name}/package.json`, { paths: [DIR] })
+    }
+    const vitePackage = require.resolve("vite/package.json", { paths: [DIR] })
+    const bin = path.join(path.dirname(vitePackage), "bin", "vite.js")
+    return fs.existsSync(bin) ? bin : null
+  } catch {
+    return null
+  }
+}
+
 /**
  * Builds dist/ unless it is newer than every source. Returns what it did:
  * "up to date" or "built".
  */
 async function buildStorefront({ log = () => {}, force = false } = {}) {
-  const viteBin = path.join(DIR, "node_modules", "vite", "bin", "vite.js")
-  const installedAt = mtime(path.join(DIR, "node_modules", ".package-lock.json"))
-  if (!fs.existsSync(viteBin) || installedAt < mtime(path.join(DIR, "package.json"))) {
-    log("storefront: installing its dependencies (npm install in demo/storefront)")
-    // NODE_ENV=production would leave out vite and typescript (devDependencies)
-    await runQuiet("npm", ["install", "--no-audit", "--no-fund", "--include=dev"], { log, env: { NODE_ENV: "development" } })
+  // Inside this repository, vite, its React plugin, React and the JS SDK are
+  // already installed (the repository's node_modules, found by walking up);
+  // a copy of this folder elsewhere gets its own `npm install`.
+  let viteBin = repositoryVite()
+  if (!viteBin) {
+    viteBin = path.join(DIR, "node_modules", "vite", "bin", "vite.js")
+    const installedAt = mtime(path.join(DIR, "node_modules", ".package-lock.json"))
+    if (!fs.existsSync(viteBin) || installedAt < mtime(path.join(DIR, "package.json"))) {
+      log("storefront: installing its dependencies (npm install in demo/storefront)")
+      // NODE_ENV=production would leave out vite and typescript (devDependencies)
+      await runQuiet("npm", ["install", "--no-audit", "--no-fund", "--include=dev"], { log, env: { NODE_ENV: "development" } })
+    }
   }
   const builtAt = mtime(path.join(DIST, "index.html"))
   const sourcesAt = Math.max(...SOURCES.map(newestMtime))

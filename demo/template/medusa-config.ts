@@ -30,9 +30,10 @@ module.exports = defineConfig({
       options: {
         // 1 point per 1 EUR / 1 USD spent (net of tax and discounts)
         earnRates: { eur: 1, usd: 1 },
-        // points stay pending for the 30-day return window
+        // points stay pending for the 30-day return window, then expire
+        // 6 months after they become available
         pendingDays: 30,
-        expiryMonths: 12,
+        expiryMonths: 6,
         // welcome points for shoppers who create an account
         signupBonus: 100,
         // 100 points = 1 EUR / 1 USD off
