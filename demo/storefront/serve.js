@@ -98,18 +98,21 @@ function runQuiet(command, args, { log, env }) {
   })
 }
 
-/** vite's CLI when everything the build imports resolves from this folder without an install. */
-function repositoryVite() {
-  try {
-    for (const name of ["@vitejs/plugin-react", "react", "react-dom", "@medusajs/js-sdk"]) {
-      require.resolve(`${name}/package.json`, { paths: [DIR] })
-    }
-    const vitePackage = require.resolve("vite/package.json", { paths: [DIR] })
-    const bin = path.join(path.dirname(vitePackage), "bin", "vite.js")
-    return fs.existsSync(bin) ? bin : null
-  } catch {
-    return null
+/** The folder of an installed package, looked up the way Node does: node_modules here and in every parent. */
+function findPackage(name) {
+  for (let dir = DIR; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", name)
+    if (fs.existsSync(path.join(candidate, "package.json"))) return candidate
+    if (path.dirname(dir) === dir) return null
   }
+}
+
+/** vite's CLI when everything the build imports is installed above this folder (the repository's node_modules). */
+function repositoryVite() {
+  if (!["@vitejs/plugin-react", "react", "react-dom", "@medusajs/js-sdk"].every(findPackage)) return null
+  const vite = findPackage("vite")
+  const bin = vite && path.join(vite, "bin", "vite.js")
+  return bin && fs.existsSync(bin) ? bin : null
 }
 
 /**
