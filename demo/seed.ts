@@ -1130,9 +1130,24 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
           if (unused.length && chance(0.7)) {
             const coupon = unused[0]
             coupons.set(member.id!, (coupons.get(member.id!) ?? []).filter((c) => c !== coupon))
-            order.id = await checkout(container, catalog, {
-              region, customer_id: member.id!, email: member.email, address: member.address, items, promo_codes: [coupon.code],
-            })
+            // Medusa checks the coupon's campaign dates against the real clock,
+            // and this campaign ran in the history: open it for the checkout
+            const { rows: campaigns } = await pg.raw(
+              `SELECT c.id, c.starts_at, c.ends_at FROM promotion p JOIN promotion_campaign c ON c.id = p.campaign_id WHERE p.code = ? AND p.deleted_at IS NULL`,
+              [coupon.code]
+            )
+            for (const campaign of campaigns) {
+              await pg.raw(`UPDATE promotion_campaign SET starts_at = NULL, ends_at = NULL WHERE id = ?`, [campaign.id])
+            }
+            try {
+              order.id = await checkout(container, catalog, {
+                region, customer_id: member.id!, email: member.email, address: member.address, items, promo_codes: [coupon.code],
+              })
+            } finally {
+              for (const campaign of campaigns) {
+                await pg.raw(`UPDATE promotion_campaign SET starts_at = ?, ends_at = ? WHERE id = ?`, [campaign.starts_at, campaign.ends_at, campaign.id])
+              }
+            }
             order.pay = "coupon"
             counts.coupons_used++
           } else if (wantsPoints) {
