@@ -192,6 +192,11 @@ function childEnv(extra = {}) {
     ...process.env,
     MEDUSA_DISABLE_TELEMETRY: "true",
     PATH: [path.join(STORE, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(path.delimiter),
+    // The store's node_modules links to the repository's, so Medusa's packages
+    // run from there and do not see the plugin, which only the store has. The
+    // admin bundler looks the plugin up from its own folder (to give Tailwind
+    // the plugin's admin files): NODE_PATH lets it find the store's copy.
+    NODE_PATH: [path.join(STORE, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
     ...extra,
   }
   for (const [key, value] of Object.entries(env)) {
@@ -381,7 +386,8 @@ async function step(n, key, title, fn) {
   const took = formatSeconds(ms)
   if (key && !(result && result.skipped)) recordTiming(key, ms)
   const note = result && result.note ? `; ${result.note}` : ""
-  out(result && result.skipped ? `      skipped: ${result.skipped} (${took}${note})` : `      done (${took}${note})`)
+  if (result && result.background) out(`      running in the background: ${result.background}`)
+  else out(result && result.skipped ? `      skipped: ${result.skipped} (${took}${note})` : `      done (${took}${note})`)
   currentStep = null
   return result
 }
@@ -559,7 +565,7 @@ async function main() {
   const adminHash = sha256(
     // the admin bundle is Medusa's dashboard plus the plugin's admin extensions
     // (the store's admin options are the defaults)
-    [lockfileHash(), hashPaths(path.join(STORE, "node_modules", PLUGIN_NAME), [".medusa/server/src/admin"])].join("\n")
+    ["admin build 2", lockfileHash(), hashPaths(path.join(STORE, "node_modules", PLUGIN_NAME), [".medusa/server/src/admin"])].join("\n")
   ).slice(0, 16)
   const adminCache = path.join(ADMIN_CACHE, adminHash)
   await step(4, "admin", "Building the admin (medusa build --admin-only, in the background)", async () => {
@@ -586,7 +592,7 @@ async function main() {
       return "built"
     })
     adminBuild.catch(() => undefined) // awaited in step 8
-    return { note: `started; about ${estimate("admin")}, log: ${rel(logFile("build-admin"))}` }
+    return { background: `about ${estimate("admin")}, log: ${rel(logFile("build-admin"))}` }
   })
 
   // the storefront (vite build, when its sources changed) alongside, too

@@ -358,9 +358,16 @@ async function main() {
     assert(round2(paidWithPoints) === pointValue, `order credit line ${paidWithPoints}, expected ${pointValue}`)
     const rate = (program.currencies.find((c) => c.currency_code === order.currency_code) || {}).earn_rate || 0
     const total = Number(order.total)
-    const expected = Math.floor(itemsNet * (total / (total + paidWithPoints)) * rate + 1e-9)
-    const withoutPoints = Math.floor(itemsNet * rate + 1e-9)
-    assert(awarded === expected, `awarded ${awarded}, the formula on the money part gives ${expected}`)
+    // the seeded shopper is in a tier (Silver ×1.25, Gold ×1.5): the award says which multiplier it used
+    const multiplier = Number((earnEntry.details && earnEntry.details.multiplier) || 1)
+    const tierName = earnEntry.details && earnEntry.details.tier_name
+    assert(
+      multiplier === 1 || (tierName && earnEntry.reason.includes(`× ${multiplier} (${tierName})`)),
+      `the award used ×${multiplier} but its reason does not name the tier: "${earnEntry.reason}"`
+    )
+    const expected = Math.floor(itemsNet * (total / (total + paidWithPoints)) * rate * multiplier + 1e-9)
+    const withoutPoints = Math.floor(itemsNet * rate * multiplier + 1e-9)
+    assert(awarded === expected, `awarded ${awarded}, the formula on the money part gives ${expected}${multiplier !== 1 ? ` (× ${multiplier}, ${tierName})` : ""}`)
     assert(awarded < withoutPoints, `awarded ${awarded} is not below the ${withoutPoints} earned without points`)
     return (
       `balance ${balanceBefore} → ${balanceAfter} (−${applied}${other ? `, ${other} other` : ""}); "${paidText}"; ` +
