@@ -83,7 +83,8 @@ demo/.store, migrates and seeds a database, and serves the admin on
 http://localhost:${C.DEFAULT_PORT}/app until Ctrl-C. A second run reuses what is there.
 
   --reset   delete demo/.store (and drop the demo database on an external
-            Postgres) and build everything again
+            Postgres) and build everything again (the built admin in
+            demo/.cache is kept: it is keyed by what it is built from)
 
 Environment:
   DATABASE_URL or DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD
@@ -91,6 +92,8 @@ Environment:
             names one) instead of the embedded one in demo/.store/pgdata
   DEMO_PG_PORT  port of the embedded Postgres (default 15432)
   PORT          Medusa's port (default 9000)
+  STOREFRONT_PORT  the demo storefront's port (default 8000)
+  DEMO_SEED_SCALE  0–1, shrinks the seeded store (default 1; CI uses 0.25)
 
 Logs: demo/.store/logs/<step>.log`
 
