@@ -399,7 +399,11 @@ function pluginSourceHash() {
   return hashPaths(ROOT, ["src", "package.json", "tsconfig.json"])
 }
 
-/** Newest modification time of a file or folder (recursively). */
+/**
+ * Newest modification time of a file, or of the files in a folder
+ * (recursively). Folders' own times are left out: the plugin build writes and
+ * removes a temporary file in src/admin, which touches the folder.
+ */
 function newestMtime(target) {
   let stat
   try {
@@ -408,7 +412,7 @@ function newestMtime(target) {
     return 0
   }
   if (!stat.isDirectory()) return stat.mtimeMs
-  let newest = stat.mtimeMs
+  let newest = 0
   for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)))
   return newest
 }
