@@ -646,7 +646,8 @@ type PlannedOrder = {
   id?: string
 }
 
-const BASKETS_PER_SIZE = 2
+/** Baskets per region and size: each costs one real checkout (a small seed, as in CI, makes do with one). */
+const BASKETS_PER_SIZE = SEED_SCALE < 0.5 ? 1 : 2
 
 function basketItems(catalog: Catalog, size: "small" | "medium" | "large", k: number) {
   // the same draws on every run: a private generator per basket
