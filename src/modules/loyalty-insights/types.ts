@@ -133,3 +133,29 @@ export type HoldoutCheck = {
   /** Set when the model predicted poorly: also among the run's warnings. */
   warning: string | null
 }
+
+/** One customer's order facts as the aggregation hands them to the insights module (money as exact decimal strings). */
+export type CustomerOrderFacts = {
+  customer_id: string
+  is_member: boolean
+  orders_count: number
+  purchase_days: number
+  first_order_at: Date
+  last_order_at: Date
+  recency_days: number
+  tx_days: number
+  age_days: number
+  monetary: string
+  /** JSON object: currency code → exact amount in that currency. */
+  monetary_by_currency: string
+  repeat_mean: string
+  recent_spend: string
+  prior_spend: string
+  gap_before_last: number | null
+  referrals: number
+  redeemed_points: number
+  cal_purchase_days: number | null
+  cal_tx_days: number | null
+  cal_age_days: number | null
+  holdout_purchase_days: number | null
+}

@@ -1,4 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { aggregateCustomerFactsStep } from "./steps/aggregate-customer-facts"
 import { computeCustomerInsightsStep } from "./steps/compute-customer-insights"
 import { finishInsightsRunStep } from "./steps/finish-insights-run"
 import { loadInsightContextStep } from "./steps/load-insight-context"
@@ -34,11 +35,16 @@ export const recomputeInsightsWorkflow = createWorkflow(
   (input: RecomputeInsightsInput) => {
     const run = startInsightsRunStep(input)
     const context = loadInsightContextStep()
-    const computeInput = transform({ run, context, input }, ({ run, context, input }) => ({
+    const factsInput = transform({ run, context, input }, ({ run, context, input }) => ({
       run_id: run.id,
       now: input.now,
       currency_code: context.currency_code,
       settings: context.settings,
+    }))
+    const aggregated = aggregateCustomerFactsStep(factsInput)
+    const computeInput = transform({ factsInput, aggregated }, ({ factsInput, aggregated }) => ({
+      ...factsInput,
+      aggregated: { warnings: aggregated.warnings, aggregate_ms: aggregated.aggregate_ms },
     }))
     const result = computeCustomerInsightsStep(computeInput)
     const kpiInput = transform({ run, context, input }, ({ run, context, input }) => ({

@@ -5,17 +5,31 @@ import { insightsService } from "./resolve-service"
 export const computeCustomerInsightsStepId = "compute-loyalty-customer-insights"
 
 /**
- * Aggregate every customer's orders, fit the models, score customers in
- * batches, rank value and record segment changes (see the module service).
- * Compensation deletes what the run wrote.
+ * Score the customers whose facts the aggregation step wrote: fit the
+ * models, score customers in batches, rank value and record segment changes
+ * (see the module's `scoreRun`, which touches only its own tables). The
+ * aggregation's warnings and time join the run's. Compensation deletes what
+ * the run wrote.
  */
 export const computeCustomerInsightsStep = createStep(
   computeCustomerInsightsStepId,
   async (
-    input: { run_id: string; now: Date; currency_code: string; settings: InsightSettings },
+    input: {
+      run_id: string
+      now: Date
+      currency_code: string
+      settings: InsightSettings
+      aggregated: { warnings: string[]; aggregate_ms: number }
+    },
     { container }
   ) => {
-    const result = await insightsService(container).computeCustomerInsights(input)
+    const { aggregated, ...scoreInput } = input
+    const scored = await insightsService(container).scoreRun(scoreInput)
+    const result = {
+      ...scored,
+      warnings: [...aggregated.warnings, ...scored.warnings],
+      timings: { aggregate_ms: aggregated.aggregate_ms, ...scored.timings },
+    }
     return new StepResponse(result, input.run_id)
   },
   async (runId, { container }) => {

@@ -1,4 +1,7 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { readKpiWindow, readMonthlyKpis } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
 export const snapshotKpisStepId = "snapshot-loyalty-kpis"
@@ -7,7 +10,8 @@ export const snapshotKpisStepId = "snapshot-loyalty-kpis"
  * Store the run's monthly KPIs (members, non-members, all) for the last
  * `months` months, and compute the last 30 days' for the cards (kept in the
  * run's summary): on the 2nd of a month, month-to-date figures look like a
- * collapse.
+ * collapse. Orders, customers, the ledger and referrals are read here with
+ * Medusa's Postgres connection; the insights module only stores the rows.
  */
 export const snapshotKpisStep = createStep(
   snapshotKpisStepId,
@@ -25,8 +29,9 @@ export const snapshotKpisStep = createStep(
     const service = insightsService(container)
     await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
     const started = Date.now()
-    const rows = await service.snapshotKpis(input)
-    const last30Days = await service.computeKpiWindow({ ...input, days: 30 })
+    const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+    const rows = await service.saveKpiSnapshot(input.run_id, await readMonthlyKpis(pg, input))
+    const last30Days = await readKpiWindow(pg, { ...input, days: 30 })
     return new StepResponse({ rows: rows.length, ms: Date.now() - started, last_30_days: last30Days })
   }
 )

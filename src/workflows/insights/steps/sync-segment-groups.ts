@@ -1,6 +1,8 @@
 import { ICustomerModuleService } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { segmentGroupDiff } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
 export const syncSegmentGroupsStepId = "sync-loyalty-segment-groups"
@@ -11,7 +13,8 @@ const CHUNK = 1_000
 
 /**
  * Make each mapped customer group hold exactly the customers of its segment
- * in this run: the difference is computed with two set-based queries, then
+ * in this run: the segment's customers come from the insights module, the
+ * difference with the group is computed with two set-based queries, then
  * written through the customer module in chunks of 1,000. A mirrored group is
  * managed by the plugin: customers added to it by hand leave at the next
  * recompute. Compensation undoes exactly what was added and removed.
@@ -20,6 +23,7 @@ export const syncSegmentGroupsStep = createStep(
   syncSegmentGroupsStepId,
   async (input: { run_id: string; segment_groups: Record<string, string> }, { container }) => {
     const insights = insightsService(container)
+    const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
     const customers = container.resolve<ICustomerModuleService>(Modules.CUSTOMER)
     const added: Membership[] = []
     const removed: Membership[] = []
@@ -31,7 +35,7 @@ export const syncSegmentGroupsStep = createStep(
         report[segment] = { customer_group_id: groupId, added: 0, removed: 0, error: `Customer group ${groupId} does not exist` }
         continue
       }
-      const diff = await insights.segmentGroupDiff(input.run_id, segment, groupId)
+      const diff = await segmentGroupDiff(pg, groupId, await insights.segmentCustomerIds(input.run_id, segment))
       for (let i = 0; i < diff.add.length; i += CHUNK) {
         const chunk = diff.add.slice(i, i + CHUNK).map((customer_id) => ({ customer_id, customer_group_id: groupId }))
         await customers.addCustomerToGroup(chunk)

@@ -1,6 +1,6 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { AdminInsightCustomersQueryType } from "../validators"
-import { currentRun, insightsModule } from "../views"
+import { currentRun, listRunCustomersWithNames } from "../views"
 
 const CSV_COLUMNS = [
   "customer_id",
@@ -44,7 +44,6 @@ function csvField(value: unknown): string {
  */
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminInsightCustomersQueryType>, res: MedusaResponse) {
   const { limit, offset, format, ...filters } = req.validatedQuery as AdminInsightCustomersQueryType
-  const service = insightsModule(req.scope)
   const run = await currentRun(req.scope)
   if (format === "csv") {
     res.setHeader("Content-Type", "text/csv; charset=utf-8")
@@ -55,7 +54,7 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminInsightC
     res.write(`${CSV_COLUMNS.join(",")}\r\n`)
     if (run) {
       for (let page = 0; ; page += CSV_PAGE) {
-        const { customers } = await service.listRunCustomers(run.id, filters, { limit: CSV_PAGE, offset: page })
+        const { customers } = await listRunCustomersWithNames(req.scope, run.id, filters, { limit: CSV_PAGE, offset: page })
         for (const customer of customers) {
           res.write(`${CSV_COLUMNS.map((column) => csvField(customer[column])).join(",")}\r\n`)
         }
@@ -69,6 +68,6 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminInsightC
     res.json({ run: null, customers: [], count: 0, limit, offset })
     return
   }
-  const { customers, count } = await service.listRunCustomers(run.id, filters, { limit, offset })
+  const { customers, count } = await listRunCustomersWithNames(req.scope, run.id, filters, { limit, offset })
   res.json({ run, customers, count, limit, offset })
 }

@@ -1,0 +1,508 @@
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { kpiMetrics, KpiCounts } from "../../lib/kpis"
+import { HOLDOUT_DAYS } from "../../modules/loyalty-insights/service"
+import type { CustomerOrderFacts, KpiInput, KpiMetrics, KpiRow, KpiWindow } from "../../modules/loyalty-insights/types"
+
+/**
+ * What a recompute reads outside the insights module: Medusa's orders,
+ * order summaries, customers and customer groups, the points ledger and the
+ * referrals. Read with the Postgres connection Medusa provides
+ * (`ContainerRegistrationKeys.PG_CONNECTION`) by the recompute's workflow
+ * steps, always set-based (never a query per customer), and handed to the
+ * insights module as plain facts: the module reads and writes only its own
+ * tables.
+ */
+
+
+/**
+ * Who must join and who must leave a customer group so that it holds exactly
+ * `members` (a segment's customers, from the insights module): two set-based
+ * queries against Medusa's `customer_group_customer`.
+ */
+export async function segmentGroupDiff(
+  pg: Knex,
+  groupId: string,
+  members: string[]
+): Promise<{ add: string[]; remove: string[] }> {
+  const add = await pg.raw(
+    `SELECT m.id AS customer_id FROM unnest(?::text[]) AS m(id)
+      WHERE NOT EXISTS (SELECT 1 FROM customer_group_customer g
+                         WHERE g.customer_group_id = ? AND g.customer_id = m.id AND g.deleted_at IS NULL)
+      ORDER BY m.id`,
+    [members, groupId] as unknown as Knex.RawBinding[]
+  )
+  const remove = await pg.raw(
+    `SELECT g.customer_id FROM customer_group_customer g
+      WHERE g.customer_group_id = ? AND g.deleted_at IS NULL AND NOT (g.customer_id = ANY(?::text[]))
+      ORDER BY g.customer_id`,
+    [groupId, members] as unknown as Knex.RawBinding[]
+  )
+  return {
+    add: add.rows.map((row: { customer_id: string }) => row.customer_id),
+    remove: remove.rows.map((row: { customer_id: string }) => row.customer_id),
+  }
+}
+
+/** Customers soft-deleted in Medusa: lists and exports of a run leave them out (no email or name of theirs leaves). */
+export async function deletedCustomerIds(pg: Knex): Promise<string[]> {
+  const { rows } = await pg.raw(`SELECT id FROM customer WHERE deleted_at IS NOT NULL`)
+  return rows.map((row: { id: string }) => row.id)
+}
+
+/**
+ * The program KPIs by month for members, non-members and all over the last
+ * `input.months` months: orders, customers, the ledger, referrals and
+ * feedback, each grouped once (never a scan per month).
+ */
+
+export async function readMonthlyKpis(knex: Knex, input: KpiInput): Promise<KpiRow[]> {
+  const now = new Date(input.now)
+  const currency = input.currency_code.toLowerCase()
+  const rates = JSON.stringify({ ...lowerKeys(input.currency_rates), [currency]: 1 })
+  const months = Math.max(1, Math.min(input.months, 60))
+
+  // Months as [start, end) in UTC, oldest first.
+  const monthsCte = `
+    months AS (
+      SELECT m::date AS start, (m + interval '1 month')::date AS stop, to_char(m, 'YYYY-MM') AS month
+        FROM generate_series(date_trunc('month', (?::timestamptz AT TIME ZONE 'UTC')) - (? - 1) * interval '1 month',
+                             date_trunc('month', (?::timestamptz AT TIME ZONE 'UTC')), interval '1 month') AS m
+    )`
+  const monthParams = [now, months, now]
+
+  // Orders grouped once per customer and month; every monthly figure is then
+  // a window or a small join over those groups, never a scan per month.
+  const { rows: orderRows } = await knex.raw(
+    `WITH ${monthsCte},
+     window_start AS (SELECT min(start) - interval '1 month' AS at FROM months),
+     rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
+     customer_months AS (
+       SELECT o.customer_id, c.has_account AS member,
+              date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date AS month_start,
+              count(*) AS orders, coalesce(sum(${ORDER_TOTAL} * r.rate), 0) AS revenue
+         FROM "order" o
+         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+         JOIN customer c ON c.id = o.customer_id
+         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+        WHERE ${ORDER_FILTER} AND o.created_at <= ?
+        GROUP BY 1, 2, 3
+     ),
+     flagged AS (
+       SELECT cm.*,
+              min(month_start) OVER (PARTITION BY customer_id) < month_start AS ordered_before,
+              lag(month_start) OVER (PARTITION BY customer_id ORDER BY month_start) = (month_start - interval '1 month')::date
+                AS ordered_previous_month
+         FROM customer_months cm
+     ),
+     monthly AS (
+       SELECT month_start, member, count(*) AS active_customers, sum(orders) AS orders, sum(revenue) AS revenue,
+              count(*) FILTER (WHERE ordered_before) AS repeat_customers,
+              count(*) FILTER (WHERE ordered_previous_month) AS retained_customers
+         FROM flagged, window_start w WHERE month_start >= w.at
+        GROUP BY 1, 2
+     ),
+     joined AS (
+       SELECT c.has_account AS member, date_trunc('month', c.created_at AT TIME ZONE 'UTC')::date AS month_start, count(*) AS n
+         FROM customer c WHERE c.deleted_at IS NULL GROUP BY 1, 2
+     )
+     SELECT m.month, g.member,
+            coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start <= m.start), 0)::int AS customers,
+            coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start = m.start), 0)::int AS new_customers,
+            coalesce(cur.active_customers, 0)::int AS active_customers,
+            coalesce(cur.orders, 0)::bigint AS orders, coalesce(cur.revenue, 0) AS revenue,
+            coalesce(cur.repeat_customers, 0)::int AS repeat_customers,
+            coalesce(cur.retained_customers, 0)::int AS retained_customers,
+            coalesce(prev.active_customers, 0)::int AS previous_month_customers
+       FROM months m CROSS JOIN (VALUES (true), (false)) AS g(member)
+       LEFT JOIN monthly cur ON cur.month_start = m.start AND cur.member = g.member
+       LEFT JOIN monthly prev ON prev.month_start = (m.start - interval '1 month')::date AND prev.member = g.member
+      ORDER BY m.month, g.member DESC`,
+    [...monthParams, rates, now]
+  )
+
+  // The ledger grouped by month once, then running totals up to each month's end.
+  const { rows: ledgerRows } = await knex.raw(
+    `WITH ${monthsCte},
+     by_month AS (
+       SELECT date_trunc('month', e.created_at AT TIME ZONE 'UTC')::date AS month_start,
+              coalesce(sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND (e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0))), 0) AS issued,
+              coalesce(-sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND e.type = 'redeem'), 0) AS redeemed,
+              coalesce(-sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND e.type = 'expire'), 0) AS expired,
+              coalesce(sum(e.balance_change + e.pending_change), 0) AS outstanding_change
+         FROM loyalty_entry e WHERE e.deleted_at IS NULL AND e.created_at <= ?
+        GROUP BY 1
+     )
+     SELECT m.month,
+            coalesce(sum(b.issued) FILTER (WHERE b.month_start = m.start), 0)::bigint AS issued,
+            coalesce(sum(b.redeemed) FILTER (WHERE b.month_start = m.start), 0)::bigint AS redeemed,
+            coalesce(sum(b.expired) FILTER (WHERE b.month_start = m.start), 0)::bigint AS expired,
+            coalesce(sum(b.issued), 0)::bigint AS issued_to_date,
+            coalesce(sum(b.redeemed), 0)::bigint AS redeemed_to_date,
+            coalesce(sum(b.expired), 0)::bigint AS expired_to_date,
+            coalesce(sum(b.outstanding_change), 0)::bigint AS outstanding
+       FROM months m LEFT JOIN by_month b ON b.month_start <= m.start
+      GROUP BY m.month ORDER BY m.month`,
+    [...monthParams, now]
+  )
+
+  // Referrals made (claimed) in the month, how many of those are rewarded by now, and rewards paid in the month.
+  const { rows: referralRows } = await knex.raw(
+    `WITH ${monthsCte},
+     referrals AS (
+       SELECT date_trunc('month', claimed_at AT TIME ZONE 'UTC')::date AS claimed_month,
+              CASE WHEN status = 'rewarded' AND rewarded_at <= ?
+                   THEN date_trunc('month', rewarded_at AT TIME ZONE 'UTC')::date END AS rewarded_month
+         FROM loyalty_referral WHERE deleted_at IS NULL AND claimed_at <= ?
+     )
+     SELECT m.month,
+            count(*) FILTER (WHERE r.claimed_month = m.start)::int AS made,
+            count(*) FILTER (WHERE r.claimed_month = m.start AND r.rewarded_month IS NOT NULL)::int AS converted,
+            count(*) FILTER (WHERE r.rewarded_month = m.start)::int AS rewarded
+       FROM months m LEFT JOIN referrals r ON r.claimed_month = m.start OR r.rewarded_month = m.start
+      GROUP BY m.month`,
+    [...monthParams, now, now]
+  )
+  const referralsByMonth = new Map(
+    referralRows.map((row: { month: string; made: number; converted: number; rewarded: number }) => [row.month, row])
+  )
+
+  const { rows: feedbackRows } = await knex.raw(
+    `WITH ${monthsCte}
+     SELECT m.month, c.has_account AS member,
+            count(f.id)::int AS responses,
+            count(f.id) FILTER (WHERE f.score >= 9)::int AS promoters,
+            count(f.id) FILTER (WHERE f.score <= 6)::int AS detractors
+       FROM loyalty_feedback f
+       JOIN months m ON date_trunc('month', f.created_at AT TIME ZONE 'UTC')::date = m.start
+       JOIN customer c ON c.id = f.customer_id
+      WHERE f.deleted_at IS NULL AND f.created_at <= ?
+      GROUP BY m.month, c.has_account`,
+    [...monthParams, now]
+  )
+
+  const ledgerByMonth = new Map(ledgerRows.map((row: Record<string, number | string>) => [row.month, row]))
+  const result: KpiRow[] = []
+  const monthsSeen = [...new Set(orderRows.map((row: { month: string }) => row.month))] as string[]
+  for (const month of monthsSeen) {
+    const cohorts = orderRows.filter((row: { month: string }) => row.month === month)
+    const member = cohorts.find((row: { member: boolean }) => row.member)
+    const nonMember = cohorts.find((row: { member: boolean }) => !row.member)
+    const feedbackFor = (isMember: boolean | null) =>
+      feedbackRows
+        .filter((row: { month: string; member: boolean }) => row.month === month && (isMember === null || row.member === isMember))
+        .reduce(
+          (acc: FeedbackCounts, row: FeedbackCounts) => ({
+            responses: acc.responses + row.responses,
+            promoters: acc.promoters + row.promoters,
+            detractors: acc.detractors + row.detractors,
+          }),
+          { responses: 0, promoters: 0, detractors: 0 }
+        )
+    const ledger = ledgerByMonth.get(month) as Record<string, number> | undefined
+    const points = ledger
+      ? {
+          issued: Number(ledger.issued),
+          redeemed: Number(ledger.redeemed),
+          expired: Number(ledger.expired),
+          issued_to_date: Number(ledger.issued_to_date),
+          redeemed_to_date: Number(ledger.redeemed_to_date),
+          expired_to_date: Number(ledger.expired_to_date),
+          outstanding: Number(ledger.outstanding),
+        }
+      : null
+    const referral = referralsByMonth.get(month) as { made: number; converted: number; rewarded: number } | undefined
+    const referrals = {
+      made: Number(referral?.made ?? 0),
+      converted: Number(referral?.converted ?? 0),
+      rewarded: Number(referral?.rewarded ?? 0),
+    }
+    const metrics = cohortMetrics(pickCounts(member), pickCounts(nonMember), feedbackFor, points, referrals, input.point_values)
+    for (const cohort of ["member", "non_member", "all"] as const) {
+      result.push({ month, cohort, metrics: metrics[cohort] })
+    }
+  }
+  return result
+}
+
+/**
+ * The same KPIs over the `days` days up to `now` (the previous `days` days
+ * for retention), for the cards a merchant reads any day of the month: a
+ * month-to-date figure on the 2nd looks like a collapse. Same definitions
+ * as the monthly rows, with "month" read as "window".
+ */
+export async function readKpiWindow(knex: Knex, input: KpiInput & { days: number }): Promise<KpiWindow> {
+  const stop = new Date(input.now)
+  const start = new Date(stop.getTime() - input.days * DAY_MS)
+  const previous = new Date(start.getTime() - input.days * DAY_MS)
+  const currency = input.currency_code.toLowerCase()
+  const rates = JSON.stringify({ ...lowerKeys(input.currency_rates), [currency]: 1 })
+  const { rows: orderRows } = await knex.raw(
+    `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
+     per_customer AS (
+       SELECT o.customer_id, c.has_account AS member,
+              count(*) FILTER (WHERE o.created_at > ?) AS orders,
+              coalesce(sum(${ORDER_TOTAL} * r.rate) FILTER (WHERE o.created_at > ?), 0) AS revenue,
+              bool_or(o.created_at <= ?) AS ordered_before,
+              bool_or(o.created_at > ? AND o.created_at <= ?) AS ordered_previous
+         FROM "order" o
+         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+         JOIN customer c ON c.id = o.customer_id
+         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+        WHERE ${ORDER_FILTER} AND o.created_at <= ?
+        GROUP BY 1, 2
+     ),
+     joined AS (
+       SELECT has_account AS member, count(*) FILTER (WHERE created_at <= ?) AS customers,
+              count(*) FILTER (WHERE created_at > ? AND created_at <= ?) AS new_customers
+         FROM customer WHERE deleted_at IS NULL GROUP BY 1
+     )
+     SELECT g.member, coalesce(max(j.customers), 0)::bigint AS customers, coalesce(max(j.new_customers), 0)::bigint AS new_customers,
+            count(p.customer_id) FILTER (WHERE p.orders > 0)::bigint AS active_customers,
+            coalesce(sum(p.orders), 0)::bigint AS orders, coalesce(sum(p.revenue), 0) AS revenue,
+            count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_before)::bigint AS repeat_customers,
+            count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_previous)::bigint AS retained_customers,
+            count(p.customer_id) FILTER (WHERE p.ordered_previous)::bigint AS previous_month_customers
+       FROM (VALUES (true), (false)) AS g(member)
+       LEFT JOIN joined j ON j.member = g.member
+       LEFT JOIN per_customer p ON p.member = g.member
+      GROUP BY g.member`,
+    [rates, start, start, start, previous, start, stop, stop, start, stop]
+  )
+  const { rows: ledgerRows } = await knex.raw(
+    `SELECT coalesce(sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
+            coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND type = 'redeem'), 0)::bigint AS redeemed,
+            coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND type = 'expire'), 0)::bigint AS expired,
+            coalesce(sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued_to_date,
+            coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND type = 'redeem'), 0)::bigint AS redeemed_to_date,
+            coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND type = 'expire'), 0)::bigint AS expired_to_date,
+            coalesce(sum(balance_change + pending_change), 0)::bigint AS outstanding
+       FROM loyalty_entry e WHERE deleted_at IS NULL AND created_at <= ?`,
+    [start, start, start, stop]
+  )
+  const { rows: referralRows } = await knex.raw(
+    `SELECT count(*) FILTER (WHERE claimed_at > ?)::int AS made,
+            count(*) FILTER (WHERE claimed_at > ? AND status = 'rewarded' AND rewarded_at <= ?)::int AS converted,
+            count(*) FILTER (WHERE status = 'rewarded' AND rewarded_at > ? AND rewarded_at <= ?)::int AS rewarded
+       FROM loyalty_referral WHERE deleted_at IS NULL AND claimed_at <= ?`,
+    [start, start, stop, start, stop, stop]
+  )
+  const { rows: feedbackRows } = await knex.raw(
+    `SELECT c.has_account AS member, count(f.id)::int AS responses,
+            count(f.id) FILTER (WHERE f.score >= 9)::int AS promoters,
+            count(f.id) FILTER (WHERE f.score <= 6)::int AS detractors
+       FROM loyalty_feedback f JOIN customer c ON c.id = f.customer_id
+      WHERE f.deleted_at IS NULL AND f.created_at > ? AND f.created_at <= ?
+      GROUP BY c.has_account`,
+    [start, stop]
+  )
+  const feedbackFor = (isMember: boolean | null) =>
+    feedbackRows
+      .filter((row: { member: boolean }) => isMember === null || row.member === isMember)
+      .reduce(
+        (acc: FeedbackCounts, row: FeedbackCounts) => ({
+          responses: acc.responses + row.responses,
+          promoters: acc.promoters + row.promoters,
+          detractors: acc.detractors + row.detractors,
+        }),
+        { responses: 0, promoters: 0, detractors: 0 }
+      )
+  const ledger = ledgerRows[0] as Record<string, string>
+  const referral = referralRows[0] as Record<string, number>
+  const metrics = cohortMetrics(
+    pickCounts(orderRows.find((row: { member: boolean }) => row.member)),
+    pickCounts(orderRows.find((row: { member: boolean }) => !row.member)),
+    feedbackFor,
+    {
+      issued: Number(ledger.issued),
+      redeemed: Number(ledger.redeemed),
+      expired: Number(ledger.expired),
+      issued_to_date: Number(ledger.issued_to_date),
+      redeemed_to_date: Number(ledger.redeemed_to_date),
+      expired_to_date: Number(ledger.expired_to_date),
+      outstanding: Number(ledger.outstanding),
+    },
+    { made: Number(referral.made), converted: Number(referral.converted), rewarded: Number(referral.rewarded) },
+    input.point_values
+  )
+  return { days: input.days, from: start, to: stop, ...metrics }
+}
+
+/**
+ * Every customer's order facts as of `now`, with set-based SQL over Medusa's
+ * orders and customers, the points ledger and the referrals: one statement,
+ * read through a server-side cursor in batches of `batch` customers handed
+ * to `onBatch` (memory stays bounded at any store size). Orders in a currency
+ * without a rate count 0 in the money figures.
+ */
+export async function readCustomerOrderFacts(
+  pg: Knex,
+  input: { now: Date; rates: Record<string, number>; batch: number },
+  onBatch: (facts: CustomerOrderFacts[]) => Promise<void>
+): Promise<number> {
+  const { now, rates } = input
+  const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
+     today AS (SELECT (?::timestamptz AT TIME ZONE 'UTC')::date AS day),
+     orders AS (
+       SELECT o.customer_id, lower(o.currency_code) AS currency_code, o.created_at,
+              (o.created_at AT TIME ZONE 'UTC')::date AS day,
+              ${ORDER_TOTAL} AS total, ${ORDER_TOTAL} * r.rate AS base_total
+         FROM "order" o
+         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+        WHERE ${ORDER_FILTER} AND o.created_at <= ?
+     ),
+     days AS (
+       SELECT customer_id, day, count(*) AS orders, coalesce(sum(base_total), 0) AS value,
+              min(day) OVER (PARTITION BY customer_id) AS first_day,
+              lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS previous_day,
+              row_number() OVER (PARTITION BY customer_id ORDER BY day DESC) AS from_last
+         FROM orders GROUP BY customer_id, day
+     ),
+     per_customer AS (
+       SELECT d.customer_id, sum(d.orders)::int AS orders_count, count(*)::int AS purchase_days,
+              min(d.day) AS first_day, max(d.day) AS last_day, sum(d.value) AS monetary,
+              coalesce(avg(d.value) FILTER (WHERE d.day > d.first_day), 0) AS repeat_mean,
+              count(*) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS})::int AS cal_purchase_days,
+              max(d.day) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS}) - min(d.day) AS cal_tx_days,
+              count(*) FILTER (WHERE d.day > t.day - ${HOLDOUT_DAYS})::int AS holdout_purchase_days,
+              coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 90), 0) AS recent_spend,
+              coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 180 AND d.day <= t.day - 90), 0) AS prior_spend,
+              max(d.day - d.previous_day) FILTER (WHERE d.from_last = 1) AS gap_before_last
+         FROM days d CROSS JOIN today t GROUP BY d.customer_id
+     ),
+     times AS (SELECT customer_id, min(created_at) AS first_at, max(created_at) AS last_at FROM orders GROUP BY customer_id),
+     by_currency AS (
+       SELECT customer_id, jsonb_object_agg(currency_code, amount) AS amounts
+         FROM (SELECT customer_id, currency_code, sum(total) AS amount FROM orders GROUP BY 1, 2) x
+        GROUP BY customer_id
+     ),
+     ledger AS (
+       SELECT a.customer_id, coalesce(-sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND e.type = 'redeem'), 0)::bigint AS redeemed
+         FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
+        WHERE e.deleted_at IS NULL AND e.created_at <= ?
+        GROUP BY a.customer_id
+     ),
+     referrals AS (
+       SELECT referrer_id AS customer_id, count(*)::int AS referrals FROM loyalty_referral
+        WHERE deleted_at IS NULL AND status = 'rewarded' AND rewarded_at <= ?
+        GROUP BY referrer_id
+     )
+     SELECT p.customer_id, c.has_account AS is_member,
+            p.orders_count, p.purchase_days, tm.first_at AS first_order_at, tm.last_at AS last_order_at,
+            t.day - p.last_day AS recency_days, p.last_day - p.first_day AS tx_days, t.day - p.first_day AS age_days,
+            p.monetary::text AS monetary, coalesce(bc.amounts, '{}'::jsonb)::text AS monetary_by_currency,
+            p.repeat_mean::text AS repeat_mean, p.recent_spend::text AS recent_spend, p.prior_spend::text AS prior_spend,
+            p.gap_before_last, coalesce(rf.referrals, 0) AS referrals, coalesce(l.redeemed, 0)::float8 AS redeemed_points,
+            -- The holdout check's calibration facts: only customers who had bought before the holdout began.
+            nullif(p.cal_purchase_days, 0) AS cal_purchase_days,
+            CASE WHEN p.cal_purchase_days > 0 THEN p.cal_tx_days END AS cal_tx_days,
+            CASE WHEN p.cal_purchase_days > 0 THEN t.day - ${HOLDOUT_DAYS} - p.first_day END AS cal_age_days,
+            CASE WHEN p.cal_purchase_days > 0 THEN p.holdout_purchase_days END AS holdout_purchase_days
+       FROM per_customer p CROSS JOIN today t
+       JOIN times tm ON tm.customer_id = p.customer_id
+       JOIN customer c ON c.id = p.customer_id AND c.deleted_at IS NULL
+       LEFT JOIN by_currency bc ON bc.customer_id = p.customer_id
+       LEFT JOIN ledger l ON l.customer_id = p.customer_id
+       LEFT JOIN referrals rf ON rf.customer_id = p.customer_id`
+  const bindings = [JSON.stringify(rates), now, now, now, now]
+  let total = 0
+  // A cursor needs a transaction; this one only reads.
+  await pg.transaction(async (trx) => {
+    await trx.raw(`DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR ${sql}`, bindings)
+    for (;;) {
+      const { rows } = await trx.raw(`FETCH ${Math.max(1, Math.floor(input.batch))} FROM loyalty_insight_facts`)
+      if (!rows.length) break
+      total += rows.length
+      await onBatch(rows as CustomerOrderFacts[])
+    }
+    await trx.raw("CLOSE loyalty_insight_facts")
+  })
+  return total
+}
+
+/** Currencies of counted orders up to `now` with no rate to the store's currency. */
+export async function unratedCurrencies(pg: Knex, now: Date, rates: Record<string, number>): Promise<string[]> {
+  const { rows } = await pg.raw(
+    `SELECT DISTINCT lower(o.currency_code) AS code FROM "order" o
+      WHERE ${ORDER_FILTER} AND o.created_at <= ? AND NOT (lower(o.currency_code) = ANY(?::text[]))`,
+    [now, Object.keys(rates)]
+  )
+  return rows.map((row: { code: string }) => row.code).sort()
+}
+
+/**
+ * Orders that count: not deleted, not drafts, not canceled, with a customer.
+ * Money is the current version's `order_summary.totals.current_order_total`
+ * (after edits and returns), read as a number whichever way it was serialized.
+ */
+const ORDER_FILTER = `o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false
+  AND o.status NOT IN ('draft', 'canceled')`
+/**
+ * Ledger entries that count as flows (issued, redeemed, expired): not an
+ * entry a workflow compensation undid (voided) nor the counter-entry that
+ * undid it (reference `entry`), as the points module's order summaries count
+ * them. Balances (outstanding) still sum every entry: they hold either way.
+ */
+const EFFECTIVE_ENTRY = (alias: string) => `${alias}.voided_at IS NULL AND ${alias}.reference_type IS DISTINCT FROM 'entry'`
+
+const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::numeric,
+  (s.totals->>'current_order_total')::numeric, 0)`
+
+
+type FeedbackCounts = { responses: number; promoters: number; detractors: number }
+type OrderCounts = {
+  customers: number
+  new_customers: number
+  active_customers: number
+  orders: number
+  revenue: number
+  repeat_customers: number
+  retained_customers: number
+  previous_month_customers: number
+}
+
+function pickCounts(row: Record<string, unknown> | undefined): OrderCounts {
+  const n = (key: string) => Number(row?.[key] ?? 0)
+  return {
+    customers: n("customers"),
+    new_customers: n("new_customers"),
+    active_customers: n("active_customers"),
+    orders: n("orders"),
+    revenue: n("revenue"),
+    repeat_customers: n("repeat_customers"),
+    retained_customers: n("retained_customers"),
+    previous_month_customers: n("previous_month_customers"),
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Members, non-members and all from the two cohorts' counts: the ledger and referrals only concern members. */
+function cohortMetrics(
+  m: OrderCounts,
+  n: OrderCounts,
+  feedbackFor: (isMember: boolean | null) => FeedbackCounts,
+  points: KpiCounts["points"],
+  referrals: NonNullable<KpiCounts["referrals"]>,
+  pointValues: Record<string, number>
+): Record<KpiRow["cohort"], KpiMetrics> {
+  const sum = (a: OrderCounts, b: OrderCounts): OrderCounts =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, Number(a[k as keyof OrderCounts]) + Number(b[k as keyof OrderCounts])])) as OrderCounts
+  const build = (orders: OrderCounts, feedback: FeedbackCounts, isMembers: boolean | null): KpiCounts => ({
+    ...orders,
+    members: isMembers === false ? 0 : m.customers,
+    new_members: isMembers === false ? 0 : m.new_customers,
+    feedback,
+    points: isMembers === false ? null : points,
+    referrals: isMembers === false ? null : referrals,
+    point_values: pointValues,
+  })
+  return {
+    member: kpiMetrics(build(m, feedbackFor(true), true)),
+    non_member: kpiMetrics(build(n, feedbackFor(false), false)),
+    all: kpiMetrics(build(sum(m, n), feedbackFor(null), null)),
+  }
+}
+
+const lowerKeys = (map: Record<string, number>) =>
+  Object.fromEntries(Object.entries(map ?? {}).map(([code, value]) => [code.toLowerCase(), value]))
