@@ -411,6 +411,26 @@ medusaIntegrationTestRunner({
       expect(totals.lots).toBe(500)
     })
 
+    it("completes a cart carrying points only for its logged-in owner, not for a guest holding the cart id (issue 12, defect 9)", async () => {
+      const { customer, headers } = await memberWith("owner-only@example.com", 1000)
+      const cartId = await openCart(headers, twoShirts())
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      await pay(cartId, headers)
+
+      const asGuest = await complete(cartId, storeHeaders)
+      expect(asGuest.status).toBe(400)
+      expect(asGuest.data.message).toBe("Points can only be used by the cart's owner, logged in")
+      const other = await registerCustomer(api, storeHeaders, { email: "not-the-owner@example.com" })
+      expect((await complete(cartId, other.headers)).status).toBe(400)
+      expect(await balanceOf(headers)).toBe(1000)
+
+      const asOwner = await complete(cartId, headers)
+      expect(asOwner.data.type).toBe("order")
+      expect(await balanceOf(headers)).toBe(500)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
     it("refuses points outside the rules, on others' carts, completed carts and guest carts, with clear 4xx", async () => {
       const { headers } = await memberWith("limits@example.com", 5000)
       const other = await registerCustomer(api, storeHeaders, { email: "other@example.com" })

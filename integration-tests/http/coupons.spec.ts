@@ -11,6 +11,7 @@ import {
   get,
   GERMAN_ADDRESS,
   ledgerTotals,
+  pointsService,
   post,
   setupCommerce,
   StoreHeaders,
@@ -76,6 +77,43 @@ medusaIntegrationTestRunner({
       await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" }, headers)
       return await post(api, `/store/carts/${cartId}/complete`, {}, headers)
     }
+
+    /** Shipping and payment, so that the cart is ready to complete. */
+    async function prepare(cartId: string, headers: Record<string, string>) {
+      await post(api, `/store/carts/${cartId}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)
+      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cartId }, headers)
+      await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" }, headers)
+    }
+
+    /** Complete a prepared cart; answers the status and body whatever the status. */
+    const finish = (cartId: string, headers: Record<string, string>) =>
+      attempt(api.post(`/store/carts/${cartId}/complete`, {}, { headers }))
+
+    /** Like `complete`, but answers the status and body whatever the status. */
+    async function tryComplete(cartId: string, headers: Record<string, string>) {
+      await prepare(cartId, headers)
+      return await finish(cartId, headers)
+    }
+
+    async function buyCoupon(headers: Record<string, string>, rewardId: string, key: string) {
+      const bought = await attempt(
+        api.post("/store/loyalty/coupons", { reward_id: rewardId }, { headers: { ...headers, "idempotency-key": key } })
+      )
+      expect(bought.status).toBe(201)
+      return bought.data.coupon as { id: string; code: string }
+    }
+
+    /** Let a coupon's date pass now, as time would: the coupon and its promotion's campaign end a minute ago. */
+    async function letExpire(couponId: string) {
+      const past = new Date(Date.now() - 60_000)
+      const [coupon] = await pointsService(getContainer()).listCoupons({ id: couponId })
+      const { promotion } = await get(api, `/admin/promotions/${coupon.promotion_id}?fields=id,campaign_id`, admin.headers)
+      await post(api, `/admin/campaigns/${promotion.campaign_id}`, { ends_at: past }, admin.headers)
+      await pointsService(getContainer()).updateCoupons({ id: couponId, expires_at: past })
+    }
+
+    const balanceOf = async (headers: Record<string, string>) =>
+      (await get(api, "/store/loyalty/account", headers)).account.balance
 
     it("checks rewards so that Medusa promotions can enforce them", async () => {
       const cases: [unknown, RegExp][] = [
@@ -177,6 +215,128 @@ medusaIntegrationTestRunner({
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(1000)
       const statuses = (await get(api, "/store/loyalty/coupons", headers)).coupons.map((c: { status: string }) => c.status)
       expect(statuses).toEqual(["expired", "expired"])
+    })
+
+    it("refuses at completion a coupon that expired, was closed or was used after it was put on a cart (issue 12, defect 3)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { customer, headers } = await memberWith("late@example.com", 1000)
+
+      // Each cart is ready to complete (shipping, payment) while its coupon is still good.
+      // Expired by date while on the cart (the expiry job has not run yet).
+      const dated = await buyCoupon(headers, reward.id, "dated")
+      const datedCart = await cartWithCode(headers, dated.code)
+      expect(datedCart.codes).toEqual([dated.code])
+      await prepare(datedCart.id, headers)
+      await letExpire(dated.id)
+      const refusedDated = await finish(datedCart.id, headers)
+      expect(refusedDated.status).toBe(400)
+      expect(refusedDated.data.message).toBe(`Coupon ${dated.code} has expired: remove it from the cart`)
+
+      // Closed by the expiry job (points refunded) while on the cart.
+      const closed = await buyCoupon(headers, reward.id, "closed")
+      const closedCart = await cartWithCode(headers, closed.code)
+      expect(closedCart.codes).toEqual([closed.code])
+      await prepare(closedCart.id, headers)
+      const job = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })
+      expect(job.result).toEqual({ closed: 2, refunded: 2 })
+      expect(await balanceOf(headers)).toBe(1000)
+      const refusedClosed = await finish(closedCart.id, headers)
+      expect(refusedClosed.status).toBe(400)
+      expect(refusedClosed.data.message).toBe(`Coupon ${closed.code} has expired: remove it from the cart`)
+      expect(await balanceOf(headers)).toBe(1000)
+      expect((await get(api, "/store/orders", headers)).orders).toEqual([])
+
+      // Used on one cart while also sitting on another (a second reward: two coupons is the limit per reward).
+      const { reward: again } = await fiveEuroOff()
+      const once = await buyCoupon(headers, again.id, "once")
+      const first = await cartWithCode(headers, once.code)
+      const second = await cartWithCode(headers, once.code)
+      await prepare(second.id, headers)
+      expect((await complete(first.id, headers)).type).toBe("order")
+      const refusedUsed = await finish(second.id, headers)
+      expect(refusedUsed.status).toBe(400)
+      expect(refusedUsed.data.message).toBe(`Coupon ${once.code} has already been used: remove it from the cart`)
+      expect((await get(api, "/store/orders", headers)).orders).toHaveLength(1)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.cached.balance).toBe(700)
+    })
+
+    it("never both refunds a coupon and lets a checkout in progress use it, whichever comes first (issue 12, defect 3)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { headers } = await memberWith("racing@example.com", 1000)
+      const service = pointsService(getContainer())
+      const claim = service.claimCoupons.bind(service)
+
+      // The expiry job runs while the checkout holds the coupon: the checkout uses it, the job refunds nothing.
+      const held = await buyCoupon(headers, reward.id, "held")
+      const heldCart = await cartWithCode(headers, held.code)
+      let job: { closed: number; refunded: number } | null = null
+      const spy = jest.spyOn(service, "claimCoupons").mockImplementation(async (...args) => {
+        const claimed = await claim(...args)
+        spy.mockRestore()
+        job = (await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result
+        return claimed
+      })
+      try {
+        expect((await complete(heldCart.id, headers)).type).toBe("order")
+      } finally {
+        spy.mockRestore()
+      }
+      expect(job).toEqual({ closed: 1, refunded: 0 })
+      expect(await balanceOf(headers)).toBe(700)
+      expect((await get(api, "/store/loyalty/coupons", headers)).coupons[0].status).toBe("used")
+
+      // The job closes and refunds first: the checkout that comes after is refused.
+      const late = await buyCoupon(headers, reward.id, "late")
+      const lateCart = await cartWithCode(headers, late.code)
+      expect((await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result).toEqual({
+        closed: 1,
+        refunded: 1,
+      })
+      const refused = await tryComplete(lateCart.id, headers)
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toMatch(/has expired/)
+      expect(await balanceOf(headers)).toBe(700)
+    })
+
+    it("lets only the logged-in owner use a coupon: refused on a guest cart that carries the owner's email (issue 12, defect 9)", async () => {
+      const { reward } = await fiveEuroOff()
+      const owner = await memberWith("guest-email@example.com", 1000)
+      const coupon = await buyCoupon(owner.headers, reward.id, "guest")
+
+      // A guest cart with the owner's email: Medusa attaches it to the owner's customer.
+      const { cart } = await post(api, "/store/carts", { region_id: fixture.regionId }, storeHeaders)
+      await post(api, `/store/carts/${cart.id}/line-items`, { variant_id: fixture.expensiveVariantId, quantity: 1 }, storeHeaders)
+      const { cart: attached } = await post(
+        api,
+        `/store/carts/${cart.id}`,
+        { email: "guest-email@example.com", shipping_address: GERMAN_ADDRESS },
+        storeHeaders
+      )
+      expect(attached.customer_id).toBe(owner.customer.id)
+      const refused = await attempt(
+        api.post(`/store/carts/${cart.id}/promotions`, { promo_codes: [coupon.code] }, { headers: storeHeaders })
+      )
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toBe(`Coupon ${coupon.code} can only be used by its owner, logged in`)
+      const { cart: unchanged } = await get(api, `/store/carts/${cart.id}`, storeHeaders)
+      expect(unchanged.promotions).toEqual([])
+      expect(Number(unchanged.total)).toBeCloseTo(119, 2)
+
+      // The owner puts it on their own cart; a guest holding that cart id cannot complete it.
+      const mine = await cartWithCode(owner.headers, coupon.code)
+      expect(mine.codes).toEqual([coupon.code])
+      const asGuest = await tryComplete(mine.id, storeHeaders)
+      expect(asGuest.status).toBe(400)
+      expect(asGuest.data.message).toBe(`Coupon ${coupon.code} can only be used by its owner, logged in`)
+
+      // The logged-in owner completes it, with the discount.
+      const done = await complete(mine.id, owner.headers)
+      expect(done.type).toBe("order")
+      expect(Number(done.order.discount_total)).toBeGreaterThan(0)
+      expect(Number(done.order.total)).toBeCloseTo(mine.total + Number(done.order.shipping_total), 2)
+      expect((await get(api, "/store/loyalty/coupons", owner.headers)).coupons[0].status).toBe("used")
     })
   },
 })

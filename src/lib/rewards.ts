@@ -82,6 +82,38 @@ export function couponStatus(
   return "active"
 }
 
+/** The codes of the promotions that actually discount a cart (its items' and shipping's adjustments). */
+export function cartPromotionCodes(cart: {
+  items?: ({ adjustments?: ({ code?: string | null } | null)[] | null } | null)[] | null
+  shipping_methods?: ({ adjustments?: ({ code?: string | null } | null)[] | null } | null)[] | null
+}): string[] {
+  const codes = [...(cart.items ?? []), ...(cart.shipping_methods ?? [])].flatMap((line) =>
+    (line?.adjustments ?? []).map((adjustment) => adjustment?.code)
+  )
+  return [...new Set(codes.filter((code): code is string => !!code))]
+}
+
+export const couponOwnerOnly = (code: string) => `Coupon ${code} can only be used by its owner, logged in`
+
+/**
+ * Why a coupon bought with points cannot pay for a cart at checkout (null
+ * when it can): Medusa does not re-check promotions when a cart completes, so
+ * a coupon that expired, was closed or used after it was put on the cart
+ * would still discount it. The messages are written for the shopper.
+ */
+export function couponUseProblem(
+  coupon: { code: string; customer_id: string; expires_at: Date | string; expired_at: Date | string | null },
+  promotion: { used: number | null; limit: number | null } | null,
+  cartCustomerId: string | null,
+  now: Date
+): string | null {
+  const status = couponStatus(coupon, promotion, now)
+  if (status === "used") return `Coupon ${coupon.code} has already been used: remove it from the cart`
+  if (status === "expired") return `Coupon ${coupon.code} has expired: remove it from the cart`
+  if (cartCustomerId !== coupon.customer_id) return couponOwnerOnly(coupon.code)
+  return null
+}
+
 export type RewardShape = {
   kind?: RewardKind
   amounts?: Record<string, number> | null

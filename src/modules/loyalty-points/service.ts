@@ -691,6 +691,71 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return { coupon, created: true }
   }
 
+  /**
+   * Let a checkout hold coupons: each open coupon (not closed, not past its
+   * date, not held by another cart) is marked as held by `cartId`, in one
+   * conditional update, so a claim and the expiry job's `closeCoupon` on the
+   * same coupon are serialized by Postgres' row lock: whichever comes first
+   * wins. Returns the ids now held by the cart.
+   */
+  @InjectTransactionManager()
+  async claimCoupons(
+    couponIds: string[],
+    cartId: string,
+    now: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<string[]> {
+    if (!couponIds.length) return []
+    const rows: { id: string }[] = await this.transaction_(sharedContext)("loyalty_coupon")
+      .whereIn("id", couponIds)
+      .whereNull("expired_at")
+      .whereNull("deleted_at")
+      .where("expires_at", ">", now)
+      .where((q) => q.whereNull("claimed_cart_id").orWhere("claimed_cart_id", cartId))
+      .update({ claimed_cart_id: cartId, updated_at: new Date() })
+      .returning("id")
+    return rows.map((row) => row.id)
+  }
+
+  /**
+   * A checkout that held coupons did not complete: let go of them. Returns
+   * those the expiry job closed meanwhile (it refunds nothing on a held
+   * coupon), so the caller can refund them now.
+   */
+  @InjectTransactionManager()
+  async releaseCouponClaims(
+    couponIds: string[],
+    cartId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<CouponRecord[]> {
+    if (!couponIds.length) return []
+    const rows: CouponRecord[] = await this.transaction_(sharedContext)("loyalty_coupon")
+      .whereIn("id", couponIds)
+      .where("claimed_cart_id", cartId)
+      .update({ claimed_cart_id: null, updated_at: new Date() })
+      .returning("*")
+    return rows.filter((row) => row.expired_at !== null)
+  }
+
+  /**
+   * Close an expired coupon, once. Answers whether this call closed it and
+   * whether a checkout held it at that moment: only an unheld coupon may be
+   * refunded, since no checkout can claim it once it is closed.
+   */
+  @InjectTransactionManager()
+  async closeCoupon(
+    couponId: string,
+    now: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ closed: boolean; held: boolean }> {
+    const [row]: { claimed_cart_id: string | null }[] = await this.transaction_(sharedContext)("loyalty_coupon")
+      .where({ id: couponId })
+      .whereNull("expired_at")
+      .update({ expired_at: now, updated_at: new Date() })
+      .returning("claimed_cart_id")
+    return { closed: !!row, held: !!row?.claimed_cart_id }
+  }
+
   // ---------------------------------------------------------------- internals
 
   /**

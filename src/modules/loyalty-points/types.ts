@@ -154,6 +154,8 @@ export type CouponRecord = {
   entry_id: string | null
   expires_at: Date
   expired_at: Date | null
+  /** The cart whose checkout holds (or used) the coupon. */
+  claimed_cart_id?: string | null
   idempotency_key: string
   created_at: Date
 }

@@ -1,10 +1,13 @@
 import { authenticate, MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
+import { refuseCouponsOfOthers, requireOwnerForLoyalty } from "./loyalty-owner"
 import { StoreApplyCartPoints } from "./validators"
 
 /**
  * Cart loyalty routes. The preview answers anyone holding the cart id (a
  * guest sees what the cart would earn with an account); applying points needs
- * the logged-in owner of the cart.
+ * the logged-in owner of the cart. On Medusa's own cart routes, a coupon
+ * bought with points and a cart that spends points are for the logged-in
+ * owner only (Medusa attaches a guest cart to a member by email).
  */
 export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
   {
@@ -21,5 +24,15 @@ export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
     method: ["POST"],
     matcher: "/store/carts/:id/loyalty/points",
     middlewares: [validateAndTransformBody(StoreApplyCartPoints)],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/carts/:id/promotions",
+    middlewares: [refuseCouponsOfOthers],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/carts/:id/complete",
+    middlewares: [requireOwnerForLoyalty],
   },
 ]

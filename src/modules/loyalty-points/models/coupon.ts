@@ -19,6 +19,13 @@ const Coupon = model
     expires_at: model.dateTime(),
     /** Set when the expiry job closed the coupon (and gave points back if the reward says so). */
     expired_at: model.dateTime().nullable(),
+    /**
+     * The cart whose checkout holds the coupon: set while a completion uses it
+     * (cleared if that checkout fails) and kept once an order used it. The
+     * expiry job never refunds a held coupon, so a coupon is either used or
+     * refunded, never both.
+     */
+    claimed_cart_id: model.text().nullable(),
     idempotency_key: model.text(),
   })
   .indexes([
