@@ -1140,6 +1140,11 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
             for (const campaign of campaigns) {
               await pg.raw(`UPDATE promotion_campaign SET starts_at = NULL, ends_at = NULL WHERE id = ?`, [campaign.id])
             }
+            // the checkout refuses a coupon past its date on the real clock too: open it the same way
+            const { rows: couponRows } = await pg.raw(`SELECT id, expires_at FROM loyalty_coupon WHERE code = ?`, [coupon.code])
+            for (const row of couponRows) {
+              await pg.raw(`UPDATE loyalty_coupon SET expires_at = ? WHERE id = ?`, [new Date(Date.now() + 365 * DAY), row.id])
+            }
             try {
               order.id = await checkout(container, catalog, {
                 region, customer_id: member.id!, email: member.email, address: member.address, items, promo_codes: [coupon.code],
@@ -1147,6 +1152,9 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
             } finally {
               for (const campaign of campaigns) {
                 await pg.raw(`UPDATE promotion_campaign SET starts_at = ?, ends_at = ? WHERE id = ?`, [campaign.starts_at, campaign.ends_at, campaign.id])
+              }
+              for (const row of couponRows) {
+                await pg.raw(`UPDATE loyalty_coupon SET expires_at = ? WHERE id = ?`, [row.expires_at, row.id])
               }
             }
             order.pay = "coupon"
