@@ -15,11 +15,11 @@ module.exports = async function globalSetup() {
     return
   }
 
-  const { env, stop } = await ensureDatabase({
+  const { env, stop, embedded } = await ensureDatabase({
     dir: path.join(__dirname, "..", ".cache"),
     name: "pg-test",
   })
   Object.assign(process.env, env)
   // globalSetup and globalTeardown run in the same process.
-  globalThis.__LOYALTY_TEST_DB_STOP__ = stop
+  globalThis.__LOYALTY_TEST_DB_STOP__ = embedded ? stop : null
 }

@@ -1,4 +1,5 @@
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { moduleTestDbName } from "../helpers/module-db"
 import { defaultInsightSettings, RFM_SEGMENTS } from "../../src/lib/insights"
 import { LOYALTY_INSIGHTS_MODULE } from "../../src/modules/loyalty-insights"
 import LoyaltyInsightsModuleService from "../../src/modules/loyalty-insights/service"
@@ -47,6 +48,7 @@ function factsRow(runId: string, customerId: string, now: Date, purchases: { day
  */
 moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
   moduleName: LOYALTY_INSIGHTS_MODULE,
+  dbName: moduleTestDbName(LOYALTY_INSIGHTS_MODULE),
   resolve: "./src/modules/loyalty-insights",
   testSuite: ({ service }) => {
     const NOW = new Date("2030-06-15T00:00:00.000Z")

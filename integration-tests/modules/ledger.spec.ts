@@ -1,4 +1,5 @@
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { moduleTestDbName } from "../helpers/module-db"
 import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
 
@@ -8,6 +9,7 @@ const DAY = 24 * 60 * 60 * 1000
 
 moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
   moduleName: LOYALTY_POINTS_MODULE,
+  dbName: moduleTestDbName(LOYALTY_POINTS_MODULE),
   resolve: "./src/modules/loyalty-points",
   moduleOptions: { earnRates: { eur: 1 }, pendingDays: 14, expiryMonths: 12 },
   testSuite: ({ service, MikroOrmWrapper }) => {

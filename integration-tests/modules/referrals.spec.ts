@@ -1,4 +1,5 @@
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { moduleTestDbName } from "../helpers/module-db"
 import { LOYALTY_REFERRALS_MODULE } from "../../src/modules/loyalty-referrals"
 import LoyaltyReferralsModuleService from "../../src/modules/loyalty-referrals/service"
 
@@ -11,6 +12,7 @@ jest.setTimeout(60_000)
  */
 moduleIntegrationTestRunner<LoyaltyReferralsModuleService>({
   moduleName: LOYALTY_REFERRALS_MODULE,
+  dbName: moduleTestDbName(LOYALTY_REFERRALS_MODULE),
   resolve: "./src/modules/loyalty-referrals",
   moduleOptions: {
     referrals: {

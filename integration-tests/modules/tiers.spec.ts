@@ -1,4 +1,5 @@
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { moduleTestDbName } from "../helpers/module-db"
 import { LOYALTY_TIERS_MODULE } from "../../src/modules/loyalty-tiers"
 import LoyaltyTiersModuleService from "../../src/modules/loyalty-tiers/service"
 
@@ -8,6 +9,7 @@ const at = (iso: string) => new Date(iso)
 
 moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
   moduleName: LOYALTY_TIERS_MODULE,
+  dbName: moduleTestDbName(LOYALTY_TIERS_MODULE),
   resolve: "./src/modules/loyalty-tiers",
   moduleOptions: { tierWindow: "rolling", tierWindowMonths: 12, tierGraceDays: 14 },
   testSuite: ({ service }) => {

@@ -101,6 +101,23 @@ async function createDatabase(env, database, { recreate = false } = {}) {
   }
 }
 
+/** Drops every database on the server whose name matches the LIKE `pattern`. */
+async function dropDatabasesLike(env, pattern) {
+  const client = pgClient(env)
+  await client.connect()
+  try {
+    const { rows } = await client.query(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1",
+      [pattern]
+    )
+    for (const { datname } of rows) {
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`)
+    }
+  } finally {
+    await client.end()
+  }
+}
+
 /** A TCP port nobody listens on right now (the OS picks it). */
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -317,6 +334,7 @@ module.exports = {
   externalDatabaseEnv,
   databaseUrl,
   createDatabase,
+  dropDatabasesLike,
   freePort,
   normalizeHost,
 }
