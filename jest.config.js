@@ -7,6 +7,8 @@ const TEST_MATCH = {
   unit: ["**/integration-tests/unit/**/*.spec.[jt]s"],
   "integration:modules": ["**/integration-tests/modules/**/*.spec.[jt]s"],
   "integration:http": ["**/integration-tests/http/**/*.spec.[jt]s"],
+  // one server and two worker processes sharing Redis (integration-tests/scaleout)
+  "integration:scaleout": ["**/integration-tests/scaleout/**/*.spec.[jt]s"],
 }
 
 const testType = process.env.TEST_TYPE
