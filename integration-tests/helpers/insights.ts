@@ -37,7 +37,7 @@ export async function createShopper(
 /**
  * An order through Medusa's order module (its totals and `order_summary` row
  * are computed by Medusa), then back-dated to `at`: insights read history, and
- * a test cannot wait a year for it.
+ * a test cannot wait a year for it. `paid` records a capture of its amount.
  */
 export async function createPastOrder(
   container: MedusaContainer,
@@ -48,7 +48,16 @@ export async function createPastOrder(
     at,
     currency = "eur",
     status = "pending",
-  }: { customerId: string; email?: string; amount: number; at: Date; currency?: string; status?: "pending" | "canceled" }
+    paid = false,
+  }: {
+    customerId: string
+    email?: string
+    amount: number
+    at: Date
+    currency?: string
+    status?: "pending" | "canceled"
+    paid?: boolean
+  }
 ) {
   const order = await container.resolve(Modules.ORDER).createOrders({
     currency_code: currency,
@@ -57,6 +66,11 @@ export async function createPastOrder(
     status: "pending",
     items: [{ title: "Insights test item", quantity: 1, unit_price: amount }],
   })
+  if (paid) {
+    await container
+      .resolve(Modules.ORDER)
+      .addOrderTransactions({ order_id: order.id, amount, currency_code: currency, reference: "capture" })
+  }
   await pg(container)("order")
     .where({ id: order.id })
     .update({ created_at: at, ...(status === "canceled" ? { status: "canceled", canceled_at: at } : {}) })

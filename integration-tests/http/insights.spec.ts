@@ -465,7 +465,7 @@ medusaIntegrationTestRunner({
       const container = getContainer()
       await post(api, "/admin/loyalty/insights/settings", { feedback_points: 25 }, admin.headers)
       const shopper = await registerCustomer(api, storeHeaders, { email: "rater@example.com" })
-      const order = await createPastOrder(container, { customerId: shopper.customer.id, amount: 70, at: ago(2) })
+      const order = await createPastOrder(container, { customerId: shopper.customer.id, amount: 70, at: ago(2), paid: true })
       const other = await createPastOrder(container, { customerId: ids.champ, amount: 70, at: ago(2) })
 
       const first = await post(api, "/store/loyalty/feedback", { order_id: order.id, score: 9, comment: "Great" }, shopper.headers)

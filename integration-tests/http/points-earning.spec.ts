@@ -4,7 +4,9 @@ import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
+  attempt,
   cancelOrder,
+  capturePayment,
   CommerceFixture,
   createAdminUser,
   createPublishableKey,
@@ -215,6 +217,47 @@ medusaIntegrationTestRunner({
         return body
       })
       expect(entries[0]).toMatchObject({ points: 400, program_version: 1 })
+    })
+
+    it("feedback points: none for an unpaid order, refused on a canceled order, taken back when the order is canceled (issue 12, defect 5)", async () => {
+      await post(api, "/admin/loyalty/insights/settings", { feedback_points: 25 }, admin.headers)
+      const { customer, headers } = await member("rater@example.com")
+      const { order: unpaid } = await buyTwoShirts(customer.email, headers)
+      const { order: paid } = await buyTwoShirts(customer.email, headers)
+      const { order: canceled } = await buyTwoShirts(customer.email, headers)
+      await capturePayment(api, admin.headers, paid.id)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(600))
+
+      // Unpaid: the feedback is recorded, it earns nothing, and the answer says why.
+      const onUnpaid = await post(api, "/store/loyalty/feedback", { order_id: unpaid.id, score: 8 }, headers)
+      expect(onUnpaid).toMatchObject({ feedback: { order_id: unpaid.id, score: 8 }, points_awarded: 0 })
+      expect(onUnpaid.points_reason).toMatch(/is not paid yet/)
+      // Paid: 25 points.
+      const onPaid = await post(api, "/store/loyalty/feedback", { order_id: paid.id, score: 10 }, headers)
+      expect(onPaid).toMatchObject({ points_awarded: 25, points_reason: null })
+      expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(75)
+
+      // A canceled order takes no feedback, and nothing changes.
+      await cancelOrder(api, admin.headers, canceled.id)
+      const refused = await attempt(api.post("/store/loyalty/feedback", { order_id: canceled.id, score: 1 }, { headers }))
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toMatch(/was canceled: it takes no feedback/)
+
+      // Canceling the paid order takes its feedback points back, once, through the ledger.
+      await cancelOrder(api, admin.headers, paid.id)
+      await eventually(async () => {
+        const { account } = await get(api, "/store/loyalty/account", headers)
+        expect(account).toMatchObject({ balance: 50, pending: 200 })
+      })
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(50)
+      const revoked = totals.entries.filter((e) => e.idempotency_key === `revoke:feedback:order:${paid.id}`)
+      expect(revoked.map((e) => e.points)).toEqual([-25])
+      const feedbackRows = await getContainer()
+        .resolve(ContainerRegistrationKeys.PG_CONNECTION)("loyalty_feedback")
+        .whereIn("order_id", [unpaid.id, paid.id, canceled.id])
+      expect(feedbackRows.map((row: { order_id: string }) => row.order_id).sort()).toEqual([unpaid.id, paid.id].sort())
     })
   },
 })

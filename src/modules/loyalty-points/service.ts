@@ -545,6 +545,55 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     )
   }
 
+  /**
+   * Take back a credit whose reason went away (feedback points of an order
+   * that was canceled): a `reverse` entry for the whole credit, from the
+   * balance first-expiring lots first, the rest as debt. It hits the account
+   * that received the credit, whoever owns the order now. Null when there is
+   * no effective credit under `creditKey`; keyed, so it happens once.
+   */
+  @InjectTransactionManager()
+  async takeBackCredit(
+    input: { credit_key: string; idempotency_key: string; reason: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult | null> {
+    const trx = this.transaction_(sharedContext)
+    const credit = await trx("loyalty_entry as e")
+      .join("loyalty_account as a", "a.id", "e.account_id")
+      .select("e.*", "a.customer_id")
+      .where("e.idempotency_key", input.credit_key)
+      .whereNull("e.voided_at")
+      .first()
+    if (!credit || Number(credit.points) <= 0) return null
+    const entry = toEntry(credit)
+    return await this.post_(
+      sharedContext,
+      {
+        customer_id: credit.customer_id,
+        idempotency_key: input.idempotency_key,
+        reason: input.reason,
+        order_id: entry.order_id,
+        reference_type: entry.reference_type,
+        reference_id: entry.reference_id,
+        program_version: entry.program_version,
+        details: { taken_back_entry: entry.id },
+      },
+      async (trx, account) => {
+        const split = splitReversal(entry.points, 0, account.balance)
+        if (split.from_balance > 0) {
+          await this.consumeLots_(trx, account.id, split.from_balance)
+        }
+        return {
+          type: "reverse",
+          points: -entry.points,
+          movement: { balance_change: -split.from_balance, pending_change: 0, debt_change: split.to_debt },
+          lifetime_earned: -entry.points,
+          lifetime_redeemed: 0,
+        }
+      }
+    )
+  }
+
   /** Empty one expired lot: one `expire` entry per lot, keyed by the lot. */
   @InjectTransactionManager()
   async expireLot(
@@ -901,15 +950,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * An order's figures from its effective entries: an entry undone by a
-   * compensation (voided) and the counter-entry that undid it (reference
-   * `entry`) count in none of them. Pending is the real pending, every entry
+   * compensation (voided), the counter-entry that undid it (reference
+   * `entry`) and feedback points (reference `feedback`) count in none of them. Pending is the real pending, every entry
    * included.
    */
   protected async orderTotals_(
     knex: Knex | Knex.Transaction,
     orderIds: string[]
   ): Promise<Map<string, OrderPointsSummary>> {
-    const effective = "voided_at is null and reference_type is distinct from 'entry'"
+    // Feedback points ride on the order but are not what the order earned: they stay out of its figures.
+    const effective = "voided_at is null and reference_type is distinct from 'entry' and reference_type is distinct from 'feedback'"
     const rows: Record<string, string | number>[] = await knex("loyalty_entry")
       .select("order_id")
       .select(

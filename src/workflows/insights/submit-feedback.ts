@@ -2,6 +2,7 @@ import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/dates"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { feedbackCreditKey, feedbackPoints } from "../../lib/feedback"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/post-points"
 import { createFeedbackStep } from "./steps/create-feedback"
@@ -14,9 +15,11 @@ export type SubmitFeedbackInput = { customer_id: string; order_id: string; score
 
 /**
  * A shopper rates one of their orders (0–10, "how likely are you to
- * recommend us?"), once per order. When the merchant set feedback points,
- * they are credited under the key `feedback:order:<id>`, so the reward is
- * paid once whatever happens.
+ * recommend us?"), once per order; a canceled order takes no feedback. When
+ * the merchant set feedback points, a paid order's feedback earns them under
+ * the key `feedback:order:<id>`, so the reward is paid once whatever happens
+ * (and taken back if the order is canceled later). Feedback on an unpaid
+ * order is recorded without points; `points_reason` says why.
  *
  * @summary Record a shopper's feedback on an order, with optional points.
  */
@@ -32,12 +35,15 @@ export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (
   )
   const context = loadInsightContextStep()
   const rules = loadProgramRulesStep()
-  const credit = transform({ order, context, rules }, ({ order, context, rules }) =>
-    context.settings.feedback_points > 0
+  const award = transform({ order, context }, ({ order, context }) =>
+    feedbackPoints(order, context.settings.feedback_points)
+  )
+  const credit = transform({ order, award, rules }, ({ order, award, rules }) =>
+    award.points > 0
       ? {
           customer_id: order.customer_id,
-          idempotency_key: `feedback:order:${order.id}`,
-          points: context.settings.feedback_points,
+          idempotency_key: feedbackCreditKey(order.id),
+          points: award.points,
           type: "earn" as const,
           reason: order.display_id ? `Thank you for your feedback on order #${order.display_id}` : "Thank you for your feedback",
           reference_type: "feedback",
@@ -54,6 +60,10 @@ export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (
     emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
   )
   return new WorkflowResponse(
-    transform({ feedback, result }, ({ feedback, result }) => ({ feedback, points_awarded: result?.created ? result.entry.points : 0 }))
+    transform({ feedback, result, award }, ({ feedback, result, award }) => ({
+      feedback,
+      points_awarded: result?.created ? result.entry.points : 0,
+      points_reason: award.reason,
+    }))
   )
 })

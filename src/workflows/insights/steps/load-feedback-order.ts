@@ -1,12 +1,16 @@
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { FeedbackOrder, feedbackRefusal } from "../../../lib/feedback"
 
 export const loadFeedbackOrderStepId = "load-loyalty-feedback-order"
+
+export type OrderForFeedback = FeedbackOrder & { id: string; customer_id: string }
 
 /**
  * The order a shopper gives feedback on, which must be theirs. Someone
  * else's order and an unknown id get the same 404, so nobody learns which
- * order ids exist.
+ * order ids exist. A canceled order is refused (400): it takes no feedback.
+ * Reads the order's captured and refunded cash, which decide the points.
  */
 export const loadFeedbackOrderStep = createStep(
   loadFeedbackOrderStepId,
@@ -14,13 +18,30 @@ export const loadFeedbackOrderStep = createStep(
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({
       entity: "order",
-      fields: ["id", "display_id", "customer_id", "status"],
+      fields: ["id", "display_id", "customer_id", "status", "transactions.amount", "transactions.reference"],
       filters: { id: input.order_id },
     })
     const order = data[0]
     if (!order || order.customer_id !== input.customer_id || order.status === "draft") {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${input.order_id} was not found`)
     }
-    return new StepResponse({ id: order.id, display_id: order.display_id ?? null, customer_id: input.customer_id })
+    const sumOf = (reference: string) =>
+      (order.transactions ?? [])
+        .filter((t) => t?.reference === reference)
+        .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
+        .toString()
+    const result: OrderForFeedback = {
+      id: order.id,
+      display_id: order.display_id ?? null,
+      customer_id: input.customer_id,
+      status: order.status,
+      captured: sumOf("capture"),
+      refunded: sumOf("refund"),
+    }
+    const refusal = feedbackRefusal(result)
+    if (refusal) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, refusal)
+    }
+    return new StepResponse(result)
   }
 )

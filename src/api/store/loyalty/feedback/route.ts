@@ -4,8 +4,9 @@ import { StoreSubmitFeedbackType } from "./validators"
 
 /**
  * Rate one of your orders 0–10 with an optional comment, once per order
- * (422 the second time; 404 for an order that is not yours). Answers with the
- * feedback and the points it earned.
+ * (422 the second time; 404 for an order that is not yours; 400 for a
+ * canceled order). Answers with the feedback, the points it earned and, when
+ * it earned none though the program pays for feedback, why.
  */
 export async function POST(req: AuthenticatedMedusaRequest<StoreSubmitFeedbackType>, res: MedusaResponse) {
   const { result } = await submitFeedbackWorkflow(req.scope).run({
@@ -17,5 +18,9 @@ export async function POST(req: AuthenticatedMedusaRequest<StoreSubmitFeedbackTy
     },
   })
   const { id, order_id, score, comment, created_at } = result.feedback
-  res.status(201).json({ feedback: { id, order_id, score, comment, created_at }, points_awarded: result.points_awarded })
+  res.status(201).json({
+    feedback: { id, order_id, score, comment, created_at },
+    points_awarded: result.points_awarded,
+    points_reason: result.points_reason,
+  })
 }

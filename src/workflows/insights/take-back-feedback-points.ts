@@ -1,0 +1,33 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { takeBackFeedbackPointsStep } from "./steps/take-back-feedback-points"
+
+export const takeBackFeedbackPointsWorkflowId = "take-back-loyalty-feedback-points"
+
+/**
+ * Feedback points are a thank-you for a paid order: when the order is
+ * canceled they go, from the balance of the shopper who received them, the
+ * part already spent as debt. Once per order, whatever redelivers the event.
+ *
+ * @summary Take back an order's feedback points when it is canceled.
+ *
+ * @example
+ * await takeBackFeedbackPointsWorkflow(container).run({ input: { order_id: "order_123" } })
+ */
+export const takeBackFeedbackPointsWorkflow = createWorkflow(
+  takeBackFeedbackPointsWorkflowId,
+  (input: { order_id: string }) => {
+    const result = takeBackFeedbackPointsStep(
+      transform({ input }, ({ input }) => ({
+        order_id: input.order_id,
+        reason: "Order canceled: feedback points taken back",
+      }))
+    )
+    const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
+    when({ events }, ({ events }) => events.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: events })
+    )
+    return new WorkflowResponse(result)
+  }
+)
