@@ -1,4 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
   AdminUser,
   attempt,
@@ -180,6 +181,94 @@ medusaIntegrationTestRunner({
       expect(totals.cached).toEqual(totals.ledger)
       expect(totals.lots).toBe(10)
       expect(totals.cached.balance).toBeGreaterThanOrEqual(0)
+    })
+
+    it("refuses an Idempotency-Key over 255 characters with a 400 on coupons and adjustments, changing nothing (issue 12, defect 6)", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "longkey@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50)
+      )
+      await post(api, `/admin/loyalty/accounts/${shopper.customer.id}/adjustments`, { points: 450, reason: "test" }, admin.headers)
+      const { reward } = await post(
+        api,
+        "/admin/loyalty/rewards",
+        { name: "5 EUR off", kind: "fixed_amount", amounts: { EUR: 5 }, points_cost: 300 },
+        admin.headers
+      )
+      const longKey = "k".repeat(5_000)
+
+      const adjustment = await adjust(shopper.customer.id, { points: 10, reason: "x" }, { ...admin.headers, "idempotency-key": longKey })
+      expect(adjustment.status).toBe(400)
+      expect(adjustment.data.message).toBe("The Idempotency-Key header must be 1 to 255 printable characters")
+      const coupon = await attempt(
+        api.post("/store/loyalty/coupons", { reward_id: reward.id }, { headers: { ...shopper.headers, "idempotency-key": longKey } })
+      )
+      expect(coupon.status).toBe(400)
+      expect(coupon.data.message).toBe("The Idempotency-Key header must be 1 to 255 printable characters")
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(500)
+      expect((await get(api, "/store/loyalty/coupons", shopper.headers)).coupons).toEqual([])
+
+      // 255 characters are fine, and still post once.
+      const okKey = "k".repeat(255)
+      for (let i = 0; i < 2; i++) {
+        const ok = await adjust(shopper.customer.id, { points: 10, reason: "x" }, { ...admin.headers, "idempotency-key": okKey })
+        expect(ok.status).toBe(200)
+      }
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(510)
+    })
+
+    it("answers 400 for a path id with a NUL byte and 404 for an id that does not exist, on every plugin route that takes an id (issue 12, defect 6)", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "paths@example.com" })
+      const adminRoutes: [method: "get" | "post" | "delete", path: (id: string) => string, body?: object][] = [
+        ["get", (id) => `/admin/loyalty/accounts/${id}`],
+        ["get", (id) => `/admin/loyalty/accounts/${id}/entries`],
+        ["post", (id) => `/admin/loyalty/accounts/${id}/adjustments`, { points: 10, reason: "x" }],
+        ["get", (id) => `/admin/loyalty/accounts/${id}/referrals`],
+        ["get", (id) => `/admin/loyalty/accounts/${id}/tier`],
+        ["post", (id) => `/admin/loyalty/accounts/${id}/tier/override`, { tier_id: null, reason: "x" }],
+        ["delete", (id) => `/admin/loyalty/accounts/${id}/tier/override`],
+        ["get", (id) => `/admin/loyalty/orders/${id}`],
+        ["get", (id) => `/admin/loyalty/rewards/${id}`],
+        ["post", (id) => `/admin/loyalty/rewards/${id}`, { name: "x" }],
+        ["delete", (id) => `/admin/loyalty/rewards/${id}`],
+        ["get", (id) => `/admin/loyalty/tiers/${id}`],
+        ["post", (id) => `/admin/loyalty/tiers/${id}`, { name: "x" }],
+        ["delete", (id) => `/admin/loyalty/tiers/${id}`],
+        ["post", (id) => `/admin/loyalty/referrals/${id}/approve`, { note: "x" }],
+        ["post", (id) => `/admin/loyalty/referrals/${id}/reject`, { note: "x" }],
+        ["get", (id) => `/admin/loyalty/insights/customers/${id}`],
+        ["get", (id) => `/admin/loyalty/insights/runs/${id}`],
+      ]
+      const storeRoutes: typeof adminRoutes = [
+        ["get", (id) => `/store/carts/${id}/loyalty`],
+        ["post", (id) => `/store/carts/${id}/loyalty/points`, { points: 100 }],
+        ["delete", (id) => `/store/carts/${id}/loyalty/points`],
+      ]
+      const call = (method: "get" | "post" | "delete", url: string, headers: Record<string, string>, body?: object) =>
+        attempt(method === "post" ? api.post(url, body ?? {}, { headers }) : api[method](url, { headers }))
+      const outcomes = async (id: string) => {
+        const seen: string[] = []
+        for (const [method, path, body] of adminRoutes) {
+          const { status, data } = await call(method, path(id), admin.headers, body)
+          seen.push(`${method.toUpperCase()} ${path(":id")} ${status} ${status >= 400 ? typeof data.message : ""}`)
+        }
+        for (const [method, path, body] of storeRoutes) {
+          const { status, data } = await call(method, path(id), shopper.headers, body)
+          seen.push(`${method.toUpperCase()} ${path(":id")} ${status} ${status >= 400 ? typeof data.message : ""}`)
+        }
+        return seen
+      }
+      const expected = (status: number) =>
+        [...adminRoutes, ...storeRoutes].map(([method, path]) => `${method.toUpperCase()} ${path(":id")} ${status} string`)
+
+      expect(await outcomes("x%00y")).toEqual(expected(400))
+      expect(await outcomes("missing_01ABCDEF")).toEqual(expected(404))
+      // Without an admin it stays a 401: the guard tells nobody which ids exist.
+      expect((await attempt(api.get("/admin/loyalty/accounts/missing_01ABCDEF", { headers: storeHeaders }))).status).toBe(401)
+      expect((await attempt(api.get("/admin/loyalty/orders/x%00y", { headers: storeHeaders }))).status).toBe(401)
+      // Nothing was written on the way: no account was opened for the ids.
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      expect(await knex("loyalty_account").where("customer_id", "missing_01ABCDEF")).toEqual([])
     })
   },
 })

@@ -8,9 +8,11 @@ import { storeCartLoyaltyMiddlewares } from "./store/carts/middlewares"
 import { storeFeedbackMiddlewares } from "./store/loyalty/feedback/middlewares"
 import { storeLoyaltyMiddlewares } from "./store/loyalty/middlewares"
 import { storeReferralMiddlewares } from "./store/loyalty/referral/middlewares"
+import { requestGuardMiddlewares } from "./utils/request-guards"
 
 export default defineMiddlewares({
   routes: [
+    ...requestGuardMiddlewares,
     ...adminLoyaltyMiddlewares,
     ...adminInsightsMiddlewares,
     ...adminLoyaltyTierMiddlewares,
