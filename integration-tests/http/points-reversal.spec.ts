@@ -1,4 +1,4 @@
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner, TestEventUtils } from "@medusajs/test-utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import {
@@ -201,6 +201,43 @@ medusaIntegrationTestRunner({
       const totals = (await ledgerTotals(getContainer(), customer.id))!
       expect(totals.cached).toEqual(totals.ledger)
       expect(totals.lots).toBe(250)
+    })
+
+    it("after an order transfer, a cancel takes the points back from the shopper who earned them, not the new owner (issue 12, defect 8)", async () => {
+      const { headers, order, customer } = await memberWithOrder("transfer-from@example.com")
+      const newOwner = await registerCustomer(api, storeHeaders, { email: "transfer-to@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", newOwner.headers)).account.balance).toBe(50)
+      )
+      // Staff request the transfer; the new owner accepts it with the token Medusa mailed them.
+      await api.post(`/admin/orders/${order.id}/transfer`, { customer_id: newOwner.customer.id }, { headers: admin.headers })
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const { data: changes } = await query.graph({
+        entity: "order_change",
+        fields: ["id", "actions.action", "actions.details"],
+        filters: { order_id: order.id, status: "requested" },
+      })
+      const token = changes[0].actions.find((a) => a?.action === "TRANSFER_CUSTOMER")!.details!.token as string
+      await api.post(`/store/orders/${order.id}/transfer/accept`, { token }, { headers: storeHeaders })
+      expect((await getAdminOrder(api, admin.headers, order.id, "id,customer_id")).customer_id).toBe(newOwner.customer.id)
+
+      // The pending points stay with the shopper who paid (see README), and so does their reversal.
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 200, balance: 50 })
+      await cancelOrder(api, admin.headers, order.id)
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 0, balance: 50 })
+      )
+      expect((await get(api, "/store/loyalty/account", newOwner.headers)).account).toMatchObject({
+        pending: 0,
+        balance: 50,
+        debt: 0,
+      })
+      const summary = await get(api, `/admin/loyalty/orders/${order.id}`, admin.headers)
+      expect(summary.order_points).toMatchObject({ earned: 200, reversed: 200, pending: 0 })
+      for (const id of [customer.id, newOwner.customer.id]) {
+        const totals = (await ledgerTotals(getContainer(), id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      }
     })
 
     it("expires points first-expiring first, and an expiry run twice expires once", async () => {

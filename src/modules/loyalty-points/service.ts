@@ -353,7 +353,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const trx = this.transaction_(sharedContext)
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    await this.lockAccount_(trx, input.customer_id)
+    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.pending <= 0) {
       return null
@@ -362,7 +363,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       {
-        customer_id: input.customer_id,
+        customer_id: customerId,
         idempotency_key: `release:order:${input.order_id}`,
         reason: "Return window ended",
         order_id: input.order_id,
@@ -405,7 +406,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const trx = this.transaction_(sharedContext)
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    await this.lockAccount_(trx, input.customer_id)
+    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     const earning = await this.entryByKey_(trx, earnKey(input.order_id))
     if (!summary || !earning) return null
@@ -418,7 +420,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       {
-        customer_id: input.customer_id,
+        customer_id: customerId,
         idempotency_key: `${points < 0 ? "reverse" : "earn"}:order:${input.order_id}:${Number(count)}`,
         reason: input.reason,
         order_id: input.order_id,
@@ -512,7 +514,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const trx = this.transaction_(sharedContext)
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    await this.lockAccount_(trx, input.customer_id)
+    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.redeemed <= 0) return null
     const target = input.canceled ? summary.redeemed : Math.min(summary.redeemed, input.target ?? 0)
@@ -521,7 +524,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       {
-        customer_id: input.customer_id,
+        customer_id: customerId,
         idempotency_key: `restore:order:${input.order_id}:upto:${target}`,
         reason: input.reason,
         order_id: input.order_id,
@@ -895,6 +898,22 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       row = await select()
     }
     return toAccount(row)
+  }
+
+  /**
+   * The customer whose account holds an order's points: the one who earned
+   * them (else whoever spent points on it), whoever owns the order now. An
+   * order transferred to another customer is reversed, restored and released
+   * on the account its points are in.
+   */
+  protected async orderHolder_(knex: Knex | Knex.Transaction, orderId: string): Promise<string | null> {
+    const row: { customer_id: string } | undefined = await knex("loyalty_entry as e")
+      .join("loyalty_account as a", "a.id", "e.account_id")
+      .select("a.customer_id")
+      .where("e.order_id", orderId)
+      .orderByRaw("(e.type = 'pending') desc, e.created_at asc, e.id asc")
+      .first()
+    return row?.customer_id ?? null
   }
 
   protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {
