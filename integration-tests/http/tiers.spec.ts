@@ -3,7 +3,7 @@ import { createCustomerGroupsWorkflow } from "@medusajs/core-flows"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/events"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
-import { evaluateTiersWorkflow } from "../../src/workflows/tiers"
+import { endDueTierOverridesWorkflow, evaluateTiersWorkflow, setTierOverrideWorkflow } from "../../src/workflows/tiers"
 import {
   AdminUser,
   attempt,
@@ -177,10 +177,13 @@ medusaIntegrationTestRunner({
       expect(gold.tier.qualification).toMatchObject({ points: 400, orders: 2, spend: { eur: 400 } })
       expect(gold.tier.next).toBeNull()
       await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.gold]))
-      const bonus = (await get(api, "/store/loyalty/account/entries", headers)).entries.find(
-        (e: { reason: string }) => e.reason === "Bonus for reaching Gold"
-      )
-      expect(bonus).toMatchObject({ type: "earn", points: 40 })
+      // The bonus is the last step of the tier change's workflow: wait for it like for the group.
+      await eventually(async () => {
+        const bonus = (await get(api, "/store/loyalty/account/entries", headers)).entries.find(
+          (e: { reason: string }) => e.reason === "Bonus for reaching Gold"
+        )
+        expect(bonus).toMatchObject({ type: "earn", points: 40 })
+      })
 
       // The daily job twice: nothing left to do, nothing changes.
       const adminBefore = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
@@ -293,6 +296,53 @@ medusaIntegrationTestRunner({
       await post(api, `/admin/loyalty/accounts/${customer.id}/tier/override`, { tier_id: tiers.silver.id, reason: "VIP" }, admin.headers)
       const ended = await del(api, `/admin/loyalty/accounts/${customer.id}/tier/override?reason=Done`, admin.headers)
       expect(ended.history[0]).toMatchObject({ reason: "override_ended", note: "Override ended by staff: Done; back to no tier" })
+    })
+
+    it("an override that has ended stops counting at once: member count, tier deletion, and the customer group within the minute (issue 12, defect 10)", async () => {
+      const { customer } = await member("tiers-override-ended@example.com")
+      // Set two hours ago, ended a minute ago; the daily job has not run since.
+      const now = new Date()
+      await setTierOverrideWorkflow(getContainer()).run({
+        input: {
+          customer_id: customer.id,
+          tier_id: tiers.silver.id,
+          reason: "Two-hour promotion",
+          actor_id: admin.user.id,
+          ends_at: new Date(now.getTime() - 60_000),
+          now: new Date(now.getTime() - 2 * 3_600_000),
+        },
+      })
+      expect(await groupsOf(customer.id)).toEqual([groups.silver])
+
+      // Read as of now: nobody is in Silver, and it can be deleted without moving anyone.
+      expect((await get(api, `/admin/loyalty/tiers/${tiers.silver.id}`, admin.headers)).tier.members).toBe(0)
+      const listed = await get(api, "/admin/loyalty/tiers", admin.headers)
+      expect(listed.tiers.find((t: { id: string }) => t.id === tiers.silver.id).members).toBe(0)
+      expect((await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)).tier).toMatchObject({ current: null })
+
+      // The minute job ends it: the shopper leaves the Silver group, with a history line.
+      const { result } = await endDueTierOverridesWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(result.overrides_ended).toBe(1)
+      expect(await groupsOf(customer.id)).toEqual([])
+      const after = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+      expect(after.history[0]).toMatchObject({ from_tier_name: "Silver", to_tier_name: null, reason: "override_ended" })
+
+      // Deleting a tier whose only override has ended needs no move_members_to, even before the job.
+      const other = await member("tiers-override-ended-2@example.com")
+      await setTierOverrideWorkflow(getContainer()).run({
+        input: {
+          customer_id: other.customer.id,
+          tier_id: tiers.gold.id,
+          reason: "Short",
+          actor_id: admin.user.id,
+          ends_at: new Date(Date.now() - 60_000),
+          now: new Date(Date.now() - 3_600_000),
+        },
+      })
+      expect(await groupsOf(other.customer.id)).toEqual([groups.gold])
+      const deleted = await del(api, `/admin/loyalty/tiers/${tiers.gold.id}`, admin.headers)
+      expect(deleted).toMatchObject({ id: tiers.gold.id, deleted: true })
+      expect(await groupsOf(other.customer.id)).toEqual([])
     })
 
     it("refuses invalid tier configurations with a 400 that says why, and shows tiers, perks and a preview", async () => {

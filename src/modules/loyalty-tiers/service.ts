@@ -819,15 +819,27 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return rows.map(toOverride)
   }
 
-  /** Members in effect per tier id. */
+  /**
+   * Members in effect per tier id at `now`: an override past its end date
+   * counts as ended already (the customer is back in their earned tier), even
+   * before a job has written that down.
+   */
   @InjectManager()
-  async memberCounts(@MedusaContext() sharedContext: SharedContext = {}): Promise<Map<string, number>> {
-    const rows: { tier_id: string; count: string }[] = await this.knex_(sharedContext)("loyalty_tier_membership")
-      .select("tier_id")
-      .count("* as count")
-      .whereNotNull("tier_id")
-      .whereNull("deleted_at")
-      .groupBy("tier_id")
+  async memberCounts(
+    now: Date = new Date(),
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<Map<string, number>> {
+    const { rows }: { rows: { tier_id: string; count: string }[] } = await this.knex_(sharedContext).raw(
+      `SELECT x.tier_id, count(*) AS count FROM (
+         SELECT CASE WHEN m.override_id IS NOT NULL
+                      AND (o.id IS NULL OR o.ended_at IS NOT NULL OR (o.ends_at IS NOT NULL AND o.ends_at <= ?))
+                     THEN m.earned_tier_id ELSE m.tier_id END AS tier_id
+           FROM loyalty_tier_membership m
+           LEFT JOIN loyalty_tier_override o ON o.id = m.override_id AND o.deleted_at IS NULL
+          WHERE m.deleted_at IS NULL
+       ) x WHERE x.tier_id IS NOT NULL GROUP BY x.tier_id`,
+      [now]
+    )
     return new Map(rows.map((row) => [row.tier_id, Number(row.count)]))
   }
 
@@ -867,7 +879,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       }
       after = page[page.length - 1].customer_id
     }
-    const members = await this.memberCounts(sharedContext)
+    const members = await this.memberCounts(now, sharedContext)
     return {
       window,
       customers_with_activity: customers,

@@ -1,6 +1,7 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, tierEventsFor } from "../../lib/events"
+import { endDueTierOverridesStep } from "./evaluate-tiers"
 import { moveTierMembersStep } from "./steps/move-tier-members"
 import { deleteTierStep } from "./steps/tier-config"
 
@@ -17,11 +18,14 @@ export type DeleteTierInput = {
  * Delete a tier. With members it is refused unless `move_members_to` names
  * where they go (another tier, or null for none); they keep their period,
  * move to the target's customer group, get a history line and a
- * `loyalty.tier.changed` event each.
+ * `loyalty.tier.changed` event each. Overrides past their end date are ended
+ * first (as the minute job would), so a customer whose override has run out
+ * no longer counts as a member.
  *
  * @summary Delete a membership tier, moving its members.
  */
 export const deleteTierWorkflow = createWorkflow(deleteTierWorkflowId, (input: DeleteTierInput) => {
+  endDueTierOverridesStep(transform({ input }, ({ input }) => ({ now: input.now })))
   const result = deleteTierStep(input)
   moveTierMembersStep(
     transform({ result }, ({ result }) => ({

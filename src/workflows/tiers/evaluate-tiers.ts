@@ -256,3 +256,21 @@ export const evaluateTiersWorkflow = createWorkflow(evaluateTiersWorkflowId, (in
   const groups = syncTierGroupsStep(input)
   return new WorkflowResponse({ counted, overrides_ended: overridesEnded, reviews, upgraded, groups })
 })
+
+export const endDueTierOverridesWorkflowId = "end-due-loyalty-tier-overrides"
+
+/**
+ * End every override whose end date has passed, as of `now`. The job runs it
+ * every minute, so the customer group (and the prices and promotions aimed at
+ * it) follows an override's end within the minute instead of at the daily
+ * pass; reads already treat an override past its date as ended.
+ *
+ * @summary End tier overrides whose end date has passed.
+ *
+ * @example
+ * await endDueTierOverridesWorkflow(container).run({ input: { now: new Date() } })
+ */
+export const endDueTierOverridesWorkflow = createWorkflow(endDueTierOverridesWorkflowId, (input: { now: Date }) => {
+  const overridesEnded = endDueTierOverridesStep(input)
+  return new WorkflowResponse({ overrides_ended: overridesEnded })
+})
