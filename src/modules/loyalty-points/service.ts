@@ -583,11 +583,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       },
       async (trx, account) => {
         const split = splitReversal(entry.points, 0, account.balance)
-        if (split.from_balance > 0) {
-          await this.consumeLots_(trx, account.id, split.from_balance)
-        }
+        const lots = split.from_balance > 0 ? await this.consumeLots_(trx, account.id, split.from_balance) : []
         return {
           type: "reverse",
+          details: lots.length ? { lots } : undefined,
           points: -entry.points,
           movement: { balance_change: -split.from_balance, pending_change: 0, debt_change: split.to_debt },
           lifetime_earned: -entry.points,
