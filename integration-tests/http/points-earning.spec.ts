@@ -1,7 +1,11 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
-import { releasePendingPointsWorkflow } from "../../src/workflows/points"
+import {
+  closeCustomerAccountWorkflow,
+  releasePendingPointsWorkflow,
+  reverseOrderPointsWorkflow,
+} from "../../src/workflows/points"
 import {
   AdminUser,
   attempt,
@@ -258,6 +262,58 @@ medusaIntegrationTestRunner({
         .resolve(ContainerRegistrationKeys.PG_CONNECTION)("loyalty_feedback")
         .whereIn("order_id", [unpaid.id, paid.id, canceled.id])
       expect(feedbackRows.map((row: { order_id: string }) => row.order_id).sort()).toEqual([unpaid.id, paid.id].sort())
+    })
+
+    it("a deleted customer's account is closed: balance and pending points forfeited, lots emptied, nothing posted after (issue 12, deleted customers)", async () => {
+      const { customer, headers } = await member("leaving@example.com")
+      await post(api, `/admin/loyalty/accounts/${customer.id}/adjustments`, { points: 70, reason: "goodwill" }, admin.headers)
+      const { order } = await buyTwoShirts(customer.email, headers)
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 120, pending: 200 })
+      )
+
+      await api.delete(`/admin/customers/${customer.id}`, { headers: admin.headers })
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const accountRow = () => knex("loyalty_account").where({ customer_id: customer.id }).first()
+      await eventually(async () => expect((await accountRow()).deleted_at).not.toBeNull())
+      const closed = await accountRow()
+      expect(closed).toMatchObject({ balance: 0, pending: 0, debt: 0 })
+      const sums = async () =>
+        (
+          await knex.raw(
+            `SELECT coalesce(sum(balance_change),0)::int AS balance, coalesce(sum(pending_change),0)::int AS pending,
+                    (SELECT coalesce(sum(remaining),0)::int FROM loyalty_lot WHERE account_id = :id) AS lots,
+                    count(*)::int AS entries
+               FROM loyalty_entry WHERE account_id = :id`,
+            { id: closed.id }
+          )
+        ).rows[0]
+      const afterClose = await sums()
+      expect(afterClose).toMatchObject({ balance: 0, pending: 0, lots: 0 })
+      const { rows: forfeits } = await knex.raw(
+        `SELECT order_id, points, balance_change, pending_change FROM loyalty_entry
+          WHERE account_id = ? AND idempotency_key LIKE 'close:customer:%' ORDER BY order_id NULLS FIRST`,
+        [closed.id]
+      )
+      expect(forfeits).toEqual([
+        { order_id: null, points: -120, balance_change: -120, pending_change: 0 },
+        { order_id: order.id, points: -200, balance_change: 0, pending_change: -200 },
+      ])
+      // Admin routes treat the customer as gone; the order's figures show nothing pending.
+      expect((await attempt(api.get(`/admin/loyalty/accounts/${customer.id}`, { headers: admin.headers }))).status).toBe(404)
+      expect((await get(api, `/admin/loyalty/orders/${order.id}`, admin.headers)).order_points).toMatchObject({
+        earned: 200,
+        pending: 0,
+      })
+
+      // A redelivered event, a cancel and the release job afterwards post nothing and open no new account.
+      await closeCustomerAccountWorkflow(getContainer()).run({ input: { customer_id: customer.id } })
+      await cancelOrder(api, admin.headers, order.id)
+      // What the order.canceled subscriber runs, run here to completion.
+      await reverseOrderPointsWorkflow(getContainer()).run({ input: { order_id: order.id, trigger: "order.canceled" } })
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(20) } })
+      expect(await sums()).toEqual(afterClose)
+      expect(await knex("loyalty_account").where({ customer_id: customer.id })).toHaveLength(1)
     })
   },
 })

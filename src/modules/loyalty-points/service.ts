@@ -230,6 +230,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       `SELECT e.order_id, a.customer_id
          FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
         WHERE e.type = 'pending' AND e.points > 0 AND e.release_at <= ? AND e.voided_at IS NULL
+          AND a.deleted_at IS NULL
           AND (SELECT sum(x.pending_change) FROM loyalty_entry x WHERE x.order_id = e.order_id) > 0
         ORDER BY e.release_at ASC
         LIMIT ?`,
@@ -354,6 +355,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    // A deleted customer's points were forfeited with their account: nothing left to move.
+    if (await this.accountClosed_(trx, customerId)) return null
     await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.pending <= 0) {
@@ -407,6 +410,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    // A deleted customer's points were forfeited with their account: nothing left to move.
+    if (await this.accountClosed_(trx, customerId)) return null
     await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     const earning = await this.entryByKey_(trx, earnKey(input.order_id))
@@ -515,6 +520,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    // A deleted customer's points were forfeited with their account: nothing left to move.
+    if (await this.accountClosed_(trx, customerId)) return null
     await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
     if (!summary || summary.redeemed <= 0) return null
@@ -568,6 +575,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       .whereNull("e.voided_at")
       .first()
     if (!credit || Number(credit.points) <= 0) return null
+    if (await this.accountClosed_(trx, credit.customer_id)) return null
     const entry = toEntry(credit)
     return await this.post_(
       sharedContext,
@@ -594,6 +602,108 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         }
       }
     )
+  }
+
+  /**
+   * Close a deleted customer's account: their pending points (one entry per
+   * order, so each order's summary shows nothing pending) and their balance
+   * are forfeited, their lots emptied and any debt written off, then the
+   * account is soft-deleted. A closed account takes no more writes: order
+   * flows find nothing to do, and a credit is refused. Keyed by customer (and
+   * order), so a redelivered `customer.deleted` changes nothing.
+   */
+  @InjectTransactionManager()
+  async closeAccount(
+    customerId: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult[]> {
+    const trx = this.transaction_(sharedContext)
+    const live = await trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
+    if (!live) return []
+    const account = await this.lockAccount_(trx, customerId)
+    const results: PostingResult[] = []
+    const { rows: orders }: { rows: { order_id: string; pending: number }[] } = await trx.raw(
+      `SELECT order_id, sum(pending_change)::int AS pending FROM loyalty_entry
+        WHERE account_id = ? AND order_id IS NOT NULL GROUP BY order_id HAVING sum(pending_change) > 0
+        ORDER BY order_id`,
+      [account.id]
+    )
+    for (const order of orders) {
+      results.push(
+        await this.post_(
+          sharedContext,
+          {
+            customer_id: customerId,
+            idempotency_key: `close:customer:${customerId}:order:${order.order_id}`,
+            reason: "Customer deleted: pending points forfeited",
+            order_id: order.order_id,
+            reference_type: "customer",
+            reference_id: customerId,
+          },
+          async (_trx, current) => {
+            const pending = Math.min(order.pending, current.pending)
+            return {
+              type: "expire",
+              points: -pending,
+              movement: { balance_change: 0, pending_change: -pending, debt_change: 0 },
+              lifetime_earned: 0,
+              lifetime_redeemed: 0,
+            }
+          }
+        )
+      )
+    }
+    const rest = await this.lockAccount_(trx, customerId)
+    if (rest.balance > 0 || rest.pending > 0 || rest.debt > 0) {
+      results.push(
+        await this.post_(
+          sharedContext,
+          {
+            customer_id: customerId,
+            idempotency_key: `close:customer:${customerId}`,
+            reason: "Customer deleted: points forfeited",
+            reference_type: "customer",
+            reference_id: customerId,
+            details: { balance: rest.balance, pending: rest.pending, debt_written_off: rest.debt },
+          },
+          async (trx, current) => {
+            const lots = current.balance > 0 ? await this.consumeLots_(trx, current.id, current.balance) : []
+            return {
+              type: "expire",
+              details: lots.length ? { lots } : undefined,
+              points: -(current.balance + current.pending),
+              movement: { balance_change: -current.balance, pending_change: -current.pending, debt_change: -current.debt },
+              lifetime_earned: 0,
+              lifetime_redeemed: 0,
+            }
+          }
+        )
+      )
+    }
+    await trx("loyalty_account").where({ id: account.id }).update({ deleted_at: trx.fn.now(), updated_at: trx.fn.now() })
+    return results
+  }
+
+  /** Undo `closeAccount` (a compensation): the account is open again and its forfeits are reverted. */
+  @InjectTransactionManager()
+  async reopenAccount(
+    customerId: string,
+    entryIds: string[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<void> {
+    const trx = this.transaction_(sharedContext)
+    const live = await trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
+    if (!live) {
+      const closed = await trx("loyalty_account")
+        .where({ customer_id: customerId })
+        .whereNotNull("deleted_at")
+        .orderBy("deleted_at", "desc")
+        .first()
+      if (closed) await trx("loyalty_account").where({ id: closed.id }).update({ deleted_at: null })
+    }
+    for (const id of entryIds) {
+      await this.revertEntry(id, "Account closing rolled back", sharedContext)
+    }
   }
 
   /** Empty one expired lot: one `expire` entry per lot, keyed by the lot. */
@@ -888,6 +998,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
     let row = await select()
     if (!row) {
+      if (await this.accountClosed_(trx, customerId)) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Customer ${customerId} was deleted: their points account is closed`
+        )
+      }
       await trx.raw(
         `INSERT INTO loyalty_account (id, customer_id, balance, pending, debt, lifetime_earned, lifetime_redeemed)
          VALUES (?, ?, 0, 0, 0, 0, 0)
@@ -913,6 +1029,14 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       .orderByRaw("(e.type = 'pending') desc, e.created_at asc, e.id asc")
       .first()
     return row?.customer_id ?? null
+  }
+
+  /** Whether the customer's account was closed (the customer was deleted) and no open one exists. */
+  protected async accountClosed_(knex: Knex | Knex.Transaction, customerId: string): Promise<boolean> {
+    const rows: { deleted_at: Date | null }[] = await knex("loyalty_account")
+      .select("deleted_at")
+      .where({ customer_id: customerId })
+    return rows.length > 0 && rows.every((row) => row.deleted_at !== null)
   }
 
   protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {

@@ -1,6 +1,7 @@
 export * from "./adjust-points"
 export * from "./award-order-points"
 export * from "./award-signup-bonus"
+export * from "./close-customer-account"
 export * from "./expire-points"
 export * from "./release-order-points"
 export * from "./release-pending-points"
