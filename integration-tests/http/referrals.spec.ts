@@ -8,15 +8,18 @@ import {
   AdminUser,
   attempt,
   cancelOrder,
+  capturePayment,
   CommerceFixture,
   createAdminUser,
   createPublishableKey,
   daysFromNow,
   eventually,
   get,
+  getOrderPayments,
   ledgerTotals,
   placeOrder,
   post,
+  refundPayment,
   registerCustomer,
   RegisteredCustomer,
   setupCommerce,
@@ -336,6 +339,53 @@ medusaIntegrationTestRunner({
       expect(await referralEntries(alice.customer.id)).toEqual([])
       expect(await referralEntries(bob.customer.id)).toEqual([])
       expect((await get(api, "/store/loyalty/referral", bob.headers)).referred_by.status).toBe("in_review")
+    })
+
+    it("takes both rewards back when the rewarded order is canceled, and keeps them after a full refund once the merchant switched that off (issue 12, referral rewards)", async () => {
+      const balance = async (customer: RegisteredCustomer) =>
+        (await get(api, "/store/loyalty/account", customer.headers)).account
+      const rewardedPair = async (referrerEmail: string, friendEmail: string) => {
+        const referrer = await member(referrerEmail)
+        const friend = await member(friendEmail)
+        expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+        const { order } = await buyTwoShirts(friend)
+        await eventually(async () => expect((await balance(friend)).pending).toBe(200))
+        await runJobsAfterWindow()
+        await eventually(async () => expect((await balance(referrer)).balance).toBe(350))
+        expect(await balance(friend)).toMatchObject({ balance: 450, pending: 0 }) // 50 + 200 released + 200 reward
+        return { referrer, friend, order }
+      }
+
+      // Default: the order is canceled after the rewards were paid: both come back out, once.
+      const first = await rewardedPair("ada@example.com", "ben@example.com")
+      await cancelOrder(api, admin.headers, first.order.id)
+      await eventually(async () => {
+        expect(await balance(first.referrer)).toMatchObject({ balance: 50, debt: 0 })
+        expect(await balance(first.friend)).toMatchObject({ balance: 50, debt: 0 }) // order points and reward reversed
+      })
+      const takeBacks = [
+        ...(await referralEntries(first.referrer.customer.id)),
+        ...(await referralEntries(first.friend.customer.id)),
+      ].filter((e) => e.type === "reverse")
+      expect(takeBacks.map((e) => [e.points, e.idempotency_key.replace(/lref_\w+/, "<id>")]).sort()).toEqual([
+        [-200, "revoke:referral:<id>:referee"],
+        [-300, "revoke:referral:<id>:referrer"],
+      ])
+      expect(takeBacks[0].reason).toBe(`Referral reward taken back: order #${first.order.display_id} was canceled`)
+
+      // Switched off: a full refund leaves the rewards alone (the order's own points still go).
+      await post(api, "/admin/loyalty/referral-program", { take_back_rewards: false }, admin.headers)
+      expect((await get(api, "/admin/loyalty/referral-program", admin.headers)).program.take_back_rewards).toBe(false)
+      const second = await rewardedPair("cleo@example.com", "dan@example.com")
+      await capturePayment(api, admin.headers, second.order.id)
+      const [payment] = await getOrderPayments(api, admin.headers, second.order.id)
+      await refundPayment(api, admin.headers, payment.id, Number(second.order.total))
+      await eventually(async () => expect(await balance(second.friend)).toMatchObject({ balance: 250 })) // 450 − 200
+      expect(await balance(second.referrer)).toMatchObject({ balance: 350 })
+      for (const customer of [first.referrer, first.friend, second.referrer, second.friend]) {
+        const totals = (await ledgerTotals(getContainer(), customer.customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      }
     })
 
     it("gives unknown, own and no-longer-valid codes one answer, and claimant reasons that ignore the code", async () => {

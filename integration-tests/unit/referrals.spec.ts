@@ -2,6 +2,7 @@ import {
   addressKey,
   assessReferral,
   claimRefusal,
+  referralRewardsForfeited,
   clientAddressKey,
   CODE_NOT_ACCEPTED,
   generateReferralCode,
@@ -248,5 +249,25 @@ describe("assessReferral", () => {
     for (const status of ["flagged", "rejected", "rewarded"] as const) {
       expect(assessReferral({ ...referral, status }, [order({ window_passed: true })], referrer).action).toBe("wait")
     }
+  })
+})
+
+describe("referralRewardsForfeited (issue 12, referral rewards)", () => {
+  const on = { take_back_rewards: true }
+  const order = { display_id: 12, status: "pending", captured: "249.90", refunded: 0 }
+
+  it("takes rewards back for a canceled order or a full refund", () => {
+    expect(referralRewardsForfeited(on, { ...order, status: "canceled" })).toBe(
+      "Referral reward taken back: order #12 was canceled"
+    )
+    expect(referralRewardsForfeited(on, { ...order, refunded: "249.90" })).toBe(
+      "Referral reward taken back: order #12 was refunded in full"
+    )
+  })
+
+  it("keeps them after a partial refund, for an unpaid order, and when the merchant switched it off", () => {
+    expect(referralRewardsForfeited(on, { ...order, refunded: "249.89" })).toBeNull()
+    expect(referralRewardsForfeited(on, { ...order, captured: 0 })).toBeNull()
+    expect(referralRewardsForfeited({ take_back_rewards: false }, { ...order, status: "canceled" })).toBeNull()
   })
 })

@@ -1,4 +1,6 @@
 import { randomInt } from "crypto"
+import { BigNumberInput } from "@medusajs/framework/types"
+import { MathBN } from "@medusajs/framework/utils"
 
 /* ------------------------------------------------------------------ */
 /* Program settings                                                    */
@@ -26,6 +28,11 @@ export type ReferralProgramSettings = {
   monthly_cap: number
   /** Where share links point, e.g. `https://shop.example.com` or `https://shop.example.com/join?code={code}`. */
   storefront_url: string | null
+  /**
+   * Take both rewards back when the qualifying order is canceled or refunded
+   * in full after they were paid (`referralRewardsForfeited`). On by default.
+   */
+  take_back_rewards: boolean
 }
 
 /** Claim attempts allowed per customer and per client address within a sliding window. */
@@ -44,6 +51,7 @@ export type ReferralPluginOptions = {
   claimWindowDays?: number
   monthlyCap?: number
   storefrontUrl?: string | null
+  takeBackRewards?: boolean
   claimAttempts?: { perCustomer?: number; perAddress?: number; windowMinutes?: number }
 }
 
@@ -64,7 +72,27 @@ export function referralSettingsFromOptions(options: ReferralPluginOptions = {})
     claim_window_days: options.claimWindowDays ?? 30,
     monthly_cap: options.monthlyCap ?? 10,
     storefront_url: options.storefrontUrl ?? null,
+    take_back_rewards: options.takeBackRewards ?? true,
   }
+}
+
+/**
+ * Whether a rewarded referral's rewards are to be taken back: the program
+ * takes rewards back, and its qualifying order was canceled or refunded in
+ * full (refunded cash ≥ captured cash, with cash captured). A partial refund
+ * keeps them: the friend still bought from the store. Returns why, or null.
+ */
+export function referralRewardsForfeited(
+  settings: Pick<ReferralProgramSettings, "take_back_rewards">,
+  order: { display_id: number | null; status: string; captured: BigNumberInput; refunded: BigNumberInput }
+): string | null {
+  if (!settings.take_back_rewards) return null
+  const label = order.display_id ? `order #${order.display_id}` : "the qualifying order"
+  if (order.status === "canceled") return `Referral reward taken back: ${label} was canceled`
+  if (MathBN.gt(order.captured, 0) && MathBN.gte(order.refunded, order.captured)) {
+    return `Referral reward taken back: ${label} was refunded in full`
+  }
+  return null
 }
 
 export function claimLimitsFromOptions(options: ReferralPluginOptions = {}): ClaimAttemptLimits {

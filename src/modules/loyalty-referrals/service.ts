@@ -120,6 +120,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
       claim_window_days: next.claim_window_days,
       monthly_cap: next.monthly_cap,
       storefront_url: next.storefront_url,
+      take_back_rewards: next.take_back_rewards,
       created_by: createdBy,
     })
     return { ...next, version }
@@ -605,6 +606,7 @@ function settingsFromVersion(row: ProgramVersionRow): ReferralProgramSettings {
     claim_window_days: row.claim_window_days,
     monthly_cap: row.monthly_cap,
     storefront_url: row.storefront_url ?? null,
+    take_back_rewards: row.take_back_rewards ?? true,
   }
 }
 

@@ -1,7 +1,8 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
-import { takeBackFeedbackPointsStep } from "./steps/take-back-feedback-points"
+import { feedbackCreditKey, feedbackRevokeKey } from "../../lib/feedback"
+import { takeBackCreditStep } from "../points/steps/take-back-credit"
 
 export const takeBackFeedbackPointsWorkflowId = "take-back-loyalty-feedback-points"
 
@@ -18,9 +19,10 @@ export const takeBackFeedbackPointsWorkflowId = "take-back-loyalty-feedback-poin
 export const takeBackFeedbackPointsWorkflow = createWorkflow(
   takeBackFeedbackPointsWorkflowId,
   (input: { order_id: string }) => {
-    const result = takeBackFeedbackPointsStep(
+    const result = takeBackCreditStep(
       transform({ input }, ({ input }) => ({
-        order_id: input.order_id,
+        credit_key: feedbackCreditKey(input.order_id),
+        idempotency_key: feedbackRevokeKey(input.order_id),
         reason: "Order canceled: feedback points taken back",
       }))
     )

@@ -18,6 +18,8 @@ const ReferralProgramVersion = model
     /** Referrals per referrer per calendar month before new ones are flagged; 0 = no cap. */
     monthly_cap: model.number(),
     storefront_url: model.text().nullable(),
+    /** Take rewards back when the qualifying order is canceled or refunded in full after they were paid. */
+    take_back_rewards: model.boolean().default(true),
     created_by: model.text().nullable(),
   })
   .indexes([{ on: ["version"], unique: true }])

@@ -10,6 +10,7 @@ export const AdminUpdateReferralProgram = z
     min_order_amounts: perCurrency("A minimum order amount").optional(),
     claim_window_days: z.number().int().min(0).max(3650).optional(),
     monthly_cap: z.number().int().min(0).max(100_000).optional(),
+    take_back_rewards: z.boolean().optional(),
     storefront_url: z
       .string()
       .trim()

@@ -1,0 +1,18 @@
+import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { takeBackFeedbackPointsWorkflow } from "../workflows/insights"
+import { takeBackReferralRewardsWorkflow } from "../workflows/referrals"
+
+/**
+ * A canceled order keeps no points given because of it: its feedback points,
+ * and the referral rewards it earned (unless the referral program keeps them).
+ * Two workflows, each idempotent: a redelivered event takes back nothing twice.
+ */
+export default async function takeBackOnOrderCanceled({ event, container }: SubscriberArgs<{ id: string }>) {
+  await takeBackFeedbackPointsWorkflow(container).run({ input: { order_id: event.data.id } })
+  await takeBackReferralRewardsWorkflow(container).run({ input: { order_id: event.data.id } })
+}
+
+export const config: SubscriberConfig = {
+  event: "order.canceled",
+  context: { subscriberId: "loyalty-take-back-on-cancel" },
+}

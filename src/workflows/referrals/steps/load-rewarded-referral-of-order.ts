@@ -1,0 +1,20 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { referralsService } from "./resolve-service"
+
+export const loadRewardedReferralOfOrderStepId = "load-rewarded-loyalty-referral-of-order"
+
+export type RewardedReferral = { id: string; referrer_id: string; referee_id: string }
+
+/** The rewarded referral whose qualifying order this is; null for any other order. */
+export const loadRewardedReferralOfOrderStep = createStep(
+  loadRewardedReferralOfOrderStepId,
+  async (input: { order_id: string }, { container }) => {
+    const [referral] = await referralsService(container).listReferrals(
+      { order_id: input.order_id, status: "rewarded" },
+      { select: ["id", "referrer_id", "referee_id"], take: 1 }
+    )
+    return new StepResponse<RewardedReferral | null>(
+      referral ? { id: referral.id, referrer_id: referral.referrer_id, referee_id: referral.referee_id } : null
+    )
+  }
+)

@@ -1,0 +1,61 @@
+import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { referralRewardsForfeited } from "../../lib/referrals"
+import { loadOrderForPointsStep } from "../points/steps/load-order-for-points"
+import { takeBackCreditStep } from "../points/steps/take-back-credit"
+import { referralRewardKey } from "./post-referral-rewards"
+import { loadReferralProgramStep } from "./steps/load-referral-program"
+import { loadRewardedReferralOfOrderStep } from "./steps/load-rewarded-referral-of-order"
+
+export const takeBackReferralRewardsWorkflowId = "take-back-loyalty-referral-rewards"
+
+/** The key of the entry that takes one side's referral reward back. */
+export const referralTakeBackKey = (referralId: string, side: "referrer" | "referee") =>
+  `revoke:referral:${referralId}:${side}`
+
+/**
+ * A referral is paid for the friend's first order; when that order is
+ * canceled or refunded in full after the rewards were paid, both are taken
+ * back (from each balance, the part already spent as debt), unless the
+ * merchant switched `take_back_rewards` off. Runs on `order.canceled` and
+ * `payment.refunded`; keyed per side, so it happens once.
+ *
+ * @summary Take back a referral's rewards when its order is canceled or refunded.
+ *
+ * @example
+ * await takeBackReferralRewardsWorkflow(container).run({ input: { order_id: "order_123" } })
+ */
+export const takeBackReferralRewardsWorkflow = createWorkflow(
+  takeBackReferralRewardsWorkflowId,
+  (input: { order_id: string }) => {
+    const referral = loadRewardedReferralOfOrderStep(input)
+    const order = loadOrderForPointsStep(input)
+    const program = loadReferralProgramStep()
+    const reason = transform({ referral, order, program }, ({ referral, order, program }) =>
+      referral && order ? referralRewardsForfeited(program, order) : null
+    )
+    const posting = (side: "referrer" | "referee") =>
+      transform({ referral, reason }, ({ referral, reason }) =>
+        referral && reason
+          ? {
+              credit_key: referralRewardKey(referral.id, side),
+              idempotency_key: referralTakeBackKey(referral.id, side),
+              reason,
+            }
+          : null
+      )
+    const referee = takeBackCreditStep(posting("referee")).config({ name: "take-back-referral-referee-reward" })
+    const referrer = takeBackCreditStep(posting("referrer")).config({ name: "take-back-referral-referrer-reward" })
+    const events = transform({ referee, referrer }, ({ referee, referrer }) => pointsEventsFor([referee, referrer]))
+    when({ events }, ({ events }) => events.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: events })
+    )
+    return new WorkflowResponse(
+      transform({ referee, referrer, reason }, ({ referee, referrer, reason }) => ({
+        reason,
+        taken_back: [referee, referrer].filter((r) => r?.created).reduce((sum, r) => sum - r!.entry.points, 0),
+      }))
+    )
+  }
+)
