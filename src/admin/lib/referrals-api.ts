@@ -25,6 +25,8 @@ export interface ReferralProgram {
   /** 0 = no cap. */
   monthly_cap: number
   storefront_url: string | null
+  /** Take both rewards back when the friend's qualifying order is canceled or refunded in full. */
+  take_back_rewards: boolean
 }
 
 /** Body of `POST /admin/loyalty/referral-program`: any subset, never `version`. */

@@ -51,6 +51,7 @@ type IntField = "referrer_points" | "referee_points" | "claim_window_days" | "mo
 
 type ProgramForm = Record<IntField, string> & {
   enabled: boolean
+  take_back_rewards: boolean
   min_order_amounts: Record<string, string>
   storefront_url: string
 }
@@ -90,6 +91,7 @@ const toForm = (program: ReferralProgram, codes: string[]): ProgramForm => {
   const minimums = lowerKeys(program.min_order_amounts)
   return {
     enabled: !!program.enabled,
+    take_back_rewards: program.take_back_rewards !== false,
     referrer_points: String(toNumber(program.referrer_points)),
     referee_points: String(toNumber(program.referee_points)),
     claim_window_days: String(toNumber(program.claim_window_days)),
@@ -152,6 +154,7 @@ const parseForm = (
     errors,
     values: {
       enabled: form.enabled,
+      take_back_rewards: form.take_back_rewards,
       ...ints,
       min_order_amounts: minimums,
       storefront_url: url || null,
@@ -172,6 +175,7 @@ const diffProgram = (
 ): ReferralProgramUpdate => {
   const body: ReferralProgramUpdate = {}
   if (!!program.enabled !== next.enabled) body.enabled = next.enabled
+  if ((program.take_back_rewards !== false) !== next.take_back_rewards) body.take_back_rewards = next.take_back_rewards
   for (const field of Object.keys(INT_RULES) as IntField[]) {
     if (toNumber(program[field]) !== next[field]) body[field] = next[field]
   }
@@ -377,6 +381,17 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
               {errors.rewards}
             </Text>
           )}
+          <div className="flex items-center gap-x-2">
+            <Switch
+              id="referral-take_back_rewards"
+              data-testid="referral-program-take-back"
+              checked={form.take_back_rewards}
+              onCheckedChange={(checked) => set("take_back_rewards", checked)}
+            />
+            <Label size="small" htmlFor="referral-take_back_rewards">
+              Take both rewards back if the friend's order is canceled or refunded in full after they were paid
+            </Label>
+          </div>
         </div>
 
         <div className="flex flex-col gap-y-4 px-6 py-4">
