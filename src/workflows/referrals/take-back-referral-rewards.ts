@@ -2,9 +2,9 @@ import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
 import { referralRewardsForfeited } from "../../lib/referrals"
-import { loadOrderForPointsStep } from "../points/steps/load-order-for-points"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
 import { referralRewardKey } from "./post-referral-rewards"
+import { loadOrderPaymentStateStep } from "./steps/load-order-payment-state"
 import { loadReferralProgramStep } from "./steps/load-referral-program"
 import { loadRewardedReferralOfOrderStep } from "./steps/load-rewarded-referral-of-order"
 
@@ -30,7 +30,7 @@ export const takeBackReferralRewardsWorkflow = createWorkflow(
   takeBackReferralRewardsWorkflowId,
   (input: { order_id: string }) => {
     const referral = loadRewardedReferralOfOrderStep(input)
-    const order = loadOrderForPointsStep(input)
+    const order = loadOrderPaymentStateStep(input)
     const program = loadReferralProgramStep()
     const reason = transform({ referral, order, program }, ({ referral, order, program }) =>
       referral && order ? referralRewardsForfeited(program, order) : null
