@@ -8,6 +8,9 @@ import { Cluster, startCluster } from "./cluster"
 
 jest.setTimeout(240_000)
 
+/** SCALEOUT_JOB_INTERVAL_MS of the test store (cluster.ts) */
+const JOB_INTERVAL_MS = 3000
+
 const JOB_NAMES = [
   "loyalty-evaluate-referrals",
   "loyalty-evaluate-tiers",
@@ -211,6 +214,11 @@ describe("loyalty on one server and two workers sharing Redis", () => {
       const perTick = new Map<string, number>()
       for (const r of ofJob) perTick.set(r.scheduledFor, (perTick.get(r.scheduledFor) ?? 0) + 1)
       expect([...perTick.values()].every((n) => n === 1)).toBe(true)
+      // one schedule shared by the workers, not one per worker: ticks come an interval apart
+      // (two schedulers would interleave their ticks at a random offset, one gap of each pair shorter)
+      const ticks = [...perTick.keys()].map((t) => Date.parse(t)).sort((a, b) => a - b)
+      const gaps = ticks.slice(1).map((t, i) => t - ticks[i])
+      expect(gaps.filter((gap) => gap < JOB_INTERVAL_MS / 2)).toEqual([])
       expect(ofJob.every((r) => workerPids.includes(r.pid) && r.error === null)).toBe(true)
     }
   })
