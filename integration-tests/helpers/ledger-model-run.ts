@@ -36,7 +36,7 @@ export type LedgerFixture = {
 }
 
 /** One real order of the sequence. */
-type RealOrder = { id: string; cart_id: string }
+export type RealOrder = { id: string; cart_id: string }
 
 /** The real side of a sequence: a fresh member (so sequences never share an account) and their orders. */
 export type Real = {
@@ -52,7 +52,14 @@ export type Real = {
   stats: ModelStats
 }
 
-export type ModelStats = { steps: number; sequences: number; started: number; ms: Record<string, [number, number]> }
+export type ModelStats = {
+  steps: number
+  sequences: number
+  started: number
+  ms: Record<string, [number, number]>
+  /** when the first failing sequence was seen (shrinking then has a time budget) */
+  failedAt?: number
+}
 
 /** Time spent per kind of step, for the run's report. */
 function timed(stats: ModelStats, name: string, since: number) {
@@ -73,7 +80,12 @@ type Cmd = fc.AsyncCommand<M.LedgerModel, Real>
  * points). The award is then run as `order.placed` runs it; it is idempotent,
  * so the subscriber running as well changes nothing.
  */
-async function checkout(real: Real, basket: M.Basket, points: number): Promise<RealOrder | "refused"> {
+export async function checkout(
+  real: Real,
+  basket: M.Basket,
+  points: number,
+  { complete = true, award = true }: { complete?: boolean; award?: boolean } = {}
+): Promise<RealOrder | "refused"> {
   const { container, commerce } = real.fx
   const items = [
     { variant_id: commerce.expensiveVariantId, quantity: basket.expensive },
@@ -106,8 +118,9 @@ async function checkout(real: Real, basket: M.Basket, points: number): Promise<R
   await createPaymentSessionsWorkflow(container).run({
     input: { payment_collection_id: collection.id, provider_id: "pp_system_default" },
   })
+  if (!complete) return { id: "", cart_id: cart.id }
   const { result } = await completeCartWorkflow(container).run({ input: { id: cart.id } })
-  await awardOrderPointsWorkflow(container).run({ input: { order_id: result.id } })
+  if (award) await awardOrderPointsWorkflow(container).run({ input: { order_id: result.id } })
   return { id: result.id, cart_id: cart.id }
 }
 
@@ -136,7 +149,7 @@ async function readLedger(real: Real) {
  *   for the orders the step touched, the service's summary for the others);
  * - no order gave back more (refunded cash + restored points' value) than was paid.
  */
-async function checkStep(model: M.LedgerModel, real: Real, step: string) {
+export async function checkStep(model: M.LedgerModel, real: Real, step: string) {
   real.stats.steps++
   const since = Date.now()
   const row = await readLedger(real)
@@ -394,17 +407,24 @@ export const WAITING_OPERATIONS: Record<string, string> = {
 
 // ------------------------------------------------------------------ running
 
-export type ModelRunOptions = { steps: number; maxCommands: number; seed: number; path?: string }
+export type ModelRunOptions = { steps: number; maxCommands: number; seed: number; path?: string; shrinkSeconds: number }
 
 /**
  * How much to run, from the environment: `LOYALTY_MODEL_STEPS` (default
  * 2,000; `npm run test:model -- --long` sets 100,000), `LOYALTY_MODEL_SEED`
- * and `LOYALTY_MODEL_PATH` to replay a reported failure.
+ * and `LOYALTY_MODEL_PATH` to replay a reported failure, `LOYALTY_MODEL_SHRINK_SECONDS`
+ * (default 180) for how long a failure is shrunk.
  */
 export function modelStepBudget(env: NodeJS.ProcessEnv): ModelRunOptions {
   const steps = Number(env.LOYALTY_MODEL_STEPS ?? 2000)
   const seed = env.LOYALTY_MODEL_SEED ? Number(env.LOYALTY_MODEL_SEED) : Date.now() ^ (Math.random() * 0x100000000)
-  return { steps, maxCommands: Number(env.LOYALTY_MODEL_MAX_COMMANDS ?? 60), seed, path: env.LOYALTY_MODEL_PATH || undefined }
+  return {
+    steps,
+    maxCommands: Number(env.LOYALTY_MODEL_MAX_COMMANDS ?? 100),
+    seed,
+    path: env.LOYALTY_MODEL_PATH || undefined,
+    shrinkSeconds: Number(env.LOYALTY_MODEL_SHRINK_SECONDS ?? 180),
+  }
 }
 
 /** One sequence: a fresh member (sign-up bonus awaited), then the commands with the checks after each. */
@@ -413,6 +433,12 @@ export async function runModelSequence(
   commands: Iterable<Cmd>,
   stats: ModelStats
 ) {
+  const { model, real } = await newMember(fx, stats)
+  await fc.asyncModelRun(() => ({ model, real }), timedCommands(commands, stats))
+}
+
+/** A fresh member whose sign-up bonus has arrived, and the model of their ledger. */
+export async function newMember(fx: LedgerFixture, stats: ModelStats): Promise<{ model: M.LedgerModel; real: Real }> {
   stats.sequences++
   const since = Date.now()
   // The jobs' clock starts an hour before the member exists, so "N days later" never lands within
@@ -437,7 +463,7 @@ export async function runModelSequence(
     stats,
   }
   timed(stats, "new member", since)
-  await fc.asyncModelRun(() => ({ model, real }), timedCommands(commands, stats))
+  return { model, real }
 }
 
 /** The commands with their time recorded (checks included). */

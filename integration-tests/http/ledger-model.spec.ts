@@ -3,13 +3,19 @@ import fc from "fast-check"
 import {
   ModelRunOptions,
   ModelStats,
+  checkStep,
+  newMember,
   allCommands,
   describeRun,
   LedgerFixture,
   modelStepBudget,
   runModelSequence,
 } from "../helpers/ledger-model-run"
+import { adjustPointsWorkflow } from "../../src/workflows/points"
 import { createAdminUser, createPublishableKey, post, setupCommerce } from "../helpers"
+import { armFault, blockOtherRuns, Fault, workflowSteps } from "../helpers/fault-injection"
+import { COUPON_COST, faultFlows, WAITING_FAULTS } from "../helpers/fault-flows"
+import * as M from "../helpers/ledger-model"
 
 jest.setTimeout(60 * 60 * 1000)
 
@@ -50,8 +56,17 @@ medusaIntegrationTestRunner({
       try {
         await fc.assert(
           fc.asyncProperty(fc.commands(allCommands(), { maxCommands: options.maxCommands, size: "max" }), async (commands) => {
-            if (stats.steps >= options.steps) return
-            await runModelSequence(fixture, commands, stats)
+            // Enough steps: the remaining runs pass at once. After a failure, shrinking runs sequences
+            // again (each a new member and real orders) for at most `shrinkSeconds`, then keeps the
+            // smallest failing sequence found so far.
+            if (stats.failedAt === undefined && stats.steps >= options.steps) return
+            if (stats.failedAt !== undefined && Date.now() - stats.failedAt > options.shrinkSeconds * 1000) return
+            try {
+              await runModelSequence(fixture, commands, stats)
+            } catch (error) {
+              stats.failedAt ??= Date.now()
+              throw error
+            }
           }),
           { numRuns: options.steps, seed: options.seed, path: options.path, endOnFailure: options.path !== undefined }
         )
@@ -62,6 +77,69 @@ medusaIntegrationTestRunner({
       console.log(describeRun(options, stats, failure))
       if (failure) throw failure
       expect(stats.steps).toBeGreaterThanOrEqual(options.steps)
+    })
+
+    it("ends with the same ledger when any step of the earn, release, reverse, redeem, coupon, adjustment and expiry flows fails once and is retried (issue 12, fault injection)", async () => {
+      fixture.container = getContainer()
+      const { reward } = await post(
+        api,
+        "/admin/loyalty/rewards",
+        { name: "5 EUR off", kind: "fixed_amount", amounts: { EUR: 5 }, points_cost: COUPON_COST, valid_days: 7 },
+        fixture.adminHeaders
+      )
+      const stats: ModelStats = { steps: 0, sequences: 0, started: Date.now(), ms: {} }
+      const member = async () => {
+        const fresh = await newMember(fixture, stats)
+        M.adjust(fresh.model, 100_000, Date.now())
+        await adjustPointsWorkflow(fixture.container).run({
+          input: { customer_id: fresh.real.customerId, points: 100_000, reason: "fault test", actor_id: "user_fault", idempotency_key: `fault-start-${fresh.real.customerId}` },
+        })
+        return fresh
+      }
+      let { model, real } = await member()
+
+      const outcomes: { case: string; outcome: string }[] = []
+      let n = 0
+      for (const flow of faultFlows(() => reward.id)) {
+        for (const step of workflowSteps(flow.workflowId)) {
+          const label = `${flow.name} / ${step}`
+          if (WAITING_FAULTS[`${flow.workflowId}/${step}`]) {
+            outcomes.push({ case: label, outcome: `waiting: ${WAITING_FAULTS[`${flow.workflowId}/${step}`]}` })
+            continue
+          }
+          const marker = `fault-${++n}-${Date.now()}`
+          const faults: Fault[] = []
+          try {
+            if (flow.blockOthers) faults.push(blockOtherRuns(flow.workflowId, marker))
+            const faultCase = await flow.prepare(fixture, model, real)
+            const fault = armFault(flow.workflowId, step, { marker })
+            faults.push(fault)
+            let failed = false
+            try {
+              await faultCase.run(`${marker}-first`)
+            } catch {
+              failed = true
+            }
+            if (fault.fired() !== failed) {
+              throw new Error(fault.fired() ? "the fault fired but the run did not fail" : "the run failed without the fault")
+            }
+            await faultCase.run(`${marker}-retry`)
+            faultCase.expect()
+            await checkStep(model, real, label)
+            outcomes.push({ case: label, outcome: fault.fired() ? "failed once, retried: same ledger" : "step not reached: ran once" })
+          } catch (error) {
+            outcomes.push({ case: label, outcome: `WRONG: ${(error as Error).message.slice(0, 400)}` })
+            // The model no longer matches this member: go on with a new one.
+            ;({ model, real } = await member())
+          } finally {
+            faults.reverse().forEach((fault) => fault.disarm())
+          }
+        }
+      }
+      // eslint-disable-next-line no-console
+      console.log(`fault injection, ${outcomes.length} cases:\n` + outcomes.map((o) => `  ${o.case}: ${o.outcome}`).join("\n"))
+      expect(outcomes.filter((o) => o.outcome.startsWith("WRONG"))).toEqual([])
+      expect(outcomes.filter((o) => o.outcome.startsWith("failed once")).length).toBeGreaterThan(20)
     })
   },
 })
