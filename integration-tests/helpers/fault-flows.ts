@@ -51,7 +51,7 @@ async function placed(model: M.LedgerModel, real: Real, basket: M.Basket, points
  * The earn, release, reverse, redeem and coupon flows, plus adjustments and
  * expiry, each set up so that every one of its steps does real work.
  */
-export function faultFlows(rewardId: () => string): FaultFlow[] {
+export function faultFlows(): FaultFlow[] {
   return [
     {
       name: "earn (order.placed)",
@@ -86,7 +86,7 @@ export function faultFlows(rewardId: () => string): FaultFlow[] {
               input: { order_id: order.id, customer_id: real.customerId, now: new Date(now) },
               context: { transactionId },
             }),
-          expect: () => M.releaseJob(model, now),
+          expect: () => M.releaseOrder(model, modelOrder, now),
         }
       },
     },
@@ -139,10 +139,10 @@ export function faultFlows(rewardId: () => string): FaultFlow[] {
         return {
           run: (transactionId) =>
             purchaseCouponWorkflow(fx.container).run({
-              input: { customer_id: real.customerId, reward_id: rewardId(), currency_code: "eur", idempotency_key: key, now: new Date() },
+              input: { customer_id: real.customerId, reward_id: fx.couponRewardId, currency_code: "eur", idempotency_key: key, now: new Date() },
               context: { transactionId },
             }),
-          expect: () => M.adjust(model, -COUPON_COST, Date.now()),
+          expect: () => M.adjust(model, -M.COUPON_REWARD.points, Date.now()),
         }
       },
     },
@@ -180,11 +180,14 @@ export function faultFlows(rewardId: () => string): FaultFlow[] {
   ]
 }
 
-/** Points a fault-test coupon costs (the reward created by the test). */
-export const COUPON_COST = 300
-
 /**
  * Cases (workflow id / step id) left out until their defect is fixed on main,
  * with the reason; the test prints them.
  */
-export const WAITING_FAULTS: Record<string, string> = {}
+export const WAITING_FAULTS: Record<string, string> = {
+  // A compensation that gives points back (a debit or an expiry undone) credits them as a lot that
+  // never expires (`revertEntry`), so the retried expiry cannot expire them: issue 12, defect 1
+  // ("the refunded debit also comes back as a lot that never expires"), helper checkout.
+  [`${expirePointsWorkflowId}/expire-loyalty-lots`]: "compensated debits come back as lots that never expire (issue 12, defect 1)",
+  [`${expirePointsWorkflowId}/emit-event-step`]: "a compensated expiry comes back as a lot that never expires (issue 12, defect 1)",
+}

@@ -62,6 +62,9 @@ export type ModelOrder = {
   restored: number
 }
 
+/** A coupon bought with points (single use, refunded when it expires unused). */
+export type ModelCoupon = { points: number; expires_at: number; closed: boolean }
+
 export type LedgerModel = {
   /** the clock the jobs run at (ms) */
   now: number
@@ -70,10 +73,32 @@ export type LedgerModel = {
   debt: number
   lots: ModelLot[]
   orders: ModelOrder[]
+  coupons: ModelCoupon[]
 }
 
 export function newLedgerModel(now: number): LedgerModel {
-  return { now, balance: 0, pending: 0, debt: 0, lots: [], orders: [] }
+  return { now, balance: 0, pending: 0, debt: 0, lots: [], orders: [], coupons: [] }
+}
+
+/** The test store's coupon reward: 300 points for 5 EUR off, valid 7 days, points back if it expires unused. */
+export const COUPON_REWARD = { points: 300, validDays: 7 }
+
+/** Buy a coupon at the model's clock: refused when the balance does not cover it. */
+export function buyCoupon(model: LedgerModel): "ok" | "refused" {
+  if (model.balance < COUPON_REWARD.points) return "refused"
+  consume(model, COUPON_REWARD.points)
+  model.coupons.push({ points: COUPON_REWARD.points, expires_at: model.now + COUPON_REWARD.validDays * DAY, closed: false })
+  return "ok"
+}
+
+/** The daily job closes coupons past their date; an unused one gives its points back (a lot from `now`). */
+export function expireCoupons(model: LedgerModel, now: number) {
+  for (const coupon of model.coupons) {
+    if (!coupon.closed && coupon.expires_at <= now) {
+      coupon.closed = true
+      credit(model, coupon.points, expiryOf(now))
+    }
+  }
 }
 
 /** Expiry of points credited at `at` (ms). */
@@ -233,15 +258,19 @@ export const isDue = (order: ModelOrder, now: number) => order.created_at + MODE
 export function releaseJob(model: LedgerModel, now: number) {
   model.now = now
   for (const order of model.orders) {
-    if (!isDue(order, now)) continue
-    reconcile(model, order, now)
-    if (order.pending > 0) {
-      const points = order.pending
-      order.pending = 0
-      order.released += points
-      model.pending -= points
-      credit(model, points, expiryOf(now))
-    }
+    if (isDue(order, now)) releaseOrder(model, order, now)
+  }
+}
+
+/** One order's release at `now`: reconcile, then what is left pending becomes a lot expiring 12 months on. */
+export function releaseOrder(model: LedgerModel, order: ModelOrder, now: number) {
+  reconcile(model, order, now)
+  if (order.pending > 0) {
+    const points = order.pending
+    order.pending = 0
+    order.released += points
+    model.pending -= points
+    credit(model, points, expiryOf(now))
   }
 }
 
