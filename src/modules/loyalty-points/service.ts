@@ -706,7 +706,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
   }
 
-  /** Empty one expired lot: one `expire` entry per lot, keyed by the lot. */
+  /**
+   * Empty one expired lot: one `expire` entry per lot, keyed by the lot. Like a
+   * debit, the entry records the lot it took (`details.lots`).
+   */
   @InjectTransactionManager()
   async expireLot(
     lotId: string,
@@ -739,6 +742,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         await trx("loyalty_lot").where({ id: lotId }).update({ remaining: 0, updated_at: trx.fn.now() })
         return {
           type: "expire",
+          // The lot it emptied, as debits record theirs: an undone expiry gives the points back
+          // with the same (past) expiry, so the retried job expires them again.
+          details: { lots: [{ lot_id: lotId, points: lot.remaining, expires_at: new Date(lot.expires_at).toISOString() }] },
           points: -lot.remaining,
           movement: { balance_change: -lot.remaining, pending_change: 0, debt_change: 0 },
           lifetime_earned: 0,
