@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:insights [-- --customers 100000 --orders-per-customer 10 --out docs/bench-insights.md]
+ * npm run bench:insights [-- --customers 100000 --orders-per-customer 10 --out docs/bench-insights.md --database loyalty_bench]
  *
  * 1. A fresh database (DB_* / DATABASE_URL when set, else embedded Postgres), migrated with `medusa db:migrate`.
  * 2. A synthetic store written with bulk SQL into Medusa's own order tables (bench/lib/generate-orders.js):
@@ -21,7 +21,7 @@ const { generateOrders } = require("./lib/generate-orders")
 const ROOT = path.resolve(__dirname, "..")
 
 function args() {
-  const out = { customers: 100_000, ordersPerCustomer: 10, out: null }
+  const out = { customers: 100_000, ordersPerCustomer: 10, out: null, database: "loyalty_bench" }
   const argv = process.argv.slice(2)
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split("=")
@@ -29,6 +29,8 @@ function args() {
     if (key === "--customers") out.customers = Number(value)
     else if (key === "--orders-per-customer") out.ordersPerCustomer = Number(value)
     else if (key === "--out") out.out = value
+    // Another name lets two benches share one Postgres server without dropping each other's database.
+    else if (key === "--database") out.database = value
     else throw new Error(`unknown option ${key}`)
   }
   return out
@@ -57,7 +59,7 @@ async function main() {
   const { env, stop } = await ensureDatabase({
     dir: path.join(ROOT, ".cache"),
     name: "pg-bench",
-    database: "loyalty_bench",
+    database: options.database,
     recreate: true,
     log,
   })

@@ -818,30 +818,32 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     }
   }
 
-  /** Stage C: value score from weighted 0–1 indicators, then ranked bands. */
+  /**
+   * Stage C: value score from weighted 0–1 indicators, then ranked bands, in
+   * one UPDATE (each pass over the run's rows rewrites all of them).
+   */
   protected async rankValue_(knex: Knex, runId: string, settings: InsightSettings): Promise<void> {
     const w = normalizeWeights(settings.value_weights)
     await knex.raw(
       `WITH ranked AS (
-         SELECT id, percent_rank() OVER (ORDER BY clv_12m)::float8 AS clv_rank
+         SELECT id, percent_rank() OVER (ORDER BY clv_12m)::float8 AS clv_rank, m_rank, f_rank, nps_score, referrals
            FROM loyalty_customer_insight WHERE run_id = ?
+       ),
+       scored AS (
+         -- Bands rank the score as stored (real), as a second pass over the rows would.
+         SELECT id, clv_rank,
+                (?::float8 * clv_rank + ?::float8 * m_rank + ?::float8 * f_rank
+                  + ?::float8 * coalesce(nps_score / 10.0, 0.5) + ?::float8 * least(referrals, 3) / 3.0)::real AS value_score
+           FROM ranked
+       ),
+       banded AS (
+         SELECT id, clv_rank, value_score, percent_rank() OVER (ORDER BY value_score) AS value_rank FROM scored
        )
        UPDATE loyalty_customer_insight t
-          SET clv_rank = r.clv_rank,
-              value_score = ?::float8 * r.clv_rank + ?::float8 * t.m_rank + ?::float8 * t.f_rank
-                          + ?::float8 * coalesce(t.nps_score / 10.0, 0.5) + ?::float8 * least(t.referrals, 3) / 3.0
-         FROM ranked r WHERE t.id = r.id`,
+          SET clv_rank = b.clv_rank, value_score = b.value_score,
+              value_band = CASE WHEN b.value_rank >= 0.8 THEN 'high' WHEN b.value_rank >= 0.5 THEN 'medium' ELSE 'low' END
+         FROM banded b WHERE t.id = b.id`,
       [runId, w.clv, w.monetary, w.frequency, w.satisfaction, w.referrals]
-    )
-    await knex.raw(
-      `WITH ranked AS (
-         SELECT id, percent_rank() OVER (ORDER BY value_score) AS value_rank
-           FROM loyalty_customer_insight WHERE run_id = ?
-       )
-       UPDATE loyalty_customer_insight t
-          SET value_band = CASE WHEN r.value_rank >= 0.8 THEN 'high' WHEN r.value_rank >= 0.5 THEN 'medium' ELSE 'low' END
-         FROM ranked r WHERE t.id = r.id`,
-      [runId]
     )
   }
 

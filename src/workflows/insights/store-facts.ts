@@ -343,16 +343,18 @@ export async function readCustomerOrderFacts(
   const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      today AS (SELECT (?::timestamptz AT TIME ZONE 'UTC')::date AS day),
      orders AS (
+       -- The total is read from the summary's JSON once per order (the CTE is materialized), converted below.
        SELECT o.customer_id, lower(o.currency_code) AS currency_code, o.created_at,
-              (o.created_at AT TIME ZONE 'UTC')::date AS day,
-              ${ORDER_TOTAL} AS total, ${ORDER_TOTAL} * r.rate AS base_total
+              (o.created_at AT TIME ZONE 'UTC')::date AS day, ${ORDER_TOTAL} AS total, r.rate
          FROM "order" o
          JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
          LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
         WHERE ${ORDER_FILTER} AND o.created_at <= ?
      ),
      days AS (
-       SELECT customer_id, day, count(*) AS orders, coalesce(sum(base_total), 0) AS value,
+       SELECT customer_id, day, count(*) AS orders, coalesce(sum(total * rate), 0) AS value,
+              min(created_at) AS first_at, max(created_at) AS last_at,
+              min(currency_code) AS first_currency, max(currency_code) AS last_currency, sum(total) AS amount,
               min(day) OVER (PARTITION BY customer_id) AS first_day,
               lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS previous_day,
               row_number() OVER (PARTITION BY customer_id ORDER BY day DESC) AS from_last
@@ -361,6 +363,8 @@ export async function readCustomerOrderFacts(
      per_customer AS (
        SELECT d.customer_id, sum(d.orders)::int AS orders_count, count(*)::int AS purchase_days,
               min(d.day) AS first_day, max(d.day) AS last_day, sum(d.value) AS monetary,
+              min(d.first_at) AS first_at, max(d.last_at) AS last_at,
+              min(d.first_currency) AS first_currency, max(d.last_currency) AS last_currency, sum(d.amount) AS amount,
               coalesce(avg(d.value) FILTER (WHERE d.day > d.first_day), 0) AS repeat_mean,
               count(*) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS})::int AS cal_purchase_days,
               max(d.day) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS}) - min(d.day) AS cal_tx_days,
@@ -370,10 +374,12 @@ export async function readCustomerOrderFacts(
               max(d.day - d.previous_day) FILTER (WHERE d.from_last = 1) AS gap_before_last
          FROM days d CROSS JOIN today t GROUP BY d.customer_id
      ),
-     times AS (SELECT customer_id, min(created_at) AS first_at, max(created_at) AS last_at FROM orders GROUP BY customer_id),
+     -- Amounts per currency: only customers who paid in more than one need a second pass over their orders.
      by_currency AS (
        SELECT customer_id, jsonb_object_agg(currency_code, amount) AS amounts
-         FROM (SELECT customer_id, currency_code, sum(total) AS amount FROM orders GROUP BY 1, 2) x
+         FROM (SELECT customer_id, currency_code, sum(total) AS amount FROM orders
+                WHERE customer_id IN (SELECT customer_id FROM per_customer WHERE first_currency <> last_currency)
+                GROUP BY 1, 2) x
         GROUP BY customer_id
      ),
      ledger AS (
@@ -388,9 +394,9 @@ export async function readCustomerOrderFacts(
         GROUP BY referrer_id
      )
      SELECT p.customer_id, c.has_account AS is_member,
-            p.orders_count, p.purchase_days, tm.first_at AS first_order_at, tm.last_at AS last_order_at,
+            p.orders_count, p.purchase_days, p.first_at AS first_order_at, p.last_at AS last_order_at,
             t.day - p.last_day AS recency_days, p.last_day - p.first_day AS tx_days, t.day - p.first_day AS age_days,
-            p.monetary::text AS monetary, coalesce(bc.amounts, '{}'::jsonb)::text AS monetary_by_currency,
+            p.monetary::text AS monetary, coalesce(bc.amounts, jsonb_build_object(p.first_currency, p.amount))::text AS monetary_by_currency,
             p.repeat_mean::text AS repeat_mean, p.recent_spend::text AS recent_spend, p.prior_spend::text AS prior_spend,
             p.gap_before_last, coalesce(rf.referrals, 0) AS referrals, coalesce(l.redeemed, 0)::float8 AS redeemed_points,
             -- The holdout check's calibration facts: only customers who had bought before the holdout began.
@@ -399,7 +405,6 @@ export async function readCustomerOrderFacts(
             CASE WHEN p.cal_purchase_days > 0 THEN t.day - ${HOLDOUT_DAYS} - p.first_day END AS cal_age_days,
             CASE WHEN p.cal_purchase_days > 0 THEN p.holdout_purchase_days END AS holdout_purchase_days
        FROM per_customer p CROSS JOIN today t
-       JOIN times tm ON tm.customer_id = p.customer_id
        JOIN customer c ON c.id = p.customer_id AND c.deleted_at IS NULL
        LEFT JOIN by_currency bc ON bc.customer_id = p.customer_id
        LEFT JOIN ledger l ON l.customer_id = p.customer_id
