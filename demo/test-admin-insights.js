@@ -13,7 +13,9 @@
  *      logs in with the form, clicks "Loyalty" in the sidebar (→ /app/loyalty),
  *      waits for the KPI cards and the lazily loaded recharts charts, checks
  *      that chart SVGs carry data marks (bars / lines with a non-empty `d`)
- *      and that the segment table has rows with customer counts > 0
+ *      and that the segment table has rows with customer counts > 0, each
+ *      segment with its rule as the API gives it, and that a customer row
+ *      shows that customer's R/F/M scores as the API gives them
  *
  * Screenshots (full page) go to artifacts/admin-insights/. Exit code 1 on any
  * failure. Plain Node; safe to run again and again against the same store.
@@ -101,6 +103,7 @@ async function main() {
   })
 
   let apiSegments
+  let apiCustomers
   await check("GET /admin/loyalty/insights/segments and /kpis have data", async () => {
     const seg = await request("GET", `${BASE}/admin/loyalty/insights/segments`, { headers: auth })
     assert(seg.status === 200, `segments: status ${seg.status} ${seg.text.slice(0, 300)}`)
@@ -112,15 +115,19 @@ async function main() {
     const rows = (kpis.json && kpis.json.kpis) || []
     assert(rows.length > 0, `no KPI rows: ${kpis.text.slice(0, 300)}`)
     const months = new Set(rows.map((row) => row.month))
+    const customers = await request("GET", `${BASE}/admin/loyalty/insights/customers?limit=50`, { headers: auth })
+    assert(customers.status === 200, `customers: status ${customers.status} ${customers.text.slice(0, 300)}`)
+    apiCustomers = (customers.json && customers.json.customers) || []
+    assert(apiCustomers.length > 0, `no customers: ${customers.text.slice(0, 300)}`)
     return `${apiSegments.length} RFM segments, ${total} customers; ${rows.length} KPI rows over ${months.size} months`
   })
 
-  await check("admin in Chromium: Loyalty page shows KPI cards, charts with data and the segment table", () =>
-    loyaltyPageInBrowser({ ADMIN_URL, info, finishedRun, apiSegments })
+  await check("admin in Chromium: Loyalty page shows KPI cards, charts with data, the segment table with each rule, a customer's R/F/M", () =>
+    loyaltyPageInBrowser({ ADMIN_URL, info, finishedRun, apiSegments, apiCustomers })
   )
 }
 
-async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments }) {
+async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments, apiCustomers }) {
   assert(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`)
   const { chromium } = require("playwright-core")
   const browser = await chromium.launch({
@@ -232,7 +239,13 @@ async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments }) {
     const rows = await page.locator('[data-testid="loyalty-segment-row"]').evaluateAll((trs) =>
       trs.map((tr) => {
         const cells = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim())
-        return { segment: tr.getAttribute("data-segment"), label: cells[0], customers: Number((cells[1] || "").replace(/[^\d]/g, "")) }
+        const rule = tr.querySelector('[data-testid="loyalty-segment-rule"]')
+        return {
+          segment: tr.getAttribute("data-segment"),
+          label: cells[0],
+          customers: Number((cells[1] || "").replace(/[^\d]/g, "")),
+          rule: rule ? rule.textContent.trim() : null,
+        }
       })
     )
     const counted = rows.filter((row) => row.segment && row.customers > 0)
@@ -241,7 +254,23 @@ async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments }) {
       const shown = rows.find((row) => row.segment === api.segment)
       assert(shown, `segment ${api.segment} from the API is not in the table: ${JSON.stringify(rows)}`)
       assert(shown.customers === Number(api.customers), `segment ${api.segment}: table shows ${shown.customers}, API says ${api.customers}`)
+      assert(api.rule && shown.rule === api.rule, `segment ${api.segment}: the table shows the rule ${JSON.stringify(shown.rule)}, the API ${JSON.stringify(api.rule)}`)
     }
+
+    // a customer row shows the label's R/F/M scores, as the API has them for that customer
+    const customerRow = page.locator('[data-testid="loyalty-customer-row"]').first()
+    await customerRow.scrollIntoViewIfNeeded()
+    await customerRow.waitFor({ state: "visible", timeout: 30000 })
+    const shownCustomer = {
+      href: await customerRow.locator("a").first().getAttribute("href"),
+      rfm: (await customerRow.locator('[data-testid="loyalty-customer-rfm"]').innerText()).replace(/^[\s·]+/, "").trim(),
+    }
+    const customerId = String(shownCustomer.href || "").split("/").pop()
+    const listed = apiCustomers.find((c) => c.customer_id === customerId)
+    assert(listed, `the first customer row (${shownCustomer.href}) is not among the API's first customers`)
+    const expectedRfm = `R${listed.r_score} F${listed.f_score} M${listed.m_score}`
+    assert(shownCustomer.rfm === expectedRfm, `customer ${customerId}: the row shows "${shownCustomer.rfm}", the API ${expectedRfm}`)
+    await customerRow.screenshot({ path: path.join(ARTIFACTS, "06-customer-rfm.png") }).catch(() => undefined)
     await table.screenshot({ path: path.join(ARTIFACTS, "04-segment-table.png") }).catch(() => undefined)
     const chartsBox = page.locator('[data-testid="loyalty-charts"]')
     await chartsBox.screenshot({ path: path.join(ARTIFACTS, "05-charts.png") }).catch(() => undefined)
@@ -249,7 +278,8 @@ async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments }) {
     return (
       `URL ${pathname}; "${runInfo}"; ${cardCount} KPI cards (members ${members}); ` +
       `${withData.length}/${charts.length} charts with data (${summary}); ` +
-      `segment table: ${counted.map((row) => `${row.label} ${row.customers}`).join(", ")}` +
+      `segment table: ${counted.map((row) => `${row.label} ${row.customers}`).join(", ")}; ` +
+      `rules shown for ${rows.filter((row) => row.rule).length} segments; customer ${customerId} shows ${shownCustomer.rfm}` +
       (pageErrors.length ? `; page errors: ${pageErrors.join(" | ")}` : "")
     )
   } catch (error) {
