@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:insights [-- --customers 100000 --orders-per-customer 10 --out docs/bench-insights.md --database loyalty_bench]
+ * npm run bench:insights [-- --customers 100000 --orders-per-customer 10 --out docs/bench-insights.md --database loyalty_bench --reuse]
  *
  * 1. A fresh database (DB_* / DATABASE_URL when set, else embedded Postgres), migrated with `medusa db:migrate`.
  * 2. A synthetic store written with bulk SQL into Medusa's own order tables (bench/lib/generate-orders.js):
@@ -8,7 +8,8 @@
  * 3. `medusa exec bench/recompute.ts`: a hand-written single-query RFM baseline, then the plugin's full
  *    recompute (RFM, model fit, scoring, value ranks, segment history, KPIs, group sync), timed on the same data,
  *    with the peak memory of that process.
- * Prints a Markdown report (and writes it to --out).
+ * Prints a Markdown report (and writes it to --out). `--reuse` keeps the store of an earlier run (same --database,
+ * on a DB server that keeps it) and times only step 3.
  */
 const { spawn } = require("child_process")
 const fs = require("fs")
@@ -21,10 +22,14 @@ const { generateOrders } = require("./lib/generate-orders")
 const ROOT = path.resolve(__dirname, "..")
 
 function args() {
-  const out = { customers: 100_000, ordersPerCustomer: 10, out: null, database: "loyalty_bench" }
+  const out = { customers: 100_000, ordersPerCustomer: 10, out: null, database: "loyalty_bench", reuse: false }
   const argv = process.argv.slice(2)
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split("=")
+    if (key === "--reuse") {
+      out.reuse = true
+      continue
+    }
     const value = inline ?? argv[++i]
     if (key === "--customers") out.customers = Number(value)
     else if (key === "--orders-per-customer") out.ordersPerCustomer = Number(value)
@@ -60,28 +65,39 @@ async function main() {
     dir: path.join(ROOT, ".cache"),
     name: "pg-bench",
     database: options.database,
-    recreate: true,
+    recreate: !options.reuse,
     log,
   })
   try {
-    let started = Date.now()
-    await run("medusa", ["db:migrate"], env)
-    const migrateSeconds = seconds(started)
-    log(`migrated in ${migrateSeconds.toFixed(1)} s`)
-
     const now = new Date(Date.UTC(2030, 5, 15, 12))
     const client = new Client({ connectionString: env.DATABASE_URL })
     await client.connect()
-    started = Date.now()
-    const counts = await generateOrders(async (sql) => (await client.query(sql)).rows, {
-      customers: options.customers,
-      ordersPerCustomer: options.ordersPerCustomer,
-      now,
-    })
-    const generateSeconds = seconds(started)
+    let migrateSeconds = 0
+    let generateSeconds = 0
+    let counts
+    if (options.reuse) {
+      await run("medusa", ["db:migrate"], env)
+      const { rows } = await client.query(`SELECT (SELECT count(*) FROM customer)::int AS customers, (SELECT count(*) FROM "order")::int AS orders`)
+      counts = rows[0]
+      // The earlier runs go, so the timed run is a first run, as on a fresh store.
+      await client.query("TRUNCATE loyalty_customer_insight, loyalty_segment_change, loyalty_kpi_snapshot, loyalty_insight_run")
+      log(`reusing ${counts.customers} customers / ${counts.orders} orders`)
+    } else {
+      let started = Date.now()
+      await run("medusa", ["db:migrate"], env)
+      migrateSeconds = seconds(started)
+      log(`migrated in ${migrateSeconds.toFixed(1)} s`)
+      started = Date.now()
+      counts = await generateOrders(async (sql) => (await client.query(sql)).rows, {
+        customers: options.customers,
+        ordersPerCustomer: options.ordersPerCustomer,
+        now,
+      })
+      generateSeconds = seconds(started)
+    }
     const { rows: size } = await client.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS size")
     await client.end()
-    log(`generated ${counts.customers} customers / ${counts.orders} orders in ${generateSeconds.toFixed(1)} s (${size[0].size})`)
+    log(`${options.reuse ? "reused" : "generated"} ${counts.customers} customers / ${counts.orders} orders in ${generateSeconds.toFixed(1)} s (${size[0].size})`)
 
     const resultFile = path.join(os.tmpdir(), `bench-insights-${process.pid}.json`)
     await run("medusa", ["exec", "./bench/recompute.ts"], { ...env, BENCH_NOW: now.toISOString(), BENCH_RESULT: resultFile })
@@ -96,7 +112,7 @@ async function main() {
       `| | |`,
       `|---|---|`,
       `| store | ${counts.customers.toLocaleString("en-US")} customers, ${counts.orders.toLocaleString("en-US")} orders (bulk SQL into \`order\`, \`order_item\`, \`order_line_item\`, \`order_summary\`, \`customer\`), database ${size[0].size} |`,
-      `| generate | ${generateSeconds.toFixed(1)} s (migrate ${migrateSeconds.toFixed(1)} s) |`,
+      options.reuse ? `| generate | reused the store of an earlier run |` : `| generate | ${generateSeconds.toFixed(1)} s (migrate ${migrateSeconds.toFixed(1)} s) |`,
       `| single-query RFM baseline | **${r.baseline_seconds.toFixed(2)} s** (${r.baseline_rows.toLocaleString("en-US")} customers: recency, frequency, monetary and ntile(5) scores in one CREATE TABLE AS) |`,
       `| plugin recompute | **${r.recompute_seconds.toFixed(2)} s** (run ${r.run?.status}, model ${r.run?.model}${r.run?.model_reason ? `: ${r.run.model_reason}` : ""}) |`,
       `| ratio recompute / baseline | **${r.ratio.toFixed(1)} ×** |`,

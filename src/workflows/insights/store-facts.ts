@@ -342,8 +342,10 @@ export async function readCustomerOrderFacts(
   const { now, rates } = input
   const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      today AS (SELECT (?::timestamptz AT TIME ZONE 'UTC')::date AS day),
-     orders AS (
-       -- The total is read from the summary's JSON once per order (the CTE is materialized), converted below.
+     -- Materialized: each order's total is read from the summary's JSON once, and the sort below carries
+     -- the figures, not the summary. The per-currency pass only reads it again (a hash join with an empty
+     -- side reads nothing) for customers who paid in several currencies.
+     orders AS MATERIALIZED (
        SELECT o.customer_id, lower(o.currency_code) AS currency_code, o.created_at,
               (o.created_at AT TIME ZONE 'UTC')::date AS day, ${ORDER_TOTAL} AS total, r.rate
          FROM "order" o
@@ -357,7 +359,8 @@ export async function readCustomerOrderFacts(
               min(currency_code) AS first_currency, max(currency_code) AS last_currency, sum(total) AS amount,
               min(day) OVER (PARTITION BY customer_id) AS first_day,
               lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS previous_day,
-              row_number() OVER (PARTITION BY customer_id ORDER BY day DESC) AS from_last
+              -- The last day is the one with no next day: same window as lag, so no second sort.
+              lead(day) OVER (PARTITION BY customer_id ORDER BY day) IS NULL AS is_last
          FROM orders GROUP BY customer_id, day
      ),
      per_customer AS (
@@ -371,7 +374,7 @@ export async function readCustomerOrderFacts(
               count(*) FILTER (WHERE d.day > t.day - ${HOLDOUT_DAYS})::int AS holdout_purchase_days,
               coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 90), 0) AS recent_spend,
               coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 180 AND d.day <= t.day - 90), 0) AS prior_spend,
-              max(d.day - d.previous_day) FILTER (WHERE d.from_last = 1) AS gap_before_last
+              max(d.day - d.previous_day) FILTER (WHERE d.is_last) AS gap_before_last
          FROM days d CROSS JOIN today t GROUP BY d.customer_id
      ),
      -- Amounts per currency: only customers who paid in more than one need a second pass over their orders.
