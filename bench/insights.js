@@ -119,7 +119,7 @@ async function main() {
       `| memory of the recompute process | ${r.rss_before_mb.toFixed(0)} MB RSS before, peak ${r.peak_rss_mb.toFixed(0)} MB during (process max ${r.max_rss_process_mb.toFixed(0)} MB, including Medusa's boot) |`,
       ``,
       `The recompute does far more than the baseline: the same aggregation plus day-level purchase history, per-currency sums,`,
-      `feedback and ledger joins (one INSERT … SELECT), a BG/NBD and Gamma-Gamma fit on a deterministic sample of at most`,
+      `feedback and ledger joins (one statement, read through a cursor and handed to the module in batches), a BG/NBD and Gamma-Gamma fit on a deterministic sample of at most`,
       `20,000 customers, per-customer P(alive), expected purchases (₂F₁ series) and discounted CLV in batches of 5,000`,
       `(one SELECT and one UPDATE … FROM unnest each), value ranks and bands, segment-change history, monthly KPIs and group sync.`,
       ``,
