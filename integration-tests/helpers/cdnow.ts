@@ -1,6 +1,6 @@
 import { readFileSync } from "fs"
 import path from "path"
-import type { Transaction } from "../../src/lib/purchase-summary"
+import type { Transaction } from "../../src/lib/insights/purchase-summary"
 
 /** The CDNOW sample (see fixtures/cdnow/README.md): 2,357 customers of a 1997 cohort. */
 export const CDNOW_FIXTURE = path.join(__dirname, "..", "fixtures", "cdnow")

@@ -1,4 +1,4 @@
-import { addMonths } from "../../src/lib/dates"
+import { addMonths } from "../../src/lib/shared/dates"
 
 /**
  * A small in-memory model of the points rules in the README ("How points

@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IEventBusModuleService, Message } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { LoyaltyEvents } from "../../src/lib/events"
+import { LoyaltyEvents } from "../../src/lib/shared/events"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,

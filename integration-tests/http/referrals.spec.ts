@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
-import { LoyaltyEvents, PointsEventData } from "../../src/lib/events"
+import { LoyaltyEvents, PointsEventData } from "../../src/lib/shared/events"
 import evaluateReferralOnPoints from "../../src/subscribers/evaluate-referral"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import { evaluateReferralsWorkflow } from "../../src/workflows/referrals"

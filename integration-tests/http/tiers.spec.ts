@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createCustomerGroupsWorkflow } from "@medusajs/core-flows"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/events"
+import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/shared/events"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import { endDueTierOverridesWorkflow, evaluateTiersWorkflow, setTierOverrideWorkflow } from "../../src/workflows/tiers"
 import {

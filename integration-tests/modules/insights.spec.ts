@@ -1,6 +1,6 @@
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import { moduleTestDbName } from "../helpers/module-db"
-import { defaultInsightSettings, RFM_SEGMENTS } from "../../src/lib/insights"
+import { defaultInsightSettings, RFM_SEGMENTS } from "../../src/lib/insights/rules"
 import { LOYALTY_INSIGHTS_MODULE } from "../../src/modules/loyalty-insights"
 import LoyaltyInsightsModuleService from "../../src/modules/loyalty-insights/service"
 import { CALIBRATION_END, cdnowTransactions } from "../helpers/cdnow"

@@ -8,12 +8,12 @@ import {
   fitBgNbd,
   probabilityAlive,
   RepeatSummary,
-} from "../../src/lib/bgnbd"
+} from "../../src/lib/insights/clv/bgnbd"
 import gammaln from "@stdlib/math-base-special-gammaln"
-import { fitMaximumLikelihood } from "../../src/lib/clv-fit"
-import { expectedSpend, fitGammaGamma, gammaGammaFitProblem } from "../../src/lib/gamma-gamma"
-import { hyp2f1 } from "../../src/lib/hyp2f1"
-import { summarizeTransactions, utcDay } from "../../src/lib/purchase-summary"
+import { fitMaximumLikelihood } from "../../src/lib/insights/clv/clv-fit"
+import { expectedSpend, fitGammaGamma, gammaGammaFitProblem } from "../../src/lib/insights/clv/gamma-gamma"
+import { hyp2f1 } from "../../src/lib/insights/clv/hyp2f1"
+import { summarizeTransactions, utcDay } from "../../src/lib/insights/purchase-summary"
 
 const within = (actual: number, expected: number, tolerance = 0.01) =>
   expect(Math.abs(actual / expected - 1)).toBeLessThan(tolerance)

@@ -1,6 +1,6 @@
-import { computeEarning, POINTS_CREDIT_LINE_REFERENCE } from "../../src/lib/earning"
-import { orderEarning, OrderForPoints } from "../../src/lib/order-points"
-import { rulesFromOptions } from "../../src/lib/program"
+import { computeEarning, POINTS_CREDIT_LINE_REFERENCE } from "../../src/lib/points/earning"
+import { orderEarning, OrderForPoints } from "../../src/lib/points/order-points"
+import { rulesFromOptions } from "../../src/lib/points/program"
 
 describe("computeEarning", () => {
   it("earns on items after discounts, excluding tax, shipping and gift cards", () => {

@@ -1,4 +1,4 @@
-import { feedbackPoints, feedbackRefusal } from "../../src/lib/feedback"
+import { feedbackPoints, feedbackRefusal } from "../../src/lib/insights/feedback"
 
 describe("feedback points (issue 12, defect 5)", () => {
   const paid = { display_id: 7, status: "pending", captured: 70, refunded: 0 }

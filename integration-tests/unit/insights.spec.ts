@@ -11,8 +11,8 @@ import {
   SEGMENT_PLAYS,
   SEGMENT_RULES,
   valueBand,
-} from "../../src/lib/insights"
-import { kpiMetrics } from "../../src/lib/kpis"
+} from "../../src/lib/insights/rules"
+import { kpiMetrics } from "../../src/lib/insights/kpis"
 
 const settings = defaultInsightSettings()
 

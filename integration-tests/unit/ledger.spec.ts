@@ -1,6 +1,6 @@
-import { addMonths, expiryDate } from "../../src/lib/dates"
-import { allocateFirstExpiring, lotsToGiveBack, settleDebt, splitReversal } from "../../src/lib/ledger"
-import { rulesFromOptions, validateRules } from "../../src/lib/program"
+import { addMonths, expiryDate } from "../../src/lib/shared/dates"
+import { allocateFirstExpiring, lotsToGiveBack, settleDebt, splitReversal } from "../../src/lib/points/ledger"
+import { rulesFromOptions, validateRules } from "../../src/lib/points/program"
 
 describe("allocateFirstExpiring", () => {
   const lots = [

@@ -1,5 +1,5 @@
-import { computeEarning } from "../../src/lib/earning"
-import { OrderMoney, orderMoney, orderPointsTargets } from "../../src/lib/order-points"
+import { computeEarning } from "../../src/lib/points/earning"
+import { OrderMoney, orderMoney, orderPointsTargets } from "../../src/lib/points/order-points"
 
 const money = (over: Partial<OrderMoney>): OrderMoney => ({
   items_total: 0,

@@ -1,6 +1,6 @@
-import { appliedPointsProblems, cartPointsPreview } from "../../src/lib/cart-points"
-import { rulesFromOptions } from "../../src/lib/program"
-import { currencyDecimals, pointsToMoney, redemptionLimits, redemptionProblems } from "../../src/lib/redemption"
+import { appliedPointsProblems, cartPointsPreview } from "../../src/lib/points/cart-points"
+import { rulesFromOptions } from "../../src/lib/points/program"
+import { currencyDecimals, pointsToMoney, redemptionLimits, redemptionProblems } from "../../src/lib/points/redemption"
 
 const rules = {
   ...rulesFromOptions({

@@ -20,7 +20,7 @@ import {
   shareLink,
   validateReferralSettings,
   velocityFlag,
-} from "../../src/lib/referrals"
+} from "../../src/lib/referrals/rules"
 
 describe("referral codes", () => {
   it("draws every symbol separately from the random source", () => {

@@ -1,4 +1,4 @@
-import { cartPromotionCodes, couponUseProblem } from "../../src/lib/rewards"
+import { cartPromotionCodes, couponUseProblem } from "../../src/lib/rewards/rules"
 
 describe("couponUseProblem", () => {
   const now = new Date("2026-12-02T12:00:00Z")

@@ -1,6 +1,6 @@
-import { computeEarning } from "../../src/lib/earning"
-import { orderEarning, OrderForPoints } from "../../src/lib/order-points"
-import { rulesFromOptions } from "../../src/lib/program"
+import { computeEarning } from "../../src/lib/points/earning"
+import { orderEarning, OrderForPoints } from "../../src/lib/points/order-points"
+import { rulesFromOptions } from "../../src/lib/points/program"
 import {
   decideOnActivity,
   decideOnReview,
@@ -16,7 +16,7 @@ import {
   TierDefinition,
   TierSettings,
   validateTierSet,
-} from "../../src/lib/tiers"
+} from "../../src/lib/tiers/rules"
 
 const tier = (overrides: Partial<TierDefinition> & Pick<TierDefinition, "id" | "rank">): TierDefinition => ({
   name: overrides.id,

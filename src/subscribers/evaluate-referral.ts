@@ -1,6 +1,6 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { LoyaltyEvents, PointsEventData } from "../lib/events"
-import { OPEN_REFERRAL_STATUSES } from "../lib/referrals"
+import { LoyaltyEvents, PointsEventData } from "../lib/shared/events"
+import { OPEN_REFERRAL_STATUSES } from "../lib/referrals/rules"
 import { LOYALTY_REFERRALS_MODULE } from "../modules/loyalty-referrals"
 import type LoyaltyReferralsModuleService from "../modules/loyalty-referrals/service"
 import { evaluateReferralWorkflow } from "../workflows/referrals"

@@ -1,5 +1,5 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { LoyaltyEvents, PointsEventData } from "../lib/events"
+import { LoyaltyEvents, PointsEventData } from "../lib/shared/events"
 import { recordOrderQualificationWorkflow } from "../workflows/tiers"
 
 /**

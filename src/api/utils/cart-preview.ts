@@ -1,6 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { cartPointsPreview } from "../../lib/cart-points"
-import { earnMultiplier } from "../../lib/tiers"
+import { cartPointsPreview } from "../../lib/points/cart-points"
+import { earnMultiplier } from "../../lib/tiers/rules"
 import { loadCartForPoints } from "../../workflows/cart/steps/load-cart-for-points"
 import { tiersModule } from "./tier-views"
 import { pointsModule } from "./views"

@@ -1,6 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { ReferralProgramSettings } from "../../lib/referrals"
+import { ReferralProgramSettings } from "../../lib/referrals/rules"
 import { LOYALTY_REFERRALS_MODULE } from "../../modules/loyalty-referrals"
 import type LoyaltyReferralsModuleService from "../../modules/loyalty-referrals/service"
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"

@@ -1,6 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { TierSettings } from "../../lib/tiers"
+import { TierSettings } from "../../lib/tiers/rules"
 import { LOYALTY_TIERS_MODULE } from "../../modules/loyalty-tiers"
 import type LoyaltyTiersModuleService from "../../modules/loyalty-tiers/service"
 import { CustomerTierStatus, LoyaltyTier, TierHistoryEntry } from "../../modules/loyalty-tiers/types"

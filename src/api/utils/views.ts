@@ -1,6 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { earnRateFor, ProgramRules } from "../../lib/program"
+import { earnRateFor, ProgramRules } from "../../lib/points/program"
 import { LOYALTY_POINTS_MODULE } from "../../modules/loyalty-points"
 import type LoyaltyPointsModuleService from "../../modules/loyalty-points/service"
 import { LedgerEntry } from "../../modules/loyalty-points/types"

@@ -7,8 +7,8 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/bgnbd"
-import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/gamma-gamma"
+import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/insights/clv/bgnbd"
+import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/insights/clv/gamma-gamma"
 import {
   CustomerFacts,
   CustomerPrediction,
@@ -22,7 +22,7 @@ import {
   predictByPace,
   predictCustomer,
   rfmSegment,
-} from "../../lib/insights"
+} from "../../lib/insights/rules"
 import CustomerInsight from "./models/customer-insight"
 import Feedback from "./models/feedback"
 import InsightRun from "./models/insight-run"

@@ -1,4 +1,4 @@
-import type { InsightModel, InsightSettings } from "../../lib/insights"
+import type { InsightModel, InsightSettings } from "../../lib/insights/rules"
 
 export type InsightRunStatus = "running" | "succeeded" | "failed"
 

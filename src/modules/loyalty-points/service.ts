@@ -8,8 +8,8 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/ledger"
-import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/program"
+import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
+import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
 import Account from "./models/account"
 import Coupon from "./models/coupon"
 import Entry from "./models/entry"

@@ -22,7 +22,7 @@ import {
   referralSettingsFromOptions,
   validateReferralSettings,
   velocityFlag,
-} from "../../lib/referrals"
+} from "../../lib/referrals/rules"
 import ClaimAttempt from "./models/claim-attempt"
 import Referral from "./models/referral"
 import ReferralCode from "./models/referral-code"

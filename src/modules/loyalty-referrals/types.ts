@@ -1,4 +1,4 @@
-import type { NewReferralFlag, ReferralFlag, ReferralStatus } from "../../lib/referrals"
+import type { NewReferralFlag, ReferralFlag, ReferralStatus } from "../../lib/referrals/rules"
 
 export type { NewReferralFlag, ReferralFlag, ReferralStatus }
 

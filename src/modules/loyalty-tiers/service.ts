@@ -8,7 +8,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { addDays } from "../../lib/dates"
+import { addDays } from "../../lib/shared/dates"
 import {
   decideOnActivity,
   decideOnReview,
@@ -24,7 +24,7 @@ import {
   TierMetrics,
   TierSettings,
   validateTierSet,
-} from "../../lib/tiers"
+} from "../../lib/tiers/rules"
 import TierActivity from "./models/activity"
 import TierHistory from "./models/history"
 import TierMembership from "./models/membership"

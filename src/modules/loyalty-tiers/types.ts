@@ -1,4 +1,4 @@
-import { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow } from "../../lib/tiers"
+import { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow } from "../../lib/tiers/rules"
 
 export type { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow }
 

@@ -4,7 +4,7 @@ import {
   refreshCartItemsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { POINTS_CREDIT_LINE_REFERENCE } from "../../lib/redemption"
+import { POINTS_CREDIT_LINE_REFERENCE } from "../../lib/points/redemption"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { loadCartForPointsStep } from "./steps/load-cart-for-points"
 import { validatePointsApplicationStep } from "./steps/validate-points-application"

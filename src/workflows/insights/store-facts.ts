@@ -1,5 +1,5 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { kpiMetrics, KpiCounts } from "../../lib/kpis"
+import { kpiMetrics, KpiCounts } from "../../lib/insights/kpis"
 import { HOLDOUT_DAYS } from "../../modules/loyalty-insights/service"
 import type { CustomerOrderFacts, KpiInput, KpiMetrics, KpiRow, KpiWindow } from "../../modules/loyalty-insights/types"
 

@@ -1,7 +1,7 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
-import { feedbackCreditKey, feedbackRevokeKey } from "../../lib/feedback"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
+import { feedbackCreditKey, feedbackRevokeKey } from "../../lib/insights/feedback"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
 
 export const takeBackFeedbackPointsWorkflowId = "take-back-loyalty-feedback-points"

@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import type { InsightSettings } from "../../lib/insights"
+import type { InsightSettings } from "../../lib/insights/rules"
 import { saveInsightSettingsStep } from "./steps/save-insight-settings"
 
 export const updateInsightSettingsWorkflowId = "update-loyalty-insight-settings"

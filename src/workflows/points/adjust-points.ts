@@ -1,10 +1,11 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/dates"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { expiryDate } from "../../lib/shared/dates"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { loadCustomerForPointsStep } from "./steps/load-customer"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
-import { creditPointsStep, debitPointsStep } from "./steps/post-points"
+import { creditPointsStep } from "./steps/credit-points"
+import { debitPointsStep } from "./steps/debit-points"
 
 export const adjustPointsWorkflowId = "adjust-loyalty-points"
 

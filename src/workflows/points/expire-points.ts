@@ -1,6 +1,6 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/events"
+import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { expireLotsStep } from "./steps/expire-lots"
 
 export const expirePointsWorkflowId = "expire-points"

@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { addDays } from "../../lib/dates"
+import { addDays } from "../../lib/shared/dates"
 import { awardOrderPointsWorkflow } from "./award-order-points"
 import { releaseOrderPointsWorkflow } from "./release-order-points"
 import { pointsService } from "./steps/resolve-service"

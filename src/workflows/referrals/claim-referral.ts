@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { identityFlags } from "../../lib/referrals"
+import { identityFlags } from "../../lib/referrals/rules"
 import { createReferralStep } from "./steps/create-referral"
 import { loadReferralClaimantStep } from "./steps/load-claimant"
 import { loadReferralProgramStep } from "./steps/load-referral-program"

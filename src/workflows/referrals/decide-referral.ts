@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { decideReferralStep } from "./steps/update-referral-status"
+import { decideReferralStep } from "./steps/decide-referral"
 
 export const decideReferralWorkflowId = "decide-loyalty-referral"
 

@@ -1,13 +1,11 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { assessReferral, ReferralDecision } from "../../lib/referrals"
+import { assessReferral, ReferralDecision } from "../../lib/referrals/rules"
 import { postReferralRewardsWorkflow } from "./post-referral-rewards"
 import { loadReferralStep } from "./steps/load-referral"
 import { loadReferralEvidenceStep } from "./steps/load-referral-evidence"
-import {
-  flagReferralStep,
-  markReferralQualifiedStep,
-  markReferralRewardedStep,
-} from "./steps/update-referral-status"
+import { flagReferralStep } from "./steps/flag-referral"
+import { markReferralQualifiedStep } from "./steps/mark-referral-qualified"
+import { markReferralRewardedStep } from "./steps/mark-referral-rewarded"
 
 export const evaluateReferralWorkflowId = "evaluate-loyalty-referral"
 

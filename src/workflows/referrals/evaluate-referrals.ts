@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { addDays } from "../../lib/dates"
+import { addDays } from "../../lib/shared/dates"
 import { evaluateReferralWorkflow } from "./evaluate-referral"
 import { postReferralRewardsWorkflow } from "./post-referral-rewards"
 import { referralsService } from "./steps/resolve-service"

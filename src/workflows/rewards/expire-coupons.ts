@@ -1,7 +1,7 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/dates"
+import { expiryDate } from "../../lib/shared/dates"
 import { CouponRecord } from "../../modules/loyalty-points/types"
 import { pointsService } from "../points/steps/resolve-service"
 

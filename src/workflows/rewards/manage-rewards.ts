@@ -1,5 +1,8 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { createRewardStep, deleteRewardStep, RewardInput, updateRewardStep } from "./steps/manage-rewards"
+import { createRewardStep } from "./steps/create-reward"
+import { deleteRewardStep } from "./steps/delete-reward"
+import { RewardInput } from "./types"
+import { updateRewardStep } from "./steps/update-reward"
 
 export const createRewardWorkflowId = "create-loyalty-reward"
 export const updateRewardWorkflowId = "update-loyalty-reward"

@@ -1,8 +1,10 @@
 import { createPromotionsWorkflow, emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents } from "../../lib/events"
-import { debitPointsStep } from "../points/steps/post-points"
-import { finalizeCouponStep, planCouponStep, PurchaseCouponInput, reserveCouponStep } from "./steps/purchase-coupon"
+import { LoyaltyEvents } from "../../lib/shared/events"
+import { debitPointsStep } from "../points/steps/debit-points"
+import { finalizeCouponStep } from "./steps/finalize-coupon"
+import { planCouponStep, PurchaseCouponInput } from "./steps/plan-coupon"
+import { reserveCouponStep } from "./steps/reserve-coupon"
 
 export const purchaseCouponWorkflowId = "purchase-loyalty-coupon"
 

@@ -1,11 +1,11 @@
 import { emitEventStep, linkCustomerGroupsToCustomerWorkflow } from "@medusajs/medusa/core-flows"
 import { transform, when, WorkflowData } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/dates"
-import { LoyaltyEvents, pointsEventsFor, tierEventsFor } from "../../lib/events"
+import { expiryDate } from "../../lib/shared/dates"
+import { LoyaltyEvents, pointsEventsFor, tierEventsFor } from "../../lib/shared/events"
 import { MembershipWrite, TierChange } from "../../modules/loyalty-tiers/types"
 import { CreditPosting } from "../../modules/loyalty-points/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
-import { creditPointsStep } from "../points/steps/post-points"
+import { creditPointsStep } from "../points/steps/credit-points"
 import { planTierGroupMoveStep } from "./steps/plan-tier-group-move"
 
 /** The change that earns a bonus: the last upgrade by activity into a tier with a bonus. */

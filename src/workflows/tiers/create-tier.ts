@@ -1,6 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { TierInput } from "../../modules/loyalty-tiers/types"
-import { createTierStep, validateTierCustomerGroupStep } from "./steps/tier-config"
+import { createTierStep } from "./steps/create-tier"
+import { validateTierCustomerGroupStep } from "./steps/validate-tier-customer-group"
 
 export const createTierWorkflowId = "add-loyalty-tier"
 

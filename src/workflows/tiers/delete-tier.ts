@@ -1,9 +1,9 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents, tierEventsFor } from "../../lib/events"
+import { LoyaltyEvents, tierEventsFor } from "../../lib/shared/events"
 import { endDueTierOverridesStep } from "./evaluate-tiers"
 import { moveTierMembersStep } from "./steps/move-tier-members"
-import { deleteTierStep } from "./steps/tier-config"
+import { deleteTierStep } from "./steps/delete-tier"
 
 export const deleteTierWorkflowId = "remove-loyalty-tier"
 

@@ -1,6 +1,6 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { applyTierChanges } from "./apply-tier-changes"
-import { evaluateCustomerTierStep } from "./steps/change-customer-tier"
+import { evaluateCustomerTierStep } from "./steps/evaluate-customer-tier"
 
 export const evaluateCustomerTierWorkflowId = "evaluate-customer-loyalty-tier"
 

@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { reorderTiersStep } from "./steps/tier-config"
+import { reorderTiersStep } from "./steps/reorder-tiers"
 
 export const reorderTiersWorkflowId = "reorder-loyalty-tiers"
 

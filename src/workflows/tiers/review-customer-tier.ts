@@ -1,6 +1,6 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { applyTierChanges } from "./apply-tier-changes"
-import { reviewCustomerTierStep } from "./steps/change-customer-tier"
+import { reviewCustomerTierStep } from "./steps/review-customer-tier"
 
 export const reviewCustomerTierWorkflowId = "review-customer-loyalty-tier"
 

@@ -1,7 +1,8 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { loadCustomerForPointsStep } from "../points/steps/load-customer"
 import { applyTierChanges } from "./apply-tier-changes"
-import { endTierOverrideStep, setTierOverrideStep, SetTierOverrideStepInput } from "./steps/change-customer-tier"
+import { endTierOverrideStep } from "./steps/end-tier-override"
+import { setTierOverrideStep, SetTierOverrideStepInput } from "./steps/set-tier-override"
 
 export const setTierOverrideWorkflowId = "set-customer-tier-override"
 export const endTierOverrideWorkflowId = "end-customer-tier-override"

@@ -1,6 +1,6 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { TierSettings } from "../../lib/tiers"
-import { saveTierSettingsStep } from "./steps/tier-config"
+import { TierSettings } from "../../lib/tiers/rules"
+import { saveTierSettingsStep } from "./steps/save-tier-settings"
 
 export const updateTierSettingsWorkflowId = "update-loyalty-tier-settings"
 

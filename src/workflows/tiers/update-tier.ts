@@ -1,7 +1,8 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { TierInput } from "../../modules/loyalty-tiers/types"
 import { moveTierMembersStep } from "./steps/move-tier-members"
-import { updateTierStep, validateTierCustomerGroupStep } from "./steps/tier-config"
+import { updateTierStep } from "./steps/update-tier"
+import { validateTierCustomerGroupStep } from "./steps/validate-tier-customer-group"
 
 export const updateTierWorkflowId = "edit-loyalty-tier"
 

@@ -1,5 +1,5 @@
 import { z } from "@medusajs/framework/zod"
-import { rewardProblems } from "../../../lib/rewards"
+import { rewardProblems } from "../../../lib/rewards/rules"
 
 /**
  * A value per currency (`{ eur: 1, usd: 1.5 }`). Keys and values are checked

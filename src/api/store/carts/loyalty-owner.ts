@@ -1,7 +1,7 @@
 import { MedusaNextFunction, MedusaRequest, MedusaResponse, MedusaStoreRequest } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { appliedPoints } from "../../../lib/redemption"
-import { cartPromotionCodes, couponOwnerOnly } from "../../../lib/rewards"
+import { appliedPoints } from "../../../lib/points/redemption"
+import { cartPromotionCodes, couponOwnerOnly } from "../../../lib/rewards/rules"
 import { pointsModule } from "../../utils/views"
 
 /** The logged-in customer making the request, if any. */

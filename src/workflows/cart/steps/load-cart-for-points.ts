@@ -1,8 +1,8 @@
 import { BigNumberInput, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { EarnableItem } from "../../../lib/earning"
-import { RedeemableCart } from "../../../lib/redemption"
+import { EarnableItem } from "../../../lib/points/earning"
+import { RedeemableCart } from "../../../lib/points/redemption"
 
 export const loadCartForPointsStepId = "load-cart-for-loyalty-points"
 

@@ -1,12 +1,12 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ProgramRules } from "../../../lib/program"
+import { ProgramRules } from "../../../lib/points/program"
 import {
   POINTS_CREDIT_LINE_REFERENCE,
   pointsToMoney,
   redemptionLimits,
   redemptionProblems,
-} from "../../../lib/redemption"
+} from "../../../lib/points/redemption"
 import { pointsService } from "../../points/steps/resolve-service"
 import { CartForPoints } from "./load-cart-for-points"
 

@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { InsightSettings } from "../../../lib/insights"
+import type { InsightSettings } from "../../../lib/insights/rules"
 import { readCustomerOrderFacts, unratedCurrencies } from "../store-facts"
 import { insightsService } from "./resolve-service"
 

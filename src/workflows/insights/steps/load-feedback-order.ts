@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { FeedbackOrder, feedbackRefusal } from "../../../lib/feedback"
+import { FeedbackOrder, feedbackRefusal } from "../../../lib/insights/feedback"
 
 export const loadFeedbackOrderStepId = "load-loyalty-feedback-order"
 

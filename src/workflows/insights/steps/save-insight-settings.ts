@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { InsightSettings } from "../../../lib/insights"
+import type { InsightSettings } from "../../../lib/insights/rules"
 import { insightsService } from "./resolve-service"
 
 export const saveInsightSettingsStepId = "save-loyalty-insight-settings"

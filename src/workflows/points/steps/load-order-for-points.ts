@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { OrderForPoints, orderMoney } from "../../../lib/order-points"
+import { OrderForPoints, orderMoney } from "../../../lib/points/order-points"
 
 export type { OrderForPoints }
 

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { OriginalEarning } from "../../../lib/order-points"
+import { OriginalEarning } from "../../../lib/points/order-points"
 import { OrderPointsSummary } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { OrderEarning } from "../../../lib/order-points"
+import { OrderEarning } from "../../../lib/points/order-points"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 

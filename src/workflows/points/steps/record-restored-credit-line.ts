@@ -1,6 +1,6 @@
 import { ChangeActionType, MathBN, Modules, OrderChangeStatus, OrderChangeType } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { POINTS_RESTORED_CREDIT_LINE_REFERENCE } from "../../../lib/earning"
+import { POINTS_RESTORED_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 
 export const recordRestoredCreditLineStepId = "record-loyalty-restored-credit-line"
 

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ProgramRules } from "../../../lib/program"
+import { ProgramRules } from "../../../lib/points/program"
 import { pointsService } from "./resolve-service"
 
 export const saveProgramRulesStepId = "save-loyalty-program-rules"

@@ -1,6 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { AddressLike, normalizeEmail, ReferralIdentity } from "../../../lib/referrals"
+import { AddressLike, normalizeEmail, ReferralIdentity } from "../../../lib/referrals/rules"
 
 const ADDRESS_FIELDS = ["address_1", "address_2", "postal_code", "city", "country_code", "phone"] as const
 

@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { Claimant, normalizeEmail, ReferralIdentity } from "../../../lib/referrals"
+import { Claimant, normalizeEmail, ReferralIdentity } from "../../../lib/referrals/rules"
 import { loadCustomerIdentity, sameMailboxCustomerIds } from "./identity"
 import { referralsService } from "./resolve-service"
 

@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { CODE_NOT_ACCEPTED, ReferralIdentity } from "../../../lib/referrals"
+import { CODE_NOT_ACCEPTED, ReferralIdentity } from "../../../lib/referrals/rules"
 import { loadCustomerIdentity } from "./identity"
 import { referralsService } from "./resolve-service"
 

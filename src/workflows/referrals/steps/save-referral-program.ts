@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ReferralProgramSettings } from "../../../lib/referrals"
+import { ReferralProgramSettings } from "../../../lib/referrals/rules"
 import { referralsService } from "./resolve-service"
 
 export const saveReferralProgramStepId = "save-loyalty-referral-program"

@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { Claimant, claimRefusal, ReferralProgramSettings } from "../../../lib/referrals"
+import { Claimant, claimRefusal, ReferralProgramSettings } from "../../../lib/referrals/rules"
 
 export const validateReferralClaimantStepId = "validate-loyalty-referral-claimant"
 

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { EarningTier } from "../../../lib/order-points"
+import { EarningTier } from "../../../lib/points/order-points"
 import { tiersService } from "./resolve-service"
 
 export const loadEarningTierStepId = "load-loyalty-earning-tier"

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseActivity } from "../../../lib/tiers"
+import { releaseActivity } from "../../../lib/tiers/rules"
 import { ActivityInput } from "../../../modules/loyalty-tiers/types"
 import { pointsService } from "../../points/steps/resolve-service"
 

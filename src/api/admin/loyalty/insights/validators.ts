@@ -1,5 +1,5 @@
 import { z } from "@medusajs/framework/zod"
-import { LIFECYCLE_STAGES, MATRIX_SEGMENTS, RFM_SEGMENTS, VALUE_BANDS, VALUE_INDICATORS } from "../../../../lib/insights"
+import { LIFECYCLE_STAGES, MATRIX_SEGMENTS, RFM_SEGMENTS, VALUE_BANDS, VALUE_INDICATORS } from "../../../../lib/insights/rules"
 
 const currencyRates = z
   .record(z.string(), z.number())

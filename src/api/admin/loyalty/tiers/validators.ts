@@ -1,5 +1,5 @@
 import { z } from "@medusajs/framework/zod"
-import { TIER_LIMITS, TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers"
+import { TIER_LIMITS, TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers/rules"
 
 /**
  * Money per currency (`{ eur: 500, usd: 550 }`). Keys and values are checked

@@ -1,7 +1,7 @@
 import { randomUUID } from "crypto"
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { couponStatus } from "../../../../lib/rewards"
+import { couponStatus } from "../../../../lib/rewards/rules"
 import { purchaseCouponWorkflow } from "../../../../workflows/rewards"
 import { pointsModule } from "../../../utils/views"
 import { StorePurchaseCouponType } from "../validators"

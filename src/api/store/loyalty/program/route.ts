@@ -1,5 +1,5 @@
 import { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { earnRateFor } from "../../../../lib/program"
+import { earnRateFor } from "../../../../lib/points/program"
 import { describeWindow, storeTierView, tiersModule } from "../../../utils/tier-views"
 import { pointsModule, storeCurrencies } from "../../../utils/views"
 

@@ -7,7 +7,7 @@ import {
   validateAndTransformBody,
   validateAndTransformQuery,
 } from "@medusajs/framework/http"
-import { clientAddressKey } from "../../../../lib/referrals"
+import { clientAddressKey } from "../../../../lib/referrals/rules"
 import { registerReferralClaimAttemptWorkflow } from "../../../../workflows/referrals"
 import { StoreClaimReferral, StoreReferralQuery } from "./validators"
 

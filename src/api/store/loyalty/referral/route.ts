@@ -1,5 +1,5 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { shareLink } from "../../../../lib/referrals"
+import { shareLink } from "../../../../lib/referrals/rules"
 import { ensureReferralCodeWorkflow } from "../../../../workflows/referrals"
 import {
   referralParties,

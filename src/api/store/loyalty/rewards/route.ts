@@ -1,5 +1,5 @@
 import { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { rewardUnavailableReason } from "../../../../lib/rewards"
+import { rewardUnavailableReason } from "../../../../lib/rewards/rules"
 import { pointsModule } from "../../../utils/views"
 
 /** The rewards shoppers can buy with points now, cheapest first. */

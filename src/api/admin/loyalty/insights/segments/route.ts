@@ -1,5 +1,5 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { LIFECYCLE_PLAYS, MATRIX_PLAYS, SEGMENT_LABELS, SEGMENT_PLAYS, SEGMENT_RULES } from "../../../../../lib/insights"
+import { LIFECYCLE_PLAYS, MATRIX_PLAYS, SEGMENT_LABELS, SEGMENT_PLAYS, SEGMENT_RULES } from "../../../../../lib/insights/rules"
 import { currentRun, insightsModule } from "../views"
 
 /** Counts, revenue share, the rule and the recommended play per segment, as of the newest succeeded run. */

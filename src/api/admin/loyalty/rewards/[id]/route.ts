@@ -2,7 +2,7 @@ import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/
 import { MedusaError } from "@medusajs/framework/utils"
 import { deleteRewardWorkflow, updateRewardWorkflow } from "../../../../../workflows/rewards"
 import { pointsModule } from "../../../../utils/views"
-import { rewardProblems, RewardShape } from "../../../../../lib/rewards"
+import { rewardProblems, RewardShape } from "../../../../../lib/rewards/rules"
 import { AdminUpdateRewardType } from "../../validators"
 
 async function retrieve(req: AuthenticatedMedusaRequest, id: string) {

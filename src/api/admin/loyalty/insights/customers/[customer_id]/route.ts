@@ -1,5 +1,5 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { explainLabels } from "../../../../../../lib/insights"
+import { explainLabels } from "../../../../../../lib/insights/rules"
 import { insightsModule } from "../../views"
 
 /**

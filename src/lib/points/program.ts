@@ -1,4 +1,4 @@
-import type { ReferralPluginOptions } from "./referrals"
+import type { ReferralPluginOptions } from "../referrals/rules"
 
 /**
  * The program rules as the rest of the plugin sees them: one plain object,

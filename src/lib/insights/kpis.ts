@@ -1,4 +1,4 @@
-import type { KpiMetrics } from "../modules/loyalty-insights/types"
+import type { KpiMetrics } from "../../modules/loyalty-insights/types"
 
 /**
  * Program KPIs from the monthly counts the insights SQL returns. Definitions

@@ -1,5 +1,5 @@
-import { BgNbdParams, expectedPurchases, probabilityAlive, probabilityNoPurchase } from "./bgnbd"
-import { expectedSpend, GammaGammaParams } from "./gamma-gamma"
+import { BgNbdParams, expectedPurchases, probabilityAlive, probabilityNoPurchase } from "./clv/bgnbd"
+import { expectedSpend, GammaGammaParams } from "./clv/gamma-gamma"
 
 /**
  * Pure rules of the customer insights: named RFM segments, the loyalty

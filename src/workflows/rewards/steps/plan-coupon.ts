@@ -1,19 +1,10 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { addDays } from "../../../lib/dates"
-import {
-  couponApplicationMethod,
-  couponCurrency,
-  generateCouponCode,
-  RewardRules,
-  rewardUnavailableReason,
-} from "../../../lib/rewards"
-import { CouponRecord } from "../../../modules/loyalty-points/types"
+import { addDays } from "../../../lib/shared/dates"
+import { couponApplicationMethod, couponCurrency, generateCouponCode, RewardRules, rewardUnavailableReason } from "../../../lib/rewards/rules"
 import { pointsService } from "../../points/steps/resolve-service"
 
 export const planCouponStepId = "plan-loyalty-coupon"
-export const reserveCouponStepId = "reserve-loyalty-coupon"
-export const finalizeCouponStepId = "finalize-loyalty-coupon"
 
 export type PurchaseCouponInput = {
   customer_id: string
@@ -77,28 +68,3 @@ export const planCouponStep = createStep(planCouponStepId, async (input: Purchas
     },
   })
 })
-
-/**
- * Record the purchase under the account lock (idempotency key, per-customer
- * limit). A replayed key returns the first coupon and skips the rest of the
- * workflow; compensation deletes a coupon this run created.
- */
-export const reserveCouponStep = createStep(
-  reserveCouponStepId,
-  async (reservation: Parameters<ReturnType<typeof pointsService>["reserveCoupon"]>[0], { container }) => {
-    const result = await pointsService(container).reserveCoupon(reservation)
-    return new StepResponse(result, result.created ? result.coupon.id : null)
-  },
-  async (couponId, { container }) => {
-    if (couponId) await pointsService(container).deleteCoupons([couponId])
-  }
-)
-
-/** Tie the coupon to the entry that paid for it and the promotion that enforces it. */
-export const finalizeCouponStep = createStep(
-  finalizeCouponStepId,
-  async (input: { id: string; entry_id: string; promotion_id: string }, { container }) => {
-    const coupon = await pointsService(container).updateCoupons(input)
-    return new StepResponse(coupon as unknown as CouponRecord)
-  }
-)

@@ -1,6 +1,6 @@
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
-import { addDays } from "./dates"
+import { addDays } from "../shared/dates"
 import {
   computeEarning,
   EarnableCreditLine,
@@ -10,7 +10,7 @@ import {
   POINTS_RESTORED_CREDIT_LINE_REFERENCE,
 } from "./earning"
 import { earnRateFor, ProgramRules } from "./program"
-import { earnMultiplier } from "./tiers"
+import { earnMultiplier } from "../tiers/rules"
 
 /** What the earn and reversal rules need to know about an order. */
 export type OrderForPoints = {

@@ -1,5 +1,5 @@
 import { MathBN } from "@medusajs/framework/utils"
-import { addDays, addMonths } from "./dates"
+import { addDays, addMonths } from "../shared/dates"
 
 /**
  * Membership tiers as pure rules: which tier a customer's activity qualifies

@@ -1,0 +1,12 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { pointsService } from "../../points/steps/resolve-service"
+
+export const deleteRewardStepId = "delete-loyalty-reward"
+
+/** Withdraw a reward (soft delete: coupons already bought keep pointing at it); compensation restores it. */
+export const deleteRewardStep = createStep(deleteRewardStepId, async (input: { id: string }, { container }) => {
+  await pointsService(container).softDeleteRewards([input.id])
+  return new StepResponse(input.id, input.id)
+}, async (id, { container }) => {
+  if (id) await pointsService(container).restoreRewards([id])
+})

@@ -1,0 +1,17 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { TierInput } from "../../../modules/loyalty-tiers/types"
+import { tiersService } from "./resolve-service"
+
+export const createTierStepId = "insert-loyalty-tier"
+
+/** Add a tier to the validated set; compensation takes it back while nobody is in it. */
+export const createTierStep = createStep(
+  createTierStepId,
+  async (input: TierInput, { container }) => {
+    const tier = await tiersService(container).addTier(input)
+    return new StepResponse(tier, tier.id)
+  },
+  async (id, { container }) => {
+    if (id) await tiersService(container).discardTier(id)
+  }
+)

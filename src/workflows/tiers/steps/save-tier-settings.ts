@@ -1,0 +1,17 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { TierSettings } from "../../../lib/tiers/rules"
+import { tiersService } from "./resolve-service"
+
+export const saveTierSettingsStepId = "save-loyalty-tier-settings"
+
+/** Save the qualification settings; compensation saves the previous ones back. */
+export const saveTierSettingsStep = createStep(
+  saveTierSettingsStepId,
+  async (input: { changes: Partial<TierSettings>; actor_id: string | null }, { container }) => {
+    const result = await tiersService(container).saveSettings(input.changes, input.actor_id)
+    return new StepResponse(result.settings, { previous: result.previous, actor_id: input.actor_id })
+  },
+  async (saved, { container }) => {
+    if (saved) await tiersService(container).saveSettings(saved.previous, saved.actor_id)
+  }
+)
