@@ -1,5 +1,3 @@
-import { Context } from "@medusajs/framework/types"
-import { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import {
   generateEntityId,
   InjectManager,
@@ -8,6 +6,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
+import { lockForSave, lockingTransaction, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitsFromOptions,
@@ -33,35 +32,31 @@ import {
   ReferralCodeRecord,
   ReferralDecisionInput,
   ReferralRecord,
+  ReferralStatus,
   ReferralTransition,
 } from "./types"
 
 type InjectedDependencies = Record<string, unknown>
-type SharedContext = Context<SqlEntityManager>
 
 /** The plugin options; this module reads the `referrals` key. */
 export type LoyaltyReferralsOptions = { referrals?: ReferralPluginOptions }
 
-type ReferralRow = Omit<ReferralRecord, "flags" | "min_order_amounts"> & {
-  flags: ReferralFlag[] | string
-  min_order_amounts: Record<string, number> | string
-}
-
-/** Postgres gives up waiting for a lock after this long instead of piling up requests. */
-const LOCK_TIMEOUT = "5s"
 /** Advisory lock namespaces (the first key of `pg_advisory_xact_lock(int, int)`). */
 const LOCK_CLAIMS_BY_CUSTOMER = 0x4c524331 // "LRC1"
 const LOCK_CLAIMS_BY_ADDRESS = 0x4c524332 // "LRC2"
 const LOCK_REFERRER = 0x4c524633 // "LRF3"
 /** Tries before giving up on drawing a code nobody has (a clash is ~1 in 10^14 per draw). */
 const CODE_ATTEMPTS = 5
+const WRITES = "Referral writes"
 
 /**
- * Referral codes, referrals and the referral program. Everything that must
- * hold across server and worker processes is enforced by Postgres: unique
- * codes and one referral per friend (unique indexes), the monthly cap and the
- * claim rate limit (counts taken under transaction-scoped advisory locks),
- * and every status change (a row lock and a check of the current status).
+ * Referral codes, referrals and the referral program. Reads and ordinary
+ * writes are `MedusaService`'s generated methods. Everything that must hold
+ * across server and worker processes is enforced by Postgres, and only there
+ * is the SQL written by hand: unique codes and one referral per friend
+ * (inserts that do nothing on a unique clash), the monthly cap and the claim
+ * rate limit (counts taken under transaction-scoped advisory locks), and
+ * every status change (a row lock and a check of the current status).
  */
 export default class LoyaltyReferralsModuleService extends MedusaService({
   ReferralProgramVersion,
@@ -82,12 +77,10 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   /** The program in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<ReferralProgramSettings> {
-    const [latest] = await this.listReferralProgramVersions(
-      {},
-      { order: { version: "DESC" }, take: 1 },
-      sharedContext
-    )
-    return latest ? settingsFromVersion(latest) : referralSettingsFromOptions(this.options_)
+    const [latest] = await this.listReferralProgramVersions({}, { order: { version: "DESC" }, take: 1 }, sharedContext)
+    if (!latest) return referralSettingsFromOptions(this.options_)
+    const { id, created_by, created_at, updated_at, deleted_at, ...settings } = latest
+    return settings
   }
 
   /**
@@ -101,29 +94,15 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     createdBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralProgramSettings> {
-    const trx = this.transaction_(sharedContext)
-    await trx.raw("LOCK TABLE loyalty_referral_program_version IN SHARE ROW EXCLUSIVE MODE")
+    await lockForSave(sharedContext, "loyalty_referral_program_version", WRITES)
     const current = await this.getProgramSettings(sharedContext)
-    const next = { ...current, ...changes }
+    const next = { ...current, ...changes, version: current.version + 1 }
     const problems = validateReferralSettings(next)
     if (problems.length) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
     }
-    const version = current.version + 1
-    await trx("loyalty_referral_program_version").insert({
-      id: generateEntityId(undefined, "lrprog"),
-      version,
-      enabled: next.enabled,
-      referrer_points: next.referrer_points,
-      referee_points: next.referee_points,
-      min_order_amounts: JSON.stringify(next.min_order_amounts),
-      claim_window_days: next.claim_window_days,
-      monthly_cap: next.monthly_cap,
-      storefront_url: next.storefront_url,
-      take_back_rewards: next.take_back_rewards,
-      created_by: createdBy,
-    })
-    return { ...next, version }
+    await this.createReferralProgramVersions({ ...next, created_by: createdBy }, sharedContext)
+    return next
   }
 
   /** How many claim attempts a customer and an address get per window (plugin options). */
@@ -143,24 +122,21 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     customerId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ code: ReferralCodeRecord; created: boolean }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
-      const existing = await trx("loyalty_referral_code")
-        .where({ customer_id: customerId })
-        .whereNull("deleted_at")
-        .first()
+      const [existing] = await this.listReferralCodes({ customer_id: customerId }, { take: 1 }, sharedContext)
       if (existing) {
-        return { code: toCode(existing), created: false }
+        return { code: existing, created: false }
       }
       // No conflict target: a clash on either unique index (this customer, or
       // this code) inserts nothing, and the next round tells which it was.
       const { rows } = await trx.raw(
         `INSERT INTO loyalty_referral_code (id, customer_id, code) VALUES (?, ?, ?)
-         ON CONFLICT DO NOTHING RETURNING *`,
+         ON CONFLICT DO NOTHING RETURNING id`,
         [generateEntityId(undefined, "lrcode"), customerId, generateReferralCode()]
       )
       if (rows[0]) {
-        return { code: toCode(rows[0]), created: true }
+        return { code: await this.retrieveReferralCode(rows[0].id, {}, sharedContext), created: true }
       }
     }
     throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Could not draw an unused referral code; try again")
@@ -174,8 +150,8 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   ): Promise<ReferralCodeRecord | null> {
     const code = normalizeReferralCode(typed)
     if (!code) return null
-    const row = await this.knex_(sharedContext)("loyalty_referral_code").where({ code }).whereNull("deleted_at").first()
-    return row ? toCode(row) : null
+    const [found] = await this.listReferralCodes({ code }, { take: 1 }, sharedContext)
+    return found ?? null
   }
 
   // ---------------------------------------------------------------- claim rate limit
@@ -192,9 +168,8 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     input: { customer_id: string; client_address: string },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ClaimAttemptResult> {
-    const trx = this.transaction_(sharedContext)
+    const trx = await lockingTransaction(sharedContext, WRITES)
     const limits = this.getClaimLimits()
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
     await trx.raw("SELECT pg_advisory_xact_lock(?, hashtext(?))", [LOCK_CLAIMS_BY_CUSTOMER, input.customer_id])
     await trx.raw("SELECT pg_advisory_xact_lock(?, hashtext(?))", [LOCK_CLAIMS_BY_ADDRESS, input.client_address])
 
@@ -222,23 +197,24 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     if (counts.by_address >= limits.per_address) {
       return { allowed: false, attempt_id: null, limited_by: "address", retry_after_seconds: retryAfter(counts.address_oldest) }
     }
+    // Stamped with the clock (not the transaction's start), as the window above is counted.
     const id = generateEntityId(undefined, "lratt")
-    await trx("loyalty_referral_claim_attempt").insert({
-      id,
-      customer_id: input.customer_id,
-      client_address: input.client_address,
-      created_at: trx.raw("clock_timestamp()"),
-      updated_at: trx.raw("clock_timestamp()"),
-    })
+    await trx.raw(
+      `INSERT INTO loyalty_referral_claim_attempt (id, customer_id, client_address, created_at, updated_at)
+       VALUES (?, ?, ?, clock_timestamp(), clock_timestamp())`,
+      [id, input.customer_id, input.client_address]
+    )
     return { allowed: true, attempt_id: id, limited_by: null, retry_after_seconds: 0 }
   }
 
-  /** Forget attempts older than `before`; they no longer count against any limit. */
+  /** Forget attempts older than `before` (one statement for the job); they no longer count against any limit. */
   @InjectTransactionManager()
   async pruneClaimAttempts(before: Date, @MedusaContext() sharedContext: SharedContext = {}): Promise<number> {
-    return await this.transaction_(sharedContext)("loyalty_referral_claim_attempt")
-      .where("created_at", "<", before)
-      .delete()
+    const { rowCount } = await transactionOf(sharedContext, WRITES).raw(
+      "DELETE FROM loyalty_referral_claim_attempt WHERE created_at < ?",
+      [before]
+    )
+    return rowCount ?? 0
   }
 
   // ---------------------------------------------------------------- referrals
@@ -254,9 +230,8 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     input: CreateReferralInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord> {
-    const trx = this.transaction_(sharedContext)
     const program = await this.getProgramSettings(sharedContext)
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+    const trx = await lockingTransaction(sharedContext, WRITES)
     await trx.raw("SELECT pg_advisory_xact_lock(?, hashtext(?))", [LOCK_REFERRER, input.referrer_id])
 
     const now = new Date(input.now)
@@ -268,13 +243,14 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     const velocity = velocityFlag(rows[0].claimed, program.monthly_cap)
     const flags = stampFlags([], [...input.flags, ...(velocity ? [velocity] : [])], now)
 
+    // A friend's second claim clashes on the unique referee index and inserts nothing.
     const inserted = await trx.raw(
       `INSERT INTO loyalty_referral
          (id, code, referrer_id, referee_id, status, flags, program_version, referrer_points, referee_points,
           min_order_amounts, claimed_at)
        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?)
        ON CONFLICT (referee_id) WHERE deleted_at IS NULL DO NOTHING
-       RETURNING *`,
+       RETURNING id`,
       [
         generateEntityId(undefined, "lref"),
         input.code,
@@ -292,7 +268,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     if (!inserted.rows[0]) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "You have already used a referral code.")
     }
-    return toReferral(inserted.rows[0])
+    return (await this.retrieveReferralRecord(inserted.rows[0].id, sharedContext))!
   }
 
   /** The referral a customer was referred by, or null. */
@@ -301,21 +277,18 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     refereeId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
-    const row = await this.knex_(sharedContext)("loyalty_referral")
-      .where({ referee_id: refereeId })
-      .whereNull("deleted_at")
-      .first()
-    return row ? toReferral(row) : null
+    const [found] = await this.listReferrals({ referee_id: refereeId }, { take: 1 }, sharedContext)
+    return found ?? null
   }
 
-  /** One referral with its flags parsed, or null. */
+  /** One referral with its flags typed, or null. */
   @InjectManager()
   async retrieveReferralRecord(
     id: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
-    const row = await this.knex_(sharedContext)("loyalty_referral").where({ id }).whereNull("deleted_at").first()
-    return row ? toReferral(row) : null
+    const [found] = await this.listReferrals({ id }, { take: 1 }, sharedContext)
+    return found ?? null
   }
 
   /**
@@ -328,27 +301,18 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     page: { limit: number; offset: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ referrals: ReferralRecord[]; count: number }> {
-    const knex = this.knex_(sharedContext)
-    const base = () => {
-      const q = knex("loyalty_referral").whereNull("deleted_at")
-      if (filters.status?.length) q.whereIn("status", filters.status)
-      if (filters.referrer_id) q.where("referrer_id", filters.referrer_id)
-      if (filters.customer_id) {
-        q.where((w) => w.where("referrer_id", filters.customer_id!).orWhere("referee_id", filters.customer_id!))
-      }
-      return q
-    }
-    const [rows, [{ count }]] = await Promise.all([
-      base()
-        .orderBy([
-          { column: "claimed_at", order: "desc" },
-          { column: "id", order: "desc" },
-        ])
-        .limit(page.limit)
-        .offset(page.offset),
-      base().count<{ count: string }[]>({ count: "*" }),
-    ])
-    return { referrals: rows.map(toReferral), count: Number(count) }
+    const [rows, count] = await this.listAndCountReferrals(
+      {
+        ...(filters.status?.length ? { status: filters.status } : {}),
+        ...(filters.referrer_id ? { referrer_id: filters.referrer_id } : {}),
+        ...(filters.customer_id
+          ? { $or: [{ referrer_id: filters.customer_id }, { referee_id: filters.customer_id }] }
+          : {}),
+      },
+      { order: { claimed_at: "DESC", id: "DESC" }, take: page.limit, skip: page.offset },
+      sharedContext
+    )
+    return { referrals: rows, count }
   }
 
   /** A referrer's referrals and points by status, for "you invited 4 friends, 600 points earned". */
@@ -356,21 +320,18 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   async summarizeReferrer(
     referrerId: string,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<Record<ReferralRecord["status"], { count: number; points: number }>> {
-    const rows: { status: ReferralRecord["status"]; count: string; points: string }[] = await this.knex_(sharedContext)(
-      "loyalty_referral"
+  ): Promise<Record<ReferralStatus, { count: number; points: number }>> {
+    const rows = await this.listReferrals(
+      { referrer_id: referrerId },
+      { select: ["status", "referrer_points"], take: null },
+      sharedContext
     )
-      .select("status")
-      .count({ count: "*" })
-      .sum({ points: "referrer_points" })
-      .where({ referrer_id: referrerId })
-      .whereNull("deleted_at")
-      .groupBy("status")
     const summary = Object.fromEntries(
       (["claimed", "qualified", "rewarded", "flagged", "rejected"] as const).map((status) => [status, { count: 0, points: 0 }])
-    ) as Record<ReferralRecord["status"], { count: number; points: number }>
+    ) as Record<ReferralStatus, { count: number; points: number }>
     for (const row of rows) {
-      summary[row.status] = { count: Number(row.count), points: Number(row.points ?? 0) }
+      summary[row.status].count++
+      summary[row.status].points += row.referrer_points
     }
     return summary
   }
@@ -382,13 +343,12 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord[]> {
-    const q = this.knex_(sharedContext)("loyalty_referral")
-      .whereIn("status", OPEN_REFERRAL_STATUSES)
-      .whereNull("deleted_at")
-      .orderBy("id", "asc")
-      .limit(limit)
-    if (afterId) q.where("id", ">", afterId)
-    return (await q).map(toReferral)
+    const rows = await this.listReferrals(
+      { status: OPEN_REFERRAL_STATUSES, ...(afterId ? { id: { $gt: afterId } } : {}) },
+      { order: { id: "ASC" }, take: limit },
+      sharedContext
+    )
+    return rows
   }
 
   /** Rewarded referrals whose ledger entries were never recorded (a crash between the two), older than `before`. */
@@ -398,14 +358,12 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord[]> {
-    const rows = await this.knex_(sharedContext)("loyalty_referral")
-      .where({ status: "rewarded" })
-      .whereNull("rewards_posted_at")
-      .where("rewarded_at", "<", before)
-      .whereNull("deleted_at")
-      .orderBy("rewarded_at", "asc")
-      .limit(limit)
-    return rows.map(toReferral)
+    const rows = await this.listReferrals(
+      { status: "rewarded", rewards_posted_at: null, rewarded_at: { $lt: before } },
+      { order: { rewarded_at: "ASC" }, take: limit },
+      sharedContext
+    )
+    return rows
   }
 
   /** Add flags to an open referral and hold it for review. Null when it is no longer open. */
@@ -453,24 +411,22 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
 
   /**
    * Note the ledger entries of a rewarded referral. True for the one caller
-   * that recorded them; the event is announced by that caller only.
+   * that recorded them (a conditional update: the others change no row); the
+   * event is announced by that caller only.
    */
   @InjectTransactionManager()
   async recordRewards(
     input: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
-    const [row] = await this.transaction_(sharedContext)("loyalty_referral")
-      .where({ id: input.referral_id, status: "rewarded" })
-      .whereNull("rewards_posted_at")
-      .update({
-        rewards_posted_at: this.transaction_(sharedContext).raw("clock_timestamp()"),
-        referrer_entry_id: input.referrer_entry_id,
-        referee_entry_id: input.referee_entry_id,
-        updated_at: this.transaction_(sharedContext).fn.now(),
-      })
-      .returning("*")
-    return row ? toReferral(row) : null
+    const { rows } = await transactionOf(sharedContext, WRITES).raw(
+      `UPDATE loyalty_referral
+          SET rewards_posted_at = clock_timestamp(), referrer_entry_id = ?, referee_entry_id = ?, updated_at = now()
+        WHERE id = ? AND status = 'rewarded' AND rewards_posted_at IS NULL
+       RETURNING id`,
+      [input.referrer_entry_id, input.referee_entry_id, input.referral_id]
+    )
+    return rows[0] ? await this.retrieveReferralRecord(input.referral_id, sharedContext) : null
   }
 
   /**
@@ -484,8 +440,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralTransition> {
     const now = new Date(input.now)
-    const allowed: ReferralRecord["status"][] =
-      input.decision === "approve" ? ["flagged"] : ["claimed", "qualified", "flagged"]
+    const allowed: ReferralStatus[] = input.decision === "approve" ? ["flagged"] : ["claimed", "qualified", "flagged"]
     const result = await this.transition_(sharedContext, input.referral_id, allowed, (row) => ({
       status: input.decision === "approve" ? "claimed" : "rejected",
       flags:
@@ -521,21 +476,14 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     previous: ReferralRecord,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    await this.transaction_(sharedContext)("loyalty_referral")
-      .where({ id: previous.id })
-      .whereNull("rewards_posted_at")
-      .update({
-        status: previous.status,
-        flags: JSON.stringify(previous.flags),
-        order_id: previous.order_id,
-        qualified_at: previous.qualified_at,
-        rewarded_at: previous.rewarded_at,
-        decision: previous.decision,
-        decided_by: previous.decided_by,
-        decided_at: previous.decided_at,
-        decision_note: previous.decision_note,
-        updated_at: this.transaction_(sharedContext).fn.now(),
-      })
+    const { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note } = previous
+    await this.updateReferrals(
+      {
+        selector: { id: previous.id, rewards_posted_at: null },
+        data: { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note },
+      },
+      sharedContext
+    )
   }
 
   // ---------------------------------------------------------------- internals
@@ -547,41 +495,18 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   protected async transition_(
     sharedContext: SharedContext,
     referralId: string,
-    from: ReferralRecord["status"][],
+    from: ReferralStatus[],
     change: (row: ReferralRecord) => Partial<ReferralRecord> | null
   ): Promise<ReferralTransition | null> {
-    const trx = this.transaction_(sharedContext)
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
-    const locked = await trx("loyalty_referral").where({ id: referralId }).whereNull("deleted_at").forUpdate().first()
-    if (!locked) return null
-    const previous = toReferral(locked)
+    const trx = await lockingTransaction(sharedContext, WRITES)
+    const locked = await trx("loyalty_referral").select("id").where({ id: referralId }).whereNull("deleted_at").forUpdate()
+    if (!locked.length) return null
+    const previous = (await this.retrieveReferralRecord(referralId, sharedContext))!
     if (!from.includes(previous.status)) return null
     const patch = change(previous)
     if (!patch) return null
-    const [row] = await trx("loyalty_referral")
-      .where({ id: referralId })
-      .update({
-        ...patch,
-        ...(patch.flags ? { flags: JSON.stringify(patch.flags) } : {}),
-        updated_at: trx.fn.now(),
-      })
-      .returning("*")
-    return { referral: toReferral(row), previous }
-  }
-
-  protected transaction_(sharedContext: SharedContext): Knex.Transaction {
-    const trx = sharedContext.transactionManager?.getTransactionContext<Knex.Transaction>()
-    if (!trx) {
-      // Without a transaction the advisory and row locks would be released at
-      // once, and the cap, the rate limit and status changes would race.
-      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Referral writes must run inside a transaction")
-    }
-    return trx
-  }
-
-  protected knex_(sharedContext: SharedContext): Knex {
-    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
-    return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
+    await this.updateReferrals({ ...patch, id: referralId }, sharedContext)
+    return { referral: (await this.retrieveReferralRecord(referralId, sharedContext))!, previous }
   }
 }
 
@@ -592,57 +517,4 @@ function stampFlags(existing: ReferralFlag[], added: NewReferralFlag[], now: Dat
     .filter((flag) => !keys.has(flag.key))
     .map((flag) => ({ ...flag, detected_at: now.toISOString(), cleared_at: null }))
   return [...existing, ...fresh]
-}
-
-type ProgramVersionRow = Omit<ReferralProgramSettings, "min_order_amounts"> & { min_order_amounts: unknown }
-
-function settingsFromVersion(row: ProgramVersionRow): ReferralProgramSettings {
-  return {
-    version: row.version,
-    enabled: row.enabled,
-    referrer_points: row.referrer_points,
-    referee_points: row.referee_points,
-    min_order_amounts: (row.min_order_amounts ?? {}) as Record<string, number>,
-    claim_window_days: row.claim_window_days,
-    monthly_cap: row.monthly_cap,
-    storefront_url: row.storefront_url ?? null,
-    take_back_rewards: row.take_back_rewards ?? true,
-  }
-}
-
-const parseJson = <T>(value: T | string | null): T | null =>
-  typeof value === "string" ? (JSON.parse(value) as T) : value
-
-const toDate = (value: Date | string | null) => (value ? new Date(value) : null)
-
-function toCode(row: ReferralCodeRecord): ReferralCodeRecord {
-  return { id: row.id, customer_id: row.customer_id, code: row.code, created_at: new Date(row.created_at) }
-}
-
-function toReferral(row: ReferralRow): ReferralRecord {
-  return {
-    id: row.id,
-    code: row.code,
-    referrer_id: row.referrer_id,
-    referee_id: row.referee_id,
-    status: row.status,
-    flags: parseJson<ReferralFlag[]>(row.flags) ?? [],
-    order_id: row.order_id,
-    program_version: Number(row.program_version),
-    referrer_points: Number(row.referrer_points),
-    referee_points: Number(row.referee_points),
-    min_order_amounts: parseJson<Record<string, number>>(row.min_order_amounts) ?? {},
-    claimed_at: new Date(row.claimed_at),
-    qualified_at: toDate(row.qualified_at),
-    rewarded_at: toDate(row.rewarded_at),
-    rewards_posted_at: toDate(row.rewards_posted_at),
-    referrer_entry_id: row.referrer_entry_id,
-    referee_entry_id: row.referee_entry_id,
-    decision: row.decision,
-    decided_by: row.decided_by,
-    decided_at: toDate(row.decided_at),
-    decision_note: row.decision_note,
-    created_at: new Date(row.created_at),
-    updated_at: new Date(row.updated_at),
-  }
 }

@@ -13,7 +13,7 @@ const ReferralProgramVersion = model
     referrer_points: model.number(),
     referee_points: model.number(),
     /** Minimum first order per currency, in major units, keyed by lower-case currency code. */
-    min_order_amounts: model.json(),
+    min_order_amounts: model.json<Record<string, number>>(),
     claim_window_days: model.number(),
     /** Referrals per referrer per calendar month before new ones are flagged; 0 = no cap. */
     monthly_cap: model.number(),

@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import type { ReferralFlag } from "../../../lib/referrals/rules"
 
 /**
  * One friend who claimed one referrer's code. Its life: `claimed` → the
@@ -18,13 +19,13 @@ const Referral = model
     referee_id: model.text(),
     status: model.enum(["claimed", "qualified", "rewarded", "flagged", "rejected"]).default("claimed"),
     /** Every reason found, oldest first, each with when it was found and whether an admin cleared it. */
-    flags: model.json(),
+    flags: model.json<ReferralFlag[]>(),
     /** The friend's qualifying order, once there is one. */
     order_id: model.text().nullable(),
     program_version: model.number(),
     referrer_points: model.number(),
     referee_points: model.number(),
-    min_order_amounts: model.json(),
+    min_order_amounts: model.json<Record<string, number>>(),
     claimed_at: model.dateTime(),
     qualified_at: model.dateTime().nullable(),
     rewarded_at: model.dateTime().nullable(),

@@ -1,0 +1,54 @@
+import { Context } from "@medusajs/framework/types"
+import { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { MedusaError } from "@medusajs/framework/utils"
+
+/**
+ * What the plugin's module services share about raw SQL: how they reach the
+ * connection, the lock timeout, and the versioned save under a table lock.
+ * Ordinary reads and writes go through `MedusaService`'s generated methods;
+ * these are for the few paths where SQL is the point (a row or advisory lock,
+ * a conditional update, a set-based job).
+ */
+
+/** The context Medusa injects into a module service method (`@MedusaContext()`). */
+export type SharedContext = Context<SqlEntityManager>
+
+/** Postgres gives up waiting for a lock after this long instead of piling up requests. */
+export const LOCK_TIMEOUT = "5s"
+
+/**
+ * The transaction a locking write runs in. Without one, a row or advisory
+ * lock would be released at once and the check it guards would race, so this
+ * refuses loudly instead (as Medusa's store-credit service does).
+ */
+export function transactionOf(sharedContext: SharedContext, what: string): Knex.Transaction {
+  const trx = sharedContext.transactionManager?.getTransactionContext<Knex.Transaction>()
+  if (!trx) {
+    throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `${what} must run inside a transaction`)
+  }
+  return trx
+}
+
+/** The transaction of `transactionOf`, with `lock_timeout` set for the rest of it. */
+export async function lockingTransaction(sharedContext: SharedContext, what: string): Promise<Knex.Transaction> {
+  const trx = transactionOf(sharedContext, what)
+  await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+  return trx
+}
+
+/** The connection a read runs on: the caller's transaction when there is one. */
+export function knexOf(sharedContext: SharedContext): Knex {
+  const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
+  return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
+}
+
+/**
+ * Lock a settings or version table against other savers for the rest of the
+ * transaction, before reading what is in force and writing the next version.
+ * SHARE ROW EXCLUSIVE conflicts with itself and with writers, not with
+ * readers: two admins saving at once save one after the other (consecutive
+ * versions, no lost change) and nobody reading waits.
+ */
+export async function lockForSave(sharedContext: SharedContext, table: string, what: string): Promise<void> {
+  await transactionOf(sharedContext, what).raw(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`)
+}
