@@ -38,6 +38,16 @@ const {
   checkDatabasePortEarly,
 } = require("./lib/postgres")
 const C = require("./lib/constants")
+const {
+  PLUGIN_NAME,
+  lockfileHash,
+  buildIsFresh,
+  storeEnv,
+  createRunner,
+  stopChild,
+  packPlugin,
+  installStoreModules,
+} = require("./lib/store-app")
 
 const ROOT = path.resolve(__dirname, "..")
 const DEMO = __dirname
@@ -50,12 +60,10 @@ const STATE_FILE = path.join(STORE, "demo-state.json")
 const LOCK_FILE = path.join(STORE, "demo.pid")
 const INFO_FILE = path.join(STORE, "demo-info.json")
 const MEDUSA_BIN = path.join(STORE, "node_modules", ".bin", "medusa")
-const PLUGIN_NAME = "medusa-plugin-loyalty-points"
 /** kept across --reset: built admins by content hash, and step timings for the estimates */
 const CACHE = path.join(DEMO, ".cache")
 const ADMIN_CACHE = path.join(CACHE, "admin")
 const TIMINGS_FILE = path.join(CACHE, "timings.json")
-const ROOT_MODULES = path.join(ROOT, "node_modules")
 
 const PORT = Number(process.env.PORT || C.DEFAULT_PORT)
 const TOTAL_STEPS = 8
@@ -149,131 +157,12 @@ function estimate(key) {
 }
 
 // ---------------------------------------------------------------------------
-// The store's node_modules: the repository's, plus the packed plugin
-
-/** The repository's dependencies as installed (its lockfile), for cache keys. */
-function lockfileHash() {
-  for (const file of [path.join(ROOT_MODULES, ".package-lock.json"), path.join(ROOT, "package-lock.json")]) {
-    if (fs.existsSync(file)) return sha256File(file)
-  }
-  return "no-lockfile"
-}
-
-/**
- * demo/.store/node_modules gets a symlink to every entry of the repository's
- * node_modules (so Medusa, React and the plugin's dependencies resolve to the
- * one installed copy) and the plugin itself unpacked from its tarball, as npm
- * would install it.
- */
-function installStoreModules(tarballFile) {
-  if (!fs.existsSync(path.join(ROOT_MODULES, "@medusajs", "medusa"))) {
-    throw new DemoError("the repository's dependencies are not installed: run `npm install` first")
-  }
-  const modules = path.join(STORE, "node_modules")
-  fs.rmSync(modules, { recursive: true, force: true })
-  fs.mkdirSync(modules, { recursive: true })
-  for (const entry of fs.readdirSync(ROOT_MODULES)) {
-    if (entry === PLUGIN_NAME || entry === ".package-lock.json" || entry === ".cache") continue
-    fs.symlinkSync(path.join(ROOT_MODULES, entry), path.join(modules, entry), "dir")
-  }
-  const unpack = path.join(STORE, ".unpack")
-  fs.rmSync(unpack, { recursive: true, force: true })
-  fs.mkdirSync(unpack, { recursive: true })
-  const tar = require("child_process").spawnSync("tar", ["-xzf", tarballFile, "-C", unpack], { encoding: "utf8" })
-  if (tar.status !== 0) throw new DemoError(`could not unpack ${rel(tarballFile)}: ${tar.stderr || tar.error}`)
-  fs.renameSync(path.join(unpack, "package"), path.join(modules, PLUGIN_NAME))
-  fs.rmSync(unpack, { recursive: true, force: true })
-}
-
-// ---------------------------------------------------------------------------
 // Child processes: each in its own process group, output to a log file
 
-const active = new Set()
+const { active, run } = createRunner()
 
-function childEnv(extra = {}) {
-  const env = {
-    ...process.env,
-    MEDUSA_DISABLE_TELEMETRY: "true",
-    PATH: [path.join(STORE, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(path.delimiter),
-    // The store's node_modules links to the repository's, so Medusa's packages
-    // run from there and do not see the plugin, which only the store has. The
-    // admin bundler looks the plugin up from its own folder (to give Tailwind
-    // the plugin's admin files): NODE_PATH lets it find the store's copy.
-    NODE_PATH: [path.join(STORE, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
-    ...extra,
-  }
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete env[key]
-  }
-  return env
-}
-
-/**
- * Runs a command to completion; its output goes to `logFile` (and lines go to
- * `onLine`). Rejects with a DemoError naming the log when it fails.
- */
-function run(command, args, { cwd, env, logFile, onLine, stepLabel }) {
-  return new Promise((resolve, reject) => {
-    const log = fs.createWriteStream(logFile, { flags: "w" })
-    log.write(`$ ${command} ${args.join(" ")}\n# in ${cwd}\n\n`)
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
-    active.add(child)
-    let buffered = ""
-    const take = (chunk) => {
-      log.write(chunk)
-      if (!onLine) return
-      buffered += chunk.toString("utf8")
-      const lines = buffered.split("\n")
-      buffered = lines.pop()
-      for (const line of lines) onLine(line)
-    }
-    child.stdout.on("data", take)
-    child.stderr.on("data", take)
-    child.on("error", (error) => {
-      active.delete(child)
-      log.end()
-      reject(new DemoError(`could not run ${command}: ${error.message}`, { step: stepLabel, logFile }))
-    })
-    child.on("close", (code, signal) => {
-      active.delete(child)
-      log.end(() => {
-        if (code === 0) return resolve()
-        const why = signal ? `was stopped by ${signal}` : `exited with code ${code}`
-        reject(new DemoError(`\`${command} ${args.join(" ")}\` ${why}`, { step: stepLabel, logFile }))
-      })
-    })
-  })
-}
-
-function waitForExit(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true)
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms)
-    child.once("exit", () => {
-      clearTimeout(timer)
-      resolve(true)
-    })
-  })
-}
-
-async function stopChild(child, { force = false } = {}) {
-  const signalGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal)
-    } catch {
-      // already gone
-    }
-  }
-  if (!force) {
-    signalGroup("SIGTERM")
-    if (await waitForExit(child, 15000)) {
-      signalGroup("SIGKILL") // stragglers in the group
-      return
-    }
-  }
-  signalGroup("SIGKILL")
-  await waitForExit(child, 5000)
-}
+/** The environment of the store's commands (see storeEnv in lib/store-app.js). */
+const childEnv = (extra = {}) => storeEnv(STORE, extra)
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -399,38 +288,6 @@ function pluginSourceHash() {
   return hashPaths(ROOT, ["src", "package.json", "tsconfig.json"])
 }
 
-/**
- * Newest modification time of a file, or of the files in a folder
- * (recursively). Folders' own times are left out: the plugin build writes and
- * removes a temporary file in src/admin, which touches the folder.
- */
-function newestMtime(target) {
-  let stat
-  try {
-    stat = fs.statSync(target)
-  } catch {
-    return 0
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let newest = 0
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)))
-  return newest
-}
-
-/**
- * The repository's own build output (`npm run build`, as CI runs before the
- * demo) is complete and newer than every source: building again would make
- * the same files.
- */
-function buildIsFresh() {
-  const out = path.join(ROOT, ".medusa", "server")
-  const marks = ["src/workflows/index.js", "src/admin/index.js", "package.json"].map((f) => path.join(out, f))
-  if (!marks.every((f) => fs.existsSync(f))) return false
-  const builtAt = Math.min(...marks.map((f) => fs.statSync(f).mtimeMs))
-  const sourcesAt = Math.max(...["src", "package.json", "tsconfig.json"].map((f) => newestMtime(path.join(ROOT, f))))
-  return builtAt > sourcesAt
-}
-
 function templateFiles() {
   return [
     ["medusa-config.ts", path.join(TEMPLATE, "medusa-config.ts")],
@@ -513,26 +370,13 @@ async function main() {
 
   await step(2, "pack", "Packing the plugin (npm pack)", async () => {
     if (pluginUpToDate) return { skipped: `using ${rel(tarballPath)}` }
-    const packLog = logFile("pack")
-    const tmp = path.join(PACKAGES, ".pack")
-    fs.rmSync(tmp, { recursive: true, force: true })
-    fs.mkdirSync(tmp, { recursive: true })
-    await run("npm", ["pack", "--pack-destination", tmp], {
-      cwd: ROOT,
+    const { tarball: name, sha } = await packPlugin({
+      run,
+      packagesDir: PACKAGES,
       env: childEnv(),
-      logFile: packLog,
+      logFile: logFile("pack"),
       stepLabel: currentStep,
     })
-    const [packed] = fs.readdirSync(tmp).filter((f) => f.endsWith(".tgz"))
-    if (!packed) throw new DemoError("npm pack made no tarball", { step: currentStep, logFile: packLog })
-    const sha = sha256File(path.join(tmp, packed))
-    // a name per content: npm then sees a new dependency and installs it
-    const name = packed.replace(/\.tgz$/, `-${sha.slice(0, 12)}.tgz`)
-    for (const old of fs.readdirSync(PACKAGES).filter((f) => f.endsWith(".tgz") && f !== name)) {
-      fs.rmSync(path.join(PACKAGES, old))
-    }
-    fs.renameSync(path.join(tmp, packed), path.join(PACKAGES, name))
-    fs.rmSync(tmp, { recursive: true, force: true })
     state.plugin = { srcHash, tarball: name, sha }
     writeState(state)
   })
@@ -558,7 +402,7 @@ async function main() {
       fs.existsSync(MEDUSA_BIN) &&
       fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, "package.json"))
     if (installed) return { skipped: "dependencies and plugin tarball unchanged" }
-    installStoreModules(path.join(PACKAGES, tarball))
+    installStoreModules(STORE, path.join(PACKAGES, tarball))
     state.installHash = installHash
     writeState(state)
   })
