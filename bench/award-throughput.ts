@@ -30,7 +30,7 @@ export default async function awardThroughput({ container }: ExecArgs) {
         currency_code: "eur",
         shipping_address: address,
         billing_address: address,
-        items: [{ variant_id: commerce.expensiveVariantId, quantity: 1 }],
+        items: [{ variant_id: commerce.expensiveVariantId, title: "Loyalty Test Shirt", unit_price: 100, quantity: 1 }],
         shipping_methods: [{ name: "Standard", amount: commerce.shippingAmount, shipping_option_id: commerce.shippingOptionId }],
       },
     })
