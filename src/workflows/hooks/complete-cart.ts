@@ -7,7 +7,7 @@ import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { appliedPoints } from "../../lib/points/redemption"
 import { cartPromotionCodes, couponUseProblem } from "../../lib/rewards/rules"
 import { pointsService } from "../points/steps/resolve-service"
-import { refundClosedCoupons } from "../rewards/expire-coupons"
+import { refundClosedCoupons } from "../rewards/refund-closed-coupons"
 
 const CHECKOUT_FAILED = "Checkout did not complete: points returned"
 

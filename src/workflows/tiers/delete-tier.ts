@@ -1,7 +1,7 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, tierEventsFor } from "../../lib/shared/events"
-import { endDueTierOverridesStep } from "./evaluate-tiers"
+import { endDueTierOverridesStep } from "./steps/end-due-tier-overrides"
 import { moveTierMembersStep } from "./steps/move-tier-members"
 import { deleteTierStep } from "./steps/delete-tier"
 

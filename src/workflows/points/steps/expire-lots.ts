@@ -1,4 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { forEachPage } from "../../../lib/shared/pages"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
@@ -18,16 +19,18 @@ export const expireLotsStep = createStep(
     const now = new Date(input.now)
     const results: PostingResult[] = []
     let seen = new Set<string>()
-    for (;;) {
-      const lots = (await service.listExpiredLots(now, BATCH)).filter((lot) => !seen.has(lot.id))
-      if (!lots.length) break
-      for (const lot of lots) {
-        seen.add(lot.id)
-        const result = await service.expireLot(lot.id, now)
-        if (result?.created) results.push(result)
-      }
-      if (seen.size > 1_000_000) seen = new Set()
-    }
+    await forEachPage(
+      async () => (await service.listExpiredLots(now, BATCH)).filter((lot) => !seen.has(lot.id)),
+      async (lots) => {
+        for (const lot of lots) {
+          seen.add(lot.id)
+          const result = await service.expireLot(lot.id, now)
+          if (result?.created) results.push(result)
+        }
+        if (seen.size > 1_000_000) seen = new Set()
+      },
+      { size: BATCH, until: "empty" }
+    )
     return new StepResponse(
       results,
       results.map((result) => result.entry.id)

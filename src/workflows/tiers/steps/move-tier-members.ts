@@ -1,4 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { forEachPage } from "../../../lib/shared/pages"
 import { applyGroupMoves, GroupMove, planGroupMoves, reverseGroupMoves } from "./customer-groups"
 import { tiersService } from "./resolve-service"
 
@@ -27,13 +28,16 @@ export const moveTierMembersStep = createStep(
     }
     let customerIds = input.customer_ids ?? []
     if (input.tier_id) {
-      customerIds = []
-      for (let after: string | null = null; ; ) {
-        const page = await tiersService(container).listTierMemberIds(input.tier_id, after, PAGE)
-        customerIds.push(...page)
-        if (page.length < PAGE) break
-        after = page[page.length - 1]
-      }
+      const tierId = input.tier_id
+      const members: string[] = []
+      await forEachPage(
+        ({ after }) => tiersService(container).listTierMemberIds(tierId, after, PAGE),
+        async (page) => {
+          members.push(...page)
+        },
+        { size: PAGE, until: "short", key: (id) => id }
+      )
+      customerIds = members
     }
     const moves = await planGroupMoves(container, customerIds, input.from_group_id, input.to_group_id)
     const done = await applyGroupMoves(container, moves)

@@ -1,0 +1,59 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { addDays } from "../../../lib/shared/dates"
+import { attempt, forEachPage } from "../../../lib/shared/pages"
+import { pointsService } from "../../points/steps/resolve-service"
+import { recordOrderQualificationWorkflow } from "../record-order-qualification"
+import { releaseActivityKey } from "./load-release-activity"
+import { tiersService } from "./resolve-service"
+
+export const catchUpTierActivityStepId = "catch-up-loyalty-tier-activity"
+
+const BATCH = 500
+/** How far back the catch-up looks for releases whose `loyalty.points.released` handling was lost. */
+export const TIER_CATCH_UP_DAYS = 60
+
+/**
+ * The local event bus drops an event whose handler failed. This step finds
+ * recent point releases that were never counted toward tiers and counts them
+ * now, by the same key, so a lost `loyalty.points.released` never costs a
+ * customer their tier. Each release runs its own workflow; nothing to undo here.
+ */
+export const catchUpTierActivityStep = createStep(
+  catchUpTierActivityStepId,
+  async (input: { now: Date }, { container }) => {
+    const points = pointsService(container)
+    const since = addDays(new Date(input.now), -TIER_CATCH_UP_DAYS)
+    let recorded = 0
+    await forEachPage(
+      ({ skip }) =>
+        points.listEntries(
+          { type: "release", created_at: { $gte: since, $lte: new Date(input.now) } },
+          { select: ["id", "account_id"], take: BATCH, skip, order: { created_at: "ASC", id: "ASC" } }
+        ),
+      async (releases) => {
+        const missing = new Set(
+          await tiersService(container).missingActivityKeys(releases.map((entry) => releaseActivityKey(entry.id)))
+        )
+        const unrecorded = releases.filter((entry) => missing.has(releaseActivityKey(entry.id)))
+        if (!unrecorded.length) return
+        const accounts = await points.listAccounts(
+          { id: [...new Set(unrecorded.map((entry) => entry.account_id))] },
+          { select: ["id", "customer_id"], take: null }
+        )
+        const owner = new Map(accounts.map((account) => [account.id, account.customer_id]))
+        for (const entry of unrecorded) {
+          const customerId = owner.get(entry.account_id)
+          if (!customerId) continue
+          const done = await attempt(container, `Loyalty tiers: counting a release of customer ${customerId}`, () =>
+            recordOrderQualificationWorkflow(container).run({
+              input: { entry_id: entry.id, customer_id: customerId, now: new Date(input.now) },
+            })
+          )
+          if (done.ok) recorded++
+        }
+      },
+      { size: BATCH, until: "short" }
+    )
+    return new StepResponse(recorded)
+  }
+)
