@@ -4,9 +4,11 @@
  *
  *   npm run test:model                 2,000 steps (as in `npm test`)
  *   npm run test:model -- --long       100,000 steps
- *   npm run test:model -- --steps 5000 --seed 42 [--path "3:1:0"]   replay a reported failure
+ *   npm run test:model -- --seed 42 --path "3:1:0" --replay-path "AAB"   replay a reported (shrunk) failure
+ *   npm run test:model -- --steps 5000 --seed 42   more steps from one seed
  *
- * Options become the LOYALTY_MODEL_* variables the spec reads.
+ * Options become the LOYALTY_MODEL_* variables the spec reads. Only the
+ * model-based test of the spec runs (its fault-injection test runs in `npm test`).
  */
 const { spawnSync } = require("child_process")
 
@@ -18,8 +20,9 @@ for (let i = 0; i < args.length; i++) {
   else if (arg === "--steps") env.LOYALTY_MODEL_STEPS = args[++i]
   else if (arg === "--seed") env.LOYALTY_MODEL_SEED = args[++i]
   else if (arg === "--path") env.LOYALTY_MODEL_PATH = args[++i]
+  else if (arg === "--replay-path") env.LOYALTY_MODEL_REPLAY_PATH = args[++i]
   else {
-    console.error(`unknown option ${arg} (expected --long, --steps N, --seed S, --path P)`)
+    console.error(`unknown option ${arg} (expected --long, --steps N, --seed S, --path P, --replay-path R)`)
     process.exit(2)
   }
 }
@@ -31,7 +34,7 @@ env.NODE_OPTIONS = [env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolea
 
 const result = spawnSync(
   "npx",
-  ["jest", "--runInBand", "--forceExit", "integration-tests/http/ledger-model.spec.ts"],
+  ["jest", "--runInBand", "--forceExit", "integration-tests/http/ledger-model.spec.ts", "-t", "model-based test"],
   { stdio: "inherit", env }
 )
 process.exit(result.status ?? 1)

@@ -470,7 +470,15 @@ export const WAITING_OPERATIONS: Record<string, string> = {
 
 // ------------------------------------------------------------------ running
 
-export type ModelRunOptions = { steps: number; maxCommands: number; seed: number; path?: string; shrinkSeconds: number }
+export type ModelRunOptions = {
+  steps: number
+  maxCommands: number
+  seed: number
+  path?: string
+  /** the commands' own shrink path: fast-check prints it as replayPath after a shrunk failing sequence */
+  replayPath?: string
+  shrinkSeconds: number
+}
 
 /**
  * How much to run, from the environment: `LOYALTY_MODEL_STEPS` (default
@@ -494,6 +502,7 @@ export function modelStepBudget(env: NodeJS.ProcessEnv): ModelRunOptions {
     maxCommands: Number(env.LOYALTY_MODEL_MAX_COMMANDS ?? 200),
     seed,
     path: env.LOYALTY_MODEL_PATH || undefined,
+    replayPath: env.LOYALTY_MODEL_REPLAY_PATH || undefined,
     shrinkSeconds: Number(env.LOYALTY_MODEL_SHRINK_SECONDS ?? 180),
   }
 }
@@ -506,6 +515,7 @@ export async function runModelSequence(
 ) {
   const { model, real } = await newMember(fx, stats)
   await fc.asyncModelRun(() => ({ model, real }), timedCommands(commands, stats))
+  return { model, real }
 }
 
 /** A fresh member whose sign-up bonus has arrived, and the model of their ledger. */
@@ -554,7 +564,7 @@ function* timedCommands(commands: Iterable<Cmd>, stats: ModelStats): Iterable<Cm
 
 /** Replay a printed counterexample as a regression test: `await replayModelSequence(fx, [new PlaceOrder(1, 0, 1), ...])`. */
 export async function replayModelSequence(fx: LedgerFixture, commands: Cmd[]) {
-  await runModelSequence(fx, commands, { steps: 0, sequences: 0, started: Date.now(), ms: {} })
+  return await runModelSequence(fx, commands, { steps: 0, sequences: 0, started: Date.now(), ms: {} })
 }
 
 export function describeRun(
@@ -570,7 +580,8 @@ export function describeRun(
     `time per kind of step (count, ms): ${Object.entries(stats.ms)
       .map(([name, [count, ms]]) => `${name} ${count} × ${(ms / count).toFixed(0)}`)
       .join(", ")}`,
-    `replay: LOYALTY_MODEL_SEED=${options.seed} LOYALTY_MODEL_STEPS=${options.steps} npm run test:model`,
+    `replay: npm run test:model -- --seed ${options.seed} --steps ${options.steps}` +
+      " (a shrunk failure: add --path P --replay-path R from the counterexample's path and replayPath)",
     `operations waiting for their fix: ${Object.entries(WAITING_OPERATIONS)
       .map(([op, why]) => `${op} (${why})`)
       .join("; ")}`,

@@ -209,12 +209,26 @@ export function placeOrder(model: LedgerModel, basket: Basket, points: number, a
 }
 
 /**
- * The one money-based reversal rule, as a level: all of it when canceled,
- * else floor(earned × refunded / captured). The difference comes from the
- * order's pending points, then the balance, then debt. Points spent on the
- * order come back on cancel, and the returned items' share on a return.
+ * The one money-based rule, as levels (README, "When an order changes"):
+ * first the points spent on the order come back (all of them on cancel, the
+ * returned items' share on a return), then what the order earns is brought
+ * down: all of it when canceled, else floor(earned × refunded / captured).
+ * The points given back are posted first, so a reversal taken from the
+ * balance takes first-expiring points among them too (the plugin's order of
+ * entries, and the README's order of its two sentences). The reversal comes
+ * from the order's pending points, then the balance, then debt.
  */
 export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
+  if (order.redeemed > 0) {
+    const restoreTarget = order.canceled
+      ? order.redeemed
+      : Math.min(order.redeemed, Math.floor((order.redeemed * order.returned_value) / order.items_gross + 1e-9))
+    const restore = restoreTarget - order.restored
+    if (restore > 0) {
+      credit(model, restore, expiryOf(at))
+      order.restored += restore
+    }
+  }
   const target = order.canceled
     ? order.earned
     : order.refunded <= 0
@@ -232,16 +246,6 @@ export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
     if (fromBalance > 0) consume(model, fromBalance)
     model.debt += toDebt
     order.reversed += reverse
-  }
-  if (order.redeemed > 0) {
-    const restoreTarget = order.canceled
-      ? order.redeemed
-      : Math.min(order.redeemed, Math.floor((order.redeemed * order.returned_value) / order.items_gross + 1e-9))
-    const restore = restoreTarget - order.restored
-    if (restore > 0) {
-      credit(model, restore, expiryOf(at))
-      order.restored += restore
-    }
   }
 }
 
