@@ -1,5 +1,6 @@
+import { TestEventUtils } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import type LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
 import { get, Headers, HttpClient, post } from "./http"
@@ -22,6 +23,17 @@ export async function eventually<T>(check: () => Promise<T>, { timeout = 15_000,
       await new Promise((resolve) => setTimeout(resolve, interval))
     }
   }
+}
+
+/**
+ * Resolves once every subscriber of `eventName` has returned from its next
+ * emission (whether it succeeded or failed): call it before the request that
+ * emits, await it after. For "nothing happened" checks: wait for the handling,
+ * then look. Waits up to 2 minutes (test-utils' default, 15 s, is less than a
+ * checkout takes on a loaded 2-core machine).
+ */
+export function subscribersDone(container: MedusaContainer, eventName: string, { timeout = 120_000 } = {}) {
+  return TestEventUtils.waitSubscribersExecution(eventName, container.resolve(Modules.EVENT_BUS), { timeout })
 }
 
 /**

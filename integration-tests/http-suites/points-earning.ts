@@ -1,4 +1,3 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import {
@@ -24,9 +23,9 @@ import {
   registerCustomer,
   setupCommerce,
   StoreHeaders,
+  subscribersDone,
 } from "../helpers"
-
-jest.setTimeout(120_000)
+import { httpSuite } from "../helpers/one-boot"
 
 /**
  * Earning on real orders: a registered shopper's checkout earns pending
@@ -37,10 +36,9 @@ jest.setTimeout(120_000)
  * medusa-config.ts gives the test store: 1 point per EUR, no USD rate,
  * 14-day return window, 12-month expiry, 50-point sign-up bonus.
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "points earning",
+  register: ({ api, getContainer }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -147,8 +145,10 @@ medusaIntegrationTestRunner({
       // on its lock and fails: the local event bus drops the event for good.
       const blocker = await knex.transaction()
       await blocker.raw("SELECT id FROM loyalty_account WHERE customer_id = ? FOR UPDATE", [customer.id])
+      const placedHandled = subscribersDone(container, "order.placed")
       const { order } = await buyTwoShirts(customer.email, headers)
-      await new Promise((resolve) => setTimeout(resolve, 7_000))
+      // Every order.placed subscriber has returned: the award gave up on the lock (5 s lock_timeout).
+      await placedHandled
       await blocker.commit()
 
       expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(0)
@@ -162,15 +162,18 @@ medusaIntegrationTestRunner({
     })
 
     it("gives guest checkouts and staff-created customers nothing", async () => {
+      const placedHandled = subscribersDone(getContainer(), "order.placed")
       const { order } = await buyTwoShirts("guest@example.com")
+      await placedHandled
+      const createdHandled = subscribersDone(getContainer(), "customer.created")
       const { customer: staffMade } = await post(
         api,
         "/admin/customers",
         { email: "walk-in@example.com", first_name: "Walk", last_name: "In" },
         admin.headers
       )
-      // Give the subscribers (order.placed, customer.created) time to run, then the catch-up too.
-      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      // The subscribers (order.placed, customer.created) have run; then the catch-up too.
+      await createdHandled
       await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(30) } })
 
       const container = getContainer()
@@ -181,8 +184,9 @@ medusaIntegrationTestRunner({
       expect(guestOrder.customer?.has_account).toBe(false)
       expect(await ledgerTotals(container, guestOrder.customer_id!)).toBeNull()
       // Canceling the guest's order has nothing to reverse: no account is opened for the guest.
+      const canceledHandled = subscribersDone(container, "order.canceled")
       await cancelOrder(api, admin.headers, order.id)
-      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      await canceledHandled
       expect(await ledgerTotals(container, guestOrder.customer_id!)).toBeNull()
 
       const staffAccount = await get(api, `/admin/loyalty/accounts/${staffMade.id}`, admin.headers)

@@ -1,4 +1,3 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
   AdminUser,
@@ -12,18 +11,16 @@ import {
   registerCustomer,
   StoreHeaders,
 } from "../helpers"
-
-jest.setTimeout(120_000)
+import { httpSuite } from "../helpers/one-boot"
 
 /**
  * Who may see and change what: a shopper only ever reaches their own account,
  * the admin routes need an admin, bad input is a clear 400 that changes
  * nothing, and 50 concurrent debits never overdraw an account.
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "points access",
+  register: ({ api, getContainer }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 

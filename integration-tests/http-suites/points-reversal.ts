@@ -1,5 +1,4 @@
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { medusaIntegrationTestRunner, TestEventUtils } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import {
   expirePointsWorkflow,
@@ -27,9 +26,9 @@ import {
   registerCustomer,
   setupCommerce,
   StoreHeaders,
+  subscribersDone,
 } from "../helpers"
-
-jest.setTimeout(120_000)
+import { httpSuite } from "../helpers/one-boot"
 
 /** A later step that fails the first time it runs, as a crash after the release would. */
 let failNextRun = false
@@ -54,10 +53,9 @@ type Entry = { type: string; points: number; order_id: string | null; pending_ch
  * items' cash and cumulatively (never past what was earned), a received
  * return reverses once whatever refund follows. Points expire first-expiring first.
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "points reversal",
+  register: ({ api, getContainer }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -171,7 +169,7 @@ medusaIntegrationTestRunner({
 
       // Refunding what Medusa owes for it (119 EUR with VAT) changes nothing more.
       const [payment] = await getOrderPayments(api, admin.headers, order.id)
-      const refunded = TestEventUtils.waitSubscribersExecution("payment.refunded", getContainer().resolve(Modules.EVENT_BUS))
+      const refunded = subscribersDone(getContainer(), "payment.refunded")
       await refundPayment(api, admin.headers, payment.id, 119)
       await refunded
       expect(await reversedOn(headers, order.id)).toBe(100)

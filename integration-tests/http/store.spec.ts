@@ -1,0 +1,23 @@
+import { runOnOneBoot } from "../helpers/one-boot"
+import commerceFixture from "../http-suites/commerce-fixture"
+import pointsAccess from "../http-suites/points-access"
+import pointsEarning from "../http-suites/points-earning"
+import pointsReversal from "../http-suites/points-reversal"
+
+// Per test and per hook; the slowest test (a full order flow on a loaded machine) stays well under it.
+jest.setTimeout(240_000)
+
+/**
+ * The HTTP suites that run on the test store of `medusa-config.ts`, on one
+ * Medusa boot (runOnOneBoot: each suite still starts from the freshly booted
+ * database, each test from its suite's beforeAll). One suite alone:
+ * `npm run test:http -- integration-tests/http/store.spec.ts -t "points earning"`.
+ *
+ * commerce fixture runs after a suite that sold things: its "starts every test
+ * from the beforeAll snapshot" test then also shows that one suite's orders and
+ * products do not reach the next suite.
+ */
+runOnOneBoot({
+  title: "store",
+  suites: [pointsEarning, commerceFixture, pointsReversal, pointsAccess],
+})
