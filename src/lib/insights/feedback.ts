@@ -36,5 +36,3 @@ export function feedbackPoints(
 }
 
 /** The key of the feedback credit on an order, and of the entry that takes it back when the order is canceled. */
-export const feedbackCreditKey = (orderId: string) => `feedback:order:${orderId}`
-export const feedbackRevokeKey = (orderId: string) => `revoke:feedback:order:${orderId}`

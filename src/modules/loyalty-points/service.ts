@@ -31,6 +31,7 @@ import {
   PostingBase,
   PostingResult,
 } from "./types"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 type InjectedDependencies = Record<string, unknown>
 type SharedContext = Context<SqlEntityManager>
@@ -199,7 +200,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     orderId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LedgerEntry | null> {
-    return await this.entryByKey_(this.knex_(sharedContext), earnKey(orderId))
+    return await this.entryByKey_(this.knex_(sharedContext), IdempotencyKeys.orderEarning(orderId))
   }
 
   /** Which of these orders have no earn entry yet: the release job's catch-up list. */
@@ -210,13 +211,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<string[]> {
     if (!orderIds.length) return []
     const knex = this.knex_(sharedContext)
-    const keys = orderIds.map(earnKey)
+    const keys = orderIds.map(IdempotencyKeys.orderEarning)
     const found: { idempotency_key: string }[] = await knex("loyalty_entry")
       .select("idempotency_key")
       .whereIn("idempotency_key", keys)
       .whereNull("voided_at")
     const seen = new Set(found.map((row) => row.idempotency_key))
-    return orderIds.filter((id) => !seen.has(earnKey(id)))
+    return orderIds.filter((id) => !seen.has(IdempotencyKeys.orderEarning(id)))
   }
 
   /** Orders whose return window has ended and that still hold pending points. */
@@ -329,7 +330,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
     return await this.post_(
       sharedContext,
-      { ...input, idempotency_key: earnKey(input.order_id ?? "") },
+      { ...input, idempotency_key: IdempotencyKeys.orderEarning(input.order_id ?? "") },
       async () => ({
         type: "pending",
         points: input.points,
@@ -362,12 +363,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!summary || summary.pending <= 0) {
       return null
     }
-    const earning = await this.entryByKey_(trx, earnKey(input.order_id))
+    const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
     return await this.post_(
       sharedContext,
       {
         customer_id: customerId,
-        idempotency_key: `release:order:${input.order_id}`,
+        idempotency_key: IdempotencyKeys.orderRelease(input.order_id),
         reason: "Return window ended",
         order_id: input.order_id,
         reference_type: "order",
@@ -414,7 +415,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (await this.accountClosed_(trx, customerId)) return null
     await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
-    const earning = await this.entryByKey_(trx, earnKey(input.order_id))
+    const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
     if (!summary || !earning) return null
     const standing = summary.earned - summary.reversed
     const target = input.canceled ? 0 : Math.max(input.target ?? standing, 0)
@@ -426,7 +427,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       sharedContext,
       {
         customer_id: customerId,
-        idempotency_key: `${points < 0 ? "reverse" : "earn"}:order:${input.order_id}:${Number(count)}`,
+        idempotency_key: IdempotencyKeys.orderCorrection(input.order_id, points < 0 ? "reverse" : "earn", Number(count)),
         reason: input.reason,
         order_id: input.order_id,
         reference_type: "order",
@@ -532,7 +533,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       sharedContext,
       {
         customer_id: customerId,
-        idempotency_key: `restore:order:${input.order_id}:upto:${target}`,
+        idempotency_key: IdempotencyKeys.orderRestore(input.order_id, target),
         reason: input.reason,
         order_id: input.order_id,
         reference_type: "order",
@@ -634,7 +635,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           sharedContext,
           {
             customer_id: customerId,
-            idempotency_key: `close:customer:${customerId}:order:${order.order_id}`,
+            idempotency_key: IdempotencyKeys.accountClosure(customerId, order.order_id),
             reason: "Customer deleted: pending points forfeited",
             order_id: order.order_id,
             reference_type: "customer",
@@ -660,7 +661,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           sharedContext,
           {
             customer_id: customerId,
-            idempotency_key: `close:customer:${customerId}`,
+            idempotency_key: IdempotencyKeys.accountClosure(customerId),
             reason: "Customer deleted: points forfeited",
             reference_type: "customer",
             reference_id: customerId,
@@ -732,7 +733,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       sharedContext,
       {
         customer_id: lotOwner.customer_id,
-        idempotency_key: `expire:lot:${lotId}`,
+        idempotency_key: IdempotencyKeys.lotExpiry(lotId),
         reason: "Points expired",
         reference_type: "lot",
         reference_id: lotId,
@@ -783,7 +784,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       sharedContext,
       {
         customer_id: original.customer_id,
-        idempotency_key: `revert:entry:${entryId}`,
+        idempotency_key: IdempotencyKeys.entryRevert(entryId),
         reason,
         order_id: entry.order_id,
         reference_type: "entry",
@@ -1154,8 +1155,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
   }
 }
-
-export const earnKey = (orderId: string) => `earn:order:${orderId}`
 
 function assertPositive(points: number) {
   if (!Number.isInteger(points) || points <= 0) {

@@ -46,6 +46,7 @@ import {
   TierPreview,
   TierRef,
 } from "./types"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 type InjectedDependencies = Record<string, unknown>
 type SharedContext = Context<SqlEntityManager>
@@ -285,7 +286,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
           note: target
             ? `"${tier.name}" was deleted; its members moved to "${target.name}"`
             : `"${tier.name}" was deleted; its members have no tier now`,
-          key: `tier-deleted:${id}:${member.customer_id}`,
+          key: IdempotencyKeys.tierDeleted(id, member.customer_id),
         })
       )
     }
@@ -448,7 +449,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       await this.writeMembership_(trx, row, after, byId, {
         reason: "qualified",
         note: `Reached ${reached.name}: ${describeMetrics(reached, metrics)}`,
-        key: `qualified:${customerId}:${reached.id}:${now.toISOString()}`,
+        key: IdempotencyKeys.tierQualified(customerId, reached.id, now),
         details: { metrics, window, decision: decision.kind },
       })
     )
@@ -497,7 +498,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         note: decision.tier
           ? `Period ended ${isoDay(row.qualified_until)}: ${describeMetrics(decision.tier, metrics)} keeps ${decision.tier.name}`
           : `Period ended ${isoDay(row.qualified_until)}: the activity reaches no tier${previous ? ` (${previous.name} needs ${describeThreshold(previous)})` : ""}`,
-        key: `review:${customerId}:${row.qualified_until.toISOString()}`,
+        key: IdempotencyKeys.tierReview(customerId, row.qualified_until),
         details: { metrics, window: { start, end: now }, previous_qualified_until: row.qualified_until },
       })
     )
@@ -559,7 +560,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         {
           reason: "override",
           note: `Set to ${target ? target.name : "no tier"} by staff${input.ends_at ? ` until ${isoDay(input.ends_at)}` : ""}: ${input.reason}`,
-          key: `override:${override.id}`,
+          key: IdempotencyKeys.tierOverride(override.id),
           actor_type: "admin",
           actor_id: input.actor_id,
           details: { override_id: override.id, ends_at: input.ends_at },
@@ -977,7 +978,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         note: actorId
           ? `Override ended by staff${reason ? `: ${reason}` : ""}; back to ${earned ? earned.name : "no tier"}`
           : `Override ended on ${isoDay(override.ends_at ?? now)}; back to ${earned ? earned.name : "no tier"}`,
-        key: `override-end:${override.id}`,
+        key: IdempotencyKeys.tierOverrideEnd(override.id),
         actor_type: actorId ? "admin" : "system",
         actor_id: actorId,
         details: { override_id: override.id },

@@ -8,6 +8,7 @@ import { appliedPoints } from "../../lib/points/redemption"
 import { cartPromotionCodes, couponUseProblem } from "../../lib/rewards/rules"
 import { pointsService } from "../points/steps/resolve-service"
 import { refundClosedCoupons } from "../rewards/refund-closed-coupons"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 const CHECKOUT_FAILED = "Checkout did not complete: points returned"
 
@@ -130,7 +131,7 @@ async function debitAppliedPoints(
     customer_id: cart.customer_id,
     points: applied.points,
     type: "redeem",
-    idempotency_key: `redeem:cart:${cart.id}:${transactionId}`,
+    idempotency_key: IdempotencyKeys.cartRedemption(cart.id, transactionId),
     reason: `Paid ${applied.value} ${cart.currency_code.toUpperCase()} with points`,
     actor_type: "customer",
     actor_id: cart.customer_id,

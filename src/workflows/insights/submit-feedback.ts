@@ -2,12 +2,13 @@ import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
-import { feedbackCreditKey, feedbackPoints } from "../../lib/insights/feedback"
+import { feedbackPoints } from "../../lib/insights/feedback"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
 import { createFeedbackStep } from "./steps/create-feedback"
 import { loadInsightContextStep } from "./steps/load-insight-context"
 import { loadFeedbackOrderStep } from "./steps/load-feedback-order"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const submitFeedbackWorkflowId = "submit-loyalty-feedback"
 
@@ -42,7 +43,7 @@ export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (
     award.points > 0
       ? {
           customer_id: order.customer_id,
-          idempotency_key: feedbackCreditKey(order.id),
+          idempotency_key: IdempotencyKeys.feedbackCredit(order.id),
           points: award.points,
           type: "earn" as const,
           reason: order.display_id ? `Thank you for your feedback on order #${order.display_id}` : "Thank you for your feedback",

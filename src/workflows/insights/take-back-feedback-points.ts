@@ -1,8 +1,8 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
-import { feedbackCreditKey, feedbackRevokeKey } from "../../lib/insights/feedback"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const takeBackFeedbackPointsWorkflowId = "take-back-loyalty-feedback-points"
 
@@ -21,8 +21,8 @@ export const takeBackFeedbackPointsWorkflow = createWorkflow(
   (input: { order_id: string }) => {
     const result = takeBackCreditStep(
       transform({ input }, ({ input }) => ({
-        credit_key: feedbackCreditKey(input.order_id),
-        idempotency_key: feedbackRevokeKey(input.order_id),
+        credit_key: IdempotencyKeys.feedbackCredit(input.order_id),
+        idempotency_key: IdempotencyKeys.feedbackTakeBack(input.order_id),
         reason: "Order canceled: feedback points taken back",
       }))
     )

@@ -6,6 +6,7 @@ import { loadCustomerForPointsStep } from "./steps/load-customer"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { creditPointsStep } from "./steps/credit-points"
 import { debitPointsStep } from "./steps/debit-points"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const adjustPointsWorkflowId = "adjust-loyalty-points"
 
@@ -32,7 +33,7 @@ export const adjustPointsWorkflow = createWorkflow(adjustPointsWorkflowId, (inpu
   const rules = loadProgramRulesStep()
   const posting = transform({ input, rules }, ({ input, rules }) => ({
     customer_id: input.customer_id,
-    idempotency_key: `adjust:${input.idempotency_key}`,
+    idempotency_key: IdempotencyKeys.adjustment(input.idempotency_key),
     points: Math.abs(input.points),
     type: "adjust" as const,
     reason: input.reason,

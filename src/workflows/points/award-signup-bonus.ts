@@ -5,6 +5,7 @@ import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { loadCustomerForPointsStep } from "./steps/load-customer"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { creditPointsStep } from "./steps/credit-points"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const awardSignupBonusWorkflowId = "award-signup-bonus"
 
@@ -25,7 +26,7 @@ export const awardSignupBonusWorkflow = createWorkflow(
       customer.has_account && rules.signup_bonus > 0
         ? {
             customer_id: customer.id,
-            idempotency_key: `signup:customer:${customer.id}`,
+            idempotency_key: IdempotencyKeys.signupBonus(customer.id),
             points: rules.signup_bonus,
             type: "earn" as const,
             reason: "Welcome bonus for creating an account",

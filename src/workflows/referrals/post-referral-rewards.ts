@@ -8,12 +8,9 @@ import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const postReferralRewardsWorkflowId = "post-loyalty-referral-rewards"
-
-/** The idempotency key of one side's reward: a referral pays each side once, whoever asks. */
-export const referralRewardKey = (referralId: string, side: "referrer" | "referee") =>
-  `referral:${referralId}:${side}`
 
 const posting = (
   referral: ReferralRecord | null,
@@ -25,7 +22,7 @@ const posting = (
   if (points <= 0) return null
   return {
     customer_id: side === "referrer" ? referral.referrer_id : referral.referee_id,
-    idempotency_key: referralRewardKey(referral.id, side),
+    idempotency_key: IdempotencyKeys.referralReward(referral.id, side),
     points,
     type: "earn",
     reason:

@@ -3,16 +3,12 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { referralRewardsForfeited } from "../../lib/referrals/rules"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
-import { referralRewardKey } from "./post-referral-rewards"
 import { loadOrderPaymentStateStep } from "./steps/load-order-payment-state"
 import { loadReferralProgramStep } from "./steps/load-referral-program"
 import { loadRewardedReferralOfOrderStep } from "./steps/load-rewarded-referral-of-order"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const takeBackReferralRewardsWorkflowId = "take-back-loyalty-referral-rewards"
-
-/** The key of the entry that takes one side's referral reward back. */
-export const referralTakeBackKey = (referralId: string, side: "referrer" | "referee") =>
-  `revoke:referral:${referralId}:${side}`
 
 /**
  * A referral is paid for the friend's first order; when that order is
@@ -39,8 +35,8 @@ export const takeBackReferralRewardsWorkflow = createWorkflow(
       transform({ referral, reason }, ({ referral, reason }) =>
         referral && reason
           ? {
-              credit_key: referralRewardKey(referral.id, side),
-              idempotency_key: referralTakeBackKey(referral.id, side),
+              credit_key: IdempotencyKeys.referralReward(referral.id, side),
+              idempotency_key: IdempotencyKeys.referralTakeBack(referral.id, side),
               reason,
             }
           : null

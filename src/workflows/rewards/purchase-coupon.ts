@@ -5,6 +5,7 @@ import { debitPointsStep } from "../points/steps/debit-points"
 import { finalizeCouponStep } from "./steps/finalize-coupon"
 import { planCouponStep, PurchaseCouponInput } from "./steps/plan-coupon"
 import { reserveCouponStep } from "./steps/reserve-coupon"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const purchaseCouponWorkflowId = "purchase-loyalty-coupon"
 
@@ -27,7 +28,7 @@ export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (
         customer_id: reserved.coupon.customer_id,
         points: reserved.coupon.points_spent,
         type: "redeem" as const,
-        idempotency_key: `redeem:coupon:${reserved.coupon.id}`,
+        idempotency_key: IdempotencyKeys.couponRedemption(reserved.coupon.id),
         reason: `Coupon ${reserved.coupon.code}: ${plan.reward_name}`,
         actor_type: "customer" as const,
         actor_id: reserved.coupon.customer_id,

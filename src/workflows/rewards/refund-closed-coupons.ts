@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { expiryDate } from "../../lib/shared/dates"
 import { CouponRecord } from "../../modules/loyalty-points/types"
 import { pointsService } from "../points/steps/resolve-service"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export type ClosedCoupon = Pick<CouponRecord, "id" | "code" | "customer_id" | "reward_id" | "promotion_id" | "entry_id" | "points_spent">
 
@@ -36,7 +37,7 @@ export async function refundClosedCoupons(container: MedusaContainer, coupons: C
       customer_id: coupon.customer_id,
       points: coupon.points_spent,
       type: "restore",
-      idempotency_key: `refund:coupon:${coupon.id}`,
+      idempotency_key: IdempotencyKeys.couponRefund(coupon.id),
       reason: `Coupon ${coupon.code} expired unused: points returned`,
       reference_type: "coupon",
       reference_id: coupon.id,

@@ -7,13 +7,13 @@ import { CreditPosting } from "../../modules/loyalty-points/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
 import { planTierGroupMoveStep } from "./steps/plan-tier-group-move"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 /** The change that earns a bonus: the last upgrade by activity into a tier with a bonus. */
 const bonusChange = (write: MembershipWrite | null | undefined): TierChange | null =>
   [...(write?.changes ?? [])].reverse().find((change) => change.bonus_points > 0 && change.to) ?? null
 
 /** The ledger key of a tier's bonus: once per customer and tier, however often they reach it. */
-export const tierBonusKey = (customerId: string, tierId: string) => `tier-bonus:${customerId}:${tierId}`
 
 /**
  * The effects of one customer's tier changes, for use inside a workflow's
@@ -39,7 +39,7 @@ export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
         customer_id: bonus!.customer_id,
         type: "earn",
         points: bonus!.bonus_points,
-        idempotency_key: tierBonusKey(bonus!.customer_id, bonus!.to!.id),
+        idempotency_key: IdempotencyKeys.tierBonus(bonus!.customer_id, bonus!.to!.id),
         reason: `Bonus for reaching ${bonus!.to!.name}`,
         reference_type: "tier",
         reference_id: bonus!.to!.id,

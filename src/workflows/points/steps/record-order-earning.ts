@@ -2,6 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderEarning } from "../../../lib/points/order-points"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
 export const recordOrderEarningStepId = "record-order-earning"
 
@@ -18,7 +19,7 @@ export const recordOrderEarningStep = createStep(
     }
     const result = await pointsService(container).recordOrderEarning({
       ...earning,
-      idempotency_key: `earn:order:${earning.order_id}`,
+      idempotency_key: IdempotencyKeys.orderEarning(earning.order_id),
       reference_type: "order",
       reference_id: earning.order_id,
     })

@@ -3,6 +3,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { addDays } from "../../../lib/shared/dates"
 import { couponApplicationMethod, couponCurrency, generateCouponCode, RewardRules, rewardUnavailableReason } from "../../../lib/rewards/rules"
 import { pointsService } from "../../points/steps/resolve-service"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
 export const planCouponStepId = "plan-loyalty-coupon"
 
@@ -46,7 +47,7 @@ export const planCouponStep = createStep(planCouponStepId, async (input: Purchas
       currency_code: currency,
       points_spent: reward.points_cost,
       expires_at: expiresAt,
-      idempotency_key: `coupon:${input.customer_id}:${input.idempotency_key}`,
+      idempotency_key: IdempotencyKeys.couponPurchase(input.customer_id, input.idempotency_key),
       per_customer_limit: reward.per_customer_limit ?? null,
     },
     reward_name: reward.name,

@@ -3,8 +3,8 @@ import { addDays } from "../../../lib/shared/dates"
 import { attempt, forEachPage } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { recordOrderQualificationWorkflow } from "../record-order-qualification"
-import { releaseActivityKey } from "./load-release-activity"
 import { tiersService } from "./resolve-service"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
 export const catchUpTierActivityStepId = "catch-up-loyalty-tier-activity"
 
@@ -32,9 +32,9 @@ export const catchUpTierActivityStep = createStep(
         ),
       async (releases) => {
         const missing = new Set(
-          await tiersService(container).missingActivityKeys(releases.map((entry) => releaseActivityKey(entry.id)))
+          await tiersService(container).missingActivityKeys(releases.map((entry) => IdempotencyKeys.releaseActivity(entry.id)))
         )
-        const unrecorded = releases.filter((entry) => missing.has(releaseActivityKey(entry.id)))
+        const unrecorded = releases.filter((entry) => missing.has(IdempotencyKeys.releaseActivity(entry.id)))
         if (!unrecorded.length) return
         const accounts = await points.listAccounts(
           { id: [...new Set(unrecorded.map((entry) => entry.account_id))] },

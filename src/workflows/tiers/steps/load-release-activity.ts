@@ -2,11 +2,9 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { releaseActivity } from "../../../lib/tiers/rules"
 import { ActivityInput } from "../../../modules/loyalty-tiers/types"
 import { pointsService } from "../../points/steps/resolve-service"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
 export const loadReleaseActivityStepId = "load-release-tier-activity"
-
-/** The activity key of a release entry: one activity per release, whoever records it. */
-export const releaseActivityKey = (entryId: string) => `release:${entryId}`
 
 /**
  * What a release of an order's points adds to the customer's qualifying
@@ -37,7 +35,7 @@ export const loadReleaseActivityStep = createStep(
       ...activity,
       occurred_at: new Date(release.created_at),
       source_id: release.id,
-      idempotency_key: releaseActivityKey(release.id),
+      idempotency_key: IdempotencyKeys.releaseActivity(release.id),
     })
   }
 )

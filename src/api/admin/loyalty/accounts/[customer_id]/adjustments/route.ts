@@ -3,6 +3,7 @@ import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/
 import { adjustPointsWorkflow } from "../../../../../../workflows/points"
 import { accountView } from "../../../../../utils/views"
 import { AdminCreateAdjustmentType } from "../../../validators"
+import { IdempotencyKeys } from "../../../../../../lib/shared/idempotency-keys"
 
 /**
  * Grant or take points by hand. The admin user is recorded as the actor; an
@@ -16,7 +17,7 @@ export async function POST(req: AuthenticatedMedusaRequest<AdminCreateAdjustment
       points: req.validatedBody.points,
       reason: req.validatedBody.reason,
       actor_id: req.auth_context.actor_id,
-      idempotency_key: headerKey ? `${req.params.customer_id}:${headerKey}` : randomUUID(),
+      idempotency_key: headerKey ? IdempotencyKeys.adjustmentRequest(req.params.customer_id, headerKey) : randomUUID(),
     },
   })
   res.json({ entry: result?.entry ?? null, account: await accountView(req.scope, req.params.customer_id) })
