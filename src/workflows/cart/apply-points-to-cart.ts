@@ -9,7 +9,7 @@ import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { loadCartForPointsStep } from "./steps/load-cart-for-points"
 import { validatePointsApplicationStep } from "./steps/validate-points-application"
 
-export const applyPointsToCartWorkflowId = "apply-loyalty-points-to-cart"
+export const applyPointsToCartWorkflowId = "loyalty-apply-points-to-cart"
 
 export type ApplyPointsToCartInput = {
   cart_id: string

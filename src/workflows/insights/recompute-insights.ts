@@ -7,7 +7,7 @@ import { snapshotKpisStep } from "./steps/snapshot-kpis"
 import { startInsightsRunStep } from "./steps/start-insights-run"
 import { syncSegmentGroupsStep } from "./steps/sync-segment-groups"
 
-export const recomputeInsightsWorkflowId = "recompute-loyalty-insights"
+export const recomputeInsightsWorkflowId = "loyalty-recompute-insights"
 
 export type RecomputeInsightsInput = {
   /** The day the insights are computed for; orders after it are ignored. */

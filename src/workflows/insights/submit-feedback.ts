@@ -10,7 +10,7 @@ import { loadInsightContextStep } from "./steps/load-insight-context"
 import { loadFeedbackOrderStep } from "./steps/load-feedback-order"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const submitFeedbackWorkflowId = "submit-loyalty-feedback"
+export const submitFeedbackWorkflowId = "loyalty-submit-feedback"
 
 export type SubmitFeedbackInput = { customer_id: string; order_id: string; score: number; comment?: string | null }
 

@@ -4,7 +4,7 @@ import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const takeBackFeedbackPointsWorkflowId = "take-back-loyalty-feedback-points"
+export const takeBackFeedbackPointsWorkflowId = "loyalty-take-back-feedback-points"
 
 /**
  * Feedback points are a thank-you for a paid order: when the order is

@@ -1,8 +1,8 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { InsightSettings } from "../../lib/insights/rules"
-import { saveInsightSettingsStep } from "./steps/save-insight-settings"
+import { updateInsightSettingsStep } from "./steps/update-insight-settings"
 
-export const updateInsightSettingsWorkflowId = "update-loyalty-insight-settings"
+export const updateInsightSettingsWorkflowId = "loyalty-update-insight-settings"
 
 /**
  * Change the insight settings: currency rates, acquisition cost, discount
@@ -14,6 +14,6 @@ export const updateInsightSettingsWorkflowId = "update-loyalty-insight-settings"
 export const updateInsightSettingsWorkflow = createWorkflow(
   updateInsightSettingsWorkflowId,
   (input: { changes: Partial<InsightSettings>; actor_id: string | null }) => {
-    return new WorkflowResponse(saveInsightSettingsStep(input))
+    return new WorkflowResponse(updateInsightSettingsStep(input))
   }
 )

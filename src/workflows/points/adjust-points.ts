@@ -8,7 +8,7 @@ import { creditPointsStep } from "./steps/credit-points"
 import { debitPointsStep } from "./steps/debit-points"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const adjustPointsWorkflowId = "adjust-loyalty-points"
+export const adjustPointsWorkflowId = "loyalty-adjust-points"
 
 export type AdjustPointsInput = {
   customer_id: string

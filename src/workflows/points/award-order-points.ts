@@ -8,7 +8,7 @@ import { recordOrderEarningStep } from "./steps/record-order-earning"
 import { attachCartRedemptionStep } from "./steps/restore-order-redemption"
 import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
-export const awardOrderPointsWorkflowId = "award-order-points"
+export const awardOrderPointsWorkflowId = "loyalty-award-order-points"
 
 /**
  * Award a member's order its points, pending until the return window ends.

@@ -7,7 +7,7 @@ import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { creditPointsStep } from "./steps/credit-points"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const awardSignupBonusWorkflowId = "award-signup-bonus"
+export const awardSignupBonusWorkflowId = "loyalty-award-signup-bonus"
 
 /**
  * Welcome points for a shopper who creates an account. Customers made by

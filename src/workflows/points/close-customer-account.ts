@@ -3,7 +3,7 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { closeAccountStep } from "./steps/close-account"
 
-export const closeCustomerAccountWorkflowId = "close-loyalty-customer-account"
+export const closeCustomerAccountWorkflowId = "loyalty-close-customer-account"
 
 /**
  * A customer was deleted: their points go with them. Pending points of their

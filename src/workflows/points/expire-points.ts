@@ -3,7 +3,7 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { expireLotsStep } from "./steps/expire-lots"
 
-export const expirePointsWorkflowId = "expire-points"
+export const expirePointsWorkflowId = "loyalty-expire-points"
 
 /**
  * Expire every lot past its date as of `now`. Debits take first-expiring

@@ -6,7 +6,7 @@ import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { releaseOrderPointsStep } from "./steps/release-order-points"
 import { reverseOrderPointsWorkflow } from "./reverse-order-points"
 
-export const releaseOrderPointsWorkflowId = "release-order-points"
+export const releaseOrderPointsWorkflowId = "loyalty-release-order-points"
 
 export type ReleaseOrderPointsInput = { order_id: string; customer_id: string; now: Date }
 

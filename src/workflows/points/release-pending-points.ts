@@ -2,7 +2,7 @@ import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-
 import { awardMissedOrdersStep } from "./steps/award-missed-orders"
 import { releaseDueOrdersStep } from "./steps/release-due-orders"
 
-export const releasePendingPointsWorkflowId = "release-pending-points"
+export const releasePendingPointsWorkflowId = "loyalty-release-pending-points"
 
 /**
  * The daily pass over pending points: award orders whose `order.placed`

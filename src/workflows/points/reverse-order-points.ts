@@ -10,7 +10,7 @@ import { recordRestoredCreditLineStep } from "./steps/record-restored-credit-lin
 import { attachCartRedemptionStep, restoreOrderRedemptionStep } from "./steps/restore-order-redemption"
 import { reverseOrderPointsStep } from "./steps/reverse-order-points"
 
-export const reverseOrderPointsWorkflowId = "reverse-order-points"
+export const reverseOrderPointsWorkflowId = "loyalty-reverse-order-points"
 
 export type ReverseOrderPointsInput = {
   order_id: string

@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { saveProgramRulesStep, SaveProgramRulesInput } from "./steps/save-program-rules"
+import { updateProgramRulesStep, SaveProgramRulesInput } from "./steps/update-program-rules"
 
-export const updateProgramWorkflowId = "update-loyalty-program"
+export const updateProgramWorkflowId = "loyalty-update-program"
 
 /**
  * Save the program rules as a new version. Earlier entries keep pointing at
@@ -10,5 +10,5 @@ export const updateProgramWorkflowId = "update-loyalty-program"
  * @summary Change the program rules.
  */
 export const updateProgramWorkflow = createWorkflow(updateProgramWorkflowId, (input: SaveProgramRulesInput) => {
-  return new WorkflowResponse(saveProgramRulesStep(input))
+  return new WorkflowResponse(updateProgramRulesStep(input))
 })

@@ -6,7 +6,7 @@ import { loadReferralProgramStep } from "./steps/load-referral-program"
 import { resolveReferralCodeStep } from "./steps/resolve-referral-code"
 import { validateReferralClaimantStep } from "./steps/validate-claim"
 
-export const claimReferralWorkflowId = "claim-loyalty-referral"
+export const claimReferralWorkflowId = "loyalty-claim-referral"
 
 export type ClaimReferralInput = {
   /** The logged-in customer claiming the code (the friend). */

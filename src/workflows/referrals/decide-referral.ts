@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { decideReferralStep } from "./steps/decide-referral"
 
-export const decideReferralWorkflowId = "decide-loyalty-referral"
+export const decideReferralWorkflowId = "loyalty-decide-referral"
 
 export type DecideReferralInput = {
   referral_id: string

@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { ensureReferralCodeStep } from "./steps/ensure-referral-code"
 
-export const ensureReferralCodeWorkflowId = "ensure-loyalty-referral-code"
+export const ensureReferralCodeWorkflowId = "loyalty-ensure-referral-code"
 
 /**
  * A customer's referral code, created the first time they ask for it and the

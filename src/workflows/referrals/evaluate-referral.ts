@@ -7,7 +7,7 @@ import { flagReferralStep } from "./steps/flag-referral"
 import { markReferralQualifiedStep } from "./steps/mark-referral-qualified"
 import { markReferralRewardedStep } from "./steps/mark-referral-rewarded"
 
-export const evaluateReferralWorkflowId = "evaluate-loyalty-referral"
+export const evaluateReferralWorkflowId = "loyalty-evaluate-referral"
 
 export type EvaluateReferralInput = {
   /** The referral, or (from an event about a customer) the friend it belongs to. */

@@ -2,7 +2,7 @@ import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-
 import { evaluateOpenReferralsStep } from "./steps/evaluate-open-referrals"
 import { repairReferralRewardsStep } from "./steps/repair-referral-rewards"
 
-export const evaluateReferralsWorkflowId = "evaluate-loyalty-referrals"
+export const evaluateReferralsWorkflowId = "loyalty-evaluate-referrals"
 
 /**
  * The hourly pass over referrals: evaluate open referrals (qualify, flag,

@@ -10,7 +10,7 @@ import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const postReferralRewardsWorkflowId = "post-loyalty-referral-rewards"
+export const postReferralRewardsWorkflowId = "loyalty-post-referral-rewards"
 
 const posting = (
   referral: ReferralRecord | null,

@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { registerClaimAttemptStep } from "./steps/register-claim-attempt"
 
-export const registerReferralClaimAttemptWorkflowId = "register-loyalty-referral-claim-attempt"
+export const registerReferralClaimAttemptWorkflowId = "loyalty-register-referral-claim-attempt"
 
 export type RegisterClaimAttemptInput = {
   customer_id: string

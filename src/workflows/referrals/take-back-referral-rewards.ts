@@ -8,7 +8,7 @@ import { loadReferralProgramStep } from "./steps/load-referral-program"
 import { loadRewardedReferralOfOrderStep } from "./steps/load-rewarded-referral-of-order"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const takeBackReferralRewardsWorkflowId = "take-back-loyalty-referral-rewards"
+export const takeBackReferralRewardsWorkflowId = "loyalty-take-back-referral-rewards"
 
 /**
  * A referral is paid for the friend's first order; when that order is

@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { saveReferralProgramStep, SaveReferralProgramInput } from "./steps/save-referral-program"
+import { updateReferralProgramStep, SaveReferralProgramInput } from "./steps/update-referral-program"
 
-export const updateReferralProgramWorkflowId = "update-loyalty-referral-program"
+export const updateReferralProgramWorkflowId = "loyalty-update-referral-program"
 
 /**
  * Save the referral program as a new version. Referrals already claimed keep
@@ -12,6 +12,6 @@ export const updateReferralProgramWorkflowId = "update-loyalty-referral-program"
 export const updateReferralProgramWorkflow = createWorkflow(
   updateReferralProgramWorkflowId,
   (input: SaveReferralProgramInput) => {
-    return new WorkflowResponse(saveReferralProgramStep(input))
+    return new WorkflowResponse(updateReferralProgramStep(input))
   }
 )

@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { closeExpiredCouponsStep } from "./steps/close-expired-coupons"
 
-export const expireCouponsWorkflowId = "expire-loyalty-coupons"
+export const expireCouponsWorkflowId = "loyalty-expire-coupons"
 
 /**
  * Close expired coupons and refund the unused ones whose reward says so.

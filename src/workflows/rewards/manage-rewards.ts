@@ -4,9 +4,9 @@ import { deleteRewardStep } from "./steps/delete-reward"
 import { RewardInput } from "./types"
 import { updateRewardStep } from "./steps/update-reward"
 
-export const createRewardWorkflowId = "create-loyalty-reward"
-export const updateRewardWorkflowId = "update-loyalty-reward"
-export const deleteRewardWorkflowId = "delete-loyalty-reward"
+export const createRewardWorkflowId = "loyalty-create-reward"
+export const updateRewardWorkflowId = "loyalty-update-reward"
+export const deleteRewardWorkflowId = "loyalty-delete-reward"
 
 /**
  * Add a reward to the catalog shoppers buy coupons from.

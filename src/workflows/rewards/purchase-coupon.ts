@@ -7,7 +7,7 @@ import { planCouponStep, PurchaseCouponInput } from "./steps/plan-coupon"
 import { reserveCouponStep } from "./steps/reserve-coupon"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
-export const purchaseCouponWorkflowId = "purchase-loyalty-coupon"
+export const purchaseCouponWorkflowId = "loyalty-purchase-coupon"
 
 /**
  * Turn points into a coupon: debit the reward's cost and create a single-use

@@ -3,7 +3,7 @@ import { TierInput } from "../../modules/loyalty-tiers/types"
 import { createTierStep } from "./steps/create-tier"
 import { validateTierCustomerGroupStep } from "./steps/validate-tier-customer-group"
 
-export const createTierWorkflowId = "add-loyalty-tier"
+export const createTierWorkflowId = "loyalty-create-tier"
 
 /**
  * Add a tier. The whole set is validated with it (thresholds grow with rank,

@@ -5,7 +5,7 @@ import { endDueTierOverridesStep } from "./steps/end-due-tier-overrides"
 import { moveTierMembersStep } from "./steps/move-tier-members"
 import { deleteTierStep } from "./steps/delete-tier"
 
-export const deleteTierWorkflowId = "remove-loyalty-tier"
+export const deleteTierWorkflowId = "loyalty-delete-tier"
 
 export type DeleteTierInput = {
   id: string

@@ -2,7 +2,7 @@ import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-
 import { applyTierChanges } from "./apply-tier-changes"
 import { evaluateCustomerTierStep } from "./steps/evaluate-customer-tier"
 
-export const evaluateCustomerTierWorkflowId = "evaluate-customer-loyalty-tier"
+export const evaluateCustomerTierWorkflowId = "loyalty-evaluate-customer-tier"
 
 export type EvaluateCustomerTierInput = { customer_id: string; now: Date }
 

@@ -5,7 +5,7 @@ import { reviewDueTiersStep } from "./steps/review-due-tiers"
 import { syncTierGroupsStep } from "./steps/sync-tier-groups"
 import { upgradeQualifiedCustomersStep } from "./steps/upgrade-qualified-customers"
 
-export const evaluateTiersWorkflowId = "evaluate-loyalty-tiers"
+export const evaluateTiersWorkflowId = "loyalty-evaluate-tiers"
 
 /**
  * The daily tier pass, as of `now`: count releases whose event was lost, end
@@ -28,7 +28,7 @@ export const evaluateTiersWorkflow = createWorkflow(evaluateTiersWorkflowId, (in
   return new WorkflowResponse({ counted, overrides_ended: overridesEnded, reviews, upgraded, groups })
 })
 
-export const endDueTierOverridesWorkflowId = "end-due-loyalty-tier-overrides"
+export const endDueTierOverridesWorkflowId = "loyalty-end-due-tier-overrides"
 
 /**
  * End every override whose end date has passed, as of `now`. The job runs it

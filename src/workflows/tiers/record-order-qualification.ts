@@ -3,7 +3,7 @@ import { evaluateCustomerTierWorkflow } from "./evaluate-customer-tier"
 import { loadReleaseActivityStep } from "./steps/load-release-activity"
 import { recordTierActivityStep } from "./steps/record-tier-activity"
 
-export const recordOrderQualificationWorkflowId = "record-order-tier-qualification"
+export const recordOrderQualificationWorkflowId = "loyalty-record-order-qualification"
 
 export type RecordOrderQualificationInput = {
   /** The `release` ledger entry (`loyalty.points.released`'s `id`). */

@@ -1,7 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { reorderTiersStep } from "./steps/reorder-tiers"
 
-export const reorderTiersWorkflowId = "reorder-loyalty-tiers"
+export const reorderTiersWorkflowId = "loyalty-reorder-tiers"
 
 /**
  * Give the tiers new ranks: every tier once, lowest first. Refused (400) when

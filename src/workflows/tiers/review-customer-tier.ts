@@ -2,7 +2,7 @@ import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-
 import { applyTierChanges } from "./apply-tier-changes"
 import { reviewCustomerTierStep } from "./steps/review-customer-tier"
 
-export const reviewCustomerTierWorkflowId = "review-customer-loyalty-tier"
+export const reviewCustomerTierWorkflowId = "loyalty-review-customer-tier"
 
 /**
  * The period-end review of one customer, once the period plus the grace days

@@ -4,8 +4,8 @@ import { applyTierChanges } from "./apply-tier-changes"
 import { endTierOverrideStep } from "./steps/end-tier-override"
 import { setTierOverrideStep, SetTierOverrideStepInput } from "./steps/set-tier-override"
 
-export const setTierOverrideWorkflowId = "set-customer-tier-override"
-export const endTierOverrideWorkflowId = "end-customer-tier-override"
+export const setTierOverrideWorkflowId = "loyalty-set-tier-override"
+export const endTierOverrideWorkflowId = "loyalty-end-tier-override"
 
 export type SetTierOverrideInput = SetTierOverrideStepInput
 

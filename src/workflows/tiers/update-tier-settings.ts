@@ -1,8 +1,8 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { TierSettings } from "../../lib/tiers/rules"
-import { saveTierSettingsStep } from "./steps/save-tier-settings"
+import { updateTierSettingsStep } from "./steps/update-tier-settings"
 
-export const updateTierSettingsWorkflowId = "update-loyalty-tier-settings"
+export const updateTierSettingsWorkflowId = "loyalty-update-tier-settings"
 
 /**
  * Save how tiers qualify: the window (rolling N months, calendar year or
@@ -14,6 +14,6 @@ export const updateTierSettingsWorkflowId = "update-loyalty-tier-settings"
 export const updateTierSettingsWorkflow = createWorkflow(
   updateTierSettingsWorkflowId,
   (input: { changes: Partial<TierSettings>; actor_id: string | null }) => {
-    return new WorkflowResponse(saveTierSettingsStep(input))
+    return new WorkflowResponse(updateTierSettingsStep(input))
   }
 )

@@ -4,7 +4,7 @@ import { moveTierMembersStep } from "./steps/move-tier-members"
 import { updateTierStep } from "./steps/update-tier"
 import { validateTierCustomerGroupStep } from "./steps/validate-tier-customer-group"
 
-export const updateTierWorkflowId = "edit-loyalty-tier"
+export const updateTierWorkflowId = "loyalty-update-tier"
 
 /**
  * Change a tier. The set is validated as it would be after the change. When

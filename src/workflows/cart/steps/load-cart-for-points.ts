@@ -4,7 +4,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EarnableItem } from "../../../lib/points/earning"
 import { RedeemableCart } from "../../../lib/points/redemption"
 
-export const loadCartForPointsStepId = "load-cart-for-loyalty-points"
+export const loadCartForPointsStepId = "loyalty-load-cart-for-points-step"
 
 /** A cart as the earn preview and the redemption rules see it. */
 export type CartForPoints = Omit<RedeemableCart, "credit_lines"> & {

@@ -10,7 +10,7 @@ import {
 import { pointsService } from "../../points/steps/resolve-service"
 import { CartForPoints } from "./load-cart-for-points"
 
-export const validatePointsApplicationStepId = "validate-loyalty-points-application"
+export const validatePointsApplicationStepId = "loyalty-validate-points-application-step"
 
 export type ValidatePointsApplicationInput = {
   cart: CartForPoints

@@ -5,7 +5,7 @@ import type { InsightSettings } from "../../../lib/insights/rules"
 import { readCustomerOrderFacts, unratedCurrencies } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
-export const aggregateCustomerFactsStepId = "aggregate-loyalty-customer-facts"
+export const aggregateCustomerFactsStepId = "loyalty-aggregate-customer-facts-step"
 
 /** Customers read and handed to the insights module per batch. */
 const FACTS_BATCH = 5_000

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { InsightSettings } from "../../../lib/insights/rules"
 import { insightsService } from "./resolve-service"
 
-export const computeCustomerInsightsStepId = "compute-loyalty-customer-insights"
+export const computeCustomerInsightsStepId = "loyalty-compute-customer-insights-step"
 
 /**
  * Score the customers whose facts the aggregation step wrote: fit the

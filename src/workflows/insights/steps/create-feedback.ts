@@ -2,7 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { insightsService } from "./resolve-service"
 
-export const createFeedbackStepId = "create-loyalty-feedback"
+export const createFeedbackStepId = "loyalty-create-feedback-step"
 
 export type CreateFeedbackInput = { customer_id: string; order_id: string; score: number; comment: string | null }
 

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { ComputeResult, KpiWindow } from "../../../modules/loyalty-insights/types"
 import { insightsService } from "./resolve-service"
 
-export const finishInsightsRunStepId = "finish-loyalty-insights-run"
+export const finishInsightsRunStepId = "loyalty-finish-insights-run-step"
 
 /** Mark the run succeeded with its model and summary, then prune old runs' rows. */
 export const finishInsightsRunStep = createStep(

@@ -2,7 +2,7 @@ import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framew
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { FeedbackOrder, feedbackRefusal } from "../../../lib/insights/feedback"
 
-export const loadFeedbackOrderStepId = "load-loyalty-feedback-order"
+export const loadFeedbackOrderStepId = "loyalty-load-feedback-order-step"
 
 export type OrderForFeedback = FeedbackOrder & { id: string; customer_id: string }
 

@@ -4,7 +4,7 @@ import { LOYALTY_POINTS_MODULE } from "../../../modules/loyalty-points"
 import type LoyaltyPointsModuleService from "../../../modules/loyalty-points/service"
 import { insightsService } from "./resolve-service"
 
-export const loadInsightContextStepId = "load-loyalty-insight-context"
+export const loadInsightContextStepId = "loyalty-load-insight-context-step"
 
 /**
  * What a recompute needs besides the orders: the store's default currency,

@@ -4,7 +4,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { readKpiWindow, readMonthlyKpis } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
-export const snapshotKpisStepId = "snapshot-loyalty-kpis"
+export const snapshotKpisStepId = "loyalty-snapshot-kpis-step"
 
 /**
  * Store the run's monthly KPIs (members, non-members, all) for the last

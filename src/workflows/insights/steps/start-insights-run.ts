@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { insightsService } from "./resolve-service"
 
-export const startInsightsRunStepId = "start-loyalty-insights-run"
+export const startInsightsRunStepId = "loyalty-start-insights-run-step"
 
 /**
  * Open a run, or adopt the one the admin route already opened (so it could

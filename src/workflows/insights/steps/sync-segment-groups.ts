@@ -5,7 +5,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { segmentGroupDiff } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
-export const syncSegmentGroupsStepId = "sync-loyalty-segment-groups"
+export const syncSegmentGroupsStepId = "loyalty-sync-segment-groups-step"
 
 type Membership = { customer_id: string; customer_group_id: string }
 

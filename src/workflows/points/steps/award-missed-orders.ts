@@ -5,7 +5,7 @@ import { forEachPage } from "../../../lib/shared/pages"
 import { awardOrderPointsWorkflow } from "../award-order-points"
 import { pointsService } from "./resolve-service"
 
-export const awardMissedOrdersStepId = "award-missed-orders"
+export const awardMissedOrdersStepId = "loyalty-award-missed-orders-step"
 
 const BATCH = 200
 /** How far back the catch-up looks for orders whose `order.placed` handling was lost. */

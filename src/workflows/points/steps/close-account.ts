@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const closeAccountStepId = "close-loyalty-account"
+export const closeAccountStepId = "loyalty-close-account-step"
 
 /** Forfeit a deleted customer's points and close their account; compensation reopens it and reverts the forfeits. */
 export const closeAccountStep = createStep(

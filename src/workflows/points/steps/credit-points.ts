@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { CreditPosting, PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const creditPointsStepId = "credit-loyalty-points"
+export const creditPointsStepId = "loyalty-credit-points-step"
 
 /** Credit the available balance (nothing for a null input); compensation takes the credit back. */
 export const creditPointsStep = createStep(

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { DebitPosting, PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const debitPointsStepId = "debit-loyalty-points"
+export const debitPointsStepId = "loyalty-debit-points-step"
 
 /** Debit the available balance under the account lock; compensation restores it. */
 export const debitPointsStep = createStep(

@@ -3,7 +3,7 @@ import { forEachPage } from "../../../lib/shared/pages"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const expireLotsStepId = "expire-loyalty-lots"
+export const expireLotsStepId = "loyalty-expire-lots-step"
 
 const BATCH = 500
 

@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 
-export const loadCustomerForPointsStepId = "load-customer-for-loyalty-points"
+export const loadCustomerForPointsStepId = "loyalty-load-customer-for-points-step"
 
 export type CustomerForPoints = { id: string; has_account: boolean; email: string | null }
 

@@ -4,7 +4,7 @@ import { OrderForPoints, orderMoney } from "../../../lib/points/order-points"
 
 export type { OrderForPoints }
 
-export const loadOrderForPointsStepId = "load-order-for-loyalty-points"
+export const loadOrderForPointsStepId = "loyalty-load-order-for-points-step"
 
 const ORDER_FIELDS = [
   "id",

@@ -3,7 +3,7 @@ import { OriginalEarning } from "../../../lib/points/order-points"
 import { OrderPointsSummary } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const loadOrderLedgerStepId = "load-order-loyalty-ledger"
+export const loadOrderLedgerStepId = "loyalty-load-order-ledger-step"
 
 export type OrderLedger = {
   summary: OrderPointsSummary

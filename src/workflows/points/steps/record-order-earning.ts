@@ -4,7 +4,7 @@ import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
-export const recordOrderEarningStepId = "record-order-earning"
+export const recordOrderEarningStepId = "loyalty-record-order-earning-step"
 
 /**
  * Write the order's points as pending (nothing when the order earns nothing,

@@ -2,7 +2,7 @@ import { ChangeActionType, MathBN, Modules, OrderChangeStatus, OrderChangeType }
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { POINTS_RESTORED_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 
-export const recordRestoredCreditLineStepId = "record-loyalty-restored-credit-line"
+export const recordRestoredCreditLineStepId = "loyalty-record-restored-credit-line-step"
 
 export type RestoredCreditLineInput = {
   order_id: string

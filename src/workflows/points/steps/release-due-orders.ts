@@ -3,7 +3,7 @@ import { attempt, forEachDue } from "../../../lib/shared/pages"
 import { releaseOrderPointsWorkflow } from "../release-order-points"
 import { pointsService } from "./resolve-service"
 
-export const releaseDueOrdersStepId = "release-due-orders"
+export const releaseDueOrdersStepId = "loyalty-release-due-orders-step"
 
 const BATCH = 200
 

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderReleaseInput, PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const releaseOrderPointsStepId = "release-order-points"
+export const releaseOrderPointsStepId = "loyalty-release-order-points-step"
 
 /** Make what is left of an order's pending points spendable; compensation takes them back to pending. */
 export const releaseOrderPointsStep = createStep(

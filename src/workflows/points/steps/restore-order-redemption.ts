@@ -2,8 +2,8 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderRestoreInput, PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const attachCartRedemptionStepId = "attach-cart-redemption-to-order"
-export const restoreOrderRedemptionStepId = "restore-order-redemption"
+export const attachCartRedemptionStepId = "loyalty-attach-cart-redemption-step"
+export const restoreOrderRedemptionStepId = "loyalty-restore-order-redemption-step"
 
 /**
  * Points are debited while the cart completes, before the order exists: give

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderReversalInput, PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const reverseOrderPointsStepId = "reverse-order-points"
+export const reverseOrderPointsStepId = "loyalty-reverse-order-points-step"
 
 /** Bring the order's points to the target (down or up), one entry; compensation undoes it. */
 export const reverseOrderPointsStep = createStep(

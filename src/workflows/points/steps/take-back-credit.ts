@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
-export const takeBackCreditStepId = "take-back-loyalty-credit"
+export const takeBackCreditStepId = "loyalty-take-back-credit-step"
 
 export type TakeBackCreditInput = { credit_key: string; idempotency_key: string; reason: string }
 

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { CreateReferralInput, ReferralRecord } from "../../../modules/loyalty-referrals/types"
 import { referralsService } from "./resolve-service"
 
-export const createReferralStepId = "create-loyalty-referral"
+export const createReferralStepId = "loyalty-create-referral-step"
 
 /** Record the claim (flagged when a rule fired, or over the monthly cap); compensation deletes it. */
 export const createReferralStep = createStep(

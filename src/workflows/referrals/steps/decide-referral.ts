@@ -2,7 +2,7 @@ import { createStep } from "@medusajs/framework/workflows-sdk"
 import { referralsService } from "./resolve-service"
 import { restore, respond } from "./referral-transition"
 
-export const decideReferralStepId = "decide-loyalty-referral"
+export const decideReferralStepId = "loyalty-decide-referral-step"
 
 /** Apply an admin's approval or rejection, with the note. */
 export const decideReferralStep = createStep(

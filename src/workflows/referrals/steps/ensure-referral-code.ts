@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ReferralCodeRecord } from "../../../modules/loyalty-referrals/types"
 import { referralsService } from "./resolve-service"
 
-export const ensureReferralCodeStepId = "ensure-loyalty-referral-code"
+export const ensureReferralCodeStepId = "loyalty-ensure-referral-code-step"
 
 /** The customer's code, drawn on first request; compensation deletes a code this run drew. */
 export const ensureReferralCodeStep = createStep(

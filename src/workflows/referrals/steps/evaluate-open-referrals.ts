@@ -4,7 +4,7 @@ import { attempt, forEachPage } from "../../../lib/shared/pages"
 import { evaluateReferralWorkflow } from "../evaluate-referral"
 import { referralsService } from "./resolve-service"
 
-export const evaluateOpenReferralsStepId = "evaluate-open-loyalty-referrals"
+export const evaluateOpenReferralsStepId = "loyalty-evaluate-open-referrals-step"
 
 const BATCH = 200
 

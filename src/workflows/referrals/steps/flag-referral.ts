@@ -3,7 +3,7 @@ import { NewReferralFlag } from "../../../lib/referrals/rules"
 import { referralsService } from "./resolve-service"
 import { restore, respond } from "./referral-transition"
 
-export const flagReferralStepId = "flag-loyalty-referral"
+export const flagReferralStepId = "loyalty-flag-referral-step"
 
 /** Hold an open referral for an admin, with the reasons. */
 export const flagReferralStep = createStep(

@@ -4,7 +4,7 @@ import { Claimant, normalizeEmail, ReferralIdentity } from "../../../lib/referra
 import { loadCustomerIdentity, sameMailboxCustomerIds } from "./identity"
 import { referralsService } from "./resolve-service"
 
-export const loadReferralClaimantStepId = "load-loyalty-referral-claimant"
+export const loadReferralClaimantStepId = "loyalty-load-referral-claimant-step"
 
 export type ReferralClaimant = Claimant & { id: string; identity: ReferralIdentity }
 

@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 
-export const loadOrderPaymentStateStepId = "load-order-payment-state-for-referral"
+export const loadOrderPaymentStateStepId = "loyalty-load-order-payment-state-step"
 
 export type OrderPaymentState = {
   id: string

@@ -7,7 +7,7 @@ import { ReferralRecord } from "../../../modules/loyalty-referrals/types"
 import { pointsService } from "../../points/steps/resolve-service"
 import { loadCustomerIdentity } from "./identity"
 
-export const loadReferralEvidenceStepId = "load-loyalty-referral-evidence"
+export const loadReferralEvidenceStepId = "loyalty-load-referral-evidence-step"
 
 export type ReferralEvidence = { orders: RefereeOrder[]; referrer: ReferralIdentity }
 

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ReferralRecord } from "../../../modules/loyalty-referrals/types"
 import { referralsService } from "./resolve-service"
 
-export const loadReferralStepId = "load-loyalty-referral"
+export const loadReferralStepId = "loyalty-load-referral-step"
 
 /** A referral by id, or the one a customer was referred by; null when there is none. */
 export const loadReferralStep = createStep(

@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { referralsService } from "./resolve-service"
 
-export const loadRewardedReferralOfOrderStepId = "load-rewarded-loyalty-referral-of-order"
+export const loadRewardedReferralOfOrderStepId = "loyalty-load-rewarded-referral-of-order-step"
 
 export type RewardedReferral = { id: string; referrer_id: string; referee_id: string }
 

@@ -2,7 +2,7 @@ import { createStep } from "@medusajs/framework/workflows-sdk"
 import { referralsService } from "./resolve-service"
 import { restore, respond } from "./referral-transition"
 
-export const markReferralQualifiedStepId = "mark-loyalty-referral-qualified"
+export const markReferralQualifiedStepId = "loyalty-mark-referral-qualified-step"
 
 /** The friend placed a qualifying order; it now waits for the return window. */
 export const markReferralQualifiedStep = createStep(

@@ -2,7 +2,7 @@ import { createStep } from "@medusajs/framework/workflows-sdk"
 import { referralsService } from "./resolve-service"
 import { restore, respond } from "./referral-transition"
 
-export const markReferralRewardedStepId = "mark-loyalty-referral-rewarded"
+export const markReferralRewardedStepId = "loyalty-mark-referral-rewarded-step"
 
 /** Win the right to pay this referral (null: another run already did). */
 export const markReferralRewardedStep = createStep(

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ReferralRecord } from "../../../modules/loyalty-referrals/types"
 import { referralsService } from "./resolve-service"
 
-export const recordReferralRewardsStepId = "record-loyalty-referral-rewards"
+export const recordReferralRewardsStepId = "loyalty-record-referral-rewards-step"
 
 /**
  * Note the two ledger entries on the rewarded referral. Only the run that

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ClaimAttemptResult } from "../../../modules/loyalty-referrals/types"
 import { referralsService } from "./resolve-service"
 
-export const registerClaimAttemptStepId = "register-loyalty-referral-claim-attempt"
+export const registerClaimAttemptStepId = "loyalty-register-claim-attempt-step"
 
 /** Count a claim attempt against the limits, recording it when allowed; compensation forgets it. */
 export const registerClaimAttemptStep = createStep(

@@ -4,7 +4,7 @@ import { attempt, forEachDue } from "../../../lib/shared/pages"
 import { postReferralRewardsWorkflow } from "../post-referral-rewards"
 import { referralsService } from "./resolve-service"
 
-export const repairReferralRewardsStepId = "repair-loyalty-referral-rewards"
+export const repairReferralRewardsStepId = "loyalty-repair-referral-rewards-step"
 
 const BATCH = 200
 /** A rewarded referral without its ledger entries this long after is repaired (a crash between the two). */

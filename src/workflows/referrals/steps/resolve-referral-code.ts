@@ -4,7 +4,7 @@ import { CODE_NOT_ACCEPTED, ReferralIdentity } from "../../../lib/referrals/rule
 import { loadCustomerIdentity } from "./identity"
 import { referralsService } from "./resolve-service"
 
-export const resolveReferralCodeStepId = "resolve-loyalty-referral-code"
+export const resolveReferralCodeStepId = "loyalty-resolve-referral-code-step"
 
 export type ResolvedReferralCode = { code: string; referrer_id: string; referrer: ReferralIdentity }
 

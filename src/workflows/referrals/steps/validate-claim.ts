@@ -2,7 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { Claimant, claimRefusal, ReferralProgramSettings } from "../../../lib/referrals/rules"
 
-export const validateReferralClaimantStepId = "validate-loyalty-referral-claimant"
+export const validateReferralClaimantStepId = "loyalty-validate-referral-claimant-step"
 
 /**
  * Refuse a claimant who may not claim any code (program off, already

@@ -3,7 +3,7 @@ import { forEachPage } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { ClosedCoupon, refundClosedCoupons } from "../refund-closed-coupons"
 
-export const closeExpiredCouponsStepId = "close-expired-loyalty-coupons"
+export const closeExpiredCouponsStepId = "loyalty-close-expired-coupons-step"
 
 const BATCH = 200
 

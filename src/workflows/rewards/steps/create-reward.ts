@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
 import { RewardInput } from "../types"
 
-export const createRewardStepId = "create-loyalty-reward"
+export const createRewardStepId = "loyalty-create-reward-step"
 
 /** Add a reward to the catalog; compensation removes it. */
 export const createRewardStep = createStep(createRewardStepId, async (input: RewardInput, { container }) => {

@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
 
-export const deleteRewardStepId = "delete-loyalty-reward"
+export const deleteRewardStepId = "loyalty-delete-reward-step"
 
 /** Withdraw a reward (soft delete: coupons already bought keep pointing at it); compensation restores it. */
 export const deleteRewardStep = createStep(deleteRewardStepId, async (input: { id: string }, { container }) => {

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { CouponRecord } from "../../../modules/loyalty-points/types"
 import { pointsService } from "../../points/steps/resolve-service"
 
-export const finalizeCouponStepId = "finalize-loyalty-coupon"
+export const finalizeCouponStepId = "loyalty-finalize-coupon-step"
 
 /** Tie the coupon to the entry that paid for it and the promotion that enforces it. */
 export const finalizeCouponStep = createStep(

@@ -5,7 +5,7 @@ import { couponApplicationMethod, couponCurrency, generateCouponCode, RewardRule
 import { pointsService } from "../../points/steps/resolve-service"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
-export const planCouponStepId = "plan-loyalty-coupon"
+export const planCouponStepId = "loyalty-plan-coupon-step"
 
 export type PurchaseCouponInput = {
   customer_id: string

@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
 
-export const reserveCouponStepId = "reserve-loyalty-coupon"
+export const reserveCouponStepId = "loyalty-reserve-coupon-step"
 
 /**
  * Record the purchase under the account lock (idempotency key, per-customer

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
 import { RewardInput } from "../types"
 
-export const updateRewardStepId = "update-loyalty-reward"
+export const updateRewardStepId = "loyalty-update-reward-step"
 
 /** Change a reward; compensation puts the previous values back. */
 export const updateRewardStep = createStep(

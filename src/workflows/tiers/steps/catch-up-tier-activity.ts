@@ -6,7 +6,7 @@ import { recordOrderQualificationWorkflow } from "../record-order-qualification"
 import { tiersService } from "./resolve-service"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
-export const catchUpTierActivityStepId = "catch-up-loyalty-tier-activity"
+export const catchUpTierActivityStepId = "loyalty-catch-up-tier-activity-step"
 
 const BATCH = 500
 /** How far back the catch-up looks for releases whose `loyalty.points.released` handling was lost. */

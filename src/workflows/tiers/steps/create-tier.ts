@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { TierInput } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 
-export const createTierStepId = "insert-loyalty-tier"
+export const createTierStepId = "loyalty-create-tier-step"
 
 /** Add a tier to the validated set; compensation takes it back while nobody is in it. */
 export const createTierStep = createStep(

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyTier, MembershipWrite } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 
-export const deleteTierStepId = "soft-delete-loyalty-tier"
+export const deleteTierStepId = "loyalty-delete-tier-step"
 
 export type DeleteTierResult = {
   tier: LoyaltyTier

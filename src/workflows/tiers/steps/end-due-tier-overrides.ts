@@ -3,7 +3,7 @@ import { attempt, forEachDue } from "../../../lib/shared/pages"
 import { endTierOverrideWorkflow } from "../set-tier-override"
 import { tiersService } from "./resolve-service"
 
-export const endDueTierOverridesStepId = "end-due-loyalty-tier-overrides"
+export const endDueTierOverridesStepId = "loyalty-end-due-tier-overrides-step"
 
 const BATCH = 500
 

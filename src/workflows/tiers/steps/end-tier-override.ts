@@ -4,7 +4,7 @@ import { MembershipWrite } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 import { restore } from "./restore-membership"
 
-export const endTierOverrideStepId = "end-loyalty-tier-override"
+export const endTierOverrideStepId = "loyalty-end-tier-override-step"
 
 export type EndTierOverrideStepInput = {
   customer_id: string

@@ -3,7 +3,7 @@ import { MembershipWrite } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 import { restore } from "./restore-membership"
 
-export const evaluateCustomerTierStepId = "evaluate-customer-tier"
+export const evaluateCustomerTierStepId = "loyalty-evaluate-customer-tier-step"
 
 /** Upgrade (or keep longer) from the customer's activity in the current window; never a downgrade. */
 export const evaluateCustomerTierStep = createStep(

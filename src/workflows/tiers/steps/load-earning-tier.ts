@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EarningTier } from "../../../lib/points/order-points"
 import { tiersService } from "./resolve-service"
 
-export const loadEarningTierStepId = "load-loyalty-earning-tier"
+export const loadEarningTierStepId = "loyalty-load-earning-tier-step"
 
 /**
  * The tier whose multiplier an order earns with: the customer's tier in

@@ -4,7 +4,7 @@ import { ActivityInput } from "../../../modules/loyalty-tiers/types"
 import { pointsService } from "../../points/steps/resolve-service"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 
-export const loadReleaseActivityStepId = "load-release-tier-activity"
+export const loadReleaseActivityStepId = "loyalty-load-release-activity-step"
 
 /**
  * What a release of an order's points adds to the customer's qualifying

@@ -3,7 +3,7 @@ import { forEachPage } from "../../../lib/shared/pages"
 import { applyGroupMoves, GroupMove, planGroupMoves, reverseGroupMoves } from "./customer-groups"
 import { tiersService } from "./resolve-service"
 
-export const moveTierMembersStepId = "move-loyalty-tier-members-between-groups"
+export const moveTierMembersStepId = "loyalty-move-tier-members-step"
 
 const PAGE = 1000
 

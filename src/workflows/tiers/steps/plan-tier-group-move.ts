@@ -3,7 +3,7 @@ import { MembershipWrite } from "../../../modules/loyalty-tiers/types"
 import { groupsOfCustomer } from "./customer-groups"
 import { tiersService } from "./resolve-service"
 
-export const planTierGroupMoveStepId = "plan-loyalty-tier-group-move"
+export const planTierGroupMoveStepId = "loyalty-plan-tier-group-move-step"
 
 export type CustomerGroupsChange = { id: string; add: string[]; remove: string[] }
 

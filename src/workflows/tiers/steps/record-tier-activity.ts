@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ActivityInput } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 
-export const recordTierActivityStepId = "record-loyalty-tier-activity"
+export const recordTierActivityStepId = "loyalty-record-tier-activity-step"
 
 /**
  * Record qualifying activity once per key (nothing for a null input).

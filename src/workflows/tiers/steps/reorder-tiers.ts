@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { tiersService } from "./resolve-service"
 
-export const reorderTiersStepId = "write-loyalty-tier-ranks"
+export const reorderTiersStepId = "loyalty-reorder-tiers-step"
 
 /** New ranks, lowest first; compensation restores the old ranks. */
 export const reorderTiersStep = createStep(

@@ -3,7 +3,7 @@ import { MembershipWrite } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 import { restore } from "./restore-membership"
 
-export const reviewCustomerTierStepId = "review-customer-tier"
+export const reviewCustomerTierStepId = "loyalty-review-customer-tier-step"
 
 /** The period-end review, when it is due; nothing otherwise. */
 export const reviewCustomerTierStep = createStep(

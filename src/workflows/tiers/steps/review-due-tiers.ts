@@ -3,7 +3,7 @@ import { attempt, forEachDue } from "../../../lib/shared/pages"
 import { reviewCustomerTierWorkflow } from "../review-customer-tier"
 import { tiersService } from "./resolve-service"
 
-export const reviewDueTiersStepId = "review-due-loyalty-tiers"
+export const reviewDueTiersStepId = "loyalty-review-due-tiers-step"
 
 const BATCH = 500
 

@@ -3,7 +3,7 @@ import { MembershipWrite, TierOverrideRecord } from "../../../modules/loyalty-ti
 import { tiersService } from "./resolve-service"
 import { restore } from "./restore-membership"
 
-export const setTierOverrideStepId = "set-loyalty-tier-override"
+export const setTierOverrideStepId = "loyalty-set-tier-override-step"
 
 export type SetTierOverrideStepInput = {
   customer_id: string

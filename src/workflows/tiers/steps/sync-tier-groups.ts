@@ -4,7 +4,7 @@ import { forEachPage } from "../../../lib/shared/pages"
 import { applyGroupMoves, customersInGroup, GroupMove, reverseGroupMoves } from "./customer-groups"
 import { tiersService } from "./resolve-service"
 
-export const syncTierGroupsStepId = "sync-loyalty-tier-groups"
+export const syncTierGroupsStepId = "loyalty-sync-tier-groups-step"
 
 const BATCH = 500
 

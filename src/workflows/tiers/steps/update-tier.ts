@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { TierInput } from "../../../modules/loyalty-tiers/types"
 import { tiersService } from "./resolve-service"
 
-export const updateTierStepId = "write-loyalty-tier"
+export const updateTierStepId = "loyalty-update-tier-step"
 
 /** Change a tier within the validated set; compensation restores its fields. */
 export const updateTierStep = createStep(

@@ -4,7 +4,7 @@ import { qualificationWindow, qualifyingTier } from "../../../lib/tiers/rules"
 import { evaluateCustomerTierWorkflow } from "../evaluate-customer-tier"
 import { tiersService } from "./resolve-service"
 
-export const upgradeQualifiedCustomersStepId = "upgrade-qualified-loyalty-customers"
+export const upgradeQualifiedCustomersStepId = "loyalty-upgrade-qualified-customers-step"
 
 const BATCH = 500
 

@@ -1,7 +1,7 @@
 import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 
-export const validateTierCustomerGroupStepId = "validate-loyalty-tier-customer-group"
+export const validateTierCustomerGroupStepId = "loyalty-validate-tier-customer-group-step"
 
 /** A tier may mirror only into a customer group that exists: a 400 naming it otherwise. */
 export const validateTierCustomerGroupStep = createStep(

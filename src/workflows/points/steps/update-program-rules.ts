@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ProgramRules } from "../../../lib/points/program"
 import { pointsService } from "./resolve-service"
 
-export const saveProgramRulesStepId = "save-loyalty-program-rules"
+export const updateProgramRulesStepId = "loyalty-update-program-rules-step"
 
 export type SaveProgramRulesInput = {
   changes: Partial<Omit<ProgramRules, "version">>
@@ -10,8 +10,8 @@ export type SaveProgramRulesInput = {
 }
 
 /** Save the rules as a new version; compensation removes that version so the previous one is in force again. */
-export const saveProgramRulesStep = createStep(
-  saveProgramRulesStepId,
+export const updateProgramRulesStep = createStep(
+  updateProgramRulesStepId,
   async (input: SaveProgramRulesInput, { container }) => {
     const service = pointsService(container)
     const rules = await service.saveProgramRules(input.changes, input.actor_id)

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ReferralProgramSettings } from "../../../lib/referrals/rules"
 import { referralsService } from "./resolve-service"
 
-export const saveReferralProgramStepId = "save-loyalty-referral-program"
+export const updateReferralProgramStepId = "loyalty-update-referral-program-step"
 
 export type SaveReferralProgramInput = {
   changes: Partial<Omit<ReferralProgramSettings, "version">>
@@ -10,8 +10,8 @@ export type SaveReferralProgramInput = {
 }
 
 /** Save the program as a new version; compensation removes that version so the previous one is in force again. */
-export const saveReferralProgramStep = createStep(
-  saveReferralProgramStepId,
+export const updateReferralProgramStep = createStep(
+  updateReferralProgramStepId,
   async (input: SaveReferralProgramInput, { container }) => {
     const settings = await referralsService(container).saveProgramSettings(input.changes, input.actor_id)
     return new StepResponse(settings, settings.version)

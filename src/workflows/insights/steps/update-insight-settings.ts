@@ -2,11 +2,11 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { InsightSettings } from "../../../lib/insights/rules"
 import { insightsService } from "./resolve-service"
 
-export const saveInsightSettingsStepId = "save-loyalty-insight-settings"
+export const updateInsightSettingsStepId = "loyalty-update-insight-settings-step"
 
 /** Save the merchant's changes; compensation puts the previous settings back. */
-export const saveInsightSettingsStep = createStep(
-  saveInsightSettingsStepId,
+export const updateInsightSettingsStep = createStep(
+  updateInsightSettingsStepId,
   async (input: { changes: Partial<InsightSettings>; actor_id: string | null }, { container }) => {
     const service = insightsService(container)
     const previous = await service.getSettings()

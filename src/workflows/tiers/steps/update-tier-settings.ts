@@ -2,11 +2,11 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { TierSettings } from "../../../lib/tiers/rules"
 import { tiersService } from "./resolve-service"
 
-export const saveTierSettingsStepId = "save-loyalty-tier-settings"
+export const updateTierSettingsStepId = "loyalty-update-tier-settings-step"
 
 /** Save the qualification settings; compensation saves the previous ones back. */
-export const saveTierSettingsStep = createStep(
-  saveTierSettingsStepId,
+export const updateTierSettingsStep = createStep(
+  updateTierSettingsStepId,
   async (input: { changes: Partial<TierSettings>; actor_id: string | null }, { container }) => {
     const result = await tiersService(container).saveSettings(input.changes, input.actor_id)
     return new StepResponse(result.settings, { previous: result.previous, actor_id: input.actor_id })
