@@ -24,14 +24,16 @@ module.exports = defineConfig({
     {
       resolve: "./src/modules/loyalty-points",
       options: {
-        earnRates: { eur: 1 },
-        pendingDays: 14,
-        expiryMonths: 12,
-        signupBonus: 50,
-        pointValues: { eur: 0.01 },
-        minRedeemPoints: 100,
-        redeemStep: 10,
-        maxRedeemShare: 0.5,
+        points: {
+          earnRates: { eur: 1 },
+          pendingDays: 14,
+          expiryMonths: 12,
+          signupBonus: 50,
+          pointValues: { eur: 0.01 },
+          minRedeemPoints: 100,
+          redeemStep: 10,
+          maxRedeemShare: 0.5,
+        },
       },
     },
     {
@@ -45,9 +47,7 @@ module.exports = defineConfig({
     {
       resolve: "./src/modules/loyalty-tiers",
       options: {
-        tierWindow: "rolling",
-        tierWindowMonths: 12,
-        tierGraceDays: 0,
+        tiers: { window: "rolling", windowMonths: 12, graceDays: 0 },
       },
     },
     {

@@ -28,20 +28,22 @@ module.exports = defineConfig({
     {
       resolve: "medusa-plugin-loyalty-points",
       options: {
-        // 1 point per 1 EUR / 1 USD spent (net of tax and discounts)
-        earnRates: { eur: 1, usd: 1 },
-        // points stay pending for the 30-day return window, then expire
-        // 6 months after they become available
-        pendingDays: 30,
-        expiryMonths: 6,
-        // welcome points for shoppers who create an account
-        signupBonus: 100,
-        // 100 points = 1 EUR / 1 USD off
-        pointValues: { eur: 0.01, usd: 0.01 },
-        minRedeemPoints: 500,
-        redeemStep: 100,
-        maxRedeemShare: 0.5,
-        shippingRedeemable: false,
+        points: {
+          // 1 point per 1 EUR / 1 USD spent (net of tax and discounts)
+          earnRates: { eur: 1, usd: 1 },
+          // points stay pending for the 30-day return window, then expire
+          // 6 months after they become available
+          pendingDays: 30,
+          expiryMonths: 6,
+          // welcome points for shoppers who create an account
+          signupBonus: 100,
+          // 100 points = 1 EUR / 1 USD off
+          pointValues: { eur: 0.01, usd: 0.01 },
+          minRedeemPoints: 500,
+          redeemStep: 100,
+          maxRedeemShare: 0.5,
+          shippingRedeemable: false,
+        },
       },
     },
   ],

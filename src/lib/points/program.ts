@@ -1,4 +1,6 @@
-import type { ReferralPluginOptions } from "../referrals/rules"
+import { LoyaltyPluginOptions, pointsOptions } from "../shared/options"
+
+export type { LoyaltyPluginOptions }
 
 /**
  * The program rules as the rest of the plugin sees them: one plain object,
@@ -21,21 +23,6 @@ export type ProgramRules = {
   shipping_redeemable: boolean
 }
 
-/** The options a merchant may pass to the plugin in medusa-config. */
-export type LoyaltyPluginOptions = {
-  earnRates?: Record<string, number>
-  pendingDays?: number
-  expiryMonths?: number
-  signupBonus?: number
-  pointValues?: Record<string, number>
-  minRedeemPoints?: number
-  redeemStep?: number
-  maxRedeemShare?: number
-  shippingRedeemable?: boolean
-  /** Defaults of the referral program (the loyalty_referrals module reads them). */
-  referrals?: ReferralPluginOptions
-}
-
 const lowerKeys = (map: Record<string, number> | undefined): Record<string, number> =>
   Object.fromEntries(Object.entries(map ?? {}).map(([code, value]) => [code.toLowerCase(), value]))
 
@@ -44,7 +31,8 @@ const lowerKeys = (map: Record<string, number> | undefined): Record<string, numb
  * Defaults are deliberately conservative: no currency earns until the merchant
  * names its rate, a 30-day return window, points valid for a year.
  */
-export function rulesFromOptions(options: LoyaltyPluginOptions = {}): ProgramRules {
+export function rulesFromOptions(pluginOptions: LoyaltyPluginOptions = {}): ProgramRules {
+  const options = pointsOptions(pluginOptions)
   return {
     version: 0,
     earn_rates: lowerKeys(options.earnRates),

@@ -1,10 +1,12 @@
 import { Module } from "@medusajs/framework/utils"
+import { warnDeprecatedOptions } from "../../lib/shared/options"
 import LoyaltyPointsModuleService from "./service"
 
 export const LOYALTY_POINTS_MODULE = "loyalty_points"
 
 export default Module(LOYALTY_POINTS_MODULE, {
   service: LoyaltyPointsModuleService,
+  loaders: [warnDeprecatedOptions("points")],
 })
 
 export * from "./types"

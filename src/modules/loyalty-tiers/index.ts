@@ -1,10 +1,12 @@
 import { Module } from "@medusajs/framework/utils"
+import { warnDeprecatedOptions } from "../../lib/shared/options"
 import LoyaltyTiersModuleService from "./service"
 
 export const LOYALTY_TIERS_MODULE = "loyalty_tiers"
 
 export default Module(LOYALTY_TIERS_MODULE, {
   service: LoyaltyTiersModuleService,
+  loaders: [warnDeprecatedOptions("tiers")],
 })
 
 export * from "./types"

@@ -47,6 +47,7 @@ import {
   TierRef,
 } from "./types"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { tiersOptions } from "../../lib/shared/options"
 
 type InjectedDependencies = Record<string, unknown>
 type SharedContext = Context<SqlEntityManager>
@@ -1169,11 +1170,12 @@ async function lockTiers(trx: Knex.Transaction) {
   await trx.raw("LOCK TABLE loyalty_tier IN SHARE ROW EXCLUSIVE MODE")
 }
 
-export function settingsFromOptions(options: LoyaltyTiersOptions = {}): TierSettings {
+export function settingsFromOptions(pluginOptions: LoyaltyTiersOptions = {}): TierSettings {
+  const options = tiersOptions(pluginOptions)
   return {
-    window: options.tierWindow ?? DEFAULT_TIER_SETTINGS.window,
-    window_months: options.tierWindowMonths ?? DEFAULT_TIER_SETTINGS.window_months,
-    grace_days: options.tierGraceDays ?? DEFAULT_TIER_SETTINGS.grace_days,
+    window: options.window ?? DEFAULT_TIER_SETTINGS.window,
+    window_months: options.windowMonths ?? DEFAULT_TIER_SETTINGS.window_months,
+    grace_days: options.graceDays ?? DEFAULT_TIER_SETTINGS.grace_days,
   }
 }
 

@@ -1,16 +1,10 @@
+import type { LoyaltyPluginOptions } from "../../lib/shared/options"
 import { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow } from "../../lib/tiers/rules"
 
 export type { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow }
 
-/** The options the tiers module reads from the plugin options. */
-export type LoyaltyTiersOptions = {
-  /** `rolling` (default), `calendar_year` or `lifetime`. */
-  tierWindow?: TierWindow
-  /** Length of a rolling window (default 12). */
-  tierWindowMonths?: number
-  /** Days a tier is kept after its period ended before the review (default 0). */
-  tierGraceDays?: number
-}
+/** The plugin options; this module reads the `tiers` key (or the deprecated flat `tier*` names). */
+export type LoyaltyTiersOptions = LoyaltyPluginOptions
 
 export type LoyaltyTier = TierDefinition & {
   metadata: Record<string, unknown> | null
