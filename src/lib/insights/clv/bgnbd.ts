@@ -27,17 +27,23 @@ export type RepeatSummary = {
 }
 
 /** Log-likelihood of one customer (FHL 2005, eq. 6), written with ln B and ln Γ. */
-export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: RepeatSummary): number {
+export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, history: RepeatSummary): number {
+  const { x } = history
   const a1 = gammaln(r + x) - gammaln(r) + r * Math.log(alpha)
   const a2 = betaln(a, b + x) - betaln(a, b)
+  return likelihoodTail(a1 + a2, Math.log(a) - Math.log(b + x - 1), r, alpha, history)
+}
+
+/** The rest of eq. 6 given head = a₁ + a₂ and ln a − ln(b + x − 1), which depend on x only. */
+function likelihoodTail(head: number, logA4: number, r: number, alpha: number, { x, tx, T }: RepeatSummary): number {
   const a3 = -(r + x) * Math.log(alpha + T)
   if (x === 0) {
-    return a1 + a2 + a3
+    return head + a3
   }
-  const a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx)
+  const a4 = logA4 - (r + x) * Math.log(alpha + tx)
   // log(e^a3 + e^a4) without overflow
   const max = Math.max(a3, a4)
-  return a1 + a2 + max + Math.log(Math.exp(a3 - max) + Math.exp(a4 - max))
+  return head + max + Math.log(Math.exp(a3 - max) + Math.exp(a4 - max))
 }
 
 export type BgNbdFit = {
@@ -62,10 +68,29 @@ export function fitBgNbd(data: RepeatSummary[], start?: BgNbdParams): BgNbdFit {
     throw new RangeError("BG/NBD needs at least one customer")
   }
   const meanT = data.reduce((sum, row) => sum + row.T * (row.count ?? 1), 0) / customers
+  // The optimizer evaluates the likelihood thousands of times over thousands of rows; the ln Γ and ln B
+  // terms depend on the parameters and x only, and a store has few distinct x: computed once per x and
+  // evaluation (the same expressions as bgNbdLogLikelihood, so every row's value is the same double).
+  const distinctX = [...new Set(data.map((row) => row.x))]
+  const slot = new Map(distinctX.map((x, i) => [x, i]))
+  const rowSlot = data.map((row) => slot.get(row.x)!)
+  const head = new Float64Array(distinctX.length)
+  const logA4 = new Float64Array(distinctX.length)
   const logLikelihood = ([r, alpha, a, b]: number[]) => {
+    const gammalnR = gammaln(r)
+    const rLogAlpha = r * Math.log(alpha)
+    const betalnAB = betaln(a, b)
+    const logA = Math.log(a)
+    for (let i = 0; i < distinctX.length; i++) {
+      const x = distinctX[i]
+      head[i] = gammaln(r + x) - gammalnR + rLogAlpha + (betaln(a, b + x) - betalnAB)
+      logA4[i] = logA - Math.log(b + x - 1)
+    }
     let sum = 0
-    for (const row of data) {
-      sum += (row.count ?? 1) * bgNbdLogLikelihood({ r, alpha, a, b }, row)
+    for (let j = 0; j < data.length; j++) {
+      const row = data[j]
+      const i = rowSlot[j]
+      sum += (row.count ?? 1) * likelihoodTail(head[i], logA4[i], r, alpha, row)
     }
     return sum
   }

@@ -49,10 +49,28 @@ export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
     throw new RangeError("Gamma-Gamma needs at least one customer with a repeat purchase")
   }
   const meanSpend = rows.reduce((sum, row) => sum + row.m * (row.count ?? 1), 0) / customers
+  // As gammaGammaLogLikelihood, term by term in the same order (so the same doubles), with what depends
+  // on the parameters and x only computed once per distinct x and evaluation, and ln m̄ once per row:
+  // the optimizer evaluates this thousands of times.
+  const distinctX = [...new Set(rows.map((row) => row.x))]
+  const slot = new Map(distinctX.map((x, i) => [x, i]))
+  const rowSlot = rows.map((row) => slot.get(row.x)!)
+  const logM = rows.map((row) => Math.log(row.m))
+  const logX = distinctX.map((x) => Math.log(x))
+  const head = new Float64Array(distinctX.length)
   const logLikelihood = ([p, q, gamma]: number[]) => {
+    const gammalnQ = gammaln(q)
+    const qLogGamma = q * Math.log(gamma)
+    for (let i = 0; i < distinctX.length; i++) {
+      const px = p * distinctX[i]
+      head[i] = gammaln(px + q) - gammaln(px) - gammalnQ + qLogGamma
+    }
     let sum = 0
-    for (const row of rows) {
-      sum += (row.count ?? 1) * gammaGammaLogLikelihood({ p, q, gamma }, row)
+    for (let j = 0; j < rows.length; j++) {
+      const { x, m, count } = rows[j]
+      const i = rowSlot[j]
+      const px = p * x
+      sum += (count ?? 1) * (head[i] + (px - 1) * logM[j] + px * logX[i] - (px + q) * Math.log(x * m + gamma))
     }
     return sum
   }

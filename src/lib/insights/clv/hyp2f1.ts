@@ -53,20 +53,29 @@ export function logScaledHyp2f1Tail(a: number, b: number, c: number, z: number):
 /**
  * ln Σₖ≥ₖ₀ tₖ with t at k₀ given as a logarithm and
  * tₖ₊₁ / tₖ = (a+k)(b+k) / ((c+k)(k+1)) · z, all terms positive.
+ *
+ * Summed in linear space relative to the first term, one multiplication per
+ * term (a log-sum-exp per term costs six transcendental calls, and scoring
+ * evaluates this series five times per customer); when the running sum nears
+ * the top of the double range, sum and term are scaled down together and the
+ * scale is kept as a logarithm, so no term overflows.
  */
 function logSeries(logFirst: number, k0: number, a: number, b: number, c: number, z: number): number {
-  const logZ = Math.log(z)
-  // Running log of the current term and of the sum (log-sum-exp, one term at a time).
-  let logTerm = logFirst
-  let logSum = logFirst
+  let logScale = logFirst
+  let term = 1
+  let sum = 1
   for (let k = k0; k < k0 + MAX_TERMS; k++) {
-    logTerm += Math.log(a + k) + Math.log(b + k) - Math.log(c + k) - Math.log(k + 1) + logZ
-    logSum = logSum >= logTerm
-      ? logSum + Math.log1p(Math.exp(logTerm - logSum))
-      : logTerm + Math.log1p(Math.exp(logSum - logTerm))
+    const ratio = ((a + k) * (b + k) * z) / ((c + k) * (k + 1))
+    term *= ratio
+    sum += term
+    if (sum > RESCALE_ABOVE) {
+      sum /= RESCALE_ABOVE
+      term /= RESCALE_ABOVE
+      logScale += LOG_RESCALE
+    }
     // Past the peak the terms fall at least geometrically: stop once they no longer move the sum.
-    if (logTerm - logSum < LOG_EPSILON && (a + k) * (b + k) * z < (c + k) * (k + 1)) {
-      return logSum
+    if (term < EPSILON * sum && ratio < 1) {
+      return logScale + Math.log(sum)
     }
   }
   throw new RangeError(`₂F₁(${a}, ${b}; ${c}; ${z}) did not converge in ${MAX_TERMS} terms`)
@@ -79,4 +88,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
 
 const MAX_TERMS = 200_000
 /** A term this far below the sum (relative 1e-16) no longer changes a double. */
-const LOG_EPSILON = Math.log(1e-16)
+const EPSILON = 1e-16
+/** Sum and term are divided by this (and its log added to the scale) before they can overflow. */
+const RESCALE_ABOVE = 1e200
+const LOG_RESCALE = Math.log(RESCALE_ABOVE)
