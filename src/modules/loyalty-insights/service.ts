@@ -54,7 +54,7 @@ export const HOLDOUT_DAYS = 91
 const HOLDOUT_GROUPS = 8
 /** The run warns when the holdout total is off by more than this share. */
 const HOLDOUT_WARN_ERROR = 0.3
-/** Customers scored per batch (one SELECT and one UPDATE each). */
+/** Customers scored per batch (one FETCH and one INSERT into the scratch table each). */
 const BATCH = 5_000
 /** A run still "running" after this long is taken as crashed and marked failed. */
 const STALE_RUN_MINUTES = 120
@@ -67,8 +67,11 @@ const STALE_RUN_MINUTES = 120
  * aggregates Medusa's orders and customers, the points ledger and the
  * referrals (set-based, outside this module) and hands each customer's order
  * facts here in batches (`insertCustomerFacts`); the models are fitted once;
- * customers are then scored in batches of 5,000 (one SELECT and one UPDATE …
- * FROM unnest per batch). No statement is ever issued per customer.
+ * customers are then read once through a cursor (with their R, F and M
+ * scores) and scored in batches of 5,000 into an unlogged scratch table, and
+ * one UPDATE writes the results and value ranks into the run's rows, so each
+ * row is written twice in all (its facts, then its scores). No statement is
+ * ever issued per customer.
  */
 export default class LoyaltyInsightsModuleService extends MedusaService({
   InsightRun,
@@ -138,6 +141,10 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       .where({ status: "running" })
       .where("started_at", "<", knex.raw(`now() - interval '${STALE_RUN_MINUTES} minutes'`))
       .update({ status: "failed", error: "Abandoned: the process running it stopped", finished_at: knex.fn.now() })
+    // Scratch rows a stopped process left behind (a running run's are its own).
+    await knex("loyalty_customer_score")
+      .whereNotIn("run_id", knex("loyalty_insight_run").select("id").where({ status: "running" }))
+      .delete()
     try {
       const [row] = await knex("loyalty_insight_run")
         .insert({
@@ -275,9 +282,6 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const customers = Number(
       (await knex("loyalty_customer_insight").where({ run_id: runId }).count({ n: "*" }))[0]?.n ?? 0
     )
-    await this.updateRun(runId, { stage: "scoring R, F and M", progress: 0.15, customers }, sharedContext)
-    await this.scoreRfm_(knex, runId)
-    lap("rfm_ms")
     await this.updateRun(runId, { stage: "fitting models", progress: 0.2, customers }, sharedContext)
     const { model, params } = await this.fitModel_(knex, runId, customers)
     lap("fit_ms")
@@ -289,111 +293,124 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     }
     lap("holdout_ms")
 
-    const factsColumns = [
-      "id",
-      "orders_count",
-      "purchase_days",
-      "recency_days",
-      "tx_days",
-      "age_days",
-      "monetary",
-      "repeat_mean",
-      "recent_spend",
-      "prior_spend",
-      "gap_before_last",
-      "r_score",
-      "f_score",
-      "m_score",
-      "nps_score",
-      "referrals",
-      "redeemed_points",
-    ]
+    // Scoring: one pass over the run's rows (R, F and M scores come with them, see RFM_SCORES), each batch's
+    // results into the scratch table; the run's rows are then rewritten once, with the value ranks.
     let scored = 0
-    let after = ""
     let fallbackCustomers = 0
     let fallbackError = ""
-    for (;;) {
-      const rows: (CustomerFacts & { id: string })[] = await knex("loyalty_customer_insight")
-        .select(factsColumns)
-        .where({ run_id: runId })
-        .where("id", ">", after)
-        .orderBy("id")
-        .limit(BATCH)
-      if (!rows.length) break
-      after = rows[rows.length - 1].id
-      const out = {
-        id: [] as string[],
-        rfm: [] as string[],
-        matrix: [] as string[],
-        lifecycle: [] as string[],
-        p_alive: [] as number[],
-        churn: [] as number[],
-        e90: [] as number[],
-        e365: [] as number[],
-        clv: [] as string[],
-        clv_cac: [] as (number | null)[],
-        explanation: [] as string[],
-      }
-      for (const raw of rows) {
-        const facts = toFacts(raw)
-        let prediction: CustomerPrediction
-        try {
-          prediction = predictCustomer(facts, model, settings)
-          if (!Object.values(prediction).every(Number.isFinite)) {
-            throw new RangeError("a prediction is not a finite number")
-          }
-        } catch (error) {
-          // One customer the model cannot evaluate does not fail the run: they get the fallback, and the run says so.
-          if (model.kind !== "bgnbd") throw error
-          prediction = predictByPace(facts, model.pace, settings)
-          fallbackCustomers += 1
-          fallbackError = (error as Error).message
+    await knex("loyalty_customer_score").where({ run_id: runId }).delete()
+    // A cursor needs a transaction; its writes go to the scratch table only.
+    await knex.transaction(async (trx) => {
+      await trx.raw(
+        `DECLARE loyalty_insight_scoring NO SCROLL CURSOR FOR
+         SELECT id, orders_count, purchase_days, recency_days, tx_days, age_days, monetary, repeat_mean, recent_spend,
+                prior_spend, gap_before_last, nps_score, referrals, redeemed_points, ${RFM_SCORES}
+           FROM loyalty_customer_insight WHERE run_id = ?`,
+        [runId]
+      )
+      for (;;) {
+        const { rows } = (await trx.raw(`FETCH ${BATCH} IN loyalty_insight_scoring`)) as {
+          rows: (CustomerFacts & { id: string; f_rank: number; m_rank: number })[]
         }
-        const segment = rfmSegment(facts, settings)
-        out.id.push(raw.id)
-        out.rfm.push(segment)
-        out.matrix.push(matrixSegment(facts))
-        out.lifecycle.push(lifecycleStage(facts, prediction.churn_risk, settings))
-        out.p_alive.push(prediction.p_alive)
-        out.churn.push(prediction.churn_risk)
-        out.e90.push(prediction.expected_90)
-        out.e365.push(prediction.expected_365)
-        // Money: rounded to the cent before it becomes a numeric.
-        out.clv.push(prediction.clv_12m.toFixed(2))
-        out.clv_cac.push(settings.acquisition_cost > 0 ? prediction.clv_12m / settings.acquisition_cost : null)
-        out.explanation.push(explainCustomer(facts, segment, prediction, currency, settings))
+        if (!rows.length) break
+        const out = {
+          id: [] as string[],
+          r: [] as number[],
+          f: [] as number[],
+          m: [] as number[],
+          f_rank: [] as number[],
+          m_rank: [] as number[],
+          nps: [] as (number | null)[],
+          referrals: [] as number[],
+          rfm: [] as string[],
+          matrix: [] as string[],
+          lifecycle: [] as string[],
+          p_alive: [] as number[],
+          churn: [] as number[],
+          e90: [] as number[],
+          e365: [] as number[],
+          clv: [] as string[],
+          clv_cac: [] as (number | null)[],
+          explanation: [] as string[],
+        }
+        for (const raw of rows) {
+          const facts = toFacts(raw)
+          let prediction: CustomerPrediction
+          try {
+            prediction = predictCustomer(facts, model, settings)
+            if (!Object.values(prediction).every(Number.isFinite)) {
+              throw new RangeError("a prediction is not a finite number")
+            }
+          } catch (error) {
+            // One customer the model cannot evaluate does not fail the run: they get the fallback, and the run says so.
+            if (model.kind !== "bgnbd") throw error
+            prediction = predictByPace(facts, model.pace, settings)
+            fallbackCustomers += 1
+            fallbackError = (error as Error).message
+          }
+          const segment = rfmSegment(facts, settings)
+          out.id.push(raw.id)
+          out.r.push(facts.r_score)
+          out.f.push(facts.f_score)
+          out.m.push(facts.m_score)
+          out.f_rank.push(Number(raw.f_rank))
+          out.m_rank.push(Number(raw.m_rank))
+          out.nps.push(facts.nps_score)
+          out.referrals.push(facts.referrals)
+          out.rfm.push(segment)
+          out.matrix.push(matrixSegment(facts))
+          out.lifecycle.push(lifecycleStage(facts, prediction.churn_risk, settings))
+          out.p_alive.push(prediction.p_alive)
+          out.churn.push(prediction.churn_risk)
+          out.e90.push(prediction.expected_90)
+          out.e365.push(prediction.expected_365)
+          // Money: rounded to the cent before it becomes a numeric.
+          out.clv.push(prediction.clv_12m.toFixed(2))
+          out.clv_cac.push(settings.acquisition_cost > 0 ? prediction.clv_12m / settings.acquisition_cost : null)
+          out.explanation.push(explainCustomer(facts, segment, prediction, currency, settings))
+        }
+        await trx.raw(
+          `INSERT INTO loyalty_customer_score (id, run_id, r_score, f_score, m_score, f_rank, m_rank, nps_score, referrals,
+                  rfm_segment, matrix_segment, lifecycle_stage, p_alive, churn_risk, expected_90, expected_365, clv_12m,
+                  raw_clv_12m, clv_cac, explanation)
+           SELECT u.id, ?, u.r, u.f, u.m, u.f_rank, u.m_rank, u.nps, u.referrals, u.rfm, u.matrix, u.lifecycle, u.p_alive,
+                  u.churn, u.e90, u.e365, u.clv, ${RAW("u.clv")}, u.clv_cac, u.explanation
+             FROM unnest(?::text[], ?::int[], ?::int[], ?::int[], ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[],
+                         ?::text[], ?::text[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::numeric[], ?::float8[], ?::text[])
+                  AS u(id, r, f, m, f_rank, m_rank, nps, referrals, rfm, matrix, lifecycle, p_alive, churn, e90, e365, clv,
+                       clv_cac, explanation)`,
+          // node-postgres sends each array as one Postgres array parameter.
+          [
+            runId,
+            out.id,
+            out.r,
+            out.f,
+            out.m,
+            out.f_rank,
+            out.m_rank,
+            out.nps,
+            out.referrals,
+            out.rfm,
+            out.matrix,
+            out.lifecycle,
+            out.p_alive,
+            out.churn,
+            out.e90,
+            out.e365,
+            out.clv,
+            out.clv_cac,
+            out.explanation,
+          ] as unknown as Knex.RawBinding[]
+        )
+        scored += rows.length
+        await this.updateRun(
+          runId,
+          { stage: `scoring customers (${scored} of ${customers})`, progress: 0.2 + 0.6 * (scored / Math.max(customers, 1)) },
+          sharedContext
+        )
       }
-      await knex.raw(
-        `UPDATE loyalty_customer_insight t
-            SET rfm_segment = u.rfm, matrix_segment = u.matrix, lifecycle_stage = u.lifecycle,
-                p_alive = u.p_alive, churn_risk = u.churn, expected_90 = u.e90, expected_365 = u.e365,
-                clv_12m = u.clv, raw_clv_12m = ${RAW("u.clv")}, clv_cac = u.clv_cac, explanation = u.explanation, updated_at = now()
-           FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::float8[],
-                       ?::float8[], ?::numeric[], ?::float8[], ?::text[])
-                AS u(id, rfm, matrix, lifecycle, p_alive, churn, e90, e365, clv, clv_cac, explanation)
-          WHERE t.id = u.id`,
-        // node-postgres sends each array as one Postgres array parameter.
-        [
-          out.id,
-          out.rfm,
-          out.matrix,
-          out.lifecycle,
-          out.p_alive,
-          out.churn,
-          out.e90,
-          out.e365,
-          out.clv,
-          out.clv_cac,
-          out.explanation,
-        ] as unknown as Knex.RawBinding[]
-      )
-      scored += rows.length
-      await this.updateRun(
-        runId,
-        { stage: `scoring customers (${scored} of ${customers})`, progress: 0.2 + 0.6 * (scored / Math.max(customers, 1)) },
-        sharedContext
-      )
-    }
+      await trx.raw("CLOSE loyalty_insight_scoring")
+    })
 
     if (fallbackCustomers) {
       warnings.push(
@@ -402,7 +419,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     }
     lap("score_ms")
     await this.updateRun(runId, { stage: "ranking value", progress: 0.82 }, sharedContext)
-    await this.rankValue_(knex, runId, settings)
+    await this.writeScores_(knex, runId, settings)
+    await knex("loyalty_customer_score").where({ run_id: runId }).delete()
     lap("rank_ms")
 
     await this.updateRun(runId, { stage: "recording segment changes", progress: 0.88 }, sharedContext)
@@ -448,6 +466,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   async discardRunData(runId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
     const knex = this.knex_(sharedContext)
     await knex("loyalty_customer_insight").where({ run_id: runId }).delete()
+    await knex("loyalty_customer_score").where({ run_id: runId }).delete()
     await knex("loyalty_segment_change").where({ run_id: runId }).delete()
     await knex("loyalty_kpi_snapshot").where({ run_id: runId }).delete()
   }
@@ -607,40 +626,6 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
 
   // ---------------------------------------------------------------- internals
 
-  /**
-   * Stage B: R, F and M scores (1–5) and the F and M percentile ranks, on
-   * this module's rows only. Ties always share a score:
-   * - F by fixed thresholds on purchase days, because most customers of most
-   *   stores buy once or twice and quantiles cannot split ties (percent_rank
-   *   left F = 2 empty on CDNOW): 1 day → 1, 2 → 2, 3 → 3, 4–5 → 4, 6+ → 5.
-   * - R and M by quintile of the tie group's mid-rank, mid = (rank − 1 +
-   *   (ties − 1)/2) / (n − 1), score = 1 + ⌊5·mid⌋ (5 at the top): without
-   *   ties this is plain percent_rank quintiles; a tie group sits in the
-   *   middle of the ranks it spans instead of at its lowest.
-   */
-  protected async scoreRfm_(knex: Knex, runId: string): Promise<void> {
-    await knex.raw(
-      `WITH ranked AS (
-         SELECT id,
-                (percent_rank() OVER (ORDER BY recency_days DESC)
-                  + (count(*) OVER (PARTITION BY recency_days) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1))) AS r_mid,
-                (percent_rank() OVER (ORDER BY monetary)
-                  + (count(*) OVER (PARTITION BY monetary) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1))) AS m_mid,
-                percent_rank() OVER (ORDER BY orders_count) AS f_rank,
-                percent_rank() OVER (ORDER BY monetary) AS m_rank
-           FROM loyalty_customer_insight WHERE run_id = ?
-       )
-       UPDATE loyalty_customer_insight t
-          SET r_score = least(5, 1 + floor(5 * r.r_mid))::int,
-              m_score = least(5, 1 + floor(5 * r.m_mid))::int,
-              f_score = CASE WHEN t.purchase_days >= 6 THEN 5 WHEN t.purchase_days >= 4 THEN 4
-                             ELSE greatest(t.purchase_days, 1) END,
-              f_rank = r.f_rank, m_rank = r.m_rank
-         FROM ranked r WHERE t.id = r.id`,
-      [runId]
-    )
-  }
-
   /** Fit BG/NBD and Gamma-Gamma on (a sample of) the run's customers, or say why not. */
   protected async fitModel_(
     knex: Knex,
@@ -649,15 +634,18 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   ): Promise<{ model: InsightModel; params: Record<string, unknown> | null }> {
     const sampleEvery = Math.max(1, Math.ceil(customers / MODEL_SAMPLE))
     const sample = sampleEvery > 1 ? `AND abs(hashtext(customer_id)) % ${sampleEvery} = 0` : ""
+    // In a fixed order: the likelihood is a floating-point sum, and where it is flat the optimizer's end
+    // point moves with the order of its terms (the Gamma-Gamma fit did, in the 6th digit, from run to run).
     const { rows: grouped } = await knex.raw(
       `SELECT purchase_days - 1 AS x, tx_days, age_days, count(*)::int AS n
          FROM loyalty_customer_insight WHERE run_id = ? ${sample}
-        GROUP BY 1, 2, 3`,
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [runId]
     )
     const { rows: spend } = await knex.raw(
       `SELECT purchase_days - 1 AS x, repeat_mean AS m FROM loyalty_customer_insight
-        WHERE run_id = ? AND purchase_days > 1 AND repeat_mean > 0 ${sample}`,
+        WHERE run_id = ? AND purchase_days > 1 AND repeat_mean > 0 ${sample}
+        ORDER BY 1, 2`,
       [runId]
     )
     const { rows: stats } = await knex.raw(
@@ -759,7 +747,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       `SELECT cal_purchase_days - 1 AS x, cal_tx_days, cal_age_days, count(*)::int AS n,
               sum(holdout_purchase_days)::int AS actual
          FROM loyalty_customer_insight WHERE run_id = ? AND cal_purchase_days IS NOT NULL ${sample}
-        GROUP BY 1, 2, 3`,
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [runId]
     )
     const grouped = rows.map((row: Record<string, unknown>) => ({
@@ -819,35 +807,44 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   }
 
   /**
-   * Stage C: value score from weighted 0–1 indicators, then ranked bands, in
-   * one UPDATE (each pass over the run's rows rewrites all of them).
+   * The scoring pass's results (in `loyalty_customer_score`) into the run's
+   * rows, with the value score from weighted 0–1 indicators and its ranked
+   * bands: one UPDATE, so each row is rewritten once.
    */
-  protected async rankValue_(knex: Knex, runId: string, settings: InsightSettings): Promise<void> {
+  protected async writeScores_(knex: Knex, runId: string, settings: InsightSettings): Promise<void> {
     const w = normalizeWeights(settings.value_weights)
+    // Fresh statistics, so that the join to the run's rows is planned for their number (a hash join, not
+    // 100,000 index look-ups).
+    await knex.raw("ANALYZE loyalty_customer_score")
     await knex.raw(
       `WITH ranked AS (
-         SELECT id, percent_rank() OVER (ORDER BY clv_12m)::float8 AS clv_rank, m_rank, f_rank, nps_score, referrals
-           FROM loyalty_customer_insight WHERE run_id = ?
+         SELECT s.*, percent_rank() OVER (ORDER BY s.clv_12m)::float8 AS clv_rank
+           FROM loyalty_customer_score s WHERE s.run_id = ?
        ),
        scored AS (
-         -- Bands rank the score as stored (real), as a second pass over the rows would.
-         SELECT id, clv_rank,
+         -- Bands rank the score as stored (real); m_rank and f_rank are read as stored (real) too.
+         SELECT ranked.*,
                 (?::float8 * clv_rank + ?::float8 * m_rank + ?::float8 * f_rank
                   + ?::float8 * coalesce(nps_score / 10.0, 0.5) + ?::float8 * least(referrals, 3) / 3.0)::real AS value_score
            FROM ranked
        ),
        banded AS (
-         SELECT id, clv_rank, value_score, percent_rank() OVER (ORDER BY value_score) AS value_rank FROM scored
+         SELECT scored.*, percent_rank() OVER (ORDER BY value_score) AS value_rank FROM scored
        )
        UPDATE loyalty_customer_insight t
-          SET clv_rank = b.clv_rank, value_score = b.value_score,
-              value_band = CASE WHEN b.value_rank >= 0.8 THEN 'high' WHEN b.value_rank >= 0.5 THEN 'medium' ELSE 'low' END
+          SET r_score = b.r_score, f_score = b.f_score, m_score = b.m_score, f_rank = b.f_rank, m_rank = b.m_rank,
+              rfm_segment = b.rfm_segment, matrix_segment = b.matrix_segment, lifecycle_stage = b.lifecycle_stage,
+              p_alive = b.p_alive, churn_risk = b.churn_risk, expected_90 = b.expected_90, expected_365 = b.expected_365,
+              clv_12m = b.clv_12m, raw_clv_12m = b.raw_clv_12m, clv_cac = b.clv_cac, explanation = b.explanation,
+              clv_rank = b.clv_rank, value_score = b.value_score,
+              value_band = CASE WHEN b.value_rank >= 0.8 THEN 'high' WHEN b.value_rank >= 0.5 THEN 'medium' ELSE 'low' END,
+              updated_at = now()
          FROM banded b WHERE t.id = b.id`,
       [runId, w.clv, w.monetary, w.frequency, w.satisfaction, w.referrals]
     )
   }
 
-  /** Stage D: customers whose segment differs from the previous succeeded run's (or who are new to it). */
+  /** Stage D: customers whose segment differs from the previous succeeded run's (or who are new to it), one INSERT for the three kinds. */
   protected async recordSegmentChanges_(knex: Knex, runId: string, now: Date): Promise<number> {
     const previous = await knex("loyalty_insight_run")
       .select("id")
@@ -855,24 +852,20 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       .whereNot({ id: runId })
       .orderBy("finished_at", "desc")
       .first()
-    let total = 0
-    for (const [kind, column] of [
-      ["rfm", "rfm_segment"],
-      ["matrix", "matrix_segment"],
-      ["lifecycle", "lifecycle_stage"],
-    ] as const) {
-      const result = await knex.raw(
-        `INSERT INTO loyalty_segment_change (id, customer_id, run_id, kind, from_value, to_value, changed_at, created_at, updated_at)
-         SELECT 'lsegc_' || replace(gen_random_uuid()::text, '-', ''), cur.customer_id, cur.run_id, ?,
-                prev.${column}, cur.${column}, ?, now(), now()
-           FROM loyalty_customer_insight cur
-           LEFT JOIN loyalty_customer_insight prev ON prev.run_id = ? AND prev.customer_id = cur.customer_id
-          WHERE cur.run_id = ? AND cur.${column} IS DISTINCT FROM prev.${column}`,
-        [kind, now, previous?.id ?? "", runId]
-      )
-      total += result.rowCount ?? 0
-    }
-    return total
+    // One pass over the run's rows for the three kinds (each kind a row of the VALUES list).
+    const result = await knex.raw(
+      `INSERT INTO loyalty_segment_change (id, customer_id, run_id, kind, from_value, to_value, changed_at, created_at, updated_at)
+       SELECT 'lsegc_' || replace(gen_random_uuid()::text, '-', ''), cur.customer_id, cur.run_id, v.kind,
+              v.from_value, v.to_value, ?, now(), now()
+         FROM loyalty_customer_insight cur
+         LEFT JOIN loyalty_customer_insight prev ON prev.run_id = ? AND prev.customer_id = cur.customer_id
+        CROSS JOIN LATERAL (VALUES ('rfm', prev.rfm_segment, cur.rfm_segment),
+                                   ('matrix', prev.matrix_segment, cur.matrix_segment),
+                                   ('lifecycle', prev.lifecycle_stage, cur.lifecycle_stage)) AS v(kind, from_value, to_value)
+        WHERE cur.run_id = ? AND v.to_value IS DISTINCT FROM v.from_value`,
+      [now, previous?.id ?? "", runId]
+    )
+    return result.rowCount ?? 0
   }
 
   protected knex_(sharedContext: SharedContext): Knex {
@@ -883,6 +876,28 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
 
 /** Medusa's raw big-number JSON ({ value, precision }) for a numeric SQL expression, as its bigNumber columns keep it. */
 const RAW = (expression: string) => `jsonb_build_object('value', (${expression})::text, 'precision', 20)`
+
+/**
+ * R, F and M scores (1–5) and the F and M percentile ranks of a run's rows,
+ * as select-list window expressions over `loyalty_customer_insight WHERE
+ * run_id = ?` (the scoring pass reads them with the facts, so no pass of
+ * their own rewrites the rows). Ties always share a score:
+ * - F by fixed thresholds on purchase days, because most customers of most
+ *   stores buy once or twice and quantiles cannot split ties (percent_rank
+ *   left F = 2 empty on CDNOW): 1 day → 1, 2 → 2, 3 → 3, 4–5 → 4, 6+ → 5.
+ * - R and M by quintile of the tie group's mid-rank, mid = (rank − 1 +
+ *   (ties − 1)/2) / (n − 1), score = 1 + ⌊5·mid⌋ (5 at the top): without
+ *   ties this is plain percent_rank quintiles; a tie group sits in the
+ *   middle of the ranks it spans instead of at its lowest.
+ */
+const RFM_SCORES = `
+  least(5, 1 + floor(5 * (percent_rank() OVER (ORDER BY recency_days DESC)
+    + (count(*) OVER (PARTITION BY recency_days) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1)))))::int AS r_score,
+  CASE WHEN purchase_days >= 6 THEN 5 WHEN purchase_days >= 4 THEN 4 ELSE greatest(purchase_days, 1) END AS f_score,
+  least(5, 1 + floor(5 * (percent_rank() OVER (ORDER BY monetary)
+    + (count(*) OVER (PARTITION BY monetary) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1)))))::int AS m_score,
+  percent_rank() OVER (ORDER BY orders_count) AS f_rank,
+  percent_rank() OVER (ORDER BY monetary) AS m_rank`
 
 export type SegmentStat = {
   segment: string | null

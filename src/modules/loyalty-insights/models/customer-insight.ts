@@ -1,10 +1,10 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * A customer's metrics in one run. Written in bulk by the recompute (one
- * INSERT … SELECT over the orders, then batched UPDATE … FROM unnest), never
- * one statement per customer. Money is in the run's default currency;
- * `monetary_by_currency` keeps the unconverted sums.
+ * A customer's metrics in one run. Written in bulk by the recompute (its
+ * order facts in batches, then one UPDATE with the scores from
+ * `loyalty_customer_score`), never one statement per customer. Money is in
+ * the run's default currency; `monetary_by_currency` keeps the unconverted sums.
  */
 const CustomerInsight = model
   .define("loyalty_customer_insight", {
