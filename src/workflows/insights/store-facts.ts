@@ -50,42 +50,81 @@ export async function deletedCustomerIds(pg: Knex): Promise<string[]> {
 }
 
 /**
- * The program KPIs by month for members, non-members and all over the last
- * `input.months` months: orders, customers, the ledger, referrals and
- * feedback, each grouped once (never a scan per month).
+ * The program KPIs by month (`input.months` months up to `now`'s) and over
+ * the last `input.days` days, for members, non-members and all. Orders are
+ * read once for both (see `readOrderKpiCounts`); the ledger, referrals and
+ * feedback are small and grouped once each.
  */
+export async function readKpis(
+  knex: Knex,
+  input: KpiInput & { days: number }
+): Promise<{ monthly: KpiRow[]; window: KpiWindow }> {
+  const orders = await readOrderKpiCounts(knex, input)
+  return {
+    monthly: await readMonthlyKpis(knex, input, orders.monthly),
+    window: await readKpiWindow(knex, input, orders.window),
+  }
+}
 
-export async function readMonthlyKpis(knex: Knex, input: KpiInput): Promise<KpiRow[]> {
-  const now = new Date(input.now)
-  const currency = input.currency_code.toLowerCase()
-  const rates = JSON.stringify({ ...lowerKeys(input.currency_rates), [currency]: 1 })
-  const months = Math.max(1, Math.min(input.months, 60))
-
-  // Months as [start, end) in UTC, oldest first.
-  const monthsCte = `
+/** Months as [start, end) in UTC, oldest first, up to `now`'s month (bindings: now, months, now). */
+const MONTHS_CTE = `
     months AS (
       SELECT m::date AS start, (m + interval '1 month')::date AS stop, to_char(m, 'YYYY-MM') AS month
         FROM generate_series(date_trunc('month', (?::timestamptz AT TIME ZONE 'UTC')) - (? - 1) * interval '1 month',
                              date_trunc('month', (?::timestamptz AT TIME ZONE 'UTC')), interval '1 month') AS m
     )`
-  const monthParams = [now, months, now]
 
-  // Orders grouped once per customer and month; every monthly figure is then
-  // a window or a small join over those groups, never a scan per month.
-  const { rows: orderRows } = await knex.raw(
-    `WITH ${monthsCte},
+const kpiMonths = (input: KpiInput) => Math.max(1, Math.min(input.months, 60))
+
+const kpiRates = (input: KpiInput) =>
+  JSON.stringify({ ...lowerKeys(input.currency_rates), [input.currency_code.toLowerCase()]: 1 })
+
+/** The window [start, stop] of the last `days` days and the `days` before it (for retention). */
+function kpiWindow(input: { now: Date; days: number }) {
+  const stop = new Date(input.now)
+  const start = new Date(stop.getTime() - input.days * DAY_MS)
+  const previous = new Date(start.getTime() - input.days * DAY_MS)
+  return { stop, start, previous }
+}
+
+/**
+ * The order counts of the monthly KPIs and of the last `days` days, with one
+ * pass over the orders: they are grouped once by customer and month, with
+ * what falls in the last `days` days and in the `days` before as filtered
+ * aggregates; every monthly and window figure is then a window or a small
+ * join over those groups, never a scan per month or per period.
+ */
+async function readOrderKpiCounts(
+  knex: Knex,
+  input: KpiInput & { days: number }
+): Promise<{ monthly: Record<string, unknown>[]; window: Record<string, unknown>[] }> {
+  const now = new Date(input.now)
+  const { stop, start, previous } = kpiWindow(input)
+  const { rows } = await withWorkMem(knex, (trx) => trx.raw(
+    `WITH ${MONTHS_CTE},
      window_start AS (SELECT min(start) - interval '1 month' AS at FROM months),
      rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
-     customer_months AS (
-       SELECT o.customer_id, c.has_account AS member,
-              date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date AS month_start,
-              count(*) AS orders, coalesce(sum(${ORDER_TOTAL} * r.rate), 0) AS revenue
-         FROM "order" o
-         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
-         JOIN customer c ON c.id = o.customer_id
-         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
-        WHERE ${ORDER_FILTER} AND o.created_at <= ?
-        GROUP BY 1, 2, 3
+     -- Orders grouped by customer and month (with their part of the window as filtered aggregates) before the
+     -- customers are joined (their 100k rows join the groups, not the 1M orders); the inner query computes each
+     -- order's value from the summary's JSON, so the grouping carries figures only. Customer ids compare
+     -- byte-wise (COLLATE "C": grouping and partitioning need equality, not the locale's order).
+     customer_months AS MATERIALIZED (
+       SELECT g.*, c.has_account AS member
+         FROM (SELECT customer_id, month_start, count(*) AS orders, coalesce(sum(value), 0) AS revenue,
+                      count(*) FILTER (WHERE in_window) AS window_orders,
+                      coalesce(sum(value) FILTER (WHERE in_window), 0) AS window_revenue,
+                      bool_or(NOT in_window) AS before_window, bool_or(in_previous) AS in_previous
+                 FROM (SELECT o.customer_id COLLATE "C" AS customer_id,
+                              date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date AS month_start,
+                              o.created_at > ? AS in_window, o.created_at > ? AND o.created_at <= ? AS in_previous,
+                              ${ORDER_TOTAL} * r.rate AS value
+                         FROM "order" o
+                         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+                         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+                        WHERE ${ORDER_FILTER} AND o.created_at <= ?
+                       OFFSET 0) AS o
+                GROUP BY 1, 2) AS g
+         JOIN customer c ON c.id = g.customer_id
      ),
      flagged AS (
        SELECT cm.*,
@@ -104,25 +143,61 @@ export async function readMonthlyKpis(knex: Knex, input: KpiInput): Promise<KpiR
      joined AS (
        SELECT c.has_account AS member, date_trunc('month', c.created_at AT TIME ZONE 'UTC')::date AS month_start, count(*) AS n
          FROM customer c WHERE c.deleted_at IS NULL GROUP BY 1, 2
+     ),
+     per_customer AS (
+       SELECT customer_id, member, sum(window_orders) AS orders, sum(window_revenue) AS revenue,
+              bool_or(before_window) AS ordered_before, bool_or(in_previous) AS ordered_previous
+         FROM customer_months GROUP BY 1, 2
+     ),
+     window_joined AS (
+       SELECT has_account AS member, count(*) FILTER (WHERE created_at <= ?) AS customers,
+              count(*) FILTER (WHERE created_at > ? AND created_at <= ?) AS new_customers
+         FROM customer WHERE deleted_at IS NULL GROUP BY 1
      )
      SELECT m.month, g.member,
-            coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start <= m.start), 0)::int AS customers,
-            coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start = m.start), 0)::int AS new_customers,
-            coalesce(cur.active_customers, 0)::int AS active_customers,
+            coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start <= m.start), 0)::bigint AS customers,
+            coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start = m.start), 0)::bigint AS new_customers,
+            coalesce(cur.active_customers, 0)::bigint AS active_customers,
             coalesce(cur.orders, 0)::bigint AS orders, coalesce(cur.revenue, 0) AS revenue,
-            coalesce(cur.repeat_customers, 0)::int AS repeat_customers,
-            coalesce(cur.retained_customers, 0)::int AS retained_customers,
-            coalesce(prev.active_customers, 0)::int AS previous_month_customers
+            coalesce(cur.repeat_customers, 0)::bigint AS repeat_customers,
+            coalesce(cur.retained_customers, 0)::bigint AS retained_customers,
+            coalesce(prev.active_customers, 0)::bigint AS previous_month_customers
        FROM months m CROSS JOIN (VALUES (true), (false)) AS g(member)
        LEFT JOIN monthly cur ON cur.month_start = m.start AND cur.member = g.member
        LEFT JOIN monthly prev ON prev.month_start = (m.start - interval '1 month')::date AND prev.member = g.member
-      ORDER BY m.month, g.member DESC`,
-    [...monthParams, rates, now]
-  )
+     UNION ALL
+     -- The window's row per cohort has no month.
+     SELECT NULL, g.member, coalesce(max(j.customers), 0)::bigint, coalesce(max(j.new_customers), 0)::bigint,
+            count(p.customer_id) FILTER (WHERE p.orders > 0)::bigint,
+            coalesce(sum(p.orders), 0)::bigint, coalesce(sum(p.revenue), 0),
+            count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_before)::bigint,
+            count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_previous)::bigint,
+            count(p.customer_id) FILTER (WHERE p.ordered_previous)::bigint
+       FROM (VALUES (true), (false)) AS g(member)
+       LEFT JOIN window_joined j ON j.member = g.member
+       LEFT JOIN per_customer p ON p.member = g.member
+      GROUP BY g.member
+      ORDER BY 1, 2 DESC`,
+    [now, kpiMonths(input), now, kpiRates(input), start, previous, start, now, stop, start, stop]
+  ))
+  return {
+    monthly: rows.filter((row: { month: string | null }) => row.month !== null),
+    window: rows.filter((row: { month: string | null }) => row.month === null),
+  }
+}
+
+/**
+ * The program KPIs by month for members, non-members and all over the last
+ * `input.months` months, from the orders' monthly counts: the ledger,
+ * referrals and feedback, each grouped once (never a scan per month).
+ */
+async function readMonthlyKpis(knex: Knex, input: KpiInput, orderRows: Record<string, unknown>[]): Promise<KpiRow[]> {
+  const now = new Date(input.now)
+  const monthParams = [now, kpiMonths(input), now]
 
   // The ledger grouped by month once, then running totals up to each month's end.
   const { rows: ledgerRows } = await knex.raw(
-    `WITH ${monthsCte},
+    `WITH ${MONTHS_CTE},
      by_month AS (
        SELECT date_trunc('month', e.created_at AT TIME ZONE 'UTC')::date AS month_start,
               coalesce(sum(e.points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND (e.type IN ('pending', 'earn') OR (e.type = 'adjust' AND e.points > 0))), 0) AS issued,
@@ -147,7 +222,7 @@ export async function readMonthlyKpis(knex: Knex, input: KpiInput): Promise<KpiR
 
   // Referrals made (claimed) in the month, how many of those are rewarded by now, and rewards paid in the month.
   const { rows: referralRows } = await knex.raw(
-    `WITH ${monthsCte},
+    `WITH ${MONTHS_CTE},
      referrals AS (
        SELECT date_trunc('month', claimed_at AT TIME ZONE 'UTC')::date AS claimed_month,
               CASE WHEN status = 'rewarded' AND rewarded_at <= ?
@@ -167,7 +242,7 @@ export async function readMonthlyKpis(knex: Knex, input: KpiInput): Promise<KpiR
   )
 
   const { rows: feedbackRows } = await knex.raw(
-    `WITH ${monthsCte}
+    `WITH ${MONTHS_CTE}
      SELECT m.month, c.has_account AS member,
             count(f.id)::int AS responses,
             count(f.id) FILTER (WHERE f.score >= 9)::int AS promoters,
@@ -228,46 +303,15 @@ export async function readMonthlyKpis(knex: Knex, input: KpiInput): Promise<KpiR
  * The same KPIs over the `days` days up to `now` (the previous `days` days
  * for retention), for the cards a merchant reads any day of the month: a
  * month-to-date figure on the 2nd looks like a collapse. Same definitions
- * as the monthly rows, with "month" read as "window".
+ * as the monthly rows, with "month" read as "window"; the order counts come
+ * from the same pass as the monthly ones.
  */
-export async function readKpiWindow(knex: Knex, input: KpiInput & { days: number }): Promise<KpiWindow> {
-  const stop = new Date(input.now)
-  const start = new Date(stop.getTime() - input.days * DAY_MS)
-  const previous = new Date(start.getTime() - input.days * DAY_MS)
-  const currency = input.currency_code.toLowerCase()
-  const rates = JSON.stringify({ ...lowerKeys(input.currency_rates), [currency]: 1 })
-  const { rows: orderRows } = await knex.raw(
-    `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
-     per_customer AS (
-       SELECT o.customer_id, c.has_account AS member,
-              count(*) FILTER (WHERE o.created_at > ?) AS orders,
-              coalesce(sum(${ORDER_TOTAL} * r.rate) FILTER (WHERE o.created_at > ?), 0) AS revenue,
-              bool_or(o.created_at <= ?) AS ordered_before,
-              bool_or(o.created_at > ? AND o.created_at <= ?) AS ordered_previous
-         FROM "order" o
-         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
-         JOIN customer c ON c.id = o.customer_id
-         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
-        WHERE ${ORDER_FILTER} AND o.created_at <= ?
-        GROUP BY 1, 2
-     ),
-     joined AS (
-       SELECT has_account AS member, count(*) FILTER (WHERE created_at <= ?) AS customers,
-              count(*) FILTER (WHERE created_at > ? AND created_at <= ?) AS new_customers
-         FROM customer WHERE deleted_at IS NULL GROUP BY 1
-     )
-     SELECT g.member, coalesce(max(j.customers), 0)::bigint AS customers, coalesce(max(j.new_customers), 0)::bigint AS new_customers,
-            count(p.customer_id) FILTER (WHERE p.orders > 0)::bigint AS active_customers,
-            coalesce(sum(p.orders), 0)::bigint AS orders, coalesce(sum(p.revenue), 0) AS revenue,
-            count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_before)::bigint AS repeat_customers,
-            count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_previous)::bigint AS retained_customers,
-            count(p.customer_id) FILTER (WHERE p.ordered_previous)::bigint AS previous_month_customers
-       FROM (VALUES (true), (false)) AS g(member)
-       LEFT JOIN joined j ON j.member = g.member
-       LEFT JOIN per_customer p ON p.member = g.member
-      GROUP BY g.member`,
-    [rates, start, start, start, previous, start, stop, stop, start, stop]
-  )
+async function readKpiWindow(
+  knex: Knex,
+  input: KpiInput & { days: number },
+  orderRows: Record<string, unknown>[]
+): Promise<KpiWindow> {
+  const { stop, start } = kpiWindow(input)
   const { rows: ledgerRows } = await knex.raw(
     `SELECT coalesce(sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
             coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE_ENTRY("e")} AND created_at > ? AND type = 'redeem'), 0)::bigint AS redeemed,
@@ -340,48 +384,52 @@ export async function readCustomerOrderFacts(
   onBatch: (facts: CustomerOrderFacts[]) => Promise<void>
 ): Promise<number> {
   const { now, rates } = input
+  // One sort of the counted orders by customer and day feeds the day groups and their window (lag / lead),
+  // which need that order anyway: no hash of 900k day groups and then a second sort of them. The sort
+  // carries the figures only (the subquery computes each order's total from the summary's JSON below it),
+  // and compares customer ids byte-wise (COLLATE "C": grouping needs equality, not the locale's order).
   const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
-     today AS (SELECT (?::timestamptz AT TIME ZONE 'UTC')::date AS day),
-     -- Materialized: each order's total is read from the summary's JSON once, and the sort below carries
-     -- the figures, not the summary. The per-currency pass only reads it again (a hash join with an empty
-     -- side reads nothing) for customers who paid in several currencies.
-     orders AS MATERIALIZED (
-       SELECT o.customer_id, lower(o.currency_code) AS currency_code, o.created_at,
-              (o.created_at AT TIME ZONE 'UTC')::date AS day, ${ORDER_TOTAL} AS total, r.rate
-         FROM "order" o
-         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
-         LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
-        WHERE ${ORDER_FILTER} AND o.created_at <= ?
-     ),
      days AS (
        SELECT customer_id, day, count(*) AS orders, coalesce(sum(total * rate), 0) AS value,
               min(created_at) AS first_at, max(created_at) AS last_at,
               min(currency_code) AS first_currency, max(currency_code) AS last_currency, sum(total) AS amount,
-              min(day) OVER (PARTITION BY customer_id) AS first_day,
-              lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS previous_day,
+              lag(day) OVER w AS previous_day,
               -- The last day is the one with no next day: same window as lag, so no second sort.
-              lead(day) OVER (PARTITION BY customer_id ORDER BY day) IS NULL AS is_last
-         FROM orders GROUP BY customer_id, day
+              lead(day) OVER w IS NULL AS is_last
+         FROM (SELECT o.customer_id COLLATE "C" AS customer_id, lower(o.currency_code) COLLATE "C" AS currency_code,
+                      o.created_at, (o.created_at AT TIME ZONE 'UTC')::date AS day, ${ORDER_TOTAL} AS total, r.rate
+                 FROM "order" o
+                 JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+                 LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+                WHERE ${ORDER_FILTER} AND o.created_at <= ?
+                ORDER BY 1, 4) AS orders
+        GROUP BY customer_id, day
+       WINDOW w AS (PARTITION BY customer_id ORDER BY day)
      ),
      per_customer AS (
        SELECT d.customer_id, sum(d.orders)::int AS orders_count, count(*)::int AS purchase_days,
               min(d.day) AS first_day, max(d.day) AS last_day, sum(d.value) AS monetary,
               min(d.first_at) AS first_at, max(d.last_at) AS last_at,
               min(d.first_currency) AS first_currency, max(d.last_currency) AS last_currency, sum(d.amount) AS amount,
-              coalesce(avg(d.value) FILTER (WHERE d.day > d.first_day), 0) AS repeat_mean,
-              count(*) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS})::int AS cal_purchase_days,
-              max(d.day) FILTER (WHERE d.day <= t.day - ${HOLDOUT_DAYS}) - min(d.day) AS cal_tx_days,
-              count(*) FILTER (WHERE d.day > t.day - ${HOLDOUT_DAYS})::int AS holdout_purchase_days,
-              coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 90), 0) AS recent_spend,
-              coalesce(sum(d.value) FILTER (WHERE d.day > t.day - 180 AND d.day <= t.day - 90), 0) AS prior_spend,
+              -- The days after the first are those with a previous day.
+              coalesce(avg(d.value) FILTER (WHERE d.previous_day IS NOT NULL), 0) AS repeat_mean,
+              count(*) FILTER (WHERE d.day <= ?::date - ${HOLDOUT_DAYS})::int AS cal_purchase_days,
+              max(d.day) FILTER (WHERE d.day <= ?::date - ${HOLDOUT_DAYS}) - min(d.day) AS cal_tx_days,
+              count(*) FILTER (WHERE d.day > ?::date - ${HOLDOUT_DAYS})::int AS holdout_purchase_days,
+              coalesce(sum(d.value) FILTER (WHERE d.day > ?::date - 90), 0) AS recent_spend,
+              coalesce(sum(d.value) FILTER (WHERE d.day > ?::date - 180 AND d.day <= ?::date - 90), 0) AS prior_spend,
               max(d.day - d.previous_day) FILTER (WHERE d.is_last) AS gap_before_last
-         FROM days d CROSS JOIN today t GROUP BY d.customer_id
+         FROM days d GROUP BY d.customer_id
      ),
-     -- Amounts per currency: only customers who paid in more than one need a second pass over their orders.
+     -- Amounts per currency: only customers who paid in more than one need a second read of their orders
+     -- (none: the hash of their ids is empty and the orders are not read again).
      by_currency AS (
        SELECT customer_id, jsonb_object_agg(currency_code, amount) AS amounts
-         FROM (SELECT customer_id, currency_code, sum(total) AS amount FROM orders
-                WHERE customer_id IN (SELECT customer_id FROM per_customer WHERE first_currency <> last_currency)
+         FROM (SELECT o.customer_id, lower(o.currency_code) AS currency_code, sum(${ORDER_TOTAL}) AS amount
+                 FROM "order" o
+                 JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+                WHERE ${ORDER_FILTER} AND o.created_at <= ?
+                  AND o.customer_id IN (SELECT customer_id FROM per_customer WHERE first_currency <> last_currency)
                 GROUP BY 1, 2) x
         GROUP BY customer_id
      ),
@@ -398,24 +446,26 @@ export async function readCustomerOrderFacts(
      )
      SELECT p.customer_id, c.has_account AS is_member,
             p.orders_count, p.purchase_days, p.first_at AS first_order_at, p.last_at AS last_order_at,
-            t.day - p.last_day AS recency_days, p.last_day - p.first_day AS tx_days, t.day - p.first_day AS age_days,
+            ?::date - p.last_day AS recency_days, p.last_day - p.first_day AS tx_days, ?::date - p.first_day AS age_days,
             p.monetary::text AS monetary, coalesce(bc.amounts, jsonb_build_object(p.first_currency, p.amount))::text AS monetary_by_currency,
             p.repeat_mean::text AS repeat_mean, p.recent_spend::text AS recent_spend, p.prior_spend::text AS prior_spend,
             p.gap_before_last, coalesce(rf.referrals, 0) AS referrals, coalesce(l.redeemed, 0)::float8 AS redeemed_points,
             -- The holdout check's calibration facts: only customers who had bought before the holdout began.
             nullif(p.cal_purchase_days, 0) AS cal_purchase_days,
             CASE WHEN p.cal_purchase_days > 0 THEN p.cal_tx_days END AS cal_tx_days,
-            CASE WHEN p.cal_purchase_days > 0 THEN t.day - ${HOLDOUT_DAYS} - p.first_day END AS cal_age_days,
+            CASE WHEN p.cal_purchase_days > 0 THEN ?::date - ${HOLDOUT_DAYS} - p.first_day END AS cal_age_days,
             CASE WHEN p.cal_purchase_days > 0 THEN p.holdout_purchase_days END AS holdout_purchase_days
-       FROM per_customer p CROSS JOIN today t
+       FROM per_customer p
        JOIN customer c ON c.id = p.customer_id AND c.deleted_at IS NULL
        LEFT JOIN by_currency bc ON bc.customer_id = p.customer_id
        LEFT JOIN ledger l ON l.customer_id = p.customer_id
        LEFT JOIN referrals rf ON rf.customer_id = p.customer_id`
-  const bindings = [JSON.stringify(rates), now, now, now, now]
+  // Today (UTC), the day the day-counts are taken from.
+  const today = now.toISOString().slice(0, 10)
+  const bindings = [JSON.stringify(rates), now, ...Array(6).fill(today), now, now, now, today, today, today]
   let total = 0
   // A cursor needs a transaction; this one only reads.
-  await pg.transaction(async (trx) => {
+  await withWorkMem(pg, async (trx) => {
     await trx.raw(`DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR ${sql}`, bindings)
     for (;;) {
       const { rows } = await trx.raw(`FETCH ${Math.max(1, Math.floor(input.batch))} FROM loyalty_insight_facts`)
@@ -426,6 +476,20 @@ export async function readCustomerOrderFacts(
     await trx.raw("CLOSE loyalty_insight_facts")
   })
   return total
+}
+
+/**
+ * Postgres memory per sort or hash for the statements over every order: with
+ * the default 4 MB, grouping a million orders spills to disk in dozens of
+ * batches. 128 MB keeps a 100,000-customer store in memory; larger stores
+ * spill past it, so the memory stays bounded at any size. Runs `fn` in a
+ * transaction (the setting ends with it).
+ */
+async function withWorkMem<T>(pg: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return await pg.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL work_mem = '128MB'`)
+    return await fn(trx)
+  })
 }
 
 /** Currencies of counted orders up to `now` with no rate to the store's currency. */

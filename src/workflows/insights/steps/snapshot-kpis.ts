@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { readKpiWindow, readMonthlyKpis } from "../store-facts"
+import { readKpis } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
 export const snapshotKpisStepId = "loyalty-snapshot-kpis-step"
@@ -10,7 +10,7 @@ export const snapshotKpisStepId = "loyalty-snapshot-kpis-step"
  * Store the run's monthly KPIs (members, non-members, all) for the last
  * `months` months, and compute the last 30 days' for the cards (kept in the
  * run's summary): on the 2nd of a month, month-to-date figures look like a
- * collapse. Orders, customers, the ledger and referrals are read here with
+ * collapse. Orders (once for both), customers, the ledger and referrals are read here with
  * Medusa's Postgres connection; the insights module only stores the rows.
  */
 export const snapshotKpisStep = createStep(
@@ -30,8 +30,8 @@ export const snapshotKpisStep = createStep(
     await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
     const started = Date.now()
     const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
-    const rows = await service.saveKpiSnapshot(input.run_id, await readMonthlyKpis(pg, input))
-    const last30Days = await readKpiWindow(pg, { ...input, days: 30 })
-    return new StepResponse({ rows: rows.length, ms: Date.now() - started, last_30_days: last30Days })
+    const kpis = await readKpis(pg, { ...input, days: 30 })
+    const rows = await service.saveKpiSnapshot(input.run_id, kpis.monthly)
+    return new StepResponse({ rows: rows.length, ms: Date.now() - started, last_30_days: kpis.window })
   }
 )
