@@ -8,7 +8,7 @@ import {
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import fc from "fast-check"
-import { applyPointsToCartWorkflow } from "../../src/workflows/cart"
+import { applyPointsToCartWorkflow } from "../../src/workflows/redemption"
 import {
   adjustPointsWorkflow,
   awardOrderPointsWorkflow,

@@ -1,4 +1,4 @@
-export * from "./cart"
+export * from "./redemption"
 export * from "./points"
 export * from "./insights"
 export * from "./rewards"

@@ -1,7 +1,7 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { cartPointsPreview } from "../../lib/points/cart-points"
 import { earnMultiplier } from "../../lib/tiers/rules"
-import { loadCartForPoints } from "../../workflows/cart/steps/load-cart-for-points"
+import { CartForPoints, loadCartForPoints } from "../../workflows/redemption/steps/load-cart-for-points"
 import { tiersModule } from "./tier-views"
 import { pointsModule } from "./views"
 
@@ -12,8 +12,12 @@ import { pointsModule } from "./views"
  * workflow will (`earnMultiplier`), and is named in `tier`.
  */
 export async function cartLoyaltyView(scope: MedusaContainer, cartId: string, customerId: string | null) {
+  return loyaltyViewOfCart(scope, await loadCartForPoints(scope, cartId), customerId)
+}
+
+/** `cartLoyaltyView` of a cart the caller has read already. */
+export async function loyaltyViewOfCart(scope: MedusaContainer, cart: CartForPoints, customerId: string | null) {
   const service = pointsModule(scope)
-  const cart = await loadCartForPoints(scope, cartId)
   const isOwner = !!customerId && cart.customer_id === customerId
   const [rules, account, tier] = await Promise.all([
     service.getProgramRules(),

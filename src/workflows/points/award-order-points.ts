@@ -5,7 +5,7 @@ import { orderEarning } from "../../lib/points/order-points"
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
-import { attachCartRedemptionStep } from "./steps/restore-order-redemption"
+import { attachCartRedemptionStep } from "../redemption/steps/attach-cart-redemption"
 import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
 export const awardOrderPointsWorkflowId = "loyalty-award-order-points"

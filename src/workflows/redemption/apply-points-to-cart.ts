@@ -2,6 +2,7 @@ import {
   createCartCreditLinesWorkflow,
   deleteCartCreditLinesWorkflow,
   refreshCartItemsWorkflow,
+  refreshPaymentCollectionForCartWorkflow,
 } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { POINTS_CREDIT_LINE_REFERENCE } from "../../lib/points/redemption"
@@ -20,11 +21,16 @@ export type ApplyPointsToCartInput = {
 
 /**
  * Put points on a cart (or take them off with `points: 0`): the cart gets one
- * credit line worth the points, replacing any earlier one, and the cart is
- * refreshed so totals, tax and the payment collection follow (Medusa deletes
- * payment sessions when the amount changes, so apply points before creating
- * one, or create it again). The points are debited only when the cart
- * completes.
+ * credit line worth the points, replacing any earlier one, and its payment
+ * collection follows the new total (Medusa deletes payment sessions when the
+ * amount changes, so apply points before creating one, or create it again).
+ * A credit line changes only the cart's total: prices, shipping, tax and
+ * promotions are computed without it, so the cart's items are not refreshed
+ * (Medusa refreshes them on every change that affects them), which keeps
+ * applying points as cheap as applying a promotion code. A cart that also
+ * carries another plugin's credit lines (gift cards, store credit) is
+ * refreshed in full, as before, so that plugin resizes them to the new total.
+ * The points are debited only when the cart completes.
  *
  * @summary Apply or remove loyalty points on a cart.
  */
@@ -51,7 +57,17 @@ export const applyPointsToCartWorkflow = createWorkflow(
         input: transform({ creditLine }, ({ creditLine }) => [creditLine!]),
       })
     })
-    refreshCartItemsWorkflow.runAsStep({ input: { cart_id: input.cart_id } })
+    // Gift cards or store credit (another plugin's credit lines) are sized to
+    // the cart's total: their plugin resizes them when the cart is refreshed.
+    const othersCredit = transform({ cart }, ({ cart }) =>
+      cart.credit_lines.some((line) => line.reference !== POINTS_CREDIT_LINE_REFERENCE)
+    )
+    when("refresh-cart-with-others-credit", { othersCredit }, ({ othersCredit }) => othersCredit).then(() => {
+      refreshCartItemsWorkflow.runAsStep({ input: { cart_id: input.cart_id } })
+    })
+    when("refresh-payment-collection-only", { othersCredit }, ({ othersCredit }) => !othersCredit).then(() => {
+      refreshPaymentCollectionForCartWorkflow.runAsStep({ input: { cart_id: input.cart_id } })
+    })
     return new WorkflowResponse(creditLine)
   }
 )

@@ -33,14 +33,21 @@ export const CART_FIELDS = [
   "credit_lines.metadata",
 ]
 
-/** Read a cart with its totals and credit lines; 404 when it does not exist. */
-export async function loadCartForPoints(container: MedusaContainer, cartId: string): Promise<CartForPoints> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
-  const cart = data[0]
-  if (!cart) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart ${cartId} was not found`)
-  }
+/** A cart as `query.graph` returns it with (at least) CART_FIELDS. */
+type CartGraph = {
+  id: string
+  customer_id?: string | null
+  customer?: { has_account?: boolean | null } | null
+  completed_at?: unknown
+  currency_code: string
+  total?: BigNumberInput | null
+  shipping_total?: BigNumberInput | null
+  items?: ({ subtotal?: BigNumberInput | null; discount_subtotal?: BigNumberInput | null; is_giftcard?: boolean | null } | null)[] | null
+  credit_lines?: ({ id: string; amount?: BigNumberInput | null; reference?: string | null; metadata?: unknown } | null)[] | null
+}
+
+/** The points view of a cart read with CART_FIELDS (and any other fields). */
+export function toCartForPoints(cart: CartGraph): CartForPoints {
   return {
     id: cart.id,
     customer_id: cart.customer_id ?? null,
@@ -61,6 +68,25 @@ export async function loadCartForPoints(container: MedusaContainer, cartId: stri
       metadata: (line!.metadata as Record<string, unknown> | null) ?? null,
     })),
   }
+}
+
+/**
+ * Read a cart with its totals and credit lines (CART_FIELDS plus `fields`);
+ * 404 when it does not exist.
+ */
+export async function loadCartGraph(container: MedusaContainer, cartId: string, fields: string[] = []) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "cart", fields: [...CART_FIELDS, ...fields], filters: { id: cartId } })
+  const cart = data[0]
+  if (!cart) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart ${cartId} was not found`)
+  }
+  return cart
+}
+
+/** Read a cart with its totals and credit lines; 404 when it does not exist. */
+export async function loadCartForPoints(container: MedusaContainer, cartId: string): Promise<CartForPoints> {
+  return toCartForPoints(await loadCartGraph(container, cartId))
 }
 
 /** The cart with its totals, read once at the start of apply/remove. */
