@@ -250,18 +250,18 @@ function writeStoreApp(dir, tarballFile) {
 }
 
 /** `medusa start` of a store on a free loopback port, waited for on /health (at most 3 minutes). */
-async function startServer(store, { nodeOptions } = {}) {
+async function startServer(store, { nodeArgs = [] } = {}) {
   const port = await freePort()
   const logFile = path.join(LOGS, `${store.name}-server.log`)
   const out = fs.openSync(logFile, "a")
-  const child = spawn(process.execPath, [path.join(store.dir, "node_modules", "@medusajs", "cli", "cli.js"), "start", "--port", String(port)], {
+  const cli = path.join(store.dir, "node_modules", "@medusajs", "cli", "cli.js")
+  const child = spawn(process.execPath, [...nodeArgs, cli, "start", "--port", String(port)], {
     cwd: store.dir,
     env: storeEnv(store.dir, {
       ...store.env,
       NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     }),
     detached: true,
     stdio: ["ignore", out, out],
@@ -846,6 +846,7 @@ async function main() {
           log(`round ${round}: ${key}`)
           const phase = shape === "sequential" ? sequentialPhase(ctx, store, mode) : concurrentPhase(ctx, store, mode)
           ;(results[key] ??= []).push(await withTimeout(phase, PHASE_TIMEOUT_MS, key))
+          fs.writeFileSync(path.join(BENCH, "results.json"), JSON.stringify({ options, idle, results }))
         }
       }
     }
@@ -865,7 +866,8 @@ async function main() {
       fs.rmSync(profileDir, { recursive: true, force: true })
       fs.mkdirSync(profileDir, { recursive: true })
       await stopServer(stores.plugin)
-      await startServer(stores.plugin, { nodeOptions: `--cpu-prof --cpu-prof-dir=${profileDir}` })
+      // node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line
+      await startServer(stores.plugin, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] })
       for (const mode of ["earn", "points"]) await sequentialPhase(ctx, stores.plugin, mode)
       await stopServer(stores.plugin)
       const files = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"))
