@@ -22,19 +22,23 @@ const net = require("net")
 const {
   DemoError,
   firstError,
+  finishedChildrenCpuMs,
   formatSeconds,
   hashPaths,
+  loadAverage,
   isAlive,
   sha256,
   sha256File,
   sleep,
   tailFile,
+  treeCpuMs,
 } = require("./lib/util")
 const {
   openDatabase,
   withClient,
   recreateDatabase,
   stopLeftoverEmbedded,
+  DEFAULT_DATABASE,
   checkDatabasePortEarly,
 } = require("./lib/postgres")
 const C = require("./lib/constants")
@@ -47,6 +51,7 @@ const {
   stopChild,
   packPlugin,
   installStoreModules,
+  installPlugin,
 } = require("./lib/store-app")
 
 const ROOT = path.resolve(__dirname, "..")
@@ -66,7 +71,8 @@ const ADMIN_CACHE = path.join(CACHE, "admin")
 const TIMINGS_FILE = path.join(CACHE, "timings.json")
 
 const PORT = Number(process.env.PORT || C.DEFAULT_PORT)
-const TOTAL_STEPS = 8
+/** 9, and 10 with --size large */
+let TOTAL_STEPS = 9
 
 const rel = (p) => path.relative(process.cwd(), p) || "."
 const out = (line = "") => process.stdout.write(`${line}\n`)
@@ -75,16 +81,22 @@ const out = (line = "") => process.stdout.write(`${line}\n`)
 // Arguments
 
 function parseArgs(argv) {
-  const args = { reset: false, help: false }
-  for (const arg of argv) {
+  const args = { reset: false, help: false, size: "normal" }
+  for (let i = 0; i < argv.length; i++) {
+    const [arg, inline] = argv[i].split("=")
     if (arg === "--reset") args.reset = true
     else if (arg === "--help" || arg === "-h") args.help = true
-    else throw new DemoError(`Unknown option ${arg} (try --help)`)
+    else if (arg === "--size") {
+      args.size = inline ?? argv[++i]
+      if (!SIZES.includes(args.size)) throw new DemoError(`--size takes ${SIZES.join(" or ")}, not ${args.size}`)
+    } else throw new DemoError(`Unknown option ${arg} (try --help)`)
   }
   return args
 }
 
-const HELP = `Usage: npm run demo [-- --reset]
+const SIZES = ["normal", "large"]
+
+const HELP = `Usage: npm run demo [-- --reset] [-- --size large]
 
 Builds the plugin, installs it from its packed tarball into a Medusa store in
 demo/.store, migrates and seeds a database, and serves the admin on
@@ -93,6 +105,11 @@ http://localhost:${C.DEFAULT_PORT}/app until Ctrl-C. A second run reuses what is
   --reset   delete demo/.store (and drop the demo database on an external
             Postgres) and build everything again (the built admin in
             demo/.cache is kept: it is keyed by what it is built from)
+  --size large
+            a store at scale, in its own database (loyalty_demo_large): the
+            year of 200 members, then 20,000 members and 200,000 orders in
+            all, added in bulk with their ledger, tiers and insights
+            (demo/seed-large.ts; about 10 minutes on 2 cores)
 
 Environment:
   DATABASE_URL or DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD
@@ -126,14 +143,15 @@ function writeState(state) {
 // figures for a 2-core machine)
 
 const DEFAULT_TIMINGS = {
+  link: 1000,
   "build-plugin": 40000,
+  "migrate-medusa": 30000,
+  "seed-medusa": 30000,
   pack: 5000,
-  install: 2000,
-  admin: 90000,
-  postgres: 8000,
-  migrate: 25000,
-  seed: 90000,
-  start: 20000,
+  admin: 60000,
+  migrate: 10000,
+  seed: 60000,
+  start: 15000,
 }
 
 function readTimings() {
@@ -159,7 +177,20 @@ function estimate(key) {
 // ---------------------------------------------------------------------------
 // Child processes: each in its own process group, output to a log file
 
-const { active, run } = createRunner()
+/**
+ * CPU time per step label: each child's, taken when it exits (the growth of
+ * this process's finished-children time, see lib/util.js).
+ */
+const cpuByStep = new Map()
+let childrenCpuSeen = finishedChildrenCpuMs()
+function chargeFinishedChildren(label) {
+  const now = finishedChildrenCpuMs()
+  if (now === null) return
+  cpuByStep.set(label, (cpuByStep.get(label) || 0) + (now - childrenCpuSeen))
+  childrenCpuSeen = now
+}
+
+const { active, run } = createRunner({ onExit: chargeFinishedChildren })
 
 /** The environment of the store's commands (see storeEnv in lib/store-app.js). */
 const childEnv = (extra = {}) => storeEnv(STORE, extra)
@@ -253,36 +284,81 @@ function releaseLock() {
 // ---------------------------------------------------------------------------
 // Steps
 
-let currentStep = null
 let database = null
 /** set while the database is being opened, so a Ctrl-C then still stops it */
 let databaseOpening = null
 let medusa = null
 let stopping = false
-/** the admin build running in the background (step 4), awaited before Medusa starts */
-let adminBuild = null
 /** the storefront build started after step 4 (resolves to an Error when it failed) */
 let storefrontBuild = null
+/** the 1-minute load average when the demo started */
+let startLoad = ""
+
+/** Every step's wall and CPU time this run, for the summary when the demo is ready. */
+const report = []
+
+/** Postgres's CPU time so far (embedded Postgres only: an external server is not ours to measure). */
+function postgresCpuMs() {
+  return database && database.embedded && database.pid ? treeCpuMs(database.pid) : null
+}
 
 /**
  * Runs one numbered step, printing its estimate (what it took last time) and
- * what it really took. `key` names the step in demo/.cache/timings.json.
+ * what it really took: wall time, the CPU time (user+sys) of the processes it
+ * ran and, for steps that use the database, of Postgres. Steps may run side
+ * by side; each one's lines carry its number. `key` names the step in
+ * demo/.cache/timings.json. `fn` gets the step's label (for `run`).
  */
-async function step(n, key, title, fn) {
+async function step(n, key, title, fn, { background = false } = {}) {
   const label = `[${n}/${TOTAL_STEPS}] ${title}`
-  currentStep = label
+  running.add(label)
   out(`${label}…${key ? ` (about ${estimate(key)})` : ""}`)
   const started = Date.now()
-  const result = await fn()
-  const ms = Date.now() - started
-  const took = formatSeconds(ms)
-  if (key && !(result && result.skipped)) recordTiming(key, ms)
-  const note = result && result.note ? `; ${result.note}` : ""
-  if (result && result.background) out(`      running in the background: ${result.background}`)
-  else out(result && result.skipped ? `      skipped: ${result.skipped} (${took}${note})` : `      done (${took}${note})`)
-  currentStep = null
-  return result
+  const pgBefore = postgresCpuMs()
+  const finish = (result) => {
+    running.delete(label)
+    const ms = Date.now() - started
+    const cpu = cpuByStep.get(label) || 0
+    const pgAfter = postgresCpuMs()
+    const pg = pgBefore !== null && pgAfter !== null ? pgAfter - pgBefore : null
+    const skipped = result && result.skipped
+    if (key && !skipped) recordTiming(key, ms)
+    report.push({ n, key, ms, cpu, pg, skipped: Boolean(skipped), load: loadAverage() })
+    const costs = [formatSeconds(ms)]
+    if (cpu >= 100) costs.push(`CPU ${formatSeconds(cpu)}`)
+    if (pg !== null && pg >= 100) costs.push(`Postgres CPU ${formatSeconds(pg)}`)
+    const note = result && result.note ? `; ${result.note}` : ""
+    const tag = background || running.size ? `[${n}/${TOTAL_STEPS}] ` : ""
+    out(skipped ? `      ${tag}skipped: ${skipped} (${costs.join(", ")}${note})` : `      ${tag}done (${costs.join(", ")}${note})`)
+    return result
+  }
+  if (background) {
+    const promise = Promise.resolve()
+      .then(() => fn(label))
+      .then(finish, (error) => {
+        running.delete(label)
+        throw error
+      })
+    promise.catch(() => undefined) // awaited by whoever needs it
+    return promise
+  }
+  try {
+    return finish(await fn(label))
+  } catch (error) {
+    running.delete(label)
+    throw error
+  }
 }
+
+/** A seed's `[seed] …` progress lines, shown under its step. */
+function seedProgress(line) {
+  const match = line.match(/^\[seed\] (.*)$/)
+  if (match) out(`        ${match[1]}`)
+}
+
+/** Labels of the steps running now (for messages on Ctrl-C or a failure). */
+const running = new Set()
+const currentSteps = () => [...running].join(" and ") || null
 
 function pluginSourceHash() {
   return hashPaths(ROOT, ["src", "package.json", "tsconfig.json"])
@@ -293,16 +369,22 @@ function templateFiles() {
     ["medusa-config.ts", path.join(TEMPLATE, "medusa-config.ts")],
     ["tsconfig.json", path.join(TEMPLATE, "tsconfig.json")],
     [path.join("src", "scripts", "seed.ts"), SEED_SOURCE],
+    [path.join("src", "scripts", "seed-large.ts"), path.join(DEMO, "seed-large.ts")],
+    [path.join("src", "scripts", "lib", "clone-orders.ts"), path.join(DEMO, "lib", "clone-orders.ts")],
+    [path.join("src", "scripts", "lib", "random.ts"), path.join(DEMO, "lib", "random.ts")],
   ]
 }
 
-/** The seed's completion mark in the store's metadata (null when not seeded). */
-function readSeeded(db) {
+/**
+ * The seed's completion mark in the store's metadata (null when not seeded);
+ * `marker`: the large store's (demo/seed-large.ts) instead of the year's.
+ */
+function readSeeded(db, marker = C.SEED_MARKER) {
   return withClient(db.conn, db.database, async (client) => {
     if (!(await tableExists(client, "public.store"))) return null
     const { rows } = await client.query(
       "SELECT metadata -> $1 AS seed FROM store WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1",
-      [C.SEED_MARKER]
+      [marker]
     )
     return (rows[0] && rows[0].seed) || null
   })
@@ -320,6 +402,9 @@ async function main() {
   }
 
   const startedAt = Date.now()
+  startLoad = loadAverage()
+  const large = args.size === "large"
+  TOTAL_STEPS = large ? 10 : 9
   out(`Loyalty points demo: a Medusa store with ${PLUGIN_NAME} (${rel(STORE)})`)
 
   await assertPortFree(PORT)
@@ -342,138 +427,77 @@ async function main() {
   const state = readState()
   const logFile = (name) => path.join(LOGS, `${name}.log`)
 
-  // Postgres starts now, while the plugin builds (step 5 waits for it)
+  // Postgres starts now, while the plugin builds (step 3 waits for it)
   const databaseLog = []
   databaseOpening = openDatabase({
     storeDir: STORE,
     logsDir: LOGS,
     reset: args.reset,
+    database: args.size === "large" ? `${DEFAULT_DATABASE}_large` : DEFAULT_DATABASE,
     log: (message) => databaseLog.push(message),
   })
-  databaseOpening.catch(() => undefined) // awaited in step 5
+  databaseOpening.catch(() => undefined) // awaited in step 3
 
-  // 1-2: plugin build and tarball -------------------------------------------
+  // 1: the store app ------------------------------------------------------------
+  // The store uses the repository's own node_modules (one symlink per entry)
+  // and gets the plugin from its packed tarball later (step 4): no second
+  // `npm install`, one copy of every Medusa package. Without the plugin yet,
+  // Medusa's own modules can be migrated while the plugin builds.
+  const modulesHash = lockfileHash()
+  await step(1, "link", "Preparing the store app (the repository's node_modules, no second npm install)", async () => {
+    for (const [target, source] of templateFiles()) {
+      fs.mkdirSync(path.dirname(path.join(STORE, target)), { recursive: true })
+      fs.copyFileSync(source, path.join(STORE, target))
+    }
+    if (state.modulesHash === modulesHash && fs.existsSync(MEDUSA_BIN)) {
+      return { skipped: "the repository's dependencies are unchanged" }
+    }
+    installStoreModules(STORE)
+    state.modulesHash = modulesHash
+    delete state.installedTarball
+    writeState(state)
+  })
+
+  // 2 and 3, side by side: the plugin build, and Medusa's migrations ---------------
   const srcHash = pluginSourceHash()
   const tarballPath = state.plugin && path.join(PACKAGES, state.plugin.tarball)
   const pluginUpToDate = state.plugin && state.plugin.srcHash === srcHash && fs.existsSync(tarballPath)
 
-  await step(1, "build-plugin", "Building the plugin (medusa plugin:build)", async () => {
+  const buildPlugin = step(2, "build-plugin", "Building the plugin (medusa plugin:build)", async (label) => {
     if (pluginUpToDate) return { skipped: "plugin sources unchanged since the last build" }
     if (buildIsFresh()) return { skipped: "`npm run build` already built these sources (.medusa/server is newer than src/)" }
     await run("npm", ["run", "build"], {
       cwd: ROOT,
       env: childEnv({ NODE_ENV: undefined }),
       logFile: logFile("build-plugin"),
-      stepLabel: currentStep,
+      stepLabel: label,
     })
-  })
+  }, { background: true })
 
-  await step(2, "pack", "Packing the plugin (npm pack)", async () => {
-    if (pluginUpToDate) return { skipped: `using ${rel(tarballPath)}` }
-    const { tarball: name, sha } = await packPlugin({
-      run,
-      packagesDir: PACKAGES,
-      env: childEnv(),
-      logFile: logFile("pack"),
-      stepLabel: currentStep,
-    })
-    state.plugin = { srcHash, tarball: name, sha }
-    writeState(state)
-  })
-  const tarball = state.plugin.tarball
-
-  // 3: store app ---------------------------------------------------------------
-  // The store uses the repository's own node_modules (one symlink per entry)
-  // and gets the plugin from the packed tarball, unpacked where npm would put
-  // it: no second `npm install`, one copy of every Medusa package.
-  const packageJson = fs
-    .readFileSync(path.join(TEMPLATE, "package.json"), "utf8")
-    .replace("PLUGIN_TARBALL", tarball)
-  const installHash = sha256([packageJson, lockfileHash()].join("\n"))
-
-  await step(3, "install", "Installing the store app (repository node_modules + plugin tarball)", async () => {
-    fs.writeFileSync(path.join(STORE, "package.json"), packageJson)
-    for (const [target, source] of templateFiles()) {
-      fs.mkdirSync(path.dirname(path.join(STORE, target)), { recursive: true })
-      fs.copyFileSync(source, path.join(STORE, target))
-    }
-    const installed =
-      state.installHash === installHash &&
-      fs.existsSync(MEDUSA_BIN) &&
-      fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, "package.json"))
-    if (installed) return { skipped: "dependencies and plugin tarball unchanged" }
-    installStoreModules(STORE, path.join(PACKAGES, tarball))
-    state.installHash = installHash
-    writeState(state)
-  })
-
-  // 4: the admin ----------------------------------------------------------------
-  // `medusa start` runs the store from its folder (medusa-config.ts through
-  // ts-node, as `medusa develop` does), so there is no server to build. The
-  // admin (vite, a minute or more) is built in the background while the
-  // database is migrated and seeded, and kept in demo/.cache/admin/<hash of its
-  // inputs>, so that a --reset or another clone of the same sources reuses it.
-  const adminHash = sha256(
-    // the admin bundle is Medusa's dashboard plus the plugin's admin extensions
-    // (the store's admin options are the defaults)
-    ["admin build 2", lockfileHash(), hashPaths(path.join(STORE, "node_modules", PLUGIN_NAME), [".medusa/server/src/admin"])].join("\n")
-  ).slice(0, 16)
-  const adminCache = path.join(ADMIN_CACHE, adminHash)
-  await step(4, "admin", "Building the admin (medusa build --admin-only, in the background)", async () => {
-    if (fs.existsSync(path.join(adminCache, "index.html"))) {
-      adminBuild = Promise.resolve("cached")
-      return { skipped: `built before, ${rel(adminCache)}` }
-    }
-    const adminStarted = Date.now()
-    adminBuild = run(MEDUSA_BIN, ["build", "--admin-only"], {
-      cwd: STORE,
-      env: childEnv({ NODE_ENV: undefined }),
-      logFile: logFile("build-admin"),
-      stepLabel: currentStep,
-    }).then(() => {
-      const outDir = path.join(STORE, ".medusa", "admin")
-      if (!fs.existsSync(path.join(outDir, "index.html"))) {
-        throw new DemoError("the admin build made no index.html", { logFile: logFile("build-admin") })
-      }
-      fs.mkdirSync(ADMIN_CACHE, { recursive: true })
-      for (const old of fs.readdirSync(ADMIN_CACHE)) fs.rmSync(path.join(ADMIN_CACHE, old), { recursive: true, force: true })
-      fs.cpSync(outDir, adminCache, { recursive: true })
-      fs.rmSync(outDir, { recursive: true, force: true })
-      recordTiming("admin", Date.now() - adminStarted)
-      return "built"
-    })
-    adminBuild.catch(() => undefined) // awaited in step 8
-    return { background: `about ${estimate("admin")}, log: ${rel(logFile("build-admin"))}` }
-  })
-
-  // the storefront (vite build, when its sources changed) alongside, too
-  storefrontBuild = require("./storefront/serve.js")
-    .buildStorefront({ log: () => undefined })
-    .catch((error) => error)
-
-  // 5: Postgres ---------------------------------------------------------------------
-  await step(5, "postgres", "Starting Postgres", async () => {
-    for (const message of databaseLog.splice(0)) out(`      ${message}`)
+  let dbEnv
+  let thisDb
+  // Medusa's own modules do not need the plugin: migrated without it (the
+  // store's config leaves the plugin out under DEMO_WITHOUT_PLUGIN) while it
+  // builds; step 7 migrates the plugin's modules and links.
+  const coreKey = sha256(["medusa migrations 1", modulesHash, sha256File(path.join(TEMPLATE, "medusa-config.ts"))].join("\n"))
+  const migrateCore = step(3, "migrate-medusa", "Migrating Medusa's modules (medusa db:migrate, alongside the plugin build)", async (label) => {
     database = await databaseOpening
-    for (const message of databaseLog.splice(0)) out(`      ${message}`)
     databaseOpening = null
+    for (const message of databaseLog.splice(0)) out(`      ${message}`)
     out(`      ${database.description}`)
-  })
-  const dbEnv = { DATABASE_URL: database.url }
-  const dbState = (state.databases = state.databases || {})
-  const thisDb = (dbState[database.key] = dbState[database.key] || {})
+    dbEnv = { DATABASE_URL: database.url }
+    const dbState = (state.databases = state.databases || {})
+    thisDb = dbState[database.key] = dbState[database.key] || {}
 
-  // 6: migrations ---------------------------------------------------------------------
-  await step(6, "migrate", "Migrating the database (medusa db:migrate)", async () => {
     const schema = () =>
       withClient(database.conn, database.database, async (client) => ({
-        present: (await tableExists(client, "public.order")) && (await tableExists(client, "public.loyalty_account")),
+        present: await tableExists(client, "public.order"),
         hasRegions:
           (await tableExists(client, "public.region")) &&
           (await client.query("SELECT 1 FROM region LIMIT 1")).rowCount > 0,
       }))
     let { present, hasRegions } = await schema()
-    if (present && hasRegions && !(await readSeeded(database))) {
+    if (present && hasRegions && !(await readSeeded(database, large ? C.LARGE_MARKER : C.SEED_MARKER))) {
       // a seed that was interrupted (Ctrl-C, a failure) left half a store
       if (!database.embedded) {
         throw new DemoError(
@@ -483,77 +507,199 @@ async function main() {
       }
       out("      a previous seed did not finish: recreating the demo database")
       await recreateDatabase(database)
+      delete thisDb.coreMigrated
       delete thisDb.migrated
       present = false
     }
-    const migrationKey = `${installHash}:${state.plugin.sha}`
-    if (present && thisDb.migrated === migrationKey) {
-      return { skipped: "schema is up to date for this plugin build" }
+    if (present && (thisDb.coreMigrated === coreKey || thisDb.migrated)) {
+      return { skipped: "Medusa's schema is up to date" }
     }
     await run(MEDUSA_BIN, ["db:migrate"], {
       cwd: STORE,
-      env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
-      logFile: logFile("migrate"),
-      stepLabel: currentStep,
+      env: childEnv({ ...dbEnv, NODE_ENV: undefined, DEMO_WITHOUT_PLUGIN: "1" }),
+      logFile: logFile("migrate-medusa"),
+      stepLabel: label,
     })
-    thisDb.migrated = migrationKey
+    thisDb.coreMigrated = coreKey
+    writeState(state)
+  }, { background: true })
+
+  // 4: the Medusa part of the seed (catalog, members, template checkouts) and
+  // the admin user: Medusa's workflows only, so they run without the plugin
+  // too, while it is still building
+  const seedMedusa = migrateCore.then(() =>
+    step(4, "seed-medusa", "Seeding the catalog, members and template checkouts (Medusa's workflows), and the admin user", async (label) => {
+      const env = childEnv({ ...dbEnv, NODE_ENV: undefined, DEMO_WITHOUT_PLUGIN: "1" })
+      const seeded = await readSeeded(database)
+      const adminExists = await withClient(database.conn, database.database, async (client) =>
+        (await client.query('SELECT 1 FROM "user" WHERE email = $1 AND deleted_at IS NULL', [C.ADMIN_EMAIL])).rowCount > 0
+      )
+      if (seeded && adminExists) return { skipped: `database already seeded, admin user ${C.ADMIN_EMAIL} exists` }
+      await Promise.all([
+        seeded
+          ? undefined
+          : run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
+              cwd: STORE,
+              env: { ...env, DEMO_SEED_PART: "medusa" },
+              logFile: logFile("seed-medusa"),
+              stepLabel: label,
+              onLine: seedProgress,
+            }),
+        adminExists
+          ? undefined
+          : run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
+              cwd: STORE,
+              env,
+              logFile: logFile("admin-user"),
+              stepLabel: label,
+            }).then(() => out(`      admin user ${C.ADMIN_EMAIL} created`)),
+      ])
+    }, { background: true })
+  )
+  seedMedusa.catch(() => undefined) // awaited before step 8
+  await buildPlugin
+
+  // 5: the plugin's tarball, installed into the store ----------------------------------
+  await step(5, "pack", "Packing the plugin and installing its tarball in the store (npm pack)", async (label) => {
+    if (!pluginUpToDate) {
+      const { tarball: name, sha } = await packPlugin({
+        run,
+        packagesDir: PACKAGES,
+        env: childEnv(),
+        logFile: logFile("pack"),
+        stepLabel: label,
+      })
+      state.plugin = { srcHash, tarball: name, sha }
+      writeState(state)
+    }
+    const tarball = state.plugin.tarball
+    fs.writeFileSync(
+      path.join(STORE, "package.json"),
+      fs.readFileSync(path.join(TEMPLATE, "package.json"), "utf8").replace("PLUGIN_TARBALL", tarball)
+    )
+    if (state.installedTarball === tarball && fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, "package.json"))) {
+      return { skipped: `${rel(path.join(PACKAGES, tarball))} is installed` }
+    }
+    installPlugin(STORE, path.join(PACKAGES, tarball))
+    state.installedTarball = tarball
     writeState(state)
   })
 
-  // 7: seed + admin user ------------------------------------------------------------------
-  const seedHash = sha256File(SEED_SOURCE)
-  await step(7, "seed", "Seeding demo data (catalog, 200 members, 12 months of orders)", async () => {
-    const adminExists = () =>
-      withClient(database.conn, database.database, async (client) =>
-        (await client.query('SELECT 1 FROM "user" WHERE email = $1 AND deleted_at IS NULL', [C.ADMIN_EMAIL]))
-          .rowCount > 0
-      )
+  // 6: the admin ----------------------------------------------------------------
+  // `medusa start` runs the store from its folder (medusa-config.ts through
+  // ts-node, as `medusa develop` does), so there is no server to build. The
+  // admin (vite, a minute or more) is built in the background while the
+  // database is migrated and seeded, and kept in demo/.cache/admin/<hash of its
+  // inputs>, so that a --reset or another clone of the same sources reuses it.
+  const adminHash = sha256(
+    // the admin bundle is Medusa's dashboard plus the plugin's admin extensions
+    // and the store's admin options (medusa-config.ts)
+    [
+      "admin build 3",
+      modulesHash,
+      sha256File(path.join(TEMPLATE, "medusa-config.ts")),
+      hashPaths(path.join(STORE, "node_modules", PLUGIN_NAME), [".medusa/server/src/admin"]),
+    ].join("\n")
+  ).slice(0, 16)
+  const adminCache = path.join(ADMIN_CACHE, adminHash)
+  const adminBuild = step(6, "admin", "Building the admin (medusa build --admin-only, in the background)", async (label) => {
+    if (fs.existsSync(path.join(adminCache, "index.html"))) {
+      return { skipped: `built before, ${rel(adminCache)}` }
+    }
+    await run(MEDUSA_BIN, ["build", "--admin-only"], {
+      cwd: STORE,
+      env: childEnv({ NODE_ENV: undefined }),
+      logFile: logFile("build-admin"),
+      stepLabel: label,
+    })
+    const outDir = path.join(STORE, ".medusa", "admin")
+    if (!fs.existsSync(path.join(outDir, "index.html"))) {
+      throw new DemoError("the admin build made no index.html", { logFile: logFile("build-admin") })
+    }
+    fs.mkdirSync(ADMIN_CACHE, { recursive: true })
+    for (const old of fs.readdirSync(ADMIN_CACHE)) fs.rmSync(path.join(ADMIN_CACHE, old), { recursive: true, force: true })
+    fs.cpSync(outDir, adminCache, { recursive: true })
+    fs.rmSync(outDir, { recursive: true, force: true })
+  }, { background: true })
 
-    const skipped = []
+  // the storefront (vite build, when its sources changed) alongside, too
+  storefrontBuild = require("./storefront/serve.js")
+    .buildStorefront({ log: () => undefined })
+    .then(
+      (result) => {
+        chargeFinishedChildren("storefront")
+        return result
+      },
+      (error) => {
+        chargeFinishedChildren("storefront")
+        return error
+      }
+    )
+
+  // 7: the plugin's migrations and links ---------------------------------------------------
+  const migratePlugin = migrateCore.then(() => step(7, "migrate", "Migrating the plugin's modules and links (medusa db:migrate)", async (label) => {
+    const migrationKey = `${coreKey}:${state.plugin.sha}`
+    const present = await withClient(database.conn, database.database, (client) => tableExists(client, "public.loyalty_account"))
+    if (present && thisDb.migrated === migrationKey) {
+      return { skipped: "schema is up to date for this plugin build" }
+    }
+    // Medusa's migration scripts ran with step 3; the plugin has none of its own
+    const pluginScripts = fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, ".medusa", "server", "src", "migration-scripts"))
+    await run(MEDUSA_BIN, ["db:migrate", ...(thisDb.coreMigrated === coreKey && !pluginScripts ? ["--skip-scripts"] : [])], {
+      cwd: STORE,
+      env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
+      logFile: logFile("migrate"),
+      stepLabel: label,
+    })
+    thisDb.migrated = migrationKey
+    writeState(state)
+  }, { background: true }))
+
+  // 8: the loyalty part of the seed: a year of the program through the plugin's workflows
+  const seedHash = sha256([SEED_SOURCE, path.join(DEMO, "lib", "clone-orders.ts"), path.join(DEMO, "lib", "random.ts")].map(sha256File).join("\n"))
+  migratePlugin.catch(() => undefined) // awaited with the Medusa part of the seed
+  await Promise.all([seedMedusa, migratePlugin])
+  await step(8, "seed", "Seeding a year of the loyalty program (the plugin's workflows, day by day)", async (label) => {
     if (await readSeeded(database)) {
-      skipped.push("database already seeded")
       if (thisDb.seedHash && thisDb.seedHash !== seedHash) {
         out("      note: demo/seed.ts changed since this database was seeded; `npm run demo -- --reset` reseeds")
       }
-    } else {
-      out("      this takes a few minutes; progress:")
-      await run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
-        cwd: STORE,
-        env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
-        logFile: logFile("seed"),
-        stepLabel: currentStep,
-        onLine: (line) => {
-          const match = line.match(/^\[seed\] (.*)$/)
-          if (match) out(`        ${match[1]}`)
-        },
-      })
-      thisDb.seedHash = seedHash
-      writeState(state)
+      return { skipped: "database already seeded" }
     }
-
-    if (await adminExists()) {
-      skipped.push(`admin user ${C.ADMIN_EMAIL} exists`)
-    } else {
-      await run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
-        cwd: STORE,
-        env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
-        logFile: logFile("admin-user"),
-        stepLabel: currentStep,
-      })
-      out(`      admin user ${C.ADMIN_EMAIL} created`)
-    }
-    return skipped.length === 2 ? { skipped: skipped.join(", ") } : undefined
+    out("      progress:")
+    await run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
+      cwd: STORE,
+      env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
+      logFile: logFile("seed"),
+      stepLabel: label,
+      onLine: seedProgress,
+    })
+    thisDb.seedHash = seedHash
+    writeState(state)
   })
 
-  // 8: medusa start ---------------------------------------------------------------------------
-  await step(8, "start", `Starting Medusa on port ${PORT} (medusa start)`, async () => {
+  // 9 (10 with --size large): the large store, in bulk
+  if (large) {
+    await step(9, "seed-large", "Adding the large store in bulk: 20,000 members, 200,000 orders, their ledger, tiers and insights", async (label) => {
+      if (await readSeeded(database, C.LARGE_MARKER)) return { skipped: "the large store is seeded" }
+      out("      progress:")
+      await run(MEDUSA_BIN, ["exec", "./src/scripts/seed-large.ts"], {
+        cwd: STORE,
+        env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
+        logFile: logFile("seed-large"),
+        stepLabel: label,
+        onLine: seedProgress,
+      })
+    })
+  }
+
+  // last: medusa start ---------------------------------------------------------------------------
+  await step(TOTAL_STEPS, "start", `Starting Medusa on port ${PORT} (medusa start)`, async (label) => {
     await assertPortFree(PORT)
-    const adminLabel = currentStep
     if (!fs.existsSync(path.join(adminCache, "index.html"))) {
       out("      waiting for the admin build to finish…")
     }
     await adminBuild
-    currentStep = adminLabel
     installAdmin(adminCache, adminHash)
     const startLog = logFile("medusa")
     const log = fs.openSync(startLog, "w")
@@ -576,7 +722,7 @@ async function main() {
       if (exited) {
         throw new DemoError(
           `Medusa exited while starting (${exited.signal || `code ${exited.code}`})`,
-          { step: currentStep, logFile: startLog }
+          { step: label, logFile: startLog }
         )
       }
       try {
@@ -586,10 +732,12 @@ async function main() {
         // not listening yet
       }
       if (Date.now() > deadline) {
-        throw new DemoError("Medusa did not answer /health within 3 minutes", { step: currentStep, logFile: startLog })
+        throw new DemoError("Medusa did not answer /health within 3 minutes", { step: label, logFile: startLog })
       }
       await sleep(250)
     }
+    const cpu = treeCpuMs(medusa.pid)
+    if (cpu !== null) cpuByStep.set(label, cpu)
   })
 
   await announce(Date.now() - startedAt)
@@ -615,6 +763,31 @@ function installAdmin(adminCache, adminHash) {
   fs.mkdirSync(path.dirname(target), { recursive: true })
   fs.cpSync(adminCache, target, { recursive: true })
   fs.writeFileSync(mark, adminHash)
+}
+
+/**
+ * Where this run's time went: each step's wall time and CPU time (user+sys of
+ * its processes; Postgres's apart), the CPU time of the whole run and the
+ * load average, so a run on a busy machine can be read for what it cost.
+ */
+function timeSummary(elapsed) {
+  const ownCpu = (process.cpuUsage().user + process.cpuUsage().system) / 1000
+  const children = finishedChildrenCpuMs()
+  if (children === null) return `  (no CPU figures on this system; wall times per step are above)`
+  const live = [medusa && medusa.pid, database && database.embedded && database.pid]
+    .filter(Boolean)
+    .map((pid) => treeCpuMs(pid) || 0)
+  const total = ownCpu + children + live.reduce((a, b) => a + b, 0)
+  const steps = report
+    .filter((r) => !r.skipped)
+    .sort((a, b) => a.n - b.n)
+    .map((r) => `${r.key} ${formatSeconds(r.ms)} (CPU ${formatSeconds(r.cpu)}${r.pg ? `, Postgres ${formatSeconds(r.pg)}` : ""})`)
+  const storefront = cpuByStep.get("storefront")
+  if (storefront) steps.push(`storefront build (CPU ${formatSeconds(storefront)})`)
+  return [
+    `  Time: ${formatSeconds(elapsed)} wall, ${formatSeconds(total)} CPU (user+sys, all processes${database && database.embedded ? " incl. Postgres" : ""}) on ${require("os").cpus().length} cores, load average ${startLoad} at the start, ${loadAverage()} now`,
+    steps.length ? `  Steps (wall, CPU): ${steps.join("; ")}` : "  Every step was skipped",
+  ].join("\n")
 }
 
 async function announce(elapsed) {
@@ -683,6 +856,7 @@ async function announce(elapsed) {
 
   out("")
   out(`Loyalty demo is ready (${formatSeconds(elapsed)})`)
+  out(timeSummary(elapsed))
   out("")
   out(`  Admin:            ${base}/app`)
   out(`  Admin login:      ${C.ADMIN_EMAIL} / ${C.ADMIN_PASSWORD}`)
@@ -738,8 +912,9 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
     signals++
     if (signals === 1) {
-      out(`\n${currentStep ? `Interrupted during ${currentStep}. ` : ""}Stopping Medusa and Postgres…`)
-      if (currentStep && /Seeding/.test(currentStep)) {
+      const during = currentSteps()
+      out(`\n${during ? `Interrupted during ${during}. ` : ""}Stopping Medusa and Postgres…`)
+      if (during && /Seeding/.test(during)) {
         out("The seed did not finish; the next `npm run demo` starts the demo database over (an external one: use --reset).")
       }
       shutdown(130)
@@ -764,7 +939,7 @@ main().catch(async (error) => {
   stopping = true
   out("")
   if (error instanceof DemoError) {
-    const stepName = error.step || currentStep
+    const stepName = error.step || currentSteps()
     out(`✗ ${stepName ? `${stepName} failed: ` : ""}${error.message}`)
     if (error.logFile) {
       out(`  Log: ${rel(error.logFile)}`)
@@ -774,9 +949,10 @@ main().catch(async (error) => {
       if (tail) out(`  Last lines:\n${tail.replace(/^/gm, "    | ")}`)
     }
   } else {
-    out(`✗ ${currentStep ? `${currentStep} failed: ` : ""}${error && error.stack ? error.stack : error}`)
+    const during = currentSteps()
+    out(`✗ ${during ? `${during} failed: ` : ""}${error && error.stack ? error.stack : error}`)
   }
-  if (/Seeding/.test((error && error.step) || currentStep || "")) {
+  if (/Seeding/.test((error && error.step) || currentSteps() || "")) {
     out(
       database && database.embedded
         ? "  The next `npm run demo` starts the demo database over."

@@ -57,24 +57,12 @@ import {
   refundPaymentWorkflow,
   updateStoresWorkflow,
 } from "@medusajs/medusa/core-flows"
-import {
-  adjustPointsWorkflow,
-  applyPointsToCartWorkflow,
-  claimReferralWorkflow,
-  createRewardWorkflow,
-  createTierWorkflow,
-  ensureReferralCodeWorkflow,
-  evaluateReferralsWorkflow,
-  evaluateTiersWorkflow,
-  expireCouponsWorkflow,
-  expirePointsWorkflow,
-  purchaseCouponWorkflow,
-  recomputeInsightsWorkflow,
-  releasePendingPointsWorkflow,
-  submitFeedbackWorkflow,
-  updateInsightSettingsWorkflow,
-  updateReferralProgramWorkflow,
-} from "medusa-plugin-loyalty-points/workflows"
+// The plugin is loaded in the loyalty part only: the Medusa part runs while
+// the plugin is still building (demo/run.js), without it installed.
+import type * as LoyaltyWorkflows from "medusa-plugin-loyalty-points/workflows"
+import { cloneOrders, type Clone } from "./lib/clone-orders"
+import { mulberry32 } from "./lib/random"
+let loyaltyFlows: typeof LoyaltyWorkflows
 
 // ---------------------------------------------------------------------------
 // Demo identities (demo/run.js prints them; keep in sync with demo/lib/constants.js)
@@ -84,6 +72,8 @@ export const SHOPPER_PASSWORD = "loyalty-demo"
 /** Every other seeded member can log in with this password too. */
 const MEMBER_PASSWORD = "loyalty-demo"
 const SEED_MARKER = "loyalty_demo_seed"
+/** store.metadata key of the Medusa part (catalog, members, template checkouts), read by the loyalty part */
+const MEDUSA_PART_MARKER = "loyalty_demo_seed_medusa"
 const SEED_VERSION = 2
 
 const DAY = 24 * 60 * 60 * 1000
@@ -92,16 +82,6 @@ const HISTORY_DAYS = 365
 // ---------------------------------------------------------------------------
 // Deterministic randomness: the same store on every run (dates move with today)
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = mulberry32(20251123)
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1))
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
@@ -109,14 +89,27 @@ const chance = (p: number) => random() < p
 
 const progress = (message: string) => process.stdout.write(`[seed] ${message}\n`)
 
-/** Where the seed's time goes (printed at the end, for whoever makes it faster). */
-const spent = new Map<string, number>()
+/**
+ * Where the seed's time goes (printed at the end, for whoever makes it
+ * faster): wall time and this process's CPU time per part. Parts that run
+ * side by side in this process each count the CPU of the others meanwhile.
+ */
+const spent = new Map<string, { ms: number; cpu: number }>()
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+function charge(label: string, ms: number, cpu: number) {
+  const before = spent.get(label) ?? { ms: 0, cpu: 0 }
+  spent.set(label, { ms: before.ms + ms, cpu: before.cpu + cpu })
+}
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t = Date.now()
+  const c = cpuNow()
   try {
     return await fn()
   } finally {
-    spent.set(label, (spent.get(label) ?? 0) + Date.now() - t)
+    charge(label, Date.now() - t, cpuNow() - c)
   }
 }
 
@@ -707,7 +700,7 @@ async function checkoutNow(
     input: { cart_id: cart.id, options: [{ id: catalog.shipping[input.region].standard }] },
   })
   if (input.points) {
-    await applyPointsToCartWorkflow(container).run({
+    await loyaltyFlows.applyPointsToCartWorkflow(container).run({
       input: { cart_id: cart.id, customer_id: input.customer_id, points: input.points },
     })
   }
@@ -728,142 +721,14 @@ function pointsFor(balance: number, value: number): number {
   return points >= 500 ? points : 0
 }
 
-const columnCache = new Map<string, { column_name: string; data_type: string }[]>()
-async function columnsOf(pg: any, table: string) {
-  if (!columnCache.has(table)) {
-    const { rows } = await pg.raw(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position`,
-      [table]
-    )
-    columnCache.set(table, rows)
-  }
-  return columnCache.get(table)!
-}
-
-type Clone = { n: number; template: string; id: string; customer_id: string; email: string; at: Date; first_name: string; last_name: string }
-
-/**
- * Copies real orders (placed by `checkout`) to other customers and dates in
- * bulk: every row Medusa wrote for the template order (order, addresses,
- * items, line items and their tax lines and adjustments, shipping methods and
- * theirs, summary, transactions, payment collection, session and payment) is
- * inserted again with new ids (`<id>_c<n>`), the new customer, email and
- * address names, and its time stamps shifted to the new date. Columns are read
- * from the database, so a column added by a later Medusa is copied too. This
- * is the one place the seed writes Medusa's tables with SQL: checkout itself
- * is not what the demo shows, and 500 checkouts take minutes.
- */
-async function cloneOrders(pg: any, clones: Clone[]): Promise<void> {
-  if (!clones.length) return
-  // a plain table (the pool's connections do not share temporary ones), emptied each time
-  await pg.raw(
-    `CREATE UNLOGGED TABLE IF NOT EXISTS demo_clone (n int, template text, id text, customer_id text, email text, at timestamptz, first_name text, last_name text, shift interval)`
-  )
-  const json = JSON.stringify(clones)
-  if (json.includes("$demo$")) throw new Error("a name in the plan breaks the SQL quoting")
-  // one round trip for the whole batch
-  const statements = [
-    `DELETE FROM demo_clone`,
-    `INSERT INTO demo_clone (n, template, id, customer_id, email, at, first_name, last_name)
-     SELECT * FROM jsonb_to_recordset($demo$${json}$demo$::jsonb) AS x(n int, template text, id text, customer_id text, email text, at timestamptz, first_name text, last_name text)`,
-    `UPDATE demo_clone c SET shift = c.at - o.created_at FROM "order" o WHERE o.id = c.template`,
-  ]
-  const f = (column: string) => `src."${column}" || '_c' || c.n`
-  const opc = `JOIN order_payment_collection opc ON opc.order_id = c.template AND opc.deleted_at IS NULL`
-  const specs: { table: string; from: string; set: Record<string, string>; skip?: string[] }[] = [
-    {
-      table: "order_address",
-      from: `demo_clone c JOIN "order" o ON o.id = c.template JOIN order_address src ON src.id IN (o.shipping_address_id, o.billing_address_id)`,
-      set: { id: f("id"), customer_id: "c.customer_id", first_name: "c.first_name", last_name: "c.last_name" },
-    },
-    {
-      table: "order",
-      from: `demo_clone c JOIN "order" src ON src.id = c.template`,
-      set: {
-        id: "c.id",
-        customer_id: "c.customer_id",
-        email: "c.email",
-        shipping_address_id: f("shipping_address_id"),
-        billing_address_id: f("billing_address_id"),
-      },
-      skip: ["display_id"],
-    },
-    {
-      table: "order_line_item",
-      from: `demo_clone c JOIN order_item oi ON oi.order_id = c.template JOIN order_line_item src ON src.id = oi.item_id`,
-      set: { id: f("id") },
-    },
-    {
-      table: "order_item",
-      from: `demo_clone c JOIN order_item src ON src.order_id = c.template`,
-      set: { id: f("id"), order_id: "c.id", item_id: f("item_id") },
-    },
-    ...["order_line_item_tax_line", "order_line_item_adjustment"].map((table) => ({
-      table,
-      from: `demo_clone c JOIN order_item oi ON oi.order_id = c.template JOIN ${table} src ON src.item_id = oi.item_id`,
-      set: { id: f("id"), item_id: f("item_id") },
-    })),
-    {
-      table: "order_shipping_method",
-      from: `demo_clone c JOIN order_shipping os ON os.order_id = c.template JOIN order_shipping_method src ON src.id = os.shipping_method_id`,
-      set: { id: f("id") },
-    },
-    {
-      table: "order_shipping",
-      from: `demo_clone c JOIN order_shipping src ON src.order_id = c.template`,
-      set: { id: f("id"), order_id: "c.id", shipping_method_id: f("shipping_method_id") },
-    },
-    ...["order_shipping_method_tax_line", "order_shipping_method_adjustment"].map((table) => ({
-      table,
-      from: `demo_clone c JOIN order_shipping os ON os.order_id = c.template JOIN ${table} src ON src.shipping_method_id = os.shipping_method_id`,
-      set: { id: f("id"), shipping_method_id: f("shipping_method_id") },
-    })),
-    ...["order_summary", "order_transaction"].map((table) => ({
-      table,
-      from: `demo_clone c JOIN ${table} src ON src.order_id = c.template AND src.deleted_at IS NULL`,
-      set: { id: f("id"), order_id: "c.id" },
-    })),
-    {
-      table: "payment_collection",
-      from: `demo_clone c ${opc} JOIN payment_collection src ON src.id = opc.payment_collection_id`,
-      set: { id: f("id") },
-    },
-    {
-      table: "payment_collection_payment_providers",
-      from: `demo_clone c ${opc} JOIN payment_collection_payment_providers src ON src.payment_collection_id = opc.payment_collection_id`,
-      set: { payment_collection_id: f("payment_collection_id") },
-    },
-    {
-      table: "payment_session",
-      from: `demo_clone c ${opc} JOIN payment_session src ON src.payment_collection_id = opc.payment_collection_id`,
-      set: { id: f("id"), payment_collection_id: f("payment_collection_id") },
-    },
-    {
-      table: "payment",
-      from: `demo_clone c ${opc} JOIN payment src ON src.payment_collection_id = opc.payment_collection_id`,
-      set: { id: f("id"), payment_collection_id: f("payment_collection_id"), payment_session_id: f("payment_session_id") },
-    },
-    {
-      table: "order_payment_collection",
-      from: `demo_clone c JOIN order_payment_collection src ON src.order_id = c.template AND src.deleted_at IS NULL`,
-      set: { id: f("id"), order_id: "c.id", payment_collection_id: f("payment_collection_id") },
-    },
-  ]
-  for (const spec of specs) {
-    const rows = await columnsOf(pg, spec.table)
-    if (!rows.length) continue // a table this Medusa does not have
-    const columns = rows.filter((r: any) => !(spec.skip ?? []).includes(r.column_name))
-    const values = columns.map((r: any) => {
-      if (spec.set[r.column_name]) return spec.set[r.column_name]
-      if (r.data_type.startsWith("timestamp") && r.column_name !== "deleted_at") return `src."${r.column_name}" + c.shift`
-      return `src."${r.column_name}"`
-    })
-    statements.push(
-      `INSERT INTO "${spec.table}" (${columns.map((r: any) => `"${r.column_name}"`).join(", ")})
-       SELECT ${values.join(", ")} FROM ${spec.from}`
-    )
-  }
-  await pg.raw(statements.join(";\n"))
+/** What the Medusa part of the seed leaves for the loyalty part (store.metadata). */
+type MedusaPart = {
+  now: string
+  catalog: Catalog
+  /** customer id by email: members and guests */
+  customers: Record<string, string>
+  /** template order id by basket */
+  templates: Record<string, string>
 }
 
 async function paymentOf(container: MedusaContainer, orderId: string) {
@@ -907,100 +772,39 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const authModule = container.resolve(Modules.AUTH)
   const customerModule = container.resolve(Modules.CUSTOMER)
   const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as any
-  const loyalty = container.resolve("loyalty_points") as any
+  /** "medusa": only the Medusa part (run.js runs it while the plugin builds); otherwise both parts */
+  const onlyMedusa = process.env.DEMO_SEED_PART === "medusa"
 
   const [store] = await storeModule.listStores({}, { take: 1 })
   if ((store?.metadata as any)?.[SEED_MARKER]) {
     progress("the store is already seeded; nothing to do")
     return
   }
-  if ((await regionModule.listRegions({ name: "Europe" }, { take: 1 })).length) {
+  const medusaPart = (store?.metadata as any)?.[MEDUSA_PART_MARKER] as MedusaPart | undefined
+  if (medusaPart && onlyMedusa) {
+    progress("the Medusa part is seeded already")
+    return
+  }
+  if (!medusaPart && (await regionModule.listRegions({ name: "Europe" }, { take: 1 })).length) {
     throw new Error(
       "this database already has demo data from an interrupted seed; start over with `npm run demo -- --reset`"
     )
   }
 
-  const deliver = takeOverPluginSubscribers(container)
-  const now = new Date()
+  // The plan, drawn from the seeded generator: the same in both parts (the
+  // loyalty part takes the Medusa part's `now`), so the loyalty part finds
+  // the members, guests and template orders the Medusa part made.
+  const now = medusaPart ? new Date(medusaPart.now) : new Date()
   const historyStart = new Date(now.getTime() - HISTORY_DAYS * DAY)
   const dayStart = (daysAgo: number) => {
     const d = new Date(now.getTime() - daysAgo * DAY)
     d.setUTCHours(0, 0, 0, 0)
     return d
   }
-
-  progress("catalog: regions, taxes, warehouses, shipping, products…")
-  const catalog = await timed("catalog", () => setupCatalog(container))
-  progress(`catalog: 2 regions, ${PRODUCTS.length} products, ${catalog.variants.length} variants`)
-
-  // -- the program, as a merchant sets it up in the admin (plugin workflows)
-  await createTierWorkflow(container).run({
-    input: { name: "Silver", metric: "points", threshold: 300, earn_multiplier: 1.25, perks: "25 % more points on every order" },
-  })
-  await createTierWorkflow(container).run({
-    input: { name: "Gold", metric: "points", threshold: 1200, earn_multiplier: 1.5, perks: "50 % more points, free express shipping" },
-  })
-  await updateReferralProgramWorkflow(container).run({
-    input: {
-      changes: { enabled: true, referrer_points: 300, referee_points: 200, min_order_amounts: { eur: 30, usd: 30 } },
-      actor_id: null,
-    },
-  })
-  const rewards: { id: string; cost: number }[] = []
-  for (const reward of [
-    { name: "5 € / $5 off", kind: "fixed_amount" as const, amounts: { eur: 5, usd: 5 }, points_cost: 500, valid_days: 60 },
-    { name: "10 % off your next order", kind: "percentage" as const, percentage: 10, points_cost: 900, valid_days: 30 },
-  ]) {
-    const { result } = await createRewardWorkflow(container).run({ input: reward as any })
-    rewards.push({ id: (result as any).id, cost: reward.points_cost })
-  }
-  // USD orders count in the EUR figures at this rate
-  await updateInsightSettingsWorkflow(container).run({
-    input: { changes: { currency_rates: { usd: 0.92 } } as any, actor_id: null },
-  })
-
-  // -- members: accounts as registration makes them, in bulk
-  const membersStarted = Date.now()
   const members = planMembers()
   const joinedAt = new Map<Member, Date>()
   for (const m of members) joinedAt.set(m, new Date(now.getTime() - m.joinedDaysAgo * DAY - int(1, 12) * 3600000))
-  const first = await authModule.register("emailpass", {
-    body: { email: members[0].email, password: SHOPPER_PASSWORD },
-  } as any)
-  if (!first.success || !first.authIdentity) throw new Error(`registering ${members[0].email} failed: ${first.error}`)
-  const [firstProvider] = await authModule.listProviderIdentities({ auth_identity_id: first.authIdentity.id } as any)
-  // the same password for every member: hash it once (scrypt is the slow part)
-  const passwordHash = (firstProvider as any).provider_metadata
-  const identities = [first.authIdentity, ...(await authModule.createAuthIdentities(
-    members.slice(1).map((m) => ({
-      provider_identities: [{ provider: "emailpass", entity_id: m.email, provider_metadata: passwordHash }],
-    })) as any
-  ))] as any[]
-  const { result: customers } = await createCustomersWorkflow(container).run({
-    input: {
-      customersData: members.map((m) => ({
-        email: m.email,
-        first_name: m.first_name,
-        last_name: m.last_name,
-        has_account: true,
-        addresses: [{ ...m.address, address_name: "Home", is_default_shipping: true, is_default_billing: true }],
-      })),
-    },
-  })
-  const customerByEmail = new Map(customers.map((c: any) => [c.email, c.id]))
-  members.forEach((m) => (m.id = customerByEmail.get(m.email)))
-  await authModule.updateAuthIdentities(
-    identities.map((identity, i) => ({ id: identity.id, app_metadata: { customer_id: members[i].id } })) as any
-  )
-  // a member's account is as old as their history
-  await pg.raw(
-    `UPDATE customer c SET created_at = x.at, updated_at = x.at FROM jsonb_to_recordset(?::jsonb) AS x(id text, at timestamptz) WHERE c.id = x.id`,
-    [JSON.stringify(members.map((m) => ({ id: m.id, at: joinedAt.get(m) })))]
-  )
-  spent.set("members", Date.now() - membersStarted)
-  progress(`customers: ${members.length} members registered`)
-
-  // -- the plan: every order, oldest first
+  // -- every order, oldest first
   const planned: PlannedOrder[] = []
   const at = (daysAgo: number) => {
     const date = dayStart(daysAgo)
@@ -1040,36 +844,157 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   }
   planned.sort((a, b) => a.at.getTime() - b.at.getTime())
 
-  // guests check out without an account: Medusa makes a customer without one
-  if (planned.some((o) => o.guest)) {
-    const guestCustomers = await customerModule.createCustomers(
-      planned.filter((o) => o.guest).map((o) => ({ email: o.guest!.email, first_name: o.guest!.first_name, last_name: o.guest!.last_name, has_account: false }))
-    )
-    const byEmail = new Map(guestCustomers.map((c: any) => [c.email, c.id]))
-    for (const o of planned) if (o.guest) o.guest.id = byEmail.get(o.guest.email)
-  }
 
-  // one real checkout per basket (its first order that is kept), placed up
-  // front three at a time and dated: the templates the other orders copy
-  const templates = new Map<string, string>()
+  // one real checkout per basket (its first order that is kept): the templates the other orders copy
   const templateOrders: PlannedOrder[] = []
   for (const order of planned) {
     if (order.fate === "kept" && !templateOrders.some((t) => t.basket === order.basket)) templateOrders.push(order)
   }
-  const templateMembers = new Set(templateOrders.map((o) => o.member?.id).filter(Boolean))
-  progress(`templates: ${templateOrders.length} real checkouts, one per basket…`)
-  await inParallel(templateOrders, 3, async (order) => {
-    const [region, size, k] = order.basket.split(":") as ["eu" | "us", "small" | "medium" | "large", string]
-    const who = order.member ?? order.guest!
-    order.id = await checkout(container, catalog, {
-      region,
-      customer_id: order.member ? order.member.id! : order.guest!.id!,
-      email: who.email,
-      address: order.member?.address ?? order.guest!.address,
-      items: basketItems(catalog, size, Number(k)),
+
+  let catalog: Catalog
+  if (!medusaPart) {
+    // -- the Medusa part: catalog, members, guests and the template checkouts
+    progress("catalog: regions, taxes, warehouses, shipping, products…")
+    catalog = await timed("catalog", () => setupCatalog(container))
+    progress(`catalog: 2 regions, ${PRODUCTS.length} products, ${catalog.variants.length} variants`)
+
+    // members: accounts as registration makes them, in bulk
+    const membersStarted = Date.now()
+    const membersCpu = cpuNow()
+    const first = await authModule.register("emailpass", {
+      body: { email: members[0].email, password: SHOPPER_PASSWORD },
+    } as any)
+    if (!first.success || !first.authIdentity) throw new Error(`registering ${members[0].email} failed: ${first.error}`)
+    const [firstProvider] = await authModule.listProviderIdentities({ auth_identity_id: first.authIdentity.id } as any)
+    // the same password for every member: hash it once (scrypt is the slow part)
+    const passwordHash = (firstProvider as any).provider_metadata
+    const identities = [first.authIdentity, ...(await authModule.createAuthIdentities(
+      members.slice(1).map((m) => ({
+        provider_identities: [{ provider: "emailpass", entity_id: m.email, provider_metadata: passwordHash }],
+      })) as any
+    ))] as any[]
+    const { result: customers } = await createCustomersWorkflow(container).run({
+      input: {
+        customersData: members.map((m) => ({
+          email: m.email,
+          first_name: m.first_name,
+          last_name: m.last_name,
+          has_account: true,
+          addresses: [{ ...m.address, address_name: "Home", is_default_shipping: true, is_default_billing: true }],
+        })),
+      },
     })
-    await pg.raw(`UPDATE "order" SET created_at = ?, updated_at = ? WHERE id = ?`, [order.at, order.at, order.id])
-    templates.set(order.basket, order.id)
+    const customerByEmail = new Map(customers.map((c: any) => [c.email, c.id]))
+    members.forEach((m) => (m.id = customerByEmail.get(m.email)))
+    await authModule.updateAuthIdentities(
+      identities.map((identity, i) => ({ id: identity.id, app_metadata: { customer_id: members[i].id } })) as any
+    )
+    // a member's account is as old as their history
+    await pg.raw(
+      `UPDATE customer c SET created_at = x.at, updated_at = x.at FROM jsonb_to_recordset(?::jsonb) AS x(id text, at timestamptz) WHERE c.id = x.id`,
+      [JSON.stringify(members.map((m) => ({ id: m.id, at: joinedAt.get(m) })))]
+    )
+    charge("members", Date.now() - membersStarted, cpuNow() - membersCpu)
+    progress(`customers: ${members.length} members registered`)
+
+    // guests check out without an account: Medusa makes a customer without one
+    if (planned.some((o) => o.guest)) {
+      const guestCustomers = await customerModule.createCustomers(
+        planned.filter((o) => o.guest).map((o) => ({ email: o.guest!.email, first_name: o.guest!.first_name, last_name: o.guest!.last_name, has_account: false }))
+      )
+      const byEmail = new Map(guestCustomers.map((c: any) => [c.email, c.id]))
+      for (const o of planned) if (o.guest) o.guest.id = byEmail.get(o.guest.email)
+    }
+
+    // the templates, placed up front three at a time and dated
+    progress(`templates: ${templateOrders.length} real checkouts, one per basket…`)
+    await inParallel(templateOrders, 3, async (order) => {
+      const [region, size, k] = order.basket.split(":") as ["eu" | "us", "small" | "medium" | "large", string]
+      const who = order.member ?? order.guest!
+      order.id = await checkout(container, catalog, {
+        region,
+        customer_id: order.member ? order.member.id! : order.guest!.id!,
+        email: who.email,
+        address: order.member?.address ?? order.guest!.address,
+        items: basketItems(catalog, size, Number(k)),
+      })
+      await pg.raw(`UPDATE "order" SET created_at = ?, updated_at = ? WHERE id = ?`, [order.at, order.at, order.id])
+    })
+    const part: MedusaPart = {
+      now: now.toISOString(),
+      catalog,
+      customers: Object.fromEntries([
+        ...members.map((m) => [m.email, m.id!]),
+        ...planned.filter((o) => o.guest).map((o) => [o.guest!.email, o.guest!.id!]),
+      ]),
+      templates: Object.fromEntries(templateOrders.map((o) => [o.basket, o.id!])),
+    }
+    await updateStoresWorkflow(container).run({
+      input: { selector: { id: store.id }, update: { metadata: { ...(store.metadata ?? {}), [MEDUSA_PART_MARKER]: part } } },
+    })
+    store.metadata = { ...(store.metadata ?? {}), [MEDUSA_PART_MARKER]: part }
+    if (onlyMedusa) {
+      progress(`Medusa part done in ${Math.round((Date.now() - started) / 1000)} s (CPU ${(cpuNow() / 1000).toFixed(1)} s)`)
+      return
+    }
+  } else {
+    catalog = medusaPart.catalog
+    for (const m of members) m.id = medusaPart.customers[m.email]
+    for (const o of planned) if (o.guest) o.guest.id = medusaPart.customers[o.guest.email]
+    for (const o of templateOrders) o.id = medusaPart.templates[o.basket]
+    const missing = [...members.filter((m) => !m.id).map((m) => m.email), ...templateOrders.filter((o) => !o.id).map((o) => o.basket)]
+    if (missing.length) throw new Error(`the Medusa part of the seed does not match this plan (${missing.slice(0, 3).join(", ")}…); start over with --reset`)
+    progress(`using the Medusa part seeded at ${medusaPart.now}: catalog, ${members.length} members, ${templateOrders.length} template checkouts`)
+  }
+  const templates = new Map(templateOrders.map((o) => [o.basket, o.id!]))
+  const templateMembers = new Set(templateOrders.map((o) => o.member?.id).filter(Boolean))
+
+  // -- the loyalty part: the plugin's workflows from here on
+  loyaltyFlows = await import("medusa-plugin-loyalty-points/workflows")
+  const {
+    adjustPointsWorkflow,
+    claimReferralWorkflow,
+    createRewardWorkflow,
+    createTierWorkflow,
+    ensureReferralCodeWorkflow,
+    evaluateReferralsWorkflow,
+    evaluateTiersWorkflow,
+    expireCouponsWorkflow,
+    expirePointsWorkflow,
+    purchaseCouponWorkflow,
+    recomputeInsightsWorkflow,
+    releasePendingPointsWorkflow,
+    submitFeedbackWorkflow,
+    updateInsightSettingsWorkflow,
+    updateReferralProgramWorkflow,
+  } = loyaltyFlows
+  const loyalty = container.resolve("loyalty_points") as any
+  const deliver = takeOverPluginSubscribers(container)
+
+  // -- the program, as a merchant sets it up in the admin (plugin workflows)
+  await createTierWorkflow(container).run({
+    input: { name: "Silver", metric: "points", threshold: 300, earn_multiplier: 1.25, perks: "25 % more points on every order" },
+  })
+  await createTierWorkflow(container).run({
+    input: { name: "Gold", metric: "points", threshold: 1200, earn_multiplier: 1.5, perks: "50 % more points, free express shipping" },
+  })
+  await updateReferralProgramWorkflow(container).run({
+    input: {
+      changes: { enabled: true, referrer_points: 300, referee_points: 200, min_order_amounts: { eur: 30, usd: 30 } },
+      actor_id: null,
+    },
+  })
+  const rewards: { id: string; cost: number }[] = []
+  for (const reward of [
+    { name: "5 € / $5 off", kind: "fixed_amount" as const, amounts: { eur: 5, usd: 5 }, points_cost: 500, valid_days: 60 },
+    { name: "10 % off your next order", kind: "percentage" as const, percentage: 10, points_cost: 900, valid_days: 30 },
+  ]) {
+    const { result } = await createRewardWorkflow(container).run({ input: reward as any })
+    rewards.push({ id: (result as any).id, cost: reward.points_cost })
+  }
+  // USD orders count in the EUR figures at this rate
+  await updateInsightSettingsWorkflow(container).run({
+    input: { changes: { currency_rates: { usd: 0.92 } } as any, actor_id: null },
   })
 
   // -- the year, day by day: orders, then the plugin's daily jobs every week
@@ -1317,7 +1242,11 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
       `${counts.coupons_used} with a coupon), ${counts.coupons_bought} coupons bought, ${counts.referrals} referrals, ` +
       `${counts.feedback} feedback, ${entryCount} ledger entries`
   )
-  progress(`time: ${[...spent].map(([label, ms]) => `${label} ${(ms / 1000).toFixed(1)} s`).join(", ")}`)
+  progress(
+    `time (wall / this process's CPU): ${[...spent]
+      .map(([label, { ms, cpu }]) => `${label} ${(ms / 1000).toFixed(1)} / ${(cpu / 1000).toFixed(1)} s`)
+      .join(", ")}; total CPU ${(cpuNow() / 1000).toFixed(1)} s`
+  )
   progress(
     `shopper ${SHOPPER_EMAIL}: balance ${account.balance}, pending ${account.pending}, ` +
       `lifetime earned ${account.lifetime_earned}`

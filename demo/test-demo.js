@@ -29,6 +29,12 @@ const STORE = path.join(__dirname, ".store")
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 const PORT = Number(process.env.PORT || 9000)
 const BASE = `http://localhost:${PORT}`
+/** `npm run test:demo -- --size large`: the large store (demo/seed-large.ts), checked for consistency at scale */
+const LARGE = process.argv.slice(2).join(" ").replace("=", " ") === "--size large"
+if (process.argv.length > 2 && !LARGE) {
+  process.stderr.write("usage: npm run test:demo [-- --size large]\n")
+  process.exit(2)
+}
 /** cold start = install + build + seed; a warm one takes seconds */
 const READY_TIMEOUT_MS = Number(process.env.DEMO_READY_TIMEOUT_MS || 30 * 60 * 1000)
 
@@ -45,7 +51,7 @@ let output = ""
 function startDemo() {
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   const logStream = fs.createWriteStream(path.join(ARTIFACTS, "demo-output.log"), { flags: "w" })
-  demo = spawn(process.execPath, [path.join(__dirname, "run.js")], {
+  demo = spawn(process.execPath, [path.join(__dirname, "run.js"), ...(LARGE ? ["--size", "large"] : [])], {
     cwd: ROOT,
     env: { ...process.env, MEDUSA_DISABLE_TELEMETRY: "true", PORT: String(PORT) },
     detached: true, // its own process group, so the whole tree can be signalled
@@ -272,6 +278,16 @@ async function main() {
     adminInBrowser({ ...printed, expectedBalance: account.balance })
   )
 
+  if (LARGE) {
+    await check("the large store is complete and consistent: members, orders, ledger invariants, releases, expiries, tiers, insights, KPIs", () =>
+      checkLargeStore()
+    )
+    await check("admin in Chromium: the Loyalty page shows KPI cards, charts with data and segments (large store)", () =>
+      runScript("test-admin-insights.js")
+    )
+    return
+  }
+
   await check("the seeded year is complete: members, orders, cancels, refunds, points paid, coupons, tiers, referrals, expiries, insights", () =>
     checkHistory()
   )
@@ -287,18 +303,26 @@ async function main() {
   }
 }
 
-/**
- * What a merchant opening the demo should find: a year of a program, not a
- * day. Read straight from the demo's database (demo/.store/demo-info.json).
- * Counts scale with the seed's DEMO_SEED_SCALE (kept in the store's metadata).
- */
-async function checkHistory() {
+/** Runs `fn(one)` on the demo's database (demo/.store/demo-info.json); `one(sql, params)` gives the first row. */
+async function withDemoDatabase(fn) {
   const info = JSON.parse(fs.readFileSync(path.join(STORE, "demo-info.json"), "utf8"))
   const { Client } = require("pg")
   const client = new Client({ connectionString: info.databaseUrl })
   await client.connect()
   try {
-    const one = async (sql, params) => (await client.query(sql, params)).rows[0]
+    return await fn(async (sql, params) => (await client.query(sql, params)).rows[0])
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * What a merchant opening the demo should find: a year of a program, not a
+ * day. Read straight from the demo's database (demo/.store/demo-info.json).
+ * Counts scale with the seed's DEMO_SEED_SCALE (kept in the store's metadata).
+ */
+function checkHistory() {
+  return withDemoDatabase(async (one) => {
     const seed = (await one("SELECT metadata -> 'loyalty_demo_seed' AS seed FROM store WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1")).seed
     assert(seed && seed.version >= 2, `the store was seeded by an older seed (${JSON.stringify(seed)}); npm run demo -- --reset`)
     const scale = Number(seed.scale || 1)
@@ -347,9 +371,76 @@ async function checkHistory() {
     want(rates && rates.currency_rates && Number(rates.currency_rates.usd) > 0, "no USD currency rate")
     assert(!problems.length, problems.join("; "))
     return Object.entries(c).map(([k, v]) => `${k} ${v}`).join(", ")
-  } finally {
-    await client.end()
-  }
+  })
+}
+
+/**
+ * The large store (`--size large`): its size, and figures that must agree
+ * with each other at scale. Everything is read from the demo's database.
+ */
+function checkLargeStore() {
+  return withDemoDatabase(async (one) => {
+    const { large, year } = await one(
+      "SELECT metadata -> 'loyalty_demo_large' AS large, metadata -> 'loyalty_demo_seed_medusa' AS year FROM store WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1"
+    )
+    assert(large && large.target, `the store is not a large one (${JSON.stringify(large)}); npm run demo -- --size large`)
+    // the "now" the year's last jobs ran at: everything due before it has been released or expired
+    const seededAt = new Date(year.now)
+    const c = await one(
+      `WITH seeded AS (SELECT $1::timestamptz - interval '2 minutes' AS at),
+            order_points AS (SELECT order_id, sum(pending_change) AS pending, min(release_at) AS release_at
+                               FROM loyalty_entry WHERE order_id IS NOT NULL GROUP BY order_id),
+            window_points AS (SELECT customer_id, sum(points) AS points FROM loyalty_tier_activity, seeded
+                               WHERE occurred_at > seeded.at - interval '12 months' GROUP BY customer_id),
+            latest AS (SELECT id FROM loyalty_insight_run WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 1)
+       SELECT
+        (SELECT count(*)::int FROM customer WHERE has_account AND deleted_at IS NULL) AS members,
+        (SELECT count(*)::int FROM "order" WHERE deleted_at IS NULL) AS orders,
+        (SELECT count(DISTINCT date_trunc('month', created_at))::int FROM "order" WHERE created_at > now() - interval '12 months') AS order_months,
+        (SELECT count(*)::int FROM loyalty_account a
+           LEFT JOIN (SELECT account_id, sum(balance_change) AS b, sum(pending_change) AS p, sum(debt_change) AS d FROM loyalty_entry GROUP BY account_id) e ON e.account_id = a.id
+           LEFT JOIN (SELECT account_id, sum(remaining) AS r FROM loyalty_lot WHERE deleted_at IS NULL GROUP BY account_id) l ON l.account_id = a.id
+          WHERE a.deleted_at IS NULL
+            AND (a.balance <> coalesce(e.b, 0) OR a.pending <> coalesce(e.p, 0) OR a.debt <> coalesce(e.d, 0) OR a.balance <> coalesce(l.r, 0)
+                 OR a.balance < 0 OR a.pending < 0)) AS broken_accounts,
+        (SELECT count(*)::int FROM loyalty_entry GROUP BY idempotency_key, voided_at IS NULL HAVING count(*) > 1 LIMIT 1) AS duplicate_keys,
+        (SELECT count(*)::int FROM "order" o JOIN customer cu ON cu.id = o.customer_id AND cu.has_account
+          WHERE NOT EXISTS (SELECT 1 FROM loyalty_entry e WHERE e.idempotency_key = 'earn:order:' || o.id)) AS member_orders_without_points,
+        (SELECT count(*)::int FROM order_points, seeded WHERE pending > 0 AND release_at < seeded.at) AS overdue_pending,
+        (SELECT count(*)::int FROM loyalty_lot, seeded WHERE remaining > 0 AND expires_at < seeded.at) AS overdue_lots,
+        (SELECT count(*)::int FROM loyalty_entry WHERE type = 'release') AS releases,
+        (SELECT count(*)::int FROM loyalty_entry e WHERE e.type = 'release'
+            AND NOT EXISTS (SELECT 1 FROM loyalty_tier_activity t WHERE t.source_id = e.id)) AS releases_not_counted_for_tiers,
+        (SELECT count(*)::int FROM loyalty_entry WHERE type = 'expire') AS expiries,
+        (SELECT count(*)::int FROM window_points w
+           WHERE w.points >= (SELECT min(threshold) FROM loyalty_tier WHERE deleted_at IS NULL AND metric = 'points')
+             AND NOT EXISTS (SELECT 1 FROM loyalty_tier_membership m WHERE m.customer_id = w.customer_id AND m.tier_id IS NOT NULL)) AS qualified_without_tier,
+        (SELECT count(*)::int FROM loyalty_tier_membership WHERE tier_id IS NOT NULL) AS in_tiers,
+        (SELECT count(*)::int FROM loyalty_customer_insight i, latest WHERE i.run_id = latest.id AND i.deleted_at IS NULL) AS insight_rows,
+        (SELECT count(DISTINCT rfm_segment)::int FROM loyalty_customer_insight i, latest WHERE i.run_id = latest.id AND i.deleted_at IS NULL) AS segments,
+        (SELECT count(DISTINCT month)::int FROM loyalty_kpi_snapshot k, latest WHERE k.run_id = latest.id AND k.deleted_at IS NULL) AS kpi_months`,
+      [seededAt]
+    )
+    const problems = []
+    const want = (ok, message) => ok || problems.push(message)
+    want(c.members === large.target.members, `${c.members} members, expected ${large.target.members}`)
+    want(c.orders === large.target.orders, `${c.orders} orders, expected ${large.target.orders}`)
+    want(c.order_months >= 12, `orders in ${c.order_months} of the last 12 months`)
+    want(c.broken_accounts === 0, `${c.broken_accounts} accounts whose balance, pending or debt is not their ledger sum, or whose balance is not their lots'`)
+    want(!c.duplicate_keys, "two live ledger entries share an idempotency key")
+    want(c.member_orders_without_points === 0, `${c.member_orders_without_points} members' orders without their earn entry`)
+    want(c.overdue_pending === 0, `${c.overdue_pending} orders still pending after their return window`)
+    want(c.overdue_lots === 0, `${c.overdue_lots} lots past their expiry still holding points`)
+    want(c.releases > c.members, `${c.releases} releases for ${c.members} members`)
+    want(c.releases_not_counted_for_tiers === 0, `${c.releases_not_counted_for_tiers} releases not counted toward tiers`)
+    want(c.expiries > 0, "no points expired")
+    want(c.qualified_without_tier === 0, `${c.qualified_without_tier} members whose last 12 months reach a tier but who have none`)
+    want(c.insight_rows >= 0.9 * c.members, `${c.insight_rows} customers in the latest insights run for ${c.members} members`)
+    want(c.segments >= 5, `${c.segments} insight segments`)
+    want(c.kpi_months >= 12, `${c.kpi_months} months of KPIs`)
+    assert(!problems.length, problems.join("; "))
+    return Object.entries(c).map(([k, v]) => `${k} ${v}`).join(", ")
+  })
 }
 
 /** Run one of the demo's browser test scripts against the running demo; resolves when it passes. */

@@ -8,5 +8,7 @@ module.exports = {
   SHOPPER_PASSWORD: "loyalty-demo",
   /** store.metadata key the seed sets when it has finished */
   SEED_MARKER: "loyalty_demo_seed",
+  /** store.metadata key demo/seed-large.ts sets when the large store is seeded (--size large) */
+  LARGE_MARKER: "loyalty_demo_large",
   DEFAULT_PORT: 9000,
 }

@@ -78,11 +78,11 @@ function portInUse(port, host = "127.0.0.1") {
 // ---------------------------------------------------------------------------
 // External server (DB_* / DATABASE_URL)
 
-async function useExternal({ reset, log }) {
+async function useExternal({ reset, log, database: name }) {
   const conn = externalDatabaseEnv(process.env)
   const source = process.env.DB_HOST ? "DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD" : "DATABASE_URL"
 
-  let database = process.env.DEMO_DB_NAME || DEFAULT_DATABASE
+  let database = process.env.DEMO_DB_NAME || name
   if (!process.env.DB_HOST && process.env.DATABASE_URL) {
     const name = decodeURIComponent(new URL(process.env.DATABASE_URL).pathname.replace(/^\//, ""))
     if (name) database = name
@@ -353,9 +353,8 @@ async function startEmbedded({ storeDir, logsDir, log }) {
   return { conn, dataDir, port, pid: child.pid, stop, exitedEarly: () => exited }
 }
 
-async function useEmbedded({ storeDir, logsDir, log }) {
+async function useEmbedded({ storeDir, logsDir, log, database }) {
   const started = await startEmbedded({ storeDir, logsDir, log })
-  const database = DEFAULT_DATABASE
   try {
     await withClient(started.conn, "postgres", async (client) => {
       const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])
@@ -372,7 +371,7 @@ async function useEmbedded({ storeDir, logsDir, log }) {
     conn: started.conn,
     database,
     url: databaseUrl(started.conn, database),
-    key: `embedded:${started.dataDir}`,
+    key: `embedded:${started.dataDir}${database === DEFAULT_DATABASE ? "" : `/${database}`}`,
     description: `embedded Postgres on localhost:${started.port} (data in ${path.relative(process.cwd(), started.dataDir)})`,
     pid: started.pid,
     stop: started.stop,
@@ -389,14 +388,15 @@ async function recreateDatabase(db) {
 }
 
 /**
- * The database the demo store runs on. With `reset`, an external database is
- * dropped and created again (the embedded one goes with demo/.store).
+ * The database the demo store runs on (`database`: its name, unless
+ * DATABASE_URL or DEMO_DB_NAME names one). With `reset`, an external database
+ * is dropped and created again (the embedded one goes with demo/.store).
  */
-async function openDatabase({ storeDir, logsDir, reset = false, log = () => undefined }) {
+async function openDatabase({ storeDir, logsDir, reset = false, log = () => undefined, database = DEFAULT_DATABASE }) {
   if (externalDatabaseEnv(process.env)) {
-    return useExternal({ reset, log })
+    return useExternal({ reset, log, database })
   }
-  return useEmbedded({ storeDir, logsDir, log })
+  return useEmbedded({ storeDir, logsDir, log, database })
 }
 
 /** Stops a postmaster an earlier run left on `<storeDir>/pgdata` (before deleting the folder). */

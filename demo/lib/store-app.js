@@ -93,9 +93,10 @@ function storeEnv(storeDir, extra = {}) {
 /**
  * Child processes in their own process group, each one's output in a log
  * file; `active` holds the running ones so a caller can stop them all on
- * Ctrl-C, each by its own id.
+ * Ctrl-C, each by its own id. `onExit(stepLabel)` is called as each one ends
+ * (the demo reads the CPU time it used then).
  */
-function createRunner() {
+function createRunner({ onExit } = {}) {
   const active = new Set()
 
   /**
@@ -121,11 +122,13 @@ function createRunner() {
       child.stderr.on("data", take)
       child.on("error", (error) => {
         active.delete(child)
+        if (onExit) onExit(stepLabel)
         log.end()
         reject(new DemoError(`could not run ${command}: ${error.message}`, { step: stepLabel, logFile }))
       })
       child.on("close", (code, signal) => {
         active.delete(child)
+        if (onExit) onExit(stepLabel)
         log.end(() => {
           if (code === 0) return resolve()
           const why = signal ? `was stopped by ${signal}` : `exited with code ${code}`
@@ -210,13 +213,23 @@ function installStoreModules(storeDir, tarballFile) {
     if (entry === PLUGIN_NAME || entry === ".package-lock.json" || entry === ".cache") continue
     fs.symlinkSync(path.join(ROOT_MODULES, entry), path.join(modules, entry), "dir")
   }
-  if (!tarballFile) return
+  if (tarballFile) installPlugin(storeDir, tarballFile)
+}
+
+/**
+ * The plugin, unpacked from its tarball into `<storeDir>/node_modules` where
+ * npm would put it (replacing an earlier copy): the demo links the store's
+ * modules first and adds the plugin once it is built.
+ */
+function installPlugin(storeDir, tarballFile) {
+  const target = path.join(storeDir, "node_modules", PLUGIN_NAME)
   const unpack = path.join(storeDir, ".unpack")
   fs.rmSync(unpack, { recursive: true, force: true })
   fs.mkdirSync(unpack, { recursive: true })
   const tar = spawnSync("tar", ["-xzf", tarballFile, "-C", unpack], { encoding: "utf8" })
   if (tar.status !== 0) throw new DemoError(`could not unpack ${rel(tarballFile)}: ${tar.stderr || tar.error}`)
-  fs.renameSync(path.join(unpack, "package"), path.join(modules, PLUGIN_NAME))
+  fs.rmSync(target, { recursive: true, force: true })
+  fs.renameSync(path.join(unpack, "package"), target)
   fs.rmSync(unpack, { recursive: true, force: true })
 }
 
@@ -231,4 +244,5 @@ module.exports = {
   stopChild,
   packPlugin,
   installStoreModules,
+  installPlugin,
 }

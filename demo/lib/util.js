@@ -110,8 +110,75 @@ function formatSeconds(ms) {
   return ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`
 }
 
+// ---------------------------------------------------------------------------
+// CPU time (Linux /proc; null where there is none), so a step's cost can be
+// told apart from the machine's load: wall time on a shared machine says
+// little, user+sys time says what the step cost.
+
+const TICK_MS = 10 // USER_HZ is 100 on every Linux architecture Node runs on
+
+/** [utime, stime, cutime, cstime] of a process in ms, or null when it is gone (or no /proc). */
+function procTimes(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return [11, 12, 13, 14].map((i) => Number(fields[i]) * TICK_MS)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * CPU time (user+sys, ms) of this process's children that have exited and
+ * been waited for, with everything they waited for in turn (a build's
+ * workers, say). Node waits for its children as they exit, so the growth of
+ * this figure across one child's run is that child's whole cost.
+ */
+function finishedChildrenCpuMs() {
+  const times = procTimes("self")
+  return times ? times[2] + times[3] : null
+}
+
+/**
+ * CPU time (user+sys, ms) of a running process tree: the process, the
+ * children it has waited for, and its live descendants. For Postgres: the
+ * postmaster, its exited backends and the open ones.
+ */
+function treeCpuMs(rootPid) {
+  if (!procTimes(rootPid)) return null
+  const children = new Map()
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8")
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
+      children.set(ppid, [...(children.get(ppid) || []), Number(entry)])
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let total = 0
+  const walk = (pid) => {
+    const times = procTimes(pid)
+    if (!times) return
+    total += times.reduce((a, b) => a + b, 0)
+    for (const child of children.get(pid) || []) walk(child)
+  }
+  walk(rootPid)
+  return total
+}
+
+/** "1.5" → the 1-minute load average, or "" where there is none. */
+function loadAverage() {
+  const [one] = require("os").loadavg()
+  return one ? one.toFixed(1) : ""
+}
+
 module.exports = {
   DemoError,
+  finishedChildrenCpuMs,
+  treeCpuMs,
+  loadAverage,
   sleep,
   isAlive,
   tailFile,

@@ -1,0 +1,15 @@
+/**
+ * A small seeded generator (mulberry32): the demo's seeds draw from it so
+ * every run makes the same shape of store. Copied into the demo store as
+ * src/scripts/lib/.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
