@@ -24,12 +24,6 @@ module.exports = defineConfig({
     // session cookie Secure; the demo is served over plain http://localhost.
     cookieOptions: { secure: false },
   },
-  admin: {
-    // A demo build of the dashboard: not minified, no size report. Vite's
-    // minifier and the gzip sizes of every chunk are a third of the build's
-    // time on 2 cores, and the bundle is served from localhost.
-    vite: () => ({ build: { minify: false, reportCompressedSize: false, sourcemap: false } }),
-  },
   // demo/run.js migrates Medusa's own modules with DEMO_WITHOUT_PLUGIN=1 while
   // the plugin is still building, then the plugin's with it in place
   plugins: process.env.DEMO_WITHOUT_PLUGIN ? [] : [
