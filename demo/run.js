@@ -309,7 +309,7 @@ function postgresCpuMs() {
  * by side; each one's lines carry its number. `key` names the step in
  * demo/.cache/timings.json. `fn` gets the step's label (for `run`).
  */
-async function step(n, key, title, fn, { background = false } = {}) {
+function step(n, key, title, fn, { background = false } = {}) {
   const label = `[${n}/${TOTAL_STEPS}] ${title}`
   running.add(label)
   out(`${label}…${key ? ` (about ${estimate(key)})` : ""}`)
@@ -332,22 +332,15 @@ async function step(n, key, title, fn, { background = false } = {}) {
     out(skipped ? `      ${tag}skipped: ${skipped} (${costs.join(", ")}${note})` : `      ${tag}done (${costs.join(", ")}${note})`)
     return result
   }
-  if (background) {
-    const promise = Promise.resolve()
-      .then(() => fn(label))
-      .then(finish, (error) => {
-        running.delete(label)
-        throw error
-      })
-    promise.catch(() => undefined) // awaited by whoever needs it
-    return promise
-  }
-  try {
-    return finish(await fn(label))
-  } catch (error) {
-    running.delete(label)
-    throw error
-  }
+  const promise = Promise.resolve()
+    .then(() => fn(label))
+    .then(finish, (error) => {
+      running.delete(label)
+      throw error
+    })
+  // a step in the background fails when it is awaited (a Ctrl-C meanwhile stops it quietly)
+  if (background) promise.catch(() => undefined)
+  return promise
 }
 
 /** A seed's `[seed] …` progress lines, shown under its step. */
@@ -449,6 +442,7 @@ async function main() {
       fs.mkdirSync(path.dirname(path.join(STORE, target)), { recursive: true })
       fs.copyFileSync(source, path.join(STORE, target))
     }
+    if (!fs.existsSync(path.join(STORE, "package.json"))) writeStorePackage(null)
     if (state.modulesHash === modulesHash && fs.existsSync(MEDUSA_BIN)) {
       return { skipped: "the repository's dependencies are unchanged" }
     }
@@ -573,10 +567,7 @@ async function main() {
       writeState(state)
     }
     const tarball = state.plugin.tarball
-    fs.writeFileSync(
-      path.join(STORE, "package.json"),
-      fs.readFileSync(path.join(TEMPLATE, "package.json"), "utf8").replace("PLUGIN_TARBALL", tarball)
-    )
+    writeStorePackage(tarball)
     if (state.installedTarball === tarball && fs.existsSync(path.join(STORE, "node_modules", PLUGIN_NAME, "package.json"))) {
       return { skipped: `${rel(path.join(PACKAGES, tarball))} is installed` }
     }
@@ -654,10 +645,10 @@ async function main() {
     thisDb.migrated = migrationKey
     writeState(state)
   }, { background: true }))
+  migratePlugin.catch(() => undefined) // awaited with the Medusa part of the seed
 
   // 8: the loyalty part of the seed: a year of the program through the plugin's workflows
   const seedHash = sha256([SEED_SOURCE, path.join(DEMO, "lib", "clone-orders.ts"), path.join(DEMO, "lib", "random.ts")].map(sha256File).join("\n"))
-  migratePlugin.catch(() => undefined) // awaited with the Medusa part of the seed
   await Promise.all([seedMedusa, migratePlugin])
   await step(8, "seed", "Seeding a year of the loyalty program (the plugin's workflows, day by day)", async (label) => {
     if (await readSeeded(database)) {
