@@ -369,6 +369,17 @@ function templateFiles() {
 }
 
 /**
+ * The store's package.json from the template, naming the plugin's tarball;
+ * without one (before the plugin is packed) the plugin is left out, as the
+ * store's config leaves it out then (Medusa's commands want a package.json).
+ */
+function writeStorePackage(tarball) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(TEMPLATE, "package.json"), "utf8").replace("PLUGIN_TARBALL", tarball || ""))
+  if (!tarball) delete pkg.dependencies[PLUGIN_NAME]
+  fs.writeFileSync(path.join(STORE, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`)
+}
+
+/**
  * The seed's completion mark in the store's metadata (null when not seeded);
  * `marker`: the large store's (demo/seed-large.ts) instead of the year's.
  */
