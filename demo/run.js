@@ -540,25 +540,36 @@ async function main() {
         (await client.query('SELECT 1 FROM "user" WHERE email = $1 AND deleted_at IS NULL', [C.ADMIN_EMAIL])).rowCount > 0
       )
       if (seeded && adminExists) return { skipped: `database already seeded, admin user ${C.ADMIN_EMAIL} exists` }
-      await Promise.all([
-        seeded
-          ? undefined
-          : run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
-              cwd: STORE,
-              env: { ...env, DEMO_SEED_PART: "medusa" },
-              logFile: logFile("seed-medusa"),
-              stepLabel: label,
-              onLine: seedProgress,
-            }),
-        adminExists
-          ? undefined
-          : run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
-              cwd: STORE,
-              env,
-              logFile: logFile("admin-user"),
-              stepLabel: label,
-            }).then(() => out(`      admin user ${C.ADMIN_EMAIL} created`)),
-      ])
+      // Medusa creates its defaults (store, sales channel, price preferences) when it first
+      // boots on an empty database: two boots at once would both try, so the admin user
+      // waits until the seed has booted (its first progress line).
+      let booted
+      const seedBooted = new Promise((resolve) => (booted = resolve))
+      const seed = seeded
+        ? Promise.resolve()
+        : run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
+            cwd: STORE,
+            env: { ...env, DEMO_SEED_PART: "medusa" },
+            logFile: logFile("seed-medusa"),
+            stepLabel: label,
+            onLine: (line) => {
+              if (line.startsWith("[seed] ")) booted()
+              seedProgress(line)
+            },
+          })
+      const user = adminExists
+        ? Promise.resolve()
+        : Promise.race([seedBooted, seed.catch(() => undefined)])
+            .then(() =>
+              run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
+                cwd: STORE,
+                env,
+                logFile: logFile("admin-user"),
+                stepLabel: label,
+              })
+            )
+            .then(() => out(`      admin user ${C.ADMIN_EMAIL} created`))
+      await Promise.all([seed, user])
     }, { background: true })
   )
   seedMedusa.catch(() => undefined) // awaited before step 8
