@@ -31,7 +31,13 @@ function assert(condition, message) {
   if (!condition) throw new Error(message)
 }
 
-/** One JSON request; resolves with status, parsed body (when JSON) and text, whatever the status. */
+/**
+ * One JSON request; resolves with status, parsed body (when JSON) and text,
+ * whatever the status. A new connection each time (`agent: false`): Node's
+ * default agent reuses idle sockets, and a server whose event loop was busy
+ * (an insights run on the large store) closes an idle one just as the next
+ * request goes out on it, which fails with ECONNRESET.
+ */
 function request(method, url, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body)
@@ -39,6 +45,7 @@ function request(method, url, { headers = {}, body } = {}) {
       url,
       {
         method,
+        agent: false,
         timeout: 30000,
         headers: {
           ...(data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}),
