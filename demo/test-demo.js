@@ -392,7 +392,9 @@ function checkLargeStore() {
                                FROM loyalty_entry WHERE order_id IS NOT NULL GROUP BY order_id),
             window_points AS (SELECT customer_id, sum(points) AS points FROM loyalty_tier_activity, seeded
                                WHERE occurred_at > seeded.at - interval '12 months' GROUP BY customer_id),
-            latest AS (SELECT id FROM loyalty_insight_run WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 1)
+            -- the run the Loyalty page shows: the latest that finished (a recompute cut off by a
+            -- stop stays "running")
+            latest AS (SELECT id FROM loyalty_insight_run WHERE deleted_at IS NULL AND status = 'succeeded' ORDER BY created_at DESC LIMIT 1)
        SELECT
         (SELECT count(*)::int FROM customer WHERE has_account AND deleted_at IS NULL) AS members,
         (SELECT count(*)::int FROM "order" WHERE deleted_at IS NULL) AS orders,
