@@ -131,7 +131,7 @@ async function debitAppliedPoints(
     customer_id: cart.customer_id,
     points: applied.points,
     type: "redeem",
-    idempotency_key: IdempotencyKeys.cartRedemption(cart.id, transactionId),
+    idempotency_key: IdempotencyKeys.cartRedemption(cart.id, String(transactionId)),
     reason: `Paid ${applied.value} ${cart.currency_code.toUpperCase()} with points`,
     actor_type: "customer",
     actor_id: cart.customer_id,
