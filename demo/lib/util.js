@@ -107,7 +107,9 @@ function sha256(text) {
 }
 
 function formatSeconds(ms) {
-  return ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`
+  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`
+  const seconds = Math.round(ms / 1000) // rounded once, so 4 min 59.6 s reads 5 min 0 s, not 4 min 60 s
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`
 }
 
 // ---------------------------------------------------------------------------
