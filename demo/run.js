@@ -557,18 +557,19 @@ async function main() {
               seedProgress(line)
             },
           })
+      // (not at all when the seed failed, or the demo is stopping: nothing would stop it then)
       const user = adminExists
         ? Promise.resolve()
-        : Promise.race([seedBooted, seed.catch(() => undefined)])
-            .then(() =>
-              run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
-                cwd: STORE,
-                env,
-                logFile: logFile("admin-user"),
-                stepLabel: label,
-              })
-            )
-            .then(() => out(`      admin user ${C.ADMIN_EMAIL} created`))
+        : Promise.race([seedBooted, seed]).then(async () => {
+            if (stopping) return
+            await run(MEDUSA_BIN, ["user", "-e", C.ADMIN_EMAIL, "-p", C.ADMIN_PASSWORD], {
+              cwd: STORE,
+              env,
+              logFile: logFile("admin-user"),
+              stepLabel: label,
+            })
+            out(`      admin user ${C.ADMIN_EMAIL} created`)
+          })
       await Promise.all([seed, user])
     }, { background: true })
   )
