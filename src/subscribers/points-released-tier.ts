@@ -1,17 +1,18 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { LoyaltyEvents, PointsEventData } from "../lib/shared/events"
+import { LoyaltyEvents, PointsReleasedEventData } from "../lib/shared/events"
 import { recordOrderQualificationWorkflow } from "../workflows/tiers"
 
 /**
  * An order's points were released (its return window passed and it was not
  * canceled): count it toward tiers and upgrade the customer if it reaches a
- * higher tier. Keyed by the release, so redelivery counts once; the daily
- * tier job catches up a release whose event was lost.
+ * higher tier, from what the event carries. Keyed by the release, so
+ * redelivery counts once; the daily tier job catches up a release whose
+ * event was lost.
  */
-export default async function countReleaseTowardTier({ event, container }: SubscriberArgs<PointsEventData>) {
+export default async function countReleaseTowardTier({ event, container }: SubscriberArgs<PointsReleasedEventData>) {
   if (event.data.type !== "release" || !event.data.order_id) return
   await recordOrderQualificationWorkflow(container).run({
-    input: { entry_id: event.data.id, customer_id: event.data.customer_id, now: new Date() },
+    input: { release: event.data, now: new Date() },
   })
 }
 

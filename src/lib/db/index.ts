@@ -29,10 +29,15 @@ export function transactionOf(sharedContext: SharedContext, what: string): Knex.
   return trx
 }
 
+/** Set `lock_timeout` for the rest of the transaction, before taking a row or advisory lock. */
+export async function setLockTimeout(trx: Knex.Transaction): Promise<void> {
+  await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+}
+
 /** The transaction of `transactionOf`, with `lock_timeout` set for the rest of it. */
 export async function lockingTransaction(sharedContext: SharedContext, what: string): Promise<Knex.Transaction> {
   const trx = transactionOf(sharedContext, what)
-  await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+  await setLockTimeout(trx)
   return trx
 }
 

@@ -23,6 +23,23 @@ export type PointsEventData = {
   reason: string
 }
 
+/**
+ * The payload of `loyalty.points.released`: the points event, plus the facts
+ * the order earned with, so the tiers (and a merchant's subscriber) have
+ * what they need without reading the ledger's `details`.
+ */
+export type PointsReleasedEventData = PointsEventData & {
+  /** Points the order's earning recorded (with the tier and campaign multiplier). */
+  earned_points: number
+  /** The order's eligible amount at checkout, in major units of `currency_code`. */
+  eligible_amount: number
+  currency_code: string | null
+  /** Tier × campaign multiplier the points were earned with. */
+  multiplier: number
+  /** When the points were released. */
+  released_at: Date
+}
+
 type EventSource = {
   entry: { id: string; account_id: string; type: string; points: number; order_id: string | null; reason: string }
   account: { customer_id: string }

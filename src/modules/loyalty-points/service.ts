@@ -1,5 +1,5 @@
-import { Context } from "@medusajs/framework/types"
-import { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { InferTypeOf } from "@medusajs/framework/types"
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import {
   generateEntityId,
   InjectManager,
@@ -8,6 +8,8 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
+import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { PointsReleasedEventData } from "../../lib/shared/events"
 import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
 import Account from "./models/account"
@@ -34,20 +36,19 @@ import {
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 type InjectedDependencies = Record<string, unknown>
-type SharedContext = Context<SqlEntityManager>
-
-type EntryRow = Omit<LedgerEntry, "details"> & { details: Record<string, unknown> | string | null }
 type Movement = { balance_change: number; pending_change: number; debt_change: number }
 
-/** Postgres gives up waiting for an account lock after this long instead of piling up requests. */
-const LOCK_TIMEOUT = "5s"
+const WRITES = "Ledger writes"
 
 /**
  * The points ledger. Every write locks the customer's account row, checks the
  * idempotency key under that lock, writes one immutable entry and moves the
  * cached figures and lots in the same transaction: the ledger invariants
  * (cached balance = ledger sum = open lots, never negative, one write per key)
- * hold across processes because Postgres enforces them, not memory.
+ * hold across processes because Postgres enforces them, not memory. That
+ * locked posting path (and the set-based reads of the jobs and order
+ * summaries) is SQL written by hand; everything else is `MedusaService`'s
+ * generated methods.
  */
 export default class LoyaltyPointsModuleService extends MedusaService({
   ProgramVersion,
@@ -71,7 +72,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   @InjectManager()
   async getProgramRules(@MedusaContext() sharedContext: SharedContext = {}): Promise<ProgramRules> {
     const [latest] = await this.listProgramVersions({}, { order: { version: "DESC" }, take: 1 }, sharedContext)
-    return latest ? rulesFromVersion(latest) : rulesFromOptions(this.options_)
+    return latest ? rulesOf(latest) : rulesFromOptions(this.options_)
   }
 
   /** The rules of one version (0 = the plugin options), for reversals that reuse the original rules. */
@@ -87,7 +88,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!row) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Program version ${version} does not exist`)
     }
-    return rulesFromVersion(row)
+    return rulesOf(row)
   }
 
   /**
@@ -101,30 +102,15 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     createdBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ProgramRules> {
-    const trx = this.transaction_(sharedContext)
-    await trx.raw("LOCK TABLE loyalty_program_version IN SHARE ROW EXCLUSIVE MODE")
+    await lockForSave(sharedContext, "loyalty_program_version", WRITES)
     const current = await this.getProgramRules(sharedContext)
-    const next = { ...current, ...changes }
+    const next = { ...current, ...changes, version: current.version + 1 }
     const problems = validateRules(next)
     if (problems.length) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
     }
-    const version = current.version + 1
-    await trx("loyalty_program_version").insert({
-      id: generateEntityId(undefined, "lprog"),
-      version,
-      earn_rates: JSON.stringify(next.earn_rates),
-      pending_days: next.pending_days,
-      expiry_months: next.expiry_months,
-      signup_bonus: next.signup_bonus,
-      point_values: JSON.stringify(next.point_values),
-      min_redeem_points: next.min_redeem_points,
-      redeem_step: next.redeem_step,
-      max_redeem_share: next.max_redeem_share,
-      shipping_redeemable: next.shipping_redeemable,
-      created_by: createdBy,
-    })
-    return { ...next, version }
+    await this.createProgramVersions({ ...next, created_by: createdBy }, sharedContext)
+    return next
   }
 
   // ---------------------------------------------------------------- reads
@@ -136,7 +122,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyAccount | null> {
     const [account] = await this.listAccounts({ customer_id: customerId }, { take: 1 }, sharedContext)
-    return (account as unknown as LoyaltyAccount) ?? null
+    return account ?? null
   }
 
   /**
@@ -151,18 +137,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     page: { limit: number; offset: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ entries: LedgerEntry[]; has_more: boolean }> {
-    const knex = this.knex_(sharedContext)
-    const rows: EntryRow[] = await knex("loyalty_entry")
-      .where({ account_id: accountId })
-      .whereNull("deleted_at")
-      .orderBy([
-        { column: "created_at", order: "desc" },
-        { column: "id", order: "desc" },
-      ])
-      .limit(page.limit + 1)
-      .offset(page.offset)
+    const rows = await this.listEntries(
+      { account_id: accountId },
+      { order: { created_at: "DESC", id: "DESC" }, take: page.limit + 1, skip: page.offset },
+      sharedContext
+    )
     return {
-      entries: rows.slice(0, page.limit).map(toEntry),
+      entries: rows.slice(0, page.limit),
       has_more: rows.length > page.limit,
     }
   }
@@ -173,7 +154,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     accountId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ expires_at: Date; points: number } | null> {
-    const { rows } = await this.knex_(sharedContext).raw(
+    const { rows } = await knexOf(sharedContext).raw(
       `SELECT min(expires_at) AS expires_at, sum(remaining)::int AS points FROM loyalty_lot
         WHERE account_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND deleted_at IS NULL
         GROUP BY date_trunc('day', expires_at AT TIME ZONE 'UTC') ORDER BY 1 ASC LIMIT 1`,
@@ -190,7 +171,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<OrderPointsSummary[]> {
     if (!orderIds.length) return []
-    const rows = await this.orderTotals_(this.knex_(sharedContext), orderIds)
+    const rows = await this.orderTotals_(knexOf(sharedContext), orderIds)
     return orderIds.map((id) => rows.get(id) ?? emptySummary(id))
   }
 
@@ -200,7 +181,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     orderId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LedgerEntry | null> {
-    return await this.entryByKey_(this.knex_(sharedContext), IdempotencyKeys.orderEarning(orderId))
+    const [entry] = await this.listEntries({ idempotency_key: IdempotencyKeys.orderEarning(orderId), voided_at: null }, { take: 1 }, sharedContext)
+    return entry ?? null
   }
 
   /** Which of these orders have no earn entry yet: the release job's catch-up list. */
@@ -210,14 +192,54 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
     if (!orderIds.length) return []
-    const knex = this.knex_(sharedContext)
-    const keys = orderIds.map(IdempotencyKeys.orderEarning)
-    const found: { idempotency_key: string }[] = await knex("loyalty_entry")
-      .select("idempotency_key")
-      .whereIn("idempotency_key", keys)
-      .whereNull("voided_at")
+    const found = await this.listEntries(
+      { idempotency_key: orderIds.map(IdempotencyKeys.orderEarning), voided_at: null },
+      { select: ["idempotency_key"], take: null },
+      sharedContext
+    )
     const seen = new Set(found.map((row) => row.idempotency_key))
     return orderIds.filter((id) => !seen.has(IdempotencyKeys.orderEarning(id)))
+  }
+
+  /**
+   * What releases of orders' points mean outside the ledger, as
+   * `loyalty.points.released` carries it: the release, and the facts the
+   * order's earning was computed with (points, eligible amount, currency,
+   * multiplier). The one place that reads an earning's `details` for others.
+   */
+  @InjectManager()
+  async listReleases(
+    entryIds: string[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PointsReleasedEventData[]> {
+    if (!entryIds.length) return []
+    const found = await this.listEntries({ id: entryIds, type: "release" }, { relations: ["account"], take: null }, sharedContext)
+    const byId = new Map(found.filter((entry) => entry.order_id).map((entry) => [entry.id, entry]))
+    // In the order asked for: the catch-up counts releases as they happened.
+    const releases = entryIds.flatMap((id) => byId.get(id) ?? [])
+    const earnings = await this.listEntries(
+      { idempotency_key: releases.map((entry) => IdempotencyKeys.orderEarning(entry.order_id!)), voided_at: null },
+      { take: null },
+      sharedContext
+    )
+    const earningOf = new Map(earnings.map((entry) => [entry.order_id, entry]))
+    return releases.map((release) => {
+      const earning = earningOf.get(release.order_id)
+      return {
+        id: release.id,
+        customer_id: release.account.customer_id,
+        account_id: release.account_id,
+        type: release.type,
+        points: release.points,
+        order_id: release.order_id,
+        reason: release.reason,
+        earned_points: earning?.points ?? release.points,
+        eligible_amount: Number(earning?.details?.eligible_amount ?? 0),
+        currency_code: earning?.currency_code ?? release.currency_code ?? null,
+        multiplier: Number(earning?.details?.multiplier ?? 1),
+        released_at: release.created_at,
+      }
+    })
   }
 
   /** Orders whose return window has ended and that still hold pending points. */
@@ -227,7 +249,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ order_id: string; customer_id: string }[]> {
-    const { rows } = await this.knex_(sharedContext).raw(
+    const { rows } = await knexOf(sharedContext).raw(
       `SELECT e.order_id, a.customer_id
          FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
         WHERE e.type = 'pending' AND e.points > 0 AND e.release_at <= ? AND e.voided_at IS NULL
@@ -247,13 +269,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ id: string; account_id: string }[]> {
-    return await this.knex_(sharedContext)("loyalty_lot")
-      .select("id", "account_id")
-      .where("remaining", ">", 0)
-      .where("expires_at", "<=", now)
-      .whereNull("deleted_at")
-      .orderBy("expires_at", "asc")
-      .limit(limit)
+    return await this.listLots(
+      { remaining: { $gt: 0 }, expires_at: { $lte: now } },
+      { select: ["id", "account_id"], order: { expires_at: "ASC" }, take: limit },
+      sharedContext
+    )
   }
 
   // ---------------------------------------------------------------- writes
@@ -352,7 +372,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderReleaseInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
@@ -407,7 +427,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderReversalInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
@@ -499,7 +519,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     orderId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<number> {
-    return await this.transaction_(sharedContext)("loyalty_entry")
+    return await transactionOf(sharedContext, WRITES)("loyalty_entry")
       .where({ reference_type: "cart", reference_id: cartId })
       .whereNull("order_id")
       .whereNull("voided_at")
@@ -517,7 +537,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderRestoreInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
@@ -568,16 +588,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { credit_key: string; idempotency_key: string; reason: string },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const credit = await trx("loyalty_entry as e")
       .join("loyalty_account as a", "a.id", "e.account_id")
-      .select("e.*", "a.customer_id")
+      .select<LedgerEntry & { customer_id: string }>("e.*", "a.customer_id")
       .where("e.idempotency_key", input.credit_key)
       .whereNull("e.voided_at")
       .first()
-    if (!credit || Number(credit.points) <= 0) return null
+    if (!credit || credit.points <= 0) return null
     if (await this.accountClosed_(trx, credit.customer_id)) return null
-    const entry = toEntry(credit)
+    const entry = credit
     return await this.post_(
       sharedContext,
       {
@@ -618,7 +638,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     customerId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult[]> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const live = await trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
     if (!live) return []
     const account = await this.lockAccount_(trx, customerId)
@@ -692,7 +712,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     entryIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const live = await trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
     if (!live) {
       const closed = await trx("loyalty_account")
@@ -717,7 +737,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const lotOwner = await trx("loyalty_lot as l")
       .join("loyalty_account as a", "a.id", "l.account_id")
       .select("a.customer_id")
@@ -772,14 +792,14 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     reason: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const original = await trx("loyalty_entry as e")
       .join("loyalty_account as a", "a.id", "e.account_id")
-      .select("e.*", "a.customer_id")
+      .select<LedgerEntry & { customer_id: string }>("e.*", "a.customer_id")
       .where("e.id", entryId)
       .first()
     if (!original) return null
-    const entry = toEntry(original)
+    const entry = original
     const result = await this.post_(
       sharedContext,
       {
@@ -826,9 +846,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: CouponReservation,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ coupon: CouponRecord; created: boolean }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await this.lockAccount_(trx, input.customer_id)
-    const existing = await trx("loyalty_coupon").where({ idempotency_key: input.idempotency_key }).first()
+    const existing = await trx<CouponRecord>("loyalty_coupon").where({ idempotency_key: input.idempotency_key }).first()
     if (existing) {
       return { coupon: existing, created: false }
     }
@@ -844,7 +864,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         )
       }
     }
-    const [coupon] = await trx("loyalty_coupon")
+    const [coupon] = await trx<CouponRecord>("loyalty_coupon")
       .insert({
         id: generateEntityId(undefined, "lcpn"),
         reward_id: input.reward_id,
@@ -874,7 +894,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
     if (!couponIds.length) return []
-    const rows: { id: string }[] = await this.transaction_(sharedContext)("loyalty_coupon")
+    const rows: { id: string }[] = await transactionOf(sharedContext, WRITES)("loyalty_coupon")
       .whereIn("id", couponIds)
       .whereNull("expired_at")
       .whereNull("deleted_at")
@@ -897,7 +917,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<CouponRecord[]> {
     if (!couponIds.length) return []
-    const rows: CouponRecord[] = await this.transaction_(sharedContext)("loyalty_coupon")
+    const rows = await transactionOf(sharedContext, WRITES)<CouponRecord>("loyalty_coupon")
       .whereIn("id", couponIds)
       .where("claimed_cart_id", cartId)
       .update({ claimed_cart_id: null, updated_at: new Date() })
@@ -916,7 +936,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ closed: boolean; held: boolean }> {
-    const [row]: { claimed_cart_id: string | null }[] = await this.transaction_(sharedContext)("loyalty_coupon")
+    const [row]: { claimed_cart_id: string | null }[] = await transactionOf(sharedContext, WRITES)("loyalty_coupon")
       .where({ id: couponId })
       .whereNull("expired_at")
       .update({ expired_at: now, updated_at: new Date() })
@@ -950,7 +970,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       details?: Record<string, unknown>
     }>
   ): Promise<PostingResult> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const account = await this.lockAccount_(trx, base.customer_id)
     const existing = await this.entryByKey_(trx, base.idempotency_key)
     if (existing) {
@@ -958,7 +978,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
     const entryId = generateEntityId(undefined, "lent")
     const change = await apply(trx, account, entryId)
-    const [row] = await trx("loyalty_entry")
+    const [entry] = await trx<LedgerEntry>("loyalty_entry")
       .insert({
         id: entryId,
         account_id: account.id,
@@ -975,12 +995,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         program_version: base.program_version ?? null,
         currency_code: base.currency_code ?? null,
         release_at: change.release_at ?? null,
-        details: base.details || change.details ? JSON.stringify({ ...base.details, ...change.details }) : null,
+        details: base.details || change.details ? { ...base.details, ...change.details } : null,
         created_at: trx.raw("clock_timestamp()"),
         updated_at: trx.raw("clock_timestamp()"),
       })
       .returning("*")
-    const [updated] = await trx("loyalty_account")
+    const [updated] = await trx<LoyaltyAccount>("loyalty_account")
       .where({ id: account.id })
       .update({
         balance: trx.raw("balance + ?", [change.movement.balance_change]),
@@ -991,7 +1011,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         updated_at: trx.fn.now(),
       })
       .returning("*")
-    return { entry: toEntry(row), account: toAccount(updated), created: true }
+    return { entry, account: updated, created: true }
   }
 
   /**
@@ -1000,9 +1020,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * account are serialized across server and worker processes.
    */
   protected async lockAccount_(trx: Knex.Transaction, customerId: string): Promise<LoyaltyAccount> {
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+    await setLockTimeout(trx)
     const select = () =>
-      trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
+      trx<LoyaltyAccount>("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
     let row = await select()
     if (!row) {
       if (await this.accountClosed_(trx, customerId)) {
@@ -1019,7 +1039,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       )
       row = await select()
     }
-    return toAccount(row)
+    return row!
   }
 
   /**
@@ -1047,8 +1067,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {
-    const row = await trx("loyalty_entry").where({ idempotency_key: key }).whereNull("voided_at").first()
-    return row ? toEntry(row) : null
+    return (await trx<LedgerEntry>("loyalty_entry").where({ idempotency_key: key }).whereNull("voided_at").first()) ?? null
   }
 
   protected async createLot_(
@@ -1139,21 +1158,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       ])
     )
   }
-
-  protected transaction_(sharedContext: SharedContext): Knex.Transaction {
-    const trx = sharedContext.transactionManager?.getTransactionContext<Knex.Transaction>()
-    if (!trx) {
-      // Without a transaction the account lock would be released at once and
-      // two debits could both pass the balance check.
-      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Ledger writes must run inside a transaction")
-    }
-    return trx
-  }
-
-  protected knex_(sharedContext: SharedContext): Knex {
-    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
-    return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
-  }
 }
 
 function assertPositive(points: number) {
@@ -1181,65 +1185,12 @@ function revertMovement(entry: LedgerEntry, account: LoyaltyAccount): Movement {
   return { balance_change: balance, pending_change: pending, debt_change: debt }
 }
 
-type ProgramVersionRow = Omit<ProgramRules, "earn_rates" | "point_values"> & {
-  earn_rates: unknown
-  point_values: unknown
-}
-
-function rulesFromVersion(row: ProgramVersionRow): ProgramRules {
-  return {
-    version: row.version,
-    earn_rates: (row.earn_rates ?? {}) as Record<string, number>,
-    pending_days: row.pending_days,
-    expiry_months: row.expiry_months,
-    signup_bonus: row.signup_bonus,
-    point_values: (row.point_values ?? {}) as Record<string, number>,
-    min_redeem_points: row.min_redeem_points,
-    redeem_step: row.redeem_step,
-    max_redeem_share: row.max_redeem_share,
-    shipping_redeemable: row.shipping_redeemable,
-  }
+/** The rules a saved version holds, without the row's bookkeeping. */
+function rulesOf(row: InferTypeOf<typeof ProgramVersion>): ProgramRules {
+  const { id, created_by, created_at, updated_at, deleted_at, ...rules } = row
+  return rules
 }
 
 function emptySummary(orderId: string): OrderPointsSummary {
   return { order_id: orderId, earned: 0, released: 0, reversed: 0, pending: 0, redeemed: 0, restored: 0 }
-}
-
-function toEntry(row: EntryRow): LedgerEntry {
-  return {
-    id: row.id,
-    account_id: row.account_id,
-    type: row.type,
-    points: Number(row.points),
-    balance_change: Number(row.balance_change),
-    pending_change: Number(row.pending_change),
-    debt_change: Number(row.debt_change),
-    reason: row.reason,
-    actor_type: row.actor_type,
-    actor_id: row.actor_id,
-    reference_type: row.reference_type,
-    reference_id: row.reference_id,
-    order_id: row.order_id,
-    idempotency_key: row.idempotency_key,
-    program_version: row.program_version === null ? null : Number(row.program_version),
-    currency_code: row.currency_code,
-    release_at: row.release_at ? new Date(row.release_at) : null,
-    details: typeof row.details === "string" ? JSON.parse(row.details) : row.details,
-    voided_at: row.voided_at ? new Date(row.voided_at) : null,
-    created_at: new Date(row.created_at),
-  }
-}
-
-function toAccount(row: LoyaltyAccount): LoyaltyAccount {
-  return {
-    id: row.id,
-    customer_id: row.customer_id,
-    balance: Number(row.balance),
-    pending: Number(row.pending),
-    debt: Number(row.debt),
-    lifetime_earned: Number(row.lifetime_earned),
-    lifetime_redeemed: Number(row.lifetime_redeemed),
-    created_at: new Date(row.created_at),
-    updated_at: new Date(row.updated_at),
-  }
 }

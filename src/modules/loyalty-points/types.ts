@@ -1,3 +1,8 @@
+import type { InferTypeOf } from "@medusajs/framework/types"
+import type Account from "./models/account"
+import type Coupon from "./models/coupon"
+import type Entry from "./models/entry"
+
 export type EntryType =
   | "earn"
   | "pending"
@@ -10,42 +15,11 @@ export type EntryType =
 
 export type ActorType = "customer" | "system" | "admin"
 
-/** A ledger entry as stored: every figure a shopper or an admin may need to see why. */
-export type LedgerEntry = {
-  id: string
-  account_id: string
-  type: EntryType
-  points: number
-  balance_change: number
-  pending_change: number
-  debt_change: number
-  reason: string
-  actor_type: ActorType
-  actor_id: string | null
-  reference_type: string | null
-  reference_id: string | null
-  order_id: string | null
-  idempotency_key: string
-  program_version: number | null
-  currency_code: string | null
-  release_at: Date | null
-  details: Record<string, unknown> | null
-  /** Set when a compensation undid the entry: it no longer counts in the order's summary. */
-  voided_at: Date | null
-  created_at: Date
-}
+/** A ledger entry as stored (the generated DTO): every figure a shopper or an admin may need to see why. */
+export type LedgerEntry = Omit<InferTypeOf<typeof Entry>, "account">
 
-export type LoyaltyAccount = {
-  id: string
-  customer_id: string
-  balance: number
-  pending: number
-  debt: number
-  lifetime_earned: number
-  lifetime_redeemed: number
-  created_at: Date
-  updated_at: Date
-}
+/** A customer's account with its cached figures (the generated DTO, without its relations). */
+export type LoyaltyAccount = Omit<InferTypeOf<typeof Account>, "entries" | "lots">
 
 /** What every write returns: the entry for the key, and whether this call wrote it. */
 export type PostingResult = {
@@ -143,19 +117,4 @@ export type CouponReservation = {
   per_customer_limit: number | null
 }
 
-export type CouponRecord = {
-  id: string
-  reward_id: string
-  customer_id: string
-  code: string
-  currency_code: string | null
-  promotion_id: string | null
-  points_spent: number
-  entry_id: string | null
-  expires_at: Date
-  expired_at: Date | null
-  /** The cart whose checkout holds (or used) the coupon. */
-  claimed_cart_id?: string | null
-  idempotency_key: string
-  created_at: Date
-}
+export type CouponRecord = InferTypeOf<typeof Coupon>

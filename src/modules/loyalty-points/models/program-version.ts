@@ -11,7 +11,7 @@ const ProgramVersion = model
     id: model.id({ prefix: "lprog" }).primaryKey(),
     version: model.number(),
     /** Points per one major unit of currency, keyed by lower-case currency code. */
-    earn_rates: model.json(),
+    earn_rates: model.json<Record<string, number>>(),
     /** Return window: points stay pending this many days after the order. */
     pending_days: model.number(),
     /** Months after release before points expire; 0 means they never expire. */
@@ -19,7 +19,7 @@ const ProgramVersion = model
     /** Points granted when a shopper creates an account; 0 turns it off. */
     signup_bonus: model.number(),
     /** Money value of one point, in major units, keyed by currency code. */
-    point_values: model.json(),
+    point_values: model.json<Record<string, number>>(),
     min_redeem_points: model.number(),
     redeem_step: model.number(),
     /** Largest share (0–1) of a cart total that points may pay. */

@@ -15,8 +15,8 @@ export const TIER_CATCH_UP_DAYS = 60
 /**
  * The local event bus drops an event whose handler failed. This step finds
  * recent point releases that were never counted toward tiers and counts them
- * now, by the same key, so a lost `loyalty.points.released` never costs a
- * customer their tier. Each release runs its own workflow; nothing to undo here.
+ * now, by the same key and from the same payload (asked of the points
+ * module), so a lost `loyalty.points.released` never costs a customer their tier. Each release runs its own workflow; nothing to undo here.
  */
 export const catchUpTierActivityStep = createStep(
   catchUpTierActivityStepId,
@@ -28,7 +28,7 @@ export const catchUpTierActivityStep = createStep(
       ({ skip }) =>
         points.listEntries(
           { type: "release", created_at: { $gte: since, $lte: new Date(input.now) } },
-          { select: ["id", "account_id"], take: BATCH, skip, order: { created_at: "ASC", id: "ASC" } }
+          { select: ["id"], take: BATCH, skip, order: { created_at: "ASC", id: "ASC" } }
         ),
       async (releases) => {
         const missing = new Set(
@@ -36,18 +36,10 @@ export const catchUpTierActivityStep = createStep(
         )
         const unrecorded = releases.filter((entry) => missing.has(IdempotencyKeys.releaseActivity(entry.id)))
         if (!unrecorded.length) return
-        const accounts = await points.listAccounts(
-          { id: [...new Set(unrecorded.map((entry) => entry.account_id))] },
-          { select: ["id", "customer_id"], take: null }
-        )
-        const owner = new Map(accounts.map((account) => [account.id, account.customer_id]))
-        for (const entry of unrecorded) {
-          const customerId = owner.get(entry.account_id)
-          if (!customerId) continue
-          const done = await attempt(container, `Loyalty tiers: counting a release of customer ${customerId}`, () =>
-            recordOrderQualificationWorkflow(container).run({
-              input: { entry_id: entry.id, customer_id: customerId, now: new Date(input.now) },
-            })
+        // The same payload the lost event carried: the points module says what each release means.
+        for (const release of await points.listReleases(unrecorded.map((entry) => entry.id))) {
+          const done = await attempt(container, `Loyalty tiers: counting a release of customer ${release.customer_id}`, () =>
+            recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date(input.now) } })
           )
           if (done.ok) recorded++
         }
