@@ -58,11 +58,13 @@ function summariseProfile(profile, { pluginName, top = 15 }) {
       const key = shortName(node, pluginName)
       pluginSelf.set(key, (pluginSelf.get(key) ?? 0) + us)
     }
-    // total time: each plugin function once per stack
+    // total time: each plugin function once per stack; a module's top level
+    // (loading it at boot, with everything it requires) is not a function
     const seen = new Set()
     for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
       const n = nodes.get(cur)
       if (packageOf(n.callFrame.url, pluginName) !== pluginName) continue
+      if (!n.callFrame.functionName && n.callFrame.lineNumber === 0) continue
       const key = shortName(n, pluginName)
       if (seen.has(key)) continue
       seen.add(key)
@@ -82,7 +84,7 @@ function summariseProfile(profile, { pluginName, top = 15 }) {
       return [
         "## Where the time goes (CPU profile of the plugin store)",
         "",
-        `\`node --cpu-prof\` on the plugin store's \`medusa start\` while it served one sequential phase earning only and one with points (the same requests as above), ${ms(busyUs)} ms of CPU outside idle. Profile: \`${this.file}\` (open it in Chrome DevTools → Performance).`,
+        `\`node --cpu-prof\` on the plugin store's \`medusa start\`, from its boot to its stop, while it served one sequential phase earning only and one with points (the same requests as above), ${ms(busyUs)} ms of CPU outside idle. Profile: \`${this.file}\` (open it in Chrome DevTools → Performance).`,
         "",
         "Self time by package (where the CPU was spent, not who asked for it):",
         "",
@@ -93,7 +95,7 @@ function summariseProfile(profile, { pluginName, top = 15 }) {
           .slice(0, top)
           .map(([pkg, us]) => `| ${pkg} | ${ms(us)} | ${pct(us)} |`),
         "",
-        "The plugin's own functions by total time (the function and what it calls synchronously):",
+        "The plugin's own functions by total time (the function and what it calls synchronously; modules' top level, run once at boot, left out):",
         "",
         "| function | total ms | share of busy | self ms |",
         "|---|---|---|---|",
