@@ -1,5 +1,4 @@
-import { Context } from "@medusajs/framework/types"
-import { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import {
   generateEntityId,
   InjectManager,
@@ -7,6 +6,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
+import { knexOf, SharedContext } from "../../lib/db"
 import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/insights/clv/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/insights/clv/gamma-gamma"
 import {
@@ -37,9 +37,9 @@ import {
   HoldoutCheck,
   InsightRunRecord,
   KpiRow,
+  RUN_FIELDS,
 } from "./types"
 
-type SharedContext = Context<SqlEntityManager>
 
 export type LoyaltyInsightsOptions = { insights?: Partial<InsightSettings> }
 
@@ -94,11 +94,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   /** The merchant's saved settings over the plugin options over the defaults. */
   @InjectManager()
   async getSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<InsightSettings> {
-    const row = await this.knex_(sharedContext)("loyalty_insight_settings")
-      .whereNull("deleted_at")
-      .orderBy("created_at", "desc")
-      .first()
-    const saved = (row ? parseJson(row.settings) : {}) as Partial<InsightSettings>
+    const [row] = await this.listInsightSettings({}, { order: { created_at: "DESC" }, take: 1 }, sharedContext)
+    const saved = (row?.settings ?? {}) as Partial<InsightSettings>
     return defaultInsightSettings({ ...(this.options_.insights ?? {}), ...saved })
   }
 
@@ -108,19 +105,12 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     updatedBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<InsightSettings> {
-    const knex = this.knex_(sharedContext)
     const next = { ...(await this.getSettings(sharedContext)), ...changes }
-    const row = await knex("loyalty_insight_settings").whereNull("deleted_at").first()
+    const [row] = await this.listInsightSettings({}, { select: ["id"], take: 1 }, sharedContext)
     if (row) {
-      await knex("loyalty_insight_settings")
-        .where({ id: row.id })
-        .update({ settings: JSON.stringify(next), updated_by: updatedBy, updated_at: knex.fn.now() })
+      await this.updateInsightSettings({ id: row.id, settings: next, updated_by: updatedBy }, sharedContext)
     } else {
-      await knex("loyalty_insight_settings").insert({
-        id: generateEntityId(undefined, "linset"),
-        settings: JSON.stringify(next),
-        updated_by: updatedBy,
-      })
+      await this.createInsightSettings({ settings: next, updated_by: updatedBy }, sharedContext)
     }
     return next
   }
@@ -136,7 +126,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     input: { as_of: Date; triggered_by?: string | null },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<InsightRunRecord> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     await knex("loyalty_insight_run")
       .where({ status: "running" })
       .where("started_at", "<", knex.raw(`now() - interval '${STALE_RUN_MINUTES} minutes'`))
@@ -146,7 +136,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       .whereNotIn("run_id", knex("loyalty_insight_run").select("id").where({ status: "running" }))
       .delete()
     try {
-      const [row] = await knex("loyalty_insight_run")
+      const [row] = await knex<InsightRunRecord>("loyalty_insight_run")
         .insert({
           id: generateEntityId(undefined, "linrun"),
           status: "running",
@@ -157,8 +147,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           customers: 0,
           triggered_by: input.triggered_by ?? null,
         })
-        .returning("*")
-      return toRun(row)
+        .returning([...RUN_FIELDS])
+      return row
     } catch (error) {
       if ((error as { code?: string }).code === "23505") {
         const running = await knex("loyalty_insight_run").where({ status: "running" }).first()
@@ -178,20 +168,16 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     patch: Partial<Omit<InsightRunRecord, "id">>,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const values: Record<string, unknown> = { ...patch, updated_at: new Date() }
-    for (const key of ["params", "summary"] as const) {
-      if (key in values) values[key] = values[key] === null ? null : JSON.stringify(values[key])
-    }
-    await this.knex_(sharedContext)("loyalty_insight_run").where({ id }).update(values)
+    await this.updateInsightRuns({ ...patch, id }, sharedContext)
   }
 
   @InjectManager()
   async retrieveRun(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<InsightRunRecord> {
-    const row = await this.knex_(sharedContext)("loyalty_insight_run").where({ id }).whereNull("deleted_at").first()
+    const [row] = await this.listInsightRuns({ id }, { select: [...RUN_FIELDS], take: 1 }, sharedContext)
     if (!row) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Insight run ${id} does not exist`)
     }
-    return toRun(row)
+    return row
   }
 
   /** The newest run (any status) and the newest that succeeded: the admin shows both. */
@@ -199,14 +185,15 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   async latestRuns(
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ latest: InsightRunRecord | null; succeeded: InsightRunRecord | null }> {
-    const knex = this.knex_(sharedContext)
-    const latest = await knex("loyalty_insight_run").whereNull("deleted_at").orderBy("started_at", "desc").first()
-    const succeeded = await knex("loyalty_insight_run")
-      .where({ status: "succeeded" })
-      .whereNull("deleted_at")
-      .orderBy("finished_at", "desc")
-      .first()
-    return { latest: latest ? toRun(latest) : null, succeeded: succeeded ? toRun(succeeded) : null }
+    const [[latest], [succeeded]] = await Promise.all([
+      this.listInsightRuns({}, { select: [...RUN_FIELDS], order: { started_at: "DESC" }, take: 1 }, sharedContext),
+      this.listInsightRuns(
+        { status: "succeeded" },
+        { select: [...RUN_FIELDS], order: { finished_at: "DESC" }, take: 1 },
+        sharedContext
+      ),
+    ])
+    return { latest: latest ?? null, succeeded: succeeded ?? null }
   }
 
   // ---------------------------------------------------------------- recompute
@@ -226,7 +213,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<number> {
     if (!facts.length) return 0
-    const result = await this.knex_(sharedContext).raw(
+    const result = await knexOf(sharedContext).raw(
       `WITH facts AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(
            customer_id text, is_member boolean, orders_count int, purchase_days int,
@@ -268,7 +255,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
    */
   @InjectManager()
   async scoreRun(input: ComputeInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<ComputeResult> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const { run_id: runId, settings } = input
     const now = new Date(input.now)
     const currency = input.currency_code.toLowerCase()
@@ -446,7 +433,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   /** Delete the customer rows and KPI snapshots of all but the newest `keep` succeeded runs (and failed runs' rows). */
   @InjectManager()
   async pruneRuns(keep: number, @MedusaContext() sharedContext: SharedContext = {}): Promise<number> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const kept = knex("loyalty_insight_run")
       .select("id")
       .where({ status: "succeeded" })
@@ -464,7 +451,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   /** Remove what a run wrote (compensation of a failed recompute). Segment changes of the run go too. */
   @InjectManager()
   async discardRunData(runId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     await knex("loyalty_customer_insight").where({ run_id: runId }).delete()
     await knex("loyalty_customer_score").where({ run_id: runId }).delete()
     await knex("loyalty_segment_change").where({ run_id: runId }).delete()
@@ -478,7 +465,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     segment: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
-    const rows = await this.knex_(sharedContext)("loyalty_customer_insight")
+    const rows = await knexOf(sharedContext)("loyalty_customer_insight")
       .select("customer_id")
       .where({ run_id: runId, rfm_segment: segment })
       .orderBy("customer_id")
@@ -500,7 +487,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     page: { limit: number; offset: number; exclude_customer_ids?: string[] },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ customers: CustomerInsightRecord[]; count: number }> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const excluded = page.exclude_customer_ids ?? []
     const where = (q: Knex.QueryBuilder) => {
       q.where("i.run_id", runId)
@@ -529,7 +516,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     runId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Record<"rfm" | "matrix" | "lifecycle" | "value_band", SegmentStat[]>> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const by = async (column: string): Promise<SegmentStat[]> => {
       const { rows } = await knex.raw(
         `SELECT ${column} AS segment, count(*)::int AS customers, coalesce(sum(monetary), 0) AS revenue,
@@ -556,7 +543,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     customerId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ insight: CustomerInsightRecord | null; history: SegmentChangeRecord[] }> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const row = await knex("loyalty_customer_insight as i")
       .join("loyalty_insight_run as r", "r.id", "i.run_id")
       .where("i.customer_id", customerId)
@@ -564,22 +551,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       .orderBy("r.finished_at", "desc")
       .select("i.*")
       .first()
-    const history = await knex("loyalty_segment_change")
-      .where({ customer_id: customerId })
-      .orderBy([
-        { column: "changed_at", order: "desc" },
-        { column: "kind", order: "asc" },
-      ])
-      .limit(50)
+    const history = await this.listSegmentChanges(
+      { customer_id: customerId },
+      { select: ["kind", "from_value", "to_value", "changed_at", "run_id"], order: { changed_at: "DESC", kind: "ASC" }, take: 50 },
+      sharedContext
+    )
     return {
       insight: row ? toInsight(row) : null,
-      history: history.map((h: SegmentChangeRecord) => ({
-        kind: h.kind,
-        from_value: h.from_value,
-        to_value: h.to_value,
-        changed_at: new Date(h.changed_at),
-        run_id: h.run_id,
-      })),
+      history: history.map(({ kind, from_value, to_value, changed_at, run_id }) => ({ kind, from_value, to_value, changed_at, run_id })),
     }
   }
 
@@ -596,17 +575,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     rows: KpiRow[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<KpiRow[]> {
-    const knex = this.knex_(sharedContext)
-    await knex("loyalty_kpi_snapshot").where({ run_id: runId }).delete()
+    await this.deleteKpiSnapshots({ run_id: runId }, sharedContext)
     if (rows.length) {
-      await knex("loyalty_kpi_snapshot").insert(
-        rows.map((row) => ({
-          id: generateEntityId(undefined, "lkpi"),
-          run_id: runId,
-          month: row.month,
-          cohort: row.cohort,
-          metrics: JSON.stringify(row.metrics),
-        }))
+      await this.createKpiSnapshots(
+        rows.map(({ month, cohort, metrics }) => ({ run_id: runId, month, cohort, metrics })),
+        sharedContext
       )
     }
     return rows
@@ -614,14 +587,12 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
 
   @InjectManager()
   async listKpis(runId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<KpiRow[]> {
-    const rows = await this.knex_(sharedContext)("loyalty_kpi_snapshot")
-      .where({ run_id: runId })
-      .orderBy([{ column: "month" }, { column: "cohort" }])
-    return rows.map((row: { month: string; cohort: KpiRow["cohort"]; metrics: unknown }) => ({
-      month: row.month,
-      cohort: row.cohort,
-      metrics: parseJson(row.metrics) as KpiRow["metrics"],
-    }))
+    const rows = await this.listKpiSnapshots(
+      { run_id: runId },
+      { select: ["month", "cohort", "metrics"], order: { month: "ASC", cohort: "ASC" }, take: null },
+      sharedContext
+    )
+    return rows.map(({ month, cohort, metrics }) => ({ month, cohort, metrics }))
   }
 
   // ---------------------------------------------------------------- internals
@@ -867,11 +838,6 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     )
     return result.rowCount ?? 0
   }
-
-  protected knex_(sharedContext: SharedContext): Knex {
-    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
-    return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
-  }
 }
 
 /** Medusa's raw big-number JSON ({ value, precision }) for a numeric SQL expression, as its bigNumber columns keep it. */
@@ -945,25 +911,6 @@ function toFacts(row: Record<string, unknown>): CustomerFacts {
   }
 }
 
-function toRun(row: Record<string, unknown>): InsightRunRecord {
-  return {
-    id: String(row.id),
-    status: row.status as InsightRunRecord["status"],
-    as_of: new Date(row.as_of as string),
-    started_at: new Date(row.started_at as string),
-    finished_at: row.finished_at ? new Date(row.finished_at as string) : null,
-    progress: Number(row.progress),
-    stage: String(row.stage),
-    customers: Number(row.customers),
-    currency_code: (row.currency_code as string) ?? null,
-    model: (row.model as string) ?? null,
-    model_reason: (row.model_reason as string) ?? null,
-    params: (parseJson(row.params) as Record<string, unknown>) ?? null,
-    summary: (parseJson(row.summary) as Record<string, unknown>) ?? null,
-    error: (row.error as string) ?? null,
-    triggered_by: (row.triggered_by as string) ?? null,
-  }
-}
 
 function toInsight(row: Record<string, unknown>) {
   return {

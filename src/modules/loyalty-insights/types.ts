@@ -1,24 +1,17 @@
+import type { InferTypeOf } from "@medusajs/framework/types"
+import type InsightRun from "./models/insight-run"
 import type { InsightModel, InsightSettings } from "../../lib/insights/rules"
 
 export type InsightRunStatus = "running" | "succeeded" | "failed"
 
-export type InsightRunRecord = {
-  id: string
-  status: InsightRunStatus
-  as_of: Date
-  started_at: Date
-  finished_at: Date | null
-  progress: number
-  stage: string
-  customers: number
-  currency_code: string | null
-  model: string | null
-  model_reason: string | null
-  params: Record<string, unknown> | null
-  summary: Record<string, unknown> | null
-  error: string | null
-  triggered_by: string | null
-}
+/** The columns a run shows outside the module (not its bookkeeping). */
+export const RUN_FIELDS = [
+  "id", "status", "as_of", "started_at", "finished_at", "progress", "stage", "customers", "currency_code",
+  "model", "model_reason", "params", "summary", "error", "triggered_by",
+] as const
+
+/** A recompute run (the generated DTO's public columns). */
+export type InsightRunRecord = Pick<InferTypeOf<typeof InsightRun>, (typeof RUN_FIELDS)[number]>
 
 /** What the recompute needs besides the data: the day, the money, the merchant's settings. */
 export type ComputeInput = {

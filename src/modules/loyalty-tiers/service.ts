@@ -1,5 +1,4 @@
-import { Context } from "@medusajs/framework/types"
-import { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import {
   generateEntityId,
   InjectManager,
@@ -8,6 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
+import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import {
   decideOnActivity,
@@ -33,6 +33,9 @@ import TierSettingsModel from "./models/settings"
 import Tier from "./models/tier"
 import {
   ActivityInput,
+  HISTORY_FIELDS,
+  OVERRIDE_FIELDS,
+  TIER_FIELDS,
   CustomerTierStatus,
   LoyaltyTier,
   LoyaltyTiersOptions,
@@ -50,7 +53,6 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { tiersOptions } from "../../lib/shared/options"
 
 type InjectedDependencies = Record<string, unknown>
-type SharedContext = Context<SqlEntityManager>
 
 type MembershipRow = MembershipState & { id: string; customer_id: string }
 
@@ -63,8 +65,8 @@ type HistoryInput = {
   details?: Record<string, unknown>
 }
 
-/** Postgres gives up waiting for a membership lock after this long instead of piling up work. */
-const LOCK_TIMEOUT = "5s"
+const WRITES = "Tier writes"
+
 /** Ranks are moved out of the way by this much while a reorder rewrites them. */
 const RANK_SHIFT = 100_000
 
@@ -99,10 +101,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** The qualification settings in force: the saved row, else the plugin options. */
   @InjectManager()
   async getSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<TierSettings> {
-    const row = await this.knex_(sharedContext)("loyalty_tier_settings").whereNull("deleted_at").first()
-    return row
-      ? { window: row.window, window_months: Number(row.window_months), grace_days: Number(row.grace_days) }
-      : settingsFromOptions(this.options_)
+    const [row] = await this.listTierSettings({}, { select: ["window", "window_months", "grace_days"], take: 1 }, sharedContext)
+    return row ? { window: row.window, window_months: row.window_months, grace_days: row.grace_days } : settingsFromOptions(this.options_)
   }
 
   /** Save the qualification settings; returns them with the previous ones (for a compensation). */
@@ -112,18 +112,19 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     actorId: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ settings: TierSettings; previous: TierSettings }> {
-    const trx = this.transaction_(sharedContext)
-    await trx.raw("LOCK TABLE loyalty_tier_settings IN SHARE ROW EXCLUSIVE MODE")
+    await lockForSave(sharedContext, "loyalty_tier_settings", WRITES)
     const previous = await this.getSettings(sharedContext)
     const settings = { ...previous, ...changes }
     const problems = validateSettings(settings)
     if (problems.length) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
     }
-    const values = { ...settings, updated_by: actorId, updated_at: trx.fn.now() }
-    const updated = await trx("loyalty_tier_settings").whereNull("deleted_at").update(values)
-    if (!updated) {
-      await trx("loyalty_tier_settings").insert({ id: generateEntityId(undefined, "ltset"), ...values })
+    const [row] = await this.listTierSettings({}, { select: ["id"], take: 1 }, sharedContext)
+    const values = { ...settings, updated_by: actorId }
+    if (row) {
+      await this.updateTierSettings({ id: row.id, ...values }, sharedContext)
+    } else {
+      await this.createTierSettings(values, sharedContext)
     }
     return { settings, previous }
   }
@@ -133,7 +134,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** Live tiers, lowest rank first. */
   @InjectManager()
   async listTiersByRank(@MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier[]> {
-    return await this.tiers_(this.knex_(sharedContext))
+    return await this.tiers_(knexOf(sharedContext))
   }
 
   /**
@@ -143,7 +144,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    */
   @InjectTransactionManager()
   async addTier(input: TierInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     const tiers = await this.tiers_(trx)
     const candidate = tierValues({
@@ -151,10 +152,10 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       rank: input.rank ?? Math.max(0, ...tiers.map((tier) => tier.rank)) + 1,
     })
     assertValidSet([...tiers, { id: "new", ...candidate }])
-    const [row] = await trx("loyalty_tier")
-      .insert({ id: generateEntityId(undefined, "ltier"), ...serializeTier(candidate) })
-      .returning("*")
-    return toTier(row)
+    const [row] = await trx<LoyaltyTier>("loyalty_tier")
+      .insert({ id: generateEntityId(undefined, "ltier"), ...candidate })
+      .returning([...TIER_FIELDS])
+    return tierOf(row)
   }
 
   /** Change a tier; the set is validated as it would be after the change. Returns the tier before too. */
@@ -164,17 +165,17 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     changes: Partial<TierInput>,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ tier: LoyaltyTier; previous: LoyaltyTier }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     const tiers = await this.tiers_(trx)
     const previous = findTier(tiers, id)
     const next = tierValues({ ...previous, ...changes })
     assertValidSet(tiers.map((tier) => (tier.id === id ? { ...next, id } : tier)))
-    const [row] = await trx("loyalty_tier")
+    const [row] = await trx<LoyaltyTier>("loyalty_tier")
       .where({ id })
-      .update({ ...serializeTier(next), updated_at: trx.fn.now() })
-      .returning("*")
-    return { tier: toTier(row), previous }
+      .update({ ...next, updated_at: trx.fn.now() })
+      .returning([...TIER_FIELDS])
+    return { tier: tierOf(row), previous }
   }
 
   /**
@@ -186,7 +187,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     tierIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ tiers: LoyaltyTier[]; previous: { id: string; rank: number }[] }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     const tiers = await this.tiers_(trx)
     const known = new Set(tiers.map((tier) => tier.id))
@@ -215,7 +216,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     ranks: { id: string; rank: number }[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     await this.writeRanks_(trx, new Map(ranks.map(({ id, rank }) => [id, rank])))
   }
@@ -233,18 +234,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ tier: LoyaltyTier; target: LoyaltyTier | null; writes: MembershipWrite[]; override_ids: string[] }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+    await setLockTimeout(trx)
     const tiers = await this.tiers_(trx)
     const tier = findTier(tiers, id)
-    const members: MembershipRow[] = (
-      await trx("loyalty_tier_membership")
-        .whereNull("deleted_at")
-        .where((q) => q.where({ tier_id: id }).orWhere({ earned_tier_id: id }))
-        .orderBy("customer_id")
-        .forUpdate()
-    ).map(toMembership)
+    const members = await trx<MembershipRow>("loyalty_tier_membership")
+      .whereNull("deleted_at")
+      .where((q) => q.where({ tier_id: id }).orWhere({ earned_tier_id: id }))
+      .orderBy("customer_id")
+      .forUpdate()
     const overrides: { id: string }[] = await trx("loyalty_tier_override")
       .select("id")
       .where({ tier_id: id })
@@ -301,7 +300,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     removal: { tier_id: string; writes: MembershipWrite[]; override_ids: string[] },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     await trx("loyalty_tier").where({ id: removal.tier_id }).update({ deleted_at: null, updated_at: trx.fn.now() })
     if (removal.override_ids.length) {
@@ -315,7 +314,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** Take back a tier created by a step that is being compensated (only while nobody is in it). */
   @InjectTransactionManager()
   async discardTier(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     const used = await trx("loyalty_tier_membership")
       .where((q) => q.where({ tier_id: id }).orWhere({ earned_tier_id: id }))
@@ -328,11 +327,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** Put a tier's fields back as they were (an edit's compensation). */
   @InjectTransactionManager()
   async restoreTier(tier: LoyaltyTier, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     await trx("loyalty_tier")
       .where({ id: tier.id })
-      .update({ ...serializeTier(tierValues(tier)), updated_at: trx.fn.now() })
+      .update({ ...tierValues(tier), updated_at: trx.fn.now() })
   }
 
   // ---------------------------------------------------------------- activity
@@ -346,7 +345,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     input: ActivityInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ id: string; created: boolean }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const id = generateEntityId(undefined, "ltact")
     const inserted = await trx.raw(
       `INSERT INTO loyalty_tier_activity
@@ -378,17 +377,18 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** Remove activity written by a step that is being compensated. */
   @InjectTransactionManager()
   async discardActivity(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    await this.transaction_(sharedContext)("loyalty_tier_activity").where({ id }).delete()
+    await this.deleteTierActivities(id, sharedContext)
   }
 
   /** Which of these activity keys are not recorded yet: the daily job's catch-up list. */
   @InjectManager()
   async missingActivityKeys(keys: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
     if (!keys.length) return []
-    const found: { idempotency_key: string }[] = await this.knex_(sharedContext)("loyalty_tier_activity")
-      .select("idempotency_key")
-      .whereIn("idempotency_key", keys)
-      .whereNull("deleted_at")
+    const found = await this.listTierActivities(
+      { idempotency_key: keys },
+      { select: ["idempotency_key"], take: null },
+      sharedContext
+    )
     const seen = new Set(found.map((row) => row.idempotency_key))
     return keys.filter((key) => !seen.has(key))
   }
@@ -402,7 +402,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<TierMetrics & { oldest_at: Date | null }> {
     const settings = await this.getSettings(sharedContext)
-    return await this.metrics_(this.knex_(sharedContext), customerId, start, end, windowBounds(settings))
+    return await this.metrics_(knexOf(sharedContext), customerId, start, end, windowBounds(settings))
   }
 
   // ---------------------------------------------------------------- decisions
@@ -418,7 +418,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const settings = await this.getSettings(sharedContext)
     const tiers = await this.tiers_(trx)
     const byId = tierMap(tiers)
@@ -469,7 +469,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const settings = await this.getSettings(sharedContext)
     const tiers = await this.tiers_(trx)
     const byId = tierMap(tiers)
@@ -523,7 +523,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite & { override: TierOverrideRecord }> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const tiers = await this.tiers_(trx)
     const byId = tierMap(tiers)
     if (input.tier_id) findTier(tiers, input.tier_id)
@@ -541,7 +541,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       })
       ended.push(row.override_id)
     }
-    const [override] = await trx("loyalty_tier_override")
+    const [override] = await trx<TierOverrideRecord>("loyalty_tier_override")
       .insert({
         id: generateEntityId(undefined, "ltovr"),
         customer_id: input.customer_id,
@@ -550,7 +550,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         created_by: input.actor_id,
         ends_at: input.ends_at,
       })
-      .returning("*")
+      .returning([...OVERRIDE_FIELDS])
     const target = input.tier_id ? byId.get(input.tier_id)! : null
     writes.push(
       await this.writeMembership_(
@@ -572,7 +572,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       ...mergeWrites(input.customer_id, writes),
       created_override_id: override.id,
       ended_override_ids: [...(writes.flatMap((w) => w.ended_override_ids ?? [])), ...ended],
-      override: toOverride(override),
+      override,
     }
   }
 
@@ -585,7 +585,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     input: { customer_id: string; now: Date; actor_id: string | null; reason: string | null },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite | null> {
-    const trx = this.transaction_(sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
     const byId = tierMap(await this.tiers_(trx))
     const { row, writes } = await this.lockAndSettle_(trx, input.customer_id, input.now, byId)
     if (writes.length) {
@@ -603,7 +603,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    */
   @InjectTransactionManager()
   async restoreMembership(write: MembershipWrite, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    await this.restore_(this.transaction_(sharedContext), write)
+    await this.restore_(transactionOf(sharedContext, WRITES), write)
   }
 
   // ---------------------------------------------------------------- due work
@@ -616,13 +616,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
     const settings = await this.getSettings(sharedContext)
-    const rows: { customer_id: string }[] = await this.knex_(sharedContext)("loyalty_tier_membership")
-      .select("customer_id")
-      .whereNull("deleted_at")
-      .whereNotNull("qualified_until")
-      .where("qualified_until", "<=", addDays(now, -settings.grace_days))
-      .orderBy("qualified_until", "asc")
-      .limit(limit)
+    const rows = await this.listTierMemberships(
+      { qualified_until: { $ne: null, $lte: addDays(now, -settings.grace_days) } },
+      { select: ["customer_id"], order: { qualified_until: "ASC" }, take: limit },
+      sharedContext
+    )
     return rows.map((row) => row.customer_id)
   }
 
@@ -633,13 +631,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
-    const rows: { customer_id: string }[] = await this.knex_(sharedContext)("loyalty_tier_override")
-      .select("customer_id")
-      .whereNull("ended_at")
-      .whereNull("deleted_at")
-      .where("ends_at", "<=", now)
-      .orderBy("ends_at", "asc")
-      .limit(limit)
+    const rows = await this.listTierOverrides(
+      { ended_at: null, ends_at: { $lte: now } },
+      { select: ["customer_id"], order: { ends_at: "ASC" }, take: limit },
+      sharedContext
+    )
     return rows.map((row) => row.customer_id)
   }
 
@@ -655,7 +651,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ customer_id: string; metrics: TierMetrics }[]> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const from = windowBounds(await this.getSettings(sharedContext)).exclusiveStart ? ">" : ">="
     const { rows } = await knex.raw(
       `WITH page AS (
@@ -687,12 +683,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, string | null>> {
     if (!customerIds.length) return new Map()
-    const rows: { customer_id: string; earned_tier_id: string | null }[] = await this.knex_(sharedContext)(
-      "loyalty_tier_membership"
+    const rows = await this.listTierMemberships(
+      { customer_id: customerIds },
+      { select: ["customer_id", "earned_tier_id"], take: null },
+      sharedContext
     )
-      .select("customer_id", "earned_tier_id")
-      .whereIn("customer_id", customerIds)
-      .whereNull("deleted_at")
     return new Map(rows.map((row) => [row.customer_id, row.earned_tier_id]))
   }
 
@@ -704,14 +699,12 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
-    const query = this.knex_(sharedContext)("loyalty_tier_membership")
-      .select("customer_id")
-      .where({ tier_id: tierId })
-      .whereNull("deleted_at")
-      .orderBy("customer_id")
-      .limit(limit)
-    if (after) query.where("customer_id", ">", after)
-    return (await query).map((row: { customer_id: string }) => row.customer_id)
+    const rows = await this.listTierMemberships(
+      { tier_id: tierId, ...(after ? { customer_id: { $gt: after } } : {}) },
+      { select: ["customer_id"], order: { customer_id: "ASC" }, take: limit },
+      sharedContext
+    )
+    return rows.map((row) => row.customer_id)
   }
 
   /** The tier in effect of these customers (absent = no membership row). */
@@ -721,12 +714,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, string | null>> {
     if (!customerIds.length) return new Map()
-    const rows: { customer_id: string; tier_id: string | null }[] = await this.knex_(sharedContext)(
-      "loyalty_tier_membership"
+    const rows = await this.listTierMemberships(
+      { customer_id: customerIds },
+      { select: ["customer_id", "tier_id"], take: null },
+      sharedContext
     )
-      .select("customer_id", "tier_id")
-      .whereIn("customer_id", customerIds)
-      .whereNull("deleted_at")
     return new Map(rows.map((row) => [row.customer_id, row.tier_id]))
   }
 
@@ -744,14 +736,14 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyTier | null> {
-    const knex = this.knex_(sharedContext)
-    const row = await knex("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").first()
+    const knex = knexOf(sharedContext)
+    const [row] = await this.listTierMemberships({ customer_id: customerId }, { take: 1 }, sharedContext)
     if (!row) return null
-    const override = await this.activeOverride_(knex, toMembership(row), now)
+    const override = await this.activeOverride_(knex, row, now)
     const tierId = override ? override.tier_id : row.earned_tier_id
     if (!tierId) return null
-    const tier = await knex("loyalty_tier").where({ id: tierId }).whereNull("deleted_at").first()
-    return tier ? toTier(tier) : null
+    const [tier] = await this.listTiers({ id: tierId }, { select: [...TIER_FIELDS], take: 1 }, sharedContext)
+    return tier ? tierOf(tier) : null
   }
 
   /** Everything a customer or staff see about a customer's tier at `now`. */
@@ -761,12 +753,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<CustomerTierStatus> {
-    const knex = this.knex_(sharedContext)
+    const knex = knexOf(sharedContext)
     const settings = await this.getSettings(sharedContext)
     const tiers = await this.tiers_(knex)
     const byId = tierMap(tiers)
-    const raw = await knex("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").first()
-    const row = raw ? toMembership(raw) : null
+    const [row] = await this.listTierMemberships({ customer_id: customerId }, { take: 1 }, sharedContext)
     const override = row ? await this.activeOverride_(knex, row, now) : null
     const earned = (row?.earned_tier_id && byId.get(row.earned_tier_id)) || null
     const current = override ? (override.tier_id ? byId.get(override.tier_id) ?? null : null) : earned
@@ -794,16 +785,12 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     page: { limit: number; offset: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ history: TierHistoryEntry[]; has_more: boolean }> {
-    const rows = await this.knex_(sharedContext)("loyalty_tier_history")
-      .where({ customer_id: customerId })
-      .whereNull("deleted_at")
-      .orderBy([
-        { column: "created_at", order: "desc" },
-        { column: "id", order: "desc" },
-      ])
-      .limit(page.limit + 1)
-      .offset(page.offset)
-    return { history: rows.slice(0, page.limit).map(toHistory), has_more: rows.length > page.limit }
+    const rows = await this.listTierHistories(
+      { customer_id: customerId },
+      { select: [...HISTORY_FIELDS], order: { created_at: "DESC", id: "DESC" }, take: page.limit + 1, skip: page.offset },
+      sharedContext
+    )
+    return { history: rows.slice(0, page.limit), has_more: rows.length > page.limit }
   }
 
   /** A customer's overrides, newest first. */
@@ -813,12 +800,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<TierOverrideRecord[]> {
-    const rows = await this.knex_(sharedContext)("loyalty_tier_override")
-      .where({ customer_id: customerId })
-      .whereNull("deleted_at")
-      .orderBy("created_at", "desc")
-      .limit(limit)
-    return rows.map(toOverride)
+    return await this.listTierOverrides(
+      { customer_id: customerId },
+      { select: [...OVERRIDE_FIELDS], order: { created_at: "DESC" }, take: limit },
+      sharedContext
+    )
   }
 
   /**
@@ -831,7 +817,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date = new Date(),
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, number>> {
-    const { rows }: { rows: { tier_id: string; count: string }[] } = await this.knex_(sharedContext).raw(
+    const { rows }: { rows: { tier_id: string; count: string }[] } = await knexOf(sharedContext).raw(
       `SELECT x.tier_id, count(*) AS count FROM (
          SELECT CASE WHEN m.override_id IS NOT NULL
                       AND (o.id IS NULL OR o.ended_at IS NOT NULL OR (o.ends_at IS NOT NULL AND o.ends_at <= ?))
@@ -858,7 +844,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<TierPreview> {
     const settings = await this.getSettings(sharedContext)
-    const saved = await this.tiers_(this.knex_(sharedContext))
+    const saved = await this.tiers_(knexOf(sharedContext))
     const tiers: TierDefinition[] = proposed
       ? proposed.map((input, index) => ({
           id: input.id ?? `proposed_${index}`,
@@ -901,8 +887,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   // ---------------------------------------------------------------- internals
 
   protected async tiers_(knex: Knex | Knex.Transaction): Promise<LoyaltyTier[]> {
-    const rows = await knex("loyalty_tier").whereNull("deleted_at").orderBy("rank", "asc")
-    return rows.map(toTier)
+    const rows = await knex<LoyaltyTier>("loyalty_tier").select([...TIER_FIELDS]).whereNull("deleted_at").orderBy("rank", "asc")
+    return rows.map(tierOf)
   }
 
   protected async writeRanks_(trx: Knex.Transaction, ranks: Map<string, number>): Promise<void> {
@@ -926,9 +912,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     byId: Map<string, LoyaltyTier>
   ): Promise<{ row: MembershipRow; writes: MembershipWrite[] }> {
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
+    await setLockTimeout(trx)
     const select = () =>
-      trx("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
+      trx<MembershipRow>("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
     let raw = await select()
     if (!raw) {
       await trx.raw(
@@ -938,12 +924,12 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       )
       raw = await select()
     }
-    let row = toMembership(raw)
+    let row = raw!
     const writes: MembershipWrite[] = []
     if (row.override_id) {
-      const override = await trx("loyalty_tier_override").where({ id: row.override_id }).first()
-      if (override && !override.ended_at && override.ends_at && new Date(override.ends_at) <= now) {
-        const write = await this.endOverride_(trx, row, toOverride(override), now, byId, null, null)
+      const override = await trx<TierOverrideRecord>("loyalty_tier_override").select([...OVERRIDE_FIELDS]).where({ id: row.override_id }).first()
+      if (override && !override.ended_at && override.ends_at && override.ends_at <= now) {
+        const write = await this.endOverride_(trx, row, override, now, byId, null, null)
         writes.push(write)
         row = { ...row, ...write.after }
       }
@@ -995,9 +981,12 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date
   ): Promise<TierOverrideRecord | null> {
     if (!row.override_id) return null
-    const raw = await knex("loyalty_tier_override").where({ id: row.override_id }).whereNull("deleted_at").first()
-    if (!raw) return null
-    const override = toOverride(raw)
+    const override = await knex<TierOverrideRecord>("loyalty_tier_override")
+      .select([...OVERRIDE_FIELDS])
+      .where({ id: row.override_id })
+      .whereNull("deleted_at")
+      .first()
+    if (!override) return null
     if (override.ended_at || (override.ends_at && override.ends_at <= now)) return null
     return override
   }
@@ -1036,7 +1025,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       actor_type: history.actor_type ?? "system",
       actor_id: history.actor_id ?? null,
       qualified_until: after.qualified_until,
-      details: JSON.stringify({ ...(history.details ?? {}), before, after }),
+      details: { ...(history.details ?? {}), before, after },
       idempotency_key: history.key,
       created_at: trx.raw("clock_timestamp()"),
       updated_at: trx.raw("clock_timestamp()"),
@@ -1060,19 +1049,19 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   /** A tier by id, deleted or not (history of a deleted tier keeps its name). */
   protected async anyTier_(knex: Knex | Knex.Transaction, id: string): Promise<LoyaltyTier | null> {
-    const row = await knex("loyalty_tier").where({ id }).first()
-    return row ? toTier(row) : null
+    const row = await knex<LoyaltyTier>("loyalty_tier").select([...TIER_FIELDS]).where({ id }).first()
+    return row ? tierOf(row) : null
   }
 
   protected async restore_(trx: Knex.Transaction, write: MembershipWrite): Promise<void> {
-    await trx.raw(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`)
-    const raw = await trx("loyalty_tier_membership")
+    await setLockTimeout(trx)
+    const raw = await trx<MembershipRow>("loyalty_tier_membership")
       .where({ customer_id: write.customer_id })
       .whereNull("deleted_at")
       .forUpdate()
       .first()
     if (!raw) return
-    const current = stateOf(toMembership(raw))
+    const current = stateOf(raw)
     // Somebody changed the membership since: theirs is newer, leave it.
     if (!sameState(current, write.after)) return
     await trx("loyalty_tier_membership")
@@ -1121,21 +1110,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       if (at && (!oldest || at < oldest)) oldest = at
     }
     return { ...metrics, oldest_at: oldest }
-  }
-
-  protected transaction_(sharedContext: SharedContext): Knex.Transaction {
-    const trx = sharedContext.transactionManager?.getTransactionContext<Knex.Transaction>()
-    if (!trx) {
-      // Without a transaction the membership lock would be released at once
-      // and two evaluations could both decide from the same old state.
-      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Tier writes must run inside a transaction")
-    }
-    return trx
-  }
-
-  protected knex_(sharedContext: SharedContext): Knex {
-    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
-    return manager.getTransactionContext<Knex.Transaction>() ?? manager.getKnex()
   }
 }
 
@@ -1238,49 +1212,13 @@ function tierValues(input: TierInput & { rank: number }): Omit<TierDefinition, "
   }
 }
 
-function serializeTier(values: ReturnType<typeof tierValues>) {
-  return {
-    ...values,
-    spend_thresholds: values.spend_thresholds ? JSON.stringify(values.spend_thresholds) : null,
-    metadata: values.metadata ? JSON.stringify(values.metadata) : null,
-  }
-}
 
-const parseJson = <T>(value: unknown): T | null =>
-  value === null || value === undefined ? null : typeof value === "string" ? (JSON.parse(value) as T) : (value as T)
+/** A tier as read: `earn_multiplier` is a float4 column, and 1.1 reads back as 1.100000023841858. */
+const tierOf = (row: LoyaltyTier): LoyaltyTier => ({ ...row, earn_multiplier: Number(Number(row.earn_multiplier).toFixed(4)) })
 
-function toTier(row: Record<string, any>): LoyaltyTier {
-  return {
-    id: row.id,
-    name: row.name,
-    rank: Number(row.rank),
-    metric: row.metric,
-    threshold: row.threshold === null ? null : Number(row.threshold),
-    spend_thresholds: parseJson<Record<string, number>>(row.spend_thresholds),
-    // A float4 column: 1.1 reads back as 1.100000023841858.
-    earn_multiplier: Number(Number(row.earn_multiplier).toFixed(4)),
-    perks: row.perks,
-    customer_group_id: row.customer_group_id,
-    bonus_points: Number(row.bonus_points),
-    metadata: parseJson<Record<string, unknown>>(row.metadata),
-    created_at: new Date(row.created_at),
-    updated_at: new Date(row.updated_at),
-  }
-}
 
 const toDate = (value: unknown) => (value ? new Date(value as string) : null)
 
-function toMembership(row: Record<string, any>): MembershipRow {
-  return {
-    id: row.id,
-    customer_id: row.customer_id,
-    tier_id: row.tier_id,
-    earned_tier_id: row.earned_tier_id,
-    qualified_at: toDate(row.qualified_at),
-    qualified_until: toDate(row.qualified_until),
-    override_id: row.override_id,
-  }
-}
 
 function stateOf(row: MembershipState): MembershipState {
   return {
@@ -1325,38 +1263,7 @@ const emptyState = (): MembershipState => ({
   override_id: null,
 })
 
-function toHistory(row: Record<string, any>): TierHistoryEntry {
-  return {
-    id: row.id,
-    customer_id: row.customer_id,
-    from_tier_id: row.from_tier_id,
-    from_tier_name: row.from_tier_name,
-    to_tier_id: row.to_tier_id,
-    to_tier_name: row.to_tier_name,
-    reason: row.reason,
-    note: row.note,
-    actor_type: row.actor_type,
-    actor_id: row.actor_id,
-    qualified_until: toDate(row.qualified_until),
-    details: parseJson<Record<string, unknown>>(row.details),
-    created_at: new Date(row.created_at),
-  }
-}
 
-function toOverride(row: Record<string, any>): TierOverrideRecord {
-  return {
-    id: row.id,
-    customer_id: row.customer_id,
-    tier_id: row.tier_id,
-    reason: row.reason,
-    created_by: row.created_by,
-    ends_at: toDate(row.ends_at),
-    ended_at: toDate(row.ended_at),
-    ended_by: row.ended_by,
-    end_reason: row.end_reason,
-    created_at: new Date(row.created_at),
-  }
-}
 
 const isoDay = (date: Date) => new Date(date).toISOString().slice(0, 10)
 

@@ -1,4 +1,8 @@
 import type { LoyaltyPluginOptions } from "../../lib/shared/options"
+import type { InferTypeOf } from "@medusajs/framework/types"
+import type TierHistory from "./models/history"
+import type TierOverride from "./models/override"
+import type Tier from "./models/tier"
 import { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow } from "../../lib/tiers/rules"
 
 export type { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow }
@@ -6,11 +10,21 @@ export type { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindo
 /** The plugin options; this module reads the `tiers` key (or the deprecated flat `tier*` names). */
 export type LoyaltyTiersOptions = LoyaltyPluginOptions
 
-export type LoyaltyTier = TierDefinition & {
-  metadata: Record<string, unknown> | null
-  created_at: Date
-  updated_at: Date
-}
+/** The columns each record shows outside the module; the rest (keys, bookkeeping) stay inside. */
+export const TIER_FIELDS = [
+  "id", "name", "rank", "metric", "threshold", "spend_thresholds", "earn_multiplier", "perks",
+  "customer_group_id", "bonus_points", "metadata", "created_at", "updated_at",
+] as const
+export const OVERRIDE_FIELDS = [
+  "id", "customer_id", "tier_id", "reason", "created_by", "ends_at", "ended_at", "ended_by", "end_reason", "created_at",
+] as const
+export const HISTORY_FIELDS = [
+  "id", "customer_id", "from_tier_id", "from_tier_name", "to_tier_id", "to_tier_name", "reason", "note",
+  "actor_type", "actor_id", "qualified_until", "details", "created_at",
+] as const
+
+/** A tier (the generated DTO's public columns). */
+export type LoyaltyTier = Pick<InferTypeOf<typeof Tier>, (typeof TIER_FIELDS)[number]>
 
 export type TierRef = { id: string; name: string; rank: number }
 
@@ -58,34 +72,11 @@ export type MembershipWrite = {
   ended_override_ids?: string[]
 }
 
-export type TierHistoryEntry = {
-  id: string
-  customer_id: string
-  from_tier_id: string | null
-  from_tier_name: string | null
-  to_tier_id: string | null
-  to_tier_name: string | null
-  reason: TierChangeReason
-  note: string
-  actor_type: "system" | "admin"
-  actor_id: string | null
-  qualified_until: Date | null
-  details: Record<string, unknown> | null
-  created_at: Date
-}
+/** A line of a customer's tier history as staff see it (the generated DTO's public columns). */
+export type TierHistoryEntry = Pick<InferTypeOf<typeof TierHistory>, (typeof HISTORY_FIELDS)[number]>
 
-export type TierOverrideRecord = {
-  id: string
-  customer_id: string
-  tier_id: string | null
-  reason: string
-  created_by: string
-  ends_at: Date | null
-  ended_at: Date | null
-  ended_by: string | null
-  end_reason: string | null
-  created_at: Date
-}
+/** An override as staff see it (the generated DTO's public columns). */
+export type TierOverrideRecord = Pick<InferTypeOf<typeof TierOverride>, (typeof OVERRIDE_FIELDS)[number]>
 
 /** A customer's tier as of a moment: what they have, why, for how long, and what is next. */
 export type CustomerTierStatus = {

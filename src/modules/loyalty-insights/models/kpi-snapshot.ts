@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import type { KpiMetrics } from "../types"
 
 /** The program KPIs of one month for one cohort (members, non-members, all), as computed by a run. */
 const KpiSnapshot = model
@@ -8,7 +9,7 @@ const KpiSnapshot = model
     /** "YYYY-MM" (UTC). */
     month: model.text(),
     cohort: model.enum(["member", "non_member", "all"]),
-    metrics: model.json(),
+    metrics: model.json<KpiMetrics>(),
   })
   .indexes([{ on: ["run_id", "month", "cohort"], unique: true }])
 

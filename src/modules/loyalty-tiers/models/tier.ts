@@ -16,7 +16,7 @@ const Tier = model
     /** Points or orders to reach (`points`/`orders` tiers); null for `spend`. */
     threshold: model.number().nullable(),
     /** Money to reach, major units, per lower-case currency code (`spend` tiers). */
-    spend_thresholds: model.json().nullable(),
+    spend_thresholds: model.json<Record<string, number>>().nullable(),
     /** Multiplies what members earn; 1 = no bonus. */
     earn_multiplier: model.float().default(1),
     /** What members get, in the merchant's words; shown to shoppers. */
