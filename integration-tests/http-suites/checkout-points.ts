@@ -1,4 +1,3 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IEventBusModuleService, Message } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents } from "../../src/lib/shared/events"
@@ -24,18 +23,16 @@ import {
   setupCommerce,
   StoreHeaders,
 } from "../helpers"
-
-jest.setTimeout(240_000)
+import { httpSuite } from "../helpers/one-boot"
 
 /**
  * Paying with points at checkout, on real carts: the test store values a
  * point at 0.01 EUR, redemptions from 100 points in steps of 10, at most half
  * of the cart (shipping excluded) payable with points.
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "checkout points",
+  register: ({ api, getContainer }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders

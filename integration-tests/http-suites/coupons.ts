@@ -1,4 +1,3 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { expireCouponsWorkflow } from "../../src/workflows/rewards"
 import {
   AdminUser,
@@ -16,18 +15,16 @@ import {
   setupCommerce,
   StoreHeaders,
 } from "../helpers"
-
-jest.setTimeout(180_000)
+import { httpSuite } from "../helpers/one-boot"
 
 /**
  * Coupons bought with points: a catalog staff manage, a purchase that a
  * double click makes once, a code only its owner can use, once, and unused
  * coupons that give their points back when they expire.
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "coupons",
+  register: ({ api, getContainer }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders

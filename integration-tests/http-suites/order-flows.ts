@@ -1,6 +1,4 @@
 import { createProductsWorkflow, createShippingOptionsWorkflow } from "@medusajs/core-flows"
-import { Modules } from "@medusajs/framework/utils"
-import { medusaIntegrationTestRunner, TestEventUtils } from "@medusajs/test-utils"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
@@ -23,9 +21,9 @@ import {
   refundPayment,
   setupCommerce,
   StoreHeaders,
+  subscribersDone,
 } from "../helpers"
-
-jest.setTimeout(240_000)
+import { httpSuite } from "../helpers/one-boot"
 
 const FRENCH_ADDRESS = { ...GERMAN_ADDRESS, city: "Paris", postal_code: "75001", country_code: "fr" }
 
@@ -39,10 +37,9 @@ type Summary = { earned: number; released: number; reversed: number; pending: nu
  * earn had it been placed as it now stands. Prices in France (20 % VAT):
  * caps at 19.00 / 29.00 / 89.00 before tax, a small parcel at 4.90 (5.88).
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "order flows",
+  register: ({ api, getContainer }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -113,8 +110,7 @@ medusaIntegrationTestRunner({
     })
 
     /** Resolves once every subscriber of `eventName` has run (create it before the action). */
-    const handled = (eventName: string) =>
-      TestEventUtils.waitSubscribersExecution(eventName, getContainer().resolve(Modules.EVENT_BUS))
+    const handled = (eventName: string) => subscribersDone(getContainer(), eventName)
     const account = async (headers: Record<string, string>) => (await get(api, "/store/loyalty/account", headers)).account
     const summaryOf = async (orderId: string): Promise<Summary> =>
       (await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)).order_points
