@@ -2,10 +2,13 @@ import { runOnOneBoot } from "../helpers/one-boot"
 import checkoutPoints from "../http-suites/checkout-points"
 import commerceFixture from "../http-suites/commerce-fixture"
 import coupons from "../http-suites/coupons"
+import insights from "../http-suites/insights"
 import orderFlows from "../http-suites/order-flows"
 import pointsAccess from "../http-suites/points-access"
 import pointsEarning from "../http-suites/points-earning"
 import pointsReversal from "../http-suites/points-reversal"
+import referrals from "../http-suites/referrals"
+import tiers from "../http-suites/tiers"
 
 // Per test and per hook, only ever reached by a hang: on the shared 2-core machine under a load of
 // 17-20 the racing-carts checkout test took 222 s, the old per-file limit was 240 s.
@@ -23,5 +26,16 @@ jest.setTimeout(600_000)
  */
 runOnOneBoot({
   title: "store",
-  suites: [pointsEarning, commerceFixture, pointsReversal, checkoutPoints, orderFlows, coupons, pointsAccess],
+  suites: [
+    pointsEarning,
+    commerceFixture,
+    pointsReversal,
+    checkoutPoints,
+    orderFlows,
+    coupons,
+    referrals,
+    tiers,
+    insights,
+    pointsAccess,
+  ],
 })

@@ -1,4 +1,3 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
 // The benchmark's bulk generator (plain JS, shared on purpose: the model test reads the same kind of store).
@@ -20,8 +19,7 @@ import {
   registerCustomer,
   StoreHeaders,
 } from "../helpers"
-
-jest.setTimeout(180_000)
+import { httpSuite } from "../helpers/one-boot"
 
 /** Every recompute in this suite runs as of this moment; the fixture's orders are dated relative to it. */
 const NOW = new Date("2030-06-15T12:00:00.000Z")
@@ -46,10 +44,9 @@ const SHAPES: Record<string, Shape> = {
   oldie: { email: "oldie@example.com", member: false, orders: [{ days: 250, amount: 30 }] },
 }
 
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "insights",
+  register: ({ api, getContainer }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
     const ids: Record<string, string> = {}

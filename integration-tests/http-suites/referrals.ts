@@ -1,4 +1,3 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents, PointsEventData } from "../../src/lib/shared/events"
 import evaluateReferralOnPoints from "../../src/subscribers/evaluate-referral"
@@ -24,9 +23,9 @@ import {
   RegisteredCustomer,
   setupCommerce,
   StoreHeaders,
+  subscribersDone,
 } from "../helpers"
-
-jest.setTimeout(180_000)
+import { httpSuite } from "../helpers/one-boot"
 
 const CODE = /^[2-9A-HJKMNP-TV-Z]{5}-[2-9A-HJKMNP-TV-Z]{5}$/
 const CODE_NOT_ACCEPTED = {
@@ -46,10 +45,9 @@ const CODE_NOT_ACCEPTED = {
  * 200 for the friend, 50 EUR minimum first order, 30-day claim window, cap 10
  * a month, 5 claim attempts per customer and 12 per address an hour.
  */
-medusaIntegrationTestRunner({
-  inApp: true,
-  env: { MEDUSA_DISABLE_TELEMETRY: "true" },
-  testSuite: ({ api, getContainer }) => {
+export default httpSuite({
+  title: "referrals",
+  register: ({ api, getContainer }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -133,6 +131,7 @@ medusaIntegrationTestRunner({
       expect(await referralEntries(bob.customer.id)).toEqual([])
 
       // The window passes: jobs twice, and the release event delivered three more times at once.
+      const releaseHandled = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED)
       await runJobsAfterWindow()
       const released: PointsEventData = {
         id: "lent_redelivered",
@@ -175,7 +174,9 @@ medusaIntegrationTestRunner({
       expect((await get(api, "/store/loyalty/account", bob.headers)).account.balance).toBe(450)
 
       await eventually(async () => expect(rewarded).toHaveLength(1))
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      // The jobs' release event has been through every subscriber (the referral check among them):
+      // nothing else can reward this referral.
+      await releaseHandled
       eventBus.unsubscribe(LoyaltyEvents.REFERRAL_REWARDED, listener, { subscriberId: "test-referral-rewarded" })
       expect(rewarded).toEqual([
         expect.objectContaining({
