@@ -50,7 +50,8 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
   moduleName: LOYALTY_INSIGHTS_MODULE,
   dbName: moduleTestDbName(LOYALTY_INSIGHTS_MODULE),
   resolve: "./src/modules/loyalty-insights",
-  testSuite: ({ service }) => {
+  testSuite: ({ service, MikroOrmWrapper }) => {
+    const knex = () => MikroOrmWrapper.getManager().getKnex()
     const NOW = new Date("2030-06-15T00:00:00.000Z")
 
     /** Open a run, write the facts, score, mark it succeeded (as the workflow's last step does). */
@@ -237,6 +238,24 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       // CLV is money too: kept to the cent.
       expect(insight!.clv_12m).toBeGreaterThan(0)
       expect(Math.abs(insight!.clv_12m! * 100 - Math.round(insight!.clv_12m! * 100))).toBeLessThan(1e-6)
+    })
+
+    it("a run whose process stopped (no heartbeat for 5 minutes) no longer blocks the next one; a live one does, however long it runs", async () => {
+      const live = await service.startRun({ as_of: NOW })
+      // Started three hours ago, but its process said it was alive just now: still running.
+      await knex()("loyalty_insight_run").where({ id: live.id }).update({ started_at: knex().raw("now() - interval '3 hours'") })
+      await service.touchRun(live.id)
+      await expect(service.startRun({ as_of: NOW })).rejects.toThrow(/A recompute is already running/)
+      expect((await service.retrieveRun(live.id)).status).toBe("running")
+
+      // Its server restarted: the heartbeat stopped 6 minutes ago. "Recompute now" is not blocked.
+      await knex()("loyalty_insight_run").where({ id: live.id }).update({ updated_at: knex().raw("now() - interval '6 minutes'") })
+      const next = await service.startRun({ as_of: NOW })
+      expect(next.status).toBe("running")
+      const abandoned = await service.retrieveRun(live.id)
+      expect(abandoned.status).toBe("failed")
+      expect(abandoned.error).toMatch(/process running it stopped/)
+      await service.updateRun(next.id, { status: "succeeded", finished_at: new Date() })
     })
   },
 })

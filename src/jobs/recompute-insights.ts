@@ -1,9 +1,10 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { recomputeInsightsWorkflow } from "../workflows/insights"
+import { startInsightsRecompute } from "../workflows/insights"
 
 /** Nightly: recompute customer insights and KPIs, and mirror segments into customer groups. */
 export default async function recomputeInsightsJob(container: MedusaContainer) {
-  await recomputeInsightsWorkflow(container).run({ input: { now: new Date(), triggered_by: "job" } })
+  const { done } = await startInsightsRecompute(container, { now: new Date(), triggered_by: "job" })
+  await done
 }
 
 export const config = {

@@ -56,8 +56,15 @@ const HOLDOUT_GROUPS = 8
 const HOLDOUT_WARN_ERROR = 0.3
 /** Customers scored per batch (one FETCH and one INSERT into the scratch table each). */
 const BATCH = 5_000
-/** A run still "running" after this long is taken as crashed and marked failed. */
-const STALE_RUN_MINUTES = 120
+/**
+ * A run whose heartbeat (`updated_at`, written by every progress update and by
+ * `touchRun` every `RUN_HEARTBEAT_MS`) is older than this is taken as crashed
+ * and marked failed when the next run starts: a restarted server does not
+ * block "Recompute now" for hours.
+ */
+export const STALE_RUN_MINUTES = 5
+/** How often the process running a recompute says it is alive. */
+export const RUN_HEARTBEAT_MS = 30_000
 
 /**
  * Customer insights: RFM, segments, lifecycle, churn risk and CLV per
@@ -118,8 +125,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   // ---------------------------------------------------------------- runs
 
   /**
-   * Open a run. A run left `running` by a crashed process for over two hours
-   * is marked failed first; otherwise a second run is refused with a 400 that says so.
+   * Open a run. A run left `running` by a process that stopped (no heartbeat
+   * for `STALE_RUN_MINUTES`) is marked failed first; a live one refuses the
+   * second run with a 400 that says so.
    */
   @InjectManager()
   async startRun(
@@ -129,7 +137,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const knex = knexOf(sharedContext)
     await knex("loyalty_insight_run")
       .where({ status: "running" })
-      .where("started_at", "<", knex.raw(`now() - interval '${STALE_RUN_MINUTES} minutes'`))
+      .where(knex.raw("coalesce(updated_at, started_at)"), "<", knex.raw(`now() - interval '${STALE_RUN_MINUTES} minutes'`))
       .update({ status: "failed", error: "Abandoned: the process running it stopped", finished_at: knex.fn.now() })
     // Scratch rows a stopped process left behind (a running run's are its own).
     await knex("loyalty_customer_score")
@@ -169,6 +177,14 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
     await this.updateInsightRuns({ ...patch, id }, sharedContext)
+  }
+
+  /** The heartbeat of a running run: its process is alive (see `STALE_RUN_MINUTES`). */
+  @InjectManager()
+  async touchRun(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    await knexOf(sharedContext)("loyalty_insight_run")
+      .where({ id, status: "running" })
+      .update({ updated_at: knexOf(sharedContext).fn.now() })
   }
 
   @InjectManager()
