@@ -30,15 +30,17 @@ module.exports = defineConfig({
           resolve: "medusa-plugin-loyalty-points",
           options: {
             // as demo/template/medusa-config.ts
-            earnRates: { eur: 1, usd: 1 },
-            pendingDays: 30,
-            expiryMonths: 6,
-            signupBonus: 100,
-            pointValues: { eur: 0.01, usd: 0.01 },
-            minRedeemPoints: 500,
-            redeemStep: 100,
-            maxRedeemShare: 0.5,
-            shippingRedeemable: false,
+            points: {
+              earnRates: { eur: 1, usd: 1 },
+              pendingDays: 30,
+              expiryMonths: 6,
+              signupBonus: 100,
+              pointValues: { eur: 0.01, usd: 0.01 },
+              minRedeemPoints: 500,
+              redeemStep: 100,
+              maxRedeemShare: 0.5,
+              shippingRedeemable: false,
+            },
           },
         },
       ]
