@@ -66,5 +66,6 @@ module.exports = defineConfig({
       },
     },
     { resolve: "./src/modules/loyalty-insights" },
+    { resolve: "./src/modules/loyalty-campaigns", options: { campaigns: { timeZone: "Europe/Berlin" } } },
   ],
 })

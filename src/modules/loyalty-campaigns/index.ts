@@ -1,0 +1,11 @@
+import { Module } from "@medusajs/framework/utils"
+import LoyaltyCampaignsModuleService from "./service"
+
+export const LOYALTY_CAMPAIGNS_MODULE = "loyalty_campaigns"
+
+export default Module(LOYALTY_CAMPAIGNS_MODULE, {
+  service: LoyaltyCampaignsModuleService,
+})
+
+export * from "./types"
+export { default as LoyaltyCampaignsModuleService, toCampaignDefinition } from "./service"
