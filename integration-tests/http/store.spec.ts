@@ -1,4 +1,5 @@
 import { runOnOneBoot } from "../helpers/one-boot"
+import campaigns from "../http-suites/campaigns"
 import checkoutPoints from "../http-suites/checkout-points"
 import commerceFixture from "../http-suites/commerce-fixture"
 import coupons from "../http-suites/coupons"
@@ -37,5 +38,6 @@ runOnOneBoot({
     tiers,
     insights,
     pointsAccess,
+    campaigns,
   ],
 })

@@ -9,6 +9,8 @@ import {
   planCampaigns,
   termsProblems,
 } from "../../src/lib/campaigns/rules"
+import { ItemNow, orderEarning, OrderForPoints, orderMoney, orderPointsTargets, withCampaignAwards } from "../../src/lib/points/order-points"
+import { rulesFromOptions } from "../../src/lib/points/program"
 import { CampaignSchedule, nextOccurrences, runsAt, scheduleProblems } from "../../src/lib/campaigns/schedule"
 
 const memberDay = (zone: string, days = [8]): CampaignSchedule => ({
@@ -310,5 +312,95 @@ describe("campaign points after the order changed, at the recorded terms", () =>
     const bonus = { ...terms("bonus", { type: "order_bonus", value: 50, min_order_amounts: { eur: 80 } }), points: 50 }
     expect(campaignPointsNow(bonus, { canceled: false, line_amounts: { a: 60, b: 40 }, order_amount: 100 }, 1, "eur")).toBe(50)
     expect(campaignPointsNow(bonus, { canceled: false, line_amounts: { a: 60 }, order_amount: 60 }, 1, "eur")).toBe(0)
+  })
+})
+
+describe("an order's earning with product rules and campaigns, and its reversal at the recorded terms", () => {
+  const rules = { ...rulesFromOptions({ earnRates: { eur: 1 } }), version: 1 }
+  const order: OrderForPoints = {
+    id: "order_1",
+    display_id: 7,
+    currency_code: "eur",
+    status: "pending",
+    created_at: "2026-01-08T10:00:00Z",
+    customer_id: "cus_1",
+    is_member: true,
+    total: 238,
+    items: [
+      { id: "shirt", subtotal: 100, product_id: "prod_shirt" },
+      { id: "card", subtotal: 100, product_id: "prod_card", collection_id: "col_gift" },
+    ],
+    credit_lines: [],
+    cart_id: null,
+  }
+  const memberDay: CampaignDefinition = {
+    ...terms("lcmp_day", { name: "Member day", item_ids: [] }),
+    status: "live",
+    starts_at: null,
+    ends_at: null,
+    recurrence: { kind: "monthly", days: [8] },
+    time_zone: "Europe/Berlin",
+    tier_ids: [],
+    customer_group_ids: [],
+    segments: [],
+    sales_channel_ids: [],
+    product_ids: [],
+    collection_ids: [],
+    category_ids: [],
+    budget_points: null,
+    per_customer_cap: null,
+  }
+  const inputs = {
+    earning_rules: [{ target_type: "collection" as const, target_id: "col_gift", factor: 0 }],
+    campaigns: [memberDay],
+    sales_channel_id: null,
+    customer_group_ids: [],
+    segments: [],
+  }
+
+  it("excluded lines earn nothing, the member day doubles the rest, and the entry records both", () => {
+    const earning = orderEarning(order, rules, null, inputs)!
+    expect(earning.points).toBe(200)
+    expect(earning.reason).toBe("Order #7: 100 EUR × 1; Member day (×2) +100")
+    expect(earning.details).toMatchObject({ base_points: 100, line_factors: { card: 0 }, eligible_amount: 200, earning_amount: 100 })
+    expect(earning.details.campaigns).toEqual([
+      expect.objectContaining({ campaign_id: "lcmp_day", version: 1, points: 100, requested_points: 100, item_ids: ["shirt"] }),
+    ])
+    // Not the member day in Berlin: 2026-01-08T23:30Z is the 9th, 00:30 local.
+    expect(orderEarning({ ...order, created_at: "2026-01-08T23:30:00Z" }, rules, null, inputs)!.points).toBe(100)
+  })
+
+  it("the budget's answer replaces what the plan asked for", () => {
+    const capped = withCampaignAwards(orderEarning(order, rules, null, inputs), [{ campaign_id: "lcmp_day", points: 30 }])!
+    expect(capped.points).toBe(130)
+    expect(capped.reason).toBe("Order #7: 100 EUR × 1; Member day (×2) +30")
+    const none = withCampaignAwards(orderEarning(order, rules, null, inputs), [{ campaign_id: "lcmp_day", points: 0 }])
+    expect(none).toMatchObject({ points: 100, reason: "Order #7: 100 EUR × 1" })
+  })
+
+  it("a return of the shirt takes back its base and campaign points; of the gift card, nothing; cancel, all", () => {
+    const earning = withCampaignAwards(orderEarning(order, rules, null, inputs), [{ campaign_id: "lcmp_day", points: 100 }])!
+    const original = {
+      total_before_points: 238,
+      rate: 1,
+      multiplier: earning.details.multiplier,
+      line_factors: earning.details.line_factors,
+      campaigns: earning.details.campaigns,
+      currency_code: "eur",
+    }
+    const item = (id: string, returned = 0): ItemNow => ({
+      id,
+      quantity: 1,
+      subtotal: 100,
+      total: 119,
+      is_giftcard: false,
+      detail: { return_received_quantity: returned },
+    })
+    const target = (items: ItemNow[], canceled = false) =>
+      orderPointsTargets({ canceled, money: orderMoney(items, 0, []), redeemed: 0, restored: 0, earning: original }).earned
+    expect(target([item("shirt"), item("card")])).toBe(200)
+    expect(target([item("shirt", 1), item("card")])).toBe(0)
+    expect(target([item("shirt"), item("card", 1)])).toBe(200)
+    expect(target([item("shirt"), item("card")], true)).toBe(0)
   })
 })

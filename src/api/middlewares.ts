@@ -1,4 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { adminCampaignMiddlewares } from "./admin/loyalty/campaigns/middlewares"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
 import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
@@ -15,6 +16,7 @@ export default defineMiddlewares({
     ...requestGuardMiddlewares,
     ...adminLoyaltyMiddlewares,
     ...adminInsightsMiddlewares,
+    ...adminCampaignMiddlewares,
     ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,
     ...adminOrderCreditLineMiddlewares,

@@ -3,6 +3,7 @@ import { cartPointsPreview } from "../../lib/points/cart-points"
 import { earnMultiplier } from "../../lib/tiers/rules"
 import { CartForPoints, loadCartForPoints } from "../../workflows/redemption/steps/load-cart-for-points"
 import { tiersModule } from "./tier-views"
+import { loadCampaignFacts, withLineFacts } from "../../workflows/campaigns/steps/campaign-facts"
 import { pointsModule } from "./views"
 
 /**
@@ -19,16 +20,21 @@ export async function cartLoyaltyView(scope: MedusaContainer, cartId: string, cu
 export async function loyaltyViewOfCart(scope: MedusaContainer, cart: CartForPoints, customerId: string | null) {
   const service = pointsModule(scope)
   const isOwner = !!customerId && cart.customer_id === customerId
-  const [rules, account, tier] = await Promise.all([
+  const now = new Date()
+  const [rules, account, tier, facts] = await Promise.all([
     service.getProgramRules(),
     isOwner ? service.retrieveAccountByCustomer(customerId!) : Promise.resolve(null),
-    isOwner ? tiersModule(scope).effectiveTier(customerId!, new Date()) : Promise.resolve(null),
+    isOwner ? tiersModule(scope).effectiveTier(customerId!, now) : Promise.resolve(null),
+    loadCampaignFacts(scope, { entity: "cart", id: cart.id, customer_id: isOwner ? customerId : null, at: now }),
   ])
+  // Only the owner's groups and segments count; anyone else sees what any shopper would.
+  const inputs = isOwner ? facts.inputs : { ...facts.inputs, customer_group_ids: [], segments: [] }
   const preview = cartPointsPreview(
     rules,
-    { ...cart, is_member: isOwner && cart.is_member },
+    { ...cart, items: withLineFacts(cart.items, facts), is_member: isOwner && cart.is_member },
     isOwner ? { balance: account?.balance ?? 0 } : null,
-    earnMultiplier(tier)
+    earnMultiplier(tier),
+    { inputs, tier: tier ? { id: tier.id, earn_multiplier: earnMultiplier(tier) } : null, at: now }
   )
   return {
     ...preview,

@@ -1,4 +1,6 @@
-import { computeEarning, EarnableItem, EarningBreakdown } from "./earning"
+import { CampaignInputs, earningWithCampaigns } from "../campaigns/earning"
+import { CampaignType } from "../campaigns/rules"
+import { EarnableItem, EarningBreakdown } from "./earning"
 import { earnRateFor, ProgramRules } from "./program"
 import {
   appliedPoints,
@@ -21,6 +23,8 @@ export type CartPointsPreview = {
   earns: boolean
   earn_note: string | null
   earning: EarningBreakdown
+  /** The live campaigns that add points to this cart, and how many each adds (before budgets and caps). */
+  campaigns: { campaign_id: string; name: string; type: CampaignType; value: number; points: number }[]
   /** The shopper's available points; null when the caller is not the cart's owner. */
   balance: number | null
   redeem: RedemptionLimits | null
@@ -29,24 +33,31 @@ export type CartPointsPreview = {
 
 /**
  * Everything a storefront shows at checkout, from one cart and the rules:
- * points to earn (the earn formula on the cart, so the promise equals the
- * award), how many points may pay and what they are worth, and whether the
+ * points to earn (the earn formula on the cart, with the product rules and
+ * the campaigns live now, so the promise equals the award unless a budget or
+ * cap runs out first), the campaigns that add points, how many points may pay and what they are worth, and whether the
  * points already applied still fit after the cart changed.
  */
 export function cartPointsPreview(
   rules: ProgramRules,
   cart: CartPointsInput,
   owner: { balance: number } | null,
-  multiplier = 1
+  multiplier = 1,
+  campaigns: { inputs: CampaignInputs; tier: { id: string; earn_multiplier: number } | null; at: Date } | null = null
 ): CartPointsPreview {
   const rate = earnRateFor(rules, cart.currency_code)
-  const earning = computeEarning({
+  const earned = earningWithCampaigns({
     items: cart.items,
     total: cart.total,
     credit_lines: cart.credit_lines,
     rate,
-    multiplier,
+    currency_code: cart.currency_code,
+    at: campaigns?.at ?? new Date(),
+    tier: campaigns?.tier ?? null,
+    tier_multiplier: multiplier,
+    inputs: campaigns?.inputs ?? null,
   })
+  const earning = earned.breakdown
   const earns = cart.is_member && rate !== null
   const earnNote = !cart.is_member
     ? "Log in or create an account to earn points on this order"
@@ -66,6 +77,9 @@ export function cartPointsPreview(
     earns,
     earn_note: earnNote,
     earning,
+    campaigns: earns
+      ? earned.campaigns.map((c) => ({ campaign_id: c.campaign_id, name: c.name, type: c.type, value: c.value, points: c.points }))
+      : [],
     balance: owner?.balance ?? null,
     redeem: limits,
     applied: { ...applied, fits: problems.length === 0, problems },

@@ -16,6 +16,13 @@ export type EarnableItem = {
   discount_subtotal?: BigNumberInput | null
   /** Gift cards are money, not merchandise: they earn nothing. */
   is_giftcard?: boolean | null
+  /** The line's id (per-line rules and campaign targeting record it). */
+  id?: string
+  /** What the line earns relative to the base rate (per-product earning rules); 1 when absent, 0 = excluded. */
+  factor?: number
+  product_id?: string | null
+  collection_id?: string | null
+  category_ids?: string[] | null
 }
 
 export type EarnableCreditLine = { amount: BigNumberInput; reference?: string | null }
@@ -40,6 +47,10 @@ export type EarningBreakdown = {
   total_after_points: number
   /** items_net scaled down by the share paid with points. */
   eligible_amount: number
+  /** eligible_amount with each line weighted by its earning-rule factor: what the rate applies to. */
+  earning_amount: number
+  /** The share of the order paid in cash (total after points / total before), 0–1. */
+  cash_share: number
   rate: number | null
   multiplier: number
   points: number
@@ -57,27 +68,33 @@ export function pointsCredit(creditLines: EarnableCreditLine[] = []): number {
 /**
  * Points an order (or a cart, for the preview) earns:
  * `eligible = items_net_after_discounts × (total_after_points / total_before_points)`,
- * then `floor(eligible × rate × multiplier)`. Tax and shipping never earn, and
+ * then `floor(eligible × rate × multiplier)`, each line weighted by its
+ * earning-rule factor (`earning_amount`). Tax and shipping never earn, and
  * the part of the order paid with points earns nothing. The cart preview and
  * the earn workflow both call this, so the promise equals the award.
  */
 export function computeEarning(input: EarningInput): EarningBreakdown {
   const multiplier = input.multiplier ?? 1
-  const itemsNet = input.items
-    .filter((item) => !item.is_giftcard)
-    .reduce(
-      (sum, item) => MathBN.add(sum, MathBN.sub(item.subtotal, item.discount_subtotal ?? 0)),
-      MathBN.convert(0)
-    )
+  const earnable = input.items.filter((item) => !item.is_giftcard)
+  const netOf = (item: EarnableItem) => MathBN.sub(item.subtotal, item.discount_subtotal ?? 0)
+  const itemsNet = earnable.reduce((sum, item) => MathBN.add(sum, netOf(item)), MathBN.convert(0))
+  const weightedNet = earnable.reduce(
+    (sum, item) => MathBN.add(sum, MathBN.mult(netOf(item), item.factor ?? 1)),
+    MathBN.convert(0)
+  )
   const credit = pointsCredit(input.credit_lines)
   const totalAfter = MathBN.convert(input.total)
   const totalBefore = MathBN.add(totalAfter, credit)
   const share = totalBefore.lte(0)
     ? MathBN.convert(0)
     : MathBN.div(MathBN.max(totalAfter, 0), totalBefore)
-  const eligible = MathBN.max(MathBN.mult(itemsNet, MathBN.min(share, 1)), 0)
+  const cashShare = MathBN.min(share, 1)
+  const eligible = MathBN.max(MathBN.mult(itemsNet, cashShare), 0)
+  const earningAmount = MathBN.max(MathBN.mult(weightedNet, cashShare), 0)
   const points =
-    input.rate === null ? 0 : Math.floor(MathBN.mult(MathBN.mult(eligible, input.rate), multiplier).toNumber() + 1e-9)
+    input.rate === null
+      ? 0
+      : Math.floor(MathBN.mult(MathBN.mult(earningAmount, input.rate), multiplier).toNumber() + 1e-9)
 
   return {
     items_net: itemsNet.toNumber(),
@@ -85,6 +102,8 @@ export function computeEarning(input: EarningInput): EarningBreakdown {
     total_before_points: totalBefore.toNumber(),
     total_after_points: totalAfter.toNumber(),
     eligible_amount: Number(eligible.toFixed(4)),
+    earning_amount: Number(earningAmount.toFixed(4)),
+    cash_share: cashShare.toNumber(),
     rate: input.rate,
     multiplier,
     points: Math.max(points, 0),

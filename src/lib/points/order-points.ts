@@ -11,6 +11,8 @@ import {
 } from "./earning"
 import { earnRateFor, ProgramRules } from "./program"
 import { earnMultiplier } from "../tiers/rules"
+import { CampaignInputs, CampaignPart, campaignReason, earningWithCampaigns } from "../campaigns/earning"
+import { campaignPointsNow, RecordedCampaign } from "../campaigns/rules"
 
 /** What the earn and reversal rules need to know about an order. */
 export type OrderForPoints = {
@@ -53,6 +55,8 @@ export type OrderMoney = {
    * (Medusa books a goodwill refund this way) or waived by staff.
    */
   other_credit: number
+  /** Each kept line's net (before tax, after discounts; gift cards excluded), by line id. */
+  lines?: Record<string, number>
 }
 
 export type OrderEarning = {
@@ -63,7 +67,17 @@ export type OrderEarning = {
   reason: string
   program_version: number
   currency_code: string
-  details: EarningBreakdown & { order_display_id: number | null; tier_id?: string; tier_name?: string }
+  details: EarningBreakdown & {
+    order_display_id: number | null
+    tier_id?: string
+    tier_name?: string
+    /** Points from the base rate and the tier, when campaigns added some. */
+    base_points?: number
+    /** Line id → earning-rule factor, for lines whose factor is not 1. */
+    line_factors?: Record<string, number>
+    /** The campaigns that added points, with their terms (version) and the points they gave. */
+    campaigns?: CampaignPart[]
+  }
 }
 
 /** The customer's tier when the order was placed, as earning needs it. */
@@ -82,24 +96,33 @@ export const orderLabel = (order: Pick<OrderForPoints, "id" | "display_id">) =>
 export function orderEarning(
   order: OrderForPoints | null,
   rules: ProgramRules,
-  tier: EarningTier | null = null
+  tier: EarningTier | null = null,
+  campaigns: CampaignInputs | null = null
 ): OrderEarning | null {
   if (!order || !order.customer_id || !order.is_member || order.status === "draft") {
     return null
   }
   const rate = earnRateFor(rules, order.currency_code)
-  const breakdown = computeEarning({
+  const earned = earningWithCampaigns({
     items: order.items,
     total: order.total,
     credit_lines: order.credit_lines,
     rate,
-    multiplier: earnMultiplier(tier),
+    currency_code: order.currency_code,
+    at: order.created_at,
+    tier,
+    tier_multiplier: earnMultiplier(tier),
+    inputs: campaigns,
   })
+  const breakdown = earned.breakdown
+  const hasFactors = Object.keys(earned.line_factors).length > 0
+  const amount = hasFactors ? breakdown.earning_amount : breakdown.eligible_amount
   const tierPart = tier && breakdown.multiplier !== 1 ? ` × ${breakdown.multiplier} (${tier.name})` : ""
+  const campaignPart = campaignReason(earned.campaigns)
   const reason =
     rate === null
       ? `${orderLabel(order)}: ${order.currency_code.toUpperCase()} does not earn points`
-      : `${orderLabel(order)}: ${breakdown.eligible_amount} ${order.currency_code.toUpperCase()} × ${rate}${tierPart}`
+      : `${orderLabel(order)}: ${amount} ${order.currency_code.toUpperCase()} × ${rate}${tierPart}${campaignPart ? `; ${campaignPart}` : ""}`
   return {
     customer_id: order.customer_id,
     order_id: order.id,
@@ -112,11 +135,35 @@ export function orderEarning(
       ...breakdown,
       order_display_id: order.display_id,
       ...(tier ? { tier_id: tier.id, tier_name: tier.name } : {}),
+      ...(hasFactors ? { line_factors: earned.line_factors } : {}),
+      ...(earned.campaigns.length ? { base_points: earned.base_points, campaigns: earned.campaigns } : {}),
     },
   }
 }
 
+/**
+ * The earning once the campaigns' budgets and caps answered: each campaign
+ * part carries the points reserved for it, and the points and reason follow.
+ */
+export function withCampaignAwards(
+  earning: OrderEarning | null,
+  reserved: { campaign_id: string; points: number }[]
+): OrderEarning | null {
+  const parts = earning?.details.campaigns
+  if (!earning || !parts?.length) return earning
+  const campaigns = parts.map((part) => ({
+    ...part,
+    points: reserved.find((r) => r.campaign_id === part.campaign_id)?.points ?? 0,
+  }))
+  const points = (earning.details.base_points ?? 0) + campaigns.reduce((sum, part) => sum + part.points, 0)
+  const before = campaignReason(parts)
+  const after = campaignReason(campaigns)
+  const reason = before ? earning.reason.replace(`; ${before}`, after ? `; ${after}` : "") : earning.reason
+  return { ...earning, points, reason, details: { ...earning.details, points, campaigns } }
+}
+
 export type ItemNow = {
+  id?: string
   quantity?: BigNumberInput | null
   total?: BigNumberInput | null
   subtotal?: BigNumberInput | null
@@ -145,6 +192,7 @@ export function orderMoney(items: ItemNow[], shippingTotal: BigNumberInput, cred
   let itemsTotal = MathBN.convert(0)
   let itemsNet = MathBN.convert(0)
   let allItems = MathBN.convert(0)
+  const lines: Record<string, number> = {}
   for (const item of items) {
     if (!item) continue
     const quantity = MathBN.convert(item.quantity ?? 0)
@@ -161,7 +209,9 @@ export function orderMoney(items: ItemNow[], shippingTotal: BigNumberInput, cred
     allItems = MathBN.add(allItems, total)
     if (item.is_giftcard) continue
     itemsTotal = MathBN.add(itemsTotal, total)
-    itemsNet = MathBN.add(itemsNet, MathBN.mult(MathBN.sub(item.subtotal ?? 0, item.discount_subtotal ?? 0), share))
+    const net = MathBN.mult(MathBN.sub(item.subtotal ?? 0, item.discount_subtotal ?? 0), share)
+    itemsNet = MathBN.add(itemsNet, net)
+    if (item.id) lines[item.id] = net.toNumber()
   }
   let pointsCredit = MathBN.convert(0)
   let restored = MathBN.convert(0)
@@ -189,6 +239,7 @@ export function orderMoney(items: ItemNow[], shippingTotal: BigNumberInput, cred
     points_credit: pointsCredit.toNumber(),
     points_credit_restored: restored.toNumber(),
     other_credit: later.toNumber(),
+    lines,
   }
 }
 
@@ -198,8 +249,13 @@ export type OriginalEarning = {
   total_before_points: BigNumberInput
   /** Points per currency unit then; null: the currency earned nothing. */
   rate: number | null
-  /** Tier × campaign multiplier then. */
+  /** The tier multiplier that applied then. */
   multiplier: number
+  /** Line id → earning-rule factor then, for lines whose factor was not 1. */
+  line_factors?: Record<string, number>
+  /** The campaigns' parts then, at their terms then (the version recorded). */
+  campaigns?: RecordedCampaign[]
+  currency_code?: string
 }
 
 export type OrderPointsTargetsInput = {
@@ -279,7 +335,9 @@ export function orderPointsTargets(input: OrderPointsTargetsInput): OrderPointsT
   const earned =
     input.earning.rate === null
       ? 0
-      : floorPoints(MathBN.mult(MathBN.mult(eligible, input.earning.rate), input.earning.multiplier))
+      : input.earning.line_factors || input.earning.campaigns?.length
+        ? earnedByLines(input, eligible)
+        : floorPoints(MathBN.mult(MathBN.mult(eligible, input.earning.rate), input.earning.multiplier))
   return {
     restored,
     restored_value: restoredValue.toNumber(),
@@ -287,4 +345,37 @@ export function orderPointsTargets(input: OrderPointsTargetsInput): OrderPointsT
     eligible_amount: Number(eligible.toFixed(4)),
     points_still_paid: stillPaid.toNumber(),
   }
+}
+
+/**
+ * What an order earns now when its earning used per-product factors or
+ * campaigns: each kept line at its recorded factor, times the share still
+ * paid in cash (the same share as `eligible` / items_net), at the recorded
+ * rate and tier multiplier; plus each campaign's part at its recorded terms
+ * (`campaignPointsNow`).
+ */
+function earnedByLines(input: OrderPointsTargetsInput, eligible: BigNumberInput): number {
+  const earning = input.earning!
+  const lines = input.money.lines ?? {}
+  const cash = MathBN.convert(input.money.items_net).gt(0) ? MathBN.div(eligible, input.money.items_net) : MathBN.convert(0)
+  const lineAmounts: Record<string, BigNumberInput> = {}
+  let amount = MathBN.convert(0)
+  for (const [id, net] of Object.entries(lines)) {
+    const weighted = MathBN.mult(MathBN.mult(net, earning.line_factors?.[id] ?? 1), cash)
+    lineAmounts[id] = weighted
+    amount = MathBN.add(amount, weighted)
+  }
+  const base = floorPoints(MathBN.mult(MathBN.mult(amount, earning.rate ?? 0), earning.multiplier))
+  const campaigns = (earning.campaigns ?? []).reduce(
+    (sum, campaign) =>
+      sum +
+      campaignPointsNow(
+        campaign,
+        { canceled: input.canceled, line_amounts: lineAmounts, order_amount: input.money.items_net },
+        earning.rate,
+        earning.currency_code ?? ""
+      ),
+    0
+  )
+  return base + campaigns
 }

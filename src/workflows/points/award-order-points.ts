@@ -1,7 +1,10 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
-import { orderEarning } from "../../lib/points/order-points"
+import { orderEarning, withCampaignAwards } from "../../lib/points/order-points"
+import { loadCampaignFactsStep } from "../campaigns/steps/load-campaign-facts"
+import { withLineFacts } from "../campaigns/steps/campaign-facts"
+import { reserveCampaignAwardsStep } from "../campaigns/steps/reserve-campaign-awards"
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
@@ -14,7 +17,12 @@ export const awardOrderPointsWorkflowId = "loyalty-award-order-points"
  * Award a member's order its points, pending until the return window ends.
  * Runs on `order.placed` and from the release job's catch-up, which is why it
  * is idempotent by order: however often it runs, the order earns once. The
- * customer's tier in effect when the order was placed multiplies the points.
+ * customer's tier in effect when the order was placed multiplies the points;
+ * the per-product earning rules weight its lines; the campaigns running at
+ * its placement time add points under the stacking policy, within their
+ * budgets and per-customer caps (reserved before the entry is written, given
+ * back if writing it fails). The entry's details name each campaign, its
+ * version and its points, so a reversal uses those terms.
  *
  * @summary Award an order's points as pending.
  *
@@ -32,7 +40,34 @@ export const awardOrderPointsWorkflow = createWorkflow(
     const tier = loadEarningTierStep(
       transform({ order }, ({ order }) => ({ customer_id: order?.customer_id ?? null, at: order?.created_at ?? null }))
     )
-    const earning = transform({ order, rules, tier }, ({ order, rules, tier }) => orderEarning(order, rules, tier))
+    const facts = loadCampaignFactsStep(
+      transform({ order }, ({ order }) =>
+        order?.customer_id && order.is_member
+          ? { order_id: order.id, customer_id: order.customer_id, at: order.created_at }
+          : null
+      )
+    )
+    const planned = transform({ order, rules, tier, facts }, ({ order, rules, tier, facts }) =>
+      orderEarning(order ? { ...order, items: withLineFacts(order.items, facts) } : null, rules, tier, facts?.inputs ?? null)
+    )
+    const reserved = reserveCampaignAwardsStep(
+      transform({ planned }, ({ planned }) =>
+        planned?.details.campaigns?.length
+          ? {
+              order_id: planned.order_id,
+              customer_id: planned.customer_id,
+              currency_code: planned.currency_code,
+              order_amount: planned.details.items_net,
+              awards: planned.details.campaigns.map((c) => ({
+                campaign_id: c.campaign_id,
+                campaign_version: c.version,
+                requested_points: c.requested_points,
+              })),
+            }
+          : null
+      )
+    )
+    const earning = transform({ planned, reserved }, ({ planned, reserved }) => withCampaignAwards(planned, reserved))
 
     const result = recordOrderEarningStep(earning)
 

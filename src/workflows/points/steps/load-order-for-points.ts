@@ -59,6 +59,7 @@ export const loadOrderForPointsStep = createStep(
       is_member: !!order.customer?.has_account,
       total: MathBN.convert(order.total ?? 0).toNumber(),
       items: (order.items ?? []).filter(Boolean).map((item) => ({
+        id: item!.id,
         subtotal: item!.subtotal ?? 0,
         discount_subtotal: item!.discount_subtotal ?? 0,
         is_giftcard: item!.is_giftcard ?? false,

@@ -24,6 +24,7 @@ export const CART_FIELDS = [
   "currency_code",
   "total",
   "shipping_total",
+  "items.id",
   "items.subtotal",
   "items.discount_subtotal",
   "items.is_giftcard",
@@ -42,7 +43,7 @@ type CartGraph = {
   currency_code: string
   total?: BigNumberInput | null
   shipping_total?: BigNumberInput | null
-  items?: ({ subtotal?: BigNumberInput | null; discount_subtotal?: BigNumberInput | null; is_giftcard?: boolean | null } | null)[] | null
+  items?: ({ id?: string; subtotal?: BigNumberInput | null; discount_subtotal?: BigNumberInput | null; is_giftcard?: boolean | null } | null)[] | null
   credit_lines?: ({ id: string; amount?: BigNumberInput | null; reference?: string | null; metadata?: unknown } | null)[] | null
 }
 
@@ -57,6 +58,7 @@ export function toCartForPoints(cart: CartGraph): CartForPoints {
     total: cart.total ?? 0,
     shipping_total: cart.shipping_total ?? 0,
     items: (cart.items ?? []).filter(Boolean).map((item) => ({
+      id: item!.id,
       subtotal: item!.subtotal ?? 0,
       discount_subtotal: item!.discount_subtotal ?? 0,
       is_giftcard: item!.is_giftcard ?? false,
