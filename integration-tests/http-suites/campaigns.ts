@@ -1,5 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
+import { CampaignAwardedEventData, LoyaltyEvents } from "../../src/lib/shared/events"
 import { awardOrderPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
@@ -173,6 +174,12 @@ export default httpSuite({
       const shoppers = await Promise.all(
         [1, 2, 3, 4].map((n) => createShopper(container, { email: `budget-${n}@example.com` }))
       )
+      const awarded: CampaignAwardedEventData[] = []
+      const eventBus = container.resolve(Modules.EVENT_BUS)
+      const listener = async (event: { data: unknown }) => {
+        awarded.push(event.data as CampaignAwardedEventData)
+      }
+      eventBus.subscribe(LoyaltyEvents.CAMPAIGN_AWARDED, listener, { subscriberId: "test-campaign-awarded" })
       const now = new Date().toISOString()
       const orders: { customerId: string; orderId: string }[] = []
       for (const shopper of shoppers) {
@@ -199,6 +206,11 @@ export default httpSuite({
       // A replayed earning reserves nothing twice.
       await award(container, orders[0].orderId)
       expect((await get(api, `/admin/loyalty/campaigns/${campaign.id}`, admin.headers)).campaign.spent_points).toBe(500)
+      // One event per order that got points; the one that spent the budget's last points says so.
+      await eventually(async () => expect(awarded).toHaveLength(10))
+      eventBus.unsubscribe(LoyaltyEvents.CAMPAIGN_AWARDED, listener, { subscriberId: "test-campaign-awarded" })
+      expect(awarded.filter((e) => e.budget_exhausted)).toHaveLength(1)
+      expect(awarded.every((e) => e.points === 50)).toBe(true)
     })
 
     it("excluded products earn nothing, campaign points included; the cart preview lists the live campaigns", async () => {

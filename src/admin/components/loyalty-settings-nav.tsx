@@ -17,6 +17,7 @@ export const LOYALTY_SETTINGS_TABS: LoyaltySettingsTab[] = [
   { label: "Tiers", to: "/settings/loyalty/tiers" },
   { label: "Rewards", to: "/settings/loyalty/rewards" },
   { label: "Referrals", to: "/settings/loyalty/referrals" },
+  { label: "Campaigns", to: "/settings/loyalty/campaigns" },
 ]
 
 const ROOT = "/settings/loyalty"

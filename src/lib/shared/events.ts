@@ -10,6 +10,7 @@ export const LoyaltyEvents = {
   COUPON_ISSUED: "loyalty.coupon.issued",
   REFERRAL_REWARDED: "loyalty.referral.rewarded",
   TIER_CHANGED: "loyalty.tier.changed",
+  CAMPAIGN_AWARDED: "loyalty.campaign.awarded",
 } as const
 
 /** The payload every points event carries. */
@@ -126,4 +127,19 @@ export function tierEventsFor(changes: (TierChangeSource | null | undefined)[]):
       note: change.note,
       qualified_until: change.qualified_until ? new Date(change.qualified_until).toISOString() : null,
     }))
+}
+
+/**
+ * The payload of `loyalty.campaign.awarded`: one per campaign that gave an
+ * order points (a storefront message such as "double points on member day",
+ * or a merchant's alert when `budget_exhausted` says the budget is spent).
+ */
+export type CampaignAwardedEventData = {
+  campaign_id: string
+  campaign_version: number
+  customer_id: string
+  order_id: string
+  points: number
+  /** True for the award that spent the last of the campaign's budget. */
+  budget_exhausted: boolean
 }

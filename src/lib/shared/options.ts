@@ -65,6 +65,14 @@ export type LoyaltyPluginOptions = DeprecatedFlatOptions & {
   referrals?: ReferralPluginOptions
   /** Defaults of the insights settings (the loyalty_insights module reads them). */
   insights?: Partial<InsightSettings>
+  /** The store's time zone for campaigns (the loyalty_campaigns module reads it). */
+  campaigns?: CampaignsPluginOptions
+}
+
+/** The `campaigns` key of the plugin options. */
+export type CampaignsPluginOptions = {
+  /** The store's IANA time zone ("Europe/Berlin"): campaigns' recurring days are its days (default "UTC"). */
+  timeZone?: string
 }
 
 const POINTS_KEYS = [

@@ -174,7 +174,13 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
         sharedContext
       )
       if (existing) {
-        result.push({ campaign_id: award.campaign_id, points: existing.points, requested_points: existing.requested_points, created_id: null })
+        result.push({
+          campaign_id: award.campaign_id,
+          points: existing.points,
+          requested_points: existing.requested_points,
+          created_id: null,
+          budget_exhausted: false,
+        })
         continue
       }
       let points = Math.max(0, Math.floor(award.requested_points))
@@ -204,7 +210,13 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
         await trx.raw("UPDATE loyalty_campaign SET spent_points = spent_points + ? WHERE id = ?", [points, award.campaign_id])
         campaign.spent_points += points
       }
-      result.push({ campaign_id: award.campaign_id, points, requested_points: created.requested_points, created_id: created.id })
+      result.push({
+        campaign_id: award.campaign_id,
+        points,
+        requested_points: created.requested_points,
+        created_id: created.id,
+        budget_exhausted: points > 0 && campaign.budget_points !== null && campaign.spent_points >= campaign.budget_points,
+      })
     }
     return result
   }

@@ -7,11 +7,7 @@ export type CampaignRecord = InferTypeOf<typeof Campaign>
 export type CampaignAwardRecord = InferTypeOf<typeof CampaignAward>
 export type EarningRuleRecord = InferTypeOf<typeof EarningRule>
 
-/** The `campaigns` key of the plugin options. */
-export type CampaignsPluginOptions = {
-  /** The store's IANA time zone, the default of new campaigns (default "UTC"). */
-  timeZone?: string
-}
+export type { CampaignsPluginOptions } from "../../lib/shared/options"
 
 /** One order's campaign points to reserve against budgets and caps. */
 export type ReserveAwardsInput = {
@@ -29,6 +25,8 @@ export type ReservedAward = {
   requested_points: number
   /** The row's id when this call created it (for compensation), else null. */
   created_id: string | null
+  /** This reservation spent the last of the campaign's budget. */
+  budget_exhausted: boolean
 }
 
 /** Per-campaign results: points issued, orders and their amount by currency. */

@@ -1,7 +1,8 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
-import { orderEarning, withCampaignAwards } from "../../lib/points/order-points"
+import { CampaignAwardedEventData, LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
+import { ReservedAward } from "../../modules/loyalty-campaigns/types"
+import { OrderEarning, orderEarning, withCampaignAwards } from "../../lib/points/order-points"
 import { loadCampaignFactsStep } from "../campaigns/steps/load-campaign-facts"
 import { withLineFacts } from "../campaigns/steps/campaign-facts"
 import { reserveCampaignAwardsStep } from "../campaigns/steps/reserve-campaign-awards"
@@ -75,6 +76,27 @@ export const awardOrderPointsWorkflow = createWorkflow(
     when({ events }, ({ events }) => events.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
     )
+    const awarded = transform({ planned, reserved }, ({ planned, reserved }) =>
+      campaignAwardedEvents(planned, reserved)
+    )
+    when({ awarded }, ({ awarded }) => awarded.length > 0).then(() =>
+      emitEventStep({ eventName: LoyaltyEvents.CAMPAIGN_AWARDED, data: awarded }).config({ name: "emit-campaign-awarded" })
+    )
     return new WorkflowResponse(result)
   }
 )
+
+/** One `loyalty.campaign.awarded` per campaign this run reserved points for (none on a replay). */
+function campaignAwardedEvents(planned: OrderEarning | null, reserved: ReservedAward[]): CampaignAwardedEventData[] {
+  if (!planned) return []
+  return reserved
+    .filter((r) => r.created_id && r.points > 0)
+    .map((r) => ({
+      campaign_id: r.campaign_id,
+      campaign_version: planned.details.campaigns?.find((c) => c.campaign_id === r.campaign_id)?.version ?? 0,
+      customer_id: planned.customer_id,
+      order_id: planned.order_id,
+      points: r.points,
+      budget_exhausted: r.budget_exhausted,
+    }))
+}

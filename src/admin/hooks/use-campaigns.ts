@@ -1,0 +1,38 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { campaignsApi, type CampaignScheduleBody, type LoyaltyCampaignBody } from "../lib/campaigns-api"
+
+/** Query keys: every campaign query sits under `all`, so a save invalidates the list. */
+export const campaignKeys = {
+  all: ["loyalty", "campaigns"] as const,
+  list: () => [...campaignKeys.all, "list"] as const,
+  preview: (body: CampaignScheduleBody) => [...campaignKeys.all, "preview", body] as const,
+}
+
+export const useLoyaltyCampaigns = () => useQuery({ queryKey: campaignKeys.list(), queryFn: () => campaignsApi.list() })
+
+/** The next occurrences of a schedule being edited (nothing saved); a bad schedule is the query's error. */
+export const useCampaignPreview = (body: CampaignScheduleBody, enabled: boolean) =>
+  useQuery({
+    queryKey: campaignKeys.preview(body),
+    queryFn: () => campaignsApi.preview(body),
+    enabled,
+    retry: false,
+    placeholderData: keepPreviousData,
+  })
+
+export const useSaveLoyaltyCampaign = () => {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string | null; body: LoyaltyCampaignBody }) =>
+      id ? campaignsApi.update(id, body) : campaignsApi.create(body),
+    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.list() }),
+  })
+}
+
+export const useDeleteLoyaltyCampaign = () => {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => campaignsApi.remove(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.list() }),
+  })
+}
