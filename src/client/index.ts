@@ -124,10 +124,21 @@ export type StoreCartLoyalty = {
     total_before_points: number
     total_after_points: number
     eligible_amount: number
+    /** eligible_amount weighted by the per-product earning rules: what the rate applies to. */
+    earning_amount: number
+    cash_share: number
     rate: number | null
     multiplier: number
     points: number
   }
+  /** The live campaigns that add points to this cart now (included in `points_to_earn`; before budgets and caps). */
+  campaigns: {
+    campaign_id: string
+    name: string
+    type: "multiplier" | "order_bonus" | "amount_bonus"
+    value: number
+    points: number
+  }[]
   balance: number | null
   redeem: {
     point_value: number | null
