@@ -1,7 +1,11 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EarningRuleTarget } from "../../../lib/campaigns/rules"
+import { EarningRuleRecord } from "../../../modules/loyalty-campaigns/types"
 import { campaignsService } from "./resolve-service"
+
+/** What the compensation undoes: the rule this run created, or the rule as it was before. */
+type Undo = { created: string | null; previous: EarningRuleRecord | null }
 
 export const createEarningRuleStepId = "loyalty-create-earning-rule-step"
 
@@ -20,10 +24,10 @@ export const createEarningRuleStep = createStep(
     const [existing] = await service.listEarningRules({ target_type: input.target_type, target_id: input.target_id }, { take: 1 })
     if (existing) {
       const updated = await service.updateEarningRules({ id: existing.id, factor: input.factor, note: input.note ?? existing.note })
-      return new StepResponse(updated, { created: null as string | null, previous: existing })
+      return new StepResponse<EarningRuleRecord, Undo>(updated, { created: null, previous: existing })
     }
     const created = await service.createEarningRules(input)
-    return new StepResponse(created, { created: created.id as string | null, previous: null })
+    return new StepResponse<EarningRuleRecord, Undo>(created, { created: created.id, previous: null })
   },
   async (undo, { container }) => {
     if (!undo) return
