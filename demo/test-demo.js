@@ -297,6 +297,7 @@ async function main() {
     ["admin in Chromium: creates a tier in Settings → Loyalty → Tiers, sees it listed and on the shopper's page", "test-admin-tiers.js"],
     ["admin in Chromium: edits the referral program and approves a flagged referral", "test-admin-referrals.js"],
     ["admin in Chromium: the Loyalty page shows KPI cards, charts with data and segments", "test-admin-insights.js"],
+    ["admin in Chromium: creates a recurring member-day campaign, the storefront's cart preview lists it", "test-admin-campaigns.js"],
   ]
   for (const [name, script] of browserSuites) {
     await check(name, () => runScript(script))
