@@ -1,11 +1,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { campaignsApi, type CampaignScheduleBody, type LoyaltyCampaignBody } from "../lib/campaigns-api"
+import {
+  campaignsApi,
+  type CampaignScheduleBody,
+  type EarningRuleBody,
+  type LoyaltyCampaignBody,
+} from "../lib/campaigns-api"
 
 /** Query keys: every campaign query sits under `all`, so a save invalidates the list. */
 export const campaignKeys = {
   all: ["loyalty", "campaigns"] as const,
   list: () => [...campaignKeys.all, "list"] as const,
   preview: (body: CampaignScheduleBody) => [...campaignKeys.all, "preview", body] as const,
+  rules: () => [...campaignKeys.all, "earning-rules"] as const,
 }
 
 export const useLoyaltyCampaigns = () => useQuery({ queryKey: campaignKeys.list(), queryFn: () => campaignsApi.list() })
@@ -34,5 +40,23 @@ export const useDeleteLoyaltyCampaign = () => {
   return useMutation({
     mutationFn: (id: string) => campaignsApi.remove(id),
     onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.list() }),
+  })
+}
+
+export const useEarningRules = () => useQuery({ queryKey: campaignKeys.rules(), queryFn: () => campaignsApi.listRules() })
+
+export const useSaveEarningRule = () => {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (body: EarningRuleBody) => campaignsApi.saveRule(body),
+    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.rules() }),
+  })
+}
+
+export const useDeleteEarningRule = () => {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => campaignsApi.removeRule(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.rules() }),
   })
 }

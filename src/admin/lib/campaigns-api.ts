@@ -59,7 +59,24 @@ export type CampaignScheduleBody = {
   count?: number
 }
 
+/** A per-product earning rule (factor 0 = the target earns nothing). */
+export type EarningRule = {
+  id: string
+  target_type: "product" | "category" | "collection"
+  target_id: string
+  factor: number
+  note: string | null
+}
+export type EarningRuleBody = Omit<EarningRule, "id">
+
 export const campaignsApi = {
+  listRules: () => sdk.client.fetch<{ earning_rules: EarningRule[] }>(`${BASE}/earning-rules`),
+  saveRule: (body: EarningRuleBody) =>
+    sdk.client.fetch<{ earning_rule: EarningRule }>(`${BASE}/earning-rules`, { method: "POST", body }),
+  removeRule: (id: string) =>
+    sdk.client.fetch<{ id: string; deleted: boolean }>(`${BASE}/earning-rules/${encodeURIComponent(id)}`, {
+      method: "DELETE",
+    }),
   list: () => sdk.client.fetch<{ campaigns: LoyaltyCampaign[]; time_zone: string }>(`${BASE}/campaigns`),
   create: (body: LoyaltyCampaignBody) =>
     sdk.client.fetch<{ campaign: LoyaltyCampaign }>(`${BASE}/campaigns`, { method: "POST", body }),

@@ -19,8 +19,11 @@ import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from "re
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import {
   useCampaignPreview,
+  useDeleteEarningRule,
   useDeleteLoyaltyCampaign,
+  useEarningRules,
   useLoyaltyCampaigns,
+  useSaveEarningRule,
   useSaveLoyaltyCampaign,
 } from "../../../../hooks/use-campaigns"
 import type {
@@ -28,6 +31,7 @@ import type {
   CampaignStacking,
   CampaignStatus,
   CampaignType,
+  EarningRule,
   LoyaltyCampaign,
   LoyaltyCampaignBody,
 } from "../../../../lib/campaigns-api"
@@ -203,7 +207,7 @@ const Field = ({ label, hint, children }: { label: string; hint?: string; childr
  * Settings → Loyalty → Campaigns: the campaigns with their status now, budget
  * and results, and a drawer to create or edit one with a recurrence picker and
  * a preview of its next occurrences (asked of the server, in the campaign's
- * time zone, before saving).
+ * time zone, before saving); below them, the per-product earning rules.
  */
 const LoyaltyCampaignsPage = () => {
   const { data, isLoading, error } = useLoyaltyCampaigns()
@@ -239,8 +243,7 @@ const LoyaltyCampaignsPage = () => {
       <div className="px-6 py-4">
         <Text size="small" className="text-ui-fg-subtle">
           Best-wins campaigns compete with the tier multiplier and each other: the one worth the most points applies.
-          Additive campaigns add their points on top, within their stack cap. Per-product rules (earning nothing or
-          more) are set with <code>/admin/loyalty/earning-rules</code>.
+          Additive campaigns add their points on top, within their stack cap.
         </Text>
       </div>
       {isLoading ? (
@@ -297,6 +300,7 @@ const LoyaltyCampaignsPage = () => {
           </Table.Body>
         </Table>
       )}
+      <EarningRules />
       <Drawer open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
         <Drawer.Content>
           {editing !== null ? (
@@ -309,6 +313,116 @@ const LoyaltyCampaignsPage = () => {
         </Drawer.Content>
       </Drawer>
     </Container>
+  )
+}
+
+const TARGET_LABELS: Record<EarningRule["target_type"], string> = {
+  product: "Product",
+  category: "Category",
+  collection: "Collection",
+}
+
+/**
+ * Per-product earning rules: a product, category or collection earns
+ * `factor` × the base (0 = nothing, e.g. gift cards). The most specific rule
+ * wins (product, then category, then collection).
+ */
+const EarningRules = () => {
+  const { data, error } = useEarningRules()
+  const save = useSaveEarningRule()
+  const remove = useDeleteEarningRule()
+  const [type, setType] = useState<EarningRule["target_type"]>("collection")
+  const [targetId, setTargetId] = useState("")
+  const [factor, setFactor] = useState("0")
+  const [note, setNote] = useState("")
+
+  const onAdd = (event: FormEvent) => {
+    event.preventDefault()
+    save.mutate(
+      { target_type: type, target_id: targetId.trim(), factor: Number(factor), note: note.trim() || null },
+      {
+        onSuccess: () => {
+          toast.success("Earning rule saved")
+          setTargetId("")
+          setNote("")
+        },
+        onError: (e) => toast.error(getErrorMessage(e)),
+      }
+    )
+  }
+
+  return (
+    <div className="flex flex-col gap-y-3 px-6 py-4" data-testid="loyalty-earning-rules">
+      <Heading level="h3">Earning rules per product</Heading>
+      <Text size="small" className="text-ui-fg-subtle">
+        A product, category or collection earns factor × the base points (0 = nothing, e.g. your gift cards; 3 = triple).
+        The most specific rule wins: product, then category, then collection. Orders keep the factors they earned with.
+      </Text>
+      {error ? <Text className="text-ui-fg-error">{getErrorMessage(error)}</Text> : null}
+      {data?.earning_rules.length ? (
+        <Table>
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Applies to</Table.HeaderCell>
+              <Table.HeaderCell>Id</Table.HeaderCell>
+              <Table.HeaderCell>Factor</Table.HeaderCell>
+              <Table.HeaderCell>Note</Table.HeaderCell>
+              <Table.HeaderCell />
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {data.earning_rules.map((rule) => (
+              <Table.Row key={rule.id}>
+                <Table.Cell>{TARGET_LABELS[rule.target_type]}</Table.Cell>
+                <Table.Cell>{rule.target_id}</Table.Cell>
+                <Table.Cell>{rule.factor === 0 ? "Earns nothing" : `×${rule.factor}`}</Table.Cell>
+                <Table.Cell>{rule.note ?? ""}</Table.Cell>
+                <Table.Cell>
+                  <IconButton
+                    size="small"
+                    variant="transparent"
+                    aria-label={`Delete the rule of ${rule.target_id}`}
+                    onClick={() => remove.mutate(rule.id, { onError: (e) => toast.error(getErrorMessage(e)) })}
+                  >
+                    <Trash />
+                  </IconButton>
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      ) : (
+        <Text size="small">No rules: every product earns the base rate.</Text>
+      )}
+      <form onSubmit={onAdd} className="grid grid-cols-5 items-end gap-2">
+        <Field label="Applies to">
+          <Select value={type} onValueChange={(v) => setType(v as EarningRule["target_type"])}>
+            <Select.Trigger>
+              <Select.Value />
+            </Select.Trigger>
+            <Select.Content>
+              {(Object.keys(TARGET_LABELS) as EarningRule["target_type"][]).map((t) => (
+                <Select.Item key={t} value={t}>
+                  {TARGET_LABELS[t]}
+                </Select.Item>
+              ))}
+            </Select.Content>
+          </Select>
+        </Field>
+        <Field label="Id">
+          <Input placeholder="pcol_…" value={targetId} onChange={(e) => setTargetId(e.target.value)} />
+        </Field>
+        <Field label="Factor">
+          <Input type="number" min={0} step="0.1" value={factor} onChange={(e) => setFactor(e.target.value)} />
+        </Field>
+        <Field label="Note">
+          <Input value={note} onChange={(e) => setNote(e.target.value)} />
+        </Field>
+        <Button size="small" variant="secondary" type="submit" isLoading={save.isPending} disabled={!targetId.trim()}>
+          Save rule
+        </Button>
+      </form>
+    </div>
   )
 }
 
