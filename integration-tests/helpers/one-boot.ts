@@ -1,4 +1,23 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { dropPostgresDatabaseTemplate, medusaIntegrationTestRunner, MedusaSuiteOptions } from "@medusajs/test-utils"
+import { AdminUser, createAdminUser } from "./admin"
+import { CommerceFixture, setupCommerce } from "./commerce"
+import { createPublishableKey, StoreHeaders } from "./store"
+
+/**
+ * What every suite on a boot starts with, built once right after the boot and
+ * part of the database each suite starts from: the store of `setupCommerce`
+ * (region, taxes, shipping, a product with stock), an admin user and a
+ * publishable key.
+ */
+export type BootStore = {
+  fixture: CommerceFixture
+  admin: AdminUser
+  storeHeaders: StoreHeaders
+}
+
+/** The runner's options, plus the boot's store (call `store()` in a hook or a test, not while registering). */
+export type HttpSuiteOptions = MedusaSuiteOptions & { store: () => BootStore }
 
 /**
  * A group of HTTP tests (the body of what used to be one spec file) that can
@@ -6,19 +25,27 @@ import { dropPostgresDatabaseTemplate, medusaIntegrationTestRunner, MedusaSuiteO
  */
 export type HttpSuite = {
   title: string
-  register: (options: MedusaSuiteOptions) => void
+  register: (options: HttpSuiteOptions) => void
 }
 
 /** A group of HTTP tests: `register` declares its hooks and `it`s as a runner's `testSuite` would. */
 export const httpSuite = (suite: HttpSuite): HttpSuite => suite
 
+async function buildBootStore(container: MedusaContainer): Promise<BootStore> {
+  const fixture = await setupCommerce(container)
+  const admin = await createAdminUser(container)
+  const { storeHeaders } = await createPublishableKey(container)
+  return { fixture, admin, storeHeaders }
+}
+
 /**
- * Boots Medusa once (one database, one migration run, one app) and runs each
- * suite on it as its own `describe`, with the isolation a spec file of its own
- * had:
+ * Boots Medusa once (one database, one migration run, one app), builds the
+ * boot's store (`BootStore`: commerce fixture, admin, publishable key) once,
+ * and runs each suite on it as its own `describe`, with the isolation a spec
+ * file of its own had:
  *
- * - every suite's `beforeAll` starts from the freshly booted database (the
- *   runner's state before any suite), restored from a template taken at boot;
+ * - every suite's `beforeAll` starts from the booted database with the boot's
+ *   store in it, restored from a template taken right after it was built;
  * - every test starts from the database as the suite's `beforeAll` left it
  *   (the runner's own snapshot, retaken at the end of each suite's
  *   `beforeAll`s; the runner restores it before each `it`).
@@ -42,24 +69,31 @@ export function runOnOneBoot({
     env: { MEDUSA_DISABLE_TELEMETRY: "true" },
     testSuite: (options) => {
       const bootTemplate = `${options.dbConfig.dbName}-boot`
-      // Set once the first suite to run has changed the database.
-      let bootTemplateTaken = false
+      let bootStore: BootStore | undefined
+      // Set once a suite has changed the database since the boot template was taken.
+      let changedSinceBoot = false
+      const store = () => {
+        if (!bootStore) throw new Error("the boot's store is built in a beforeAll: call store() in a hook or a test")
+        return bootStore
+      }
 
       // A describe of its own: its afterAll runs before the runner's cleanup,
       // while the database server connection the template helpers use is open.
       describe(title, () => {
+        beforeAll(async () => {
+          bootStore = await buildBootStore(options.getContainer())
+          await options.dbUtils.snapshot({ templateName: bootTemplate })
+        })
+
         for (const suite of suites) {
           describe(suite.title, () => {
             beforeAll(async () => {
-              if (bootTemplateTaken) {
+              if (changedSinceBoot) {
                 await options.dbUtils.restore({ templateName: bootTemplate })
-              } else {
-                // No suite has run yet (the first one, or the first one `-t` selects).
-                await options.dbUtils.snapshot({ templateName: bootTemplate })
-                bootTemplateTaken = true
               }
+              changedSinceBoot = true
             })
-            suite.register(options)
+            suite.register({ ...options, store })
             // After the suite's own beforeAll hooks: the state each of its tests starts from.
             beforeAll(async () => {
               await options.dbUtils.snapshot()
@@ -68,7 +102,7 @@ export function runOnOneBoot({
         }
 
         afterAll(async () => {
-          if (bootTemplateTaken) {
+          if (bootStore) {
             await dropPostgresDatabaseTemplate(bootTemplate)
           }
         })

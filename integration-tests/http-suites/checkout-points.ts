@@ -8,8 +8,6 @@ import {
   memberWith as memberWithPoints,
   cancelOrder,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   eventually,
   get,
@@ -20,7 +18,6 @@ import {
   post,
   receiveReturn,
   registerCustomer,
-  setupCommerce,
   StoreHeaders,
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
@@ -32,16 +29,13 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "checkout points",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
     beforeAll(async () => {
-      const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+      ;({ fixture, admin, storeHeaders } = store())
       // A region that also offers the test provider that declines every payment.
       await post(
         api,
@@ -54,16 +48,22 @@ export default httpSuite({
     const memberWith = (email: string, balance: number) =>
       memberWithPoints(api, storeHeaders, admin.headers, email, balance)
 
-    /** A cart with items, address and shipping, ready for points and payment. */
+    /**
+     * A cart with items, address and shipping, ready for points and payment:
+     * created with its items and addresses in one request (as a storefront may),
+     * then the shipping method. The step-by-step storefront flow is placeOrder's.
+     */
     async function openCart(headers: Record<string, string>, items: { variant_id: string; quantity: number }[]) {
-      const { cart } = await post(api, "/store/carts", { region_id: fixture.regionId }, headers)
-      for (const item of items) {
-        await post(api, `/store/carts/${cart.id}/line-items`, item, headers)
-      }
-      await post(
+      const { cart } = await post(
         api,
-        `/store/carts/${cart.id}`,
-        { email: `${cart.id}@example.com`, shipping_address: GERMAN_ADDRESS, billing_address: GERMAN_ADDRESS },
+        "/store/carts",
+        {
+          region_id: fixture.regionId,
+          items,
+          email: `cart-${Math.random().toString(36).slice(2, 10)}@example.com`,
+          shipping_address: GERMAN_ADDRESS,
+          billing_address: GERMAN_ADDRESS,
+        },
         headers
       )
       await post(api, `/store/carts/${cart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)

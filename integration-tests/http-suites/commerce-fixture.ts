@@ -3,14 +3,11 @@ import {
   CommerceFixture,
   StoreHeaders,
   capturePayment,
-  createAdminUser,
-  createPublishableKey,
   get,
   getAdminOrder,
   placeOrder,
   refundPayment,
   registerCustomer,
-  setupCommerce,
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
 
@@ -18,25 +15,22 @@ import { httpSuite } from "../helpers/one-boot"
  * Smoke test of the shared fixtures: a store that can sell, a customer, a full
  * checkout with capture and refund and the figures Medusa gives them, and the
  * isolation the other suites rely on (every test starts from its suite's
- * beforeAll; on one boot, every suite from the freshly booted database).
+ * beforeAll; on one boot, every suite from the booted database with the boot's store).
  * Cancels and returns through the helpers are covered where they matter, by
  * points reversal ("reverses everything a canceled order earned", "reverses a
  * received return when it is received").
  */
 export default httpSuite({
   title: "commerce fixture",
-  register: ({ api, getContainer }) => {
+  register: ({ api, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    // Runs after the runner's own beforeAll (app booted), before the snapshot
-    // the runner restores before every `it`: everything here is in each test.
-    beforeAll(async () => {
-      const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    // The boot's store (runOnOneBoot builds it once, right after the boot): in the
+    // snapshot the runner restores before every `it`, so it is in each test.
+    beforeAll(() => {
+      ;({ fixture, admin, storeHeaders } = store())
     })
 
     it("sells 2 × 100 EUR to a customer, captures, and refunds 30 %", async () => {

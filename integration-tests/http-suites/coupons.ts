@@ -4,15 +4,12 @@ import {
   attempt,
   memberWith as memberWithPoints,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   get,
   GERMAN_ADDRESS,
   ledgerTotals,
   pointsService,
   post,
-  setupCommerce,
   StoreHeaders,
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
@@ -24,16 +21,13 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "coupons",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    beforeAll(async () => {
-      const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    beforeAll(() => {
+      ;({ fixture, admin, storeHeaders } = store())
     })
 
     const memberWith = (email: string, balance: number) =>

@@ -5,9 +5,7 @@ import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
 const { generateOrders } = require("../../bench/lib/generate-orders")
 import {
   AdminUser,
-  createAdminUser,
   createPastOrder,
-  createPublishableKey,
   createShopper,
   daysBefore,
   eventually,
@@ -46,19 +44,14 @@ const SHAPES: Record<string, Shape> = {
 
 export default httpSuite({
   title: "insights",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
     const ids: Record<string, string> = {}
 
     beforeAll(async () => {
       const container = getContainer()
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
-      const [store] = await container.resolve(Modules.STORE).listStores({}, { take: 1 })
-      await container.resolve(Modules.STORE).updateStores(store.id, {
-        supported_currencies: [{ currency_code: "eur", is_default: true }, { currency_code: "usd" }],
-      })
+      ;({ admin, storeHeaders } = store())
       for (const [name, shape] of Object.entries(SHAPES)) {
         const customer = await createShopper(container, {
           email: shape.email,

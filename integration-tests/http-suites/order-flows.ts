@@ -4,8 +4,6 @@ import {
   AdminUser,
   capturePayment,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   eventually,
   fulfillItems,
@@ -19,7 +17,6 @@ import {
   post,
   receiveReturn,
   refundPayment,
-  setupCommerce,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -39,7 +36,7 @@ type Summary = { earned: number; released: number; reversed: number; pending: nu
  */
 export default httpSuite({
   title: "order flows",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -50,9 +47,7 @@ export default httpSuite({
 
     beforeAll(async () => {
       const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+      ;({ fixture, admin, storeHeaders } = store())
       const prices = [
         { title: "19", eur: 19 },
         { title: "29", eur: 29 },

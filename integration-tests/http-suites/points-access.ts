@@ -2,8 +2,6 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
   AdminUser,
   attempt,
-  createAdminUser,
-  createPublishableKey,
   eventually,
   get,
   ledgerTotals,
@@ -20,14 +18,12 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "points access",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    beforeAll(async () => {
-      const container = getContainer()
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    beforeAll(() => {
+      ;({ admin, storeHeaders } = store())
     })
 
     const adjust = (customerId: string, body: unknown, headers: Record<string, string> = admin.headers) =>

@@ -11,8 +11,6 @@ import {
   cancelOrder,
   capturePayment,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   eventually,
   get,
@@ -21,7 +19,6 @@ import {
   pointsService,
   post,
   registerCustomer,
-  setupCommerce,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -38,16 +35,13 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "points earning",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    beforeAll(async () => {
-      const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    beforeAll(() => {
+      ;({ fixture, admin, storeHeaders } = store())
     })
 
     const member = async (email: string) => {

@@ -12,8 +12,6 @@ import {
   cancelOrder,
   capturePayment,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   eventually,
   get,
@@ -24,7 +22,6 @@ import {
   receiveReturn,
   refundPayment,
   registerCustomer,
-  setupCommerce,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -55,16 +52,13 @@ type Entry = { type: string; points: number; order_id: string | null; pending_ch
  */
 export default httpSuite({
   title: "points reversal",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    beforeAll(async () => {
-      const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    beforeAll(() => {
+      ;({ fixture, admin, storeHeaders } = store())
     })
 
     /** A member with an order of 2 × 100 EUR (249.90 EUR paid) whose 200 points are pending. */

@@ -9,8 +9,6 @@ import {
   cancelOrder,
   capturePayment,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   eventually,
   get,
@@ -21,7 +19,6 @@ import {
   refundPayment,
   registerCustomer,
   RegisteredCustomer,
-  setupCommerce,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -47,16 +44,13 @@ const CODE_NOT_ACCEPTED = {
  */
 export default httpSuite({
   title: "referrals",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    beforeAll(async () => {
-      const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    beforeAll(() => {
+      ;({ fixture, admin, storeHeaders } = store())
     })
 
     const member = async (email: string, first_name = "Test", last_name = "Customer") => {

@@ -8,8 +8,6 @@ import {
   attempt,
   cancelOrder,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   del,
   eventually,
@@ -17,7 +15,6 @@ import {
   memberWith,
   placeOrder,
   post,
-  setupCommerce,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -37,7 +34,7 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "tiers",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -50,9 +47,7 @@ export default httpSuite({
 
     beforeAll(async () => {
       const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+      ;({ fixture, admin, storeHeaders } = store())
       const { result } = await createCustomerGroupsWorkflow(container).run({
         input: { customersData: [{ name: "Silver members" }, { name: "Gold members" }] },
       })

@@ -17,8 +17,9 @@ jest.setTimeout(600_000)
 
 /**
  * The HTTP suites that run on the test store of `medusa-config.ts`, on one
- * Medusa boot (runOnOneBoot: each suite still starts from the freshly booted
- * database, each test from its suite's beforeAll). One suite alone:
+ * Medusa boot (runOnOneBoot: each suite starts from the booted database with
+ * the boot's store, commerce fixture, admin and publishable key, built once;
+ * each test from its suite's beforeAll). One suite alone:
  * `npm run test:http -- integration-tests/http/store.spec.ts -t "points earning"`.
  *
  * commerce fixture runs after a suite that sold things: its "starts every test
