@@ -7,8 +7,6 @@ import {
   attempt,
   cancelOrder,
   CommerceFixture,
-  createAdminUser,
-  createPublishableKey,
   createShopper,
   eventually,
   get,
@@ -19,7 +17,6 @@ import {
   post,
   receiveReturn,
   registerCustomer,
-  setupCommerce,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -47,7 +44,7 @@ type Entry = {
  */
 export default httpSuite({
   title: "campaigns",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -56,9 +53,7 @@ export default httpSuite({
 
     beforeAll(async () => {
       const container = getContainer()
-      fixture = await setupCommerce(container)
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+      ;({ fixture, admin, storeHeaders } = store())
       const products = container.resolve(Modules.PRODUCT)
       const collection = await products.createProductCollections({ title: "Gift cards", handle: "gift-cards" })
       giftCollectionId = collection.id
