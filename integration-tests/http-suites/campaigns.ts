@@ -201,6 +201,12 @@ export default httpSuite({
       // A replayed earning reserves nothing twice.
       await award(container, orders[0].orderId)
       expect((await get(api, `/admin/loyalty/campaigns/${campaign.id}`, admin.headers)).campaign.spent_points).toBe(500)
+      // The budget cannot be set below what was issued: a 400, nothing changed.
+      const lowered = await attempt(
+        api.post(`/admin/loyalty/campaigns/${campaign.id}`, { budget_points: 100 }, { headers: admin.headers })
+      )
+      expect(lowered.status).toBe(400)
+      expect(lowered.data.message).toContain("budget_points cannot be below the 500 points the campaign has already issued")
       // One event per order that got points; the one that spent the budget's last points says so.
       await eventually(async () => expect(awarded).toHaveLength(10))
       eventBus.unsubscribe(LoyaltyEvents.CAMPAIGN_AWARDED, listener, { subscriberId: "test-campaign-awarded" })

@@ -24,6 +24,28 @@ export type CampaignStacking = (typeof CAMPAIGN_STACKING)[number]
 export const CAMPAIGN_STATUSES = ["draft", "scheduled", "live", "paused", "ended"] as const
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
 
+/** The fields of a campaign that make up its terms: changing one is a new version. */
+export const VERSIONED_FIELDS = [
+  "type",
+  "value",
+  "rates",
+  "min_order_amounts",
+  "starts_at",
+  "ends_at",
+  "recurrence",
+  "time_zone",
+  "tier_ids",
+  "customer_group_ids",
+  "segments",
+  "sales_channel_ids",
+  "product_ids",
+  "collection_ids",
+  "category_ids",
+  "priority",
+  "stacking",
+  "stack_cap",
+] as const
+
 /** What an earning records of a campaign, and what its reversal uses: the campaign's terms at one version. */
 export type CampaignTerms = {
   campaign_id: string

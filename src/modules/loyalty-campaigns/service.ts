@@ -1,6 +1,6 @@
 import { InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { knexOf, lockingTransaction, SharedContext } from "../../lib/db"
-import { CampaignDefinition, EarningRule as EarningRuleTerms } from "../../lib/campaigns/rules"
+import { CampaignDefinition, EarningRule as EarningRuleTerms, VERSIONED_FIELDS } from "../../lib/campaigns/rules"
 import Campaign from "./models/campaign"
 import CampaignAward from "./models/campaign-award"
 import EarningRule from "./models/earning-rule"
@@ -20,27 +20,6 @@ export type LoyaltyCampaignsOptions = { campaigns?: CampaignsPluginOptions }
 
 const WRITES = "Campaign budget reservations"
 
-/** The fields of a campaign that make up its terms: changing one is a new version. */
-const VERSIONED_FIELDS = [
-  "type",
-  "value",
-  "rates",
-  "min_order_amounts",
-  "starts_at",
-  "ends_at",
-  "recurrence",
-  "time_zone",
-  "tier_ids",
-  "customer_group_ids",
-  "segments",
-  "sales_channel_ids",
-  "product_ids",
-  "collection_ids",
-  "category_ids",
-  "priority",
-  "stacking",
-  "stack_cap",
-] as const
 
 /** A stored campaign as the earning rules see it. */
 export function toCampaignDefinition(row: CampaignRecord): CampaignDefinition {

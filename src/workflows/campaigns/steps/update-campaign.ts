@@ -1,4 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { VERSIONED_FIELDS } from "../../../lib/campaigns/rules"
 import { campaignsService } from "./resolve-service"
 import { CampaignChanges } from "./validate-campaign"
 
@@ -18,7 +19,18 @@ export const updateCampaignStep = createStep(
   },
   async (previous, { container }) => {
     if (!previous) return
-    const { created_at, updated_at, deleted_at, spent_points, ...fields } = previous
-    await campaignsService(container).updateCampaigns(fields)
+    // Only what a change may touch: the budget's spent points move with orders, not with this step.
+    const { id, name, description, status, version, budget_points, per_customer_cap } = previous
+    const terms = Object.fromEntries(VERSIONED_FIELDS.map((field) => [field, previous[field]]))
+    await campaignsService(container).updateCampaigns({
+      id,
+      name,
+      description,
+      status,
+      version,
+      budget_points,
+      per_customer_cap,
+      ...terms,
+    })
   }
 )

@@ -13,8 +13,9 @@ export type CampaignChanges = Partial<
 
 /**
  * Check a campaign as it would be after the change (its stored fields
- * overlaid with the changes): terms and schedule problems are one 400 that
- * names them all, before anything is written. Returns the store's default
+ * overlaid with the changes): terms and schedule problems, and a budget
+ * below what was already issued, are one 400 that names them all, before
+ * anything is written. Returns the store's default
  * time zone for a new campaign that names none.
  */
 export const validateCampaignStep = createStep(
@@ -40,6 +41,10 @@ export const validateCampaignStep = createStep(
         time_zone: timeZone,
       }),
     ]
+    const spent = current?.spent_points ?? 0
+    if (merged.budget_points !== null && merged.budget_points !== undefined && merged.budget_points < spent) {
+      problems.push(`budget_points cannot be below the ${spent} points the campaign has already issued`)
+    }
     if (problems.length) throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
     return new StepResponse({ time_zone: timeZone })
   }
