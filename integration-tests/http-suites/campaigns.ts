@@ -127,6 +127,15 @@ export default httpSuite({
       ])
       const after = (await get(api, `/admin/loyalty/campaigns/${created.id}`, admin.headers)).campaign
       expect(after.results).toMatchObject({ points: 200, orders: 2, customers: 1 })
+
+      // The admin's cost estimate of a campaign on past orders (here January 2026), saving nothing.
+      const draft = { name: "Member day", type: "multiplier", value: 2, recurrence: { kind: "monthly", days: [8] } }
+      const period = { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }
+      const cost = await post(api, "/admin/loyalty/campaign-cost", { ...draft, ...period }, admin.headers)
+      expect(cost).toMatchObject({ time_zone: "Europe/Berlin", truncated: false })
+      expect(cost.cost).toEqual({ orders: 4, orders_reached: 2, customers_reached: 1, points: 200, budget_exhausted: false })
+      const capped = await post(api, "/admin/loyalty/campaign-cost", { ...draft, ...period, budget_points: 150 }, admin.headers)
+      expect(capped.cost).toMatchObject({ orders_reached: 2, points: 150, budget_exhausted: true })
     })
 
     it("overlapping campaigns follow the stacking policy: best wins, then additive within its cap", async () => {

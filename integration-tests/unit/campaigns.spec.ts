@@ -9,6 +9,7 @@ import {
   planCampaigns,
   termsProblems,
 } from "../../src/lib/campaigns/rules"
+import { campaignCost } from "../../src/lib/campaigns/cost"
 import { ItemNow, orderEarning, OrderForPoints, orderMoney, orderPointsTargets, withCampaignAwards } from "../../src/lib/points/order-points"
 import { rulesFromOptions } from "../../src/lib/points/program"
 import { CampaignSchedule, nextOccurrences, runsAt, scheduleProblems } from "../../src/lib/campaigns/schedule"
@@ -402,5 +403,57 @@ describe("an order's earning with product rules and campaigns, and its reversal 
     expect(target([item("shirt", 1), item("card")])).toBe(0)
     expect(target([item("shirt"), item("card", 1)])).toBe(200)
     expect(target([item("shirt"), item("card")], true)).toBe(0)
+  })
+})
+
+describe("a campaign's cost on past orders", () => {
+  const campaign: CampaignDefinition = {
+    ...terms("bonus", { type: "order_bonus", value: 50 }),
+    status: "draft",
+    starts_at: null,
+    ends_at: null,
+    recurrence: null,
+    time_zone: "UTC",
+    tier_ids: [],
+    customer_group_ids: [],
+    segments: [],
+    sales_channel_ids: [],
+    product_ids: [],
+    collection_ids: [],
+    category_ids: [],
+    budget_points: 120,
+    per_customer_cap: 50,
+  }
+  const order = (id: string, customer: string, at: string) => ({
+    id,
+    created_at: at,
+    currency_code: "eur",
+    customer_id: customer,
+    total: 100,
+    items: [{ id: `${id}-line`, subtotal: 100 }],
+    credit_lines: [],
+    sales_channel_id: null,
+    customer_group_ids: [],
+    tier_id: null,
+    segments: [],
+  })
+
+  it("counts orders in the order placed, within the cap per customer and the budget", () => {
+    const orders = [
+      order("o3", "c", "2026-01-03T00:00:00Z"),
+      order("o1", "a", "2026-01-01T00:00:00Z"),
+      order("o2", "a", "2026-01-02T00:00:00Z"),
+      order("o4", "d", "2026-01-04T00:00:00Z"),
+    ]
+    // a: 50 (then capped), c: 50, d: 20 of the budget left.
+    expect(campaignCost({ ...campaign, status: "live" }, orders, { eur: 1 }, [])).toEqual({
+      orders: 4,
+      orders_reached: 3,
+      customers_reached: 3,
+      points: 120,
+      budget_exhausted: true,
+    })
+    // Orders in a currency without an earn rate earn nothing, campaign points included.
+    expect(campaignCost({ ...campaign, status: "live" }, orders, {}, []).points).toBe(0)
   })
 })

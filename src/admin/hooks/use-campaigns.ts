@@ -60,3 +60,6 @@ export const useDeleteEarningRule = () => {
     onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.rules() }),
   })
 }
+
+/** The cost of the campaign being edited on last month's orders (asked on demand; nothing saved). */
+export const useCampaignCost = () => useMutation({ mutationFn: (body: LoyaltyCampaignBody) => campaignsApi.cost(body) })

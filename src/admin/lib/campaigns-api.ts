@@ -69,7 +69,18 @@ export type EarningRule = {
 }
 export type EarningRuleBody = Omit<EarningRule, "id">
 
+/** A campaign's cost on past orders (`POST /admin/loyalty/campaign-cost`). */
+export type CampaignCostResponse = {
+  from: string
+  to: string
+  time_zone: string
+  truncated: boolean
+  cost: { orders: number; orders_reached: number; customers_reached: number; points: number; budget_exhausted: boolean }
+}
+
 export const campaignsApi = {
+  cost: (body: LoyaltyCampaignBody) =>
+    sdk.client.fetch<CampaignCostResponse>(`${BASE}/campaign-cost`, { method: "POST", body }),
   listRules: () => sdk.client.fetch<{ earning_rules: EarningRule[] }>(`${BASE}/earning-rules`),
   saveRule: (body: EarningRuleBody) =>
     sdk.client.fetch<{ earning_rule: EarningRule }>(`${BASE}/earning-rules`, { method: "POST", body }),

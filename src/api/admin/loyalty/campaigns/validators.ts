@@ -80,3 +80,10 @@ export const AdminCreateEarningRule = z.strictObject({
   note: z.string().trim().max(500).nullable().optional(),
 })
 export type AdminCreateEarningRuleType = z.infer<typeof AdminCreateEarningRule>
+
+/** A campaign being edited, costed on past orders: its fields, and the period (default: last calendar month). */
+export const AdminCampaignCost = AdminCreateCampaign.extend({
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+})
+export type AdminCampaignCostType = z.infer<typeof AdminCampaignCost>

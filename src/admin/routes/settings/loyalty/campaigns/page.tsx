@@ -18,6 +18,7 @@ import {
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import {
+  useCampaignCost,
   useCampaignPreview,
   useDeleteEarningRule,
   useDeleteLoyaltyCampaign,
@@ -438,6 +439,7 @@ const CampaignDrawer = ({
   const [form, setForm] = useState(() => toForm(campaign, timeZone))
   const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) => setForm((f) => ({ ...f, [key]: value }))
   const save = useSaveLoyaltyCampaign()
+  const cost = useCampaignCost()
 
   // The preview follows the schedule as typed, a moment after typing stops.
   const schedule = useMemo(
@@ -603,6 +605,33 @@ const CampaignDrawer = ({
               ))}
             </ul>
           )}
+        </div>
+
+        <div className="flex flex-col gap-y-1" data-testid="loyalty-campaign-cost">
+          <div className="flex items-center gap-x-2">
+            <Button
+              size="small"
+              variant="secondary"
+              type="button"
+              isLoading={cost.isPending}
+              onClick={() => cost.mutate(toBody(form))}
+            >
+              Estimate on last month's orders
+            </Button>
+          </div>
+          {cost.error ? (
+            <Text size="small" className="text-ui-fg-error">
+              {getErrorMessage(cost.error)}
+            </Text>
+          ) : cost.data ? (
+            <Text size="small">
+              {cost.data.cost.points.toLocaleString()} points on {cost.data.cost.orders_reached} of{" "}
+              {cost.data.cost.orders} members' orders ({cost.data.cost.customers_reached} customers)
+              {cost.data.cost.budget_exhausted ? "; the budget would have run out" : ""}
+              {cost.data.truncated ? " (the most recent 2,000 orders)" : ""}. Alone, before stacking with tiers and
+              other campaigns.
+            </Text>
+          ) : null}
         </div>
 
         <Heading level="h3">Who and what</Heading>
