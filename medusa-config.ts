@@ -34,6 +34,19 @@ module.exports = defineConfig({
           redeemStep: 10,
           maxRedeemShare: 0.5,
         },
+        care: {
+          timeZone: "Europe/Berlin",
+          expiryReminderDays: 14,
+          reviewSecret: "test-review-secret",
+          notifications: { channel: "email" },
+        },
+      },
+    },
+    {
+      // Medusa's local provider: messages are logged and recorded by the Notification Module.
+      resolve: "@medusajs/medusa/notification",
+      options: {
+        providers: [{ resolve: "@medusajs/medusa/notification-local", id: "local", options: { channels: ["email"] } }],
       },
     },
     {

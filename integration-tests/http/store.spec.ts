@@ -4,6 +4,7 @@ import checkoutPoints from "../http-suites/checkout-points"
 import commerceFixture from "../http-suites/commerce-fixture"
 import coupons from "../http-suites/coupons"
 import insights from "../http-suites/insights"
+import memberCare from "../http-suites/member-care"
 import orderFlows from "../http-suites/order-flows"
 import pointsAccess from "../http-suites/points-access"
 import pointsEarning from "../http-suites/points-earning"
@@ -40,5 +41,6 @@ runOnOneBoot({
     insights,
     pointsAccess,
     campaigns,
+    memberCare,
   ],
 })

@@ -44,6 +44,11 @@ describe("idempotency keys", () => {
       tierReview: IdempotencyKeys.tierReview("cus_1", at),
       tierOverride: IdempotencyKeys.tierOverride("override_1"),
       tierOverrideEnd: IdempotencyKeys.tierOverrideEnd("override_1"),
+      birthday: IdempotencyKeys.actionCompletion("birthday", IdempotencyKeys.memberDayScope("cus_1", 2027)),
+      customAction: IdempotencyKeys.actionCompletion("newsletter", IdempotencyKeys.actionRequestScope("cus_1", "req_1")),
+      review: IdempotencyKeys.actionCompletion("review", "rev_1"),
+      notification: IdempotencyKeys.notification("points-expiring", "lot_1"),
+      notificationSide: IdempotencyKeys.notification("referral-rewarded", "ref_1", "referee"),
     }).toEqual({
       orderEarning: "earn:order:order_1",
       orderCorrectionEarn: "earn:order:order_1:3",
@@ -71,6 +76,11 @@ describe("idempotency keys", () => {
       tierReview: "review:cus_1:2027-03-01T10:00:00.000Z",
       tierOverride: "override:override_1",
       tierOverrideEnd: "override-end:override_1",
+      birthday: "action:birthday:cus_1:2027",
+      customAction: "action:newsletter:cus_1:req_1",
+      review: "action:review:rev_1",
+      notification: "loyalty:points-expiring:lot_1",
+      notificationSide: "loyalty:referral-rewarded:ref_1:referee",
     })
   })
 

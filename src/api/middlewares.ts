@@ -1,5 +1,6 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminCampaignMiddlewares } from "./admin/loyalty/campaigns/middlewares"
+import { adminActionMiddlewares } from "./admin/loyalty/actions/middlewares"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
 import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
@@ -15,6 +16,7 @@ export default defineMiddlewares({
   routes: [
     ...requestGuardMiddlewares,
     ...adminLoyaltyMiddlewares,
+    ...adminActionMiddlewares,
     ...adminInsightsMiddlewares,
     ...adminCampaignMiddlewares,
     ...adminLoyaltyTierMiddlewares,

@@ -11,7 +11,30 @@ export const LoyaltyEvents = {
   REFERRAL_REWARDED: "loyalty.referral.rewarded",
   TIER_CHANGED: "loyalty.tier.changed",
   CAMPAIGN_AWARDED: "loyalty.campaign.awarded",
+  /** A lot expires soon (once per lot, `care.expiryReminderDays` ahead). */
+  POINTS_EXPIRING: "loyalty.points.expiring",
+  /** A member was paid for an action (birthday, anniversary, review, a custom action). */
+  ACTION_COMPLETED: "loyalty.action.completed",
 } as const
+
+/** The payload of `loyalty.points.expiring`: one lot, what is left of it and when it goes. */
+export type PointsExpiringEventData = {
+  lot_id: string
+  customer_id: string
+  account_id: string
+  points: number
+  expires_at: Date
+}
+
+/** The payload of `loyalty.action.completed`. */
+export type ActionCompletedEventData = {
+  /** The ledger entry that paid it. */
+  id: string
+  customer_id: string
+  action_code: string
+  action_name: string
+  points: number
+}
 
 /** The payload every points event carries. */
 export type PointsEventData = {

@@ -49,6 +49,18 @@ export const IdempotencyKeys = {
   feedbackCredit: (orderId: string) => `feedback:order:${orderId}`,
   /** Points ledger: the feedback points taken back. */
   feedbackTakeBack: (orderId: string) => `revoke:feedback:order:${orderId}`,
+  /**
+   * Points ledger: an action paid. `scope` says what makes it unique: the
+   * year for birthdays and anniversaries, the review for reviews, the
+   * caller's request key (scoped to the customer) for custom actions.
+   */
+  actionCompletion: (code: string, scope: string) => `action:${code}:${scope}`,
+  /** An action's scope for a yearly member day (birthday, anniversary): once per member and local year. */
+  memberDayScope: (customerId: string, year: number) => `${customerId}:${year}`,
+  /** An action's scope for a reported completion: the `Idempotency-Key` header, scoped to the customer. */
+  actionRequestScope: (customerId: string, header: string) => `${customerId}:${header}`,
+  /** Notification Module: one message of a kind about one entry, lot or record (and side, for referrals). */
+  notification: (kind: string, id: string, side?: string) => `loyalty:${kind}:${id}${side ? `:${side}` : ""}`,
   /** Points ledger: the one-time bonus for reaching a tier. */
   tierBonus: (customerId: string, tierId: string) => `tier-bonus:${customerId}:${tierId}`,
   /** Tier activity: one points release counted toward tiers (by the release entry). */

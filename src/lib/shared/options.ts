@@ -1,5 +1,6 @@
 import type { LoaderOptions } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { CarePluginOptions } from "../care/rules"
 import type { InsightSettings } from "../insights/rules"
 import type { ReferralPluginOptions } from "../referrals/rules"
 import type { TierWindow } from "../tiers/rules"
@@ -67,6 +68,8 @@ export type LoyaltyPluginOptions = DeprecatedFlatOptions & {
   insights?: Partial<InsightSettings>
   /** The store's time zone for campaigns (the loyalty_campaigns module reads it). */
   campaigns?: CampaignsPluginOptions
+  /** Member care: actions that earn, expiry reminders, notifications (the loyalty_points module reads them). */
+  care?: CarePluginOptions
 }
 
 /** The `campaigns` key of the plugin options. */

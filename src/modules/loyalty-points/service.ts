@@ -9,10 +9,12 @@ import {
   MedusaService,
 } from "@medusajs/framework/utils"
 import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
 import Account from "./models/account"
+import Action from "./models/action"
 import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
@@ -21,6 +23,8 @@ import Reward from "./models/reward"
 import {
   CreditPosting,
   DebitPosting,
+  ExpiringLot,
+  MemberPreferencesInput,
   CouponRecord,
   CouponReservation,
   LedgerEntry,
@@ -57,6 +61,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   Lot,
   Reward,
   Coupon,
+  Action,
 }) {
   protected readonly options_: LoyaltyPluginOptions
 
@@ -290,6 +295,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<PostingResult> {
     assertPositive(input.points)
     return await this.post_(sharedContext, input, async (trx, account, entryId) => {
+      if (input.limit) await this.assertWithinLimit_(trx, account.id, input, input.limit)
       const { debt_paid, to_balance } = settleDebt(account.debt, input.points)
       if (to_balance > 0) {
         await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
@@ -945,6 +951,135 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   // ---------------------------------------------------------------- internals
+
+  // ---------------------------------------------------------------- member care
+
+  /** Member care's rules from the plugin options (`care`). */
+  getCareRules(): CareRules {
+    return careRules(this.options_.care)
+  }
+
+  /**
+   * A shopper's birthday and notifications opt-out. The birthday is set once
+   * (a second, different one is refused: the bonus would otherwise be paid
+   * again); staff can correct it (`allow_birthday_change`). Writes under the
+   * account's lock, creating the account if needed.
+   */
+  @InjectTransactionManager()
+  async updateMemberPreferences(
+    input: MemberPreferencesInput,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<LoyaltyAccount> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const account = await this.lockAccount_(trx, input.customer_id)
+    const patch: Record<string, unknown> = {}
+    if (input.birthday) {
+      const { month, day } = input.birthday
+      const same = account.birthday_month === month && account.birthday_day === day
+      if (account.birthday_month != null && !same && !input.allow_birthday_change) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Your birthday is already set (${String(account.birthday_month).padStart(2, "0")}-${String(account.birthday_day).padStart(2, "0")}); ask the store to change it`
+        )
+      }
+      if (!same) Object.assign(patch, { birthday_month: month, birthday_day: day, birthday_set_at: input.now })
+    }
+    if (input.notifications_opt_out !== undefined) patch.notifications_opt_out = input.notifications_opt_out
+    if (!Object.keys(patch).length) return account
+    const [updated] = await trx<LoyaltyAccount>("loyalty_account")
+      .where({ id: account.id })
+      .update({ ...patch, updated_at: trx.fn.now() })
+      .returning("*")
+    return updated
+  }
+
+  /**
+   * Members whose birthday is one of `days` and was set on or before
+   * `set_before` (the 30-day rule), a page at a time by customer id.
+   */
+  @InjectManager()
+  async listBirthdayMembers(
+    input: { days: { month: number; day: number }[]; set_before: Date; after: string | null; limit: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ customer_id: string }[]> {
+    const knex = knexOf(sharedContext)
+    return await knex("loyalty_account")
+      .select("customer_id")
+      .whereNull("deleted_at")
+      .where("birthday_set_at", "<=", input.set_before)
+      .where((q) => {
+        for (const { month, day } of input.days) q.orWhere({ birthday_month: month, birthday_day: day })
+      })
+      .modify((q) => (input.after ? q.where("customer_id", ">", input.after) : q))
+      .orderBy("customer_id")
+      .limit(input.limit)
+  }
+
+  /**
+   * Claim up to `limit` open lots that expire after `now` and by `until` and
+   * were not announced yet: each is marked `reminded_at = now` in one
+   * statement, so two runs of the reminder never claim the same lot.
+   */
+  @InjectTransactionManager()
+  async claimExpiringLots(
+    input: { now: Date; until: Date; limit: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<ExpiringLot[]> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const { rows } = await trx.raw(
+      `UPDATE loyalty_lot l SET reminded_at = ?, updated_at = now()
+         FROM loyalty_account a
+        WHERE l.account_id = a.id
+          AND l.id IN (
+            SELECT id FROM loyalty_lot
+             WHERE remaining > 0 AND expires_at > ? AND expires_at <= ?
+               AND reminded_at IS NULL AND deleted_at IS NULL
+             ORDER BY expires_at, id
+             LIMIT ?
+             FOR UPDATE SKIP LOCKED)
+      RETURNING l.id AS lot_id, l.account_id, a.customer_id, l.remaining AS points, l.expires_at`,
+      [input.now, input.now, input.until, input.limit]
+    )
+    return (rows as ExpiringLot[]).map((row) => ({ ...row, expires_at: new Date(row.expires_at) }))
+  }
+
+  /** Undo `claimExpiringLots` (its workflow failed before the reminders went out). */
+  @InjectTransactionManager()
+  async unclaimExpiringLots(
+    input: { lot_ids: string[]; claimed_at: Date },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<void> {
+    if (!input.lot_ids.length) return
+    await transactionOf(sharedContext, WRITES)("loyalty_lot")
+      .whereIn("id", input.lot_ids)
+      .where({ reminded_at: input.claimed_at })
+      .update({ reminded_at: null })
+  }
+
+  /** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */
+  protected async assertWithinLimit_(
+    trx: Knex.Transaction,
+    accountId: string,
+    posting: CreditPosting,
+    limit: { count: number; since: Date | null }
+  ): Promise<void> {
+    const [{ count }] = await trx("loyalty_entry")
+      .count<{ count: string }[]>("id as count")
+      .where({
+        account_id: accountId,
+        reference_type: posting.reference_type ?? null,
+        reference_id: posting.reference_id ?? null,
+      })
+      .where("points", ">", 0)
+      .whereNull("voided_at")
+      .modify((q) => (limit.since ? q.where("created_at", ">=", limit.since) : q))
+    if (Number(count) >= limit.count) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Limit reached: ${posting.reference_id ?? "this action"} pays at most ${limit.count} time${limit.count === 1 ? "" : "s"} ${limit.since ? "in this period" : "per customer"}`
+      )
+    }
+  }
 
   /**
    * The one write path: lock the account, honour the idempotency key, let

@@ -48,6 +48,32 @@ export type CreditPosting = PostingBase & {
   type: "earn" | "adjust" | "restore"
   points: number
   expires_at: Date | null
+  /**
+   * At most `count` credits with this posting's `reference_type` and
+   * `reference_id` since `since` (null = ever), counted under the account's
+   * lock: an action's per-customer limit.
+   */
+  limit?: { count: number; since: Date | null } | null
+}
+
+/** A lot the expiry reminder claimed: it is announced once (`loyalty.points.expiring`). */
+export type ExpiringLot = {
+  lot_id: string
+  account_id: string
+  customer_id: string
+  points: number
+  expires_at: Date
+}
+
+/** What a shopper sets for themselves: their birthday and whether they want loyalty messages. */
+export type MemberPreferencesInput = {
+  customer_id: string
+  /** `{ month, day }`, or null to leave it as it is. */
+  birthday?: { month: number; day: number } | null
+  notifications_opt_out?: boolean
+  /** Staff correcting a birthday: allowed to change one that is set. */
+  allow_birthday_change?: boolean
+  now: Date
 }
 
 export type DebitPosting = PostingBase & {

@@ -5,6 +5,8 @@ import {
   validateAndTransformQuery,
 } from "@medusajs/framework/http"
 import { EntriesPageQuery } from "../../utils/validators"
+import { MemberPreferences } from "./account/preferences/validators"
+import { StoreReviewAction } from "./actions/review/validators"
 import { StorePurchaseCoupon } from "./validators"
 
 /**
@@ -21,6 +23,16 @@ export const storeLoyaltyMiddlewares: MiddlewareRoute[] = [
     method: ["GET"],
     matcher: "/store/loyalty/account/entries",
     middlewares: [validateAndTransformQuery(EntriesPageQuery, {})],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/loyalty/account/preferences",
+    middlewares: [validateAndTransformBody(MemberPreferences)],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/loyalty/actions/review",
+    middlewares: [validateAndTransformBody(StoreReviewAction)],
   },
   {
     matcher: "/store/loyalty/coupons*",

@@ -19,6 +19,13 @@ const Account = model
     debt: model.number().default(0),
     lifetime_earned: model.number().default(0),
     lifetime_redeemed: model.number().default(0),
+    /** The member's birthday (month 1–12, day 1–31), set once by the shopper; null = not given. */
+    birthday_month: model.number().nullable(),
+    birthday_day: model.number().nullable(),
+    /** When the birthday was set: the bonus is paid only for birthdays set 30 days before. */
+    birthday_set_at: model.dateTime().nullable(),
+    /** The shopper asked for no loyalty messages (points, tiers, reminders). */
+    notifications_opt_out: model.boolean().default(false),
     entries: model.hasMany(() => Entry, { mappedBy: "account" }),
     lots: model.hasMany(() => Lot, { mappedBy: "account" }),
   })

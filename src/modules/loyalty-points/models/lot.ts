@@ -14,6 +14,8 @@ const Lot = model
     points: model.number(),
     remaining: model.number(),
     expires_at: model.dateTime().nullable(),
+    /** When the member was reminded that this lot expires (`loyalty.points.expiring`, once per lot). */
+    reminded_at: model.dateTime().nullable(),
     account: model.belongsTo(() => Account, { mappedBy: "lots" }),
   })
   .indexes([

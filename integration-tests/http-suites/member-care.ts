@@ -1,0 +1,275 @@
+import { Modules } from "@medusajs/framework/utils"
+import { DateTime } from "luxon"
+import { reviewSignature } from "../../src/lib/care/rules"
+import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../../src/workflows/care"
+import {
+  AdminUser,
+  attempt,
+  createAdminUser,
+  createPublishableKey,
+  daysFromNow,
+  eventually,
+  get,
+  ledgerTotals,
+  pointsService,
+  post,
+  registerCustomer,
+  StoreHeaders,
+  subscribersDone,
+} from "../helpers"
+import { httpSuite } from "../helpers/one-boot"
+
+/** The test store's `care` options (medusa-config.ts). */
+const ZONE = "Europe/Berlin"
+const REVIEW_SECRET = "test-review-secret"
+
+/** "MM-DD" of an instant in the store's time zone. */
+const monthDay = (at: Date) => DateTime.fromJSDate(at).setZone(ZONE).toFormat("MM-dd")
+
+/**
+ * Member care: birthdays, anniversaries, reviews and custom actions that
+ * earn, reminders before points expire, and the messages members get
+ * through Medusa's Notification Module (its local provider in the test store).
+ */
+export default httpSuite({
+  title: "member care",
+  register: ({ api, getContainer }) => {
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+
+    beforeAll(async () => {
+      const container = getContainer()
+      admin = await createAdminUser(container)
+      ;({ storeHeaders } = await createPublishableKey(container))
+      for (const action of [
+        { code: "birthday", name: "Happy birthday", points: 200 },
+        { code: "anniversary", name: "Member anniversary", points: 100 },
+        { code: "review", name: "Product review", points: 30, limit_count: 3, limit_period: "month" },
+      ]) {
+        await post(api, "/admin/loyalty/actions", action, admin.headers)
+      }
+    })
+
+    /** A registered member whose 50-point sign-up bonus has arrived. */
+    async function member(email: string) {
+      const registered = await registerCustomer(api, storeHeaders, { email })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", registered.headers)).account.balance).toBe(50)
+      )
+      return registered
+    }
+
+    const notificationsOf = (customerId: string, template?: string) =>
+      getContainer()
+        .resolve(Modules.NOTIFICATION)
+        .listNotifications({ receiver_id: customerId, ...(template ? { template } : {}) })
+
+    it("lets a member set a birthday once and switch messages off; refuses bad input with a 400 that says why", async () => {
+      const shopper = await member("birthday-once@example.com")
+      expect((await get(api, "/store/loyalty/account/preferences", shopper.headers)).preferences).toMatchObject({
+        birthday: null,
+        notifications: true,
+      })
+      const set = await post(api, "/store/loyalty/account/preferences", { birthday: "1990-03-15" }, shopper.headers)
+      expect(set.preferences).toMatchObject({ birthday: "03-15", notifications: true })
+
+      // The same day again is fine; another day is refused (the bonus would be paid twice a year).
+      await post(api, "/store/loyalty/account/preferences", { birthday: "03-15" }, shopper.headers)
+      const changed = await attempt(api.post("/store/loyalty/account/preferences", { birthday: "04-01" }, { headers: shopper.headers }))
+      expect(changed.status).toBe(400)
+      expect(changed.data.message).toMatch(/already set \(03-15\); ask the store/)
+
+      for (const bad of [{ birthday: "02-30" }, { birthday: "15-03" }, { birthday: "March 15" }, { notifications: "no" }, { birthday: "03-15", customer_id: "cus_x" }]) {
+        const refused = await attempt(api.post("/store/loyalty/account/preferences", bad, { headers: shopper.headers }))
+        expect(refused.status).toBe(400)
+        expect(refused.data.message).toBeTruthy()
+      }
+      expect((await attempt(api.post("/store/loyalty/account/preferences", { birthday: "05-05" }, { headers: storeHeaders }))).status).toBe(401)
+
+      const off = await post(api, "/store/loyalty/account/preferences", { notifications: false }, shopper.headers)
+      expect(off.preferences).toMatchObject({ birthday: "03-15", notifications: false })
+
+      // Staff correct a birthday that is set.
+      const corrected = await post(api, `/admin/loyalty/accounts/${shopper.customer.id}/preferences`, { birthday: "04-01" }, admin.headers)
+      expect(corrected.preferences.birthday).toBe("04-01")
+    })
+
+    it("pays the birthday bonus once a year even when the job runs twice, and not for a birthday set less than 30 days before", async () => {
+      const container = getContainer()
+      const early = await member("birthday-early@example.com")
+      const late = await member("birthday-late@example.com")
+      // Birthdays 40 and 10 days from now, each set today.
+      const earlyDay = daysFromNow(40)
+      const lateDay = daysFromNow(10)
+      await post(api, "/store/loyalty/account/preferences", { birthday: monthDay(earlyDay) }, early.headers)
+      await post(api, "/store/loyalty/account/preferences", { birthday: monthDay(lateDay) }, late.headers)
+
+      const birthdayEntries = async (customerId: string) =>
+        (await ledgerTotals(container, customerId))!.entries.filter((e) => e.reference_id === "birthday")
+
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: earlyDay } })
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: earlyDay } })
+      expect((await birthdayEntries(early.customer.id)).map((e) => e.points)).toEqual([200])
+      expect((await get(api, "/store/loyalty/account", early.headers)).account.balance).toBe(250)
+
+      // Set 10 days before: nothing this year.
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: lateDay } })
+      expect(await birthdayEntries(late.customer.id)).toEqual([])
+
+      // A year later both are paid, once each.
+      const nextYear = (at: Date) => DateTime.fromJSDate(at).plus({ years: 1 }).toJSDate()
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: nextYear(earlyDay) } })
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: nextYear(lateDay) } })
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: nextYear(lateDay) } })
+      expect((await birthdayEntries(early.customer.id)).map((e) => e.points)).toEqual([200, 200])
+      expect((await birthdayEntries(late.customer.id)).map((e) => e.points)).toEqual([200])
+      const totals = (await ledgerTotals(container, early.customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(totals.cached.balance)
+
+      // The birthday greeting goes out through the Notification Module, with the points.
+      await eventually(async () => {
+        const [greeting] = await notificationsOf(early.customer.id, "loyalty-birthday-bonus")
+        expect(greeting).toMatchObject({ to: "birthday-early@example.com", channel: "email" })
+        expect(greeting.data).toMatchObject({ kind: "birthday-bonus", action_code: "birthday", points: 200 })
+      })
+    })
+
+    it("pays the anniversary of signing up once, from the first full year", async () => {
+      const container = getContainer()
+      const shopper = await member("anniversary@example.com")
+      const today = new Date()
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: today } })
+      const inAYear = DateTime.fromJSDate(today).plus({ years: 1 }).toJSDate()
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: inAYear } })
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: inAYear } })
+      const entries = (await ledgerTotals(container, shopper.customer.id))!.entries.filter((e) => e.reference_id === "anniversary")
+      expect(entries.map((e) => e.points)).toEqual([100])
+    })
+
+    it("pays a review once per review, only when signed with the store's secret, and within its monthly limit", async () => {
+      const shopper = await member("reviewer@example.com")
+      const id = shopper.customer.id
+      const review = (reviewId: string, signature = reviewSignature(REVIEW_SECRET, id, reviewId)) =>
+        attempt(
+          api.post(
+            "/store/loyalty/actions/review",
+            { customer_id: id, review_id: reviewId, product_id: "prod_1" },
+            { headers: { ...storeHeaders, "x-loyalty-signature": signature } }
+          )
+        )
+
+      expect((await review("rev-1", "")).status).toBe(401)
+      expect((await review("rev-1", reviewSignature("wrong-secret", id, "rev-1"))).status).toBe(401)
+      expect((await review("rev-1", reviewSignature(REVIEW_SECRET, id, "rev-2"))).status).toBe(401)
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50)
+
+      const paid = await review("rev-1")
+      expect(paid.status).toBe(201)
+      expect(paid.data).toEqual({ points: 30, created: true })
+      expect((await review("rev-1")).data).toEqual({ points: 30, created: false })
+      expect((await review("rev-2")).status).toBe(201)
+      expect((await review("rev-3")).status).toBe(201)
+      const fourth = await review("rev-4")
+      expect(fourth.status).toBe(400)
+      expect(fourth.data.message).toMatch(/Limit reached: review pays at most 3 times in this period/)
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50 + 3 * 30)
+
+      // A guest (no account) earns nothing.
+      const guest = await attempt(
+        api.post(
+          "/store/loyalty/actions/review",
+          { customer_id: "cus_doesnotexist", review_id: "rev-9" },
+          { headers: { ...storeHeaders, "x-loyalty-signature": reviewSignature(REVIEW_SECRET, "cus_doesnotexist", "rev-9") } }
+        )
+      )
+      expect(guest.status).toBe(404)
+    })
+
+    it("holds a custom action's limit under 10 concurrent reports, and a retried report pays once", async () => {
+      const container = getContainer()
+      const created = await post(
+        api,
+        "/admin/loyalty/actions",
+        { code: "newsletter", name: "Newsletter sign-up", points: 25, limit_count: 2, limit_period: "month" },
+        admin.headers
+      )
+      expect(created.action).toMatchObject({ code: "newsletter", points: 25, limit_count: 2, enabled: true })
+      const duplicate = await attempt(api.post("/admin/loyalty/actions", { code: "newsletter", name: "Again", points: 5 }, { headers: admin.headers }))
+      expect(duplicate.status).toBe(400)
+      expect(duplicate.data.message).toMatch(/already exists/)
+      for (const bad of [{ code: "Bad Code", name: "x", points: 5 }, { code: "ok", name: "x", points: 0 }, { code: "ok", name: "x", points: 5, limit_count: 0 }]) {
+        expect((await attempt(api.post("/admin/loyalty/actions", bad, { headers: admin.headers }))).status).toBe(400)
+      }
+
+      const shopper = await member("newsletter@example.com")
+      const report = (key: string) =>
+        attempt(
+          api.post(
+            "/admin/loyalty/action-completions",
+            { action_code: "newsletter", customer_id: shopper.customer.id },
+            { headers: { ...admin.headers, "idempotency-key": key } }
+          )
+        )
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => report(`signup-${i}`)))
+      expect(outcomes.filter((o) => o.status === 201)).toHaveLength(2)
+      const refused = outcomes.filter((o) => o.status === 400)
+      expect(refused).toHaveLength(8)
+      expect(refused[0].data.message).toMatch(/Limit reached/)
+      // The same report again (a retry of one that was paid) pays nothing more.
+      const paidKey = `signup-${outcomes.findIndex((o) => o.status === 201)}`
+      expect((await report(paidKey)).status).toBe(201)
+      const totals = (await ledgerTotals(container, shopper.customer.id))!
+      expect(totals.cached.balance).toBe(50 + 2 * 25)
+      expect(totals.ledger).toEqual(totals.cached)
+      expect(totals.lots).toBe(100)
+
+      // Switched off: a 400 that says so; an unknown code: 404.
+      await post(api, `/admin/loyalty/actions/${created.action.id}`, { enabled: false }, admin.headers)
+      const off = await report("after-off")
+      expect(off.status).toBe(400)
+      expect(off.data.message).toMatch(/switched off/)
+      const unknown = await attempt(
+        api.post("/admin/loyalty/action-completions", { action_code: "nope", customer_id: shopper.customer.id }, { headers: admin.headers })
+      )
+      expect(unknown.status).toBe(404)
+      expect((await attempt(api.post("/admin/loyalty/action-completions", { action_code: "newsletter", customer_id: shopper.customer.id }, { headers: shopper.headers }))).status).toBe(401)
+    })
+
+    it("reminds a member once per lot before it expires, through the Notification Module, and sends nothing to a member who opted out", async () => {
+      const container = getContainer()
+      const reminded = await member("reminded@example.com")
+      const quiet = await member("quiet@example.com")
+      await post(api, "/store/loyalty/account/preferences", { notifications: false }, quiet.headers)
+      await post(api, `/admin/loyalty/accounts/${reminded.customer.id}/adjustments`, { points: 300, reason: "goodwill" }, admin.headers)
+
+      const points = pointsService(container)
+      const [account] = await points.listAccounts({ customer_id: reminded.customer.id })
+      const lots = await points.listLots({ account_id: account.id }, { take: null })
+      expect(lots).toHaveLength(2)
+      // Ten days before the later of them expires: both are within the 14 days of `expiryReminderDays`.
+      const expiry = new Date(Math.max(...lots.map((lot) => new Date(lot.expires_at!).getTime())))
+      const now = new Date(expiry.getTime() - 10 * 24 * 60 * 60 * 1000)
+
+      const handled = subscribersDone(container, "loyalty.points.expiring")
+      const first = await remindExpiringPointsWorkflow(container).run({ input: { now } })
+      await handled
+      // The reminded member's two lots and the quiet member's sign-up lot (each test starts from the suite's snapshot).
+      expect(first.result.reminded_lots).toBe(3)
+      const second = await remindExpiringPointsWorkflow(container).run({ input: { now } })
+      expect(second.result.reminded_lots).toBe(0)
+
+      await eventually(async () => {
+        const messages = await notificationsOf(reminded.customer.id, "loyalty-points-expiring")
+        expect(messages.map((m) => m.data!.points).sort()).toEqual([300, 50])
+        for (const message of messages) {
+          expect(message).toMatchObject({ to: "reminded@example.com", channel: "email", status: "success" })
+          expect(new Date(String(message.data!.expires_at)).getTime()).toBeGreaterThan(now.getTime())
+        }
+      })
+      // The quiet member's reminder was handled (above) and sent nothing: they opted out after their welcome message.
+      expect(await notificationsOf(quiet.customer.id, "loyalty-points-expiring")).toEqual([])
+      expect((await notificationsOf(quiet.customer.id)).map((m) => m.template)).toEqual(["loyalty-points-earned"])
+    })
+  },
+})

@@ -1,0 +1,85 @@
+import {
+  careRules,
+  celebratedOn,
+  isValidMonthDay,
+  isValidReviewSignature,
+  localYear,
+  messagesFor,
+  periodStart,
+  reviewSignature,
+} from "../../src/lib/care/rules"
+
+describe("member care rules", () => {
+  it("celebrates 29 February birthdays on the 28th in years without one, and reads the day in the store's time zone", () => {
+    expect(celebratedOn(new Date("2027-02-28T12:00:00Z"), "UTC")).toEqual([
+      { month: 2, day: 28 },
+      { month: 2, day: 29 },
+    ])
+    expect(celebratedOn(new Date("2028-02-28T12:00:00Z"), "UTC")).toEqual([{ month: 2, day: 28 }])
+    expect(celebratedOn(new Date("2028-02-29T12:00:00Z"), "UTC")).toEqual([{ month: 2, day: 29 }])
+    // 23:30 UTC on 14 March is already 15 March in Berlin.
+    expect(celebratedOn(new Date("2027-03-14T23:30:00Z"), "Europe/Berlin")).toEqual([{ month: 3, day: 15 }])
+    expect(localYear(new Date("2026-12-31T23:30:00Z"), "Europe/Berlin")).toBe(2027)
+  })
+
+  it("accepts real days of the year only", () => {
+    expect(isValidMonthDay({ month: 2, day: 29 })).toBe(true)
+    expect(isValidMonthDay({ month: 2, day: 30 })).toBe(false)
+    expect(isValidMonthDay({ month: 13, day: 1 })).toBe(false)
+    expect(isValidMonthDay({ month: 4, day: 31 })).toBe(false)
+  })
+
+  it("starts an action's limit period at the local calendar period (weeks on Monday), never for lifetime", () => {
+    const at = new Date("2026-12-02T10:00:00Z") // a Wednesday
+    expect(periodStart("day", at, "Europe/Berlin")!.toISOString()).toBe("2026-12-01T23:00:00.000Z")
+    expect(periodStart("week", at, "Europe/Berlin")!.toISOString()).toBe("2026-11-29T23:00:00.000Z")
+    expect(periodStart("month", at, "UTC")!.toISOString()).toBe("2026-12-01T00:00:00.000Z")
+    expect(periodStart("year", at, "UTC")!.toISOString()).toBe("2026-01-01T00:00:00.000Z")
+    expect(periodStart("lifetime", at, "UTC")).toBeNull()
+  })
+
+  it("verifies a review's signature in constant time and refuses any other", () => {
+    const signature = reviewSignature("secret", "cus_1", "rev_1")
+    expect(signature).toMatch(/^[0-9a-f]{64}$/)
+    expect(isValidReviewSignature("secret", "cus_1", "rev_1", signature)).toBe(true)
+    expect(isValidReviewSignature("secret", "cus_1", "rev_1", signature.toUpperCase())).toBe(true)
+    expect(isValidReviewSignature("secret", "cus_2", "rev_1", signature)).toBe(false)
+    expect(isValidReviewSignature("other", "cus_1", "rev_1", signature)).toBe(false)
+    expect(isValidReviewSignature("secret", "cus_1", "rev_1", "")).toBe(false)
+    expect(isValidReviewSignature("secret", "cus_1", "rev_1", "zz")).toBe(false)
+  })
+
+  it("turns each loyalty event into the messages its members get", () => {
+    expect(messagesFor("loyalty.points.earned", { id: "lent_1", customer_id: "cus_1", points: 40 })).toEqual([
+      {
+        kind: "points-earned",
+        customer_id: "cus_1",
+        idempotency_key: "loyalty:points-earned:lent_1",
+        data: { id: "lent_1", customer_id: "cus_1", points: 40, kind: "points-earned" },
+      },
+    ])
+    // Zero points tell nobody anything; events the plugin does not notify about give nothing.
+    expect(messagesFor("loyalty.points.earned", { id: "lent_1", customer_id: "cus_1", points: 0 })).toEqual([])
+    expect(messagesFor("loyalty.points.adjusted", { id: "lent_1", customer_id: "cus_1", points: 5 })).toEqual([])
+    // A birthday is a greeting; other actions are receipts.
+    expect(messagesFor("loyalty.action.completed", { id: "lent_2", customer_id: "cus_1", action_code: "birthday", points: 200 })[0].kind).toBe("birthday-bonus")
+    expect(messagesFor("loyalty.action.completed", { id: "lent_3", customer_id: "cus_1", action_code: "review", points: 30 })[0].kind).toBe("action-completed")
+    // Expiry reminders are keyed by the lot.
+    expect(messagesFor("loyalty.points.expiring", { lot_id: "llot_1", customer_id: "cus_1", points: 10 })[0].idempotency_key).toBe(
+      "loyalty:points-expiring:llot_1"
+    )
+    // A referral reward tells each side its own points; a side paid nothing hears nothing.
+    const referral = { id: "lref_1", referrer_id: "cus_a", referee_id: "cus_b", referrer_points: 300, referee_points: 0 }
+    expect(messagesFor("loyalty.referral.rewarded", referral)).toEqual([
+      expect.objectContaining({ customer_id: "cus_a", idempotency_key: "loyalty:referral-rewarded:lref_1:referrer", data: expect.objectContaining({ side: "referrer", points: 300 }) }),
+    ])
+  })
+
+  it("defaults: UTC, 30 days for a birthday, reminders 14 days ahead, email with loyalty-<kind> templates", () => {
+    const rules = careRules()
+    expect(rules).toMatchObject({ time_zone: "UTC", birthday_min_days: 30, expiry_reminder_days: 14, review_secret: null })
+    expect(rules.notifications).toMatchObject({ enabled: true, channel: "email" })
+    expect(rules.notifications.templates["points-expiring"]).toBe("loyalty-points-expiring")
+    expect(careRules({ notifications: { templates: { "tier-changed": "tmpl_42" } } }).notifications.templates["tier-changed"]).toBe("tmpl_42")
+  })
+})

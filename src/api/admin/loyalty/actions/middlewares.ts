@@ -1,0 +1,21 @@
+import { MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
+import { MemberPreferences } from "../../../store/loyalty/account/preferences/validators"
+import { validatePathIds } from "../../../utils/request-guards"
+import { AdminCreateAction, AdminCreateActionCompletion, AdminUpdateAction } from "./validators"
+
+/** Actions that earn, their completions, and a member's preferences as staff correct them. */
+export const adminActionMiddlewares: MiddlewareRoute[] = [
+  { matcher: "/admin/loyalty/actions/:id", middlewares: [validatePathIds] },
+  { method: ["POST"], matcher: "/admin/loyalty/actions", middlewares: [validateAndTransformBody(AdminCreateAction)] },
+  { method: ["POST"], matcher: "/admin/loyalty/actions/:id", middlewares: [validateAndTransformBody(AdminUpdateAction)] },
+  {
+    method: ["POST"],
+    matcher: "/admin/loyalty/action-completions",
+    middlewares: [validateAndTransformBody(AdminCreateActionCompletion)],
+  },
+  {
+    method: ["POST"],
+    matcher: "/admin/loyalty/accounts/:customer_id/preferences",
+    middlewares: [validateAndTransformBody(MemberPreferences)],
+  },
+]

@@ -1,0 +1,14 @@
+import { MedusaContainer } from "@medusajs/framework/types"
+import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../workflows/care"
+
+/** Daily: today's birthday and anniversary bonuses, then reminders of points expiring soon. */
+export default async function memberDaysJob(container: MedusaContainer) {
+  const now = new Date()
+  await awardMemberDayBonusesWorkflow(container).run({ input: { now } })
+  await remindExpiringPointsWorkflow(container).run({ input: { now } })
+}
+
+export const config = {
+  name: "loyalty-member-days",
+  schedule: "7 6 * * *",
+}

@@ -1,0 +1,164 @@
+import { createHmac, timingSafeEqual } from "crypto"
+import { DateTime } from "luxon"
+import { IdempotencyKeys } from "../shared/idempotency-keys"
+
+/**
+ * Member care: the rules of actions that earn (birthday, anniversary, review,
+ * custom actions), expiry reminders and notifications, as pure functions.
+ */
+
+/** The `care` key of the plugin options. */
+export type CarePluginOptions = {
+  /** IANA time zone whose calendar days birthdays, anniversaries and action periods follow (default "UTC"). */
+  timeZone?: string
+  /** A birthday earns only when it was set at least this many days before (default 30). */
+  birthdayMinDays?: number
+  /** Days before a lot expires that `loyalty.points.expiring` announces it (default 14; 0 = off). */
+  expiryReminderDays?: number
+  /** Shared secret a review tool signs review reports with (`POST /store/loyalty/actions/review`). */
+  reviewSecret?: string
+  /** Notifications through the store's Notification Module; see `NotificationOptions`. */
+  notifications?: NotificationOptions
+}
+
+export type NotificationOptions = {
+  /** Off: the plugin sends nothing (default on when the store has a provider for `channel`). */
+  enabled?: boolean
+  /** The notification channel (default "email"). */
+  channel?: string
+  /** Template id per kind; a kind without one uses `loyalty-<kind>` (e.g. `loyalty-points-earned`). */
+  templates?: Partial<Record<NotificationKind, string>>
+}
+
+export type CareRules = {
+  time_zone: string
+  birthday_min_days: number
+  expiry_reminder_days: number
+  review_secret: string | null
+  notifications: { enabled: boolean; channel: string; templates: Record<NotificationKind, string> }
+}
+
+/** The message kinds the plugin sends, and the event each one answers. */
+export const NOTIFICATION_EVENTS = {
+  "points-earned": "loyalty.points.earned",
+  "points-released": "loyalty.points.released",
+  "points-expiring": "loyalty.points.expiring",
+  "points-reversed": "loyalty.points.reversed",
+  "tier-changed": "loyalty.tier.changed",
+  "referral-rewarded": "loyalty.referral.rewarded",
+  "coupon-issued": "loyalty.coupon.issued",
+  "action-completed": "loyalty.action.completed",
+  /** `loyalty.action.completed` for the `birthday` action: a greeting rather than a receipt. */
+  "birthday-bonus": "loyalty.action.completed",
+} as const
+
+export type NotificationKind = keyof typeof NOTIFICATION_EVENTS
+
+export const NOTIFICATION_KINDS = Object.keys(NOTIFICATION_EVENTS) as NotificationKind[]
+
+export function careRules(options: CarePluginOptions = {}): CareRules {
+  const notifications = options.notifications ?? {}
+  return {
+    time_zone: options.timeZone ?? "UTC",
+    birthday_min_days: options.birthdayMinDays ?? 30,
+    expiry_reminder_days: options.expiryReminderDays ?? 14,
+    review_secret: options.reviewSecret ?? null,
+    notifications: {
+      enabled: notifications.enabled ?? true,
+      channel: notifications.channel ?? "email",
+      templates: Object.fromEntries(
+        NOTIFICATION_KINDS.map((kind) => [kind, notifications.templates?.[kind] ?? `loyalty-${kind}`])
+      ) as Record<NotificationKind, string>,
+    },
+  }
+}
+
+/** A day of the year as a member's birthday: month 1–12, day 1–31. */
+export type MonthDay = { month: number; day: number }
+
+/** Whether `month`/`day` is a day some year has (29 February included). */
+export function isValidMonthDay({ month, day }: MonthDay): boolean {
+  return Number.isInteger(month) && Number.isInteger(day) && DateTime.utc(2024, month, day).isValid
+}
+
+/** The local calendar day of `at` in `timeZone`. */
+export function localDay(at: Date, timeZone: string): DateTime {
+  return DateTime.fromJSDate(at).setZone(timeZone).startOf("day")
+}
+
+/**
+ * The birthdays (and anniversaries) celebrated on `at`'s local day: that day,
+ * and in a year without 29 February, members born on the 29th celebrate on
+ * the 28th.
+ */
+export function celebratedOn(at: Date, timeZone: string): MonthDay[] {
+  const day = localDay(at, timeZone)
+  const days = [{ month: day.month, day: day.day }]
+  if (day.month === 2 && day.day === 28 && !day.isInLeapYear) days.push({ month: 2, day: 29 })
+  return days
+}
+
+/** The local year of `at`: the birthday bonus is paid once per member and year. */
+export function localYear(at: Date, timeZone: string): number {
+  return localDay(at, timeZone).year
+}
+
+export type LimitPeriod = "day" | "week" | "month" | "year" | "lifetime"
+
+/**
+ * The start of the calendar period `at` falls in, in `timeZone` (weeks start
+ * on Monday); null for `lifetime`. An action's limit counts completions since.
+ */
+export function periodStart(period: LimitPeriod, at: Date, timeZone: string): Date | null {
+  if (period === "lifetime") return null
+  return DateTime.fromJSDate(at).setZone(timeZone).startOf(period).toJSDate()
+}
+
+/** The signature a review tool sends: hex HMAC-SHA256 of `<customer_id>.<review_id>` with the shared secret. */
+export function reviewSignature(secret: string, customerId: string, reviewId: string): string {
+  return createHmac("sha256", secret).update(`${customerId}.${reviewId}`).digest("hex")
+}
+
+/** Whether `signature` is the review's signature (compared in constant time). */
+export function isValidReviewSignature(secret: string, customerId: string, reviewId: string, signature: string): boolean {
+  const expected = Buffer.from(reviewSignature(secret, customerId, reviewId), "hex")
+  const given = Buffer.from(/^[0-9a-f]*$/i.test(signature) ? signature : "", "hex")
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+/** What one loyalty event tells one member, before it goes to the Notification Module. */
+export type LoyaltyMessage = {
+  kind: NotificationKind
+  customer_id: string
+  /** Unique per message: a redelivered event sends nothing new. */
+  idempotency_key: string
+  /** What the template renders. */
+  data: Record<string, unknown>
+}
+
+type EventPayload = Record<string, unknown>
+
+/**
+ * The messages a loyalty event gives members: none when it tells them
+ * nothing (an event of another kind, zero points); one per side of a
+ * referral reward. The template gets the event's own data plus `kind` (and,
+ * for a referral, the side's `points`).
+ */
+export function messagesFor(eventName: string, payload: EventPayload): LoyaltyMessage[] {
+  const found = NOTIFICATION_KINDS.find((k) => NOTIFICATION_EVENTS[k] === eventName)
+  if (!found) return []
+  const kind: NotificationKind = found === "action-completed" && payload.action_code === "birthday" ? "birthday-bonus" : found
+  const id = String(payload.id ?? payload.lot_id ?? "")
+  if (!id) return []
+  const message = (customerId: unknown, data: EventPayload, side?: string): LoyaltyMessage[] =>
+    typeof customerId === "string" && customerId && !("points" in data && Number(data.points) === 0)
+      ? [{ kind, customer_id: customerId, idempotency_key: IdempotencyKeys.notification(kind, id, side), data: { ...data, kind } }]
+      : []
+  if (kind === "referral-rewarded") {
+    return [
+      ...message(payload.referrer_id, { ...payload, side: "referrer", points: payload.referrer_points }, "referrer"),
+      ...message(payload.referee_id, { ...payload, side: "referee", points: payload.referee_points }, "referee"),
+    ]
+  }
+  return message(payload.customer_id, payload)
+}

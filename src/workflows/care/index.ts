@@ -1,0 +1,6 @@
+export * from "./complete-action"
+export * from "./award-member-days"
+export * from "./remind-expiring-points"
+export * from "./send-loyalty-notification"
+export * from "./update-member-preferences"
+export * from "./manage-actions"

@@ -1,0 +1,46 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { LoyaltyMessage } from "../../lib/care/rules"
+import { loadCareRulesStep } from "./steps/load-care-rules"
+import { loadNotificationRecipientStep } from "./steps/load-notification-recipient"
+import { LoyaltyNotificationInput, sendLoyaltyNotificationStep } from "./steps/send-loyalty-notification"
+
+export const sendLoyaltyNotificationWorkflowId = "loyalty-send-notification"
+
+/**
+ * Tell a member what a loyalty event did to their points, tier or rewards
+ * (one message of `messagesFor`), through the store's Notification Module:
+ * nothing when they opted out, or when the store has no provider for the
+ * channel. The template id is `care.notifications.templates[kind]` (default
+ * `loyalty-<kind>`); the data is the event's payload plus `kind`, `email`
+ * and `first_name`.
+ *
+ * @summary Send the member the message a loyalty event calls for.
+ */
+export const sendLoyaltyNotificationWorkflow = createWorkflow(
+  sendLoyaltyNotificationWorkflowId,
+  (message: LoyaltyMessage) => {
+    const care = loadCareRulesStep()
+    const recipientInput = transform({ message, care }, ({ message, care }) => ({
+      customer_id: message.customer_id,
+      channel: care.notifications.channel,
+      enabled: care.notifications.enabled,
+    }))
+    const recipient = loadNotificationRecipientStep(recipientInput)
+    const notification = transform({ message, care, recipient }, ({ message, care, recipient }) =>
+      recipient.send && recipient.email
+        ? {
+            to: recipient.email,
+            channel: care.notifications.channel,
+            template: care.notifications.templates[message.kind],
+            customer_id: recipient.customer_id,
+            idempotency_key: message.idempotency_key,
+            data: { ...message.data, email: recipient.email, first_name: recipient.first_name },
+          }
+        : null
+    )
+    const sent = when({ notification }, ({ notification }) => !!notification).then(() =>
+      sendLoyaltyNotificationStep(notification as LoyaltyNotificationInput)
+    )
+    return new WorkflowResponse(transform({ sent, recipient }, ({ sent, recipient }) => ({ sent: !!sent, skipped: recipient.skipped })))
+  }
+)

@@ -1,0 +1,9 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { pointsService } from "../../points/steps/resolve-service"
+
+export const loadCareRulesStepId = "loyalty-load-care-rules-step"
+
+/** Member care's rules (time zone, birthday rule, reminders, notifications), read once per workflow. */
+export const loadCareRulesStep = createStep(loadCareRulesStepId, async (_: void, { container }) => {
+  return new StepResponse(pointsService(container).getCareRules())
+})

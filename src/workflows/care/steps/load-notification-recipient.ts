@@ -1,0 +1,56 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { pointsService } from "../../points/steps/resolve-service"
+
+export const loadNotificationRecipientStepId = "loyalty-load-notification-recipient-step"
+
+export type NotificationRecipient = {
+  customer_id: string
+  email: string | null
+  first_name: string | null
+  /** Whether to send: a member with an address who did not opt out, and a provider for the channel. */
+  send: boolean
+  /** Why nothing is sent, when nothing is. */
+  skipped: "no customer" | "opted out" | "no address" | "no provider" | "disabled" | null
+}
+
+/**
+ * Who a loyalty message goes to, and whether it may go at all: the customer
+ * (through Medusa's customer module), their opt-out (the plugin's account),
+ * and whether the store has a notification provider for the channel (read
+ * from the Notification Module's table: it has no public call for that, and
+ * sending without one would leave a failed notification per event).
+ */
+export const loadNotificationRecipientStep = createStep(
+  loadNotificationRecipientStepId,
+  async (input: { customer_id: string; channel: string; enabled: boolean }, { container }) => {
+    const none = (skipped: NotificationRecipient["skipped"]) =>
+      new StepResponse<NotificationRecipient>({ customer_id: input.customer_id, email: null, first_name: null, send: false, skipped })
+    if (!input.enabled) return none("disabled")
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "customer",
+      fields: ["id", "email", "first_name", "has_account"],
+      filters: { id: input.customer_id },
+    })
+    const customer = data[0]
+    if (!customer?.has_account) return none("no customer")
+    const [account] = await pointsService(container).listAccounts({ customer_id: input.customer_id }, { take: 1 })
+    if (account?.notifications_opt_out) return none("opted out")
+    if (!customer.email) return none("no address")
+    const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+    const provider = await knex("notification_provider")
+      .where({ is_enabled: true })
+      .whereNull("deleted_at")
+      .whereRaw("? = ANY(channels)", [input.channel])
+      .first("id")
+    if (!provider) return none("no provider")
+    return new StepResponse<NotificationRecipient>({
+      customer_id: customer.id,
+      email: customer.email,
+      first_name: customer.first_name ?? null,
+      send: true,
+      skipped: null,
+    })
+  }
+)

@@ -1,0 +1,11 @@
+import type { LimitPeriod } from "../../lib/care/rules"
+
+/** An action as staff define it (Settings → Loyalty → Actions). */
+export type LoyaltyActionInput = {
+  code: string
+  name: string
+  points: number
+  limit_count?: number | null
+  limit_period?: LimitPeriod
+  enabled?: boolean
+}
