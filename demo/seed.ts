@@ -954,6 +954,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const {
     adjustPointsWorkflow,
     claimReferralWorkflow,
+    createLoyaltyActionWorkflow,
     createRewardWorkflow,
     createTierWorkflow,
     ensureReferralCodeWorkflow,
@@ -991,6 +992,15 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   ]) {
     const { result } = await createRewardWorkflow(container).run({ input: reward as any })
     rewards.push({ id: (result as any).id, cost: reward.points_cost })
+  }
+  // actions that earn (member care): birthdays, anniversaries, reviews and a custom one
+  for (const action of [
+    { code: "birthday", name: "Happy birthday", points: 200 },
+    { code: "anniversary", name: "Member anniversary", points: 100 },
+    { code: "review", name: "Product review", points: 30, limit_count: 3, limit_period: "month" as const },
+    { code: "newsletter", name: "Newsletter sign-up", points: 50, limit_count: 1, limit_period: "lifetime" as const },
+  ]) {
+    await createLoyaltyActionWorkflow(container).run({ input: action })
   }
   // USD orders count in the EUR figures at this rate
   await updateInsightSettingsWorkflow(container).run({

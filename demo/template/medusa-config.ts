@@ -26,6 +26,15 @@ module.exports = defineConfig({
   },
   // demo/run.js migrates Medusa's own modules with DEMO_WITHOUT_PLUGIN=1 while
   // the plugin is still building, then the plugin's with it in place
+  // Medusa's local notification provider: the plugin's messages to members show in the store's log
+  modules: [
+    {
+      resolve: "@medusajs/medusa/notification",
+      options: {
+        providers: [{ resolve: "@medusajs/medusa/notification-local", id: "local", options: { channels: ["email"] } }],
+      },
+    },
+  ],
   plugins: process.env.DEMO_WITHOUT_PLUGIN ? [] : [
     {
       resolve: "medusa-plugin-loyalty-points",
@@ -45,6 +54,12 @@ module.exports = defineConfig({
           redeemStep: 100,
           maxRedeemShare: 0.5,
           shippingRedeemable: false,
+        },
+        // member care: birthdays and reviews, reminders, messages through the local provider below
+        care: {
+          timeZone: "Europe/Berlin",
+          expiryReminderDays: 14,
+          reviewSecret: process.env.LOYALTY_REVIEW_SECRET || "loyalty-demo-review-secret",
         },
       },
     },
