@@ -90,6 +90,12 @@ function storeApi(info) {
       const login = await call("POST", "/auth/user/emailpass", { email: info.admin.email, password: info.admin.password }, null)
       return call("POST", `/admin/loyalty/accounts/${info.shopper.customerId}/adjustments`, { points, reason }, login.token)
     },
+    /** The shopper's preferences as staff see them; `changes` first when given (staff may clear a birthday). */
+    async adminPreferences(changes) {
+      const login = await call("POST", "/auth/user/emailpass", { email: info.admin.email, password: info.admin.password }, null)
+      const route = `/admin/loyalty/accounts/${info.shopper.customerId}/preferences`
+      return (await (changes ? call("POST", route, changes, login.token) : call("GET", route, undefined, login.token))).preferences
+    },
   }
 }
 
@@ -221,6 +227,25 @@ async function main() {
     await byTestId("loyalty-entry").first().waitFor()
     await shot("02-shop")
     return `${balanceBefore} points ("${(await headerBalance.innerText()).trim()}")`
+  })
+
+  await check("the shopper sets a birthday in their preferences, and staff see it (member care)", async () => {
+    // start from no birthday (a birthday is set once by the shopper; staff may clear it)
+    await api.adminPreferences({ birthday: null })
+    await page.reload()
+    await headerBalance.waitFor()
+    const field = page.getByLabel("Birthday")
+    await field.waitFor()
+    const birthday = "07-14"
+    await field.fill(birthday)
+    await page.getByRole("button", { name: "Save birthday" }).click()
+    const shown = byTestId("loyalty-birthday")
+    await shown.waitFor()
+    assert((await attr(shown, "data-birthday")) === birthday, `the page shows ${await attr(shown, "data-birthday")}`)
+    const seen = await api.adminPreferences()
+    assert(seen.birthday === birthday, `the admin route says ${JSON.stringify(seen)}`)
+    await shot("02b-preferences")
+    return `set ${birthday} in the storefront; GET /admin/loyalty/accounts/:id/preferences says ${seen.birthday}`
   })
 
   let earnBefore

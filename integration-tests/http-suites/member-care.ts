@@ -92,6 +92,10 @@ export default httpSuite({
       // Staff correct a birthday that is set.
       const corrected = await post(api, `/admin/loyalty/accounts/${shopper.customer.id}/preferences`, { birthday: "04-01" }, admin.headers)
       expect(corrected.preferences.birthday).toBe("04-01")
+      const cleared = await post(api, `/admin/loyalty/accounts/${shopper.customer.id}/preferences`, { birthday: null }, admin.headers)
+      expect(cleared.preferences).toMatchObject({ birthday: null, birthday_set_at: null, notifications: false })
+      // The shopper cannot clear it themselves.
+      expect((await attempt(api.post("/store/loyalty/account/preferences", { birthday: null }, { headers: shopper.headers }))).status).toBe(400)
     })
 
     it("pays the birthday bonus once a year even when the job runs twice, and not for a birthday set less than 30 days before", async () => {

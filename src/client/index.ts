@@ -13,6 +13,13 @@ import type Medusa from "@medusajs/js-sdk"
 
 export type LoyaltyEntryType = "earn" | "pending" | "release" | "redeem" | "reverse" | "expire" | "adjust" | "restore"
 
+/** A member's own settings: birthday ("MM-DD", set once) and whether they get loyalty messages. */
+export type StoreMemberPreferences = {
+  birthday: string | null
+  birthday_set_at: string | null
+  notifications: boolean
+}
+
 export type StoreLoyaltyAccount = {
   balance: number
   pending: number
@@ -218,6 +225,14 @@ export function createLoyaltyClient(sdk: Medusa) {
      */
     claimReferral: (code: string) =>
       fetch<{ referral: StoreReferral }>("/store/loyalty/referral/claim", { method: "POST", body: { code } }),
+    /** The shopper's birthday and whether they get loyalty messages. */
+    preferences: () => fetch<{ preferences: StoreMemberPreferences }>("/store/loyalty/account/preferences"),
+    /**
+     * Set the birthday ("MM-DD" or "YYYY-MM-DD"; once: another day later is a
+     * 400 whose message says to ask the store) or switch messages on or off.
+     */
+    updatePreferences: (changes: { birthday?: string; notifications?: boolean }) =>
+      fetch<{ preferences: StoreMemberPreferences }>("/store/loyalty/account/preferences", { method: "POST", body: changes }),
     /** Take the points off the cart. */
     removePoints: (cartId: string) =>
       fetch<{ cart: Record<string, unknown>; loyalty: StoreCartLoyalty }>(`/store/carts/${cartId}/loyalty/points`, {

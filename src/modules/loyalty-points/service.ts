@@ -984,6 +984,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       }
       if (!same) Object.assign(patch, { birthday_month: month, birthday_day: day, birthday_set_at: input.now })
     }
+    if (input.birthday === null && input.allow_birthday_change && account.birthday_month != null) {
+      Object.assign(patch, { birthday_month: null, birthday_day: null, birthday_set_at: null })
+    }
     if (input.notifications_opt_out !== undefined) patch.notifications_opt_out = input.notifications_opt_out
     if (!Object.keys(patch).length) return account
     const [updated] = await trx<LoyaltyAccount>("loyalty_account")

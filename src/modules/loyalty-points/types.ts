@@ -68,7 +68,7 @@ export type ExpiringLot = {
 /** What a shopper sets for themselves: their birthday and whether they want loyalty messages. */
 export type MemberPreferencesInput = {
   customer_id: string
-  /** `{ month, day }`, or null to leave it as it is. */
+  /** `{ month, day }`; null clears it (staff only, with `allow_birthday_change`); undefined leaves it. */
   birthday?: { month: number; day: number } | null
   notifications_opt_out?: boolean
   /** Staff correcting a birthday: allowed to change one that is set. */

@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "react"
-import type { StoreCartLoyalty, StoreLoyaltyAccount, StoreLoyaltyEntry } from "medusa-plugin-loyalty-points/client"
+import type {
+  StoreCartLoyalty,
+  StoreLoyaltyAccount,
+  StoreLoyaltyEntry,
+  StoreMemberPreferences,
+} from "medusa-plugin-loyalty-points/client"
 import { useLoyaltyContext } from "./context"
 import { errorMessage } from "./format"
 
@@ -44,6 +49,13 @@ export function useLoyaltyAccount() {
   const { client } = useLoyaltyContext()
   const { data, ...rest } = useLoyaltyQuery<StoreLoyaltyAccount>("account", async () => (await client.account()).account)
   return { account: data, ...rest }
+}
+
+/** The member's birthday and whether they get loyalty messages. */
+export function useMemberPreferences() {
+  const { client } = useLoyaltyContext()
+  const { data, ...rest } = useLoyaltyQuery<StoreMemberPreferences>("preferences", async () => (await client.preferences()).preferences)
+  return { preferences: data, ...rest }
 }
 
 /** The shopper's ledger, newest first (earned, pending, redeemed, restored, expired…). */

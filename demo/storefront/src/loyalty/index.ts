@@ -4,7 +4,8 @@
  * Copy this folder; see ../../README.md.
  */
 export { LoyaltyProvider, useLoyaltyClient, useLoyaltyInvalidate } from "./context"
-export { useLoyaltyAccount, useLoyaltyEntries, useCartLoyalty } from "./hooks"
+export { useLoyaltyAccount, useLoyaltyEntries, useCartLoyalty, useMemberPreferences } from "./hooks"
+export { MemberPreferences } from "./MemberPreferences"
 export type { CartLoyalty } from "./hooks"
 export { LoyaltyBalance } from "./LoyaltyBalance"
 export { PointsToEarn } from "./PointsToEarn"

@@ -1,7 +1,7 @@
 import type Medusa from "@medusajs/js-sdk"
 import type { HttpTypes } from "@medusajs/types"
 import { useCallback, useEffect, useState } from "react"
-import { errorMessage, LoyaltyHistory, useLoyaltyClient, useLoyaltyInvalidate } from "../loyalty"
+import { errorMessage, LoyaltyHistory, MemberPreferences, useLoyaltyClient, useLoyaltyInvalidate } from "../loyalty"
 import { CartPanel } from "./CartPanel"
 import { checkout, CheckoutError, CheckoutResult } from "./checkout"
 import { OrderConfirmation } from "./OrderConfirmation"
@@ -136,6 +136,10 @@ export function Shop({ sdk, customer }: { sdk: Medusa; customer: HttpTypes.Store
         <section>
           <h2>Your points history</h2>
           <LoyaltyHistory limit={8} />
+        </section>
+        <section>
+          <h2>Your loyalty preferences</h2>
+          <MemberPreferences />
         </section>
       </div>
       <aside>

@@ -1,5 +1,5 @@
 import { MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
-import { MemberPreferences } from "../../../store/loyalty/account/preferences/validators"
+import { AdminMemberPreferences } from "../../../store/loyalty/account/preferences/validators"
 import { validatePathIds } from "../../../utils/request-guards"
 import { AdminCreateAction, AdminCreateActionCompletion, AdminUpdateAction } from "./validators"
 
@@ -16,6 +16,6 @@ export const adminActionMiddlewares: MiddlewareRoute[] = [
   {
     method: ["POST"],
     matcher: "/admin/loyalty/accounts/:customer_id/preferences",
-    middlewares: [validateAndTransformBody(MemberPreferences)],
+    middlewares: [validateAndTransformBody(AdminMemberPreferences)],
   },
 ]

@@ -17,7 +17,7 @@ export async function POST(req: AuthenticatedMedusaRequest<MemberPreferencesType
   await updateMemberPreferencesWorkflow(req.scope).run({
     input: {
       customer_id: customerId,
-      birthday: req.validatedBody.birthday ?? null,
+      birthday: req.validatedBody.birthday,
       notifications_opt_out: req.validatedBody.notifications === undefined ? undefined : !req.validatedBody.notifications,
       now: new Date(),
     },

@@ -24,3 +24,7 @@ export const MemberPreferences = z.strictObject({
   notifications: z.boolean().optional(),
 })
 export type MemberPreferencesType = z.infer<typeof MemberPreferences>
+
+/** Staff may also clear a birthday (`null`). */
+export const AdminMemberPreferences = MemberPreferences.extend({ birthday: Birthday.nullable().optional() })
+export type AdminMemberPreferencesType = z.infer<typeof AdminMemberPreferences>

@@ -1,6 +1,6 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { updateMemberPreferencesWorkflow } from "../../../../../../workflows/care"
-import { MemberPreferencesType } from "../../../../../store/loyalty/account/preferences/validators"
+import { AdminMemberPreferencesType } from "../../../../../store/loyalty/account/preferences/validators"
 import { preferencesView } from "../../../../../utils/preferences"
 
 /** A member's birthday and notifications choice, as the customer page shows them. */
@@ -8,12 +8,12 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   res.json({ preferences: await preferencesView(req.scope, req.params.customer_id) })
 }
 
-/** Staff correct a member's birthday (also one already set) or their notifications choice. */
-export async function POST(req: AuthenticatedMedusaRequest<MemberPreferencesType>, res: MedusaResponse) {
+/** Staff correct a member's birthday (also one already set, or clear it with null) or their notifications choice. */
+export async function POST(req: AuthenticatedMedusaRequest<AdminMemberPreferencesType>, res: MedusaResponse) {
   await updateMemberPreferencesWorkflow(req.scope).run({
     input: {
       customer_id: req.params.customer_id,
-      birthday: req.validatedBody.birthday ?? null,
+      birthday: req.validatedBody.birthday,
       notifications_opt_out: req.validatedBody.notifications === undefined ? undefined : !req.validatedBody.notifications,
       allow_birthday_change: true,
       now: new Date(),
