@@ -5,8 +5,6 @@ import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../
 import {
   AdminUser,
   attempt,
-  createAdminUser,
-  createPublishableKey,
   daysFromNow,
   eventually,
   get,
@@ -33,14 +31,12 @@ const monthDay = (at: Date) => DateTime.fromJSDate(at).setZone(ZONE).toFormat("M
  */
 export default httpSuite({
   title: "member care",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
     beforeAll(async () => {
-      const container = getContainer()
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+      ;({ admin, storeHeaders } = store())
       for (const action of [
         { code: "birthday", name: "Happy birthday", points: 200 },
         { code: "anniversary", name: "Member anniversary", points: 100 },
