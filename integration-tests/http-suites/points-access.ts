@@ -263,5 +263,38 @@ export default httpSuite({
       const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
       expect(await knex("loyalty_account").where("customer_id", "missing_01ABCDEF")).toEqual([])
     })
+
+    it("lets a shopper download all their own loyalty data and nobody else's; staff can download any member's (issue 19, privacy)", async () => {
+      const anna = await registerCustomer(api, storeHeaders, { email: "export-anna@example.com" })
+      const ben = await registerCustomer(api, storeHeaders, { email: "export-ben@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", anna.headers)).account.balance).toBe(50)
+      )
+      await post(api, `/admin/loyalty/accounts/${anna.customer.id}/adjustments`, { points: 120, reason: "goodwill" }, admin.headers)
+      await post(api, "/store/loyalty/account/preferences", { birthday: "06-01" }, anna.headers)
+
+      const response = await api.get("/store/loyalty/me/export", { headers: anna.headers })
+      expect(response.headers["content-disposition"]).toBe(`attachment; filename="loyalty-data-${anna.customer.id}.json"`)
+      const data = response.data
+      expect(data.customer_id).toBe(anna.customer.id)
+      expect(data.points.account).toMatchObject({ customer_id: anna.customer.id, balance: 170 })
+      expect(data.points.entries.map((e: { reason: string; points: number }) => [e.reason, e.points])).toEqual([
+        ["Welcome bonus for creating an account", 50],
+        ["goodwill", 120],
+      ])
+      expect(data.points.lots.map((lot: { remaining: number }) => lot.remaining).sort()).toEqual([120, 50])
+      expect(data.points.preferences).toMatchObject({ birthday: "06-01", notifications: true })
+      for (const key of ["tiers", "referrals", "campaigns", "feedback", "insights"]) expect(data).toHaveProperty(key)
+      // Nothing of anyone else's.
+      expect(JSON.stringify(data)).not.toContain(ben.customer.id)
+
+      // Another customer gets their own; without login, nothing; staff get anyone's.
+      expect((await get(api, "/store/loyalty/me/export", ben.headers)).points.account.customer_id).toBe(ben.customer.id)
+      expect((await attempt(api.get("/store/loyalty/me/export", { headers: storeHeaders }))).status).toBe(401)
+      expect((await attempt(api.get(`/store/loyalty/me/export?customer_id=${anna.customer.id}`, { headers: ben.headers }))).data.customer_id).toBe(ben.customer.id)
+      const staff = await get(api, `/admin/loyalty/accounts/${anna.customer.id}/export`, admin.headers)
+      expect(staff.points.entries).toHaveLength(2)
+      expect((await attempt(api.get(`/admin/loyalty/accounts/${anna.customer.id}/export`, { headers: anna.headers }))).status).toBe(401)
+    })
   },
 })

@@ -35,6 +35,10 @@ export const storeLoyaltyMiddlewares: MiddlewareRoute[] = [
     middlewares: [validateAndTransformBody(StoreReviewAction)],
   },
   {
+    matcher: "/store/loyalty/me*",
+    middlewares: [authenticate("customer", ["session", "bearer"])],
+  },
+  {
     matcher: "/store/loyalty/coupons*",
     middlewares: [authenticate("customer", ["session", "bearer"])],
   },
