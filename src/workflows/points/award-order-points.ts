@@ -1,4 +1,4 @@
-import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { CampaignAwardedEventData, LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { ReservedAward } from "../../modules/loyalty-campaigns/types"
@@ -33,6 +33,10 @@ export const awardOrderPointsWorkflowId = "loyalty-award-order-points"
 export const awardOrderPointsWorkflow = createWorkflow(
   awardOrderPointsWorkflowId,
   (input: { order_id: string }) => {
+    // One award of an order at a time (redelivered events, the catch-up): a run that fails gives its
+    // campaign reservations back before another run of the same order reads them.
+    const lockKey = transform({ input }, ({ input }) => `loyalty-award-order:${input.order_id}`)
+    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
@@ -82,6 +86,7 @@ export const awardOrderPointsWorkflow = createWorkflow(
     when({ awarded }, ({ awarded }) => awarded.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.CAMPAIGN_AWARDED, data: awarded }).config({ name: "emit-campaign-awarded" })
     )
+    releaseLockStep({ key: lockKey, executeOnSubWorkflow: true })
     return new WorkflowResponse(result)
   }
 )
