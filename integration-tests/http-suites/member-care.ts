@@ -267,6 +267,13 @@ export default httpSuite({
           expect(new Date(String(message.data!.expires_at)).getTime()).toBeGreaterThan(now.getTime())
         }
       })
+      // Staff see the messages on the customer page (the plugin's only, newest first).
+      const { messages } = await get(api, `/admin/loyalty/accounts/${reminded.customer.id}/preferences`, admin.headers)
+      expect(messages.map((m: { trigger_type: string }) => m.trigger_type).sort()).toEqual([
+        "points-earned",
+        "points-expiring",
+        "points-expiring",
+      ])
       // The quiet member's reminder was handled (above) and sent nothing: they opted out after their welcome message.
       expect(await notificationsOf(quiet.customer.id, "loyalty-points-expiring")).toEqual([])
       expect((await notificationsOf(quiet.customer.id)).map((m) => m.template)).toEqual(["loyalty-points-earned"])

@@ -1,11 +1,27 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { Modules } from "@medusajs/framework/utils"
+import { NOTIFICATION_KINDS } from "../../../../../../lib/care/rules"
 import { updateMemberPreferencesWorkflow } from "../../../../../../workflows/care"
 import { AdminMemberPreferencesType } from "../../../../../store/loyalty/account/preferences/validators"
 import { preferencesView } from "../../../../../utils/preferences"
 
-/** A member's birthday and notifications choice, as the customer page shows them. */
+/**
+ * A member's birthday and notifications choice, and the last loyalty messages
+ * the Notification Module sent them, as the customer page shows them.
+ */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
-  res.json({ preferences: await preferencesView(req.scope, req.params.customer_id) })
+  const customerId = req.params.customer_id
+  const notifications = await req.scope
+    .resolve(Modules.NOTIFICATION)
+    .listNotifications(
+      // the plugin's messages: their trigger type is the message kind
+      { receiver_id: customerId, trigger_type: NOTIFICATION_KINDS },
+      { select: ["id", "template", "channel", "to", "status", "trigger_type", "created_at"], order: { created_at: "DESC" }, take: 10 }
+    )
+  res.json({
+    preferences: await preferencesView(req.scope, customerId),
+    messages: notifications,
+  })
 }
 
 /** Staff correct a member's birthday (also one already set, or clear it with null) or their notifications choice. */

@@ -1,0 +1,50 @@
+import { sdk } from "./sdk"
+
+/** An action that earns points, as `/admin/loyalty/actions` answers it. */
+export type LoyaltyAction = {
+  id: string
+  code: string
+  name: string
+  points: number
+  limit_count: number | null
+  limit_period: LoyaltyActionPeriod
+  enabled: boolean
+}
+
+export type LoyaltyActionPeriod = "day" | "week" | "month" | "year" | "lifetime"
+
+export type LoyaltyActionBody = {
+  code?: string
+  name?: string
+  points?: number
+  limit_count?: number | null
+  limit_period?: LoyaltyActionPeriod
+  enabled?: boolean
+}
+
+/** A member's preferences and the last loyalty messages sent to them. */
+export type LoyaltyMemberCare = {
+  preferences: { birthday: string | null; birthday_set_at: string | null; notifications: boolean }
+  messages: { id: string; template: string; channel: string; to: string; status: string; trigger_type: string; created_at: string }[]
+}
+
+/** The built-in action codes: the plugin pays them itself once they exist. */
+export const BUILT_IN_ACTIONS: Record<string, string> = {
+  birthday: "Paid on the member's birthday (set at least 30 days before), once a year.",
+  anniversary: "Paid on the anniversary of the member's sign-up, once a year.",
+  review: "Paid once per review your review tool reports (signed with the review secret).",
+}
+
+const BASE = "/admin/loyalty"
+
+export const loyaltyCareApi = {
+  actions: () => sdk.client.fetch<{ actions: LoyaltyAction[] }>(`${BASE}/actions`),
+  createAction: (body: LoyaltyActionBody) =>
+    sdk.client.fetch<{ action: LoyaltyAction }>(`${BASE}/actions`, { method: "POST", body }),
+  updateAction: (id: string, body: LoyaltyActionBody) =>
+    sdk.client.fetch<{ action: LoyaltyAction }>(`${BASE}/actions/${encodeURIComponent(id)}`, { method: "POST", body }),
+  deleteAction: (id: string) =>
+    sdk.client.fetch<{ id: string; deleted: boolean }>(`${BASE}/actions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  memberCare: (customerId: string) =>
+    sdk.client.fetch<LoyaltyMemberCare>(`${BASE}/accounts/${encodeURIComponent(customerId)}/preferences`),
+}
