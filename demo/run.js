@@ -65,8 +65,13 @@ const STATE_FILE = path.join(STORE, "demo-state.json")
 const LOCK_FILE = path.join(STORE, "demo.pid")
 const INFO_FILE = path.join(STORE, "demo-info.json")
 const MEDUSA_BIN = path.join(STORE, "node_modules", ".bin", "medusa")
-/** kept across --reset: built admins by content hash, and step timings for the estimates */
-const CACHE = path.join(DEMO, ".cache")
+/**
+ * kept across --reset: built admins by content hash, and step timings for the
+ * estimates; DEMO_CACHE_DIR puts it elsewhere (CI keeps it outside the clone)
+ */
+const CACHE = process.env.DEMO_CACHE_DIR ? path.resolve(process.env.DEMO_CACHE_DIR) : path.join(DEMO, ".cache")
+/** built admins kept in the cache: the newest few, so clones of other commits sharing a cache keep theirs */
+const ADMIN_BUILDS_KEPT = 3
 const ADMIN_CACHE = path.join(CACHE, "admin")
 const TIMINGS_FILE = path.join(CACHE, "timings.json")
 
@@ -119,6 +124,8 @@ Environment:
   PORT          Medusa's port (default 9000)
   STOREFRONT_PORT  the demo storefront's port (default 8000)
   DEMO_SEED_SCALE  0–1, shrinks the seeded store (default 1; CI uses 0.25)
+  DEMO_CACHE_DIR   where built admins and step timings are kept (default
+                   demo/.cache; CI keeps them outside the clone)
 
 Logs: demo/.store/logs/<step>.log`
 
@@ -631,9 +638,14 @@ async function main() {
       throw new DemoError("the admin build made no index.html", { logFile: logFile("build-admin") })
     }
     fs.mkdirSync(ADMIN_CACHE, { recursive: true })
-    for (const old of fs.readdirSync(ADMIN_CACHE)) fs.rmSync(path.join(ADMIN_CACHE, old), { recursive: true, force: true })
-    fs.cpSync(outDir, adminCache, { recursive: true })
+    // copied aside, then renamed: another demo sharing the cache never sees half a build
+    const partial = `${adminCache}.partial-${process.pid}`
+    fs.rmSync(partial, { recursive: true, force: true })
+    fs.cpSync(outDir, partial, { recursive: true })
+    fs.rmSync(adminCache, { recursive: true, force: true })
+    fs.renameSync(partial, adminCache)
     fs.rmSync(outDir, { recursive: true, force: true })
+    pruneAdminCache()
   }, { background: true })
 
   // the storefront (vite build, when its sources changed) alongside, too
@@ -762,6 +774,21 @@ async function main() {
     out(`\nMedusa exited unexpectedly (${signal || `code ${code}`}); see ${rel(path.join(LOGS, "medusa.log"))}`)
     shutdown(1)
   })
+}
+
+/** Removes all but the ADMIN_BUILDS_KEPT newest admin builds (and copies left half done by a killed run, after a day). */
+function pruneAdminCache() {
+  const now = Date.now()
+  const builds = fs
+    .readdirSync(ADMIN_CACHE)
+    .map((name) => ({ name, at: fs.statSync(path.join(ADMIN_CACHE, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at)
+  const finished = builds.filter((b) => !b.name.includes(".partial-"))
+  const stale = [
+    ...finished.slice(ADMIN_BUILDS_KEPT),
+    ...builds.filter((b) => b.name.includes(".partial-") && now - b.at > 24 * 60 * 60 * 1000),
+  ]
+  for (const build of stale) fs.rmSync(path.join(ADMIN_CACHE, build.name), { recursive: true, force: true })
 }
 
 /** Puts the cached admin build where `medusa start` serves it from (public/admin). */
