@@ -632,6 +632,7 @@ async function main() {
       env: childEnv({ NODE_ENV: undefined }),
       logFile: logFile("build-admin"),
       stepLabel: label,
+      background: true, // niced: the seed, on the way to a ready store, comes first
     })
     const outDir = path.join(STORE, ".medusa", "admin")
     if (!fs.existsSync(path.join(outDir, "index.html"))) {
@@ -650,7 +651,7 @@ async function main() {
 
   // the storefront (vite build, when its sources changed) alongside, too
   storefrontBuild = require("./storefront/serve.js")
-    .buildStorefront({ log: () => undefined })
+    .buildStorefront({ log: () => undefined, background: true })
     .then(
       (result) => {
         chargeFinishedChildren("storefront")

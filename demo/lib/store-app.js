@@ -91,6 +91,16 @@ function storeEnv(storeDir, extra = {}) {
 }
 
 /**
+ * `[command, args]`, run under `nice -n 10` when `background`: work that is
+ * not on the way to a ready store (the admin build while the seed runs)
+ * takes the CPU the steps on the way leave free. As is where there is no `nice`.
+ */
+function niced(command, args, background) {
+  if (!background || process.platform === "win32") return [command, args]
+  return ["nice", ["-n", "10", command, ...args]]
+}
+
+/**
  * Child processes in their own process group, each one's output in a log
  * file; `active` holds the running ones so a caller can stop them all on
  * Ctrl-C, each by its own id. `onExit(stepLabel)` is called as each one ends
@@ -103,11 +113,11 @@ function createRunner({ onExit } = {}) {
    * Runs a command to completion; its output goes to `logFile` (and lines go
    * to `onLine`). Rejects with a DemoError naming the log when it fails.
    */
-  function run(command, args, { cwd, env, logFile, onLine, stepLabel }) {
+  function run(command, args, { cwd, env, logFile, onLine, stepLabel, background = false }) {
     return new Promise((resolve, reject) => {
       const log = fs.createWriteStream(logFile, { flags: "w" })
       log.write(`$ ${command} ${args.join(" ")}\n# in ${cwd}\n\n`)
-      const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawn(...niced(command, args, background), { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
       active.add(child)
       let buffered = ""
       const take = (chunk) => {

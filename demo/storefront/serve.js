@@ -82,9 +82,11 @@ function mtime(file) {
 }
 
 /** Runs a command in DIR; resolves with its output, rejects with its last lines. */
-function runQuiet(command, args, { log, env }) {
+function runQuiet(command, args, { log, env, background = false }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: DIR, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+    // background: under `nice -n 10` (the demo builds the storefront while it seeds)
+    const [cmd, cmdArgs] = background && process.platform !== "win32" ? ["nice", ["-n", "10", command, ...args]] : [command, args]
+    const child = spawn(cmd, cmdArgs, { cwd: DIR, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
     let output = ""
     child.stdout.on("data", (chunk) => (output += chunk))
     child.stderr.on("data", (chunk) => (output += chunk))
@@ -117,9 +119,9 @@ function repositoryVite() {
 
 /**
  * Builds dist/ unless it is newer than every source. Returns what it did:
- * "up to date" or "built".
+ * "up to date" or "built". `background`: the build runs under `nice -n 10`.
  */
-async function buildStorefront({ log = () => {}, force = false } = {}) {
+async function buildStorefront({ log = () => {}, force = false, background = false } = {}) {
   // Inside this repository, vite, its React plugin, React and the JS SDK are
   // already installed (the repository's node_modules, found by walking up);
   // a copy of this folder elsewhere gets its own `npm install`.
@@ -137,7 +139,7 @@ async function buildStorefront({ log = () => {}, force = false } = {}) {
   const sourcesAt = Math.max(...SOURCES.map(newestMtime))
   if (!force && builtAt > 0 && builtAt >= sourcesAt) return "up to date"
   log(`storefront: building (vite build)${builtAt ? "; sources changed since the last build" : ""}`)
-  await runQuiet(process.execPath, [viteBin, "build", "--logLevel", "warn"], { log, env: { NODE_ENV: "production" } })
+  await runQuiet(process.execPath, [viteBin, "build", "--logLevel", "warn"], { log, env: { NODE_ENV: "production" }, background })
   if (!fs.existsSync(path.join(DIST, "index.html"))) throw new Error("vite build made no dist/index.html")
   return "built"
 }
