@@ -8,6 +8,7 @@ import {
   post,
   registerCustomer,
   StoreHeaders,
+  subscribersDone,
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
 
@@ -295,6 +296,65 @@ export default httpSuite({
       const staff = await get(api, `/admin/loyalty/accounts/${anna.customer.id}/export`, admin.headers)
       expect(staff.points.entries).toHaveLength(2)
       expect((await attempt(api.get(`/admin/loyalty/accounts/${anna.customer.id}/export`, { headers: anna.headers }))).status).toBe(401)
+    })
+
+    it("erases a member's personal data from every plugin table on request and when the customer is deleted, keeping the ledger's amounts (issue 19, privacy)", async () => {
+      const container = getContainer()
+      const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const eve = await registerCustomer(api, storeHeaders, { email: "erase-eve@example.com" })
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", eve.headers)).account.balance).toBe(50)
+      )
+      const secret = "Eve called about her divorce"
+      await post(api, `/admin/loyalty/accounts/${eve.customer.id}/adjustments`, { points: 75, reason: secret }, admin.headers)
+      await post(api, "/store/loyalty/account/preferences", { birthday: "1988-09-30" }, eve.headers)
+      const { code } = await get(api, "/store/loyalty/referral", eve.headers)
+      expect(code).toBeTruthy()
+      const before = await ledgerTotals(container, eve.customer.id)
+
+      const erased = await post(api, `/admin/loyalty/accounts/${eve.customer.id}/erase`, {}, admin.headers)
+      expect(erased.erased.points).toEqual({ accounts: 1, entries: 1 })
+      expect(erased.erased.referrals.codes).toBe(1)
+
+      // Nothing personal in any route nor in any plugin table; the amounts are as they were.
+      const data = await get(api, `/admin/loyalty/accounts/${eve.customer.id}/export`, admin.headers)
+      expect(data.points.preferences.birthday).toBeNull()
+      expect(data.referrals.codes).toEqual([])
+      const dump = JSON.stringify(data)
+      expect(dump).not.toContain(secret)
+      expect(dump).not.toContain(code)
+      const tables: { table_name: string }[] = (
+        await knex.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'loyalty_%'")
+      ).rows
+      for (const { table_name } of tables) {
+        const { rows } = await knex.raw(`SELECT count(*)::int AS n FROM ?? t WHERE t::text LIKE ? OR (t::text LIKE ? AND t::text LIKE ?)`, [
+          table_name,
+          `%${secret}%`,
+          `%${code}%`,
+          `%${eve.customer.id}%`,
+        ])
+        expect({ table_name, n: rows[0].n }).toEqual({ table_name, n: 0 })
+      }
+      const after = await ledgerTotals(container, eve.customer.id)
+      expect(after!.cached).toEqual(before!.cached)
+      expect(after!.ledger).toEqual(before!.ledger)
+      expect(after!.lots).toBe(before!.lots)
+      expect(after!.entries.map((e) => e.points)).toEqual(before!.entries.map((e) => e.points))
+      const birthdays = await knex("loyalty_account").where({ customer_id: eve.customer.id }).whereNotNull("birthday_month")
+      expect(birthdays).toEqual([])
+
+      // Erasing twice changes nothing more; a customer who does not exist is a 404.
+      expect((await post(api, `/admin/loyalty/accounts/${eve.customer.id}/erase`, {}, admin.headers)).erased.points.entries).toBe(0)
+      expect((await attempt(api.post("/admin/loyalty/accounts/cus_missing01/erase", {}, { headers: admin.headers }))).status).toBe(404)
+      expect((await attempt(api.post(`/admin/loyalty/accounts/${eve.customer.id}/erase`, {}, { headers: eve.headers }))).status).toBe(401)
+
+      // Deleting a customer in Medusa closes the account and erases them the same way.
+      const fred = await registerCustomer(api, storeHeaders, { email: "erase-fred@example.com" })
+      await post(api, "/store/loyalty/account/preferences", { birthday: "02-29" }, fred.headers)
+      const handled = subscribersDone(container, "customer.deleted")
+      await api.delete(`/admin/customers/${fred.customer.id}`, { headers: admin.headers })
+      await handled
+      expect(await knex("loyalty_account").where({ customer_id: fred.customer.id }).whereNotNull("birthday_month")).toEqual([])
     })
   },
 })

@@ -1059,6 +1059,28 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       .update({ reminded_at: null })
   }
 
+  /**
+   * Erase a member's personal data from the points tables, closed accounts
+   * included: the birthday, and the reasons staff typed on adjustments
+   * (replaced by `erasedReason`). Amounts, lots and the rest of the ledger stay.
+   */
+  @InjectTransactionManager()
+  async eraseMemberData(
+    input: { customer_id: string; erased_reason: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ accounts: number; entries: number }> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const accounts = await trx("loyalty_account")
+      .where({ customer_id: input.customer_id })
+      .update({ birthday_month: null, birthday_day: null, birthday_set_at: null, updated_at: trx.fn.now() })
+    const entries = await trx("loyalty_entry")
+      .whereIn("account_id", trx("loyalty_account").select("id").where({ customer_id: input.customer_id }))
+      .where({ actor_type: "admin" })
+      .whereNot({ reason: input.erased_reason })
+      .update({ reason: input.erased_reason, updated_at: trx.fn.now() })
+    return { accounts, entries }
+  }
+
   /** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */
   protected async assertWithinLimit_(
     trx: Knex.Transaction,

@@ -1,0 +1,21 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { pointsService } from "../../points/steps/resolve-service"
+
+export const erasePointsMemberDataStepId = "loyalty-erase-points-member-data-step"
+
+/** What staff typed about a member in an adjustment may be personal: it is replaced, the amounts stay. */
+export const ERASED_REASON = "Adjustment (reason erased)"
+
+/**
+ * The points module's personal data of a member: the birthday and the
+ * reasons staff typed on adjustments. Balances, entries' amounts and lots stay
+ * (the liability and KPIs stay right). Erasure is meant to be final, so there
+ * is no compensation; it is idempotent, and a failed run is simply run again.
+ */
+export const erasePointsMemberDataStep = createStep(
+  erasePointsMemberDataStepId,
+  async (input: { customer_id: string }, { container }) => {
+    const erased = await pointsService(container).eraseMemberData({ customer_id: input.customer_id, erased_reason: ERASED_REASON })
+    return new StepResponse(erased)
+  }
+)
