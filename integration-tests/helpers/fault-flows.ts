@@ -139,7 +139,7 @@ export function faultFlows(): FaultFlow[] {
             }
             const result = completed
             await awardOrderPointsWorkflow(fx.container).run({ input: { order_id: result.id } })
-            real.orders.push({ id: result.id, cart_id: cart.cart_id })
+            real.orders.push({ id: result.id, cart_id: cart.cart_id, lines: [] })
           },
           expect: () => {
             M.placeOrder(model, basket, points, at)

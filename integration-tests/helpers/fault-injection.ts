@@ -1,4 +1,7 @@
 import { WorkflowManager } from "@medusajs/framework/orchestration"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { eventually } from "./loyalty"
 
 /**
  * Test-only fault injection, with no switch in the plugin's code: Medusa keeps
@@ -60,4 +63,58 @@ export function armFault(
     fired: () => fired,
     disarm: () => workflow.handlers_.set(stepId, original),
   }
+}
+
+/** States of a workflow execution that has ended (or never started), as Medusa's test runner counts them. */
+const ENDED = ["not_started", "done", "reverted", "failed"]
+
+export type UnfinishedExecution = { id: string; workflow_id: string; transaction_id: string; state: string }
+
+/**
+ * Wait, at most `timeoutMs`, for the workflow executions whose transaction id
+ * contains `marker` (all of them without one) to end; answers those still
+ * running then. Medusa's test runner waits for every execution after each
+ * test with no bound, so one stuck (a compensation that never ends) would
+ * hang the suite: the test checks with a bound instead, and says which.
+ */
+export async function unfinishedExecutions(
+  container: MedusaContainer,
+  { marker, timeoutMs }: { marker?: string; timeoutMs: number }
+): Promise<UnfinishedExecution[]> {
+  const engine = container.resolve(Modules.WORKFLOW_ENGINE)
+  const running = async () =>
+    (
+      await engine.listWorkflowExecutions(
+        { state: { $nin: ENDED } },
+        { select: ["id", "workflow_id", "transaction_id", "state"] }
+      )
+    )
+      .filter((execution) => !marker || execution.transaction_id.includes(marker))
+      .map(({ id, workflow_id, transaction_id, state }) => ({ id, workflow_id, transaction_id, state: String(state) }))
+  try {
+    return await eventually(
+      async () => {
+        const left = await running()
+        if (left.length) throw new Error("still running")
+        return left
+      },
+      { timeout: timeoutMs, interval: 250 }
+    )
+  } catch {
+    return await running()
+  }
+}
+
+export const describeExecutions = (executions: UnfinishedExecution[]) =>
+  executions.map((e) => `${e.workflow_id} ${e.transaction_id} (${e.state})`).join(", ")
+
+/**
+ * After the test has recorded them as a failure: mark executions that never
+ * ended as failed in the engine's table, so that the runner's unbounded wait
+ * after the test ends and the failure is reported instead of a hang.
+ */
+export async function giveUpExecutions(container: MedusaContainer, executions: UnfinishedExecution[]) {
+  if (!executions.length) return
+  const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  await knex("workflow_execution").whereIn("id", executions.map((e) => e.id)).update({ state: "failed" })
 }

@@ -1,13 +1,23 @@
+import BigNumber from "bignumber.js"
 import { addMonths } from "../../src/lib/shared/dates"
 
 /**
  * A small in-memory model of the points rules in the README ("How points
- * work"), written from the README and not from the plugin's code, for the
- * model-based test (`integration-tests/http/ledger-model.spec.ts`). It knows
- * nothing of Medusa: money is in integer cents, points are integers, time is
- * milliseconds. Each function takes the model state and changes it the way the
- * README says the store does, and answers what a shopper or merchant would see
- * (refused or not, how many points).
+ * work") and docs/points.md ("When an order changes: one rule for every
+ * flow"), written from those pages and not from the plugin's code, for the
+ * model-based test (`integration-tests/http/ledger-model.spec.ts`). Money is
+ * in cents as exact decimals (a coupon spread over three units leaves
+ * fractions of a cent, as in Medusa's own totals), points are integers, time
+ * is milliseconds. Each function takes the model state and changes it the way
+ * the docs say the store does, and answers what a shopper or merchant would
+ * see (refused or not, how many points, what Medusa suggests refunding).
+ *
+ * What it takes from Medusa rather than the plugin's docs, as a merchant
+ * sees it in the admin: an order with a fulfillment cannot be canceled; a
+ * cancel refunds what was captured; only shipped units can be returned,
+ * claimed or exchanged, and an edit can only remove units not shipped; a
+ * refund beyond what the order owes is booked as a credit line; the order's
+ * `pending_difference` is its total (credit lines deducted) less the cash kept.
  *
  * The test store's rules (medusa-config.ts): 1 point per EUR, a point is worth
  * 0.01 EUR, redemptions from 100 points in steps of 10, at most 50 % of the
@@ -38,21 +48,22 @@ export type ModelOrder = {
   /** index in the sequence, for printing */
   n: number
   created_at: number
-  /** net item value (what earns), cents */
-  items_net: number
-  /** item value with tax, cents */
-  items_gross: number
-  /** item value + shipping, with tax, before points, cents */
-  total_before: number
-  /** points applied at checkout and their value in cents */
-  points_paid: number
-  /** what the shopper paid in money, cents */
-  cash_paid: number
+  lines: ModelLine[]
+  /** items + shipping, with tax, before points, when placed (cents) */
+  value_placed: BigNumber
+  /** what the shopper paid in money at checkout (cents) */
+  cash_paid: BigNumber
+  /** the coupon (index in `coupons`) used at checkout, or -1 */
+  coupon: number
   canceled: boolean
-  captured: number
-  refunded: number
-  /** share of the items' value returned and received, as a fraction numerator/denominator (cents) */
-  returned_value: number
+  captured: BigNumber
+  refunded: BigNumber
+  /** money refunded beyond what was owed, or waived with credit lines (cents, with tax) */
+  goodwill: BigNumber
+  /** what Medusa owed and staff recorded as given back outside Medusa (negative credit lines, cents) */
+  settled: BigNumber
+  /** order changes the test made (a budget of the test's, not a rule) */
+  changes: number
   /** the ledger summary the admin sees for this order */
   earned: number
   released: number
@@ -63,7 +74,7 @@ export type ModelOrder = {
 }
 
 /** A coupon bought with points (single use, refunded when it expires unused). */
-export type ModelCoupon = { points: number; expires_at: number; closed: boolean }
+export type ModelCoupon = { points: number; expires_at: number; closed: boolean; used: boolean }
 
 export type LedgerModel = {
   /** the clock the jobs run at (ms) */
@@ -83,11 +94,11 @@ export function newLedgerModel(now: number): LedgerModel {
 /** The test store's coupon reward: 300 points for 5 EUR off, valid 7 days, points back if it expires unused. */
 export const COUPON_REWARD = { points: 300, validDays: 7 }
 
-/** Buy a coupon at the model's clock: refused when the balance does not cover it. */
-export function buyCoupon(model: LedgerModel): "ok" | "refused" {
+/** Buy a coupon at `at`: refused when the balance does not cover it; it can be used from then until it expires. */
+export function buyCoupon(model: LedgerModel, at: number): "ok" | "refused" {
   if (model.balance < COUPON_REWARD.points) return "refused"
   consume(model, COUPON_REWARD.points)
-  model.coupons.push({ points: COUPON_REWARD.points, expires_at: model.now + COUPON_REWARD.validDays * DAY, closed: false })
+  model.coupons.push({ points: COUPON_REWARD.points, expires_at: at + COUPON_REWARD.validDays * DAY, closed: false, used: false })
   return "ok"
 }
 
@@ -96,7 +107,7 @@ export function expireCoupons(model: LedgerModel, now: number) {
   for (const coupon of model.coupons) {
     if (!coupon.closed && coupon.expires_at <= now) {
       coupon.closed = true
-      credit(model, coupon.points, expiryOf(now))
+      if (!coupon.used) credit(model, coupon.points, expiryOf(now))
     }
   }
 }
@@ -144,100 +155,196 @@ export function adjust(model: LedgerModel, points: number, at: number): "ok" | "
 }
 
 export type Basket = { expensive: number; cheap: number }
-export const PRICES_CENTS = { expensive: 10000, cheap: 2500 }
+export type Variant = keyof Basket
+export const PRICES_CENTS: Record<Variant, number> = { expensive: 10000, cheap: 2500 }
+/** The coupon reward's amount off, before tax, spread over the items in proportion to their prices. */
+export const COUPON_OFF_CENTS = 500
 
-const withVat = (cents: number) => Math.round((cents * (100 + MODEL_RULES.vatPercent)) / 100)
+/** Exact decimal money (cents): a coupon spread over three units leaves fractions of a cent. */
+const D = BigNumber.clone({ DECIMAL_PLACES: 30 })
+type Money = BigNumber
+const ZERO: Money = new D(0)
+const withVat = (net: BigNumber.Value): Money => new D(net).times(100 + MODEL_RULES.vatPercent).div(100)
+/** Whole points from an amount that is whole up to division noise (the plugin floors at 6 decimals). */
+const floorPoints = (value: Money) => value.plus(1e-7).integerValue(BigNumber.ROUND_FLOOR).toNumber()
+const SHIPPING_GROSS = withVat(MODEL_RULES.shippingCents)
 
-export function basketTotals(basket: Basket) {
-  const itemsNet = basket.expensive * PRICES_CENTS.expensive + basket.cheap * PRICES_CENTS.cheap
-  const itemsGross =
-    basket.expensive * withVat(PRICES_CENTS.expensive) + basket.cheap * withVat(PRICES_CENTS.cheap)
-  const shipping = withVat(MODEL_RULES.shippingCents)
-  return { itemsNet, itemsGross, totalBefore: itemsGross + shipping }
+/**
+ * One line of an order (one Medusa line item): a variant's units at a price.
+ * `gone` units were returned, claimed or exchanged away: from the moment that
+ * is asked for, the shopper no longer pays for them.
+ */
+export type ModelLine = {
+  variant: Variant
+  /** unit price before tax, after the coupon's share (cents) */
+  unitNet: Money
+  unitGross: Money
+  quantity: number
+  fulfilled: number
+  gone: number
+}
+
+/** The lines of a basket, with a coupon's amount spread over them by price. */
+export function basketLines(basket: Basket, coupon = false): ModelLine[] {
+  const variants = (["expensive", "cheap"] as const).filter((v) => basket[v] > 0)
+  const subtotal = variants.reduce((sum, v) => sum + basket[v] * PRICES_CENTS[v], 0)
+  return variants.map((variant) => {
+    const lineSubtotal = basket[variant] * PRICES_CENTS[variant]
+    const off = coupon ? new D(COUPON_OFF_CENTS).times(lineSubtotal).div(subtotal) : ZERO
+    const unitNet = new D(lineSubtotal).minus(off).div(basket[variant])
+    return { variant, unitNet, unitGross: withVat(unitNet), quantity: basket[variant], fulfilled: 0, gone: 0 }
+  })
+}
+
+export function basketTotals(basket: Basket, coupon = false) {
+  const lines = basketLines(basket, coupon)
+  const itemsNet = lines.reduce((sum, l) => sum.plus(l.unitNet.times(l.quantity)), ZERO)
+  const itemsGross = lines.reduce((sum, l) => sum.plus(l.unitGross.times(l.quantity)), ZERO)
+  return { itemsNet, itemsGross, totalBefore: itemsGross.plus(SHIPPING_GROSS) }
 }
 
 /** The most points a basket can take: half its items' value (rounded half up), the balance, the step. */
-export function maxRedeemable(model: LedgerModel, basket: Basket): number {
-  const { itemsGross } = basketTotals(basket)
+export function maxRedeemable(model: LedgerModel, basket: Basket, coupon = false): number {
+  const { itemsGross } = basketTotals(basket, coupon)
   const byShare = Math.floor(
-    Math.round((itemsGross * MODEL_RULES.maxSharePercent) / 100 + 1e-9) / MODEL_RULES.pointValueCents
+    itemsGross.times(MODEL_RULES.maxSharePercent).div(100).integerValue(BigNumber.ROUND_HALF_UP).toNumber() /
+      MODEL_RULES.pointValueCents
   )
   const max = Math.floor(Math.min(byShare, model.balance) / MODEL_RULES.step) * MODEL_RULES.step
   return max >= MODEL_RULES.minRedeem ? max : 0
 }
 
 /** Can `points` be applied to the basket now? */
-export function canApply(model: LedgerModel, basket: Basket, points: number): boolean {
-  const max = maxRedeemable(model, basket)
+export function canApply(model: LedgerModel, basket: Basket, points: number, coupon = false): boolean {
+  const max = maxRedeemable(model, basket, coupon)
   return max > 0 && points >= MODEL_RULES.minRedeem && points % MODEL_RULES.step === 0 && points <= max
 }
 
+/** The first coupon the member may still use (bought, not used, not closed), or -1. */
+export const usableCoupon = (model: Readonly<LedgerModel>) => model.coupons.findIndex((c) => !c.closed && !c.used)
+
 /**
  * A member's order is placed, `points` paid with points (already checked with
- * `canApply`): the points are debited, and the order earns on the money part
- * only, pending for the return window.
+ * `canApply`), optionally with a coupon bought with points (`usableCoupon`):
+ * the points are debited, the coupon is used, and the order earns on the
+ * money part only, pending for the return window.
  */
-export function placeOrder(model: LedgerModel, basket: Basket, points: number, at: number): ModelOrder {
-  const { itemsNet, itemsGross, totalBefore } = basketTotals(basket)
-  const credit = points * MODEL_RULES.pointValueCents
-  const cash = totalBefore - credit
+export function placeOrder(model: LedgerModel, basket: Basket, points: number, at: number, coupon = -1): ModelOrder {
+  const lines = basketLines(basket, coupon >= 0)
+  const { totalBefore } = basketTotals(basket, coupon >= 0)
+  const pointsValue = points * MODEL_RULES.pointValueCents
   if (points > 0) consume(model, points)
-  // eligible = items_net × total_after_points / total_before_points; 1 point per EUR, floored
-  const earned = Math.floor((itemsNet * cash) / (totalBefore * 100) + 1e-9)
-  model.pending += earned
+  if (coupon >= 0) model.coupons[coupon].used = true
   const order: ModelOrder = {
     n: model.orders.length,
     created_at: at,
-    items_net: itemsNet,
-    items_gross: itemsGross,
-    total_before: totalBefore,
-    points_paid: points,
-    cash_paid: cash,
+    lines,
+    value_placed: totalBefore,
+    cash_paid: totalBefore.minus(pointsValue),
+    coupon,
     canceled: false,
-    captured: 0,
-    refunded: 0,
-    returned_value: 0,
-    earned,
+    captured: ZERO,
+    refunded: ZERO,
+    goodwill: ZERO,
+    settled: ZERO,
+    changes: 0,
+    earned: 0,
     released: 0,
     reversed: 0,
-    pending: earned,
+    pending: 0,
     redeemed: points,
     restored: 0,
   }
+  // eligible = items_net × total_after_points / total_before_points; 1 point per EUR, floored
+  const earned = earnTarget(order)
+  order.earned = earned
+  order.pending = earned
+  model.pending += earned
   model.orders.push(order)
   return order
 }
 
+/** The order's items still paid for (not gone), before and with tax. */
+export function itemsNow(order: ModelOrder) {
+  let net = ZERO
+  let gross = ZERO
+  for (const line of order.lines) {
+    const kept = line.quantity - line.gone
+    net = net.plus(line.unitNet.times(kept))
+    gross = gross.plus(line.unitGross.times(kept))
+  }
+  return { net, gross }
+}
+
+/** What the order is worth now: items kept and shipping, with tax, before points and credit lines. */
+export const valueNow = (order: ModelOrder) => itemsNow(order).gross.plus(SHIPPING_GROSS)
+
 /**
- * The one money-based rule, as levels (README, "When an order changes"):
- * first the points spent on the order come back (all of them on cancel, the
- * returned items' share on a return), then what the order earns is brought
- * down: all of it when canceled, else floor(earned × refunded / captured).
- * The points given back are posted first, so a reversal taken from the
- * balance takes first-expiring points among them too (the plugin's order of
- * entries, and the README's order of its two sentences). The reversal comes
- * from the order's pending points, then the balance, then debt.
+ * Rule 2 (docs/points.md, "When an order changes"): the order earns what it
+ * would earn had it been placed as it now is: its kept items before tax,
+ * times the share of the order still paid in cash; money refunded beyond
+ * what was owed or waived with a credit line counts against the items' cash
+ * first. Canceled: nothing.
+ */
+export function earnTarget(order: ModelOrder): number {
+  if (order.canceled) return 0
+  const value = valueNow(order)
+  const { net, gross } = itemsNow(order)
+  if (value.lte(0) || gross.lte(0)) return 0
+  const stillPaid = new D(order.redeemed - order.restored).times(MODEL_RULES.pointValueCents)
+  const cashShare = BigNumber.min(BigNumber.max(value.minus(stillPaid).div(value), 0), 1)
+  const itemsCash = BigNumber.max(gross.times(cashShare).minus(order.goodwill), 0)
+  return floorPoints(net.times(itemsCash).div(gross).div(100))
+}
+
+/**
+ * Rule 1: the value the order lost since it was placed comes back in points
+ * first, up to what it paid in points, never taken again. Canceled: all.
+ */
+export function restoreTarget(order: ModelOrder): number {
+  if (order.canceled) return order.redeemed
+  const lost = BigNumber.max(order.value_placed.minus(valueNow(order)), 0)
+  return Math.max(order.restored, Math.min(order.redeemed, floorPoints(lost.div(MODEL_RULES.pointValueCents))))
+}
+
+/**
+ * What Medusa's order summary says is still to settle (`pending_difference`,
+ * cents): what the order now costs (its value less the points still paying
+ * for it and the money waived) less the cash kept (captured − refunded).
+ * Negative: what staff are invited to refund.
+ */
+export function pendingDifference(order: ModelOrder): Money {
+  const total = valueNow(order)
+    .minus(new D(order.redeemed - order.restored).times(MODEL_RULES.pointValueCents))
+    .minus(order.goodwill)
+    .plus(order.settled)
+  return total.minus(order.captured.minus(order.refunded))
+}
+
+/**
+ * Every change runs both rules and posts the differences (docs/points.md):
+ * first the points given back, then one entry bringing what the order earns
+ * to its target: up as more pending while nothing of the order was released
+ * yet, or as a new lot (paying off debt first) after; down from the order's
+ * pending first, then the balance (first-expiring lots first), then debt.
  */
 export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
-  if (order.redeemed > 0) {
-    const restoreTarget = order.canceled
-      ? order.redeemed
-      : Math.min(order.redeemed, Math.floor((order.redeemed * order.returned_value) / order.items_gross + 1e-9))
-    const restore = restoreTarget - order.restored
-    if (restore > 0) {
-      credit(model, restore, expiryOf(at))
-      order.restored += restore
-    }
+  const restore = restoreTarget(order) - order.restored
+  if (restore > 0) {
+    credit(model, restore, expiryOf(at))
+    order.restored += restore
   }
-  const target = order.canceled
-    ? order.earned
-    : order.refunded <= 0
-      ? 0
-      : order.captured <= 0 || order.refunded >= order.captured
-        ? order.earned
-        : Math.min(order.earned, Math.floor((order.earned * order.refunded) / order.captured + 1e-9))
-  const reverse = target - order.reversed
-  if (reverse > 0 && order.earned > 0) {
+  const delta = earnTarget(order) - (order.earned - order.reversed)
+  if (delta > 0) {
+    order.earned += delta
+    if (order.released === 0) {
+      order.pending += delta
+      model.pending += delta
+    } else {
+      credit(model, delta, expiryOf(at))
+    }
+  } else if (delta < 0) {
+    const reverse = -delta
     const fromPending = Math.min(reverse, order.pending)
     const fromBalance = Math.min(reverse - fromPending, model.balance)
     const toDebt = reverse - fromPending - fromBalance
@@ -249,9 +356,85 @@ export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
   }
 }
 
+/** Staff cancel the order (nothing fulfilled yet): Medusa refunds what was captured. */
 export function cancel(model: LedgerModel, order: ModelOrder, at: number) {
   order.canceled = true
   order.refunded = order.captured
+  reconcile(model, order, at)
+}
+
+/** Medusa refuses to cancel an order with a fulfillment, or one already canceled. */
+export const canCancel = (order: ModelOrder) => !order.canceled && order.lines.every((l) => l.fulfilled === 0)
+
+/** Units of a line that can be sent back (fulfilling the rest first) or removed by an edit. */
+export const keptUnits = (line: ModelLine) => line.quantity - line.gone
+export const unfulfilledUnits = (line: ModelLine) => line.quantity - line.fulfilled
+
+/** Fulfil what a return of `units` of the line needs: the units kept but not shipped yet. Answers how many. */
+export function fulfilFor(line: ModelLine, units: number): number {
+  const shippedKept = line.fulfilled - line.gone
+  const more = Math.max(0, units - shippedKept)
+  line.fulfilled += more
+  return more
+}
+
+/** Units of lines sent back (a return received, a claim or an exchange's inbound side). */
+export function sendBack(model: LedgerModel, order: ModelOrder, units: { line: number; quantity: number }[], at: number) {
+  for (const { line, quantity } of units) order.lines[line].gone += quantity
+  reconcile(model, order, at)
+}
+
+/** An order edit: a unit of a variant added at its price, or a unit of an unshipped line removed. */
+export function editOrder(model: LedgerModel, order: ModelOrder, change: { add: Variant } | { remove: number }, at: number) {
+  if ("add" in change) order.lines.push(newLine(change.add))
+  else order.lines[change.remove].quantity -= 1
+  reconcile(model, order, at)
+}
+
+/** An exchange: a unit of a line comes back, a unit of `variant` goes out; one change. */
+export function exchange(model: LedgerModel, order: ModelOrder, line: number, variant: Variant, at: number) {
+  order.lines[line].gone += 1
+  order.lines.push(newLine(variant))
+  reconcile(model, order, at)
+}
+
+const newLine = (variant: Variant): ModelLine => ({
+  variant,
+  unitNet: new D(PRICES_CENTS[variant]),
+  unitGross: withVat(PRICES_CENTS[variant]),
+  quantity: 1,
+  fulfilled: 0,
+  gone: 0,
+})
+
+/** Staff capture the payment in full (what the shopper paid in cash at checkout). */
+export function capture(order: ModelOrder) {
+  order.captured = order.cash_paid
+}
+
+/**
+ * Staff refund `amount` cents: what Medusa owed the shopper is settled; the
+ * rest is a goodwill refund (Medusa books it as a credit line), which the
+ * order's earning counts.
+ */
+export function refund(model: LedgerModel, order: ModelOrder, amount: BigNumber.Value, at: number) {
+  const owed = BigNumber.max(pendingDifference(order).negated(), 0)
+  order.goodwill = order.goodwill.plus(BigNumber.max(new D(amount).minus(owed), 0))
+  order.refunded = order.refunded.plus(amount)
+  reconcile(model, order, at)
+}
+
+/**
+ * Staff add a credit line of `amount` cents (`POST /admin/orders/:id/credit-lines`):
+ * positive, they waive what the shopper owes, and the order's earning counts
+ * it as money not paid; negative, they record that what Medusa owed went back
+ * outside Medusa (store credit, say): the order's items and what was paid
+ * for them do not change, so neither do its points.
+ */
+export function creditLine(model: LedgerModel, order: ModelOrder, amount: BigNumber.Value, at: number) {
+  const value = new D(amount)
+  if (value.gt(0)) order.goodwill = order.goodwill.plus(value)
+  else order.settled = order.settled.minus(value)
   reconcile(model, order, at)
 }
 

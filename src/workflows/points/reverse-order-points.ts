@@ -1,4 +1,4 @@
-import { emitEventStep } from "@medusajs/medusa/core-flows"
+import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
@@ -12,6 +12,9 @@ import { restoreOrderRedemptionStep } from "../redemption/steps/restore-order-re
 import { reverseOrderPointsStep } from "./steps/reverse-order-points"
 
 export const reverseOrderPointsWorkflowId = "loyalty-reverse-order-points"
+
+/** The lock that lets one recomputation of an order's points run at a time (Medusa's locking module). */
+export const orderPointsLockKey = (orderId: string) => `loyalty:order-points:${orderId}`
 
 export type ReverseOrderPointsInput = {
   order_id: string
@@ -28,11 +31,21 @@ export type ReverseOrderPointsInput = {
  * exchanges and claims all run this one rule, so no trigger counts twice and
  * a redelivered event posts nothing.
  *
+ * One recomputation of an order runs at a time (a lock on the order, held
+ * from the read to the last write): triggers arrive together (an edit's
+ * event and the release job, an event delivered to two workers), and two
+ * runs that read the order before either wrote would both tell Medusa about
+ * the same points given back, as two order changes from the same version,
+ * which leaves Medusa's order counting its items twice.
+ *
  * @summary Bring an order's points in line with the order as it now stands.
  */
 export const reverseOrderPointsWorkflow = createWorkflow(
   reverseOrderPointsWorkflowId,
   (input: ReverseOrderPointsInput) => {
+    const lockKey = transform({ input }, ({ input }) => orderPointsLockKey(input.order_id))
+    // Also when run inside the release job's workflow: the lock is about the order, not the caller.
+    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
     // Points spent at checkout were debited before the order existed.
     attachCartRedemptionStep(
@@ -113,6 +126,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
       )
     )
     const result = reverseOrderPointsStep(transform({ plan }, ({ plan }) => plan?.settle ?? null))
+    releaseLockStep({ key: lockKey, executeOnSubWorkflow: true })
 
     const restoredEvents = transform({ restored }, ({ restored }) => pointsEventsFor([restored]))
     when({ restoredEvents }, ({ restoredEvents }) => restoredEvents.length > 0).then(() =>
