@@ -554,7 +554,7 @@ const pickOrder = (model: Readonly<M.LedgerModel>, pick: number) =>
 
 /**
  * Order changes (returns, refunds, credit lines, edits, exchanges, claims)
- * per order: each costs several admin requests, so a sequence of 150 steps
+ * per order: each costs several admin requests, so a sequence of up to 200 steps
  * stays within seconds (a test budget, not a rule of the store).
  */
 const MAX_CHANGES = 3
@@ -1012,7 +1012,7 @@ export function modelStepBudget(env: NodeJS.ProcessEnv): ModelRunOptions {
   const seed = env.LOYALTY_MODEL_SEED ? Number(env.LOYALTY_MODEL_SEED) : CI_MODEL_SEED
   return {
     steps,
-    maxCommands: Number(env.LOYALTY_MODEL_MAX_COMMANDS ?? 150),
+    maxCommands: Number(env.LOYALTY_MODEL_MAX_COMMANDS ?? 200),
     seed,
     path: env.LOYALTY_MODEL_PATH || undefined,
     replayPath: env.LOYALTY_MODEL_REPLAY_PATH || undefined,

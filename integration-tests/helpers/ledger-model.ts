@@ -91,8 +91,8 @@ export function newLedgerModel(now: number): LedgerModel {
   return { now, balance: 0, pending: 0, debt: 0, lots: [], orders: [], coupons: [] }
 }
 
-/** The test store's coupon reward: 300 points for 5 EUR off, valid 7 days, points back if it expires unused. */
-export const COUPON_REWARD = { points: 300, validDays: 7 }
+/** The test store's coupon reward: 150 points for 5 EUR off, valid 7 days, points back if it expires unused. */
+export const COUPON_REWARD = { points: 150, validDays: 7 }
 
 /** Buy a coupon at `at`: refused when the balance does not cover it; it can be used from then until it expires. */
 export function buyCoupon(model: LedgerModel, at: number): "ok" | "refused" {

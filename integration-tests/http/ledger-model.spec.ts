@@ -38,10 +38,12 @@ jest.setTimeout(60 * 60 * 1000)
 
 /**
  * Proof for issue 12: random sequences of earn, redeem, release, expiry,
- * adjustments and cancels run against the real workflows and routes on
- * Postgres and against the model in `helpers/ledger-model.ts` (the README's
- * rules). After every step the ledger invariants hold and each order's
- * summary equals the model's. `npm run test:model -- --long` runs 100,000
+ * adjustments, coupons, cancels, returns, refunds, credit lines, order edits,
+ * exchanges and claims run against the real workflows and routes on
+ * Postgres and against the model in `helpers/ledger-model.ts` (the rules of
+ * the README and docs/points.md). After every step the ledger invariants
+ * hold, each order's summary equals the model's and Medusa suggests the
+ * refund the model expects. `npm run test:model -- --long` runs 100,000
  * steps; a failure prints the shrunk sequence, its seed and path.
  */
 medusaIntegrationTestRunner({
