@@ -557,7 +557,7 @@ const pickOrder = (model: Readonly<M.LedgerModel>, pick: number) =>
  * per order: each costs several admin requests, so a sequence of up to 200 steps
  * stays within seconds (a test budget, not a rule of the store).
  */
-const MAX_CHANGES = 3
+const MAX_CHANGES = 2
 
 /** An order that can take one more change: picked, not canceled, within the budget. */
 const openOrder = (model: Readonly<M.LedgerModel>, pick: number): M.ModelOrder | null => {
@@ -939,8 +939,8 @@ export function allCommands(): fc.Arbitrary<Cmd>[] {
       weighted(
         4,
         fc
-          .tuple(basket, share, fc.boolean(), fc.boolean(), fc.nat(2))
-          .map(([b, s, tooMany, refused, coupon]) => new PlaceOrder(b.expensive, b.cheap, s, tooMany && s === 1, refused, coupon === 0))
+          .tuple(basket, share, fc.boolean(), fc.nat(3), fc.nat(2))
+          .map(([b, s, tooMany, refused, coupon]) => new PlaceOrder(b.expensive, b.cheap, s, tooMany && s === 1, refused === 0, coupon === 0))
       ),
       weighted(3, fc.oneof(fc.integer({ min: 1, max: 400 }), fc.integer({ min: -400, max: -1 })).map((p) => new Adjust(p))),
       weighted(3, fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 14, max: 40 })).map((d) => new ReleaseJob(d))),
