@@ -29,6 +29,7 @@ for (let i = 0; i < args.length; i++) {
 // `npm test` replays one fixed seed so CI is repeatable; this command explores
 // a new random seed on every run unless --seed is given.
 if (!env.LOYALTY_MODEL_SEED) env.LOYALTY_MODEL_SEED = String(Date.now() ^ (Math.random() * 0x100000000))
+console.log(`ledger model: seed ${env.LOYALTY_MODEL_SEED}, ${env.LOYALTY_MODEL_STEPS ?? "2000"} steps`)
 env.TEST_TYPE = "integration:http"
 env.NODE_OPTIONS = [env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" ")
 

@@ -1069,8 +1069,14 @@ function* timedCommands(commands: Iterable<Cmd>, stats: ModelStats): Iterable<Cm
       check: (model) => command.check(model),
       run: async (model, real) => {
         const since = Date.now()
+        const before = stats.steps
         await command.run(model, real)
         timed(stats, kindOf(command), since)
+        // A long run says how far it got, every 1,000 steps.
+        if (Math.floor(stats.steps / 1000) > Math.floor(before / 1000)) {
+          // eslint-disable-next-line no-console
+          console.log(`ledger model: ${stats.steps} steps, ${stats.sequences} sequences, ${((Date.now() - stats.started) / 1000).toFixed(0)} s`)
+        }
       },
       toString: () => command.toString(),
     }
