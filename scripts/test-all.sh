@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `npm test`: every suite (unit, modules, HTTP, scale-out, the model-based ledger
+# test, and the demo store end to end in a browser), after a type-check and the
+# plugin's build, in two lanes side by side:
+#
+#   lane 1: test:unit → test:http (every HTTP spec but the two of lane 2) → test:scaleout
+#   lane 2: build → typecheck → test:demo (a quarter-size seed) → test:modules
+#           → test:http (ledger-model, coexistence)
+#
+# Most of a test run is one Node process (the Medusa app in Jest's process, or the
+# demo's seed) waiting on Postgres or using one core: two lanes keep both cores of
+# a 2-core machine busy. Nothing is shared between the lanes but the machine: the
+# HTTP test apps listen on ports the OS picks, the demo on 9000/8000 (PORT,
+# STOREFRONT_PORT) with its own database. A lane stops at its first failing phase;
+# the run fails when either lane did. Each phase's output is in artifacts/test/.
+#
+# Postgres: DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD (or DATABASE_URL) when set;
+# otherwise each test run starts an embedded Postgres by itself. Redis: the
+# scale-out test uses REDIS_URL or starts Debian's redis-server. The browser
+# tests need /usr/bin/chromium (.ci/run installs it).
+#
+# One suite alone: npm run test:unit | test:modules | test:http | test:scaleout |
+# test:demo | test:model.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export MEDUSA_DISABLE_TELEMETRY=true
+PHASE_LOGS="$PWD/artifacts/test"
+PHASE_LABEL="test"
+# shellcheck source=phases.sh
+. scripts/phases.sh
+
+# The HTTP specs lane 2 runs; lane 1 runs every other one (so a new spec lands there).
+LANE2_HTTP=(integration-tests/http/ledger-model.spec.ts integration-tests/http/coexistence.spec.ts)
+lane2_ignore=$(printf '%s|' "${LANE2_HTTP[@]}")
+
+(
+  phase test-unit npm run test:unit
+  phase test-http npm run test:http -- --testPathIgnorePatterns "${lane2_ignore%|}"
+  phase test-scaleout npm run test:scaleout
+) &
+lane1=$!
+
+(
+  phase build npm run build
+  phase typecheck npm run typecheck
+  phase test-demo env DEMO_SEED_SCALE="${DEMO_SEED_SCALE:-0.25}" npm run test:demo
+  phase test-modules npm run test:modules
+  phase test-http-2 npm run test:http -- "${LANE2_HTTP[@]}"
+) &
+lane2=$!
+
+failed=0
+wait $lane1 || failed=1
+wait $lane2 || failed=1
+summary
+if [ $failed -ne 0 ]; then
+  echo "npm test FAILED (each phase's log is in artifacts/test/)" >&2
+  exit 1
+fi
+echo "npm test passed"
