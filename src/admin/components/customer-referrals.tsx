@@ -1,23 +1,12 @@
-import { Badge, Table, Text } from "@medusajs/ui"
+import { Table, Text } from "@medusajs/ui"
 import { Link } from "react-router-dom"
 import { useCustomerReferrals } from "../hooks/use-referrals"
-import {
-  REFERRAL_STATUS_COLORS,
-  REFERRAL_STATUS_LABELS,
-  formatDate,
-  formatParty,
-  formatPoints,
-} from "../lib/format"
-import { getErrorMessage } from "../lib/loyalty-api"
+import { formatDate, formatPoints } from "../lib/format"
 import type { AdminReferral } from "../lib/referrals-api"
+import { QueryState } from "./query-state"
+import { PartyLink, ReferralStatusBadge } from "./referral-party"
 
 const REVIEW_PATH = "/settings/loyalty/referrals"
-
-const StatusBadge = ({ referral }: { referral: AdminReferral }) => (
-  <Badge size="2xsmall" color={REFERRAL_STATUS_COLORS[referral.status] ?? "grey"}>
-    {REFERRAL_STATUS_LABELS[referral.status] ?? referral.status}
-  </Badge>
-)
 
 /** Open flags of a referral, one line; cleared ones are not repeated here. */
 const openReasons = (referral: AdminReferral) =>
@@ -29,7 +18,8 @@ const openReasons = (referral: AdminReferral) =>
  * status and the reason when a referral is held for review.
  */
 export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
-  const { data, isPending, isError, error } = useCustomerReferrals(customerId)
+  const query = useCustomerReferrals(customerId)
+  const { data } = query
 
   return (
     <div className="flex flex-col gap-y-3 px-6 py-4" data-testid="customer-referrals">
@@ -43,15 +33,8 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
           </Text>
         )}
       </div>
-      {isPending ? (
-        <Text size="small" className="text-ui-fg-subtle">
-          Loading referrals…
-        </Text>
-      ) : isError ? (
-        <Text size="small" className="text-ui-fg-error">
-          Could not load referrals: {getErrorMessage(error)}
-        </Text>
-      ) : (
+      <QueryState query={query} loading="Loading referrals…" failed="Could not load referrals" inline>
+        {(data) => (
         <>
           <div className="flex items-start gap-x-2" data-testid="customer-referred-by">
             <Text size="small" className="text-ui-fg-subtle shrink-0">
@@ -61,7 +44,7 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
               <div className="flex flex-col gap-y-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <PartyLink party={data.referred_by.referrer} />
-                  <StatusBadge referral={data.referred_by} />
+                  <ReferralStatusBadge referral={data.referred_by} />
                   <Text size="xsmall" className="text-ui-fg-subtle">
                     {formatPoints(data.referred_by.referee_points)} points for this customer
                   </Text>
@@ -109,7 +92,7 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
                       </Table.Cell>
                       <Table.Cell className="whitespace-nowrap">{formatDate(referral.claimed_at)}</Table.Cell>
                       <Table.Cell>
-                        <StatusBadge referral={referral} />
+                        <ReferralStatusBadge referral={referral} />
                       </Table.Cell>
                       <Table.Cell className="text-right">{formatPoints(referral.referrer_points)}</Table.Cell>
                     </Table.Row>
@@ -127,21 +110,8 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
             </div>
           )}
         </>
-      )}
+        )}
+      </QueryState>
     </div>
   )
 }
-
-const PartyLink = ({ party }: { party: AdminReferral["referrer"] }) =>
-  party.deleted ? (
-    <Text size="small" className="text-ui-fg-muted">
-      {formatParty(party)}
-    </Text>
-  ) : (
-    <Link
-      to={`/customers/${party.id}`}
-      className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover txt-compact-small"
-    >
-      {formatParty(party)}
-    </Link>
-  )

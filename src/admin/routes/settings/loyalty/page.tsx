@@ -2,26 +2,34 @@ import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { Sparkles } from "@medusajs/icons"
 import {
   Alert,
-  Button,
   Container,
   Heading,
-  Input,
-  Label,
-  Switch,
   Table,
   Text,
-  clx,
-  toast,
 } from "@medusajs/ui"
-import { useMemo, useState, type FormEvent, type ReactNode } from "react"
+import { useMemo, type FormEvent } from "react"
+import { FormFooter, InputField, NotedInput, SwitchField } from "../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../components/loyalty-settings-nav"
+import { QueryState } from "../../../components/query-state"
 import {
   useLoyaltyProgram,
   useUpdateLoyaltyProgram,
 } from "../../../hooks/use-loyalty"
+import {
+  DECIMAL_RE,
+  changedInts,
+  currencyCodes,
+  lowerKeys,
+  parseAmounts,
+  parseInts,
+  ratesToText,
+  sameRecord,
+  saveVersioned,
+  useSettingsForm,
+  type IntRule,
+} from "../../../lib/form"
 import { formatDateTime, toNumber } from "../../../lib/format"
 import {
-  getErrorMessage,
   type AdminLoyaltyProgramResponse,
   type LoyaltyProgram,
   type LoyaltyProgramUpdate,
@@ -31,19 +39,6 @@ import {
 /* Form model: every input is kept as typed text and parsed on save.  */
 /* ------------------------------------------------------------------ */
 
-type ProgramForm = {
-  earn_rates: Record<string, string>
-  point_values: Record<string, string>
-  pending_days: string
-  expiry_months: string
-  signup_bonus: string
-  min_redeem_points: string
-  redeem_step: string
-  /** 0..100 in the UI; 0..1 (`max_redeem_share`) on the wire. */
-  max_redeem_percent: string
-  shipping_redeemable: boolean
-}
-
 type IntField =
   | "pending_days"
   | "expiry_months"
@@ -51,63 +46,36 @@ type IntField =
   | "min_redeem_points"
   | "redeem_step"
 
+type ProgramForm = Record<IntField, string> & {
+  earn_rates: Record<string, string>
+  point_values: Record<string, string>
+  /** 0..100 in the UI; 0..1 (`max_redeem_share`) on the wire. */
+  max_redeem_percent: string
+  shipping_redeemable: boolean
+}
+
 type FormErrors = Partial<Record<IntField | "max_redeem_percent", string>> & {
   earn_rates?: Record<string, string>
   point_values?: Record<string, string>
 }
 
-const lowerKeys = (rec: Record<string, unknown> | null | undefined) => {
-  const out: Record<string, number> = {}
-  for (const [k, v] of Object.entries(rec ?? {})) {
-    out[k.toLowerCase()] = toNumber(v)
-  }
-  return out
-}
-
-const rateToText = (rec: Record<string, number>, code: string) =>
-  code in rec ? String(rec[code]) : ""
-
-/** Store currencies first (in the store's order), then any other code the program still mentions. */
-const currencyCodes = (data: AdminLoyaltyProgramResponse) => {
-  const codes = data.store_currencies.map((c) => c.toLowerCase())
-  const extra = [
-    ...Object.keys(data.program.earn_rates ?? {}),
-    ...Object.keys(data.program.point_values ?? {}),
-  ]
-    .map((c) => c.toLowerCase())
-    .filter((c) => !codes.includes(c))
-  return [...codes, ...Array.from(new Set(extra)).sort()]
-}
-
 const percentText = (share: number) =>
   String(Math.round(toNumber(share) * 100 * 100) / 100)
 
-const toForm = (
-  program: LoyaltyProgram,
-  codes: string[]
-): ProgramForm => {
-  const earn = lowerKeys(program.earn_rates)
-  const values = lowerKeys(program.point_values)
-  return {
-    earn_rates: Object.fromEntries(codes.map((c) => [c, rateToText(earn, c)])),
-    point_values: Object.fromEntries(
-      codes.map((c) => [c, rateToText(values, c)])
-    ),
-    pending_days: String(toNumber(program.pending_days)),
-    expiry_months: String(toNumber(program.expiry_months)),
-    signup_bonus: String(toNumber(program.signup_bonus)),
-    min_redeem_points: String(toNumber(program.min_redeem_points)),
-    redeem_step: String(toNumber(program.redeem_step)),
-    max_redeem_percent: percentText(program.max_redeem_share),
-    shipping_redeemable: !!program.shipping_redeemable,
-  }
-}
-
-const INT_RE = /^\d+$/
-const DECIMAL_RE = /^\d+(\.\d+)?$|^\.\d+$/
+const toForm = (program: LoyaltyProgram, codes: string[]): ProgramForm => ({
+  earn_rates: ratesToText(program.earn_rates, codes),
+  point_values: ratesToText(program.point_values, codes),
+  pending_days: String(toNumber(program.pending_days)),
+  expiry_months: String(toNumber(program.expiry_months)),
+  signup_bonus: String(toNumber(program.signup_bonus)),
+  min_redeem_points: String(toNumber(program.min_redeem_points)),
+  redeem_step: String(toNumber(program.redeem_step)),
+  max_redeem_percent: percentText(program.max_redeem_share),
+  shipping_redeemable: !!program.shipping_redeemable,
+})
 
 /** Bounds mirrored from the server's validator; the server stays the judge. */
-const INT_RULES: Record<IntField, { min: number; max: number }> = {
+const INT_RULES: Record<IntField, IntRule> = {
   pending_days: { min: 0, max: 365 },
   expiry_months: { min: 0, max: 120 },
   signup_bonus: { min: 0, max: 1_000_000 },
@@ -115,53 +83,17 @@ const INT_RULES: Record<IntField, { min: number; max: number }> = {
   redeem_step: { min: 1, max: 1_000_000 },
 }
 const MAX_PER_CURRENCY = 1_000_000
-
-const parseRates = (
-  rates: Record<string, string>,
-  allowZero: boolean
-): { value: Record<string, number>; errors: Record<string, string> } => {
-  const value: Record<string, number> = {}
-  const errors: Record<string, string> = {}
-  for (const [code, raw] of Object.entries(rates)) {
-    const text = raw.trim()
-    if (!text) continue // empty = not set for this currency
-    const n = Number(text)
-    if (!DECIMAL_RE.test(text) || !Number.isFinite(n)) {
-      errors[code] = "Enter a number, e.g. 1 or 0.5."
-    } else if (n > MAX_PER_CURRENCY) {
-      errors[code] = "That is too large."
-    } else if (!allowZero && n === 0) {
-      errors[code] = "Must be above 0, or leave empty."
-    } else {
-      value[code] = n
-    }
-  }
-  return { value, errors }
-}
+const RATE = { invalid: "Enter a number, e.g. 1 or 0.5.", max: MAX_PER_CURRENCY }
 
 const parseForm = (
   form: ProgramForm
 ): { errors: FormErrors; values: Required<LoyaltyProgramUpdate> | null } => {
-  const errors: FormErrors = {}
-
-  const earn = parseRates(form.earn_rates, true)
+  const earn = parseAmounts(form.earn_rates, { ...RATE, allowZero: true })
+  const values = parseAmounts(form.point_values, { ...RATE, allowZero: false })
+  const ints = parseInts(form, INT_RULES)
+  const errors: FormErrors = { ...ints.errors }
   if (Object.keys(earn.errors).length) errors.earn_rates = earn.errors
-  const values = parseRates(form.point_values, false)
   if (Object.keys(values.errors).length) errors.point_values = values.errors
-
-  const ints = {} as Record<IntField, number>
-  for (const field of Object.keys(INT_RULES) as IntField[]) {
-    const text = form[field].trim()
-    const rule = INT_RULES[field]
-    const n = Number(text)
-    if (!INT_RE.test(text) || !Number.isSafeInteger(n)) {
-      errors[field] = "Enter a whole number."
-    } else if (n < rule.min || n > rule.max) {
-      errors[field] = `Enter a number from ${rule.min} to ${rule.max.toLocaleString("en-US")}.`
-    } else {
-      ints[field] = n
-    }
-  }
 
   const pctText = form.max_redeem_percent.trim()
   const pct = Number(pctText)
@@ -178,7 +110,7 @@ const parseForm = (
     values: {
       earn_rates: earn.value,
       point_values: values.value,
-      ...ints,
+      ...ints.values,
       // 4 decimals on the wire avoids 0.07 * 100 style float noise.
       max_redeem_share: Number((pct / 100).toFixed(4)),
       shipping_redeemable: form.shipping_redeemable,
@@ -186,26 +118,17 @@ const parseForm = (
   }
 }
 
-const sameRecord = (a: Record<string, number>, b: Record<string, number>) => {
-  const ka = Object.keys(a).sort()
-  const kb = Object.keys(b).sort()
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k])
-}
-
 /** Only the fields that changed: every save makes a new program version. */
 const diffProgram = (
   program: LoyaltyProgram,
   next: Required<LoyaltyProgramUpdate>
 ): LoyaltyProgramUpdate => {
-  const body: LoyaltyProgramUpdate = {}
+  const body: LoyaltyProgramUpdate = changedInts(program, next, INT_RULES)
   if (!sameRecord(lowerKeys(program.earn_rates), next.earn_rates)) {
     body.earn_rates = next.earn_rates
   }
   if (!sameRecord(lowerKeys(program.point_values), next.point_values)) {
     body.point_values = next.point_values
-  }
-  for (const field of Object.keys(INT_RULES) as IntField[]) {
-    if (toNumber(program[field]) !== next[field]) body[field] = next[field]
   }
   if (toNumber(program.max_redeem_share) !== next.max_redeem_share) {
     body.max_redeem_share = next.max_redeem_share
@@ -220,80 +143,50 @@ const diffProgram = (
 
 const LoyaltySettingsPage = () => {
   // Do not refetch on focus: a refetch with a new version would reset edits.
-  const { data, isPending, isError, error } = useLoyaltyProgram({
-    refetchOnWindowFocus: false,
-  })
+  const query = useLoyaltyProgram({ refetchOnWindowFocus: false })
 
   return (
     <div className="flex flex-col gap-y-3">
       <LoyaltySettingsNav />
-      {isPending ? (
-        <Container>
-          <Text size="small" className="text-ui-fg-subtle">
-            Loading the loyalty program…
-          </Text>
-        </Container>
-      ) : isError ? (
-        <Container>
-          <Text size="small" className="text-ui-fg-error">
-            Could not load the loyalty program: {getErrorMessage(error)}
-          </Text>
-        </Container>
-      ) : (
-        // A new version (after a save) re-initialises the form.
-        <ProgramEditor key={data.program.version} data={data} />
-      )}
+      <QueryState
+        query={query}
+        boxed
+        loading="Loading the loyalty program…"
+        failed="Could not load the loyalty program"
+      >
+        {/* A new version (after a save) re-initialises the form. */}
+        {(data) => <ProgramEditor key={data.program.version} data={data} />}
+      </QueryState>
     </div>
   )
 }
 
-const Field = ({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string
-  label: string
-  hint?: ReactNode
-  error?: string
-  children: ReactNode
-}) => (
-  <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus" htmlFor={id}>
-      {label}
-    </Label>
-    {children}
-    {error ? (
-      <Text size="xsmall" className="text-ui-fg-error">
-        {error}
-      </Text>
-    ) : hint ? (
-      <Text size="xsmall" className="text-ui-fg-subtle">
-        {hint}
-      </Text>
-    ) : null}
-  </div>
-)
+const INT_FIELDS: { field: IntField; label: string; hint?: string }[][] = [
+  [
+    { field: "pending_days", label: "Pending days", hint: "Return window: points stay pending this many days." },
+    { field: "expiry_months", label: "Expiry (months)", hint: "0 = points never expire." },
+    { field: "signup_bonus", label: "Sign-up bonus (points)", hint: "0 = no sign-up bonus." },
+  ],
+  [
+    { field: "min_redeem_points", label: "Minimum points per redemption" },
+    { field: "redeem_step", label: "Redemption step", hint: "Points are redeemed in multiples of this." },
+  ],
+]
 
 const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
   const { program } = data
-  const codes = useMemo(() => currencyCodes(data), [data])
+  const codes = useMemo(
+    () => currencyCodes(data.store_currencies, program.earn_rates, program.point_values),
+    [data, program]
+  )
   const storeCodes = useMemo(
     () => new Set(data.store_currencies.map((c) => c.toLowerCase())),
     [data.store_currencies]
   )
   const initial = useMemo(() => toForm(program, codes), [program, codes])
-  const [form, setForm] = useState<ProgramForm>(initial)
-  const [errors, setErrors] = useState<FormErrors>({})
+  const { form, setForm, set, errors, setErrors, dirty, reset } = useSettingsForm<ProgramForm, FormErrors>(initial)
   const { mutateAsync, isPending } = useUpdateLoyaltyProgram()
-
-  const dirty = JSON.stringify(form) !== JSON.stringify(initial)
   const savedAt = program.updated_at ?? program.created_at
-
-  const set = <K extends keyof ProgramForm>(key: K, value: ProgramForm[K]) =>
-    setForm((f) => ({ ...f, [key]: value }))
 
   const setRate = (
     key: "earn_rates" | "point_values",
@@ -305,40 +198,26 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
     e.preventDefault()
     const parsed = parseForm(form)
     setErrors(parsed.errors)
-    if (!parsed.values) {
-      toast.error("Please fix the highlighted fields")
-      return
-    }
-    const body = diffProgram(program, parsed.values)
-    if (!Object.keys(body).length) {
-      toast.info("Nothing to save")
-      return
-    }
-    try {
-      const res = await mutateAsync(body)
-      toast.success("Loyalty program saved", {
-        description: `Version ${res.program.version}`,
-      })
-    } catch (err) {
-      toast.error("Could not save the loyalty program", {
-        description: getErrorMessage(err),
-      })
-    }
+    await saveVersioned({
+      body: parsed.values && diffProgram(program, parsed.values),
+      save: mutateAsync,
+      what: "loyalty program",
+    })
   }
 
-  const intInput = (field: IntField, placeholder?: string) => (
-    <Input
+  const intField = ({ field, label, hint }: { field: IntField; label: string; hint?: string }) => (
+    <InputField
+      key={field}
       id={`loyalty-${field}`}
-      data-testid={`loyalty-${field.replace(/_/g, "-")}`}
-      type="number"
-      inputMode="numeric"
+      testId={`loyalty-${field.replace(/_/g, "-")}`}
+      label={label}
+      hint={hint}
+      error={errors[field]}
+      number="int"
       min={INT_RULES[field].min}
       max={INT_RULES[field].max}
-      step={1}
-      placeholder={placeholder}
       value={form[field]}
-      onChange={(e) => set(field, e.target.value)}
-      aria-invalid={!!errors[field]}
+      onChange={(value) => set(field, value)}
     />
   )
 
@@ -403,8 +282,8 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
               <Table.Body>
                 {codes.map((code) => {
                   const upper = code.toUpperCase()
-                  const earnError = errors.earn_rates?.[code]
-                  const valueError = errors.point_values?.[code]
+                  const earn = form.earn_rates[code] ?? ""
+                  const value = form.point_values[code] ?? ""
                   return (
                     <Table.Row key={code} className="[&_td]:align-top">
                       <Table.Cell className="py-3">
@@ -418,62 +297,30 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
                         )}
                       </Table.Cell>
                       <Table.Cell className="py-3">
-                        <Input
-                          size="small"
+                        <NotedInput
                           aria-label={`Points per 1 ${upper} spent`}
-                          data-testid={`loyalty-earn-rate-${code}`}
-                          type="number"
-                          inputMode="decimal"
+                          testId={`loyalty-earn-rate-${code}`}
+                          number="decimal"
                           min={0}
-                          step="any"
                           placeholder="Earns nothing"
-                          value={form.earn_rates[code] ?? ""}
-                          onChange={(e) =>
-                            setRate("earn_rates", code, e.target.value)
-                          }
-                          aria-invalid={!!earnError}
+                          value={earn}
+                          onChange={(text) => setRate("earn_rates", code, text)}
+                          error={errors.earn_rates?.[code]}
+                          hint={earn.trim() ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`}
                         />
-                        <Text
-                          size="xsmall"
-                          className={clx(
-                            "mt-1",
-                            earnError ? "text-ui-fg-error" : "text-ui-fg-subtle"
-                          )}
-                        >
-                          {earnError ??
-                            (!(form.earn_rates[code] ?? "").trim()
-                              ? `Empty: ${upper} orders earn no points.`
-                              : `Points per 1 ${upper}.`)}
-                        </Text>
                       </Table.Cell>
                       <Table.Cell className="py-3">
-                        <Input
-                          size="small"
+                        <NotedInput
                           aria-label={`Value of 1 point in ${upper}`}
-                          data-testid={`loyalty-point-value-${code}`}
-                          type="number"
-                          inputMode="decimal"
+                          testId={`loyalty-point-value-${code}`}
+                          number="decimal"
                           min={0}
-                          step="any"
                           placeholder="Not redeemable"
-                          value={form.point_values[code] ?? ""}
-                          onChange={(e) =>
-                            setRate("point_values", code, e.target.value)
-                          }
-                          aria-invalid={!!valueError}
+                          value={value}
+                          onChange={(text) => setRate("point_values", code, text)}
+                          error={errors.point_values?.[code]}
+                          hint={value.trim() ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`}
                         />
-                        <Text
-                          size="xsmall"
-                          className={clx(
-                            "mt-1",
-                            valueError ? "text-ui-fg-error" : "text-ui-fg-subtle"
-                          )}
-                        >
-                          {valueError ??
-                            (!(form.point_values[code] ?? "").trim()
-                              ? `Empty: points cannot pay in ${upper}.`
-                              : `${upper} per point, e.g. 0.01.`)}
-                        </Text>
                       </Table.Cell>
                     </Table.Row>
                   )
@@ -487,30 +334,7 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
         <div className="flex flex-col gap-y-4 px-6 py-4">
           <Heading level="h2">Earning</Heading>
           <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
-            <Field
-              id="loyalty-pending_days"
-              label="Pending days"
-              hint="Return window: points stay pending this many days."
-              error={errors.pending_days}
-            >
-              {intInput("pending_days")}
-            </Field>
-            <Field
-              id="loyalty-expiry_months"
-              label="Expiry (months)"
-              hint="0 = points never expire."
-              error={errors.expiry_months}
-            >
-              {intInput("expiry_months")}
-            </Field>
-            <Field
-              id="loyalty-signup_bonus"
-              label="Sign-up bonus (points)"
-              hint="0 = no sign-up bonus."
-              error={errors.signup_bonus}
-            >
-              {intInput("signup_bonus")}
-            </Field>
+            {INT_FIELDS[0].map(intField)}
           </div>
         </div>
 
@@ -518,93 +342,31 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
         <div className="flex flex-col gap-y-4 px-6 py-4">
           <Heading level="h2">Redemption</Heading>
           <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
-            <Field
-              id="loyalty-min_redeem_points"
-              label="Minimum points per redemption"
-              error={errors.min_redeem_points}
-            >
-              {intInput("min_redeem_points")}
-            </Field>
-            <Field
-              id="loyalty-redeem_step"
-              label="Redemption step"
-              hint="Points are redeemed in multiples of this."
-              error={errors.redeem_step}
-            >
-              {intInput("redeem_step")}
-            </Field>
-            <Field
+            {INT_FIELDS[1].map(intField)}
+            <InputField
               id="loyalty-max_redeem_percent"
+              testId="loyalty-max-redeem-share"
               label="Maximum share of the cart (%)"
               hint="How much of a cart points may pay, 0–100."
               error={errors.max_redeem_percent}
-            >
-              <Input
-                id="loyalty-max_redeem_percent"
-                data-testid="loyalty-max-redeem-share"
-                type="number"
-                inputMode="decimal"
-                min={0}
-                max={100}
-                step="any"
-                value={form.max_redeem_percent}
-                onChange={(e) => set("max_redeem_percent", e.target.value)}
-                aria-invalid={!!errors.max_redeem_percent}
-              />
-            </Field>
-          </div>
-          <div className="flex items-center gap-x-3">
-            <Switch
-              id="loyalty-shipping_redeemable"
-              data-testid="loyalty-shipping-redeemable"
-              checked={form.shipping_redeemable}
-              onCheckedChange={(checked) =>
-                set("shipping_redeemable", checked)
-              }
+              number="decimal"
+              min={0}
+              max={100}
+              value={form.max_redeem_percent}
+              onChange={(value) => set("max_redeem_percent", value)}
             />
-            <div>
-              <Label
-                size="small"
-                weight="plus"
-                htmlFor="loyalty-shipping_redeemable"
-              >
-                Shipping payable with points
-              </Label>
-              <Text size="xsmall" className="text-ui-fg-subtle">
-                When off, points pay only for items.
-              </Text>
-            </div>
           </div>
+          <SwitchField
+            id="loyalty-shipping_redeemable"
+            testId="loyalty-shipping-redeemable"
+            label="Shipping payable with points"
+            hint="When off, points pay only for items."
+            checked={form.shipping_redeemable}
+            onChange={(checked) => set("shipping_redeemable", checked)}
+          />
         </div>
 
-        <div className="flex items-center justify-end gap-x-2 px-6 py-4">
-          {dirty && (
-            <Text size="small" className="text-ui-fg-subtle mr-auto">
-              Unsaved changes
-            </Text>
-          )}
-          <Button
-            size="small"
-            variant="secondary"
-            type="button"
-            disabled={!dirty || isPending}
-            onClick={() => {
-              setForm(initial)
-              setErrors({})
-            }}
-          >
-            Reset
-          </Button>
-          <Button
-            size="small"
-            type="submit"
-            isLoading={isPending}
-            disabled={!dirty}
-            data-testid="loyalty-program-save"
-          >
-            Save
-          </Button>
-        </div>
+        <FormFooter dirty={dirty} isPending={isPending} onReset={reset} saveTestId="loyalty-program-save" />
       </form>
     </Container>
   )

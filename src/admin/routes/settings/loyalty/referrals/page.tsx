@@ -1,10 +1,8 @@
 import {
-  Badge,
   Button,
   Container,
   Drawer,
   Heading,
-  Input,
   Label,
   Switch,
   Table,
@@ -13,9 +11,13 @@ import {
   clx,
   toast,
 } from "@medusajs/ui"
-import { useMemo, useState, type FormEvent, type ReactNode } from "react"
+import { useMemo, useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
+import { FormFooter, InputField, NotedInput } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { Pager } from "../../../../components/pager"
+import { EmptyRow, QueryState } from "../../../../components/query-state"
+import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-party"
 import {
   useDecideReferral,
   useReferralProgram,
@@ -23,7 +25,18 @@ import {
   useUpdateReferralProgram,
 } from "../../../../hooks/use-referrals"
 import {
-  REFERRAL_STATUS_COLORS,
+  changedInts,
+  currencyCodes,
+  lowerKeys,
+  parseAmounts,
+  parseInts,
+  ratesToText,
+  sameRecord,
+  saveVersioned,
+  useSettingsForm,
+  type IntRule,
+} from "../../../../lib/form"
+import {
   REFERRAL_STATUS_LABELS,
   formatDate,
   formatDateTime,
@@ -61,81 +74,38 @@ type FormErrors = Partial<Record<IntField | "storefront_url" | "rewards", string
 }
 
 /** Bounds mirrored from the server's validator; the server stays the judge. */
-const INT_RULES: Record<IntField, { min: number; max: number }> = {
+const INT_RULES: Record<IntField, IntRule> = {
   referrer_points: { min: 0, max: 1_000_000 },
   referee_points: { min: 0, max: 1_000_000 },
   claim_window_days: { min: 0, max: 3650 },
   monthly_cap: { min: 0, max: 100_000 },
 }
 const MAX_AMOUNT = 1_000_000
-const INT_RE = /^\d+$/
-const DECIMAL_RE = /^\d+(\.\d+)?$|^\.\d+$/
 const URL_RE = /^https?:\/\/\S+$/i
 
-const lowerKeys = (rec: Record<string, unknown> | null | undefined) => {
-  const out: Record<string, number> = {}
-  for (const [k, v] of Object.entries(rec ?? {})) out[k.toLowerCase()] = toNumber(v)
-  return out
-}
-
-/** Store currencies first, then any other code the program still mentions. */
-const currencyCodes = (data: AdminReferralProgramResponse) => {
-  const codes = data.store_currencies.map((c) => c.toLowerCase())
-  const extra = Object.keys(data.program.min_order_amounts ?? {})
-    .map((c) => c.toLowerCase())
-    .filter((c) => !codes.includes(c))
-  return [...codes, ...Array.from(new Set(extra)).sort()]
-}
-
-const toForm = (program: ReferralProgram, codes: string[]): ProgramForm => {
-  const minimums = lowerKeys(program.min_order_amounts)
-  return {
-    enabled: !!program.enabled,
-    take_back_rewards: program.take_back_rewards !== false,
-    referrer_points: String(toNumber(program.referrer_points)),
-    referee_points: String(toNumber(program.referee_points)),
-    claim_window_days: String(toNumber(program.claim_window_days)),
-    monthly_cap: String(toNumber(program.monthly_cap)),
-    min_order_amounts: Object.fromEntries(
-      codes.map((c) => [c, c in minimums ? String(minimums[c]) : ""])
-    ),
-    storefront_url: program.storefront_url ?? "",
-  }
-}
+const toForm = (program: ReferralProgram, codes: string[]): ProgramForm => ({
+  enabled: !!program.enabled,
+  take_back_rewards: program.take_back_rewards !== false,
+  referrer_points: String(toNumber(program.referrer_points)),
+  referee_points: String(toNumber(program.referee_points)),
+  claim_window_days: String(toNumber(program.claim_window_days)),
+  monthly_cap: String(toNumber(program.monthly_cap)),
+  min_order_amounts: ratesToText(program.min_order_amounts, codes),
+  storefront_url: program.storefront_url ?? "",
+})
 
 const parseForm = (
   form: ProgramForm
 ): { errors: FormErrors; values: Required<ReferralProgramUpdate> | null } => {
-  const errors: FormErrors = {}
-  const ints = {} as Record<IntField, number>
-  for (const field of Object.keys(INT_RULES) as IntField[]) {
-    const text = form[field].trim()
-    const rule = INT_RULES[field]
-    const n = Number(text)
-    if (!INT_RE.test(text) || !Number.isSafeInteger(n)) {
-      errors[field] = "Enter a whole number."
-    } else if (n < rule.min || n > rule.max) {
-      errors[field] = `Enter a number from ${rule.min} to ${rule.max.toLocaleString("en-US")}.`
-    } else {
-      ints[field] = n
-    }
-  }
-
-  const minimums: Record<string, number> = {}
-  const minimumErrors: Record<string, string> = {}
-  for (const [code, raw] of Object.entries(form.min_order_amounts)) {
-    const text = raw.trim()
-    if (!text) continue // empty = no minimum in this currency
-    const n = Number(text)
-    if (!DECIMAL_RE.test(text) || !Number.isFinite(n)) {
-      minimumErrors[code] = "Enter an amount, e.g. 50 or 49.90."
-    } else if (n > MAX_AMOUNT) {
-      minimumErrors[code] = "That is too large."
-    } else {
-      minimums[code] = n
-    }
-  }
-  if (Object.keys(minimumErrors).length) errors.min_order_amounts = minimumErrors
+  const ints = parseInts(form, INT_RULES)
+  const errors: FormErrors = { ...ints.errors }
+  // Empty = no minimum in this currency.
+  const minimums = parseAmounts(form.min_order_amounts, {
+    invalid: "Enter an amount, e.g. 50 or 49.90.",
+    max: MAX_AMOUNT,
+    allowZero: true,
+  })
+  if (Object.keys(minimums.errors).length) errors.min_order_amounts = minimums.errors
 
   const url = form.storefront_url.trim()
   if (url && !URL_RE.test(url)) {
@@ -143,8 +113,8 @@ const parseForm = (
   }
   if (
     form.enabled &&
-    ints.referrer_points === 0 &&
-    ints.referee_points === 0
+    ints.values.referrer_points === 0 &&
+    ints.values.referee_points === 0
   ) {
     errors.rewards = "A running program must reward the referrer, the friend, or both."
   }
@@ -155,17 +125,11 @@ const parseForm = (
     values: {
       enabled: form.enabled,
       take_back_rewards: form.take_back_rewards,
-      ...ints,
-      min_order_amounts: minimums,
+      ...ints.values,
+      min_order_amounts: minimums.value,
       storefront_url: url || null,
     },
   }
-}
-
-const sameRecord = (a: Record<string, number>, b: Record<string, number>) => {
-  const ka = Object.keys(a).sort()
-  const kb = Object.keys(b).sort()
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k])
 }
 
 /** Only the fields that changed: every save makes a new program version. */
@@ -173,12 +137,9 @@ const diffProgram = (
   program: ReferralProgram,
   next: Required<ReferralProgramUpdate>
 ): ReferralProgramUpdate => {
-  const body: ReferralProgramUpdate = {}
+  const body: ReferralProgramUpdate = changedInts(program, next, INT_RULES)
   if (!!program.enabled !== next.enabled) body.enabled = next.enabled
   if ((program.take_back_rewards !== false) !== next.take_back_rewards) body.take_back_rewards = next.take_back_rewards
-  for (const field of Object.keys(INT_RULES) as IntField[]) {
-    if (toNumber(program[field]) !== next[field]) body[field] = next[field]
-  }
   if (!sameRecord(lowerKeys(program.min_order_amounts), next.min_order_amounts)) {
     body.min_order_amounts = next.min_order_amounts
   }
@@ -207,115 +168,71 @@ const sharePreview = (url: string) => {
 
 const ReferralSettingsPage = () => {
   // Do not refetch on focus: a refetch with a new version would reset edits.
-  const { data, isPending, isError, error } = useReferralProgram({
-    refetchOnWindowFocus: false,
-  })
+  const query = useReferralProgram({ refetchOnWindowFocus: false })
 
   return (
     <div className="flex flex-col gap-y-3">
       <LoyaltySettingsNav />
-      {isPending ? (
-        <Container>
-          <Text size="small" className="text-ui-fg-subtle">
-            Loading the referral program…
-          </Text>
-        </Container>
-      ) : isError ? (
-        <Container>
-          <Text size="small" className="text-ui-fg-error">
-            Could not load the referral program: {getErrorMessage(error)}
-          </Text>
-        </Container>
-      ) : (
-        // A new version (after a save) re-initialises the form.
-        <ProgramEditor key={data.program.version} data={data} />
-      )}
+      <QueryState
+        query={query}
+        boxed
+        loading="Loading the referral program…"
+        failed="Could not load the referral program"
+      >
+        {/* A new version (after a save) re-initialises the form. */}
+        {(data) => <ProgramEditor key={data.program.version} data={data} />}
+      </QueryState>
       <ReferralsList />
     </div>
   )
 }
 
-const Field = ({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string
-  label: string
-  hint?: ReactNode
-  error?: string
-  children: ReactNode
-}) => (
-  <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus" htmlFor={id}>
-      {label}
-    </Label>
-    {children}
-    {error ? (
-      <Text size="xsmall" className="text-ui-fg-error">
-        {error}
-      </Text>
-    ) : hint ? (
-      <Text size="xsmall" className="text-ui-fg-subtle">
-        {hint}
-      </Text>
-    ) : null}
-  </div>
-)
+const INT_FIELDS: Record<IntField, { label: string; hint: string }> = {
+  referrer_points: { label: "Referrer reward (points)", hint: "For the customer who shared the code." },
+  referee_points: { label: "Friend reward (points)", hint: "For the new customer who used the code." },
+  claim_window_days: {
+    label: "Claim window (days after sign-up)",
+    hint: "A new customer may enter a code this long after creating their account, before their first order.",
+  },
+  monthly_cap: {
+    label: "Monthly cap per referrer",
+    hint: "Referrals per referrer per calendar month before new ones are flagged for review. 0 = no cap.",
+  },
+}
 
 const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
   const { program } = data
-  const codes = useMemo(() => currencyCodes(data), [data])
+  const codes = useMemo(
+    () => currencyCodes(data.store_currencies, program.min_order_amounts),
+    [data, program]
+  )
   const initial = useMemo(() => toForm(program, codes), [program, codes])
-  const [form, setForm] = useState<ProgramForm>(initial)
-  const [errors, setErrors] = useState<FormErrors>({})
+  const { form, setForm, set, errors, setErrors, dirty, reset } = useSettingsForm<ProgramForm, FormErrors>(initial)
   const { mutateAsync, isPending } = useUpdateReferralProgram()
-
-  const dirty = JSON.stringify(form) !== JSON.stringify(initial)
   const preview = sharePreview(form.storefront_url)
-
-  const set = <K extends keyof ProgramForm>(key: K, value: ProgramForm[K]) =>
-    setForm((f) => ({ ...f, [key]: value }))
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
     const parsed = parseForm(form)
     setErrors(parsed.errors)
-    if (!parsed.values) {
-      toast.error("Please fix the highlighted fields")
-      return
-    }
-    const body = diffProgram(program, parsed.values)
-    if (!Object.keys(body).length) {
-      toast.info("Nothing to save")
-      return
-    }
-    try {
-      const res = await mutateAsync(body)
-      toast.success("Referral program saved", {
-        description: `Version ${res.program.version}`,
-      })
-    } catch (err) {
-      toast.error("Could not save the referral program", {
-        description: getErrorMessage(err),
-      })
-    }
+    await saveVersioned({
+      body: parsed.values && diffProgram(program, parsed.values),
+      save: mutateAsync,
+      what: "referral program",
+    })
   }
 
-  const intInput = (field: IntField) => (
-    <Input
+  const intField = (field: IntField) => (
+    <InputField
       id={`referral-${field}`}
-      data-testid={`referral-${field.replace(/_/g, "-")}`}
-      type="number"
-      inputMode="numeric"
+      testId={`referral-${field.replace(/_/g, "-")}`}
+      {...INT_FIELDS[field]}
+      error={errors[field]}
+      number="int"
       min={INT_RULES[field].min}
       max={INT_RULES[field].max}
-      step={1}
       value={form[field]}
-      onChange={(e) => set(field, e.target.value)}
-      aria-invalid={!!errors[field]}
+      onChange={(value) => set(field, value)}
     />
   )
 
@@ -359,22 +276,8 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
             </Text>
           </div>
           <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-            <Field
-              id="referral-referrer_points"
-              label="Referrer reward (points)"
-              hint="For the customer who shared the code."
-              error={errors.referrer_points}
-            >
-              {intInput("referrer_points")}
-            </Field>
-            <Field
-              id="referral-referee_points"
-              label="Friend reward (points)"
-              hint="For the new customer who used the code."
-              error={errors.referee_points}
-            >
-              {intInput("referee_points")}
-            </Field>
+            {intField("referrer_points")}
+            {intField("referee_points")}
           </div>
           {errors.rewards && (
             <Text size="xsmall" className="text-ui-fg-error">
@@ -397,22 +300,8 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
         <div className="flex flex-col gap-y-4 px-6 py-4">
           <Heading level="h2">Conditions</Heading>
           <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-            <Field
-              id="referral-claim_window_days"
-              label="Claim window (days after sign-up)"
-              hint="A new customer may enter a code this long after creating their account, before their first order."
-              error={errors.claim_window_days}
-            >
-              {intInput("claim_window_days")}
-            </Field>
-            <Field
-              id="referral-monthly_cap"
-              label="Monthly cap per referrer"
-              hint="Referrals per referrer per calendar month before new ones are flagged for review. 0 = no cap."
-              error={errors.monthly_cap}
-            >
-              {intInput("monthly_cap")}
-            </Field>
+            {intField("claim_window_days")}
+            {intField("monthly_cap")}
           </div>
           {codes.length > 0 && (
             <Table data-testid="referral-min-order-amounts">
@@ -425,7 +314,6 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
               <Table.Body>
                 {codes.map((code) => {
                   const upper = code.toUpperCase()
-                  const error = errors.min_order_amounts?.[code]
                   const value = form.min_order_amounts[code] ?? ""
                   return (
                     <Table.Row key={code} className="[&_td]:align-top">
@@ -435,39 +323,23 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
                         </Text>
                       </Table.Cell>
                       <Table.Cell className="py-3">
-                        <Input
-                          size="small"
+                        <NotedInput
                           aria-label={`Minimum first order in ${upper}`}
-                          data-testid={`referral-min-order-${code}`}
-                          type="number"
-                          inputMode="decimal"
+                          testId={`referral-min-order-${code}`}
+                          number="decimal"
                           min={0}
-                          step="any"
                           placeholder="No minimum"
                           value={value}
-                          onChange={(e) =>
-                            setForm((f) => ({
-                              ...f,
-                              min_order_amounts: {
-                                ...f.min_order_amounts,
-                                [code]: e.target.value,
-                              },
-                            }))
+                          onChange={(text) =>
+                            setForm((f) => ({ ...f, min_order_amounts: { ...f.min_order_amounts, [code]: text } }))
                           }
-                          aria-invalid={!!error}
-                        />
-                        <Text
-                          size="xsmall"
-                          className={clx(
-                            "mt-1",
-                            error ? "text-ui-fg-error" : "text-ui-fg-subtle"
-                          )}
-                        >
-                          {error ??
-                            (value.trim()
+                          error={errors.min_order_amounts?.[code]}
+                          hint={
+                            value.trim()
                               ? `Items after discounts, before tax and shipping, in ${upper}.`
-                              : `Empty: any ${upper} order qualifies.`)}
-                        </Text>
+                              : `Empty: any ${upper} order qualifies.`
+                          }
+                        />
                       </Table.Cell>
                     </Table.Row>
                   )
@@ -479,8 +351,9 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
 
         <div className="flex flex-col gap-y-4 px-6 py-4">
           <Heading level="h2">Share link</Heading>
-          <Field
+          <InputField
             id="referral-storefront_url"
+            testId="referral-storefront-url"
             label="Storefront address"
             hint={
               preview ? (
@@ -493,46 +366,13 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
               )
             }
             error={errors.storefront_url}
-          >
-            <Input
-              id="referral-storefront_url"
-              data-testid="referral-storefront-url"
-              placeholder="https://shop.example.com"
-              value={form.storefront_url}
-              onChange={(e) => set("storefront_url", e.target.value)}
-              aria-invalid={!!errors.storefront_url}
-            />
-          </Field>
+            placeholder="https://shop.example.com"
+            value={form.storefront_url}
+            onChange={(value) => set("storefront_url", value)}
+          />
         </div>
 
-        <div className="flex items-center justify-end gap-x-2 px-6 py-4">
-          {dirty && (
-            <Text size="small" className="text-ui-fg-subtle mr-auto">
-              Unsaved changes
-            </Text>
-          )}
-          <Button
-            size="small"
-            variant="secondary"
-            type="button"
-            disabled={!dirty || isPending}
-            onClick={() => {
-              setForm(initial)
-              setErrors({})
-            }}
-          >
-            Reset
-          </Button>
-          <Button
-            size="small"
-            type="submit"
-            isLoading={isPending}
-            disabled={!dirty}
-            data-testid="referral-program-save"
-          >
-            Save
-          </Button>
-        </div>
+        <FormFooter dirty={dirty} isPending={isPending} onReset={reset} saveTestId="referral-program-save" />
       </form>
     </Container>
   )
@@ -554,12 +394,12 @@ const ReferralsList = () => {
   const [status, setStatus] = useState<ReferralStatus | undefined>(undefined)
   const [page, setPage] = useState(0)
   const [reviewing, setReviewing] = useState<AdminReferral | null>(null)
-  const { data, isPending, isError, error, isPlaceholderData } = useReferrals({
+  const query = useReferrals({
     status,
     limit: REFERRALS_PAGE_SIZE,
     offset: page * REFERRALS_PAGE_SIZE,
   })
-  const pages = data ? Math.max(1, Math.ceil(data.count / REFERRALS_PAGE_SIZE)) : 1
+  const pages = (count: number) => Math.max(1, Math.ceil(count / REFERRALS_PAGE_SIZE))
 
   return (
     <Container className="divide-y p-0">
@@ -593,30 +433,18 @@ const ReferralsList = () => {
         </div>
       </div>
 
-      {isPending ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-subtle">
-            Loading referrals…
-          </Text>
-        </div>
-      ) : isError ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-error">
-            Could not load referrals: {getErrorMessage(error)}
-          </Text>
-        </div>
-      ) : data.referrals.length === 0 ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-muted" data-testid="referrals-empty">
-            {status
-              ? `No ${REFERRAL_STATUS_LABELS[status].toLowerCase()} referrals.`
-              : "No referrals yet."}
-          </Text>
-        </div>
-      ) : (
+      <QueryState query={query} loading="Loading referrals…" failed="Could not load referrals">
+        {(data) =>
+          data.referrals.length === 0 ? (
+            <EmptyRow testId="referrals-empty">
+              {status
+                ? `No ${REFERRAL_STATUS_LABELS[status].toLowerCase()} referrals.`
+                : "No referrals yet."}
+            </EmptyRow>
+          ) : (
         <>
           <div className="overflow-x-auto">
-            <Table data-testid="referrals-table" className={clx(isPlaceholderData && "opacity-60")}>
+            <Table data-testid="referrals-table" className={clx(query.isPlaceholderData && "opacity-60")}>
               <Table.Header>
                 <Table.Row>
                   <Table.HeaderCell>Claimed</Table.HeaderCell>
@@ -640,15 +468,13 @@ const ReferralsList = () => {
                       {formatDate(referral.claimed_at)}
                     </Table.Cell>
                     <Table.Cell className="py-3">
-                      <CustomerLink party={referral.referrer} />
+                      <PartyLink party={referral.referrer} />
                     </Table.Cell>
                     <Table.Cell className="py-3">
-                      <CustomerLink party={referral.referee} />
+                      <PartyLink party={referral.referee} />
                     </Table.Cell>
                     <Table.Cell className="py-3">
-                      <Badge size="2xsmall" color={REFERRAL_STATUS_COLORS[referral.status] ?? "grey"}>
-                        {REFERRAL_STATUS_LABELS[referral.status] ?? referral.status}
-                      </Badge>
+                      <ReferralStatusBadge referral={referral} />
                     </Table.Cell>
                     <Table.Cell className="max-w-[320px] py-3">
                       <FlagList referral={referral} />
@@ -674,52 +500,22 @@ const ReferralsList = () => {
               </Table.Body>
             </Table>
           </div>
-          <div className="flex items-center justify-between px-6 py-3">
-            <Text size="small" className="text-ui-fg-subtle">
-              {data.count} referral{data.count === 1 ? "" : "s"} · page {page + 1} of {pages}
-            </Text>
-            <div className="flex gap-x-2">
-              <Button
-                size="small"
-                variant="secondary"
-                type="button"
-                disabled={page === 0}
-                onClick={() => setPage((p) => Math.max(0, p - 1))}
-              >
-                Previous
-              </Button>
-              <Button
-                size="small"
-                variant="secondary"
-                type="button"
-                disabled={page + 1 >= pages || isPlaceholderData}
-                onClick={() => setPage((p) => p + 1)}
-              >
-                Next
-              </Button>
-            </div>
-          </div>
+          <Pager
+            label={`${data.count} referral${data.count === 1 ? "" : "s"} · page ${page + 1} of ${pages(data.count)}`}
+            page={page}
+            hasNext={page + 1 < pages(data.count)}
+            isFetching={query.isPlaceholderData}
+            onPage={setPage}
+          />
         </>
-      )}
+          )
+        }
+      </QueryState>
 
       <ReviewDrawer referral={reviewing} onClose={() => setReviewing(null)} />
     </Container>
   )
 }
-
-const CustomerLink = ({ party }: { party: AdminReferral["referrer"] }) =>
-  party.deleted ? (
-    <Text size="small" className="text-ui-fg-muted">
-      {formatParty(party)}
-    </Text>
-  ) : (
-    <Link
-      to={`/customers/${party.id}`}
-      className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover txt-compact-small"
-    >
-      {formatParty(party)}
-    </Link>
-  )
 
 /** Every reason found, newest last; the ones an admin cleared are shown struck through. */
 const FlagList = ({ referral }: { referral: AdminReferral }) => {

@@ -8,17 +8,17 @@ import {
   Heading,
   IconButton,
   Input,
-  Label,
   Select,
-  Switch,
   Table,
   Text,
   Textarea,
   toast,
   usePrompt,
 } from "@medusajs/ui"
-import { useMemo, useState, type FormEvent, type ReactNode } from "react"
+import { useMemo, useState, type FormEvent } from "react"
+import { Field, InputField, SwitchField } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { EmptyRow, QueryState } from "../../../../components/query-state"
 import {
   useCreateLoyaltyReward,
   useDeleteLoyaltyReward,
@@ -34,6 +34,7 @@ import {
   toNumber,
   type BadgeColor,
 } from "../../../../lib/format"
+import { DECIMAL_RE, INT_RE } from "../../../../lib/form"
 import {
   getErrorMessage,
   type LoyaltyReward,
@@ -102,8 +103,6 @@ const toForm = (reward: LoyaltyReward | null, currencies: string[]): RewardForm 
   is_active: reward?.is_active ?? true,
 })
 
-const INT_RE = /^\d+$/
-const DECIMAL_RE = /^\d+(\.\d+)?$|^\.\d+$/
 
 /** An integer in [min, max], or an error message. */
 const parseIntIn = (text: string, min: number, max: number) => {
@@ -190,7 +189,7 @@ const rewardStatus = (r: LoyaltyReward): [string, BadgeColor] => {
 /* ------------------------------------------------------------------ */
 
 const LoyaltyRewardsPage = () => {
-  const { data, isPending, isError, error } = useLoyaltyRewards()
+  const query = useLoyaltyRewards()
   // Loaded up front so a new reward's form starts with a store currency.
   const { data: programData } = useLoyaltyProgram()
   const storeCurrencies = useMemo(
@@ -241,19 +240,13 @@ const LoyaltyRewardsPage = () => {
             Create reward
           </Button>
         </div>
-        {isPending ? (
-          <Text size="small" className="text-ui-fg-subtle px-6 py-4">
-            Loading rewards…
-          </Text>
-        ) : isError ? (
-          <Text size="small" className="text-ui-fg-error px-6 py-4">
-            Could not load the rewards: {getErrorMessage(error)}
-          </Text>
-        ) : data.rewards.length === 0 ? (
-          <Text size="small" className="text-ui-fg-muted px-6 py-4" data-testid="loyalty-rewards-empty">
-            No rewards yet. Create one to let customers spend points on coupons.
-          </Text>
-        ) : (
+        <QueryState query={query} loading="Loading rewards…" failed="Could not load the rewards">
+          {(data) =>
+            data.rewards.length === 0 ? (
+              <EmptyRow testId="loyalty-rewards-empty">
+                No rewards yet. Create one to let customers spend points on coupons.
+              </EmptyRow>
+            ) : (
           <div className="overflow-x-auto">
             <Table data-testid="loyalty-rewards-table">
               <Table.Header>
@@ -326,7 +319,9 @@ const LoyaltyRewardsPage = () => {
               </Table.Body>
             </Table>
           </div>
-        )}
+            )
+          }
+        </QueryState>
       </Container>
       <Drawer open={drawer.open} onOpenChange={(open) => setDrawer((d) => ({ ...d, open }))}>
         <Drawer.Content>
@@ -342,58 +337,6 @@ const LoyaltyRewardsPage = () => {
     </div>
   )
 }
-
-const Field = ({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id?: string
-  label: string
-  hint?: ReactNode
-  error?: string
-  children: ReactNode
-}) => (
-  <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus" htmlFor={id}>
-      {label}
-    </Label>
-    {children}
-    {(error || hint) && (
-      <Text size="xsmall" className={error ? "text-ui-fg-error" : "text-ui-fg-subtle"}>
-        {error ?? hint}
-      </Text>
-    )}
-  </div>
-)
-
-const SwitchField = ({
-  id,
-  label,
-  hint,
-  checked,
-  onChange,
-}: {
-  id: string
-  label: string
-  hint: string
-  checked: boolean
-  onChange: (checked: boolean) => void
-}) => (
-  <div className="flex items-center gap-x-3">
-    <Switch id={id} data-testid={id} checked={checked} onCheckedChange={onChange} />
-    <div>
-      <Label size="small" weight="plus" htmlFor={id}>
-        {label}
-      </Label>
-      <Text size="xsmall" className="text-ui-fg-subtle">
-        {hint}
-      </Text>
-    </div>
-  </div>
-)
 
 /** Create (reward = null) or edit form, inside the drawer. */
 const RewardFormBody = ({
@@ -452,16 +395,15 @@ const RewardFormBody = ({
         </Drawer.Description>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <Field id="reward-name" label="Name" error={errors.name}>
-          <Input
-            id="reward-name"
-            data-testid="loyalty-reward-name"
-            maxLength={200}
-            value={form.name}
-            onChange={(e) => set("name", e.target.value)}
-            aria-invalid={!!errors.name}
-          />
-        </Field>
+        <InputField
+          id="reward-name"
+          testId="loyalty-reward-name"
+          label="Name"
+          error={errors.name}
+          maxLength={200}
+          value={form.name}
+          onChange={(value) => set("name", value)}
+        />
         <Field id="reward-description" label="Description (optional)" error={errors.description}>
           <Textarea
             id="reward-description"
@@ -541,50 +483,41 @@ const RewardFormBody = ({
         )}
 
         {form.kind === "percentage" && (
-          <Field id="reward-percentage" label="Percentage off items" error={errors.percentage}>
-            <Input
-              id="reward-percentage"
-              data-testid="loyalty-reward-percentage"
-              type="number"
-              inputMode="decimal"
-              min={0}
-              max={100}
-              step="any"
-              placeholder="e.g. 10"
-              value={form.percentage}
-              onChange={(e) => set("percentage", e.target.value)}
-              aria-invalid={!!errors.percentage}
-            />
-          </Field>
+          <InputField
+            id="reward-percentage"
+            testId="loyalty-reward-percentage"
+            label="Percentage off items"
+            error={errors.percentage}
+            number="decimal"
+            min={0}
+            max={100}
+            placeholder="e.g. 10"
+            value={form.percentage}
+            onChange={(value) => set("percentage", value)}
+          />
         )}
 
         <div className="grid grid-cols-2 gap-4">
-          <Field id="reward-points-cost" label="Points cost" error={errors.points_cost}>
-            <Input
-              id="reward-points-cost"
-              data-testid="loyalty-reward-points-cost"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              step={1}
-              value={form.points_cost}
-              onChange={(e) => set("points_cost", e.target.value)}
-              aria-invalid={!!errors.points_cost}
-            />
-          </Field>
-          <Field id="reward-valid-days" label="Coupon valid (days)" error={errors.valid_days}>
-            <Input
-              id="reward-valid-days"
-              data-testid="loyalty-reward-valid-days"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              step={1}
-              value={form.valid_days}
-              onChange={(e) => set("valid_days", e.target.value)}
-              aria-invalid={!!errors.valid_days}
-            />
-          </Field>
+          <InputField
+            id="reward-points-cost"
+            testId="loyalty-reward-points-cost"
+            label="Points cost"
+            error={errors.points_cost}
+            number="int"
+            min={1}
+            value={form.points_cost}
+            onChange={(value) => set("points_cost", value)}
+          />
+          <InputField
+            id="reward-valid-days"
+            testId="loyalty-reward-valid-days"
+            label="Coupon valid (days)"
+            error={errors.valid_days}
+            number="int"
+            min={1}
+            value={form.valid_days}
+            onChange={(value) => set("valid_days", value)}
+          />
           <Field label="Starts at" hint="Empty = available now.">
             <div data-testid="loyalty-reward-starts-at">
               <DatePicker

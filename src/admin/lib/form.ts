@@ -1,0 +1,154 @@
+import { toast } from "@medusajs/ui"
+import { useState } from "react"
+import { getErrorMessage } from "./loyalty-api"
+import { toNumber } from "./format"
+
+/**
+ * The parsing and saving every settings form shares: inputs are kept as the
+ * typed text and parsed on save against bounds mirrored from the server's
+ * validators (the server stays the judge), and a save sends only what changed
+ * (each save of a program makes a new version).
+ */
+
+export const INT_RE = /^\d+$/
+export const DECIMAL_RE = /^\d+(\.\d+)?$|^\.\d+$/
+
+export type IntRule = { min: number; max: number }
+
+/** A record keyed by lower-case currency code, its values as numbers. */
+export const lowerKeys = (rec: Record<string, unknown> | null | undefined) => {
+  const out: Record<string, number> = {}
+  for (const [k, v] of Object.entries(rec ?? {})) out[k.toLowerCase()] = toNumber(v)
+  return out
+}
+
+export const sameRecord = (a: Record<string, number>, b: Record<string, number>) => {
+  const ka = Object.keys(a).sort()
+  const kb = Object.keys(b).sort()
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k])
+}
+
+/** Store currencies first (in the store's order), then any other code the records still mention. */
+export const currencyCodes = (storeCurrencies: string[], ...records: (Record<string, unknown> | null | undefined)[]) => {
+  const codes = storeCurrencies.map((c) => c.toLowerCase())
+  const extra = records
+    .flatMap((record) => Object.keys(record ?? {}))
+    .map((c) => c.toLowerCase())
+    .filter((c) => !codes.includes(c))
+  return [...codes, ...Array.from(new Set(extra)).sort()]
+}
+
+/** One text per currency from a record of numbers ("" where the record has none). */
+export const ratesToText = (record: Record<string, unknown> | null | undefined, codes: string[]) => {
+  const values = lowerKeys(record)
+  return Object.fromEntries(codes.map((c) => [c, c in values ? String(values[c]) : ""]))
+}
+
+/** Parse whole-number fields against their bounds. */
+export function parseInts<F extends string>(
+  form: Record<F, string>,
+  rules: Record<F, IntRule>
+): { values: Record<F, number>; errors: Partial<Record<F, string>> } {
+  const values = {} as Record<F, number>
+  const errors: Partial<Record<F, string>> = {}
+  for (const field of Object.keys(rules) as F[]) {
+    const text = form[field].trim()
+    const rule = rules[field]
+    const n = Number(text)
+    if (!INT_RE.test(text) || !Number.isSafeInteger(n)) {
+      errors[field] = "Enter a whole number."
+    } else if (n < rule.min || n > rule.max) {
+      errors[field] = `Enter a number from ${rule.min} to ${rule.max.toLocaleString("en-US")}.`
+    } else {
+      values[field] = n
+    }
+  }
+  return { values, errors }
+}
+
+/** Parse one decimal per currency; an empty text means "not set for this currency". */
+export const parseAmounts = (
+  texts: Record<string, string>,
+  { invalid, max, allowZero }: { invalid: string; max: number; allowZero: boolean }
+): { value: Record<string, number>; errors: Record<string, string> } => {
+  const value: Record<string, number> = {}
+  const errors: Record<string, string> = {}
+  for (const [code, raw] of Object.entries(texts)) {
+    const text = raw.trim()
+    if (!text) continue
+    const n = Number(text)
+    if (!DECIMAL_RE.test(text) || !Number.isFinite(n)) {
+      errors[code] = invalid
+    } else if (n > max) {
+      errors[code] = "That is too large."
+    } else if (!allowZero && n === 0) {
+      errors[code] = "Must be above 0, or leave empty."
+    } else {
+      value[code] = n
+    }
+  }
+  return { value, errors }
+}
+
+/** The fields of `rules` whose number differs from the saved one. */
+export function changedInts<F extends string>(saved: Record<F, unknown>, next: Record<F, number>, rules: Record<F, IntRule>) {
+  const body: Partial<Record<F, number>> = {}
+  for (const field of Object.keys(rules) as F[]) {
+    if (toNumber(saved[field]) !== next[field]) body[field] = next[field]
+  }
+  return body
+}
+
+/**
+ * A settings form's state: the typed text, its errors, whether it changed,
+ * and a reset to what was loaded.
+ */
+export function useSettingsForm<F extends object, E extends object>(initial: F) {
+  const [form, setForm] = useState<F>(initial)
+  const [errors, setErrors] = useState<E>({} as E)
+  const set = <K extends keyof F>(key: K, value: F[K]) => setForm((f) => ({ ...f, [key]: value }))
+  return {
+    form,
+    setForm,
+    set,
+    errors,
+    setErrors,
+    dirty: JSON.stringify(form) !== JSON.stringify(initial),
+    reset: () => {
+      setForm(initial)
+      setErrors({} as E)
+    },
+  }
+}
+
+/**
+ * Save a versioned program: refuse with a toast when the form has errors,
+ * say "Nothing to save" when nothing changed, else send the changes and
+ * announce the new version.
+ */
+export async function saveVersioned<B extends object>({
+  body,
+  save,
+  what,
+}: {
+  /** The changes, or null when the form has errors. */
+  body: B | null
+  save: (body: B) => Promise<{ program: { version: number } }>
+  /** e.g. "loyalty program" */
+  what: string
+}) {
+  if (!body) {
+    toast.error("Please fix the highlighted fields")
+    return
+  }
+  if (!Object.keys(body).length) {
+    toast.info("Nothing to save")
+    return
+  }
+  try {
+    const res = await save(body)
+    toast.success(`${what[0].toUpperCase()}${what.slice(1)} saved`, { description: `Version ${res.program.version}` })
+  } catch (err) {
+    toast.error(`Could not save the ${what}`, { description: getErrorMessage(err) })
+  }
+}
