@@ -1,4 +1,5 @@
 import { Table, Text } from "@medusajs/ui"
+import { TableHead } from "./table-head"
 import { Link } from "react-router-dom"
 import { useCustomerReferrals } from "../hooks/use-referrals"
 import { formatDate, formatPoints } from "../lib/format"
@@ -71,14 +72,7 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
           ) : (
             <div className="overflow-x-auto">
               <Table data-testid="customer-referrals-made">
-                <Table.Header>
-                  <Table.Row>
-                    <Table.HeaderCell>Friend</Table.HeaderCell>
-                    <Table.HeaderCell>Claimed</Table.HeaderCell>
-                    <Table.HeaderCell>Status</Table.HeaderCell>
-                    <Table.HeaderCell className="text-right">Points</Table.HeaderCell>
-                  </Table.Row>
-                </Table.Header>
+                <TableHead columns={["Friend", "Claimed", "Status", { label: "Points", right: true }]} />
                 <Table.Body>
                   {data.referrals.map((referral) => (
                     <Table.Row key={referral.id} data-testid="customer-referral-row">

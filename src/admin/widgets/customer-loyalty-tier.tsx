@@ -1,6 +1,9 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Button, Container, Heading, Input, Label, Select, Table, Text, clx, toast } from "@medusajs/ui"
+import { TableHead } from "../components/table-head"
+import { Pager } from "../components/pager"
+import { QueryState } from "../components/query-state"
 import { useState, type FormEvent } from "react"
 import { useCustomerLoyaltyTier, useCustomerTierOverride, useLoyaltyTiers } from "../hooks/use-loyalty-tiers"
 import { formatDate, formatDateTime } from "../lib/format"
@@ -14,7 +17,8 @@ import { describeAmount, TIER_REASON_COLORS, TIER_REASON_LABELS } from "../lib/t
  */
 const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
   const [page, setPage] = useState(0)
-  const { data, isPending, isError, error, isPlaceholderData } = useCustomerLoyaltyTier(customer.id, page)
+  const query = useCustomerLoyaltyTier(customer.id, page)
+  const { data, isPlaceholderData } = query
 
   return (
     <Container className="divide-y p-0" data-testid="loyalty-customer-tier">
@@ -26,19 +30,8 @@ const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTyp
           </Badge>
         )}
       </div>
-      {isPending ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-subtle">
-            Loading the tier…
-          </Text>
-        </div>
-      ) : isError ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-error">
-            Could not load the tier: {getErrorMessage(error)}
-          </Text>
-        </div>
-      ) : (
+      <QueryState query={query} loading="Loading the tier…" failed="Could not load the tier">
+        {(data) => (
         <>
           <TierSummary tier={data.tier} />
           <TierHistory
@@ -46,12 +39,12 @@ const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTyp
             page={page}
             hasMore={data.has_more}
             isFetching={isPlaceholderData}
-            onPrevious={() => setPage((p) => Math.max(0, p - 1))}
-            onNext={() => setPage((p) => p + 1)}
+            onPage={setPage}
           />
           <OverrideForm customerId={customer.id} tier={data.tier} onChanged={() => setPage(0)} />
         </>
-      )}
+        )}
+      </QueryState>
     </Container>
   )
 }
@@ -152,15 +145,13 @@ const TierHistory = ({
   page,
   hasMore,
   isFetching,
-  onPrevious,
-  onNext,
+  onPage,
 }: {
   history: LoyaltyTierHistoryEntry[]
   page: number
   hasMore: boolean
   isFetching: boolean
-  onPrevious: () => void
-  onNext: () => void
+  onPage: (page: number) => void
 }) => {
   if (page === 0 && history.length === 0) {
     return (
@@ -175,15 +166,7 @@ const TierHistory = ({
     <div>
       <div className="overflow-x-auto">
         <Table data-testid="loyalty-tier-history" className={clx(isFetching && "opacity-60")}>
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Date</Table.HeaderCell>
-              <Table.HeaderCell>Change</Table.HeaderCell>
-              <Table.HeaderCell>Why</Table.HeaderCell>
-              <Table.HeaderCell>Details</Table.HeaderCell>
-              <Table.HeaderCell>By</Table.HeaderCell>
-            </Table.Row>
-          </Table.Header>
+          <TableHead columns={["Date", "Change", "Why", "Details", "By"]} />
           <Table.Body>
             {history.map((entry) => (
               <Table.Row key={entry.id} data-testid="loyalty-tier-history-row">
@@ -206,19 +189,7 @@ const TierHistory = ({
         </Table>
       </div>
       {(page > 0 || hasMore) && (
-        <div className="flex items-center justify-between px-6 py-3">
-          <Text size="small" className="text-ui-fg-subtle">
-            Page {page + 1}
-          </Text>
-          <div className="flex gap-x-2">
-            <Button size="small" variant="secondary" type="button" disabled={page === 0} onClick={onPrevious}>
-              Previous
-            </Button>
-            <Button size="small" variant="secondary" type="button" disabled={!hasMore || isFetching} onClick={onNext}>
-              Next
-            </Button>
-          </div>
-        </div>
+        <Pager label={`Page ${page + 1}`} page={page} hasNext={hasMore} isFetching={isFetching} onPage={onPage} />
       )}
     </div>
   )

@@ -12,9 +12,13 @@ import {
   clx,
   toast,
 } from "@medusajs/ui"
+import { TableHead } from "../components/table-head"
 import { useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
 import { CustomerReferrals } from "../components/customer-referrals"
+import { InputField } from "../components/form-field"
+import { Pager } from "../components/pager"
+import { QueryState } from "../components/query-state"
 import {
   useAdjustLoyaltyPoints,
   useLoyaltyAccount,
@@ -41,8 +45,8 @@ const CustomerLoyaltyWidget = ({
   data: customer,
 }: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
   const [page, setPage] = useState(0)
-  const { data, isPending, isError, error, isPlaceholderData } =
-    useLoyaltyAccount(customer.id, page)
+  const query = useLoyaltyAccount(customer.id, page)
+  const { isPlaceholderData } = query
 
   return (
     <Container className="divide-y p-0">
@@ -50,19 +54,8 @@ const CustomerLoyaltyWidget = ({
         <Heading level="h2">Loyalty points</Heading>
       </div>
 
-      {isPending ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-subtle">
-            Loading points…
-          </Text>
-        </div>
-      ) : isError ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-error">
-            Could not load loyalty points: {getErrorMessage(error)}
-          </Text>
-        </div>
-      ) : (
+      <QueryState query={query} loading="Loading points…" failed="Could not load loyalty points">
+        {(data) => (
         <>
           <AccountSummary account={data.account} />
           <Ledger
@@ -70,11 +63,11 @@ const CustomerLoyaltyWidget = ({
             page={page}
             hasMore={data.has_more}
             isFetching={isPlaceholderData}
-            onPrevious={() => setPage((p) => Math.max(0, p - 1))}
-            onNext={() => setPage((p) => p + 1)}
+            onPage={setPage}
           />
         </>
-      )}
+        )}
+      </QueryState>
 
       <AdjustPointsForm
         customerId={customer.id}
@@ -212,15 +205,13 @@ const Ledger = ({
   page,
   hasMore,
   isFetching,
-  onPrevious,
-  onNext,
+  onPage,
 }: {
   entries: LoyaltyEntry[]
   page: number
   hasMore: boolean
   isFetching: boolean
-  onPrevious: () => void
-  onNext: () => void
+  onPage: (page: number) => void
 }) => {
   if (page === 0 && entries.length === 0) {
     return (
@@ -239,16 +230,7 @@ const Ledger = ({
           data-testid="loyalty-ledger"
           className={clx(isFetching && "opacity-60")}
         >
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Date</Table.HeaderCell>
-              <Table.HeaderCell>Type</Table.HeaderCell>
-              <Table.HeaderCell className="text-right">Points</Table.HeaderCell>
-              <Table.HeaderCell>Reason</Table.HeaderCell>
-              <Table.HeaderCell>Order</Table.HeaderCell>
-              <Table.HeaderCell>Actor</Table.HeaderCell>
-            </Table.Row>
-          </Table.Header>
+          <TableHead columns={["Date", "Type", { label: "Points", right: true }, "Reason", "Order", "Actor"]} />
           <Table.Body>
             {entries.map((entry) => {
               const points = toNumber(entry.points)
@@ -296,33 +278,14 @@ const Ledger = ({
           </Table.Body>
         </Table>
       </div>
-      <div className="flex items-center justify-between px-6 py-3">
-        <Text size="small" className="text-ui-fg-subtle">
-          Page {page + 1}
-        </Text>
-        <div className="flex gap-x-2">
-          <Button
-            size="small"
-            variant="secondary"
-            type="button"
-            disabled={page === 0}
-            onClick={onPrevious}
-            data-testid="loyalty-ledger-previous"
-          >
-            Previous
-          </Button>
-          <Button
-            size="small"
-            variant="secondary"
-            type="button"
-            disabled={!hasMore || isFetching}
-            onClick={onNext}
-            data-testid="loyalty-ledger-next"
-          >
-            Next
-          </Button>
-        </div>
-      </div>
+      <Pager
+        label={`Page ${page + 1}`}
+        page={page}
+        hasNext={hasMore}
+        isFetching={isFetching}
+        onPage={onPage}
+        testIdPrefix="loyalty-ledger"
+      />
     </div>
   )
 }
@@ -407,48 +370,28 @@ const AdjustPointsForm = ({
         Adjust points
       </Text>
       <div className="grid grid-cols-1 gap-3 md:grid-cols-[140px_1fr]">
-        <div className="flex flex-col gap-y-1">
-          <Label size="xsmall" htmlFor="loyalty-adjust-points">
-            Points
-          </Label>
-          <Input
-            id="loyalty-adjust-points"
-            data-testid="loyalty-adjust-points"
-            size="small"
-            type="number"
-            inputMode="numeric"
-            step={1}
-            placeholder="e.g. 100 or -50"
-            value={points}
-            onChange={(e) => setPoints(e.target.value)}
-            aria-invalid={!!errors.points}
-          />
-          {errors.points && (
-            <Text size="xsmall" className="text-ui-fg-error">
-              {errors.points}
-            </Text>
-          )}
-        </div>
-        <div className="flex flex-col gap-y-1">
-          <Label size="xsmall" htmlFor="loyalty-adjust-reason">
-            Reason
-          </Label>
-          <Input
-            id="loyalty-adjust-reason"
-            data-testid="loyalty-adjust-reason"
-            size="small"
-            maxLength={LOYALTY_MAX_REASON_LENGTH}
-            placeholder="Shown in the ledger"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={!!errors.reason}
-          />
-          {errors.reason && (
-            <Text size="xsmall" className="text-ui-fg-error">
-              {errors.reason}
-            </Text>
-          )}
-        </div>
+        <InputField
+          id="loyalty-adjust-points"
+          testId="loyalty-adjust-points"
+          label="Points"
+          size="small"
+          number="int"
+          placeholder="e.g. 100 or -50"
+          value={points}
+          onChange={setPoints}
+          error={errors.points}
+        />
+        <InputField
+          id="loyalty-adjust-reason"
+          testId="loyalty-adjust-reason"
+          label="Reason"
+          size="small"
+          maxLength={LOYALTY_MAX_REASON_LENGTH}
+          placeholder="Shown in the ledger"
+          value={reason}
+          onChange={setReason}
+          error={errors.reason}
+        />
       </div>
       {serverError && (
         <Text

@@ -1,6 +1,7 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowDownTray, ArrowPath, Trophy } from "@medusajs/icons"
 import { Alert, Badge, Button, Container, Heading, Select, Table, Text, toast } from "@medusajs/ui"
+import { TableHead } from "../../components/table-head"
 import { lazy, Suspense, useEffect, useMemo, useState } from "react"
 import { Link } from "react-router-dom"
 import {
@@ -121,16 +122,7 @@ const SegmentTable = ({
   onPick: (segment: string) => void
 }) => (
   <Table data-testid="loyalty-segment-table">
-    <Table.Header>
-      <Table.Row>
-        <Table.HeaderCell>Segment</Table.HeaderCell>
-        <Table.HeaderCell className="text-right">Customers</Table.HeaderCell>
-        <Table.HeaderCell className="text-right">Revenue share</Table.HeaderCell>
-        <Table.HeaderCell className="text-right">Avg. CLV</Table.HeaderCell>
-        <Table.HeaderCell className="text-right">Avg. churn risk</Table.HeaderCell>
-        <Table.HeaderCell>Recommended play</Table.HeaderCell>
-      </Table.Row>
-    </Table.Header>
+    <TableHead columns={["Segment", { label: "Customers", right: true }, { label: "Revenue share", right: true }, { label: "Avg. CLV", right: true }, { label: "Avg. churn risk", right: true }, "Recommended play"]} />
     <Table.Body>
       {rows.map((row) => (
         <Table.Row
@@ -209,18 +201,7 @@ const CustomerList = ({ segments, segment, setSegment, currency }: {
         <>
           <div className="overflow-x-auto">
             <Table className={isPlaceholderData ? "opacity-60" : undefined}>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Customer</Table.HeaderCell>
-                  <Table.HeaderCell>Segment</Table.HeaderCell>
-                  <Table.HeaderCell>Lifecycle</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">Orders</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">Spent</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">Churn risk</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">12-month CLV</Table.HeaderCell>
-                  <Table.HeaderCell>Value</Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Customer", "Segment", "Lifecycle", { label: "Orders", right: true }, { label: "Spent", right: true }, { label: "Churn risk", right: true }, { label: "12-month CLV", right: true }, "Value"]} />
               <Table.Body>
                 {data.customers.map((c) => (
                   <Table.Row key={c.customer_id} data-testid="loyalty-customer-row" title={c.explanation ?? undefined}>

@@ -7,6 +7,7 @@ import {
   Table,
   Text,
 } from "@medusajs/ui"
+import { TableHead } from "../../../components/table-head"
 import { useMemo, type FormEvent } from "react"
 import { FormFooter, InputField, NotedInput, SwitchField } from "../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../components/loyalty-settings-nav"
@@ -272,13 +273,7 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
             </Text>
           ) : (
             <Table data-testid="loyalty-currency-rates">
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Currency</Table.HeaderCell>
-                  <Table.HeaderCell>Points per 1 unit spent</Table.HeaderCell>
-                  <Table.HeaderCell>Value of 1 point</Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Currency", "Points per 1 unit spent", "Value of 1 point"]} />
               <Table.Body>
                 {codes.map((code) => {
                   const upper = code.toUpperCase()

@@ -11,6 +11,7 @@ import {
   clx,
   toast,
 } from "@medusajs/ui"
+import { TableHead } from "../../../../components/table-head"
 import { useMemo, useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
 import { FormFooter, InputField, NotedInput } from "../../../../components/form-field"
@@ -305,12 +306,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
           </div>
           {codes.length > 0 && (
             <Table data-testid="referral-min-order-amounts">
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Currency</Table.HeaderCell>
-                  <Table.HeaderCell>Minimum first order</Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Currency", "Minimum first order"]} />
               <Table.Body>
                 {codes.map((code) => {
                   const upper = code.toUpperCase()
@@ -445,17 +441,7 @@ const ReferralsList = () => {
         <>
           <div className="overflow-x-auto">
             <Table data-testid="referrals-table" className={clx(query.isPlaceholderData && "opacity-60")}>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Claimed</Table.HeaderCell>
-                  <Table.HeaderCell>Referrer</Table.HeaderCell>
-                  <Table.HeaderCell>Friend</Table.HeaderCell>
-                  <Table.HeaderCell>Status</Table.HeaderCell>
-                  <Table.HeaderCell>Reasons</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">Rewards</Table.HeaderCell>
-                  <Table.HeaderCell />
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Claimed", "Referrer", "Friend", "Status", "Reasons", { label: "Rewards", right: true }, ""]} />
               <Table.Body>
                 {data.referrals.map((referral) => (
                   <Table.Row

@@ -15,6 +15,7 @@ import {
   toast,
   usePrompt,
 } from "@medusajs/ui"
+import { TableHead } from "../../../../components/table-head"
 import { useMemo, useState, type FormEvent } from "react"
 import { Field, InputField, SwitchField } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
@@ -249,19 +250,7 @@ const LoyaltyRewardsPage = () => {
             ) : (
           <div className="overflow-x-auto">
             <Table data-testid="loyalty-rewards-table">
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Name</Table.HeaderCell>
-                  <Table.HeaderCell>Kind</Table.HeaderCell>
-                  <Table.HeaderCell>Value</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">Points cost</Table.HeaderCell>
-                  <Table.HeaderCell>Availability</Table.HeaderCell>
-                  <Table.HeaderCell>Per customer</Table.HeaderCell>
-                  <Table.HeaderCell className="text-right">Coupons issued</Table.HeaderCell>
-                  <Table.HeaderCell>Status</Table.HeaderCell>
-                  <Table.HeaderCell />
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Name", "Kind", "Value", { label: "Points cost", right: true }, "Availability", "Per customer", { label: "Coupons issued", right: true }, "Status", ""]} />
               <Table.Body>
                 {data.rewards.map((reward) => {
                   const [status, color] = rewardStatus(reward)

@@ -13,9 +13,12 @@ import {
   Textarea,
   toast,
 } from "@medusajs/ui"
+import { TableHead } from "../../../../components/table-head"
 import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
-import { useMemo, useState, type FormEvent, type ReactNode } from "react"
+import { useMemo, useState, type FormEvent } from "react"
+import { Field, InputField } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { useLoyaltyProgram } from "../../../../hooks/use-loyalty"
 import {
   useCreateLoyaltyTier,
@@ -69,7 +72,8 @@ const LoyaltyTiersPage = () => (
 /* ------------------------------------------------------------------ */
 
 const TiersSection = () => {
-  const { data, isPending, isError, error } = useLoyaltyTiers()
+  const query = useLoyaltyTiers()
+  const { data } = query
   const preview = useLoyaltyTierPreview()
   const groups = useCustomerGroupsForTiers()
   const [editing, setEditing] = useState<"new" | string | null>(null)
@@ -118,40 +122,14 @@ const TiersSection = () => {
         />
       )}
 
-      {isPending ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-subtle">
-            Loading tiers…
-          </Text>
-        </div>
-      ) : isError ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-error">
-            Could not load the tiers: {getErrorMessage(error)}
-          </Text>
-        </div>
-      ) : tiers.length === 0 ? (
-        <div className="px-6 py-4">
-          <Text size="small" className="text-ui-fg-muted" data-testid="loyalty-tiers-empty">
-            No tiers yet. Create the first one.
-          </Text>
-        </div>
-      ) : (
+      <QueryState query={query} loading="Loading tiers…" failed="Could not load the tiers">
+        {() =>
+          tiers.length === 0 ? (
+            <EmptyRow testId="loyalty-tiers-empty">No tiers yet. Create the first one.</EmptyRow>
+          ) : (
         <div className="overflow-x-auto">
           <Table data-testid="loyalty-tiers-table">
-            <Table.Header>
-              <Table.Row>
-                <Table.HeaderCell>Rank</Table.HeaderCell>
-                <Table.HeaderCell>Tier</Table.HeaderCell>
-                <Table.HeaderCell>To reach</Table.HeaderCell>
-                <Table.HeaderCell>Earns</Table.HeaderCell>
-                <Table.HeaderCell>Bonus</Table.HeaderCell>
-                <Table.HeaderCell>Customer group</Table.HeaderCell>
-                <Table.HeaderCell className="text-right">Members</Table.HeaderCell>
-                <Table.HeaderCell className="text-right">Would qualify now</Table.HeaderCell>
-                <Table.HeaderCell />
-              </Table.Row>
-            </Table.Header>
+            <TableHead columns={["Rank", "Tier", "To reach", "Earns", "Bonus", "Customer group", { label: "Members", right: true }, { label: "Would qualify now", right: true }, ""]} />
             <Table.Body>
               {tiers.map((tier, index) => (
                 <Table.Row key={tier.id} data-testid="loyalty-tier-row" data-tier-name={tier.name}>
@@ -209,7 +187,9 @@ const TiersSection = () => {
             </Table.Body>
           </Table>
         </div>
-      )}
+          )
+        }
+      </QueryState>
 
       {preview.data && (
         <div className="px-6 py-3">
@@ -311,24 +291,6 @@ const parseTierForm = (form: TierFormState): { errors: TierFormErrors; body: Loy
   }
 }
 
-const Field = ({ id, label, hint, error, children }: { id: string; label: string; hint?: ReactNode; error?: string; children: ReactNode }) => (
-  <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus" htmlFor={id}>
-      {label}
-    </Label>
-    {children}
-    {error ? (
-      <Text size="xsmall" className="text-ui-fg-error">
-        {error}
-      </Text>
-    ) : hint ? (
-      <Text size="xsmall" className="text-ui-fg-subtle">
-        {hint}
-      </Text>
-    ) : null}
-  </div>
-)
-
 /** The saved set with this form's tier in it, as the preview route takes it. */
 const proposedSet = (tiers: LoyaltyTier[], tier: LoyaltyTier | null, body: LoyaltyTierBody) => {
   const saved = tiers.map(({ id, name, rank, metric, threshold, spend_thresholds, earn_multiplier, bonus_points }) => ({
@@ -407,16 +369,16 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-y-4 px-6 py-4" data-testid="loyalty-tier-form">
       <Heading level="h2">{tier ? `Edit ${tier.name}` : "New tier"}</Heading>
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-        <Field id="loyalty-tier-name" label="Name" error={errors.name}>
-          <Input
-            id="loyalty-tier-name"
-            data-testid="loyalty-tier-name"
-            value={form.name}
-            maxLength={100}
-            placeholder="e.g. Gold"
-            onChange={(e) => set("name", e.target.value)}
-          />
-        </Field>
+        <InputField
+          id="loyalty-tier-name"
+          testId="loyalty-tier-name"
+          label="Name"
+          error={errors.name}
+          maxLength={100}
+          placeholder="e.g. Gold"
+          value={form.name}
+          onChange={(value) => set("name", value)}
+        />
         <Field id="loyalty-tier-metric" label="Reached by">
           <Select value={form.metric} onValueChange={(value) => set("metric", value as LoyaltyTierMetric)}>
             <Select.Trigger id="loyalty-tier-metric" data-testid="loyalty-tier-metric">
@@ -454,46 +416,42 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
             </div>
           </Field>
         ) : (
-          <Field
+          <InputField
             id="loyalty-tier-threshold"
+            testId="loyalty-tier-threshold"
             label={form.metric === "points" ? "Points to reach" : "Orders to reach"}
             error={errors.threshold}
             hint="Counted in the qualification window, from orders past their return window."
-          >
-            <Input
-              id="loyalty-tier-threshold"
-              data-testid="loyalty-tier-threshold"
-              type="number"
-              min={1}
-              step={1}
-              value={form.threshold}
-              onChange={(e) => set("threshold", e.target.value)}
-            />
-          </Field>
-        )}
-        <Field id="loyalty-tier-multiplier" label="Earn multiplier" error={errors.earn_multiplier} hint="Members earn this many times the points, e.g. 1.5.">
-          <Input
-            id="loyalty-tier-multiplier"
-            data-testid="loyalty-tier-multiplier"
-            type="number"
+            number="int"
             min={1}
-            max={LOYALTY_TIER_LIMITS.max_multiplier}
-            step="0.05"
-            value={form.earn_multiplier}
-            onChange={(e) => set("earn_multiplier", e.target.value)}
+            value={form.threshold}
+            onChange={(value) => set("threshold", value)}
           />
-        </Field>
-        <Field id="loyalty-tier-bonus" label="Bonus on reaching it" error={errors.bonus_points} hint="Points credited once per customer, the first time they reach it.">
-          <Input
-            id="loyalty-tier-bonus"
-            data-testid="loyalty-tier-bonus"
-            type="number"
-            min={0}
-            step={1}
-            value={form.bonus_points}
-            onChange={(e) => set("bonus_points", e.target.value)}
-          />
-        </Field>
+        )}
+        <InputField
+          id="loyalty-tier-multiplier"
+          testId="loyalty-tier-multiplier"
+          label="Earn multiplier"
+          error={errors.earn_multiplier}
+          hint="Members earn this many times the points, e.g. 1.5."
+          number="decimal"
+          min={1}
+          max={LOYALTY_TIER_LIMITS.max_multiplier}
+          step="0.05"
+          value={form.earn_multiplier}
+          onChange={(value) => set("earn_multiplier", value)}
+        />
+        <InputField
+          id="loyalty-tier-bonus"
+          testId="loyalty-tier-bonus"
+          label="Bonus on reaching it"
+          error={errors.bonus_points}
+          hint="Points credited once per customer, the first time they reach it."
+          number="int"
+          min={0}
+          value={form.bonus_points}
+          onChange={(value) => set("bonus_points", value)}
+        />
         <Field id="loyalty-tier-group" label="Customer group" hint="Members are kept in this group; use it in price lists and promotions.">
           <Select value={form.customer_group_id} onValueChange={(value) => set("customer_group_id", value)}>
             <Select.Trigger id="loyalty-tier-group" data-testid="loyalty-tier-group">
