@@ -1,4 +1,5 @@
 import type Medusa from "@medusajs/js-sdk"
+import type { ActorType, EntryType } from "../lib/shared/vocabulary"
 
 /**
  * A typed client for the plugin's store routes, for storefronts. It depends
@@ -11,7 +12,7 @@ import type Medusa from "@medusajs/js-sdk"
  * ```
  */
 
-export type LoyaltyEntryType = "earn" | "pending" | "release" | "redeem" | "reverse" | "expire" | "adjust" | "restore"
+export type LoyaltyEntryType = EntryType
 
 /** A member's own settings: birthday ("MM-DD", set once) and whether they get loyalty messages. */
 export type StoreMemberPreferences = {
@@ -36,7 +37,7 @@ export type StoreLoyaltyEntry = {
   balance_change: number
   pending_change: number
   reason: string
-  actor_type: "customer" | "system" | "admin"
+  actor_type: ActorType
   order_id: string | null
   reference_type: string | null
   reference_id: string | null

@@ -1,42 +1,21 @@
 import { FetchError } from "@medusajs/js-sdk"
+import { Limits, type ActorType, type EntryType } from "../../lib/shared/vocabulary"
+import type { ProgramRules } from "../../lib/points/program"
+import type { TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
+import type { OrderPointsSummary } from "../../modules/loyalty-points/types"
+import type { TierInput } from "../../modules/loyalty-tiers/types"
 import { sdk } from "./sdk"
 
 /* ------------------------------------------------------------------ */
 /* Wire types: the contract of the plugin's /admin/loyalty/* routes.   */
 /* ------------------------------------------------------------------ */
 
-export const LOYALTY_ENTRY_TYPES = [
-  "earn",
-  "pending",
-  "release",
-  "redeem",
-  "reverse",
-  "expire",
-  "adjust",
-  "restore",
-] as const
+export { ENTRY_TYPES as LOYALTY_ENTRY_TYPES } from "../../lib/shared/vocabulary"
+export type LoyaltyEntryType = EntryType
+export type LoyaltyActorType = ActorType
 
-export type LoyaltyEntryType = (typeof LOYALTY_ENTRY_TYPES)[number]
-
-export type LoyaltyActorType = "customer" | "system" | "admin"
-
-export interface LoyaltyProgram {
-  version: number
-  /** Points earned per 1 unit of the currency, keyed by lower-case currency code. */
-  earn_rates: Record<string, number>
-  /** Days points stay pending (the return window) before they can be spent. */
-  pending_days: number
-  /** Months after which earned points expire; 0 = never. */
-  expiry_months: number
-  /** Points granted on sign-up; 0 = off. */
-  signup_bonus: number
-  /** Value of one point in the currency, keyed by lower-case currency code. */
-  point_values: Record<string, number>
-  min_redeem_points: number
-  redeem_step: number
-  /** Share of the cart payable with points, 0..1. */
-  max_redeem_share: number
-  shipping_redeemable: boolean
+/** The program rules as the route sends them (the rules every flow reads, plus when they were saved). */
+export type LoyaltyProgram = ProgramRules & {
   /** Not part of the contract; shown when the server sends it. */
   created_at?: string | null
   updated_at?: string | null
@@ -107,15 +86,8 @@ export interface AdminLoyaltyAdjustmentResponse {
   account: LoyaltyAccount
 }
 
-export interface LoyaltyOrderPoints {
-  order_id: string
-  earned: number
-  released: number
-  reversed: number
-  pending: number
-  redeemed: number
-  restored: number
-}
+/** What an order did in the ledger, as the module sums it. */
+export type LoyaltyOrderPoints = OrderPointsSummary
 
 export interface AdminLoyaltyOrderResponse {
   order_points: LoyaltyOrderPoints
@@ -187,9 +159,9 @@ export interface AdminLoyaltyRewardDeleteResponse {
   deleted: true
 }
 
-/** Limits mirrored from the server's validators (the server stays the judge). */
-export const LOYALTY_MAX_ADJUSTMENT = 1_000_000
-export const LOYALTY_MAX_REASON_LENGTH = 500
+/** The server validators' limits (the server stays the judge). */
+export const LOYALTY_MAX_ADJUSTMENT = Limits.adjustment_points
+export const LOYALTY_MAX_REASON_LENGTH = Limits.reason_length
 export const LOYALTY_LEDGER_PAGE_SIZE = 10
 
 /* ------------------------------------------------------------------ */
@@ -271,41 +243,17 @@ export function getErrorStatus(error: unknown): number | undefined {
 /* tier-preview, tier-settings and accounts/:id/tier.                  */
 /* ------------------------------------------------------------------ */
 
-export type LoyaltyTierMetric = "points" | "spend" | "orders"
-export type LoyaltyTierWindow = "rolling" | "calendar_year" | "lifetime"
+export type LoyaltyTierMetric = TierMetric
+export type LoyaltyTierWindow = TierWindow
+export type LoyaltyTierSettings = TierSettings
 
-export interface LoyaltyTier {
-  id: string
-  name: string
-  rank: number
-  metric: LoyaltyTierMetric
-  threshold: number | null
-  spend_thresholds: Record<string, number> | null
-  earn_multiplier: number
-  perks: string | null
-  customer_group_id: string | null
-  bonus_points: number
+export type LoyaltyTier = TierDefinition & {
   /** Customers with this tier in effect now. */
   members?: number
 }
 
-export interface LoyaltyTierSettings {
-  window: LoyaltyTierWindow
-  window_months: number
-  grace_days: number
-}
-
 /** Body of create/update: the server validates the whole set. */
-export type LoyaltyTierBody = {
-  name?: string
-  metric?: LoyaltyTierMetric
-  threshold?: number | null
-  spend_thresholds?: Record<string, number> | null
-  earn_multiplier?: number
-  perks?: string | null
-  customer_group_id?: string | null
-  bonus_points?: number
-}
+export type LoyaltyTierBody = Partial<Omit<TierInput, "rank" | "metadata">>
 
 export interface AdminLoyaltyTiersResponse {
   tiers: LoyaltyTier[]
@@ -393,14 +341,8 @@ export interface LoyaltyTierOverrideBody {
   ends_at?: string | null
 }
 
-/** Bounds mirrored from the server's tier validators. */
-export const LOYALTY_TIER_LIMITS = {
-  max_multiplier: 10,
-  max_threshold: 1_000_000_000,
-  max_bonus_points: 1_000_000,
-  max_window_months: 120,
-  max_grace_days: 365,
-} as const
+/** The server's tier bounds. */
+export const LOYALTY_TIER_LIMITS = Limits.tier
 
 export const loyaltyTiersApi = {
   list: () => sdk.client.fetch<AdminLoyaltyTiersResponse>(`${BASE}/tiers`),

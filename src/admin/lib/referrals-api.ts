@@ -1,33 +1,16 @@
+import type { ReferralProgramSettings } from "../../lib/referrals/rules"
+import { Limits, REFERRAL_STATUSES, type ReferralStatus } from "../../lib/shared/vocabulary"
 import { sdk } from "./sdk"
 
 /* ------------------------------------------------------------------ */
 /* Wire types: the contract of the plugin's referral admin routes.     */
 /* ------------------------------------------------------------------ */
 
-export const REFERRAL_STATUSES = [
-  "claimed",
-  "qualified",
-  "rewarded",
-  "flagged",
-  "rejected",
-] as const
+export { REFERRAL_STATUSES }
+export type { ReferralStatus }
 
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
-
-export interface ReferralProgram {
-  version: number
-  enabled: boolean
-  referrer_points: number
-  referee_points: number
-  /** Minimum first order per lower-case currency code, in major units. */
-  min_order_amounts: Record<string, number>
-  claim_window_days: number
-  /** 0 = no cap. */
-  monthly_cap: number
-  storefront_url: string | null
-  /** Take both rewards back when the friend's qualifying order is canceled or refunded in full. */
-  take_back_rewards: boolean
-}
+/** The referral program as the route sends it. */
+export type ReferralProgram = ReferralProgramSettings
 
 /** Body of `POST /admin/loyalty/referral-program`: any subset, never `version`. */
 export type ReferralProgramUpdate = Partial<Omit<ReferralProgram, "version">>
@@ -106,8 +89,8 @@ export interface ReferralListQuery {
   offset: number
 }
 
-/** Limits mirrored from the server's validators (the server stays the judge). */
-export const REFERRAL_NOTE_MAX_LENGTH = 500
+/** The server validators' limits (the server stays the judge). */
+export const REFERRAL_NOTE_MAX_LENGTH = Limits.reason_length
 export const REFERRALS_PAGE_SIZE = 20
 
 /* ------------------------------------------------------------------ */

@@ -4,6 +4,7 @@ import { earnRateFor, ProgramRules } from "../../lib/points/program"
 import { LOYALTY_POINTS_MODULE } from "../../modules/loyalty-points"
 import type LoyaltyPointsModuleService from "../../modules/loyalty-points/service"
 import { LedgerEntry } from "../../modules/loyalty-points/types"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const pointsModule = (scope: MedusaContainer) =>
   scope.resolve<LoyaltyPointsModuleService>(LOYALTY_POINTS_MODULE)
@@ -76,7 +77,7 @@ export function storeEntry(entry: LedgerEntry) {
     actor_type: entry.actor_type,
     order_id: entry.order_id,
     reference_type: entry.reference_type,
-    reference_id: entry.reference_type === "order" ? entry.reference_id : null,
+    reference_id: entry.reference_type === ReferenceTypes.ORDER ? entry.reference_id : null,
     program_version: entry.program_version,
     currency_code: entry.currency_code,
     release_at: entry.release_at,

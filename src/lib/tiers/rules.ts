@@ -1,5 +1,6 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { addDays, addMonths } from "../shared/dates"
+import { Limits } from "../shared/vocabulary"
 
 /**
  * Membership tiers as pure rules: which tier a customer's activity qualifies
@@ -59,16 +60,8 @@ export const EMPTY_METRICS: TierMetrics = { points: 0, orders: 0, spend: {} }
 
 export const DEFAULT_TIER_SETTINGS: TierSettings = { window: "rolling", window_months: 12, grace_days: 0 }
 
-/** Bounds shared by the validators and the module. */
-export const TIER_LIMITS = {
-  max_tiers: 20,
-  max_threshold: 1_000_000_000,
-  min_multiplier: 1,
-  max_multiplier: 10,
-  max_bonus_points: 1_000_000,
-  max_window_months: 120,
-  max_grace_days: 365,
-} as const
+/** Bounds shared by the validators and the module (and the admin, from the vocabulary). */
+export const TIER_LIMITS = Limits.tier
 
 // ---------------------------------------------------------------- qualification
 

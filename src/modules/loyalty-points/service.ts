@@ -38,6 +38,7 @@ import {
   PostingResult,
 } from "./types"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 type InjectedDependencies = Record<string, unknown>
 type Movement = { balance_change: number; pending_change: number; debt_change: number }
@@ -397,7 +398,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         idempotency_key: IdempotencyKeys.orderRelease(input.order_id),
         reason: "Return window ended",
         order_id: input.order_id,
-        reference_type: "order",
+        reference_type: ReferenceTypes.ORDER,
         reference_id: input.order_id,
         program_version: earning?.program_version ?? null,
         currency_code: earning?.currency_code ?? null,
@@ -456,7 +457,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         idempotency_key: IdempotencyKeys.orderCorrection(input.order_id, points < 0 ? "reverse" : "earn", Number(count)),
         reason: input.reason,
         order_id: input.order_id,
-        reference_type: "order",
+        reference_type: ReferenceTypes.ORDER,
         reference_id: input.order_id,
         program_version: earning.program_version,
         currency_code: earning.currency_code,
@@ -526,7 +527,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<number> {
     return await transactionOf(sharedContext, WRITES)("loyalty_entry")
-      .where({ reference_type: "cart", reference_id: cartId })
+      .where({ reference_type: ReferenceTypes.CART, reference_id: cartId })
       .whereNull("order_id")
       .whereNull("voided_at")
       .update({ order_id: orderId })
@@ -562,7 +563,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         idempotency_key: IdempotencyKeys.orderRestore(input.order_id, target),
         reason: input.reason,
         order_id: input.order_id,
-        reference_type: "order",
+        reference_type: ReferenceTypes.ORDER,
         reference_id: input.order_id,
         details: { ...(input.details ?? {}), redeemed: summary.redeemed, restored_before: summary.restored, target },
       },
@@ -664,7 +665,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
             idempotency_key: IdempotencyKeys.accountClosure(customerId, order.order_id),
             reason: "Customer deleted: pending points forfeited",
             order_id: order.order_id,
-            reference_type: "customer",
+            reference_type: ReferenceTypes.CUSTOMER,
             reference_id: customerId,
           },
           async (_trx, current) => {
@@ -689,7 +690,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
             customer_id: customerId,
             idempotency_key: IdempotencyKeys.accountClosure(customerId),
             reason: "Customer deleted: points forfeited",
-            reference_type: "customer",
+            reference_type: ReferenceTypes.CUSTOMER,
             reference_id: customerId,
             details: { balance: rest.balance, pending: rest.pending, debt_written_off: rest.debt },
           },
@@ -761,7 +762,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         customer_id: lotOwner.customer_id,
         idempotency_key: IdempotencyKeys.lotExpiry(lotId),
         reason: "Points expired",
-        reference_type: "lot",
+        reference_type: ReferenceTypes.LOT,
         reference_id: lotId,
         details: { lot_points: lot.points, expired_at: new Date(lot.expires_at).toISOString() },
       },
@@ -813,7 +814,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         idempotency_key: IdempotencyKeys.entryRevert(entryId),
         reason,
         order_id: entry.order_id,
-        reference_type: "entry",
+        reference_type: ReferenceTypes.ENTRY,
         reference_id: entryId,
         program_version: entry.program_version,
         currency_code: entry.currency_code,

@@ -3,17 +3,9 @@ import type Account from "./models/account"
 import type Coupon from "./models/coupon"
 import type Entry from "./models/entry"
 
-export type EntryType =
-  | "earn"
-  | "pending"
-  | "release"
-  | "redeem"
-  | "reverse"
-  | "expire"
-  | "adjust"
-  | "restore"
+import type { ActorType, EntryType } from "../../lib/shared/vocabulary"
 
-export type ActorType = "customer" | "system" | "admin"
+export type { ActorType, EntryType }
 
 /** A ledger entry as stored (the generated DTO): every figure a shopper or an admin may need to see why. */
 export type LedgerEntry = Omit<InferTypeOf<typeof Entry>, "account">

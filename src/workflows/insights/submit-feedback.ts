@@ -9,6 +9,7 @@ import { createFeedbackStep } from "./steps/create-feedback"
 import { loadInsightContextStep } from "./steps/load-insight-context"
 import { loadFeedbackOrderStep } from "./steps/load-feedback-order"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const submitFeedbackWorkflowId = "loyalty-submit-feedback"
 
@@ -47,7 +48,7 @@ export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (
           points: award.points,
           type: "earn" as const,
           reason: order.display_id ? `Thank you for your feedback on order #${order.display_id}` : "Thank you for your feedback",
-          reference_type: "feedback",
+          reference_type: ReferenceTypes.FEEDBACK,
           reference_id: order.id,
           order_id: order.id,
           program_version: rules.version,

@@ -6,6 +6,7 @@ import { loadCustomerForPointsStep } from "./steps/load-customer"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { creditPointsStep } from "./steps/credit-points"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const awardSignupBonusWorkflowId = "loyalty-award-signup-bonus"
 
@@ -30,7 +31,7 @@ export const awardSignupBonusWorkflow = createWorkflow(
             points: rules.signup_bonus,
             type: "earn" as const,
             reason: "Welcome bonus for creating an account",
-            reference_type: "customer",
+            reference_type: ReferenceTypes.CUSTOMER,
             reference_id: customer.id,
             program_version: rules.version,
             expires_at: expiryDate(new Date(), rules.expiry_months),

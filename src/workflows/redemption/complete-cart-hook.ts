@@ -9,6 +9,7 @@ import { cartPromotionCodes, couponUseProblem } from "../../lib/rewards/rules"
 import { pointsService } from "../points/steps/resolve-service"
 import { refundClosedCoupons } from "../rewards/refund-closed-coupons"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 const CHECKOUT_FAILED = "Checkout did not complete: points returned"
 
@@ -135,7 +136,7 @@ async function debitAppliedPoints(
     reason: `Paid ${applied.value} ${cart.currency_code.toUpperCase()} with points`,
     actor_type: "customer",
     actor_id: cart.customer_id,
-    reference_type: "cart",
+    reference_type: ReferenceTypes.CART,
     reference_id: cart.id,
     program_version: rules.version,
     currency_code: cart.currency_code,

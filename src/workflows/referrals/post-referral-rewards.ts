@@ -9,6 +9,7 @@ import { creditPointsStep } from "../points/steps/credit-points"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const postReferralRewardsWorkflowId = "loyalty-post-referral-rewards"
 
@@ -29,7 +30,7 @@ const posting = (
       side === "referrer"
         ? "Referral reward: a friend you invited completed their first order"
         : "Referral reward: welcome, you joined through a friend's invitation",
-    reference_type: "referral",
+    reference_type: ReferenceTypes.REFERRAL,
     reference_id: referral.id,
     program_version: rules.version,
     expires_at: expiryDate(new Date(), rules.expiry_months),

@@ -6,6 +6,7 @@ import { finalizeCouponStep } from "./steps/finalize-coupon"
 import { planCouponStep, PurchaseCouponInput } from "./steps/plan-coupon"
 import { reserveCouponStep } from "./steps/reserve-coupon"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const purchaseCouponWorkflowId = "loyalty-purchase-coupon"
 
@@ -32,7 +33,7 @@ export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (
         reason: `Coupon ${reserved.coupon.code}: ${plan.reward_name}`,
         actor_type: "customer" as const,
         actor_id: reserved.coupon.customer_id,
-        reference_type: "coupon",
+        reference_type: ReferenceTypes.COUPON,
         reference_id: reserved.coupon.id,
         currency_code: reserved.coupon.currency_code,
       }))

@@ -4,6 +4,7 @@ import { expiryDate } from "../../lib/shared/dates"
 import { CouponRecord } from "../../modules/loyalty-points/types"
 import { pointsService } from "../points/steps/resolve-service"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export type ClosedCoupon = Pick<CouponRecord, "id" | "code" | "customer_id" | "reward_id" | "promotion_id" | "entry_id" | "points_spent">
 
@@ -39,7 +40,7 @@ export async function refundClosedCoupons(container: MedusaContainer, coupons: C
       type: "restore",
       idempotency_key: IdempotencyKeys.couponRefund(coupon.id),
       reason: `Coupon ${coupon.code} expired unused: points returned`,
-      reference_type: "coupon",
+      reference_type: ReferenceTypes.COUPON,
       reference_id: coupon.id,
       expires_at: expiryDate(now, rules.expiry_months),
     })

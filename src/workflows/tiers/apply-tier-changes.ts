@@ -8,6 +8,7 @@ import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
 import { planTierGroupMoveStep } from "./steps/plan-tier-group-move"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 /** The change that earns a bonus: the last upgrade by activity into a tier with a bonus. */
 const bonusChange = (write: MembershipWrite | null | undefined): TierChange | null =>
@@ -41,7 +42,7 @@ export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
         points: bonus!.bonus_points,
         idempotency_key: IdempotencyKeys.tierBonus(bonus!.customer_id, bonus!.to!.id),
         reason: `Bonus for reaching ${bonus!.to!.name}`,
-        reference_type: "tier",
+        reference_type: ReferenceTypes.TIER,
         reference_id: bonus!.to!.id,
         program_version: rules.version,
         expires_at: expiryDate(now, rules.expiry_months),

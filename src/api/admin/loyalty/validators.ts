@@ -1,5 +1,9 @@
 import { z } from "@medusajs/framework/zod"
 import { rewardProblems } from "../../../lib/rewards/rules"
+import { Limits, REWARD_KINDS, type Bounds } from "../../../lib/shared/vocabulary"
+
+/** A whole number within the vocabulary's bounds. */
+export const bounded = ({ min, max }: Bounds) => z.number().int().min(min).max(max)
 
 /**
  * A value per currency (`{ eur: 1, usd: 1.5 }`). Keys and values are checked
@@ -13,8 +17,8 @@ export const perCurrency = (what: string) =>
       for (const [code, value] of Object.entries(map)) {
         if (!/^[a-zA-Z]{3}$/.test(code)) {
           ctx.addIssue({ code: "custom", message: `"${code}" is not a 3-letter currency code such as eur` })
-        } else if (value < 0 || value > 1_000_000) {
-          ctx.addIssue({ code: "custom", message: `${what} for ${code} must be between 0 and 1000000` })
+        } else if (value < 0 || value > Limits.per_currency) {
+          ctx.addIssue({ code: "custom", message: `${what} for ${code} must be between 0 and ${Limits.per_currency}` })
         }
       }
     })
@@ -24,12 +28,12 @@ export const perCurrency = (what: string) =>
 export const AdminUpdateProgram = z
   .strictObject({
     earn_rates: perCurrency("An earn rate").optional(),
-    pending_days: z.number().int().min(0).max(365).optional(),
-    expiry_months: z.number().int().min(0).max(120).optional(),
-    signup_bonus: z.number().int().min(0).max(1_000_000).optional(),
+    pending_days: bounded(Limits.program.pending_days).optional(),
+    expiry_months: bounded(Limits.program.expiry_months).optional(),
+    signup_bonus: bounded(Limits.program.signup_bonus).optional(),
     point_values: perCurrency("A point value").optional(),
-    min_redeem_points: z.number().int().min(0).max(10_000_000).optional(),
-    redeem_step: z.number().int().min(1).max(1_000_000).optional(),
+    min_redeem_points: bounded(Limits.program.min_redeem_points).optional(),
+    redeem_step: bounded(Limits.program.redeem_step).optional(),
     max_redeem_share: z.number().min(0).max(1).optional(),
     shipping_redeemable: z.boolean().optional(),
   })
@@ -41,24 +45,24 @@ export const AdminCreateAdjustment = z.strictObject({
   points: z
     .number()
     .int()
-    .min(-1_000_000)
-    .max(1_000_000)
+    .min(-Limits.adjustment_points)
+    .max(Limits.adjustment_points)
     .refine((points) => points !== 0, { message: "points must not be 0" }),
-  reason: z.string().trim().min(1).max(500),
+  reason: z.string().trim().min(1).max(Limits.reason_length),
 })
 export type AdminCreateAdjustmentType = z.infer<typeof AdminCreateAdjustment>
 
 const rewardFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).nullish(),
-  kind: z.enum(["fixed_amount", "percentage", "free_shipping"]),
+  name: z.string().trim().min(1).max(Limits.reward.name_length),
+  description: z.string().max(Limits.reward.description_length).nullish(),
+  kind: z.enum(REWARD_KINDS),
   amounts: z.record(z.string(), z.number()).nullish(),
   percentage: z.number().nullish(),
-  points_cost: z.number().int().min(1).max(100_000_000),
+  points_cost: bounded(Limits.reward.points_cost),
   starts_at: z.coerce.date().nullish(),
   ends_at: z.coerce.date().nullish(),
-  per_customer_limit: z.number().int().min(1).max(1000).nullish(),
-  valid_days: z.number().int().min(1).max(3650).optional(),
+  per_customer_limit: bounded(Limits.reward.per_customer_limit).nullish(),
+  valid_days: bounded(Limits.reward.valid_days).optional(),
   refund_on_expiry: z.boolean().optional(),
   is_active: z.boolean().optional(),
 }

@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { ACTOR_TYPES, ENTRY_TYPES } from "../../../lib/shared/vocabulary"
 import Account from "./account"
 
 /**
@@ -16,13 +17,13 @@ import Account from "./account"
 const Entry = model
   .define("loyalty_entry", {
     id: model.id({ prefix: "lent" }).primaryKey(),
-    type: model.enum(["earn", "pending", "release", "redeem", "reverse", "expire", "adjust", "restore"]),
+    type: model.enum([...ENTRY_TYPES]),
     points: model.number(),
     balance_change: model.number().default(0),
     pending_change: model.number().default(0),
     debt_change: model.number().default(0),
     reason: model.text(),
-    actor_type: model.enum(["customer", "system", "admin"]).default("system"),
+    actor_type: model.enum([...ACTOR_TYPES]).default("system"),
     actor_id: model.text().nullable(),
     reference_type: model.text().nullable(),
     reference_id: model.text().nullable(),

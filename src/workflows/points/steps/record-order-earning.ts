@@ -3,6 +3,7 @@ import { OrderEarning } from "../../../lib/points/order-points"
 import { PostingResult } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../../lib/shared/vocabulary"
 
 export const recordOrderEarningStepId = "loyalty-record-order-earning-step"
 
@@ -20,7 +21,7 @@ export const recordOrderEarningStep = createStep(
     const result = await pointsService(container).recordOrderEarning({
       ...earning,
       idempotency_key: IdempotencyKeys.orderEarning(earning.order_id),
-      reference_type: "order",
+      reference_type: ReferenceTypes.ORDER,
       reference_id: earning.order_id,
     })
     return new StepResponse<PostingResult | null, string | null>(result, result.created ? result.entry.id : null)

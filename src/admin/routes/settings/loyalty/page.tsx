@@ -30,6 +30,7 @@ import {
   type IntRule,
 } from "../../../lib/form"
 import { formatDateTime, toNumber } from "../../../lib/format"
+import { Limits } from "../../../../lib/shared/vocabulary"
 import {
   type AdminLoyaltyProgramResponse,
   type LoyaltyProgram,
@@ -75,15 +76,9 @@ const toForm = (program: LoyaltyProgram, codes: string[]): ProgramForm => ({
   shipping_redeemable: !!program.shipping_redeemable,
 })
 
-/** Bounds mirrored from the server's validator; the server stays the judge. */
-const INT_RULES: Record<IntField, IntRule> = {
-  pending_days: { min: 0, max: 365 },
-  expiry_months: { min: 0, max: 120 },
-  signup_bonus: { min: 0, max: 1_000_000 },
-  min_redeem_points: { min: 0, max: 10_000_000 },
-  redeem_step: { min: 1, max: 1_000_000 },
-}
-const MAX_PER_CURRENCY = 1_000_000
+/** The server validator's bounds; the server stays the judge. */
+const INT_RULES: Record<IntField, IntRule> = Limits.program
+const MAX_PER_CURRENCY = Limits.per_currency
 const RATE = { invalid: "Enter a number, e.g. 1 or 0.5.", max: MAX_PER_CURRENCY }
 
 const parseForm = (

@@ -1,15 +1,16 @@
 import { z } from "@medusajs/framework/zod"
-import { perCurrency } from "../validators"
+import { Limits, REFERRAL_STATUSES } from "../../../../lib/shared/vocabulary"
+import { bounded, perCurrency } from "../validators"
 
 /** A change to the referral program: any subset of the fields, nothing else. Rewards are points. */
 export const AdminUpdateReferralProgram = z
   .strictObject({
     enabled: z.boolean().optional(),
-    referrer_points: z.number().int().min(0).max(1_000_000).optional(),
-    referee_points: z.number().int().min(0).max(1_000_000).optional(),
+    referrer_points: bounded(Limits.referral_program.referrer_points).optional(),
+    referee_points: bounded(Limits.referral_program.referee_points).optional(),
     min_order_amounts: perCurrency("A minimum order amount").optional(),
-    claim_window_days: z.number().int().min(0).max(3650).optional(),
-    monthly_cap: z.number().int().min(0).max(100_000).optional(),
+    claim_window_days: bounded(Limits.referral_program.claim_window_days).optional(),
+    monthly_cap: bounded(Limits.referral_program.monthly_cap).optional(),
     take_back_rewards: z.boolean().optional(),
     storefront_url: z
       .string()
@@ -24,7 +25,7 @@ export const AdminUpdateReferralProgram = z
   .refine((body) => Object.keys(body).length > 0, { message: "Send at least one referral program field to change" })
 export type AdminUpdateReferralProgramType = z.infer<typeof AdminUpdateReferralProgram>
 
-export const REFERRAL_STATUSES = ["claimed", "qualified", "rewarded", "flagged", "rejected"] as const
+export { REFERRAL_STATUSES }
 
 /** `?status=flagged&customer_id=cus_…&limit=&offset=` over all referrals. */
 export const AdminListReferralsQuery = z.strictObject({
@@ -37,6 +38,6 @@ export type AdminListReferralsQueryType = z.infer<typeof AdminListReferralsQuery
 
 /** An approval or rejection always says why. */
 export const AdminDecideReferral = z.strictObject({
-  note: z.string().trim().min(1).max(500),
+  note: z.string().trim().min(1).max(Limits.reason_length),
 })
 export type AdminDecideReferralType = z.infer<typeof AdminDecideReferral>

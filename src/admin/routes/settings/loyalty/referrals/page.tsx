@@ -46,6 +46,7 @@ import {
   toNumber,
 } from "../../../../lib/format"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
+import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
   REFERRALS_PAGE_SIZE,
   REFERRAL_NOTE_MAX_LENGTH,
@@ -74,14 +75,9 @@ type FormErrors = Partial<Record<IntField | "storefront_url" | "rewards", string
   min_order_amounts?: Record<string, string>
 }
 
-/** Bounds mirrored from the server's validator; the server stays the judge. */
-const INT_RULES: Record<IntField, IntRule> = {
-  referrer_points: { min: 0, max: 1_000_000 },
-  referee_points: { min: 0, max: 1_000_000 },
-  claim_window_days: { min: 0, max: 3650 },
-  monthly_cap: { min: 0, max: 100_000 },
-}
-const MAX_AMOUNT = 1_000_000
+/** The server validator's bounds; the server stays the judge. */
+const INT_RULES: Record<IntField, IntRule> = Limits.referral_program
+const MAX_AMOUNT = Limits.per_currency
 const URL_RE = /^https?:\/\/\S+$/i
 
 const toForm = (program: ReferralProgram, codes: string[]): ProgramForm => ({

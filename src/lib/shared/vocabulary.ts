@@ -1,0 +1,83 @@
+/**
+ * The plugin's words, typed once and shared by the models, the routes'
+ * validators, the admin pages and the storefront client: the kinds of ledger
+ * entries, who acts, what an entry refers to, and the bounds every form and
+ * validator checks. Pure data with no imports, so the admin bundle and the
+ * client can use it as they are.
+ */
+
+/** Every change to a balance is one of these (DESIGN: the ledger). */
+export const ENTRY_TYPES = ["earn", "pending", "release", "redeem", "reverse", "expire", "adjust", "restore"] as const
+export type EntryType = (typeof ENTRY_TYPES)[number]
+
+/** Who caused an entry. */
+export const ACTOR_TYPES = ["customer", "system", "admin"] as const
+export type ActorType = (typeof ACTOR_TYPES)[number]
+
+/** What an entry's `reference_id` points at. */
+export const ReferenceTypes = {
+  ORDER: "order",
+  CART: "cart",
+  COUPON: "coupon",
+  CUSTOMER: "customer",
+  ENTRY: "entry",
+  FEEDBACK: "feedback",
+  LOT: "lot",
+  REFERRAL: "referral",
+  TIER: "tier",
+} as const
+export type ReferenceType = (typeof ReferenceTypes)[keyof typeof ReferenceTypes]
+
+/** The reward kinds Medusa promotions can enforce. */
+export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping"] as const
+export type RewardKind = (typeof REWARD_KINDS)[number]
+
+/** A referral's life: claimed → qualified → rewarded, or flagged for review, or rejected. */
+export const REFERRAL_STATUSES = ["claimed", "qualified", "rewarded", "flagged", "rejected"] as const
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
+
+/** An inclusive whole-number range. */
+export type Bounds = { readonly min: number; readonly max: number }
+
+/**
+ * The bounds the routes validate and the admin forms check before sending
+ * (the server stays the judge).
+ */
+export const Limits = {
+  /** A manual adjustment: |points| at most this, never 0. */
+  adjustment_points: 1_000_000,
+  /** An adjustment's reason, a referral decision's note. */
+  reason_length: 500,
+  program: {
+    pending_days: { min: 0, max: 365 },
+    expiry_months: { min: 0, max: 120 },
+    signup_bonus: { min: 0, max: 1_000_000 },
+    min_redeem_points: { min: 0, max: 10_000_000 },
+    redeem_step: { min: 1, max: 1_000_000 },
+  },
+  /** An earn rate, point value or minimum order, per currency. */
+  per_currency: 1_000_000,
+  referral_program: {
+    referrer_points: { min: 0, max: 1_000_000 },
+    referee_points: { min: 0, max: 1_000_000 },
+    claim_window_days: { min: 0, max: 3650 },
+    monthly_cap: { min: 0, max: 100_000 },
+  },
+  /** Bounds shared by the tier validators, the tiers module and the admin. */
+  tier: {
+    max_tiers: 20,
+    max_threshold: 1_000_000_000,
+    min_multiplier: 1,
+    max_multiplier: 10,
+    max_bonus_points: 1_000_000,
+    max_window_months: 120,
+    max_grace_days: 365,
+  },
+  reward: {
+    name_length: 200,
+    description_length: 2000,
+    points_cost: { min: 1, max: 100_000_000 },
+    per_customer_limit: { min: 1, max: 1000 },
+    valid_days: { min: 1, max: 3650 },
+  },
+} as const satisfies Record<string, number | Bounds | Record<string, number | Bounds>>
