@@ -3,6 +3,7 @@ import campaigns from "../http-suites/campaigns"
 import checkoutPoints from "../http-suites/checkout-points"
 import commerceFixture from "../http-suites/commerce-fixture"
 import coupons from "../http-suites/coupons"
+import extensionPoints from "../http-suites/extension-points"
 import insights from "../http-suites/insights"
 import memberCare from "../http-suites/member-care"
 import orderFlows from "../http-suites/order-flows"
@@ -42,5 +43,6 @@ runOnOneBoot({
     pointsAccess,
     campaigns,
     memberCare,
+    extensionPoints,
   ],
 })

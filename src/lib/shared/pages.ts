@@ -91,3 +91,32 @@ export async function attempt<R>(container: LoggerScope, what: string, run: () =
     return { ok: false }
   }
 }
+
+/**
+ * A due queue whose every item is one workflow run (`forEachDue` with
+ * `attempt`): a failing run is logged and its item set aside for this pass,
+ * and so is an item whose run did not settle it (`settles` false: it may
+ * still be due, so it is tried once a pass). Returns what the successful
+ * runs returned.
+ */
+export async function attemptEachDue<T, R>(
+  container: LoggerScope,
+  options: {
+    size: number
+    read: (take: number) => Promise<T[]>
+    key: (item: T) => string
+    /** What the log calls the item's run, e.g. "Loyalty: releasing points of order order_1". */
+    what: (item: T) => string
+    run: (item: T) => Promise<R>
+    settles?: (value: R) => boolean
+  }
+): Promise<R[]> {
+  const done: R[] = []
+  await forEachDue(options.size, options.read, options.key, async (item) => {
+    const result = await attempt(container, options.what(item), () => options.run(item))
+    if (!result.ok) return true
+    done.push(result.value)
+    return options.settles ? !options.settles(result.value) : false
+  })
+  return done
+}

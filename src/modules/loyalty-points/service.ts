@@ -380,14 +380,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
-    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
-    // A deleted customer's points were forfeited with their account: nothing left to move.
-    if (await this.accountClosed_(trx, customerId)) return null
-    await this.lockAccount_(trx, customerId)
-    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
-    if (!summary || summary.pending <= 0) {
+    const locked = await this.lockOrderAccount_(trx, input)
+    if (!locked) return null
+    const { customerId, summary } = locked
+    if (summary.pending <= 0) {
       return null
     }
     const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
@@ -435,15 +431,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
-    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
-    // A deleted customer's points were forfeited with their account: nothing left to move.
-    if (await this.accountClosed_(trx, customerId)) return null
-    await this.lockAccount_(trx, customerId)
-    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    const locked = await this.lockOrderAccount_(trx, input)
+    if (!locked) return null
+    const { customerId, summary } = locked
     const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
-    if (!summary || !earning) return null
+    if (!earning) return null
     const standing = summary.earned - summary.reversed
     const target = input.canceled ? 0 : Math.max(input.target ?? standing, 0)
     const points = target - standing
@@ -545,14 +537,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    // An order with no points (a guest's, say) has nothing to do: don't lock, and so don't open an account.
-    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
-    // A deleted customer's points were forfeited with their account: nothing left to move.
-    if (await this.accountClosed_(trx, customerId)) return null
-    await this.lockAccount_(trx, customerId)
-    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
-    if (!summary || summary.redeemed <= 0) return null
+    const locked = await this.lockOrderAccount_(trx, input)
+    if (!locked) return null
+    const { customerId, summary } = locked
+    if (summary.redeemed <= 0) return null
     const target = input.canceled ? summary.redeemed : Math.min(summary.redeemed, input.target ?? 0)
     const points = target - summary.restored
     if (points <= 0) return null
@@ -1173,6 +1161,24 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       })
       .returning("*")
     return { entry, account: updated, created: true }
+  }
+
+  /**
+   * Lock the account that holds an order's points and read what the order
+   * stands at under that lock; null when there is nothing to do: the order
+   * has no points (a guest's, say: no lock, so no account is opened) or its
+   * holder's account was closed (their points were forfeited with it).
+   */
+  protected async lockOrderAccount_(
+    trx: Knex.Transaction,
+    input: { order_id: string; customer_id: string }
+  ): Promise<{ customerId: string; summary: OrderPointsSummary } | null> {
+    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
+    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
+    if (await this.accountClosed_(trx, customerId)) return null
+    await this.lockAccount_(trx, customerId)
+    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    return summary ? { customerId, summary } : null
   }
 
   /**

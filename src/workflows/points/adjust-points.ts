@@ -1,5 +1,6 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { AdditionalData } from "@medusajs/framework/types"
+import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { loadCustomerForPointsStep } from "./steps/load-customer"
@@ -19,7 +20,7 @@ export type AdjustPointsInput = {
   actor_id: string
   /** One key per adjustment request, so a double click posts once. */
   idempotency_key: string
-}
+} & AdditionalData
 
 /**
  * A manual change by staff: goodwill after a complaint, a correction. Every
@@ -27,9 +28,19 @@ export type AdjustPointsInput = {
  * balance is refused rather than creating debt.
  *
  * @summary Grant or take points by hand, with a reason.
+ *
+ * @property hooks.validate - Runs before anything is written (`{ input }`): throw to refuse the
+ *   adjustment (a `MedusaError` of type NOT_ALLOWED or INVALID_DATA answers the admin with a 400).
+ * @property hooks.pointsAdjusted - Runs after the entry is written (`{ customer_id, result, additional_data }`).
+ *
+ * @example
+ * adjustPointsWorkflow.hooks.validate(({ input }) => {
+ *   if (Math.abs(input.points) > 10_000) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Ask a manager")
+ * })
  */
 export const adjustPointsWorkflow = createWorkflow(adjustPointsWorkflowId, (input: AdjustPointsInput) => {
   loadCustomerForPointsStep({ customer_id: input.customer_id })
+  const validate = createHook("validate", { input })
   const rules = loadProgramRulesStep()
   const posting = transform({ input, rules }, ({ input, rules }) => ({
     customer_id: input.customer_id,
@@ -51,5 +62,10 @@ export const adjustPointsWorkflow = createWorkflow(adjustPointsWorkflowId, (inpu
   when({ events }, ({ events }) => events.length > 0).then(() =>
     emitEventStep({ eventName: LoyaltyEvents.POINTS_ADJUSTED, data: events })
   )
-  return new WorkflowResponse(result)
+  const pointsAdjusted = createHook("pointsAdjusted", {
+    customer_id: input.customer_id,
+    result,
+    additional_data: input.additional_data,
+  })
+  return new WorkflowResponse(result, { hooks: [validate, pointsAdjusted] })
 })

@@ -1,5 +1,6 @@
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { AdditionalData } from "@medusajs/framework/types"
+import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { CampaignAwardedEventData, LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { ReservedAward } from "../../modules/loyalty-campaigns/types"
 import { OrderEarning, orderEarning, withCampaignAwards } from "../../lib/points/order-points"
@@ -14,6 +15,8 @@ import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
 export const awardOrderPointsWorkflowId = "loyalty-award-order-points"
 
+export type AwardOrderPointsInput = { order_id: string } & AdditionalData
+
 /**
  * Award a member's order its points, pending until the return window ends.
  * Runs on `order.placed` and from the release job's catch-up, which is why it
@@ -27,17 +30,23 @@ export const awardOrderPointsWorkflowId = "loyalty-award-order-points"
  *
  * @summary Award an order's points as pending.
  *
+ * @property hooks.validate - Runs after the order is read and before anything is written
+ *   (`{ input, order }`; `order` is null for an order that earns nothing): throw to refuse the award.
+ * @property hooks.pointsAwarded - Runs after the entry is written (`{ order_id, result, additional_data }`;
+ *   `result` is null when nothing was earned, `result.created` false when the order had earned already).
+ *
  * @example
  * await awardOrderPointsWorkflow(container).run({ input: { order_id: "order_123" } })
  */
 export const awardOrderPointsWorkflow = createWorkflow(
   awardOrderPointsWorkflowId,
-  (input: { order_id: string }) => {
+  (input: AwardOrderPointsInput) => {
     // One award of an order at a time (redelivered events, the catch-up): a run that fails gives its
     // campaign reservations back before another run of the same order reads them.
     const lockKey = transform({ input }, ({ input }) => `loyalty-award-order:${input.order_id}`)
     acquireLockStep({ key: lockKey, timeout: 30, ttl: 120, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
+    const validate = createHook("validate", { input, order })
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
     )
@@ -87,7 +96,12 @@ export const awardOrderPointsWorkflow = createWorkflow(
       emitEventStep({ eventName: LoyaltyEvents.CAMPAIGN_AWARDED, data: awarded }).config({ name: "emit-campaign-awarded" })
     )
     releaseLockStep({ key: lockKey, executeOnSubWorkflow: true })
-    return new WorkflowResponse(result)
+    const pointsAwarded = createHook("pointsAwarded", {
+      order_id: input.order_id,
+      result,
+      additional_data: input.additional_data,
+    })
+    return new WorkflowResponse(result, { hooks: [validate, pointsAwarded] })
   }
 )
 

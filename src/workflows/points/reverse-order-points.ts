@@ -1,5 +1,6 @@
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { AdditionalData } from "@medusajs/framework/types"
+import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { orderLabel, orderPointsTargets } from "../../lib/points/order-points"
@@ -20,7 +21,7 @@ export type ReverseOrderPointsInput = {
   order_id: string
   /** What asked for the recomputation, kept on the entries: an event name (and id) or "release-job". */
   trigger: string
-}
+} & AdditionalData
 
 /**
  * Recompute an order's points from the order as it now stands and post only
@@ -39,6 +40,11 @@ export type ReverseOrderPointsInput = {
  * which leaves Medusa's order counting its items twice.
  *
  * @summary Bring an order's points in line with the order as it now stands.
+ *
+ * @property hooks.validate - Runs after the order is read and before anything is written
+ *   (`{ input, order }`): throw to refuse the recomputation (the trigger's handler then fails).
+ * @property hooks.pointsReversed - Runs after the entries are written
+ *   (`{ order_id, restored, result, additional_data }`; null where nothing was posted).
  */
 export const reverseOrderPointsWorkflow = createWorkflow(
   reverseOrderPointsWorkflowId,
@@ -47,6 +53,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
     // Also when run inside the release job's workflow: the lock is about the order, not the caller.
     acquireLockStep({ key: lockKey, timeout: 30, ttl: 120, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
+    const validate = createHook("validate", { input, order })
     // Points spent at checkout were debited before the order existed.
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
@@ -142,6 +149,12 @@ export const reverseOrderPointsWorkflow = createWorkflow(
     when({ earned }, ({ earned }) => earned.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: earned }).config({ name: "emit-points-earned" })
     )
-    return new WorkflowResponse(result)
+    const pointsReversed = createHook("pointsReversed", {
+      order_id: input.order_id,
+      restored,
+      result,
+      additional_data: input.additional_data,
+    })
+    return new WorkflowResponse(result, { hooks: [validate, pointsReversed] })
   }
 )

@@ -4,7 +4,8 @@ import {
   refreshCartItemsWorkflow,
   refreshPaymentCollectionForCartWorkflow,
 } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { AdditionalData } from "@medusajs/framework/types"
+import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { POINTS_CREDIT_LINE_REFERENCE } from "../../lib/points/redemption"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { loadCartForPointsStep } from "./steps/load-cart-for-points"
@@ -17,7 +18,7 @@ export type ApplyPointsToCartInput = {
   customer_id: string
   /** Points to pay with; 0 removes the points from the cart. */
   points: number
-}
+} & AdditionalData
 
 /**
  * Put points on a cart (or take them off with `points: 0`): the cart gets one
@@ -33,6 +34,11 @@ export type ApplyPointsToCartInput = {
  * The points are debited only when the cart completes.
  *
  * @summary Apply or remove loyalty points on a cart.
+ *
+ * @property hooks.validate - Runs after the plugin's own checks and before the cart is changed
+ *   (`{ input, cart, credit_line }`; `credit_line` is null when points are removed): throw to refuse.
+ * @property hooks.pointsApplied - Runs after the cart's credit line and payment collection follow
+ *   (`{ cart_id, credit_line, additional_data }`).
  */
 export const applyPointsToCartWorkflow = createWorkflow(
   applyPointsToCartWorkflowId,
@@ -45,6 +51,7 @@ export const applyPointsToCartWorkflow = createWorkflow(
       points: input.points,
       rules,
     })
+    const validate = createHook("validate", { input, cart, credit_line: creditLine })
 
     const previous = transform({ cart }, ({ cart }) =>
       cart.credit_lines.filter((line) => line.reference === POINTS_CREDIT_LINE_REFERENCE).map((line) => line.id)
@@ -68,6 +75,11 @@ export const applyPointsToCartWorkflow = createWorkflow(
     when("refresh-payment-collection-only", { othersCredit }, ({ othersCredit }) => !othersCredit).then(() => {
       refreshPaymentCollectionForCartWorkflow.runAsStep({ input: { cart_id: input.cart_id } })
     })
-    return new WorkflowResponse(creditLine)
+    const pointsApplied = createHook("pointsApplied", {
+      cart_id: input.cart_id,
+      credit_line: creditLine,
+      additional_data: input.additional_data,
+    })
+    return new WorkflowResponse(creditLine, { hooks: [validate, pointsApplied] })
   }
 )

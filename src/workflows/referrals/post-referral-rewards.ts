@@ -1,5 +1,6 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { AdditionalData } from "@medusajs/framework/types"
+import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
 import { CreditPosting } from "../../modules/loyalty-points/types"
@@ -12,6 +13,8 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const postReferralRewardsWorkflowId = "loyalty-post-referral-rewards"
+
+export type PostReferralRewardsInput = { referral_id: string } & AdditionalData
 
 const posting = (
   referral: ReferralRecord | null,
@@ -46,11 +49,17 @@ const posting = (
  * announces nothing twice.
  *
  * @summary Credit a rewarded referral's points to both sides.
+ *
+ * @property hooks.validate - Runs after the referral is read and before anything is written
+ *   (`{ input, referral }`): throw to hold the rewards (the job's repair pass tries again next run).
+ * @property hooks.referralRewarded - Runs after both credits are noted on the referral
+ *   (`{ referral_id, referral, additional_data }`; `referral` is null when there was nothing to pay).
  */
 export const postReferralRewardsWorkflow = createWorkflow(
   postReferralRewardsWorkflowId,
-  (input: { referral_id: string }) => {
+  (input: PostReferralRewardsInput) => {
     const referral = loadReferralStep({ referral_id: input.referral_id })
+    const validate = createHook("validate", { input, referral })
     const rules = loadProgramRulesStep()
 
     const referee = creditPointsStep(
@@ -97,6 +106,11 @@ export const postReferralRewardsWorkflow = createWorkflow(
         name: "emit-referral-rewarded",
       })
     )
-    return new WorkflowResponse(recorded)
+    const referralRewarded = createHook("referralRewarded", {
+      referral_id: input.referral_id,
+      referral: recorded,
+      additional_data: input.additional_data,
+    })
+    return new WorkflowResponse(recorded, { hooks: [validate, referralRewarded] })
   }
 )

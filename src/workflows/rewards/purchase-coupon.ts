@@ -1,5 +1,5 @@
 import { createPromotionsWorkflow, emitEventStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents } from "../../lib/shared/events"
 import { debitPointsStep } from "../points/steps/debit-points"
 import { finalizeCouponStep } from "./steps/finalize-coupon"
@@ -18,9 +18,15 @@ export const purchaseCouponWorkflowId = "loyalty-purchase-coupon"
  * retried request with the same key returns the coupon bought the first time.
  *
  * @summary Buy a coupon with points.
+ *
+ * @property hooks.validate - Runs after the purchase is planned and before anything is written
+ *   (`{ input, plan }`): throw to refuse the purchase.
+ * @property hooks.couponPurchased - Runs after the coupon is issued, or found from an earlier
+ *   request with the same key (`{ coupon, created, additional_data }`).
  */
 export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (input: PurchaseCouponInput) => {
   const plan = planCouponStep(input)
+  const validate = createHook("validate", { input, plan })
   const reserved = reserveCouponStep(transform({ plan }, ({ plan }) => plan.reservation))
 
   const issued = when({ reserved }, ({ reserved }) => reserved.created).then(() => {
@@ -62,10 +68,14 @@ export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (
     return coupon
   })
 
-  return new WorkflowResponse(
-    transform({ reserved, issued }, ({ reserved, issued }) => ({
-      coupon: issued ?? reserved.coupon,
-      created: reserved.created,
-    }))
-  )
+  const result = transform({ reserved, issued }, ({ reserved, issued }) => ({
+    coupon: issued ?? reserved.coupon,
+    created: reserved.created,
+  }))
+  const couponPurchased = createHook("couponPurchased", {
+    coupon: transform({ result }, ({ result }) => result.coupon),
+    created: transform({ result }, ({ result }) => result.created),
+    additional_data: input.additional_data,
+  })
+  return new WorkflowResponse(result, { hooks: [validate, couponPurchased] })
 })

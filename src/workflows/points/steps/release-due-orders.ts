@@ -1,5 +1,5 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { attempt, forEachDue } from "../../../lib/shared/pages"
+import { attemptEachDue } from "../../../lib/shared/pages"
+import { createPassStep } from "../../shared/create-pass-step"
 import { releaseOrderPointsWorkflow } from "../release-order-points"
 import { pointsService } from "./resolve-service"
 
@@ -14,25 +14,17 @@ const BATCH = 200
  * and so is an order whose release posted nothing: each order is tried at
  * most once per run, so the loop always ends.
  */
-export const releaseDueOrdersStep = createStep(
-  releaseDueOrdersStepId,
-  async (input: { now: Date }, { container }) => {
-    const now = new Date(input.now)
-    let released = 0
-    await forEachDue(
-      BATCH,
-      (take) => pointsService(container).listDueReleases(now, take),
-      (row) => row.order_id,
-      async (row) => {
-        const done = await attempt(container, `Loyalty: releasing points of order ${row.order_id}`, () =>
-          releaseOrderPointsWorkflow(container).run({
-            input: { order_id: row.order_id, customer_id: row.customer_id, now },
-          })
-        )
-        if (done.ok && done.value.result?.created) released++
-        return true
-      }
-    )
-    return new StepResponse(released)
-  }
-)
+export const releaseDueOrdersStep = createPassStep(releaseDueOrdersStepId, async (now, container) => {
+  const runs = await attemptEachDue(container, {
+    size: BATCH,
+    read: (take) => pointsService(container).listDueReleases(now, take),
+    key: (row) => row.order_id,
+    what: (row) => `Loyalty: releasing points of order ${row.order_id}`,
+    run: (row) =>
+      releaseOrderPointsWorkflow(container).run({
+        input: { order_id: row.order_id, customer_id: row.customer_id, now },
+      }),
+    settles: () => false,
+  })
+  return runs.filter((run) => run.result?.created).length
+})

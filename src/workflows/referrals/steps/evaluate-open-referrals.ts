@@ -1,8 +1,8 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { attempt, forEachPage } from "../../../lib/shared/pages"
 import { evaluateReferralWorkflow } from "../evaluate-referral"
 import { referralsService } from "./resolve-service"
+import { createPassStep } from "../../shared/create-pass-step"
 
 export const evaluateOpenReferralsStepId = "loyalty-evaluate-open-referrals-step"
 
@@ -16,37 +16,33 @@ const BATCH = 200
  * logged and left for the next run. Each referral's evaluation is its own
  * workflow with its own compensation, so this step has nothing left to undo.
  */
-export const evaluateOpenReferralsStep = createStep(
-  evaluateOpenReferralsStepId,
-  async (input: { now: Date }, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const service = referralsService(container)
-    const now = new Date(input.now)
-    const counts = { evaluated: 0, rewarded: 0, flagged: 0, qualified: 0 }
-    await forEachPage(
-      ({ after }) => service.listOpenReferrals(after, BATCH),
-      async (open) => {
-        // One query per batch: only friends who ordered at all need a closer look.
-        const { data: orders } = await query.graph({
-          entity: "order",
-          fields: ["customer_id"],
-          filters: { customer_id: open.map((r) => r.referee_id), status: { $ne: "draft" } },
-        })
-        const ordered = new Set(orders.map((order) => order.customer_id))
-        for (const referral of open.filter((r) => ordered.has(r.referee_id))) {
-          const done = await attempt(container, `Loyalty: evaluating referral ${referral.id}`, () =>
-            evaluateReferralWorkflow(container).run({ input: { referral_id: referral.id, now } })
-          )
-          if (!done.ok) continue
-          const { action } = done.value.result
-          counts.evaluated++
-          if (action === "reward") counts.rewarded++
-          if (action === "flag") counts.flagged++
-          if (action === "qualify") counts.qualified++
-        }
-      },
-      { size: BATCH, until: "short", key: (referral) => referral.id }
-    )
-    return new StepResponse(counts)
-  }
-)
+export const evaluateOpenReferralsStep = createPassStep(evaluateOpenReferralsStepId, async (now, container) => {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const service = referralsService(container)
+  const counts = { evaluated: 0, rewarded: 0, flagged: 0, qualified: 0 }
+  await forEachPage(
+    ({ after }) => service.listOpenReferrals(after, BATCH),
+    async (open) => {
+      // One query per batch: only friends who ordered at all need a closer look.
+      const { data: orders } = await query.graph({
+        entity: "order",
+        fields: ["customer_id"],
+        filters: { customer_id: open.map((r) => r.referee_id), status: { $ne: "draft" } },
+      })
+      const ordered = new Set(orders.map((order) => order.customer_id))
+      for (const referral of open.filter((r) => ordered.has(r.referee_id))) {
+        const done = await attempt(container, `Loyalty: evaluating referral ${referral.id}`, () =>
+          evaluateReferralWorkflow(container).run({ input: { referral_id: referral.id, now } })
+        )
+        if (!done.ok) continue
+        const { action } = done.value.result
+        counts.evaluated++
+        if (action === "reward") counts.rewarded++
+        if (action === "flag") counts.flagged++
+        if (action === "qualify") counts.qualified++
+      }
+    },
+    { size: BATCH, until: "short", key: (referral) => referral.id }
+  )
+  return counts
+})

@@ -1,6 +1,6 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { addDays } from "../../../lib/shared/dates"
-import { attempt, forEachDue } from "../../../lib/shared/pages"
+import { attemptEachDue } from "../../../lib/shared/pages"
+import { createPassStep } from "../../shared/create-pass-step"
 import { postReferralRewardsWorkflow } from "../post-referral-rewards"
 import { referralsService } from "./resolve-service"
 
@@ -17,28 +17,17 @@ const ATTEMPTS_KEPT_DAYS = 1
  * noted (the process died in between). The credits are keyed per referral
  * and side, so a credit that did get written is not written again.
  */
-export const repairReferralRewardsStep = createStep(
-  repairReferralRewardsStepId,
-  async (input: { now: Date }, { container }) => {
-    const service = referralsService(container)
-    const before = new Date(new Date(input.now).getTime() - REPAIR_AFTER_MS)
-    let repaired = 0
-    await forEachDue(
-      BATCH,
-      (take) => service.listUnpostedRewards(before, take),
-      (referral) => referral.id,
-      async (referral) => {
-        const done = await attempt(container, `Loyalty: paying referral ${referral.id}`, () =>
-          postReferralRewardsWorkflow(container).run({ input: { referral_id: referral.id } })
-        )
-        if (done.ok && done.value.result) {
-          repaired++
-          return false
-        }
-        return true
-      }
-    )
-    await service.pruneClaimAttempts(addDays(new Date(input.now), -ATTEMPTS_KEPT_DAYS))
-    return new StepResponse(repaired)
-  }
-)
+export const repairReferralRewardsStep = createPassStep(repairReferralRewardsStepId, async (now, container) => {
+  const service = referralsService(container)
+  const before = new Date(now.getTime() - REPAIR_AFTER_MS)
+  const runs = await attemptEachDue(container, {
+    size: BATCH,
+    read: (take) => service.listUnpostedRewards(before, take),
+    key: (referral) => referral.id,
+    what: (referral) => `Loyalty: paying referral ${referral.id}`,
+    run: (referral) => postReferralRewardsWorkflow(container).run({ input: { referral_id: referral.id } }),
+    settles: (run) => !!run.result,
+  })
+  await service.pruneClaimAttempts(addDays(now, -ATTEMPTS_KEPT_DAYS))
+  return runs.filter((run) => run.result).length
+})

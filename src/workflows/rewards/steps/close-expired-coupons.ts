@@ -1,7 +1,7 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { forEachPage } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { ClosedCoupon, refundClosedCoupons } from "../refund-closed-coupons"
+import { createPassStep } from "../../shared/create-pass-step"
 
 export const closeExpiredCouponsStepId = "loyalty-close-expired-coupons-step"
 
@@ -15,31 +15,27 @@ const BATCH = 200
  * that checkout uses it, or gives the points back itself if it fails. Each
  * coupon is settled on its own, so there is nothing to undo as a batch.
  */
-export const closeExpiredCouponsStep = createStep(
-  closeExpiredCouponsStepId,
-  async (input: { now: Date }, { container }) => {
-    const service = pointsService(container)
-    const now = new Date(input.now)
-    let closed = 0
-    let refunded = 0
-    await forEachPage(
-      () =>
-        service.listCoupons(
-          { expires_at: { $lte: now }, expired_at: null },
-          { take: BATCH, order: { expires_at: "ASC" } }
-        ),
-      async (coupons) => {
-        const unheld: ClosedCoupon[] = []
-        for (const coupon of coupons) {
-          const result = await service.closeCoupon(coupon.id, now)
-          if (!result.closed) continue
-          closed++
-          if (!result.held) unheld.push(coupon)
-        }
-        refunded += await refundClosedCoupons(container, unheld, now)
-      },
-      { size: BATCH, until: "empty" }
-    )
-    return new StepResponse({ closed, refunded })
-  }
-)
+export const closeExpiredCouponsStep = createPassStep(closeExpiredCouponsStepId, async (now, container) => {
+  const service = pointsService(container)
+  let closed = 0
+  let refunded = 0
+  await forEachPage(
+    () =>
+      service.listCoupons(
+        { expires_at: { $lte: now }, expired_at: null },
+        { take: BATCH, order: { expires_at: "ASC" } }
+      ),
+    async (coupons) => {
+      const unheld: ClosedCoupon[] = []
+      for (const coupon of coupons) {
+        const result = await service.closeCoupon(coupon.id, now)
+        if (!result.closed) continue
+        closed++
+        if (!result.held) unheld.push(coupon)
+      }
+      refunded += await refundClosedCoupons(container, unheld, now)
+    },
+    { size: BATCH, until: "empty" }
+  )
+  return { closed, refunded }
+})

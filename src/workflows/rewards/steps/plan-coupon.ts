@@ -1,3 +1,4 @@
+import type { AdditionalData } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { addDays } from "../../../lib/shared/dates"
@@ -14,7 +15,7 @@ export type PurchaseCouponInput = {
   /** One key per purchase request: a double click buys one coupon. */
   idempotency_key: string
   now: Date
-}
+} & AdditionalData
 
 /**
  * Check the reward can be bought now, in which currency, and prepare the

@@ -1,10 +1,10 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { addDays } from "../../../lib/shared/dates"
 import { attempt, forEachPage } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { recordOrderQualificationWorkflow } from "../record-order-qualification"
 import { tiersService } from "./resolve-service"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
+import { createPassStep } from "../../shared/create-pass-step"
 
 export const catchUpTierActivityStepId = "loyalty-catch-up-tier-activity-step"
 
@@ -18,34 +18,31 @@ export const TIER_CATCH_UP_DAYS = 60
  * now, by the same key and from the same payload (asked of the points
  * module), so a lost `loyalty.points.released` never costs a customer their tier. Each release runs its own workflow; nothing to undo here.
  */
-export const catchUpTierActivityStep = createStep(
-  catchUpTierActivityStepId,
-  async (input: { now: Date }, { container }) => {
-    const points = pointsService(container)
-    const since = addDays(new Date(input.now), -TIER_CATCH_UP_DAYS)
-    let recorded = 0
-    await forEachPage(
-      ({ skip }) =>
-        points.listEntries(
-          { type: "release", created_at: { $gte: since, $lte: new Date(input.now) } },
-          { select: ["id"], take: BATCH, skip, order: { created_at: "ASC", id: "ASC" } }
-        ),
-      async (releases) => {
-        const missing = new Set(
-          await tiersService(container).missingActivityKeys(releases.map((entry) => IdempotencyKeys.releaseActivity(entry.id)))
+export const catchUpTierActivityStep = createPassStep(catchUpTierActivityStepId, async (now, container) => {
+  const points = pointsService(container)
+  const since = addDays(now, -TIER_CATCH_UP_DAYS)
+  let recorded = 0
+  await forEachPage(
+    ({ skip }) =>
+      points.listEntries(
+        { type: "release", created_at: { $gte: since, $lte: now } },
+        { select: ["id"], take: BATCH, skip, order: { created_at: "ASC", id: "ASC" } }
+      ),
+    async (releases) => {
+      const missing = new Set(
+        await tiersService(container).missingActivityKeys(releases.map((entry) => IdempotencyKeys.releaseActivity(entry.id)))
+      )
+      const unrecorded = releases.filter((entry) => missing.has(IdempotencyKeys.releaseActivity(entry.id)))
+      if (!unrecorded.length) return
+      // The same payload the lost event carried: the points module says what each release means.
+      for (const release of await points.listReleases(unrecorded.map((entry) => entry.id))) {
+        const done = await attempt(container, `Loyalty tiers: counting a release of customer ${release.customer_id}`, () =>
+          recordOrderQualificationWorkflow(container).run({ input: { release, now } })
         )
-        const unrecorded = releases.filter((entry) => missing.has(IdempotencyKeys.releaseActivity(entry.id)))
-        if (!unrecorded.length) return
-        // The same payload the lost event carried: the points module says what each release means.
-        for (const release of await points.listReleases(unrecorded.map((entry) => entry.id))) {
-          const done = await attempt(container, `Loyalty tiers: counting a release of customer ${release.customer_id}`, () =>
-            recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date(input.now) } })
-          )
-          if (done.ok) recorded++
-        }
-      },
-      { size: BATCH, until: "short" }
-    )
-    return new StepResponse(recorded)
-  }
-)
+        if (done.ok) recorded++
+      }
+    },
+    { size: BATCH, until: "short" }
+  )
+  return recorded
+})
