@@ -1,5 +1,8 @@
 import type Medusa from "@medusajs/js-sdk"
+import type { EarningBreakdown } from "../lib/points/earning"
+import type { RedemptionLimits } from "../lib/points/redemption"
 import type { ActorType, EntryType } from "../lib/shared/vocabulary"
+import type { TierWindow } from "../lib/tiers/rules"
 
 /**
  * A typed client for the plugin's store routes, for storefronts. It depends
@@ -75,7 +78,7 @@ export type StoreLoyaltyTierStatus = {
   overridden: boolean
   /** The activity that counts in the current window. */
   qualification: {
-    window: "rolling" | "calendar_year" | "lifetime"
+    window: TierWindow
     window_months: number
     grace_days: number
     start: string | null
@@ -114,7 +117,7 @@ export type StoreLoyaltyProgram = {
   }[]
   tiers: StoreLoyaltyTier[]
   tier_qualification: {
-    window: "rolling" | "calendar_year" | "lifetime"
+    window: TierWindow
     window_months: number
     grace_days: number
     description: string
@@ -126,19 +129,7 @@ export type StoreCartLoyalty = {
   points_to_earn: number
   earns: boolean
   earn_note: string | null
-  earning: {
-    items_net: number
-    points_credit: number
-    total_before_points: number
-    total_after_points: number
-    eligible_amount: number
-    /** eligible_amount weighted by the per-product earning rules: what the rate applies to. */
-    earning_amount: number
-    cash_share: number
-    rate: number | null
-    multiplier: number
-    points: number
-  }
+  earning: EarningBreakdown
   /** The live campaigns that add points to this cart now (included in `points_to_earn`; before budgets and caps). */
   campaigns: {
     campaign_id: string
@@ -148,15 +139,7 @@ export type StoreCartLoyalty = {
     points: number
   }[]
   balance: number | null
-  redeem: {
-    point_value: number | null
-    min_points: number
-    step: number
-    max_points: number
-    max_value: number
-    payable_base: number
-    unavailable_reason: string | null
-  } | null
+  redeem: RedemptionLimits | null
   applied: { points: number; value: number; fits: boolean; problems: string[] }
   /** The owner's tier in effect, whose multiplier `earning.multiplier` shows. */
   tier: { id: string; name: string; earn_multiplier: number } | null

@@ -1,5 +1,5 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { orderOfPayment } from "../workflows/shared/order-of-payment"
 import { takeBackReferralRewardsWorkflow } from "../workflows/referrals"
 
 /**
@@ -8,13 +8,7 @@ import { takeBackReferralRewardsWorkflow } from "../workflows/referrals"
  * `payment.refunded` carries the payment id only: find its order first.
  */
 export default async function takeBackReferralRewardsOnRefund({ event, container }: SubscriberArgs<{ id: string }>) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "payment",
-    fields: ["id", "payment_collection.order.id"],
-    filters: { id: event.data.id },
-  })
-  const orderId = data[0]?.payment_collection?.order?.id
+  const orderId = await orderOfPayment(container, event.data.id)
   if (!orderId) return
   await takeBackReferralRewardsWorkflow(container).run({ input: { order_id: orderId } })
 }

@@ -1,5 +1,5 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { orderOfPayment } from "../workflows/shared/order-of-payment"
 import { reverseOrderPointsWorkflow } from "../workflows/points"
 
 /**
@@ -7,13 +7,7 @@ import { reverseOrderPointsWorkflow } from "../workflows/points"
  * recompute the reversal from all of the order's refunds so far.
  */
 export default async function reversePointsOnRefund({ event, container }: SubscriberArgs<{ id: string }>) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "payment",
-    fields: ["id", "payment_collection.order.id"],
-    filters: { id: event.data.id },
-  })
-  const orderId = data[0]?.payment_collection?.order?.id
+  const orderId = await orderOfPayment(container, event.data.id)
   if (!orderId) return
   await reverseOrderPointsWorkflow(container).run({
     input: { order_id: orderId, trigger: `${event.name}:${event.data.id}` },

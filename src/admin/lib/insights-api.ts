@@ -1,3 +1,5 @@
+import { INSIGHT_LABELS } from "../../lib/insights/segments"
+import type { KpiMetrics, KpiRow } from "../../modules/loyalty-insights/types"
 import { sdk } from "./sdk"
 
 /* Wire types of the plugin's /admin/loyalty/insights/* routes. */
@@ -26,33 +28,7 @@ export type InsightRun = {
   error: string | null
 }
 
-export type KpiMetrics = {
-  customers: number
-  members: number
-  new_members: number
-  active_customers: number
-  active_rate: number | null
-  orders: number
-  revenue: number
-  repeat_purchase_rate: number | null
-  retention_rate: number | null
-  purchase_frequency: number | null
-  average_order_value: number | null
-  points_issued: number | null
-  points_redeemed: number | null
-  points_expired: number | null
-  redemption_rate: number | null
-  breakage: number | null
-  outstanding_points: number | null
-  liability: Record<string, number> | null
-  referrals_made: number | null
-  referrals_rewarded: number | null
-  referral_conversion: number | null
-  feedback_count: number
-  nps: number | null
-}
-
-export type KpiRow = { month: string; cohort: "member" | "non_member" | "all"; metrics: KpiMetrics }
+export type { KpiMetrics, KpiRow }
 
 export type SegmentStat = {
   segment: string | null
@@ -151,29 +127,7 @@ export const insightsApi = {
   },
 }
 
-export const SEGMENT_LABELS: Record<string, string> = {
-  champions: "Champions",
-  loyal: "Loyal",
-  potential_loyalist: "Potential loyalist",
-  new: "New",
-  promising: "Promising",
-  need_attention: "Need attention",
-  about_to_sleep: "About to sleep",
-  at_risk: "At risk",
-  cant_lose: "Can't lose",
-  hibernating: "Hibernating",
-  lost: "Lost",
-  potential: "Potential",
-  passive: "Passive",
-  active: "Active",
-  die_hard: "Die-hard",
-  growing: "Growing",
-  churned: "Churned",
-  reactivated: "Reactivated",
-  high: "High",
-  medium: "Medium",
-  low: "Low",
-}
+export const SEGMENT_LABELS: Record<string, string> = INSIGHT_LABELS
 
 export const segmentLabel = (segment: string | null | undefined) =>
   segment ? SEGMENT_LABELS[segment] ?? segment : "-"

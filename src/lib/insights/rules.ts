@@ -8,47 +8,18 @@ import { expectedSpend, GammaGammaParams } from "./clv/gamma-gamma"
  * quintiles; everything decided from those facts is here, unit-tested.
  */
 
-/**
- * The common RFM segment table (R × F grid, with spend for champions), in the
- * order the admin lists them. See `rfmSegment` for the rule of each.
- */
-export const RFM_SEGMENTS = [
-  "champions",
-  "loyal",
-  "potential_loyalist",
-  "new",
-  "promising",
-  "need_attention",
-  "about_to_sleep",
-  "at_risk",
-  "cant_lose",
-  "hibernating",
-  "lost",
-] as const
-export type RfmSegment = (typeof RFM_SEGMENTS)[number]
-
-export const MATRIX_SEGMENTS = ["potential", "passive", "active", "die_hard"] as const
-export type MatrixSegment = (typeof MATRIX_SEGMENTS)[number]
-
-export const LIFECYCLE_STAGES = ["new", "active", "growing", "at_risk", "churned", "reactivated"] as const
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number]
-
-export const VALUE_BANDS = ["high", "medium", "low"] as const
-export type ValueBand = (typeof VALUE_BANDS)[number]
-
-export const SEGMENT_LABELS: Record<RfmSegment, string> = {
-  champions: "Champions",
-  loyal: "Loyal",
-  potential_loyalist: "Potential loyalist",
-  new: "New",
-  promising: "Promising",
-  need_attention: "Need attention",
-  about_to_sleep: "About to sleep",
-  at_risk: "At risk",
-  cant_lose: "Can't lose",
-  hibernating: "Hibernating",
-  lost: "Lost",
-}
+export {
+  LIFECYCLE_STAGES,
+  MATRIX_SEGMENTS,
+  RFM_SEGMENTS,
+  SEGMENT_LABELS,
+  VALUE_BANDS,
+  type LifecycleStage,
+  type MatrixSegment,
+  type RfmSegment,
+  type ValueBand,
+} from "./segments"
+import { SEGMENT_LABELS, type LifecycleStage, type MatrixSegment, type RfmSegment, type ValueBand } from "./segments"
 
 /** The rule behind each segment, in words (R, F, M scores 1–5; first matching rule wins, top to bottom). */
 export const SEGMENT_RULES: Record<RfmSegment, string> = {
