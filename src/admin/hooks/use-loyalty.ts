@@ -6,6 +6,7 @@ import {
   type UseMutationOptions,
   type UseQueryOptions,
 } from "@tanstack/react-query"
+import { useReplacingMutation } from "./use-replacing-mutation"
 import {
   LOYALTY_LEDGER_PAGE_SIZE,
   loyaltyApi,
@@ -60,18 +61,9 @@ export const useUpdateLoyaltyProgram = (
     Error,
     LoyaltyProgramUpdate
   >
-) => {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (body: LoyaltyProgramUpdate) => loyaltyApi.updateProgram(body),
-    ...options,
-    onSuccess: (data, variables, context) => {
-      // The response is the new program: no refetch needed.
-      queryClient.setQueryData(loyaltyKeys.program(), data)
-      options?.onSuccess?.(data, variables, context)
-    },
-  })
-}
+) =>
+  // The response is the new program: no refetch needed.
+  useReplacingMutation(loyaltyKeys.program(), (body: LoyaltyProgramUpdate) => loyaltyApi.updateProgram(body), options)
 
 /** One ledger page (0-based) of a customer's account. */
 export const useLoyaltyAccount = (

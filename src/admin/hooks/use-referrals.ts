@@ -6,6 +6,7 @@ import {
   type UseMutationOptions,
   type UseQueryOptions,
 } from "@tanstack/react-query"
+import { useReplacingMutation } from "./use-replacing-mutation"
 import { loyaltyKeys } from "./use-loyalty"
 import {
   referralsApi,
@@ -46,18 +47,9 @@ export const useReferralProgram = (
 
 export const useUpdateReferralProgram = (
   options?: UseMutationOptions<AdminReferralProgramResponse, Error, ReferralProgramUpdate>
-) => {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (body: ReferralProgramUpdate) => referralsApi.updateProgram(body),
-    ...options,
-    onSuccess: (data, variables, context) => {
-      // The response is the new program: no refetch needed.
-      queryClient.setQueryData(referralKeys.program(), data)
-      options?.onSuccess?.(data, variables, context)
-    },
-  })
-}
+) =>
+  // The response is the new program: no refetch needed.
+  useReplacingMutation(referralKeys.program(), (body: ReferralProgramUpdate) => referralsApi.updateProgram(body), options)
 
 export const useReferrals = (
   query: ReferralListQuery,
