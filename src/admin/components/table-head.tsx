@@ -1,4 +1,5 @@
 import { Table } from "@medusajs/ui"
+import type { ReactNode } from "react"
 
 /** A column heading: its label, right-aligned for numbers. */
 export type Column = string | { label: string; right: true }
@@ -18,4 +19,27 @@ export const TableHead = ({ columns }: { columns: Column[] }) => (
       )}
     </Table.Row>
   </Table.Header>
+)
+
+/**
+ * A loyalty list: a scrolling table with its header row; the rows are the
+ * children. One place for every list's frame, so they all scroll and read alike.
+ */
+export const ListTable = ({
+  testId,
+  className,
+  columns,
+  children,
+}: {
+  testId: string
+  className?: string
+  columns: Column[]
+  children: ReactNode
+}) => (
+  <div className="overflow-x-auto">
+    <Table data-testid={testId} className={className}>
+      <TableHead columns={columns} />
+      <Table.Body>{children}</Table.Body>
+    </Table>
+  </div>
 )

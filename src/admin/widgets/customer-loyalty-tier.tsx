@@ -1,7 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Button, Container, Heading, Input, Label, Select, Table, Text, clx, toast } from "@medusajs/ui"
-import { TableHead } from "../components/table-head"
+import { ListTable, TableHead } from "../components/table-head"
 import { Pager } from "../components/pager"
 import { QueryState } from "../components/query-state"
 import { useState, type FormEvent } from "react"
@@ -164,10 +164,7 @@ const TierHistory = ({
   }
   return (
     <div>
-      <div className="overflow-x-auto">
-        <Table data-testid="loyalty-tier-history" className={clx(isFetching && "opacity-60")}>
-          <TableHead columns={["Date", "Change", "Why", "Details", "By"]} />
-          <Table.Body>
+      <ListTable testId="loyalty-tier-history" className={clx(isFetching && "opacity-60")} columns={["Date", "Change", "Why", "Details", "By"]}>
             {history.map((entry) => (
               <Table.Row key={entry.id} data-testid="loyalty-tier-history-row">
                 <Table.Cell className="whitespace-nowrap">{formatDateTime(entry.created_at)}</Table.Cell>
@@ -185,9 +182,7 @@ const TierHistory = ({
                 <Table.Cell title={entry.actor_id ?? undefined}>{entry.actor_type === "admin" ? "Admin" : "System"}</Table.Cell>
               </Table.Row>
             ))}
-          </Table.Body>
-        </Table>
-      </div>
+      </ListTable>
       {(page > 0 || hasMore) && (
         <Pager label={`Page ${page + 1}`} page={page} hasNext={hasMore} isFetching={isFetching} onPage={onPage} />
       )}

@@ -1,26 +1,11 @@
-import { MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import { MiddlewareRoute } from "@medusajs/framework/http"
+import { validatedBody, validatedQuery } from "../../../utils/middleware-routes"
 import { AdminDecideReferral, AdminListReferralsQuery, AdminUpdateReferralProgram } from "./validators"
 
 /** Admin referral routes; Medusa already requires an authenticated admin user on /admin. */
 export const adminReferralMiddlewares: MiddlewareRoute[] = [
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/referral-program",
-    middlewares: [validateAndTransformBody(AdminUpdateReferralProgram)],
-  },
-  {
-    method: ["GET"],
-    matcher: "/admin/loyalty/referrals",
-    middlewares: [validateAndTransformQuery(AdminListReferralsQuery, {})],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/referrals/:id/approve",
-    middlewares: [validateAndTransformBody(AdminDecideReferral)],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/referrals/:id/reject",
-    middlewares: [validateAndTransformBody(AdminDecideReferral)],
-  },
+  validatedBody("POST", "/admin/loyalty/referral-program", AdminUpdateReferralProgram),
+  validatedQuery("GET", "/admin/loyalty/referrals", AdminListReferralsQuery),
+  validatedBody("POST", "/admin/loyalty/referrals/:id/approve", AdminDecideReferral),
+  validatedBody("POST", "/admin/loyalty/referrals/:id/reject", AdminDecideReferral),
 ]

@@ -1,4 +1,5 @@
-import { MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import { MiddlewareRoute } from "@medusajs/framework/http"
+import { validatedBody, validatedQuery } from "../../../utils/middleware-routes"
 import { EntriesPageQuery } from "../../../utils/validators"
 import {
   AdminCreateTier,
@@ -18,49 +19,13 @@ import {
  * `POST /tiers/reorder` and refuse its body.
  */
 export const adminLoyaltyTierMiddlewares: MiddlewareRoute[] = [
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/tiers",
-    middlewares: [validateAndTransformBody(AdminCreateTier)],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/tiers/:id",
-    middlewares: [validateAndTransformBody(AdminUpdateTier)],
-  },
-  {
-    method: ["DELETE"],
-    matcher: "/admin/loyalty/tiers/:id",
-    middlewares: [validateAndTransformQuery(AdminDeleteTierQuery, {})],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/tier-order",
-    middlewares: [validateAndTransformBody(AdminReorderTiers)],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/tier-preview",
-    middlewares: [validateAndTransformBody(AdminPreviewTiers)],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/tier-settings",
-    middlewares: [validateAndTransformBody(AdminUpdateTierSettings)],
-  },
-  {
-    method: ["GET"],
-    matcher: "/admin/loyalty/accounts/:customer_id/tier",
-    middlewares: [validateAndTransformQuery(EntriesPageQuery, {})],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/accounts/:customer_id/tier/override",
-    middlewares: [validateAndTransformBody(AdminSetTierOverride)],
-  },
-  {
-    method: ["DELETE"],
-    matcher: "/admin/loyalty/accounts/:customer_id/tier/override",
-    middlewares: [validateAndTransformQuery(AdminEndTierOverrideQuery, {})],
-  },
+  validatedBody("POST", "/admin/loyalty/tiers", AdminCreateTier),
+  validatedBody("POST", "/admin/loyalty/tiers/:id", AdminUpdateTier),
+  validatedQuery("DELETE", "/admin/loyalty/tiers/:id", AdminDeleteTierQuery),
+  validatedBody("POST", "/admin/loyalty/tier-order", AdminReorderTiers),
+  validatedBody("POST", "/admin/loyalty/tier-preview", AdminPreviewTiers),
+  validatedBody("POST", "/admin/loyalty/tier-settings", AdminUpdateTierSettings),
+  validatedQuery("GET", "/admin/loyalty/accounts/:customer_id/tier", EntriesPageQuery),
+  validatedBody("POST", "/admin/loyalty/accounts/:customer_id/tier/override", AdminSetTierOverride),
+  validatedQuery("DELETE", "/admin/loyalty/accounts/:customer_id/tier/override", AdminEndTierOverrideQuery),
 ]

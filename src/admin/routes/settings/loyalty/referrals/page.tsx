@@ -11,7 +11,7 @@ import {
   clx,
   toast,
 } from "@medusajs/ui"
-import { TableHead } from "../../../../components/table-head"
+import { ListTable, TableHead } from "../../../../components/table-head"
 import { useMemo, useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
 import { FormFooter, InputField, NotedInput } from "../../../../components/form-field"
@@ -435,10 +435,7 @@ const ReferralsList = () => {
             </EmptyRow>
           ) : (
         <>
-          <div className="overflow-x-auto">
-            <Table data-testid="referrals-table" className={clx(query.isPlaceholderData && "opacity-60")}>
-              <TableHead columns={["Claimed", "Referrer", "Friend", "Status", "Reasons", { label: "Rewards", right: true }, ""]} />
-              <Table.Body>
+          <ListTable testId="referrals-table" className={clx(query.isPlaceholderData && "opacity-60")} columns={["Claimed", "Referrer", "Friend", "Status", "Reasons", { label: "Rewards", right: true }, ""]}>
                 {data.referrals.map((referral) => (
                   <Table.Row
                     key={referral.id}
@@ -479,9 +476,7 @@ const ReferralsList = () => {
                     </Table.Cell>
                   </Table.Row>
                 ))}
-              </Table.Body>
-            </Table>
-          </div>
+          </ListTable>
           <Pager
             label={`${data.count} referral${data.count === 1 ? "" : "s"} · page ${page + 1} of ${pages(data.count)}`}
             page={page}

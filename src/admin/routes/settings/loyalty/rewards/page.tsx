@@ -15,7 +15,7 @@ import {
   toast,
   usePrompt,
 } from "@medusajs/ui"
-import { TableHead } from "../../../../components/table-head"
+import { ListTable, TableHead } from "../../../../components/table-head"
 import { useMemo, useState, type FormEvent } from "react"
 import { Field, InputField, SwitchField } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
@@ -248,10 +248,7 @@ const LoyaltyRewardsPage = () => {
                 No rewards yet. Create one to let customers spend points on coupons.
               </EmptyRow>
             ) : (
-          <div className="overflow-x-auto">
-            <Table data-testid="loyalty-rewards-table">
-              <TableHead columns={["Name", "Kind", "Value", { label: "Points cost", right: true }, "Availability", "Per customer", { label: "Coupons issued", right: true }, "Status", ""]} />
-              <Table.Body>
+          <ListTable testId="loyalty-rewards-table" columns={["Name", "Kind", "Value", { label: "Points cost", right: true }, "Availability", "Per customer", { label: "Coupons issued", right: true }, "Status", ""]}>
                 {data.rewards.map((reward) => {
                   const [status, color] = rewardStatus(reward)
                   return (
@@ -305,9 +302,7 @@ const LoyaltyRewardsPage = () => {
                     </Table.Row>
                   )
                 })}
-              </Table.Body>
-            </Table>
-          </div>
+          </ListTable>
             )
           }
         </QueryState>

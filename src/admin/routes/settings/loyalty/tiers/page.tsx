@@ -13,7 +13,7 @@ import {
   Textarea,
   toast,
 } from "@medusajs/ui"
-import { TableHead } from "../../../../components/table-head"
+import { ListTable, TableHead } from "../../../../components/table-head"
 import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
 import { useMemo, useState, type FormEvent } from "react"
 import { Field, InputField } from "../../../../components/form-field"
@@ -127,10 +127,7 @@ const TiersSection = () => {
           tiers.length === 0 ? (
             <EmptyRow testId="loyalty-tiers-empty">No tiers yet. Create the first one.</EmptyRow>
           ) : (
-        <div className="overflow-x-auto">
-          <Table data-testid="loyalty-tiers-table">
-            <TableHead columns={["Rank", "Tier", "To reach", "Earns", "Bonus", "Customer group", { label: "Members", right: true }, { label: "Would qualify now", right: true }, ""]} />
-            <Table.Body>
+        <ListTable testId="loyalty-tiers-table" columns={["Rank", "Tier", "To reach", "Earns", "Bonus", "Customer group", { label: "Members", right: true }, { label: "Would qualify now", right: true }, ""]}>
               {tiers.map((tier, index) => (
                 <Table.Row key={tier.id} data-testid="loyalty-tier-row" data-tier-name={tier.name}>
                   <Table.Cell>{tier.rank}</Table.Cell>
@@ -184,9 +181,7 @@ const TiersSection = () => {
                   </Table.Cell>
                 </Table.Row>
               ))}
-            </Table.Body>
-          </Table>
-        </div>
+        </ListTable>
           )
         }
       </QueryState>

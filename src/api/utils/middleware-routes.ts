@@ -1,0 +1,21 @@
+import { MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import type { z } from "@medusajs/framework/zod"
+
+type Method = "GET" | "POST" | "DELETE"
+
+/**
+ * A route whose body `schema` validates: anything else is a 400 that names
+ * the field, and the route reads `req.validatedBody`.
+ */
+export const validatedBody = (method: Method, matcher: string, schema: z.ZodType): MiddlewareRoute => ({
+  method: [method],
+  matcher,
+  middlewares: [validateAndTransformBody(schema)],
+})
+
+/** A route whose query `schema` validates; the route reads `req.validatedQuery`. */
+export const validatedQuery = (method: Method, matcher: string, schema: z.ZodType): MiddlewareRoute => ({
+  method: [method],
+  matcher,
+  middlewares: [validateAndTransformQuery(schema, {})],
+})
