@@ -1,5 +1,7 @@
 import { INSIGHT_LABELS } from "../../lib/insights/segments"
+import type { InsightExplanation } from "../../lib/insights/rules"
 import type { KpiMetrics, KpiRow } from "../../modules/loyalty-insights/types"
+import type { SegmentStat as ServiceSegmentStat } from "../../modules/loyalty-insights/types"
 import { sdk } from "./sdk"
 
 /* Wire types of the plugin's /admin/loyalty/insights/* routes. */
@@ -30,17 +32,10 @@ export type InsightRun = {
 
 export type { KpiMetrics, KpiRow }
 
-export type SegmentStat = {
-  segment: string | null
+/** A segment's figures as the route sends them: the service's, with the segment's label, play and rule. */
+export type SegmentStat = ServiceSegmentStat & {
   label?: string | null
-  customers: number
-  members: number
-  revenue: number
-  revenue_share: number
-  average_clv: number
-  average_churn_risk: number
   play?: string | null
-  /** The rule that puts a customer in this RFM segment. */
   rule?: string | null
 }
 
@@ -89,13 +84,7 @@ export type SegmentChange = {
   changed_at: string
 }
 
-export type InsightExplanation = {
-  segment_rule: string | null
-  segment_play: string | null
-  lifecycle_play: string | null
-  model: string
-  model_quality: string
-}
+export type { InsightExplanation }
 
 export type CustomerInsightResponse = {
   insight: CustomerInsight | null

@@ -1,4 +1,4 @@
-import type { ReferralProgramSettings } from "../../lib/referrals/rules"
+import type { ReferralFlagRule, ReferralProgramSettings } from "../../lib/referrals/rules"
 import { Limits, REFERRAL_STATUSES, type ReferralStatus } from "../../lib/shared/vocabulary"
 import { sdk } from "./sdk"
 
@@ -22,13 +22,7 @@ export interface AdminReferralProgramResponse {
 
 export interface ReferralFlag {
   key: string
-  rule:
-    | "same_email"
-    | "same_phone"
-    | "same_address"
-    | "velocity"
-    | "order_canceled"
-    | "order_refunded"
+  rule: ReferralFlagRule
   message: string
   order_id: string | null
   detected_at: string

@@ -38,6 +38,7 @@ import {
   InsightRunRecord,
   KpiRow,
   RUN_FIELDS,
+  SegmentStat,
 } from "./types"
 
 
@@ -881,15 +882,7 @@ const RFM_SCORES = `
   percent_rank() OVER (ORDER BY orders_count) AS f_rank,
   percent_rank() OVER (ORDER BY monetary) AS m_rank`
 
-export type SegmentStat = {
-  segment: string | null
-  customers: number
-  members: number
-  revenue: number
-  revenue_share: number
-  average_clv: number
-  average_churn_risk: number
-}
+export type { SegmentStat }
 
 export type SegmentChangeRecord = {
   kind: "rfm" | "matrix" | "lifecycle"

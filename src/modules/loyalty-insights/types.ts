@@ -152,3 +152,14 @@ export type CustomerOrderFacts = {
   cal_age_days: number | null
   holdout_purchase_days: number | null
 }
+
+/** One segment's figures in a run. */
+export type SegmentStat = {
+  segment: string | null
+  customers: number
+  members: number
+  revenue: number
+  revenue_share: number
+  average_clv: number
+  average_churn_risk: number
+}
