@@ -682,13 +682,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     customerIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, string | null>> {
-    if (!customerIds.length) return new Map()
-    const rows = await this.listTierMemberships(
-      { customer_id: customerIds },
-      { select: ["customer_id", "earned_tier_id"], take: null },
-      sharedContext
-    )
-    return new Map(rows.map((row) => [row.customer_id, row.earned_tier_id]))
+    return await this.membershipTiers_(customerIds, "earned_tier_id", sharedContext)
   }
 
   /** Customers whose tier in effect is this tier, a page at a time. */
@@ -713,13 +707,22 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     customerIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, string | null>> {
+    return await this.membershipTiers_(customerIds, "tier_id", sharedContext)
+  }
+
+  /** One tier column of these customers' membership rows, by customer. */
+  protected async membershipTiers_(
+    customerIds: string[],
+    column: "tier_id" | "earned_tier_id",
+    sharedContext: SharedContext
+  ): Promise<Map<string, string | null>> {
     if (!customerIds.length) return new Map()
     const rows = await this.listTierMemberships(
       { customer_id: customerIds },
-      { select: ["customer_id", "tier_id"], take: null },
+      { select: ["customer_id", column], take: null },
       sharedContext
     )
-    return new Map(rows.map((row) => [row.customer_id, row.tier_id]))
+    return new Map(rows.map((row) => [row.customer_id, row[column]]))
   }
 
   // ---------------------------------------------------------------- reads
