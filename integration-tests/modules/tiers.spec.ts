@@ -14,8 +14,8 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
   moduleOptions: { tierWindow: "rolling", tierWindowMonths: 12, tierGraceDays: 14 },
   testSuite: ({ service }) => {
     const program = async () => {
-      const silver = await service.addTier({ name: "Silver", metric: "points", threshold: 500, earn_multiplier: 1.25 })
-      const gold = await service.addTier({ name: "Gold", metric: "points", threshold: 1000, earn_multiplier: 1.5, bonus_points: 100 })
+      const silver = await service.createTier({ name: "Silver", metric: "points", threshold: 500, earn_multiplier: 1.25 })
+      const gold = await service.createTier({ name: "Gold", metric: "points", threshold: 1000, earn_multiplier: 1.5, bonus_points: 100 })
       return { silver, gold }
     }
 
@@ -170,16 +170,16 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
 
     it("refuses invalid tier sets with the reason, and deletes a tier with members only by moving them", async () => {
       const { silver, gold } = await program()
-      await expect(service.addTier({ name: "Bronze", metric: "points", threshold: 1000 })).rejects.toThrow(
+      await expect(service.createTier({ name: "Bronze", metric: "points", threshold: 1000 })).rejects.toThrow(
         'Thresholds must increase with rank: "Bronze" (rank 3) asks for 1000 points, not more than "Gold" (rank 2) with 1000 points'
       )
-      await expect(service.editTier(gold.id, { threshold: 400 })).rejects.toThrow(/"Gold" \(rank 2\) asks for 400 points/)
+      await expect(service.updateTier(gold.id, { threshold: 400 })).rejects.toThrow(/"Gold" \(rank 2\) asks for 400 points/)
       await expect(service.reorderTiers([gold.id, silver.id])).rejects.toThrow(/Thresholds must increase with rank/)
       await expect(service.reorderTiers([gold.id])).rejects.toThrow('Send every tier exactly once, lowest rank first (missing: "Silver")')
-      await expect(service.addTier({ name: "gold", metric: "orders", threshold: 3 })).rejects.toThrow('Two tiers are named "gold"')
+      await expect(service.createTier({ name: "gold", metric: "orders", threshold: 3 })).rejects.toThrow('Two tiers are named "gold"')
 
       // An orders tier between them is fine: thresholds compare within a metric.
-      const regular = await service.addTier({ name: "Regular", metric: "orders", threshold: 3 })
+      const regular = await service.createTier({ name: "Regular", metric: "orders", threshold: 3 })
       const { tiers } = await service.reorderTiers([silver.id, regular.id, gold.id])
       expect(tiers.map((t) => [t.name, t.rank])).toEqual([
         ["Silver", 1],
@@ -189,14 +189,14 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
 
       await released("cus_5", 600, at("2026-02-01T00:00:00Z"))
       await service.evaluateCustomer("cus_5", at("2026-02-01T00:00:00Z"))
-      await expect(service.removeTier(silver.id, undefined, new Date())).rejects.toThrow(
+      await expect(service.deleteTier(silver.id, undefined, new Date())).rejects.toThrow(
         '"Silver" has 1 member: move them to another tier (move_members_to) before deleting it'
       )
-      const removal = await service.removeTier(silver.id, regular.id, new Date())
+      const removal = await service.deleteTier(silver.id, regular.id, new Date())
       expect(removal.writes[0].changes[0]).toMatchObject({ from: { name: "Silver" }, to: { name: "Regular" }, reason: "tier_deleted" })
       expect((await service.listTiersByRank()).map((t) => t.name)).toEqual(["Regular", "Gold"])
       // The name is free again; history still reads "Silver".
-      await service.addTier({ name: "Silver", metric: "points", threshold: 2000 })
+      await service.createTier({ name: "Silver", metric: "points", threshold: 2000 })
       expect((await service.customerHistory("cus_5", { limit: 10, offset: 0 })).history[1].to_tier_name).toBe("Silver")
     })
 

@@ -143,7 +143,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * cannot together create an invalid set.
    */
   @InjectTransactionManager()
-  async addTier(input: TierInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier> {
+  async createTier(input: TierInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier> {
     const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     const tiers = await this.tiers_(trx)
@@ -160,7 +160,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   /** Change a tier; the set is validated as it would be after the change. Returns the tier before too. */
   @InjectTransactionManager()
-  async editTier(
+  async updateTier(
     id: string,
     changes: Partial<TierInput>,
     @MedusaContext() sharedContext: SharedContext = {}
@@ -228,7 +228,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * gets a history line. The tier is soft-deleted, so history keeps its name.
    */
   @InjectTransactionManager()
-  async removeTier(
+  async deleteTier(
     id: string,
     moveTo: string | null | undefined,
     now: Date,
@@ -294,9 +294,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return { tier, target, writes, override_ids: overrides.map((o) => o.id) }
   }
 
-  /** Undo `removeTier`: the tier comes back, and so do its members and overrides (a compensation). */
+  /** Undo `deleteTier`: the tier comes back, and so do its members and overrides (a compensation). */
   @InjectTransactionManager()
-  async undoRemoveTier(
+  async undoDeleteTier(
     removal: { tier_id: string; writes: MembershipWrite[]; override_ids: string[] },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
@@ -313,7 +313,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   /** Take back a tier created by a step that is being compensated (only while nobody is in it). */
   @InjectTransactionManager()
-  async discardTier(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+  async undoCreateTier(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
     const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     const used = await trx("loyalty_tier_membership")
@@ -326,7 +326,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   /** Put a tier's fields back as they were (an edit's compensation). */
   @InjectTransactionManager()
-  async restoreTier(tier: LoyaltyTier, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+  async undoUpdateTier(tier: LoyaltyTier, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
     const trx = transactionOf(sharedContext, WRITES)
     await lockTiers(trx)
     await trx("loyalty_tier")

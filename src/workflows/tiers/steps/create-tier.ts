@@ -8,10 +8,10 @@ export const createTierStepId = "loyalty-create-tier-step"
 export const createTierStep = createStep(
   createTierStepId,
   async (input: TierInput, { container }) => {
-    const tier = await tiersService(container).addTier(input)
+    const tier = await tiersService(container).createTier(input)
     return new StepResponse(tier, tier.id)
   },
   async (id, { container }) => {
-    if (id) await tiersService(container).discardTier(id)
+    if (id) await tiersService(container).undoCreateTier(id)
   }
 )

@@ -19,13 +19,13 @@ export type DeleteTierResult = {
 export const deleteTierStep = createStep(
   deleteTierStepId,
   async (input: { id: string; move_members_to?: string | null; now: Date | string }, { container }) => {
-    const result = await tiersService(container).removeTier(input.id, input.move_members_to, new Date(input.now))
+    const result = await tiersService(container).deleteTier(input.id, input.move_members_to, new Date(input.now))
     return new StepResponse<DeleteTierResult, { tier_id: string; writes: MembershipWrite[]; override_ids: string[] }>(
       result,
       { tier_id: input.id, writes: result.writes, override_ids: result.override_ids }
     )
   },
   async (removal, { container }) => {
-    if (removal) await tiersService(container).undoRemoveTier(removal)
+    if (removal) await tiersService(container).undoDeleteTier(removal)
   }
 )

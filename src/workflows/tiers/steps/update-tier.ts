@@ -8,10 +8,10 @@ export const updateTierStepId = "loyalty-update-tier-step"
 export const updateTierStep = createStep(
   updateTierStepId,
   async (input: { id: string; changes: Partial<TierInput> }, { container }) => {
-    const result = await tiersService(container).editTier(input.id, input.changes)
+    const result = await tiersService(container).updateTier(input.id, input.changes)
     return new StepResponse(result, result.previous)
   },
   async (previous, { container }) => {
-    if (previous) await tiersService(container).restoreTier(previous)
+    if (previous) await tiersService(container).undoUpdateTier(previous)
   }
 )
