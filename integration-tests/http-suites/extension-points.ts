@@ -4,8 +4,6 @@ import { purchaseCouponWorkflow } from "../../src/workflows/rewards/purchase-cou
 import {
   AdminUser,
   attempt,
-  createAdminUser,
-  createPublishableKey,
   get,
   ledgerTotals,
   memberWith,
@@ -46,14 +44,12 @@ purchaseCouponWorkflow.hooks.couponPurchased(({ coupon, created }) => {
  */
 export default httpSuite({
   title: "extension points",
-  register: ({ api, getContainer }) => {
+  register: ({ api, getContainer, store }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
 
-    beforeAll(async () => {
-      const container = getContainer()
-      admin = await createAdminUser(container)
-      ;({ storeHeaders } = await createPublishableKey(container))
+    beforeAll(() => {
+      ;({ admin, storeHeaders } = store())
     })
 
     afterEach(() => {
