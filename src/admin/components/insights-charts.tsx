@@ -54,6 +54,32 @@ export function createInsightsCharts(R: typeof Recharts) {
     </Container>
   )
 
+  /** A bar chart of figures by month (bars sharing a `stackId` stack). */
+  const MonthBars = ({
+    title,
+    testId,
+    months,
+    bars,
+  }: {
+    title: string
+    testId: string
+    months: MonthPoint[]
+    bars: { key: keyof MonthPoint; name: string; fill: string; stackId?: string }[]
+  }) => (
+      <ChartCard title={title} testId={testId}>
+        <BarChart data={months}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="month" fontSize={11} />
+          <YAxis fontSize={11} />
+          <Tooltip />
+          <Legend />
+          {bars.map((bar) => (
+            <Bar key={bar.key} dataKey={bar.key} name={bar.name} stackId={bar.stackId} fill={bar.fill} />
+          ))}
+        </BarChart>
+      </ChartCard>
+  )
+
   return function InsightsCharts({
     months,
     segments,
@@ -72,29 +98,25 @@ export function createInsightsCharts(R: typeof Recharts) {
     }
     return (
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2" data-testid="loyalty-charts">
-        <ChartCard title="Revenue: members vs non-members" testId="loyalty-chart-revenue">
-          <BarChart data={months}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="month" fontSize={11} />
-            <YAxis fontSize={11} />
-            <Tooltip />
-            <Legend />
-            <Bar dataKey="member_revenue" name="Members" stackId="r" fill={COLORS.member} />
-            <Bar dataKey="non_member_revenue" name="Non-members" stackId="r" fill={COLORS.nonMember} />
-          </BarChart>
-        </ChartCard>
-        <ChartCard title="Points issued, redeemed, expired" testId="loyalty-chart-points">
-          <BarChart data={months}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="month" fontSize={11} />
-            <YAxis fontSize={11} />
-            <Tooltip />
-            <Legend />
-            <Bar dataKey="points_issued" name="Issued" fill={COLORS.issued} />
-            <Bar dataKey="points_redeemed" name="Redeemed" fill={COLORS.redeemed} />
-            <Bar dataKey="points_expired" name="Expired" fill={COLORS.expired} />
-          </BarChart>
-        </ChartCard>
+        <MonthBars
+          title="Revenue: members vs non-members"
+          testId="loyalty-chart-revenue"
+          months={months}
+          bars={[
+            { key: "member_revenue", name: "Members", stackId: "r", fill: COLORS.member },
+            { key: "non_member_revenue", name: "Non-members", stackId: "r", fill: COLORS.nonMember },
+          ]}
+        />
+        <MonthBars
+          title="Points issued, redeemed, expired"
+          testId="loyalty-chart-points"
+          months={months}
+          bars={[
+            { key: "points_issued", name: "Issued", fill: COLORS.issued },
+            { key: "points_redeemed", name: "Redeemed", fill: COLORS.redeemed },
+            { key: "points_expired", name: "Expired", fill: COLORS.expired },
+          ]}
+        />
         <ChartCard title="Active rate and retention" testId="loyalty-chart-activity">
           <LineChart data={months}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -136,3 +158,4 @@ export function createInsightsCharts(R: typeof Recharts) {
     )
   }
 }
+
