@@ -52,10 +52,13 @@ export default httpSuite({
       ;({ admin, storeHeaders } = store())
     })
 
-    afterEach(() => {
-      merchant.refuse = null
+    // The hooks see every suite's adjustments and purchases: each test reads only its own.
+    beforeEach(() => {
       merchant.adjusted.length = 0
       merchant.purchased.length = 0
+    })
+    afterEach(() => {
+      merchant.refuse = null
     })
 
     it("a throwing validate hook refuses an adjustment with a 400 that says why, and nothing changes", async () => {
