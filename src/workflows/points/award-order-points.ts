@@ -1,6 +1,7 @@
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import type { AdditionalData } from "@medusajs/framework/types"
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { ORDER_LOCK, OrderLockKeys } from "../../lib/shared/order-locks"
 import { CampaignAwardedEventData, LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { ReservedAward } from "../../modules/loyalty-campaigns/types"
 import { OrderEarning, orderEarning, withCampaignAwards } from "../../lib/points/order-points"
@@ -43,8 +44,8 @@ export const awardOrderPointsWorkflow = createWorkflow(
   (input: AwardOrderPointsInput) => {
     // One award of an order at a time (redelivered events, the catch-up): a run that fails gives its
     // campaign reservations back before another run of the same order reads them.
-    const lockKey = transform({ input }, ({ input }) => `loyalty-award-order:${input.order_id}`)
-    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120, executeOnSubWorkflow: true })
+    const lockKey = transform({ input }, ({ input }) => OrderLockKeys.award(input.order_id))
+    acquireLockStep({ key: lockKey, ...ORDER_LOCK, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
     const validate = createHook("validate", { input, order })
     attachCartRedemptionStep(

@@ -1,6 +1,7 @@
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import type { AdditionalData } from "@medusajs/framework/types"
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { ORDER_LOCK, OrderLockKeys } from "../../lib/shared/order-locks"
 import { expiryDate } from "../../lib/shared/dates"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { orderLabel, orderPointsTargets } from "../../lib/points/order-points"
@@ -15,7 +16,7 @@ import { reverseOrderPointsStep } from "./steps/reverse-order-points"
 export const reverseOrderPointsWorkflowId = "loyalty-reverse-order-points"
 
 /** The lock that lets one recomputation of an order's points run at a time (Medusa's locking module). */
-export const orderPointsLockKey = (orderId: string) => `loyalty:order-points:${orderId}`
+export const orderPointsLockKey = OrderLockKeys.recompute
 
 export type ReverseOrderPointsInput = {
   order_id: string
@@ -51,7 +52,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
   (input: ReverseOrderPointsInput) => {
     const lockKey = transform({ input }, ({ input }) => orderPointsLockKey(input.order_id))
     // Also when run inside the release job's workflow: the lock is about the order, not the caller.
-    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120, executeOnSubWorkflow: true })
+    acquireLockStep({ key: lockKey, ...ORDER_LOCK, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
     const validate = createHook("validate", { input, order })
     // Points spent at checkout were debited before the order existed.
