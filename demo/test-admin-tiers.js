@@ -11,6 +11,8 @@
  *   3. "Create tier": a uniquely named points tier whose threshold the seeded
  *      shopper already meets; "Create tier" saves it
  *   4. the tiers table lists the new tier
+ *   6. the same page's "Member care" card shows the birthday the shopper set in
+ *      the storefront (demo/test-storefront.js, run before this by test:demo)
  *   5. the shopper's customer page: the "Loyalty tier" widget shows the new
  *      tier, as the tier in effect or as the next tier (a new tier moves
  *      nobody in: customers reach it with their next released points or the
@@ -223,6 +225,21 @@ async function main() {
         `the shopper should already qualify (0 missing), the widget says "${progressText}"`
       )
       return `current tier "${currentText}", next tier "${progressText}" (qualifies; moved in by the next released points or the daily job); activity "${activity}"`
+    })
+
+    await check("the shopper's customer page shows the birthday set in the storefront (Member care card)", async () => {
+      // demo/test-storefront.js (run before this script by test:demo) sets it in the storefront
+      const { preferences } = (await request("GET", `${BASE}/admin/loyalty/accounts/${shopperId}/preferences`, { headers: auth })).json
+      assert(preferences.birthday, "the shopper has no birthday: run demo/test-storefront.js first (npm run test:demo does)")
+      const card = page.locator('[data-testid="loyalty-member-care"]')
+      await card.waitFor({ state: "visible", timeout: 60000 })
+      const birthday = card.locator('[data-testid="loyalty-member-birthday"]')
+      await birthday.waitFor({ state: "visible", timeout: 60000 })
+      const shown = await birthday.getAttribute("data-birthday")
+      assert(shown === preferences.birthday, `the card shows "${shown}", the shopper set "${preferences.birthday}"`)
+      await card.scrollIntoViewIfNeeded()
+      await card.screenshot({ path: path.join(ARTIFACTS, "09-member-care.png") }).catch(() => undefined)
+      return `"${(await birthday.innerText()).trim()}"`
     })
   } finally {
     await browser.close().catch(() => undefined)
