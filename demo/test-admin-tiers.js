@@ -11,12 +11,12 @@
  *   3. "Create tier": a uniquely named points tier whose threshold the seeded
  *      shopper already meets; "Create tier" saves it
  *   4. the tiers table lists the new tier
- *   6. the same page's "Member care" card shows the birthday the shopper set in
- *      the storefront (demo/test-storefront.js, run before this by test:demo)
  *   5. the shopper's customer page: the "Loyalty tier" widget shows the new
  *      tier, as the tier in effect or as the next tier (a new tier moves
  *      nobody in: customers reach it with their next released points or the
  *      daily job, so right after creation it shows as "0 points to <tier>")
+ *   6. the same page's "Member care" card shows the birthday the shopper set in
+ *      the storefront (demo/test-storefront.js, run before this by test:demo)
  *
  * It neither starts nor stops the store. Tiers named "E2E Tier …" left by an
  * earlier, interrupted run are deleted first, and the tier this run creates is
