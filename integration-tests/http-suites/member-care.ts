@@ -1,14 +1,18 @@
 import { Modules } from "@medusajs/framework/utils"
 import { DateTime } from "luxon"
 import { reviewSignature } from "../../src/lib/care/rules"
-import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../../src/workflows/care"
+import { awardFirstOrderBonusWorkflow, awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../../src/workflows/care"
+import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
   attempt,
+  cancelOrder,
+  CommerceFixture,
   daysFromNow,
   eventually,
   get,
   ledgerTotals,
+  placeOrder,
   pointsService,
   post,
   registerCustomer,
@@ -34,9 +38,10 @@ export default httpSuite({
   register: ({ api, getContainer, store }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders
+    let fixture: CommerceFixture
 
     beforeAll(async () => {
-      ;({ admin, storeHeaders } = store())
+      ;({ admin, storeHeaders, fixture } = store())
       for (const action of [
         { code: "birthday", name: "Happy birthday", points: 200 },
         { code: "anniversary", name: "Member anniversary", points: 100 },
@@ -277,6 +282,59 @@ export default httpSuite({
       // The quiet member's reminder was handled (above) and sent nothing: they opted out after their welcome message.
       expect(await notificationsOf(quiet.customer.id, "loyalty-points-expiring")).toEqual([])
       expect((await notificationsOf(quiet.customer.id)).map((m) => m.template)).toEqual(["loyalty-points-earned"])
+    })
+
+    it("pays the first-order action once per member, when the first kept order's points are released, not for a canceled one", async () => {
+      const container = getContainer()
+      await post(api, "/admin/loyalty/actions", { code: "first_order", name: "Welcome: first order", points: 75 }, admin.headers)
+      /** One 100 EUR shirt: 100 points. */
+      const buy = (email: string, headers: Record<string, string>) =>
+        placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email,
+          items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+        })
+      const firstOrderEntries = async (customerId: string) => {
+        const [account] = await pointsService(container).listAccounts({ customer_id: customerId })
+        return pointsService(container).listEntries({ account_id: account.id, reference_id: "first_order" }, { take: null })
+      }
+
+      // Two orders; the first one's release pays.
+      const steady = await member("first-order@example.com")
+      const { order: first } = await buy("first-order@example.com", steady.headers)
+      const { order: second } = await buy("first-order@example.com", steady.headers)
+      // A member whose first order was canceled: their second order is their first kept one.
+      const changed = await member("first-order-canceled@example.com")
+      const { order: canceled } = await buy("first-order-canceled@example.com", changed.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", changed.headers)).account.pending).toBe(100))
+      await cancelOrder(api, admin.headers, canceled.id)
+      const { order: kept } = await buy("first-order-canceled@example.com", changed.headers)
+      await eventually(async () => {
+        expect((await get(api, "/store/loyalty/account", steady.headers)).account.pending).toBe(200)
+        expect((await get(api, "/store/loyalty/account", changed.headers)).account.pending).toBe(100)
+      })
+
+      await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      await eventually(async () => {
+        expect((await firstOrderEntries(steady.customer.id)).map((e) => [e.points, e.details?.order_id])).toEqual([[75, first.id]])
+        expect((await firstOrderEntries(changed.customer.id)).map((e) => [e.points, e.details?.order_id])).toEqual([[75, kept.id]])
+      })
+      const [paid] = await firstOrderEntries(steady.customer.id)
+      expect(paid).toMatchObject({ type: "earn", reference_type: "action", reason: "Welcome: first order" })
+
+      // The second order is not a first order; a redelivered release of the first pays nothing again.
+      const now = new Date()
+      const later = await awardFirstOrderBonusWorkflow(container).run({ input: { customer_id: steady.customer.id, order_id: second.id, now } })
+      expect(later.result).toEqual({ paid: false, entry_id: null })
+      const again = await awardFirstOrderBonusWorkflow(container).run({ input: { customer_id: steady.customer.id, order_id: first.id, now } })
+      expect(again.result).toEqual({ paid: false, entry_id: paid.id })
+      await eventually(async () => {
+        const totals = await ledgerTotals(container, steady.customer.id)
+        expect(totals!.cached).toMatchObject({ balance: 50 + 200 + 75, pending: 0 })
+        expect(totals!.ledger).toEqual(totals!.cached)
+      })
     })
   },
 })

@@ -1,6 +1,7 @@
 import { createCustomerGroupsWorkflow } from "@medusajs/core-flows"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/shared/events"
+import { remindTierDropsWorkflow } from "../../src/workflows/care"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import { endDueTierOverridesWorkflow, evaluateTiersWorkflow, setTierOverrideWorkflow } from "../../src/workflows/tiers"
 import {
@@ -249,6 +250,56 @@ export default httpSuite({
       await eventually(async () =>
         expect(tierEvents).toEqual([expect.objectContaining({ from: expect.objectContaining({ name: "Silver" }), to: null, reason: "review", direction: "down" })])
       )
+    })
+
+    it("warns a member once per period before their tier drops (loyalty.tier.expiring), with what is missing, through the Notification Module", async () => {
+      const container = getContainer()
+      const { customer, headers } = await member("tiers-reminder@example.com")
+      await buyTwoShirts(customer.email, headers)
+      await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
+      await releaseDue()
+      const silver = await eventually(async () => {
+        const body = await account(headers)
+        expect(body.tier.current?.name).toBe("Silver")
+        return body.tier
+      })
+      const keptUntil = new Date(silver.kept_until)
+      const daysBefore = (days: number) => new Date(keptUntil.getTime() - days * 24 * 60 * 60 * 1000)
+
+      // 40 days before the review: outside the 30 days of `care.tierReminderDays`, nobody is warned.
+      expect((await remindTierDropsWorkflow(container).run({ input: { now: daysBefore(40) } })).result.reminded_members).toBe(0)
+
+      // 20 days before: the period so far holds no activity (the orders that reached Silver began it), so Silver drops to no tier.
+      const handled = subscribersDone(container, LoyaltyEvents.TIER_EXPIRING)
+      const first = await remindTierDropsWorkflow(container).run({ input: { now: daysBefore(20) } })
+      await handled
+      expect(first.result.reminded_members).toBe(1)
+      // Once per period: the same day again, and the days after, warn nobody.
+      expect((await remindTierDropsWorkflow(container).run({ input: { now: daysBefore(20) } })).result.reminded_members).toBe(0)
+      expect((await remindTierDropsWorkflow(container).run({ input: { now: daysBefore(5) } })).result.reminded_members).toBe(0)
+
+      await eventually(async () => {
+        const messages = await container
+          .resolve(Modules.NOTIFICATION)
+          .listNotifications({ receiver_id: customer.id, template: "loyalty-tier-expiring" })
+        expect(messages).toHaveLength(1)
+        expect(messages[0]).toMatchObject({
+          to: "tiers-reminder@example.com",
+          channel: "email",
+          status: "success",
+          trigger_type: "tier-expiring",
+          data: expect.objectContaining({
+            customer_id: customer.id,
+            tier: { id: tiers.silver.id, name: "Silver", rank: 1 },
+            keeps: null,
+            drops_at: keptUntil.toISOString(),
+            metric: "points",
+            current: 0,
+            target: 100,
+            missing: 100,
+          }),
+        })
+      })
     })
 
     it("honours a staff override in earning and groups until it ends, then the earned tier is back", async () => {

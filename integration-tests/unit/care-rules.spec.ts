@@ -68,6 +68,10 @@ describe("member care rules", () => {
     expect(messagesFor("loyalty.points.expiring", { lot_id: "llot_1", customer_id: "cus_1", points: 10 })[0].idempotency_key).toBe(
       "loyalty:points-expiring:llot_1"
     )
+    // A tier about to drop: one message per member and period, keyed by the event's id.
+    expect(
+      messagesFor("loyalty.tier.expiring", { id: "ltmem_1:1800000000000", customer_id: "cus_1", tier: { name: "Gold" }, missing: 120 })
+    ).toEqual([expect.objectContaining({ kind: "tier-expiring", customer_id: "cus_1", idempotency_key: "loyalty:tier-expiring:ltmem_1:1800000000000" })])
     // A referral reward tells each side its own points; a side paid nothing hears nothing.
     const referral = { id: "lref_1", referrer_id: "cus_a", referee_id: "cus_b", referrer_points: 300, referee_points: 0 }
     expect(messagesFor("loyalty.referral.rewarded", referral)).toEqual([
@@ -77,7 +81,7 @@ describe("member care rules", () => {
 
   it("defaults: UTC, 30 days for a birthday, reminders 14 days ahead, email with loyalty-<kind> templates", () => {
     const rules = careRules()
-    expect(rules).toMatchObject({ time_zone: "UTC", birthday_min_days: 30, expiry_reminder_days: 14, review_secret: null })
+    expect(rules).toMatchObject({ time_zone: "UTC", birthday_min_days: 30, expiry_reminder_days: 14, tier_reminder_days: 30, review_secret: null })
     expect(rules.notifications).toMatchObject({ enabled: true, channel: "email" })
     expect(rules.notifications.templates["points-expiring"]).toBe("loyalty-points-expiring")
     expect(careRules({ notifications: { templates: { "tier-changed": "tmpl_42" } } }).notifications.templates["tier-changed"]).toBe("tmpl_42")

@@ -2,6 +2,7 @@ import { computeEarning } from "../../src/lib/points/earning"
 import { orderEarning, OrderForPoints } from "../../src/lib/points/order-points"
 import { rulesFromOptions } from "../../src/lib/points/program"
 import {
+  comingDrop,
   decideOnActivity,
   decideOnReview,
   earnMultiplier,
@@ -196,6 +197,17 @@ describe("progressToNext", () => {
     expect(
       progressToNext({ tiers: [vip], current: null, metrics: metrics(0, 0, { eur: 100, usd: 800 }), settings: lifetime, now, oldest_activity_at: null })
     ).toMatchObject({ currency_code: "usd", current: 800, target: 1000, missing: 200, by: null })
+  })
+})
+
+describe("comingDrop", () => {
+  it("warns when the period's activity so far reaches a lower tier or none, and not when it keeps the tier", () => {
+    // A Gold member (1000 points) with 640 points in the period so far would keep Silver at the review.
+    expect(comingDrop({ tiers, earned: gold, metrics: metrics(640) })).toEqual({ keeps: silver })
+    expect(comingDrop({ tiers, earned: silver, metrics: metrics(120) })).toEqual({ keeps: null })
+    // Enough to keep it, or a higher tier's worth (the upgrade is the activity's business): no warning.
+    expect(comingDrop({ tiers, earned: gold, metrics: metrics(1000) })).toBeNull()
+    expect(comingDrop({ tiers, earned: silver, metrics: metrics(0, 10) })).toBeNull()
   })
 })
 

@@ -1,11 +1,12 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../workflows/care"
+import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow, remindTierDropsWorkflow } from "../workflows/care"
 
-/** Daily: today's birthday and anniversary bonuses, then reminders of points expiring soon. */
+/** Daily: today's birthday and anniversary bonuses, then reminders of points expiring and of tiers about to drop. */
 export default async function memberDaysJob(container: MedusaContainer) {
   const now = new Date()
   await awardMemberDayBonusesWorkflow(container).run({ input: { now } })
   await remindExpiringPointsWorkflow(container).run({ input: { now } })
+  await remindTierDropsWorkflow(container).run({ input: { now } })
 }
 
 export const config = {

@@ -32,6 +32,7 @@ export type LoyaltyMemberCare = {
 export const BUILT_IN_ACTIONS: Record<string, string> = {
   birthday: "Paid on the member's birthday (set at least 30 days before), once a year.",
   anniversary: "Paid on the anniversary of the member's sign-up, once a year.",
+  first_order: "Paid once per member when the points of their first order are released (after the return window).",
   review: "Paid once per review your review tool reports (signed with the review secret).",
 }
 

@@ -15,6 +15,8 @@ export type CarePluginOptions = {
   birthdayMinDays?: number
   /** Days before a lot expires that `loyalty.points.expiring` announces it (default 14; 0 = off). */
   expiryReminderDays?: number
+  /** Days before a member's tier review that `loyalty.tier.expiring` warns of a drop (default 30; 0 = off). */
+  tierReminderDays?: number
   /** Shared secret a review tool signs review reports with (`POST /store/loyalty/actions/review`). */
   reviewSecret?: string
   /** Notifications through the store's Notification Module; see `NotificationOptions`. */
@@ -34,6 +36,7 @@ export type CareRules = {
   time_zone: string
   birthday_min_days: number
   expiry_reminder_days: number
+  tier_reminder_days: number
   review_secret: string | null
   notifications: { enabled: boolean; channel: string; templates: Record<NotificationKind, string> }
 }
@@ -45,6 +48,7 @@ export const NOTIFICATION_EVENTS = {
   "points-expiring": "loyalty.points.expiring",
   "points-reversed": "loyalty.points.reversed",
   "tier-changed": "loyalty.tier.changed",
+  "tier-expiring": "loyalty.tier.expiring",
   "referral-rewarded": "loyalty.referral.rewarded",
   "coupon-issued": "loyalty.coupon.issued",
   "action-completed": "loyalty.action.completed",
@@ -62,6 +66,7 @@ export function careRules(options: CarePluginOptions = {}): CareRules {
     time_zone: options.timeZone ?? "UTC",
     birthday_min_days: options.birthdayMinDays ?? 30,
     expiry_reminder_days: options.expiryReminderDays ?? 14,
+    tier_reminder_days: options.tierReminderDays ?? 30,
     review_secret: options.reviewSecret ?? null,
     notifications: {
       enabled: notifications.enabled ?? true,

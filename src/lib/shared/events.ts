@@ -13,6 +13,8 @@ export const LoyaltyEvents = {
   CAMPAIGN_AWARDED: "loyalty.campaign.awarded",
   /** A lot expires soon (once per lot, `care.expiryReminderDays` ahead). */
   POINTS_EXPIRING: "loyalty.points.expiring",
+  /** A member's tier will drop at its review unless more activity counts (once per period, `care.tierReminderDays` ahead). */
+  TIER_EXPIRING: "loyalty.tier.expiring",
   /** A member was paid for an action (birthday, anniversary, review, a custom action). */
   ACTION_COMPLETED: "loyalty.action.completed",
 } as const
@@ -24,6 +26,29 @@ export type PointsExpiringEventData = {
   account_id: string
   points: number
   expires_at: Date
+}
+
+/**
+ * The payload of `loyalty.tier.expiring`: a member's earned tier will drop at
+ * its review (`drops_at`, the period's end plus the grace days) to `keeps`
+ * (null = no tier) unless `missing` more of the tier's metric counts before.
+ */
+export type TierExpiringEventData = {
+  /** Unique per member and period: `<membership id>:<period end, ms>`. */
+  id: string
+  customer_id: string
+  tier: TierEventRef
+  keeps: TierEventRef | null
+  /** The end of the period the tier is kept for. */
+  qualified_until: string
+  /** When the review would drop it. */
+  drops_at: string
+  metric: string
+  /** For spend tiers: the currency of `current`, `target` and `missing`. */
+  currency_code: string | null
+  current: number
+  target: number
+  missing: number
 }
 
 /** The payload of `loyalty.action.completed`. */

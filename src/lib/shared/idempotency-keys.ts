@@ -57,6 +57,8 @@ export const IdempotencyKeys = {
   actionCompletion: (code: string, scope: string) => `action:${code}:${scope}`,
   /** An action's scope for a yearly member day (birthday, anniversary): once per member and local year. */
   memberDayScope: (customerId: string, year: number) => `${customerId}:${year}`,
+  /** An action's scope for the first order: once per member, ever. */
+  firstOrderScope: (customerId: string) => customerId,
   /** An action's scope for a reported completion: the `Idempotency-Key` header, scoped to the customer. */
   actionRequestScope: (customerId: string, header: string) => `${customerId}:${header}`,
   /** Notification Module: one message of a kind about one entry, lot or record (and side, for referrals). */

@@ -137,6 +137,22 @@ export function decideOnReview(input: {
   }
 }
 
+/**
+ * Whether a member's earned tier is about to drop: the activity of the
+ * period under review so far (`metrics`) reaches a lower tier than `earned`,
+ * or none. Null when it still reaches `earned` (or higher): the review would
+ * keep it. Uses the review's own rule, so the reminder promises what the
+ * review will do if nothing else counts before it.
+ */
+export function comingDrop<T extends TierDefinition>(input: {
+  tiers: T[]
+  earned: T
+  metrics: TierMetrics
+}): { keeps: T | null } | null {
+  const keeps = qualifyingTier(input.tiers, input.metrics)
+  return rankOf(keeps) < input.earned.rank ? { keeps } : null
+}
+
 // ---------------------------------------------------------------- windows and dates
 
 const yearStart = (year: number) => new Date(Date.UTC(year, 0, 1))
@@ -240,39 +256,39 @@ export function progressToNext(input: {
 }): TierProgress | null {
   const next = [...input.tiers].sort((a, b) => a.rank - b.rank).find((tier) => tier.rank > rankOf(input.current))
   if (!next) return null
-  let current: number
-  let target: number
-  let currency: string | null = null
-  if (next.metric === "spend") {
-    const entries = Object.entries(next.spend_thresholds ?? {})
-    const [code, threshold] = entries.reduce(
-      (best, entry) =>
-        (input.metrics.spend[entry[0]] ?? 0) / entry[1] > (input.metrics.spend[best[0]] ?? 0) / best[1] ? entry : best,
-      entries[0] ?? ["", 0]
-    )
-    currency = code || null
-    current = input.metrics.spend[code] ?? 0
-    target = threshold
-  } else {
-    current = next.metric === "points" ? input.metrics.points : input.metrics.orders
-    target = next.threshold ?? 0
-  }
-  const missing = MathBN.max(MathBN.sub(target, current), 0).toNumber()
+  const standing = standingAgainst(next, input.metrics)
   let by: Date | null = null
   if (input.settings.window === "calendar_year") {
     by = yearStart(input.now.getUTCFullYear() + 1)
   } else if (input.settings.window === "rolling" && input.oldest_activity_at) {
     by = addMonths(input.oldest_activity_at, input.settings.window_months)
   }
-  return {
-    tier: { id: next.id, name: next.name, rank: next.rank, metric: next.metric },
-    metric: next.metric,
-    currency_code: currency,
-    current,
-    target,
-    missing: Number(missing.toFixed(4)),
-    by,
+  return { tier: { id: next.id, name: next.name, rank: next.rank, metric: next.metric }, ...standing, by }
+}
+
+/** Where activity stands against one tier's threshold: for spend, in the currency it is closest in. */
+export function standingAgainst(
+  tier: Pick<TierDefinition, "metric" | "threshold" | "spend_thresholds">,
+  metrics: TierMetrics
+): Pick<TierProgress, "metric" | "currency_code" | "current" | "target" | "missing"> {
+  let current: number
+  let target: number
+  let currency: string | null = null
+  if (tier.metric === "spend") {
+    const entries = Object.entries(tier.spend_thresholds ?? {})
+    const [code, threshold] = entries.reduce(
+      (best, entry) => ((metrics.spend[entry[0]] ?? 0) / entry[1] > (metrics.spend[best[0]] ?? 0) / best[1] ? entry : best),
+      entries[0] ?? ["", 0]
+    )
+    currency = code || null
+    current = metrics.spend[code] ?? 0
+    target = threshold
+  } else {
+    current = tier.metric === "points" ? metrics.points : metrics.orders
+    target = tier.threshold ?? 0
   }
+  const missing = MathBN.max(MathBN.sub(target, current), 0).toNumber()
+  return { metric: tier.metric, currency_code: currency, current, target, missing: Number(missing.toFixed(4)) }
 }
 
 // ---------------------------------------------------------------- earning

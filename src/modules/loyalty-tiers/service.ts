@@ -10,6 +10,7 @@ import {
 import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import {
+  comingDrop,
   decideOnActivity,
   decideOnReview,
   DEFAULT_TIER_SETTINGS,
@@ -19,6 +20,7 @@ import {
   qualifyingTier,
   reviewDate,
   reviewWindowStart,
+  standingAgainst,
   TIER_LIMITS,
   TierDefinition,
   TierMetrics,
@@ -49,6 +51,7 @@ import {
   TierPreview,
   TierRef,
 } from "./types"
+import { TierExpiringEventData } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { tiersOptions } from "../../lib/shared/options"
 
@@ -622,6 +625,77 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       sharedContext
     )
     return rows.map((row) => row.customer_id)
+  }
+
+  /**
+   * One page (by customer id, after `after`) of members whose earned tier is
+   * reviewed within `days` of `now` and whose coming drop was not announced
+   * for this period. Those whose activity so far would drop at the review
+   * (the review's own rule, `comingDrop`) are marked in this transaction
+   * (`drop_reminded_for` = the period's end: once per period) and returned;
+   * the others stay unmarked, so a later run still warns them if a reversal
+   * takes activity away. Members under a staff override are left out (the
+   * override decides what they see), and rows another transaction holds are
+   * skipped (that customer is being evaluated; tomorrow's run sees them).
+   */
+  @InjectTransactionManager()
+  async claimTierDropReminders(
+    input: { now: Date; days: number; after: string | null; limit: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ reminders: TierExpiringEventData[]; scanned: number; last: string | null }> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const settings = await this.getSettings(sharedContext)
+    const tiers = await this.tiers_(trx)
+    const byId = tierMap(tiers)
+    const now = new Date(input.now)
+    // Reviewed at qualified_until + grace_days, wanted within (now, now + days].
+    const rows: (MembershipRow & { drop_reminded_for: Date | null })[] = await trx("loyalty_tier_membership")
+      .select("id", "customer_id", "earned_tier_id", "qualified_until", "drop_reminded_for")
+      .whereNull("deleted_at")
+      .whereNotNull("earned_tier_id")
+      .whereNull("override_id")
+      .where("qualified_until", ">", addDays(now, -settings.grace_days))
+      .where("qualified_until", "<=", addDays(now, input.days - settings.grace_days))
+      .where((q) => q.whereNull("drop_reminded_for").orWhereRaw("drop_reminded_for <> qualified_until"))
+      .modify((q) => (input.after ? q.where("customer_id", ">", input.after) : q))
+      .orderBy("customer_id")
+      .limit(input.limit)
+      .forUpdate()
+      .skipLocked()
+    const reminders: TierExpiringEventData[] = []
+    const marked: string[] = []
+    for (const row of rows) {
+      const earned = byId.get(row.earned_tier_id!)
+      const qualifiedUntil = new Date(row.qualified_until!)
+      if (!earned) continue
+      const start = reviewWindowStart(settings, qualifiedUntil)
+      const metrics = await this.metrics_(trx, row.customer_id, start, now, windowBounds(settings))
+      const drop = comingDrop({ tiers, earned, metrics })
+      if (!drop) continue
+      marked.push(row.id)
+      reminders.push({
+        id: `${row.id}:${qualifiedUntil.getTime()}`,
+        customer_id: row.customer_id,
+        tier: tierRef(earned),
+        keeps: drop.keeps ? tierRef(drop.keeps) : null,
+        qualified_until: qualifiedUntil.toISOString(),
+        drops_at: reviewDate(settings, qualifiedUntil)!.toISOString(),
+        ...standingAgainst(earned, metrics),
+      })
+    }
+    if (marked.length) {
+      await trx("loyalty_tier_membership")
+        .whereIn("id", marked)
+        .update({ drop_reminded_for: trx.ref("qualified_until"), updated_at: trx.fn.now() })
+    }
+    return { reminders, scanned: rows.length, last: rows.length ? rows[rows.length - 1].customer_id : null }
+  }
+
+  /** Undo `claimTierDropReminders` for these members (their events could not be emitted). */
+  @InjectTransactionManager()
+  async unclaimTierDropReminders(customerIds: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    const trx = transactionOf(sharedContext, WRITES)
+    await trx("loyalty_tier_membership").whereIn("customer_id", customerIds).update({ drop_reminded_for: null })
   }
 
   /** Customers whose override's end date has passed. */

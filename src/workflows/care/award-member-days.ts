@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { awardMemberDaysStep } from "./steps/award-member-days"
 import { loadCareRulesStep } from "./steps/load-care-rules"
-import { loadMemberDayActionsStep } from "./steps/load-member-day-actions"
+import { loadEnabledActionsStep } from "./steps/load-enabled-actions"
 
 export const awardMemberDayBonusesWorkflowId = "loyalty-award-member-day-bonuses"
 
@@ -19,7 +19,7 @@ export const awardMemberDayBonusesWorkflow = createWorkflow(
   awardMemberDayBonusesWorkflowId,
   (input: { now: Date }) => {
     const care = loadCareRulesStep()
-    const actions = loadMemberDayActionsStep()
+    const actions = loadEnabledActionsStep({ codes: ["birthday", "anniversary"] })
     const pass = transform({ input, care, actions }, ({ input, care, actions }) => ({ now: input.now, care, actions }))
     return new WorkflowResponse(awardMemberDaysStep(pass))
   }

@@ -20,6 +20,11 @@ const TierMembership = model
     qualified_until: model.dateTime().nullable(),
     /** The active override, if any. */
     override_id: model.text().nullable(),
+    /**
+     * The `qualified_until` of the period whose coming drop was announced
+     * (`loyalty.tier.expiring`): once per period.
+     */
+    drop_reminded_for: model.dateTime().nullable(),
   })
   .indexes([
     { on: ["customer_id"], unique: true },

@@ -9,7 +9,7 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   res.json({ actions })
 }
 
-/** Add an action: `birthday`, `anniversary` and `review` switch on the built-in ones. */
+/** Add an action: `birthday`, `anniversary`, `first_order` and `review` switch on the built-in ones. */
 export async function POST(req: AuthenticatedMedusaRequest<AdminCreateActionType>, res: MedusaResponse) {
   const { result } = await createLoyaltyActionWorkflow(req.scope).run({ input: req.validatedBody })
   res.status(201).json({ action: result })

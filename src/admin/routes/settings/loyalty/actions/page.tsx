@@ -20,7 +20,7 @@ const limitText = (action: LoyaltyAction) =>
 
 /**
  * Settings → Loyalty → Actions: what members earn points for besides orders
- * (birthday, anniversary, reviews, the store's own actions), each with its
+ * (birthday, anniversary, first order, reviews, the store's own actions), each with its
  * points and limit per customer, switched on or off here.
  */
 const LoyaltyActionsPage = () => {
@@ -45,8 +45,8 @@ const LoyaltyActionsPage = () => {
         <div className="px-6 py-4">
           <Heading level="h1">Actions</Heading>
           <Text size="small" className="text-ui-fg-subtle">
-            Points for what members do besides ordering. Add <code>birthday</code>, <code>anniversary</code> or{" "}
-            <code>review</code> to switch the built-in ones on; any other code is reported by your back end
+            Points for what members do besides ordering. Add <code>birthday</code>, <code>anniversary</code>,{" "}
+            <code>first_order</code> or <code>review</code> to switch the built-in ones on; any other code is reported by your back end
             (<code>POST /admin/loyalty/action-completions</code>). Members get a message for each, through your
             notification provider, unless they switched messages off.
           </Text>

@@ -1,0 +1,47 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { completeLoyaltyActionWorkflow } from "./complete-action"
+import { isFirstKeptOrderStep } from "./steps/is-first-kept-order"
+import { loadEnabledActionsStep } from "./steps/load-enabled-actions"
+
+export const awardFirstOrderBonusWorkflowId = "loyalty-award-first-order-bonus"
+
+export type AwardFirstOrderBonusInput = {
+  customer_id: string
+  /** The order whose points were just released. */
+  order_id: string
+  now: Date
+}
+
+/**
+ * The `first_order` action: paid when the points of a member's first kept
+ * order are released, i.e. after its return window and only if it was not
+ * canceled, so the bonus never needs taking back. Once per member (the
+ * action's scope is the customer), however often the release is announced.
+ * A store without an enabled `first_order` action pays nothing.
+ *
+ * @summary Pay the first-order bonus when a member's first order is released.
+ *
+ * @example
+ * await awardFirstOrderBonusWorkflow(container).run({ input: { customer_id: "cus_123", order_id: "order_123", now: new Date() } })
+ */
+export const awardFirstOrderBonusWorkflow = createWorkflow(
+  awardFirstOrderBonusWorkflowId,
+  (input: AwardFirstOrderBonusInput) => {
+    const actions = loadEnabledActionsStep({ codes: ["first_order"] })
+    const first = isFirstKeptOrderStep({ customer_id: input.customer_id, order_id: input.order_id })
+    const completion = transform({ input }, ({ input }) => ({
+      customer_id: input.customer_id,
+      action_code: "first_order",
+      scope: IdempotencyKeys.firstOrderScope(input.customer_id),
+      actor_type: "system" as const,
+      details: { order_id: input.order_id },
+      now: input.now,
+    }))
+    const posting = when({ actions, first }, ({ actions, first }) => first && actions.includes("first_order")).then(() =>
+      completeLoyaltyActionWorkflow.runAsStep({ input: completion })
+    )
+    const paid = transform({ posting }, ({ posting }) => ({ paid: !!posting?.created, entry_id: posting?.entry.id ?? null }))
+    return new WorkflowResponse(paid)
+  }
+)
