@@ -11,6 +11,7 @@ import {
   subscribersDone,
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
+import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
 
 /**
  * Who may see and change what: a shopper only ever reaches their own account,
@@ -311,6 +312,18 @@ export default httpSuite({
       const { code } = await get(api, "/store/loyalty/referral", eve.headers)
       expect(code).toBeTruthy()
       const before = await ledgerTotals(container, eve.customer.id)
+      // The store's liability and KPIs as the finance team sees them, before the erase.
+      const kpisNow = new Date()
+      const storeFigures = async () => {
+        await recomputeInsightsWorkflow(container).run({ input: { now: kpisNow } })
+        const { liability } = await get(api, "/admin/loyalty/liability", admin.headers)
+        const { kpis } = await get(api, "/admin/loyalty/insights/kpis", admin.headers)
+        const { generated_at, breakage: { window_start, window_end, ...breakage }, ...figures } = liability
+        return { liability: { ...figures, breakage }, kpis }
+      }
+      const figuresBefore = await storeFigures()
+      expect(figuresBefore.liability.points.outstanding).toBeGreaterThanOrEqual(125)
+      expect(figuresBefore.kpis.length).toBeGreaterThan(0)
 
       const erased = await post(api, `/admin/loyalty/accounts/${eve.customer.id}/erase`, {}, admin.headers)
       expect(erased.erased.points).toEqual({ accounts: 1, entries: 1 })
@@ -342,6 +355,8 @@ export default httpSuite({
       expect(after!.entries.map((e) => e.points)).toEqual(before!.entries.map((e) => e.points))
       const birthdays = await knex("loyalty_account").where({ customer_id: eve.customer.id }).whereNotNull("birthday_month")
       expect(birthdays).toEqual([])
+      // Liability (points, money per currency, breakage, movement) and every KPI are the same after the erase.
+      expect(await storeFigures()).toEqual(figuresBefore)
 
       // Erasing twice changes nothing more; a customer who does not exist is a 404.
       expect((await post(api, `/admin/loyalty/accounts/${eve.customer.id}/erase`, {}, admin.headers)).erased.points.entries).toBe(0)

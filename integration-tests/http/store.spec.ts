@@ -5,6 +5,7 @@ import commerceFixture from "../http-suites/commerce-fixture"
 import coupons from "../http-suites/coupons"
 import extensionPoints from "../http-suites/extension-points"
 import insights from "../http-suites/insights"
+import liability from "../http-suites/liability"
 import memberCare from "../http-suites/member-care"
 import orderFlows from "../http-suites/order-flows"
 import pointsAccess from "../http-suites/points-access"
@@ -44,5 +45,6 @@ runOnOneBoot({
     campaigns,
     memberCare,
     extensionPoints,
+    liability,
   ],
 })

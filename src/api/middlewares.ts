@@ -1,6 +1,7 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminCampaignMiddlewares } from "./admin/loyalty/campaigns/middlewares"
 import { adminActionMiddlewares } from "./admin/loyalty/actions/middlewares"
+import { adminLiabilityMiddlewares } from "./admin/loyalty/liability/middlewares"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
 import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
@@ -18,6 +19,7 @@ export default defineMiddlewares({
     ...adminLoyaltyMiddlewares,
     ...adminActionMiddlewares,
     ...adminInsightsMiddlewares,
+    ...adminLiabilityMiddlewares,
     ...adminCampaignMiddlewares,
     ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,

@@ -12,7 +12,9 @@ import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } fro
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
+import { LiabilityFacts } from "../../lib/points/liability"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
+import { addMonths } from "../../lib/shared/dates"
 import Account from "./models/account"
 import Action from "./models/action"
 import Coupon from "./models/coupon"
@@ -44,6 +46,9 @@ type InjectedDependencies = Record<string, unknown>
 type Movement = { balance_change: number; pending_change: number; debt_change: number }
 
 const WRITES = "Ledger writes"
+
+/** Entries that count as flows: not one a compensation undid, nor the counter-entry that undid it. */
+const EFFECTIVE = "voided_at IS NULL AND reference_type IS DISTINCT FROM 'entry'"
 
 /**
  * The points ledger. Every write locks the customer's account row, checks the
@@ -151,6 +156,94 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return {
       entries: rows.slice(0, page.limit),
       has_more: rows.length > page.limit,
+    }
+  }
+
+  /**
+   * The ledger's figures behind the liability report (`lib/points/liability`),
+   * set-based over the points tables: outstanding points from the cached
+   * account figures (they equal the ledger's sums), the open lots that can
+   * still expire, the settled cohort the breakage rate is measured on (lots
+   * whose expiry fell in the `window_months` before `now`), and the movement
+   * per month from `months_from`. Entries a compensation undid, and the
+   * counter-entries that undid them, count in no flow (as in the KPIs); the
+   * net change still sums every entry.
+   */
+  @InjectManager()
+  async readLiabilityFacts(
+    input: { now: Date; window_months: number; months_from: Date },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<LiabilityFacts> {
+    const knex = knexOf(sharedContext)
+    const windowStart = addMonths(input.now, -input.window_months)
+    const [{ rows: totals }, { rows: lots }, { rows: cohort }, { rows: months }, { rows: before }] = await Promise.all([
+      knex.raw(
+        `SELECT coalesce(sum(balance), 0)::bigint AS available, coalesce(sum(pending), 0)::bigint AS pending,
+                coalesce(sum(debt), 0)::bigint AS debt,
+                count(*) FILTER (WHERE balance > 0 OR pending > 0)::int AS members
+           FROM loyalty_account WHERE deleted_at IS NULL`
+      ),
+      knex.raw(
+        `SELECT coalesce(sum(remaining), 0)::bigint AS expiring
+           FROM loyalty_lot WHERE deleted_at IS NULL AND remaining > 0 AND expires_at IS NOT NULL`
+      ),
+      // A lot that gives back points (a restore, a compensation's counter-entry) keeps the expiry of
+      // the lot it refills: its points were issued once, in that lot, but what it loses to expiry counts.
+      knex.raw(
+        `WITH cohort AS (
+           SELECT l.id, l.remaining,
+                  CASE WHEN e.type IN ('earn', 'release', 'adjust') AND e.voided_at IS NULL
+                        AND e.reference_type IS DISTINCT FROM 'entry' THEN l.points ELSE 0 END AS issued
+             FROM loyalty_lot l JOIN loyalty_entry e ON e.id = l.entry_id
+            WHERE l.deleted_at IS NULL AND l.expires_at > ? AND l.expires_at <= ?
+         )
+         SELECT count(*)::int AS lots, coalesce(sum(c.issued), 0)::bigint AS issued,
+                (coalesce(sum(c.remaining), 0) + coalesce((
+                  SELECT -sum(x.points) FROM loyalty_entry x
+                   WHERE x.type = 'expire' AND x.reference_type = 'lot' AND x.voided_at IS NULL
+                     AND x.deleted_at IS NULL AND x.reference_id IN (SELECT id FROM cohort)), 0))::bigint AS expired
+           FROM cohort c`,
+        [windowStart, input.now]
+      ),
+      knex.raw(
+        `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+                coalesce(sum(points) FILTER (WHERE ${EFFECTIVE} AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
+                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'redeem'), 0)::bigint AS redeemed,
+                coalesce(sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'restore'), 0)::bigint AS restored,
+                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'expire'), 0)::bigint AS expired,
+                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'reverse'), 0)::bigint AS reversed,
+                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'adjust' AND points < 0), 0)::bigint AS adjusted_down,
+                coalesce(sum(balance_change + pending_change), 0)::bigint AS net_change
+           FROM loyalty_entry WHERE deleted_at IS NULL AND created_at >= ? AND created_at <= ?
+          GROUP BY 1 ORDER BY 1`,
+        [input.months_from, input.now]
+      ),
+      knex.raw(
+        `SELECT coalesce(sum(balance_change + pending_change), 0)::bigint AS outstanding
+           FROM loyalty_entry WHERE deleted_at IS NULL AND created_at < ?`,
+        [input.months_from]
+      ),
+    ])
+    return {
+      now: input.now,
+      available: Number(totals[0].available),
+      pending: Number(totals[0].pending),
+      debt: Number(totals[0].debt),
+      members: Number(totals[0].members),
+      available_expiring: Number(lots[0].expiring),
+      window_months: input.window_months,
+      cohort: { lots: Number(cohort[0].lots), issued: Number(cohort[0].issued), expired: Number(cohort[0].expired) },
+      outstanding_before: Number(before[0].outstanding),
+      months: months.map((row: Record<string, string>) => ({
+        month: row.month,
+        issued: Number(row.issued),
+        redeemed: Number(row.redeemed),
+        restored: Number(row.restored),
+        expired: Number(row.expired),
+        reversed: Number(row.reversed),
+        adjusted_down: Number(row.adjusted_down),
+        net_change: Number(row.net_change),
+      })),
     }
   }
 
