@@ -7,6 +7,7 @@ import extensionPoints from "../http-suites/extension-points"
 import insights from "../http-suites/insights"
 import liability from "../http-suites/liability"
 import memberCare from "../http-suites/member-care"
+import memberImport from "../http-suites/member-import"
 import orderFlows from "../http-suites/order-flows"
 import pointsAccess from "../http-suites/points-access"
 import pointsEarning from "../http-suites/points-earning"
@@ -46,5 +47,6 @@ runOnOneBoot({
     memberCare,
     extensionPoints,
     liability,
+    memberImport,
   ],
 })

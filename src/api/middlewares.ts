@@ -3,6 +3,7 @@ import { adminCampaignMiddlewares } from "./admin/loyalty/campaigns/middlewares"
 import { adminActionMiddlewares } from "./admin/loyalty/actions/middlewares"
 import { adminLiabilityMiddlewares } from "./admin/loyalty/liability/middlewares"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
+import { adminMemberImportMiddlewares } from "./admin/loyalty/imports/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
 import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
 import { adminLoyaltyTierMiddlewares } from "./admin/loyalty/tiers/middlewares"
@@ -20,6 +21,7 @@ export default defineMiddlewares({
     ...adminActionMiddlewares,
     ...adminInsightsMiddlewares,
     ...adminLiabilityMiddlewares,
+    ...adminMemberImportMiddlewares,
     ...adminCampaignMiddlewares,
     ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,

@@ -63,6 +63,12 @@ export const IdempotencyKeys = {
   actionRequestScope: (customerId: string, header: string) => `${customerId}:${header}`,
   /** Notification Module: one message of a kind about one entry, lot or record (and side, for referrals). */
   notification: (kind: string, id: string, side?: string) => `loyalty:${kind}:${id}${side ? `:${side}` : ""}`,
+  /**
+   * Points ledger: one imported row: the import's key (the file's SHA-256 unless the merchant names
+   * one), the customer, and which of that customer's rows in the file it is (from the second on).
+   */
+  memberImport: (importKey: string, customerId: string, occurrence: number) =>
+    `import:${importKey}:${customerId}${occurrence > 1 ? `:${occurrence}` : ""}`,
   /** Points ledger: the one-time bonus for reaching a tier. */
   tierBonus: (customerId: string, tierId: string) => `tier-bonus:${customerId}:${tierId}`,
   /** Tier activity: one points release counted toward tiers (by the release entry). */

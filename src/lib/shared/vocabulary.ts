@@ -22,6 +22,8 @@ export const ReferenceTypes = {
   CUSTOMER: "customer",
   ENTRY: "entry",
   FEEDBACK: "feedback",
+  /** A member import run (`loyalty_member_import`). */
+  IMPORT: "import",
   LOT: "lot",
   REFERRAL: "referral",
   TIER: "tier",

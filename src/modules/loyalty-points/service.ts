@@ -20,6 +20,7 @@ import Action from "./models/action"
 import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
+import MemberImport from "./models/member-import"
 import ProgramVersion from "./models/program-version"
 import Reward from "./models/reward"
 import {
@@ -31,6 +32,7 @@ import {
   CouponReservation,
   LedgerEntry,
   LoyaltyAccount,
+  MemberImportDelta,
   OrderPendingPosting,
   OrderPointsSummary,
   OrderReleaseInput,
@@ -68,6 +70,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   Reward,
   Coupon,
   Action,
+  MemberImport,
 }) {
   protected readonly options_: LoyaltyPluginOptions
 
@@ -1161,6 +1164,146 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       .whereNot({ reason: input.erased_reason })
       .update({ reason: input.erased_reason, updated_at: trx.fn.now() })
     return { accounts, entries }
+  }
+
+  // ---------------------------------------------------------------- member import
+
+  /**
+   * Credit a batch of imported rows in one transaction, each through
+   * `creditPoints` (the account's lock, the key checked under it, one entry
+   * and one lot). Accounts are locked in customer-id order so two batches
+   * never wait on each other in a circle. Keys already written come back with
+   * `created: false`.
+   */
+  @InjectTransactionManager()
+  async creditImportedPoints(
+    postings: CreditPosting[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ entry_id: string; idempotency_key: string; created: boolean }[]> {
+    transactionOf(sharedContext, WRITES)
+    const ordered = [...postings].sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0))
+    const results: { entry_id: string; idempotency_key: string; created: boolean }[] = []
+    for (const posting of ordered) {
+      const result = await this.creditPoints(posting, sharedContext)
+      results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created })
+    }
+    return results
+  }
+
+  /** Which of these ledger keys are written (and not voided): one query for a batch. */
+  @InjectManager()
+  async existingEntryKeys(keys: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
+    if (!keys.length) return []
+    const rows: { idempotency_key: string }[] = await knexOf(sharedContext)("loyalty_entry")
+      .select("idempotency_key")
+      .whereIn("idempotency_key", keys)
+      .whereNull("voided_at")
+    return rows.map((row) => row.idempotency_key)
+  }
+
+  /** Which of these customers have a birthday set. */
+  @InjectManager()
+  async customersWithBirthday(
+    customerIds: string[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<string[]> {
+    if (!customerIds.length) return []
+    const rows: { customer_id: string }[] = await knexOf(sharedContext)("loyalty_account")
+      .select("customer_id")
+      .whereIn("customer_id", customerIds)
+      .whereNull("deleted_at")
+      .whereNotNull("birthday_month")
+    return rows.map((row) => row.customer_id)
+  }
+
+  /**
+   * Imported birthdays, each under its account's lock and only where none is
+   * set (a birthday the shopper gave stays). `birthday_set_at` is the import's
+   * time, so the 30-day rule of the birthday bonus holds for imported ones too.
+   * Returns the customers whose birthday this call set.
+   */
+  @InjectTransactionManager()
+  async setImportedBirthdays(
+    input: { birthdays: { customer_id: string; month: number; day: number }[]; now: Date },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<string[]> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const set: string[] = []
+    const ordered = [...input.birthdays].sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1))
+    for (const { customer_id, month, day } of ordered) {
+      const account = await this.lockAccount_(trx, customer_id)
+      if (account.birthday_month != null) continue
+      await trx("loyalty_account")
+        .where({ id: account.id })
+        .update({ birthday_month: month, birthday_day: day, birthday_set_at: input.now, updated_at: trx.fn.now() })
+      set.push(customer_id)
+    }
+    return set
+  }
+
+  /** Undo `setImportedBirthdays` (a compensation): only birthdays still as that import set them. */
+  @InjectTransactionManager()
+  async clearImportedBirthdays(
+    input: { customer_ids: string[]; set_at: Date },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<void> {
+    if (!input.customer_ids.length) return
+    const trx = transactionOf(sharedContext, WRITES)
+    await trx("loyalty_account")
+      .whereIn("customer_id", input.customer_ids)
+      .whereNull("deleted_at")
+      .where({ birthday_set_at: input.set_at })
+      .update({ birthday_month: null, birthday_day: null, birthday_set_at: null, updated_at: trx.fn.now() })
+  }
+
+  /**
+   * Claim an import run for processing: `created` → `running` in one
+   * conditional update, so a file is read once per run even when two uploads
+   * race. Refused when the run already ran.
+   */
+  @InjectTransactionManager()
+  async startMemberImport(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const updated = await trx("loyalty_member_import")
+      .where({ id, status: "created" })
+      .whereNull("deleted_at")
+      .update({ status: "running", updated_at: trx.fn.now() })
+    if (updated) return
+    const row = await trx("loyalty_member_import").select("status").where({ id }).whereNull("deleted_at").first()
+    if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Import ${id} was not found`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Import ${id} is ${row.status}: a file is read once per import, create a new import to read it again`
+    )
+  }
+
+  /**
+   * Add one batch's figures to an import run (counts add up, lists keep their
+   * first `listLimit` lines), under the run's row lock so concurrent batches
+   * never lose a count. A negative delta takes a batch back (compensation).
+   */
+  @InjectTransactionManager()
+  async addMemberImportProgress(
+    input: { id: string; delta: MemberImportDelta; list_limit: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<void> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const row = await trx("loyalty_member_import").where({ id: input.id }).forUpdate().first()
+    if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Import ${input.id} was not found`)
+    const { counts, lists, bytes_read } = input.delta
+    const patch: Record<string, unknown> = { updated_at: trx.fn.now() }
+    for (const [column, value] of Object.entries(counts)) {
+      if (value) patch[column] = trx.raw("?? + ?", [column, value])
+    }
+    if (bytes_read != null) patch.bytes_read = trx.raw("greatest(bytes_read, ?)", [bytes_read])
+    if (input.delta.format && !row.format) patch.format = input.delta.format
+    for (const [column, items] of Object.entries(lists ?? {})) {
+      const current = (row[column] as unknown[] | null) ?? []
+      if (items?.length && current.length < input.list_limit) {
+        patch[column] = JSON.stringify([...current, ...items].slice(0, input.list_limit))
+      }
+    }
+    await trx("loyalty_member_import").where({ id: input.id }).update(patch)
   }
 
   /** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */

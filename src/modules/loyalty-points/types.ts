@@ -136,3 +136,26 @@ export type CouponReservation = {
 }
 
 export type CouponRecord = InferTypeOf<typeof Coupon>
+
+/** One batch's figures for `addMemberImportProgress`. */
+export type MemberImportDelta = {
+  counts: Partial<
+    Record<
+      | "rows_total"
+      | "rows_matched"
+      | "rows_unknown"
+      | "rows_bad"
+      | "rows_already"
+      | "rows_imported"
+      | "points"
+      | "points_already"
+      | "tiers_set"
+      | "birthdays_set",
+      number
+    >
+  >
+  lists?: Partial<Record<"unknown_emails" | "bad_rows" | "notes", unknown[]>>
+  bytes_read?: number | null
+  /** The file's format, once the header is read. */
+  format?: string | null
+}

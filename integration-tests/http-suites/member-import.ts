@@ -1,0 +1,244 @@
+import { createHash } from "crypto"
+import { readFileSync } from "fs"
+import { join } from "path"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { LOYALTY_TIERS_MODULE } from "../../src/modules/loyalty-tiers"
+import type LoyaltyTiersModuleService from "../../src/modules/loyalty-tiers/service"
+import { AdminUser, attempt, get, ledgerTotals, memberWith, pointsService, post, StoreHeaders } from "../helpers"
+import { httpSuite } from "../helpers/one-boot"
+
+const FIXTURES = join(__dirname, "../fixtures/imports")
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+const DAY = 24 * 60 * 60 * 1000
+
+/**
+ * Member import: a CSV from another loyalty app (or the generic shape) is
+ * dry-run, then imported through the ledger, and a second import of the same
+ * file changes nothing.
+ */
+export default httpSuite({
+  title: "member import",
+  register: ({ api, getContainer, store }) => {
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+    let container: MedusaContainer
+    let gold: { id: string }
+    const members: Record<string, string> = {}
+
+    beforeAll(async () => {
+      ;({ admin, storeHeaders } = store())
+      container = getContainer()
+      ;({ tier: gold } = await post(
+        api,
+        "/admin/loyalty/tiers",
+        { name: "Gold", metric: "points", threshold: 1_000_000 },
+        admin.headers
+      ))
+      for (const email of [
+        "ada@import.test",
+        "ben@import.test",
+        "ada.smile@example.com",
+        "ben.smile@example.com",
+        "ada.lion@example.com",
+        "ben.lion@example.com",
+        "ada.yotpo@example.com",
+        "ben.yotpo@example.com",
+      ]) {
+        members[email] = (await memberWith(api, storeHeaders, admin.headers, email, 50)).customer.id
+      }
+    })
+
+    /** Create a run and upload the file as the body; the answer is the finished run. */
+    async function upload(csv: string, { dry_run, import_key = sha256(csv), file_name = "members.csv" }: {
+      dry_run: boolean
+      import_key?: string
+      file_name?: string
+    }) {
+      const { import: created } = await post(
+        api,
+        "/admin/loyalty/imports",
+        { import_key, file_name, dry_run, bytes_total: Buffer.byteLength(csv) },
+        admin.headers
+      )
+      expect(created).toMatchObject({ status: "created", dry_run, import_key })
+      const response = await api.post(`/admin/loyalty/imports/${created.id}/file`, csv, {
+        headers: { ...admin.headers, "content-type": "text/csv" },
+      })
+      return response.data.import
+    }
+
+    const importEntries = async (customerId: string) =>
+      ((await ledgerTotals(container, customerId))?.entries ?? []).filter((entry) => entry.reason === "import")
+    const lotsOf = async (customerId: string) => {
+      const account = await pointsService(container).retrieveAccountByCustomer(customerId)
+      return await pointsService(container).listLots({ account_id: account!.id }, { order: { expires_at: "ASC" } })
+    }
+    const balanceOf = async (customerId: string) => {
+      const totals = await ledgerTotals(container, customerId)
+      // Cached figures, ledger sums and open lots agree after every import.
+      expect(totals!.cached.balance).toBe(totals!.ledger.balance)
+      expect(totals!.lots).toBe(totals!.cached.balance)
+      return totals!.cached.balance
+    }
+    const tierOf = async (customerId: string) =>
+      (await container.resolve<LoyaltyTiersModuleService>(LOYALTY_TIERS_MODULE).tiersInEffect([customerId])).get(customerId) ?? null
+
+    const GENERIC = [
+      "email,points,tier,expires_at,birthday",
+      "ada@import.test,1000,Gold,2030-01-31,1990-05-27",
+      "ADA@import.test,250,,,",
+      "ben@import.test,300,Platinum,2029-06-30,",
+      "nobody@import.test,70,,,",
+      "ben@import.test,abc,,,",
+      "carl@,5,,,",
+      "ben@import.test,40,,2020-01-01,",
+      "",
+    ].join("\n")
+
+    it("dry-runs a generic file: matched members, unknown emails, bad rows with their line, points and money; writes nothing", async () => {
+      const report = await upload(GENERIC, { dry_run: true })
+      expect(report).toMatchObject({
+        status: "done",
+        format: "generic",
+        dry_run: true,
+        rows_total: 7,
+        rows_matched: 3,
+        rows_unknown: 1,
+        rows_bad: 3,
+        rows_already: 0,
+        rows_imported: 0,
+        points: 1550,
+        value: { eur: "15.50" },
+        tiers_set: 1,
+        birthdays_set: 1,
+        bytes_total: Buffer.byteLength(GENERIC),
+        bytes_read: Buffer.byteLength(GENERIC),
+        unknown_emails: [{ line: 5, email: "nobody@import.test" }],
+        bad_rows: [
+          { line: 6, reason: 'points "abc" is not a whole number of points (no signs, decimals or separators)' },
+          { line: 7, reason: 'email "carl@" is not an email address' },
+          { line: 8, reason: "expires_at 2020-01-01 is in the past" },
+        ],
+        notes: [{ line: 4, reason: 'tier "Platinum" does not exist here: the tier is left as it is' }],
+      })
+      // The page polls the run: the same report.
+      expect((await get(api, `/admin/loyalty/imports/${report.id}`, admin.headers)).import).toMatchObject({
+        status: "done",
+        points: 1550,
+      })
+      expect(await importEntries(members["ada@import.test"])).toEqual([])
+      expect(await balanceOf(members["ada@import.test"])).toBe(50)
+      expect(await tierOf(members["ada@import.test"])).toBeNull()
+    })
+
+    it("imports it: one entry with reason import and one lot per row with its expiry, the tier and the birthday; a second import changes nothing", async () => {
+      const before = Date.now()
+      const report = await upload(GENERIC, { dry_run: false })
+      expect(report).toMatchObject({
+        status: "done",
+        rows_matched: 3,
+        rows_imported: 3,
+        rows_already: 0,
+        points: 1550,
+        value: { eur: "15.50" },
+        tiers_set: 1,
+        birthdays_set: 1,
+        rows_bad: 3,
+      })
+      const ada = members["ada@import.test"]
+      const ben = members["ben@import.test"]
+      expect(await balanceOf(ada)).toBe(1300)
+      expect(await balanceOf(ben)).toBe(350)
+
+      const entries = await importEntries(ada)
+      expect(entries.map((e) => [e.type, e.points, e.reference_type, e.reference_id, e.actor_id])).toEqual(
+        expect.arrayContaining([
+          ["adjust", 1000, "import", report.id, admin.user.id],
+          ["adjust", 250, "import", report.id, admin.user.id],
+        ])
+      )
+      expect(entries).toHaveLength(2)
+      const lots = (await lotsOf(ada)).filter((lot) => entries.some((e) => e.id === lot.entry_id))
+      expect(lots.map((lot) => [lot.points, lot.remaining])).toEqual([
+        [250, 250],
+        [1000, 1000],
+      ])
+      // The 250 row named no expiry: the program's 12 months from the import.
+      const programExpiry = new Date(lots[0].expires_at!).getTime()
+      expect(programExpiry).toBeGreaterThan(before + 360 * DAY)
+      expect(programExpiry).toBeLessThan(Date.now() + 367 * DAY)
+      expect(new Date(lots[1].expires_at!).toISOString()).toBe("2030-01-31T00:00:00.000Z")
+      const benLots = (await lotsOf(ben)).filter((lot) => lot.points === 300)
+      expect(new Date(benLots[0].expires_at!).toISOString()).toBe("2029-06-30T00:00:00.000Z")
+
+      expect(await tierOf(ada)).toBe(gold.id)
+      const account = await pointsService(container).retrieveAccountByCustomer(ada)
+      expect([account!.birthday_month, account!.birthday_day]).toEqual([5, 27])
+
+      // A second import of the same file changes nothing.
+      const entriesBefore = (await ledgerTotals(container, ada))!.entries.length
+      const second = await upload(GENERIC, { dry_run: false })
+      expect(second.id).not.toBe(report.id)
+      expect(second).toMatchObject({
+        status: "done",
+        rows_matched: 3,
+        rows_imported: 0,
+        rows_already: 3,
+        points: 0,
+        points_already: 1550,
+        tiers_set: 0,
+        birthdays_set: 0,
+      })
+      expect(await balanceOf(ada)).toBe(1300)
+      expect(await balanceOf(ben)).toBe(350)
+      expect((await ledgerTotals(container, ada))!.entries.length).toBe(entriesBefore)
+      // The dry run of a file already imported says so too.
+      expect(await upload(GENERIC, { dry_run: true })).toMatchObject({ rows_already: 3, points: 0, points_already: 1550 })
+    })
+
+    it("refuses what it cannot read with a 400 and writes nothing", async () => {
+      const create = async (dry_run: boolean) =>
+        (await post(api, "/admin/loyalty/imports", { import_key: "bad-files", dry_run }, admin.headers)).import
+      const send = (id: string, body: string, type = "text/csv") =>
+        attempt(api.post(`/admin/loyalty/imports/${id}/file`, body, { headers: { ...admin.headers, "content-type": type } }))
+
+      const run = await create(false)
+      const unknown = await send(run.id, "name,balance\nada@import.test,10\n")
+      expect(unknown.status).toBe(400)
+      expect(unknown.data.message).toMatch(/Unknown file format: the header row needs email and points/)
+      expect((await get(api, `/admin/loyalty/imports/${run.id}`, admin.headers)).import).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(/Unknown file format/),
+        rows_total: 0,
+      })
+      const again = await send(run.id, GENERIC)
+      expect(again.status).toBe(400)
+      expect(again.data.message).toMatch(/is failed: a file is read once per import/)
+
+      const json = await send((await create(true)).id, JSON.stringify({ email: "x" }), "application/json")
+      expect(json.status).toBe(400)
+      expect(json.data.message).toMatch(/Content-Type text\/csv/)
+
+      const badKey = await attempt(api.post("/admin/loyalty/imports", { import_key: "a b", dry_run: true }, { headers: admin.headers }))
+      expect(badKey.status).toBe(400)
+      expect((await attempt(api.get("/admin/loyalty/imports/limp_missing", { headers: admin.headers }))).status).toBe(404)
+      expect(await balanceOf(members["ada@import.test"])).toBe(50)
+    })
+
+    it.each([
+      ["smile.csv", "smile", { "ada.smile@example.com": 1250, "ben.smile@example.com": 350 }, { unknown: 1, bad: 0 }],
+      ["loyaltylion.csv", "loyaltylion", { "ada.lion@example.com": 850, "ben.lion@example.com": 300 }, { unknown: 0, bad: 1 }],
+      ["yotpo.csv", "yotpo", { "ada.yotpo@example.com": 690, "ben.yotpo@example.com": 50 }, { unknown: 0, bad: 0 }],
+    ])("imports a %s export (%s columns)", async (file, format, balances, counts) => {
+      const csv = readFileSync(join(FIXTURES, file), "utf8")
+      const report = await upload(csv, { dry_run: false, file_name: file })
+      expect(report).toMatchObject({ status: "done", format, rows_unknown: counts.unknown, rows_bad: counts.bad, tiers_set: 1 })
+      for (const [email, balance] of Object.entries(balances)) {
+        expect(await balanceOf(members[email])).toBe(balance)
+      }
+      const ada = members[Object.keys(balances)[0]]
+      expect(await tierOf(ada)).toBe(gold.id)
+      expect((await pointsService(container).retrieveAccountByCustomer(ada))!.birthday_month).not.toBeNull()
+    })
+  },
+})

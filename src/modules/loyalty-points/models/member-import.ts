@@ -1,0 +1,49 @@
+import { model } from "@medusajs/framework/utils"
+
+/**
+ * One run of a member import (a dry run or the real one) and its report: the
+ * admin page polls it for the progress bar, and it stays as the record of what
+ * was imported from which file. Counts grow batch by batch; the lists keep the
+ * first lines only (the counts are complete).
+ */
+const MemberImport = model
+  .define("loyalty_member_import", {
+    id: model.id({ prefix: "limp" }).primaryKey(),
+    /** Scopes the ledger keys: the file's SHA-256 unless the merchant names one. */
+    import_key: model.text(),
+    file_name: model.text().nullable(),
+    /** generic, smile, loyaltylion or yotpo: told from the header row. */
+    format: model.text().nullable(),
+    dry_run: model.boolean(),
+    status: model.enum(["created", "running", "done", "failed"]).default("created"),
+    /** The admin user who started it; null from the command line. */
+    actor_id: model.text().nullable(),
+    bytes_total: model.number().nullable(),
+    bytes_read: model.number().default(0),
+    rows_total: model.number().default(0),
+    rows_matched: model.number().default(0),
+    rows_unknown: model.number().default(0),
+    rows_bad: model.number().default(0),
+    /** Rows of this import key already in the ledger (a re-import): nothing written for them. */
+    rows_already: model.number().default(0),
+    /** Rows credited by this run (0 for a dry run). */
+    rows_imported: model.number().default(0),
+    /** Points this run credits (a dry run: would credit). */
+    points: model.number().default(0),
+    points_already: model.number().default(0),
+    /** Money value of `points` per currency with a point value, as decimal strings. */
+    value: model.json().nullable(),
+    tiers_set: model.number().default(0),
+    birthdays_set: model.number().default(0),
+    /** First unknown emails, `{ line, email }`. */
+    unknown_emails: model.json().nullable(),
+    /** First bad rows, `{ line, reason }`. */
+    bad_rows: model.json().nullable(),
+    /** First rows imported with something left out, `{ line, reason }`. */
+    notes: model.json().nullable(),
+    error: model.text().nullable(),
+    finished_at: model.dateTime().nullable(),
+  })
+  .indexes([{ on: ["import_key", "created_at"] }])
+
+export default MemberImport

@@ -1,0 +1,2 @@
+export * from "./import-members"
+export * from "./run-member-import"

@@ -1,0 +1,92 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { RowProblem } from "../../../lib/imports/formats"
+import { BatchPlan, NumberedRow, planImportBatch } from "../../../lib/imports/plan"
+import { expiryDate } from "../../../lib/shared/dates"
+import { pointsService } from "../../points/steps/resolve-service"
+import { tiersService } from "../../tiers/steps/resolve-service"
+
+export const planMemberImportBatchStepId = "loyalty-plan-member-import-batch-step"
+
+/** A row as it travels through a workflow: dates as ISO strings. */
+export type MemberImportRowInput = Omit<NumberedRow, "expires_at"> & { expires_at: string | null }
+
+export type PlanMemberImportBatchInput = {
+  import_key: string
+  rows: MemberImportRowInput[]
+  problems: RowProblem[]
+  now: string
+}
+
+/** A batch's plan as it travels through a workflow (dates as ISO strings). */
+export type MemberImportBatchPlan = Omit<BatchPlan, "postings"> & {
+  postings: (Omit<BatchPlan["postings"][number], "expires_at"> & { expires_at: string | null })[]
+}
+
+/**
+ * What a batch would do: reads the members behind its emails (`query.graph`
+ * on customers with an account), which of its ledger keys exist, who has a
+ * birthday, the tiers and the members' tiers, and the program's expiry, then
+ * plans with the pure rules of `lib/imports/plan`. Reads only, so the dry run
+ * is this step alone.
+ */
+export const planMemberImportBatchStep = createStep(
+  planMemberImportBatchStepId,
+  async (input: PlanMemberImportBatchInput, { container }) => {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    // Medusa stores emails as they were typed: look each up as lower-cased and as written.
+    const emails = [...new Set(input.rows.flatMap((row) => [row.email, row.email_as_written]))]
+    const customers = new Map<string, string>()
+    if (emails.length) {
+      const { data } = await query.graph({
+        entity: "customer",
+        fields: ["id", "email"],
+        filters: { email: emails, has_account: true },
+        pagination: { take: emails.length, skip: 0 },
+      })
+      for (const customer of data) {
+        if (customer.email) customers.set(customer.email.toLowerCase(), customer.id)
+      }
+    }
+    const points = pointsService(container)
+    const tiers = tiersService(container)
+    const customerIds = [...new Set(customers.values())]
+    const rules = await points.getProgramRules()
+    const draft = planImportBatch(
+      input.rows.map((row) => ({ ...row, expires_at: row.expires_at ? new Date(row.expires_at) : null })),
+      input.problems,
+      {
+        import_key: input.import_key,
+        customers,
+        existing_keys: new Set(),
+        tiers: [],
+        birthdays_set: new Set(),
+        current_tiers: new Map(),
+        default_expiry: null,
+      }
+    )
+    const [existingKeys, birthdays, tierList, currentTiers] = await Promise.all([
+      points.existingEntryKeys(draft.postings.map((p) => p.idempotency_key)),
+      points.customersWithBirthday(customerIds),
+      tiers.listTiersByRank(),
+      tiers.tiersInEffect(customerIds),
+    ])
+    const plan = planImportBatch(
+      input.rows.map((row) => ({ ...row, expires_at: row.expires_at ? new Date(row.expires_at) : null })),
+      input.problems,
+      {
+        import_key: input.import_key,
+        customers,
+        existing_keys: new Set(existingKeys),
+        tiers: tierList.map((tier) => ({ id: tier.id, name: tier.name })),
+        birthdays_set: new Set(birthdays),
+        current_tiers: currentTiers,
+        default_expiry: expiryDate(input.now, rules.expiry_months),
+      }
+    )
+    return new StepResponse<MemberImportBatchPlan>({
+      ...plan,
+      postings: plan.postings.map((p) => ({ ...p, expires_at: p.expires_at ? p.expires_at.toISOString() : null })),
+    })
+  }
+)
