@@ -14,6 +14,7 @@ import pointsEarning from "../http-suites/points-earning"
 import pointsReversal from "../http-suites/points-reversal"
 import referrals from "../http-suites/referrals"
 import tiers from "../http-suites/tiers"
+import whatIf from "../http-suites/what-if"
 
 // Per test and per hook, only ever reached by a hang: on the shared 2-core machine under a load of
 // 17-20 the racing-carts checkout test took 222 s, the old per-file limit was 240 s.
@@ -48,5 +49,6 @@ runOnOneBoot({
     extensionPoints,
     liability,
     memberImport,
+    whatIf,
   ],
 })

@@ -8,6 +8,7 @@ import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
 import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
 import { adminLoyaltyTierMiddlewares } from "./admin/loyalty/tiers/middlewares"
 import { adminReferralMiddlewares } from "./admin/loyalty/referrals/middlewares"
+import { adminWhatIfMiddlewares } from "./admin/loyalty/what-if/middlewares"
 import { storeCartLoyaltyMiddlewares } from "./store/carts/middlewares"
 import { storeFeedbackMiddlewares } from "./store/loyalty/feedback/middlewares"
 import { storeLoyaltyMiddlewares } from "./store/loyalty/middlewares"
@@ -25,6 +26,7 @@ export default defineMiddlewares({
     ...adminCampaignMiddlewares,
     ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,
+    ...adminWhatIfMiddlewares,
     ...adminOrderCreditLineMiddlewares,
     ...storeLoyaltyMiddlewares,
     ...storeFeedbackMiddlewares,

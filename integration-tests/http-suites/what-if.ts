@@ -1,0 +1,113 @@
+import {
+  AdminUser,
+  attempt,
+  CommerceFixture,
+  eventually,
+  get,
+  placeOrder,
+  post,
+  registerCustomer,
+  StoreHeaders,
+} from "../helpers"
+import { httpSuite } from "../helpers/one-boot"
+
+/**
+ * The what-if replay checked against reality: on a store of known history
+ * (two members' orders awarded by the real earn workflow, a guest's order
+ * that earns nothing), replaying the rules in force gives exactly the
+ * points the ledger issued, and a doubled earn rate doubles them. Bad
+ * input is a 400 that says what is wrong; only an admin may ask.
+ *
+ * The test store earns 1 point per EUR of items before tax (19 % VAT).
+ */
+export default httpSuite({
+  title: "what-if",
+  register: ({ api, store }) => {
+    let fixture: CommerceFixture
+    let admin: AdminUser
+    let storeHeaders: StoreHeaders
+    const period: { from?: string; to?: string } = {}
+    const customers: { id: string; headers: Record<string, string> }[] = []
+
+    /** Pending points of a member's order earnings, read from their own ledger. */
+    const earnedByLedger = async (headers: Record<string, string>) => {
+      const { entries } = await get(api, "/store/loyalty/account/entries?limit=100", headers)
+      return entries
+        .filter((e: { type: string; order_id: string | null }) => e.type === "pending" && e.order_id)
+        .reduce((sum: number, e: { points: number }) => sum + e.points, 0)
+    }
+
+    beforeAll(async () => {
+      ;({ fixture, admin, storeHeaders } = store())
+      period.from = new Date(Date.now() - 1000).toISOString()
+      const buy = (email: string, items: { variant_id: string; quantity: number }[], customerHeaders?: Record<string, string>) =>
+        placeOrder(api, storeHeaders, {
+          customerHeaders,
+          email,
+          items,
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+        })
+      for (const [email, orders] of [
+        ["whatif-ada@example.com", [[{ variant_id: fixture.expensiveVariantId, quantity: 2 }], [{ variant_id: fixture.cheapVariantId, quantity: 3 }]]],
+        ["whatif-bo@example.com", [[{ variant_id: fixture.cheapVariantId, quantity: 1 }, { variant_id: fixture.expensiveVariantId, quantity: 1 }]]],
+      ] as const) {
+        const { customer, headers } = await registerCustomer(api, storeHeaders, { email })
+        customers.push({ id: customer.id, headers })
+        for (const items of orders) await buy(email, [...items], headers)
+        // Each order's award arrives through order.placed.
+        await eventually(async () => {
+          const { entries } = await get(api, "/store/loyalty/account/entries?limit=100", headers)
+          expect(entries.filter((e: { type: string }) => e.type === "pending")).toHaveLength(orders.length)
+        })
+      }
+      // A guest's order is history too, and earns nothing.
+      await buy("whatif-guest@example.com", [{ variant_id: fixture.expensiveVariantId, quantity: 1 }])
+      period.to = new Date(Date.now() + 60_000).toISOString()
+    })
+
+    it("replays the rules in force to exactly what the ledger issued, and a doubled earn rate to twice that", async () => {
+      let ledger = 0
+      for (const c of customers) ledger += await earnedByLedger(c.headers)
+      expect(ledger).toBeGreaterThan(0)
+
+      const { what_if } = await post(api, "/admin/loyalty/what-if", { ...period, program: { earn_rates: { eur: 2 } } }, admin.headers)
+      expect(what_if.orders).toBe(4)
+      expect(what_if.members).toBe(2)
+      expect(what_if.ledger.issued).toBe(ledger)
+      expect(what_if.current.issued).toBe(ledger)
+      expect(what_if.proposed.issued).toBe(2 * ledger)
+      const eur = (side: { by_currency: { currency_code: string }[] }) => side.by_currency.find((c) => c.currency_code === "eur")
+      expect(eur(what_if.current)).toMatchObject({ issued: ledger })
+      expect(eur(what_if.proposed)).toMatchObject({ issued: 2 * ledger })
+      // Nobody has redeemed yet: every point is still outstanding.
+      expect(what_if.current).toMatchObject({ redeemed: 0, expired: 0, outstanding: ledger })
+      // The most affected customers are the two members, the bigger earner first.
+      expect(what_if.most_affected.map((c: { customer_id: string }) => c.customer_id).sort()).toEqual(customers.map((c) => c.id).sort())
+      expect(what_if.most_affected[0].delta).toBe(what_if.most_affected[0].current_points)
+
+      // The same replay without a change: both sides equal the ledger.
+      const same = (await post(api, "/admin/loyalty/what-if", period, admin.headers)).what_if
+      expect(same.current.issued).toBe(ledger)
+      expect(same.proposed.issued).toBe(ledger)
+    })
+
+    it("answers 400 with the reason on bad input", async () => {
+      const bad = async (body: unknown, message: RegExp) => {
+        const outcome = await attempt(api.post("/admin/loyalty/what-if", body, { headers: admin.headers }))
+        expect(outcome.status).toBe(400)
+        expect(outcome.data.message).toMatch(message)
+      }
+      await bad({ program: { earn_rates: { euro: 1 } } }, /3-letter currency code/)
+      await bad({ from: "2026-06-01", to: "2026-01-01" }, /from must be before to/)
+      await bad({ program: { earn_rates: { eur: -1 } } }, /between 0/)
+      await bad({ surprise: true }, /surprise/)
+      await bad({ tiers: [{ name: "Gold", rank: 1, metric: "points", threshold: 10, earn_multiplier: 2 }, { name: "VIP", rank: 1, metric: "points", threshold: 20, earn_multiplier: 3 }] }, /rank/)
+    })
+
+    it("is for admins only: a shopper or no one gets 401", async () => {
+      expect((await attempt(api.post("/admin/loyalty/what-if", {}, { headers: storeHeaders }))).status).toBe(401)
+      expect((await attempt(api.post("/admin/loyalty/what-if", {}, { headers: customers[0].headers }))).status).toBe(401)
+    })
+  },
+})

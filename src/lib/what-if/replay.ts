@@ -1,0 +1,470 @@
+import { MathBN } from "@medusajs/framework/utils"
+import { CampaignInputs } from "../campaigns/earning"
+import { CampaignDefinition, EarningRule, lineFactor } from "../campaigns/rules"
+import { runsAt } from "../campaigns/schedule"
+import { EarnableCreditLine, POINTS_CREDIT_LINE_REFERENCE } from "../points/earning"
+import { EarningTier, orderEarning } from "../points/order-points"
+import { ProgramRules } from "../points/program"
+import { addDays, addMonths } from "../shared/dates"
+import { earnMultiplier, qualifyingTier, TierDefinition, TierMetrics, TierSettings } from "../tiers/rules"
+
+/**
+ * The what-if replay as pure rules: a store's past orders replayed under a
+ * set of rules with the very functions the earn workflow uses
+ * (`orderEarning`: per-product factors, the share paid with points, tier
+ * multiplier, campaigns and their stacking), so the replay of the rules in
+ * force reproduces what the ledger issued. What shoppers would then have
+ * redeemed and let expire is modelled from each member's observed
+ * behaviour (their own redemption ratio), under the rules' redemption
+ * limits and expiry.
+ */
+
+/** Everything that decides what an order earns and what becomes of the points. */
+export type WhatIfRules = {
+  program: ProgramRules
+  tiers: TierDefinition[]
+  tier_settings: TierSettings
+  campaigns: CampaignDefinition[]
+  earning_rules: EarningRule[]
+}
+
+/** A past order's line as the replay reads it (before tax, after discounts). */
+export type ReplayLine = {
+  id: string
+  subtotal: string | number
+  discount_subtotal: string | number
+  is_giftcard: boolean
+  product_id: string | null
+  collection_id: string | null
+  category_ids: string[]
+}
+
+/** A past order as placed. */
+export type ReplayOrder = {
+  id: string
+  currency_code: string
+  created_at: Date
+  /** What the shopper paid after every credit line, as placed (Medusa's `total`). */
+  total: string | number
+  /** Value of the points paid with (our credit lines). */
+  points_credit: string | number
+  sales_channel_id: string | null
+  /** The tier in effect when the order was placed (the tier history), null when none. */
+  tier_id: string | null
+  lines: ReplayLine[]
+  /** False for an order before the period, read only for the activity that qualifies tiers. */
+  in_period?: boolean
+}
+
+/** One customer with their orders of the period, oldest first. */
+export type ReplayCustomer = {
+  id: string
+  is_member: boolean
+  customer_group_ids: string[]
+  segments: string[]
+  /** Points redeemed ÷ points credited over the member's whole ledger (0–1): their observed behaviour. */
+  redemption_ratio: number
+  /** Revenue of the period by currency (decimal strings), which the max redeem share bounds. */
+  revenue: Record<string, string | number>
+  /** Points each campaign gave this customer before the period (per-customer caps). */
+  awards_before: Record<string, number>
+  orders: ReplayOrder[]
+}
+
+/** What a customer's orders earn and become under one set of rules. */
+export type CustomerOutcome = {
+  issued: number
+  /** Points by currency of the orders that earned them. */
+  by_currency: Record<string, { issued: number; redeemed: number; expired: number; outstanding: number }>
+  /** The tier the customer would hold at the period's end (simulated from activity). */
+  tier_id: string | null
+  /** Eligible money of the period by currency: what earned, for the forward view's points per unit. */
+  eligible: Record<string, number>
+}
+
+/** Campaign budgets left at the period's start, mutated as the replay spends them (customer by customer). */
+export type BudgetState = Map<string, number>
+
+/** How the tier that multiplies an order's points is found. */
+export type TierMode = "recorded" | "simulated"
+
+const EPS = 1e-9
+
+/**
+ * Whether a proposal's tiers qualify customers differently from the current
+ * ones (a changed threshold, metric or rank, a tier added or removed), or
+ * points tiers meet changed earn rates: then the replay simulates who would
+ * hold which tier; otherwise each order keeps the tier it was placed with
+ * (earning at the proposal's multipliers).
+ */
+export function tiersNeedSimulation(current: WhatIfRules, proposed: WhatIfRules): boolean {
+  const shape = (tiers: TierDefinition[]) =>
+    JSON.stringify(
+      [...tiers]
+        .sort((a, b) => a.rank - b.rank)
+        .map((t) => [t.id, t.rank, t.metric, t.threshold, t.spend_thresholds ?? null])
+    )
+  if (shape(current.tiers) !== shape(proposed.tiers)) return true
+  if (JSON.stringify(current.tier_settings) !== JSON.stringify(proposed.tier_settings)) return true
+  const ratesChanged = JSON.stringify(sorted(current.program.earn_rates)) !== JSON.stringify(sorted(proposed.program.earn_rates))
+  return ratesChanged && proposed.tiers.some((t) => t.metric === "points")
+}
+
+const sorted = (map: Record<string, number>) => Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)))
+
+/** One qualifying activity: an order's points released (`at`). */
+type Activity = { at: number; points: number; spend: Record<string, number> }
+
+/**
+ * The tier a customer holds at `at` from their released activity: the
+ * highest tier reached at any release inside the kept period before `at`
+ * (the rolling window, the calendar year kept through the next, or for
+ * ever), each judged on the window's activity at that release, as the tier
+ * rules upgrade at once and downgrade only at the review.
+ */
+export function simulatedTier(tiers: TierDefinition[], settings: TierSettings, activity: Activity[], at: Date): TierDefinition | null {
+  let best: TierDefinition | null = null
+  const now = at.getTime()
+  for (let i = 0; i < activity.length; i++) {
+    const release = activity[i].at
+    if (release > now) break
+    if (!keptAt(settings, release, now)) continue
+    const metrics = windowMetrics(settings, activity, i)
+    const tier = qualifyingTier(tiers, metrics)
+    if (tier && tier.rank > (best?.rank ?? 0)) best = tier
+  }
+  return best
+}
+
+function keptAt(settings: TierSettings, release: number, now: number): boolean {
+  switch (settings.window) {
+    case "rolling":
+      return addMonths(new Date(release), settings.window_months).getTime() > now
+    case "calendar_year":
+      return new Date(release).getUTCFullYear() + 2 > new Date(now).getUTCFullYear()
+    case "lifetime":
+      return true
+  }
+}
+
+function windowMetrics(settings: TierSettings, activity: Activity[], upTo: number): TierMetrics {
+  const end = activity[upTo].at
+  const start =
+    settings.window === "rolling"
+      ? addMonths(new Date(end), -settings.window_months).getTime()
+      : settings.window === "calendar_year"
+        ? Date.UTC(new Date(end).getUTCFullYear(), 0, 1)
+        : -Infinity
+  const metrics: TierMetrics = { points: 0, orders: 0, spend: {} }
+  for (let j = 0; j <= upTo; j++) {
+    const a = activity[j]
+    if (a.at < start) continue
+    metrics.points += a.points
+    metrics.orders += 1
+    for (const [code, amount] of Object.entries(a.spend)) metrics.spend[code] = (metrics.spend[code] ?? 0) + amount
+  }
+  return metrics
+}
+
+/**
+ * Memo of what an order earns when nothing about it but its money, currency
+ * and tier matters (no campaign runs at its time): such orders of the same
+ * shape earn the same, so `orderEarning` runs once per shape. Bounded.
+ */
+export class EarningMemo {
+  private readonly map = new Map<string, { points: number; eligible: number; tier_multiplier: number }>()
+  constructor(private readonly limit = 200_000) {}
+  get(key: string) {
+    return this.map.get(key)
+  }
+  set(key: string, value: { points: number; eligible: number; tier_multiplier: number }) {
+    if (this.map.size >= this.limit) this.map.clear()
+    this.map.set(key, value)
+  }
+}
+
+/** What replaying one set of rules needs besides the customer. */
+export type ReplayContext = {
+  rules: WhatIfRules
+  tier_mode: TierMode
+  /** Campaign budgets left (points); campaigns without a budget are absent. */
+  budgets: BudgetState
+  /** The period's end: expiry and end-of-period tiers are judged then. */
+  to: Date
+  memo: EarningMemo
+}
+
+const pointsCreditLines = (value: string | number): EarnableCreditLine[] =>
+  Number(value) > 0 ? [{ amount: value, reference: POINTS_CREDIT_LINE_REFERENCE }] : []
+
+/**
+ * Lines of one order with the same factor merged into one (their nets
+ * added): what the order earns is the same (the factor multiplies each net
+ * and the floor comes last), and the memo key is short.
+ */
+function mergedByFactor(rules: EarningRule[], lines: ReplayLine[]) {
+  const byFactor = new Map<number, { net: ReturnType<typeof MathBN.convert>; line: ReplayLine }>()
+  for (const line of lines) {
+    if (line.is_giftcard) continue
+    const factor = rules.length ? lineFactor(rules, line) : 1
+    const net = MathBN.sub(line.subtotal, line.discount_subtotal)
+    const seen = byFactor.get(factor)
+    byFactor.set(factor, seen ? { net: MathBN.add(seen.net, net), line: seen.line } : { net, line })
+  }
+  return [...byFactor.entries()].map(([factor, { net, line }]) => ({ factor, net: net.toString(), line }))
+}
+
+/**
+ * What one customer's orders of the period earn under `ctx.rules`, and what
+ * becomes of those points by the period's end: each order through
+ * `orderEarning` (the earn workflow's function) with the tier in effect
+ * (recorded, or simulated from the replayed activity) and the campaigns
+ * running at its time, held within each campaign's per-customer cap and
+ * budget; then redeemed at the member's observed ratio within the
+ * program's redemption limits, and expired where a lot's expiry falls
+ * before the period's end.
+ */
+export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): CustomerOutcome {
+  const { rules } = ctx
+  const outcome: CustomerOutcome = { issued: 0, by_currency: {}, tier_id: null, eligible: {} }
+  const tierById = new Map(rules.tiers.map((t) => [t.id, t]))
+  const activity: Activity[] = []
+  const capUsed = new Map(Object.entries(customer.awards_before))
+  const lots: { currency: string; points: number; expires: number | null }[] = []
+
+  for (const order of customer.orders) {
+    if (!customer.is_member) break
+    const tierDef =
+      ctx.tier_mode === "recorded"
+        ? order.tier_id
+          ? tierById.get(order.tier_id) ?? null
+          : null
+        : simulatedTier(rules.tiers, rules.tier_settings, activity, order.created_at)
+    const tier: EarningTier | null = tierDef ? { id: tierDef.id, name: tierDef.name, earn_multiplier: tierDef.earn_multiplier } : null
+    const running = rules.campaigns.filter((c) => runsAt(c, order.created_at))
+    let points: number
+    let eligible: number
+    let tierMultiplier: number
+    if (!running.length) {
+      const merged = mergedByFactor(rules.earning_rules, order.lines)
+      // Without points paid, only the total's sign matters (the cash share is 1 or 0).
+      const money = Number(order.points_credit) > 0 ? `${order.total}|${order.points_credit}` : Number(order.total) > 0 ? "+" : "0"
+      const key = `${order.currency_code}|${earnMultiplier(tier)}|${money}|${merged
+        .map((m) => `${m.factor}:${m.net}`)
+        .join(",")}`
+      let hit = ctx.memo.get(key)
+      if (!hit) {
+        const earning = orderEarning(
+          {
+            id: order.id,
+            display_id: null,
+            currency_code: order.currency_code,
+            status: "pending",
+            created_at: order.created_at,
+            customer_id: customer.id,
+            is_member: true,
+            total: Number(order.total),
+            items: merged.map((m, i) => ({
+              id: `line-${i}`,
+              subtotal: m.net,
+              discount_subtotal: 0,
+              product_id: m.line.product_id,
+              collection_id: m.line.collection_id,
+              category_ids: m.line.category_ids,
+            })),
+            credit_lines: pointsCreditLines(order.points_credit),
+            cart_id: null,
+          },
+          rules.program,
+          tier,
+          rules.earning_rules.length ? { earning_rules: rules.earning_rules, campaigns: [], sales_channel_id: null, customer_group_ids: [], segments: [] } : null
+        )
+        hit = {
+          points: earning?.points ?? 0,
+          eligible: earning?.details.eligible_amount ?? 0,
+          tier_multiplier: earning?.details.multiplier ?? 1,
+        }
+        ctx.memo.set(key, hit)
+      }
+      ;({ points, eligible, tier_multiplier: tierMultiplier } = hit)
+    } else {
+      const inputs: CampaignInputs = {
+        earning_rules: rules.earning_rules,
+        campaigns: running,
+        sales_channel_id: order.sales_channel_id,
+        customer_group_ids: customer.customer_group_ids,
+        segments: customer.segments,
+      }
+      const earning = orderEarning(
+        {
+          id: order.id,
+          display_id: null,
+          currency_code: order.currency_code,
+          status: "pending",
+          created_at: order.created_at,
+          customer_id: customer.id,
+          is_member: true,
+          total: Number(order.total),
+          items: order.lines.map((line) => ({ ...line })),
+          credit_lines: pointsCreditLines(order.points_credit),
+          cart_id: null,
+        },
+        rules.program,
+        tier,
+        inputs
+      )
+      eligible = earning?.details.eligible_amount ?? 0
+      tierMultiplier = earning?.details.multiplier ?? 1
+      points = earning?.details.base_points ?? earning?.points ?? 0
+      // Budgets and per-customer caps, as the earn workflow reserves them.
+      for (const part of earning?.details.campaigns ?? []) {
+        let granted = part.requested_points
+        const definition = running.find((c) => c.campaign_id === part.campaign_id)
+        if (definition?.per_customer_cap !== null && definition?.per_customer_cap !== undefined) {
+          granted = Math.min(granted, Math.max(definition.per_customer_cap - (capUsed.get(part.campaign_id) ?? 0), 0))
+        }
+        const left = ctx.budgets.get(part.campaign_id)
+        if (left !== undefined) {
+          granted = Math.min(granted, left)
+          ctx.budgets.set(part.campaign_id, left - granted)
+        }
+        capUsed.set(part.campaign_id, (capUsed.get(part.campaign_id) ?? 0) + granted)
+        points += granted
+      }
+    }
+    const code = order.currency_code.toLowerCase()
+    const release = addDays(order.created_at, rules.program.pending_days)
+    activity.push({
+      at: release.getTime(),
+      // Tiers count released points without the tier multiplier.
+      points: Math.floor(points / (tierMultiplier || 1) + EPS),
+      spend: { [code]: eligible },
+    })
+    if (order.in_period === false) continue
+    outcome.issued += points
+    outcome.eligible[code] = (outcome.eligible[code] ?? 0) + eligible
+    const bucket = (outcome.by_currency[code] ??= { issued: 0, redeemed: 0, expired: 0, outstanding: 0 })
+    bucket.issued += points
+    lots.push({
+      currency: code,
+      points,
+      expires: rules.program.expiry_months > 0 ? addMonths(release, rules.program.expiry_months).getTime() : null,
+    })
+  }
+
+  // What the member would have done with those points: their own redemption ratio, within the limits.
+  for (const [code, bucket] of Object.entries(outcome.by_currency)) {
+    bucket.redeemed = redeemable(bucket.issued, customer.redemption_ratio, rules.program, code, customer.revenue[code] ?? 0)
+    const unredeemed = bucket.issued - bucket.redeemed
+    const expiring = lots
+      .filter((lot) => lot.currency === code && lot.expires !== null && lot.expires <= ctx.to.getTime())
+      .reduce((sum, lot) => sum + lot.points, 0)
+    bucket.expired = bucket.issued > 0 ? Math.floor((unredeemed * expiring) / bucket.issued + EPS) : 0
+    bucket.outstanding = bucket.issued - bucket.redeemed - bucket.expired
+  }
+  if (customer.is_member) {
+    activity.sort((a, b) => a.at - b.at)
+    outcome.tier_id = simulatedTier(rules.tiers, rules.tier_settings, activity, ctx.to)?.id ?? null
+  }
+  return outcome
+}
+
+/**
+ * Points a member would redeem of `issued`: their observed ratio, in whole
+ * redeem steps, nothing below the minimum, and never more than the max
+ * share of what they spent could take (point value × points ≤ share ×
+ * revenue).
+ */
+export function redeemable(
+  issued: number,
+  ratio: number,
+  program: Pick<ProgramRules, "min_redeem_points" | "redeem_step" | "max_redeem_share" | "point_values">,
+  currencyCode: string,
+  revenue: string | number
+): number {
+  let points = Math.floor(issued * Math.min(Math.max(ratio, 0), 1) + EPS)
+  const value = program.point_values[currencyCode.toLowerCase()]
+  if (value && value > 0) {
+    const cap = Math.floor(MathBN.div(MathBN.mult(revenue, program.max_redeem_share), value).toNumber() + EPS)
+    points = Math.min(points, Math.max(cap, 0))
+  }
+  const step = Math.max(program.redeem_step, 1)
+  points -= points % step
+  return points >= program.min_redeem_points ? points : 0
+}
+
+/** Totals of one set of rules over the customers replayed. */
+export type RulesTotals = {
+  issued: number
+  redeemed: number
+  expired: number
+  outstanding: number
+  by_currency: Record<string, { issued: number; redeemed: number; expired: number; outstanding: number; eligible: number }>
+  /** Members at the period's end by tier id ("" = no tier). */
+  tiers: Record<string, number>
+}
+
+export const emptyTotals = (): RulesTotals => ({ issued: 0, redeemed: 0, expired: 0, outstanding: 0, by_currency: {}, tiers: {} })
+
+/** Add one customer's outcome to the totals. */
+export function addOutcome(totals: RulesTotals, outcome: CustomerOutcome, isMember: boolean): void {
+  totals.issued += outcome.issued
+  for (const [code, c] of Object.entries(outcome.by_currency)) {
+    const t = (totals.by_currency[code] ??= { issued: 0, redeemed: 0, expired: 0, outstanding: 0, eligible: 0 })
+    t.issued += c.issued
+    t.redeemed += c.redeemed
+    t.expired += c.expired
+    t.outstanding += c.outstanding
+    totals.redeemed += c.redeemed
+    totals.expired += c.expired
+    totals.outstanding += c.outstanding
+  }
+  for (const [code, amount] of Object.entries(outcome.eligible)) {
+    const t = (totals.by_currency[code] ??= { issued: 0, redeemed: 0, expired: 0, outstanding: 0, eligible: 0 })
+    t.eligible += amount
+  }
+  if (isMember) totals.tiers[outcome.tier_id ?? ""] = (totals.tiers[outcome.tier_id ?? ""] ?? 0) + 1
+}
+
+/** A customer the change affects, for the "most affected" list. */
+export type AffectedCustomer = {
+  customer_id: string
+  current_points: number
+  proposed_points: number
+  delta: number
+  current_tier_id: string | null
+  proposed_tier_id: string | null
+}
+
+/** Keep the `size` customers with the largest |delta| (ties: the lower id), in that order. */
+export function keepMostAffected(list: AffectedCustomer[], candidate: AffectedCustomer, size: number): void {
+  if (candidate.delta === 0 && candidate.current_tier_id === candidate.proposed_tier_id) return
+  const score = (c: AffectedCustomer) => Math.abs(c.delta)
+  const before = (a: AffectedCustomer, b: AffectedCustomer) => score(a) > score(b) || (score(a) === score(b) && a.customer_id < b.customer_id)
+  if (list.length >= size && !before(candidate, list[list.length - 1])) return
+  let i = list.length
+  while (i > 0 && before(candidate, list[i - 1])) i--
+  list.splice(i, 0, candidate)
+  if (list.length > size) list.pop()
+}
+
+/** Money of `points` at a point value, rounded to the currency's precision, as a decimal string. */
+export function pointsMoney(points: number, pointValue: number | undefined, currencyCode: string): string {
+  const digits = currencyDigits(currencyCode)
+  return MathBN.mult(points, pointValue ?? 0).toFixed(digits)
+}
+
+/** Fraction digits of a currency (EUR 2, JPY 0). */
+export function currencyDigits(currencyCode: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode.toUpperCase() }).resolvedOptions()
+      .maximumFractionDigits ?? 2
+  } catch {
+    return 2
+  }
+}
+
+/** `part / whole` as a share with 6 decimals, null when the whole is 0. */
+export function share(part: string | number, whole: string | number): number | null {
+  return MathBN.convert(whole).gt(0) ? Number(MathBN.div(part, whole).toFixed(6)) : null
+}

@@ -1,0 +1,561 @@
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { BigNumberValue } from "@medusajs/framework/types"
+import { addMonths } from "../../../lib/shared/dates"
+import { BgNbdParams } from "../../../lib/insights/clv/bgnbd"
+import { expectedSpend, GammaGammaParams } from "../../../lib/insights/clv/gamma-gamma"
+import { FORWARD_WEEKS, ForwardCustomer, forwardInterval, ForwardModel } from "../../../lib/what-if/forward"
+import {
+  addOutcome,
+  AffectedCustomer,
+  BudgetState,
+  EarningMemo,
+  emptyTotals,
+  keepMostAffected,
+  pointsMoney,
+  ReplayCustomer,
+  replayCustomer,
+  ReplayOrder,
+  RulesTotals,
+  share,
+  tiersNeedSimulation,
+  WhatIfRules,
+} from "../../../lib/what-if/replay"
+
+export const replayOrderHistoryStepId = "loyalty-replay-order-history-step"
+
+/** Customers read and replayed per batch: the memory a run holds is one batch's orders. */
+const BATCH = 5_000
+/** Members the forward view's interval re-evaluates under each parameter draw. */
+const FORWARD_SAMPLE = 2_000
+
+export type ReplayHistoryInput = {
+  from: Date
+  to: Date
+  current: WhatIfRules
+  proposed: WhatIfRules
+  most_affected: number
+}
+
+type CurrencyFigures = {
+  currency_code: string
+  revenue: string
+  issued: number
+  redeemed: number
+  expired: number
+  outstanding: number
+  point_value: number | null
+  issued_value: string
+  redeemed_value: string
+  liability: string
+  /** Value of the points issued ÷ revenue of the period. */
+  cost_share: number | null
+}
+
+export type RulesFigures = {
+  issued: number
+  redeemed: number
+  expired: number
+  outstanding: number
+  by_currency: CurrencyFigures[]
+  tiers: { tier_id: string | null; name: string; members: number }[]
+}
+
+export type ForwardFigures = {
+  run_id: string
+  as_of: Date
+  currency_code: string
+  weeks: number
+  members: number
+  purchases: number
+  spend: string
+  current_points: number
+  proposed_points: number
+  current_points_interval: [number, number]
+  proposed_points_interval: [number, number]
+  current_liability: string
+  proposed_liability: string
+  interval: string
+}
+
+export type WhatIfResult = {
+  from: Date
+  to: Date
+  orders: number
+  members: number
+  customers: number
+  /** What the ledger actually issued for the period's orders (their earn entries). */
+  ledger: { issued: number }
+  current: RulesFigures
+  proposed: RulesFigures
+  tier_moves: { up: number; down: number; simulated: boolean }
+  most_affected: (AffectedCustomer & { email: string | null })[]
+  forward: ForwardFigures | null
+  notes: string[]
+  duration_ms: number
+}
+
+const ORDER_FILTER = `o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false AND o.status <> 'draft'`
+
+type OrderRow = {
+  id: string
+  customer_id: string
+  currency_code: string
+  created_at: Date
+  sales_channel_id: string | null
+  in_period: boolean
+  canceled: boolean
+  total: string
+  points_credit: string
+  tier_id: string | null
+  ledger_points: number | null
+  line_id: string | null
+  product_id: string | null
+  is_giftcard: boolean
+  subtotal: string | null
+  discount_subtotal: string | null
+}
+
+type CustomerRow = {
+  id: string
+  email: string | null
+  has_account: boolean
+  groups: string[] | null
+  lifetime_earned: number | null
+  lifetime_redeemed: number | null
+  segments: (string | null)[] | null
+  purchase_days: number | null
+  tx_days: number | null
+  age_days: number | null
+  repeat_mean: string | null
+  expected_365: number | null
+}
+
+/**
+ * The what-if replay over the store's order history, set-based: customers in
+ * batches of 5,000 (keyset on their id), each batch's orders of the period
+ * (with their lines as placed, the points paid, the tier in effect from the
+ * tier history and the ledger's earn entry) in one statement and the
+ * customers' facts (membership, groups, observed redemption, latest
+ * insights) in another, read with Medusa's Postgres connection; then the
+ * pure replay (`replayCustomer`) under the rules in force and the proposal,
+ * and the forward view from the latest insights run's fitted models.
+ * Reads only: nothing to compensate.
+ */
+export const replayOrderHistoryStep = createStep(
+  replayOrderHistoryStepId,
+  async (input: ReplayHistoryInput, { container }) => {
+    const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+    return new StepResponse(await replayOrderHistory(pg, input))
+  }
+)
+
+/** The replay itself, exported for the benchmark (which times it on a bulk-generated store). */
+export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): Promise<WhatIfResult> {
+  const started = Date.now()
+  const from = new Date(input.from)
+  const to = new Date(input.to)
+  const simulate = tiersNeedSimulation(input.current, input.proposed)
+  const lookback = (rules: WhatIfRules) =>
+    rules.tier_settings.window === "lifetime" ? new Date(0) : addMonths(from, -Math.max(rules.tier_settings.window_months, 12))
+  const readFrom = simulate ? new Date(Math.min(lookback(input.current).getTime(), lookback(input.proposed).getTime())) : from
+
+  const budgets = await budgetsAt(pg, from, input.current, input.proposed)
+  const run = await latestRun(pg)
+  const currentCtx = { rules: input.current, tier_mode: "recorded" as const, budgets: budgets.current, to, memo: new EarningMemo() }
+  const proposedCtx = {
+    rules: input.proposed,
+    tier_mode: simulate ? ("simulated" as const) : ("recorded" as const),
+    budgets: budgets.proposed,
+    to,
+    memo: new EarningMemo(),
+  }
+  const current = emptyTotals()
+  const proposed = emptyTotals()
+  const revenue = new Map<string, BigNumberValue>()
+  const affected: AffectedCustomer[] = []
+  const emails = new Map<string, string | null>()
+  let orders = 0
+  let members = 0
+  let customers = 0
+  let ledgerIssued = 0
+  let moves = { up: 0, down: 0 }
+  const rank = (rules: WhatIfRules, id: string | null) => rules.tiers.find((t) => t.id === id)?.rank ?? 0
+  const forward = run ? newForward(run) : null
+
+  let after = ""
+  for (;;) {
+    const { rows: idRows } = await pg.raw(
+      `SELECT DISTINCT o.customer_id FROM "order" o
+        WHERE ${ORDER_FILTER} AND o.customer_id > ? AND o.created_at >= ? AND o.created_at < ?
+        ORDER BY o.customer_id LIMIT ${BATCH}`,
+      [after, readFrom, to]
+    )
+    if (!idRows.length) break
+    const ids: string[] = idRows.map((row: { customer_id: string }) => row.customer_id)
+    after = ids[ids.length - 1]
+    const [orderRows, customerRows, awardRows] = await Promise.all([
+      readOrders(pg, ids, readFrom, from, to),
+      readCustomers(pg, ids, run?.id ?? null),
+      readAwardsBefore(pg, ids, from),
+    ])
+    const byCustomer = groupOrders(orderRows)
+    for (const row of customerRows) {
+      const placed = byCustomer.get(row.id) ?? []
+      if (!placed.length) continue
+      customers++
+      const isMember = !!row.has_account
+      const customerRevenue: Record<string, BigNumberValue> = {}
+      for (const order of placed) {
+        if (!order.in_period) continue
+        orders++
+        if (order.ledger_points !== null) ledgerIssued += order.ledger_points
+        if (order.canceled) continue
+        customerRevenue[order.currency_code] = MathBN.add(customerRevenue[order.currency_code] ?? 0, order.order.total)
+        revenue.set(order.currency_code, MathBN.add(revenue.get(order.currency_code) ?? 0, order.order.total))
+      }
+      if (!placed.some((o) => o.in_period)) continue
+      const customer: ReplayCustomer = {
+        id: row.id,
+        is_member: isMember,
+        customer_group_ids: row.groups ?? [],
+        segments: (row.segments ?? []).filter((s): s is string => !!s),
+        redemption_ratio: row.lifetime_earned ? Math.min(1, Number(row.lifetime_redeemed ?? 0) / Number(row.lifetime_earned)) : 0,
+        revenue: Object.fromEntries(Object.entries(customerRevenue).map(([code, value]) => [code, MathBN.convert(value).toString()])),
+        awards_before: awardRows.get(row.id) ?? {},
+        orders: placed.map((o) => o.order),
+      }
+      const now = replayCustomer(customer, currentCtx)
+      const then = replayCustomer(customer, proposedCtx)
+      addOutcome(current, now, isMember)
+      addOutcome(proposed, then, isMember)
+      if (!isMember) continue
+      members++
+      const up = rank(input.proposed, then.tier_id) - rank(input.current, now.tier_id)
+      if (up > 0) moves = { ...moves, up: moves.up + 1 }
+      if (up < 0) moves = { ...moves, down: moves.down + 1 }
+      const before = affected.length
+      keepMostAffected(
+        affected,
+        {
+          customer_id: row.id,
+          current_points: now.issued,
+          proposed_points: then.issued,
+          delta: then.issued - now.issued,
+          current_tier_id: now.tier_id,
+          proposed_tier_id: then.tier_id,
+        },
+        input.most_affected
+      )
+      if (affected.length !== before || affected.some((a) => a.customer_id === row.id)) emails.set(row.id, row.email)
+      if (forward) addForward(forward, row, customer, now.by_currency, then.by_currency)
+    }
+  }
+
+  const notes = [
+    "Issued points are what orders earned when placed (the earn workflow's own function); returns and cancellations taking points back are not replayed.",
+    "Redeemed and expired points follow each member's observed redemption ratio (lifetime redeemed ÷ earned), within the rules' redemption limits; expiry counts the unredeemed part of lots whose expiry falls before the period's end.",
+    simulate
+      ? "The proposal changes how tiers are reached: the tier that multiplies each order is simulated from the replayed activity (and the year before the period)."
+      : "Each order keeps the tier it was placed with, at the rules' multipliers.",
+    "Campaign targeting by customer group and segment reads the groups and segments of today.",
+  ]
+  return {
+    from,
+    to,
+    orders,
+    members,
+    customers,
+    ledger: { issued: ledgerIssued },
+    current: figures(current, input.current, revenue),
+    proposed: figures(proposed, input.proposed, revenue),
+    tier_moves: { ...moves, simulated: simulate },
+    most_affected: affected.map((a) => ({ ...a, email: emails.get(a.customer_id) ?? null })),
+    forward: forward ? finishForward(forward, input) : null,
+    notes,
+    duration_ms: Date.now() - started,
+  }
+}
+
+type GroupedOrder = { order: ReplayOrder; in_period: boolean; canceled: boolean; ledger_points: number | null; currency_code: string }
+
+function groupOrders(rows: OrderRow[]): Map<string, GroupedOrder[]> {
+  const byCustomer = new Map<string, GroupedOrder[]>()
+  let last: GroupedOrder | null = null
+  for (const row of rows) {
+    if (!last || last.order.id !== row.id) {
+      last = {
+        order: {
+          id: row.id,
+          currency_code: row.currency_code,
+          created_at: new Date(row.created_at),
+          total: row.total,
+          points_credit: row.points_credit,
+          sales_channel_id: row.sales_channel_id,
+          tier_id: row.tier_id,
+          lines: [],
+          in_period: row.in_period,
+        },
+        in_period: row.in_period,
+        canceled: row.canceled,
+        ledger_points: row.ledger_points === null ? null : Number(row.ledger_points),
+        currency_code: row.currency_code,
+      }
+      const list = byCustomer.get(row.customer_id) ?? []
+      list.push(last)
+      byCustomer.set(row.customer_id, list)
+    }
+    if (row.line_id) {
+      last.order.lines.push({
+        id: row.line_id,
+        subtotal: row.subtotal ?? "0",
+        discount_subtotal: row.discount_subtotal ?? "0",
+        is_giftcard: !!row.is_giftcard,
+        product_id: row.product_id,
+        collection_id: null,
+        category_ids: [],
+      })
+    }
+  }
+  return byCustomer
+}
+
+/**
+ * A batch's orders as placed: each line of the order's first version (net
+ * of tax when the price included it, its adjustments as discounts), the
+ * total of the first order summary, the points paid (our credit lines), the
+ * tier in effect at placement (the last tier history row before it) and the
+ * ledger's earn entry. Ordered by customer, then placement.
+ */
+async function readOrders(pg: Knex, ids: string[], readFrom: Date, from: Date, to: Date): Promise<OrderRow[]> {
+  const { rows } = await pg.raw(
+    `SELECT o.id, o.customer_id, lower(o.currency_code) AS currency_code, o.created_at, o.sales_channel_id,
+            o.created_at >= ? AS in_period, o.status = 'canceled' AS canceled,
+            coalesce((s.totals->'raw_original_order_total'->>'value')::numeric, (s.totals->>'original_order_total')::numeric, 0)::text AS total,
+            coalesce(pc.amount, 0)::text AS points_credit,
+            th.to_tier_id AS tier_id, e.points AS ledger_points,
+            li.id AS line_id, li.product_id, coalesce(li.is_giftcard, false) AS is_giftcard,
+            (CASE WHEN li.is_tax_inclusive THEN li.unit_price * oi.quantity / (1 + coalesce(tx.rate, 0) / 100)
+                  ELSE li.unit_price * oi.quantity END)::text AS subtotal,
+            coalesce(adj.amount, 0)::text AS discount_subtotal
+       FROM "order" o
+       JOIN order_summary s ON s.order_id = o.id AND s.version = 1
+       LEFT JOIN order_item oi ON oi.order_id = o.id AND oi.version = 1 AND oi.deleted_at IS NULL
+       LEFT JOIN order_line_item li ON li.id = oi.item_id
+       LEFT JOIN LATERAL (SELECT sum(t.rate) AS rate FROM order_line_item_tax_line t
+                           WHERE li.is_tax_inclusive AND t.item_id = li.id AND t.deleted_at IS NULL) tx ON true
+       LEFT JOIN LATERAL (SELECT sum(CASE WHEN a.is_tax_inclusive THEN a.amount / (1 + coalesce(tx.rate, 0) / 100) ELSE a.amount END) AS amount
+                            FROM order_line_item_adjustment a WHERE a.item_id = li.id AND a.version = 1 AND a.deleted_at IS NULL) adj ON true
+       LEFT JOIN LATERAL (SELECT sum(c.amount) AS amount FROM order_credit_line c
+                           WHERE c.order_id = o.id AND c.reference = 'loyalty-points' AND c.deleted_at IS NULL) pc ON true
+       LEFT JOIN LATERAL (SELECT h.to_tier_id FROM loyalty_tier_history h
+                           WHERE h.customer_id = o.customer_id AND h.created_at <= o.created_at AND h.deleted_at IS NULL
+                           ORDER BY h.created_at DESC, h.id DESC LIMIT 1) th ON true
+       LEFT JOIN loyalty_entry e ON e.idempotency_key = 'earn:order:' || o.id AND e.voided_at IS NULL AND e.deleted_at IS NULL
+      WHERE o.customer_id = ANY(?) AND ${ORDER_FILTER} AND o.created_at >= ? AND o.created_at < ?
+      ORDER BY o.customer_id, o.created_at, o.id, li.id`,
+    [from, ids, readFrom, to] as unknown as Knex.RawBinding[]
+  )
+  return rows
+}
+
+/** A batch's customers: membership, groups, observed redemption (the account's lifetime figures), latest insights. */
+async function readCustomers(pg: Knex, ids: string[], runId: string | null): Promise<CustomerRow[]> {
+  const { rows } = await pg.raw(
+    `SELECT c.id, c.email, c.has_account,
+            (SELECT array_agg(g.customer_group_id) FROM customer_group_customer g
+              WHERE g.customer_id = c.id AND g.deleted_at IS NULL) AS groups,
+            a.lifetime_earned, a.lifetime_redeemed,
+            ARRAY[ci.rfm_segment, ci.matrix_segment, ci.lifecycle_stage, ci.value_band] AS segments,
+            ci.purchase_days, ci.tx_days, ci.age_days, ci.repeat_mean::text AS repeat_mean, ci.expected_365
+       FROM customer c
+       LEFT JOIN loyalty_account a ON a.customer_id = c.id AND a.deleted_at IS NULL
+       LEFT JOIN loyalty_customer_insight ci ON ci.run_id = ? AND ci.customer_id = c.id AND ci.deleted_at IS NULL
+      WHERE c.id = ANY(?)
+      ORDER BY c.id`,
+    [runId ?? "", ids] as unknown as Knex.RawBinding[]
+  )
+  return rows
+}
+
+/** Points each campaign gave each of a batch's customers before the period (their caps). */
+async function readAwardsBefore(pg: Knex, ids: string[], from: Date): Promise<Map<string, Record<string, number>>> {
+  const { rows } = await pg.raw(
+    `SELECT customer_id, campaign_id, sum(points)::int AS points FROM loyalty_campaign_award
+      WHERE customer_id = ANY(?) AND created_at < ? AND deleted_at IS NULL GROUP BY 1, 2`,
+    [ids, from] as unknown as Knex.RawBinding[]
+  )
+  const map = new Map<string, Record<string, number>>()
+  for (const row of rows as { customer_id: string; campaign_id: string; points: number }[]) {
+    map.set(row.customer_id, { ...(map.get(row.customer_id) ?? {}), [row.campaign_id]: Number(row.points) })
+  }
+  return map
+}
+
+/** Each budgeted campaign's points left when the period starts (its budget less what it issued before). */
+async function budgetsAt(pg: Knex, from: Date, current: WhatIfRules, proposed: WhatIfRules) {
+  const { rows } = await pg.raw(
+    `SELECT campaign_id, sum(points)::int AS points FROM loyalty_campaign_award
+      WHERE created_at < ? AND deleted_at IS NULL GROUP BY 1`,
+    [from]
+  )
+  const spent = new Map<string, number>(rows.map((row: { campaign_id: string; points: number }) => [row.campaign_id, Number(row.points)]))
+  const left = (rules: WhatIfRules): BudgetState =>
+    new Map(
+      rules.campaigns
+        .filter((c) => c.budget_points !== null)
+        .map((c) => [c.campaign_id, Math.max((c.budget_points ?? 0) - (spent.get(c.campaign_id) ?? 0), 0)])
+    )
+  return { current: left(current), proposed: left(proposed) }
+}
+
+type RunRow = { id: string; as_of: Date; currency_code: string | null; params: Record<string, unknown> | null }
+
+/** The latest succeeded insights run whose BG/NBD and Gamma-Gamma fits were accepted; null when none. */
+async function latestRun(pg: Knex): Promise<(RunRow & { model: ForwardModel }) | null> {
+  const { rows } = await pg.raw(
+    `SELECT id, as_of, currency_code, params FROM loyalty_insight_run
+      WHERE status = 'succeeded' AND model = 'bgnbd' AND deleted_at IS NULL ORDER BY as_of DESC, id DESC LIMIT 1`
+  )
+  const row: RunRow | undefined = rows[0]
+  const params = row?.params
+  if (!row || !params?.bgnbd || !params.gamma_gamma) return null
+  return {
+    ...row,
+    model: {
+      bgnbd: params.bgnbd as BgNbdParams,
+      gamma_gamma: params.gamma_gamma as GammaGammaParams,
+      log_standard_errors: (params.bgnbd_log_standard_errors as number[] | null) ?? null,
+    },
+  }
+}
+
+type ForwardState = {
+  run: RunRow & { model: ForwardModel }
+  currency: string
+  members: number
+  purchases: number
+  spend: number
+  current: number
+  proposed: number
+  /** Spend of members who earned nothing in the period in the run's currency: at the period's average rate. */
+  unrated_spend: number
+  sample: ForwardCustomer[]
+  seen: number
+}
+
+const newForward = (run: RunRow & { model: ForwardModel }): ForwardState => ({
+  run,
+  currency: (run.currency_code ?? "eur").toLowerCase(),
+  members: 0,
+  purchases: 0,
+  spend: 0,
+  current: 0,
+  proposed: 0,
+  unrated_spend: 0,
+  sample: [],
+  seen: 0,
+})
+
+/**
+ * One member's next 12 months: the run's expected purchases (BG/NBD,
+ * `expected_365`) × expected spend per purchase (Gamma-Gamma), at the
+ * points per unit of money the member earned in the period under each rule.
+ */
+function addForward(
+  state: ForwardState,
+  row: CustomerRow,
+  customer: ReplayCustomer,
+  now: Record<string, { issued: number }>,
+  then: Record<string, { issued: number }>
+) {
+  if (!row.purchase_days || row.expected_365 === null) return
+  const x = Math.max(row.purchase_days - 1, 0)
+  const m = Number(row.repeat_mean ?? 0)
+  const spend = Number(row.expected_365) * expectedSpend(state.run.model.gamma_gamma, { x, m })
+  if (!Number.isFinite(spend)) return
+  const revenue = Number(customer.revenue[state.currency] ?? 0)
+  state.members++
+  state.purchases += Number(row.expected_365)
+  state.spend += spend
+  const entry: ForwardCustomer = {
+    x,
+    tx: Number(row.tx_days ?? 0) / 7,
+    T: Number(row.age_days ?? 0) / 7,
+    m,
+    current_rate: revenue > 0 ? (now[state.currency]?.issued ?? 0) / revenue : 0,
+    proposed_rate: revenue > 0 ? (then[state.currency]?.issued ?? 0) / revenue : 0,
+  }
+  if (revenue > 0) {
+    state.current += spend * entry.current_rate
+    state.proposed += spend * entry.proposed_rate
+  } else {
+    state.unrated_spend += spend
+  }
+  // A reservoir sample, so the interval's draws cost the same at any size.
+  state.seen++
+  if (state.sample.length < FORWARD_SAMPLE) state.sample.push(entry)
+  else {
+    const j = Math.floor(((state.seen * 2654435761) % 4294967296) / 4294967296 * state.seen)
+    if (j < FORWARD_SAMPLE) state.sample[j] = entry
+  }
+}
+
+function finishForward(state: ForwardState, input: ReplayHistoryInput): ForwardFigures {
+  // Members with no revenue in the period earn at the period's average points per unit of money.
+  const avg = (totals: number, rated: number) => (rated > 0 ? totals / rated : 0)
+  const ratedSpend = state.spend - state.unrated_spend
+  const current = state.current + state.unrated_spend * avg(state.current, ratedSpend)
+  const proposed = state.proposed + state.unrated_spend * avg(state.proposed, ratedSpend)
+  const band = forwardInterval(state.run.model, state.sample, state.purchases)
+  const round = (n: number) => Math.round(n)
+  const value = (rules: WhatIfRules) => rules.program.point_values[state.currency]
+  return {
+    run_id: state.run.id,
+    as_of: state.run.as_of,
+    currency_code: state.currency,
+    weeks: FORWARD_WEEKS,
+    members: state.members,
+    purchases: Math.round(state.purchases * 10) / 10,
+    spend: MathBN.convert(state.spend.toFixed(2)).toString(),
+    current_points: round(current),
+    proposed_points: round(proposed),
+    current_points_interval: [round(current * band.low), round(current * band.high)],
+    proposed_points_interval: [round(proposed * band.low), round(proposed * band.high)],
+    current_liability: pointsMoney(round(current), value(input.current), state.currency),
+    proposed_liability: pointsMoney(round(proposed), value(input.proposed), state.currency),
+    interval:
+      "90 % interval: draws of the BG/NBD parameters within their standard errors, and the purchase counts' Poisson noise; spend per purchase at the Gamma-Gamma expectation.",
+  }
+}
+
+/** One rule set's totals as the route shows them: points, money per currency, members per tier. */
+function figures(totals: RulesTotals, rules: WhatIfRules, revenue: Map<string, BigNumberValue>): RulesFigures {
+  const codes = [...new Set([...Object.keys(totals.by_currency), ...revenue.keys()])].sort()
+  const byCurrency = codes.map((code): CurrencyFigures => {
+    const t = totals.by_currency[code] ?? { issued: 0, redeemed: 0, expired: 0, outstanding: 0 }
+    const value = rules.program.point_values[code]
+    const money = MathBN.convert(revenue.get(code) ?? 0)
+    const issuedValue = pointsMoney(t.issued, value, code)
+    return {
+      currency_code: code,
+      revenue: money.toString(),
+      issued: t.issued,
+      redeemed: t.redeemed,
+      expired: t.expired,
+      outstanding: t.outstanding,
+      point_value: value ?? null,
+      issued_value: issuedValue,
+      redeemed_value: pointsMoney(t.redeemed, value, code),
+      liability: pointsMoney(t.outstanding, value, code),
+      cost_share: share(issuedValue, money.toString()),
+    }
+  })
+  const names = new Map(rules.tiers.map((t) => [t.id, t]))
+  const tiers = Object.entries(totals.tiers)
+    .map(([id, members]) => ({ tier_id: id || null, name: id ? names.get(id)?.name ?? id : "No tier", members, rank: names.get(id)?.rank ?? 0 }))
+    .sort((a, b) => a.rank - b.rank)
+    .map(({ rank: _rank, ...tier }) => tier)
+  return { issued: totals.issued, redeemed: totals.redeemed, expired: totals.expired, outstanding: totals.outstanding, by_currency: byCurrency, tiers }
+}
