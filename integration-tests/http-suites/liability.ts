@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync"
+import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
 import { expirePointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
@@ -9,6 +10,7 @@ import {
   get,
   pg,
   placeOrder,
+  pointsService,
   post,
   registerCustomer,
   StoreHeaders,
@@ -32,6 +34,8 @@ const monthOf = (date: Date) => date.toISOString().slice(0, 7)
  *   (given while points did not expire), and Cara bought two shirts: 200
  *   points pending.
  * - Point values: 0.01 EUR and 0.015 USD.
+ * - For the exports: Eve claimed Cara's referral code, staff made Dan Gold,
+ *   and the insights were computed.
  */
 export default httpSuite({
   title: "liability and exports",
@@ -39,7 +43,7 @@ export default httpSuite({
     let admin: AdminUser
     let storeHeaders: StoreHeaders
     let fixture: CommerceFixture
-    const ids: Record<"ann" | "bob" | "cara" | "dan", string> = { ann: "", bob: "", cara: "", dan: "" }
+    const ids: Record<"ann" | "bob" | "cara" | "dan" | "eve", string> = { ann: "", bob: "", cara: "", dan: "", eve: "" }
 
     const adjust = (customerId: string, points: number, reason: string) =>
       post(api, `/admin/loyalty/accounts/${customerId}/adjustments`, { points, reason }, admin.headers)
@@ -84,6 +88,15 @@ export default httpSuite({
         shippingOptionId: fixture.shippingOptionId,
       })
       await eventually(async () => expect((await get(api, "/store/loyalty/account", cara.headers)).account.pending).toBe(200))
+
+      // For the exports: Eve claims Cara's referral code, Dan is made Gold by staff, insights are computed.
+      const eve = await registerCustomer(api, storeHeaders, { email: "eve@liability.test" })
+      ids.eve = eve.customer.id
+      const { code } = await get(api, "/store/loyalty/referral", cara.headers)
+      await post(api, "/store/loyalty/referral/claim", { code }, eve.headers)
+      const { tier } = await post(api, "/admin/loyalty/tiers", { name: "Gold", metric: "points", threshold: 100_000 }, admin.headers)
+      await post(api, `/admin/loyalty/accounts/${ids.dan}/tier/override`, { tier_id: tier.id, reason: "Press contact" }, admin.headers)
+      await recomputeInsightsWorkflow(container).run({ input: { now: new Date() } })
     })
 
     it("reports outstanding points in money per currency, the breakage of the store's own history and the movement per month", async () => {
@@ -161,6 +174,109 @@ export default httpSuite({
       for (const headers of [{}, cara.headers]) {
         expect((await attempt(api.get("/admin/loyalty/liability", { headers }))).status).toBe(401)
         expect((await attempt(api.get("/admin/loyalty/liability?format=csv", { headers }))).status).toBe(401)
+      }
+    })
+    const csv = async (url: string) => {
+      const response = await attempt(api.get(url, { headers: admin.headers }))
+      expect({ url, status: response.status }).toEqual({ url, status: 200 })
+      expect(String(response.headers["content-type"])).toContain("text/csv")
+      const text = String(response.data)
+      return { header: text.split("\r\n")[0], rows: parse(text, { columns: true }) as Record<string, string>[] }
+    }
+
+    it("exports accounts with balances, page after page in key order, each account once", async () => {
+      // 1,100 empty accounts more: the export reads 500 at a time, so this crosses three pages.
+      await pointsService(getContainer()).createAccounts(
+        Array.from({ length: 1100 }, (_, i) => ({ customer_id: `cus_bulk${String(i).padStart(5, "0")}` }))
+      )
+      const { header, rows } = await csv("/admin/loyalty/exports/accounts")
+      expect(header).toBe("customer_id,email,first_name,last_name,balance,pending,debt,lifetime_earned,lifetime_redeemed,created_at")
+      expect(rows).toHaveLength(1104)
+      expect(new Set(rows.map((r) => r.customer_id)).size).toBe(1104)
+      const mine = rows.filter((r) => !r.customer_id.startsWith("cus_bulk"))
+      const byId = Object.fromEntries(mine.map((r) => [r.customer_id, r]))
+      expect(byId[ids.cara]).toMatchObject({ email: "cara@liability.test", first_name: "Cara", last_name: "Lind", balance: "3000", pending: "200", debt: "0" })
+      expect(byId[ids.dan]).toMatchObject({ email: "dan@liability.test", balance: "1000", pending: "0" })
+      expect(byId[ids.ann]).toMatchObject({ balance: "0", lifetime_earned: "1000" })
+      expect(byId[ids.bob]).toMatchObject({ balance: "0", lifetime_earned: "1000" })
+      // The balances add up to the liability report's figures.
+      const { liability } = await get(api, "/admin/loyalty/liability", admin.headers)
+      expect(rows.reduce((sum, r) => sum + Number(r.balance), 0)).toBe(liability.points.available)
+      expect(rows.reduce((sum, r) => sum + Number(r.pending), 0)).toBe(liability.points.pending)
+    })
+
+    it("exports the ledger of a period, oldest first, and the whole ledger without one", async () => {
+      const lastMonth = monthsAgo(1)
+      const first = new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth(), 1)).toISOString().slice(0, 10)
+      const last = new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth() + 1, 0)).toISOString().slice(0, 10)
+      const period = await csv(`/admin/loyalty/exports/entries?from=${first}&to=${last}`)
+      expect(period.header).toBe(
+        "id,created_at,customer_id,type,points,balance_change,pending_change,debt_change,reason,actor_type,actor_id,reference_type,reference_id,order_id,currency_code,program_version,voided_at"
+      )
+      expect(period.rows.map((r) => [r.customer_id, r.type, r.points, r.reason]).sort()).toEqual(
+        [
+          [ids.ann, "expire", "-400", "Points expired"],
+          [ids.bob, "expire", "-1000", "Points expired"],
+        ].sort()
+      )
+      const all = await csv("/admin/loyalty/exports/entries")
+      const { rows: count } = await pg(getContainer()).raw("SELECT count(*)::int AS n FROM loyalty_entry")
+      expect(all.rows).toHaveLength(count[0].n)
+      const times = all.rows.map((r) => r.created_at)
+      expect(times).toEqual([...times].sort())
+      expect(all.rows.filter((r) => r.customer_id === ids.ann).map((r) => Number(r.points))).toEqual([1000, -600, -400])
+      expect(all.rows.find((r) => r.type === "pending")).toMatchObject({ customer_id: ids.cara, points: "200", currency_code: "eur" })
+      // Staff's words that a spreadsheet would run as a formula are neutralized.
+      await post(api, `/admin/loyalty/accounts/${ids.dan}/adjustments`, { points: 1, reason: "=HYPERLINK(\"x\")" }, admin.headers)
+      const latest = (await csv("/admin/loyalty/exports/entries")).rows.at(-1)
+      expect(latest).toMatchObject({ customer_id: ids.dan, points: "1", reason: "'=HYPERLINK(\"x\")" })
+    })
+
+    it("exports referrals, tiers and insights per customer", async () => {
+      const referrals = await csv("/admin/loyalty/exports/referrals")
+      expect(referrals.header).toBe(
+        "id,code,status,referrer_id,referrer_email,referee_id,referee_email,referrer_points,referee_points,order_id,claimed_at,qualified_at,rewarded_at,open_flags,decision,decision_note"
+      )
+      expect(referrals.rows).toHaveLength(1)
+      expect(referrals.rows[0]).toMatchObject({
+        status: "claimed", referrer_id: ids.cara, referrer_email: "cara@liability.test", referee_id: ids.eve, referee_email: "eve@liability.test",
+      })
+      // A period before the claim holds none.
+      expect((await csv(`/admin/loyalty/exports/referrals?to=${monthsAgo(1).toISOString()}`)).rows).toEqual([])
+
+      const tiers = await csv("/admin/loyalty/exports/tiers")
+      expect(tiers.header).toBe("customer_id,email,first_name,last_name,tier_id,tier_name,tier_rank,earned_tier_name,overridden,qualified_at,qualified_until")
+      expect(tiers.rows).toEqual([expect.objectContaining({ customer_id: ids.dan, email: "dan@liability.test", tier_name: "Gold", tier_rank: "1", overridden: "true" })])
+      const { tiers: tierList } = await get(api, "/admin/loyalty/tiers", admin.headers)
+      expect(tierList.map((t: { name: string; members: number }) => [t.name, t.members])).toEqual([["Gold", 1]])
+
+      const insights = await csv("/admin/loyalty/exports/insights")
+      expect(insights.header.split(",").slice(0, 7)).toEqual(["customer_id", "email", "first_name", "last_name", "is_member", "orders_count", "monetary"])
+      const caras = insights.rows.find((r) => r.customer_id === ids.cara)
+      expect(caras).toMatchObject({ email: "cara@liability.test", is_member: "true", orders_count: "1" })
+      const { customers } = await get(api, "/admin/loyalty/insights/customers?limit=200", admin.headers)
+      expect(insights.rows.map((r) => r.customer_id).sort()).toEqual(customers.map((c: { customer_id: string }) => c.customer_id).sort())
+    })
+
+    it("refuses unknown exports and bad periods with a 400 that says why, and answers 401 without an admin", async () => {
+      const cases: [string, RegExp][] = [
+        ["/admin/loyalty/exports/everything", /Unknown export "everything": one of accounts, entries, referrals, tiers, insights/],
+        ["/admin/loyalty/exports/entries?from=yesterday", /from must be a date/],
+        ["/admin/loyalty/exports/entries?to=2026-13-45", /to must be a date/],
+        ["/admin/loyalty/exports/entries?from=2026-11-30&to=2026-11-01", /from must be before to/],
+        ["/admin/loyalty/exports/accounts?from=2026-11-01", /from and to apply to entries and referrals only/],
+        ["/admin/loyalty/exports/entries?limit=5", /limit/],
+      ]
+      for (const [url, message] of cases) {
+        const response = await attempt(api.get(url, { headers: admin.headers }))
+        expect({ url, status: response.status }).toEqual({ url, status: 400 })
+        expect((response.data as { message: string }).message).toMatch(message)
+      }
+      const nosy = await registerCustomer(api, storeHeaders, { email: "nosy-export@liability.test" })
+      for (const headers of [{}, nosy.headers]) {
+        for (const kind of ["accounts", "entries", "referrals", "tiers", "insights"]) {
+          expect((await attempt(api.get(`/admin/loyalty/exports/${kind}`, { headers }))).status).toBe(401)
+        }
       }
     })
   },

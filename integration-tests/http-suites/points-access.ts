@@ -355,6 +355,11 @@ export default httpSuite({
       expect(after!.entries.map((e) => e.points)).toEqual(before!.entries.map((e) => e.points))
       const birthdays = await knex("loyalty_account").where({ customer_id: eve.customer.id }).whereNotNull("birthday_month")
       expect(birthdays).toEqual([])
+      // Nor in any export.
+      for (const kind of ["accounts", "entries", "referrals", "tiers", "insights"]) {
+        const csv = String((await api.get(`/admin/loyalty/exports/${kind}`, { headers: admin.headers })).data)
+        expect({ kind, secret: csv.includes(secret), code: csv.includes(code) }).toEqual({ kind, secret: false, code: false })
+      }
       // Liability (points, money per currency, breakage, movement) and every KPI are the same after the erase.
       expect(await storeFigures()).toEqual(figuresBefore)
 

@@ -1,6 +1,7 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { adminCampaignMiddlewares } from "./admin/loyalty/campaigns/middlewares"
 import { adminActionMiddlewares } from "./admin/loyalty/actions/middlewares"
+import { adminExportMiddlewares } from "./admin/loyalty/exports/middlewares"
 import { adminLiabilityMiddlewares } from "./admin/loyalty/liability/middlewares"
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminMemberImportMiddlewares } from "./admin/loyalty/imports/middlewares"
@@ -23,6 +24,7 @@ export default defineMiddlewares({
     ...adminInsightsMiddlewares,
     ...adminLiabilityMiddlewares,
     ...adminMemberImportMiddlewares,
+    ...adminExportMiddlewares,
     ...adminCampaignMiddlewares,
     ...adminLoyaltyTierMiddlewares,
     ...adminReferralMiddlewares,

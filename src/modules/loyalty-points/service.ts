@@ -250,6 +250,36 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
   }
 
+  /**
+   * One page of the whole ledger in a period, oldest first, with each entry's
+   * customer: keyset-paginated on (created_at, id), so page 1,000 of an
+   * export costs what page 1 does. `from` inclusive, `to` exclusive. The
+   * cursor is the timestamp as Postgres prints it (microseconds, which a JS
+   * Date would cut to milliseconds and so repeat rows).
+   */
+  @InjectManager()
+  async listLedgerPage(
+    input: { from: Date | null; to: Date | null; after: { cursor: string; id: string } | null; limit: number },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<(LedgerEntry & { customer_id: string; cursor: string })[]> {
+    const knex = knexOf(sharedContext)
+    const rows: (LedgerEntry & { customer_id: string; cursor: string })[] = await knex("loyalty_entry as e")
+      .join("loyalty_account as a", "a.id", "e.account_id")
+      .select("e.*", "a.customer_id", knex.raw("e.created_at::text AS cursor"))
+      .whereNull("e.deleted_at")
+      .modify((q) => {
+        if (input.from) q.where("e.created_at", ">=", input.from)
+        if (input.to) q.where("e.created_at", "<", input.to)
+        if (input.after) q.whereRaw("(e.created_at, e.id) > (?::timestamptz, ?)", [input.after.cursor, input.after.id])
+      })
+      .orderBy([
+        { column: "e.created_at", order: "asc" },
+        { column: "e.id", order: "asc" },
+      ])
+      .limit(input.limit)
+    return rows
+  }
+
   /** The next expiry on an account: the first day (UTC) lots expire, and how many points expire that day. */
   @InjectManager()
   async nextExpiry(
