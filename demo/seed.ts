@@ -997,6 +997,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   for (const action of [
     { code: "birthday", name: "Happy birthday", points: 200 },
     { code: "anniversary", name: "Member anniversary", points: 100 },
+    { code: "first_order", name: "First order bonus", points: 150 },
     { code: "review", name: "Product review", points: 30, limit_count: 3, limit_period: "month" as const },
     { code: "newsletter", name: "Newsletter sign-up", points: 50, limit_count: 1, limit_period: "lifetime" as const },
   ]) {

@@ -17,6 +17,8 @@
  *      daily job, so right after creation it shows as "0 points to <tier>")
  *   6. the same page's "Member care" card shows the birthday the shopper set in
  *      the storefront (demo/test-storefront.js, run before this by test:demo)
+ *   7. Settings → Loyalty → Actions and notifications: a new template for the
+ *      points-expiring message, saved (then reset through the API)
  *
  * It neither starts nor stops the store. Tiers named "E2E Tier …" left by an
  * earlier, interrupted run are deleted first, and the tier this run creates is
@@ -240,6 +242,35 @@ async function main() {
       await card.scrollIntoViewIfNeeded()
       await card.screenshot({ path: path.join(ARTIFACTS, "09-member-care.png") }).catch(() => undefined)
       return `"${(await birthday.innerText()).trim()}"`
+    })
+
+    await check("Settings → Loyalty → Actions and notifications: staff change a message's template and save it", async () => {
+      const template = `e2e-points-expiring-${Date.now()}`
+      await page.goto(`${BASE}/app/settings/loyalty/actions`)
+      const row = page.locator('[data-testid="loyalty-notification-points-expiring"]')
+      await row.waitFor({ state: "visible", timeout: 60000 })
+      const input = row.getByLabel("points-expiring template")
+      await input.fill(template)
+      const saved = page.waitForResponse(
+        (res) => res.request().method() === "POST" && /\/admin\/loyalty\/notification-settings$/.test(new URL(res.url()).pathname),
+        { timeout: 30000 }
+      )
+      await page.locator('[data-testid="loyalty-notification-settings"]').getByRole("button", { name: "Save" }).click()
+      const res = await saved
+      assert(res.status() === 200, `POST /admin/loyalty/notification-settings answered ${res.status()}`)
+      await page.getByText("Notification settings saved").first().waitFor({ state: "visible", timeout: 15000 })
+      await row.scrollIntoViewIfNeeded()
+      await shot(page, "10-notification-settings.png")
+      const { notifications } = (await request("GET", `${BASE}/admin/loyalty/notification-settings`, { headers: auth })).json
+      const kind = notifications.kinds.find((k) => k.kind === "points-expiring")
+      assert(kind.template === template && kind.customized, `the saved template is "${kind.template}", expected "${template}"`)
+      // Back to the plugin options' template, so the next run starts from the same settings.
+      const reset = await request("POST", `${BASE}/admin/loyalty/notification-settings`, {
+        headers: auth,
+        body: { kinds: [{ kind: "points-expiring", template: null }] },
+      })
+      assert(reset.status === 200, `resetting the template answered ${reset.status}`)
+      return `saved "${template}" on ${kind.channel} (provider: ${kind.provider}), then reset`
     })
   } finally {
     await browser.close().catch(() => undefined)

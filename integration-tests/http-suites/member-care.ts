@@ -336,5 +336,67 @@ export default httpSuite({
         expect(totals!.ledger).toEqual(totals!.cached)
       })
     })
+
+    it("lets staff switch a kind of message off or send it with another template or channel; refuses bad settings with a 400", async () => {
+      const container = getContainer()
+      const { notifications } = await get(api, "/admin/loyalty/notification-settings", admin.headers)
+      expect(notifications.kinds).toHaveLength(10)
+      expect(notifications.kinds.find((k: { kind: string }) => k.kind === "points-earned")).toEqual({
+        kind: "points-earned",
+        event: "loyalty.points.earned",
+        enabled: true,
+        channel: "email",
+        template: "loyalty-points-earned",
+        customized: false,
+        provider: true,
+      })
+
+      const refusals: [unknown, string][] = [
+        [{ kinds: [{ kind: "points-spent" }] }, "kind must be one of points-earned"],
+        [{ kinds: [{ kind: "points-earned", template: "  " }] }, "Value for field 'kinds, 0, template' too small"],
+        [{ kinds: [] }, "Value for field 'kinds' too small"],
+        [{ kinds: [{ kind: "points-earned" }, { kind: "points-earned", enabled: false }] }, "each kind may appear only once"],
+        [{ kinds: [{ kind: "points-earned", channel: "x".repeat(256) }] }, "Value for field 'kinds, 0, channel' too big"],
+      ]
+      for (const [body, message] of refusals) {
+        const refused = await attempt(api.post("/admin/loyalty/notification-settings", body, { headers: admin.headers }))
+        expect(refused.status).toBe(400)
+        expect(refused.data.message).toContain(message)
+      }
+      expect((await attempt(api.post("/admin/loyalty/notification-settings", { kinds: [{ kind: "points-earned", enabled: false }] }))).status).toBe(401)
+      // Nothing was saved by the refused requests.
+      expect((await get(api, "/admin/loyalty/notification-settings", admin.headers)).notifications).toEqual(notifications)
+
+      const { notifications: saved } = await post(
+        api,
+        "/admin/loyalty/notification-settings",
+        { kinds: [{ kind: "points-earned", enabled: false }, { kind: "points-expiring", template: "expiring-v2" }, { kind: "tier-changed", channel: "sms" }] },
+        admin.headers
+      )
+      const kindOf = (body: { kinds: { kind: string }[] }, kind: string) => body.kinds.find((k) => k.kind === kind)
+      expect(kindOf(saved, "points-earned")).toMatchObject({ enabled: false, customized: true })
+      expect(kindOf(saved, "points-expiring")).toMatchObject({ enabled: true, template: "expiring-v2", channel: "email", customized: true })
+      // The test store has a provider for email only: staff see that an SMS message would not go.
+      expect(kindOf(saved, "tier-changed")).toMatchObject({ channel: "sms", provider: false })
+
+      // A new member's welcome points send no message now; their expiry reminder goes with the new template.
+      const welcomed = subscribersDone(container, "loyalty.points.earned")
+      const shopper = await member("settings@example.com")
+      await welcomed
+      expect(await notificationsOf(shopper.customer.id)).toEqual([])
+      const [account] = await pointsService(container).listAccounts({ customer_id: shopper.customer.id })
+      const [lot] = await pointsService(container).listLots({ account_id: account.id })
+      const reminded = subscribersDone(container, "loyalty.points.expiring")
+      await remindExpiringPointsWorkflow(container).run({ input: { now: new Date(new Date(lot.expires_at!).getTime() - 5 * 24 * 60 * 60 * 1000) } })
+      await reminded
+      await eventually(async () =>
+        expect((await notificationsOf(shopper.customer.id)).map((m) => [m.template, m.channel, m.status])).toEqual([["expiring-v2", "email", "success"]])
+      )
+
+      // null goes back to the plugin options' template.
+      const { notifications: reset } = await post(api, "/admin/loyalty/notification-settings", { kinds: [{ kind: "points-expiring", template: null }] }, admin.headers)
+      expect(kindOf(reset, "points-expiring")).toMatchObject({ template: "loyalty-points-expiring" })
+      expect(kindOf(reset, "points-earned")).toMatchObject({ enabled: false })
+    })
   },
 })

@@ -83,7 +83,23 @@ describe("member care rules", () => {
     const rules = careRules()
     expect(rules).toMatchObject({ time_zone: "UTC", birthday_min_days: 30, expiry_reminder_days: 14, tier_reminder_days: 30, review_secret: null })
     expect(rules.notifications).toMatchObject({ enabled: true, channel: "email" })
-    expect(rules.notifications.templates["points-expiring"]).toBe("loyalty-points-expiring")
-    expect(careRules({ notifications: { templates: { "tier-changed": "tmpl_42" } } }).notifications.templates["tier-changed"]).toBe("tmpl_42")
+    expect(rules.notifications.kinds["points-expiring"]).toEqual({ enabled: true, channel: "email", template: "loyalty-points-expiring", customized: false })
+    expect(careRules({ notifications: { templates: { "tier-changed": "tmpl_42" } } }).notifications.kinds["tier-changed"].template).toBe("tmpl_42")
+  })
+
+  it("gives each kind its template and channel: what staff saved, else the options' per kind, else the defaults; off everywhere when the options switch messages off", () => {
+    const options = { notifications: { channel: "email", channels: { "points-expiring": "sms" }, templates: { "points-expiring": "expiring-v1" } } }
+    const saved = [
+      { kind: "points-expiring", enabled: true, template: null, channel: "push" },
+      { kind: "points-earned", enabled: false, template: null, channel: null },
+      { kind: "tier-changed", enabled: true, template: "tier-v2", channel: null },
+    ]
+    const { kinds } = careRules(options, saved).notifications
+    expect(kinds["points-expiring"]).toEqual({ enabled: true, channel: "push", template: "expiring-v1", customized: true })
+    expect(kinds["points-earned"]).toEqual({ enabled: false, channel: "email", template: "loyalty-points-earned", customized: true })
+    expect(kinds["tier-changed"]).toEqual({ enabled: true, channel: "email", template: "tier-v2", customized: true })
+    expect(careRules(options).notifications.kinds["points-expiring"]).toMatchObject({ channel: "sms", template: "expiring-v1", customized: false })
+    const off = careRules({ notifications: { enabled: false } }, saved).notifications.kinds
+    expect(Object.values(off).every((kind) => !kind.enabled)).toBe(true)
   })
 })

@@ -9,7 +9,8 @@ import { awardFirstOrderBonusWorkflow } from "../workflows/care"
 export default async function payFirstOrderBonus({ event, container }: SubscriberArgs<PointsReleasedEventData>) {
   if (event.data.type !== "release" || !event.data.order_id) return
   await awardFirstOrderBonusWorkflow(container).run({
-    input: { customer_id: event.data.customer_id, order_id: event.data.order_id, now: new Date() },
+    // Dated when the points were released (a back-filled release pays as of then).
+    input: { customer_id: event.data.customer_id, order_id: event.data.order_id, now: new Date(event.data.released_at ?? Date.now()) },
   })
 }
 

@@ -18,7 +18,7 @@ export const LOYALTY_SETTINGS_TABS: LoyaltySettingsTab[] = [
   { label: "Rewards", to: "/settings/loyalty/rewards" },
   { label: "Referrals", to: "/settings/loyalty/referrals" },
   { label: "Campaigns", to: "/settings/loyalty/campaigns" },
-  { label: "Actions", to: "/settings/loyalty/actions" },
+  { label: "Actions and notifications", to: "/settings/loyalty/actions" },
 ]
 
 const ROOT = "/settings/loyalty"

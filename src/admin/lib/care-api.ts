@@ -36,6 +36,23 @@ export const BUILT_IN_ACTIONS: Record<string, string> = {
   review: "Paid once per review your review tool reports (signed with the review secret).",
 }
 
+/** How one kind of loyalty message is sent (`GET /admin/loyalty/notification-settings`). */
+export type LoyaltyNotificationKind = {
+  kind: string
+  event: string
+  enabled: boolean
+  template: string
+  channel: string
+  /** Changed by staff (else it follows the plugin options). */
+  customized: boolean
+  /** The store has a notification provider for its channel. */
+  provider: boolean
+}
+
+export type LoyaltyNotificationSettings = { enabled: boolean; kinds: LoyaltyNotificationKind[] }
+
+export type LoyaltyNotificationChange = { kind: string; enabled?: boolean; template?: string | null; channel?: string | null }
+
 const BASE = "/admin/loyalty"
 
 export const loyaltyCareApi = {
@@ -46,6 +63,10 @@ export const loyaltyCareApi = {
     sdk.client.fetch<{ action: LoyaltyAction }>(`${BASE}/actions/${encodeURIComponent(id)}`, { method: "POST", body }),
   deleteAction: (id: string) =>
     sdk.client.fetch<{ id: string; deleted: boolean }>(`${BASE}/actions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  notificationSettings: () =>
+    sdk.client.fetch<{ notifications: LoyaltyNotificationSettings }>(`${BASE}/notification-settings`),
+  updateNotificationSettings: (kinds: LoyaltyNotificationChange[]) =>
+    sdk.client.fetch<{ notifications: LoyaltyNotificationSettings }>(`${BASE}/notification-settings`, { method: "POST", body: { kinds } }),
   memberCare: (customerId: string) =>
     sdk.client.fetch<LoyaltyMemberCare>(`${BASE}/accounts/${encodeURIComponent(customerId)}/preferences`),
 }

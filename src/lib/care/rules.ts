@@ -30,6 +30,28 @@ export type NotificationOptions = {
   channel?: string
   /** Template id per kind; a kind without one uses `loyalty-<kind>` (e.g. `loyalty-points-earned`). */
   templates?: Partial<Record<NotificationKind, string>>
+  /** Channel per kind (e.g. `{ "points-expiring": "sms" }`); a kind without one uses `channel`. */
+  channels?: Partial<Record<NotificationKind, string>>
+}
+
+/**
+ * What staff saved for one kind in Settings → Loyalty → Actions and
+ * notifications; null template or channel = the plugin options' value.
+ */
+export type NotificationSettingValues = {
+  kind: string
+  enabled: boolean
+  template: string | null
+  channel: string | null
+}
+
+/** How one kind of message is sent. */
+export type NotificationKindRules = {
+  enabled: boolean
+  channel: string
+  template: string
+  /** Whether staff changed it in the admin (else it follows the options). */
+  customized: boolean
 }
 
 export type CareRules = {
@@ -38,7 +60,13 @@ export type CareRules = {
   expiry_reminder_days: number
   tier_reminder_days: number
   review_secret: string | null
-  notifications: { enabled: boolean; channel: string; templates: Record<NotificationKind, string> }
+  notifications: {
+    /** The options' switch for all messages (`notifications.enabled`). */
+    enabled: boolean
+    /** The options' default channel. */
+    channel: string
+    kinds: Record<NotificationKind, NotificationKindRules>
+  }
 }
 
 /** The message kinds the plugin sends, and the event each one answers. */
@@ -60,8 +88,17 @@ export type NotificationKind = keyof typeof NOTIFICATION_EVENTS
 
 export const NOTIFICATION_KINDS = Object.keys(NOTIFICATION_EVENTS) as NotificationKind[]
 
-export function careRules(options: CarePluginOptions = {}): CareRules {
+/**
+ * Member care's rules: the `care` options, and per message kind what staff
+ * saved in the admin (`saved`), which wins over the options' template and
+ * channel. A kind is sent only when messages are on in the options and the
+ * kind is not switched off.
+ */
+export function careRules(options: CarePluginOptions = {}, saved: NotificationSettingValues[] = []): CareRules {
   const notifications = options.notifications ?? {}
+  const enabled = notifications.enabled ?? true
+  const channel = notifications.channel ?? "email"
+  const savedByKind = new Map(saved.map((row) => [row.kind, row]))
   return {
     time_zone: options.timeZone ?? "UTC",
     birthday_min_days: options.birthdayMinDays ?? 30,
@@ -69,11 +106,22 @@ export function careRules(options: CarePluginOptions = {}): CareRules {
     tier_reminder_days: options.tierReminderDays ?? 30,
     review_secret: options.reviewSecret ?? null,
     notifications: {
-      enabled: notifications.enabled ?? true,
-      channel: notifications.channel ?? "email",
-      templates: Object.fromEntries(
-        NOTIFICATION_KINDS.map((kind) => [kind, notifications.templates?.[kind] ?? `loyalty-${kind}`])
-      ) as Record<NotificationKind, string>,
+      enabled,
+      channel,
+      kinds: Object.fromEntries(
+        NOTIFICATION_KINDS.map((kind): [NotificationKind, NotificationKindRules] => {
+          const row = savedByKind.get(kind)
+          return [
+            kind,
+            {
+              enabled: enabled && (row?.enabled ?? true),
+              channel: row?.channel ?? notifications.channels?.[kind] ?? channel,
+              template: row?.template ?? notifications.templates?.[kind] ?? `loyalty-${kind}`,
+              customized: !!row,
+            },
+          ]
+        })
+      ) as Record<NotificationKind, NotificationKindRules>,
     },
   }
 }

@@ -17,6 +17,7 @@ import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } f
 import { addMonths } from "../../lib/shared/dates"
 import Account from "./models/account"
 import Action from "./models/action"
+import NotificationSetting from "./models/notification-setting"
 import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
@@ -71,6 +72,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   Coupon,
   Action,
   MemberImport,
+  NotificationSetting,
 }) {
   protected readonly options_: LoyaltyPluginOptions
 
@@ -1069,9 +1071,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   // ---------------------------------------------------------------- member care
 
-  /** Member care's rules from the plugin options (`care`). */
-  getCareRules(): CareRules {
-    return careRules(this.options_.care)
+  /** Member care's rules: the plugin options (`care`) and the message settings staff saved. */
+  @InjectManager()
+  async getCareRules(@MedusaContext() sharedContext: SharedContext = {}): Promise<CareRules> {
+    const saved = await this.listNotificationSettings({}, { take: null }, sharedContext)
+    return careRules(this.options_.care, saved)
   }
 
   /**

@@ -10,9 +10,11 @@ export const sendLoyaltyNotificationWorkflowId = "loyalty-send-notification"
  * Tell a member what a loyalty event did to their points, tier or rewards
  * (one message of `messagesFor`), through the store's Notification Module:
  * nothing when they opted out, or when the store has no provider for the
- * channel. The template id is `care.notifications.templates[kind]` (default
- * `loyalty-<kind>`); the data is the event's payload plus `kind`, `email`
- * and `first_name`.
+ * kind's channel, or when the kind is switched off. The kind's template and
+ * channel are what staff saved in the admin, else the options'
+ * (`care.notifications.templates` / `channels`, default `loyalty-<kind>` on
+ * `email`); the data is the event's payload plus `kind`, `email` and
+ * `first_name`.
  *
  * @summary Send the member the message a loyalty event calls for.
  */
@@ -22,16 +24,16 @@ export const sendLoyaltyNotificationWorkflow = createWorkflow(
     const care = loadCareRulesStep()
     const recipientInput = transform({ message, care }, ({ message, care }) => ({
       customer_id: message.customer_id,
-      channel: care.notifications.channel,
-      enabled: care.notifications.enabled,
+      channel: care.notifications.kinds[message.kind].channel,
+      enabled: care.notifications.kinds[message.kind].enabled,
     }))
     const recipient = loadNotificationRecipientStep(recipientInput)
     const notification = transform({ message, care, recipient }, ({ message, care, recipient }) =>
       recipient.send && recipient.email
         ? {
             to: recipient.email,
-            channel: care.notifications.channel,
-            template: care.notifications.templates[message.kind],
+            channel: care.notifications.kinds[message.kind].channel,
+            template: care.notifications.kinds[message.kind].template,
             customer_id: recipient.customer_id,
             idempotency_key: message.idempotency_key,
             data: { ...message.data, email: recipient.email, first_name: recipient.first_name },

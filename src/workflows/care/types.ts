@@ -9,3 +9,11 @@ export type LoyaltyActionInput = {
   limit_period?: LimitPeriod
   enabled?: boolean
 }
+
+/** What staff change for one kind of message; null template or channel goes back to the options' value. */
+export type NotificationSettingInput = {
+  kind: string
+  enabled?: boolean
+  template?: string | null
+  channel?: string | null
+}

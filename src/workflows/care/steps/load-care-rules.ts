@@ -3,7 +3,7 @@ import { pointsService } from "../../points/steps/resolve-service"
 
 export const loadCareRulesStepId = "loyalty-load-care-rules-step"
 
-/** Member care's rules (time zone, birthday rule, reminders, notifications), read once per workflow. */
+/** Member care's rules (time zone, birthday rule, reminders, notifications per kind), read once per workflow. */
 export const loadCareRulesStep = createStep(loadCareRulesStepId, async (_: void, { container }) => {
-  return new StepResponse(pointsService(container).getCareRules())
+  return new StepResponse(await pointsService(container).getCareRules())
 })

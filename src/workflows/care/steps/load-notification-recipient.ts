@@ -1,6 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
+import { channelsWithProvider } from "./notification-providers"
 
 export const loadNotificationRecipientStepId = "loyalty-load-notification-recipient-step"
 
@@ -17,9 +18,8 @@ export type NotificationRecipient = {
 /**
  * Who a loyalty message goes to, and whether it may go at all: the customer
  * (through Medusa's customer module), their opt-out (the plugin's account),
- * and whether the store has a notification provider for the channel (read
- * from the Notification Module's table: it has no public call for that, and
- * sending without one would leave a failed notification per event).
+ * and whether the store has a notification provider for the channel
+ * (`channelsWithProvider`).
  */
 export const loadNotificationRecipientStep = createStep(
   loadNotificationRecipientStepId,
@@ -38,13 +38,7 @@ export const loadNotificationRecipientStep = createStep(
     const [account] = await pointsService(container).listAccounts({ customer_id: input.customer_id }, { take: 1 })
     if (account?.notifications_opt_out) return none("opted out")
     if (!customer.email) return none("no address")
-    const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
-    const provider = await knex("notification_provider")
-      .where({ is_enabled: true })
-      .whereNull("deleted_at")
-      .whereRaw("? = ANY(channels)", [input.channel])
-      .first("id")
-    if (!provider) return none("no provider")
+    if (!(await channelsWithProvider(container)).has(input.channel)) return none("no provider")
     return new StepResponse<NotificationRecipient>({
       customer_id: customer.id,
       email: customer.email,

@@ -2,7 +2,14 @@ import { Badge, Button, Container, Heading, Input, Label, Select, Switch, Table,
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useState, type FormEvent } from "react"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
-import { BUILT_IN_ACTIONS, loyaltyCareApi, type LoyaltyAction, type LoyaltyActionPeriod } from "../../../../lib/care-api"
+import {
+  BUILT_IN_ACTIONS,
+  loyaltyCareApi,
+  type LoyaltyAction,
+  type LoyaltyActionPeriod,
+  type LoyaltyNotificationChange,
+  type LoyaltyNotificationKind,
+} from "../../../../lib/care-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
 
 const PERIODS: { value: LoyaltyActionPeriod; label: string }[] = [
@@ -14,14 +21,16 @@ const PERIODS: { value: LoyaltyActionPeriod; label: string }[] = [
 ]
 
 const ACTIONS_KEY = ["loyalty", "actions"]
+const NOTIFICATIONS_KEY = ["loyalty", "notification-settings"]
 
 const limitText = (action: LoyaltyAction) =>
   action.limit_count ? `${action.limit_count} ${PERIODS.find((p) => p.value === action.limit_period)?.label}` : "No limit"
 
 /**
- * Settings → Loyalty → Actions: what members earn points for besides orders
- * (birthday, anniversary, first order, reviews, the store's own actions), each with its
- * points and limit per customer, switched on or off here.
+ * Settings → Loyalty → Actions and notifications: what members earn points
+ * for besides orders (birthday, anniversary, first order, reviews, the
+ * store's own actions), each with its points and limit per customer, and how
+ * each kind of message to members is sent (on or off, template, channel).
  */
 const LoyaltyActionsPage = () => {
   const queryClient = useQueryClient()
@@ -103,6 +112,7 @@ const LoyaltyActionsPage = () => {
         )}
         <NewActionForm onCreated={refresh} />
       </Container>
+      <NotificationSettings />
     </div>
   )
 }
@@ -170,9 +180,111 @@ const NewActionForm = ({ onCreated }: { onCreated: () => void }) => {
   )
 }
 
+/**
+ * Each kind of message with its event, on/off switch, template and channel;
+ * edits are kept per row until Save sends the changed rows together. A
+ * channel without a provider is flagged: nothing would be sent on it.
+ */
+const NotificationSettings = () => {
+  const queryClient = useQueryClient()
+  const { data, isPending, isError, error } = useQuery({ queryKey: NOTIFICATIONS_KEY, queryFn: loyaltyCareApi.notificationSettings })
+  const [edits, setEdits] = useState<Record<string, LoyaltyNotificationChange>>({})
+  const save = useMutation({
+    mutationFn: () => loyaltyCareApi.updateNotificationSettings(Object.values(edits)),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(NOTIFICATIONS_KEY, saved)
+      setEdits({})
+      toast.success("Notification settings saved")
+    },
+    onError: (e) => toast.error(getErrorMessage(e)),
+  })
+  const edit = (kind: LoyaltyNotificationKind, change: Omit<LoyaltyNotificationChange, "kind">) =>
+    setEdits((current) => ({ ...current, [kind.kind]: { ...current[kind.kind], kind: kind.kind, ...change } }))
+  const value = <K extends "enabled" | "template" | "channel">(kind: LoyaltyNotificationKind, key: K) =>
+    (edits[kind.kind]?.[key] ?? kind[key]) as LoyaltyNotificationKind[K]
+
+  return (
+    <Container className="divide-y p-0" data-testid="loyalty-notification-settings">
+      <div className="flex items-start justify-between gap-4 px-6 py-4">
+        <div>
+          <Heading level="h2">Notifications</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            The messages members get through your Notification Module provider, one per event. Switch a kind off, or send
+            it with another template or channel; members who switched messages off in their account get none.
+          </Text>
+        </div>
+        <Button size="small" disabled={!Object.keys(edits).length} isLoading={save.isPending} onClick={() => save.mutate()}>
+          Save
+        </Button>
+      </div>
+      {isPending ? (
+        <Text size="small" className="px-6 py-4 text-ui-fg-subtle">Loading the notification settings…</Text>
+      ) : isError ? (
+        <Text size="small" className="px-6 py-4 text-ui-fg-error">Could not load the notification settings: {getErrorMessage(error)}</Text>
+      ) : (
+        <>
+          {!data.notifications.enabled && (
+            <Text size="small" className="px-6 py-4 text-ui-fg-error">
+              Messages are switched off in the plugin options (<code>care.notifications.enabled: false</code>): none is sent.
+            </Text>
+          )}
+          <Table>
+            <Table.Header>
+              <Table.Row>
+                <Table.HeaderCell>Kind</Table.HeaderCell>
+                <Table.HeaderCell>On</Table.HeaderCell>
+                <Table.HeaderCell>Template</Table.HeaderCell>
+                <Table.HeaderCell>Channel</Table.HeaderCell>
+              </Table.Row>
+            </Table.Header>
+            <Table.Body>
+              {data.notifications.kinds.map((kind) => (
+                <Table.Row key={kind.kind} data-testid={`loyalty-notification-${kind.kind}`}>
+                  <Table.Cell>
+                    <div className="flex flex-col">
+                      <span>{kind.kind}</span>
+                      <Text size="xsmall" className="text-ui-fg-subtle">{kind.event}</Text>
+                    </div>
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Switch
+                      aria-label={`${kind.kind} messages on`}
+                      checked={value(kind, "enabled")}
+                      onCheckedChange={(enabled) => edit(kind, { enabled })}
+                    />
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Input
+                      size="small"
+                      aria-label={`${kind.kind} template`}
+                      value={value(kind, "template")}
+                      onChange={(e) => edit(kind, { template: e.target.value })}
+                    />
+                  </Table.Cell>
+                  <Table.Cell>
+                    <div className="flex items-center gap-2">
+                      <Input
+                        size="small"
+                        aria-label={`${kind.kind} channel`}
+                        value={value(kind, "channel")}
+                        onChange={(e) => edit(kind, { channel: e.target.value })}
+                      />
+                      {!kind.provider && <Badge size="2xsmall" color="orange">No provider</Badge>}
+                    </div>
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        </>
+      )}
+    </Container>
+  )
+}
+
 /** Breadcrumb only: nested settings routes stay out of the sidebar (no `config`). */
 export const handle = {
-  breadcrumb: () => "Actions",
+  breadcrumb: () => "Actions and notifications",
 }
 
 export default LoyaltyActionsPage

@@ -13,7 +13,7 @@ import { StoreReviewActionType } from "./validators"
  */
 export async function POST(req: MedusaRequest<StoreReviewActionType>, res: MedusaResponse) {
   const { customer_id, review_id, product_id } = req.validatedBody
-  const secret = pointsModule(req.scope).getCareRules().review_secret
+  const { review_secret: secret } = await pointsModule(req.scope).getCareRules()
   const signature = req.get("x-loyalty-signature") ?? ""
   if (!secret || !isValidReviewSignature(secret, customer_id, review_id, signature)) {
     throw new MedusaError(MedusaError.Types.UNAUTHORIZED, "The review report is not signed with the store's review secret")

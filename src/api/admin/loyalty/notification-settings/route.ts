@@ -1,0 +1,33 @@
+import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { CareRules, NOTIFICATION_EVENTS, NOTIFICATION_KINDS } from "../../../../lib/care/rules"
+import { updateNotificationSettingsWorkflow } from "../../../../workflows/care"
+import { channelsWithProvider } from "../../../../workflows/care/steps/notification-providers"
+import { pointsModule } from "../../../utils/views"
+import { AdminUpdateNotificationSettingsType } from "./validators"
+
+/** Each kind of message as staff see it: the event it answers, how it is sent, and whether a provider serves its channel. */
+function notificationSettingsView(care: CareRules, providers: Set<string>) {
+  return {
+    enabled: care.notifications.enabled,
+    kinds: NOTIFICATION_KINDS.map((kind) => ({
+      kind,
+      event: NOTIFICATION_EVENTS[kind],
+      ...care.notifications.kinds[kind],
+      provider: providers.has(care.notifications.kinds[kind].channel),
+    })),
+  }
+}
+
+/** How each kind of loyalty message is sent (Settings → Loyalty → Actions and notifications). */
+export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
+  const care = await pointsModule(req.scope).getCareRules()
+  res.json({ notifications: notificationSettingsView(care, await channelsWithProvider(req.scope)) })
+}
+
+/** Switch kinds of message on or off, or change their template or channel (null = the options' value). */
+export async function POST(req: AuthenticatedMedusaRequest<AdminUpdateNotificationSettingsType>, res: MedusaResponse) {
+  const { result } = await updateNotificationSettingsWorkflow(req.scope).run({
+    input: { settings: req.validatedBody.kinds, actor_id: req.auth_context.actor_id },
+  })
+  res.json({ notifications: notificationSettingsView(result, await channelsWithProvider(req.scope)) })
+}
