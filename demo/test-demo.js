@@ -298,6 +298,7 @@ async function main() {
     ["admin in Chromium: edits the referral program and approves a flagged referral", "test-admin-referrals.js"],
     ["admin in Chromium: the Loyalty page shows KPI cards, charts with data and segments", "test-admin-insights.js"],
     ["admin in Chromium: creates a recurring member-day campaign, the storefront's cart preview lists it", "test-admin-campaigns.js"],
+    ["admin in Chromium: the liability page shows the ledger's figures per currency; its CSV and an export download", "test-admin-liability.js"],
   ]
   for (const [name, script] of browserSuites) {
     await check(name, () => runScript(script))

@@ -10,6 +10,7 @@ import {
   pointsValue,
 } from "../../src/lib/points/liability"
 import { rulesFromOptions } from "../../src/lib/points/program"
+import { AdminExportQuery } from "../../src/api/admin/loyalty/exports/validators"
 
 const rules = rulesFromOptions({ pointValues: { usd: 0.01, eur: 0.009, jpy: 1.5 }, expiryMonths: 12 })
 const now = new Date("2026-12-02T10:00:00Z")
@@ -138,5 +139,24 @@ describe("liability report", () => {
   it("skips currencies without a point value", () => {
     const report = liabilityReport(facts(), { ...rules, point_values: { usd: 0.01, gbp: 0 } }, 1)
     expect(report.currencies.map((c) => c.currency_code)).toEqual(["usd"])
+  })
+})
+
+describe("export period", () => {
+  it("reads `to` as inclusive: a bare date runs through the end of that day (UTC)", () => {
+    expect(AdminExportQuery.parse({ from: "2026-11-01", to: "2026-11-30" })).toEqual({
+      from: new Date("2026-11-01T00:00:00Z"),
+      to: new Date("2026-12-01T00:00:00Z"),
+    })
+    expect(AdminExportQuery.parse({ to: "2026-11-30T12:00:00Z" })).toEqual({ from: null, to: new Date("2026-11-30T12:00:00.001Z") })
+    expect(AdminExportQuery.parse({})).toEqual({ from: null, to: null })
+  })
+
+  it("refuses what is not a date, a period that ends before it starts, and unknown parameters", () => {
+    for (const query of [{ from: "yesterday" }, { to: "2026-02-30x" }, { from: "2026-13-01" }, { from: "2026-11-30", to: "2026-11-01" }, { limit: "5" }]) {
+      expect({ query, ok: AdminExportQuery.safeParse(query).success }).toEqual({ query, ok: false })
+    }
+    // The same day as both ends is one whole day.
+    expect(AdminExportQuery.safeParse({ from: "2026-11-30", to: "2026-11-30" }).success).toBe(true)
   })
 })

@@ -1,6 +1,7 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowDownTray, ArrowPath, Trophy } from "@medusajs/icons"
 import { Alert, Badge, Button, Container, Heading, Select, Table, Text, toast } from "@medusajs/ui"
+import { ExportMenu } from "../../components/export-menu"
 import { TableHead } from "../../components/table-head"
 import { lazy, Suspense, useEffect, useMemo, useState } from "react"
 import { Link } from "react-router-dom"
@@ -309,6 +310,12 @@ const LoyaltyPage = () => {
               {progress.data!.stage} · {Math.round(progress.data!.progress * 100)} %
             </Text>
           )}
+          <Button size="small" variant="secondary" asChild>
+            <Link to="/loyalty/liability" data-testid="loyalty-liability-link">
+              Points liability
+            </Link>
+          </Button>
+          <ExportMenu />
           <RecomputeButton onStarted={setRunId} running={running} />
         </div>
       </Container>

@@ -1,0 +1,201 @@
+import { ArrowDownTray } from "@medusajs/icons"
+import { Button, Container, Heading, Input, Label, Select, Table, Text } from "@medusajs/ui"
+import { lazy, Suspense, useState } from "react"
+import { Link } from "react-router-dom"
+import { ExportMenu } from "../../../components/export-menu"
+import { createLiabilityChart } from "../../../components/liability-chart"
+import { TableHead } from "../../../components/table-head"
+import { useLiability } from "../../../hooks/use-liability"
+import { formatDate, formatDateTime, formatPoints } from "../../../lib/format"
+import { liabilityApi, type LiabilityReport } from "../../../lib/liability-api"
+import { getErrorMessage } from "../../../lib/loyalty-api"
+
+const LiabilityChart = lazy(() => import("recharts").then((recharts) => ({ default: createLiabilityChart(recharts) })))
+
+const MONTH_CHOICES = [6, 12, 24]
+const WINDOW_CHOICES = [6, 12, 24, 36]
+
+/** A decimal string from the server, shown with its currency; never turned into a float. */
+const money = (amount: string, currency: string) => `${amount} ${currency.toUpperCase()}`
+
+const Card = ({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId: string }) => (
+  <Container className="flex flex-col gap-y-1 px-4 py-3" data-testid={testId}>
+    <Text size="small" className="text-ui-fg-subtle">{label}</Text>
+    <Text size="xlarge" weight="plus" data-testid={`${testId}-value`}>{value}</Text>
+    {detail && <Text size="xsmall" className="text-ui-fg-muted">{detail}</Text>}
+  </Container>
+)
+
+const Breakage = ({ report }: { report: LiabilityReport }) => {
+  const b = report.breakage
+  return (
+    <Text size="small" className="text-ui-fg-subtle" data-testid="liability-breakage-explanation">
+      {b.rate === null
+        ? `No lots reached their expiry date between ${formatDate(b.window_start)} and ${formatDate(b.window_end)}: without history, no breakage is booked.`
+        : `Of the ${formatPoints(b.cohort_issued)} points issued into the ${b.cohort_lots} lots that reached their expiry date between ${formatDate(b.window_start)} and ${formatDate(b.window_end)}, ${formatPoints(b.cohort_expired)} expired unspent (${(Number(b.rate) * 100).toFixed(2)} %). That share of the ${formatPoints(b.base_points)} points that can still expire (available in expiring lots${b.includes_pending ? " and pending" : ""}) is the expected breakage: ${formatPoints(b.expected_points)} points.`}
+    </Text>
+  )
+}
+
+/**
+ * The points liability: what members' unspent points are worth per currency,
+ * the breakage expected from the store's own history, what to carry as
+ * deferred revenue, and the movement per month, with the CSVs an accountant
+ * books and the exports of every loyalty list.
+ */
+const LiabilityPage = () => {
+  const [months, setMonths] = useState(12)
+  const [windowMonths, setWindowMonths] = useState(12)
+  const [from, setFrom] = useState("")
+  const [to, setTo] = useState("")
+  const { data, isPending, isError, error } = useLiability(months, windowMonths)
+  const report = data?.liability
+
+  return (
+    <div className="flex flex-col gap-y-3" data-testid="liability-page">
+      <Container className="flex flex-wrap items-center justify-between gap-2 px-6 py-4">
+        <div>
+          <Heading level="h1">Points liability</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            {report ? `As of ${formatDateTime(report.generated_at)} · program version ${report.program_version} · ` : ""}
+            <Link to="/loyalty" className="text-ui-fg-interactive">Back to Loyalty</Link>
+          </Text>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <Button size="small" variant="secondary" asChild>
+            <a href={liabilityApi.csvUrl("summary", months, windowMonths)} download data-testid="liability-csv">
+              <ArrowDownTray />
+              Liability CSV
+            </a>
+          </Button>
+          <Button size="small" variant="secondary" asChild>
+            <a href={liabilityApi.csvUrl("movement", months, windowMonths)} download data-testid="liability-movement-csv">
+              <ArrowDownTray />
+              Movement CSV
+            </a>
+          </Button>
+          <ExportMenu />
+        </div>
+      </Container>
+
+      <Container className="flex flex-wrap items-end gap-4 px-6 py-3">
+        <div className="flex flex-col gap-y-1">
+          <Label size="small">Months shown</Label>
+          <Select size="small" value={String(months)} onValueChange={(value) => setMonths(Number(value))}>
+            <Select.Trigger data-testid="liability-months"><Select.Value /></Select.Trigger>
+            <Select.Content>
+              {MONTH_CHOICES.map((n) => <Select.Item key={n} value={String(n)}>{n} months</Select.Item>)}
+            </Select.Content>
+          </Select>
+        </div>
+        <div className="flex flex-col gap-y-1">
+          <Label size="small">Breakage measured over</Label>
+          <Select size="small" value={String(windowMonths)} onValueChange={(value) => setWindowMonths(Number(value))}>
+            <Select.Trigger data-testid="liability-window"><Select.Value /></Select.Trigger>
+            <Select.Content>
+              {WINDOW_CHOICES.map((n) => <Select.Item key={n} value={String(n)}>the last {n} months</Select.Item>)}
+            </Select.Content>
+          </Select>
+        </div>
+      </Container>
+
+      {isPending ? (
+        <Text size="small" className="text-ui-fg-subtle">Loading the liability…</Text>
+      ) : isError || !report ? (
+        <Text size="small" className="text-ui-fg-error">{getErrorMessage(error)}</Text>
+      ) : (
+        <>
+          <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="liability-cards">
+            <Card testId="liability-available" label="Available points" value={formatPoints(report.points.available)}
+              detail={`${formatPoints(report.points.available_non_expiring)} never expire`} />
+            <Card testId="liability-pending" label="Pending points" value={formatPoints(report.points.pending)}
+              detail="inside the return window" />
+            <Card testId="liability-outstanding" label="Outstanding points" value={formatPoints(report.points.outstanding)}
+              detail={`${report.points.members} members hold points`} />
+            <Card testId="liability-breakage" label="Expected breakage"
+              value={`${formatPoints(report.breakage.expected_points)} points`}
+              detail={report.breakage.rate === null ? "no history yet" : `${(Number(report.breakage.rate) * 100).toFixed(2)} % of what can still expire`} />
+          </div>
+
+          <Container className="divide-y p-0" data-testid="liability-currencies">
+            <div className="px-6 py-4">
+              <Heading level="h2">Liability per currency</Heading>
+              <Text size="small" className="text-ui-fg-subtle">
+                The same points valued at each currency's point value (Settings → Loyalty): book the line of your reporting currency.
+              </Text>
+            </div>
+            <Table>
+              <TableHead columns={["Currency", "Point value", "Available", "Pending", "Outstanding", "Expected breakage", "Deferred revenue"]} />
+              <Table.Body>
+                {report.currencies.map((c) => (
+                  <Table.Row key={c.currency_code} data-testid={`liability-currency-${c.currency_code}`}>
+                    <Table.Cell>{c.currency_code.toUpperCase()}</Table.Cell>
+                    <Table.Cell>{c.point_value}</Table.Cell>
+                    <Table.Cell data-testid={`liability-${c.currency_code}-available`}>{money(c.available, c.currency_code)}</Table.Cell>
+                    <Table.Cell data-testid={`liability-${c.currency_code}-pending`}>{money(c.pending, c.currency_code)}</Table.Cell>
+                    <Table.Cell data-testid={`liability-${c.currency_code}-outstanding`}>{money(c.outstanding, c.currency_code)}</Table.Cell>
+                    <Table.Cell data-testid={`liability-${c.currency_code}-breakage`}>{money(c.expected_breakage, c.currency_code)}</Table.Cell>
+                    <Table.Cell data-testid={`liability-${c.currency_code}-deferred`}>{money(c.deferred_revenue, c.currency_code)}</Table.Cell>
+                  </Table.Row>
+                ))}
+              </Table.Body>
+            </Table>
+            {!report.currencies.length && (
+              <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No currency has a point value yet (Settings → Loyalty).</Text>
+            )}
+            <div className="px-6 py-4"><Breakage report={report} /></div>
+          </Container>
+
+          <Suspense fallback={<Text size="small" className="text-ui-fg-subtle">Loading the chart…</Text>}>
+            <LiabilityChart months={report.months} />
+          </Suspense>
+
+          <Container className="divide-y p-0" data-testid="liability-movement">
+            <div className="px-6 py-4"><Heading level="h2">Movement per month (points)</Heading></div>
+            <Table>
+              <TableHead columns={["Month", "Issued", "Redeemed", "Restored", "Expired", "Reversed", "Adjusted down", "Net change", "Outstanding at end"]} />
+              <Table.Body>
+                {[...report.months].reverse().map((m) => (
+                  <Table.Row key={m.month} data-testid={`liability-month-${m.month}`}>
+                    <Table.Cell>{m.month}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.issued)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.redeemed)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.restored)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.expired)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.reversed)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.adjusted_down)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.net_change)}</Table.Cell>
+                    <Table.Cell>{formatPoints(m.outstanding_end)}</Table.Cell>
+                  </Table.Row>
+                ))}
+              </Table.Body>
+            </Table>
+          </Container>
+        </>
+      )}
+
+      <Container className="flex flex-wrap items-end gap-4 px-6 py-4" data-testid="liability-ledger-export">
+        <div>
+          <Heading level="h2">Ledger of a period</Heading>
+          <Text size="small" className="text-ui-fg-subtle">Every entry between two dates (both included, UTC), oldest first.</Text>
+        </div>
+        <div className="flex flex-col gap-y-1">
+          <Label size="small" htmlFor="ledger-from">From</Label>
+          <Input id="ledger-from" size="small" type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="liability-ledger-from" />
+        </div>
+        <div className="flex flex-col gap-y-1">
+          <Label size="small" htmlFor="ledger-to">To</Label>
+          <Input id="ledger-to" size="small" type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="liability-ledger-to" />
+        </div>
+        <Button size="small" variant="secondary" asChild>
+          <a href={liabilityApi.exportUrl("entries", { from, to })} download data-testid="liability-ledger-download">
+            <ArrowDownTray />
+            Download ledger
+          </a>
+        </Button>
+      </Container>
+    </div>
+  )
+}
+
+export default LiabilityPage
