@@ -2,6 +2,8 @@ import { Badge, Button, Container, Heading, Input, Label, Select, Switch, Table,
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useState, type FormEvent } from "react"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { QueryState } from "../../../../components/query-state"
+import { TableHead } from "../../../../components/table-head"
 import {
   BUILT_IN_ACTIONS,
   loyaltyCareApi,
@@ -187,7 +189,7 @@ const NewActionForm = ({ onCreated }: { onCreated: () => void }) => {
  */
 const NotificationSettings = () => {
   const queryClient = useQueryClient()
-  const { data, isPending, isError, error } = useQuery({ queryKey: NOTIFICATIONS_KEY, queryFn: loyaltyCareApi.notificationSettings })
+  const query = useQuery({ queryKey: NOTIFICATIONS_KEY, queryFn: loyaltyCareApi.notificationSettings })
   const [edits, setEdits] = useState<Record<string, LoyaltyNotificationChange>>({})
   const save = useMutation({
     mutationFn: () => loyaltyCareApi.updateNotificationSettings(Object.values(edits)),
@@ -217,67 +219,58 @@ const NotificationSettings = () => {
           Save
         </Button>
       </div>
-      {isPending ? (
-        <Text size="small" className="px-6 py-4 text-ui-fg-subtle">Loading the notification settings…</Text>
-      ) : isError ? (
-        <Text size="small" className="px-6 py-4 text-ui-fg-error">Could not load the notification settings: {getErrorMessage(error)}</Text>
-      ) : (
-        <>
-          {!data.notifications.enabled && (
-            <Text size="small" className="px-6 py-4 text-ui-fg-error">
-              Messages are switched off in the plugin options (<code>care.notifications.enabled: false</code>): none is sent.
-            </Text>
-          )}
-          <Table>
-            <Table.Header>
-              <Table.Row>
-                <Table.HeaderCell>Kind</Table.HeaderCell>
-                <Table.HeaderCell>On</Table.HeaderCell>
-                <Table.HeaderCell>Template</Table.HeaderCell>
-                <Table.HeaderCell>Channel</Table.HeaderCell>
-              </Table.Row>
-            </Table.Header>
-            <Table.Body>
-              {data.notifications.kinds.map((kind) => (
-                <Table.Row key={kind.kind} data-testid={`loyalty-notification-${kind.kind}`}>
-                  <Table.Cell>
-                    <div className="flex flex-col">
-                      <span>{kind.kind}</span>
-                      <Text size="xsmall" className="text-ui-fg-subtle">{kind.event}</Text>
-                    </div>
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Switch
-                      aria-label={`${kind.kind} messages on`}
-                      checked={value(kind, "enabled")}
-                      onCheckedChange={(enabled) => edit(kind, { enabled })}
-                    />
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Input
-                      size="small"
-                      aria-label={`${kind.kind} template`}
-                      value={value(kind, "template")}
-                      onChange={(e) => edit(kind, { template: e.target.value })}
-                    />
-                  </Table.Cell>
-                  <Table.Cell>
-                    <div className="flex items-center gap-2">
+      <QueryState query={query} loading="Loading the notification settings…" failed="Could not load the notification settings">
+        {({ notifications }) => (
+          <>
+            {!notifications.enabled && (
+              <Text size="small" className="px-6 py-4 text-ui-fg-error">
+                Messages are switched off in the plugin options (<code>care.notifications.enabled: false</code>): none is sent.
+              </Text>
+            )}
+            <Table>
+              <TableHead columns={["Kind", "On", "Template", "Channel"]} />
+              <Table.Body>
+                {notifications.kinds.map((kind) => (
+                  <Table.Row key={kind.kind} data-testid={`loyalty-notification-${kind.kind}`}>
+                    <Table.Cell>
+                      <div className="flex flex-col">
+                        <span>{kind.kind}</span>
+                        <Text size="xsmall" className="text-ui-fg-subtle">{kind.event}</Text>
+                      </div>
+                    </Table.Cell>
+                    <Table.Cell>
+                      <Switch
+                        aria-label={`${kind.kind} messages on`}
+                        checked={value(kind, "enabled")}
+                        onCheckedChange={(enabled) => edit(kind, { enabled })}
+                      />
+                    </Table.Cell>
+                    <Table.Cell>
                       <Input
                         size="small"
-                        aria-label={`${kind.kind} channel`}
-                        value={value(kind, "channel")}
-                        onChange={(e) => edit(kind, { channel: e.target.value })}
+                        aria-label={`${kind.kind} template`}
+                        value={value(kind, "template")}
+                        onChange={(e) => edit(kind, { template: e.target.value })}
                       />
-                      {!kind.provider && <Badge size="2xsmall" color="orange">No provider</Badge>}
-                    </div>
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </Table.Body>
-          </Table>
-        </>
-      )}
+                    </Table.Cell>
+                    <Table.Cell>
+                      <div className="flex items-center gap-2">
+                        <Input
+                          size="small"
+                          aria-label={`${kind.kind} channel`}
+                          value={value(kind, "channel")}
+                          onChange={(e) => edit(kind, { channel: e.target.value })}
+                        />
+                        {!kind.provider && <Badge size="2xsmall" color="orange">No provider</Badge>}
+                      </div>
+                    </Table.Cell>
+                  </Table.Row>
+                ))}
+              </Table.Body>
+            </Table>
+          </>
+        )}
+      </QueryState>
     </Container>
   )
 }
