@@ -19,6 +19,7 @@ export const LOYALTY_SETTINGS_TABS: LoyaltySettingsTab[] = [
   { label: "Referrals", to: "/settings/loyalty/referrals" },
   { label: "Campaigns", to: "/settings/loyalty/campaigns" },
   { label: "Actions and notifications", to: "/settings/loyalty/actions" },
+  { label: "Import", to: "/settings/loyalty/import" },
 ]
 
 const ROOT = "/settings/loyalty"
