@@ -11,7 +11,7 @@
  *   3. a small generic CSV (the demo shopper with 7 points, an unknown email,
  *      a bad row on line 4) is chosen and "Dry run" shows the report: 1 member,
  *      1 unknown email, bad row line 4, 7 points; the balance has not moved
- *   4. "Import" shows the progress, then the report: 1 row credited, 7 points;
+ *   4. "Import" (a progress bar while it runs), then the report: 1 row credited, 7 points;
  *      the shopper's balance (admin API) is 7 higher
  *
  * The file carries a unique unknown email, so each run is a new file (its own
@@ -110,7 +110,7 @@ async function main() {
       return `${JSON.stringify(figures)}; ${badRows.slice(0, 120)}`
     })
 
-    await check("imports: the progress, then 1 row and 7 points credited; the shopper's balance is 7 higher", async () => {
+    await check("imports: the report says 1 row and 7 points credited; the shopper's balance is 7 higher", async () => {
       await page.locator('[data-testid="import-run"]').click()
       const report = page.locator('[data-testid="import-report"]')
       await report.waitFor({ state: "visible", timeout: 60000 })

@@ -1195,6 +1195,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const entries = await trx("loyalty_entry")
       .whereIn("account_id", trx("loyalty_account").select("id").where({ customer_id: input.customer_id }))
       .where({ actor_type: "admin" })
+      // An import's reason is the constant "import", typed by nobody: it stays.
+      .where((q) => q.whereNull("reference_type").orWhereNot("reference_type", ReferenceTypes.IMPORT))
       .whereNot({ reason: input.erased_reason })
       .update({ reason: input.erased_reason, updated_at: trx.fn.now() })
     return { accounts, entries }
