@@ -123,15 +123,17 @@ type Activity = { at: number; points: number; spend: Record<string, number> }
  * rules upgrade at once and downgrade only at the review.
  */
 export function simulatedTier(tiers: TierDefinition[], settings: TierSettings, activity: Activity[], at: Date): TierDefinition | null {
+  const reached = activity.map((a, i) => ({ at: a.at, tier: qualifyingTier(tiers, windowMetrics(settings, activity, i)) }))
+  return tierHeldAt(settings, reached, at)
+}
+
+/** The highest tier reached at a release still kept at `at` (`reached` sorted by release). */
+function tierHeldAt(settings: TierSettings, reached: { at: number; tier: TierDefinition | null }[], at: Date): TierDefinition | null {
   let best: TierDefinition | null = null
   const now = at.getTime()
-  for (let i = 0; i < activity.length; i++) {
-    const release = activity[i].at
+  for (const { at: release, tier } of reached) {
     if (release > now) break
-    if (!keptAt(settings, release, now)) continue
-    const metrics = windowMetrics(settings, activity, i)
-    const tier = qualifyingTier(tiers, metrics)
-    if (tier && tier.rank > (best?.rank ?? 0)) best = tier
+    if (tier && tier.rank > (best?.rank ?? 0) && keptAt(settings, release, now)) best = tier
   }
   return best
 }
@@ -203,6 +205,10 @@ const pointsCreditLines = (value: string | number): EarnableCreditLine[] =>
  * and the floor comes last), and the memo key is short.
  */
 function mergedByFactor(rules: EarningRule[], lines: ReplayLine[]) {
+  const only = lines.length === 1 ? lines[0] : null
+  if (only && !rules.length && !only.is_giftcard && Number(only.discount_subtotal) === 0) {
+    return [{ factor: 1, net: String(only.subtotal), line: only }]
+  }
   const byFactor = new Map<number, { net: ReturnType<typeof MathBN.convert>; line: ReplayLine }>()
   for (const line of lines) {
     if (line.is_giftcard) continue
@@ -229,6 +235,8 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
   const outcome: CustomerOutcome = { issued: 0, by_currency: {}, tier_id: null, eligible: {} }
   const tierById = new Map(rules.tiers.map((t) => [t.id, t]))
   const activity: Activity[] = []
+  // The tier each release reached, computed once as activity is added (releases come in order).
+  const reached: { at: number; tier: TierDefinition | null }[] = []
   const capUsed = new Map(Object.entries(customer.awards_before))
   const lots: { currency: string; points: number; expires: number | null }[] = []
 
@@ -239,7 +247,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
         ? order.tier_id
           ? tierById.get(order.tier_id) ?? null
           : null
-        : simulatedTier(rules.tiers, rules.tier_settings, activity, order.created_at)
+        : tierHeldAt(rules.tier_settings, reached, order.created_at)
     const tier: EarningTier | null = tierDef ? { id: tierDef.id, name: tierDef.name, earn_multiplier: tierDef.earn_multiplier } : null
     const running = rules.campaigns.filter((c) => runsAt(c, order.created_at))
     let points: number
@@ -340,6 +348,9 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
       points: Math.floor(points / (tierMultiplier || 1) + EPS),
       spend: { [code]: eligible },
     })
+    if (rules.tiers.length) {
+      reached.push({ at: release.getTime(), tier: qualifyingTier(rules.tiers, windowMetrics(rules.tier_settings, activity, activity.length - 1)) })
+    }
     if (order.in_period === false) continue
     outcome.issued += points
     outcome.eligible[code] = (outcome.eligible[code] ?? 0) + eligible
@@ -362,10 +373,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
     bucket.expired = bucket.issued > 0 ? Math.floor((unredeemed * expiring) / bucket.issued + EPS) : 0
     bucket.outstanding = bucket.issued - bucket.redeemed - bucket.expired
   }
-  if (customer.is_member) {
-    activity.sort((a, b) => a.at - b.at)
-    outcome.tier_id = simulatedTier(rules.tiers, rules.tier_settings, activity, ctx.to)?.id ?? null
-  }
+  if (customer.is_member) outcome.tier_id = tierHeldAt(rules.tier_settings, reached, ctx.to)?.id ?? null
   return outcome
 }
 

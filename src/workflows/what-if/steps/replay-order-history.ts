@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { BigNumberValue } from "@medusajs/framework/types"
 import { addMonths } from "../../../lib/shared/dates"
+import { POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 import { BgNbdParams } from "../../../lib/insights/clv/bgnbd"
 import { expectedSpend, GammaGammaParams } from "../../../lib/insights/clv/gamma-gamma"
 import { FORWARD_WEEKS, ForwardCustomer, forwardInterval, ForwardModel } from "../../../lib/what-if/forward"
@@ -25,8 +26,6 @@ import {
 
 export const replayOrderHistoryStepId = "loyalty-replay-order-history-step"
 
-/** Customers read and replayed per batch: the memory a run holds is one batch's orders. */
-const BATCH = 5_000
 /** Members the forward view's interval re-evaluates under each parameter draw. */
 const FORWARD_SAMPLE = 2_000
 
@@ -94,6 +93,8 @@ export type WhatIfResult = {
   forward: ForwardFigures | null
   notes: string[]
   duration_ms: number
+  /** Where the time went: reading the orders (the cursor), the customers' facts, the replay itself. */
+  timings: { orders_ms: number; facts_ms: number; replay_ms: number }
 }
 
 const ORDER_FILTER = `o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false AND o.status <> 'draft'`
@@ -108,13 +109,12 @@ type OrderRow = {
   canceled: boolean
   total: string
   points_credit: string
-  tier_id: string | null
   ledger_points: number | null
-  line_id: string | null
-  product_id: string | null
-  is_giftcard: boolean
-  subtotal: string | null
-  discount_subtotal: string | null
+  line_ids: string[] | null
+  product_ids: (string | null)[] | null
+  giftcards: boolean[] | null
+  subtotals: string[] | null
+  discounts: string[] | null
 }
 
 type CustomerRow = {
@@ -184,38 +184,36 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
   const rank = (rules: WhatIfRules, id: string | null) => rules.tiers.find((t) => t.id === id)?.rank ?? 0
   const forward = run ? newForward(run) : null
 
-  let after = ""
-  for (;;) {
-    const { rows: idRows } = await pg.raw(
-      `SELECT DISTINCT o.customer_id FROM "order" o
-        WHERE ${ORDER_FILTER} AND o.customer_id > ? AND o.created_at >= ? AND o.created_at < ?
-        ORDER BY o.customer_id LIMIT ${BATCH}`,
-      [after, readFrom, to]
-    )
-    if (!idRows.length) break
-    const ids: string[] = idRows.map((row: { customer_id: string }) => row.customer_id)
-    after = ids[ids.length - 1]
-    const [orderRows, customerRows, awardRows] = await Promise.all([
-      readOrders(pg, ids, readFrom, from, to),
+  const timings = { orders_ms: 0, facts_ms: 0, replay_ms: 0 }
+  const replayBatch = async (byCustomer: Map<string, GroupedOrder[]>) => {
+    const ids = [...byCustomer.keys()]
+    if (!ids.length) return
+    let mark = Date.now()
+    const [customerRows, awardRows, tierRows] = await Promise.all([
       readCustomers(pg, ids, run?.id ?? null),
       readAwardsBefore(pg, ids, from),
+      readTierHistory(pg, ids, to),
     ])
-    const byCustomer = groupOrders(orderRows)
+    timings.facts_ms += Date.now() - mark
+    mark = Date.now()
     for (const row of customerRows) {
       const placed = byCustomer.get(row.id) ?? []
-      if (!placed.length) continue
+      if (!placed.some((o) => o.in_period)) continue
       customers++
       const isMember = !!row.has_account
+      const history = tierRows.get(row.id) ?? []
       const customerRevenue: Record<string, BigNumberValue> = {}
+      let h = 0
       for (const order of placed) {
+        // The tier in effect at placement: the last tier history row before it.
+        while (h < history.length && history[h].at <= order.order.created_at.getTime()) h++
+        order.order.tier_id = h > 0 ? history[h - 1].tier_id : null
         if (!order.in_period) continue
         orders++
-        if (order.ledger_points !== null) ledgerIssued += order.ledger_points
         if (order.canceled) continue
         customerRevenue[order.currency_code] = MathBN.add(customerRevenue[order.currency_code] ?? 0, order.order.total)
         revenue.set(order.currency_code, MathBN.add(revenue.get(order.currency_code) ?? 0, order.order.total))
       }
-      if (!placed.some((o) => o.in_period)) continue
       const customer: ReplayCustomer = {
         id: row.id,
         is_member: isMember,
@@ -235,7 +233,6 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
       const up = rank(input.proposed, then.tier_id) - rank(input.current, now.tier_id)
       if (up > 0) moves = { ...moves, up: moves.up + 1 }
       if (up < 0) moves = { ...moves, down: moves.down + 1 }
-      const before = affected.length
       keepMostAffected(
         affected,
         {
@@ -248,10 +245,49 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
         },
         input.most_affected
       )
-      if (affected.length !== before || affected.some((a) => a.customer_id === row.id)) emails.set(row.id, row.email)
+      if (affected.some((a) => a.customer_id === row.id)) emails.set(row.id, row.email)
       if (forward) addForward(forward, row, customer, now.by_currency, then.by_currency)
     }
+    timings.replay_ms += Date.now() - mark
   }
+
+  // One statement over the period's orders (hash joins, one sort), read through a server-side cursor in
+  // slices: a customer's orders are replayed once all of them have been read (a slice's last customer waits
+  // for the next slice), so memory holds one slice at a time.
+  await pg.transaction(async (trx) => {
+    // JIT compiling this one statement costs more than running it (1.3 s of 1.9 s on 25,000 orders); the
+    // cursor is read to its end, so plan for all rows (hash joins), not for the first 10 % (nested loops).
+    await trx.raw(`SET LOCAL work_mem = '128MB'; SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 1`)
+    const sql = needsLines(input) ? ordersSql(LINES_DETAIL) : ordersSql(LINES_NET)
+    await trx.raw(`DECLARE loyalty_what_if NO SCROLL CURSOR FOR ${sql}`, [from, readFrom, to] as unknown as Knex.RawBinding[])
+    let waiting: GroupedOrder[] = []
+    let waitingId: string | null = null
+    for (;;) {
+      const fetched = Date.now()
+      const { rows } = (await trx.raw(`FETCH ${FETCH} FROM loyalty_what_if`)) as { rows: OrderRow[] }
+      timings.orders_ms += Date.now() - fetched
+      const byCustomer = new Map<string, GroupedOrder[]>()
+      if (waitingId) byCustomer.set(waitingId, waiting)
+      for (const row of rows) {
+        const list = byCustomer.get(row.customer_id) ?? []
+        if (!list.length) byCustomer.set(row.customer_id, list)
+        list.push(toGrouped(row))
+      }
+      const done = rows.length < FETCH
+      if (!done && rows.length) {
+        waitingId = rows[rows.length - 1].customer_id
+        waiting = byCustomer.get(waitingId)!
+        byCustomer.delete(waitingId)
+      } else {
+        waitingId = null
+        waiting = []
+      }
+      ledgerIssued += rows.reduce((sum, row) => sum + (row.in_period && row.ledger_points !== null ? Number(row.ledger_points) : 0), 0)
+      await replayBatch(byCustomer)
+      if (done) break
+    }
+    await trx.raw(`CLOSE loyalty_what_if`)
+  })
 
   const notes = [
     "Issued points are what orders earned when placed (the earn workflow's own function); returns and cancellations taking points back are not replayed.",
@@ -275,89 +311,120 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
     forward: forward ? finishForward(forward, input) : null,
     notes,
     duration_ms: Date.now() - started,
+    timings,
   }
 }
 
-type GroupedOrder = { order: ReplayOrder; in_period: boolean; canceled: boolean; ledger_points: number | null; currency_code: string }
+type GroupedOrder = { order: ReplayOrder; in_period: boolean; canceled: boolean; currency_code: string }
 
-function groupOrders(rows: OrderRow[]): Map<string, GroupedOrder[]> {
-  const byCustomer = new Map<string, GroupedOrder[]>()
-  let last: GroupedOrder | null = null
-  for (const row of rows) {
-    if (!last || last.order.id !== row.id) {
-      last = {
-        order: {
-          id: row.id,
-          currency_code: row.currency_code,
-          created_at: new Date(row.created_at),
-          total: row.total,
-          points_credit: row.points_credit,
-          sales_channel_id: row.sales_channel_id,
-          tier_id: row.tier_id,
-          lines: [],
-          in_period: row.in_period,
-        },
-        in_period: row.in_period,
-        canceled: row.canceled,
-        ledger_points: row.ledger_points === null ? null : Number(row.ledger_points),
-        currency_code: row.currency_code,
-      }
-      const list = byCustomer.get(row.customer_id) ?? []
-      list.push(last)
-      byCustomer.set(row.customer_id, list)
-    }
-    if (row.line_id) {
-      last.order.lines.push({
-        id: row.line_id,
-        subtotal: row.subtotal ?? "0",
-        discount_subtotal: row.discount_subtotal ?? "0",
-        is_giftcard: !!row.is_giftcard,
-        product_id: row.product_id,
+function toGrouped(row: OrderRow): GroupedOrder {
+  const ids = row.line_ids ?? []
+  return {
+    order: {
+      id: row.id,
+      currency_code: row.currency_code,
+      created_at: new Date(row.created_at),
+      total: row.total,
+      points_credit: row.points_credit,
+      sales_channel_id: row.sales_channel_id,
+      tier_id: null,
+      in_period: row.in_period,
+      lines: ids.map((id, i) => ({
+        id,
+        subtotal: row.subtotals?.[i] ?? "0",
+        discount_subtotal: row.discounts?.[i] ?? "0",
+        is_giftcard: !!row.giftcards?.[i],
+        product_id: row.product_ids?.[i] ?? null,
         collection_id: null,
         category_ids: [],
-      })
-    }
+      })),
+    },
+    in_period: row.in_period,
+    canceled: row.canceled,
+    currency_code: row.currency_code,
   }
-  return byCustomer
 }
 
+/** Orders read per FETCH of the cursor. */
+const FETCH = 20_000
+
 /**
- * A batch's orders as placed: each line of the order's first version (net
- * of tax when the price included it, its adjustments as discounts), the
- * total of the first order summary, the points paid (our credit lines), the
- * tier in effect at placement (the last tier history row before it) and the
- * ledger's earn entry. Ordered by customer, then placement.
+ * The period's orders as placed, oldest first per customer: each line of
+ * the order's first version (net of tax when the price included it, its
+ * adjustments as discounts), the total of the first order summary, the
+ * points paid (our credit lines) and the ledger's earn entry. Bindings:
+ * period start, read start (earlier when tiers are simulated), end.
  */
-async function readOrders(pg: Knex, ids: string[], readFrom: Date, from: Date, to: Date): Promise<OrderRow[]> {
-  const { rows } = await pg.raw(
-    `SELECT o.id, o.customer_id, lower(o.currency_code) AS currency_code, o.created_at, o.sales_channel_id,
-            o.created_at >= ? AS in_period, o.status = 'canceled' AS canceled,
-            coalesce((s.totals->'raw_original_order_total'->>'value')::numeric, (s.totals->>'original_order_total')::numeric, 0)::text AS total,
-            coalesce(pc.amount, 0)::text AS points_credit,
-            th.to_tier_id AS tier_id, e.points AS ledger_points,
-            li.id AS line_id, li.product_id, coalesce(li.is_giftcard, false) AS is_giftcard,
-            (CASE WHEN li.is_tax_inclusive THEN li.unit_price * oi.quantity / (1 + coalesce(tx.rate, 0) / 100)
-                  ELSE li.unit_price * oi.quantity END)::text AS subtotal,
-            coalesce(adj.amount, 0)::text AS discount_subtotal
-       FROM "order" o
-       JOIN order_summary s ON s.order_id = o.id AND s.version = 1
-       LEFT JOIN order_item oi ON oi.order_id = o.id AND oi.version = 1 AND oi.deleted_at IS NULL
-       LEFT JOIN order_line_item li ON li.id = oi.item_id
-       LEFT JOIN LATERAL (SELECT sum(t.rate) AS rate FROM order_line_item_tax_line t
-                           WHERE li.is_tax_inclusive AND t.item_id = li.id AND t.deleted_at IS NULL) tx ON true
-       LEFT JOIN LATERAL (SELECT sum(CASE WHEN a.is_tax_inclusive THEN a.amount / (1 + coalesce(tx.rate, 0) / 100) ELSE a.amount END) AS amount
-                            FROM order_line_item_adjustment a WHERE a.item_id = li.id AND a.version = 1 AND a.deleted_at IS NULL) adj ON true
-       LEFT JOIN LATERAL (SELECT sum(c.amount) AS amount FROM order_credit_line c
-                           WHERE c.order_id = o.id AND c.reference = 'loyalty-points' AND c.deleted_at IS NULL) pc ON true
-       LEFT JOIN LATERAL (SELECT h.to_tier_id FROM loyalty_tier_history h
-                           WHERE h.customer_id = o.customer_id AND h.created_at <= o.created_at AND h.deleted_at IS NULL
-                           ORDER BY h.created_at DESC, h.id DESC LIMIT 1) th ON true
-       LEFT JOIN loyalty_entry e ON e.idempotency_key = 'earn:order:' || o.id AND e.voided_at IS NULL AND e.deleted_at IS NULL
-      WHERE o.customer_id = ANY(?) AND ${ORDER_FILTER} AND o.created_at >= ? AND o.created_at < ?
-      ORDER BY o.customer_id, o.created_at, o.id, li.id`,
-    [from, ids, readFrom, to] as unknown as Knex.RawBinding[]
+/** The net of a line: before tax (taken out when the price included it), after its adjustments. */
+const LINE_SUBTOTAL = `CASE WHEN li.is_tax_inclusive THEN li.unit_price * oi.quantity / (1 + coalesce(tx.rate, 0) / 100)
+                           ELSE li.unit_price * oi.quantity END`
+const LINE_DISCOUNT = `coalesce(CASE WHEN li.is_tax_inclusive THEN adj.inclusive / (1 + coalesce(tx.rate, 0) / 100) ELSE 0 END
+                              + adj.exclusive, 0)`
+/** Each line (per-product factors or campaigns that cover products need them). */
+const LINES_DETAIL = `array_agg(li.id ORDER BY li.id) AS line_ids,
+           array_agg(li.product_id ORDER BY li.id) AS product_ids,
+           array_agg(coalesce(li.is_giftcard, false) ORDER BY li.id) AS giftcards,
+           array_agg((${LINE_SUBTOTAL})::text ORDER BY li.id) AS subtotals,
+           array_agg((${LINE_DISCOUNT})::text ORDER BY li.id) AS discounts`
+/** The order's earning lines as one (no rule tells its lines apart): their nets added, gift cards left out. */
+const LINES_NET = `ARRAY['items'] AS line_ids, ARRAY[NULL::text] AS product_ids, ARRAY[false] AS giftcards,
+           ARRAY[coalesce(sum(${LINE_SUBTOTAL} - ${LINE_DISCOUNT}) FILTER (WHERE NOT coalesce(li.is_giftcard, false)), 0)::text] AS subtotals,
+           ARRAY['0'] AS discounts`
+
+/** Whether any rule tells an order's lines apart: a per-product earning rule, or a campaign that covers products. */
+function needsLines(input: ReplayHistoryInput): boolean {
+  const covers = (rules: WhatIfRules) =>
+    rules.earning_rules.length > 0 ||
+    rules.campaigns.some((c) => c.product_ids.length || c.collection_ids.length || c.category_ids.length)
+  return covers(input.current) || covers(input.proposed)
+}
+
+const ordersSql = (lineColumns: string) => `
+  WITH o AS MATERIALIZED (
+    SELECT o.id, o.customer_id, lower(o.currency_code) AS currency_code, o.created_at, o.sales_channel_id,
+           o.created_at >= ? AS in_period, o.status = 'canceled' AS canceled
+      FROM "order" o
+     WHERE ${ORDER_FILTER} AND o.created_at >= ? AND o.created_at < ?
+  ),
+  lines AS (
+    SELECT oi.order_id,
+           ${lineColumns}
+      FROM o
+      JOIN order_item oi ON oi.order_id = o.id AND oi.version = 1 AND oi.deleted_at IS NULL
+      JOIN order_line_item li ON li.id = oi.item_id
+      LEFT JOIN (SELECT item_id, sum(rate) AS rate FROM order_line_item_tax_line GROUP BY item_id) tx ON tx.item_id = li.id
+      LEFT JOIN (SELECT item_id, sum(amount) FILTER (WHERE is_tax_inclusive) AS inclusive,
+                        coalesce(sum(amount) FILTER (WHERE NOT is_tax_inclusive), 0) AS exclusive
+                   FROM order_line_item_adjustment WHERE version = 1 AND deleted_at IS NULL GROUP BY item_id) adj ON adj.item_id = li.id
+     GROUP BY oi.order_id
   )
-  return rows
+  SELECT o.id, o.customer_id, o.currency_code, o.created_at, o.sales_channel_id, o.in_period, o.canceled,
+         coalesce((s.totals->'raw_original_order_total'->>'value')::numeric, (s.totals->>'original_order_total')::numeric, 0)::text AS total,
+         coalesce(pc.amount, 0)::text AS points_credit, e.points AS ledger_points,
+         l.*
+    FROM o
+    JOIN order_summary s ON s.order_id = o.id AND s.version = 1
+    LEFT JOIN lines l ON l.order_id = o.id
+    LEFT JOIN (SELECT order_id, sum(amount) AS amount FROM order_credit_line
+                WHERE reference = '${POINTS_CREDIT_LINE_REFERENCE}' AND deleted_at IS NULL GROUP BY order_id) pc ON pc.order_id = o.id
+    LEFT JOIN loyalty_entry e ON e.order_id = o.id AND e.idempotency_key = 'earn:order:' || o.id
+                             AND e.voided_at IS NULL AND e.deleted_at IS NULL
+   ORDER BY o.customer_id COLLATE "C", o.created_at, o.id`
+
+/** The tier history of a slice's customers up to `to`, oldest first: which tier was in effect when. */
+async function readTierHistory(pg: Knex, ids: string[], to: Date): Promise<Map<string, { at: number; tier_id: string | null }[]>> {
+  const { rows } = await pg.raw(
+    `SELECT customer_id, created_at, to_tier_id FROM loyalty_tier_history
+      WHERE customer_id = ANY(?) AND created_at < ? AND deleted_at IS NULL ORDER BY customer_id, created_at, id`,
+    [ids, to] as unknown as Knex.RawBinding[]
+  )
+  const map = new Map<string, { at: number; tier_id: string | null }[]>()
+  for (const row of rows as { customer_id: string; created_at: Date; to_tier_id: string | null }[]) {
+    const list = map.get(row.customer_id) ?? []
+    list.push({ at: new Date(row.created_at).getTime(), tier_id: row.to_tier_id })
+    map.set(row.customer_id, list)
+  }
+  return map
 }
 
 /** A batch's customers: membership, groups, observed redemption (the account's lifetime figures), latest insights. */

@@ -12,6 +12,8 @@ import { useMemo, type FormEvent } from "react"
 import { FormFooter, InputField, NotedInput, SwitchField } from "../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../components/loyalty-settings-nav"
 import { QueryState } from "../../../components/query-state"
+import { WhatIfPanel } from "../../../components/what-if-panel"
+import type { WhatIfBody } from "../../../lib/what-if-api"
 import {
   useLoyaltyProgram,
   useUpdateLoyaltyProgram,
@@ -201,6 +203,14 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
     })
   }
 
+  // The what-if takes the form's unsaved values (those the replay uses); null while the form has errors.
+  const proposal = useMemo((): WhatIfBody | null => {
+    const { values } = parseForm(form)
+    if (!values) return null
+    const { signup_bonus: _signup, shipping_redeemable: _shipping, ...program } = values
+    return { program }
+  }, [form])
+
   const intField = ({ field, label, hint }: { field: IntField; label: string; hint?: string }) => (
     <InputField
       key={field}
@@ -355,6 +365,8 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
             onChange={(checked) => set("shipping_redeemable", checked)}
           />
         </div>
+
+        <WhatIfPanel proposal={proposal} disabledReason="Fix the form's errors first." />
 
         <FormFooter dirty={dirty} isPending={isPending} onReset={reset} saveTestId="loyalty-program-save" />
       </form>

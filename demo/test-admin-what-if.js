@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+/**
+ * `node demo/test-admin-what-if.js`: against an ALREADY RUNNING demo store
+ * (demo/.store/demo-info.json), checks in headless Chromium that
+ *
+ *   "an admin changes the earn rate in Settings → Loyalty, sees the what-if
+ *    comparison on the store's own history, and cancels: nothing is saved"
+ *
+ *   1. the admin logs in with the dashboard's login form
+ *   2. Settings → Loyalty: the EUR earn rate is set to twice the saved one (not saved)
+ *   3. "Preview impact" asks POST /admin/loyalty/what-if with the form's values; the panel shows the
+ *      comparison (points issued now and proposed, liability, cost share) and the most affected customers
+ *   4. "Reset" puts the saved rate back; the program's version and earn rate are unchanged (admin API)
+ *
+ * It neither starts nor stops the store. Screenshots: artifacts/admin-what-if/. Exit code 1 on any failure.
+ */
+"use strict"
+
+const fs = require("fs")
+const path = require("path")
+
+const ROOT = path.resolve(__dirname, "..")
+const ARTIFACTS = path.join(ROOT, "artifacts", "admin-what-if")
+const INFO_FILE = process.env.DEMO_INFO || path.join(__dirname, ".store", "demo-info.json")
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
+
+const { createHarness, assert, request } = require("./lib/harness")
+const { log, results, check } = createHarness("test:admin-what-if")
+
+async function main() {
+  assert(fs.existsSync(INFO_FILE), `${path.relative(ROOT, INFO_FILE)} is missing: is the demo store running (npm run demo)?`)
+  const info = JSON.parse(fs.readFileSync(INFO_FILE, "utf8"))
+  const BASE = info.url.replace(/\/+$/, "")
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  let auth
+  let before
+
+  const readProgram = async () => {
+    const res = await request("GET", `${BASE}/admin/loyalty/program`, { headers: auth })
+    assert(res.status === 200, `GET /admin/loyalty/program: status ${res.status}`)
+    return res.json.program
+  }
+
+  await check(`the admin API logs in and reads the program (${BASE})`, async () => {
+    const res = await request("POST", `${BASE}/auth/user/emailpass`, {
+      body: { email: info.admin.email, password: info.admin.password },
+    })
+    assert(res.status === 200 && res.json && res.json.token, `POST /auth/user/emailpass: status ${res.status}`)
+    auth = { authorization: `Bearer ${res.json.token}` }
+    before = await readProgram()
+    assert(Number(before.earn_rates.eur) > 0, `the demo's EUR earn rate is ${before.earn_rates.eur}`)
+    return `version ${before.version}, EUR earn rate ${before.earn_rates.eur}`
+  })
+
+  const { chromium } = require("playwright-core")
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  })
+  const pageErrors = []
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    page.setDefaultTimeout(60000)
+    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    const shot = (file) => page.screenshot({ path: path.join(ARTIFACTS, file), fullPage: true }).catch(() => undefined)
+    const doubled = String(Number(before.earn_rates.eur) * 2)
+    const rate = page.locator('[data-testid="loyalty-earn-rate-eur"]')
+
+    await check("admin logs in and opens Settings → Loyalty", async () => {
+      await page.goto(`${BASE}/app`)
+      await page.locator('input[name="email"]').fill(info.admin.email)
+      await page.locator('input[name="password"]').fill(info.admin.password)
+      await page.locator('button[type="submit"]').click()
+      await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
+      await page.goto(`${BASE}/app/settings/loyalty`)
+      await rate.waitFor({ state: "visible" })
+      return new URL(page.url()).pathname
+    })
+
+    await check(`sets the EUR earn rate to ${doubled} and previews the impact`, async () => {
+      await rate.fill(doubled)
+      const asked = page.waitForResponse(
+        (res) => res.request().method() === "POST" && /\/admin\/loyalty\/what-if\/?$/.test(new URL(res.url()).pathname),
+        { timeout: 120000 }
+      )
+      await page.locator('[data-testid="what-if-preview"]').click()
+      const res = await asked
+      const body = await res.json().catch(() => undefined)
+      assert(res.status() === 200, `POST /admin/loyalty/what-if answered ${res.status()}: ${JSON.stringify(body)}`)
+      const sent = JSON.parse(res.request().postData() || "{}")
+      assert(Number(sent.program && sent.program.earn_rates && sent.program.earn_rates.eur) === Number(doubled), `the request sent ${res.request().postData()}`)
+      const w = body.what_if
+      assert(w.orders > 0 && w.current.issued > 0, `the replay saw ${w.orders} orders, ${w.current.issued} points`)
+      assert(w.proposed.issued > w.current.issued, `proposed ${w.proposed.issued} is not above current ${w.current.issued}`)
+      const cell = page.locator('[data-testid="what-if-proposed-issued"]')
+      await cell.waitFor({ state: "visible" })
+      const shown = (await cell.innerText()).replace(/[^\d]/g, "")
+      assert(Number(shown) === w.proposed.issued, `the panel shows ${shown} proposed points, the route ${w.proposed.issued}`)
+      const affected = await page.locator('[data-testid="what-if-most-affected"] tbody tr').count()
+      assert(affected > 0, "no most affected customers listed")
+      await shot("01-what-if.png")
+      return `${w.orders} orders: ${w.current.issued} → ${w.proposed.issued} points (ledger ${w.ledger.issued}), ${w.duration_ms} ms`
+    })
+
+    await check("Reset puts the saved rate back, and nothing was saved", async () => {
+      await page.getByRole("button", { name: "Reset" }).click()
+      const shown = await rate.inputValue()
+      assert(Number(shown) === Number(before.earn_rates.eur), `the form shows ${shown} after Reset`)
+      const after = await readProgram()
+      assert(after.version === before.version, `the program's version moved from ${before.version} to ${after.version}`)
+      assert(Number(after.earn_rates.eur) === Number(before.earn_rates.eur), `the EUR earn rate is now ${after.earn_rates.eur}`)
+      return `version ${after.version}, EUR earn rate ${after.earn_rates.eur}`
+    })
+  } finally {
+    await browser.close().catch(() => undefined)
+    if (pageErrors.length) log(`page errors: ${pageErrors.join(" | ")}`)
+  }
+}
+
+let exitCode = 0
+main()
+  .catch((error) => {
+    exitCode = 1
+    if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
+  })
+  .then(() => {
+    if (results.some((r) => !r.ok)) exitCode = 1
+    const failed = results.filter((r) => !r.ok).length
+    log(
+      exitCode === 0
+        ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
+        : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
+    )
+    process.exit(exitCode)
+  })
