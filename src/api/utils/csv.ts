@@ -1,7 +1,6 @@
-import { Readable } from "stream"
+import { Readable, Writable } from "stream"
 import { pipeline } from "stream/promises"
 import { stringify } from "csv-stringify"
-import { MedusaResponse } from "@medusajs/framework/http"
 
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a
@@ -18,15 +17,19 @@ const cast = {
   object: (value: object) => safeCell(JSON.stringify(value)),
 }
 
+/** Where a CSV goes: an HTTP response (Medusa's), or any writable with headers. */
+export type CsvTarget = Writable & { setHeader(name: string, value: string): unknown; headersSent?: boolean }
+
 /**
  * Stream `rows` to the response as a CSV download with a header line: the
  * rows are pulled from the async reader only as fast as the client reads
  * (csv-stringify behind `pipeline` honours backpressure), so an export never
- * holds the whole table in memory. A failure after the first bytes can only
- * cut the download short; the route validates everything before it starts.
+ * holds the whole table in memory. The route validates everything before the
+ * first byte; a failure after it (or a client that goes away) can only cut
+ * the download short, so the response is destroyed rather than answered.
  */
 export async function streamCsv<T extends Record<string, unknown>>(
-  res: MedusaResponse,
+  res: CsvTarget,
   filename: string,
   columns: readonly (keyof T & string)[],
   rows: AsyncIterable<T>
@@ -34,5 +37,10 @@ export async function streamCsv<T extends Record<string, unknown>>(
   res.setHeader("Content-Type", "text/csv; charset=utf-8")
   res.setHeader("Content-Disposition", `attachment; filename="${filename}"`)
   res.setHeader("Cache-Control", "no-store")
-  await pipeline(Readable.from(rows), stringify({ header: true, columns: [...columns], cast, record_delimiter: "\r\n" }), res)
+  try {
+    await pipeline(Readable.from(rows), stringify({ header: true, columns: [...columns], cast, record_delimiter: "\r\n" }), res)
+  } catch (error) {
+    if (!res.headersSent) throw error
+    res.destroy(error instanceof Error ? error : new Error(String(error)))
+  }
 }
