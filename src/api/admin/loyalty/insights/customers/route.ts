@@ -1,5 +1,6 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { AdminInsightCustomersQueryType } from "../validators"
+import { streamCsv } from "../../../../utils/csv"
 import { currentRun, listRunCustomersWithNames } from "../views"
 
 const CSV_COLUMNS = [
@@ -29,39 +30,24 @@ const CSV_COLUMNS = [
 
 const CSV_PAGE = 5_000
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; formulas neutralized for spreadsheets. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return ""
-  let text = value instanceof Date ? value.toISOString() : String(value)
-  if (/^[=+\-@]/.test(text) && typeof value === "string") text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 /**
  * Customers of the newest succeeded run, filtered by segment, best value
- * first. `format=csv` streams every matching customer as CSV (paged through
- * the database 5,000 at a time).
+ * first. `format=csv` streams every matching customer as CSV (csv-stringify,
+ * paged through the database 5,000 at a time, as fast as the client reads).
  */
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminInsightCustomersQueryType>, res: MedusaResponse) {
   const { limit, offset, format, ...filters } = req.validatedQuery as AdminInsightCustomersQueryType
   const run = await currentRun(req.scope)
   if (format === "csv") {
-    res.setHeader("Content-Type", "text/csv; charset=utf-8")
-    res.setHeader(
-      "Content-Disposition",
-      `attachment; filename="loyalty-customers${filters.rfm_segment ? `-${filters.rfm_segment}` : ""}.csv"`
-    )
-    res.write(`${CSV_COLUMNS.join(",")}\r\n`)
-    if (run) {
+    const pages = async function* () {
+      if (!run) return
       for (let page = 0; ; page += CSV_PAGE) {
         const { customers } = await listRunCustomersWithNames(req.scope, run.id, filters, { limit: CSV_PAGE, offset: page })
-        for (const customer of customers) {
-          res.write(`${CSV_COLUMNS.map((column) => csvField(customer[column])).join(",")}\r\n`)
-        }
-        if (customers.length < CSV_PAGE) break
+        yield* customers
+        if (customers.length < CSV_PAGE) return
       }
     }
-    res.end()
+    await streamCsv(res, `loyalty-customers${filters.rfm_segment ? `-${filters.rfm_segment}` : ""}.csv`, CSV_COLUMNS, pages())
     return
   }
   if (!run) {
