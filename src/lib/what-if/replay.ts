@@ -174,14 +174,22 @@ function windowMetrics(settings: TierSettings, activity: Activity[], upTo: numbe
  * shape earn the same, so `orderEarning` runs once per shape. Bounded.
  */
 export class EarningMemo {
-  private readonly map = new Map<string, { points: number; eligible: number; tier_multiplier: number }>()
+  /** Two levels (currency, tier and payment; then the lines), so each lookup hashes a short string. */
+  private readonly map = new Map<string, Map<string, { points: number; eligible: number; tier_multiplier: number }>>()
+  private size = 0
   constructor(private readonly limit = 200_000) {}
-  get(key: string) {
-    return this.map.get(key)
+  get(shape: string, lines: string) {
+    return this.map.get(shape)?.get(lines)
   }
-  set(key: string, value: { points: number; eligible: number; tier_multiplier: number }) {
-    if (this.map.size >= this.limit) this.map.clear()
-    this.map.set(key, value)
+  set(shape: string, lines: string, value: { points: number; eligible: number; tier_multiplier: number }) {
+    if (this.size >= this.limit) {
+      this.map.clear()
+      this.size = 0
+    }
+    let inner = this.map.get(shape)
+    if (!inner) this.map.set(shape, (inner = new Map()))
+    inner.set(lines, value)
+    this.size++
   }
 }
 
@@ -257,10 +265,9 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
       const merged = mergedByFactor(rules.earning_rules, order.lines)
       // Without points paid, only the total's sign matters (the cash share is 1 or 0).
       const money = Number(order.points_credit) > 0 ? `${order.total}|${order.points_credit}` : Number(order.total) > 0 ? "+" : "0"
-      const key = `${order.currency_code}|${earnMultiplier(tier)}|${money}|${merged
-        .map((m) => `${m.factor}:${m.net}`)
-        .join(",")}`
-      let hit = ctx.memo.get(key)
+      const shape = `${order.currency_code}|${earnMultiplier(tier)}|${money}`
+      const linesKey = merged.length === 1 && merged[0].factor === 1 ? merged[0].net : merged.map((m) => `${m.factor}:${m.net}`).join(",")
+      let hit = ctx.memo.get(shape, linesKey)
       if (!hit) {
         const earning = orderEarning(
           {
@@ -292,7 +299,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
           eligible: earning?.details.eligible_amount ?? 0,
           tier_multiplier: earning?.details.multiplier ?? 1,
         }
-        ctx.memo.set(key, hit)
+        ctx.memo.set(shape, linesKey, hit)
       }
       ;({ points, eligible, tier_multiplier: tierMultiplier } = hit)
     } else {

@@ -110,6 +110,7 @@ type OrderRow = {
   total: string
   points_credit: string
   ledger_points: number | null
+  customer_revenue: string | null
   line_ids: string[] | null
   product_ids: (string | null)[] | null
   giftcards: boolean[] | null
@@ -202,7 +203,7 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
       customers++
       const isMember = !!row.has_account
       const history = tierRows.get(row.id) ?? []
-      const customerRevenue: Record<string, BigNumberValue> = {}
+      const customerRevenue: Record<string, string> = {}
       let h = 0
       for (const order of placed) {
         // The tier in effect at placement: the last tier history row before it.
@@ -210,9 +211,10 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
         order.order.tier_id = h > 0 ? history[h - 1].tier_id : null
         if (!order.in_period) continue
         orders++
-        if (order.canceled) continue
-        customerRevenue[order.currency_code] = MathBN.add(customerRevenue[order.currency_code] ?? 0, order.order.total)
-        revenue.set(order.currency_code, MathBN.add(revenue.get(order.currency_code) ?? 0, order.order.total))
+        if (order.customer_revenue !== null && customerRevenue[order.currency_code] === undefined) {
+          customerRevenue[order.currency_code] = order.customer_revenue
+          revenue.set(order.currency_code, MathBN.add(revenue.get(order.currency_code) ?? 0, order.customer_revenue))
+        }
       }
       const customer: ReplayCustomer = {
         id: row.id,
@@ -220,7 +222,7 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
         customer_group_ids: row.groups ?? [],
         segments: (row.segments ?? []).filter((s): s is string => !!s),
         redemption_ratio: row.lifetime_earned ? Math.min(1, Number(row.lifetime_redeemed ?? 0) / Number(row.lifetime_earned)) : 0,
-        revenue: Object.fromEntries(Object.entries(customerRevenue).map(([code, value]) => [code, MathBN.convert(value).toString()])),
+        revenue: customerRevenue,
         awards_before: awardRows.get(row.id) ?? {},
         orders: placed.map((o) => o.order),
       }
@@ -315,7 +317,7 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
   }
 }
 
-type GroupedOrder = { order: ReplayOrder; in_period: boolean; canceled: boolean; currency_code: string }
+type GroupedOrder = { order: ReplayOrder; in_period: boolean; canceled: boolean; currency_code: string; customer_revenue: string | null }
 
 function toGrouped(row: OrderRow): GroupedOrder {
   const ids = row.line_ids ?? []
@@ -342,6 +344,7 @@ function toGrouped(row: OrderRow): GroupedOrder {
     in_period: row.in_period,
     canceled: row.canceled,
     currency_code: row.currency_code,
+    customer_revenue: row.customer_revenue,
   }
 }
 
@@ -399,11 +402,17 @@ const ordersSql = (lineColumns: string) => `
      GROUP BY oi.order_id
   )
   SELECT o.id, o.customer_id, o.currency_code, o.created_at, o.sales_channel_id, o.in_period, o.canceled,
-         coalesce((s.totals->'raw_original_order_total'->>'value')::numeric, (s.totals->>'original_order_total')::numeric, 0)::text AS total,
+         s.total::text AS total,
+         -- The customer's revenue of the period by currency (canceled orders left out), summed here, exactly.
+         (sum(s.total) FILTER (WHERE o.in_period AND NOT o.canceled) OVER (PARTITION BY o.customer_id, o.currency_code))::text
+           AS customer_revenue,
          coalesce(pc.amount, 0)::text AS points_credit, e.points AS ledger_points,
          l.*
     FROM o
-    JOIN order_summary s ON s.order_id = o.id AND s.version = 1
+    -- Only the total leaves the summary's JSON: the join hashes a number, not a kilobyte of JSON per order.
+    JOIN (SELECT order_id, coalesce((totals->'raw_original_order_total'->>'value')::numeric,
+                                    (totals->>'original_order_total')::numeric, 0) AS total
+            FROM order_summary WHERE version = 1) s ON s.order_id = o.id
     LEFT JOIN lines l ON l.order_id = o.id
     LEFT JOIN (SELECT order_id, sum(amount) AS amount FROM order_credit_line
                 WHERE reference = '${POINTS_CREDIT_LINE_REFERENCE}' AND deleted_at IS NULL GROUP BY order_id) pc ON pc.order_id = o.id
