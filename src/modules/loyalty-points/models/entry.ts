@@ -42,8 +42,6 @@ const Entry = model
   .indexes([
     { on: ["idempotency_key"], unique: true, where: "voided_at IS NULL" },
     { name: "IDX_loyalty_entry_account_created", on: ["account_id", "created_at", "id"] },
-    // The ledger export's keyset order and the liability report's months: a page is an index range scan.
-    { name: "IDX_loyalty_entry_created", on: ["created_at", "id"] },
     { on: ["order_id"], where: "order_id IS NOT NULL" },
     { on: ["release_at"], where: "release_at IS NOT NULL" },
   ])
