@@ -206,10 +206,4 @@ export function faultFlows(): FaultFlow[] {
  * Cases (workflow id / step id) left out until their defect is fixed on main,
  * with the reason; the test prints them.
  */
-export const WAITING_FAULTS: Record<string, string> = {
-  // NEW (found by this test, not in issue 12): a completion that fails at Medusa's `update-carts`
-  // step (after the order was created and the points debited) leaves the first attempt's debit in
-  // place, and the retry debits again: the member ends 200 points short of the model, still after
-  // 60 s. Reproduce: LOYALTY_FAULT_ONLY=complete-cart with this entry removed.
-  [`${completeCartWorkflowId}/update-carts`]: "NEW defect: a completion failing at update-carts keeps its debit, the retry debits again",
-}
+export const WAITING_FAULTS: Record<string, string> = {}

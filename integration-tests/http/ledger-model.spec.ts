@@ -169,10 +169,10 @@ medusaIntegrationTestRunner({
 
       const outcomes: { case: string; outcome: string }[] = []
       let n = 0
-      // LOYALTY_FAULT_ONLY=<workflow id> runs one flow's cases (when investigating).
-      const only = process.env.LOYALTY_FAULT_ONLY
+      // LOYALTY_FAULT_ONLY=<workflow id>[/<step id>] runs one flow's cases, or one case (when investigating).
+      const [only, onlyStep] = (process.env.LOYALTY_FAULT_ONLY ?? "").split("/")
       for (const flow of faultFlows().filter((f) => !only || f.workflowId === only)) {
-        for (const step of workflowSteps(flow.workflowId)) {
+        for (const step of workflowSteps(flow.workflowId).filter((s) => !onlyStep || s === onlyStep)) {
           const label = `${flow.name} / ${step}`
           if (WAITING_FAULTS[`${flow.workflowId}/${step}`]) {
             outcomes.push({ case: label, outcome: `waiting: ${WAITING_FAULTS[`${flow.workflowId}/${step}`]}` })

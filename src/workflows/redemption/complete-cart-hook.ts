@@ -12,6 +12,7 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 const CHECKOUT_FAILED = "Checkout did not complete: points returned"
+const CHECKOUT_ABANDONED = "An earlier checkout attempt did not complete: points returned"
 
 /** What one completion attempt did, and so what undoing it means. */
 type CheckoutHold = { cart_id: string; entry_id: string | null; coupon_ids: string[] }
@@ -32,7 +33,8 @@ type CheckoutHold = { cart_id: string; entry_id: string | null; coupon_ids: stri
  *   promotions, the program): re-check every rule and ask to re-apply.
  * - The debit is keyed per completion attempt, so an attempt that fails
  *   after the debit (payment refused) is compensated by a `restore` entry and
- *   the next attempt debits again, exactly once. The undo gives back the
+ *   the next attempt debits again, exactly once; an earlier attempt whose
+ *   compensation never ran is given back first (`returnAbandonedDebits`). The undo gives back the
  *   lots the debit took and takes the debit out of the order's count, so the
  *   order that a retry places counts its points once.
  * - Whatever fails inside this handler after a write (announcing the debit on
@@ -117,6 +119,7 @@ async function debitAppliedPoints(
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Points can only be used by a logged-in member")
   }
   const service = pointsService(container)
+  await returnAbandonedDebits(container, cart)
   const [rules, account] = await Promise.all([
     service.getProgramRules(),
     service.retrieveAccountByCustomer(cart.customer_id),
@@ -149,6 +152,27 @@ async function debitAppliedPoints(
     await container.resolve(Modules.EVENT_BUS).emit(
       events.map((data) => ({ name: LoyaltyEvents.POINTS_REDEEMED, data, metadata: { eventGroupId } }))
     )
+  }
+}
+
+/**
+ * Give back what earlier completion attempts of this cart debited and never
+ * gave back. This attempt holds the cart's lock and the cart is not
+ * completed, so no other attempt is running and none placed an order: a
+ * debit of theirs that is neither voided nor on an order belongs to an
+ * attempt whose compensation did not run. Seen with Medusa 2.21.2: a
+ * completion failing at `update-carts` stays `waiting_to_compensate` with
+ * every compensation dormant, so the hook's own undo never comes. The undo is
+ * keyed by the entry, so a compensation that does come later changes nothing.
+ */
+async function returnAbandonedDebits(container: MedusaContainer, cart: HookCart) {
+  const service = pointsService(container)
+  const abandoned = await service.listEntries(
+    { reference_type: ReferenceTypes.CART, reference_id: cart.id, type: "redeem", voided_at: null, order_id: null },
+    { select: ["id"] }
+  )
+  for (const entry of abandoned) {
+    await service.revertEntry(entry.id, CHECKOUT_ABANDONED)
   }
 }
 
