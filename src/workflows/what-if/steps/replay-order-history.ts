@@ -199,6 +199,9 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
     mark = Date.now()
     for (const row of customerRows) {
       const placed = byCustomer.get(row.id) ?? []
+      if (placed.some((o) => o.currency_code !== placed[0].currency_code)) {
+        placed.sort((a, b) => a.order.created_at.getTime() - b.order.created_at.getTime() || a.order.id.localeCompare(b.order.id))
+      }
       if (!placed.some((o) => o.in_period)) continue
       customers++
       const isMember = !!row.has_account
@@ -404,7 +407,8 @@ const ordersSql = (lineColumns: string) => `
   SELECT o.id, o.customer_id, o.currency_code, o.created_at, o.sales_channel_id, o.in_period, o.canceled,
          s.total::text AS total,
          -- The customer's revenue of the period by currency (canceled orders left out), summed here, exactly.
-         (sum(s.total) FILTER (WHERE o.in_period AND NOT o.canceled) OVER (PARTITION BY o.customer_id, o.currency_code))::text
+         (sum(s.total) FILTER (WHERE o.in_period AND NOT o.canceled)
+           OVER (PARTITION BY o.customer_id COLLATE "C", o.currency_code))::text
            AS customer_revenue,
          coalesce(pc.amount, 0)::text AS points_credit, e.points AS ledger_points,
          l.*
@@ -418,7 +422,9 @@ const ordersSql = (lineColumns: string) => `
                 WHERE reference = '${POINTS_CREDIT_LINE_REFERENCE}' AND deleted_at IS NULL GROUP BY order_id) pc ON pc.order_id = o.id
     LEFT JOIN loyalty_entry e ON e.order_id = o.id AND e.idempotency_key = 'earn:order:' || o.id
                              AND e.voided_at IS NULL AND e.deleted_at IS NULL
-   ORDER BY o.customer_id COLLATE "C", o.created_at, o.id`
+   -- The window's order, so one sort serves both; a customer's orders in several currencies are put back
+   -- in placement order when read.
+   ORDER BY o.customer_id COLLATE "C", o.currency_code, o.created_at, o.id`
 
 /** The tier history of a slice's customers up to `to`, oldest first: which tier was in effect when. */
 async function readTierHistory(pg: Knex, ids: string[], to: Date): Promise<Map<string, { at: number; tier_id: string | null }[]>> {
