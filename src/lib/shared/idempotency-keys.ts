@@ -79,6 +79,8 @@ export const IdempotencyKeys = {
   tierQualified: (customerId: string, tierId: string, at: Date) => `qualified:${customerId}:${tierId}:${at.toISOString()}`,
   /** Tier history: the review at the end of a qualification period. */
   tierReview: (customerId: string, qualifiedUntil: Date) => `review:${customerId}:${qualifiedUntil.toISOString()}`,
+  /** `loyalty.tier.expiring`: one warning per membership and period (its notification is keyed by it). */
+  tierDropReminder: (membershipId: string, qualifiedUntil: Date) => `${membershipId}:${qualifiedUntil.getTime()}`,
   /** Tier history: an override set by staff. */
   tierOverride: (overrideId: string) => `override:${overrideId}`,
   /** Tier history: an override ended. */

@@ -674,7 +674,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       if (!drop) continue
       marked.push(row.id)
       reminders.push({
-        id: `${row.id}:${qualifiedUntil.getTime()}`,
+        id: IdempotencyKeys.tierDropReminder(row.id, qualifiedUntil),
         customer_id: row.customer_id,
         tier: tierRef(earned),
         keeps: drop.keeps ? tierRef(drop.keeps) : null,
