@@ -92,6 +92,36 @@ export default httpSuite({
       expect(same.proposed.issued).toBe(ledger)
     })
 
+    it("replays per-product earning rules line by line, as the award applied them", async () => {
+      // From now on the product earns triple; a new member's order earns with the rule.
+      await post(api, "/admin/loyalty/earning-rules", { target_type: "product", target_id: fixture.productId, factor: 3 }, admin.headers)
+      const from = new Date(Date.now() - 1000).toISOString()
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "whatif-cy@example.com" })
+      await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email: customer.email,
+        items: [{ variant_id: fixture.cheapVariantId, quantity: 2 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+      const earned = await eventually(async () => {
+        const points = await earnedByLedger(headers)
+        expect(points).toBeGreaterThan(0)
+        return points
+      })
+      // 2 × 25 EUR × 3.
+      expect(earned).toBe(150)
+      const { what_if } = await post(
+        api,
+        "/admin/loyalty/what-if",
+        { from, to: new Date(Date.now() + 60_000).toISOString(), program: { earn_rates: { eur: 2 } } },
+        admin.headers
+      )
+      expect(what_if).toMatchObject({ orders: 1, ledger: { issued: 150 } })
+      expect(what_if.current.issued).toBe(150)
+      expect(what_if.proposed.issued).toBe(300)
+    })
+
     it("answers 400 with the reason on bad input", async () => {
       const bad = async (body: unknown, message: RegExp) => {
         const outcome = await attempt(api.post("/admin/loyalty/what-if", body, { headers: admin.headers }))

@@ -113,6 +113,9 @@ type OrderRow = {
   customer_revenue: string | null
   line_ids: string[] | null
   product_ids: (string | null)[] | null
+  collection_ids: (string | null)[] | null
+  /** Each line's category ids, comma-separated. */
+  category_ids: string[] | null
   giftcards: boolean[] | null
   subtotals: string[] | null
   discounts: string[] | null
@@ -340,8 +343,8 @@ function toGrouped(row: OrderRow): GroupedOrder {
         discount_subtotal: row.discounts?.[i] ?? "0",
         is_giftcard: !!row.giftcards?.[i],
         product_id: row.product_ids?.[i] ?? null,
-        collection_id: null,
-        category_ids: [],
+        collection_id: row.collection_ids?.[i] ?? null,
+        category_ids: row.category_ids?.[i] ? row.category_ids[i].split(",") : [],
       })),
     },
     in_period: row.in_period,
@@ -369,11 +372,15 @@ const LINE_DISCOUNT = `coalesce(CASE WHEN li.is_tax_inclusive THEN adj.inclusive
 /** Each line (per-product factors or campaigns that cover products need them). */
 const LINES_DETAIL = `array_agg(li.id ORDER BY li.id) AS line_ids,
            array_agg(li.product_id ORDER BY li.id) AS product_ids,
+           array_agg(p.collection_id ORDER BY li.id) AS collection_ids,
+           array_agg(coalesce((SELECT string_agg(pc.product_category_id, ',') FROM product_category_product pc
+                                WHERE pc.product_id = li.product_id), '') ORDER BY li.id) AS category_ids,
            array_agg(coalesce(li.is_giftcard, false) ORDER BY li.id) AS giftcards,
            array_agg((${LINE_SUBTOTAL})::text ORDER BY li.id) AS subtotals,
            array_agg((${LINE_DISCOUNT})::text ORDER BY li.id) AS discounts`
 /** The order's earning lines as one (no rule tells its lines apart): their nets added, gift cards left out. */
-const LINES_NET = `ARRAY['items'] AS line_ids, ARRAY[NULL::text] AS product_ids, ARRAY[false] AS giftcards,
+const LINES_NET = `ARRAY['items'] AS line_ids, ARRAY[NULL::text] AS product_ids, NULL::text[] AS collection_ids,
+           NULL::text[] AS category_ids, ARRAY[false] AS giftcards,
            ARRAY[coalesce(sum(${LINE_SUBTOTAL} - ${LINE_DISCOUNT}) FILTER (WHERE NOT coalesce(li.is_giftcard, false)), 0)::text] AS subtotals,
            ARRAY['0'] AS discounts`
 
@@ -398,6 +405,7 @@ const ordersSql = (lineColumns: string) => `
       FROM o
       JOIN order_item oi ON oi.order_id = o.id AND oi.version = 1 AND oi.deleted_at IS NULL
       JOIN order_line_item li ON li.id = oi.item_id
+      ${lineColumns === LINES_DETAIL ? "LEFT JOIN product p ON p.id = li.product_id" : ""}
       LEFT JOIN (SELECT item_id, sum(rate) AS rate FROM order_line_item_tax_line GROUP BY item_id) tx ON tx.item_id = li.id
       LEFT JOIN (SELECT item_id, sum(amount) FILTER (WHERE is_tax_inclusive) AS inclusive,
                         coalesce(sum(amount) FILTER (WHERE NOT is_tax_inclusive), 0) AS exclusive
