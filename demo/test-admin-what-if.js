@@ -11,6 +11,8 @@
  *   3. "Preview impact" asks POST /admin/loyalty/what-if with the form's values; the panel shows the
  *      comparison (points issued now and proposed, liability, cost share) and the most affected customers
  *   4. "Reset" puts the saved rate back; the program's version and earn rate are unchanged (admin API)
+ *   5. Settings → Loyalty → Tiers: the top tier's multiplier doubled in its form, "Preview impact" there,
+ *      Cancel; the tier is unchanged
  *
  * It neither starts nor stops the store. Screenshots: artifacts/admin-what-if/. Exit code 1 on any failure.
  */
@@ -110,6 +112,41 @@ async function main() {
       assert(after.version === before.version, `the program's version moved from ${before.version} to ${after.version}`)
       assert(Number(after.earn_rates.eur) === Number(before.earn_rates.eur), `the EUR earn rate is now ${after.earn_rates.eur}`)
       return `version ${after.version}, EUR earn rate ${after.earn_rates.eur}`
+    })
+
+    await check("Settings → Loyalty → Tiers: a tier's doubled multiplier, previewed in its form, then canceled", async () => {
+      const tiersBefore = (await request("GET", `${BASE}/admin/loyalty/tiers`, { headers: auth })).json.tiers
+      assert(tiersBefore.length > 0, "the demo has no tiers")
+      const top = tiersBefore[tiersBefore.length - 1]
+      await page.goto(`${BASE}/app/settings/loyalty/tiers`)
+      const row = page.locator(`[data-testid="loyalty-tier-row"][data-tier-name="${top.name}"]`)
+      await row.waitFor({ state: "visible" })
+      await row.getByRole("button", { name: "Edit" }).click()
+      const form = page.locator('[data-testid="loyalty-tier-form"]')
+      await form.waitFor({ state: "visible" })
+      const multiplier = String(Number(top.earn_multiplier) * 2)
+      await form.locator('[data-testid="loyalty-tier-multiplier"]').fill(multiplier)
+      const asked = page.waitForResponse(
+        (res) => res.request().method() === "POST" && /\/admin\/loyalty\/what-if\/?$/.test(new URL(res.url()).pathname),
+        { timeout: 120000 }
+      )
+      await form.locator('[data-testid="what-if-preview"]').click()
+      const res = await asked
+      const body = await res.json().catch(() => undefined)
+      assert(res.status() === 200, `POST /admin/loyalty/what-if answered ${res.status()}: ${JSON.stringify(body)}`)
+      const sent = JSON.parse(res.request().postData() || "{}")
+      const sentTop = (sent.tiers || []).find((t) => t.id === top.id)
+      assert(sentTop && Number(sentTop.earn_multiplier) === Number(multiplier), `the request sent ${res.request().postData()}`)
+      const w = body.what_if
+      assert(w.proposed.issued >= w.current.issued, `a doubled ${top.name} multiplier issues ${w.proposed.issued}, fewer than ${w.current.issued}`)
+      await form.locator('[data-testid="what-if-proposed-issued"]').waitFor({ state: "visible" })
+      await shot("02-what-if-tier.png")
+      await form.getByRole("button", { name: "Cancel" }).click()
+      await form.waitFor({ state: "detached", timeout: 30000 })
+      const tiersAfter = (await request("GET", `${BASE}/admin/loyalty/tiers`, { headers: auth })).json.tiers
+      const after = tiersAfter.find((t) => t.id === top.id)
+      assert(Number(after.earn_multiplier) === Number(top.earn_multiplier), `${top.name}'s multiplier is now ${after.earn_multiplier}`)
+      return `${top.name} × ${top.earn_multiplier} → × ${multiplier}: ${w.current.issued} → ${w.proposed.issued} points; canceled, unchanged`
     })
   } finally {
     await browser.close().catch(() => undefined)

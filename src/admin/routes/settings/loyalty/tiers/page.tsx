@@ -18,6 +18,8 @@ import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
 import { useMemo, useState, type FormEvent } from "react"
 import { Field, InputField } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { WhatIfPanel } from "../../../../components/what-if-panel"
+import type { WhatIfBody } from "../../../../lib/what-if-api"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { useLoyaltyProgram } from "../../../../hooks/use-loyalty"
 import {
@@ -338,6 +340,24 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
     }
   }
 
+  // The what-if replays the order history with the whole set as it would be; null while the form has errors.
+  const whatIfProposal = useMemo((): WhatIfBody | null => {
+    const { body } = parseTierForm(form)
+    if (!body) return null
+    return {
+      // The form always fills name, metric and multiplier; the saved tier's stand in for the types.
+      tiers: proposedSet(tiers, tier, body).map((row) => ({
+        id: "id" in row ? row.id : undefined,
+        name: row.name ?? tier?.name ?? "",
+        rank: row.rank,
+        metric: row.metric ?? tier?.metric ?? "points",
+        threshold: row.threshold,
+        spend_thresholds: row.spend_thresholds,
+        earn_multiplier: row.earn_multiplier ?? tier?.earn_multiplier ?? 1,
+      })),
+    }
+  }, [form, tiers, tier])
+
   const spendCodes = useMemo(
     () => [...new Set([...currencies, ...Object.keys(form.spend)])],
     [currencies, form.spend]
@@ -486,6 +506,9 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
           activity now).
         </Alert>
       )}
+      <div className="-mx-6 border-t">
+        <WhatIfPanel proposal={whatIfProposal} disabledReason="Fix the form's errors first." />
+      </div>
       <div className="flex justify-end gap-x-2">
         <Button size="small" variant="secondary" type="button" onClick={onDone} disabled={saving}>
           Cancel
