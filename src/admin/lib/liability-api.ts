@@ -1,57 +1,13 @@
+import type { LiabilityReport } from "../../lib/points/liability"
 import { sdk } from "./sdk"
 
 const BASE = "/admin/loyalty"
 
-export type CurrencyLiability = {
-  currency_code: string
-  point_value: string
-  available: string
-  pending: string
-  outstanding: string
-  expected_breakage: string
-  deferred_revenue: string
-}
+/** `GET /admin/loyalty/liability` (money as decimal strings): the route's own types. */
+export type { CurrencyLiability, LiabilityReport } from "../../lib/points/liability"
 
-export type LiabilityMonth = {
-  month: string
-  issued: number
-  redeemed: number
-  restored: number
-  expired: number
-  reversed: number
-  adjusted_down: number
-  net_change: number
-  outstanding_end: number
-}
-
-/** `GET /admin/loyalty/liability` (money as decimal strings). */
-export type LiabilityReport = {
-  generated_at: string
-  program_version: number
-  points: {
-    available: number
-    pending: number
-    outstanding: number
-    debt: number
-    available_expiring: number
-    available_non_expiring: number
-    members: number
-  }
-  breakage: {
-    window_months: number
-    window_start: string
-    window_end: string
-    cohort_lots: number
-    cohort_issued: number
-    cohort_expired: number
-    rate: string | null
-    base_points: number
-    includes_pending: boolean
-    expected_points: number
-  }
-  currencies: CurrencyLiability[]
-  months: LiabilityMonth[]
-}
+/** One month of the report's movement. */
+export type LiabilityMonth = LiabilityReport["months"][number]
 
 export const EXPORT_KINDS = [
   { kind: "accounts", label: "Accounts with balances" },
