@@ -1,3 +1,4 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
   AdminUser,
   attempt,
@@ -22,7 +23,7 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "what-if",
-  register: ({ api, store }) => {
+  register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser
     let storeHeaders: StoreHeaders
@@ -95,7 +96,11 @@ export default httpSuite({
     it("replays per-product earning rules line by line, as the award applied them", async () => {
       // From now on the product earns triple; a new member's order earns with the rule.
       await post(api, "/admin/loyalty/earning-rules", { target_type: "product", target_id: fixture.productId, factor: 3 }, admin.headers)
-      const from = new Date(Date.now() - 1000).toISOString()
+      // The period starts after the suite's own orders (on a fast machine the last of them can be
+      // less than a second old), so it holds this test's order only.
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const last = (await knex("order").max("created_at as latest").first()) as { latest: Date | null } | undefined
+      const from = new Date(Math.max(Date.now() - 1000, new Date(last?.latest ?? 0).getTime() + 1)).toISOString()
       const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "whatif-cy@example.com" })
       await placeOrder(api, storeHeaders, {
         customerHeaders: headers,
