@@ -221,6 +221,11 @@ async function latestEntries(real: Real) {
 export async function checkStep(model: M.LedgerModel, real: Real, step: string) {
   real.stats.steps++
   const since = Date.now()
+  // A long run says where it is (every 1,000 steps), so hours of it are not silent.
+  if (real.stats.steps % 1000 === 0) {
+    const seconds = (since - real.stats.started) / 1000
+    process.stdout.write(`ledger model: ${real.stats.steps} steps in ${real.stats.sequences} sequences, ${seconds.toFixed(0)} s\n`)
+  }
   const row = await readLedger(real)
   const where = `after ${step} (step ${real.stats.steps})`
   if (!row) throw new Error(`${where}: the member has no points account`)

@@ -34,7 +34,8 @@ import {
 import { faultFlows, WAITING_FAULTS } from "../helpers/fault-flows"
 import * as M from "../helpers/ledger-model"
 
-jest.setTimeout(60 * 60 * 1000)
+// An hour, or about a second a step for longer runs (`--long`: 100,000 steps).
+jest.setTimeout(Math.max(60 * 60, Number(process.env.LOYALTY_MODEL_STEPS ?? 0)) * 1000)
 
 /**
  * Proof for issue 12: random sequences of earn, redeem, release, expiry,
