@@ -125,7 +125,8 @@ export default httpSuite({
       email: string,
       balance: number,
       items: { variant_id: string; quantity: number }[],
-      points = 0
+      points = 0,
+      promoCodes?: string[]
     ) {
       const { customer, headers } = await memberWith(api, storeHeaders, admin.headers, email, balance)
       const { order } = await placeOrder(api, storeHeaders, {
@@ -135,6 +136,7 @@ export default httpSuite({
         regionId: fixture.regionId,
         shippingOptionId: smallParcel,
         shippingAddress: FRENCH_ADDRESS,
+        promoCodes,
         beforeComplete: points
           ? async (cart) => {
               await post(api, `/store/carts/${cart.id}/loyalty/points`, { points }, headers)
@@ -301,6 +303,70 @@ export default httpSuite({
         ["pending", 60],
       ])
       expect(await account(headers)).toMatchObject({ balance: 50, pending: 118 })
+      await expectLedgerConsistent(customer.id)
+    })
+
+    it("earns on what Medusa charges when an order that used a promotion is edited and exchanged (issue 12, order changes with a coupon)", async () => {
+      // 10.00 off the items before tax, spread across them: 29 + 89 = 118 - 10 = 108 points.
+      await post(
+        api,
+        "/admin/promotions",
+        {
+          code: "TENOFF-EDIT",
+          type: "standard",
+          status: "active",
+          is_automatic: false,
+          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 10, currency_code: "eur" },
+        },
+        admin.headers
+      )
+      const { customer, headers, order } = await frenchOrder(
+        "edit-promo@example.com",
+        50,
+        [
+          { variant_id: cap29, quantity: 1 },
+          { variant_id: cap89, quantity: 1 },
+        ],
+        0,
+        ["TENOFF-EDIT"]
+      )
+      expect(await summaryOf(order.id)).toMatchObject({ earned: 108, pending: 108 })
+      const itemsNet = async () => {
+        // Before tax: the items' subtotal less the discount without its tax, as Medusa's admin shows them.
+        const { order: read } = await get(api, `/admin/orders/${order.id}?fields=id,item_subtotal,discount_subtotal`, admin.headers)
+        return Number(read.item_subtotal) - Number(read.discount_subtotal)
+      }
+      expect(await itemsNet()).toBeCloseTo(108, 2)
+
+      // A 19.00 cap added: Medusa keeps the promotion's adjustments as they were (2.46 on the 29.00
+      // cap, 7.54 on the 89.00 one) and charges the new cap in full: 108 + 19 = 127.
+      await editOrder(order.id, async (id) => {
+        await post(api, `/admin/order-edits/${id}/items`, { items: [{ variant_id: cap19, quantity: 1 }] }, admin.headers)
+      })
+      await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 127, pending: 127 }))
+      expect(await itemsNet()).toBeCloseTo(127, 2)
+
+      // The 89.00 cap exchanged for a 29.00 one charged in full: the cap's 81.46 after its share of
+      // the promotion goes, 29.00 comes: 127 - 81.46 + 29 = 74.54, 74 points, one entry of -53.
+      const items = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
+      const big = items.find((i) => i.variant_id === cap89)!
+      await fulfillItems(api, admin.headers, order.id, [{ id: big.id, quantity: 1 }], fixture.stockLocationId)
+      const { exchange } = await post(api, "/admin/exchanges", { order_id: order.id }, admin.headers)
+      await post(
+        api,
+        `/admin/exchanges/${exchange.id}/inbound/items`,
+        { location_id: fixture.stockLocationId, items: [{ id: big.id, quantity: 1 }] },
+        admin.headers
+      )
+      await post(api, `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: cap29, quantity: 1 }] }, admin.headers)
+      await post(api, `/admin/exchanges/${exchange.id}/request`, {}, admin.headers)
+      await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 127, reversed: 53, pending: 74 }))
+      expect((await entriesOf(order.id)).map((e) => [e.type, e.points])).toEqual([
+        ["pending", 108],
+        ["pending", 19],
+        ["reverse", -53],
+      ])
+      expect(await account(headers)).toMatchObject({ balance: 50, pending: 74 })
       await expectLedgerConsistent(customer.id)
     })
 
