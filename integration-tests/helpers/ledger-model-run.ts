@@ -777,11 +777,11 @@ export class CreditLine implements Cmd {
 }
 
 /**
- * Not on orders that used a coupon: Medusa recomputes an order's promotions
- * when an edit, exchange or claim is previewed, and the model does not follow
- * how it spreads the coupon again.
+ * Any open order, coupon or not: Medusa keeps a promotion's adjustments on the
+ * lines as they were and charges added or exchanged-in units in full, as the
+ * model does (`M.editOrder`, `M.exchange`).
  */
-const changeable = (order: M.ModelOrder | null): order is M.ModelOrder => !!order && order.coupon < 0
+const changeable = (order: M.ModelOrder | null): order is M.ModelOrder => !!order
 
 /**
  * Staff edit the order: `add` a unit of a variant (`which`), or remove a unit

@@ -4,8 +4,11 @@ import {
   ModelRunOptions,
   ModelStats,
   Adjust,
+  BuyCoupon,
   Cancel,
+  Claim,
   checkStep,
+  Exchange,
   ExpireJob,
   PlaceOrder,
   ReleaseJob,
@@ -134,6 +137,26 @@ medusaIntegrationTestRunner({
       expect(order.items.map((item: { quantity: number }) => item.quantity).sort()).toEqual([1, 2])
       const restoredLines = order.credit_lines.filter((line: { reference: string }) => line.reference === "loyalty-points-restored")
       expect(restoredLines.map((line: { amount: number }) => Number(line.amount))).toEqual([-2.2])
+    })
+
+    it("follows orders that used a coupon bought with points through edits up and down, an exchange and a claim (issue 12, order changes with a coupon)", async () => {
+      fixture.container = getContainer()
+      // The coupon's 5 EUR is spread over the lines by price when the order is placed; Medusa keeps
+      // that spread through later changes and charges what is added or exchanged in at full price.
+      const { model } = await replayModelSequence(fixture, [
+        new Adjust(400),
+        new BuyCoupon(),
+        new PlaceOrder(1, 2, 0.5, false, false, true),
+        new OrderEdit(0, true, 1),
+        new OrderEdit(0, false, 0),
+        new BuyCoupon(),
+        new PlaceOrder(1, 1, 0, false, false, true),
+        new Exchange(1, 0, 1),
+        new Claim(1, 1),
+        new ReleaseJob(20),
+      ])
+      expect(model.orders.map((order) => order.coupon)).toEqual([0, 1])
+      expect(model.orders.map((order) => order.changes)).toEqual([2, 2])
     })
 
     it("gives back the points spent on a canceled order before taking back what it earned, so the reversal takes the first-expiring points (issue 12, model seed -720556004)", async () => {
