@@ -384,10 +384,24 @@ export function sendBack(model: LedgerModel, order: ModelOrder, units: { line: n
   reconcile(model, order, at)
 }
 
-/** An order edit: a unit of a variant added at its price, or a unit of an unshipped line removed. */
+/**
+ * An order edit: a unit of a variant added at its price, or a unit of an
+ * unshipped line removed. Medusa keeps a coupon's adjustment on a line as an
+ * amount: the units left carry all of it (2 × 25 EUR with 5 EUR off, one
+ * removed: 20 EUR), until the line has no unit left.
+ */
 export function editOrder(model: LedgerModel, order: ModelOrder, change: { add: Variant } | { remove: number }, at: number) {
   if ("add" in change) order.lines.push(newLine(change.add))
-  else order.lines[change.remove].quantity -= 1
+  else {
+    const line = order.lines[change.remove]
+    const price = new D(PRICES_CENTS[line.variant])
+    const off = price.minus(line.unitNet).times(line.quantity)
+    line.quantity -= 1
+    if (line.quantity > 0) {
+      line.unitNet = price.times(line.quantity).minus(off).div(line.quantity)
+      line.unitGross = withVat(line.unitNet)
+    }
+  }
   reconcile(model, order, at)
 }
 

@@ -159,6 +159,20 @@ medusaIntegrationTestRunner({
       expect(model.orders.map((order) => order.changes)).toEqual([2, 2])
     })
 
+    it("keeps a coupon's whole share on a line whose units an edit reduces (issue 12, model seed 1336243363)", async () => {
+      fixture.container = getContainer()
+      // Shrunk from seed 1336243363 once coupon orders could change: 2 × 25 EUR with the coupon's
+      // 5 EUR off earn 45; an edit removes one unit. Medusa keeps the line's 5 EUR adjustment, so the
+      // unit left costs 20 EUR and earns 20 (the model had it at 22.50 a unit, 22 points).
+      const { model } = await replayModelSequence(fixture, [
+        new Adjust(101),
+        new BuyCoupon(),
+        new PlaceOrder(0, 2, 0.25, false, false, true),
+        new OrderEdit(8, false, 9),
+      ])
+      expect(model.orders[0]).toMatchObject({ coupon: 0, earned: 45, reversed: 25, pending: 20 })
+    })
+
     it("gives back the points spent on a canceled order before taking back what it earned, so the reversal takes the first-expiring points (issue 12, model seed -720556004)", async () => {
       fixture.container = getContainer()
       // Shrunk from seed -720556004: 350 points spent on a 29.75 EUR order that earns 22; released
