@@ -158,6 +158,7 @@ const DEFAULT_TIMINGS = {
   admin: 60000,
   migrate: 10000,
   seed: 60000,
+  "seed-large": 600000,
   start: 15000,
 }
 
@@ -580,7 +581,7 @@ async function main() {
       await Promise.all([seed, user])
     }, { background: true })
   )
-  seedMedusa.catch(() => undefined) // awaited before step 8
+  seedMedusa.catch(() => undefined) // awaited with step 8
   await buildPlugin
 
   // 5: the plugin's tarball, installed into the store ----------------------------------
@@ -681,26 +682,35 @@ async function main() {
     thisDb.migrated = migrationKey
     writeState(state)
   }, { background: true }))
-  migratePlugin.catch(() => undefined) // awaited with the Medusa part of the seed
+  migratePlugin.catch(() => undefined) // awaited before step 8
 
   // 8: the loyalty part of the seed: a year of the program through the plugin's workflows
   const seedHash = sha256([SEED_SOURCE, path.join(DEMO, "lib", "clone-orders.ts"), path.join(DEMO, "lib", "random.ts")].map(sha256File).join("\n"))
-  await Promise.all([seedMedusa, migratePlugin])
+  // It starts once the plugin is migrated, while the Medusa part may still be
+  // running: booting Medusa with the plugin takes seconds, and the seed waits
+  // for the Medusa part's mark in the store before it writes anything
+  // (DEMO_SEED_AFTER_MEDUSA_PART). If the Medusa part fails, the demo stops
+  // and this process with it.
+  await migratePlugin
   await step(8, "seed", "Seeding a year of the loyalty program (the plugin's workflows, day by day)", async (label) => {
     if (await readSeeded(database)) {
+      await seedMedusa
       if (thisDb.seedHash && thisDb.seedHash !== seedHash) {
         out("      note: demo/seed.ts changed since this database was seeded; `npm run demo -- --reset` reseeds")
       }
       return { skipped: "database already seeded" }
     }
     out("      progress:")
-    await run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
-      cwd: STORE,
-      env: childEnv({ ...dbEnv, NODE_ENV: undefined }),
-      logFile: logFile("seed"),
-      stepLabel: label,
-      onLine: seedProgress,
-    })
+    await Promise.all([
+      seedMedusa,
+      run(MEDUSA_BIN, ["exec", "./src/scripts/seed.ts"], {
+        cwd: STORE,
+        env: childEnv({ ...dbEnv, NODE_ENV: undefined, DEMO_SEED_AFTER_MEDUSA_PART: "1" }),
+        logFile: logFile("seed"),
+        stepLabel: label,
+        onLine: seedProgress,
+      }),
+    ])
     thisDb.seedHash = seedHash
     writeState(state)
   })

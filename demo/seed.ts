@@ -94,22 +94,25 @@ const progress = (message: string) => process.stdout.write(`[seed] ${message}\n`
  * faster): wall time and this process's CPU time per part. Parts that run
  * side by side in this process each count the CPU of the others meanwhile.
  */
-const spent = new Map<string, { ms: number; cpu: number }>()
+const spent = new Map<string, { ms: number; cpu: number; queries: number }>()
 const cpuNow = () => {
   const { user, system } = process.cpuUsage()
   return (user + system) / 1000
 }
-function charge(label: string, ms: number, cpu: number) {
-  const before = spent.get(label) ?? { ms: 0, cpu: 0 }
-  spent.set(label, { ms: before.ms + ms, cpu: before.cpu + cpu })
+/** SQL statements sent through Medusa's connection (counted from the knex `query` event, see the default export) */
+let queries = 0
+function charge(label: string, ms: number, cpu: number, q = 0) {
+  const before = spent.get(label) ?? { ms: 0, cpu: 0, queries: 0 }
+  spent.set(label, { ms: before.ms + ms, cpu: before.cpu + cpu, queries: before.queries + q })
 }
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t = Date.now()
   const c = cpuNow()
+  const q = queries
   try {
     return await fn()
   } finally {
-    charge(label, Date.now() - t, cpuNow() - c)
+    charge(label, Date.now() - t, cpuNow() - c, queries - q)
   }
 }
 
@@ -772,13 +775,28 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const authModule = container.resolve(Modules.AUTH)
   const customerModule = container.resolve(Modules.CUSTOMER)
   const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as any
+  pg.on?.("query", () => queries++)
   /** "medusa": only the Medusa part (run.js runs it while the plugin builds); otherwise both parts */
   const onlyMedusa = process.env.DEMO_SEED_PART === "medusa"
 
-  const [store] = await storeModule.listStores({}, { take: 1 })
+  let [store] = await storeModule.listStores({}, { take: 1 })
   if ((store?.metadata as any)?.[SEED_MARKER]) {
     progress("the store is already seeded; nothing to do")
     return
+  }
+  if (!onlyMedusa && process.env.DEMO_SEED_AFTER_MEDUSA_PART && !(store?.metadata as any)?.[MEDUSA_PART_MARKER]) {
+    // demo/run.js starts the loyalty part while the Medusa part is still
+    // running, so that booting Medusa with the plugin (ts-node, modules) is
+    // off the way to a ready store: wait here until the Medusa part is done
+    // (run.js stops this process if the Medusa part fails).
+    const waitStarted = Date.now()
+    progress("booted; waiting for the Medusa part to finish…")
+    while (!(store?.metadata as any)?.[MEDUSA_PART_MARKER]) {
+      if (Date.now() - waitStarted > 15 * 60 * 1000) throw new Error("the Medusa part of the seed did not finish within 15 minutes")
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      ;[store] = await storeModule.listStores({}, { take: 1 })
+    }
+    progress(`the Medusa part is done (waited ${((Date.now() - waitStarted) / 1000).toFixed(1)} s)`)
   }
   const medusaPart = (store?.metadata as any)?.[MEDUSA_PART_MARKER] as MedusaPart | undefined
   if (medusaPart && onlyMedusa) {
@@ -964,6 +982,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
     expirePointsWorkflow,
     purchaseCouponWorkflow,
     recomputeInsightsWorkflow,
+    releaseOrderPointsWorkflow,
     releasePendingPointsWorkflow,
     submitFeedbackWorkflow,
     updateInsightSettingsWorkflow,
@@ -1191,7 +1210,23 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
     // the daily jobs, replayed weekly (and today): release, expire, tiers, referrals
     if (daysAgo % 7 === 0) {
       const jobAt = daysAgo === 0 ? now : new Date(dayEnd.getTime() - 3600000)
-      await timed("jobs: release", () => releasePendingPointsWorkflow(container).run({ input: { now: jobAt } }))
+      await timed("jobs: release", async () => {
+        // The orders due for release, each through the plugin's own
+        // releaseOrderPointsWorkflow with the job's `now` (what the release
+        // job runs per order), four customers at a time: the job itself goes
+        // through them one by one, waiting on the database after each. Each
+        // customer's orders stay in their order. The job then runs as usual
+        // (catching up missed awards; nothing is left for it to release).
+        const due: { order_id: string; customer_id: string }[] = await loyalty.listDueReleases(jobAt, 100000)
+        const byCustomer = new Map<string, { order_id: string; customer_id: string }[]>()
+        for (const row of due) byCustomer.set(row.customer_id, [...(byCustomer.get(row.customer_id) ?? []), row])
+        await inParallel([...byCustomer.values()], 4, async (rows) => {
+          for (const row of rows) {
+            await releaseOrderPointsWorkflow(container).run({ input: { order_id: row.order_id, customer_id: row.customer_id, now: jobAt } })
+          }
+        })
+        await releasePendingPointsWorkflow(container).run({ input: { now: jobAt } })
+      })
       await timed("jobs: expire", () => expirePointsWorkflow(container).run({ input: { now: jobAt } }))
       await timed("jobs: coupons", () => expireCouponsWorkflow(container).run({ input: { now: jobAt } }))
       if (daysAgo % 14 === 0) {
@@ -1255,8 +1290,8 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   )
   progress(
     `time (wall / this process's CPU): ${[...spent]
-      .map(([label, { ms, cpu }]) => `${label} ${(ms / 1000).toFixed(1)} / ${(cpu / 1000).toFixed(1)} s`)
-      .join(", ")}; total CPU ${(cpuNow() / 1000).toFixed(1)} s`
+      .map(([label, { ms, cpu, queries: q }]) => `${label} ${(ms / 1000).toFixed(1)} / ${(cpu / 1000).toFixed(1)} s (${q} queries)`)
+      .join(", ")}; total CPU ${(cpuNow() / 1000).toFixed(1)} s, ${queries} queries`
   )
   progress(
     `shopper ${SHOPPER_EMAIL}: balance ${account.balance}, pending ${account.pending}, ` +
