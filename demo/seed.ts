@@ -1222,7 +1222,13 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
         for (const row of due) byCustomer.set(row.customer_id, [...(byCustomer.get(row.customer_id) ?? []), row])
         await inParallel([...byCustomer.values()], 4, async (rows) => {
           for (const row of rows) {
-            await releaseOrderPointsWorkflow(container).run({ input: { order_id: row.order_id, customer_id: row.customer_id, now: jobAt } })
+            try {
+              await releaseOrderPointsWorkflow(container).run({ input: { order_id: row.order_id, customer_id: row.customer_id, now: jobAt } })
+            } catch (error) {
+              // as the job does: logged, and left to the job (below) to try again
+              progress(`note: releasing order ${row.order_id} failed (${(error as Error).message}); the release job tries it again`)
+              break // this customer's later orders wait for the job too, in their order
+            }
           }
         })
         await releasePendingPointsWorkflow(container).run({ input: { now: jobAt } })
