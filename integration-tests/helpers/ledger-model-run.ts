@@ -929,7 +929,7 @@ const MAX_ORDERS = 3
 
 /**
  * The operations the generator draws from: every flow of issue 12's proof.
- * Weights keep `npm test`'s 500 steps within a few minutes (an order change
+ * Weights keep each of `npm test`'s two runs of 1,000 steps within a few minutes (an order change
  * costs several admin requests) while every kind is drawn.
  */
 export function allCommands(): fc.Arbitrary<Cmd>[] {
