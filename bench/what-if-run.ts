@@ -38,6 +38,7 @@ export default async function benchWhatIf({ container }: ExecArgs) {
     seconds: r.seconds,
     replay_ms: r.result.duration_ms,
     timings: r.result.timings,
+    facts_filled: r.result.facts_filled,
     orders: r.result.orders,
     customers: r.result.customers,
     members: r.result.members,

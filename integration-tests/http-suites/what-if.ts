@@ -1,4 +1,8 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
+// The benchmark's bulk generator (plain JS), as the insights suite uses it: a history the models can fit.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { generateOrders } = require("../../bench/lib/generate-orders")
 import {
   AdminUser,
   attempt,
@@ -125,6 +129,47 @@ export default httpSuite({
       expect(what_if).toMatchObject({ orders: 1, ledger: { issued: 150 } })
       expect(what_if.current.issued).toBe(150)
       expect(what_if.proposed.issued).toBe(300)
+    })
+
+    it("looks 12 months ahead under both rules with the fitted BG/NBD and Gamma-Gamma models, with an interval", async () => {
+      // 300 customers' three years of orders, written in bulk into Medusa's tables (as the insights suite does):
+      // enough repeat buyers for the insights recompute to fit the models. The replay reads them from Medusa's
+      // tables once (they were never awarded), then from their earning facts.
+      const now = new Date("2030-06-15T12:00:00.000Z")
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await knex.transaction((trx: { raw: (sql: string) => Promise<{ rows: Record<string, unknown>[] }> }) =>
+        generateOrders(async (sql: string) => (await trx.raw(sql)).rows, { customers: 300, now, prefix: "whatif" })
+      )
+      const { result: run } = await recomputeInsightsWorkflow(getContainer()).run({ input: { now } })
+      expect(run).toMatchObject({ status: "succeeded", model: "bgnbd" })
+
+      const period = { from: new Date(now.getTime() - 365 * 24 * 3600 * 1000).toISOString(), to: now.toISOString() }
+      const { what_if } = await post(api, "/admin/loyalty/what-if", { ...period, program: { earn_rates: { eur: 2 } } }, admin.headers)
+      expect(what_if.facts_filled).toBeGreaterThan(0)
+      expect(what_if.orders).toBeGreaterThan(100)
+      const forward = what_if.forward
+      expect(forward).toMatchObject({ model: "BG/NBD × Gamma-Gamma", run_id: run.id, currency_code: "eur", weeks: 52 })
+      expect(forward.members).toBeGreaterThan(30)
+      expect(forward.purchases).toBeGreaterThan(0)
+      // Both rule sets, each with its interval around the estimate.
+      expect(forward.current_points).toBeGreaterThan(0)
+      for (const side of ["current", "proposed"] as const) {
+        const [low, high] = forward[`${side}_points_interval`]
+        expect(low).toBeLessThanOrEqual(forward[`${side}_points`])
+        expect(high).toBeGreaterThanOrEqual(forward[`${side}_points`])
+        expect(high).toBeGreaterThan(low)
+      }
+      // Twice the earn rate: twice the points per unit of money, so about twice the points ahead (each order's
+      // points are floored, so the replayed rates are not exactly 2 : 1).
+      expect(forward.proposed_points / forward.current_points).toBeCloseTo(2, 1)
+      expect(Number(forward.proposed_liability)).toBeGreaterThan(Number(forward.current_liability))
+      expect(forward.interval).toMatch(/90 % interval/)
+
+      // A second run reads the facts the first one filled, and says the same.
+      const again = (await post(api, "/admin/loyalty/what-if", { ...period, program: { earn_rates: { eur: 2 } } }, admin.headers)).what_if
+      expect(again.facts_filled).toBe(0)
+      expect(again.current.issued).toBe(what_if.current.issued)
+      expect(again.forward).toEqual(forward)
     })
 
     it("answers 400 with the reason on bad input", async () => {

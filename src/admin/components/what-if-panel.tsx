@@ -36,7 +36,7 @@ function comparisonRows(result: WhatIfResult) {
   if (result.forward) {
     const f = result.forward
     rows.push({
-      label: "Next 12 months: points (90 % interval)",
+      label: `Next 12 months: points (90 % interval; ${f.model})`,
       now: `${formatPoints(f.current_points)} (${formatPoints(f.current_points_interval[0])}–${formatPoints(f.current_points_interval[1])})`,
       then: `${formatPoints(f.proposed_points)} (${formatPoints(f.proposed_points_interval[0])}–${formatPoints(f.proposed_points_interval[1])})`,
       change: formatSignedPoints(f.proposed_points - f.current_points),

@@ -65,6 +65,8 @@ export type WhatIfResult = {
     delta: number
   }[]
   forward: {
+    model: string
+    run_id: string
     currency_code: string
     members: number
     current_points: number

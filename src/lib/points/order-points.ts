@@ -23,6 +23,8 @@ export type OrderForPoints = {
   /** A Date, or its ISO string once the order has passed between workflow steps. */
   created_at: Date | string
   customer_id: string | null
+  /** The channel the order was placed in (campaigns may target channels). */
+  sales_channel_id?: string | null
   /** Only registered customers (members) earn; checkout makes guests customers too. */
   is_member: boolean
   total: number

@@ -30,6 +30,10 @@ export const ReferenceTypes = {
 } as const
 export type ReferenceType = (typeof ReferenceTypes)[keyof typeof ReferenceTypes]
 
+/** Where an order's earning facts (`loyalty_order_fact`) came from: its award, or Medusa's order tables afterwards. */
+export const ORDER_FACT_SOURCES = ["award", "history"] as const
+export type OrderFactSource = (typeof ORDER_FACT_SOURCES)[number]
+
 /** The reward kinds Medusa promotions can enforce. */
 export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping"] as const
 export type RewardKind = (typeof REWARD_KINDS)[number]

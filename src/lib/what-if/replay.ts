@@ -110,6 +110,18 @@ export function tiersNeedSimulation(current: WhatIfRules, proposed: WhatIfRules)
   return ratesChanged && proposed.tiers.some((t) => t.metric === "points")
 }
 
+/**
+ * Where the replay starts reading orders: the period's start, or earlier
+ * when tiers are simulated (the activity that qualified them: the tier
+ * window before the period, at least a year; all of it for lifetime tiers).
+ */
+export function replayReadFrom(from: Date, current: WhatIfRules, proposed: WhatIfRules): Date {
+  if (!tiersNeedSimulation(current, proposed)) return from
+  const lookback = (rules: WhatIfRules) =>
+    rules.tier_settings.window === "lifetime" ? new Date(0) : addMonths(from, -Math.max(rules.tier_settings.window_months, 12))
+  return new Date(Math.min(lookback(current).getTime(), lookback(proposed).getTime()))
+}
+
 const sorted = (map: Record<string, number>) => Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)))
 
 /** One qualifying activity: an order's points released (`at`). */
@@ -168,30 +180,64 @@ function windowMetrics(settings: TierSettings, activity: Activity[], upTo: numbe
   return metrics
 }
 
+type Earned = { points: number; eligible: number; tier_multiplier: number }
+
 /**
  * Memo of what an order earns when nothing about it but its money, currency
  * and tier matters (no campaign runs at its time): such orders of the same
- * shape earn the same, so `orderEarning` runs once per shape. Bounded.
+ * shape earn the same, so `orderEarning` runs once per shape. Keyed level
+ * by level (currency, tier multiplier, payment, lines), so a lookup hashes
+ * short strings the rows already hold rather than a key built per order.
+ * Bounded.
  */
 export class EarningMemo {
-  /** Two levels (currency, tier and payment; then the lines), so each lookup hashes a short string. */
-  private readonly map = new Map<string, Map<string, { points: number; eligible: number; tier_multiplier: number }>>()
+  private readonly map = new Map<string, Map<number, Map<string, Map<string, Earned>>>>()
   private size = 0
   constructor(private readonly limit = 200_000) {}
-  get(shape: string, lines: string) {
-    return this.map.get(shape)?.get(lines)
+  /** The lines' memo of one shape (currency, tier multiplier, payment), created when new. */
+  shape(currency: string, multiplier: number, money: string): Map<string, Earned> {
+    let byMultiplier = this.map.get(currency)
+    if (!byMultiplier) this.map.set(currency, (byMultiplier = new Map()))
+    let byMoney = byMultiplier.get(multiplier)
+    if (!byMoney) byMultiplier.set(multiplier, (byMoney = new Map()))
+    let lines = byMoney.get(money)
+    if (!lines) byMoney.set(money, (lines = new Map()))
+    return lines
   }
-  set(shape: string, lines: string, value: { points: number; eligible: number; tier_multiplier: number }) {
+  set(shape: Map<string, Earned>, lines: string, value: Earned) {
     if (this.size >= this.limit) {
+      // Forget everything but the shape being filled (its map is held by the caller).
       this.map.clear()
       this.size = 0
+      shape.clear()
     }
-    let inner = this.map.get(shape)
-    if (!inner) this.map.set(shape, (inner = new Map()))
-    inner.set(lines, value)
+    shape.set(lines, value)
     this.size++
   }
 }
+
+/**
+ * `addMonths` per release, memoised by day: a release keeps its time of day,
+ * so adding months to any instant of one day moves it by that day's offset.
+ */
+class MonthsLater {
+  private readonly offsets = new Map<number, number>()
+  constructor(readonly months: number) {}
+  at(ms: number): number {
+    const day = Math.floor(ms / DAY_MS)
+    let offset = this.offsets.get(day)
+    if (offset === undefined) {
+      const start = day * DAY_MS
+      offset = addMonths(new Date(start), this.months).getTime() - start
+      if (this.offsets.size > 10_000) this.offsets.clear()
+      this.offsets.set(day, offset)
+    }
+    return ms + offset
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const NO_CAMPAIGNS: CampaignDefinition[] = []
 
 /** What replaying one set of rules needs besides the customer. */
 export type ReplayContext = {
@@ -241,34 +287,55 @@ function mergedByFactor(rules: EarningRule[], lines: ReplayLine[]) {
 export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): CustomerOutcome {
   const { rules } = ctx
   const outcome: CustomerOutcome = { issued: 0, by_currency: {}, tier_id: null, eligible: {} }
-  const tierById = new Map(rules.tiers.map((t) => [t.id, t]))
+  if (!customer.is_member) return outcome
+  const tierById = rules.tiers.length ? new Map(rules.tiers.map((t) => [t.id, t])) : null
   const activity: Activity[] = []
   // The tier each release reached, computed once as activity is added (releases come in order).
   const reached: { at: number; tier: TierDefinition | null }[] = []
   const capUsed = new Map(Object.entries(customer.awards_before))
-  const lots: { currency: string; points: number; expires: number | null }[] = []
+  // Points of lots whose expiry falls before the period's end, by currency.
+  const expiring: Record<string, number> = {}
+  const expiry = rules.program.expiry_months > 0 ? monthsLater(ctx, rules.program.expiry_months) : null
+  const toMs = ctx.to.getTime()
+  const pendingMs = rules.program.pending_days * DAY_MS
+  const hasCampaigns = rules.campaigns.length > 0
 
   for (const order of customer.orders) {
-    if (!customer.is_member) break
+    const placed = order.created_at.getTime()
     const tierDef =
       ctx.tier_mode === "recorded"
-        ? order.tier_id
+        ? order.tier_id && tierById
           ? tierById.get(order.tier_id) ?? null
           : null
         : tierHeldAt(rules.tier_settings, reached, order.created_at)
-    const tier: EarningTier | null = tierDef ? { id: tierDef.id, name: tierDef.name, earn_multiplier: tierDef.earn_multiplier } : null
-    const running = rules.campaigns.filter((c) => runsAt(c, order.created_at))
+    const running = hasCampaigns ? rules.campaigns.filter((c) => runsAt(c, order.created_at)) : NO_CAMPAIGNS
     let points: number
     let eligible: number
     let tierMultiplier: number
     if (!running.length) {
-      const merged = mergedByFactor(rules.earning_rules, order.lines)
       // Without points paid, only the total's sign matters (the cash share is 1 or 0).
       const money = Number(order.points_credit) > 0 ? `${order.total}|${order.points_credit}` : Number(order.total) > 0 ? "+" : "0"
-      const shape = `${order.currency_code}|${earnMultiplier(tier)}|${money}`
-      const linesKey = merged.length === 1 && merged[0].factor === 1 ? merged[0].net : merged.map((m) => `${m.factor}:${m.net}`).join(",")
-      let hit = ctx.memo.get(shape, linesKey)
+      const only = order.lines.length === 1 ? order.lines[0] : null
+      // One plain line and no per-product rule (the common case): its net is the key, nothing to merge.
+      const plain = only && !rules.earning_rules.length && !only.is_giftcard && Number(only.discount_subtotal) === 0
+      const merged = plain ? null : mergedByFactor(rules.earning_rules, order.lines)
+      const linesKey = plain
+        ? String(only!.subtotal)
+        : merged!.length === 1 && merged![0].factor === 1
+          ? merged![0].net
+          : merged!.map((m) => `${m.factor}:${m.net}`).join(",")
+      const shape = ctx.memo.shape(order.currency_code, earnMultiplier(tierDef ? tierOf(tierDef) : null), money)
+      let hit = shape.get(linesKey)
       if (!hit) {
+        const tier = tierDef ? tierOf(tierDef) : null
+        const items = (merged ?? [{ factor: 1, net: String(only!.subtotal), line: only! }]).map((m, i) => ({
+          id: `line-${i}`,
+          subtotal: m.net,
+          discount_subtotal: 0,
+          product_id: m.line.product_id,
+          collection_id: m.line.collection_id,
+          category_ids: m.line.category_ids,
+        }))
         const earning = orderEarning(
           {
             id: order.id,
@@ -279,14 +346,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
             customer_id: customer.id,
             is_member: true,
             total: Number(order.total),
-            items: merged.map((m, i) => ({
-              id: `line-${i}`,
-              subtotal: m.net,
-              discount_subtotal: 0,
-              product_id: m.line.product_id,
-              collection_id: m.line.collection_id,
-              category_ids: m.line.category_ids,
-            })),
+            items,
             credit_lines: pointsCreditLines(order.points_credit),
             cart_id: null,
           },
@@ -325,7 +385,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
           cart_id: null,
         },
         rules.program,
-        tier,
+        tierDef ? tierOf(tierDef) : null,
         inputs
       )
       eligible = earning?.details.eligible_amount ?? 0
@@ -348,40 +408,44 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
       }
     }
     const code = order.currency_code.toLowerCase()
-    const release = addDays(order.created_at, rules.program.pending_days)
-    activity.push({
-      at: release.getTime(),
-      // Tiers count released points without the tier multiplier.
-      points: Math.floor(points / (tierMultiplier || 1) + EPS),
-      spend: { [code]: eligible },
-    })
+    const release = placed + pendingMs
     if (rules.tiers.length) {
-      reached.push({ at: release.getTime(), tier: qualifyingTier(rules.tiers, windowMetrics(rules.tier_settings, activity, activity.length - 1)) })
+      activity.push({
+        at: release,
+        // Tiers count released points without the tier multiplier.
+        points: Math.floor(points / (tierMultiplier || 1) + EPS),
+        spend: { [code]: eligible },
+      })
+      reached.push({ at: release, tier: qualifyingTier(rules.tiers, windowMetrics(rules.tier_settings, activity, activity.length - 1)) })
     }
     if (order.in_period === false) continue
     outcome.issued += points
     outcome.eligible[code] = (outcome.eligible[code] ?? 0) + eligible
     const bucket = (outcome.by_currency[code] ??= { issued: 0, redeemed: 0, expired: 0, outstanding: 0 })
     bucket.issued += points
-    lots.push({
-      currency: code,
-      points,
-      expires: rules.program.expiry_months > 0 ? addMonths(release, rules.program.expiry_months).getTime() : null,
-    })
+    if (expiry && expiry.at(release) <= toMs) expiring[code] = (expiring[code] ?? 0) + points
   }
 
   // What the member would have done with those points: their own redemption ratio, within the limits.
   for (const [code, bucket] of Object.entries(outcome.by_currency)) {
     bucket.redeemed = redeemable(bucket.issued, customer.redemption_ratio, rules.program, code, customer.revenue[code] ?? 0)
     const unredeemed = bucket.issued - bucket.redeemed
-    const expiring = lots
-      .filter((lot) => lot.currency === code && lot.expires !== null && lot.expires <= ctx.to.getTime())
-      .reduce((sum, lot) => sum + lot.points, 0)
-    bucket.expired = bucket.issued > 0 ? Math.floor((unredeemed * expiring) / bucket.issued + EPS) : 0
+    bucket.expired = bucket.issued > 0 ? Math.floor((unredeemed * (expiring[code] ?? 0)) / bucket.issued + EPS) : 0
     bucket.outstanding = bucket.issued - bucket.redeemed - bucket.expired
   }
-  if (customer.is_member) outcome.tier_id = tierHeldAt(rules.tier_settings, reached, ctx.to)?.id ?? null
+  outcome.tier_id = tierHeldAt(rules.tier_settings, reached, ctx.to)?.id ?? null
   return outcome
+}
+
+/** The tier as earning takes it. */
+const tierOf = (tier: TierDefinition): EarningTier => ({ id: tier.id, name: tier.name, earn_multiplier: tier.earn_multiplier })
+
+/** The context's `MonthsLater` for a number of months (one per context and months, kept on the memo's side). */
+const monthsCache = new WeakMap<ReplayContext, MonthsLater>()
+function monthsLater(ctx: ReplayContext, months: number): MonthsLater {
+  let later = monthsCache.get(ctx)
+  if (!later || later.months !== months) monthsCache.set(ctx, (later = new MonthsLater(months)))
+  return later
 }
 
 /**

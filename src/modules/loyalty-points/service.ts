@@ -18,6 +18,7 @@ import { addMonths } from "../../lib/shared/dates"
 import Account from "./models/account"
 import Action from "./models/action"
 import NotificationSetting from "./models/notification-setting"
+import OrderFact from "./models/order-fact"
 import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
@@ -34,6 +35,7 @@ import {
   LedgerEntry,
   LoyaltyAccount,
   MemberImportDelta,
+  OrderFactInput,
   OrderPendingPosting,
   OrderPointsSummary,
   OrderReleaseInput,
@@ -73,6 +75,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   Action,
   MemberImport,
   NotificationSetting,
+  OrderFact,
 }) {
   protected readonly options_: LoyaltyPluginOptions
 
@@ -1224,6 +1227,42 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created })
     }
     return results
+  }
+
+  // ------------------------------------------------------------ order facts
+
+  /**
+   * Store what earning read of these orders (one row per order, set-based:
+   * one statement per call). An order that has its facts keeps them: the
+   * award and a replay's backfill may both reach it, and the first is as
+   * true as the second. Returns the ids of the rows this call wrote.
+   */
+  @InjectTransactionManager()
+  async recordOrderFacts(facts: OrderFactInput[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
+    if (!facts.length) return []
+    const rows = facts.map((f) => ({ ...f, id: generateEntityId(undefined, "lofact"), placed_at: new Date(f.placed_at).toISOString() }))
+    const { rows: written }: { rows: { id: string }[] } = await transactionOf(sharedContext, "Order facts").raw(
+      `INSERT INTO loyalty_order_fact (id, order_id, customer_id, currency_code, placed_at, sales_channel_id,
+                                       total, raw_total, items_net, raw_items_net, points_credit, raw_points_credit, lines, source)
+       SELECT r.id, r.order_id, r.customer_id, r.currency_code, r.placed_at, r.sales_channel_id,
+              r.total::numeric, jsonb_build_object('value', r.total, 'precision', 20),
+              r.items_net::numeric, jsonb_build_object('value', r.items_net, 'precision', 20),
+              r.points_credit::numeric, jsonb_build_object('value', r.points_credit, 'precision', 20),
+              r.lines, r.source
+         FROM jsonb_to_recordset(?::jsonb) AS r(id text, order_id text, customer_id text, currency_code text, placed_at timestamptz,
+                                                sales_channel_id text, total text, items_net text, points_credit text, lines jsonb, source text)
+       ON CONFLICT (order_id) WHERE deleted_at IS NULL DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(rows)]
+    )
+    return written.map((row) => row.id)
+  }
+
+  /** Remove order facts a failed award wrote (its compensation). */
+  @InjectTransactionManager()
+  async removeOrderFacts(ids: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    if (!ids.length) return
+    await transactionOf(sharedContext, "Order facts")("loyalty_order_fact").whereIn("id", ids).delete()
   }
 
   /** Which of these ledger keys are written (and not voided): one query for a batch. */

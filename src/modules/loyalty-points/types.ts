@@ -3,7 +3,7 @@ import type Account from "./models/account"
 import type Coupon from "./models/coupon"
 import type Entry from "./models/entry"
 
-import type { ActorType, EntryType } from "../../lib/shared/vocabulary"
+import type { ActorType, EntryType, OrderFactSource } from "../../lib/shared/vocabulary"
 
 export type { ActorType, EntryType }
 
@@ -158,4 +158,27 @@ export type MemberImportDelta = {
   bytes_read?: number | null
   /** The file's format, once the header is read. */
   format?: string | null
+}
+
+/** A line of an order as earning read it (amounts as decimal strings). */
+export type OrderFactLine = {
+  id: string
+  product_id: string | null
+  subtotal: string
+  discount_subtotal: string
+  is_giftcard: boolean
+}
+
+/** What earning read of one order when placed (`loyalty_order_fact`); amounts as decimal strings. */
+export type OrderFactInput = {
+  order_id: string
+  customer_id: string
+  currency_code: string
+  placed_at: Date | string
+  sales_channel_id: string | null
+  total: string
+  items_net: string
+  points_credit: string
+  lines: OrderFactLine[]
+  source: OrderFactSource
 }

@@ -11,6 +11,7 @@ import { reserveCampaignAwardsStep } from "../campaigns/steps/reserve-campaign-a
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
+import { recordOrderFactsStep } from "./steps/record-order-facts"
 import { attachCartRedemptionStep } from "../redemption/steps/attach-cart-redemption"
 import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
@@ -27,7 +28,8 @@ export type AwardOrderPointsInput = { order_id: string } & AdditionalData
  * its placement time add points under the stacking policy, within their
  * budgets and per-customer caps (reserved before the entry is written, given
  * back if writing it fails). The entry's details name each campaign, its
- * version and its points, so a reversal uses those terms.
+ * version and its points, so a reversal uses those terms. What earning read of
+ * the order is kept in one row (`loyalty_order_fact`) for the what-if replay.
  *
  * @summary Award an order's points as pending.
  *
@@ -48,6 +50,8 @@ export const awardOrderPointsWorkflow = createWorkflow(
     acquireLockStep({ key: lockKey, ...ORDER_LOCK, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
     const validate = createHook("validate", { input, order })
+    // What earning reads of the order, kept for the what-if replay (a guest's order too).
+    recordOrderFactsStep(order)
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
     )

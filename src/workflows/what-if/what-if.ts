@@ -23,7 +23,10 @@ export type WhatIfInput = WhatIfProposal & {
  * expired under each member's observed behaviour, the liability in money,
  * the cost as a share of revenue, members per tier and who moves, the
  * customers most affected, and the next 12 months from the fitted customer
- * models. Saves nothing: a merchant sees the cost before publishing.
+ * models. Changes no rule and no balance: a merchant sees the cost before
+ * publishing. (The one write: an order without earning facts, placed before
+ * the plugin, gets them from Medusa's tables the first time a replay reads
+ * it.)
  *
  * @summary Replay the order history under proposed loyalty rules.
  *

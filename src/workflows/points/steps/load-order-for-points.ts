@@ -13,6 +13,7 @@ const ORDER_FIELDS = [
   "status",
   "created_at",
   "customer_id",
+  "sales_channel_id",
   "customer.has_account",
   "total",
   "shipping_total",
@@ -20,6 +21,7 @@ const ORDER_FIELDS = [
   "items.subtotal",
   "items.discount_subtotal",
   "items.is_giftcard",
+  "items.product_id",
   "items.quantity",
   "items.total",
   "items.detail.return_requested_quantity",
@@ -56,6 +58,7 @@ export const loadOrderForPointsStep = createStep(
       status: order.status,
       created_at: new Date(order.created_at as unknown as string),
       customer_id: order.customer_id ?? null,
+      sales_channel_id: order.sales_channel_id ?? null,
       is_member: !!order.customer?.has_account,
       total: MathBN.convert(order.total ?? 0).toNumber(),
       items: (order.items ?? []).filter(Boolean).map((item) => ({
@@ -63,6 +66,7 @@ export const loadOrderForPointsStep = createStep(
         subtotal: item!.subtotal ?? 0,
         discount_subtotal: item!.discount_subtotal ?? 0,
         is_giftcard: item!.is_giftcard ?? false,
+        product_id: item!.product_id ?? null,
       })),
       credit_lines: (order.credit_lines ?? []).filter(Boolean).map((line) => ({
         amount: line!.amount ?? 0,

@@ -1,12 +1,13 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { BigNumberValue } from "@medusajs/framework/types"
-import { addMonths } from "../../../lib/shared/dates"
-import { POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
+import { OrderFactInput, OrderFactLine } from "../../../modules/loyalty-points/types"
 import { BgNbdParams } from "../../../lib/insights/clv/bgnbd"
 import { expectedSpend, GammaGammaParams } from "../../../lib/insights/clv/gamma-gamma"
 import { FORWARD_WEEKS, ForwardCustomer, forwardInterval, ForwardModel } from "../../../lib/what-if/forward"
+import { DecimalSum } from "../../../lib/what-if/decimal-sum"
+import { readMissingFacts, REPLAYED_ORDER } from "./order-facts"
+import { pointsService } from "../../points/steps/resolve-service"
 import {
   addOutcome,
   AffectedCustomer,
@@ -17,7 +18,9 @@ import {
   pointsMoney,
   ReplayCustomer,
   replayCustomer,
+  ReplayLine,
   ReplayOrder,
+  replayReadFrom,
   RulesTotals,
   share,
   tiersNeedSimulation,
@@ -62,6 +65,8 @@ export type RulesFigures = {
 }
 
 export type ForwardFigures = {
+  /** The models the view comes from, and the insights run that fitted them. */
+  model: string
   run_id: string
   as_of: Date
   currency_code: string
@@ -93,33 +98,38 @@ export type WhatIfResult = {
   forward: ForwardFigures | null
   notes: string[]
   duration_ms: number
-  /** Where the time went: reading the orders (the cursor), the customers' facts, the replay itself. */
-  timings: { orders_ms: number; facts_ms: number; replay_ms: number }
+  /** Orders whose earning facts this run filled from Medusa's tables (placed before the plugin, or never awarded). */
+  facts_filled: number
+  /**
+   * Where the time went: reading the orders (the cursor), filling missing facts, the customers' facts, the
+   * replay itself.
+   */
+  timings: { orders_ms: number; fill_ms: number; facts_ms: number; replay_ms: number }
 }
-
-const ORDER_FILTER = `o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false AND o.status <> 'draft'`
 
 type OrderRow = {
   id: string
   customer_id: string
   currency_code: string
-  created_at: Date
-  sales_channel_id: string | null
-  in_period: boolean
+  /** Placement, in epoch milliseconds. */
+  at: number
   canceled: boolean
-  total: string
-  points_credit: string
+  /** The earning facts; null when the order has none yet (filled before it is replayed). */
+  total: string | null
+  items_net: string | null
+  points_credit: string | null
   ledger_points: number | null
-  customer_revenue: string | null
-  line_ids: string[] | null
-  product_ids: (string | null)[] | null
-  collection_ids: (string | null)[] | null
-  /** Each line's category ids, comma-separated. */
-  category_ids: string[] | null
-  giftcards: boolean[] | null
-  subtotals: string[] | null
-  discounts: string[] | null
+  /** Only read when a campaign may target channels. */
+  sales_channel_id?: string | null
+  /** Each line as earning read it; only read when a rule tells lines apart. */
+  lines?: OrderFactLine[] | null
 }
+
+/** An order as read, with what the revenue needs besides earning. */
+type ReadOrder = ReplayOrder & { canceled: boolean }
+
+/** Writes the facts the replay filled from Medusa's tables (the points module's `recordOrderFacts`). */
+export type RecordOrderFacts = (facts: OrderFactInput[]) => Promise<unknown>
 
 type CustomerRow = {
   id: string
@@ -137,33 +147,33 @@ type CustomerRow = {
 }
 
 /**
- * The what-if replay over the store's order history, set-based: customers in
- * batches of 5,000 (keyset on their id), each batch's orders of the period
- * (with their lines as placed, the points paid, the tier in effect from the
- * tier history and the ledger's earn entry) in one statement and the
- * customers' facts (membership, groups, observed redemption, latest
- * insights) in another, read with Medusa's Postgres connection; then the
- * pure replay (`replayCustomer`) under the rules in force and the proposal,
- * and the forward view from the latest insights run's fitted models.
- * Reads only: nothing to compensate.
+ * The what-if replay over the store's order history, set-based: the
+ * period's orders from their earning facts (`loyalty_order_fact`, one narrow
+ * row per order: what earning read when it was placed; the step before fills
+ * those an order lacks), with the order's status and the ledger's earn
+ * entry, in one statement read through a cursor in slices sorted by
+ * customer; each slice's customers' facts (membership, groups, observed
+ * redemption, tier history, latest insights) in a few more, read with
+ * Medusa's Postgres connection; then the pure replay (`replayCustomer`)
+ * under the rules in force and the proposal, and the forward view from the
+ * latest insights run's fitted models. Reads only: nothing to compensate.
  */
 export const replayOrderHistoryStep = createStep(
   replayOrderHistoryStepId,
   async (input: ReplayHistoryInput, { container }) => {
     const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
-    return new StepResponse(await replayOrderHistory(pg, input))
+    const points = pointsService(container)
+    return new StepResponse(await replayOrderHistory(pg, input, (facts) => points.recordOrderFacts(facts)))
   }
 )
 
 /** The replay itself, exported for the benchmark (which times it on a bulk-generated store). */
-export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): Promise<WhatIfResult> {
+export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput, recordFacts: RecordOrderFacts): Promise<WhatIfResult> {
   const started = Date.now()
   const from = new Date(input.from)
   const to = new Date(input.to)
   const simulate = tiersNeedSimulation(input.current, input.proposed)
-  const lookback = (rules: WhatIfRules) =>
-    rules.tier_settings.window === "lifetime" ? new Date(0) : addMonths(from, -Math.max(rules.tier_settings.window_months, 12))
-  const readFrom = simulate ? new Date(Math.min(lookback(input.current).getTime(), lookback(input.proposed).getTime())) : from
+  const readFrom = replayReadFrom(from, input.current, input.proposed)
 
   const budgets = await budgetsAt(pg, from, input.current, input.proposed)
   const run = await latestRun(pg)
@@ -177,7 +187,7 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
   }
   const current = emptyTotals()
   const proposed = emptyTotals()
-  const revenue = new Map<string, BigNumberValue>()
+  const revenue = new Map<string, DecimalSum>()
   const affected: AffectedCustomer[] = []
   const emails = new Map<string, string | null>()
   let orders = 0
@@ -188,8 +198,9 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
   const rank = (rules: WhatIfRules, id: string | null) => rules.tiers.find((t) => t.id === id)?.rank ?? 0
   const forward = run ? newForward(run) : null
 
-  const timings = { orders_ms: 0, facts_ms: 0, replay_ms: 0 }
-  const replayBatch = async (byCustomer: Map<string, GroupedOrder[]>) => {
+  const timings = { orders_ms: 0, fill_ms: 0, facts_ms: 0, replay_ms: 0 }
+  let factsFilled = 0
+  const replayBatch = async (byCustomer: Map<string, ReadOrder[]>) => {
     const ids = [...byCustomer.keys()]
     if (!ids.length) return
     let mark = Date.now()
@@ -202,25 +213,30 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
     mark = Date.now()
     for (const row of customerRows) {
       const placed = byCustomer.get(row.id) ?? []
-      if (placed.some((o) => o.currency_code !== placed[0].currency_code)) {
-        placed.sort((a, b) => a.order.created_at.getTime() - b.order.created_at.getTime() || a.order.id.localeCompare(b.order.id))
-      }
-      if (!placed.some((o) => o.in_period)) continue
-      customers++
-      const isMember = !!row.has_account
       const history = tierRows.get(row.id) ?? []
-      const customerRevenue: Record<string, string> = {}
+      const sums: Record<string, DecimalSum> = {}
+      let inPeriod = false
       let h = 0
       for (const order of placed) {
         // The tier in effect at placement: the last tier history row before it.
-        while (h < history.length && history[h].at <= order.order.created_at.getTime()) h++
-        order.order.tier_id = h > 0 ? history[h - 1].tier_id : null
+        const at = order.created_at.getTime()
+        while (h < history.length && history[h].at <= at) h++
+        order.tier_id = h > 0 ? history[h - 1].tier_id : null
         if (!order.in_period) continue
+        inPeriod = true
         orders++
-        if (order.customer_revenue !== null && customerRevenue[order.currency_code] === undefined) {
-          customerRevenue[order.currency_code] = order.customer_revenue
-          revenue.set(order.currency_code, MathBN.add(revenue.get(order.currency_code) ?? 0, order.customer_revenue))
-        }
+        // The customer's revenue of the period by currency, canceled orders left out: exact.
+        if (!order.canceled) (sums[order.currency_code] ??= new DecimalSum()).add(String(order.total))
+      }
+      if (!inPeriod) continue
+      customers++
+      const isMember = !!row.has_account
+      const customerRevenue: Record<string, string> = {}
+      for (const [code, sum] of Object.entries(sums)) {
+        customerRevenue[code] = sum.toString()
+        let total = revenue.get(code)
+        if (!total) revenue.set(code, (total = new DecimalSum()))
+        total.add(customerRevenue[code])
       }
       const customer: ReplayCustomer = {
         id: row.id,
@@ -230,7 +246,7 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
         redemption_ratio: row.lifetime_earned ? Math.min(1, Number(row.lifetime_redeemed ?? 0) / Number(row.lifetime_earned)) : 0,
         revenue: customerRevenue,
         awards_before: awardRows.get(row.id) ?? {},
-        orders: placed.map((o) => o.order),
+        orders: placed,
       }
       const now = replayCustomer(customer, currentCtx)
       const then = replayCustomer(customer, proposedCtx)
@@ -259,38 +275,59 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
     timings.replay_ms += Date.now() - mark
   }
 
-  // One statement over the period's orders (hash joins, one sort), read through a server-side cursor in
-  // slices: a customer's orders are replayed once all of them have been read (a slice's last customer waits
-  // for the next slice), so memory holds one slice at a time.
+  // One statement over the period's orders with their earning facts (one scan of each table, one sort), read
+  // through a server-side cursor in slices: a customer's orders are replayed once all of them have been read
+  // (a slice's last customer waits for the next slice), so memory holds one slice at a time.
+  const products = needsLines(input) ? await readProductFacts(pg) : null
+  const channels = input.current.campaigns.length > 0 || input.proposed.campaigns.length > 0
+  const fromMs = from.getTime()
   await pg.transaction(async (trx) => {
-    // JIT compiling this one statement costs more than running it (1.3 s of 1.9 s on 25,000 orders); the
-    // cursor is read to its end, so plan for all rows (hash joins), not for the first 10 % (nested loops).
+    // Read to its end: plan for all rows (hash joins), not for the first 10 %; no JIT for one statement.
     await trx.raw(`SET LOCAL work_mem = '128MB'; SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 1`)
-    const sql = needsLines(input) ? ordersSql(LINES_DETAIL) : ordersSql(LINES_NET)
-    await trx.raw(`DECLARE loyalty_what_if NO SCROLL CURSOR FOR ${sql}`, [from, readFrom, to] as unknown as Knex.RawBinding[])
-    let waiting: GroupedOrder[] = []
+    await trx.raw(`DECLARE loyalty_what_if NO SCROLL CURSOR FOR ${ordersSql({ lines: !!products, channels })}`, [
+      readFrom,
+      to,
+      readFrom,
+      to,
+    ] as unknown as Knex.RawBinding[])
+    let waiting: ReadOrder[] = []
     let waitingId: string | null = null
     for (;;) {
-      const fetched = Date.now()
+      let mark = Date.now()
       const { rows } = (await trx.raw(`FETCH ${FETCH} FROM loyalty_what_if`)) as { rows: OrderRow[] }
-      timings.orders_ms += Date.now() - fetched
-      const byCustomer = new Map<string, GroupedOrder[]>()
+      timings.orders_ms += Date.now() - mark
+      // Orders placed before the plugin (or never awarded) have no facts yet: read from Medusa's tables, kept.
+      const missing = rows.filter((row) => row.total === null).map((row) => row.id)
+      const filled = new Map<string, OrderFactInput>()
+      if (missing.length) {
+        mark = Date.now()
+        const facts = await readMissingFacts(pg, missing)
+        await recordFacts(facts)
+        for (const fact of facts) filled.set(fact.order_id, fact)
+        factsFilled += facts.length
+        timings.fill_ms += Date.now() - mark
+      }
+      const byCustomer = new Map<string, ReadOrder[]>()
       if (waitingId) byCustomer.set(waitingId, waiting)
       for (const row of rows) {
-        const list = byCustomer.get(row.customer_id) ?? []
-        if (!list.length) byCustomer.set(row.customer_id, list)
-        list.push(toGrouped(row))
+        const fact = row.total === null ? filled.get(row.id) : undefined
+        // An order Medusa's tables cannot give facts for (no summary) is not replayed, as before.
+        if (row.total === null && !fact) continue
+        let list = byCustomer.get(row.customer_id)
+        if (!list) byCustomer.set(row.customer_id, (list = []))
+        const order = toOrder(row, fact, fromMs, products)
+        list.push(order)
+        if (order.in_period && row.ledger_points !== null) ledgerIssued += Number(row.ledger_points)
       }
       const done = rows.length < FETCH
       if (!done && rows.length) {
         waitingId = rows[rows.length - 1].customer_id
-        waiting = byCustomer.get(waitingId)!
+        waiting = byCustomer.get(waitingId) ?? []
         byCustomer.delete(waitingId)
       } else {
         waitingId = null
         waiting = []
       }
-      ledgerIssued += rows.reduce((sum, row) => sum + (row.in_period && row.ledger_points !== null ? Number(row.ledger_points) : 0), 0)
       await replayBatch(byCustomer)
       if (done) break
     }
@@ -312,6 +349,7 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
     members,
     customers,
     ledger: { issued: ledgerIssued },
+    facts_filled: factsFilled,
     current: figures(current, input.current, revenue),
     proposed: figures(proposed, input.proposed, revenue),
     tier_moves: { ...moves, simulated: simulate },
@@ -323,66 +361,52 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput): P
   }
 }
 
-type GroupedOrder = { order: ReplayOrder; in_period: boolean; canceled: boolean; currency_code: string; customer_revenue: string | null }
+/** A product's collection and categories (as they are today), which per-product rules and campaigns target. */
+type ProductFacts = Map<string, { collection_id: string | null; category_ids: string[] }>
 
-function toGrouped(row: OrderRow): GroupedOrder {
-  const ids = row.line_ids ?? []
+/** The one line of an order when no rule tells its lines apart: their nets added, gift cards left out. */
+const itemsLine = (net: string): ReplayLine => ({
+  id: "items",
+  subtotal: net,
+  discount_subtotal: "0",
+  is_giftcard: false,
+  product_id: null,
+  collection_id: null,
+  category_ids: NO_CATEGORIES,
+})
+const NO_CATEGORIES: string[] = []
+
+function toOrder(row: OrderRow, fact: OrderFactInput | undefined, fromMs: number, products: ProductFacts | null): ReadOrder {
+  const lines: ReplayLine[] = products
+    ? (fact?.lines ?? row.lines ?? []).map((line) => {
+        const product = line.product_id ? products.get(line.product_id) : undefined
+        return {
+          id: line.id,
+          subtotal: line.subtotal,
+          discount_subtotal: line.discount_subtotal,
+          is_giftcard: line.is_giftcard,
+          product_id: line.product_id,
+          collection_id: product?.collection_id ?? null,
+          category_ids: product?.category_ids ?? [],
+        }
+      })
+    : [itemsLine(fact?.items_net ?? row.items_net ?? "0")]
   return {
-    order: {
-      id: row.id,
-      currency_code: row.currency_code,
-      created_at: new Date(row.created_at),
-      total: row.total,
-      points_credit: row.points_credit,
-      sales_channel_id: row.sales_channel_id,
-      tier_id: null,
-      in_period: row.in_period,
-      lines: ids.map((id, i) => ({
-        id,
-        subtotal: row.subtotals?.[i] ?? "0",
-        discount_subtotal: row.discounts?.[i] ?? "0",
-        is_giftcard: !!row.giftcards?.[i],
-        product_id: row.product_ids?.[i] ?? null,
-        collection_id: row.collection_ids?.[i] ?? null,
-        category_ids: row.category_ids?.[i] ? row.category_ids[i].split(",") : [],
-      })),
-    },
-    in_period: row.in_period,
-    canceled: row.canceled,
+    id: row.id,
     currency_code: row.currency_code,
-    customer_revenue: row.customer_revenue,
+    created_at: new Date(row.at),
+    total: fact?.total ?? row.total ?? "0",
+    points_credit: fact?.points_credit ?? row.points_credit ?? "0",
+    sales_channel_id: row.sales_channel_id ?? null,
+    tier_id: null,
+    in_period: row.at >= fromMs,
+    lines,
+    canceled: row.canceled,
   }
 }
 
 /** Orders read per FETCH of the cursor. */
-const FETCH = 20_000
-
-/**
- * The period's orders as placed, oldest first per customer: each line of
- * the order's first version (net of tax when the price included it, its
- * adjustments as discounts), the total of the first order summary, the
- * points paid (our credit lines) and the ledger's earn entry. Bindings:
- * period start, read start (earlier when tiers are simulated), end.
- */
-/** The net of a line: before tax (taken out when the price included it), after its adjustments. */
-const LINE_SUBTOTAL = `CASE WHEN li.is_tax_inclusive THEN li.unit_price * oi.quantity / (1 + coalesce(tx.rate, 0) / 100)
-                           ELSE li.unit_price * oi.quantity END`
-const LINE_DISCOUNT = `coalesce(CASE WHEN li.is_tax_inclusive THEN adj.inclusive / (1 + coalesce(tx.rate, 0) / 100) ELSE 0 END
-                              + adj.exclusive, 0)`
-/** Each line (per-product factors or campaigns that cover products need them). */
-const LINES_DETAIL = `array_agg(li.id ORDER BY li.id) AS line_ids,
-           array_agg(li.product_id ORDER BY li.id) AS product_ids,
-           array_agg(p.collection_id ORDER BY li.id) AS collection_ids,
-           array_agg(coalesce((SELECT string_agg(pc.product_category_id, ',') FROM product_category_product pc
-                                WHERE pc.product_id = li.product_id), '') ORDER BY li.id) AS category_ids,
-           array_agg(coalesce(li.is_giftcard, false) ORDER BY li.id) AS giftcards,
-           array_agg((${LINE_SUBTOTAL})::text ORDER BY li.id) AS subtotals,
-           array_agg((${LINE_DISCOUNT})::text ORDER BY li.id) AS discounts`
-/** The order's earning lines as one (no rule tells its lines apart): their nets added, gift cards left out. */
-const LINES_NET = `ARRAY['items'] AS line_ids, ARRAY[NULL::text] AS product_ids, NULL::text[] AS collection_ids,
-           NULL::text[] AS category_ids, ARRAY[false] AS giftcards,
-           ARRAY[coalesce(sum(${LINE_SUBTOTAL} - ${LINE_DISCOUNT}) FILTER (WHERE NOT coalesce(li.is_giftcard, false)), 0)::text] AS subtotals,
-           ARRAY['0'] AS discounts`
+const FETCH = Number(process.env.WHATIF_FETCH ?? 20_000)
 
 /** Whether any rule tells an order's lines apart: a per-product earning rule, or a campaign that covers products. */
 function needsLines(input: ReplayHistoryInput): boolean {
@@ -392,47 +416,42 @@ function needsLines(input: ReplayHistoryInput): boolean {
   return covers(input.current) || covers(input.proposed)
 }
 
-const ordersSql = (lineColumns: string) => `
-  WITH o AS MATERIALIZED (
-    SELECT o.id, o.customer_id, lower(o.currency_code) AS currency_code, o.created_at, o.sales_channel_id,
-           o.created_at >= ? AS in_period, o.status = 'canceled' AS canceled
-      FROM "order" o
-     WHERE ${ORDER_FILTER} AND o.created_at >= ? AND o.created_at < ?
-  ),
-  lines AS (
-    SELECT oi.order_id,
-           ${lineColumns}
-      FROM o
-      JOIN order_item oi ON oi.order_id = o.id AND oi.version = 1 AND oi.deleted_at IS NULL
-      JOIN order_line_item li ON li.id = oi.item_id
-      ${lineColumns === LINES_DETAIL ? "LEFT JOIN product p ON p.id = li.product_id" : ""}
-      LEFT JOIN (SELECT item_id, sum(rate) AS rate FROM order_line_item_tax_line GROUP BY item_id) tx ON tx.item_id = li.id
-      LEFT JOIN (SELECT item_id, sum(amount) FILTER (WHERE is_tax_inclusive) AS inclusive,
-                        coalesce(sum(amount) FILTER (WHERE NOT is_tax_inclusive), 0) AS exclusive
-                   FROM order_line_item_adjustment WHERE version = 1 AND deleted_at IS NULL GROUP BY item_id) adj ON adj.item_id = li.id
-     GROUP BY oi.order_id
+/** Every product's collection and categories: lines name their product, rules target these. */
+async function readProductFacts(pg: Knex): Promise<ProductFacts> {
+  const { rows } = await pg.raw(
+    `SELECT p.id, p.collection_id,
+            coalesce(array_agg(pc.product_category_id) FILTER (WHERE pc.product_category_id IS NOT NULL), '{}') AS category_ids
+       FROM product p LEFT JOIN product_category_product pc ON pc.product_id = p.id
+      GROUP BY p.id`
   )
-  SELECT o.id, o.customer_id, o.currency_code, o.created_at, o.sales_channel_id, o.in_period, o.canceled,
-         s.total::text AS total,
-         -- The customer's revenue of the period by currency (canceled orders left out), summed here, exactly.
-         (sum(s.total) FILTER (WHERE o.in_period AND NOT o.canceled)
-           OVER (PARTITION BY o.customer_id COLLATE "C", o.currency_code))::text
-           AS customer_revenue,
-         coalesce(pc.amount, 0)::text AS points_credit, e.points AS ledger_points,
-         l.*
-    FROM o
-    -- Only the total leaves the summary's JSON: the join hashes a number, not a kilobyte of JSON per order.
-    JOIN (SELECT order_id, coalesce((totals->'raw_original_order_total'->>'value')::numeric,
-                                    (totals->>'original_order_total')::numeric, 0) AS total
-            FROM order_summary WHERE version = 1) s ON s.order_id = o.id
-    LEFT JOIN lines l ON l.order_id = o.id
-    LEFT JOIN (SELECT order_id, sum(amount) AS amount FROM order_credit_line
-                WHERE reference = '${POINTS_CREDIT_LINE_REFERENCE}' AND deleted_at IS NULL GROUP BY order_id) pc ON pc.order_id = o.id
-    LEFT JOIN loyalty_entry e ON e.order_id = o.id AND e.idempotency_key = 'earn:order:' || o.id
-                             AND e.voided_at IS NULL AND e.deleted_at IS NULL
-   -- The window's order, so one sort serves both; a customer's orders in several currencies are put back
-   -- in placement order when read.
-   ORDER BY o.customer_id COLLATE "C", o.currency_code, o.created_at, o.id`
+  return new Map(
+    (rows as { id: string; collection_id: string | null; category_ids: string[] }[]).map((row) => [
+      row.id,
+      { collection_id: row.collection_id, category_ids: row.category_ids },
+    ])
+  )
+}
+
+/**
+ * The orders the replay counts (Medusa's order: not deleted, not a draft, a
+ * customer's) from `from` (earlier when tiers are simulated) to `to`, by
+ * customer and placement: each with its earning facts (null when it has
+ * none yet), whether it is canceled, and the ledger's earn entry. Bindings:
+ * read start and end, twice (the orders' range and the facts').
+ */
+const ordersSql = (read: { lines: boolean; channels: boolean }) => `
+  SELECT o.id, o.customer_id, lower(o.currency_code) AS currency_code,
+         floor(extract(epoch FROM o.created_at) * 1000)::float8 AS at, o.status = 'canceled' AS canceled,
+         f.total::text AS total, f.items_net::text AS items_net, f.points_credit::text AS points_credit,
+         e.points AS ledger_points${read.channels ? ", o.sales_channel_id" : ""}${read.lines ? ", f.lines" : ""}
+    FROM "order" o
+    LEFT JOIN loyalty_order_fact f ON f.order_id = o.id AND f.deleted_at IS NULL AND f.placed_at >= ? AND f.placed_at < ?
+    -- Each order's earn entry (its key names the order): the key is checked per entry, the join is on the id.
+    LEFT JOIN (SELECT order_id, points FROM loyalty_entry
+                WHERE idempotency_key = 'earn:order:' || order_id AND voided_at IS NULL AND deleted_at IS NULL) e
+           ON e.order_id = o.id
+   WHERE ${REPLAYED_ORDER} AND o.created_at >= ? AND o.created_at < ?
+   ORDER BY o.customer_id COLLATE "C", o.created_at, o.id`
 
 /** The tier history of a slice's customers up to `to`, oldest first: which tier was in effect when. */
 async function readTierHistory(pg: Knex, ids: string[], to: Date): Promise<Map<string, { at: number; tier_id: string | null }[]>> {
@@ -602,6 +621,7 @@ function finishForward(state: ForwardState, input: ReplayHistoryInput): ForwardF
   const round = (n: number) => Math.round(n)
   const value = (rules: WhatIfRules) => rules.program.point_values[state.currency]
   return {
+    model: "BG/NBD × Gamma-Gamma",
     run_id: state.run.id,
     as_of: state.run.as_of,
     currency_code: state.currency,
@@ -621,12 +641,12 @@ function finishForward(state: ForwardState, input: ReplayHistoryInput): ForwardF
 }
 
 /** One rule set's totals as the route shows them: points, money per currency, members per tier. */
-function figures(totals: RulesTotals, rules: WhatIfRules, revenue: Map<string, BigNumberValue>): RulesFigures {
+function figures(totals: RulesTotals, rules: WhatIfRules, revenue: Map<string, DecimalSum>): RulesFigures {
   const codes = [...new Set([...Object.keys(totals.by_currency), ...revenue.keys()])].sort()
   const byCurrency = codes.map((code): CurrencyFigures => {
     const t = totals.by_currency[code] ?? { issued: 0, redeemed: 0, expired: 0, outstanding: 0 }
     const value = rules.program.point_values[code]
-    const money = MathBN.convert(revenue.get(code) ?? 0)
+    const money = MathBN.convert(revenue.get(code)?.toString() ?? "0")
     const issuedValue = pointsMoney(t.issued, value, code)
     return {
       currency_code: code,
