@@ -4,6 +4,8 @@ import { rulesFromOptions } from "../../src/lib/points/program"
 import { DEFAULT_TIER_SETTINGS, TierDefinition } from "../../src/lib/tiers/rules"
 import { forwardInterval, forwardOf, ForwardModel } from "../../src/lib/what-if/forward"
 import { proposedRules } from "../../src/lib/what-if/proposal"
+import { DecimalSum } from "../../src/lib/what-if/decimal-sum"
+import { campaignProposal } from "../../src/admin/lib/campaign-what-if"
 import {
   AffectedCustomer,
   EarningMemo,
@@ -238,6 +240,74 @@ describe("what-if replay", () => {
     expect(next.program).toMatchObject({ earn_rates: { eur: 3 }, point_values: { eur: 0.01 }, expiry_months: 12 })
     expect(next.tiers).toEqual([gold])
     expect(next.campaigns[0]).toMatchObject({ name: "Member day", status: "live", stacking: "best_wins", time_zone: "Europe/Berlin" })
+  })
+})
+
+describe("what-if proposals of a campaign", () => {
+  const saved = {
+    campaign_id: "camp_1",
+    version: 2,
+    name: "Weekend",
+    type: "multiplier" as const,
+    value: 2,
+    rates: null,
+    min_order_amounts: null,
+    stacking: "best_wins" as const,
+    stack_cap: null,
+    priority: 0,
+    status: "live" as const,
+    starts_at: new Date("2026-01-01T00:00:00Z"),
+    ends_at: new Date("2026-12-31T00:00:00Z"),
+    recurrence: null,
+    time_zone: "UTC",
+    tier_ids: [],
+    customer_group_ids: [],
+    segments: [],
+    sales_channel_ids: [],
+    product_ids: [],
+    collection_ids: [],
+    category_ids: [],
+    budget_points: 1000,
+    per_customer_cap: null,
+  }
+
+  it("keeps a campaign's saved terms where the proposal is silent, and clears those it sets to null", () => {
+    const current = rules({ campaigns: [saved] })
+    const next = proposedRules(current, { campaigns: [{ id: "camp_1", name: "Weekend", type: "multiplier", value: 3, ends_at: null, budget_points: null }] }, "UTC")
+    expect(next.campaigns[0]).toMatchObject({ campaign_id: "camp_1", value: 3, ends_at: null, budget_points: null, starts_at: saved.starts_at })
+  })
+
+  it("sends the running campaigns with the edited one; a new draft runs, a future window is dropped", () => {
+    const listed = [
+      { id: "camp_1", name: "Weekend", type: "multiplier" as const, status: "live" as const },
+      { id: "camp_2", name: "Old", type: "order_bonus" as const, status: "ended" as const },
+    ]
+    const now = new Date("2026-06-01T00:00:00Z")
+    const created = campaignProposal(listed, { id: null, body: { name: "Summer", type: "multiplier", value: 2, status: "draft", starts_at: "2026-07-01T00:00:00.000Z", ends_at: "2026-08-01T00:00:00.000Z" } }, now)
+    expect(created.body.campaigns).toEqual([
+      { id: "camp_1", name: "Weekend", type: "multiplier" },
+      { name: "Summer", type: "multiplier", value: 2, status: "live", starts_at: null, ends_at: null },
+    ])
+    expect(created.note).toMatch(/as if published.*as if it had run/)
+    const edited = campaignProposal(listed, { id: "camp_1", body: { name: "Weekend", type: "multiplier", value: 4, status: "live" } }, now)
+    expect(edited.body.campaigns).toEqual([{ id: "camp_1", name: "Weekend", type: "multiplier", value: 4, status: "live" }])
+    expect(edited.note).toBeNull()
+  })
+})
+
+describe("DecimalSum", () => {
+  it("adds decimal strings exactly, whatever their scale", () => {
+    const sum = new DecimalSum()
+    for (const value of ["0.1", "0.2", "21.00840336134453781513", "-1.5", "100"]) sum.add(value)
+    expect(sum.toString()).toBe("119.80840336134453781513")
+    const cents = new DecimalSum()
+    for (let i = 0; i < 1000; i++) cents.add("0.01")
+    expect(cents.toString()).toBe("10")
+    expect(new DecimalSum().toString()).toBe("0")
+    const negative = new DecimalSum()
+    negative.add("-0.25")
+    expect(negative.toString()).toBe("-0.25")
+    expect(() => new DecimalSum().add("1e5")).toThrow(/not a decimal/)
   })
 })
 

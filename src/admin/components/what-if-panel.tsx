@@ -49,9 +49,10 @@ function comparisonRows(result: WhatIfResult) {
  * "Preview impact": replays the store's last 12 months of orders under the
  * form's unsaved values beside the rules in force (`POST
  * /admin/loyalty/what-if`), so the merchant sees the cost before saving.
- * `proposal` is null while the form has errors.
+ * `proposal` is null while the form has errors; `note` says how the form's
+ * values were taken (e.g. a draft campaign previewed as if published).
  */
-export function WhatIfPanel({ proposal, disabledReason }: { proposal: WhatIfBody | null; disabledReason?: string }) {
+export function WhatIfPanel({ proposal, disabledReason, note }: { proposal: WhatIfBody | null; disabledReason?: string; note?: string }) {
   const whatIf = useWhatIf()
   const result = whatIf.data?.what_if
   return (
@@ -62,6 +63,11 @@ export function WhatIfPanel({ proposal, disabledReason }: { proposal: WhatIfBody
           <Text size="small" className="text-ui-fg-subtle">
             Replays the last 12 months of orders under these unsaved values, beside the rules in force. Nothing is saved.
           </Text>
+          {note && (
+            <Text size="small" className="text-ui-fg-subtle" data-testid="what-if-note">
+              {note}
+            </Text>
+          )}
         </div>
         <Button
           type="button"

@@ -15,6 +15,11 @@ export type WhatIfProposal = {
   campaigns?: (Omit<Partial<CampaignDefinition>, "campaign_id"> & { id?: string; name: string; type: CampaignDefinition["type"] })[]
 }
 
+/** A field as proposed: given (a `null` clears it), else the existing campaign's, else the default. */
+function given<T>(proposed: T | undefined, existing: T | undefined, fallback: T): T {
+  return proposed !== undefined ? proposed : existing !== undefined ? existing : fallback
+}
+
 /**
  * The rules a proposal stands for: the current rules with the proposal's
  * parts put in. Given tiers and campaigns replace the lists (a tier or
@@ -50,26 +55,26 @@ export function proposedRules(current: WhatIfRules, proposal: WhatIfProposal, de
           version: (existing?.version ?? 0) + 1,
           name: c.name,
           type: c.type,
-          value: c.value ?? existing?.value ?? 0,
-          rates: c.rates ?? existing?.rates ?? null,
-          min_order_amounts: c.min_order_amounts ?? existing?.min_order_amounts ?? null,
-          stacking: c.stacking ?? existing?.stacking ?? "best_wins",
-          stack_cap: c.stack_cap ?? existing?.stack_cap ?? null,
-          priority: c.priority ?? existing?.priority ?? 0,
-          status: c.status ?? existing?.status ?? "live",
-          starts_at: c.starts_at ?? existing?.starts_at ?? null,
-          ends_at: c.ends_at ?? existing?.ends_at ?? null,
-          recurrence: c.recurrence ?? existing?.recurrence ?? null,
+          value: given(c.value, existing?.value, 0),
+          rates: given(c.rates, existing?.rates, null),
+          min_order_amounts: given(c.min_order_amounts, existing?.min_order_amounts, null),
+          stacking: given(c.stacking, existing?.stacking, "best_wins"),
+          stack_cap: given(c.stack_cap, existing?.stack_cap, null),
+          priority: given(c.priority, existing?.priority, 0),
+          status: given(c.status, existing?.status, "live"),
+          starts_at: given(c.starts_at, existing?.starts_at, null),
+          ends_at: given(c.ends_at, existing?.ends_at, null),
+          recurrence: given(c.recurrence, existing?.recurrence, null),
           time_zone: c.time_zone ?? existing?.time_zone ?? defaultTimeZone,
-          tier_ids: c.tier_ids ?? existing?.tier_ids ?? [],
-          customer_group_ids: c.customer_group_ids ?? existing?.customer_group_ids ?? [],
-          segments: c.segments ?? existing?.segments ?? [],
-          sales_channel_ids: c.sales_channel_ids ?? existing?.sales_channel_ids ?? [],
-          product_ids: c.product_ids ?? existing?.product_ids ?? [],
-          collection_ids: c.collection_ids ?? existing?.collection_ids ?? [],
-          category_ids: c.category_ids ?? existing?.category_ids ?? [],
-          budget_points: c.budget_points ?? existing?.budget_points ?? null,
-          per_customer_cap: c.per_customer_cap ?? existing?.per_customer_cap ?? null,
+          tier_ids: given(c.tier_ids, existing?.tier_ids, []),
+          customer_group_ids: given(c.customer_group_ids, existing?.customer_group_ids, []),
+          segments: given(c.segments, existing?.segments, []),
+          sales_channel_ids: given(c.sales_channel_ids, existing?.sales_channel_ids, []),
+          product_ids: given(c.product_ids, existing?.product_ids, []),
+          collection_ids: given(c.collection_ids, existing?.collection_ids, []),
+          category_ids: given(c.category_ids, existing?.category_ids, []),
+          budget_points: given(c.budget_points, existing?.budget_points, null),
+          per_customer_cap: given(c.per_customer_cap, existing?.per_customer_cap, null),
         }
       })
     : current.campaigns

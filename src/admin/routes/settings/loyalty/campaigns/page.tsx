@@ -17,6 +17,7 @@ import {
 } from "@medusajs/ui"
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { WhatIfPanel } from "../../../../components/what-if-panel"
 import {
   useCampaignCost,
   useCampaignPreview,
@@ -37,6 +38,7 @@ import type {
   LoyaltyCampaignBody,
 } from "../../../../lib/campaigns-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
+import { campaignProposal } from "../../../../lib/campaign-what-if"
 
 const TYPE_LABELS: Record<CampaignType, string> = {
   multiplier: "Points multiplier",
@@ -307,6 +309,7 @@ const LoyaltyCampaignsPage = () => {
           {editing !== null ? (
             <CampaignDrawer
               campaign={editing === "new" ? null : editing}
+              campaigns={data?.campaigns ?? []}
               timeZone={data?.time_zone ?? "UTC"}
               onDone={() => setEditing(null)}
             />
@@ -429,10 +432,12 @@ const EarningRules = () => {
 
 const CampaignDrawer = ({
   campaign,
+  campaigns,
   timeZone,
   onDone,
 }: {
   campaign: LoyaltyCampaign | null
+  campaigns: LoyaltyCampaign[]
   timeZone: string
   onDone: () => void
 }) => {
@@ -458,6 +463,11 @@ const CampaignDrawer = ({
     return () => clearTimeout(timer)
   }, [schedule])
   const preview = useCampaignPreview(debounced, true)
+  // The what-if replays the order history with this campaign as typed; the server judges the values.
+  const whatIf = useMemo(
+    () => (form.name.trim() ? campaignProposal(campaigns, { id: campaign?.id ?? null, body: toBody(form) }) : null),
+    [form, campaigns, campaign]
+  )
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
@@ -632,6 +642,10 @@ const CampaignDrawer = ({
               other campaigns.
             </Text>
           ) : null}
+        </div>
+
+        <div className="-mx-6 border-y" data-testid="loyalty-campaign-what-if">
+          <WhatIfPanel proposal={whatIf?.body ?? null} note={whatIf?.note ?? undefined} disabledReason="Name the campaign first." />
         </div>
 
         <Heading level="h3">Who and what</Heading>
