@@ -6,7 +6,7 @@ import { EarnableCreditLine, POINTS_CREDIT_LINE_REFERENCE } from "../points/earn
 import { EarningTier, orderEarning } from "../points/order-points"
 import { ProgramRules } from "../points/program"
 import { addDays, addMonths } from "../shared/dates"
-import { earnMultiplier, qualifyingTier, TierDefinition, TierMetrics, TierSettings } from "../tiers/rules"
+import { earnMultiplier, meetsTier, qualifyingTier, TierDefinition, TierMetrics, TierSettings } from "../tiers/rules"
 
 /**
  * The what-if replay as pure rules: a store's past orders replayed under a
@@ -135,40 +135,51 @@ type Activity = { at: number; points: number; spend: Record<string, number> }
  * rules upgrade at once and downgrade only at the review.
  */
 export function simulatedTier(tiers: TierDefinition[], settings: TierSettings, activity: Activity[], at: Date): TierDefinition | null {
-  const reached = activity.map((a, i) => ({ at: a.at, tier: qualifyingTier(tiers, windowMetrics(settings, activity, i)) }))
-  return tierHeldAt(settings, reached, at)
+  const reached = activity.map((a, i) => ({
+    at: a.at,
+    tier: qualifyingTier(tiers, windowMetrics(settings, activity, i)),
+    until: keptUntil(settings, a.at),
+  }))
+  return tierHeldAt(reached, at)
 }
 
+/** A release, the tier it reached, and until when that tier is kept (exclusive, epoch ms). */
+type Reached = { at: number; tier: TierDefinition | null; until: number }
+
 /** The highest tier reached at a release still kept at `at` (`reached` sorted by release). */
-function tierHeldAt(settings: TierSettings, reached: { at: number; tier: TierDefinition | null }[], at: Date): TierDefinition | null {
+function tierHeldAt(reached: Reached[], at: Date): TierDefinition | null {
   let best: TierDefinition | null = null
   const now = at.getTime()
-  for (const { at: release, tier } of reached) {
+  for (const { at: release, tier, until } of reached) {
     if (release > now) break
-    if (tier && tier.rank > (best?.rank ?? 0) && keptAt(settings, release, now)) best = tier
+    if (tier && tier.rank > (best?.rank ?? 0) && until > now) best = tier
   }
   return best
 }
 
-function keptAt(settings: TierSettings, release: number, now: number): boolean {
+/** Until when a tier reached at `release` is kept: the rolling window, the calendar year and the next, or for ever. */
+function keptUntil(settings: TierSettings, release: number): number {
   switch (settings.window) {
     case "rolling":
-      return addMonths(new Date(release), settings.window_months).getTime() > now
+      return monthsLater(settings.window_months).at(release)
     case "calendar_year":
-      return new Date(release).getUTCFullYear() + 2 > new Date(now).getUTCFullYear()
+      return Date.UTC(new Date(release).getUTCFullYear() + 2, 0, 1)
     case "lifetime":
-      return true
+      return Infinity
   }
 }
 
+/** Where the qualification window that ends at `end` starts. */
+function windowStart(settings: TierSettings, end: number): number {
+  return settings.window === "rolling"
+    ? monthsLater(-settings.window_months).at(end)
+    : settings.window === "calendar_year"
+      ? Date.UTC(new Date(end).getUTCFullYear(), 0, 1)
+      : -Infinity
+}
+
 function windowMetrics(settings: TierSettings, activity: Activity[], upTo: number): TierMetrics {
-  const end = activity[upTo].at
-  const start =
-    settings.window === "rolling"
-      ? addMonths(new Date(end), -settings.window_months).getTime()
-      : settings.window === "calendar_year"
-        ? Date.UTC(new Date(end).getUTCFullYear(), 0, 1)
-        : -Infinity
+  const start = windowStart(settings, activity[upTo].at)
   const metrics: TierMetrics = { points: 0, orders: 0, spend: {} }
   for (let j = 0; j <= upTo; j++) {
     const a = activity[j]
@@ -291,11 +302,18 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
   const tierById = rules.tiers.length ? new Map(rules.tiers.map((t) => [t.id, t])) : null
   const activity: Activity[] = []
   // The tier each release reached, computed once as activity is added (releases come in order).
-  const reached: { at: number; tier: TierDefinition | null }[] = []
+  const reached: Reached[] = []
   const capUsed = new Map(Object.entries(customer.awards_before))
   // Points of lots whose expiry falls before the period's end, by currency.
   const expiring: Record<string, number> = {}
-  const expiry = rules.program.expiry_months > 0 ? monthsLater(ctx, rules.program.expiry_months) : null
+  const expiry = rules.program.expiry_months > 0 ? monthsLater(rules.program.expiry_months) : null
+  // The qualification window's sums, slid along the releases (they come in order): points and orders
+  // kept as running totals; spend (a float) added afresh over the window, in order, when a tier needs it.
+  const byRank = [...rules.tiers].sort((a, b) => b.rank - a.rank)
+  const spendTiers = rules.tiers.some((t) => t.metric === "spend")
+  let lo = 0
+  let windowPoints = 0
+  let windowOrders = 0
   const toMs = ctx.to.getTime()
   const pendingMs = rules.program.pending_days * DAY_MS
   const hasCampaigns = rules.campaigns.length > 0
@@ -307,7 +325,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
         ? order.tier_id && tierById
           ? tierById.get(order.tier_id) ?? null
           : null
-        : tierHeldAt(rules.tier_settings, reached, order.created_at)
+        : tierHeldAt(reached, order.created_at)
     const running = hasCampaigns ? rules.campaigns.filter((c) => runsAt(c, order.created_at)) : NO_CAMPAIGNS
     let points: number
     let eligible: number
@@ -410,13 +428,19 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
     const code = order.currency_code.toLowerCase()
     const release = placed + pendingMs
     if (rules.tiers.length) {
-      activity.push({
-        at: release,
-        // Tiers count released points without the tier multiplier.
-        points: Math.floor(points / (tierMultiplier || 1) + EPS),
-        spend: { [code]: eligible },
-      })
-      reached.push({ at: release, tier: qualifyingTier(rules.tiers, windowMetrics(rules.tier_settings, activity, activity.length - 1)) })
+      // Tiers count released points without the tier multiplier.
+      const released = Math.floor(points / (tierMultiplier || 1) + EPS)
+      activity.push({ at: release, points: released, spend: { [code]: eligible } })
+      windowPoints += released
+      windowOrders += 1
+      const start = windowStart(rules.tier_settings, release)
+      while (activity[lo].at < start) {
+        windowPoints -= activity[lo].points
+        windowOrders -= 1
+        lo++
+      }
+      const metrics: TierMetrics = { points: windowPoints, orders: windowOrders, spend: spendTiers ? spendFrom(activity, lo) : {} }
+      reached.push({ at: release, tier: byRank.find((tier) => meetsTier(tier, metrics)) ?? null, until: keptUntil(rules.tier_settings, release) })
     }
     if (order.in_period === false) continue
     outcome.issued += points
@@ -433,18 +457,27 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
     bucket.expired = bucket.issued > 0 ? Math.floor((unredeemed * (expiring[code] ?? 0)) / bucket.issued + EPS) : 0
     bucket.outstanding = bucket.issued - bucket.redeemed - bucket.expired
   }
-  outcome.tier_id = tierHeldAt(rules.tier_settings, reached, ctx.to)?.id ?? null
+  outcome.tier_id = tierHeldAt(reached, ctx.to)?.id ?? null
   return outcome
+}
+
+/** Spend per currency of the activity from `lo` on, added in order. */
+function spendFrom(activity: Activity[], lo: number): Record<string, number> {
+  const spend: Record<string, number> = {}
+  for (let j = lo; j < activity.length; j++) {
+    for (const [code, amount] of Object.entries(activity[j].spend)) spend[code] = (spend[code] ?? 0) + amount
+  }
+  return spend
 }
 
 /** The tier as earning takes it. */
 const tierOf = (tier: TierDefinition): EarningTier => ({ id: tier.id, name: tier.name, earn_multiplier: tier.earn_multiplier })
 
-/** The context's `MonthsLater` for a number of months (one per context and months, kept on the memo's side). */
-const monthsCache = new WeakMap<ReplayContext, MonthsLater>()
-function monthsLater(ctx: ReplayContext, months: number): MonthsLater {
-  let later = monthsCache.get(ctx)
-  if (!later || later.months !== months) monthsCache.set(ctx, (later = new MonthsLater(months)))
+/** One `MonthsLater` per number of months (a pure function of the day, so shared). */
+const laters = new Map<number, MonthsLater>()
+function monthsLater(months: number): MonthsLater {
+  let later = laters.get(months)
+  if (!later) laters.set(months, (later = new MonthsLater(months)))
   return later
 }
 
