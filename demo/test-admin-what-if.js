@@ -13,6 +13,9 @@
  *   4. "Reset" puts the saved rate back; the program's version and earn rate are unchanged (admin API)
  *   5. Settings → Loyalty → Tiers: the top tier's multiplier doubled in its form, "Preview impact" there,
  *      Cancel; the tier is unchanged
+ *   6. Settings → Loyalty → Campaigns: a new ×3 campaign typed in the create form (a draft: previewed as
+ *      if published), "Preview impact" there shows more points proposed than now, Cancel; no campaign
+ *      was created
  *
  * It neither starts nor stops the store. Screenshots: artifacts/admin-what-if/. Exit code 1 on any failure.
  */
@@ -147,6 +150,47 @@ async function main() {
       const after = tiersAfter.find((t) => t.id === top.id)
       assert(Number(after.earn_multiplier) === Number(top.earn_multiplier), `${top.name}'s multiplier is now ${after.earn_multiplier}`)
       return `${top.name} × ${top.earn_multiplier} → × ${multiplier}: ${w.current.issued} → ${w.proposed.issued} points; canceled, unchanged`
+    })
+
+    await check("Settings → Loyalty → Campaigns: a new ×3 campaign, previewed in its form, then canceled", async () => {
+      const listCampaigns = async () => {
+        const res = await request("GET", `${BASE}/admin/loyalty/campaigns`, { headers: auth })
+        assert(res.status === 200, `GET /admin/loyalty/campaigns: status ${res.status}`)
+        return res.json.campaigns
+      }
+      const campaignsBefore = await listCampaigns()
+      const name = `What-if ×3 ${Date.now()}`
+      await page.goto(`${BASE}/app/settings/loyalty/campaigns`)
+      await page.locator('[data-testid="loyalty-campaign-create"]').click()
+      await page.locator('[data-testid="loyalty-campaign-name"]').fill(name)
+      await page.locator('[data-testid="loyalty-campaign-value"]').fill("3")
+      const panel = page.locator('[data-testid="loyalty-campaign-what-if"]')
+      const asked = page.waitForResponse(
+        (res) => res.request().method() === "POST" && /\/admin\/loyalty\/what-if\/?$/.test(new URL(res.url()).pathname),
+        { timeout: 120000 }
+      )
+      await panel.locator('[data-testid="what-if-preview"]').click()
+      const res = await asked
+      const body = await res.json().catch(() => undefined)
+      assert(res.status() === 200, `POST /admin/loyalty/what-if answered ${res.status()}: ${JSON.stringify(body)}`)
+      const sent = JSON.parse(res.request().postData() || "{}")
+      const proposed = (sent.campaigns || []).find((c) => c.name === name)
+      assert(proposed && Number(proposed.value) === 3 && proposed.status === "live" && !proposed.id, `the request sent ${res.request().postData()}`)
+      const w = body.what_if
+      assert(w.orders > 0 && w.proposed.issued > w.current.issued, `a ×3 campaign proposes ${w.proposed.issued} points, now ${w.current.issued}`)
+      const cell = panel.locator('[data-testid="what-if-proposed-issued"]')
+      await cell.waitFor({ state: "visible" })
+      const shown = (await cell.innerText()).replace(/[^\d]/g, "")
+      assert(Number(shown) === w.proposed.issued, `the panel shows ${shown} proposed points, the route ${w.proposed.issued}`)
+      const note = await panel.locator('[data-testid="what-if-note"]').innerText()
+      assert(/as if published/.test(note), `the panel's note reads "${note}"`)
+      await shot("03-what-if-campaign.png")
+      await page.getByRole("button", { name: "Cancel" }).click()
+      await page.locator('[data-testid="loyalty-campaign-name"]').waitFor({ state: "detached", timeout: 30000 })
+      const campaignsAfter = await listCampaigns()
+      assert(campaignsAfter.length === campaignsBefore.length, `${campaignsBefore.length} campaigns before, ${campaignsAfter.length} after`)
+      assert(!campaignsAfter.some((c) => c.name === name), `"${name}" was saved`)
+      return `×3 campaign: ${w.current.issued} → ${w.proposed.issued} points over ${w.orders} orders; canceled, ${campaignsAfter.length} campaigns as before`
     })
   } finally {
     await browser.close().catch(() => undefined)

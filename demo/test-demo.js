@@ -300,7 +300,7 @@ async function main() {
     ["admin in Chromium: creates a recurring member-day campaign, the storefront's cart preview lists it", "test-admin-campaigns.js"],
     ["admin in Chromium: the liability page shows the ledger's figures per currency; its CSV and an export download", "test-admin-liability.js"],
     ["admin in Chromium: uploads a member file in Settings → Loyalty → Import, reads the dry-run report, imports, the balance grows", "test-admin-import.js"],
-    ["admin in Chromium: doubles the earn rate in Settings → Loyalty, previews its impact on the store's history, resets (nothing saved)", "test-admin-what-if.js"],
+    ["admin in Chromium: previews a doubled earn rate in Settings → Loyalty, a doubled tier multiplier and a new ×3 campaign in their forms, on the store's history; resets or cancels (nothing saved)", "test-admin-what-if.js"],
   ]
   for (const [name, script] of browserSuites) {
     await check(name, () => runScript(script))

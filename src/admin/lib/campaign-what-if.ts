@@ -24,6 +24,9 @@ export function campaignProposal(
     body.starts_at = null
     body.ends_at = null
     notes.push("its dates are in the future, so it is replayed as if it had run through the last 12 months")
+  } else if (!edited.id && !body.starts_at) {
+    // A new campaign without a start starts when saved: the past is replayed as if it had run all along.
+    notes.push("starting when saved, so it is replayed as if it had run through the last 12 months")
   }
   // The others as they are (their id is enough: the rest is read from the saved campaign).
   const others = campaigns
