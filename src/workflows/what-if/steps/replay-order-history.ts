@@ -148,15 +148,21 @@ type CustomerRow = {
 
 /**
  * The what-if replay over the store's order history, set-based: the
- * period's orders from their earning facts (`loyalty_order_fact`, one narrow
- * row per order: what earning read when it was placed; the step before fills
- * those an order lacks), with the order's status and the ledger's earn
- * entry, in one statement read through a cursor in slices sorted by
- * customer; each slice's customers' facts (membership, groups, observed
- * redemption, tier history, latest insights) in a few more, read with
- * Medusa's Postgres connection; then the pure replay (`replayCustomer`)
- * under the rules in force and the proposal, and the forward view from the
- * latest insights run's fitted models. Reads only: nothing to compensate.
+ * period's orders with their earning facts (`loyalty_order_fact`, one narrow
+ * row per order: what earning read when it was placed), the order's status
+ * and the ledger's earn entry, in one statement read through a cursor in
+ * slices sorted by customer; each slice's customers' facts (membership,
+ * groups, observed redemption, tier history, latest insights) in a few more,
+ * read with Medusa's Postgres connection; then the pure replay
+ * (`replayCustomer`) under the rules in force and the proposal, and the
+ * forward view from the latest insights run's fitted models.
+ *
+ * Its one write: an order without facts (placed before the plugin, or whose
+ * award never ran) gets them from Medusa's tables, and the points module
+ * keeps them, so the next replay reads one row. Not compensated: the facts
+ * describe the order as placed whatever the rest of the run does, the award
+ * writes the same row (the first writer wins), and undoing a first fill of
+ * a large store would only make the next preview pay for it again.
  */
 export const replayOrderHistoryStep = createStep(
   replayOrderHistoryStepId,
