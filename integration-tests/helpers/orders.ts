@@ -191,3 +191,28 @@ export async function receiveReturn(
   )
   return received
 }
+
+/**
+ * A Medusa promotion code staff create in the admin: `amount` EUR off the
+ * items, spread across them by price; `limit` uses in all (none: unlimited).
+ */
+export async function createPromotionCode(
+  api: HttpClient,
+  adminHeaders: Headers,
+  { code, amount, limit }: { code: string; amount: number; limit?: number }
+) {
+  const { promotion } = await post<{ promotion: { id: string } }>(
+    api,
+    "/admin/promotions",
+    {
+      code,
+      type: "standard",
+      status: "active",
+      is_automatic: false,
+      ...(limit === undefined ? {} : { limit }),
+      application_method: { type: "fixed", target_type: "items", allocation: "across", value: amount, currency_code: "eur" },
+    },
+    adminHeaders
+  )
+  return promotion
+}

@@ -8,6 +8,7 @@ import {
   memberWith as memberWithPoints,
   cancelOrder,
   CommerceFixture,
+  createPromotionCode,
   daysFromNow,
   eventually,
   get,
@@ -135,18 +136,7 @@ export default httpSuite({
     })
 
     it("promises exactly what is awarded, for a cart with a discount, shipping and tax", async () => {
-      await post(
-        api,
-        "/admin/promotions",
-        {
-          code: "TWENTYOFF",
-          type: "standard",
-          status: "active",
-          is_automatic: false,
-          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 20, currency_code: "eur" },
-        },
-        admin.headers
-      )
+      await createPromotionCode(api, admin.headers, { code: "TWENTYOFF", amount: 20 })
       const { headers } = await memberWith("promised@example.com", 1000)
       let promised = 0
       const { order } = await placeOrder(api, storeHeaders, {
@@ -173,18 +163,7 @@ export default httpSuite({
     })
 
     it("asks to re-apply points when a promotion added afterwards makes them too many", async () => {
-      await post(
-        api,
-        "/admin/promotions",
-        {
-          code: "BIGDEAL",
-          type: "standard",
-          status: "active",
-          is_automatic: false,
-          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 20, currency_code: "eur" },
-        },
-        admin.headers
-      )
+      await createPromotionCode(api, admin.headers, { code: "BIGDEAL", amount: 20 })
       const { headers } = await memberWith("promo-after@example.com", 1000)
       const cartId = await openCart(headers, [{ variant_id: fixture.cheapVariantId, quantity: 1 }])
       expect((await applyPoints(cartId, 1000, headers)).status).toBe(200)
@@ -320,19 +299,7 @@ export default httpSuite({
     })
 
     it("counts the points once when a completion is refused for a used single-use promotion, then retried without it (issue 12, defect 1)", async () => {
-      await post(
-        api,
-        "/admin/promotions",
-        {
-          code: "ONCEONLY",
-          type: "standard",
-          status: "active",
-          is_automatic: false,
-          limit: 1,
-          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 10, currency_code: "eur" },
-        },
-        admin.headers
-      )
+      await createPromotionCode(api, admin.headers, { code: "ONCEONLY", amount: 10, limit: 1 })
       const { customer, headers } = await memberWith("once-only@example.com", 1000)
       const late = await openCart(headers, twoShirts())
       await post(api, `/store/carts/${late}/promotions`, { promo_codes: ["ONCEONLY"] }, headers)

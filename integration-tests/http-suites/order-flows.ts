@@ -4,6 +4,7 @@ import {
   AdminUser,
   capturePayment,
   CommerceFixture,
+  createPromotionCode,
   daysFromNow,
   eventually,
   fulfillItems,
@@ -308,18 +309,7 @@ export default httpSuite({
 
     it("earns on what Medusa charges when an order that used a promotion is edited and exchanged (issue 12, order changes with a coupon)", async () => {
       // 10.00 off the items before tax, spread across them: 29 + 89 = 118 - 10 = 108 points.
-      await post(
-        api,
-        "/admin/promotions",
-        {
-          code: "TENOFF-EDIT",
-          type: "standard",
-          status: "active",
-          is_automatic: false,
-          application_method: { type: "fixed", target_type: "items", allocation: "across", value: 10, currency_code: "eur" },
-        },
-        admin.headers
-      )
+      await createPromotionCode(api, admin.headers, { code: "TENOFF-EDIT", amount: 10 })
       const { customer, headers, order } = await frenchOrder(
         "edit-promo@example.com",
         50,
