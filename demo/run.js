@@ -114,7 +114,7 @@ http://localhost:${C.DEFAULT_PORT}/app until Ctrl-C. A second run reuses what is
             a store at scale, in its own database (loyalty_demo_large): the
             year of 200 members, then 20,000 members and 200,000 orders in
             all, added in bulk with their ledger, tiers and insights
-            (demo/seed-large.ts; about 10 minutes on 2 cores)
+            (demo/seed-large.ts; about 6 minutes on an idle 2-core machine)
 
 Environment:
   DATABASE_URL or DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD
