@@ -83,6 +83,35 @@ const ctx = (r: WhatIfRules, over: Partial<ReplayContext> = {}): ReplayContext =
   ...over,
 })
 
+/** A live campaign with no targeting, window, budget or cap unless `over` sets them. */
+const campaign = (over: Partial<CampaignDefinition>): CampaignDefinition => ({
+  campaign_id: "camp_1",
+  version: 1,
+  name: "Double",
+  type: "multiplier",
+  value: 2,
+  rates: null,
+  min_order_amounts: null,
+  stacking: "additive",
+  stack_cap: null,
+  priority: 0,
+  status: "live",
+  starts_at: null,
+  ends_at: null,
+  recurrence: null,
+  time_zone: "UTC",
+  tier_ids: [],
+  customer_group_ids: [],
+  segments: [],
+  sales_channel_ids: [],
+  product_ids: [],
+  collection_ids: [],
+  category_ids: [],
+  budget_points: null,
+  per_customer_cap: null,
+  ...over,
+})
+
 describe("what-if replay", () => {
   it("earns what the earn workflow's own function awards, order by order", () => {
     const orders = [
@@ -181,32 +210,7 @@ describe("what-if replay", () => {
   })
 
   it("holds campaign points within the budget left and the customer's cap", () => {
-    const double: CampaignDefinition = {
-      campaign_id: "camp_1",
-      version: 1,
-      name: "Double",
-      type: "multiplier",
-      value: 2,
-      rates: null,
-      min_order_amounts: null,
-      stacking: "additive",
-      stack_cap: null,
-      priority: 0,
-      status: "live",
-      starts_at: null,
-      ends_at: null,
-      recurrence: null,
-      time_zone: "UTC",
-      tier_ids: [],
-      customer_group_ids: [],
-      segments: [],
-      sales_channel_ids: [],
-      product_ids: [],
-      collection_ids: [],
-      category_ids: [],
-      budget_points: 150,
-      per_customer_cap: null,
-    }
+    const double = campaign({ budget_points: 150 })
     const orders = [order("o1", "2026-02-01T10:00:00Z", [line("l1", "100")]), order("o2", "2026-02-02T10:00:00Z", [line("l2", "100")])]
     const budgets = new Map([["camp_1", 150]])
     expect(replayCustomer(customer(orders), ctx(rules({ campaigns: [double] }), { budgets })).issued).toBe(200 + 150)
@@ -244,32 +248,14 @@ describe("what-if replay", () => {
 })
 
 describe("what-if proposals of a campaign", () => {
-  const saved = {
-    campaign_id: "camp_1",
+  const saved = campaign({
     version: 2,
     name: "Weekend",
-    type: "multiplier" as const,
-    value: 2,
-    rates: null,
-    min_order_amounts: null,
-    stacking: "best_wins" as const,
-    stack_cap: null,
-    priority: 0,
-    status: "live" as const,
+    stacking: "best_wins",
     starts_at: new Date("2026-01-01T00:00:00Z"),
     ends_at: new Date("2026-12-31T00:00:00Z"),
-    recurrence: null,
-    time_zone: "UTC",
-    tier_ids: [],
-    customer_group_ids: [],
-    segments: [],
-    sales_channel_ids: [],
-    product_ids: [],
-    collection_ids: [],
-    category_ids: [],
     budget_points: 1000,
-    per_customer_cap: null,
-  }
+  })
 
   it("keeps a campaign's saved terms where the proposal is silent, and clears those it sets to null", () => {
     const current = rules({ campaigns: [saved] })
