@@ -200,9 +200,8 @@ export default httpSuite({
       expect(loser.data.message).toMatch(/points/i)
       expect(await balanceOf(headers)).toBe(400)
 
-      // 20 carts of 100 points each against the 400 left: 4 complete.
-      // The carts are prepared five at a time (the race is only in the completions
-      // below): 20 sequential preparations took over 4 minutes on a loaded machine.
+      // 10 carts of 100 points each against the 400 left, completed all at once: 4 complete.
+      // The carts are prepared five at a time (the race is only in the completions below).
       const prepare = async () => {
         const cartId = await openCart(headers, [{ variant_id: fixture.cheapVariantId, quantity: 1 }])
         expect((await applyPoints(cartId, 100, headers)).status).toBe(200)
@@ -210,12 +209,12 @@ export default httpSuite({
         return cartId
       }
       const carts: string[] = []
-      for (let batch = 0; batch < 4; batch++) {
+      for (let batch = 0; batch < 2; batch++) {
         carts.push(...(await Promise.all(Array.from({ length: 5 }, prepare))))
       }
       const results = await Promise.all(carts.map((cartId) => complete(cartId, headers)))
       expect(results.filter((r) => r.data.type === "order")).toHaveLength(4)
-      expect(results.filter((r) => r.status === 400)).toHaveLength(16)
+      expect(results.filter((r) => r.status === 400)).toHaveLength(6)
       expect(await balanceOf(headers)).toBe(0)
       const totals = (await ledgerTotals(getContainer(), customer.id))!
       expect(totals.cached).toEqual(totals.ledger)
