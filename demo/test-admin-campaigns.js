@@ -29,9 +29,9 @@ const { startStorefront } = require("./storefront/serve")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "admin-campaigns")
 const INFO_FILE = process.env.DEMO_INFO || path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 const PREFIX = "E2E Member day"
 
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
 const { log, results, check } = createHarness("test:admin-campaigns")
 
@@ -69,34 +69,23 @@ async function main() {
   const now = new Date()
   const days = [...new Set([dayIn(now, timeZone), dayIn(new Date(now.getTime() + 86400000), timeZone)])]
 
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  })
+  const browser = await launchChromium()
   let storefront = null
   const pageErrors = []
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    page.setDefaultTimeout(60000)
-    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    const { page } = await newAdminPage(browser, { pageErrors })
     const shot = (p, file) => p.screenshot({ path: path.join(ARTIFACTS, file), fullPage: true }).catch(() => undefined)
     const pick = async (testId, option) => {
       await page.locator(`[data-testid="${testId}"]`).click()
       await page.getByRole("option", { name: option }).click()
     }
 
-    await check("admin logs in with the dashboard's form", async () => {
-      await page.goto(`${BASE}/app`)
-      await page.locator('input[name="email"]').fill(info.admin.email)
-      await page.locator('input[name="password"]').fill(info.admin.password)
-      await page.locator('button[type="submit"]').click()
-      await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
-      return new URL(page.url()).pathname
+    await check("admin logs in (the dashboard's form, or the session test:demo saved)", async () => {
+      const how = await logInAdmin(page, { base: BASE, admin: info.admin, path: "/app/settings/loyalty" })
+      return `${how}: ${new URL(page.url()).pathname}`
     })
 
     await check('Settings → Loyalty: the "Campaigns" tab opens the campaigns page', async () => {
-      await page.goto(`${BASE}/app/settings/loyalty`)
       const nav = page.locator('[data-testid="loyalty-settings-nav"]')
       await nav.waitFor({ state: "visible" })
       await nav.getByRole("link", { name: "Campaigns", exact: true }).click()

@@ -28,9 +28,9 @@ const path = require("path")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "admin-insights")
 const INFO_FILE = path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 const RUN_TIMEOUT_MS = Number(process.env.INSIGHTS_RUN_TIMEOUT_MS || 3 * 60 * 1000)
 
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request, sleep } = require("./lib/harness")
 const { started, log, results, check } = createHarness("test:admin-insights")
 
@@ -129,33 +129,18 @@ async function main() {
 
 async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments, apiCustomers }) {
   assert(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`)
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  })
+  const browser = await launchChromium()
   const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true })
   let page
+  const pageErrors = []
   try {
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    page.setDefaultTimeout(60000)
-    const pageErrors = []
-    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    ;({ page } = await newAdminPage(browser, { pageErrors }))
 
-    await page.goto(ADMIN_URL)
-    await page.locator('input[name="email"]').fill(info.admin.email)
-    await page.locator('input[name="password"]').fill(info.admin.password)
-    await shot(page, "01-login.png")
-    await page.locator('button[type="submit"]').click()
-    await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
+    const how = await logInAdmin(page, {
+      base: ADMIN_URL.replace(/\/app$/, ""),
+      admin: info.admin,
+      onForm: (p) => shot(p, "01-login.png"),
+    })
     await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => undefined)
     await shot(page, "02-after-login.png")
 
@@ -276,7 +261,7 @@ async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments, apiCustomers
     await chartsBox.screenshot({ path: path.join(ARTIFACTS, "05-charts.png") }).catch(() => undefined)
 
     return (
-      `URL ${pathname}; "${runInfo}"; ${cardCount} KPI cards (members ${members}); ` +
+      `logged in with ${how}; URL ${pathname}; "${runInfo}"; ${cardCount} KPI cards (members ${members}); ` +
       `${withData.length}/${charts.length} charts with data (${summary}); ` +
       `segment table: ${counted.map((row) => `${row.label} ${row.customers}`).join(", ")}; ` +
       `rules shown for ${rows.filter((row) => row.rule).length} segments; customer ${customerId} shows ${shownCustomer.rfm}` +

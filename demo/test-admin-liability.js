@@ -27,8 +27,8 @@ const { parse } = require("csv-parse/sync")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "admin-liability")
 const INFO_FILE = path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
 const { log, results, check } = createHarness("test:admin-liability")
 
@@ -84,17 +84,10 @@ async function main() {
       .join(", ")}`
   })
 
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  })
+  const browser = await launchChromium()
   const pageErrors = []
   try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })
-    const page = await context.newPage()
-    page.setDefaultTimeout(60000)
-    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    const { page } = await newAdminPage(browser, { acceptDownloads: true, pageErrors })
     const shot = (file) => page.screenshot({ path: path.join(ARTIFACTS, file), fullPage: true }).catch(() => undefined)
     const download = async (click) => {
       const [file] = await Promise.all([page.waitForEvent("download", { timeout: 30000 }), click()])
@@ -104,15 +97,10 @@ async function main() {
     }
 
     await check('the Loyalty page links to the liability page ("Points liability")', async () => {
-      await page.goto(`${BASE}/app`)
-      await page.locator('input[name="email"]').fill(info.admin.email)
-      await page.locator('input[name="password"]').fill(info.admin.password)
-      await page.locator('button[type="submit"]').click()
-      await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
-      await page.goto(`${BASE}/app/loyalty`)
+      const how = await logInAdmin(page, { base: BASE, admin: info.admin, path: "/app/loyalty" })
       await page.locator('[data-testid="loyalty-liability-link"]').click()
       await page.waitForURL((url) => /\/app\/loyalty\/liability\/?$/.test(url.pathname), { timeout: 30000 })
-      return new URL(page.url()).pathname
+      return `${new URL(page.url()).pathname} (logged in with ${how})`
     })
 
     await check("the page shows the API's figures: cards, money per currency, a chart and a movement row per month", async () => {

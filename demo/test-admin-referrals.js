@@ -32,8 +32,8 @@ const path = require("path")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "admin-referrals")
 const INFO_FILE = path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
 const { started, log, results, check } = createHarness("test:admin-referrals")
 
@@ -168,34 +168,16 @@ async function main() {
   const note = `Same person testing both accounts; approved by test run ${ts}`
 
   assert(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`)
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  })
+  const browser = await launchChromium()
   const pageErrors = []
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    page.setDefaultTimeout(60000)
-    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    const { page } = await newAdminPage(browser, { pageErrors })
 
-    await check("admin in Chromium: logs in with the form", async () => {
-      await page.goto(ADMIN_URL)
-      await page.locator('input[name="email"]').fill(info.admin.email)
-      await page.locator('input[name="password"]').fill(info.admin.password)
-      await page.locator('button[type="submit"]').click()
-      await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
+    await check("admin in Chromium: logs in (the dashboard's form, or the session test:demo saved)", async () => {
+      const how = await logInAdmin(page, { base: BASE, admin: info.admin })
       await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => undefined)
       await shot(page, "01-after-login.png")
-      return page.url()
+      return `${how}: ${page.url()}`
     })
 
     const referrerInput = page.locator('[data-testid="referral-referrer-points"]')

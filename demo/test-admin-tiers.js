@@ -33,9 +33,9 @@ const path = require("path")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "admin-tiers")
 const INFO_FILE = path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 const TIER_PREFIX = "E2E Tier"
 
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
 const { started, log, results, check } = createHarness("test:admin-tiers")
 
@@ -99,36 +99,17 @@ async function main() {
     return `${stale.length} stale tier(s) deleted, ${others.length} other tier(s) kept; shopper has ${points} points in the window, threshold ${threshold}`
   })
 
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  })
+  const browser = await launchChromium()
   const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true }).catch(() => undefined)
   const pageErrors = []
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    page.setDefaultTimeout(60000)
-    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    const { page } = await newAdminPage(browser, { pageErrors })
 
-    await check("admin logs in with the dashboard's form", async () => {
-      await page.goto(`${BASE}/app`)
-      await page.locator('input[name="email"]').fill(info.admin.email)
-      await page.locator('input[name="password"]').fill(info.admin.password)
-      await shot(page, "01-login.png")
-      await page.locator('button[type="submit"]').click()
-      await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
+    await check("admin logs in (the dashboard's form, or the session test:demo saved)", async () => {
+      const how = await logInAdmin(page, { base: BASE, admin: info.admin, onForm: (p) => shot(p, "01-login.png") })
       await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => undefined)
       await shot(page, "02-after-login.png")
-      return new URL(page.url()).pathname
+      return `${how}: ${new URL(page.url()).pathname}`
     })
 
     await check('Settings → Loyalty: the "Tiers" tab opens /app/settings/loyalty/tiers', async () => {

@@ -27,8 +27,8 @@ const path = require("path")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "admin-what-if")
 const INFO_FILE = process.env.DEMO_INFO || path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
 const { log, results, check } = createHarness("test:admin-what-if")
 
@@ -57,29 +57,18 @@ async function main() {
     return `version ${before.version}, EUR earn rate ${before.earn_rates.eur}`
   })
 
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  })
+  const browser = await launchChromium()
   const pageErrors = []
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    page.setDefaultTimeout(60000)
-    page.on("pageerror", (error) => pageErrors.push(String(error)))
+    const { page } = await newAdminPage(browser, { pageErrors })
     const shot = (file) => page.screenshot({ path: path.join(ARTIFACTS, file), fullPage: true }).catch(() => undefined)
     const doubled = String(Number(before.earn_rates.eur) * 2)
     const rate = page.locator('[data-testid="loyalty-earn-rate-eur"]')
 
     await check("admin logs in and opens Settings → Loyalty", async () => {
-      await page.goto(`${BASE}/app`)
-      await page.locator('input[name="email"]').fill(info.admin.email)
-      await page.locator('input[name="password"]').fill(info.admin.password)
-      await page.locator('button[type="submit"]').click()
-      await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
-      await page.goto(`${BASE}/app/settings/loyalty`)
+      const how = await logInAdmin(page, { base: BASE, admin: info.admin, path: "/app/settings/loyalty" })
       await rate.waitFor({ state: "visible" })
-      return new URL(page.url()).pathname
+      return `${new URL(page.url()).pathname} (logged in with ${how})`
     })
 
     await check(`sets the EUR earn rate to ${doubled} and previews the impact`, async () => {

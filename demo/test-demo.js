@@ -21,14 +21,17 @@
 
 const { spawn, execFileSync } = require("child_process")
 const fs = require("fs")
+const os = require("os")
 const path = require("path")
+const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "demo")
 const STORE = path.join(__dirname, ".store")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
 const PORT = Number(process.env.PORT || 9000)
 const BASE = `http://localhost:${PORT}`
+// The admin's session after this run's form login, for the browser scripts it runs (lib/browser.js).
+process.env.DEMO_ADMIN_SESSION = path.join(os.tmpdir(), `loyalty-demo-admin-session-${process.pid}.json`)
 /** `npm run test:demo -- --size large`: the large store (demo/seed-large.ts), checked for consistency at scale */
 const LARGE = process.argv.slice(2).join(" ").replace("=", " ") === "--size large"
 if (process.argv.length > 2 && !LARGE) {
@@ -158,31 +161,15 @@ function ensureChromium() {
 
 async function adminInBrowser({ adminEmail, adminPassword, shopperId, expectedBalance }) {
   ensureChromium()
-  const { chromium } = require("playwright-core")
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  })
+  const browser = await launchChromium()
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    page.setDefaultTimeout(60000)
-    const consoleErrors = []
-    page.on("pageerror", (error) => consoleErrors.push(String(error)))
-
-    await page.goto(`${BASE}/app`)
-    await page.locator('input[name="email"]').fill(adminEmail)
-    await page.locator('input[name="password"]').fill(adminPassword)
-    await page.screenshot({ path: path.join(ARTIFACTS, "01-login.png") })
-    await page.locator('button[type="submit"]').click()
-    await page.waitForURL((url) => !/\/login/.test(url.pathname), { timeout: 60000 })
+    const { page, pageErrors: consoleErrors } = await newAdminPage(browser)
+    // The dashboard's form: this check is the one that logs in with it; the scripts after it reuse its session.
+    await logInAdmin(page, {
+      base: BASE,
+      admin: { email: adminEmail, password: adminPassword },
+      onForm: (p) => p.screenshot({ path: path.join(ARTIFACTS, "01-login.png") }),
+    })
     await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => undefined)
     await page.screenshot({ path: path.join(ARTIFACTS, "02-after-login.png") })
 
@@ -497,6 +484,7 @@ main()
         ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
         : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); see ${path.relative(ROOT, ARTIFACTS)}/demo-output.log and demo/.store/logs/`
     )
+    fs.rmSync(process.env.DEMO_ADMIN_SESSION, { force: true })
     process.exit(exitCode)
   })
 

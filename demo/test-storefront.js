@@ -35,7 +35,7 @@ const { startStorefront } = require("./storefront/serve")
 const ROOT = path.resolve(__dirname, "..")
 const ARTIFACTS = path.join(ROOT, "artifacts", "storefront")
 const INFO_FILE = process.env.DEMO_INFO || path.join(__dirname, ".store", "demo-info.json")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
+const { CHROMIUM, launchChromium } = require("./lib/browser")
 const PORT = Number(process.env.STOREFRONT_TEST_PORT || 0)
 /** STOREFRONT_TEST_PROXY=0: the browser calls the store directly (needs CORS for the origin, e.g. port 8000) */
 const PROXY = process.env.STOREFRONT_TEST_PROXY !== "0"
@@ -166,20 +166,8 @@ async function main() {
     return `${sf.url} (dist ${sf.built}); /config.json${PROXY ? ", the /store proxy" : ""} and the SPA fallback answer`
   })
 
-  const { chromium } = require("playwright-core")
   assert(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium)`)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  })
+  browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = (currentPage = await context.newPage())
   page.setDefaultTimeout(30000)

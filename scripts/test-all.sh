@@ -3,16 +3,17 @@
 # test, and the demo store end to end in a browser), after a type-check and the
 # plugin's build, in two lanes side by side:
 #
-#   lane 1: test:unit → test:http (every HTTP spec but the two of lane 2)
+#   lane 1: typecheck → test:unit → test:http (every HTTP spec but the two of lane 2)
 #           → the model-based ledger test, 1,000 steps of a second seed (MODEL_SEED_B)
-#   lane 2: build → typecheck → test:demo (a quarter-size seed)
+#   lane 2: build → test:demo (a quarter-size seed)
 #           → test:http (ledger-model: the model-based test, 1,000 steps of
 #             CI_MODEL_SEED, and the fault injection; coexistence) → test:scaleout
 #           → test:modules
 #
-# (balanced from a fresh-clone run on an idle 2-core machine with 1,000 steps a seed: lane 1
-# 41 + 582 s + 410 s (the second seed), lane 2 22 + 20 + 249 + 545 (337 s of it the first
-# seed) + 125 + 67 s; .ci/run runs 250 steps a seed)
+# (balanced from a fresh-clone run of .ci/run, 250 steps a seed, on a 2-core machine: lane 1
+# typecheck 21 + unit 37 + HTTP 444 + second seed 130 s, lane 2 build 19 + demo 202 + 240 (88 s
+# of it the first seed) + scale-out 117 + modules 51 s; with 1,000 steps a seed each seed's
+# phase takes about 250 s more)
 #
 # The model-based test runs 2,000 steps in all (issue 12), as two fixed seeds of
 # 1,000 steps, one per lane: one seed's 2,000 steps in one lane would make that
@@ -52,6 +53,7 @@ MODEL_STEPS="${LOYALTY_MODEL_STEPS:-1000}"
 MODEL_SEED_B=1997873379
 
 (
+  phase typecheck npm run typecheck
   phase test-unit npm run test:unit
   phase test-http npm run test:http -- --testPathIgnorePatterns "${lane2_ignore%|}"
   phase test-model-b env LOYALTY_MODEL_STEPS="$MODEL_STEPS" LOYALTY_MODEL_SEED="$MODEL_SEED_B" \
@@ -61,7 +63,6 @@ lane1=$!
 
 (
   phase build npm run build
-  phase typecheck npm run typecheck
   phase test-demo env DEMO_SEED_SCALE="${DEMO_SEED_SCALE:-0.25}" npm run test:demo
   phase test-http-2 env LOYALTY_MODEL_STEPS="$MODEL_STEPS" npm run test:http -- "${LANE2_HTTP[@]}"
   phase test-scaleout npm run test:scaleout
