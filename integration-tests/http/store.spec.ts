@@ -6,6 +6,7 @@ import coupons from "../http-suites/coupons"
 import extensionPoints from "../http-suites/extension-points"
 import insights from "../http-suites/insights"
 import liability from "../http-suites/liability"
+import medusaFacts from "../http-suites/medusa-facts"
 import memberCare from "../http-suites/member-care"
 import memberImport from "../http-suites/member-import"
 import orderFlows from "../http-suites/order-flows"
@@ -50,5 +51,6 @@ runOnOneBoot({
     liability,
     memberImport,
     whatIf,
+    medusaFacts,
   ],
 })
