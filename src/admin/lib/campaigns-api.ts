@@ -1,50 +1,36 @@
+import type {
+  CampaignStacking,
+  CampaignStatus,
+  CampaignTargeting,
+  CampaignTerms,
+  CampaignType,
+} from "../../lib/campaigns/rules"
+import type { CampaignRecurrence, CampaignSchedule } from "../../lib/campaigns/schedule"
+import type { CampaignResults } from "../../modules/loyalty-campaigns/types"
 import { sdk } from "./sdk"
+import type { Wire } from "./wire"
 
 const BASE = "/admin/loyalty"
 
-export type CampaignType = "multiplier" | "order_bonus" | "amount_bonus"
-export type CampaignStatus = "draft" | "scheduled" | "live" | "paused" | "ended"
-export type CampaignStacking = "best_wins" | "additive"
-export type CampaignRecurrence =
-  | { kind: "monthly"; days: number[] }
-  | { kind: "weekly"; weekdays: number[] }
-  | { kind: "yearly"; dates: string[] }
+export type { CampaignRecurrence, CampaignStacking, CampaignStatus, CampaignType }
 
 export type Occurrence = { starts_at: string; ends_at: string }
 
-/** A campaign as `GET /admin/loyalty/campaigns` answers it. */
-export type LoyaltyCampaign = {
-  id: string
-  name: string
-  description: string | null
-  version: number
-  status: CampaignStatus
-  effective_status: CampaignStatus
-  type: CampaignType
-  value: number
-  rates: Record<string, number> | null
-  min_order_amounts: Record<string, number> | null
-  starts_at: string | null
-  ends_at: string | null
-  recurrence: CampaignRecurrence | null
-  time_zone: string
-  tier_ids: string[]
-  customer_group_ids: string[]
-  segments: string[]
-  sales_channel_ids: string[]
-  product_ids: string[]
-  collection_ids: string[]
-  category_ids: string[]
-  budget_points: number | null
-  spent_points: number
-  budget_left: number | null
-  per_customer_cap: number | null
-  priority: number
-  stacking: CampaignStacking
-  stack_cap: number | null
-  next_occurrences: Occurrence[]
-  results: { points: number; orders: number; customers: number; order_amounts: Record<string, number> }
-}
+/** A campaign as `GET /admin/loyalty/campaigns` answers it: its terms, targeting and schedule, with its budget and results. */
+export type LoyaltyCampaign = Omit<CampaignTerms, "campaign_id"> &
+  CampaignTargeting &
+  Wire<CampaignSchedule> & {
+    id: string
+    description: string | null
+    status: CampaignStatus
+    effective_status: CampaignStatus
+    budget_points: number | null
+    spent_points: number
+    budget_left: number | null
+    per_customer_cap: number | null
+    next_occurrences: Occurrence[]
+    results: Omit<CampaignResults, "campaign_id">
+  }
 
 /** Body of `POST /admin/loyalty/campaigns` (any subset for `POST /campaigns/:id`). */
 export type LoyaltyCampaignBody = Partial<

@@ -1,8 +1,9 @@
 import { INSIGHT_LABELS } from "../../lib/insights/segments"
 import type { InsightExplanation } from "../../lib/insights/rules"
-import type { KpiMetrics, KpiRow } from "../../modules/loyalty-insights/types"
+import type { CustomerInsightRecord, KpiMetrics, KpiRow } from "../../modules/loyalty-insights/types"
 import type { SegmentStat as ServiceSegmentStat } from "../../modules/loyalty-insights/types"
 import { sdk } from "./sdk"
+import type { Wire } from "./wire"
 
 /* Wire types of the plugin's /admin/loyalty/insights/* routes. */
 
@@ -44,29 +45,12 @@ export type SegmentsResponse = {
   segments: { rfm: SegmentStat[]; matrix: SegmentStat[]; lifecycle: SegmentStat[]; value_band: SegmentStat[] }
 }
 
-export type CustomerInsight = {
-  customer_id: string
+/** A run's customer as the route sends it: the module's row, with the customer's name and email. */
+export type CustomerInsight = Omit<Wire<CustomerInsightRecord>, "value_band"> & {
   email: string | null
   first_name: string | null
   last_name: string | null
-  is_member: boolean
-  orders_count: number
-  monetary: number
-  recency_days: number
-  r_score: number
-  f_score: number
-  m_score: number
-  rfm_segment: string | null
-  matrix_segment: string | null
-  lifecycle_stage: string | null
-  churn_risk: number | null
-  expected_90: number | null
-  expected_365: number | null
-  clv_12m: number | null
-  clv_cac: number | null
-  value_score: number | null
   value_band: "high" | "medium" | "low" | null
-  explanation: string | null
 }
 
 export type CustomersResponse = {

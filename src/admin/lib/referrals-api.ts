@@ -1,4 +1,4 @@
-import type { ReferralFlagRule, ReferralProgramSettings } from "../../lib/referrals/rules"
+import type { ReferralFlag, ReferralProgramSettings } from "../../lib/referrals/rules"
 import { Limits, REFERRAL_STATUSES, type ReferralStatus } from "../../lib/shared/vocabulary"
 import { sdk } from "./sdk"
 
@@ -20,14 +20,7 @@ export interface AdminReferralProgramResponse {
   store_currencies: string[]
 }
 
-export interface ReferralFlag {
-  key: string
-  rule: ReferralFlagRule
-  message: string
-  order_id: string | null
-  detected_at: string
-  cleared_at: string | null
-}
+export type { ReferralFlag }
 
 export interface ReferralParty {
   id: string

@@ -1,4 +1,9 @@
+import type {
+  RulesFigures,
+  WhatIfResult as ReplayResult,
+} from "../../workflows/what-if/steps/replay-order-history"
 import { sdk } from "./sdk"
+import type { Wire } from "./wire"
 
 /** A proposal as the what-if route takes it (`POST /admin/loyalty/what-if`); parts left out stay as they are. */
 export type WhatIfBody = {
@@ -26,60 +31,11 @@ export type WhatIfBody = {
   most_affected?: number
 }
 
-type CurrencyFigures = {
-  currency_code: string
-  revenue: string
-  issued: number
-  redeemed: number
-  expired: number
-  outstanding: number
-  point_value: number | null
-  issued_value: string
-  liability: string
-  cost_share: number | null
-}
+/** The figures of one set of rules, as the replay computes them. */
+export type WhatIfSide = RulesFigures
 
-export type WhatIfSide = {
-  issued: number
-  redeemed: number
-  expired: number
-  outstanding: number
-  by_currency: CurrencyFigures[]
-  tiers: { tier_id: string | null; name: string; members: number }[]
-}
-
-export type WhatIfResult = {
-  from: string
-  to: string
-  orders: number
-  members: number
-  ledger: { issued: number }
-  current: WhatIfSide
-  proposed: WhatIfSide
-  tier_moves: { up: number; down: number; simulated: boolean }
-  most_affected: {
-    customer_id: string
-    email: string | null
-    current_points: number
-    proposed_points: number
-    delta: number
-  }[]
-  forward: {
-    model: string
-    run_id: string
-    currency_code: string
-    members: number
-    current_points: number
-    proposed_points: number
-    current_points_interval: [number, number]
-    proposed_points_interval: [number, number]
-    current_liability: string
-    proposed_liability: string
-    interval: string
-  } | null
-  notes: string[]
-  duration_ms: number
-}
+/** The what-if route's answer: the replay's result as JSON carries it. */
+export type WhatIfResult = Wire<ReplayResult>
 
 export const whatIfApi = {
   run: (body: WhatIfBody) =>
