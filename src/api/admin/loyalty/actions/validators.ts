@@ -25,13 +25,7 @@ export const AdminCreateAction = z.strictObject({
 export type AdminCreateActionType = z.infer<typeof AdminCreateAction>
 
 /** A change to an action: any of its fields but the code. */
-export const AdminUpdateAction = z.strictObject({
-  name: actionFields.name.optional(),
-  points: actionFields.points.optional(),
-  limit_count: actionFields.limit_count.optional(),
-  limit_period: actionFields.limit_period.optional(),
-  enabled: actionFields.enabled.optional(),
-})
+export const AdminUpdateAction = z.strictObject(actionFields).partial()
 export type AdminUpdateActionType = z.infer<typeof AdminUpdateAction>
 
 /** Staff or a back-end integration report that a member did an action. */

@@ -63,13 +63,10 @@ export const AdminCreateCampaign = AdminUpdateCampaign.required({ name: true, ty
 export type AdminCreateCampaignType = z.infer<typeof AdminCreateCampaign>
 
 /** A schedule to preview (the admin's recurrence picker, before saving). */
-export const AdminPreviewCampaign = z.strictObject({
-  starts_at: scheduleFields.starts_at.optional(),
-  ends_at: scheduleFields.ends_at.optional(),
-  recurrence: scheduleFields.recurrence.optional(),
-  time_zone: scheduleFields.time_zone.optional(),
-  count: z.number().int().min(1).max(24).optional(),
-})
+export const AdminPreviewCampaign = z
+  .strictObject(scheduleFields)
+  .partial()
+  .extend({ count: z.number().int().min(1).max(24).optional() })
 export type AdminPreviewCampaignType = z.infer<typeof AdminPreviewCampaign>
 
 /** A per-product earning rule. */

@@ -54,36 +54,17 @@ function checkMetricFields(body: MetricFields, ctx: z.RefinementCtx) {
   }
 }
 
-const tierShape = {
-  name: tierFields.name,
-  rank: tierFields.rank.optional(),
-  metric: tierFields.metric,
-  threshold: tierFields.threshold.optional(),
-  spend_thresholds: tierFields.spend_thresholds.optional(),
-  earn_multiplier: tierFields.earn_multiplier.optional(),
-  perks: tierFields.perks.optional(),
-  customer_group_id: tierFields.customer_group_id.optional(),
-  bonus_points: tierFields.bonus_points.optional(),
-  metadata: tierFields.metadata.optional(),
-}
+/** Every tier field optional: the shape of an update, and of a new tier but for its name and metric. */
+const optionalTierFields = z.strictObject(tierFields).partial()
+const tierShape = optionalTierFields.extend({ name: tierFields.name, metric: tierFields.metric }).shape
 
 /** A new tier. Its rank defaults to the top; the whole set is validated by the module. */
 export const AdminCreateTier = z.strictObject(tierShape).superRefine(checkMetricFields)
 export type AdminCreateTierType = z.infer<typeof AdminCreateTier>
 
 /** Any subset of a tier's fields. */
-export const AdminUpdateTier = z
-  .strictObject({
-    name: tierFields.name.optional(),
-    metric: tierFields.metric.optional(),
-    threshold: tierFields.threshold.optional(),
-    spend_thresholds: tierFields.spend_thresholds.optional(),
-    earn_multiplier: tierFields.earn_multiplier.optional(),
-    perks: tierFields.perks.optional(),
-    customer_group_id: tierFields.customer_group_id.optional(),
-    bonus_points: tierFields.bonus_points.optional(),
-    metadata: tierFields.metadata.optional(),
-  })
+export const AdminUpdateTier = optionalTierFields
+  .omit({ rank: true })
   .superRefine(checkMetricFields)
   .refine((body) => Object.keys(body).length > 0, { message: "Send at least one tier field to change" })
 export type AdminUpdateTierType = z.infer<typeof AdminUpdateTier>
