@@ -150,14 +150,9 @@ export type TierChangedEventData = {
   qualified_until: string | null
 }
 
-type TierChangeSource = {
+/** A change as the tiers module reports it: the event's fields under the history line's id, the date not yet a string. */
+type TierChangeSource = Omit<TierChangedEventData, "id" | "qualified_until"> & {
   history_id: string
-  customer_id: string
-  from: TierEventRef | null
-  to: TierEventRef | null
-  reason: string
-  direction: "up" | "down"
-  note: string
   qualified_until: Date | string | null
 }
 

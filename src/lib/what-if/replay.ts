@@ -3,7 +3,7 @@ import { CampaignInputs } from "../campaigns/earning"
 import { CampaignDefinition, EarningRule, lineFactor } from "../campaigns/rules"
 import { runsAt } from "../campaigns/schedule"
 import { EarnableCreditLine, POINTS_CREDIT_LINE_REFERENCE } from "../points/earning"
-import { EarningTier, orderEarning } from "../points/order-points"
+import { EarningTier, OrderForPoints, orderEarning } from "../points/order-points"
 import { ProgramRules } from "../points/program"
 import { addDays, addMonths } from "../shared/dates"
 import { earnMultiplier, meetsTier, qualifyingTier, TierDefinition, TierMetrics, TierSettings } from "../tiers/rules"
@@ -264,6 +264,21 @@ export type ReplayContext = {
 const pointsCreditLines = (value: string | number): EarnableCreditLine[] =>
   Number(value) > 0 ? [{ amount: value, reference: POINTS_CREDIT_LINE_REFERENCE }] : []
 
+/** A past order as earning reads one when it is placed: a member's, pending, paid with its points credit. */
+const asPlacedOrder = (order: ReplayOrder, customerId: string, items: OrderForPoints["items"]): OrderForPoints => ({
+  id: order.id,
+  display_id: null,
+  currency_code: order.currency_code,
+  status: "pending",
+  created_at: order.created_at,
+  customer_id: customerId,
+  is_member: true,
+  total: Number(order.total),
+  items,
+  credit_lines: pointsCreditLines(order.points_credit),
+  cart_id: null,
+})
+
 /**
  * Lines of one order with the same factor merged into one (their nets
  * added): what the order earns is the same (the factor multiplies each net
@@ -355,19 +370,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
           category_ids: m.line.category_ids,
         }))
         const earning = orderEarning(
-          {
-            id: order.id,
-            display_id: null,
-            currency_code: order.currency_code,
-            status: "pending",
-            created_at: order.created_at,
-            customer_id: customer.id,
-            is_member: true,
-            total: Number(order.total),
-            items,
-            credit_lines: pointsCreditLines(order.points_credit),
-            cart_id: null,
-          },
+          asPlacedOrder(order, customer.id, items),
           rules.program,
           tier,
           rules.earning_rules.length ? { earning_rules: rules.earning_rules, campaigns: [], sales_channel_id: null, customer_group_ids: [], segments: [] } : null
@@ -389,19 +392,7 @@ export function replayCustomer(customer: ReplayCustomer, ctx: ReplayContext): Cu
         segments: customer.segments,
       }
       const earning = orderEarning(
-        {
-          id: order.id,
-          display_id: null,
-          currency_code: order.currency_code,
-          status: "pending",
-          created_at: order.created_at,
-          customer_id: customer.id,
-          is_member: true,
-          total: Number(order.total),
-          items: order.lines.map((line) => ({ ...line })),
-          credit_lines: pointsCreditLines(order.points_credit),
-          cart_id: null,
-        },
+        asPlacedOrder(order, customer.id, order.lines.map((line) => ({ ...line }))),
         rules.program,
         tierDef ? tierOf(tierDef) : null,
         inputs

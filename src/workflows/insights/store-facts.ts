@@ -263,16 +263,11 @@ async function readMonthlyKpis(knex: Knex, input: KpiInput, orderRows: Record<st
     const member = cohorts.find((row: { member: boolean }) => row.member)
     const nonMember = cohorts.find((row: { member: boolean }) => !row.member)
     const feedbackFor = (isMember: boolean | null) =>
-      feedbackRows
-        .filter((row: { month: string; member: boolean }) => row.month === month && (isMember === null || row.member === isMember))
-        .reduce(
-          (acc: FeedbackCounts, row: FeedbackCounts) => ({
-            responses: acc.responses + row.responses,
-            promoters: acc.promoters + row.promoters,
-            detractors: acc.detractors + row.detractors,
-          }),
-          { responses: 0, promoters: 0, detractors: 0 }
+      sumFeedback(
+        feedbackRows.filter(
+          (row: { month: string; member: boolean }) => row.month === month && (isMember === null || row.member === isMember)
         )
+      )
     const ledger = ledgerByMonth.get(month) as Record<string, number> | undefined
     const points = ledger
       ? {
@@ -340,16 +335,7 @@ async function readKpiWindow(
     [start, stop]
   )
   const feedbackFor = (isMember: boolean | null) =>
-    feedbackRows
-      .filter((row: { member: boolean }) => isMember === null || row.member === isMember)
-      .reduce(
-        (acc: FeedbackCounts, row: FeedbackCounts) => ({
-          responses: acc.responses + row.responses,
-          promoters: acc.promoters + row.promoters,
-          detractors: acc.detractors + row.detractors,
-        }),
-        { responses: 0, promoters: 0, detractors: 0 }
-      )
+    sumFeedback(feedbackRows.filter((row: { member: boolean }) => isMember === null || row.member === isMember))
   const ledger = ledgerRows[0] as Record<string, string>
   const referral = referralRows[0] as Record<string, number>
   const metrics = cohortMetrics(
@@ -521,17 +507,20 @@ const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::n
   (s.totals->>'current_order_total')::numeric, 0)`
 
 
-type FeedbackCounts = { responses: number; promoters: number; detractors: number }
-type OrderCounts = {
-  customers: number
-  new_customers: number
-  active_customers: number
-  orders: number
-  revenue: number
-  repeat_customers: number
-  retained_customers: number
-  previous_month_customers: number
-}
+type FeedbackCounts = KpiCounts["feedback"]
+/** What the order SQL counts of one cohort. */
+type OrderCounts = Omit<KpiCounts, "members" | "new_members" | "feedback" | "points" | "referrals" | "point_values">
+
+/** The feedback counts of several rows (cohorts) added up. */
+const sumFeedback = (rows: FeedbackCounts[]): FeedbackCounts =>
+  rows.reduce(
+    (acc, row) => ({
+      responses: acc.responses + row.responses,
+      promoters: acc.promoters + row.promoters,
+      detractors: acc.detractors + row.detractors,
+    }),
+    { responses: 0, promoters: 0, detractors: 0 }
+  )
 
 function pickCounts(row: Record<string, unknown> | undefined): OrderCounts {
   const n = (key: string) => Number(row?.[key] ?? 0)

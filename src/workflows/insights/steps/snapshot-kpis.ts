@@ -1,6 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { KpiInput } from "../../../modules/loyalty-insights/types"
 import { readKpis } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
@@ -15,17 +16,7 @@ export const snapshotKpisStepId = "loyalty-snapshot-kpis-step"
  */
 export const snapshotKpisStep = createStep(
   snapshotKpisStepId,
-  async (
-    input: {
-      run_id: string
-      now: Date
-      months: number
-      currency_code: string
-      currency_rates: Record<string, number>
-      point_values: Record<string, number>
-    },
-    { container }
-  ) => {
+  async (input: KpiInput, { container }) => {
     const service = insightsService(container)
     await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
     const started = Date.now()
