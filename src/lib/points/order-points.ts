@@ -30,7 +30,7 @@ export type OrderForPoints = {
   total: number
   items: EarnableItem[]
   credit_lines: EarnableCreditLine[]
-  /** The cart the order was placed from, whose redemption entries belong to the order. */
+  /** The cart the order was placed from, whose redemption entries belong to the order; null when no points paid for it. */
   cart_id: string | null
   /** The order's money as it stands now (after returns, edits, exchanges, claims, refunds); set by the loader. */
   money?: OrderMoney

@@ -501,6 +501,22 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
+   * An award's writes, in one transaction: what earning read of the order
+   * (`recordOrderFacts`, a guest's order too) and, for a member's order, its
+   * pending points (`recordOrderEarning`). Returns the posting (null without
+   * one) and the ids of the facts this call wrote.
+   */
+  @InjectTransactionManager()
+  async recordOrderAward(
+    input: { earning: OrderPendingPosting | null; facts: OrderFactInput | null },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ result: PostingResult | null; fact_ids: string[] }> {
+    const fact_ids = input.facts ? await this.recordOrderFacts([input.facts], sharedContext) : []
+    const result = input.earning ? await this.recordOrderEarning(input.earning, sharedContext) : null
+    return { result, fact_ids }
+  }
+
+  /**
    * Move what is left of an order's pending points to the available balance
    * (paying off debt first). Returns null when nothing is left to release,
    * e.g. the order was canceled.

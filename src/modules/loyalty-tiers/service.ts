@@ -805,7 +805,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * The tier in effect for a customer at `now`: an active override's tier
    * (one whose end date has passed no longer counts, even before the daily
    * job ends it), else the earned tier. What the earn multiplier and the
-   * cart preview use.
+   * cart preview use. One statement (membership, its override, the tier):
+   * every member's award reads it.
    */
   @InjectManager()
   async effectiveTier(
@@ -814,13 +815,22 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyTier | null> {
     const knex = knexOf(sharedContext)
-    const [row] = await this.listTierMemberships({ customer_id: customerId }, { take: 1 }, sharedContext)
-    if (!row) return null
-    const override = await this.activeOverride_(knex, row, now)
-    const tierId = override ? override.tier_id : row.earned_tier_id
-    if (!tierId) return null
-    const [tier] = await this.listTiers({ id: tierId }, { select: [...TIER_FIELDS], take: 1 }, sharedContext)
-    return tier ? tierOf(tier) : null
+    const row = await knex<LoyaltyTier>({ m: "loyalty_tier_membership" })
+      .leftJoin({ o: "loyalty_tier_override" }, (on) =>
+        on
+          .on("o.id", "m.override_id")
+          .onNull("o.deleted_at")
+          .onNull("o.ended_at")
+          .andOn((active) => active.onNull("o.ends_at").orOn("o.ends_at", ">", knex.raw("?", [now])))
+      )
+      // An active override's tier (none: no tier), else the earned one.
+      .join({ t: "loyalty_tier" }, "t.id", knex.raw('CASE WHEN "o"."id" IS NULL THEN "m"."earned_tier_id" ELSE "o"."tier_id" END'))
+      .select(TIER_FIELDS.map((field) => `t.${field}`))
+      .where("m.customer_id", customerId)
+      .whereNull("m.deleted_at")
+      .whereNull("t.deleted_at")
+      .first()
+    return row ? tierOf(row) : null
   }
 
   /** Everything a customer or staff see about a customer's tier at `now`. */

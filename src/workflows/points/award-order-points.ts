@@ -11,7 +11,7 @@ import { reserveCampaignAwardsStep } from "../campaigns/steps/reserve-campaign-a
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
-import { recordOrderFactsStep } from "./steps/record-order-facts"
+import { orderFacts } from "./steps/record-order-facts"
 import { attachCartRedemptionStep } from "../redemption/steps/attach-cart-redemption"
 import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
@@ -50,8 +50,6 @@ export const awardOrderPointsWorkflow = createWorkflow(
     acquireLockStep({ key: lockKey, ...ORDER_LOCK, executeOnSubWorkflow: true })
     const order = loadOrderForPointsStep({ order_id: input.order_id })
     const validate = createHook("validate", { input, order })
-    // What earning reads of the order, kept for the what-if replay (a guest's order too).
-    recordOrderFactsStep(order)
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
     )
@@ -88,7 +86,9 @@ export const awardOrderPointsWorkflow = createWorkflow(
     )
     const earning = transform({ planned, reserved }, ({ planned, reserved }) => withCampaignAwards(planned, reserved))
 
-    const result = recordOrderEarningStep(earning)
+    // What earning read of the order, kept for the what-if replay (a guest's order too), written with the entry.
+    const read = transform({ order }, ({ order }) => (order ? orderFacts(order) : null))
+    const result = recordOrderEarningStep({ earning, facts: read })
 
     const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
     when({ events }, ({ events }) => events.length > 0).then(() =>

@@ -16,10 +16,10 @@ export type NotificationRecipient = {
 }
 
 /**
- * Who a loyalty message goes to, and whether it may go at all: the customer
- * (through Medusa's customer module), their opt-out (the plugin's account),
- * and whether the store has a notification provider for the channel
- * (`channelsWithProvider`).
+ * Who a loyalty message goes to, and whether it may go at all: whether the
+ * store has a notification provider for the channel (`channelsWithProvider`,
+ * checked first: a store without one reads nothing else), the customer
+ * (through Medusa's customer module) and their opt-out (the plugin's account).
  */
 export const loadNotificationRecipientStep = createStep(
   loadNotificationRecipientStepId,
@@ -27,6 +27,8 @@ export const loadNotificationRecipientStep = createStep(
     const none = (skipped: NotificationRecipient["skipped"]) =>
       new StepResponse<NotificationRecipient>({ customer_id: input.customer_id, email: null, first_name: null, send: false, skipped })
     if (!input.enabled) return none("disabled")
+    // First what is the same for every member: a store without a provider for the channel reads no customer.
+    if (!(await channelsWithProvider(container)).has(input.channel)) return none("no provider")
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({
       entity: "customer",
@@ -38,7 +40,6 @@ export const loadNotificationRecipientStep = createStep(
     const [account] = await pointsService(container).listAccounts({ customer_id: input.customer_id }, { take: 1 })
     if (account?.notifications_opt_out) return none("opted out")
     if (!customer.email) return none("no address")
-    if (!(await channelsWithProvider(container)).has(input.channel)) return none("no provider")
     return new StepResponse<NotificationRecipient>({
       customer_id: customer.id,
       email: customer.email,

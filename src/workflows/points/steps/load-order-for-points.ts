@@ -1,5 +1,7 @@
+import type { RemoteQueryFunction } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 import { OrderForPoints, orderMoney } from "../../../lib/points/order-points"
 
 export type { OrderForPoints }
@@ -27,7 +29,6 @@ const ORDER_FIELDS = [
   "items.detail.return_requested_quantity",
   "items.detail.return_received_quantity",
   "items.detail.return_dismissed_quantity",
-  "cart.id",
   "credit_lines.amount",
   "credit_lines.reference",
   "credit_lines.metadata",
@@ -36,7 +37,13 @@ const ORDER_FIELDS = [
 /**
  * Read an order with its totals, its customer's membership and its money
  * movements; null when the order does not exist (an event for a deleted or
- * foreign order is not an error worth retrying).
+ * foreign order is not an error worth retrying). One `query.graph` of the
+ * order (three statements: the order with its items, tax lines and credit
+ * lines, then the items' and the shipping's adjustments for the totals) and
+ * one of the customer. The cart the order was placed from matters only when
+ * points paid for it (its debit was written against the cart: a points
+ * credit line on the cart, copied to the order, is what made the checkout
+ * debit them), so the link to the cart is read only then.
  */
 export const loadOrderForPointsStep = createStep(
   loadOrderForPointsStepId,
@@ -72,9 +79,18 @@ export const loadOrderForPointsStep = createStep(
         amount: line!.amount ?? 0,
         reference: line!.reference ?? null,
       })),
-      cart_id: order.cart?.id ?? null,
+      cart_id: paidWithPoints(order.credit_lines) ? await cartOfOrder(query, order.id) : null,
       money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? []),
     }
     return new StepResponse(result)
   }
 )
+
+const paidWithPoints = (lines: ({ reference?: string | null } | null)[] | null | undefined) =>
+  (lines ?? []).some((line) => line?.reference === POINTS_CREDIT_LINE_REFERENCE)
+
+/** The cart an order was placed from: one read of Medusa's order ↔ cart link table. */
+async function cartOfOrder(query: Pick<RemoteQueryFunction, "graph">, orderId: string): Promise<string | null> {
+  const { data } = await query.graph({ entity: "order_cart", fields: ["cart_id"], filters: { order_id: orderId } })
+  return (data[0] as { cart_id?: string } | undefined)?.cart_id ?? null
+}

@@ -1,11 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 import { OrderForPoints } from "../../../lib/points/order-points"
 import { OrderFactInput } from "../../../modules/loyalty-points/types"
-import { pointsService } from "./resolve-service"
-
-export const recordOrderFactsStepId = "loyalty-record-order-facts-step"
 
 /**
  * What earning reads of an order, from the award's own input: the items'
@@ -44,22 +40,3 @@ export function orderFacts(order: OrderForPoints): OrderFactInput | null {
     source: "award",
   }
 }
-
-/**
- * Keep what earning read of the order (`loyalty_order_fact`), a guest's
- * too (the what-if counts every customer's revenue). Once per order: a
- * redelivered event finds the facts written and writes nothing. The
- * compensation removes only what this run wrote.
- */
-export const recordOrderFactsStep = createStep(
-  recordOrderFactsStepId,
-  async (order: OrderForPoints | null, { container }) => {
-    const facts = order ? orderFacts(order) : null
-    if (!facts) return new StepResponse<string[], string[]>([], [])
-    const ids = await pointsService(container).recordOrderFacts([facts])
-    return new StepResponse(ids, ids)
-  },
-  async (ids, { container }) => {
-    if (ids?.length) await pointsService(container).removeOrderFacts(ids)
-  }
-)
