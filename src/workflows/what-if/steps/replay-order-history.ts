@@ -281,15 +281,18 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput, re
     timings.replay_ms += Date.now() - mark
   }
 
-  // One statement over the period's orders with their earning facts (one scan of each table, one sort), read
-  // through a server-side cursor in slices: a customer's orders are replayed once all of them have been read
-  // (a slice's last customer waits for the next slice), so memory holds one slice at a time.
+  // One statement over the period's orders with their earning facts, read through a server-side cursor in
+  // slices: a customer's orders are replayed once all of them have been read (a slice's last customer waits for
+  // the next slice), so memory holds one slice at a time. The statement streams in customer order from the
+  // orders' customer index (no sort of the whole period before the first row): Postgres never runs a cursor in
+  // parallel, and a sorted read held the replay for the length of its sort (10 s of the 11 s of a two-year read
+  // of 790,000 orders); streamed, Postgres reads on one core while Node replays on the other.
   const products = needsLines(input) ? await readProductFacts(pg) : null
   const channels = input.current.campaigns.length > 0 || input.proposed.campaigns.length > 0
   const fromMs = from.getTime()
   await pg.transaction(async (trx) => {
-    // Read to its end: plan for all rows (hash joins), not for the first 10 %; no JIT for one statement.
-    await trx.raw(`SET LOCAL work_mem = '128MB'; SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 1`)
+    // Plan for the first rows (index order, nested loops by key) so that rows flow at once; no JIT.
+    await trx.raw(`SET LOCAL work_mem = '128MB'; SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 0.01`)
     await trx.raw(`DECLARE loyalty_what_if NO SCROLL CURSOR FOR ${ordersSql({ lines: !!products, channels })}`, [
       readFrom,
       to,
@@ -452,7 +455,8 @@ async function readProductFacts(pg: Knex): Promise<ProductFacts> {
 /**
  * The orders the replay counts (Medusa's order: not deleted, not a draft, a
  * customer's) from `from` (earlier when tiers are simulated) to `to`, by
- * customer and placement: each with its earning facts (null when it has
+ * customer (in the database's collation, the order of Medusa's
+ * `IDX_order_customer_id`, which the read walks) and placement: each with its earning facts (null when it has
  * none yet), whether it is canceled, and the ledger's earn entry. Bindings:
  * read start and end, twice (the orders' range and the facts').
  */
@@ -468,7 +472,7 @@ const ordersSql = (read: { lines: boolean; channels: boolean }) => `
                 WHERE idempotency_key = 'earn:order:' || order_id AND voided_at IS NULL AND deleted_at IS NULL) e
            ON e.order_id = o.id
    WHERE ${REPLAYED_ORDER} AND o.created_at >= ? AND o.created_at < ?
-   ORDER BY o.customer_id COLLATE "C", o.created_at, o.id`
+   ORDER BY o.customer_id, o.created_at, o.id`
 
 /** The tier history of a slice's customers up to `to`, oldest first: which tier was in effect when. */
 async function readTierHistory(pg: Knex, ids: string[], to: Date): Promise<Map<string, { at: number; tier_id: string | null }[]>> {
