@@ -1,4 +1,5 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import fillOrderFactsJob from "../../src/jobs/fill-order-facts"
 import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
 // The benchmark's bulk generator (plain JS), as the insights suite uses it: a history the models can fit.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -170,6 +171,46 @@ export default httpSuite({
       expect(again.facts_filled).toBe(0)
       expect(again.current.issued).toBe(what_if.current.issued)
       expect(again.forward).toEqual(forward)
+    })
+
+    it("fills the facts of orders from before the plugin ahead (the hourly job, in bounded batches), so the next preview reads them", async () => {
+      // 40 customers' three years of orders written straight into Medusa's tables, as a store from before the plugin.
+      const now = new Date("2030-06-15T12:00:00.000Z")
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await knex.transaction((trx: { raw: (sql: string) => Promise<{ rows: Record<string, unknown>[] }> }) =>
+        generateOrders(async (sql: string) => (await trx.raw(sql)).rows, { customers: 40, now, prefix: "whatiffill" })
+      )
+      const withoutFacts = async (like = "%") =>
+        Number(
+          (
+            await knex.raw(
+              `SELECT count(*) AS n FROM "order" o
+                WHERE o.id LIKE ? AND o.deleted_at IS NULL AND o.customer_id IS NOT NULL AND o.is_draft_order = false AND o.status <> 'draft'
+                  AND NOT EXISTS (SELECT 1 FROM loyalty_order_fact f WHERE f.order_id = o.id AND f.deleted_at IS NULL)`,
+              [like]
+            )
+          ).rows[0].n
+        )
+      const before = await withoutFacts()
+      expect(await withoutFacts("order_whatiffill%")).toBeGreaterThan(100)
+
+      // A run stops at its bound and says it is not done; the next one starts over and finishes.
+      expect(await fillOrderFactsJob(getContainer(), { batch: 30, per_run: 100 })).toEqual({ filled: 100, done: false })
+      expect(await withoutFacts()).toBe(before - 100)
+      expect(await fillOrderFactsJob(getContainer(), { batch: 30 })).toEqual({ filled: before - 100, done: true })
+      expect(await withoutFacts()).toBe(0)
+      // Nothing is left: a run finds nothing and writes nothing.
+      expect(await fillOrderFactsJob(getContainer(), { batch: 30 })).toEqual({ filled: 0, done: true })
+
+      // The preview of the three years now reads every order's facts and fills none.
+      const { what_if } = await post(
+        api,
+        "/admin/loyalty/what-if",
+        { from: new Date(now.getTime() - 3 * 366 * 24 * 3600 * 1000).toISOString(), to: now.toISOString() },
+        admin.headers
+      )
+      expect(what_if.facts_filled).toBe(0)
+      expect(what_if.orders).toBeGreaterThan(100)
     })
 
     it("answers 400 with the reason on bad input", async () => {

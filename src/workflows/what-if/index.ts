@@ -1,3 +1,5 @@
 export * from "./what-if"
+export * from "./fill-order-facts"
 export * from "./steps/load-what-if-rules"
 export * from "./steps/replay-order-history"
+export * from "./steps/fill-order-facts"

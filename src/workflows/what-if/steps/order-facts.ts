@@ -66,3 +66,20 @@ export async function readMissingFacts(pg: Knex, orderIds: string[]): Promise<Or
   const { rows } = (await pg.raw(FACTS_SQL, [orderIds] as unknown as Knex.RawBinding[])) as { rows: Omit<OrderFactInput, "source">[] }
   return rows.map((row) => ({ ...row, source: "history" as const }))
 }
+
+/**
+ * Up to `limit` ids of orders the replay counts that have no earning facts
+ * yet, after `after` in id order (keyset: the next call starts after the
+ * last id returned). Walks the orders' primary key and probes the facts'
+ * order index, so it stops as soon as it has found `limit`.
+ */
+export async function ordersWithoutFacts(pg: Knex, after: string | null, limit: number): Promise<string[]> {
+  const { rows } = (await pg.raw(
+    `SELECT o.id FROM "order" o
+      WHERE ${REPLAYED_ORDER} AND o.id > ?
+        AND NOT EXISTS (SELECT 1 FROM loyalty_order_fact f WHERE f.order_id = o.id AND f.deleted_at IS NULL)
+      ORDER BY o.id LIMIT ?`,
+    [after ?? "", limit]
+  )) as { rows: { id: string }[] }
+  return rows.map((row) => row.id)
+}
