@@ -173,7 +173,7 @@ export default httpSuite({
       expect(again.forward).toEqual(forward)
     })
 
-    it("fills the facts of orders from before the plugin ahead (the hourly job, in bounded batches), so the next preview reads them", async () => {
+    it("fills the facts of orders from before the plugin ahead (a job, in bounded batches), so the next preview reads them", async () => {
       // 40 customers' three years of orders written straight into Medusa's tables, as a store from before the plugin.
       const now = new Date("2030-06-15T12:00:00.000Z")
       const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
