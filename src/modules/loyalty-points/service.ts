@@ -428,14 +428,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     assertPositive(input.points)
     return await this.post_(sharedContext, input, async (trx, account, entryId) => {
       if (input.limit) await this.assertWithinLimit_(trx, account.id, input, input.limit)
-      const { debt_paid, to_balance } = settleDebt(account.debt, input.points)
-      if (to_balance > 0) {
-        await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
-      }
       return {
         type: input.type,
         points: input.points,
-        movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+        movement: await this.creditBalance_(trx, account, entryId, input.points, input.expires_at),
         lifetime_earned: input.type === "restore" ? 0 : input.points,
         lifetime_redeemed: input.type === "restore" ? -input.points : 0,
       }
@@ -526,10 +522,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderReleaseInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const locked = await this.lockOrderAccount_(trx, input)
+    const locked = await this.lockOrderAccount_(sharedContext, input)
     if (!locked) return null
-    const { customerId, summary } = locked
+    const { trx, customerId, summary } = locked
     if (summary.pending <= 0) {
       return null
     }
@@ -537,29 +532,18 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       {
-        customer_id: customerId,
-        idempotency_key: IdempotencyKeys.orderRelease(input.order_id),
-        reason: "Return window ended",
-        order_id: input.order_id,
-        reference_type: ReferenceTypes.ORDER,
-        reference_id: input.order_id,
+        ...orderPosting(customerId, input.order_id, IdempotencyKeys.orderRelease(input.order_id), "Return window ended"),
         program_version: earning?.program_version ?? null,
         currency_code: earning?.currency_code ?? null,
         details: { earned: summary.earned, reversed_before_release: summary.reversed },
       },
-      async (trx, account, entryId) => {
-        const { debt_paid, to_balance } = settleDebt(account.debt, summary.pending)
-        if (to_balance > 0) {
-          await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
-        }
-        return {
-          type: "release",
-          points: summary.pending,
-          movement: { balance_change: to_balance, pending_change: -summary.pending, debt_change: -debt_paid },
-          lifetime_earned: summary.pending,
-          lifetime_redeemed: 0,
-        }
-      }
+      async (trx, account, entryId) => ({
+        type: "release",
+        points: summary.pending,
+        movement: await this.creditBalance_(trx, account, entryId, summary.pending, input.expires_at, -summary.pending),
+        lifetime_earned: summary.pending,
+        lifetime_redeemed: 0,
+      })
     )
   }
 
@@ -577,10 +561,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderReversalInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const locked = await this.lockOrderAccount_(trx, input)
+    const locked = await this.lockOrderAccount_(sharedContext, input)
     if (!locked) return null
-    const { customerId, summary } = locked
+    const { trx, customerId, summary } = locked
     const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
     if (!earning) return null
     const standing = summary.earned - summary.reversed
@@ -592,12 +575,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       {
-        customer_id: customerId,
-        idempotency_key: IdempotencyKeys.orderCorrection(input.order_id, points < 0 ? "reverse" : "earn", Number(count)),
-        reason: input.reason,
-        order_id: input.order_id,
-        reference_type: ReferenceTypes.ORDER,
-        reference_id: input.order_id,
+        ...orderPosting(
+          customerId,
+          input.order_id,
+          IdempotencyKeys.orderCorrection(input.order_id, points < 0 ? "reverse" : "earn", Number(count)),
+          input.reason
+        ),
         program_version: earning.program_version,
         currency_code: earning.currency_code,
         details: {
@@ -620,14 +603,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
               release_at: earning.release_at,
             }
           }
-          const { debt_paid, to_balance } = settleDebt(account.debt, points)
-          if (to_balance > 0) {
-            await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at ?? null)
-          }
           return {
             type: "earn",
             points,
-            movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+            movement: await this.creditBalance_(trx, account, entryId, points, input.expires_at ?? null),
             lifetime_earned: points,
             lifetime_redeemed: 0,
           }
@@ -683,10 +662,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderRestoreInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const locked = await this.lockOrderAccount_(trx, input)
+    const locked = await this.lockOrderAccount_(sharedContext, input)
     if (!locked) return null
-    const { customerId, summary } = locked
+    const { trx, customerId, summary } = locked
     if (summary.redeemed <= 0) return null
     const target = input.canceled ? summary.redeemed : Math.min(summary.redeemed, input.target ?? 0)
     const points = target - summary.restored
@@ -694,23 +672,14 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       {
-        customer_id: customerId,
-        idempotency_key: IdempotencyKeys.orderRestore(input.order_id, target),
-        reason: input.reason,
-        order_id: input.order_id,
-        reference_type: ReferenceTypes.ORDER,
-        reference_id: input.order_id,
+        ...orderPosting(customerId, input.order_id, IdempotencyKeys.orderRestore(input.order_id, target), input.reason),
         details: { ...(input.details ?? {}), redeemed: summary.redeemed, restored_before: summary.restored, target },
       },
       async (trx, account, entryId) => {
-        const { debt_paid, to_balance } = settleDebt(account.debt, points)
-        if (to_balance > 0) {
-          await this.createLot_(trx, account.id, entryId, to_balance, input.expires_at)
-        }
         return {
           type: "restore",
           points,
-          movement: { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid },
+          movement: await this.creditBalance_(trx, account, entryId, points, input.expires_at),
           lifetime_earned: 0,
           lifetime_redeemed: -points,
         }
@@ -1497,15 +1466,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * holder's account was closed (their points were forfeited with it).
    */
   protected async lockOrderAccount_(
-    trx: Knex.Transaction,
+    sharedContext: SharedContext,
     input: { order_id: string; customer_id: string }
-  ): Promise<{ customerId: string; summary: OrderPointsSummary } | null> {
+  ): Promise<{ trx: Knex.Transaction; customerId: string; summary: OrderPointsSummary } | null> {
+    const trx = transactionOf(sharedContext, WRITES)
     if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
     const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
     if (await this.accountClosed_(trx, customerId)) return null
     await this.lockAccount_(trx, customerId)
     const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
-    return summary ? { customerId, summary } : null
+    return summary ? { trx, customerId, summary } : null
   }
 
   /**
@@ -1562,6 +1532,26 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {
     return (await trx<LedgerEntry>("loyalty_entry").where({ idempotency_key: key }).whereNull("voided_at").first()) ?? null
+  }
+
+  /**
+   * Credit points to the balance side of an account: recorded debt is paid
+   * off first, the rest becomes a lot expiring at `expiresAt`. Returns the
+   * movement (with `pendingChange` when the points come out of pending ones).
+   */
+  protected async creditBalance_(
+    trx: Knex.Transaction,
+    account: Pick<LoyaltyAccount, "id" | "debt">,
+    entryId: string,
+    points: number,
+    expiresAt: Date | null,
+    pendingChange = 0
+  ): Promise<Movement> {
+    const { debt_paid, to_balance } = settleDebt(account.debt, points)
+    if (to_balance > 0) {
+      await this.createLot_(trx, account.id, entryId, to_balance, expiresAt)
+    }
+    return { balance_change: to_balance, pending_change: pendingChange, debt_change: -debt_paid }
   }
 
   protected async createLot_(
@@ -1653,6 +1643,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     )
   }
 }
+
+/** What every posting about one order carries: whose, its key and reason, and the order it references. */
+const orderPosting = (customerId: string, orderId: string, idempotencyKey: string, reason: string) => ({
+  customer_id: customerId,
+  idempotency_key: idempotencyKey,
+  reason,
+  order_id: orderId,
+  reference_type: ReferenceTypes.ORDER,
+  reference_id: orderId,
+})
 
 function assertPositive(points: number) {
   if (!Number.isInteger(points) || points <= 0) {

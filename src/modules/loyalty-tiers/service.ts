@@ -421,11 +421,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(trx)
-    const byId = tierMap(tiers)
-    const { row, writes } = await this.lockAndSettle_(trx, customerId, now, byId)
+    const { trx, settings, tiers, byId, row, writes } = await this.decisionContext_(sharedContext, customerId, now)
     const window = qualificationWindow(settings, now)
     const metrics = await this.metrics_(trx, customerId, window.start, now, windowBounds(settings))
     const decision = decideOnActivity({
@@ -440,14 +436,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       return mergeWrites(customerId, writes)
     }
     const earnedTierId = decision.kind === "upgrade" ? decision.tier.id : row.earned_tier_id
-    const override = await this.activeOverride_(trx, row, now)
-    const after: MembershipState = {
-      ...stateOf(row),
+    const after = await this.withEarnedTier_(trx, row, now, {
       earned_tier_id: earnedTierId,
       qualified_at: now,
       qualified_until: decision.qualified_until,
-      tier_id: override ? override.tier_id : earnedTierId,
-    }
+    })
     const reached = byId.get(earnedTierId!)!
     writes.push(
       await this.writeMembership_(trx, row, after, byId, {
@@ -472,11 +465,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(trx)
-    const byId = tierMap(tiers)
-    const { row, writes } = await this.lockAndSettle_(trx, customerId, now, byId)
+    const { trx, settings, tiers, byId, row, writes } = await this.decisionContext_(sharedContext, customerId, now)
     const due = reviewDate(settings, row.qualified_until)
     if (!row.qualified_until || !due || due > now) {
       return mergeWrites(customerId, writes)
@@ -487,14 +476,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const metrics = await this.metrics_(trx, customerId, start, now, windowBounds(settings))
     const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
     const earnedTierId = decision.tier?.id ?? null
-    const override = await this.activeOverride_(trx, row, now)
-    const after: MembershipState = {
-      ...stateOf(row),
+    const after = await this.withEarnedTier_(trx, row, now, {
       earned_tier_id: earnedTierId,
       qualified_at: earnedTierId === row.earned_tier_id ? row.qualified_at : earnedTierId ? now : null,
       qualified_until: decision.qualified_until,
-      tier_id: override ? override.tier_id : earnedTierId,
-    }
+    })
     const previous = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
     writes.push(
       await this.writeMembership_(trx, row, after, byId, {
@@ -1059,6 +1045,30 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       }
     )
     return { ...write, ended_override_ids: [override.id] }
+  }
+
+  /**
+   * What a decision about one customer starts from: the settings, the tiers,
+   * and the customer's membership locked and settled (`lockAndSettle_`).
+   */
+  protected async decisionContext_(sharedContext: SharedContext, customerId: string, now: Date) {
+    const trx = transactionOf(sharedContext, WRITES)
+    const settings = await this.getSettings(sharedContext)
+    const tiers = await this.tiers_(trx)
+    const byId = tierMap(tiers)
+    const { row, writes } = await this.lockAndSettle_(trx, customerId, now, byId)
+    return { trx, settings, tiers, byId, row, writes }
+  }
+
+  /** The membership with a newly decided earned tier; an override in effect stays the tier in effect. */
+  protected async withEarnedTier_(
+    trx: Knex.Transaction,
+    row: MembershipRow,
+    now: Date,
+    earned: Pick<MembershipState, "earned_tier_id" | "qualified_at" | "qualified_until">
+  ): Promise<MembershipState> {
+    const override = await this.activeOverride_(trx, row, now)
+    return { ...stateOf(row), ...earned, tier_id: override ? override.tier_id : earned.earned_tier_id }
   }
 
   /** The customer's override in effect at `now`, if any. */
