@@ -24,20 +24,21 @@ export const perCurrency = (what: string) =>
     })
     .transform((map) => Object.fromEntries(Object.entries(map).map(([code, value]) => [code.toLowerCase(), value])))
 
+/** The program rules' fields, each optional: what a change (or a what-if proposal) may send. */
+export const ProgramFields = z.strictObject({
+  earn_rates: perCurrency("An earn rate").optional(),
+  pending_days: bounded(Limits.program.pending_days).optional(),
+  expiry_months: bounded(Limits.program.expiry_months).optional(),
+  signup_bonus: bounded(Limits.program.signup_bonus).optional(),
+  point_values: perCurrency("A point value").optional(),
+  min_redeem_points: bounded(Limits.program.min_redeem_points).optional(),
+  redeem_step: bounded(Limits.program.redeem_step).optional(),
+  max_redeem_share: z.number().min(0).max(1).optional(),
+  shipping_redeemable: z.boolean().optional(),
+})
+
 /** A change to the program rules: any subset of the fields, nothing else. */
-export const AdminUpdateProgram = z
-  .strictObject({
-    earn_rates: perCurrency("An earn rate").optional(),
-    pending_days: bounded(Limits.program.pending_days).optional(),
-    expiry_months: bounded(Limits.program.expiry_months).optional(),
-    signup_bonus: bounded(Limits.program.signup_bonus).optional(),
-    point_values: perCurrency("A point value").optional(),
-    min_redeem_points: bounded(Limits.program.min_redeem_points).optional(),
-    redeem_step: bounded(Limits.program.redeem_step).optional(),
-    max_redeem_share: z.number().min(0).max(1).optional(),
-    shipping_redeemable: z.boolean().optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one program field to change" })
+export const AdminUpdateProgram = ProgramFields.refine((body) => Object.keys(body).length > 0, { message: "Send at least one program field to change" })
 export type AdminUpdateProgramType = z.infer<typeof AdminUpdateProgram>
 
 /** A manual points change by staff: signed points and a mandatory reason. */

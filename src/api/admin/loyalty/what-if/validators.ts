@@ -1,19 +1,10 @@
 import { z } from "@medusajs/framework/zod"
 import { TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers/rules"
-import { Limits } from "../../../../lib/shared/vocabulary"
 import { AdminCreateCampaign } from "../campaigns/validators"
-import { bounded, perCurrency } from "../validators"
+import { perCurrency, ProgramFields } from "../validators"
 
-/** The program fields a proposal may change (each optional: the rest stay as they are). */
-const ProposedProgram = z.strictObject({
-  earn_rates: perCurrency("An earn rate").optional(),
-  pending_days: bounded(Limits.program.pending_days).optional(),
-  expiry_months: bounded(Limits.program.expiry_months).optional(),
-  point_values: perCurrency("A point value").optional(),
-  min_redeem_points: bounded(Limits.program.min_redeem_points).optional(),
-  redeem_step: bounded(Limits.program.redeem_step).optional(),
-  max_redeem_share: z.number().min(0).max(1).optional(),
-})
+/** The program fields a proposal may change (each optional: the rest stay as they are); the replay uses neither the sign-up bonus nor shipping. */
+const ProposedProgram = ProgramFields.omit({ signup_bonus: true, shipping_redeemable: true })
 
 /** A tier as proposed: an existing tier's id keeps its members' history; a new one needs none. */
 const ProposedTier = z.strictObject({
