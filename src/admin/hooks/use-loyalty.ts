@@ -38,7 +38,8 @@ export const loyaltyKeys = {
   rewards: () => [...loyaltyKeys.all, "rewards"] as const,
 }
 
-type QueryOptions<TData, TKey extends readonly unknown[]> = Omit<
+/** A query hook's options: react-query's, but for the key and the fetch the hook sets. */
+export type QueryOptions<TData, TKey extends readonly unknown[]> = Omit<
   UseQueryOptions<TData, Error, TData, TKey>,
   "queryKey" | "queryFn"
 >

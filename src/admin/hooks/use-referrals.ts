@@ -4,10 +4,9 @@ import {
   useQuery,
   useQueryClient,
   type UseMutationOptions,
-  type UseQueryOptions,
 } from "@tanstack/react-query"
 import { useReplacingMutation } from "./use-replacing-mutation"
-import { loyaltyKeys } from "./use-loyalty"
+import { loyaltyKeys, type QueryOptions } from "./use-loyalty"
 import {
   referralsApi,
   type AdminCustomerReferralsResponse,
@@ -30,11 +29,6 @@ export const referralKeys = {
   customers: () => [...referralKeys.all, "customer"] as const,
   customer: (customerId: string) => [...referralKeys.customers(), customerId] as const,
 }
-
-type QueryOptions<TData, TKey extends readonly unknown[]> = Omit<
-  UseQueryOptions<TData, Error, TData, TKey>,
-  "queryKey" | "queryFn"
->
 
 export const useReferralProgram = (
   options?: QueryOptions<AdminReferralProgramResponse, ReturnType<typeof referralKeys.program>>
