@@ -4,6 +4,7 @@ import { CampaignDefinition, EarningRule, lineFactor } from "../campaigns/rules"
 import { runsAt } from "../campaigns/schedule"
 import { EarnableCreditLine, POINTS_CREDIT_LINE_REFERENCE } from "../points/earning"
 import { EarningTier, OrderForPoints, orderEarning } from "../points/order-points"
+import { currencyDecimals } from "../points/redemption"
 import { ProgramRules } from "../points/program"
 import { addDays, addMonths } from "../shared/dates"
 import { earnMultiplier, meetsTier, qualifyingTier, TierDefinition, TierMetrics, TierSettings } from "../tiers/rules"
@@ -553,18 +554,7 @@ export function keepMostAffected(list: AffectedCustomer[], candidate: AffectedCu
 
 /** Money of `points` at a point value, rounded to the currency's precision, as a decimal string. */
 export function pointsMoney(points: number, pointValue: number | undefined, currencyCode: string): string {
-  const digits = currencyDigits(currencyCode)
-  return MathBN.mult(points, pointValue ?? 0).toFixed(digits)
-}
-
-/** Fraction digits of a currency (EUR 2, JPY 0). */
-export function currencyDigits(currencyCode: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode.toUpperCase() }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  } catch {
-    return 2
-  }
+  return MathBN.mult(points, pointValue ?? 0).toFixed(currencyDecimals(currencyCode))
 }
 
 /** `part / whole` as a share with 6 decimals, null when the whole is 0. */

@@ -1,6 +1,6 @@
 import betaln from "@stdlib/math-base-special-betaln"
 import gammaln from "@stdlib/math-base-special-gammaln"
-import { fitMaximumLikelihood } from "./clv-fit"
+import { byDistinctX, customerCount, customerMean, fitMaximumLikelihood } from "./clv-fit"
 import { logHyp2f1, logScaledHyp2f1Tail } from "./hyp2f1"
 
 /**
@@ -63,17 +63,15 @@ export type BgNbdFit = {
  * `start` warm-starts the optimizer (e.g. the holdout check from the full fit).
  */
 export function fitBgNbd(data: RepeatSummary[], start?: BgNbdParams): BgNbdFit {
-  const customers = data.reduce((n, row) => n + (row.count ?? 1), 0)
+  const customers = customerCount(data)
   if (!customers) {
     throw new RangeError("BG/NBD needs at least one customer")
   }
-  const meanT = data.reduce((sum, row) => sum + row.T * (row.count ?? 1), 0) / customers
+  const meanT = customerMean(data, (row) => row.T, customers)
   // The optimizer evaluates the likelihood thousands of times over thousands of rows; the ln Γ and ln B
   // terms depend on the parameters and x only, and a store has few distinct x: computed once per x and
   // evaluation (the same expressions as bgNbdLogLikelihood, so every row's value is the same double).
-  const distinctX = [...new Set(data.map((row) => row.x))]
-  const slot = new Map(distinctX.map((x, i) => [x, i]))
-  const rowSlot = data.map((row) => slot.get(row.x)!)
+  const { distinctX, rowSlot } = byDistinctX(data)
   const head = new Float64Array(distinctX.length)
   const logA4 = new Float64Array(distinctX.length)
   const logLikelihood = ([r, alpha, a, b]: number[]) => {

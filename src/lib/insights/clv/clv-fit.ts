@@ -139,3 +139,26 @@ function logStandardErrors(objective: (x: number[]) => number, x: number[], n: n
   const errors = inverse.map((row, i) => row[i])
   return errors.every((v) => v > 0 && Number.isFinite(v)) ? errors.map(Math.sqrt) : null
 }
+
+/** A summary row of the CLV fits: `x` purchases, standing for `count` customers alike (1 when absent). */
+type GroupedRow = { x: number; count?: number }
+
+/** How many customers the rows stand for. */
+export const customerCount = (rows: GroupedRow[]) => rows.reduce((n, row) => n + (row.count ?? 1), 0)
+
+/** The mean of `value` over the customers the rows stand for. */
+export function customerMean<R extends GroupedRow>(rows: R[], value: (row: R) => number, customers: number): number {
+  return rows.reduce((sum, row) => sum + value(row) * (row.count ?? 1), 0) / customers
+}
+
+/**
+ * The distinct `x` of the rows and each row's index into them: the
+ * optimizer evaluates a likelihood thousands of times over thousands of rows,
+ * and a store has few distinct x, so terms that depend on the parameters and
+ * x only are computed once per distinct x and evaluation.
+ */
+export function byDistinctX(rows: GroupedRow[]) {
+  const distinctX = [...new Set(rows.map((row) => row.x))]
+  const slot = new Map(distinctX.map((x, i) => [x, i]))
+  return { distinctX, rowSlot: rows.map((row) => slot.get(row.x)!) }
+}

@@ -1,5 +1,5 @@
 import gammaln from "@stdlib/math-base-special-gammaln"
-import { fitMaximumLikelihood } from "./clv-fit"
+import { byDistinctX, customerCount, customerMean, fitMaximumLikelihood } from "./clv-fit"
 
 /**
  * The Gamma-Gamma spend model (Fader, Hardie & Lee, "RFM and CLV: Using
@@ -44,17 +44,15 @@ export type GammaGammaFit = {
 /** Fit p, q, γ by maximum likelihood; rows with x = 0 or m ≤ 0 are ignored. */
 export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
   const rows = data.filter((row) => row.x > 0 && row.m > 0)
-  const customers = rows.reduce((n, row) => n + (row.count ?? 1), 0)
+  const customers = customerCount(rows)
   if (!customers) {
     throw new RangeError("Gamma-Gamma needs at least one customer with a repeat purchase")
   }
-  const meanSpend = rows.reduce((sum, row) => sum + row.m * (row.count ?? 1), 0) / customers
+  const meanSpend = customerMean(rows, (row) => row.m, customers)
   // As gammaGammaLogLikelihood, term by term in the same order (so the same doubles), with what depends
   // on the parameters and x only computed once per distinct x and evaluation, and ln m̄ once per row:
   // the optimizer evaluates this thousands of times.
-  const distinctX = [...new Set(rows.map((row) => row.x))]
-  const slot = new Map(distinctX.map((x, i) => [x, i]))
-  const rowSlot = rows.map((row) => slot.get(row.x)!)
+  const { distinctX, rowSlot } = byDistinctX(rows)
   const logM = rows.map((row) => Math.log(row.m))
   const logX = distinctX.map((x) => Math.log(x))
   const head = new Float64Array(distinctX.length)
