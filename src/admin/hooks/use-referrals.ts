@@ -1,10 +1,4 @@
-import {
-  keepPreviousData,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type UseMutationOptions,
-} from "@tanstack/react-query"
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseMutationOptions } from "@tanstack/react-query"
 import { useReplacingMutation } from "./use-replacing-mutation"
 import { loyaltyKeys, type QueryOptions } from "./use-loyalty"
 import {

@@ -269,17 +269,7 @@ async function readMonthlyKpis(knex: Knex, input: KpiInput, orderRows: Record<st
         )
       )
     const ledger = ledgerByMonth.get(month) as Record<string, number> | undefined
-    const points = ledger
-      ? {
-          issued: Number(ledger.issued),
-          redeemed: Number(ledger.redeemed),
-          expired: Number(ledger.expired),
-          issued_to_date: Number(ledger.issued_to_date),
-          redeemed_to_date: Number(ledger.redeemed_to_date),
-          expired_to_date: Number(ledger.expired_to_date),
-          outstanding: Number(ledger.outstanding),
-        }
-      : null
+    const points = ledger ? ledgerPoints(ledger) : null
     const referral = referralsByMonth.get(month) as { made: number; converted: number; rewarded: number } | undefined
     const referrals = {
       made: Number(referral?.made ?? 0),
@@ -342,15 +332,7 @@ async function readKpiWindow(
     pickCounts(orderRows.find((row: { member: boolean }) => row.member)),
     pickCounts(orderRows.find((row: { member: boolean }) => !row.member)),
     feedbackFor,
-    {
-      issued: Number(ledger.issued),
-      redeemed: Number(ledger.redeemed),
-      expired: Number(ledger.expired),
-      issued_to_date: Number(ledger.issued_to_date),
-      redeemed_to_date: Number(ledger.redeemed_to_date),
-      expired_to_date: Number(ledger.expired_to_date),
-      outstanding: Number(ledger.outstanding),
-    },
+    ledgerPoints(ledger),
     { made: Number(referral.made), converted: Number(referral.converted), rewarded: Number(referral.rewarded) },
     input.point_values
   )
@@ -510,6 +492,17 @@ const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::n
 type FeedbackCounts = KpiCounts["feedback"]
 /** What the order SQL counts of one cohort. */
 type OrderCounts = Omit<KpiCounts, "members" | "new_members" | "feedback" | "points" | "referrals" | "point_values">
+
+/** The ledger SQL's row (Postgres sends its sums as strings) as the KPIs' points figures. */
+const ledgerPoints = (row: Record<string, number | string>): NonNullable<KpiCounts["points"]> => ({
+  issued: Number(row.issued),
+  redeemed: Number(row.redeemed),
+  expired: Number(row.expired),
+  issued_to_date: Number(row.issued_to_date),
+  redeemed_to_date: Number(row.redeemed_to_date),
+  expired_to_date: Number(row.expired_to_date),
+  outstanding: Number(row.outstanding),
+})
 
 /** The feedback counts of several rows (cohorts) added up. */
 const sumFeedback = (rows: FeedbackCounts[]): FeedbackCounts =>
