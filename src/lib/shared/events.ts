@@ -89,7 +89,8 @@ export type PointsReleasedEventData = PointsEventData & {
   released_at: Date
 }
 
-type EventSource = {
+/** What `pointsEventsFor` reads of a posting step's result. */
+export type PostingEventSource = {
   entry: { id: string; account_id: string; type: string; points: number; order_id: string | null; reason: string }
   account: { customer_id: string }
   created: boolean
@@ -99,9 +100,9 @@ type EventSource = {
  * Event payloads for the entries a step actually wrote: a replayed
  * idempotency key wrote nothing, so it announces nothing.
  */
-export function pointsEventsFor(results: (EventSource | null | undefined)[]): PointsEventData[] {
+export function pointsEventsFor(results: (PostingEventSource | null | undefined)[]): PointsEventData[] {
   return results
-    .filter((result): result is EventSource => !!result && result.created && result.entry.points !== 0)
+    .filter((result): result is PostingEventSource => !!result && result.created && result.entry.points !== 0)
     .map(({ entry, account }) => ({
       id: entry.id,
       customer_id: account.customer_id,

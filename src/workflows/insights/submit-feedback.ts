@@ -1,7 +1,7 @@
-import { emitEventStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
+import { LoyaltyEvents } from "../../lib/shared/events"
+import { emitPointsEvents } from "../points/emit-points-events"
 import { feedbackPoints } from "../../lib/insights/feedback"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
@@ -57,10 +57,7 @@ export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (
       : null
   )
   const result = creditPointsStep(credit)
-  const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
-  when({ events }, ({ events }) => events.length > 0).then(() =>
-    emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
-  )
+  emitPointsEvents(LoyaltyEvents.POINTS_EARNED, result)
   return new WorkflowResponse(
     transform({ feedback, result, award }, ({ feedback, result, award }) => ({
       feedback,

@@ -1,6 +1,6 @@
-import { emitEventStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { LoyaltyEvents } from "../../lib/shared/events"
+import { emitPointsEvents } from "../points/emit-points-events"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
@@ -26,10 +26,7 @@ export const takeBackFeedbackPointsWorkflow = createWorkflow(
         reason: "Order canceled: feedback points taken back",
       }))
     )
-    const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
-    when({ events }, ({ events }) => events.length > 0).then(() =>
-      emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: events })
-    )
+    emitPointsEvents(LoyaltyEvents.POINTS_REVERSED, result)
     return new WorkflowResponse(result)
   }
 )

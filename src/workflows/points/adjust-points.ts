@@ -1,8 +1,8 @@
-import { emitEventStep } from "@medusajs/medusa/core-flows"
 import type { AdditionalData } from "@medusajs/framework/types"
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
+import { LoyaltyEvents } from "../../lib/shared/events"
+import { emitPointsEvents } from "./emit-points-events"
 import { loadCustomerForPointsStep } from "./steps/load-customer"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { creditPointsStep } from "./steps/credit-points"
@@ -58,10 +58,7 @@ export const adjustPointsWorkflow = createWorkflow(adjustPointsWorkflowId, (inpu
   const debited = when({ input }, ({ input }) => input.points < 0).then(() => debitPointsStep(posting))
 
   const result = transform({ credited, debited }, ({ credited, debited }) => credited ?? debited)
-  const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
-  when({ events }, ({ events }) => events.length > 0).then(() =>
-    emitEventStep({ eventName: LoyaltyEvents.POINTS_ADJUSTED, data: events })
-  )
+  emitPointsEvents(LoyaltyEvents.POINTS_ADJUSTED, result)
   const pointsAdjusted = createHook("pointsAdjusted", {
     customer_id: input.customer_id,
     result,

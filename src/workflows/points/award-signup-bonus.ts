@@ -1,7 +1,7 @@
-import { emitEventStep } from "@medusajs/medusa/core-flows"
-import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { expiryDate } from "../../lib/shared/dates"
-import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
+import { LoyaltyEvents } from "../../lib/shared/events"
+import { emitPointsEvents } from "./emit-points-events"
 import { loadCustomerForPointsStep } from "./steps/load-customer"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { creditPointsStep } from "./steps/credit-points"
@@ -39,10 +39,7 @@ export const awardSignupBonusWorkflow = createWorkflow(
         : null
     )
     const result = creditPointsStep(bonus)
-    const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
-    when({ events }, ({ events }) => events.length > 0).then(() =>
-      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
-    )
+    emitPointsEvents(LoyaltyEvents.POINTS_EARNED, result)
     return new WorkflowResponse(result)
   }
 )
