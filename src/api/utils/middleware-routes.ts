@@ -1,4 +1,4 @@
-import { MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import { authenticate, MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
 import type { z } from "@medusajs/framework/zod"
 
 type Method = "GET" | "POST" | "DELETE"
@@ -18,4 +18,10 @@ export const validatedQuery = (method: Method, matcher: string, schema: z.ZodTyp
   method: [method],
   matcher,
   middlewares: [validateAndTransformQuery(schema, {})],
+})
+
+/** Routes under `matcher` (a prefix with `*`) for a logged-in customer only, by session or bearer token. */
+export const customerOnly = (matcher: string): MiddlewareRoute => ({
+  matcher,
+  middlewares: [authenticate("customer", ["session", "bearer"])],
 })

@@ -1,9 +1,5 @@
-import {
-  authenticate,
-  MiddlewareRoute,
-  validateAndTransformBody,
-  validateAndTransformQuery,
-} from "@medusajs/framework/http"
+import { MiddlewareRoute } from "@medusajs/framework/http"
+import { customerOnly, validatedBody, validatedQuery } from "../../utils/middleware-routes"
 import { EntriesPageQuery } from "../../utils/validators"
 import { MemberPreferences } from "./account/preferences/validators"
 import { StoreReviewAction } from "./actions/review/validators"
@@ -15,36 +11,11 @@ import { StorePurchaseCoupon } from "./validators"
  * customer's own account.
  */
 export const storeLoyaltyMiddlewares: MiddlewareRoute[] = [
-  {
-    matcher: "/store/loyalty/account*",
-    middlewares: [authenticate("customer", ["session", "bearer"])],
-  },
-  {
-    method: ["GET"],
-    matcher: "/store/loyalty/account/entries",
-    middlewares: [validateAndTransformQuery(EntriesPageQuery, {})],
-  },
-  {
-    method: ["POST"],
-    matcher: "/store/loyalty/account/preferences",
-    middlewares: [validateAndTransformBody(MemberPreferences)],
-  },
-  {
-    method: ["POST"],
-    matcher: "/store/loyalty/actions/review",
-    middlewares: [validateAndTransformBody(StoreReviewAction)],
-  },
-  {
-    matcher: "/store/loyalty/me*",
-    middlewares: [authenticate("customer", ["session", "bearer"])],
-  },
-  {
-    matcher: "/store/loyalty/coupons*",
-    middlewares: [authenticate("customer", ["session", "bearer"])],
-  },
-  {
-    method: ["POST"],
-    matcher: "/store/loyalty/coupons",
-    middlewares: [validateAndTransformBody(StorePurchaseCoupon)],
-  },
+  customerOnly("/store/loyalty/account*"),
+  validatedQuery("GET", "/store/loyalty/account/entries", EntriesPageQuery),
+  validatedBody("POST", "/store/loyalty/account/preferences", MemberPreferences),
+  validatedBody("POST", "/store/loyalty/actions/review", StoreReviewAction),
+  customerOnly("/store/loyalty/me*"),
+  customerOnly("/store/loyalty/coupons*"),
+  validatedBody("POST", "/store/loyalty/coupons", StorePurchaseCoupon),
 ]

@@ -1,4 +1,5 @@
-import { MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
+import { MiddlewareRoute } from "@medusajs/framework/http"
+import { validatedBody } from "../../../utils/middleware-routes"
 import { AdminCampaignCost, AdminCreateCampaign, AdminCreateEarningRule, AdminPreviewCampaign, AdminUpdateCampaign } from "./validators"
 
 /**
@@ -7,9 +8,9 @@ import { AdminCampaignCost, AdminCreateCampaign, AdminCreateEarningRule, AdminPr
  * also run on `POST /campaigns/preview`.
  */
 export const adminCampaignMiddlewares: MiddlewareRoute[] = [
-  { method: ["POST"], matcher: "/admin/loyalty/campaigns", middlewares: [validateAndTransformBody(AdminCreateCampaign)] },
-  { method: ["POST"], matcher: "/admin/loyalty/campaigns/:id", middlewares: [validateAndTransformBody(AdminUpdateCampaign)] },
-  { method: ["POST"], matcher: "/admin/loyalty/campaign-preview", middlewares: [validateAndTransformBody(AdminPreviewCampaign)] },
-  { method: ["POST"], matcher: "/admin/loyalty/campaign-cost", middlewares: [validateAndTransformBody(AdminCampaignCost)] },
-  { method: ["POST"], matcher: "/admin/loyalty/earning-rules", middlewares: [validateAndTransformBody(AdminCreateEarningRule)] },
+  validatedBody("POST", "/admin/loyalty/campaigns", AdminCreateCampaign),
+  validatedBody("POST", "/admin/loyalty/campaigns/:id", AdminUpdateCampaign),
+  validatedBody("POST", "/admin/loyalty/campaign-preview", AdminPreviewCampaign),
+  validatedBody("POST", "/admin/loyalty/campaign-cost", AdminCampaignCost),
+  validatedBody("POST", "/admin/loyalty/earning-rules", AdminCreateEarningRule),
 ]

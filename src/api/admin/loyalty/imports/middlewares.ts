@@ -1,4 +1,5 @@
-import { MiddlewareRoute, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import { MiddlewareRoute } from "@medusajs/framework/http"
+import { validatedBody, validatedQuery } from "../../../utils/middleware-routes"
 import { validatePathIds } from "../../../utils/request-guards"
 import { AdminCreateMemberImport, AdminListMemberImports } from "./validators"
 
@@ -8,15 +9,7 @@ import { AdminCreateMemberImport, AdminListMemberImports } from "./validators"
  */
 export const adminMemberImportMiddlewares: MiddlewareRoute[] = [
   { matcher: "/admin/loyalty/imports/:id", middlewares: [validatePathIds] },
-  {
-    method: ["GET"],
-    matcher: "/admin/loyalty/imports",
-    middlewares: [validateAndTransformQuery(AdminListMemberImports, {})],
-  },
-  {
-    method: ["POST"],
-    matcher: "/admin/loyalty/imports",
-    middlewares: [validateAndTransformBody(AdminCreateMemberImport)],
-  },
+  validatedQuery("GET", "/admin/loyalty/imports", AdminListMemberImports),
+  validatedBody("POST", "/admin/loyalty/imports", AdminCreateMemberImport),
   { method: ["POST"], matcher: "/admin/loyalty/imports/:id/file", bodyParser: false },
 ]

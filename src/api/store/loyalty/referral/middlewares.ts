@@ -1,13 +1,12 @@
 import {
   AuthenticatedMedusaRequest,
-  authenticate,
   MedusaNextFunction,
   MedusaResponse,
   MiddlewareRoute,
   validateAndTransformBody,
-  validateAndTransformQuery,
 } from "@medusajs/framework/http"
 import { clientAddressKey } from "../../../../lib/referrals/rules"
+import { customerOnly, validatedQuery } from "../../../utils/middleware-routes"
 import { registerReferralClaimAttemptWorkflow } from "../../../../workflows/referrals"
 import { StoreClaimReferral, StoreReferralQuery } from "./validators"
 
@@ -46,15 +45,8 @@ export async function limitReferralClaims(
 
 /** Store referral routes: a logged-in customer's own code and referrals only. */
 export const storeReferralMiddlewares: MiddlewareRoute[] = [
-  {
-    matcher: "/store/loyalty/referral*",
-    middlewares: [authenticate("customer", ["session", "bearer"])],
-  },
-  {
-    method: ["GET"],
-    matcher: "/store/loyalty/referral",
-    middlewares: [validateAndTransformQuery(StoreReferralQuery, {})],
-  },
+  customerOnly("/store/loyalty/referral*"),
+  validatedQuery("GET", "/store/loyalty/referral", StoreReferralQuery),
   {
     method: ["POST"],
     matcher: "/store/loyalty/referral/claim",
