@@ -1217,7 +1217,14 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
         // through them one by one, waiting on the database after each. Each
         // customer's orders stay in their order. The job then runs as usual
         // (catching up missed awards; nothing is left for it to release).
-        const due: { order_id: string; customer_id: string }[] = await loyalty.listDueReleases(jobAt, 100000)
+        const due: { order_id: string; customer_id: string }[] = []
+        // The release queue, a keyset page at a time ({ items, next }).
+        for (let after: unknown = null; ; ) {
+          const page: { items: { order_id: string; customer_id: string }[]; next: unknown } = await loyalty.listDueReleases(jobAt, after, 1000)
+          due.push(...page.items)
+          if (!page.next) break
+          after = page.next
+        }
         const byCustomer = new Map<string, { order_id: string; customer_id: string }[]>()
         for (const row of due) byCustomer.set(row.customer_id, [...(byCustomer.get(row.customer_id) ?? []), row])
         await inParallel([...byCustomer.values()], 4, async (rows) => {

@@ -4,15 +4,17 @@ import {
   adjustPointsWorkflowId,
   awardOrderPointsWorkflow,
   awardOrderPointsWorkflowId,
-  expirePointsWorkflow,
-  expirePointsWorkflowId,
+  expireLotBatchWorkflow,
+  expireLotBatchWorkflowId,
   releaseOrderPointsWorkflow,
   releaseOrderPointsWorkflowId,
   reverseOrderPointsWorkflow,
   reverseOrderPointsWorkflowId,
 } from "../../src/workflows/points"
 import { purchaseCouponWorkflow, purchaseCouponWorkflowId } from "../../src/workflows/rewards"
+import type { DueCursor } from "../../src/lib/db"
 import { post } from "./http"
+import { pointsService } from "./loyalty"
 import * as M from "./ledger-model"
 import { checkout, LedgerFixture, Real } from "./ledger-model-run"
 
@@ -182,7 +184,8 @@ export function faultFlows(): FaultFlow[] {
     ),
     {
       name: "expiry",
-      workflowId: expirePointsWorkflowId,
+      // The expiry pass runs one batch workflow per page of due lots: the case fails each step of that workflow.
+      workflowId: expireLotBatchWorkflowId,
       prepare: async (fx, model, real) => {
         // New points for this case, then 13 months on: every lot of the member has expired.
         const key = `fault-expiry-${real.stats.steps}-${Math.random().toString(36).slice(2, 8)}`
@@ -192,7 +195,16 @@ export function faultFlows(): FaultFlow[] {
         })
         const now = Date.now() + 400 * DAY
         return {
-          run: (transactionId) => expirePointsWorkflow(fx.container).run({ input: { now: new Date(now) }, context: { transactionId } }),
+          run: async (transactionId) => {
+            const lotIds: string[] = []
+            for (let after: DueCursor | null = null, more = true; more; ) {
+              const page = await pointsService(fx.container).listExpiredLots(new Date(now), after, 500)
+              lotIds.push(...page.items)
+              after = page.next
+              more = !!page.next
+            }
+            return expireLotBatchWorkflow(fx.container).run({ input: { now: new Date(now), lot_ids: lotIds }, context: { transactionId } })
+          },
           expect: () => {
             M.expireJob(model, now)
           },

@@ -2,6 +2,7 @@ import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import { moduleTestDbName } from "../helpers/module-db"
 import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
+import type { DueCursor, DuePage } from "../../src/lib/db"
 
 jest.setTimeout(60_000)
 
@@ -160,9 +161,9 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       await service.debitPoints({ customer_id: "cus_e", points: 150, type: "redeem", idempotency_key: "spend", reason: "x" })
 
       const expireAll = async () => {
-        const lots = await service.listExpiredLots(now, 100)
+        const lots = await service.listExpiredLots(now, null, 100)
         const results: Awaited<ReturnType<typeof service.expireLot>>[] = []
-        for (const lot of lots) results.push(await service.expireLot(lot.id, now))
+        for (const lotId of lots.items) results.push(await service.expireLot(lotId, now))
         return results.filter((r) => r?.created)
       }
       const first = await expireAll()
@@ -237,6 +238,47 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect(summary).toMatchObject({ earned: 100, released: 0, reversed: 100, pending: 0, redeemed: 40, restored: 40 })
     })
 
+    it("reads the due queues in keyset pages: each due row once, ties broken by id, settled rows skipped without ending the read (issue 15)", async () => {
+      /** Every page of a due read from the start, and how many reads it took. */
+      async function drain<T>(read: (after: DueCursor | null) => Promise<DuePage<T>>) {
+        const items: T[] = []
+        let reads = 0
+        for (let after: DueCursor | null = null; ; ) {
+          const page = await read(after)
+          reads++
+          items.push(...page.items)
+          if (!page.next) return { items, reads }
+          after = page.next
+        }
+      }
+      const customer_id = "cus_keyset"
+      const now = new Date()
+      const releaseAt = new Date(now.getTime() - DAY) // the same date for all five: only the id breaks the tie
+      const orders = ["order_ks1", "order_ks2", "order_ks3", "order_ks4", "order_ks5"]
+      for (const [i, order_id] of orders.entries()) {
+        await service.recordOrderEarning({ customer_id, order_id, idempotency_key: "ignored", points: 10 + i, release_at: releaseAt, reason: `Order ${i}` })
+      }
+      for (const order_id of ["order_ks2", "order_ks4"]) {
+        await service.releaseOrderPoints({ order_id, customer_id, now, expires_at: null })
+      }
+      // Pages of 2 pending entries: [1, 2] keeps 1, [3, 4] keeps 3, [5] keeps 5 and ends the queue.
+      const due = await drain((after) => service.listDueReleases(now, after, 2))
+      expect(due).toEqual({ items: ["order_ks1", "order_ks3", "order_ks5"].map((order_id) => ({ order_id, customer_id })), reads: 3 })
+
+      // Releases written a few microseconds apart: the cursor keeps Postgres's precision, so none is read twice.
+      const releases = await drain((after) => service.listReleaseIds(new Date(now.getTime() - DAY), new Date(Date.now() + DAY), after, 1))
+      const written = await service.listEntries({ type: "release", account: { customer_id } }, { select: ["id"], order: { created_at: "ASC" } })
+      expect(releases).toEqual({ items: written.map((entry) => entry.id), reads: 3 })
+      expect(releases.items).toHaveLength(2)
+
+      // Three lots expiring at the same instant, read two at a time.
+      const expiry = new Date(now.getTime() - 2 * DAY)
+      for (const key of ["ks-lot-a", "ks-lot-b", "ks-lot-c"]) await credit("cus_keyset_lots", 5, key, expiry)
+      const lots = await drain((after) => service.listExpiredLots(now, after, 2))
+      const open = await service.listLots({ account: { customer_id: "cus_keyset_lots" } }, { select: ["id"], order: { id: "ASC" } })
+      expect(lots).toEqual({ items: open.map((lot) => lot.id), reads: 2 })
+    })
+
     it("a compensated release is released again and leaves the due list (issue 12, defect 4)", async () => {
       const customer_id = "cus_rel"
       const order_id = "order_rel"
@@ -253,10 +295,10 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       const released = await service.releaseOrderPoints(release)
       await service.revertEntry(released!.entry.id, "Release rolled back")
       expect((await service.summarizeOrders([order_id]))[0]).toMatchObject({ earned: 70, released: 0, pending: 70 })
-      expect(await service.listDueReleases(now, 10)).toEqual([{ order_id, customer_id }])
+      expect(await service.listDueReleases(now, null, 10)).toEqual({ items: [{ order_id, customer_id }], next: null })
 
       expect(await service.releaseOrderPoints(release)).toMatchObject({ created: true, entry: { points: 70 } })
-      expect(await service.listDueReleases(now, 10)).toEqual([])
+      expect(await service.listDueReleases(now, null, 10)).toEqual({ items: [], next: null })
       const account = await expectLedgerConsistent(customer_id)
       expect(account).toMatchObject({ balance: 70, pending: 0 })
       expect((await service.summarizeOrders([order_id]))[0]).toMatchObject({ earned: 70, released: 70, pending: 0 })

@@ -89,13 +89,13 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
       await released("cus_2", 700, at("2027-01-15T00:00:00Z"))
       expect((await service.evaluateCustomer("cus_2", at("2027-01-15T00:00:00Z"))).changes).toEqual([])
       for (const day of ["2026-12-31T00:00:00Z", "2027-01-10T00:00:00Z", "2027-01-23T23:59:59Z"]) {
-        expect(await service.listDueReviews(at(day), 10)).toEqual([])
+        expect((await service.listDueReviews(at(day), null, 10)).items).toEqual([])
         expect((await service.reviewCustomer("cus_2", at(day))).changes).toEqual([])
         expect((await service.effectiveTier("cus_2", at(day)))?.id).toBe(gold.id)
       }
 
       const reviewAt = at("2027-01-24T00:00:00Z")
-      expect(await service.listDueReviews(reviewAt, 10)).toEqual(["cus_2"])
+      expect((await service.listDueReviews(reviewAt, null, 10)).items).toEqual(["cus_2"])
       const review = await service.reviewCustomer("cus_2", reviewAt)
       // The 1200 points that reached Gold belong to the period that ended; the 700 reach Silver.
       expect(review.changes).toEqual([
@@ -111,7 +111,7 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
       expect(review.after.qualified_until).toEqual(at("2028-01-10T00:00:00Z"))
       // Running it again the same day, or the next, changes nothing.
       expect((await service.reviewCustomer("cus_2", reviewAt)).changes).toEqual([])
-      expect(await service.listDueReviews(at("2027-01-25T00:00:00Z"), 10)).toEqual([])
+      expect((await service.listDueReviews(at("2027-01-25T00:00:00Z"), null, 10)).items).toEqual([])
 
       // Activity of the grace days counts for the next period too (Silver kept in 2028);
       // a whole period without activity then ends the tier.
@@ -142,12 +142,12 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
 
       // Past its end date the override no longer counts, even before the job ends it...
       expect((await service.effectiveTier("cus_3", at("2026-03-01T00:00:01Z")))?.id).toBe(silver.id)
-      expect(await service.listDueOverrides(at("2026-03-02T00:00:00Z"), 10)).toEqual(["cus_3"])
+      expect((await service.listDueOverrides(at("2026-03-02T00:00:00Z"), null, 10)).items).toEqual(["cus_3"])
       // ...and the job's pass ends it with a history line, once.
       const ended = await service.endOverride({ customer_id: "cus_3", now: at("2026-03-02T00:00:00Z"), actor_id: null, reason: null })
       expect(ended!.changes[0]).toMatchObject({ from: { id: gold.id }, to: { id: silver.id }, reason: "override_ended" })
       expect(await service.endOverride({ customer_id: "cus_3", now: at("2026-03-02T00:00:00Z"), actor_id: null, reason: null })).toBeNull()
-      expect(await service.listDueOverrides(at("2026-03-02T00:00:00Z"), 10)).toEqual([])
+      expect((await service.listDueOverrides(at("2026-03-02T00:00:00Z"), null, 10)).items).toEqual([])
     })
 
     it("undoes a write when its workflow is compensated, unless the membership moved on", async () => {

@@ -1,6 +1,7 @@
 import { asValue } from "@medusajs/framework/awilix"
-import { ContainerRegistrationKeys, createMedusaContainer } from "@medusajs/framework/utils"
-import { attempt, forEachDue, forEachPage, PageCursor } from "../../src/lib/shared/pages"
+import { ContainerRegistrationKeys, createMedusaContainer, generateEntityId } from "@medusajs/framework/utils"
+import type { DueCursor, DuePage } from "../../src/lib/db"
+import { attempt, attemptEachDue, forEachDue, forEachPage, PageCursor, ulidFloor } from "../../src/lib/shared/pages"
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `id_${String(i).padStart(3, "0")}`)
 
@@ -41,29 +42,62 @@ describe("the paging helper of the scheduled passes", () => {
     expect(afters).toEqual([null, "id_001", "id_003", "id_004"])
   })
 
-  it("works a due queue down until nothing is due, setting aside the items that fail", async () => {
-    const due = new Set(ids(5))
-    const failing = new Set(["id_001", "id_003"])
+  it("works a due queue in keyset pages: each item once, failures and items left due behind the cursor", async () => {
+    // A queue ordered by id; an item leaves it once its run succeeds, failing items stay due.
+    const due = new Set(ids(7))
+    const failing = new Set(["id_001", "id_004"])
+    const afters: (string | null)[] = []
     const runs: string[] = []
-    const takes: number[] = []
-    await forEachDue(
-      2,
-      async (take) => {
-        takes.push(take)
-        return [...due].sort().slice(0, take)
-      },
-      (id) => id,
-      async (id) => {
+    const read = async (after: DueCursor | null): Promise<DuePage<string>> => {
+      afters.push(after?.id ?? null)
+      const page = [...due].sort().filter((id) => !after || id > after.id).slice(0, 3)
+      return { items: page, next: page.length < 3 ? null : { at: "2030-01-01 00:00:00+00", id: page[page.length - 1] } }
+    }
+    const container = createMedusaContainer()
+    container.register(ContainerRegistrationKeys.LOGGER, asValue({ error: () => undefined }))
+    const succeeded = await attemptEachDue(container, {
+      read,
+      what: (id) => `running ${id}`,
+      run: async (id) => {
         runs.push(id)
-        if (failing.has(id)) return true
+        if (failing.has(id)) throw new Error("lock timeout")
         due.delete(id)
-        return false
+      },
+    })
+    expect(runs).toEqual(ids(7))
+    expect(succeeded).toBe(5)
+    expect([...due].sort()).toEqual(["id_001", "id_004"])
+    // one read per page, each after the last item of the page before: no item read twice, no re-read from the start
+    expect(afters).toEqual([null, "id_002", "id_005"])
+  })
+
+  it("reads pages whose items a read left out until the read says the queue ends", async () => {
+    // The read scanned 3 rows a page but kept only some: a short page of items is not the end.
+    const pages: DuePage<string>[] = [
+      { items: ["a"], next: { at: "t", id: "3" } },
+      { items: [], next: { at: "t", id: "6" } },
+      { items: ["g", "h"], next: null },
+    ]
+    const seen: string[] = []
+    await forEachDue(
+      async () => pages.shift()!,
+      async (item) => {
+        seen.push(item)
       }
     )
-    expect(runs.sort()).toEqual(ids(5))
-    expect([...due].sort()).toEqual(["id_001", "id_003"])
-    // each read asks for as many more as were set aside, so set-aside items never starve a page
-    expect(takes).toEqual([2, 3, 4, 4])
+    expect(seen).toEqual(["a", "g", "h"])
+    expect(pages).toEqual([])
+  })
+
+  it("starts a keyset read over Medusa's ids at a date: ids made since sort at or after it, earlier ones before", () => {
+    const before = new Date()
+    const id = generateEntityId(undefined, "order")
+    const after = new Date(Date.now() + 1)
+    expect(id >= `order_${ulidFloor(before)}`).toBe(true)
+    expect(id < `order_${ulidFloor(after)}`).toBe(true)
+    // the time part is ten Crockford base-32 digits of the milliseconds
+    expect(ulidFloor(new Date(0))).toBe("0".repeat(26))
+    expect(ulidFloor(new Date(32))).toBe(`${"0".repeat(8)}10${"0".repeat(16)}`)
   })
 
   it("logs a failing item's error with what it was and reports it instead of throwing", async () => {

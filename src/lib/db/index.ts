@@ -57,3 +57,48 @@ export function knexOf(sharedContext: SharedContext): Knex {
 export async function lockForSave(sharedContext: SharedContext, table: string, what: string): Promise<void> {
   await transactionOf(sharedContext, what).raw(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`)
 }
+
+/**
+ * Where a keyset read of a due queue continues: the ordering column of the
+ * last row read, as Postgres prints it (`at`, full microsecond precision, so
+ * the next read never returns that row again), and its tie-breaking id.
+ */
+export type DueCursor = { at: string; id: string }
+
+/** One page of a due queue: the due items read, and where the next page starts (null: the queue ends here). */
+export type DuePage<T> = { items: T[]; next: DueCursor | null }
+
+/**
+ * A due read in keyset order over (`at`, `id`), from `after` on, `limit`
+ * rows: an index range scan on an index over those two columns, never an
+ * OFFSET and never a re-read of what an earlier page covered. Selects the
+ * cursor's columns as `cursor_at` and `cursor_id`.
+ */
+export function keysetAfter(
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  columns: { at: string; id: string },
+  after: DueCursor | null,
+  limit: number
+): Knex.QueryBuilder {
+  query.select(knex.raw(`??::text AS cursor_at, ?? AS cursor_id`, [columns.at, columns.id]))
+  if (after) {
+    // The first bound lets the planner start the index scan at the cursor; the row comparison breaks ties.
+    query.where(columns.at, ">=", after.at).whereRaw(`(??, ??) > (?::timestamptz, ?)`, [columns.at, columns.id, after.at, after.id])
+  }
+  return query.orderBy([columns.at, columns.id]).limit(limit)
+}
+
+/**
+ * The page of `keysetAfter`'s rows: `due` picks and shapes the items (a read
+ * may scan rows it then leaves out), and the next page starts after the last
+ * row scanned, or nowhere once a read came back short.
+ */
+export function duePage<R extends { cursor_at: string; cursor_id: string }, T>(
+  rows: R[],
+  limit: number,
+  due: (rows: R[]) => T[]
+): DuePage<T> {
+  const last = rows[rows.length - 1]
+  return { items: due(rows), next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.cursor_id } }
+}

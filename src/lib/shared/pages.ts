@@ -1,5 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { DueCursor, DuePage } from "../db"
 
 /**
  * The loops of the scheduled passes (release, expiry, tiers, referrals,
@@ -49,28 +50,29 @@ export async function forEachPage<T>(
 }
 
 /**
- * Work through a due queue: read up to `size` due items (asking for more by
- * as many as were set aside, which are left out), run each, read again until
- * nothing is due. `run` returns true to set its item aside for the rest of
- * the pass (it failed, or must be tried only once a pass), so the pass ends
- * even when an item stays due.
+ * Work through a due queue in keyset order: read a page of what is due after
+ * where the previous page ended, run each item, and go on from that page's
+ * end until a read says the queue ends. Items that failed or stayed due lie
+ * behind the cursor, so the pass never reads them again and always ends;
+ * each read is one index range, so the pass costs the same per item whether
+ * ten or a million are due, and holds one page at a time.
  */
 export async function forEachDue<T>(
-  size: number,
-  read: (take: number) => Promise<T[]>,
-  key: (item: T) => string,
-  run: (item: T) => Promise<boolean>
+  read: (after: DueCursor | null) => Promise<DuePage<T>>,
+  run: (item: T) => Promise<void>
 ): Promise<void> {
-  const setAside = new Set<string>()
-  await forEachPage(
-    async () => (await read(size + setAside.size)).filter((item) => !setAside.has(key(item))),
-    async (page) => {
-      for (const item of page) {
-        if (await run(item)) setAside.add(key(item))
-      }
-    },
-    { size, until: "empty" }
-  )
+  let after: DueCursor | null = null
+  for (;;) {
+    const page: DuePage<T> = await read(after)
+    for (const item of page.items) await run(item)
+    if (!page.next) return
+    after = page.next
+  }
+}
+
+/** A due page as one item: for passes whose unit of work is a whole page (a batch workflow, one set-based check). */
+export function asOneBatch<T>(page: DuePage<T>): DuePage<T[]> {
+  return { items: page.items.length ? [page.items] : [], next: page.next }
 }
 
 /** What `attempt` needs of the container: Medusa's logger. */
@@ -94,29 +96,40 @@ export async function attempt<R>(container: LoggerScope, what: string, run: () =
 
 /**
  * A due queue whose every item is one workflow run (`forEachDue` with
- * `attempt`): a failing run is logged and its item set aside for this pass,
- * and so is an item whose run did not settle it (`settles` false: it may
- * still be due, so it is tried once a pass). Returns what the successful
- * runs returned.
+ * `attempt`): a failing run is logged and the pass goes on; the next pass
+ * tries its item again. Returns how many runs succeeded; `run` counts what
+ * else the caller reports, so nothing of the pass accumulates.
  */
-export async function attemptEachDue<T, R>(
+export async function attemptEachDue<T>(
   container: LoggerScope,
   options: {
-    size: number
-    read: (take: number) => Promise<T[]>
-    key: (item: T) => string
+    read: (after: DueCursor | null) => Promise<DuePage<T>>
     /** What the log calls the item's run, e.g. "Loyalty: releasing points of order order_1". */
     what: (item: T) => string
-    run: (item: T) => Promise<R>
-    settles?: (value: R) => boolean
+    run: (item: T) => Promise<void>
   }
-): Promise<R[]> {
-  const done: R[] = []
-  await forEachDue(options.size, options.read, options.key, async (item) => {
-    const result = await attempt(container, options.what(item), () => options.run(item))
-    if (!result.ok) return true
-    done.push(result.value)
-    return options.settles ? !options.settles(result.value) : false
+): Promise<number> {
+  let done = 0
+  await forEachDue(options.read, async (item) => {
+    if ((await attempt(container, options.what(item), () => options.run(item))).ok) done++
   })
   return done
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+/**
+ * The smallest ULID of `at` (its 10-character time part, then zeros):
+ * Medusa's ids are a prefix and a ULID, so ids sort by creation time, and
+ * `id >= prefix + ulidFloor(since)` starts a keyset read over the primary
+ * key at `since` without an index on `created_at` (Medusa's `order` has none).
+ */
+export function ulidFloor(at: Date): string {
+  let time = at.getTime()
+  let out = ""
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[time % 32] + out
+    time = Math.floor(time / 32)
+  }
+  return out + "0".repeat(16)
 }

@@ -8,7 +8,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
@@ -379,38 +379,92 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     })
   }
 
-  /** Orders whose return window has ended and that still hold pending points. */
+  /**
+   * One page of orders whose return window has ended and that still hold
+   * pending points, in keyset order of their pending entries (release date,
+   * id). Whether an order still holds pending points is one grouped read over
+   * the page's orders, not a sum per row; the pass goes on after the last
+   * entry scanned, so released orders are read once a pass and never skipped.
+   */
   @InjectManager()
   async listDueReleases(
     now: Date,
+    after: DueCursor | null,
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ order_id: string; customer_id: string }[]> {
-    const { rows } = await knexOf(sharedContext).raw(
-      `SELECT e.order_id, a.customer_id
-         FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
-        WHERE e.type = 'pending' AND e.points > 0 AND e.release_at <= ? AND e.voided_at IS NULL
-          AND a.deleted_at IS NULL
-          AND (SELECT sum(x.pending_change) FROM loyalty_entry x WHERE x.order_id = e.order_id) > 0
-        ORDER BY e.release_at ASC
-        LIMIT ?`,
-      [now, limit]
+  ): Promise<DuePage<{ order_id: string; customer_id: string }>> {
+    const knex = knexOf(sharedContext)
+    const rows: { order_id: string; account_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+      knex,
+      knex("loyalty_entry")
+        .select("order_id", "account_id")
+        .where({ type: "pending" })
+        .where("points", ">", 0)
+        .where("release_at", "<=", now)
+        .whereNull("voided_at")
+        .whereNull("deleted_at"),
+      { at: "release_at", id: "id" },
+      after,
+      limit
     )
-    return rows
+    const orderIds = [...new Set(rows.map((row) => row.order_id))]
+    const accountIds = [...new Set(rows.map((row) => row.account_id))]
+    const [holding, accounts]: [{ order_id: string }[], { id: string; customer_id: string }[]] = rows.length
+      ? await Promise.all([
+          knex("loyalty_entry").select("order_id").whereIn("order_id", orderIds).groupBy("order_id").havingRaw("sum(pending_change) > 0"),
+          knex("loyalty_account").select("id", "customer_id").whereIn("id", accountIds).whereNull("deleted_at"),
+        ])
+      : [[], []]
+    const pending = new Set(holding.map((row) => row.order_id))
+    const customerOf = new Map(accounts.map((row) => [row.id, row.customer_id]))
+    return duePage(rows, limit, (page) =>
+      page.flatMap((row) => {
+        const customer_id = customerOf.get(row.account_id)
+        return pending.has(row.order_id) && customer_id ? [{ order_id: row.order_id, customer_id }] : []
+      })
+    )
   }
 
-  /** Lots past their expiry date that still hold points. */
+  /**
+   * One page of the ids of releases written in [since, until], in keyset
+   * order (written at, id): what the tiers' catch-up checks were counted.
+   */
+  @InjectManager()
+  async listReleaseIds(
+    since: Date,
+    until: Date,
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<string>> {
+    const knex = knexOf(sharedContext)
+    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
+      knex,
+      knex("loyalty_entry").where({ type: "release" }).where("created_at", ">=", since).where("created_at", "<=", until).whereNull("deleted_at"),
+      { at: "created_at", id: "id" },
+      after,
+      limit
+    )
+    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
+  }
+
+  /** One page of lots past their expiry date that still hold points, in keyset order (expiry, id). */
   @InjectManager()
   async listExpiredLots(
     now: Date,
+    after: DueCursor | null,
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ id: string; account_id: string }[]> {
-    return await this.listLots(
-      { remaining: { $gt: 0 }, expires_at: { $lte: now } },
-      { select: ["id", "account_id"], order: { expires_at: "ASC" }, take: limit },
-      sharedContext
+  ): Promise<DuePage<string>> {
+    const knex = knexOf(sharedContext)
+    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
+      knex,
+      knex("loyalty_lot").where("remaining", ">", 0).where("expires_at", "<=", now).whereNull("deleted_at"),
+      { at: "expires_at", id: "id" },
+      after,
+      limit
     )
+    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   // ---------------------------------------------------------------- writes

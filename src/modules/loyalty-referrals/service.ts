@@ -6,7 +6,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { lockForSave, lockingTransaction, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, duePage, keysetAfter, knexOf, lockForSave, lockingTransaction, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitsFromOptions,
@@ -351,19 +351,31 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     return rows
   }
 
-  /** Rewarded referrals whose ledger entries were never recorded (a crash between the two), older than `before`. */
+  /**
+   * One page of rewarded referrals whose ledger entries were never recorded
+   * (a crash between the two), older than `before`, in keyset order
+   * (rewarded at, id).
+   */
   @InjectManager()
   async listUnpostedRewards(
     before: Date,
+    after: DueCursor | null,
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<ReferralRecord[]> {
-    const rows = await this.listReferrals(
-      { status: "rewarded", rewards_posted_at: null, rewarded_at: { $lt: before } },
-      { order: { rewarded_at: "ASC" }, take: limit },
-      sharedContext
+  ): Promise<DuePage<string>> {
+    const knex = knexOf(sharedContext)
+    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
+      knex,
+      knex("loyalty_referral")
+        .where({ status: "rewarded" })
+        .whereNull("rewards_posted_at")
+        .where("rewarded_at", "<", before)
+        .whereNull("deleted_at"),
+      { at: "rewarded_at", id: "id" },
+      after,
+      limit
     )
-    return rows
+    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   /** Add flags to an open referral and hold it for review. Null when it is no longer open. */

@@ -7,7 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import {
   comingDrop,
@@ -597,20 +597,24 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   // ---------------------------------------------------------------- due work
 
-  /** Customers whose period ended more than the grace days ago. */
+  /** One page of customers whose period ended more than the grace days ago, in keyset order (period end, customer). */
   @InjectManager()
   async listDueReviews(
     now: Date,
+    after: DueCursor | null,
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<string[]> {
+  ): Promise<DuePage<string>> {
     const settings = await this.getSettings(sharedContext)
-    const rows = await this.listTierMemberships(
-      { qualified_until: { $ne: null, $lte: addDays(now, -settings.grace_days) } },
-      { select: ["customer_id"], order: { qualified_until: "ASC" }, take: limit },
-      sharedContext
+    const knex = knexOf(sharedContext)
+    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
+      knex,
+      knex("loyalty_tier_membership").where("qualified_until", "<=", addDays(now, -settings.grace_days)).whereNull("deleted_at"),
+      { at: "qualified_until", id: "customer_id" },
+      after,
+      limit
     )
-    return rows.map((row) => row.customer_id)
+    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   /**
@@ -684,19 +688,23 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     await trx("loyalty_tier_membership").whereIn("customer_id", customerIds).update({ drop_reminded_for: null })
   }
 
-  /** Customers whose override's end date has passed. */
+  /** One page of customers whose override's end date has passed, in keyset order (end date, override). */
   @InjectManager()
   async listDueOverrides(
     now: Date,
+    after: DueCursor | null,
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<string[]> {
-    const rows = await this.listTierOverrides(
-      { ended_at: null, ends_at: { $lte: now } },
-      { select: ["customer_id"], order: { ends_at: "ASC" }, take: limit },
-      sharedContext
+  ): Promise<DuePage<string>> {
+    const knex = knexOf(sharedContext)
+    const rows: { customer_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+      knex,
+      knex("loyalty_tier_override").select("customer_id").whereNull("ended_at").where("ends_at", "<=", now).whereNull("deleted_at"),
+      { at: "ends_at", id: "id" },
+      after,
+      limit
     )
-    return rows.map((row) => row.customer_id)
+    return duePage(rows, limit, (page) => page.map((row) => row.customer_id))
   }
 
   /**

@@ -43,7 +43,10 @@ const Entry = model
     { on: ["idempotency_key"], unique: true, where: "voided_at IS NULL" },
     { name: "IDX_loyalty_entry_account_created", on: ["account_id", "created_at", "id"] },
     { on: ["order_id"], where: "order_id IS NOT NULL" },
-    { on: ["release_at"], where: "release_at IS NOT NULL" },
+    // The release pass's due queue, read in keyset order (release date, id).
+    { name: "IDX_loyalty_entry_release_due", on: ["release_at", "id"], where: "release_at IS NOT NULL" },
+    // The tiers' catch-up reads the releases of the last days in keyset order (written at, id).
+    { name: "IDX_loyalty_entry_release_written", on: ["created_at", "id"], where: "type = 'release'" },
   ])
 
 export default Entry

@@ -20,7 +20,7 @@ const Lot = model
   })
   .indexes([
     { name: "IDX_loyalty_lot_open", on: ["account_id", "expires_at"], where: "remaining > 0" },
-    { name: "IDX_loyalty_lot_expiring", on: ["expires_at"], where: "remaining > 0 AND expires_at IS NOT NULL" },
+    { name: "IDX_loyalty_lot_expiring", on: ["expires_at", "id"], where: "remaining > 0 AND expires_at IS NOT NULL" },
   ])
   .checks([
     { name: "loyalty_lot_remaining_check", expression: (c) => `${c.remaining} >= 0 AND ${c.remaining} <= ${c.points}` },

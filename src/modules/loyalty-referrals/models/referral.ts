@@ -43,9 +43,11 @@ const Referral = model
     { on: ["referee_id"], unique: true, where: "deleted_at IS NULL" },
     { name: "IDX_loyalty_referral_referrer_claimed", on: ["referrer_id", "claimed_at"] },
     { name: "IDX_loyalty_referral_status_claimed", on: ["status", "claimed_at"] },
+    // The referrals pass reads the open ones (OPEN_REFERRAL_STATUSES) in keyset order of id.
+    { name: "IDX_loyalty_referral_open", on: ["id"], where: "status IN ('claimed', 'qualified')" },
     {
       name: "IDX_loyalty_referral_rewards_unposted",
-      on: ["rewarded_at"],
+      on: ["rewarded_at", "id"],
       where: "status = 'rewarded' AND rewards_posted_at IS NULL",
     },
   ])

@@ -30,7 +30,8 @@ const TierMembership = model
     { on: ["customer_id"], unique: true },
     { on: ["tier_id"], where: "tier_id IS NOT NULL" },
     { on: ["earned_tier_id"], where: "earned_tier_id IS NOT NULL" },
-    { on: ["qualified_until"], where: "qualified_until IS NOT NULL" },
+    // The review pass reads in keyset order (period end, customer).
+    { name: "IDX_loyalty_tier_membership_due", on: ["qualified_until", "customer_id"], where: "qualified_until IS NOT NULL" },
   ])
 
 export default TierMembership

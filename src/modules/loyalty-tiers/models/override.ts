@@ -20,7 +20,7 @@ const TierOverride = model
   })
   .indexes([
     { name: "IDX_loyalty_tier_override_active", on: ["customer_id"], unique: true, where: "ended_at IS NULL" },
-    { name: "IDX_loyalty_tier_override_due", on: ["ends_at"], where: "ended_at IS NULL AND ends_at IS NOT NULL" },
+    { name: "IDX_loyalty_tier_override_due", on: ["ends_at", "id"], where: "ended_at IS NULL AND ends_at IS NOT NULL" },
   ])
 
 export default TierOverride

@@ -9,22 +9,23 @@ const BATCH = 200
 
 /**
  * Release every order whose return window has ended, one idempotent workflow
- * per order (each reconciles reversals from the order first). A failing order
- * is logged and left for the next run instead of blocking everyone else's,
- * and so is an order whose release posted nothing: each order is tried at
- * most once per run, so the loop always ends.
+ * per order (each reconciles reversals from the order first), a page of the
+ * due queue at a time in keyset order. A failing order is logged and left
+ * for the next run instead of blocking everyone else's; each order is tried
+ * at most once per run, so the loop always ends. Each release commits on its
+ * own, so a pass that dies resumes where the next run reads the queue.
  */
 export const releaseDueOrdersStep = createPassStep(releaseDueOrdersStepId, async (now, container) => {
-  const runs = await attemptEachDue(container, {
-    size: BATCH,
-    read: (take) => pointsService(container).listDueReleases(now, take),
-    key: (row) => row.order_id,
+  let released = 0
+  await attemptEachDue(container, {
+    read: (after) => pointsService(container).listDueReleases(now, after, BATCH),
     what: (row) => `Loyalty: releasing points of order ${row.order_id}`,
-    run: (row) =>
-      releaseOrderPointsWorkflow(container).run({
+    run: async (row) => {
+      const { result } = await releaseOrderPointsWorkflow(container).run({
         input: { order_id: row.order_id, customer_id: row.customer_id, now },
-      }),
-    settles: () => false,
+      })
+      if (result?.created) released++
+    },
   })
-  return runs.filter((run) => run.result?.created).length
+  return released
 })

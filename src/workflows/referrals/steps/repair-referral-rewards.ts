@@ -20,14 +20,15 @@ const ATTEMPTS_KEPT_DAYS = 1
 export const repairReferralRewardsStep = createPassStep(repairReferralRewardsStepId, async (now, container) => {
   const service = referralsService(container)
   const before = new Date(now.getTime() - REPAIR_AFTER_MS)
-  const runs = await attemptEachDue(container, {
-    size: BATCH,
-    read: (take) => service.listUnpostedRewards(before, take),
-    key: (referral) => referral.id,
-    what: (referral) => `Loyalty: paying referral ${referral.id}`,
-    run: (referral) => postReferralRewardsWorkflow(container).run({ input: { referral_id: referral.id } }),
-    settles: (run) => !!run.result,
+  let repaired = 0
+  await attemptEachDue(container, {
+    read: (after) => service.listUnpostedRewards(before, after, BATCH),
+    what: (referralId) => `Loyalty: paying referral ${referralId}`,
+    run: async (referralId) => {
+      const { result } = await postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId } })
+      if (result) repaired++
+    },
   })
   await service.pruneClaimAttempts(addDays(now, -ATTEMPTS_KEPT_DAYS))
-  return runs.filter((run) => run.result).length
+  return repaired
 })

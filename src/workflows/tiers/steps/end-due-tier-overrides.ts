@@ -9,13 +9,11 @@ const BATCH = 500
 
 /** End every override whose end date has passed; the earned tier is back. */
 export const endDueTierOverridesStep = createPassStep(endDueTierOverridesStepId, async (now, container) => {
-  const runs = await attemptEachDue(container, {
-    size: BATCH,
-    read: (take) => tiersService(container).listDueOverrides(now, take),
-    key: (customerId) => customerId,
+  return await attemptEachDue(container, {
+    read: (after) => tiersService(container).listDueOverrides(now, after, BATCH),
     what: (customerId) => `Loyalty tiers: ending an override of customer ${customerId}`,
-    run: (customerId) =>
-      endTierOverrideWorkflow(container).run({ input: { customer_id: customerId, now, actor_id: null, reason: null } }),
+    run: async (customerId) => {
+      await endTierOverrideWorkflow(container).run({ input: { customer_id: customerId, now, actor_id: null, reason: null } })
+    },
   })
-  return runs.length
 })

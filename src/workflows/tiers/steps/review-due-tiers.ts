@@ -9,15 +9,18 @@ const BATCH = 500
 
 /**
  * Review every customer whose period (plus grace days) has ended. A review
- * moves the period on, so a second run finds nobody due: idempotent.
+ * moves the period on, so a second run finds nobody due: idempotent. Read a
+ * page at a time in keyset order; each review commits on its own.
  */
 export const reviewDueTiersStep = createPassStep(reviewDueTiersStepId, async (now, container) => {
-  const runs = await attemptEachDue(container, {
-    size: BATCH,
-    read: (take) => tiersService(container).listDueReviews(now, take),
-    key: (customerId) => customerId,
+  let changed = 0
+  const reviewed = await attemptEachDue(container, {
+    read: (after) => tiersService(container).listDueReviews(now, after, BATCH),
     what: (customerId) => `Loyalty tiers: the period review of customer ${customerId}`,
-    run: (customerId) => reviewCustomerTierWorkflow(container).run({ input: { customer_id: customerId, now } }),
+    run: async (customerId) => {
+      const { result } = await reviewCustomerTierWorkflow(container).run({ input: { customer_id: customerId, now } })
+      if (result.write?.changes.length) changed++
+    },
   })
-  return { reviewed: runs.length, changed: runs.filter((run) => run.result.write?.changes.length).length }
+  return { reviewed, changed }
 })
