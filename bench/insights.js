@@ -11,10 +11,10 @@
  * Prints a Markdown report (and writes it to --out). `--reuse` keeps the store of an earlier run (same --database,
  * on a DB server that keeps it) and times only step 3.
  */
-const { spawn } = require("child_process")
 const fs = require("fs")
 const os = require("os")
 const path = require("path")
+const { run } = require("./lib/run")
 const { Client } = require("pg")
 const { ensureDatabase } = require("../scripts/lib/database")
 const { generateOrders } = require("./lib/generate-orders")
@@ -39,21 +39,6 @@ function args() {
     else throw new Error(`unknown option ${key}`)
   }
   return out
-}
-
-function run(command, argv, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...env, PATH: [path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter) },
-    })
-    let output = ""
-    child.stdout.on("data", (d) => (output += d))
-    child.stderr.on("data", (d) => (output += d))
-    child.on("error", reject)
-    child.on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${argv.join(" ")} exited ${code}\n${output.slice(-4000)}`))))
-  })
 }
 
 const seconds = (from) => (Date.now() - from) / 1000

@@ -9,10 +9,10 @@
  *    thresholds, which simulate tiers from two years of orders), timed, with the peak RSS of that process.
  * Prints time and peak RSS, and the line for docs/benchmarks.md.
  */
-const { spawn } = require("child_process")
 const fs = require("fs")
 const os = require("os")
 const path = require("path")
+const { run } = require("./lib/run")
 const { Client } = require("pg")
 const { ensureDatabase } = require("../scripts/lib/database")
 const { generateOrders } = require("./lib/generate-orders")
@@ -35,21 +35,6 @@ function args() {
     else throw new Error(`unknown option ${key}`)
   }
   return out
-}
-
-function run(command, argv, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...env, PATH: [path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter) },
-    })
-    let output = ""
-    child.stdout.on("data", (d) => (output += d))
-    child.stderr.on("data", (d) => (output += d))
-    child.on("error", reject)
-    child.on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${argv.join(" ")} exited ${code}\n${output.slice(-4000)}`))))
-  })
 }
 
 async function main() {

@@ -1,0 +1,39 @@
+import { writeFileSync } from "fs"
+import type { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
+import evaluateReferralsJob from "../src/jobs/evaluate-referrals"
+import evaluateTiersJob from "../src/jobs/evaluate-tiers"
+import expirePointsJob from "../src/jobs/expire-points"
+import releasePendingPointsJob from "../src/jobs/release-pending-points"
+
+/** The scheduled job that works each kind of due row (the cron's own function, `now` = the clock). */
+const JOBS: Record<string, (container: MedusaContainer) => Promise<void>> = {
+  release: releasePendingPointsJob,
+  "catch-up": releasePendingPointsJob,
+  expire: expirePointsJob,
+  tiers: evaluateTiersJob,
+  referrals: evaluateReferralsJob,
+}
+
+/**
+ * Run inside the store by `npm run bench:jobs` (through `medusa exec`): runs
+ * one scheduled job over the due rows bench/jobs.js wrote, timed, sampling
+ * this process's memory meanwhile.
+ */
+export default async function benchJob({ container }: ExecArgs) {
+  const job = JOBS[process.env.BENCH_JOB ?? ""]
+  if (!job) throw new Error(`BENCH_JOB must be one of ${Object.keys(JOBS).join(", ")}`)
+  global.gc?.()
+  const rssBefore = process.memoryUsage().rss
+  let peakRss = rssBefore
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  }, 25)
+  const started = process.hrtime.bigint()
+  await job(container)
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  clearInterval(sampler)
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  const result = { job: process.env.BENCH_JOB, seconds, rss_before_mb: rssBefore / 2 ** 20, peak_rss_mb: peakRss / 2 ** 20 }
+  if (process.env.BENCH_RESULT) writeFileSync(process.env.BENCH_RESULT, JSON.stringify(result))
+  console.log(JSON.stringify(result))
+}
