@@ -141,7 +141,7 @@ async function main() {
     ),
   ].join("\n")
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 10)}`
-  process.stdout.write(`\n${table}\n\n${machine}\n`)
+  if (results.length) process.stdout.write(`\n${table}\n\n${machine}\n`)
 }
 
 main().catch((error) => {
