@@ -4,6 +4,7 @@ import evaluateReferralsJob from "../src/jobs/evaluate-referrals"
 import evaluateTiersJob from "../src/jobs/evaluate-tiers"
 import expirePointsJob from "../src/jobs/expire-points"
 import releasePendingPointsJob from "../src/jobs/release-pending-points"
+import { sampleRss } from "./lib/rss"
 
 /** The scheduled job that works each kind of due row (the cron's own function, `now` = the clock). */
 const JOBS: Record<string, (container: MedusaContainer) => Promise<void>> = {
@@ -22,18 +23,11 @@ const JOBS: Record<string, (container: MedusaContainer) => Promise<void>> = {
 export default async function benchJob({ container }: ExecArgs) {
   const job = JOBS[process.env.BENCH_JOB ?? ""]
   if (!job) throw new Error(`BENCH_JOB must be one of ${Object.keys(JOBS).join(", ")}`)
-  global.gc?.()
-  const rssBefore = process.memoryUsage().rss
-  let peakRss = rssBefore
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  }, 25)
+  const rss = sampleRss()
   const started = process.hrtime.bigint()
   await job(container)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  clearInterval(sampler)
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  const result = { job: process.env.BENCH_JOB, seconds, rss_before_mb: rssBefore / 2 ** 20, peak_rss_mb: peakRss / 2 ** 20 }
+  const result = { job: process.env.BENCH_JOB, seconds, ...rss.stop() }
   if (process.env.BENCH_RESULT) writeFileSync(process.env.BENCH_RESULT, JSON.stringify(result))
   console.log(JSON.stringify(result))
 }

@@ -102,3 +102,15 @@ export function duePage<R extends { cursor_at: string; cursor_id: string }, T>(
   const last = rows[rows.length - 1]
   return { items: due(rows), next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.cursor_id } }
 }
+
+/** `keysetAfter` and `duePage` for a queue whose items are the rows' ids (`id` of `columns`), on the context's connection. */
+export async function dueIds(
+  sharedContext: SharedContext,
+  due: (knex: Knex) => Knex.QueryBuilder,
+  columns: { at: string; id: string },
+  page: { after: DueCursor | null; limit: number }
+): Promise<DuePage<string>> {
+  const knex = knexOf(sharedContext)
+  const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(knex, due(knex), columns, page.after, page.limit)
+  return duePage(rows, page.limit, (found) => found.map((row) => row.cursor_id))
+}

@@ -8,7 +8,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
@@ -437,15 +437,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    const knex = knexOf(sharedContext)
-    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
-      knex,
-      knex("loyalty_entry").where({ type: "release" }).where("created_at", ">=", since).where("created_at", "<=", until).whereNull("deleted_at"),
+    return await dueIds(
+      sharedContext,
+      (knex) =>
+        knex("loyalty_entry").where({ type: "release" }).where("created_at", ">=", since).where("created_at", "<=", until).whereNull("deleted_at"),
       { at: "created_at", id: "id" },
-      after,
-      limit
+      { after, limit }
     )
-    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   /** One page of lots past their expiry date that still hold points, in keyset order (expiry, id). */
@@ -456,15 +454,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    const knex = knexOf(sharedContext)
-    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
-      knex,
-      knex("loyalty_lot").where("remaining", ">", 0).where("expires_at", "<=", now).whereNull("deleted_at"),
+    return await dueIds(
+      sharedContext,
+      (knex) =>
+        knex("loyalty_lot").where("remaining", ">", 0).where("expires_at", "<=", now).whereNull("deleted_at"),
       { at: "expires_at", id: "id" },
-      after,
-      limit
+      { after, limit }
     )
-    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   // ---------------------------------------------------------------- writes

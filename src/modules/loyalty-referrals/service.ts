@@ -6,7 +6,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, duePage, keysetAfter, knexOf, lockForSave, lockingTransaction, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, knexOf, lockForSave, lockingTransaction, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitsFromOptions,
@@ -363,19 +363,17 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    const knex = knexOf(sharedContext)
-    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
-      knex,
-      knex("loyalty_referral")
+    return await dueIds(
+      sharedContext,
+      (knex) =>
+        knex("loyalty_referral")
         .where({ status: "rewarded" })
         .whereNull("rewards_posted_at")
         .where("rewarded_at", "<", before)
         .whereNull("deleted_at"),
       { at: "rewarded_at", id: "id" },
-      after,
-      limit
+      { after, limit }
     )
-    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   /** Add flags to an open referral and hold it for review. Null when it is no longer open. */

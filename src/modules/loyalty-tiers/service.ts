@@ -7,7 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import {
   comingDrop,
@@ -606,15 +606,13 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
     const settings = await this.getSettings(sharedContext)
-    const knex = knexOf(sharedContext)
-    const rows: { cursor_at: string; cursor_id: string }[] = await keysetAfter(
-      knex,
-      knex("loyalty_tier_membership").where("qualified_until", "<=", addDays(now, -settings.grace_days)).whereNull("deleted_at"),
+    return await dueIds(
+      sharedContext,
+      (knex) =>
+        knex("loyalty_tier_membership").where("qualified_until", "<=", addDays(now, -settings.grace_days)).whereNull("deleted_at"),
       { at: "qualified_until", id: "customer_id" },
-      after,
-      limit
+      { after, limit }
     )
-    return duePage(rows, limit, (page) => page.map((row) => row.cursor_id))
   }
 
   /**
