@@ -1,10 +1,11 @@
-import { Button, Input, Label, Switch, Text, clx } from "@medusajs/ui"
+import { Button, DatePicker, Drawer, Input, Label, Select, Switch, Text, clx } from "@medusajs/ui"
 import type { ComponentProps, ReactNode } from "react"
 
 /**
  * The form pieces every loyalty page uses: a labelled field with its hint or
- * error, a text or number input inside one, a switch with its label, and the
- * save bar of a settings form. One place, so every form looks and reads the
+ * error, a text or number input inside one, a select over known choices, a
+ * date and time picker, a switch with its label, and the save bars of a
+ * settings form and of a drawer. One place, so every form looks and reads the
  * same and keeps the test ids the browser checks use.
  */
 
@@ -139,4 +140,80 @@ export const FormFooter = ({
       Save
     </Button>
   </div>
+)
+
+/** A select's choices: `[value, label]`, in the order shown. */
+export type Options<V extends string> = readonly (readonly [V, ReactNode])[]
+
+/** The choices of a labels record (`{ value: label }`), in the record's order. */
+export const optionsOf = <V extends string>(labels: Record<V, ReactNode>) =>
+  Object.entries(labels) as unknown as Options<V>
+
+type OptionSelectProps<V extends string> = {
+  value: V
+  onChange: (value: V) => void
+  options: Options<V>
+  /** On the trigger, for a `<Label htmlFor>`. */
+  id?: string
+  testId?: string
+  "aria-label"?: string
+  placeholder?: string
+  size?: "base" | "small"
+  /** The trigger's classes. */
+  className?: string
+}
+
+/** A select over known choices; the trigger carries the id, test id and label. */
+export const OptionSelect = <V extends string>({
+  value,
+  onChange,
+  options,
+  id,
+  testId,
+  "aria-label": ariaLabel,
+  placeholder,
+  size,
+  className,
+}: OptionSelectProps<V>) => (
+  <Select size={size} value={value} onValueChange={(next) => onChange(next as V)}>
+    <Select.Trigger id={id} data-testid={testId} aria-label={ariaLabel} className={className}>
+      <Select.Value placeholder={placeholder} />
+    </Select.Trigger>
+    <Select.Content>
+      {options.map(([option, label]) => (
+        <Select.Item key={option} value={option}>
+          {label}
+        </Select.Item>
+      ))}
+    </Select.Content>
+  </Select>
+)
+
+/** A date and time picker to the minute; the wrapper carries the test id the browser checks use. */
+export const DateTimeInput = ({
+  testId,
+  value,
+  onChange,
+}: {
+  testId: string
+  value: Date | null
+  onChange: (value: Date | null) => void
+}) => (
+  <div data-testid={testId}>
+    <DatePicker granularity="minute" shouldCloseOnSelect={false} value={value} onChange={onChange} />
+  </div>
+)
+
+/** A drawer form's footer: Cancel closes the drawer, Save submits. */
+export const DrawerFormFooter = ({ isPending, saveTestId }: { isPending: boolean; saveTestId: string }) => (
+  <Drawer.Footer>
+    <Drawer.Close asChild>
+      <Button size="small" variant="secondary" type="button" disabled={isPending}>
+        Cancel
+      </Button>
+    </Drawer.Close>
+    <Button size="small" type="submit" isLoading={isPending} data-testid={saveTestId}>
+      Save
+    </Button>
+  </Drawer.Footer>
 )

@@ -1,5 +1,5 @@
 import { toast } from "@medusajs/ui"
-import { useState } from "react"
+import { useState, type FormEvent } from "react"
 import { getErrorMessage } from "./loyalty-api"
 import { toNumber } from "./format"
 
@@ -100,17 +100,24 @@ export function changedInts<F extends string>(saved: Record<F, unknown>, next: R
 }
 
 /**
- * A settings form's state: the typed text, its errors, whether it changed,
- * and a reset to what was loaded.
+ * A form's state: the typed text, its errors, whether it changed, and a
+ * reset to what was loaded. `bind(key)` gives an input its value, setter and
+ * error in one spread (`<InputField {...bind("name")} />`).
  */
 export function useSettingsForm<F extends object, E extends object>(initial: F) {
   const [form, setForm] = useState<F>(initial)
   const [errors, setErrors] = useState<E>({} as E)
   const set = <K extends keyof F>(key: K, value: F[K]) => setForm((f) => ({ ...f, [key]: value }))
+  const bind = <K extends keyof F & keyof E>(key: K) => ({
+    value: form[key],
+    onChange: (value: F[K]) => set(key, value),
+    error: errors[key],
+  })
   return {
     form,
     setForm,
     set,
+    bind,
     errors,
     setErrors,
     dirty: JSON.stringify(form) !== JSON.stringify(initial),
@@ -151,4 +158,35 @@ export async function saveVersioned<B extends object>({
   } catch (err) {
     toast.error(`Could not save the ${what}`, { description: getErrorMessage(err) })
   }
+}
+
+/**
+ * A versioned program's form: `useSettingsForm`'s state, and the submit that
+ * parses the form, shows its errors and saves what changed as the next
+ * version (`saveVersioned`).
+ */
+export function useProgramForm<F extends object, E extends object, V, B extends object>(
+  initial: F,
+  {
+    parse,
+    diff,
+    save,
+    what,
+  }: {
+    parse: (form: F) => { errors: E; values: V | null }
+    /** The changes against the saved program. */
+    diff: (values: V) => B
+    save: (body: B) => Promise<{ program: { version: number } }>
+    /** e.g. "loyalty program" */
+    what: string
+  }
+) {
+  const state = useSettingsForm<F, E>(initial)
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    const parsed = parse(state.form)
+    state.setErrors(parsed.errors)
+    await saveVersioned({ body: parsed.values && diff(parsed.values), save, what })
+  }
+  return { ...state, onSubmit }
 }

@@ -1,6 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
-import { Badge, Button, Container, Heading, Input, Label, Select, Table, Text, clx, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Heading, Input, Label, Table, Text, clx, toast } from "@medusajs/ui"
+import { OptionSelect } from "../components/form-field"
 import { ListTable, TableHead } from "../components/table-head"
 import { Pager } from "../components/pager"
 import { QueryState } from "../components/query-state"
@@ -256,19 +257,14 @@ const OverrideForm = ({
           <Label size="xsmall" htmlFor="loyalty-tier-override-tier">
             Tier
           </Label>
-          <Select value={tierId} onValueChange={setTierId}>
-            <Select.Trigger id="loyalty-tier-override-tier" data-testid="loyalty-tier-override-tier">
-              <Select.Value placeholder="Choose" />
-            </Select.Trigger>
-            <Select.Content>
-              {(tiers.data?.tiers ?? []).map((option) => (
-                <Select.Item key={option.id} value={option.id}>
-                  {option.name}
-                </Select.Item>
-              ))}
-              <Select.Item value={NO_TIER}>No tier</Select.Item>
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            id="loyalty-tier-override-tier"
+            testId="loyalty-tier-override-tier"
+            placeholder="Choose"
+            options={[...(tiers.data?.tiers ?? []).map((option) => [option.id, option.name] as const), [NO_TIER, "No tier"]]}
+            value={tierId}
+            onChange={setTierId}
+          />
         </div>
         <div className="flex flex-col gap-y-1">
           <Label size="xsmall" htmlFor="loyalty-tier-override-reason">

@@ -1,6 +1,7 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowDownTray, ArrowPath, Trophy } from "@medusajs/icons"
-import { Alert, Badge, Button, Container, Heading, Select, Table, Text, toast } from "@medusajs/ui"
+import { Alert, Badge, Button, Container, Heading, Table, Text, toast } from "@medusajs/ui"
+import { OptionSelect } from "../../components/form-field"
 import { ExportMenu } from "../../components/export-menu"
 import { TableHead } from "../../components/table-head"
 import { lazy, Suspense, useEffect, useMemo, useState } from "react"
@@ -170,21 +171,19 @@ const CustomerList = ({ segments, segment, setSegment, currency }: {
         <Heading level="h2">Customers</Heading>
         <div className="flex items-center gap-2">
           <div className="w-[220px]">
-            <Select size="small" value={segment} onValueChange={setSegment}>
-              <Select.Trigger data-testid="loyalty-segment-filter">
-                <Select.Value placeholder="All segments" />
-              </Select.Trigger>
-              <Select.Content>
-                <Select.Item value={ALL}>All segments</Select.Item>
-                {segments
+            <OptionSelect
+              size="small"
+              testId="loyalty-segment-filter"
+              placeholder="All segments"
+              options={[
+                [ALL, "All segments"],
+                ...segments
                   .filter((row) => row.segment)
-                  .map((row) => (
-                    <Select.Item key={row.segment!} value={row.segment!}>
-                      {row.label ?? segmentLabel(row.segment)} ({row.customers})
-                    </Select.Item>
-                  ))}
-              </Select.Content>
-            </Select>
+                  .map((row) => [row.segment!, `${row.label ?? segmentLabel(row.segment)} (${row.customers})`] as const),
+              ]}
+              value={segment}
+              onChange={setSegment}
+            />
           </div>
           <Button size="small" variant="secondary" asChild>
             <a href={insightsApi.csvUrl(filter)} download data-testid="loyalty-export-csv">

@@ -1,8 +1,9 @@
 import { ArrowDownTray } from "@medusajs/icons"
-import { Button, Container, Heading, Input, Label, Select, Table, Text } from "@medusajs/ui"
+import { Button, Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { lazy, Suspense, useState } from "react"
 import { Link } from "react-router-dom"
 import { ExportMenu } from "../../../components/export-menu"
+import { OptionSelect } from "../../../components/form-field"
 import { createLiabilityChart } from "../../../components/liability-chart"
 import { TableHead } from "../../../components/table-head"
 import { useLiability } from "../../../hooks/use-liability"
@@ -81,21 +82,23 @@ const LiabilityPage = () => {
       <Container className="flex flex-wrap items-end gap-4 px-6 py-3">
         <div className="flex flex-col gap-y-1">
           <Label size="small">Months shown</Label>
-          <Select size="small" value={String(months)} onValueChange={(value) => setMonths(Number(value))}>
-            <Select.Trigger data-testid="liability-months"><Select.Value /></Select.Trigger>
-            <Select.Content>
-              {MONTH_CHOICES.map((n) => <Select.Item key={n} value={String(n)}>{n} months</Select.Item>)}
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            size="small"
+            testId="liability-months"
+            options={MONTH_CHOICES.map((n) => [String(n), `${n} months`] as const)}
+            value={String(months)}
+            onChange={(value) => setMonths(Number(value))}
+          />
         </div>
         <div className="flex flex-col gap-y-1">
           <Label size="small">Breakage measured over</Label>
-          <Select size="small" value={String(windowMonths)} onValueChange={(value) => setWindowMonths(Number(value))}>
-            <Select.Trigger data-testid="liability-window"><Select.Value /></Select.Trigger>
-            <Select.Content>
-              {WINDOW_CHOICES.map((n) => <Select.Item key={n} value={String(n)}>the last {n} months</Select.Item>)}
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            size="small"
+            testId="liability-window"
+            options={WINDOW_CHOICES.map((n) => [String(n), `the last ${n} months`] as const)}
+            value={String(windowMonths)}
+            onChange={(value) => setWindowMonths(Number(value))}
+          />
         </div>
       </Container>
 

@@ -1,17 +1,10 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { Sparkles } from "@medusajs/icons"
-import {
-  Alert,
-  Container,
-  Heading,
-  Table,
-  Text,
-} from "@medusajs/ui"
+import { Alert, Heading, Table, Text } from "@medusajs/ui"
 import { TableHead } from "../../../components/table-head"
-import { useMemo, type FormEvent } from "react"
-import { FormFooter, InputField, NotedInput, SwitchField } from "../../../components/form-field"
-import { LoyaltySettingsNav } from "../../../components/loyalty-settings-nav"
-import { QueryState } from "../../../components/query-state"
+import { useMemo } from "react"
+import { InputField, NotedInput, SwitchField } from "../../../components/form-field"
+import { ProgramEditorForm, ProgramSettingsPage, ProgramVersionHeader } from "../../../components/program-settings"
 import { WhatIfPanel } from "../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../lib/what-if-api"
 import {
@@ -27,11 +20,10 @@ import {
   parseInts,
   ratesToText,
   sameRecord,
-  saveVersioned,
-  useSettingsForm,
+  useProgramForm,
   type IntRule,
 } from "../../../lib/form"
-import { formatDateTime, toNumber } from "../../../lib/format"
+import { toNumber } from "../../../lib/format"
 import { Limits } from "../../../../lib/shared/vocabulary"
 import {
   type AdminLoyaltyProgramResponse,
@@ -139,25 +131,13 @@ const diffProgram = (
 
 /* ------------------------------------------------------------------ */
 
-const LoyaltySettingsPage = () => {
-  // Do not refetch on focus: a refetch with a new version would reset edits.
-  const query = useLoyaltyProgram({ refetchOnWindowFocus: false })
-
-  return (
-    <div className="flex flex-col gap-y-3">
-      <LoyaltySettingsNav />
-      <QueryState
-        query={query}
-        boxed
-        loading="Loading the loyalty program…"
-        failed="Could not load the loyalty program"
-      >
-        {/* A new version (after a save) re-initialises the form. */}
-        {(data) => <ProgramEditor key={data.program.version} data={data} />}
-      </QueryState>
-    </div>
-  )
-}
+const LoyaltySettingsPage = () => (
+  <ProgramSettingsPage
+    query={useLoyaltyProgram({ refetchOnWindowFocus: false })}
+    what="loyalty program"
+    editor={ProgramEditor}
+  />
+)
 
 const INT_FIELDS: { field: IntField; label: string; hint?: string }[][] = [
   [
@@ -182,8 +162,13 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
     [data.store_currencies]
   )
   const initial = useMemo(() => toForm(program, codes), [program, codes])
-  const { form, setForm, set, errors, setErrors, dirty, reset } = useSettingsForm<ProgramForm, FormErrors>(initial)
   const { mutateAsync, isPending } = useUpdateLoyaltyProgram()
+  const { form, setForm, set, bind, errors, dirty, reset, onSubmit } = useProgramForm(initial, {
+    parse: parseForm,
+    diff: (values) => diffProgram(program, values),
+    save: mutateAsync,
+    what: "loyalty program",
+  })
   const savedAt = program.updated_at ?? program.created_at
 
   const setRate = (
@@ -191,17 +176,6 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
     code: string,
     value: string
   ) => setForm((f) => ({ ...f, [key]: { ...f[key], [code]: value } }))
-
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault()
-    const parsed = parseForm(form)
-    setErrors(parsed.errors)
-    await saveVersioned({
-      body: parsed.values && diffProgram(program, parsed.values),
-      save: mutateAsync,
-      what: "loyalty program",
-    })
-  }
 
   // The what-if takes the form's unsaved values (those the replay uses); null while the form has errors.
   const proposal = useMemo((): WhatIfBody | null => {
@@ -218,159 +192,148 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
       testId={`loyalty-${field.replace(/_/g, "-")}`}
       label={label}
       hint={hint}
-      error={errors[field]}
       number="int"
-      min={INT_RULES[field].min}
-      max={INT_RULES[field].max}
-      value={form[field]}
-      onChange={(value) => set(field, value)}
+      {...INT_RULES[field]}
+      {...bind(field)}
     />
   )
 
   return (
-    <Container className="divide-y p-0">
-      <form onSubmit={onSubmit} noValidate className="divide-y">
-        <div className="flex items-start justify-between gap-x-4 px-6 py-4">
-          <div>
-            <Heading level="h1">Loyalty program</Heading>
-            <Text
-              size="small"
-              className="text-ui-fg-subtle"
-              data-testid="loyalty-program-version"
-            >
-              {program.version > 0
-                ? `Version ${program.version}${
-                    savedAt ? `, saved ${formatDateTime(savedAt)}` : ""
-                  }`
-                : "Version 0: the plugin's default rules, not saved yet"}
-            </Text>
-          </div>
+    <ProgramEditorForm
+      header={
+        <ProgramVersionHeader
+          title="Loyalty program"
+          testId="loyalty-program-version"
+          version={program.version}
+          savedAt={savedAt}
+          unsaved="the plugin's default rules"
+        />
+      }
+      onSubmit={onSubmit}
+      dirty={dirty}
+      isPending={isPending}
+      onReset={reset}
+      saveTestId="loyalty-program-save"
+    >
+      {data.currencies_without_earn_rate.length > 0 && (
+        <div className="px-6 py-4">
+          <Alert variant="warning" data-testid="loyalty-missing-earn-rates">
+            No earn rate for{" "}
+            {data.currencies_without_earn_rate
+              .map((c) => c.toUpperCase())
+              .join(", ")}
+            : orders in{" "}
+            {data.currencies_without_earn_rate.length === 1
+              ? "this currency earn"
+              : "these currencies earn"}{" "}
+            no points.
+          </Alert>
         </div>
+      )}
 
-        {data.currencies_without_earn_rate.length > 0 && (
-          <div className="px-6 py-4">
-            <Alert variant="warning" data-testid="loyalty-missing-earn-rates">
-              No earn rate for{" "}
-              {data.currencies_without_earn_rate
-                .map((c) => c.toUpperCase())
-                .join(", ")}
-              : orders in{" "}
-              {data.currencies_without_earn_rate.length === 1
-                ? "this currency earn"
-                : "these currencies earn"}{" "}
-              no points.
-            </Alert>
-          </div>
-        )}
-
-        {/* ---------------- Currencies ---------------- */}
-        <div className="flex flex-col gap-y-3 px-6 py-4">
-          <div>
-            <Heading level="h2">Currencies</Heading>
-            <Text size="small" className="text-ui-fg-subtle">
-              Points earned per 1 unit spent, and what one point is worth when
-              paying. Leave empty to turn a currency off.
-            </Text>
-          </div>
-          {codes.length === 0 ? (
-            <Text size="small" className="text-ui-fg-muted">
-              The store has no currencies yet.
-            </Text>
-          ) : (
-            <Table data-testid="loyalty-currency-rates">
-              <TableHead columns={["Currency", "Points per 1 unit spent", "Value of 1 point"]} />
-              <Table.Body>
-                {codes.map((code) => {
-                  const upper = code.toUpperCase()
-                  const earn = form.earn_rates[code] ?? ""
-                  const value = form.point_values[code] ?? ""
-                  return (
-                    <Table.Row key={code} className="[&_td]:align-top">
-                      <Table.Cell className="py-3">
-                        <Text size="small" weight="plus">
-                          {upper}
+      {/* ---------------- Currencies ---------------- */}
+      <div className="flex flex-col gap-y-3 px-6 py-4">
+        <div>
+          <Heading level="h2">Currencies</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Points earned per 1 unit spent, and what one point is worth when
+            paying. Leave empty to turn a currency off.
+          </Text>
+        </div>
+        {codes.length === 0 ? (
+          <Text size="small" className="text-ui-fg-muted">
+            The store has no currencies yet.
+          </Text>
+        ) : (
+          <Table data-testid="loyalty-currency-rates">
+            <TableHead columns={["Currency", "Points per 1 unit spent", "Value of 1 point"]} />
+            <Table.Body>
+              {codes.map((code) => {
+                const upper = code.toUpperCase()
+                const earn = form.earn_rates[code] ?? ""
+                const value = form.point_values[code] ?? ""
+                return (
+                  <Table.Row key={code} className="[&_td]:align-top">
+                    <Table.Cell className="py-3">
+                      <Text size="small" weight="plus">
+                        {upper}
+                      </Text>
+                      {!storeCodes.has(code) && (
+                        <Text size="xsmall" className="text-ui-fg-muted">
+                          Not a store currency
                         </Text>
-                        {!storeCodes.has(code) && (
-                          <Text size="xsmall" className="text-ui-fg-muted">
-                            Not a store currency
-                          </Text>
-                        )}
-                      </Table.Cell>
-                      <Table.Cell className="py-3">
-                        <NotedInput
-                          aria-label={`Points per 1 ${upper} spent`}
-                          testId={`loyalty-earn-rate-${code}`}
-                          number="decimal"
-                          min={0}
-                          placeholder="Earns nothing"
-                          value={earn}
-                          onChange={(text) => setRate("earn_rates", code, text)}
-                          error={errors.earn_rates?.[code]}
-                          hint={earn.trim() ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`}
-                        />
-                      </Table.Cell>
-                      <Table.Cell className="py-3">
-                        <NotedInput
-                          aria-label={`Value of 1 point in ${upper}`}
-                          testId={`loyalty-point-value-${code}`}
-                          number="decimal"
-                          min={0}
-                          placeholder="Not redeemable"
-                          value={value}
-                          onChange={(text) => setRate("point_values", code, text)}
-                          error={errors.point_values?.[code]}
-                          hint={value.trim() ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`}
-                        />
-                      </Table.Cell>
-                    </Table.Row>
-                  )
-                })}
-              </Table.Body>
-            </Table>
-          )}
-        </div>
+                      )}
+                    </Table.Cell>
+                    <Table.Cell className="py-3">
+                      <NotedInput
+                        aria-label={`Points per 1 ${upper} spent`}
+                        testId={`loyalty-earn-rate-${code}`}
+                        number="decimal"
+                        min={0}
+                        placeholder="Earns nothing"
+                        value={earn}
+                        onChange={(text) => setRate("earn_rates", code, text)}
+                        error={errors.earn_rates?.[code]}
+                        hint={earn.trim() ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`}
+                      />
+                    </Table.Cell>
+                    <Table.Cell className="py-3">
+                      <NotedInput
+                        aria-label={`Value of 1 point in ${upper}`}
+                        testId={`loyalty-point-value-${code}`}
+                        number="decimal"
+                        min={0}
+                        placeholder="Not redeemable"
+                        value={value}
+                        onChange={(text) => setRate("point_values", code, text)}
+                        error={errors.point_values?.[code]}
+                        hint={value.trim() ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`}
+                      />
+                    </Table.Cell>
+                  </Table.Row>
+                )
+              })}
+            </Table.Body>
+          </Table>
+        )}
+      </div>
 
-        {/* ---------------- Earning ---------------- */}
-        <div className="flex flex-col gap-y-4 px-6 py-4">
-          <Heading level="h2">Earning</Heading>
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
-            {INT_FIELDS[0].map(intField)}
-          </div>
+      {/* ---------------- Earning ---------------- */}
+      <div className="flex flex-col gap-y-4 px-6 py-4">
+        <Heading level="h2">Earning</Heading>
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
+          {INT_FIELDS[0].map(intField)}
         </div>
+      </div>
 
-        {/* ---------------- Redemption ---------------- */}
-        <div className="flex flex-col gap-y-4 px-6 py-4">
-          <Heading level="h2">Redemption</Heading>
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
-            {INT_FIELDS[1].map(intField)}
-            <InputField
-              id="loyalty-max_redeem_percent"
-              testId="loyalty-max-redeem-share"
-              label="Maximum share of the cart (%)"
-              hint="How much of a cart points may pay, 0–100."
-              error={errors.max_redeem_percent}
-              number="decimal"
-              min={0}
-              max={100}
-              value={form.max_redeem_percent}
-              onChange={(value) => set("max_redeem_percent", value)}
-            />
-          </div>
-          <SwitchField
-            id="loyalty-shipping_redeemable"
-            testId="loyalty-shipping-redeemable"
-            label="Shipping payable with points"
-            hint="When off, points pay only for items."
-            checked={form.shipping_redeemable}
-            onChange={(checked) => set("shipping_redeemable", checked)}
+      {/* ---------------- Redemption ---------------- */}
+      <div className="flex flex-col gap-y-4 px-6 py-4">
+        <Heading level="h2">Redemption</Heading>
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
+          {INT_FIELDS[1].map(intField)}
+          <InputField
+            id="loyalty-max_redeem_percent"
+            testId="loyalty-max-redeem-share"
+            label="Maximum share of the cart (%)"
+            hint="How much of a cart points may pay, 0–100."
+            number="decimal"
+            min={0}
+            max={100}
+            {...bind("max_redeem_percent")}
           />
         </div>
+        <SwitchField
+          id="loyalty-shipping_redeemable"
+          testId="loyalty-shipping-redeemable"
+          label="Shipping payable with points"
+          hint="When off, points pay only for items."
+          checked={form.shipping_redeemable}
+          onChange={(checked) => set("shipping_redeemable", checked)}
+        />
+      </div>
 
-        <WhatIfPanel proposal={proposal} disabledReason="Fix the form's errors first." />
-
-        <FormFooter dirty={dirty} isPending={isPending} onReset={reset} saveTestId="loyalty-program-save" />
-      </form>
-    </Container>
+      <WhatIfPanel proposal={proposal} disabledReason="Fix the form's errors first." />
+    </ProgramEditorForm>
   )
 }
 

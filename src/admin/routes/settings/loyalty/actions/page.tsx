@@ -1,6 +1,7 @@
-import { Badge, Button, Container, Heading, Input, Label, Select, Switch, Table, Text, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Heading, Input, Label, Switch, Table, Text, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useState, type FormEvent } from "react"
+import { OptionSelect } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { QueryState } from "../../../../components/query-state"
 import { TableHead } from "../../../../components/table-head"
@@ -165,14 +166,13 @@ const NewActionForm = ({ onCreated }: { onCreated: () => void }) => {
         <Label htmlFor="action-limit" size="small">Limit (empty = none)</Label>
         <div className="flex gap-1">
           <Input id="action-limit" size="small" type="number" min={1} step={1} value={limit} onChange={(e) => setLimit(e.target.value)} />
-          <Select size="small" value={period} onValueChange={(v) => setPeriod(v as LoyaltyActionPeriod)}>
-            <Select.Trigger aria-label="Limit period"><Select.Value /></Select.Trigger>
-            <Select.Content>
-              {PERIODS.map((p) => (
-                <Select.Item key={p.value} value={p.value}>{p.label}</Select.Item>
-              ))}
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            size="small"
+            aria-label="Limit period"
+            options={PERIODS.map((p) => [p.value, p.label] as const)}
+            value={period}
+            onChange={(value) => setPeriod(value)}
+          />
         </div>
       </div>
       <div className="flex items-end">

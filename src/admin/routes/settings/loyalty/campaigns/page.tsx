@@ -9,13 +9,13 @@ import {
   IconButton,
   Input,
   Label,
-  Select,
   Table,
   Text,
   toast,
   usePrompt,
 } from "@medusajs/ui"
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react"
+import { useEffect, useMemo, useState, type FormEvent } from "react"
+import { DrawerFormFooter, Field, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import {
@@ -52,8 +52,20 @@ const STATUS_COLORS: Record<CampaignStatus, "grey" | "blue" | "green" | "orange"
   paused: "orange",
   ended: "red",
 }
+/** In the order staff pick them; the colours above follow the same statuses. */
+const STATUSES = Object.keys(STATUS_COLORS) as CampaignStatus[]
+const STACKING_LABELS: Record<CampaignStacking, string> = {
+  best_wins: "Best wins (with the tier and other campaigns)",
+  additive: "Additive (up to a cap)",
+}
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 type RecurrenceKind = "none" | CampaignRecurrence["kind"]
+const RECURRENCE_LABELS: Record<RecurrenceKind, string> = {
+  none: "Every day of the window",
+  monthly: "Monthly (member day)",
+  weekly: "Weekly",
+  yearly: "Yearly (holidays)",
+}
 
 /** The form keeps what staff type; it is parsed on save and the server stays the judge. */
 type CampaignForm = {
@@ -191,20 +203,6 @@ const describeValue = (c: Pick<LoyaltyCampaign, "type" | "value" | "rates">) =>
 /** A date in the campaign's time zone, as the shopper's calendar reads it. */
 const localDate = (iso: string, zone: string) =>
   new Date(iso).toLocaleString(undefined, { timeZone: zone, dateStyle: "medium", timeStyle: "short" })
-
-const Field = ({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) => (
-  <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus">
-      {label}
-    </Label>
-    {children}
-    {hint ? (
-      <Text size="xsmall" className="text-ui-fg-subtle">
-        {hint}
-      </Text>
-    ) : null}
-  </div>
-)
 
 /**
  * Settings → Loyalty → Campaigns: the campaigns with their status now, budget
@@ -400,18 +398,7 @@ const EarningRules = () => {
       )}
       <form onSubmit={onAdd} className="grid grid-cols-5 items-end gap-2">
         <Field label="Applies to">
-          <Select value={type} onValueChange={(v) => setType(v as EarningRule["target_type"])}>
-            <Select.Trigger>
-              <Select.Value />
-            </Select.Trigger>
-            <Select.Content>
-              {(Object.keys(TARGET_LABELS) as EarningRule["target_type"][]).map((t) => (
-                <Select.Item key={t} value={t}>
-                  {TARGET_LABELS[t]}
-                </Select.Item>
-              ))}
-            </Select.Content>
-          </Select>
+          <OptionSelect options={optionsOf(TARGET_LABELS)} value={type} onChange={(value) => setType(value)} />
         </Field>
         <Field label="Id">
           <Input placeholder="pcol_…" value={targetId} onChange={(e) => setTargetId(e.target.value)} />
@@ -501,32 +488,20 @@ const CampaignDrawer = ({
         <Field label="Name">{text("name", "loyalty-campaign-name")}</Field>
         <div className="grid grid-cols-2 gap-4">
           <Field label="Status" hint="Only scheduled and live campaigns run.">
-            <Select value={form.status} onValueChange={(v) => set("status", v as CampaignStatus)}>
-              <Select.Trigger data-testid="loyalty-campaign-status">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                {(["draft", "scheduled", "live", "paused", "ended"] as const).map((s) => (
-                  <Select.Item key={s} value={s}>
-                    {s}
-                  </Select.Item>
-                ))}
-              </Select.Content>
-            </Select>
+            <OptionSelect
+              testId="loyalty-campaign-status"
+              options={STATUSES.map((status) => [status, status] as const)}
+              value={form.status}
+              onChange={(status) => set("status", status)}
+            />
           </Field>
           <Field label="Type">
-            <Select value={form.type} onValueChange={(v) => set("type", v as CampaignType)}>
-              <Select.Trigger data-testid="loyalty-campaign-type">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                {(Object.keys(TYPE_LABELS) as CampaignType[]).map((t) => (
-                  <Select.Item key={t} value={t}>
-                    {TYPE_LABELS[t]}
-                  </Select.Item>
-                ))}
-              </Select.Content>
-            </Select>
+            <OptionSelect
+              testId="loyalty-campaign-type"
+              options={optionsOf(TYPE_LABELS)}
+              value={form.type}
+              onChange={(type) => set("type", type)}
+            />
           </Field>
           {form.type === "amount_bonus" ? (
             <Field label="Extra points per unit" hint="In the currency below.">
@@ -555,17 +530,12 @@ const CampaignDrawer = ({
             {text("ends_at", "loyalty-campaign-ends-at", "datetime-local")}
           </Field>
           <Field label="Repeats">
-            <Select value={form.kind} onValueChange={(v) => set("kind", v as RecurrenceKind)}>
-              <Select.Trigger data-testid="loyalty-campaign-recurrence">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                <Select.Item value="none">Every day of the window</Select.Item>
-                <Select.Item value="monthly">Monthly (member day)</Select.Item>
-                <Select.Item value="weekly">Weekly</Select.Item>
-                <Select.Item value="yearly">Yearly (holidays)</Select.Item>
-              </Select.Content>
-            </Select>
+            <OptionSelect
+              testId="loyalty-campaign-recurrence"
+              options={optionsOf(RECURRENCE_LABELS)}
+              value={form.kind}
+              onChange={(kind) => set("kind", kind)}
+            />
           </Field>
           <Field label="Time zone" hint="Recurring days are this zone's days.">
             {text("time_zone", "loyalty-campaign-time-zone")}
@@ -673,15 +643,12 @@ const CampaignDrawer = ({
             {text("per_customer_cap", "loyalty-campaign-cap", "number")}
           </Field>
           <Field label="Stacking">
-            <Select value={form.stacking} onValueChange={(v) => set("stacking", v as CampaignStacking)}>
-              <Select.Trigger data-testid="loyalty-campaign-stacking">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                <Select.Item value="best_wins">Best wins (with the tier and other campaigns)</Select.Item>
-                <Select.Item value="additive">Additive (up to a cap)</Select.Item>
-              </Select.Content>
-            </Select>
+            <OptionSelect
+              testId="loyalty-campaign-stacking"
+              options={optionsOf(STACKING_LABELS)}
+              value={form.stacking}
+              onChange={(stacking) => set("stacking", stacking)}
+            />
           </Field>
           {form.stacking === "additive" ? (
             <Field label="Stack cap" hint="The order's points stay within this × its base points. Empty = no cap.">
@@ -690,16 +657,7 @@ const CampaignDrawer = ({
           ) : null}
         </div>
       </Drawer.Body>
-      <Drawer.Footer>
-        <Drawer.Close asChild>
-          <Button size="small" variant="secondary" type="button" disabled={save.isPending}>
-            Cancel
-          </Button>
-        </Drawer.Close>
-        <Button size="small" type="submit" isLoading={save.isPending} data-testid="loyalty-campaign-save">
-          Save
-        </Button>
-      </Drawer.Footer>
+      <DrawerFormFooter isPending={save.isPending} saveTestId="loyalty-campaign-save" />
     </form>
   )
 }

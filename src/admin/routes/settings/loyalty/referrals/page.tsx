@@ -12,11 +12,11 @@ import {
   toast,
 } from "@medusajs/ui"
 import { ListTable, TableHead } from "../../../../components/table-head"
-import { useMemo, useState, type FormEvent } from "react"
+import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
-import { FormFooter, InputField, NotedInput } from "../../../../components/form-field"
-import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { InputField, NotedInput } from "../../../../components/form-field"
 import { Pager } from "../../../../components/pager"
+import { ProgramEditorForm, ProgramSettingsPage, ProgramVersionHeader } from "../../../../components/program-settings"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-party"
 import {
@@ -33,8 +33,7 @@ import {
   parseInts,
   ratesToText,
   sameRecord,
-  saveVersioned,
-  useSettingsForm,
+  useProgramForm,
   type IntRule,
 } from "../../../../lib/form"
 import {
@@ -163,26 +162,15 @@ const sharePreview = (url: string) => {
 
 /* ------------------------------------------------------------------ */
 
-const ReferralSettingsPage = () => {
-  // Do not refetch on focus: a refetch with a new version would reset edits.
-  const query = useReferralProgram({ refetchOnWindowFocus: false })
-
-  return (
-    <div className="flex flex-col gap-y-3">
-      <LoyaltySettingsNav />
-      <QueryState
-        query={query}
-        boxed
-        loading="Loading the referral program…"
-        failed="Could not load the referral program"
-      >
-        {/* A new version (after a save) re-initialises the form. */}
-        {(data) => <ProgramEditor key={data.program.version} data={data} />}
-      </QueryState>
-      <ReferralsList />
-    </div>
-  )
-}
+const ReferralSettingsPage = () => (
+  <ProgramSettingsPage
+    query={useReferralProgram({ refetchOnWindowFocus: false })}
+    what="referral program"
+    editor={ProgramEditor}
+  >
+    <ReferralsList />
+  </ProgramSettingsPage>
+)
 
 const INT_FIELDS: Record<IntField, { label: string; hint: string }> = {
   referrer_points: { label: "Referrer reward (points)", hint: "For the customer who shared the code." },
@@ -204,51 +192,35 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
     [data, program]
   )
   const initial = useMemo(() => toForm(program, codes), [program, codes])
-  const { form, setForm, set, errors, setErrors, dirty, reset } = useSettingsForm<ProgramForm, FormErrors>(initial)
   const { mutateAsync, isPending } = useUpdateReferralProgram()
+  const { form, setForm, set, bind, errors, dirty, reset, onSubmit } = useProgramForm(initial, {
+    parse: parseForm,
+    diff: (values) => diffProgram(program, values),
+    save: mutateAsync,
+    what: "referral program",
+  })
   const preview = sharePreview(form.storefront_url)
-
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault()
-    const parsed = parseForm(form)
-    setErrors(parsed.errors)
-    await saveVersioned({
-      body: parsed.values && diffProgram(program, parsed.values),
-      save: mutateAsync,
-      what: "referral program",
-    })
-  }
 
   const intField = (field: IntField) => (
     <InputField
       id={`referral-${field}`}
       testId={`referral-${field.replace(/_/g, "-")}`}
       {...INT_FIELDS[field]}
-      error={errors[field]}
       number="int"
-      min={INT_RULES[field].min}
-      max={INT_RULES[field].max}
-      value={form[field]}
-      onChange={(value) => set(field, value)}
+      {...INT_RULES[field]}
+      {...bind(field)}
     />
   )
 
   return (
-    <Container className="divide-y p-0">
-      <form onSubmit={onSubmit} noValidate className="divide-y">
-        <div className="flex items-start justify-between gap-x-4 px-6 py-4">
-          <div>
-            <Heading level="h1">Referral program</Heading>
-            <Text
-              size="small"
-              className="text-ui-fg-subtle"
-              data-testid="referral-program-version"
-            >
-              {program.version > 0
-                ? `Version ${program.version}`
-                : "Version 0: the plugin's default settings, not saved yet"}
-            </Text>
-          </div>
+    <ProgramEditorForm
+      header={
+        <ProgramVersionHeader
+          title="Referral program"
+          testId="referral-program-version"
+          version={program.version}
+          unsaved="the plugin's default settings"
+        >
           <div className="flex items-center gap-x-2">
             <Label size="small" weight="plus" htmlFor="referral-enabled">
               Program running
@@ -260,113 +232,114 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
               onCheckedChange={(checked) => set("enabled", checked)}
             />
           </div>
+        </ProgramVersionHeader>
+      }
+      onSubmit={onSubmit}
+      dirty={dirty}
+      isPending={isPending}
+      onReset={reset}
+      saveTestId="referral-program-save"
+    >
+      <div className="flex flex-col gap-y-4 px-6 py-4">
+        <div>
+          <Heading level="h2">Rewards</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Both sides are paid in points once the friend's first qualifying
+            order is past its return window. Referrals already claimed keep
+            the rewards they were claimed under. Coupon rewards are not
+            available yet.
+          </Text>
         </div>
-
-        <div className="flex flex-col gap-y-4 px-6 py-4">
-          <div>
-            <Heading level="h2">Rewards</Heading>
-            <Text size="small" className="text-ui-fg-subtle">
-              Both sides are paid in points once the friend's first qualifying
-              order is past its return window. Referrals already claimed keep
-              the rewards they were claimed under. Coupon rewards are not
-              available yet.
-            </Text>
-          </div>
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-            {intField("referrer_points")}
-            {intField("referee_points")}
-          </div>
-          {errors.rewards && (
-            <Text size="xsmall" className="text-ui-fg-error">
-              {errors.rewards}
-            </Text>
-          )}
-          <div className="flex items-center gap-x-2">
-            <Switch
-              id="referral-take_back_rewards"
-              data-testid="referral-program-take-back"
-              checked={form.take_back_rewards}
-              onCheckedChange={(checked) => set("take_back_rewards", checked)}
-            />
-            <Label size="small" htmlFor="referral-take_back_rewards">
-              Take both rewards back if the friend's order is canceled or refunded in full after they were paid
-            </Label>
-          </div>
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+          {intField("referrer_points")}
+          {intField("referee_points")}
         </div>
-
-        <div className="flex flex-col gap-y-4 px-6 py-4">
-          <Heading level="h2">Conditions</Heading>
-          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-            {intField("claim_window_days")}
-            {intField("monthly_cap")}
-          </div>
-          {codes.length > 0 && (
-            <Table data-testid="referral-min-order-amounts">
-              <TableHead columns={["Currency", "Minimum first order"]} />
-              <Table.Body>
-                {codes.map((code) => {
-                  const upper = code.toUpperCase()
-                  const value = form.min_order_amounts[code] ?? ""
-                  return (
-                    <Table.Row key={code} className="[&_td]:align-top">
-                      <Table.Cell className="py-3">
-                        <Text size="small" weight="plus">
-                          {upper}
-                        </Text>
-                      </Table.Cell>
-                      <Table.Cell className="py-3">
-                        <NotedInput
-                          aria-label={`Minimum first order in ${upper}`}
-                          testId={`referral-min-order-${code}`}
-                          number="decimal"
-                          min={0}
-                          placeholder="No minimum"
-                          value={value}
-                          onChange={(text) =>
-                            setForm((f) => ({ ...f, min_order_amounts: { ...f.min_order_amounts, [code]: text } }))
-                          }
-                          error={errors.min_order_amounts?.[code]}
-                          hint={
-                            value.trim()
-                              ? `Items after discounts, before tax and shipping, in ${upper}.`
-                              : `Empty: any ${upper} order qualifies.`
-                          }
-                        />
-                      </Table.Cell>
-                    </Table.Row>
-                  )
-                })}
-              </Table.Body>
-            </Table>
-          )}
-        </div>
-
-        <div className="flex flex-col gap-y-4 px-6 py-4">
-          <Heading level="h2">Share link</Heading>
-          <InputField
-            id="referral-storefront_url"
-            testId="referral-storefront-url"
-            label="Storefront address"
-            hint={
-              preview ? (
-                <>
-                  Customers share:{" "}
-                  <span data-testid="referral-share-preview">{preview}</span>
-                </>
-              ) : (
-                "Where share links point. Put {code} where the code goes, or it is added as ?ref=."
-              )
-            }
-            error={errors.storefront_url}
-            placeholder="https://shop.example.com"
-            value={form.storefront_url}
-            onChange={(value) => set("storefront_url", value)}
+        {errors.rewards && (
+          <Text size="xsmall" className="text-ui-fg-error">
+            {errors.rewards}
+          </Text>
+        )}
+        <div className="flex items-center gap-x-2">
+          <Switch
+            id="referral-take_back_rewards"
+            data-testid="referral-program-take-back"
+            checked={form.take_back_rewards}
+            onCheckedChange={(checked) => set("take_back_rewards", checked)}
           />
+          <Label size="small" htmlFor="referral-take_back_rewards">
+            Take both rewards back if the friend's order is canceled or refunded in full after they were paid
+          </Label>
         </div>
+      </div>
 
-        <FormFooter dirty={dirty} isPending={isPending} onReset={reset} saveTestId="referral-program-save" />
-      </form>
-    </Container>
+      <div className="flex flex-col gap-y-4 px-6 py-4">
+        <Heading level="h2">Conditions</Heading>
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+          {intField("claim_window_days")}
+          {intField("monthly_cap")}
+        </div>
+        {codes.length > 0 && (
+          <Table data-testid="referral-min-order-amounts">
+            <TableHead columns={["Currency", "Minimum first order"]} />
+            <Table.Body>
+              {codes.map((code) => {
+                const upper = code.toUpperCase()
+                const value = form.min_order_amounts[code] ?? ""
+                return (
+                  <Table.Row key={code} className="[&_td]:align-top">
+                    <Table.Cell className="py-3">
+                      <Text size="small" weight="plus">
+                        {upper}
+                      </Text>
+                    </Table.Cell>
+                    <Table.Cell className="py-3">
+                      <NotedInput
+                        aria-label={`Minimum first order in ${upper}`}
+                        testId={`referral-min-order-${code}`}
+                        number="decimal"
+                        min={0}
+                        placeholder="No minimum"
+                        value={value}
+                        onChange={(text) =>
+                          setForm((f) => ({ ...f, min_order_amounts: { ...f.min_order_amounts, [code]: text } }))
+                        }
+                        error={errors.min_order_amounts?.[code]}
+                        hint={
+                          value.trim()
+                            ? `Items after discounts, before tax and shipping, in ${upper}.`
+                            : `Empty: any ${upper} order qualifies.`
+                        }
+                      />
+                    </Table.Cell>
+                  </Table.Row>
+                )
+              })}
+            </Table.Body>
+          </Table>
+        )}
+      </div>
+
+      <div className="flex flex-col gap-y-4 px-6 py-4">
+        <Heading level="h2">Share link</Heading>
+        <InputField
+          id="referral-storefront_url"
+          testId="referral-storefront-url"
+          label="Storefront address"
+          hint={
+            preview ? (
+              <>
+                Customers share:{" "}
+                <span data-testid="referral-share-preview">{preview}</span>
+              </>
+            ) : (
+              "Where share links point. Put {code} where the code goes, or it is added as ?ref=."
+            )
+          }
+          placeholder="https://shop.example.com"
+          {...bind("storefront_url")}
+        />
+      </div>
+    </ProgramEditorForm>
   )
 }
 

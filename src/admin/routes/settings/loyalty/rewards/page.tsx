@@ -3,12 +3,10 @@ import {
   Badge,
   Button,
   Container,
-  DatePicker,
   Drawer,
   Heading,
   IconButton,
   Input,
-  Select,
   Table,
   Text,
   Textarea,
@@ -17,7 +15,15 @@ import {
 } from "@medusajs/ui"
 import { ListTable, TableHead } from "../../../../components/table-head"
 import { useMemo, useState, type FormEvent } from "react"
-import { Field, InputField, SwitchField } from "../../../../components/form-field"
+import {
+  DateTimeInput,
+  DrawerFormFooter,
+  Field,
+  InputField,
+  OptionSelect,
+  SwitchField,
+  optionsOf,
+} from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
 import {
@@ -35,7 +41,7 @@ import {
   toNumber,
   type BadgeColor,
 } from "../../../../lib/format"
-import { DECIMAL_RE, INT_RE } from "../../../../lib/form"
+import { DECIMAL_RE, INT_RE, useSettingsForm } from "../../../../lib/form"
 import {
   getErrorMessage,
   type LoyaltyReward,
@@ -78,8 +84,6 @@ type FormErrors = Partial<
     string
   >
 >
-
-const KINDS = Object.keys(REWARD_KIND_LABELS) as LoyaltyRewardKind[]
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null)
 
@@ -332,8 +336,8 @@ const RewardFormBody = ({
   storeCurrencies: string[]
   onDone: () => void
 }) => {
-  const [form, setForm] = useState<RewardForm>(() => toForm(reward, storeCurrencies))
-  const [errors, setErrors] = useState<FormErrors>({})
+  const initial = useMemo(() => toForm(reward, storeCurrencies), [reward, storeCurrencies])
+  const { form, set, bind, errors, setErrors } = useSettingsForm<RewardForm, FormErrors>(initial)
   const create = useCreateLoyaltyReward()
   const update = useUpdateLoyaltyReward(reward?.id ?? "")
   const isPending = create.isPending || update.isPending
@@ -344,8 +348,6 @@ const RewardFormBody = ({
   )
   const unused = currencies.filter((c) => !form.amounts.some((r) => r.currency === c))
 
-  const set = <K extends keyof RewardForm>(key: K, value: RewardForm[K]) =>
-    setForm((f) => ({ ...f, [key]: value }))
   const setRow = (i: number, row: Partial<AmountRow>) =>
     set("amounts", form.amounts.map((r, j) => (j === i ? { ...r, ...row } : r)))
 
@@ -379,15 +381,7 @@ const RewardFormBody = ({
         </Drawer.Description>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <InputField
-          id="reward-name"
-          testId="loyalty-reward-name"
-          label="Name"
-          error={errors.name}
-          maxLength={200}
-          value={form.name}
-          onChange={(value) => set("name", value)}
-        />
+        <InputField id="reward-name" testId="loyalty-reward-name" label="Name" maxLength={200} {...bind("name")} />
         <Field id="reward-description" label="Description (optional)" error={errors.description}>
           <Textarea
             id="reward-description"
@@ -398,18 +392,13 @@ const RewardFormBody = ({
           />
         </Field>
         <Field label="Kind">
-          <Select value={form.kind} onValueChange={(v) => set("kind", v as LoyaltyRewardKind)}>
-            <Select.Trigger data-testid="loyalty-reward-kind" aria-label="Kind">
-              <Select.Value />
-            </Select.Trigger>
-            <Select.Content>
-              {KINDS.map((kind) => (
-                <Select.Item key={kind} value={kind}>
-                  {REWARD_KIND_LABELS[kind]}
-                </Select.Item>
-              ))}
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            testId="loyalty-reward-kind"
+            aria-label="Kind"
+            options={optionsOf(REWARD_KIND_LABELS)}
+            value={form.kind}
+            onChange={(kind) => set("kind", kind)}
+          />
         </Field>
 
         {form.kind === "fixed_amount" && (
@@ -417,18 +406,14 @@ const RewardFormBody = ({
             <div className="flex flex-col gap-y-2" data-testid="loyalty-reward-amounts">
               {form.amounts.map((row, i) => (
                 <div key={i} className="grid grid-cols-[110px_1fr_28px] items-center gap-x-2">
-                  <Select value={row.currency} onValueChange={(currency) => setRow(i, { currency })}>
-                    <Select.Trigger data-testid={`loyalty-reward-currency-${i}`} aria-label="Currency">
-                      <Select.Value placeholder="Currency" />
-                    </Select.Trigger>
-                    <Select.Content>
-                      {[row.currency, ...unused].filter(Boolean).map((c) => (
-                        <Select.Item key={c} value={c}>
-                          {c.toUpperCase()}
-                        </Select.Item>
-                      ))}
-                    </Select.Content>
-                  </Select>
+                  <OptionSelect
+                    testId={`loyalty-reward-currency-${i}`}
+                    aria-label="Currency"
+                    placeholder="Currency"
+                    options={[row.currency, ...unused].filter(Boolean).map((c) => [c, c.toUpperCase()] as const)}
+                    value={row.currency}
+                    onChange={(currency) => setRow(i, { currency })}
+                  />
                   <Input
                     data-testid={`loyalty-reward-amount-${i}`}
                     aria-label={`Amount in ${row.currency.toUpperCase()}`}
@@ -471,13 +456,11 @@ const RewardFormBody = ({
             id="reward-percentage"
             testId="loyalty-reward-percentage"
             label="Percentage off items"
-            error={errors.percentage}
             number="decimal"
             min={0}
             max={100}
             placeholder="e.g. 10"
-            value={form.percentage}
-            onChange={(value) => set("percentage", value)}
+            {...bind("percentage")}
           />
         )}
 
@@ -486,61 +469,34 @@ const RewardFormBody = ({
             id="reward-points-cost"
             testId="loyalty-reward-points-cost"
             label="Points cost"
-            error={errors.points_cost}
             number="int"
             min={1}
-            value={form.points_cost}
-            onChange={(value) => set("points_cost", value)}
+            {...bind("points_cost")}
           />
           <InputField
             id="reward-valid-days"
             testId="loyalty-reward-valid-days"
             label="Coupon valid (days)"
-            error={errors.valid_days}
             number="int"
             min={1}
-            value={form.valid_days}
-            onChange={(value) => set("valid_days", value)}
+            {...bind("valid_days")}
           />
           <Field label="Starts at" hint="Empty = available now.">
-            <div data-testid="loyalty-reward-starts-at">
-              <DatePicker
-                granularity="minute"
-                shouldCloseOnSelect={false}
-                value={form.starts_at}
-                onChange={(d) => set("starts_at", d)}
-              />
-            </div>
+            <DateTimeInput testId="loyalty-reward-starts-at" value={form.starts_at} onChange={(d) => set("starts_at", d)} />
           </Field>
           <Field label="Ends at" hint="Empty = no end." error={errors.ends_at}>
-            <div data-testid="loyalty-reward-ends-at">
-              <DatePicker
-                granularity="minute"
-                shouldCloseOnSelect={false}
-                value={form.ends_at}
-                onChange={(d) => set("ends_at", d)}
-              />
-            </div>
+            <DateTimeInput testId="loyalty-reward-ends-at" value={form.ends_at} onChange={(d) => set("ends_at", d)} />
           </Field>
-          <Field
+          <InputField
             id="reward-limit"
+            testId="loyalty-reward-per-customer-limit"
             label="Per-customer limit"
             hint="Empty = unlimited."
-            error={errors.per_customer_limit}
-          >
-            <Input
-              id="reward-limit"
-              data-testid="loyalty-reward-per-customer-limit"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              step={1}
-              placeholder="Unlimited"
-              value={form.per_customer_limit}
-              onChange={(e) => set("per_customer_limit", e.target.value)}
-              aria-invalid={!!errors.per_customer_limit}
-            />
-          </Field>
+            number="int"
+            min={1}
+            placeholder="Unlimited"
+            {...bind("per_customer_limit")}
+          />
         </div>
 
         <SwitchField
@@ -558,16 +514,7 @@ const RewardFormBody = ({
           onChange={(v) => set("is_active", v)}
         />
       </Drawer.Body>
-      <Drawer.Footer>
-        <Drawer.Close asChild>
-          <Button size="small" variant="secondary" type="button" disabled={isPending}>
-            Cancel
-          </Button>
-        </Drawer.Close>
-        <Button size="small" type="submit" isLoading={isPending} data-testid="loyalty-reward-save">
-          Save
-        </Button>
-      </Drawer.Footer>
+      <DrawerFormFooter isPending={isPending} saveTestId="loyalty-reward-save" />
     </form>
   )
 }

@@ -7,7 +7,6 @@ import {
   IconButton,
   Input,
   Label,
-  Select,
   Table,
   Text,
   Textarea,
@@ -16,7 +15,7 @@ import {
 import { ListTable, TableHead } from "../../../../components/table-head"
 import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
 import { useMemo, useState, type FormEvent } from "react"
-import { Field, InputField } from "../../../../components/form-field"
+import { Field, InputField, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../../lib/what-if-api"
@@ -34,6 +33,7 @@ import {
   useUpdateLoyaltyTierSettings,
 } from "../../../../hooks/use-loyalty-tiers"
 import { formatPoints } from "../../../../lib/format"
+import { useSettingsForm } from "../../../../lib/form"
 import { describeReach } from "../../../../lib/tier-format"
 import {
   getErrorMessage,
@@ -318,8 +318,8 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
   const program = useLoyaltyProgram({ refetchOnWindowFocus: false })
   const groups = useCustomerGroupsForTiers()
   const currencies = useMemo(() => program.data?.store_currencies ?? [], [program.data])
-  const [form, setForm] = useState<TierFormState>(() => toFormState(tier, currencies))
-  const [errors, setErrors] = useState<TierFormErrors>({})
+  const initial = useMemo(() => toFormState(tier, currencies), [tier, currencies])
+  const { form, setForm, set, bind, errors, setErrors } = useSettingsForm<TierFormState, TierFormErrors>(initial)
   const [serverError, setServerError] = useState<string | null>(null)
   const create = useCreateLoyaltyTier()
   const update = useUpdateLoyaltyTier()
@@ -362,7 +362,6 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
     () => [...new Set([...currencies, ...Object.keys(form.spend)])],
     [currencies, form.spend]
   )
-  const set = <K extends keyof TierFormState>(key: K, value: TierFormState[K]) => setForm((f) => ({ ...f, [key]: value }))
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
@@ -388,25 +387,18 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
           id="loyalty-tier-name"
           testId="loyalty-tier-name"
           label="Name"
-          error={errors.name}
           maxLength={100}
           placeholder="e.g. Gold"
-          value={form.name}
-          onChange={(value) => set("name", value)}
+          {...bind("name")}
         />
         <Field id="loyalty-tier-metric" label="Reached by">
-          <Select value={form.metric} onValueChange={(value) => set("metric", value as LoyaltyTierMetric)}>
-            <Select.Trigger id="loyalty-tier-metric" data-testid="loyalty-tier-metric">
-              <Select.Value />
-            </Select.Trigger>
-            <Select.Content>
-              {(Object.keys(METRIC_LABELS) as LoyaltyTierMetric[]).map((metric) => (
-                <Select.Item key={metric} value={metric}>
-                  {METRIC_LABELS[metric]}
-                </Select.Item>
-              ))}
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            id="loyalty-tier-metric"
+            testId="loyalty-tier-metric"
+            options={optionsOf(METRIC_LABELS)}
+            value={form.metric}
+            onChange={(metric) => set("metric", metric)}
+          />
         </Field>
         {form.metric === "spend" ? (
           <Field id="loyalty-tier-spend" label="Amount to spend" error={errors.spend} hint="Reached in any one currency; leave a currency empty to skip it.">
@@ -435,52 +427,43 @@ const TierForm = ({ tier, tiers, onDone }: { tier: LoyaltyTier | null; tiers: Lo
             id="loyalty-tier-threshold"
             testId="loyalty-tier-threshold"
             label={form.metric === "points" ? "Points to reach" : "Orders to reach"}
-            error={errors.threshold}
             hint="Counted in the qualification window, from orders past their return window."
             number="int"
             min={1}
-            value={form.threshold}
-            onChange={(value) => set("threshold", value)}
+            {...bind("threshold")}
           />
         )}
         <InputField
           id="loyalty-tier-multiplier"
           testId="loyalty-tier-multiplier"
           label="Earn multiplier"
-          error={errors.earn_multiplier}
           hint="Members earn this many times the points, e.g. 1.5."
           number="decimal"
           min={1}
           max={LOYALTY_TIER_LIMITS.max_multiplier}
           step="0.05"
-          value={form.earn_multiplier}
-          onChange={(value) => set("earn_multiplier", value)}
+          {...bind("earn_multiplier")}
         />
         <InputField
           id="loyalty-tier-bonus"
           testId="loyalty-tier-bonus"
           label="Bonus on reaching it"
-          error={errors.bonus_points}
           hint="Points credited once per customer, the first time they reach it."
           number="int"
           min={0}
-          value={form.bonus_points}
-          onChange={(value) => set("bonus_points", value)}
+          {...bind("bonus_points")}
         />
         <Field id="loyalty-tier-group" label="Customer group" hint="Members are kept in this group; use it in price lists and promotions.">
-          <Select value={form.customer_group_id} onValueChange={(value) => set("customer_group_id", value)}>
-            <Select.Trigger id="loyalty-tier-group" data-testid="loyalty-tier-group">
-              <Select.Value />
-            </Select.Trigger>
-            <Select.Content>
-              <Select.Item value={NO_GROUP}>No group</Select.Item>
-              {(groups.data?.customer_groups ?? []).map((group) => (
-                <Select.Item key={group.id} value={group.id}>
-                  {group.name}
-                </Select.Item>
-              ))}
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            id="loyalty-tier-group"
+            testId="loyalty-tier-group"
+            options={[
+              [NO_GROUP, "No group"],
+              ...(groups.data?.customer_groups ?? []).map((group) => [group.id, group.name] as const),
+            ]}
+            value={form.customer_group_id}
+            onChange={(value) => set("customer_group_id", value)}
+          />
         </Field>
       </div>
       <Field id="loyalty-tier-perks" label="Perks" hint="Shown to shoppers in the program.">
@@ -555,19 +538,13 @@ const DeleteTierPanel = ({ tier, others, onDone }: { tier: LoyaltyTier; others: 
           <Text size="small" className="text-ui-fg-subtle">
             {tier.name} has {formatPoints(members)} member{members === 1 ? "" : "s"}. They keep their period and move to:
           </Text>
-          <Select value={moveTo} onValueChange={setMoveTo}>
-            <Select.Trigger className="max-w-xs" data-testid="loyalty-tier-move-to">
-              <Select.Value />
-            </Select.Trigger>
-            <Select.Content>
-              {others.map((other) => (
-                <Select.Item key={other.id} value={other.id}>
-                  {other.name}
-                </Select.Item>
-              ))}
-              <Select.Item value={NO_TIER}>No tier</Select.Item>
-            </Select.Content>
-          </Select>
+          <OptionSelect
+            className="max-w-xs"
+            testId="loyalty-tier-move-to"
+            options={[...others.map((other) => [other.id, other.name] as const), [NO_TIER, "No tier"]]}
+            value={moveTo}
+            onChange={setMoveTo}
+          />
         </>
       ) : (
         <Text size="small" className="text-ui-fg-subtle">
@@ -633,18 +610,7 @@ const QualificationForm = ({ settings }: { settings: LoyaltyTierSettings }) => {
         </div>
         <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
           <Field id="loyalty-tier-window" label="Window">
-            <Select value={windowType} onValueChange={(value) => setWindowType(value as LoyaltyTierWindow)}>
-              <Select.Trigger id="loyalty-tier-window">
-                <Select.Value />
-              </Select.Trigger>
-              <Select.Content>
-                {(Object.keys(WINDOW_LABELS) as LoyaltyTierWindow[]).map((value) => (
-                  <Select.Item key={value} value={value}>
-                    {WINDOW_LABELS[value]}
-                  </Select.Item>
-                ))}
-              </Select.Content>
-            </Select>
+            <OptionSelect id="loyalty-tier-window" options={optionsOf(WINDOW_LABELS)} value={windowType} onChange={(value) => setWindowType(value)} />
           </Field>
           {windowType === "rolling" && (
             <Field id="loyalty-tier-months" label="Months" error={errors.months} hint="Activity of the last N months counts; a tier is kept N months.">

@@ -1,0 +1,96 @@
+import { Container, Heading, Text } from "@medusajs/ui"
+import type { ComponentType, FormEvent, ReactNode } from "react"
+import { formatDateTime } from "../lib/format"
+import { FormFooter } from "./form-field"
+import { LoyaltySettingsNav } from "./loyalty-settings-nav"
+import { QueryState } from "./query-state"
+
+type Versioned = { program: { version: number } }
+
+/**
+ * A settings page that edits a versioned program (the loyalty program, the
+ * referral program): the settings tabs, then the editor once the program is
+ * loaded, then anything else the page lists. The editor is keyed by the
+ * version, so a save (a new version) re-initialises its form; the caller's
+ * query must not refetch on focus, or a refetch would reset the edits.
+ */
+export function ProgramSettingsPage<D extends Versioned>({
+  query,
+  what,
+  editor: Editor,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: unknown; data: D | undefined }
+  /** e.g. "loyalty program" */
+  what: string
+  editor: ComponentType<{ data: D }>
+  children?: ReactNode
+}) {
+  return (
+    <div className="flex flex-col gap-y-3">
+      <LoyaltySettingsNav />
+      <QueryState query={query} boxed loading={`Loading the ${what}…`} failed={`Could not load the ${what}`}>
+        {(data) => <Editor key={data.program.version} data={data} />}
+      </QueryState>
+      {children}
+    </div>
+  )
+}
+
+/** A program form's title with its version (and when it was saved); version 0 is the plugin options. */
+export const ProgramVersionHeader = ({
+  title,
+  testId,
+  version,
+  savedAt,
+  unsaved,
+  children,
+}: {
+  title: string
+  testId: string
+  version: number
+  savedAt?: string | null
+  /** What version 0 is, e.g. "the plugin's default rules". */
+  unsaved: string
+  /** Controls on the right (the program's on/off switch, say). */
+  children?: ReactNode
+}) => (
+  <div className="flex items-start justify-between gap-x-4 px-6 py-4">
+    <div>
+      <Heading level="h1">{title}</Heading>
+      <Text size="small" className="text-ui-fg-subtle" data-testid={testId}>
+        {version > 0
+          ? `Version ${version}${savedAt ? `, saved ${formatDateTime(savedAt)}` : ""}`
+          : `Version 0: ${unsaved}, not saved yet`}
+      </Text>
+    </div>
+    {children}
+  </div>
+)
+
+/** A versioned program's form: its header, the sections, then the save bar. */
+export const ProgramEditorForm = ({
+  header,
+  onSubmit,
+  dirty,
+  isPending,
+  onReset,
+  saveTestId,
+  children,
+}: {
+  header: ReactNode
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void
+  dirty: boolean
+  isPending: boolean
+  onReset: () => void
+  saveTestId: string
+  children: ReactNode
+}) => (
+  <Container className="divide-y p-0">
+    <form onSubmit={onSubmit} noValidate className="divide-y">
+      {header}
+      {children}
+      <FormFooter dirty={dirty} isPending={isPending} onReset={onReset} saveTestId={saveTestId} />
+    </form>
+  </Container>
+)
