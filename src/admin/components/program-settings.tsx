@@ -1,9 +1,10 @@
-import { Container, Heading, Text } from "@medusajs/ui"
+import { Container, Heading, Table, Text } from "@medusajs/ui"
 import type { ComponentType, FormEvent, ReactNode } from "react"
 import { formatDateTime } from "../lib/format"
 import { FormFooter } from "./form-field"
 import { LoyaltySettingsNav } from "./loyalty-settings-nav"
 import { QueryState } from "./query-state"
+import { TableHead } from "./table-head"
 
 type Versioned = { program: { version: number } }
 
@@ -93,4 +94,80 @@ export const ProgramEditorForm = ({
       <FormFooter dirty={dirty} isPending={isPending} onReset={onReset} saveTestId={saveTestId} />
     </form>
   </Container>
+)
+
+/** One section of a program form: its title, what it is about, then its fields. */
+export const FormSection = ({
+  title,
+  description,
+  tight,
+  children,
+}: {
+  title: string
+  description?: ReactNode
+  /** Closer spacing, for a section that is one table. */
+  tight?: boolean
+  children: ReactNode
+}) => (
+  <div className={`flex flex-col ${tight ? "gap-y-3" : "gap-y-4"} px-6 py-4`}>
+    {description ? (
+      <div>
+        <Heading level="h2">{title}</Heading>
+        <Text size="small" className="text-ui-fg-subtle">
+          {description}
+        </Text>
+      </div>
+    ) : (
+      <Heading level="h2">{title}</Heading>
+    )}
+    {children}
+  </div>
+)
+
+/**
+ * A program's settings per currency: a row per currency (marked when the
+ * store does not sell in it), a cell per setting from `cells`.
+ */
+export const CurrencyTable = ({
+  testId,
+  codes,
+  columns,
+  storeCodes,
+  cells,
+}: {
+  testId: string
+  codes: string[]
+  /** The settings' column labels, after "Currency". */
+  columns: string[]
+  /** When given, currencies outside it are marked "Not a store currency". */
+  storeCodes?: Set<string>
+  cells: (code: string, upper: string) => ReactNode[]
+}) => (
+  <Table data-testid={testId}>
+    <TableHead columns={["Currency", ...columns]} />
+    <Table.Body>
+      {codes.map((code) => {
+        const upper = code.toUpperCase()
+        return (
+          <Table.Row key={code} className="[&_td]:align-top">
+            <Table.Cell className="py-3">
+              <Text size="small" weight="plus">
+                {upper}
+              </Text>
+              {storeCodes && !storeCodes.has(code) && (
+                <Text size="xsmall" className="text-ui-fg-muted">
+                  Not a store currency
+                </Text>
+              )}
+            </Table.Cell>
+            {cells(code, upper).map((cell, i) => (
+              <Table.Cell key={i} className="py-3">
+                {cell}
+              </Table.Cell>
+            ))}
+          </Table.Row>
+        )
+      })}
+    </Table.Body>
+  </Table>
 )

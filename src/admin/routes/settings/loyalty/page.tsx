@@ -1,10 +1,15 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { Sparkles } from "@medusajs/icons"
-import { Alert, Heading, Table, Text } from "@medusajs/ui"
-import { TableHead } from "../../../components/table-head"
+import { Alert, Text } from "@medusajs/ui"
 import { useMemo } from "react"
 import { InputField, NotedInput, SwitchField } from "../../../components/form-field"
-import { ProgramEditorForm, ProgramSettingsPage, ProgramVersionHeader } from "../../../components/program-settings"
+import {
+  CurrencyTable,
+  FormSection,
+  ProgramEditorForm,
+  ProgramSettingsPage,
+  ProgramVersionHeader,
+} from "../../../components/program-settings"
 import { WhatIfPanel } from "../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../lib/what-if-api"
 import {
@@ -231,84 +236,58 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
         </div>
       )}
 
-      {/* ---------------- Currencies ---------------- */}
-      <div className="flex flex-col gap-y-3 px-6 py-4">
-        <div>
-          <Heading level="h2">Currencies</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Points earned per 1 unit spent, and what one point is worth when
-            paying. Leave empty to turn a currency off.
-          </Text>
-        </div>
+      <FormSection
+        title="Currencies"
+        description="Points earned per 1 unit spent, and what one point is worth when paying. Leave empty to turn a currency off."
+        tight
+      >
         {codes.length === 0 ? (
           <Text size="small" className="text-ui-fg-muted">
             The store has no currencies yet.
           </Text>
         ) : (
-          <Table data-testid="loyalty-currency-rates">
-            <TableHead columns={["Currency", "Points per 1 unit spent", "Value of 1 point"]} />
-            <Table.Body>
-              {codes.map((code) => {
-                const upper = code.toUpperCase()
-                const earn = form.earn_rates[code] ?? ""
-                const value = form.point_values[code] ?? ""
-                return (
-                  <Table.Row key={code} className="[&_td]:align-top">
-                    <Table.Cell className="py-3">
-                      <Text size="small" weight="plus">
-                        {upper}
-                      </Text>
-                      {!storeCodes.has(code) && (
-                        <Text size="xsmall" className="text-ui-fg-muted">
-                          Not a store currency
-                        </Text>
-                      )}
-                    </Table.Cell>
-                    <Table.Cell className="py-3">
-                      <NotedInput
-                        aria-label={`Points per 1 ${upper} spent`}
-                        testId={`loyalty-earn-rate-${code}`}
-                        number="decimal"
-                        min={0}
-                        placeholder="Earns nothing"
-                        value={earn}
-                        onChange={(text) => setRate("earn_rates", code, text)}
-                        error={errors.earn_rates?.[code]}
-                        hint={earn.trim() ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`}
-                      />
-                    </Table.Cell>
-                    <Table.Cell className="py-3">
-                      <NotedInput
-                        aria-label={`Value of 1 point in ${upper}`}
-                        testId={`loyalty-point-value-${code}`}
-                        number="decimal"
-                        min={0}
-                        placeholder="Not redeemable"
-                        value={value}
-                        onChange={(text) => setRate("point_values", code, text)}
-                        error={errors.point_values?.[code]}
-                        hint={value.trim() ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`}
-                      />
-                    </Table.Cell>
-                  </Table.Row>
-                )
-              })}
-            </Table.Body>
-          </Table>
+          <CurrencyTable
+            testId="loyalty-currency-rates"
+            codes={codes}
+            columns={["Points per 1 unit spent", "Value of 1 point"]}
+            storeCodes={storeCodes}
+            cells={(code, upper) => {
+              const earn = form.earn_rates[code] ?? ""
+              const value = form.point_values[code] ?? ""
+              return [
+                <NotedInput
+                  aria-label={`Points per 1 ${upper} spent`}
+                  testId={`loyalty-earn-rate-${code}`}
+                  number="decimal"
+                  min={0}
+                  placeholder="Earns nothing"
+                  value={earn}
+                  onChange={(text) => setRate("earn_rates", code, text)}
+                  error={errors.earn_rates?.[code]}
+                  hint={earn.trim() ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`}
+                />,
+                <NotedInput
+                  aria-label={`Value of 1 point in ${upper}`}
+                  testId={`loyalty-point-value-${code}`}
+                  number="decimal"
+                  min={0}
+                  placeholder="Not redeemable"
+                  value={value}
+                  onChange={(text) => setRate("point_values", code, text)}
+                  error={errors.point_values?.[code]}
+                  hint={value.trim() ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`}
+                />,
+              ]
+            }}
+          />
         )}
-      </div>
+      </FormSection>
 
-      {/* ---------------- Earning ---------------- */}
-      <div className="flex flex-col gap-y-4 px-6 py-4">
-        <Heading level="h2">Earning</Heading>
-        <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
-          {INT_FIELDS[0].map(intField)}
-        </div>
-      </div>
+      <FormSection title="Earning">
+        <div className="grid grid-cols-1 gap-4 md:grid-cols-3">{INT_FIELDS[0].map(intField)}</div>
+      </FormSection>
 
-      {/* ---------------- Redemption ---------------- */}
-      <div className="flex flex-col gap-y-4 px-6 py-4">
-        <Heading level="h2">Redemption</Heading>
+      <FormSection title="Redemption">
         <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
           {INT_FIELDS[1].map(intField)}
           <InputField
@@ -330,7 +309,7 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
           checked={form.shipping_redeemable}
           onChange={(checked) => set("shipping_redeemable", checked)}
         />
-      </div>
+      </FormSection>
 
       <WhatIfPanel proposal={proposal} disabledReason="Fix the form's errors first." />
     </ProgramEditorForm>

@@ -11,12 +11,18 @@ import {
   clx,
   toast,
 } from "@medusajs/ui"
-import { ListTable, TableHead } from "../../../../components/table-head"
+import { ListTable } from "../../../../components/table-head"
 import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
 import { InputField, NotedInput } from "../../../../components/form-field"
 import { Pager } from "../../../../components/pager"
-import { ProgramEditorForm, ProgramSettingsPage, ProgramVersionHeader } from "../../../../components/program-settings"
+import {
+  CurrencyTable,
+  FormSection,
+  ProgramEditorForm,
+  ProgramSettingsPage,
+  ProgramVersionHeader,
+} from "../../../../components/program-settings"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-party"
 import {
@@ -240,16 +246,10 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
       onReset={reset}
       saveTestId="referral-program-save"
     >
-      <div className="flex flex-col gap-y-4 px-6 py-4">
-        <div>
-          <Heading level="h2">Rewards</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Both sides are paid in points once the friend's first qualifying
-            order is past its return window. Referrals already claimed keep
-            the rewards they were claimed under. Coupon rewards are not
-            available yet.
-          </Text>
-        </div>
+      <FormSection
+        title="Rewards"
+        description="Both sides are paid in points once the friend's first qualifying order is past its return window. Referrals already claimed keep the rewards they were claimed under. Coupon rewards are not available yet."
+      >
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
           {intField("referrer_points")}
           {intField("referee_points")}
@@ -270,57 +270,45 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
             Take both rewards back if the friend's order is canceled or refunded in full after they were paid
           </Label>
         </div>
-      </div>
+      </FormSection>
 
-      <div className="flex flex-col gap-y-4 px-6 py-4">
-        <Heading level="h2">Conditions</Heading>
+      <FormSection title="Conditions">
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
           {intField("claim_window_days")}
           {intField("monthly_cap")}
         </div>
         {codes.length > 0 && (
-          <Table data-testid="referral-min-order-amounts">
-            <TableHead columns={["Currency", "Minimum first order"]} />
-            <Table.Body>
-              {codes.map((code) => {
-                const upper = code.toUpperCase()
-                const value = form.min_order_amounts[code] ?? ""
-                return (
-                  <Table.Row key={code} className="[&_td]:align-top">
-                    <Table.Cell className="py-3">
-                      <Text size="small" weight="plus">
-                        {upper}
-                      </Text>
-                    </Table.Cell>
-                    <Table.Cell className="py-3">
-                      <NotedInput
-                        aria-label={`Minimum first order in ${upper}`}
-                        testId={`referral-min-order-${code}`}
-                        number="decimal"
-                        min={0}
-                        placeholder="No minimum"
-                        value={value}
-                        onChange={(text) =>
-                          setForm((f) => ({ ...f, min_order_amounts: { ...f.min_order_amounts, [code]: text } }))
-                        }
-                        error={errors.min_order_amounts?.[code]}
-                        hint={
-                          value.trim()
-                            ? `Items after discounts, before tax and shipping, in ${upper}.`
-                            : `Empty: any ${upper} order qualifies.`
-                        }
-                      />
-                    </Table.Cell>
-                  </Table.Row>
-                )
-              })}
-            </Table.Body>
-          </Table>
+          <CurrencyTable
+            testId="referral-min-order-amounts"
+            codes={codes}
+            columns={["Minimum first order"]}
+            cells={(code, upper) => {
+              const value = form.min_order_amounts[code] ?? ""
+              return [
+                <NotedInput
+                  aria-label={`Minimum first order in ${upper}`}
+                  testId={`referral-min-order-${code}`}
+                  number="decimal"
+                  min={0}
+                  placeholder="No minimum"
+                  value={value}
+                  onChange={(text) =>
+                    setForm((f) => ({ ...f, min_order_amounts: { ...f.min_order_amounts, [code]: text } }))
+                  }
+                  error={errors.min_order_amounts?.[code]}
+                  hint={
+                    value.trim()
+                      ? `Items after discounts, before tax and shipping, in ${upper}.`
+                      : `Empty: any ${upper} order qualifies.`
+                  }
+                />,
+              ]
+            }}
+          />
         )}
-      </div>
+      </FormSection>
 
-      <div className="flex flex-col gap-y-4 px-6 py-4">
-        <Heading level="h2">Share link</Heading>
+      <FormSection title="Share link">
         <InputField
           id="referral-storefront_url"
           testId="referral-storefront-url"
@@ -338,7 +326,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
           placeholder="https://shop.example.com"
           {...bind("storefront_url")}
         />
-      </div>
+      </FormSection>
     </ProgramEditorForm>
   )
 }
