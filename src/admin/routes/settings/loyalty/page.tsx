@@ -190,6 +190,28 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
     return { program }
   }, [form])
 
+  /** One currency's earn rate or point value; the hint depends on whether it is set. */
+  const rateInput = (
+    key: "earn_rates" | "point_values",
+    code: string,
+    { label, testId, placeholder, hint }: { label: string; testId: string; placeholder: string; hint: (filled: boolean) => string }
+  ) => {
+    const text = form[key][code] ?? ""
+    return (
+      <NotedInput
+        aria-label={label}
+        testId={testId}
+        number="decimal"
+        min={0}
+        placeholder={placeholder}
+        value={text}
+        onChange={(value) => setRate(key, code, value)}
+        error={errors[key]?.[code]}
+        hint={hint(!!text.trim())}
+      />
+    )
+  }
+
   const intField = ({ field, label, hint }: { field: IntField; label: string; hint?: string }) => (
     <InputField
       key={field}
@@ -251,34 +273,20 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
             codes={codes}
             columns={["Points per 1 unit spent", "Value of 1 point"]}
             storeCodes={storeCodes}
-            cells={(code, upper) => {
-              const earn = form.earn_rates[code] ?? ""
-              const value = form.point_values[code] ?? ""
-              return [
-                <NotedInput
-                  aria-label={`Points per 1 ${upper} spent`}
-                  testId={`loyalty-earn-rate-${code}`}
-                  number="decimal"
-                  min={0}
-                  placeholder="Earns nothing"
-                  value={earn}
-                  onChange={(text) => setRate("earn_rates", code, text)}
-                  error={errors.earn_rates?.[code]}
-                  hint={earn.trim() ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`}
-                />,
-                <NotedInput
-                  aria-label={`Value of 1 point in ${upper}`}
-                  testId={`loyalty-point-value-${code}`}
-                  number="decimal"
-                  min={0}
-                  placeholder="Not redeemable"
-                  value={value}
-                  onChange={(text) => setRate("point_values", code, text)}
-                  error={errors.point_values?.[code]}
-                  hint={value.trim() ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`}
-                />,
-              ]
-            }}
+            cells={(code, upper) => [
+              rateInput("earn_rates", code, {
+                label: `Points per 1 ${upper} spent`,
+                testId: `loyalty-earn-rate-${code}`,
+                placeholder: "Earns nothing",
+                hint: (filled) => (filled ? `Points per 1 ${upper}.` : `Empty: ${upper} orders earn no points.`),
+              }),
+              rateInput("point_values", code, {
+                label: `Value of 1 point in ${upper}`,
+                testId: `loyalty-point-value-${code}`,
+                placeholder: "Not redeemable",
+                hint: (filled) => (filled ? `${upper} per point, e.g. 0.01.` : `Empty: points cannot pay in ${upper}.`),
+              }),
+            ]}
           />
         )}
       </FormSection>
