@@ -1,4 +1,5 @@
 import fs from "fs"
+import path from "path"
 import { createOrderWorkflow } from "@medusajs/core-flows"
 import { ExecArgs } from "@medusajs/framework/types"
 
@@ -37,8 +38,10 @@ export default async function awardThroughput({ container }: ExecArgs) {
     orderIds.push(result.id)
   }
 
-  // the subscriber as the store runs it, from the installed plugin
-  const subscriberPath = require.resolve("medusa-plugin-loyalty-points/subscribers/order-placed", { paths: [process.cwd()] })
+  // The subscriber as the store runs it: the installed plugin's own file. A require of the package's name
+  // from this repository resolves to the repository itself (Node's self-reference), a second copy of the
+  // plugin's workflows, which Medusa refuses to register when it differs from the installed build.
+  const subscriberPath = path.join(process.cwd(), "node_modules", "medusa-plugin-loyalty-points", ".medusa", "server", "src", "subscribers", "order-placed.js")
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const handler = require(subscriberPath).default as (args: unknown) => Promise<void>
 
