@@ -2,6 +2,7 @@ import { writeFileSync } from "fs"
 import type { ExecArgs } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { recomputeInsightsWorkflow } from "../src/workflows/insights"
+import { sampleRss } from "./lib/rss"
 
 /**
  * Run inside the store by `npm run bench:insights` (through `medusa exec`):
@@ -40,18 +41,12 @@ export default async function benchRecompute({ container }: ExecArgs) {
   const baselineRows = Number((await knex.raw("SELECT count(*) AS n FROM bench_rfm_baseline")).rows[0].n)
   await knex.raw("DROP TABLE IF EXISTS bench_rfm_baseline")
 
-  global.gc?.()
-  const rssBefore = process.memoryUsage().rss
-  let peakRss = rssBefore
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  }, 25)
+  const memory = sampleRss()
   let run: Awaited<ReturnType<ReturnType<typeof recomputeInsightsWorkflow>["run"]>>["result"] | undefined
   const recomputeSeconds = await time(async () => {
     ;({ result: run } = await recomputeInsightsWorkflow(container).run({ input: { now, triggered_by: "bench" } }))
   })
-  clearInterval(sampler)
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  const { rss_before_mb, peak_rss_mb } = memory.stop()
 
   const result = {
     now: now.toISOString(),
@@ -59,8 +54,8 @@ export default async function benchRecompute({ container }: ExecArgs) {
     baseline_rows: baselineRows,
     recompute_seconds: recomputeSeconds,
     ratio: recomputeSeconds / baselineSeconds,
-    rss_before_mb: rssBefore / 2 ** 20,
-    peak_rss_mb: peakRss / 2 ** 20,
+    rss_before_mb,
+    peak_rss_mb,
     max_rss_process_mb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,
     run: run && {
       id: run.id,

@@ -4,6 +4,7 @@ import type { ExecArgs } from "@medusajs/framework/types"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { whatIfWorkflow } from "../src/workflows/what-if"
+import { sampleRss } from "./lib/rss"
 
 /**
  * Run inside the store by `npm run bench:what-if` (through `medusa exec`):
@@ -14,12 +15,7 @@ import { whatIfWorkflow } from "../src/workflows/what-if"
  */
 export default async function benchWhatIf({ container }: ExecArgs) {
   const to = new Date(process.env.BENCH_NOW ?? Date.now())
-  global.gc?.()
-  const rssBefore = process.memoryUsage().rss
-  let peakRss = rssBefore
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  }, 25)
+  const memory = sampleRss()
   const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
   const timed = async (input: Parameters<ReturnType<typeof whatIfWorkflow>["run"]>[0]) => {
     const pgBefore = await postgresCpu(pg)
@@ -45,8 +41,7 @@ export default async function benchWhatIf({ container }: ExecArgs) {
       ],
     },
   })
-  clearInterval(sampler)
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  const { rss_before_mb, peak_rss_mb } = memory.stop()
   const summary = (r: typeof rate) => ({
     seconds: r.seconds,
     node_cpu_s: r.node_cpu_s,
@@ -72,8 +67,8 @@ export default async function benchWhatIf({ container }: ExecArgs) {
     to: to.toISOString(),
     rate: summary(rate),
     tiers: summary(tiers),
-    rss_before_mb: rssBefore / 2 ** 20,
-    peak_rss_mb: peakRss / 2 ** 20,
+    rss_before_mb,
+    peak_rss_mb,
   }
   if (process.env.BENCH_RESULT) writeFileSync(process.env.BENCH_RESULT, JSON.stringify(result, null, 2))
   console.log(JSON.stringify(result, null, 2))
