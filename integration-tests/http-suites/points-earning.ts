@@ -1,6 +1,9 @@
+import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { LoyaltyEvents } from "../../src/lib/shared/events"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import {
+  awardOrderPointsWorkflow,
   closeCustomerAccountWorkflow,
   releasePendingPointsWorkflow,
   reverseOrderPointsWorkflow,
@@ -11,6 +14,7 @@ import {
   cancelOrder,
   capturePayment,
   CommerceFixture,
+  countTransactions,
   daysFromNow,
   eventually,
   get,
@@ -106,6 +110,42 @@ export default httpSuite({
       // Running the job again changes nothing.
       await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(16) } })
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(250)
+    })
+
+    it("one award of a member's order costs at most 15 Postgres transactions, its subscribers included (issue 15)", async () => {
+      const { customer, headers } = await member("counted@example.com")
+      const container = getContainer()
+      // The order as checkout leaves it, created without `order.placed` so that the award below is its first.
+      const { result: order } = await createOrderWorkflow(container).run({
+        input: {
+          region_id: fixture.regionId,
+          sales_channel_id: fixture.salesChannelId,
+          customer_id: customer.id,
+          email: customer.email,
+          currency_code: "eur",
+          items: [{ variant_id: fixture.expensiveVariantId, title: "Loyalty Test Shirt", unit_price: 100, quantity: 2 }],
+          shipping_methods: [{ name: "Standard", amount: fixture.shippingAmount, shipping_option_id: fixture.shippingOptionId }],
+        },
+      })
+
+      // What the `order.placed` subscriber runs, and the `loyalty.points.earned` subscribers after it
+      // (the referral lookup, the points-earned message through the test store's `email` provider).
+      const count = await countTransactions(container, async () => {
+        const earnedHandled = subscribersDone(container, LoyaltyEvents.POINTS_EARNED)
+        await awardOrderPointsWorkflow(container).run({ input: { order_id: order.id } })
+        await earnedHandled
+      })
+
+      expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(200)
+      const [notification] = await container
+        .resolve(ContainerRegistrationKeys.PG_CONNECTION)("notification")
+        .where({ receiver_id: customer.id, template: "loyalty-points-earned" })
+      expect(notification).toBeDefined()
+      // The exact count is in docs/benchmarks.md ("The award's reads"); over the bound, the failure lists every statement.
+      if (count.transactions > 15) {
+        throw new Error(`${count.transactions} transactions, at most 15 expected:\n${count.statements.join("\n")}`)
+      }
+      expect(count.transactions).toBeLessThanOrEqual(15)
     })
 
     it("awards once when order.placed is delivered 5 times, concurrently and again", async () => {
