@@ -1,16 +1,27 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { messagesFor, NOTIFICATION_EVENTS } from "../lib/care/rules"
 import { sendLoyaltyNotificationWorkflow } from "../workflows/care"
+import { channelsWithProvider } from "../workflows/care/steps/notification-providers"
+import { pointsService } from "../workflows/points/steps/resolve-service"
 
 /**
  * The member hears what the program did for them: points earned, released,
  * expiring, taken back, a new tier, a referral reward, a coupon, a birthday
  * bonus, through the store's Notification Module (nothing without a provider,
- * nothing to members who opted out).
+ * nothing to members who opted out). It runs after every points event of a
+ * checkout, so what is the same for every member is decided first, with one
+ * read (member care's rules) and the provider list read once per process: a
+ * message that is switched off or has no provider for its channel runs no
+ * workflow and reads nothing about the member.
  */
 export default async function sendLoyaltyNotification({ event, container }: SubscriberArgs<Record<string, unknown>>) {
-  for (const message of messagesFor(event.name, event.data)) {
-    await sendLoyaltyNotificationWorkflow(container).run({ input: message })
+  const messages = messagesFor(event.name, event.data)
+  if (!messages.length) return
+  const [care, channels] = await Promise.all([pointsService(container).getCareRules(), channelsWithProvider(container)])
+  for (const message of messages) {
+    const kind = care.notifications.kinds[message.kind]
+    if (!kind.enabled || !channels.has(kind.channel)) continue
+    await sendLoyaltyNotificationWorkflow(container).run({ input: { ...message, care } })
   }
 }
 

@@ -1,10 +1,15 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { LoyaltyMessage } from "../../lib/care/rules"
+import { CareRules, LoyaltyMessage } from "../../lib/care/rules"
 import { loadCareRulesStep } from "./steps/load-care-rules"
 import { loadNotificationRecipientStep } from "./steps/load-notification-recipient"
 import { LoyaltyNotificationInput, sendLoyaltyNotificationStep } from "./steps/send-loyalty-notification"
 
 export const sendLoyaltyNotificationWorkflowId = "loyalty-send-notification"
+
+export type SendLoyaltyNotificationInput = LoyaltyMessage & {
+  /** Member care's rules when the caller has just read them (the notifications subscriber): not read again. */
+  care?: CareRules
+}
 
 /**
  * Tell a member what a loyalty event did to their points, tier or rewards
@@ -16,12 +21,16 @@ export const sendLoyaltyNotificationWorkflowId = "loyalty-send-notification"
  * `email`); the data is the event's payload plus `kind`, `email` and
  * `first_name`.
  *
+ * The notifications subscriber checks the kind and the provider before it
+ * runs this (the same checks, without a read of the member) and hands over
+ * the rules it read.
+ *
  * @summary Send the member the message a loyalty event calls for.
  */
 export const sendLoyaltyNotificationWorkflow = createWorkflow(
   sendLoyaltyNotificationWorkflowId,
-  (message: LoyaltyMessage) => {
-    const care = loadCareRulesStep()
+  (message: SendLoyaltyNotificationInput) => {
+    const care = loadCareRulesStep(transform({ message }, ({ message }) => message.care ?? null))
     const recipientInput = transform({ message, care }, ({ message, care }) => ({
       customer_id: message.customer_id,
       channel: care.notifications.kinds[message.kind].channel,

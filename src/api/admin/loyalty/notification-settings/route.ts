@@ -6,7 +6,7 @@ import { pointsModule } from "../../../utils/views"
 import { AdminUpdateNotificationSettingsType } from "./validators"
 
 /** Each kind of message as staff see it: the event it answers, how it is sent, and whether a provider serves its channel. */
-function notificationSettingsView(care: CareRules, providers: Set<string>) {
+function notificationSettingsView(care: CareRules, providers: ReadonlySet<string>) {
   return {
     enabled: care.notifications.enabled,
     kinds: NOTIFICATION_KINDS.map((kind) => ({
