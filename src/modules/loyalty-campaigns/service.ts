@@ -20,6 +20,9 @@ export type LoyaltyCampaignsOptions = { campaigns?: CampaignsPluginOptions }
 
 const WRITES = "Campaign budget reservations"
 
+/** A campaign row as `json_agg` gives it: its dates as text. */
+type CampaignJson = Omit<CampaignRecord, "starts_at" | "ends_at"> & { starts_at: string | null; ends_at: string | null }
+
 
 /** A stored campaign as the earning rules see it. */
 export function toCampaignDefinition(row: CampaignRecord): CampaignDefinition {
@@ -76,21 +79,37 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
     return this.options_.timeZone ?? "UTC"
   }
 
-  /** Published campaigns (scheduled or live) that may run at `at`: their window contains it. */
+  /**
+   * What earning at `at` takes from this module, in one statement (it runs
+   * on every award and cart preview): the published campaigns (scheduled or
+   * live) whose window contains `at`, highest priority first, and every
+   * per-product earning rule, as `lineFactor` takes them.
+   */
   @InjectManager()
-  async listRunningCampaigns(at: Date, @MedusaContext() sharedContext: SharedContext = {}): Promise<CampaignDefinition[]> {
-    const rows = await this.listCampaigns(
-      {
-        status: ["scheduled", "live"],
-        $and: [
-          { $or: [{ starts_at: null }, { starts_at: { $lte: at } }] },
-          { $or: [{ ends_at: null }, { ends_at: { $gt: at } }] },
-        ],
-      },
-      { order: { priority: "DESC", id: "ASC" } },
-      sharedContext
+  async listEarningTerms(
+    at: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ campaigns: CampaignDefinition[]; earning_rules: EarningRuleTerms[] }> {
+    const { rows } = await knexOf(sharedContext).raw(
+      `SELECT
+         (SELECT coalesce(json_agg(c ORDER BY c.priority DESC, c.id), '[]') FROM loyalty_campaign c
+           WHERE c.deleted_at IS NULL AND c.status IN ('scheduled', 'live')
+             AND (c.starts_at IS NULL OR c.starts_at <= :at) AND (c.ends_at IS NULL OR c.ends_at > :at)) AS campaigns,
+         (SELECT coalesce(json_agg(json_build_object('target_type', r.target_type, 'target_id', r.target_id, 'factor', r.factor) ORDER BY r.id), '[]')
+            FROM loyalty_earning_rule r WHERE r.deleted_at IS NULL) AS earning_rules`,
+      { at }
     )
-    return rows.map(toCampaignDefinition)
+    const { campaigns, earning_rules }: { campaigns: CampaignJson[]; earning_rules: EarningRuleTerms[] } = rows[0]
+    return {
+      campaigns: campaigns.map((row) =>
+        toCampaignDefinition({
+          ...row,
+          starts_at: row.starts_at ? new Date(row.starts_at) : null,
+          ends_at: row.ends_at ? new Date(row.ends_at) : null,
+        })
+      ),
+      earning_rules: earning_rules.map((rule) => ({ ...rule, factor: Number(rule.factor) })),
+    }
   }
 
   /** Every per-product earning rule, as `lineFactor` takes them. */

@@ -24,8 +24,9 @@ type ItemGraph = {
  * What earning needs to know besides an order's or cart's money: the
  * per-product rules, the campaigns whose window contains `at`, and the facts
  * they target (lines' products, collections and categories; the sales
- * channel; the customer's groups and insight segments). One `query.graph`
- * read of the order or cart; the segments are read only when a campaign
+ * channel; the customer's groups and insight segments). One read of the
+ * campaigns and rules; one `query.graph` read of the order or cart, only
+ * when there is a campaign or a rule; the segments only when a campaign
  * targets segments.
  */
 export async function loadCampaignFacts(
@@ -33,10 +34,7 @@ export async function loadCampaignFacts(
   input: { entity: "order" | "cart"; id: string; customer_id: string | null; at: Date | string }
 ): Promise<CampaignFacts> {
   const service = campaignsService(container)
-  const [campaigns, earningRules] = await Promise.all([
-    service.listRunningCampaigns(new Date(input.at)),
-    service.listEarningRuleTerms(),
-  ])
+  const { campaigns, earning_rules: earningRules } = await service.listEarningTerms(new Date(input.at))
   const inputs: CampaignInputs = {
     earning_rules: earningRules,
     campaigns,
