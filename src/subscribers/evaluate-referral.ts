@@ -9,10 +9,12 @@ import { evaluateReferralWorkflow } from "../workflows/referrals"
  * A friend's order moved in the points ledger: earned (placed), released
  * (past its return window) or reversed (canceled, refunded). Look at their
  * referral again at once; the hourly job does the same for anything missed.
- * Most shoppers were never referred: one indexed read skips them.
+ * Most shoppers were never referred: their events say so (`referred: false`,
+ * from their account, which a claim marks before it records the referral),
+ * and cost no read; an event that does not say reads the referral by referee.
  */
 export default async function evaluateReferralOnPoints({ event, container }: SubscriberArgs<PointsEventData>) {
-  if (!event.data?.order_id) return
+  if (!event.data?.order_id || event.data.referred === false) return
   const referrals = container.resolve<LoyaltyReferralsModuleService>(LOYALTY_REFERRALS_MODULE)
   const referral = await referrals.retrieveReferralByReferee(event.data.customer_id)
   if (!referral || !OPEN_REFERRAL_STATUSES.includes(referral.status)) return

@@ -70,6 +70,12 @@ export type PointsEventData = {
   points: number
   order_id: string | null
   reason: string
+  /**
+   * Whether the member claimed a referral code, as their account said when
+   * the entry was written (absent from events not written through an account
+   * posting): the referrals subscriber looks up referrals only when it is not false.
+   */
+  referred?: boolean
 }
 
 /**
@@ -92,7 +98,7 @@ export type PointsReleasedEventData = PointsEventData & {
 /** What `pointsEventsFor` reads of a posting step's result. */
 export type PostingEventSource = {
   entry: { id: string; account_id: string; type: string; points: number; order_id: string | null; reason: string }
-  account: { customer_id: string }
+  account: { customer_id: string; referred?: boolean }
   created: boolean
 }
 
@@ -111,6 +117,7 @@ export function pointsEventsFor(results: (PostingEventSource | null | undefined)
       points: entry.points,
       order_id: entry.order_id,
       reason: entry.reason,
+      referred: account.referred,
     }))
 }
 

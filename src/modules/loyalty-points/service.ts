@@ -1117,6 +1117,21 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
+   * Mark the customer's account referred (creating it if needed), under the
+   * account's lock: the claim of a referral code does it before the referral
+   * is recorded, so a points event that says `referred: false` was written
+   * before any referral of the customer existed.
+   */
+  @InjectTransactionManager()
+  async markReferred(customerId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const account = await this.lockAccount_(trx, customerId)
+    if (!account.referred) {
+      await trx("loyalty_account").where({ id: account.id }).update({ referred: true, updated_at: trx.fn.now() })
+    }
+  }
+
+  /**
    * A shopper's birthday and notifications opt-out. The birthday is set once
    * (a second, different one is refused: the bonus would otherwise be paid
    * again); staff can correct it (`allow_birthday_change`). Writes under the

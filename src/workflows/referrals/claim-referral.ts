@@ -3,6 +3,7 @@ import { identityFlags } from "../../lib/referrals/rules"
 import { createReferralStep } from "./steps/create-referral"
 import { loadReferralClaimantStep } from "./steps/load-claimant"
 import { loadReferralProgramStep } from "./steps/load-referral-program"
+import { markRefereeReferredStep } from "./steps/mark-referee-referred"
 import { resolveReferralCodeStep } from "./steps/resolve-referral-code"
 import { validateReferralClaimantStep } from "./steps/validate-claim"
 
@@ -23,7 +24,8 @@ export type ClaimReferralInput = {
  * own or no-longer-valid code gets one answer for all three. Self-referral
  * under a second account (same mailbox once dots and plus-tags are ignored,
  * same phone or address) and claims over the referrer's monthly cap are
- * recorded but flagged for an admin.
+ * recorded but flagged for an admin. The claimant's points account is
+ * marked referred first, so the referrals subscriber looks at their orders.
  *
  * @summary Claim a referral code for the logged-in customer.
  *
@@ -37,6 +39,8 @@ export const claimReferralWorkflow = createWorkflow(claimReferralWorkflowId, (in
   const claimant = loadReferralClaimantStep({ customer_id: input.customer_id })
   validateReferralClaimantStep({ program, claimant, now: input.now })
   const resolved = resolveReferralCodeStep({ code: input.code, referee_id: input.customer_id })
+  // Before the referral exists: an order's points event that says "not referred" was written before it.
+  markRefereeReferredStep(transform({ claimant }, ({ claimant }) => ({ customer_id: claimant.id })))
 
   const referral = createReferralStep(
     transform({ input, claimant, resolved }, ({ input, claimant, resolved }) => ({

@@ -26,6 +26,13 @@ const Account = model
     birthday_set_at: model.dateTime().nullable(),
     /** The shopper asked for no loyalty messages (points, tiers, reminders). */
     notifications_opt_out: model.boolean().default(false),
+    /**
+     * The customer claimed a referral code: set by the claim before the
+     * referral is recorded, never unset. Points events carry it, so the
+     * referrals subscriber looks up a referral only for referred members.
+     * Accounts from before the column say true (nothing is missed for them).
+     */
+    referred: model.boolean().default(false),
     entries: model.hasMany(() => Entry, { mappedBy: "account" }),
     lots: model.hasMany(() => Lot, { mappedBy: "account" }),
   })
