@@ -203,6 +203,39 @@ export default httpSuite({
       expect(bobPage.referred_by).toMatchObject({ referrer: { email: "alice@example.com" }, status: "rewarded" })
     })
 
+    it("looks up a referral only for the points events of members who claimed a code, and still qualifies a claimed friend's first order at once (issue 15)", async () => {
+      const container = getContainer()
+      const earned: PointsEventData[] = []
+      const eventBus = container.resolve(Modules.EVENT_BUS)
+      const listener = async (event: { data: unknown }) => {
+        earned.push(event.data as PointsEventData)
+      }
+      eventBus.subscribe(LoyaltyEvents.POINTS_EARNED, listener, { subscriberId: "test-points-earned-referred" })
+
+      const carol = await member("carol@example.com", "Carol", "White")
+      const dave = await member("dave@example.com", "Dave", "Brown")
+      const erin = await member("erin@example.com", "Erin", "Green")
+      expect((await claim(dave, await codeOf(carol))).status).toBe(200)
+      const { order: davesOrder } = await buyTwoShirts(dave)
+      const { order: erinsOrder } = await buyTwoShirts(erin)
+
+      // The order's event says whether its member was referred, from the account the award wrote to.
+      await eventually(async () => {
+        expect(earned.filter((e) => e.order_id === davesOrder.id)).toEqual([
+          expect.objectContaining({ customer_id: dave.customer.id, referred: true }),
+        ])
+        expect(earned.filter((e) => e.order_id === erinsOrder.id)).toEqual([
+          expect.objectContaining({ customer_id: erin.customer.id, referred: false }),
+        ])
+      })
+      eventBus.unsubscribe(LoyaltyEvents.POINTS_EARNED, listener, { subscriberId: "test-points-earned-referred" })
+      // No job ran: the subscriber qualified Dave's referral on his order's event.
+      await eventually(async () => {
+        const { referred_by } = await get(api, "/store/loyalty/referral", dave.headers)
+        expect(referred_by).toMatchObject({ status: "qualified", friend: "Carol W." })
+      })
+    })
+
     it("flags a self-referral under a plus-tag email, explains it to the admin, and never pays it once rejected", async () => {
       const alice = await member("alice@example.com", "Alice", "Smith")
       const code = await codeOf(alice)
