@@ -30,7 +30,9 @@ export type SendLoyaltyNotificationInput = LoyaltyMessage & {
 export const sendLoyaltyNotificationWorkflow = createWorkflow(
   sendLoyaltyNotificationWorkflowId,
   (message: SendLoyaltyNotificationInput) => {
-    const care = loadCareRulesStep(transform({ message }, ({ message }) => message.care ?? null))
+    // The rules the subscriber read, else read here.
+    const read = when({ message }, ({ message }) => !message.care).then(() => loadCareRulesStep())
+    const care = transform({ message, read }, ({ message, read }): CareRules => message.care ?? read!)
     const recipientInput = transform({ message, care }, ({ message, care }) => ({
       customer_id: message.customer_id,
       channel: care.notifications.kinds[message.kind].channel,
