@@ -20,6 +20,21 @@ export const validatedQuery = (method: Method, matcher: string, schema: z.ZodTyp
   middlewares: [validateAndTransformQuery(schema, {})],
 })
 
+/**
+ * The validators of one admin resource, written once for the collection and
+ * its items: `create` on `POST <collection>`, `update` on `POST <collection>/:id`
+ * and, where deleting takes options, `delete` on the query of
+ * `DELETE <collection>/:id`.
+ */
+export const resourceRoutes = (
+  collection: string,
+  schemas: { create: z.ZodType; update: z.ZodType; delete?: z.ZodType }
+): MiddlewareRoute[] => [
+  validatedBody("POST", collection, schemas.create),
+  validatedBody("POST", `${collection}/:id`, schemas.update),
+  ...(schemas.delete ? [validatedQuery("DELETE", `${collection}/:id`, schemas.delete)] : []),
+]
+
 /** Routes under `matcher` (a prefix with `*`) for a logged-in customer only, by session or bearer token. */
 export const customerOnly = (matcher: string): MiddlewareRoute => ({
   matcher,

@@ -9,6 +9,19 @@ export const POINTS_CREDIT_LINE_REFERENCE = "loyalty-points"
  */
 export const POINTS_RESTORED_CREDIT_LINE_REFERENCE = "loyalty-points-restored"
 
+/**
+ * The `query.graph` fields an order or a cart needs for its earning: the
+ * totals and each line's `EarnableItem` figures. Readers add their own.
+ */
+export const EARNING_FIELDS = [
+  "total",
+  "shipping_total",
+  "items.id",
+  "items.subtotal",
+  "items.discount_subtotal",
+  "items.is_giftcard",
+]
+
 export type EarnableItem = {
   /** Item total before tax, before discounts (Medusa's `subtotal`). */
   subtotal: BigNumberInput

@@ -1,5 +1,5 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
-import { validatedBody, validatedQuery } from "../../utils/middleware-routes"
+import { resourceRoutes, validatedBody, validatedQuery } from "../../utils/middleware-routes"
 import { EntriesPageQuery } from "../../utils/validators"
 import { AdminCreateAdjustment, AdminCreateReward, AdminUpdateProgram, AdminUpdateReward } from "./validators"
 
@@ -9,6 +9,5 @@ export const adminLoyaltyMiddlewares: MiddlewareRoute[] = [
   validatedQuery("GET", "/admin/loyalty/accounts/:customer_id", EntriesPageQuery),
   validatedQuery("GET", "/admin/loyalty/accounts/:customer_id/entries", EntriesPageQuery),
   validatedBody("POST", "/admin/loyalty/accounts/:customer_id/adjustments", AdminCreateAdjustment),
-  validatedBody("POST", "/admin/loyalty/rewards", AdminCreateReward),
-  validatedBody("POST", "/admin/loyalty/rewards/:id", AdminUpdateReward),
+  ...resourceRoutes("/admin/loyalty/rewards", { create: AdminCreateReward, update: AdminUpdateReward }),
 ]

@@ -1,7 +1,7 @@
 import type { RemoteQueryFunction } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
+import { EARNING_FIELDS, POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 import { OrderForPoints, orderMoney } from "../../../lib/points/order-points"
 
 export type { OrderForPoints }
@@ -17,12 +17,7 @@ const ORDER_FIELDS = [
   "customer_id",
   "sales_channel_id",
   "customer.has_account",
-  "total",
-  "shipping_total",
-  "items.id",
-  "items.subtotal",
-  "items.discount_subtotal",
-  "items.is_giftcard",
+  ...EARNING_FIELDS,
   "items.product_id",
   "items.quantity",
   "items.total",

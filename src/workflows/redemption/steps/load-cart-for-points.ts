@@ -1,7 +1,7 @@
 import { BigNumberInput, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { EarnableItem } from "../../../lib/points/earning"
+import { EARNING_FIELDS, EarnableItem } from "../../../lib/points/earning"
 import { RedeemableCart } from "../../../lib/points/redemption"
 
 export const loadCartForPointsStepId = "loyalty-load-cart-for-points-step"
@@ -22,12 +22,7 @@ export const CART_FIELDS = [
   "customer.has_account",
   "completed_at",
   "currency_code",
-  "total",
-  "shipping_total",
-  "items.id",
-  "items.subtotal",
-  "items.discount_subtotal",
-  "items.is_giftcard",
+  ...EARNING_FIELDS,
   "credit_lines.id",
   "credit_lines.amount",
   "credit_lines.reference",

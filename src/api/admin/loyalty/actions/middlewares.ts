@@ -1,6 +1,6 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
 import { AdminMemberPreferences } from "../../../store/loyalty/account/preferences/validators"
-import { validatedBody } from "../../../utils/middleware-routes"
+import { resourceRoutes, validatedBody } from "../../../utils/middleware-routes"
 import { validatePathIds } from "../../../utils/request-guards"
 import { AdminUpdateNotificationSettings } from "../notification-settings/validators"
 import { AdminCreateAction, AdminCreateActionCompletion, AdminUpdateAction } from "./validators"
@@ -8,8 +8,7 @@ import { AdminCreateAction, AdminCreateActionCompletion, AdminUpdateAction } fro
 /** Actions that earn, their completions, how messages are sent, and a member's preferences as staff correct them. */
 export const adminActionMiddlewares: MiddlewareRoute[] = [
   { matcher: "/admin/loyalty/actions/:id", middlewares: [validatePathIds] },
-  validatedBody("POST", "/admin/loyalty/actions", AdminCreateAction),
-  validatedBody("POST", "/admin/loyalty/actions/:id", AdminUpdateAction),
+  ...resourceRoutes("/admin/loyalty/actions", { create: AdminCreateAction, update: AdminUpdateAction }),
   validatedBody("POST", "/admin/loyalty/action-completions", AdminCreateActionCompletion),
   validatedBody("POST", "/admin/loyalty/notification-settings", AdminUpdateNotificationSettings),
   validatedBody("POST", "/admin/loyalty/accounts/:customer_id/preferences", AdminMemberPreferences),

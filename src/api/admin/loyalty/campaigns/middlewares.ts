@@ -1,5 +1,5 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
-import { validatedBody } from "../../../utils/middleware-routes"
+import { resourceRoutes, validatedBody } from "../../../utils/middleware-routes"
 import { AdminCampaignCost, AdminCreateCampaign, AdminCreateEarningRule, AdminPreviewCampaign, AdminUpdateCampaign } from "./validators"
 
 /**
@@ -8,8 +8,7 @@ import { AdminCampaignCost, AdminCreateCampaign, AdminCreateEarningRule, AdminPr
  * also run on `POST /campaigns/preview`.
  */
 export const adminCampaignMiddlewares: MiddlewareRoute[] = [
-  validatedBody("POST", "/admin/loyalty/campaigns", AdminCreateCampaign),
-  validatedBody("POST", "/admin/loyalty/campaigns/:id", AdminUpdateCampaign),
+  ...resourceRoutes("/admin/loyalty/campaigns", { create: AdminCreateCampaign, update: AdminUpdateCampaign }),
   validatedBody("POST", "/admin/loyalty/campaign-preview", AdminPreviewCampaign),
   validatedBody("POST", "/admin/loyalty/campaign-cost", AdminCampaignCost),
   validatedBody("POST", "/admin/loyalty/earning-rules", AdminCreateEarningRule),

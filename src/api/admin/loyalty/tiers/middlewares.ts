@@ -1,5 +1,5 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
-import { validatedBody, validatedQuery } from "../../../utils/middleware-routes"
+import { resourceRoutes, validatedBody, validatedQuery } from "../../../utils/middleware-routes"
 import { EntriesPageQuery } from "../../../utils/validators"
 import {
   AdminCreateTier,
@@ -19,9 +19,7 @@ import {
  * `POST /tiers/reorder` and refuse its body.
  */
 export const adminLoyaltyTierMiddlewares: MiddlewareRoute[] = [
-  validatedBody("POST", "/admin/loyalty/tiers", AdminCreateTier),
-  validatedBody("POST", "/admin/loyalty/tiers/:id", AdminUpdateTier),
-  validatedQuery("DELETE", "/admin/loyalty/tiers/:id", AdminDeleteTierQuery),
+  ...resourceRoutes("/admin/loyalty/tiers", { create: AdminCreateTier, update: AdminUpdateTier, delete: AdminDeleteTierQuery }),
   validatedBody("POST", "/admin/loyalty/tier-order", AdminReorderTiers),
   validatedBody("POST", "/admin/loyalty/tier-preview", AdminPreviewTiers),
   validatedBody("POST", "/admin/loyalty/tier-settings", AdminUpdateTierSettings),
