@@ -1,6 +1,7 @@
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
 import { computeEarning, EarnableCreditLine, EarnableItem, EarningBreakdown } from "../points/earning"
+import { earnRateFor, ProgramRules } from "../points/program"
 import {
   ApplicableCampaign,
   CampaignDefinition,
@@ -134,6 +135,25 @@ export function earningWithCampaigns(input: CampaignEarningInput): CampaignEarni
 }
 
 const sumPoints = (parts: { points: number }[]) => parts.reduce((sum, part) => sum + part.points, 0)
+
+
+/** A cart or an order as its earning reads it. */
+export type EarningDocument = Pick<CampaignEarningInput, "items" | "total" | "credit_lines" | "currency_code">
+
+/**
+ * What a cart or an order earns: its currency's rate under the program
+ * rules, then `earningWithCampaigns` over its lines and totals. The cart
+ * preview and the order's earning both call this, so they never differ.
+ */
+export function documentEarning(
+  rules: ProgramRules,
+  doc: EarningDocument,
+  context: Pick<CampaignEarningInput, "at" | "tier" | "tier_multiplier" | "inputs">
+): CampaignEarning & { rate: number | null } {
+  const rate = earnRateFor(rules, doc.currency_code)
+  const { items, total, credit_lines, currency_code } = doc
+  return { rate, ...earningWithCampaigns({ items, total, credit_lines, currency_code, rate, ...context }) }
+}
 
 /** "Member day (×2) +100, Welcome bonus +25": the campaign parts of a reason. */
 export function campaignReason(parts: CampaignPart[]): string {

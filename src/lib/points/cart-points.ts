@@ -1,7 +1,7 @@
-import { CampaignInputs, earningWithCampaigns } from "../campaigns/earning"
+import { CampaignInputs, documentEarning } from "../campaigns/earning"
 import { CampaignType } from "../campaigns/rules"
 import { EarnableItem, EarningBreakdown } from "./earning"
-import { earnRateFor, ProgramRules } from "./program"
+import { ProgramRules } from "./program"
 import {
   appliedPoints,
   pointsToMoney,
@@ -45,19 +45,13 @@ export function cartPointsPreview(
   multiplier = 1,
   campaigns: { inputs: CampaignInputs; tier: { id: string; earn_multiplier: number } | null; at: Date } | null = null
 ): CartPointsPreview {
-  const rate = earnRateFor(rules, cart.currency_code)
-  const earned = earningWithCampaigns({
-    items: cart.items,
-    total: cart.total,
-    credit_lines: cart.credit_lines,
-    rate,
-    currency_code: cart.currency_code,
+  const earned = documentEarning(rules, cart, {
     at: campaigns?.at ?? new Date(),
     tier: campaigns?.tier ?? null,
     tier_multiplier: multiplier,
     inputs: campaigns?.inputs ?? null,
   })
-  const earning = earned.breakdown
+  const { rate, breakdown: earning } = earned
   const earns = cart.is_member && rate !== null
   const earnNote = !cart.is_member
     ? "Log in or create an account to earn points on this order"

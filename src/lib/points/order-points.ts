@@ -9,9 +9,9 @@ import {
   POINTS_CREDIT_LINE_REFERENCE,
   POINTS_RESTORED_CREDIT_LINE_REFERENCE,
 } from "./earning"
-import { earnRateFor, ProgramRules } from "./program"
+import { ProgramRules } from "./program"
 import { earnMultiplier } from "../tiers/rules"
-import { CampaignInputs, CampaignPart, campaignReason, earningWithCampaigns } from "../campaigns/earning"
+import { CampaignInputs, CampaignPart, campaignReason, documentEarning } from "../campaigns/earning"
 import { campaignPointsNow, RecordedCampaign } from "../campaigns/rules"
 
 /** What the earn and reversal rules need to know about an order. */
@@ -104,19 +104,13 @@ export function orderEarning(
   if (!order || !order.customer_id || !order.is_member || order.status === "draft") {
     return null
   }
-  const rate = earnRateFor(rules, order.currency_code)
-  const earned = earningWithCampaigns({
-    items: order.items,
-    total: order.total,
-    credit_lines: order.credit_lines,
-    rate,
-    currency_code: order.currency_code,
+  const earned = documentEarning(rules, order, {
     at: order.created_at,
     tier,
     tier_multiplier: earnMultiplier(tier),
     inputs: campaigns,
   })
-  const breakdown = earned.breakdown
+  const { rate, breakdown } = earned
   const hasFactors = Object.keys(earned.line_factors).length > 0
   const amount = hasFactors ? breakdown.earning_amount : breakdown.eligible_amount
   const tierPart = tier && breakdown.multiplier !== 1 ? ` × ${breakdown.multiplier} (${tier.name})` : ""
