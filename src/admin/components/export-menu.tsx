@@ -1,5 +1,6 @@
 import { ArrowDownTray } from "@medusajs/icons"
 import { Button, DropdownMenu } from "@medusajs/ui"
+import type { ReactNode } from "react"
 import { EXPORT_KINDS, liabilityApi } from "../lib/liability-api"
 
 /** One "Export" menu for every loyalty list: each item downloads its CSV (streamed by the server). */
@@ -21,4 +22,14 @@ export const ExportMenu = () => (
       ))}
     </DropdownMenu.Content>
   </DropdownMenu>
+)
+
+/** A button that downloads one CSV (streamed by the server). */
+export const CsvButton = ({ href, testId, children }: { href: string; testId: string; children: ReactNode }) => (
+  <Button size="small" variant="secondary" asChild>
+    <a href={href} download data-testid={testId}>
+      <ArrowDownTray />
+      {children}
+    </a>
+  </Button>
 )

@@ -43,3 +43,12 @@ export const ListTable = ({
     </Table>
   </div>
 )
+
+/** A row of plain cells, in column order. */
+export const CellsRow = ({ cells, testId }: { cells: ReactNode[]; testId?: string }) => (
+  <Table.Row data-testid={testId}>
+    {cells.map((cell, i) => (
+      <Table.Cell key={i}>{cell}</Table.Cell>
+    ))}
+  </Table.Row>
+)

@@ -3,7 +3,7 @@ import { useWhatIf } from "../hooks/use-what-if"
 import { getErrorMessage } from "../lib/loyalty-api"
 import { formatPoints, formatSignedPoints } from "../lib/format"
 import type { WhatIfBody, WhatIfResult, WhatIfSide } from "../lib/what-if-api"
-import { TableHead } from "./table-head"
+import { CellsRow, TableHead } from "./table-head"
 
 const percent = (share: number | null | undefined) => (share === null || share === undefined ? "–" : `${(share * 100).toFixed(2)} %`)
 
@@ -115,12 +115,10 @@ export function WhatIfPanel({ proposal, disabledReason, note }: { proposal: What
               <TableHead columns={["Most affected", "Now", "Proposed", "Change"]} />
               <Table.Body>
                 {result.most_affected.slice(0, 5).map((c) => (
-                  <Table.Row key={c.customer_id}>
-                    <Table.Cell>{c.email ?? c.customer_id}</Table.Cell>
-                    <Table.Cell>{formatPoints(c.current_points)}</Table.Cell>
-                    <Table.Cell>{formatPoints(c.proposed_points)}</Table.Cell>
-                    <Table.Cell>{formatSignedPoints(c.delta)}</Table.Cell>
-                  </Table.Row>
+                  <CellsRow
+                    key={c.customer_id}
+                    cells={[c.email ?? c.customer_id, formatPoints(c.current_points), formatPoints(c.proposed_points), formatSignedPoints(c.delta)]}
+                  />
                 ))}
               </Table.Body>
             </Table>

@@ -2,6 +2,7 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useQuery } from "@tanstack/react-query"
+import { TableHead } from "../components/table-head"
 import { loyaltyCareApi } from "../lib/care-api"
 import { formatDateTime } from "../lib/format"
 import { getErrorMessage } from "../lib/loyalty-api"
@@ -40,13 +41,7 @@ const CustomerMemberCareWidget = ({ data: customer }: DetailWidgetProps<HttpType
             <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No loyalty messages sent yet.</Text>
           ) : (
             <Table>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Message</Table.HeaderCell>
-                  <Table.HeaderCell>Sent</Table.HeaderCell>
-                  <Table.HeaderCell>Status</Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Message", "Sent", "Status"]} />
               <Table.Body>
                 {data.messages.map((message) => (
                   <Table.Row key={message.id}>

@@ -1,8 +1,8 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
-import { ArrowDownTray, ArrowPath, Trophy } from "@medusajs/icons"
+import { ArrowPath, Trophy } from "@medusajs/icons"
 import { Alert, Badge, Button, Container, Heading, Table, Text, toast } from "@medusajs/ui"
 import { OptionSelect } from "../../components/form-field"
-import { ExportMenu } from "../../components/export-menu"
+import { CsvButton, ExportMenu } from "../../components/export-menu"
 import { TableHead } from "../../components/table-head"
 import { lazy, Suspense, useEffect, useMemo, useState } from "react"
 import { Link } from "react-router-dom"
@@ -185,12 +185,9 @@ const CustomerList = ({ segments, segment, setSegment, currency }: {
               onChange={setSegment}
             />
           </div>
-          <Button size="small" variant="secondary" asChild>
-            <a href={insightsApi.csvUrl(filter)} download data-testid="loyalty-export-csv">
-              <ArrowDownTray />
-              Export CSV
-            </a>
-          </Button>
+          <CsvButton href={insightsApi.csvUrl(filter)} testId="loyalty-export-csv">
+            Export CSV
+          </CsvButton>
         </div>
       </div>
       {isPending ? (

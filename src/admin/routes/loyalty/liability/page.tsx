@@ -1,11 +1,10 @@
-import { ArrowDownTray } from "@medusajs/icons"
 import { Button, Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { lazy, Suspense, useState } from "react"
 import { Link } from "react-router-dom"
-import { ExportMenu } from "../../../components/export-menu"
+import { CsvButton, ExportMenu } from "../../../components/export-menu"
 import { OptionSelect } from "../../../components/form-field"
 import { createLiabilityChart } from "../../../components/liability-chart"
-import { TableHead } from "../../../components/table-head"
+import { CellsRow, TableHead } from "../../../components/table-head"
 import { useLiability } from "../../../hooks/use-liability"
 import { formatDate, formatDateTime, formatPoints } from "../../../lib/format"
 import { liabilityApi, type LiabilityReport } from "../../../lib/liability-api"
@@ -63,18 +62,12 @@ const LiabilityPage = () => {
           </Text>
         </div>
         <div className="flex flex-wrap items-center gap-2">
-          <Button size="small" variant="secondary" asChild>
-            <a href={liabilityApi.csvUrl("summary", months, windowMonths)} download data-testid="liability-csv">
-              <ArrowDownTray />
-              Liability CSV
-            </a>
-          </Button>
-          <Button size="small" variant="secondary" asChild>
-            <a href={liabilityApi.csvUrl("movement", months, windowMonths)} download data-testid="liability-movement-csv">
-              <ArrowDownTray />
-              Movement CSV
-            </a>
-          </Button>
+          <CsvButton href={liabilityApi.csvUrl("summary", months, windowMonths)} testId="liability-csv">
+            Liability CSV
+          </CsvButton>
+          <CsvButton href={liabilityApi.csvUrl("movement", months, windowMonths)} testId="liability-movement-csv">
+            Movement CSV
+          </CsvButton>
           <ExportMenu />
         </div>
       </Container>
@@ -159,17 +152,14 @@ const LiabilityPage = () => {
               <TableHead columns={["Month", "Issued", "Redeemed", "Restored", "Expired", "Reversed", "Adjusted down", "Net change", "Outstanding at end"]} />
               <Table.Body>
                 {[...report.months].reverse().map((m) => (
-                  <Table.Row key={m.month} data-testid={`liability-month-${m.month}`}>
-                    <Table.Cell>{m.month}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.issued)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.redeemed)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.restored)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.expired)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.reversed)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.adjusted_down)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.net_change)}</Table.Cell>
-                    <Table.Cell>{formatPoints(m.outstanding_end)}</Table.Cell>
-                  </Table.Row>
+                  <CellsRow
+                    key={m.month}
+                    testId={`liability-month-${m.month}`}
+                    cells={[
+                      m.month,
+                      ...[m.issued, m.redeemed, m.restored, m.expired, m.reversed, m.adjusted_down, m.net_change, m.outstanding_end].map(formatPoints),
+                    ]}
+                  />
                 ))}
               </Table.Body>
             </Table>
@@ -190,12 +180,9 @@ const LiabilityPage = () => {
           <Label size="small" htmlFor="ledger-to">To</Label>
           <Input id="ledger-to" size="small" type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="liability-ledger-to" />
         </div>
-        <Button size="small" variant="secondary" asChild>
-          <a href={liabilityApi.exportUrl("entries", { from, to })} download data-testid="liability-ledger-download">
-            <ArrowDownTray />
-            Download ledger
-          </a>
-        </Button>
+        <CsvButton href={liabilityApi.exportUrl("entries", { from, to })} testId="liability-ledger-download">
+          Download ledger
+        </CsvButton>
       </Container>
     </div>
   )

@@ -71,16 +71,7 @@ const LoyaltyActionsPage = () => {
           <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No actions yet: members earn on orders only.</Text>
         ) : (
           <Table>
-            <Table.Header>
-              <Table.Row>
-                <Table.HeaderCell>Action</Table.HeaderCell>
-                <Table.HeaderCell>Code</Table.HeaderCell>
-                <Table.HeaderCell className="text-right">Points</Table.HeaderCell>
-                <Table.HeaderCell>Limit per customer</Table.HeaderCell>
-                <Table.HeaderCell>On</Table.HeaderCell>
-                <Table.HeaderCell />
-              </Table.Row>
-            </Table.Header>
+            <TableHead columns={["Action", "Code", { label: "Points", right: true }, "Limit per customer", "On", ""]} />
             <Table.Body>
               {data.actions.map((action) => (
                 <Table.Row key={action.id} data-testid={`loyalty-action-${action.code}`}>

@@ -17,6 +17,7 @@ import {
 import { useEffect, useMemo, useState, type FormEvent } from "react"
 import { DrawerFormFooter, Field, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { TableHead } from "../../../../components/table-head"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import {
   useCampaignCost,
@@ -255,18 +256,7 @@ const LoyaltyCampaignsPage = () => {
         <Text className="px-6 py-4 text-ui-fg-subtle">No campaigns yet.</Text>
       ) : (
         <Table data-testid="loyalty-campaigns-table">
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Name</Table.HeaderCell>
-              <Table.HeaderCell>Status</Table.HeaderCell>
-              <Table.HeaderCell>Points</Table.HeaderCell>
-              <Table.HeaderCell>When</Table.HeaderCell>
-              <Table.HeaderCell>Stacking</Table.HeaderCell>
-              <Table.HeaderCell>Budget</Table.HeaderCell>
-              <Table.HeaderCell>Results</Table.HeaderCell>
-              <Table.HeaderCell />
-            </Table.Row>
-          </Table.Header>
+          <TableHead columns={["Name", "Status", "Points", "When", "Stacking", "Budget", "Results", ""]} />
           <Table.Body>
             {data.campaigns.map((c) => (
               <Table.Row key={c.id}>
@@ -363,15 +353,7 @@ const EarningRules = () => {
       {error ? <Text className="text-ui-fg-error">{getErrorMessage(error)}</Text> : null}
       {data?.earning_rules.length ? (
         <Table>
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Applies to</Table.HeaderCell>
-              <Table.HeaderCell>Id</Table.HeaderCell>
-              <Table.HeaderCell>Factor</Table.HeaderCell>
-              <Table.HeaderCell>Note</Table.HeaderCell>
-              <Table.HeaderCell />
-            </Table.Row>
-          </Table.Header>
+          <TableHead columns={["Applies to", "Id", "Factor", "Note", ""]} />
           <Table.Body>
             {data.earning_rules.map((rule) => (
               <Table.Row key={rule.id}>

@@ -2,6 +2,7 @@ import { Badge, Button, Container, Heading, Table, Text, toast } from "@medusajs
 import { useQuery, useQueryClient } from "@tanstack/react-query"
 import { useEffect, useRef, useState } from "react"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
+import { TableHead } from "../../../../components/table-head"
 import { fileImportKey, memberImportApi, type MemberImportRun } from "../../../../lib/import-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
 import { formatDateTime } from "../../../../lib/format"
@@ -77,12 +78,7 @@ const Report = ({ run }: { run: MemberImportRun }) => {
           <div key={title}>
             <Text size="small" weight="plus">{title} (first {items.length})</Text>
             <Table data-testid={`import-list-${title.toLowerCase().replace(/\W+/g, "-")}`}>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Line</Table.HeaderCell>
-                  <Table.HeaderCell>{title === "Unknown emails" ? "Email" : "Reason"}</Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
+              <TableHead columns={["Line", title === "Unknown emails" ? "Email" : "Reason"]} />
               <Table.Body>
                 {items.slice(0, 50).map((item, i) => (
                   <Table.Row key={`${item.line}-${i}`}>
@@ -199,16 +195,7 @@ const LoyaltyImportPage = () => {
           <Text size="small" className="px-6 py-4 text-ui-fg-subtle">{runs.isPending ? "Loading…" : "No imports yet."}</Text>
         ) : (
           <Table data-testid="import-runs">
-            <Table.Header>
-              <Table.Row>
-                <Table.HeaderCell>When</Table.HeaderCell>
-                <Table.HeaderCell>File</Table.HeaderCell>
-                <Table.HeaderCell>Kind</Table.HeaderCell>
-                <Table.HeaderCell>Status</Table.HeaderCell>
-                <Table.HeaderCell className="text-right">Rows</Table.HeaderCell>
-                <Table.HeaderCell className="text-right">Points</Table.HeaderCell>
-              </Table.Row>
-            </Table.Header>
+            <TableHead columns={["When", "File", "Kind", "Status", { label: "Rows", right: true }, { label: "Points", right: true }]} />
             <Table.Body>
               {runs.data.imports.map((run) => (
                 <Table.Row key={run.id}>
