@@ -1,15 +1,11 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { graphOne } from "./graph-one"
 
 /**
  * The order a payment belongs to, or null. `payment.refunded` carries only
  * the payment's id, so every handler of it starts here.
  */
 export async function orderOfPayment(container: MedusaContainer, paymentId: string): Promise<string | null> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "payment",
-    fields: ["id", "payment_collection.order.id"],
-    filters: { id: paymentId },
-  })
-  return data[0]?.payment_collection?.order?.id ?? null
+  const payment = await graphOne(container, "payment", paymentId, ["id", "payment_collection.order.id"])
+  return payment?.payment_collection?.order?.id ?? null
 }

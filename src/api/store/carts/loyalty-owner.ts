@@ -1,20 +1,16 @@
 import { MedusaNextFunction, MedusaRequest, MedusaResponse, MedusaStoreRequest } from "@medusajs/framework/http"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import { appliedPoints } from "../../../lib/points/redemption"
 import { cartPromotionCodes, couponOwnerOnly } from "../../../lib/rewards/rules"
 import { pointsModule } from "../../utils/views"
+import { graphOne } from "../../../workflows/shared/graph-one"
 
 /** The logged-in customer making the request, if any. */
 const loggedInCustomer = (req: MedusaStoreRequest) =>
   req.auth_context?.actor_type === "customer" ? req.auth_context.actor_id ?? null : null
 
 async function loadCart(req: MedusaRequest, fields: string[]) {
-  const { data } = await req.scope.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "cart",
-    fields,
-    filters: { id: req.params.id },
-  })
-  return data[0] ?? null
+  return await graphOne(req.scope, "cart", req.params.id, fields)
 }
 
 /**

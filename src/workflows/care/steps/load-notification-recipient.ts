@@ -1,7 +1,7 @@
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
 import { channelsWithProvider } from "./notification-providers"
+import { graphOne } from "../../shared/graph-one"
 
 export const loadNotificationRecipientStepId = "loyalty-load-notification-recipient-step"
 
@@ -29,13 +29,7 @@ export const loadNotificationRecipientStep = createStep(
     if (!input.enabled) return none("disabled")
     // First what is the same for every member: a store without a provider for the channel reads no customer.
     if (!(await channelsWithProvider(container)).has(input.channel)) return none("no provider")
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "customer",
-      fields: ["id", "email", "first_name", "has_account"],
-      filters: { id: input.customer_id },
-    })
-    const customer = data[0]
+    const customer = await graphOne(container, "customer", input.customer_id, ["id", "email", "first_name", "has_account"])
     if (!customer?.has_account) return none("no customer")
     const [account] = await pointsService(container).listAccounts({ customer_id: input.customer_id }, { take: 1 })
     if (account?.notifications_opt_out) return none("opted out")

@@ -1,6 +1,7 @@
-import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
+import { MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { FeedbackOrder, feedbackRefusal } from "../../../lib/insights/feedback"
+import { graphOne } from "../../shared/graph-one"
 
 export const loadFeedbackOrderStepId = "loyalty-load-feedback-order-step"
 
@@ -15,13 +16,7 @@ export type OrderForFeedback = FeedbackOrder & { id: string; customer_id: string
 export const loadFeedbackOrderStep = createStep(
   loadFeedbackOrderStepId,
   async (input: { order_id: string; customer_id: string }, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "display_id", "customer_id", "status", "transactions.amount", "transactions.reference"],
-      filters: { id: input.order_id },
-    })
-    const order = data[0]
+    const order = await graphOne(container, "order", input.order_id, ["id", "display_id", "customer_id", "status", "transactions.amount", "transactions.reference"])
     if (!order || order.customer_id !== input.customer_id || order.status === "draft") {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${input.order_id} was not found`)
     }

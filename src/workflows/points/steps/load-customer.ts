@@ -1,5 +1,6 @@
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { graphOne } from "../../shared/graph-one"
 
 export const loadCustomerForPointsStepId = "loyalty-load-customer-for-points-step"
 
@@ -9,13 +10,7 @@ export type CustomerForPoints = { id: string; has_account: boolean; email: strin
 export const loadCustomerForPointsStep = createStep(
   loadCustomerForPointsStepId,
   async (input: { customer_id: string }, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "customer",
-      fields: ["id", "has_account", "email"],
-      filters: { id: input.customer_id },
-    })
-    const customer = data[0]
+    const customer = await graphOne(container, "customer", input.customer_id, ["id", "has_account", "email"])
     if (!customer) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Customer ${input.customer_id} was not found`)
     }

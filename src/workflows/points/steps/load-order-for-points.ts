@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EARNING_FIELDS, POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
 import { OrderForPoints, orderMoney } from "../../../lib/points/order-points"
+import { graphOne } from "../../shared/graph-one"
 
 export type { OrderForPoints }
 
@@ -44,12 +45,7 @@ export const loadOrderForPointsStep = createStep(
   loadOrderForPointsStepId,
   async (input: { order_id: string }, { container }) => {
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ORDER_FIELDS,
-      filters: { id: input.order_id },
-    })
-    const order = data[0]
+    const order = await graphOne(container, "order", input.order_id, ORDER_FIELDS)
     if (!order) {
       return new StepResponse(null)
     }

@@ -1,8 +1,9 @@
 import { BigNumberInput, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EARNING_FIELDS, EarnableItem } from "../../../lib/points/earning"
 import { RedeemableCart } from "../../../lib/points/redemption"
+import { graphOne } from "../../shared/graph-one"
 
 export const loadCartForPointsStepId = "loyalty-load-cart-for-points-step"
 
@@ -72,9 +73,7 @@ export function toCartForPoints(cart: CartGraph): CartForPoints {
  * 404 when it does not exist.
  */
 export async function loadCartGraph(container: MedusaContainer, cartId: string, fields: string[] = []) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "cart", fields: [...CART_FIELDS, ...fields], filters: { id: cartId } })
-  const cart = data[0]
+  const cart = await graphOne(container, "cart", cartId, [...CART_FIELDS, ...fields])
   if (!cart) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Cart ${cartId} was not found`)
   }

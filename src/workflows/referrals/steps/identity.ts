@@ -1,6 +1,7 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { AddressLike, normalizeEmail, ReferralIdentity } from "../../../lib/referrals/rules"
+import { graphOne } from "../../shared/graph-one"
 
 const ADDRESS_FIELDS = ["address_1", "address_2", "postal_code", "city", "country_code", "phone"] as const
 
@@ -30,12 +31,7 @@ export async function loadCustomerIdentity(
   { withOrders = false } = {}
 ): Promise<CustomerIdentity | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "customer",
-    fields: ["id", "email", "phone", "has_account", "created_at", "first_name", "last_name", ...ADDRESS_FIELDS.map((f) => `addresses.${f}`)],
-    filters: { id: customerId },
-  })
-  const customer = data[0]
+  const customer = await graphOne(container, "customer", customerId, ["id", "email", "phone", "has_account", "created_at", "first_name", "last_name", ...ADDRESS_FIELDS.map((f) => `addresses.${f}`)])
   if (!customer) return null
   const addresses = (customer.addresses ?? []).map((a) => pickAddress(a as Record<string, unknown>)).filter(Boolean) as AddressLike[]
   if (withOrders) {

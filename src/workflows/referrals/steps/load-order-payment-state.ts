@@ -1,5 +1,6 @@
-import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
+import { MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { graphOne } from "../../shared/graph-one"
 
 export const loadOrderPaymentStateStepId = "loyalty-load-order-payment-state-step"
 
@@ -16,13 +17,7 @@ export type OrderPaymentState = {
 export const loadOrderPaymentStateStep = createStep(
   loadOrderPaymentStateStepId,
   async (input: { order_id: string }, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "display_id", "status", "transactions.amount", "transactions.reference"],
-      filters: { id: input.order_id },
-    })
-    const order = data[0]
+    const order = await graphOne(container, "order", input.order_id, ["id", "display_id", "status", "transactions.amount", "transactions.reference"])
     if (!order) return new StepResponse<OrderPaymentState | null>(null)
     const sumOf = (reference: string) =>
       (order.transactions ?? [])
