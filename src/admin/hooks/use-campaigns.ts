@@ -1,10 +1,11 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query"
 import {
   campaignsApi,
   type CampaignScheduleBody,
   type EarningRuleBody,
   type LoyaltyCampaignBody,
 } from "../lib/campaigns-api"
+import { useInvalidatingMutation } from "./use-replacing-mutation"
 
 /** Query keys: every campaign query sits under `all`, so a save invalidates the list. */
 export const campaignKeys = {
@@ -26,40 +27,19 @@ export const useCampaignPreview = (body: CampaignScheduleBody, enabled: boolean)
     placeholderData: keepPreviousData,
   })
 
-export const useSaveLoyaltyCampaign = () => {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: ({ id, body }: { id: string | null; body: LoyaltyCampaignBody }) =>
-      id ? campaignsApi.update(id, body) : campaignsApi.create(body),
-    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.list() }),
-  })
-}
+export const useSaveLoyaltyCampaign = () =>
+  useInvalidatingMutation(campaignKeys.list(), ({ id, body }: { id: string | null; body: LoyaltyCampaignBody }) =>
+    id ? campaignsApi.update(id, body) : campaignsApi.create(body)
+  )
 
-export const useDeleteLoyaltyCampaign = () => {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (id: string) => campaignsApi.remove(id),
-    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.list() }),
-  })
-}
+export const useDeleteLoyaltyCampaign = () => useInvalidatingMutation(campaignKeys.list(), (id: string) => campaignsApi.remove(id))
 
 export const useEarningRules = () => useQuery({ queryKey: campaignKeys.rules(), queryFn: () => campaignsApi.listRules() })
 
-export const useSaveEarningRule = () => {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (body: EarningRuleBody) => campaignsApi.saveRule(body),
-    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.rules() }),
-  })
-}
+export const useSaveEarningRule = () =>
+  useInvalidatingMutation(campaignKeys.rules(), (body: EarningRuleBody) => campaignsApi.saveRule(body))
 
-export const useDeleteEarningRule = () => {
-  const client = useQueryClient()
-  return useMutation({
-    mutationFn: (id: string) => campaignsApi.removeRule(id),
-    onSuccess: () => client.invalidateQueries({ queryKey: campaignKeys.rules() }),
-  })
-}
+export const useDeleteEarningRule = () => useInvalidatingMutation(campaignKeys.rules(), (id: string) => campaignsApi.removeRule(id))
 
 /** The cost of the campaign being edited on last month's orders (asked on demand; nothing saved). */
 export const useCampaignCost = () => useMutation({ mutationFn: (body: LoyaltyCampaignBody) => campaignsApi.cost(body) })

@@ -5,6 +5,7 @@ import {
   useQueryClient,
   type UseMutationOptions,
 } from "@tanstack/react-query"
+import { useInvalidatingMutation } from "./use-replacing-mutation"
 import {
   loyaltyTiersApi,
   type AdminLoyaltyCustomerTierResponse,
@@ -47,15 +48,8 @@ export const useCustomerGroupsForTiers = () =>
   useQuery({ queryKey: loyaltyTierKeys.groups(), queryFn: () => loyaltyTiersApi.customerGroups(), staleTime: 60_000 })
 
 /** Every mutation of the tier set: refetch the list, the preview and customers' tier views. */
-const useTierSetMutation = <TVariables, TData>(mutationFn: (variables: TVariables) => Promise<TData>) => {
-  const queryClient = useQueryClient()
-  return useMutation<TData, Error, TVariables>({
-    mutationFn,
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: loyaltyTierKeys.tiers() })
-    },
-  })
-}
+const useTierSetMutation = <TVariables, TData>(mutationFn: (variables: TVariables) => Promise<TData>) =>
+  useInvalidatingMutation(loyaltyTierKeys.tiers(), mutationFn)
 
 export const useCreateLoyaltyTier = () => useTierSetMutation((body: LoyaltyTierBody) => loyaltyTiersApi.create(body))
 

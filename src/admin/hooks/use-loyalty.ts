@@ -1,12 +1,5 @@
-import {
-  keepPreviousData,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type UseMutationOptions,
-  type UseQueryOptions,
-} from "@tanstack/react-query"
-import { useReplacingMutation } from "./use-replacing-mutation"
+import { keepPreviousData, useQuery, type UseMutationOptions, type UseQueryOptions } from "@tanstack/react-query"
+import { useInvalidatingMutation, useReplacingMutation } from "./use-replacing-mutation"
 import {
   LOYALTY_LEDGER_PAGE_SIZE,
   loyaltyApi,
@@ -93,22 +86,14 @@ export const useAdjustLoyaltyPoints = (
     Error,
     AdminLoyaltyAdjustmentBody
   >
-) => {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (body: AdminLoyaltyAdjustmentBody) =>
-      loyaltyApi.adjustPoints(customerId, body),
-    ...options,
-    onSuccess: async (data, variables, context) => {
-      // Every ledger page of this customer shifts by one entry; nothing else
-      // (program, orders, other customers) changes.
-      await queryClient.invalidateQueries({
-        queryKey: loyaltyKeys.accounts(customerId),
-      })
-      options?.onSuccess?.(data, variables, context)
-    },
-  })
-}
+) =>
+  // Every ledger page of this customer shifts by one entry; nothing else
+  // (program, orders, other customers) changes.
+  useInvalidatingMutation(
+    loyaltyKeys.accounts(customerId),
+    (body: AdminLoyaltyAdjustmentBody) => loyaltyApi.adjustPoints(customerId, body),
+    options
+  )
 
 export const useLoyaltyOrderPoints = (
   orderId: string,
@@ -143,17 +128,7 @@ export const useLoyaltyRewards = (
 const useRewardMutation = <TData, TVariables>(
   mutationFn: (variables: TVariables) => Promise<TData>,
   options?: UseMutationOptions<TData, Error, TVariables>
-) => {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn,
-    ...options,
-    onSuccess: async (data, variables, context) => {
-      await queryClient.invalidateQueries({ queryKey: loyaltyKeys.rewards() })
-      options?.onSuccess?.(data, variables, context)
-    },
-  })
-}
+) => useInvalidatingMutation(loyaltyKeys.rewards(), mutationFn, options)
 
 export const useCreateLoyaltyReward = (
   options?: UseMutationOptions<
