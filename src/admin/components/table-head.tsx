@@ -1,4 +1,4 @@
-import { Table } from "@medusajs/ui"
+import { Table, Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
 
 /** A column heading: its label, right-aligned for numbers. */
@@ -51,4 +51,18 @@ export const CellsRow = ({ cells, testId }: { cells: ReactNode[]; testId?: strin
       <Table.Cell key={i}>{cell}</Table.Cell>
     ))}
   </Table.Row>
+)
+
+/** A cell with a name and, under it in small subtle text, what it is. */
+export const NameCell = ({ name, note }: { name: ReactNode; note?: ReactNode }) => (
+  <Table.Cell>
+    <div className="flex flex-col">
+      <span>{name}</span>
+      {note && (
+        <Text size="xsmall" className="text-ui-fg-subtle">
+          {note}
+        </Text>
+      )}
+    </div>
+  </Table.Cell>
 )

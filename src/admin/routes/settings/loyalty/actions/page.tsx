@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react"
 import { OptionSelect } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { QueryState } from "../../../../components/query-state"
-import { TableHead } from "../../../../components/table-head"
+import { ListTable, NameCell } from "../../../../components/table-head"
 import {
   BUILT_IN_ACTIONS,
   loyaltyCareApi,
@@ -70,19 +70,10 @@ const LoyaltyActionsPage = () => {
         ) : data.actions.length === 0 ? (
           <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No actions yet: members earn on orders only.</Text>
         ) : (
-          <Table>
-            <TableHead columns={["Action", "Code", { label: "Points", right: true }, "Limit per customer", "On", ""]} />
-            <Table.Body>
+          <ListTable testId="loyalty-actions-table" columns={["Action", "Code", { label: "Points", right: true }, "Limit per customer", "On", ""]}>
               {data.actions.map((action) => (
                 <Table.Row key={action.id} data-testid={`loyalty-action-${action.code}`}>
-                  <Table.Cell>
-                    <div className="flex flex-col">
-                      <span>{action.name}</span>
-                      {BUILT_IN_ACTIONS[action.code] && (
-                        <Text size="xsmall" className="text-ui-fg-subtle">{BUILT_IN_ACTIONS[action.code]}</Text>
-                      )}
-                    </div>
-                  </Table.Cell>
+                  <NameCell name={action.name} note={BUILT_IN_ACTIONS[action.code]} />
                   <Table.Cell><Badge size="2xsmall">{action.code}</Badge></Table.Cell>
                   <Table.Cell className="text-right">{action.points.toLocaleString()}</Table.Cell>
                   <Table.Cell>{limitText(action)}</Table.Cell>
@@ -101,8 +92,7 @@ const LoyaltyActionsPage = () => {
                   </Table.Cell>
                 </Table.Row>
               ))}
-            </Table.Body>
-          </Table>
+          </ListTable>
         )}
         <NewActionForm onCreated={refresh} />
       </Container>
@@ -218,17 +208,10 @@ const NotificationSettings = () => {
                 Messages are switched off in the plugin options (<code>care.notifications.enabled: false</code>): none is sent.
               </Text>
             )}
-            <Table>
-              <TableHead columns={["Kind", "On", "Template", "Channel"]} />
-              <Table.Body>
+            <ListTable testId="loyalty-notification-settings-table" columns={["Kind", "On", "Template", "Channel"]}>
                 {notifications.kinds.map((kind) => (
                   <Table.Row key={kind.kind} data-testid={`loyalty-notification-${kind.kind}`}>
-                    <Table.Cell>
-                      <div className="flex flex-col">
-                        <span>{kind.kind}</span>
-                        <Text size="xsmall" className="text-ui-fg-subtle">{kind.event}</Text>
-                      </div>
-                    </Table.Cell>
+                    <NameCell name={kind.kind} note={kind.event} />
                     <Table.Cell>
                       <Switch
                         aria-label={`${kind.kind} messages on`}
@@ -257,8 +240,7 @@ const NotificationSettings = () => {
                     </Table.Cell>
                   </Table.Row>
                 ))}
-              </Table.Body>
-            </Table>
+            </ListTable>
           </>
         )}
       </QueryState>

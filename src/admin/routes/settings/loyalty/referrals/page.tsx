@@ -501,6 +501,21 @@ const ReviewDrawer = ({
     onClose()
   }
 
+  /** The button that sends one decision; it spins while that decision is on its way. */
+  const decisionButton = (decision: "approve" | "reject", label: string, variant?: "danger") => (
+    <Button
+      size="small"
+      variant={variant}
+      type="button"
+      isLoading={isPending && variables?.decision === decision}
+      disabled={isPending}
+      onClick={() => decide(decision)}
+      data-testid={`referral-${decision}`}
+    >
+      {label}
+    </Button>
+  )
+
   const decide = async (decision: "approve" | "reject") => {
     if (!referral) return
     const text = note.trim()
@@ -598,29 +613,8 @@ const ReviewDrawer = ({
           <Button size="small" variant="secondary" type="button" onClick={close}>
             Cancel
           </Button>
-          <Button
-            size="small"
-            variant="danger"
-            type="button"
-            isLoading={isPending && variables?.decision === "reject"}
-            disabled={isPending}
-            onClick={() => decide("reject")}
-            data-testid="referral-reject"
-          >
-            Reject
-          </Button>
-          {referral?.status === "flagged" && (
-            <Button
-              size="small"
-              type="button"
-              isLoading={isPending && variables?.decision === "approve"}
-              disabled={isPending}
-              onClick={() => decide("approve")}
-              data-testid="referral-approve"
-            >
-              Approve
-            </Button>
-          )}
+          {decisionButton("reject", "Reject", "danger")}
+          {referral?.status === "flagged" && decisionButton("approve", "Approve")}
         </Drawer.Footer>
       </Drawer.Content>
     </Drawer>
