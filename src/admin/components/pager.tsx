@@ -51,3 +51,52 @@ export const Pager = ({
     </div>
   </div>
 )
+
+/** Where a paged list is: the page (0-based), whether another follows, and whether a placeholder page shows. */
+export type PageState = { page: number; hasMore: boolean; isFetching: boolean; onPage: (page: number) => void }
+
+/** The PageState of a list read one page at a time: the page shown, how to turn it, and its query. */
+export const pageState = (
+  page: number,
+  onPage: (page: number) => void,
+  query: { data?: { has_more: boolean }; isPlaceholderData: boolean }
+): PageState => ({ page, onPage, hasMore: !!query.data?.has_more, isFetching: query.isPlaceholderData })
+
+/**
+ * A paged list: `empty` when its first page has nothing, else the list
+ * (`children`) with its Pager under it, shown on every page (`pager.always`)
+ * or only once there is more than one.
+ */
+export const PagedList = ({
+  isEmpty,
+  empty,
+  pager,
+  children,
+  ...state
+}: PageState & {
+  isEmpty: boolean
+  empty: ReactNode
+  pager?: { always?: boolean; testIdPrefix?: string }
+  children: ReactNode
+}) =>
+  state.page === 0 && isEmpty ? (
+    <div className="px-6 py-4">
+      <Text size="small" className="text-ui-fg-muted">
+        {empty}
+      </Text>
+    </div>
+  ) : (
+    <div>
+      {children}
+      {(pager?.always || state.page > 0 || state.hasMore) && (
+        <Pager
+          label={`Page ${state.page + 1}`}
+          page={state.page}
+          hasNext={state.hasMore}
+          isFetching={state.isFetching}
+          onPage={state.onPage}
+          testIdPrefix={pager?.testIdPrefix}
+        />
+      )}
+    </div>
+  )

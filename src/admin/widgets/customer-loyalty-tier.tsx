@@ -3,7 +3,7 @@ import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Button, Container, Heading, Input, Label, Table, Text, clx, toast } from "@medusajs/ui"
 import { OptionSelect } from "../components/form-field"
 import { ListTable, TableHead } from "../components/table-head"
-import { Pager } from "../components/pager"
+import { PagedList, pageState, type PageState } from "../components/pager"
 import { QueryState } from "../components/query-state"
 import { useState, type FormEvent } from "react"
 import { useCustomerLoyaltyTier, useCustomerTierOverride, useLoyaltyTiers } from "../hooks/use-loyalty-tiers"
@@ -19,7 +19,7 @@ import { describeAmount, TIER_REASON_COLORS, TIER_REASON_LABELS } from "../lib/t
 const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
   const [page, setPage] = useState(0)
   const query = useCustomerLoyaltyTier(customer.id, page)
-  const { data, isPlaceholderData } = query
+  const { data } = query
 
   return (
     <Container className="divide-y p-0" data-testid="loyalty-customer-tier">
@@ -35,13 +35,7 @@ const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTyp
         {(data) => (
         <>
           <TierSummary tier={data.tier} />
-          <TierHistory
-            history={data.history}
-            page={page}
-            hasMore={data.has_more}
-            isFetching={isPlaceholderData}
-            onPage={setPage}
-          />
+          <TierHistory history={data.history} {...pageState(page, setPage, query)} />
           <OverrideForm customerId={customer.id} tier={data.tier} onChanged={() => setPage(0)} />
         </>
         )}
@@ -141,55 +135,29 @@ const TierSummary = ({ tier }: { tier: LoyaltyCustomerTier }) => {
 
 /* ------------------------------------------------------------------ */
 
-const TierHistory = ({
-  history,
-  page,
-  hasMore,
-  isFetching,
-  onPage,
-}: {
-  history: LoyaltyTierHistoryEntry[]
-  page: number
-  hasMore: boolean
-  isFetching: boolean
-  onPage: (page: number) => void
-}) => {
-  if (page === 0 && history.length === 0) {
-    return (
-      <div className="px-6 py-4">
-        <Text size="small" className="text-ui-fg-muted">
-          No tier changes yet.
-        </Text>
-      </div>
-    )
-  }
-  return (
-    <div>
-      <ListTable testId="loyalty-tier-history" className={clx(isFetching && "opacity-60")} columns={["Date", "Change", "Why", "Details", "By"]}>
-            {history.map((entry) => (
-              <Table.Row key={entry.id} data-testid="loyalty-tier-history-row">
-                <Table.Cell className="whitespace-nowrap">{formatDateTime(entry.created_at)}</Table.Cell>
-                <Table.Cell className="whitespace-nowrap">
-                  {entry.from_tier_name ?? "No tier"} → {entry.to_tier_name ?? "No tier"}
-                </Table.Cell>
-                <Table.Cell>
-                  <Badge size="2xsmall" color={TIER_REASON_COLORS[entry.reason] ?? "grey"}>
-                    {TIER_REASON_LABELS[entry.reason] ?? entry.reason}
-                  </Badge>
-                </Table.Cell>
-                <Table.Cell className="max-w-[260px] truncate" title={entry.note}>
-                  {entry.note}
-                </Table.Cell>
-                <Table.Cell title={entry.actor_id ?? undefined}>{entry.actor_type === "admin" ? "Admin" : "System"}</Table.Cell>
-              </Table.Row>
-            ))}
-      </ListTable>
-      {(page > 0 || hasMore) && (
-        <Pager label={`Page ${page + 1}`} page={page} hasNext={hasMore} isFetching={isFetching} onPage={onPage} />
-      )}
-    </div>
-  )
-}
+const TierHistory = ({ history, ...state }: { history: LoyaltyTierHistoryEntry[] } & PageState) => (
+  <PagedList {...state} isEmpty={history.length === 0} empty="No tier changes yet.">
+    <ListTable testId="loyalty-tier-history" className={clx(state.isFetching && "opacity-60")} columns={["Date", "Change", "Why", "Details", "By"]}>
+      {history.map((entry) => (
+        <Table.Row key={entry.id} data-testid="loyalty-tier-history-row">
+          <Table.Cell className="whitespace-nowrap">{formatDateTime(entry.created_at)}</Table.Cell>
+          <Table.Cell className="whitespace-nowrap">
+            {entry.from_tier_name ?? "No tier"} → {entry.to_tier_name ?? "No tier"}
+          </Table.Cell>
+          <Table.Cell>
+            <Badge size="2xsmall" color={TIER_REASON_COLORS[entry.reason] ?? "grey"}>
+              {TIER_REASON_LABELS[entry.reason] ?? entry.reason}
+            </Badge>
+          </Table.Cell>
+          <Table.Cell className="max-w-[260px] truncate" title={entry.note}>
+            {entry.note}
+          </Table.Cell>
+          <Table.Cell title={entry.actor_id ?? undefined}>{entry.actor_type === "admin" ? "Admin" : "System"}</Table.Cell>
+        </Table.Row>
+      ))}
+    </ListTable>
+  </PagedList>
+)
 
 /* ------------------------------------------------------------------ */
 

@@ -12,12 +12,12 @@ import {
   clx,
   toast,
 } from "@medusajs/ui"
-import { TableHead } from "../components/table-head"
+import { ListTable } from "../components/table-head"
 import { useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
 import { CustomerReferrals } from "../components/customer-referrals"
 import { InputField } from "../components/form-field"
-import { Pager } from "../components/pager"
+import { PagedList, pageState, type PageState } from "../components/pager"
 import { QueryState } from "../components/query-state"
 import {
   useAdjustLoyaltyPoints,
@@ -46,7 +46,6 @@ const CustomerLoyaltyWidget = ({
 }: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
   const [page, setPage] = useState(0)
   const query = useLoyaltyAccount(customer.id, page)
-  const { isPlaceholderData } = query
 
   return (
     <Container className="divide-y p-0">
@@ -58,13 +57,7 @@ const CustomerLoyaltyWidget = ({
         {(data) => (
         <>
           <AccountSummary account={data.account} />
-          <Ledger
-            entries={data.entries}
-            page={page}
-            hasMore={data.has_more}
-            isFetching={isPlaceholderData}
-            onPage={setPage}
-          />
+          <Ledger entries={data.entries} {...pageState(page, setPage, query)} />
         </>
         )}
       </QueryState>
@@ -200,95 +193,64 @@ const EntryReference = ({ entry }: { entry: LoyaltyEntry }) => {
 const shortId = (id: string) =>
   id.length > 16 ? `${id.slice(0, 6)}…${id.slice(-6)}` : id
 
-const Ledger = ({
-  entries,
-  page,
-  hasMore,
-  isFetching,
-  onPage,
-}: {
-  entries: LoyaltyEntry[]
-  page: number
-  hasMore: boolean
-  isFetching: boolean
-  onPage: (page: number) => void
-}) => {
-  if (page === 0 && entries.length === 0) {
-    return (
-      <div className="px-6 py-4">
-        <Text size="small" className="text-ui-fg-muted">
-          No point movements yet.
-        </Text>
-      </div>
-    )
-  }
-
-  return (
-    <div>
-      <div className="overflow-x-auto">
-        <Table
-          data-testid="loyalty-ledger"
-          className={clx(isFetching && "opacity-60")}
-        >
-          <TableHead columns={["Date", "Type", { label: "Points", right: true }, "Reason", "Order", "Actor"]} />
-          <Table.Body>
-            {entries.map((entry) => {
-              const points = toNumber(entry.points)
-              return (
-                <Table.Row
-                  key={entry.id}
-                  data-testid="loyalty-ledger-row"
-                  data-entry-type={entry.type}
-                >
-                  <Table.Cell className="whitespace-nowrap">
-                    {formatDateTime(entry.created_at)}
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Badge
-                      size="2xsmall"
-                      color={ENTRY_TYPE_COLORS[entry.type] ?? "grey"}
-                    >
-                      {ENTRY_TYPE_LABELS[entry.type] ?? entry.type}
-                    </Badge>
-                  </Table.Cell>
-                  <Table.Cell
-                    className={clx(
-                      "whitespace-nowrap text-right font-medium",
-                      pointsClass(points)
-                    )}
-                    data-testid="loyalty-ledger-points"
-                  >
-                    {formatSignedPoints(points)}
-                  </Table.Cell>
-                  <Table.Cell className="max-w-[240px] truncate" title={entry.reason}>
-                    {entry.reason || "-"}
-                  </Table.Cell>
-                  <Table.Cell className="whitespace-nowrap">
-                    <EntryReference entry={entry} />
-                  </Table.Cell>
-                  <Table.Cell
-                    className="whitespace-nowrap"
-                    title={entry.actor_id ?? undefined}
-                  >
-                    {ACTOR_LABELS[entry.actor_type] ?? entry.actor_type}
-                  </Table.Cell>
-                </Table.Row>
-              )
-            })}
-          </Table.Body>
-        </Table>
-      </div>
-      <Pager
-        label={`Page ${page + 1}`}
-        page={page}
-        hasNext={hasMore}
-        isFetching={isFetching}
-        onPage={onPage}
-        testIdPrefix="loyalty-ledger"
-      />
-    </div>
-  )
-}
+const Ledger = ({ entries, ...state }: { entries: LoyaltyEntry[] } & PageState) => (
+  <PagedList
+    {...state}
+    isEmpty={entries.length === 0}
+    empty="No point movements yet."
+    pager={{ always: true, testIdPrefix: "loyalty-ledger" }}
+  >
+    <ListTable
+      testId="loyalty-ledger"
+      className={clx(state.isFetching && "opacity-60")}
+      columns={["Date", "Type", { label: "Points", right: true }, "Reason", "Order", "Actor"]}
+    >
+      {entries.map((entry) => {
+        const points = toNumber(entry.points)
+        return (
+          <Table.Row
+            key={entry.id}
+            data-testid="loyalty-ledger-row"
+            data-entry-type={entry.type}
+          >
+            <Table.Cell className="whitespace-nowrap">
+              {formatDateTime(entry.created_at)}
+            </Table.Cell>
+            <Table.Cell>
+              <Badge
+                size="2xsmall"
+                color={ENTRY_TYPE_COLORS[entry.type] ?? "grey"}
+              >
+                {ENTRY_TYPE_LABELS[entry.type] ?? entry.type}
+              </Badge>
+            </Table.Cell>
+            <Table.Cell
+              className={clx(
+                "whitespace-nowrap text-right font-medium",
+                pointsClass(points)
+              )}
+              data-testid="loyalty-ledger-points"
+            >
+              {formatSignedPoints(points)}
+            </Table.Cell>
+            <Table.Cell className="max-w-[240px] truncate" title={entry.reason}>
+              {entry.reason || "-"}
+            </Table.Cell>
+            <Table.Cell className="whitespace-nowrap">
+              <EntryReference entry={entry} />
+            </Table.Cell>
+            <Table.Cell
+              className="whitespace-nowrap"
+              title={entry.actor_id ?? undefined}
+            >
+              {ACTOR_LABELS[entry.actor_type] ?? entry.actor_type}
+            </Table.Cell>
+          </Table.Row>
+        )
+      })}
+    </ListTable>
+  </PagedList>
+)
 
 /* ------------------------------------------------------------------ */
 
