@@ -1,4 +1,6 @@
 import { LoyaltyPluginOptions, pointsOptions } from "../shared/options"
+import type { CreditPosting } from "../../modules/loyalty-points/types"
+import { expiryDate } from "../shared/dates"
 
 export type { LoyaltyPluginOptions }
 
@@ -69,4 +71,17 @@ export function validateRules(rules: Omit<ProgramRules, "version">): string[] {
     problems.push("min_redeem_points must be a multiple of redeem_step")
   }
   return problems
+}
+
+/**
+ * A credit that earns under the program in force: `type: "earn"`, the rules'
+ * version, and the expiry the program gives points credited at `at`. Every
+ * gift of points (signup, actions, feedback, referrals, tier bonuses) is one.
+ */
+export function earnPosting(
+  rules: Pick<ProgramRules, "version" | "expiry_months">,
+  at: Date,
+  credit: Omit<CreditPosting, "type" | "program_version" | "expires_at">
+): CreditPosting {
+  return { ...credit, type: "earn", program_version: rules.version, expires_at: expiryDate(at, rules.expiry_months) }
 }

@@ -2,7 +2,7 @@ import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { MedusaError } from "@medusajs/framework/utils"
 import { periodStart } from "../../lib/care/rules"
-import { expiryDate } from "../../lib/shared/dates"
+import { earnPosting } from "../../lib/points/program"
 import { ActionCompletedEventData, LoyaltyEvents } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { creditPointsStep } from "../points/steps/credit-points"
@@ -57,23 +57,20 @@ export const completeLoyaltyActionWorkflow = createWorkflow(
         throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Customer ${customer.id} is not a member: only members earn points`)
       }
       const now = new Date(input.now)
-      return {
+      return earnPosting(rules, now, {
         customer_id: customer.id,
         idempotency_key: IdempotencyKeys.actionCompletion(action.code, input.scope),
         points: action.points,
-        type: "earn" as const,
         reason: action.name,
         actor_type: input.actor_type,
         actor_id: input.actor_id ?? null,
         reference_type: "action",
         reference_id: action.code,
-        program_version: rules.version,
         details: { action_code: action.code, ...(input.details ?? {}) },
-        expires_at: expiryDate(now, rules.expiry_months),
         limit: action.limit_count
           ? { count: action.limit_count, since: periodStart(action.limit_period, now, care.time_zone) }
           : null,
-      }
+      })
     })
     const result = creditPointsStep(posting)
     const event = transform({ result, action }, ({ result, action }): ActionCompletedEventData[] =>

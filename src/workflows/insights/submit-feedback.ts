@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/shared/dates"
+import { earnPosting } from "../../lib/points/program"
 import { LoyaltyEvents } from "../../lib/shared/events"
 import { emitPointsEvents } from "../points/emit-points-events"
 import { feedbackPoints } from "../../lib/insights/feedback"
@@ -42,18 +42,15 @@ export const submitFeedbackWorkflow = createWorkflow(submitFeedbackWorkflowId, (
   )
   const credit = transform({ order, award, rules }, ({ order, award, rules }) =>
     award.points > 0
-      ? {
+      ? earnPosting(rules, new Date(), {
           customer_id: order.customer_id,
           idempotency_key: IdempotencyKeys.feedbackCredit(order.id),
           points: award.points,
-          type: "earn" as const,
           reason: order.display_id ? `Thank you for your feedback on order #${order.display_id}` : "Thank you for your feedback",
           reference_type: ReferenceTypes.FEEDBACK,
           reference_id: order.id,
           order_id: order.id,
-          program_version: rules.version,
-          expires_at: expiryDate(new Date(), rules.expiry_months),
-        }
+        })
       : null
   )
   const result = creditPointsStep(credit)

@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/shared/dates"
+import { earnPosting } from "../../lib/points/program"
 import { LoyaltyEvents } from "../../lib/shared/events"
 import { emitPointsEvents } from "./emit-points-events"
 import { loadCustomerForPointsStep } from "./steps/load-customer"
@@ -25,17 +25,14 @@ export const awardSignupBonusWorkflow = createWorkflow(
     const rules = loadProgramRulesStep()
     const bonus = transform({ customer, rules }, ({ customer, rules }) =>
       customer.has_account && rules.signup_bonus > 0
-        ? {
+        ? earnPosting(rules, new Date(), {
             customer_id: customer.id,
             idempotency_key: IdempotencyKeys.signupBonus(customer.id),
             points: rules.signup_bonus,
-            type: "earn" as const,
             reason: "Welcome bonus for creating an account",
             reference_type: ReferenceTypes.CUSTOMER,
             reference_id: customer.id,
-            program_version: rules.version,
-            expires_at: expiryDate(new Date(), rules.expiry_months),
-          }
+          })
         : null
     )
     const result = creditPointsStep(bonus)

@@ -1,7 +1,7 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import type { AdditionalData } from "@medusajs/framework/types"
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/shared/dates"
+import { earnPosting } from "../../lib/points/program"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
 import { CreditPosting } from "../../modules/loyalty-points/types"
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"
@@ -24,21 +24,18 @@ const posting = (
   if (!referral || referral.status !== "rewarded" || referral.rewards_posted_at) return null
   const points = side === "referrer" ? referral.referrer_points : referral.referee_points
   if (points <= 0) return null
-  return {
+  return earnPosting(rules, new Date(), {
     customer_id: side === "referrer" ? referral.referrer_id : referral.referee_id,
     idempotency_key: IdempotencyKeys.referralReward(referral.id, side),
     points,
-    type: "earn",
     reason:
       side === "referrer"
         ? "Referral reward: a friend you invited completed their first order"
         : "Referral reward: welcome, you joined through a friend's invitation",
     reference_type: ReferenceTypes.REFERRAL,
     reference_id: referral.id,
-    program_version: rules.version,
-    expires_at: expiryDate(new Date(), rules.expiry_months),
     details: { referral_id: referral.id, side, order_id: referral.order_id, referral_program_version: referral.program_version },
-  }
+  })
 }
 
 /**

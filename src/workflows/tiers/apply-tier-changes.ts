@@ -1,6 +1,6 @@
 import { emitEventStep, linkCustomerGroupsToCustomerWorkflow } from "@medusajs/medusa/core-flows"
 import { transform, when, WorkflowData } from "@medusajs/framework/workflows-sdk"
-import { expiryDate } from "../../lib/shared/dates"
+import { earnPosting } from "../../lib/points/program"
 import { LoyaltyEvents, pointsEventsFor, tierEventsFor } from "../../lib/shared/events"
 import { MembershipWrite, TierChange } from "../../modules/loyalty-tiers/types"
 import { CreditPosting } from "../../modules/loyalty-points/types"
@@ -34,20 +34,16 @@ export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
   const bonus = transform({ write }, ({ write }) => bonusChange(write))
   const credited = when("loyalty-tier-bonus-due", { bonus }, ({ bonus }) => !!bonus).then(() => {
     const rules = loadProgramRulesStep()
-    const posting = transform({ bonus, rules }, ({ bonus, rules }): CreditPosting => {
-      const now = new Date()
-      return {
+    const posting = transform({ bonus, rules }, ({ bonus, rules }): CreditPosting =>
+      earnPosting(rules, new Date(), {
         customer_id: bonus!.customer_id,
-        type: "earn",
         points: bonus!.bonus_points,
         idempotency_key: IdempotencyKeys.tierBonus(bonus!.customer_id, bonus!.to!.id),
         reason: `Bonus for reaching ${bonus!.to!.name}`,
         reference_type: ReferenceTypes.TIER,
         reference_id: bonus!.to!.id,
-        program_version: rules.version,
-        expires_at: expiryDate(now, rules.expiry_months),
-      }
-    })
+      })
+    )
     return creditPointsStep(posting)
   })
   const pointsEvents = transform({ credited }, ({ credited }) => pointsEventsFor([credited]))
