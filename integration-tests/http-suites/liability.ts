@@ -191,14 +191,17 @@ export default httpSuite({
       )
       const { header, rows } = await csv("/admin/loyalty/exports/accounts")
       expect(header).toBe("customer_id,email,first_name,last_name,balance,pending,debt,lifetime_earned,lifetime_redeemed,created_at")
-      expect(rows).toHaveLength(1104)
-      expect(new Set(rows.map((r) => r.customer_id)).size).toBe(1104)
+      // The four members with points, and Eve: claiming a referral code opens the friend's account
+      // (marked referred, so their orders' events tell the referrals subscriber to look).
+      expect(rows).toHaveLength(1105)
+      expect(new Set(rows.map((r) => r.customer_id)).size).toBe(1105)
       const mine = rows.filter((r) => !r.customer_id.startsWith("cus_bulk"))
       const byId = Object.fromEntries(mine.map((r) => [r.customer_id, r]))
       expect(byId[ids.cara]).toMatchObject({ email: "cara@liability.test", first_name: "Cara", last_name: "Lind", balance: "3000", pending: "200", debt: "0" })
       expect(byId[ids.dan]).toMatchObject({ email: "dan@liability.test", balance: "1000", pending: "0" })
       expect(byId[ids.ann]).toMatchObject({ balance: "0", lifetime_earned: "1000" })
       expect(byId[ids.bob]).toMatchObject({ balance: "0", lifetime_earned: "1000" })
+      expect(byId[ids.eve]).toMatchObject({ email: "eve@liability.test", balance: "0", pending: "0", lifetime_earned: "0" })
       // The balances add up to the liability report's figures.
       const { liability } = await get(api, "/admin/loyalty/liability", admin.headers)
       expect(rows.reduce((sum, r) => sum + Number(r.balance), 0)).toBe(liability.points.available)
