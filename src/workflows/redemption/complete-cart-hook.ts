@@ -5,7 +5,8 @@ import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import { appliedPointsProblems } from "../../lib/points/cart-points"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { appliedPoints } from "../../lib/points/redemption"
-import { cartPromotionCodes, couponUseProblem } from "../../lib/rewards/rules"
+import { cartPromotionCodes, couponOwnerOnly, couponUseProblem } from "../../lib/rewards/rules"
+import { CheckoutActor, checkoutActor } from "./checkout-actor"
 import { pointsService } from "../points/steps/resolve-service"
 import { refundClosedCoupons } from "../rewards/refund-closed-coupons"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
@@ -42,17 +43,22 @@ type CheckoutHold = { cart_id: string; entry_id: string | null; coupon_ids: stri
  *   the checkout: Medusa compensates a failed step with no input, so it
  *   cannot.
  *
- * Who may use them (the logged-in owner) is checked by the store route's
- * middleware: this hook has no auth context.
+ * - Who: only the cart's logged-in owner may spend them. Medusa gives the
+ *   hook no auth context; the store route's middleware puts the actor in
+ *   `checkoutActor`, and a completion from elsewhere (a payment webhook) has none.
  */
 completeCartWorkflow.hooks.validate(
   async ({ cart }, { container, transactionId, eventGroupId }) => {
     if (cart.completed_at) {
       return new StepResponse(null, null)
     }
+    const actor = checkoutActor.getStore()
+    if (actor && actor.customer_id !== cart.customer_id && appliedPoints(cart).points > 0) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Points can only be used by the cart's owner, logged in")
+    }
     const hold: CheckoutHold = { cart_id: cart.id, entry_id: null, coupon_ids: [] }
     try {
-      await holdCoupons(container, cart, hold)
+      await holdCoupons(container, cart, actor, hold)
       await debitAppliedPoints(container, cart, transactionId, eventGroupId, hold)
     } catch (error) {
       await undoHold(container, hold)
@@ -68,12 +74,20 @@ completeCartWorkflow.hooks.validate(
 type HookCart = Parameters<Parameters<typeof completeCartWorkflow.hooks.validate>[0]>[0]["cart"]
 
 /** Refuse loyalty coupons that can no longer pay for this cart, and hold the rest for it. */
-async function holdCoupons(container: MedusaContainer, cart: HookCart, hold: CheckoutHold) {
+async function holdCoupons(
+  container: MedusaContainer,
+  cart: HookCart,
+  actor: CheckoutActor | undefined,
+  hold: CheckoutHold
+) {
   const codes = cartPromotionCodes(cart)
   if (!codes.length) return
   const service = pointsService(container)
   const coupons = await service.listCoupons({ code: codes })
   if (!coupons.length) return
+  if (actor && actor.customer_id !== cart.customer_id) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, couponOwnerOnly(coupons[0].code))
+  }
   const promotionIds = coupons.map((coupon) => coupon.promotion_id).filter((id): id is string => !!id)
   const { data: promotions } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
     entity: "promotion",

@@ -1,5 +1,5 @@
 import { authenticate, MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
-import { refuseCouponsOfOthers, requireOwnerForLoyalty } from "./loyalty-owner"
+import { refuseCouponsOfOthers, recordCheckoutActor } from "./loyalty-owner"
 import { StoreApplyCartPoints } from "./validators"
 
 /**
@@ -33,6 +33,6 @@ export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
   {
     method: ["POST"],
     matcher: "/store/carts/:id/complete",
-    middlewares: [requireOwnerForLoyalty],
+    middlewares: [recordCheckoutActor],
   },
 ]
