@@ -161,7 +161,7 @@ async function main() {
     })
 
     await check("the tiers table lists the new tier", async () => {
-      const row = page.locator(`[data-testid="loyalty-tier-row"][data-tier-name="${tierName}"]`)
+      const row = page.locator(`[data-testid="loyalty-tiers-table"] tbody tr:has([data-tier-name="${tierName}"])`)
       await row.waitFor({ state: "visible", timeout: 30000 })
       const text = (await row.innerText()).replace(/\s+/g, " ").trim()
       assert(text.includes(tierName), `the row reads "${text}"`)
@@ -170,7 +170,7 @@ async function main() {
       const qualifying = await waitForText(row.locator('[data-testid="loyalty-tier-qualifying"]'), (t) => /\d/.test(t), 15000)
       await row.scrollIntoViewIfNeeded()
       await shot(page, "06-tier-listed.png")
-      const rows = await page.locator('[data-testid="loyalty-tier-row"]').count()
+      const rows = await page.locator('[data-testid="loyalty-tiers-table"] tbody tr').count()
       return `row "${text}"; would qualify now: ${qualifying || "-"}; ${rows} tier row(s)`
     })
 

@@ -111,7 +111,7 @@ async function main() {
       assert(tiersBefore.length > 0, "the demo has no tiers")
       const top = tiersBefore[tiersBefore.length - 1]
       await page.goto(`${BASE}/app/settings/loyalty/tiers`)
-      const row = page.locator(`[data-testid="loyalty-tier-row"][data-tier-name="${top.name}"]`)
+      const row = page.locator(`[data-testid="loyalty-tiers-table"] tbody tr:has([data-tier-name="${top.name}"])`)
       await row.waitFor({ state: "visible" })
       await row.getByRole("button", { name: "Edit" }).click()
       const form = page.locator('[data-testid="loyalty-tier-form"]')
