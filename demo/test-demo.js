@@ -282,6 +282,7 @@ async function main() {
   const browserSuites = [
     ["shopper in Chromium on the demo storefront: applies points, completes the order, balance drops", "test-storefront.js"],
     ["admin in Chromium: creates a tier in Settings → Loyalty → Tiers, sees it listed and on the shopper's page, with the birthday the shopper set in the storefront", "test-admin-tiers.js"],
+    ["admin in Chromium: creates and edits a reward in Settings → Loyalty → Rewards, in drawers that are routes of their own", "test-admin-rewards.js"],
     ["admin in Chromium: edits the referral program and approves a flagged referral", "test-admin-referrals.js"],
     ["admin in Chromium: the Loyalty page shows KPI cards, charts with data and segments", "test-admin-insights.js"],
     ["admin in Chromium: creates a recurring member-day campaign, the storefront's cart preview lists it", "test-admin-campaigns.js"],
