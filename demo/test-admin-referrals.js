@@ -226,14 +226,14 @@ async function main() {
     })
 
     const rowOf = () =>
-      page.locator('[data-testid="referral-row"]').filter({ hasText: emailB })
+      page.locator('[data-testid="referrals-table"] tbody tr').filter({ hasText: emailB })
 
     await check("the Flagged filter lists B's referral with its reason", async () => {
       await page.locator('[data-testid="referral-filter-flagged"]').click()
       const row = rowOf()
       await row.first().waitFor({ state: "visible", timeout: 30000 })
       assert((await row.count()) === 1, `${await row.count()} rows mention ${emailB}`)
-      const status = await row.getAttribute("data-referral-status")
+      const status = await row.locator("[data-referral-status]").getAttribute("data-referral-status")
       assert(status === "flagged", `row status ${status}, expected flagged`)
       const reason = (await row.locator('[data-testid="referral-flag"]').first().innerText()).trim()
       assert(/Same email as the referrer/.test(reason), `reason shown: "${reason}"`)
@@ -265,14 +265,14 @@ async function main() {
       const row = rowOf()
       await row.first().waitFor({ state: "visible", timeout: 30000 })
       const status = await until(async () => {
-        const s = await row.getAttribute("data-referral-status")
+        const s = await row.locator("[data-referral-status]").getAttribute("data-referral-status")
         return s === "claimed" ? s : null
       }, 20000)
       const noteShown = (await row.locator('[data-testid="referral-decision-note-text"]').innerText()).trim()
       const flagClass = (await row.locator('[data-testid="referral-flag"]').first().getAttribute("class")) || ""
       await row.scrollIntoViewIfNeeded()
       await shot(page, "09-approved-referral.png")
-      assert(status === "claimed", `row status ${await row.getAttribute("data-referral-status")}, expected claimed (approved, no order yet)`)
+      assert(status === "claimed", `row status ${await row.locator("[data-referral-status]").getAttribute("data-referral-status")}, expected claimed (approved, no order yet)`)
       assert(noteShown === `Approved: ${note}`, `note shown: "${noteShown}"`)
       assert(flagClass.includes("line-through"), `the cleared flag is not struck through (class "${flagClass}")`)
 

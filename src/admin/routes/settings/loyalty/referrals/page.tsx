@@ -5,17 +5,17 @@ import {
   Heading,
   Label,
   Switch,
-  Table,
   Text,
   Textarea,
   clx,
+  createDataTableColumnHelper,
   toast,
+  type DataTablePaginationState,
 } from "@medusajs/ui"
-import { ListTable } from "../../../../components/table-head"
+import { LoyaltyDataTable } from "../../../../components/data-table"
 import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
 import { InputField, NotedInput } from "../../../../components/form-field"
-import { Pager } from "../../../../components/pager"
 import {
   CurrencyTable,
   FormSection,
@@ -343,16 +343,85 @@ const FILTERS: { label: string; status?: ReferralStatus }[] = [
   })),
 ]
 
+const columnHelper = createDataTableColumnHelper<AdminReferral>()
+
+/** The referrals table's columns; Review opens the decision drawer for a referral still undecided. */
+const useReferralColumns = (onReview: (referral: AdminReferral) => void) =>
+  useMemo(
+    () => [
+      columnHelper.accessor("claimed_at", {
+        header: "Claimed",
+        cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDate(getValue())}</span>,
+      }),
+      columnHelper.accessor("referrer", {
+        header: "Referrer",
+        cell: ({ getValue }) => <PartyLink party={getValue()} />,
+      }),
+      columnHelper.accessor("referee", {
+        header: "Friend",
+        cell: ({ getValue }) => <PartyLink party={getValue()} />,
+      }),
+      columnHelper.accessor("status", {
+        header: "Status",
+        cell: ({ row: { original: referral } }) => (
+          <span data-referral-status={referral.status}>
+            <ReferralStatusBadge referral={referral} />
+          </span>
+        ),
+      }),
+      columnHelper.display({
+        id: "reasons",
+        header: "Reasons",
+        cell: ({ row }) => (
+          <div className="max-w-[320px] whitespace-normal">
+            <FlagList referral={row.original} />
+          </div>
+        ),
+      }),
+      columnHelper.accessor((referral) => referral.referrer_points, {
+        id: "rewards",
+        header: "Rewards",
+        align: "right",
+        cell: ({ row: { original: referral } }) => (
+          <span className="whitespace-nowrap">
+            {formatPoints(referral.referrer_points)} / {formatPoints(referral.referee_points)}
+          </span>
+        ),
+      }),
+      columnHelper.display({
+        id: "actions",
+        cell: ({ row: { original: referral } }) =>
+          ["claimed", "qualified", "flagged"].includes(referral.status) && (
+            <div className="flex justify-end">
+              <Button
+                size="small"
+                variant="secondary"
+                type="button"
+                data-testid="referral-review"
+                onClick={() => onReview(referral)}
+              >
+                Review
+              </Button>
+            </div>
+          ),
+      }),
+    ],
+    [onReview]
+  )
+
 const ReferralsList = () => {
   const [status, setStatus] = useState<ReferralStatus | undefined>(undefined)
-  const [page, setPage] = useState(0)
+  const [pagination, setPagination] = useState<DataTablePaginationState>({
+    pageIndex: 0,
+    pageSize: REFERRALS_PAGE_SIZE,
+  })
   const [reviewing, setReviewing] = useState<AdminReferral | null>(null)
   const query = useReferrals({
     status,
-    limit: REFERRALS_PAGE_SIZE,
-    offset: page * REFERRALS_PAGE_SIZE,
+    limit: pagination.pageSize,
+    offset: pagination.pageIndex * pagination.pageSize,
   })
-  const pages = (count: number) => Math.max(1, Math.ceil(count / REFERRALS_PAGE_SIZE))
+  const columns = useReferralColumns(setReviewing)
 
   return (
     <Container className="divide-y p-0">
@@ -376,7 +445,7 @@ const ReferralsList = () => {
                 data-testid={`referral-filter-${filter.status ?? "all"}`}
                 onClick={() => {
                   setStatus(filter.status)
-                  setPage(0)
+                  setPagination((state) => ({ ...state, pageIndex: 0 }))
                 }}
               >
                 {filter.label}
@@ -395,57 +464,19 @@ const ReferralsList = () => {
                 : "No referrals yet."}
             </EmptyRow>
           ) : (
-        <>
-          <ListTable testId="referrals-table" className={clx(query.isPlaceholderData && "opacity-60")} columns={["Claimed", "Referrer", "Friend", "Status", "Reasons", { label: "Rewards", right: true }, ""]}>
-                {data.referrals.map((referral) => (
-                  <Table.Row
-                    key={referral.id}
-                    data-testid="referral-row"
-                    data-referral-status={referral.status}
-                    className="[&_td]:align-top"
-                  >
-                    <Table.Cell className="whitespace-nowrap py-3">
-                      {formatDate(referral.claimed_at)}
-                    </Table.Cell>
-                    <Table.Cell className="py-3">
-                      <PartyLink party={referral.referrer} />
-                    </Table.Cell>
-                    <Table.Cell className="py-3">
-                      <PartyLink party={referral.referee} />
-                    </Table.Cell>
-                    <Table.Cell className="py-3">
-                      <ReferralStatusBadge referral={referral} />
-                    </Table.Cell>
-                    <Table.Cell className="max-w-[320px] py-3">
-                      <FlagList referral={referral} />
-                    </Table.Cell>
-                    <Table.Cell className="whitespace-nowrap py-3 text-right">
-                      {formatPoints(referral.referrer_points)} / {formatPoints(referral.referee_points)}
-                    </Table.Cell>
-                    <Table.Cell className="py-3 text-right">
-                      {["claimed", "qualified", "flagged"].includes(referral.status) && (
-                        <Button
-                          size="small"
-                          variant="secondary"
-                          type="button"
-                          data-testid="referral-review"
-                          onClick={() => setReviewing(referral)}
-                        >
-                          Review
-                        </Button>
-                      )}
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-          </ListTable>
-          <Pager
-            label={`${data.count} referral${data.count === 1 ? "" : "s"} · page ${page + 1} of ${pages(data.count)}`}
-            page={page}
-            hasNext={page + 1 < pages(data.count)}
-            isFetching={query.isPlaceholderData}
-            onPage={setPage}
-          />
-        </>
+            <LoyaltyDataTable
+              testId="referrals-table"
+              data={data.referrals}
+              columns={columns}
+              getRowId={(referral) => referral.id}
+              pagination={{
+                state: pagination,
+                // A placeholder page waits for its data, so a fast double click never skips a page.
+                onChange: (next) => !query.isPlaceholderData && setPagination(next),
+                count: data.count,
+              }}
+              dimmed={query.isPlaceholderData}
+            />
           )
         }
       </QueryState>
