@@ -2,222 +2,98 @@ import { PencilSquare, Plus, Trash } from "@medusajs/icons"
 import {
   Badge,
   Button,
-  Checkbox,
   Container,
-  Drawer,
   Heading,
   IconButton,
   Input,
-  Label,
-  Table,
   Text,
+  createDataTableColumnHelper,
   toast,
   usePrompt,
 } from "@medusajs/ui"
-import { useEffect, useMemo, useState, type FormEvent } from "react"
-import { DrawerFormFooter, Field, OptionSelect, optionsOf } from "../../../../components/form-field"
+import { useMemo, useState, type FormEvent } from "react"
+import { Outlet, useNavigate } from "react-router-dom"
+import { LoyaltyDataTable } from "../../../../components/data-table"
+import { Field, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
-import { TableHead } from "../../../../components/table-head"
-import { WhatIfPanel } from "../../../../components/what-if-panel"
 import {
-  useCampaignCost,
-  useCampaignPreview,
   useDeleteEarningRule,
   useDeleteLoyaltyCampaign,
   useEarningRules,
   useLoyaltyCampaigns,
   useSaveEarningRule,
-  useSaveLoyaltyCampaign,
 } from "../../../../hooks/use-campaigns"
-import type {
-  CampaignRecurrence,
-  CampaignStacking,
-  CampaignStatus,
-  CampaignType,
-  EarningRule,
-  LoyaltyCampaign,
-  LoyaltyCampaignBody,
-} from "../../../../lib/campaigns-api"
+import type { EarningRule, LoyaltyCampaign } from "../../../../lib/campaigns-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
-import { campaignProposal } from "../../../../lib/campaign-what-if"
+import { STATUS_COLORS, describeSchedule, describeValue } from "./campaign-form"
 
-const TYPE_LABELS: Record<CampaignType, string> = {
-  multiplier: "Points multiplier",
-  order_bonus: "Bonus per order",
-  amount_bonus: "Bonus per unit of money",
+const campaignColumn = createDataTableColumnHelper<LoyaltyCampaign>()
+const ruleColumn = createDataTableColumnHelper<EarningRule>()
+
+/** The campaigns table's columns; the actions open the edit route or ask before deleting. */
+const useCampaignColumns = (onDelete: (campaign: LoyaltyCampaign) => void) => {
+  const navigate = useNavigate()
+  return useMemo(
+    () => [
+      campaignColumn.accessor("name", { header: "Name" }),
+      campaignColumn.accessor("effective_status", {
+        header: "Status",
+        cell: ({ getValue }) => (
+          <Badge size="2xsmall" color={STATUS_COLORS[getValue()]}>
+            {getValue()}
+          </Badge>
+        ),
+      }),
+      campaignColumn.display({ id: "points", header: "Points", cell: ({ row }) => describeValue(row.original) }),
+      campaignColumn.display({ id: "when", header: "When", cell: ({ row }) => describeSchedule(row.original) }),
+      campaignColumn.accessor("stacking", {
+        header: "Stacking",
+        cell: ({ row: { original: c } }) => (
+          <>
+            {c.stacking === "best_wins" ? "Best wins" : `Additive${c.stack_cap ? ` (cap ×${c.stack_cap})` : ""}`}
+            {` · priority ${c.priority}`}
+          </>
+        ),
+      }),
+      campaignColumn.accessor("budget_points", {
+        header: "Budget",
+        cell: ({ row: { original: c } }) => (c.budget_points == null ? "No limit" : `${c.spent_points} / ${c.budget_points}`),
+      }),
+      campaignColumn.display({
+        id: "results",
+        header: "Results",
+        cell: ({ row: { original: c } }) => `${c.results.points} points · ${c.results.orders} orders`,
+      }),
+      campaignColumn.display({
+        id: "actions",
+        cell: ({ row: { original: c } }) => (
+          <div className="flex gap-x-1">
+            <IconButton size="small" variant="transparent" onClick={() => navigate(`${c.id}/edit`)} aria-label={`Edit ${c.name}`}>
+              <PencilSquare />
+            </IconButton>
+            <IconButton size="small" variant="transparent" onClick={() => onDelete(c)} aria-label={`Delete ${c.name}`}>
+              <Trash />
+            </IconButton>
+          </div>
+        ),
+      }),
+    ],
+    [navigate, onDelete]
+  )
 }
-const STATUS_COLORS: Record<CampaignStatus, "grey" | "blue" | "green" | "orange" | "red"> = {
-  draft: "grey",
-  scheduled: "blue",
-  live: "green",
-  paused: "orange",
-  ended: "red",
-}
-/** In the order staff pick them; the colours above follow the same statuses. */
-const STATUSES = Object.keys(STATUS_COLORS) as CampaignStatus[]
-const STACKING_LABELS: Record<CampaignStacking, string> = {
-  best_wins: "Best wins (with the tier and other campaigns)",
-  additive: "Additive (up to a cap)",
-}
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-type RecurrenceKind = "none" | CampaignRecurrence["kind"]
-const RECURRENCE_LABELS: Record<RecurrenceKind, string> = {
-  none: "Every day of the window",
-  monthly: "Monthly (member day)",
-  weekly: "Weekly",
-  yearly: "Yearly (holidays)",
-}
-
-/** The form keeps what staff type; it is parsed on save and the server stays the judge. */
-type CampaignForm = {
-  name: string
-  status: CampaignStatus
-  type: CampaignType
-  value: string
-  currency: string
-  rate: string
-  min_order: string
-  starts_at: string
-  ends_at: string
-  kind: RecurrenceKind
-  days: string
-  weekdays: number[]
-  dates: string
-  time_zone: string
-  tier_ids: string
-  customer_group_ids: string
-  segments: string
-  sales_channel_ids: string
-  product_ids: string
-  collection_ids: string
-  category_ids: string
-  budget_points: string
-  per_customer_cap: string
-  priority: string
-  stacking: CampaignStacking
-  stack_cap: string
-}
-
-const list = (text: string) =>
-  text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-const joined = (values: (string | number)[] | undefined) => (values ?? []).join(", ")
-const localInput = (iso: string | null) => (iso ? iso.slice(0, 16) : "")
-const optionalNumber = (text: string) => (text.trim() === "" ? null : Number(text))
-
-const toForm = (c: LoyaltyCampaign | null, timeZone: string): CampaignForm => {
-  const [currency, rate] = Object.entries(c?.rates ?? {})[0] ?? ["eur", undefined]
-  const recurrence = c?.recurrence ?? null
-  return {
-    name: c?.name ?? "",
-    status: c?.status ?? "draft",
-    type: c?.type ?? "multiplier",
-    value: c ? String(c.value) : "2",
-    currency,
-    rate: rate !== undefined ? String(rate) : "",
-    min_order: c?.min_order_amounts?.[currency] !== undefined ? String(c.min_order_amounts[currency]) : "",
-    starts_at: localInput(c?.starts_at ?? null),
-    ends_at: localInput(c?.ends_at ?? null),
-    kind: recurrence?.kind ?? "none",
-    days: recurrence?.kind === "monthly" ? joined(recurrence.days) : "8",
-    weekdays: recurrence?.kind === "weekly" ? recurrence.weekdays : [],
-    dates: recurrence?.kind === "yearly" ? joined(recurrence.dates) : "",
-    time_zone: c?.time_zone ?? timeZone,
-    tier_ids: joined(c?.tier_ids),
-    customer_group_ids: joined(c?.customer_group_ids),
-    segments: joined(c?.segments),
-    sales_channel_ids: joined(c?.sales_channel_ids),
-    product_ids: joined(c?.product_ids),
-    collection_ids: joined(c?.collection_ids),
-    category_ids: joined(c?.category_ids),
-    budget_points: c?.budget_points != null ? String(c.budget_points) : "",
-    per_customer_cap: c?.per_customer_cap != null ? String(c.per_customer_cap) : "",
-    priority: String(c?.priority ?? 0),
-    stacking: c?.stacking ?? "best_wins",
-    stack_cap: c?.stack_cap != null ? String(c.stack_cap) : "",
-  }
-}
-
-const recurrenceOf = (form: CampaignForm): CampaignRecurrence | null => {
-  switch (form.kind) {
-    case "monthly":
-      return { kind: "monthly", days: list(form.days).map(Number) }
-    case "weekly":
-      return { kind: "weekly", weekdays: [...form.weekdays].sort() }
-    case "yearly":
-      return { kind: "yearly", dates: list(form.dates) }
-    default:
-      return null
-  }
-}
-
-/** `datetime-local` text read as UTC (the form says so), or null. */
-const instant = (text: string) => (text ? new Date(`${text}:00Z`).toISOString() : null)
-
-const toBody = (form: CampaignForm): LoyaltyCampaignBody => {
-  const currency = form.currency.trim().toLowerCase()
-  return {
-    name: form.name.trim(),
-    status: form.status,
-    type: form.type,
-    value: form.type === "amount_bonus" ? 0 : Number(form.value),
-    rates: form.type === "amount_bonus" && form.rate ? { [currency]: Number(form.rate) } : null,
-    min_order_amounts: form.min_order ? { [currency]: Number(form.min_order) } : null,
-    starts_at: instant(form.starts_at),
-    ends_at: instant(form.ends_at),
-    recurrence: recurrenceOf(form),
-    time_zone: form.time_zone.trim(),
-    tier_ids: list(form.tier_ids),
-    customer_group_ids: list(form.customer_group_ids),
-    segments: list(form.segments),
-    sales_channel_ids: list(form.sales_channel_ids),
-    product_ids: list(form.product_ids),
-    collection_ids: list(form.collection_ids),
-    category_ids: list(form.category_ids),
-    budget_points: optionalNumber(form.budget_points),
-    per_customer_cap: optionalNumber(form.per_customer_cap),
-    priority: Number(form.priority || 0),
-    stacking: form.stacking,
-    stack_cap: form.stacking === "additive" ? optionalNumber(form.stack_cap) : null,
-  }
-}
-
-const describeSchedule = (c: Pick<LoyaltyCampaign, "recurrence" | "time_zone">) => {
-  const r = c.recurrence
-  if (!r) return "Whole window"
-  if (r.kind === "monthly") return `Every month on day ${r.days.join(", ")} (${c.time_zone})`
-  if (r.kind === "weekly") return `Every ${r.weekdays.map((d) => WEEKDAYS[d - 1]).join(", ")} (${c.time_zone})`
-  return `Every year on ${r.dates.join(", ")} (${c.time_zone})`
-}
-
-const describeValue = (c: Pick<LoyaltyCampaign, "type" | "value" | "rates">) =>
-  c.type === "multiplier"
-    ? `×${c.value}`
-    : c.type === "order_bonus"
-      ? `+${c.value} points per order`
-      : Object.entries(c.rates ?? {})
-          .map(([code, rate]) => `+${rate} per ${code.toUpperCase()}`)
-          .join(", ")
-
-/** A date in the campaign's time zone, as the shopper's calendar reads it. */
-const localDate = (iso: string, zone: string) =>
-  new Date(iso).toLocaleString(undefined, { timeZone: zone, dateStyle: "medium", timeStyle: "short" })
 
 /**
  * Settings → Loyalty → Campaigns: the campaigns with their status now, budget
- * and results, and a drawer to create or edit one with a recurrence picker and
- * a preview of its next occurrences (asked of the server, in the campaign's
- * time zone, before saving); below them, the per-product earning rules.
+ * and results; creating or editing one is a drawer that is a child route
+ * (campaign-form.tsx); below them, the per-product earning rules.
  */
 const LoyaltyCampaignsPage = () => {
   const { data, isLoading, error } = useLoyaltyCampaigns()
-  const [editing, setEditing] = useState<LoyaltyCampaign | "new" | null>(null)
+  const navigate = useNavigate()
   const remove = useDeleteLoyaltyCampaign()
   const prompt = usePrompt()
 
-  const onDelete = async (c: LoyaltyCampaign) => {
+  const columns = useCampaignColumns(async (c: LoyaltyCampaign) => {
     const confirmed = await prompt({
       title: `Delete "${c.name}"?`,
       description: "Orders it gave points to keep them.",
@@ -229,7 +105,7 @@ const LoyaltyCampaignsPage = () => {
       onSuccess: () => toast.success("Campaign deleted"),
       onError: (e) => toast.error(getErrorMessage(e)),
     })
-  }
+  })
 
   return (
     <Container className="divide-y p-0">
@@ -238,7 +114,7 @@ const LoyaltyCampaignsPage = () => {
           <Heading level="h2">Campaigns</Heading>
           <LoyaltySettingsNav />
         </div>
-        <Button size="small" variant="secondary" onClick={() => setEditing("new")} data-testid="loyalty-campaign-create">
+        <Button size="small" variant="secondary" onClick={() => navigate("create")} data-testid="loyalty-campaign-create">
           <Plus /> Create
         </Button>
       </div>
@@ -255,55 +131,16 @@ const LoyaltyCampaignsPage = () => {
       ) : !data?.campaigns.length ? (
         <Text className="px-6 py-4 text-ui-fg-subtle">No campaigns yet.</Text>
       ) : (
-        <Table data-testid="loyalty-campaigns-table">
-          <TableHead columns={["Name", "Status", "Points", "When", "Stacking", "Budget", "Results", ""]} />
-          <Table.Body>
-            {data.campaigns.map((c) => (
-              <Table.Row key={c.id}>
-                <Table.Cell>{c.name}</Table.Cell>
-                <Table.Cell>
-                  <Badge size="2xsmall" color={STATUS_COLORS[c.effective_status]}>
-                    {c.effective_status}
-                  </Badge>
-                </Table.Cell>
-                <Table.Cell>{describeValue(c)}</Table.Cell>
-                <Table.Cell>{describeSchedule(c)}</Table.Cell>
-                <Table.Cell>
-                  {c.stacking === "best_wins" ? "Best wins" : `Additive${c.stack_cap ? ` (cap ×${c.stack_cap})` : ""}`}
-                  {` · priority ${c.priority}`}
-                </Table.Cell>
-                <Table.Cell>
-                  {c.budget_points == null ? "No limit" : `${c.spent_points} / ${c.budget_points}`}
-                </Table.Cell>
-                <Table.Cell>
-                  {c.results.points} points · {c.results.orders} orders
-                </Table.Cell>
-                <Table.Cell className="flex gap-x-1">
-                  <IconButton size="small" variant="transparent" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
-                    <PencilSquare />
-                  </IconButton>
-                  <IconButton size="small" variant="transparent" onClick={() => onDelete(c)} aria-label={`Delete ${c.name}`}>
-                    <Trash />
-                  </IconButton>
-                </Table.Cell>
-              </Table.Row>
-            ))}
-          </Table.Body>
-        </Table>
+        <LoyaltyDataTable
+          testId="loyalty-campaigns-table"
+          data={data.campaigns}
+          columns={columns}
+          getRowId={(campaign) => campaign.id}
+        />
       )}
       <EarningRules />
-      <Drawer open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
-        <Drawer.Content>
-          {editing !== null ? (
-            <CampaignDrawer
-              campaign={editing === "new" ? null : editing}
-              campaigns={data?.campaigns ?? []}
-              timeZone={data?.time_zone ?? "UTC"}
-              onDone={() => setEditing(null)}
-            />
-          ) : null}
-        </Drawer.Content>
-      </Drawer>
+      {/* The create and edit drawers (@create, @[id]/edit) are child routes drawn here. */}
+      <Outlet />
     </Container>
   )
 }
@@ -327,6 +164,31 @@ const EarningRules = () => {
   const [targetId, setTargetId] = useState("")
   const [factor, setFactor] = useState("0")
   const [note, setNote] = useState("")
+  const ruleColumns = useMemo(
+    () => [
+      ruleColumn.accessor("target_type", { header: "Applies to", cell: ({ getValue }) => TARGET_LABELS[getValue()] }),
+      ruleColumn.accessor("target_id", { header: "Id" }),
+      ruleColumn.accessor("factor", {
+        header: "Factor",
+        cell: ({ getValue }) => (getValue() === 0 ? "Earns nothing" : `×${getValue()}`),
+      }),
+      ruleColumn.accessor("note", { header: "Note", cell: ({ getValue }) => getValue() ?? "" }),
+      ruleColumn.display({
+        id: "actions",
+        cell: ({ row: { original: rule } }) => (
+          <IconButton
+            size="small"
+            variant="transparent"
+            aria-label={`Delete the rule of ${rule.target_id}`}
+            onClick={() => remove.mutate(rule.id, { onError: (e) => toast.error(getErrorMessage(e)) })}
+          >
+            <Trash />
+          </IconButton>
+        ),
+      }),
+    ],
+    [remove]
+  )
 
   const onAdd = (event: FormEvent) => {
     event.preventDefault()
@@ -352,29 +214,12 @@ const EarningRules = () => {
       </Text>
       {error ? <Text className="text-ui-fg-error">{getErrorMessage(error)}</Text> : null}
       {data?.earning_rules.length ? (
-        <Table>
-          <TableHead columns={["Applies to", "Id", "Factor", "Note", ""]} />
-          <Table.Body>
-            {data.earning_rules.map((rule) => (
-              <Table.Row key={rule.id}>
-                <Table.Cell>{TARGET_LABELS[rule.target_type]}</Table.Cell>
-                <Table.Cell>{rule.target_id}</Table.Cell>
-                <Table.Cell>{rule.factor === 0 ? "Earns nothing" : `×${rule.factor}`}</Table.Cell>
-                <Table.Cell>{rule.note ?? ""}</Table.Cell>
-                <Table.Cell>
-                  <IconButton
-                    size="small"
-                    variant="transparent"
-                    aria-label={`Delete the rule of ${rule.target_id}`}
-                    onClick={() => remove.mutate(rule.id, { onError: (e) => toast.error(getErrorMessage(e)) })}
-                  >
-                    <Trash />
-                  </IconButton>
-                </Table.Cell>
-              </Table.Row>
-            ))}
-          </Table.Body>
-        </Table>
+        <LoyaltyDataTable
+          testId="loyalty-earning-rules-table"
+          data={data.earning_rules}
+          columns={ruleColumns}
+          getRowId={(rule) => rule.id}
+        />
       ) : (
         <Text size="small">No rules: every product earns the base rate.</Text>
       )}
@@ -396,251 +241,6 @@ const EarningRules = () => {
         </Button>
       </form>
     </div>
-  )
-}
-
-const CampaignDrawer = ({
-  campaign,
-  campaigns,
-  timeZone,
-  onDone,
-}: {
-  campaign: LoyaltyCampaign | null
-  campaigns: LoyaltyCampaign[]
-  timeZone: string
-  onDone: () => void
-}) => {
-  const [form, setForm] = useState(() => toForm(campaign, timeZone))
-  const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) => setForm((f) => ({ ...f, [key]: value }))
-  const save = useSaveLoyaltyCampaign()
-  const cost = useCampaignCost()
-
-  // The preview follows the schedule as typed, a moment after typing stops.
-  const schedule = useMemo(
-    () => ({
-      starts_at: instant(form.starts_at),
-      ends_at: instant(form.ends_at),
-      recurrence: recurrenceOf(form),
-      time_zone: form.time_zone.trim() || undefined,
-      count: 5,
-    }),
-    [form]
-  )
-  const [debounced, setDebounced] = useState(schedule)
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(schedule), 400)
-    return () => clearTimeout(timer)
-  }, [schedule])
-  const preview = useCampaignPreview(debounced, true)
-  // The what-if replays the order history with this campaign as typed; the server judges the values.
-  const whatIf = useMemo(
-    () => (form.name.trim() ? campaignProposal(campaigns, { id: campaign?.id ?? null, body: toBody(form) }) : null),
-    [form, campaigns, campaign]
-  )
-
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    save.mutate(
-      { id: campaign?.id ?? null, body: toBody(form) },
-      {
-        onSuccess: () => {
-          toast.success(campaign ? "Campaign saved" : "Campaign created")
-          onDone()
-        },
-        onError: (e) => toast.error(getErrorMessage(e)),
-      }
-    )
-  }
-
-  const text = (key: keyof CampaignForm, testId?: string, type = "text") => (
-    <Input
-      type={type}
-      data-testid={testId}
-      value={String(form[key])}
-      onChange={(e) => set(key, e.target.value as never)}
-    />
-  )
-
-  return (
-    <form onSubmit={onSubmit} className="flex h-full flex-col">
-      <Drawer.Header>
-        <Drawer.Title>{campaign ? `Edit ${campaign.name}` : "Create campaign"}</Drawer.Title>
-      </Drawer.Header>
-      <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <Field label="Name">{text("name", "loyalty-campaign-name")}</Field>
-        <div className="grid grid-cols-2 gap-4">
-          <Field label="Status" hint="Only scheduled and live campaigns run.">
-            <OptionSelect
-              testId="loyalty-campaign-status"
-              options={STATUSES.map((status) => [status, status] as const)}
-              value={form.status}
-              onChange={(status) => set("status", status)}
-            />
-          </Field>
-          <Field label="Type">
-            <OptionSelect
-              testId="loyalty-campaign-type"
-              options={optionsOf(TYPE_LABELS)}
-              value={form.type}
-              onChange={(type) => set("type", type)}
-            />
-          </Field>
-          {form.type === "amount_bonus" ? (
-            <Field label="Extra points per unit" hint="In the currency below.">
-              {text("rate", "loyalty-campaign-rate", "number")}
-            </Field>
-          ) : (
-            <Field label={form.type === "multiplier" ? "Multiplier (2 = double)" : "Bonus points"}>
-              {text("value", "loyalty-campaign-value", "number")}
-            </Field>
-          )}
-          <Field label="Currency" hint="For the rate and the minimum order.">
-            {text("currency")}
-          </Field>
-          <Field label="Minimum order" hint="Items after discounts, before tax. Empty = none.">
-            {text("min_order", undefined, "number")}
-          </Field>
-          <Field label="Priority">{text("priority", undefined, "number")}</Field>
-        </div>
-
-        <Heading level="h3">When</Heading>
-        <div className="grid grid-cols-2 gap-4">
-          <Field label="Starts (UTC)" hint="Empty = now.">
-            {text("starts_at", "loyalty-campaign-starts-at", "datetime-local")}
-          </Field>
-          <Field label="Ends (UTC)" hint="Empty = no end.">
-            {text("ends_at", "loyalty-campaign-ends-at", "datetime-local")}
-          </Field>
-          <Field label="Repeats">
-            <OptionSelect
-              testId="loyalty-campaign-recurrence"
-              options={optionsOf(RECURRENCE_LABELS)}
-              value={form.kind}
-              onChange={(kind) => set("kind", kind)}
-            />
-          </Field>
-          <Field label="Time zone" hint="Recurring days are this zone's days.">
-            {text("time_zone", "loyalty-campaign-time-zone")}
-          </Field>
-        </div>
-        {form.kind === "monthly" ? (
-          <Field label="Days of the month" hint="e.g. 8 or 1, 15">
-            {text("days", "loyalty-campaign-days")}
-          </Field>
-        ) : null}
-        {form.kind === "weekly" ? (
-          <div className="flex flex-wrap gap-3" data-testid="loyalty-campaign-weekdays">
-            {WEEKDAYS.map((day, i) => (
-              <label key={day} className="flex items-center gap-x-1">
-                <Checkbox
-                  checked={form.weekdays.includes(i + 1)}
-                  onCheckedChange={(checked) =>
-                    set("weekdays", checked ? [...form.weekdays, i + 1] : form.weekdays.filter((d) => d !== i + 1))
-                  }
-                />
-                <Text size="small">{day}</Text>
-              </label>
-            ))}
-          </div>
-        ) : null}
-        {form.kind === "yearly" ? (
-          <Field label="Dates" hint='"MM-DD", e.g. 12-24, 11-11'>
-            {text("dates", "loyalty-campaign-dates")}
-          </Field>
-        ) : null}
-        <div data-testid="loyalty-campaign-preview">
-          <Label size="small" weight="plus">
-            Next occurrences
-          </Label>
-          {preview.error ? (
-            <Text size="small" className="text-ui-fg-error">
-              {getErrorMessage(preview.error)}
-            </Text>
-          ) : (
-            <ul className="list-disc pl-5">
-              {(preview.data?.occurrences ?? []).map((o) => (
-                <li key={o.starts_at}>
-                  <Text size="small">
-                    {localDate(o.starts_at, preview.data!.time_zone)} – {localDate(o.ends_at, preview.data!.time_zone)}
-                  </Text>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-
-        <div className="flex flex-col gap-y-1" data-testid="loyalty-campaign-cost">
-          <div className="flex items-center gap-x-2">
-            <Button
-              size="small"
-              variant="secondary"
-              type="button"
-              isLoading={cost.isPending}
-              onClick={() => cost.mutate(toBody(form))}
-            >
-              Estimate on last month's orders
-            </Button>
-          </div>
-          {cost.error ? (
-            <Text size="small" className="text-ui-fg-error">
-              {getErrorMessage(cost.error)}
-            </Text>
-          ) : cost.data ? (
-            <Text size="small">
-              {cost.data.cost.points.toLocaleString()} points on {cost.data.cost.orders_reached} of{" "}
-              {cost.data.cost.orders} members' orders ({cost.data.cost.customers_reached} customers)
-              {cost.data.cost.budget_exhausted ? "; the budget would have run out" : ""}
-              {cost.data.truncated ? " (the most recent 2,000 orders)" : ""}. Alone, before stacking with tiers and
-              other campaigns.
-            </Text>
-          ) : null}
-        </div>
-
-        <div className="-mx-6 border-y" data-testid="loyalty-campaign-what-if">
-          <WhatIfPanel proposal={whatIf?.body ?? null} note={whatIf?.note ?? undefined} disabledReason="Name the campaign first." />
-        </div>
-
-        <Heading level="h3">Who and what</Heading>
-        <Text size="small" className="text-ui-fg-subtle">
-          Comma-separated ids; empty = everyone / everything.
-        </Text>
-        <div className="grid grid-cols-2 gap-4">
-          <Field label="Tiers">{text("tier_ids")}</Field>
-          <Field label="Customer groups">{text("customer_group_ids")}</Field>
-          <Field label="Segments" hint="e.g. at_risk, die_hard">
-            {text("segments", "loyalty-campaign-segments")}
-          </Field>
-          <Field label="Sales channels">{text("sales_channel_ids")}</Field>
-          <Field label="Products">{text("product_ids")}</Field>
-          <Field label="Collections">{text("collection_ids")}</Field>
-          <Field label="Categories">{text("category_ids")}</Field>
-        </div>
-
-        <Heading level="h3">Budget and stacking</Heading>
-        <div className="grid grid-cols-2 gap-4">
-          <Field label="Budget (points)" hint="Empty = no limit.">
-            {text("budget_points", "loyalty-campaign-budget", "number")}
-          </Field>
-          <Field label="Per-customer cap (points)" hint="Empty = no limit.">
-            {text("per_customer_cap", "loyalty-campaign-cap", "number")}
-          </Field>
-          <Field label="Stacking">
-            <OptionSelect
-              testId="loyalty-campaign-stacking"
-              options={optionsOf(STACKING_LABELS)}
-              value={form.stacking}
-              onChange={(stacking) => set("stacking", stacking)}
-            />
-          </Field>
-          {form.stacking === "additive" ? (
-            <Field label="Stack cap" hint="The order's points stay within this × its base points. Empty = no cap.">
-              {text("stack_cap", undefined, "number")}
-            </Field>
-          ) : null}
-        </div>
-      </Drawer.Body>
-      <DrawerFormFooter isPending={save.isPending} saveTestId="loyalty-campaign-save" />
-    </form>
   )
 }
 
