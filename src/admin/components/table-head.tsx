@@ -53,16 +53,21 @@ export const CellsRow = ({ cells, testId }: { cells: ReactNode[]; testId?: strin
   </Table.Row>
 )
 
+/** A name and, under it in small subtle text, what it is (a cell's content, in a DataTable too). */
+export const NameWithNote = ({ name, note }: { name: ReactNode; note?: ReactNode }) => (
+  <div className="flex flex-col">
+    <span>{name}</span>
+    {note && (
+      <Text size="xsmall" className="text-ui-fg-subtle">
+        {note}
+      </Text>
+    )}
+  </div>
+)
+
 /** A cell with a name and, under it in small subtle text, what it is. */
-export const NameCell = ({ name, note }: { name: ReactNode; note?: ReactNode }) => (
+export const NameCell = (props: { name: ReactNode; note?: ReactNode }) => (
   <Table.Cell>
-    <div className="flex flex-col">
-      <span>{name}</span>
-      {note && (
-        <Text size="xsmall" className="text-ui-fg-subtle">
-          {note}
-        </Text>
-      )}
-    </div>
+    <NameWithNote {...props} />
   </Table.Cell>
 )

@@ -1,10 +1,11 @@
-import { Badge, Button, Container, Heading, Input, Label, Switch, Table, Text, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Heading, Input, Label, Switch, Table, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { useState, type FormEvent } from "react"
+import { useMemo, useState, type FormEvent } from "react"
 import { OptionSelect } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { QueryState } from "../../../../components/query-state"
-import { ListTable, NameCell } from "../../../../components/table-head"
+import { LoyaltyDataTable } from "../../../../components/data-table"
+import { ListTable, NameCell, NameWithNote } from "../../../../components/table-head"
 import {
   BUILT_IN_ACTIONS,
   loyaltyCareApi,
@@ -29,6 +30,52 @@ const NOTIFICATIONS_KEY = ["loyalty", "notification-settings"]
 const limitText = (action: LoyaltyAction) =>
   action.limit_count ? `${action.limit_count} ${PERIODS.find((p) => p.value === action.limit_period)?.label}` : "No limit"
 
+const actionColumn = createDataTableColumnHelper<LoyaltyAction>()
+
+/** The actions table's columns: the switch turns an action on or off, Remove deletes it. */
+const useActionColumns = ({
+  toggle,
+  remove,
+}: {
+  toggle: { isPending: boolean; mutate: (action: LoyaltyAction) => void }
+  remove: { isPending: boolean; mutate: (action: LoyaltyAction) => void }
+}) =>
+  useMemo(
+    () => [
+      actionColumn.accessor("name", {
+        header: "Action",
+        cell: ({ row: { original: action } }) => (
+          <div data-testid={`loyalty-action-${action.code}`}>
+            <NameWithNote name={action.name} note={BUILT_IN_ACTIONS[action.code]} />
+          </div>
+        ),
+      }),
+      actionColumn.accessor("code", { header: "Code", cell: ({ getValue }) => <Badge size="2xsmall">{getValue()}</Badge> }),
+      actionColumn.accessor("points", { header: "Points", align: "right", cell: ({ getValue }) => getValue().toLocaleString() }),
+      actionColumn.display({ id: "limit", header: "Limit per customer", cell: ({ row }) => limitText(row.original) }),
+      actionColumn.accessor("enabled", {
+        header: "On",
+        cell: ({ row: { original: action } }) => (
+          <Switch
+            aria-label={`${action.name} on`}
+            checked={action.enabled}
+            disabled={toggle.isPending}
+            onCheckedChange={() => toggle.mutate(action)}
+          />
+        ),
+      }),
+      actionColumn.display({
+        id: "actions",
+        cell: ({ row: { original: action } }) => (
+          <Button size="small" variant="transparent" disabled={remove.isPending} onClick={() => remove.mutate(action)}>
+            Remove
+          </Button>
+        ),
+      }),
+    ],
+    [toggle, remove]
+  )
+
 /**
  * Settings → Loyalty → Actions and notifications: what members earn points
  * for besides orders (birthday, anniversary, first order, reviews, the
@@ -49,6 +96,7 @@ const LoyaltyActionsPage = () => {
     onSuccess: refresh,
     onError: (e) => toast.error(getErrorMessage(e)),
   })
+  const columns = useActionColumns({ toggle, remove })
 
   return (
     <div className="flex flex-col gap-y-3">
@@ -70,29 +118,12 @@ const LoyaltyActionsPage = () => {
         ) : data.actions.length === 0 ? (
           <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No actions yet: members earn on orders only.</Text>
         ) : (
-          <ListTable testId="loyalty-actions-table" columns={["Action", "Code", { label: "Points", right: true }, "Limit per customer", "On", ""]}>
-              {data.actions.map((action) => (
-                <Table.Row key={action.id} data-testid={`loyalty-action-${action.code}`}>
-                  <NameCell name={action.name} note={BUILT_IN_ACTIONS[action.code]} />
-                  <Table.Cell><Badge size="2xsmall">{action.code}</Badge></Table.Cell>
-                  <Table.Cell className="text-right">{action.points.toLocaleString()}</Table.Cell>
-                  <Table.Cell>{limitText(action)}</Table.Cell>
-                  <Table.Cell>
-                    <Switch
-                      aria-label={`${action.name} on`}
-                      checked={action.enabled}
-                      disabled={toggle.isPending}
-                      onCheckedChange={() => toggle.mutate(action)}
-                    />
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Button size="small" variant="transparent" disabled={remove.isPending} onClick={() => remove.mutate(action)}>
-                      Remove
-                    </Button>
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-          </ListTable>
+          <LoyaltyDataTable
+            testId="loyalty-actions-table"
+            data={data.actions}
+            columns={columns}
+            getRowId={(action) => action.id}
+          />
         )}
         <NewActionForm onCreated={refresh} />
       </Container>
