@@ -1,4 +1,6 @@
-import { DataTable, clx, useDataTable, type DataTableColumnDef, type DataTablePaginationState } from "@medusajs/ui"
+import { PencilSquare, Trash } from "@medusajs/icons"
+import { DataTable, IconButton, clx, useDataTable, type DataTableColumnDef, type DataTablePaginationState } from "@medusajs/ui"
+import { useNavigate } from "react-router-dom"
 
 /** A list read one page at a time from the server: the page shown, how to turn it, and the total count. */
 export type ServerPagination = {
@@ -45,6 +47,49 @@ export function LoyaltyDataTable<T>({
         <DataTable.Table />
         {pagination && <DataTable.Pagination />}
       </DataTable>
+    </div>
+  )
+}
+
+/**
+ * A row's Edit and Delete icon buttons: Edit opens the row's edit route
+ * (`<id>/edit` under the list, a drawer over it), Delete calls `onDelete`
+ * (which asks first).
+ */
+export const EditDeleteButtons = ({
+  id,
+  name,
+  onDelete,
+  testIdPrefix,
+}: {
+  id: string
+  /** Names the buttons for screen readers: "Edit <name>". */
+  name: string
+  onDelete: () => void
+  /** Gives the buttons `<prefix>-edit` / `<prefix>-delete` test ids. */
+  testIdPrefix?: string
+}) => {
+  const navigate = useNavigate()
+  return (
+    <div className="flex justify-end gap-x-1">
+      <IconButton
+        size="small"
+        variant="transparent"
+        aria-label={`Edit ${name}`}
+        data-testid={testIdPrefix && `${testIdPrefix}-edit`}
+        onClick={() => navigate(`${id}/edit`)}
+      >
+        <PencilSquare />
+      </IconButton>
+      <IconButton
+        size="small"
+        variant="transparent"
+        aria-label={`Delete ${name}`}
+        data-testid={testIdPrefix && `${testIdPrefix}-delete`}
+        onClick={onDelete}
+      >
+        <Trash />
+      </IconButton>
     </div>
   )
 }

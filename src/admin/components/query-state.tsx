@@ -3,7 +3,7 @@ import type { ReactNode } from "react"
 import { getErrorMessage } from "../lib/loyalty-api"
 
 /** The part of a react-query result a page shows before its data. */
-type Loadable<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined }
+export type Loadable<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined }
 
 /**
  * Loading, failed, or the page: what every loyalty page and widget shows

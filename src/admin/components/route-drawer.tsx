@@ -1,6 +1,7 @@
-import { Drawer } from "@medusajs/ui"
+import { Drawer, Text } from "@medusajs/ui"
 import { useEffect, useState, type ReactNode } from "react"
 import { useNavigate } from "react-router-dom"
+import { QueryState, type Loadable } from "./query-state"
 
 /**
  * Leaves a child route (a create or edit drawer) for its list, as closing
@@ -26,5 +27,44 @@ export const RouteDrawer = ({ children }: { children: ReactNode }) => {
     <Drawer open={open} onOpenChange={(next) => (next ? setOpen(true) : close())}>
       <Drawer.Content aria-describedby={undefined}>{children}</Drawer.Content>
     </Drawer>
+  )
+}
+
+/**
+ * A route drawer with the form for one item of a list: the list's query
+ * (loading and failing as every page shows it), then `form` with `id`'s item,
+ * or with null for a new one (no `id`). An id the list no longer has (deleted
+ * meanwhile, an old link) is said so instead.
+ */
+export function RouteFormDrawer<T, R extends { id: string }>({
+  query,
+  rows,
+  id,
+  noun,
+  form,
+}: {
+  query: Loadable<T>
+  /** The list's items in the query's data. */
+  rows: (data: T) => R[]
+  id?: string
+  /** What the list holds, singular: "tier". */
+  noun: string
+  form: (item: R | null, data: T) => ReactNode
+}) {
+  return (
+    <RouteDrawer>
+      <QueryState query={query} loading={`Loading ${noun}s…`} failed={`Could not load the ${noun}s`}>
+        {(data) => {
+          const item = id ? rows(data).find((row) => row.id === id) : null
+          return item === undefined ? (
+            <Text size="small" className="text-ui-fg-error px-6 py-4">
+              No {noun} {id}: it may have been deleted.
+            </Text>
+          ) : (
+            form(item, data)
+          )
+        }}
+      </QueryState>
+    </RouteDrawer>
   )
 }

@@ -1,8 +1,7 @@
 import { Button, Checkbox, Drawer, Heading, Input, Label, Text, toast } from "@medusajs/ui"
 import { useEffect, useMemo, useState, type FormEvent } from "react"
 import { DrawerFormFooter, Field, OptionSelect, optionsOf } from "../../../../components/form-field"
-import { QueryState } from "../../../../components/query-state"
-import { RouteDrawer, useCloseRoute } from "../../../../components/route-drawer"
+import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import { useCampaignCost, useCampaignPreview, useLoyaltyCampaigns, useSaveLoyaltyCampaign } from "../../../../hooks/use-campaigns"
 import type {
@@ -438,22 +437,14 @@ const CampaignDrawer = ({
  * list gives the other campaigns (the what-if replays them too) and the
  * store's time zone.
  */
-export const CampaignFormDrawer = ({ id }: { id?: string }) => {
-  const query = useLoyaltyCampaigns()
-  return (
-    <RouteDrawer>
-      <QueryState query={query} loading="Loading campaigns…" failed="Could not load the campaigns">
-        {(data) => {
-          const campaign = id ? data.campaigns.find((row) => row.id === id) : null
-          return campaign === undefined ? (
-            <Text size="small" className="text-ui-fg-error px-6 py-4">
-              No campaign {id}: it may have been deleted.
-            </Text>
-          ) : (
-            <CampaignDrawer campaign={campaign} campaigns={data.campaigns} timeZone={data.time_zone ?? "UTC"} />
-          )
-        }}
-      </QueryState>
-    </RouteDrawer>
-  )
-}
+export const CampaignFormDrawer = ({ id }: { id?: string }) => (
+  <RouteFormDrawer
+    query={useLoyaltyCampaigns()}
+    rows={(data) => data.campaigns}
+    id={id}
+    noun="campaign"
+    form={(campaign, data) => (
+      <CampaignDrawer campaign={campaign} campaigns={data.campaigns} timeZone={data.time_zone ?? "UTC"} />
+    )}
+  />
+)

@@ -1,19 +1,8 @@
-import { PencilSquare, Plus, Trash } from "@medusajs/icons"
-import {
-  Badge,
-  Button,
-  Container,
-  Heading,
-  IconButton,
-  Input,
-  Text,
-  createDataTableColumnHelper,
-  toast,
-  usePrompt,
-} from "@medusajs/ui"
+import { Plus, Trash } from "@medusajs/icons"
+import { Badge, Button, Container, Heading, IconButton, Input, Text, createDataTableColumnHelper, toast, usePrompt } from "@medusajs/ui"
 import { useMemo, useState, type FormEvent } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
-import { LoyaltyDataTable } from "../../../../components/data-table"
+import { EditDeleteButtons, LoyaltyDataTable } from "../../../../components/data-table"
 import { Field, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import {
@@ -31,9 +20,8 @@ const campaignColumn = createDataTableColumnHelper<LoyaltyCampaign>()
 const ruleColumn = createDataTableColumnHelper<EarningRule>()
 
 /** The campaigns table's columns; the actions open the edit route or ask before deleting. */
-const useCampaignColumns = (onDelete: (campaign: LoyaltyCampaign) => void) => {
-  const navigate = useNavigate()
-  return useMemo(
+const useCampaignColumns = (onDelete: (campaign: LoyaltyCampaign) => void) =>
+  useMemo(
     () => [
       campaignColumn.accessor("name", { header: "Name" }),
       campaignColumn.accessor("effective_status", {
@@ -66,21 +54,11 @@ const useCampaignColumns = (onDelete: (campaign: LoyaltyCampaign) => void) => {
       }),
       campaignColumn.display({
         id: "actions",
-        cell: ({ row: { original: c } }) => (
-          <div className="flex gap-x-1">
-            <IconButton size="small" variant="transparent" onClick={() => navigate(`${c.id}/edit`)} aria-label={`Edit ${c.name}`}>
-              <PencilSquare />
-            </IconButton>
-            <IconButton size="small" variant="transparent" onClick={() => onDelete(c)} aria-label={`Delete ${c.name}`}>
-              <Trash />
-            </IconButton>
-          </div>
-        ),
+        cell: ({ row: { original: c } }) => <EditDeleteButtons id={c.id} name={c.name} onDelete={() => onDelete(c)} />,
       }),
     ],
-    [navigate, onDelete]
+    [onDelete]
   )
-}
 
 /**
  * Settings → Loyalty → Campaigns: the campaigns with their status now, budget

@@ -1,10 +1,8 @@
-import { PencilSquare, Trash } from "@medusajs/icons"
 import {
   Badge,
   Button,
   Container,
   Heading,
-  IconButton,
   Text,
   createDataTableColumnHelper,
   toast,
@@ -12,7 +10,7 @@ import {
 } from "@medusajs/ui"
 import { useMemo } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
-import { LoyaltyDataTable } from "../../../../components/data-table"
+import { EditDeleteButtons, LoyaltyDataTable } from "../../../../components/data-table"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { useDeleteLoyaltyReward, useLoyaltyProgram, useLoyaltyRewards } from "../../../../hooks/use-loyalty"
@@ -44,9 +42,8 @@ const rewardStatus = (r: LoyaltyReward): [string, BadgeColor] => {
 const columnHelper = createDataTableColumnHelper<LoyaltyReward>()
 
 /** The rewards table's columns; the actions open the edit route or ask before deleting. */
-const useRewardColumns = (onDelete: (reward: LoyaltyReward) => void) => {
-  const navigate = useNavigate()
-  return useMemo(
+const useRewardColumns = (onDelete: (reward: LoyaltyReward) => void) =>
+  useMemo(
     () => [
       columnHelper.accessor("name", {
         header: "Name",
@@ -104,32 +101,17 @@ const useRewardColumns = (onDelete: (reward: LoyaltyReward) => void) => {
       columnHelper.display({
         id: "actions",
         cell: ({ row: { original: reward } }) => (
-          <div className="flex justify-end gap-x-1">
-            <IconButton
-              size="small"
-              variant="transparent"
-              aria-label={`Edit ${reward.name}`}
-              data-testid="loyalty-reward-edit"
-              onClick={() => navigate(`${reward.id}/edit`)}
-            >
-              <PencilSquare />
-            </IconButton>
-            <IconButton
-              size="small"
-              variant="transparent"
-              aria-label={`Delete ${reward.name}`}
-              data-testid="loyalty-reward-delete"
-              onClick={() => onDelete(reward)}
-            >
-              <Trash />
-            </IconButton>
-          </div>
+          <EditDeleteButtons
+            id={reward.id}
+            name={reward.name}
+            onDelete={() => onDelete(reward)}
+            testIdPrefix="loyalty-reward"
+          />
         ),
       }),
     ],
-    [navigate, onDelete]
+    [onDelete]
   )
-}
 
 const LoyaltyRewardsPage = () => {
   const query = useLoyaltyRewards()

@@ -1,5 +1,5 @@
 import { Plus, XMarkMini } from "@medusajs/icons"
-import { Button, Drawer, IconButton, Input, Text, Textarea, toast } from "@medusajs/ui"
+import { Button, Drawer, IconButton, Input, Textarea, toast } from "@medusajs/ui"
 import { useMemo, type FormEvent } from "react"
 import {
   DateTimeInput,
@@ -10,8 +10,7 @@ import {
   SwitchField,
   optionsOf,
 } from "../../../../components/form-field"
-import { QueryState } from "../../../../components/query-state"
-import { RouteDrawer, useCloseRoute } from "../../../../components/route-drawer"
+import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import {
   useCreateLoyaltyReward,
   useLoyaltyProgram,
@@ -373,21 +372,13 @@ export const RewardFormDrawer = ({ id }: { id?: string }) => {
     () => (programData?.store_currencies ?? []).map((c) => c.toLowerCase()),
     [programData]
   )
-  const loaded = { ...query, isPending: query.isPending || program.isPending }
   return (
-    <RouteDrawer>
-      <QueryState query={loaded} loading="Loading rewards…" failed="Could not load the rewards">
-        {({ rewards }) => {
-          const reward = id ? rewards.find((row) => row.id === id) : null
-          return reward === undefined ? (
-            <Text size="small" className="text-ui-fg-error px-6 py-4">
-              No reward {id}: it may have been deleted.
-            </Text>
-          ) : (
-            <RewardFormBody key={reward?.id ?? "new"} reward={reward} storeCurrencies={storeCurrencies} />
-          )
-        }}
-      </QueryState>
-    </RouteDrawer>
+    <RouteFormDrawer
+      query={{ ...query, isPending: query.isPending || program.isPending }}
+      rows={(data) => data.rewards}
+      id={id}
+      noun="reward"
+      form={(reward) => <RewardFormBody key={reward?.id ?? "new"} reward={reward} storeCurrencies={storeCurrencies} />}
+    />
   )
 }

@@ -1,14 +1,4 @@
-import {
-  Badge,
-  Button,
-  Container,
-  Heading,
-  IconButton,
-  Input,
-  Text,
-  createDataTableColumnHelper,
-  toast,
-} from "@medusajs/ui"
+import { Badge, Button, Container, Heading, IconButton, Input, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
 import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
 import { useCallback, useMemo, useState, type FormEvent } from "react"
 import { Outlet, useNavigate } from "react-router-dom"

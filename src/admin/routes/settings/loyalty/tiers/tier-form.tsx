@@ -1,8 +1,7 @@
 import { Alert, Button, Drawer, Input, Text, Textarea, toast } from "@medusajs/ui"
 import { useMemo, useState, type FormEvent } from "react"
 import { Field, InputField, OptionSelect, optionsOf } from "../../../../components/form-field"
-import { QueryState } from "../../../../components/query-state"
-import { RouteDrawer, useCloseRoute } from "../../../../components/route-drawer"
+import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../../lib/what-if-api"
 import { useLoyaltyProgram } from "../../../../hooks/use-loyalty"
@@ -342,22 +341,12 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
  * The tier form's drawer: the saved tiers (the form previews the whole set
  * with its change), then the form for `id`'s tier, or a new one without `id`.
  */
-export const TierFormDrawer = ({ id }: { id?: string }) => {
-  const query = useLoyaltyTiers()
-  return (
-    <RouteDrawer>
-      <QueryState query={query} loading="Loading tiers…" failed="Could not load the tiers">
-        {({ tiers }) => {
-          const tier = id ? tiers.find((row) => row.id === id) : null
-          return tier === undefined ? (
-            <Text size="small" className="text-ui-fg-error px-6 py-4">
-              No tier {id}: it may have been deleted.
-            </Text>
-          ) : (
-            <TierForm tier={tier} tiers={tiers} />
-          )
-        }}
-      </QueryState>
-    </RouteDrawer>
-  )
-}
+export const TierFormDrawer = ({ id }: { id?: string }) => (
+  <RouteFormDrawer
+    query={useLoyaltyTiers()}
+    rows={(data) => data.tiers}
+    id={id}
+    noun="tier"
+    form={(tier, { tiers }) => <TierForm tier={tier} tiers={tiers} />}
+  />
+)
