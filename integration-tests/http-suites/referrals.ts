@@ -293,6 +293,43 @@ export default httpSuite({
       expect((await get(api, "/store/loyalty/account", alice.headers)).account.balance).toBe(50)
     })
 
+    it("reads one referral by id as the list shows it, for the admin's Review drawer: 404 for an unknown id, 400 for a malformed one, 401 without an admin", async () => {
+      const alice = await member("alice@example.com", "Alice", "Smith")
+      const again = await member("a.lice+second@example.com", "Alice", "Smith")
+      expect((await claim(again, await codeOf(alice))).status).toBe(200)
+      const [listed] = await adminReferrals("status=flagged")
+
+      const one = await get(api, `/admin/loyalty/referrals/${listed.id}`, admin.headers)
+      expect(one).toEqual({ referral: listed })
+      expect(one.referral).toMatchObject({
+        status: "flagged",
+        referrer: { id: alice.customer.id, email: "alice@example.com", first_name: "Alice", last_name: "Smith" },
+        referee: { id: again.customer.id, email: "a.lice+second@example.com" },
+        flags: [expect.objectContaining({ rule: "same_email", cleared_at: null })],
+        decision: null,
+      })
+
+      // After a decision the same read carries it.
+      await post(api, `/admin/loyalty/referrals/${listed.id}/reject`, { note: "Same person" }, admin.headers)
+      expect((await get(api, `/admin/loyalty/referrals/${listed.id}`, admin.headers)).referral).toMatchObject({
+        status: "rejected",
+        decision: "rejected",
+        decided_by: admin.user.id,
+        decision_note: "Same person",
+      })
+
+      expect(await attempt(api.get("/admin/loyalty/referrals/lref_missing01", { headers: admin.headers }))).toMatchObject({
+        status: 404,
+        data: { type: "not_found", message: "Referral lref_missing01 was not found" },
+      })
+      expect(await attempt(api.get("/admin/loyalty/referrals/x%00y", { headers: admin.headers }))).toMatchObject({
+        status: 400,
+        data: { message: 'Invalid id in the path: an id is 1 to 100 letters, digits, "_" or "-"' },
+      })
+      expect((await attempt(api.get(`/admin/loyalty/referrals/${listed.id}`, { headers: again.headers }))).status).toBe(401)
+      expect((await attempt(api.get(`/admin/loyalty/referrals/${listed.id}`, { headers: storeHeaders }))).status).toBe(401)
+    })
+
     it("enforces the monthly cap set in the admin: the referral over it waits for an approval", async () => {
       const bad = await attempt(
         api.post("/admin/loyalty/referral-program", { monthly_cap: -1, favourite: 1 }, { headers: admin.headers })

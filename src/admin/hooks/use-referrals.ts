@@ -20,6 +20,7 @@ export const referralKeys = {
   program: () => [...referralKeys.all, "program"] as const,
   lists: () => [...referralKeys.all, "list"] as const,
   list: (query: ReferralListQuery) => [...referralKeys.lists(), query] as const,
+  detail: (id: string) => [...referralKeys.all, "detail", id] as const,
   customers: () => [...referralKeys.all, "customer"] as const,
   customer: (customerId: string) => [...referralKeys.customers(), customerId] as const,
 }
@@ -50,6 +51,17 @@ export const useReferrals = (
     ...options,
   })
 
+/** One referral, for the Review drawer (a route of its own, so it reads its referral by id). */
+export const useReferral = (
+  id: string,
+  options?: QueryOptions<AdminReferralResponse, ReturnType<typeof referralKeys.detail>>
+) =>
+  useQuery({
+    queryKey: referralKeys.detail(id),
+    queryFn: () => referralsApi.retrieve(id),
+    ...options,
+  })
+
 export const useCustomerReferrals = (
   customerId: string,
   options?: QueryOptions<AdminCustomerReferralsResponse, ReturnType<typeof referralKeys.customer>>
@@ -76,6 +88,8 @@ export const useDecideReferral = (
     ...options,
     onSuccess: async (data, variables, context) => {
       const { referrer, referee } = data.referral
+      // The answer is the referral as it now is.
+      queryClient.setQueryData(referralKeys.detail(data.referral.id), data)
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: referralKeys.lists() }),
         queryClient.invalidateQueries({ queryKey: referralKeys.customers() }),

@@ -105,6 +105,9 @@ export const referralsApi = {
       },
     }),
 
+  retrieve: (id: string) =>
+    sdk.client.fetch<AdminReferralResponse>(`${BASE}/referrals/${encodeURIComponent(id)}`),
+
   decide: (id: string, decision: "approve" | "reject", note: string) =>
     sdk.client.fetch<AdminReferralResponse>(
       `${BASE}/referrals/${encodeURIComponent(id)}/${decision}`,

@@ -1,20 +1,16 @@
 import {
   Button,
   Container,
-  Drawer,
   Heading,
   Label,
   Switch,
   Text,
-  Textarea,
-  clx,
   createDataTableColumnHelper,
-  toast,
   type DataTablePaginationState,
 } from "@medusajs/ui"
 import { LoyaltyDataTable } from "../../../../components/data-table"
-import { useMemo, useState } from "react"
-import { Link } from "react-router-dom"
+import { useCallback, useMemo, useState } from "react"
+import { Outlet, useNavigate } from "react-router-dom"
 import { InputField, NotedInput } from "../../../../components/form-field"
 import {
   CurrencyTable,
@@ -25,12 +21,7 @@ import {
 } from "../../../../components/program-settings"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-party"
-import {
-  useDecideReferral,
-  useReferralProgram,
-  useReferrals,
-  useUpdateReferralProgram,
-} from "../../../../hooks/use-referrals"
+import { useReferralProgram, useReferrals, useUpdateReferralProgram } from "../../../../hooks/use-referrals"
 import {
   changedInts,
   currencyCodes,
@@ -42,19 +33,10 @@ import {
   useProgramForm,
   type IntRule,
 } from "../../../../lib/form"
-import {
-  REFERRAL_STATUS_LABELS,
-  formatDate,
-  formatDateTime,
-  formatParty,
-  formatPoints,
-  toNumber,
-} from "../../../../lib/format"
-import { getErrorMessage } from "../../../../lib/loyalty-api"
+import { REFERRAL_STATUS_LABELS, formatDate, formatPoints, toNumber } from "../../../../lib/format"
 import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
   REFERRALS_PAGE_SIZE,
-  REFERRAL_NOTE_MAX_LENGTH,
   REFERRAL_STATUSES,
   type AdminReferral,
   type AdminReferralProgramResponse,
@@ -62,6 +44,7 @@ import {
   type ReferralProgramUpdate,
   type ReferralStatus,
 } from "../../../../lib/referrals-api"
+import { FlagList, REVIEWABLE_STATUSES } from "./review-drawer"
 
 /* ------------------------------------------------------------------ */
 /* Program form: inputs kept as typed text, parsed on save.            */
@@ -175,6 +158,8 @@ const ReferralSettingsPage = () => (
     editor={ProgramEditor}
   >
     <ReferralsList />
+    {/* The Review drawer (@[id]) is a child route drawn here. */}
+    <Outlet />
   </ProgramSettingsPage>
 )
 
@@ -345,7 +330,7 @@ const FILTERS: { label: string; status?: ReferralStatus }[] = [
 
 const columnHelper = createDataTableColumnHelper<AdminReferral>()
 
-/** The referrals table's columns; Review opens the decision drawer for a referral still undecided. */
+/** The referrals table's columns; Review opens the decision drawer (the referral's route) for a referral still undecided. */
 const useReferralColumns = (onReview: (referral: AdminReferral) => void) =>
   useMemo(
     () => [
@@ -391,7 +376,7 @@ const useReferralColumns = (onReview: (referral: AdminReferral) => void) =>
       columnHelper.display({
         id: "actions",
         cell: ({ row: { original: referral } }) =>
-          ["claimed", "qualified", "flagged"].includes(referral.status) && (
+          REVIEWABLE_STATUSES.includes(referral.status) && (
             <div className="flex justify-end">
               <Button
                 size="small"
@@ -415,13 +400,13 @@ const ReferralsList = () => {
     pageIndex: 0,
     pageSize: REFERRALS_PAGE_SIZE,
   })
-  const [reviewing, setReviewing] = useState<AdminReferral | null>(null)
   const query = useReferrals({
     status,
     limit: pagination.pageSize,
     offset: pagination.pageIndex * pagination.pageSize,
   })
-  const columns = useReferralColumns(setReviewing)
+  const navigate = useNavigate()
+  const columns = useReferralColumns(useCallback((referral: AdminReferral) => navigate(referral.id), [navigate]))
 
   return (
     <Container className="divide-y p-0">
@@ -480,175 +465,7 @@ const ReferralsList = () => {
           )
         }
       </QueryState>
-
-      <ReviewDrawer referral={reviewing} onClose={() => setReviewing(null)} />
     </Container>
-  )
-}
-
-/** Every reason found, newest last; the ones an admin cleared are shown struck through. */
-const FlagList = ({ referral }: { referral: AdminReferral }) => {
-  if (!referral.flags.length && !referral.decision_note) {
-    return <span className="text-ui-fg-muted">-</span>
-  }
-  return (
-    <ul className="flex flex-col gap-y-1" data-testid="referral-flags">
-      {referral.flags.map((flag) => (
-        <li
-          key={flag.key}
-          className={clx(
-            "txt-compact-small",
-            flag.cleared_at ? "text-ui-fg-muted line-through" : "text-ui-fg-base"
-          )}
-          title={flag.cleared_at ? `Cleared ${formatDateTime(flag.cleared_at)}` : undefined}
-          data-testid="referral-flag"
-        >
-          {flag.message}
-        </li>
-      ))}
-      {referral.decision_note && (
-        <li className="txt-compact-small text-ui-fg-subtle" data-testid="referral-decision-note-text">
-          {referral.decision === "approved" ? "Approved" : "Rejected"}: {referral.decision_note}
-        </li>
-      )}
-    </ul>
-  )
-}
-
-const ReviewDrawer = ({
-  referral,
-  onClose,
-}: {
-  referral: AdminReferral | null
-  onClose: () => void
-}) => {
-  const [note, setNote] = useState("")
-  const [noteError, setNoteError] = useState<string | null>(null)
-  const { mutateAsync, isPending, variables } = useDecideReferral()
-
-  const close = () => {
-    setNote("")
-    setNoteError(null)
-    onClose()
-  }
-
-  /** The button that sends one decision; it spins while that decision is on its way. */
-  const decisionButton = (decision: "approve" | "reject", label: string, variant?: "danger") => (
-    <Button
-      size="small"
-      variant={variant}
-      type="button"
-      isLoading={isPending && variables?.decision === decision}
-      disabled={isPending}
-      onClick={() => decide(decision)}
-      data-testid={`referral-${decision}`}
-    >
-      {label}
-    </Button>
-  )
-
-  const decide = async (decision: "approve" | "reject") => {
-    if (!referral) return
-    const text = note.trim()
-    if (!text) {
-      setNoteError("A note is required: say why.")
-      return
-    }
-    if (text.length > REFERRAL_NOTE_MAX_LENGTH) {
-      setNoteError(`At most ${REFERRAL_NOTE_MAX_LENGTH} characters.`)
-      return
-    }
-    try {
-      const res = await mutateAsync({ id: referral.id, decision, note: text })
-      toast.success(decision === "approve" ? "Referral approved" : "Referral rejected", {
-        description:
-          res.referral.status === "rewarded"
-            ? "Both sides have been paid."
-            : `Status: ${REFERRAL_STATUS_LABELS[res.referral.status] ?? res.referral.status}.`,
-      })
-      close()
-    } catch (err) {
-      setNoteError(getErrorMessage(err))
-    }
-  }
-
-  return (
-    <Drawer open={!!referral} onOpenChange={(open) => !open && close()}>
-      <Drawer.Content data-testid="referral-review-drawer">
-        <Drawer.Header>
-          <Drawer.Title>Review referral</Drawer.Title>
-          <Drawer.Description>
-            Approving clears the flags and lets the referral pay once its order
-            qualifies; rejecting ends it.
-          </Drawer.Description>
-        </Drawer.Header>
-        {referral && (
-          <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-            <div className="grid grid-cols-[120px_1fr] gap-y-2">
-              <Text size="small" weight="plus">Referrer</Text>
-              <Text size="small">{formatParty(referral.referrer)}</Text>
-              <Text size="small" weight="plus">Friend</Text>
-              <Text size="small">{formatParty(referral.referee)}</Text>
-              <Text size="small" weight="plus">Code</Text>
-              <Text size="small">{referral.code}</Text>
-              <Text size="small" weight="plus">Status</Text>
-              <Text size="small">{REFERRAL_STATUS_LABELS[referral.status]}</Text>
-              <Text size="small" weight="plus">Order</Text>
-              <Text size="small">
-                {referral.order_id ? (
-                  <Link
-                    to={`/orders/${referral.order_id}`}
-                    className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
-                  >
-                    {referral.order_id}
-                  </Link>
-                ) : (
-                  "None yet"
-                )}
-              </Text>
-              <Text size="small" weight="plus">Rewards</Text>
-              <Text size="small">
-                {formatPoints(referral.referrer_points)} points to the referrer,{" "}
-                {formatPoints(referral.referee_points)} to the friend
-              </Text>
-            </div>
-            <div className="flex flex-col gap-y-1">
-              <Text size="small" weight="plus">Reasons</Text>
-              <FlagList referral={referral} />
-            </div>
-            <div className="flex flex-col gap-y-1">
-              <Label size="small" weight="plus" htmlFor="referral-decision-note">
-                Note
-              </Label>
-              <Textarea
-                id="referral-decision-note"
-                data-testid="referral-decision-note"
-                maxLength={REFERRAL_NOTE_MAX_LENGTH}
-                placeholder="Why you decide this way; kept with the referral."
-                value={note}
-                onChange={(e) => {
-                  setNote(e.target.value)
-                  setNoteError(null)
-                }}
-                aria-invalid={!!noteError}
-              />
-              {noteError && (
-                <Text size="xsmall" className="text-ui-fg-error" data-testid="referral-decision-error">
-                  {noteError}
-                </Text>
-              )}
-            </div>
-          </Drawer.Body>
-        )}
-        <Drawer.Footer>
-          <Button size="small" variant="secondary" type="button" onClick={close}>
-            Cancel
-          </Button>
-          {decisionButton("reject", "Reject", "danger")}
-          {referral?.status === "flagged" && decisionButton("approve", "Approve")}
-        </Drawer.Footer>
-      </Drawer.Content>
-    </Drawer>
   )
 }
 
