@@ -5,8 +5,6 @@ import {
   Button,
   Container,
   Heading,
-  Input,
-  Label,
   Table,
   Text,
   clx,

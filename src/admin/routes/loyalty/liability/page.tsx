@@ -1,4 +1,4 @@
-import { Button, Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
+import { Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
 import { lazy, Suspense, useState } from "react"
 import { Link } from "react-router-dom"
 import { CsvButton, ExportMenu } from "../../../components/export-menu"
