@@ -1,13 +1,16 @@
 import { Module } from "@medusajs/framework/utils"
+import { withCachedJoinerConfig } from "../../lib/shared/module"
 import { warnDeprecatedOptions } from "../../lib/shared/options"
 import LoyaltyTiersModuleService from "./service"
 
 export const LOYALTY_TIERS_MODULE = "loyalty_tiers"
 
-export default Module(LOYALTY_TIERS_MODULE, {
-  service: LoyaltyTiersModuleService,
-  loaders: [warnDeprecatedOptions("tiers")],
-})
+export default withCachedJoinerConfig(
+  Module(LOYALTY_TIERS_MODULE, {
+    service: LoyaltyTiersModuleService,
+    loaders: [warnDeprecatedOptions("tiers")],
+  })
+)
 
 export * from "./types"
 export { default as LoyaltyTiersModuleService } from "./service"
