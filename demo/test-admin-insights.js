@@ -220,13 +220,13 @@ async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments, apiCustomers
     // segment table: rows with customer counts > 0, matching the API
     const table = page.locator('[data-testid="loyalty-segment-table"]')
     await table.scrollIntoViewIfNeeded()
-    await page.locator('[data-testid="loyalty-segment-row"]').first().waitFor({ state: "visible", timeout: 30000 })
-    const rows = await page.locator('[data-testid="loyalty-segment-row"]').evaluateAll((trs) =>
+    await page.locator('[data-testid="loyalty-segment-table"] tbody tr').first().waitFor({ state: "visible", timeout: 30000 })
+    const rows = await page.locator('[data-testid="loyalty-segment-table"] tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
         const cells = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim())
         const rule = tr.querySelector('[data-testid="loyalty-segment-rule"]')
         return {
-          segment: tr.getAttribute("data-segment"),
+          segment: tr.querySelector("[data-segment]").getAttribute("data-segment"),
           label: cells[0],
           customers: Number((cells[1] || "").replace(/[^\d]/g, "")),
           rule: rule ? rule.textContent.trim() : null,
@@ -243,7 +243,7 @@ async function loyaltyPageInBrowser({ ADMIN_URL, info, apiSegments, apiCustomers
     }
 
     // a customer row shows the label's R/F/M scores, as the API has them for that customer
-    const customerRow = page.locator('[data-testid="loyalty-customer-row"]').first()
+    const customerRow = page.locator('[data-testid="loyalty-customer-table"] tbody tr').first()
     await customerRow.scrollIntoViewIfNeeded()
     await customerRow.waitFor({ state: "visible", timeout: 30000 })
     const shownCustomer = {

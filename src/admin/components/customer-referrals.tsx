@@ -1,6 +1,6 @@
-import { Table, Text } from "@medusajs/ui"
-import { TableHead } from "./table-head"
+import { Text, createDataTableColumnHelper } from "@medusajs/ui"
 import { Link } from "react-router-dom"
+import { LoyaltyDataTable } from "./data-table"
 import { useCustomerReferrals } from "../hooks/use-referrals"
 import { formatDate, formatPoints } from "../lib/format"
 import type { AdminReferral } from "../lib/referrals-api"
@@ -12,6 +12,38 @@ const REVIEW_PATH = "/settings/loyalty/referrals"
 /** Open flags of a referral, one line; cleared ones are not repeated here. */
 const openReasons = (referral: AdminReferral) =>
   referral.flags.filter((flag) => !flag.cleared_at).map((flag) => flag.message).join("; ")
+
+const referralColumn = createDataTableColumnHelper<AdminReferral>()
+
+/** The friends this customer referred: each friend with what still holds the referral, its status and the points. */
+const REFERRAL_COLUMNS = [
+  referralColumn.accessor("referee", {
+    header: "Friend",
+    cell: ({ row: { original: referral } }) => (
+      <div className="whitespace-normal">
+        <PartyLink party={referral.referee} />
+        {openReasons(referral) && (
+          <Text size="xsmall" className="text-ui-fg-error">
+            {openReasons(referral)}
+          </Text>
+        )}
+      </div>
+    ),
+  }),
+  referralColumn.accessor("claimed_at", {
+    header: "Claimed",
+    cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDate(getValue())}</span>,
+  }),
+  referralColumn.accessor("status", {
+    header: "Status",
+    cell: ({ row }) => <ReferralStatusBadge referral={row.original} />,
+  }),
+  referralColumn.accessor("referrer_points", {
+    header: "Points",
+    align: "right",
+    cell: ({ getValue }) => formatPoints(getValue()),
+  }),
+]
 
 /**
  * The customer's referrals both ways, for the customer page's loyalty card:
@@ -53,7 +85,7 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
                 {openReasons(data.referred_by) && (
                   <Text size="xsmall" className="text-ui-fg-error">
                     {openReasons(data.referred_by)} ·{" "}
-                    <Link to={REVIEW_PATH} className="text-ui-fg-interactive">
+                    <Link to={`${REVIEW_PATH}/${data.referred_by.id}`} className="text-ui-fg-interactive">
                       Review
                     </Link>
                   </Text>
@@ -70,29 +102,13 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
               Has not referred anyone yet.
             </Text>
           ) : (
-            <div className="overflow-x-auto">
-              <Table data-testid="customer-referrals-made">
-                <TableHead columns={["Friend", "Claimed", "Status", { label: "Points", right: true }]} />
-                <Table.Body>
-                  {data.referrals.map((referral) => (
-                    <Table.Row key={referral.id} data-testid="customer-referral-row">
-                      <Table.Cell>
-                        <PartyLink party={referral.referee} />
-                        {openReasons(referral) && (
-                          <Text size="xsmall" className="text-ui-fg-error">
-                            {openReasons(referral)}
-                          </Text>
-                        )}
-                      </Table.Cell>
-                      <Table.Cell className="whitespace-nowrap">{formatDate(referral.claimed_at)}</Table.Cell>
-                      <Table.Cell>
-                        <ReferralStatusBadge referral={referral} />
-                      </Table.Cell>
-                      <Table.Cell className="text-right">{formatPoints(referral.referrer_points)}</Table.Cell>
-                    </Table.Row>
-                  ))}
-                </Table.Body>
-              </Table>
+            <div>
+              <LoyaltyDataTable
+                testId="customer-referrals-made"
+                data={data.referrals}
+                columns={REFERRAL_COLUMNS}
+                getRowId={(referral) => referral.id}
+              />
               {data.count > data.referrals.length && (
                 <Text size="xsmall" className="text-ui-fg-subtle mt-2">
                   Showing {data.referrals.length} of {data.count}.{" "}

@@ -1,9 +1,9 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
-import { Badge, Button, Container, Heading, Input, Label, Table, Text, clx, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Heading, Input, Label, Text, clx, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { PagedDataTable } from "../components/data-table"
 import { OptionSelect } from "../components/form-field"
-import { ListTable } from "../components/table-head"
-import { PagedList, pageState, type PageState } from "../components/pager"
+import { pageState, type PageState } from "../components/pager"
 import { QueryState } from "../components/query-state"
 import { useState, type FormEvent } from "react"
 import { useCustomerLoyaltyTier, useCustomerTierOverride, useLoyaltyTiers } from "../hooks/use-loyalty-tiers"
@@ -35,7 +35,7 @@ const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTyp
         {(data) => (
         <>
           <TierSummary tier={data.tier} />
-          <TierHistory history={data.history} {...pageState(page, setPage, query)} />
+          <TierHistory history={data.history} page={pageState(page, setPage, query)} />
           <OverrideForm customerId={customer.id} tier={data.tier} onChanged={() => setPage(0)} />
         </>
         )}
@@ -135,28 +135,56 @@ const TierSummary = ({ tier }: { tier: LoyaltyCustomerTier }) => {
 
 /* ------------------------------------------------------------------ */
 
-const TierHistory = ({ history, ...state }: { history: LoyaltyTierHistoryEntry[] } & PageState) => (
-  <PagedList {...state} isEmpty={history.length === 0} empty="No tier changes yet.">
-    <ListTable testId="loyalty-tier-history" className={clx(state.isFetching && "opacity-60")} columns={["Date", "Change", "Why", "Details", "By"]}>
-      {history.map((entry) => (
-        <Table.Row key={entry.id} data-testid="loyalty-tier-history-row">
-          <Table.Cell className="whitespace-nowrap">{formatDateTime(entry.created_at)}</Table.Cell>
-          <Table.Cell className="whitespace-nowrap">
-            {entry.from_tier_name ?? "No tier"} → {entry.to_tier_name ?? "No tier"}
-          </Table.Cell>
-          <Table.Cell>
-            <Badge size="2xsmall" color={TIER_REASON_COLORS[entry.reason] ?? "grey"}>
-              {TIER_REASON_LABELS[entry.reason] ?? entry.reason}
-            </Badge>
-          </Table.Cell>
-          <Table.Cell className="max-w-[260px] truncate" title={entry.note}>
-            {entry.note}
-          </Table.Cell>
-          <Table.Cell title={entry.actor_id ?? undefined}>{entry.actor_type === "admin" ? "Admin" : "System"}</Table.Cell>
-        </Table.Row>
-      ))}
-    </ListTable>
-  </PagedList>
+const historyColumn = createDataTableColumnHelper<LoyaltyTierHistoryEntry>()
+
+/** The tier history's columns, newest change first. */
+const HISTORY_COLUMNS = [
+  historyColumn.accessor("created_at", {
+    header: "Date",
+    cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDateTime(getValue())}</span>,
+  }),
+  historyColumn.display({
+    id: "change",
+    header: "Change",
+    cell: ({ row: { original: entry } }) => (
+      <span className="whitespace-nowrap">
+        {entry.from_tier_name ?? "No tier"} → {entry.to_tier_name ?? "No tier"}
+      </span>
+    ),
+  }),
+  historyColumn.accessor("reason", {
+    header: "Why",
+    cell: ({ getValue }) => (
+      <Badge size="2xsmall" color={TIER_REASON_COLORS[getValue()] ?? "grey"}>
+        {TIER_REASON_LABELS[getValue()] ?? getValue()}
+      </Badge>
+    ),
+  }),
+  historyColumn.accessor("note", {
+    header: "Details",
+    cell: ({ getValue }) => (
+      <div className="max-w-[260px] truncate" title={getValue()}>
+        {getValue()}
+      </div>
+    ),
+  }),
+  historyColumn.accessor("actor_type", {
+    header: "By",
+    cell: ({ getValue, row }) => (
+      <span title={row.original.actor_id ?? undefined}>{getValue() === "admin" ? "Admin" : "System"}</span>
+    ),
+  }),
+]
+
+const TierHistory = ({ history, page }: { history: LoyaltyTierHistoryEntry[]; page: PageState }) => (
+  <PagedDataTable
+    page={page}
+    empty="No tier changes yet."
+    testId="loyalty-tier-history"
+    data={history}
+    columns={HISTORY_COLUMNS}
+    getRowId={(entry) => entry.id}
+  />
 )
 
 /* ------------------------------------------------------------------ */

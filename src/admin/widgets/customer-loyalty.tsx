@@ -5,17 +5,17 @@ import {
   Button,
   Container,
   Heading,
-  Table,
   Text,
   clx,
+  createDataTableColumnHelper,
   toast,
 } from "@medusajs/ui"
-import { ListTable } from "../components/table-head"
+import { PagedDataTable } from "../components/data-table"
 import { useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
 import { CustomerReferrals } from "../components/customer-referrals"
 import { InputField } from "../components/form-field"
-import { PagedList, pageState, type PageState } from "../components/pager"
+import { pageState, type PageState } from "../components/pager"
 import { QueryState } from "../components/query-state"
 import {
   useAdjustLoyaltyPoints,
@@ -55,7 +55,7 @@ const CustomerLoyaltyWidget = ({
         {(data) => (
         <>
           <AccountSummary account={data.account} />
-          <Ledger entries={data.entries} {...pageState(page, setPage, query)} />
+          <Ledger entries={data.entries} page={pageState(page, setPage, query)} />
         </>
         )}
       </QueryState>
@@ -191,63 +191,67 @@ const EntryReference = ({ entry }: { entry: LoyaltyEntry }) => {
 const shortId = (id: string) =>
   id.length > 16 ? `${id.slice(0, 6)}…${id.slice(-6)}` : id
 
-const Ledger = ({ entries, ...state }: { entries: LoyaltyEntry[] } & PageState) => (
-  <PagedList
-    {...state}
-    isEmpty={entries.length === 0}
+const entryColumn = createDataTableColumnHelper<LoyaltyEntry>()
+
+/** The ledger's columns, newest entry first; reasons and ids are shortened, their whole text on hover. */
+const LEDGER_COLUMNS = [
+  entryColumn.accessor("created_at", {
+    header: "Date",
+    cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDateTime(getValue())}</span>,
+  }),
+  entryColumn.accessor("type", {
+    header: "Type",
+    cell: ({ getValue }) => (
+      <span data-entry-type={getValue()}>
+        <Badge size="2xsmall" color={ENTRY_TYPE_COLORS[getValue()] ?? "grey"}>
+          {ENTRY_TYPE_LABELS[getValue()] ?? getValue()}
+        </Badge>
+      </span>
+    ),
+  }),
+  entryColumn.accessor("points", {
+    header: "Points",
+    align: "right",
+    cell: ({ getValue }) => {
+      const points = toNumber(getValue())
+      return (
+        <span className={clx("whitespace-nowrap font-medium", pointsClass(points))} data-testid="loyalty-ledger-points">
+          {formatSignedPoints(points)}
+        </span>
+      )
+    },
+  }),
+  entryColumn.accessor("reason", {
+    header: "Reason",
+    cell: ({ getValue }) => (
+      <div className="max-w-[240px] truncate" title={getValue()}>
+        {getValue() || "-"}
+      </div>
+    ),
+  }),
+  entryColumn.display({
+    id: "reference",
+    header: "Order",
+    cell: ({ row }) => <EntryReference entry={row.original} />,
+  }),
+  entryColumn.accessor("actor_type", {
+    header: "Actor",
+    cell: ({ getValue, row }) => (
+      <span title={row.original.actor_id ?? undefined}>{ACTOR_LABELS[getValue()] ?? getValue()}</span>
+    ),
+  }),
+]
+
+const Ledger = ({ entries, page }: { entries: LoyaltyEntry[]; page: PageState }) => (
+  <PagedDataTable
+    page={page}
     empty="No point movements yet."
     pager={{ always: true, testIdPrefix: "loyalty-ledger" }}
-  >
-    <ListTable
-      testId="loyalty-ledger"
-      className={clx(state.isFetching && "opacity-60")}
-      columns={["Date", "Type", { label: "Points", right: true }, "Reason", "Order", "Actor"]}
-    >
-      {entries.map((entry) => {
-        const points = toNumber(entry.points)
-        return (
-          <Table.Row
-            key={entry.id}
-            data-testid="loyalty-ledger-row"
-            data-entry-type={entry.type}
-          >
-            <Table.Cell className="whitespace-nowrap">
-              {formatDateTime(entry.created_at)}
-            </Table.Cell>
-            <Table.Cell>
-              <Badge
-                size="2xsmall"
-                color={ENTRY_TYPE_COLORS[entry.type] ?? "grey"}
-              >
-                {ENTRY_TYPE_LABELS[entry.type] ?? entry.type}
-              </Badge>
-            </Table.Cell>
-            <Table.Cell
-              className={clx(
-                "whitespace-nowrap text-right font-medium",
-                pointsClass(points)
-              )}
-              data-testid="loyalty-ledger-points"
-            >
-              {formatSignedPoints(points)}
-            </Table.Cell>
-            <Table.Cell className="max-w-[240px] truncate" title={entry.reason}>
-              {entry.reason || "-"}
-            </Table.Cell>
-            <Table.Cell className="whitespace-nowrap">
-              <EntryReference entry={entry} />
-            </Table.Cell>
-            <Table.Cell
-              className="whitespace-nowrap"
-              title={entry.actor_id ?? undefined}
-            >
-              {ACTOR_LABELS[entry.actor_type] ?? entry.actor_type}
-            </Table.Cell>
-          </Table.Row>
-        )
-      })}
-    </ListTable>
-  </PagedList>
+    testId="loyalty-ledger"
+    data={entries}
+    columns={LEDGER_COLUMNS}
+    getRowId={(entry) => entry.id}
+  />
 )
 
 /* ------------------------------------------------------------------ */

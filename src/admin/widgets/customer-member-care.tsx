@@ -1,11 +1,20 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
-import { Badge, Container, Heading, Table, Text } from "@medusajs/ui"
+import { Badge, Container, Heading, Text, createDataTableColumnHelper } from "@medusajs/ui"
 import { useQuery } from "@tanstack/react-query"
-import { TableHead } from "../components/table-head"
-import { loyaltyCareApi } from "../lib/care-api"
+import { LoyaltyDataTable } from "../components/data-table"
+import { loyaltyCareApi, type LoyaltyMemberCare } from "../lib/care-api"
 import { formatDateTime } from "../lib/format"
 import { getErrorMessage } from "../lib/loyalty-api"
+
+const messageColumn = createDataTableColumnHelper<LoyaltyMemberCare["messages"][number]>()
+
+/** The last loyalty messages sent: what triggered each, when, and how its sending went. */
+const MESSAGE_COLUMNS = [
+  messageColumn.accessor("trigger_type", { header: "Message", cell: ({ getValue }) => getValue().replace(/-/g, " ") }),
+  messageColumn.accessor("created_at", { header: "Sent", cell: ({ getValue }) => formatDateTime(getValue()) }),
+  messageColumn.accessor("status", { header: "Status" }),
+]
 
 /**
  * Customer page → "Member care": the birthday the member set, whether they
@@ -40,18 +49,12 @@ const CustomerMemberCareWidget = ({ data: customer }: DetailWidgetProps<HttpType
           {data.messages.length === 0 ? (
             <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No loyalty messages sent yet.</Text>
           ) : (
-            <Table>
-              <TableHead columns={["Message", "Sent", "Status"]} />
-              <Table.Body>
-                {data.messages.map((message) => (
-                  <Table.Row key={message.id}>
-                    <Table.Cell>{message.trigger_type.replace(/-/g, " ")}</Table.Cell>
-                    <Table.Cell>{formatDateTime(message.created_at)}</Table.Cell>
-                    <Table.Cell>{message.status}</Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
+            <LoyaltyDataTable
+              testId="loyalty-member-messages"
+              data={data.messages}
+              columns={MESSAGE_COLUMNS}
+              getRowId={(message) => message.id}
+            />
           )}
         </>
       )}

@@ -1,9 +1,9 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowPath, Trophy } from "@medusajs/icons"
-import { Alert, Badge, Button, Container, Heading, Table, Text, toast } from "@medusajs/ui"
+import { Alert, Badge, Button, Container, Heading, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { ListHeader, QueryDataTable, useServerPage } from "../../components/data-table"
 import { OptionSelect } from "../../components/form-field"
 import { CsvButton, ExportMenu } from "../../components/export-menu"
-import { TableHead } from "../../components/table-head"
 import { lazy, Suspense, useEffect, useMemo, useState } from "react"
 import { Link } from "react-router-dom"
 import {
@@ -16,7 +16,7 @@ import {
   useRecomputeInsights,
 } from "../../hooks/use-insights"
 import { formatDateTime, formatPoints, toNumber } from "../../lib/format"
-import { insightsApi, segmentLabel, type KpiRow, type SegmentStat } from "../../lib/insights-api"
+import { insightsApi, segmentLabel, type CustomerInsight, type KpiRow, type SegmentStat } from "../../lib/insights-api"
 import { getErrorMessage } from "../../lib/loyalty-api"
 import { createInsightsCharts, type HoldoutSummary, type MonthPoint } from "../../components/insights-charts"
 
@@ -114,46 +114,95 @@ function monthPoints(kpis: KpiRow[]): MonthPoint[] {
   })
 }
 
-const SegmentTable = ({
-  rows,
-  currency,
-  onPick,
-}: {
-  rows: SegmentStat[]
-  currency: string | null
-  onPick: (segment: string) => void
-}) => (
-  <Table data-testid="loyalty-segment-table">
-    <TableHead columns={["Segment", { label: "Customers", right: true }, { label: "Revenue share", right: true }, { label: "Avg. CLV", right: true }, { label: "Avg. churn risk", right: true }, "Recommended play"]} />
-    <Table.Body>
-      {rows.map((row) => (
-        <Table.Row
-          key={row.segment ?? "none"}
-          className="cursor-pointer"
-          data-testid="loyalty-segment-row"
-          data-segment={row.segment ?? ""}
-          onClick={() => row.segment && onPick(row.segment)}
-        >
-          <Table.Cell>
+const segmentColumns = createDataTableColumnHelper<SegmentStat>()
+
+/** The segments table's columns; the money columns are in the run's currency. */
+const useSegmentColumns = (currency: string | null) =>
+  useMemo(
+    () => [
+      segmentColumns.accessor("segment", {
+        header: "Segment",
+        cell: ({ row: { original: row } }) => (
+          <div className="whitespace-normal" data-segment={row.segment ?? ""}>
             <div>{row.label ?? segmentLabel(row.segment)}</div>
             {row.rule && (
-              <div className="txt-compact-xsmall text-ui-fg-muted whitespace-normal" data-testid="loyalty-segment-rule">
+              <div className="txt-compact-xsmall text-ui-fg-muted" data-testid="loyalty-segment-rule">
                 {row.rule}
               </div>
             )}
-          </Table.Cell>
-          <Table.Cell className="text-right">{formatPoints(row.customers)}</Table.Cell>
-          <Table.Cell className="text-right">{pct(row.revenue_share)}</Table.Cell>
-          <Table.Cell className="text-right">{money(row.average_clv, currency)}</Table.Cell>
-          <Table.Cell className="text-right">{pct(row.average_churn_risk)}</Table.Cell>
-          <Table.Cell className="max-w-[360px] whitespace-normal text-ui-fg-subtle">{row.play ?? "-"}</Table.Cell>
-        </Table.Row>
-      ))}
-    </Table.Body>
-  </Table>
-)
+          </div>
+        ),
+      }),
+      segmentColumns.accessor("customers", {
+        header: "Customers",
+        align: "right",
+        cell: ({ getValue }) => formatPoints(getValue()),
+      }),
+      segmentColumns.accessor("revenue_share", { header: "Revenue share", align: "right", cell: ({ getValue }) => pct(getValue()) }),
+      segmentColumns.accessor("average_clv", {
+        header: "Avg. CLV",
+        align: "right",
+        cell: ({ getValue }) => money(getValue(), currency),
+      }),
+      segmentColumns.accessor("average_churn_risk", {
+        header: "Avg. churn risk",
+        align: "right",
+        cell: ({ getValue }) => pct(getValue()),
+      }),
+      segmentColumns.accessor("play", {
+        header: "Recommended play",
+        cell: ({ getValue }) => <div className="whitespace-normal text-ui-fg-subtle">{getValue() ?? "-"}</div>,
+      }),
+    ],
+    [currency]
+  )
 
 const ALL = "all"
+
+const customerColumns = createDataTableColumnHelper<CustomerInsight>()
+
+/** The customers table's columns; a customer's explanation shows on hover over their name. */
+const useCustomerColumns = (currency: string | null) =>
+  useMemo(
+    () => [
+      customerColumns.accessor("email", {
+        header: "Customer",
+        cell: ({ row: { original: c } }) => (
+          <Link to={`/customers/${c.customer_id}`} className="text-ui-fg-interactive" title={c.explanation ?? undefined}>
+            {c.email ?? c.customer_id}
+          </Link>
+        ),
+      }),
+      customerColumns.accessor("rfm_segment", {
+        header: "Segment",
+        cell: ({ row: { original: c } }) => (
+          <>
+            {segmentLabel(c.rfm_segment)}
+            <span className="text-ui-fg-muted" data-testid="loyalty-customer-rfm">
+              {` · R${c.r_score} F${c.f_score} M${c.m_score}`}
+            </span>
+          </>
+        ),
+      }),
+      customerColumns.accessor("lifecycle_stage", { header: "Lifecycle", cell: ({ getValue }) => segmentLabel(getValue()) }),
+      customerColumns.accessor("orders_count", { header: "Orders", align: "right" }),
+      customerColumns.accessor("monetary", { header: "Spent", align: "right", cell: ({ getValue }) => money(getValue(), currency) }),
+      customerColumns.accessor("churn_risk", { header: "Churn risk", align: "right", cell: ({ getValue }) => pct(getValue()) }),
+      customerColumns.accessor("clv_12m", { header: "12-month CLV", align: "right", cell: ({ getValue }) => money(getValue(), currency) }),
+      customerColumns.accessor("value_band", {
+        header: "Value",
+        cell: ({ getValue }) => {
+          const band = getValue()
+          return (
+            <Badge size="2xsmall" color={band === "high" ? "green" : band === "medium" ? "blue" : "grey"}>
+              {segmentLabel(band)}
+            </Badge>
+          )
+        },
+      }),
+    ],
+    [currency]
+  )
 
 const CustomerList = ({ segments, segment, setSegment, currency }: {
   segments: SegmentStat[]
@@ -161,14 +210,14 @@ const CustomerList = ({ segments, segment, setSegment, currency }: {
   setSegment: (segment: string) => void
   currency: string | null
 }) => {
-  const [page, setPage] = useState(0)
+  const page = useServerPage(INSIGHT_PAGE_SIZE)
   const filter = useMemo(() => (segment === ALL ? {} : { rfm_segment: segment }), [segment])
-  const { data, isPending, isError, error, isPlaceholderData } = useInsightCustomers(filter, page)
-  useEffect(() => setPage(0), [segment])
+  const query = useInsightCustomers(filter, page.state.pageIndex)
+  useEffect(() => page.first(), [segment])
+  const columns = useCustomerColumns(currency)
   return (
     <Container className="divide-y p-0" data-testid="loyalty-customer-list">
-      <div className="flex flex-wrap items-center justify-between gap-2 px-6 py-4">
-        <Heading level="h2">Customers</Heading>
+      <ListHeader title="Customers">
         <div className="flex items-center gap-2">
           <div className="w-[220px]">
             <OptionSelect
@@ -189,65 +238,12 @@ const CustomerList = ({ segments, segment, setSegment, currency }: {
             Export CSV
           </CsvButton>
         </div>
-      </div>
-      {isPending ? (
-        <Text size="small" className="px-6 py-4 text-ui-fg-subtle">Loading customers…</Text>
-      ) : isError ? (
-        <Text size="small" className="px-6 py-4 text-ui-fg-error">{getErrorMessage(error)}</Text>
-      ) : (
-        <>
-          <div className="overflow-x-auto">
-            <Table className={isPlaceholderData ? "opacity-60" : undefined}>
-              <TableHead columns={["Customer", "Segment", "Lifecycle", { label: "Orders", right: true }, { label: "Spent", right: true }, { label: "Churn risk", right: true }, { label: "12-month CLV", right: true }, "Value"]} />
-              <Table.Body>
-                {data.customers.map((c) => (
-                  <Table.Row key={c.customer_id} data-testid="loyalty-customer-row" title={c.explanation ?? undefined}>
-                    <Table.Cell>
-                      <Link to={`/customers/${c.customer_id}`} className="text-ui-fg-interactive">
-                        {c.email ?? c.customer_id}
-                      </Link>
-                    </Table.Cell>
-                    <Table.Cell>
-                      {segmentLabel(c.rfm_segment)}
-                      <span className="text-ui-fg-muted" data-testid="loyalty-customer-rfm">
-                        {` · R${c.r_score} F${c.f_score} M${c.m_score}`}
-                      </span>
-                    </Table.Cell>
-                    <Table.Cell>{segmentLabel(c.lifecycle_stage)}</Table.Cell>
-                    <Table.Cell className="text-right">{c.orders_count}</Table.Cell>
-                    <Table.Cell className="text-right">{money(c.monetary, currency)}</Table.Cell>
-                    <Table.Cell className="text-right">{pct(c.churn_risk)}</Table.Cell>
-                    <Table.Cell className="text-right">{money(c.clv_12m, currency)}</Table.Cell>
-                    <Table.Cell>
-                      <Badge size="2xsmall" color={c.value_band === "high" ? "green" : c.value_band === "medium" ? "blue" : "grey"}>
-                        {segmentLabel(c.value_band)}
-                      </Badge>
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
-          </div>
-          <div className="flex items-center justify-between px-6 py-3">
-            <Text size="small" className="text-ui-fg-subtle">
-              {data.count} customer{data.count === 1 ? "" : "s"}
-            </Text>
-            <div className="flex gap-x-2">
-              <Button size="small" variant="secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
-                Previous
-              </Button>
-              <Button
-                size="small"
-                variant="secondary"
-                disabled={(page + 1) * INSIGHT_PAGE_SIZE >= data.count}
-                onClick={() => setPage((p) => p + 1)}
-              >
-                Next
-              </Button>
-            </div>
-          </div>
-        </>
-      )}
+      </ListHeader>
+      <QueryDataTable
+        testId="loyalty-customer-table" query={query} what="customers" rows={(data) => data.customers} page={page}
+        columns={columns} getRowId={(c) => c.customer_id}
+        empty={segment === ALL ? "No customers in the insights yet." : "No customers in this segment."}
+      />
     </Container>
   )
 }
@@ -279,6 +275,7 @@ const LoyaltyPage = () => {
     .map(([code, value]) => `${money(value, code)} at the ${code.toUpperCase()} point value`)
     .join("\n")
   const rfm = segments.data?.segments.rfm ?? []
+  const segmentColumnDefs = useSegmentColumns(currency)
   const running = progress.data?.status === "running"
 
   useEffect(() => {
@@ -392,11 +389,12 @@ const LoyaltyPage = () => {
           <Heading level="h2">Segments</Heading>
           <Text size="small" className="text-ui-fg-subtle">Click a segment to list its customers.</Text>
         </div>
-        {segments.isError ? (
-          <Text size="small" className="px-6 py-4 text-ui-fg-error">{getErrorMessage(segments.error)}</Text>
-        ) : (
-          <SegmentTable rows={rfm} currency={currency} onPick={setSegment} />
-        )}
+        <QueryDataTable
+          query={segments} what="segments" rows={(data) => data.segments.rfm}
+          testId="loyalty-segment-table" columns={segmentColumnDefs} getRowId={(row) => row.segment ?? "none"}
+          empty="No segments yet: recompute to see them."
+          onRowClick={(row) => row.segment && setSegment(row.segment)}
+        />
       </Container>
 
       <CustomerList segments={rfm} segment={segment} setSegment={setSegment} currency={currency} />

@@ -1,13 +1,13 @@
-import { Container, Heading, Input, Label, Table, Text } from "@medusajs/ui"
+import { Container, Heading, Input, Label, Text, createDataTableColumnHelper } from "@medusajs/ui"
 import { lazy, Suspense, useState } from "react"
 import { Link } from "react-router-dom"
 import { CsvButton, ExportMenu } from "../../../components/export-menu"
 import { OptionSelect } from "../../../components/form-field"
 import { createLiabilityChart } from "../../../components/liability-chart"
-import { CellsRow, TableHead } from "../../../components/table-head"
+import { LoyaltyDataTable } from "../../../components/data-table"
 import { useLiability } from "../../../hooks/use-liability"
 import { formatDate, formatDateTime, formatPoints } from "../../../lib/format"
-import { liabilityApi, type LiabilityReport } from "../../../lib/liability-api"
+import { liabilityApi, type CurrencyLiability, type LiabilityMonth, type LiabilityReport } from "../../../lib/liability-api"
 import { getErrorMessage } from "../../../lib/loyalty-api"
 
 const LiabilityChart = lazy(() => import("recharts").then((recharts) => ({ default: createLiabilityChart(recharts) })))
@@ -25,6 +25,52 @@ const Card = ({ label, value, detail, testId }: { label: string; value: string; 
     {detail && <Text size="xsmall" className="text-ui-fg-muted">{detail}</Text>}
   </Container>
 )
+
+const currencyColumn = createDataTableColumnHelper<CurrencyLiability>()
+
+/** A money cell of the currency table, with its `liability-<code>-<name>` test id. */
+const moneyColumn = (key: "available" | "pending" | "outstanding" | "expected_breakage" | "deferred_revenue", header: string, testName: string) =>
+  currencyColumn.accessor(key, {
+    header,
+    cell: ({ getValue, row: { original: c } }) => (
+      <span data-testid={`liability-${c.currency_code}-${testName}`}>{money(getValue(), c.currency_code)}</span>
+    ),
+  })
+
+/** The same points valued in each currency, one row per currency with a point value. */
+const currencyColumns = [
+  currencyColumn.accessor("currency_code", { header: "Currency", cell: ({ getValue }) => getValue().toUpperCase() }),
+  currencyColumn.accessor("point_value", { header: "Point value" }),
+  moneyColumn("available", "Available", "available"),
+  moneyColumn("pending", "Pending", "pending"),
+  moneyColumn("outstanding", "Outstanding", "outstanding"),
+  moneyColumn("expected_breakage", "Expected breakage", "breakage"),
+  moneyColumn("deferred_revenue", "Deferred revenue", "deferred"),
+]
+
+const monthColumn = createDataTableColumnHelper<LiabilityMonth>()
+
+const MONTH_FIGURES = [
+  ["issued", "Issued"],
+  ["redeemed", "Redeemed"],
+  ["restored", "Restored"],
+  ["expired", "Expired"],
+  ["reversed", "Reversed"],
+  ["adjusted_down", "Adjusted down"],
+  ["net_change", "Net change"],
+  ["outstanding_end", "Outstanding at end"],
+] as const
+
+/** The movement table: a month (its `liability-month-<month>` test id on the month), then its figures in points. */
+const monthColumns = [
+  monthColumn.accessor("month", {
+    header: "Month",
+    cell: ({ getValue }) => <span data-testid={`liability-month-${getValue()}`}>{getValue()}</span>,
+  }),
+  ...MONTH_FIGURES.map(([key, header]) =>
+    monthColumn.accessor(key, { header, cell: ({ getValue }) => formatPoints(getValue()) })
+  ),
+]
 
 const Breakage = ({ report }: { report: LiabilityReport }) => {
   const b = report.breakage
@@ -120,23 +166,14 @@ const LiabilityPage = () => {
                 The same points valued at each currency's point value (Settings → Loyalty): book the line of your reporting currency.
               </Text>
             </div>
-            <Table>
-              <TableHead columns={["Currency", "Point value", "Available", "Pending", "Outstanding", "Expected breakage", "Deferred revenue"]} />
-              <Table.Body>
-                {report.currencies.map((c) => (
-                  <Table.Row key={c.currency_code} data-testid={`liability-currency-${c.currency_code}`}>
-                    <Table.Cell>{c.currency_code.toUpperCase()}</Table.Cell>
-                    <Table.Cell>{c.point_value}</Table.Cell>
-                    <Table.Cell data-testid={`liability-${c.currency_code}-available`}>{money(c.available, c.currency_code)}</Table.Cell>
-                    <Table.Cell data-testid={`liability-${c.currency_code}-pending`}>{money(c.pending, c.currency_code)}</Table.Cell>
-                    <Table.Cell data-testid={`liability-${c.currency_code}-outstanding`}>{money(c.outstanding, c.currency_code)}</Table.Cell>
-                    <Table.Cell data-testid={`liability-${c.currency_code}-breakage`}>{money(c.expected_breakage, c.currency_code)}</Table.Cell>
-                    <Table.Cell data-testid={`liability-${c.currency_code}-deferred`}>{money(c.deferred_revenue, c.currency_code)}</Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
-            {!report.currencies.length && (
+            {report.currencies.length ? (
+              <LoyaltyDataTable
+                testId="liability-currency-table"
+                data={report.currencies}
+                columns={currencyColumns}
+                getRowId={(c) => c.currency_code}
+              />
+            ) : (
               <Text size="small" className="px-6 py-4 text-ui-fg-subtle">No currency has a point value yet (Settings → Loyalty).</Text>
             )}
             <div className="px-6 py-4"><Breakage report={report} /></div>
@@ -148,21 +185,12 @@ const LiabilityPage = () => {
 
           <Container className="divide-y p-0" data-testid="liability-movement">
             <div className="px-6 py-4"><Heading level="h2">Movement per month (points)</Heading></div>
-            <Table>
-              <TableHead columns={["Month", "Issued", "Redeemed", "Restored", "Expired", "Reversed", "Adjusted down", "Net change", "Outstanding at end"]} />
-              <Table.Body>
-                {[...report.months].reverse().map((m) => (
-                  <CellsRow
-                    key={m.month}
-                    testId={`liability-month-${m.month}`}
-                    cells={[
-                      m.month,
-                      ...[m.issued, m.redeemed, m.restored, m.expired, m.reversed, m.adjusted_down, m.net_change, m.outstanding_end].map(formatPoints),
-                    ]}
-                  />
-                ))}
-              </Table.Body>
-            </Table>
+            <LoyaltyDataTable
+              testId="liability-movement-table"
+              data={[...report.months].reverse()}
+              columns={monthColumns}
+              getRowId={(m) => m.month}
+            />
           </Container>
         </>
       )}

@@ -1,14 +1,12 @@
 import {
   Button,
   Container,
-  Heading,
   Label,
   Switch,
   Text,
   createDataTableColumnHelper,
-  type DataTablePaginationState,
 } from "@medusajs/ui"
-import { LoyaltyDataTable } from "../../../../components/data-table"
+import { ListHeader, QueryDataTable, useServerPage } from "../../../../components/data-table"
 import { useCallback, useMemo, useState } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
 import { InputField, NotedInput } from "../../../../components/form-field"
@@ -19,7 +17,6 @@ import {
   ProgramSettingsPage,
   ProgramVersionHeader,
 } from "../../../../components/program-settings"
-import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-party"
 import { useReferralProgram, useReferrals, useUpdateReferralProgram } from "../../../../hooks/use-referrals"
 import {
@@ -396,27 +393,18 @@ const useReferralColumns = (onReview: (referral: AdminReferral) => void) =>
 
 const ReferralsList = () => {
   const [status, setStatus] = useState<ReferralStatus | undefined>(undefined)
-  const [pagination, setPagination] = useState<DataTablePaginationState>({
-    pageIndex: 0,
-    pageSize: REFERRALS_PAGE_SIZE,
-  })
+  const page = useServerPage(REFERRALS_PAGE_SIZE)
   const query = useReferrals({
     status,
-    limit: pagination.pageSize,
-    offset: pagination.pageIndex * pagination.pageSize,
+    limit: page.state.pageSize,
+    offset: page.state.pageIndex * page.state.pageSize,
   })
   const navigate = useNavigate()
   const columns = useReferralColumns(useCallback((referral: AdminReferral) => navigate(referral.id), [navigate]))
 
   return (
     <Container className="divide-y p-0">
-      <div className="flex flex-wrap items-center justify-between gap-3 px-6 py-4">
-        <div>
-          <Heading level="h2">Referrals</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Flagged referrals wait for your decision; the reasons are listed.
-          </Text>
-        </div>
+      <ListHeader title="Referrals" description="Flagged referrals wait for your decision; the reasons are listed.">
         <div className="flex flex-wrap gap-1" role="group" aria-label="Filter by status">
           {FILTERS.map((filter) => {
             const active = filter.status === status
@@ -430,7 +418,7 @@ const ReferralsList = () => {
                 data-testid={`referral-filter-${filter.status ?? "all"}`}
                 onClick={() => {
                   setStatus(filter.status)
-                  setPagination((state) => ({ ...state, pageIndex: 0 }))
+                  page.first()
                 }}
               >
                 {filter.label}
@@ -438,33 +426,13 @@ const ReferralsList = () => {
             )
           })}
         </div>
-      </div>
+      </ListHeader>
 
-      <QueryState query={query} loading="Loading referrals…" failed="Could not load referrals">
-        {(data) =>
-          data.referrals.length === 0 ? (
-            <EmptyRow testId="referrals-empty">
-              {status
-                ? `No ${REFERRAL_STATUS_LABELS[status].toLowerCase()} referrals.`
-                : "No referrals yet."}
-            </EmptyRow>
-          ) : (
-            <LoyaltyDataTable
-              testId="referrals-table"
-              data={data.referrals}
-              columns={columns}
-              getRowId={(referral) => referral.id}
-              pagination={{
-                state: pagination,
-                // A placeholder page waits for its data, so a fast double click never skips a page.
-                onChange: (next) => !query.isPlaceholderData && setPagination(next),
-                count: data.count,
-              }}
-              dimmed={query.isPlaceholderData}
-            />
-          )
-        }
-      </QueryState>
+      <QueryDataTable
+        query={query} what="referrals" rows={(data) => data.referrals} page={page}
+        testId="referrals-table" columns={columns} getRowId={(referral) => referral.id}
+        empty={status ? `No ${REFERRAL_STATUS_LABELS[status].toLowerCase()} referrals.` : "No referrals yet."}
+      />
     </Container>
   )
 }

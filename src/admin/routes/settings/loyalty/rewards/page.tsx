@@ -10,9 +10,8 @@ import {
 } from "@medusajs/ui"
 import { useMemo } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
-import { EditDeleteButtons, LoyaltyDataTable } from "../../../../components/data-table"
+import { EditDeleteButtons, QueryDataTable } from "../../../../components/data-table"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
-import { EmptyRow, QueryState } from "../../../../components/query-state"
 import { useDeleteLoyaltyReward, useLoyaltyProgram, useLoyaltyRewards } from "../../../../hooks/use-loyalty"
 import {
   REWARD_KIND_LABELS,
@@ -153,22 +152,11 @@ const LoyaltyRewardsPage = () => {
             Create reward
           </Button>
         </div>
-        <QueryState query={query} loading="Loading rewards…" failed="Could not load the rewards">
-          {(data) =>
-            data.rewards.length === 0 ? (
-              <EmptyRow testId="loyalty-rewards-empty">
-                No rewards yet. Create one to let customers spend points on coupons.
-              </EmptyRow>
-            ) : (
-              <LoyaltyDataTable
-                testId="loyalty-rewards-table"
-                data={data.rewards}
-                columns={columns}
-                getRowId={(reward) => reward.id}
-              />
-            )
-          }
-        </QueryState>
+        <QueryDataTable
+          query={query} what="rewards" rows={(data) => data.rewards}
+          testId="loyalty-rewards-table" columns={columns} getRowId={(reward) => reward.id}
+          empty="No rewards yet. Create one to let customers spend points on coupons."
+        />
       </Container>
       {/* The create and edit drawers (@create, @[id]/edit) are child routes drawn here. */}
       <Outlet />
