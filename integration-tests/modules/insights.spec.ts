@@ -1,7 +1,7 @@
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import { moduleTestDbName } from "../helpers/module-db"
 import { defaultInsightSettings, RFM_SEGMENTS } from "../../src/lib/insights/rules"
-import { LOYALTY_INSIGHTS_MODULE } from "../../src/modules/loyalty-insights"
+import { CustomerOrderFacts, LOYALTY_INSIGHTS_MODULE } from "../../src/modules/loyalty-insights"
 import LoyaltyInsightsModuleService from "../../src/modules/loyalty-insights/service"
 import { CALIBRATION_END, cdnowTransactions } from "../helpers/cdnow"
 
@@ -41,9 +41,27 @@ function factsRow(runId: string, customerId: string, now: Date, purchases: { day
   }
 }
 
+/** A facts row as the aggregation step hands it to the module (money as exact decimal strings). */
+function asOrderFacts({ run_id: _runId, ...row }: ReturnType<typeof factsRow>): CustomerOrderFacts {
+  return {
+    ...row,
+    monetary: String(row.monetary),
+    monetary_by_currency: JSON.stringify(row.monetary_by_currency),
+    repeat_mean: String(row.repeat_mean),
+    recent_spend: String(row.recent_spend),
+    prior_spend: String(row.prior_spend),
+    referrals: 0,
+    redeemed_points: 0,
+    cal_purchase_days: null,
+    cal_tx_days: null,
+    cal_age_days: null,
+    holdout_purchase_days: null,
+  }
+}
+
 /**
- * The insights module on its own tables: a run's customer rows hold the
- * order facts (as the aggregation stage writes them), and `scoreRun` turns
+ * The insights module on its own tables: a run's order facts are written as
+ * the aggregation stage writes them (`insertCustomerFacts`), and `scoreRun` turns
  * them into scores, segments, churn risk and CLV. Stores of known shapes.
  */
 moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
@@ -59,7 +77,7 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       const run = await service.startRun({ as_of: now })
       const facts = rows(run.id)
       for (let i = 0; i < facts.length; i += 1000) {
-        await service.createCustomerInsights(facts.slice(i, i + 1000))
+        await service.insertCustomerFacts(run.id, now, facts.slice(i, i + 1000).map(asOrderFacts))
       }
       const result = await service.scoreRun({ run_id: run.id, now, currency_code: "eur", settings })
       await service.updateRun(run.id, { status: "succeeded", finished_at: new Date(), stage: "done", progress: 1 })

@@ -74,12 +74,13 @@ export const RUN_HEARTBEAT_MS = 30_000
  * The module reads and writes only its own tables. The recompute's workflow
  * aggregates Medusa's orders and customers, the points ledger and the
  * referrals (set-based, outside this module) and hands each customer's order
- * facts here in batches (`insertCustomerFacts`); the models are fitted once;
- * customers are then read once through a cursor (with their R, F and M
- * scores) and scored in batches of 5,000 into an unlogged scratch table, and
- * one UPDATE writes the results and value ranks into the run's rows, so each
- * row is written twice in all (its facts, then its scores). No statement is
- * ever issued per customer.
+ * facts here in batches (`insertCustomerFacts`, into the unlogged scratch
+ * table `loyalty_customer_fact`); the models are fitted once; customers are
+ * then read once through a cursor (with their R, F and M scores) and scored
+ * in batches of 5,000 into the unlogged scratch table `loyalty_customer_score`,
+ * and one INSERT writes the run's rows, facts, scores and value ranks
+ * together: each row with its indexes is written once. No statement is ever
+ * issued per customer.
  */
 export default class LoyaltyInsightsModuleService extends MedusaService({
   InsightRun,
@@ -141,9 +142,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       .where(knex.raw("coalesce(updated_at, started_at)"), "<", knex.raw(`now() - interval '${STALE_RUN_MINUTES} minutes'`))
       .update({ status: "failed", error: "Abandoned: the process running it stopped", finished_at: knex.fn.now() })
     // Scratch rows a stopped process left behind (a running run's are its own).
-    await knex("loyalty_customer_score")
-      .whereNotIn("run_id", knex("loyalty_insight_run").select("id").where({ status: "running" }))
-      .delete()
+    for (const scratch of ["loyalty_customer_fact", "loyalty_customer_score"]) {
+      await knex(scratch)
+        .whereNotIn("run_id", knex("loyalty_insight_run").select("id").where({ status: "running" }))
+        .delete()
+    }
     try {
       const [row] = await knex<InsightRunRecord>("loyalty_insight_run")
         .insert({
@@ -217,10 +220,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
 
   /**
    * Stage A's write: one batch of customers' order facts (aggregated by the
-   * recompute's workflow) becomes the run's rows, in one INSERT … SELECT from
-   * a JSON array; each customer's latest feedback score as of `now` (this
-   * module's table) is joined on the way. Money arrives as exact decimal
-   * strings and is stored as numeric.
+   * recompute's workflow) goes to the run's scratch rows (`loyalty_customer_fact`,
+   * unlogged, its primary key only), in one INSERT … SELECT from a JSON
+   * array; each customer's latest feedback score as of `now` (this module's
+   * table) is joined on the way. Money arrives as exact decimal strings and
+   * is stored as numeric. `scoreRun` reads them and writes the run's rows.
    */
   @InjectManager()
   async insertCustomerFacts(
@@ -244,18 +248,18 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           WHERE f.deleted_at IS NULL AND f.created_at <= ? AND f.customer_id IN (SELECT customer_id FROM facts)
           ORDER BY f.customer_id, f.created_at DESC, f.id DESC
        )
-       INSERT INTO loyalty_customer_insight (
+       INSERT INTO loyalty_customer_fact (
          id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
          recency_days, tx_days, age_days, monetary, monetary_by_currency, repeat_mean, recent_spend, prior_spend,
          raw_monetary, raw_repeat_mean, raw_recent_spend, raw_prior_spend,
          gap_before_last, nps_score, referrals, redeemed_points,
          cal_purchase_days, cal_tx_days, cal_age_days, holdout_purchase_days, created_at, updated_at)
-       SELECT 'lcins_' || replace(gen_random_uuid()::text, '-', ''), ?, p.customer_id, p.is_member,
+       SELECT 'lcins_' || replace(gen_random_uuid()::text, '-', ''), ?, p.customer_id, coalesce(p.is_member, false),
               p.orders_count, p.purchase_days, p.first_order_at, p.last_order_at,
               p.recency_days, p.tx_days, p.age_days,
               p.monetary, p.monetary_by_currency::jsonb, p.repeat_mean, p.recent_spend, p.prior_spend,
               ${RAW("p.monetary")}, ${RAW("p.repeat_mean")}, ${RAW("p.recent_spend")}, ${RAW("p.prior_spend")},
-              p.gap_before_last, f.score, p.referrals, p.redeemed_points,
+              p.gap_before_last, f.score, coalesce(p.referrals, 0), coalesce(p.redeemed_points, 0),
               p.cal_purchase_days, p.cal_tx_days, p.cal_age_days, p.holdout_purchase_days,
               now(), now()
          FROM facts p LEFT JOIN feedback f ON f.customer_id = p.customer_id`,
@@ -265,10 +269,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   }
 
   /**
-   * Score a run whose customer rows hold their order facts
-   * (`insertCustomerFacts` wrote them): R, F and M scores, model fit, per-customer predictions and
-   * segments in batches, value ranks, segment changes. Reads and writes only
-   * this module's tables.
+   * Score a run whose customers' order facts `insertCustomerFacts` wrote:
+   * R, F and M scores, model fit, per-customer predictions and segments in
+   * batches, value ranks, then the run's rows (written once, see
+   * `writeRunRows_`) and segment changes. Reads and writes only this
+   * module's tables.
    */
   @InjectManager()
   async scoreRun(input: ComputeInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<ComputeResult> {
@@ -284,7 +289,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       mark = Date.now()
     }
     const customers = Number(
-      (await knex("loyalty_customer_insight").where({ run_id: runId }).count({ n: "*" }))[0]?.n ?? 0
+      (await knex("loyalty_customer_fact").where({ run_id: runId }).count({ n: "*" }))[0]?.n ?? 0
     )
     await this.updateRun(runId, { stage: "fitting models", progress: 0.2, customers }, sharedContext)
     const { model, params } = await this.fitModel_(knex, runId, customers)
@@ -297,8 +302,8 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     }
     lap("holdout_ms")
 
-    // Scoring: one pass over the run's rows (R, F and M scores come with them, see RFM_SCORES), each batch's
-    // results into the scratch table; the run's rows are then rewritten once, with the value ranks.
+    // Scoring: one pass over the run's facts (R, F and M scores come with them, see RFM_SCORES), each batch's
+    // results into the scratch table; the run's rows are then written once, with the value ranks.
     let scored = 0
     let fallbackCustomers = 0
     let fallbackError = ""
@@ -309,7 +314,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         `DECLARE loyalty_insight_scoring NO SCROLL CURSOR FOR
          SELECT id, orders_count, purchase_days, recency_days, tx_days, age_days, monetary, repeat_mean, recent_spend,
                 prior_spend, gap_before_last, nps_score, referrals, redeemed_points, ${RFM_SCORES}
-           FROM loyalty_customer_insight WHERE run_id = ?`,
+           FROM loyalty_customer_fact WHERE run_id = ?`,
         [runId]
       )
       for (;;) {
@@ -423,8 +428,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     }
     lap("score_ms")
     await this.updateRun(runId, { stage: "ranking value", progress: 0.82 }, sharedContext)
-    await this.writeScores_(knex, runId, settings)
+    await this.writeRunRows_(knex, runId, settings)
     await knex("loyalty_customer_score").where({ run_id: runId }).delete()
+    await knex("loyalty_customer_fact").where({ run_id: runId }).delete()
     lap("rank_ms")
 
     await this.updateRun(runId, { stage: "recording segment changes", progress: 0.88 }, sharedContext)
@@ -470,6 +476,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   async discardRunData(runId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
     const knex = knexOf(sharedContext)
     await knex("loyalty_customer_insight").where({ run_id: runId }).delete()
+    await knex("loyalty_customer_fact").where({ run_id: runId }).delete()
     await knex("loyalty_customer_score").where({ run_id: runId }).delete()
     await knex("loyalty_segment_change").where({ run_id: runId }).delete()
     await knex("loyalty_kpi_snapshot").where({ run_id: runId }).delete()
@@ -626,12 +633,12 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     // point moves with the order of its terms (the Gamma-Gamma fit did, in the 6th digit, from run to run).
     const { rows: grouped } = await knex.raw(
       `SELECT purchase_days - 1 AS x, tx_days, age_days, count(*)::int AS n
-         FROM loyalty_customer_insight WHERE run_id = ? ${sample}
+         FROM loyalty_customer_fact WHERE run_id = ? ${sample}
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [runId]
     )
     const { rows: spend } = await knex.raw(
-      `SELECT purchase_days - 1 AS x, repeat_mean AS m FROM loyalty_customer_insight
+      `SELECT purchase_days - 1 AS x, repeat_mean AS m FROM loyalty_customer_fact
         WHERE run_id = ? AND purchase_days > 1 AND repeat_mean > 0 ${sample}
         ORDER BY 1, 2`,
       [runId]
@@ -640,7 +647,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       `SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY tx_days::float8 / (purchase_days - 1))
                 FILTER (WHERE purchase_days > 1), 90) AS typical_gap,
               coalesce(sum(monetary) / nullif(sum(purchase_days), 0), 0) AS mean_order_value
-         FROM loyalty_customer_insight WHERE run_id = ?`,
+         FROM loyalty_customer_fact WHERE run_id = ?`,
       [runId]
     )
     const pace = {
@@ -734,7 +741,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     const { rows } = await knex.raw(
       `SELECT cal_purchase_days - 1 AS x, cal_tx_days, cal_age_days, count(*)::int AS n,
               sum(holdout_purchase_days)::int AS actual
-         FROM loyalty_customer_insight WHERE run_id = ? AND cal_purchase_days IS NOT NULL ${sample}
+         FROM loyalty_customer_fact WHERE run_id = ? AND cal_purchase_days IS NOT NULL ${sample}
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [runId]
     )
@@ -795,15 +802,19 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   }
 
   /**
-   * The scoring pass's results (in `loyalty_customer_score`) into the run's
-   * rows, with the value score from weighted 0–1 indicators and its ranked
-   * bands: one UPDATE, so each row is rewritten once.
+   * The run's rows, written once: each customer's facts (`loyalty_customer_fact`)
+   * with the scoring pass's results (`loyalty_customer_score`), the value score
+   * from weighted 0–1 indicators and its ranked bands, in one INSERT … SELECT.
+   * Each row so costs its five indexes and its WAL once; the facts and scores
+   * before it went to unlogged tables with a primary key only.
    */
-  protected async writeScores_(knex: Knex, runId: string, settings: InsightSettings): Promise<void> {
+  protected async writeRunRows_(knex: Knex, runId: string, settings: InsightSettings): Promise<void> {
     const w = normalizeWeights(settings.value_weights)
-    // Fresh statistics, so that the join to the run's rows is planned for their number (a hash join, not
-    // 100,000 index look-ups).
+    // Fresh statistics, so that the join of the two scratch tables is planned for their number (a hash join,
+    // not 100,000 index look-ups).
     await knex.raw("ANALYZE loyalty_customer_score")
+    // The facts' row count and join key are all the plan needs (their other columns are not sampled).
+    await knex.raw("ANALYZE loyalty_customer_fact (id, run_id)")
     await knex.raw(
       `WITH ranked AS (
          SELECT s.*, percent_rank() OVER (ORDER BY s.clv_12m)::float8 AS clv_rank
@@ -819,15 +830,26 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
        banded AS (
          SELECT scored.*, percent_rank() OVER (ORDER BY value_score) AS value_rank FROM scored
        )
-       UPDATE loyalty_customer_insight t
-          SET r_score = b.r_score, f_score = b.f_score, m_score = b.m_score, f_rank = b.f_rank, m_rank = b.m_rank,
-              rfm_segment = b.rfm_segment, matrix_segment = b.matrix_segment, lifecycle_stage = b.lifecycle_stage,
-              p_alive = b.p_alive, churn_risk = b.churn_risk, expected_90 = b.expected_90, expected_365 = b.expected_365,
-              clv_12m = b.clv_12m, raw_clv_12m = b.raw_clv_12m, clv_cac = b.clv_cac, explanation = b.explanation,
-              clv_rank = b.clv_rank, value_score = b.value_score,
-              value_band = CASE WHEN b.value_rank >= 0.8 THEN 'high' WHEN b.value_rank >= 0.5 THEN 'medium' ELSE 'low' END,
-              updated_at = now()
-         FROM banded b WHERE t.id = b.id`,
+       INSERT INTO loyalty_customer_insight (
+         id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
+         recency_days, tx_days, age_days, monetary, monetary_by_currency, repeat_mean, recent_spend, prior_spend,
+         raw_monetary, raw_repeat_mean, raw_recent_spend, raw_prior_spend,
+         gap_before_last, nps_score, referrals, redeemed_points,
+         cal_purchase_days, cal_tx_days, cal_age_days, holdout_purchase_days,
+         r_score, f_score, m_score, f_rank, m_rank, rfm_segment, matrix_segment, lifecycle_stage,
+         p_alive, churn_risk, expected_90, expected_365, clv_12m, raw_clv_12m, clv_cac, explanation,
+         clv_rank, value_score, value_band, created_at, updated_at)
+       SELECT f.id, f.run_id, f.customer_id, f.is_member, f.orders_count, f.purchase_days, f.first_order_at, f.last_order_at,
+              f.recency_days, f.tx_days, f.age_days, f.monetary, f.monetary_by_currency, f.repeat_mean, f.recent_spend,
+              f.prior_spend, f.raw_monetary, f.raw_repeat_mean, f.raw_recent_spend, f.raw_prior_spend,
+              f.gap_before_last, f.nps_score, f.referrals, f.redeemed_points,
+              f.cal_purchase_days, f.cal_tx_days, f.cal_age_days, f.holdout_purchase_days,
+              b.r_score, b.f_score, b.m_score, b.f_rank, b.m_rank, b.rfm_segment, b.matrix_segment, b.lifecycle_stage,
+              b.p_alive, b.churn_risk, b.expected_90, b.expected_365, b.clv_12m, b.raw_clv_12m, b.clv_cac, b.explanation,
+              b.clv_rank, b.value_score,
+              CASE WHEN b.value_rank >= 0.8 THEN 'high' WHEN b.value_rank >= 0.5 THEN 'medium' ELSE 'low' END,
+              f.created_at, now()
+         FROM banded b JOIN loyalty_customer_fact f ON f.id = b.id`,
       [runId, w.clv, w.monetary, w.frequency, w.satisfaction, w.referrals]
     )
   }
@@ -862,7 +884,7 @@ const RAW = (expression: string) => `jsonb_build_object('value', (${expression})
 
 /**
  * R, F and M scores (1–5) and the F and M percentile ranks of a run's rows,
- * as select-list window expressions over `loyalty_customer_insight WHERE
+ * as select-list window expressions over `loyalty_customer_fact WHERE
  * run_id = ?` (the scoring pass reads them with the facts, so no pass of
  * their own rewrites the rows). Ties always share a score:
  * - F by fixed thresholds on purchase days, because most customers of most

@@ -92,7 +92,10 @@ function kpiWindow(input: { now: Date; days: number }) {
  * pass over the orders: they are grouped once by customer and month, with
  * what falls in the last `days` days and in the `days` before as filtered
  * aggregates; every monthly and window figure is then a window or a small
- * join over those groups, never a scan per month or per period.
+ * join over those groups, never a scan per month or per period. Orders
+ * older than the months reported (and the month before them) and the two
+ * windows matter only as "ordered before": they are one group per customer,
+ * and their value (the summary's JSON) is not computed.
  */
 async function readOrderKpiCounts(
   knex: Knex,
@@ -103,6 +106,9 @@ async function readOrderKpiCounts(
   const { rows } = await withWorkMem(knex, (trx) => trx.raw(
     `WITH ${MONTHS_CTE},
      window_start AS (SELECT min(start) - interval '1 month' AS at FROM months),
+     -- Orders before this point only tell that a customer had ordered before (for the repeat and retention
+     -- flags): they are grouped as one '-infinity' month per customer and their value is never read.
+     since AS (SELECT least(w.at AT TIME ZONE 'UTC', ?::timestamptz) AS at FROM window_start w),
      rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      -- Orders grouped by customer and month (with their part of the window as filtered aggregates) before the
      -- customers are joined (their 100k rows join the groups, not the 1M orders); the inner query computes each
@@ -115,12 +121,15 @@ async function readOrderKpiCounts(
                       coalesce(sum(value) FILTER (WHERE in_window), 0) AS window_revenue,
                       bool_or(NOT in_window) AS before_window, bool_or(in_previous) AS in_previous
                  FROM (SELECT o.customer_id COLLATE "C" AS customer_id,
-                              date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date AS month_start,
+                              CASE WHEN o.created_at >= since.at
+                                   THEN date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date
+                                   ELSE '-infinity'::date END AS month_start,
                               o.created_at > ? AS in_window, o.created_at > ? AND o.created_at <= ? AS in_previous,
-                              ${ORDER_TOTAL} * r.rate AS value
+                              CASE WHEN o.created_at >= since.at THEN ${ORDER_TOTAL} * r.rate END AS value
                          FROM "order" o
                          JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
                          LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
+                        CROSS JOIN since
                         WHERE ${ORDER_FILTER} AND o.created_at <= ?
                        OFFSET 0) AS o
                 GROUP BY 1, 2) AS g
@@ -178,7 +187,7 @@ async function readOrderKpiCounts(
        LEFT JOIN per_customer p ON p.member = g.member
       GROUP BY g.member
       ORDER BY 1, 2 DESC`,
-    [now, kpiMonths(input), now, kpiRates(input), start, previous, start, now, stop, start, stop]
+    [now, kpiMonths(input), now, previous, kpiRates(input), start, previous, start, now, stop, start, stop]
   ))
   return {
     monthly: rows.filter((row: { month: string | null }) => row.month !== null),

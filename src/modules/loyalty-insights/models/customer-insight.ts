@@ -1,9 +1,9 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * A customer's metrics in one run. Written in bulk by the recompute (its
- * order facts in batches, then one UPDATE with the scores from
- * `loyalty_customer_score`), never one statement per customer. Money is in
+ * A customer's metrics in one run. Written once, in bulk, by the recompute
+ * (one INSERT of the facts and scores its scratch tables `loyalty_customer_fact`
+ * and `loyalty_customer_score` hold), never one statement per customer. Money is in
  * the run's default currency; `monetary_by_currency` keeps the unconverted sums.
  */
 const CustomerInsight = model

@@ -3,10 +3,10 @@ import { model } from "@medusajs/framework/utils"
 /**
  * Scratch rows of a recompute in progress (an UNLOGGED table, see its
  * migration): the scoring pass writes each customer's R/F/M scores, labels,
- * predictions and CLV here in batches, and one UPDATE then copies them, with
- * the value ranks, into the run's `loyalty_customer_insight` rows. The run's
- * rows are so rewritten once instead of once per stage. Emptied when the run
- * ends; nothing reads it between runs. `id` is the insight row's id.
+ * predictions and CLV here in batches, and one INSERT then writes them, with
+ * the facts (`loyalty_customer_fact`) and the value ranks, as the run's
+ * `loyalty_customer_insight` rows: each of those is written once. Emptied
+ * when the run ends; nothing reads it between runs. `id` is the insight row's id.
  */
 const CustomerScore = model.define("loyalty_customer_score", {
   id: model.text().primaryKey(),
