@@ -33,7 +33,7 @@ const PREFIX = "E2E Member day"
 
 const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
-const { log, results, check } = createHarness("test:admin-campaigns")
+const { log, check, runChecks } = createHarness("test:admin-campaigns")
 
 /** The day of the month of `date` in `timeZone`. */
 const dayIn = (date, timeZone) => Number(new Intl.DateTimeFormat("en-US", { timeZone, day: "numeric" }).format(date))
@@ -168,19 +168,4 @@ async function main() {
   }
 }
 
-let exitCode = 0
-main()
-  .catch((error) => {
-    exitCode = 1
-    if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
-  })
-  .then(() => {
-    if (results.some((r) => !r.ok)) exitCode = 1
-    const failed = results.filter((r) => !r.ok).length
-    log(
-      exitCode === 0
-        ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-        : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-    )
-    process.exit(exitCode)
-  })
+runChecks(main, ARTIFACTS)

@@ -33,7 +33,7 @@ const REWARD_PREFIX = "E2E Reward"
 
 const { launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
-const { log, results, check } = createHarness("test:admin-rewards")
+const { log, check, runChecks } = createHarness("test:admin-rewards")
 
 async function main() {
   assert(fs.existsSync(INFO_FILE), `${path.relative(ROOT, INFO_FILE)} is missing: is the demo store running (npm run demo)?`)
@@ -176,19 +176,4 @@ async function main() {
   }
 }
 
-let exitCode = 0
-main()
-  .catch((error) => {
-    exitCode = 1
-    if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
-  })
-  .then(() => {
-    if (results.some((r) => !r.ok)) exitCode = 1
-    const failed = results.filter((r) => !r.ok).length
-    log(
-      exitCode === 0
-        ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-        : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-    )
-    process.exit(exitCode)
-  })
+runChecks(main, ARTIFACTS)

@@ -37,7 +37,7 @@ const TIER_PREFIX = "E2E Tier"
 
 const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
-const { started, log, results, check } = createHarness("test:admin-tiers")
+const { log, check, runChecks } = createHarness("test:admin-tiers")
 
 async function waitForText(locator, predicate, timeoutMs) {
   let text = ""
@@ -273,19 +273,4 @@ async function main() {
   }
 }
 
-let exitCode = 0
-main()
-  .catch((error) => {
-    exitCode = 1
-    if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
-  })
-  .then(() => {
-    if (results.some((r) => !r.ok)) exitCode = 1
-    const failed = results.filter((r) => !r.ok).length
-    log(
-      exitCode === 0
-        ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-        : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-    )
-    process.exit(exitCode)
-  })
+runChecks(main, ARTIFACTS)

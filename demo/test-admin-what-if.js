@@ -30,7 +30,7 @@ const INFO_FILE = process.env.DEMO_INFO || path.join(__dirname, ".store", "demo-
 
 const { CHROMIUM, launchChromium, newAdminPage, logInAdmin } = require("./lib/browser")
 const { createHarness, assert, request } = require("./lib/harness")
-const { log, results, check } = createHarness("test:admin-what-if")
+const { log, check, runChecks } = createHarness("test:admin-what-if")
 
 async function main() {
   assert(fs.existsSync(INFO_FILE), `${path.relative(ROOT, INFO_FILE)} is missing: is the demo store running (npm run demo)?`)
@@ -187,19 +187,4 @@ async function main() {
   }
 }
 
-let exitCode = 0
-main()
-  .catch((error) => {
-    exitCode = 1
-    if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
-  })
-  .then(() => {
-    if (results.some((r) => !r.ok)) exitCode = 1
-    const failed = results.filter((r) => !r.ok).length
-    log(
-      exitCode === 0
-        ? `all ${results.length} checks passed; screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-        : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); screenshots in ${path.relative(ROOT, ARTIFACTS)}/`
-    )
-    process.exit(exitCode)
-  })
+runChecks(main, ARTIFACTS)

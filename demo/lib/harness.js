@@ -6,6 +6,7 @@
 "use strict"
 
 const http = require("http")
+const path = require("path")
 
 /** A named check runner: `check` logs PASS/FAIL with timings and rethrows failures; `results` keeps them. */
 function createHarness(label) {
@@ -24,7 +25,30 @@ function createHarness(label) {
       throw error
     }
   }
-  return { started, log, results, check }
+  /**
+   * Run a script's `main` and exit: 1 when a check failed or `main` threw, with a
+   * last line that says how many passed or failed and where the screenshots are.
+   */
+  function runChecks(main, artifacts) {
+    const where = path.relative(path.resolve(__dirname, "..", ".."), artifacts)
+    let exitCode = 0
+    main()
+      .catch((error) => {
+        exitCode = 1
+        if (!results.some((r) => !r.ok)) log(`FAIL ${error && error.stack ? error.stack : error}`)
+      })
+      .then(() => {
+        if (results.some((r) => !r.ok)) exitCode = 1
+        const failed = results.filter((r) => !r.ok).length
+        log(
+          exitCode === 0
+            ? `all ${results.length} checks passed; screenshots in ${where}/`
+            : `FAILED (${failed} failing check${failed === 1 ? "" : "s"}); screenshots in ${where}/`
+        )
+        process.exit(exitCode)
+      })
+  }
+  return { started, log, results, check, runChecks }
 }
 
 function assert(condition, message) {
