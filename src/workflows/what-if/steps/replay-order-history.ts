@@ -6,6 +6,7 @@ import { BgNbdParams } from "../../../lib/insights/clv/bgnbd"
 import { expectedSpend, GammaGammaParams } from "../../../lib/insights/clv/gamma-gamma"
 import { FORWARD_WEEKS, ForwardCustomer, forwardInterval, ForwardModel } from "../../../lib/what-if/forward"
 import { DecimalSum } from "../../../lib/what-if/decimal-sum"
+import { analyzeStaleTables } from "../../../lib/shared/statistics"
 import { readMissingFacts, REPLAYED_ORDER } from "./order-facts"
 import { pointsService } from "../../points/steps/resolve-service"
 import {
@@ -288,6 +289,9 @@ export async function replayOrderHistory(pg: Knex, input: ReplayHistoryInput, re
   // parallel, and a sorted read held the replay for the length of its sort (10 s of the 11 s of a two-year read
   // of 790,000 orders); streamed, Postgres reads on one core while Node replays on the other.
   const products = needsLines(input) ? await readProductFacts(pg) : null
+  // The cursor's plan is made once, from the statistics: a fill (the job's, or an earlier preview's) may have
+  // just written most of the facts.
+  await analyzeStaleTables(pg, REPLAY_TABLES)
   const channels = input.current.campaigns.length > 0 || input.proposed.campaigns.length > 0
   const fromMs = from.getTime()
   await pg.transaction(async (trx) => {
@@ -424,6 +428,9 @@ function toOrder(row: OrderRow, fact: OrderFactInput | undefined, fromMs: number
     canceled: row.canceled,
   }
 }
+
+/** The plugin's tables the replay's statement joins to Medusa's orders. */
+const REPLAY_TABLES = ["loyalty_order_fact", "loyalty_entry"] as const
 
 /** Orders read per FETCH of the cursor. */
 const FETCH = Number(process.env.WHATIF_FETCH ?? 20_000)
