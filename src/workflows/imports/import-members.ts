@@ -6,13 +6,9 @@ import { creditImportedPointsStep } from "./steps/credit-imported-points"
 import { MemberImportRowInput, planMemberImportBatchStep } from "./steps/plan-member-import-batch"
 import { recordMemberImportProgressStep } from "./steps/record-member-import-progress"
 import { setImportedBirthdaysStep } from "./steps/set-imported-birthdays"
-import {
-  createMemberImportStep,
-  CreateMemberImportInput,
-  finishMemberImportStep,
-  FinishMemberImportInput,
-  startMemberImportStep,
-} from "./steps/start-member-import"
+import { createMemberImportStep, CreateMemberImportInput } from "./steps/create-member-import"
+import { finishMemberImportStep, FinishMemberImportInput } from "./steps/finish-member-import"
+import { startMemberImportStep } from "./steps/start-member-import"
 
 export const createMemberImportWorkflowId = "loyalty-create-member-import"
 export const startMemberImportWorkflowId = "loyalty-start-member-import"

@@ -1,0 +1,24 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { pointsService } from "../../points/steps/resolve-service"
+
+export const createMemberImportStepId = "loyalty-create-member-import-step"
+
+export type CreateMemberImportInput = {
+  import_key: string
+  file_name: string | null
+  dry_run: boolean
+  bytes_total: number | null
+  actor_id: string | null
+}
+
+/** A new import run, waiting for its file; compensation deletes it. */
+export const createMemberImportStep = createStep(
+  createMemberImportStepId,
+  async (input: CreateMemberImportInput, { container }) => {
+    const created = await pointsService(container).createMemberImports({ ...input, status: "created" })
+    return new StepResponse(created, created.id)
+  },
+  async (id, { container }) => {
+    if (id) await pointsService(container).deleteMemberImports(id)
+  }
+)
