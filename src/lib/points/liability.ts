@@ -10,7 +10,7 @@ import { currencyDecimals } from "./redemption"
  * reads from its ledger (`LiabilityFacts`); money is computed with Medusa's
  * BigNumber and returned as decimal strings, never floats.
  *
- * Breakage estimator (documented in the README):
+ * Breakage estimator (documented in docs/liability.md):
  *   rate = points that expired unspent / points issued, over the lots whose
  *          expiry date fell in the `window_months` before the report (their
  *          fate is settled: what was not spent by then expired);
