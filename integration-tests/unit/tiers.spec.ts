@@ -2,6 +2,17 @@ import { computeEarning } from "../../src/lib/points/earning"
 import { orderEarning, OrderForPoints } from "../../src/lib/points/order-points"
 import { rulesFromOptions } from "../../src/lib/points/program"
 import {
+  describeMetrics,
+  describeThreshold,
+  MembershipState,
+  MembershipWrite,
+  mergeWrites,
+  sameState,
+  stateOf,
+  tierChange,
+} from "../../src/lib/tiers/membership"
+import {
+  addMetricsSums,
   comingDrop,
   decideOnActivity,
   decideOnReview,
@@ -14,9 +25,12 @@ import {
   releaseActivity,
   reviewDate,
   reviewWindowStart,
+  settingsProblems,
   TierDefinition,
   TierSettings,
+  tierValues,
   validateTierSet,
+  windowExcludesStart,
 } from "../../src/lib/tiers/rules"
 
 const tier = (overrides: Partial<TierDefinition> & Pick<TierDefinition, "id" | "rank">): TierDefinition => ({
@@ -257,5 +271,114 @@ describe("earning with a tier", () => {
       orders: 1,
     })
     expect(releaseActivity({ released_points: 0, earned_points: 200, eligible_amount: 200, multiplier: 1 }).orders).toBe(0)
+  })
+})
+
+describe("stored tier values and settings", () => {
+  it("clears the field of the other metric, trims and defaults what staff left out", () => {
+    expect(
+      tierValues({ name: "  Gold ", rank: 2, metric: "spend", threshold: 5, spend_thresholds: { EUR: 500 }, perks: " ", customer_group_id: "" })
+    ).toEqual({
+      name: "Gold",
+      rank: 2,
+      metric: "spend",
+      threshold: null,
+      spend_thresholds: { eur: 500 },
+      earn_multiplier: 1,
+      perks: null,
+      customer_group_id: null,
+      bonus_points: 0,
+      metadata: null,
+    })
+    expect(tierValues({ name: "Silver", rank: 1, metric: "points", threshold: 500, spend_thresholds: { eur: 1 }, earn_multiplier: 1.25 })).toMatchObject({
+      threshold: 500,
+      spend_thresholds: null,
+      earn_multiplier: 1.25,
+    })
+  })
+
+  it("names every problem of a settings change, and none of good settings", () => {
+    expect(settingsProblems(rolling)).toEqual([])
+    expect(settingsProblems({ window: "weekly" as TierSettings["window"], window_months: 0, grace_days: -1 })).toEqual([
+      "window must be rolling, calendar_year or lifetime",
+      expect.stringMatching(/^window_months must be a whole number from 1 to \d+$/),
+      expect.stringMatching(/^grace_days must be a whole number from 0 to \d+$/),
+    ])
+    expect(settingsProblems({ ...rolling, window_months: 1.5 })).toHaveLength(1)
+  })
+
+  it("leaves a rolling window's start out, and a calendar or lifetime window's in", () => {
+    expect(windowExcludesStart(rolling)).toBe(true)
+    expect(windowExcludesStart(calendar)).toBe(false)
+    expect(windowExcludesStart(lifetime)).toBe(false)
+  })
+
+  it("adds a customer's per-currency sums as Postgres returns them (text), spend kept to 4 decimals", () => {
+    const sums = { points: 0, orders: 0, spend: {} }
+    addMetricsSums(sums, { currency_code: "eur", points: "120", orders: "2", amount: "0.1" })
+    addMetricsSums(sums, { currency_code: "eur", points: 30, orders: 1, amount: "0.2" })
+    addMetricsSums(sums, { currency_code: "usd", points: "0", orders: "1", amount: "12.5" })
+    addMetricsSums(sums, { currency_code: null, points: "5", orders: "0", amount: "0" })
+    // 0.1 + 0.2 is 0.30000000000000004 in floating point.
+    expect(sums).toEqual({ points: 155, orders: 4, spend: { eur: 0.3, usd: 12.5 } })
+  })
+})
+
+describe("membership writes", () => {
+  const state = (tier_id: string | null, until: string | null = null): MembershipState => ({
+    tier_id,
+    earned_tier_id: tier_id,
+    qualified_at: null,
+    qualified_until: until ? at(until) : null,
+    override_id: null,
+  })
+  const ref = (t: TierDefinition) => ({ id: t.id, name: t.name, rank: t.rank, customer_group_id: t.customer_group_id, bonus_points: t.bonus_points })
+  const change = (from: TierDefinition | null, to: TierDefinition | null, reason: "qualified" | "review" | "override") =>
+    tierChange({ history_id: "h", customer_id: "c", from: from && ref(from), to: to && ref(to), reason, note: "n", qualified_until: null })
+
+  it("compares states by value, dates as instants (a row's text or a Date)", () => {
+    const row = { ...state("gold"), qualified_until: "2027-01-01T00:00:00.000Z" as unknown as Date }
+    expect(stateOf(row).qualified_until).toEqual(at("2027-01-01T00:00:00Z"))
+    expect(sameState(stateOf(row), state("gold", "2027-01-01T00:00:00Z"))).toBe(true)
+    expect(sameState(state("gold", "2027-01-01T00:00:00Z"), state("gold", "2027-01-02T00:00:00Z"))).toBe(false)
+    expect(sameState(state("gold"), state("silver"))).toBe(false)
+  })
+
+  it("merges a decision's writes from the first before to the last after, every change in order", () => {
+    const first: MembershipWrite = { customer_id: "c", before: state("gold"), after: state(null), changes: [change(gold, null, "override")], ended_override_ids: ["o1"] }
+    const second: MembershipWrite = { customer_id: "c", before: state(null), after: state("silver"), changes: [change(null, silver, "qualified")], created_override_id: "o2" }
+    expect(mergeWrites("c", [first, second])).toEqual({
+      customer_id: "c",
+      before: state("gold"),
+      after: state("silver"),
+      changes: [...first.changes, ...second.changes],
+      created_override_id: "o2",
+      ended_override_ids: ["o1"],
+    })
+    expect(mergeWrites("c", [])).toEqual({ customer_id: "c", before: state(null), after: state(null), changes: [] })
+  })
+
+  it("gives the bonus only for a tier reached by activity, going up", () => {
+    const bonusGold = { ...gold, bonus_points: 100, customer_group_id: "cg_gold" }
+    expect(change(silver, bonusGold, "qualified")).toMatchObject({
+      from: { id: "silver", name: "silver", rank: 1 },
+      to: { id: "gold", name: "gold", rank: 2 },
+      direction: "up",
+      from_group_id: null,
+      to_group_id: "cg_gold",
+      bonus_points: 100,
+    })
+    expect(change(null, bonusGold, "review").bonus_points).toBe(100)
+    expect(change(silver, bonusGold, "override").bonus_points).toBe(0)
+    expect(change(bonusGold, silver, "review")).toMatchObject({ direction: "down", bonus_points: 0 })
+  })
+
+  it("words the history's notes", () => {
+    const spend = tier({ id: "vip", rank: 4, metric: "spend", threshold: null, spend_thresholds: { eur: 500, usd: 550 } })
+    expect(describeThreshold(gold)).toBe("1000 points")
+    expect(describeThreshold(spend)).toBe("500 EUR or 550 USD")
+    expect(describeMetrics(gold, metrics(1200))).toBe("1200 points of 1000")
+    expect(describeMetrics(platinum, metrics(0, 3))).toBe("3 orders of 10")
+    expect(describeMetrics(spend, metrics(0, 0, { eur: 520 }))).toBe("520 EUR of 500, 0 USD of 550")
   })
 })

@@ -1,5 +1,6 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { addDays, addMonths } from "../shared/dates"
+import { LoyaltyPluginOptions, tiersOptions } from "../shared/options"
 import { Limits } from "../shared/vocabulary"
 
 /**
@@ -414,4 +415,97 @@ export function validateTierSet(tiers: TierShape[]): string[] {
 export function normalizeSpendThresholds(map: Record<string, number> | null | undefined): Record<string, number> | null {
   if (!map) return null
   return Object.fromEntries(Object.entries(map).map(([code, value]) => [code.toLowerCase(), Number(value)]))
+}
+
+// ---------------------------------------------------------------- stored values
+
+/** A tier as staff create or change it. */
+export type TierInput = {
+  name: string
+  rank?: number
+  metric: TierMetric
+  threshold?: number | null
+  spend_thresholds?: Record<string, number> | null
+  earn_multiplier?: number
+  perks?: string | null
+  customer_group_id?: string | null
+  bonus_points?: number
+  metadata?: Record<string, unknown> | null
+}
+
+/**
+ * A tier's stored values with the field of the other metric cleared: a spend
+ * tier has no `threshold`, a points or orders tier no `spend_thresholds`.
+ */
+export function tierValues(input: TierInput & { rank: number }): Omit<TierDefinition, "id"> & {
+  metadata: Record<string, unknown> | null
+} {
+  const spend = input.metric === "spend"
+  return {
+    name: input.name.trim(),
+    rank: input.rank,
+    metric: input.metric,
+    threshold: spend ? null : input.threshold ?? null,
+    spend_thresholds: spend ? normalizeSpendThresholds(input.spend_thresholds) : null,
+    earn_multiplier: Number(input.earn_multiplier ?? 1),
+    perks: input.perks?.trim() || null,
+    customer_group_id: input.customer_group_id || null,
+    bonus_points: input.bonus_points ?? 0,
+    metadata: input.metadata ?? null,
+  }
+}
+
+// ---------------------------------------------------------------- settings
+
+/** The settings of the plugin options (`tiers`, or the deprecated flat `tier*` names), defaults filled in. */
+export function settingsFromOptions(pluginOptions: LoyaltyPluginOptions = {}): TierSettings {
+  const options = tiersOptions(pluginOptions)
+  return {
+    window: options.window ?? DEFAULT_TIER_SETTINGS.window,
+    window_months: options.windowMonths ?? DEFAULT_TIER_SETTINGS.window_months,
+    grace_days: options.graceDays ?? DEFAULT_TIER_SETTINGS.grace_days,
+  }
+}
+
+/** Problems with qualification settings, in words for a 400; empty when they are fine. */
+export function settingsProblems(settings: TierSettings): string[] {
+  const problems: string[] = []
+  if (!TIER_WINDOWS.includes(settings.window)) {
+    problems.push(`window must be rolling, calendar_year or lifetime`)
+  }
+  if (!Number.isInteger(settings.window_months) || settings.window_months < 1 || settings.window_months > TIER_LIMITS.max_window_months) {
+    problems.push(`window_months must be a whole number from 1 to ${TIER_LIMITS.max_window_months}`)
+  }
+  if (!Number.isInteger(settings.grace_days) || settings.grace_days < 0 || settings.grace_days > TIER_LIMITS.max_grace_days) {
+    problems.push(`grace_days must be a whole number from 0 to ${TIER_LIMITS.max_grace_days}`)
+  }
+  return problems
+}
+
+/**
+ * Whether a window leaves its start out. A rolling window is (start, end]: at
+ * the end of a period, the activity that began it has left the window,
+ * whether a review or an upgrade looks. A calendar window is [start, end].
+ */
+export const windowExcludesStart = (settings: TierSettings) => settings.window === "rolling"
+
+// ---------------------------------------------------------------- metrics sums
+
+/** One currency's sums of a customer's activity, as a grouped read returns them (Postgres sums as text). */
+export type MetricsSums = {
+  currency_code: string | null
+  points: string | number
+  orders: string | number
+  amount: string | number
+}
+
+/** Add one currency's sums to a customer's metrics (spend kept to 4 decimals, per currency). */
+export function addMetricsSums(metrics: TierMetrics, sums: MetricsSums): TierMetrics {
+  metrics.points += Number(sums.points)
+  metrics.orders += Number(sums.orders)
+  if (sums.currency_code) {
+    const amount = Number(sums.amount)
+    metrics.spend[sums.currency_code] = Number(((metrics.spend[sums.currency_code] ?? 0) + amount).toFixed(4))
+  }
+  return metrics
 }

@@ -3,9 +3,11 @@ import type { InferTypeOf } from "@medusajs/framework/types"
 import type TierHistory from "./models/history"
 import type TierOverride from "./models/override"
 import type Tier from "./models/tier"
-import { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow } from "../../lib/tiers/rules"
+import type { MembershipState, MembershipWrite, TierChange, TierChangeReason, TierRef } from "../../lib/tiers/membership"
+import type { TierDefinition, TierInput, TierMetrics, TierProgress, TierSettings, TierWindow } from "../../lib/tiers/rules"
 
-export type { TierDefinition, TierMetrics, TierProgress, TierSettings, TierWindow }
+export type { TierDefinition, TierInput, TierMetrics, TierProgress, TierSettings, TierWindow }
+export type { MembershipState, MembershipWrite, TierChange, TierChangeReason, TierRef }
 
 /** The plugin options; this module reads the `tiers` key (or the deprecated flat `tier*` names). */
 export type LoyaltyTiersOptions = LoyaltyPluginOptions
@@ -25,52 +27,6 @@ export const HISTORY_FIELDS = [
 
 /** A tier (the generated DTO's public columns). */
 export type LoyaltyTier = Pick<InferTypeOf<typeof Tier>, (typeof TIER_FIELDS)[number]>
-
-export type TierRef = { id: string; name: string; rank: number }
-
-export type TierChangeReason = "qualified" | "review" | "override" | "override_ended" | "tier_deleted"
-
-/** The membership columns a change moves, kept to undo it. */
-export type MembershipState = {
-  tier_id: string | null
-  earned_tier_id: string | null
-  qualified_at: Date | null
-  qualified_until: Date | null
-  override_id: string | null
-}
-
-/** A change of the tier in effect, as written to the history. */
-export type TierChange = {
-  history_id: string
-  customer_id: string
-  from: TierRef | null
-  to: TierRef | null
-  reason: TierChangeReason
-  direction: "up" | "down"
-  note: string
-  qualified_until: Date | null
-  /** The groups the customer leaves and joins (the tiers' customer groups). */
-  from_group_id: string | null
-  to_group_id: string | null
-  /** Points the new tier gives on reaching it by activity (0 for overrides, reviews down, moves). */
-  bonus_points: number
-}
-
-/** What a write did to one customer's membership: enough to announce it and to undo it. */
-export type MembershipWrite = {
-  customer_id: string
-  before: MembershipState
-  after: MembershipState
-  /**
-   * The changes of the tier in effect, in order: an override that had run out
-   * ends first, then what the write decided. Empty when the tier in effect
-   * did not change (e.g. only `qualified_until` moved).
-   */
-  changes: TierChange[]
-  /** Overrides this write created or ended, so a compensation can undo them. */
-  created_override_id?: string | null
-  ended_override_ids?: string[]
-}
 
 /** A line of a customer's tier history as staff see it (the generated DTO's public columns). */
 export type TierHistoryEntry = Pick<InferTypeOf<typeof TierHistory>, (typeof HISTORY_FIELDS)[number]>
@@ -105,19 +61,6 @@ export type ActivityInput = {
   occurred_at: Date
   source_id: string | null
   idempotency_key: string
-}
-
-export type TierInput = {
-  name: string
-  rank?: number
-  metric: TierDefinition["metric"]
-  threshold?: number | null
-  spend_thresholds?: Record<string, number> | null
-  earn_multiplier?: number
-  perks?: string | null
-  customer_group_id?: string | null
-  bonus_points?: number
-  metadata?: Record<string, unknown> | null
 }
 
 export type TierPreview = {

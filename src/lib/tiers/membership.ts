@@ -1,0 +1,170 @@
+import { TierDefinition, TierMetrics } from "./rules"
+
+/**
+ * A customer's membership as pure rules: the state a change moves (kept to
+ * undo it), what a change of the tier in effect announces, how the writes of
+ * one decision add up, and the history's notes. The tiers module locks and
+ * writes; these decide what is written.
+ */
+
+export type TierRef = { id: string; name: string; rank: number }
+
+export type TierChangeReason = "qualified" | "review" | "override" | "override_ended" | "tier_deleted"
+
+/** The membership columns a change moves, kept to undo it. */
+export type MembershipState = {
+  tier_id: string | null
+  earned_tier_id: string | null
+  qualified_at: Date | null
+  qualified_until: Date | null
+  override_id: string | null
+}
+
+/** A change of the tier in effect, as written to the history. */
+export type TierChange = {
+  history_id: string
+  customer_id: string
+  from: TierRef | null
+  to: TierRef | null
+  reason: TierChangeReason
+  direction: "up" | "down"
+  note: string
+  qualified_until: Date | null
+  /** The groups the customer leaves and joins (the tiers' customer groups). */
+  from_group_id: string | null
+  to_group_id: string | null
+  /** Points the new tier gives on reaching it by activity (0 for overrides, reviews down, moves). */
+  bonus_points: number
+}
+
+/** What a write did to one customer's membership: enough to announce it and to undo it. */
+export type MembershipWrite = {
+  customer_id: string
+  before: MembershipState
+  after: MembershipState
+  /**
+   * The changes of the tier in effect, in order: an override that had run out
+   * ends first, then what the write decided. Empty when the tier in effect
+   * did not change (e.g. only `qualified_until` moved).
+   */
+  changes: TierChange[]
+  /** Overrides this write created or ended, so a compensation can undo them. */
+  created_override_id?: string | null
+  ended_override_ids?: string[]
+}
+
+/** The tier fields a change names (a deleted tier's too: history keeps its name). */
+export type ChangedTier = Pick<TierDefinition, "id" | "name" | "rank" | "customer_group_id" | "bonus_points">
+
+export const tierRef = (tier: Pick<TierDefinition, "id" | "name" | "rank">): TierRef => ({
+  id: tier.id,
+  name: tier.name,
+  rank: tier.rank,
+})
+
+const toDate = (value: Date | string | null) => (value ? new Date(value) : null)
+
+/** The state columns of a membership row (dates as dates, whatever the row held). */
+export function stateOf(row: MembershipState): MembershipState {
+  return {
+    tier_id: row.tier_id,
+    earned_tier_id: row.earned_tier_id,
+    qualified_at: toDate(row.qualified_at),
+    qualified_until: toDate(row.qualified_until),
+    override_id: row.override_id,
+  }
+}
+
+export function sameState(a: MembershipState, b: MembershipState): boolean {
+  const time = (d: Date | string | null) => (d ? new Date(d).getTime() : null)
+  return (
+    a.tier_id === b.tier_id &&
+    a.earned_tier_id === b.earned_tier_id &&
+    a.override_id === b.override_id &&
+    time(a.qualified_at) === time(b.qualified_at) &&
+    time(a.qualified_until) === time(b.qualified_until)
+  )
+}
+
+export const emptyState = (): MembershipState => ({
+  tier_id: null,
+  earned_tier_id: null,
+  qualified_at: null,
+  qualified_until: null,
+  override_id: null,
+})
+
+/** The writes of one decision as one: from the first's before to the last's after, every change in order. */
+export function mergeWrites(customerId: string, writes: MembershipWrite[]): MembershipWrite {
+  if (!writes.length) {
+    return { customer_id: customerId, before: emptyState(), after: emptyState(), changes: [] }
+  }
+  return {
+    customer_id: customerId,
+    before: writes[0].before,
+    after: writes[writes.length - 1].after,
+    changes: writes.flatMap((write) => write.changes),
+    created_override_id: writes.map((write) => write.created_override_id).find(Boolean) ?? null,
+    ended_override_ids: writes.flatMap((write) => write.ended_override_ids ?? []),
+  }
+}
+
+/**
+ * The change of the tier in effect from `from` to `to`: up when the new tier
+ * ranks higher (no tier ranks 0), with the new tier's bonus points only when
+ * activity reached it (`qualified`, `review`), never for overrides or moves.
+ */
+export function tierChange(input: {
+  history_id: string
+  customer_id: string
+  from: ChangedTier | null
+  to: ChangedTier | null
+  reason: TierChangeReason
+  note: string
+  qualified_until: Date | null
+}): TierChange {
+  const { from, to, reason } = input
+  const up = (to?.rank ?? 0) > (from?.rank ?? 0)
+  return {
+    history_id: input.history_id,
+    customer_id: input.customer_id,
+    from: from ? tierRef(from) : null,
+    to: to ? tierRef(to) : null,
+    reason,
+    direction: up ? "up" : "down",
+    note: input.note,
+    qualified_until: input.qualified_until,
+    from_group_id: from?.customer_group_id ?? null,
+    to_group_id: to?.customer_group_id ?? null,
+    bonus_points: up && (reason === "qualified" || reason === "review") ? to?.bonus_points ?? 0 : 0,
+  }
+}
+
+// ---------------------------------------------------------------- history notes
+
+/** "2026-12-31" (UTC). */
+export const isoDay = (date: Date | string) => new Date(date).toISOString().slice(0, 10)
+
+/** "1000 points", "3 orders", "500 EUR or 550 USD". */
+export function describeThreshold(tier: TierDefinition): string {
+  if (tier.metric === "spend") {
+    return Object.entries(tier.spend_thresholds ?? {})
+      .map(([code, value]) => `${value} ${code.toUpperCase()}`)
+      .join(" or ")
+  }
+  return `${tier.threshold} ${tier.metric}`
+}
+
+/** "1200 points of 1000", "3 orders of 3", "520 EUR of 500 EUR". */
+export function describeMetrics(tier: TierDefinition, metrics: TierMetrics): string {
+  switch (tier.metric) {
+    case "points":
+      return `${metrics.points} points of ${tier.threshold}`
+    case "orders":
+      return `${metrics.orders} orders of ${tier.threshold}`
+    case "spend":
+      return Object.entries(tier.spend_thresholds ?? {})
+        .map(([code, value]) => `${metrics.spend[code] ?? 0} ${code.toUpperCase()} of ${value}`)
+        .join(", ")
+  }
+}
