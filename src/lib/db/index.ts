@@ -48,6 +48,22 @@ export function knexOf(sharedContext: SharedContext): Knex {
 }
 
 /**
+ * Send what the generated methods queued in this transaction to Postgres now.
+ * `MedusaService`'s create, update and soft-delete only queue their writes in
+ * the transaction's entity manager, which writes them at commit; a raw
+ * statement or a unique index that must see them earlier needs them written
+ * first (as Medusa's store-credit service flushes before its next balance read).
+ */
+export async function flushWrites(sharedContext: SharedContext): Promise<void> {
+  await (sharedContext.transactionManager as SqlEntityManager | undefined)?.flush()
+}
+
+/** The fields of a record that leave the module (a serialized DTO carries every loaded column). */
+export function pickFields<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(fields.map((field) => [field, record[field]])) as Pick<T, K>
+}
+
+/**
  * Lock a settings or version table against other savers for the rest of the
  * transaction, before reading what is in force and writing the next version.
  * SHARE ROW EXCLUSIVE conflicts with itself and with writers, not with

@@ -1,4 +1,3 @@
-import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import {
   generateEntityId,
   InjectManager,
@@ -7,25 +6,39 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, SharedContext, transactionOf } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
+import { TierExpiringEventData } from "../../lib/shared/events"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import {
+  describeMetrics,
+  describeThreshold,
+  isoDay,
+  mergeWrites,
+  sameState,
+  stateOf,
+  tierChange,
+  tierRef,
+} from "../../lib/tiers/membership"
+import {
+  addMetricsSums,
   comingDrop,
   decideOnActivity,
   decideOnReview,
-  DEFAULT_TIER_SETTINGS,
-  normalizeSpendThresholds,
   progressToNext,
   qualificationWindow,
   qualifyingTier,
   reviewDate,
   reviewWindowStart,
+  settingsFromOptions,
+  settingsProblems,
   standingAgainst,
-  TIER_LIMITS,
   TierDefinition,
   TierMetrics,
   TierSettings,
+  tierValues,
   validateTierSet,
+  windowExcludesStart,
 } from "../../lib/tiers/rules"
 import TierActivity from "./models/activity"
 import TierHistory from "./models/history"
@@ -34,30 +47,42 @@ import TierOverride from "./models/override"
 import TierSettingsModel from "./models/settings"
 import Tier from "./models/tier"
 import {
+  activitySums,
+  activitySumsPage,
+  dueOverrides,
+  dueReviews,
+  insertActivityOnce,
+  insertHistory,
+  lockDropReminderCandidates,
+  lockExistingMembership,
+  lockMembership,
+  lockTierMembers,
+  markDropReminded,
+  memberCountsAt,
+  MembershipRow,
+  tierInEffect,
+  updateMembershipState,
+} from "./sql"
+import {
   ActivityInput,
-  HISTORY_FIELDS,
-  OVERRIDE_FIELDS,
-  TIER_FIELDS,
   CustomerTierStatus,
+  HISTORY_FIELDS,
   LoyaltyTier,
   LoyaltyTiersOptions,
   MembershipState,
   MembershipWrite,
-  TierChange,
+  OVERRIDE_FIELDS,
+  TIER_FIELDS,
   TierChangeReason,
   TierHistoryEntry,
   TierInput,
   TierOverrideRecord,
   TierPreview,
-  TierRef,
 } from "./types"
-import { TierExpiringEventData } from "../../lib/shared/events"
-import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
-import { tiersOptions } from "../../lib/shared/options"
+
+export { settingsFromOptions }
 
 type InjectedDependencies = Record<string, unknown>
-
-type MembershipRow = MembershipState & { id: string; customer_id: string }
 
 type HistoryInput = {
   reason: TierChangeReason
@@ -79,9 +104,14 @@ const RANK_SHIFT = 100_000
  * every decision about one customer under a lock on that customer's
  * membership row: an upgrade, a period-end review and an override never race,
  * across server and worker processes. The rules themselves are the pure
- * functions of `src/lib/tiers.ts`. Effects outside the module (customer
+ * functions of `src/lib/tiers/`. Effects outside the module (customer
  * groups, bonus points, events) are left to the workflows, which get every
  * change back with what it needs.
+ *
+ * Reads and ordinary writes (tiers, settings, overrides, activity lookups,
+ * history reads) are `MedusaService`'s generated methods; the SQL that stays
+ * (the membership lock and what is written under it, the activity written
+ * once per key, metrics sums and the jobs' set-based reads) is in `./sql`.
  */
 export default class LoyaltyTiersModuleService extends MedusaService({
   Tier,
@@ -110,7 +140,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   /** Save the qualification settings; returns them with the previous ones (for a compensation). */
   @InjectTransactionManager()
-  async saveSettings(
+  async updateSettings(
     changes: Partial<TierSettings>,
     actorId: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
@@ -118,7 +148,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     await lockForSave(sharedContext, "loyalty_tier_settings", WRITES)
     const previous = await this.getSettings(sharedContext)
     const settings = { ...previous, ...changes }
-    const problems = validateSettings(settings)
+    const problems = settingsProblems(settings)
     if (problems.length) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
     }
@@ -137,7 +167,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** Live tiers, lowest rank first. */
   @InjectManager()
   async listTiersByRank(@MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier[]> {
-    return await this.tiers_(knexOf(sharedContext))
+    return await this.tiers_(sharedContext)
   }
 
   /**
@@ -147,18 +177,14 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    */
   @InjectTransactionManager()
   async createTier(input: TierInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    const tiers = await this.tiers_(trx)
+    const tiers = await this.lockTiers_(sharedContext)
     const candidate = tierValues({
       ...input,
       rank: input.rank ?? Math.max(0, ...tiers.map((tier) => tier.rank)) + 1,
     })
     assertValidSet([...tiers, { id: "new", ...candidate }])
-    const [row] = await trx<LoyaltyTier>("loyalty_tier")
-      .insert({ id: generateEntityId(undefined, "ltier"), ...candidate })
-      .returning([...TIER_FIELDS])
-    return tierOf(row)
+    const { id } = await this.createTiers(candidate, sharedContext)
+    return await this.written_(id, sharedContext)
   }
 
   /** Change a tier; the set is validated as it would be after the change. Returns the tier before too. */
@@ -168,17 +194,12 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     changes: Partial<TierInput>,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ tier: LoyaltyTier; previous: LoyaltyTier }> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    const tiers = await this.tiers_(trx)
+    const tiers = await this.lockTiers_(sharedContext)
     const previous = findTier(tiers, id)
     const next = tierValues({ ...previous, ...changes })
     assertValidSet(tiers.map((tier) => (tier.id === id ? { ...next, id } : tier)))
-    const [row] = await trx<LoyaltyTier>("loyalty_tier")
-      .where({ id })
-      .update({ ...next, updated_at: trx.fn.now() })
-      .returning([...TIER_FIELDS])
-    return { tier: tierOf(row), previous }
+    await this.updateTiers({ id, ...next }, sharedContext)
+    return { tier: await this.written_(id, sharedContext), previous }
   }
 
   /**
@@ -190,9 +211,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     tierIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ tiers: LoyaltyTier[]; previous: { id: string; rank: number }[] }> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    const tiers = await this.tiers_(trx)
+    const tiers = await this.lockTiers_(sharedContext)
     const known = new Set(tiers.map((tier) => tier.id))
     const unknown = tierIds.filter((id) => !known.has(id))
     const missing = tiers.filter((tier) => !tierIds.includes(tier.id)).map((tier) => `"${tier.name}"`)
@@ -209,8 +228,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     }
     const ranks = new Map(tierIds.map((id, index) => [id, index + 1]))
     assertValidSet(tiers.map((tier) => ({ ...tier, rank: ranks.get(tier.id)! })))
-    await this.writeRanks_(trx, ranks)
-    return { tiers: await this.tiers_(trx), previous: tiers.map(({ id, rank }) => ({ id, rank })) }
+    await this.writeRanks_([...ranks].map(([id, rank]) => ({ id, rank })), sharedContext)
+    return { tiers: await this.tiers_(sharedContext), previous: tiers.map(({ id, rank }) => ({ id, rank })) }
   }
 
   /** Put ranks back as they were (a reorder's compensation). */
@@ -219,9 +238,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     ranks: { id: string; rank: number }[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    await this.writeRanks_(trx, new Map(ranks.map(({ id, rank }) => [id, rank])))
+    await lockForSave(sharedContext, "loyalty_tier", WRITES)
+    await this.writeRanks_(ranks, sharedContext)
   }
 
   /**
@@ -238,23 +256,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ tier: LoyaltyTier; target: LoyaltyTier | null; writes: MembershipWrite[]; override_ids: string[] }> {
     const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    await setLockTimeout(trx)
-    const tiers = await this.tiers_(trx)
+    const tiers = await this.lockTiers_(sharedContext)
     const tier = findTier(tiers, id)
-    const members = await trx<MembershipRow>("loyalty_tier_membership")
-      .whereNull("deleted_at")
-      .where((q) => q.where({ tier_id: id }).orWhere({ earned_tier_id: id }))
-      .orderBy("customer_id")
-      .forUpdate()
-    const overrides: { id: string }[] = await trx("loyalty_tier_override")
-      .select("id")
-      .where({ tier_id: id })
-      .whereNull("ended_at")
-      .whereNull("deleted_at")
-      .forUpdate()
-    if ((members.length || overrides.length) && moveTo === undefined) {
-      const count = Math.max(members.length, overrides.length)
+    const { members, override_ids } = await lockTierMembers(trx, id)
+    if ((members.length || override_ids.length) && moveTo === undefined) {
+      const count = Math.max(members.length, override_ids.length)
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `"${tier.name}" has ${count} member${count === 1 ? "" : "s"}: move them to another tier (move_members_to) before deleting it`
@@ -264,13 +270,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `Members of "${tier.name}" cannot move to the tier being deleted`)
     }
     const target = moveTo ? findTier(tiers, moveTo) : null
-    if (overrides.length) {
-      await trx("loyalty_tier_override")
-        .whereIn(
-          "id",
-          overrides.map((o) => o.id)
-        )
-        .update({ tier_id: target?.id ?? null, updated_at: trx.fn.now() })
+    if (override_ids.length) {
+      await this.updateTierOverrides({ selector: { id: override_ids }, data: { tier_id: target?.id ?? null } }, sharedContext)
     }
     const byId = tierMap(tiers)
     const writes: MembershipWrite[] = []
@@ -284,17 +285,17 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         qualified_until: earnedMoves && !target ? null : member.qualified_until,
       }
       writes.push(
-        await this.writeMembership_(trx, member, after, byId, {
+        await this.writeMembership_(member, after, byId, {
           reason: "tier_deleted",
           note: target
             ? `"${tier.name}" was deleted; its members moved to "${target.name}"`
             : `"${tier.name}" was deleted; its members have no tier now`,
           key: IdempotencyKeys.tierDeleted(id, member.customer_id),
-        })
+        }, sharedContext)
       )
     }
-    await trx("loyalty_tier").where({ id }).update({ deleted_at: now, updated_at: trx.fn.now() })
-    return { tier, target, writes, override_ids: overrides.map((o) => o.id) }
+    await this.softDeleteTiers(id, {}, sharedContext)
+    return { tier, target, writes, override_ids }
   }
 
   /** Undo `deleteTier`: the tier comes back, and so do its members and overrides (a compensation). */
@@ -303,38 +304,35 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     removal: { tier_id: string; writes: MembershipWrite[]; override_ids: string[] },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    await trx("loyalty_tier").where({ id: removal.tier_id }).update({ deleted_at: null, updated_at: trx.fn.now() })
+    await lockForSave(sharedContext, "loyalty_tier", WRITES)
+    await this.restoreTiers(removal.tier_id, {}, sharedContext)
     if (removal.override_ids.length) {
-      await trx("loyalty_tier_override").whereIn("id", removal.override_ids).update({ tier_id: removal.tier_id })
+      await this.updateTierOverrides({ selector: { id: removal.override_ids }, data: { tier_id: removal.tier_id } }, sharedContext)
     }
     for (const write of removal.writes) {
-      await this.restore_(trx, write)
+      await this.restore_(write, sharedContext)
     }
   }
 
   /** Take back a tier created by a step that is being compensated (only while nobody is in it). */
   @InjectTransactionManager()
   async undoCreateTier(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    const used = await trx("loyalty_tier_membership")
-      .where((q) => q.where({ tier_id: id }).orWhere({ earned_tier_id: id }))
-      .first()
+    await lockForSave(sharedContext, "loyalty_tier", WRITES)
+    const [used] = await this.listTierMemberships(
+      { $or: [{ tier_id: id }, { earned_tier_id: id }] },
+      { select: ["id"], take: 1, withDeleted: true },
+      sharedContext
+    )
     if (!used) {
-      await trx("loyalty_tier").where({ id }).delete()
+      await this.deleteTiers(id, sharedContext)
     }
   }
 
   /** Put a tier's fields back as they were (an edit's compensation). */
   @InjectTransactionManager()
   async undoUpdateTier(tier: LoyaltyTier, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await lockTiers(trx)
-    await trx("loyalty_tier")
-      .where({ id: tier.id })
-      .update({ ...tierValues(tier), updated_at: trx.fn.now() })
+    await lockForSave(sharedContext, "loyalty_tier", WRITES)
+    await this.updateTiers({ id: tier.id, ...tierValues(tier) }, sharedContext)
   }
 
   // ---------------------------------------------------------------- activity
@@ -348,32 +346,15 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     input: ActivityInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ id: string; created: boolean }> {
-    const trx = transactionOf(sharedContext, WRITES)
     const id = generateEntityId(undefined, "ltact")
-    const inserted = await trx.raw(
-      `INSERT INTO loyalty_tier_activity
-         (id, customer_id, order_id, currency_code, points, amount, raw_amount, orders, occurred_at, source_id, idempotency_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (idempotency_key) WHERE deleted_at IS NULL DO NOTHING
-       RETURNING id`,
-      [
-        id,
-        input.customer_id,
-        input.order_id,
-        input.currency_code?.toLowerCase() ?? null,
-        input.points,
-        input.amount,
-        JSON.stringify({ value: String(input.amount), precision: 20 }),
-        input.orders,
-        input.occurred_at,
-        input.source_id,
-        input.idempotency_key,
-      ]
-    )
-    if (inserted.rows.length) {
+    if (await insertActivityOnce(transactionOf(sharedContext, WRITES), id, input)) {
       return { id, created: true }
     }
-    const existing = await trx("loyalty_tier_activity").select("id").where({ idempotency_key: input.idempotency_key }).first()
+    const [existing] = await this.listTierActivities(
+      { idempotency_key: input.idempotency_key },
+      { select: ["id"], take: 1 },
+      sharedContext
+    )
     return { id: existing.id, created: false }
   }
 
@@ -405,7 +386,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<TierMetrics & { oldest_at: Date | null }> {
     const settings = await this.getSettings(sharedContext)
-    return await this.metrics_(knexOf(sharedContext), customerId, start, end, windowBounds(settings))
+    return await this.metrics_(customerId, settings, start, end, sharedContext)
   }
 
   // ---------------------------------------------------------------- decisions
@@ -421,9 +402,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const { trx, settings, tiers, byId, row, writes } = await this.decisionContext_(sharedContext, customerId, now)
+    const { settings, tiers, byId, row, writes } = await this.decisionContext_(customerId, now, sharedContext)
     const window = qualificationWindow(settings, now)
-    const metrics = await this.metrics_(trx, customerId, window.start, now, windowBounds(settings))
+    const metrics = await this.metrics_(customerId, settings, window.start, now, sharedContext)
     const decision = decideOnActivity({
       tiers,
       earned: (row.earned_tier_id && byId.get(row.earned_tier_id)) || null,
@@ -436,19 +417,19 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       return mergeWrites(customerId, writes)
     }
     const earnedTierId = decision.kind === "upgrade" ? decision.tier.id : row.earned_tier_id
-    const after = await this.withEarnedTier_(trx, row, now, {
+    const after = await this.withEarnedTier_(row, now, {
       earned_tier_id: earnedTierId,
       qualified_at: now,
       qualified_until: decision.qualified_until,
-    })
+    }, sharedContext)
     const reached = byId.get(earnedTierId!)!
     writes.push(
-      await this.writeMembership_(trx, row, after, byId, {
+      await this.writeMembership_(row, after, byId, {
         reason: "qualified",
         note: `Reached ${reached.name}: ${describeMetrics(reached, metrics)}`,
         key: IdempotencyKeys.tierQualified(customerId, reached.id, now),
         details: { metrics, window, decision: decision.kind },
-      })
+      }, sharedContext)
     )
     return mergeWrites(customerId, writes)
   }
@@ -465,7 +446,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const { trx, settings, tiers, byId, row, writes } = await this.decisionContext_(sharedContext, customerId, now)
+    const { settings, tiers, byId, row, writes } = await this.decisionContext_(customerId, now, sharedContext)
     const due = reviewDate(settings, row.qualified_until)
     if (!row.qualified_until || !due || due > now) {
       return mergeWrites(customerId, writes)
@@ -473,24 +454,24 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const start = reviewWindowStart(settings, row.qualified_until)
     // A rolling period excludes its start: the activity that reached the tier
     // when the period began belongs to that period, not to the next one.
-    const metrics = await this.metrics_(trx, customerId, start, now, windowBounds(settings))
+    const metrics = await this.metrics_(customerId, settings, start, now, sharedContext)
     const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
     const earnedTierId = decision.tier?.id ?? null
-    const after = await this.withEarnedTier_(trx, row, now, {
+    const after = await this.withEarnedTier_(row, now, {
       earned_tier_id: earnedTierId,
       qualified_at: earnedTierId === row.earned_tier_id ? row.qualified_at : earnedTierId ? now : null,
       qualified_until: decision.qualified_until,
-    })
+    }, sharedContext)
     const previous = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
     writes.push(
-      await this.writeMembership_(trx, row, after, byId, {
+      await this.writeMembership_(row, after, byId, {
         reason: "review",
         note: decision.tier
           ? `Period ended ${isoDay(row.qualified_until)}: ${describeMetrics(decision.tier, metrics)} keeps ${decision.tier.name}`
           : `Period ended ${isoDay(row.qualified_until)}: the activity reaches no tier${previous ? ` (${previous.name} needs ${describeThreshold(previous)})` : ""}`,
         key: IdempotencyKeys.tierReview(customerId, row.qualified_until),
         details: { metrics, window: { start, end: now }, previous_qualified_until: row.qualified_until },
-      })
+      }, sharedContext)
     )
     return mergeWrites(customerId, writes)
   }
@@ -512,38 +493,43 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite & { override: TierOverrideRecord }> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const tiers = await this.tiers_(trx)
+    const tiers = await this.tiers_(sharedContext)
     const byId = tierMap(tiers)
     if (input.tier_id) findTier(tiers, input.tier_id)
     if (input.ends_at && input.ends_at <= input.now) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "ends_at must be in the future")
     }
-    const { row, writes } = await this.lockAndSettle_(trx, input.customer_id, input.now, byId)
+    const { row, writes } = await this.lockAndSettle_(input.customer_id, input.now, byId, sharedContext)
     const ended: string[] = []
     if (row.override_id) {
-      await trx("loyalty_tier_override").where({ id: row.override_id }).whereNull("ended_at").update({
-        ended_at: input.now,
-        ended_by: input.actor_id,
-        end_reason: "Replaced by a new override",
-        updated_at: trx.fn.now(),
-      })
+      await this.updateTierOverrides(
+        {
+          selector: { id: row.override_id, ended_at: null },
+          data: { ended_at: input.now, ended_by: input.actor_id, end_reason: "Replaced by a new override" },
+        },
+        sharedContext
+      )
+      // The customer's one active override (a unique index) has ended before the next is written.
+      await flushWrites(sharedContext)
       ended.push(row.override_id)
     }
-    const [override] = await trx<TierOverrideRecord>("loyalty_tier_override")
-      .insert({
-        id: generateEntityId(undefined, "ltovr"),
+    const created = await this.createTierOverrides(
+      {
         customer_id: input.customer_id,
         tier_id: input.tier_id,
         reason: input.reason,
         created_by: input.actor_id,
         ends_at: input.ends_at,
-      })
-      .returning([...OVERRIDE_FIELDS])
+      },
+      sharedContext
+    )
+    // Written now, with the database's timestamps, as the override leaves the module.
+    await flushWrites(sharedContext)
+    const [written] = await this.listTierOverrides({ id: created.id }, { select: [...OVERRIDE_FIELDS], take: 1 }, sharedContext)
+    const override = pickFields(written, OVERRIDE_FIELDS)
     const target = input.tier_id ? byId.get(input.tier_id)! : null
     writes.push(
       await this.writeMembership_(
-        trx,
         row,
         { ...stateOf(row), override_id: override.id, tier_id: input.tier_id },
         byId,
@@ -554,13 +540,14 @@ export default class LoyaltyTiersModuleService extends MedusaService({
           actor_type: "admin",
           actor_id: input.actor_id,
           details: { override_id: override.id, ends_at: input.ends_at },
-        }
+        },
+        sharedContext
       )
     )
     return {
       ...mergeWrites(input.customer_id, writes),
       created_override_id: override.id,
-      ended_override_ids: [...(writes.flatMap((w) => w.ended_override_ids ?? [])), ...ended],
+      ended_override_ids: [...writes.flatMap((w) => w.ended_override_ids ?? []), ...ended],
       override,
     }
   }
@@ -574,15 +561,14 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     input: { customer_id: string; now: Date; actor_id: string | null; reason: string | null },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite | null> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const byId = tierMap(await this.tiers_(trx))
-    const { row, writes } = await this.lockAndSettle_(trx, input.customer_id, input.now, byId)
+    const byId = tierMap(await this.tiers_(sharedContext))
+    const { row, writes } = await this.lockAndSettle_(input.customer_id, input.now, byId, sharedContext)
     if (writes.length) {
       return mergeWrites(input.customer_id, writes)
     }
-    const override = await this.activeOverride_(trx, row, input.now)
+    const override = await this.activeOverride_(row, input.now, sharedContext)
     if (!override) return null
-    return await this.endOverride_(trx, row, override, input.now, byId, input.actor_id, input.reason)
+    return await this.endOverride_(row, override, input.now, byId, input.actor_id, input.reason, sharedContext)
   }
 
   /**
@@ -592,7 +578,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    */
   @InjectTransactionManager()
   async restoreMembership(write: MembershipWrite, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    await this.restore_(transactionOf(sharedContext, WRITES), write)
+    await this.restore_(write, sharedContext)
   }
 
   // ---------------------------------------------------------------- due work
@@ -606,13 +592,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
     const settings = await this.getSettings(sharedContext)
-    return await dueIds(
-      sharedContext,
-      (knex) =>
-        knex("loyalty_tier_membership").where("qualified_until", "<=", addDays(now, -settings.grace_days)).whereNull("deleted_at"),
-      { at: "qualified_until", id: "customer_id" },
-      { after, limit }
-    )
+    return await dueIds(sharedContext, dueReviews(addDays(now, -settings.grace_days)), { at: "qualified_until", id: "customer_id" }, { after, limit })
   }
 
   /**
@@ -633,23 +613,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   ): Promise<{ reminders: TierExpiringEventData[]; scanned: number; last: string | null }> {
     const trx = transactionOf(sharedContext, WRITES)
     const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(trx)
+    const tiers = await this.tiers_(sharedContext)
     const byId = tierMap(tiers)
     const now = new Date(input.now)
     // Reviewed at qualified_until + grace_days, wanted within (now, now + days].
-    const rows: (MembershipRow & { drop_reminded_for: Date | null })[] = await trx("loyalty_tier_membership")
-      .select("id", "customer_id", "earned_tier_id", "qualified_until", "drop_reminded_for")
-      .whereNull("deleted_at")
-      .whereNotNull("earned_tier_id")
-      .whereNull("override_id")
-      .where("qualified_until", ">", addDays(now, -settings.grace_days))
-      .where("qualified_until", "<=", addDays(now, input.days - settings.grace_days))
-      .where((q) => q.whereNull("drop_reminded_for").orWhereRaw("drop_reminded_for <> qualified_until"))
-      .modify((q) => (input.after ? q.where("customer_id", ">", input.after) : q))
-      .orderBy("customer_id")
-      .limit(input.limit)
-      .forUpdate()
-      .skipLocked()
+    const rows = await lockDropReminderCandidates(trx, {
+      from: addDays(now, -settings.grace_days),
+      to: addDays(now, input.days - settings.grace_days),
+      after: input.after,
+      limit: input.limit,
+    })
     const reminders: TierExpiringEventData[] = []
     const marked: string[] = []
     for (const row of rows) {
@@ -657,7 +630,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const qualifiedUntil = new Date(row.qualified_until!)
       if (!earned) continue
       const start = reviewWindowStart(settings, qualifiedUntil)
-      const metrics = await this.metrics_(trx, row.customer_id, start, now, windowBounds(settings))
+      const metrics = await this.metrics_(row.customer_id, settings, start, now, sharedContext)
       const drop = comingDrop({ tiers, earned, metrics })
       if (!drop) continue
       marked.push(row.id)
@@ -672,9 +645,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       })
     }
     if (marked.length) {
-      await trx("loyalty_tier_membership")
-        .whereIn("id", marked)
-        .update({ drop_reminded_for: trx.ref("qualified_until"), updated_at: trx.fn.now() })
+      await markDropReminded(trx, marked)
     }
     return { reminders, scanned: rows.length, last: rows.length ? rows[rows.length - 1].customer_id : null }
   }
@@ -682,8 +653,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /** Undo `claimTierDropReminders` for these members (their events could not be emitted). */
   @InjectTransactionManager()
   async unclaimTierDropReminders(customerIds: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    await trx("loyalty_tier_membership").whereIn("customer_id", customerIds).update({ drop_reminded_for: null })
+    await this.updateTierMemberships({ selector: { customer_id: customerIds }, data: { drop_reminded_for: null } }, sharedContext)
   }
 
   /** One page of customers whose override's end date has passed, in keyset order (end date, override). */
@@ -694,15 +664,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    const knex = knexOf(sharedContext)
-    const rows: { customer_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
-      knex,
-      knex("loyalty_tier_override").select("customer_id").whereNull("ended_at").where("ends_at", "<=", now).whereNull("deleted_at"),
-      { at: "ends_at", id: "id" },
-      after,
-      limit
-    )
-    return duePage(rows, limit, (page) => page.map((row) => row.customer_id))
+    return await dueOverrides(knexOf(sharedContext), now, after, limit)
   }
 
   /**
@@ -717,27 +679,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ customer_id: string; metrics: TierMetrics }[]> {
-    const knex = knexOf(sharedContext)
-    const from = windowBounds(await this.getSettings(sharedContext)).exclusiveStart ? ">" : ">="
-    const { rows } = await knex.raw(
-      `WITH page AS (
-         SELECT DISTINCT customer_id FROM loyalty_tier_activity
-          WHERE deleted_at IS NULL AND occurred_at <= :end
-            ${start ? `AND occurred_at ${from} :start` : ""} ${after ? "AND customer_id > :after" : ""}
-          ORDER BY customer_id LIMIT :limit)
-       SELECT a.customer_id, a.currency_code, sum(a.points)::bigint AS points, sum(a.orders)::bigint AS orders,
-              sum(a.amount) AS amount
-         FROM loyalty_tier_activity a JOIN page p ON p.customer_id = a.customer_id
-        WHERE a.deleted_at IS NULL AND a.occurred_at <= :end ${start ? `AND a.occurred_at ${from} :start` : ""}
-        GROUP BY a.customer_id, a.currency_code
-        ORDER BY a.customer_id`,
-      { end, limit, ...(start ? { start } : {}), ...(after ? { after } : {}) }
-    )
+    const excludeStart = windowExcludesStart(await this.getSettings(sharedContext))
+    const rows = await activitySumsPage(knexOf(sharedContext), { start, end, excludeStart }, after, limit)
     const byCustomer = new Map<string, TierMetrics>()
-    for (const row of rows as MetricsRow[]) {
-      const metrics = byCustomer.get(row.customer_id) ?? { points: 0, orders: 0, spend: {} }
-      addMetricsRow(metrics, row)
-      byCustomer.set(row.customer_id, metrics)
+    for (const row of rows) {
+      byCustomer.set(row.customer_id, addMetricsSums(byCustomer.get(row.customer_id) ?? { points: 0, orders: 0, spend: {} }, row))
     }
     return [...byCustomer.entries()].map(([customer_id, metrics]) => ({ customer_id, metrics }))
   }
@@ -806,23 +752,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyTier | null> {
-    const knex = knexOf(sharedContext)
-    const row = await knex<LoyaltyTier>({ m: "loyalty_tier_membership" })
-      .leftJoin({ o: "loyalty_tier_override" }, (on) =>
-        on
-          .on("o.id", "m.override_id")
-          .onNull("o.deleted_at")
-          .onNull("o.ended_at")
-          .andOn((active) => active.onNull("o.ends_at").orOn("o.ends_at", ">", knex.raw("?", [now])))
-      )
-      // An active override's tier (none: no tier), else the earned one.
-      .join({ t: "loyalty_tier" }, "t.id", knex.raw('CASE WHEN "o"."id" IS NULL THEN "m"."earned_tier_id" ELSE "o"."tier_id" END'))
-      .select(TIER_FIELDS.map((field) => `t.${field}`))
-      .where("m.customer_id", customerId)
-      .whereNull("m.deleted_at")
-      .whereNull("t.deleted_at")
-      .first()
-    return row ? tierOf(row) : null
+    return (await tierInEffect(knexOf(sharedContext), customerId, now)) ?? null
   }
 
   /** Everything a customer or staff see about a customer's tier at `now`. */
@@ -832,16 +762,15 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<CustomerTierStatus> {
-    const knex = knexOf(sharedContext)
     const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(knex)
+    const tiers = await this.tiers_(sharedContext)
     const byId = tierMap(tiers)
     const [row] = await this.listTierMemberships({ customer_id: customerId }, { take: 1 }, sharedContext)
-    const override = row ? await this.activeOverride_(knex, row, now) : null
+    const override = row ? await this.activeOverride_(row, now, sharedContext) : null
     const earned = (row?.earned_tier_id && byId.get(row.earned_tier_id)) || null
     const current = override ? (override.tier_id ? byId.get(override.tier_id) ?? null : null) : earned
     const window = qualificationWindow(settings, now)
-    const { oldest_at, ...metrics } = await this.metrics_(knex, customerId, window.start, now, windowBounds(settings))
+    const { oldest_at, ...metrics } = await this.metrics_(customerId, settings, window.start, now, sharedContext)
     return {
       customer_id: customerId,
       current,
@@ -896,18 +825,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date = new Date(),
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, number>> {
-    const { rows }: { rows: { tier_id: string; count: string }[] } = await knexOf(sharedContext).raw(
-      `SELECT x.tier_id, count(*) AS count FROM (
-         SELECT CASE WHEN m.override_id IS NOT NULL
-                      AND (o.id IS NULL OR o.ended_at IS NOT NULL OR (o.ends_at IS NOT NULL AND o.ends_at <= ?))
-                     THEN m.earned_tier_id ELSE m.tier_id END AS tier_id
-           FROM loyalty_tier_membership m
-           LEFT JOIN loyalty_tier_override o ON o.id = m.override_id AND o.deleted_at IS NULL
-          WHERE m.deleted_at IS NULL
-       ) x WHERE x.tier_id IS NOT NULL GROUP BY x.tier_id`,
-      [now]
-    )
-    return new Map(rows.map((row) => [row.tier_id, Number(row.count)]))
+    return await memberCountsAt(knexOf(sharedContext), now)
   }
 
   /**
@@ -923,7 +841,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<TierPreview> {
     const settings = await this.getSettings(sharedContext)
-    const saved = await this.tiers_(knexOf(sharedContext))
+    const saved = await this.tiers_(sharedContext)
     const tiers: TierDefinition[] = proposed
       ? proposed.map((input, index) => ({
           id: input.id ?? `proposed_${index}`,
@@ -965,19 +883,53 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   // ---------------------------------------------------------------- internals
 
-  protected async tiers_(knex: Knex | Knex.Transaction): Promise<LoyaltyTier[]> {
-    const rows = await knex<LoyaltyTier>("loyalty_tier").select([...TIER_FIELDS]).whereNull("deleted_at").orderBy("rank", "asc")
-    return rows.map(tierOf)
+  /** Live tiers, lowest rank first, as they leave the module. */
+  protected async tiers_(sharedContext: SharedContext): Promise<LoyaltyTier[]> {
+    const tiers = await this.listTiers({}, { select: [...TIER_FIELDS], order: { rank: "ASC" }, take: null }, sharedContext)
+    // A tier this transaction wrote is loaded whole: only the public columns leave the module.
+    return tiers.map((tier) => pickFields(tier, TIER_FIELDS))
   }
 
-  protected async writeRanks_(trx: Knex.Transaction, ranks: Map<string, number>): Promise<void> {
-    // Two passes: ranks are unique, so a swap would collide half-way.
-    await trx("loyalty_tier")
-      .whereIn("id", [...ranks.keys()])
-      .update({ rank: trx.raw("rank + ?", [RANK_SHIFT]) })
-    for (const [id, rank] of ranks) {
-      await trx("loyalty_tier").where({ id }).update({ rank, updated_at: trx.fn.now() })
-    }
+  /** A tier this transaction just created or changed, written and read back as it leaves the module. */
+  protected async written_(id: string, sharedContext: SharedContext): Promise<LoyaltyTier> {
+    await flushWrites(sharedContext)
+    return (await this.anyTier_(id, sharedContext))!
+  }
+
+  /**
+   * Lock the tier set against other writers of it for the rest of the
+   * transaction (`lockForSave`), then read it: validation sees the set every
+   * other writer will.
+   */
+  protected async lockTiers_(sharedContext: SharedContext): Promise<LoyaltyTier[]> {
+    await lockForSave(sharedContext, "loyalty_tier", WRITES)
+    return await this.tiers_(sharedContext)
+  }
+
+  /** A tier by id, deleted or not (history of a deleted tier keeps its name). */
+  protected async anyTier_(id: string, sharedContext: SharedContext): Promise<LoyaltyTier | null> {
+    const [tier] = await this.listTiers({ id }, { select: [...TIER_FIELDS], take: 1, withDeleted: true }, sharedContext)
+    return tier ? pickFields(tier, TIER_FIELDS) : null
+  }
+
+  /** Two passes: ranks are unique (checked row by row), so a swap would collide half-way. */
+  protected async writeRanks_(ranks: { id: string; rank: number }[], sharedContext: SharedContext): Promise<void> {
+    await this.updateTiers(ranks.map(({ id, rank }) => ({ id, rank: rank + RANK_SHIFT })), sharedContext)
+    await flushWrites(sharedContext)
+    await this.updateTiers(ranks, sharedContext)
+    await flushWrites(sharedContext)
+  }
+
+  /**
+   * What a decision about one customer starts from: the settings, the tiers,
+   * and the customer's membership locked and settled (`lockAndSettle_`).
+   */
+  protected async decisionContext_(customerId: string, now: Date, sharedContext: SharedContext) {
+    const settings = await this.getSettings(sharedContext)
+    const tiers = await this.tiers_(sharedContext)
+    const byId = tierMap(tiers)
+    const { row, writes } = await this.lockAndSettle_(customerId, now, byId, sharedContext)
+    return { settings, tiers, byId, row, writes }
   }
 
   /**
@@ -986,29 +938,21 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * decision starts from the state in effect now.
    */
   protected async lockAndSettle_(
-    trx: Knex.Transaction,
     customerId: string,
     now: Date,
-    byId: Map<string, LoyaltyTier>
+    byId: Map<string, LoyaltyTier>,
+    sharedContext: SharedContext
   ): Promise<{ row: MembershipRow; writes: MembershipWrite[] }> {
-    await setLockTimeout(trx)
-    const select = () =>
-      trx<MembershipRow>("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
-    let raw = await select()
-    if (!raw) {
-      await trx.raw(
-        `INSERT INTO loyalty_tier_membership (id, customer_id) VALUES (?, ?)
-         ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
-        [generateEntityId(undefined, "ltmem"), customerId]
-      )
-      raw = await select()
-    }
-    let row = raw!
+    let row = await lockMembership(transactionOf(sharedContext, WRITES), customerId)
     const writes: MembershipWrite[] = []
     if (row.override_id) {
-      const override = await trx<TierOverrideRecord>("loyalty_tier_override").select([...OVERRIDE_FIELDS]).where({ id: row.override_id }).first()
+      const [override] = await this.listTierOverrides(
+        { id: row.override_id },
+        { select: [...OVERRIDE_FIELDS], take: 1, withDeleted: true },
+        sharedContext
+      )
       if (override && !override.ended_at && override.ends_at && override.ends_at <= now) {
-        const write = await this.endOverride_(trx, row, override, now, byId, null, null)
+        const write = await this.endOverride_(row, override, now, byId, null, null, sharedContext)
         writes.push(write)
         row = { ...row, ...write.after }
       }
@@ -1017,25 +961,27 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   }
 
   protected async endOverride_(
-    trx: Knex.Transaction,
     row: MembershipRow,
     override: TierOverrideRecord,
     now: Date,
     byId: Map<string, LoyaltyTier>,
     actorId: string | null,
-    reason: string | null
+    reason: string | null,
+    sharedContext: SharedContext
   ): Promise<MembershipWrite> {
-    await trx("loyalty_tier_override")
-      .where({ id: override.id })
-      .update({
+    await this.updateTierOverrides(
+      {
+        id: override.id,
         ended_at: now,
         ended_by: actorId,
         end_reason: reason ?? (override.ends_at ? `Ended on ${isoDay(override.ends_at)} as planned` : "Ended"),
-        updated_at: trx.fn.now(),
-      })
+      },
+      sharedContext
+    )
+    // Ended before anything else this transaction writes (a new override: one active per customer).
+    await flushWrites(sharedContext)
     const earned = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
     const write = await this.writeMembership_(
-      trx,
       row,
       { ...stateOf(row), override_id: null, tier_id: row.earned_tier_id },
       byId,
@@ -1048,75 +994,59 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         actor_type: actorId ? "admin" : "system",
         actor_id: actorId,
         details: { override_id: override.id },
-      }
+      },
+      sharedContext
     )
     return { ...write, ended_override_ids: [override.id] }
   }
 
-  /**
-   * What a decision about one customer starts from: the settings, the tiers,
-   * and the customer's membership locked and settled (`lockAndSettle_`).
-   */
-  protected async decisionContext_(sharedContext: SharedContext, customerId: string, now: Date) {
-    const trx = transactionOf(sharedContext, WRITES)
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(trx)
-    const byId = tierMap(tiers)
-    const { row, writes } = await this.lockAndSettle_(trx, customerId, now, byId)
-    return { trx, settings, tiers, byId, row, writes }
-  }
-
   /** The membership with a newly decided earned tier; an override in effect stays the tier in effect. */
   protected async withEarnedTier_(
-    trx: Knex.Transaction,
     row: MembershipRow,
     now: Date,
-    earned: Pick<MembershipState, "earned_tier_id" | "qualified_at" | "qualified_until">
+    earned: Pick<MembershipState, "earned_tier_id" | "qualified_at" | "qualified_until">,
+    sharedContext: SharedContext
   ): Promise<MembershipState> {
-    const override = await this.activeOverride_(trx, row, now)
+    const override = await this.activeOverride_(row, now, sharedContext)
     return { ...stateOf(row), ...earned, tier_id: override ? override.tier_id : earned.earned_tier_id }
   }
 
   /** The customer's override in effect at `now`, if any. */
   protected async activeOverride_(
-    knex: Knex | Knex.Transaction,
-    row: MembershipRow,
-    now: Date
+    row: Pick<MembershipState, "override_id">,
+    now: Date,
+    sharedContext: SharedContext
   ): Promise<TierOverrideRecord | null> {
     if (!row.override_id) return null
-    const override = await knex<TierOverrideRecord>("loyalty_tier_override")
-      .select([...OVERRIDE_FIELDS])
-      .where({ id: row.override_id })
-      .whereNull("deleted_at")
-      .first()
+    const [override] = await this.listTierOverrides({ id: row.override_id }, { select: [...OVERRIDE_FIELDS], take: 1 }, sharedContext)
     if (!override) return null
     if (override.ended_at || (override.ends_at && override.ends_at <= now)) return null
-    return override
+    return pickFields(override, OVERRIDE_FIELDS)
   }
 
   /**
-   * Write the membership's new state and, when the tier in effect changes,
-   * one history line. Returns what changed with the tiers' names, ranks and
-   * groups for the workflow's effects.
+   * Write the locked membership's new state and, when the tier in effect
+   * changes, one history line. Returns what changed with the tiers' names,
+   * ranks and groups for the workflow's effects.
    */
   protected async writeMembership_(
-    trx: Knex.Transaction,
     row: MembershipRow,
     after: MembershipState,
     byId: Map<string, LoyaltyTier>,
-    history: HistoryInput
+    history: HistoryInput,
+    sharedContext: SharedContext
   ): Promise<MembershipWrite> {
+    const trx = transactionOf(sharedContext, WRITES)
     const before = stateOf(row)
-    await trx("loyalty_tier_membership")
-      .where({ id: row.id })
-      .update({ ...after, updated_at: trx.fn.now() })
+    await updateMembershipState(trx, row.id, after)
     if (before.tier_id === after.tier_id) {
       return { customer_id: row.customer_id, before, after, changes: [] }
     }
-    const from = before.tier_id ? byId.get(before.tier_id) ?? (await this.anyTier_(trx, before.tier_id)) : null
-    const to = after.tier_id ? byId.get(after.tier_id) ?? (await this.anyTier_(trx, after.tier_id)) : null
+    const tierOf = async (id: string | null) => (id ? byId.get(id) ?? (await this.anyTier_(id, sharedContext)) : null)
+    const from = await tierOf(before.tier_id)
+    const to = await tierOf(after.tier_id)
     const historyId = generateEntityId(undefined, "lthis")
-    await trx("loyalty_tier_history").insert({
+    await insertHistory(trx, {
       id: historyId,
       customer_id: row.customer_id,
       from_tier_id: from?.id ?? null,
@@ -1130,85 +1060,60 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       qualified_until: after.qualified_until,
       details: { ...(history.details ?? {}), before, after },
       idempotency_key: history.key,
-      created_at: trx.raw("clock_timestamp()"),
-      updated_at: trx.raw("clock_timestamp()"),
     })
-    const up = (to?.rank ?? 0) > (from?.rank ?? 0)
-    const change: TierChange = {
+    const change = tierChange({
       history_id: historyId,
       customer_id: row.customer_id,
-      from: from ? tierRef(from) : null,
-      to: to ? tierRef(to) : null,
+      from,
+      to,
       reason: history.reason,
-      direction: up ? "up" : "down",
       note: history.note,
       qualified_until: after.qualified_until,
-      from_group_id: from?.customer_group_id ?? null,
-      to_group_id: to?.customer_group_id ?? null,
-      bonus_points: up && (history.reason === "qualified" || history.reason === "review") ? to?.bonus_points ?? 0 : 0,
-    }
+    })
     return { customer_id: row.customer_id, before, after, changes: [change] }
   }
 
-  /** A tier by id, deleted or not (history of a deleted tier keeps its name). */
-  protected async anyTier_(knex: Knex | Knex.Transaction, id: string): Promise<LoyaltyTier | null> {
-    const row = await knex<LoyaltyTier>("loyalty_tier").select([...TIER_FIELDS]).where({ id }).first()
-    return row ? tierOf(row) : null
-  }
-
-  protected async restore_(trx: Knex.Transaction, write: MembershipWrite): Promise<void> {
-    await setLockTimeout(trx)
-    const raw = await trx<MembershipRow>("loyalty_tier_membership")
-      .where({ customer_id: write.customer_id })
-      .whereNull("deleted_at")
-      .forUpdate()
-      .first()
-    if (!raw) return
-    const current = stateOf(raw)
-    // Somebody changed the membership since: theirs is newer, leave it.
-    if (!sameState(current, write.after)) return
-    await trx("loyalty_tier_membership")
-      .where({ id: raw.id })
-      .update({ ...write.before, updated_at: trx.fn.now() })
+  /**
+   * Undo one write (a compensation): the membership goes back unless
+   * somebody changed it since (theirs is newer: leave it); its history lines
+   * are withdrawn, the override it created is deleted and those it ended
+   * are active again.
+   */
+  protected async restore_(write: MembershipWrite, sharedContext: SharedContext): Promise<void> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const row = await lockExistingMembership(trx, write.customer_id)
+    if (!row || !sameState(stateOf(row), write.after)) return
+    await updateMembershipState(trx, row.id, write.before)
     const historyIds = write.changes.map((change) => change.history_id)
     if (historyIds.length) {
-      await trx("loyalty_tier_history").whereIn("id", historyIds).update({ deleted_at: trx.fn.now() })
+      await this.softDeleteTierHistories(historyIds, {}, sharedContext)
     }
     if (write.created_override_id) {
-      await trx("loyalty_tier_override").where({ id: write.created_override_id }).update({ deleted_at: trx.fn.now() })
+      await this.softDeleteTierOverrides(write.created_override_id, {}, sharedContext)
     }
     if (write.ended_override_ids?.length) {
-      await trx("loyalty_tier_override")
-        .whereIn("id", write.ended_override_ids)
-        .update({ ended_at: null, ended_by: null, end_reason: null })
+      // The created override is gone before an ended one is active again (one active per customer).
+      await flushWrites(sharedContext)
+      await this.updateTierOverrides(
+        { selector: { id: write.ended_override_ids }, data: { ended_at: null, ended_by: null, end_reason: null } },
+        sharedContext
+      )
     }
   }
 
+  /** A customer's qualifying activity in the window the settings give it. */
   protected async metrics_(
-    knex: Knex | Knex.Transaction,
     customerId: string,
+    settings: TierSettings,
     start: Date | null,
     end: Date,
-    { exclusiveStart = false } = {}
+    sharedContext: SharedContext
   ): Promise<TierMetrics & { oldest_at: Date | null }> {
-    const query = knex("loyalty_tier_activity")
-      .select("currency_code")
-      .select(
-        knex.raw("coalesce(sum(points), 0)::bigint as points"),
-        knex.raw("coalesce(sum(orders), 0)::bigint as orders"),
-        knex.raw("coalesce(sum(amount), 0) as amount"),
-        knex.raw("min(occurred_at) as oldest_at")
-      )
-      .where({ customer_id: customerId })
-      .whereNull("deleted_at")
-      .where("occurred_at", "<=", end)
-      .groupBy("currency_code")
-    if (start) query.where("occurred_at", exclusiveStart ? ">" : ">=", start)
-    const rows: (MetricsRow & { oldest_at: Date | null })[] = await query
+    const rows = await activitySums(knexOf(sharedContext), customerId, { start, end, excludeStart: windowExcludesStart(settings) })
     const metrics: TierMetrics = { points: 0, orders: 0, spend: {} }
     let oldest: Date | null = null
     for (const row of rows) {
-      addMetricsRow(metrics, row)
+      addMetricsSums(metrics, row)
       const at = row.oldest_at ? new Date(row.oldest_at) : null
       if (at && (!oldest || at < oldest)) oldest = at
     }
@@ -1217,58 +1122,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 }
 
 // ---------------------------------------------------------------- helpers
-
-type MetricsRow = {
-  customer_id: string
-  currency_code: string | null
-  points: string | number
-  orders: string | number
-  amount: string | number
-}
-
-function addMetricsRow(metrics: TierMetrics, row: Omit<MetricsRow, "customer_id">) {
-  metrics.points += Number(row.points)
-  metrics.orders += Number(row.orders)
-  if (row.currency_code) {
-    const amount = Number(row.amount)
-    metrics.spend[row.currency_code] = Number(((metrics.spend[row.currency_code] ?? 0) + amount).toFixed(4))
-  }
-}
-
-/**
- * A rolling window is (start, end]: at the end of a period, the activity that
- * began it has left the window, whether a review or an upgrade looks. A
- * calendar window is [start, end].
- */
-const windowBounds = (settings: TierSettings) => ({ exclusiveStart: settings.window === "rolling" })
-
-/** Serializes tier-set changes: validation sees the set every other writer will. */
-async function lockTiers(trx: Knex.Transaction) {
-  await trx.raw("LOCK TABLE loyalty_tier IN SHARE ROW EXCLUSIVE MODE")
-}
-
-export function settingsFromOptions(pluginOptions: LoyaltyTiersOptions = {}): TierSettings {
-  const options = tiersOptions(pluginOptions)
-  return {
-    window: options.window ?? DEFAULT_TIER_SETTINGS.window,
-    window_months: options.windowMonths ?? DEFAULT_TIER_SETTINGS.window_months,
-    grace_days: options.graceDays ?? DEFAULT_TIER_SETTINGS.grace_days,
-  }
-}
-
-function validateSettings(settings: TierSettings): string[] {
-  const problems: string[] = []
-  if (!["rolling", "calendar_year", "lifetime"].includes(settings.window)) {
-    problems.push(`window must be rolling, calendar_year or lifetime`)
-  }
-  if (!Number.isInteger(settings.window_months) || settings.window_months < 1 || settings.window_months > TIER_LIMITS.max_window_months) {
-    problems.push(`window_months must be a whole number from 1 to ${TIER_LIMITS.max_window_months}`)
-  }
-  if (!Number.isInteger(settings.grace_days) || settings.grace_days < 0 || settings.grace_days > TIER_LIMITS.max_grace_days) {
-    problems.push(`grace_days must be a whole number from 0 to ${TIER_LIMITS.max_grace_days}`)
-  }
-  return problems
-}
 
 function assertValidSet(tiers: Parameters<typeof validateTierSet>[0]) {
   const problems = validateTierSet(tiers)
@@ -1286,110 +1139,3 @@ function findTier(tiers: LoyaltyTier[], id: string): LoyaltyTier {
 }
 
 const tierMap = (tiers: LoyaltyTier[]) => new Map(tiers.map((tier) => [tier.id, tier]))
-
-const tierRef = (tier: Pick<LoyaltyTier, "id" | "name" | "rank">): TierRef => ({
-  id: tier.id,
-  name: tier.name,
-  rank: tier.rank,
-})
-
-/**
- * A tier's stored values with the field of the other metric cleared: a spend
- * tier has no `threshold`, a points or orders tier no `spend_thresholds`.
- */
-function tierValues(input: TierInput & { rank: number }): Omit<TierDefinition, "id"> & {
-  metadata: Record<string, unknown> | null
-} {
-  const spend = input.metric === "spend"
-  return {
-    name: input.name.trim(),
-    rank: input.rank,
-    metric: input.metric,
-    threshold: spend ? null : input.threshold ?? null,
-    spend_thresholds: spend ? normalizeSpendThresholds(input.spend_thresholds) : null,
-    earn_multiplier: Number(input.earn_multiplier ?? 1),
-    perks: input.perks?.trim() || null,
-    customer_group_id: input.customer_group_id || null,
-    bonus_points: input.bonus_points ?? 0,
-    metadata: input.metadata ?? null,
-  }
-}
-
-
-/** A tier as read: `earn_multiplier` is a float4 column, and 1.1 reads back as 1.100000023841858. */
-const tierOf = (row: LoyaltyTier): LoyaltyTier => ({ ...row, earn_multiplier: Number(Number(row.earn_multiplier).toFixed(4)) })
-
-
-const toDate = (value: unknown) => (value ? new Date(value as string) : null)
-
-
-function stateOf(row: MembershipState): MembershipState {
-  return {
-    tier_id: row.tier_id,
-    earned_tier_id: row.earned_tier_id,
-    qualified_at: toDate(row.qualified_at),
-    qualified_until: toDate(row.qualified_until),
-    override_id: row.override_id,
-  }
-}
-
-function sameState(a: MembershipState, b: MembershipState): boolean {
-  const time = (d: Date | string | null) => (d ? new Date(d).getTime() : null)
-  return (
-    a.tier_id === b.tier_id &&
-    a.earned_tier_id === b.earned_tier_id &&
-    a.override_id === b.override_id &&
-    time(a.qualified_at) === time(b.qualified_at) &&
-    time(a.qualified_until) === time(b.qualified_until)
-  )
-}
-
-function mergeWrites(customerId: string, writes: MembershipWrite[]): MembershipWrite {
-  if (!writes.length) {
-    return { customer_id: customerId, before: emptyState(), after: emptyState(), changes: [] }
-  }
-  return {
-    customer_id: customerId,
-    before: writes[0].before,
-    after: writes[writes.length - 1].after,
-    changes: writes.flatMap((write) => write.changes),
-    created_override_id: writes.map((write) => write.created_override_id).find(Boolean) ?? null,
-    ended_override_ids: writes.flatMap((write) => write.ended_override_ids ?? []),
-  }
-}
-
-const emptyState = (): MembershipState => ({
-  tier_id: null,
-  earned_tier_id: null,
-  qualified_at: null,
-  qualified_until: null,
-  override_id: null,
-})
-
-
-
-const isoDay = (date: Date) => new Date(date).toISOString().slice(0, 10)
-
-function describeThreshold(tier: TierDefinition): string {
-  if (tier.metric === "spend") {
-    return Object.entries(tier.spend_thresholds ?? {})
-      .map(([code, value]) => `${value} ${code.toUpperCase()}`)
-      .join(" or ")
-  }
-  return `${tier.threshold} ${tier.metric}`
-}
-
-/** "1200 points of 1000", "3 orders of 3", "520 EUR of 500 EUR". */
-function describeMetrics(tier: TierDefinition, metrics: TierMetrics): string {
-  switch (tier.metric) {
-    case "points":
-      return `${metrics.points} points of ${tier.threshold}`
-    case "orders":
-      return `${metrics.orders} orders of ${tier.threshold}`
-    case "spend":
-      return Object.entries(tier.spend_thresholds ?? {})
-        .map(([code, value]) => `${metrics.spend[code] ?? 0} ${code.toUpperCase()} of ${value}`)
-        .join(", ")
-  }
-}
-

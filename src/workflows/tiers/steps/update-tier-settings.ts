@@ -8,10 +8,10 @@ export const updateTierSettingsStepId = "loyalty-update-tier-settings-step"
 export const updateTierSettingsStep = createStep(
   updateTierSettingsStepId,
   async (input: { changes: Partial<TierSettings>; actor_id: string | null }, { container }) => {
-    const result = await tiersService(container).saveSettings(input.changes, input.actor_id)
+    const result = await tiersService(container).updateSettings(input.changes, input.actor_id)
     return new StepResponse(result.settings, { previous: result.previous, actor_id: input.actor_id })
   },
   async (saved, { container }) => {
-    if (saved) await tiersService(container).saveSettings(saved.previous, saved.actor_id)
+    if (saved) await tiersService(container).updateSettings(saved.previous, saved.actor_id)
   }
 )

@@ -1,0 +1,280 @@
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { generateEntityId } from "@medusajs/framework/utils"
+import { DueCursor, DuePage, duePage, keysetAfter, setLockTimeout } from "../../lib/db"
+import { MembershipState, TierChangeReason } from "../../lib/tiers/membership"
+import { MetricsSums } from "../../lib/tiers/rules"
+import { ActivityInput, LoyaltyTier, TIER_FIELDS } from "./types"
+
+/**
+ * The tiers module's SQL, in one place: only what Postgres is the point of.
+ * The membership lock and what is written under it (every decision about a
+ * customer holds their row `FOR UPDATE`; history lines carry the statement's
+ * clock so the lines of one decision keep their order), the activity written
+ * once per key (`ON CONFLICT DO NOTHING`), the sums the tier metrics are, and
+ * the set-based reads of the jobs and pages (keyset due queues, a page of
+ * customers' metrics, member counts, the tier in effect in one statement).
+ * Everything else goes through `MedusaService`'s generated methods.
+ */
+
+/** A membership row as the lock reads it. */
+export type MembershipRow = MembershipState & { id: string; customer_id: string }
+
+/** A history line as `writeMembership_` writes it. */
+export type HistoryRow = {
+  id: string
+  customer_id: string
+  from_tier_id: string | null
+  from_tier_name: string | null
+  to_tier_id: string | null
+  to_tier_name: string | null
+  reason: TierChangeReason
+  note: string
+  actor_type: "system" | "admin"
+  actor_id: string | null
+  qualified_until: Date | null
+  details: Record<string, unknown>
+  idempotency_key: string
+}
+
+// ---------------------------------------------------------------- the membership lock
+
+/**
+ * Lock the customer's membership row for the rest of the transaction,
+ * creating it first when there is none (two first decisions at once create
+ * one row: the second insert does nothing and waits for the first's lock).
+ */
+export async function lockMembership(trx: Knex.Transaction, customerId: string): Promise<MembershipRow> {
+  await setLockTimeout(trx)
+  const select = () =>
+    trx<MembershipRow>("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
+  let row = await select()
+  if (!row) {
+    await trx.raw(
+      `INSERT INTO loyalty_tier_membership (id, customer_id) VALUES (?, ?)
+       ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
+      [generateEntityId(undefined, "ltmem"), customerId]
+    )
+    row = await select()
+  }
+  return row!
+}
+
+/** The customer's membership row locked, if there is one (a compensation never creates one). */
+export async function lockExistingMembership(trx: Knex.Transaction, customerId: string): Promise<MembershipRow | undefined> {
+  await setLockTimeout(trx)
+  return await trx<MembershipRow>("loyalty_tier_membership")
+    .where({ customer_id: customerId })
+    .whereNull("deleted_at")
+    .forUpdate()
+    .first()
+}
+
+/**
+ * Lock the memberships whose earned tier or tier in effect is `tierId` (in
+ * customer order, as every other locker takes one row) and the overrides
+ * that set it, before the tier is deleted and its members moved.
+ */
+export async function lockTierMembers(
+  trx: Knex.Transaction,
+  tierId: string
+): Promise<{ members: MembershipRow[]; override_ids: string[] }> {
+  await setLockTimeout(trx)
+  const members = await trx<MembershipRow>("loyalty_tier_membership")
+    .whereNull("deleted_at")
+    .where((q) => q.where({ tier_id: tierId }).orWhere({ earned_tier_id: tierId }))
+    .orderBy("customer_id")
+    .forUpdate()
+  const overrides: { id: string }[] = await trx("loyalty_tier_override")
+    .select("id")
+    .where({ tier_id: tierId })
+    .whereNull("ended_at")
+    .whereNull("deleted_at")
+    .forUpdate()
+  return { members, override_ids: overrides.map((override) => override.id) }
+}
+
+/** Write a locked membership's state. */
+export async function updateMembershipState(trx: Knex.Transaction, id: string, state: MembershipState): Promise<void> {
+  await trx("loyalty_tier_membership")
+    .where({ id })
+    .update({ ...state, updated_at: trx.fn.now() })
+}
+
+/**
+ * One history line, stamped with the statement's clock (not the
+ * transaction's): an override that ran out and the upgrade decided after it
+ * are two lines of one transaction, and newest-first lists them in order.
+ */
+export async function insertHistory(trx: Knex.Transaction, row: HistoryRow): Promise<void> {
+  await trx("loyalty_tier_history").insert({
+    ...row,
+    created_at: trx.raw("clock_timestamp()"),
+    updated_at: trx.raw("clock_timestamp()"),
+  })
+}
+
+// ---------------------------------------------------------------- activity
+
+/** Write a customer's activity unless its key is recorded already; true when this call wrote it. */
+export async function insertActivityOnce(trx: Knex.Transaction, id: string, input: ActivityInput): Promise<boolean> {
+  const inserted = await trx.raw(
+    `INSERT INTO loyalty_tier_activity
+       (id, customer_id, order_id, currency_code, points, amount, raw_amount, orders, occurred_at, source_id, idempotency_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (idempotency_key) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING id`,
+    [
+      id,
+      input.customer_id,
+      input.order_id,
+      input.currency_code?.toLowerCase() ?? null,
+      input.points,
+      input.amount,
+      JSON.stringify({ value: String(input.amount), precision: 20 }),
+      input.orders,
+      input.occurred_at,
+      input.source_id,
+      input.idempotency_key,
+    ]
+  )
+  return inserted.rows.length > 0
+}
+
+/** A customer's activity sums per currency in the window, with the oldest activity's time. */
+export async function activitySums(
+  knex: Knex,
+  customerId: string,
+  window: { start: Date | null; end: Date; excludeStart: boolean }
+): Promise<(MetricsSums & { oldest_at: Date | string | null })[]> {
+  const query = knex("loyalty_tier_activity")
+    .select("currency_code")
+    .select(
+      knex.raw("coalesce(sum(points), 0)::bigint as points"),
+      knex.raw("coalesce(sum(orders), 0)::bigint as orders"),
+      knex.raw("coalesce(sum(amount), 0) as amount"),
+      knex.raw("min(occurred_at) as oldest_at")
+    )
+    .where({ customer_id: customerId })
+    .whereNull("deleted_at")
+    .where("occurred_at", "<=", window.end)
+    .groupBy("currency_code")
+  if (window.start) query.where("occurred_at", window.excludeStart ? ">" : ">=", window.start)
+  return await query
+}
+
+/**
+ * The activity sums per currency of one page of customers (by id, after
+ * `after`) with activity in the window: one statement per page.
+ */
+export async function activitySumsPage(
+  knex: Knex,
+  window: { start: Date | null; end: Date; excludeStart: boolean },
+  after: string | null,
+  limit: number
+): Promise<(MetricsSums & { customer_id: string })[]> {
+  const { start, end } = window
+  const from = window.excludeStart ? ">" : ">="
+  const { rows } = await knex.raw(
+    `WITH page AS (
+       SELECT DISTINCT customer_id FROM loyalty_tier_activity
+        WHERE deleted_at IS NULL AND occurred_at <= :end
+          ${start ? `AND occurred_at ${from} :start` : ""} ${after ? "AND customer_id > :after" : ""}
+        ORDER BY customer_id LIMIT :limit)
+     SELECT a.customer_id, a.currency_code, sum(a.points)::bigint AS points, sum(a.orders)::bigint AS orders,
+            sum(a.amount) AS amount
+       FROM loyalty_tier_activity a JOIN page p ON p.customer_id = a.customer_id
+      WHERE a.deleted_at IS NULL AND a.occurred_at <= :end ${start ? `AND a.occurred_at ${from} :start` : ""}
+      GROUP BY a.customer_id, a.currency_code
+      ORDER BY a.customer_id`,
+    { end, limit, ...(start ? { start } : {}), ...(after ? { after } : {}) }
+  )
+  return rows
+}
+
+// ---------------------------------------------------------------- set-based reads
+
+/**
+ * The tier in effect for a customer at `now` in one statement (membership,
+ * its override, the tier): an active override's tier (none: no tier), else
+ * the earned one. Every member's award reads it.
+ */
+export async function tierInEffect(knex: Knex, customerId: string, now: Date): Promise<LoyaltyTier | undefined> {
+  return await knex<LoyaltyTier>({ m: "loyalty_tier_membership" })
+    .leftJoin({ o: "loyalty_tier_override" }, (on) =>
+      on
+        .on("o.id", "m.override_id")
+        .onNull("o.deleted_at")
+        .onNull("o.ended_at")
+        .andOn((active) => active.onNull("o.ends_at").orOn("o.ends_at", ">", knex.raw("?", [now])))
+    )
+    .join({ t: "loyalty_tier" }, "t.id", knex.raw('CASE WHEN "o"."id" IS NULL THEN "m"."earned_tier_id" ELSE "o"."tier_id" END'))
+    .select(TIER_FIELDS.map((field) => `t.${field}`))
+    .where("m.customer_id", customerId)
+    .whereNull("m.deleted_at")
+    .whereNull("t.deleted_at")
+    .first()
+}
+
+/** Members in effect per tier id at `now` (an override past its end counts as ended). */
+export async function memberCountsAt(knex: Knex, now: Date): Promise<Map<string, number>> {
+  const { rows }: { rows: { tier_id: string; count: string }[] } = await knex.raw(
+    `SELECT x.tier_id, count(*) AS count FROM (
+       SELECT CASE WHEN m.override_id IS NOT NULL
+                    AND (o.id IS NULL OR o.ended_at IS NOT NULL OR (o.ends_at IS NOT NULL AND o.ends_at <= ?))
+                   THEN m.earned_tier_id ELSE m.tier_id END AS tier_id
+         FROM loyalty_tier_membership m
+         LEFT JOIN loyalty_tier_override o ON o.id = m.override_id AND o.deleted_at IS NULL
+        WHERE m.deleted_at IS NULL
+     ) x WHERE x.tier_id IS NOT NULL GROUP BY x.tier_id`,
+    [now]
+  )
+  return new Map(rows.map((row) => [row.tier_id, Number(row.count)]))
+}
+
+/** Memberships whose period ended on or before `endedBy`: the review's keyset due read (period end, customer). */
+export const dueReviews = (endedBy: Date) => (knex: Knex) =>
+  knex("loyalty_tier_membership").where("qualified_until", "<=", endedBy).whereNull("deleted_at")
+
+/** A page of the customers whose override's end date has passed, in keyset order (end date, override). */
+export async function dueOverrides(knex: Knex, now: Date, after: DueCursor | null, limit: number): Promise<DuePage<string>> {
+  const rows: { customer_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+    knex,
+    knex("loyalty_tier_override").select("customer_id").whereNull("ended_at").where("ends_at", "<=", now).whereNull("deleted_at"),
+    { at: "ends_at", id: "id" },
+    after,
+    limit
+  )
+  return duePage(rows, limit, (page) => page.map((row) => row.customer_id))
+}
+
+/**
+ * A page (by customer, after `after`) of members without an override whose
+ * earned tier's period ends in (`from`, `to`] and whose coming drop was not
+ * announced for that period, locked; rows another transaction holds are
+ * skipped (that customer is being evaluated).
+ */
+export async function lockDropReminderCandidates(
+  trx: Knex.Transaction,
+  input: { from: Date; to: Date; after: string | null; limit: number }
+): Promise<(MembershipRow & { drop_reminded_for: Date | null })[]> {
+  return await trx("loyalty_tier_membership")
+    .select("id", "customer_id", "earned_tier_id", "qualified_until", "drop_reminded_for")
+    .whereNull("deleted_at")
+    .whereNotNull("earned_tier_id")
+    .whereNull("override_id")
+    .where("qualified_until", ">", input.from)
+    .where("qualified_until", "<=", input.to)
+    .where((q) => q.whereNull("drop_reminded_for").orWhereRaw("drop_reminded_for <> qualified_until"))
+    .modify((q) => (input.after ? q.where("customer_id", ">", input.after) : q))
+    .orderBy("customer_id")
+    .limit(input.limit)
+    .forUpdate()
+    .skipLocked()
+}
+
+/** Mark these memberships' coming drop announced for their current period. */
+export async function markDropReminded(trx: Knex.Transaction, ids: string[]): Promise<void> {
+  await trx("loyalty_tier_membership")
+    .whereIn("id", ids)
+    .update({ drop_reminded_for: trx.ref("qualified_until"), updated_at: trx.fn.now() })
+}
