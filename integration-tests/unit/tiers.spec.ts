@@ -4,6 +4,7 @@ import { rulesFromOptions } from "../../src/lib/points/program"
 import {
   describeMetrics,
   describeThreshold,
+  dropReminder,
   MembershipState,
   MembershipWrite,
   mergeWrites,
@@ -222,6 +223,28 @@ describe("comingDrop", () => {
     // Enough to keep it, or a higher tier's worth (the upgrade is the activity's business): no warning.
     expect(comingDrop({ tiers, earned: gold, metrics: metrics(1000) })).toBeNull()
     expect(comingDrop({ tiers, earned: silver, metrics: metrics(0, 10) })).toBeNull()
+  })
+
+  it("words the warning: what drops when, what is kept, and what is missing", () => {
+    const until = at("2026-12-31T00:00:00Z")
+    const warn = (earned: TierDefinition, points: number) =>
+      dropReminder({ membership_id: "ltmem_1", customer_id: "cus_1", settings: calendar, tiers, earned, qualified_until: until, metrics: metrics(points) })
+    expect(warn(gold, 640)).toEqual({
+      id: `ltmem_1:${until.getTime()}`,
+      customer_id: "cus_1",
+      tier: { id: "gold", name: "gold", rank: 2 },
+      keeps: { id: "silver", name: "silver", rank: 1 },
+      qualified_until: "2026-12-31T00:00:00.000Z",
+      // Reviewed after the 30 grace days.
+      drops_at: "2027-01-30T00:00:00.000Z",
+      metric: "points",
+      currency_code: null,
+      current: 640,
+      target: 1000,
+      missing: 360,
+    })
+    expect(warn(silver, 120)).toMatchObject({ keeps: null, missing: 380 })
+    expect(warn(gold, 1000)).toBeNull()
   })
 })
 

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { TierSettings } from "../../lib/tiers/rules"
 import { LOYALTY_TIERS_MODULE } from "../../modules/loyalty-tiers"
 import type LoyaltyTiersModuleService from "../../modules/loyalty-tiers/service"
-import { CustomerTierStatus, LoyaltyTier, TierHistoryEntry } from "../../modules/loyalty-tiers/types"
+import { CustomerTierStatus, LoyaltyTier, OVERRIDE_FIELDS, TierHistoryEntry } from "../../modules/loyalty-tiers/types"
 
 export const tiersModule = (scope: MedusaContainer) => scope.resolve<LoyaltyTiersModuleService>(LOYALTY_TIERS_MODULE)
 
@@ -121,7 +121,7 @@ export async function adminCustomerTier(
   const [status, history, overrides] = await Promise.all([
     service.customerStatus(customerId, new Date()),
     service.customerHistory(customerId, page),
-    service.customerOverrides(customerId, 10),
+    service.listTierOverrides({ customer_id: customerId }, { select: [...OVERRIDE_FIELDS], order: { created_at: "DESC" }, take: 10 }),
   ])
   return {
     tier: adminTierStatusView(status),

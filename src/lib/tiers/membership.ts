@@ -1,4 +1,6 @@
-import { TierDefinition, TierMetrics } from "./rules"
+import type { TierExpiringEventData } from "../shared/events"
+import { IdempotencyKeys } from "../shared/idempotency-keys"
+import { comingDrop, reviewDate, standingAgainst, TierDefinition, TierMetrics, TierSettings } from "./rules"
 
 /**
  * A customer's membership as pure rules: the state a change moves (kept to
@@ -137,6 +139,33 @@ export function tierChange(input: {
     from_group_id: from?.customer_group_id ?? null,
     to_group_id: to?.customer_group_id ?? null,
     bonus_points: up && (reason === "qualified" || reason === "review") ? to?.bonus_points ?? 0 : 0,
+  }
+}
+
+/**
+ * The warning a member gets before the review drops their earned tier
+ * (`loyalty.tier.expiring`), once per period: null when the activity of the
+ * period so far still keeps the tier (the review's own rule, `comingDrop`).
+ */
+export function dropReminder<T extends TierDefinition>(input: {
+  membership_id: string
+  customer_id: string
+  settings: TierSettings
+  tiers: T[]
+  earned: T
+  qualified_until: Date
+  metrics: TierMetrics
+}): TierExpiringEventData | null {
+  const drop = comingDrop({ tiers: input.tiers, earned: input.earned, metrics: input.metrics })
+  if (!drop) return null
+  return {
+    id: IdempotencyKeys.tierDropReminder(input.membership_id, input.qualified_until),
+    customer_id: input.customer_id,
+    tier: tierRef(input.earned),
+    keeps: drop.keeps ? tierRef(drop.keeps) : null,
+    qualified_until: input.qualified_until.toISOString(),
+    drops_at: reviewDate(input.settings, input.qualified_until)!.toISOString(),
+    ...standingAgainst(input.earned, input.metrics),
   }
 }
 

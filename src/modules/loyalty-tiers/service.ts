@@ -13,16 +13,15 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import {
   describeMetrics,
   describeThreshold,
+  dropReminder,
   isoDay,
   mergeWrites,
   sameState,
   stateOf,
   tierChange,
-  tierRef,
 } from "../../lib/tiers/membership"
 import {
   addMetricsSums,
-  comingDrop,
   decideOnActivity,
   decideOnReview,
   progressToNext,
@@ -32,7 +31,6 @@ import {
   reviewWindowStart,
   settingsFromOptions,
   settingsProblems,
-  standingAgainst,
   TierDefinition,
   TierMetrics,
   TierSettings,
@@ -310,7 +308,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       await this.updateTierOverrides({ selector: { id: removal.override_ids }, data: { tier_id: removal.tier_id } }, sharedContext)
     }
     for (const write of removal.writes) {
-      await this.restore_(write, sharedContext)
+      await this.restoreMembership(write, sharedContext)
     }
   }
 
@@ -356,12 +354,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       sharedContext
     )
     return { id: existing.id, created: false }
-  }
-
-  /** Remove activity written by a step that is being compensated. */
-  @InjectTransactionManager()
-  async discardActivity(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    await this.deleteTierActivities(id, sharedContext)
   }
 
   /** Which of these activity keys are not recorded yet: the daily job's catch-up list. */
@@ -573,12 +565,31 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 
   /**
    * Undo what one write did to a customer (a compensation): the membership
-   * goes back if nobody changed it since, its history lines are withdrawn and
-   * overrides it created or ended are taken back.
+   * goes back unless somebody changed it since (theirs is newer: leave it);
+   * its history lines are withdrawn, the override it created is deleted and
+   * those it ended are active again.
    */
   @InjectTransactionManager()
   async restoreMembership(write: MembershipWrite, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    await this.restore_(write, sharedContext)
+    const trx = transactionOf(sharedContext, WRITES)
+    const row = await lockExistingMembership(trx, write.customer_id)
+    if (!row || !sameState(stateOf(row), write.after)) return
+    await updateMembershipState(trx, row.id, write.before)
+    const historyIds = write.changes.map((change) => change.history_id)
+    if (historyIds.length) {
+      await this.softDeleteTierHistories(historyIds, {}, sharedContext)
+    }
+    if (write.created_override_id) {
+      await this.softDeleteTierOverrides(write.created_override_id, {}, sharedContext)
+    }
+    if (write.ended_override_ids?.length) {
+      // The created override is gone before an ended one is active again (one active per customer).
+      await flushWrites(sharedContext)
+      await this.updateTierOverrides(
+        { selector: { id: write.ended_override_ids }, data: { ended_at: null, ended_by: null, end_reason: null } },
+        sharedContext
+      )
+    }
   }
 
   // ---------------------------------------------------------------- due work
@@ -631,18 +642,18 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       if (!earned) continue
       const start = reviewWindowStart(settings, qualifiedUntil)
       const metrics = await this.metrics_(row.customer_id, settings, start, now, sharedContext)
-      const drop = comingDrop({ tiers, earned, metrics })
-      if (!drop) continue
-      marked.push(row.id)
-      reminders.push({
-        id: IdempotencyKeys.tierDropReminder(row.id, qualifiedUntil),
+      const reminder = dropReminder({
+        membership_id: row.id,
         customer_id: row.customer_id,
-        tier: tierRef(earned),
-        keeps: drop.keeps ? tierRef(drop.keeps) : null,
-        qualified_until: qualifiedUntil.toISOString(),
-        drops_at: reviewDate(settings, qualifiedUntil)!.toISOString(),
-        ...standingAgainst(earned, metrics),
+        settings,
+        tiers,
+        earned,
+        qualified_until: qualifiedUntil,
+        metrics,
       })
+      if (!reminder) continue
+      marked.push(row.id)
+      reminders.push(reminder)
     }
     if (marked.length) {
       await markDropReminded(trx, marked)
@@ -799,20 +810,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       sharedContext
     )
     return { history: rows.slice(0, page.limit), has_more: rows.length > page.limit }
-  }
-
-  /** A customer's overrides, newest first. */
-  @InjectManager()
-  async customerOverrides(
-    customerId: string,
-    limit: number,
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<TierOverrideRecord[]> {
-    return await this.listTierOverrides(
-      { customer_id: customerId },
-      { select: [...OVERRIDE_FIELDS], order: { created_at: "DESC" }, take: limit },
-      sharedContext
-    )
   }
 
   /**
@@ -1071,34 +1068,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       qualified_until: after.qualified_until,
     })
     return { customer_id: row.customer_id, before, after, changes: [change] }
-  }
-
-  /**
-   * Undo one write (a compensation): the membership goes back unless
-   * somebody changed it since (theirs is newer: leave it); its history lines
-   * are withdrawn, the override it created is deleted and those it ended
-   * are active again.
-   */
-  protected async restore_(write: MembershipWrite, sharedContext: SharedContext): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const row = await lockExistingMembership(trx, write.customer_id)
-    if (!row || !sameState(stateOf(row), write.after)) return
-    await updateMembershipState(trx, row.id, write.before)
-    const historyIds = write.changes.map((change) => change.history_id)
-    if (historyIds.length) {
-      await this.softDeleteTierHistories(historyIds, {}, sharedContext)
-    }
-    if (write.created_override_id) {
-      await this.softDeleteTierOverrides(write.created_override_id, {}, sharedContext)
-    }
-    if (write.ended_override_ids?.length) {
-      // The created override is gone before an ended one is active again (one active per customer).
-      await flushWrites(sharedContext)
-      await this.updateTierOverrides(
-        { selector: { id: write.ended_override_ids }, data: { ended_at: null, ended_by: null, end_reason: null } },
-        sharedContext
-      )
-    }
   }
 
   /** A customer's qualifying activity in the window the settings give it. */

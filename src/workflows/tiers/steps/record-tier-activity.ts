@@ -22,7 +22,7 @@ export const recordTierActivityStep = createStep(
   },
   async (id, { container }) => {
     if (id) {
-      await tiersService(container).discardActivity(id)
+      await tiersService(container).deleteTierActivities(id)
     }
   }
 )
