@@ -78,6 +78,7 @@ import {
   TierPreview,
 } from "./types"
 
+/** The settings of the plugin options (a rule of `lib/tiers`), where the options' unit test imports it from. */
 export { settingsFromOptions }
 
 type InjectedDependencies = Record<string, unknown>
