@@ -21,17 +21,24 @@ const notStoredWorkflow = createWorkflow(
   (input: { hold: string }) => new WorkflowResponse(holdStep(input))
 )
 
+/** The same nested workflow, stored after it finished (as `completeCartWorkflow` itself is). */
+const storedWorkflow = createWorkflow(
+  { name: "loyalty-test-nested-stored", store: true, retentionTime: 60 },
+  (input: { hold: string }) => new WorkflowResponse(holdStep(input))
+)
+
 /**
  * Behaviour of Medusa 2.21 that a design decision of the plugin rests on, so
  * that an upgrade that changes it fails here rather than in a checkout.
  *
- * The checkout hook (`workflows/redemption/complete-cart-hook.ts`) debits the
- * points itself and hands the compensation what to undo, instead of running
- * a nested workflow and compensating by cancelling it, as Medusa's own
- * loyalty plugin does (`confirmCartCreditLinesWorkflow(...).cancel`): once a
- * nested workflow that is not stored has finished, the workflow engine no
- * longer knows its transaction, so the cancel throws and nothing is undone
- * (docs/architecture.md, "Design decisions").
+ * The checkout hook (`workflows/redemption/complete-cart-hook.ts`) runs
+ * `holdCheckoutRedemptionWorkflow` and compensates by cancelling it, as
+ * Medusa's own loyalty plugin does (`confirmCartCreditLinesWorkflow(...).cancel`),
+ * but with the workflow stored: once a nested workflow that is not stored
+ * has finished, the workflow engine no longer knows its transaction, so the
+ * cancel throws and nothing is undone; a stored one (`store` and a
+ * `retentionTime`) is found and compensated, once (docs/architecture.md,
+ * "Design decisions").
  */
 export default httpSuite({
   title: "Medusa behaviour the plugin relies on",
@@ -48,6 +55,19 @@ export default httpSuite({
         `Transaction ${transactionId} could not be found`
       )
       expect(happened).toEqual(["hold a"])
+    })
+
+    it("cancels a finished nested workflow that is stored, once: its steps are compensated", async () => {
+      const container = getContainer()
+      const transactionId = `stored-${Date.now()}`
+      await storedWorkflow(container).run({ input: { hold: "b" }, context: { transactionId } })
+      await storedWorkflow(container).cancel({ transactionId, container })
+      expect(happened).toEqual(["hold b", "undo b"])
+      // A second cancel finds nothing to undo (the run is reverted), so nothing is given back twice.
+      await expect(storedWorkflow(container).cancel({ transactionId, container })).rejects.toThrow(
+        `Transaction ${transactionId} could not be found`
+      )
+      expect(happened).toEqual(["hold b", "undo b"])
     })
 
   },

@@ -1,1 +1,2 @@
 export * from "./apply-points-to-cart"
+export * from "./hold-checkout-redemption"
