@@ -1,7 +1,11 @@
 import {
   addressKey,
   assessReferral,
+  claimLimitHit,
   claimRefusal,
+  decisionChange,
+  decisionFrom,
+  decisionRefusal,
   referralRewardsForfeited,
   clientAddressKey,
   CODE_NOT_ACCEPTED,
@@ -18,6 +22,8 @@ import {
   ReferralIdentity,
   referralSettingsFromOptions,
   shareLink,
+  stampFlags,
+  summarizeByStatus,
   validateReferralSettings,
   velocityFlag,
 } from "../../src/lib/referrals/rules"
@@ -269,5 +275,86 @@ describe("referralRewardsForfeited (issue 12, referral rewards)", () => {
     expect(referralRewardsForfeited(on, { ...order, refunded: "249.89" })).toBeNull()
     expect(referralRewardsForfeited(on, { ...order, captured: 0 })).toBeNull()
     expect(referralRewardsForfeited({ take_back_rewards: false }, { ...order, status: "canceled" })).toBeNull()
+  })
+})
+
+describe("the module's rules (issue 16, referrals module)", () => {
+  const now = new Date("2026-06-30T12:00:00Z")
+  const held: ReferralFlag = {
+    key: "same_email",
+    rule: "same_email",
+    message: "Same email",
+    order_id: null,
+    detected_at: "2026-06-01T00:00:00.000Z",
+    cleared_at: null,
+  }
+
+  it("stamps new flags and keeps a key already there as it was", () => {
+    const flags = stampFlags(
+      [held],
+      [
+        { key: "same_email", rule: "same_email", message: "again", order_id: "order_1" },
+        { key: "velocity", rule: "velocity", message: "6th", order_id: null },
+      ],
+      now
+    )
+    expect(flags).toEqual([
+      held,
+      { key: "velocity", rule: "velocity", message: "6th", order_id: null, detected_at: now.toISOString(), cleared_at: null },
+    ])
+  })
+
+  it("refuses a claim attempt over the customer's limit first, then the address's, with the seconds to wait", () => {
+    const limits = { per_customer: 5, per_address: 20, window_minutes: 10 }
+    const counts = { by_customer: 4, customer_oldest: null, by_address: 19, address_oldest: null, now }
+    expect(claimLimitHit(counts, limits)).toBeNull()
+    // The oldest attempt, 9 minutes 30.2 s old, leaves the 10-minute window in 29.8 s: wait 30.
+    const oldest = new Date(now.getTime() - 570_200)
+    expect(claimLimitHit({ ...counts, by_customer: 5, customer_oldest: oldest, by_address: 20 }, limits)).toEqual({
+      limited_by: "customer",
+      retry_after_seconds: 30,
+    })
+    expect(claimLimitHit({ ...counts, by_address: 20, address_oldest: oldest.toISOString() }, limits)).toEqual({
+      limited_by: "address",
+      retry_after_seconds: 30,
+    })
+    // An attempt already out of the window (clock skew) still asks for a second.
+    expect(claimLimitHit({ ...counts, by_customer: 5, customer_oldest: new Date(now.getTime() - 3_600_000) }, limits)).toEqual({
+      limited_by: "customer",
+      retry_after_seconds: 1,
+    })
+  })
+
+  it("sums a referrer's referrals and points by status", () => {
+    const summary = summarizeByStatus([
+      { status: "rewarded", referrer_points: 300 },
+      { status: "rewarded", referrer_points: 300 },
+      { status: "flagged", referrer_points: 500 },
+    ])
+    expect(summary).toEqual({
+      claimed: { count: 0, points: 0 },
+      qualified: { count: 0, points: 0 },
+      rewarded: { count: 2, points: 600 },
+      flagged: { count: 1, points: 500 },
+      rejected: { count: 0, points: 0 },
+    })
+  })
+
+  it("approves a flagged referral by clearing its flags, rejects an open one keeping them", () => {
+    const cleared = { ...held, key: "velocity", rule: "velocity" as const, cleared_at: "2026-06-02T00:00:00.000Z" }
+    const input = { actor_id: "user_1", note: "known customer", now }
+    expect(decisionFrom("approve")).toEqual(["flagged"])
+    expect(decisionFrom("reject")).toEqual(["claimed", "qualified", "flagged"])
+    expect(decisionChange([held, cleared], { ...input, decision: "approve" })).toEqual({
+      status: "claimed",
+      flags: [{ ...held, cleared_at: now.toISOString() }, cleared],
+      decision: "approved",
+      decided_by: "user_1",
+      decided_at: now,
+      decision_note: "known customer",
+    })
+    expect(decisionChange([held], { ...input, decision: "reject" })).toMatchObject({ status: "rejected", flags: [held] })
+    expect(decisionRefusal("approve", "claimed")).toBe("Only a flagged referral can be approved; this one is claimed")
+    expect(decisionRefusal("reject", "rewarded")).toBe("A rewarded referral can no longer be rejected")
   })
 })

@@ -1,6 +1,7 @@
 import { randomInt } from "crypto"
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
+import { REFERRAL_STATUSES } from "../shared/vocabulary"
 
 /* ------------------------------------------------------------------ */
 /* Program settings                                                    */
@@ -394,6 +395,51 @@ export function velocityFlag(claimedThisMonth: number, cap: number): NewReferral
   }
 }
 
+/** New flags appended to the existing ones, stamped with when they were found; a key already there is kept as is. */
+export function stampFlags(existing: ReferralFlag[], added: NewReferralFlag[], now: Date): ReferralFlag[] {
+  const keys = new Set(existing.map((flag) => flag.key))
+  const fresh = added
+    .filter((flag) => !keys.has(flag.key))
+    .map((flag) => ({ ...flag, detected_at: now.toISOString(), cleared_at: null }))
+  return [...existing, ...fresh]
+}
+
+/* ------------------------------------------------------------------ */
+/* Claim rate limit                                                    */
+/* ------------------------------------------------------------------ */
+
+/** The attempts counted in the window for one customer and one address, with each side's oldest, and the clock. */
+export type ClaimWindowCounts = {
+  by_customer: number
+  customer_oldest: Date | string | null
+  by_address: number
+  address_oldest: Date | string | null
+  now: Date | string
+}
+
+/**
+ * Which limit refuses one more attempt, and how long until the oldest
+ * counted attempt leaves the window (at least a second); null when both allow
+ * it. The customer's limit is looked at first.
+ */
+export function claimLimitHit(
+  counts: ClaimWindowCounts,
+  limits: ClaimAttemptLimits
+): { limited_by: "customer" | "address"; retry_after_seconds: number } | null {
+  const windowMs = limits.window_minutes * 60_000
+  const retryAfter = (oldest: Date | string | null) =>
+    oldest
+      ? Math.max(1, Math.ceil((new Date(oldest).getTime() + windowMs - new Date(counts.now).getTime()) / 1000))
+      : 1
+  if (counts.by_customer >= limits.per_customer) {
+    return { limited_by: "customer", retry_after_seconds: retryAfter(counts.customer_oldest) }
+  }
+  if (counts.by_address >= limits.per_address) {
+    return { limited_by: "address", retry_after_seconds: retryAfter(counts.address_oldest) }
+  }
+  return null
+}
+
 /* ------------------------------------------------------------------ */
 /* Assessment: wait, qualify, flag or reward                           */
 /* ------------------------------------------------------------------ */
@@ -402,6 +448,66 @@ export type ReferralStatus = "claimed" | "qualified" | "rewarded" | "flagged" | 
 
 /** Statuses in which the referral is still being watched for its qualifying order. */
 export const OPEN_REFERRAL_STATUSES: ReferralStatus[] = ["claimed", "qualified"]
+
+/** A referrer's referrals and the referrer's points by status ("you invited 4 friends, 600 points earned"). */
+export function summarizeByStatus(
+  referrals: { status: ReferralStatus; referrer_points: number }[]
+): Record<ReferralStatus, { count: number; points: number }> {
+  const summary = Object.fromEntries(REFERRAL_STATUSES.map((status) => [status, { count: 0, points: 0 }])) as Record<
+    ReferralStatus,
+    { count: number; points: number }
+  >
+  for (const referral of referrals) {
+    summary[referral.status].count++
+    summary[referral.status].points += referral.referrer_points
+  }
+  return summary
+}
+
+/* ------------------------------------------------------------------ */
+/* An admin's decision                                                 */
+/* ------------------------------------------------------------------ */
+
+export type ReferralDecisionVerb = "approve" | "reject"
+
+/** Approving takes a flagged referral only; rejecting any referral not yet rewarded (nor rejected). */
+export function decisionFrom(decision: ReferralDecisionVerb): ReferralStatus[] {
+  return decision === "approve" ? ["flagged"] : ["claimed", "qualified", "flagged"]
+}
+
+/**
+ * What a decision writes: approving clears the flags (each stamped with when)
+ * and puts the referral back in the running as `claimed`; rejecting ends it
+ * and keeps its flags as they were.
+ */
+export function decisionChange(
+  flags: ReferralFlag[],
+  input: { decision: ReferralDecisionVerb; actor_id: string; note: string; now: Date }
+): {
+  status: ReferralStatus
+  flags: ReferralFlag[]
+  decision: "approved" | "rejected"
+  decided_by: string
+  decided_at: Date
+  decision_note: string
+} {
+  const approve = input.decision === "approve"
+  return {
+    status: approve ? "claimed" : "rejected",
+    flags: approve ? flags.map((flag) => (flag.cleared_at ? flag : { ...flag, cleared_at: input.now.toISOString() })) : flags,
+    decision: approve ? "approved" : "rejected",
+    decided_by: input.actor_id,
+    decided_at: input.now,
+    decision_note: input.note,
+  }
+}
+
+/** Why a referral in `status` cannot take the decision (it is in none of `decisionFrom`'s statuses). */
+export function decisionRefusal(decision: ReferralDecisionVerb, status: ReferralStatus): string {
+  return decision === "approve"
+    ? `Only a flagged referral can be approved; this one is ${status}`
+    : `A ${status} referral can no longer be rejected`
+}
 
 /** A referee's order as the assessment sees it. */
 export type RefereeOrder = {
