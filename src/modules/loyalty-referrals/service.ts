@@ -1,24 +1,28 @@
 import {
-  generateEntityId,
   InjectManager,
   InjectTransactionManager,
   MedusaContext,
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, knexOf, lockForSave, lockingTransaction, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, lockForSave, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
+  claimLimitHit,
   claimLimitsFromOptions,
+  decisionChange,
+  decisionFrom,
+  decisionRefusal,
   generateReferralCode,
   monthStart,
   NewReferralFlag,
   normalizeReferralCode,
   OPEN_REFERRAL_STATUSES,
-  ReferralFlag,
   ReferralPluginOptions,
   ReferralProgramSettings,
   referralSettingsFromOptions,
+  stampFlags,
+  summarizeByStatus,
   validateReferralSettings,
   velocityFlag,
 } from "../../lib/referrals/rules"
@@ -26,6 +30,17 @@ import ClaimAttempt from "./models/claim-attempt"
 import Referral from "./models/referral"
 import ReferralCode from "./models/referral-code"
 import ReferralProgramVersion from "./models/referral-program-version"
+import {
+  deleteClaimAttemptsBefore,
+  dueUnpostedRewards,
+  insertClaimAttempt,
+  insertCode,
+  insertReferralOnce,
+  lockAndCountClaimAttempts,
+  lockReferral,
+  lockReferrerAndCountClaims,
+  markRewardsPosted,
+} from "./sql"
 import {
   ClaimAttemptResult,
   CreateReferralInput,
@@ -41,10 +56,6 @@ type InjectedDependencies = Record<string, unknown>
 /** The plugin options; this module reads the `referrals` key. */
 export type LoyaltyReferralsOptions = { referrals?: ReferralPluginOptions }
 
-/** Advisory lock namespaces (the first key of `pg_advisory_xact_lock(int, int)`). */
-const LOCK_CLAIMS_BY_CUSTOMER = 0x4c524331 // "LRC1"
-const LOCK_CLAIMS_BY_ADDRESS = 0x4c524332 // "LRC2"
-const LOCK_REFERRER = 0x4c524633 // "LRF3"
 /** Tries before giving up on drawing a code nobody has (a clash is ~1 in 10^14 per draw). */
 const CODE_ATTEMPTS = 5
 const WRITES = "Referral writes"
@@ -53,10 +64,12 @@ const WRITES = "Referral writes"
  * Referral codes, referrals and the referral program. Reads and ordinary
  * writes are `MedusaService`'s generated methods. Everything that must hold
  * across server and worker processes is enforced by Postgres, and only there
- * is the SQL written by hand: unique codes and one referral per friend
- * (inserts that do nothing on a unique clash), the monthly cap and the claim
- * rate limit (counts taken under transaction-scoped advisory locks), and
- * every status change (a row lock and a check of the current status).
+ * is the SQL written by hand, all of it in `sql.ts`: unique codes and one
+ * referral per friend (inserts that do nothing on a unique clash), the
+ * monthly cap and the claim rate limit (counts taken under transaction-scoped
+ * advisory locks), every status change (a row lock and a check of the current
+ * status), the rewards noted once, and the jobs' set-based reads and prune.
+ * The rules (flags, limits, decisions) are in `lib/referrals/rules.ts`.
  */
 export default class LoyaltyReferralsModuleService extends MedusaService({
   ReferralProgramVersion,
@@ -89,7 +102,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
    * get consecutive versions.
    */
   @InjectTransactionManager()
-  async saveProgramSettings(
+  async updateProgramSettings(
     changes: Partial<Omit<ReferralProgramSettings, "version">>,
     createdBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
@@ -128,15 +141,10 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
       if (existing) {
         return { code: existing, created: false }
       }
-      // No conflict target: a clash on either unique index (this customer, or
-      // this code) inserts nothing, and the next round tells which it was.
-      const { rows } = await trx.raw(
-        `INSERT INTO loyalty_referral_code (id, customer_id, code) VALUES (?, ?, ?)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [generateEntityId(undefined, "lrcode"), customerId, generateReferralCode()]
-      )
-      if (rows[0]) {
-        return { code: await this.retrieveReferralCode(rows[0].id, {}, sharedContext), created: true }
+      // A clash on either unique index inserts nothing; the next round tells which it was.
+      const id = await insertCode(trx, customerId, generateReferralCode())
+      if (id) {
+        return { code: await this.retrieveReferralCode(id, {}, sharedContext), created: true }
       }
     }
     throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Could not draw an unused referral code; try again")
@@ -168,53 +176,20 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     input: { customer_id: string; client_address: string },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ClaimAttemptResult> {
-    const trx = await lockingTransaction(sharedContext, WRITES)
+    const trx = transactionOf(sharedContext, WRITES)
     const limits = this.getClaimLimits()
-    await trx.raw("SELECT pg_advisory_xact_lock(?, hashtext(?))", [LOCK_CLAIMS_BY_CUSTOMER, input.customer_id])
-    await trx.raw("SELECT pg_advisory_xact_lock(?, hashtext(?))", [LOCK_CLAIMS_BY_ADDRESS, input.client_address])
-
-    const { rows } = await trx.raw(
-      `SELECT count(*) FILTER (WHERE customer_id = :customer)::int AS by_customer,
-              min(created_at) FILTER (WHERE customer_id = :customer) AS customer_oldest,
-              count(*) FILTER (WHERE client_address = :address)::int AS by_address,
-              min(created_at) FILTER (WHERE client_address = :address) AS address_oldest,
-              clock_timestamp() AS now
-         FROM loyalty_referral_claim_attempt
-        WHERE (customer_id = :customer OR client_address = :address)
-          AND created_at > clock_timestamp() - make_interval(mins => :minutes)
-          AND deleted_at IS NULL`,
-      { customer: input.customer_id, address: input.client_address, minutes: limits.window_minutes }
-    )
-    const counts = rows[0]
-    const windowMs = limits.window_minutes * 60_000
-    const retryAfter = (oldest: Date | null) =>
-      oldest
-        ? Math.max(1, Math.ceil((new Date(oldest).getTime() + windowMs - new Date(counts.now).getTime()) / 1000))
-        : 1
-    if (counts.by_customer >= limits.per_customer) {
-      return { allowed: false, attempt_id: null, limited_by: "customer", retry_after_seconds: retryAfter(counts.customer_oldest) }
+    const hit = claimLimitHit(await lockAndCountClaimAttempts(trx, input, limits.window_minutes), limits)
+    if (hit) {
+      return { allowed: false, attempt_id: null, ...hit }
     }
-    if (counts.by_address >= limits.per_address) {
-      return { allowed: false, attempt_id: null, limited_by: "address", retry_after_seconds: retryAfter(counts.address_oldest) }
-    }
-    // Stamped with the clock (not the transaction's start), as the window above is counted.
-    const id = generateEntityId(undefined, "lratt")
-    await trx.raw(
-      `INSERT INTO loyalty_referral_claim_attempt (id, customer_id, client_address, created_at, updated_at)
-       VALUES (?, ?, ?, clock_timestamp(), clock_timestamp())`,
-      [id, input.customer_id, input.client_address]
-    )
+    const id = await insertClaimAttempt(trx, input)
     return { allowed: true, attempt_id: id, limited_by: null, retry_after_seconds: 0 }
   }
 
   /** Forget attempts older than `before` (one statement for the job); they no longer count against any limit. */
   @InjectTransactionManager()
   async pruneClaimAttempts(before: Date, @MedusaContext() sharedContext: SharedContext = {}): Promise<number> {
-    const { rowCount } = await transactionOf(sharedContext, WRITES).raw(
-      "DELETE FROM loyalty_referral_claim_attempt WHERE created_at < ?",
-      [before]
-    )
-    return rowCount ?? 0
+    return await deleteClaimAttemptsBefore(transactionOf(sharedContext, WRITES), before)
   }
 
   // ---------------------------------------------------------------- referrals
@@ -231,44 +206,16 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord> {
     const program = await this.getProgramSettings(sharedContext)
-    const trx = await lockingTransaction(sharedContext, WRITES)
-    await trx.raw("SELECT pg_advisory_xact_lock(?, hashtext(?))", [LOCK_REFERRER, input.referrer_id])
-
+    const trx = transactionOf(sharedContext, WRITES)
     const now = new Date(input.now)
-    const { rows } = await trx.raw(
-      `SELECT count(*)::int AS claimed FROM loyalty_referral
-        WHERE referrer_id = ? AND claimed_at >= ? AND status <> 'rejected' AND deleted_at IS NULL`,
-      [input.referrer_id, monthStart(now)]
-    )
-    const velocity = velocityFlag(rows[0].claimed, program.monthly_cap)
+    const claimed = await lockReferrerAndCountClaims(trx, input.referrer_id, monthStart(now))
+    const velocity = velocityFlag(claimed, program.monthly_cap)
     const flags = stampFlags([], [...input.flags, ...(velocity ? [velocity] : [])], now)
-
-    // A friend's second claim clashes on the unique referee index and inserts nothing.
-    const inserted = await trx.raw(
-      `INSERT INTO loyalty_referral
-         (id, code, referrer_id, referee_id, status, flags, program_version, referrer_points, referee_points,
-          min_order_amounts, claimed_at)
-       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?)
-       ON CONFLICT (referee_id) WHERE deleted_at IS NULL DO NOTHING
-       RETURNING id`,
-      [
-        generateEntityId(undefined, "lref"),
-        input.code,
-        input.referrer_id,
-        input.referee_id,
-        flags.length ? "flagged" : "claimed",
-        JSON.stringify(flags),
-        program.version,
-        program.referrer_points,
-        program.referee_points,
-        JSON.stringify(program.min_order_amounts),
-        now,
-      ]
-    )
-    if (!inserted.rows[0]) {
+    const id = await insertReferralOnce(trx, { ...input, flags, claimed_at: now }, program)
+    if (!id) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "You have already used a referral code.")
     }
-    return (await this.retrieveReferralRecord(inserted.rows[0].id, sharedContext))!
+    return (await this.retrieveReferralRecord(id, sharedContext))!
   }
 
   /** The referral a customer was referred by, or null. */
@@ -326,14 +273,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
       { select: ["status", "referrer_points"], take: null },
       sharedContext
     )
-    const summary = Object.fromEntries(
-      (["claimed", "qualified", "rewarded", "flagged", "rejected"] as const).map((status) => [status, { count: 0, points: 0 }])
-    ) as Record<ReferralStatus, { count: number; points: number }>
-    for (const row of rows) {
-      summary[row.status].count++
-      summary[row.status].points += row.referrer_points
-    }
-    return summary
+    return summarizeByStatus(rows)
   }
 
   /** Referrals still waiting for a qualifying order, in id order after `afterId` (keyset paging for the job). */
@@ -343,12 +283,11 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord[]> {
-    const rows = await this.listReferrals(
+    return await this.listReferrals(
       { status: OPEN_REFERRAL_STATUSES, ...(afterId ? { id: { $gt: afterId } } : {}) },
       { order: { id: "ASC" }, take: limit },
       sharedContext
     )
-    return rows
   }
 
   /**
@@ -363,17 +302,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    return await dueIds(
-      sharedContext,
-      (knex) =>
-        knex("loyalty_referral")
-        .where({ status: "rewarded" })
-        .whereNull("rewards_posted_at")
-        .where("rewarded_at", "<", before)
-        .whereNull("deleted_at"),
-      { at: "rewarded_at", id: "id" },
-      { after, limit }
-    )
+    return await dueIds(sharedContext, dueUnpostedRewards(before), { at: "rewarded_at", id: "id" }, { after, limit })
   }
 
   /** Add flags to an open referral and hold it for review. Null when it is no longer open. */
@@ -429,14 +358,8 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     input: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
-    const { rows } = await transactionOf(sharedContext, WRITES).raw(
-      `UPDATE loyalty_referral
-          SET rewards_posted_at = clock_timestamp(), referrer_entry_id = ?, referee_entry_id = ?, updated_at = now()
-        WHERE id = ? AND status = 'rewarded' AND rewards_posted_at IS NULL
-       RETURNING id`,
-      [input.referrer_entry_id, input.referee_entry_id, input.referral_id]
-    )
-    return rows[0] ? await this.retrieveReferralRecord(input.referral_id, sharedContext) : null
+    const posted = await markRewardsPosted(transactionOf(sharedContext, WRITES), input)
+    return posted ? await this.retrieveReferralRecord(input.referral_id, sharedContext) : null
   }
 
   /**
@@ -449,30 +372,15 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     input: ReferralDecisionInput,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralTransition> {
-    const now = new Date(input.now)
-    const allowed: ReferralStatus[] = input.decision === "approve" ? ["flagged"] : ["claimed", "qualified", "flagged"]
-    const result = await this.transition_(sharedContext, input.referral_id, allowed, (row) => ({
-      status: input.decision === "approve" ? "claimed" : "rejected",
-      flags:
-        input.decision === "approve"
-          ? row.flags.map((flag) => (flag.cleared_at ? flag : { ...flag, cleared_at: now.toISOString() }))
-          : row.flags,
-      decision: input.decision === "approve" ? "approved" : "rejected",
-      decided_by: input.actor_id,
-      decided_at: now,
-      decision_note: input.note,
-    }))
+    const result = await this.transition_(sharedContext, input.referral_id, decisionFrom(input.decision), (row) =>
+      decisionChange(row.flags, { ...input, now: new Date(input.now) })
+    )
     if (!result) {
       const current = await this.retrieveReferralRecord(input.referral_id, sharedContext)
       if (!current) {
         throw new MedusaError(MedusaError.Types.NOT_FOUND, `Referral ${input.referral_id} was not found`)
       }
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        input.decision === "approve"
-          ? `Only a flagged referral can be approved; this one is ${current.status}`
-          : `A ${current.status} referral can no longer be rejected`
-      )
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, decisionRefusal(input.decision, current.status))
     }
     return result
   }
@@ -508,9 +416,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     from: ReferralStatus[],
     change: (row: ReferralRecord) => Partial<ReferralRecord> | null
   ): Promise<ReferralTransition | null> {
-    const trx = await lockingTransaction(sharedContext, WRITES)
-    const locked = await trx("loyalty_referral").select("id").where({ id: referralId }).whereNull("deleted_at").forUpdate()
-    if (!locked.length) return null
+    if (!(await lockReferral(transactionOf(sharedContext, WRITES), referralId))) return null
     const previous = (await this.retrieveReferralRecord(referralId, sharedContext))!
     if (!from.includes(previous.status)) return null
     const patch = change(previous)
@@ -518,13 +424,4 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     await this.updateReferrals({ ...patch, id: referralId }, sharedContext)
     return { referral: (await this.retrieveReferralRecord(referralId, sharedContext))!, previous }
   }
-}
-
-/** New flags appended to the existing ones, stamped with when they were found; a key already there is kept as is. */
-function stampFlags(existing: ReferralFlag[], added: NewReferralFlag[], now: Date): ReferralFlag[] {
-  const keys = new Set(existing.map((flag) => flag.key))
-  const fresh = added
-    .filter((flag) => !keys.has(flag.key))
-    .map((flag) => ({ ...flag, detected_at: now.toISOString(), cleared_at: null }))
-  return [...existing, ...fresh]
 }

@@ -13,7 +13,7 @@ export type SaveReferralProgramInput = {
 export const updateReferralProgramStep = createStep(
   updateReferralProgramStepId,
   async (input: SaveReferralProgramInput, { container }) => {
-    const settings = await referralsService(container).saveProgramSettings(input.changes, input.actor_id)
+    const settings = await referralsService(container).updateProgramSettings(input.changes, input.actor_id)
     return new StepResponse(settings, settings.version)
   },
   async (version, { container }) => {
