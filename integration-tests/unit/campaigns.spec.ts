@@ -3,6 +3,7 @@ import {
   campaignMismatch,
   campaignPointsNow,
   CampaignDefinition,
+  changesTerms,
   coversLine,
   effectiveStatus,
   lineFactor,
@@ -10,6 +11,7 @@ import {
   termsProblems,
 } from "../../src/lib/campaigns/rules"
 import { campaignCost } from "../../src/lib/campaigns/cost"
+import { awardWithin, campaignResultsOf, pointsLeft } from "../../src/lib/campaigns/awards"
 import { ItemNow, orderEarning, OrderForPoints, orderMoney, orderPointsTargets, withCampaignAwards } from "../../src/lib/points/order-points"
 import { rulesFromOptions } from "../../src/lib/points/program"
 import { CampaignSchedule, nextOccurrences, runsAt, scheduleProblems } from "../../src/lib/campaigns/schedule"
@@ -455,5 +457,42 @@ describe("a campaign's cost on past orders", () => {
     })
     // Orders in a currency without an earn rate earn nothing, campaign points included.
     expect(campaignCost({ ...campaign, status: "live" }, orders, {}, []).points).toBe(0)
+  })
+})
+
+describe("the campaigns module's rules (issue 16, campaigns module)", () => {
+  it("makes a new version only for a change to the terms, schedule or targeting", () => {
+    const stored = { value: 2, starts_at: new Date("2026-12-01T00:00:00Z"), tier_ids: ["ltier_gold"], stack_cap: null }
+    expect(changesTerms(stored, { value: 2, tier_ids: ["ltier_gold"] })).toBe(false)
+    // A date is compared as the ISO string a change spells it with.
+    expect(changesTerms(stored, { starts_at: "2026-12-01T00:00:00.000Z" })).toBe(false)
+    expect(changesTerms(stored, { starts_at: "2026-12-02T00:00:00.000Z" })).toBe(true)
+    expect(changesTerms(stored, { stack_cap: undefined })).toBe(false)
+    expect(changesTerms(stored, { value: 3 })).toBe(true)
+    expect(changesTerms(stored, { tier_ids: [] })).toBe(true)
+    // Name, description and status are not terms.
+    expect(changesTerms(stored, { name: "Renamed", status: "paused" } as Record<string, unknown>)).toBe(false)
+  })
+
+  it("gives an award what was asked, whole, within the budget and the customer's cap left", () => {
+    expect(awardWithin(150.7)).toBe(150)
+    expect(awardWithin(-5)).toBe(0)
+    expect(awardWithin(150, pointsLeft(null, 900))).toBe(150)
+    expect(awardWithin(150, pointsLeft(1000, 900))).toBe(100)
+    expect(awardWithin(150, pointsLeft(1000, 1000))).toBe(0)
+    // A cap already passed (lowered after awards) leaves nothing, never a negative award.
+    expect(awardWithin(150, pointsLeft(1000, 900), pointsLeft(200, 250))).toBe(0)
+    expect(awardWithin(150, pointsLeft(1000, 900), pointsLeft(200, 160))).toBe(40)
+  })
+
+  it("sums each campaign's results over its currencies, zeros for one without awards", () => {
+    const sums = [
+      { campaign_id: "lcmp_a", currency_code: "eur", points: 300, orders: 3, customers: 2, amount: 150.5 },
+      { campaign_id: "lcmp_a", currency_code: "usd", points: 100, orders: 1, customers: 1, amount: 40 },
+    ]
+    expect(campaignResultsOf(["lcmp_b", "lcmp_a"], sums)).toEqual([
+      { campaign_id: "lcmp_b", points: 0, orders: 0, customers: 0, order_amounts: {} },
+      { campaign_id: "lcmp_a", points: 400, orders: 4, customers: 2, order_amounts: { eur: 150.5, usd: 40 } },
+    ])
   })
 })

@@ -46,6 +46,26 @@ export const VERSIONED_FIELDS = [
   "stack_cap",
 ] as const
 
+/**
+ * Whether a change to a campaign is a new version: it sets a field of
+ * `VERSIONED_FIELDS` to something other than what is stored (a stored date
+ * compared as its ISO string, as a change spells it). Name, description and
+ * status are not terms.
+ */
+export function changesTerms(
+  stored: { [field in (typeof VERSIONED_FIELDS)[number]]?: unknown },
+  changes: { [field in (typeof VERSIONED_FIELDS)[number]]?: unknown }
+): boolean {
+  return VERSIONED_FIELDS.some(
+    (field) => field in changes && JSON.stringify(changes[field] ?? null) !== JSON.stringify(asChanged(stored[field]))
+  )
+}
+
+/** A stored value as a change to it would be spelled (dates as ISO strings). */
+function asChanged(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value ?? null
+}
+
 /** What an earning records of a campaign, and what its reversal uses: the campaign's terms at one version. */
 export type CampaignTerms = {
   campaign_id: string
