@@ -1,17 +1,12 @@
 import { InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { knexOf, lockingTransaction, SharedContext } from "../../lib/db"
-import { CampaignDefinition, EarningRule as EarningRuleTerms, VERSIONED_FIELDS } from "../../lib/campaigns/rules"
+import { awardWithin, CampaignResults, campaignResultsOf, pointsLeft } from "../../lib/campaigns/awards"
+import { CampaignDefinition, changesTerms, EarningRule as EarningRuleTerms } from "../../lib/campaigns/rules"
 import Campaign from "./models/campaign"
 import CampaignAward from "./models/campaign-award"
 import EarningRule from "./models/earning-rule"
-import {
-  CampaignAwardRecord,
-  CampaignRecord,
-  CampaignResults,
-  CampaignsPluginOptions,
-  ReserveAwardsInput,
-  ReservedAward,
-} from "./types"
+import { addSpentPoints, awardSums, customerAwardedPoints, earningTermsAt, lockCampaign, lockCampaignBudgets } from "./sql"
+import { CampaignAwardRecord, CampaignRecord, CampaignsPluginOptions, ReserveAwardsInput, ReservedAward } from "./types"
 
 type InjectedDependencies = Record<string, unknown>
 
@@ -19,10 +14,6 @@ type InjectedDependencies = Record<string, unknown>
 export type LoyaltyCampaignsOptions = { campaigns?: CampaignsPluginOptions }
 
 const WRITES = "Campaign budget reservations"
-
-/** A campaign row as `json_agg` gives it: its dates as text. */
-type CampaignJson = Omit<CampaignRecord, "starts_at" | "ends_at"> & { starts_at: string | null; ends_at: string | null }
-
 
 /** A stored campaign as the earning rules see it. */
 export function toCampaignDefinition(row: CampaignRecord): CampaignDefinition {
@@ -59,7 +50,9 @@ export function toCampaignDefinition(row: CampaignRecord): CampaignDefinition {
  * ordinary writes are `MedusaService`'s generated methods; the budget and
  * the per-customer cap are enforced in Postgres (`reserveAwards`: the
  * campaign rows locked, then the sums checked and raised in one transaction),
- * so they hold across concurrent orders and processes.
+ * so they hold across concurrent orders and processes. That SQL, and the
+ * earning terms and results read in one statement each, are in `sql.ts`; the
+ * rules (versioning, the points an award gets, results) in `lib/campaigns/`.
  */
 export default class LoyaltyCampaignsModuleService extends MedusaService({
   Campaign,
@@ -90,16 +83,7 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
     at: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ campaigns: CampaignDefinition[]; earning_rules: EarningRuleTerms[] }> {
-    const { rows } = await knexOf(sharedContext).raw(
-      `SELECT
-         (SELECT coalesce(json_agg(c ORDER BY c.priority DESC, c.id), '[]') FROM loyalty_campaign c
-           WHERE c.deleted_at IS NULL AND c.status IN ('scheduled', 'live')
-             AND (c.starts_at IS NULL OR c.starts_at <= :at) AND (c.ends_at IS NULL OR c.ends_at > :at)) AS campaigns,
-         (SELECT coalesce(json_agg(json_build_object('target_type', r.target_type, 'target_id', r.target_id, 'factor', r.factor) ORDER BY r.id), '[]')
-            FROM loyalty_earning_rule r WHERE r.deleted_at IS NULL) AS earning_rules`,
-      { at }
-    )
-    const { campaigns, earning_rules }: { campaigns: CampaignJson[]; earning_rules: EarningRuleTerms[] } = rows[0]
+    const { campaigns, earning_rules } = await earningTermsAt(knexOf(sharedContext), at)
     return {
       campaigns: campaigns.map((row) =>
         toCampaignDefinition({
@@ -125,19 +109,16 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
    * name, description and status are not terms.
    */
   @InjectTransactionManager()
-  async reviseCampaign(
+  async updateCampaign(
     id: string,
     changes: Partial<Omit<CampaignRecord, "id" | "version" | "spent_points" | "created_at" | "updated_at" | "deleted_at">>,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<CampaignRecord> {
     const trx = await lockingTransaction(sharedContext, "Campaign changes")
-    const { rows } = await trx.raw("SELECT * FROM loyalty_campaign WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id])
-    if (!rows[0]) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Campaign ${id} was not found`)
+    if (!(await lockCampaign(trx, id))) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Campaign ${id} was not found`)
     const current = await this.retrieveCampaign(id, {}, sharedContext)
-    const changed = VERSIONED_FIELDS.some(
-      (field) => field in changes && JSON.stringify(changes[field] ?? null) !== JSON.stringify(normalized(current[field]))
-    )
-    return this.updateCampaigns({ id, ...changes, ...(changed ? { version: current.version + 1 } : {}) }, sharedContext)
+    const version = changesTerms(current, changes) ? { version: current.version + 1 } : {}
+    return this.updateCampaigns({ id, ...changes, ...version }, sharedContext)
   }
 
   /**
@@ -153,15 +134,8 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
   async reserveAwards(input: ReserveAwardsInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<ReservedAward[]> {
     if (!input.awards.length) return []
     const trx = await lockingTransaction(sharedContext, WRITES)
-    const ids = [...new Set(input.awards.map((a) => a.campaign_id))].sort()
-    const { rows: campaigns } = await trx.raw(
-      `SELECT id, budget_points, spent_points, per_customer_cap FROM loyalty_campaign
-        WHERE id = ANY(?) ORDER BY id FOR UPDATE`,
-      [ids]
-    )
-    const byId = new Map<string, { budget_points: number | null; spent_points: number; per_customer_cap: number | null }>(
-      campaigns.map((c: { id: string; budget_points: number | null; spent_points: number; per_customer_cap: number | null }) => [c.id, c])
-    )
+    const campaigns = await lockCampaignBudgets(trx, [...new Set(input.awards.map((a) => a.campaign_id))])
+    const byId = new Map(campaigns.map((campaign) => [campaign.id, campaign]))
     const result: ReservedAward[] = []
     for (const award of input.awards) {
       const campaign = byId.get(award.campaign_id)
@@ -181,15 +155,10 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
         })
         continue
       }
-      let points = Math.max(0, Math.floor(award.requested_points))
-      if (campaign.budget_points !== null) points = Math.min(points, Math.max(campaign.budget_points - campaign.spent_points, 0))
+      let points = awardWithin(award.requested_points, pointsLeft(campaign.budget_points, campaign.spent_points))
       if (campaign.per_customer_cap !== null && points > 0) {
-        const { rows } = await trx.raw(
-          `SELECT COALESCE(SUM(points), 0)::int AS points FROM loyalty_campaign_award
-            WHERE campaign_id = ? AND customer_id = ? AND deleted_at IS NULL`,
-          [award.campaign_id, input.customer_id]
-        )
-        points = Math.min(points, Math.max(campaign.per_customer_cap - rows[0].points, 0))
+        const awarded = await customerAwardedPoints(trx, award.campaign_id, input.customer_id)
+        points = awardWithin(points, pointsLeft(campaign.per_customer_cap, awarded))
       }
       const created = await this.createCampaignAwards(
         {
@@ -197,7 +166,7 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
           campaign_version: award.campaign_version,
           customer_id: input.customer_id,
           order_id: input.order_id,
-          requested_points: Math.max(0, Math.floor(award.requested_points)),
+          requested_points: awardWithin(award.requested_points),
           points,
           order_amount: input.order_amount,
           currency_code: input.currency_code,
@@ -205,7 +174,7 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
         sharedContext
       )
       if (points > 0) {
-        await trx.raw("UPDATE loyalty_campaign SET spent_points = spent_points + ? WHERE id = ?", [points, award.campaign_id])
+        await addSpentPoints(trx, award.campaign_id, points)
         campaign.spent_points += points
       }
       result.push({
@@ -226,42 +195,15 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
     const trx = await lockingTransaction(sharedContext, WRITES)
     const awards: CampaignAwardRecord[] = await this.listCampaignAwards({ id: awardIds }, {}, sharedContext)
     for (const award of [...awards].sort((a, b) => a.campaign_id.localeCompare(b.campaign_id))) {
-      await trx.raw("UPDATE loyalty_campaign SET spent_points = spent_points - ? WHERE id = ?", [award.points, award.campaign_id])
+      await addSpentPoints(trx, award.campaign_id, -award.points)
     }
-    await trx.raw("DELETE FROM loyalty_campaign_award WHERE id = ANY(?)", [awardIds])
+    await this.deleteCampaignAwards(awardIds, sharedContext)
   }
 
   /** Points issued, orders, customers and order amounts per campaign (one grouped query). */
   @InjectManager()
   async campaignResults(campaignIds: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<CampaignResults[]> {
     if (!campaignIds.length) return []
-    const rows = await knexOf(sharedContext)("loyalty_campaign_award")
-      .whereIn("campaign_id", campaignIds)
-      .whereNull("deleted_at")
-      .where("points", ">", 0)
-      .groupBy("campaign_id", "currency_code")
-      .select(
-        "campaign_id",
-        "currency_code",
-        knexOf(sharedContext).raw("SUM(points)::int AS points"),
-        knexOf(sharedContext).raw("COUNT(*)::int AS orders"),
-        knexOf(sharedContext).raw("COUNT(DISTINCT customer_id)::int AS customers"),
-        knexOf(sharedContext).raw("SUM(order_amount)::float AS amount")
-      )
-    return campaignIds.map((id) => {
-      const mine = rows.filter((r: { campaign_id: string }) => r.campaign_id === id)
-      return {
-        campaign_id: id,
-        points: mine.reduce((s: number, r: { points: number }) => s + r.points, 0),
-        orders: mine.reduce((s: number, r: { orders: number }) => s + r.orders, 0),
-        customers: mine.reduce((s: number, r: { customers: number }) => Math.max(s, r.customers), 0),
-        order_amounts: Object.fromEntries(mine.map((r: { currency_code: string; amount: number }) => [r.currency_code, r.amount])),
-      }
-    })
+    return campaignResultsOf(campaignIds, await awardSums(knexOf(sharedContext), campaignIds))
   }
-}
-
-/** A stored value as a change to it would be spelled (dates as ISO strings). */
-function normalized(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value ?? null
 }

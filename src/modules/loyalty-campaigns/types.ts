@@ -30,10 +30,4 @@ export type ReservedAward = {
 }
 
 /** Per-campaign results: points issued, orders and their amount by currency. */
-export type CampaignResults = {
-  campaign_id: string
-  points: number
-  orders: number
-  customers: number
-  order_amounts: Record<string, number>
-}
+export type { CampaignResults } from "../../lib/campaigns/awards"

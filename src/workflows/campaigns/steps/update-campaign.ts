@@ -6,7 +6,7 @@ import { CampaignChanges } from "./validate-campaign"
 export const updateCampaignStepId = "loyalty-update-campaign-step"
 
 /**
- * Change a campaign; a change to its terms is a new version (`reviseCampaign`).
+ * Change a campaign; a change to its terms is a new version (`updateCampaign`).
  * Compensation writes back the fields as they were, version included.
  */
 export const updateCampaignStep = createStep(
@@ -14,7 +14,7 @@ export const updateCampaignStep = createStep(
   async (input: { id: string; changes: CampaignChanges }, { container }) => {
     const service = campaignsService(container)
     const previous = await service.retrieveCampaign(input.id)
-    const updated = await service.reviseCampaign(input.id, input.changes)
+    const updated = await service.updateCampaign(input.id, input.changes)
     return new StepResponse(updated, previous)
   },
   async (previous, { container }) => {
