@@ -127,6 +127,8 @@ export default httpSuite({
       ])
       const after = (await get(api, `/admin/loyalty/campaigns/${created.id}`, admin.headers)).campaign
       expect(after.results).toMatchObject({ points: 200, orders: 2, customers: 1 })
+      // The orders' amounts are money: exact decimal strings per currency, never a float.
+      expect(after.results.order_amounts).toEqual({ eur: "200" })
 
       // The admin's cost estimate of a campaign on past orders (here January 2026), saving nothing.
       const draft = { name: "Member day", type: "multiplier", value: 2, recurrence: { kind: "monthly", days: [8] } }

@@ -487,12 +487,12 @@ describe("the campaigns module's rules (issue 16, campaigns module)", () => {
 
   it("sums each campaign's results over its currencies, zeros for one without awards", () => {
     const sums = [
-      { campaign_id: "lcmp_a", currency_code: "eur", points: 300, orders: 3, customers: 2, amount: 150.5 },
-      { campaign_id: "lcmp_a", currency_code: "usd", points: 100, orders: 1, customers: 1, amount: 40 },
+      { campaign_id: "lcmp_a", currency_code: "eur", points: 300, orders: 3, customers: 2, amount: "150.50" },
+      { campaign_id: "lcmp_a", currency_code: "usd", points: 100, orders: 1, customers: 1, amount: "40" },
     ]
     expect(campaignResultsOf(["lcmp_b", "lcmp_a"], sums)).toEqual([
       { campaign_id: "lcmp_b", points: 0, orders: 0, customers: 0, order_amounts: {} },
-      { campaign_id: "lcmp_a", points: 400, orders: 4, customers: 2, order_amounts: { eur: 150.5, usd: 40 } },
+      { campaign_id: "lcmp_a", points: 400, orders: 4, customers: 2, order_amounts: { eur: "150.50", usd: "40" } },
     ])
   })
 })

@@ -19,11 +19,11 @@ export type CampaignResults = {
   points: number
   orders: number
   customers: number
-  order_amounts: Record<string, number>
+  order_amounts: Record<string, string>
 }
 
 /** One campaign's awards with points in one currency: their sums (`awardSums` in the module's SQL). */
-export type AwardSums = { campaign_id: string; currency_code: string; points: number; orders: number; customers: number; amount: number }
+export type AwardSums = { campaign_id: string; currency_code: string; points: number; orders: number; customers: number; amount: string }
 
 /**
  * Each campaign's results from its per-currency sums, in the order asked (a

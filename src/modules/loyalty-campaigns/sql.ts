@@ -84,6 +84,6 @@ export async function awardSums(knex: Knex, campaignIds: string[]): Promise<Awar
       knex.raw("SUM(points)::int AS points"),
       knex.raw("COUNT(*)::int AS orders"),
       knex.raw("COUNT(DISTINCT customer_id)::int AS customers"),
-      knex.raw("SUM(order_amount)::float AS amount")
+      knex.raw("SUM(order_amount)::text AS amount")
     )
 }
