@@ -182,6 +182,39 @@ export default httpSuite({
       ])
     })
 
+    it("a recompute that fails in scoring leaves none of its rows behind, the KPIs computed beside it included", async () => {
+      const knex = pg(getContainer())
+      // A fault in the rank stage's write, once the KPI step (which runs beside the scoring) has stored its
+      // rows: so the failure has KPI rows of the run to undo.
+      await knex.raw(`CREATE FUNCTION test_fail_insight_write() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          FOR i IN 1..200 LOOP
+            EXIT WHEN EXISTS (SELECT 1 FROM loyalty_kpi_snapshot WHERE run_id = NEW.run_id);
+            PERFORM pg_sleep(0.05);
+          END LOOP;
+          RAISE EXCEPTION 'test: insight rows refused (KPI rows of the run: %)',
+            (SELECT count(*) FROM loyalty_kpi_snapshot WHERE run_id = NEW.run_id);
+        END $$`)
+      await knex.raw(`CREATE TRIGGER test_fail_insight_write BEFORE INSERT ON loyalty_customer_insight
+        FOR EACH ROW EXECUTE FUNCTION test_fail_insight_write()`)
+      try {
+        // The workflow rejects with the step's error as a plain object (Medusa serializes it).
+        await expect(recompute()).rejects.toMatchObject({
+          message: expect.stringMatching(/test: insight rows refused \(KPI rows of the run: [1-9]\d*\)$/),
+        })
+      } finally {
+        await knex.raw("DROP TRIGGER test_fail_insight_write ON loyalty_customer_insight")
+        await knex.raw("DROP FUNCTION test_fail_insight_write()")
+      }
+      const { latest } = await insightsService(getContainer()).latestRuns()
+      expect(latest).toMatchObject({ status: "failed", error: "The recompute failed and was rolled back" })
+      for (const table of ["loyalty_customer_insight", "loyalty_customer_fact", "loyalty_customer_score", "loyalty_segment_change", "loyalty_kpi_snapshot"]) {
+        expect([table, Number((await knex(table).where({ run_id: latest!.id }).count({ n: "*" }))[0].n)]).toEqual([table, 0])
+      }
+      // The next run is not held up by it.
+      expect(await recompute()).toMatchObject({ status: "succeeded", customers: 7 })
+    })
+
     it("mirrors a segment into a customer group: adds its members, removes everyone else", async () => {
       const container = getContainer()
       const customerModule = container.resolve(Modules.CUSTOMER)

@@ -1,4 +1,4 @@
-import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, parallelize, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { aggregateCustomerFactsStep } from "./steps/aggregate-customer-facts"
 import { computeCustomerInsightsStep } from "./steps/compute-customer-insights"
 import { finishInsightsRunStep } from "./steps/finish-insights-run"
@@ -22,8 +22,9 @@ export type RecomputeInsightsInput = {
 /**
  * Recompute every customer's RFM scores, segments, lifecycle stage, churn
  * risk, CLV and value score as of `now`; record segment changes; snapshot the
- * monthly KPIs; mirror the chosen segments into customer groups. Same data and
- * same `now` give the same result.
+ * monthly KPIs (beside the scoring: neither reads what the other writes);
+ * mirror the chosen segments into customer groups. Same data and same `now`
+ * give the same result.
  *
  * @summary Recompute customer insights and program KPIs.
  *
@@ -46,7 +47,6 @@ export const recomputeInsightsWorkflow = createWorkflow(
       ...factsInput,
       aggregated: { warnings: aggregated.warnings, aggregate_ms: aggregated.aggregate_ms },
     }))
-    const result = computeCustomerInsightsStep(computeInput)
     const kpiInput = transform({ run, context, input }, ({ run, context, input }) => ({
       run_id: run.id,
       now: input.now,
@@ -55,7 +55,9 @@ export const recomputeInsightsWorkflow = createWorkflow(
       currency_rates: context.settings.currency_rates,
       point_values: context.point_values,
     }))
-    const kpiRows = snapshotKpisStep(kpiInput)
+    // The KPIs read Medusa's orders, the ledger and referrals, not the run's customers: they run beside the
+    // scoring (mostly Node and one Postgres backend at a time), so a 2-core machine keeps both cores busy.
+    const [result, kpiRows] = parallelize(computeCustomerInsightsStep(computeInput), snapshotKpisStep(kpiInput))
     const groupInput = transform({ run, context }, ({ run, context }) => ({
       run_id: run.id,
       segment_groups: context.settings.segment_groups as Record<string, string>,

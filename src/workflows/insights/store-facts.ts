@@ -352,7 +352,8 @@ async function readKpiWindow(
  * Every customer's order facts as of `now`, with set-based SQL over Medusa's
  * orders and customers, the points ledger and the referrals: one statement,
  * read through a server-side cursor in batches of `batch` customers handed
- * to `onBatch` (memory stays bounded at any store size). Orders in a currency
+ * to `onBatch` one at a time, the next batch read meanwhile (memory stays
+ * bounded at any store size: two batches). Orders in a currency
  * without a rate count 0 in the money figures.
  */
 export async function readCustomerOrderFacts(
@@ -444,11 +445,18 @@ export async function readCustomerOrderFacts(
   // A cursor needs a transaction; this one only reads.
   await withWorkMem(pg, async (trx) => {
     await trx.raw(`DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR ${sql}`, bindings)
+    // Postgres computes the next batch while the previous one is handed over (another connection): the two
+    // overlap instead of waiting for each other, and at most two batches are held at a time. Batches are
+    // still handed over one after the other, in the cursor's order.
+    let handing: Promise<void> = Promise.resolve()
     for (;;) {
-      const { rows } = await trx.raw(`FETCH ${Math.max(1, Math.floor(input.batch))} FROM loyalty_insight_facts`)
+      const [{ rows }] = await Promise.all([
+        trx.raw(`FETCH ${Math.max(1, Math.floor(input.batch))} FROM loyalty_insight_facts`),
+        handing,
+      ])
       if (!rows.length) break
       total += rows.length
-      await onBatch(rows as CustomerOrderFacts[])
+      handing = onBatch(rows as CustomerOrderFacts[])
     }
     await trx.raw("CLOSE loyalty_insight_facts")
   })

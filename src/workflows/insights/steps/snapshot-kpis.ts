@@ -13,12 +13,13 @@ export const snapshotKpisStepId = "loyalty-snapshot-kpis-step"
  * run's summary): on the 2nd of a month, month-to-date figures look like a
  * collapse. Orders (once for both), customers, the ledger and referrals are read here with
  * Medusa's Postgres connection; the insights module only stores the rows.
+ * Runs beside the scoring step, so it leaves the run's stage and progress to
+ * that step.
  */
 export const snapshotKpisStep = createStep(
   snapshotKpisStepId,
   async (input: KpiInput, { container }) => {
     const service = insightsService(container)
-    await service.updateRun(input.run_id, { stage: "computing KPIs", progress: 0.92 })
     const started = Date.now()
     const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
     const kpis = await readKpis(pg, { ...input, days: 30 })
