@@ -107,12 +107,12 @@ async function readOrderKpiCounts(
     `WITH ${MONTHS_CTE},
      window_start AS (SELECT min(start) - interval '1 month' AS at FROM months),
      -- Orders before this point only tell that a customer had ordered before (for the repeat and retention
-     -- flags): they are grouped as one '-infinity' month per customer and their value is never read.
+     -- flags): they are grouped as one '-infinity' month per customer and their value is not summed.
      since AS (SELECT least(w.at AT TIME ZONE 'UTC', ?::timestamptz) AS at FROM window_start w),
      rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      -- Orders grouped by customer and month (with their part of the window as filtered aggregates) before the
-     -- customers are joined (their 100k rows join the groups, not the 1M orders); the inner query computes each
-     -- order's value from the summary's JSON, so the grouping carries figures only. Customer ids compare
+     -- customers are joined (their 100k rows join the groups, not the 1M orders); each order's total is read
+     -- from the summary's JSON below the join (SUMMARY_TOTALS), so the join and the grouping carry figures only. Customer ids compare
      -- byte-wise (COLLATE "C": grouping and partitioning need equality, not the locale's order).
      customer_months AS MATERIALIZED (
        SELECT g.*, c.has_account AS member
@@ -125,9 +125,9 @@ async function readOrderKpiCounts(
                                    THEN date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date
                                    ELSE '-infinity'::date END AS month_start,
                               o.created_at > ? AS in_window, o.created_at > ? AND o.created_at <= ? AS in_previous,
-                              CASE WHEN o.created_at >= since.at THEN ${ORDER_TOTAL} * r.rate END AS value
+                              CASE WHEN o.created_at >= since.at THEN s.total * r.rate END AS value
                          FROM "order" o
-                         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+                         JOIN ${SUMMARY_TOTALS} s ON s.order_id = o.id AND s.version = o.version
                          LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
                         CROSS JOIN since
                         WHERE ${ORDER_FILTER} AND o.created_at <= ?
@@ -364,7 +364,8 @@ export async function readCustomerOrderFacts(
   const { now, rates } = input
   // One sort of the counted orders by customer and day feeds the day groups and their window (lag / lead),
   // which need that order anyway: no hash of 900k day groups and then a second sort of them. The sort
-  // carries the figures only (the subquery computes each order's total from the summary's JSON below it),
+  // and the join before it carry figures only (each order's total is read from the summary's JSON where the
+  // summary is read, see SUMMARY_TOTALS),
   // and compares customer ids byte-wise (COLLATE "C": grouping needs equality, not the locale's order).
   const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      days AS (
@@ -375,9 +376,9 @@ export async function readCustomerOrderFacts(
               -- The last day is the one with no next day: same window as lag, so no second sort.
               lead(day) OVER w IS NULL AS is_last
          FROM (SELECT o.customer_id COLLATE "C" AS customer_id, lower(o.currency_code) COLLATE "C" AS currency_code,
-                      o.created_at, (o.created_at AT TIME ZONE 'UTC')::date AS day, ${ORDER_TOTAL} AS total, r.rate
+                      o.created_at, (o.created_at AT TIME ZONE 'UTC')::date AS day, s.total, r.rate
                  FROM "order" o
-                 JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
+                 JOIN ${SUMMARY_TOTALS} s ON s.order_id = o.id AND s.version = o.version
                  LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
                 WHERE ${ORDER_FILTER} AND o.created_at <= ?
                 ORDER BY 1, 4) AS orders
@@ -504,6 +505,17 @@ const EFFECTIVE_ENTRY = (alias: string) => `${alias}.voided_at IS NULL AND ${ali
 
 const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::numeric,
   (s.totals->>'current_order_total')::numeric, 0)`
+
+/**
+ * Every current order summary's total as a number, for the statements over
+ * all orders: computed where the summary is read, so their join with the
+ * orders carries a number per order instead of the summary's JSON (about
+ * 900 bytes an order; at a million customers that join is hashed in
+ * batches, and every batch but the first wrote the JSON to disk and read it
+ * back). OFFSET 0 keeps the expression below the join.
+ */
+const SUMMARY_TOTALS = `(SELECT s.order_id, s.version, ${ORDER_TOTAL} AS total
+    FROM order_summary s WHERE s.deleted_at IS NULL OFFSET 0)`
 
 
 type FeedbackCounts = KpiCounts["feedback"]
