@@ -351,9 +351,10 @@ async function readKpiWindow(
 /**
  * Every customer's order facts as of `now`, with set-based SQL over Medusa's
  * orders and customers, the points ledger and the referrals: one statement,
- * read through a server-side cursor in batches of `batch` customers handed
- * to `onBatch` one at a time, the next batch read meanwhile (memory stays
- * bounded at any store size: two batches). Orders in a currency
+ * run with Postgres's parallel workers into a temporary table, read through
+ * a server-side cursor in batches of `batch` customers handed to `onBatch`
+ * one at a time, the next batch read meanwhile (memory stays bounded at any
+ * store size: two batches). Orders in a currency
  * without a rate count 0 in the money figures.
  */
 export async function readCustomerOrderFacts(
@@ -364,8 +365,7 @@ export async function readCustomerOrderFacts(
   const { now, rates } = input
   // One sort of the counted orders by customer and day feeds the day groups and their window (lag / lead),
   // which need that order anyway: no hash of 900k day groups and then a second sort of them. The sort
-  // and the join before it carry figures only (each order's total is read from the summary's JSON where the
-  // summary is read, see SUMMARY_TOTALS),
+  // carries the figures only (the subquery computes each order's total from the summary's JSON below it),
   // and compares customer ids byte-wise (COLLATE "C": grouping needs equality, not the locale's order).
   const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      days AS (
@@ -376,9 +376,9 @@ export async function readCustomerOrderFacts(
               -- The last day is the one with no next day: same window as lag, so no second sort.
               lead(day) OVER w IS NULL AS is_last
          FROM (SELECT o.customer_id COLLATE "C" AS customer_id, lower(o.currency_code) COLLATE "C" AS currency_code,
-                      o.created_at, (o.created_at AT TIME ZONE 'UTC')::date AS day, s.total, r.rate
+                      o.created_at, (o.created_at AT TIME ZONE 'UTC')::date AS day, ${ORDER_TOTAL} AS total, r.rate
                  FROM "order" o
-                 JOIN ${SUMMARY_TOTALS} s ON s.order_id = o.id AND s.version = o.version
+                 JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
                  LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
                 WHERE ${ORDER_FILTER} AND o.created_at <= ?
                 ORDER BY 1, 4) AS orders
@@ -443,12 +443,16 @@ export async function readCustomerOrderFacts(
   const today = now.toISOString().slice(0, 10)
   const bindings = [JSON.stringify(rates), now, ...Array(6).fill(today), now, now, now, today, today, today]
   let total = 0
-  // A cursor needs a transaction; this one only reads.
+  // A cursor needs a transaction; this one writes only its own temporary table.
   await withWorkMem(pg, async (trx) => {
-    await trx.raw(`DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR ${sql}`, bindings)
-    // Postgres computes the next batch while the previous one is handed over (another connection): the two
-    // overlap instead of waiting for each other, and at most two batches are held at a time. Batches are
-    // still handed over one after the other, in the cursor's order.
+    // The statement runs once, into a temporary table, and the cursor reads that: Postgres runs a cursor's
+    // statement in one process, a CREATE TABLE AS with its parallel workers (the join and the sort of every
+    // order are split between them, as in a plain query). The table holds one row per customer, in
+    // Postgres's temporary files, not in this process; it is dropped with the transaction.
+    await trx.raw(`CREATE TEMPORARY TABLE loyalty_insight_facts_read ON COMMIT DROP AS ${sql}`, bindings)
+    await trx.raw(`DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR SELECT * FROM loyalty_insight_facts_read`)
+    // Postgres reads the next batch while the previous one is handed over (another connection), and at
+    // most two batches are held at a time. Batches are handed over one after the other, in the cursor's order.
     let handing: Promise<void> = Promise.resolve()
     for (;;) {
       const [{ rows }] = await Promise.all([
@@ -507,12 +511,14 @@ const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::n
   (s.totals->>'current_order_total')::numeric, 0)`
 
 /**
- * Every current order summary's total as a number, for the statements over
- * all orders: computed where the summary is read, so their join with the
- * orders carries a number per order instead of the summary's JSON (about
- * 900 bytes an order; at a million customers that join is hashed in
- * batches, and every batch but the first wrote the JSON to disk and read it
- * back). OFFSET 0 keeps the expression below the join.
+ * Every current order summary's total as a number, for the KPI statement
+ * over all orders (which runs in one process): computed where the summary is
+ * read, so its join with the orders carries a number per order instead of
+ * the summary's JSON (about 900 bytes an order; at a million customers that
+ * join is hashed in batches, and every batch but the first wrote the JSON to
+ * disk and read it back). OFFSET 0 keeps the expression below the join; it
+ * also keeps Postgres from splitting the scan between parallel workers,
+ * which the facts statement uses instead.
  */
 const SUMMARY_TOTALS = `(SELECT s.order_id, s.version, ${ORDER_TOTAL} AS total
     FROM order_summary s WHERE s.deleted_at IS NULL OFFSET 0)`
