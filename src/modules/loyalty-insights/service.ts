@@ -427,15 +427,23 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
       )
     }
     lap("score_ms")
-    await this.updateRun(runId, { stage: "ranking value", progress: 0.82 }, sharedContext)
-    await this.writeRunRows_(knex, runId, settings)
+    await this.updateRun(runId, { stage: "ranking value and recording segment changes", progress: 0.82 }, sharedContext)
+    // Fresh statistics, so that the joins of the two scratch tables are planned for their number (a hash join,
+    // not a million index look-ups); the facts' row count and join key are all the plans need.
+    await knex.raw("ANALYZE loyalty_customer_score")
+    await knex.raw("ANALYZE loyalty_customer_fact (id, run_id)")
+    // The run's rows and its segment changes are both written from the scratch tables, each by one statement
+    // on its own connection, at the same time: two Postgres backends, each writing its own table and indexes.
+    const since = Date.now()
+    const [rankMs, [segmentChanges, historyMs]] = await Promise.all([
+      this.writeRunRows_(knex, runId, settings).then(() => Date.now() - since),
+      this.recordSegmentChanges_(knex, runId, now).then((n) => [n, Date.now() - since] as const),
+    ])
     await knex("loyalty_customer_score").where({ run_id: runId }).delete()
     await knex("loyalty_customer_fact").where({ run_id: runId }).delete()
-    lap("rank_ms")
-
-    await this.updateRun(runId, { stage: "recording segment changes", progress: 0.88 }, sharedContext)
-    const segmentChanges = await this.recordSegmentChanges_(knex, runId, now)
-    lap("history_ms")
+    timings.rank_ms = rankMs
+    timings.history_ms = historyMs
+    mark = Date.now()
 
     const segmentRows: { rfm_segment: string; n: string }[] = await knex("loyalty_customer_insight")
       .select("rfm_segment")
@@ -810,11 +818,6 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
    */
   protected async writeRunRows_(knex: Knex, runId: string, settings: InsightSettings): Promise<void> {
     const w = normalizeWeights(settings.value_weights)
-    // Fresh statistics, so that the join of the two scratch tables is planned for their number (a hash join,
-    // not 100,000 index look-ups).
-    await knex.raw("ANALYZE loyalty_customer_score")
-    // The facts' row count and join key are all the plan needs (their other columns are not sampled).
-    await knex.raw("ANALYZE loyalty_customer_fact (id, run_id)")
     await knex.raw(
       `WITH ranked AS (
          SELECT s.*, percent_rank() OVER (ORDER BY s.clv_12m)::float8 AS clv_rank
@@ -854,7 +857,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     )
   }
 
-  /** Stage D: customers whose segment differs from the previous succeeded run's (or who are new to it), one INSERT for the three kinds. */
+  /**
+   * Stage D: customers whose segment differs from the previous succeeded run's (or who are new to it), one
+   * INSERT for the three kinds. Read from the run's scratch tables (the segments the run's rows get), so it
+   * does not wait for those rows to be written.
+   */
   protected async recordSegmentChanges_(knex: Knex, runId: string, now: Date): Promise<number> {
     const previous = await knex("loyalty_insight_run")
       .select("id")
@@ -865,10 +872,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     // One pass over the run's rows for the three kinds (each kind a row of the VALUES list).
     const result = await knex.raw(
       `INSERT INTO loyalty_segment_change (id, customer_id, run_id, kind, from_value, to_value, changed_at, created_at, updated_at)
-       SELECT 'lsegc_' || replace(gen_random_uuid()::text, '-', ''), cur.customer_id, cur.run_id, v.kind,
+       SELECT 'lsegc_' || replace(gen_random_uuid()::text, '-', ''), f.customer_id, f.run_id, v.kind,
               v.from_value, v.to_value, ?, now(), now()
-         FROM loyalty_customer_insight cur
-         LEFT JOIN loyalty_customer_insight prev ON prev.run_id = ? AND prev.customer_id = cur.customer_id
+         FROM loyalty_customer_score cur
+         JOIN loyalty_customer_fact f ON f.id = cur.id
+         LEFT JOIN loyalty_customer_insight prev ON prev.run_id = ? AND prev.customer_id = f.customer_id
         CROSS JOIN LATERAL (VALUES ('rfm', prev.rfm_segment, cur.rfm_segment),
                                    ('matrix', prev.matrix_segment, cur.matrix_segment),
                                    ('lifecycle', prev.lifecycle_stage, cur.lifecycle_stage)) AS v(kind, from_value, to_value)
