@@ -234,6 +234,22 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<number> {
     if (!facts.length) return 0
+    return await this.insertCustomerFactsJson(runId, now, JSON.stringify(facts), sharedContext)
+  }
+
+  /**
+   * `insertCustomerFacts` for a batch already written as a JSON array of
+   * `CustomerOrderFacts` (timestamps as ISO strings): the aggregation step
+   * has Postgres write it, so a million customers' facts are not parsed
+   * into objects and serialized again on their way here.
+   */
+  @InjectManager()
+  async insertCustomerFactsJson(
+    runId: string,
+    now: Date,
+    factsJson: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<number> {
     const result = await knexOf(sharedContext).raw(
       `WITH facts AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(
@@ -263,7 +279,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
               p.cal_purchase_days, p.cal_tx_days, p.cal_age_days, p.holdout_purchase_days,
               now(), now()
          FROM facts p LEFT JOIN feedback f ON f.customer_id = p.customer_id`,
-      [JSON.stringify(facts), new Date(now), runId]
+      [factsJson, new Date(now), runId]
     )
     return result.rowCount ?? 0
   }

@@ -1,7 +1,7 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { kpiMetrics, KpiCounts } from "../../lib/insights/kpis"
 import { HOLDOUT_DAYS } from "../../modules/loyalty-insights/service"
-import type { CustomerOrderFacts, KpiInput, KpiMetrics, KpiRow, KpiWindow } from "../../modules/loyalty-insights/types"
+import type { KpiInput, KpiMetrics, KpiRow, KpiWindow } from "../../modules/loyalty-insights/types"
 
 /**
  * What a recompute reads outside the insights module: Medusa's orders,
@@ -107,12 +107,12 @@ async function readOrderKpiCounts(
     `WITH ${MONTHS_CTE},
      window_start AS (SELECT min(start) - interval '1 month' AS at FROM months),
      -- Orders before this point only tell that a customer had ordered before (for the repeat and retention
-     -- flags): they are grouped as one '-infinity' month per customer and their value is not summed.
+     -- flags): they are grouped as one '-infinity' month per customer and their value is never read.
      since AS (SELECT least(w.at AT TIME ZONE 'UTC', ?::timestamptz) AS at FROM window_start w),
      rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      -- Orders grouped by customer and month (with their part of the window as filtered aggregates) before the
-     -- customers are joined (their 100k rows join the groups, not the 1M orders); each order's total is read
-     -- from the summary's JSON below the join (SUMMARY_TOTALS), so the join and the grouping carry figures only. Customer ids compare
+     -- customers are joined (their 100k rows join the groups, not the 1M orders); the inner query computes each
+     -- order's value from the summary's JSON, so the grouping carries figures only. Customer ids compare
      -- byte-wise (COLLATE "C": grouping and partitioning need equality, not the locale's order).
      customer_months AS MATERIALIZED (
        SELECT g.*, c.has_account AS member
@@ -125,9 +125,9 @@ async function readOrderKpiCounts(
                                    THEN date_trunc('month', o.created_at AT TIME ZONE 'UTC')::date
                                    ELSE '-infinity'::date END AS month_start,
                               o.created_at > ? AS in_window, o.created_at > ? AND o.created_at <= ? AS in_previous,
-                              CASE WHEN o.created_at >= since.at THEN s.total * r.rate END AS value
+                              CASE WHEN o.created_at >= since.at THEN ${ORDER_TOTAL} * r.rate END AS value
                          FROM "order" o
-                         JOIN ${SUMMARY_TOTALS} s ON s.order_id = o.id AND s.version = o.version
+                         JOIN order_summary s ON s.order_id = o.id AND s.version = o.version AND s.deleted_at IS NULL
                          LEFT JOIN rates r ON r.currency_code = lower(o.currency_code)
                         CROSS JOIN since
                         WHERE ${ORDER_FILTER} AND o.created_at <= ?
@@ -360,7 +360,8 @@ async function readKpiWindow(
 export async function readCustomerOrderFacts(
   pg: Knex,
   input: { now: Date; rates: Record<string, number>; batch: number },
-  onBatch: (facts: CustomerOrderFacts[]) => Promise<void>
+  /** A batch of `CustomerOrderFacts` as a JSON array (timestamps as ISO strings). */
+  onBatch: (factsJson: string) => Promise<void>
 ): Promise<number> {
   const { now, rates } = input
   // One sort of the counted orders by customer and day feeds the day groups and their window (lag / lead),
@@ -450,7 +451,14 @@ export async function readCustomerOrderFacts(
     // order are split between them, as in a plain query). The table holds one row per customer, in
     // Postgres's temporary files, not in this process; it is dropped with the transaction.
     await trx.raw(`CREATE TEMPORARY TABLE loyalty_insight_facts_read ON COMMIT DROP AS ${sql}`, bindings)
-    await trx.raw(`DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR SELECT * FROM loyalty_insight_facts_read`)
+    // Each row as JSON, written by Postgres: the batch goes on as one JSON array, never parsed here. The
+    // timestamps are cut to the millisecond, as they were when read into JavaScript dates.
+    await trx.raw(
+      `DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR
+       SELECT (to_jsonb(f) || jsonb_build_object('first_order_at', date_trunc('milliseconds', f.first_order_at),
+                                                 'last_order_at', date_trunc('milliseconds', f.last_order_at)))::text AS facts
+         FROM loyalty_insight_facts_read f`
+    )
     // Postgres reads the next batch while the previous one is handed over (another connection), and at
     // most two batches are held at a time. Batches are handed over one after the other, in the cursor's order.
     let handing: Promise<void> = Promise.resolve()
@@ -461,7 +469,7 @@ export async function readCustomerOrderFacts(
       ])
       if (!rows.length) break
       total += rows.length
-      handing = onBatch(rows as CustomerOrderFacts[])
+      handing = onBatch(`[${rows.map((row: { facts: string }) => row.facts).join(",")}]`)
     }
     await trx.raw("CLOSE loyalty_insight_facts")
   })
@@ -509,19 +517,6 @@ const EFFECTIVE_ENTRY = (alias: string) => `${alias}.voided_at IS NULL AND ${ali
 
 const ORDER_TOTAL = `coalesce((s.totals->'raw_current_order_total'->>'value')::numeric,
   (s.totals->>'current_order_total')::numeric, 0)`
-
-/**
- * Every current order summary's total as a number, for the KPI statement
- * over all orders (which runs in one process): computed where the summary is
- * read, so its join with the orders carries a number per order instead of
- * the summary's JSON (about 900 bytes an order; at a million customers that
- * join is hashed in batches, and every batch but the first wrote the JSON to
- * disk and read it back). OFFSET 0 keeps the expression below the join; it
- * also keeps Postgres from splitting the scan between parallel workers,
- * which the facts statement uses instead.
- */
-const SUMMARY_TOTALS = `(SELECT s.order_id, s.version, ${ORDER_TOTAL} AS total
-    FROM order_summary s WHERE s.deleted_at IS NULL OFFSET 0)`
 
 
 type FeedbackCounts = KpiCounts["feedback"]

@@ -32,7 +32,7 @@ export const aggregateCustomerFactsStep = createStep(
     }
     await insights.updateRun(input.run_id, { stage: "aggregating orders", progress: 0.05 })
     const customers = await readCustomerOrderFacts(pg, { now, rates, batch: FACTS_BATCH }, async (facts) => {
-      await insights.insertCustomerFacts(input.run_id, now, facts)
+      await insights.insertCustomerFactsJson(input.run_id, now, facts)
     })
     const warnings: string[] = []
     const unrated = await unratedCurrencies(pg, now, rates)
