@@ -108,8 +108,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     return defaultInsightSettings({ ...(this.options_.insights ?? {}), ...saved })
   }
 
+  /** Save the merchant's changes over the settings in force (the step `update-insight-settings`'s write). */
   @InjectManager()
-  async saveSettings(
+  async updateSettings(
     changes: Partial<InsightSettings>,
     updatedBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}

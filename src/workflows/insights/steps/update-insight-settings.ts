@@ -10,12 +10,12 @@ export const updateInsightSettingsStep = createStep(
   async (input: { changes: Partial<InsightSettings>; actor_id: string | null }, { container }) => {
     const service = insightsService(container)
     const previous = await service.getSettings()
-    const saved = await service.saveSettings(input.changes, input.actor_id)
+    const saved = await service.updateSettings(input.changes, input.actor_id)
     return new StepResponse(saved, { previous, actor_id: input.actor_id })
   },
   async (undo, { container }) => {
     if (undo) {
-      await insightsService(container).saveSettings(undo.previous, undo.actor_id)
+      await insightsService(container).updateSettings(undo.previous, undo.actor_id)
     }
   }
 )
