@@ -234,7 +234,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
    * Score a run whose customers' order facts `insertCustomerFacts` wrote:
    * R, F and M scores, model fit, per-customer predictions and segments in
    * batches, value ranks, then the run's rows (written once, see
-   * `writeRunRows_`) and segment changes. Reads and writes only this
+   * `sql.writeRunRows`) and segment changes. Reads and writes only this
    * module's tables.
    */
   @InjectManager()
