@@ -353,8 +353,8 @@ async function readKpiWindow(
  * orders and customers, the points ledger and the referrals: one statement,
  * run with Postgres's parallel workers into a temporary table, read through
  * a server-side cursor in batches of `batch` customers handed to `onBatch`
- * two at a time, the next batch read meanwhile (memory stays bounded at any
- * store size: three batches; batches may be written in any order). Orders in a currency
+ * one at a time, the next batch read meanwhile (memory stays bounded at any
+ * store size: two batches). Orders in a currency
  * without a rate count 0 in the money figures.
  */
 export async function readCustomerOrderFacts(
@@ -459,30 +459,22 @@ export async function readCustomerOrderFacts(
                                                  'last_order_at', date_trunc('milliseconds', f.last_order_at)))::text AS facts
          FROM loyalty_insight_facts_read f`
     )
-    // Two batches are handed over at a time (each on its own connection, so two Postgres backends insert
-    // them), and the next one is read meanwhile: at most three batches are held at a time.
-    let handing: Promise<void>[] = []
+    // Postgres reads the next batch while the previous one is handed over (another connection), and at
+    // most two batches are held at a time. Batches are handed over one after the other, in the cursor's order.
+    let handing: Promise<void> = Promise.resolve()
     for (;;) {
       const [{ rows }] = await Promise.all([
         trx.raw(`FETCH ${Math.max(1, Math.floor(input.batch))} FROM loyalty_insight_facts`),
-        handing.length >= HANDED_AT_ONCE ? handing.shift() : undefined,
+        handing,
       ])
       if (!rows.length) break
       total += rows.length
-      const handed = onBatch(`[${rows.map((row: { facts: string }) => row.facts).join(",")}]`)
-      // Awaited below; until then a failure must not count as unhandled (it fails the loop when awaited).
-      handed.catch(() => undefined)
-      handing.push(handed)
+      handing = onBatch(`[${rows.map((row: { facts: string }) => row.facts).join(",")}]`)
     }
-    await Promise.all(handing)
-    handing = []
     await trx.raw("CLOSE loyalty_insight_facts")
   })
   return total
 }
-
-/** Batches of facts handed to the insights module at the same time (see readCustomerOrderFacts). */
-const HANDED_AT_ONCE = 2
 
 /**
  * Postgres memory per sort or hash for the statements over every order: with
