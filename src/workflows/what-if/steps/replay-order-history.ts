@@ -6,7 +6,7 @@ import { BgNbdParams } from "../../../lib/insights/clv/bgnbd"
 import { expectedSpend, GammaGammaParams } from "../../../lib/insights/clv/gamma-gamma"
 import { FORWARD_WEEKS, ForwardCustomer, forwardInterval, ForwardModel } from "../../../lib/what-if/forward"
 import { DecimalSum } from "../../../lib/what-if/decimal-sum"
-import { analyzeStaleTables } from "../../../lib/shared/statistics"
+import { analyzeStaleTables } from "../../../lib/db/statistics"
 import { readMissingFacts, REPLAYED_ORDER } from "./order-facts"
 import { pointsService } from "../../points/steps/resolve-service"
 import {
