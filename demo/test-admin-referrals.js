@@ -16,7 +16,9 @@
  *   3. the admin in headless Chromium (playwright-core + /usr/bin/chromium):
  *      logs in with the form, opens Settings → Loyalty, clicks the Referrals
  *      tab, changes the referrer reward, saves, reloads and sees it persisted
- *   4. filters the referrals list to Flagged, finds B's referral with its
+ *   4. opens B's customer page, follows its Review link to the referral's drawer
+ *      and closes it: the admin is back on B's page (not on the referrals list)
+ *   5. filters the referrals list to Flagged, finds B's referral with its
  *      reason, opens Review, approves with a note; the referral becomes
  *      "claimed" (no order yet), its decision "approved", its flag cleared
  *
@@ -223,6 +225,26 @@ async function main() {
       assert(shown, `after reload the field shows "${await referrerInput.inputValue()}", expected ${newReferrerPoints}`)
       assert(version.includes(`Version ${saved.version}`), `after reload the page says "${version}", expected Version ${saved.version}`)
       return `API version ${versionBefore} → ${saved.version}; after reload the field shows ${shown}, "${version}"`
+    })
+
+    await check("B's customer page: Review opens the referral's drawer, and closing it goes back to B's page", async () => {
+      const customerPath = `/customers/${B.customer.id}`
+      await page.goto(`${ADMIN_URL}${customerPath}`)
+      const review = page.locator('[data-testid="customer-referred-by"]').getByRole("link", { name: "Review", exact: true })
+      await review.waitFor({ state: "visible", timeout: 30000 })
+      await review.click()
+      const drawer = page.locator('[data-testid="referral-review-drawer"]')
+      await drawer.waitFor({ state: "visible" })
+      const opened = new URL(page.url()).pathname
+      assert(/\/settings\/loyalty\/referrals\/lref_[^/]+$/.test(opened), `the drawer opened at ${opened}`)
+      await shot(page, "06a-review-from-customer.png")
+      await page.keyboard.press("Escape")
+      await drawer.waitFor({ state: "hidden", timeout: 30000 })
+      const back = await until(async () => (new URL(page.url()).pathname.endsWith(customerPath) ? page.url() : null), 15000)
+      assert(back, `closing the drawer went to ${new URL(page.url()).pathname}, not back to ${customerPath}`)
+      await page.locator('[data-testid="customer-referred-by"]').waitFor({ state: "visible" })
+      await page.goto(`${ADMIN_URL}/settings/loyalty/referrals`)
+      return `${opened} → closed → ${customerPath}`
     })
 
     const rowOf = () =>

@@ -1,11 +1,12 @@
 import { Text, createDataTableColumnHelper } from "@medusajs/ui"
-import { Link } from "react-router-dom"
+import { Link, useLocation } from "react-router-dom"
 import { LoyaltyDataTable } from "./data-table"
 import { useCustomerReferrals } from "../hooks/use-referrals"
 import { formatDate, formatPoints } from "../lib/format"
 import type { AdminReferral } from "../lib/referrals-api"
 import { QueryState } from "./query-state"
 import { PartyLink, ReferralStatusBadge } from "./referral-party"
+import { returnHere } from "./route-drawer"
 
 const REVIEW_PATH = "/settings/loyalty/referrals"
 
@@ -53,6 +54,7 @@ const REFERRAL_COLUMNS = [
 export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
   const query = useCustomerReferrals(customerId)
   const { data } = query
+  const location = useLocation()
 
   return (
     <div className="flex flex-col gap-y-3 px-6 py-4" data-testid="customer-referrals">
@@ -85,7 +87,11 @@ export const CustomerReferrals = ({ customerId }: { customerId: string }) => {
                 {openReasons(data.referred_by) && (
                   <Text size="xsmall" className="text-ui-fg-error">
                     {openReasons(data.referred_by)} ·{" "}
-                    <Link to={`${REVIEW_PATH}/${data.referred_by.id}`} className="text-ui-fg-interactive">
+                    <Link
+                      to={`${REVIEW_PATH}/${data.referred_by.id}`}
+                      state={returnHere(location.pathname)}
+                      className="text-ui-fg-interactive"
+                    >
                       Review
                     </Link>
                   </Text>

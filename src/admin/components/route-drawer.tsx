@@ -1,15 +1,25 @@
 import { Drawer, Text } from "@medusajs/ui"
 import { useEffect, useState, type ReactNode } from "react"
-import { useNavigate } from "react-router-dom"
+import { useLocation, useNavigate } from "react-router-dom"
 import { QueryState, type Loadable } from "./query-state"
 
 /**
- * Leaves a child route (a create or edit drawer) for its list, as closing
+ * What a link to a drawer passes as its `state` when the drawer is opened
+ * from another page than its list (a customer's page opening a referral's
+ * review): closing the drawer goes back there instead of to the list.
+ */
+export const returnHere = (pathname: string): { from: string } => ({ from: pathname })
+
+/**
+ * Leaves a child route (a create or edit drawer) for the page it was opened
+ * from: the page a link named with `returnHere`, else its list, as closing
  * Medusa's own route drawers does.
  */
 export const useCloseRoute = () => {
   const navigate = useNavigate()
-  return () => navigate("..", { replace: true })
+  const { state } = useLocation()
+  const from = typeof state?.from === "string" ? state.from : null
+  return () => navigate(from ?? "..", { replace: true })
 }
 
 /**
