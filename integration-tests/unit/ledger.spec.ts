@@ -1,5 +1,13 @@
 import { addMonths, expiryDate } from "../../src/lib/shared/dates"
-import { allocateFirstExpiring, lotsToGiveBack, settleDebt, splitReversal } from "../../src/lib/points/ledger"
+import {
+  allocateFirstExpiring,
+  lotsToGiveBack,
+  reversalMovement,
+  revertMovement,
+  settleDebt,
+  splitReversal,
+} from "../../src/lib/points/ledger"
+import { preferencesPatch } from "../../src/lib/points/members"
 import { rulesFromOptions, validateRules } from "../../src/lib/points/program"
 
 describe("allocateFirstExpiring", () => {
@@ -78,5 +86,81 @@ describe("program rules", () => {
   it("explains invalid rules", () => {
     const rules = { ...rulesFromOptions(), redeem_step: 30, min_redeem_points: 100 }
     expect(validateRules(rules)).toEqual(["min_redeem_points must be a multiple of redeem_step"])
+  })
+})
+
+describe("revertMovement", () => {
+  const account = { balance: 100, pending: 50, debt: 0 }
+
+  it("moves every figure back when the account still holds them", () => {
+    expect(revertMovement({ balance_change: 30, pending_change: 0, debt_change: 0 }, account)).toEqual({
+      balance_change: -30,
+      pending_change: -0,
+      debt_change: -0,
+    })
+    expect(revertMovement({ balance_change: 0, pending_change: 20, debt_change: 0 }, account).pending_change).toBe(-20)
+  })
+
+  it("turns balance already spent into debt, and never takes more pending than there is", () => {
+    expect(revertMovement({ balance_change: 130, pending_change: 80, debt_change: 0 }, account)).toEqual({
+      balance_change: -100,
+      pending_change: -50,
+      debt_change: 30,
+    })
+  })
+
+  it("puts back debt a credit paid off, and gives debt already paid off back as balance", () => {
+    // A credit of 40 that paid 25 of debt: undone, the 25 are owed again and the 15 leave the balance.
+    expect(revertMovement({ balance_change: 15, pending_change: 0, debt_change: -25 }, { balance: 15, pending: 0, debt: 10 })).toEqual({
+      balance_change: -15,
+      pending_change: -0,
+      debt_change: 25,
+    })
+    expect(revertMovement({ balance_change: -40, pending_change: 0, debt_change: 0 }, account)).toEqual({
+      balance_change: 40,
+      pending_change: -0,
+      debt_change: -0,
+    })
+    // A reversal that recorded 30 of debt, 20 of which later earnings paid off: those 20 come back as balance.
+    expect(revertMovement({ balance_change: 0, pending_change: 0, debt_change: 30 }, { balance: 0, pending: 0, debt: 10 })).toEqual({
+      balance_change: 20,
+      pending_change: -0,
+      debt_change: -10,
+    })
+  })
+})
+
+describe("reversalMovement", () => {
+  it("takes pending and balance out and records the rest as debt", () => {
+    expect(reversalMovement(splitReversal(100, 30, 50))).toEqual({ balance_change: -50, pending_change: -30, debt_change: 20 })
+  })
+})
+
+describe("preferencesPatch", () => {
+  const now = new Date("2026-12-04T12:00:00Z")
+  const unset = { birthday_month: null, birthday_day: null }
+  const set = { birthday_month: 3, birthday_day: 9 }
+
+  it("sets a first birthday with its date, and the opt-out as given", () => {
+    expect(preferencesPatch(unset, { birthday: { month: 3, day: 9 }, notifications_opt_out: true, now })).toEqual({
+      patch: { birthday_month: 3, birthday_day: 9, birthday_set_at: now, notifications_opt_out: true },
+    })
+  })
+
+  it("writes nothing for the same birthday again, so its 30-day clock keeps running", () => {
+    expect(preferencesPatch(set, { birthday: { month: 3, day: 9 }, now })).toEqual({ patch: {} })
+  })
+
+  it("refuses a different birthday from the shopper, and lets staff change or clear it", () => {
+    expect(preferencesPatch(set, { birthday: { month: 4, day: 1 }, now })).toEqual({
+      refused: "Your birthday is already set (03-09); ask the store to change it",
+    })
+    expect(preferencesPatch(set, { birthday: { month: 4, day: 1 }, allow_birthday_change: true, now })).toEqual({
+      patch: { birthday_month: 4, birthday_day: 1, birthday_set_at: now },
+    })
+    expect(preferencesPatch(set, { birthday: null, allow_birthday_change: true, now })).toEqual({
+      patch: { birthday_month: null, birthday_day: null, birthday_set_at: null },
+    })
+    expect(preferencesPatch(set, { birthday: null, now })).toEqual({ patch: {} })
   })
 })

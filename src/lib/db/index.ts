@@ -41,6 +41,29 @@ export async function lockingTransaction(sharedContext: SharedContext, what: str
   return trx
 }
 
+/**
+ * Lock a module's row (matched by `where`, not soft-deleted) for the rest of
+ * the transaction, running `create` first when there is none. `create`
+ * inserts with `ON CONFLICT … DO NOTHING`, so two first writers at once make
+ * one row: the second insert does nothing and waits for the first's lock. A
+ * `create` may refuse instead (it throws) when the row must not come back.
+ */
+export async function lockOrCreate<T extends object>(
+  trx: Knex.Transaction,
+  table: string,
+  where: Record<string, string>,
+  create: () => Promise<void>
+): Promise<T> {
+  await setLockTimeout(trx)
+  const select = () => trx<T>(table).where(where).whereNull("deleted_at").forUpdate().first()
+  let row = await select()
+  if (!row) {
+    await create()
+    row = await select()
+  }
+  return row as T
+}
+
 /** The connection a read runs on: the caller's transaction when there is one. */
 export function knexOf(sharedContext: SharedContext): Knex {
   const manager = (sharedContext.transactionManager ?? sharedContext.manager) as SqlEntityManager
@@ -58,6 +81,12 @@ export async function flushWrites(sharedContext: SharedContext): Promise<void> {
   await (sharedContext.transactionManager as SqlEntityManager | undefined)?.flush()
 }
 
+/** The one record a `take: 1` list found, or null: a generated `list…` read as a lookup. */
+export async function oneOrNull<T>(list: Promise<T[]>): Promise<T | null> {
+  const [found] = await list
+  return found ?? null
+}
+
 /** The fields of a record that leave the module (a serialized DTO carries every loaded column). */
 export function pickFields<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
   return Object.fromEntries(fields.map((field) => [field, record[field]])) as Pick<T, K>
@@ -72,6 +101,43 @@ export function pickFields<T, K extends keyof T>(record: T, fields: readonly K[]
  */
 export async function lockForSave(sharedContext: SharedContext, table: string, what: string): Promise<void> {
   await transactionOf(sharedContext, what).raw(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`)
+}
+
+/** The list config that reads the latest saved version of a versioned settings table. */
+export const LATEST_VERSION = { order: { version: "DESC" }, take: 1 } as const
+
+/** The bookkeeping columns of a saved version, which are not settings. */
+type VersionBookkeeping = { id: string; created_by: string | null; created_at: Date; updated_at: Date; deleted_at: Date | null }
+
+/** The settings a saved version holds, without the row's bookkeeping. */
+export function settingsOf<S>(row: S & VersionBookkeeping): S {
+  const { id, created_by, created_at, updated_at, deleted_at, ...settings } = row
+  return settings as S
+}
+
+/**
+ * Save settings as the next version of a versioned settings table: under
+ * `lockForSave`, read what is in force, apply `changes` (fields left out
+ * keep their value), refuse the result with its `problems`, and `create` it
+ * with the next version number. Two admins saving at once get consecutive
+ * versions, each built on the other's save.
+ */
+export async function saveNextVersion<S extends { version: number }>(
+  sharedContext: SharedContext,
+  table: string,
+  what: string,
+  changes: Partial<Omit<S, "version">>,
+  steps: { current: () => Promise<S>; problems: (next: S) => string[]; create: (next: S) => Promise<unknown> }
+): Promise<S> {
+  await lockForSave(sharedContext, table, what)
+  const current = await steps.current()
+  const next: S = { ...current, ...changes, version: current.version + 1 }
+  const problems = steps.problems(next)
+  if (problems.length) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
+  }
+  await steps.create(next)
+  return next
 }
 
 /**

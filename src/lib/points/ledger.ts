@@ -72,3 +72,50 @@ export function lotsToGiveBack(taken: LotTake[], points: number): { points: numb
   if (left > 0) lots.push({ points: left, expires_at: null })
   return lots
 }
+
+/** How an entry moves an account's cached figures (its three `*_change` columns). */
+export type Movement = { balance_change: number; pending_change: number; debt_change: number }
+
+/** What one posting changes on its account: the cached figures and the lifetime counters. */
+export type AccountChange = { movement: Movement; lifetime_earned: number; lifetime_redeemed: number }
+
+/**
+ * What an order has done in the ledger so far: points earned (pending and
+ * earned after release), released, reversed, still pending, redeemed on it
+ * and restored to its shopper.
+ */
+export const ORDER_FIGURES = ["earned", "released", "reversed", "pending", "redeemed", "restored"] as const
+
+/** An order's points so far, one number per `ORDER_FIGURES` name. */
+export type OrderFigures = Record<(typeof ORDER_FIGURES)[number], number>
+
+/** The figures of an order the ledger has no entry for. */
+export const NO_ORDER_FIGURES: OrderFigures = { earned: 0, released: 0, reversed: 0, pending: 0, redeemed: 0, restored: 0 }
+
+/**
+ * The movement that undoes an entry's `movement` on the account as it
+ * stands now, keeping balance, pending and debt at 0 or more: balance that
+ * was already spent becomes debt, debt already paid off comes back as balance.
+ */
+export function revertMovement(
+  entry: Movement,
+  account: { balance: number; pending: number; debt: number }
+): Movement {
+  let balance = -entry.balance_change
+  let debt = -entry.debt_change
+  const pending = Math.max(-entry.pending_change, -account.pending)
+  if (balance < 0 && -balance > account.balance) {
+    debt += -balance - account.balance
+    balance = -account.balance
+  }
+  if (debt < 0 && -debt > account.debt) {
+    balance += -debt - account.debt
+    debt = -account.debt
+  }
+  return { balance_change: balance, pending_change: pending, debt_change: debt }
+}
+
+/** The movement of a reversal split by `splitReversal`: out of pending and balance, the rest into debt. */
+export function reversalMovement(split: { from_pending: number; from_balance: number; to_debt: number }): Movement {
+  return { balance_change: -split.from_balance, pending_change: -split.from_pending, debt_change: split.to_debt }
+}

@@ -1,4 +1,3 @@
-import { InferTypeOf } from "@medusajs/framework/types"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import {
   generateEntityId,
@@ -8,13 +7,35 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, duePage, keysetAfter, knexOf, lockForSave, setLockTimeout, SharedContext, transactionOf } from "../../lib/db"
+import {
+  DueCursor,
+  DuePage,
+  dueIds,
+  knexOf,
+  LATEST_VERSION,
+  oneOrNull,
+  saveNextVersion,
+  settingsOf,
+  SharedContext,
+  transactionOf,
+} from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
-import { allocateFirstExpiring, LotTake, lotsToGiveBack, settleDebt, splitReversal } from "../../lib/points/ledger"
+import {
+  AccountChange,
+  allocateFirstExpiring,
+  LotTake,
+  lotsToGiveBack,
+  Movement,
+  NO_ORDER_FIGURES,
+  reversalMovement,
+  revertMovement,
+  settleDebt,
+  splitReversal,
+} from "../../lib/points/ledger"
 import { LiabilityFacts } from "../../lib/points/liability"
+import { preferencesPatch } from "../../lib/points/members"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
-import { addMonths } from "../../lib/shared/dates"
 import Account from "./models/account"
 import Action from "./models/action"
 import NotificationSetting from "./models/notification-setting"
@@ -25,6 +46,7 @@ import Lot from "./models/lot"
 import MemberImport from "./models/member-import"
 import ProgramVersion from "./models/program-version"
 import Reward from "./models/reward"
+import * as sql from "./sql"
 import {
   CreditPosting,
   DebitPosting,
@@ -48,22 +70,33 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 type InjectedDependencies = Record<string, unknown>
-type Movement = { balance_change: number; pending_change: number; debt_change: number }
+
+/** What a posting writes, as `post_`'s `apply` says it: the entry's type and headline points, and how the account moves. */
+type Posting = Partial<Omit<AccountChange, "movement">> & {
+  type: LedgerEntry["type"]
+  points: number
+  movement: Movement
+  release_at?: Date | null
+  /** Merged into the entry's details (e.g. which lots a debit took). */
+  details?: Record<string, unknown>
+}
 
 const WRITES = "Ledger writes"
-
-/** Entries that count as flows: not one a compensation undid, nor the counter-entry that undid it. */
-const EFFECTIVE = "voided_at IS NULL AND reference_type IS DISTINCT FROM 'entry'"
 
 /**
  * The points ledger. Every write locks the customer's account row, checks the
  * idempotency key under that lock, writes one immutable entry and moves the
  * cached figures and lots in the same transaction: the ledger invariants
  * (cached balance = ledger sum = open lots, never negative, one write per key)
- * hold across processes because Postgres enforces them, not memory. That
- * locked posting path (and the set-based reads of the jobs and order
- * summaries) is SQL written by hand; everything else is `MedusaService`'s
- * generated methods.
+ * hold across processes because Postgres enforces them, not memory. The rules
+ * (lots first-expiring first, debt settled first, reversal splits, undoing
+ * an entry, members' preferences) are the pure functions of `lib/points`.
+ *
+ * Reads and ordinary writes (program versions, rewards, actions, imports,
+ * settings, account and entry lookups) are `MedusaService`'s generated
+ * methods; the SQL that stays (the locked posting path, the conditional
+ * updates of coupons, lots and imports, the set-based writes and the jobs'
+ * and reports' reads) is in `./sql`.
  */
 export default class LoyaltyPointsModuleService extends MedusaService({
   ProgramVersion,
@@ -90,8 +123,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   /** The rules in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramRules(@MedusaContext() sharedContext: SharedContext = {}): Promise<ProgramRules> {
-    const [latest] = await this.listProgramVersions({}, { order: { version: "DESC" }, take: 1 }, sharedContext)
-    return latest ? rulesOf(latest) : rulesFromOptions(this.options_)
+    const latest = await oneOrNull(this.listProgramVersions({}, LATEST_VERSION, sharedContext))
+    return latest ? settingsOf(latest) : rulesFromOptions(this.options_)
   }
 
   /** The rules of one version (0 = the plugin options), for reversals that reuse the original rules. */
@@ -103,17 +136,17 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (version === 0) {
       return rulesFromOptions(this.options_)
     }
-    const [row] = await this.listProgramVersions({ version }, { take: 1 }, sharedContext)
+    const row = await oneOrNull(this.listProgramVersions({ version }, { take: 1 }, sharedContext))
     if (!row) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Program version ${version} does not exist`)
     }
-    return rulesOf(row)
+    return settingsOf(row)
   }
 
   /**
-   * Save the program as a new version. Fields left out keep their current
-   * value; the version number is taken under a table lock so two admins saving
-   * at once get consecutive versions instead of a clash.
+   * Save the program as a new version (`saveNextVersion`). Fields left out
+   * keep their current value; the version number is taken under a table lock
+   * so two admins saving at once get consecutive versions instead of a clash.
    */
   @InjectTransactionManager()
   async saveProgramRules(
@@ -121,15 +154,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     createdBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ProgramRules> {
-    await lockForSave(sharedContext, "loyalty_program_version", WRITES)
-    const current = await this.getProgramRules(sharedContext)
-    const next = { ...current, ...changes, version: current.version + 1 }
-    const problems = validateRules(next)
-    if (problems.length) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
-    }
-    await this.createProgramVersions({ ...next, created_by: createdBy }, sharedContext)
-    return next
+    return await saveNextVersion<ProgramRules>(sharedContext, "loyalty_program_version", WRITES, changes, {
+      current: () => this.getProgramRules(sharedContext),
+      problems: validateRules,
+      create: (next) => this.createProgramVersions({ ...next, created_by: createdBy }, sharedContext),
+    })
   }
 
   // ---------------------------------------------------------------- reads
@@ -140,8 +169,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     customerId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyAccount | null> {
-    const [account] = await this.listAccounts({ customer_id: customerId }, { take: 1 }, sharedContext)
-    return account ?? null
+    return await oneOrNull(this.listAccounts({ customer_id: customerId }, { take: 1 }, sharedContext))
   }
 
   /**
@@ -182,77 +210,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { now: Date; window_months: number; months_from: Date },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LiabilityFacts> {
-    const knex = knexOf(sharedContext)
-    const windowStart = addMonths(input.now, -input.window_months)
-    const [{ rows: totals }, { rows: lots }, { rows: cohort }, { rows: months }, { rows: before }] = await Promise.all([
-      knex.raw(
-        `SELECT coalesce(sum(balance), 0)::bigint AS available, coalesce(sum(pending), 0)::bigint AS pending,
-                coalesce(sum(debt), 0)::bigint AS debt,
-                count(*) FILTER (WHERE balance > 0 OR pending > 0)::int AS members
-           FROM loyalty_account WHERE deleted_at IS NULL`
-      ),
-      knex.raw(
-        `SELECT coalesce(sum(remaining), 0)::bigint AS expiring
-           FROM loyalty_lot WHERE deleted_at IS NULL AND remaining > 0 AND expires_at IS NOT NULL`
-      ),
-      // A lot that gives back points (a restore, a compensation's counter-entry) keeps the expiry of
-      // the lot it refills: its points were issued once, in that lot, but what it loses to expiry counts.
-      knex.raw(
-        `WITH cohort AS (
-           SELECT l.id, l.remaining,
-                  CASE WHEN e.type IN ('earn', 'release', 'adjust') AND e.voided_at IS NULL
-                        AND e.reference_type IS DISTINCT FROM 'entry' THEN l.points ELSE 0 END AS issued
-             FROM loyalty_lot l JOIN loyalty_entry e ON e.id = l.entry_id
-            WHERE l.deleted_at IS NULL AND l.expires_at > ? AND l.expires_at <= ?
-         )
-         SELECT count(*)::int AS lots, coalesce(sum(c.issued), 0)::bigint AS issued,
-                (coalesce(sum(c.remaining), 0) + coalesce((
-                  SELECT -sum(x.points) FROM loyalty_entry x
-                   WHERE x.type = 'expire' AND x.reference_type = 'lot' AND x.voided_at IS NULL
-                     AND x.deleted_at IS NULL AND x.reference_id IN (SELECT id FROM cohort)), 0))::bigint AS expired
-           FROM cohort c`,
-        [windowStart, input.now]
-      ),
-      knex.raw(
-        `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-                coalesce(sum(points) FILTER (WHERE ${EFFECTIVE} AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
-                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'redeem'), 0)::bigint AS redeemed,
-                coalesce(sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'restore'), 0)::bigint AS restored,
-                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'expire'), 0)::bigint AS expired,
-                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'reverse'), 0)::bigint AS reversed,
-                coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'adjust' AND points < 0), 0)::bigint AS adjusted_down,
-                coalesce(sum(balance_change + pending_change), 0)::bigint AS net_change
-           FROM loyalty_entry WHERE deleted_at IS NULL AND created_at >= ? AND created_at <= ?
-          GROUP BY 1 ORDER BY 1`,
-        [input.months_from, input.now]
-      ),
-      knex.raw(
-        `SELECT coalesce(sum(balance_change + pending_change), 0)::bigint AS outstanding
-           FROM loyalty_entry WHERE deleted_at IS NULL AND created_at < ?`,
-        [input.months_from]
-      ),
-    ])
-    return {
-      now: input.now,
-      available: Number(totals[0].available),
-      pending: Number(totals[0].pending),
-      debt: Number(totals[0].debt),
-      members: Number(totals[0].members),
-      available_expiring: Number(lots[0].expiring),
-      window_months: input.window_months,
-      cohort: { lots: Number(cohort[0].lots), issued: Number(cohort[0].issued), expired: Number(cohort[0].expired) },
-      outstanding_before: Number(before[0].outstanding),
-      months: months.map((row: Record<string, string>) => ({
-        month: row.month,
-        issued: Number(row.issued),
-        redeemed: Number(row.redeemed),
-        restored: Number(row.restored),
-        expired: Number(row.expired),
-        reversed: Number(row.reversed),
-        adjusted_down: Number(row.adjusted_down),
-        net_change: Number(row.net_change),
-      })),
-    }
+    const facts = await sql.liabilityFacts(knexOf(sharedContext), input)
+    return { now: input.now, window_months: input.window_months, ...facts }
   }
 
   /**
@@ -267,22 +226,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { from: Date | null; to: Date | null; after: { cursor: string; id: string } | null; limit: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<(LedgerEntry & { customer_id: string; cursor: string })[]> {
-    const knex = knexOf(sharedContext)
-    const rows: (LedgerEntry & { customer_id: string; cursor: string })[] = await knex("loyalty_entry as e")
-      .join("loyalty_account as a", "a.id", "e.account_id")
-      .select("e.*", "a.customer_id", knex.raw("e.created_at::text AS cursor"))
-      .whereNull("e.deleted_at")
-      .modify((q) => {
-        if (input.from) q.where("e.created_at", ">=", input.from)
-        if (input.to) q.where("e.created_at", "<", input.to)
-        if (input.after) q.whereRaw("(e.created_at, e.id) > (?::timestamptz, ?)", [input.after.cursor, input.after.id])
-      })
-      .orderBy([
-        { column: "e.created_at", order: "asc" },
-        { column: "e.id", order: "asc" },
-      ])
-      .limit(input.limit)
-    return rows
+    return await sql.ledgerPage(knexOf(sharedContext), input)
   }
 
   /** The next expiry on an account: the first day (UTC) lots expire, and how many points expire that day. */
@@ -291,14 +235,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     accountId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ expires_at: Date; points: number } | null> {
-    const { rows } = await knexOf(sharedContext).raw(
-      `SELECT min(expires_at) AS expires_at, sum(remaining)::int AS points FROM loyalty_lot
-        WHERE account_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND deleted_at IS NULL
-        GROUP BY date_trunc('day', expires_at AT TIME ZONE 'UTC') ORDER BY 1 ASC LIMIT 1`,
-      [accountId]
-    )
-    const row: { expires_at: Date; points: number } | undefined = rows[0]
-    return row ? { expires_at: new Date(row.expires_at), points: Number(row.points) } : null
+    return await sql.nextExpiry(knexOf(sharedContext), accountId)
   }
 
   /** Earned, released, reversed and redeemed points per order, for order pages and reversals. */
@@ -308,8 +245,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<OrderPointsSummary[]> {
     if (!orderIds.length) return []
-    const rows = await this.orderTotals_(knexOf(sharedContext), orderIds)
-    return orderIds.map((id) => rows.get(id) ?? emptySummary(id))
+    const rows = await sql.orderTotals(knexOf(sharedContext), orderIds)
+    return orderIds.map((id) => rows.get(id) ?? { order_id: id, ...NO_ORDER_FIGURES })
   }
 
   /** The entry an order's earning was first written as (its rule version, rate and amounts), or null. */
@@ -318,8 +255,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     orderId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LedgerEntry | null> {
-    const [entry] = await this.listEntries({ idempotency_key: IdempotencyKeys.orderEarning(orderId), voided_at: null }, { take: 1 }, sharedContext)
-    return entry ?? null
+    return await oneOrNull(this.listEntries({ idempotency_key: IdempotencyKeys.orderEarning(orderId), voided_at: null }, { take: 1 }, sharedContext))
   }
 
   /** Which of these orders have no earn entry yet: the release job's catch-up list. */
@@ -328,14 +264,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     orderIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
-    if (!orderIds.length) return []
-    const found = await this.listEntries(
-      { idempotency_key: orderIds.map(IdempotencyKeys.orderEarning), voided_at: null },
-      { select: ["idempotency_key"], take: null },
-      sharedContext
-    )
-    const seen = new Set(found.map((row) => row.idempotency_key))
+    const seen = new Set(await this.existingEntryKeys(orderIds.map(IdempotencyKeys.orderEarning), sharedContext))
     return orderIds.filter((id) => !seen.has(IdempotencyKeys.orderEarning(id)))
+  }
+
+  /** Which of these ledger keys are written (and not voided): one query for a batch. */
+  @InjectManager()
+  async existingEntryKeys(keys: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
+    if (!keys.length) return []
+    const found = await this.listEntries({ idempotency_key: keys, voided_at: null }, { select: ["idempotency_key"], take: null }, sharedContext)
+    return found.map((row) => row.idempotency_key)
   }
 
   /**
@@ -393,36 +331,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<{ order_id: string; customer_id: string }>> {
-    const knex = knexOf(sharedContext)
-    const rows: { order_id: string; account_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
-      knex,
-      knex("loyalty_entry")
-        .select("order_id", "account_id")
-        .where({ type: "pending" })
-        .where("points", ">", 0)
-        .where("release_at", "<=", now)
-        .whereNull("voided_at")
-        .whereNull("deleted_at"),
-      { at: "release_at", id: "id" },
-      after,
-      limit
-    )
-    const orderIds = [...new Set(rows.map((row) => row.order_id))]
-    const accountIds = [...new Set(rows.map((row) => row.account_id))]
-    const [holding, accounts]: [{ order_id: string }[], { id: string; customer_id: string }[]] = rows.length
-      ? await Promise.all([
-          knex("loyalty_entry").select("order_id").whereIn("order_id", orderIds).groupBy("order_id").havingRaw("sum(pending_change) > 0"),
-          knex("loyalty_account").select("id", "customer_id").whereIn("id", accountIds).whereNull("deleted_at"),
-        ])
-      : [[], []]
-    const pending = new Set(holding.map((row) => row.order_id))
-    const customerOf = new Map(accounts.map((row) => [row.id, row.customer_id]))
-    return duePage(rows, limit, (page) =>
-      page.flatMap((row) => {
-        const customer_id = customerOf.get(row.account_id)
-        return pending.has(row.order_id) && customer_id ? [{ order_id: row.order_id, customer_id }] : []
-      })
-    )
+    return await sql.dueReleases(knexOf(sharedContext), now, after, limit)
   }
 
   /**
@@ -437,13 +346,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    return await dueIds(
-      sharedContext,
-      (knex) =>
-        knex("loyalty_entry").where({ type: "release" }).where("created_at", ">=", since).where("created_at", "<=", until).whereNull("deleted_at"),
-      { at: "created_at", id: "id" },
-      { after, limit }
-    )
+    return await dueIds(sharedContext, sql.releasesWritten(since, until), { at: "created_at", id: "id" }, { after, limit })
   }
 
   /** One page of lots past their expiry date that still hold points, in keyset order (expiry, id). */
@@ -454,13 +357,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     limit: number,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<string>> {
-    return await dueIds(
-      sharedContext,
-      (knex) =>
-        knex("loyalty_lot").where("remaining", ">", 0).where("expires_at", "<=", now).whereNull("deleted_at"),
-      { at: "expires_at", id: "id" },
-      { after, limit }
-    )
+    return await dueIds(sharedContext, sql.expiredLots(now), { at: "expires_at", id: "id" }, { after, limit })
   }
 
   // ---------------------------------------------------------------- writes
@@ -477,7 +374,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<PostingResult> {
     assertPositive(input.points)
     return await this.post_(sharedContext, input, async (trx, account, entryId) => {
-      if (input.limit) await this.assertWithinLimit_(trx, account.id, input, input.limit)
+      if (input.limit) await assertWithinLimit(trx, account.id, input, input.limit)
       return {
         type: input.type,
         points: input.points,
@@ -507,13 +404,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           `Not enough points: the balance is ${account.balance} and ${input.points} were asked for`
         )
       }
-      const lots = await this.consumeLots_(trx, account.id, input.points)
       return {
         type: input.type,
-        details: { lots },
+        details: await this.takeLots_(trx, account.id, input.points),
         points: -input.points,
         movement: { balance_change: -input.points, pending_change: 0, debt_change: 0 },
-        lifetime_earned: 0,
         lifetime_redeemed: input.type === "redeem" ? input.points : 0,
       }
     })
@@ -535,14 +430,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await this.post_(
       sharedContext,
       { ...input, idempotency_key: IdempotencyKeys.orderEarning(input.order_id ?? "") },
-      async () => ({
-        type: "pending",
-        points: input.points,
-        movement: { balance_change: 0, pending_change: input.points, debt_change: 0 },
-        lifetime_earned: 0,
-        lifetime_redeemed: 0,
-        release_at: input.release_at,
-      })
+      async () => pendingPosting(input.points, input.release_at)
     )
   }
 
@@ -578,7 +466,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (summary.pending <= 0) {
       return null
     }
-    const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
+    const earning = await sql.entryByKey(trx, IdempotencyKeys.orderEarning(input.order_id))
     return await this.post_(
       sharedContext,
       {
@@ -592,7 +480,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         points: summary.pending,
         movement: await this.creditBalance_(trx, account, entryId, summary.pending, input.expires_at, -summary.pending),
         lifetime_earned: summary.pending,
-        lifetime_redeemed: 0,
       })
     )
   }
@@ -614,13 +501,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const locked = await this.lockOrderAccount_(sharedContext, input)
     if (!locked) return null
     const { trx, customerId, summary } = locked
-    const earning = await this.entryByKey_(trx, IdempotencyKeys.orderEarning(input.order_id))
+    const earning = await sql.entryByKey(trx, IdempotencyKeys.orderEarning(input.order_id))
     if (!earning) return null
     const standing = summary.earned - summary.reversed
     const target = input.canceled ? 0 : Math.max(input.target ?? standing, 0)
     const points = target - standing
     if (points === 0) return null
-    const [{ count }] = await trx("loyalty_entry").where({ order_id: input.order_id }).count({ count: "*" })
+    const count = await sql.countOrderEntries(trx, input.order_id)
 
     return await this.post_(
       sharedContext,
@@ -628,7 +515,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         ...orderPosting(
           customerId,
           input.order_id,
-          IdempotencyKeys.orderCorrection(input.order_id, points < 0 ? "reverse" : "earn", Number(count)),
+          IdempotencyKeys.orderCorrection(input.order_id, points < 0 ? "reverse" : "earn", count),
           input.reason
         ),
         program_version: earning.program_version,
@@ -643,40 +530,15 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       async (trx, account, entryId) => {
         if (points > 0) {
           // Still in its return window: more pending, released with the rest.
-          if (summary.released === 0) {
-            return {
-              type: "pending",
-              points,
-              movement: { balance_change: 0, pending_change: points, debt_change: 0 },
-              lifetime_earned: 0,
-              lifetime_redeemed: 0,
-              release_at: earning.release_at,
-            }
-          }
+          if (summary.released === 0) return pendingPosting(points, earning.release_at)
           return {
             type: "earn",
             points,
             movement: await this.creditBalance_(trx, account, entryId, points, input.expires_at ?? null),
             lifetime_earned: points,
-            lifetime_redeemed: 0,
           }
         }
-        const taken = -points
-        const split = splitReversal(taken, summary.pending, account.balance)
-        const lots = split.from_balance > 0 ? await this.consumeLots_(trx, account.id, split.from_balance) : []
-        return {
-          type: "reverse",
-          details: lots.length ? { lots } : undefined,
-          points,
-          movement: {
-            balance_change: -split.from_balance,
-            pending_change: -split.from_pending,
-            debt_change: split.to_debt,
-          },
-          // Points taken back after release no longer count as earned.
-          lifetime_earned: -(split.from_balance + split.to_debt),
-          lifetime_redeemed: 0,
-        }
+        return await this.reverse_(trx, account, -points, summary.pending)
       }
     )
   }
@@ -694,11 +556,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     orderId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<number> {
-    return await transactionOf(sharedContext, WRITES)("loyalty_entry")
-      .where({ reference_type: ReferenceTypes.CART, reference_id: cartId })
-      .whereNull("order_id")
-      .whereNull("voided_at")
-      .update({ order_id: orderId })
+    return await sql.attachCartEntries(transactionOf(sharedContext, WRITES), cartId, orderId)
   }
 
   /**
@@ -714,7 +572,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<PostingResult | null> {
     const locked = await this.lockOrderAccount_(sharedContext, input)
     if (!locked) return null
-    const { trx, customerId, summary } = locked
+    const { customerId, summary } = locked
     if (summary.redeemed <= 0) return null
     const target = input.canceled ? summary.redeemed : Math.min(summary.redeemed, input.target ?? 0)
     const points = target - summary.restored
@@ -725,15 +583,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         ...orderPosting(customerId, input.order_id, IdempotencyKeys.orderRestore(input.order_id, target), input.reason),
         details: { ...(input.details ?? {}), redeemed: summary.redeemed, restored_before: summary.restored, target },
       },
-      async (trx, account, entryId) => {
-        return {
-          type: "restore",
-          points,
-          movement: await this.creditBalance_(trx, account, entryId, points, input.expires_at),
-          lifetime_earned: 0,
-          lifetime_redeemed: -points,
-        }
-      }
+      async (trx, account, entryId) => ({
+        type: "restore",
+        points,
+        movement: await this.creditBalance_(trx, account, entryId, points, input.expires_at),
+        lifetime_redeemed: -points,
+      })
     )
   }
 
@@ -750,39 +605,22 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    const credit = await trx("loyalty_entry as e")
-      .join("loyalty_account as a", "a.id", "e.account_id")
-      .select<LedgerEntry & { customer_id: string }>("e.*", "a.customer_id")
-      .where("e.idempotency_key", input.credit_key)
-      .whereNull("e.voided_at")
-      .first()
+    const credit = await sql.heldEntry(trx, { idempotency_key: input.credit_key })
     if (!credit || credit.points <= 0) return null
-    if (await this.accountClosed_(trx, credit.customer_id)) return null
-    const entry = credit
+    if (await sql.accountClosed(trx, credit.customer_id)) return null
     return await this.post_(
       sharedContext,
       {
         customer_id: credit.customer_id,
         idempotency_key: input.idempotency_key,
         reason: input.reason,
-        order_id: entry.order_id,
-        reference_type: entry.reference_type,
-        reference_id: entry.reference_id,
-        program_version: entry.program_version,
-        details: { taken_back_entry: entry.id },
+        order_id: credit.order_id,
+        reference_type: credit.reference_type,
+        reference_id: credit.reference_id,
+        program_version: credit.program_version,
+        details: { taken_back_entry: credit.id },
       },
-      async (trx, account) => {
-        const split = splitReversal(entry.points, 0, account.balance)
-        const lots = split.from_balance > 0 ? await this.consumeLots_(trx, account.id, split.from_balance) : []
-        return {
-          type: "reverse",
-          details: lots.length ? { lots } : undefined,
-          points: -entry.points,
-          movement: { balance_change: -split.from_balance, pending_change: 0, debt_change: split.to_debt },
-          lifetime_earned: -entry.points,
-          lifetime_redeemed: 0,
-        }
-      }
+      async (trx, account) => await this.reverse_(trx, account, credit.points, 0)
     )
   }
 
@@ -800,69 +638,34 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult[]> {
     const trx = transactionOf(sharedContext, WRITES)
-    const live = await trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
-    if (!live) return []
-    const account = await this.lockAccount_(trx, customerId)
+    if (!(await sql.openAccount(trx, customerId))) return []
+    const account = await sql.lockAccount(trx, customerId)
     const results: PostingResult[] = []
-    const { rows: orders }: { rows: { order_id: string; pending: number }[] } = await trx.raw(
-      `SELECT order_id, sum(pending_change)::int AS pending FROM loyalty_entry
-        WHERE account_id = ? AND order_id IS NOT NULL GROUP BY order_id HAVING sum(pending_change) > 0
-        ORDER BY order_id`,
-      [account.id]
-    )
-    for (const order of orders) {
+    for (const order of await sql.pendingOrders(trx, account.id)) {
+      const forfeit = closurePosting(customerId, "Customer deleted: pending points forfeited", order.order_id)
       results.push(
-        await this.post_(
-          sharedContext,
-          {
-            customer_id: customerId,
-            idempotency_key: IdempotencyKeys.accountClosure(customerId, order.order_id),
-            reason: "Customer deleted: pending points forfeited",
-            order_id: order.order_id,
-            reference_type: ReferenceTypes.CUSTOMER,
-            reference_id: customerId,
-          },
-          async (_trx, current) => {
-            const pending = Math.min(order.pending, current.pending)
-            return {
-              type: "expire",
-              points: -pending,
-              movement: { balance_change: 0, pending_change: -pending, debt_change: 0 },
-              lifetime_earned: 0,
-              lifetime_redeemed: 0,
-            }
-          }
-        )
+        await this.post_(sharedContext, forfeit, async (_trx, current) => {
+          const pending = Math.min(order.pending, current.pending)
+          return { type: "expire", points: -pending, movement: { balance_change: 0, pending_change: -pending, debt_change: 0 } }
+        })
       )
     }
-    const rest = await this.lockAccount_(trx, customerId)
+    const rest = await sql.lockAccount(trx, customerId)
     if (rest.balance > 0 || rest.pending > 0 || rest.debt > 0) {
+      const forfeit = {
+        ...closurePosting(customerId, "Customer deleted: points forfeited"),
+        details: { balance: rest.balance, pending: rest.pending, debt_written_off: rest.debt },
+      }
       results.push(
-        await this.post_(
-          sharedContext,
-          {
-            customer_id: customerId,
-            idempotency_key: IdempotencyKeys.accountClosure(customerId),
-            reason: "Customer deleted: points forfeited",
-            reference_type: ReferenceTypes.CUSTOMER,
-            reference_id: customerId,
-            details: { balance: rest.balance, pending: rest.pending, debt_written_off: rest.debt },
-          },
-          async (trx, current) => {
-            const lots = current.balance > 0 ? await this.consumeLots_(trx, current.id, current.balance) : []
-            return {
-              type: "expire",
-              details: lots.length ? { lots } : undefined,
-              points: -(current.balance + current.pending),
-              movement: { balance_change: -current.balance, pending_change: -current.pending, debt_change: -current.debt },
-              lifetime_earned: 0,
-              lifetime_redeemed: 0,
-            }
-          }
-        )
+        await this.post_(sharedContext, forfeit, async (trx, current) => ({
+          type: "expire",
+          details: await this.takeLots_(trx, current.id, current.balance),
+          points: -(current.balance + current.pending),
+          movement: { balance_change: -current.balance, pending_change: -current.pending, debt_change: -current.debt },
+        }))
       )
     }
-    await trx("loyalty_account").where({ id: account.id }).update({ deleted_at: trx.fn.now(), updated_at: trx.fn.now() })
+    await sql.closeAccountRow(trx, account.id)
     return results
   }
 
@@ -873,16 +676,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     entryIds: string[],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const live = await trx("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
-    if (!live) {
-      const closed = await trx("loyalty_account")
-        .where({ customer_id: customerId })
-        .whereNotNull("deleted_at")
-        .orderBy("deleted_at", "desc")
-        .first()
-      if (closed) await trx("loyalty_account").where({ id: closed.id }).update({ deleted_at: null })
-    }
+    await sql.reopenAccountRow(transactionOf(sharedContext, WRITES), customerId)
     for (const id of entryIds) {
       await this.revertEntry(id, "Account closing rolled back", sharedContext)
     }
@@ -899,38 +693,33 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    const lotOwner = await trx("loyalty_lot as l")
-      .join("loyalty_account as a", "a.id", "l.account_id")
-      .select("a.customer_id")
-      .where("l.id", lotId)
-      .first()
-    if (!lotOwner) return null
-    await this.lockAccount_(trx, lotOwner.customer_id)
-    const lot = await trx("loyalty_lot").where({ id: lotId }).forUpdate().first()
+    const customerId = await sql.lotHolder(trx, lotId)
+    if (!customerId) return null
+    await sql.lockAccount(trx, customerId)
+    const lot = await sql.lockLot(trx, lotId)
     if (!lot || lot.remaining <= 0 || !lot.expires_at || new Date(lot.expires_at) > now) {
       return null
     }
+    const expiredAt = new Date(lot.expires_at).toISOString()
     return await this.post_(
       sharedContext,
       {
-        customer_id: lotOwner.customer_id,
+        customer_id: customerId,
         idempotency_key: IdempotencyKeys.lotExpiry(lotId),
         reason: "Points expired",
         reference_type: ReferenceTypes.LOT,
         reference_id: lotId,
-        details: { lot_points: lot.points, expired_at: new Date(lot.expires_at).toISOString() },
+        details: { lot_points: lot.points, expired_at: expiredAt },
       },
       async (trx) => {
-        await trx("loyalty_lot").where({ id: lotId }).update({ remaining: 0, updated_at: trx.fn.now() })
+        await sql.emptyLot(trx, lotId)
         return {
           type: "expire",
           // The lot it emptied, as debits record theirs: an undone expiry gives the points back
           // with the same (past) expiry, so the retried job expires them again.
-          details: { lots: [{ lot_id: lotId, points: lot.remaining, expires_at: new Date(lot.expires_at).toISOString() }] },
+          details: { lots: [{ lot_id: lotId, points: lot.remaining, expires_at: expiredAt }] },
           points: -lot.remaining,
           movement: { balance_change: -lot.remaining, pending_change: 0, debt_change: 0 },
-          lifetime_earned: 0,
-          lifetime_redeemed: 0,
         }
       }
     )
@@ -954,17 +743,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    const original = await trx("loyalty_entry as e")
-      .join("loyalty_account as a", "a.id", "e.account_id")
-      .select<LedgerEntry & { customer_id: string }>("e.*", "a.customer_id")
-      .where("e.id", entryId)
-      .first()
-    if (!original) return null
-    const entry = original
+    const entry = await sql.heldEntry(trx, { id: entryId })
+    if (!entry) return null
     const result = await this.post_(
       sharedContext,
       {
-        customer_id: original.customer_id,
+        customer_id: entry.customer_id,
         idempotency_key: IdempotencyKeys.entryRevert(entryId),
         reason,
         order_id: entry.order_id,
@@ -981,7 +765,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         } else if (movement.balance_change > 0) {
           const taken = Array.isArray(entry.details?.lots) ? (entry.details.lots as LotTake[]) : []
           for (const lot of lotsToGiveBack(taken, movement.balance_change)) {
-            await this.createLot_(trx, account.id, newEntryId, lot.points, lot.expires_at)
+            await sql.insertLot(trx, { account_id: account.id, entry_id: newEntryId, points: lot.points, expires_at: lot.expires_at })
           }
         }
         return {
@@ -993,7 +777,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         }
       }
     )
-    await trx("loyalty_entry").where({ id: entryId }).whereNull("voided_at").update({ voided_at: trx.fn.now() })
+    await sql.voidEntry(trx, entryId)
     return result
   }
 
@@ -1008,36 +792,18 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ coupon: CouponRecord; created: boolean }> {
     const trx = transactionOf(sharedContext, WRITES)
-    await this.lockAccount_(trx, input.customer_id)
-    const existing = await trx<CouponRecord>("loyalty_coupon").where({ idempotency_key: input.idempotency_key }).first()
+    await sql.lockAccount(trx, input.customer_id)
+    const existing = await sql.couponByKey(trx, input.idempotency_key)
     if (existing) {
       return { coupon: existing, created: false }
     }
-    if (input.per_customer_limit !== null) {
-      const [{ count }] = await trx("loyalty_coupon")
-        .count({ count: "*" })
-        .where({ customer_id: input.customer_id, reward_id: input.reward_id })
-        .whereNull("deleted_at")
-      if (Number(count) >= input.per_customer_limit) {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `You already have the maximum of ${input.per_customer_limit} coupon(s) for this reward`
-        )
-      }
+    if (input.per_customer_limit !== null && (await sql.countCoupons(trx, input.customer_id, input.reward_id)) >= input.per_customer_limit) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `You already have the maximum of ${input.per_customer_limit} coupon(s) for this reward`
+      )
     }
-    const [coupon] = await trx<CouponRecord>("loyalty_coupon")
-      .insert({
-        id: generateEntityId(undefined, "lcpn"),
-        reward_id: input.reward_id,
-        customer_id: input.customer_id,
-        code: input.code,
-        currency_code: input.currency_code,
-        points_spent: input.points_spent,
-        expires_at: input.expires_at,
-        idempotency_key: input.idempotency_key,
-      })
-      .returning("*")
-    return { coupon, created: true }
+    return { coupon: await sql.insertCoupon(trx, input), created: true }
   }
 
   /**
@@ -1055,15 +821,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
     if (!couponIds.length) return []
-    const rows: { id: string }[] = await transactionOf(sharedContext, WRITES)("loyalty_coupon")
-      .whereIn("id", couponIds)
-      .whereNull("expired_at")
-      .whereNull("deleted_at")
-      .where("expires_at", ">", now)
-      .where((q) => q.whereNull("claimed_cart_id").orWhere("claimed_cart_id", cartId))
-      .update({ claimed_cart_id: cartId, updated_at: new Date() })
-      .returning("id")
-    return rows.map((row) => row.id)
+    return await sql.claimCoupons(transactionOf(sharedContext, WRITES), couponIds, cartId, now)
   }
 
   /**
@@ -1078,11 +836,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<CouponRecord[]> {
     if (!couponIds.length) return []
-    const rows = await transactionOf(sharedContext, WRITES)<CouponRecord>("loyalty_coupon")
-      .whereIn("id", couponIds)
-      .where("claimed_cart_id", cartId)
-      .update({ claimed_cart_id: null, updated_at: new Date() })
-      .returning("*")
+    const rows = await sql.releaseCouponClaims(transactionOf(sharedContext, WRITES), couponIds, cartId)
     return rows.filter((row) => row.expired_at !== null)
   }
 
@@ -1097,15 +851,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ closed: boolean; held: boolean }> {
-    const [row]: { claimed_cart_id: string | null }[] = await transactionOf(sharedContext, WRITES)("loyalty_coupon")
-      .where({ id: couponId })
-      .whereNull("expired_at")
-      .update({ expired_at: now, updated_at: new Date() })
-      .returning("claimed_cart_id")
+    const row = await sql.closeCoupon(transactionOf(sharedContext, WRITES), couponId, now)
     return { closed: !!row, held: !!row?.claimed_cart_id }
   }
-
-  // ---------------------------------------------------------------- internals
 
   // ---------------------------------------------------------------- member care
 
@@ -1125,17 +873,16 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   @InjectTransactionManager()
   async markReferred(customerId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
     const trx = transactionOf(sharedContext, WRITES)
-    const account = await this.lockAccount_(trx, customerId)
+    const account = await sql.lockAccount(trx, customerId)
     if (!account.referred) {
-      await trx("loyalty_account").where({ id: account.id }).update({ referred: true, updated_at: trx.fn.now() })
+      await sql.updateAccount(trx, account.id, { referred: true })
     }
   }
 
   /**
-   * A shopper's birthday and notifications opt-out. The birthday is set once
-   * (a second, different one is refused: the bonus would otherwise be paid
-   * again); staff can correct it (`allow_birthday_change`). Writes under the
-   * account's lock, creating the account if needed.
+   * A shopper's birthday and notifications opt-out (`preferencesPatch`: the
+   * birthday is set once, staff can correct it). Writes under the account's
+   * lock, creating the account if needed.
    */
   @InjectTransactionManager()
   async updateMemberPreferences(
@@ -1143,29 +890,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyAccount> {
     const trx = transactionOf(sharedContext, WRITES)
-    const account = await this.lockAccount_(trx, input.customer_id)
-    const patch: Record<string, unknown> = {}
-    if (input.birthday) {
-      const { month, day } = input.birthday
-      const same = account.birthday_month === month && account.birthday_day === day
-      if (account.birthday_month != null && !same && !input.allow_birthday_change) {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Your birthday is already set (${String(account.birthday_month).padStart(2, "0")}-${String(account.birthday_day).padStart(2, "0")}); ask the store to change it`
-        )
-      }
-      if (!same) Object.assign(patch, { birthday_month: month, birthday_day: day, birthday_set_at: input.now })
+    const account = await sql.lockAccount(trx, input.customer_id)
+    const change = preferencesPatch(account, input)
+    if ("refused" in change) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, change.refused)
     }
-    if (input.birthday === null && input.allow_birthday_change && account.birthday_month != null) {
-      Object.assign(patch, { birthday_month: null, birthday_day: null, birthday_set_at: null })
-    }
-    if (input.notifications_opt_out !== undefined) patch.notifications_opt_out = input.notifications_opt_out
-    if (!Object.keys(patch).length) return account
-    const [updated] = await trx<LoyaltyAccount>("loyalty_account")
-      .where({ id: account.id })
-      .update({ ...patch, updated_at: trx.fn.now() })
-      .returning("*")
-    return updated
+    if (!Object.keys(change.patch).length) return account
+    return await sql.updateAccount(trx, account.id, change.patch)
   }
 
   /**
@@ -1177,17 +908,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { days: { month: number; day: number }[]; set_before: Date; after: string | null; limit: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ customer_id: string }[]> {
-    const knex = knexOf(sharedContext)
-    return await knex("loyalty_account")
-      .select("customer_id")
-      .whereNull("deleted_at")
-      .where("birthday_set_at", "<=", input.set_before)
-      .where((q) => {
-        for (const { month, day } of input.days) q.orWhere({ birthday_month: month, birthday_day: day })
-      })
-      .modify((q) => (input.after ? q.where("customer_id", ">", input.after) : q))
-      .orderBy("customer_id")
-      .limit(input.limit)
+    return await sql.birthdayMembers(knexOf(sharedContext), input)
   }
 
   /**
@@ -1200,22 +921,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { now: Date; until: Date; limit: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ExpiringLot[]> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const { rows } = await trx.raw(
-      `UPDATE loyalty_lot l SET reminded_at = ?, updated_at = now()
-         FROM loyalty_account a
-        WHERE l.account_id = a.id
-          AND l.id IN (
-            SELECT id FROM loyalty_lot
-             WHERE remaining > 0 AND expires_at > ? AND expires_at <= ?
-               AND reminded_at IS NULL AND deleted_at IS NULL
-             ORDER BY expires_at, id
-             LIMIT ?
-             FOR UPDATE SKIP LOCKED)
-      RETURNING l.id AS lot_id, l.account_id, a.customer_id, l.remaining AS points, l.expires_at`,
-      [input.now, input.now, input.until, input.limit]
-    )
-    return (rows as ExpiringLot[]).map((row) => ({ ...row, expires_at: new Date(row.expires_at) }))
+    return await sql.claimExpiringLots(transactionOf(sharedContext, WRITES), input)
   }
 
   /** Undo `claimExpiringLots` (its workflow failed before the reminders went out). */
@@ -1225,10 +931,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
     if (!input.lot_ids.length) return
-    await transactionOf(sharedContext, WRITES)("loyalty_lot")
-      .whereIn("id", input.lot_ids)
-      .where({ reminded_at: input.claimed_at })
-      .update({ reminded_at: null })
+    await sql.unclaimExpiringLots(transactionOf(sharedContext, WRITES), input)
   }
 
   /**
@@ -1241,18 +944,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { customer_id: string; erased_reason: string },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ accounts: number; entries: number }> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const accounts = await trx("loyalty_account")
-      .where({ customer_id: input.customer_id })
-      .update({ birthday_month: null, birthday_day: null, birthday_set_at: null, updated_at: trx.fn.now() })
-    const entries = await trx("loyalty_entry")
-      .whereIn("account_id", trx("loyalty_account").select("id").where({ customer_id: input.customer_id }))
-      .where({ actor_type: "admin" })
-      // An import's reason is the constant "import", typed by nobody: it stays.
-      .where((q) => q.whereNull("reference_type").orWhereNot("reference_type", ReferenceTypes.IMPORT))
-      .whereNot({ reason: input.erased_reason })
-      .update({ reason: input.erased_reason, updated_at: trx.fn.now() })
-    return { accounts, entries }
+    return await sql.eraseMemberData(transactionOf(sharedContext, WRITES), input)
   }
 
   // ---------------------------------------------------------------- member import
@@ -1270,9 +962,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ entry_id: string; idempotency_key: string; created: boolean }[]> {
     transactionOf(sharedContext, WRITES)
-    const ordered = [...postings].sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0))
     const results: { entry_id: string; idempotency_key: string; created: boolean }[] = []
-    for (const posting of ordered) {
+    for (const posting of byCustomer(postings)) {
       const result = await this.creditPoints(posting, sharedContext)
       results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created })
     }
@@ -1290,40 +981,14 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   @InjectTransactionManager()
   async recordOrderFacts(facts: OrderFactInput[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
     if (!facts.length) return []
-    const rows = facts.map((f) => ({ ...f, id: generateEntityId(undefined, "lofact"), placed_at: new Date(f.placed_at).toISOString() }))
-    const { rows: written }: { rows: { id: string }[] } = await transactionOf(sharedContext, "Order facts").raw(
-      `INSERT INTO loyalty_order_fact (id, order_id, customer_id, currency_code, placed_at, sales_channel_id,
-                                       total, raw_total, items_net, raw_items_net, points_credit, raw_points_credit, lines, source)
-       SELECT r.id, r.order_id, r.customer_id, r.currency_code, r.placed_at, r.sales_channel_id,
-              r.total::numeric, jsonb_build_object('value', r.total, 'precision', 20),
-              r.items_net::numeric, jsonb_build_object('value', r.items_net, 'precision', 20),
-              r.points_credit::numeric, jsonb_build_object('value', r.points_credit, 'precision', 20),
-              r.lines, r.source
-         FROM jsonb_to_recordset(?::jsonb) AS r(id text, order_id text, customer_id text, currency_code text, placed_at timestamptz,
-                                                sales_channel_id text, total text, items_net text, points_credit text, lines jsonb, source text)
-       ON CONFLICT (order_id) WHERE deleted_at IS NULL DO NOTHING
-       RETURNING id`,
-      [JSON.stringify(rows)]
-    )
-    return written.map((row) => row.id)
+    return await sql.insertOrderFacts(transactionOf(sharedContext, "Order facts"), facts)
   }
 
   /** Remove order facts a failed award wrote (its compensation). */
   @InjectTransactionManager()
   async removeOrderFacts(ids: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
     if (!ids.length) return
-    await transactionOf(sharedContext, "Order facts")("loyalty_order_fact").whereIn("id", ids).delete()
-  }
-
-  /** Which of these ledger keys are written (and not voided): one query for a batch. */
-  @InjectManager()
-  async existingEntryKeys(keys: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
-    if (!keys.length) return []
-    const rows: { idempotency_key: string }[] = await knexOf(sharedContext)("loyalty_entry")
-      .select("idempotency_key")
-      .whereIn("idempotency_key", keys)
-      .whereNull("voided_at")
-    return rows.map((row) => row.idempotency_key)
+    await this.deleteOrderFacts(ids, sharedContext)
   }
 
   /** Which of these customers have a birthday set. */
@@ -1333,12 +998,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
     if (!customerIds.length) return []
-    const rows: { customer_id: string }[] = await knexOf(sharedContext)("loyalty_account")
-      .select("customer_id")
-      .whereIn("customer_id", customerIds)
-      .whereNull("deleted_at")
-      .whereNotNull("birthday_month")
-    return rows.map((row) => row.customer_id)
+    const found = await this.listAccounts(
+      { customer_id: customerIds, birthday_month: { $ne: null } },
+      { select: ["customer_id"], take: null },
+      sharedContext
+    )
+    return found.map((row) => row.customer_id)
   }
 
   /**
@@ -1354,13 +1019,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<string[]> {
     const trx = transactionOf(sharedContext, WRITES)
     const set: string[] = []
-    const ordered = [...input.birthdays].sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1))
-    for (const { customer_id, month, day } of ordered) {
-      const account = await this.lockAccount_(trx, customer_id)
+    for (const { customer_id, month, day } of byCustomer(input.birthdays)) {
+      const account = await sql.lockAccount(trx, customer_id)
       if (account.birthday_month != null) continue
-      await trx("loyalty_account")
-        .where({ id: account.id })
-        .update({ birthday_month: month, birthday_day: day, birthday_set_at: input.now, updated_at: trx.fn.now() })
+      await sql.updateAccount(trx, account.id, { birthday_month: month, birthday_day: day, birthday_set_at: input.now })
       set.push(customer_id)
     }
     return set
@@ -1373,12 +1035,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
     if (!input.customer_ids.length) return
-    const trx = transactionOf(sharedContext, WRITES)
-    await trx("loyalty_account")
-      .whereIn("customer_id", input.customer_ids)
-      .whereNull("deleted_at")
-      .where({ birthday_set_at: input.set_at })
-      .update({ birthday_month: null, birthday_day: null, birthday_set_at: null, updated_at: trx.fn.now() })
+    await sql.clearBirthdays(transactionOf(sharedContext, WRITES), input.customer_ids, input.set_at)
   }
 
   /**
@@ -1388,17 +1045,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    */
   @InjectTransactionManager()
   async startMemberImport(id: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const updated = await trx("loyalty_member_import")
-      .where({ id, status: "created" })
-      .whereNull("deleted_at")
-      .update({ status: "running", updated_at: trx.fn.now() })
-    if (updated) return
-    const row = await trx("loyalty_member_import").select("status").where({ id }).whereNull("deleted_at").first()
-    if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Import ${id} was not found`)
+    const start = await sql.startMemberImport(transactionOf(sharedContext, WRITES), id)
+    if (start.started) return
+    if (!start.status) throw importNotFound(id)
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `Import ${id} is ${row.status}: a file is read once per import, create a new import to read it again`
+      `Import ${id} is ${start.status}: a file is read once per import, create a new import to read it again`
     )
   }
 
@@ -1412,49 +1064,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: { id: string; delta: MemberImportDelta; list_limit: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const trx = transactionOf(sharedContext, WRITES)
-    const row = await trx("loyalty_member_import").where({ id: input.id }).forUpdate().first()
-    if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Import ${input.id} was not found`)
-    const { counts, lists, bytes_read } = input.delta
-    const patch: Record<string, unknown> = { updated_at: trx.fn.now() }
-    for (const [column, value] of Object.entries(counts)) {
-      if (value) patch[column] = trx.raw("?? + ?", [column, value])
-    }
-    if (bytes_read != null) patch.bytes_read = trx.raw("greatest(bytes_read, ?)", [bytes_read])
-    if (input.delta.format && !row.format) patch.format = input.delta.format
-    for (const [column, items] of Object.entries(lists ?? {})) {
-      const current = (row[column] as unknown[] | null) ?? []
-      if (items?.length && current.length < input.list_limit) {
-        patch[column] = JSON.stringify([...current, ...items].slice(0, input.list_limit))
-      }
-    }
-    await trx("loyalty_member_import").where({ id: input.id }).update(patch)
+    if (!(await sql.addMemberImportProgress(transactionOf(sharedContext, WRITES), input))) throw importNotFound(input.id)
   }
 
-  /** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */
-  protected async assertWithinLimit_(
-    trx: Knex.Transaction,
-    accountId: string,
-    posting: CreditPosting,
-    limit: { count: number; since: Date | null }
-  ): Promise<void> {
-    const [{ count }] = await trx("loyalty_entry")
-      .count<{ count: string }[]>("id as count")
-      .where({
-        account_id: accountId,
-        reference_type: posting.reference_type ?? null,
-        reference_id: posting.reference_id ?? null,
-      })
-      .where("points", ">", 0)
-      .whereNull("voided_at")
-      .modify((q) => (limit.since ? q.where("created_at", ">=", limit.since) : q))
-    if (Number(count) >= limit.count) {
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        `Limit reached: ${posting.reference_id ?? "this action"} pays at most ${limit.count} time${limit.count === 1 ? "" : "s"} ${limit.since ? "in this period" : "per customer"}`
-      )
-    }
-  }
+  // ---------------------------------------------------------------- the posting path
 
   /**
    * The one write path: lock the account, honour the idempotency key, let
@@ -1465,62 +1078,39 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   protected async post_(
     sharedContext: SharedContext,
     base: PostingBase,
-    apply: (
-      trx: Knex.Transaction,
-      account: LoyaltyAccount,
-      entryId: string
-    ) => Promise<{
-      type: LedgerEntry["type"]
-      points: number
-      movement: Movement
-      lifetime_earned: number
-      lifetime_redeemed: number
-      release_at?: Date | null
-      /** Merged into the entry's details (e.g. which lots a debit took). */
-      details?: Record<string, unknown>
-    }>
+    apply: (trx: Knex.Transaction, account: LoyaltyAccount, entryId: string) => Promise<Posting>
   ): Promise<PostingResult> {
     const trx = transactionOf(sharedContext, WRITES)
-    const account = await this.lockAccount_(trx, base.customer_id)
-    const existing = await this.entryByKey_(trx, base.idempotency_key)
+    const account = await sql.lockAccount(trx, base.customer_id)
+    const existing = await sql.entryByKey(trx, base.idempotency_key)
     if (existing) {
       return { entry: existing, account, created: false }
     }
     const entryId = generateEntityId(undefined, "lent")
     const change = await apply(trx, account, entryId)
-    const [entry] = await trx<LedgerEntry>("loyalty_entry")
-      .insert({
-        id: entryId,
-        account_id: account.id,
-        type: change.type,
-        points: change.points,
-        ...change.movement,
-        reason: base.reason,
-        actor_type: base.actor_type ?? "system",
-        actor_id: base.actor_id ?? null,
-        reference_type: base.reference_type ?? null,
-        reference_id: base.reference_id ?? null,
-        order_id: base.order_id ?? null,
-        idempotency_key: base.idempotency_key,
-        program_version: base.program_version ?? null,
-        currency_code: base.currency_code ?? null,
-        release_at: change.release_at ?? null,
-        details: base.details || change.details ? { ...base.details, ...change.details } : null,
-        created_at: trx.raw("clock_timestamp()"),
-        updated_at: trx.raw("clock_timestamp()"),
-      })
-      .returning("*")
-    const [updated] = await trx<LoyaltyAccount>("loyalty_account")
-      .where({ id: account.id })
-      .update({
-        balance: trx.raw("balance + ?", [change.movement.balance_change]),
-        pending: trx.raw("pending + ?", [change.movement.pending_change]),
-        debt: trx.raw("debt + ?", [change.movement.debt_change]),
-        lifetime_earned: trx.raw("lifetime_earned + ?", [change.lifetime_earned]),
-        lifetime_redeemed: trx.raw("lifetime_redeemed + ?", [change.lifetime_redeemed]),
-        updated_at: trx.fn.now(),
-      })
-      .returning("*")
+    const entry = await sql.insertEntry(trx, {
+      id: entryId,
+      account_id: account.id,
+      type: change.type,
+      points: change.points,
+      ...change.movement,
+      reason: base.reason,
+      actor_type: base.actor_type ?? "system",
+      actor_id: base.actor_id ?? null,
+      reference_type: base.reference_type ?? null,
+      reference_id: base.reference_id ?? null,
+      order_id: base.order_id ?? null,
+      idempotency_key: base.idempotency_key,
+      program_version: base.program_version ?? null,
+      currency_code: base.currency_code ?? null,
+      release_at: change.release_at ?? null,
+      details: base.details || change.details ? { ...base.details, ...change.details } : null,
+    })
+    const updated = await sql.moveAccount(trx, account.id, {
+      movement: change.movement,
+      lifetime_earned: change.lifetime_earned ?? 0,
+      lifetime_redeemed: change.lifetime_redeemed ?? 0,
+    })
     return { entry, account: updated, created: true }
   }
 
@@ -1528,75 +1118,21 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * Lock the account that holds an order's points and read what the order
    * stands at under that lock; null when there is nothing to do: the order
    * has no points (a guest's, say: no lock, so no account is opened) or its
-   * holder's account was closed (their points were forfeited with it).
+   * holder's account was closed (their points were forfeited with it). An
+   * order transferred to another customer is reversed, restored and released
+   * on the account its points are in (`sql.orderHolder`).
    */
   protected async lockOrderAccount_(
     sharedContext: SharedContext,
     input: { order_id: string; customer_id: string }
   ): Promise<{ trx: Knex.Transaction; customerId: string; summary: OrderPointsSummary } | null> {
     const trx = transactionOf(sharedContext, WRITES)
-    if (!(await this.orderTotals_(trx, [input.order_id])).has(input.order_id)) return null
-    const customerId = (await this.orderHolder_(trx, input.order_id)) ?? input.customer_id
-    if (await this.accountClosed_(trx, customerId)) return null
-    await this.lockAccount_(trx, customerId)
-    const summary = (await this.orderTotals_(trx, [input.order_id])).get(input.order_id)
+    if (!(await sql.orderTotals(trx, [input.order_id])).has(input.order_id)) return null
+    const customerId = (await sql.orderHolder(trx, input.order_id)) ?? input.customer_id
+    if (await sql.accountClosed(trx, customerId)) return null
+    await sql.lockAccount(trx, customerId)
+    const summary = (await sql.orderTotals(trx, [input.order_id])).get(input.order_id)
     return summary ? { trx, customerId, summary } : null
-  }
-
-  /**
-   * Lock (creating if needed) the customer's account row for the rest of the
-   * transaction. Every write to an account passes here first, so writes to one
-   * account are serialized across server and worker processes.
-   */
-  protected async lockAccount_(trx: Knex.Transaction, customerId: string): Promise<LoyaltyAccount> {
-    await setLockTimeout(trx)
-    const select = () =>
-      trx<LoyaltyAccount>("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
-    let row = await select()
-    if (!row) {
-      if (await this.accountClosed_(trx, customerId)) {
-        throw new MedusaError(
-          MedusaError.Types.NOT_ALLOWED,
-          `Customer ${customerId} was deleted: their points account is closed`
-        )
-      }
-      await trx.raw(
-        `INSERT INTO loyalty_account (id, customer_id, balance, pending, debt, lifetime_earned, lifetime_redeemed)
-         VALUES (?, ?, 0, 0, 0, 0, 0)
-         ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
-        [generateEntityId(undefined, "lacc"), customerId]
-      )
-      row = await select()
-    }
-    return row!
-  }
-
-  /**
-   * The customer whose account holds an order's points: the one who earned
-   * them (else whoever spent points on it), whoever owns the order now. An
-   * order transferred to another customer is reversed, restored and released
-   * on the account its points are in.
-   */
-  protected async orderHolder_(knex: Knex | Knex.Transaction, orderId: string): Promise<string | null> {
-    const row: { customer_id: string } | undefined = await knex("loyalty_entry as e")
-      .join("loyalty_account as a", "a.id", "e.account_id")
-      .select("a.customer_id")
-      .where("e.order_id", orderId)
-      .orderByRaw("(e.type = 'pending') desc, e.created_at asc, e.id asc")
-      .first()
-    return row?.customer_id ?? null
-  }
-
-  /** Whether the customer's account was closed (the customer was deleted) and no open one exists. */
-  protected async accountClosed_(knex: Knex | Knex.Transaction, customerId: string): Promise<boolean> {
-    const rows: { deleted_at: Date | null }[] = await knex("loyalty_account")
-      .select("deleted_at")
-      .where({ customer_id: customerId })
-    return rows.length > 0 && rows.every((row) => row.deleted_at !== null)
-  }
-
-  protected async entryByKey_(trx: Knex | Knex.Transaction, key: string): Promise<LedgerEntry | null> {
-    return (await trx<LedgerEntry>("loyalty_entry").where({ idempotency_key: key }).whereNull("voided_at").first()) ?? null
   }
 
   /**
@@ -1614,26 +1150,30 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<Movement> {
     const { debt_paid, to_balance } = settleDebt(account.debt, points)
     if (to_balance > 0) {
-      await this.createLot_(trx, account.id, entryId, to_balance, expiresAt)
+      await sql.insertLot(trx, { account_id: account.id, entry_id: entryId, points: to_balance, expires_at: expiresAt })
     }
     return { balance_change: to_balance, pending_change: pendingChange, debt_change: -debt_paid }
   }
 
-  protected async createLot_(
-    trx: Knex.Transaction,
-    accountId: string,
-    entryId: string,
-    points: number,
-    expiresAt: Date | null
-  ): Promise<void> {
-    await trx("loyalty_lot").insert({
-      id: generateEntityId(undefined, "llot"),
-      account_id: accountId,
-      entry_id: entryId,
-      points,
-      remaining: points,
-      expires_at: expiresAt,
-    })
+  /**
+   * A `reverse` posting of `points`: out of the order's `pending` first, then
+   * the balance (first-expiring lots first), the rest recorded as debt.
+   * Points taken back no longer count as earned, pending ones aside.
+   */
+  protected async reverse_(trx: Knex.Transaction, account: LoyaltyAccount, points: number, pending: number): Promise<Posting> {
+    const split = splitReversal(points, pending, account.balance)
+    return {
+      type: "reverse",
+      details: await this.takeLots_(trx, account.id, split.from_balance),
+      points: -points,
+      movement: reversalMovement(split),
+      lifetime_earned: -(split.from_balance + split.to_debt),
+    }
+  }
+
+  /** `consumeLots_` as an entry's details (`{ lots }`), none when no points are taken. */
+  protected async takeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<{ lots: LotTake[] } | undefined> {
+    return points > 0 ? { lots: await this.consumeLots_(trx, accountId, points) } : undefined
   }
 
   /**
@@ -1641,70 +1181,37 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * what was taken from which lot (with its expiry). Caller holds the account lock.
    */
   protected async consumeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<LotTake[]> {
-    const lots: { id: string; remaining: number; expires_at: Date | null }[] = await trx("loyalty_lot")
-      .select("id", "remaining", "expires_at")
-      .where({ account_id: accountId })
-      .where("remaining", ">", 0)
-      .whereNull("deleted_at")
-    const { takes, uncovered } = allocateFirstExpiring(
-      lots.map((lot) => ({ ...lot, expires_at: lot.expires_at ? new Date(lot.expires_at) : null })),
-      points
-    )
+    const lots = (await sql.openLots(trx, accountId)).map((lot) => ({
+      ...lot,
+      expires_at: lot.expires_at ? new Date(lot.expires_at) : null,
+    }))
+    const { takes, uncovered } = allocateFirstExpiring(lots, points)
     if (uncovered > 0) {
       throw new MedusaError(
         MedusaError.Types.UNEXPECTED_STATE,
         `Account ${accountId} lots hold ${points - uncovered} points, fewer than its balance says`
       )
     }
-    const expiries = new Map(lots.map((lot) => [lot.id, lot.expires_at ? new Date(lot.expires_at).toISOString() : null]))
+    const expiries = new Map(lots.map((lot) => [lot.id, lot.expires_at?.toISOString() ?? null]))
     for (const take of takes) {
-      await trx("loyalty_lot")
-        .where({ id: take.lot_id })
-        .update({ remaining: trx.raw("remaining - ?", [take.points]), updated_at: trx.fn.now() })
+      await sql.takeFromLot(trx, take.lot_id, take.points)
     }
     return takes.map((take) => ({ ...take, expires_at: expiries.get(take.lot_id) ?? null }))
   }
+}
 
-  /**
-   * An order's figures from its effective entries: an entry undone by a
-   * compensation (voided), the counter-entry that undid it (reference
-   * `entry`) and feedback points (reference `feedback`) count in none of them. Pending is the real pending, every entry
-   * included.
-   */
-  protected async orderTotals_(
-    knex: Knex | Knex.Transaction,
-    orderIds: string[]
-  ): Promise<Map<string, OrderPointsSummary>> {
-    // Feedback points ride on the order but are not what the order earned: they stay out of its figures.
-    const effective = "voided_at is null and reference_type is distinct from 'entry' and reference_type is distinct from 'feedback'"
-    const rows: Record<string, string | number>[] = await knex("loyalty_entry")
-      .select("order_id")
-      .select(
-        // Pending points written for the order, and points it earned after its release (edits, exchanges).
-        knex.raw(
-          `coalesce(sum(points) filter (where (type = 'pending' or (type = 'earn' and reference_type = 'order')) and ${effective}), 0) as earned`
-        ),
-        knex.raw(`coalesce(sum(points) filter (where type = 'release' and ${effective}), 0) as released`),
-        knex.raw(`coalesce(-sum(points) filter (where type = 'reverse' and ${effective}), 0) as reversed`),
-        knex.raw("coalesce(sum(pending_change), 0) as pending"),
-        knex.raw(`coalesce(-sum(points) filter (where type = 'redeem' and ${effective}), 0) as redeemed`),
-        knex.raw(`coalesce(sum(points) filter (where type = 'restore' and ${effective}), 0) as restored`)
-      )
-      .whereIn("order_id", orderIds)
-      .groupBy("order_id")
-    return new Map(
-      rows.map((row) => [
-        String(row.order_id),
-        {
-          order_id: String(row.order_id),
-          earned: Number(row.earned),
-          released: Number(row.released),
-          reversed: Number(row.reversed),
-          pending: Number(row.pending),
-          redeemed: Number(row.redeemed),
-          restored: Number(row.restored),
-        },
-      ])
+/** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */
+async function assertWithinLimit(
+  trx: Knex.Transaction,
+  accountId: string,
+  posting: CreditPosting,
+  limit: { count: number; since: Date | null }
+): Promise<void> {
+  const reference = { reference_type: posting.reference_type ?? null, reference_id: posting.reference_id ?? null }
+  if ((await sql.countCredits(trx, accountId, reference, limit.since)) >= limit.count) {
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Limit reached: ${posting.reference_id ?? "this action"} pays at most ${limit.count} time${limit.count === 1 ? "" : "s"} ${limit.since ? "in this period" : "per customer"}`
     )
   }
 }
@@ -1719,37 +1226,35 @@ const orderPosting = (customerId: string, orderId: string, idempotencyKey: strin
   reference_id: orderId,
 })
 
+/** A forfeit of `closeAccount`: keyed by the customer (and the order whose pending points it forfeits). */
+const closurePosting = (customerId: string, reason: string, orderId?: string): PostingBase => ({
+  customer_id: customerId,
+  idempotency_key: IdempotencyKeys.accountClosure(customerId, orderId),
+  reason,
+  order_id: orderId,
+  reference_type: ReferenceTypes.CUSTOMER,
+  reference_id: customerId,
+})
+
+/** Pending points of an order, released when its return window ends at `releaseAt`. */
+const pendingPosting = (points: number, releaseAt: Date | null): Posting => ({
+  type: "pending",
+  points,
+  movement: { balance_change: 0, pending_change: points, debt_change: 0 },
+  release_at: releaseAt,
+})
+
+/** Rows in customer-id order: accounts locked in one order never wait on each other in a circle. */
+function byCustomer<T extends { customer_id: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0))
+}
+
+function importNotFound(id: string): MedusaError {
+  return new MedusaError(MedusaError.Types.NOT_FOUND, `Import ${id} was not found`)
+}
+
 function assertPositive(points: number) {
   if (!Number.isInteger(points) || points <= 0) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, "Points must be a whole number greater than 0")
   }
-}
-
-/**
- * The movement that undoes `entry` on the account as it stands now, keeping
- * balance, pending and debt at 0 or more.
- */
-function revertMovement(entry: LedgerEntry, account: LoyaltyAccount): Movement {
-  let balance = -entry.balance_change
-  let debt = -entry.debt_change
-  const pending = Math.max(-entry.pending_change, -account.pending)
-  if (balance < 0 && -balance > account.balance) {
-    debt += -balance - account.balance
-    balance = -account.balance
-  }
-  if (debt < 0 && -debt > account.debt) {
-    balance += -debt - account.debt
-    debt = -account.debt
-  }
-  return { balance_change: balance, pending_change: pending, debt_change: debt }
-}
-
-/** The rules a saved version holds, without the row's bookkeeping. */
-function rulesOf(row: InferTypeOf<typeof ProgramVersion>): ProgramRules {
-  const { id, created_by, created_at, updated_at, deleted_at, ...rules } = row
-  return rules
-}
-
-function emptySummary(orderId: string): OrderPointsSummary {
-  return { order_id: orderId, earned: 0, released: 0, reversed: 0, pending: 0, redeemed: 0, restored: 0 }
 }

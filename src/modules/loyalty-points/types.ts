@@ -3,6 +3,7 @@ import type Account from "./models/account"
 import type Coupon from "./models/coupon"
 import type Entry from "./models/entry"
 
+import type { OrderFigures } from "../../lib/points/ledger"
 import type { ActorType, EntryType, OrderFactSource } from "../../lib/shared/vocabulary"
 
 export type { ActorType, EntryType }
@@ -101,16 +102,8 @@ export type OrderReversalInput = {
   expires_at?: Date | null
 }
 
-/** What an order has done in the ledger so far. */
-export type OrderPointsSummary = {
-  order_id: string
-  earned: number
-  released: number
-  reversed: number
-  pending: number
-  redeemed: number
-  restored: number
-}
+/** What an order has done in the ledger so far (`ORDER_FIGURES`). */
+export type OrderPointsSummary = { order_id: string } & OrderFigures
 
 export type OrderRestoreInput = {
   order_id: string

@@ -5,7 +5,17 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, lockForSave, SharedContext, transactionOf } from "../../lib/db"
+import {
+  DueCursor,
+  DuePage,
+  dueIds,
+  LATEST_VERSION,
+  oneOrNull,
+  saveNextVersion,
+  settingsOf,
+  SharedContext,
+  transactionOf,
+} from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitHit,
@@ -90,16 +100,14 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   /** The program in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<ReferralProgramSettings> {
-    const [latest] = await this.listReferralProgramVersions({}, { order: { version: "DESC" }, take: 1 }, sharedContext)
-    if (!latest) return referralSettingsFromOptions(this.options_)
-    const { id, created_by, created_at, updated_at, deleted_at, ...settings } = latest
-    return settings
+    const latest = await oneOrNull(this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext))
+    return latest ? settingsOf(latest) : referralSettingsFromOptions(this.options_)
   }
 
   /**
-   * Save the program as a new version. Fields left out keep their value; the
-   * version number is taken under a table lock so two admins saving at once
-   * get consecutive versions.
+   * Save the program as a new version (`saveNextVersion`). Fields left out
+   * keep their value; the version number is taken under a table lock so two
+   * admins saving at once get consecutive versions.
    */
   @InjectTransactionManager()
   async updateProgramSettings(
@@ -107,15 +115,11 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     createdBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralProgramSettings> {
-    await lockForSave(sharedContext, "loyalty_referral_program_version", WRITES)
-    const current = await this.getProgramSettings(sharedContext)
-    const next = { ...current, ...changes, version: current.version + 1 }
-    const problems = validateReferralSettings(next)
-    if (problems.length) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
-    }
-    await this.createReferralProgramVersions({ ...next, created_by: createdBy }, sharedContext)
-    return next
+    return await saveNextVersion<ReferralProgramSettings>(sharedContext, "loyalty_referral_program_version", WRITES, changes, {
+      current: () => this.getProgramSettings(sharedContext),
+      problems: validateReferralSettings,
+      create: (next) => this.createReferralProgramVersions({ ...next, created_by: createdBy }, sharedContext),
+    })
   }
 
   /** How many claim attempts a customer and an address get per window (plugin options). */
@@ -224,8 +228,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     refereeId: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
-    const [found] = await this.listReferrals({ referee_id: refereeId }, { take: 1 }, sharedContext)
-    return found ?? null
+    return await oneOrNull(this.listReferrals({ referee_id: refereeId }, { take: 1 }, sharedContext))
   }
 
   /** One referral with its flags typed, or null. */
@@ -234,8 +237,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     id: string,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
-    const [found] = await this.listReferrals({ id }, { take: 1 }, sharedContext)
-    return found ?? null
+    return await oneOrNull(this.listReferrals({ id }, { take: 1 }, sharedContext))
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, duePage, keysetAfter, setLockTimeout } from "../../lib/db"
+import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate, setLockTimeout } from "../../lib/db"
 import { MembershipState, TierChangeReason } from "../../lib/tiers/membership"
 import { MetricsSums } from "../../lib/tiers/rules"
 import { ActivityInput, LoyaltyTier, TIER_FIELDS } from "./types"
@@ -44,19 +44,13 @@ export type HistoryRow = {
  * one row: the second insert does nothing and waits for the first's lock).
  */
 export async function lockMembership(trx: Knex.Transaction, customerId: string): Promise<MembershipRow> {
-  await setLockTimeout(trx)
-  const select = () =>
-    trx<MembershipRow>("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").forUpdate().first()
-  let row = await select()
-  if (!row) {
+  return await lockOrCreate<MembershipRow>(trx, "loyalty_tier_membership", { customer_id: customerId }, async () => {
     await trx.raw(
       `INSERT INTO loyalty_tier_membership (id, customer_id) VALUES (?, ?)
        ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
       [generateEntityId(undefined, "ltmem"), customerId]
     )
-    row = await select()
-  }
-  return row!
+  })
 }
 
 /** The customer's membership row locked, if there is one (a compensation never creates one). */

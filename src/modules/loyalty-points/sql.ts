@@ -1,0 +1,687 @@
+import { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
+import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate } from "../../lib/db"
+import { AccountChange, ORDER_FIGURES, OrderFigures } from "../../lib/points/ledger"
+import { addMonths } from "../../lib/shared/dates"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
+import {
+  CouponRecord,
+  CouponReservation,
+  ExpiringLot,
+  LedgerEntry,
+  LoyaltyAccount,
+  MemberImportDelta,
+  OrderFactInput,
+  OrderPointsSummary,
+} from "./types"
+
+/**
+ * The points module's SQL, in one place: only what Postgres is the point of.
+ * The posting path (the account's row lock, the idempotency key checked
+ * under it, the entry, the lots and the cached figures moved in the same
+ * transaction), the conditional updates that serialize checkouts, jobs and
+ * imports on a row (coupon claims, closes, reminder claims, an import run's
+ * start and progress), the set-based writes (order facts from a JSON array,
+ * the erasure of a member's data) and the grouped or keyset reads of the
+ * jobs, exports and reports (order figures, due releases and expiries, the
+ * ledger's pages, the liability facts). Everything else goes through
+ * `MedusaService`'s generated methods.
+ */
+
+type Db = Knex | Knex.Transaction
+
+/** The columns `post_` writes on a new entry (the clock stamps are the statement's). */
+export type NewEntry = Pick<
+  LedgerEntry,
+  | "id"
+  | "type"
+  | "points"
+  | "balance_change"
+  | "pending_change"
+  | "debt_change"
+  | "reason"
+  | "actor_type"
+  | "actor_id"
+  | "reference_type"
+  | "reference_id"
+  | "order_id"
+  | "idempotency_key"
+  | "program_version"
+  | "currency_code"
+  | "release_at"
+  | "details"
+> & { account_id: string }
+
+/** An entry with the customer of the account it is on. */
+export type HeldEntry = LedgerEntry & { customer_id: string }
+
+// ---------------------------------------------------------------- the account lock
+
+/** Whether the customer's account was closed (the customer was deleted) and no open one exists. */
+export async function accountClosed(knex: Db, customerId: string): Promise<boolean> {
+  const rows: { deleted_at: Date | null }[] = await knex("loyalty_account").select("deleted_at").where({ customer_id: customerId })
+  return rows.length > 0 && rows.every((row) => row.deleted_at !== null)
+}
+
+/**
+ * Lock (creating if needed) the customer's account row for the rest of the
+ * transaction. Every write to an account passes here first, so writes to one
+ * account are serialized across server and worker processes. A closed
+ * account is never opened again by a write.
+ */
+export async function lockAccount(trx: Knex.Transaction, customerId: string): Promise<LoyaltyAccount> {
+  return await lockOrCreate<LoyaltyAccount>(trx, "loyalty_account", { customer_id: customerId }, async () => {
+    if (await accountClosed(trx, customerId)) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Customer ${customerId} was deleted: their points account is closed`)
+    }
+    await trx.raw(
+      `INSERT INTO loyalty_account (id, customer_id, balance, pending, debt, lifetime_earned, lifetime_redeemed)
+       VALUES (?, ?, 0, 0, 0, 0, 0)
+       ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
+      [generateEntityId(undefined, "lacc"), customerId]
+    )
+  })
+}
+
+/** The customer's open account, unlocked (null when there is none). */
+export async function openAccount(knex: Db, customerId: string): Promise<LoyaltyAccount | undefined> {
+  return await knex<LoyaltyAccount>("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
+}
+
+/** Write fields of a locked account; returns the account as written. */
+export async function updateAccount(
+  trx: Knex.Transaction,
+  id: string,
+  patch: Partial<LoyaltyAccount>
+): Promise<LoyaltyAccount> {
+  const [updated] = await trx<LoyaltyAccount>("loyalty_account")
+    .where({ id })
+    .update({ ...patch, updated_at: trx.fn.now() })
+    .returning("*")
+  return updated
+}
+
+/** Soft-delete a locked account (`closeAccount`). */
+export async function closeAccountRow(trx: Knex.Transaction, id: string): Promise<void> {
+  await trx("loyalty_account").where({ id }).update({ deleted_at: trx.fn.now(), updated_at: trx.fn.now() })
+}
+
+/** Open the customer's most recently closed account again, unless an open one exists (`reopenAccount`). */
+export async function reopenAccountRow(trx: Knex.Transaction, customerId: string): Promise<void> {
+  if (await openAccount(trx, customerId)) return
+  const closed = await trx("loyalty_account")
+    .where({ customer_id: customerId })
+    .whereNotNull("deleted_at")
+    .orderBy("deleted_at", "desc")
+    .first()
+  if (closed) await trx("loyalty_account").where({ id: closed.id }).update({ deleted_at: null })
+}
+
+// ---------------------------------------------------------------- entries
+
+/** The effective entry written under an idempotency key, if any. */
+export async function entryByKey(knex: Db, key: string): Promise<LedgerEntry | null> {
+  return (await knex<LedgerEntry>("loyalty_entry").where({ idempotency_key: key }).whereNull("voided_at").first()) ?? null
+}
+
+/** An entry with its account's customer: by id (any), or by key (the effective one). */
+export async function heldEntry(knex: Db, by: { id: string } | { idempotency_key: string }): Promise<HeldEntry | undefined> {
+  return await knex("loyalty_entry as e")
+    .join("loyalty_account as a", "a.id", "e.account_id")
+    .select<HeldEntry>("e.*", "a.customer_id")
+    .modify((q) => ("id" in by ? q.where("e.id", by.id) : q.where("e.idempotency_key", by.idempotency_key).whereNull("e.voided_at")))
+    .first()
+}
+
+/**
+ * Write one entry, stamped with the statement's clock (not the
+ * transaction's): the entries of one transaction keep their order.
+ */
+export async function insertEntry(
+  trx: Knex.Transaction,
+  values: NewEntry
+): Promise<LedgerEntry> {
+  const [entry] = await trx<LedgerEntry>("loyalty_entry")
+    .insert({ ...values, created_at: trx.raw("clock_timestamp()"), updated_at: trx.raw("clock_timestamp()") })
+    .returning("*")
+  return entry
+}
+
+/** Move a locked account's cached figures by an entry's change; returns the account as written. */
+export async function moveAccount(trx: Knex.Transaction, accountId: string, change: AccountChange): Promise<LoyaltyAccount> {
+  const [updated] = await trx<LoyaltyAccount>("loyalty_account")
+    .where({ id: accountId })
+    .update({
+      balance: trx.raw("balance + ?", [change.movement.balance_change]),
+      pending: trx.raw("pending + ?", [change.movement.pending_change]),
+      debt: trx.raw("debt + ?", [change.movement.debt_change]),
+      lifetime_earned: trx.raw("lifetime_earned + ?", [change.lifetime_earned]),
+      lifetime_redeemed: trx.raw("lifetime_redeemed + ?", [change.lifetime_redeemed]),
+      updated_at: trx.fn.now(),
+    })
+    .returning("*")
+  return updated
+}
+
+/** Mark an entry voided (its counter-entry is written), once. */
+export async function voidEntry(trx: Knex.Transaction, entryId: string): Promise<void> {
+  await trx("loyalty_entry").where({ id: entryId }).whereNull("voided_at").update({ voided_at: trx.fn.now() })
+}
+
+/** How many positive, effective credits with this reference an account has had since `since` (null = ever). */
+export async function countCredits(
+  trx: Knex.Transaction,
+  accountId: string,
+  reference: { reference_type: string | null; reference_id: string | null },
+  since: Date | null
+): Promise<number> {
+  const [{ count }] = await trx("loyalty_entry")
+    .count<{ count: string }[]>("id as count")
+    .where({ account_id: accountId, ...reference })
+    .where("points", ">", 0)
+    .whereNull("voided_at")
+    .modify((q) => (since ? q.where("created_at", ">=", since) : q))
+  return Number(count)
+}
+
+/** How many entries an order has (every one, voided too): what a correction's key counts. */
+export async function countOrderEntries(trx: Knex.Transaction, orderId: string): Promise<number> {
+  const [{ count }] = await trx("loyalty_entry").where({ order_id: orderId }).count({ count: "*" })
+  return Number(count)
+}
+
+/**
+ * Fill in the order on the effective entries a cart's completion wrote
+ * before the order existed; only an empty reference is filled. Returns how
+ * many entries changed.
+ */
+export async function attachCartEntries(trx: Knex.Transaction, cartId: string, orderId: string): Promise<number> {
+  return await trx("loyalty_entry")
+    .where({ reference_type: ReferenceTypes.CART, reference_id: cartId })
+    .whereNull("order_id")
+    .whereNull("voided_at")
+    .update({ order_id: orderId })
+}
+
+/** The orders on an account that still hold pending points, with how many, by order id. */
+export async function pendingOrders(trx: Knex.Transaction, accountId: string): Promise<{ order_id: string; pending: number }[]> {
+  const { rows } = await trx.raw(
+    `SELECT order_id, sum(pending_change)::int AS pending FROM loyalty_entry
+      WHERE account_id = ? AND order_id IS NOT NULL GROUP BY order_id HAVING sum(pending_change) > 0
+      ORDER BY order_id`,
+    [accountId]
+  )
+  return rows
+}
+
+/**
+ * The customer whose account holds an order's points: the one who earned
+ * them (else whoever spent points on it), whoever owns the order now.
+ */
+export async function orderHolder(knex: Db, orderId: string): Promise<string | null> {
+  const row: { customer_id: string } | undefined = await knex("loyalty_entry as e")
+    .join("loyalty_account as a", "a.id", "e.account_id")
+    .select("a.customer_id")
+    .where("e.order_id", orderId)
+    .orderByRaw("(e.type = 'pending') desc, e.created_at asc, e.id asc")
+    .first()
+  return row?.customer_id ?? null
+}
+
+/**
+ * Orders' figures from their effective entries: an entry undone by a
+ * compensation (voided), the counter-entry that undid it (reference
+ * `entry`) and feedback points (reference `feedback`) count in none of
+ * them. Pending is the real pending, every entry included. Orders without
+ * entries are not in the map.
+ */
+export async function orderTotals(knex: Db, orderIds: string[]): Promise<Map<string, OrderPointsSummary>> {
+  // Feedback points ride on the order but are not what the order earned: they stay out of its figures.
+  const effective = "voided_at is null and reference_type is distinct from 'entry' and reference_type is distinct from 'feedback'"
+  const rows: ({ order_id: string } & Record<keyof OrderFigures, string | number>)[] = await knex("loyalty_entry")
+    .select("order_id")
+    .select(
+      // Pending points written for the order, and points it earned after its release (edits, exchanges).
+      knex.raw(
+        `coalesce(sum(points) filter (where (type = 'pending' or (type = 'earn' and reference_type = 'order')) and ${effective}), 0) as earned`
+      ),
+      knex.raw(`coalesce(sum(points) filter (where type = 'release' and ${effective}), 0) as released`),
+      knex.raw(`coalesce(-sum(points) filter (where type = 'reverse' and ${effective}), 0) as reversed`),
+      knex.raw("coalesce(sum(pending_change), 0) as pending"),
+      knex.raw(`coalesce(-sum(points) filter (where type = 'redeem' and ${effective}), 0) as redeemed`),
+      knex.raw(`coalesce(sum(points) filter (where type = 'restore' and ${effective}), 0) as restored`)
+    )
+    .whereIn("order_id", orderIds)
+    .groupBy("order_id")
+  return new Map(rows.map((row) => [String(row.order_id), { order_id: String(row.order_id), ...numbers(row, ORDER_FIGURES) }]))
+}
+
+// ---------------------------------------------------------------- lots
+
+/** Write a lot of `points` that expires at `expiresAt`, from one entry. */
+export async function insertLot(
+  trx: Knex.Transaction,
+  lot: { account_id: string; entry_id: string; points: number; expires_at: Date | null }
+): Promise<void> {
+  await trx("loyalty_lot").insert({ id: generateEntityId(undefined, "llot"), ...lot, remaining: lot.points })
+}
+
+/** A locked account's lots that still hold points. */
+export async function openLots(
+  trx: Knex.Transaction,
+  accountId: string
+): Promise<{ id: string; remaining: number; expires_at: Date | null }[]> {
+  return await trx("loyalty_lot")
+    .select("id", "remaining", "expires_at")
+    .where({ account_id: accountId })
+    .where("remaining", ">", 0)
+    .whereNull("deleted_at")
+}
+
+/** Take `points` from one lot of a locked account. */
+export async function takeFromLot(trx: Knex.Transaction, lotId: string, points: number): Promise<void> {
+  await trx("loyalty_lot")
+    .where({ id: lotId })
+    .update({ remaining: trx.raw("remaining - ?", [points]), updated_at: trx.fn.now() })
+}
+
+/** The customer whose account a lot is on, if the lot exists. */
+export async function lotHolder(knex: Db, lotId: string): Promise<string | undefined> {
+  const row: { customer_id: string } | undefined = await knex("loyalty_lot as l")
+    .join("loyalty_account as a", "a.id", "l.account_id")
+    .select("a.customer_id")
+    .where("l.id", lotId)
+    .first()
+  return row?.customer_id
+}
+
+/** Lock one lot (its account is locked first), and read it. */
+export async function lockLot(
+  trx: Knex.Transaction,
+  lotId: string
+): Promise<{ id: string; points: number; remaining: number; expires_at: Date | null } | undefined> {
+  return await trx("loyalty_lot").where({ id: lotId }).forUpdate().first()
+}
+
+/** Empty a locked lot. */
+export async function emptyLot(trx: Knex.Transaction, lotId: string): Promise<void> {
+  await trx("loyalty_lot").where({ id: lotId }).update({ remaining: 0, updated_at: trx.fn.now() })
+}
+
+/**
+ * Claim up to `limit` open lots that expire after `now` and by `until` and
+ * were not announced yet, each marked `reminded_at = now` in one statement
+ * (locked rows skipped), so two runs of the reminder never claim the same lot.
+ */
+export async function claimExpiringLots(
+  trx: Knex.Transaction,
+  input: { now: Date; until: Date; limit: number }
+): Promise<ExpiringLot[]> {
+  const { rows } = await trx.raw(
+    `UPDATE loyalty_lot l SET reminded_at = ?, updated_at = now()
+       FROM loyalty_account a
+      WHERE l.account_id = a.id
+        AND l.id IN (
+          SELECT id FROM loyalty_lot
+           WHERE remaining > 0 AND expires_at > ? AND expires_at <= ?
+             AND reminded_at IS NULL AND deleted_at IS NULL
+           ORDER BY expires_at, id
+           LIMIT ?
+           FOR UPDATE SKIP LOCKED)
+    RETURNING l.id AS lot_id, l.account_id, a.customer_id, l.remaining AS points, l.expires_at`,
+    [input.now, input.now, input.until, input.limit]
+  )
+  return (rows as ExpiringLot[]).map((row) => ({ ...row, expires_at: new Date(row.expires_at) }))
+}
+
+/** Undo `claimExpiringLots` for lots still claimed at `claimed_at`. */
+export async function unclaimExpiringLots(trx: Knex.Transaction, input: { lot_ids: string[]; claimed_at: Date }): Promise<void> {
+  await trx("loyalty_lot").whereIn("id", input.lot_ids).where({ reminded_at: input.claimed_at }).update({ reminded_at: null })
+}
+
+// ---------------------------------------------------------------- coupons
+
+/** Count a customer's live coupons of a reward (under the account's lock). */
+export async function countCoupons(trx: Knex.Transaction, customerId: string, rewardId: string): Promise<number> {
+  const [{ count }] = await trx("loyalty_coupon")
+    .count({ count: "*" })
+    .where({ customer_id: customerId, reward_id: rewardId })
+    .whereNull("deleted_at")
+  return Number(count)
+}
+
+/** The coupon written under an idempotency key, if any. */
+export async function couponByKey(trx: Knex.Transaction, key: string): Promise<CouponRecord | undefined> {
+  return await trx<CouponRecord>("loyalty_coupon").where({ idempotency_key: key }).first()
+}
+
+/** Write a reserved coupon (under the account's lock). */
+export async function insertCoupon(trx: Knex.Transaction, input: CouponReservation): Promise<CouponRecord> {
+  const [coupon] = await trx<CouponRecord>("loyalty_coupon")
+    .insert({
+      id: generateEntityId(undefined, "lcpn"),
+      reward_id: input.reward_id,
+      customer_id: input.customer_id,
+      code: input.code,
+      currency_code: input.currency_code,
+      points_spent: input.points_spent,
+      expires_at: input.expires_at,
+      idempotency_key: input.idempotency_key,
+    })
+    .returning("*")
+  return coupon
+}
+
+/** Hold the open coupons among `couponIds` (not closed, not past `now`, not held by another cart) for `cartId`, in one statement. */
+export async function claimCoupons(trx: Knex.Transaction, couponIds: string[], cartId: string, now: Date): Promise<string[]> {
+  const rows: { id: string }[] = await trx("loyalty_coupon")
+    .whereIn("id", couponIds)
+    .whereNull("expired_at")
+    .whereNull("deleted_at")
+    .where("expires_at", ">", now)
+    .where((q) => q.whereNull("claimed_cart_id").orWhere("claimed_cart_id", cartId))
+    .update({ claimed_cart_id: cartId, updated_at: new Date() })
+    .returning("id")
+  return rows.map((row) => row.id)
+}
+
+/** Let go of the coupons `cartId` holds among `couponIds`; returns them as written. */
+export async function releaseCouponClaims(trx: Knex.Transaction, couponIds: string[], cartId: string): Promise<CouponRecord[]> {
+  return await trx<CouponRecord>("loyalty_coupon")
+    .whereIn("id", couponIds)
+    .where("claimed_cart_id", cartId)
+    .update({ claimed_cart_id: null, updated_at: new Date() })
+    .returning("*")
+}
+
+/** Close a coupon unless it is closed; the row when this call closed it. */
+export async function closeCoupon(
+  trx: Knex.Transaction,
+  couponId: string,
+  now: Date
+): Promise<{ claimed_cart_id: string | null } | undefined> {
+  const [row]: { claimed_cart_id: string | null }[] = await trx("loyalty_coupon")
+    .where({ id: couponId })
+    .whereNull("expired_at")
+    .update({ expired_at: now, updated_at: new Date() })
+    .returning("claimed_cart_id")
+  return row
+}
+
+// ---------------------------------------------------------------- members
+
+/** Members whose birthday is one of `days`, set on or before `set_before`, a page by customer id. */
+export async function birthdayMembers(
+  knex: Knex,
+  input: { days: { month: number; day: number }[]; set_before: Date; after: string | null; limit: number }
+): Promise<{ customer_id: string }[]> {
+  return await knex("loyalty_account")
+    .select("customer_id")
+    .whereNull("deleted_at")
+    .where("birthday_set_at", "<=", input.set_before)
+    .where((q) => {
+      for (const { month, day } of input.days) q.orWhere({ birthday_month: month, birthday_day: day })
+    })
+    .modify((q) => (input.after ? q.where("customer_id", ">", input.after) : q))
+    .orderBy("customer_id")
+    .limit(input.limit)
+}
+
+/** Clear birthdays an import set at `set_at` on these customers' open accounts. */
+export async function clearBirthdays(trx: Knex.Transaction, customerIds: string[], setAt: Date): Promise<void> {
+  await trx("loyalty_account")
+    .whereIn("customer_id", customerIds)
+    .whereNull("deleted_at")
+    .where({ birthday_set_at: setAt })
+    .update({ birthday_month: null, birthday_day: null, birthday_set_at: null, updated_at: trx.fn.now() })
+}
+
+/**
+ * Erase a member's personal data, closed accounts included: the birthday,
+ * and the reasons staff typed on adjustments (an import's constant reason stays).
+ */
+export async function eraseMemberData(
+  trx: Knex.Transaction,
+  input: { customer_id: string; erased_reason: string }
+): Promise<{ accounts: number; entries: number }> {
+  const accounts = await trx("loyalty_account")
+    .where({ customer_id: input.customer_id })
+    .update({ birthday_month: null, birthday_day: null, birthday_set_at: null, updated_at: trx.fn.now() })
+  const entries = await trx("loyalty_entry")
+    .whereIn("account_id", trx("loyalty_account").select("id").where({ customer_id: input.customer_id }))
+    .where({ actor_type: "admin" })
+    // An import's reason is the constant "import", typed by nobody: it stays.
+    .where((q) => q.whereNull("reference_type").orWhereNot("reference_type", ReferenceTypes.IMPORT))
+    .whereNot({ reason: input.erased_reason })
+    .update({ reason: input.erased_reason, updated_at: trx.fn.now() })
+  return { accounts, entries }
+}
+
+// ---------------------------------------------------------------- order facts and imports
+
+/**
+ * Store what earning read of these orders, one statement for the batch; an
+ * order that has its facts keeps them. Returns the ids of the rows written.
+ */
+export async function insertOrderFacts(trx: Knex.Transaction, facts: OrderFactInput[]): Promise<string[]> {
+  const rows = facts.map((f) => ({ ...f, id: generateEntityId(undefined, "lofact"), placed_at: new Date(f.placed_at).toISOString() }))
+  const { rows: written }: { rows: { id: string }[] } = await trx.raw(
+    `INSERT INTO loyalty_order_fact (id, order_id, customer_id, currency_code, placed_at, sales_channel_id,
+                                     total, raw_total, items_net, raw_items_net, points_credit, raw_points_credit, lines, source)
+     SELECT r.id, r.order_id, r.customer_id, r.currency_code, r.placed_at, r.sales_channel_id,
+            r.total::numeric, jsonb_build_object('value', r.total, 'precision', 20),
+            r.items_net::numeric, jsonb_build_object('value', r.items_net, 'precision', 20),
+            r.points_credit::numeric, jsonb_build_object('value', r.points_credit, 'precision', 20),
+            r.lines, r.source
+       FROM jsonb_to_recordset(?::jsonb) AS r(id text, order_id text, customer_id text, currency_code text, placed_at timestamptz,
+                                              sales_channel_id text, total text, items_net text, points_credit text, lines jsonb, source text)
+     ON CONFLICT (order_id) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING id`,
+    [JSON.stringify(rows)]
+  )
+  return written.map((row) => row.id)
+}
+
+/** `created` → `running` in one conditional update; else the run's status (undefined: no such run). */
+export async function startMemberImport(trx: Knex.Transaction, id: string): Promise<{ started: true } | { started: false; status?: string }> {
+  const updated = await trx("loyalty_member_import")
+    .where({ id, status: "created" })
+    .whereNull("deleted_at")
+    .update({ status: "running", updated_at: trx.fn.now() })
+  if (updated) return { started: true }
+  const row: { status: string } | undefined = await trx("loyalty_member_import").select("status").where({ id }).whereNull("deleted_at").first()
+  return { started: false, status: row?.status }
+}
+
+/**
+ * Add one batch's figures to an import run under the run's row lock (counts
+ * add up, lists keep their first `listLimit` lines); false when there is no
+ * such run.
+ */
+export async function addMemberImportProgress(
+  trx: Knex.Transaction,
+  input: { id: string; delta: MemberImportDelta; list_limit: number }
+): Promise<boolean> {
+  const row = await trx("loyalty_member_import").where({ id: input.id }).forUpdate().first()
+  if (!row) return false
+  const { counts, lists, bytes_read } = input.delta
+  const patch: Record<string, unknown> = { updated_at: trx.fn.now() }
+  for (const [column, value] of Object.entries(counts)) {
+    if (value) patch[column] = trx.raw("?? + ?", [column, value])
+  }
+  if (bytes_read != null) patch.bytes_read = trx.raw("greatest(bytes_read, ?)", [bytes_read])
+  if (input.delta.format && !row.format) patch.format = input.delta.format
+  for (const [column, items] of Object.entries(lists ?? {})) {
+    const current = (row[column] as unknown[] | null) ?? []
+    if (items?.length && current.length < input.list_limit) {
+      patch[column] = JSON.stringify([...current, ...items].slice(0, input.list_limit))
+    }
+  }
+  await trx("loyalty_member_import").where({ id: input.id }).update(patch)
+  return true
+}
+
+// ---------------------------------------------------------------- jobs' and reports' reads
+
+/**
+ * One page of orders whose return window has ended and that still hold
+ * pending points, in keyset order of their pending entries (release date,
+ * id); whether an order still holds pending points is one grouped read over
+ * the page's orders.
+ */
+export async function dueReleases(
+  knex: Knex,
+  now: Date,
+  after: DueCursor | null,
+  limit: number
+): Promise<DuePage<{ order_id: string; customer_id: string }>> {
+  const rows: { order_id: string; account_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+    knex,
+    knex("loyalty_entry")
+      .select("order_id", "account_id")
+      .where({ type: "pending" })
+      .where("points", ">", 0)
+      .where("release_at", "<=", now)
+      .whereNull("voided_at")
+      .whereNull("deleted_at"),
+    { at: "release_at", id: "id" },
+    after,
+    limit
+  )
+  const orderIds = [...new Set(rows.map((row) => row.order_id))]
+  const accountIds = [...new Set(rows.map((row) => row.account_id))]
+  const [holding, accounts]: [{ order_id: string }[], { id: string; customer_id: string }[]] = rows.length
+    ? await Promise.all([
+        knex("loyalty_entry").select("order_id").whereIn("order_id", orderIds).groupBy("order_id").havingRaw("sum(pending_change) > 0"),
+        knex("loyalty_account").select("id", "customer_id").whereIn("id", accountIds).whereNull("deleted_at"),
+      ])
+    : [[], []]
+  const pending = new Set(holding.map((row) => row.order_id))
+  const customerOf = new Map(accounts.map((row) => [row.id, row.customer_id]))
+  return duePage(rows, limit, (page) =>
+    page.flatMap((row) => {
+      const customer_id = customerOf.get(row.account_id)
+      return pending.has(row.order_id) && customer_id ? [{ order_id: row.order_id, customer_id }] : []
+    })
+  )
+}
+
+/** The releases written in [since, until]: a due queue over (created_at, id). */
+export const releasesWritten = (since: Date, until: Date) => (knex: Knex) =>
+  knex("loyalty_entry").where({ type: "release" }).where("created_at", ">=", since).where("created_at", "<=", until).whereNull("deleted_at")
+
+/** The lots past their expiry that still hold points: a due queue over (expires_at, id). */
+export const expiredLots = (now: Date) => (knex: Knex) =>
+  knex("loyalty_lot").where("remaining", ">", 0).where("expires_at", "<=", now).whereNull("deleted_at")
+
+/**
+ * One page of the whole ledger in a period, oldest first, with each entry's
+ * customer, keyset-paginated on (created_at, id); the cursor is the
+ * timestamp as Postgres prints it.
+ */
+export async function ledgerPage(
+  knex: Knex,
+  input: { from: Date | null; to: Date | null; after: { cursor: string; id: string } | null; limit: number }
+): Promise<(HeldEntry & { cursor: string })[]> {
+  return await knex("loyalty_entry as e")
+    .join("loyalty_account as a", "a.id", "e.account_id")
+    .select("e.*", "a.customer_id", knex.raw("e.created_at::text AS cursor"))
+    .whereNull("e.deleted_at")
+    .modify((q) => {
+      if (input.from) q.where("e.created_at", ">=", input.from)
+      if (input.to) q.where("e.created_at", "<", input.to)
+      if (input.after) q.whereRaw("(e.created_at, e.id) > (?::timestamptz, ?)", [input.after.cursor, input.after.id])
+    })
+    .orderBy([
+      { column: "e.created_at", order: "asc" },
+      { column: "e.id", order: "asc" },
+    ])
+    .limit(input.limit)
+}
+
+/** The first day (UTC) an account's lots expire, and how many points expire that day. */
+export async function nextExpiry(knex: Knex, accountId: string): Promise<{ expires_at: Date; points: number } | null> {
+  const { rows } = await knex.raw(
+    `SELECT min(expires_at) AS expires_at, sum(remaining)::int AS points FROM loyalty_lot
+      WHERE account_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND deleted_at IS NULL
+      GROUP BY date_trunc('day', expires_at AT TIME ZONE 'UTC') ORDER BY 1 ASC LIMIT 1`,
+    [accountId]
+  )
+  const row: { expires_at: Date; points: number } | undefined = rows[0]
+  return row ? { expires_at: new Date(row.expires_at), points: Number(row.points) } : null
+}
+
+/** Entries that count as flows: not one a compensation undid, nor the counter-entry that undid it. */
+const EFFECTIVE = "voided_at IS NULL AND reference_type IS DISTINCT FROM 'entry'"
+
+const MONTH_FIGURES = ["issued", "redeemed", "restored", "expired", "reversed", "adjusted_down", "net_change"] as const
+
+/**
+ * The ledger's figures behind the liability report, set-based: outstanding
+ * points from the cached account figures, the open lots that can still
+ * expire, the settled cohort the breakage rate is measured on, and the
+ * movement per month from `months_from`.
+ */
+export async function liabilityFacts(knex: Knex, input: { now: Date; window_months: number; months_from: Date }) {
+  const windowStart = addMonths(input.now, -input.window_months)
+  const [{ rows: totals }, { rows: lots }, { rows: cohort }, { rows: months }, { rows: before }] = await Promise.all([
+    knex.raw(
+      `SELECT coalesce(sum(balance), 0)::bigint AS available, coalesce(sum(pending), 0)::bigint AS pending,
+              coalesce(sum(debt), 0)::bigint AS debt,
+              count(*) FILTER (WHERE balance > 0 OR pending > 0)::int AS members
+         FROM loyalty_account WHERE deleted_at IS NULL`
+    ),
+    knex.raw(
+      `SELECT coalesce(sum(remaining), 0)::bigint AS expiring
+         FROM loyalty_lot WHERE deleted_at IS NULL AND remaining > 0 AND expires_at IS NOT NULL`
+    ),
+    // A lot that gives back points (a restore, a compensation's counter-entry) keeps the expiry of
+    // the lot it refills: its points were issued once, in that lot, but what it loses to expiry counts.
+    knex.raw(
+      `WITH cohort AS (
+         SELECT l.id, l.remaining,
+                CASE WHEN e.type IN ('earn', 'release', 'adjust') AND e.voided_at IS NULL
+                      AND e.reference_type IS DISTINCT FROM 'entry' THEN l.points ELSE 0 END AS issued
+           FROM loyalty_lot l JOIN loyalty_entry e ON e.id = l.entry_id
+          WHERE l.deleted_at IS NULL AND l.expires_at > ? AND l.expires_at <= ?
+       )
+       SELECT count(*)::int AS lots, coalesce(sum(c.issued), 0)::bigint AS issued,
+              (coalesce(sum(c.remaining), 0) + coalesce((
+                SELECT -sum(x.points) FROM loyalty_entry x
+                 WHERE x.type = 'expire' AND x.reference_type = 'lot' AND x.voided_at IS NULL
+                   AND x.deleted_at IS NULL AND x.reference_id IN (SELECT id FROM cohort)), 0))::bigint AS expired
+         FROM cohort c`,
+      [windowStart, input.now]
+    ),
+    knex.raw(
+      `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+              coalesce(sum(points) FILTER (WHERE ${EFFECTIVE} AND (type IN ('pending', 'earn') OR (type = 'adjust' AND points > 0))), 0)::bigint AS issued,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'redeem'), 0)::bigint AS redeemed,
+              coalesce(sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'restore'), 0)::bigint AS restored,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'expire'), 0)::bigint AS expired,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'reverse'), 0)::bigint AS reversed,
+              coalesce(-sum(points) FILTER (WHERE ${EFFECTIVE} AND type = 'adjust' AND points < 0), 0)::bigint AS adjusted_down,
+              coalesce(sum(balance_change + pending_change), 0)::bigint AS net_change
+         FROM loyalty_entry WHERE deleted_at IS NULL AND created_at >= ? AND created_at <= ?
+        GROUP BY 1 ORDER BY 1`,
+      [input.months_from, input.now]
+    ),
+    knex.raw(
+      `SELECT coalesce(sum(balance_change + pending_change), 0)::bigint AS outstanding
+         FROM loyalty_entry WHERE deleted_at IS NULL AND created_at < ?`,
+      [input.months_from]
+    ),
+  ])
+  return {
+    ...numbers(totals[0], ["available", "pending", "debt", "members"] as const),
+    available_expiring: Number(lots[0].expiring),
+    cohort: numbers(cohort[0], ["lots", "issued", "expired"] as const),
+    outstanding_before: Number(before[0].outstanding),
+    months: months.map((row: Record<string, string>) => ({ month: row.month, ...numbers(row, MONTH_FIGURES) })),
+  }
+}
+
+/** The named columns of a row as numbers (Postgres sends bigint and numeric sums as strings). */
+function numbers<K extends string>(row: Record<string, unknown>, keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, Number(row[key])])) as Record<K, number>
+}
