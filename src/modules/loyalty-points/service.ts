@@ -7,18 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import {
-  DueCursor,
-  DuePage,
-  dueIds,
-  knexOf,
-  LATEST_VERSION,
-  oneOrNull,
-  saveNextVersion,
-  settingsOf,
-  SharedContext,
-  transactionOf,
-} from "../../lib/db"
+import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsOf, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import {

@@ -5,17 +5,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import {
-  DueCursor,
-  DuePage,
-  dueIds,
-  LATEST_VERSION,
-  oneOrNull,
-  saveNextVersion,
-  settingsOf,
-  SharedContext,
-  transactionOf,
-} from "../../lib/db"
+import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsOf, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitHit,
