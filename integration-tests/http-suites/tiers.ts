@@ -3,7 +3,17 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/shared/events"
 import { remindTierDropsWorkflow } from "../../src/workflows/care"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
-import { endDueTierOverridesWorkflow, evaluateTiersWorkflow, setTierOverrideWorkflow } from "../../src/workflows/tiers"
+import {
+  endDueTierOverridesWorkflow,
+  evaluateTiersWorkflow,
+  reviewCustomerTierWorkflow,
+  reviewTierPageWorkflow,
+  reviewTierPageWorkflowId,
+  setTierOverrideWorkflow,
+} from "../../src/workflows/tiers"
+import { moveTierPageGroupsStepId } from "../../src/workflows/tiers/steps/move-tier-page-groups"
+import { tiersService } from "../../src/workflows/tiers/steps/resolve-service"
+import { armFault } from "../helpers/fault-injection"
 import {
   AdminUser,
   attempt,
@@ -476,6 +486,157 @@ export default httpSuite({
         ["Regular", 0],
         ["Gold", 1],
       ])
+    })
+
+    /**
+     * Members in the states a period review meets, each made twice (two
+     * customers alike but for their ids) so one set can be reviewed one by
+     * one and the other as a page. Now = the review's `now`; grace 10 days.
+     */
+    const reviewCases = async (tag: string, now: Date) => {
+      const container = getContainer()
+      const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const customers = container.resolve(Modules.CUSTOMER)
+      const service = tiersService(container)
+      const day = 24 * 3_600_000
+      const ago = (days: number) => new Date(now.getTime() - days * day)
+      const cases: Record<string, { earned: "silver" | "gold"; ended: number; points?: number; groups: ("silver" | "gold")[]; override?: { ends: number | null } }> = {
+        drop: { earned: "silver", ended: 20, groups: ["silver"] },
+        hold: { earned: "silver", ended: 20, points: 150, groups: ["silver"] },
+        goldToSilver: { earned: "gold", ended: 20, points: 150, groups: ["gold"] },
+        inGrace: { earned: "silver", ended: 5, groups: ["silver"] },
+        missedGroup: { earned: "silver", ended: 20, groups: ["silver", "gold"] },
+        dropWithoutGroup: { earned: "gold", ended: 20, groups: [] },
+        underOverride: { earned: "silver", ended: 20, groups: ["gold"], override: { ends: null } },
+        reviewedUpWithBonus: { earned: "silver", ended: 20, points: 400, groups: ["silver"] },
+        overridePastItsEnd: { earned: "silver", ended: 20, groups: ["gold"], override: { ends: -1 } },
+      }
+      const ids: Record<string, string> = {}
+      for (const [name, c] of Object.entries(cases)) {
+        const [customer] = await customers.createCustomers([{ email: `review-${tag}-${name.toLowerCase()}@example.com`, first_name: name }])
+        ids[name] = customer.id
+        const tierId = tiers[c.earned].id
+        await knex("loyalty_tier_membership").insert({
+          id: `ltmem_${tag}_${name}`,
+          customer_id: customer.id,
+          tier_id: tierId,
+          earned_tier_id: tierId,
+          qualified_at: ago(c.ended + 365),
+          qualified_until: ago(c.ended),
+        })
+        if (c.points) {
+          await service.recordActivity({
+            customer_id: customer.id, order_id: null, currency_code: "eur", points: c.points, amount: c.points, orders: 1,
+            occurred_at: ago(c.ended + 30), source_id: null, idempotency_key: `test:review:${customer.id}`,
+          })
+        }
+        if (c.override) {
+          await service.setOverride({
+            customer_id: customer.id, tier_id: tiers.gold.id, reason: "Test", actor_id: admin.user.id,
+            ends_at: c.override.ends === null ? null : new Date(now.getTime() + c.override.ends * 3_600_000), now: ago(30),
+          })
+        }
+        for (const group of c.groups) await customers.addCustomerToGroup({ customer_id: customer.id, customer_group_id: groups[group] })
+      }
+      return ids
+    }
+
+    /** Everything a review leaves of these customers, with their own ids (customer, overrides, lines) replaced by names. */
+    const reviewOutcome = async (ids: Record<string, string>) => {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const out: Record<string, unknown> = {}
+      for (const [name, customerId] of Object.entries(ids)) {
+        const overrides = await knex("loyalty_tier_override").where({ customer_id: customerId }).select("id", "ended_at", "end_reason")
+        const anonymous = (value: unknown) => {
+          let text = JSON.stringify(value).split(customerId).join("<customer>")
+          for (const override of overrides) text = text.split(override.id).join("<override>")
+          return JSON.parse(text)
+        }
+        const membership = await knex("loyalty_tier_membership").where({ customer_id: customerId }).first("tier_id", "earned_tier_id", "qualified_at", "qualified_until", "override_id")
+        const history = await knex("loyalty_tier_history").where({ customer_id: customerId }).whereNull("deleted_at").orderBy("created_at")
+          .select("from_tier_name", "to_tier_name", "reason", "note", "actor_type", "qualified_until", "details", "idempotency_key")
+        const events = tierEvents.filter((event) => event.customer_id === customerId).map(({ id: _id, ...event }) => event)
+        const entries = await knex("loyalty_entry as e").join("loyalty_account as a", "a.id", "e.account_id")
+          .where("a.customer_id", customerId).whereNull("e.voided_at").select("e.type", "e.points", "e.reason", "e.idempotency_key")
+        out[name] = anonymous({
+          membership,
+          history,
+          events,
+          entries,
+          groups: (await groupsOf(customerId)).map((id: string) => (id === groups.silver ? "silver" : id === groups.gold ? "gold" : id)),
+          overrides: overrides.map(({ id: _id, ...override }) => ({ ...override, ended: !!override.ended_at, ended_at: undefined })),
+        })
+      }
+      return out
+    }
+
+    it("reviews a page of members set-based with exactly what one-by-one reviews give: drops, holds, grace, overrides, bonuses, group moves (issue 15)", async () => {
+      const container = getContainer()
+      await tiersService(container).updateSettings({ grace_days: 10 }, null)
+      const now = new Date()
+      const oneByOne = await reviewCases("one", now)
+      const paged = await reviewCases("page", now)
+
+      for (const customerId of Object.values(oneByOne)) {
+        await reviewCustomerTierWorkflow(container).run({ input: { customer_id: customerId, now } })
+      }
+      const { result } = await reviewTierPageWorkflow(container).run({ input: { customer_ids: Object.values(paged), now } })
+      // Left to the per-customer review: the override to end first, and the bonus to credit.
+      expect([...result.deferred].sort()).toEqual([paged.overridePastItsEnd, paged.reviewedUpWithBonus].sort())
+      expect(result).toMatchObject({ reviewed: 7, changed: 4 })
+      for (const customerId of result.deferred) {
+        await reviewCustomerTierWorkflow(container).run({ input: { customer_id: customerId, now } })
+      }
+      // Per set: drop, goldToSilver, missedGroup, dropWithoutGroup (the page), reviewedUpWithBonus, and
+      // overridePastItsEnd twice (its override ends, then its review).
+      await eventually(async () => expect(tierEvents).toHaveLength(14))
+
+      const expected = await reviewOutcome(oneByOne)
+      expect(await reviewOutcome(paged)).toEqual(expected)
+      // And what that is: a spot check that the two sets did not agree on nothing.
+      expect(expected.drop).toMatchObject({ membership: { tier_id: null, earned_tier_id: null }, groups: [], history: [{ reason: "review", to_tier_name: null }] })
+      expect(expected.hold).toMatchObject({ membership: { tier_id: tiers.silver.id }, groups: ["silver"], history: [], events: [] })
+      expect(expected.goldToSilver).toMatchObject({ groups: ["silver"], events: [{ from: { name: "Gold" }, to: { name: "Silver" }, reason: "review", direction: "down" }] })
+      expect(expected.inGrace).toMatchObject({ membership: { tier_id: tiers.silver.id }, history: [], groups: ["silver"] })
+      expect(expected.missedGroup).toMatchObject({ groups: [] })
+      expect(expected.underOverride).toMatchObject({ membership: { tier_id: tiers.gold.id, earned_tier_id: null }, groups: ["gold"], events: [] })
+      expect(expected.reviewedUpWithBonus).toMatchObject({ groups: ["gold"], entries: [expect.objectContaining({ points: 40 })] })
+      expect(expected.overridePastItsEnd).toMatchObject({ history: [{ reason: "override" }, { reason: "override_ended" }, { reason: "review" }] })
+
+      // Nothing is due any more: a second page changes nothing.
+      const again = await reviewTierPageWorkflow(container).run({ input: { customer_ids: Object.values(paged), now } })
+      expect(again.result).toEqual({ reviewed: 9, changed: 0, deferred: [] })
+    })
+
+    it("a page that fails half-way leaves nothing of itself: memberships, history, groups and events as before; the next run does it (issue 15)", async () => {
+      const container = getContainer()
+      await tiersService(container).updateSettings({ grace_days: 10 }, null)
+      const now = new Date()
+      const ids = await reviewCases("fail", now)
+      const before = await reviewOutcome(ids)
+      const page = Object.values(ids)
+
+      for (const step of [moveTierPageGroupsStepId, "emit-loyalty-tier-page-changed"]) {
+        const marker = `test-tier-page-fault-${step}`
+        const fault = armFault(reviewTierPageWorkflowId, step, { marker })
+        try {
+          const { errors } = await reviewTierPageWorkflow(container).run({
+            input: { customer_ids: page, now },
+            context: { transactionId: `${marker}-${Date.now()}` },
+            throwOnError: false,
+          })
+          expect(fault.fired()).toBe(true)
+          expect(errors.map((e) => e.error.message)).toEqual([expect.stringMatching(/Injected fault/)])
+        } finally {
+          fault.disarm()
+        }
+        expect(await reviewOutcome(ids)).toEqual(before)
+      }
+      expect(tierEvents).toEqual([])
+
+      const { result } = await reviewTierPageWorkflow(container).run({ input: { customer_ids: page, now } })
+      expect(result).toMatchObject({ reviewed: 7, changed: 4 })
+      expect((await reviewOutcome(ids)).drop).toMatchObject({ groups: [], history: [{ reason: "review" }] })
     })
   },
 })

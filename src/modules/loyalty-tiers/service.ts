@@ -46,20 +46,26 @@ import TierSettingsModel from "./models/settings"
 import Tier from "./models/tier"
 import {
   activitySums,
+  activitySumsOf,
   activitySumsPage,
   dueOverrides,
   dueReviews,
   insertActivityOnce,
+  HistoryRow,
+  insertHistories,
   insertHistory,
   lockDropReminderCandidates,
   lockExistingMembership,
   lockMembership,
+  lockMembershipPage,
   lockTierMembers,
   markDropReminded,
   memberCountsAt,
   MembershipRow,
+  PageMembershipRow,
   tierInEffect,
   updateMembershipState,
+  updateMembershipStates,
 } from "./sql"
 import {
   ActivityInput,
@@ -470,6 +476,130 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   }
 
   /**
+   * The period-end review of a page of customers (the daily pass's unit of
+   * work), with what `reviewCustomer` decides for each, in a few statements:
+   * the page's membership rows locked in customer order (the lock every
+   * decision about a customer holds, so a concurrent upgrade or override
+   * never races it), their activity summed in one grouped read, the new
+   * states written in one update and the history lines in one insert.
+   *
+   * Customers this path does not decide are returned in `deferred`, for the
+   * per-customer review (which waits for the lock and does everything):
+   * rows another transaction holds right now, an override whose end date
+   * has passed (the per-customer path ends it first, with its own history
+   * line), and a review that lifts a customer into a tier with bonus points
+   * (a points posting of its own). Everyone else in the page counts as
+   * reviewed, due or not any more (`reviewCustomer` changes nothing then).
+   * `writes` holds every membership written, with its state before, for the
+   * effects (groups, events) and for `restoreMemberships`.
+   */
+  @InjectTransactionManager()
+  async reviewPage(
+    customerIds: string[],
+    now: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ reviewed: number; writes: MembershipWrite[]; deferred: string[] }> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const settings = await this.getSettings(sharedContext)
+    const tiers = await this.tiers_(sharedContext)
+    const byId = tierMap(tiers)
+    const ids = [...new Set(customerIds)].sort()
+    const rows = await lockMembershipPage(trx, ids, { skipLocked: true })
+    const locked = new Set(rows.map((row) => row.customer_id))
+    const deferred = ids.filter((id) => !locked.has(id))
+
+    // Due under the lock, and not waiting for an override to end first.
+    const due: { row: PageMembershipRow; qualifiedUntil: Date; overrideTierId: string | null | undefined }[] = []
+    for (const row of rows) {
+      const override = row.override_id ? row.override : null
+      if (override && !override.ended_at && override.ends_at && override.ends_at <= now) {
+        deferred.push(row.customer_id)
+        continue
+      }
+      const qualifiedUntil = row.qualified_until ? new Date(row.qualified_until) : null
+      const reviewAt = reviewDate(settings, qualifiedUntil)
+      if (!qualifiedUntil || !reviewAt || reviewAt > now) continue
+      // The override in effect (`activeOverride_`): live, not ended, not past its date.
+      const active = override && !override.deleted_at && !override.ended_at && !(override.ends_at && override.ends_at <= now)
+      due.push({ row, qualifiedUntil, overrideTierId: active ? override.tier_id : undefined })
+    }
+
+    const metricsOf = await this.metricsOf_(
+      due.map(({ row, qualifiedUntil }) => ({ customer_id: row.customer_id, start: reviewWindowStart(settings, qualifiedUntil) })),
+      settings,
+      now,
+      sharedContext
+    )
+    const tierOf = await this.tiersIncludingDeleted_(
+      byId,
+      due.flatMap(({ row, overrideTierId }) => [row.tier_id, overrideTierId ?? null]),
+      sharedContext
+    )
+
+    const writes: MembershipWrite[] = []
+    const histories: HistoryRow[] = []
+    for (const { row, qualifiedUntil, overrideTierId } of due) {
+      const start = reviewWindowStart(settings, qualifiedUntil)
+      const metrics = metricsOf.get(row.customer_id)!
+      const decision = decideOnReview({ tiers, metrics, settings, qualified_until: qualifiedUntil, now })
+      const earnedTierId = decision.tier?.id ?? null
+      const before = stateOf(row)
+      const after: MembershipState = {
+        ...before,
+        earned_tier_id: earnedTierId,
+        qualified_at: earnedTierId === row.earned_tier_id ? before.qualified_at : earnedTierId ? now : null,
+        qualified_until: decision.qualified_until,
+        tier_id: overrideTierId !== undefined ? overrideTierId : earnedTierId,
+      }
+      if (before.tier_id === after.tier_id) {
+        writes.push({ customer_id: row.customer_id, before, after, changes: [] })
+        continue
+      }
+      const previous = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
+      const note = decision.tier
+        ? `Period ended ${isoDay(qualifiedUntil)}: ${describeMetrics(decision.tier, metrics)} keeps ${decision.tier.name}`
+        : `Period ended ${isoDay(qualifiedUntil)}: the activity reaches no tier${previous ? ` (${previous.name} needs ${describeThreshold(previous)})` : ""}`
+      const from = before.tier_id ? tierOf.get(before.tier_id) ?? null : null
+      const to = after.tier_id ? tierOf.get(after.tier_id) ?? null : null
+      const historyId = generateEntityId(undefined, "lthis")
+      const change = tierChange({
+        history_id: historyId,
+        customer_id: row.customer_id,
+        from,
+        to,
+        reason: "review",
+        note,
+        qualified_until: after.qualified_until,
+      })
+      if (change.bonus_points > 0) {
+        // The bonus is a ledger posting of its own: the per-customer review credits it with the change.
+        deferred.push(row.customer_id)
+        continue
+      }
+      histories.push({
+        id: historyId,
+        customer_id: row.customer_id,
+        from_tier_id: from?.id ?? null,
+        from_tier_name: from?.name ?? null,
+        to_tier_id: to?.id ?? null,
+        to_tier_name: to?.name ?? null,
+        reason: "review",
+        note,
+        actor_type: "system",
+        actor_id: null,
+        qualified_until: after.qualified_until,
+        details: { metrics, window: { start, end: now }, previous_qualified_until: qualifiedUntil, before, after },
+        idempotency_key: IdempotencyKeys.tierReview(row.customer_id, qualifiedUntil),
+      })
+      writes.push({ customer_id: row.customer_id, before, after, changes: [change] })
+    }
+    const membershipIds = new Map(rows.map((row) => [row.customer_id, row.id]))
+    await updateMembershipStates(trx, writes.map((write) => ({ id: membershipIds.get(write.customer_id)!, ...write.after })))
+    await insertHistories(trx, histories)
+    return { reviewed: ids.length - deferred.length, writes, deferred }
+  }
+
+  /**
    * Staff set a customer's tier (or no tier) with a reason, until `ends_at`
    * (null = until ended by hand). It replaces an active override. The earned
    * tier keeps being evaluated underneath and takes over when it ends.
@@ -590,6 +720,26 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         { selector: { id: write.ended_override_ids }, data: { ended_at: null, ended_by: null, end_reason: null } },
         sharedContext
       )
+    }
+  }
+
+  /**
+   * Undo the writes of `reviewPage` (its workflow's compensation), set-based:
+   * each membership goes back unless somebody changed it since (theirs is
+   * newer: leave it), and its history lines are withdrawn. The rows are
+   * locked in customer order, as the page locked them.
+   */
+  @InjectTransactionManager()
+  async restoreMemberships(writes: MembershipWrite[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    if (!writes.length) return
+    const trx = transactionOf(sharedContext, WRITES)
+    const byCustomer = new Map(writes.map((write) => [write.customer_id, write]))
+    const rows = await lockMembershipPage(trx, [...byCustomer.keys()].sort(), { skipLocked: false })
+    const back = rows.filter((row) => sameState(stateOf(row), byCustomer.get(row.customer_id)!.after))
+    await updateMembershipStates(trx, back.map((row) => ({ id: row.id, ...stateOf(byCustomer.get(row.customer_id)!.before) })))
+    const historyIds = back.flatMap((row) => byCustomer.get(row.customer_id)!.changes.map((change) => change.history_id))
+    if (historyIds.length) {
+      await this.softDeleteTierHistories(historyIds, {}, sharedContext)
     }
   }
 
@@ -1069,6 +1219,42 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       qualified_until: after.qualified_until,
     })
     return { customer_id: row.customer_id, before, after, changes: [change] }
+  }
+
+  /**
+   * The qualifying activity of many customers, each in its own window ending
+   * at `end` (`metrics_` for a page, one statement): every customer asked
+   * for has an entry, empty when they did nothing.
+   */
+  protected async metricsOf_(
+    windows: { customer_id: string; start: Date | null }[],
+    settings: TierSettings,
+    end: Date,
+    sharedContext: SharedContext
+  ): Promise<Map<string, TierMetrics & { oldest_at: Date | null }>> {
+    const out = new Map<string, TierMetrics & { oldest_at: Date | null }>(
+      windows.map((window) => [window.customer_id, { points: 0, orders: 0, spend: {}, oldest_at: null }])
+    )
+    const rows = await activitySumsOf(knexOf(sharedContext), windows, end, windowExcludesStart(settings))
+    for (const row of rows) {
+      const metrics = out.get(row.customer_id)!
+      addMetricsSums(metrics, row)
+      const at = row.oldest_at ? new Date(row.oldest_at) : null
+      if (at && (!metrics.oldest_at || at < metrics.oldest_at)) metrics.oldest_at = at
+    }
+    return out
+  }
+
+  /** The live tiers, plus any of `ids` deleted since (history keeps their names), by id. */
+  protected async tiersIncludingDeleted_(
+    byId: Map<string, LoyaltyTier>,
+    ids: (string | null)[],
+    sharedContext: SharedContext
+  ): Promise<Map<string, LoyaltyTier>> {
+    const missing = [...new Set(ids.filter((id): id is string => !!id && !byId.has(id)))]
+    if (!missing.length) return byId
+    const deleted = await this.listTiers({ id: missing }, { select: [...TIER_FIELDS], take: null, withDeleted: true }, sharedContext)
+    return new Map([...byId, ...deleted.map((tier): [string, LoyaltyTier] => [tier.id, pickFields(tier, TIER_FIELDS)])])
   }
 
   /** A customer's qualifying activity in the window the settings give it. */

@@ -107,6 +107,106 @@ export async function insertHistory(trx: Knex.Transaction, row: HistoryRow): Pro
   })
 }
 
+// ---------------------------------------------------------------- a page of memberships (the review pass)
+
+/** A membership row of a page, with the override it names (deleted or not: the per-customer path reads it so too). */
+export type PageMembershipRow = MembershipRow & {
+  override: { id: string; tier_id: string | null; ended_at: Date | null; ends_at: Date | null; deleted_at: Date | null } | null
+}
+
+/**
+ * Lock these customers' membership rows for the rest of the transaction, in
+ * customer order (as every other locker of several rows), each with its
+ * override. `skipLocked`: rows another transaction holds are left out (that
+ * customer is being decided about right now; the caller hands them to the
+ * per-customer path, which waits for the lock); without it, wait for them.
+ */
+export async function lockMembershipPage(
+  trx: Knex.Transaction,
+  customerIds: string[],
+  { skipLocked }: { skipLocked: boolean }
+): Promise<PageMembershipRow[]> {
+  if (!customerIds.length) return []
+  await setLockTimeout(trx)
+  const { rows } = await trx.raw(
+    `SELECT m.id, m.customer_id, m.tier_id, m.earned_tier_id, m.qualified_at, m.qualified_until, m.override_id,
+            CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
+              'id', o.id, 'tier_id', o.tier_id, 'ended_at', o.ended_at, 'ends_at', o.ends_at, 'deleted_at', o.deleted_at) END AS override
+       FROM loyalty_tier_membership m
+       LEFT JOIN loyalty_tier_override o ON o.id = m.override_id
+      WHERE m.customer_id = ANY(?::text[]) AND m.deleted_at IS NULL
+      ORDER BY m.customer_id
+        FOR UPDATE OF m${skipLocked ? " SKIP LOCKED" : ""}`,
+    [customerIds]
+  )
+  return rows.map((row: PageMembershipRow) => ({
+    ...row,
+    override: row.override
+      ? {
+          ...row.override,
+          ended_at: row.override.ended_at ? new Date(row.override.ended_at) : null,
+          ends_at: row.override.ends_at ? new Date(row.override.ends_at) : null,
+          deleted_at: row.override.deleted_at ? new Date(row.override.deleted_at) : null,
+        }
+      : null,
+  }))
+}
+
+/** Write many locked memberships' states in one statement. */
+export async function updateMembershipStates(trx: Knex.Transaction, states: (MembershipState & { id: string })[]): Promise<void> {
+  if (!states.length) return
+  await trx.raw(
+    `UPDATE loyalty_tier_membership m
+        SET tier_id = v.tier_id, earned_tier_id = v.earned_tier_id, qualified_at = v.qualified_at,
+            qualified_until = v.qualified_until, override_id = v.override_id, updated_at = CURRENT_TIMESTAMP
+       FROM jsonb_to_recordset(?::jsonb)
+         AS v(id text, tier_id text, earned_tier_id text, qualified_at timestamptz, qualified_until timestamptz, override_id text)
+      WHERE m.id = v.id`,
+    [JSON.stringify(states)]
+  )
+}
+
+/** Many history lines in one statement, each stamped with its own statement clock (as `insertHistory`). */
+export async function insertHistories(trx: Knex.Transaction, rows: HistoryRow[]): Promise<void> {
+  if (!rows.length) return
+  await trx.raw(
+    `INSERT INTO loyalty_tier_history
+       (id, customer_id, from_tier_id, from_tier_name, to_tier_id, to_tier_name, reason, note, actor_type, actor_id,
+        qualified_until, details, idempotency_key, created_at, updated_at)
+     SELECT v.id, v.customer_id, v.from_tier_id, v.from_tier_name, v.to_tier_id, v.to_tier_name, v.reason, v.note, v.actor_type,
+            v.actor_id, v.qualified_until, v.details, v.idempotency_key, clock_timestamp(), clock_timestamp()
+       FROM jsonb_to_recordset(?::jsonb)
+         AS v(id text, customer_id text, from_tier_id text, from_tier_name text, to_tier_id text, to_tier_name text, reason text,
+              note text, actor_type text, actor_id text, qualified_until timestamptz, details jsonb, idempotency_key text)`,
+    [JSON.stringify(rows)]
+  )
+}
+
+/**
+ * The activity sums per currency of many customers, each in a window of its
+ * own (`start` per customer, null = since ever; all end at `end`), with the
+ * oldest activity's time: `activitySums` for a page, in one statement.
+ */
+export async function activitySumsOf(
+  knex: Knex,
+  windows: { customer_id: string; start: Date | null }[],
+  end: Date,
+  excludeStart: boolean
+): Promise<(MetricsSums & { customer_id: string; oldest_at: Date | string | null })[]> {
+  if (!windows.length) return []
+  const { rows } = await knex.raw(
+    `SELECT w.customer_id, a.currency_code, coalesce(sum(a.points), 0)::bigint AS points, coalesce(sum(a.orders), 0)::bigint AS orders,
+            coalesce(sum(a.amount), 0) AS amount, min(a.occurred_at) AS oldest_at
+       FROM jsonb_to_recordset(?::jsonb) AS w(customer_id text, start timestamptz)
+       JOIN loyalty_tier_activity a ON a.customer_id = w.customer_id
+      WHERE a.deleted_at IS NULL AND a.occurred_at <= ?
+        AND (w.start IS NULL OR a.occurred_at ${excludeStart ? ">" : ">="} w.start)
+      GROUP BY w.customer_id, a.currency_code`,
+    [JSON.stringify(windows), end]
+  )
+  return rows
+}
+
 // ---------------------------------------------------------------- activity
 
 /** Write a customer's activity unless its key is recorded already; true when this call wrote it. */
