@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
- * npm run bench:jobs [-- --rows 10000,100000 --jobs release,catch-up,expire,tiers,referrals --database loyalty_bench_jobs --explain]
- * (`--explain-only`: write the rows and print the due reads' plans, without running the jobs)
+ * npm run bench:jobs [-- --rows 10000,100000 --jobs release,catch-up,expire,tiers,referrals --database loyalty_bench_jobs --explain
+ *                       --notifications off]
+ * (`--explain-only`: write the rows and print the due reads' plans, without running the jobs;
+ * `--notifications off`: every kind of member message switched off as staff would in the admin, so the
+ * run measures the job and not the Notification Module's work for each message its events call for)
  *
  * Issue 15's job benchmark. For each row count and each scheduled job:
  * 1. a database copied from a template migrated once with `medusa db:migrate` (DB_* / DATABASE_URL when
@@ -12,7 +15,8 @@
  * 4. `medusa exec bench/jobs-run.ts`: the job's own function (src/jobs/*) over them, through the plugin's
  *    workflows, timed, with the peak RSS of that process;
  * 5. a check that the job worked every due row (what is still due afterwards must be nothing).
- * Prints per job: rows, time, rows/s, peak RSS, and the table for docs/benchmarks.md.
+ * Prints per job: rows, time (until the job returns, and until the subscribers its events started in
+ * the process are done: bench/lib/subscribers.ts), rows/s, peak RSS, and the table for docs/benchmarks.md.
  */
 const fs = require("fs")
 const os = require("os")
@@ -23,8 +27,14 @@ const { generateDue, JOBS } = require("./lib/generate-due")
 const { run, ROOT } = require("./lib/run")
 const { fmt } = require("./lib/stats")
 
+/** The member messages' kinds (src/lib/care/rules.ts NOTIFICATION_KINDS), for `--notifications off`. */
+const NOTIFICATION_KINDS = [
+  "points-earned", "points-released", "points-expiring", "points-reversed", "tier-changed", "tier-expiring",
+  "referral-rewarded", "coupon-issued", "action-completed", "birthday-bonus",
+]
+
 function args() {
-  const out = { rows: [10_000, 100_000], jobs: JOBS, database: "loyalty_bench_jobs", explain: false, run: true }
+  const out = { rows: [10_000, 100_000], jobs: JOBS, database: "loyalty_bench_jobs", explain: false, run: true, notifications: true }
   const argv = process.argv.slice(2)
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split("=")
@@ -37,6 +47,7 @@ function args() {
     if (key === "--rows") out.rows = value.split(",").map((v) => Number(v.replace(/_/g, "")))
     else if (key === "--jobs") out.jobs = value.split(",")
     else if (key === "--database") out.database = value
+    else if (key === "--notifications") out.notifications = value !== "off"
     else throw new Error(`unknown option ${key}`)
   }
   for (const job of out.jobs) if (!JOBS.includes(job)) throw new Error(`unknown job ${job} (one of ${JOBS.join(", ")})`)
@@ -106,6 +117,13 @@ async function main() {
         const query = async (sql) => (await client.query(sql)).rows
         started = Date.now()
         const due = await generateDue(query, { job, rows, now: new Date() })
+        if (!options.notifications) {
+          // As staff switch them off in Settings → Loyalty (one row per kind; src/lib/care/rules.ts NOTIFICATION_KINDS).
+          await query(
+            `INSERT INTO loyalty_notification_setting (id, kind, enabled)
+             SELECT 'lnset_bench_' || kind, kind, false FROM unnest(ARRAY[${NOTIFICATION_KINDS.map((k) => `'${k}'`).join(", ")}]) AS kind`
+          )
+        }
         await query("ANALYZE")
         log(`${job}: wrote ${due.toLocaleString("en-US")} due rows in ${((Date.now() - started) / 1000).toFixed(1)} s`)
         if (options.explain) {
@@ -122,7 +140,10 @@ async function main() {
         fs.rmSync(resultFile, { force: true })
         const [{ n: left }] = await query(CHECKS[job].left)
         await client.end()
-        const line = { job, rows: due, seconds: r.seconds, per_second: due / r.seconds, peak_rss_mb: r.peak_rss_mb, rss_before_mb: r.rss_before_mb, left }
+        const line = {
+          job, rows: due, notifications: options.notifications, seconds: r.seconds, drained_seconds: r.drained_seconds, subscriber_calls: r.subscriber_calls,
+          per_second: due / r.seconds, peak_rss_mb: r.peak_rss_mb, rss_before_mb: r.rss_before_mb, left,
+        }
         results.push(line)
         log(`${job}: ${JSON.stringify(line)}`)
         if (left > 0) log(`${job}: ${left} rows still due after the run`)
@@ -132,12 +153,12 @@ async function main() {
     await stop()
   }
   const table = [
-    "| job | due rows | time | rows/s | ms per row | peak RSS (before the run) | still due after |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| job | notifications | due rows | time | rows/s | ms per row | subscribers done after | peak RSS (before the run) | still due after |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ...results.map(
       (r) =>
-        `| ${r.job} | ${r.rows.toLocaleString("en-US")} | ${fmt(r.seconds)} s | ${fmt(r.per_second)} | ${((r.seconds * 1000) / r.rows).toFixed(2)} | ` +
-        `${r.peak_rss_mb.toFixed(0)} MB (${r.rss_before_mb.toFixed(0)} MB) | ${r.left} |`
+        `| ${r.job} | ${r.notifications ? "on" : "off"} | ${r.rows.toLocaleString("en-US")} | ${fmt(r.seconds)} s | ${fmt(r.per_second)} | ${((r.seconds * 1000) / r.rows).toFixed(2)} | ` +
+        `${fmt(r.drained_seconds)} s (${r.subscriber_calls.toLocaleString("en-US")} calls) | ${r.peak_rss_mb.toFixed(0)} MB (${r.rss_before_mb.toFixed(0)} MB) | ${r.left} |`
     ),
   ].join("\n")
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 10)}`
