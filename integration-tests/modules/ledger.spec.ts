@@ -3,6 +3,7 @@ import { moduleTestDbName } from "../helpers/module-db"
 import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
 import type { DueCursor, DuePage } from "../../src/lib/db"
+import type { PostingResult } from "../../src/modules/loyalty-points/types"
 
 jest.setTimeout(60_000)
 
@@ -178,6 +179,130 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       })
     })
 
+    describe("the expiry page (issue 15: expireLots, set-based)", () => {
+      const now = new Date("2027-06-01T00:00:00Z")
+      const early = new Date("2027-01-01T00:00:00Z")
+      const late = new Date("2027-05-01T00:00:00Z")
+      const future = new Date("2028-01-01T00:00:00Z")
+
+      /**
+       * Four members whose lots are due at `now`, made the same way under a
+       * prefix: one with several due lots and a future one, one who spent part
+       * of a lot, one in debt who also holds an expired lot (a compensated
+       * credit turned spent points into debt, then the compensated debit gave
+       * its points back with the lot's past expiry), and one with 30 lots
+       * expiring at the same instant (ties broken by id).
+       */
+      async function members(p: string) {
+        await credit(`${p}_many`, 10, `${p}-m1`, early)
+        await credit(`${p}_many`, 20, `${p}-m2`, late)
+        await credit(`${p}_many`, 30, `${p}-m3`, late)
+        await credit(`${p}_many`, 40, `${p}-m4`, future)
+        await credit(`${p}_spent`, 100, `${p}-s1`, early)
+        await credit(`${p}_spent`, 100, `${p}-s2`, late)
+        await credit(`${p}_spent`, 100, `${p}-s3`, future)
+        await service.debitPoints({ customer_id: `${p}_spent`, points: 150, type: "redeem", idempotency_key: `${p}-spend`, reason: "x" })
+        const granted = await credit(`${p}_debt`, 100, `${p}-d1`, early)
+        const spent = await service.debitPoints({ customer_id: `${p}_debt`, points: 100, type: "redeem", idempotency_key: `${p}-dspend`, reason: "x" })
+        await service.revertEntry(granted.entry.id, "rolled back")
+        await service.revertEntry(spent.entry.id, "rolled back")
+        for (let i = 0; i < 30; i++) await credit(`${p}_ties`, i + 1, `${p}-t${i}`, late)
+        const debtor = await expectLedgerConsistent(`${p}_debt`)
+        expect(debtor).toMatchObject({ balance: 100, debt: 100 })
+        return [`${p}_many`, `${p}_spent`, `${p}_debt`, `${p}_ties`]
+      }
+
+      /** The due lots of these members, in the expiry pass's keyset order. */
+      async function dueLots(customerIds: string[]): Promise<string[]> {
+        const rows: { id: string }[] = await knex()("loyalty_lot as l")
+          .join("loyalty_account as a", "a.id", "l.account_id")
+          .select("l.id")
+          .whereIn("a.customer_id", customerIds)
+          .where("l.remaining", ">", 0)
+          .where("l.expires_at", "<=", now)
+          .orderBy([{ column: "l.expires_at" }, { column: "l.id" }])
+        return rows.map((row) => row.id)
+      }
+
+      /**
+       * The members' ledgers with every id replaced by its place (lots and
+       * entries in the order they were written, customers by their suffix), so
+       * two sets of members made the same way compare equal.
+       */
+      async function ledgers(customerIds: string[], prefix: string) {
+        const out: unknown[] = []
+        const labels = new Map<string, string>()
+        for (const customerId of customerIds) {
+          const account = await expectLedgerConsistent(customerId)
+          const entries = await knex()("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+          const lots = await knex()("loyalty_lot").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+          entries.forEach((entry, i) => labels.set(entry.id, `${customerId}:entry${i}`))
+          lots.forEach((lot, i) => labels.set(lot.id, `${customerId}:lot${i}`))
+          out.push({
+            customer: customerId,
+            account: pick(account, ["balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed"]),
+            entries: entries.map((e) =>
+              pick(e, ["id", "type", "points", "balance_change", "pending_change", "debt_change", "reason", "actor_type", "reference_type", "reference_id", "order_id", "idempotency_key", "details"])
+            ).map((e, i) => ({ ...e, voided: entries[i].voided_at !== null })),
+            lots: lots.map((l) => ({ ...pick(l, ["id", "entry_id", "points", "remaining"]), expires_at: l.expires_at ? new Date(l.expires_at).toISOString() : null })),
+          })
+        }
+        let text = JSON.stringify(out)
+        for (const [id, label] of labels) text = text.split(id).join(label)
+        return JSON.parse(text.split(`${prefix}_`).join("member_").split(`${prefix}-`).join("key-"))
+      }
+
+      const events = (results: { entry: { type: string; points: number; reason: string }; account: { customer_id: string }; created: boolean }[], prefix: string) =>
+        results.map((r) => ({ customer: r.account.customer_id.replace(prefix, "member"), type: r.entry.type, points: r.entry.points, reason: r.entry.reason, created: r.created }))
+
+      it("a page expiring many lots of several members in one go writes exactly the ledger that expiring them one by one wrote", async () => {
+        const one = await members("one")
+        const oneByOne: PostingResult[] = []
+        for (const lotId of await dueLots(one)) {
+          const result = await service.expireLot(lotId, now)
+          if (result?.created) oneByOne.push(result)
+        }
+
+        const paged = await members("page")
+        const lotIds = await dueLots(paged)
+        expect(lotIds).toHaveLength(3 + 1 + 1 + 30)
+        const page = await service.expireLots(lotIds, now)
+
+        expect(await ledgers(paged, "page")).toEqual(await ledgers(one, "one"))
+        // The page's results are what the events are made of: the same announcements, in the same order.
+        expect(events(page, "page")).toEqual(events(oneByOne, "one"))
+        expect(page.map((r) => r.entry.points)).toEqual(oneByOne.map((r) => r.entry.points))
+        // What is left of each lot: 10, 20 and 30 (many), 50 of the half-spent lot (spent), the 100 given back (debt).
+        const notTies = page.filter((r) => !r.account.customer_id.endsWith("_ties")).map((r) => r.entry.points)
+        expect(notTies.sort((a, b) => a - b)).toEqual([-100, -50, -30, -20, -10])
+        // Resumable: the same page again expires nothing (each lot's key is taken), and nothing is still due.
+        expect(await service.expireLots(lotIds, now)).toEqual([])
+        expect(await dueLots(paged)).toEqual([])
+        const [many, spent, debt, ties] = await Promise.all(paged.map((c) => expectLedgerConsistent(c)))
+        expect(many.balance).toBe(40)
+        expect(spent.balance).toBe(100)
+        expect(debt).toMatchObject({ balance: 0, debt: 100 })
+        expect(ties.balance).toBe(0)
+      })
+
+      it("a page failing midway (the database refuses one account's move) leaves nothing of the page applied", async () => {
+        const customers = await members("fail")
+        const lotIds = await dueLots(customers)
+        const before = await ledgers(customers, "fail")
+        // One account's cached balance is made short of its lots: moving it by what its lots hold would go
+        // below zero, which the database refuses, after the page wrote its entries and emptied its lots.
+        const ties = (await service.retrieveAccountByCustomer("fail_ties"))!
+        await knex()("loyalty_account").where({ id: ties.id }).update({ balance: 1 })
+        await expect(service.expireLots(lotIds, now)).rejects.toThrow()
+        await knex()("loyalty_account").where({ id: ties.id }).update({ balance: ties.balance })
+        expect(await ledgers(customers, "fail")).toEqual(before)
+        expect(await dueLots(customers)).toEqual(lotIds)
+        // The next run expires the page whole.
+        expect(await service.expireLots(lotIds, now)).toHaveLength(lotIds.length)
+        expect(await dueLots(customers)).toEqual([])
+      })
+    })
+
     it("reverts a compensated entry, turning spent points into debt", async () => {
       const granted = await credit("cus_f", 40, "grant")
       await service.debitPoints({ customer_id: "cus_f", points: 30, type: "redeem", idempotency_key: "spend", reason: "x" })
@@ -350,3 +475,8 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
     })
   },
 })
+
+/** These fields of a row. */
+function pick<T extends Record<string, unknown>>(row: T, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, row[key]]))
+}

@@ -715,6 +715,44 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
+   * Empty a page of expired lots at once, as `expireLot` empties each: the
+   * same `expire` entry per lot (same key, reason, details and amount, what
+   * is left of the lot), in the page's order. A few statements for the whole
+   * page instead of a locked posting per lot: the page's accounts are locked
+   * (customer order, the posting path's `lock_timeout`), then their lots that
+   * are still due and not expired under their key yet are read and locked,
+   * and the entries, the emptied lots and the accounts' balances are written
+   * one statement each, in this one transaction. A lot that a checkout spent
+   * meanwhile expires what is left of it; one already expired is skipped.
+   */
+  @InjectTransactionManager()
+  async expireLots(
+    lotIds: string[],
+    now: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult[]> {
+    if (!lotIds.length) return []
+    const trx = transactionOf(sharedContext, WRITES)
+    const accounts = await sql.lockLotAccounts(trx, lotIds)
+    if (!accounts.length) return []
+    const due = await sql.lockDueLots(trx, { lot_ids: lotIds, account_ids: accounts.map((a) => a.id), now })
+    const used = await sql.usedKeys(trx, due.map((lot) => IdempotencyKeys.lotExpiry(lot.id)))
+    const position = new Map(lotIds.map((id, i) => [id, i]))
+    const lots = due
+      .filter((lot) => !used.has(IdempotencyKeys.lotExpiry(lot.id)))
+      .sort((a, b) => position.get(a.id)! - position.get(b.id)!)
+    if (!lots.length) return []
+    const planned = lots.map(expiryEntry)
+    const written = new Map((await sql.insertEntries(trx, planned)).map((entry) => [entry.id, entry]))
+    await sql.emptyLots(trx, lots.map((lot) => lot.id))
+    const changes = new Map<string, number>()
+    for (const lot of lots) changes.set(lot.account_id, (changes.get(lot.account_id) ?? 0) - lot.remaining)
+    const moved = await sql.moveBalances(trx, [...changes].map(([account_id, balance_change]) => ({ account_id, balance_change })))
+    const accountById = new Map(moved.map((account) => [account.id, account]))
+    return planned.map((entry) => ({ entry: written.get(entry.id)!, account: accountById.get(entry.account_id)!, created: true }))
+  }
+
+  /**
    * Undo one entry written by a workflow step that is being compensated: the
    * counter-entry moves every cached figure back. Points a shopper already
    * spent cannot be taken back from the balance, so that part becomes debt;
@@ -1214,6 +1252,40 @@ const orderPosting = (customerId: string, orderId: string, idempotencyKey: strin
   reference_type: ReferenceTypes.ORDER,
   reference_id: orderId,
 })
+
+/**
+ * The `expire` entry that empties a lot (`expireLot` posts the same one): keyed
+ * by the lot, recording the lot it took as debits record theirs, so an undone
+ * expiry gives the points back with the same (past) expiry and the retried
+ * job expires them again.
+ */
+function expiryEntry(lot: sql.DueLot): sql.NewEntry {
+  const expiredAt = new Date(lot.expires_at).toISOString()
+  return {
+    id: generateEntityId(undefined, "lent"),
+    account_id: lot.account_id,
+    type: "expire",
+    points: -lot.remaining,
+    balance_change: -lot.remaining,
+    pending_change: 0,
+    debt_change: 0,
+    reason: "Points expired",
+    actor_type: "system",
+    actor_id: null,
+    reference_type: ReferenceTypes.LOT,
+    reference_id: lot.id,
+    order_id: null,
+    idempotency_key: IdempotencyKeys.lotExpiry(lot.id),
+    program_version: null,
+    currency_code: null,
+    release_at: null,
+    details: {
+      lot_points: lot.points,
+      expired_at: expiredAt,
+      lots: [{ lot_id: lot.id, points: lot.remaining, expires_at: expiredAt }],
+    },
+  }
+}
 
 /** A forfeit of `closeAccount`: keyed by the customer (and the order whose pending points it forfeits). */
 const closurePosting = (customerId: string, reason: string, orderId?: string): PostingBase => ({

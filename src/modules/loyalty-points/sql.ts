@@ -1,6 +1,6 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate } from "../../lib/db"
+import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate, setLockTimeout } from "../../lib/db"
 import { AccountChange, ORDER_FIGURES, OrderFigures } from "../../lib/points/ledger"
 import { addMonths } from "../../lib/shared/dates"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
@@ -306,6 +306,94 @@ export async function lockLot(
 /** Empty a locked lot. */
 export async function emptyLot(trx: Knex.Transaction, lotId: string): Promise<void> {
   await trx("loyalty_lot").where({ id: lotId }).update({ remaining: 0, updated_at: trx.fn.now() })
+}
+
+// ---------------------------------------------------------------- the expiry page, set-based
+
+/** A due lot of an expiry page, read under its account's lock. */
+export type DueLot = { id: string; account_id: string; points: number; remaining: number; expires_at: Date }
+
+/**
+ * Lock the open accounts that hold these lots, in customer order (the order
+ * every write that locks several accounts takes them in, so none waits on
+ * another in a circle), with the posting path's `lock_timeout`: a checkout's
+ * debit or an adjustment on one of them waits for the page, or the page for it.
+ */
+export async function lockLotAccounts(trx: Knex.Transaction, lotIds: string[]): Promise<LoyaltyAccount[]> {
+  await setLockTimeout(trx)
+  const { rows } = await trx.raw(
+    `SELECT a.* FROM loyalty_account a
+      WHERE a.deleted_at IS NULL AND a.id IN (SELECT account_id FROM loyalty_lot WHERE id = ANY(?))
+      ORDER BY a.customer_id
+        FOR UPDATE`,
+    [lotIds]
+  )
+  return rows
+}
+
+/**
+ * Of these lots, those of the locked accounts that are still past their
+ * date at `now` and hold points, locked, with whatever is left in each.
+ */
+export async function lockDueLots(trx: Knex.Transaction, input: { lot_ids: string[]; account_ids: string[]; now: Date }): Promise<DueLot[]> {
+  const { rows } = await trx.raw(
+    `SELECT id, account_id, points, remaining, expires_at FROM loyalty_lot
+      WHERE id = ANY(?) AND account_id = ANY(?) AND remaining > 0 AND expires_at <= ? AND deleted_at IS NULL
+        FOR UPDATE`,
+    [input.lot_ids, input.account_ids, input.now]
+  )
+  return rows
+}
+
+/** Which of these idempotency keys an effective entry already holds. */
+export async function usedKeys(knex: Db, keys: string[]): Promise<Set<string>> {
+  const rows: { idempotency_key: string }[] = await knex("loyalty_entry")
+    .select("idempotency_key")
+    .whereIn("idempotency_key", keys)
+    .whereNull("voided_at")
+  return new Set(rows.map((row) => row.idempotency_key))
+}
+
+/**
+ * Write entries in one statement, in the order given, each stamped with the
+ * statement's clock as `insertEntry` stamps one: the entries of a page keep
+ * their order, as if written one by one.
+ */
+export async function insertEntries(trx: Knex.Transaction, entries: NewEntry[]): Promise<LedgerEntry[]> {
+  const { rows } = await trx.raw(
+    `INSERT INTO loyalty_entry (id, account_id, type, points, balance_change, pending_change, debt_change, reason, actor_type,
+                                actor_id, reference_type, reference_id, order_id, idempotency_key, program_version, currency_code,
+                                release_at, details, created_at, updated_at)
+     SELECT r.id, r.account_id, r.type, r.points, r.balance_change, r.pending_change, r.debt_change, r.reason, r.actor_type,
+            r.actor_id, r.reference_type, r.reference_id, r.order_id, r.idempotency_key, r.program_version, r.currency_code,
+            r.release_at, r.details, clock_timestamp(), clock_timestamp()
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (id text, account_id text, type text, points int, balance_change int,
+              pending_change int, debt_change int, reason text, actor_type text, actor_id text, reference_type text, reference_id text,
+              order_id text, idempotency_key text, program_version int, currency_code text, release_at timestamptz, details jsonb))
+            WITH ORDINALITY AS r(id, account_id, type, points, balance_change, pending_change, debt_change, reason, actor_type, actor_id,
+              reference_type, reference_id, order_id, idempotency_key, program_version, currency_code, release_at, details, n)
+      ORDER BY r.n
+     RETURNING *`,
+    [JSON.stringify(entries)]
+  )
+  return rows
+}
+
+/** Empty locked lots. */
+export async function emptyLots(trx: Knex.Transaction, lotIds: string[]): Promise<void> {
+  await trx("loyalty_lot").whereIn("id", lotIds).update({ remaining: 0, updated_at: trx.fn.now() })
+}
+
+/** Move locked accounts' balances, one change per account, in one statement; returns the accounts as written. */
+export async function moveBalances(trx: Knex.Transaction, changes: { account_id: string; balance_change: number }[]): Promise<LoyaltyAccount[]> {
+  const { rows } = await trx.raw(
+    `UPDATE loyalty_account a SET balance = a.balance + m.balance_change, updated_at = now()
+       FROM jsonb_to_recordset(?::jsonb) AS m(account_id text, balance_change int)
+      WHERE a.id = m.account_id
+     RETURNING a.*`,
+    [JSON.stringify(changes)]
+  )
+  return rows
 }
 
 /**
