@@ -21,8 +21,8 @@ import {
  * under it, the entry, the lots and the cached figures moved in the same
  * transaction), the conditional updates that serialize checkouts, jobs and
  * imports on a row (coupon claims, closes, reminder claims, an import run's
- * start and progress), the set-based writes (order facts from a JSON array,
- * the erasure of a member's data) and the grouped or keyset reads of the
+ * start and progress), the set-based writes (the expiry's page of lots,
+ * order facts from a JSON array, the erasure of a member's data) and the grouped or keyset reads of the
  * jobs, exports and reports (order figures, due releases and expiries, the
  * ledger's pages, the liability facts). Everything else goes through
  * `MedusaService`'s generated methods.
