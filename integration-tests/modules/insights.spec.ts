@@ -258,6 +258,37 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       expect(Math.abs(insight!.clv_12m! * 100 - Math.round(insight!.clv_12m! * 100))).toBeLessThan(1e-6)
     })
 
+    it("gives each customer their latest feedback score as of the run (not a later or deleted answer) with the facts copied in", async () => {
+      const day = (n: number) => new Date(NOW.getTime() + n * DAY_MS)
+      const answers = await service.createFeedbacks([
+        { customer_id: "cus_fb_latest", order_id: "order_fb_1", score: 3 },
+        { customer_id: "cus_fb_latest", order_id: "order_fb_2", score: 9 },
+        { customer_id: "cus_fb_later", order_id: "order_fb_3", score: 7 },
+        { customer_id: "cus_fb_later", order_id: "order_fb_4", score: 1 },
+        { customer_id: "cus_fb_deleted", order_id: "order_fb_5", score: 10 },
+      ])
+      const at = [day(-10), day(-2), day(-5), day(1), day(-3)]
+      for (const [i, answer] of answers.entries()) {
+        await knex()("loyalty_feedback").where({ id: answer.id }).update({ created_at: at[i] })
+      }
+      await service.softDeleteFeedbacks([answers[4].id])
+      const purchases = [{ daysAgo: 30, amount: 25.5 }, { daysAgo: 4, amount: 10 }]
+      await scoreStore((runId) =>
+        // A customer id with a backslash and a tab: COPY's text format escapes them on the way in.
+        ["cus_fb_latest", "cus_fb_later", "cus_fb_deleted", "cus_fb_none", "cus_fb_odd\\id\t2"].map((id) =>
+          factsRow(runId, id, NOW, purchases)
+        )
+      )
+      const nps = async (id: string) => (await service.customerInsight(id)).insight?.nps_score
+      expect(await nps("cus_fb_latest")).toBe(9)
+      expect(await nps("cus_fb_later")).toBe(7)
+      expect(await nps("cus_fb_deleted")).toBeNull()
+      expect(await nps("cus_fb_none")).toBeNull()
+      const { insight } = await service.customerInsight("cus_fb_odd\\id\t2")
+      expect(insight).toMatchObject({ customer_id: "cus_fb_odd\\id\t2", monetary: 35.5, monetary_by_currency: { eur: 35.5 } })
+      expect(insight!.first_order_at.toISOString()).toBe(new Date(NOW.getTime() - 30 * DAY_MS).toISOString())
+    })
+
     it("a run whose process stopped (no heartbeat for 5 minutes) no longer blocks the next one; a live one does, however long it runs", async () => {
       const live = await service.startRun({ as_of: NOW })
       // Started three hours ago, but its process said it was alive just now: still running.

@@ -11,4 +11,5 @@ export default withCachedJoinerConfig(
 )
 
 export * from "./types"
+export { FACT_STREAM_COLUMNS } from "./copy-facts"
 export { default as LoyaltyInsightsModuleService } from "./service"

@@ -1,3 +1,4 @@
+import { Readable } from "stream"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import {
   InjectManager,
@@ -27,6 +28,7 @@ import InsightRun from "./models/insight-run"
 import InsightSettingsModel from "./models/insight-settings"
 import KpiSnapshot from "./models/kpi-snapshot"
 import SegmentChange from "./models/segment-change"
+import { copyFacts, factLines } from "./copy-facts"
 import * as sql from "./sql"
 import {
   ComputeInput,
@@ -73,7 +75,7 @@ export const RUN_HEARTBEAT_MS = 30_000
  * The module reads and writes only its own tables. The recompute's workflow
  * aggregates Medusa's orders and customers, the points ledger and the
  * referrals (set-based, outside this module) and hands each customer's order
- * facts here in batches (`insertCustomerFacts`, into the unlogged scratch
+ * facts here as one stream (`copyCustomerFacts`, into the unlogged scratch
  * table `loyalty_customer_fact`); the models are fitted once; customers are
  * then read once through a cursor (with their R, F and M scores) and scored
  * in batches of 5,000 into the unlogged scratch table `loyalty_customer_score`,
@@ -196,13 +198,28 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   // ---------------------------------------------------------------- recompute
 
   /**
-   * Stage A's write: one batch of customers' order facts (aggregated by the
-   * recompute's workflow) goes to the run's scratch rows (`loyalty_customer_fact`,
-   * unlogged, its primary key only), in one INSERT … SELECT from a JSON
-   * array; each customer's latest feedback score as of `now` (this module's
-   * table) is joined on the way. Money arrives as exact decimal strings and
-   * is stored as numeric. `scoreRun` reads them and writes the run's rows.
+   * Stage A's write: the run's customers' order facts (aggregated by the
+   * recompute's workflow) as a stream of COPY text lines, one customer a line
+   * in the columns and order of `FACT_STREAM_COLUMNS`, into the run's scratch
+   * rows (`loyalty_customer_fact`, unlogged, its primary key only) with one
+   * `COPY … FROM STDIN`; each customer's latest feedback score as of `now`
+   * (this module's table) is joined after it. The aggregation step pipes its
+   * `COPY (…) TO STDOUT` here, so a million customers' facts go from one
+   * Postgres backend to the other in COPY's own format, never parsed or held
+   * in this process. Money arrives as exact decimals and is stored as
+   * numeric. `scoreRun` reads them and writes the run's rows.
    */
+  @InjectManager()
+  async copyCustomerFacts(
+    runId: string,
+    now: Date,
+    facts: Readable,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<number> {
+    return await copyFacts(knexOf(sharedContext), runId, now, facts)
+  }
+
+  /** `copyCustomerFacts` for facts as objects (a test, a few customers): written as the same COPY lines. */
   @InjectManager()
   async insertCustomerFacts(
     runId: string,
@@ -211,27 +228,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<number> {
     if (!facts.length) return 0
-    return await this.insertCustomerFactsJson(runId, now, JSON.stringify(facts), sharedContext)
+    return await this.copyCustomerFacts(runId, now, factLines(facts), sharedContext)
   }
 
   /**
-   * `insertCustomerFacts` for a batch already written as a JSON array of
-   * `CustomerOrderFacts` (timestamps as ISO strings): the aggregation step
-   * has Postgres write it, so a million customers' facts are not parsed
-   * into objects and serialized again on their way here.
-   */
-  @InjectManager()
-  async insertCustomerFactsJson(
-    runId: string,
-    now: Date,
-    factsJson: string,
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<number> {
-    return await sql.insertFactsJson(knexOf(sharedContext), runId, now, factsJson)
-  }
-
-  /**
-   * Score a run whose customers' order facts `insertCustomerFacts` wrote:
+   * Score a run whose customers' order facts `copyCustomerFacts` wrote:
    * R, F and M scores, model fit, per-customer predictions and segments in
    * batches, value ranks, then the run's rows (written once, see
    * `sql.writeRunRows`) and segment changes. Reads and writes only this

@@ -5,8 +5,8 @@ import { CustomerInsightRecord, InsightRunRecord, RUN_FIELDS, SegmentStat } from
 
 /**
  * The insights module's SQL, in one place: only what Postgres is the point
- * of. A recompute's set-based statements (the facts written from a JSON
- * array, the R, F and M scores as window functions, the scoring cursor and
+ * of. A recompute's set-based statements (the facts' COPY is in
+ * copy-facts.ts; the R, F and M scores as window functions, the scoring cursor and
  * its batches, the model's grouped inputs, the run's rows and segment
  * changes each in one INSERT … SELECT), the run's bookkeeping that is a
  * condition rather than a row (an abandoned run failed, the heartbeat of a
@@ -122,47 +122,6 @@ export async function deleteRunRows(knex: Knex, runId: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------- recompute
-
-/**
- * One batch of customers' order facts, a JSON array of `CustomerOrderFacts`,
- * into the run's scratch rows in one INSERT … SELECT, with each customer's
- * latest feedback score as of `now` joined on the way. Money arrives as exact
- * decimal strings and is stored as numeric. Returns the rows written.
- */
-export async function insertFactsJson(knex: Knex, runId: string, now: Date, factsJson: string): Promise<number> {
-  const result = await knex.raw(
-    `WITH facts AS (
-       SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(
-         customer_id text, is_member boolean, orders_count int, purchase_days int,
-         first_order_at timestamptz, last_order_at timestamptz, recency_days int, tx_days int, age_days int,
-         monetary numeric, monetary_by_currency text, repeat_mean numeric, recent_spend numeric, prior_spend numeric,
-         gap_before_last int, referrals int, redeemed_points bigint,
-         cal_purchase_days int, cal_tx_days int, cal_age_days int, holdout_purchase_days int)
-     ),
-     feedback AS (
-       SELECT DISTINCT ON (f.customer_id) f.customer_id, f.score FROM loyalty_feedback f
-        WHERE f.deleted_at IS NULL AND f.created_at <= ? AND f.customer_id IN (SELECT customer_id FROM facts)
-        ORDER BY f.customer_id, f.created_at DESC, f.id DESC
-     )
-     INSERT INTO loyalty_customer_fact (
-       id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
-       recency_days, tx_days, age_days, monetary, monetary_by_currency, repeat_mean, recent_spend, prior_spend,
-       raw_monetary, raw_repeat_mean, raw_recent_spend, raw_prior_spend,
-       gap_before_last, nps_score, referrals, redeemed_points,
-       cal_purchase_days, cal_tx_days, cal_age_days, holdout_purchase_days, created_at, updated_at)
-     SELECT 'lcins_' || replace(gen_random_uuid()::text, '-', ''), ?, p.customer_id, coalesce(p.is_member, false),
-            p.orders_count, p.purchase_days, p.first_order_at, p.last_order_at,
-            p.recency_days, p.tx_days, p.age_days,
-            p.monetary, p.monetary_by_currency::jsonb, p.repeat_mean, p.recent_spend, p.prior_spend,
-            ${RAW("p.monetary")}, ${RAW("p.repeat_mean")}, ${RAW("p.recent_spend")}, ${RAW("p.prior_spend")},
-            p.gap_before_last, f.score, coalesce(p.referrals, 0), coalesce(p.redeemed_points, 0),
-            p.cal_purchase_days, p.cal_tx_days, p.cal_age_days, p.holdout_purchase_days,
-            now(), now()
-       FROM facts p LEFT JOIN feedback f ON f.customer_id = p.customer_id`,
-    [factsJson, new Date(now), runId]
-  )
-  return result.rowCount ?? 0
-}
 
 /** How many customers' facts the run's scratch rows hold. */
 export async function countFacts(knex: Knex, runId: string): Promise<number> {

@@ -1,6 +1,11 @@
+import { PassThrough, Readable } from "stream"
+import { finished } from "stream/promises"
+import type { ClientBase } from "pg"
+import { to as copyTo } from "pg-copy-streams"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { kpiMetrics, KpiCounts } from "../../lib/insights/kpis"
 import { HOLDOUT_DAYS } from "../../modules/loyalty-insights/service"
+import { FACT_STREAM_COLUMNS } from "../../modules/loyalty-insights/copy-facts"
 import type { KpiInput, KpiMetrics, KpiRow, KpiWindow } from "../../modules/loyalty-insights/types"
 
 /**
@@ -351,17 +356,20 @@ async function readKpiWindow(
 /**
  * Every customer's order facts as of `now`, with set-based SQL over Medusa's
  * orders and customers, the points ledger and the referrals: one statement,
- * run with Postgres's parallel workers into a temporary table, read through
- * a server-side cursor in batches of `batch` customers handed to `onBatch`
- * one at a time, the next batch read meanwhile (memory stays bounded at any
- * store size: two batches). Orders in a currency
- * without a rate count 0 in the money figures.
+ * `COPY (…) TO STDOUT`, which Postgres plans with its parallel workers as a
+ * plain query (the join and the sort of every order are split between
+ * them). Its output, one customer a line in COPY's text format and the
+ * columns of the insights module's `FACT_STREAM_COLUMNS`, is the stream
+ * handed to `consume` (the module's `copyCustomerFacts` pipes it into its
+ * own `COPY … FROM STDIN`): the rows go from this backend to the module's as
+ * Postgres writes them, and this process holds only the chunks in flight
+ * (memory stays bounded at any store size). Orders in a currency without a
+ * rate count 0 in the money figures. Returns what `consume` returns.
  */
-export async function readCustomerOrderFacts(
+export async function streamCustomerOrderFacts(
   pg: Knex,
-  input: { now: Date; rates: Record<string, number>; batch: number },
-  /** A batch of `CustomerOrderFacts` as a JSON array (timestamps as ISO strings). */
-  onBatch: (factsJson: string) => Promise<void>
+  input: { now: Date; rates: Record<string, number> },
+  consume: (facts: Readable) => Promise<number>
 ): Promise<number> {
   const { now, rates } = input
   // One sort of the counted orders by customer and day feeds the day groups and their window (lag / lead),
@@ -424,17 +432,7 @@ export async function readCustomerOrderFacts(
         WHERE deleted_at IS NULL AND status = 'rewarded' AND rewarded_at <= ?
         GROUP BY referrer_id
      )
-     SELECT p.customer_id, c.has_account AS is_member,
-            p.orders_count, p.purchase_days, p.first_at AS first_order_at, p.last_at AS last_order_at,
-            ?::date - p.last_day AS recency_days, p.last_day - p.first_day AS tx_days, ?::date - p.first_day AS age_days,
-            p.monetary::text AS monetary, coalesce(bc.amounts, jsonb_build_object(p.first_currency, p.amount))::text AS monetary_by_currency,
-            p.repeat_mean::text AS repeat_mean, p.recent_spend::text AS recent_spend, p.prior_spend::text AS prior_spend,
-            p.gap_before_last, coalesce(rf.referrals, 0) AS referrals, coalesce(l.redeemed, 0)::float8 AS redeemed_points,
-            -- The holdout check's calibration facts: only customers who had bought before the holdout began.
-            nullif(p.cal_purchase_days, 0) AS cal_purchase_days,
-            CASE WHEN p.cal_purchase_days > 0 THEN p.cal_tx_days END AS cal_tx_days,
-            CASE WHEN p.cal_purchase_days > 0 THEN ?::date - ${HOLDOUT_DAYS} - p.first_day END AS cal_age_days,
-            CASE WHEN p.cal_purchase_days > 0 THEN p.holdout_purchase_days END AS holdout_purchase_days
+     SELECT ${FACT_STREAM_COLUMNS.map((column) => `${FACT_SELECT[column]} AS ${column}`).join(",\n            ")}
        FROM per_customer p
        JOIN customer c ON c.id = p.customer_id AND c.deleted_at IS NULL
        LEFT JOIN by_currency bc ON bc.customer_id = p.customer_id
@@ -443,37 +441,71 @@ export async function readCustomerOrderFacts(
   // Today (UTC), the day the day-counts are taken from.
   const today = now.toISOString().slice(0, 10)
   const bindings = [JSON.stringify(rates), now, ...Array(6).fill(today), now, now, now, today, today, today]
-  let total = 0
-  // A cursor needs a transaction; this one writes only its own temporary table.
-  await withWorkMem(pg, async (trx) => {
-    // The statement runs once, into a temporary table, and the cursor reads that: Postgres runs a cursor's
-    // statement in one process, a CREATE TABLE AS with its parallel workers (the join and the sort of every
-    // order are split between them, as in a plain query). The table holds one row per customer, in
-    // Postgres's temporary files, not in this process; it is dropped with the transaction.
-    await trx.raw(`CREATE TEMPORARY TABLE loyalty_insight_facts_read ON COMMIT DROP AS ${sql}`, bindings)
-    // Each row as JSON, written by Postgres: the batch goes on as one JSON array, never parsed here. The
-    // timestamps are cut to the millisecond, as they were when read into JavaScript dates.
-    await trx.raw(
-      `DECLARE loyalty_insight_facts NO SCROLL CURSOR FOR
-       SELECT (to_jsonb(f) || jsonb_build_object('first_order_at', date_trunc('milliseconds', f.first_order_at),
-                                                 'last_order_at', date_trunc('milliseconds', f.last_order_at)))::text AS facts
-         FROM loyalty_insight_facts_read f`
-    )
-    // Postgres reads the next batch while the previous one is handed over (another connection), and at
-    // most two batches are held at a time. Batches are handed over one after the other, in the cursor's order.
-    let handing: Promise<void> = Promise.resolve()
-    for (;;) {
-      const [{ rows }] = await Promise.all([
-        trx.raw(`FETCH ${Math.max(1, Math.floor(input.batch))} FROM loyalty_insight_facts`),
-        handing,
-      ])
-      if (!rows.length) break
-      total += rows.length
-      handing = onBatch(`[${rows.map((row: { facts: string }) => row.facts).join(",")}]`)
+  return await withWorkMem(pg, async (trx) => {
+    // Timestamps as ISO text with their offset, whatever the server's default: the module's COPY reads them back.
+    await trx.raw(`SET LOCAL datestyle = 'ISO'`)
+    const client = (await trx.client.acquireConnection()) as ClientBase
+    // COPY takes no parameters: the values go in as literals (a date, a timestamp and the rates' JSON).
+    const out = client.query(copyTo(`COPY (${inlineBindings(client, sql, bindings)}) TO STDOUT`))
+    // The module reads a stream of its own: should it stop early (an error), this one is drained after the
+    // statement is cancelled, so the connection leaves COPY and its transaction can roll back.
+    const facts = new PassThrough()
+    out.on("error", (error) => facts.destroy(error))
+    out.pipe(facts)
+    try {
+      return await consume(facts)
+    } catch (error) {
+      if (!out.readableEnded && !out.errored) {
+        out.unpipe(facts)
+        await pg.raw(`SELECT pg_cancel_backend(?)`, [(client as ClientBase & { processID: number }).processID])
+        out.resume()
+        await finished(out).catch(() => undefined)
+      }
+      throw error
     }
-    await trx.raw("CLOSE loyalty_insight_facts")
   })
-  return total
+}
+
+/** What each column of `FACT_STREAM_COLUMNS` is, over the facts statement's `per_customer p`, `customer c`, … */
+const FACT_SELECT: Record<(typeof FACT_STREAM_COLUMNS)[number], string> = {
+  customer_id: "p.customer_id",
+  is_member: "coalesce(c.has_account, false)",
+  orders_count: "p.orders_count",
+  purchase_days: "p.purchase_days",
+  // Cut to the millisecond, as they were when they were read into JavaScript dates.
+  first_order_at: "date_trunc('milliseconds', p.first_at)",
+  last_order_at: "date_trunc('milliseconds', p.last_at)",
+  recency_days: "?::date - p.last_day",
+  tx_days: "p.last_day - p.first_day",
+  age_days: "?::date - p.first_day",
+  monetary_by_currency: "coalesce(bc.amounts, jsonb_build_object(p.first_currency, p.amount))",
+  gap_before_last: "p.gap_before_last",
+  referrals: "coalesce(rf.referrals, 0)",
+  redeemed_points: "coalesce(l.redeemed, 0)",
+  // The holdout check's calibration facts: only customers who had bought before the holdout began.
+  cal_purchase_days: "nullif(p.cal_purchase_days, 0)",
+  cal_tx_days: "CASE WHEN p.cal_purchase_days > 0 THEN p.cal_tx_days END",
+  cal_age_days: `CASE WHEN p.cal_purchase_days > 0 THEN ?::date - ${HOLDOUT_DAYS} - p.first_day END`,
+  holdout_purchase_days: "CASE WHEN p.cal_purchase_days > 0 THEN p.holdout_purchase_days END",
+  monetary: "p.monetary",
+  repeat_mean: "p.repeat_mean",
+  recent_spend: "p.recent_spend",
+  prior_spend: "p.prior_spend",
+}
+
+/** Knex's `?` placeholders of `sql` as Postgres literals (dates as ISO timestamps, the rest as text). */
+function inlineBindings(client: ClientBase, sql: string, bindings: (string | Date)[]): string {
+  const parts = sql.split("?")
+  if (parts.length !== bindings.length + 1) {
+    throw new Error(`${parts.length - 1} placeholders for ${bindings.length} values`)
+  }
+  return parts
+    .map((part, i) => {
+      if (i === parts.length - 1) return part
+      const value = bindings[i]
+      return part + client.escapeLiteral(value instanceof Date ? value.toISOString() : value)
+    })
+    .join("")
 }
 
 /**

@@ -2,21 +2,20 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { InsightSettings } from "../../../lib/insights/rules"
-import { readCustomerOrderFacts, unratedCurrencies } from "../store-facts"
+import { streamCustomerOrderFacts, unratedCurrencies } from "../store-facts"
 import { insightsService } from "./resolve-service"
 
 export const aggregateCustomerFactsStepId = "loyalty-aggregate-customer-facts-step"
-
-/** Customers read and handed to the insights module per batch. */
-const FACTS_BATCH = 5_000
 
 /**
  * Stage A of a recompute: every customer's order facts (orders, spend,
  * recency, holdout split, redeemed points, referrals) aggregated with one
  * set-based statement over Medusa's orders and customers and the points
- * ledger, read with Medusa's Postgres connection and handed to the insights
- * module in batches: the module owns only its own tables, so the reading
- * across modules happens here. Compensation deletes what the run wrote.
+ * ledger, run with Medusa's Postgres connection as `COPY (…) TO STDOUT` and
+ * handed to the insights module as that stream (its `copyCustomerFacts`
+ * copies it into its own table): the module owns only its own tables, so
+ * the reading across modules happens here. Compensation deletes what the
+ * run wrote.
  */
 export const aggregateCustomerFactsStep = createStep(
   aggregateCustomerFactsStepId,
@@ -31,9 +30,9 @@ export const aggregateCustomerFactsStep = createStep(
       [currency]: 1,
     }
     await insights.updateRun(input.run_id, { stage: "aggregating orders", progress: 0.05 })
-    const customers = await readCustomerOrderFacts(pg, { now, rates, batch: FACTS_BATCH }, async (facts) => {
-      await insights.insertCustomerFactsJson(input.run_id, now, facts)
-    })
+    const customers = await streamCustomerOrderFacts(pg, { now, rates }, (facts) =>
+      insights.copyCustomerFacts(input.run_id, now, facts)
+    )
     const warnings: string[] = []
     const unrated = await unratedCurrencies(pg, now, rates)
     if (unrated.length) {
