@@ -1,10 +1,10 @@
-import { randomUUID } from "crypto"
 import { Readable, Transform, TransformCallback } from "stream"
 import { pipeline } from "stream/promises"
 import { StringDecoder } from "string_decoder"
 import type { ClientBase } from "pg"
 import { from as copyFrom } from "pg-copy-streams"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { generateEntityId } from "@medusajs/framework/utils"
 import type { CustomerOrderFacts } from "./types"
 
 /**
@@ -86,6 +86,9 @@ const rawOf = (value: string) => (value === "\\N" ? value : `{"value": "${value}
 class FactLines extends Transform {
   private readonly decoder = new StringDecoder("utf8")
   private rest = ""
+  /** The stream's ids: one time-ordered ULID, then a counter (see `line`). */
+  private readonly idBase = generateEntityId(undefined, "lcins")
+  private count = 0
 
   constructor(private readonly runId: string) {
     super()
@@ -116,8 +119,10 @@ class FactLines extends Transform {
       raw.unshift(rawOf(line.slice(tab + 1, end)))
       end = tab
     }
-    // The same ids as the rows had when Postgres made them: "lcins_" and 32 hex digits.
-    return `lcins_${randomUUID().replace(/-/g, "")}\t${this.runId}\t${line}\t${raw.join("\t")}\n`
+    // Ids in the order the rows come (a ULID, as Medusa's ids, and a counter of six base-36 digits): each row
+    // goes to the right end of the primary key's index, and so do the run's rows later (they take these ids).
+    const id = this.idBase + (this.count++).toString(36).padStart(6, "0")
+    return `${id}\t${this.runId}\t${line}\t${raw.join("\t")}\n`
   }
 }
 
