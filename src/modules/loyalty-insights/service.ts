@@ -269,12 +269,17 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     let fallbackCustomers = 0
     let fallbackError = ""
     await sql.deleteScores(knex, runId)
-    // A cursor needs a transaction; its writes go to the scratch table only.
+    // A cursor needs a transaction. While a batch is scored here, Postgres reads the next one (the cursor's
+    // connection) and writes the previous one's results (another connection: the scratch table is not the
+    // cursor's), so this process and Postgres work at the same time; at most three batches are held.
     await knex.transaction(async (trx) => {
       await sql.openScoringCursor(trx, runId)
+      let next = quiet(sql.fetchScoringBatch(trx, BATCH))
+      let writing: Promise<void> = Promise.resolve()
       for (;;) {
-        const rows = await sql.fetchScoringBatch(trx, BATCH)
+        const rows = await next
         if (!rows.length) break
+        next = quiet(sql.fetchScoringBatch(trx, BATCH))
         const out: sql.ScoreColumns = {
           id: [],
           r: [],
@@ -331,14 +336,12 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           out.clv_cac.push(settings.acquisition_cost > 0 ? prediction.clv_12m / settings.acquisition_cost : null)
           out.explanation.push(explainCustomer(facts, segment, prediction, currency, settings))
         }
-        await sql.insertScores(trx, runId, out)
+        await writing
         scored += rows.length
-        await this.updateRun(
-          runId,
-          { stage: `scoring customers (${scored} of ${customers})`, progress: 0.2 + 0.6 * (scored / Math.max(customers, 1)) },
-          sharedContext
-        )
+        const progress = { stage: `scoring customers (${scored} of ${customers})`, progress: 0.2 + 0.6 * (scored / Math.max(customers, 1)) }
+        writing = quiet(sql.insertScores(knex, runId, out).then(() => this.updateRun(runId, progress, sharedContext)))
       }
+      await writing
       await sql.closeScoringCursor(trx)
     })
 
@@ -640,6 +643,15 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
           : null,
     }
   }
+}
+
+/**
+ * A promise awaited later (a batch read or written while another is scored), marked handled meanwhile:
+ * should the scoring stop first, its failure does not become an unhandled rejection.
+ */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined)
+  return promise
 }
 
 export type { SegmentStat }

@@ -240,8 +240,8 @@ export type ScoreColumns = {
 }
 
 /** A scored batch into the run's scratch table `loyalty_customer_score`, in one INSERT from arrays. */
-export async function insertScores(trx: Knex.Transaction, runId: string, out: ScoreColumns): Promise<void> {
-  await trx.raw(
+export async function insertScores(knex: Knex, runId: string, out: ScoreColumns): Promise<void> {
+  await knex.raw(
     `INSERT INTO loyalty_customer_score (id, run_id, r_score, f_score, m_score, f_rank, m_rank, nps_score, referrals,
             rfm_segment, matrix_segment, lifecycle_stage, p_alive, churn_risk, expected_90, expected_365, clv_12m,
             raw_clv_12m, clv_cac, explanation)
