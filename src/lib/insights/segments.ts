@@ -59,3 +59,22 @@ export const INSIGHT_LABELS: Record<RfmSegment | MatrixSegment | LifecycleStage 
   medium: "Medium",
   low: "Low",
 }
+
+/** The four labels a customer's insight gives them (each null until a run sets it). */
+export type InsightSegmentFields = {
+  rfm_segment: string | null
+  matrix_segment: string | null
+  lifecycle_stage: string | null
+  value_band: string | null
+}
+
+/**
+ * The segments a campaign can target a customer by: their RFM segment,
+ * matrix segment, lifecycle stage and value band, those their latest
+ * insight sets.
+ */
+export function insightSegments(insight: InsightSegmentFields): string[] {
+  return [insight.rfm_segment, insight.matrix_segment, insight.lifecycle_stage, insight.value_band].filter(
+    (segment): segment is string => !!segment
+  )
+}

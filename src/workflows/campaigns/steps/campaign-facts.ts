@@ -1,12 +1,13 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { CampaignInputs } from "../../../lib/campaigns/earning"
+import { insightSegments } from "../../../lib/insights/segments"
+import { GraphProductLine, LineProductFacts, lineProductFactsOf, presentOf } from "../../../lib/points/graph-inputs"
 import { LOYALTY_INSIGHTS_MODULE } from "../../../modules/loyalty-insights"
 import type LoyaltyInsightsModuleService from "../../../modules/loyalty-insights/service"
 import { campaignsService } from "./resolve-service"
 
-/** A line's product facts, which earning rules and campaign targeting read. */
-export type LineProductFacts = { product_id: string | null; collection_id: string | null; category_ids: string[] }
+export type { LineProductFacts }
 
 export type CampaignFacts = {
   inputs: CampaignInputs
@@ -14,11 +15,7 @@ export type CampaignFacts = {
   lines: Record<string, LineProductFacts>
 }
 
-type ItemGraph = {
-  id: string
-  product_id?: string | null
-  product?: { collection_id?: string | null; categories?: ({ id: string } | null)[] | null } | null
-} | null
+type ItemGraph = ({ id: string } & GraphProductLine) | null
 
 /**
  * What earning needs to know besides an order's or cart's money: the
@@ -62,24 +59,15 @@ export async function loadCampaignFacts(
     | { sales_channel_id?: string | null; customer?: { groups?: ({ id: string } | null)[] | null } | null; items?: ItemGraph[] | null }
     | undefined
   const lines: Record<string, LineProductFacts> = {}
-  for (const item of record?.items ?? []) {
-    if (!item) continue
-    lines[item.id] = {
-      product_id: item.product_id ?? null,
-      collection_id: item.product?.collection_id ?? null,
-      category_ids: (item.product?.categories ?? []).filter(Boolean).map((c) => c!.id),
-    }
+  for (const item of presentOf(record?.items)) {
+    lines[item.id] = lineProductFactsOf(item)
   }
   inputs.sales_channel_id = record?.sales_channel_id ?? null
-  inputs.customer_group_ids = (record?.customer?.groups ?? []).filter(Boolean).map((g) => g!.id)
+  inputs.customer_group_ids = presentOf(record?.customer?.groups).map((group) => group.id)
   if (input.customer_id && campaigns.some((c) => c.segments.length > 0)) {
     const insights = container.resolve<LoyaltyInsightsModuleService>(LOYALTY_INSIGHTS_MODULE)
     const { insight } = await insights.customerInsight(input.customer_id)
-    inputs.segments = insight
-      ? [insight.rfm_segment, insight.matrix_segment, insight.lifecycle_stage, insight.value_band].filter(
-          (s): s is string => !!s
-        )
-      : []
+    inputs.segments = insight ? insightSegments(insight) : []
   }
   return { inputs, lines }
 }

@@ -2,6 +2,7 @@ import type { RemoteQueryFunction } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EARNING_FIELDS, POINTS_CREDIT_LINE_REFERENCE } from "../../../lib/points/earning"
+import { earnableCreditLineOf, earnableItemOf, GraphLineItem, presentOf } from "../../../lib/points/graph-inputs"
 import { OrderForPoints, orderMoney } from "../../../lib/points/order-points"
 import { graphOne } from "../../shared/graph-one"
 
@@ -59,17 +60,8 @@ export const loadOrderForPointsStep = createStep(
       sales_channel_id: order.sales_channel_id ?? null,
       is_member: !!order.customer?.has_account,
       total: MathBN.convert(order.total ?? 0).toNumber(),
-      items: (order.items ?? []).filter(Boolean).map((item) => ({
-        id: item!.id,
-        subtotal: item!.subtotal ?? 0,
-        discount_subtotal: item!.discount_subtotal ?? 0,
-        is_giftcard: item!.is_giftcard ?? false,
-        product_id: item!.product_id ?? null,
-      })),
-      credit_lines: (order.credit_lines ?? []).filter(Boolean).map((line) => ({
-        amount: line!.amount ?? 0,
-        reference: line!.reference ?? null,
-      })),
+      items: presentOf<GraphLineItem & { product_id?: string | null }>(order.items).map((item) => ({ ...earnableItemOf(item), product_id: item.product_id ?? null })),
+      credit_lines: presentOf(order.credit_lines).map(earnableCreditLineOf),
       cart_id: paidWithPoints(order.credit_lines) ? await cartOfOrder(query, order.id) : null,
       money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? []),
     }

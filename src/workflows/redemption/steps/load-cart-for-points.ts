@@ -2,6 +2,7 @@ import { BigNumberInput, MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { EARNING_FIELDS, EarnableItem } from "../../../lib/points/earning"
+import { earnableCreditLineOf, earnableItemOf, GraphCreditLine, GraphLineItem, presentOf } from "../../../lib/points/graph-inputs"
 import { RedeemableCart } from "../../../lib/points/redemption"
 import { graphOne } from "../../shared/graph-one"
 
@@ -39,8 +40,8 @@ type CartGraph = {
   currency_code: string
   total?: BigNumberInput | null
   shipping_total?: BigNumberInput | null
-  items?: ({ id?: string; subtotal?: BigNumberInput | null; discount_subtotal?: BigNumberInput | null; is_giftcard?: boolean | null } | null)[] | null
-  credit_lines?: ({ id: string; amount?: BigNumberInput | null; reference?: string | null; metadata?: unknown } | null)[] | null
+  items?: (GraphLineItem | null)[] | null
+  credit_lines?: (({ id: string; metadata?: unknown } & GraphCreditLine) | null)[] | null
 }
 
 /** The points view of a cart read with CART_FIELDS (and any other fields). */
@@ -53,17 +54,11 @@ export function toCartForPoints(cart: CartGraph): CartForPoints {
     currency_code: cart.currency_code,
     total: cart.total ?? 0,
     shipping_total: cart.shipping_total ?? 0,
-    items: (cart.items ?? []).filter(Boolean).map((item) => ({
-      id: item!.id,
-      subtotal: item!.subtotal ?? 0,
-      discount_subtotal: item!.discount_subtotal ?? 0,
-      is_giftcard: item!.is_giftcard ?? false,
-    })),
-    credit_lines: (cart.credit_lines ?? []).filter(Boolean).map((line) => ({
-      id: line!.id,
-      amount: line!.amount ?? 0,
-      reference: line!.reference ?? null,
-      metadata: (line!.metadata as Record<string, unknown> | null) ?? null,
+    items: presentOf(cart.items).map(earnableItemOf),
+    credit_lines: presentOf(cart.credit_lines).map((line) => ({
+      id: line.id,
+      ...earnableCreditLineOf(line),
+      metadata: (line.metadata as Record<string, unknown> | null) ?? null,
     })),
   }
 }

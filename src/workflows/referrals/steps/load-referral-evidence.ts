@@ -2,6 +2,7 @@ import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { addDays } from "../../../lib/shared/dates"
 import { computeEarning } from "../../../lib/points/earning"
+import { earnableCreditLineOf, earnableItemOf, presentOf } from "../../../lib/points/graph-inputs"
 import { OPEN_REFERRAL_STATUSES, RefereeOrder, ReferralIdentity } from "../../../lib/referrals/rules"
 import { ReferralRecord } from "../../../modules/loyalty-referrals/types"
 import { pointsService } from "../../points/steps/resolve-service"
@@ -79,16 +80,9 @@ export const loadReferralEvidenceStep = createStep(
         .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
         .toNumber()
       const { items_net } = computeEarning({
-        items: (order.items ?? []).filter(Boolean).map((item) => ({
-          subtotal: item!.subtotal ?? 0,
-          discount_subtotal: item!.discount_subtotal ?? 0,
-          is_giftcard: item!.is_giftcard ?? false,
-        })),
+        items: presentOf(order.items).map(earnableItemOf),
         total: order.total ?? 0,
-        credit_lines: (order.credit_lines ?? []).filter(Boolean).map((line) => ({
-          amount: line!.amount ?? 0,
-          reference: line!.reference ?? null,
-        })),
+        credit_lines: presentOf(order.credit_lines).map(earnableCreditLineOf),
         rate: null,
       })
       return {

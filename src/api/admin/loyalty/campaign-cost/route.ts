@@ -4,6 +4,8 @@ import { DateTime } from "luxon"
 import { campaignCost, PastOrder } from "../../../../lib/campaigns/cost"
 import { CampaignDefinition, termsProblems } from "../../../../lib/campaigns/rules"
 import { scheduleProblems } from "../../../../lib/campaigns/schedule"
+import { insightSegments } from "../../../../lib/insights/segments"
+import { earnableCreditLineOf, earnableItemOf, GraphLineItem, GraphProductLine, lineProductFactsOf, presentOf } from "../../../../lib/points/graph-inputs"
 import { LOYALTY_INSIGHTS_MODULE } from "../../../../modules/loyalty-insights"
 import type LoyaltyInsightsModuleService from "../../../../modules/loyalty-insights/service"
 import { tiersModule } from "../../../utils/tier-views"
@@ -99,10 +101,7 @@ export async function POST(req: AuthenticatedMedusaRequest<AdminCampaignCostType
     const insights = req.scope.resolve<LoyaltyInsightsModuleService>(LOYALTY_INSIGHTS_MODULE)
     for (const id of customers) {
       const { insight } = await insights.customerInsight(id)
-      segments.set(
-        id,
-        insight ? [insight.rfm_segment, insight.matrix_segment, insight.lifecycle_stage, insight.value_band].filter((s): s is string => !!s) : []
-      )
+      segments.set(id, insight ? insightSegments(insight) : [])
     }
   }
   const orders: PastOrder[] = members.map((o) => ({
@@ -111,18 +110,10 @@ export async function POST(req: AuthenticatedMedusaRequest<AdminCampaignCostType
     currency_code: o.currency_code,
     customer_id: o.customer_id!,
     total: o.total ?? 0,
-    items: (o.items ?? []).filter(Boolean).map((item) => ({
-      id: item!.id,
-      subtotal: item!.subtotal ?? 0,
-      discount_subtotal: item!.discount_subtotal ?? 0,
-      is_giftcard: item!.is_giftcard ?? false,
-      product_id: item!.product_id ?? null,
-      collection_id: item!.product?.collection_id ?? null,
-      category_ids: (item!.product?.categories ?? []).filter(Boolean).map((c) => c!.id),
-    })),
-    credit_lines: (o.credit_lines ?? []).filter(Boolean).map((line) => ({ amount: line!.amount ?? 0, reference: line!.reference ?? null })),
+    items: presentOf<GraphLineItem & GraphProductLine>(o.items).map((item) => ({ ...earnableItemOf(item), ...lineProductFactsOf(item) })),
+    credit_lines: presentOf(o.credit_lines).map(earnableCreditLineOf),
     sales_channel_id: o.sales_channel_id ?? null,
-    customer_group_ids: (o.customer?.groups ?? []).filter(Boolean).map((g) => g!.id),
+    customer_group_ids: presentOf<{ id: string }>(o.customer?.groups).map((group) => group.id),
     tier_id: tiers.get(o.customer_id!) ?? null,
     segments: segments.get(o.customer_id!) ?? [],
   }))
