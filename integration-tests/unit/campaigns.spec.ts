@@ -8,6 +8,7 @@ import {
   effectiveStatus,
   lineFactor,
   planCampaigns,
+  targetingOf,
   termsProblems,
 } from "../../src/lib/campaigns/rules"
 import { campaignCost } from "../../src/lib/campaigns/cost"
@@ -494,5 +495,19 @@ describe("the campaigns module's rules (issue 16, campaigns module)", () => {
       { campaign_id: "lcmp_b", points: 0, orders: 0, customers: 0, order_amounts: {} },
       { campaign_id: "lcmp_a", points: 400, orders: 4, customers: 2, order_amounts: { eur: "150.50", usd: "40" } },
     ])
+  })
+})
+
+describe("a campaign's targeting (issue 16: one reading for the stored row and the cost estimate's body)", () => {
+  it("reads a list left out or null as no restriction and keeps the lists given", () => {
+    expect(targetingOf({ tier_ids: ["ltier_1"], segments: null, product_ids: ["prod_1", "prod_2"] })).toEqual({
+      tier_ids: ["ltier_1"],
+      customer_group_ids: [],
+      segments: [],
+      sales_channel_ids: [],
+      product_ids: ["prod_1", "prod_2"],
+      collection_ids: [],
+      category_ids: [],
+    })
   })
 })

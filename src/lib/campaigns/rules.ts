@@ -95,6 +95,22 @@ export type CampaignTargeting = {
   category_ids: string[]
 }
 
+/**
+ * A campaign's targeting from a stored row or a request body, where a list
+ * left out (or null) restricts nothing: the empty list.
+ */
+export function targetingOf(lists: { [K in keyof CampaignTargeting]?: string[] | null }): CampaignTargeting {
+  return {
+    tier_ids: lists.tier_ids ?? [],
+    customer_group_ids: lists.customer_group_ids ?? [],
+    segments: lists.segments ?? [],
+    sales_channel_ids: lists.sales_channel_ids ?? [],
+    product_ids: lists.product_ids ?? [],
+    collection_ids: lists.collection_ids ?? [],
+    category_ids: lists.category_ids ?? [],
+  }
+}
+
 /** A campaign as earning evaluates it. */
 export type CampaignDefinition = CampaignTerms &
   CampaignTargeting &

@@ -1,7 +1,7 @@
 import { InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { knexOf, lockingTransaction, SharedContext } from "../../lib/db"
 import { awardWithin, CampaignResults, campaignResultsOf, pointsLeft } from "../../lib/campaigns/awards"
-import { CampaignDefinition, changesTerms, EarningRule as EarningRuleTerms } from "../../lib/campaigns/rules"
+import { CampaignDefinition, changesTerms, EarningRule as EarningRuleTerms, targetingOf } from "../../lib/campaigns/rules"
 import Campaign from "./models/campaign"
 import CampaignAward from "./models/campaign-award"
 import EarningRule from "./models/earning-rule"
@@ -33,13 +33,7 @@ export function toCampaignDefinition(row: CampaignRecord): CampaignDefinition {
     ends_at: row.ends_at ?? null,
     recurrence: row.recurrence ?? null,
     time_zone: row.time_zone,
-    tier_ids: row.tier_ids ?? [],
-    customer_group_ids: row.customer_group_ids ?? [],
-    segments: row.segments ?? [],
-    sales_channel_ids: row.sales_channel_ids ?? [],
-    product_ids: row.product_ids ?? [],
-    collection_ids: row.collection_ids ?? [],
-    category_ids: row.category_ids ?? [],
+    ...targetingOf(row),
     budget_points: row.budget_points ?? null,
     per_customer_cap: row.per_customer_cap ?? null,
   }

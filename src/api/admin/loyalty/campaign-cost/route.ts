@@ -2,7 +2,7 @@ import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { DateTime } from "luxon"
 import { campaignCost, PastOrder } from "../../../../lib/campaigns/cost"
-import { CampaignDefinition, termsProblems } from "../../../../lib/campaigns/rules"
+import { CampaignDefinition, targetingOf, termsProblems } from "../../../../lib/campaigns/rules"
 import { scheduleProblems } from "../../../../lib/campaigns/schedule"
 import { insightSegments } from "../../../../lib/insights/segments"
 import { earnableCreditLineOf, earnableItemOf, GraphLineItem, GraphProductLine, lineProductFactsOf, presentOf } from "../../../../lib/points/graph-inputs"
@@ -66,13 +66,7 @@ export async function POST(req: AuthenticatedMedusaRequest<AdminCampaignCostType
     ends_at: body.ends_at ?? null,
     recurrence: body.recurrence ?? null,
     time_zone: timeZone,
-    tier_ids: body.tier_ids ?? [],
-    customer_group_ids: body.customer_group_ids ?? [],
-    segments: body.segments ?? [],
-    sales_channel_ids: body.sales_channel_ids ?? [],
-    product_ids: body.product_ids ?? [],
-    collection_ids: body.collection_ids ?? [],
-    category_ids: body.category_ids ?? [],
+    ...targetingOf(body),
     budget_points: body.budget_points ?? null,
     per_customer_cap: body.per_customer_cap ?? null,
   }
