@@ -244,7 +244,7 @@ export default httpSuite({
     it("computes monthly KPIs for members and non-members that match a hand count", async () => {
       const container = getContainer()
       const points = pointsService(container)
-      await points.saveProgramRules({ point_values: { eur: 0.01 } }, null)
+      await points.updateProgramRules({ point_values: { eur: 0.01 } }, null)
       // June 2030 ledger: 100 + 50 + 10 issued, 40 redeemed, the 10 expired.
       const credit = async (name: string, amount: number, key: string, expiresAt: Date | null) =>
         points.creditPoints({
@@ -426,7 +426,7 @@ export default httpSuite({
     it("sums points past 2³¹ in the KPIs without failing the run (issue 14, defect 5)", async () => {
       const container = getContainer()
       const points = pointsService(container)
-      await points.saveProgramRules({ point_values: { eur: 0.01 } }, null)
+      await points.updateProgramRules({ point_values: { eur: 0.01 } }, null)
       // One point per won or yen: two accounts of 1.2 billion points each, 2.4 billion in all (> 2,147,483,647).
       for (const name of ["champ", "fresh"]) {
         await points.creditPoints({
@@ -443,7 +443,7 @@ export default httpSuite({
     it("counts neither a compensated (voided) ledger entry nor its counter-entry in points issued or redeemed, nor in a customer's redeemed points", async () => {
       const container = getContainer()
       const points = pointsService(container)
-      await points.saveProgramRules({ point_values: { eur: 0.01 } }, null)
+      await points.updateProgramRules({ point_values: { eur: 0.01 } }, null)
       const earned = await points.creditPoints({
         customer_id: ids.champ, type: "earn", points: 500, idempotency_key: "kpi:void:earn", reason: "test", expires_at: null,
       })

@@ -464,10 +464,10 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
 
     it("versions the program: options first, saved rules win, invalid rules refused", async () => {
       expect(await service.getProgramRules()).toMatchObject({ version: 0, earn_rates: { eur: 1 }, pending_days: 14 })
-      const saved = await service.saveProgramRules({ earn_rates: { eur: 2, usd: 1 } }, "user_1")
+      const saved = await service.updateProgramRules({ earn_rates: { eur: 2, usd: 1 } }, "user_1")
       expect(saved).toMatchObject({ version: 1, earn_rates: { eur: 2, usd: 1 }, pending_days: 14 })
       expect(await service.getProgramRules()).toMatchObject({ version: 1, earn_rates: { eur: 2, usd: 1 } })
-      await expect(service.saveProgramRules({ redeem_step: 7 }, "user_1")).rejects.toThrow(
+      await expect(service.updateProgramRules({ redeem_step: 7 }, "user_1")).rejects.toThrow(
         /min_redeem_points must be a multiple of redeem_step/
       )
       expect((await service.getProgramRules()).version).toBe(1)

@@ -138,7 +138,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * so two admins saving at once get consecutive versions instead of a clash.
    */
   @InjectTransactionManager()
-  async saveProgramRules(
+  async updateProgramRules(
     changes: Partial<Omit<ProgramRules, "version">>,
     createdBy: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
@@ -1009,13 +1009,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   async recordOrderFacts(facts: OrderFactInput[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
     if (!facts.length) return []
     return await sql.insertOrderFacts(transactionOf(sharedContext, "Order facts"), facts)
-  }
-
-  /** Remove order facts a failed award wrote (its compensation). */
-  @InjectTransactionManager()
-  async removeOrderFacts(ids: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    if (!ids.length) return
-    await this.deleteOrderFacts(ids, sharedContext)
   }
 
   /** Which of these customers have a birthday set. */

@@ -1,6 +1,6 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { loadCareRulesStep } from "./steps/load-care-rules"
-import { saveNotificationSettingsStep } from "./steps/save-notification-settings"
+import { updateNotificationSettingsStep } from "./steps/update-notification-settings"
 import { NotificationSettingInput } from "./types"
 
 export const updateNotificationSettingsWorkflowId = "loyalty-update-notification-settings"
@@ -21,8 +21,8 @@ export const updateNotificationSettingsWorkflowId = "loyalty-update-notification
 export const updateNotificationSettingsWorkflow = createWorkflow(
   updateNotificationSettingsWorkflowId,
   (input: { settings: NotificationSettingInput[]; actor_id: string | null }) => {
-    saveNotificationSettingsStep(input)
-    const care = loadCareRulesStep().config({ name: "loyalty-load-care-rules-after-save" })
+    updateNotificationSettingsStep(input)
+    const care = loadCareRulesStep().config({ name: "loyalty-load-care-rules-after-update-step" })
     return new WorkflowResponse(care)
   }
 )

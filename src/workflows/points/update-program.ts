@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { updateProgramRulesStep, SaveProgramRulesInput } from "./steps/update-program-rules"
+import { updateProgramRulesStep, UpdateProgramRulesInput } from "./steps/update-program-rules"
 
 export const updateProgramWorkflowId = "loyalty-update-program"
 
@@ -9,6 +9,6 @@ export const updateProgramWorkflowId = "loyalty-update-program"
  *
  * @summary Change the program rules.
  */
-export const updateProgramWorkflow = createWorkflow(updateProgramWorkflowId, (input: SaveProgramRulesInput) => {
+export const updateProgramWorkflow = createWorkflow(updateProgramWorkflowId, (input: UpdateProgramRulesInput) => {
   return new WorkflowResponse(updateProgramRulesStep(input))
 })

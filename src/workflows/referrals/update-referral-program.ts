@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { updateReferralProgramStep, SaveReferralProgramInput } from "./steps/update-referral-program"
+import { updateReferralProgramStep, UpdateReferralProgramInput } from "./steps/update-referral-program"
 
 export const updateReferralProgramWorkflowId = "loyalty-update-referral-program"
 
@@ -11,7 +11,7 @@ export const updateReferralProgramWorkflowId = "loyalty-update-referral-program"
  */
 export const updateReferralProgramWorkflow = createWorkflow(
   updateReferralProgramWorkflowId,
-  (input: SaveReferralProgramInput) => {
+  (input: UpdateReferralProgramInput) => {
     return new WorkflowResponse(updateReferralProgramStep(input))
   }
 )

@@ -43,7 +43,7 @@ export const recordOrderEarningStep = createStep(
       await pointsService(container).revertEntry(undo.entry_id, "Order earning rolled back")
     }
     if (undo.fact_ids.length) {
-      await pointsService(container).removeOrderFacts(undo.fact_ids)
+      await pointsService(container).deleteOrderFacts(undo.fact_ids)
     }
   }
 )

@@ -4,7 +4,7 @@ import { pointsService } from "./resolve-service"
 
 export const updateProgramRulesStepId = "loyalty-update-program-rules-step"
 
-export type SaveProgramRulesInput = {
+export type UpdateProgramRulesInput = {
   changes: Partial<Omit<ProgramRules, "version">>
   actor_id: string | null
 }
@@ -12,9 +12,9 @@ export type SaveProgramRulesInput = {
 /** Save the rules as a new version; compensation removes that version so the previous one is in force again. */
 export const updateProgramRulesStep = createStep(
   updateProgramRulesStepId,
-  async (input: SaveProgramRulesInput, { container }) => {
+  async (input: UpdateProgramRulesInput, { container }) => {
     const service = pointsService(container)
-    const rules = await service.saveProgramRules(input.changes, input.actor_id)
+    const rules = await service.updateProgramRules(input.changes, input.actor_id)
     return new StepResponse(rules, rules.version)
   },
   async (version, { container }) => {

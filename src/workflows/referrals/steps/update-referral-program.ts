@@ -4,7 +4,7 @@ import { referralsService } from "./resolve-service"
 
 export const updateReferralProgramStepId = "loyalty-update-referral-program-step"
 
-export type SaveReferralProgramInput = {
+export type UpdateReferralProgramInput = {
   changes: Partial<Omit<ReferralProgramSettings, "version">>
   actor_id: string | null
 }
@@ -12,7 +12,7 @@ export type SaveReferralProgramInput = {
 /** Save the program as a new version; compensation removes that version so the previous one is in force again. */
 export const updateReferralProgramStep = createStep(
   updateReferralProgramStepId,
-  async (input: SaveReferralProgramInput, { container }) => {
+  async (input: UpdateReferralProgramInput, { container }) => {
     const settings = await referralsService(container).updateProgramSettings(input.changes, input.actor_id)
     return new StepResponse(settings, settings.version)
   },

@@ -2,18 +2,18 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { pointsService } from "../../points/steps/resolve-service"
 import { NotificationSettingInput } from "../types"
 
-export const saveNotificationSettingsStepId = "loyalty-save-notification-settings-step"
+export const updateNotificationSettingsStepId = "loyalty-update-notification-settings-step"
 
 type SavedRow = { id: string; kind: string; enabled: boolean; template: string | null; channel: string | null; updated_by: string | null }
 
 /**
- * Save staff's changes to some kinds of message (a row per kind changed,
+ * Apply staff's changes to some kinds of message (a row per kind changed,
  * created the first time); what a change leaves out keeps its saved value.
  * Compensation puts the rows back as they were and removes the ones it
  * created.
  */
-export const saveNotificationSettingsStep = createStep(
-  saveNotificationSettingsStepId,
+export const updateNotificationSettingsStep = createStep(
+  updateNotificationSettingsStepId,
   async (input: { settings: NotificationSettingInput[]; actor_id: string | null }, { container }) => {
     const service = pointsService(container)
     const kinds = input.settings.map((setting) => setting.kind)
