@@ -11,6 +11,7 @@ import {
   reviewTierPageWorkflowId,
   setTierOverrideWorkflow,
 } from "../../src/workflows/tiers"
+import { emitTierPageChangedStepId } from "../../src/workflows/tiers/review-tier-page"
 import { moveTierPageGroupsStepId } from "../../src/workflows/tiers/steps/move-tier-page-groups"
 import { tiersService } from "../../src/workflows/tiers/steps/resolve-service"
 import { armFault } from "../helpers/fault-injection"
@@ -616,7 +617,7 @@ export default httpSuite({
       const before = await reviewOutcome(ids)
       const page = Object.values(ids)
 
-      for (const step of [moveTierPageGroupsStepId, "emit-loyalty-tier-page-changed"]) {
+      for (const step of [moveTierPageGroupsStepId, emitTierPageChangedStepId]) {
         const marker = `test-tier-page-fault-${step}`
         const fault = armFault(reviewTierPageWorkflowId, step, { marker })
         try {

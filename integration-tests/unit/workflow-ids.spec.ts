@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "fs"
+import { readdirSync, readFileSync, statSync } from "fs"
 import { join, relative } from "path"
 
 const WORKFLOWS = join(__dirname, "../../src/workflows")
@@ -56,5 +56,24 @@ describe("workflow and step ids", () => {
   it("name steps with -step, so a step's id never reads as a workflow's", () => {
     expect(steps.filter(({ id }) => !id.endsWith("-step"))).toEqual([])
     expect(workflows.filter(({ id }) => id.endsWith("-step"))).toEqual([])
+  })
+
+  /**
+   * A step used twice in one workflow is renamed there (`.config({ name })`),
+   * and a `when` branch has a name of its own: those names live in the
+   * workflow's stored execution next to the exported ids, so they follow the
+   * same scheme. Read from the source, since no module exports them.
+   */
+  it("name the steps and branches inside a workflow the same way: loyalty-, and a renamed step ends in -step", () => {
+    const found = moduleFiles(WORKFLOWS).flatMap((file) => {
+      const text = readFileSync(file, "utf8")
+      const where = relative(WORKFLOWS, file)
+      return [
+        ...[...text.matchAll(/\.config\(\{\s*name:\s*"([^"]+)"/g)].map((m) => ({ id: m[1], where, kind: "step" })),
+        ...[...text.matchAll(/\bwhen\(\s*"([^"]+)"/g)].map((m) => ({ id: m[1], where, kind: "when" })),
+      ]
+    })
+    expect(found.filter(({ kind }) => kind === "step").length).toBeGreaterThan(10)
+    expect(found.filter(({ id, kind }) => !id.startsWith("loyalty-") || (kind === "step" && !id.endsWith("-step")))).toEqual([])
   })
 })

@@ -98,7 +98,7 @@ export const awardOrderPointsWorkflow = createWorkflow(
       campaignAwardedEvents(planned, reserved)
     )
     when({ awarded }, ({ awarded }) => awarded.length > 0).then(() =>
-      emitEventStep({ eventName: LoyaltyEvents.CAMPAIGN_AWARDED, data: awarded }).config({ name: "emit-campaign-awarded" })
+      emitEventStep({ eventName: LoyaltyEvents.CAMPAIGN_AWARDED, data: awarded }).config({ name: "loyalty-emit-campaign-awarded-step" })
     )
     releaseLockStep({ key: lockKey, executeOnSubWorkflow: true })
     const pointsAwarded = createHook("pointsAwarded", {

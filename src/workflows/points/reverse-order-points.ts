@@ -139,7 +139,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
     const restoredEvents = transform({ restored }, ({ restored }) => pointsEventsFor([restored]))
     when({ restoredEvents }, ({ restoredEvents }) => restoredEvents.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_RESTORED, data: restoredEvents }).config({
-        name: "emit-points-restored",
+        name: "loyalty-emit-points-restored-step",
       })
     )
     const reversed = transform({ result }, ({ result }) => pointsEventsFor([result]).filter((e) => e.points < 0))
@@ -148,7 +148,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
     )
     const earned = transform({ result }, ({ result }) => pointsEventsFor([result]).filter((e) => e.points > 0))
     when({ earned }, ({ earned }) => earned.length > 0).then(() =>
-      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: earned }).config({ name: "emit-points-earned" })
+      emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: earned }).config({ name: "loyalty-emit-points-earned-step" })
     )
     const pointsReversed = createHook("pointsReversed", {
       order_id: input.order_id,

@@ -69,10 +69,10 @@ export const applyPointsToCartWorkflow = createWorkflow(
     const othersCredit = transform({ cart }, ({ cart }) =>
       cart.credit_lines.some((line) => line.reference !== POINTS_CREDIT_LINE_REFERENCE)
     )
-    when("refresh-cart-with-others-credit", { othersCredit }, ({ othersCredit }) => othersCredit).then(() => {
+    when("loyalty-refresh-cart-with-others-credit", { othersCredit }, ({ othersCredit }) => othersCredit).then(() => {
       refreshCartItemsWorkflow.runAsStep({ input: { cart_id: input.cart_id } })
     })
-    when("refresh-payment-collection-only", { othersCredit }, ({ othersCredit }) => !othersCredit).then(() => {
+    when("loyalty-refresh-payment-collection-only", { othersCredit }, ({ othersCredit }) => !othersCredit).then(() => {
       refreshPaymentCollectionForCartWorkflow.runAsStep({ input: { cart_id: input.cart_id } })
     })
     const pointsApplied = createHook("pointsApplied", {

@@ -61,10 +61,10 @@ export const postReferralRewardsWorkflow = createWorkflow(
 
     const referee = creditPointsStep(
       transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referee", rules))
-    ).config({ name: "credit-referral-referee-reward" })
+    ).config({ name: "loyalty-credit-referee-reward-step" })
     const referrer = creditPointsStep(
       transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referrer", rules))
-    ).config({ name: "credit-referral-referrer-reward" })
+    ).config({ name: "loyalty-credit-referrer-reward-step" })
 
     const recorded = recordReferralRewardsStep(
       transform({ referral, referee, referrer }, ({ referral, referee, referrer }) =>
@@ -81,7 +81,7 @@ export const postReferralRewardsWorkflow = createWorkflow(
     const pointsEvents = transform({ referee, referrer }, ({ referee, referrer }) => pointsEventsFor([referee, referrer]))
     when({ pointsEvents }, ({ pointsEvents }) => pointsEvents.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: pointsEvents }).config({
-        name: "emit-referral-points-earned",
+        name: "loyalty-emit-referral-points-earned-step",
       })
     )
     const rewarded = transform({ recorded }, ({ recorded }): ReferralRewardedEventData | null =>
@@ -100,7 +100,7 @@ export const postReferralRewardsWorkflow = createWorkflow(
     )
     when({ rewarded }, ({ rewarded }) => !!rewarded).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.REFERRAL_REWARDED, data: rewarded }).config({
-        name: "emit-referral-rewarded",
+        name: "loyalty-emit-referral-rewarded-step",
       })
     )
     const referralRewarded = createHook("referralRewarded", {

@@ -41,8 +41,8 @@ export const takeBackReferralRewardsWorkflow = createWorkflow(
             }
           : null
       )
-    const referee = takeBackCreditStep(posting("referee")).config({ name: "take-back-referral-referee-reward" })
-    const referrer = takeBackCreditStep(posting("referrer")).config({ name: "take-back-referral-referrer-reward" })
+    const referee = takeBackCreditStep(posting("referee")).config({ name: "loyalty-take-back-referee-reward-step" })
+    const referrer = takeBackCreditStep(posting("referrer")).config({ name: "loyalty-take-back-referrer-reward-step" })
     const events = transform({ referee, referrer }, ({ referee, referrer }) => pointsEventsFor([referee, referrer]))
     when({ events }, ({ events }) => events.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: events })

@@ -49,14 +49,14 @@ export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
   const pointsEvents = transform({ credited }, ({ credited }) => pointsEventsFor([credited]))
   when("loyalty-tier-bonus-credited", { pointsEvents }, ({ pointsEvents }) => pointsEvents.length > 0).then(() => {
     emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: pointsEvents }).config({
-      name: "emit-loyalty-tier-bonus-earned",
+      name: "loyalty-emit-tier-bonus-earned-step",
     })
   })
 
   const events = transform({ write }, ({ write }) => tierEventsFor(write?.changes ?? []))
   when("loyalty-tier-changed", { events }, ({ events }) => events.length > 0).then(() => {
     emitEventStep({ eventName: LoyaltyEvents.TIER_CHANGED, data: events }).config({
-      name: "emit-loyalty-tier-changed",
+      name: "loyalty-emit-tier-changed-step",
     })
   })
   return events

@@ -6,6 +6,9 @@ import { reviewTierPageStep } from "./steps/review-tier-page"
 
 export const reviewTierPageWorkflowId = "loyalty-review-tier-page"
 
+/** The step that announces the page's tier changes (its id is exported: the fault-injection test arms it). */
+export const emitTierPageChangedStepId = "loyalty-emit-tier-page-changed-step"
+
 /**
  * The period-end review of one page of due customers: the daily pass's unit
  * of work, so what a run locks, keeps for compensation and emits is bounded
@@ -33,7 +36,7 @@ export const reviewTierPageWorkflow = createWorkflow(
     const events = transform({ review }, ({ review }) => tierEventsFor(review.writes.flatMap((write) => write.changes)))
     when("loyalty-tier-page-changed", { events }, ({ events }) => events.length > 0).then(() => {
       emitEventStep({ eventName: LoyaltyEvents.TIER_CHANGED, data: events }).config({
-        name: "emit-loyalty-tier-page-changed",
+        name: emitTierPageChangedStepId,
       })
     })
     return new WorkflowResponse(
