@@ -1,5 +1,4 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { TierSettings } from "../../lib/tiers/rules"
 import { LOYALTY_TIERS_MODULE } from "../../modules/loyalty-tiers"
 import type LoyaltyTiersModuleService from "../../modules/loyalty-tiers/service"
@@ -100,15 +99,6 @@ export function adminTierStatusView(status: CustomerTierStatus) {
 export const historyView = (entry: TierHistoryEntry) => {
   const { details: _, ...rest } = entry
   return rest
-}
-
-/** 404 for a customer that does not exist. */
-export async function assertCustomerExists(scope: MedusaContainer, customerId: string) {
-  const query = scope.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "customer", fields: ["id"], filters: { id: customerId } })
-  if (!data.length) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Customer ${customerId} was not found`)
-  }
 }
 
 /** A customer's tier status with a page of history and the latest overrides, for the admin. */
