@@ -89,6 +89,27 @@ describe("the paging helper of the scheduled passes", () => {
     expect(pages).toEqual([])
   })
 
+  it("works a due queue with a cursor of the read's own (the tier-drop claims go on after a customer id)", async () => {
+    const afters: (string | null)[] = []
+    const pages = [
+      { items: ["r1"], next: "cus_3" },
+      { items: [], next: "cus_6" },
+      { items: ["r2"], next: null },
+    ]
+    const seen: string[] = []
+    await forEachDue<string, string>(
+      async (after) => {
+        afters.push(after)
+        return pages.shift()!
+      },
+      async (item) => {
+        seen.push(item)
+      }
+    )
+    expect(afters).toEqual([null, "cus_3", "cus_6"])
+    expect(seen).toEqual(["r1", "r2"])
+  })
+
   it("starts a keyset read over Medusa's ids at a date: ids made since sort at or after it, earlier ones before", () => {
     const before = new Date()
     const id = generateEntityId(undefined, "order")

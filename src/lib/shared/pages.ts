@@ -55,15 +55,16 @@ export async function forEachPage<T>(
  * end until a read says the queue ends. Items that failed or stayed due lie
  * behind the cursor, so the pass never reads them again and always ends;
  * each read is one index range, so the pass costs the same per item whether
- * ten or a million are due, and holds one page at a time.
+ * ten or a million are due, and holds one page at a time. The cursor is a
+ * `DueCursor` (due at, id) unless the read keeps another (`C`: a customer id).
  */
-export async function forEachDue<T>(
-  read: (after: DueCursor | null) => Promise<DuePage<T>>,
+export async function forEachDue<T, C = DueCursor>(
+  read: (after: C | null) => Promise<{ items: T[]; next: C | null }>,
   run: (item: T) => Promise<void>
 ): Promise<void> {
-  let after: DueCursor | null = null
+  let after: C | null = null
   for (;;) {
-    const page: DuePage<T> = await read(after)
+    const page: { items: T[]; next: C | null } = await read(after)
     for (const item of page.items) await run(item)
     if (!page.next) return
     after = page.next

@@ -1,4 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { forEachPage } from "../../../lib/shared/pages"
 import { ExpiringLot } from "../../../modules/loyalty-points/types"
 import { pointsService } from "../../points/steps/resolve-service"
 
@@ -20,11 +21,14 @@ export const claimExpiringLotsStep = createStep(
     const until = new Date(now.getTime() + input.days * 24 * 60 * 60 * 1000)
     const claimed: ExpiringLot[] = []
     if (input.days > 0) {
-      for (;;) {
-        const page = await service.claimExpiringLots({ now, until, limit: BATCH })
-        claimed.push(...page)
-        if (page.length < BATCH) break
-      }
+      // What a read claims is no longer unclaimed, so each read starts from the top; a short page was the last.
+      await forEachPage(
+        () => service.claimExpiringLots({ now, until, limit: BATCH }),
+        async (page) => {
+          claimed.push(...page)
+        },
+        { size: BATCH, until: "short" }
+      )
     }
     return new StepResponse(claimed, { lot_ids: claimed.map((lot) => lot.lot_id), claimed_at: now })
   },

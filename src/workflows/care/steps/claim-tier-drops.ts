@@ -1,5 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { TierExpiringEventData } from "../../../lib/shared/events"
+import { forEachDue } from "../../../lib/shared/pages"
 import { tiersService } from "../../tiers/steps/resolve-service"
 
 export const claimTierDropsStepId = "loyalty-claim-tier-drops-step"
@@ -18,14 +19,17 @@ export const claimTierDropsStep = createStep(
   async (input: { now: Date; days: number }, { container }) => {
     const service = tiersService(container)
     const claimed: TierExpiringEventData[] = []
-    let after: string | null = null
     if (input.days > 0) {
-      for (;;) {
-        const page = await service.claimTierDropReminders({ now: new Date(input.now), days: input.days, after, limit: BATCH })
-        claimed.push(...page.reminders)
-        if (page.scanned < BATCH || !page.last) break
-        after = page.last
-      }
+      // Members in customer order after the previous page's last; a page that scanned fewer than it asked for was the last.
+      await forEachDue<TierExpiringEventData, string>(
+        async (after) => {
+          const page = await service.claimTierDropReminders({ now: new Date(input.now), days: input.days, after, limit: BATCH })
+          return { items: page.reminders, next: page.scanned < BATCH ? null : page.last }
+        },
+        async (reminder) => {
+          claimed.push(reminder)
+        }
+      )
     }
     return new StepResponse(claimed, claimed.map((reminder) => reminder.customer_id))
   },
