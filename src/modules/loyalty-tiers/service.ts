@@ -10,6 +10,7 @@ import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickField
 import { addDays } from "../../lib/shared/dates"
 import { TierExpiringEventData } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { forEachPage } from "../../lib/shared/pages"
 import {
   describeMetrics,
   describeThreshold,
@@ -99,6 +100,8 @@ type HistoryInput = {
 }
 
 const WRITES = "Tier writes"
+/** Customers' activity read per page by the preview. */
+const PREVIEW_PAGE = 1000
 
 /** Ranks are moved out of the way by this much while a reorder rewrites them. */
 const RANK_SHIFT = 100_000
@@ -1001,17 +1004,18 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const qualifying = new Map<string, number>()
     let customers = 0
     let without = 0
-    for (let after: string | null = null; ; ) {
-      const page = await this.metricsPage(window.start, now, after, 1000, sharedContext)
-      if (!page.length) break
-      for (const { metrics } of page) {
-        customers++
-        const tier = qualifyingTier(tiers, metrics)
-        if (tier) qualifying.set(tier.id, (qualifying.get(tier.id) ?? 0) + 1)
-        else without++
-      }
-      after = page[page.length - 1].customer_id
-    }
+    await forEachPage(
+      ({ after }) => this.metricsPage(window.start, now, after, PREVIEW_PAGE, sharedContext),
+      async (page) => {
+        for (const { metrics } of page) {
+          customers++
+          const tier = qualifyingTier(tiers, metrics)
+          if (tier) qualifying.set(tier.id, (qualifying.get(tier.id) ?? 0) + 1)
+          else without++
+        }
+      },
+      { size: PREVIEW_PAGE, until: "empty", key: (row) => row.customer_id }
+    )
     const members = await this.memberCounts(now, sharedContext)
     return {
       window,
