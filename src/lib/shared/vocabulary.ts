@@ -16,6 +16,8 @@ export type ActorType = (typeof ACTOR_TYPES)[number]
 
 /** What an entry's `reference_id` points at. */
 export const ReferenceTypes = {
+  /** An earning action, by its code (`birthday`, `review`, the store's own): its limit counts these. */
+  ACTION: "action",
   ORDER: "order",
   CART: "cart",
   COUPON: "coupon",

@@ -5,6 +5,7 @@ import { periodStart } from "../../lib/care/rules"
 import { earnPosting } from "../../lib/points/program"
 import { ActionCompletedEventData, LoyaltyEvents } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { ReferenceTypes } from "../../lib/shared/vocabulary"
 import { creditPointsStep } from "../points/steps/credit-points"
 import { loadCustomerForPointsStep } from "../points/steps/load-customer"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
@@ -64,7 +65,7 @@ export const completeLoyaltyActionWorkflow = createWorkflow(
         reason: action.name,
         actor_type: input.actor_type,
         actor_id: input.actor_id ?? null,
-        reference_type: "action",
+        reference_type: ReferenceTypes.ACTION,
         reference_id: action.code,
         details: { action_code: action.code, ...(input.details ?? {}) },
         limit: action.limit_count
