@@ -1,8 +1,10 @@
 import { FetchError } from "@medusajs/js-sdk"
-import { Limits, type ActorType, type EntryType } from "../../lib/shared/vocabulary"
+import { Limits, type ActorType, type EntryType, type RewardKind } from "../../lib/shared/vocabulary"
 import type { ProgramRules } from "../../lib/points/program"
 import type { TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
-import type { OrderPointsSummary } from "../../modules/loyalty-points/types"
+import type { LedgerEntry, OrderPointsSummary } from "../../modules/loyalty-points/types"
+import type { accountView } from "../../api/utils/views"
+import type { Wire } from "./wire"
 import type { TierInput } from "../../modules/loyalty-tiers/types"
 import { sdk } from "./sdk"
 
@@ -32,39 +34,11 @@ export interface AdminLoyaltyProgramResponse {
   currencies_without_earn_rate: string[]
 }
 
-export interface LoyaltyNextExpiry {
-  expires_at: string
-  points: number
-}
+/** A customer's points figures, as `accountView` builds them for the account routes. */
+export type LoyaltyAccount = Wire<Awaited<ReturnType<typeof accountView>>>
 
-export interface LoyaltyAccount {
-  customer_id: string
-  balance: number
-  pending: number
-  debt: number
-  lifetime_earned: number
-  lifetime_redeemed: number
-  next_expiry: LoyaltyNextExpiry | null
-}
-
-export interface LoyaltyEntry {
-  id: string
-  type: LoyaltyEntryType
-  points: number
-  balance_change: number
-  pending_change: number
-  debt_change: number
-  reason: string
-  actor_type: LoyaltyActorType
-  actor_id: string | null
-  reference_type: string | null
-  reference_id: string | null
-  order_id: string | null
-  program_version: number | null
-  currency_code: string | null
-  details: Record<string, unknown> | null
-  created_at: string
-}
+/** A ledger entry as the module stores it and the admin routes send it. */
+export type LoyaltyEntry = Wire<LedgerEntry>
 
 export interface AdminLoyaltyAccountResponse {
   account: LoyaltyAccount
@@ -99,7 +73,7 @@ export interface LoyaltyPageQuery {
   offset: number
 }
 
-export type LoyaltyRewardKind = "fixed_amount" | "percentage" | "free_shipping"
+export type LoyaltyRewardKind = RewardKind
 
 /** A catalog reward: a coupon customers buy with points. */
 export interface LoyaltyReward {
