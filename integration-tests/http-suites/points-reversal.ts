@@ -1,12 +1,20 @@
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { IEventBusModuleService } from "@medusajs/framework/types"
+import { expiryDate } from "../../src/lib/shared/dates"
+import { LoyaltyEvents, PointsReleasedEventData } from "../../src/lib/shared/events"
 import {
   expirePointsWorkflow,
+  releaseOrderPageWorkflow,
+  releaseOrderPageWorkflowId,
   releaseOrderPointsWorkflow,
   ReleaseOrderPointsInput,
   releasePendingPointsWorkflow,
   reverseOrderPointsWorkflow,
+  reverseOrderPointsWorkflowId,
 } from "../../src/workflows/points"
+import { pointsService } from "../../src/workflows/points/steps/resolve-service"
+import { armFault, blockOtherRuns } from "../helpers/fault-injection"
 import {
   AdminUser,
   cancelOrder,
@@ -230,6 +238,199 @@ export default httpSuite({
         const totals = (await ledgerTotals(getContainer(), id))!
         expect(totals.cached).toEqual(totals.ledger)
       }
+    })
+
+    /** `loyalty.points.released` as the event bus delivered it, for the release page tests. */
+    const released: PointsReleasedEventData[] = []
+    const captureReleased = async (event: { data: unknown }) => {
+      released.push(event.data as PointsReleasedEventData)
+    }
+    const eventBus = () => getContainer().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+
+    /**
+     * Members whose orders are due in 15 days, made the same way under a tag:
+     * one with two orders; one with an order partly refunded in its return
+     * window (63 of 200 points reversed when it happened); one in debt (an
+     * order released, 240 spent, that order refunded in full: 190 of debt)
+     * with a second order pending; one whose refund's event was lost (the
+     * recomputation it should have started failed), so the release has a
+     * reversal to post first.
+     */
+    async function releaseCases(tag: string) {
+      const order = async (headers: Record<string, string>, email: string) =>
+        (
+          await placeOrder(api, storeHeaders, {
+            customerHeaders: headers,
+            email,
+            items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+            regionId: fixture.regionId,
+            shippingOptionId: fixture.shippingOptionId,
+          })
+        ).order
+      const refund = async (orderId: string, amount: number) => {
+        await capturePayment(api, admin.headers, orderId)
+        const [payment] = await getOrderPayments(api, admin.headers, orderId)
+        const done = subscribersDone(getContainer(), "payment.refunded")
+        await refundPayment(api, admin.headers, payment.id, amount)
+        await done
+      }
+      const two = await memberWithOrder(`release-${tag}-two@example.com`)
+      const second = await order(two.headers, `release-${tag}-two@example.com`)
+      const refunded = await memberWithOrder(`release-${tag}-refunded@example.com`)
+      await refund(refunded.order.id, 74.97)
+      await eventually(async () => expect(await reversedOn(refunded.headers, refunded.order.id)).toBe(63))
+      const debt = await memberWithOrder(`release-${tag}-debt@example.com`)
+      const pendingOrder = await order(debt.headers, `release-${tag}-debt@example.com`)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", debt.headers)).account.pending).toBe(400))
+      await releaseOrderPointsWorkflow(getContainer()).run({
+        input: { order_id: debt.order.id, customer_id: debt.customer.id, now: daysFromNow(15) },
+      })
+      await eventually(async () => expect(released.some((event) => event.order_id === debt.order.id)).toBe(true))
+      await api.post(`/admin/loyalty/accounts/${debt.customer.id}/adjustments`, { points: -240, reason: "spent elsewhere" }, { headers: admin.headers })
+      await refund(debt.order.id, 249.9)
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", debt.headers)).account).toMatchObject({ balance: 0, debt: 190, pending: 200 })
+      )
+      const lost = await memberWithOrder(`release-${tag}-lost@example.com`)
+      const marker = `test-release-lost-${tag}`
+      const block = blockOtherRuns(reverseOrderPointsWorkflowId, marker)
+      try {
+        await refund(lost.order.id, 74.97)
+      } finally {
+        block.disarm()
+      }
+      expect(await reversedOn(lost.headers, lost.order.id)).toBe(0)
+      const members = { two: two.customer.id, refunded: refunded.customer.id, debt: debt.customer.id, lost: lost.customer.id }
+      const orders = [two.order.id, second.id, refunded.order.id, debt.order.id, pendingOrder.id, lost.order.id]
+      return { members, orders }
+    }
+
+    /** The due queue's page of these members' orders, in its order. */
+    const duePage = async (members: Record<string, string>, now: Date) => {
+      const customers = Object.values(members)
+      return (await pointsService(getContainer()).listDueReleases(now, null, 1000)).items.filter((item) => customers.includes(item.customer_id))
+    }
+
+    /**
+     * What releasing left of these members: accounts, lots, the ledger's
+     * entries and the `loyalty.points.released` payloads, with ids, order
+     * numbers and times named by their place, so two sets made alike compare equal.
+     */
+    async function releaseOutcome(cases: { members: Record<string, string>; orders: string[] }, now: Date) {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      // The releases' lots expire at one instant; every other time (sign-up lots, the setup's release) is the fixture's own.
+      const releaseExpiry = expiryDate(now, (await pointsService(getContainer()).getProgramRules()).expiry_months)?.toISOString()
+      const out: Record<string, unknown> = {}
+      for (const [name, customerId] of Object.entries(cases.members)) {
+        const account = await knex("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
+        const entries = await knex("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+          .select("type", "points", "balance_change", "pending_change", "debt_change", "reason", "reference_type", "order_id", "idempotency_key", "program_version", "currency_code", "details", "voided_at")
+        const lots = await knex("loyalty_lot").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+          .select("points", "remaining", "expires_at")
+        const events = released.filter((event) => event.customer_id === customerId).map(({ id: _id, account_id: _a, released_at: _r, ...event }) => event)
+        let text = JSON.stringify({
+          account: { balance: account.balance, pending: account.pending, debt: account.debt, lifetime_earned: account.lifetime_earned, lifetime_redeemed: account.lifetime_redeemed },
+          entries: entries.map(({ voided_at, ...entry }) => ({ ...entry, voided: voided_at !== null })),
+          lots,
+          events,
+        })
+        text = text.split(customerId).join("<customer>")
+        cases.orders.forEach((orderId, i) => (text = text.split(orderId).join(`<order${i}>`)))
+        text = text
+          .replace(/#\d+/g, "#n")
+          .replace(/"order_display_id":\d+/g, '"order_display_id":"n"')
+          .replace(/pay_[0-9A-Z]+/g, "<payment>")
+          .replace(/llot_[0-9A-Z]+/g, "<lot>")
+          .replace(/adjust:[0-9a-f-]+/g, "adjust:<key>")
+          .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, (at) => (at === releaseExpiry ? "<release expiry>" : "<other time>"))
+        out[name] = JSON.parse(text)
+      }
+      return out
+    }
+
+    it("releases a page of due orders set-based with exactly what one-by-one releases give: ties, refunds in the window, debt, a lost refund (issue 15)", async () => {
+      const container = getContainer()
+      await eventBus().subscribe(LoyaltyEvents.POINTS_RELEASED, captureReleased, { subscriberId: "test-capture-points-released" })
+      try {
+        released.length = 0
+        const now = daysFromNow(15)
+        const one = await releaseCases("one")
+        const paged = await releaseCases("page")
+        const releasedBefore = released.length
+
+        for (const row of await duePage(one.members, now)) {
+          await releaseOrderPointsWorkflow(container).run({ input: { ...row, now } })
+        }
+        const page = await duePage(paged.members, now)
+        expect(page.map((row) => row.order_id)).toEqual([paged.orders[0], paged.orders[1], paged.orders[2], paged.orders[4], paged.orders[5]])
+        const { result } = await releaseOrderPageWorkflow(container).run({ input: { orders: page, now } })
+        // The lost refund's order goes to the per-order release, which reverses it first.
+        expect(result).toEqual({ released: 4, deferred: [paged.orders[5]] })
+        for (const orderId of result.deferred) {
+          await releaseOrderPointsWorkflow(container).run({ input: { ...page.find((row) => row.order_id === orderId)!, now } })
+        }
+        await eventually(async () => expect(released.length - releasedBefore).toBe(10))
+
+        const expected = await releaseOutcome(one, now)
+        expect(await releaseOutcome(paged, now)).toEqual(expected)
+        // And what that is: a spot check that the two sets did not agree on nothing.
+        expect(expected.two).toMatchObject({
+          account: { balance: 450, pending: 0 },
+          events: [{ points: 200 }, { points: 200 }],
+          lots: [{ remaining: 50, expires_at: "<other time>" }, { remaining: 200, expires_at: "<release expiry>" }, { remaining: 200, expires_at: "<release expiry>" }],
+        })
+        expect(expected.refunded).toMatchObject({ account: { balance: 187, pending: 0 }, events: [{ points: 137, earned_points: 200 }] })
+        expect(expected.debt).toMatchObject({ account: { balance: 10, pending: 0, debt: 0 }, lots: [{ remaining: 0 }, { remaining: 0 }, { remaining: 10 }] })
+        expect(expected.lost).toMatchObject({ account: { balance: 187, pending: 0 }, events: [{ points: 137 }] })
+        for (const customerId of Object.values(paged.members)) {
+          const totals = (await ledgerTotals(container, customerId))!
+          expect(totals.cached).toEqual(totals.ledger)
+        }
+        // Nothing of theirs is due any more.
+        expect(await duePage(paged.members, now)).toEqual([])
+      } finally {
+        await eventBus().unsubscribe(LoyaltyEvents.POINTS_RELEASED, captureReleased, { subscriberId: "test-capture-points-released" })
+      }
+    })
+
+    it("a release page failing at its event step leaves nothing of itself; the next run releases it (issue 15)", async () => {
+      const container = getContainer()
+      const { headers, customer } = await memberWithOrder("release-page-fault@example.com")
+      await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email: "release-page-fault@example.com",
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(300))
+      const now = daysFromNow(15)
+      const page = await duePage({ customer: customer.id }, now)
+      expect(page).toHaveLength(2)
+
+      const marker = "test-release-page-fault"
+      const fault = armFault(releaseOrderPageWorkflowId, "emit-loyalty-points-released-page", { marker })
+      try {
+        const { errors } = await releaseOrderPageWorkflow(container).run({
+          input: { orders: page, now },
+          context: { transactionId: `${marker}-${Date.now()}` },
+          throwOnError: false,
+        })
+        expect(fault.fired()).toBe(true)
+        expect(errors.map((e) => e.error.message)).toEqual([expect.stringMatching(/Injected fault/)])
+      } finally {
+        fault.disarm()
+      }
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 300, balance: 50, debt: 0 })
+      const afterFault = (await ledgerTotals(container, customer.id))!
+      expect(afterFault.cached).toEqual(afterFault.ledger)
+      expect(afterFault.lots).toBe(50)
+      expect(await duePage({ customer: customer.id }, now)).toEqual(page)
+
+      const { result } = await releasePendingPointsWorkflow(container).run({ input: { now } })
+      expect(result.released).toBeGreaterThanOrEqual(2)
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 0, balance: 350 })
+      expect(await duePage({ customer: customer.id }, now)).toEqual([])
     })
 
     it("expires points first-expiring first, and an expiry run twice expires once", async () => {

@@ -40,6 +40,34 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
     const credit = (customer_id: string, points: number, key: string, expires_at: Date | null = null) =>
       service.creditPoints({ customer_id, points, type: "adjust", idempotency_key: key, reason: "test", expires_at })
 
+    /**
+     * The members' ledgers with every id replaced by its place (lots and
+     * entries in the order they were written, customers by their suffix), so
+     * two sets of members made the same way compare equal.
+     */
+    async function ledgers(customerIds: string[], prefix: string) {
+      const out: unknown[] = []
+      const labels = new Map<string, string>()
+      for (const customerId of customerIds) {
+        const account = await expectLedgerConsistent(customerId)
+        const entries = await knex()("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+        const lots = await knex()("loyalty_lot").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+        entries.forEach((entry, i) => labels.set(entry.id, `${customerId}:entry${i}`))
+        lots.forEach((lot, i) => labels.set(lot.id, `${customerId}:lot${i}`))
+        out.push({
+          customer: customerId,
+          account: pick(account, ["balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed"]),
+          entries: entries.map((e) =>
+            pick(e, ["id", "type", "points", "balance_change", "pending_change", "debt_change", "reason", "actor_type", "reference_type", "reference_id", "order_id", "idempotency_key", "program_version", "currency_code", "details"])
+          ).map((e, i) => ({ ...e, voided: entries[i].voided_at !== null })),
+          lots: lots.map((l) => ({ ...pick(l, ["id", "entry_id", "points", "remaining"]), expires_at: l.expires_at ? new Date(l.expires_at).toISOString() : null })),
+        })
+      }
+      let text = JSON.stringify(out)
+      for (const [id, label] of labels) text = text.split(id).join(label)
+      return JSON.parse(text.split(`${prefix}_`).join("member_").split(`${prefix}-`).join("key-"))
+    }
+
     it("writes an idempotency key once, even when 5 writers race", async () => {
       const results = await Promise.all(
         Array.from({ length: 5 }, () =>
@@ -224,34 +252,6 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
         return rows.map((row) => row.id)
       }
 
-      /**
-       * The members' ledgers with every id replaced by its place (lots and
-       * entries in the order they were written, customers by their suffix), so
-       * two sets of members made the same way compare equal.
-       */
-      async function ledgers(customerIds: string[], prefix: string) {
-        const out: unknown[] = []
-        const labels = new Map<string, string>()
-        for (const customerId of customerIds) {
-          const account = await expectLedgerConsistent(customerId)
-          const entries = await knex()("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
-          const lots = await knex()("loyalty_lot").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
-          entries.forEach((entry, i) => labels.set(entry.id, `${customerId}:entry${i}`))
-          lots.forEach((lot, i) => labels.set(lot.id, `${customerId}:lot${i}`))
-          out.push({
-            customer: customerId,
-            account: pick(account, ["balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed"]),
-            entries: entries.map((e) =>
-              pick(e, ["id", "type", "points", "balance_change", "pending_change", "debt_change", "reason", "actor_type", "reference_type", "reference_id", "order_id", "idempotency_key", "details"])
-            ).map((e, i) => ({ ...e, voided: entries[i].voided_at !== null })),
-            lots: lots.map((l) => ({ ...pick(l, ["id", "entry_id", "points", "remaining"]), expires_at: l.expires_at ? new Date(l.expires_at).toISOString() : null })),
-          })
-        }
-        let text = JSON.stringify(out)
-        for (const [id, label] of labels) text = text.split(id).join(label)
-        return JSON.parse(text.split(`${prefix}_`).join("member_").split(`${prefix}-`).join("key-"))
-      }
-
       const events = (results: { entry: { type: string; points: number; reason: string }; account: { customer_id: string }; created: boolean }[], prefix: string) =>
         results.map((r) => ({ customer: r.account.customer_id.replace(prefix, "member"), type: r.entry.type, points: r.entry.points, reason: r.entry.reason, created: r.created }))
 
@@ -300,6 +300,150 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
         // The next run expires the page whole.
         expect(await service.expireLots(lotIds, now)).toHaveLength(lotIds.length)
         expect(await dueLots(customers)).toEqual([])
+      })
+    })
+
+    describe("the release page (issue 15: releaseOrders, set-based)", () => {
+      const now = new Date("2027-06-01T00:00:00Z")
+      const due = new Date("2027-05-20T00:00:00Z")
+      const expiresAt = new Date("2028-06-01T00:00:00Z")
+
+      /**
+       * An order's pending points. Two milliseconds apart, so entry ids (ULIDs,
+       * random within a millisecond) follow the order they were written in and
+       * ties in the release date are broken alike in both sets of members.
+       */
+      const earn = async (customer_id: string, order_id: string, points: number, release_at = due) => {
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        return await service.recordOrderEarning({
+          customer_id,
+          order_id,
+          idempotency_key: "ignored",
+          points,
+          release_at,
+          reason: `Order ${order_id}`,
+          program_version: 3,
+          currency_code: "eur",
+        })
+      }
+
+      /**
+       * Members whose orders are due at `now`, made the same way under a
+       * prefix: one with three orders released at the same instant (ties
+       * broken by the entries' ids), one partly reversed in its return window
+       * (a return or refund) and one canceled; one in debt 100 whose two
+       * orders (60, then 70) pay it off before anything reaches the balance;
+       * one whose release was compensated (its key given back); one whose
+       * order was released already. Returns the members and the page: what
+       * the due queue lists, then orders it does not (released, canceled,
+       * unknown) as a page read just before they changed would.
+       */
+      async function members(p: string) {
+        await earn(`${p}_many`, `${p}-m1`, 10)
+        await earn(`${p}_many`, `${p}-m2`, 20)
+        await earn(`${p}_many`, `${p}-m3`, 30)
+        await earn(`${p}_many`, `${p}-m4`, 100, new Date("2027-05-01T00:00:00Z"))
+        await service.reverseOrderPoints({ order_id: `${p}-m4`, customer_id: `${p}_many`, canceled: false, target: 63, reason: "refund" })
+        await earn(`${p}_many`, `${p}-m5`, 40)
+        await service.reverseOrderPoints({ order_id: `${p}-m5`, customer_id: `${p}_many`, canceled: true, reason: "canceled" })
+        const granted = await credit(`${p}_debt`, 100, `${p}-d0`)
+        const spent = await service.debitPoints({ customer_id: `${p}_debt`, points: 100, type: "redeem", idempotency_key: `${p}-dspend`, reason: "x" })
+        await service.revertEntry(granted.entry.id, "rolled back")
+        await earn(`${p}_debt`, `${p}-d1`, 60)
+        await earn(`${p}_debt`, `${p}-d2`, 70)
+        expect(await expectLedgerConsistent(`${p}_debt`)).toMatchObject({ debt: 100, balance: 0, pending: 130 })
+        expect(spent.created).toBe(true)
+        await earn(`${p}_again`, `${p}-a1`, 25)
+        const first = await service.releaseOrderPoints({ order_id: `${p}-a1`, customer_id: `${p}_again`, now, expires_at: expiresAt })
+        await service.revertEntry(first!.entry.id, "Release rolled back")
+        await earn(`${p}_done`, `${p}-x1`, 15)
+        await service.releaseOrderPoints({ order_id: `${p}-x1`, customer_id: `${p}_done`, now, expires_at: expiresAt })
+
+        const customers = [`${p}_many`, `${p}_debt`, `${p}_again`, `${p}_done`]
+        const queue = await service.listDueReleases(now, null, 1000)
+        const listed = queue.items.filter((item) => customers.includes(item.customer_id))
+        const page = [
+          ...listed,
+          { order_id: `${p}-x1`, customer_id: `${p}_done` },
+          { order_id: `${p}-m5`, customer_id: `${p}_many` },
+          { order_id: `${p}-none`, customer_id: `${p}_many` },
+        ]
+        return { customers, page }
+      }
+
+      /** What `loyalty.points.released` carries for these entries, ids and times left out and the prefix named alike. */
+      const payloads = async (results: PostingResult[], prefix: string) =>
+        JSON.parse(
+          JSON.stringify(
+            (await service.listReleases(results.map((r) => r.entry.id))).map(({ id: _id, account_id: _a, released_at: _r, ...event }) => event)
+          )
+            .split(`${prefix}_`).join("member_")
+            .split(`${prefix}-`).join("key-")
+        )
+
+      it("a page releasing many orders of several members in one go writes exactly the ledger that releasing them one by one wrote", async () => {
+        const one = await members("one")
+        const oneByOne: PostingResult[] = []
+        for (const order of one.page) {
+          const result = await service.releaseOrderPoints({ ...order, now, expires_at: expiresAt })
+          if (result?.created) oneByOne.push(result)
+        }
+
+        const paged = await members("page")
+        // The queue's order: release date, then the pending entry's id (m1 to a1 share one release date).
+        expect(paged.page.map((o) => o.order_id)).toEqual(
+          ["page-m4", "page-m1", "page-m2", "page-m3", "page-d1", "page-d2", "page-a1", "page-x1", "page-m5", "page-none"]
+        )
+        const { results, deferred } = await service.releaseOrders(paged.page, expiresAt)
+        expect(deferred).toEqual([])
+
+        expect(await ledgers(paged.customers, "page")).toEqual(await ledgers(one.customers, "one"))
+        // The events' payloads, in the same order.
+        expect(await payloads(results, "page")).toEqual(await payloads(oneByOne, "one"))
+        expect(results.map((r) => r.entry.points)).toEqual([63, 10, 20, 30, 60, 70, 25])
+        const [many, debt, again, done] = await Promise.all(paged.customers.map((c) => expectLedgerConsistent(c)))
+        expect(many).toMatchObject({ balance: 123, pending: 0 })
+        expect(debt).toMatchObject({ balance: 30, pending: 0, debt: 0 })
+        expect(again).toMatchObject({ balance: 25, pending: 0 })
+        expect(done).toMatchObject({ balance: 15, pending: 0 })
+        // Resumable: the same page again releases nothing, and nothing of theirs is due.
+        expect(await service.releaseOrders(paged.page, expiresAt)).toEqual({ results: [], deferred: [] })
+        const queue = await service.listDueReleases(now, null, 1000)
+        expect(queue.items.filter((item) => paged.customers.includes(item.customer_id))).toEqual([])
+      })
+
+      it("a page failing midway (the database refuses one account's move) leaves nothing of the page applied; the next run releases it whole", async () => {
+        const { customers, page } = await members("fail")
+        const before = await ledgers(customers, "fail")
+        // The debtor's cached pending is made short of its orders': moving it by what they hold would go
+        // below zero, which the database refuses, after the page wrote its entries and lots.
+        const debtor = (await service.retrieveAccountByCustomer("fail_debt"))!
+        await knex()("loyalty_account").where({ id: debtor.id }).update({ pending: 1 })
+        await expect(service.releaseOrders(page, expiresAt)).rejects.toThrow()
+        await knex()("loyalty_account").where({ id: debtor.id }).update({ pending: debtor.pending })
+        expect(await ledgers(customers, "fail")).toEqual(before)
+        const dueNow = (await service.listDueReleases(now, null, 1000)).items.filter((item) => customers.includes(item.customer_id))
+        expect(dueNow).toHaveLength(7)
+
+        const { results } = await service.releaseOrders(page, expiresAt)
+        expect(results).toHaveLength(7)
+        expect((await service.listDueReleases(now, null, 1000)).items.filter((item) => customers.includes(item.customer_id))).toEqual([])
+        await Promise.all(customers.map((c) => expectLedgerConsistent(c)))
+      })
+
+      it("an account another transaction holds is left to the per-order release; the rest of the page goes on", async () => {
+        const { customers, page } = await members("held")
+        const held = (await service.retrieveAccountByCustomer("held_debt"))!
+        const { results, deferred } = await knex().transaction(async (other) => {
+          await other("loyalty_account").where({ id: held.id }).forUpdate().first()
+          return await service.releaseOrders(page, expiresAt)
+        })
+        expect(deferred).toEqual(["held-d1", "held-d2"])
+        expect(results.map((r) => r.entry.order_id)).toEqual(["held-m4", "held-m1", "held-m2", "held-m3", "held-a1"])
+        expect(await expectLedgerConsistent("held_debt")).toMatchObject({ debt: 100, pending: 130 })
+        for (const order_id of deferred) await service.releaseOrderPoints({ order_id, customer_id: "held_debt", now, expires_at: expiresAt })
+        expect(await expectLedgerConsistent("held_debt")).toMatchObject({ debt: 0, balance: 30, pending: 0 })
+        await Promise.all(customers.map((c) => expectLedgerConsistent(c)))
       })
     })
 

@@ -1,5 +1,5 @@
 import { computeEarning } from "../../src/lib/points/earning"
-import { OrderMoney, orderMoney, orderPointsTargets } from "../../src/lib/points/order-points"
+import { OrderMoney, orderMoney, orderPointsTargets, recomputationWrites } from "../../src/lib/points/order-points"
 
 const money = (over: Partial<OrderMoney>): OrderMoney => ({
   items_total: 0,
@@ -171,5 +171,54 @@ describe("orderMoney: the order as it now stands, from Medusa's totals", () => {
       // Lines without an id (these fixtures) are not listed by line.
       lines: {},
     })
+  })
+})
+
+describe("recomputationWrites: the release page's reversal check (issue 15)", () => {
+  const earning = { total_before_points: 249.9, rate: 1, multiplier: 1 }
+  const kept = money({ items_total: 238, items_net: 200, value: 249.9 })
+  const order = (over: Partial<{ status: string; money: OrderMoney; credit_lines: { amount: number; reference: string | null }[] }> = {}) => ({
+    customer_id: "cus_1",
+    status: "pending",
+    credit_lines: [],
+    money: kept,
+    ...over,
+  })
+  const ledger = (over: Partial<{ earned: number; reversed: number; redeemed: number; restored: number }> = {}) => ({
+    earned: 200,
+    reversed: 0,
+    redeemed: 0,
+    restored: 0,
+    ...over,
+  })
+
+  it("finds nothing to write for an order as placed, or one whose refund was already reversed", () => {
+    expect(recomputationWrites({ order: order(), ledger: ledger(), earning })).toBe(false)
+    // 74.97 refunded as a credit line beyond what was owed: 63 reversed when it happened.
+    const refunded = money({ items_total: 238, items_net: 200, value: 249.9, other_credit: 74.97 })
+    expect(recomputationWrites({ order: order({ money: refunded }), ledger: ledger({ reversed: 63 }), earning })).toBe(false)
+  })
+
+  it("finds the reversal a lost event left undone, up or down, and a cancel", () => {
+    const refunded = money({ items_total: 238, items_net: 200, value: 249.9, other_credit: 74.97 })
+    expect(recomputationWrites({ order: order({ money: refunded }), ledger: ledger(), earning })).toBe(true)
+    expect(recomputationWrites({ order: order(), ledger: ledger({ reversed: 63 }), earning })).toBe(true)
+    expect(recomputationWrites({ order: order({ status: "canceled" }), ledger: ledger(), earning })).toBe(true)
+    expect(recomputationWrites({ order: order({ status: "canceled" }), ledger: ledger({ reversed: 200 }), earning })).toBe(false)
+  })
+
+  it("leaves points spent on the order to the per-order path when they are still to attach or to give back", () => {
+    const paid = { credit_lines: [{ amount: 22, reference: "loyalty-points" }], money: money({ items_total: 45.6, items_net: 38, value: 51.48, points_credit: 22 }) }
+    const placed = { total_before_points: 51.48, rate: 1, multiplier: 1 }
+    // The checkout's debit is not on the order yet.
+    expect(recomputationWrites({ order: order(paid), ledger: ledger({ earned: 21 }), earning: placed })).toBe(true)
+    expect(recomputationWrites({ order: order(paid), ledger: ledger({ earned: 21, redeemed: 2200 }), earning: placed })).toBe(false)
+    // Canceled: the points spent come back.
+    expect(recomputationWrites({ order: order({ ...paid, status: "canceled" }), ledger: ledger({ earned: 21, reversed: 21, redeemed: 2200 }), earning: placed })).toBe(true)
+  })
+
+  it("writes nothing for an order that is gone or has no customer, as the recomputation", () => {
+    expect(recomputationWrites({ order: null, ledger: ledger(), earning })).toBe(false)
+    expect(recomputationWrites({ order: { ...order(), customer_id: null }, ledger: ledger({ reversed: 99 }), earning })).toBe(false)
   })
 })

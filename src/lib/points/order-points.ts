@@ -375,3 +375,73 @@ function earnedByLines(input: OrderPointsTargetsInput, eligible: BigNumberInput)
   )
   return base + campaigns
 }
+
+/**
+ * What an order's earning was computed with, from its earn entry (`earn:order:<id>`,
+ * its `details` and currency): what a later change to the order is measured
+ * against. Null without an entry.
+ */
+export function originalEarningOf(
+  entry: { details: Record<string, unknown> | null; currency_code: string | null } | null | undefined
+): OriginalEarning | null {
+  const details = entry?.details ?? null
+  if (!entry || !details) return null
+  return {
+    total_before_points: Number(details.total_before_points ?? 0),
+    rate: details.rate === null || details.rate === undefined ? null : Number(details.rate),
+    multiplier: Number(details.multiplier ?? 1),
+    ...(details.line_factors ? { line_factors: details.line_factors as Record<string, number> } : {}),
+    ...(Array.isArray(details.campaigns) && details.campaigns.length
+      ? { campaigns: details.campaigns as RecordedCampaign[], currency_code: entry.currency_code ?? "" }
+      : {}),
+  }
+}
+
+/** What the ledger holds for an order, as the recomputation reads it. */
+export type OrderLedgerFigures = { earned: number; reversed: number; redeemed: number; restored: number }
+
+/**
+ * Whether recomputing an order's points as it now stands
+ * (`reverseOrderPointsWorkflow`) would write anything: attach a checkout's
+ * points debit to the order, give spent points back, tell Medusa about
+ * points given back (a credit line), or post a correction up or down. The
+ * release page's check: an order for which this is false releases set-based
+ * exactly as its per-order release would (whose recomputation, run first,
+ * finds nothing to do); the others go to the per-order release.
+ *
+ * It follows the recomputation's own rules: no order, or no customer, writes
+ * nothing; a points-paid order whose debit is not on it yet (nothing
+ * redeemed on the order) is counted as writing (the attach), without reading
+ * its cart.
+ */
+export function recomputationWrites(input: {
+  order: Pick<OrderForPoints, "customer_id" | "status" | "credit_lines" | "money"> | null
+  ledger: OrderLedgerFigures
+  earning: OriginalEarning | null
+}): boolean {
+  const { order, ledger, earning } = input
+  if (!order?.customer_id || !order.money) return false
+  if (ledger.redeemed === 0 && order.credit_lines.some((line) => line.reference === POINTS_CREDIT_LINE_REFERENCE)) return true
+  const canceled = order.status === "canceled"
+  const targets = orderPointsTargets({
+    canceled,
+    money: order.money,
+    redeemed: ledger.redeemed,
+    restored: ledger.restored,
+    earning,
+  })
+  // `restoreOrderRedemption`
+  if (ledger.redeemed > 0) {
+    const target = canceled ? ledger.redeemed : Math.min(ledger.redeemed, targets.restored)
+    if (target - ledger.restored > 0) return true
+  }
+  // `recordRestoredCreditLineStep` (not on cancel)
+  if (!canceled && MathBN.sub(targets.restored_value, order.money.points_credit_restored).gt(0)) return true
+  // `reverseOrderPoints`
+  if (targets.earned !== null) {
+    const standing = ledger.earned - ledger.reversed
+    const target = canceled ? 0 : Math.max(targets.earned, 0)
+    if (target !== standing) return true
+  }
+  return false
+}

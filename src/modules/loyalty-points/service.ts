@@ -247,6 +247,21 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await oneOrNull(this.listEntries({ idempotency_key: IdempotencyKeys.orderEarning(orderId), voided_at: null }, { take: 1 }, sharedContext))
   }
 
+  /** The entries these orders' earnings were first written as (`retrieveOrderEarning` for a page), by order id. */
+  @InjectManager()
+  async listOrderEarnings(
+    orderIds: string[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<Map<string, LedgerEntry>> {
+    if (!orderIds.length) return new Map()
+    const found = await this.listEntries(
+      { idempotency_key: orderIds.map(IdempotencyKeys.orderEarning), voided_at: null },
+      { take: null },
+      sharedContext
+    )
+    return new Map(found.flatMap((entry) => (entry.order_id ? [[entry.order_id, entry]] : [])))
+  }
+
   /** Which of these orders have no earn entry yet: the release job's catch-up list. */
   @InjectManager()
   async ordersWithoutEarning(
@@ -471,6 +486,104 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         lifetime_earned: summary.pending,
       })
     )
+  }
+
+  /**
+   * Release a page of orders at once, each as `releaseOrderPoints` releases
+   * it: the same `release` entry per order (key `release:order:<id>`, reason,
+   * rule version and currency of its earning, details, amount = what is left
+   * pending), debt paid off first and the rest a lot expiring at `expiresAt`,
+   * in the page's order (so a member in debt pays it off with their first
+   * order of the page, as one by one). A few statements for the whole page
+   * instead of a locked posting per order: the holders' accounts are locked in
+   * customer order (the posting path's `lock_timeout`, `SKIP LOCKED`), the
+   * page's order figures, used keys and earnings read under those locks, and
+   * the entries, lots and accounts' figures written one statement each, in
+   * this one transaction: all of the page or none of it.
+   *
+   * Orders with nothing left pending, released already, without entries or
+   * whose holder's account is closed release nothing (as one by one). Orders
+   * whose account another transaction holds right now are returned in
+   * `deferred`, for the per-order release, which waits for the lock.
+   */
+  @InjectTransactionManager()
+  async releaseOrders(
+    orders: { order_id: string; customer_id: string }[],
+    expiresAt: Date | null,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ results: PostingResult[]; deferred: string[] }> {
+    const page = [...new Map(orders.map((order) => [order.order_id, order])).values()]
+    if (!page.length) return { results: [], deferred: [] }
+    const trx = transactionOf(sharedContext, WRITES)
+    const orderIds = page.map((order) => order.order_id)
+    const holders = await sql.orderHolders(trx, orderIds)
+    // An order is released on the account its points are in (`lockOrderAccount_`); one without entries has nothing.
+    const holderOf = new Map(page.flatMap((order) => (holders.has(order.order_id) ? [[order.order_id, holders.get(order.order_id)!]] : [])))
+    const customers = [...new Set(holderOf.values())].sort()
+    if (!customers.length) return { results: [], deferred: [] }
+    const open = new Set((await sql.openAccountsOf(trx, customers)).map((account) => account.customer_id))
+    const locked = new Map((await sql.lockAccountsSkipLocked(trx, customers)).map((account) => [account.customer_id, account]))
+    const deferred = orderIds.filter((id) => holderOf.has(id) && open.has(holderOf.get(id)!) && !locked.has(holderOf.get(id)!))
+    const mine = orderIds.filter((id) => locked.has(holderOf.get(id) ?? ""))
+    if (!mine.length) return { results: [], deferred }
+
+    // Under the locks: what each order stands at, which were released already, and what they earned with.
+    const summaries = await sql.orderTotals(trx, mine)
+    const used = await sql.usedKeys(trx, mine.map(IdempotencyKeys.orderRelease))
+    const earnings = await sql.entriesByKeys(trx, mine.map(IdempotencyKeys.orderEarning))
+    const debts = new Map([...locked.values()].map((account) => [account.id, account.debt]))
+    const entries: sql.NewEntry[] = []
+    const lots: sql.NewLot[] = []
+    const changes = new Map<string, AccountChange & { account_id: string }>()
+    for (const orderId of mine) {
+      const summary = summaries.get(orderId)
+      if (!summary || summary.pending <= 0 || used.has(IdempotencyKeys.orderRelease(orderId))) continue
+      const account = locked.get(holderOf.get(orderId)!)!
+      const earning = earnings.get(IdempotencyKeys.orderEarning(orderId))
+      const entryId = generateEntityId(undefined, "lent")
+      // `creditBalance_`: debt first, the rest a lot.
+      const { debt_paid, to_balance } = settleDebt(debts.get(account.id)!, summary.pending)
+      debts.set(account.id, debts.get(account.id)! - debt_paid)
+      if (to_balance > 0) {
+        lots.push({ id: generateEntityId(undefined, "llot"), account_id: account.id, entry_id: entryId, points: to_balance, expires_at: expiresAt })
+      }
+      const movement: Movement = { balance_change: to_balance, pending_change: -summary.pending, debt_change: -debt_paid }
+      const posting = orderPosting(account.customer_id, orderId, IdempotencyKeys.orderRelease(orderId), "Return window ended")
+      entries.push({
+        id: entryId,
+        account_id: account.id,
+        type: "release",
+        points: summary.pending,
+        ...movement,
+        reason: posting.reason,
+        actor_type: "system",
+        actor_id: null,
+        reference_type: posting.reference_type,
+        reference_id: posting.reference_id,
+        order_id: orderId,
+        idempotency_key: posting.idempotency_key,
+        program_version: earning?.program_version ?? null,
+        currency_code: earning?.currency_code ?? null,
+        release_at: null,
+        details: { earned: summary.earned, reversed_before_release: summary.reversed },
+      })
+      const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
+      change.movement = {
+        balance_change: change.movement.balance_change + movement.balance_change,
+        pending_change: change.movement.pending_change + movement.pending_change,
+        debt_change: change.movement.debt_change + movement.debt_change,
+      }
+      change.lifetime_earned += summary.pending
+      changes.set(account.id, change)
+    }
+    if (!entries.length) return { results: [], deferred }
+    const written = new Map((await sql.insertEntries(trx, entries)).map((entry) => [entry.id, entry]))
+    await sql.insertLots(trx, lots)
+    const accounts = new Map((await sql.moveAccounts(trx, [...changes.values()])).map((account) => [account.id, account]))
+    return {
+      results: entries.map((entry) => ({ entry: written.get(entry.id)!, account: accounts.get(entry.account_id)!, created: true })),
+      deferred,
+    }
   }
 
   /**

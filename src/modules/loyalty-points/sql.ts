@@ -21,7 +21,7 @@ import {
  * under it, the entry, the lots and the cached figures moved in the same
  * transaction), the conditional updates that serialize checkouts, jobs and
  * imports on a row (coupon claims, closes, reminder claims, an import run's
- * start and progress), the set-based writes (the expiry's page of lots,
+ * start and progress), the set-based writes (the expiry's page of lots, the release's page of orders,
  * order facts from a JSON array, the erasure of a member's data) and the grouped or keyset reads of the
  * jobs, exports and reports (order figures, due releases and expiries, the
  * ledger's pages, the liability facts). Everything else goes through
@@ -392,6 +392,94 @@ export async function moveBalances(trx: Knex.Transaction, changes: { account_id:
       WHERE a.id = m.account_id
      RETURNING a.*`,
     [JSON.stringify(changes)]
+  )
+  return rows
+}
+
+// ---------------------------------------------------------------- the release page, set-based
+
+/**
+ * The customer whose account holds each of these orders' points (`orderHolder`
+ * for a page, one statement): orders without entries are not in the map.
+ */
+export async function orderHolders(knex: Db, orderIds: string[]): Promise<Map<string, string>> {
+  const { rows } = await knex.raw(
+    `SELECT DISTINCT ON (e.order_id) e.order_id, a.customer_id
+       FROM loyalty_entry e JOIN loyalty_account a ON a.id = e.account_id
+      WHERE e.order_id = ANY(?)
+      ORDER BY e.order_id, (e.type = 'pending') DESC, e.created_at ASC, e.id ASC`,
+    [orderIds]
+  )
+  return new Map(rows.map((row: { order_id: string; customer_id: string }) => [row.order_id, row.customer_id]))
+}
+
+/** The open accounts of these customers, unlocked (a customer without one had theirs closed). */
+export async function openAccountsOf(knex: Db, customerIds: string[]): Promise<LoyaltyAccount[]> {
+  return await knex<LoyaltyAccount>("loyalty_account").whereIn("customer_id", customerIds).whereNull("deleted_at")
+}
+
+/**
+ * Lock these customers' open accounts in customer order (as every write that
+ * locks several accounts), with the posting path's `lock_timeout`, skipping
+ * the rows another transaction holds right now: their customers are being
+ * written for (a checkout, an adjustment), and the caller hands their orders
+ * to the per-order path, which waits for the lock.
+ */
+export async function lockAccountsSkipLocked(trx: Knex.Transaction, customerIds: string[]): Promise<LoyaltyAccount[]> {
+  await setLockTimeout(trx)
+  const { rows } = await trx.raw(
+    `SELECT a.* FROM loyalty_account a
+      WHERE a.customer_id = ANY(?) AND a.deleted_at IS NULL
+      ORDER BY a.customer_id
+        FOR UPDATE SKIP LOCKED`,
+    [customerIds]
+  )
+  return rows
+}
+
+/** The effective entries written under these keys, by key. */
+export async function entriesByKeys(knex: Db, keys: string[]): Promise<Map<string, LedgerEntry>> {
+  const rows: LedgerEntry[] = await knex<LedgerEntry>("loyalty_entry").whereIn("idempotency_key", keys).whereNull("voided_at")
+  return new Map(rows.map((row) => [row.idempotency_key, row]))
+}
+
+/** A lot to write (`insertLot`'s columns, with its id chosen by the caller). */
+export type NewLot = { id: string; account_id: string; entry_id: string; points: number; expires_at: Date | null }
+
+/**
+ * Write lots in one statement, each full (`remaining` = `points`) as
+ * `insertLot` writes one, in the order given and stamped with the
+ * statement's clock: the lots of a page keep their order, as if written one
+ * by one (each in its own transaction).
+ */
+export async function insertLots(trx: Knex.Transaction, lots: NewLot[]): Promise<void> {
+  if (!lots.length) return
+  await trx.raw(
+    `INSERT INTO loyalty_lot (id, account_id, entry_id, points, remaining, expires_at, created_at, updated_at)
+     SELECT l.id, l.account_id, l.entry_id, l.points, l.points, l.expires_at, clock_timestamp(), clock_timestamp()
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (id text, account_id text, entry_id text, points int, expires_at timestamptz))
+            WITH ORDINALITY AS l(id, account_id, entry_id, points, expires_at, n)
+      ORDER BY l.n`,
+    [JSON.stringify(lots)]
+  )
+}
+
+/**
+ * Move locked accounts' cached figures (`moveAccount` for many accounts, one
+ * change per account, in one statement); returns the accounts as written.
+ */
+export async function moveAccounts(trx: Knex.Transaction, changes: (AccountChange & { account_id: string })[]): Promise<LoyaltyAccount[]> {
+  if (!changes.length) return []
+  const { rows } = await trx.raw(
+    `UPDATE loyalty_account a
+        SET balance = a.balance + m.balance_change, pending = a.pending + m.pending_change, debt = a.debt + m.debt_change,
+            lifetime_earned = a.lifetime_earned + m.lifetime_earned, lifetime_redeemed = a.lifetime_redeemed + m.lifetime_redeemed,
+            updated_at = now()
+       FROM jsonb_to_recordset(?::jsonb)
+         AS m(account_id text, balance_change int, pending_change int, debt_change int, lifetime_earned int, lifetime_redeemed int)
+      WHERE a.id = m.account_id
+     RETURNING a.*`,
+    [JSON.stringify(changes.map(({ account_id, movement, lifetime_earned, lifetime_redeemed }) => ({ account_id, ...movement, lifetime_earned, lifetime_redeemed })))]
   )
   return rows
 }

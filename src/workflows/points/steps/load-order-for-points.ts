@@ -10,7 +10,7 @@ export type { OrderForPoints }
 
 export const loadOrderForPointsStepId = "loyalty-load-order-for-points-step"
 
-const ORDER_FIELDS = [
+export const ORDER_FOR_POINTS_FIELDS = [
   "id",
   "display_id",
   "currency_code",
@@ -46,7 +46,7 @@ export const loadOrderForPointsStep = createStep(
   loadOrderForPointsStepId,
   async (input: { order_id: string }, { container }) => {
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const order = await graphOne(container, "order", input.order_id, ORDER_FIELDS)
+    const order = await graphOne(container, "order", input.order_id, ORDER_FOR_POINTS_FIELDS)
     if (!order) {
       return new StepResponse(null)
     }

@@ -1,6 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { OriginalEarning } from "../../../lib/points/order-points"
-import { RecordedCampaign } from "../../../lib/campaigns/rules"
+import { OriginalEarning, originalEarningOf } from "../../../lib/points/order-points"
 import { OrderPointsSummary } from "../../../modules/loyalty-points/types"
 import { pointsService } from "./resolve-service"
 
@@ -26,18 +25,6 @@ export const loadOrderLedgerStep = createStep(
       service.summarizeOrders([input.order_id]),
       service.retrieveOrderEarning(input.order_id),
     ])
-    const details = entry?.details ?? null
-    const earning: OriginalEarning | null = details
-      ? {
-          total_before_points: Number(details.total_before_points ?? 0),
-          rate: details.rate === null || details.rate === undefined ? null : Number(details.rate),
-          multiplier: Number(details.multiplier ?? 1),
-          ...(details.line_factors ? { line_factors: details.line_factors as Record<string, number> } : {}),
-          ...(Array.isArray(details.campaigns) && details.campaigns.length
-            ? { campaigns: details.campaigns as RecordedCampaign[], currency_code: entry!.currency_code ?? "" }
-            : {}),
-        }
-      : null
-    return new StepResponse<OrderLedger | null>({ summary, earning })
+    return new StepResponse<OrderLedger | null>({ summary, earning: originalEarningOf(entry) })
   }
 )

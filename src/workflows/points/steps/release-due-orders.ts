@@ -1,30 +1,46 @@
-import { attemptEachDue } from "../../../lib/shared/pages"
+import { asOneBatch, attempt, attemptEachDue } from "../../../lib/shared/pages"
 import { createPassStep } from "../../shared/create-pass-step"
+import { releaseOrderPageWorkflow } from "../release-order-page"
 import { releaseOrderPointsWorkflow } from "../release-order-points"
 import { pointsService } from "./resolve-service"
 
 export const releaseDueOrdersStepId = "loyalty-release-due-orders-step"
 
-const BATCH = 200
+/** Due pending entries a page reads: its statements, compensation data and events stay this size. */
+export const RELEASE_PAGE = 500
 
 /**
- * Release every order whose return window has ended, one idempotent workflow
- * per order (each reconciles reversals from the order first), a page of the
- * due queue at a time in keyset order. A failing order is logged and left
- * for the next run instead of blocking everyone else's; each order is tried
- * at most once per run, so the loop always ends. Each release commits on its
- * own, so a pass that dies resumes where the next run reads the queue.
+ * Release every order whose return window has ended, a page of the due
+ * queue at a time in keyset order (release date, entry). Each page is one
+ * `releaseOrderPageWorkflow`, which checks the page's orders for reversals
+ * in one read, commits the page's releases set-based, emits its events and,
+ * if it fails, undoes only that page (logged; its orders are still due for
+ * the next run). The orders a page leaves to the per-order path (a
+ * recomputation to write first, an account held by another transaction)
+ * each get their own `releaseOrderPointsWorkflow`, in the page's order; a
+ * failing one is logged and left for the next run. Each order is tried at
+ * most once per run, so the loop always ends, and a pass that dies resumes
+ * where the next run reads the queue. Only counters outlive a page.
  */
 export const releaseDueOrdersStep = createPassStep(releaseDueOrdersStepId, async (now, container) => {
   let released = 0
   await attemptEachDue(container, {
-    read: (after) => pointsService(container).listDueReleases(now, after, BATCH),
-    what: (row) => `Loyalty: releasing points of order ${row.order_id}`,
-    run: async (row) => {
-      const { result } = await releaseOrderPointsWorkflow(container).run({
-        input: { order_id: row.order_id, customer_id: row.customer_id, now },
-      })
-      if (result?.created) released++
+    read: async (after) => asOneBatch(await pointsService(container).listDueReleases(now, after, RELEASE_PAGE)),
+    what: (orders) => `Loyalty: releasing points of ${orders.length} orders from ${orders[0].order_id}`,
+    run: async (orders) => {
+      const { result } = await releaseOrderPageWorkflow(container).run({ input: { orders, now } })
+      released += result.released
+      const deferred = new Set(result.deferred)
+      for (const row of orders) {
+        if (!deferred.delete(row.order_id)) continue
+        const one = await attempt(container, `Loyalty: releasing points of order ${row.order_id}`, async () => {
+          const { result } = await releaseOrderPointsWorkflow(container).run({
+            input: { order_id: row.order_id, customer_id: row.customer_id, now },
+          })
+          return result?.created ? 1 : 0
+        })
+        if (one.ok) released += one.value
+      }
     },
   })
   return released
