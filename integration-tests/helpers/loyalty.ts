@@ -29,11 +29,12 @@ export async function eventually<T>(check: () => Promise<T>, { timeout = 15_000,
  * Resolves once every subscriber of `eventName` has returned from its next
  * emission (whether it succeeded or failed): call it before the request that
  * emits, await it after. For "nothing happened" checks: wait for the handling,
- * then look. Waits up to 2 minutes (test-utils' default, 15 s, is less than a
+ * then look. `triggerCount`: the emissions to wait for when one workflow emits
+ * the event several times (a page's events). Waits up to 2 minutes (test-utils' default, 15 s, is less than a
  * checkout takes on a loaded 2-core machine).
  */
-export function subscribersDone(container: MedusaContainer, eventName: string, { timeout = 120_000 } = {}) {
-  return TestEventUtils.waitSubscribersExecution(eventName, container.resolve(Modules.EVENT_BUS), { timeout })
+export function subscribersDone(container: MedusaContainer, eventName: string, { timeout = 120_000, triggerCount = 1 } = {}) {
+  return TestEventUtils.waitSubscribersExecution(eventName, container.resolve(Modules.EVENT_BUS), { timeout, triggerCount })
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   attempt,
   cancelOrder,
   CommerceFixture,
+  countTransactions,
   daysFromNow,
   eventually,
   get,
@@ -16,6 +17,7 @@ import {
   pointsService,
   post,
   registerCustomer,
+  SqlCount,
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
@@ -397,6 +399,49 @@ export default httpSuite({
       const { notifications: reset } = await post(api, "/admin/loyalty/notification-settings", { kinds: [{ kind: "points-expiring", template: null }] }, admin.headers)
       expect(kindOf(reset, "points-expiring")).toMatchObject({ template: "loyalty-points-expiring" })
       expect(kindOf(reset, "points-earned")).toMatchObject({ enabled: false })
+    })
+
+    it("reads member care's rules once for a workflow's messages, not once per message, and a settings change applies to the messages after it", async () => {
+      const container = getContainer()
+      const members: Awaited<ReturnType<typeof member>>[] = []
+      for (const n of [1, 2, 3, 4]) members.push(await member(`group-read-${n}@example.com`))
+      const points = pointsService(container)
+      /** Each member's lots not yet announced: one per member, the sign-up lot first, then the adjustment's. */
+      const unannounced = async () => {
+        const accounts = await points.listAccounts({ customer_id: members.map(({ customer }) => customer.id) })
+        const lots = await points.listLots({ account_id: accounts.map((account) => account.id), reminded_at: null }, { take: null })
+        expect(lots).toHaveLength(4)
+        return lots
+      }
+      /** Five days before the last of them expires: all four are announced by one run, as one event group. */
+      const remindAll = async () => {
+        const lots = await unannounced()
+        const now = new Date(Math.max(...lots.map((lot) => new Date(lot.expires_at!).getTime())) - 5 * 24 * 60 * 60 * 1000)
+        return await countTransactions(container, async () => {
+          const handled = subscribersDone(container, "loyalty.points.expiring", { triggerCount: 4 })
+          const { result } = await remindExpiringPointsWorkflow(container).run({ input: { now } })
+          expect(result.reminded_lots).toBe(4)
+          await handled
+        })
+      }
+      const settingsReads = (count: SqlCount) => count.statements.filter((s) => /from "loyalty_notification_setting"/i.test(s))
+      const expiringMessages = async () =>
+        (await Promise.all(members.map(({ customer }) => notificationsOf(customer.id, "loyalty-points-expiring")))).flat()
+
+      // One read in the workflow (the reminder window), one for its four messages: they share the
+      // workflow's event group and arrive together.
+      const first = await remindAll()
+      expect(settingsReads(first)).toHaveLength(2)
+      await eventually(async () => expect(await expiringMessages()).toHaveLength(4))
+
+      // Staff switch the reminders off: the next run's messages read the new settings and none goes.
+      await post(api, "/admin/loyalty/notification-settings", { kinds: [{ kind: "points-expiring", enabled: false }] }, admin.headers)
+      for (const { customer } of members) {
+        await post(api, `/admin/loyalty/accounts/${customer.id}/adjustments`, { points: 10, reason: "goodwill" }, admin.headers)
+      }
+      const second = await remindAll()
+      expect(settingsReads(second)).toHaveLength(2)
+      expect(await expiringMessages()).toHaveLength(4)
     })
   },
 })
