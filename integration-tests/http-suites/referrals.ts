@@ -1,8 +1,16 @@
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { referralRewardPosting } from "../../src/lib/referrals/rewards"
 import { LoyaltyEvents, PointsEventData } from "../../src/lib/shared/events"
 import evaluateReferralOnPoints from "../../src/subscribers/evaluate-referral"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
-import { evaluateReferralsWorkflow } from "../../src/workflows/referrals"
+import {
+  evaluateReferralsWorkflow,
+  postReferralRewardsPageWorkflow,
+  postReferralRewardsPageWorkflowId,
+  postReferralRewardsWorkflow,
+} from "../../src/workflows/referrals"
+import { recordReferralRewardPageStepId } from "../../src/workflows/referrals/steps/record-referral-reward-page"
+import { armFault } from "../helpers/fault-injection"
 import {
   AdminUser,
   attempt,
@@ -15,6 +23,7 @@ import {
   getOrderPayments,
   ledgerTotals,
   placeOrder,
+  pointsService,
   post,
   refundPayment,
   registerCustomer,
@@ -537,6 +546,226 @@ export default httpSuite({
       )
       expect(race.filter((r) => r.status === 400)).toHaveLength(5)
       expect(race.filter((r) => r.status === 429)).toHaveLength(5)
+    })
+
+    /**
+     * Rewarded referrals whose credits were never posted (a crash between the
+     * reward and its credits leaves them so), made the same way under a tag so
+     * one set can be repaired one by one and the other as a page: a referrer
+     * with three friends, a friend 30 points in debt, a referral that pays its
+     * referrer only, one whose friend's credit was written before the crash,
+     * and one whose referrer was deleted (their points account closed: no path
+     * can pay it). Rewarded an hour before `now`, in this order.
+     */
+    const REPAIR_CASES = [
+      ["first", "sara", "friend1", 300, 200],
+      ["second", "sara", "friend2", 300, 200],
+      ["third", "sara", "friend3", 300, 200],
+      ["debt", "dan", "debtor", 300, 200],
+      ["referrerOnly", "zed", "zero", 300, 0],
+      ["halfPosted", "hank", "half", 300, 200],
+      ["closed", "gone", "gina", 300, 200],
+    ] as const
+    const REPAIR_PEOPLE = [...new Set(REPAIR_CASES.flatMap(([, referrer, referee]) => [referrer, referee]))]
+
+    const unpostedReferrals = async (tag: string, now: Date) => {
+      const container = getContainer()
+      const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const points = pointsService(container)
+      const created = await container
+        .resolve(Modules.CUSTOMER)
+        .createCustomers(REPAIR_PEOPLE.map((name) => ({ email: `repair-${tag}-${name}@example.com`, first_name: name })))
+      const people = Object.fromEntries(REPAIR_PEOPLE.map((name, i) => [name, created[i].id]))
+      const grant = await points.creditPoints({ customer_id: people.debtor, points: 30, type: "adjust", idempotency_key: `test-${tag}-grant`, reason: "test", expires_at: null })
+      await points.debitPoints({ customer_id: people.debtor, points: 30, type: "redeem", idempotency_key: `test-${tag}-spend`, reason: "test" })
+      await points.revertEntry(grant.entry.id, "rolled back")
+      await points.creditPoints({ customer_id: people.gone, points: 10, type: "adjust", idempotency_key: `test-${tag}-gone`, reason: "test", expires_at: null })
+      await points.closeAccount(people.gone)
+      const referrals: Record<string, string> = {}
+      for (const [i, [name, referrer, referee, referrerPoints, refereePoints]] of REPAIR_CASES.entries()) {
+        const row = {
+          id: `lref_${tag}_${name}`,
+          code: `REPAIR-${tag}-${name}`,
+          referrer_id: people[referrer],
+          referee_id: people[referee],
+          status: "rewarded",
+          order_id: `order_${tag}_${name}`,
+          program_version: 1,
+          referrer_points: referrerPoints,
+          referee_points: refereePoints,
+          rewards_posted_at: null,
+        }
+        await knex("loyalty_referral").insert({
+          ...row,
+          flags: JSON.stringify([]),
+          min_order_amounts: JSON.stringify({}),
+          claimed_at: new Date(now.getTime() - 30 * 86_400_000),
+          qualified_at: new Date(now.getTime() - 20 * 86_400_000),
+          rewarded_at: new Date(now.getTime() - 3_600_000 + i * 1000),
+        })
+        referrals[name] = row.id
+        if (name === "halfPosted") {
+          await points.creditPoints(referralRewardPosting(row, "referee", await points.getProgramRules(), new Date())!)
+        }
+      }
+      return { people, referrals }
+    }
+
+    /** The points events and referral announcements the app emits while a test listens. */
+    const listenToRewards = () => {
+      const eventBus = getContainer().resolve(Modules.EVENT_BUS)
+      const heard = { earned: [] as PointsEventData[], rewarded: [] as Record<string, unknown>[] }
+      const earned = async (event: { data: unknown }) => {
+        heard.earned.push(event.data as PointsEventData)
+      }
+      const rewarded = async (event: { data: unknown }) => {
+        heard.rewarded.push(event.data as Record<string, unknown>)
+      }
+      eventBus.subscribe(LoyaltyEvents.POINTS_EARNED, earned, { subscriberId: "test-repair-earned" })
+      eventBus.subscribe(LoyaltyEvents.REFERRAL_REWARDED, rewarded, { subscriberId: "test-repair-rewarded" })
+      return {
+        heard,
+        stop: () => {
+          eventBus.unsubscribe(LoyaltyEvents.POINTS_EARNED, earned, { subscriberId: "test-repair-earned" })
+          eventBus.unsubscribe(LoyaltyEvents.REFERRAL_REWARDED, rewarded, { subscriberId: "test-repair-rewarded" })
+        },
+      }
+    }
+
+    /**
+     * Everything a repair leaves of one set, with its ids (customers, entries,
+     * referrals, orders) replaced by names and places so two sets compare:
+     * accounts, every entry (voided ones marked), lots (expiry to the day: the
+     * credits count it from when they are written), referral rows and the
+     * events heard about them. `effective`: what a compensation gives back
+     * (figures, entries not undone, lots that hold points), for a page that failed.
+     */
+    const repairOutcome = async (
+      tag: string,
+      set: { people: Record<string, string>; referrals: Record<string, string> },
+      heard: { earned: PointsEventData[]; rewarded: Record<string, unknown>[] },
+      { effective = false } = {}
+    ) => {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const labels = new Map<string, string>()
+      const out: Record<string, unknown> = {}
+      for (const [name, customerId] of Object.entries(set.people)) {
+        labels.set(customerId, `<${name}>`)
+        // An account a compensated credit opened stays, empty (as after a compensated `creditPoints`): the
+        // effective view counts it as none.
+        const accounts = (await knex("loyalty_account").where({ customer_id: customerId })
+          .select("id", "balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed", "deleted_at"))
+          .filter((a) => !effective || a.deleted_at !== null || a.balance !== 0 || a.pending !== 0 || a.debt !== 0)
+        const accountIds = accounts.map((account) => account.id)
+        const entries = (await knex("loyalty_entry").whereIn("account_id", accountIds).orderBy([{ column: "created_at" }, { column: "id" }]))
+          .filter((e) => !effective || (e.voided_at === null && e.reference_type !== "entry"))
+        entries.forEach((entry, i) => labels.set(entry.id, `<${name}:entry${i}>`))
+        const lots = (await knex("loyalty_lot as l").join("loyalty_entry as e", "e.id", "l.entry_id").whereIn("l.account_id", accountIds)
+          .orderBy([{ column: "e.created_at" }, { column: "l.id" }]).select("l.id", "l.entry_id", "l.points", "l.remaining", "l.expires_at"))
+          .filter((lot) => !effective || lot.remaining > 0)
+        lots.forEach((lot, i) => labels.set(lot.id, `<${name}:lot${i}>`))
+        out[name] = {
+          // Lifetime counters aside in the effective view: undoing a credit that paid off debt takes back only
+          // what reached the balance from lifetime_earned (revertEntry), one-by-one's compensation as the page's.
+          accounts: accounts.map(({ id: _id, deleted_at, lifetime_earned, lifetime_redeemed, ...figures }) => ({
+            ...figures,
+            ...(effective ? {} : { lifetime_earned, lifetime_redeemed }),
+            closed: deleted_at !== null,
+          })),
+          entries: entries.map((e) => ({
+            type: e.type, points: e.points, balance_change: e.balance_change, pending_change: e.pending_change, debt_change: e.debt_change,
+            reason: e.reason, actor_type: e.actor_type, reference_type: e.reference_type, reference_id: e.reference_id, order_id: e.order_id,
+            idempotency_key: e.idempotency_key, program_version: e.program_version, details: e.details, voided: e.voided_at !== null,
+          })),
+          lots: lots.map((lot) => ({ entry: lot.entry_id, points: lot.points, remaining: lot.remaining, expires_on: lot.expires_at ? new Date(lot.expires_at).toISOString().slice(0, 10) : null })),
+        }
+      }
+      const referralIds = Object.values(set.referrals)
+      const rows = await knex("loyalty_referral").whereIn("id", referralIds).orderBy("rewarded_at")
+        .select("id", "status", "rewards_posted_at", "referrer_entry_id", "referee_entry_id")
+      out.referrals = rows.map(({ rewards_posted_at, ...row }) => ({ ...row, posted: rewards_posted_at !== null }))
+      const customers = new Set(Object.values(set.people))
+      out.earned = heard.earned.filter((event) => customers.has(event.customer_id)).map(({ account_id: _a, ...event }) => event)
+      out.rewarded = heard.rewarded.filter((event) => referralIds.includes(String(event.id)))
+      let text = JSON.stringify(out)
+      for (const [id, label] of labels) text = text.split(id).join(label)
+      return JSON.parse(text.split(`_${tag}_`).join("_").split(`-${tag}-`).join("-"))
+    }
+
+    it("repairs unposted referral rewards a page at a time with exactly what repairing them one by one gives: entries, lots, balances, referral rows, events (issue 15)", async () => {
+      const container = getContainer()
+      const listening = listenToRewards()
+      try {
+        const now = new Date()
+        // The page set first, through the hourly pass (nothing else is due): one page, and the referral with
+        // a closed account through its own workflow, which refuses it.
+        const paged = await unpostedReferrals("page", now)
+        const pass = await evaluateReferralsWorkflow(container).run({ input: { now } })
+        expect(pass.result.repaired).toBe(6)
+
+        const one = await unpostedReferrals("one", now)
+        for (const referralId of Object.values(one.referrals)) {
+          await postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId }, throwOnError: false })
+        }
+        await eventually(async () => expect(listening.heard.rewarded).toHaveLength(12))
+
+        const expected = await repairOutcome("one", one, listening.heard)
+        expect(await repairOutcome("page", paged, listening.heard)).toEqual(expected)
+        // And what that is: a spot check that the two sets did not agree on nothing.
+        expect(expected.sara).toMatchObject({ accounts: [{ balance: 900, lifetime_earned: 900 }] })
+        expect(expected.sara.entries).toHaveLength(3)
+        expect(expected.debtor).toMatchObject({ accounts: [{ balance: 170, debt: 0 }] })
+        expect(expected.debtor.entries.at(-1)).toMatchObject({ points: 200, balance_change: 170, debt_change: -30, idempotency_key: "referral:lref_debt:referee" })
+        expect(expected.zero.entries).toEqual([])
+        expect(expected.half.entries).toHaveLength(1)
+        expect(expected.gina.entries.map((e: { voided: boolean; points: number }) => [e.points, e.voided])).toEqual([[200, true], [-200, false]])
+        expect(expected.referrals.map((r: { posted: boolean }) => r.posted)).toEqual([true, true, true, true, true, true, false])
+        expect(expected.earned).toHaveLength(2 * 3 + 2 + 1 + 1)
+        expect(expected.rewarded).toHaveLength(6)
+
+        // Nothing is due any more but the closed one: a second page pays nothing.
+        const again = await postReferralRewardsPageWorkflow(container).run({ input: { referral_ids: Object.values(paged.referrals) } })
+        expect(again.result).toEqual({ posted: 0, deferred: [paged.referrals.closed] })
+      } finally {
+        listening.stop()
+      }
+    })
+
+    it("a page of referral rewards failing half-way leaves nothing of itself: balances, lots, referral rows and events as before; the next run pays it (issue 15)", async () => {
+      const container = getContainer()
+      const listening = listenToRewards()
+      try {
+        const now = new Date()
+        const set = await unpostedReferrals("fail", now)
+        const before = await repairOutcome("fail", set, listening.heard, { effective: true })
+        const page = Object.values(set.referrals)
+        for (const step of [recordReferralRewardPageStepId, "emit-referral-page-rewarded"]) {
+          const marker = `test-referral-page-fault-${step}`
+          const fault = armFault(postReferralRewardsPageWorkflowId, step, { marker })
+          try {
+            const { errors } = await postReferralRewardsPageWorkflow(container).run({
+              input: { referral_ids: page },
+              context: { transactionId: `${marker}-${Date.now()}` },
+              throwOnError: false,
+            })
+            expect(fault.fired()).toBe(true)
+            expect(errors.map((e) => e.error?.message ?? String(e))).toEqual([expect.stringMatching(/Injected fault/)])
+          } finally {
+            fault.disarm()
+          }
+          expect(await repairOutcome("fail", set, listening.heard, { effective: true })).toEqual(before)
+        }
+        expect(listening.heard.earned.filter((e) => Object.values(set.people).includes(e.customer_id))).toEqual([])
+
+        const pass = await evaluateReferralsWorkflow(container).run({ input: { now } })
+        expect(pass.result.repaired).toBe(6)
+        const after = await repairOutcome("fail", set, listening.heard, { effective: true })
+        expect(after.referrals.map((r: { posted: boolean }) => r.posted)).toEqual([true, true, true, true, true, true, false])
+        expect(after.sara).toMatchObject({ accounts: [{ balance: 900 }] })
+        expect(after.debtor).toMatchObject({ accounts: [{ balance: 170, debt: 0 }] })
+      } finally {
+        listening.stop()
+      }
     })
   },
 })

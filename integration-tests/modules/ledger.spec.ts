@@ -617,6 +617,132 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect((await service.getProgramRules()).version).toBe(1)
       expect((await service.getProgramRulesVersion(0)).earn_rates).toEqual({ eur: 1 })
     })
+
+    describe("credits to many accounts (issue 15: creditPointsBatch, set-based)", () => {
+      const expires = new Date("2028-03-01T00:00:00Z")
+      /** A referral-like earn credit of `points` to `customer` under `key`. */
+      const posting = (customer: string, points: number, key: string) => ({
+        customer_id: customer,
+        points,
+        type: "earn" as const,
+        idempotency_key: key,
+        reason: `credit ${key}`,
+        reference_type: "referral",
+        reference_id: key,
+        program_version: 3,
+        details: { key, side: "referrer" },
+        expires_at: expires,
+      })
+
+      /**
+       * Members whose credits are due, made the same way under a prefix: one
+       * with no account yet, one credited three times, one in debt (30 points,
+       * paid off by the first credit and part of the second), one whose
+       * credit was written before (its key answers the first entry), and a
+       * key given twice in the batch.
+       */
+      async function batch(p: string) {
+        await credit(`${p}_debt`, 30, `${p}-g`)
+        const spent = await service.debitPoints({ customer_id: `${p}_debt`, points: 30, type: "redeem", idempotency_key: `${p}-spend`, reason: "x" })
+        expect(spent.created).toBe(true)
+        await service.revertEntry((await service.listEntries({ idempotency_key: `${p}-g` }))[0].id, "rolled back")
+        expect(await expectLedgerConsistent(`${p}_debt`)).toMatchObject({ balance: 0, debt: 30 })
+        await service.creditPoints(posting(`${p}_before`, 70, `${p}-b1`))
+        return [
+          posting(`${p}_new`, 200, `${p}-n1`),
+          posting(`${p}_many`, 300, `${p}-m1`),
+          posting(`${p}_debt`, 20, `${p}-d1`),
+          posting(`${p}_many`, 300, `${p}-m2`),
+          posting(`${p}_debt`, 200, `${p}-d2`),
+          posting(`${p}_before`, 70, `${p}-b1`),
+          posting(`${p}_many`, 50, `${p}-m3`),
+          posting(`${p}_new`, 200, `${p}-n1`),
+        ]
+      }
+      const members = (p: string) => ["new", "many", "debt", "before"].map((m) => `${p}_${m}`)
+
+      /** The members' ledgers with ids replaced by their place (as the expiry page's test compares them). */
+      async function ledgers(customerIds: string[], prefix: string) {
+        const out: unknown[] = []
+        const labels = new Map<string, string>()
+        for (const customerId of customerIds) {
+          if (!(await service.retrieveAccountByCustomer(customerId))) {
+            out.push({ customer: customerId, account: null })
+            continue
+          }
+          const account = await expectLedgerConsistent(customerId)
+          const entries = await knex()("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+          const lots = await knex()("loyalty_lot as l").join("loyalty_entry as e", "e.id", "l.entry_id").where("l.account_id", account.id)
+            .orderBy([{ column: "e.created_at" }, { column: "l.id" }]).select("l.*")
+          entries.forEach((entry, i) => labels.set(entry.id, `${customerId}:entry${i}`))
+          lots.forEach((lot, i) => labels.set(lot.id, `${customerId}:lot${i}`))
+          out.push({
+            customer: customerId,
+            account: pick(account, ["balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed"]),
+            entries: entries.map((e) => ({
+              ...pick(e, ["id", "type", "points", "balance_change", "pending_change", "debt_change", "reason", "actor_type", "actor_id", "reference_type", "reference_id", "order_id", "idempotency_key", "program_version", "currency_code", "release_at", "details"]),
+              voided: e.voided_at !== null,
+            })),
+            lots: lots.map((l) => ({ ...pick(l, ["entry_id", "points", "remaining"]), expires_at: l.expires_at ? new Date(l.expires_at).toISOString() : null })),
+          })
+        }
+        let text = JSON.stringify(out)
+        for (const [id, label] of labels) text = text.split(id).join(label)
+        return JSON.parse(text.split(`${prefix}_`).join("member_").split(`${prefix}-`).join("key-"))
+      }
+
+      const announced = (results: PostingResult[], prefix: string) =>
+        results.map((r) => ({ customer: r.account.customer_id.replace(prefix, "member"), key: r.entry.idempotency_key.replace(prefix, "key"), points: r.entry.points, created: r.created }))
+
+      it("a batch writes exactly the ledger that crediting one by one writes: new accounts, several credits per account, debt paid first, keys already used", async () => {
+        const one = await batch("one")
+        const oneByOne: PostingResult[] = []
+        for (const p of one) oneByOne.push(await service.creditPoints(p))
+
+        const postings = await batch("page")
+        const page = await service.creditPointsBatch(postings)
+
+        expect(await ledgers(members("page"), "page")).toEqual(await ledgers(members("one"), "one"))
+        expect(announced(page, "page")).toEqual(announced(oneByOne, "one"))
+        // The key given twice and the one written before answer their first entries.
+        expect(page[7].entry.id).toBe(page[0].entry.id)
+        expect(page.map((r) => r.created)).toEqual([true, true, true, true, true, false, true, false])
+        const debtor = await expectLedgerConsistent("page_debt")
+        expect(debtor).toMatchObject({ balance: 190, debt: 0 })
+        // Again: nothing new.
+        const again = await service.creditPointsBatch(postings)
+        expect(again.every((r) => !r.created)).toBe(true)
+        expect(await ledgers(members("page"), "page")).toEqual(await ledgers(members("one"), "one"))
+      })
+
+      it("a batch refused midway by the database leaves nothing; the next one writes it whole", async () => {
+        const postings = await batch("fail")
+        await service.creditPoints(posting("fail_many", 1, "fail-seed"))
+        const before = await ledgers(members("fail"), "fail")
+        // The last statement fails: one account's lifetime figure would overflow its integer column, after the
+        // batch wrote its accounts, entries and lots.
+        const many = (await service.retrieveAccountByCustomer("fail_many"))!
+        await knex()("loyalty_account").where({ id: many.id }).update({ lifetime_earned: 2_147_483_000 })
+        await expect(service.creditPointsBatch(postings)).rejects.toThrow(/out of range/)
+        await knex()("loyalty_account").where({ id: many.id }).update({ lifetime_earned: many.lifetime_earned })
+        expect(await ledgers(members("fail"), "fail")).toEqual(before)
+        expect(await service.retrieveAccountByCustomer("fail_new")).toBeNull()
+
+        const page = await service.creditPointsBatch(postings)
+        expect(page.filter((r) => r.created)).toHaveLength(6)
+        await Promise.all(members("fail").map((c) => expectLedgerConsistent(c)))
+      })
+
+      it("refuses a batch with a closed account, writing nothing", async () => {
+        await credit("closed_a", 10, "closed-seed")
+        await service.closeAccount("closed_a")
+        await expect(
+          service.creditPointsBatch([posting("closed_b", 10, "closed-1"), posting("closed_a", 10, "closed-2")])
+        ).rejects.toThrow("Customer closed_a was deleted: their points account is closed")
+        expect(await service.retrieveAccountByCustomer("closed_b")).toBeNull()
+        expect(await service.listEntries({ idempotency_key: ["closed-1", "closed-2"] })).toEqual([])
+      })
+    })
   },
 })
 

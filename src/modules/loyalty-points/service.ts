@@ -1331,6 +1331,48 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
     return takes.map((take) => ({ ...take, expires_at: expiries.get(take.lot_id) ?? null }))
   }
+
+  /**
+   * Credit many accounts at once, as `creditPoints` credits each, in the
+   * order given: the same entry per posting (key, amount, reason, reference,
+   * details, rule version), recorded debt paid off first and the rest a lot
+   * expiring at the posting's `expires_at`, the same account figures; a key
+   * already written (or given twice) writes nothing and answers the first
+   * entry (`created: false`). A few statements for the whole batch instead of
+   * a locked posting each (the repair pass's page of referral rewards): the
+   * accounts locked, those missing created (`lockAccounts`: customer order,
+   * the posting path's `lock_timeout`, refused for a closed account), the
+   * keys read, then entries, lots and account figures one statement each, in
+   * this one transaction. `account` in a result is the account as the batch
+   * left it. Postings with a per-customer `limit` are refused: the limit is
+   * counted per posting by `creditPoints`.
+   */
+  @InjectTransactionManager()
+  async creditPointsBatch(
+    postings: CreditPosting[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult[]> {
+    if (!postings.length) return []
+    for (const posting of postings) {
+      assertPositive(posting.points)
+      if (posting.limit) {
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, `Credit ${posting.idempotency_key} has a limit: credit it with creditPoints`)
+      }
+    }
+    const trx = transactionOf(sharedContext, WRITES)
+    const locked = await sql.lockAccounts(trx, postings.map((posting) => posting.customer_id))
+    const accountOf = new Map(locked.map((account) => [account.customer_id, account]))
+    const written = await sql.entriesByKeys(trx, postings.map((posting) => posting.idempotency_key))
+    const plan = planCredits(postings, accountOf, written)
+    const inserted = new Map((await sql.insertEntries(trx, plan.entries)).map((entry) => [entry.id, entry]))
+    await sql.insertLots(trx, plan.lots.map((lot) => ({ id: generateEntityId(undefined, "llot"), ...lot })))
+    const moved = new Map((await sql.moveAccounts(trx, plan.changes)).map((account) => [account.id, account]))
+    return plan.results.map(({ customer_id, entry_id, key, created }) => {
+      const account = accountOf.get(customer_id)!
+      const entry = entry_id ? inserted.get(entry_id)! : written.get(key)!
+      return { entry, account: moved.get(account.id) ?? account, created }
+    })
+  }
 }
 
 /** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */
@@ -1424,4 +1466,65 @@ function assertPositive(points: number) {
   if (!Number.isInteger(points) || points <= 0) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, "Points must be a whole number greater than 0")
   }
+}
+
+/**
+ * What `creditPointsBatch` writes for its postings, as `creditPoints` would
+ * post them one after another: each account's debt paid off by its credits
+ * in order, a lot for the rest, one summed change per account. A key already
+ * written, or met earlier in the batch, plans nothing and answers the first
+ * entry (`entry_id`: the entry the batch writes, null for one written before).
+ */
+function planCredits(postings: CreditPosting[], accountOf: Map<string, LoyaltyAccount>, written: Map<string, LedgerEntry>) {
+  const entries: sql.NewEntry[] = []
+  const lots: { account_id: string; entry_id: string; points: number; expires_at: Date | null }[] = []
+  const changes = new Map<string, { account_id: string } & AccountChange>()
+  const results: { customer_id: string; key: string; entry_id: string | null; created: boolean }[] = []
+  const planned = new Map<string, string>()
+  const debt = new Map([...accountOf.values()].map((account) => [account.id, account.debt]))
+  for (const posting of postings) {
+    const key = posting.idempotency_key
+    if (written.has(key)) {
+      results.push({ customer_id: posting.customer_id, key, entry_id: null, created: false })
+      continue
+    }
+    const first = planned.get(key)
+    if (first) {
+      results.push({ customer_id: posting.customer_id, key, entry_id: first, created: false })
+      continue
+    }
+    const account = accountOf.get(posting.customer_id)!
+    const { debt_paid, to_balance } = settleDebt(debt.get(account.id)!, posting.points)
+    debt.set(account.id, debt.get(account.id)! - debt_paid)
+    const id = generateEntityId(undefined, "lent")
+    const movement = { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid }
+    entries.push({
+      id,
+      account_id: account.id,
+      type: posting.type,
+      points: posting.points,
+      ...movement,
+      reason: posting.reason,
+      actor_type: posting.actor_type ?? "system",
+      actor_id: posting.actor_id ?? null,
+      reference_type: posting.reference_type ?? null,
+      reference_id: posting.reference_id ?? null,
+      order_id: posting.order_id ?? null,
+      idempotency_key: key,
+      program_version: posting.program_version ?? null,
+      currency_code: posting.currency_code ?? null,
+      release_at: null,
+      details: posting.details ?? null,
+    })
+    if (to_balance > 0) lots.push({ account_id: account.id, entry_id: id, points: to_balance, expires_at: posting.expires_at })
+    const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
+    change.movement.balance_change += movement.balance_change
+    change.movement.debt_change += movement.debt_change
+    change.lifetime_earned += posting.type === "restore" ? 0 : posting.points
+    change.lifetime_redeemed += posting.type === "restore" ? -posting.points : 0
+    changes.set(account.id, change)
+    planned.set(key, id)
+    results.push({ customer_id: posting.customer_id, key, entry_id: id, created: true })
+  }
+  return { entries, lots, changes: [...changes.values()], results }
 }

@@ -861,3 +861,41 @@ export async function liabilityFacts(knex: Knex, input: { now: Date; window_mont
 function numbers<K extends string>(row: Record<string, unknown>, keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, Number(row[key])])) as Record<K, number>
 }
+
+// ---------------------------------------------------------------- credits to many accounts, set-based
+
+/**
+ * Lock the open accounts of these customers, creating the missing ones, for
+ * the rest of the transaction, with the posting path's `lock_timeout`;
+ * refused, as `lockAccount` refuses, when one of them was closed (its
+ * customer deleted). The missing accounts are inserted in customer order in
+ * one statement (`ON CONFLICT DO NOTHING`, as `lockAccount` inserts: a first
+ * writer at the same moment makes the row, this waits for it), then every
+ * account is locked in customer order, the order every write that locks
+ * several accounts takes them in.
+ */
+export async function lockAccounts(trx: Knex.Transaction, customerIds: string[]): Promise<LoyaltyAccount[]> {
+  const customers = [...new Set(customerIds)].sort()
+  await setLockTimeout(trx)
+  const { rows: closed } = await trx.raw(
+    `SELECT customer_id FROM loyalty_account WHERE customer_id = ANY(?)
+      GROUP BY customer_id HAVING bool_and(deleted_at IS NOT NULL) ORDER BY customer_id LIMIT 1`,
+    [customers]
+  )
+  if (closed.length) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Customer ${closed[0].customer_id} was deleted: their points account is closed`)
+  }
+  await trx.raw(
+    `INSERT INTO loyalty_account (id, customer_id, balance, pending, debt, lifetime_earned, lifetime_redeemed)
+     SELECT n.id, n.customer_id, 0, 0, 0, 0, 0 FROM unnest(?::text[], ?::text[]) AS n(id, customer_id)
+      WHERE NOT EXISTS (SELECT 1 FROM loyalty_account a WHERE a.customer_id = n.customer_id AND a.deleted_at IS NULL)
+      ORDER BY n.customer_id
+     ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
+    [customers.map(() => generateEntityId(undefined, "lacc")), customers]
+  )
+  const { rows } = await trx.raw(
+    `SELECT * FROM loyalty_account WHERE customer_id = ANY(?) AND deleted_at IS NULL ORDER BY customer_id FOR UPDATE`,
+    [customers]
+  )
+  return rows
+}

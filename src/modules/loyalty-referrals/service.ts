@@ -40,10 +40,12 @@ import {
   lockReferral,
   lockReferrerAndCountClaims,
   markRewardsPosted,
+  markRewardsPostedPage,
 } from "./sql"
 import {
   ClaimAttemptResult,
   CreateReferralInput,
+  PostedReward,
   ReferralCodeRecord,
   ReferralDecisionInput,
   ReferralRecord,
@@ -392,6 +394,29 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
         selector: { id: previous.id, rewards_posted_at: null },
         data: { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note },
       },
+      sharedContext
+    )
+  }
+
+  /**
+   * Note the ledger entries of a page of rewarded referrals in one statement
+   * (`recordRewards` for many): only the referrals still rewarded and not yet
+   * noted are, and only they come back, so the caller announces each once.
+   */
+  @InjectTransactionManager()
+  async recordRewardsPage(
+    rows: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null }[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostedReward[]> {
+    return await markRewardsPostedPage(transactionOf(sharedContext, WRITES), rows)
+  }
+
+  /** Forget the entries noted on these referrals (compensation of a page): the repair pass picks them up again. */
+  @InjectTransactionManager()
+  async forgetRewards(referralIds: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    if (!referralIds.length) return
+    await this.updateReferrals(
+      { selector: { id: referralIds }, data: { rewards_posted_at: null, referrer_entry_id: null, referee_entry_id: null } },
       sharedContext
     )
   }

@@ -2,6 +2,7 @@ import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId } from "@medusajs/framework/utils"
 import { setLockTimeout } from "../../lib/db"
 import { ClaimWindowCounts, ReferralFlag, ReferralProgramSettings } from "../../lib/referrals/rules"
+import type { PostedReward } from "./types"
 
 /**
  * The referrals module's SQL, in one place: only what Postgres is the point
@@ -170,3 +171,33 @@ export const dueUnpostedRewards = (before: Date) => (knex: Knex) =>
     .whereNull("rewards_posted_at")
     .where("rewarded_at", "<", before)
     .whereNull("deleted_at")
+
+/**
+ * Note the ledger entries of a page of rewarded referrals in one statement,
+ * each as `markRewardsPosted` notes one (the same condition: rewarded, not
+ * noted yet); returns the referrals this statement noted, in the page's order.
+ */
+export async function markRewardsPostedPage(
+  trx: Knex.Transaction,
+  rows: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null }[]
+): Promise<PostedReward[]> {
+  if (!rows.length) return []
+  const { rows: posted } = await trx.raw(
+    `WITH page AS (
+       SELECT * FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (referral_id text, referrer_entry_id text, referee_entry_id text))
+              WITH ORDINALITY AS m(referral_id, referrer_entry_id, referee_entry_id, n)
+     ), noted AS (
+       UPDATE loyalty_referral r
+          SET rewards_posted_at = clock_timestamp(), referrer_entry_id = p.referrer_entry_id, referee_entry_id = p.referee_entry_id,
+              updated_at = now()
+         FROM page p
+        WHERE r.id = p.referral_id AND r.status = 'rewarded' AND r.rewards_posted_at IS NULL
+       RETURNING r.id, r.referrer_id, r.referee_id, r.order_id, r.referrer_points, r.referee_points, r.referrer_entry_id,
+                 r.referee_entry_id, p.n
+     )
+     SELECT id, referrer_id, referee_id, order_id, referrer_points, referee_points, referrer_entry_id, referee_entry_id
+       FROM noted ORDER BY n`,
+    [JSON.stringify(rows)]
+  )
+  return posted
+}

@@ -42,3 +42,15 @@ export type ReferralDecisionInput = {
   note: string
   now: Date
 }
+
+/** A referral whose rewards a page noted: what `loyalty.referral.rewarded` says of it. */
+export type PostedReward = {
+  id: string
+  referrer_id: string
+  referee_id: string
+  order_id: string | null
+  referrer_points: number
+  referee_points: number
+  referrer_entry_id: string | null
+  referee_entry_id: string | null
+}

@@ -1,42 +1,20 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import type { AdditionalData } from "@medusajs/framework/types"
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { earnPosting } from "../../lib/points/program"
+import { referralRewardPosting } from "../../lib/referrals/rewards"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
-import { CreditPosting } from "../../modules/loyalty-points/types"
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
-import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
-import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export const postReferralRewardsWorkflowId = "loyalty-post-referral-rewards"
 
 export type PostReferralRewardsInput = { referral_id: string } & AdditionalData
 
-const posting = (
-  referral: ReferralRecord | null,
-  side: "referrer" | "referee",
-  rules: { version: number; expiry_months: number }
-): CreditPosting | null => {
-  if (!referral || referral.status !== "rewarded" || referral.rewards_posted_at) return null
-  const points = side === "referrer" ? referral.referrer_points : referral.referee_points
-  if (points <= 0) return null
-  return earnPosting(rules, new Date(), {
-    customer_id: side === "referrer" ? referral.referrer_id : referral.referee_id,
-    idempotency_key: IdempotencyKeys.referralReward(referral.id, side),
-    points,
-    reason:
-      side === "referrer"
-        ? "Referral reward: a friend you invited completed their first order"
-        : "Referral reward: welcome, you joined through a friend's invitation",
-    reference_type: ReferenceTypes.REFERRAL,
-    reference_id: referral.id,
-    details: { referral_id: referral.id, side, order_id: referral.order_id, referral_program_version: referral.program_version },
-  })
-}
+const posting = (referral: ReferralRecord | null, side: "referrer" | "referee", rules: { version: number; expiry_months: number }) =>
+  referralRewardPosting(referral, side, rules, new Date())
 
 /**
  * Pay both sides of a referral that was marked rewarded: one credit each,

@@ -1,12 +1,14 @@
 import { addDays } from "../../../lib/shared/dates"
-import { attemptEachDue } from "../../../lib/shared/pages"
+import { asOneBatch, attempt, attemptEachDue } from "../../../lib/shared/pages"
 import { createPassStep } from "../../shared/create-pass-step"
 import { postReferralRewardsWorkflow } from "../post-referral-rewards"
+import { postReferralRewardsPageWorkflow } from "../post-referral-rewards-page"
 import { referralsService } from "./resolve-service"
 
 export const repairReferralRewardsStepId = "loyalty-repair-referral-rewards-step"
 
-const BATCH = 200
+/** Referrals a page pays: its statements, compensation data and events (three per referral) stay this size. */
+export const REFERRAL_REPAIR_PAGE = 500
 /** A rewarded referral without its ledger entries this long after is repaired (a crash between the two). */
 const REPAIR_AFTER_MS = 10 * 60 * 1000
 /** Claim attempts are kept this long; the rate-limit window is far shorter. */
@@ -14,19 +16,35 @@ const ATTEMPTS_KEPT_DAYS = 1
 
 /**
  * Pay referrals that were marked rewarded but whose ledger entries were never
- * noted (the process died in between). The credits are keyed per referral
- * and side, so a credit that did get written is not written again.
+ * noted (the process died in between). Read a page at a time in keyset order
+ * (rewarded at, id); each page is one `postReferralRewardsPageWorkflow`,
+ * which pays it set-based and, if it fails, undoes only that page (logged).
+ * The referrals a page leaves out (a side's account closed), and every
+ * referral of a page that failed, then get their own
+ * `postReferralRewardsWorkflow`, so a referral that cannot be paid holds up
+ * only itself. The credits are keyed per referral and side, so a credit that
+ * did get written is not written again. Only counters outlive a page.
  */
 export const repairReferralRewardsStep = createPassStep(repairReferralRewardsStepId, async (now, container) => {
   const service = referralsService(container)
   const before = new Date(now.getTime() - REPAIR_AFTER_MS)
   let repaired = 0
   await attemptEachDue(container, {
-    read: (after) => service.listUnpostedRewards(before, after, BATCH),
-    what: (referralId) => `Loyalty: paying referral ${referralId}`,
-    run: async (referralId) => {
-      const { result } = await postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId } })
-      if (result) repaired++
+    read: async (after) => asOneBatch(await service.listUnpostedRewards(before, after, REFERRAL_REPAIR_PAGE)),
+    what: (referralIds) => `Loyalty: paying ${referralIds.length} referrals from ${referralIds[0]}`,
+    run: async (referralIds) => {
+      const page = await attempt(container, `Loyalty: paying ${referralIds.length} referrals from ${referralIds[0]} as a page`, async () => {
+        const { result } = await postReferralRewardsPageWorkflow(container).run({ input: { referral_ids: referralIds } })
+        return result
+      })
+      if (page.ok) repaired += page.value.posted
+      for (const referralId of page.ok ? page.value.deferred : referralIds) {
+        const one = await attempt(container, `Loyalty: paying referral ${referralId}`, async () => {
+          const { result } = await postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId } })
+          return result ? 1 : 0
+        })
+        if (one.ok) repaired += one.value
+      }
     },
   })
   await service.pruneClaimAttempts(addDays(now, -ATTEMPTS_KEPT_DAYS))
