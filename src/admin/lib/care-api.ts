@@ -1,3 +1,4 @@
+import type { LimitPeriod } from "../../lib/shared/vocabulary"
 import { sdk } from "./sdk"
 
 /** An action that earns points, as `/admin/loyalty/actions` answers it. */
@@ -11,7 +12,7 @@ export type LoyaltyAction = {
   enabled: boolean
 }
 
-export type LoyaltyActionPeriod = "day" | "week" | "month" | "year" | "lifetime"
+export type LoyaltyActionPeriod = LimitPeriod
 
 export type LoyaltyActionBody = {
   code?: string

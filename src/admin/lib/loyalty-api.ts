@@ -1,7 +1,7 @@
 import { FetchError } from "@medusajs/js-sdk"
 import { Limits, type ActorType, type EntryType, type RewardKind } from "../../lib/shared/vocabulary"
 import type { ProgramRules } from "../../lib/points/program"
-import type { TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
+import type { TierChangeReason, TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
 import type { LedgerEntry, OrderPointsSummary } from "../../modules/loyalty-points/types"
 import type { accountView } from "../../api/utils/views"
 import type { Wire } from "./wire"
@@ -283,7 +283,7 @@ export interface LoyaltyCustomerTier {
   next: LoyaltyTierProgress | null
 }
 
-export type LoyaltyTierChangeReason = "qualified" | "review" | "override" | "override_ended" | "tier_deleted"
+export type LoyaltyTierChangeReason = TierChangeReason
 
 export interface LoyaltyTierHistoryEntry {
   id: string

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "crypto"
 import { DateTime } from "luxon"
 import { IdempotencyKeys } from "../shared/idempotency-keys"
+import type { LimitPeriod } from "../shared/vocabulary"
 
 /**
  * Member care: the rules of actions that earn (birthday, anniversary, review,
@@ -156,7 +157,7 @@ export function localYear(at: Date, timeZone: string): number {
   return localDay(at, timeZone).year
 }
 
-export type LimitPeriod = "day" | "week" | "month" | "year" | "lifetime"
+export type { LimitPeriod }
 
 /**
  * The start of the calendar period `at` falls in, in `timeZone` (weeks start

@@ -1,7 +1,7 @@
 import { randomInt } from "crypto"
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
-import { REFERRAL_STATUSES } from "../shared/vocabulary"
+import { REFERRAL_STATUSES, type ReferralStatus } from "../shared/vocabulary"
 
 /* ------------------------------------------------------------------ */
 /* Program settings                                                    */
@@ -444,7 +444,7 @@ export function claimLimitHit(
 /* Assessment: wait, qualify, flag or reward                           */
 /* ------------------------------------------------------------------ */
 
-export type ReferralStatus = "claimed" | "qualified" | "rewarded" | "flagged" | "rejected"
+export type { ReferralStatus }
 
 /** Statuses in which the referral is still being watched for its qualifying order. */
 export const OPEN_REFERRAL_STATUSES: ReferralStatus[] = ["claimed", "qualified"]

@@ -1,6 +1,7 @@
 import { randomInt } from "crypto"
+import type { RewardKind } from "../shared/vocabulary"
 
-export type RewardKind = "fixed_amount" | "percentage" | "free_shipping"
+export type { RewardKind }
 
 export type RewardRules = {
   kind: RewardKind

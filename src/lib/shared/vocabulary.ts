@@ -40,6 +40,10 @@ export type OrderFactSource = (typeof ORDER_FACT_SOURCES)[number]
 export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping"] as const
 export type RewardKind = (typeof REWARD_KINDS)[number]
 
+/** The period an earning action's per-customer limit counts over (`lifetime`: ever). */
+export const LIMIT_PERIODS = ["day", "week", "month", "year", "lifetime"] as const
+export type LimitPeriod = (typeof LIMIT_PERIODS)[number]
+
 /** A referral's life: claimed → qualified → rewarded, or flagged for review, or rejected. */
 export const REFERRAL_STATUSES = ["claimed", "qualified", "rewarded", "flagged", "rejected"] as const
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]

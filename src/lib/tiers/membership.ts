@@ -1,6 +1,6 @@
 import type { TierExpiringEventData } from "../shared/events"
 import { IdempotencyKeys } from "../shared/idempotency-keys"
-import { comingDrop, reviewDate, standingAgainst, TierDefinition, TierMetrics, TierSettings } from "./rules"
+import { comingDrop, reviewDate, standingAgainst, TierChangeReason, TierDefinition, TierMetrics, TierSettings } from "./rules"
 
 /**
  * A customer's membership as pure rules: the state a change moves (kept to
@@ -11,7 +11,7 @@ import { comingDrop, reviewDate, standingAgainst, TierDefinition, TierMetrics, T
 
 export type TierRef = { id: string; name: string; rank: number }
 
-export type TierChangeReason = "qualified" | "review" | "override" | "override_ended" | "tier_deleted"
+export type { TierChangeReason }
 
 /** The membership columns a change moves, kept to undo it. */
 export type MembershipState = {

@@ -20,6 +20,10 @@ export type TierMetric = (typeof TIER_METRICS)[number]
 export const TIER_WINDOWS = ["rolling", "calendar_year", "lifetime"] as const
 export type TierWindow = (typeof TIER_WINDOWS)[number]
 
+/** Why a customer's tier changed (a tier history line): activity, the period-end review, staff, or a deleted tier. */
+export const TIER_CHANGE_REASONS = ["qualified", "review", "override", "override_ended", "tier_deleted"] as const
+export type TierChangeReason = (typeof TIER_CHANGE_REASONS)[number]
+
 export type TierSettings = {
   window: TierWindow
   /** Length of a rolling window; ignored by the other windows. */

@@ -1,9 +1,9 @@
-
+import type { RewardKind } from "../../lib/shared/vocabulary"
 
 export type RewardInput = {
   name: string
   description?: string | null
-  kind: "fixed_amount" | "percentage" | "free_shipping"
+  kind: RewardKind
   amounts?: Record<string, number> | null
   percentage?: number | null
   points_cost: number

@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { LIMIT_PERIODS } from "../../../lib/shared/vocabulary"
 
 /**
  * Something a member does besides ordering that earns points: the built-in
@@ -17,7 +18,7 @@ const Action = model
     points: model.number(),
     /** Completions paid per customer per period; null = no limit. */
     limit_count: model.number().nullable(),
-    limit_period: model.enum(["day", "week", "month", "year", "lifetime"]).default("lifetime"),
+    limit_period: model.enum([...LIMIT_PERIODS]).default("lifetime"),
     enabled: model.boolean().default(true),
   })
   .indexes([{ on: ["code"], unique: true, where: "deleted_at IS NULL" }])

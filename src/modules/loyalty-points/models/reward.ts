@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { REWARD_KINDS } from "../../../lib/shared/vocabulary"
 
 /**
  * An item of the rewards catalog: what a shopper can buy with points. Only
@@ -11,7 +12,7 @@ const Reward = model
     id: model.id({ prefix: "lrwd" }).primaryKey(),
     name: model.text(),
     description: model.text().nullable(),
-    kind: model.enum(["fixed_amount", "percentage", "free_shipping"]),
+    kind: model.enum([...REWARD_KINDS]),
     /** For `fixed_amount`: money off by lower-case currency code, in major units. */
     amounts: model.json().nullable(),
     /** For `percentage`: 1–100. */

@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { REFERRAL_STATUSES } from "../../../lib/shared/vocabulary"
 import type { ReferralFlag } from "../../../lib/referrals/rules"
 
 /**
@@ -17,7 +18,7 @@ const Referral = model
     code: model.text(),
     referrer_id: model.text(),
     referee_id: model.text(),
-    status: model.enum(["claimed", "qualified", "rewarded", "flagged", "rejected"]).default("claimed"),
+    status: model.enum([...REFERRAL_STATUSES]).default("claimed"),
     /** Every reason found, oldest first, each with when it was found and whether an admin cleared it. */
     flags: model.json<ReferralFlag[]>(),
     /** The friend's qualifying order, once there is one. */

@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { TIER_CHANGE_REASONS } from "../../../lib/tiers/rules"
 
 /**
  * One change of a customer's tier in effect, with why: reached by activity
@@ -14,7 +15,7 @@ const TierHistory = model
     from_tier_name: model.text().nullable(),
     to_tier_id: model.text().nullable(),
     to_tier_name: model.text().nullable(),
-    reason: model.enum(["qualified", "review", "override", "override_ended", "tier_deleted"]),
+    reason: model.enum([...TIER_CHANGE_REASONS]),
     /** Human-readable why: the staff's reason, or the activity that counted. */
     note: model.text(),
     actor_type: model.enum(["system", "admin"]).default("system"),

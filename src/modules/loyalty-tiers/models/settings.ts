@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { TIER_WINDOWS } from "../../../lib/tiers/rules"
 
 /**
  * How tiers qualify, saved from the admin: the window and the grace days.
@@ -7,7 +8,7 @@ import { model } from "@medusajs/framework/utils"
 const TierSettings = model
   .define("loyalty_tier_settings", {
     id: model.id({ prefix: "ltset" }).primaryKey(),
-    window: model.enum(["rolling", "calendar_year", "lifetime"]),
+    window: model.enum([...TIER_WINDOWS]),
     window_months: model.number(),
     grace_days: model.number(),
     updated_by: model.text().nullable(),

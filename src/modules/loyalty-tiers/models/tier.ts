@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { TIER_METRICS } from "../../../lib/tiers/rules"
 
 /**
  * One membership tier ("Silver", "Gold"). A customer reaches it when their
@@ -12,7 +13,7 @@ const Tier = model
     name: model.text(),
     /** 1 = the lowest tier. */
     rank: model.number(),
-    metric: model.enum(["points", "spend", "orders"]),
+    metric: model.enum([...TIER_METRICS]),
     /** Points or orders to reach (`points`/`orders` tiers); null for `spend`. */
     threshold: model.number().nullable(),
     /** Money to reach, major units, per lower-case currency code (`spend` tiers). */

@@ -1,7 +1,8 @@
 import { z } from "@medusajs/framework/zod"
+import { LIMIT_PERIODS } from "../../../../lib/shared/vocabulary"
 import { PathId } from "../../../utils/request-guards"
 
-const LimitPeriod = z.enum(["day", "week", "month", "year", "lifetime"])
+const LimitPeriod = z.enum(LIMIT_PERIODS)
 
 const actionFields = {
   name: z.string().trim().min(1).max(200),
