@@ -4,8 +4,9 @@ import type { ProgramRules } from "../../lib/points/program"
 import type { TierChangeReason, TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
 import type { LedgerEntry, OrderPointsSummary } from "../../modules/loyalty-points/types"
 import type { accountView } from "../../api/utils/views"
+import type { adminCustomerTier } from "../../api/utils/tier-views"
 import type { Wire } from "./wire"
-import type { TierInput } from "../../modules/loyalty-tiers/types"
+import type { TierInput, TierPreview } from "../../modules/loyalty-tiers/types"
 import { sdk } from "./sdk"
 
 /* ------------------------------------------------------------------ */
@@ -234,79 +235,19 @@ export interface AdminLoyaltyTiersResponse {
   settings: LoyaltyTierSettings
 }
 
-export interface LoyaltyTierPreview {
-  window: { start: string | null; end: string }
-  customers_with_activity: number
-  tiers: { id: string | null; name: string; rank: number; qualifying: number; members: number }[]
-  without_tier: { qualifying: number }
-}
+/** How many customers each tier would hold (`/admin/loyalty/tier-preview`): the tiers module's preview. */
+export type LoyaltyTierPreview = Wire<TierPreview>
 
-export interface LoyaltyTierProgress {
-  tier: { id: string; name: string; rank: number; metric: LoyaltyTierMetric }
-  metric: LoyaltyTierMetric
-  currency_code: string | null
-  current: number
-  target: number
-  missing: number
-  by: string | null
-}
-
-export interface LoyaltyTierOverride {
-  id: string
-  tier_id: string | null
-  reason: string
-  created_by: string
-  ends_at: string | null
-  ended_at: string | null
-  ended_by: string | null
-  end_reason: string | null
-  created_at: string
-}
-
-export interface LoyaltyCustomerTier {
-  current: LoyaltyTier | null
-  earned: LoyaltyTier | null
-  kept_until: string | null
-  review_at: string | null
-  earned_kept_until: string | null
-  earned_review_at: string | null
-  qualified_at: string | null
-  overridden: boolean
-  override: LoyaltyTierOverride | null
-  qualification: LoyaltyTierSettings & {
-    start: string | null
-    end: string
-    points: number
-    orders: number
-    spend: Record<string, number>
-  }
-  next: LoyaltyTierProgress | null
-}
-
+/**
+ * `GET /admin/loyalty/accounts/:customer_id/tier`, as `adminCustomerTier`
+ * builds it: the customer's tier status, a page of history and the latest overrides.
+ */
+export type AdminLoyaltyCustomerTierResponse = Wire<Awaited<ReturnType<typeof adminCustomerTier>>>
+export type LoyaltyCustomerTier = AdminLoyaltyCustomerTierResponse["tier"]
+export type LoyaltyTierProgress = NonNullable<LoyaltyCustomerTier["next"]>
+export type LoyaltyTierOverride = AdminLoyaltyCustomerTierResponse["overrides"][number]
+export type LoyaltyTierHistoryEntry = AdminLoyaltyCustomerTierResponse["history"][number]
 export type LoyaltyTierChangeReason = TierChangeReason
-
-export interface LoyaltyTierHistoryEntry {
-  id: string
-  from_tier_id: string | null
-  from_tier_name: string | null
-  to_tier_id: string | null
-  to_tier_name: string | null
-  reason: LoyaltyTierChangeReason
-  note: string
-  actor_type: "system" | "admin"
-  actor_id: string | null
-  qualified_until: string | null
-  created_at: string
-}
-
-export interface AdminLoyaltyCustomerTierResponse {
-  tier: LoyaltyCustomerTier
-  history: LoyaltyTierHistoryEntry[]
-  has_more: boolean
-  limit: number
-  offset: number
-  overrides: LoyaltyTierOverride[]
-}
 
 export interface LoyaltyTierOverrideBody {
   tier_id: string | null
