@@ -6,6 +6,7 @@ import { LoyaltyEvents, PointsReleasedEventData } from "../../src/lib/shared/eve
 import {
   expirePointsWorkflow,
   releaseOrderPageWorkflow,
+  emitPointsReleasedPageStepId,
   releaseOrderPageWorkflowId,
   releaseOrderPointsWorkflow,
   ReleaseOrderPointsInput,
@@ -409,7 +410,7 @@ export default httpSuite({
       expect(page).toHaveLength(2)
 
       const marker = "test-release-page-fault"
-      const fault = armFault(releaseOrderPageWorkflowId, "emit-loyalty-points-released-page", { marker })
+      const fault = armFault(releaseOrderPageWorkflowId, emitPointsReleasedPageStepId, { marker })
       try {
         const { errors } = await releaseOrderPageWorkflow(container).run({
           input: { orders: page, now },

@@ -10,6 +10,7 @@ import {
   postReferralRewardsWorkflow,
 } from "../../src/workflows/referrals"
 import { recordReferralRewardPageStepId } from "../../src/workflows/referrals/steps/record-referral-reward-page"
+import { emitReferralPageRewardedStepId } from "../../src/workflows/referrals/post-referral-rewards-page"
 import { armFault } from "../helpers/fault-injection"
 import {
   AdminUser,
@@ -739,7 +740,7 @@ export default httpSuite({
         const set = await unpostedReferrals("fail", now)
         const before = await repairOutcome("fail", set, listening.heard, { effective: true })
         const page = Object.values(set.referrals)
-        for (const step of [recordReferralRewardPageStepId, "emit-referral-page-rewarded"]) {
+        for (const step of [recordReferralRewardPageStepId, emitReferralPageRewardedStepId]) {
           const marker = `test-referral-page-fault-${step}`
           const fault = armFault(postReferralRewardsPageWorkflowId, step, { marker })
           try {

@@ -8,6 +8,8 @@ import { loadReleasedEventsStep } from "./steps/load-released-events"
 import { releaseOrderPageStep } from "./steps/release-order-page"
 
 export const releaseOrderPageWorkflowId = "loyalty-release-order-page"
+/** The page's `loyalty.points.released` step (a fault test arms it by this name). */
+export const emitPointsReleasedPageStepId = "loyalty-emit-points-released-page-step"
 
 export type ReleaseOrderPageInput = { orders: DueRelease[]; now: Date }
 
@@ -49,7 +51,7 @@ export const releaseOrderPageWorkflow = createWorkflow(releaseOrderPageWorkflowI
     // The events carry what each order earned with, so their consumers (the tiers) never read the ledger.
     const events = loadReleasedEventsStep({ entry_ids: released })
     emitEventStep({ eventName: LoyaltyEvents.POINTS_RELEASED, data: events }).config({
-      name: "emit-loyalty-points-released-page",
+      name: emitPointsReleasedPageStepId,
     })
   })
   return new WorkflowResponse(

@@ -11,6 +11,9 @@ import { loadReferralRewardPageStep } from "./steps/load-referral-reward-page"
 import { recordReferralRewardPageStep } from "./steps/record-referral-reward-page"
 
 export const postReferralRewardsPageWorkflowId = "loyalty-post-referral-rewards-page"
+/** The page's event steps, named (a fault test arms the second by its name). */
+export const emitReferralPagePointsEarnedStepId = "loyalty-emit-referral-page-points-earned-step"
+export const emitReferralPageRewardedStepId = "loyalty-emit-referral-page-rewarded-step"
 
 export type PostReferralRewardsPageInput = { referral_ids: string[] } & AdditionalData
 
@@ -71,7 +74,7 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
     const earned = transform({ credits }, ({ credits }) => pointsEventsFor(credits))
     when("loyalty-referral-page-earned", { earned }, ({ earned }) => earned.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: earned }).config({
-        name: "emit-referral-page-points-earned",
+        name: emitReferralPagePointsEarnedStepId,
       })
     )
     const rewarded = transform({ posted }, ({ posted }): ReferralRewardedEventData[] =>
@@ -88,7 +91,7 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
     )
     when("loyalty-referral-page-rewarded", { rewarded }, ({ rewarded }) => rewarded.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.REFERRAL_REWARDED, data: rewarded }).config({
-        name: "emit-referral-page-rewarded",
+        name: emitReferralPageRewardedStepId,
       })
     )
     const referralsRewarded = createHook("referralsRewarded", { referrals: posted, additional_data: input.additional_data })
