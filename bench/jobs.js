@@ -62,7 +62,7 @@ const CHECKS = {
     explain: `SELECT order_id, account_id, release_at::text AS cursor_at, id FROM loyalty_entry
                WHERE type = 'pending' AND points > 0 AND release_at <= now() AND voided_at IS NULL AND deleted_at IS NULL
                  AND release_at >= now() - interval '30 days' AND (release_at, id) > (now() - interval '30 days', '')
-               ORDER BY release_at, id LIMIT 200`,
+               ORDER BY release_at, id LIMIT 500`,
   },
   "catch-up": {
     left: `SELECT count(*)::int AS n FROM "order" o JOIN customer c ON c.id = o.customer_id AND c.has_account
