@@ -893,9 +893,15 @@ export async function lockAccounts(trx: Knex.Transaction, customerIds: string[])
      ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
     [customers.map(() => generateEntityId(undefined, "lacc")), customers]
   )
-  const { rows } = await trx.raw(
+  const { rows }: { rows: LoyaltyAccount[] } = await trx.raw(
     `SELECT * FROM loyalty_account WHERE customer_id = ANY(?) AND deleted_at IS NULL ORDER BY customer_id FOR UPDATE`,
     [customers]
   )
+  if (rows.length < customers.length) {
+    // Closed while this waited for its lock (the customer was deleted at that moment).
+    const open = new Set(rows.map((row) => row.customer_id))
+    const gone = customers.find((customer) => !open.has(customer))
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Customer ${gone} was deleted: their points account is closed`)
+  }
   return rows
 }
