@@ -666,11 +666,9 @@ export default httpSuite({
           .filter((lot) => !effective || lot.remaining > 0)
         lots.forEach((lot, i) => labels.set(lot.id, `<${name}:lot${i}>`))
         out[name] = {
-          // Lifetime counters aside in the effective view: undoing a credit that paid off debt takes back only
-          // what reached the balance from lifetime_earned (revertEntry), one-by-one's compensation as the page's.
-          accounts: accounts.map(({ id: _id, deleted_at, lifetime_earned, lifetime_redeemed, ...figures }) => ({
+          // Lifetime counters included: an undone credit takes back all it counted, debt paid off included.
+          accounts: accounts.map(({ id: _id, deleted_at, ...figures }) => ({
             ...figures,
-            ...(effective ? {} : { lifetime_earned, lifetime_redeemed }),
             closed: deleted_at !== null,
           })),
           entries: entries.map((e) => ({

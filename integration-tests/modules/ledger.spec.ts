@@ -507,6 +507,44 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect(summary).toMatchObject({ earned: 100, released: 0, reversed: 100, pending: 0, redeemed: 40, restored: 40 })
     })
 
+    it("undoing a posting puts the lifetime counters back as they were: a reversal, a credit and a release paying off debt, a restore", async () => {
+      const customer_id = "cus_lifetime"
+      const counters = async () => {
+        const account = await expectLedgerConsistent(customer_id)
+        return pick(account, ["balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed"])
+      }
+      /** Post, undo as a compensation does, and check that nothing is left of it, counters included; then post again. */
+      const postUndoRepost = async (post: () => Promise<PostingResult | null>) => {
+        const before = await counters()
+        const posted = await post()
+        expect(posted).toMatchObject({ created: true })
+        await service.revertEntry(posted!.entry.id, "rolled back")
+        expect(await counters()).toEqual(before)
+        expect(await post()).toMatchObject({ created: true })
+      }
+      const order = (order_id: string) => ({ order_id, customer_id, now: new Date(), expires_at: null })
+      await service.recordOrderEarning({ customer_id, order_id: "order_life_1", idempotency_key: "ignored", points: 100, release_at: new Date(Date.now() - DAY), reason: "Order #1" })
+      await service.releaseOrderPoints(order("order_life_1"))
+      await service.debitPoints({ customer_id, order_id: "order_life_1", points: 80, type: "redeem", idempotency_key: "redeem:order_life_1", reason: "spent on the order" })
+      expect(await counters()).toEqual({ balance: 20, pending: 0, debt: 0, lifetime_earned: 100, lifetime_redeemed: 80 })
+
+      // The order canceled: 20 from the balance, 80 into debt, 100 no longer earned.
+      await postUndoRepost(() => service.reverseOrderPoints({ order_id: "order_life_1", customer_id, canceled: true, reason: "canceled" }))
+      expect(await counters()).toEqual({ balance: 0, pending: 0, debt: 80, lifetime_earned: 0, lifetime_redeemed: 80 })
+      // A goodwill credit of 50 pays off 50 of the debt: all 50 earned.
+      await postUndoRepost(() => credit(customer_id, 50, "goodwill-life"))
+      expect(await counters()).toEqual({ balance: 0, pending: 0, debt: 30, lifetime_earned: 50, lifetime_redeemed: 80 })
+      // Another order released: 30 of its 40 pay off the rest of the debt.
+      await service.recordOrderEarning({ customer_id, order_id: "order_life_2", idempotency_key: "ignored", points: 40, release_at: new Date(Date.now() - DAY), reason: "Order #2" })
+      await postUndoRepost(() => service.releaseOrderPoints(order("order_life_2")))
+      expect(await counters()).toEqual({ balance: 10, pending: 0, debt: 0, lifetime_earned: 90, lifetime_redeemed: 80 })
+      // The points spent on the canceled order given back: no longer redeemed.
+      await postUndoRepost(() =>
+        service.restoreOrderRedemption({ order_id: "order_life_1", customer_id, canceled: true, reason: "canceled", expires_at: null })
+      )
+      expect(await counters()).toEqual({ balance: 90, pending: 0, debt: 0, lifetime_earned: 90, lifetime_redeemed: 0 })
+    })
+
     it("reads the due queues in keyset pages: each due row once, ties broken by id, settled rows skipped without ending the read (issue 15)", async () => {
       /** Every page of a due read from the start, and how many reads it took. */
       async function drain<T>(read: (after: DueCursor | null) => Promise<DuePage<T>>) {

@@ -1,6 +1,7 @@
 import { addMonths, expiryDate } from "../../src/lib/shared/dates"
 import {
   allocateFirstExpiring,
+  lifetimeOf,
   lotsToGiveBack,
   reversalMovement,
   revertMovement,
@@ -8,6 +9,7 @@ import {
   splitReversal,
 } from "../../src/lib/points/ledger"
 import { preferencesPatch } from "../../src/lib/points/members"
+import type { EntryType } from "../../src/lib/shared/vocabulary"
 import { rulesFromOptions, validateRules } from "../../src/lib/points/program"
 
 describe("allocateFirstExpiring", () => {
@@ -86,6 +88,31 @@ describe("program rules", () => {
   it("explains invalid rules", () => {
     const rules = { ...rulesFromOptions(), redeem_step: 30, min_redeem_points: 100 }
     expect(validateRules(rules)).toEqual(["min_redeem_points must be a multiple of redeem_step"])
+  })
+})
+
+describe("lifetimeOf", () => {
+  const entry = (type: EntryType, points: number, balance_change: number, pending_change: number, debt_change: number) => ({
+    type, points, balance_change, pending_change, debt_change,
+  })
+
+  it("counts a credit or a release as earned in full, the debt it paid off included", () => {
+    expect(lifetimeOf(entry("adjust", 50, 20, 0, -30))).toEqual({ lifetime_earned: 50, lifetime_redeemed: 0 })
+    expect(lifetimeOf(entry("release", 40, 10, -40, -30))).toEqual({ lifetime_earned: 40, lifetime_redeemed: 0 })
+    expect(lifetimeOf(entry("earn", 25, 25, 0, 0))).toEqual({ lifetime_earned: 25, lifetime_redeemed: 0 })
+  })
+
+  it("counts nothing for points still pending, an adjustment down or an expiry", () => {
+    expect(lifetimeOf(entry("earn", 100, 0, 100, 0))).toEqual({ lifetime_earned: 0, lifetime_redeemed: 0 })
+    expect(lifetimeOf(entry("adjust", -40, -40, 0, 0))).toEqual({ lifetime_earned: 0, lifetime_redeemed: 0 })
+    expect(lifetimeOf(entry("expire", -10, -10, 0, 0))).toEqual({ lifetime_earned: 0, lifetime_redeemed: 0 })
+  })
+
+  it("takes a reversal off what was earned (balance and debt, not pending) and counts redemptions and restores", () => {
+    expect(lifetimeOf(entry("reverse", -100, -20, 0, 80))).toEqual({ lifetime_earned: -100, lifetime_redeemed: 0 })
+    expect(lifetimeOf(entry("reverse", -30, 0, -30, 0))).toEqual({ lifetime_earned: 0, lifetime_redeemed: 0 })
+    expect(lifetimeOf(entry("redeem", -80, -80, 0, 0))).toEqual({ lifetime_earned: 0, lifetime_redeemed: 80 })
+    expect(lifetimeOf(entry("restore", 80, 80, 0, 0))).toEqual({ lifetime_earned: 0, lifetime_redeemed: -80 })
   })
 })
 

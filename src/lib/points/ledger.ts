@@ -1,3 +1,4 @@
+import type { EntryType } from "../shared/vocabulary"
 /** A lot as the allocation sees it. */
 export type OpenLot = { id: string; remaining: number; expires_at: Date | null }
 
@@ -91,6 +92,28 @@ export type OrderFigures = Record<(typeof ORDER_FIGURES)[number], number>
 
 /** The figures of an order the ledger has no entry for. */
 export const NO_ORDER_FIGURES: OrderFigures = { earned: 0, released: 0, reversed: 0, pending: 0, redeemed: 0, restored: 0 }
+
+/**
+ * What an entry added to its account's lifetime counters, counted as the
+ * posting that wrote it counts them: points redeemed on a `redeem` (given
+ * back by a `restore`); points earned once they reach the balance side (a
+ * credit, a release, an earning after release), the debt they paid off
+ * included (`balance_change - debt_change`), and taken back by a `reverse`
+ * the same way; nothing for points still pending nor for other debits (an
+ * adjustment down, an expiry). Undoing an entry takes exactly this back: the
+ * counters are history, so an undo leaves them as if the entry never was,
+ * whatever the balance can give back now. (An undo's own entry is never
+ * undone, so its type need not tell.)
+ */
+export function lifetimeOf(entry: Movement & { type: EntryType; points: number }): Omit<AccountChange, "movement"> {
+  if (entry.type === "redeem" || entry.type === "restore") {
+    return { lifetime_earned: 0, lifetime_redeemed: -entry.points }
+  }
+  if (entry.type !== "reverse" && entry.points < 0) {
+    return { lifetime_earned: 0, lifetime_redeemed: 0 }
+  }
+  return { lifetime_earned: entry.balance_change - entry.debt_change, lifetime_redeemed: 0 }
+}
 
 /**
  * The movement that undoes an entry's `movement` on the account as it

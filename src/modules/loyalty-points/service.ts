@@ -18,6 +18,7 @@ import {
   Movement,
   NO_ORDER_FIGURES,
   reversalMovement,
+  lifetimeOf,
   revertMovement,
   settleDebt,
   splitReversal,
@@ -912,8 +913,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           type: entry.balance_change < 0 ? "restore" : "adjust",
           points: -entry.points,
           movement,
-          lifetime_earned: entry.type === "redeem" ? 0 : -Math.max(entry.balance_change, 0),
-          lifetime_redeemed: entry.type === "redeem" ? entry.points : 0,
+          // The lifetime counters as if the entry never was (not clamped like the movement).
+          lifetime_earned: -lifetimeOf(entry).lifetime_earned,
+          lifetime_redeemed: -lifetimeOf(entry).lifetime_redeemed,
         }
       }
     )
