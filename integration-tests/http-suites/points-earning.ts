@@ -1,10 +1,11 @@
 import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { LoyaltyEvents } from "../../src/lib/shared/events"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { LoyaltyEvents, PointsReleasedEventData } from "../../src/lib/shared/events"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import {
   awardOrderPointsWorkflow,
   closeCustomerAccountWorkflow,
+  releaseOrderPointsWorkflow,
   releasePendingPointsWorkflow,
   reverseOrderPointsWorkflow,
 } from "../../src/workflows/points"
@@ -110,6 +111,34 @@ export default httpSuite({
       // Running the job again changes nothing.
       await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(16) } })
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(250)
+    })
+
+    it("a release of a member who was never referred says so in its event, and no referral is read for it (issue 15)", async () => {
+      const container = getContainer()
+      const { customer, headers } = await member("never-referred@example.com")
+      const { order } = await buyTwoShirts(customer.email, headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(200))
+
+      const heard: PointsReleasedEventData[] = []
+      const eventBus = container.resolve(Modules.EVENT_BUS)
+      const listen = async (event: { data: unknown }) => {
+        heard.push(event.data as PointsReleasedEventData)
+      }
+      eventBus.subscribe(LoyaltyEvents.POINTS_RELEASED, listen, { subscriberId: "test-heard-released" })
+      try {
+        // The release and the `loyalty.points.released` subscribers it starts (tier activity, first-order
+        // bonus, the referral check), awaited.
+        const count = await countTransactions(container, async () => {
+          const releasedHandled = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED)
+          await releaseOrderPointsWorkflow(container).run({ input: { order_id: order.id, customer_id: customer.id, now: daysFromNow(15) } })
+          await releasedHandled
+        })
+        expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 250, pending: 0 })
+        expect(heard.filter((data) => data.order_id === order.id)).toEqual([expect.objectContaining({ referred: false })])
+        expect(count.statements.filter((statement) => /loyalty_referral\b/.test(statement))).toEqual([])
+      } finally {
+        eventBus.unsubscribe(LoyaltyEvents.POINTS_RELEASED, listen, { subscriberId: "test-heard-released" })
+      }
     })
 
     it("one award of a member's order costs at most 15 Postgres transactions, its subscribers included (issue 15)", async () => {

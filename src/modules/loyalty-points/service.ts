@@ -313,6 +313,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         points: release.points,
         order_id: release.order_id,
         reason: release.reason,
+        // As every points event says it (pointsEventsFor): the referral check skips members never referred.
+        referred: release.account.referred,
         earned_points: earning?.points ?? release.points,
         eligible_amount: Number(earning?.details?.eligible_amount ?? 0),
         currency_code: earning?.currency_code ?? release.currency_code ?? null,
