@@ -2,6 +2,7 @@ import type { InferTypeOf } from "@medusajs/framework/types"
 import type Referral from "./models/referral"
 import type ReferralCode from "./models/referral-code"
 import type { NewReferralFlag, ReferralFlag, ReferralStatus } from "../../lib/referrals/rules"
+import type { ReferralRewardedEventData } from "../../lib/shared/events"
 
 export type { NewReferralFlag, ReferralFlag, ReferralStatus }
 
@@ -44,13 +45,4 @@ export type ReferralDecisionInput = {
 }
 
 /** A referral whose rewards a page noted: what `loyalty.referral.rewarded` says of it. */
-export type PostedReward = {
-  id: string
-  referrer_id: string
-  referee_id: string
-  order_id: string | null
-  referrer_points: number
-  referee_points: number
-  referrer_entry_id: string | null
-  referee_entry_id: string | null
-}
+export type PostedReward = ReferralRewardedEventData
