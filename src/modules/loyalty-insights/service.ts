@@ -460,12 +460,12 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   // ---------------------------------------------------------------- KPIs
 
   /**
-   * The program KPIs by month for members, non-members and all, computed
-   * with three grouped queries (orders, ledger, feedback) and stored as the
-   * run's snapshot.
+   * Set the run's KPI snapshot (by month, for members, non-members and all)
+   * to these rows, which the workflow read from the store
+   * (`snapshotKpisStep`): a retried step leaves one snapshot, not two.
    */
   @InjectManager()
-  async saveKpiSnapshot(
+  async updateKpiSnapshot(
     runId: string,
     rows: KpiRow[],
     @MedusaContext() sharedContext: SharedContext = {}

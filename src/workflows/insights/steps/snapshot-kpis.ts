@@ -23,7 +23,7 @@ export const snapshotKpisStep = createStep(
     const started = Date.now()
     const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
     const kpis = await readKpis(pg, { ...input, days: 30 })
-    const rows = await service.saveKpiSnapshot(input.run_id, kpis.monthly)
+    const rows = await service.updateKpiSnapshot(input.run_id, kpis.monthly)
     return new StepResponse({ rows: rows.length, ms: Date.now() - started, last_30_days: kpis.window })
   }
 )
