@@ -64,6 +64,14 @@ export const tierRef = (tier: Pick<TierDefinition, "id" | "name" | "rank">): Tie
   rank: tier.rank,
 })
 
+/** A history line's two tiers, by id and by the name they had then (history keeps a renamed or deleted tier's name). */
+export const historyTiers = (from: Pick<TierDefinition, "id" | "name"> | null, to: Pick<TierDefinition, "id" | "name"> | null) => ({
+  from_tier_id: from?.id ?? null,
+  from_tier_name: from?.name ?? null,
+  to_tier_id: to?.id ?? null,
+  to_tier_name: to?.name ?? null,
+})
+
 const toDate = (value: Date | string | null) => (value ? new Date(value) : null)
 
 /** The state columns of a membership row (dates as dates, whatever the row held). */
