@@ -65,6 +65,28 @@ export function armFault(
   }
 }
 
+/**
+ * Run a workflow once with one of its steps failing (an injected fault), as a
+ * crash at that step would, and check that the run failed there and nowhere
+ * else. `run` starts the workflow under the transaction id it is given, with
+ * `throwOnError: false`; the fault is disarmed whatever happens.
+ */
+export async function runFailingAt(
+  workflowId: string,
+  stepId: string,
+  run: (transactionId: string) => Promise<{ errors: { error?: { message?: string } }[] }>
+): Promise<void> {
+  const marker = `test-fault-${workflowId}-${stepId}`
+  const fault = armFault(workflowId, stepId, { marker })
+  try {
+    const { errors } = await run(`${marker}-${Date.now()}`)
+    expect(fault.fired()).toBe(true)
+    expect(errors.map((e) => e.error?.message ?? String(e))).toEqual([expect.stringMatching(/Injected fault/)])
+  } finally {
+    fault.disarm()
+  }
+}
+
 /** States of a workflow execution that has ended (or never started), as Medusa's test runner counts them. */
 const ENDED = ["not_started", "done", "reverted", "failed"]
 

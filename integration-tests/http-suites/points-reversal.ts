@@ -15,7 +15,7 @@ import {
   reverseOrderPointsWorkflowId,
 } from "../../src/workflows/points"
 import { pointsService } from "../../src/workflows/points/steps/resolve-service"
-import { armFault, blockOtherRuns } from "../helpers/fault-injection"
+import { blockOtherRuns, runFailingAt } from "../helpers/fault-injection"
 import {
   AdminUser,
   cancelOrder,
@@ -409,19 +409,9 @@ export default httpSuite({
       const page = await duePage({ customer: customer.id }, now)
       expect(page).toHaveLength(2)
 
-      const marker = "test-release-page-fault"
-      const fault = armFault(releaseOrderPageWorkflowId, emitPointsReleasedPageStepId, { marker })
-      try {
-        const { errors } = await releaseOrderPageWorkflow(container).run({
-          input: { orders: page, now },
-          context: { transactionId: `${marker}-${Date.now()}` },
-          throwOnError: false,
-        })
-        expect(fault.fired()).toBe(true)
-        expect(errors.map((e) => e.error.message)).toEqual([expect.stringMatching(/Injected fault/)])
-      } finally {
-        fault.disarm()
-      }
+      await runFailingAt(releaseOrderPageWorkflowId, emitPointsReleasedPageStepId, (transactionId) =>
+        releaseOrderPageWorkflow(container).run({ input: { orders: page, now }, context: { transactionId }, throwOnError: false })
+      )
       expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 300, balance: 50, debt: 0 })
       const afterFault = (await ledgerTotals(container, customer.id))!
       expect(afterFault.cached).toEqual(afterFault.ledger)

@@ -11,7 +11,7 @@ import {
 } from "../../src/workflows/referrals"
 import { recordReferralRewardPageStepId } from "../../src/workflows/referrals/steps/record-referral-reward-page"
 import { emitReferralPageRewardedStepId } from "../../src/workflows/referrals/post-referral-rewards-page"
-import { armFault } from "../helpers/fault-injection"
+import { runFailingAt } from "../helpers/fault-injection"
 import {
   AdminUser,
   attempt,
@@ -739,19 +739,9 @@ export default httpSuite({
         const before = await repairOutcome("fail", set, listening.heard, { effective: true })
         const page = Object.values(set.referrals)
         for (const step of [recordReferralRewardPageStepId, emitReferralPageRewardedStepId]) {
-          const marker = `test-referral-page-fault-${step}`
-          const fault = armFault(postReferralRewardsPageWorkflowId, step, { marker })
-          try {
-            const { errors } = await postReferralRewardsPageWorkflow(container).run({
-              input: { referral_ids: page },
-              context: { transactionId: `${marker}-${Date.now()}` },
-              throwOnError: false,
-            })
-            expect(fault.fired()).toBe(true)
-            expect(errors.map((e) => e.error?.message ?? String(e))).toEqual([expect.stringMatching(/Injected fault/)])
-          } finally {
-            fault.disarm()
-          }
+          await runFailingAt(postReferralRewardsPageWorkflowId, step, (transactionId) =>
+            postReferralRewardsPageWorkflow(container).run({ input: { referral_ids: page }, context: { transactionId }, throwOnError: false })
+          )
           expect(await repairOutcome("fail", set, listening.heard, { effective: true })).toEqual(before)
         }
         expect(listening.heard.earned.filter((e) => Object.values(set.people).includes(e.customer_id))).toEqual([])

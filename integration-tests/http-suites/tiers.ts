@@ -14,7 +14,7 @@ import {
 import { emitTierPageChangedStepId } from "../../src/workflows/tiers/review-tier-page"
 import { moveTierPageGroupsStepId } from "../../src/workflows/tiers/steps/move-tier-page-groups"
 import { tiersService } from "../../src/workflows/tiers/steps/resolve-service"
-import { armFault } from "../helpers/fault-injection"
+import { runFailingAt } from "../helpers/fault-injection"
 import {
   AdminUser,
   attempt,
@@ -618,19 +618,9 @@ export default httpSuite({
       const page = Object.values(ids)
 
       for (const step of [moveTierPageGroupsStepId, emitTierPageChangedStepId]) {
-        const marker = `test-tier-page-fault-${step}`
-        const fault = armFault(reviewTierPageWorkflowId, step, { marker })
-        try {
-          const { errors } = await reviewTierPageWorkflow(container).run({
-            input: { customer_ids: page, now },
-            context: { transactionId: `${marker}-${Date.now()}` },
-            throwOnError: false,
-          })
-          expect(fault.fired()).toBe(true)
-          expect(errors.map((e) => e.error.message)).toEqual([expect.stringMatching(/Injected fault/)])
-        } finally {
-          fault.disarm()
-        }
+        await runFailingAt(reviewTierPageWorkflowId, step, (transactionId) =>
+          reviewTierPageWorkflow(container).run({ input: { customer_ids: page, now }, context: { transactionId }, throwOnError: false })
+        )
         expect(await reviewOutcome(ids)).toEqual(before)
       }
       expect(tierEvents).toEqual([])
