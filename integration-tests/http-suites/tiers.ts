@@ -1,11 +1,13 @@
 import { createCustomerGroupsWorkflow } from "@medusajs/core-flows"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { LoyaltyEvents, TierChangedEventData } from "../../src/lib/shared/events"
+import { LoyaltyEvents, PointsReleasedEventData, TierChangedEventData } from "../../src/lib/shared/events"
 import { remindTierDropsWorkflow } from "../../src/workflows/care"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   endDueTierOverridesWorkflow,
   evaluateTiersWorkflow,
+  recordOrderQualificationWorkflow,
+  recordReleaseQualificationsWorkflow,
   reviewCustomerTierWorkflow,
   reviewTierPageWorkflow,
   reviewTierPageWorkflowId,
@@ -628,6 +630,115 @@ export default httpSuite({
       const { result } = await reviewTierPageWorkflow(container).run({ input: { customer_ids: page, now } })
       expect(result).toMatchObject({ reviewed: 7, changed: 4 })
       expect((await reviewOutcome(ids)).drop).toMatchObject({ groups: [], history: [{ reason: "review" }] })
+    })
+
+    /**
+     * Members whose releases a page counts, each made twice (alike but for their ids) so one set can be
+     * counted one release at a time and the other as a page. Tiers: Silver 100 points, Gold 300 (40 bonus).
+     */
+    const qualificationCases = async (tag: string, now: Date) => {
+      const container = getContainer()
+      const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const customers = container.resolve(Modules.CUSTOMER)
+      const service = tiersService(container)
+      const day = 24 * 3_600_000
+      const ago = (days: number) => new Date(now.getTime() - days * day)
+      const cases: Record<string, { earned?: "silver" | "gold"; until?: number; prior?: number; releases: number[]; redelivered?: boolean; override?: number; groups?: ("silver" | "gold")[] }> = {
+        reachesSilver: { prior: 60, releases: [60] },
+        twoReleasesReachSilver: { releases: [50, 70] },
+        silverToGold: { earned: "silver", until: 200, prior: 250, releases: [100], groups: ["silver"] },
+        keptLonger: { earned: "silver", until: 10, prior: 80, releases: [40], groups: ["silver"] },
+        staysBelow: { releases: [20] },
+        redelivered: { prior: 90, releases: [30], redelivered: true },
+        overrideRanOut: { earned: "silver", until: 200, releases: [10], override: -1, groups: ["gold"] },
+      }
+      const ids: Record<string, string> = {}
+      const releases: PointsReleasedEventData[] = []
+      for (const [name, c] of Object.entries(cases)) {
+        const [customer] = await customers.createCustomers([{ email: `qualify-${tag}-${name.toLowerCase()}@example.com`, first_name: name }])
+        ids[name] = customer.id
+        if (c.earned) {
+          const tierId = tiers[c.earned].id
+          await knex("loyalty_tier_membership").insert({
+            id: `ltmem_q${tag}_${name}`, customer_id: customer.id, tier_id: tierId, earned_tier_id: tierId,
+            qualified_at: ago(30), qualified_until: new Date(now.getTime() + c.until! * day),
+          })
+        }
+        if (c.prior) {
+          await service.recordActivity({
+            customer_id: customer.id, order_id: null, currency_code: "eur", points: c.prior, amount: c.prior, orders: 1,
+            occurred_at: ago(40), source_id: null, idempotency_key: `test:qualify:${customer.id}`,
+          })
+        }
+        if (c.override) {
+          await service.setOverride({
+            customer_id: customer.id, tier_id: tiers.gold.id, reason: "Test", actor_id: admin.user.id,
+            ends_at: new Date(now.getTime() + c.override * 3_600_000), now: ago(30),
+          })
+        }
+        for (const group of c.groups ?? []) await customers.addCustomerToGroup({ customer_id: customer.id, customer_group_id: groups[group] })
+        c.releases.forEach((points, n) => {
+          const release: PointsReleasedEventData = {
+            id: `lent_${customer.id}_${n}`, type: "release", customer_id: customer.id, account_id: `lacc_${customer.id}`,
+            order_id: `order_${customer.id}_${n}`, points, earned_points: points, eligible_amount: points, currency_code: "eur",
+            multiplier: 1, released_at: ago(1), reason: "Points released", referred: false,
+          }
+          releases.push(release)
+          if (c.redelivered) releases.push({ ...release })
+        })
+      }
+      return { ids, releases }
+    }
+
+    /** What counting the releases left: reviewOutcome, plus each customer's activity. */
+    const qualificationOutcome = async (ids: Record<string, string>) => {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const out = (await reviewOutcome(ids)) as Record<string, Record<string, unknown>>
+      for (const [name, customerId] of Object.entries(ids)) {
+        const activity = await knex("loyalty_tier_activity").where({ customer_id: customerId }).whereNull("deleted_at").orderBy("occurred_at").orderBy("idempotency_key")
+          .select("order_id", "currency_code", "points", "amount", "orders", "occurred_at", "source_id", "idempotency_key")
+        out[name].activity = JSON.parse(JSON.stringify(activity).split(customerId).join("<customer>"))
+        out[name].membership_rows = Number((await knex("loyalty_tier_membership").where({ customer_id: customerId }).whereNull("deleted_at").count("id as n"))[0].n)
+      }
+      return out
+    }
+
+    it("counts a page of releases toward tiers with exactly what one release at a time gives: upgrades with bonus and group, a tier kept longer, an override run out, a redelivery (issue 15)", async () => {
+      const container = getContainer()
+      const now = new Date()
+      const one = await qualificationCases("one", now)
+      const paged = await qualificationCases("page", now)
+
+      for (const release of one.releases) {
+        await recordOrderQualificationWorkflow(container).run({ input: { release, now } })
+      }
+      const { result } = await recordReleaseQualificationsWorkflow(container).run({ input: { releases: paged.releases, now } })
+      // Evaluated: the two Silver upgrades, Gold, the tier kept longer, the override that ran out; the
+      // redelivered release is recorded once and reaches Silver.
+      expect(result).toMatchObject({ recorded: 8, changed: 5, failed: 0 })
+      expect([...result.evaluated].sort()).toEqual(
+        [paged.ids.reachesSilver, paged.ids.twoReleasesReachSilver, paged.ids.silverToGold, paged.ids.keptLonger, paged.ids.redelivered, paged.ids.overrideRanOut].sort()
+      )
+      // Per set: the three upgrades to Silver, Silver to Gold, the override ending (keeping a tier longer announces nothing).
+      await eventually(async () => expect(tierEvents).toHaveLength(10))
+
+      const expected = await qualificationOutcome(one.ids)
+      expect(await qualificationOutcome(paged.ids)).toEqual(expected)
+      // And what that is: a spot check that the two sets did not agree on nothing.
+      expect(expected.reachesSilver).toMatchObject({ membership: { tier_id: tiers.silver.id }, groups: ["silver"], history: [{ reason: "qualified", to_tier_name: "Silver" }] })
+      expect(expected.silverToGold).toMatchObject({ groups: ["gold"], entries: [expect.objectContaining({ points: 40 })], history: [{ to_tier_name: "Gold" }] })
+      // Kept longer: the tier stays and its period runs a year from now instead of ten days (no history line).
+      expect(expected.keptLonger).toMatchObject({ membership: { tier_id: tiers.silver.id }, history: [], events: [] })
+      const keptUntil = new Date((expected.keptLonger as { membership: { qualified_until: string } }).membership.qualified_until)
+      expect(keptUntil.getTime()).toBeGreaterThan(daysFromNow(360).getTime())
+      expect(expected.staysBelow).toMatchObject({ membership: { tier_id: null, earned_tier_id: null }, history: [], membership_rows: 1, activity: [{ points: 20 }] })
+      expect(expected.redelivered).toMatchObject({ activity: [{ points: 90 }, { points: 30 }], history: [{ to_tier_name: "Silver" }] })
+      expect(expected.overrideRanOut).toMatchObject({ history: [{ reason: "override" }, { reason: "override_ended" }], overrides: [{ ended: true }] })
+
+      // Counted again (a redelivered page): nothing more.
+      const again = await recordReleaseQualificationsWorkflow(container).run({ input: { releases: paged.releases, now } })
+      expect(again.result).toMatchObject({ recorded: 0, evaluated: [], changed: 0 })
+      expect(await qualificationOutcome(paged.ids)).toEqual(expected)
     })
   },
 })

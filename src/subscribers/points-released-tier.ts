@@ -1,19 +1,47 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { BatchedCall, batchedCalls, pageOrEach } from "../lib/shared/batched-calls"
 import { LoyaltyEvents, PointsReleasedEventData } from "../lib/shared/events"
-import { recordOrderQualificationWorkflow } from "../workflows/tiers"
+import { recordOrderQualificationWorkflow, recordReleaseQualificationsWorkflow } from "../workflows/tiers"
+
+const batches = new WeakMap<MedusaContainer, BatchedCall<PointsReleasedEventData, void>>()
+
+/** The releases this process's container hears in one turn, counted together. */
+function releasesOf(container: MedusaContainer): BatchedCall<PointsReleasedEventData, void> {
+  let batch = batches.get(container)
+  if (!batch) {
+    batch = batchedCalls((releases: PointsReleasedEventData[]) =>
+      pageOrEach(releases, {
+        page: async (page) => {
+          await recordReleaseQualificationsWorkflow(container).run({ input: { releases: page, now: new Date() } })
+        },
+        each: async (release) => {
+          await recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date() } })
+        },
+        pageFailed: (error) =>
+          container.resolve(ContainerRegistrationKeys.LOGGER)
+            .warn(`Loyalty tiers: counting ${releases.length} releases together failed (${(error as Error).message}); counting them one by one`),
+      })
+    )
+    batches.set(container, batch)
+  }
+  return batch
+}
 
 /**
  * An order's points were released (its return window passed and it was not
  * canceled): count it toward tiers and upgrade the customer if it reaches a
  * higher tier, from what the event carries. Keyed by the release, so
  * redelivery counts once; the daily tier job catches up a release whose
- * event was lost.
+ * event was lost. The releases of one page arrive together and are counted
+ * by one workflow (`recordReleaseQualificationsWorkflow`); a page that
+ * fails is counted again one release at a time, so one customer's failure
+ * fails only their own event.
  */
 export default async function countReleaseTowardTier({ event, container }: SubscriberArgs<PointsReleasedEventData>) {
   if (event.data.type !== "release" || !event.data.order_id) return
-  await recordOrderQualificationWorkflow(container).run({
-    input: { release: event.data, now: new Date() },
-  })
+  await releasesOf(container)(event.data)
 }
 
 export const config: SubscriberConfig = {

@@ -52,6 +52,8 @@ import {
   activitySumsPage,
   dueOverrides,
   dueReviews,
+  createMemberships,
+  insertActivities,
   insertActivityOnce,
   HistoryRow,
   insertHistories,
@@ -63,6 +65,7 @@ import {
   lockTierMembers,
   markDropReminded,
   memberCountsAt,
+  membershipPage,
   MembershipRow,
   PageMembershipRow,
   tierInEffect,
@@ -365,6 +368,66 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       sharedContext
     )
     return { id: existing.id, created: false }
+  }
+
+  /**
+   * Record many activities, each once per idempotency key, in one statement
+   * (`recordActivity` for a page of releases), and open a membership row for
+   * each of their customers who has none, as their first evaluation would.
+   * Returns the ids this call wrote (a compensation deletes those).
+   */
+  @InjectTransactionManager()
+  async recordActivities(inputs: ActivityInput[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const created = await insertActivities(
+      trx,
+      inputs.map((input) => ({ ...input, id: generateEntityId(undefined, "ltact") }))
+    )
+    await createMemberships(trx, inputs.map((input) => input.customer_id))
+    return created
+  }
+
+  /**
+   * Which of these customers `evaluateCustomer` would change now: their
+   * current window's activity reaches a higher tier than the one they earned,
+   * or reaches their earned tier again past its period (kept longer), or
+   * their override has run out (ended first). Read without locks, a page at
+   * once: everyone it names is decided again under their lock by
+   * `evaluateCustomer`; for everyone else an evaluation would write nothing.
+   */
+  @InjectManager()
+  async listCustomersToEvaluate(
+    customerIds: string[],
+    now: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<string[]> {
+    const ids = [...new Set(customerIds)].sort()
+    if (!ids.length) return []
+    const settings = await this.getSettings(sharedContext)
+    const tiers = await this.tiers_(sharedContext)
+    const byId = tierMap(tiers)
+    const rows = new Map((await membershipPage(knexOf(sharedContext), ids)).map((row) => [row.customer_id, row]))
+    const window = qualificationWindow(settings, now)
+    const metricsOf = await this.metricsOf_(
+      ids.map((customer_id) => ({ customer_id, start: window.start })),
+      settings,
+      now,
+      sharedContext
+    )
+    return ids.filter((customerId) => {
+      const row = rows.get(customerId)
+      const override = row?.override_id ? row.override : null
+      if (override && !override.ended_at && override.ends_at && override.ends_at <= now) return true
+      const decision = decideOnActivity({
+        tiers,
+        earned: (row?.earned_tier_id && byId.get(row.earned_tier_id)) || null,
+        qualified_until: row?.qualified_until ? new Date(row.qualified_until) : null,
+        metrics: metricsOf.get(customerId)!,
+        settings,
+        now,
+      })
+      return decision !== null
+    })
   }
 
   /** Which of these activity keys are not recorded yet: the daily job's catch-up list. */

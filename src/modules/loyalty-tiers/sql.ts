@@ -128,7 +128,21 @@ export async function lockMembershipPage(
 ): Promise<PageMembershipRow[]> {
   if (!customerIds.length) return []
   await setLockTimeout(trx)
-  const { rows } = await trx.raw(
+  return await selectMembershipPage(trx, customerIds, `FOR UPDATE OF m${skipLocked ? " SKIP LOCKED" : ""}`)
+}
+
+/**
+ * The memberships of many customers with their overrides, in customer
+ * order, without a lock: for a filter whose every hit is decided again
+ * under the customer's lock.
+ */
+export async function membershipPage(knex: Knex, customerIds: string[]): Promise<PageMembershipRow[]> {
+  if (!customerIds.length) return []
+  return await selectMembershipPage(knex, customerIds, "")
+}
+
+async function selectMembershipPage(knex: Knex, customerIds: string[], lock: string): Promise<PageMembershipRow[]> {
+  const { rows } = await knex.raw(
     `SELECT m.id, m.customer_id, m.tier_id, m.earned_tier_id, m.qualified_at, m.qualified_until, m.override_id,
             CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
               'id', o.id, 'tier_id', o.tier_id, 'ended_at', o.ended_at, 'ends_at', o.ends_at, 'deleted_at', o.deleted_at) END AS override
@@ -136,7 +150,7 @@ export async function lockMembershipPage(
        LEFT JOIN loyalty_tier_override o ON o.id = m.override_id
       WHERE m.customer_id = ANY(?::text[]) AND m.deleted_at IS NULL
       ORDER BY m.customer_id
-        FOR UPDATE OF m${skipLocked ? " SKIP LOCKED" : ""}`,
+        ${lock}`,
     [customerIds]
   )
   return rows.map((row: PageMembershipRow) => ({
@@ -150,6 +164,24 @@ export async function lockMembershipPage(
         }
       : null,
   }))
+}
+
+/**
+ * Open a membership row for each customer who has none (what the first
+ * decision about a customer does under `lockMembership`), in customer order
+ * as every writer of several rows.
+ */
+export async function createMemberships(trx: Knex.Transaction, customerIds: string[]): Promise<void> {
+  const ids = [...new Set(customerIds)].sort()
+  if (!ids.length) return
+  await setLockTimeout(trx)
+  await trx.raw(
+    `INSERT INTO loyalty_tier_membership (id, customer_id)
+     SELECT v.id, v.customer_id FROM jsonb_to_recordset(?::jsonb) AS v(id text, customer_id text)
+     ORDER BY v.customer_id
+     ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO NOTHING`,
+    [JSON.stringify(ids.map((customer_id) => ({ id: generateEntityId(undefined, "ltmem"), customer_id })))]
+  )
 }
 
 /** Write many locked memberships' states in one statement. */
@@ -211,27 +243,42 @@ export async function activitySumsOf(
 
 /** Write a customer's activity unless its key is recorded already; true when this call wrote it. */
 export async function insertActivityOnce(trx: Knex.Transaction, id: string, input: ActivityInput): Promise<boolean> {
-  const inserted = await trx.raw(
+  return (await insertActivities(trx, [{ id, ...input }])).length > 0
+}
+
+/** Write many activities, each unless its key is recorded already; the ids this call wrote. */
+export async function insertActivities(trx: Knex.Transaction, rows: (ActivityInput & { id: string })[]): Promise<string[]> {
+  if (!rows.length) return []
+  const { rows: inserted } = await trx.raw(
     `INSERT INTO loyalty_tier_activity
        (id, customer_id, order_id, currency_code, points, amount, raw_amount, orders, occurred_at, source_id, idempotency_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     SELECT v.id, v.customer_id, v.order_id, v.currency_code, v.points, v.amount, v.raw_amount, v.orders, v.occurred_at,
+            v.source_id, v.idempotency_key
+       FROM jsonb_to_recordset(?::jsonb) AS v(id text, customer_id text, order_id text, currency_code text,
+              points integer, amount numeric, raw_amount jsonb, orders integer, occurred_at timestamptz, source_id text,
+              idempotency_key text)
+      ORDER BY v.idempotency_key
      ON CONFLICT (idempotency_key) WHERE deleted_at IS NULL DO NOTHING
      RETURNING id`,
     [
-      id,
-      input.customer_id,
-      input.order_id,
-      input.currency_code?.toLowerCase() ?? null,
-      input.points,
-      input.amount,
-      JSON.stringify({ value: String(input.amount), precision: 20 }),
-      input.orders,
-      input.occurred_at,
-      input.source_id,
-      input.idempotency_key,
+      JSON.stringify(
+        rows.map((row) => ({
+          id: row.id,
+          customer_id: row.customer_id,
+          order_id: row.order_id,
+          currency_code: row.currency_code?.toLowerCase() ?? null,
+          points: row.points,
+          amount: String(row.amount),
+          raw_amount: { value: String(row.amount), precision: 20 },
+          orders: row.orders,
+          occurred_at: new Date(row.occurred_at).toISOString(),
+          source_id: row.source_id,
+          idempotency_key: row.idempotency_key,
+        }))
+      ),
     ]
   )
-  return inserted.rows.length > 0
+  return inserted.map((row: { id: string }) => row.id)
 }
 
 /** A customer's activity sums per currency in the window, with the oldest activity's time. */

@@ -19,7 +19,7 @@ export type RecordOrderQualificationInput = {
  * activity (points without multiplier, the released share of the eligible
  * spend, one order); null for anything that is not an order's release.
  */
-function activityOf(release: PointsReleasedEventData): ActivityInput | null {
+export function releaseActivityOf(release: PointsReleasedEventData): ActivityInput | null {
   if (release.type !== "release" || !release.order_id) return null
   return {
     customer_id: release.customer_id,
@@ -55,7 +55,7 @@ function activityOf(release: PointsReleasedEventData): ActivityInput | null {
 export const recordOrderQualificationWorkflow = createWorkflow(
   recordOrderQualificationWorkflowId,
   (input: RecordOrderQualificationInput) => {
-    const activity = transform({ input }, ({ input }) => activityOf(input.release))
+    const activity = transform({ input }, ({ input }) => releaseActivityOf(input.release))
     const recorded = recordTierActivityStep(activity)
     const evaluated = evaluateCustomerTierWorkflow.runAsStep({
       input: transform({ input }, ({ input }) => ({ customer_id: input.release.customer_id, now: input.now })),

@@ -1,0 +1,52 @@
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { PointsReleasedEventData } from "../../lib/shared/events"
+import { ActivityInput } from "../../modules/loyalty-tiers/types"
+import { releaseActivityOf } from "./record-order-qualification"
+import { evaluateCustomerTiersStep } from "./steps/evaluate-customer-tiers"
+import { recordTierActivitiesStep } from "./steps/record-tier-activities"
+
+export const recordReleaseQualificationsWorkflowId = "loyalty-record-release-qualifications"
+
+export type RecordReleaseQualificationsInput = {
+  /** Releases, as `loyalty.points.released` carries them (a release page's events, say). */
+  releases: PointsReleasedEventData[]
+  now: Date
+}
+
+/**
+ * `recordOrderQualificationWorkflow` for many releases at once, so that a
+ * release page's 500 events cost the tiers a few statements instead of 500
+ * workflow runs: the activities in one insert (once per release, as one by
+ * one), then one read of whose tier that changes, and the per-customer
+ * evaluation only for them (an upgrade, a tier kept longer, an override run
+ * out). Everyone else ends as one-by-one recording leaves them. If the
+ * activities cannot be written, nothing of the page is.
+ *
+ * @summary Count a page of released orders toward tiers and upgrade.
+ *
+ * @example
+ * await recordReleaseQualificationsWorkflow(container).run({ input: { releases, now: new Date() } })
+ */
+export const recordReleaseQualificationsWorkflow = createWorkflow(
+  recordReleaseQualificationsWorkflowId,
+  (input: RecordReleaseQualificationsInput) => {
+    const activities = transform({ input }, ({ input }) =>
+      input.releases.map(releaseActivityOf).filter((activity): activity is ActivityInput => !!activity)
+    )
+    const recorded = recordTierActivitiesStep(activities)
+    const evaluated = evaluateCustomerTiersStep(
+      transform({ activities, input }, ({ activities, input }) => ({
+        customer_ids: [...new Set(activities.map((activity) => activity.customer_id))],
+        now: input.now,
+      }))
+    )
+    return new WorkflowResponse(
+      transform({ recorded, evaluated }, ({ recorded, evaluated }) => ({
+        recorded: recorded.recorded,
+        evaluated: evaluated.evaluated,
+        changed: evaluated.changed,
+        failed: evaluated.failed,
+      }))
+    )
+  }
+)
