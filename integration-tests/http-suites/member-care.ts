@@ -1,7 +1,7 @@
 import { Modules } from "@medusajs/framework/utils"
 import { DateTime } from "luxon"
 import { reviewSignature } from "../../src/lib/care/rules"
-import { awardFirstOrderBonusWorkflow, awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../../src/workflows/care"
+import { awardFirstOrderBonusesWorkflow, awardFirstOrderBonusWorkflow, awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../../src/workflows/care"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
@@ -337,6 +337,63 @@ export default httpSuite({
         expect(totals!.cached).toMatchObject({ balance: 50 + 200 + 75, pending: 0 })
         expect(totals!.ledger).toEqual(totals!.cached)
       })
+    })
+
+    it("pays the first-order bonus of a page of releases for first kept orders only, once each, as one release at a time does (issue 15)", async () => {
+      const container = getContainer()
+      const { actions } = await get(api, "/admin/loyalty/actions", admin.headers)
+      if (!actions.some((action: { code: string }) => action.code === "first_order")) {
+        await post(api, "/admin/loyalty/actions", { code: "first_order", name: "Welcome: first order", points: 75 }, admin.headers)
+      }
+      const buy = (email: string, headers: Record<string, string>) =>
+        placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email,
+          items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+        })
+      const firstOrderEntries = async (customerId: string) => {
+        const [account] = await pointsService(container).listAccounts({ customer_id: customerId })
+        return (await pointsService(container).listEntries({ account_id: account.id, reference_id: "first_order" }, { take: null }))
+          .map((entry) => [entry.points, entry.details?.order_id])
+      }
+      // Two orders of one member, a canceled then a kept order of another, and an order of a member
+      // whose earlier order the page does not hold.
+      const two = await member("first-order-page-two@example.com")
+      const { order: a1 } = await buy("first-order-page-two@example.com", two.headers)
+      const { order: a2 } = await buy("first-order-page-two@example.com", two.headers)
+      const changed = await member("first-order-page-canceled@example.com")
+      const { order: canceled } = await buy("first-order-page-canceled@example.com", changed.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", changed.headers)).account.pending).toBe(100))
+      await cancelOrder(api, admin.headers, canceled.id)
+      const { order: kept } = await buy("first-order-page-canceled@example.com", changed.headers)
+      const later = await member("first-order-page-later@example.com")
+      await buy("first-order-page-later@example.com", later.headers)
+      const { order: c2 } = await buy("first-order-page-later@example.com", later.headers)
+
+      const released_at = new Date()
+      const page = [
+        { customer_id: two.customer.id, order_id: a1.id, released_at },
+        { customer_id: two.customer.id, order_id: a2.id, released_at },
+        { customer_id: changed.customer.id, order_id: kept.id, released_at },
+        { customer_id: changed.customer.id, order_id: kept.id, released_at },
+        { customer_id: later.customer.id, order_id: c2.id, released_at },
+      ]
+      const { result } = await awardFirstOrderBonusesWorkflow(container).run({ input: { orders: page } })
+      expect(result).toEqual({ paid: 2 })
+      expect(await firstOrderEntries(two.customer.id)).toEqual([[75, a1.id]])
+      expect(await firstOrderEntries(changed.customer.id)).toEqual([[75, kept.id]])
+      expect(await firstOrderEntries(later.customer.id)).toEqual([])
+
+      // The same page again (redelivered events) pays nobody twice.
+      const again = await awardFirstOrderBonusesWorkflow(container).run({ input: { orders: page } })
+      expect(again.result).toEqual({ paid: 0 })
+      expect(await firstOrderEntries(two.customer.id)).toEqual([[75, a1.id]])
+      for (const customerId of [two.customer.id, changed.customer.id]) {
+        const totals = await ledgerTotals(container, customerId)
+        expect(totals!.ledger).toEqual(totals!.cached)
+      }
     })
 
     it("lets staff switch a kind of message off or send it with another template or channel; refuses bad settings with a 400", async () => {

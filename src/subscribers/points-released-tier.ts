@@ -1,33 +1,16 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { BatchedCall, batchedCalls, pageOrEach } from "../lib/shared/batched-calls"
+import { pagedHandling } from "../lib/shared/batched-calls"
 import { LoyaltyEvents, PointsReleasedEventData } from "../lib/shared/events"
 import { recordOrderQualificationWorkflow, recordReleaseQualificationsWorkflow } from "../workflows/tiers"
 
-const batches = new WeakMap<MedusaContainer, BatchedCall<PointsReleasedEventData, void>>()
-
-/** The releases this process's container hears in one turn, counted together. */
-function releasesOf(container: MedusaContainer): BatchedCall<PointsReleasedEventData, void> {
-  let batch = batches.get(container)
-  if (!batch) {
-    batch = batchedCalls((releases: PointsReleasedEventData[]) =>
-      pageOrEach(releases, {
-        page: async (page) => {
-          await recordReleaseQualificationsWorkflow(container).run({ input: { releases: page, now: new Date() } })
-        },
-        each: async (release) => {
-          await recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date() } })
-        },
-        pageFailed: (error) =>
-          container.resolve(ContainerRegistrationKeys.LOGGER)
-            .warn(`Loyalty tiers: counting ${releases.length} releases together failed (${(error as Error).message}); counting them one by one`),
-      })
-    )
-    batches.set(container, batch)
-  }
-  return batch
-}
+const countRelease = pagedHandling<PointsReleasedEventData>("Loyalty tiers: counting releases", (container) => ({
+  page: async (releases) => {
+    await recordReleaseQualificationsWorkflow(container).run({ input: { releases, now: new Date() } })
+  },
+  each: async (release) => {
+    await recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date() } })
+  },
+}))
 
 /**
  * An order's points were released (its return window passed and it was not
@@ -41,7 +24,7 @@ function releasesOf(container: MedusaContainer): BatchedCall<PointsReleasedEvent
  */
 export default async function countReleaseTowardTier({ event, container }: SubscriberArgs<PointsReleasedEventData>) {
   if (event.data.type !== "release" || !event.data.order_id) return
-  await releasesOf(container)(event.data)
+  await countRelease(container, event.data)
 }
 
 export const config: SubscriberConfig = {

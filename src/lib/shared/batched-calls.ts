@@ -1,3 +1,6 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+
 /**
  * One run for the calls made at the same moment, each call answered alone.
  *
@@ -88,4 +91,35 @@ export async function pageOrEach<T>(
     }
   }
   return outcomes
+}
+
+/**
+ * A subscriber's handling of a page's events in one run: the calls one
+ * container makes in a turn are gathered (`batchedCalls`) and handled with
+ * `pageOrEach`, the page's failure logged as a warning that names `what`
+ * ("Loyalty tiers: counting releases"). Returns the call each event makes.
+ */
+export function pagedHandling<T>(
+  what: string,
+  runs: (container: MedusaContainer) => { page: (items: T[]) => Promise<void>; each: (item: T) => Promise<void> }
+): (container: MedusaContainer, item: T) => Promise<void> {
+  const batches = new WeakMap<MedusaContainer, BatchedCall<T, void>>()
+  return (container, item) => {
+    let batch = batches.get(container)
+    if (!batch) {
+      const { page, each } = runs(container)
+      batch = batchedCalls((items: T[]) =>
+        pageOrEach(items, {
+          page,
+          each,
+          pageFailed: (error) =>
+            container.resolve(ContainerRegistrationKeys.LOGGER).warn(
+              `${what}: ${items.length} together failed (${(error as Error).message}); one by one instead`
+            ),
+        })
+      )
+      batches.set(container, batch)
+    }
+    return batch(item)
+  }
 }

@@ -1,6 +1,7 @@
 export * from "./complete-action"
 export * from "./award-member-days"
 export * from "./award-first-order-bonus"
+export * from "./award-first-order-bonuses"
 export * from "./remind-expiring-points"
 export * from "./remind-tier-drops"
 export * from "./send-loyalty-notification"

@@ -1,0 +1,38 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { awardFirstOrderBonusesStep } from "./steps/award-first-order-bonuses"
+import { loadFirstKeptOrdersStep, ReleasedOrder } from "./steps/load-first-kept-orders"
+import { loadEnabledActionsStep } from "./steps/load-enabled-actions"
+
+export const awardFirstOrderBonusesWorkflowId = "loyalty-award-first-order-bonuses"
+
+export type AwardFirstOrderBonusesInput = {
+  /** Orders whose points were just released (a release page's), each with when (its bonus is dated then). */
+  orders: ReleasedOrder[]
+}
+
+/**
+ * `awardFirstOrderBonusWorkflow` for a page of released orders: one read of
+ * whether the store has the `first_order` action (none: nothing more is
+ * read), one read of which orders are their customer's first kept order,
+ * and the per-member bonus only for those, which is at most one order of a
+ * member's life. So a release page costs the bonus two statements, not a
+ * workflow per order.
+ *
+ * @summary Pay the first-order bonus for a page of released orders.
+ *
+ * @example
+ * await awardFirstOrderBonusesWorkflow(container).run({
+ *   input: { orders: [{ customer_id: "cus_123", order_id: "order_123", released_at: new Date() }] },
+ * })
+ */
+export const awardFirstOrderBonusesWorkflow = createWorkflow(
+  awardFirstOrderBonusesWorkflowId,
+  (input: AwardFirstOrderBonusesInput) => {
+    const actions = loadEnabledActionsStep({ codes: ["first_order"] })
+    const outcome = when("loyalty-first-order-action-enabled", { actions }, ({ actions }) => actions.includes("first_order")).then(() => {
+      const first = loadFirstKeptOrdersStep({ orders: input.orders })
+      return awardFirstOrderBonusesStep({ orders: first })
+    })
+    return new WorkflowResponse(transform({ outcome }, ({ outcome }) => ({ paid: outcome?.paid ?? 0 })))
+  }
+)
