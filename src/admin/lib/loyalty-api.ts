@@ -2,7 +2,8 @@ import { FetchError } from "@medusajs/js-sdk"
 import { Limits, type ActorType, type EntryType, type RewardKind } from "../../lib/shared/vocabulary"
 import type { ProgramRules } from "../../lib/points/program"
 import type { TierChangeReason, TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
-import type { LedgerEntry, OrderPointsSummary } from "../../modules/loyalty-points/types"
+import type { LedgerEntry, OrderPointsSummary, RewardRecord } from "../../modules/loyalty-points/types"
+import type { RewardInput } from "../../workflows/rewards/types"
 import type { accountView } from "../../api/utils/views"
 import type { adminCustomerTier } from "../../api/utils/tier-views"
 import type { Wire } from "./wire"
@@ -76,50 +77,21 @@ export interface LoyaltyPageQuery {
 
 export type LoyaltyRewardKind = RewardKind
 
-/** A catalog reward: a coupon customers buy with points. */
-export interface LoyaltyReward {
-  id: string
-  name: string
-  description: string | null
-  kind: LoyaltyRewardKind
-  /** Money off per lower-case currency code (major units); fixed_amount only. */
-  amounts: Record<string, number> | null
-  /** 0..100; percentage only. */
-  percentage: number | null
-  points_cost: number
-  starts_at: string | null
-  ends_at: string | null
-  /** null = unlimited. */
-  per_customer_limit: number | null
-  /** Days a bought coupon stays valid. */
-  valid_days: number
-  refund_on_expiry: boolean
-  is_active: boolean
-  created_at: string
-  updated_at: string
+/**
+ * A catalog reward as the reward routes send it: the stored reward (amounts
+ * are JSON, hence unknown values), with the coupons sold on the list only.
+ */
+export type LoyaltyReward = Wire<RewardRecord> & {
   /** Only on the list. */
   coupons_issued?: number
 }
 
 /**
  * Body of `POST /admin/loyalty/rewards` (and, in any subset, of
- * `POST /admin/loyalty/rewards/:id`). `amounts` / `percentage` must be absent
- * or null unless the kind uses them.
+ * `POST /admin/loyalty/rewards/:id`): the reward workflows' input. `amounts` /
+ * `percentage` must be absent or null unless the kind uses them.
  */
-export interface LoyaltyRewardBody {
-  name: string
-  description?: string | null
-  kind: LoyaltyRewardKind
-  amounts?: Record<string, number> | null
-  percentage?: number | null
-  points_cost: number
-  starts_at?: string | null
-  ends_at?: string | null
-  per_customer_limit?: number | null
-  valid_days?: number
-  refund_on_expiry?: boolean
-  is_active?: boolean
-}
+export type LoyaltyRewardBody = Wire<RewardInput>
 
 export interface AdminLoyaltyRewardsResponse {
   rewards: LoyaltyReward[]

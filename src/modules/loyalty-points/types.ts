@@ -2,6 +2,7 @@ import type { InferTypeOf } from "@medusajs/framework/types"
 import type Account from "./models/account"
 import type Coupon from "./models/coupon"
 import type Entry from "./models/entry"
+import type Reward from "./models/reward"
 
 import type { OrderFigures } from "../../lib/points/ledger"
 import type { ActorType, EntryType, OrderFactSource } from "../../lib/shared/vocabulary"
@@ -129,6 +130,9 @@ export type CouponReservation = {
 }
 
 export type CouponRecord = InferTypeOf<typeof Coupon>
+
+/** A catalog reward as stored (the generated DTO): what the reward routes send. */
+export type RewardRecord = InferTypeOf<typeof Reward>
 
 /** One batch's figures for `addMemberImportProgress`. */
 export type MemberImportDelta = {
