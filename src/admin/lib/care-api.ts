@@ -1,32 +1,23 @@
 import type { LimitPeriod } from "../../lib/shared/vocabulary"
+import type { ActionRecord } from "../../modules/loyalty-points/types"
+import type { LoyaltyActionInput, NotificationSettingInput } from "../../workflows/care/types"
+import type { MemberMessage, notificationSettingsView } from "../../api/utils/care-views"
+import type { preferencesView } from "../../api/utils/preferences"
+import type { Wire } from "./wire"
 import { sdk } from "./sdk"
 
-/** An action that earns points, as `/admin/loyalty/actions` answers it. */
-export type LoyaltyAction = {
-  id: string
-  code: string
-  name: string
-  points: number
-  limit_count: number | null
-  limit_period: LoyaltyActionPeriod
-  enabled: boolean
-}
+/** An action that earns points, as `/admin/loyalty/actions` answers it: the stored action. */
+export type LoyaltyAction = Wire<ActionRecord>
 
 export type LoyaltyActionPeriod = LimitPeriod
 
-export type LoyaltyActionBody = {
-  code?: string
-  name?: string
-  points?: number
-  limit_count?: number | null
-  limit_period?: LoyaltyActionPeriod
-  enabled?: boolean
-}
+/** Body of create (with `code`) and update (without): the action workflows' input, any subset. */
+export type LoyaltyActionBody = Partial<LoyaltyActionInput>
 
-/** A member's preferences and the last loyalty messages sent to them. */
+/** A member's preferences and the last loyalty messages sent to them (`GET /admin/loyalty/accounts/:id/preferences`). */
 export type LoyaltyMemberCare = {
-  preferences: { birthday: string | null; birthday_set_at: string | null; notifications: boolean }
-  messages: { id: string; template: string; channel: string; to: string; status: string; trigger_type: string; created_at: string }[]
+  preferences: Wire<Awaited<ReturnType<typeof preferencesView>>>
+  messages: Wire<MemberMessage>[]
 }
 
 /** The built-in action codes: the plugin pays them itself once they exist. */
@@ -37,22 +28,14 @@ export const BUILT_IN_ACTIONS: Record<string, string> = {
   review: "Paid once per review your review tool reports (signed with the review secret).",
 }
 
-/** How one kind of loyalty message is sent (`GET /admin/loyalty/notification-settings`). */
-export type LoyaltyNotificationKind = {
-  kind: string
-  event: string
-  enabled: boolean
-  template: string
-  channel: string
-  /** Changed by staff (else it follows the plugin options). */
-  customized: boolean
-  /** The store has a notification provider for its channel. */
-  provider: boolean
-}
+/** How messages are sent, per kind (`/admin/loyalty/notification-settings`), as `notificationSettingsView` builds it. */
+export type LoyaltyNotificationSettings = ReturnType<typeof notificationSettingsView>
 
-export type LoyaltyNotificationSettings = { enabled: boolean; kinds: LoyaltyNotificationKind[] }
+/** How one kind of loyalty message is sent; `customized`: changed by staff (else it follows the plugin options). */
+export type LoyaltyNotificationKind = LoyaltyNotificationSettings["kinds"][number]
 
-export type LoyaltyNotificationChange = { kind: string; enabled?: boolean; template?: string | null; channel?: string | null }
+/** Staff's change to one kind: the settings workflow's input. */
+export type LoyaltyNotificationChange = NotificationSettingInput
 
 const BASE = "/admin/loyalty"
 

@@ -1,5 +1,6 @@
 import type { InferTypeOf } from "@medusajs/framework/types"
 import type Account from "./models/account"
+import type Action from "./models/action"
 import type Coupon from "./models/coupon"
 import type Entry from "./models/entry"
 import type Reward from "./models/reward"
@@ -130,6 +131,9 @@ export type CouponReservation = {
 }
 
 export type CouponRecord = InferTypeOf<typeof Coupon>
+
+/** An action that earns points as stored (the generated DTO): what the action routes send. */
+export type ActionRecord = InferTypeOf<typeof Action>
 
 /** A catalog reward as stored (the generated DTO): what the reward routes send. */
 export type RewardRecord = InferTypeOf<typeof Reward>

@@ -1,22 +1,9 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { CareRules, NOTIFICATION_EVENTS, NOTIFICATION_KINDS } from "../../../../lib/care/rules"
 import { updateNotificationSettingsWorkflow } from "../../../../workflows/care"
 import { channelsWithProvider } from "../../../../workflows/care/steps/notification-providers"
+import { notificationSettingsView } from "../../../utils/care-views"
 import { pointsModule } from "../../../utils/views"
 import { AdminUpdateNotificationSettingsType } from "./validators"
-
-/** Each kind of message as staff see it: the event it answers, how it is sent, and whether a provider serves its channel. */
-function notificationSettingsView(care: CareRules, providers: ReadonlySet<string>) {
-  return {
-    enabled: care.notifications.enabled,
-    kinds: NOTIFICATION_KINDS.map((kind) => ({
-      kind,
-      event: NOTIFICATION_EVENTS[kind],
-      ...care.notifications.kinds[kind],
-      provider: providers.has(care.notifications.kinds[kind].channel),
-    })),
-  }
-}
 
 /** How each kind of loyalty message is sent (Settings → Loyalty → Actions and notifications). */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {

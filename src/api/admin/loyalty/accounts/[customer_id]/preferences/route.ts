@@ -1,8 +1,7 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { Modules } from "@medusajs/framework/utils"
-import { NOTIFICATION_KINDS } from "../../../../../../lib/care/rules"
 import { updateMemberPreferencesWorkflow } from "../../../../../../workflows/care"
 import { AdminMemberPreferencesType } from "../../../../../store/loyalty/account/preferences/validators"
+import { memberMessages } from "../../../../../utils/care-views"
 import { preferencesView } from "../../../../../utils/preferences"
 
 /**
@@ -11,17 +10,8 @@ import { preferencesView } from "../../../../../utils/preferences"
  */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   const customerId = req.params.customer_id
-  const notifications = await req.scope
-    .resolve(Modules.NOTIFICATION)
-    .listNotifications(
-      // the plugin's messages: their trigger type is the message kind
-      { receiver_id: customerId, trigger_type: NOTIFICATION_KINDS },
-      { select: ["id", "template", "channel", "to", "status", "trigger_type", "created_at"], order: { created_at: "DESC" }, take: 10 }
-    )
-  res.json({
-    preferences: await preferencesView(req.scope, customerId),
-    messages: notifications,
-  })
+  const messages = await memberMessages(req.scope, customerId)
+  res.json({ preferences: await preferencesView(req.scope, customerId), messages })
 }
 
 /** Staff correct a member's birthday (also one already set, or clear it with null) or their notifications choice. */
