@@ -1,6 +1,8 @@
-import type { ReferralFlag, ReferralProgramSettings } from "../../lib/referrals/rules"
+import type { ReferralFlag, ReferralProgramSettings, summarizeByStatus } from "../../lib/referrals/rules"
+import type { adminReferralView, ReferralParty } from "../../api/utils/referral-views"
 import { Limits, REFERRAL_STATUSES, type ReferralStatus } from "../../lib/shared/vocabulary"
 import { sdk } from "./sdk"
+import type { Wire } from "./wire"
 
 /* ------------------------------------------------------------------ */
 /* Wire types: the contract of the plugin's referral admin routes.     */
@@ -22,34 +24,10 @@ export interface AdminReferralProgramResponse {
 
 export type { ReferralFlag }
 
-export interface ReferralParty {
-  id: string
-  email: string | null
-  first_name: string | null
-  last_name: string | null
-  /** The customer was deleted. */
-  deleted?: boolean
-}
+export type { ReferralParty }
 
-export interface AdminReferral {
-  id: string
-  code: string
-  status: ReferralStatus
-  flags: ReferralFlag[]
-  order_id: string | null
-  referrer: ReferralParty
-  referee: ReferralParty
-  referrer_points: number
-  referee_points: number
-  program_version: number
-  claimed_at: string
-  qualified_at: string | null
-  rewarded_at: string | null
-  decision: "approved" | "rejected" | null
-  decided_by: string | null
-  decided_at: string | null
-  decision_note: string | null
-}
+/** A referral as staff see it, as `adminReferralView` builds it for every referral route. */
+export type AdminReferral = Wire<ReturnType<typeof adminReferralView>>
 
 export interface AdminReferralsResponse {
   referrals: AdminReferral[]
@@ -67,7 +45,7 @@ export interface AdminCustomerReferralsResponse {
   referred_by: AdminReferral | null
   referrals: AdminReferral[]
   count: number
-  summary: Record<ReferralStatus, { count: number; points: number }>
+  summary: ReturnType<typeof summarizeByStatus>
 }
 
 export interface ReferralListQuery {

@@ -8,7 +8,18 @@ import { ReferralRecord } from "../../modules/loyalty-referrals/types"
 export const referralsModule = (scope: MedusaContainer) =>
   scope.resolve<LoyaltyReferralsModuleService>(LOYALTY_REFERRALS_MODULE)
 
-export type ReferralParty = { id: string; email: string | null; first_name: string | null; last_name: string | null }
+/** One side of a referral as staff see it; `deleted`: the customer is gone, only the id is left. */
+export type ReferralParty = {
+  id: string
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  deleted?: boolean
+}
+
+/** The customer of one side, or what is left of a deleted one. */
+const partyOf = (parties: Map<string, ReferralParty>, id: string): ReferralParty =>
+  parties.get(id) ?? { id, email: null, first_name: null, last_name: null, deleted: true }
 
 /** The customers on both sides of some referrals, in one query; deleted customers are missing from the map. */
 export async function referralParties(
@@ -28,7 +39,7 @@ export async function referralParties(
   )
 }
 
-/** Everything staff need to judge a referral, flags and decision included. */
+/** Everything staff need to judge a referral, flags and decision included (the admin's `AdminReferral` is its type). */
 export function adminReferralView(referral: ReferralRecord, parties: Map<string, ReferralParty>) {
   return {
     id: referral.id,
@@ -36,8 +47,8 @@ export function adminReferralView(referral: ReferralRecord, parties: Map<string,
     status: referral.status,
     flags: referral.flags,
     order_id: referral.order_id,
-    referrer: parties.get(referral.referrer_id) ?? { id: referral.referrer_id, email: null, first_name: null, last_name: null, deleted: true },
-    referee: parties.get(referral.referee_id) ?? { id: referral.referee_id, email: null, first_name: null, last_name: null, deleted: true },
+    referrer: partyOf(parties, referral.referrer_id),
+    referee: partyOf(parties, referral.referee_id),
     referrer_points: referral.referrer_points,
     referee_points: referral.referee_points,
     min_order_amounts: referral.min_order_amounts,
