@@ -10,6 +10,7 @@
 import { Container, Heading, Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
 import type * as Recharts from "recharts"
+import type { HoldoutCheck } from "../../modules/loyalty-insights/types"
 
 export type MonthPoint = {
   month: string
@@ -25,9 +26,8 @@ export type MonthPoint = {
 
 export type SegmentPoint = { label: string; customers: number }
 
-/** The run's holdout check: predicted vs actual repeat purchases in the last weeks, by calibration repeat purchases. */
-export type HoldoutPoint = { repeat_purchases: string; customers: number; predicted_mean: number; actual_mean: number }
-export type HoldoutSummary = { holdout_days: number; predicted: number; actual: number; error: number | null; by_repeat_purchases: HoldoutPoint[] }
+/** The run's holdout check (the module's, kept in the run's `params.validation`): predicted vs actual repeat purchases in the last weeks. */
+export type HoldoutSummary = HoldoutCheck
 
 const COLORS = {
   member: "#7c3aed",

@@ -1,34 +1,27 @@
 import { INSIGHT_LABELS } from "../../lib/insights/segments"
 import type { InsightExplanation } from "../../lib/insights/rules"
-import type { CustomerInsightRecord, KpiMetrics, KpiRow } from "../../modules/loyalty-insights/types"
-import type { SegmentStat as ServiceSegmentStat } from "../../modules/loyalty-insights/types"
+import type {
+  CustomerInsightRecord,
+  InsightRunRecord,
+  InsightRunSummary,
+  KpiMetrics,
+  KpiRow,
+  SegmentChangeRecord,
+  SegmentStat as ServiceSegmentStat,
+} from "../../modules/loyalty-insights/types"
+import type { listRunCustomersWithNames } from "../../api/admin/loyalty/insights/views"
 import { sdk } from "./sdk"
 import type { Wire } from "./wire"
 
 /* Wire types of the plugin's /admin/loyalty/insights/* routes. */
 
-export type InsightRun = {
-  id: string
-  status: "running" | "succeeded" | "failed"
-  as_of: string
-  started_at: string
-  finished_at: string | null
-  progress: number
-  stage: string
-  customers: number
-  currency_code: string | null
-  model: "bgnbd" | "heuristic" | null
-  model_reason: string | null
-  params: Record<string, unknown> | null
-  summary: {
-    segments?: Record<string, number>
-    segment_changes?: number
-    warnings?: string[]
-    /** The KPIs of the 30 days up to the run's day, per cohort. */
-    last_30_days?: { days: number; from: string; to: string; member: KpiMetrics; non_member: KpiMetrics; all: KpiMetrics }
-    groups?: Record<string, { customer_group_id: string; added: number; removed: number; error?: string }>
-  } | null
-  error: string | null
+/**
+ * A recompute run as the insight routes send it: the module's run, its
+ * summary read as the finish step writes it (any part may be missing from a
+ * run an earlier version stored).
+ */
+export type InsightRun = Omit<Wire<InsightRunRecord>, "summary"> & {
+  summary: Partial<Wire<InsightRunSummary>> | null
 }
 
 export type { KpiMetrics, KpiRow }
@@ -45,13 +38,8 @@ export type SegmentsResponse = {
   segments: { rfm: SegmentStat[]; matrix: SegmentStat[]; lifecycle: SegmentStat[]; value_band: SegmentStat[] }
 }
 
-/** A run's customer as the route sends it: the module's row, with the customer's name and email. */
-export type CustomerInsight = Omit<Wire<CustomerInsightRecord>, "value_band"> & {
-  email: string | null
-  first_name: string | null
-  last_name: string | null
-  value_band: "high" | "medium" | "low" | null
-}
+/** A run's customer as the customers route sends it: the module's row, with the customer's name and email. */
+export type CustomerInsight = Wire<Awaited<ReturnType<typeof listRunCustomersWithNames>>["customers"][number]>
 
 export type CustomersResponse = {
   run: InsightRun | null
@@ -61,17 +49,14 @@ export type CustomersResponse = {
   offset: number
 }
 
-export type SegmentChange = {
-  kind: "rfm" | "matrix" | "lifecycle"
-  from_value: string | null
-  to_value: string
-  changed_at: string
-}
+/** A change of the customer's segment or stage, as the module's history lists it. */
+export type SegmentChange = Wire<SegmentChangeRecord>
 
 export type { InsightExplanation }
 
+/** `GET /admin/loyalty/insights/customers/:id`: the module's insight (without the name and email the list adds). */
 export type CustomerInsightResponse = {
-  insight: CustomerInsight | null
+  insight: Wire<CustomerInsightRecord> | null
   history: SegmentChange[]
   explain: InsightExplanation | null
 }

@@ -39,6 +39,7 @@ import {
   InsightRunRecord,
   KpiRow,
   RUN_FIELDS,
+  SegmentChangeRecord,
   SegmentStat,
 } from "./types"
 
@@ -654,12 +655,5 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise
 }
 
-export type { SegmentStat }
+export type { SegmentChangeRecord, SegmentStat }
 
-export type SegmentChangeRecord = {
-  kind: "rfm" | "matrix" | "lifecycle"
-  from_value: string | null
-  to_value: string
-  changed_at: Date
-  run_id: string
-}

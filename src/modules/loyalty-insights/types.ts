@@ -13,6 +13,24 @@ export const RUN_FIELDS = [
 /** A recompute run (the generated DTO's public columns). */
 export type InsightRunRecord = Pick<InferTypeOf<typeof InsightRun>, (typeof RUN_FIELDS)[number]>
 
+/** How one segment's customer group was mirrored by a run (`error`: the group was not there). */
+export type SegmentGroupSync = { customer_group_id: string; added: number; removed: number; error?: string }
+
+/**
+ * What a succeeded run keeps in its `summary` JSON (written by the finish step,
+ * read by the admin's Loyalty page): segment counts, warnings, the last 30
+ * days' KPIs, stage timings and the segment groups' sync.
+ */
+export type InsightRunSummary = {
+  segments: Record<string, number>
+  segment_changes: number
+  warnings: string[]
+  kpi_rows: number
+  last_30_days: KpiWindow
+  timings: Record<string, number>
+  groups: Record<string, SegmentGroupSync>
+}
+
 /** What the recompute needs besides the data: the day, the money, the merchant's settings. */
 export type ComputeInput = {
   run_id: string
@@ -162,4 +180,13 @@ export type SegmentStat = {
   revenue_share: number
   average_clv: number
   average_churn_risk: number
+}
+
+/** A change of a customer's segment or stage, as their insight history lists it. */
+export type SegmentChangeRecord = {
+  kind: "rfm" | "matrix" | "lifecycle"
+  from_value: string | null
+  to_value: string
+  changed_at: Date
+  run_id: string
 }

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { ComputeResult, KpiWindow } from "../../../modules/loyalty-insights/types"
+import type { ComputeResult, InsightRunSummary, KpiWindow, SegmentGroupSync } from "../../../modules/loyalty-insights/types"
 import { insightsService } from "./resolve-service"
 
 export const finishInsightsRunStepId = "loyalty-finish-insights-run-step"
@@ -14,7 +14,7 @@ export const finishInsightsRunStep = createStep(
       keep_runs: number
       result: ComputeResult
       kpis: { rows: number; ms: number; last_30_days: KpiWindow }
-      groups: Record<string, unknown>
+      groups: Record<string, SegmentGroupSync>
     },
     { container }
   ) => {
@@ -38,7 +38,7 @@ export const finishInsightsRunStep = createStep(
         last_30_days: input.kpis.last_30_days,
         timings: { ...result.timings, kpis_ms: input.kpis.ms },
         groups: input.groups,
-      },
+      } satisfies InsightRunSummary,
     })
     await service.pruneRuns(input.keep_runs)
     return new StepResponse(await service.retrieveRun(input.run_id))

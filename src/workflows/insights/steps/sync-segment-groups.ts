@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { segmentGroupDiff } from "../store-facts"
+import type { SegmentGroupSync } from "../../../modules/loyalty-insights/types"
 import { insightsService } from "./resolve-service"
 
 export const syncSegmentGroupsStepId = "loyalty-sync-segment-groups-step"
@@ -27,7 +28,7 @@ export const syncSegmentGroupsStep = createStep(
     const customers = container.resolve<ICustomerModuleService>(Modules.CUSTOMER)
     const added: Membership[] = []
     const removed: Membership[] = []
-    const report: Record<string, { customer_group_id: string; added: number; removed: number; error?: string }> = {}
+    const report: Record<string, SegmentGroupSync> = {}
     for (const [segment, groupId] of Object.entries(input.segment_groups ?? {})) {
       if (!groupId) continue
       const groups = await customers.listCustomerGroups({ id: groupId }, { take: 1 })
