@@ -7,6 +7,8 @@ import type {
 } from "../../lib/campaigns/rules"
 import type { CampaignRecurrence, CampaignSchedule } from "../../lib/campaigns/schedule"
 import type { CampaignResults } from "../../modules/loyalty-campaigns/types"
+import type { earningRuleView } from "../../api/admin/loyalty/campaigns/views"
+import type { EarningRuleInput } from "../../workflows/campaigns/steps/create-earning-rule"
 import { sdk } from "./sdk"
 import type { Wire } from "./wire"
 
@@ -45,15 +47,10 @@ export type CampaignScheduleBody = {
   count?: number
 }
 
-/** A per-product earning rule (factor 0 = the target earns nothing). */
-export type EarningRule = {
-  id: string
-  target_type: "product" | "category" | "collection"
-  target_id: string
-  factor: number
-  note: string | null
-}
-export type EarningRuleBody = Omit<EarningRule, "id">
+/** A per-product earning rule (factor 0 = the target earns nothing), as `earningRuleView` sends it. */
+export type EarningRule = Wire<ReturnType<typeof earningRuleView>>
+/** Body of `POST /admin/loyalty/earning-rules`: the create step's input. */
+export type EarningRuleBody = EarningRuleInput
 
 /** A campaign's cost on past orders (`POST /admin/loyalty/campaign-cost`). */
 export type CampaignCostResponse = {

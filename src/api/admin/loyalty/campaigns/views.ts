@@ -1,7 +1,7 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { effectiveStatus } from "../../../../lib/campaigns/rules"
 import { nextOccurrences } from "../../../../lib/campaigns/schedule"
-import { CampaignRecord, CampaignResults } from "../../../../modules/loyalty-campaigns/types"
+import { CampaignRecord, CampaignResults, EarningRuleRecord } from "../../../../modules/loyalty-campaigns/types"
 import { campaignsService } from "../../../../workflows/campaigns/steps/resolve-service"
 
 export const campaignsModule = (scope: MedusaContainer) => campaignsService(scope)
@@ -22,4 +22,10 @@ export function adminCampaignView(campaign: CampaignRecord, results: CampaignRes
     next_occurrences: nextOccurrences(campaign, now, 5),
     results: results ?? { campaign_id: campaign.id, points: 0, orders: 0, customers: 0, order_amounts: {} },
   }
+}
+
+/** An earning rule as the earning-rule routes send it: its factor as a number, without `deleted_at`. */
+export function earningRuleView(rule: EarningRuleRecord) {
+  const { deleted_at, ...fields } = rule
+  return { ...fields, factor: Number(rule.factor) }
 }
