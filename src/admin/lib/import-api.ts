@@ -1,32 +1,14 @@
+import type { ImportReportLists } from "../../lib/imports/report"
+import type { MemberImportRecord } from "../../workflows/imports/run-member-import"
 import { sdk } from "./sdk"
+import type { Wire } from "./wire"
 
-/** A member import run and its report, as `/admin/loyalty/imports` answers it. */
-export type MemberImportRun = {
-  id: string
-  import_key: string
-  file_name: string | null
-  format: string | null
-  dry_run: boolean
-  status: "created" | "running" | "done" | "failed"
-  bytes_total: number | null
-  bytes_read: number
-  rows_total: number
-  rows_matched: number
-  rows_unknown: number
-  rows_bad: number
-  rows_already: number
-  rows_imported: number
-  points: number
-  points_already: number
-  value: Record<string, string> | null
-  tiers_set: number
-  birthdays_set: number
-  unknown_emails: { line: number; email: string }[] | null
-  bad_rows: { line: number; reason: string }[] | null
-  notes: { line: number; reason: string }[] | null
-  error: string | null
-  created_at: string
-  finished_at: string | null
+/**
+ * A member import run and its report, as `/admin/loyalty/imports` answers it:
+ * the stored run, its JSON lists read as `ImportReportLists` types them.
+ */
+export type MemberImportRun = Omit<Wire<MemberImportRecord>, keyof ImportReportLists> & {
+  [K in keyof ImportReportLists]: ImportReportLists[K] | null
 }
 
 const BASE = "/admin/loyalty/imports"
