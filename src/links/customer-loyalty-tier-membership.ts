@@ -4,8 +4,9 @@ import LoyaltyTiersModule from "../modules/loyalty-tiers"
 
 /**
  * Read-only link from a tier membership to Medusa's customer on the
- * membership's `customer_id`: `query.graph` can read
- * `customer.loyalty_tier_membership` without a pivot table.
+ * membership's `customer_id`: `query.graph` reads `loyalty_tier_membership`
+ * with `customer.*` (the tiers export) without a pivot table. One way only:
+ * `customer` has no `loyalty_tier_membership` field.
  */
 export default defineLink(
   {
