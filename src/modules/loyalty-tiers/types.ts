@@ -1,6 +1,7 @@
 import type { LoyaltyPluginOptions } from "../../lib/shared/options"
 import type { InferTypeOf } from "@medusajs/framework/types"
 import type TierHistory from "./models/history"
+import type TierMembership from "./models/membership"
 import type TierOverride from "./models/override"
 import type Tier from "./models/tier"
 import type { MembershipState, MembershipWrite, TierChange, TierChangeReason, TierRef } from "../../lib/tiers/membership"
@@ -30,6 +31,9 @@ export type LoyaltyTier = Pick<InferTypeOf<typeof Tier>, (typeof TIER_FIELDS)[nu
 
 /** A line of a customer's tier history as staff see it (the generated DTO's public columns). */
 export type TierHistoryEntry = Pick<InferTypeOf<typeof TierHistory>, (typeof HISTORY_FIELDS)[number]>
+
+/** A customer's tier membership as stored (the generated DTO). */
+export type TierMembershipRecord = InferTypeOf<typeof TierMembership>
 
 /** An override as staff see it (the generated DTO's public columns). */
 export type TierOverrideRecord = Pick<InferTypeOf<typeof TierOverride>, (typeof OVERRIDE_FIELDS)[number]>

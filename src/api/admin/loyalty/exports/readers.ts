@@ -1,6 +1,8 @@
 import { BigNumberInput, ICustomerModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { MathBN, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import type { ReferralFlag } from "../../../../lib/referrals/rules"
+import type { LoyaltyAccount } from "../../../../modules/loyalty-points/types"
+import type { TierMembershipRecord } from "../../../../modules/loyalty-tiers/types"
 import { pointsModule } from "../../../utils/views"
 import { referralsModule } from "../../../utils/referral-views"
 import { tiersModule } from "../../../utils/tier-views"
@@ -12,9 +14,11 @@ import type { ExportKind } from "./validators"
  * page at a time by key (keyset pagination: `id > last`, never OFFSET, so
  * the last page costs what the first does) and yields one row per record.
  * `streamCsv` pulls them only as fast as the client downloads, so at most
- * one page is ever in memory. Each module is read through its own service;
- * names and emails come from Medusa's customer module, one query per page
- * (a deleted customer has none).
+ * one page is ever in memory. Accounts and tier memberships are read with
+ * their customer's name and email through their links to Medusa's customer
+ * (`query.graph`); the other records through their module's service, and
+ * names and emails from Medusa's customer module, one query per page (a
+ * deleted customer has none).
  */
 
 /** Records read per query. */
@@ -36,6 +40,7 @@ async function* keyset<T, K>(read: (after: K | null) => Promise<T[]>, keyOf: (it
 }
 
 type Person = { email: string | null; first_name: string | null; last_name: string | null }
+const PERSON_FIELDS = ["email", "first_name", "last_name"] as const
 
 /** Email and name of each customer that still exists, in one query. */
 async function people(scope: MedusaContainer, ids: string[]): Promise<Map<string, Person>> {
@@ -43,32 +48,67 @@ async function people(scope: MedusaContainer, ids: string[]): Promise<Map<string
   if (!unique.length) return new Map()
   const customers = await scope
     .resolve<ICustomerModuleService>(Modules.CUSTOMER)
-    .listCustomers({ id: unique }, { select: ["id", "email", "first_name", "last_name"], take: unique.length })
-  return new Map(customers.map((c) => [c.id, { email: c.email ?? null, first_name: c.first_name ?? null, last_name: c.last_name ?? null }]))
+    .listCustomers({ id: unique }, { select: ["id", ...PERSON_FIELDS], take: unique.length })
+  return new Map(customers.map((c) => [c.id, personOf(c)]))
 }
 
-const NOBODY: Person = { email: null, first_name: null, last_name: null }
+/** A customer's email and name, null where unknown (no customer: all null). */
+const personOf = (c: { email?: string | null; first_name?: string | null; last_name?: string | null } | null | undefined): Person => ({
+  email: c?.email ?? null,
+  first_name: c?.first_name ?? null,
+  last_name: c?.last_name ?? null,
+})
+
+/**
+ * A page of one of the plugin's records by id (after `after`), each with its
+ * customer's email and name read with it through the record's link to
+ * Medusa's customer (`src/links`): one `query.graph` instead of a read of the
+ * records and a read of their customers joined by id here.
+ */
+async function pageWithCustomers<T>(
+  scope: MedusaContainer,
+  entity: "loyalty_account" | "loyalty_tier_membership",
+  fields: readonly string[],
+  filters: Record<string, unknown>,
+  after: string | null
+): Promise<T[]> {
+  const { data } = await scope.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity,
+    fields: [...fields, ...PERSON_FIELDS.map((field) => `customer.${field}`)],
+    filters: { ...(after ? { id: { $gt: after } } : {}), ...filters },
+    pagination: { order: { id: "ASC" }, take: EXPORT_PAGE },
+  })
+  return data
+}
+
 const money = (value: unknown) => (value === null || value === undefined ? null : MathBN.convert(value as BigNumberInput).toFixed())
 const range = (period: Period) => ({
   ...(period.from ? { $gte: period.from } : {}),
   ...(period.to ? { $lt: period.to } : {}),
 })
 
-/** Every open points account with its balances. */
+const ACCOUNT_FIELDS = ["id", "customer_id", "balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed", "created_at"] as const
+
+/** An account as the export reads it, with its customer through the customer ↔ account link. */
+type AccountWithCustomer = Pick<LoyaltyAccount, (typeof ACCOUNT_FIELDS)[number]> & { customer?: Person | null }
+
+/**
+ * Every open points account with its balances, and its customer's email and
+ * name read with it through the customer ↔ account link (`query.graph`; a
+ * deleted customer has none).
+ */
 const accounts: Exporter = {
   columns: ["customer_id", "email", "first_name", "last_name", "balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed", "created_at"],
   rows: async function* (scope) {
-    const points = pointsModule(scope)
     const pages = keyset(
-      (after: string | null) => points.listAccounts(after ? { id: { $gt: after } } : {}, { order: { id: "ASC" }, take: EXPORT_PAGE }),
+      (after: string | null) => pageWithCustomers<AccountWithCustomer>(scope, "loyalty_account", ACCOUNT_FIELDS, {}, after),
       (account) => account.id
     )
     for await (const page of pages) {
-      const who = await people(scope, page.map((a) => a.customer_id))
       for (const a of page) {
         yield {
           customer_id: a.customer_id,
-          ...(who.get(a.customer_id) ?? NOBODY),
+          ...personOf(a.customer),
           balance: a.balance,
           pending: a.pending,
           debt: a.debt,
@@ -141,7 +181,16 @@ const referrals: Exporter = {
   },
 }
 
-/** Each customer with a tier in effect: the tier, the earned one (under an override) and until when it is kept. */
+const MEMBERSHIP_FIELDS = ["id", "customer_id", "tier_id", "earned_tier_id", "override_id", "qualified_at", "qualified_until"] as const
+
+/** A tier membership as the export reads it, with its customer through the customer ↔ membership link. */
+type MembershipWithCustomer = Pick<TierMembershipRecord, (typeof MEMBERSHIP_FIELDS)[number]> & { customer?: Person | null }
+
+/**
+ * Each customer with a tier in effect: the tier, the earned one (under an
+ * override) and until when it is kept, with the customer's email and name
+ * read through the customer ↔ membership link (a deleted customer has none).
+ */
 const tiers: Exporter = {
   columns: [
     "customer_id", "email", "first_name", "last_name", "tier_id", "tier_name", "tier_rank", "earned_tier_name",
@@ -153,19 +202,15 @@ const tiers: Exporter = {
     const byId = new Map(all.map((tier) => [tier.id, tier]))
     const pages = keyset(
       (after: string | null) =>
-        service.listTierMemberships(
-          { ...(after ? { id: { $gt: after } } : {}), tier_id: { $ne: null } },
-          { order: { id: "ASC" }, take: EXPORT_PAGE }
-        ),
+        pageWithCustomers<MembershipWithCustomer>(scope, "loyalty_tier_membership", MEMBERSHIP_FIELDS, { tier_id: { $ne: null } }, after),
       (membership) => membership.id
     )
     for await (const page of pages) {
-      const who = await people(scope, page.map((m) => m.customer_id))
       for (const m of page) {
         const tier = m.tier_id ? byId.get(m.tier_id) : undefined
         yield {
           customer_id: m.customer_id,
-          ...(who.get(m.customer_id) ?? NOBODY),
+          ...personOf(m.customer),
           tier_id: m.tier_id, tier_name: tier?.name ?? null, tier_rank: tier?.rank ?? null,
           earned_tier_name: m.earned_tier_id ? byId.get(m.earned_tier_id)?.name ?? null : null,
           overridden: !!m.override_id, qualified_at: m.qualified_at, qualified_until: m.qualified_until,
