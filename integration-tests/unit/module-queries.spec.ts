@@ -21,11 +21,17 @@ const MODULES = {
   loyalty_insights: LoyaltyInsightsModule,
 }
 
-type JoinerSource = { __joinerConfig: () => ModuleJoinerConfig }
+type JoinerSource = { __joinerConfig: () => ModuleJoinerConfig } & Record<string, unknown>
+
+/** A module service's prototype, as Query sees it: its joiner config and its methods by name. */
+const queryable = (service: { prototype: object }): JoinerSource => {
+  const prototype: object = service.prototype
+  return prototype as JoinerSource
+}
 
 describe("the plugin's entities are readable through Query", () => {
   it.each(Object.entries(MODULES))("%s: each alias names list methods the service has", (_, definition) => {
-    const prototype = definition.service.prototype as JoinerSource & Record<string, unknown>
+    const prototype = queryable(definition.service)
     const config = prototype.__joinerConfig()
     const aliases = ([] as JoinerServiceConfigAlias[]).concat(config.alias ?? [])
     expect(aliases.length).toBeGreaterThan(0)
@@ -39,7 +45,7 @@ describe("the plugin's entities are readable through Query", () => {
   })
 
   it("names the account's methods after the service's own (listAccounts, not listLoyaltyAccounts)", () => {
-    const prototype = LoyaltyPointsModule.service.prototype as JoinerSource
+    const prototype = queryable(LoyaltyPointsModule.service)
     const aliases = ([] as JoinerServiceConfigAlias[]).concat(prototype.__joinerConfig().alias ?? [])
     expect(aliases.find((alias) => alias.entity === "LoyaltyAccount")?.args?.methodSuffix).toBe("Accounts")
   })
