@@ -21,13 +21,9 @@ export type SegmentGroupSync = { customer_group_id: string; added: number; remov
  * read by the admin's Loyalty page): segment counts, warnings, the last 30
  * days' KPIs, stage timings and the segment groups' sync.
  */
-export type InsightRunSummary = {
-  segments: Record<string, number>
-  segment_changes: number
-  warnings: string[]
+export type InsightRunSummary = Pick<ComputeResult, "segments" | "segment_changes" | "warnings" | "timings"> & {
   kpi_rows: number
   last_30_days: KpiWindow
-  timings: Record<string, number>
   groups: Record<string, SegmentGroupSync>
 }
 
