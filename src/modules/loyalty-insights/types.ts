@@ -47,12 +47,10 @@ export type ComputeResult = {
   timings: Record<string, number>
 }
 
-export type KpiInput = {
-  run_id: string
-  now: Date
+/** What the KPI snapshot needs: the recompute's run, day and currency, and the months, rates and point values. */
+export type KpiInput = Pick<ComputeInput, "run_id" | "now" | "currency_code"> & {
   /** Months back from `now`'s month, inclusive of it. */
   months: number
-  currency_code: string
   currency_rates: Record<string, number>
   /** Money value of one point per currency, for the liability. */
   point_values: Record<string, number>
