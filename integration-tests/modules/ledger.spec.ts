@@ -4,6 +4,7 @@ import { LOYALTY_POINTS_MODULE } from "../../src/modules/loyalty-points"
 import LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service"
 import type { DueCursor, DuePage } from "../../src/lib/db"
 import type { PostingResult } from "../../src/modules/loyalty-points/types"
+import { pointsEventsFor } from "../../src/lib/shared/events"
 
 jest.setTimeout(60_000)
 
@@ -444,6 +445,158 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
         for (const order_id of deferred) await service.releaseOrderPoints({ order_id, customer_id: "held_debt", now, expires_at: expiresAt })
         expect(await expectLedgerConsistent("held_debt")).toMatchObject({ debt: 0, balance: 30, pending: 0 })
         await Promise.all(customers.map((c) => expectLedgerConsistent(c)))
+      })
+    })
+
+    describe("the award page (issue 15: recordOrderAwards, set-based)", () => {
+      const placed = new Date("2027-03-01T10:00:00Z")
+      const releaseAt = new Date("2027-03-15T10:00:00Z")
+
+      /** An order's award as `recordOrderEarningStep` hands it over: the pending posting and the order's facts. */
+      const award = (customer_id: string, order_id: string, points: number, at = placed, currency_code = "eur") => ({
+        earning: {
+          customer_id,
+          order_id,
+          idempotency_key: `earn:order:${order_id}`,
+          reference_type: "order",
+          reference_id: order_id,
+          points,
+          release_at: new Date(at.getTime() + 14 * DAY),
+          reason: points ? `Order ${order_id}: ${points} EUR × 1` : `Order ${order_id}: USD does not earn points`,
+          program_version: 3,
+          currency_code,
+          details: { points, eligible_amount: points, rate: points ? 1 : null, multiplier: 1, order_display_id: null },
+        },
+        facts: {
+          order_id,
+          customer_id,
+          currency_code,
+          placed_at: at,
+          sales_channel_id: "sc_1",
+          total: `${points * 1.19}`,
+          items_net: `${points}`,
+          points_credit: "0",
+          lines: [{ id: `${order_id}-line`, product_id: "prod_1", subtotal: `${points}`, discount_subtotal: "0", is_giftcard: false }],
+          source: "award" as const,
+        },
+      })
+
+      /**
+       * Members with missed orders, made the same way under a prefix: one
+       * with no account yet and three orders, two placed at the same instant
+       * (ties: the page keeps the order it is given); one in debt (pending
+       * points do not pay debt off); one whose order was awarded before (by
+       * `order.placed`: the page skips it, its facts stay the first ones);
+       * one whose order's currency earns nothing (a 0-point entry, as one by
+       * one); and an order given twice. Returns the members and the page.
+       */
+      async function missed(p: string) {
+        await credit(`${p}_debt`, 30, `${p}-g`)
+        await service.debitPoints({ customer_id: `${p}_debt`, points: 30, type: "redeem", idempotency_key: `${p}-spend`, reason: "x" })
+        await service.revertEntry((await service.listEntries({ idempotency_key: `${p}-g` }))[0].id, "rolled back")
+        await service.recordOrderAward(award(`${p}_before`, `${p}-b1`, 70))
+        const page = [
+          award(`${p}_new`, `${p}-n1`, 200),
+          award(`${p}_new`, `${p}-n2`, 120),
+          award(`${p}_debt`, `${p}-d1`, 40),
+          award(`${p}_new`, `${p}-n3`, 80, new Date(placed.getTime() + DAY)),
+          award(`${p}_before`, `${p}-b1`, 71),
+          award(`${p}_usd`, `${p}-u1`, 0, placed, "usd"),
+          award(`${p}_debt`, `${p}-d1`, 40),
+        ]
+        return { customers: ["new", "debt", "before", "usd"].map((m) => `${p}_${m}`), page }
+      }
+
+      /** What earning read of these members' orders, ids and times left out, the prefix named alike. */
+      async function facts(customers: string[], prefix: string) {
+        const rows = await knex()("loyalty_order_fact").whereIn("customer_id", customers).orderBy("order_id")
+          .select("order_id", "customer_id", "currency_code", "placed_at", "sales_channel_id", "total", "items_net", "points_credit", "lines", "source")
+        return JSON.parse(JSON.stringify(rows).split(`${prefix}_`).join("member_").split(`${prefix}-`).join("key-"))
+      }
+
+      /** What `loyalty.points.earned` carries for these results, ids left out and the prefix named alike. */
+      const earned = (results: (PostingResult | null)[], prefix: string) =>
+        JSON.parse(
+          JSON.stringify(pointsEventsFor(results).map(({ id: _id, account_id: _a, ...event }) => event))
+            .split(`${prefix}_`).join("member_").split(`${prefix}-`).join("key-")
+        )
+
+      it("a page writes exactly the pending entries, accounts and order facts that awarding one by one writes, and announces the same", async () => {
+        const one = await missed("one")
+        const oneByOne: (PostingResult | null)[] = []
+        for (const a of one.page) oneByOne.push((await service.recordOrderAward(a)).result)
+
+        const paged = await missed("page")
+        const { results, fact_ids, deferred } = await service.recordOrderAwards(paged.page)
+        expect(deferred).toEqual([])
+        expect(fact_ids).toHaveLength(5)
+
+        expect(await ledgers(paged.customers, "page")).toEqual(await ledgers(one.customers, "one"))
+        expect(await facts(paged.customers, "page")).toEqual(await facts(one.customers, "one"))
+        expect(earned(results, "page")).toEqual(earned(oneByOne, "one"))
+        expect(results.map((r) => r.created)).toEqual([true, true, true, true, false, true, false])
+        expect(results[6].entry.id).toBe(results[2].entry.id)
+        expect(results[4].entry.points).toBe(70)
+        const [fresh, debt] = await Promise.all(paged.customers.map((c) => expectLedgerConsistent(c)))
+        expect(fresh).toMatchObject({ balance: 0, pending: 400, debt: 0, lifetime_earned: 0 })
+        expect(debt).toMatchObject({ balance: 0, pending: 40, debt: 30 })
+        const written = await service.listEntries({ order_id: ["page-n1", "page-n2", "page-n3"] }, { order: { created_at: "ASC" } })
+        expect(written.map((e) => [e.order_id, e.type, e.release_at?.toISOString()])).toEqual([
+          ["page-n1", "pending", releaseAt.toISOString()],
+          ["page-n2", "pending", releaseAt.toISOString()],
+          ["page-n3", "pending", new Date(releaseAt.getTime() + DAY).toISOString()],
+        ])
+
+        // The same page again writes nothing and announces nothing.
+        const again = await service.recordOrderAwards(paged.page)
+        expect(again.results.every((r) => !r.created)).toBe(true)
+        expect(again.fact_ids).toEqual([])
+        expect(pointsEventsFor(again.results)).toEqual([])
+        expect(await ledgers(paged.customers, "page")).toEqual(await ledgers(one.customers, "one"))
+      })
+
+      it("a page refused midway by the database leaves nothing: no entry, no account, no fact; the next one writes it whole", async () => {
+        const { customers, page } = await missed("fail")
+        const before = await ledgers(customers.filter((c) => c !== "fail_new" && c !== "fail_usd"), "fail")
+        const factsBefore = await facts(customers, "fail")
+        // The last statement fails: the debtor's pending would overflow its integer column, after the page
+        // created its accounts and wrote its facts and entries.
+        const debtor = (await service.retrieveAccountByCustomer("fail_debt"))!
+        await knex()("loyalty_account").where({ id: debtor.id }).update({ pending: 2_147_483_640 })
+        await expect(service.recordOrderAwards(page)).rejects.toThrow(/out of range/)
+        await knex()("loyalty_account").where({ id: debtor.id }).update({ pending: debtor.pending })
+        expect(await ledgers(customers.filter((c) => c !== "fail_new" && c !== "fail_usd"), "fail")).toEqual(before)
+        expect(await facts(customers, "fail")).toEqual(factsBefore)
+        expect(await service.retrieveAccountByCustomer("fail_new")).toBeNull()
+
+        const { results } = await service.recordOrderAwards(page)
+        expect(results.filter((r) => r.created)).toHaveLength(5)
+        await Promise.all(customers.map((c) => expectLedgerConsistent(c)))
+      })
+
+      it("an order awarded by order.placed while the page runs earns once: the account lock and the key make the later write a no-op", async () => {
+        const { customers, page } = await missed("race")
+        const [single, batch] = await Promise.all([
+          service.recordOrderAward(award("race_new", "race-n2", 120)),
+          service.recordOrderAwards(page),
+        ])
+        const n2 = batch.results[1]
+        expect([single.result!.created, n2.created].filter(Boolean)).toHaveLength(1)
+        expect(n2.entry.id).toBe(single.result!.entry.id)
+        expect(await service.listEntries({ idempotency_key: "earn:order:race-n2" })).toHaveLength(1)
+        expect(await knex()("loyalty_order_fact").where({ order_id: "race-n2" })).toHaveLength(1)
+        expect(await expectLedgerConsistent("race_new")).toMatchObject({ pending: 400 })
+        await Promise.all(customers.map((c) => expectLedgerConsistent(c)))
+      })
+
+      it("an order of a closed account is left to the per-order award, which refuses it; the rest of the page goes on", async () => {
+        await credit("gone_a", 10, "gone-seed")
+        await service.closeAccount("gone_a")
+        const { results, deferred } = await service.recordOrderAwards([award("gone_b", "gone-1", 10), award("gone_a", "gone-2", 20)])
+        expect(deferred).toEqual(["gone-2"])
+        expect(results.map((r) => r.entry.order_id)).toEqual(["gone-1"])
+        expect(await knex()("loyalty_order_fact").where({ order_id: "gone-2" })).toEqual([])
+        await expect(service.recordOrderAward(award("gone_a", "gone-2", 20))).rejects.toThrow("their points account is closed")
       })
     })
 

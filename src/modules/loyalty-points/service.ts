@@ -458,6 +458,59 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
+   * A page of awards at once (the earnings catch-up's page), each as
+   * `recordOrderAward` writes it: the order's facts (`insertOrderFacts`, an
+   * order that has them keeps them) and its `pending` entry under the key
+   * `earn:order:<id>` with the same amount, reason, details, rule version,
+   * currency and release date; an order earned already (or given twice) writes
+   * nothing and answers its first entry (`created: false`). A few statements
+   * for the whole page instead of a locked posting per order, in this one
+   * transaction (all of the page or none of it): the facts first, as one by
+   * one (so an `order.placed` award of the same order, which writes its facts
+   * before it locks its account, never waits on this page in a circle), then
+   * the accounts locked, those missing created (`lockAccounts`: customer
+   * order, the posting path's `lock_timeout`), the keys read under those
+   * locks, the entries in the page's order and the accounts' pending one
+   * statement each. A concurrent award of an order of the page takes the same
+   * account lock and reads the key under it, so whichever writes second writes
+   * nothing (the key's unique index backs that up).
+   *
+   * Orders whose customer's account is closed are returned in `deferred`
+   * with nothing written for them: the per-order award refuses them as before.
+   */
+  @InjectTransactionManager()
+  async recordOrderAwards(
+    awards: { earning: OrderPendingPosting; facts: OrderFactInput | null }[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ results: PostingResult[]; fact_ids: string[]; deferred: string[] }> {
+    if (!awards.length) return { results: [], fact_ids: [], deferred: [] }
+    for (const { earning } of awards) {
+      if (!Number.isInteger(earning.points) || earning.points < 0) {
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, "Earned points must be a whole number of 0 or more")
+      }
+      if (!earning.order_id) throw new MedusaError(MedusaError.Types.INVALID_DATA, "An order's earning names its order")
+    }
+    const trx = transactionOf(sharedContext, WRITES)
+    const closed = await sql.closedCustomers(trx, awards.map(({ earning }) => earning.customer_id))
+    const mine = awards.filter(({ earning }) => !closed.has(earning.customer_id))
+    const deferred = awards.filter(({ earning }) => closed.has(earning.customer_id)).map(({ earning }) => earning.order_id!)
+    if (!mine.length) return { results: [], fact_ids: [], deferred }
+    const fact_ids = await sql.insertOrderFacts(trx, mine.flatMap(({ facts }) => (facts ? [facts] : [])))
+    const postings = mine.map(({ earning }) => ({ ...earning, idempotency_key: IdempotencyKeys.orderEarning(earning.order_id!) }))
+    const locked = await sql.lockAccounts(trx, postings.map((posting) => posting.customer_id))
+    const accountOf = new Map(locked.map((account) => [account.customer_id, account]))
+    const written = await sql.entriesByKeys(trx, postings.map((posting) => posting.idempotency_key))
+    const plan = planPendings(postings, accountOf, written)
+    const inserted = new Map((await sql.insertEntries(trx, plan.entries)).map((entry) => [entry.id, entry]))
+    const moved = new Map((await sql.moveAccounts(trx, plan.changes)).map((account) => [account.id, account]))
+    const results = plan.results.map(({ customer_id, entry_id, key, created }) => {
+      const account = accountOf.get(customer_id)!
+      return { entry: entry_id ? inserted.get(entry_id)! : written.get(key)!, account: moved.get(account.id) ?? account, created }
+    })
+    return { results, fact_ids, deferred }
+  }
+
+  /**
    * Move what is left of an order's pending points to the available balance
    * (paying off debt first). Returns null when nothing is left to release,
    * e.g. the order was canceled.
@@ -1470,6 +1523,56 @@ function assertPositive(points: number) {
   if (!Number.isInteger(points) || points <= 0) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, "Points must be a whole number greater than 0")
   }
+}
+
+/**
+ * What `recordOrderAwards` writes for its postings, as `recordOrderEarning`
+ * would post them one after another: a `pending` entry per order (the
+ * points move to pending, nothing to lots, debt or lifetime figures), one
+ * summed change per account. A key already written, or met earlier in the
+ * page, plans nothing and answers the first entry (`entry_id`: the entry the
+ * page writes, null for one written before).
+ */
+function planPendings(postings: OrderPendingPosting[], accountOf: Map<string, LoyaltyAccount>, written: Map<string, LedgerEntry>) {
+  const entries: sql.NewEntry[] = []
+  const changes = new Map<string, { account_id: string } & AccountChange>()
+  const results: { customer_id: string; key: string; entry_id: string | null; created: boolean }[] = []
+  const planned = new Map<string, string>()
+  for (const posting of postings) {
+    const key = posting.idempotency_key
+    const first = written.has(key) ? null : planned.get(key)
+    if (written.has(key) || first) {
+      results.push({ customer_id: posting.customer_id, key, entry_id: first ?? null, created: false })
+      continue
+    }
+    const account = accountOf.get(posting.customer_id)!
+    const id = generateEntityId(undefined, "lent")
+    const { type, points, movement, release_at } = pendingPosting(posting.points, posting.release_at)
+    entries.push({
+      id,
+      account_id: account.id,
+      type,
+      points,
+      ...movement,
+      reason: posting.reason,
+      actor_type: posting.actor_type ?? "system",
+      actor_id: posting.actor_id ?? null,
+      reference_type: posting.reference_type ?? null,
+      reference_id: posting.reference_id ?? null,
+      order_id: posting.order_id ?? null,
+      idempotency_key: key,
+      program_version: posting.program_version ?? null,
+      currency_code: posting.currency_code ?? null,
+      release_at: release_at ?? null,
+      details: posting.details ?? null,
+    })
+    const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
+    change.movement.pending_change += movement.pending_change
+    changes.set(account.id, change)
+    planned.set(key, id)
+    results.push({ customer_id: posting.customer_id, key, entry_id: id, created: true })
+  }
+  return { entries, changes: [...changes.values()], results }
 }
 
 /**

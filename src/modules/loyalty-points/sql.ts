@@ -63,6 +63,16 @@ export async function accountClosed(knex: Db, customerId: string): Promise<boole
   return rows.length > 0 && rows.every((row) => row.deleted_at !== null)
 }
 
+/** Which of these customers had their account closed (and have no open one): `accountClosed` for a page, one statement. */
+export async function closedCustomers(knex: Db, customerIds: string[]): Promise<Set<string>> {
+  const { rows }: { rows: { customer_id: string }[] } = await knex.raw(
+    `SELECT customer_id FROM loyalty_account WHERE customer_id = ANY(?)
+      GROUP BY customer_id HAVING bool_and(deleted_at IS NOT NULL)`,
+    [[...new Set(customerIds)]]
+  )
+  return new Set(rows.map((row) => row.customer_id))
+}
+
 /**
  * Lock (creating if needed) the customer's account row for the rest of the
  * transaction. Every write to an account passes here first, so writes to one
