@@ -150,6 +150,33 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
       expect((await service.listDueOverrides(at("2026-03-02T00:00:00Z"), null, 10)).items).toEqual([])
     })
 
+    it("reads the earning tier of many (customer, placed at) pairs in one go, each as effectiveTier reads it (issue 15)", async () => {
+      const { silver, gold } = await program()
+      const t0 = at("2026-02-01T00:00:00Z")
+      await released("cus_many_s", 600, t0)
+      await service.evaluateCustomer("cus_many_s", t0)
+      await released("cus_many_o", 600, t0)
+      await service.evaluateCustomer("cus_many_o", t0)
+      await service.setOverride({
+        customer_id: "cus_many_o", tier_id: gold.id, reason: "Complaint recovery", actor_id: "user_1",
+        ends_at: at("2026-03-01T00:00:00Z"), now: at("2026-02-02T00:00:00Z"),
+      })
+      await service.setOverride({ customer_id: "cus_many_n", tier_id: null, reason: "Fraud check", actor_id: "user_1", ends_at: null, now: t0 })
+      const pairs = [
+        { customer_id: "cus_many_s", at: at("2026-02-15T00:00:00Z") },
+        { customer_id: "cus_many_o", at: at("2026-02-15T00:00:00Z") },
+        { customer_id: "cus_many_o", at: at("2026-03-01T00:00:01Z") },
+        { customer_id: "cus_many_none", at: t0 },
+        { customer_id: "cus_many_n", at: t0 },
+        { customer_id: "cus_many_s", at: at("2026-02-15T00:00:00Z") },
+      ]
+      const batch = await service.effectiveTiers(pairs)
+      const oneByOne = await Promise.all(pairs.map((pair) => service.effectiveTier(pair.customer_id, pair.at)))
+      expect(batch).toEqual(oneByOne.map((tier) => tier ?? null))
+      expect(batch.map((tier) => tier?.id ?? null)).toEqual([silver.id, gold.id, silver.id, null, null, silver.id])
+      expect(await service.effectiveTiers([])).toEqual([])
+    })
+
     it("undoes a write when its workflow is compensated, unless the membership moved on", async () => {
       const { silver } = await program()
       const t0 = at("2026-02-01T00:00:00Z")

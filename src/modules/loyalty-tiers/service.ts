@@ -69,6 +69,7 @@ import {
   MembershipRow,
   PageMembershipRow,
   tierInEffect,
+  tiersInEffectAt,
   updateMembershipState,
   updateMembershipStates,
 } from "./sql"
@@ -979,6 +980,20 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<LoyaltyTier | null> {
     return (await tierInEffect(knexOf(sharedContext), customerId, now)) ?? null
+  }
+
+  /**
+   * `effectiveTier` for many (customer, instant) pairs in one statement, in
+   * the order given (null: no tier then): the earning tier of each order of
+   * the earnings catch-up's page, at its placement time.
+   */
+  @InjectManager()
+  async effectiveTiers(
+    pairs: { customer_id: string; at: Date }[],
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<(LoyaltyTier | null)[]> {
+    if (!pairs.length) return []
+    return await tiersInEffectAt(knexOf(sharedContext), pairs)
   }
 
   /** Everything a customer or staff see about a customer's tier at `now`. */

@@ -356,6 +356,25 @@ export async function tierInEffect(knex: Knex, customerId: string, now: Date): P
     .first()
 }
 
+/**
+ * `tierInEffect` for many (customer, instant) pairs in one statement, in the
+ * order given: the same joins (membership, its override active at that
+ * instant, the tier), one row per pair (null: no tier then).
+ */
+export async function tiersInEffectAt(knex: Knex, pairs: { customer_id: string; at: Date }[]): Promise<(LoyaltyTier | null)[]> {
+  const { rows }: { rows: (LoyaltyTier & { found: boolean })[] } = await knex.raw(
+    `SELECT t.id IS NOT NULL AS found, ${TIER_FIELDS.map((field) => `t.${field}`).join(", ")}
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (customer_id text, at timestamptz)) WITH ORDINALITY AS p(customer_id, at, n)
+       LEFT JOIN loyalty_tier_membership m ON m.customer_id = p.customer_id AND m.deleted_at IS NULL
+       LEFT JOIN loyalty_tier_override o ON o.id = m.override_id AND o.deleted_at IS NULL AND o.ended_at IS NULL
+                                        AND (o.ends_at IS NULL OR o.ends_at > p.at)
+       LEFT JOIN loyalty_tier t ON t.id = CASE WHEN o.id IS NULL THEN m.earned_tier_id ELSE o.tier_id END AND t.deleted_at IS NULL
+      ORDER BY p.n`,
+    [JSON.stringify(pairs.map((pair) => ({ customer_id: pair.customer_id, at: new Date(pair.at).toISOString() })))]
+  )
+  return rows.map(({ found, ...tier }) => (found ? tier : null))
+}
+
 /** Members in effect per tier id at `now` (an override past its end counts as ended). */
 export async function memberCountsAt(knex: Knex, now: Date): Promise<Map<string, number>> {
   const { rows }: { rows: { tier_id: string; count: string }[] } = await knex.raw(
