@@ -41,15 +41,25 @@ function recurs(recurrence: CampaignRecurrence, local: DateTime): boolean {
 }
 
 /**
+ * Whether an instant is inside the campaign's window (start inclusive, end
+ * exclusive; an open end is no bound), whatever its recurrence: what the
+ * earning terms' read selects a campaign by (`listEarningTerms`).
+ */
+export function inWindow(schedule: Pick<CampaignSchedule, "starts_at" | "ends_at">, at: Date | string): boolean {
+  const when = new Date(at).getTime()
+  if (schedule.starts_at && when < new Date(schedule.starts_at).getTime()) return false
+  if (schedule.ends_at && when >= new Date(schedule.ends_at).getTime()) return false
+  return true
+}
+
+/**
  * Whether the campaign runs at an instant: inside its window (start
  * inclusive, end exclusive) and, with a recurrence, on one of its local days
  * in its time zone, from 00:00:00.000 to 23:59:59.999 local time (DST days
  * are 23 or 25 hours long; a local day is what the shopper's calendar says).
  */
 export function runsAt(schedule: CampaignSchedule, at: Date | string): boolean {
-  const when = new Date(at).getTime()
-  if (schedule.starts_at && when < new Date(schedule.starts_at).getTime()) return false
-  if (schedule.ends_at && when >= new Date(schedule.ends_at).getTime()) return false
+  if (!inWindow(schedule, at)) return false
   if (!schedule.recurrence) return true
   return recurs(schedule.recurrence, instant(at).setZone(schedule.time_zone))
 }

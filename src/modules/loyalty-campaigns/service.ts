@@ -5,7 +5,8 @@ import { CampaignDefinition, changesTerms, EarningRule as EarningRuleTerms, targ
 import Campaign from "./models/campaign"
 import CampaignAward from "./models/campaign-award"
 import EarningRule from "./models/earning-rule"
-import { addSpentPoints, awardSums, customerAwardedPoints, earningTermsAt, lockCampaign, lockCampaignBudgets } from "./sql"
+import { addSpentPoints, awardSums, customerAwardedPoints, earningTermsAt, earningTermsBetween, lockCampaign, lockCampaignBudgets } from "./sql"
+import type { CampaignJson } from "./sql"
 import { CampaignAwardRecord, CampaignRecord, CampaignsPluginOptions, ReserveAwardsInput, ReservedAward } from "./types"
 
 type InjectedDependencies = Record<string, unknown>
@@ -77,17 +78,23 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
     at: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ campaigns: CampaignDefinition[]; earning_rules: EarningRuleTerms[] }> {
-    const { campaigns, earning_rules } = await earningTermsAt(knexOf(sharedContext), at)
-    return {
-      campaigns: campaigns.map((row) =>
-        toCampaignDefinition({
-          ...row,
-          starts_at: row.starts_at ? new Date(row.starts_at) : null,
-          ends_at: row.ends_at ? new Date(row.ends_at) : null,
-        })
-      ),
-      earning_rules: earning_rules.map((rule) => ({ ...rule, factor: Number(rule.factor) })),
-    }
+    return earningTermsOf(await earningTermsAt(knexOf(sharedContext), at))
+  }
+
+  /**
+   * What earning at any instant from `from` to `to` may take from this
+   * module, in one statement (the earnings catch-up's page of orders): the
+   * published campaigns whose window meets that span, and every per-product
+   * earning rule. `listEarningTerms(at)` for an instant in the span lists
+   * those of these whose window contains it (`inWindow`).
+   */
+  @InjectManager()
+  async listEarningTermsBetween(
+    from: Date,
+    to: Date,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ campaigns: CampaignDefinition[]; earning_rules: EarningRuleTerms[] }> {
+    return earningTermsOf(await earningTermsBetween(knexOf(sharedContext), from, to))
   }
 
   /** Every per-product earning rule, as `lineFactor` takes them. */
@@ -199,5 +206,22 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
   async campaignResults(campaignIds: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<CampaignResults[]> {
     if (!campaignIds.length) return []
     return campaignResultsOf(campaignIds, await awardSums(knexOf(sharedContext), campaignIds))
+  }
+}
+
+/** The earning terms as the earning rules take them: campaigns with their dates, rules with numeric factors. */
+function earningTermsOf({ campaigns, earning_rules }: { campaigns: CampaignJson[]; earning_rules: EarningRuleTerms[] }): {
+  campaigns: CampaignDefinition[]
+  earning_rules: EarningRuleTerms[]
+} {
+  return {
+    campaigns: campaigns.map((row) =>
+      toCampaignDefinition({
+        ...row,
+        starts_at: row.starts_at ? new Date(row.starts_at) : null,
+        ends_at: row.ends_at ? new Date(row.ends_at) : null,
+      })
+    ),
+    earning_rules: earning_rules.map((rule) => ({ ...rule, factor: Number(rule.factor) })),
   }
 }

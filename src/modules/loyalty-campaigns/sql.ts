@@ -40,6 +40,29 @@ export async function earningTermsAt(
   return rows[0]
 }
 
+/**
+ * What earning between `from` and `to` may take from this module: the
+ * published campaigns (scheduled or live) whose window meets that span
+ * (`earningTermsAt` for each instant in it returns some of these, never
+ * another), and every per-product earning rule, in one round trip.
+ */
+export async function earningTermsBetween(
+  knex: Knex,
+  from: Date,
+  to: Date
+): Promise<{ campaigns: CampaignJson[]; earning_rules: EarningRuleTerms[] }> {
+  const { rows } = await knex.raw(
+    `SELECT
+       (SELECT coalesce(json_agg(c ORDER BY c.priority DESC, c.id), '[]') FROM loyalty_campaign c
+         WHERE c.deleted_at IS NULL AND c.status IN ('scheduled', 'live')
+           AND (c.starts_at IS NULL OR c.starts_at <= :to) AND (c.ends_at IS NULL OR c.ends_at > :from)) AS campaigns,
+       (SELECT coalesce(json_agg(json_build_object('target_type', r.target_type, 'target_id', r.target_id, 'factor', r.factor) ORDER BY r.id), '[]')
+          FROM loyalty_earning_rule r WHERE r.deleted_at IS NULL) AS earning_rules`,
+    { from, to }
+  )
+  return rows[0]
+}
+
 /** Lock a campaign's row for the rest of the transaction before it is changed; false when there is none. */
 export async function lockCampaign(trx: Knex.Transaction, id: string): Promise<boolean> {
   const { rows } = await trx.raw("SELECT id FROM loyalty_campaign WHERE id = ? AND deleted_at IS NULL FOR UPDATE", [id])
