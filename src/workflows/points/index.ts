@@ -1,4 +1,5 @@
 export * from "./adjust-points"
+export * from "./award-order-page"
 export * from "./award-order-points"
 export * from "./award-signup-bonus"
 export * from "./close-customer-account"

@@ -73,7 +73,7 @@ export async function loadCampaignFacts(
 }
 
 /** Items with their product facts added (by line id), as the earning rules read them. */
-export function withLineFacts<T extends { id?: string }>(items: T[], facts: CampaignFacts | null): T[] {
+export function withLineFacts<T extends { id?: string }>(items: T[], facts: Pick<CampaignFacts, "lines"> | null): T[] {
   if (!facts) return items
   return items.map((item) => (item.id && facts.lines[item.id] ? { ...item, ...facts.lines[item.id] } : item))
 }
