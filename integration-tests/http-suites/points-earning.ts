@@ -1,10 +1,17 @@
 import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
+import type { IEventBusModuleService } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { LoyaltyEvents, PointsReleasedEventData } from "../../src/lib/shared/events"
+import { LoyaltyEvents, PointsEventData, PointsReleasedEventData } from "../../src/lib/shared/events"
+import { missedMemberOrders } from "../../src/workflows/points/steps/award-missed-orders"
+import { blockOtherRuns, runFailingAt } from "../helpers/fault-injection"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import {
+  awardOrderPageWorkflow,
+  awardOrderPageWorkflowId,
   awardOrderPointsWorkflow,
+  awardOrderPointsWorkflowId,
   closeCustomerAccountWorkflow,
+  emitPointsEarnedPageStepId,
   releaseOrderPointsWorkflow,
   releasePendingPointsWorkflow,
   reverseOrderPointsWorkflow,
@@ -225,6 +232,216 @@ export default httpSuite({
       const second = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
       expect(second.result.awarded).toBe(0)
       expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 200, balance: 50 })
+    })
+
+    /** `loyalty.points.earned` as the event bus delivered it, for the catch-up page tests. */
+    const earnedEvents: PointsEventData[] = []
+    const captureEarned = async (event: { data: unknown }) => {
+      earnedEvents.push(event.data as PointsEventData)
+    }
+    const eventBus = () => getContainer().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+
+    /** A member's order written through the order module (no `order.placed`: missed by construction), placed at `at`. */
+    const missedOrderAt = async (customerId: string, email: string, at: Date, unitPrice = 100) => {
+      const container = getContainer()
+      const order = await container.resolve(Modules.ORDER).createOrders({
+        currency_code: "eur",
+        customer_id: customerId,
+        email,
+        region_id: fixture.regionId,
+        sales_channel_id: fixture.salesChannelId,
+        status: "pending",
+        items: [{ title: "Loyalty Test Shirt", quantity: 1, unit_price: unitPrice, product_id: fixture.productId }],
+      })
+      await container.resolve(ContainerRegistrationKeys.PG_CONNECTION)("order").where({ id: order.id }).update({ created_at: at })
+      return order.id
+    }
+
+    /**
+     * Members whose orders were missed, made the same way under a tag: one
+     * with two checkouts whose `order.placed` handling failed and an order
+     * placed 10 days ago; one whose checkout was paid partly with points
+     * (100 points, 1 EUR) and lost; one with an order placed in a past
+     * campaign's window (a 25-point order bonus) and one after it; one whose
+     * order was awarded already.
+     */
+    async function missedCases(tag: string, campaignAt: Date) {
+      const container = getContainer()
+      const two = await member(`catch-up-${tag}-two@example.com`)
+      const paid = await member(`catch-up-${tag}-paid@example.com`)
+      await api.post(`/admin/loyalty/accounts/${paid.customer.id}/adjustments`, { points: 100, reason: "goodwill" }, { headers: admin.headers })
+      const campaign = await member(`catch-up-${tag}-campaign@example.com`)
+      const earned = await member(`catch-up-${tag}-earned@example.com`)
+      const earnedOrder = await missedOrderAt(earned.customer.id, earned.customer.email, daysFromNow(-3))
+      await awardOrderPointsWorkflow(container).run({ input: { order_id: earnedOrder } })
+
+      // The checkouts' awards fail at their first step, as a handler whose event was lost.
+      const block = blockOtherRuns(awardOrderPointsWorkflowId, `test-catch-up-never-${tag}`)
+      let checkouts: string[]
+      try {
+        const handled = subscribersDone(container, "order.placed", { triggerCount: 3 })
+        const first = (await buyTwoShirts(two.customer.email, two.headers)).order.id
+        const second = (
+          await placeOrder(api, storeHeaders, {
+            customerHeaders: two.headers,
+            email: two.customer.email,
+            items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+            regionId: fixture.regionId,
+            shippingOptionId: fixture.shippingOptionId,
+          })
+        ).order.id
+        const withPoints = (
+          await placeOrder(api, storeHeaders, {
+            customerHeaders: paid.headers,
+            email: paid.customer.email,
+            items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+            regionId: fixture.regionId,
+            shippingOptionId: fixture.shippingOptionId,
+            beforeComplete: async (cart, headers) => {
+              await post(api, `/store/carts/${cart.id}/loyalty/points`, { points: 100 }, headers)
+            },
+          })
+        ).order.id
+        await handled
+        checkouts = [first, second, withPoints]
+      } finally {
+        block.disarm()
+      }
+      const older = await missedOrderAt(two.customer.id, two.customer.email, daysFromNow(-10), 40)
+      const inCampaign = await missedOrderAt(campaign.customer.id, campaign.customer.email, campaignAt, 60)
+      const afterCampaign = await missedOrderAt(campaign.customer.id, campaign.customer.email, daysFromNow(-5), 30)
+      const members = { two: two.customer.id, paid: paid.customer.id, campaign: campaign.customer.id, earned: earned.customer.id }
+      const orders = [...checkouts, older, inCampaign, afterCampaign, earnedOrder]
+      for (const orderId of orders.slice(0, -1)) {
+        expect(await pointsService(container).ordersWithoutEarning([orderId])).toEqual([orderId])
+      }
+      return { members, orders }
+    }
+
+    /**
+     * What awarding left of these members: accounts, entries, lots, order
+     * facts and the `loyalty.points.earned` payloads of their orders, with ids,
+     * order numbers and times named by their place, so two sets made alike
+     * compare equal.
+     */
+    async function awardOutcome(cases: { members: Record<string, string>; orders: string[] }) {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const out: Record<string, unknown> = {}
+      for (const [name, customerId] of Object.entries(cases.members)) {
+        const account = await knex("loyalty_account").where({ customer_id: customerId }).whereNull("deleted_at").first()
+        const entries = await knex("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+          .select("type", "points", "balance_change", "pending_change", "debt_change", "reason", "actor_type", "reference_type", "reference_id", "order_id", "idempotency_key", "program_version", "currency_code", "release_at", "details", "voided_at")
+        const lots = await knex("loyalty_lot").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }]).select("points", "remaining")
+        const facts = await knex("loyalty_order_fact").where({ customer_id: customerId }).whereNull("deleted_at").orderBy("placed_at")
+          .select("order_id", "currency_code", "sales_channel_id", "total", "items_net", "points_credit", "lines", "source")
+        const events = earnedEvents.filter((event) => event.customer_id === customerId && event.order_id).map(({ id: _id, account_id: _a, ...event }) => event)
+        let text = JSON.stringify({
+          account: { balance: account.balance, pending: account.pending, debt: account.debt, lifetime_earned: account.lifetime_earned, lifetime_redeemed: account.lifetime_redeemed },
+          entries: entries.map(({ voided_at, ...entry }) => ({ ...entry, voided: voided_at !== null })),
+          lots,
+          facts,
+          events,
+        })
+        text = text.split(customerId).join("<customer>")
+        cases.orders.forEach((orderId, i) => (text = text.split(orderId).join(`<order${i}>`)))
+        text = text
+          .replace(/#\d+/g, "#n")
+          .replace(/"order_display_id":\d+/g, '"order_display_id":"n"')
+          .replace(/"idempotency_key":"(redeem|adjust):[^"]*"/g, '"idempotency_key":"$1:<key>"')
+          .replace(/(ordli|cart|llot)_[0-9A-Za-z]+/g, "$1_<id>")
+          .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, "<time>")
+        out[name] = JSON.parse(text)
+      }
+      return out
+    }
+
+    it("the catch-up awards missed orders a page at a time with exactly what one-by-one awards give; points-paid and campaign orders still go through the per-order award (issue 15)", async () => {
+      const container = getContainer()
+      await eventBus().subscribe(LoyaltyEvents.POINTS_EARNED, captureEarned, { subscriberId: "test-capture-points-earned" })
+      try {
+        earnedEvents.length = 0
+        const campaignAt = daysFromNow(-20)
+        await post(api, "/admin/loyalty/campaigns", {
+          status: "live",
+          name: "Catch-up bonus",
+          type: "order_bonus",
+          value: 25,
+          starts_at: new Date(campaignAt.getTime() - 60 * 60 * 1000).toISOString(),
+          ends_at: new Date(campaignAt.getTime() + 60 * 60 * 1000).toISOString(),
+        }, admin.headers)
+        const one = await missedCases("one", campaignAt)
+        const paged = await missedCases("page", campaignAt)
+
+        // One by one, as the catch-up did before.
+        for (const orderId of one.orders.slice(0, -1)) await awardOrderPointsWorkflow(container).run({ input: { order_id: orderId } })
+        // What the catch-up finds missing: the page set's orders, the one awarded before aside.
+        const missed = await missedMemberOrders(container, { after: "order_", since: daysFromNow(-60), now: new Date(), limit: 500 })
+        expect(missed.filter((id) => paged.orders.includes(id))).toEqual(paged.orders.slice(0, -1))
+        expect(missed.filter((id) => one.orders.includes(id))).toEqual([])
+
+        const { result } = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
+        expect(result.awarded).toBeGreaterThanOrEqual(6)
+        expect(await pointsService(container).ordersWithoutEarning(paged.orders)).toEqual([])
+        await eventually(async () =>
+          expect(earnedEvents.filter((event) => paged.orders.includes(event.order_id ?? ""))).toHaveLength(7)
+        )
+
+        // The page wrote the plain orders' entries in one transaction (one xmin); the deferred ones each had their own.
+        const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+        const transactions = async (orderIds: string[]) =>
+          new Set((await knex("loyalty_entry").whereIn("order_id", orderIds).where({ type: "pending" }).select(knex.raw("xmin::text AS x"))).map((row: { x: string }) => row.x)).size
+        expect(await transactions([paged.orders[0], paged.orders[1], paged.orders[3]])).toBe(1)
+        expect(await transactions(paged.orders.slice(0, 6))).toBe(4)
+        expect(await transactions(one.orders.slice(0, 6))).toBe(6)
+
+        const expected = await awardOutcome(one)
+        expect(await awardOutcome(paged)).toEqual(expected)
+        // And what that is: the per-order award's own work on the deferred kinds, the page's on the rest.
+        expect(expected.two).toMatchObject({ account: { pending: 340, balance: 50 }, events: [{ points: 200 }, { points: 100 }, { points: 40 }] })
+        const paid = expected.paid as { entries: { type: string; order_id: string | null; points: number }[]; account: unknown }
+        // The checkout's debit attached to the order (attachCartRedemptionStep) and the earning on the cash part.
+        expect(paid.entries.filter((e) => e.type === "redeem")).toMatchObject([{ points: -100, order_id: "<order2>" }])
+        expect(paid.entries.filter((e) => e.type === "pending")).toMatchObject([{ order_id: "<order2>", points: 99 }])
+        const campaign = expected.campaign as { entries: { type: string; order_id: string | null; points: number; details: Record<string, unknown> }[] }
+        expect(campaign.entries.filter((e) => e.type === "pending")).toMatchObject([
+          { order_id: "<order4>", points: 85, details: { campaigns: [{ name: "Catch-up bonus", points: 25 }] } },
+          { order_id: "<order5>", points: 30 },
+        ])
+        expect(campaign.entries.find((e) => e.order_id === "<order5>")!.details.campaigns).toBeUndefined()
+        for (const customerId of Object.values(paged.members)) {
+          const totals = (await ledgerTotals(container, customerId))!
+          expect(totals.cached).toEqual(totals.ledger)
+        }
+        // A second run finds nothing of theirs.
+        await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
+        expect(await awardOutcome(paged)).toEqual(expected)
+      } finally {
+        await eventBus().unsubscribe(LoyaltyEvents.POINTS_EARNED, captureEarned, { subscriberId: "test-capture-points-earned" })
+      }
+    })
+
+    it("a catch-up page failing at its event step leaves nothing of itself; the next run awards it (issue 15)", async () => {
+      const container = getContainer()
+      const { customer, headers } = await member("catch-up-fault@example.com")
+      const orders = [
+        await missedOrderAt(customer.id, customer.email, daysFromNow(-4)),
+        await missedOrderAt(customer.id, customer.email, daysFromNow(-3), 40),
+      ]
+      await runFailingAt(awardOrderPageWorkflowId, emitPointsEarnedPageStepId, (transactionId) =>
+        awardOrderPageWorkflow(container).run({ input: { order_ids: orders }, context: { transactionId }, throwOnError: false })
+      )
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 0, balance: 50 })
+      const afterFault = (await ledgerTotals(container, customer.id))!
+      expect(afterFault.cached).toEqual(afterFault.ledger)
+      const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      expect(await knex("loyalty_order_fact").whereIn("order_id", orders).whereNull("deleted_at")).toEqual([])
+      expect(await pointsService(container).ordersWithoutEarning(orders)).toEqual(orders)
+
+      const { result } = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
+      expect(result.awarded).toBeGreaterThanOrEqual(2)
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ pending: 140, balance: 50 })
+      expect(await pointsService(container).ordersWithoutEarning(orders)).toEqual([])
+      expect(await knex("loyalty_order_fact").whereIn("order_id", orders).whereNull("deleted_at")).toHaveLength(2)
     })
 
     it("gives guest checkouts and staff-created customers nothing", async () => {

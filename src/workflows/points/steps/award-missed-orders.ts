@@ -1,54 +1,85 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { addDays } from "../../../lib/shared/dates"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 import { attempt, forEachPage, ulidFloor } from "../../../lib/shared/pages"
-import { awardOrderPointsWorkflow } from "../award-order-points"
-import { pointsService } from "./resolve-service"
 import { createPassStep } from "../../shared/create-pass-step"
+import { awardOrderPageWorkflow } from "../award-order-page"
+import { awardOrderPointsWorkflow } from "../award-order-points"
 
 export const awardMissedOrdersStepId = "loyalty-award-missed-orders-step"
 
-const BATCH = 200
+/** Missed orders a page holds: its reads, statements, compensation data and events stay this size. */
+export const CATCH_UP_PAGE = 500
 /** How far back the catch-up looks for orders whose `order.placed` handling was lost. */
 export const CATCH_UP_DAYS = 60
 
 /**
  * The local event bus drops an event whose handler failed, so an order could
- * miss its points for good. This step finds recent orders without an earn
- * entry and runs the same idempotent award workflow on them; orders of
- * guests are read and skipped. A failing order is logged and left for the
- * next run, so it never holds up the others or the release after it. Orders are read in keyset order of their id
- * (a ULID, so in creation order) from the first id of the window on: Medusa
- * has no index on an order's `created_at`, and the primary key gives each
- * page one index range instead of an OFFSET over the window. Each order's
+ * miss its points for good. This step finds recent members' orders without
+ * an earn entry and awards them, a page at a time: one
+ * `awardOrderPageWorkflow` per page (a few reads and one transaction for the
+ * page, its events in one step), then `awardOrderPointsWorkflow` for each
+ * order the page left to the per-order award (paid with points, placed in a
+ * campaign's window, a closed account), in the page's order. A page that
+ * fails undoes itself and is logged, and its orders are then awarded one by
+ * one, so an order that cannot be awarded holds up only itself; a failing
+ * order is logged and left for the next run.
+ *
+ * What is missing is read set-based, one statement per page
+ * (`missedMemberOrders`): members' orders of the window, in keyset order of
+ * their id (a ULID, so in creation order) from the first id of the window
+ * on (Medusa has no index on an order's `created_at`; the primary key gives
+ * each page one index range), without an effective earn entry. Each page's
  * award is its own workflow with its own compensation, so this step has
  * nothing left to undo and a pass that dies resumes at the next run.
  */
 export const awardMissedOrdersStep = createPassStep(awardMissedOrdersStepId, async (now, container) => {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const since = addDays(now, -CATCH_UP_DAYS)
   const first = `order_${ulidFloor(since)}`
   let awarded = 0
   await forEachPage(
-    async ({ after }) => {
-      const { data: orders } = await query.graph({
-        entity: "order",
-        fields: ["id", "customer.has_account"],
-        filters: { id: { $gt: after ?? first }, created_at: { $gte: since, $lte: now }, status: { $ne: "draft" } },
-        pagination: { take: BATCH, order: { id: "ASC" } },
-      })
-      return orders
-    },
-    async (orders) => {
-      const memberOrders = orders.filter((order) => order.customer?.has_account).map((order) => order.id)
-      const missing = await pointsService(container).ordersWithoutEarning(memberOrders)
-      for (const orderId of missing) {
+    async ({ after }) => await missedMemberOrders(container, { after: after ?? first, since, now, limit: CATCH_UP_PAGE }),
+    async (orderIds) => {
+      const page = await attempt(container, `Loyalty: awarding ${orderIds.length} missed orders from ${orderIds[0]}`, () =>
+        awardOrderPageWorkflow(container).run({ input: { order_ids: orderIds } })
+      )
+      if (page.ok) awarded += page.value.result.awarded
+      for (const orderId of page.ok ? page.value.result.deferred : orderIds) {
         const done = await attempt(container, `Loyalty: awarding missed order ${orderId}`, () =>
           awardOrderPointsWorkflow(container).run({ input: { order_id: orderId } })
         )
         if (done.ok && done.value.result?.created) awarded++
       }
     },
-    { size: BATCH, until: "short", key: (order) => order.id }
+    { size: CATCH_UP_PAGE, until: "short", key: (orderId) => orderId }
   )
   return awarded
 })
+
+/**
+ * Up to `limit` orders after `after` (by id), placed from `since` to `now`,
+ * not drafts, whose customer is a member (`has_account`), that have no
+ * effective earn entry (`earn:order:<id>`, the key every award writes): one
+ * statement, read only. It reads Medusa's order and customer tables and the
+ * points module's ledger in one join, the set-based cross-module read a
+ * workflow step may make (never a module), so a run over a window where
+ * every order earned returns nothing instead of every order's id.
+ */
+export async function missedMemberOrders(
+  container: Pick<MedusaContainer, "resolve">,
+  input: { after: string; since: Date; now: Date; limit: number }
+): Promise<string[]> {
+  const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  const { rows }: { rows: { id: string }[] } = await knex.raw(
+    `SELECT o.id FROM "order" o
+       JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL
+      WHERE o.id > :after AND o.created_at >= :since AND o.created_at <= :now AND o.status <> 'draft' AND o.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM loyalty_entry e
+                         WHERE e.idempotency_key = :prefix || o.id AND e.voided_at IS NULL AND e.deleted_at IS NULL)
+      ORDER BY o.id
+      LIMIT :limit`,
+    { after: input.after, since: input.since, now: input.now, limit: input.limit, prefix: IdempotencyKeys.orderEarning("") }
+  )
+  return rows.map((row) => row.id)
+}
