@@ -68,8 +68,12 @@ const CHECKS = {
     left: `SELECT count(*)::int AS n FROM "order" o JOIN customer c ON c.id = o.customer_id AND c.has_account
             WHERE o.created_at >= now() - interval '60 days'
               AND NOT EXISTS (SELECT 1 FROM loyalty_entry e WHERE e.idempotency_key = 'earn:order:' || o.id AND e.voided_at IS NULL)`,
-    explain: `SELECT id FROM "order" WHERE id > 'order_' AND created_at >= now() - interval '60 days' AND status <> 'draft'
-               AND deleted_at IS NULL ORDER BY id LIMIT 200`,
+    // The catch-up's due read: a page of members' orders of the window (memberOrdersOfWindow in
+    // src/workflows/points/steps/award-missed-orders.ts); which of them earned is the points module's read after it.
+    explain: `SELECT o.id FROM "order" o JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL
+               WHERE o.id > 'order_' AND o.created_at >= now() - interval '60 days' AND o.created_at <= now()
+                 AND o.status <> 'draft' AND o.deleted_at IS NULL
+               ORDER BY o.id LIMIT 500`,
   },
   expire: {
     left: `SELECT count(*)::int AS n FROM loyalty_lot WHERE remaining > 0 AND expires_at <= now()`,

@@ -1,15 +1,15 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { addDays } from "../../../lib/shared/dates"
-import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 import { attempt, forEachPage, ulidFloor } from "../../../lib/shared/pages"
 import { createPassStep } from "../../shared/create-pass-step"
 import { awardOrderPageWorkflow } from "../award-order-page"
 import { awardOrderPointsWorkflow } from "../award-order-points"
+import { pointsService } from "./resolve-service"
 
 export const awardMissedOrdersStepId = "loyalty-award-missed-orders-step"
 
-/** Missed orders a page holds: its reads, statements, compensation data and events stay this size. */
+/** Members' orders a page reads (at most this many missed ones in an award page): its reads, statements, compensation data and events stay this size. */
 export const CATCH_UP_PAGE = 500
 /** How far back the catch-up looks for orders whose `order.placed` handling was lost. */
 export const CATCH_UP_DAYS = 60
@@ -26,11 +26,12 @@ export const CATCH_UP_DAYS = 60
  * one, so an order that cannot be awarded holds up only itself; a failing
  * order is logged and left for the next run.
  *
- * What is missing is read set-based, one statement per page
- * (`missedMemberOrders`): members' orders of the window, in keyset order of
- * their id (a ULID, so in creation order) from the first id of the window
- * on (Medusa has no index on an order's `created_at`; the primary key gives
- * each page one index range), without an effective earn entry. Each page's
+ * What is missing is read set-based, two statements per 500 members' orders
+ * of the window: the members' orders in keyset order of their id
+ * (`memberOrdersOfWindow`; a ULID, so in creation order, from the first id
+ * of the window on: Medusa has no index on an order's `created_at`, the
+ * primary key gives each page one index range), then which of them have no
+ * earn entry (the points module's `ordersWithoutEarning`). Each page's
  * award is its own workflow with its own compensation, so this step has
  * nothing left to undo and a pass that dies resumes at the next run.
  */
@@ -39,8 +40,10 @@ export const awardMissedOrdersStep = createPassStep(awardMissedOrdersStepId, asy
   const first = `order_${ulidFloor(since)}`
   let awarded = 0
   await forEachPage(
-    async ({ after }) => await missedMemberOrders(container, { after: after ?? first, since, now, limit: CATCH_UP_PAGE }),
-    async (orderIds) => {
+    async ({ after }) => await memberOrdersOfWindow(container, { after: after ?? first, since, now, limit: CATCH_UP_PAGE }),
+    async (memberOrders) => {
+      const orderIds = await pointsService(container).ordersWithoutEarning(memberOrders)
+      if (!orderIds.length) return
       const page = await attempt(container, `Loyalty: awarding ${orderIds.length} missed orders from ${orderIds[0]}`, () =>
         awardOrderPageWorkflow(container).run({ input: { order_ids: orderIds } })
       )
@@ -59,14 +62,17 @@ export const awardMissedOrdersStep = createPassStep(awardMissedOrdersStepId, asy
 
 /**
  * Up to `limit` orders after `after` (by id), placed from `since` to `now`,
- * not drafts, whose customer is a member (`has_account`), that have no
- * effective earn entry (`earn:order:<id>`, the key every award writes): one
- * statement, read only. It reads Medusa's order and customer tables and the
- * points module's ledger in one join, the set-based cross-module read a
- * workflow step may make (never a module), so a run over a window where
- * every order earned returns nothing instead of every order's id.
+ * not drafts, whose customer is a member (`has_account`): one statement over
+ * Medusa's order and customer tables, read only (the set-based read a
+ * workflow step may make of another module's tables, where `query.graph`
+ * would read the orders, then their customers, and join them in memory).
+ * Whether each has earned is the points module's own read
+ * (`ordersWithoutEarning`, one statement on the key index), not a join with
+ * the ledger here: the ledger stays the points module's, and the plan of a
+ * join would hang on the ledger's statistics (with stale ones Postgres
+ * compares every order with every entry).
  */
-export async function missedMemberOrders(
+export async function memberOrdersOfWindow(
   container: Pick<MedusaContainer, "resolve">,
   input: { after: string; since: Date; now: Date; limit: number }
 ): Promise<string[]> {
@@ -75,11 +81,9 @@ export async function missedMemberOrders(
     `SELECT o.id FROM "order" o
        JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL
       WHERE o.id > :after AND o.created_at >= :since AND o.created_at <= :now AND o.status <> 'draft' AND o.deleted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM loyalty_entry e
-                         WHERE e.idempotency_key = :prefix || o.id AND e.voided_at IS NULL AND e.deleted_at IS NULL)
       ORDER BY o.id
       LIMIT :limit`,
-    { after: input.after, since: input.since, now: input.now, limit: input.limit, prefix: IdempotencyKeys.orderEarning("") }
+    { after: input.after, since: input.since, now: input.now, limit: input.limit }
   )
   return rows.map((row) => row.id)
 }
