@@ -5,7 +5,7 @@ import { CampaignDefinition, changesTerms, EarningRule as EarningRuleTerms, targ
 import Campaign from "./models/campaign"
 import CampaignAward from "./models/campaign-award"
 import EarningRule from "./models/earning-rule"
-import { addSpentPoints, awardSums, customerAwardedPoints, earningTermsAt, earningTermsBetween, lockCampaign, lockCampaignBudgets } from "./sql"
+import { addSpentPoints, awardSums, customerAwardedPoints, earningTermsBetween, lockCampaign, lockCampaignBudgets } from "./sql"
 import type { CampaignJson } from "./sql"
 import { CampaignAwardRecord, CampaignRecord, CampaignsPluginOptions, ReserveAwardsInput, ReservedAward } from "./types"
 
@@ -78,7 +78,7 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
     at: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ campaigns: CampaignDefinition[]; earning_rules: EarningRuleTerms[] }> {
-    return earningTermsOf(await earningTermsAt(knexOf(sharedContext), at))
+    return earningTermsOf(await earningTermsBetween(knexOf(sharedContext), at, at))
   }
 
   /**

@@ -20,31 +20,12 @@ export type CampaignJson = Omit<CampaignRecord, "starts_at" | "ends_at"> & { sta
 export type CampaignBudget = { id: string; budget_points: number | null; spent_points: number; per_customer_cap: number | null }
 
 /**
- * What earning at `at` takes from this module: the published campaigns
- * (scheduled or live) whose window contains `at`, highest priority first,
- * and every per-product earning rule, in one round trip.
- */
-export async function earningTermsAt(
-  knex: Knex,
-  at: Date
-): Promise<{ campaigns: CampaignJson[]; earning_rules: EarningRuleTerms[] }> {
-  const { rows } = await knex.raw(
-    `SELECT
-       (SELECT coalesce(json_agg(c ORDER BY c.priority DESC, c.id), '[]') FROM loyalty_campaign c
-         WHERE c.deleted_at IS NULL AND c.status IN ('scheduled', 'live')
-           AND (c.starts_at IS NULL OR c.starts_at <= :at) AND (c.ends_at IS NULL OR c.ends_at > :at)) AS campaigns,
-       (SELECT coalesce(json_agg(json_build_object('target_type', r.target_type, 'target_id', r.target_id, 'factor', r.factor) ORDER BY r.id), '[]')
-          FROM loyalty_earning_rule r WHERE r.deleted_at IS NULL) AS earning_rules`,
-    { at }
-  )
-  return rows[0]
-}
-
-/**
  * What earning between `from` and `to` may take from this module: the
- * published campaigns (scheduled or live) whose window meets that span
- * (`earningTermsAt` for each instant in it returns some of these, never
- * another), and every per-product earning rule, in one round trip.
+ * published campaigns (scheduled or live) whose window meets that span,
+ * highest priority first, and every per-product earning rule, in one round
+ * trip. With `from` = `to` = `at`: the campaigns whose window contains `at`
+ * (started at or before it, not ended by it), what an order placed at `at`
+ * earns with.
  */
 export async function earningTermsBetween(
   knex: Knex,

@@ -1278,24 +1278,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
     const entryId = generateEntityId(undefined, "lent")
     const change = await apply(trx, account, entryId)
-    const entry = await sql.insertEntry(trx, {
-      id: entryId,
-      account_id: account.id,
-      type: change.type,
-      points: change.points,
-      ...change.movement,
-      reason: base.reason,
-      actor_type: base.actor_type ?? "system",
-      actor_id: base.actor_id ?? null,
-      reference_type: base.reference_type ?? null,
-      reference_id: base.reference_id ?? null,
-      order_id: base.order_id ?? null,
-      idempotency_key: base.idempotency_key,
-      program_version: base.program_version ?? null,
-      currency_code: base.currency_code ?? null,
-      release_at: change.release_at ?? null,
-      details: base.details || change.details ? { ...base.details, ...change.details } : null,
-    })
+    const entry = await sql.insertEntry(
+      trx,
+      entryRow(
+        { ...base, details: base.details || change.details ? { ...base.details, ...change.details } : null },
+        { id: entryId, account_id: account.id, type: change.type, points: change.points, movement: change.movement, release_at: change.release_at ?? null }
+      )
+    )
     const updated = await sql.moveAccount(trx, account.id, {
       movement: change.movement,
       lifetime_earned: change.lifetime_earned ?? 0,
@@ -1525,6 +1514,31 @@ function assertPositive(points: number) {
   }
 }
 
+/** The entry row a posting writes: the posting's own fields, with what the posting path or a page's planner decided. */
+function entryRow(
+  posting: PostingBase,
+  planned: { id: string; account_id: string; type: sql.NewEntry["type"]; points: number; movement: Movement; release_at: Date | null }
+): sql.NewEntry {
+  return {
+    id: planned.id,
+    account_id: planned.account_id,
+    type: planned.type,
+    points: planned.points,
+    ...planned.movement,
+    reason: posting.reason,
+    actor_type: posting.actor_type ?? "system",
+    actor_id: posting.actor_id ?? null,
+    reference_type: posting.reference_type ?? null,
+    reference_id: posting.reference_id ?? null,
+    order_id: posting.order_id ?? null,
+    idempotency_key: posting.idempotency_key,
+    program_version: posting.program_version ?? null,
+    currency_code: posting.currency_code ?? null,
+    release_at: planned.release_at,
+    details: posting.details ?? null,
+  }
+}
+
 /**
  * What `recordOrderAwards` writes for its postings, as `recordOrderEarning`
  * would post them one after another: a `pending` entry per order (the
@@ -1548,24 +1562,7 @@ function planPendings(postings: OrderPendingPosting[], accountOf: Map<string, Lo
     const account = accountOf.get(posting.customer_id)!
     const id = generateEntityId(undefined, "lent")
     const { type, points, movement, release_at } = pendingPosting(posting.points, posting.release_at)
-    entries.push({
-      id,
-      account_id: account.id,
-      type,
-      points,
-      ...movement,
-      reason: posting.reason,
-      actor_type: posting.actor_type ?? "system",
-      actor_id: posting.actor_id ?? null,
-      reference_type: posting.reference_type ?? null,
-      reference_id: posting.reference_id ?? null,
-      order_id: posting.order_id ?? null,
-      idempotency_key: key,
-      program_version: posting.program_version ?? null,
-      currency_code: posting.currency_code ?? null,
-      release_at: release_at ?? null,
-      details: posting.details ?? null,
-    })
+    entries.push(entryRow(posting, { id, account_id: account.id, type, points, movement, release_at: release_at ?? null }))
     const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
     change.movement.pending_change += movement.pending_change
     changes.set(account.id, change)
@@ -1605,24 +1602,7 @@ function planCredits(postings: CreditPosting[], accountOf: Map<string, LoyaltyAc
     debt.set(account.id, debt.get(account.id)! - debt_paid)
     const id = generateEntityId(undefined, "lent")
     const movement = { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid }
-    entries.push({
-      id,
-      account_id: account.id,
-      type: posting.type,
-      points: posting.points,
-      ...movement,
-      reason: posting.reason,
-      actor_type: posting.actor_type ?? "system",
-      actor_id: posting.actor_id ?? null,
-      reference_type: posting.reference_type ?? null,
-      reference_id: posting.reference_id ?? null,
-      order_id: posting.order_id ?? null,
-      idempotency_key: key,
-      program_version: posting.program_version ?? null,
-      currency_code: posting.currency_code ?? null,
-      release_at: null,
-      details: posting.details ?? null,
-    })
+    entries.push(entryRow(posting, { id, account_id: account.id, type: posting.type, points: posting.points, movement, release_at: null }))
     if (to_balance > 0) lots.push({ account_id: account.id, entry_id: id, points: to_balance, expires_at: posting.expires_at })
     const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
     change.movement.balance_change += movement.balance_change
