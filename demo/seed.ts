@@ -1034,6 +1034,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const joined = [...members].sort((a, b) => joinedAt.get(a)!.getTime() - joinedAt.get(b)!.getTime())
   const referrers = members.filter((m) => m.segment === "big_spender" || m.segment === "regular" || m.segment === "shopper")
   const coupons = new Map<string, { code: string; expires: Date }[]>() // customer → unused coupons
+  let shopperHasBought = false
   let cloneN = 0
   const ordersStarted = Date.now()
   let joinIndex = 0
@@ -1083,7 +1084,8 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
         if (member && order.fate === "kept" && member.segment !== "one_off") {
           const unused = (coupons.get(member.id!) ?? []).filter((c) => c.expires.getTime() > order.at.getTime() + DAY)
           const wantsPoints = chance(member.segment === "shopper" ? 0.4 : member.segment === "big_spender" ? 0.25 : 0.08)
-          if (unused.length && chance(0.7)) {
+          // The shopper always spends a coupon they hold (the demo's history shows one used, whatever the date).
+          if (unused.length && (member.segment === "shopper" || chance(0.7))) {
             const coupon = unused[0]
             coupons.set(member.id!, (coupons.get(member.id!) ?? []).filter((c) => c !== coupon))
             // Medusa checks the coupon's campaign dates against the real clock,
@@ -1184,9 +1186,12 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
     // members with points to spare buy a coupon now and then
     for (const order of today) {
       const member = order.member
-      if (!member || order.fate !== "kept" || member.segment === "one_off" || !chance(0.25)) continue
+      // The shopper buys their first coupon as soon as they can afford one, the cheapest, which is valid the
+      // longest (60 days: their next monthly order spends it); everyone else now and then, the dearest they can.
+      const eager = member?.segment === "shopper" && !shopperHasBought
+      if (!member || order.fate !== "kept" || member.segment === "one_off" || !(eager || chance(0.25))) continue
       const balance = await balanceOf(member.id!)
-      const reward = [...rewards].reverse().find((r) => r.cost <= balance - 200)
+      const reward = eager ? rewards.find((r) => r.cost <= balance - 200) : [...rewards].reverse().find((r) => r.cost <= balance - 200)
       if (!reward) continue
       try {
         const { result } = await timed("coupons", () => purchaseCouponWorkflow(container).run({
@@ -1200,6 +1205,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
         }))
         const coupon = (result as any).coupon
         coupons.set(member.id!, [...(coupons.get(member.id!) ?? []), { code: coupon.code, expires: new Date(coupon.expires_at ?? now) }])
+        if (member.segment === "shopper") shopperHasBought = true
         counts.coupons_bought++
       } catch (error) {
         progress(`note: coupon not bought: ${(error as Error).message}`)

@@ -576,7 +576,9 @@ export default httpSuite({
     it("reviews a page of members set-based with exactly what one-by-one reviews give: drops, holds, grace, overrides, bonuses, group moves (issue 15)", async () => {
       const container = getContainer()
       await tiersService(container).updateSettings({ grace_days: 10 }, null)
-      const now = new Date()
+      // Two hours ahead of the clock: an override "past its end" here (an hour before `now`) is not past it for the
+      // minute job `loyalty-end-tier-overrides`, which would otherwise end it whenever its tick falls in the test.
+      const now = new Date(Date.now() + 2 * 3_600_000)
       const oneByOne = await reviewCases("one", now)
       const paged = await reviewCases("page", now)
 
@@ -614,7 +616,9 @@ export default httpSuite({
     it("a page that fails half-way leaves nothing of itself: memberships, history, groups and events as before; the next run does it (issue 15)", async () => {
       const container = getContainer()
       await tiersService(container).updateSettings({ grace_days: 10 }, null)
-      const now = new Date()
+      // Two hours ahead of the clock: an override "past its end" here (an hour before `now`) is not past it for the
+      // minute job `loyalty-end-tier-overrides`, which would otherwise end it whenever its tick falls in the test.
+      const now = new Date(Date.now() + 2 * 3_600_000)
       const ids = await reviewCases("fail", now)
       const before = await reviewOutcome(ids)
       const page = Object.values(ids)
@@ -651,6 +655,7 @@ export default httpSuite({
         staysBelow: { releases: [20] },
         redelivered: { prior: 90, releases: [30], redelivered: true },
         overrideRanOut: { earned: "silver", until: 200, releases: [10], override: -1, groups: ["gold"] },
+        silverThenGold: { releases: [150, 200] },
       }
       const ids: Record<string, string> = {}
       const releases: PointsReleasedEventData[] = []
@@ -703,9 +708,11 @@ export default httpSuite({
       return out
     }
 
-    it("counts a page of releases toward tiers with exactly what one release at a time gives: upgrades with bonus and group, a tier kept longer, an override run out, a redelivery (issue 15)", async () => {
+    it("counts a page of releases toward tiers with exactly what one release at a time gives: upgrades with bonus and group, a tier kept longer, an override run out, a redelivery, two thresholds in one page (issue 15)", async () => {
       const container = getContainer()
-      const now = new Date()
+      // Two hours ahead of the clock: an override "past its end" here (an hour before `now`) is not past it for the
+      // minute job `loyalty-end-tier-overrides`, which would otherwise end it whenever its tick falls in the test.
+      const now = new Date(Date.now() + 2 * 3_600_000)
       const one = await qualificationCases("one", now)
       const paged = await qualificationCases("page", now)
 
@@ -713,14 +720,22 @@ export default httpSuite({
         await recordOrderQualificationWorkflow(container).run({ input: { release, now } })
       }
       const { result } = await recordReleaseQualificationsWorkflow(container).run({ input: { releases: paged.releases, now } })
-      // Evaluated: the two Silver upgrades, Gold, the tier kept longer, the override that ran out; the
-      // redelivered release is recorded once and reaches Silver.
-      expect(result).toMatchObject({ recorded: 8, changed: 5, failed: 0 })
+      // Evaluated: the Silver upgrades, Gold, the tier kept longer, the override that ran out; the
+      // redelivered release is recorded once and reaches Silver. Customers with two releases in the
+      // page are left to be counted one release at a time (each may move them a tier).
+      expect(result).toMatchObject({ recorded: 6, changed: 4, failed: 0 })
       expect([...result.evaluated].sort()).toEqual(
-        [paged.ids.reachesSilver, paged.ids.twoReleasesReachSilver, paged.ids.silverToGold, paged.ids.keptLonger, paged.ids.redelivered, paged.ids.overrideRanOut].sort()
+        [paged.ids.reachesSilver, paged.ids.silverToGold, paged.ids.keptLonger, paged.ids.redelivered, paged.ids.overrideRanOut].sort()
       )
-      // Per set: the three upgrades to Silver, Silver to Gold, the override ending (keeping a tier longer announces nothing).
-      await eventually(async () => expect(tierEvents).toHaveLength(10))
+      expect(result.one_by_one.map((release) => release.customer_id)).toEqual([
+        paged.ids.twoReleasesReachSilver, paged.ids.twoReleasesReachSilver, paged.ids.silverThenGold, paged.ids.silverThenGold,
+      ])
+      for (const release of result.one_by_one) {
+        await recordOrderQualificationWorkflow(container).run({ input: { release, now } })
+      }
+      // Per set: the three upgrades to Silver, Silver to Gold, the override ending (keeping a tier longer announces
+      // nothing), and Silver then Gold.
+      await eventually(async () => expect(tierEvents).toHaveLength(14))
 
       const expected = await qualificationOutcome(one.ids)
       expect(await qualificationOutcome(paged.ids)).toEqual(expected)
@@ -734,10 +749,15 @@ export default httpSuite({
       expect(expected.staysBelow).toMatchObject({ membership: { tier_id: null, earned_tier_id: null }, history: [], membership_rows: 1, activity: [{ points: 20 }] })
       expect(expected.redelivered).toMatchObject({ activity: [{ points: 90 }, { points: 30 }], history: [{ to_tier_name: "Silver" }] })
       expect(expected.overrideRanOut).toMatchObject({ history: [{ reason: "override" }, { reason: "override_ended" }], overrides: [{ ended: true }] })
+      // Two thresholds crossed by two releases of one page: two upgrades, and Gold's bonus, as one at a time.
+      expect(expected.silverThenGold).toMatchObject({ history: [{ to_tier_name: "Silver" }, { to_tier_name: "Gold" }], entries: [expect.objectContaining({ points: 40 })] })
 
       // Counted again (a redelivered page): nothing more.
       const again = await recordReleaseQualificationsWorkflow(container).run({ input: { releases: paged.releases, now } })
       expect(again.result).toMatchObject({ recorded: 0, evaluated: [], changed: 0 })
+      for (const release of again.result.one_by_one) {
+        await recordOrderQualificationWorkflow(container).run({ input: { release, now } })
+      }
       expect(await qualificationOutcome(paged.ids)).toEqual(expected)
     })
   },

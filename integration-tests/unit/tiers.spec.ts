@@ -27,6 +27,7 @@ import {
   reviewDate,
   reviewWindowStart,
   settingsProblems,
+  splitReleasePage,
   TierDefinition,
   TierSettings,
   tierValues,
@@ -403,5 +404,19 @@ describe("membership writes", () => {
     expect(describeMetrics(gold, metrics(1200))).toBe("1200 points of 1000")
     expect(describeMetrics(platinum, metrics(0, 3))).toBe("3 orders of 10")
     expect(describeMetrics(spend, metrics(0, 0, { eur: 520 }))).toBe("520 EUR of 500, 0 USD of 550")
+  })
+})
+
+describe("splitReleasePage: which releases of a page are counted together (issue 15)", () => {
+  const release = (id: string, customer_id: string) => ({ id, customer_id })
+  it("counts a customer's one release with the page, and a customer's several one at a time, in the page's order", () => {
+    const page = [release("r1", "a"), release("r2", "b"), release("r3", "a"), release("r4", "c"), release("r4", "c")]
+    expect(splitReleasePage(page)).toEqual({
+      page: [release("r2", "b"), release("r4", "c"), release("r4", "c")],
+      one_by_one: [release("r1", "a"), release("r3", "a")],
+    })
+  })
+  it("an empty page has nothing either way", () => {
+    expect(splitReleasePage([])).toEqual({ page: [], one_by_one: [] })
   })
 })

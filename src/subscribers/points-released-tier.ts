@@ -5,7 +5,10 @@ import { recordOrderQualificationWorkflow, recordReleaseQualificationsWorkflow }
 
 const countRelease = pagedHandling<PointsReleasedEventData>("Loyalty tiers: counting releases", (container) => ({
   page: async (releases) => {
-    await recordReleaseQualificationsWorkflow(container).run({ input: { releases, now: new Date() } })
+    const { result } = await recordReleaseQualificationsWorkflow(container).run({ input: { releases, now: new Date() } })
+    for (const release of result.one_by_one) {
+      await recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date() } })
+    }
   },
   each: async (release) => {
     await recordOrderQualificationWorkflow(container).run({ input: { release, now: new Date() } })

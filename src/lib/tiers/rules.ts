@@ -513,3 +513,19 @@ export function addMetricsSums(metrics: TierMetrics, sums: MetricsSums): TierMet
   }
   return metrics
 }
+
+/**
+ * Which releases of a page can be counted together, and which must be
+ * counted one at a time: a customer with two or more releases in the page
+ * (by release id; a redelivered copy is the same release) is evaluated after
+ * each of them one by one, since each evaluation may move them a tier and
+ * pay that tier's bonus (two thresholds crossed in one page are two
+ * upgrades, as one release at a time gives). Everyone else's one release is
+ * counted with the page. Both lists keep the page's order.
+ */
+export function splitReleasePage<T extends { id: string; customer_id: string }>(releases: T[]): { page: T[]; one_by_one: T[] } {
+  const ids = new Map<string, Set<string>>()
+  for (const release of releases) ids.set(release.customer_id, (ids.get(release.customer_id) ?? new Set()).add(release.id))
+  const several = (release: T) => ids.get(release.customer_id)!.size > 1
+  return { page: releases.filter((release) => !several(release)), one_by_one: releases.filter(several) }
+}

@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { PointsReleasedEventData } from "../../lib/shared/events"
+import { splitReleasePage } from "../../lib/tiers/rules"
 import { ActivityInput } from "../../modules/loyalty-tiers/types"
 import { releaseActivityOf } from "./record-order-qualification"
 import { evaluateCustomerTiersStep } from "./steps/evaluate-customer-tiers"
@@ -19,8 +20,11 @@ export type RecordReleaseQualificationsInput = {
  * workflow runs: the activities in one insert (once per release, as one by
  * one), then one read of whose tier that changes, and the per-customer
  * evaluation only for them (an upgrade, a tier kept longer, an override run
- * out). Everyone else ends as one-by-one recording leaves them. If the
- * activities cannot be written, nothing of the page is.
+ * out). Everyone else ends as one-by-one recording leaves them. The releases
+ * of a customer with several in the page are not counted here but returned
+ * in `one_by_one`, for the caller to count one at a time in that order
+ * (each may move them a tier and pay its bonus). If the activities cannot
+ * be written, nothing of the page is.
  *
  * @summary Count a page of released orders toward tiers and upgrade.
  *
@@ -30,8 +34,9 @@ export type RecordReleaseQualificationsInput = {
 export const recordReleaseQualificationsWorkflow = createWorkflow(
   recordReleaseQualificationsWorkflowId,
   (input: RecordReleaseQualificationsInput) => {
-    const activities = transform({ input }, ({ input }) =>
-      input.releases.map(releaseActivityOf).filter((activity): activity is ActivityInput => !!activity)
+    const split = transform({ input }, ({ input }) => splitReleasePage(input.releases))
+    const activities = transform({ split }, ({ split }) =>
+      split.page.map(releaseActivityOf).filter((activity): activity is ActivityInput => !!activity)
     )
     const recorded = recordTierActivitiesStep(activities)
     const evaluated = evaluateCustomerTiersStep(
@@ -41,11 +46,13 @@ export const recordReleaseQualificationsWorkflow = createWorkflow(
       }))
     )
     return new WorkflowResponse(
-      transform({ recorded, evaluated }, ({ recorded, evaluated }) => ({
+      transform({ recorded, evaluated, split }, ({ recorded, evaluated, split }) => ({
         recorded: recorded.recorded,
         evaluated: evaluated.evaluated,
         changed: evaluated.changed,
         failed: evaluated.failed,
+        /** Releases of customers with several in the page: for `recordOrderQualificationWorkflow`, one at a time, in this order. */
+        one_by_one: split.one_by_one,
       }))
     )
   }
