@@ -656,6 +656,7 @@ export default httpSuite({
         redelivered: { prior: 90, releases: [30], redelivered: true },
         overrideRanOut: { earned: "silver", until: 200, releases: [10], override: -1, groups: ["gold"] },
         silverThenGold: { releases: [150, 200] },
+        twoSmallReleases: { releases: [10, 20] },
       }
       const ids: Record<string, string> = {}
       const releases: PointsReleasedEventData[] = []
@@ -722,8 +723,9 @@ export default httpSuite({
       const { result } = await recordReleaseQualificationsWorkflow(container).run({ input: { releases: paged.releases, now } })
       // Evaluated: the Silver upgrades, Gold, the tier kept longer, the override that ran out; the
       // redelivered release is recorded once and reaches Silver. Customers with two releases in the
-      // page are left to be counted one release at a time (each may move them a tier).
-      expect(result).toMatchObject({ recorded: 6, changed: 4, failed: 0 })
+      // page whose tier they move are left to be counted one release at a time (each may move them a tier);
+      // two small releases that reach nothing together are counted with the page.
+      expect(result).toMatchObject({ recorded: 8, changed: 4, failed: 0 })
       expect([...result.evaluated].sort()).toEqual(
         [paged.ids.reachesSilver, paged.ids.silverToGold, paged.ids.keptLonger, paged.ids.redelivered, paged.ids.overrideRanOut].sort()
       )
@@ -750,6 +752,7 @@ export default httpSuite({
       expect(expected.redelivered).toMatchObject({ activity: [{ points: 90 }, { points: 30 }], history: [{ to_tier_name: "Silver" }] })
       expect(expected.overrideRanOut).toMatchObject({ history: [{ reason: "override" }, { reason: "override_ended" }], overrides: [{ ended: true }] })
       // Two thresholds crossed by two releases of one page: two upgrades, and Gold's bonus, as one at a time.
+      expect(expected.twoSmallReleases).toMatchObject({ history: [], activity: [{ points: 10 }, { points: 20 }], membership_rows: 1 })
       expect(expected.silverThenGold).toMatchObject({ history: [{ to_tier_name: "Silver" }, { to_tier_name: "Gold" }], entries: [expect.objectContaining({ points: 40 })] })
 
       // Counted again (a redelivered page): nothing more.

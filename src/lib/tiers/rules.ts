@@ -515,13 +515,12 @@ export function addMetricsSums(metrics: TierMetrics, sums: MetricsSums): TierMet
 }
 
 /**
- * Which releases of a page can be counted together, and which must be
- * counted one at a time: a customer with two or more releases in the page
- * (by release id; a redelivered copy is the same release) is evaluated after
- * each of them one by one, since each evaluation may move them a tier and
- * pay that tier's bonus (two thresholds crossed in one page are two
- * upgrades, as one release at a time gives). Everyone else's one release is
- * counted with the page. Both lists keep the page's order.
+ * Which releases of a page are surely counted alike together and one at a
+ * time (`page`: a customer's only release; a redelivered copy is the same
+ * release), and which may not be (`one_by_one`: a customer's two or more,
+ * since each evaluation may move them a tier and pay that tier's bonus, and
+ * two thresholds crossed in one page are two upgrades one at a time). Both
+ * lists keep the page's order.
  */
 export function splitReleasePage<T extends { id: string; customer_id: string }>(releases: T[]): { page: T[]; one_by_one: T[] } {
   const ids = new Map<string, Set<string>>()

@@ -389,8 +389,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   }
 
   /**
-   * Which of these customers `evaluateCustomer` would change now: their
-   * current window's activity reaches a higher tier than the one they earned,
+   * Which of these customers `evaluateCustomer` would change now (with
+   * `unrecorded` activity counted too): their current window's activity reaches a higher tier than the one they earned,
    * or reaches their earned tier again past its period (kept longer), or
    * their override has run out (ended first). Read without locks, a page at
    * once: everyone it names is decided again under their lock by
@@ -400,6 +400,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   async listCustomersToEvaluate(
     customerIds: string[],
     now: Date,
+    /** Activity not recorded yet, counted as if it were (a page's releases, before they are written). */
+    unrecorded: ActivityInput[] = [],
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<string[]> {
     const ids = [...new Set(customerIds)].sort()
@@ -415,6 +417,13 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       now,
       sharedContext
     )
+    const excludeStart = windowExcludesStart(settings)
+    for (const activity of unrecorded) {
+      const metrics = metricsOf.get(activity.customer_id)
+      const at = new Date(activity.occurred_at)
+      const inWindow = at <= now && (!window.start || (excludeStart ? at > window.start : at >= window.start))
+      if (metrics && inWindow) addMetricsSums(metrics, { ...activity, currency_code: activity.currency_code?.toLowerCase() ?? null })
+    }
     return ids.filter((customerId) => {
       const row = rows.get(customerId)
       const override = row?.override_id ? row.override : null

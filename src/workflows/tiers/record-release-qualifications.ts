@@ -1,10 +1,10 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { PointsReleasedEventData } from "../../lib/shared/events"
-import { splitReleasePage } from "../../lib/tiers/rules"
 import { ActivityInput } from "../../modules/loyalty-tiers/types"
 import { releaseActivityOf } from "./record-order-qualification"
 import { evaluateCustomerTiersStep } from "./steps/evaluate-customer-tiers"
 import { recordTierActivitiesStep } from "./steps/record-tier-activities"
+import { splitReleasePageStep } from "./steps/split-release-page"
 
 export const recordReleaseQualificationsWorkflowId = "loyalty-record-release-qualifications"
 
@@ -21,10 +21,10 @@ export type RecordReleaseQualificationsInput = {
  * one), then one read of whose tier that changes, and the per-customer
  * evaluation only for them (an upgrade, a tier kept longer, an override run
  * out). Everyone else ends as one-by-one recording leaves them. The releases
- * of a customer with several in the page are not counted here but returned
- * in `one_by_one`, for the caller to count one at a time in that order
- * (each may move them a tier and pay its bonus). If the activities cannot
- * be written, nothing of the page is.
+ * of a customer with several in the page whose tier they would move are not
+ * counted here but returned in `one_by_one`, for the caller to count one at
+ * a time in that order (each may move them a tier and pay its bonus). If the
+ * activities cannot be written, nothing of the page is.
  *
  * @summary Count a page of released orders toward tiers and upgrade.
  *
@@ -34,7 +34,7 @@ export type RecordReleaseQualificationsInput = {
 export const recordReleaseQualificationsWorkflow = createWorkflow(
   recordReleaseQualificationsWorkflowId,
   (input: RecordReleaseQualificationsInput) => {
-    const split = transform({ input }, ({ input }) => splitReleasePage(input.releases))
+    const split = splitReleasePageStep({ releases: input.releases, now: input.now })
     const activities = transform({ split }, ({ split }) =>
       split.page.map(releaseActivityOf).filter((activity): activity is ActivityInput => !!activity)
     )
