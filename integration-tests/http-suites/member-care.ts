@@ -286,22 +286,26 @@ export default httpSuite({
       expect((await notificationsOf(quiet.customer.id)).map((m) => m.template)).toEqual(["loyalty-points-earned"])
     })
 
+    /** One 100 EUR shirt: 100 points. */
+    const buy = (email: string, headers: Record<string, string>) =>
+      placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
+
+    /** The customer's first-order bonus entries. */
+    const firstOrderEntries = async (customerId: string) => {
+      const service = pointsService(getContainer())
+      const [account] = await service.listAccounts({ customer_id: customerId })
+      return service.listEntries({ account_id: account.id, reference_id: "first_order" }, { take: null })
+    }
+
     it("pays the first-order action once per member, when the first kept order's points are released, not for a canceled one", async () => {
       const container = getContainer()
       await post(api, "/admin/loyalty/actions", { code: "first_order", name: "Welcome: first order", points: 75 }, admin.headers)
-      /** One 100 EUR shirt: 100 points. */
-      const buy = (email: string, headers: Record<string, string>) =>
-        placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
-      const firstOrderEntries = async (customerId: string) => {
-        const [account] = await pointsService(container).listAccounts({ customer_id: customerId })
-        return pointsService(container).listEntries({ account_id: account.id, reference_id: "first_order" }, { take: null })
-      }
 
       // Two orders; the first one's release pays.
       const steady = await member("first-order@example.com")
@@ -345,19 +349,9 @@ export default httpSuite({
       if (!actions.some((action: { code: string }) => action.code === "first_order")) {
         await post(api, "/admin/loyalty/actions", { code: "first_order", name: "Welcome: first order", points: 75 }, admin.headers)
       }
-      const buy = (email: string, headers: Record<string, string>) =>
-        placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
-      const firstOrderEntries = async (customerId: string) => {
-        const [account] = await pointsService(container).listAccounts({ customer_id: customerId })
-        return (await pointsService(container).listEntries({ account_id: account.id, reference_id: "first_order" }, { take: null }))
-          .map((entry) => [entry.points, entry.details?.order_id])
-      }
+      /** Points and order of each first-order bonus paid to the customer. */
+      const firstOrderPayments = async (customerId: string) =>
+        (await firstOrderEntries(customerId)).map((entry) => [entry.points, entry.details?.order_id])
       // Two orders of one member, a canceled then a kept order of another, and an order of a member
       // whose earlier order the page does not hold.
       const two = await member("first-order-page-two@example.com")
@@ -382,14 +376,14 @@ export default httpSuite({
       ]
       const { result } = await awardFirstOrderBonusesWorkflow(container).run({ input: { orders: page } })
       expect(result).toEqual({ paid: 2 })
-      expect(await firstOrderEntries(two.customer.id)).toEqual([[75, a1.id]])
-      expect(await firstOrderEntries(changed.customer.id)).toEqual([[75, kept.id]])
-      expect(await firstOrderEntries(later.customer.id)).toEqual([])
+      expect(await firstOrderPayments(two.customer.id)).toEqual([[75, a1.id]])
+      expect(await firstOrderPayments(changed.customer.id)).toEqual([[75, kept.id]])
+      expect(await firstOrderPayments(later.customer.id)).toEqual([])
 
       // The same page again (redelivered events) pays nobody twice.
       const again = await awardFirstOrderBonusesWorkflow(container).run({ input: { orders: page } })
       expect(again.result).toEqual({ paid: 0 })
-      expect(await firstOrderEntries(two.customer.id)).toEqual([[75, a1.id]])
+      expect(await firstOrderPayments(two.customer.id)).toEqual([[75, a1.id]])
       for (const customerId of [two.customer.id, changed.customer.id]) {
         const totals = await ledgerTotals(container, customerId)
         expect(totals!.ledger).toEqual(totals!.cached)
