@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * npm run bench:jobs [-- --rows 10000,100000 --jobs release,catch-up,expire,tiers,referrals --database loyalty_bench_jobs --explain
- *                       --notifications off]
+ *                       --notifications off --placed-within 50]
  * (`--explain-only`: write the rows and print the due reads' plans, without running the jobs;
  * `--notifications off`: every kind of member message switched off as staff would in the admin, so the
- * run measures the job and not the Notification Module's work for each message its events call for)
+ * run measures the job and not the Notification Module's work for each message its events call for;
+ * `--placed-within N`: the catch-up's orders placed over the last N days, 50 by default; under 14, no caught-up
+ * order's return window has ended, so the pass is the catch-up alone, without the release that follows it)
  *
  * Issue 15's job benchmark. For each row count and each scheduled job:
  * 1. a database copied from a template migrated once with `medusa db:migrate` (DB_* / DATABASE_URL when
@@ -34,7 +36,7 @@ const NOTIFICATION_KINDS = [
 ]
 
 function args() {
-  const out = { rows: [10_000, 100_000], jobs: JOBS, database: "loyalty_bench_jobs", explain: false, run: true, notifications: true }
+  const out = { rows: [10_000, 100_000], jobs: JOBS, database: "loyalty_bench_jobs", explain: false, run: true, notifications: true, placedWithin: 50 }
   const argv = process.argv.slice(2)
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split("=")
@@ -48,8 +50,10 @@ function args() {
     else if (key === "--jobs") out.jobs = value.split(",")
     else if (key === "--database") out.database = value
     else if (key === "--notifications") out.notifications = value !== "off"
+    else if (key === "--placed-within") out.placedWithin = Number(value)
     else throw new Error(`unknown option ${key}`)
   }
+  if (!(out.placedWithin > 0 && out.placedWithin <= 59)) throw new Error("--placed-within takes days from 1 to 59 (the catch-up looks back 60)")
   for (const job of out.jobs) if (!JOBS.includes(job)) throw new Error(`unknown job ${job} (one of ${JOBS.join(", ")})`)
   return out
 }
@@ -120,7 +124,7 @@ async function main() {
         await client.connect()
         const query = async (sql) => (await client.query(sql)).rows
         started = Date.now()
-        const due = await generateDue(query, { job, rows, now: new Date() })
+        const due = await generateDue(query, { job, rows, now: new Date(), placedWithinDays: options.placedWithin })
         if (!options.notifications) {
           // As staff switch them off in Settings → Loyalty (one row per kind; src/lib/care/rules.ts NOTIFICATION_KINDS).
           await query(

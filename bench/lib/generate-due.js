@@ -11,8 +11,8 @@ const { generateOrders } = require("./generate-orders")
  *
  * - `release`: member orders (bench/lib/generate-orders.js, placed 2-14
  *   months ago) with a pending earning each, its return window ended.
- * - `catch-up`: member orders placed in the last 50 days with no earning (their
- *   `order.placed` handling was lost).
+ * - `catch-up`: member orders placed in the last `placedWithinDays` days (50 unless
+ *   given) with no earning (their `order.placed` handling was lost).
  * - `expire`: lots past their expiry date, 4 per member, each with the credit
  *   that made it.
  * - `tiers`: members of a Silver tier (500 points) whose period ended before the
@@ -20,10 +20,10 @@ const { generateOrders } = require("./generate-orders")
  * - `referrals`: rewarded referrals whose credits were never posted (the repair pass).
  *
  * @param {(sql: string) => Promise<Record<string, unknown>[]>} query  runs SQL and returns the rows
- * @param {{ job: string, rows: number, now: Date }} options
+ * @param {{ job: string, rows: number, now: Date, placedWithinDays?: number }} options
  * @returns {Promise<number>} the rows written that the job finds due
  */
-async function generateDue(query, { job, rows, now }) {
+async function generateDue(query, { job, rows, now, placedWithinDays = 50 }) {
   const n = Math.floor(Number(rows))
   if (!Number.isFinite(n) || n < 1) throw new Error(`not a row count: ${rows}`)
   const at = `'${new Date(now).toISOString()}'::timestamptz`
@@ -77,7 +77,7 @@ async function generateDue(query, { job, rows, now }) {
   }
 
   if (job === "catch-up") {
-    return await memberOrders(now, 50 / 365)
+    return await memberOrders(now, placedWithinDays / 365)
   }
 
   if (job === "expire") {
