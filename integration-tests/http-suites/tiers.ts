@@ -1,5 +1,6 @@
 import { createCustomerGroupsWorkflow } from "@medusajs/core-flows"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import endTierOverridesJob from "../../src/jobs/end-tier-overrides"
 import { LoyaltyEvents, PointsReleasedEventData, TierChangedEventData } from "../../src/lib/shared/events"
 import { remindTierDropsWorkflow } from "../../src/workflows/care"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
@@ -17,6 +18,7 @@ import { emitTierPageChangedStepId } from "../../src/workflows/tiers/review-tier
 import { moveTierPageGroupsStepId } from "../../src/workflows/tiers/steps/move-tier-page-groups"
 import { tiersService } from "../../src/workflows/tiers/steps/resolve-service"
 import { runFailingAt } from "../helpers/fault-injection"
+import { countTransactions } from "../helpers/sql-count"
 import {
   AdminUser,
   attempt,
@@ -408,6 +410,31 @@ export default httpSuite({
       const deleted = await del(api, `/admin/loyalty/tiers/${tiers.gold.id}`, admin.headers)
       expect(deleted).toMatchObject({ id: tiers.gold.id, deleted: true })
       expect(await groupsOf(other.customer.id)).toEqual([])
+    })
+
+    it("the minute job asks with one statement when no override is due, and ends one that is (issue 15: the idle store's cost)", async () => {
+      // Whatever earlier tests left due is ended first, so the store has nothing due.
+      await endDueTierOverridesWorkflow(getContainer()).run({ input: { now: new Date() } })
+      const idle = await countTransactions(getContainer(), () => endTierOverridesJob(getContainer()))
+      expect(idle.statements).toHaveLength(1)
+      expect(idle.transactions).toBe(1)
+
+      const { customer } = await member("tiers-override-minute-job@example.com")
+      await setTierOverrideWorkflow(getContainer()).run({
+        input: {
+          customer_id: customer.id,
+          tier_id: tiers.silver.id,
+          reason: "An hour's promotion",
+          actor_id: admin.user.id,
+          ends_at: new Date(Date.now() - 60_000),
+          now: new Date(Date.now() - 3_600_000),
+        },
+      })
+      expect(await groupsOf(customer.id)).toEqual([groups.silver])
+      await endTierOverridesJob(getContainer())
+      expect(await groupsOf(customer.id)).toEqual([])
+      const after = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+      expect(after.history[0]).toMatchObject({ from_tier_name: "Silver", to_tier_name: null, reason: "override_ended" })
     })
 
     it("refuses invalid tier configurations with a 400 that says why, and shows tiers, perks and a preview", async () => {
