@@ -3,9 +3,9 @@ import type { ComponentProps, ReactNode } from "react"
 
 /**
  * The form pieces every loyalty page uses: a labelled field with its hint or
- * error, a text or number input inside one, a select over known choices, a
- * date and time picker, a switch with its label, and the save bars of a
- * settings form and of a drawer. One place, so every form looks and reads the
+ * error, a text or number input inside one, a select over known choices (alone
+ * or labelled), a date and time picker, a switch with its label, and the save
+ * bars of a settings form and of a drawer. One place, so every form looks and reads the
  * same and keeps the test ids the browser checks use.
  */
 
@@ -48,7 +48,8 @@ const numberProps = (kind: NumberKind | undefined) =>
 
 type InputFieldProps = Omit<ComponentProps<typeof Input>, "value" | "onChange" | "id"> & {
   id: string
-  testId: string
+  /** The id, unless the browser checks know the input by another name. */
+  testId?: string
   label: string
   hint?: ReactNode
   error?: string
@@ -58,13 +59,13 @@ type InputFieldProps = Omit<ComponentProps<typeof Input>, "value" | "onChange" |
 }
 
 /** A labelled input holding typed text (numbers are parsed on save). */
-export const InputField = ({ id, testId, label, hint, error, value, onChange, number, ...input }: InputFieldProps) => (
+export const InputField = ({ id, testId = id, label, hint, error, value, onChange, number, ...input }: InputFieldProps) => (
   <Field id={id} label={label} hint={hint} error={error}>
     <BareInput id={id} testId={testId} value={value} onChange={onChange} number={number} error={error} {...input} />
   </Field>
 )
 
-type BareInputProps = Omit<InputFieldProps, "label" | "hint" | "id"> & { id?: string }
+type BareInputProps = Omit<InputFieldProps, "label" | "hint" | "id" | "testId"> & { id?: string; testId: string }
 
 /** The input alone (inside a table cell, say), with the same number and error handling. */
 export const BareInput = ({ testId, value, onChange, number, error, ...input }: BareInputProps) => (
@@ -86,24 +87,24 @@ export const NotedInput = ({ hint, ...props }: BareInputProps & { hint: ReactNod
   </>
 )
 
-/** A switch with its label and a hint under the label. */
+/** A switch with its label and a hint under the label; `value` is whether it is on. */
 export const SwitchField = ({
   id,
   testId = id,
   label,
   hint,
-  checked,
+  value,
   onChange,
 }: {
   id: string
   testId?: string
   label: string
   hint: string
-  checked: boolean
-  onChange: (checked: boolean) => void
+  value: boolean
+  onChange: (value: boolean) => void
 }) => (
   <div className="flex items-center gap-x-3">
-    <Switch id={id} data-testid={testId} checked={checked} onCheckedChange={onChange} />
+    <Switch id={id} data-testid={testId} checked={value} onCheckedChange={onChange} />
     <div>
       <Label size="small" weight="plus" htmlFor={id}>
         {label}
@@ -187,6 +188,19 @@ export const OptionSelect = <V extends string>({
       ))}
     </Select.Content>
   </Select>
+)
+
+/** A labelled select over known choices; `id` (for the label) and `testId` (the id unless given) go on the trigger. */
+export const SelectField = <V extends string>({
+  label,
+  hint,
+  error,
+  testId,
+  ...select
+}: OptionSelectProps<V> & { label: string; hint?: ReactNode; error?: string }) => (
+  <Field id={select.id} label={label} hint={hint} error={error}>
+    <OptionSelect testId={testId ?? select.id} {...select} />
+  </Field>
 )
 
 /** A date and time picker to the minute; the wrapper carries the test id the browser checks use. */

@@ -7,6 +7,7 @@ import {
   Field,
   InputField,
   OptionSelect,
+  SelectField,
   SwitchField,
   optionsOf,
 } from "../../../../components/form-field"
@@ -220,25 +221,23 @@ const RewardFormBody = ({
         </Drawer.Description>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <InputField id="reward-name" testId="loyalty-reward-name" label="Name" maxLength={200} {...bind("name")} />
-        <Field id="reward-description" label="Description (optional)" error={errors.description}>
+        <InputField id="loyalty-reward-name" label="Name" maxLength={200} {...bind("name")} />
+        <Field id="loyalty-reward-description" label="Description (optional)" error={errors.description}>
           <Textarea
-            id="reward-description"
+            id="loyalty-reward-description"
             data-testid="loyalty-reward-description"
             maxLength={2000}
             value={form.description}
             onChange={(e) => set("description", e.target.value)}
           />
         </Field>
-        <Field label="Kind">
-          <OptionSelect
-            testId="loyalty-reward-kind"
-            aria-label="Kind"
-            options={optionsOf(REWARD_KIND_LABELS)}
-            value={form.kind}
-            onChange={(kind) => set("kind", kind)}
-          />
-        </Field>
+        <SelectField
+          label="Kind"
+          testId="loyalty-reward-kind"
+          aria-label="Kind"
+          options={optionsOf(REWARD_KIND_LABELS)}
+          {...bind("kind")}
+        />
 
         {form.kind === "fixed_amount" && (
           <Field label="Amount off per currency" error={errors.amounts} hint="The customer picks a currency when buying.">
@@ -292,8 +291,7 @@ const RewardFormBody = ({
 
         {form.kind === "percentage" && (
           <InputField
-            id="reward-percentage"
-            testId="loyalty-reward-percentage"
+            id="loyalty-reward-percentage"
             label="Percentage off items"
             number="decimal"
             min={0}
@@ -304,31 +302,16 @@ const RewardFormBody = ({
         )}
 
         <div className="grid grid-cols-2 gap-4">
-          <InputField
-            id="reward-points-cost"
-            testId="loyalty-reward-points-cost"
-            label="Points cost"
-            number="int"
-            min={1}
-            {...bind("points_cost")}
-          />
-          <InputField
-            id="reward-valid-days"
-            testId="loyalty-reward-valid-days"
-            label="Coupon valid (days)"
-            number="int"
-            min={1}
-            {...bind("valid_days")}
-          />
+          <InputField id="loyalty-reward-points-cost" label="Points cost" number="int" min={1} {...bind("points_cost")} />
+          <InputField id="loyalty-reward-valid-days" label="Coupon valid (days)" number="int" min={1} {...bind("valid_days")} />
           <Field label="Starts at" hint="Empty = available now.">
-            <DateTimeInput testId="loyalty-reward-starts-at" value={form.starts_at} onChange={(d) => set("starts_at", d)} />
+            <DateTimeInput testId="loyalty-reward-starts-at" {...bind("starts_at")} />
           </Field>
           <Field label="Ends at" hint="Empty = no end." error={errors.ends_at}>
-            <DateTimeInput testId="loyalty-reward-ends-at" value={form.ends_at} onChange={(d) => set("ends_at", d)} />
+            <DateTimeInput testId="loyalty-reward-ends-at" {...bind("ends_at")} />
           </Field>
           <InputField
-            id="reward-limit"
-            testId="loyalty-reward-per-customer-limit"
+            id="loyalty-reward-per-customer-limit"
             label="Per-customer limit"
             hint="Empty = unlimited."
             number="int"
@@ -342,16 +325,9 @@ const RewardFormBody = ({
           id="loyalty-reward-refund-on-expiry"
           label="Refund points on expiry"
           hint="An unused coupon gives its points back when it expires."
-          checked={form.refund_on_expiry}
-          onChange={(v) => set("refund_on_expiry", v)}
+          {...bind("refund_on_expiry")}
         />
-        <SwitchField
-          id="loyalty-reward-active"
-          label="Active"
-          hint="Only active rewards can be bought."
-          checked={form.is_active}
-          onChange={(v) => set("is_active", v)}
-        />
+        <SwitchField id="loyalty-reward-active" label="Active" hint="Only active rewards can be bought." {...bind("is_active")} />
       </Drawer.Body>
       <DrawerFormFooter isPending={isPending} saveTestId="loyalty-reward-save" />
     </form>
