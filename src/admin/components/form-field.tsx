@@ -1,5 +1,6 @@
 import { Button, DatePicker, Drawer, Input, Label, Select, Switch, Text, clx } from "@medusajs/ui"
 import type { ComponentProps, ReactNode } from "react"
+import { LOYALTY_MAX_REASON_LENGTH } from "../lib/loyalty-api"
 
 /**
  * The form pieces every loyalty page uses: a labelled field with its hint or
@@ -14,13 +15,15 @@ type FieldProps = {
   label: string
   hint?: ReactNode
   error?: string
+  /** A smaller, lighter label, for a small form inside a widget. */
+  compact?: boolean
   children: ReactNode
 }
 
 /** A label, the control, then its error (or, when fine, its hint). */
-export const Field = ({ id, label, hint, error, children }: FieldProps) => (
+export const Field = ({ id, label, hint, error, compact, children }: FieldProps) => (
   <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus" htmlFor={id}>
+    <Label size={compact ? "xsmall" : "small"} weight={compact ? "regular" : "plus"} htmlFor={id}>
       {label}
     </Label>
     {children}
@@ -53,19 +56,28 @@ type InputFieldProps = Omit<ComponentProps<typeof Input>, "value" | "onChange" |
   label: string
   hint?: ReactNode
   error?: string
+  compact?: boolean
   value: string
   onChange: (value: string) => void
   number?: NumberKind
 }
 
 /** A labelled input holding typed text (numbers are parsed on save). */
-export const InputField = ({ id, testId = id, label, hint, error, value, onChange, number, ...input }: InputFieldProps) => (
-  <Field id={id} label={label} hint={hint} error={error}>
+export const InputField = ({ id, testId = id, label, hint, error, compact, value, onChange, number, ...input }: InputFieldProps) => (
+  <Field id={id} label={label} hint={hint} error={error} compact={compact}>
     <BareInput id={id} testId={testId} value={value} onChange={onChange} number={number} error={error} {...input} />
   </Field>
 )
 
-type BareInputProps = Omit<InputFieldProps, "label" | "hint" | "id" | "testId"> & { id?: string; testId: string }
+/**
+ * The reason staff give for changing a customer's points or tier (kept in the
+ * ledger or the tier history), at most as long as the server takes.
+ */
+export const ReasonField = (props: Omit<InputFieldProps, "label" | "size" | "maxLength">) => (
+  <InputField label="Reason" size="small" maxLength={LOYALTY_MAX_REASON_LENGTH} {...props} />
+)
+
+type BareInputProps = Omit<InputFieldProps, "label" | "hint" | "id" | "testId" | "compact"> & { id?: string; testId: string }
 
 /** The input alone (inside a table cell, say), with the same number and error handling. */
 export const BareInput = ({ testId, value, onChange, number, error, ...input }: BareInputProps) => (
@@ -195,10 +207,11 @@ export const SelectField = <V extends string>({
   label,
   hint,
   error,
+  compact,
   testId,
   ...select
-}: OptionSelectProps<V> & { label: string; hint?: ReactNode; error?: string }) => (
-  <Field id={select.id} label={label} hint={hint} error={error}>
+}: OptionSelectProps<V> & Omit<FieldProps, "id" | "children">) => (
+  <Field id={select.id} label={label} hint={hint} error={error} compact={compact}>
     <OptionSelect testId={testId ?? select.id} {...select} />
   </Field>
 )
