@@ -19,7 +19,8 @@ import {
   useUpdateLoyaltyReward,
 } from "../../../../hooks/use-loyalty"
 import { REWARD_KIND_LABELS, toNumber } from "../../../../lib/format"
-import { DECIMAL_RE, INT_RE, useSettingsForm } from "../../../../lib/form"
+import { DECIMAL_RE, INT_RE, useSettingsForm, type IntRule } from "../../../../lib/form"
+import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
   getErrorMessage,
   type LoyaltyReward,
@@ -93,8 +94,8 @@ const toForm = (reward: LoyaltyReward | null, currencies: string[]): RewardForm 
 })
 
 
-/** An integer in [min, max], or an error message. */
-const parseIntIn = (text: string, min: number, max: number) => {
+/** An integer within `rule`'s bounds, or an error message. */
+const parseIntIn = (text: string, { min, max }: IntRule) => {
   const t = text.trim()
   const n = Number(t)
   return INT_RE.test(t) && Number.isSafeInteger(n) && n >= min && n <= max
@@ -102,15 +103,19 @@ const parseIntIn = (text: string, min: number, max: number) => {
     : `Enter a whole number from ${min} to ${max.toLocaleString("en-US")}.`
 }
 
-/** Bounds mirrored from the server's validator; the server stays the judge. */
+/** The server validator's bounds; the server stays the judge. */
+const LIMITS = Limits.reward
+
 const parseForm = (
   form: RewardForm
 ): { errors: FormErrors; body: LoyaltyRewardBody | null } => {
   const errors: FormErrors = {}
   const name = form.name.trim()
   if (!name) errors.name = "A name is required."
-  else if (name.length > 200) errors.name = "At most 200 characters."
-  if (form.description.length > 2000) errors.description = "At most 2000 characters."
+  else if (name.length > LIMITS.name_length) errors.name = `At most ${LIMITS.name_length} characters.`
+  if (form.description.length > LIMITS.description_length) {
+    errors.description = `At most ${LIMITS.description_length} characters.`
+  }
 
   let amounts: Record<string, number> | null = null
   if (form.kind === "fixed_amount") {
@@ -134,12 +139,12 @@ const parseForm = (
     } else percentage = n
   }
 
-  const points = parseIntIn(form.points_cost, 1, 100_000_000)
+  const points = parseIntIn(form.points_cost, LIMITS.points_cost)
   if (typeof points === "string") errors.points_cost = points
-  const validDays = parseIntIn(form.valid_days, 1, 3650)
+  const validDays = parseIntIn(form.valid_days, LIMITS.valid_days)
   if (typeof validDays === "string") errors.valid_days = validDays
   const limit = form.per_customer_limit.trim()
-    ? parseIntIn(form.per_customer_limit, 1, 1000)
+    ? parseIntIn(form.per_customer_limit, LIMITS.per_customer_limit)
     : null
   if (typeof limit === "string") errors.per_customer_limit = limit
   if (form.starts_at && form.ends_at && form.ends_at <= form.starts_at) {
@@ -221,12 +226,12 @@ const RewardFormBody = ({
         </Drawer.Description>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <InputField id="loyalty-reward-name" label="Name" maxLength={200} {...bind("name")} />
+        <InputField id="loyalty-reward-name" label="Name" maxLength={LIMITS.name_length} {...bind("name")} />
         <Field id="loyalty-reward-description" label="Description (optional)" error={errors.description}>
           <Textarea
             id="loyalty-reward-description"
             data-testid="loyalty-reward-description"
-            maxLength={2000}
+            maxLength={LIMITS.description_length}
             value={form.description}
             onChange={(e) => set("description", e.target.value)}
           />
