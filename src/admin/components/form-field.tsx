@@ -6,8 +6,8 @@ import { LOYALTY_MAX_REASON_LENGTH } from "../lib/loyalty-api"
  * The form pieces every loyalty page uses: a labelled field with its hint or
  * error, a text or number input inside one, a select over known choices (alone
  * or labelled), a date and time picker, a switch with its label, and the save
- * bars of a settings form and of a drawer. One place, so every form looks and reads the
- * same and keeps the test ids the browser checks use.
+ * bars of a settings form and of a drawer. One place, so every form looks and
+ * reads the same and keeps the test ids the browser checks use.
  */
 
 type FieldProps = {

@@ -210,7 +210,6 @@ export function useProgramForm<P, F extends object, E extends object, V, B exten
   return {
     ...state,
     codes,
-    onSubmit,
     /** For `ProgramEditorForm`: the submit, whether anything changed, the pending save, and the reset. */
     saveBar: { onSubmit, dirty: state.dirty, isPending: mutation.isPending, onReset: state.reset },
   }
