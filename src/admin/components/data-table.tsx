@@ -1,9 +1,10 @@
 import { PencilSquare, Trash } from "@medusajs/icons"
-import { DataTable, Heading, IconButton, Text, clx, useDataTable, type DataTableColumnDef, type DataTablePaginationState } from "@medusajs/ui"
+import { DataTable, IconButton, Text, clx, useDataTable, type DataTableColumnDef, type DataTablePaginationState } from "@medusajs/ui"
 import { useState, type ReactNode } from "react"
 import { useNavigate } from "react-router-dom"
 import { Pager, type PageState } from "./pager"
 import { EmptyRow, QueryState, type Loadable } from "./query-state"
+import { SectionHeading } from "./section-heading"
 
 /** A list read one page at a time from the server: the page shown, how to turn it, and the total count. */
 export type ServerPagination = {
@@ -189,14 +190,7 @@ export function PagedDataTable<T>({
 /** A list's heading, with what the list shows under it, and its filters or actions on the right. */
 export const ListHeader = ({ title, description, children }: { title: string; description?: string; children: ReactNode }) => (
   <div className="flex flex-wrap items-center justify-between gap-3 px-6 py-4">
-    <div>
-      <Heading level="h2">{title}</Heading>
-      {description && (
-        <Text size="small" className="text-ui-fg-subtle">
-          {description}
-        </Text>
-      )}
-    </div>
+    <SectionHeading title={title}>{description}</SectionHeading>
     {children}
   </div>
 )

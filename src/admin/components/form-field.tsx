@@ -1,12 +1,13 @@
 import { Button, DatePicker, Drawer, Input, Label, Select, Switch, Text, clx } from "@medusajs/ui"
 import type { ComponentProps, ReactNode } from "react"
+import { LOYALTY_MAX_REASON_LENGTH } from "../lib/loyalty-api"
 
 /**
  * The form pieces every loyalty page uses: a labelled field with its hint or
- * error, a text or number input inside one, a select over known choices, a
- * date and time picker, a switch with its label, and the save bars of a
- * settings form and of a drawer. One place, so every form looks and reads the
- * same and keeps the test ids the browser checks use.
+ * error, a text or number input inside one, a select over known choices (alone
+ * or labelled), a date and time picker, a switch with its label, and the save
+ * bars of a settings form and of a drawer. One place, so every form looks and
+ * reads the same and keeps the test ids the browser checks use.
  */
 
 type FieldProps = {
@@ -14,13 +15,15 @@ type FieldProps = {
   label: string
   hint?: ReactNode
   error?: string
+  /** A smaller, lighter label, for a small form inside a widget. */
+  compact?: boolean
   children: ReactNode
 }
 
 /** A label, the control, then its error (or, when fine, its hint). */
-export const Field = ({ id, label, hint, error, children }: FieldProps) => (
+export const Field = ({ id, label, hint, error, compact, children }: FieldProps) => (
   <div className="flex flex-col gap-y-1">
-    <Label size="small" weight="plus" htmlFor={id}>
+    <Label size={compact ? "xsmall" : "small"} weight={compact ? "regular" : "plus"} htmlFor={id}>
       {label}
     </Label>
     {children}
@@ -48,23 +51,33 @@ const numberProps = (kind: NumberKind | undefined) =>
 
 type InputFieldProps = Omit<ComponentProps<typeof Input>, "value" | "onChange" | "id"> & {
   id: string
-  testId: string
+  /** The id, unless the browser checks know the input by another name. */
+  testId?: string
   label: string
   hint?: ReactNode
   error?: string
+  compact?: boolean
   value: string
   onChange: (value: string) => void
   number?: NumberKind
 }
 
 /** A labelled input holding typed text (numbers are parsed on save). */
-export const InputField = ({ id, testId, label, hint, error, value, onChange, number, ...input }: InputFieldProps) => (
-  <Field id={id} label={label} hint={hint} error={error}>
+export const InputField = ({ id, testId = id, label, hint, error, compact, value, onChange, number, ...input }: InputFieldProps) => (
+  <Field id={id} label={label} hint={hint} error={error} compact={compact}>
     <BareInput id={id} testId={testId} value={value} onChange={onChange} number={number} error={error} {...input} />
   </Field>
 )
 
-type BareInputProps = Omit<InputFieldProps, "label" | "hint" | "id"> & { id?: string }
+/**
+ * The reason staff give for changing a customer's points or tier (kept in the
+ * ledger or the tier history), at most as long as the server takes.
+ */
+export const ReasonField = (props: Omit<InputFieldProps, "label" | "size" | "maxLength">) => (
+  <InputField label="Reason" size="small" maxLength={LOYALTY_MAX_REASON_LENGTH} {...props} />
+)
+
+type BareInputProps = Omit<InputFieldProps, "label" | "hint" | "id" | "testId" | "compact"> & { id?: string; testId: string }
 
 /** The input alone (inside a table cell, say), with the same number and error handling. */
 export const BareInput = ({ testId, value, onChange, number, error, ...input }: BareInputProps) => (
@@ -86,24 +99,24 @@ export const NotedInput = ({ hint, ...props }: BareInputProps & { hint: ReactNod
   </>
 )
 
-/** A switch with its label and a hint under the label. */
+/** A switch with its label and a hint under the label; `value` is whether it is on. */
 export const SwitchField = ({
   id,
   testId = id,
   label,
   hint,
-  checked,
+  value,
   onChange,
 }: {
   id: string
   testId?: string
   label: string
   hint: string
-  checked: boolean
-  onChange: (checked: boolean) => void
+  value: boolean
+  onChange: (value: boolean) => void
 }) => (
   <div className="flex items-center gap-x-3">
-    <Switch id={id} data-testid={testId} checked={checked} onCheckedChange={onChange} />
+    <Switch id={id} data-testid={testId} checked={value} onCheckedChange={onChange} />
     <div>
       <Label size="small" weight="plus" htmlFor={id}>
         {label}
@@ -187,6 +200,20 @@ export const OptionSelect = <V extends string>({
       ))}
     </Select.Content>
   </Select>
+)
+
+/** A labelled select over known choices; `id` (for the label) and `testId` (the id unless given) go on the trigger. */
+export const SelectField = <V extends string>({
+  label,
+  hint,
+  error,
+  compact,
+  testId,
+  ...select
+}: OptionSelectProps<V> & Omit<FieldProps, "id" | "children">) => (
+  <Field id={select.id} label={label} hint={hint} error={error} compact={compact}>
+    <OptionSelect testId={testId ?? select.id} {...select} />
+  </Field>
 )
 
 /** A date and time picker to the minute; the wrapper carries the test id the browser checks use. */

@@ -7,9 +7,9 @@
  * local file would make `medusa plugin:build` emit an extensionless chunk
  * file; a dynamic import of the external package does not.)
  */
-import { Container, Heading, Text } from "@medusajs/ui"
-import type { ReactNode } from "react"
+import { Text } from "@medusajs/ui"
 import type * as Recharts from "recharts"
+import { createChartParts } from "./chart-card"
 import type { HoldoutCheck } from "../../modules/loyalty-insights/types"
 
 export type MonthPoint = {
@@ -41,18 +41,8 @@ const COLORS = {
 const percent = (value: unknown) => (typeof value === "number" ? `${Math.round(value * 100)} %` : "-")
 
 export function createInsightsCharts(R: typeof Recharts) {
-  const { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } = R
-
-    const ChartCard = ({ title, testId, children }: { title: string; testId: string; children: ReactNode }) => (
-    <Container className="flex flex-col gap-y-2 p-4" data-testid={testId}>
-      <Heading level="h3">{title}</Heading>
-      <div className="h-[220px] w-full">
-        <ResponsiveContainer width="100%" height="100%">
-          {children as never}
-        </ResponsiveContainer>
-      </div>
-    </Container>
-  )
+  const { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } = R
+  const { ChartCard, monthAxes } = createChartParts(R)
 
   /** A bar chart of figures by month (bars sharing a `stackId` stack). */
   const MonthBars = ({
@@ -68,11 +58,7 @@ export function createInsightsCharts(R: typeof Recharts) {
   }) => (
       <ChartCard title={title} testId={testId}>
         <BarChart data={months}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="month" fontSize={11} />
-          <YAxis fontSize={11} />
-          <Tooltip />
-          <Legend />
+          {monthAxes()}
           {bars.map((bar) => (
             <Bar key={bar.key} dataKey={bar.key} name={bar.name} stackId={bar.stackId} fill={bar.fill} />
           ))}

@@ -4,6 +4,7 @@ import { formatDateTime } from "../lib/format"
 import { FormFooter } from "./form-field"
 import { LoyaltySettingsNav } from "./loyalty-settings-nav"
 import { QueryState } from "./query-state"
+import { SectionHeading } from "./section-heading"
 import { TableHead } from "./table-head"
 
 type Versioned = { program: { version: number } }
@@ -57,14 +58,11 @@ export const ProgramVersionHeader = ({
   children?: ReactNode
 }) => (
   <div className="flex items-start justify-between gap-x-4 px-6 py-4">
-    <div>
-      <Heading level="h1">{title}</Heading>
-      <Text size="small" className="text-ui-fg-subtle" data-testid={testId}>
-        {version > 0
-          ? `Version ${version}${savedAt ? `, saved ${formatDateTime(savedAt)}` : ""}`
-          : `Version 0: ${unsaved}, not saved yet`}
-      </Text>
-    </div>
+    <SectionHeading level="h1" title={title} testId={testId}>
+      {version > 0
+        ? `Version ${version}${savedAt ? `, saved ${formatDateTime(savedAt)}` : ""}`
+        : `Version 0: ${unsaved}, not saved yet`}
+    </SectionHeading>
     {children}
   </div>
 )
@@ -110,16 +108,7 @@ export const FormSection = ({
   children: ReactNode
 }) => (
   <div className={`flex flex-col ${tight ? "gap-y-3" : "gap-y-4"} px-6 py-4`}>
-    {description ? (
-      <div>
-        <Heading level="h2">{title}</Heading>
-        <Text size="small" className="text-ui-fg-subtle">
-          {description}
-        </Text>
-      </div>
-    ) : (
-      <Heading level="h2">{title}</Heading>
-    )}
+    {description ? <SectionHeading title={title}>{description}</SectionHeading> : <Heading level="h2">{title}</Heading>}
     {children}
   </div>
 )

@@ -1,8 +1,9 @@
-import { Alert, Button, Heading, Table, Text } from "@medusajs/ui"
+import { Alert, Button, Table, Text } from "@medusajs/ui"
 import { useWhatIf } from "../hooks/use-what-if"
 import { getErrorMessage } from "../lib/loyalty-api"
 import { formatPoints, formatSignedPoints } from "../lib/format"
 import type { WhatIfBody, WhatIfResult, WhatIfSide } from "../lib/what-if-api"
+import { SectionHeading } from "./section-heading"
 import { CellsRow, TableHead } from "./table-head"
 
 const percent = (share: number | null | undefined) => (share === null || share === undefined ? "–" : `${(share * 100).toFixed(2)} %`)
@@ -59,10 +60,9 @@ export function WhatIfPanel({ proposal, disabledReason, note }: { proposal: What
     <div className="flex flex-col gap-y-3 px-6 py-4" data-testid="what-if-panel">
       <div className="flex items-start justify-between gap-x-4">
         <div>
-          <Heading level="h2">Preview impact</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
+          <SectionHeading title="Preview impact">
             Replays the last 12 months of orders under these unsaved values, beside the rules in force. Nothing is saved.
-          </Text>
+          </SectionHeading>
           {note && (
             <Text size="small" className="text-ui-fg-subtle" data-testid="what-if-note">
               {note}

@@ -5,7 +5,7 @@ import {
   useQueryClient,
   type UseMutationOptions,
 } from "@tanstack/react-query"
-import { useInvalidatingMutation } from "./use-replacing-mutation"
+import { useInvalidatingMutation, useMutationThen } from "./use-replacing-mutation"
 import {
   loyaltyTiersApi,
   type AdminLoyaltyCustomerTierResponse,
@@ -77,29 +77,30 @@ export const useCustomerLoyaltyTier = (customerId: string, page: number) =>
     placeholderData: keepPreviousData,
   })
 
+/** Set a customer's override, or end it (with a reason for the history). */
+type TierOverrideVariables = { action: "set"; body: LoyaltyTierOverrideBody } | { action: "end"; reason?: string }
+
 /** Set or end a customer's override; only that customer's views (and the members counts) change. */
 export const useCustomerTierOverride = (
   customerId: string,
   options?: UseMutationOptions<
     AdminLoyaltyCustomerTierResponse,
     Error,
-    { action: "set"; body: LoyaltyTierOverrideBody } | { action: "end"; reason?: string }
+    TierOverrideVariables
   >
 ) => {
   const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (variables: { action: "set"; body: LoyaltyTierOverrideBody } | { action: "end"; reason?: string }) =>
+  return useMutationThen(
+    (variables: TierOverrideVariables) =>
       variables.action === "set"
         ? loyaltyTiersApi.setOverride(customerId, variables.body)
         : loyaltyTiersApi.endOverride(customerId, variables.reason),
-    ...options,
-    onSuccess: async (data, variables, context) => {
-      await Promise.all([
+    options,
+    () =>
+      Promise.all([
         queryClient.invalidateQueries({ queryKey: loyaltyTierKeys.customer(customerId) }),
         queryClient.invalidateQueries({ queryKey: loyaltyTierKeys.list() }),
         queryClient.invalidateQueries({ queryKey: loyaltyTierKeys.preview() }),
       ])
-      options?.onSuccess?.(data, variables, context)
-    },
-  })
+  )
 }

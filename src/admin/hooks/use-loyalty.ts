@@ -1,4 +1,5 @@
-import { keepPreviousData, useQuery, type UseMutationOptions, type UseQueryOptions } from "@tanstack/react-query"
+import { keepPreviousData, useQuery, type UseMutationOptions } from "@tanstack/react-query"
+import { defineKeyedQuery, defineQuery, type QueryOptions } from "./query-hook"
 import { useInvalidatingMutation, useReplacingMutation } from "./use-replacing-mutation"
 import {
   LOYALTY_LEDGER_PAGE_SIZE,
@@ -6,11 +7,9 @@ import {
   type AdminLoyaltyAccountResponse,
   type AdminLoyaltyAdjustmentBody,
   type AdminLoyaltyAdjustmentResponse,
-  type AdminLoyaltyOrderResponse,
   type AdminLoyaltyProgramResponse,
   type AdminLoyaltyRewardDeleteResponse,
   type AdminLoyaltyRewardResponse,
-  type AdminLoyaltyRewardsResponse,
   type LoyaltyProgramUpdate,
   type LoyaltyRewardBody,
 } from "../lib/loyalty-api"
@@ -31,23 +30,7 @@ export const loyaltyKeys = {
   rewards: () => [...loyaltyKeys.all, "rewards"] as const,
 }
 
-/** A query hook's options: react-query's, but for the key and the fetch the hook sets. */
-export type QueryOptions<TData, TKey extends readonly unknown[]> = Omit<
-  UseQueryOptions<TData, Error, TData, TKey>,
-  "queryKey" | "queryFn"
->
-
-export const useLoyaltyProgram = (
-  options?: QueryOptions<
-    AdminLoyaltyProgramResponse,
-    ReturnType<typeof loyaltyKeys.program>
-  >
-) =>
-  useQuery({
-    queryKey: loyaltyKeys.program(),
-    queryFn: () => loyaltyApi.retrieveProgram(),
-    ...options,
-  })
+export const useLoyaltyProgram = defineQuery(loyaltyKeys.program, () => loyaltyApi.retrieveProgram())
 
 export const useUpdateLoyaltyProgram = (
   options?: UseMutationOptions<
@@ -95,31 +78,13 @@ export const useAdjustLoyaltyPoints = (
     options
   )
 
-export const useLoyaltyOrderPoints = (
-  orderId: string,
-  options?: QueryOptions<
-    AdminLoyaltyOrderResponse,
-    ReturnType<typeof loyaltyKeys.order>
-  >
-) =>
-  useQuery({
-    queryKey: loyaltyKeys.order(orderId),
-    queryFn: () => loyaltyApi.retrieveOrderPoints(orderId),
-    ...options,
-  })
+/** The points of one order, for the order page's widget. */
+export const useLoyaltyOrderPoints = defineKeyedQuery(loyaltyKeys.order, (orderId: string) =>
+  loyaltyApi.retrieveOrderPoints(orderId)
+)
 
 /** The rewards catalog (every reward, newest first, with coupons issued). */
-export const useLoyaltyRewards = (
-  options?: QueryOptions<
-    AdminLoyaltyRewardsResponse,
-    ReturnType<typeof loyaltyKeys.rewards>
-  >
-) =>
-  useQuery({
-    queryKey: loyaltyKeys.rewards(),
-    queryFn: () => loyaltyApi.listRewards(),
-    ...options,
-  })
+export const useLoyaltyRewards = defineQuery(loyaltyKeys.rewards, () => loyaltyApi.listRewards())
 
 /**
  * Create, update and delete change only the catalog list (the mutation

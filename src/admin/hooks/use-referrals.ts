@@ -1,12 +1,11 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseMutationOptions } from "@tanstack/react-query"
-import { useReplacingMutation } from "./use-replacing-mutation"
-import { loyaltyKeys, type QueryOptions } from "./use-loyalty"
+import { keepPreviousData, useQueryClient, type UseMutationOptions } from "@tanstack/react-query"
+import { defineKeyedQuery, defineQuery } from "./query-hook"
+import { useMutationThen, useReplacingMutation } from "./use-replacing-mutation"
+import { loyaltyKeys } from "./use-loyalty"
 import {
   referralsApi,
-  type AdminCustomerReferralsResponse,
   type AdminReferralProgramResponse,
   type AdminReferralResponse,
-  type AdminReferralsResponse,
   type ReferralListQuery,
   type ReferralProgramUpdate,
 } from "../lib/referrals-api"
@@ -25,14 +24,8 @@ export const referralKeys = {
   customer: (customerId: string) => [...referralKeys.customers(), customerId] as const,
 }
 
-export const useReferralProgram = (
-  options?: QueryOptions<AdminReferralProgramResponse, ReturnType<typeof referralKeys.program>>
-) =>
-  useQuery({
-    queryKey: referralKeys.program(),
-    queryFn: () => referralsApi.retrieveProgram(),
-    ...options,
-  })
+/** The referral program in force (and the store's currencies, for its minimum order amounts). */
+export const useReferralProgram = defineQuery(referralKeys.program, () => referralsApi.retrieveProgram())
 
 export const useUpdateReferralProgram = (
   options?: UseMutationOptions<AdminReferralProgramResponse, Error, ReferralProgramUpdate>
@@ -40,37 +33,18 @@ export const useUpdateReferralProgram = (
   // The response is the new program: no refetch needed.
   useReplacingMutation(referralKeys.program(), (body: ReferralProgramUpdate) => referralsApi.updateProgram(body), options)
 
-export const useReferrals = (
-  query: ReferralListQuery,
-  options?: QueryOptions<AdminReferralsResponse, ReturnType<typeof referralKeys.list>>
-) =>
-  useQuery({
-    queryKey: referralKeys.list(query),
-    queryFn: () => referralsApi.list(query),
-    placeholderData: keepPreviousData,
-    ...options,
-  })
+/** One page of referrals, the previous page kept on screen while the next loads. */
+export const useReferrals = defineKeyedQuery(referralKeys.list, (query: ReferralListQuery) => referralsApi.list(query), {
+  placeholderData: keepPreviousData,
+})
 
 /** One referral, for the Review drawer (a route of its own, so it reads its referral by id). */
-export const useReferral = (
-  id: string,
-  options?: QueryOptions<AdminReferralResponse, ReturnType<typeof referralKeys.detail>>
-) =>
-  useQuery({
-    queryKey: referralKeys.detail(id),
-    queryFn: () => referralsApi.retrieve(id),
-    ...options,
-  })
+export const useReferral = defineKeyedQuery(referralKeys.detail, (id: string) => referralsApi.retrieve(id))
 
-export const useCustomerReferrals = (
-  customerId: string,
-  options?: QueryOptions<AdminCustomerReferralsResponse, ReturnType<typeof referralKeys.customer>>
-) =>
-  useQuery({
-    queryKey: referralKeys.customer(customerId),
-    queryFn: () => referralsApi.retrieveCustomerReferrals(customerId),
-    ...options,
-  })
+/** A customer's referrals, both ways, for the customer page. */
+export const useCustomerReferrals = defineKeyedQuery(referralKeys.customer, (customerId: string) =>
+  referralsApi.retrieveCustomerReferrals(customerId)
+)
 
 export type DecideReferralVariables = {
   id: string
@@ -78,15 +52,15 @@ export type DecideReferralVariables = {
   note: string
 }
 
+/** Approve or reject a referral; the referral, every referral view and both customers' ledgers are refreshed. */
 export const useDecideReferral = (
   options?: UseMutationOptions<AdminReferralResponse, Error, DecideReferralVariables>
 ) => {
   const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: ({ id, decision, note }: DecideReferralVariables) =>
-      referralsApi.decide(id, decision, note),
-    ...options,
-    onSuccess: async (data, variables, context) => {
+  return useMutationThen(
+    ({ id, decision, note }: DecideReferralVariables) => referralsApi.decide(id, decision, note),
+    options,
+    async (data) => {
       const { referrer, referee } = data.referral
       // The answer is the referral as it now is.
       queryClient.setQueryData(referralKeys.detail(data.referral.id), data)
@@ -97,7 +71,6 @@ export const useDecideReferral = (
         queryClient.invalidateQueries({ queryKey: loyaltyKeys.accounts(referrer.id) }),
         queryClient.invalidateQueries({ queryKey: loyaltyKeys.accounts(referee.id) }),
       ])
-      options?.onSuccess?.(data, variables, context)
-    },
-  })
+    }
+  )
 }

@@ -2,9 +2,9 @@ import { useMutation, useQueryClient, type QueryKey, type UseMutationOptions } f
 
 /**
  * A mutation whose `onSuccess` first brings the cache up to date (`refresh`),
- * then runs the caller's own `onSuccess`.
+ * then runs the caller's own `onSuccess`, so the caller sees fresh data.
  */
-function useMutationThen<TData, TVariables>(
+export function useMutationThen<TData, TVariables>(
   mutationFn: (variables: TVariables) => Promise<TData>,
   options: UseMutationOptions<TData, Error, TVariables> | undefined,
   refresh: (data: TData) => unknown

@@ -1,5 +1,5 @@
 import { toast } from "@medusajs/ui"
-import { useState, type FormEvent } from "react"
+import { useMemo, useState, type FormEvent } from "react"
 import { getErrorMessage } from "./loyalty-api"
 import { toNumber } from "./format"
 
@@ -99,19 +99,26 @@ export function changedInts<F extends string>(saved: Record<F, unknown>, next: R
   return body
 }
 
+/** A field's error message, when `errors` has one for it. */
+const errorOf = (errors: object, key: PropertyKey): string | undefined => {
+  const error: unknown = Reflect.get(errors, key)
+  return typeof error === "string" ? error : undefined
+}
+
 /**
  * A form's state: the typed text, its errors, whether it changed, and a
- * reset to what was loaded. `bind(key)` gives an input its value, setter and
- * error in one spread (`<InputField {...bind("name")} />`).
+ * reset to what was loaded. `bind(key)` gives a field its value, setter and
+ * error in one spread (`<InputField {...bind("name")} />`, a select's or a
+ * switch's too).
  */
 export function useSettingsForm<F extends object, E extends object>(initial: F) {
   const [form, setForm] = useState<F>(initial)
   const [errors, setErrors] = useState<E>({} as E)
   const set = <K extends keyof F>(key: K, value: F[K]) => setForm((f) => ({ ...f, [key]: value }))
-  const bind = <K extends keyof F & keyof E>(key: K) => ({
+  const bind = <K extends keyof F>(key: K) => ({
     value: form[key],
     onChange: (value: F[K]) => set(key, value),
-    error: errors[key],
+    error: errorOf(errors, key),
   })
   return {
     form,
@@ -161,32 +168,49 @@ export async function saveVersioned<B extends object>({
 }
 
 /**
- * A versioned program's form: `useSettingsForm`'s state, and the submit that
- * parses the form, shows its errors and saves what changed as the next
- * version (`saveVersioned`).
+ * A versioned program's form, from the loaded program: the currencies it
+ * lists (the store's, then any other its records mention), `useSettingsForm`'s
+ * state, the submit that parses the form, shows its errors and saves what
+ * changed as the next version (`saveVersioned`), and the save bar's props.
  */
-export function useProgramForm<F extends object, E extends object, V, B extends object>(
-  initial: F,
+export function useProgramForm<P, F extends object, E extends object, V, B extends object>(
+  data: { program: P; store_currencies: string[] },
   {
+    records,
+    toForm,
     parse,
     diff,
-    save,
+    mutation,
     what,
   }: {
+    /** The program's per-currency records. */
+    records: (program: P) => (Record<string, unknown> | null | undefined)[]
+    toForm: (program: P, codes: string[]) => F
     parse: (form: F) => { errors: E; values: V | null }
     /** The changes against the saved program. */
-    diff: (values: V) => B
-    save: (body: B) => Promise<{ program: { version: number } }>
+    diff: (program: P, values: V) => B
+    mutation: { mutateAsync: (body: B) => Promise<{ program: { version: number } }>; isPending: boolean }
     /** e.g. "loyalty program" */
     what: string
   }
 ) {
+  const { program } = data
+  const codes = useMemo(
+    () => currencyCodes(data.store_currencies, ...records(program)),
+    [data, program]
+  )
+  const initial = useMemo(() => toForm(program, codes), [program, codes])
   const state = useSettingsForm<F, E>(initial)
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
     const parsed = parse(state.form)
     state.setErrors(parsed.errors)
-    await saveVersioned({ body: parsed.values && diff(parsed.values), save, what })
+    await saveVersioned({ body: parsed.values && diff(program, parsed.values), save: mutation.mutateAsync, what })
   }
-  return { ...state, onSubmit }
+  return {
+    ...state,
+    codes,
+    /** For `ProgramEditorForm`: the submit, whether anything changed, the pending save, and the reset. */
+    saveBar: { onSubmit, dirty: state.dirty, isPending: mutation.isPending, onReset: state.reset },
+  }
 }

@@ -1,17 +1,11 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Container, Heading, Text } from "@medusajs/ui"
+import { SummaryRow } from "../components/summary-row"
 import { useCustomerInsight } from "../hooks/use-insights"
 import { toNumber } from "../lib/format"
 import { segmentLabel } from "../lib/insights-api"
 import { getErrorMessage } from "../lib/loyalty-api"
-
-const Row = ({ label, value, testId }: { label: string; value: string; testId: string }) => (
-  <div className="grid grid-cols-2 items-center px-6 py-2">
-    <Text size="small" weight="plus" leading="compact">{label}</Text>
-    <Text size="small" leading="compact" className="text-ui-fg-subtle" data-testid={testId}>{value}</Text>
-  </div>
-)
 
 /** Segment, churn risk, CLV and value band of the customer, with one line saying why. */
 const CustomerInsightsWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.AdminCustomer>) => {
@@ -35,15 +29,17 @@ const CustomerInsightsWidget = ({ data: customer }: DetailWidgetProps<HttpTypes.
         <Text size="small" className="px-6 py-4 text-ui-fg-muted">No insight yet: it appears after their first order and the next recompute.</Text>
       ) : (
         <div className="py-2">
-          <Row label="Segment" value={`${segmentLabel(insight.rfm_segment)} · ${segmentLabel(insight.matrix_segment)}`} testId="loyalty-insight-segment" />
-          <Row
+          <SummaryRow dense label="Segment" value={`${segmentLabel(insight.rfm_segment)} · ${segmentLabel(insight.matrix_segment)}`} testId="loyalty-insight-segment" />
+          <SummaryRow
+            dense
             label="R / F / M scores"
             value={`R ${insight.r_score} · F ${insight.f_score} · M ${insight.m_score} (1–5)`}
             testId="loyalty-insight-rfm"
           />
-          <Row label="Lifecycle" value={segmentLabel(insight.lifecycle_stage)} testId="loyalty-insight-lifecycle" />
-          <Row label="Churn risk" value={`${Math.round(toNumber(insight.churn_risk) * 100)} %`} testId="loyalty-insight-churn" />
-          <Row
+          <SummaryRow dense label="Lifecycle" value={segmentLabel(insight.lifecycle_stage)} testId="loyalty-insight-lifecycle" />
+          <SummaryRow dense label="Churn risk" value={`${Math.round(toNumber(insight.churn_risk) * 100)} %`} testId="loyalty-insight-churn" />
+          <SummaryRow
+            dense
             label="12-month CLV"
             value={`${toNumber(insight.clv_12m).toFixed(2)}${insight.clv_cac !== null ? ` (${toNumber(insight.clv_cac).toFixed(1)}× CAC)` : ""}`}
             testId="loyalty-insight-clv"

@@ -1,14 +1,15 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
-import { Badge, Button, Container, Heading, Input, Label, Text, clx, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Heading, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
 import { PagedDataTable } from "../components/data-table"
-import { OptionSelect } from "../components/form-field"
+import { InputField, ReasonField, SelectField } from "../components/form-field"
 import { pageState, type PageState } from "../components/pager"
 import { QueryState } from "../components/query-state"
+import { SummaryRow } from "../components/summary-row"
 import { useState, type FormEvent } from "react"
 import { useCustomerLoyaltyTier, useCustomerTierOverride, useLoyaltyTiers } from "../hooks/use-loyalty-tiers"
 import { formatDate, formatDateTime } from "../lib/format"
-import { getErrorMessage, LOYALTY_MAX_REASON_LENGTH, type LoyaltyCustomerTier, type LoyaltyTierHistoryEntry } from "../lib/loyalty-api"
+import { getErrorMessage, type LoyaltyCustomerTier, type LoyaltyTierHistoryEntry } from "../lib/loyalty-api"
 import { describeAmount, TIER_REASON_COLORS, TIER_REASON_LABELS } from "../lib/tier-format"
 
 /**
@@ -46,17 +47,6 @@ const CustomerLoyaltyTierWidget = ({ data: customer }: DetailWidgetProps<HttpTyp
 
 /* ------------------------------------------------------------------ */
 
-const Row = ({ label, value, testId, className }: { label: string; value: string; testId?: string; className?: string }) => (
-  <div className="grid grid-cols-2 items-center px-6 py-3">
-    <Text size="small" weight="plus" leading="compact">
-      {label}
-    </Text>
-    <Text size="small" leading="compact" className={clx("text-ui-fg-subtle", className)} data-testid={testId}>
-      {value}
-    </Text>
-  </div>
-)
-
 const WINDOW_TEXT = (tier: LoyaltyCustomerTier) =>
   tier.qualification.window === "lifetime"
     ? "all time"
@@ -73,14 +63,14 @@ const TierSummary = ({ tier }: { tier: LoyaltyCustomerTier }) => {
   const share = next && next.target > 0 ? Math.min(1, next.current / next.target) : 1
   return (
     <div className="divide-y">
-      <Row
+      <SummaryRow
         label="Tier"
         value={tier.current ? `${tier.current.name} (× ${tier.current.earn_multiplier} points)` : "No tier"}
         testId="loyalty-tier-name"
         className="text-ui-fg-base font-medium"
       />
       {tier.override && (
-        <Row
+        <SummaryRow
           label="Override"
           value={`${tier.override.reason}${tier.override.ends_at ? `, until ${formatDate(tier.override.ends_at)}` : ", until ended"}`}
           testId="loyalty-tier-override"
@@ -88,9 +78,9 @@ const TierSummary = ({ tier }: { tier: LoyaltyCustomerTier }) => {
         />
       )}
       {tier.override && (
-        <Row label="Earned tier" value={tier.earned ? tier.earned.name : "No tier"} testId="loyalty-tier-earned" />
+        <SummaryRow label="Earned tier" value={tier.earned ? tier.earned.name : "No tier"} testId="loyalty-tier-earned" />
       )}
-      <Row
+      <SummaryRow
         label="Kept until"
         value={
           tier.earned_kept_until
@@ -105,7 +95,7 @@ const TierSummary = ({ tier }: { tier: LoyaltyCustomerTier }) => {
         }
         testId="loyalty-tier-kept-until"
       />
-      <Row
+      <SummaryRow
         label="Activity"
         value={`${describeAmount("points", q.points)}, ${describeAmount("orders", q.orders)}${spend ? `, ${spend}` : ""} in ${WINDOW_TEXT(tier)}`}
         testId="loyalty-tier-activity"
@@ -249,46 +239,25 @@ const OverrideForm = ({
         The override wins over the earned tier (multiplier, customer group, what the shopper sees) until its end date.
       </Text>
       <div className="grid grid-cols-1 gap-3 md:grid-cols-[160px_1fr_160px]">
-        <div className="flex flex-col gap-y-1">
-          <Label size="xsmall" htmlFor="loyalty-tier-override-tier">
-            Tier
-          </Label>
-          <OptionSelect
-            id="loyalty-tier-override-tier"
-            testId="loyalty-tier-override-tier"
-            placeholder="Choose"
-            options={[...(tiers.data?.tiers ?? []).map((option) => [option.id, option.name] as const), [NO_TIER, "No tier"]]}
-            value={tierId}
-            onChange={setTierId}
-          />
-        </div>
-        <div className="flex flex-col gap-y-1">
-          <Label size="xsmall" htmlFor="loyalty-tier-override-reason">
-            Reason
-          </Label>
-          <Input
-            id="loyalty-tier-override-reason"
-            data-testid="loyalty-tier-override-reason"
-            size="small"
-            maxLength={LOYALTY_MAX_REASON_LENGTH}
-            placeholder="Shown in the tier history"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </div>
-        <div className="flex flex-col gap-y-1">
-          <Label size="xsmall" htmlFor="loyalty-tier-override-until">
-            Until (optional)
-          </Label>
-          <Input
-            id="loyalty-tier-override-until"
-            data-testid="loyalty-tier-override-until"
-            size="small"
-            type="date"
-            value={until}
-            onChange={(e) => setUntil(e.target.value)}
-          />
-        </div>
+        <SelectField
+          compact
+          id="loyalty-tier-override-tier"
+          label="Tier"
+          placeholder="Choose"
+          options={[...(tiers.data?.tiers ?? []).map((option) => [option.id, option.name] as const), [NO_TIER, "No tier"]]}
+          value={tierId}
+          onChange={setTierId}
+        />
+        <ReasonField compact id="loyalty-tier-override-reason" placeholder="Shown in the tier history" value={reason} onChange={setReason} />
+        <InputField
+          compact
+          id="loyalty-tier-override-until"
+          label="Until (optional)"
+          size="small"
+          type="date"
+          value={until}
+          onChange={setUntil}
+        />
       </div>
       {error && (
         <Text size="small" className="text-ui-fg-error" data-testid="loyalty-tier-override-error">

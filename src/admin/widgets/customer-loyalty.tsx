@@ -14,9 +14,10 @@ import { PagedDataTable } from "../components/data-table"
 import { useState, type FormEvent } from "react"
 import { Link } from "react-router-dom"
 import { CustomerReferrals } from "../components/customer-referrals"
-import { InputField } from "../components/form-field"
+import { InputField, ReasonField } from "../components/form-field"
 import { pageState, type PageState } from "../components/pager"
 import { QueryState } from "../components/query-state"
+import { SummaryRow } from "../components/summary-row"
 import {
   useAdjustLoyaltyPoints,
   useLoyaltyAccount,
@@ -71,32 +72,6 @@ const CustomerLoyaltyWidget = ({
 }
 
 /* ------------------------------------------------------------------ */
-
-const SummaryRow = ({
-  label,
-  value,
-  testId,
-  className,
-}: {
-  label: string
-  value: string
-  testId?: string
-  className?: string
-}) => (
-  <div className="grid grid-cols-2 items-center px-6 py-3">
-    <Text size="small" weight="plus" leading="compact">
-      {label}
-    </Text>
-    <Text
-      size="small"
-      leading="compact"
-      className={clx("text-ui-fg-subtle", className)}
-      data-testid={testId}
-    >
-      {value}
-    </Text>
-  </div>
-)
 
 const AccountSummary = ({ account }: { account: LoyaltyAccount }) => {
   const debt = toNumber(account.debt)
@@ -336,7 +311,6 @@ const AdjustPointsForm = ({
       <div className="grid grid-cols-1 gap-3 md:grid-cols-[140px_1fr]">
         <InputField
           id="loyalty-adjust-points"
-          testId="loyalty-adjust-points"
           label="Points"
           size="small"
           number="int"
@@ -345,12 +319,8 @@ const AdjustPointsForm = ({
           onChange={setPoints}
           error={errors.points}
         />
-        <InputField
+        <ReasonField
           id="loyalty-adjust-reason"
-          testId="loyalty-adjust-reason"
-          label="Reason"
-          size="small"
-          maxLength={LOYALTY_MAX_REASON_LENGTH}
           placeholder="Shown in the ledger"
           value={reason}
           onChange={setReason}

@@ -1,6 +1,6 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowPath, Trophy } from "@medusajs/icons"
-import { Alert, Badge, Button, Container, Heading, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Alert, Badge, Button, Container, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
 import { ListHeader, QueryDataTable, useServerPage } from "../../components/data-table"
 import { OptionSelect } from "../../components/form-field"
 import { CsvButton, ExportMenu } from "../../components/export-menu"
@@ -19,6 +19,7 @@ import { formatDateTime, formatPoints, toNumber } from "../../lib/format"
 import { insightsApi, segmentLabel, type CustomerInsight, type KpiRow, type SegmentStat } from "../../lib/insights-api"
 import { getErrorMessage } from "../../lib/loyalty-api"
 import { createInsightsCharts, type HoldoutSummary, type MonthPoint } from "../../components/insights-charts"
+import { SectionHeading } from "../../components/section-heading"
 
 // recharts is loaded only here, on demand: the rest of the admin never pays for it.
 const InsightsCharts = lazy(() => import("recharts").then((recharts) => ({ default: createInsightsCharts(recharts) })))
@@ -287,16 +288,13 @@ const LoyaltyPage = () => {
   return (
     <div className="flex flex-col gap-y-3" data-testid="loyalty-page">
       <Container className="flex flex-wrap items-center justify-between gap-2 px-6 py-4">
-        <div>
-          <Heading level="h1">Loyalty</Heading>
-          <Text size="small" className="text-ui-fg-subtle" data-testid="loyalty-run-info">
-            {run
-              ? `Insights as of ${formatDateTime(run.as_of)} · ${run.customers} customers · ${
-                  run.model === "bgnbd" ? "BG/NBD × Gamma-Gamma model" : "fallback model: each customer's own pace (why below)"
-                }`
-              : "No insights yet: recompute to see them."}
-          </Text>
-        </div>
+        <SectionHeading level="h1" title="Loyalty" testId="loyalty-run-info">
+          {run
+            ? `Insights as of ${formatDateTime(run.as_of)} · ${run.customers} customers · ${
+                run.model === "bgnbd" ? "BG/NBD × Gamma-Gamma model" : "fallback model: each customer's own pace (why below)"
+              }`
+            : "No insights yet: recompute to see them."}
+        </SectionHeading>
         <div className="flex items-center gap-3">
           {running && (
             <Text size="small" className="text-ui-fg-subtle" data-testid="loyalty-recompute-progress">
@@ -385,10 +383,9 @@ const LoyaltyPage = () => {
       </Suspense>
 
       <Container className="divide-y p-0">
-        <div className="px-6 py-4">
-          <Heading level="h2">Segments</Heading>
-          <Text size="small" className="text-ui-fg-subtle">Click a segment to list its customers.</Text>
-        </div>
+        <SectionHeading title="Segments" className="px-6 py-4">
+          Click a segment to list its customers.
+        </SectionHeading>
         <QueryDataTable
           query={segments} what="segments" rows={(data) => data.segments.rfm}
           testId="loyalty-segment-table" columns={segmentColumnDefs} getRowId={(row) => row.segment ?? "none"}

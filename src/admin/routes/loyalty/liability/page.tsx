@@ -1,4 +1,4 @@
-import { Container, Heading, Input, Label, Text, createDataTableColumnHelper } from "@medusajs/ui"
+import { Container, Input, Label, Text, createDataTableColumnHelper } from "@medusajs/ui"
 import { lazy, Suspense, useState } from "react"
 import { Link } from "react-router-dom"
 import { CsvButton, ExportMenu } from "../../../components/export-menu"
@@ -9,6 +9,7 @@ import { useLiability } from "../../../hooks/use-liability"
 import { formatDate, formatDateTime, formatPoints } from "../../../lib/format"
 import { liabilityApi, type CurrencyLiability, type LiabilityMonth, type LiabilityReport } from "../../../lib/liability-api"
 import { getErrorMessage } from "../../../lib/loyalty-api"
+import { SectionHeading } from "../../../components/section-heading"
 
 const LiabilityChart = lazy(() => import("recharts").then((recharts) => ({ default: createLiabilityChart(recharts) })))
 
@@ -100,13 +101,10 @@ const LiabilityPage = () => {
   return (
     <div className="flex flex-col gap-y-3" data-testid="liability-page">
       <Container className="flex flex-wrap items-center justify-between gap-2 px-6 py-4">
-        <div>
-          <Heading level="h1">Points liability</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            {report ? `As of ${formatDateTime(report.generated_at)} · program version ${report.program_version} · ` : ""}
-            <Link to="/loyalty" className="text-ui-fg-interactive">Back to Loyalty</Link>
-          </Text>
-        </div>
+        <SectionHeading level="h1" title="Points liability">
+          {report ? `As of ${formatDateTime(report.generated_at)} · program version ${report.program_version} · ` : ""}
+          <Link to="/loyalty" className="text-ui-fg-interactive">Back to Loyalty</Link>
+        </SectionHeading>
         <div className="flex flex-wrap items-center gap-2">
           <CsvButton href={liabilityApi.csvUrl("summary", months, windowMonths)} testId="liability-csv">
             Liability CSV
@@ -160,12 +158,9 @@ const LiabilityPage = () => {
           </div>
 
           <Container className="divide-y p-0" data-testid="liability-currencies">
-            <div className="px-6 py-4">
-              <Heading level="h2">Liability per currency</Heading>
-              <Text size="small" className="text-ui-fg-subtle">
-                The same points valued at each currency's point value (Settings → Loyalty): book the line of your reporting currency.
-              </Text>
-            </div>
+            <SectionHeading title="Liability per currency" className="px-6 py-4">
+              The same points valued at each currency's point value (Settings → Loyalty): book the line of your reporting currency.
+            </SectionHeading>
             {report.currencies.length ? (
               <LoyaltyDataTable
                 testId="liability-currency-table"
@@ -184,7 +179,7 @@ const LiabilityPage = () => {
           </Suspense>
 
           <Container className="divide-y p-0" data-testid="liability-movement">
-            <div className="px-6 py-4"><Heading level="h2">Movement per month (points)</Heading></div>
+            <SectionHeading title="Movement per month (points)" className="px-6 py-4" />
             <LoyaltyDataTable
               testId="liability-movement-table"
               data={[...report.months].reverse()}
@@ -196,10 +191,9 @@ const LiabilityPage = () => {
       )}
 
       <Container className="flex flex-wrap items-end gap-4 px-6 py-4" data-testid="liability-ledger-export">
-        <div>
-          <Heading level="h2">Ledger of a period</Heading>
-          <Text size="small" className="text-ui-fg-subtle">Every entry between two dates (both included, UTC), oldest first.</Text>
-        </div>
+        <SectionHeading title="Ledger of a period">
+          Every entry between two dates (both included, UTC), oldest first.
+        </SectionHeading>
         <div className="flex flex-col gap-y-1">
           <Label size="small" htmlFor="ledger-from">From</Label>
           <Input id="ledger-from" size="small" type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="liability-ledger-from" />

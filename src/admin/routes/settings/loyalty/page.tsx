@@ -19,7 +19,6 @@ import {
 import {
   DECIMAL_RE,
   changedInts,
-  currencyCodes,
   lowerKeys,
   parseAmounts,
   parseInts,
@@ -158,20 +157,16 @@ const INT_FIELDS: { field: IntField; label: string; hint?: string }[][] = [
 
 const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
   const { program } = data
-  const codes = useMemo(
-    () => currencyCodes(data.store_currencies, program.earn_rates, program.point_values),
-    [data, program]
-  )
   const storeCodes = useMemo(
     () => new Set(data.store_currencies.map((c) => c.toLowerCase())),
     [data.store_currencies]
   )
-  const initial = useMemo(() => toForm(program, codes), [program, codes])
-  const { mutateAsync, isPending } = useUpdateLoyaltyProgram()
-  const { form, setForm, set, bind, errors, dirty, reset, onSubmit } = useProgramForm(initial, {
+  const { form, setForm, bind, errors, codes, saveBar } = useProgramForm(data, {
+    records: (saved) => [saved.earn_rates, saved.point_values],
+    toForm,
     parse: parseForm,
-    diff: (values) => diffProgram(program, values),
-    save: mutateAsync,
+    diff: diffProgram,
+    mutation: useUpdateLoyaltyProgram(),
     what: "loyalty program",
   })
   const savedAt = program.updated_at ?? program.created_at
@@ -236,10 +231,7 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
           unsaved="the plugin's default rules"
         />
       }
-      onSubmit={onSubmit}
-      dirty={dirty}
-      isPending={isPending}
-      onReset={reset}
+      {...saveBar}
       saveTestId="loyalty-program-save"
     >
       {data.currencies_without_earn_rate.length > 0 && (
@@ -314,8 +306,7 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
           testId="loyalty-shipping-redeemable"
           label="Shipping payable with points"
           hint="When off, points pay only for items."
-          checked={form.shipping_redeemable}
-          onChange={(checked) => set("shipping_redeemable", checked)}
+          {...bind("shipping_redeemable")}
         />
       </FormSection>
 

@@ -1,4 +1,4 @@
-import { Badge, Button, Container, Heading, Input, Label, Switch, Table, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Input, Label, Switch, Table, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useMemo, useState, type FormEvent } from "react"
 import { OptionSelect } from "../../../../components/form-field"
@@ -15,6 +15,7 @@ import {
   type LoyaltyNotificationKind,
 } from "../../../../lib/care-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
+import { SectionHeading } from "../../../../components/section-heading"
 
 const PERIODS: { value: LoyaltyActionPeriod; label: string }[] = [
   { value: "day", label: "per day" },
@@ -102,15 +103,12 @@ const LoyaltyActionsPage = () => {
     <div className="flex flex-col gap-y-3">
       <LoyaltySettingsNav />
       <Container className="divide-y p-0" data-testid="loyalty-actions">
-        <div className="px-6 py-4">
-          <Heading level="h1">Actions</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Points for what members do besides ordering. Add <code>birthday</code>, <code>anniversary</code>,{" "}
-            <code>first_order</code> or <code>review</code> to switch the built-in ones on; any other code is reported by your back end
-            (<code>POST /admin/loyalty/action-completions</code>). Members get a message for each, through your
-            notification provider, unless they switched messages off.
-          </Text>
-        </div>
+        <SectionHeading level="h1" title="Actions" className="px-6 py-4">
+          Points for what members do besides ordering. Add <code>birthday</code>, <code>anniversary</code>,{" "}
+          <code>first_order</code> or <code>review</code> to switch the built-in ones on; any other code is reported by your back end
+          (<code>POST /admin/loyalty/action-completions</code>). Members get a message for each, through your
+          notification provider, unless they switched messages off.
+        </SectionHeading>
         {isPending ? (
           <Text size="small" className="px-6 py-4 text-ui-fg-subtle">Loading the actions…</Text>
         ) : isError ? (
@@ -220,13 +218,10 @@ const NotificationSettings = () => {
   return (
     <Container className="divide-y p-0" data-testid="loyalty-notification-settings">
       <div className="flex items-start justify-between gap-4 px-6 py-4">
-        <div>
-          <Heading level="h2">Notifications</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            The messages members get through your Notification Module provider, one per event. Switch a kind off, or send
-            it with another template or channel; members who switched messages off in their account get none.
-          </Text>
-        </div>
+        <SectionHeading title="Notifications">
+          The messages members get through your Notification Module provider, one per event. Switch a kind off, or send
+          it with another template or channel; members who switched messages off in their account get none.
+        </SectionHeading>
         <Button size="small" disabled={!Object.keys(edits).length} isLoading={save.isPending} onClick={() => save.mutate()}>
           Save
         </Button>

@@ -1,6 +1,6 @@
 import { Button, Checkbox, Drawer, Heading, Input, Label, Text, toast } from "@medusajs/ui"
 import { useEffect, useMemo, useState, type FormEvent } from "react"
-import { DrawerFormFooter, Field, OptionSelect, optionsOf } from "../../../../components/form-field"
+import { DrawerFormFooter, Field, SelectField, optionsOf } from "../../../../components/form-field"
 import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import { useCampaignCost, useCampaignPreview, useLoyaltyCampaigns, useSaveLoyaltyCampaign } from "../../../../hooks/use-campaigns"
@@ -14,6 +14,7 @@ import type {
 } from "../../../../lib/campaigns-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
 import { campaignProposal } from "../../../../lib/campaign-what-if"
+import { useSettingsForm } from "../../../../lib/form"
 
 /*
  * The campaign form, in a drawer that is a route of its own:
@@ -198,8 +199,9 @@ const CampaignDrawer = ({
   timeZone: string
 }) => {
   const onDone = useCloseRoute()
-  const [form, setForm] = useState(() => toForm(campaign, timeZone))
-  const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) => setForm((f) => ({ ...f, [key]: value }))
+  const initial = useMemo(() => toForm(campaign, timeZone), [campaign, timeZone])
+  // The server judges the values: the form shows no errors of its own.
+  const { form, set, bind } = useSettingsForm<CampaignForm, Record<never, string>>(initial)
   const save = useSaveLoyaltyCampaign()
   const cost = useCampaignCost()
 
@@ -257,22 +259,14 @@ const CampaignDrawer = ({
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
         <Field label="Name">{text("name", "loyalty-campaign-name")}</Field>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Status" hint="Only scheduled and live campaigns run.">
-            <OptionSelect
-              testId="loyalty-campaign-status"
-              options={STATUSES.map((status) => [status, status] as const)}
-              value={form.status}
-              onChange={(status) => set("status", status)}
-            />
-          </Field>
-          <Field label="Type">
-            <OptionSelect
-              testId="loyalty-campaign-type"
-              options={optionsOf(TYPE_LABELS)}
-              value={form.type}
-              onChange={(type) => set("type", type)}
-            />
-          </Field>
+          <SelectField
+            label="Status"
+            hint="Only scheduled and live campaigns run."
+            testId="loyalty-campaign-status"
+            options={STATUSES.map((status) => [status, status] as const)}
+            {...bind("status")}
+          />
+          <SelectField label="Type" testId="loyalty-campaign-type" options={optionsOf(TYPE_LABELS)} {...bind("type")} />
           {form.type === "amount_bonus" ? (
             <Field label="Extra points per unit" hint="In the currency below.">
               {text("rate", "loyalty-campaign-rate", "number")}
@@ -299,14 +293,12 @@ const CampaignDrawer = ({
           <Field label="Ends (UTC)" hint="Empty = no end.">
             {text("ends_at", "loyalty-campaign-ends-at", "datetime-local")}
           </Field>
-          <Field label="Repeats">
-            <OptionSelect
-              testId="loyalty-campaign-recurrence"
-              options={optionsOf(RECURRENCE_LABELS)}
-              value={form.kind}
-              onChange={(kind) => set("kind", kind)}
-            />
-          </Field>
+          <SelectField
+            label="Repeats"
+            testId="loyalty-campaign-recurrence"
+            options={optionsOf(RECURRENCE_LABELS)}
+            {...bind("kind")}
+          />
           <Field label="Time zone" hint="Recurring days are this zone's days.">
             {text("time_zone", "loyalty-campaign-time-zone")}
           </Field>
@@ -412,14 +404,12 @@ const CampaignDrawer = ({
           <Field label="Per-customer cap (points)" hint="Empty = no limit.">
             {text("per_customer_cap", "loyalty-campaign-cap", "number")}
           </Field>
-          <Field label="Stacking">
-            <OptionSelect
-              testId="loyalty-campaign-stacking"
-              options={optionsOf(STACKING_LABELS)}
-              value={form.stacking}
-              onChange={(stacking) => set("stacking", stacking)}
-            />
-          </Field>
+          <SelectField
+            label="Stacking"
+            testId="loyalty-campaign-stacking"
+            options={optionsOf(STACKING_LABELS)}
+            {...bind("stacking")}
+          />
           {form.stacking === "additive" ? (
             <Field label="Stack cap" hint="The order's points stay within this × its base points. Empty = no cap.">
               {text("stack_cap", undefined, "number")}

@@ -6,6 +6,7 @@ import { TableHead } from "../../../../components/table-head"
 import { fileImportKey, memberImportApi, type MemberImportRun } from "../../../../lib/import-api"
 import { getErrorMessage } from "../../../../lib/loyalty-api"
 import { formatDateTime } from "../../../../lib/format"
+import { SectionHeading } from "../../../../components/section-heading"
 
 const RUNS_KEY = ["loyalty", "imports"]
 const n = (value: number) => value.toLocaleString()
@@ -153,16 +154,13 @@ const LoyaltyImportPage = () => {
     <div className="flex flex-col gap-y-3">
       <LoyaltySettingsNav />
       <Container className="flex flex-col gap-y-4 px-6 py-4" data-testid="loyalty-import">
-        <div>
-          <Heading level="h1">Import members</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            A customer export of Smile.io, LoyaltyLion or Yotpo Loyalty, or a CSV with the columns{" "}
-            <code>email,points[,tier][,expires_at][,birthday]</code>. Members are matched by email (customers with an
-            account). Each row becomes one credit with reason <code>import</code> and its own expiry (else the program's).
-            Run a dry run first; importing the same file again changes nothing. For files of more than a few MB, use the
-            command line (<code>medusa exec</code>, see the README).
-          </Text>
-        </div>
+        <SectionHeading level="h1" title="Import members">
+          A customer export of Smile.io, LoyaltyLion or Yotpo Loyalty, or a CSV with the columns{" "}
+          <code>email,points[,tier][,expires_at][,birthday]</code>. Members are matched by email (customers with an
+          account). Each row becomes one credit with reason <code>import</code> and its own expiry (else the program's).
+          Run a dry run first; importing the same file again changes nothing. For files of more than a few MB, use the
+          command line (<code>medusa exec</code>, see the README).
+        </SectionHeading>
         <div className="flex flex-wrap items-center gap-3">
           <input
             type="file"
@@ -186,9 +184,7 @@ const LoyaltyImportPage = () => {
         {current && current.status !== "created" && current.status !== "running" && <Report run={current} />}
       </Container>
       <Container className="divide-y p-0">
-        <div className="px-6 py-4">
-          <Heading level="h2">Recent imports</Heading>
-        </div>
+        <SectionHeading title="Recent imports" className="px-6 py-4" />
         {runs.isError ? (
           <Text size="small" className="px-6 py-4 text-ui-fg-error">Could not load the imports: {getErrorMessage(runs.error)}</Text>
         ) : !runs.data?.imports.length ? (

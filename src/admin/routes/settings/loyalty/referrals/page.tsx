@@ -21,7 +21,6 @@ import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-
 import { useReferralProgram, useReferrals, useUpdateReferralProgram } from "../../../../hooks/use-referrals"
 import {
   changedInts,
-  currencyCodes,
   lowerKeys,
   parseAmounts,
   parseInts,
@@ -175,16 +174,12 @@ const INT_FIELDS: Record<IntField, { label: string; hint: string }> = {
 
 const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
   const { program } = data
-  const codes = useMemo(
-    () => currencyCodes(data.store_currencies, program.min_order_amounts),
-    [data, program]
-  )
-  const initial = useMemo(() => toForm(program, codes), [program, codes])
-  const { mutateAsync, isPending } = useUpdateReferralProgram()
-  const { form, setForm, set, bind, errors, dirty, reset, onSubmit } = useProgramForm(initial, {
+  const { form, setForm, set, bind, errors, codes, saveBar } = useProgramForm(data, {
+    records: (saved) => [saved.min_order_amounts],
+    toForm,
     parse: parseForm,
-    diff: (values) => diffProgram(program, values),
-    save: mutateAsync,
+    diff: diffProgram,
+    mutation: useUpdateReferralProgram(),
     what: "referral program",
   })
   const preview = sharePreview(form.storefront_url)
@@ -222,10 +217,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
           </div>
         </ProgramVersionHeader>
       }
-      onSubmit={onSubmit}
-      dirty={dirty}
-      isPending={isPending}
-      onReset={reset}
+      {...saveBar}
       saveTestId="referral-program-save"
     >
       <FormSection

@@ -2,8 +2,6 @@ import {
   Badge,
   Button,
   Container,
-  Heading,
-  Text,
   createDataTableColumnHelper,
   toast,
   usePrompt,
@@ -21,6 +19,7 @@ import {
   type BadgeColor,
 } from "../../../../lib/format"
 import { getErrorMessage, type LoyaltyReward } from "../../../../lib/loyalty-api"
+import { SectionHeading } from "../../../../components/section-heading"
 
 /* ------------------------------------------------------------------ */
 /* Settings → Loyalty → Rewards: the list; the create and edit drawers */
@@ -142,12 +141,9 @@ const LoyaltyRewardsPage = () => {
       <LoyaltySettingsNav />
       <Container className="divide-y p-0">
         <div className="flex items-start justify-between gap-x-4 px-6 py-4">
-          <div>
-            <Heading level="h1">Rewards</Heading>
-            <Text size="small" className="text-ui-fg-subtle">
-              Coupons customers buy with their points.
-            </Text>
-          </div>
+          <SectionHeading level="h1" title="Rewards">
+            Coupons customers buy with their points.
+          </SectionHeading>
           <Button size="small" variant="secondary" data-testid="loyalty-reward-create" onClick={() => navigate("create")}>
             Create reward
           </Button>

@@ -7,6 +7,7 @@ import {
   Field,
   InputField,
   OptionSelect,
+  SelectField,
   SwitchField,
   optionsOf,
 } from "../../../../components/form-field"
@@ -18,7 +19,8 @@ import {
   useUpdateLoyaltyReward,
 } from "../../../../hooks/use-loyalty"
 import { REWARD_KIND_LABELS, toNumber } from "../../../../lib/format"
-import { DECIMAL_RE, INT_RE, useSettingsForm } from "../../../../lib/form"
+import { DECIMAL_RE, INT_RE, useSettingsForm, type IntRule } from "../../../../lib/form"
+import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
   getErrorMessage,
   type LoyaltyReward,
@@ -92,8 +94,8 @@ const toForm = (reward: LoyaltyReward | null, currencies: string[]): RewardForm 
 })
 
 
-/** An integer in [min, max], or an error message. */
-const parseIntIn = (text: string, min: number, max: number) => {
+/** An integer within `rule`'s bounds, or an error message. */
+const parseIntIn = (text: string, { min, max }: IntRule) => {
   const t = text.trim()
   const n = Number(t)
   return INT_RE.test(t) && Number.isSafeInteger(n) && n >= min && n <= max
@@ -101,15 +103,19 @@ const parseIntIn = (text: string, min: number, max: number) => {
     : `Enter a whole number from ${min} to ${max.toLocaleString("en-US")}.`
 }
 
-/** Bounds mirrored from the server's validator; the server stays the judge. */
+/** The server validator's bounds; the server stays the judge. */
+const LIMITS = Limits.reward
+
 const parseForm = (
   form: RewardForm
 ): { errors: FormErrors; body: LoyaltyRewardBody | null } => {
   const errors: FormErrors = {}
   const name = form.name.trim()
   if (!name) errors.name = "A name is required."
-  else if (name.length > 200) errors.name = "At most 200 characters."
-  if (form.description.length > 2000) errors.description = "At most 2000 characters."
+  else if (name.length > LIMITS.name_length) errors.name = `At most ${LIMITS.name_length} characters.`
+  if (form.description.length > LIMITS.description_length) {
+    errors.description = `At most ${LIMITS.description_length} characters.`
+  }
 
   let amounts: Record<string, number> | null = null
   if (form.kind === "fixed_amount") {
@@ -133,12 +139,12 @@ const parseForm = (
     } else percentage = n
   }
 
-  const points = parseIntIn(form.points_cost, 1, 100_000_000)
+  const points = parseIntIn(form.points_cost, LIMITS.points_cost)
   if (typeof points === "string") errors.points_cost = points
-  const validDays = parseIntIn(form.valid_days, 1, 3650)
+  const validDays = parseIntIn(form.valid_days, LIMITS.valid_days)
   if (typeof validDays === "string") errors.valid_days = validDays
   const limit = form.per_customer_limit.trim()
-    ? parseIntIn(form.per_customer_limit, 1, 1000)
+    ? parseIntIn(form.per_customer_limit, LIMITS.per_customer_limit)
     : null
   if (typeof limit === "string") errors.per_customer_limit = limit
   if (form.starts_at && form.ends_at && form.ends_at <= form.starts_at) {
@@ -220,25 +226,23 @@ const RewardFormBody = ({
         </Drawer.Description>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <InputField id="reward-name" testId="loyalty-reward-name" label="Name" maxLength={200} {...bind("name")} />
-        <Field id="reward-description" label="Description (optional)" error={errors.description}>
+        <InputField id="loyalty-reward-name" label="Name" maxLength={LIMITS.name_length} {...bind("name")} />
+        <Field id="loyalty-reward-description" label="Description (optional)" error={errors.description}>
           <Textarea
-            id="reward-description"
+            id="loyalty-reward-description"
             data-testid="loyalty-reward-description"
-            maxLength={2000}
+            maxLength={LIMITS.description_length}
             value={form.description}
             onChange={(e) => set("description", e.target.value)}
           />
         </Field>
-        <Field label="Kind">
-          <OptionSelect
-            testId="loyalty-reward-kind"
-            aria-label="Kind"
-            options={optionsOf(REWARD_KIND_LABELS)}
-            value={form.kind}
-            onChange={(kind) => set("kind", kind)}
-          />
-        </Field>
+        <SelectField
+          label="Kind"
+          testId="loyalty-reward-kind"
+          aria-label="Kind"
+          options={optionsOf(REWARD_KIND_LABELS)}
+          {...bind("kind")}
+        />
 
         {form.kind === "fixed_amount" && (
           <Field label="Amount off per currency" error={errors.amounts} hint="The customer picks a currency when buying.">
@@ -292,8 +296,7 @@ const RewardFormBody = ({
 
         {form.kind === "percentage" && (
           <InputField
-            id="reward-percentage"
-            testId="loyalty-reward-percentage"
+            id="loyalty-reward-percentage"
             label="Percentage off items"
             number="decimal"
             min={0}
@@ -304,31 +307,16 @@ const RewardFormBody = ({
         )}
 
         <div className="grid grid-cols-2 gap-4">
-          <InputField
-            id="reward-points-cost"
-            testId="loyalty-reward-points-cost"
-            label="Points cost"
-            number="int"
-            min={1}
-            {...bind("points_cost")}
-          />
-          <InputField
-            id="reward-valid-days"
-            testId="loyalty-reward-valid-days"
-            label="Coupon valid (days)"
-            number="int"
-            min={1}
-            {...bind("valid_days")}
-          />
+          <InputField id="loyalty-reward-points-cost" label="Points cost" number="int" min={1} {...bind("points_cost")} />
+          <InputField id="loyalty-reward-valid-days" label="Coupon valid (days)" number="int" min={1} {...bind("valid_days")} />
           <Field label="Starts at" hint="Empty = available now.">
-            <DateTimeInput testId="loyalty-reward-starts-at" value={form.starts_at} onChange={(d) => set("starts_at", d)} />
+            <DateTimeInput testId="loyalty-reward-starts-at" {...bind("starts_at")} />
           </Field>
           <Field label="Ends at" hint="Empty = no end." error={errors.ends_at}>
-            <DateTimeInput testId="loyalty-reward-ends-at" value={form.ends_at} onChange={(d) => set("ends_at", d)} />
+            <DateTimeInput testId="loyalty-reward-ends-at" {...bind("ends_at")} />
           </Field>
           <InputField
-            id="reward-limit"
-            testId="loyalty-reward-per-customer-limit"
+            id="loyalty-reward-per-customer-limit"
             label="Per-customer limit"
             hint="Empty = unlimited."
             number="int"
@@ -342,16 +330,9 @@ const RewardFormBody = ({
           id="loyalty-reward-refund-on-expiry"
           label="Refund points on expiry"
           hint="An unused coupon gives its points back when it expires."
-          checked={form.refund_on_expiry}
-          onChange={(v) => set("refund_on_expiry", v)}
+          {...bind("refund_on_expiry")}
         />
-        <SwitchField
-          id="loyalty-reward-active"
-          label="Active"
-          hint="Only active rewards can be bought."
-          checked={form.is_active}
-          onChange={(v) => set("is_active", v)}
-        />
+        <SwitchField id="loyalty-reward-active" label="Active" hint="Only active rewards can be bought." {...bind("is_active")} />
       </Drawer.Body>
       <DrawerFormFooter isPending={isPending} saveTestId="loyalty-reward-save" />
     </form>

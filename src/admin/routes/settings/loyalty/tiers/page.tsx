@@ -1,4 +1,4 @@
-import { Badge, Button, Container, Heading, IconButton, Input, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Badge, Button, Container, IconButton, Input, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
 import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
 import { useCallback, useMemo, useState, type FormEvent } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
@@ -23,6 +23,7 @@ import {
   type LoyaltyTierSettings,
   type LoyaltyTierWindow,
 } from "../../../../lib/loyalty-api"
+import { SectionHeading } from "../../../../components/section-heading"
 
 /* ------------------------------------------------------------------ */
 /* Settings → Loyalty → Tiers. No `defineRouteConfig`: the dashboard    */
@@ -196,14 +197,11 @@ const TiersSection = () => {
   return (
     <Container className="divide-y p-0">
       <div className="flex items-start justify-between gap-x-4 px-6 py-4">
-        <div>
-          <Heading level="h1">Membership tiers</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Customers reach a tier when the activity of their released orders reaches its threshold. Thresholds
-            must grow with rank. Members are mirrored into the tier&apos;s customer group, so prices, promotions
-            and free shipping can target them.
-          </Text>
-        </div>
+        <SectionHeading level="h1" title="Membership tiers">
+          Customers reach a tier when the activity of their released orders reaches its threshold. Thresholds
+          must grow with rank. Members are mirrored into the tier&apos;s customer group, so prices, promotions
+          and free shipping can target them.
+        </SectionHeading>
         <Button size="small" variant="secondary" onClick={() => navigate("create")} data-testid="loyalty-tier-create">
           Create tier
         </Button>
@@ -335,13 +333,10 @@ const QualificationForm = ({ settings }: { settings: LoyaltyTierSettings }) => {
   return (
     <Container className="p-0">
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-y-4 px-6 py-4" data-testid="loyalty-tier-settings">
-        <div>
-          <Heading level="h2">Qualification</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Upgrades happen as soon as a threshold is reached. Downgrades wait for the end of the period, plus the
-            grace days, and go to the tier the period&apos;s activity still reaches.
-          </Text>
-        </div>
+        <SectionHeading title="Qualification">
+          Upgrades happen as soon as a threshold is reached. Downgrades wait for the end of the period, plus the
+          grace days, and go to the tier the period&apos;s activity still reaches.
+        </SectionHeading>
         <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
           <Field id="loyalty-tier-window" label="Window">
             <OptionSelect id="loyalty-tier-window" options={optionsOf(WINDOW_LABELS)} value={windowType} onChange={(value) => setWindowType(value)} />

@@ -1,6 +1,6 @@
 import { Alert, Button, Drawer, Input, Text, Textarea, toast } from "@medusajs/ui"
 import { useMemo, useState, type FormEvent } from "react"
-import { Field, InputField, OptionSelect, optionsOf } from "../../../../components/form-field"
+import { Field, InputField, SelectField, optionsOf } from "../../../../components/form-field"
 import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../../lib/what-if-api"
@@ -211,23 +211,8 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-          <InputField
-            id="loyalty-tier-name"
-            testId="loyalty-tier-name"
-            label="Name"
-            maxLength={100}
-            placeholder="e.g. Gold"
-            {...bind("name")}
-          />
-          <Field id="loyalty-tier-metric" label="Reached by">
-            <OptionSelect
-              id="loyalty-tier-metric"
-              testId="loyalty-tier-metric"
-              options={optionsOf(METRIC_LABELS)}
-              value={form.metric}
-              onChange={(metric) => set("metric", metric)}
-            />
-          </Field>
+          <InputField id="loyalty-tier-name" label="Name" maxLength={100} placeholder="e.g. Gold" {...bind("name")} />
+          <SelectField id="loyalty-tier-metric" label="Reached by" options={optionsOf(METRIC_LABELS)} {...bind("metric")} />
           {form.metric === "spend" ? (
             <Field id="loyalty-tier-spend" label="Amount to spend" error={errors.spend} hint="Reached in any one currency; leave a currency empty to skip it.">
               <div className="flex flex-col gap-y-2" id="loyalty-tier-spend">
@@ -253,7 +238,6 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
           ) : (
             <InputField
               id="loyalty-tier-threshold"
-              testId="loyalty-tier-threshold"
               label={form.metric === "points" ? "Points to reach" : "Orders to reach"}
               hint="Counted in the qualification window, from orders past their return window."
               number="int"
@@ -263,7 +247,6 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
           )}
           <InputField
             id="loyalty-tier-multiplier"
-            testId="loyalty-tier-multiplier"
             label="Earn multiplier"
             hint="Members earn this many times the points, e.g. 1.5."
             number="decimal"
@@ -274,25 +257,22 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
           />
           <InputField
             id="loyalty-tier-bonus"
-            testId="loyalty-tier-bonus"
             label="Bonus on reaching it"
             hint="Points credited once per customer, the first time they reach it."
             number="int"
             min={0}
             {...bind("bonus_points")}
           />
-          <Field id="loyalty-tier-group" label="Customer group" hint="Members are kept in this group; use it in price lists and promotions.">
-            <OptionSelect
-              id="loyalty-tier-group"
-              testId="loyalty-tier-group"
-              options={[
-                [NO_GROUP, "No group"],
-                ...(groups.data?.customer_groups ?? []).map((group) => [group.id, group.name] as const),
-              ]}
-              value={form.customer_group_id}
-              onChange={(value) => set("customer_group_id", value)}
-            />
-          </Field>
+          <SelectField
+            id="loyalty-tier-group"
+            label="Customer group"
+            hint="Members are kept in this group; use it in price lists and promotions."
+            options={[
+              [NO_GROUP, "No group"],
+              ...(groups.data?.customer_groups ?? []).map((group) => [group.id, group.name] as const),
+            ]}
+            {...bind("customer_group_id")}
+          />
         </div>
         <Field id="loyalty-tier-perks" label="Perks" hint="Shown to shoppers in the program.">
           <Textarea
