@@ -1,19 +1,11 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { DebitPosting, PostingResult } from "../../../modules/loyalty-points/types"
-import { pointsService } from "./resolve-service"
+import { DebitPosting } from "../../../modules/loyalty-points/types"
+import { createPostingStep } from "./create-posting-step"
 
 export const debitPointsStepId = "loyalty-debit-points-step"
 
 /** Debit the available balance under the account lock; compensation restores it. */
-export const debitPointsStep = createStep(
+export const debitPointsStep = createPostingStep(
   debitPointsStepId,
-  async (input: DebitPosting, { container }) => {
-    const result = await pointsService(container).debitPoints(input)
-    return new StepResponse<PostingResult, string | null>(result, result.created ? result.entry.id : null)
-  },
-  async (entryId, { container }) => {
-    if (entryId) {
-      await pointsService(container).revertEntry(entryId, "Debit rolled back")
-    }
-  }
+  (service, input: DebitPosting) => service.debitPoints(input),
+  "Debit rolled back"
 )

@@ -1,6 +1,4 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { PostingResult } from "../../../modules/loyalty-points/types"
-import { pointsService } from "./resolve-service"
+import { createPostingStep } from "./create-posting-step"
 
 export const takeBackCreditStepId = "loyalty-take-back-credit-step"
 
@@ -11,15 +9,8 @@ export type TakeBackCreditInput = { credit_key: string; idempotency_key: string;
  * none, or for a null input), once per `idempotency_key`; compensation gives
  * it back.
  */
-export const takeBackCreditStep = createStep(
+export const takeBackCreditStep = createPostingStep(
   takeBackCreditStepId,
-  async (input: TakeBackCreditInput | null, { container }) => {
-    const result = input ? await pointsService(container).takeBackCredit(input) : null
-    return new StepResponse<PostingResult | null, string | null>(result, result?.created ? result.entry.id : null)
-  },
-  async (entryId, { container }) => {
-    if (entryId) {
-      await pointsService(container).revertEntry(entryId, "Take-back rolled back")
-    }
-  }
+  async (service, input: TakeBackCreditInput | null) => (input ? service.takeBackCredit(input) : null),
+  "Take-back rolled back"
 )

@@ -1,14 +1,11 @@
-import { createStep } from "@medusajs/framework/workflows-sdk"
 import { NewReferralFlag } from "../../../lib/referrals/rules"
-import { referralsService } from "./resolve-service"
-import { restore, respond } from "./referral-transition"
+import { createReferralTransitionStep } from "./create-referral-transition-step"
 
 export const flagReferralStepId = "loyalty-flag-referral-step"
 
 /** Hold an open referral for an admin, with the reasons. */
-export const flagReferralStep = createStep(
+export const flagReferralStep = createReferralTransitionStep(
   flagReferralStepId,
-  async (input: { referral_id: string; flags: NewReferralFlag[]; order_id: string | null; now: Date }, { container }) =>
-    respond(await referralsService(container).flagReferral(input)),
-  restore
+  (service, input: { referral_id: string; flags: NewReferralFlag[]; order_id: string | null; now: Date }) =>
+    service.flagReferral(input)
 )

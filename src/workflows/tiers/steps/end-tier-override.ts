@@ -1,8 +1,5 @@
 import { MedusaError } from "@medusajs/framework/utils"
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { MembershipWrite } from "../../../modules/loyalty-tiers/types"
-import { tiersService } from "./resolve-service"
-import { restore } from "./restore-membership"
+import { createMembershipStep } from "./create-membership-step"
 
 export const endTierOverrideStepId = "loyalty-end-tier-override-step"
 
@@ -15,14 +12,13 @@ export type EndTierOverrideStepInput = {
 }
 
 /** End the active override; the earned tier is in effect again. Compensation reopens it. */
-export const endTierOverrideStep = createStep(
+export const endTierOverrideStep = createMembershipStep(
   endTierOverrideStepId,
-  async (input: EndTierOverrideStepInput, { container }) => {
-    const write = await tiersService(container).endOverride({ ...input, now: new Date(input.now) })
+  async (service, input: EndTierOverrideStepInput) => {
+    const write = await service.endOverride({ ...input, now: new Date(input.now) })
     if (!write && input.actor_id) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Customer ${input.customer_id} has no active tier override`)
     }
-    return new StepResponse<MembershipWrite | null, MembershipWrite | null>(write, write)
-  },
-  restore
+    return write
+  }
 )

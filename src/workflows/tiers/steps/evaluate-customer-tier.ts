@@ -1,16 +1,9 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { MembershipWrite } from "../../../modules/loyalty-tiers/types"
-import { tiersService } from "./resolve-service"
-import { restore } from "./restore-membership"
+import { createMembershipStep } from "./create-membership-step"
 
 export const evaluateCustomerTierStepId = "loyalty-evaluate-customer-tier-step"
 
 /** Upgrade (or keep longer) from the customer's activity in the current window; never a downgrade. */
-export const evaluateCustomerTierStep = createStep(
+export const evaluateCustomerTierStep = createMembershipStep(
   evaluateCustomerTierStepId,
-  async (input: { customer_id: string; now: Date }, { container }) => {
-    const write = await tiersService(container).evaluateCustomer(input.customer_id, new Date(input.now))
-    return new StepResponse<MembershipWrite, MembershipWrite>(write, write)
-  },
-  restore
+  (service, input: { customer_id: string; now: Date }) => service.evaluateCustomer(input.customer_id, new Date(input.now))
 )

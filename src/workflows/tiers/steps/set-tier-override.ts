@@ -1,7 +1,4 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { MembershipWrite, TierOverrideRecord } from "../../../modules/loyalty-tiers/types"
-import { tiersService } from "./resolve-service"
-import { restore } from "./restore-membership"
+import { createMembershipStep } from "./create-membership-step"
 
 export const setTierOverrideStepId = "loyalty-set-tier-override-step"
 
@@ -15,15 +12,12 @@ export type SetTierOverrideStepInput = {
 }
 
 /** Staff set a tier with a reason and an end date; compensation takes the override back. */
-export const setTierOverrideStep = createStep(
+export const setTierOverrideStep = createMembershipStep(
   setTierOverrideStepId,
-  async (input: SetTierOverrideStepInput, { container }) => {
-    const write = await tiersService(container).setOverride({
+  (service, input: SetTierOverrideStepInput) =>
+    service.setOverride({
       ...input,
       ends_at: input.ends_at ? new Date(input.ends_at) : null,
       now: new Date(input.now),
     })
-    return new StepResponse<MembershipWrite & { override: TierOverrideRecord }, MembershipWrite>(write, write)
-  },
-  restore
 )
