@@ -154,8 +154,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   ): Promise<ReferralCodeRecord | null> {
     const code = normalizeReferralCode(typed)
     if (!code) return null
-    const [found] = await this.listReferralCodes({ code }, { take: 1 }, sharedContext)
-    return found ?? null
+    return await oneOrNull(this.listReferralCodes({ code }, { take: 1 }, sharedContext))
   }
 
   // ---------------------------------------------------------------- claim rate limit
