@@ -7,7 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsOf, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, settingsOf, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import {
@@ -115,8 +115,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   /** The rules in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramRules(@MedusaContext() sharedContext: SharedContext = {}): Promise<ProgramRules> {
-    const latest = await oneOrNull(this.listProgramVersions({}, LATEST_VERSION, sharedContext))
-    return latest ? settingsOf(latest) : rulesFromOptions(this.options_)
+    return await settingsInForce<ProgramRules>(this.listProgramVersions({}, LATEST_VERSION, sharedContext), () => rulesFromOptions(this.options_))
   }
 
   /** The rules of one version (0 = the plugin options), for reversals that reuse the original rules. */

@@ -5,7 +5,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsOf, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitHit,
@@ -92,8 +92,10 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   /** The program in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<ReferralProgramSettings> {
-    const latest = await oneOrNull(this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext))
-    return latest ? settingsOf(latest) : referralSettingsFromOptions(this.options_)
+    return await settingsInForce<ReferralProgramSettings>(
+      this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext),
+      () => referralSettingsFromOptions(this.options_)
+    )
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, saveSettings, SharedContext, transactionOf, writeOnlyRow } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import { TierExpiringEventData } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
@@ -164,21 +164,18 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     actorId: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ settings: TierSettings; previous: TierSettings }> {
-    await lockForSave(sharedContext, "loyalty_tier_settings", WRITES)
-    const previous = await this.getSettings(sharedContext)
-    const settings = { ...previous, ...changes }
-    const problems = settingsProblems(settings)
-    if (problems.length) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
-    }
-    const [row] = await this.listTierSettings({}, { select: ["id"], take: 1 }, sharedContext)
-    const values = { ...settings, updated_by: actorId }
-    if (row) {
-      await this.updateTierSettings({ id: row.id, ...values }, sharedContext)
-    } else {
-      await this.createTierSettings(values, sharedContext)
-    }
-    return { settings, previous }
+    const { next, previous } = await saveSettings<TierSettings>(sharedContext, "loyalty_tier_settings", WRITES, {
+      current: () => this.getSettings(sharedContext),
+      next: (current) => ({ ...current, ...changes }),
+      problems: settingsProblems,
+      write: (settings) =>
+        writeOnlyRow({ ...settings, updated_by: actorId }, {
+          find: () => this.listTierSettings({}, { select: ["id"], take: 1 }, sharedContext),
+          update: (row) => this.updateTierSettings(row, sharedContext),
+          create: (values) => this.createTierSettings(values, sharedContext),
+        }),
+    })
+    return { settings: next, previous }
   }
 
   // ---------------------------------------------------------------- tiers
