@@ -116,11 +116,43 @@ export function settingsOf<S>(row: S & VersionBookkeeping): S {
 }
 
 /**
- * Save settings as the next version of a versioned settings table: under
- * `lockForSave`, read what is in force, apply `changes` (fields left out
- * keep their value), refuse the result with its `problems`, and `create` it
- * with the next version number. Two admins saving at once get consecutive
- * versions, each built on the other's save.
+ * The settings in force of a versioned settings table: those of the latest
+ * saved version (`latest`, a list read with `LATEST_VERSION`), else
+ * `fromOptions` (version 0: the plugin options, until staff save).
+ */
+export async function settingsInForce<S>(latest: Promise<(S & VersionBookkeeping)[]>, fromOptions: () => S): Promise<S> {
+  const row = await oneOrNull(latest)
+  return row ? settingsOf(row) : fromOptions()
+}
+
+/**
+ * Save settings under `lockForSave`: read what is in force, build the next
+ * settings from it, refuse them with their `problems`, and `write` them.
+ * Two admins saving at once save one after the other, each building on the
+ * other's save. Returns the settings written and those they replace.
+ */
+export async function saveSettings<S>(
+  sharedContext: SharedContext,
+  table: string,
+  what: string,
+  steps: { current: () => Promise<S>; next: (current: S) => S; problems: (next: S) => string[]; write: (next: S) => Promise<unknown> }
+): Promise<{ next: S; previous: S }> {
+  await lockForSave(sharedContext, table, what)
+  const previous = await steps.current()
+  const next = steps.next(previous)
+  const problems = steps.problems(next)
+  if (problems.length) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
+  }
+  await steps.write(next)
+  return { next, previous }
+}
+
+/**
+ * Save settings as the next version of a versioned settings table
+ * (`saveSettings`): `changes` applied to what is in force (fields left out
+ * keep their value), `create`d with the next version number. Two admins
+ * saving at once get consecutive versions.
  */
 export async function saveNextVersion<S extends { version: number }>(
   sharedContext: SharedContext,
@@ -129,15 +161,25 @@ export async function saveNextVersion<S extends { version: number }>(
   changes: Partial<Omit<S, "version">>,
   steps: { current: () => Promise<S>; problems: (next: S) => string[]; create: (next: S) => Promise<unknown> }
 ): Promise<S> {
-  await lockForSave(sharedContext, table, what)
-  const current = await steps.current()
-  const next: S = { ...current, ...changes, version: current.version + 1 }
-  const problems = steps.problems(next)
-  if (problems.length) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
-  }
-  await steps.create(next)
+  const { next } = await saveSettings<S>(sharedContext, table, what, {
+    current: steps.current,
+    next: (current) => ({ ...current, ...changes, version: current.version + 1 }),
+    problems: steps.problems,
+    write: steps.create,
+  })
   return next
+}
+
+/**
+ * Write the one row of a settings table that is not versioned: update the
+ * row there is (`find` reads its id), else create it.
+ */
+export async function writeOnlyRow<V>(
+  values: V,
+  steps: { find: () => Promise<{ id: string }[]>; update: (row: V & { id: string }) => Promise<unknown>; create: (values: V) => Promise<unknown> }
+): Promise<void> {
+  const row = await oneOrNull(steps.find())
+  await (row ? steps.update({ id: row.id, ...values }) : steps.create(values))
 }
 
 /**

@@ -81,6 +81,32 @@ export type Movement = { balance_change: number; pending_change: number; debt_ch
 export type AccountChange = { movement: Movement; lifetime_earned: number; lifetime_redeemed: number }
 
 /**
+ * The movement of a credit of `points` to the balance side: recorded debt is
+ * paid off first (`settleDebt`), the rest goes to the balance (a lot).
+ * `pendingChange` when the points come out of pending ones (a release).
+ */
+export function balanceCredit(debt: number, points: number, pendingChange = 0): Movement {
+  const { debt_paid, to_balance } = settleDebt(debt, points)
+  return { balance_change: to_balance, pending_change: pendingChange, debt_change: -debt_paid }
+}
+
+/** Where the summed change of an account starts: nothing moved. */
+export const NO_CHANGE: AccountChange = { movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
+
+/** `change` added to `sum`: a page's postings on one account, written as one change. */
+export function addChange(sum: AccountChange, change: { movement: Movement; lifetime_earned?: number; lifetime_redeemed?: number }): AccountChange {
+  return {
+    movement: {
+      balance_change: sum.movement.balance_change + change.movement.balance_change,
+      pending_change: sum.movement.pending_change + change.movement.pending_change,
+      debt_change: sum.movement.debt_change + change.movement.debt_change,
+    },
+    lifetime_earned: sum.lifetime_earned + (change.lifetime_earned ?? 0),
+    lifetime_redeemed: sum.lifetime_redeemed + (change.lifetime_redeemed ?? 0),
+  }
+}
+
+/**
  * What an order has done in the ledger so far: points earned (pending and
  * earned after release), released, reversed, still pending, redeemed on it
  * and restored to its shopper.

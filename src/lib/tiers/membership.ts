@@ -55,6 +55,53 @@ export type MembershipWrite = {
   ended_override_ids?: string[]
 }
 
+/** The dates that say whether a staff override still holds. */
+type OverrideDates = { ended_at: Date | null; ends_at: Date | null }
+
+/**
+ * An override whose end date has passed and that nobody ended yet: a
+ * decision about the customer ends it first, with its own history line.
+ */
+export function overrideRunOut(override: OverrideDates | null | undefined, now: Date): boolean {
+  return !!override && !override.ended_at && !!override.ends_at && override.ends_at <= now
+}
+
+/** An override in effect at `now`: not ended, and not past its end date (a run-out one counts as ended already). */
+export function overrideInEffect(override: OverrideDates, now: Date): boolean {
+  return !override.ended_at && !(override.ends_at && override.ends_at <= now)
+}
+
+/**
+ * The earned tier a period-end review leaves (`decideOnReview`'s decision):
+ * the tier the period's activity still reaches, qualified for since before
+ * when it is the one earned already, else since `now`; none; and the next
+ * period's end.
+ */
+export function reviewedEarning(
+  membership: Pick<MembershipState, "earned_tier_id" | "qualified_at">,
+  decision: { tier: { id: string } | null; qualified_until: Date | null },
+  now: Date
+): Pick<MembershipState, "earned_tier_id" | "qualified_at" | "qualified_until"> {
+  const earnedTierId = decision.tier?.id ?? null
+  return {
+    earned_tier_id: earnedTierId,
+    qualified_at: earnedTierId === membership.earned_tier_id ? membership.qualified_at : earnedTierId ? now : null,
+    qualified_until: decision.qualified_until,
+  }
+}
+
+/** The history's note of a period-end review: the tier the period's activity keeps, or why it keeps none. */
+export function reviewNote(
+  qualifiedUntil: Date,
+  keeps: TierDefinition | null,
+  metrics: TierMetrics,
+  previous: TierDefinition | null | undefined
+): string {
+  return keeps
+    ? `Period ended ${isoDay(qualifiedUntil)}: ${describeMetrics(keeps, metrics)} keeps ${keeps.name}`
+    : `Period ended ${isoDay(qualifiedUntil)}: the activity reaches no tier${previous ? ` (${previous.name} needs ${describeThreshold(previous)})` : ""}`
+}
+
 /** The tier fields a change names (a deleted tier's too: history keeps its name). */
 export type ChangedTier = Pick<TierDefinition, "id" | "name" | "rank" | "customer_group_id" | "bonus_points">
 

@@ -514,6 +514,17 @@ export function addMetricsSums(metrics: TierMetrics, sums: MetricsSums): TierMet
   return metrics
 }
 
+/** A customer's metrics with the time of their oldest activity counted (how long until some of it leaves a rolling window). */
+export type ActivityMetrics = TierMetrics & { oldest_at: Date | null }
+
+/** Add one currency's sums and their oldest activity's time to a customer's metrics (`addMetricsSums`). */
+export function addActivitySums(metrics: ActivityMetrics, sums: MetricsSums & { oldest_at: Date | string | null }): ActivityMetrics {
+  addMetricsSums(metrics, sums)
+  const at = sums.oldest_at ? new Date(sums.oldest_at) : null
+  if (at && (!metrics.oldest_at || at < metrics.oldest_at)) metrics.oldest_at = at
+  return metrics
+}
+
 /**
  * Which releases of a page are surely counted alike together and one at a
  * time (`page`: a customer's only release; a redelivered copy is the same

@@ -6,7 +6,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { knexOf, SharedContext } from "../../lib/db"
+import { knexOf, SharedContext, writeOnlyRow } from "../../lib/db"
 import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/insights/clv/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/insights/clv/gamma-gamma"
 import {
@@ -118,12 +118,11 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<InsightSettings> {
     const next = { ...(await this.getSettings(sharedContext)), ...changes }
-    const [row] = await this.listInsightSettings({}, { select: ["id"], take: 1 }, sharedContext)
-    if (row) {
-      await this.updateInsightSettings({ id: row.id, settings: next, updated_by: updatedBy }, sharedContext)
-    } else {
-      await this.createInsightSettings({ settings: next, updated_by: updatedBy }, sharedContext)
-    }
+    await writeOnlyRow({ settings: next, updated_by: updatedBy }, {
+      find: () => this.listInsightSettings({}, { select: ["id"], take: 1 }, sharedContext),
+      update: (row) => this.updateInsightSettings(row, sharedContext),
+      create: (values) => this.createInsightSettings(values, sharedContext),
+    })
     return next
   }
 

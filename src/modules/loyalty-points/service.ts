@@ -7,7 +7,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsOf, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, settingsOf, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import {
@@ -20,8 +20,10 @@ import {
   reversalMovement,
   lifetimeOf,
   revertMovement,
-  settleDebt,
   splitReversal,
+  balanceCredit,
+  addChange,
+  NO_CHANGE,
 } from "../../lib/points/ledger"
 import { LiabilityFacts } from "../../lib/points/liability"
 import { preferencesPatch } from "../../lib/points/members"
@@ -113,8 +115,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   /** The rules in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramRules(@MedusaContext() sharedContext: SharedContext = {}): Promise<ProgramRules> {
-    const latest = await oneOrNull(this.listProgramVersions({}, LATEST_VERSION, sharedContext))
-    return latest ? settingsOf(latest) : rulesFromOptions(this.options_)
+    return await settingsInForce<ProgramRules>(this.listProgramVersions({}, LATEST_VERSION, sharedContext), () => rulesFromOptions(this.options_))
   }
 
   /** The rules of one version (0 = the plugin options), for reversals that reuse the original rules. */
@@ -382,13 +383,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     assertPositive(input.points)
     return await this.post_(sharedContext, input, async (trx, account, entryId) => {
       if (input.limit) await assertWithinLimit(trx, account.id, input, input.limit)
-      return {
-        type: input.type,
-        points: input.points,
-        movement: await this.creditBalance_(trx, account, entryId, input.points, input.expires_at),
-        lifetime_earned: input.type === "restore" ? 0 : input.points,
-        lifetime_redeemed: input.type === "restore" ? -input.points : 0,
-      }
+      return creditOf(input, await this.creditBalance_(trx, account, entryId, input.points, input.expires_at))
     })
   }
 
@@ -431,9 +426,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     input: OrderPendingPosting,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult> {
-    if (!Number.isInteger(input.points) || input.points < 0) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Earned points must be a whole number of 0 or more")
-    }
+    assertEarned(input.points)
     return await this.post_(
       sharedContext,
       { ...input, idempotency_key: IdempotencyKeys.orderEarning(input.order_id ?? "") },
@@ -461,19 +454,13 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * A page of awards at once (the earnings catch-up's page), each as
    * `recordOrderAward` writes it: the order's facts (`insertOrderFacts`, an
    * order that has them keeps them) and its `pending` entry under the key
-   * `earn:order:<id>` with the same amount, reason, details, rule version,
-   * currency and release date; an order earned already (or given twice) writes
-   * nothing and answers its first entry (`created: false`). A few statements
-   * for the whole page instead of a locked posting per order, in this one
-   * transaction (all of the page or none of it): the facts first, as one by
-   * one (so an `order.placed` award of the same order, which writes its facts
-   * before it locks its account, never waits on this page in a circle), then
-   * the accounts locked, those missing created (`lockAccounts`: customer
-   * order, the posting path's `lock_timeout`), the keys read under those
-   * locks, the entries in the page's order and the accounts' pending one
-   * statement each. A concurrent award of an order of the page takes the same
-   * account lock and reads the key under it, so whichever writes second writes
-   * nothing (the key's unique index backs that up).
+   * `earn:order:<id>` (`postPage`: an order earned already, or given twice,
+   * writes nothing and answers its first entry), in this one transaction (all
+   * of the page or none of it). The facts go first, as one by one, so an
+   * `order.placed` award of the same order, which writes its facts before it
+   * locks its account, never waits on this page in a circle; that award takes
+   * the same account lock and reads the key under it, so whichever writes
+   * second writes nothing (the key's unique index backs that up).
    *
    * Orders whose customer's account is closed are returned in `deferred`
    * with nothing written for them: the per-order award refuses them as before.
@@ -485,9 +472,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<{ results: PostingResult[]; fact_ids: string[]; deferred: string[] }> {
     if (!awards.length) return { results: [], fact_ids: [], deferred: [] }
     for (const { earning } of awards) {
-      if (!Number.isInteger(earning.points) || earning.points < 0) {
-        throw new MedusaError(MedusaError.Types.INVALID_DATA, "Earned points must be a whole number of 0 or more")
-      }
+      assertEarned(earning.points)
       if (!earning.order_id) throw new MedusaError(MedusaError.Types.INVALID_DATA, "An order's earning names its order")
     }
     const trx = transactionOf(sharedContext, WRITES)
@@ -497,16 +482,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!mine.length) return { results: [], fact_ids: [], deferred }
     const fact_ids = await sql.insertOrderFacts(trx, mine.flatMap(({ facts }) => (facts ? [facts] : [])))
     const postings = mine.map(({ earning }) => ({ ...earning, idempotency_key: IdempotencyKeys.orderEarning(earning.order_id!) }))
-    const locked = await sql.lockAccounts(trx, postings.map((posting) => posting.customer_id))
-    const accountOf = new Map(locked.map((account) => [account.customer_id, account]))
-    const written = await sql.entriesByKeys(trx, postings.map((posting) => posting.idempotency_key))
-    const plan = planPendings(postings, accountOf, written)
-    const inserted = new Map((await sql.insertEntries(trx, plan.entries)).map((entry) => [entry.id, entry]))
-    const moved = new Map((await sql.moveAccounts(trx, plan.changes)).map((account) => [account.id, account]))
-    const results = plan.results.map(({ customer_id, entry_id, key, created }) => {
-      const account = accountOf.get(customer_id)!
-      return { entry: entry_id ? inserted.get(entry_id)! : written.get(key)!, account: moved.get(account.id) ?? account, created }
-    })
+    const results = await postPage(trx, postings, (_plan, posting) => pendingPosting(posting.points, posting.release_at))
     return { results, fact_ids, deferred }
   }
 
@@ -527,20 +503,8 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       return null
     }
     const earning = await sql.entryByKey(trx, IdempotencyKeys.orderEarning(input.order_id))
-    return await this.post_(
-      sharedContext,
-      {
-        ...orderPosting(customerId, input.order_id, IdempotencyKeys.orderRelease(input.order_id), "Return window ended"),
-        program_version: earning?.program_version ?? null,
-        currency_code: earning?.currency_code ?? null,
-        details: { earned: summary.earned, reversed_before_release: summary.reversed },
-      },
-      async (trx, account, entryId) => ({
-        type: "release",
-        points: summary.pending,
-        movement: await this.creditBalance_(trx, account, entryId, summary.pending, input.expires_at, -summary.pending),
-        lifetime_earned: summary.pending,
-      })
+    return await this.post_(sharedContext, releaseBase(customerId, input.order_id, summary, earning), async (trx, account, entryId) =>
+      releasePosting(summary, await this.creditBalance_(trx, account, entryId, summary.pending, input.expires_at, -summary.pending))
     )
   }
 
@@ -587,57 +551,20 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const summaries = await sql.orderTotals(trx, mine)
     const used = await sql.usedKeys(trx, mine.map(IdempotencyKeys.orderRelease))
     const earnings = await sql.entriesByKeys(trx, mine.map(IdempotencyKeys.orderEarning))
-    const debts = new Map([...locked.values()].map((account) => [account.id, account.debt]))
-    const entries: sql.NewEntry[] = []
-    const lots: sql.NewLot[] = []
-    const changes = new Map<string, AccountChange & { account_id: string }>()
+    const plan = new PagePlan([...locked.values()])
     for (const orderId of mine) {
       const summary = summaries.get(orderId)
       if (!summary || summary.pending <= 0 || used.has(IdempotencyKeys.orderRelease(orderId))) continue
       const account = locked.get(holderOf.get(orderId)!)!
-      const earning = earnings.get(IdempotencyKeys.orderEarning(orderId))
       const entryId = generateEntityId(undefined, "lent")
-      // `creditBalance_`: debt first, the rest a lot.
-      const { debt_paid, to_balance } = settleDebt(debts.get(account.id)!, summary.pending)
-      debts.set(account.id, debts.get(account.id)! - debt_paid)
-      if (to_balance > 0) {
-        lots.push({ id: generateEntityId(undefined, "llot"), account_id: account.id, entry_id: entryId, points: to_balance, expires_at: expiresAt })
-      }
-      const movement: Movement = { balance_change: to_balance, pending_change: -summary.pending, debt_change: -debt_paid }
-      const posting = orderPosting(account.customer_id, orderId, IdempotencyKeys.orderRelease(orderId), "Return window ended")
-      entries.push({
-        id: entryId,
-        account_id: account.id,
-        type: "release",
-        points: summary.pending,
-        ...movement,
-        reason: posting.reason,
-        actor_type: "system",
-        actor_id: null,
-        reference_type: posting.reference_type,
-        reference_id: posting.reference_id,
-        order_id: orderId,
-        idempotency_key: posting.idempotency_key,
-        program_version: earning?.program_version ?? null,
-        currency_code: earning?.currency_code ?? null,
-        release_at: null,
-        details: { earned: summary.earned, reversed_before_release: summary.reversed },
-      })
-      const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
-      change.movement = {
-        balance_change: change.movement.balance_change + movement.balance_change,
-        pending_change: change.movement.pending_change + movement.pending_change,
-        debt_change: change.movement.debt_change + movement.debt_change,
-      }
-      change.lifetime_earned += summary.pending
-      changes.set(account.id, change)
+      const movement = plan.credit(account.id, entryId, summary.pending, expiresAt, -summary.pending)
+      const earning = earnings.get(IdempotencyKeys.orderEarning(orderId))
+      plan.add(releaseBase(account.customer_id, orderId, summary, earning), account.id, entryId, releasePosting(summary, movement))
     }
-    if (!entries.length) return { results: [], deferred }
-    const written = new Map((await sql.insertEntries(trx, entries)).map((entry) => [entry.id, entry]))
-    await sql.insertLots(trx, lots)
-    const accounts = new Map((await sql.moveAccounts(trx, [...changes.values()])).map((account) => [account.id, account]))
+    if (!plan.entries.length) return { results: [], deferred }
+    const { entries, accounts } = await plan.write(trx)
     return {
-      results: entries.map((entry) => ({ entry: written.get(entry.id)!, account: accounts.get(entry.account_id)!, created: true })),
+      results: plan.entries.map((entry) => ({ entry: entries.get(entry.id)!, account: accounts.get(entry.account_id)!, created: true })),
       deferred,
     }
   }
@@ -858,29 +785,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!lot || lot.remaining <= 0 || !lot.expires_at || new Date(lot.expires_at) > now) {
       return null
     }
-    const expiredAt = new Date(lot.expires_at).toISOString()
-    return await this.post_(
-      sharedContext,
-      {
-        customer_id: customerId,
-        idempotency_key: IdempotencyKeys.lotExpiry(lotId),
-        reason: "Points expired",
-        reference_type: ReferenceTypes.LOT,
-        reference_id: lotId,
-        details: { lot_points: lot.points, expired_at: expiredAt },
-      },
-      async (trx) => {
-        await sql.emptyLot(trx, lotId)
-        return {
-          type: "expire",
-          // The lot it emptied, as debits record theirs: an undone expiry gives the points back
-          // with the same (past) expiry, so the retried job expires them again.
-          details: { lots: [{ lot_id: lotId, points: lot.remaining, expires_at: expiredAt }] },
-          points: -lot.remaining,
-          movement: { balance_change: -lot.remaining, pending_change: 0, debt_change: 0 },
-        }
-      }
-    )
+    const expiry = lotExpiry({ ...lot, expires_at: lot.expires_at })
+    return await this.post_(sharedContext, { ...expiry.base, customer_id: customerId }, async (trx) => {
+      await sql.emptyLot(trx, lotId)
+      return expiry.posting
+    })
   }
 
   /**
@@ -911,7 +820,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       .filter((lot) => !used.has(IdempotencyKeys.lotExpiry(lot.id)))
       .sort((a, b) => position.get(a.id)! - position.get(b.id)!)
     if (!lots.length) return []
-    const planned = lots.map(expiryEntry)
+    const planned = lots.map((lot) => {
+      const expiry = lotExpiry(lot)
+      return entryRow(expiry.base, generateEntityId(undefined, "lent"), lot.account_id, expiry.posting)
+    })
     const written = new Map((await sql.insertEntries(trx, planned)).map((entry) => [entry.id, entry]))
     await sql.emptyLots(trx, lots.map((lot) => lot.id))
     const changes = new Map<string, number>()
@@ -1278,13 +1190,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
     const entryId = generateEntityId(undefined, "lent")
     const change = await apply(trx, account, entryId)
-    const entry = await sql.insertEntry(
-      trx,
-      entryRow(
-        { ...base, details: base.details || change.details ? { ...base.details, ...change.details } : null },
-        { id: entryId, account_id: account.id, type: change.type, points: change.points, movement: change.movement, release_at: change.release_at ?? null }
-      )
-    )
+    const entry = await sql.insertEntry(trx, entryRow(base, entryId, account.id, change))
     const updated = await sql.moveAccount(trx, account.id, {
       movement: change.movement,
       lifetime_earned: change.lifetime_earned ?? 0,
@@ -1327,11 +1233,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     expiresAt: Date | null,
     pendingChange = 0
   ): Promise<Movement> {
-    const { debt_paid, to_balance } = settleDebt(account.debt, points)
-    if (to_balance > 0) {
-      await sql.insertLot(trx, { account_id: account.id, entry_id: entryId, points: to_balance, expires_at: expiresAt })
+    const movement = balanceCredit(account.debt, points, pendingChange)
+    if (movement.balance_change > 0) {
+      await sql.insertLot(trx, { account_id: account.id, entry_id: entryId, points: movement.balance_change, expires_at: expiresAt })
     }
-    return { balance_change: to_balance, pending_change: pendingChange, debt_change: -debt_paid }
+    return movement
   }
 
   /**
@@ -1380,18 +1286,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * Credit many accounts at once, as `creditPoints` credits each, in the
-   * order given: the same entry per posting (key, amount, reason, reference,
-   * details, rule version), recorded debt paid off first and the rest a lot
-   * expiring at the posting's `expires_at`, the same account figures; a key
-   * already written (or given twice) writes nothing and answers the first
-   * entry (`created: false`). A few statements for the whole batch instead of
-   * a locked posting each (the repair pass's page of referral rewards): the
-   * accounts locked, those missing created (`lockAccounts`: customer order,
-   * the posting path's `lock_timeout`, refused for a closed account), the
-   * keys read, then entries, lots and account figures one statement each, in
-   * this one transaction. `account` in a result is the account as the batch
-   * left it. Postings with a per-customer `limit` are refused: the limit is
-   * counted per posting by `creditPoints`.
+   * order given (`postPage`: the same entries, lots and account figures in a
+   * few statements for the whole batch instead of a locked posting each): the
+   * repair pass's page of referral rewards. Postings with a per-customer
+   * `limit` are refused: the limit is counted per posting by `creditPoints`.
    */
   @InjectTransactionManager()
   async creditPointsBatch(
@@ -1405,19 +1303,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         throw new MedusaError(MedusaError.Types.INVALID_DATA, `Credit ${posting.idempotency_key} has a limit: credit it with creditPoints`)
       }
     }
-    const trx = transactionOf(sharedContext, WRITES)
-    const locked = await sql.lockAccounts(trx, postings.map((posting) => posting.customer_id))
-    const accountOf = new Map(locked.map((account) => [account.customer_id, account]))
-    const written = await sql.entriesByKeys(trx, postings.map((posting) => posting.idempotency_key))
-    const plan = planCredits(postings, accountOf, written)
-    const inserted = new Map((await sql.insertEntries(trx, plan.entries)).map((entry) => [entry.id, entry]))
-    await sql.insertLots(trx, plan.lots.map((lot) => ({ id: generateEntityId(undefined, "llot"), ...lot })))
-    const moved = new Map((await sql.moveAccounts(trx, plan.changes)).map((account) => [account.id, account]))
-    return plan.results.map(({ customer_id, entry_id, key, created }) => {
-      const account = accountOf.get(customer_id)!
-      const entry = entry_id ? inserted.get(entry_id)! : written.get(key)!
-      return { entry, account: moved.get(account.id) ?? account, created }
-    })
+    return await postPage(transactionOf(sharedContext, WRITES), postings, (plan, posting, account, entryId) =>
+      creditOf(posting, plan.credit(account.id, entryId, posting.points, posting.expires_at))
+    )
   }
 }
 
@@ -1446,40 +1334,6 @@ const orderPosting = (customerId: string, orderId: string, idempotencyKey: strin
   reference_type: ReferenceTypes.ORDER,
   reference_id: orderId,
 })
-
-/**
- * The `expire` entry that empties a lot (`expireLot` posts the same one): keyed
- * by the lot, recording the lot it took as debits record theirs, so an undone
- * expiry gives the points back with the same (past) expiry and the retried
- * job expires them again.
- */
-function expiryEntry(lot: sql.DueLot): sql.NewEntry {
-  const expiredAt = new Date(lot.expires_at).toISOString()
-  return {
-    id: generateEntityId(undefined, "lent"),
-    account_id: lot.account_id,
-    type: "expire",
-    points: -lot.remaining,
-    balance_change: -lot.remaining,
-    pending_change: 0,
-    debt_change: 0,
-    reason: "Points expired",
-    actor_type: "system",
-    actor_id: null,
-    reference_type: ReferenceTypes.LOT,
-    reference_id: lot.id,
-    order_id: null,
-    idempotency_key: IdempotencyKeys.lotExpiry(lot.id),
-    program_version: null,
-    currency_code: null,
-    release_at: null,
-    details: {
-      lot_points: lot.points,
-      expired_at: expiredAt,
-      lots: [{ lot_id: lot.id, points: lot.remaining, expires_at: expiredAt }],
-    },
-  }
-}
 
 /** A forfeit of `closeAccount`: keyed by the customer (and the order whose pending points it forfeits). */
 const closurePosting = (customerId: string, reason: string, orderId?: string): PostingBase => ({
@@ -1514,104 +1368,167 @@ function assertPositive(points: number) {
   }
 }
 
-/** The entry row a posting writes: the posting's own fields, with what the posting path or a page's planner decided. */
-function entryRow(
-  posting: PostingBase,
-  planned: { id: string; account_id: string; type: sql.NewEntry["type"]; points: number; movement: Movement; release_at: Date | null }
-): sql.NewEntry {
+/** An order earns a whole number of points, 0 included (a currency without a rate). */
+function assertEarned(points: number) {
+  if (!Number.isInteger(points) || points < 0) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, "Earned points must be a whole number of 0 or more")
+  }
+}
+
+/** What a credit posts (`creditPoints`, a page of them): its points, moved by `movement`; a restore gives back what was redeemed. */
+const creditOf = (input: CreditPosting, movement: Movement): Posting => ({
+  type: input.type,
+  points: input.points,
+  movement,
+  lifetime_earned: input.type === "restore" ? 0 : input.points,
+  lifetime_redeemed: input.type === "restore" ? -input.points : 0,
+})
+
+/** A release of an order's pending points (`releaseOrderPoints`, a page of them): keyed by the order, with its earning's rule version and currency. */
+const releaseBase = (customerId: string, orderId: string, summary: OrderPointsSummary, earning: LedgerEntry | null | undefined): PostingBase => ({
+  ...orderPosting(customerId, orderId, IdempotencyKeys.orderRelease(orderId), "Return window ended"),
+  program_version: earning?.program_version ?? null,
+  currency_code: earning?.currency_code ?? null,
+  details: { earned: summary.earned, reversed_before_release: summary.reversed },
+})
+
+/** What a release posts: all that is left pending, moved to the balance side by `movement`, earned for good. */
+const releasePosting = (summary: OrderPointsSummary, movement: Movement): Posting => ({
+  type: "release",
+  points: summary.pending,
+  movement,
+  lifetime_earned: summary.pending,
+})
+
+/**
+ * The `expire` posting that empties a lot (`expireLot`, a page of them),
+ * keyed by the lot. It records the lot it took as debits record theirs, so an
+ * undone expiry gives the points back with the same (past) expiry and the
+ * retried job expires them again.
+ */
+function lotExpiry(lot: { id: string; points: number; remaining: number; expires_at: Date }): {
+  base: Omit<PostingBase, "customer_id">
+  posting: Posting
+} {
+  const expiredAt = new Date(lot.expires_at).toISOString()
   return {
-    id: planned.id,
-    account_id: planned.account_id,
-    type: planned.type,
-    points: planned.points,
-    ...planned.movement,
-    reason: posting.reason,
-    actor_type: posting.actor_type ?? "system",
-    actor_id: posting.actor_id ?? null,
-    reference_type: posting.reference_type ?? null,
-    reference_id: posting.reference_id ?? null,
-    order_id: posting.order_id ?? null,
-    idempotency_key: posting.idempotency_key,
-    program_version: posting.program_version ?? null,
-    currency_code: posting.currency_code ?? null,
-    release_at: planned.release_at,
-    details: posting.details ?? null,
+    base: {
+      idempotency_key: IdempotencyKeys.lotExpiry(lot.id),
+      reason: "Points expired",
+      reference_type: ReferenceTypes.LOT,
+      reference_id: lot.id,
+      details: { lot_points: lot.points, expired_at: expiredAt },
+    },
+    posting: {
+      type: "expire",
+      details: { lots: [{ lot_id: lot.id, points: lot.remaining, expires_at: expiredAt }] },
+      points: -lot.remaining,
+      movement: { balance_change: -lot.remaining, pending_change: 0, debt_change: 0 },
+    },
+  }
+}
+
+/** The entry row a posting writes: the posting's own fields, with what `post_` or a page decided (details merged). */
+function entryRow(base: Omit<PostingBase, "customer_id">, id: string, accountId: string, posting: Posting): sql.NewEntry {
+  return {
+    id,
+    account_id: accountId,
+    type: posting.type,
+    points: posting.points,
+    ...posting.movement,
+    reason: base.reason,
+    actor_type: base.actor_type ?? "system",
+    actor_id: base.actor_id ?? null,
+    reference_type: base.reference_type ?? null,
+    reference_id: base.reference_id ?? null,
+    order_id: base.order_id ?? null,
+    idempotency_key: base.idempotency_key,
+    program_version: base.program_version ?? null,
+    currency_code: base.currency_code ?? null,
+    release_at: posting.release_at ?? null,
+    details: base.details || posting.details ? { ...base.details, ...posting.details } : null,
   }
 }
 
 /**
- * What `recordOrderAwards` writes for its postings, as `recordOrderEarning`
- * would post them one after another: a `pending` entry per order (the
- * points move to pending, nothing to lots, debt or lifetime figures), one
- * summed change per account. A key already written, or met earlier in the
- * page, plans nothing and answers the first entry (`entry_id`: the entry the
- * page writes, null for one written before).
+ * A page of postings planned as `post_` would post them one after another,
+ * then written a few statements for the whole page: the entries in order,
+ * the lots their credits open and one summed change per account. A credit
+ * pays off the debt its account has at that point of the page first, as
+ * `creditBalance_` does.
  */
-function planPendings(postings: OrderPendingPosting[], accountOf: Map<string, LoyaltyAccount>, written: Map<string, LedgerEntry>) {
-  const entries: sql.NewEntry[] = []
-  const changes = new Map<string, { account_id: string } & AccountChange>()
-  const results: { customer_id: string; key: string; entry_id: string | null; created: boolean }[] = []
+class PagePlan {
+  readonly entries: sql.NewEntry[] = []
+  private readonly lots: sql.NewLot[] = []
+  private readonly changes = new Map<string, AccountChange & { account_id: string }>()
+  private readonly debts: Map<string, number>
+
+  constructor(accounts: LoyaltyAccount[]) {
+    this.debts = new Map(accounts.map((account) => [account.id, account.debt]))
+  }
+
+  /** `creditBalance_` within the page: the movement, and the lot for what reaches the balance. */
+  credit(accountId: string, entryId: string, points: number, expiresAt: Date | null, pendingChange = 0): Movement {
+    const movement = balanceCredit(this.debts.get(accountId)!, points, pendingChange)
+    this.debts.set(accountId, this.debts.get(accountId)! + movement.debt_change)
+    if (movement.balance_change > 0) {
+      this.lots.push({ id: generateEntityId(undefined, "llot"), account_id: accountId, entry_id: entryId, points: movement.balance_change, expires_at: expiresAt })
+    }
+    return movement
+  }
+
+  /** One posting's entry, and what it changes added to its account's change. */
+  add(base: PostingBase, accountId: string, entryId: string, posting: Posting): void {
+    this.entries.push(entryRow(base, entryId, accountId, posting))
+    this.changes.set(accountId, { account_id: accountId, ...addChange(this.changes.get(accountId) ?? NO_CHANGE, posting) })
+  }
+
+  /** Write the page (entries, lots, accounts' figures, one statement each): the entries and accounts as written, by id. */
+  async write(trx: Knex.Transaction): Promise<{ entries: Map<string, LedgerEntry>; accounts: Map<string, LoyaltyAccount> }> {
+    const entries = new Map((await sql.insertEntries(trx, this.entries)).map((entry) => [entry.id, entry]))
+    await sql.insertLots(trx, this.lots)
+    const accounts = new Map((await sql.moveAccounts(trx, [...this.changes.values()])).map((account) => [account.id, account]))
+    return { entries, accounts }
+  }
+}
+
+/**
+ * Post a page of keyed postings at once, as `post_` would post them one
+ * after another (`PagePlan`, `apply` saying what each posts): the accounts
+ * locked, those missing created (`sql.lockAccounts`: customer order, the
+ * posting path's `lock_timeout`, refused for a closed account), the keys read
+ * under those locks, then the page written. A key already written, or met
+ * earlier in the page, writes nothing and answers its first entry
+ * (`created: false`); `account` in a result is the account as the page left it.
+ */
+async function postPage<P extends PostingBase>(
+  trx: Knex.Transaction,
+  postings: P[],
+  apply: (plan: PagePlan, posting: P, account: LoyaltyAccount, entryId: string) => Posting
+): Promise<PostingResult[]> {
+  const locked = await sql.lockAccounts(trx, postings.map((posting) => posting.customer_id))
+  const accountOf = new Map(locked.map((account) => [account.customer_id, account]))
+  const written = await sql.entriesByKeys(trx, postings.map((posting) => posting.idempotency_key))
+  const plan = new PagePlan(locked)
   const planned = new Map<string, string>()
+  const answers: { account: LoyaltyAccount; key: string; entry_id: string | null; created: boolean }[] = []
   for (const posting of postings) {
     const key = posting.idempotency_key
+    const account = accountOf.get(posting.customer_id)!
     const first = written.has(key) ? null : planned.get(key)
     if (written.has(key) || first) {
-      results.push({ customer_id: posting.customer_id, key, entry_id: first ?? null, created: false })
+      answers.push({ account, key, entry_id: first ?? null, created: false })
       continue
     }
-    const account = accountOf.get(posting.customer_id)!
-    const id = generateEntityId(undefined, "lent")
-    const { type, points, movement, release_at } = pendingPosting(posting.points, posting.release_at)
-    entries.push(entryRow(posting, { id, account_id: account.id, type, points, movement, release_at: release_at ?? null }))
-    const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
-    change.movement.pending_change += movement.pending_change
-    changes.set(account.id, change)
-    planned.set(key, id)
-    results.push({ customer_id: posting.customer_id, key, entry_id: id, created: true })
+    const entryId = generateEntityId(undefined, "lent")
+    plan.add(posting, account.id, entryId, apply(plan, posting, account, entryId))
+    planned.set(key, entryId)
+    answers.push({ account, key, entry_id: entryId, created: true })
   }
-  return { entries, changes: [...changes.values()], results }
-}
-
-/**
- * What `creditPointsBatch` writes for its postings, as `creditPoints` would
- * post them one after another: each account's debt paid off by its credits
- * in order, a lot for the rest, one summed change per account. A key already
- * written, or met earlier in the batch, plans nothing and answers the first
- * entry (`entry_id`: the entry the batch writes, null for one written before).
- */
-function planCredits(postings: CreditPosting[], accountOf: Map<string, LoyaltyAccount>, written: Map<string, LedgerEntry>) {
-  const entries: sql.NewEntry[] = []
-  const lots: { account_id: string; entry_id: string; points: number; expires_at: Date | null }[] = []
-  const changes = new Map<string, { account_id: string } & AccountChange>()
-  const results: { customer_id: string; key: string; entry_id: string | null; created: boolean }[] = []
-  const planned = new Map<string, string>()
-  const debt = new Map([...accountOf.values()].map((account) => [account.id, account.debt]))
-  for (const posting of postings) {
-    const key = posting.idempotency_key
-    if (written.has(key)) {
-      results.push({ customer_id: posting.customer_id, key, entry_id: null, created: false })
-      continue
-    }
-    const first = planned.get(key)
-    if (first) {
-      results.push({ customer_id: posting.customer_id, key, entry_id: first, created: false })
-      continue
-    }
-    const account = accountOf.get(posting.customer_id)!
-    const { debt_paid, to_balance } = settleDebt(debt.get(account.id)!, posting.points)
-    debt.set(account.id, debt.get(account.id)! - debt_paid)
-    const id = generateEntityId(undefined, "lent")
-    const movement = { balance_change: to_balance, pending_change: 0, debt_change: -debt_paid }
-    entries.push(entryRow(posting, { id, account_id: account.id, type: posting.type, points: posting.points, movement, release_at: null }))
-    if (to_balance > 0) lots.push({ account_id: account.id, entry_id: id, points: to_balance, expires_at: posting.expires_at })
-    const change = changes.get(account.id) ?? { account_id: account.id, movement: { balance_change: 0, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
-    change.movement.balance_change += movement.balance_change
-    change.movement.debt_change += movement.debt_change
-    change.lifetime_earned += posting.type === "restore" ? 0 : posting.points
-    change.lifetime_redeemed += posting.type === "restore" ? -posting.points : 0
-    changes.set(account.id, change)
-    planned.set(key, id)
-    results.push({ customer_id: posting.customer_id, key, entry_id: id, created: true })
-  }
-  return { entries, lots, changes: [...changes.values()], results }
+  const { entries, accounts } = await plan.write(trx)
+  return answers.map(({ account, key, entry_id, created }) => ({
+    entry: entry_id ? entries.get(entry_id)! : written.get(key)!,
+    account: accounts.get(account.id) ?? account,
+    created,
+  }))
 }

@@ -5,7 +5,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsOf, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitHit,
@@ -92,8 +92,10 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   /** The program in force: the latest saved version, else the plugin options. */
   @InjectManager()
   async getProgramSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<ReferralProgramSettings> {
-    const latest = await oneOrNull(this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext))
-    return latest ? settingsOf(latest) : referralSettingsFromOptions(this.options_)
+    return await settingsInForce<ReferralProgramSettings>(
+      this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext),
+      () => referralSettingsFromOptions(this.options_)
+    )
   }
 
   /**
@@ -154,8 +156,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   ): Promise<ReferralCodeRecord | null> {
     const code = normalizeReferralCode(typed)
     if (!code) return null
-    const [found] = await this.listReferralCodes({ code }, { take: 1 }, sharedContext)
-    return found ?? null
+    return await oneOrNull(this.listReferralCodes({ code }, { take: 1 }, sharedContext))
   }
 
   // ---------------------------------------------------------------- claim rate limit

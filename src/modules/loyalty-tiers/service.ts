@@ -6,23 +6,28 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, SharedContext, transactionOf } from "../../lib/db"
+import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, saveSettings, SharedContext, transactionOf, writeOnlyRow } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import { TierExpiringEventData } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { forEachPage } from "../../lib/shared/pages"
 import {
   describeMetrics,
-  describeThreshold,
   dropReminder,
   historyTiers,
   isoDay,
   mergeWrites,
+  overrideInEffect,
+  overrideRunOut,
+  reviewedEarning,
+  reviewNote,
   sameState,
   stateOf,
   tierChange,
 } from "../../lib/tiers/membership"
 import {
+  ActivityMetrics,
+  addActivitySums,
   addMetricsSums,
   decideOnActivity,
   decideOnReview,
@@ -86,6 +91,7 @@ import {
   TierChangeReason,
   TierHistoryEntry,
   TierInput,
+  TierChange,
   TierOverrideRecord,
   TierPreview,
 } from "./types"
@@ -158,21 +164,18 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     actorId: string | null,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ settings: TierSettings; previous: TierSettings }> {
-    await lockForSave(sharedContext, "loyalty_tier_settings", WRITES)
-    const previous = await this.getSettings(sharedContext)
-    const settings = { ...previous, ...changes }
-    const problems = settingsProblems(settings)
-    if (problems.length) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
-    }
-    const [row] = await this.listTierSettings({}, { select: ["id"], take: 1 }, sharedContext)
-    const values = { ...settings, updated_by: actorId }
-    if (row) {
-      await this.updateTierSettings({ id: row.id, ...values }, sharedContext)
-    } else {
-      await this.createTierSettings(values, sharedContext)
-    }
-    return { settings, previous }
+    const { next, previous } = await saveSettings<TierSettings>(sharedContext, "loyalty_tier_settings", WRITES, {
+      current: () => this.getSettings(sharedContext),
+      next: (current) => ({ ...current, ...changes }),
+      problems: settingsProblems,
+      write: (settings) =>
+        writeOnlyRow({ ...settings, updated_by: actorId }, {
+          find: () => this.listTierSettings({}, { select: ["id"], take: 1 }, sharedContext),
+          update: (row) => this.updateTierSettings(row, sharedContext),
+          create: (values) => this.createTierSettings(values, sharedContext),
+        }),
+    })
+    return { settings: next, previous }
   }
 
   // ---------------------------------------------------------------- tiers
@@ -406,9 +409,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   ): Promise<string[]> {
     const ids = [...new Set(customerIds)].sort()
     if (!ids.length) return []
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(sharedContext)
-    const byId = tierMap(tiers)
+    const { settings, tiers, byId } = await this.terms_(sharedContext)
     const rows = new Map((await membershipPage(knexOf(sharedContext), ids)).map((row) => [row.customer_id, row]))
     const window = qualificationWindow(settings, now)
     const metricsOf = await this.metricsOf_(
@@ -426,8 +427,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     }
     return ids.filter((customerId) => {
       const row = rows.get(customerId)
-      const override = row?.override_id ? row.override : null
-      if (override && !override.ended_at && override.ends_at && override.ends_at <= now) return true
+      if (overrideRunOut(row?.override_id ? row.override : null, now)) return true
       const decision = decideOnActivity({
         tiers,
         earned: (row?.earned_tier_id && byId.get(row.earned_tier_id)) || null,
@@ -532,23 +532,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     // when the period began belongs to that period, not to the next one.
     const metrics = await this.metrics_(customerId, settings, start, now, sharedContext)
     const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
-    const earnedTierId = decision.tier?.id ?? null
-    const after = await this.withEarnedTier_(row, now, {
-      earned_tier_id: earnedTierId,
-      qualified_at: earnedTierId === row.earned_tier_id ? row.qualified_at : earnedTierId ? now : null,
-      qualified_until: decision.qualified_until,
-    }, sharedContext)
-    const previous = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
-    writes.push(
-      await this.writeMembership_(row, after, byId, {
-        reason: "review",
-        note: decision.tier
-          ? `Period ended ${isoDay(row.qualified_until)}: ${describeMetrics(decision.tier, metrics)} keeps ${decision.tier.name}`
-          : `Period ended ${isoDay(row.qualified_until)}: the activity reaches no tier${previous ? ` (${previous.name} needs ${describeThreshold(previous)})` : ""}`,
-        key: IdempotencyKeys.tierReview(customerId, row.qualified_until),
-        details: { metrics, window: { start, end: now }, previous_qualified_until: row.qualified_until },
-      }, sharedContext)
-    )
+    const after = await this.withEarnedTier_(row, now, reviewedEarning(row, decision, now), sharedContext)
+    const history = reviewHistory(row, row.qualified_until, decision.tier, { metrics, start, now }, byId)
+    writes.push(await this.writeMembership_(row, after, byId, history, sharedContext))
     return mergeWrites(customerId, writes)
   }
 
@@ -577,9 +563,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ reviewed: number; writes: MembershipWrite[]; deferred: string[] }> {
     const trx = transactionOf(sharedContext, WRITES)
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(sharedContext)
-    const byId = tierMap(tiers)
+    const { settings, tiers, byId } = await this.terms_(sharedContext)
     const ids = [...new Set(customerIds)].sort()
     const rows = await lockMembershipPage(trx, ids, { skipLocked: true })
     const locked = new Set(rows.map((row) => row.customer_id))
@@ -589,7 +573,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const due: { row: PageMembershipRow; qualifiedUntil: Date; overrideTierId: string | null | undefined }[] = []
     for (const row of rows) {
       const override = row.override_id ? row.override : null
-      if (override && !override.ended_at && override.ends_at && override.ends_at <= now) {
+      if (overrideRunOut(override, now)) {
         deferred.push(row.customer_id)
         continue
       }
@@ -597,7 +581,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const reviewAt = reviewDate(settings, qualifiedUntil)
       if (!qualifiedUntil || !reviewAt || reviewAt > now) continue
       // The override in effect (`activeOverride_`): live, not ended, not past its date.
-      const active = override && !override.deleted_at && !override.ended_at && !(override.ends_at && override.ends_at <= now)
+      const active = override && !override.deleted_at && overrideInEffect(override, now)
       due.push({ row, qualifiedUntil, overrideTierId: active ? override.tier_id : undefined })
     }
 
@@ -619,52 +603,23 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const start = reviewWindowStart(settings, qualifiedUntil)
       const metrics = metricsOf.get(row.customer_id)!
       const decision = decideOnReview({ tiers, metrics, settings, qualified_until: qualifiedUntil, now })
-      const earnedTierId = decision.tier?.id ?? null
       const before = stateOf(row)
-      const after: MembershipState = {
-        ...before,
-        earned_tier_id: earnedTierId,
-        qualified_at: earnedTierId === row.earned_tier_id ? before.qualified_at : earnedTierId ? now : null,
-        qualified_until: decision.qualified_until,
-        tier_id: overrideTierId !== undefined ? overrideTierId : earnedTierId,
-      }
+      const earned = reviewedEarning(before, decision, now)
+      const after: MembershipState = { ...before, ...earned, tier_id: overrideTierId !== undefined ? overrideTierId : earned.earned_tier_id }
       if (before.tier_id === after.tier_id) {
         writes.push({ customer_id: row.customer_id, before, after, changes: [] })
         continue
       }
-      const previous = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
-      const note = decision.tier
-        ? `Period ended ${isoDay(qualifiedUntil)}: ${describeMetrics(decision.tier, metrics)} keeps ${decision.tier.name}`
-        : `Period ended ${isoDay(qualifiedUntil)}: the activity reaches no tier${previous ? ` (${previous.name} needs ${describeThreshold(previous)})` : ""}`
+      const history = reviewHistory(row, qualifiedUntil, decision.tier, { metrics, start, now }, byId)
       const from = before.tier_id ? tierOf.get(before.tier_id) ?? null : null
       const to = after.tier_id ? tierOf.get(after.tier_id) ?? null : null
-      const historyId = generateEntityId(undefined, "lthis")
-      const change = tierChange({
-        history_id: historyId,
-        customer_id: row.customer_id,
-        from,
-        to,
-        reason: "review",
-        note,
-        qualified_until: after.qualified_until,
-      })
+      const { line, change } = historyLine(row.customer_id, from, to, history, before, after)
       if (change.bonus_points > 0) {
         // The bonus is a ledger posting of its own: the per-customer review credits it with the change.
         deferred.push(row.customer_id)
         continue
       }
-      histories.push({
-        id: historyId,
-        customer_id: row.customer_id,
-        ...historyTiers(from, to),
-        reason: "review",
-        note,
-        actor_type: "system",
-        actor_id: null,
-        qualified_until: after.qualified_until,
-        details: { metrics, window: { start, end: now }, previous_qualified_until: qualifiedUntil, before, after },
-        idempotency_key: IdempotencyKeys.tierReview(row.customer_id, qualifiedUntil),
-      })
+      histories.push(line)
       writes.push({ customer_id: row.customer_id, before, after, changes: [change] })
     }
     const membershipIds = new Map(rows.map((row) => [row.customer_id, row.id]))
@@ -848,9 +803,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ reminders: TierExpiringEventData[]; scanned: number; last: string | null }> {
     const trx = transactionOf(sharedContext, WRITES)
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(sharedContext)
-    const byId = tierMap(tiers)
+    const { settings, tiers, byId } = await this.terms_(sharedContext)
     const now = new Date(input.now)
     // Reviewed at qualified_until + grace_days, wanted within (now, now + days].
     const rows = await lockDropReminderCandidates(trx, {
@@ -1012,9 +965,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<CustomerTierStatus> {
-    const settings = await this.getSettings(sharedContext)
-    const tiers = await this.tiers_(sharedContext)
-    const byId = tierMap(tiers)
+    const { settings, tiers, byId } = await this.terms_(sharedContext)
     const [row] = await this.listTierMemberships({ customer_id: customerId }, { take: 1 }, sharedContext)
     const override = row ? await this.activeOverride_(row, now, sharedContext) : null
     const earned = (row?.earned_tier_id && byId.get(row.earned_tier_id)) || null
@@ -1162,11 +1113,15 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * and the customer's membership locked and settled (`lockAndSettle_`).
    */
   protected async decisionContext_(customerId: string, now: Date, sharedContext: SharedContext) {
+    const terms = await this.terms_(sharedContext)
+    return { ...terms, ...(await this.lockAndSettle_(customerId, now, terms.byId, sharedContext)) }
+  }
+
+  /** What every decision reads first: the settings in force and the live tiers (by rank, and by id). */
+  protected async terms_(sharedContext: SharedContext) {
     const settings = await this.getSettings(sharedContext)
     const tiers = await this.tiers_(sharedContext)
-    const byId = tierMap(tiers)
-    const { row, writes } = await this.lockAndSettle_(customerId, now, byId, sharedContext)
-    return { settings, tiers, byId, row, writes }
+    return { settings, tiers, byId: tierMap(tiers) }
   }
 
   /**
@@ -1188,7 +1143,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
         { select: [...OVERRIDE_FIELDS], take: 1, withDeleted: true },
         sharedContext
       )
-      if (override && !override.ended_at && override.ends_at && override.ends_at <= now) {
+      if (override && overrideRunOut(override, now)) {
         const write = await this.endOverride_(row, override, now, byId, null, null, sharedContext)
         writes.push(write)
         row = { ...row, ...write.after }
@@ -1256,9 +1211,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   ): Promise<TierOverrideRecord | null> {
     if (!row.override_id) return null
     const [override] = await this.listTierOverrides({ id: row.override_id }, { select: [...OVERRIDE_FIELDS], take: 1 }, sharedContext)
-    if (!override) return null
-    if (override.ended_at || (override.ends_at && override.ends_at <= now)) return null
-    return pickFields(override, OVERRIDE_FIELDS)
+    return override && overrideInEffect(override, now) ? pickFields(override, OVERRIDE_FIELDS) : null
   }
 
   /**
@@ -1280,30 +1233,8 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       return { customer_id: row.customer_id, before, after, changes: [] }
     }
     const tierOf = async (id: string | null) => (id ? byId.get(id) ?? (await this.anyTier_(id, sharedContext)) : null)
-    const from = await tierOf(before.tier_id)
-    const to = await tierOf(after.tier_id)
-    const historyId = generateEntityId(undefined, "lthis")
-    await insertHistory(trx, {
-      id: historyId,
-      customer_id: row.customer_id,
-      ...historyTiers(from, to),
-      reason: history.reason,
-      note: history.note,
-      actor_type: history.actor_type ?? "system",
-      actor_id: history.actor_id ?? null,
-      qualified_until: after.qualified_until,
-      details: { ...(history.details ?? {}), before, after },
-      idempotency_key: history.key,
-    })
-    const change = tierChange({
-      history_id: historyId,
-      customer_id: row.customer_id,
-      from,
-      to,
-      reason: history.reason,
-      note: history.note,
-      qualified_until: after.qualified_until,
-    })
+    const { line, change } = historyLine(row.customer_id, await tierOf(before.tier_id), await tierOf(after.tier_id), history, before, after)
+    await insertHistory(trx, line)
     return { customer_id: row.customer_id, before, after, changes: [change] }
   }
 
@@ -1317,17 +1248,10 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     settings: TierSettings,
     end: Date,
     sharedContext: SharedContext
-  ): Promise<Map<string, TierMetrics & { oldest_at: Date | null }>> {
-    const out = new Map<string, TierMetrics & { oldest_at: Date | null }>(
-      windows.map((window) => [window.customer_id, { points: 0, orders: 0, spend: {}, oldest_at: null }])
-    )
+  ): Promise<Map<string, ActivityMetrics>> {
+    const out = new Map(windows.map((window) => [window.customer_id, noActivity()]))
     const rows = await activitySumsOf(knexOf(sharedContext), windows, end, windowExcludesStart(settings))
-    for (const row of rows) {
-      const metrics = out.get(row.customer_id)!
-      addMetricsSums(metrics, row)
-      const at = row.oldest_at ? new Date(row.oldest_at) : null
-      if (at && (!metrics.oldest_at || at < metrics.oldest_at)) metrics.oldest_at = at
-    }
+    for (const row of rows) addActivitySums(out.get(row.customer_id)!, row)
     return out
   }
 
@@ -1350,16 +1274,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     start: Date | null,
     end: Date,
     sharedContext: SharedContext
-  ): Promise<TierMetrics & { oldest_at: Date | null }> {
+  ): Promise<ActivityMetrics> {
     const rows = await activitySums(knexOf(sharedContext), customerId, { start, end, excludeStart: windowExcludesStart(settings) })
-    const metrics: TierMetrics = { points: 0, orders: 0, spend: {} }
-    let oldest: Date | null = null
-    for (const row of rows) {
-      addMetricsSums(metrics, row)
-      const at = row.oldest_at ? new Date(row.oldest_at) : null
-      if (at && (!oldest || at < oldest)) oldest = at
-    }
-    return { ...metrics, oldest_at: oldest }
+    return rows.reduce(addActivitySums, noActivity())
   }
 }
 
@@ -1381,3 +1298,59 @@ function findTier(tiers: LoyaltyTier[], id: string): LoyaltyTier {
 }
 
 const tierMap = (tiers: LoyaltyTier[]) => new Map(tiers.map((tier) => [tier.id, tier]))
+
+/** The metrics of a customer with no activity (a fresh object: the sums are added into it). */
+const noActivity = (): ActivityMetrics => ({ points: 0, orders: 0, spend: {}, oldest_at: null })
+
+/**
+ * The history a period-end review writes (`reviewCustomer`, the review
+ * page), keyed by the period it ends: the note says what the period's
+ * activity keeps, the details the metrics and their window.
+ */
+function reviewHistory(
+  row: { customer_id: string; earned_tier_id: string | null },
+  qualifiedUntil: Date,
+  keeps: TierDefinition | null,
+  activity: { metrics: TierMetrics; start: Date | null; now: Date },
+  byId: Map<string, LoyaltyTier>
+): HistoryInput {
+  const previous = row.earned_tier_id ? byId.get(row.earned_tier_id) : null
+  return {
+    reason: "review",
+    note: reviewNote(qualifiedUntil, keeps, activity.metrics, previous),
+    key: IdempotencyKeys.tierReview(row.customer_id, qualifiedUntil),
+    details: { metrics: activity.metrics, window: { start: activity.start, end: activity.now }, previous_qualified_until: qualifiedUntil },
+  }
+}
+
+/**
+ * The history line of a membership write whose tier in effect moves `from`
+ * → `to`, and the change it announces (one id for both; the states before
+ * and after kept in the line's details, to undo it).
+ */
+function historyLine(
+  customerId: string,
+  from: LoyaltyTier | null,
+  to: LoyaltyTier | null,
+  history: HistoryInput,
+  before: MembershipState,
+  after: MembershipState
+): { line: HistoryRow; change: TierChange } {
+  const id = generateEntityId(undefined, "lthis")
+  const { reason, note } = history
+  return {
+    line: {
+      id,
+      customer_id: customerId,
+      ...historyTiers(from, to),
+      reason,
+      note,
+      actor_type: history.actor_type ?? "system",
+      actor_id: history.actor_id ?? null,
+      qualified_until: after.qualified_until,
+      details: { ...(history.details ?? {}), before, after },
+      idempotency_key: history.key,
+    },
+    change: tierChange({ history_id: id, customer_id: customerId, from, to, reason, note, qualified_until: after.qualified_until }),
+  }
+}

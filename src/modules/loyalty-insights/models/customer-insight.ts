@@ -1,4 +1,5 @@
 import { model } from "@medusajs/framework/utils"
+import { customerFactColumns } from "./customer-fact"
 
 /**
  * A customer's metrics in one run. Written once, in bulk, by the recompute
@@ -9,30 +10,15 @@ import { model } from "@medusajs/framework/utils"
 const CustomerInsight = model
   .define("loyalty_customer_insight", {
     id: model.id({ prefix: "lcins" }).primaryKey(),
-    run_id: model.text(),
-    customer_id: model.text(),
+    ...customerFactColumns(),
     is_member: model.boolean().default(false),
-    orders_count: model.number(),
-    purchase_days: model.number(),
-    first_order_at: model.dateTime(),
-    last_order_at: model.dateTime(),
-    recency_days: model.number(),
-    tx_days: model.number(),
-    age_days: model.number(),
-    monetary: model.bigNumber(),
-    monetary_by_currency: model.json(),
-    repeat_mean: model.bigNumber(),
-    recent_spend: model.bigNumber(),
-    prior_spend: model.bigNumber(),
-    gap_before_last: model.number().nullable(),
+    referrals: model.number().default(0),
+    redeemed_points: model.number().default(0),
     r_score: model.number().default(0),
     f_score: model.number().default(0),
     m_score: model.number().default(0),
     f_rank: model.float().default(0),
     m_rank: model.float().default(0),
-    nps_score: model.number().nullable(),
-    referrals: model.number().default(0),
-    redeemed_points: model.number().default(0),
     rfm_segment: model.text().nullable(),
     matrix_segment: model.text().nullable(),
     lifecycle_stage: model.text().nullable(),
@@ -46,11 +32,6 @@ const CustomerInsight = model
     value_score: model.float().nullable(),
     value_band: model.text().nullable(),
     explanation: model.text().nullable(),
-    /** The holdout check's facts as of the holdout's start (null for customers who first bought after it). */
-    cal_purchase_days: model.number().nullable(),
-    cal_tx_days: model.number().nullable(),
-    cal_age_days: model.number().nullable(),
-    holdout_purchase_days: model.number().nullable(),
   })
   .indexes([
     { on: ["run_id", "customer_id"], unique: true },
