@@ -2,7 +2,6 @@ import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
 import { addDays } from "../shared/dates"
 import {
-  computeEarning,
   EarnableCreditLine,
   EarnableItem,
   EarningBreakdown,

@@ -6,7 +6,7 @@ import { EarnableCreditLine, POINTS_CREDIT_LINE_REFERENCE } from "../points/earn
 import { EarningTier, OrderForPoints, orderEarning } from "../points/order-points"
 import { currencyDecimals } from "../points/redemption"
 import { ProgramRules } from "../points/program"
-import { addDays, addMonths } from "../shared/dates"
+import { addMonths } from "../shared/dates"
 import { earnMultiplier, meetsTier, qualifyingTier, TierDefinition, TierMetrics, TierSettings } from "../tiers/rules"
 
 /**
