@@ -1,13 +1,6 @@
-import type {
-  CampaignStacking,
-  CampaignStatus,
-  CampaignTargeting,
-  CampaignTerms,
-  CampaignType,
-} from "../../lib/campaigns/rules"
-import type { CampaignRecurrence, CampaignSchedule } from "../../lib/campaigns/schedule"
-import type { CampaignResults } from "../../modules/loyalty-campaigns/types"
-import type { earningRuleView } from "../../api/admin/loyalty/campaigns/views"
+import type { CampaignStacking, CampaignStatus, CampaignType } from "../../lib/campaigns/rules"
+import type { CampaignRecurrence } from "../../lib/campaigns/schedule"
+import type { adminCampaignView, earningRuleView } from "../../api/admin/loyalty/campaigns/views"
 import type { EarningRuleInput } from "../../workflows/campaigns/steps/create-earning-rule"
 import { sdk } from "./sdk"
 import type { Wire } from "./wire"
@@ -18,21 +11,15 @@ export type { CampaignRecurrence, CampaignStacking, CampaignStatus, CampaignType
 
 export type Occurrence = { starts_at: string; ends_at: string }
 
-/** A campaign as `GET /admin/loyalty/campaigns` answers it: its terms, targeting and schedule, with its budget and results. */
-export type LoyaltyCampaign = Omit<CampaignTerms, "campaign_id"> &
-  CampaignTargeting &
-  Wire<CampaignSchedule> & {
-    id: string
-    description: string | null
-    status: CampaignStatus
-    effective_status: CampaignStatus
-    budget_points: number | null
-    spent_points: number
-    budget_left: number | null
-    per_customer_cap: number | null
-    next_occurrences: Occurrence[]
-    results: Omit<CampaignResults, "campaign_id">
-  }
+/**
+ * A campaign as `GET /admin/loyalty/campaigns` answers it (`adminCampaignView`):
+ * its terms, targeting and schedule, with its budget and results. The
+ * recurrence is restated: through the model's inferred type, `Wire` keeps only
+ * the union's common `kind`.
+ */
+export type LoyaltyCampaign = Omit<Wire<ReturnType<typeof adminCampaignView>>, "recurrence"> & {
+  recurrence: CampaignRecurrence | null
+}
 
 /** Body of `POST /admin/loyalty/campaigns` (any subset for `POST /campaigns/:id`). */
 export type LoyaltyCampaignBody = Partial<

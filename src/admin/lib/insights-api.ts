@@ -7,9 +7,8 @@ import type {
   KpiMetrics,
   KpiRow,
   SegmentChangeRecord,
-  SegmentStat as ServiceSegmentStat,
 } from "../../modules/loyalty-insights/types"
-import type { listRunCustomersWithNames } from "../../api/admin/loyalty/insights/views"
+import type { listRunCustomersWithNames, SegmentKind, SegmentRow } from "../../api/admin/loyalty/insights/views"
 import { sdk } from "./sdk"
 import type { Wire } from "./wire"
 
@@ -26,16 +25,12 @@ export type InsightRun = Omit<Wire<InsightRunRecord>, "summary"> & {
 
 export type { KpiMetrics, KpiRow }
 
-/** A segment's figures as the route sends them: the service's, with the segment's label, play and rule. */
-export type SegmentStat = ServiceSegmentStat & {
-  label?: string | null
-  play?: string | null
-  rule?: string | null
-}
+/** A segment's figures as the route sends them (`segmentsView`): the service's, with the segment's label, play and rule. */
+export type SegmentStat = Wire<SegmentRow>
 
 export type SegmentsResponse = {
   run: InsightRun | null
-  segments: { rfm: SegmentStat[]; matrix: SegmentStat[]; lifecycle: SegmentStat[]; value_band: SegmentStat[] }
+  segments: Record<SegmentKind, SegmentStat[]>
 }
 
 /** A run's customer as the customers route sends it: the module's row, with the customer's name and email. */

@@ -4,7 +4,7 @@ import type { ProgramRules } from "../../lib/points/program"
 import type { TierChangeReason, TierDefinition, TierMetric, TierSettings, TierWindow } from "../../lib/tiers/rules"
 import type { LedgerEntry, OrderPointsSummary, RewardRecord } from "../../modules/loyalty-points/types"
 import type { RewardInput } from "../../workflows/rewards/types"
-import type { accountView } from "../../api/utils/views"
+import type { accountView, programView } from "../../api/utils/views"
 import type { adminCustomerTier } from "../../api/utils/tier-views"
 import type { Wire } from "./wire"
 import type { TierInput, TierPreview } from "../../modules/loyalty-tiers/types"
@@ -30,10 +30,9 @@ export type LoyaltyProgramUpdate = Partial<
   Omit<LoyaltyProgram, "version" | "created_at" | "updated_at">
 >
 
-export interface AdminLoyaltyProgramResponse {
+/** `GET` / `POST /admin/loyalty/program`'s answer (`programView`): the rules, the store's currencies and those without an earn rate. */
+export type AdminLoyaltyProgramResponse = Omit<Wire<Awaited<ReturnType<typeof programView>>>, "program"> & {
   program: LoyaltyProgram
-  store_currencies: string[]
-  currencies_without_earn_rate: string[]
 }
 
 /** A customer's points figures, as `accountView` builds them for the account routes. */

@@ -1,6 +1,8 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { ICustomerModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { LIFECYCLE_PLAYS, MATRIX_PLAYS, SEGMENT_LABELS, SEGMENT_PLAYS, SEGMENT_RULES } from "../../../../lib/insights/rules"
+import type { SegmentStat } from "../../../../modules/loyalty-insights/types"
 import { deletedCustomerIds } from "../../../../workflows/insights/store-facts"
 import { LOYALTY_INSIGHTS_MODULE } from "../../../../modules/loyalty-insights"
 import type LoyaltyInsightsModuleService from "../../../../modules/loyalty-insights/service"
@@ -47,5 +49,32 @@ export async function listRunCustomersWithNames(
         last_name: person?.last_name ?? null,
       }
     }),
+  }
+}
+
+/** A segment's figures as the segments route sends them: the module's, with the label, rule and play where the kind has them. */
+export type SegmentRow = SegmentStat & { label?: string | null; play?: string | null; rule?: string | null }
+
+export type SegmentKind = "rfm" | "matrix" | "lifecycle" | "value_band"
+
+/**
+ * A run's segment summary as the admin shows it: each RFM segment with its
+ * label, rule and recommended play, each matrix cell and lifecycle stage with
+ * its play, the value bands as they are.
+ */
+export function segmentsView(summary: Record<SegmentKind, SegmentStat[]>): Record<SegmentKind, SegmentRow[]> {
+  const withPlay = (plays: Record<string, string>) => (row: SegmentStat) => ({
+    ...row,
+    play: row.segment ? plays[row.segment] ?? null : null,
+  })
+  return {
+    rfm: summary.rfm.map((row) => ({
+      ...withPlay(SEGMENT_PLAYS)(row),
+      label: row.segment ? SEGMENT_LABELS[row.segment as keyof typeof SEGMENT_LABELS] ?? row.segment : null,
+      rule: row.segment ? SEGMENT_RULES[row.segment as keyof typeof SEGMENT_RULES] ?? null : null,
+    })),
+    matrix: summary.matrix.map(withPlay(MATRIX_PLAYS)),
+    lifecycle: summary.lifecycle.map(withPlay(LIFECYCLE_PLAYS)),
+    value_band: summary.value_band,
   }
 }
