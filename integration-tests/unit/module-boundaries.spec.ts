@@ -56,8 +56,8 @@ const MEDUSA_TABLES = [
 /**
  * Every table a piece of source names in SQL or a knex call: after FROM,
  * JOIN, INTO, UPDATE, TABLE (not a function such as unnest(…) nor a column
- * such as prev.x), `knex("table")`, or the table a versioned save locks
- * (`lockForSave(ctx, "table", …)`); comments are left out;
+ * such as prev.x), `knex("table")`, or the table a settings save locks
+ * (`lockForSave`, `saveSettings` or `saveNextVersion(ctx, "table", …)`); comments are left out;
  * names the same source defines as CTEs (`name AS (`) are not tables.
  */
 function referencedTables(source: string): string[] {
@@ -66,7 +66,9 @@ function referencedTables(source: string): string[] {
   const ctes = new Set([...text.matchAll(/\b([a-z_][a-z0-9_]*)\s+AS\s+(?:MATERIALIZED\s+)?\(/g)].map((m) => m[1]))
   const sql = [...text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+"?([a-z_][a-z0-9_]*)\b"?(?!\s*[(.])/g)].map((m) => m[1])
   const knexCalls = [...text.matchAll(/(?:knex|knex_\([^)]*\)|knexOf\([^)]*\)|trx|\.(?:join|leftJoin|innerJoin|from))\(\s*["'`]([a-z_][a-z0-9_]*)/g)].map((m) => m[1])
-  const locked = [...text.matchAll(/lockForSave\([^,]*,\s*["'`]([a-z_][a-z0-9_]*)/g)].map((m) => m[1])
+  const locked = [
+    ...text.matchAll(/(?:lockForSave|saveSettings|saveNextVersion)(?:<[^>(]*>)?\([^,]*,\s*["'`]([a-z_][a-z0-9_]*)/g),
+  ].map((m) => m[1])
   return [...new Set([...sql, ...knexCalls, ...locked])].filter((name) => !ctes.has(name))
 }
 
