@@ -112,6 +112,13 @@ describe("module boundaries (issues 14 and 16)", () => {
     ])
   })
 
+  it("finds the table a settings save locks (saveSettings, saveNextVersion, typed or not)", () => {
+    const sample = `await saveSettings<TierSettings>(sharedContext, "loyalty_tier_settings", WRITES, {})
+      return await saveNextVersion<ProgramRules>(sharedContext, "loyalty_program_version", WRITES, changes, {})
+      await saveNextVersion(ctx, 'promotion', WRITES, changes, {})`
+    expect(referencedTables(sample).sort()).toEqual(["loyalty_program_version", "loyalty_tier_settings", "promotion"])
+  })
+
   it.each(MODULES.map((name) => [name.replace("loyalty-", "")]))(
     "the %s module's SQL names none of Medusa's or the other loyalty modules' tables, only its own",
     (short) => {
