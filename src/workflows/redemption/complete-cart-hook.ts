@@ -3,7 +3,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import { appliedPoints } from "../../lib/points/redemption"
 import { cartPromotionCodes } from "../../lib/rewards/rules"
-import { checkoutActor } from "./checkout-actor"
+import { checkoutActorOf } from "./checkout-actor"
 import { holdCheckoutRedemptionWorkflow } from "./hold-checkout-redemption"
 
 /**
@@ -21,16 +21,16 @@ import { holdCheckoutRedemptionWorkflow } from "./hold-checkout-redemption"
  *
  * - A retried `/complete` on a completed cart runs this hook again: skip it.
  * - Who: only the cart's logged-in owner may spend points or coupons. Medusa
- *   gives the hook no auth context; the store route's middleware puts the
- *   actor in `checkoutActor`, and a completion from elsewhere (a payment
- *   webhook) has none and is not checked.
+ *   gives the hook no auth context; the store route's middleware records the
+ *   caller for the cart (`enterCheckout`, read by `checkoutActorOf`), and a
+ *   completion from elsewhere (a payment webhook) has none and is not checked.
  */
 completeCartWorkflow.hooks.validate(
   async ({ cart }, { container, transactionId, eventGroupId }) => {
     if (cart.completed_at) {
       return new StepResponse(null, null)
     }
-    const actor = checkoutActor.getStore() ?? null
+    const actor = checkoutActorOf(cart)
     if (actor && actor.customer_id !== cart.customer_id && appliedPoints(cart).points > 0) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Points can only be used by the cart's owner, logged in")
     }

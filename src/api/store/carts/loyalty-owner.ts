@@ -3,7 +3,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { couponOwnerOnly } from "../../../lib/rewards/rules"
 import { pointsModule } from "../../utils/views"
 import { graphOne } from "../../../workflows/shared/graph-one"
-import { checkoutActor } from "../../../workflows/redemption/checkout-actor"
+import { enterCheckout } from "../../../workflows/redemption/checkout-actor"
 
 /** The logged-in customer making the request, if any. */
 const loggedInCustomer = (req: MedusaStoreRequest) =>
@@ -39,9 +39,11 @@ export async function refuseCouponsOfOthers(req: MedusaStoreRequest, _res: Medus
  * `POST /store/carts/:id/complete`: a cart that spends loyalty value (points
  * applied, a coupon bought with points) completes only for its logged-in
  * owner. The complete-cart hook checks it (it has the cart) against the actor
- * this middleware puts in the request's context, so a member's checkout
- * costs no extra read here.
+ * this middleware records for the cart until the response closes
+ * (`enterCheckout`), so a member's checkout costs no extra read here.
  */
-export function recordCheckoutActor(req: MedusaStoreRequest, _res: MedusaResponse, next: MedusaNextFunction) {
-  checkoutActor.run({ customer_id: loggedInCustomer(req) }, next)
+export function recordCheckoutActor(req: MedusaStoreRequest, res: MedusaResponse, next: MedusaNextFunction) {
+  const leave = enterCheckout(req.params.id, { customer_id: loggedInCustomer(req) })
+  res.once("close", leave)
+  next()
 }
