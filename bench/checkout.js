@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --rounds 2 --sequential 24 --shoppers 8 --per-shopper 3 --entries 100000 --profile --out docs/benchmarks.md]
+ * npm run bench [-- --rounds 2 --sequential 24 --shoppers 8 --per-shopper 3 --entries 100000 --instructions 5
+ *                   --instruction-warmup 10 --profile --out docs/benchmarks.md]
  *
  * What the plugin costs a store, measured against the same store without it (issue 15):
  *
@@ -20,7 +21,11 @@
  * 4. Plugin store: `GET /store/loyalty/account` and its entries with 10 vs `--entries` ledger entries, the
  *    award subscriber's throughput (bench/award-throughput.ts), and the ledger's invariants (no overdraft, one
  *    award per order).
- * 5. `--profile`: the plugin store again under `--cpu-prof`, its profile summarised (where the CPU goes, the
+ * 5. Instructions per earning checkout (`--instructions N`, 0 to skip): both stores again under valgrind's
+ *    callgrind, N checkouts each counted alone after `--instruction-warmup` uncounted ones, request by request;
+ *    unlike CPU time, the count does not move with the machine's other work, so it resolves a difference of a
+ *    few percent. `--instructions-only`: steps 1, 2 and this count alone (about 15 minutes), printed.
+ * 6. `--profile`: the plugin store again under `--cpu-prof`, its profile summarised (where the CPU goes, the
  *    plugin's own functions first).
  *
  * Loopback only; every loop is bounded in requests and time; what it starts it stops by process id.
@@ -28,7 +33,7 @@
  */
 "use strict"
 
-const { spawn } = require("child_process")
+const { spawn, spawnSync } = require("child_process")
 const fs = require("fs")
 const http = require("http")
 const os = require("os")
@@ -57,6 +62,10 @@ const CLK_TCK = 100 // Linux USER_HZ: /proc reports CPU time in 1/100 s
 /** Postgres backends flush their statistics when idle at most every 10 s (PGSTAT_IDLE_INTERVAL). */
 const STATS_FLUSH_MS = 11_000
 const REQUEST_TIMEOUT_MS = 60_000
+/** Under callgrind the server runs about a hundred times slower: a request, a start and an award may take minutes. */
+const CALLGRIND_TIMEOUT_MS = 15 * 60_000
+/** Servers that run under callgrind, by origin: their requests get CALLGRIND_TIMEOUT_MS. */
+const slowOrigins = new Set()
 const PHASE_TIMEOUT_MS = 15 * 60_000
 
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
@@ -71,7 +80,10 @@ function parseArgs() {
     entries: 100_000,
     awardOrders: 200,
     points: 500,
+    instructions: 5,
+    instructionWarmup: 10,
     profile: false,
+    instructionsOnly: false,
     keep: false,
     out: null,
   }
@@ -79,6 +91,7 @@ function parseArgs() {
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split("=")
     if (key === "--profile") out.profile = true
+    else if (key === "--instructions-only") out.instructionsOnly = true
     else if (key === "--keep") out.keep = true
     else {
       const value = inline ?? argv[++i]
@@ -90,13 +103,20 @@ function parseArgs() {
       else if (key === "--per-shopper") out.perShopper = number
       else if (key === "--entries") out.entries = number
       else if (key === "--award-orders") out.awardOrders = number
+      else if (key === "--instructions") out.instructions = number
+      else if (key === "--instruction-warmup") out.instructionWarmup = number
       else throw new Error(`unknown option ${key}`)
-      if (key !== "--out" && !(Number.isInteger(number) && number > 0 && number <= 10_000_000)) {
-        throw new Error(`${key} takes a whole number from 1 to 10,000,000, not ${value}`)
+      const least = key === "--instructions" ? 0 : 1
+      if (key !== "--out" && !(Number.isInteger(number) && number >= least && number <= 10_000_000)) {
+        throw new Error(`${key} takes a whole number from ${least} to 10,000,000, not ${value}`)
       }
     }
   }
   if (out.rounds < 2) throw new Error("--rounds must be at least 2 (the stores alternate)")
+  if (out.instructionsOnly && out.instructions === 0) throw new Error("--instructions-only needs --instructions of at least 1")
+  if (out.instructions > 0 && spawnSync("valgrind", ["--version"]).status !== 0) {
+    throw new Error("--instructions counts with valgrind's callgrind, and valgrind is not installed (Debian: apt-get install valgrind); pass --instructions 0 to skip the count")
+  }
   return out
 }
 
@@ -168,6 +188,8 @@ async function quiet(pid) {
 // HTTP (loopback, keep-alive as a storefront's server would)
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+/** For a server under callgrind: a kept-alive socket may be closed by the server (5 s keep-alive) just as the next slow request goes out. */
+const freshConnections = new http.Agent({ keepAlive: false })
 
 function request(base, method, url, { headers = {}, body } = {}) {
   const target = new URL(url, base)
@@ -178,8 +200,8 @@ function request(base, method, url, { headers = {}, body } = {}) {
       target,
       {
         method,
-        agent,
-        timeout: REQUEST_TIMEOUT_MS,
+        agent: slowOrigins.has(target.origin) ? freshConnections : agent,
+        timeout: slowOrigins.has(target.origin) ? CALLGRIND_TIMEOUT_MS : REQUEST_TIMEOUT_MS,
         headers: {
           ...(data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}),
           ...headers,
@@ -245,32 +267,35 @@ function writeStoreApp(dir, tarballFile) {
     )}\n`
   )
   fs.copyFileSync(path.join(TEMPLATE, "medusa-config.ts"), path.join(dir, "medusa-config.ts"))
+  // both stores: POST /bench/gc, a full garbage collection before each checkout that callgrind counts
+  fs.cpSync(path.join(TEMPLATE, "src"), path.join(dir, "src"), { recursive: true })
   fs.copyFileSync(path.join(ROOT, "demo", "template", "tsconfig.json"), path.join(dir, "tsconfig.json"))
   installStoreModules(dir, tarballFile)
 }
 
-/** `medusa start` of a store on a free loopback port, waited for on /health (at most 3 minutes). */
-async function startServer(store, { nodeArgs = [] } = {}) {
+/**
+ * `medusa start` of a store on a free loopback port, waited for on /health (at most 3 minutes, or
+ * CALLGRIND_TIMEOUT_MS under `wrapper`: a command the server runs under, such as valgrind).
+ */
+async function startServer(store, { nodeArgs = [], wrapper = [] } = {}) {
   const port = await freePort()
   const logFile = path.join(LOGS, `${store.name}-server.log`)
   const out = fs.openSync(logFile, "a")
   const cli = path.join(store.dir, "node_modules", "@medusajs", "cli", "cli.js")
-  const child = spawn(process.execPath, [...nodeArgs, cli, "start", "--port", String(port)], {
-    cwd: store.dir,
-    env: storeEnv(store.dir, {
-      ...store.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-    }),
-    detached: true,
-    stdio: ["ignore", out, out],
+  const env = storeEnv(store.dir, {
+    ...store.env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
   })
+  const command = [...wrapper, process.execPath, ...nodeArgs, cli, "start", "--port", String(port)]
+  const child = spawn(command[0], command.slice(1), { cwd: store.dir, env, detached: true, stdio: ["ignore", out, out] })
   fs.closeSync(out)
   let exited = null
   child.once("exit", (code, signal) => (exited = { code, signal }))
-  store.server = { child, pid: child.pid, base: `http://127.0.0.1:${port}`, logFile }
-  const deadline = Date.now() + 180_000
+  store.server = { child, pid: child.pid, base: `http://127.0.0.1:${port}`, logFile, env }
+  if (wrapper.length) slowOrigins.add(new URL(store.server.base).origin)
+  const deadline = Date.now() + (wrapper.length ? CALLGRIND_TIMEOUT_MS : 180_000)
   for (;;) {
     if (exited) throw new Error(`${store.name} server exited while starting (${JSON.stringify(exited)}); see ${logFile}`)
     try {
@@ -279,7 +304,7 @@ async function startServer(store, { nodeArgs = [] } = {}) {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${store.name} server not healthy within 3 minutes; see ${logFile}`)
+    if (Date.now() > deadline) throw new Error(`${store.name} server not healthy in time; see ${logFile}`)
     await sleep(250)
   }
 }
@@ -325,6 +350,7 @@ async function timed(record, step, cpuPid, fn) {
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   ;(record.steps[step] ??= []).push(ms)
   if (cpuPid) (record.stepCpu[step] ??= []).push(treeCpuMs(cpuPid) - cpuBefore)
+  record.afterStep?.(step)
   return { result, ms }
 }
 
@@ -394,14 +420,14 @@ async function finishCheckout(store, shopper, cartId, record, cpuPid) {
 
 /**
  * Waits for what the orders' events trigger: on the plugin store, until the
- * award of every order is written (at most 2 minutes); then until the server
+ * award of every order is written (at most 2 minutes, 15 under callgrind); then until the server
  * is quiet. Returns how many queries it sent to the store's database (they
  * count in its transactions and are taken off).
  */
 async function settle(store, orderIds) {
   let queries = 0
   if (store.withPlugin && orderIds.length) {
-    const deadline = Date.now() + 120_000
+    const deadline = Date.now() + (slowOrigins.has(new URL(store.server.base).origin) ? CALLGRIND_TIMEOUT_MS : 120_000)
     for (;;) {
       queries++
       const { rows } = await store.db.query(
@@ -410,7 +436,7 @@ async function settle(store, orderIds) {
         [orderIds]
       )
       if (rows[0].n >= orderIds.length) break
-      if (Date.now() > deadline) throw new Error(`${store.name}: ${orderIds.length - rows[0].n} of ${orderIds.length} awards not written within 2 minutes`)
+      if (Date.now() > deadline) throw new Error(`${store.name}: ${orderIds.length - rows[0].n} of ${orderIds.length} awards not written in time`)
       await sleep(100)
     }
   }
@@ -497,6 +523,145 @@ async function concurrentPhase(ctx, store, mode) {
   record.segments.all = await measureSince(ctx, store, mark, own)
   record.rss = memoryMb(store.server.pid)
   return record
+}
+
+// ---------------------------------------------------------------------------
+// Instructions per checkout (callgrind)
+
+/**
+ * V8's heap while callgrind counts, the same for both stores: an old space so
+ * large that no major collection runs during the count (its timing follows
+ * V8's speed estimates, which valgrind's slowdown makes erratic: one landing
+ * in a checkout adds about 1.5 billion instructions), young semi-spaces of a
+ * fixed size so that scavenges, which are counted, come at the same
+ * allocation volume in both. The cost of one full collection of each heap is
+ * counted apart.
+ */
+/** How long the idle work of a store under callgrind is counted (two minute ticks). */
+const IDLE_COUNT_MS = 120_000
+
+const COUNTED_HEAP = ["--initial-old-space-size=4096", "--max-old-space-size=8192", "--min-semi-space-size=16", "--max-semi-space-size=16", "--no-memory-reducer"]
+
+/** callgrind_control with the server's environment: vgdb finds a server by the user and host names it started with. */
+function callgrindControl(store, args) {
+  const out = spawnSync("callgrind_control", [...args, String(store.server.pid)], { env: store.server.env, encoding: "utf8" })
+  if (out.status !== 0) throw new Error(`callgrind_control ${args.join(" ")} ${store.server.pid}: ${out.stderr || out.stdout}`)
+}
+
+/** The instruction count of the dump that `label` triggered (callgrind writes one file per dump: <out>.<n>). */
+function dumpedInstructions(outFile, label) {
+  const dir = path.dirname(outFile)
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(`${path.basename(outFile)}.`))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
+  for (const file of files) {
+    const head = fs.readFileSync(file, "utf8").slice(0, 4096)
+    if (!head.includes(`dump ${label}`)) continue
+    const total = head.match(/^(?:summary|totals): (\d+)/m) ?? fs.readFileSync(file, "utf8").match(/^(?:summary|totals): (\d+)/m)
+    if (!total) throw new Error(`${file}: no instruction total`)
+    return Number(total[1])
+  }
+  throw new Error(`no callgrind dump "${label}" next to ${outFile}`)
+}
+
+/**
+ * Instructions the server executes per earning checkout, counted by valgrind's
+ * callgrind. CPU time on these machines swings by 15–25 % between rounds of
+ * the same work; an instruction count does not move with what else the machine
+ * does, so a few checkouts resolve a difference of a few percent.
+ *
+ * Both stores restart under callgrind with counting off and the same fixed
+ * heap policy (COUNTED_HEAP), warm up with `warm` checkouts (the JIT's work
+ * settles: the first checkouts cost up to twice as many instructions), then
+ * count `checkouts` checkouts one at a time: counting on and zeroed, the whole
+ * checkout, its events' work (the award written, the server quiet), the count
+ * dumped. Last, one full garbage collection (POST /bench/gc, the store app's
+ * own route) is counted apart. The stores run side by side, one core each: a
+ * count does not depend on the other's load.
+ */
+async function instructionCounts(stores, { checkouts, warm }) {
+  const dir = path.join(BENCH, "callgrind")
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir, { recursive: true })
+  const measure = async (store) => {
+    await stopServer(store)
+    const outFile = path.join(dir, `${store.name}.out`)
+    await startServer(store, {
+      nodeArgs: ["--expose-gc", ...COUNTED_HEAP],
+      wrapper: ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--smc-check=all-non-file", `--callgrind-out-file=${outFile}`],
+    })
+    const shopper = await registerShopper(store, `counted-${process.pid}@bench.test`)
+    const record = newRecord()
+    const checkout = async () => {
+      const { cartId } = await startCheckout(store, shopper, record, null)
+      await finishCheckout(store, shopper, cartId, record, null)
+      await settle(store, record.orderIds.slice(-1))
+    }
+    for (let i = 0; i < warm; i++) await checkout()
+    const counts = []
+    const durations = []
+    const steps = {}
+    for (let i = 1; i <= checkouts; i++) {
+      const started = Date.now()
+      // a dump per request (a dump zeroes the count), and one for the events' work after the last
+      const parts = []
+      record.afterStep = (step) => {
+        callgrindControl(store, [`--dump=checkout-${i}-${step.replace(/ /g, "-")}`])
+        parts.push(step)
+      }
+      callgrindControl(store, ["--instr=on"])
+      callgrindControl(store, ["--zero"])
+      await checkout()
+      record.afterStep = undefined
+      callgrindControl(store, [`--dump=checkout-${i}-events`])
+      callgrindControl(store, ["--instr=off"])
+      parts.push("events")
+      let total = 0
+      for (const step of parts) {
+        const n = dumpedInstructions(outFile, `checkout-${i}-${step.replace(/ /g, "-")}`)
+        ;(steps[step] ??= []).push(n)
+        total += n
+      }
+      counts.push(total)
+      durations.push(Date.now() - started)
+      log(`${store.name}: checkout ${i}: ${total.toLocaleString("en-US")} instructions in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    }
+    // Idle: under callgrind a checkout lasts about a minute, so a store's timers (Medusa's, the
+    // plugin's minute job) fire about once per counted checkout, against once per many real ones.
+    callgrindControl(store, ["--instr=on"])
+    callgrindControl(store, ["--zero"])
+    await sleep(IDLE_COUNT_MS)
+    callgrindControl(store, ["--dump=idle"])
+    callgrindControl(store, ["--instr=off"])
+    const idlePerMs = dumpedInstructions(outFile, "idle") / IDLE_COUNT_MS
+    // what the major collections left out of the counts cost: one full collection of this store's heap
+    callgrindControl(store, ["--instr=on"])
+    callgrindControl(store, ["--zero"])
+    await request(store.server.base, "POST", "/bench/gc")
+    await quiet(store.server.pid)
+    callgrindControl(store, ["--dump=full-collection"])
+    const collection = dumpedInstructions(outFile, "full-collection")
+    await stopServer(store)
+    return { counts, durations, idlePerMs, steps, collection }
+  }
+  const [plain, plugin] = await Promise.all([measure(stores.plain), measure(stores.plugin)])
+  return {
+    plain: plain.counts,
+    plugin: plugin.counts,
+    steps: { plain: plain.steps, plugin: plugin.steps },
+    durations: { plain: plain.durations, plugin: plugin.durations },
+    idlePerMs: { plain: plain.idlePerMs, plugin: plugin.idlePerMs },
+    // each checkout less the idle work of its wall-clock time
+    busy: {
+      plain: plain.counts.map((n, i) => n - plain.idlePerMs * plain.durations[i]),
+      plugin: plugin.counts.map((n, i) => n - plugin.idlePerMs * plugin.durations[i]),
+    },
+    collection: { plain: plain.collection, plugin: plugin.collection },
+    checkouts,
+    warm,
+  }
 }
 
 async function withTimeout(promise, ms, what) {
@@ -711,6 +876,41 @@ function sideBySide(title, a, b, { aName, bName }) {
   return lines
 }
 
+/** The callgrind counts: each checkout, the median, and the ratio of the medians. */
+function instructionsTable(instructions) {
+  if (!instructions) return []
+  const g = (n) => `${(n / 1e9).toFixed(3)} G`
+  const spread = (v) => `${(((Math.max(...v) - Math.min(...v)) / median(v)) * 100).toFixed(1)} %`
+  return [
+    "#### Instructions the server executes per checkout (callgrind)",
+    "",
+    `CPU time swings with the machine; an instruction count does not. Both stores restarted under valgrind's callgrind, ${instructions.warm} checkouts each to warm up (not counted), then ${instructions.checkouts} sequential checkouts each counted alone, from the first request to the award written and the server quiet. Both heaps under the same fixed policy (\`COUNTED_HEAP\`: an old space large enough that no major collection runs during the count, fixed young semi-spaces: scavenges are in the counts); one full collection of each heap is counted apart. Bench/checkout.js, \`instructionCounts\`.`,
+    "",
+    "| | plain | plugin | ratio |",
+    "|---|---|---|---|",
+    `| instructions per checkout, median | ${g(median(instructions.plain))} | ${g(median(instructions.plugin))} | **${(median(instructions.plugin) / median(instructions.plain)).toFixed(3)}×** |`,
+    `| each checkout | ${instructions.plain.map(g).join(", ")} | ${instructions.plugin.map(g).join(", ")} | |`,
+    `| spread (max − min) / median | ${spread(instructions.plain)} | ${spread(instructions.plugin)} | |`,
+    `| idle: instructions a minute with nobody shopping (timers, the plugin's minute job) | ${g(instructions.idlePerMs.plain * 60_000)} | ${g(instructions.idlePerMs.plugin * 60_000)} | |`,
+    `| a counted checkout's wall-clock time under callgrind, median | ${(median(instructions.durations.plain) / 1000).toFixed(0)} s | ${(median(instructions.durations.plugin) / 1000).toFixed(0)} s | |`,
+    `| instructions per checkout less the idle work of its wall-clock time, median | ${g(median(instructions.busy.plain))} | ${g(median(instructions.busy.plugin))} | **${(median(instructions.busy.plugin) / median(instructions.busy.plain)).toFixed(3)}×** |`,
+    `| one full garbage collection of the heap after the count (not in the checkouts' counts) | ${g(instructions.collection.plain)} | ${g(instructions.collection.plugin)} | ${(instructions.collection.plugin / instructions.collection.plain).toFixed(3)}× |`,
+    "",
+    "Per request (median of the counted checkouts; `events`: from the complete response until the award is written and the server quiet):",
+    "",
+    "| request | plain | plugin | difference | ratio |",
+    "|---|---|---|---|---|",
+    ...Object.keys(instructions.steps.plain).map((step) => {
+      const a = median(instructions.steps.plain[step])
+      const b = median(instructions.steps.plugin[step] ?? [])
+      // a ratio over next to nothing (plain's events) says nothing
+      const times = a >= 1e6 ? `${(b / a).toFixed(3)}×` : "–"
+      return `| ${step} | ${g(a)} | ${g(b)} | ${b - a >= 0 ? "+" : "−"}${(Math.abs(b - a) / 1e6).toFixed(0)} M | ${times} |`
+    }),
+    "",
+  ]
+}
+
 function stepCpuTable(phases) {
   const lines = ["| step | " + phases.map((p) => p.label).join(" | ") + " |", "|---|" + phases.map(() => "---|").join("")]
   for (const step of STEP_ORDER) {
@@ -798,6 +998,13 @@ async function main() {
       await store.db.connect()
       cleanups.push(() => store.db.end())
     }
+    if (options.instructionsOnly) {
+      // only the callgrind count (about 15 minutes), printed; the report file is left as it is
+      log(`instructions: both stores under callgrind, ${options.instructionWarmup} checkouts to warm up, ${options.instructions} counted`)
+      const instructions = await instructionCounts(stores, { checkouts: options.instructions, warm: options.instructionWarmup })
+      process.stdout.write(`${instructionsTable(instructions).join("\n")}\n`)
+      return
+    }
     for (const store of Object.values(stores)) {
       log(`${store.name}: medusa start`)
       await startServer(store)
@@ -864,8 +1071,14 @@ async function main() {
     log("award throughput")
     const award = await awardThroughput(run, stores.plugin, options)
     const checks = await ledgerChecks(stores.plugin)
+    // 5. instructions per checkout
+    let instructions = null
+    if (options.instructions > 0) {
+      log(`instructions: both stores under callgrind, ${options.instructionWarmup} checkouts to warm up, ${options.instructions} counted`)
+      instructions = await instructionCounts(stores, { checkouts: options.instructions, warm: options.instructionWarmup })
+    }
 
-    // 5. profile
+    // 6. profile
     let profile = null
     if (options.profile) {
       log("profile: plugin store under --cpu-prof")
@@ -892,6 +1105,7 @@ async function main() {
       reads,
       award,
       checks,
+      instructions,
       profile,
       stores,
       machine: {
@@ -955,7 +1169,7 @@ function keepAnalysis(file, report) {
   return [title, "", kept[0], ...rest].join("\n")
 }
 
-function renderReport({ options, results, idle, reads, award, checks, profile, stores, machine }) {
+function renderReport({ options, results, idle, reads, award, checks, instructions, profile, stores, machine }) {
   const seq = options.sequential
   const conc = options.shoppers * options.perShopper
   const s = (key, n) => summarise(results[key], n)
@@ -993,6 +1207,7 @@ function renderReport({ options, results, idle, reads, award, checks, profile, s
     "",
     ...sideBySide(`Sequential (${seq} checkouts per round)`, S.plainEarnSeq, S.pluginEarnSeq, { aName: "plain", bName: "plugin" }),
     ...sideBySide(`${options.shoppers} concurrent shoppers (${options.perShopper} checkouts each per round)`, S.plainEarnConc, S.pluginEarnConc, { aName: "plain", bName: "plugin" }),
+    ...instructionsTable(instructions),
     `### With ${options.points} points applied, next to a promotion code`,
     "",
     `The points checkout (plugin store) beside the nearest thing a shopper does in plain Medusa: the same checkout applying the promotion code \`BENCH5\` (5 EUR off, what ${options.points} points pay).`,
@@ -1035,7 +1250,11 @@ function renderReport({ options, results, idle, reads, award, checks, profile, s
   return `${lines.join("\n")}\n`
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error && error.stack ? error.stack : error}\n`)
-  process.exit(1)
-})
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`)
+    process.exit(1)
+  })
+}
+
+module.exports = { instructionCounts, instructionsTable, startServer, stopServer, registerShopper, startCheckout, finishCheckout, settle, newRecord }
