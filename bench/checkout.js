@@ -528,6 +528,9 @@ async function concurrentPhase(ctx, store, mode) {
 // ---------------------------------------------------------------------------
 // Instructions per checkout (callgrind)
 
+/** How long the idle work of a store under callgrind is counted (two minute ticks). */
+const IDLE_COUNT_MS = 120_000
+
 /**
  * V8's heap while callgrind counts, the same for both stores: an old space so
  * large that no major collection runs during the count (its timing follows
@@ -537,9 +540,6 @@ async function concurrentPhase(ctx, store, mode) {
  * allocation volume in both. The cost of one full collection of each heap is
  * counted apart.
  */
-/** How long the idle work of a store under callgrind is counted (two minute ticks). */
-const IDLE_COUNT_MS = 120_000
-
 const COUNTED_HEAP = ["--initial-old-space-size=4096", "--max-old-space-size=8192", "--min-semi-space-size=16", "--max-semi-space-size=16", "--no-memory-reducer"]
 
 /** callgrind_control with the server's environment: vgdb finds a server by the user and host names it started with. */
@@ -557,13 +557,28 @@ function dumpedInstructions(outFile, label) {
     .map((f) => path.join(dir, f))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
   for (const file of files) {
-    const head = fs.readFileSync(file, "utf8").slice(0, 4096)
-    if (!head.includes(`dump ${label}`)) continue
-    const total = head.match(/^(?:summary|totals): (\d+)/m) ?? fs.readFileSync(file, "utf8").match(/^(?:summary|totals): (\d+)/m)
+    const text = fs.readFileSync(file, "utf8")
+    if (!text.slice(0, 4096).includes(`dump ${label}`)) continue
+    const total = text.match(/^(?:summary|totals): (\d+)/m)
     if (!total) throw new Error(`${file}: no instruction total`)
     return Number(total[1])
   }
   throw new Error(`no callgrind dump "${label}" next to ${outFile}`)
+}
+
+/**
+ * Counts what `work` makes the server execute: counting on and zeroed, the
+ * work, a dump under `label`, counting off. Dumps `work` asks for on the way
+ * (`dump(label)`) zero the count as they go, so the last dump holds only what
+ * came after them.
+ */
+async function counted(store, outFile, label, work) {
+  callgrindControl(store, ["--instr=on"])
+  callgrindControl(store, ["--zero"])
+  await work()
+  callgrindControl(store, [`--dump=${label}`])
+  callgrindControl(store, ["--instr=off"])
+  return dumpedInstructions(outFile, label)
 }
 
 /**
@@ -605,44 +620,34 @@ async function instructionCounts(stores, { checkouts, warm }) {
     const steps = {}
     for (let i = 1; i <= checkouts; i++) {
       const started = Date.now()
-      // a dump per request (a dump zeroes the count), and one for the events' work after the last
-      const parts = []
+      // a dump per request, and the last one for the events' work after the complete request
+      const label = (step) => `checkout-${i}-${step.replace(/ /g, "-")}`
+      const requests = []
       record.afterStep = (step) => {
-        callgrindControl(store, [`--dump=checkout-${i}-${step.replace(/ /g, "-")}`])
-        parts.push(step)
+        callgrindControl(store, [`--dump=${label(step)}`])
+        requests.push(step)
       }
-      callgrindControl(store, ["--instr=on"])
-      callgrindControl(store, ["--zero"])
-      await checkout()
+      const events = await counted(store, outFile, label("events"), checkout)
       record.afterStep = undefined
-      callgrindControl(store, [`--dump=checkout-${i}-events`])
-      callgrindControl(store, ["--instr=off"])
-      parts.push("events")
-      let total = 0
-      for (const step of parts) {
-        const n = dumpedInstructions(outFile, `checkout-${i}-${step.replace(/ /g, "-")}`)
+      let total = events
+      for (const step of requests) {
+        const n = dumpedInstructions(outFile, label(step))
         ;(steps[step] ??= []).push(n)
         total += n
       }
+      ;(steps.events ??= []).push(events)
       counts.push(total)
       durations.push(Date.now() - started)
       log(`${store.name}: checkout ${i}: ${total.toLocaleString("en-US")} instructions in ${((Date.now() - started) / 1000).toFixed(0)} s`)
     }
     // Idle: under callgrind a checkout lasts about a minute, so a store's timers (Medusa's, the
     // plugin's minute job) fire about once per counted checkout, against once per many real ones.
-    callgrindControl(store, ["--instr=on"])
-    callgrindControl(store, ["--zero"])
-    await sleep(IDLE_COUNT_MS)
-    callgrindControl(store, ["--dump=idle"])
-    callgrindControl(store, ["--instr=off"])
-    const idlePerMs = dumpedInstructions(outFile, "idle") / IDLE_COUNT_MS
+    const idlePerMs = (await counted(store, outFile, "idle", () => sleep(IDLE_COUNT_MS))) / IDLE_COUNT_MS
     // what the major collections left out of the counts cost: one full collection of this store's heap
-    callgrindControl(store, ["--instr=on"])
-    callgrindControl(store, ["--zero"])
-    await request(store.server.base, "POST", "/bench/gc")
-    await quiet(store.server.pid)
-    callgrindControl(store, ["--dump=full-collection"])
-    const collection = dumpedInstructions(outFile, "full-collection")
+    const collection = await counted(store, outFile, "full-collection", async () => {
+      await request(store.server.base, "POST", "/bench/gc")
+      await quiet(store.server.pid)
+    })
     await stopServer(store)
     return { counts, durations, idlePerMs, steps, collection }
   }
@@ -884,7 +889,7 @@ function instructionsTable(instructions) {
   return [
     "#### Instructions the server executes per checkout (callgrind)",
     "",
-    `CPU time swings with the machine; an instruction count does not. Both stores restarted under valgrind's callgrind, ${instructions.warm} checkouts each to warm up (not counted), then ${instructions.checkouts} sequential checkouts each counted alone, from the first request to the award written and the server quiet. Both heaps under the same fixed policy (\`COUNTED_HEAP\`: an old space large enough that no major collection runs during the count, fixed young semi-spaces: scavenges are in the counts); one full collection of each heap is counted apart. Bench/checkout.js, \`instructionCounts\`.`,
+    `CPU time swings with the machine; an instruction count does not. Both stores restarted under valgrind's callgrind, ${instructions.warm} checkouts each to warm up (not counted), then ${instructions.checkouts} sequential checkouts each counted alone, from the first request to the award written and the server quiet. Both heaps under the same fixed policy (\`COUNTED_HEAP\`: an old space large enough that no major collection runs during the count, fixed young semi-spaces: scavenges are in the counts); two idle minutes and one full collection of each heap are counted apart. Bench/checkout.js, \`instructionCounts\`.`,
     "",
     "| | plain | plugin | ratio |",
     "|---|---|---|---|",
@@ -1250,11 +1255,7 @@ function renderReport({ options, results, idle, reads, award, checks, instructio
   return `${lines.join("\n")}\n`
 }
 
-if (require.main === module) {
-  main().catch((error) => {
-    process.stderr.write(`${error && error.stack ? error.stack : error}\n`)
-    process.exit(1)
-  })
-}
-
-module.exports = { instructionCounts, instructionsTable, startServer, stopServer, registerShopper, startCheckout, finishCheckout, settle, newRecord }
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`)
+  process.exit(1)
+})
