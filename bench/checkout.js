@@ -542,6 +542,23 @@ const IDLE_COUNT_MS = 120_000
  */
 const COUNTED_HEAP = ["--initial-old-space-size=4096", "--max-old-space-size=8192", "--min-semi-space-size=16", "--max-semi-space-size=16", "--no-memory-reducer"]
 
+/**
+ * Checkouts between the full collection that ends the warm-up and the count.
+ * Without that collection, the count ran in a state no long-running server is
+ * in: V8's root map of plain objects (`{}`) holds at most 1,536 transitions,
+ * one per first property name, and boot and the first checkouts fill it in
+ * both stores (1,514 in plain Medusa, 1,513 with the plugin). Under COUNTED_HEAP no major collection has
+ * run since boot, so the transitions of boot's dead objects keep their slots,
+ * and request-time objects built from `{}` (MikroORM's query options, spreads)
+ * whose first key came too late get a new, unshared map each time: in the
+ * plugin store twice plain's map creations and 1.59 × its property-load cache
+ * misses (`--log-maps`, `--log-ic`), because the plugin's boot (its entities, services, filters)
+ * takes slots that plain Medusa's query keys got. A major collection clears
+ * the transitions to dead maps; after it both stores' request-time keys get
+ * slots again (the plugin store's load misses: 1.09 × plain's).
+ */
+const AFTER_COLLECTION_WARM = 20
+
 /** callgrind_control with the server's environment: vgdb finds a server by the user and host names it started with. */
 function callgrindControl(store, args) {
   const out = spawnSync("callgrind_control", [...args, String(store.server.pid)], { env: store.server.env, encoding: "utf8" })
@@ -590,6 +607,8 @@ async function counted(store, outFile, label, work) {
  * Both stores restart under callgrind with counting off and the same fixed
  * heap policy (COUNTED_HEAP), warm up with `warm` checkouts (the JIT's work
  * settles: the first checkouts cost up to twice as many instructions), then
+ * run one full collection and AFTER_COLLECTION_WARM more checkouts (as a
+ * server that has run a while has had major collections), then
  * count `checkouts` checkouts one at a time: counting on and zeroed, the whole
  * checkout, its events' work (the award written, the server quiet), the count
  * dumped. Last, one full garbage collection (POST /bench/gc, the store app's
@@ -615,6 +634,11 @@ async function instructionCounts(stores, { checkouts, warm }) {
       await settle(store, record.orderIds.slice(-1))
     }
     for (let i = 0; i < warm; i++) await checkout()
+    // As a server that has run a while has had: a major collection, which clears
+    // the map transitions that startup's garbage held (see AFTER_COLLECTION_WARM).
+    await request(store.server.base, "POST", "/bench/gc")
+    await quiet(store.server.pid)
+    for (let i = 0; i < AFTER_COLLECTION_WARM; i++) await checkout()
     const counts = []
     const durations = []
     const steps = {}
@@ -889,7 +913,7 @@ function instructionsTable(instructions) {
   return [
     "#### Instructions the server executes per checkout (callgrind)",
     "",
-    `CPU time swings with the machine; an instruction count does not. Both stores restarted under valgrind's callgrind, ${instructions.warm} checkouts each to warm up (not counted), then ${instructions.checkouts} sequential checkouts each counted alone, from the first request to the award written and the server quiet. Both heaps under the same fixed policy (\`COUNTED_HEAP\`: an old space large enough that no major collection runs during the count, fixed young semi-spaces: scavenges are in the counts); two idle minutes and one full collection of each heap are counted apart. Bench/checkout.js, \`instructionCounts\`.`,
+    `CPU time swings with the machine; an instruction count does not. Both stores restarted under valgrind's callgrind, ${instructions.warm} checkouts each to warm up, one full collection (a server that has run a while has had many: it clears the map transitions boot's garbage held) and ${AFTER_COLLECTION_WARM} more checkouts (none counted), then ${instructions.checkouts} sequential checkouts each counted alone, from the first request to the award written and the server quiet. Both heaps under the same fixed policy (\`COUNTED_HEAP\`: an old space large enough that no major collection runs during the count, fixed young semi-spaces: scavenges are in the counts); two idle minutes and one full collection of each heap are counted apart. Bench/checkout.js, \`instructionCounts\`.`,
     "",
     "| | plain | plugin | ratio |",
     "|---|---|---|---|",
