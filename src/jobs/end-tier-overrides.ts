@@ -20,7 +20,17 @@ export default async function endTierOverridesJob(container: MedusaContainer) {
   }
 }
 
+/** A minute in milliseconds: Medusa's `interval` schedule. */
+const EVERY_MINUTE_MS = 60_000
+
+/**
+ * Every 60 seconds by `interval`, not the cron expression `* * * * *`: for
+ * a cron schedule Medusa's in-memory engine has cron-parser search the next
+ * run on every tick, about 30 million instructions, most of the job's idle
+ * cost (callgrind, docs/benchmarks.md). The Redis engine repeats it with
+ * BullMQ's `every`, once per tick across workers as with a pattern.
+ */
 export const config = {
   name: "loyalty-end-tier-overrides",
-  schedule: "* * * * *",
+  schedule: { interval: EVERY_MINUTE_MS },
 }
