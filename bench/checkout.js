@@ -22,7 +22,8 @@
  *    award subscriber's throughput (bench/award-throughput.ts), and the ledger's invariants (no overdraft, one
  *    award per order).
  * 5. Instructions per earning checkout (`--instructions N`, 0 to skip): both stores again under valgrind's
- *    callgrind, N checkouts each counted alone after `--instruction-warmup` uncounted ones, request by request;
+ *    callgrind, N checkouts each counted alone after `--instruction-warmup` uncounted ones, a full collection
+ *    and AFTER_COLLECTION_WARM more, request by request;
  *    unlike CPU time, the count does not move with the machine's other work, so it resolves a difference of a
  *    few percent. `--instructions-only`: steps 1, 2 and this count alone (about 15 minutes), printed.
  * 6. `--profile`: the plugin store again under `--cpu-prof`, its profile summarised (where the CPU goes, the
@@ -543,19 +544,21 @@ const IDLE_COUNT_MS = 120_000
 const COUNTED_HEAP = ["--initial-old-space-size=4096", "--max-old-space-size=8192", "--min-semi-space-size=16", "--max-semi-space-size=16", "--no-memory-reducer"]
 
 /**
- * Checkouts between the full collection that ends the warm-up and the count.
- * Without that collection, the count ran in a state no long-running server is
- * in: V8's root map of plain objects (`{}`) holds at most 1,536 transitions,
- * one per first property name, and boot and the first checkouts fill it in
- * both stores (1,514 in plain Medusa, 1,513 with the plugin). Under COUNTED_HEAP no major collection has
- * run since boot, so the transitions of boot's dead objects keep their slots,
- * and request-time objects built from `{}` (MikroORM's query options, spreads)
- * whose first key came too late get a new, unshared map each time: in the
- * plugin store twice plain's map creations and 1.59 × its property-load cache
- * misses (`--log-maps`, `--log-ic`), because the plugin's boot (its entities, services, filters)
- * takes slots that plain Medusa's query keys got. A major collection clears
- * the transitions to dead maps; after it both stores' request-time keys get
- * slots again (the plugin store's load misses: 1.09 × plain's).
+ * Checkouts between the full collection that ends the warm-up and the count
+ * (with 10 the counts were still falling; with 20 they settle).
+ *
+ * Why the collection: V8's root map of plain objects (`{}`) holds at most
+ * 1,536 transitions, one per first property name, and boot and the first
+ * checkouts fill it in both stores (1,514 in plain Medusa, 1,513 with the
+ * plugin). Under COUNTED_HEAP no major collection has run since boot, so the
+ * transitions to the maps of boot's dead objects keep their slots, and
+ * request-time objects built from `{}` (MikroORM's query options, spreads)
+ * whose first key came too late get a new, unshared map each time. The
+ * plugin's boot (its entities, services, filters) takes slots that plain
+ * Medusa's query keys get, so the plugin store had twice plain's map
+ * creations and 1.59 × its property-load cache misses (`--log-maps`,
+ * `--log-ic`). A major collection clears the transitions to dead maps, as
+ * boot's own collections do under V8's default heap: after it, 1.09 ×.
  */
 const AFTER_COLLECTION_WARM = 20
 
