@@ -601,6 +601,12 @@ async function counted(store, outFile, label, work) {
   return dumpedInstructions(outFile, label)
 }
 
+/** One full garbage collection of a store's heap (the bench store app's POST /bench/gc), waited out. */
+async function fullCollection(store) {
+  await request(store.server.base, "POST", "/bench/gc")
+  await quiet(store.server.pid)
+}
+
 /**
  * Instructions the server executes per earning checkout, counted by valgrind's
  * callgrind. CPU time on these machines swings by 15–25 % between rounds of
@@ -639,8 +645,7 @@ async function instructionCounts(stores, { checkouts, warm }) {
     for (let i = 0; i < warm; i++) await checkout()
     // As a server that has run a while has had: a major collection, which clears
     // the map transitions that startup's garbage held (see AFTER_COLLECTION_WARM).
-    await request(store.server.base, "POST", "/bench/gc")
-    await quiet(store.server.pid)
+    await fullCollection(store)
     for (let i = 0; i < AFTER_COLLECTION_WARM; i++) await checkout()
     const counts = []
     const durations = []
@@ -663,18 +668,16 @@ async function instructionCounts(stores, { checkouts, warm }) {
         total += n
       }
       ;(steps.events ??= []).push(events)
+      const duration = Date.now() - started
       counts.push(total)
-      durations.push(Date.now() - started)
-      log(`${store.name}: checkout ${i}: ${total.toLocaleString("en-US")} instructions in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+      durations.push(duration)
+      log(`${store.name}: checkout ${i}: ${total.toLocaleString("en-US")} instructions in ${(duration / 1000).toFixed(0)} s`)
     }
     // Idle: under callgrind a checkout lasts about a minute, so a store's timers (Medusa's, the
     // plugin's minute job) fire about once per counted checkout, against once per many real ones.
     const idlePerMs = (await counted(store, outFile, "idle", () => sleep(IDLE_COUNT_MS))) / IDLE_COUNT_MS
     // what the major collections left out of the counts cost: one full collection of this store's heap
-    const collection = await counted(store, outFile, "full-collection", async () => {
-      await request(store.server.base, "POST", "/bench/gc")
-      await quiet(store.server.pid)
-    })
+    const collection = await counted(store, outFile, "full-collection", () => fullCollection(store))
     await stopServer(store)
     return { counts, durations, idlePerMs, steps, collection }
   }
