@@ -268,7 +268,7 @@ function writeStoreApp(dir, tarballFile) {
     )}\n`
   )
   fs.copyFileSync(path.join(TEMPLATE, "medusa-config.ts"), path.join(dir, "medusa-config.ts"))
-  // both stores: POST /bench/gc, a full garbage collection before each checkout that callgrind counts
+  // both stores: POST /bench/gc, the full garbage collection the instruction count runs after its warm-up and counts apart
   fs.cpSync(path.join(TEMPLATE, "src"), path.join(dir, "src"), { recursive: true })
   fs.copyFileSync(path.join(ROOT, "demo", "template", "tsconfig.json"), path.join(dir, "tsconfig.json"))
   installStoreModules(dir, tarballFile)
