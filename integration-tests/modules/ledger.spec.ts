@@ -609,6 +609,31 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect(account).toMatchObject({ balance: 0, debt: 30 })
     })
 
+    it("undoes a batch's entries whole or not at all: one that cannot be undone leaves the others in place", async () => {
+      const first = await credit("undo_a", 40, "undo-a")
+      const second = await credit("undo_b", 25, "undo-b")
+      // undo_b's customer is deleted: their account is closed, and nothing can be posted on it.
+      await service.closeAccount("undo_b")
+      await expect(service.revertEntries([first.entry.id, second.entry.id], "Credit rolled back")).rejects.toThrow(
+        "their points account is closed"
+      )
+      expect(await expectLedgerConsistent("undo_a")).toMatchObject({ balance: 40, lifetime_earned: 40 })
+      expect((await service.listEntries({ id: first.entry.id }))[0].voided_at).toBeNull()
+
+      const third = await credit("undo_c", 15, "undo-c")
+      const undone = await service.revertEntries([third.entry.id, first.entry.id, "lent_missing"], "Credit rolled back")
+      // In customer order (the lock order of every multi-account write); a missing entry is skipped.
+      expect(undone.map((result) => result.entry.reference_id)).toEqual([first.entry.id, third.entry.id])
+      expect(await expectLedgerConsistent("undo_a")).toMatchObject({ balance: 0, lifetime_earned: 0 })
+      expect(await expectLedgerConsistent("undo_c")).toMatchObject({ balance: 0, lifetime_earned: 0 })
+      // Keyed by the entry: undoing the batch again changes nothing.
+      expect((await service.revertEntries([first.entry.id, third.entry.id], "Credit rolled back")).map((r) => r.created)).toEqual([
+        false,
+        false,
+      ])
+      expect(await expectLedgerConsistent("undo_a")).toMatchObject({ balance: 0 })
+    })
+
     it("a compensated reversal, restore or release frees its key: the retry posts again and the summary counts only effective entries (issue 12, defect 4)", async () => {
       const customer_id = "cus_void"
       const order_id = "order_void"

@@ -762,9 +762,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
     await sql.reopenAccountRow(transactionOf(sharedContext, WRITES), customerId)
-    for (const id of entryIds) {
-      await this.revertEntry(id, "Account closing rolled back", sharedContext)
-    }
+    await this.revertEntries(entryIds, "Account closing rolled back", sharedContext)
   }
 
   /**
@@ -831,6 +829,37 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const moved = await sql.moveBalances(trx, [...changes].map(([account_id, balance_change]) => ({ account_id, balance_change })))
     const accountById = new Map(moved.map((account) => [account.id, account]))
     return planned.map((entry) => ({ entry: written.get(entry.id)!, account: accountById.get(entry.account_id)!, created: true }))
+  }
+
+  /**
+   * Undo the entries a batch step wrote (its compensation), each as
+   * `revertEntry` undoes one, in one transaction: the batch is undone whole
+   * or not at all. The accounts are taken in customer order, the order every
+   * write that locks several accounts takes them in; one customer's entries
+   * are undone in the order given. Entries that do not exist are skipped.
+   */
+  @InjectTransactionManager()
+  async revertEntries(
+    entryIds: string[],
+    reason: string,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<PostingResult[]> {
+    if (!entryIds.length) return []
+    const holders = new Map(
+      (await sql.entryHolders(transactionOf(sharedContext, WRITES), entryIds)).map((row) => [row.id, row.customer_id])
+    )
+    const inLockOrder = entryIds
+      .flatMap((id, index) => {
+        const customerId = holders.get(id)
+        return customerId ? [{ id, index, customer_id: customerId }] : []
+      })
+      .sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : a.index - b.index))
+    const results: PostingResult[] = []
+    for (const { id } of inLockOrder) {
+      const result = await this.revertEntry(id, reason, sharedContext)
+      if (result) results.push(result)
+    }
+    return results
   }
 
   /**

@@ -295,6 +295,14 @@ export async function takeFromLot(trx: Knex.Transaction, lotId: string, points: 
     .update({ remaining: trx.raw("remaining - ?", [points]), updated_at: trx.fn.now() })
 }
 
+/** The customer of each of these entries' accounts (entries that do not exist are left out). */
+export async function entryHolders(knex: Db, entryIds: string[]): Promise<{ id: string; customer_id: string }[]> {
+  return await knex("loyalty_entry as e")
+    .join("loyalty_account as a", "a.id", "e.account_id")
+    .select<{ id: string; customer_id: string }[]>("e.id", "a.customer_id")
+    .whereIn("e.id", entryIds)
+}
+
 /** The customer whose account a lot is on, if the lot exists. */
 export async function lotHolder(knex: Db, lotId: string): Promise<string | undefined> {
   const row: { customer_id: string } | undefined = await knex("loyalty_lot as l")

@@ -21,8 +21,6 @@ export const creditImportedPointsStep = createStep(
     )
   },
   async (created, { container }) => {
-    for (const entryId of created ?? []) {
-      await pointsService(container).revertEntry(entryId, "Import rolled back")
-    }
+    await pointsService(container).revertEntries(created ?? [], "Import rolled back")
   }
 )

@@ -21,8 +21,6 @@ export const creditPointsBatchStep = createStep(
     )
   },
   async (entryIds, { container }) => {
-    for (const id of entryIds ?? []) {
-      await pointsService(container).revertEntry(id, "Credit rolled back")
-    }
+    await pointsService(container).revertEntries(entryIds ?? [], "Credit rolled back")
   }
 )

@@ -22,8 +22,6 @@ export const expireLotsStep = createStep(
     )
   },
   async (entryIds, { container }) => {
-    for (const id of entryIds ?? []) {
-      await pointsService(container).revertEntry(id, "Expiry rolled back")
-    }
+    await pointsService(container).revertEntries(entryIds ?? [], "Expiry rolled back")
   }
 )

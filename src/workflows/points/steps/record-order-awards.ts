@@ -51,9 +51,7 @@ export const recordOrderAwardsStep = createStep(
   async (undo, { container }) => {
     if (!undo) return
     const service = pointsService(container)
-    for (const entryId of undo.entry_ids) {
-      await service.revertEntry(entryId, "Order earning rolled back")
-    }
+    await service.revertEntries(undo.entry_ids, "Order earning rolled back")
     if (undo.fact_ids.length) {
       await service.deleteOrderFacts(undo.fact_ids)
     }

@@ -30,9 +30,6 @@ export const releaseOrderPageStep = createStep(
     return new StepResponse<ReleasedPage, string[]>({ entry_ids: entryIds, deferred }, entryIds)
   },
   async (entryIds, { container }) => {
-    const service = pointsService(container)
-    for (const entryId of entryIds ?? []) {
-      await service.revertEntry(entryId, "Release rolled back")
-    }
+    await pointsService(container).revertEntries(entryIds ?? [], "Release rolled back")
   }
 )

@@ -30,9 +30,7 @@ async function returnAbandonedDebits(container: MedusaContainer, cartId: string)
     { reference_type: ReferenceTypes.CART, reference_id: cartId, type: "redeem", voided_at: null, order_id: null },
     { select: ["id"] }
   )
-  for (const entry of abandoned) {
-    await service.revertEntry(entry.id, CHECKOUT_ABANDONED)
-  }
+  await service.revertEntries(abandoned.map((entry) => entry.id), CHECKOUT_ABANDONED)
 }
 
 /**
