@@ -1,4 +1,4 @@
-import { expireCouponsWorkflow } from "../../src/workflows/rewards"
+import { deleteRewardWorkflow, expireCouponsWorkflow } from "../../src/workflows/rewards"
 import {
   AdminUser,
   attempt,
@@ -129,6 +129,30 @@ export default httpSuite({
       expect(bad.status).toBe(400)
       expect(bad.data.message).toMatch(/percentage must be between/)
       expect((await get(api, "/admin/loyalty/rewards", admin.headers)).rewards).toHaveLength(1)
+    })
+
+    it("answers 404 for a reward that does not exist, from its routes and from the delete workflow, and withdraws nothing", async () => {
+      const { reward } = await fiveEuroOff()
+      for (const request of [
+        api.get("/admin/loyalty/rewards/lrwd_missing", { headers: admin.headers }),
+        api.post("/admin/loyalty/rewards/lrwd_missing", { name: "x" }, { headers: admin.headers }),
+        api.delete("/admin/loyalty/rewards/lrwd_missing", { headers: admin.headers }),
+      ]) {
+        const response = await attempt(request)
+        expect({ status: response.status, message: response.data.message }).toEqual({
+          status: 404,
+          message: expect.stringMatching(/lrwd_missing was not found/),
+        })
+      }
+      // A merchant's own code calling the workflow gets the same answer, not a silent success.
+      // (a MedusaError from the app's realm: matched by its fields, not as an Error of the test's)
+      await expect(deleteRewardWorkflow(getContainer()).run({ input: { id: "lrwd_missing" } })).rejects.toMatchObject({
+        type: "not_found",
+        message: expect.stringMatching(/lrwd_missing was not found/),
+      })
+      expect((await get(api, "/admin/loyalty/rewards", admin.headers)).rewards.map((r: { id: string }) => r.id)).toEqual([reward.id])
+      expect((await attempt(api.delete(`/admin/loyalty/rewards/${reward.id}`, { headers: admin.headers }))).status).toBe(200)
+      expect((await attempt(api.delete(`/admin/loyalty/rewards/${reward.id}`, { headers: admin.headers }))).status).toBe(404)
     })
 
     it("sells one coupon for a double-clicked purchase, usable once and only by its owner", async () => {

@@ -1,7 +1,13 @@
 import { Modules } from "@medusajs/framework/utils"
 import { DateTime } from "luxon"
 import { reviewSignature } from "../../src/lib/care/rules"
-import { awardFirstOrderBonusesWorkflow, awardFirstOrderBonusWorkflow, awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow } from "../../src/workflows/care"
+import {
+  awardFirstOrderBonusesWorkflow,
+  awardFirstOrderBonusWorkflow,
+  awardMemberDayBonusesWorkflow,
+  deleteLoyaltyActionWorkflow,
+  remindExpiringPointsWorkflow,
+} from "../../src/workflows/care"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   AdminUser,
@@ -241,6 +247,24 @@ export default httpSuite({
       )
       expect(unknown.status).toBe(404)
       expect((await attempt(api.post("/admin/loyalty/action-completions", { action_code: "newsletter", customer_id: shopper.customer.id }, { headers: shopper.headers }))).status).toBe(401)
+
+      // An action that does not exist: 404 from its routes and from the delete workflow itself.
+      for (const request of [
+        api.get("/admin/loyalty/actions/lact_missing", { headers: admin.headers }),
+        api.post("/admin/loyalty/actions/lact_missing", { points: 5 }, { headers: admin.headers }),
+        api.delete("/admin/loyalty/actions/lact_missing", { headers: admin.headers }),
+      ]) {
+        const response = await attempt(request)
+        expect({ status: response.status, message: response.data.message }).toEqual({
+          status: 404,
+          message: expect.stringMatching(/lact_missing was not found/),
+        })
+      }
+      await expect(deleteLoyaltyActionWorkflow(container).run({ input: { id: "lact_missing" } })).rejects.toMatchObject({
+        type: "not_found",
+        message: expect.stringMatching(/lact_missing was not found/),
+      })
+      expect((await get(api, `/admin/loyalty/actions/${created.action.id}`, admin.headers)).action).toMatchObject({ code: "newsletter" })
     })
 
     it("reminds a member once per lot before it expires, through the Notification Module, and sends nothing to a member who opted out", async () => {
