@@ -282,6 +282,31 @@ describe("earning with a tier", () => {
     expect(orderEarning(order, rules, { id: "basic", name: "Basic", earn_multiplier: 1 })!.reason).toBe("Order #12: 200 EUR × 1")
   })
 
+  it("writes the order's amount in the reason as the currency writes it, not with the fraction of a cent a discount left", () => {
+    // Seen in the demo's ledger: "Order #130: 13.6556 EUR × 1 × 1.5 (Gold)". The points still come from the exact amount.
+    const order: OrderForPoints = {
+      id: "order_2",
+      display_id: 130,
+      currency_code: "eur",
+      status: "pending",
+      created_at: new Date("2026-01-01T10:00:00Z"),
+      customer_id: "cus_1",
+      is_member: true,
+      total: 13.6556,
+      items: [{ subtotal: 13.6556 }],
+      credit_lines: [],
+      cart_id: null,
+    }
+    const gold = { id: "gold", name: "Gold", earn_multiplier: 1.5 }
+    const eur = orderEarning(order, rulesFromOptions({ earnRates: { eur: 1 } }), gold)!
+    expect(eur).toMatchObject({ points: 20, reason: "Order #130: 13.66 EUR × 1 × 1.5 (Gold)" })
+    expect(eur.details).toMatchObject({ eligible_amount: 13.6556 })
+    const yen = { ...order, currency_code: "jpy", total: 1234.5, items: [{ subtotal: 1234.5 }] }
+    expect(orderEarning(yen, rulesFromOptions({ earnRates: { jpy: 0.01 } }), gold)!.reason).toBe(
+      "Order #130: 1235 JPY × 0.01 × 1.5 (Gold)"
+    )
+  })
+
   it("counts released points without the multiplier, and spend scaled to what was released", () => {
     expect(releaseActivity({ released_points: 300, earned_points: 300, eligible_amount: 200, multiplier: 1.5 })).toEqual({
       points: 200,

@@ -168,11 +168,16 @@ const shortId = (id: string) =>
 
 const entryColumn = createDataTableColumnHelper<LoyaltyEntry>()
 
-/** The ledger's columns, newest entry first; reasons and ids are shortened, their whole text on hover. */
+/** The ledger's columns, newest entry first; times, reasons and ids are shortened, their whole text on hover. */
 const LEDGER_COLUMNS = [
   entryColumn.accessor("created_at", {
     header: "Date",
-    cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDateTime(getValue())}</span>,
+    // The day, its time on hover: the six columns fit the customer page's main column.
+    cell: ({ getValue }) => (
+      <span className="whitespace-nowrap" title={formatDateTime(getValue())}>
+        {formatDate(getValue())}
+      </span>
+    ),
   }),
   entryColumn.accessor("type", {
     header: "Type",
@@ -199,7 +204,7 @@ const LEDGER_COLUMNS = [
   entryColumn.accessor("reason", {
     header: "Reason",
     cell: ({ getValue }) => (
-      <div className="max-w-[240px] truncate" title={getValue()}>
+      <div className="max-w-[180px] truncate" title={getValue()}>
         {getValue() || "-"}
       </div>
     ),

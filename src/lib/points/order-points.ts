@@ -9,6 +9,7 @@ import {
   POINTS_RESTORED_CREDIT_LINE_REFERENCE,
 } from "./earning"
 import { ProgramRules } from "./program"
+import { currencyDecimals } from "./redemption"
 import { earnMultiplier } from "../tiers/rules"
 import { CampaignInputs, CampaignPart, campaignReason, documentEarning } from "../campaigns/earning"
 import { campaignPointsNow, RecordedCampaign } from "../campaigns/rules"
@@ -88,6 +89,17 @@ export const orderLabel = (order: Pick<OrderForPoints, "id" | "display_id">) =>
   order.display_id ? `Order #${order.display_id}` : `Order ${order.id}`
 
 /**
+ * An amount as a receipt writes it in its currency (13.66 EUR, 1235 JPY; 100 EUR
+ * without cents), for an entry's reason. A discount spread over the lines can
+ * leave a fraction of a cent (13.6556): the points come from that exact amount,
+ * which the entry's details keep.
+ */
+function amountText(amount: number, currencyCode: string): string {
+  const rounded = MathBN.convert(amount, currencyDecimals(currencyCode))
+  return rounded.isInteger() ? rounded.toFixed(0) : rounded.toFixed(currencyDecimals(currencyCode))
+}
+
+/**
  * What an order earns under the rules, or null when it earns nothing because
  * it is not a member's. A currency without an earn rate still records a
  * 0-point entry whose reason says so, so the shopper sees why. The
@@ -111,7 +123,7 @@ export function orderEarning(
   })
   const { rate, breakdown } = earned
   const hasFactors = Object.keys(earned.line_factors).length > 0
-  const amount = hasFactors ? breakdown.earning_amount : breakdown.eligible_amount
+  const amount = amountText(hasFactors ? breakdown.earning_amount : breakdown.eligible_amount, order.currency_code)
   const tierPart = tier && breakdown.multiplier !== 1 ? ` × ${breakdown.multiplier} (${tier.name})` : ""
   const campaignPart = campaignReason(earned.campaigns)
   const reason =
