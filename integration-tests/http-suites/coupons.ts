@@ -133,12 +133,13 @@ export default httpSuite({
 
     it("answers 404 for a reward that does not exist, from its routes and from the delete workflow, and withdraws nothing", async () => {
       const { reward } = await fiveEuroOff()
+      // One request at a time (each made when awaited: a 404 that nobody awaits yet fails the test run).
       for (const request of [
-        api.get("/admin/loyalty/rewards/lrwd_missing", { headers: admin.headers }),
-        api.post("/admin/loyalty/rewards/lrwd_missing", { name: "x" }, { headers: admin.headers }),
-        api.delete("/admin/loyalty/rewards/lrwd_missing", { headers: admin.headers }),
+        () => api.get("/admin/loyalty/rewards/lrwd_missing", { headers: admin.headers }),
+        () => api.post("/admin/loyalty/rewards/lrwd_missing", { name: "x" }, { headers: admin.headers }),
+        () => api.delete("/admin/loyalty/rewards/lrwd_missing", { headers: admin.headers }),
       ]) {
-        const response = await attempt(request)
+        const response = await attempt(request())
         expect({ status: response.status, message: response.data.message }).toEqual({
           status: 404,
           message: expect.stringMatching(/lrwd_missing was not found/),

@@ -249,12 +249,13 @@ export default httpSuite({
       expect((await attempt(api.post("/admin/loyalty/action-completions", { action_code: "newsletter", customer_id: shopper.customer.id }, { headers: shopper.headers }))).status).toBe(401)
 
       // An action that does not exist: 404 from its routes and from the delete workflow itself.
+      // One request at a time (each made when awaited: a 404 that nobody awaits yet fails the test run).
       for (const request of [
-        api.get("/admin/loyalty/actions/lact_missing", { headers: admin.headers }),
-        api.post("/admin/loyalty/actions/lact_missing", { points: 5 }, { headers: admin.headers }),
-        api.delete("/admin/loyalty/actions/lact_missing", { headers: admin.headers }),
+        () => api.get("/admin/loyalty/actions/lact_missing", { headers: admin.headers }),
+        () => api.post("/admin/loyalty/actions/lact_missing", { points: 5 }, { headers: admin.headers }),
+        () => api.delete("/admin/loyalty/actions/lact_missing", { headers: admin.headers }),
       ]) {
-        const response = await attempt(request)
+        const response = await attempt(request())
         expect({ status: response.status, message: response.data.message }).toEqual({
           status: 404,
           message: expect.stringMatching(/lact_missing was not found/),
