@@ -28,6 +28,7 @@ import {
   del,
   eventually,
   get,
+  ledgerTotals,
   memberWith,
   placeOrder,
   post,
@@ -219,6 +220,48 @@ export default httpSuite({
         ["Silver", "qualified"],
       ])
       expect((await account(headers)).account.balance).toBe(50 + 200 + 250 + 40)
+    })
+
+    it("pays the bonus of every tier an order takes a member past: straight to Gold pays Silver's bonus too, once", async () => {
+      // Seen by reading the code: a member who went straight to Gold got Gold's bonus only, one who went by
+      // Silver got both, so two releases counted at once (two workers) paid less than one after the other.
+      await post(api, `/admin/loyalty/tiers/${tiers.silver.id}`, { bonus_points: 15 }, admin.headers)
+      try {
+        const { customer, headers } = await member("tiers-jump@example.com")
+        await placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email: customer.email,
+          items: [{ variant_id: fixture.expensiveVariantId, quantity: 4 }],
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+        })
+        await eventually(async () => expect((await account(headers)).account.pending).toBe(400))
+        await releaseDue()
+        const bonusesOf = async () =>
+          (await get(api, "/store/loyalty/account/entries", headers)).entries
+            .filter((e: { reason: string }) => e.reason.startsWith("Bonus for reaching"))
+            .map((e: { reason: string; points: number; type: string }) => ({ reason: e.reason, points: e.points, type: e.type }))
+            .sort((a: { points: number }, b: { points: number }) => a.points - b.points)
+        await eventually(async () =>
+          expect(await bonusesOf()).toEqual([
+            { reason: "Bonus for reaching Silver", points: 15, type: "earn" },
+            { reason: "Bonus for reaching Gold", points: 40, type: "earn" },
+          ])
+        )
+        // One change of tier, straight to Gold.
+        expect(tierEvents.filter((e) => e.customer_id === customer.id)).toEqual([
+          expect.objectContaining({ from: null, to: expect.objectContaining({ name: "Gold" }), reason: "qualified", direction: "up" }),
+        ])
+        // The daily job twice: no bonus paid again.
+        await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+        await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+        expect(await bonusesOf()).toHaveLength(2)
+        expect((await account(headers)).account).toMatchObject({ balance: 50 + 400 + 15 + 40, pending: 0 })
+        const totals = (await ledgerTotals(getContainer(), customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      } finally {
+        await post(api, `/admin/loyalty/tiers/${tiers.silver.id}`, { bonus_points: 0 }, admin.headers)
+      }
     })
 
     it("never upgrades on a canceled order, catches up a lost release, and downgrades only when the period is over", async () => {

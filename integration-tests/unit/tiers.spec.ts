@@ -8,6 +8,7 @@ import {
   MembershipState,
   MembershipWrite,
   mergeWrites,
+  passedTiers,
   sameState,
   stateOf,
   tierChange,
@@ -384,6 +385,15 @@ describe("membership writes", () => {
   const ref = (t: TierDefinition) => ({ id: t.id, name: t.name, rank: t.rank, customer_group_id: t.customer_group_id, bonus_points: t.bonus_points })
   const change = (from: TierDefinition | null, to: TierDefinition | null, reason: "qualified" | "review" | "override") =>
     tierChange({ history_id: "h", customer_id: "c", from: from && ref(from), to: to && ref(to), reason, note: "n", qualified_until: null })
+  const jumpInput = (ladder: TierDefinition[], to: ReturnType<typeof ref>) => ({
+    history_id: "h",
+    customer_id: "c",
+    from: null,
+    to,
+    passed: passedTiers(ladder, null, to),
+    note: "n",
+    qualified_until: null,
+  })
 
   it("compares states by value, dates as instants (a row's text or a Date)", () => {
     const row = { ...state("gold"), qualified_until: "2027-01-01T00:00:00.000Z" as unknown as Date }
@@ -420,6 +430,31 @@ describe("membership writes", () => {
     expect(change(null, bonusGold, "review").bonus_points).toBe(100)
     expect(change(silver, bonusGold, "override").bonus_points).toBe(0)
     expect(change(bonusGold, silver, "review")).toMatchObject({ direction: "down", bonus_points: 0 })
+  })
+
+  it("pays the bonus of every tier a move up passes, so a jump pays what the steps would (a lower tier's bonus is never skipped)", () => {
+    // Seen by reading the code: two releases counted before either was evaluated (two workers on the Redis
+    // event bus) moved a member straight to Gold and paid Gold's bonus only; counted one by one, Silver's too.
+    const ladder = [{ ...gold, bonus_points: 100 }, { ...platinum, bonus_points: 500 }, { ...silver, bonus_points: 20 }]
+    const [bonusGold, bonusPlatinum, bonusSilver] = ladder.map(ref)
+    expect(passedTiers(ladder, null, bonusPlatinum).map((t) => t.id)).toEqual(["silver", "gold"])
+    expect(passedTiers(ladder, bonusSilver, bonusGold)).toEqual([])
+    expect(passedTiers(ladder, bonusPlatinum, bonusSilver)).toEqual([])
+
+    const jump = tierChange({ ...jumpInput(ladder, bonusPlatinum), reason: "qualified" })
+    expect(jump.bonuses).toEqual([
+      { tier: { id: "silver", name: "silver", rank: 1 }, points: 20 },
+      { tier: { id: "gold", name: "gold", rank: 2 }, points: 100 },
+      { tier: { id: "platinum", name: "platinum", rank: 3 }, points: 500 },
+    ])
+    expect(jump.bonus_points).toBe(620)
+    const steps = [
+      tierChange({ history_id: "h1", customer_id: "c", from: null, to: bonusSilver, passed: [], reason: "qualified", note: "n", qualified_until: null }),
+      tierChange({ history_id: "h2", customer_id: "c", from: bonusSilver, to: bonusPlatinum, passed: passedTiers(ladder, bonusSilver, bonusPlatinum), reason: "review", note: "n", qualified_until: null }),
+    ]
+    expect(steps.flatMap((step) => step.bonuses)).toEqual(jump.bonuses)
+    // Overrides and moves down pay nothing, passed tiers included.
+    expect(tierChange({ ...jumpInput(ladder, bonusPlatinum), reason: "override" }).bonuses).toEqual([])
   })
 
   it("words the history's notes", () => {

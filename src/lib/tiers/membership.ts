@@ -35,9 +35,18 @@ export type TierChange = {
   /** The groups the customer leaves and joins (the tiers' customer groups). */
   from_group_id: string | null
   to_group_id: string | null
-  /** Points the new tier gives on reaching it by activity (0 for overrides, reviews down, moves). */
+  /**
+   * The bonus points of each tier this change reaches or passes by activity,
+   * lowest first: going up from Bronze straight to Gold pays Silver's bonus
+   * and Gold's (none for overrides, reviews down, moves).
+   */
+  bonuses: TierBonus[]
+  /** Their sum. */
   bonus_points: number
 }
+
+/** One tier's bonus, credited once per customer and tier (`IdempotencyKeys.tierBonus`). */
+export type TierBonus = { tier: TierRef; points: number }
 
 /** What a write did to one customer's membership: enough to announce it and to undo it. */
 export type MembershipWrite = {
@@ -167,21 +176,38 @@ export function mergeWrites(customerId: string, writes: MembershipWrite[]): Memb
 }
 
 /**
+ * The tiers a move from `from` up to `to` passes on the way: ranked above
+ * the one and below the other, lowest first.
+ */
+export function passedTiers<T extends ChangedTier>(ladder: Iterable<T>, from: ChangedTier | null, to: ChangedTier | null): T[] {
+  const [low, high] = [from?.rank ?? 0, to?.rank ?? 0]
+  return [...ladder].filter((tier) => tier.rank > low && tier.rank < high).sort((a, b) => a.rank - b.rank)
+}
+
+/**
  * The change of the tier in effect from `from` to `to`: up when the new tier
- * ranks higher (no tier ranks 0), with the new tier's bonus points only when
- * activity reached it (`qualified`, `review`), never for overrides or moves.
+ * ranks higher (no tier ranks 0). Only activity (`qualified`, `review`) going
+ * up pays bonuses, never overrides or moves: the new tier's, and those of the
+ * tiers it `passed` on the way (`passedTiers`), so what a member is paid for
+ * reaching Gold does not depend on whether their orders were counted one by
+ * one (Silver, then Gold) or together (straight to Gold).
  */
 export function tierChange(input: {
   history_id: string
   customer_id: string
   from: ChangedTier | null
   to: ChangedTier | null
+  passed?: ChangedTier[]
   reason: TierChangeReason
   note: string
   qualified_until: Date | null
 }): TierChange {
   const { from, to, reason } = input
   const up = (to?.rank ?? 0) > (from?.rank ?? 0)
+  const bonuses: TierBonus[] =
+    up && to && (reason === "qualified" || reason === "review")
+      ? [...(input.passed ?? []), to].filter((tier) => tier.bonus_points > 0).map((tier) => ({ tier: tierRef(tier), points: tier.bonus_points }))
+      : []
   return {
     history_id: input.history_id,
     customer_id: input.customer_id,
@@ -193,7 +219,8 @@ export function tierChange(input: {
     qualified_until: input.qualified_until,
     from_group_id: from?.customer_group_id ?? null,
     to_group_id: to?.customer_group_id ?? null,
-    bonus_points: up && (reason === "qualified" || reason === "review") ? to?.bonus_points ?? 0 : 0,
+    bonuses,
+    bonus_points: bonuses.reduce((sum, bonus) => sum + bonus.points, 0),
   }
 }
 

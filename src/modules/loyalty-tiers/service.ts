@@ -19,6 +19,7 @@ import {
   mergeWrites,
   overrideInEffect,
   overrideRunOut,
+  passedTiers,
   reviewedEarning,
   reviewNote,
   sameState,
@@ -613,7 +614,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const history = reviewHistory(row, qualifiedUntil, decision.tier, { metrics, start, now }, byId)
       const from = before.tier_id ? tierOf.get(before.tier_id) ?? null : null
       const to = after.tier_id ? tierOf.get(after.tier_id) ?? null : null
-      const { line, change } = historyLine(row.customer_id, from, to, history, before, after)
+      const { line, change } = historyLine(row.customer_id, from, to, byId.values(), history, before, after)
       if (change.bonus_points > 0) {
         // The bonus is a ledger posting of its own: the per-customer review credits it with the change.
         deferred.push(row.customer_id)
@@ -1233,7 +1234,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       return { customer_id: row.customer_id, before, after, changes: [] }
     }
     const tierOf = async (id: string | null) => (id ? byId.get(id) ?? (await this.anyTier_(id, sharedContext)) : null)
-    const { line, change } = historyLine(row.customer_id, await tierOf(before.tier_id), await tierOf(after.tier_id), history, before, after)
+    const from = await tierOf(before.tier_id)
+    const to = await tierOf(after.tier_id)
+    const { line, change } = historyLine(row.customer_id, from, to, byId.values(), history, before, after)
     await insertHistory(trx, line)
     return { customer_id: row.customer_id, before, after, changes: [change] }
   }
@@ -1326,12 +1329,14 @@ function reviewHistory(
 /**
  * The history line of a membership write whose tier in effect moves `from`
  * → `to`, and the change it announces (one id for both; the states before
- * and after kept in the line's details, to undo it).
+ * and after kept in the line's details, to undo it). `ladder`: the live
+ * tiers, for those a move up passes on the way (their bonuses).
  */
 function historyLine(
   customerId: string,
   from: LoyaltyTier | null,
   to: LoyaltyTier | null,
+  ladder: Iterable<LoyaltyTier>,
   history: HistoryInput,
   before: MembershipState,
   after: MembershipState
@@ -1351,6 +1356,15 @@ function historyLine(
       details: { ...(history.details ?? {}), before, after },
       idempotency_key: history.key,
     },
-    change: tierChange({ history_id: id, customer_id: customerId, from, to, reason, note, qualified_until: after.qualified_until }),
+    change: tierChange({
+      history_id: id,
+      customer_id: customerId,
+      from,
+      to,
+      passed: passedTiers(ladder, from, to),
+      reason,
+      note,
+      qualified_until: after.qualified_until,
+    }),
   }
 }

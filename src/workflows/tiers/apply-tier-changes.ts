@@ -1,26 +1,46 @@
 import { emitEventStep, linkCustomerGroupsToCustomerWorkflow } from "@medusajs/medusa/core-flows"
 import { transform, when, WorkflowData } from "@medusajs/framework/workflows-sdk"
-import { earnPosting } from "../../lib/points/program"
+import { earnPosting, ProgramRules } from "../../lib/points/program"
 import { LoyaltyEvents, pointsEventsFor, tierEventsFor } from "../../lib/shared/events"
-import { MembershipWrite, TierChange } from "../../modules/loyalty-tiers/types"
+import { MembershipWrite } from "../../modules/loyalty-tiers/types"
 import { CreditPosting } from "../../modules/loyalty-points/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
-import { creditPointsStep } from "../points/steps/credit-points"
+import { creditPointsBatchStep } from "../points/steps/credit-points-batch"
 import { planTierGroupMoveStep } from "./steps/plan-tier-group-move"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
-/** The change that earns a bonus: the last upgrade by activity into a tier with a bonus. */
-const bonusChange = (write: MembershipWrite | null | undefined): TierChange | null =>
-  [...(write?.changes ?? [])].reverse().find((change) => change.bonus_points > 0 && change.to) ?? null
-
-/** The ledger key of a tier's bonus: once per customer and tier, however often they reach it. */
+/**
+ * The bonuses a write's changes pay, one credit per tier (`TierChange.bonuses`:
+ * each tier reached or passed by activity), keyed once per customer and
+ * tier: however often they reach it, and whichever of their writes gets there.
+ */
+function bonusPostings(write: MembershipWrite | null | undefined, rules: ProgramRules, at: Date): CreditPosting[] {
+  const postings = new Map<string, CreditPosting>()
+  for (const change of write?.changes ?? []) {
+    for (const bonus of change.bonuses) {
+      const key = IdempotencyKeys.tierBonus(change.customer_id, bonus.tier.id)
+      postings.set(
+        key,
+        earnPosting(rules, at, {
+          customer_id: change.customer_id,
+          points: bonus.points,
+          idempotency_key: key,
+          reason: `Bonus for reaching ${bonus.tier.name}`,
+          reference_type: ReferenceTypes.TIER,
+          reference_id: bonus.tier.id,
+        })
+      )
+    }
+  }
+  return [...postings.values()]
+}
 
 /**
  * The effects of one customer's tier changes, for use inside a workflow's
  * composition: mirror the tier into its customer group (through Medusa's
- * `linkCustomerGroupsToCustomerWorkflow`), credit the tier's bonus points
- * the first time the customer reaches it by activity, and emit
+ * `linkCustomerGroupsToCustomerWorkflow`), credit the bonus points of each
+ * tier the customer reaches or passes by activity, the first time, and emit
  * `loyalty.tier.changed` per change. Nothing happens when nothing changed.
  */
 export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
@@ -31,22 +51,13 @@ export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
     })
   })
 
-  const bonus = transform({ write }, ({ write }) => bonusChange(write))
-  const credited = when("loyalty-tier-bonus-due", { bonus }, ({ bonus }) => !!bonus).then(() => {
+  const bonusDue = transform({ write }, ({ write }) => (write?.changes ?? []).some((change) => change.bonuses.length > 0))
+  const credited = when("loyalty-tier-bonus-due", { bonusDue }, ({ bonusDue }) => bonusDue).then(() => {
     const rules = loadProgramRulesStep()
-    const posting = transform({ bonus, rules }, ({ bonus, rules }): CreditPosting =>
-      earnPosting(rules, new Date(), {
-        customer_id: bonus!.customer_id,
-        points: bonus!.bonus_points,
-        idempotency_key: IdempotencyKeys.tierBonus(bonus!.customer_id, bonus!.to!.id),
-        reason: `Bonus for reaching ${bonus!.to!.name}`,
-        reference_type: ReferenceTypes.TIER,
-        reference_id: bonus!.to!.id,
-      })
-    )
-    return creditPointsStep(posting)
+    const postings = transform({ write, rules }, ({ write, rules }) => bonusPostings(write, rules, new Date()))
+    return creditPointsBatchStep(postings)
   })
-  const pointsEvents = transform({ credited }, ({ credited }) => pointsEventsFor([credited]))
+  const pointsEvents = transform({ credited }, ({ credited }) => pointsEventsFor(credited ?? []))
   when("loyalty-tier-bonus-credited", { pointsEvents }, ({ pointsEvents }) => pointsEvents.length > 0).then(() => {
     emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: pointsEvents }).config({
       name: "loyalty-emit-tier-bonus-earned-step",

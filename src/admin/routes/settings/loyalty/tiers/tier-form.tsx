@@ -258,7 +258,7 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
           <InputField
             id="loyalty-tier-bonus"
             label="Bonus on reaching it"
-            hint="Points credited once per customer, the first time they reach it."
+            hint="Points credited once per customer, the first time they reach it or pass it on the way up."
             number="int"
             min={0}
             {...bind("bonus_points")}
