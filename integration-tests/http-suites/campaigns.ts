@@ -354,6 +354,20 @@ export default httpSuite({
       expect((await attempt(api.get("/admin/loyalty/campaigns"))).status).toBe(401)
       expect((await get(api, "/admin/loyalty/campaigns", admin.headers)).campaigns).toEqual([])
 
+      // Deleting: an unknown campaign or earning rule is a 404; one deleted is gone, and deleting it again is a 404.
+      const remove = (path: string) => attempt(api.delete(path, { headers: admin.headers }))
+      expect((await remove("/admin/loyalty/campaigns/lcmp_missing")).status).toBe(404)
+      expect((await remove("/admin/loyalty/earning-rules/lern_missing")).status).toBe(404)
+      const shortLived = await createCampaign({ name: "Short-lived", type: "multiplier", value: 2 })
+      const rule = (await post(api, "/admin/loyalty/earning-rules", { target_type: "product", target_id: fixture.productId, factor: 2 }, admin.headers))
+        .earning_rule
+      expect((await remove(`/admin/loyalty/campaigns/${shortLived.id}`)).data).toEqual({ id: shortLived.id, object: "loyalty_campaign", deleted: true })
+      expect((await remove(`/admin/loyalty/earning-rules/${rule.id}`)).data).toEqual({ id: rule.id, object: "loyalty_earning_rule", deleted: true })
+      expect((await get(api, "/admin/loyalty/campaigns", admin.headers)).campaigns).toEqual([])
+      expect((await get(api, "/admin/loyalty/earning-rules", admin.headers)).earning_rules.map((r: { id: string }) => r.id)).not.toContain(rule.id)
+      expect((await remove(`/admin/loyalty/campaigns/${shortLived.id}`)).status).toBe(404)
+      expect((await remove(`/admin/loyalty/earning-rules/${rule.id}`)).status).toBe(404)
+
       const preview = await post(
         api,
         "/admin/loyalty/campaign-preview",

@@ -1,4 +1,4 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createSoftDeleteStep } from "../../shared/create-soft-delete-step"
 import { pointsService } from "../../points/steps/resolve-service"
 
 export const deleteRewardStepId = "loyalty-delete-reward-step"
@@ -7,15 +7,11 @@ export const deleteRewardStepId = "loyalty-delete-reward-step"
  * Withdraw a reward (soft delete: coupons already bought keep pointing at it;
  * 404 when there is none); compensation restores it.
  */
-export const deleteRewardStep = createStep(
-  deleteRewardStepId,
-  async (input: { id: string }, { container }) => {
-    const service = pointsService(container)
-    await service.retrieveReward(input.id)
-    await service.softDeleteRewards([input.id])
-    return new StepResponse(input.id, input.id)
-  },
-  async (id, { container }) => {
-    if (id) await pointsService(container).restoreRewards([id])
+export const deleteRewardStep = createSoftDeleteStep(deleteRewardStepId, (container) => {
+  const service = pointsService(container)
+  return {
+    retrieve: (id) => service.retrieveReward(id),
+    softDelete: (ids) => service.softDeleteRewards(ids),
+    restore: (ids) => service.restoreRewards(ids),
   }
-)
+})
