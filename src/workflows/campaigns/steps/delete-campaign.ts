@@ -7,11 +7,4 @@ export const deleteCampaignStepId = "loyalty-delete-campaign-step"
  * Delete a campaign (soft: earnings that recorded it keep its terms, and its
  * awards stay for the results; 404 when there is none). Compensation restores it.
  */
-export const deleteCampaignStep = createSoftDeleteStep(deleteCampaignStepId, (container) => {
-  const service = campaignsService(container)
-  return {
-    retrieve: (id) => service.retrieveCampaign(id),
-    softDelete: (ids) => service.softDeleteCampaigns(ids),
-    restore: (ids) => service.restoreCampaigns(ids),
-  }
-})
+export const deleteCampaignStep = createSoftDeleteStep(deleteCampaignStepId, campaignsService, { one: "Campaign", many: "Campaigns" })

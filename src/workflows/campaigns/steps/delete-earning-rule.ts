@@ -4,11 +4,4 @@ import { campaignsService } from "./resolve-service"
 export const deleteEarningRuleStepId = "loyalty-delete-earning-rule-step"
 
 /** Delete a per-product earning rule (404 when there is none); compensation restores it. */
-export const deleteEarningRuleStep = createSoftDeleteStep(deleteEarningRuleStepId, (container) => {
-  const service = campaignsService(container)
-  return {
-    retrieve: (id) => service.retrieveEarningRule(id),
-    softDelete: (ids) => service.softDeleteEarningRules(ids),
-    restore: (ids) => service.restoreEarningRules(ids),
-  }
-})
+export const deleteEarningRuleStep = createSoftDeleteStep(deleteEarningRuleStepId, campaignsService, { one: "EarningRule", many: "EarningRules" })

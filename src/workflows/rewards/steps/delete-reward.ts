@@ -7,11 +7,4 @@ export const deleteRewardStepId = "loyalty-delete-reward-step"
  * Withdraw a reward (soft delete: coupons already bought keep pointing at it;
  * 404 when there is none); compensation restores it.
  */
-export const deleteRewardStep = createSoftDeleteStep(deleteRewardStepId, (container) => {
-  const service = pointsService(container)
-  return {
-    retrieve: (id) => service.retrieveReward(id),
-    softDelete: (ids) => service.softDeleteRewards(ids),
-    restore: (ids) => service.restoreRewards(ids),
-  }
-})
+export const deleteRewardStep = createSoftDeleteStep(deleteRewardStepId, pointsService, { one: "Reward", many: "Rewards" })
