@@ -1,4 +1,6 @@
+import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { deleteRewardWorkflow, expireCouponsWorkflow } from "../../src/workflows/rewards"
+import { deleteRewardStep } from "../../src/workflows/rewards/steps/delete-reward"
 import {
   AdminUser,
   attempt,
@@ -13,6 +15,16 @@ import {
   StoreHeaders,
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
+
+/** A workflow that withdraws a reward and then fails: the withdrawal's compensation must bring it back. */
+const failAfterDelete = createStep("test-fail-after-delete-reward", async () => {
+  throw new Error("test: the step after the delete failed")
+})
+const deleteRewardThenFail = createWorkflow("test-delete-reward-then-fail", (input: { id: string }) => {
+  deleteRewardStep(input)
+  failAfterDelete()
+  return new WorkflowResponse(null)
+})
 
 /**
  * Coupons bought with points: a catalog staff manage, a purchase that a
@@ -131,7 +143,7 @@ export default httpSuite({
       expect((await get(api, "/admin/loyalty/rewards", admin.headers)).rewards).toHaveLength(1)
     })
 
-    it("answers 404 for a reward that does not exist, from its routes and from the delete workflow, and withdraws nothing", async () => {
+    it("answers 404 for a reward that does not exist, from its routes and from the delete workflow; a withdrawal undone by a failing workflow brings the reward back", async () => {
       const { reward } = await fiveEuroOff()
       // One request at a time (each made when awaited: a 404 that nobody awaits yet fails the test run).
       for (const request of [
@@ -152,6 +164,10 @@ export default httpSuite({
         message: expect.stringMatching(/lrwd_missing was not found/),
       })
       expect((await get(api, "/admin/loyalty/rewards", admin.headers)).rewards.map((r: { id: string }) => r.id)).toEqual([reward.id])
+      // Withdrawn by a workflow that fails later: the compensation restores it.
+      const { errors } = await deleteRewardThenFail(getContainer()).run({ input: { id: reward.id }, throwOnError: false })
+      expect(errors.map((e) => e.error?.message)).toEqual(["test: the step after the delete failed"])
+      expect((await get(api, `/admin/loyalty/rewards/${reward.id}`, admin.headers)).reward).toMatchObject({ id: reward.id })
       expect((await attempt(api.delete(`/admin/loyalty/rewards/${reward.id}`, { headers: admin.headers }))).status).toBe(200)
       expect((await attempt(api.delete(`/admin/loyalty/rewards/${reward.id}`, { headers: admin.headers }))).status).toBe(404)
     })
