@@ -821,13 +821,19 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   }
   const members = planMembers()
   const joinedAt = new Map<Member, Date>()
-  for (const m of members) joinedAt.set(m, new Date(now.getTime() - m.joinedDaysAgo * DAY - int(1, 12) * 3600000))
+  // Joins and orders are placed on the calendar (hours after a day's start), never counted back from the
+  // clock: the same history whatever time of day the demo starts. Counted back from `now`, a join moved to
+  // the day before when the demo started earlier in the day, and the seeded draws after it went another way
+  // (seen: a fresh-clone run at 07:57 UTC had 4 coupon checkouts, one at 09:10 none).
+  for (const m of members) joinedAt.set(m, new Date(dayStart(m.joinedDaysAgo).getTime() - int(1, 12) * 3600000))
   // -- every order, oldest first
   const planned: PlannedOrder[] = []
   const at = (daysAgo: number) => {
     const date = dayStart(daysAgo)
     date.setUTCHours(int(7, 21), int(0, 59), int(0, 59), 0)
-    return date.getTime() > now.getTime() ? new Date(now.getTime() - int(5, 60) * 60 * 1000) : date
+    // drawn for every order, so that clamping today's orders to the past draws the same numbers at any hour
+    const minutesBefore = int(5, 60)
+    return date.getTime() > now.getTime() ? new Date(now.getTime() - minutesBefore * 60 * 1000) : date
   }
   for (const member of members) {
     member.orderDays.forEach((daysAgo, i) => {
