@@ -1,3 +1,5 @@
+import fs from "fs"
+import path from "path"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
   AdminUser,
@@ -12,6 +14,32 @@ import {
 } from "../helpers"
 import { httpSuite } from "../helpers/one-boot"
 import { recomputeInsightsWorkflow } from "../../src/workflows/insights"
+
+type RouteMethod = "get" | "post" | "delete"
+
+/**
+ * Every route the plugin serves, read off `src/api` as Medusa reads it (a
+ * `[param]` folder is a path parameter), so that a route added later is
+ * checked without anyone adding it here.
+ */
+function pluginRoutes(): { method: RouteMethod; template: string }[] {
+  const root = path.join(__dirname, "../../src/api")
+  const routes: { method: RouteMethod; template: string }[] = []
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (entry.name === "route.ts") {
+        const template = "/" + path.relative(root, dir).split(path.sep).join("/")
+        for (const [, method] of fs.readFileSync(full, "utf8").matchAll(/export (?:async function|const) (GET|POST|DELETE)\b/g)) {
+          routes.push({ method: method.toLowerCase() as RouteMethod, template })
+        }
+      }
+    }
+  }
+  walk(root)
+  return routes
+}
 
 /**
  * Who may see and change what: a shopper only ever reaches their own account,
@@ -212,9 +240,28 @@ export default httpSuite({
       expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(510)
     })
 
-    it("answers 400 for a path id with a NUL byte and 404 for an id that does not exist, on every plugin route that takes an id (issue 12, defect 6)", async () => {
+    it("answers 400 for a path id with a NUL byte, on every route of the plugin, and 404 for a customer, order or record that does not exist (issue 12, defect 6)", async () => {
       const shopper = await registerCustomer(api, storeHeaders, { email: "paths@example.com" })
-      const adminRoutes: [method: "get" | "post" | "delete", path: (id: string) => string, body?: object][] = [
+      const call = (method: RouteMethod, url: string, headers: Record<string, string>, body?: object) =>
+        attempt(method === "post" ? api.post(url, body ?? {}, { headers }) : api[method](url, { headers }))
+      const headersOf = (url: string) => (url.startsWith("/admin") ? admin.headers : shopper.headers)
+
+      // Every route that takes an id, found in src/api: a NUL byte in the id is a 400 before the route runs.
+      const withIds = pluginRoutes().filter(({ template }) => template.includes("["))
+      expect(withIds.length).toBeGreaterThanOrEqual(30)
+      const malformed: string[] = []
+      for (const { method, template } of withIds) {
+        const url = template.replace(/\[[^\]]+\]/g, "x%00y")
+        const { status, data } = await call(method, url, headersOf(url))
+        malformed.push(`${method.toUpperCase()} ${template} ${status} ${status === 400 ? data.message : JSON.stringify(data).slice(0, 120)}`)
+      }
+      expect(malformed).toEqual(
+        withIds.map(
+          ({ method, template }) => `${method.toUpperCase()} ${template} 400 Invalid path segment "x%00y": an id is 1 to 100 letters, digits, "_" or "-"`
+        )
+      )
+
+      const adminRoutes: [method: RouteMethod, path: (id: string) => string, body?: object][] = [
         ["get", (id) => `/admin/loyalty/accounts/${id}`],
         ["get", (id) => `/admin/loyalty/accounts/${id}/entries`],
         ["post", (id) => `/admin/loyalty/accounts/${id}/adjustments`, { points: 10, reason: "x" }],
@@ -229,6 +276,10 @@ export default httpSuite({
         ["get", (id) => `/admin/loyalty/tiers/${id}`],
         ["post", (id) => `/admin/loyalty/tiers/${id}`, { name: "x" }],
         ["delete", (id) => `/admin/loyalty/tiers/${id}`],
+        ["get", (id) => `/admin/loyalty/campaigns/${id}`],
+        ["delete", (id) => `/admin/loyalty/campaigns/${id}`],
+        ["delete", (id) => `/admin/loyalty/earning-rules/${id}`],
+        ["get", (id) => `/admin/loyalty/imports/${id}`],
         ["post", (id) => `/admin/loyalty/referrals/${id}/approve`, { note: "x" }],
         ["post", (id) => `/admin/loyalty/referrals/${id}/reject`, { note: "x" }],
         ["get", (id) => `/admin/loyalty/insights/customers/${id}`],
@@ -239,31 +290,83 @@ export default httpSuite({
         ["post", (id) => `/store/carts/${id}/loyalty/points`, { points: 100 }],
         ["delete", (id) => `/store/carts/${id}/loyalty/points`],
       ]
-      const call = (method: "get" | "post" | "delete", url: string, headers: Record<string, string>, body?: object) =>
-        attempt(method === "post" ? api.post(url, body ?? {}, { headers }) : api[method](url, { headers }))
-      const outcomes = async (id: string) => {
-        const seen: string[] = []
-        for (const [method, path, body] of adminRoutes) {
-          const { status, data } = await call(method, path(id), admin.headers, body)
-          seen.push(`${method.toUpperCase()} ${path(":id")} ${status} ${status >= 400 ? typeof data.message : ""}`)
-        }
-        for (const [method, path, body] of storeRoutes) {
-          const { status, data } = await call(method, path(id), shopper.headers, body)
-          seen.push(`${method.toUpperCase()} ${path(":id")} ${status} ${status >= 400 ? typeof data.message : ""}`)
-        }
-        return seen
+      const missing: string[] = []
+      for (const [method, route, body] of [...adminRoutes, ...storeRoutes]) {
+        const { status, data } = await call(method, route("missing_01ABCDEF"), headersOf(route("")), body)
+        missing.push(`${method.toUpperCase()} ${route(":id")} ${status} ${status >= 400 ? typeof data.message : ""}`)
       }
-      const expected = (status: number) =>
-        [...adminRoutes, ...storeRoutes].map(([method, path]) => `${method.toUpperCase()} ${path(":id")} ${status} string`)
-
-      expect(await outcomes("x%00y")).toEqual(expected(400))
-      expect(await outcomes("missing_01ABCDEF")).toEqual(expected(404))
+      expect(missing).toEqual([...adminRoutes, ...storeRoutes].map(([method, route]) => `${method.toUpperCase()} ${route(":id")} 404 string`))
       // Without an admin it stays a 401: the guard tells nobody which ids exist.
       expect((await attempt(api.get("/admin/loyalty/accounts/missing_01ABCDEF", { headers: storeHeaders }))).status).toBe(401)
       expect((await attempt(api.get("/admin/loyalty/orders/x%00y", { headers: storeHeaders }))).status).toBe(401)
       // Nothing was written on the way: no account was opened for the ids.
       const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
       expect(await knex("loyalty_account").where("customer_id", "missing_01ABCDEF")).toEqual([])
+    })
+
+    it("answers 400 for a NUL byte anywhere in a query or a JSON body, on every route of the plugin, and changes nothing", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "nul-bytes@example.com" })
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50))
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const rows = async () => ({
+        entries: Number((await knex("loyalty_entry").count("* as n"))[0].n),
+        feedback: Number((await knex("loyalty_feedback").count("* as n"))[0].n),
+        coupons: Number((await knex("loyalty_coupon").count("* as n"))[0].n),
+      })
+      const before = await rows()
+      const urlOf = (template: string) =>
+        template.replace("[customer_id]", shopper.customer.id).replace(/\[[^\]]+\]/g, "missing_01ABCDEF")
+      const headersOf = (url: string) => (url.startsWith("/admin") ? admin.headers : shopper.headers)
+      const seen: string[] = []
+      const expected: string[] = []
+      for (const { method, template } of pluginRoutes()) {
+        const url = urlOf(template)
+        // The import's file is read as a CSV stream, not as JSON: its cells are checked as rows (below).
+        if (method === "post" && template.endsWith("/file")) continue
+        const { status, data } =
+          method === "post"
+            ? await attempt(api.post(url, { note: "a\u0000b", items: [{ metadata: { ok: "x\u0000" } }] }, { headers: headersOf(url) }))
+            : await attempt(api[method](`${url}?customer_id=%00`, { headers: headersOf(url) }))
+        seen.push(`${method.toUpperCase()} ${template} ${status} ${data?.message}`)
+        const where = method === "post" ? "body.note" : "query.customer_id"
+        expected.push(`${method.toUpperCase()} ${template} 400 ${where} holds a NUL character (\\u0000), which cannot be stored`)
+      }
+      expect(seen).toEqual(expected)
+      // Deeper in the body, and in a key.
+      const nested = await attempt(
+        api.post("/store/loyalty/feedback", { order_id: "order_1", score: 5, extra: { list: [1, { "k\u0000": 1 }] } }, { headers: shopper.headers })
+      )
+      expect([nested.status, nested.data.message]).toEqual([400, "a key of body.extra.list[1] holds a NUL character (\\u0000), which cannot be stored"])
+      expect(await rows()).toEqual(before)
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account.balance).toBe(50)
+    })
+
+    it("answers 400 for a date Postgres cannot store (before 1900 or after 9999) on every route that takes one, and writes nothing", async () => {
+      const shopper = await registerCustomer(api, storeHeaders, { email: "far-dates@example.com" })
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const count = async (table: string) => Number((await knex(table).count("* as n"))[0].n)
+      const before = { rewards: await count("loyalty_reward"), campaigns: await count("loyalty_campaign"), runs: await count("loyalty_insight_run") }
+      // The earliest date a JavaScript date holds: zod's `coerce.date()` took it, Postgres refused it with a 500.
+      const far = -8640000000000000
+      const campaign = { name: "Far", type: "multiplier", value: 2 }
+      const cases: [path: string, body: Record<string, unknown>, field: string][] = [
+        ["/admin/loyalty/rewards", { name: "Far", kind: "free_shipping", points_cost: 10, starts_at: far }, "starts_at"],
+        ["/admin/loyalty/rewards", { name: "Far", kind: "free_shipping", points_cost: 10, ends_at: "+010000-01-01T00:00:00Z" }, "ends_at"],
+        ["/admin/loyalty/campaigns", { ...campaign, starts_at: far, ends_at: null }, "starts_at"],
+        ["/admin/loyalty/campaign-cost", { ...campaign, from: "1899-12-31" }, "from"],
+        ["/admin/loyalty/what-if", { to: far }, "to"],
+        ["/admin/loyalty/insights/recompute", { as_of: far }, "as_of"],
+        [`/admin/loyalty/accounts/${shopper.customer.id}/tier/override`, { tier_id: null, reason: "x", ends_at: far }, "ends_at"],
+      ]
+      const seen: string[] = []
+      for (const [path, body] of cases) {
+        const { status, data } = await attempt(api.post(path, body, { headers: admin.headers }))
+        seen.push(`${path} ${status} ${data.message}`)
+      }
+      expect(seen).toEqual(
+        cases.map(([path, , field]) => expect.stringContaining(`${path} 400 Invalid request: ${field} must be a date between 1900-01-01 and 9999-12-31`))
+      )
+      expect({ rewards: await count("loyalty_reward"), campaigns: await count("loyalty_campaign"), runs: await count("loyalty_insight_run") }).toEqual(before)
     })
 
     it("lets a shopper download all their own loyalty data and nobody else's; staff can download any member's (issue 19, privacy)", async () => {

@@ -100,6 +100,9 @@ describe("member import: formats", () => {
     [{ email: "a@b.co", points: "5", expires_at: "2020-01-01" }, "expires_at 2020-01-01 is in the past"],
     [{ email: "a@b.co", points: "5", expires_at: "tomorrow" }, /not an ISO date/],
     [{ email: "a@b.co", points: "5", birthday: "31/31" }, /birthday "31\/31" is not a date/],
+    // Postgres stores no NUL: a cell holding one is the row's problem, said without the NUL (a UTF-16 file has them everywhere).
+    [{ email: "a\u0000@b.co", points: "5" }, "email holds a NUL character: save the file as UTF-8 text"],
+    [{ email: "a@b.co", points: "5", tier: "Gold\u0000" }, "tier holds a NUL character: save the file as UTF-8 text"],
   ])("refuses %j with a reason", (record, reason) => {
     const result = mapRecord(record, generic, 7, NOW)
     expect(result).toEqual({ line: 7, reason: expect.anything() })

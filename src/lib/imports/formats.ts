@@ -198,7 +198,9 @@ export function parseExpiry(value: string): Date | null | undefined {
  * One CSV record → an import row, or the reason it cannot be imported (said
  * so the merchant can fix the cell). Points are whole numbers ≥ 0 without
  * thousands separators; a row of 0 points can still carry a tier or a
- * birthday. An expiry must be after `now`.
+ * birthday. An expiry must be after `now`. A cell holding a NUL character
+ * (which Postgres cannot store: a file saved as UTF-16 has one in every
+ * character) makes the row a problem whose reason does not repeat it.
  */
 export function mapRecord(
   record: Record<string, string | undefined>,
@@ -206,6 +208,8 @@ export function mapRecord(
   line: number,
   now: Date
 ): ImportRow | RowProblem {
+  const withNul = Object.keys(record).find((name) => record[name]?.includes("\u0000"))
+  if (withNul !== undefined) return { line, reason: `${withNul} holds a NUL character: save the file as UTF-8 text` }
   const cell = (name: string | null) => (name ? (record[name] ?? "").trim() : "")
   const written = cell(columns.email)
   const email = written.toLowerCase()

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { dateInput } from "../../utils/validators"
 import { rewardProblems } from "../../../lib/rewards/rules"
 import { Limits, REWARD_KINDS, type Bounds } from "../../../lib/shared/vocabulary"
 
@@ -60,8 +61,8 @@ const rewardFields = {
   amounts: z.record(z.string(), z.number()).nullish(),
   percentage: z.number().nullish(),
   points_cost: bounded(Limits.reward.points_cost),
-  starts_at: z.coerce.date().nullish(),
-  ends_at: z.coerce.date().nullish(),
+  starts_at: dateInput("starts_at").nullish(),
+  ends_at: dateInput("ends_at").nullish(),
   per_customer_limit: bounded(Limits.reward.per_customer_limit).nullish(),
   valid_days: bounded(Limits.reward.valid_days).optional(),
   refund_on_expiry: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { dateInput } from "../../../utils/validators"
 import { CAMPAIGN_STACKING, CAMPAIGN_STATUSES, CAMPAIGN_TYPES, EARNING_RULE_TARGETS } from "../../../../lib/campaigns/rules"
 
 /** Per-currency numbers (`{ eur: 50 }`), keys checked and lower-cased. */
@@ -25,8 +26,8 @@ const recurrence = z.discriminatedUnion("kind", [
 ])
 
 const scheduleFields = {
-  starts_at: z.coerce.date().nullable(),
-  ends_at: z.coerce.date().nullable(),
+  starts_at: dateInput("starts_at").nullable(),
+  ends_at: dateInput("ends_at").nullable(),
   recurrence: recurrence.nullable(),
   time_zone: z.string().trim().min(1).max(64),
 }
@@ -80,7 +81,7 @@ export type AdminCreateEarningRuleType = z.infer<typeof AdminCreateEarningRule>
 
 /** A campaign being edited, costed on past orders: its fields, and the period (default: last calendar month). */
 export const AdminCampaignCost = AdminCreateCampaign.extend({
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: dateInput("from").optional(),
+  to: dateInput("to").optional(),
 })
 export type AdminCampaignCostType = z.infer<typeof AdminCampaignCost>

@@ -1,6 +1,5 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
 import { validatedBody, validatedQuery } from "../../../utils/middleware-routes"
-import { validatePathIds } from "../../../utils/request-guards"
 import { AdminCreateMemberImport, AdminListMemberImports } from "./validators"
 
 /**
@@ -8,7 +7,6 @@ import { AdminCreateMemberImport, AdminListMemberImports } from "./validators"
  * (`bodyParser: false`): a large file is never held in memory.
  */
 export const adminMemberImportMiddlewares: MiddlewareRoute[] = [
-  { matcher: "/admin/loyalty/imports/:id", middlewares: [validatePathIds] },
   validatedQuery("GET", "/admin/loyalty/imports", AdminListMemberImports),
   validatedBody("POST", "/admin/loyalty/imports", AdminCreateMemberImport),
   { method: ["POST"], matcher: "/admin/loyalty/imports/:id/file", bodyParser: false },

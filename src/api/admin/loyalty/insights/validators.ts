@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { dateInput } from "../../../utils/validators"
 import { LIFECYCLE_STAGES, MATRIX_SEGMENTS, RFM_SEGMENTS, VALUE_BANDS, VALUE_INDICATORS } from "../../../../lib/insights/rules"
 
 const currencyRates = z
@@ -50,7 +51,7 @@ export type AdminUpdateInsightSettingsType = z.infer<typeof AdminUpdateInsightSe
 
 /** "Recompute now"; `as_of` recomputes as of another day (back-fills, tests). */
 export const AdminRecomputeInsights = z.strictObject({
-  as_of: z.coerce.date().optional(),
+  as_of: dateInput("as_of").optional(),
 })
 export type AdminRecomputeInsightsType = z.infer<typeof AdminRecomputeInsights>
 

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { dateInput } from "../../../utils/validators"
 import { TIER_LIMITS, TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers/rules"
 
 /**
@@ -109,7 +110,7 @@ export type AdminUpdateTierSettingsType = z.infer<typeof AdminUpdateTierSettings
 export const AdminSetTierOverride = z.strictObject({
   tier_id: z.string().trim().min(1).nullable(),
   reason: z.string().trim().min(1).max(500),
-  ends_at: z.coerce.date().nullable().optional(),
+  ends_at: dateInput("ends_at").nullable().optional(),
 })
 export type AdminSetTierOverrideType = z.infer<typeof AdminSetTierOverride>
 

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { dateInput } from "../../../utils/validators"
 import { TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers/rules"
 import { AdminCreateCampaign } from "../campaigns/validators"
 import { perCurrency, ProgramFields } from "../validators"
@@ -27,8 +28,8 @@ const ProposedCampaign = AdminCreateCampaign.extend({ id: z.string().trim().min(
  */
 export const AdminWhatIf = z
   .strictObject({
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: dateInput("from").optional(),
+    to: dateInput("to").optional(),
     program: ProposedProgram.optional(),
     tiers: z.array(ProposedTier).max(50).optional(),
     tier_settings: z
