@@ -257,7 +257,7 @@ export default httpSuite({
       }
       expect(malformed).toEqual(
         withIds.map(
-          ({ method, template }) => `${method.toUpperCase()} ${template} 400 Invalid path segment "x%00y": an id is 1 to 100 letters, digits, "_" or "-"`
+          ({ method, template }) => `${method.toUpperCase()} ${template} 400 Invalid id in the path: an id is 1 to 100 letters, digits, "_" or "-"`
         )
       )
 

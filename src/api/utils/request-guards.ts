@@ -54,7 +54,7 @@ export function validateStorableRequest(req: MedusaRequest, _res: MedusaResponse
     if (segment && !PATH_SEGMENT.test(segment)) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        `Invalid path segment ${JSON.stringify(segment.slice(0, 40))}: an id is 1 to 100 letters, digits, "_" or "-"`
+        'Invalid id in the path: an id is 1 to 100 letters, digits, "_" or "-"'
       )
     }
   }
