@@ -337,6 +337,59 @@ export default httpSuite({
       expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(200)
     })
 
+    it("refuses rates and multipliers past their maxima with a 400 saying the maximum; an order worth more than 100,000,000 points earns that many, and its entry says so", async () => {
+      const refuse = async (body: Record<string, unknown>) => {
+        const response = await attempt(api.post("/admin/loyalty/campaigns", { name: "Too much", ...body }, { headers: admin.headers }))
+        return { status: response.status, message: (response.data as { message: string }).message }
+      }
+      expect(await refuse({ type: "amount_bonus", rates: { eur: 1_000_000_000 } })).toEqual({
+        status: 400,
+        message: "Invalid request: rates: the EUR rate must be between 0 and 1000 points per unit",
+      })
+      expect(await refuse({ type: "order_bonus", value: 10, min_order_amounts: { eur: 2e9 } })).toEqual({
+        status: 400,
+        message: "Invalid request: min_order_amounts: the EUR amount must be between 0 and 1000000000",
+      })
+      expect(await refuse({ type: "multiplier", value: 1000 })).toEqual({
+        status: 400,
+        message: "a multiplier campaign's value must be at most 100",
+      })
+      expect((await get(api, "/admin/loyalty/campaigns", admin.headers)).campaigns).toEqual([])
+
+      const container = getContainer()
+      const bonus = await createCampaign({ name: "Big spender", type: "amount_bonus", rates: { eur: 1000 } })
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "big-spender@example.com" })
+      // 2,200,000 EUR: 2.2 million base points and 2.2 billion from the campaign, more than a 32-bit column holds.
+      const orderId = await orderAt(container, customer.id, new Date().toISOString(), [{ unit_price: 2_200_000, product_id: fixture.productId }])
+      await award(container, orderId)
+      const entry = (await entriesOf(headers)).find((e) => e.type === "pending" && e.order_id === orderId)!
+      expect(entry.points).toBe(100_000_000)
+      expect(entry.reason).toMatch(/Big spender \+97800000; 2202200000 points, capped at 100000000 per order$/)
+      expect(entry.details).toMatchObject({
+        base_points: 2_200_000,
+        uncapped_points: 2_202_200_000,
+        campaigns: [expect.objectContaining({ campaign_id: bonus.id, points: 97_800_000, requested_points: 97_800_000 })],
+      })
+      expect((await get(api, `/admin/loyalty/campaigns/${bonus.id}`, admin.headers)).campaign).toMatchObject({
+        spent_points: 97_800_000,
+        results: { points: 97_800_000 },
+      })
+      expect((await ledgerTotals(container, customer.id))!.cached.pending).toBe(100_000_000)
+
+      // A campaign without a budget counts every order's points: past 2³¹ in time (here its first award made
+      // 2,147,000,000 points), its spent points and results keep counting, and the next order still earns.
+      await pg(container)("loyalty_campaign_award").where({ campaign_id: bonus.id }).update({ requested_points: 2_147_000_000, points: 2_147_000_000 })
+      // (Its raw JSON is set from the column by the next award's update.)
+      await pg(container)("loyalty_campaign").where({ id: bonus.id }).update({ spent_points: 2_147_000_000 })
+      const next = await orderAt(container, customer.id, new Date().toISOString(), [{ unit_price: 2_200_000, product_id: fixture.productId }])
+      await award(container, next)
+      expect((await entriesOf(headers)).find((e) => e.type === "pending" && e.order_id === next)!.points).toBe(100_000_000)
+      expect((await get(api, `/admin/loyalty/campaigns/${bonus.id}`, admin.headers)).campaign).toMatchObject({
+        spent_points: 2_244_800_000,
+        results: { points: 2_244_800_000, orders: 2 },
+      })
+    })
+
     it("refuses bad campaigns with a 400 naming the problem, unknown ones with a 404, and non-admins with a 401", async () => {
       const bad = async (body: Record<string, unknown>) =>
         attempt(api.post("/admin/loyalty/campaigns", { name: "Bad", type: "multiplier", value: 2, ...body }, { headers: admin.headers }))

@@ -43,6 +43,9 @@ export default httpSuite({
         "ben.lion@example.com",
         "ada.yotpo@example.com",
         "ben.yotpo@example.com",
+        "big1@import.test",
+        "big2@import.test",
+        "full@import.test",
       ]) {
         members[email] = (await memberWith(api, storeHeaders, admin.headers, email, 50)).customer.id
       }
@@ -223,6 +226,64 @@ export default httpSuite({
       expect(badKey.status).toBe(400)
       expect((await attempt(api.get("/admin/loyalty/imports/limp_missing", { headers: admin.headers }))).status).toBe(404)
       expect(await balanceOf(members["ada@import.test"])).toBe(50)
+    })
+
+    it("a file whose points add up past 2³¹ finishes with its report; a member it would take past what an account holds gets a bad row, in a dry run across batches too; an adjustment past it is a 400", async () => {
+      // 11 + 11 rows of 100,000,000 points for two members and 23 for a third, the third's split
+      // by 250 unknown emails into two batches: 4.347 billion points in one run (a 32-bit total
+      // would overflow on the first batch). The third member's 22nd row of 100,000,000 would take
+      // them past 2,147,483,647: a bad row; their last row (47,000,000) still fits.
+      const rows = (email: string, n: number, points = 100_000_000) => Array.from({ length: n }, () => `${email},${points}`)
+      const csv = [
+        "email,points",
+        ...rows("big1@import.test", 11),
+        ...rows("big2@import.test", 11),
+        ...rows("full@import.test", 11),
+        ...Array.from({ length: 250 }, (_, i) => `nobody${i}@import.test,1`),
+        ...rows("full@import.test", 11),
+        ...rows("full@import.test", 1, 47_000_000),
+        "",
+      ].join("\n")
+      const badLine = 1 + 11 + 11 + 11 + 250 + 11
+      const expected = {
+        status: "done",
+        rows_total: 295,
+        rows_matched: 44,
+        rows_unknown: 250,
+        rows_bad: 1,
+        points: 4_347_000_000,
+        error: null,
+        bad_rows: [
+          {
+            line: badLine,
+            reason: "100000000 points would take the member past 2147483647 points, the most an account holds: the row is not imported",
+          },
+        ],
+      }
+      expect(await upload(csv, { dry_run: true })).toMatchObject({ ...expected, rows_imported: 0 })
+      expect(await balanceOf(members["full@import.test"])).toBe(50)
+
+      const report = await upload(csv, { dry_run: false })
+      expect(report).toMatchObject({ ...expected, rows_imported: 44 })
+      expect(await balanceOf(members["big1@import.test"])).toBe(1_100_000_050)
+      expect(await balanceOf(members["big2@import.test"])).toBe(1_100_000_050)
+      const full = members["full@import.test"]
+      expect(await balanceOf(full)).toBe(2_147_000_050)
+      expect(await importEntries(full)).toHaveLength(22)
+
+      // An adjustment past what an account holds is a 400 that says so, and changes nothing; up to it is fine.
+      const adjust = (points: number) =>
+        attempt(api.post(`/admin/loyalty/accounts/${full}/adjustments`, { points, reason: "goodwill" }, { headers: admin.headers }))
+      const over = await adjust(1_000_000)
+      expect({ status: over.status, message: (over.data as { message: string }).message }).toEqual({
+        status: 400,
+        message: "Too many points: the balance would be 2148000050, more than the 2147483647 an account can hold",
+      })
+      expect(await balanceOf(full)).toBe(2_147_000_050)
+      expect((await adjust(483_597)).status).toBe(200)
+      expect(await balanceOf(full)).toBe(2_147_483_647)
+      expect((await adjust(1)).status).toBe(400)
+      expect(await balanceOf(full)).toBe(2_147_483_647)
     })
 
     it.each([

@@ -133,7 +133,10 @@ export default httpSuite({
       const programCases: [unknown, RegExp][] = [
         [{ pending_days: -1 }, /pending_days/],
         [{ earn_rates: { euro: 1 } }, /3-letter currency code/],
-        [{ earn_rates: { eur: -2 } }, /An earn rate for eur must be between 0 and 1000000/],
+        [{ earn_rates: { eur: -2 } }, /An earn rate for eur must be between 0 and 1000$/],
+        // 1,000,000 points per euro: an ordinary order would earn more than an account holds.
+        [{ earn_rates: { eur: 1_000_000 } }, /An earn rate for eur must be between 0 and 1000$/],
+        [{ earn_rates: { eur: 1000 }, point_values: { eur: 2_000_000 } }, /A point value for eur must be between 0 and 1000000$/],
         [{ max_redeem_share: 2 }, /max_redeem_share/],
         [{ pending_days: 7, favourite_colour: "blue" }, /favourite_colour/],
         [{}, /at least one program field/],

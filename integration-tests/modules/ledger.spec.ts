@@ -42,6 +42,21 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       service.creditPoints({ customer_id, points, type: "adjust", idempotency_key: key, reason: "test", expires_at })
 
     /**
+     * Run `during` while the database refuses one account's row unless
+     * `condition` holds (a check made for the test, on rows written from now
+     * on): a set-based page's last statement, its accounts' move, fails
+     * after the page wrote the rest.
+     */
+    async function refuseMove(accountId: string, condition: string, during: () => Promise<unknown>) {
+      await knex().raw(`ALTER TABLE loyalty_account ADD CONSTRAINT test_refuse_move CHECK (id <> '${accountId}' OR (${condition})) NOT VALID`)
+      try {
+        await during()
+      } finally {
+        await knex().raw("ALTER TABLE loyalty_account DROP CONSTRAINT test_refuse_move")
+      }
+    }
+
+    /**
      * The members' ledgers with every id replaced by its place (lots and
      * entries in the order they were written, customers by their suffix), so
      * two sets of members made the same way compare equal.
@@ -559,12 +574,10 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
         const { customers, page } = await missed("fail")
         const before = await ledgers(customers.filter((c) => c !== "fail_new" && c !== "fail_usd"), "fail")
         const factsBefore = await facts(customers, "fail")
-        // The last statement fails: the debtor's pending would overflow its integer column, after the page
-        // created its accounts and wrote its facts and entries.
+        // The last statement fails: a check made for this test refuses the debtor's new pending, after the
+        // page created its accounts and wrote its facts and entries.
         const debtor = (await service.retrieveAccountByCustomer("fail_debt"))!
-        await knex()("loyalty_account").where({ id: debtor.id }).update({ pending: 2_147_483_640 })
-        await expect(service.recordOrderAwards(page)).rejects.toThrow(/out of range/)
-        await knex()("loyalty_account").where({ id: debtor.id }).update({ pending: debtor.pending })
+        await refuseMove(debtor.id, "pending < 1", () => expect(service.recordOrderAwards(page)).rejects.toThrow(/test_refuse_move/))
         expect(await ledgers(customers.filter((c) => c !== "fail_new" && c !== "fail_usd"), "fail")).toEqual(before)
         expect(await facts(customers, "fail")).toEqual(factsBefore)
         expect(await service.retrieveAccountByCustomer("fail_new")).toBeNull()
@@ -935,18 +948,33 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
         const postings = await batch("fail")
         await service.creditPoints(posting("fail_many", 1, "fail-seed"))
         const before = await ledgers(members("fail"), "fail")
-        // The last statement fails: one account's lifetime figure would overflow its integer column, after the
-        // batch wrote its accounts, entries and lots.
+        // The last statement fails: a check made for this test refuses one account's new lifetime figure,
+        // after the batch wrote its accounts, entries and lots.
         const many = (await service.retrieveAccountByCustomer("fail_many"))!
-        await knex()("loyalty_account").where({ id: many.id }).update({ lifetime_earned: 2_147_483_000 })
-        await expect(service.creditPointsBatch(postings)).rejects.toThrow(/out of range/)
-        await knex()("loyalty_account").where({ id: many.id }).update({ lifetime_earned: many.lifetime_earned })
+        await refuseMove(many.id, "lifetime_earned < 100", () => expect(service.creditPointsBatch(postings)).rejects.toThrow(/test_refuse_move/))
         expect(await ledgers(members("fail"), "fail")).toEqual(before)
         expect(await service.retrieveAccountByCustomer("fail_new")).toBeNull()
 
         const page = await service.creditPointsBatch(postings)
         expect(page.filter((r) => r.created)).toHaveLength(6)
         await Promise.all(members("fail").map((c) => expectLedgerConsistent(c)))
+      })
+
+      it("refuses a credit or a batch that would take an account past 2,147,483,647 points with a 400-class error, writing nothing", async () => {
+        await credit("full_a", 2_147_000_000, "full-seed")
+        const before = await ledgers(["full_a", "full_b"], "full")
+        await expect(credit("full_a", 483_648, "full-1")).rejects.toMatchObject({
+          type: "not_allowed",
+          message: "Too many points: the balance would be 2147483648, more than the 2147483647 an account can hold",
+        })
+        // Two credits that fit one at a time, not together: the page sums them as one-by-one would.
+        await expect(
+          service.creditPointsBatch([posting("full_b", 10, "full-2"), posting("full_a", 300_000, "full-3"), posting("full_a", 300_000, "full-4")])
+        ).rejects.toThrow("Too many points: the balance would be 2147600000, more than the 2147483647 an account can hold")
+        expect(await ledgers(["full_a", "full_b"], "full")).toEqual(before)
+        expect(await service.listEntries({ idempotency_key: ["full-1", "full-2", "full-3", "full-4"] })).toEqual([])
+        // Up to it is fine.
+        expect((await service.creditPointsBatch([posting("full_a", 483_647, "full-5")]))[0].account).toMatchObject({ balance: 2_147_483_647 })
       })
 
       it("refuses a batch with a closed account, writing nothing", async () => {

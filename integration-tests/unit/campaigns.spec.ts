@@ -200,6 +200,36 @@ describe("stacking campaigns with the tier multiplier", () => {
     ])
   })
 
+  it("caps the order's points at 100,000,000: the base first, then the campaigns in the order they applied", () => {
+    // 200,000 EUR at 1 point per euro, an amount bonus of 1,000 per euro (200 million) and an order bonus.
+    const plan = planCampaigns({
+      line_amounts: { a: 120_000, b: 80_000 },
+      rate: 1,
+      currency_code: "eur",
+      tier_multiplier: 1,
+      campaigns: [
+        terms("per-euro", { stacking: "additive", type: "amount_bonus", rates: { eur: 1000 }, priority: 2 }),
+        terms("welcome", { stacking: "additive", type: "order_bonus", value: 500, priority: 1 }),
+      ],
+    })
+    expect(plan.base_points).toBe(200_000)
+    expect(plan.campaigns.map((c) => [c.campaign_id, c.points])).toEqual([["per-euro", 99_800_000]])
+    expect(plan.uncapped_points).toBe(200_200_500)
+    // The base alone past the cap: no campaign part is left.
+    const huge = planCampaigns({
+      line_amounts: { a: 200_000_000 },
+      rate: 1,
+      currency_code: "eur",
+      tier_multiplier: 1,
+      campaigns: [terms("welcome", { stacking: "additive", type: "order_bonus", value: 500, item_ids: ["a"] })],
+    })
+    expect(huge).toEqual({ tier_multiplier: 1, base_points: 100_000_000, campaigns: [], uncapped_points: 200_000_500 })
+    // Within the cap nothing says so.
+    expect(planCampaigns({ line_amounts: lines, rate: 1, currency_code: "eur", tier_multiplier: 1, campaigns: [terms("double")] })).not.toHaveProperty(
+      "uncapped_points"
+    )
+  })
+
   it("a targeted campaign multiplies only the lines it covers; floors each part", () => {
     const plan = planCampaigns({
       line_amounts: { a: 10.5, b: 20.25 },
@@ -296,6 +326,9 @@ describe("which campaigns apply to an order", () => {
     expect(termsProblems({ ...base, type: "amount_bonus", stack_cap: null })).toEqual([
       "an amount bonus needs rates: points per unit of money by currency",
     ])
+    // Bounded so that an ordinary order's points stay far inside what the ledger holds.
+    expect(termsProblems({ ...base, value: 101, stack_cap: null })).toEqual(["a multiplier campaign's value must be at most 100"])
+    expect(termsProblems({ ...base, value: 100, stack_cap: null })).toEqual([])
   })
 })
 

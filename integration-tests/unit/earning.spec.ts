@@ -53,6 +53,16 @@ describe("computeEarning", () => {
   it("applies the multiplier before flooring", () => {
     expect(computeEarning({ items: [{ subtotal: 33 }], total: 33, rate: 1, multiplier: 1.5 }).points).toBe(49)
   })
+
+  it("caps an order's points at 100,000,000 and keeps what the rules gave (uncapped_points)", () => {
+    // 3,000,000 EUR at 1,000 points per euro: 3 billion, more than a 32-bit ledger column holds.
+    const big = computeEarning({ items: [{ subtotal: 3_000_000 }], total: 3_000_000, rate: 1000 })
+    expect(big.points).toBe(100_000_000)
+    expect(big.uncapped_points).toBe(3_000_000_000)
+    const atCap = computeEarning({ items: [{ subtotal: 10_000 }], total: 10_000, rate: 1000, multiplier: 10 })
+    expect(atCap.points).toBe(100_000_000)
+    expect(atCap).not.toHaveProperty("uncapped_points")
+  })
 })
 
 describe("orderEarning", () => {
@@ -77,6 +87,13 @@ describe("orderEarning", () => {
     expect(earning.program_version).toBe(3)
     expect(earning.release_at.toISOString()).toBe("2026-01-15T10:00:00.000Z")
     expect(earning.reason).toBe("Order #12: 100 EUR × 1")
+  })
+
+  it("says in the reason when the order's points were capped", () => {
+    const earning = orderEarning({ ...order, total: 3_000_000, items: [{ subtotal: 3_000_000 }] }, { ...rules, earn_rates: { eur: 1000 } })!
+    expect(earning.points).toBe(100_000_000)
+    expect(earning.reason).toBe("Order #12: 3000000 EUR × 1000; 3000000000 points, capped at 100000000 per order")
+    expect(earning.details).toMatchObject({ points: 100_000_000, uncapped_points: 3_000_000_000 })
   })
 
   it("gives guests nothing and explains a currency without a rate", () => {

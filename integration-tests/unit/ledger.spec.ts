@@ -1,7 +1,9 @@
 import { addMonths, expiryDate } from "../../src/lib/shared/dates"
 import {
   allocateFirstExpiring,
+  creditRoom,
   lifetimeOf,
+  pastAccountLimit,
   lotsToGiveBack,
   reversalMovement,
   revertMovement,
@@ -189,5 +191,45 @@ describe("preferencesPatch", () => {
       patch: { birthday_month: null, birthday_day: null, birthday_set_at: null },
     })
     expect(preferencesPatch(set, { birthday: null, now })).toEqual({ patch: {} })
+  })
+})
+
+describe("what an account can hold (the ledger's 32-bit columns)", () => {
+  const MAX = 2_147_483_647
+  const zero = { balance: 0, pending: 0, debt: 0, lifetime_earned: 0, lifetime_redeemed: 0 }
+  const credit = (points: number) => ({
+    movement: { balance_change: points, pending_change: 0, debt_change: 0 },
+    lifetime_earned: points,
+    lifetime_redeemed: 0,
+  })
+
+  it("lets a posting take a figure up to 2,147,483,647 and refuses one past it, naming the figure", () => {
+    const full = { ...zero, balance: 2_147_000_000, lifetime_earned: 2_147_000_000 }
+    expect(pastAccountLimit(full, credit(483_647), 483_647)).toBeNull()
+    expect(pastAccountLimit(full, credit(483_648), 483_648)).toBe(
+      "Too many points: the balance would be 2147483648, more than the 2147483647 an account can hold"
+    )
+    const pending = { movement: { balance_change: 0, pending_change: 1, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: 0 }
+    expect(pastAccountLimit({ ...zero, pending: MAX }, pending, 1)).toBe(
+      "Too many points: the pending points would be 2147483648, more than the 2147483647 an account can hold"
+    )
+    // Spent points keep counting as earned: the lifetime counter can be full while the balance is not.
+    expect(pastAccountLimit({ ...zero, lifetime_earned: MAX }, credit(1), 1)).toBe(
+      "Too many points: the points earned in all would be 2147483648, more than the 2147483647 an account can hold"
+    )
+    const reversal = { movement: { balance_change: 0, pending_change: 0, debt_change: 3_000_000_000 }, lifetime_earned: -3_000_000_000, lifetime_redeemed: 0 }
+    expect(pastAccountLimit(zero, reversal, -3_000_000_000)).toBe(
+      "Too many points: the debt would be 3000000000, more than the 2147483647 an account can hold"
+    )
+    // A debit takes figures down: never refused for this.
+    const debit = { movement: { balance_change: -MAX, pending_change: 0, debt_change: 0 }, lifetime_earned: 0, lifetime_redeemed: MAX }
+    expect(pastAccountLimit({ ...zero, balance: MAX, lifetime_earned: MAX }, debit, -MAX)).toBeNull()
+  })
+
+  it("says how many points a credit can still add: up to the fuller of balance and points earned in all", () => {
+    expect(creditRoom({ balance: 50, lifetime_earned: 2_000_000_000 })).toBe(147_483_647)
+    expect(creditRoom({ balance: 2_100_000_000, lifetime_earned: 50 })).toBe(47_483_647)
+    expect(creditRoom({ balance: 0, lifetime_earned: 0 })).toBe(MAX)
+    expect(creditRoom({ balance: MAX, lifetime_earned: MAX })).toBe(0)
   })
 })

@@ -133,6 +133,7 @@ describe("member import: planning a batch", () => {
     birthdays_set: new Set(),
     current_tiers: new Map(),
     default_expiry: new Date("2027-12-02T12:00:00Z"),
+    room: new Map(),
     ...over,
   })
 
@@ -152,6 +153,27 @@ describe("member import: planning a batch", () => {
       { line: 2, customer_id: "cus_ada", points: 100, expires_at: new Date("2027-03-01T00:00:00Z"), idempotency_key: "import:k1:cus_ada" },
       { line: 3, customer_id: "cus_ada", points: 50, expires_at: new Date("2027-12-02T12:00:00Z"), idempotency_key: "import:k1:cus_ada:2" },
     ])
+  })
+
+  it("makes a row bad when it would take its member past what an account holds; the member's rows that still fit go in", () => {
+    const plan = planImportBatch(
+      [
+        row(2, "ada@x.com", 100_000_000),
+        row(3, "ada@x.com", 100_000_000, { occurrence: 2, tier: "Gold" }),
+        row(4, "ada@x.com", 50, { occurrence: 3 }),
+        row(5, "ben@x.com", 100_000_000),
+      ],
+      [],
+      facts({ room: new Map([["cus_ada", 100_000_050]]) })
+    )
+    expect(plan).toMatchObject({ rows: 4, matched: 3, points: 200_000_050 })
+    expect(plan.bad).toEqual([
+      { line: 3, reason: "100000000 points would take the member past 2147483647 points, the most an account holds: the row is not imported" },
+    ])
+    expect(plan.postings.map((p) => p.line)).toEqual([2, 4, 5])
+    // The bad row's tier is not set either: nothing of a bad row is imported.
+    expect(plan.tiers).toEqual([])
+    expect(plan.planned).toEqual({ "ada@x.com": 100_000_050, "ben@x.com": 100_000_000 })
   })
 
   it("skips rows whose key is already in the ledger: a re-import writes nothing", () => {

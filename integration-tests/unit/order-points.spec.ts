@@ -59,6 +59,12 @@ describe("orderPointsTargets: one rule for every order flow", () => {
     expect(cheapReturn).toMatchObject({ restored: 400, restored_value: 4, points_still_paid: 18 })
   })
 
+  it("caps what an order earns now at 100,000,000, as its award was capped: a recomputation adds nothing past it", () => {
+    const earning = { total_before_points: 3_000_000, rate: 1000, multiplier: 1 }
+    const now = money({ items_total: 3_000_000, items_net: 3_000_000, value: 3_000_000 })
+    expect(orderPointsTargets({ canceled: false, money: now, redeemed: 0, restored: 0, earning }).earned).toBe(100_000_000)
+  })
+
   it("never takes given-back points again when the order grows later", () => {
     const grown = orderPointsTargets({
       canceled: false,

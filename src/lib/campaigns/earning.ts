@@ -1,6 +1,6 @@
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
-import { computeEarning, EarnableCreditLine, EarnableItem, EarningBreakdown } from "../points/earning"
+import { computeEarning, EarnableCreditLine, EarnableItem, EarningBreakdown, withPoints } from "../points/earning"
 import { earnRateFor, ProgramRules } from "../points/program"
 import {
   ApplicableCampaign,
@@ -126,8 +126,11 @@ export function earningWithCampaigns(input: CampaignEarningInput): CampaignEarni
     campaigns: applicable,
   })
   const campaigns = plan.campaigns.map((c) => ({ ...c, requested_points: c.points }))
+  const points = plan.base_points + sumPoints(campaigns)
+  // The plan's cap, not the breakdown's: a campaign that beat the tier changed what the order earns.
+  const capped = plan.uncapped_points === undefined ? { points } : { points, uncapped_points: plan.uncapped_points }
   return {
-    breakdown: { ...breakdown, multiplier: plan.tier_multiplier, points: plan.base_points + sumPoints(campaigns) },
+    breakdown: withPoints({ ...breakdown, multiplier: plan.tier_multiplier }, capped),
     base_points: plan.base_points,
     line_factors: lineFactors,
     campaigns,

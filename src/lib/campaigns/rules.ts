@@ -1,5 +1,7 @@
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
+import { capOrderPoints } from "../points/earning"
+import { Limits } from "../shared/vocabulary"
 import { CampaignSchedule, runsAt } from "./schedule"
 
 export const CAMPAIGN_TYPES = ["multiplier", "order_bonus", "amount_bonus"] as const
@@ -270,6 +272,8 @@ export type CampaignPlan = {
   /** Points from the base rate and the tier: floor(Σ line amounts × rate × tier multiplier). */
   base_points: number
   campaigns: PlannedCampaign[]
+  /** What base and campaigns gave together when that was more than one order earns; absent otherwise. */
+  uncapped_points?: number
 }
 
 const sumOf = (amounts: Record<string, BigNumberInput>, ids?: string[]) =>
@@ -304,6 +308,7 @@ const byPriority = (a: ApplicableCampaign, b: ApplicableCampaign) =>
  * points in priority order, each held so that the order's points stay within
  * its `stack_cap` × the base points (points at 1×). Each campaign's points
  * are floored on their own, so the entry's parts add up to its points.
+ * The order's points stay within `Limits.order_points` (`withinOrderCap`).
  */
 export function planCampaigns(input: CampaignPlanInput): CampaignPlan {
   if (input.rate === null) return { tier_multiplier: input.tier_multiplier, base_points: 0, campaigns: [] }
@@ -337,7 +342,27 @@ export function planCampaigns(input: CampaignPlanInput): CampaignPlan {
     planned.push({ ...campaign, points })
     total += points
   }
-  return { tier_multiplier: tierMultiplier, base_points: basePoints, campaigns: planned }
+  return withinOrderCap({ tier_multiplier: tierMultiplier, base_points: basePoints, campaigns: planned })
+}
+
+/**
+ * A plan held within `Limits.order_points`: the base first, then each
+ * campaign in the order it applied, cut to what is left (left out at 0), so
+ * the parts still add up to the order's points and no award asks for more
+ * than the ledger holds. `uncapped_points` keeps what the plan gave.
+ */
+function withinOrderCap(plan: CampaignPlan): CampaignPlan {
+  const uncapped = plan.base_points + plan.campaigns.reduce((sum, c) => sum + c.points, 0)
+  const capped = capOrderPoints(uncapped)
+  if (capped.uncapped_points === undefined) return plan
+  const basePoints = Math.min(plan.base_points, capped.points)
+  let left = capped.points - basePoints
+  const campaigns = plan.campaigns.flatMap((campaign) => {
+    const points = Math.min(campaign.points, left)
+    left -= points
+    return points > 0 ? [{ ...campaign, points }] : []
+  })
+  return { tier_multiplier: plan.tier_multiplier, base_points: basePoints, campaigns, uncapped_points: uncapped }
 }
 
 // ---------------------------------------------------------------- reversal
@@ -375,6 +400,9 @@ export function campaignPointsNow(
 export function termsProblems(terms: Omit<CampaignTerms, "campaign_id" | "version" | "name" | "priority">): string[] {
   const problems: string[] = []
   if (terms.type === "multiplier" && !(terms.value > 1)) problems.push("a multiplier campaign's value must be above 1")
+  if (terms.type === "multiplier" && terms.value > Limits.campaign_multiplier) {
+    problems.push(`a multiplier campaign's value must be at most ${Limits.campaign_multiplier}`)
+  }
   if (terms.type === "order_bonus" && !(Number.isInteger(terms.value) && terms.value > 0)) {
     problems.push("an order bonus must be a whole number of points above 0")
   }

@@ -1,6 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { currencyDecimals } from "../points/redemption"
 import { IdempotencyKeys } from "../shared/idempotency-keys"
+import { Limits } from "../shared/vocabulary"
 import { Birthday, ImportRow, RowProblem } from "./formats"
 
 /** A good row with the number of its customer's rows so far in the file (1 for the first). */
@@ -21,6 +22,12 @@ export type ImportFacts = {
   current_tiers: Map<string, string | null>
   /** The lot expiry of rows that name none: the program's expiry from the day of the import. */
   default_expiry: Date | null
+  /**
+   * Points each member's account can still take (`creditRoom`, less what
+   * this run planned for them in earlier batches of a dry run); a member
+   * missing here has an empty account: `Limits.account_points`.
+   */
+  room: Map<string, number>
 }
 
 export type PlannedPosting = {
@@ -46,6 +53,8 @@ export type BatchPlan = {
   postings: PlannedPosting[]
   birthdays: ({ customer_id: string } & Birthday)[]
   tiers: { line: number; customer_id: string; tier_id: string }[]
+  /** Points planned per email (lower-cased): a dry run counts them against the member's room in later batches. */
+  planned: Record<string, number>
 }
 
 /** A tier by the name in the file: exact first, then ignoring case and surrounding spaces. */
@@ -64,7 +73,10 @@ export function findTierByName<T extends { name: string }>(tiers: T[], name: str
  * imported before and is skipped; every other row with points becomes one
  * credit and one lot (its expiry, else the program's). A tier is set when the
  * named tier exists and the member is not in it already; a birthday when the
- * member has none yet. Bad rows (already found by `mapRecord`) pass through.
+ * member has none yet. A row whose points would take its member past what an
+ * account holds (`facts.room`, used up row by row) is bad, and nothing of it
+ * is imported: the member's later rows that still fit go in. Bad rows
+ * (already found by `mapRecord`) pass through.
  */
 export function planImportBatch(rows: NumberedRow[], problems: RowProblem[], facts: ImportFacts): BatchPlan {
   const plan: BatchPlan = {
@@ -79,22 +91,37 @@ export function planImportBatch(rows: NumberedRow[], problems: RowProblem[], fac
     postings: [],
     birthdays: [],
     tiers: [],
+    planned: {},
   }
   const birthdaysPlanned = new Set<string>()
+  const room = new Map(facts.room)
   for (const row of rows) {
     const customerId = facts.customers.get(row.email)
     if (!customerId) {
       plan.unknown.push({ line: row.line, email: row.email })
       continue
     }
+    const key = IdempotencyKeys.memberImport(facts.import_key, customerId, row.occurrence)
+    const credits = row.points > 0 && !facts.existing_keys.has(key)
+    if (credits) {
+      const left = room.get(customerId) ?? Limits.account_points
+      if (row.points > left) {
+        plan.bad.push({
+          line: row.line,
+          reason: `${row.points} points would take the member past ${Limits.account_points} points, the most an account holds: the row is not imported`,
+        })
+        continue
+      }
+      room.set(customerId, left - row.points)
+    }
     plan.matched += 1
     if (row.points > 0) {
-      const key = IdempotencyKeys.memberImport(facts.import_key, customerId, row.occurrence)
-      if (facts.existing_keys.has(key)) {
+      if (!credits) {
         plan.already += 1
         plan.points_already += row.points
       } else {
         plan.points += row.points
+        plan.planned[row.email] = (plan.planned[row.email] ?? 0) + row.points
         plan.postings.push({
           line: row.line,
           customer_id: customerId,

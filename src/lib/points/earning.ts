@@ -1,5 +1,6 @@
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
+import { Limits } from "../shared/vocabulary"
 
 /** The one reference every cart/order credit line paid with points carries. */
 export const POINTS_CREDIT_LINE_REFERENCE = "loyalty-points"
@@ -67,6 +68,24 @@ export type EarningBreakdown = {
   rate: number | null
   multiplier: number
   points: number
+  /** What the rules gave when it was more than one order earns (`Limits.order_points`); absent otherwise. */
+  uncapped_points?: number
+}
+
+/**
+ * An order's points within `Limits.order_points`, with what the rules gave
+ * when that was more: the entry keeps it (and its reason says so), so the
+ * cap is never silent. The cap keeps every order's points far inside what
+ * the ledger's 32-bit columns hold, whatever the order's amount.
+ */
+export function capOrderPoints(points: number): { points: number; uncapped_points?: number } {
+  return points > Limits.order_points ? { points: Limits.order_points, uncapped_points: points } : { points }
+}
+
+/** A breakdown with its points set: `uncapped_points` only when the cap took some (`capOrderPoints`). */
+export function withPoints(breakdown: EarningBreakdown, capped: { points: number; uncapped_points?: number }): EarningBreakdown {
+  const { uncapped_points: _previous, ...rest } = breakdown
+  return { ...rest, ...capped }
 }
 
 
@@ -82,9 +101,10 @@ export function pointsCredit(creditLines: EarnableCreditLine[] = []): number {
  * Points an order (or a cart, for the preview) earns:
  * `eligible = items_net_after_discounts × (total_after_points / total_before_points)`,
  * then `floor(eligible × rate × multiplier)`, each line weighted by its
- * earning-rule factor (`earning_amount`). Tax and shipping never earn, and
- * the part of the order paid with points earns nothing. The cart preview and
- * the earn workflow both call this, so the promise equals the award.
+ * earning-rule factor (`earning_amount`), at most `Limits.order_points`
+ * (`capOrderPoints`). Tax and shipping never earn, and the part of the order
+ * paid with points earns nothing. The cart preview and the earn workflow both
+ * call this, so the promise equals the award.
  */
 export function computeEarning(input: EarningInput): EarningBreakdown {
   const multiplier = input.multiplier ?? 1
@@ -119,6 +139,6 @@ export function computeEarning(input: EarningInput): EarningBreakdown {
     cash_share: cashShare.toNumber(),
     rate: input.rate,
     multiplier,
-    points: Math.max(points, 0),
+    ...capOrderPoints(Math.max(points, 0)),
   }
 }

@@ -1,4 +1,4 @@
-import type { EntryType } from "../shared/vocabulary"
+import { Limits, type EntryType } from "../shared/vocabulary"
 /** A lot as the allocation sees it. */
 export type OpenLot = { id: string; remaining: number; expires_at: Date | null }
 
@@ -167,4 +167,50 @@ export function revertMovement(
 /** The movement of a reversal split by `splitReversal`: out of pending and balance, the rest into debt. */
 export function reversalMovement(split: { from_pending: number; from_balance: number; to_debt: number }): Movement {
   return { balance_change: -split.from_balance, pending_change: -split.from_pending, debt_change: split.to_debt }
+}
+
+/** An account's figures a posting moves (its cached balances and lifetime counters). */
+export type AccountFigures = { balance: number; pending: number; debt: number; lifetime_earned: number; lifetime_redeemed: number }
+
+/** How a refusal names each figure. */
+const FIGURE_NAMES: [keyof AccountFigures, string][] = [
+  ["balance", "the balance"],
+  ["pending", "the pending points"],
+  ["debt", "the debt"],
+  ["lifetime_earned", "the points earned in all"],
+  ["lifetime_redeemed", "the points redeemed in all"],
+]
+
+/**
+ * Why a posting cannot be stored, or null when it can: the first of the
+ * account's figures after `change`, or the entry's own `points`, that would
+ * be past ±`Limits.account_points` (the ledger's columns are 32-bit
+ * integers, and Postgres would refuse the write with a 500). Said so that a
+ * merchant knows what to do: post less.
+ */
+export function pastAccountLimit(account: AccountFigures, change: AccountChange, points: number): string | null {
+  const after: AccountFigures = {
+    balance: Number(account.balance) + change.movement.balance_change,
+    pending: Number(account.pending) + change.movement.pending_change,
+    debt: Number(account.debt) + change.movement.debt_change,
+    lifetime_earned: Number(account.lifetime_earned) + change.lifetime_earned,
+    lifetime_redeemed: Number(account.lifetime_redeemed) + change.lifetime_redeemed,
+  }
+  const figures: [string, number][] = [...FIGURE_NAMES.map(([key, name]): [string, number] => [name, after[key]]), ["the entry", points]]
+  const past = figures.find(([, value]) => Math.abs(value) > Limits.account_points)
+  if (!past) return null
+  const [name, value] = past
+  return value > 0
+    ? `Too many points: ${name} would be ${value}, more than the ${Limits.account_points} an account can hold`
+    : `Too many points: ${name} would be ${value}, below the -${Limits.account_points} an account can hold`
+}
+
+/**
+ * How many points a credit can still add to an account before
+ * `pastAccountLimit` refuses it: a credit raises the balance (less any debt
+ * it pays off) and the points earned in all by its points, so the fuller of
+ * the two decides (never below 0).
+ */
+export function creditRoom(account: Pick<AccountFigures, "balance" | "lifetime_earned">): number {
+  return Math.max(Limits.account_points - Math.max(Number(account.balance), Number(account.lifetime_earned)), 0)
 }

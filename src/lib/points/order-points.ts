@@ -1,7 +1,9 @@
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
 import { addDays } from "../shared/dates"
+import { Limits } from "../shared/vocabulary"
 import {
+  capOrderPoints,
   EarnableCreditLine,
   EarnableItem,
   EarningBreakdown,
@@ -126,10 +128,12 @@ export function orderEarning(
   const amount = amountText(hasFactors ? breakdown.earning_amount : breakdown.eligible_amount, order.currency_code)
   const tierPart = tier && breakdown.multiplier !== 1 ? ` × ${breakdown.multiplier} (${tier.name})` : ""
   const campaignPart = campaignReason(earned.campaigns)
+  const capPart =
+    breakdown.uncapped_points === undefined ? "" : `; ${breakdown.uncapped_points} points, capped at ${Limits.order_points} per order`
   const reason =
     rate === null
       ? `${orderLabel(order)}: ${order.currency_code.toUpperCase()} does not earn points`
-      : `${orderLabel(order)}: ${amount} ${order.currency_code.toUpperCase()} × ${rate}${tierPart}${campaignPart ? `; ${campaignPart}` : ""}`
+      : `${orderLabel(order)}: ${amount} ${order.currency_code.toUpperCase()} × ${rate}${tierPart}${campaignPart ? `; ${campaignPart}` : ""}${capPart}`
   return {
     customer_id: order.customer_id,
     order_id: order.id,
@@ -348,7 +352,8 @@ export function orderPointsTargets(input: OrderPointsTargetsInput): OrderPointsT
   return {
     restored,
     restored_value: restoredValue.toNumber(),
-    earned: Math.max(earned, 0),
+    // Capped as the award was (`capOrderPoints`): a recomputation never earns past it.
+    earned: capOrderPoints(Math.max(earned, 0)).points,
     eligible_amount: Number(eligible.toFixed(4)),
     points_still_paid: stillPaid.toNumber(),
   }

@@ -56,6 +56,22 @@ export type Bounds = { readonly min: number; readonly max: number }
  * (the server stays the judge).
  */
 export const Limits = {
+  /**
+   * The most points any figure of an account (balance, pending, debt, points
+   * earned and redeemed in all) and any one entry hold: the ledger's columns
+   * are 32-bit integers. A posting past it is refused with a 400.
+   */
+  account_points: 2_147_483_647,
+  /**
+   * The most points one order earns (base, tier and campaigns together):
+   * the rest is not earned, and the entry's reason and `uncapped_points` say
+   * so. Far inside `account_points`, so that no order's points overflow.
+   */
+  order_points: 100_000_000,
+  /** An earn rate (program) or a campaign's amount-bonus rate: points per major unit of money. */
+  earn_rate: 1_000,
+  /** A multiplier campaign's value (an order bonus is at most 1,000,000 points, as every other bonus). */
+  campaign_multiplier: 100,
   /** A manual adjustment: |points| at most this, never 0. */
   adjustment_points: 1_000_000,
   /** An adjustment's reason, a referral decision's note. */
@@ -67,7 +83,7 @@ export const Limits = {
     min_redeem_points: { min: 0, max: 10_000_000 },
     redeem_step: { min: 1, max: 1_000_000 },
   },
-  /** An earn rate, point value or minimum order, per currency. */
+  /** A point value or minimum order, per currency (an earn rate: `earn_rate`). */
   per_currency: 1_000_000,
   referral_program: {
     referrer_points: { min: 0, max: 1_000_000 },

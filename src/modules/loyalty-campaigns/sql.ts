@@ -52,12 +52,13 @@ export async function lockCampaign(trx: Knex.Transaction, id: string): Promise<b
 
 /** Lock these campaigns' rows in id order (no deadlock between two orders) and read their budgets and caps. */
 export async function lockCampaignBudgets(trx: Knex.Transaction, ids: string[]): Promise<CampaignBudget[]> {
-  const { rows } = await trx.raw(
+  const { rows }: { rows: (Omit<CampaignBudget, "spent_points"> & { spent_points: string })[] } = await trx.raw(
     `SELECT id, budget_points, spent_points, per_customer_cap FROM loyalty_campaign
       WHERE id = ANY(?) ORDER BY id FOR UPDATE`,
     [[...ids].sort()]
   )
-  return rows
+  // `spent_points` is numeric: Postgres sends it as a string.
+  return rows.map((row) => ({ ...row, spent_points: Number(row.spent_points) }))
 }
 
 /** The points a customer has been awarded by a campaign so far (for its per-customer cap). */
@@ -70,14 +71,22 @@ export async function customerAwardedPoints(trx: Knex.Transaction, campaignId: s
   return rows[0].points
 }
 
-/** Add `points` to a locked campaign's spent budget (negative: give them back), in place. */
+/**
+ * Add `points` to a locked campaign's spent budget (negative: give them
+ * back), in place, with the big-number column's raw JSON from the same sum.
+ */
 export async function addSpentPoints(trx: Knex.Transaction, campaignId: string, points: number): Promise<void> {
-  await trx.raw("UPDATE loyalty_campaign SET spent_points = spent_points + ? WHERE id = ?", [points, campaignId])
+  await trx.raw(
+    `UPDATE loyalty_campaign SET spent_points = spent_points + :points,
+            raw_spent_points = jsonb_build_object('value', (spent_points + :points)::text, 'precision', 20)
+      WHERE id = :id`,
+    { points, id: campaignId }
+  )
 }
 
 /** The awards with points of these campaigns, summed per campaign and currency (one grouped query). */
 export async function awardSums(knex: Knex, campaignIds: string[]): Promise<AwardSums[]> {
-  return await knex("loyalty_campaign_award")
+  const rows: (Omit<AwardSums, "points"> & { points: string })[] = await knex("loyalty_campaign_award")
     .whereIn("campaign_id", campaignIds)
     .whereNull("deleted_at")
     .where("points", ">", 0)
@@ -85,9 +94,11 @@ export async function awardSums(knex: Knex, campaignIds: string[]): Promise<Awar
     .select(
       "campaign_id",
       "currency_code",
-      knex.raw("SUM(points)::int AS points"),
+      // A campaign's points add up past a 32-bit integer in time: bigint, sent as a string.
+      knex.raw("SUM(points)::bigint AS points"),
       knex.raw("COUNT(*)::int AS orders"),
       knex.raw("COUNT(DISTINCT customer_id)::int AS customers"),
       knex.raw("SUM(order_amount)::text AS amount")
     )
+  return rows.map((row) => ({ ...row, points: Number(row.points) }))
 }

@@ -24,6 +24,7 @@ import {
   balanceCredit,
   addChange,
   NO_CHANGE,
+  pastAccountLimit,
 } from "../../lib/points/ledger"
 import { LiabilityFacts } from "../../lib/points/liability"
 import { preferencesPatch } from "../../lib/points/members"
@@ -1202,9 +1203,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * The one write path: lock the account, honour the idempotency key, let
-   * `apply` move lots and say how the figures change, then write the entry and
-   * the cached figures. The database's checks (balance, pending, debt ≥ 0;
-   * unique key) back every rule up.
+   * `apply` move lots and say how the figures change, refuse a change past
+   * what an account holds (`assertFits`), then write the entry and the cached
+   * figures. The database's checks (balance, pending, debt ≥ 0; unique key)
+   * back every rule up.
    */
   protected async post_(
     sharedContext: SharedContext,
@@ -1219,12 +1221,15 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     }
     const entryId = generateEntityId(undefined, "lent")
     const change = await apply(trx, account, entryId)
-    const entry = await sql.insertEntry(trx, entryRow(base, entryId, account.id, change))
-    const updated = await sql.moveAccount(trx, account.id, {
+    const accountChange: AccountChange = {
       movement: change.movement,
       lifetime_earned: change.lifetime_earned ?? 0,
       lifetime_redeemed: change.lifetime_redeemed ?? 0,
-    })
+    }
+    // Refused before the write (the transaction takes back what `apply` did), not by Postgres' integer overflow.
+    assertFits(account, accountChange, change.points)
+    const entry = await sql.insertEntry(trx, entryRow(base, entryId, account.id, change))
+    const updated = await sql.moveAccount(trx, account.id, accountChange)
     return { entry, account: updated, created: true }
   }
 
@@ -1336,6 +1341,17 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       creditOf(posting, plan.credit(account.id, entryId, posting.points, posting.expires_at))
     )
   }
+}
+
+/**
+ * Refuse a posting that would take one of the account's figures, or the
+ * entry, past what the ledger's 32-bit columns hold (`pastAccountLimit`):
+ * a 400 that says which figure, where Postgres would answer "integer out of
+ * range" with a 500 after part of the work.
+ */
+function assertFits(account: LoyaltyAccount, change: AccountChange, points: number): void {
+  const problem = pastAccountLimit(account, change, points)
+  if (problem) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, problem)
 }
 
 /** Refuse a credit past its per-customer limit (under the account's lock, see `CreditPosting.limit`). */
@@ -1512,6 +1528,18 @@ class PagePlan {
     this.changes.set(accountId, { account_id: accountId, ...addChange(this.changes.get(accountId) ?? NO_CHANGE, posting) })
   }
 
+  /** Refuse the page when it would take an account past what it holds, as `post_` refuses one posting (`assertFits`). */
+  assertFits(accounts: LoyaltyAccount[]): void {
+    const largest = new Map<string, number>()
+    for (const entry of this.entries) {
+      if (Math.abs(entry.points) > Math.abs(largest.get(entry.account_id) ?? 0)) largest.set(entry.account_id, entry.points)
+    }
+    for (const account of accounts) {
+      const change = this.changes.get(account.id)
+      if (change) assertFits(account, change, largest.get(account.id) ?? 0)
+    }
+  }
+
   /** Write the page (entries, lots, accounts' figures, one statement each): the entries and accounts as written, by id. */
   async write(trx: Knex.Transaction): Promise<{ entries: Map<string, LedgerEntry>; accounts: Map<string, LoyaltyAccount> }> {
     const entries = new Map((await sql.insertEntries(trx, this.entries)).map((entry) => [entry.id, entry]))
@@ -1554,6 +1582,7 @@ async function postPage<P extends PostingBase>(
     planned.set(key, entryId)
     answers.push({ account, key, entry_id: entryId, created: true })
   }
+  plan.assertFits(locked)
   const { entries, accounts } = await plan.write(trx)
   return answers.map(({ account, key, entry_id, created }) => ({
     entry: entry_id ? entries.get(entry_id)! : written.get(key)!,

@@ -687,10 +687,14 @@ export async function startMemberImport(trx: Knex.Transaction, id: string): Prom
   return { started: false, status: row?.status }
 }
 
+/** A run's big-number columns (`numeric` plus `raw_<column>`, Medusa's `bigNumber`): both are written together. */
+const IMPORT_BIG_NUMBERS = new Set(["points", "points_already", "bytes_read"])
+
 /**
  * Add one batch's figures to an import run under the run's row lock (counts
  * add up, lists keep their first `listLimit` lines); false when there is no
- * such run.
+ * such run. A big-number column's raw JSON is set from the same expression
+ * (an UPDATE's right-hand sides all read the row as it was).
  */
 export async function addMemberImportProgress(
   trx: Knex.Transaction,
@@ -700,10 +704,16 @@ export async function addMemberImportProgress(
   if (!row) return false
   const { counts, lists, bytes_read } = input.delta
   const patch: Record<string, unknown> = { updated_at: trx.fn.now() }
-  for (const [column, value] of Object.entries(counts)) {
-    if (value) patch[column] = trx.raw("?? + ?", [column, value])
+  const set = (column: string, expression: string, value: number) => {
+    patch[column] = trx.raw(expression, [column, value])
+    if (IMPORT_BIG_NUMBERS.has(column)) {
+      patch[`raw_${column}`] = trx.raw(`jsonb_build_object('value', (${expression})::text, 'precision', 20)`, [column, value])
+    }
   }
-  if (bytes_read != null) patch.bytes_read = trx.raw("greatest(bytes_read, ?)", [bytes_read])
+  for (const [column, value] of Object.entries(counts)) {
+    if (value) set(column, "?? + ?", value)
+  }
+  if (bytes_read != null) set("bytes_read", "greatest(??, ?)", bytes_read)
   if (input.delta.format && !row.format) patch.format = input.delta.format
   for (const [column, items] of Object.entries(lists ?? {})) {
     const current = (row[column] as unknown[] | null) ?? []

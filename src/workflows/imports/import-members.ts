@@ -52,6 +52,8 @@ export type ImportMemberBatchInput = {
   /** The admin user importing; null from the command line. */
   actor_id: string | null
   now: string
+  /** A dry run's points planned in earlier batches for this batch's emails (see `planMemberImportBatchStep`). */
+  planned_before?: { email: string; points: number }[]
 }
 
 /**
@@ -73,6 +75,7 @@ export const importMemberBatchWorkflow = createWorkflow(importMemberBatchWorkflo
       rows: input.rows,
       problems: input.problems,
       now: input.now,
+      planned_before: input.planned_before,
     }))
   )
 
@@ -125,7 +128,8 @@ export const importMemberBatchWorkflow = createWorkflow(importMemberBatchWorkflo
   recordMemberImportProgressStep(transform({ input, delta }, ({ input, delta }) => ({ id: input.import_id, delta })))
 
   const tiers = transform({ input, plan }, ({ input, plan }) => (input.dry_run ? [] : plan.tiers))
-  return new WorkflowResponse({ tiers })
+  const planned = transform({ plan }, ({ plan }) => Object.entries(plan.planned).map(([email, points]) => ({ email, points })))
+  return new WorkflowResponse({ tiers, planned })
 })
 
 /**

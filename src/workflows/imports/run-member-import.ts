@@ -34,9 +34,11 @@ export type RunMemberImportOptions = {
  * each batch is one `importMemberBatchWorkflow` (the dry run plans only), then
  * each tier the batch sets is one `setTierOverrideWorkflow`. One batch is in
  * memory at a time, plus one counter per email (for members with several
- * rows). The run's row holds the figures as they grow, for the admin page's
- * progress bar, and ends `done` with the money value of the points, or
- * `failed` with the reason. A file that is no known format is a 400
+ * rows) and, in a dry run, the points planned per email: a later batch
+ * measures what a member's account can still take against them (a real
+ * run's are in the accounts). The run's row holds the figures as they
+ * grow, for the admin page's progress bar, and ends `done` with the money
+ * value of the points, or `failed` with the reason. A file that is no known format is a 400
  * (INVALID_DATA) after the run is marked failed; nothing was written then.
  * Used by `POST /admin/loyalty/imports/:id/file` and `src/scripts/import-members.ts`.
  */
@@ -50,9 +52,14 @@ export async function runMemberImport(
   const run = await points.retrieveMemberImport(id)
   await startMemberImportWorkflow(container).run({ input: id })
   const now = options.now ?? new Date()
+  const plannedSoFar = new Map<string, number>()
   let failure: Error | null = null
   try {
     for await (const batch of readImportBatches(source, { batch_size: options.batch_size ?? IMPORT_BATCH_SIZE, now })) {
+      const emails = [...new Set(batch.rows.map((row) => row.email))]
+      const plannedBefore = run.dry_run
+        ? emails.flatMap((email) => (plannedSoFar.has(email) ? [{ email, points: plannedSoFar.get(email)! }] : []))
+        : undefined
       const { result } = await importMemberBatchWorkflow(container).run({
         input: {
           import_id: id,
@@ -64,8 +71,12 @@ export async function runMemberImport(
           bytes_read: batch.bytes,
           actor_id: run.actor_id ?? null,
           now: now.toISOString(),
+          planned_before: plannedBefore,
         },
       })
+      if (run.dry_run) {
+        for (const { email, points } of result.planned) plannedSoFar.set(email, (plannedSoFar.get(email) ?? 0) + points)
+      }
       let tiersSet = 0
       const notes: RowProblem[] = []
       for (const tier of result.tiers) {

@@ -7,19 +7,20 @@ import { Limits, REWARD_KINDS, type Bounds } from "../../../lib/shared/vocabular
 export const bounded = ({ min, max }: Bounds) => z.number().int().min(min).max(max)
 
 /**
- * A value per currency (`{ eur: 1, usd: 1.5 }`). Keys and values are checked
- * in one refinement so the 400 names the currency that is wrong; Medusa's
- * validator replaces zod's own messages for records with a generic one.
+ * A value per currency (`{ eur: 1, usd: 1.5 }`) between 0 and `max`. Keys and
+ * values are checked in one refinement so the 400 names the currency that is
+ * wrong; Medusa's validator replaces zod's own messages for records with a
+ * generic one.
  */
-export const perCurrency = (what: string) =>
+export const perCurrency = (what: string, max: number = Limits.per_currency) =>
   z
     .record(z.string(), z.number())
     .superRefine((map, ctx) => {
       for (const [code, value] of Object.entries(map)) {
         if (!/^[a-zA-Z]{3}$/.test(code)) {
           ctx.addIssue({ code: "custom", message: `"${code}" is not a 3-letter currency code such as eur` })
-        } else if (value < 0 || value > Limits.per_currency) {
-          ctx.addIssue({ code: "custom", message: `${what} for ${code} must be between 0 and ${Limits.per_currency}` })
+        } else if (!(value >= 0 && value <= max)) {
+          ctx.addIssue({ code: "custom", message: `${what} for ${code} must be between 0 and ${max}` })
         }
       }
     })
@@ -27,7 +28,8 @@ export const perCurrency = (what: string) =>
 
 /** The program rules' fields, each optional: what a change (or a what-if proposal) may send. */
 export const ProgramFields = z.strictObject({
-  earn_rates: perCurrency("An earn rate").optional(),
+  // Bounded so that an ordinary order's points stay far inside what the ledger holds (`Limits.order_points`).
+  earn_rates: perCurrency("An earn rate", Limits.earn_rate).optional(),
   pending_days: bounded(Limits.program.pending_days).optional(),
   expiry_months: bounded(Limits.program.expiry_months).optional(),
   signup_bonus: bounded(Limits.program.signup_bonus).optional(),

@@ -34,7 +34,8 @@ const Campaign = model
     collection_ids: model.json<string[]>().default([]),
     category_ids: model.json<string[]>().default([]),
     budget_points: model.number().nullable(),
-    spent_points: model.number().default(0),
+    /** A big number: a campaign without a budget counts every order's points, past a 32-bit integer in time. */
+    spent_points: model.bigNumber().default(0),
     per_customer_cap: model.number().nullable(),
     priority: model.number().default(0),
     stacking: model.enum([...CAMPAIGN_STACKING]).default("best_wins"),

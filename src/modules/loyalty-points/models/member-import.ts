@@ -4,7 +4,9 @@ import { model } from "@medusajs/framework/utils"
  * One run of a member import (a dry run or the real one) and its report: the
  * admin page polls it for the progress bar, and it stays as the record of what
  * was imported from which file. Counts grow batch by batch; the lists keep the
- * first lines only (the counts are complete).
+ * first lines only (the counts are complete). Points and bytes are Medusa's
+ * big numbers (`numeric`): a run's total adds up rows of many members, and a
+ * file may pass 2 GiB, both past a 32-bit integer.
  */
 const MemberImport = model
   .define("loyalty_member_import", {
@@ -18,8 +20,8 @@ const MemberImport = model
     status: model.enum(["created", "running", "done", "failed"]).default("created"),
     /** The admin user who started it; null from the command line. */
     actor_id: model.text().nullable(),
-    bytes_total: model.number().nullable(),
-    bytes_read: model.number().default(0),
+    bytes_total: model.bigNumber().nullable(),
+    bytes_read: model.bigNumber().default(0),
     rows_total: model.number().default(0),
     rows_matched: model.number().default(0),
     rows_unknown: model.number().default(0),
@@ -29,8 +31,8 @@ const MemberImport = model
     /** Rows credited by this run (0 for a dry run). */
     rows_imported: model.number().default(0),
     /** Points this run credits (a dry run: would credit). */
-    points: model.number().default(0),
-    points_already: model.number().default(0),
+    points: model.bigNumber().default(0),
+    points_already: model.bigNumber().default(0),
     /** Money value of `points` per currency with a point value, as decimal strings. */
     value: model.json().nullable(),
     tiers_set: model.number().default(0),

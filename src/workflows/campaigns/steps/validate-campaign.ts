@@ -41,7 +41,7 @@ export const validateCampaignStep = createStep(
         time_zone: timeZone,
       }),
     ]
-    const spent = current?.spent_points ?? 0
+    const spent = Number(current?.spent_points ?? 0)
     if (merged.budget_points !== null && merged.budget_points !== undefined && merged.budget_points < spent) {
       problems.push(`budget_points cannot be below the ${spent} points the campaign has already issued`)
     }

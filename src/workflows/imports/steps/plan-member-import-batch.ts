@@ -2,6 +2,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { RowProblem } from "../../../lib/imports/formats"
 import { BatchPlan, NumberedRow, planImportBatch } from "../../../lib/imports/plan"
+import { creditRoom } from "../../../lib/points/ledger"
 import { expiryDate } from "../../../lib/shared/dates"
 import { pointsService } from "../../points/steps/resolve-service"
 import { tiersService } from "../../tiers/steps/resolve-service"
@@ -16,6 +17,12 @@ export type PlanMemberImportBatchInput = {
   rows: MemberImportRowInput[]
   problems: RowProblem[]
   now: string
+  /**
+   * A dry run's points planned in earlier batches for this batch's emails:
+   * nothing was credited, so they count against the member's room here. A
+   * real run's earlier credits are in the accounts already.
+   */
+  planned_before?: { email: string; points: number }[]
 }
 
 /** A batch's plan as it travels through a workflow (dates as ISO strings). */
@@ -26,9 +33,10 @@ export type MemberImportBatchPlan = Omit<BatchPlan, "postings"> & {
 /**
  * What a batch would do: reads the members behind its emails (`query.graph`
  * on customers with an account), which of its ledger keys exist, who has a
- * birthday, the tiers and the members' tiers, and the program's expiry, then
- * plans with the pure rules of `lib/imports/plan`. Reads only, so the dry run
- * is this step alone.
+ * birthday, the tiers and the members' tiers, the points each account can
+ * still take (`creditRoom`), and the program's expiry, then plans with the
+ * pure rules of `lib/imports/plan`. Reads only, so the dry run is this step
+ * alone.
  */
 export const planMemberImportBatchStep = createStep(
   planMemberImportBatchStepId,
@@ -63,14 +71,23 @@ export const planMemberImportBatchStep = createStep(
         birthdays_set: new Set(),
         current_tiers: new Map(),
         default_expiry: null,
+        room: new Map(),
       }
     )
-    const [existingKeys, birthdays, tierList, currentTiers] = await Promise.all([
+    const [existingKeys, birthdays, tierList, currentTiers, accounts] = await Promise.all([
       points.existingEntryKeys(draft.postings.map((p) => p.idempotency_key)),
       points.customersWithBirthday(customerIds),
       tiers.listTiersByRank(),
       tiers.tiersInEffect(customerIds),
+      customerIds.length
+        ? points.listAccounts({ customer_id: customerIds }, { select: ["customer_id", "balance", "lifetime_earned"], take: null })
+        : Promise.resolve([]),
     ])
+    const room = new Map<string, number>(accounts.map((account) => [account.customer_id, creditRoom(account)]))
+    for (const { email, points: planned } of input.planned_before ?? []) {
+      const customerId = customers.get(email)
+      if (customerId) room.set(customerId, Math.max((room.get(customerId) ?? creditRoom({ balance: 0, lifetime_earned: 0 })) - planned, 0))
+    }
     const plan = planImportBatch(
       input.rows.map((row) => ({ ...row, expires_at: row.expires_at ? new Date(row.expires_at) : null })),
       input.problems,
@@ -82,6 +99,7 @@ export const planMemberImportBatchStep = createStep(
         birthdays_set: new Set(birthdays),
         current_tiers: currentTiers,
         default_expiry: expiryDate(input.now, rules.expiry_months),
+        room,
       }
     )
     return new StepResponse<MemberImportBatchPlan>({

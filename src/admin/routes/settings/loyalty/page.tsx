@@ -78,11 +78,13 @@ const toForm = (program: LoyaltyProgram, codes: string[]): ProgramForm => ({
 const INT_RULES: Record<IntField, IntRule> = Limits.program
 const MAX_PER_CURRENCY = Limits.per_currency
 const RATE = { invalid: "Enter a number, e.g. 1 or 0.5.", max: MAX_PER_CURRENCY }
+/** Earn rates have their own, lower bound: one order's points must fit the ledger. */
+const EARN_RATE = { ...RATE, max: Limits.earn_rate }
 
 const parseForm = (
   form: ProgramForm
 ): { errors: FormErrors; values: Required<LoyaltyProgramUpdate> | null } => {
-  const earn = parseAmounts(form.earn_rates, { ...RATE, allowZero: true })
+  const earn = parseAmounts(form.earn_rates, { ...EARN_RATE, allowZero: true })
   const values = parseAmounts(form.point_values, { ...RATE, allowZero: false })
   const ints = parseInts(form, INT_RULES)
   const errors: FormErrors = { ...ints.errors }

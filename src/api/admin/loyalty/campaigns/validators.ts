@@ -1,15 +1,25 @@
 import { z } from "@medusajs/framework/zod"
 import { dateInput } from "../../../utils/validators"
 import { CAMPAIGN_STACKING, CAMPAIGN_STATUSES, CAMPAIGN_TYPES, EARNING_RULE_TARGETS } from "../../../../lib/campaigns/rules"
+import { Limits } from "../../../../lib/shared/vocabulary"
 
-/** Per-currency numbers (`{ eur: 50 }`), keys checked and lower-cased. */
-const perCurrency = (what: string) =>
+/** The most a campaign's minimum order amount may be, in major units. */
+const MAX_MIN_ORDER_AMOUNT = 1_000_000_000
+
+/**
+ * Per-currency numbers (`{ eur: 50 }`) between 0 and `max`, keys checked and
+ * lower-cased; the 400 names the field, the currency and the bounds
+ * (`rates: the EUR rate must be between 0 and 1000 points per unit`).
+ */
+const perCurrency = (what: string, noun: string, max: number, unit = "") =>
   z
     .record(z.string(), z.number())
     .superRefine((map, ctx) => {
       for (const [code, value] of Object.entries(map)) {
         if (!/^[a-zA-Z]{3}$/.test(code)) ctx.addIssue({ code: "custom", message: `${what}: "${code}" is not a 3-letter currency code such as eur` })
-        else if (!(value >= 0) || value > 1e9) ctx.addIssue({ code: "custom", message: `${what}: the ${code.toUpperCase()} amount must be 0 or more` })
+        else if (!(value >= 0 && value <= max)) {
+          ctx.addIssue({ code: "custom", message: `${what}: the ${code.toUpperCase()} ${noun} must be between 0 and ${max}${unit}` })
+        }
       }
     })
     .transform((map) => Object.fromEntries(Object.entries(map).map(([code, value]) => [code.toLowerCase(), value])))
@@ -38,8 +48,9 @@ const campaignFields = {
   status: z.enum(CAMPAIGN_STATUSES),
   type: z.enum(CAMPAIGN_TYPES),
   value: z.number().min(0).max(1_000_000),
-  rates: perCurrency("rates").nullable(),
-  min_order_amounts: perCurrency("min_order_amounts").nullable(),
+  // Points per unit, bounded as the program's earn rates are.
+  rates: perCurrency("rates", "rate", Limits.earn_rate, " points per unit").nullable(),
+  min_order_amounts: perCurrency("min_order_amounts", "amount", MAX_MIN_ORDER_AMOUNT).nullable(),
   ...scheduleFields,
   tier_ids: ids,
   customer_group_ids: ids,

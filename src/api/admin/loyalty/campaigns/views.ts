@@ -17,8 +17,9 @@ export function adminCampaignView(campaign: CampaignRecord, results: CampaignRes
     ...fields,
     value: Number(campaign.value),
     stack_cap: campaign.stack_cap === null || campaign.stack_cap === undefined ? null : Number(campaign.stack_cap),
+    spent_points: Number(campaign.spent_points),
     effective_status: effectiveStatus(campaign, now),
-    budget_left: campaign.budget_points === null ? null : Math.max(campaign.budget_points - campaign.spent_points, 0),
+    budget_left: campaign.budget_points === null ? null : Math.max(campaign.budget_points - Number(campaign.spent_points), 0),
     next_occurrences: nextOccurrences(campaign, now, 5),
     results: results ?? { campaign_id: campaign.id, points: 0, orders: 0, customers: 0, order_amounts: {} },
   }

@@ -12,8 +12,8 @@ export const AdminCreateMemberImport = z.strictObject({
     .regex(/^[A-Za-z0-9._-]{1,128}$/, 'import_key must be 1 to 128 letters, digits, ".", "_" or "-"'),
   file_name: z.string().trim().min(1).max(255).nullish(),
   dry_run: z.boolean(),
-  /** The file's size in bytes, for the progress bar. */
-  bytes_total: z.number().int().min(0).max(2_147_483_647).nullish(),
+  /** The file's size in bytes, for the progress bar (a big number on the run: files past 2 GiB too). */
+  bytes_total: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
 })
 export type AdminCreateMemberImportType = z.infer<typeof AdminCreateMemberImport>
 
