@@ -307,6 +307,38 @@ export default httpSuite({
       await expectLedgerConsistent(customer.id)
     })
 
+    it("gives back exactly what a canceled exchange had earned (issue 12, canceled exchanges)", async () => {
+      const { customer, headers, order } = await frenchOrder("exchange-cancel@example.com", 50, [{ variant_id: cap29, quantity: 2 }])
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(20) } })
+      expect(await account(headers)).toMatchObject({ balance: 108, pending: 0 })
+      const [item] = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
+      await fulfillItems(api, admin.headers, order.id, [{ id: item.id, quantity: 2 }], fixture.stockLocationId)
+
+      const { exchange } = await post(api, "/admin/exchanges", { order_id: order.id }, admin.headers)
+      await post(
+        api,
+        `/admin/exchanges/${exchange.id}/inbound/items`,
+        { location_id: fixture.stockLocationId, items: [{ id: item.id, quantity: 1 }] },
+        admin.headers
+      )
+      await post(api, `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: cap89, quantity: 1 }] }, admin.headers)
+      await post(api, `/admin/exchanges/${exchange.id}/request`, {}, admin.headers)
+      // 29 out, 89 in, after the release: +60 straight to the balance.
+      await eventually(async () => expect(await account(headers)).toMatchObject({ balance: 168, pending: 0 }))
+
+      // Staff cancel the exchange: the order is two 29.00 caps again, and earns 58 again.
+      await post(api, `/admin/exchanges/${exchange.id}/cancel`, {}, admin.headers)
+      await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 118, reversed: 60 }))
+      expect(await account(headers)).toMatchObject({ balance: 108, pending: 0, debt: 0 })
+      expect((await entriesOf(order.id)).map((e) => [e.type, e.points])).toEqual([
+        ["pending", 58],
+        ["release", 58],
+        ["earn", 60],
+        ["reverse", -60],
+      ])
+      await expectLedgerConsistent(customer.id)
+    })
+
     it("earns on what Medusa charges when an order that used a promotion is edited and exchanged (issue 12, order changes with a coupon)", async () => {
       // 10.00 off the items before tax, spread across them: 29 + 89 = 118 - 10 = 108 points.
       await createPromotionCode(api, admin.headers, { code: "TENOFF-EDIT", amount: 10 })
@@ -388,6 +420,32 @@ export default httpSuite({
       await received
       expect(await summaryOf(order.id)).toMatchObject({ earned: 118, reversed: 89, pending: 29 })
       expect(await account(headers)).toMatchObject({ balance: 50, pending: 29 })
+      await expectLedgerConsistent(customer.id)
+    })
+
+    it("gives back a canceled claim's points (issue 12, canceled claims)", async () => {
+      const { customer, headers, order } = await frenchOrder("claim-cancel@example.com", 50, [
+        { variant_id: cap29, quantity: 1 },
+        { variant_id: cap89, quantity: 1 },
+      ])
+      const items = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
+      await fulfillItems(api, admin.headers, order.id, items.map((i) => ({ id: i.id, quantity: 1 })), fixture.stockLocationId)
+      const broken = items.find((i) => i.variant_id === cap89)!
+
+      const { claim } = await post(api, "/admin/claims", { type: "refund", order_id: order.id }, admin.headers)
+      await post(
+        api,
+        `/admin/claims/${claim.id}/inbound/items`,
+        { location_id: fixture.stockLocationId, items: [{ id: broken.id, quantity: 1 }] },
+        admin.headers
+      )
+      await post(api, `/admin/claims/${claim.id}/request`, {}, admin.headers)
+      await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 118, reversed: 89, pending: 29 }))
+
+      // Staff cancel the claim: the 89.00 cap is the shopper's again, and so are its points.
+      await post(api, `/admin/claims/${claim.id}/cancel`, {}, admin.headers)
+      await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 207, reversed: 89, pending: 118 }))
+      expect(await account(headers)).toMatchObject({ balance: 50, pending: 118 })
       await expectLedgerConsistent(customer.id)
     })
   },
