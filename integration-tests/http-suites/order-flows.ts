@@ -481,5 +481,29 @@ export default httpSuite({
       expect(await account(headers)).toMatchObject({ balance: 50, pending: 118 })
       await expectLedgerConsistent(customer.id)
     })
+
+    it("gives back a canceled return's points once the release has counted it (issue 12, canceled returns)", async () => {
+      const { customer, headers, order } = await frenchOrder("return-cancel@example.com", 50, [
+        { variant_id: cap29, quantity: 1 },
+        { variant_id: cap89, quantity: 1 },
+      ])
+      const items = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
+      await fulfillItems(api, admin.headers, order.id, items.map((i) => ({ id: i.id, quantity: 1 })), fixture.stockLocationId)
+      const big = items.find((i) => i.variant_id === cap89)!
+      const { return: created } = await post(api, "/admin/returns", { order_id: order.id, location_id: fixture.stockLocationId }, admin.headers)
+      await post(api, `/admin/returns/${created.id}/request-items`, { items: [{ id: big.id, quantity: 1 }] }, admin.headers)
+      await post(api, `/admin/returns/${created.id}/request`, {}, admin.headers)
+
+      // The release job recomputes before releasing: the requested cap no longer counts.
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(20) } })
+      expect(await summaryOf(order.id)).toMatchObject({ earned: 118, reversed: 89, released: 29 })
+      expect(await account(headers)).toMatchObject({ balance: 79, pending: 0 })
+
+      // The shopper keeps the cap after all: staff cancel the return, and its 89 points come back.
+      await post(api, `/admin/returns/${created.id}/cancel`, {}, admin.headers)
+      await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 207, reversed: 89 }))
+      expect(await account(headers)).toMatchObject({ balance: 168, pending: 0 })
+      await expectLedgerConsistent(customer.id)
+    })
   },
 })
