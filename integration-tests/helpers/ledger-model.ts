@@ -71,6 +71,8 @@ export type ModelOrder = {
   pending: number
   redeemed: number
   restored: number
+  /** the points the checkout took from each lot, with its expiry, in the order taken */
+  taken: { points: number; expires_at: number }[]
 }
 
 /** A coupon bought with points (single use, refunded when it expires unused). */
@@ -126,17 +128,43 @@ export function credit(model: LedgerModel, points: number, expiresAt: number) {
   }
 }
 
-/** Take points from the balance, first-expiring lots first (the caller checked the balance). */
-function consume(model: LedgerModel, points: number) {
+/** Take points from the balance, first-expiring lots first (the caller checked the balance); what each lot gave. */
+function consume(model: LedgerModel, points: number): { points: number; expires_at: number }[] {
   let left = points
+  const taken: { points: number; expires_at: number }[] = []
   for (const lot of [...model.lots].sort((a, b) => a.expires_at - b.expires_at)) {
     if (left <= 0) break
     const take = Math.min(lot.remaining, left)
+    if (take > 0) taken.push({ points: take, expires_at: lot.expires_at })
     lot.remaining -= take
     left -= take
   }
   if (left > 0) throw new Error(`model: lots hold ${points - left} of ${points}`)
   model.balance -= points
+  return taken
+}
+
+/**
+ * Points spent on an order given back: debt paid off first, the rest as lots
+ * with the expiries the checkout took them from, in the order taken, after
+ * the points given back before (docs/points.md, "Paying with points").
+ */
+function creditRestored(model: LedgerModel, order: ModelOrder, points: number) {
+  const paid = Math.min(model.debt, points)
+  model.debt -= paid
+  let skip = order.restored + paid
+  let left = points - paid
+  model.balance += left
+  for (const take of order.taken) {
+    if (left <= 0) break
+    const skipped = Math.min(skip, take.points)
+    skip -= skipped
+    const back = Math.min(left, take.points - skipped)
+    if (back <= 0) continue
+    model.lots.push({ points: back, remaining: back, expires_at: take.expires_at })
+    left -= back
+  }
+  if (left > 0) throw new Error(`model: order ${order.n} gives back ${left} points it never took`)
 }
 
 export function signUp(model: LedgerModel, at: number) {
@@ -233,7 +261,7 @@ export function placeOrder(model: LedgerModel, basket: Basket, points: number, a
   const lines = basketLines(basket, coupon >= 0)
   const { totalBefore } = basketTotals(basket, coupon >= 0)
   const pointsValue = points * MODEL_RULES.pointValueCents
-  if (points > 0) consume(model, points)
+  const taken = points > 0 ? consume(model, points) : []
   if (coupon >= 0) model.coupons[coupon].used = true
   const order: ModelOrder = {
     n: model.orders.length,
@@ -254,6 +282,7 @@ export function placeOrder(model: LedgerModel, basket: Basket, points: number, a
     pending: 0,
     redeemed: points,
     restored: 0,
+    taken,
   }
   // eligible = items_net × total_after_points / total_before_points; 1 point per EUR, floored
   const earned = earnTarget(order)
@@ -331,7 +360,7 @@ export function pendingDifference(order: ModelOrder): Money {
 export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
   const restore = restoreTarget(order) - order.restored
   if (restore > 0) {
-    credit(model, restore, expiryOf(at))
+    creditRestored(model, order, restore)
     order.restored += restore
   }
   const delta = earnTarget(order) - (order.earned - order.reversed)

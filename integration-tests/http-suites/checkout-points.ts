@@ -480,5 +480,55 @@ export default httpSuite({
       const { order_points } = await get(api, `/admin/loyalty/orders/${returned.id}`, admin.headers)
       expect(order_points).toMatchObject({ redeemed: 400, restored: 400 })
     })
+
+
+    it("gives spent points back with the expiries they had, on cancel and on a partial return (issue 12, restored expiries)", async () => {
+      const { customer, headers } = await memberWith("restore-expiry@example.com", 20000)
+      // Time travel for the setup only: the 50-point sign-up lot expires in 3 days, the rest in 40.
+      const soon = daysFromNow(3)
+      const later = daysFromNow(40)
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await knex.raw(
+        `UPDATE loyalty_lot l SET expires_at = CASE WHEN l.points = 50 THEN ?::timestamptz ELSE ?::timestamptz END
+           FROM loyalty_account a WHERE a.id = l.account_id AND a.customer_id = ?`,
+        [soon, later, customer.id]
+      )
+      const lotsBefore = await pointsByExpiry(customer.id)
+      expect(lotsBefore).toEqual({ [soon.toISOString()]: 50, [later.toISOString()]: 19950 })
+      const place = (quantity: number, points: number) =>
+        placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email: "restore-expiry@example.com",
+          items: [{ variant_id: fixture.expensiveVariantId, quantity }],
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+          beforeComplete: async (cart) => {
+            expect((await applyPoints(cart.id, points, headers)).status).toBe(200)
+          },
+        })
+
+      // Cancel: all 2,000 points come back to the dates they had (50 in 3 days, 1,950 in 40).
+      const { order: canceled } = await place(2, 2000)
+      expect(await balanceOf(headers)).toBe(18000)
+      await cancelOrder(api, admin.headers, canceled.id)
+      await eventually(async () => expect(await balanceOf(headers)).toBe(20000))
+      expect(await pointsByExpiry(customer.id)).toEqual(lotsBefore)
+
+      // Partial return: 15,000 spent (50 from the 3-day lot, 14,950 from the 40-day one); one of three
+      // shirts (119.00) comes back as 11,900 points, in the order they were taken: 50 and 11,850.
+      const { order: returned } = await place(3, 15000)
+      expect(await balanceOf(headers)).toBe(5000)
+      const adminOrder = await getAdminOrder(api, admin.headers, returned.id, "id,*items")
+      await receiveReturn(api, admin.headers, {
+        orderId: returned.id,
+        items: [{ id: adminOrder.items![0].id, quantity: 1 }],
+        locationId: fixture.stockLocationId,
+      })
+      await eventually(async () => expect(await balanceOf(headers)).toBe(16900))
+      expect(await pointsByExpiry(customer.id)).toEqual({ [soon.toISOString()]: 50, [later.toISOString()]: 16850 })
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(16900)
+    })
   },
 })

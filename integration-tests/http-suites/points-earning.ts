@@ -357,6 +357,23 @@ export default httpSuite({
       return out
     }
 
+    it("the catch-up leaves a canceled order alone: missed by order.placed, it earns nothing, not even until the release (issue 12, catch-up of canceled orders)", async () => {
+      const container = getContainer()
+      const { customer, headers } = await member("catch-up-canceled@example.com")
+      const kept = await missedOrderAt(customer.id, customer.email, daysFromNow(-3))
+      const canceled = await missedOrderAt(customer.id, customer.email, daysFromNow(-2))
+      await container.resolve(Modules.ORDER).cancel(canceled)
+
+      const window = await memberOrdersOfWindow(container, { after: "order_", since: daysFromNow(-60), now: new Date(), limit: 500 })
+      expect(window).toContain(kept)
+      expect(window).not.toContain(canceled)
+      const { result } = await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
+      expect(result.awarded).toBe(1)
+      expect(await pointsService(container).ordersWithoutEarning([kept, canceled])).toEqual([canceled])
+      expect((await get(api, `/admin/loyalty/orders/${canceled}`, admin.headers)).entries).toEqual([])
+      expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 50, pending: 100 })
+    })
+
     it("the catch-up awards missed orders a page at a time with exactly what one-by-one awards give; points-paid and campaign orders still go through the per-order award (issue 15)", async () => {
       const container = getContainer()
       await eventBus().subscribe(LoyaltyEvents.POINTS_EARNED, captureEarned, { subscriberId: "test-capture-points-earned" })

@@ -72,6 +72,36 @@ describe("lotsToGiveBack", () => {
   })
 })
 
+describe("lotsToGiveBack for an order's points given back in parts (issue 12, restored expiries)", () => {
+  const soon = "2027-01-01T00:00:00.000Z"
+  const later = "2027-02-01T00:00:00.000Z"
+  const taken = [
+    { lot_id: "a", points: 50, expires_at: soon },
+    { lot_id: "b", points: 14950, expires_at: later },
+  ]
+
+  it("skips the points already given back and gives the next ones the dates they had", () => {
+    expect(lotsToGiveBack(taken, 11900)).toEqual([
+      { points: 50, expires_at: new Date(soon) },
+      { points: 11850, expires_at: new Date(later) },
+    ])
+    expect(lotsToGiveBack(taken, 3100, { skip: 11900 })).toEqual([{ points: 3100, expires_at: new Date(later) }])
+    expect(lotsToGiveBack(taken, 100, { skip: 20 })).toEqual([
+      { points: 30, expires_at: new Date(soon) },
+      { points: 70, expires_at: new Date(later) },
+    ])
+  })
+
+  it("gives points it has no record of the expiry asked for", () => {
+    const fresh = new Date("2028-01-01T00:00:00.000Z")
+    expect(lotsToGiveBack(taken, 200, { skip: 14900, unrecorded_expires_at: fresh })).toEqual([
+      { points: 100, expires_at: new Date(later) },
+      { points: 100, expires_at: fresh },
+    ])
+    expect(lotsToGiveBack([], 70, { unrecorded_expires_at: fresh })).toEqual([{ points: 70, expires_at: fresh }])
+  })
+})
+
 describe("dates", () => {
   it("adds calendar months, clamped to the month's end", () => {
     expect(addMonths(new Date("2026-01-31T00:00:00Z"), 1).toISOString()).toBe("2026-02-28T00:00:00.000Z")

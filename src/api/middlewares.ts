@@ -6,7 +6,7 @@ import { adminLiabilityMiddlewares } from "./admin/loyalty/liability/middlewares
 import { adminInsightsMiddlewares } from "./admin/loyalty/insights/middlewares"
 import { adminMemberImportMiddlewares } from "./admin/loyalty/imports/middlewares"
 import { adminLoyaltyMiddlewares } from "./admin/loyalty/middlewares"
-import { adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
+import { adminOrderChangeCancelMiddlewares, adminOrderCreditLineMiddlewares } from "./admin/orders/middlewares"
 import { adminLoyaltyTierMiddlewares } from "./admin/loyalty/tiers/middlewares"
 import { adminReferralMiddlewares } from "./admin/loyalty/referrals/middlewares"
 import { adminWhatIfMiddlewares } from "./admin/loyalty/what-if/middlewares"
@@ -30,6 +30,7 @@ export default defineMiddlewares({
     ...adminReferralMiddlewares,
     ...adminWhatIfMiddlewares,
     ...adminOrderCreditLineMiddlewares,
+    ...adminOrderChangeCancelMiddlewares,
     ...storeLoyaltyMiddlewares,
     ...storeFeedbackMiddlewares,
     ...storeCartLoyaltyMiddlewares,

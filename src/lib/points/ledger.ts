@@ -56,21 +56,32 @@ export function splitReversal(
 export type LotTake = { lot_id: string; points: number; expires_at: string | null }
 
 /**
- * The lots that give back `points` of an undone debit: the expiries of the
- * lots it took, in the order it took them, so the shopper's points expire as
- * they would have. Anything not recorded (entries from before lots were
- * recorded) comes back as points that do not expire.
+ * The lots that give back `points` of a debit: the expiries of the lots it
+ * took, in the order it took them, so the shopper's points expire as they
+ * would have (given back again and again, points never get a fresh date).
+ * `skip` passes over the points given back earlier (an order's points come
+ * back in parts: a return, then the cancel). Anything not recorded (entries
+ * from before lots were recorded) expires at `unrecorded_expires_at` (default:
+ * never). A date already past comes back as it is: the next expiry run takes it.
  */
-export function lotsToGiveBack(taken: LotTake[], points: number): { points: number; expires_at: Date | null }[] {
+export function lotsToGiveBack(
+  taken: LotTake[],
+  points: number,
+  { skip = 0, unrecorded_expires_at = null }: { skip?: number; unrecorded_expires_at?: Date | null } = {}
+): { points: number; expires_at: Date | null }[] {
   const lots: { points: number; expires_at: Date | null }[] = []
+  let toSkip = skip
   let left = points
   for (const take of taken) {
-    const back = Math.min(left, Number(take.points))
-    if (back <= 0) break
+    if (left <= 0) break
+    const skipped = Math.min(toSkip, Number(take.points))
+    toSkip -= skipped
+    const back = Math.min(left, Number(take.points) - skipped)
+    if (back <= 0) continue
     lots.push({ points: back, expires_at: take.expires_at ? new Date(take.expires_at) : null })
     left -= back
   }
-  if (left > 0) lots.push({ points: left, expires_at: null })
+  if (left > 0) lots.push({ points: left, expires_at: unrecorded_expires_at })
   return lots
 }
 

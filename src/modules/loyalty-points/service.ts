@@ -650,6 +650,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * cancel, the value by which the order shrank on a return or change
    * (`orderPointsTargets`). Points given back are never taken again; the key
    * names the level reached, so any number of triggers restore each point once.
+   * They return to the expiries of the lots the order's redemptions took, in
+   * the order taken (after those given back before, debt paid off first);
+   * `expires_at` only dates points spent before lots were recorded.
    */
   @InjectTransactionManager()
   async restoreOrderRedemption(
@@ -669,12 +672,20 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         ...orderPosting(customerId, input.order_id, IdempotencyKeys.orderRestore(input.order_id, target), input.reason),
         details: { ...(input.details ?? {}), redeemed: summary.redeemed, restored_before: summary.restored, target },
       },
-      async (trx, account, entryId) => ({
-        type: "restore",
-        points,
-        movement: await this.creditBalance_(trx, account, entryId, points, input.expires_at),
-        lifetime_redeemed: -points,
-      })
+      async (trx, account, entryId) => {
+        // Back to the dates the spent points had, not a fresh lot: restoring must not extend their life.
+        const movement = balanceCredit(account.debt, points)
+        const taken = await sql.orderRedemptionLots(trx, input.order_id)
+        const paidOffDebt = points - movement.balance_change
+        const lots = lotsToGiveBack(taken, movement.balance_change, {
+          skip: summary.restored + paidOffDebt,
+          unrecorded_expires_at: input.expires_at,
+        })
+        for (const lot of lots) {
+          await sql.insertLot(trx, { account_id: account.id, entry_id: entryId, points: lot.points, expires_at: lot.expires_at })
+        }
+        return { type: "restore", points, movement, lifetime_redeemed: -points }
+      }
     )
   }
 

@@ -1,7 +1,7 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate, setLockTimeout } from "../../lib/db"
-import { AccountChange, ORDER_FIGURES, OrderFigures } from "../../lib/points/ledger"
+import { AccountChange, LotTake, ORDER_FIGURES, OrderFigures } from "../../lib/points/ledger"
 import { addMonths } from "../../lib/shared/dates"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 import {
@@ -198,6 +198,19 @@ export async function countCredits(
 export async function countOrderEntries(trx: Knex.Transaction, orderId: string): Promise<number> {
   const [{ count }] = await trx("loyalty_entry").where({ order_id: orderId }).count({ count: "*" })
   return Number(count)
+}
+
+/**
+ * The lots an order's effective redemptions took (`details.lots`), in the
+ * order they took them: where points given back on the order return to.
+ */
+export async function orderRedemptionLots(knex: Db, orderId: string): Promise<LotTake[]> {
+  const rows: { details: { lots?: LotTake[] } | null }[] = await knex("loyalty_entry")
+    .select("details")
+    .where({ order_id: orderId, type: "redeem" })
+    .whereNull("voided_at")
+    .orderBy([{ column: "created_at" }, { column: "id" }])
+  return rows.flatMap((row) => (Array.isArray(row.details?.lots) ? row.details.lots : []))
 }
 
 /**

@@ -114,7 +114,7 @@ export type OrderRestoreInput = {
   /** How many spent points should stand given back (`orderPointsTargets`); all of them on cancel. */
   target?: number
   reason: string
-  /** When the restored points expire. */
+  /** When restored points expire that no lot records (spent before lots were recorded); the rest keep their lots' dates. */
   expires_at: Date | null
   details?: Record<string, unknown> | null
 }

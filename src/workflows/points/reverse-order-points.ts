@@ -76,6 +76,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
       })
       const label = orderLabel(order)
       const currency = order.currency_code.toUpperCase()
+      // A lot earned now expires after the program's months; points given back keep their own lots' dates.
       const expires_at = expiryDate(new Date(), rules.expiry_months)
       const details = {
         trigger: input.trigger,

@@ -62,7 +62,9 @@ export const awardMissedOrdersStep = createPassStep(awardMissedOrdersStepId, asy
 
 /**
  * Up to `limit` orders after `after` (by id), placed from `since` to `now`,
- * not drafts, whose customer is a member (`has_account`): one statement over
+ * not drafts and not canceled (a canceled order keeps no points: awarding it
+ * would show the shopper points and an "earned" message until the release
+ * reverses them), whose customer is a member (`has_account`): one statement over
  * Medusa's order and customer tables, read only (the set-based read a
  * workflow step may make of another module's tables, where `query.graph`
  * would read the orders, then their customers, and join them in memory).
@@ -80,7 +82,7 @@ export async function memberOrdersOfWindow(
   const { rows }: { rows: { id: string }[] } = await knex.raw(
     `SELECT o.id FROM "order" o
        JOIN customer c ON c.id = o.customer_id AND c.has_account AND c.deleted_at IS NULL
-      WHERE o.id > :after AND o.created_at >= :since AND o.created_at <= :now AND o.status <> 'draft' AND o.deleted_at IS NULL
+      WHERE o.id > :after AND o.created_at >= :since AND o.created_at <= :now AND o.status NOT IN ('draft', 'canceled') AND o.deleted_at IS NULL
       ORDER BY o.id
       LIMIT :limit`,
     { after: input.after, since: input.since, now: input.now, limit: input.limit }
