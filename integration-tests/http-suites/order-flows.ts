@@ -425,6 +425,19 @@ export default httpSuite({
       await expectLedgerConsistent(customer.id)
     })
 
+    /** Requests a refund claim of one unit of a fulfilled item, as Medusa's admin does (inbound items, then request). */
+    async function requestRefundClaim(orderId: string, itemId: string): Promise<{ id: string }> {
+      const { claim } = await post(api, "/admin/claims", { type: "refund", order_id: orderId }, admin.headers)
+      await post(
+        api,
+        `/admin/claims/${claim.id}/inbound/items`,
+        { location_id: fixture.stockLocationId, items: [{ id: itemId, quantity: 1 }] },
+        admin.headers
+      )
+      await post(api, `/admin/claims/${claim.id}/request`, {}, admin.headers)
+      return claim
+    }
+
     it("reverses a claimed item's share when the claim is made, once (issue 12, claims)", async () => {
       const { customer, headers, order } = await frenchOrder("claim@example.com", 50, [
         { variant_id: cap29, quantity: 1 },
@@ -435,14 +448,7 @@ export default httpSuite({
       await fulfillItems(api, admin.headers, order.id, items.map((i) => ({ id: i.id, quantity: 1 })), fixture.stockLocationId)
       const broken = items.find((i) => i.variant_id === cap89)!
 
-      const { claim } = await post(api, "/admin/claims", { type: "refund", order_id: order.id }, admin.headers)
-      await post(
-        api,
-        `/admin/claims/${claim.id}/inbound/items`,
-        { location_id: fixture.stockLocationId, items: [{ id: broken.id, quantity: 1 }] },
-        admin.headers
-      )
-      await post(api, `/admin/claims/${claim.id}/request`, {}, admin.headers)
+      const claim = await requestRefundClaim(order.id, broken.id)
       await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 118, reversed: 89, pending: 29 }))
 
       const { claim: requested } = await get(api, `/admin/claims/${claim.id}?fields=return_id`, admin.headers)
@@ -465,14 +471,7 @@ export default httpSuite({
       await fulfillItems(api, admin.headers, order.id, items.map((i) => ({ id: i.id, quantity: 1 })), fixture.stockLocationId)
       const broken = items.find((i) => i.variant_id === cap89)!
 
-      const { claim } = await post(api, "/admin/claims", { type: "refund", order_id: order.id }, admin.headers)
-      await post(
-        api,
-        `/admin/claims/${claim.id}/inbound/items`,
-        { location_id: fixture.stockLocationId, items: [{ id: broken.id, quantity: 1 }] },
-        admin.headers
-      )
-      await post(api, `/admin/claims/${claim.id}/request`, {}, admin.headers)
+      const claim = await requestRefundClaim(order.id, broken.id)
       await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 118, reversed: 89, pending: 29 }))
 
       // Staff cancel the claim: the 89.00 cap is the shopper's again, and so are its points.
