@@ -180,16 +180,16 @@ export default httpSuite({
     })
 
     /**
-     * Known defect (reviewer's C, reported, not fixed): fails on this code, so it runs as
-     * `it.failing` and turns red once fixed (then make it a plain `it`). Medusa 2.21.2 leaves
-     * `pending_difference` at 0 when a return is requested (it owes the price only on receipt),
-     * but the plugin counts requested items as gone (`orderMoney`) and its restore ignores cash
-     * already refunded: staff who refund the unit's 22.80 before it arrives trigger a restore of
-     * the 2,200 points (22.00) on top, and Medusa then says the shopper owes 44.80.
+     * Reviewer's defect C, fixed. Medusa's refund workflow reads the order summary through
+     * Query, whose `pending_difference` is already -22.80 once the return is requested (the
+     * admin order page shows 0 until receipt), so the 22.80 refund is a refund of what Medusa
+     * owes: no goodwill credit line. The plugin counts the requested unit as gone, and its
+     * restore is capped by the cash already refunded against the lost value, so the unit comes
+     * back once, in cash here; the receipt then changes nothing and nothing is owed either way.
      */
-    it.failing("a unit refunded in cash after its return is requested, before receipt, is not also given back in points (issue 12, refund before receipt)", async () => {
-      // The order of the test above: 51.48, 22.00 paid with 2,200 points, 29.48 in cash.
-      const { headers, order } = await frenchOrder("refund-requested@example.com", 3000, [{ variant_id: cap19, quantity: 2 }], 2200)
+    it("a unit refunded in cash after its return is requested, before receipt, is not also given back in points (issue 12, refund before receipt)", async () => {
+      // The order of the test above: 51.48, 22.00 paid with 2,200 points, 29.48 in cash; 21 points earned.
+      const { customer, headers, order } = await frenchOrder("refund-requested@example.com", 3000, [{ variant_id: cap19, quantity: 2 }], 2200)
       await capturePayment(api, admin.headers, order.id)
       const [item] = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
       await fulfillItems(api, admin.headers, order.id, [{ id: item.id, quantity: 2 }], fixture.stockLocationId)
@@ -206,10 +206,21 @@ export default httpSuite({
       const refunded = handled("payment.refunded")
       await refundPayment(api, admin.headers, payment.id, 22.8)
       await refunded
-      // The unit's 22.80 must come back once: in cash here, so no points on top.
-      const points = await summaryOf(order.id)
-      expect(points.restored * 0.01 + 22.8).toBeCloseTo(22.8, 2)
-      expect(await account(headers)).toMatchObject({ balance: 800 })
+      // The unit's 22.80 comes back once: in cash here, so no points on top. The kept unit and the
+      // shipping (28.68) are now paid 22.00 in points and 6.68 in cash: the cap earns on 4.42, 4 points.
+      expect(await summaryOf(order.id)).toMatchObject({ earned: 21, reversed: 17, restored: 0, pending: 4 })
+      expect(await account(headers)).toMatchObject({ balance: 800, pending: 4 })
+
+      // The unit arrives: nothing more comes back, and Medusa says nothing is owed either way.
+      await post(api, `/admin/returns/${created.id}/receive`, {}, admin.headers)
+      await post(api, `/admin/returns/${created.id}/receive-items`, { items: [{ id: item.id, quantity: 1 }] }, admin.headers)
+      const received = handled("order.return_received")
+      await post(api, `/admin/returns/${created.id}/receive/confirm`, {}, admin.headers)
+      await received
+      expect(await summaryOf(order.id)).toMatchObject({ earned: 21, reversed: 17, restored: 0, pending: 4 })
+      expect(await account(headers)).toMatchObject({ balance: 800, pending: 4 })
+      expect(Number((await medusaSummary(order.id)).pending_difference)).toBeCloseTo(0, 2)
+      await expectLedgerConsistent(customer.id)
     })
 
     it("takes back exactly an item's points when exactly its price is refunded (issue 12, refund rule)", async () => {

@@ -59,6 +59,33 @@ describe("orderPointsTargets: one rule for every order flow", () => {
     expect(cheapReturn).toMatchObject({ restored: 400, restored_value: 4, points_still_paid: 18 })
   })
 
+  it("does not give back in points a value already refunded in cash, whatever came first (issue 12, refund before receipt)", () => {
+    const returned = { items_total: 22.8, items_net: 19, value: 28.68, points_credit: 22 }
+    // The unit's 22.80 refunded in cash as soon as its return was requested: nothing in points.
+    const refundedFirst = orderPointsTargets({
+      canceled: false,
+      money: money({ ...returned, refunded: 22.8 }),
+      redeemed: 2200,
+      restored: 0,
+      earning: pointsOrder,
+    })
+    expect(refundedFirst).toMatchObject({ restored: 0, restored_value: 0, points_still_paid: 22 })
+    // The kept unit and shipping (28.68) are paid 22.00 in points, 6.68 in cash: 19 × 22.80 × 6.68 / 28.68 / 22.80.
+    expect(refundedFirst.earned).toBe(4)
+    // Part of it refunded in cash: only the rest in points.
+    expect(
+      orderPointsTargets({ canceled: false, money: money({ ...returned, refunded: 10.8 }), redeemed: 2200, restored: 0, earning: pointsOrder })
+    ).toMatchObject({ restored: 1200, restored_value: 12 })
+    // The documented order (points given back on receipt, then the 0.80 refunded): unchanged.
+    expect(
+      orderPointsTargets({ canceled: false, money: money({ ...returned, refunded: 0.8, points_credit_restored: 22 }), redeemed: 2200, restored: 2200, earning: pointsOrder })
+    ).toMatchObject({ restored: 2200, earned: 19 })
+    // A goodwill refund (booked by Medusa as a credit line) is not a refund of the lost value.
+    expect(
+      orderPointsTargets({ canceled: false, money: money({ ...returned, refunded: 5, other_credit: 5 }), redeemed: 2200, restored: 0, earning: pointsOrder })
+    ).toMatchObject({ restored: 2200 })
+  })
+
   it("caps what an order earns now at 100,000,000, as its award was capped: a recomputation adds nothing past it", () => {
     const earning = { total_before_points: 3_000_000, rate: 1000, multiplier: 1 }
     const now = money({ items_total: 3_000_000, items_net: 3_000_000, value: 3_000_000 })
@@ -157,6 +184,11 @@ describe("orderMoney: the order as it now stands, from Medusa's totals", () => {
     })
   })
 
+  it("reads the cash refunded from the order's negative transactions", () => {
+    expect(orderMoney([cap()], 5.88, [], [{ amount: 29.48 }, { amount: -22.8 }, null, { amount: -0.8 }])).toMatchObject({ refunded: 23.6 })
+    expect(orderMoney([cap()], 5.88, [])).toMatchObject({ refunded: 0 })
+  })
+
   it("tells the points lines, checkout credit and later credit lines apart", () => {
     const money = orderMoney([cap(), { quantity: 1, total: 50, subtotal: 50, is_giftcard: true }], 5.88, [
       { amount: 22, reference: "loyalty-points" },
@@ -174,6 +206,7 @@ describe("orderMoney: the order as it now stands, from Medusa's totals", () => {
       points_credit_restored: 22,
       // Only money given beyond what was owed (positive, added later) counts against the items.
       other_credit: 34.8,
+      refunded: 0,
       // Lines without an id (these fixtures) are not listed by line.
       lines: {},
     })

@@ -41,7 +41,8 @@ export type OrderForPoints = {
 /**
  * The order as it stands now, in the order's currency, from Medusa's own
  * totals. Items being returned (requested, received or dismissed) no longer
- * count: Medusa already owes the shopper their price.
+ * count: Medusa's refund bookkeeping already owes the shopper their price
+ * (see `orderMoney`).
  */
 export type OrderMoney = {
   /** Items kept, after discounts, with tax (gift cards excluded). */
@@ -59,6 +60,11 @@ export type OrderMoney = {
    * (Medusa books a goodwill refund this way) or waived by staff.
    */
   other_credit: number
+  /**
+   * Cash refunded so far (the order's negative transactions: every refund,
+   * whatever the route). Absent reads as 0.
+   */
+  refunded?: number
   /** Each kept line's net (before tax, after discounts; gift cards excluded), by line id. */
   lines?: Record<string, number>
 }
@@ -187,6 +193,8 @@ export type ItemNow = {
   } | null
 } | null
 
+export type TransactionNow = { amount?: BigNumberInput | null } | null
+
 export type CreditLineNow = {
   amount?: BigNumberInput | null
   reference?: string | null
@@ -196,10 +204,26 @@ export type CreditLineNow = {
 /**
  * The order's money as it stands now. Medusa's item totals already leave out
  * received and dismissed returns; items whose return is only requested are
- * left out here too, because Medusa already owes the shopper their price
- * (an exchange or claim settles its difference when it is requested).
+ * left out here too, because Medusa's refund bookkeeping already owes the
+ * shopper their price: the order summary that `refundPaymentWorkflow` reads
+ * (`query.graph` `summary`) has `pending_difference` at minus the item's
+ * price right after a return request (its RETURN_ITEM action is a
+ * deduction), so a cash refund of that price then is a refund of what is
+ * owed, not a goodwill refund (no credit line is booked for it). Exchanges
+ * and claims settle their difference when they are requested too. (The admin
+ * order page shows 0 owed until receipt, from the item totals, which count a
+ * requested item until it is received.)
+ *
+ * `transactions` are the order's (`transactions.amount`): the negative ones
+ * are the cash refunded, which `orderPointsTargets` needs so that a value
+ * refunded in cash is not given back in points too.
  */
-export function orderMoney(items: ItemNow[], shippingTotal: BigNumberInput, creditLines: CreditLineNow[]): OrderMoney {
+export function orderMoney(
+  items: ItemNow[],
+  shippingTotal: BigNumberInput,
+  creditLines: CreditLineNow[],
+  transactions: TransactionNow[] = []
+): OrderMoney {
   let itemsTotal = MathBN.convert(0)
   let itemsNet = MathBN.convert(0)
   let allItems = MathBN.convert(0)
@@ -243,6 +267,11 @@ export function orderMoney(items: ItemNow[], shippingTotal: BigNumberInput, cred
       later = MathBN.add(later, amount)
     }
   }
+  let refunded = MathBN.convert(0)
+  for (const transaction of transactions) {
+    const amount = MathBN.convert(transaction?.amount ?? 0)
+    if (amount.lt(0)) refunded = MathBN.sub(refunded, amount)
+  }
   return {
     items_total: itemsTotal.toNumber(),
     items_net: itemsNet.toNumber(),
@@ -250,6 +279,7 @@ export function orderMoney(items: ItemNow[], shippingTotal: BigNumberInput, cred
     points_credit: pointsCredit.toNumber(),
     points_credit_restored: restored.toNumber(),
     other_credit: later.toNumber(),
+    refunded: refunded.toNumber(),
     lines,
   }
 }
@@ -301,7 +331,16 @@ const floorPoints = (value: BigNumberInput) => Math.floor(Number(MathBN.convert(
  * 1. Points first: when the order is now worth less than when it was placed,
  *    the difference comes back in points first, up to what was paid in
  *    points; Medusa is told (credit line) so the cash it suggests refunding is
- *    only the rest. Points given back are never taken again.
+ *    only the rest. Points given back are never taken again. A value comes
+ *    back once: cash already refunded against it (refunds less what Medusa
+ *    booked as beyond what it owed, and less waived credit lines: both are
+ *    `other_credit`) is not given back again in points. That happens when
+ *    staff refund an item whose return is requested before it is received:
+ *    Medusa's refund counts the price as owed (see `orderMoney`), the
+ *    recomputation that follows sees the item gone, and without the cap the
+ *    points would come back on top of the cash. In the documented order
+ *    (receipt, points given back, then the cash rest refunded) the cap never
+ *    bites: the restore came first and never goes down.
  * 2. The order earns what it would earn had it been placed as it now is:
  *    kept items before tax, times the share of the order still paid in cash
  *    (as at checkout), less any money refunded beyond what the order owed or
@@ -320,7 +359,9 @@ export function orderPointsTargets(input: OrderPointsTargetsInput): OrderPointsT
     restored = Math.max(restored, input.redeemed)
   } else if (pointValue.gt(0) && input.earning) {
     const worthLess = MathBN.max(MathBN.sub(input.earning.total_before_points, money.value), 0)
-    const back = MathBN.min(worthLess, paidWithPoints)
+    // Cash refunded of what Medusa owed (not a goodwill refund or a waived amount): already given back.
+    const cashBack = MathBN.max(MathBN.sub(money.refunded ?? 0, money.other_credit), 0)
+    const back = MathBN.min(MathBN.max(MathBN.sub(worthLess, cashBack), 0), paidWithPoints)
     restored = Math.max(restored, Math.min(input.redeemed, floorPoints(MathBN.div(back, pointValue))))
   }
   const restoredValue = MathBN.mult(pointValue, restored)

@@ -54,7 +54,7 @@ export const checkReleasePageStep = createStep(
                   amount: line!.amount ?? 0,
                   reference: line!.reference ?? null,
                 })),
-                money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? []),
+                money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? [], order.transactions ?? []),
               }
             : null,
           ledger: ledgerOf.get(id)!,

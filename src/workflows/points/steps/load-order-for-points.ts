@@ -28,6 +28,8 @@ export const ORDER_FOR_POINTS_FIELDS = [
   "credit_lines.amount",
   "credit_lines.reference",
   "credit_lines.metadata",
+  // Cash refunded (negative transactions): not given back again in points (`orderPointsTargets`).
+  "transactions.amount",
 ]
 
 /**
@@ -85,7 +87,7 @@ export async function readOrdersForPoints(query: Pick<RemoteQueryFunction, "grap
         items: presentOf<GraphLineItem & { product_id?: string | null }>(order.items).map((item) => ({ ...earnableItemOf(item), product_id: item.product_id ?? null })),
         credit_lines: presentOf(order.credit_lines).map(earnableCreditLineOf),
         cart_id: null,
-        money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? []),
+        money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? [], order.transactions ?? []),
       },
     ]
   })
