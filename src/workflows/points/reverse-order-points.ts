@@ -53,7 +53,7 @@ export const reverseOrderPointsWorkflow = createWorkflow(
     const lockKey = transform({ input }, ({ input }) => orderPointsLockKey(input.order_id))
     // Also when run inside the release job's workflow: the lock is about the order, not the caller.
     acquireLockStep({ key: lockKey, ...ORDER_LOCK, executeOnSubWorkflow: true })
-    const order = loadOrderForPointsStep({ order_id: input.order_id })
+    const order = loadOrderForPointsStep({ order_id: input.order_id, refunds: true })
     const validate = createHook("validate", { input, order })
     // Points spent at checkout were debited before the order existed.
     attachCartRedemptionStep(

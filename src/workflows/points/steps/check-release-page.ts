@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { orderMoney, originalEarningOf, recomputationWrites } from "../../../lib/points/order-points"
-import { ORDER_FOR_POINTS_FIELDS } from "./load-order-for-points"
+import { ORDER_FOR_POINTS_FIELDS, ORDER_REFUND_FIELDS } from "./load-order-for-points"
 import { pointsService } from "./resolve-service"
 
 export const checkReleasePageStepId = "loyalty-check-release-page-step"
@@ -36,7 +36,7 @@ export const checkReleasePageStep = createStep(
     const service = pointsService(container)
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const [{ data: orders }, summaries, earnings] = await Promise.all([
-      query.graph({ entity: "order", fields: ORDER_FOR_POINTS_FIELDS, filters: { id: ids } }),
+      query.graph({ entity: "order", fields: [...ORDER_FOR_POINTS_FIELDS, ...ORDER_REFUND_FIELDS], filters: { id: ids } }),
       service.summarizeOrders(ids),
       service.listOrderEarnings(ids),
     ])

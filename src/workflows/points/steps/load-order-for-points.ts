@@ -28,9 +28,15 @@ export const ORDER_FOR_POINTS_FIELDS = [
   "credit_lines.amount",
   "credit_lines.reference",
   "credit_lines.metadata",
-  // Cash refunded (negative transactions): not given back again in points (`orderPointsTargets`).
-  "transactions.amount",
 ]
+
+/**
+ * The order's money transactions: the negative ones are cash refunded, which
+ * a recomputation does not give back again in points (`orderPointsTargets`).
+ * Read only where an order is recomputed: the award of an order just placed
+ * has none, and checkout's award is not made to read them.
+ */
+export const ORDER_REFUND_FIELDS = ["transactions.amount"]
 
 /**
  * Read an order with its totals, its customer's membership and its money
@@ -45,8 +51,10 @@ export const ORDER_FOR_POINTS_FIELDS = [
  */
 export const loadOrderForPointsStep = createStep(
   loadOrderForPointsStepId,
-  async (input: { order_id: string }, { container }) => {
-    const [order] = await readOrdersForPoints(container.resolve(ContainerRegistrationKeys.QUERY), [input.order_id])
+  async (input: { order_id: string; refunds?: boolean }, { container }) => {
+    const [order] = await readOrdersForPoints(container.resolve(ContainerRegistrationKeys.QUERY), [input.order_id], {
+      refunds: input.refunds,
+    })
     if (!order) {
       return new StepResponse(null)
     }
@@ -64,11 +72,18 @@ export const loadOrderForPointsStep = createStep(
  * is null, `loadOrderForPointsStep` adds it for an order paid with points),
  * in one `query.graph` whatever their number, in the order of `orderIds`;
  * ids of orders that do not exist are left out. The per-order award and the
- * earnings catch-up's page read orders through this one reader.
+ * earnings catch-up's page read orders through this one reader. With
+ * `refunds`, the cash refunded is read too (`money.refunded`); without, it
+ * counts as none.
  */
-export async function readOrdersForPoints(query: Pick<RemoteQueryFunction, "graph">, orderIds: string[]): Promise<OrderForPoints[]> {
+export async function readOrdersForPoints(
+  query: Pick<RemoteQueryFunction, "graph">,
+  orderIds: string[],
+  { refunds = false }: { refunds?: boolean } = {}
+): Promise<OrderForPoints[]> {
   if (!orderIds.length) return []
-  const { data } = await query.graph({ entity: "order", fields: ORDER_FOR_POINTS_FIELDS, filters: { id: orderIds } })
+  const fields = refunds ? [...ORDER_FOR_POINTS_FIELDS, ...ORDER_REFUND_FIELDS] : ORDER_FOR_POINTS_FIELDS
+  const { data } = await query.graph({ entity: "order", fields, filters: { id: orderIds } })
   const byId = new Map(data.map((order) => [order.id as string, order]))
   return orderIds.flatMap((id) => {
     const order = byId.get(id)
