@@ -323,15 +323,7 @@ export default httpSuite({
       const [item] = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
       await fulfillItems(api, admin.headers, order.id, [{ id: item.id, quantity: 2 }], fixture.stockLocationId)
 
-      const { exchange } = await post(api, "/admin/exchanges", { order_id: order.id }, admin.headers)
-      await post(
-        api,
-        `/admin/exchanges/${exchange.id}/inbound/items`,
-        { location_id: fixture.stockLocationId, items: [{ id: item.id, quantity: 1 }] },
-        admin.headers
-      )
-      await post(api, `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: cap89, quantity: 1 }] }, admin.headers)
-      await post(api, `/admin/exchanges/${exchange.id}/request`, {}, admin.headers)
+      const exchange = await requestExchange(order.id, item.id, cap89)
       // 29 out, 89 in: one entry of +60.
       await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 118, pending: 118 }))
 
@@ -358,15 +350,7 @@ export default httpSuite({
       const [item] = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
       await fulfillItems(api, admin.headers, order.id, [{ id: item.id, quantity: 2 }], fixture.stockLocationId)
 
-      const { exchange } = await post(api, "/admin/exchanges", { order_id: order.id }, admin.headers)
-      await post(
-        api,
-        `/admin/exchanges/${exchange.id}/inbound/items`,
-        { location_id: fixture.stockLocationId, items: [{ id: item.id, quantity: 1 }] },
-        admin.headers
-      )
-      await post(api, `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: cap89, quantity: 1 }] }, admin.headers)
-      await post(api, `/admin/exchanges/${exchange.id}/request`, {}, admin.headers)
+      const exchange = await requestExchange(order.id, item.id, cap89)
       // 29 out, 89 in, after the release: +60 straight to the balance.
       await eventually(async () => expect(await account(headers)).toMatchObject({ balance: 168, pending: 0 }))
 
@@ -417,15 +401,7 @@ export default httpSuite({
       const items = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
       const big = items.find((i) => i.variant_id === cap89)!
       await fulfillItems(api, admin.headers, order.id, [{ id: big.id, quantity: 1 }], fixture.stockLocationId)
-      const { exchange } = await post(api, "/admin/exchanges", { order_id: order.id }, admin.headers)
-      await post(
-        api,
-        `/admin/exchanges/${exchange.id}/inbound/items`,
-        { location_id: fixture.stockLocationId, items: [{ id: big.id, quantity: 1 }] },
-        admin.headers
-      )
-      await post(api, `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: cap29, quantity: 1 }] }, admin.headers)
-      await post(api, `/admin/exchanges/${exchange.id}/request`, {}, admin.headers)
+      const exchange = await requestExchange(order.id, big.id, cap29)
       await eventually(async () => expect(await summaryOf(order.id)).toMatchObject({ earned: 127, reversed: 53, pending: 74 }))
       expect((await entriesOf(order.id)).map((e) => [e.type, e.points])).toEqual([
         ["pending", 108],
@@ -435,6 +411,20 @@ export default httpSuite({
       expect(await account(headers)).toMatchObject({ balance: 50, pending: 74 })
       await expectLedgerConsistent(customer.id)
     })
+
+    /** Requests an exchange of one unit of a fulfilled item for one of `variantId`, as Medusa's admin does. */
+    async function requestExchange(orderId: string, itemId: string, variantId: string): Promise<{ id: string }> {
+      const { exchange } = await post(api, "/admin/exchanges", { order_id: orderId }, admin.headers)
+      await post(
+        api,
+        `/admin/exchanges/${exchange.id}/inbound/items`,
+        { location_id: fixture.stockLocationId, items: [{ id: itemId, quantity: 1 }] },
+        admin.headers
+      )
+      await post(api, `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: variantId, quantity: 1 }] }, admin.headers)
+      await post(api, `/admin/exchanges/${exchange.id}/request`, {}, admin.headers)
+      return exchange
+    }
 
     /** Requests a refund claim of one unit of a fulfilled item, as Medusa's admin does (inbound items, then request). */
     async function requestRefundClaim(orderId: string, itemId: string): Promise<{ id: string }> {
