@@ -681,9 +681,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           skip: summary.restored + paidOffDebt,
           unrecorded_expires_at: input.expires_at,
         })
-        for (const lot of lots) {
-          await sql.insertLot(trx, { account_id: account.id, entry_id: entryId, points: lot.points, expires_at: lot.expires_at })
-        }
+        await this.giveBackLots_(trx, account.id, entryId, lots)
         return { type: "restore", points, movement, lifetime_redeemed: -points }
       }
     )
@@ -913,9 +911,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           await this.consumeLots_(trx, account.id, -movement.balance_change)
         } else if (movement.balance_change > 0) {
           const taken = Array.isArray(entry.details?.lots) ? (entry.details.lots as LotTake[]) : []
-          for (const lot of lotsToGiveBack(taken, movement.balance_change)) {
-            await sql.insertLot(trx, { account_id: account.id, entry_id: newEntryId, points: lot.points, expires_at: lot.expires_at })
-          }
+          await this.giveBackLots_(trx, account.id, newEntryId, lotsToGiveBack(taken, movement.balance_change))
         }
         return {
           type: entry.balance_change < 0 ? "restore" : "adjust",
@@ -1283,6 +1279,23 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       await sql.insertLot(trx, { account_id: account.id, entry_id: entryId, points: movement.balance_change, expires_at: expiresAt })
     }
     return movement
+  }
+
+  /**
+   * Write the lots that give points back to the dates they had
+   * (`lotsToGiveBack`), for one entry, in one statement. Caller holds the
+   * account lock.
+   */
+  protected async giveBackLots_(
+    trx: Knex.Transaction,
+    accountId: string,
+    entryId: string,
+    lots: { points: number; expires_at: Date | null }[]
+  ): Promise<void> {
+    await sql.insertLots(
+      trx,
+      lots.map((lot) => ({ id: generateEntityId(undefined, "llot"), account_id: accountId, entry_id: entryId, ...lot }))
+    )
   }
 
   /**

@@ -4,6 +4,7 @@ import { RowProblem } from "../../../lib/imports/formats"
 import { BatchPlan, NumberedRow, planImportBatch } from "../../../lib/imports/plan"
 import { creditRoom } from "../../../lib/points/ledger"
 import { expiryDate } from "../../../lib/shared/dates"
+import { Limits } from "../../../lib/shared/vocabulary"
 import { pointsService } from "../../points/steps/resolve-service"
 import { tiersService } from "../../tiers/steps/resolve-service"
 
@@ -86,7 +87,7 @@ export const planMemberImportBatchStep = createStep(
     const room = new Map<string, number>(accounts.map((account) => [account.customer_id, creditRoom(account)]))
     for (const { email, points: planned } of input.planned_before ?? []) {
       const customerId = customers.get(email)
-      if (customerId) room.set(customerId, Math.max((room.get(customerId) ?? creditRoom({ balance: 0, lifetime_earned: 0 })) - planned, 0))
+      if (customerId) room.set(customerId, Math.max((room.get(customerId) ?? Limits.account_points) - planned, 0))
     }
     const plan = planImportBatch(
       input.rows.map((row) => ({ ...row, expires_at: row.expires_at ? new Date(row.expires_at) : null })),
