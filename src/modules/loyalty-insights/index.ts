@@ -1,5 +1,6 @@
 import { Module } from "@medusajs/framework/utils"
 import { withCachedJoinerConfig } from "../../lib/shared/module"
+import { checkPluginOptions } from "../../lib/shared/option-problems"
 import LoyaltyInsightsModuleService from "./service"
 
 export const LOYALTY_INSIGHTS_MODULE = "loyalty_insights"
@@ -7,6 +8,7 @@ export const LOYALTY_INSIGHTS_MODULE = "loyalty_insights"
 export default withCachedJoinerConfig(
   Module(LOYALTY_INSIGHTS_MODULE, {
     service: LoyaltyInsightsModuleService,
+    loaders: [checkPluginOptions("insights")],
   })
 )
 

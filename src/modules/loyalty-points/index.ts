@@ -1,5 +1,6 @@
 import { Module } from "@medusajs/framework/utils"
 import { withCachedJoinerConfig } from "../../lib/shared/module"
+import { checkPluginOptions } from "../../lib/shared/option-problems"
 import { warnDeprecatedOptions } from "../../lib/shared/options"
 import LoyaltyPointsModuleService from "./service"
 
@@ -8,7 +9,7 @@ export const LOYALTY_POINTS_MODULE = "loyalty_points"
 export default withCachedJoinerConfig(
   Module(LOYALTY_POINTS_MODULE, {
     service: LoyaltyPointsModuleService,
-    loaders: [warnDeprecatedOptions("points")],
+    loaders: [checkPluginOptions("points", "care"), warnDeprecatedOptions("points")],
   })
 )
 

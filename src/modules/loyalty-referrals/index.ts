@@ -1,5 +1,6 @@
 import { Module } from "@medusajs/framework/utils"
 import { withCachedJoinerConfig } from "../../lib/shared/module"
+import { checkPluginOptions } from "../../lib/shared/option-problems"
 import LoyaltyReferralsModuleService from "./service"
 
 export const LOYALTY_REFERRALS_MODULE = "loyalty_referrals"
@@ -7,6 +8,7 @@ export const LOYALTY_REFERRALS_MODULE = "loyalty_referrals"
 export default withCachedJoinerConfig(
   Module(LOYALTY_REFERRALS_MODULE, {
     service: LoyaltyReferralsModuleService,
+    loaders: [checkPluginOptions("referrals")],
   })
 )
 

@@ -1,5 +1,6 @@
 import { Module } from "@medusajs/framework/utils"
 import { withCachedJoinerConfig } from "../../lib/shared/module"
+import { checkPluginOptions } from "../../lib/shared/option-problems"
 import { warnDeprecatedOptions } from "../../lib/shared/options"
 import LoyaltyTiersModuleService from "./service"
 
@@ -8,7 +9,7 @@ export const LOYALTY_TIERS_MODULE = "loyalty_tiers"
 export default withCachedJoinerConfig(
   Module(LOYALTY_TIERS_MODULE, {
     service: LoyaltyTiersModuleService,
-    loaders: [warnDeprecatedOptions("tiers")],
+    loaders: [checkPluginOptions("tiers"), warnDeprecatedOptions("tiers")],
   })
 )
 

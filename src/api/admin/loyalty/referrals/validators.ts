@@ -1,28 +1,9 @@
 import { z } from "@medusajs/framework/zod"
 import { Limits, REFERRAL_STATUSES } from "../../../../lib/shared/vocabulary"
-import { bounded, perCurrency } from "../validators"
+import { ReferralProgramFields } from "../../../../lib/shared/settings-fields"
 
 /** A change to the referral program: any subset of the fields, nothing else. Rewards are points. */
-export const AdminUpdateReferralProgram = z
-  .strictObject({
-    enabled: z.boolean().optional(),
-    referrer_points: bounded(Limits.referral_program.referrer_points).optional(),
-    referee_points: bounded(Limits.referral_program.referee_points).optional(),
-    min_order_amounts: perCurrency("A minimum order amount").optional(),
-    claim_window_days: bounded(Limits.referral_program.claim_window_days).optional(),
-    monthly_cap: bounded(Limits.referral_program.monthly_cap).optional(),
-    take_back_rewards: z.boolean().optional(),
-    storefront_url: z
-      .string()
-      .trim()
-      .max(2000)
-      .refine((value) => /^https?:\/\/[^\s]+$/i.test(value), {
-        message: "storefront_url must be an http(s) URL, e.g. https://shop.example.com",
-      })
-      .nullable()
-      .optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one referral program field to change" })
+export const AdminUpdateReferralProgram = ReferralProgramFields.refine((body) => Object.keys(body).length > 0, { message: "Send at least one referral program field to change" })
 export type AdminUpdateReferralProgramType = z.infer<typeof AdminUpdateReferralProgram>
 
 export { REFERRAL_STATUSES }

@@ -1,6 +1,7 @@
 import { z } from "@medusajs/framework/zod"
 import { dateInput } from "../../../utils/validators"
-import { TIER_LIMITS, TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers/rules"
+import { TIER_LIMITS, TIER_METRICS } from "../../../../lib/tiers/rules"
+import { TierSettingsFields } from "../../../../lib/shared/settings-fields"
 
 /**
  * Money per currency (`{ eur: 500, usd: 550 }`). Keys and values are checked
@@ -97,13 +98,7 @@ export const AdminPreviewTiers = z.strictObject({
 export type AdminPreviewTiersType = z.infer<typeof AdminPreviewTiers>
 
 /** How tiers qualify: any subset. */
-export const AdminUpdateTierSettings = z
-  .strictObject({
-    window: z.enum(TIER_WINDOWS).optional(),
-    window_months: z.number().int().min(1).max(TIER_LIMITS.max_window_months).optional(),
-    grace_days: z.number().int().min(0).max(TIER_LIMITS.max_grace_days).optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one tier setting to change" })
+export const AdminUpdateTierSettings = TierSettingsFields.refine((body) => Object.keys(body).length > 0, { message: "Send at least one tier setting to change" })
 export type AdminUpdateTierSettingsType = z.infer<typeof AdminUpdateTierSettings>
 
 /** Staff put a customer in a tier (null = no tier) with a reason, until an optional date. */

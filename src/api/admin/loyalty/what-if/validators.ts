@@ -2,7 +2,7 @@ import { z } from "@medusajs/framework/zod"
 import { dateInput } from "../../../utils/validators"
 import { TIER_METRICS, TIER_WINDOWS } from "../../../../lib/tiers/rules"
 import { AdminCreateCampaign } from "../campaigns/validators"
-import { perCurrency, ProgramFields } from "../validators"
+import { perCurrency, ProgramFields } from "../../../../lib/shared/settings-fields"
 
 /** The program fields a proposal may change (each optional: the rest stay as they are); the replay uses neither the sign-up bonus nor shipping. */
 const ProposedProgram = ProgramFields.omit({ signup_bonus: true, shipping_redeemable: true })
