@@ -2,6 +2,7 @@ import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
 import type { IEventBusModuleService } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents, PointsEventData, PointsReleasedEventData } from "../../src/lib/shared/events"
+import { Limits } from "../../src/lib/shared/vocabulary"
 import { memberOrdersOfWindow } from "../../src/workflows/points/steps/award-missed-orders"
 import { blockOtherRuns, runFailingAt } from "../helpers/fault-injection"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
@@ -118,6 +119,38 @@ export default httpSuite({
       // Running the job again changes nothing.
       await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(16) } })
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(250)
+    })
+
+    it("one account that a release would take past what it holds does not hold up the release of everyone else's points: it is refused alone, saying why, and nothing is written for it", async () => {
+      const big = await member("big-spender@example.com")
+      const small = await member("small-spender@example.com")
+      const { order: bigOrder } = await buyTwoShirts(big.customer.email, big.headers)
+      await buyTwoShirts(small.customer.email, small.headers)
+      for (const { headers } of [big, small]) {
+        await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(200))
+      }
+      // 100 points short of what an account holds: its order's 200 points no longer fit.
+      await pointsService(getContainer()).creditPoints({
+        customer_id: big.customer.id, type: "adjust", points: Limits.account_points - 50 - 100, idempotency_key: `test:near-limit:${big.customer.id}`,
+        reason: "test: an account near its limit", expires_at: null,
+      })
+
+      for (let run = 0; run < 2; run++) {
+        await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
+      }
+      expect((await get(api, "/store/loyalty/account", small.headers)).account).toMatchObject({ balance: 250, pending: 0 })
+      expect((await get(api, "/store/loyalty/account", big.headers)).account).toMatchObject({ balance: Limits.account_points - 100, pending: 200 })
+      // Released alone (as the pass released it after the page was refused), the order is refused with
+      // the figure that does not fit, and nothing is written.
+      await expect(
+        releaseOrderPointsWorkflow(getContainer()).run({ input: { order_id: bigOrder.id, customer_id: big.customer.id, now: daysFromNow(15) } })
+      ).rejects.toMatchObject({
+        message: "Too many points: the balance would be 2147483747, more than the 2147483647 an account can hold",
+      })
+      expect((await get(api, "/store/loyalty/account", big.headers)).account).toMatchObject({ balance: Limits.account_points - 100, pending: 200 })
+      const totals = (await ledgerTotals(getContainer(), big.customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(Limits.account_points - 100)
     })
 
     it("a release of a member who was never referred says so in its event, and no referral is read for it (issue 15)", async () => {

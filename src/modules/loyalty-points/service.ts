@@ -525,7 +525,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * Orders with nothing left pending, released already, without entries or
    * whose holder's account is closed release nothing (as one by one). Orders
    * whose account another transaction holds right now are returned in
-   * `deferred`, for the per-order release, which waits for the lock.
+   * `deferred`, for the per-order release, which waits for the lock. A page
+   * that would take an account past what it holds is refused whole, as one
+   * posting is (`assertFits`): the release pass then releases its orders one
+   * by one, and only that account's order is refused.
    */
   @InjectTransactionManager()
   async releaseOrders(
@@ -563,6 +566,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       plan.add(releaseBase(account.customer_id, orderId, summary, earning), account.id, entryId, releasePosting(summary, movement))
     }
     if (!plan.entries.length) return { results: [], deferred }
+    plan.assertFits([...locked.values()])
     const { entries, accounts } = await plan.write(trx)
     return {
       results: plan.entries.map((entry) => ({ entry: entries.get(entry.id)!, account: accounts.get(entry.account_id)!, created: true })),

@@ -14,11 +14,13 @@ export const RELEASE_PAGE = 500
  * queue at a time in keyset order (release date, entry). Each page is one
  * `releaseOrderPageWorkflow`, which checks the page's orders for reversals
  * in one read, commits the page's releases set-based, emits its events and,
- * if it fails, undoes only that page (logged; its orders are still due for
- * the next run). The orders a page leaves to the per-order path (a
- * recomputation to write first, an account held by another transaction)
- * each get their own `releaseOrderPointsWorkflow`, in the page's order; a
- * failing one is logged and left for the next run. Each order is tried at
+ * if it fails, undoes only that page (logged). The orders a page leaves to
+ * the per-order path (a recomputation to write first, an account held by
+ * another transaction), and every order of a page that failed (one account
+ * the page would take past what it holds), each get their own
+ * `releaseOrderPointsWorkflow`, in the page's order, as the earnings
+ * catch-up and the referral repair do: one order that cannot be released
+ * never holds up the others'. A failing one is logged and left for the next run. Each order is tried at
  * most once per run, so the loop always ends, and a pass that dies resumes
  * where the next run reads the queue. Only counters outlive a page.
  */
@@ -28,9 +30,11 @@ export const releaseDueOrdersStep = createPassStep(releaseDueOrdersStepId, async
     read: async (after) => asOneBatch(await pointsService(container).listDueReleases(now, after, RELEASE_PAGE)),
     what: (orders) => `Loyalty: releasing points of ${orders.length} orders from ${orders[0].order_id}`,
     run: async (orders) => {
-      const { result } = await releaseOrderPageWorkflow(container).run({ input: { orders, now } })
-      released += result.released
-      const deferred = new Set(result.deferred)
+      const page = await attempt(container, `Loyalty: releasing points of ${orders.length} orders from ${orders[0].order_id} as one page`, () =>
+        releaseOrderPageWorkflow(container).run({ input: { orders, now } })
+      )
+      if (page.ok) released += page.value.result.released
+      const deferred = new Set(page.ok ? page.value.result.deferred : orders.map((row) => row.order_id))
       for (const row of orders) {
         if (!deferred.delete(row.order_id)) continue
         const one = await attempt(container, `Loyalty: releasing points of order ${row.order_id}`, async () => {
