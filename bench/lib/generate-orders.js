@@ -10,7 +10,9 @@
  * The shape: customers join uniformly over `years` before `now`; each buys
  * 1 + Exp(mean `ordersPerCustomer` − 1) orders (so a few buy a lot), spread
  * over a personal active span, after which they stop; 1 in 4 customers is a
- * guest (`has_account = false`); order values 20–200 EUR. `setseed` makes the
+ * guest (`has_account = false`); each customer has a typical order value
+ * (20–200 EUR) and each order is within ±25 % of it (customers differ in what
+ * they spend, as in a real store: the spend model has something to fit). `setseed` makes the
  * data the same on every run when `query` runs every statement on one
  * connection (a transaction, or a single client).
  *
@@ -35,7 +37,8 @@ async function generateOrders(query, { customers, ordersPerCustomer = 10, now, y
             (g % 4 <> 0) AS member,
             ${at} - (random() * ${n(years)} * interval '365 days') AS first_at,
             greatest(1, 1 + floor(-ln(1 - random()) * (${n(ordersPerCustomer)} - 1)))::int AS n_orders,
-            random() AS pace
+            random() AS pace,
+            20 + random() * 180 AS spend
        FROM generate_series(1, ${Math.floor(n(customers))}) AS g`
   )
   await query(
@@ -44,7 +47,7 @@ async function generateOrders(query, { customers, ordersPerCustomer = 10, now, y
             CASE WHEN k = 1 THEN c.first_at
                  ELSE c.first_at + random() * least(${at} - c.first_at,
                                                    (c.n_orders * (5 + 60 * c.pace)) * interval '1 day') END AS created_at,
-            round((20 + random() * 180)::numeric, 2) AS amount
+            round((c.spend * (0.75 + random() * 0.5))::numeric, 2) AS amount
        FROM ${p}_customers c CROSS JOIN LATERAL generate_series(1, c.n_orders) AS k`
   )
   await query(

@@ -3,6 +3,7 @@ import { moduleTestDbName } from "../helpers/module-db"
 import { defaultInsightSettings, RFM_SEGMENTS } from "../../src/lib/insights/rules"
 import { CustomerOrderFacts, LOYALTY_INSIGHTS_MODULE } from "../../src/modules/loyalty-insights"
 import LoyaltyInsightsModuleService from "../../src/modules/loyalty-insights/service"
+import { insertScores } from "../../src/modules/loyalty-insights/sql"
 import { CALIBRATION_END, cdnowTransactions } from "../helpers/cdnow"
 
 jest.setTimeout(180_000)
@@ -216,11 +217,14 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
           const x = gamma(0.3)
           const p = x / (x + gamma(0.3))
           const T = 20 + Math.floor(u() * 33) // weeks since the first purchase
+          // Customers differ in what they spend (20 to 80 a day, each within ±25 % of their own): Gamma-Gamma has
+          // something to fit (spend the same for everyone but for chance is a fit it rejects).
+          const level = 20 + ((i * 7919) % 61)
           const days = new Map<number, number>([[7 * T, 40]])
           for (let t = 0; ; ) {
             t += -Math.log(u()) / lambda
             if (t > T) break
-            days.set(Math.round(7 * (T - t)), 20 + Math.floor(u() * 60))
+            days.set(Math.round(7 * (T - t)), Math.floor(level * (0.75 + 0.5 * u())))
             if (u() < p) break
           }
           return factsRow(runId, `cus_u_${i}`, NOW, [...days].map(([daysAgo, amount]) => ({ daysAgo, amount })))
@@ -256,6 +260,18 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       // CLV is money too: kept to the cent.
       expect(insight!.clv_12m).toBeGreaterThan(0)
       expect(Math.abs(insight!.clv_12m! * 100 - Math.round(insight!.clv_12m! * 100))).toBeLessThan(1e-6)
+    })
+
+    it("stores scores too close to 0 for a real column as 0, instead of failing the run's batch on them", async () => {
+      const tiny = 1e-60 // a chance the models can give a customer long gone (2.2e-308 and below too)
+      await insertScores(knex(), "lrun_tiny", {
+        id: ["fact_tiny"], r: [1], f: [1], m: [1], f_rank: [tiny], m_rank: [5e-324], nps: [null], referrals: [0],
+        rfm: ["lost"], matrix: ["low_value"], lifecycle: ["lapsed"], p_alive: [tiny], churn: [1], e90: [tiny], e365: [1e-40],
+        clv: ["0.00"], clv_cac: [null], explanation: ["test"],
+      })
+      const row = await knex()("loyalty_customer_score").where({ id: "fact_tiny" }).first()
+      expect(row).toMatchObject({ f_rank: 0, m_rank: 0, p_alive: 0, churn_risk: 1, expected_90: 0, expected_365: 0 })
+      await knex()("loyalty_customer_score").where({ run_id: "lrun_tiny" }).delete()
     })
 
     it("gives each customer their latest feedback score as of the run (not a later or deleted answer) with the facts copied in", async () => {

@@ -11,7 +11,7 @@ import {
 } from "../../src/lib/insights/clv/bgnbd"
 import gammaln from "@stdlib/math-base-special-gammaln"
 import { fitMaximumLikelihood } from "../../src/lib/insights/clv/clv-fit"
-import { expectedSpend, fitGammaGamma, gammaGammaFitProblem } from "../../src/lib/insights/clv/gamma-gamma"
+import { expectedSpend, fitGammaGamma, gammaGammaFitProblem, type GammaGammaParams } from "../../src/lib/insights/clv/gamma-gamma"
 import { hyp2f1 } from "../../src/lib/insights/clv/hyp2f1"
 import { summarizeTransactions, utcDay } from "../../src/lib/insights/purchase-summary"
 
@@ -205,12 +205,39 @@ describe("fit convergence is reported honestly (issue 14, defect 7)", () => {
     expect(huge.converged).toBe(false)
   })
 
+  it("Gamma-Gamma fits the same whatever the currency's unit: spend × 100 gives the same p and q, γ × 100", () => {
+    const cdnow = summarizeTransactions(cdnowTransactions(), CALIBRATION_END).map((row) => ({ x: row.x, m: row.repeat_mean }))
+    const dollars = fitGammaGamma(cdnow)
+    const cents = fitGammaGamma(cdnow.map((row) => ({ ...row, m: row.m * 100 })))
+    expect(cents.converged).toBe(true)
+    within(cents.params.p, dollars.params.p, 1e-6)
+    within(cents.params.q, dollars.params.q, 1e-6)
+    within(cents.params.gamma, dollars.params.gamma * 100, 1e-6)
+    within(cents.log_likelihood, dollars.log_likelihood - 946 * Math.log(100), 1e-6)
+  })
+
+  it("rejects a spend fit that cannot tell customers apart (q and γ running off together), in any currency unit", () => {
+    // 30 repeat buyers whose mean spend is spread 10 to 50 with one or two repeat orders each: within-customer
+    // chance explains it, the likelihood keeps rising as every customer's ν becomes the same.
+    for (const unit of [0.01, 1, 10_000]) {
+      const rows = Array.from({ length: 30 }, (_, i) => ({ x: 1 + (i % 2), m: unit * 10 * (1 + (i % 5)) }))
+      const fit = fitGammaGamma(rows)
+      expect(gammaGammaFitProblem(fit, unit * 30)).toMatch(/did not converge|edge of its parameters|flat|ill-determined/)
+    }
+    // The CDNOW fit stays accepted, with its standard errors.
+    const cdnow = summarizeTransactions(cdnowTransactions(), CALIBRATION_END)
+    const accepted = fitGammaGamma(cdnow.map((row) => ({ x: row.x, m: row.repeat_mean })))
+    expect(accepted.log_standard_errors).toHaveLength(3)
+    expect(gammaGammaFitProblem(accepted, 35)).toBeNull()
+  })
+
   it("q just above 1 is not a usable spend model: the population mean would explode", () => {
     const observedMean = 40
-    expect(gammaGammaFitProblem({ p: 6.25, q: 3.74, gamma: 15.44 }, observedMean, true)).toBeNull()
-    expect(gammaGammaFitProblem({ p: 2, q: 1.0001, gamma: 20 }, observedMean, true)).toMatch(/q = 1\.0001/)
-    expect(gammaGammaFitProblem({ p: 2, q: 0.8, gamma: 20 }, observedMean, true)).toMatch(/q ≤ 1/)
-    expect(gammaGammaFitProblem({ p: 6.25, q: 3.74, gamma: 15.44 }, observedMean, false)).toMatch(/did not converge/)
+    const fit = (params: GammaGammaParams, converged = true) => ({ params, converged, log_standard_errors: [0.1, 0.2, 0.2] })
+    expect(gammaGammaFitProblem(fit({ p: 6.25, q: 3.74, gamma: 15.44 }), observedMean)).toBeNull()
+    expect(gammaGammaFitProblem(fit({ p: 2, q: 1.0001, gamma: 20 }), observedMean)).toMatch(/q = 1\.0001/)
+    expect(gammaGammaFitProblem(fit({ p: 2, q: 0.8, gamma: 20 }), observedMean)).toMatch(/q ≤ 1/)
+    expect(gammaGammaFitProblem(fit({ p: 6.25, q: 3.74, gamma: 15.44 }, false), observedMean)).toMatch(/did not converge/)
     // And expectedSpend itself refuses a mean it cannot give.
     expect(() => expectedSpend({ p: 2, q: 1, gamma: 20 }, { x: 0, m: 0 })).toThrow(RangeError)
   })
@@ -304,7 +331,7 @@ describe("CDNOW holdout: the calibration fit's predictions against what the cust
   it("Gamma-Gamma on the same calibration reproduces FHL's reference p = 6.25, q = 3.74, γ = 15.44 and its mean spend", () => {
     const gg = fitGammaGamma(calibration.map((row) => ({ x: row.x, m: row.repeat_mean })))
     expect(gg.converged).toBe(true)
-    expect(gammaGammaFitProblem(gg.params, 35, gg.converged)).toBeNull()
+    expect(gammaGammaFitProblem(gg, 35)).toBeNull()
     within(gg.params.p, 6.25)
     within(gg.params.q, 3.74)
     within(gg.params.gamma, 15.44)

@@ -541,6 +541,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         bgnbd_message: bg.message,
         gamma_gamma: gg.params,
         gamma_gamma_converged: gg.converged,
+        gamma_gamma_log_standard_errors: gg.log_standard_errors,
       }
       const fallback = "churn risk and CLV use each customer's own pace instead, which reads recency."
       const problem = bgNbdFitProblem(bg)
@@ -548,7 +549,7 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
         return heuristic(`${problem}; ${fallback}`, { ...diagnostics, problem })
       }
       const observedMean = spendRows.reduce((sum: number, row: { m: number }) => sum + row.m, 0) / spendRows.length
-      const spendProblem = gammaGammaFitProblem(gg.params, observedMean, gg.converged)
+      const spendProblem = gammaGammaFitProblem(gg, observedMean)
       if (spendProblem) {
         return heuristic(`${spendProblem}; ${fallback}`, { ...diagnostics, problem: spendProblem })
       }

@@ -239,6 +239,21 @@ export type ScoreColumns = {
   explanation: string[]
 }
 
+/**
+ * The smallest positive normal `real` (float4), the type of the score columns:
+ * Postgres refuses a value that the cast to `real` would round to 0
+ * ("value out of range: underflow").
+ */
+const MIN_NORMAL_REAL = 1.1754943508222875e-38
+
+/**
+ * Scores as Postgres stores them in `real`: a value too close to 0 for it (a
+ * chance of 1e-60 that the models can give a customer long gone) is 0,
+ * instead of the whole batch's INSERT, and with it the run, failing on it.
+ */
+export const storableFloats = <T extends number | null>(values: T[]): T[] =>
+  values.map((value) => (value !== null && Math.abs(value) < MIN_NORMAL_REAL ? (0 as T) : value))
+
 /** A scored batch into the run's scratch table `loyalty_customer_score`, in one INSERT from arrays. */
 export async function insertScores(knex: Knex, runId: string, out: ScoreColumns): Promise<void> {
   await knex.raw(
@@ -258,19 +273,19 @@ export async function insertScores(knex: Knex, runId: string, out: ScoreColumns)
       out.r,
       out.f,
       out.m,
-      out.f_rank,
-      out.m_rank,
+      storableFloats(out.f_rank),
+      storableFloats(out.m_rank),
       out.nps,
       out.referrals,
       out.rfm,
       out.matrix,
       out.lifecycle,
-      out.p_alive,
-      out.churn,
-      out.e90,
-      out.e365,
+      storableFloats(out.p_alive),
+      storableFloats(out.churn),
+      storableFloats(out.e90),
+      storableFloats(out.e365),
       out.clv,
-      out.clv_cac,
+      storableFloats(out.clv_cac),
       out.explanation,
     ] as unknown as Knex.RawBinding[]
   )

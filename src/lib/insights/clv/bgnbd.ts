@@ -1,6 +1,6 @@
 import betaln from "@stdlib/math-base-special-betaln"
 import gammaln from "@stdlib/math-base-special-gammaln"
-import { byDistinctX, customerCount, customerMean, fitMaximumLikelihood } from "./clv-fit"
+import { byDistinctX, customerCount, customerMean, fitMaximumLikelihood, MAX_LOG_STANDARD_ERROR, PARAMETER_EDGE } from "./clv-fit"
 import { logHyp2f1, logScaledHyp2f1Tail } from "./hyp2f1"
 
 /**
@@ -109,10 +109,6 @@ export function fitBgNbd(data: RepeatSummary[], start?: BgNbdParams): BgNbdFit {
 
 /** Below this mean dropout chance per purchase, a/(a+b), the fit says "nobody ever leaves". */
 export const MIN_DROPOUT_MEAN = 1e-3
-/** Parameters outside [1e-4, 1e5] sit on the edge of what the data can tell apart (0 or ∞). */
-const EDGE = { low: 1e-4, high: 1e5 }
-/** A standard error of ln θ above this (θ uncertain by a factor e² at one SE) means the data do not determine θ. */
-export const MAX_LOG_STANDARD_ERROR = 2
 
 /**
  * Why a BG/NBD fit is not a model of the store, or null when it is. A fit
@@ -135,7 +131,7 @@ export function bgNbdFitProblem(fit: BgNbdFit): string | null {
   }
   const names = ["r", "α", "a", "b"]
   const values = [r, alpha, a, b]
-  const edge = values.findIndex((v) => v < EDGE.low || v > EDGE.high)
+  const edge = values.findIndex((v) => v < PARAMETER_EDGE.low || v > PARAMETER_EDGE.high)
   if (edge >= 0) {
     return `The BG/NBD fit ended on the edge of its parameters (${names[edge]} = ${show(values[edge])})`
   }

@@ -34,6 +34,11 @@ export type MleResult = {
   log_standard_errors: number[] | null
 }
 
+/** Parameters outside [1e-4, 1e5] sit on the edge of what the data can tell apart (0 or ∞). */
+export const PARAMETER_EDGE = { low: 1e-4, high: 1e5 }
+/** A standard error of ln θ above this (θ uncertain by a factor e² at one SE) means the data do not determine θ. */
+export const MAX_LOG_STANDARD_ERROR = 2
+
 /** Messages of `numeric.uncmin` that mean "the step became negligible", i.e. it stopped at a stationary point. */
 const STOPPED_AT_OPTIMUM = ["Newton step smaller than tol", "Line search step size smaller than tol"]
 /** Per-observation gradient below this is zero for our purposes (the objective is a mean log-likelihood). */

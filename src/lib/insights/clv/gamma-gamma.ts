@@ -1,5 +1,5 @@
 import gammaln from "@stdlib/math-base-special-gammaln"
-import { byDistinctX, customerCount, customerMean, fitMaximumLikelihood } from "./clv-fit"
+import { byDistinctX, customerCount, customerMean, fitMaximumLikelihood, MAX_LOG_STANDARD_ERROR, PARAMETER_EDGE } from "./clv-fit"
 
 /**
  * The Gamma-Gamma spend model (Fader, Hardie & Lee, "RFM and CLV: Using
@@ -39,9 +39,18 @@ export type GammaGammaFit = {
   converged: boolean
   /** The optimizer's last message: why it stopped. */
   message: string
+  /** Standard errors of ln p, ln q, ln γ at the optimum; null when the likelihood is flat there (`fitMaximumLikelihood`). */
+  log_standard_errors: number[] | null
 }
 
-/** Fit p, q, γ by maximum likelihood; rows with x = 0 or m ≤ 0 are ignored. */
+/**
+ * Fit p, q, γ by maximum likelihood; rows with x = 0 or m ≤ 0 are ignored.
+ * The fit runs on spend in units of the customers' mean spend (γ is a scale
+ * parameter: spend × s gives the same p and q and γ × s, and a
+ * log-likelihood lower by ln s per customer), so the optimizer meets the same
+ * problem whether the store counts in euros, cents or yen, and its verdict
+ * does not depend on the currency's unit.
+ */
 export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
   const rows = data.filter((row) => row.x > 0 && row.m > 0)
   const customers = customerCount(rows)
@@ -49,11 +58,13 @@ export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
     throw new RangeError("Gamma-Gamma needs at least one customer with a repeat purchase")
   }
   const meanSpend = customerMean(rows, (row) => row.m, customers)
+  const scale = Number.isFinite(meanSpend) && meanSpend > 0 ? meanSpend : 1
+  const spend = rows.map((row) => row.m / scale)
   // As gammaGammaLogLikelihood, term by term in the same order (so the same doubles), with what depends
   // on the parameters and x only computed once per distinct x and evaluation, and ln m̄ once per row:
   // the optimizer evaluates this thousands of times.
   const { distinctX, rowSlot } = byDistinctX(rows)
-  const logM = rows.map((row) => Math.log(row.m))
+  const logM = spend.map(Math.log)
   const logX = distinctX.map((x) => Math.log(x))
   const head = new Float64Array(distinctX.length)
   const logLikelihood = ([p, q, gamma]: number[]) => {
@@ -65,22 +76,23 @@ export function fitGammaGamma(data: SpendSummary[]): GammaGammaFit {
     }
     let sum = 0
     for (let j = 0; j < rows.length; j++) {
-      const { x, m, count } = rows[j]
+      const { x, count } = rows[j]
       const i = rowSlot[j]
       const px = p * x
-      sum += (count ?? 1) * (head[i] + (px - 1) * logM[j] + px * logX[i] - (px + q) * Math.log(x * m + gamma))
+      sum += (count ?? 1) * (head[i] + (px - 1) * logM[j] + px * logX[i] - (px + q) * Math.log(x * spend[j] + gamma))
     }
     return sum
   }
-  // Start where E[spend] = pγ/(q−1) is the observed mean.
-  const result = fitMaximumLikelihood(logLikelihood, [2, 3, Math.max(meanSpend, 1e-3)], customers)
+  // Start where E[spend] = pγ/(q−1) is the observed mean (1 in these units).
+  const result = fitMaximumLikelihood(logLikelihood, [2, 3, 1], customers)
   const [p, q, gamma] = result.params
   return {
-    params: { p, q, gamma },
-    log_likelihood: result.log_likelihood,
+    params: { p, q, gamma: gamma * scale },
+    log_likelihood: result.log_likelihood - customers * Math.log(scale),
     customers,
     converged: result.converged,
     message: result.message,
+    log_standard_errors: result.log_standard_errors,
   }
 }
 
@@ -95,16 +107,20 @@ export const MAX_POPULATION_MEAN_RATIO = 10
  * Why a Gamma-Gamma fit cannot price future orders, or null when it can:
  * not converged; q ≤ 1 (no finite mean); q just above 1 (a population mean
  * spend far above what anyone spent, which would inflate every new customer's
- * CLV).
+ * CLV); a fit on the edge of its parameters or with a flat or ill-determined
+ * likelihood, as `bgNbdFitProblem` judges BG/NBD. The last is what a store
+ * whose customers' repeat spend does not differ beyond chance gives: the
+ * likelihood keeps rising as q and γ grow together (every customer the same
+ * ν), and such a "fit" would price every customer at the average, whatever
+ * they spent.
  */
 export function gammaGammaFitProblem(
-  params: GammaGammaParams,
+  fit: Pick<GammaGammaFit, "params" | "converged" | "log_standard_errors">,
   /** Mean of the customers' mean repeat spend, in the same money. */
-  observedMean: number,
-  converged: boolean
+  observedMean: number
 ): string | null {
-  const { p, q, gamma } = params
-  if (!converged || ![p, q, gamma].every((v) => Number.isFinite(v) && v > 0)) {
+  const { p, q, gamma } = fit.params
+  if (!fit.converged || ![p, q, gamma].every((v) => Number.isFinite(v) && v > 0)) {
     return "The Gamma-Gamma spend fit did not converge"
   }
   if (q <= 1) {
@@ -113,6 +129,20 @@ export function gammaGammaFitProblem(
   const populationMean = (p * gamma) / (q - 1)
   if (observedMean > 0 && populationMean > MAX_POPULATION_MEAN_RATIO * observedMean) {
     return `The Gamma-Gamma spend fit has q = ${q.toPrecision(5)}, so close to 1 that its mean spend per order (${populationMean.toPrecision(4)}) is ${Math.round(populationMean / observedMean)}× the observed ${observedMean.toPrecision(4)}`
+  }
+  const names = ["p", "q", "γ"]
+  // γ is money: judged in units of the mean spend, as the fit ran.
+  const values = [p, q, observedMean > 0 ? gamma / observedMean : gamma]
+  const edge = values.findIndex((v) => v < PARAMETER_EDGE.low || v > PARAMETER_EDGE.high)
+  if (edge >= 0) {
+    return `The Gamma-Gamma spend fit ended on the edge of its parameters (${names[edge]} = ${[p, q, gamma][edge].toExponential(2)}): this store's repeat spend does not tell its customers apart`
+  }
+  if (!fit.log_standard_errors) {
+    return "The Gamma-Gamma likelihood is flat at its optimum: this store's repeat spend does not determine the parameters"
+  }
+  const worst = fit.log_standard_errors.reduce((w, se, i) => (se > fit.log_standard_errors![w] ? i : w), 0)
+  if (fit.log_standard_errors[worst] > MAX_LOG_STANDARD_ERROR) {
+    return `The Gamma-Gamma spend fit is ill-determined: ${names[worst]} = ${[p, q, gamma][worst].toPrecision(4)} has a standard error of ${fit.log_standard_errors[worst].toFixed(1)} on the log scale`
   }
   return null
 }
