@@ -215,6 +215,46 @@ export default httpSuite({
       expect(totals.cached).toEqual(totals.ledger)
     })
 
+    it("sells the other kinds of reward too, each taken off at checkout: a percentage off the items, free shipping", async () => {
+      const { reward: tenPercent } = await post(
+        api, "/admin/loyalty/rewards", { name: "10 % off", kind: "percentage", percentage: 10, points_cost: 200 }, admin.headers
+      )
+      const { reward: freeShipping } = await post(
+        api, "/admin/loyalty/rewards", { name: "Free shipping", kind: "free_shipping", points_cost: 100 }, admin.headers
+      )
+      const member = await memberWith("kinds@example.com", 1000)
+      const percent = await buyCoupon(member.headers, tenPercent.id, "kinds-percent")
+      const shipping = await buyCoupon(member.headers, freeShipping.id, "kinds-shipping")
+      expect(await balanceOf(member.headers)).toBe(700)
+
+      // 10 % off the 100 EUR shirt before VAT: 90 × 1.19.
+      const withPercent = await cartWithCode(member.headers, percent.code)
+      expect(withPercent.codes).toEqual([percent.code])
+      expect(withPercent.total).toBeCloseTo(107.1, 2)
+
+      // Free shipping (applies once the cart has a shipping method): the 10 EUR method costs nothing; the shirt's price stays.
+      const { cart: shippingCart } = await post(api, "/store/carts", { region_id: fixture.regionId }, member.headers)
+      await post(api, `/store/carts/${shippingCart.id}/line-items`, { variant_id: fixture.expensiveVariantId, quantity: 1 }, member.headers)
+      await post(api, `/store/carts/${shippingCart.id}`, { email: member.customer.email, shipping_address: GERMAN_ADDRESS }, member.headers)
+      const shipped = await post(api, `/store/carts/${shippingCart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, member.headers)
+      expect(Number(shipped.cart.shipping_total)).toBeGreaterThan(0)
+      const { cart } = await post(api, `/store/carts/${shippingCart.id}/promotions`, { promo_codes: [shipping.code] }, member.headers)
+      expect(cart.promotions.map((p: { code: string }) => p.code)).toEqual([shipping.code])
+      expect(Number(cart.shipping_total)).toBe(0)
+      expect(Number(cart.total)).toBeCloseTo(119, 2)
+      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cart.id }, member.headers)
+      await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" }, member.headers)
+      const done = await post(api, `/store/carts/${cart.id}/complete`, {}, member.headers)
+      expect(done.type).toBe("order")
+      expect(Number(done.order.shipping_total)).toBe(0)
+      expect((await get(api, "/store/loyalty/coupons", member.headers)).coupons).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ code: shipping.code, status: "used" }),
+          expect.objectContaining({ code: percent.code, status: "active" }),
+        ])
+      )
+    })
+
     it("holds the per-customer limit and refunds unused coupons once when they expire", async () => {
       const { reward } = await fiveEuroOff()
       const { headers } = await memberWith("collector@example.com", 1000)

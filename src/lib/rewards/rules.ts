@@ -53,7 +53,8 @@ export function couponApplicationMethod(reward: RewardRules, currency: string | 
     case "percentage":
       return { type: "percentage" as const, target_type: "items" as const, allocation: "across" as const, value: reward.percentage! }
     case "free_shipping":
-      return { type: "percentage" as const, target_type: "shipping_methods" as const, allocation: "each" as const, value: 100 }
+      // "across", as Medusa admin's own free-shipping template: "each" needs a max_quantity, and Medusa refuses the promotion without one.
+      return { type: "percentage" as const, target_type: "shipping_methods" as const, allocation: "across" as const, value: 100 }
   }
 }
 
