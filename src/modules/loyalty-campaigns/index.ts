@@ -1,14 +1,9 @@
-import { Module } from "@medusajs/framework/utils"
-import { withCachedJoinerConfig } from "../../lib/shared/module"
+import { loyaltyModule } from "../../lib/shared/module"
 import LoyaltyCampaignsModuleService from "./service"
 
 export const LOYALTY_CAMPAIGNS_MODULE = "loyalty_campaigns"
 
-export default withCachedJoinerConfig(
-  Module(LOYALTY_CAMPAIGNS_MODULE, {
-    service: LoyaltyCampaignsModuleService,
-  })
-)
+export default loyaltyModule(LOYALTY_CAMPAIGNS_MODULE, LoyaltyCampaignsModuleService)
 
 export * from "./types"
 export { default as LoyaltyCampaignsModuleService, toCampaignDefinition } from "./service"

@@ -1,14 +1,9 @@
-import { Module } from "@medusajs/framework/utils"
-import { withCachedJoinerConfig } from "../../lib/shared/module"
+import { loyaltyModule } from "../../lib/shared/module"
 import LoyaltyReferralsModuleService from "./service"
 
 export const LOYALTY_REFERRALS_MODULE = "loyalty_referrals"
 
-export default withCachedJoinerConfig(
-  Module(LOYALTY_REFERRALS_MODULE, {
-    service: LoyaltyReferralsModuleService,
-  })
-)
+export default loyaltyModule(LOYALTY_REFERRALS_MODULE, LoyaltyReferralsModuleService)
 
 export * from "./types"
 export { default as LoyaltyReferralsModuleService } from "./service"
