@@ -92,12 +92,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   KpiSnapshot,
   InsightSettings: InsightSettingsModel,
 }) {
-  protected readonly options_: LoyaltyInsightsOptions
-
-  constructor(container: Record<string, unknown>, options: LoyaltyInsightsOptions = {}) {
+  constructor(container: Record<string, unknown>, protected readonly options_: LoyaltyInsightsOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options ?? {}
   }
 
   // ---------------------------------------------------------------- settings

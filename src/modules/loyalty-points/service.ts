@@ -103,12 +103,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   NotificationSetting,
   OrderFact,
 }) {
-  protected readonly options_: LoyaltyPluginOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyPluginOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyPluginOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options ?? {}
   }
 
   // ---------------------------------------------------------------- program

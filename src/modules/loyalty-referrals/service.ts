@@ -79,12 +79,9 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   Referral,
   ClaimAttempt,
 }) {
-  protected readonly options_: ReferralPluginOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyReferralsOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyReferralsOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options?.referrals ?? {}
   }
 
   // ---------------------------------------------------------------- program
@@ -94,7 +91,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   async getProgramSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<ReferralProgramSettings> {
     return await settingsInForce<ReferralProgramSettings>(
       this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext),
-      () => referralSettingsFromOptions(this.options_)
+      () => referralSettingsFromOptions(this.options_.referrals)
     )
   }
 
@@ -118,7 +115,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
 
   /** How many claim attempts a customer and an address get per window (plugin options). */
   getClaimLimits(): ClaimAttemptLimits {
-    return claimLimitsFromOptions(this.options_)
+    return claimLimitsFromOptions(this.options_.referrals)
   }
 
   // ---------------------------------------------------------------- codes

@@ -141,12 +141,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   TierActivity,
   TierSettings: TierSettingsModel,
 }) {
-  protected readonly options_: LoyaltyTiersOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyTiersOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyTiersOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options ?? {}
   }
 
   // ---------------------------------------------------------------- settings
