@@ -1,11 +1,6 @@
 import { Readable } from "stream"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
-import {
-  InjectManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
+import { InjectManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { knexOf, SharedContext, writeOnlyRow } from "../../lib/db"
 import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/insights/clv/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/insights/clv/gamma-gamma"

@@ -1,12 +1,5 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
-import {
-  generateEntityId,
-  InjectManager,
-  InjectTransactionManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
+import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, settingsOf, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"

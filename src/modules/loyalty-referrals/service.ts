@@ -1,10 +1,4 @@
-import {
-  InjectManager,
-  InjectTransactionManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
+import { InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,

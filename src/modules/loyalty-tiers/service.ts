@@ -1,11 +1,4 @@
-import {
-  generateEntityId,
-  InjectManager,
-  InjectTransactionManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
+import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, saveSettings, SharedContext, transactionOf, writeOnlyRow } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import { TierExpiringEventData } from "../../lib/shared/events"
