@@ -145,15 +145,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   // ---------------------------------------------------------------- reads
 
-  /** A customer's account, or null when they never had a points movement. */
-  @InjectManager()
-  async retrieveAccountByCustomer(
-    customerId: string,
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<LoyaltyAccount | null> {
-    return await oneOrNull(this.listAccounts({ customer_id: customerId }, { take: 1 }, sharedContext))
-  }
-
   /**
    * One page of an account's entries, newest first, read straight off the
    * (account_id, created_at, id) index: a page costs the same for an account
