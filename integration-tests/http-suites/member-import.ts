@@ -84,7 +84,7 @@ export default httpSuite({
       return totals!.cached.balance
     }
     const tierOf = async (customerId: string) =>
-      (await container.resolve<LoyaltyTiersModuleService>(LOYALTY_TIERS_MODULE).tiersInEffect([customerId])).get(customerId) ?? null
+      (await container.resolve<LoyaltyTiersModuleService>(LOYALTY_TIERS_MODULE).membershipTiers([customerId], "tier_id")).get(customerId) ?? null
 
     const GENERIC = [
       "email,points,tier,expires_at,birthday",

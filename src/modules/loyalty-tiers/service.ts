@@ -868,15 +868,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return [...byCustomer.entries()].map(([customer_id, metrics]) => ({ customer_id, metrics }))
   }
 
-  /** Earned tier ids of these customers (absent = no membership row). */
-  @InjectManager()
-  async earnedTiers(
-    customerIds: string[],
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<Map<string, string | null>> {
-    return await this.membershipTiers_(customerIds, "earned_tier_id", sharedContext)
-  }
-
   /** Customers whose tier in effect is this tier, a page at a time. */
   @InjectManager()
   async listTierMemberIds(
@@ -893,20 +884,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return rows.map((row) => row.customer_id)
   }
 
-  /** The tier in effect of these customers (absent = no membership row). */
+  /**
+   * These customers' tier in effect (`tier_id`) or earned tier
+   * (`earned_tier_id`), by customer (absent = no membership row): one read
+   * for a page of the jobs and the import.
+   */
   @InjectManager()
-  async tiersInEffect(
-    customerIds: string[],
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<Map<string, string | null>> {
-    return await this.membershipTiers_(customerIds, "tier_id", sharedContext)
-  }
-
-  /** One tier column of these customers' membership rows, by customer. */
-  protected async membershipTiers_(
+  async membershipTiers(
     customerIds: string[],
     column: "tier_id" | "earned_tier_id",
-    sharedContext: SharedContext
+    @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, string | null>> {
     if (!customerIds.length) return new Map()
     const rows = await this.listTierMemberships(

@@ -79,7 +79,7 @@ export const planMemberImportBatchStep = createStep(
       points.existingEntryKeys(draft.postings.map((p) => p.idempotency_key)),
       points.customersWithBirthday(customerIds),
       tiers.listTiersByRank(),
-      tiers.tiersInEffect(customerIds),
+      tiers.membershipTiers(customerIds, "tier_id"),
       customerIds.length
         ? points.listAccounts({ customer_id: customerIds }, { select: ["customer_id", "balance", "lifetime_earned"], take: null })
         : Promise.resolve([]),
