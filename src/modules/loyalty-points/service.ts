@@ -1099,21 +1099,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return await sql.insertOrderFacts(transactionOf(sharedContext, "Order facts"), facts)
   }
 
-  /** Which of these customers have a birthday set. */
-  @InjectManager()
-  async customersWithBirthday(
-    customerIds: string[],
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<string[]> {
-    if (!customerIds.length) return []
-    const found = await this.listAccounts(
-      { customer_id: customerIds, birthday_month: { $ne: null } },
-      { select: ["customer_id"], take: null },
-      sharedContext
-    )
-    return found.map((row) => row.customer_id)
-  }
-
   /**
    * Imported birthdays, each under its account's lock and only where none is
    * set (a birthday the shopper gave stays). `birthday_set_at` is the import's
