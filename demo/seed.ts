@@ -1045,7 +1045,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   const ordersStarted = Date.now()
   let joinIndex = 0
   let orderIndex = 0
-  const balanceOf = async (customerId: string) => (await loyalty.retrieveAccountByCustomer(customerId))?.balance ?? 0
+  const balanceOf = async (customerId: string) => (await loyalty.listAccounts({ customer_id: customerId }, { take: 1 }))[0]?.balance ?? 0
 
   for (let daysAgo = HISTORY_DAYS + 31; daysAgo >= 0; daysAgo--) {
     const day = dayStart(daysAgo)
@@ -1286,7 +1286,7 @@ export default async function seedLoyaltyDemo({ container }: ExecArgs) {
   progress("insights: computing segments, churn risk and KPIs…")
   await timed("insights", () => recomputeInsightsWorkflow(container).run({ input: { now: new Date() } }))
 
-  const account = await loyalty.retrieveAccountByCustomer(shopper.id!)
+  const [account] = await loyalty.listAccounts({ customer_id: shopper.id! }, { take: 1 })
   if (!account || !(account.balance > 0)) {
     throw new Error(`the shopper ended with no points (${JSON.stringify(account)}); the seed is broken`)
   }

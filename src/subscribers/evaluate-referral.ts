@@ -16,7 +16,7 @@ import { evaluateReferralWorkflow } from "../workflows/referrals"
 export default async function evaluateReferralOnPoints({ event, container }: SubscriberArgs<PointsEventData>) {
   if (!event.data?.order_id || event.data.referred === false) return
   const referrals = container.resolve<LoyaltyReferralsModuleService>(LOYALTY_REFERRALS_MODULE)
-  const referral = await referrals.retrieveReferralByReferee(event.data.customer_id)
+  const [referral] = await referrals.listReferrals({ referee_id: event.data.customer_id }, { take: 1 })
   if (!referral || !OPEN_REFERRAL_STATUSES.includes(referral.status)) return
   await evaluateReferralWorkflow(container).run({
     input: { referral_id: referral.id, now: new Date() },

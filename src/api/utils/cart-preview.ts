@@ -21,9 +21,9 @@ export async function loyaltyViewOfCart(scope: MedusaContainer, cart: CartForPoi
   const service = pointsModule(scope)
   const isOwner = !!customerId && cart.customer_id === customerId
   const now = new Date()
-  const [rules, account, tier, facts] = await Promise.all([
+  const [rules, [account], tier, facts] = await Promise.all([
     service.getProgramRules(),
-    isOwner ? service.retrieveAccountByCustomer(customerId!) : Promise.resolve(null),
+    isOwner ? service.listAccounts({ customer_id: customerId! }, { take: 1 }) : Promise.resolve([]),
     isOwner ? tiersModule(scope).effectiveTier(customerId!, now) : Promise.resolve(null),
     loadCampaignFacts(scope, { entity: "cart", id: cart.id, customer_id: isOwner ? customerId : null, at: now }),
   ])

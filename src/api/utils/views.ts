@@ -35,7 +35,7 @@ export async function programView(scope: MedusaContainer, rules: ProgramRules) {
 /** A customer's figures; a customer with no points movement yet reads as all zeros. */
 export async function accountView(scope: MedusaContainer, customerId: string) {
   const service = pointsModule(scope)
-  const account = await service.retrieveAccountByCustomer(customerId)
+  const [account] = await service.listAccounts({ customer_id: customerId }, { take: 1 })
   const nextExpiry = account ? await service.nextExpiry(account.id) : null
   return {
     customer_id: customerId,
@@ -55,7 +55,7 @@ export async function entriesPage(
   page: { limit: number; offset: number }
 ): Promise<{ entries: LedgerEntry[]; has_more: boolean; limit: number; offset: number }> {
   const service = pointsModule(scope)
-  const account = await service.retrieveAccountByCustomer(customerId)
+  const [account] = await service.listAccounts({ customer_id: customerId }, { take: 1 })
   if (!account) {
     return { entries: [], has_more: false, ...page }
   }

@@ -13,14 +13,8 @@ export function awardWithin(requested: number, ...left: (number | null)[]): numb
   return Math.min(Math.max(0, Math.floor(requested)), ...left.filter((n): n is number => n !== null))
 }
 
-/** Per-campaign results: points issued, orders and their amount by currency. */
-export type CampaignResults = {
-  campaign_id: string
-  points: number
-  orders: number
-  customers: number
-  order_amounts: Record<string, string>
-}
+/** Per-campaign results: the award sums' points, orders and customers across currencies, and the orders' amount by currency. */
+export type CampaignResults = Pick<AwardSums, "campaign_id" | "points" | "orders" | "customers"> & { order_amounts: Record<string, string> }
 
 /** One campaign's awards with points in one currency: their sums (`awardSums` in the module's SQL). */
 export type AwardSums = { campaign_id: string; currency_code: string; points: number; orders: number; customers: number; amount: string }

@@ -87,6 +87,20 @@ export async function oneOrNull<T>(list: Promise<T[]>): Promise<T | null> {
   return found ?? null
 }
 
+/**
+ * One page of a history, newest first ((created_at, id) descending, the
+ * index a history is read by): `list` reads one row more than the page, and
+ * `has_more` says whether it came, instead of a total count that would scan
+ * the whole history. A page costs the same at 10 rows or 100k.
+ */
+export async function newestFirst<T>(
+  list: (config: { order: { created_at: "DESC"; id: "DESC" }; take: number; skip: number }) => Promise<T[]>,
+  page: { limit: number; offset: number }
+): Promise<{ rows: T[]; has_more: boolean }> {
+  const rows = await list({ order: { created_at: "DESC", id: "DESC" }, take: page.limit + 1, skip: page.offset })
+  return { rows: rows.slice(0, page.limit), has_more: rows.length > page.limit }
+}
+
 /** The fields of a record that leave the module (a serialized DTO carries every loaded column). */
 export function pickFields<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
   return Object.fromEntries(fields.map((field) => [field, record[field]])) as Pick<T, K>

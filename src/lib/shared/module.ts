@@ -1,5 +1,5 @@
-import type { JoinerServiceConfigAlias, ModuleJoinerConfig } from "@medusajs/framework/types"
-import { DmlEntity, MedusaServiceModelObjectsSymbol, pluralize, upperCaseFirst } from "@medusajs/framework/utils"
+import type { Constructor, JoinerServiceConfigAlias, ModuleExports, ModuleJoinerConfig } from "@medusajs/framework/types"
+import { DmlEntity, MedusaServiceModelObjectsSymbol, Module, pluralize, upperCaseFirst } from "@medusajs/framework/utils"
 
 type JoinerConfigSource = { __joinerConfig?: () => ModuleJoinerConfig }
 type ModuleService = { prototype: object } & { [MedusaServiceModelObjectsSymbol]?: Record<string, unknown> }
@@ -26,6 +26,19 @@ export function withCachedJoinerConfig<Definition extends { service: ModuleServi
     }
   }
   return definition
+}
+
+/**
+ * One of the plugin's modules, as every `modules/<name>/index.ts` exports it:
+ * Medusa's `Module()` (its linkable, typed from the service's models) with the
+ * joiner config built once (`withCachedJoinerConfig`), and the module's loaders.
+ */
+export function loyaltyModule<const Name extends string, const Service extends Constructor<object> & ModuleService>(
+  name: Name,
+  service: Service,
+  loaders?: ModuleExports<Service>["loaders"]
+) {
+  return withCachedJoinerConfig(Module(name, { service, loaders }))
 }
 
 /**

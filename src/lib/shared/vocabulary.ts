@@ -51,6 +51,9 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
 /** An inclusive whole-number range. */
 export type Bounds = { readonly min: number; readonly max: number }
 
+/** The points one bonus pays (a sign-up bonus, a referral reward, a tier's bonus): at most 1,000,000, as every other bonus. */
+const BONUS_POINTS = { min: 0, max: 1_000_000 } as const
+
 /**
  * The bounds the routes validate and the admin forms check before sending
  * (the server stays the judge).
@@ -79,15 +82,15 @@ export const Limits = {
   program: {
     pending_days: { min: 0, max: 365 },
     expiry_months: { min: 0, max: 120 },
-    signup_bonus: { min: 0, max: 1_000_000 },
+    signup_bonus: BONUS_POINTS,
     min_redeem_points: { min: 0, max: 10_000_000 },
     redeem_step: { min: 1, max: 1_000_000 },
   },
   /** A point value or minimum order, per currency (an earn rate: `earn_rate`). */
   per_currency: 1_000_000,
   referral_program: {
-    referrer_points: { min: 0, max: 1_000_000 },
-    referee_points: { min: 0, max: 1_000_000 },
+    referrer_points: BONUS_POINTS,
+    referee_points: BONUS_POINTS,
     claim_window_days: { min: 0, max: 3650 },
     monthly_cap: { min: 0, max: 100_000 },
   },
@@ -97,7 +100,7 @@ export const Limits = {
     max_threshold: 1_000_000_000,
     min_multiplier: 1,
     max_multiplier: 10,
-    max_bonus_points: 1_000_000,
+    max_bonus_points: BONUS_POINTS.max,
     max_window_months: 120,
     max_grace_days: 365,
   },

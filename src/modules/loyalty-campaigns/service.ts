@@ -54,17 +54,14 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
   CampaignAward,
   EarningRule,
 }) {
-  protected readonly options_: CampaignsPluginOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyCampaignsOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyCampaignsOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options?.campaigns ?? {}
   }
 
   /** The store's time zone (plugin option `campaigns.timeZone`), the default of new campaigns. */
   defaultTimeZone(): string {
-    return this.options_.timeZone ?? "UTC"
+    return this.options_.campaigns?.timeZone ?? "UTC"
   }
 
   /**

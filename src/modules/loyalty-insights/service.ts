@@ -1,11 +1,6 @@
 import { Readable } from "stream"
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
-import {
-  InjectManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
+import { InjectManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { knexOf, SharedContext, writeOnlyRow } from "../../lib/db"
 import { BgNbdParams, bgNbdFitProblem, expectedPurchases, fitBgNbd } from "../../lib/insights/clv/bgnbd"
 import { fitGammaGamma, gammaGammaFitProblem } from "../../lib/insights/clv/gamma-gamma"
@@ -92,12 +87,9 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
   KpiSnapshot,
   InsightSettings: InsightSettingsModel,
 }) {
-  protected readonly options_: LoyaltyInsightsOptions
-
-  constructor(container: Record<string, unknown>, options: LoyaltyInsightsOptions = {}) {
+  constructor(container: Record<string, unknown>, protected readonly options_: LoyaltyInsightsOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options ?? {}
   }
 
   // ---------------------------------------------------------------- settings

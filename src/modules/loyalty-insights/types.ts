@@ -27,14 +27,16 @@ export type InsightRunSummary = Pick<ComputeResult, "segments" | "segment_change
   groups: Record<string, SegmentGroupSync>
 }
 
-/** What the recompute needs besides the data: the day, the money, the merchant's settings. */
-export type ComputeInput = {
+/** What every stage of a recompute counts on: its run, its day and the money it counts in. */
+export type RunBasis = {
   run_id: string
   now: Date
   /** The store's default currency (lower case): money is converted into it. */
   currency_code: string
-  settings: InsightSettings
 }
+
+/** What the recompute needs besides the data: the run's basis and the merchant's settings. */
+export type ComputeInput = RunBasis & { settings: InsightSettings }
 
 export type ComputeResult = {
   customers: number
@@ -47,8 +49,8 @@ export type ComputeResult = {
   timings: Record<string, number>
 }
 
-/** What the KPI snapshot needs: the recompute's run, day and currency, and the months, rates and point values. */
-export type KpiInput = Pick<ComputeInput, "run_id" | "now" | "currency_code"> & {
+/** What the KPI snapshot needs: the recompute's basis, and the months, rates and point values. */
+export type KpiInput = RunBasis & {
   /** Months back from `now`'s month, inclusive of it. */
   months: number
   currency_rates: Record<string, number>
@@ -91,16 +93,13 @@ export type KpiRow = { month: string; cohort: "member" | "non_member" | "all"; m
 /** The KPIs of the `days` days up to `to`, per cohort (`from` exclusive, `to` inclusive). */
 export type KpiWindow = { days: number; from: Date; to: Date } & Record<KpiRow["cohort"], KpiMetrics>
 
-export type CustomerInsightRecord = {
+/** A customer's row of a run: the order facts it was computed from, as the aggregation handed them, and the run's scores. */
+export type CustomerInsightRecord = Pick<
+  CustomerOrderFacts,
+  "customer_id" | "is_member" | "orders_count" | "purchase_days" | "first_order_at" | "last_order_at" | "recency_days" | "referrals" | "redeemed_points"
+> & {
   id: string
   run_id: string
-  customer_id: string
-  is_member: boolean
-  orders_count: number
-  purchase_days: number
-  first_order_at: Date
-  last_order_at: Date
-  recency_days: number
   monetary: number
   monetary_by_currency: Record<string, number>
   r_score: number
@@ -118,8 +117,6 @@ export type CustomerInsightRecord = {
   value_score: number | null
   value_band: string | null
   nps_score: number | null
-  referrals: number
-  redeemed_points: number
   explanation: string | null
 }
 

@@ -1,13 +1,6 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
-import {
-  generateEntityId,
-  InjectManager,
-  InjectTransactionManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, settingsOf, SharedContext, transactionOf } from "../../lib/db"
+import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
+import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, newestFirst, oneOrNull, saveNextVersion, settingsInForce, settingsOf, SharedContext, transactionOf } from "../../lib/db"
 import { CareRules, careRules } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import {
@@ -103,12 +96,9 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   NotificationSetting,
   OrderFact,
 }) {
-  protected readonly options_: LoyaltyPluginOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyPluginOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyPluginOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options ?? {}
   }
 
   // ---------------------------------------------------------------- program
@@ -155,36 +145,15 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   // ---------------------------------------------------------------- reads
 
-  /** A customer's account, or null when they never had a points movement. */
-  @InjectManager()
-  async retrieveAccountByCustomer(
-    customerId: string,
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<LoyaltyAccount | null> {
-    return await oneOrNull(this.listAccounts({ customer_id: customerId }, { take: 1 }, sharedContext))
-  }
-
-  /**
-   * One page of an account's entries, newest first, read straight off the
-   * (account_id, created_at, id) index: a page costs the same for an account
-   * with 10 entries or 100k. `has_more` replaces a total count, which would
-   * have to scan the whole history.
-   */
+  /** One page of an account's entries, newest first (`newestFirst`, off the (account_id, created_at, id) index). */
   @InjectManager()
   async listAccountEntries(
     accountId: string,
     page: { limit: number; offset: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ entries: LedgerEntry[]; has_more: boolean }> {
-    const rows = await this.listEntries(
-      { account_id: accountId },
-      { order: { created_at: "DESC", id: "DESC" }, take: page.limit + 1, skip: page.offset },
-      sharedContext
-    )
-    return {
-      entries: rows.slice(0, page.limit),
-      has_more: rows.length > page.limit,
-    }
+    const { rows, has_more } = await newestFirst((config) => this.listEntries({ account_id: accountId }, config, sharedContext), page)
+    return { entries: rows, has_more }
   }
 
   /**
@@ -1132,21 +1101,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   async recordOrderFacts(facts: OrderFactInput[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
     if (!facts.length) return []
     return await sql.insertOrderFacts(transactionOf(sharedContext, "Order facts"), facts)
-  }
-
-  /** Which of these customers have a birthday set. */
-  @InjectManager()
-  async customersWithBirthday(
-    customerIds: string[],
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<string[]> {
-    if (!customerIds.length) return []
-    const found = await this.listAccounts(
-      { customer_id: customerIds, birthday_month: { $ne: null } },
-      { select: ["customer_id"], take: null },
-      sharedContext
-    )
-    return found.map((row) => row.customer_id)
   }
 
   /**

@@ -1,10 +1,4 @@
-import {
-  InjectManager,
-  InjectTransactionManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
+import { InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, SharedContext, transactionOf } from "../../lib/db"
 import {
   ClaimAttemptLimits,
@@ -79,12 +73,9 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   Referral,
   ClaimAttempt,
 }) {
-  protected readonly options_: ReferralPluginOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyReferralsOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyReferralsOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options?.referrals ?? {}
   }
 
   // ---------------------------------------------------------------- program
@@ -94,7 +85,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   async getProgramSettings(@MedusaContext() sharedContext: SharedContext = {}): Promise<ReferralProgramSettings> {
     return await settingsInForce<ReferralProgramSettings>(
       this.listReferralProgramVersions({}, LATEST_VERSION, sharedContext),
-      () => referralSettingsFromOptions(this.options_)
+      () => referralSettingsFromOptions(this.options_.referrals)
     )
   }
 
@@ -118,7 +109,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
 
   /** How many claim attempts a customer and an address get per window (plugin options). */
   getClaimLimits(): ClaimAttemptLimits {
-    return claimLimitsFromOptions(this.options_)
+    return claimLimitsFromOptions(this.options_.referrals)
   }
 
   // ---------------------------------------------------------------- codes
@@ -212,25 +203,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     if (!id) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "You have already used a referral code.")
     }
-    return (await this.retrieveReferralRecord(id, sharedContext))!
-  }
-
-  /** The referral a customer was referred by, or null. */
-  @InjectManager()
-  async retrieveReferralByReferee(
-    refereeId: string,
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<ReferralRecord | null> {
-    return await oneOrNull(this.listReferrals({ referee_id: refereeId }, { take: 1 }, sharedContext))
-  }
-
-  /** One referral with its flags typed, or null. */
-  @InjectManager()
-  async retrieveReferralRecord(
-    id: string,
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<ReferralRecord | null> {
-    return await oneOrNull(this.listReferrals({ id }, { take: 1 }, sharedContext))
+    return await this.retrieveReferral(id, {}, sharedContext)
   }
 
   /**
@@ -354,7 +327,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<ReferralRecord | null> {
     const posted = await markRewardsPosted(transactionOf(sharedContext, WRITES), input)
-    return posted ? await this.retrieveReferralRecord(input.referral_id, sharedContext) : null
+    return posted ? await this.retrieveReferral(input.referral_id, {}, sharedContext) : null
   }
 
   /**
@@ -371,7 +344,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
       decisionChange(row.flags, { ...input, now: new Date(input.now) })
     )
     if (!result) {
-      const current = await this.retrieveReferralRecord(input.referral_id, sharedContext)
+      const [current] = await this.listReferrals({ id: input.referral_id }, { take: 1 }, sharedContext)
       if (!current) {
         throw new MedusaError(MedusaError.Types.NOT_FOUND, `Referral ${input.referral_id} was not found`)
       }
@@ -435,11 +408,11 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     change: (row: ReferralRecord) => Partial<ReferralRecord> | null
   ): Promise<ReferralTransition | null> {
     if (!(await lockReferral(transactionOf(sharedContext, WRITES), referralId))) return null
-    const previous = (await this.retrieveReferralRecord(referralId, sharedContext))!
+    const previous = await this.retrieveReferral(referralId, {}, sharedContext)
     if (!from.includes(previous.status)) return null
     const patch = change(previous)
     if (!patch) return null
     await this.updateReferrals({ ...patch, id: referralId }, sharedContext)
-    return { referral: (await this.retrieveReferralRecord(referralId, sharedContext))!, previous }
+    return { referral: await this.retrieveReferral(referralId, {}, sharedContext), previous }
   }
 }

@@ -1,12 +1,5 @@
-import {
-  generateEntityId,
-  InjectManager,
-  InjectTransactionManager,
-  MedusaContext,
-  MedusaError,
-  MedusaService,
-} from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, pickFields, saveSettings, SharedContext, transactionOf, writeOnlyRow } from "../../lib/db"
+import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
+import { DueCursor, DuePage, dueIds, flushWrites, knexOf, lockForSave, newestFirst, pickFields, saveSettings, SharedContext, transactionOf, writeOnlyRow } from "../../lib/db"
 import { addDays } from "../../lib/shared/dates"
 import { TierExpiringEventData } from "../../lib/shared/events"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
@@ -141,12 +134,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   TierActivity,
   TierSettings: TierSettingsModel,
 }) {
-  protected readonly options_: LoyaltyTiersOptions
-
-  constructor(container: InjectedDependencies, options: LoyaltyTiersOptions = {}) {
+  constructor(container: InjectedDependencies, protected readonly options_: LoyaltyTiersOptions = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.options_ = options ?? {}
   }
 
   // ---------------------------------------------------------------- settings
@@ -479,36 +469,35 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const { settings, tiers, byId, row, writes } = await this.decisionContext_(customerId, now, sharedContext)
-    const window = qualificationWindow(settings, now)
-    const metrics = await this.metrics_(customerId, settings, window.start, now, sharedContext)
-    const decision = decideOnActivity({
-      tiers,
-      earned: (row.earned_tier_id && byId.get(row.earned_tier_id)) || null,
-      qualified_until: row.qualified_until,
-      metrics,
-      settings,
-      now,
-    })
-    if (!decision) {
-      return mergeWrites(customerId, writes)
-    }
-    const earnedTierId = decision.kind === "upgrade" ? decision.tier.id : row.earned_tier_id
-    const after = await this.withEarnedTier_(row, now, {
-      earned_tier_id: earnedTierId,
-      qualified_at: now,
-      qualified_until: decision.qualified_until,
-    }, sharedContext)
-    const reached = byId.get(earnedTierId!)!
-    writes.push(
-      await this.writeMembership_(row, after, byId, {
-        reason: "qualified",
-        note: `Reached ${reached.name}: ${describeMetrics(reached, metrics)}`,
-        key: IdempotencyKeys.tierQualified(customerId, reached.id, now),
-        details: { metrics, window, decision: decision.kind },
+    return await this.decide_(customerId, now, sharedContext, async ({ settings, tiers, byId, row }) => {
+      const window = qualificationWindow(settings, now)
+      const metrics = await this.metrics_(customerId, settings, window.start, now, sharedContext)
+      const decision = decideOnActivity({
+        tiers,
+        earned: (row.earned_tier_id && byId.get(row.earned_tier_id)) || null,
+        qualified_until: row.qualified_until,
+        metrics,
+        settings,
+        now,
+      })
+      if (!decision) return null
+      const earnedTierId = decision.kind === "upgrade" ? decision.tier.id : row.earned_tier_id
+      const after = await this.withEarnedTier_(row, now, {
+        earned_tier_id: earnedTierId,
+        qualified_at: now,
+        qualified_until: decision.qualified_until,
       }, sharedContext)
-    )
-    return mergeWrites(customerId, writes)
+      const reached = byId.get(earnedTierId!)!
+      return {
+        after,
+        history: {
+          reason: "qualified",
+          note: `Reached ${reached.name}: ${describeMetrics(reached, metrics)}`,
+          key: IdempotencyKeys.tierQualified(customerId, reached.id, now),
+          details: { metrics, window, decision: decision.kind },
+        },
+      }
+    })
   }
 
   /**
@@ -523,20 +512,17 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     now: Date,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<MembershipWrite> {
-    const { settings, tiers, byId, row, writes } = await this.decisionContext_(customerId, now, sharedContext)
-    const due = reviewDate(settings, row.qualified_until)
-    if (!row.qualified_until || !due || due > now) {
-      return mergeWrites(customerId, writes)
-    }
-    const start = reviewWindowStart(settings, row.qualified_until)
-    // A rolling period excludes its start: the activity that reached the tier
-    // when the period began belongs to that period, not to the next one.
-    const metrics = await this.metrics_(customerId, settings, start, now, sharedContext)
-    const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
-    const after = await this.withEarnedTier_(row, now, reviewedEarning(row, decision, now), sharedContext)
-    const history = reviewHistory(row, row.qualified_until, decision.tier, { metrics, start, now }, byId)
-    writes.push(await this.writeMembership_(row, after, byId, history, sharedContext))
-    return mergeWrites(customerId, writes)
+    return await this.decide_(customerId, now, sharedContext, async ({ settings, tiers, byId, row }) => {
+      const due = reviewDate(settings, row.qualified_until)
+      if (!row.qualified_until || !due || due > now) return null
+      const start = reviewWindowStart(settings, row.qualified_until)
+      // A rolling period excludes its start: the activity that reached the tier
+      // when the period began belongs to that period, not to the next one.
+      const metrics = await this.metrics_(customerId, settings, start, now, sharedContext)
+      const decision = decideOnReview({ tiers, metrics, settings, qualified_until: row.qualified_until, now })
+      const after = await this.withEarnedTier_(row, now, reviewedEarning(row, decision, now), sharedContext)
+      return { after, history: reviewHistory(row, row.qualified_until, decision.tier, { metrics, start, now }, byId) }
+    })
   }
 
   /**
@@ -878,15 +864,6 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return [...byCustomer.entries()].map(([customer_id, metrics]) => ({ customer_id, metrics }))
   }
 
-  /** Earned tier ids of these customers (absent = no membership row). */
-  @InjectManager()
-  async earnedTiers(
-    customerIds: string[],
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<Map<string, string | null>> {
-    return await this.membershipTiers_(customerIds, "earned_tier_id", sharedContext)
-  }
-
   /** Customers whose tier in effect is this tier, a page at a time. */
   @InjectManager()
   async listTierMemberIds(
@@ -903,20 +880,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return rows.map((row) => row.customer_id)
   }
 
-  /** The tier in effect of these customers (absent = no membership row). */
+  /**
+   * These customers' tier in effect (`tier_id`) or earned tier
+   * (`earned_tier_id`), by customer (absent = no membership row): one read
+   * for a page of the jobs and the import.
+   */
   @InjectManager()
-  async tiersInEffect(
-    customerIds: string[],
-    @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<Map<string, string | null>> {
-    return await this.membershipTiers_(customerIds, "tier_id", sharedContext)
-  }
-
-  /** One tier column of these customers' membership rows, by customer. */
-  protected async membershipTiers_(
+  async membershipTiers(
     customerIds: string[],
     column: "tier_id" | "earned_tier_id",
-    sharedContext: SharedContext
+    @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<Map<string, string | null>> {
     if (!customerIds.length) return new Map()
     const rows = await this.listTierMemberships(
@@ -988,19 +961,18 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     }
   }
 
-  /** A customer's tier history, newest first. */
+  /** A customer's tier history, newest first (`newestFirst`). */
   @InjectManager()
   async customerHistory(
     customerId: string,
     page: { limit: number; offset: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ history: TierHistoryEntry[]; has_more: boolean }> {
-    const rows = await this.listTierHistories(
-      { customer_id: customerId },
-      { select: [...HISTORY_FIELDS], order: { created_at: "DESC", id: "DESC" }, take: page.limit + 1, skip: page.offset },
-      sharedContext
+    const { rows, has_more } = await newestFirst(
+      (config) => this.listTierHistories({ customer_id: customerId }, { select: [...HISTORY_FIELDS], ...config }, sharedContext),
+      page
     )
-    return { history: rows.slice(0, page.limit), has_more: rows.length > page.limit }
+    return { history: rows, has_more }
   }
 
   /**
@@ -1116,6 +1088,26 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   protected async decisionContext_(customerId: string, now: Date, sharedContext: SharedContext) {
     const terms = await this.terms_(sharedContext)
     return { ...terms, ...(await this.lockAndSettle_(customerId, now, terms.byId, sharedContext)) }
+  }
+
+  /**
+   * One decision about one customer (`evaluateCustomer`, `reviewCustomer`):
+   * `decide` reads the `decisionContext_` and says the membership's new state
+   * and its history line, or null for no change. Returns what was written,
+   * ending an override that ran out included.
+   */
+  protected async decide_(
+    customerId: string,
+    now: Date,
+    sharedContext: SharedContext,
+    decide: (context: Awaited<ReturnType<typeof this.decisionContext_>>) => Promise<{ after: MembershipState; history: HistoryInput } | null>
+  ): Promise<MembershipWrite> {
+    const context = await this.decisionContext_(customerId, now, sharedContext)
+    const decision = await decide(context)
+    if (decision) {
+      context.writes.push(await this.writeMembership_(context.row, decision.after, context.byId, decision.history, sharedContext))
+    }
+    return mergeWrites(customerId, context.writes)
   }
 
   /** What every decision reads first: the settings in force and the live tiers (by rank, and by id). */

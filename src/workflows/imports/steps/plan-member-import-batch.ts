@@ -75,13 +75,12 @@ export const planMemberImportBatchStep = createStep(
         room: new Map(),
       }
     )
-    const [existingKeys, birthdays, tierList, currentTiers, accounts] = await Promise.all([
+    const [existingKeys, tierList, currentTiers, accounts] = await Promise.all([
       points.existingEntryKeys(draft.postings.map((p) => p.idempotency_key)),
-      points.customersWithBirthday(customerIds),
       tiers.listTiersByRank(),
-      tiers.tiersInEffect(customerIds),
+      tiers.membershipTiers(customerIds, "tier_id"),
       customerIds.length
-        ? points.listAccounts({ customer_id: customerIds }, { select: ["customer_id", "balance", "lifetime_earned"], take: null })
+        ? points.listAccounts({ customer_id: customerIds }, { select: ["customer_id", "balance", "lifetime_earned", "birthday_month"], take: null })
         : Promise.resolve([]),
     ])
     const room = new Map<string, number>(accounts.map((account) => [account.customer_id, creditRoom(account)]))
@@ -97,7 +96,7 @@ export const planMemberImportBatchStep = createStep(
         customers,
         existing_keys: new Set(existingKeys),
         tiers: tierList.map((tier) => ({ id: tier.id, name: tier.name })),
-        birthdays_set: new Set(birthdays),
+        birthdays_set: new Set(accounts.flatMap((account) => (account.birthday_month != null ? [account.customer_id] : []))),
         current_tiers: currentTiers,
         default_expiry: expiryDate(input.now, rules.expiry_months),
         room,

@@ -57,9 +57,9 @@ export const debitCheckoutPointsStep = createStep(
     }
     const service = pointsService(container)
     await returnAbandonedDebits(container, cart.id)
-    const [rules, account] = await Promise.all([
+    const [rules, [account]] = await Promise.all([
       service.getProgramRules(),
-      service.retrieveAccountByCustomer(cart.customer_id),
+      service.listAccounts({ customer_id: cart.customer_id }, { take: 1 }),
     ])
     const problems = appliedPointsProblems(rules, cart, account?.balance ?? 0)
     if (problems.length) {

@@ -42,7 +42,7 @@ export const validatePointsApplicationStep = createStep(
     if (points === 0) {
       return new StepResponse(null)
     }
-    const account = await pointsService(container).retrieveAccountByCustomer(customer_id)
+    const [account] = await pointsService(container).listAccounts({ customer_id }, { take: 1 })
     const balance = account?.balance ?? 0
     const limits = redemptionLimits(rules, cart, balance)
     const problems = redemptionProblems(points, limits, balance)

@@ -30,7 +30,7 @@ export const loadReferralClaimantStep = createStep(
       filters: { customer_id: Array.from(new Set([customer.id, ...sameMailbox])), status: { $ne: "draft" } },
       pagination: { take: 1 },
     })
-    const referral = await referralsService(container).retrieveReferralByReferee(customer.id)
+    const [referral] = await referralsService(container).listReferrals({ referee_id: customer.id }, { take: 1 })
     return new StepResponse<ReferralClaimant>({
       id: customer.id,
       identity: customer.identity,

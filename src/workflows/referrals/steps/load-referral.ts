@@ -8,12 +8,8 @@ export const loadReferralStepId = "loyalty-load-referral-step"
 export const loadReferralStep = createStep(
   loadReferralStepId,
   async (input: { referral_id?: string | null; referee_id?: string | null }, { container }) => {
-    const service = referralsService(container)
-    const referral = input.referral_id
-      ? await service.retrieveReferralRecord(input.referral_id)
-      : input.referee_id
-        ? await service.retrieveReferralByReferee(input.referee_id)
-        : null
-    return new StepResponse<ReferralRecord | null>(referral)
+    const filters = input.referral_id ? { id: input.referral_id } : input.referee_id ? { referee_id: input.referee_id } : null
+    const [referral] = filters ? await referralsService(container).listReferrals(filters, { take: 1 }) : []
+    return new StepResponse<ReferralRecord | null>(referral ?? null)
   }
 )

@@ -42,7 +42,7 @@ export const syncTierGroupsStep = createStep(
             { select: ["customer_id"], take: BATCH, skip, order: { id: "ASC" } }
           ),
         async (rows) => {
-          const inEffect = await service.tiersInEffect(rows.map((row) => row.customer_id))
+          const inEffect = await service.membershipTiers(rows.map((row) => row.customer_id), "tier_id")
           for (const [customerId, tierId] of inEffect) {
             if ((tierId ? groupOfTier.get(tierId) : null) !== groupId) remove.push(customerId)
           }

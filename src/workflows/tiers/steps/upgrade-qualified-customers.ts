@@ -24,7 +24,7 @@ export const upgradeQualifiedCustomersStep = createPassStep(upgradeQualifiedCust
   await forEachPage(
     ({ after }) => service.metricsPage(window.start, now, after, BATCH),
     async (page) => {
-      const earned = await service.earnedTiers(page.map((row) => row.customer_id))
+      const earned = await service.membershipTiers(page.map((row) => row.customer_id), "earned_tier_id")
       for (const { customer_id, metrics } of page) {
         const target = qualifyingTier(tiers, metrics)
         const current = earned.get(customer_id)

@@ -22,8 +22,8 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, StoreReferral
     ? (await ensureReferralCodeWorkflow(req.scope).run({ input: { customer_id: customerId } })).result.code
     : null
 
-  const [referredBy, page, summary] = await Promise.all([
-    service.retrieveReferralByReferee(customerId),
+  const [[referredBy], page, summary] = await Promise.all([
+    service.listReferrals({ referee_id: customerId }, { take: 1 }),
     service.listReferralRecords({ referrer_id: customerId }, req.validatedQuery),
     service.summarizeReferrer(customerId),
   ])

@@ -34,6 +34,6 @@ export async function decide(
         .warn(`Loyalty: evaluating referral ${req.params.id} after approval failed: ${(error as Error).message}`)
     }
   }
-  const referral = (await referralsModule(req.scope).retrieveReferralRecord(req.params.id))!
+  const referral = await referralsModule(req.scope).retrieveReferral(req.params.id)
   res.json({ referral: adminReferralView(referral, await referralParties(req.scope, [referral])) })
 }

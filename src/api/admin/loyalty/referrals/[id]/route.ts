@@ -9,7 +9,7 @@ import { adminReferralView, referralParties, referralsModule } from "../../../..
  * (utils/request-guards) has already refused a malformed id with a 400.
  */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
-  const referral = await referralsModule(req.scope).retrieveReferralRecord(req.params.id)
+  const [referral] = await referralsModule(req.scope).listReferrals({ id: req.params.id }, { take: 1 })
   if (!referral) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Referral ${req.params.id} was not found`)
   res.json({ referral: adminReferralView(referral, await referralParties(req.scope, [referral])) })
 }

@@ -11,9 +11,9 @@ const SHOWN = 50
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   const customerId = req.params.customer_id
   const service = referralsModule(req.scope)
-  const [codes, referredBy, made, summary] = await Promise.all([
+  const [codes, [referredBy], made, summary] = await Promise.all([
     service.listReferralCodes({ customer_id: customerId }, { take: 1 }),
-    service.retrieveReferralByReferee(customerId),
+    service.listReferrals({ referee_id: customerId }, { take: 1 }),
     service.listReferralRecords({ referrer_id: customerId }, { limit: SHOWN, offset: 0 }),
     service.summarizeReferrer(customerId),
   ])
