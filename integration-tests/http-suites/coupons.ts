@@ -396,6 +396,28 @@ export default httpSuite({
       expect(unchanged.promotions).toEqual([])
       expect(Number(unchanged.total)).toBeCloseTo(119, 2)
 
+      // Nor through the cart's own routes, which take `promo_codes` with the email in one request.
+      const byUpdate = await attempt(
+        api.post(`/store/carts/${cart.id}`, { email: "guest-email@example.com", promo_codes: [coupon.code] }, { headers: storeHeaders })
+      )
+      expect(byUpdate.status).toBe(400)
+      expect(byUpdate.data.message).toBe(`Coupon ${coupon.code} can only be used by its owner, logged in`)
+      const byCreate = await attempt(
+        api.post(
+          "/store/carts",
+          { region_id: fixture.regionId, email: "guest-email@example.com", promo_codes: [coupon.code], items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }] },
+          { headers: storeHeaders }
+        )
+      )
+      expect(byCreate.status).toBe(400)
+      expect(byCreate.data.message).toBe(`Coupon ${coupon.code} can only be used by its owner, logged in`)
+      expect((await get(api, `/store/carts/${cart.id}`, storeHeaders)).cart.promotions).toEqual([])
+      // The owner may send it that way.
+      const { cart: ownCart } = await post(
+        api, "/store/carts", { region_id: fixture.regionId, promo_codes: [coupon.code], items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }] }, owner.headers
+      )
+      expect(ownCart.promotions.map((p: { code: string }) => p.code)).toEqual([coupon.code])
+
       // The owner puts it on their own cart; a guest holding that cart id cannot complete it.
       const mine = await cartWithCode(owner.headers, coupon.code)
       expect(mine.codes).toEqual([coupon.code])

@@ -9,6 +9,12 @@ import { enterCheckout } from "../../../workflows/redemption/checkout-actor"
 const loggedInCustomer = (req: MedusaStoreRequest) =>
   req.auth_context?.actor_type === "customer" ? req.auth_context.actor_id ?? null : null
 
+/** The promotion codes a cart request sends (`promo_codes`), strings only. */
+const promoCodesOf = (body: unknown): string[] => {
+  const codes = (body as { promo_codes?: unknown } | undefined)?.promo_codes
+  return Array.isArray(codes) ? codes.filter((code): code is string => typeof code === "string") : []
+}
+
 /**
  * `POST /store/carts/:id/promotions`: a coupon bought with points goes only
  * on its owner's cart by its owner, logged in. Medusa checks the coupon's
@@ -19,10 +25,7 @@ const loggedInCustomer = (req: MedusaStoreRequest) =>
  * Medusa, which skips them.
  */
 export async function refuseCouponsOfOthers(req: MedusaStoreRequest, _res: MedusaResponse, next: MedusaNextFunction) {
-  const body = (req.body ?? {}) as { promo_codes?: unknown }
-  const codes = Array.isArray(body.promo_codes)
-    ? body.promo_codes.filter((code): code is string => typeof code === "string")
-    : []
+  const codes = promoCodesOf(req.body)
   if (!codes.length) return next()
   const coupons = await pointsModule(req.scope).listCoupons({ code: codes })
   if (!coupons.length) return next()
@@ -33,6 +36,21 @@ export async function refuseCouponsOfOthers(req: MedusaStoreRequest, _res: Medus
     return next(new MedusaError(MedusaError.Types.NOT_ALLOWED, couponOwnerOnly(taken.code)))
   }
   next()
+}
+
+/**
+ * `POST /store/carts` and `POST /store/carts/:id`: Medusa applies the
+ * `promo_codes` these take too, after it has attached the cart to the
+ * customer of the `email` in the same request. Whose cart it becomes is
+ * decided there, so here a coupon bought with points is taken only from its
+ * owner, logged in, whatever the cart.
+ */
+export async function refuseCouponsOnCartWrites(req: MedusaStoreRequest, _res: MedusaResponse, next: MedusaNextFunction) {
+  const codes = promoCodesOf(req.body)
+  if (!codes.length) return next()
+  const actor = loggedInCustomer(req)
+  const taken = (await pointsModule(req.scope).listCoupons({ code: codes })).find((coupon) => coupon.customer_id !== actor)
+  next(taken ? new MedusaError(MedusaError.Types.NOT_ALLOWED, couponOwnerOnly(taken.code)) : undefined)
 }
 
 /**

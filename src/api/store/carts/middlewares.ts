@@ -1,13 +1,14 @@
 import { authenticate, MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
-import { refuseCouponsOfOthers, recordCheckoutActor } from "./loyalty-owner"
+import { refuseCouponsOfOthers, refuseCouponsOnCartWrites, recordCheckoutActor } from "./loyalty-owner"
 import { StoreApplyCartPoints } from "./validators"
 
 /**
  * Cart loyalty routes. The preview answers anyone holding the cart id (a
  * guest sees what the cart would earn with an account); applying points needs
  * the logged-in owner of the cart. On Medusa's own cart routes, a coupon
- * bought with points and a cart that spends points are for the logged-in
- * owner only (Medusa attaches a guest cart to a member by email).
+ * bought with points (on the promotions route, and in the `promo_codes` that
+ * creating or updating a cart takes) and a cart that spends points are for
+ * the logged-in owner only (Medusa attaches a guest cart to a member by email).
  */
 export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
   {
@@ -29,6 +30,16 @@ export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
     method: ["POST"],
     matcher: "/store/carts/:id/promotions",
     middlewares: [refuseCouponsOfOthers],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/carts",
+    middlewares: [refuseCouponsOnCartWrites],
+  },
+  {
+    method: ["POST"],
+    matcher: "/store/carts/:id",
+    middlewares: [refuseCouponsOnCartWrites],
   },
   {
     method: ["POST"],
