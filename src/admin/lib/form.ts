@@ -90,6 +90,13 @@ export const parseAmounts = (
   return { value, errors }
 }
 
+/**
+ * What a parsed form makes, or null while it has errors: `make` runs only
+ * when every field parsed, so it may take the parsed values as they are.
+ */
+export const unlessErrors = <V>(errors: object, make: () => V): V | null =>
+  Object.keys(errors).length ? null : make()
+
 /** The fields of `rules` whose number differs from the saved one. */
 export function changedInts<F extends string>(saved: Record<F, unknown>, next: Record<F, number>, rules: Record<F, IntRule>) {
   const body: Partial<Record<F, number>> = {}

@@ -24,6 +24,7 @@ import {
   parseInts,
   ratesToText,
   sameRecord,
+  unlessErrors,
   useProgramForm,
   type IntRule,
 } from "../../../lib/form"
@@ -97,20 +98,16 @@ const parseForm = (
     errors.max_redeem_percent = "Enter a percentage from 0 to 100."
   }
 
-  if (Object.keys(errors).length) {
-    return { errors, values: null }
-  }
-
   return {
     errors,
-    values: {
+    values: unlessErrors(errors, () => ({
       earn_rates: earn.value,
       point_values: values.value,
       ...ints.values,
       // 4 decimals on the wire avoids 0.07 * 100 style float noise.
       max_redeem_share: Number((pct / 100).toFixed(4)),
       shipping_redeemable: form.shipping_redeemable,
-    },
+    })),
   }
 }
 

@@ -26,6 +26,7 @@ import {
   parseInts,
   ratesToText,
   sameRecord,
+  unlessErrors,
   useProgramForm,
   type IntRule,
 } from "../../../../lib/form"
@@ -100,16 +101,15 @@ const parseForm = (
     errors.rewards = "A running program must reward the referrer, the friend, or both."
   }
 
-  if (Object.keys(errors).length) return { errors, values: null }
   return {
     errors,
-    values: {
+    values: unlessErrors(errors, () => ({
       enabled: form.enabled,
       take_back_rewards: form.take_back_rewards,
       ...ints.values,
       min_order_amounts: minimums.value,
       storefront_url: url || null,
-    },
+    })),
   }
 }
 

@@ -19,7 +19,7 @@ import {
   useUpdateLoyaltyReward,
 } from "../../../../hooks/use-loyalty"
 import { REWARD_KIND_LABELS, toNumber } from "../../../../lib/format"
-import { DECIMAL_RE, INT_RE, useSettingsForm, type IntRule } from "../../../../lib/form"
+import { DECIMAL_RE, INT_RE, unlessErrors, useSettingsForm, type IntRule } from "../../../../lib/form"
 import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
   getErrorMessage,
@@ -151,10 +151,9 @@ const parseForm = (
     errors.ends_at = "Must be after the start."
   }
 
-  if (Object.keys(errors).length) return { errors, body: null }
   return {
     errors,
-    body: {
+    body: unlessErrors(errors, () => ({
       name,
       description: form.description.trim() || null,
       kind: form.kind,
@@ -168,7 +167,7 @@ const parseForm = (
       valid_days: validDays as number,
       refund_on_expiry: form.refund_on_expiry,
       is_active: form.is_active,
-    },
+    })),
   }
 }
 

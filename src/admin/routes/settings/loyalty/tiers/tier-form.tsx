@@ -13,7 +13,7 @@ import {
   useUpdateLoyaltyTier,
 } from "../../../../hooks/use-loyalty-tiers"
 import { formatPoints } from "../../../../lib/format"
-import { useSettingsForm } from "../../../../lib/form"
+import { unlessErrors, useSettingsForm } from "../../../../lib/form"
 import {
   getErrorMessage,
   LOYALTY_TIER_LIMITS,
@@ -96,10 +96,9 @@ const parseTierForm = (form: TierFormState): { errors: TierFormErrors; body: Loy
   if (!/^\d+$/.test(form.bonus_points.trim()) || bonus > LOYALTY_TIER_LIMITS.max_bonus_points) {
     errors.bonus_points = "Enter a whole number of points, 0 for none."
   }
-  if (Object.keys(errors).length) return { errors, body: null }
   return {
     errors,
-    body: {
+    body: unlessErrors(errors, () => ({
       name,
       metric: form.metric,
       threshold: form.metric === "spend" ? null : threshold,
@@ -108,7 +107,7 @@ const parseTierForm = (form: TierFormState): { errors: TierFormErrors; body: Loy
       bonus_points: bonus,
       perks: form.perks.trim() || null,
       customer_group_id: form.customer_group_id === NO_GROUP ? null : form.customer_group_id,
-    },
+    })),
   }
 }
 
