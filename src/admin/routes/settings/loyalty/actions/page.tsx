@@ -85,15 +85,15 @@ const useActionColumns = ({
  */
 const LoyaltyActionsPage = () => {
   const queryClient = useQueryClient()
-  const { data, isPending, isError, error } = useQuery({ queryKey: ACTIONS_KEY, queryFn: loyaltyCareApi.actions })
+  const { data, isPending, isError, error } = useQuery({ queryKey: ACTIONS_KEY, queryFn: loyaltyCareApi.actions.list })
   const refresh = () => queryClient.invalidateQueries({ queryKey: ACTIONS_KEY })
   const toggle = useMutation({
-    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.updateAction(action.id, { enabled: !action.enabled }),
+    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.actions.update(action.id, { enabled: !action.enabled }),
     onSuccess: refresh,
     onError: (e) => toast.error(getErrorMessage(e)),
   })
   const remove = useMutation({
-    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.deleteAction(action.id),
+    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.actions.remove(action.id),
     onSuccess: refresh,
     onError: (e) => toast.error(getErrorMessage(e)),
   })
@@ -137,7 +137,7 @@ const NewActionForm = ({ onCreated }: { onCreated: () => void }) => {
   const [limit, setLimit] = useState("")
   const [period, setPeriod] = useState<LoyaltyActionPeriod>("month")
   const create = useMutation({
-    mutationFn: loyaltyCareApi.createAction,
+    mutationFn: loyaltyCareApi.actions.create,
     onSuccess: ({ action }) => {
       toast.success(`${action.name} added`)
       setCode("")
