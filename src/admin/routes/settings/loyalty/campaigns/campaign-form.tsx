@@ -423,15 +423,13 @@ const CampaignDrawer = ({
 }
 
 /**
- * The campaign form's drawer: `id`'s campaign, or a new one without `id`; the
- * list gives the other campaigns (the what-if replays them too) and the
- * store's time zone.
+ * The campaign form's drawer: the route's campaign, or a new one; the list
+ * gives the other campaigns (the what-if replays them too) and the store's
+ * time zone.
  */
-export const CampaignFormDrawer = ({ id }: { id?: string }) => (
+export const CampaignFormDrawer = () => (
   <RouteFormDrawer
     query={useLoyaltyCampaigns()}
-    rows={(data) => data.campaigns}
-    id={id}
     noun="campaign"
     form={(campaign, data) => (
       <CampaignDrawer campaign={campaign} campaigns={data.campaigns} timeZone={data.time_zone ?? "UTC"} />

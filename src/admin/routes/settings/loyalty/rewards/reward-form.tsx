@@ -340,10 +340,10 @@ const RewardFormBody = ({
 
 
 /**
- * The reward form's drawer: `id`'s reward (from the rewards list), or a new
- * one without `id`, whose first amount row starts with a store currency.
+ * The reward form's drawer: the route's reward (from the rewards list), or a
+ * new one, whose first amount row starts with a store currency.
  */
-export const RewardFormDrawer = ({ id }: { id?: string }) => {
+export const RewardFormDrawer = () => {
   const query = useLoyaltyRewards()
   // The form starts from the store's currencies, so it waits for them (the list page loads them up front).
   const program = useLoyaltyProgram()
@@ -355,8 +355,6 @@ export const RewardFormDrawer = ({ id }: { id?: string }) => {
   return (
     <RouteFormDrawer
       query={{ ...query, isPending: query.isPending || program.isPending }}
-      rows={(data) => data.rewards}
-      id={id}
       noun="reward"
       form={(reward) => <RewardFormBody key={reward?.id ?? "new"} reward={reward} storeCurrencies={storeCurrencies} />}
     />

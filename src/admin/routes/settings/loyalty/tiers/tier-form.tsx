@@ -1,6 +1,6 @@
 import { Alert, Button, Drawer, Input, Text, Textarea, toast } from "@medusajs/ui"
 import { useMemo, useState, type FormEvent } from "react"
-import { Field, InputField, SelectField, optionsOf } from "../../../../components/form-field"
+import { DrawerFormFooter, Field, InputField, SelectField, optionsOf } from "../../../../components/form-field"
 import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../../lib/what-if-api"
@@ -300,17 +300,11 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
           <WhatIfPanel proposal={whatIfProposal} disabledReason="Fix the form's errors first." />
         </div>
       </Drawer.Body>
-      <Drawer.Footer>
-        <Button size="small" variant="secondary" type="button" onClick={onDone} disabled={saving}>
-          Cancel
-        </Button>
+      <DrawerFormFooter isPending={saving} saveTestId="loyalty-tier-save" saveLabel={tier ? "Save tier" : "Create tier"}>
         <Button size="small" variant="secondary" type="button" onClick={onPreview} isLoading={previewer.isPending} data-testid="loyalty-tier-preview">
           Preview
         </Button>
-        <Button size="small" type="submit" isLoading={saving} data-testid="loyalty-tier-save">
-          {tier ? "Save tier" : "Create tier"}
-        </Button>
-      </Drawer.Footer>
+      </DrawerFormFooter>
     </form>
   )
 }
@@ -318,13 +312,11 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
 
 /**
  * The tier form's drawer: the saved tiers (the form previews the whole set
- * with its change), then the form for `id`'s tier, or a new one without `id`.
+ * with its change), then the form for the route's tier, or a new one.
  */
-export const TierFormDrawer = ({ id }: { id?: string }) => (
+export const TierFormDrawer = () => (
   <RouteFormDrawer
     query={useLoyaltyTiers()}
-    rows={(data) => data.tiers}
-    id={id}
     noun="tier"
     form={(tier, { tiers }) => <TierForm tier={tier} tiers={tiers} />}
   />
