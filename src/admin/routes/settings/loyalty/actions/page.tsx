@@ -1,10 +1,10 @@
-import { Badge, Button, Container, Input, Label, Switch, Table, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Input, Label, Switch, Table, Text, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { useMemo, useState, type FormEvent } from "react"
+import { useState, type FormEvent } from "react"
 import { OptionSelect } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { QueryState } from "../../../../components/query-state"
-import { LoyaltyDataTable } from "../../../../components/data-table"
+import { LoyaltyDataTable, useColumns } from "../../../../components/data-table"
 import { ListTable, NameCell, NameWithNote } from "../../../../components/table-head"
 import {
   BUILT_IN_ACTIONS,
@@ -31,8 +31,6 @@ const NOTIFICATIONS_KEY = ["loyalty", "notification-settings"]
 const limitText = (action: LoyaltyAction) =>
   action.limit_count ? `${action.limit_count} ${PERIODS.find((p) => p.value === action.limit_period)?.label}` : "No limit"
 
-const actionColumn = createDataTableColumnHelper<LoyaltyAction>()
-
 /** The actions table's columns: the switch turns an action on or off, Remove deletes it. */
 const useActionColumns = ({
   toggle,
@@ -41,8 +39,8 @@ const useActionColumns = ({
   toggle: { isPending: boolean; mutate: (action: LoyaltyAction) => void }
   remove: { isPending: boolean; mutate: (action: LoyaltyAction) => void }
 }) =>
-  useMemo(
-    () => [
+  useColumns<LoyaltyAction>(
+    (actionColumn) => [
       actionColumn.accessor("name", {
         header: "Action",
         cell: ({ row: { original: action } }) => (

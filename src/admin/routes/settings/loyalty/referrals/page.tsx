@@ -4,10 +4,9 @@ import {
   Label,
   Switch,
   Text,
-  createDataTableColumnHelper,
 } from "@medusajs/ui"
-import { ListHeader, QueryDataTable, useServerPage } from "../../../../components/data-table"
-import { useCallback, useMemo, useState } from "react"
+import { ListHeader, QueryDataTable, useColumns, useServerPage } from "../../../../components/data-table"
+import { useCallback, useState } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
 import { InputField, NotedInput } from "../../../../components/form-field"
 import {
@@ -253,12 +252,10 @@ const FILTERS: { label: string; status?: ReferralStatus }[] = [
   })),
 ]
 
-const columnHelper = createDataTableColumnHelper<AdminReferral>()
-
 /** The referrals table's columns; Review opens the decision drawer (the referral's route) for a referral still undecided. */
 const useReferralColumns = (onReview: (referral: AdminReferral) => void) =>
-  useMemo(
-    () => [
+  useColumns<AdminReferral>(
+    (columnHelper) => [
       columnHelper.accessor("claimed_at", {
         header: "Claimed",
         cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDate(getValue())}</span>,
