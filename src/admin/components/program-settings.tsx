@@ -1,7 +1,7 @@
 import { Container, Heading, Table, Text } from "@medusajs/ui"
 import type { ComponentType, FormEvent, ReactNode } from "react"
 import { formatDateTime } from "../lib/format"
-import type { ProgramHooks, ProgramInts } from "../lib/form"
+import type { ProgramInts, ProgramSpec } from "../lib/form"
 import { FormFooter, InputField } from "./form-field"
 import { LoyaltySettingsNav } from "./loyalty-settings-nav"
 import { QueryState } from "./query-state"
@@ -22,7 +22,7 @@ export function ProgramSettingsPage<D extends Versioned>({
   editor: Editor,
   children,
 }: {
-  program: Pick<ProgramHooks<D, never>, "what" | "useQuery">
+  program: Pick<ProgramSpec<D, never>, "what" | "useQuery">
   editor: ComponentType<{ data: D }>
   children?: ReactNode
 }) {
@@ -69,8 +69,8 @@ const ProgramVersionHeader = ({
 
 /**
  * A versioned program's form: its title with the version, the sections, then
- * the save bar (`useProgramForm`'s). `testId` names the program: the version
- * line is `<testId>-version`, the Save button `<testId>-save`.
+ * the save bar (`useProgramForm`'s, with `testId`: the version line is
+ * `<testId>-version`, the Save button `<testId>-save`).
  */
 export const ProgramEditorForm = ({
   title,
@@ -114,23 +114,14 @@ export const ProgramIntFields = <I extends string>({
   fields,
   rules,
   labels,
-  prefix,
-  bind,
+  field,
 }: ProgramInts<I> & {
   fields: I[]
-  bind: (field: I) => { value: string; onChange: (value: string) => void; error?: string }
+  field: (key: I) => { id: string; testId: string; value: string; onChange: (value: string) => void; error?: string }
 }) => (
   <>
-    {fields.map((field) => (
-      <InputField
-        key={field}
-        id={`${prefix}-${field}`}
-        testId={`${prefix}-${field.replace(/_/g, "-")}`}
-        {...labels[field]}
-        number="int"
-        {...rules[field]}
-        {...bind(field)}
-      />
+    {fields.map((key) => (
+      <InputField key={key} {...labels[key]} number="int" {...rules[key]} {...field(key)} />
     ))}
   </>
 )

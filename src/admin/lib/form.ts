@@ -180,11 +180,13 @@ export type AmountRule = { invalid: string; max: number; allowZero: boolean }
 type Versioned = { program: { version: number } }
 
 /**
- * A versioned program's hooks and its name in messages ("loyalty program"):
- * the settings page reads it with `useQuery`, the form saves it with `useUpdate`.
+ * A versioned program as its settings page knows it: its name in messages
+ * ("loyalty program"), the prefix of its fields' ids ("loyalty"), and its
+ * hooks: the page reads it with `useQuery`, the form saves it with `useUpdate`.
  */
-export type ProgramHooks<D extends Versioned, B> = {
+export type ProgramSpec<D extends Versioned, B> = {
   what: string
+  prefix: string
   useQuery: (options: { refetchOnWindowFocus: false }) => {
     isPending: boolean
     isError: boolean
@@ -203,15 +205,10 @@ type ProgramErrors<I extends string, A extends string, E> = Partial<Record<I, st
 /** A program form's parsed values, as the program holds them. */
 type ProgramValues<I extends string, A extends string, V> = Record<I, number> & Record<A, Record<string, number>> & V
 
-/**
- * A program form's whole-number fields: their bounds (the server's), their
- * labels, and the prefix of their ids (`<prefix>-<field>`; the test id the
- * same with dashes).
- */
+/** A program form's whole-number fields: their bounds (the server's) and their labels. */
 export type ProgramInts<I extends string> = {
   rules: Record<I, IntRule>
   labels: Record<I, { label: string; hint?: string }>
-  prefix: string
 }
 
 /** What a save of a program form sends: the changed fields only. */
@@ -239,7 +236,7 @@ export function useProgramForm<
   V extends object,
 >(
   data: { program: P; store_currencies: string[] },
-  hooks: Pick<ProgramHooks<Versioned, NoInfer<ProgramChanges<I, A, V>>>, "what" | "useUpdate">,
+  spec: Pick<ProgramSpec<Versioned, NoInfer<ProgramChanges<I, A, V>>>, "what" | "prefix" | "useUpdate">,
   {
     ints,
     amounts,
@@ -247,7 +244,6 @@ export function useProgramForm<
     parse,
     diff,
   }: {
-    /** The whole numbers' bounds, their labels, and the prefix of their ids. */
     ints: ProgramInts<I>
     amounts: Record<A, AmountRule>
     toForm: (program: P) => F
@@ -257,7 +253,7 @@ export function useProgramForm<
   }
 ) {
   const { program } = data
-  const mutation = hooks.useUpdate()
+  const mutation = spec.useUpdate()
   const amountKeys = Object.keys(amounts) as A[]
   const recordOf = (key: A): Record<string, unknown> | null | undefined => program[key]
   const codes = useMemo(
@@ -304,7 +300,7 @@ export function useProgramForm<
     e.preventDefault()
     const parsed = parseAll(state.form)
     state.setErrors(parsed.errors)
-    await saveVersioned({ body: parsed.values && changes(parsed.values), save: mutation.mutateAsync, what: hooks.what })
+    await saveVersioned({ body: parsed.values && changes(parsed.values), save: mutation.mutateAsync, what: spec.what })
   }
   /** One currency's text of an amount field: its value, its setter and its error, as `bind` gives a field's. */
   const bindAmount = (key: A, code: string) => {
@@ -321,15 +317,23 @@ export function useProgramForm<
     }
   }
 
+  /** A field's id (`<prefix>-<key>`), test id (the same, dashed), value, setter and error. */
+  const field = <K extends keyof ProgramText<I, A, F> & string>(key: K) => ({
+    id: `${spec.prefix}-${key}`,
+    testId: `${spec.prefix}-${key.replace(/_/g, "-")}`,
+    ...state.bind(key),
+  })
+
   return {
     ...state,
     codes,
     bindAmount,
-    /** For `ProgramIntFields`: the whole numbers' bounds, labels and ids, and their values. */
-    intFields: { ...ints, bind: state.bind },
+    field,
+    /** For `ProgramIntFields`: the whole numbers' bounds and labels, and their fields. */
+    intFields: { ...ints, field },
     /** The form as typed, parsed: its errors, and its values when it has none. */
     parsed: useMemo(() => parseAll(state.form), [state.form]),
     /** For `ProgramEditorForm`: the version, the submit, whether anything changed, the pending save, and the reset. */
-    saveBar: { version: program.version, onSubmit, dirty: state.dirty, isPending: mutation.isPending, onReset: state.reset },
+    saveBar: { testId: `${spec.prefix}-program`, version: program.version, onSubmit, dirty: state.dirty, isPending: mutation.isPending, onReset: state.reset },
   }
 }

@@ -87,8 +87,8 @@ const diffProgram = (program: LoyaltyProgram, next: OwnValues): Partial<OwnValue
   return body
 }
 
-/** The loyalty program's hooks, and its name in the page's and the form's messages. */
-const PROGRAM = { what: "loyalty program", useQuery: useLoyaltyProgram, useUpdate: useUpdateLoyaltyProgram }
+/** The loyalty program: its name in messages, its fields' id prefix, and its hooks. */
+const PROGRAM = { what: "loyalty program", prefix: "loyalty", useQuery: useLoyaltyProgram, useUpdate: useUpdateLoyaltyProgram }
 
 /* ------------------------------------------------------------------ */
 
@@ -108,8 +108,8 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
     () => new Set(data.store_currencies.map((c) => c.toLowerCase())),
     [data.store_currencies]
   )
-  const { bind, bindAmount, codes, parsed, intFields, saveBar } = useProgramForm(data, PROGRAM, {
-    ints: { rules: INT_RULES, labels: INT_FIELDS, prefix: "loyalty" },
+  const { field, bindAmount, codes, parsed, intFields, saveBar } = useProgramForm(data, PROGRAM, {
+    ints: { rules: INT_RULES, labels: INT_FIELDS },
     amounts: AMOUNT_RULES,
     toForm,
     parse: parseForm,
@@ -147,7 +147,6 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
   return (
     <ProgramEditorForm
       title="Loyalty program"
-      testId="loyalty-program"
       savedAt={program.updated_at ?? program.created_at}
       unsaved="the plugin's default rules"
       {...saveBar}
@@ -211,22 +210,20 @@ const ProgramEditor = ({ data }: { data: AdminLoyaltyProgramResponse }) => {
         <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
           <ProgramIntFields {...intFields} fields={["min_redeem_points", "redeem_step"]} />
           <InputField
-            id="loyalty-max_redeem_percent"
+            {...field("max_redeem_percent")}
+            // The wire's name: the form shows a percentage, the program keeps a share.
             testId="loyalty-max-redeem-share"
             label="Maximum share of the cart (%)"
             hint="How much of a cart points may pay, 0–100."
             number="decimal"
             min={0}
             max={100}
-            {...bind("max_redeem_percent")}
           />
         </div>
         <SwitchField
-          id="loyalty-shipping_redeemable"
-          testId="loyalty-shipping-redeemable"
           label="Shipping payable with points"
           hint="When off, points pay only for items."
-          {...bind("shipping_redeemable")}
+          {...field("shipping_redeemable")}
         />
       </FormSection>
 

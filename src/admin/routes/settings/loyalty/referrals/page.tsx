@@ -106,8 +106,8 @@ const sharePreview = (url: string) => {
 
 /* ------------------------------------------------------------------ */
 
-/** The referral program's hooks, and its name in the page's and the form's messages. */
-const PROGRAM = { what: "referral program", useQuery: useReferralProgram, useUpdate: useUpdateReferralProgram }
+/** The referral program: its name in messages, its fields' id prefix, and its hooks. */
+const PROGRAM = { what: "referral program", prefix: "referral", useQuery: useReferralProgram, useUpdate: useUpdateReferralProgram }
 
 const ReferralSettingsPage = () => (
   <ProgramSettingsPage program={PROGRAM} editor={ProgramEditor}>
@@ -132,8 +132,8 @@ const INT_FIELDS: Record<IntField, { label: string; hint: string }> = {
 
 const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
   const { program } = data
-  const { form, set, bind, bindAmount, errors, codes, intFields, saveBar } = useProgramForm(data, PROGRAM, {
-    ints: { rules: INT_RULES, labels: INT_FIELDS, prefix: "referral" },
+  const { form, set, field, bindAmount, errors, codes, intFields, saveBar } = useProgramForm(data, PROGRAM, {
+    ints: { rules: INT_RULES, labels: INT_FIELDS },
     amounts: AMOUNT_RULES,
     toForm,
     parse: parseForm,
@@ -144,7 +144,6 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
   return (
     <ProgramEditorForm
       title="Referral program"
-      testId="referral-program"
       unsaved="the plugin's default settings"
       controls={
         <div className="flex items-center gap-x-2">
@@ -219,8 +218,6 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
 
       <FormSection title="Share link">
         <InputField
-          id="referral-storefront_url"
-          testId="referral-storefront-url"
           label="Storefront address"
           hint={
             preview ? (
@@ -233,7 +230,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
             )
           }
           placeholder="https://shop.example.com"
-          {...bind("storefront_url")}
+          {...field("storefront_url")}
         />
       </FormSection>
     </ProgramEditorForm>
