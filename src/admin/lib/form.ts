@@ -116,9 +116,10 @@ const errorOf = (errors: object, key: PropertyKey): string | undefined => {
  * A form's state: the typed text, its errors, whether it changed, and a
  * reset to what was loaded. `bind(key)` gives a field its value, setter and
  * error in one spread (`<InputField {...bind("name")} />`, a select's or a
- * switch's too).
+ * switch's too); `field(key)` adds its id, `<idPrefix>-<key>`, and its test
+ * id, the same with dashes.
  */
-export function useSettingsForm<F extends object, E extends object>(initial: F) {
+export function useSettingsForm<F extends object, E extends object>(initial: F, idPrefix = "") {
   const [form, setForm] = useState<F>(initial)
   const [errors, setErrors] = useState<E>({} as E)
   const set = <K extends keyof F>(key: K, value: F[K]) => setForm((f) => ({ ...f, [key]: value }))
@@ -127,11 +128,17 @@ export function useSettingsForm<F extends object, E extends object>(initial: F) 
     onChange: (value: F[K]) => set(key, value),
     error: errorOf(errors, key),
   })
+  const field = <K extends keyof F & string>(key: K) => ({
+    id: `${idPrefix}-${key}`,
+    testId: `${idPrefix}-${key.replace(/_/g, "-")}`,
+    ...bind(key),
+  })
   return {
     form,
     setForm,
     set,
     bind,
+    field,
     errors,
     setErrors,
     dirty: JSON.stringify(form) !== JSON.stringify(initial),
@@ -268,7 +275,7 @@ export function useProgramForm<
     }),
     [program, codes]
   )
-  const state = useSettingsForm<ProgramText<I, A, F>, ProgramErrors<I, A, E>>(initial)
+  const state = useSettingsForm<ProgramText<I, A, F>, ProgramErrors<I, A, E>>(initial, spec.prefix)
 
   const parseAll = (form: ProgramText<I, A, F>) => {
     const parsedInts = parseInts(form, ints.rules)
@@ -317,20 +324,12 @@ export function useProgramForm<
     }
   }
 
-  /** A field's id (`<prefix>-<key>`), test id (the same, dashed), value, setter and error. */
-  const field = <K extends keyof ProgramText<I, A, F> & string>(key: K) => ({
-    id: `${spec.prefix}-${key}`,
-    testId: `${spec.prefix}-${key.replace(/_/g, "-")}`,
-    ...state.bind(key),
-  })
-
   return {
     ...state,
     codes,
     bindAmount,
-    field,
     /** For `ProgramIntFields`: the whole numbers' bounds and labels, and their fields. */
-    intFields: { ...ints, field },
+    intFields: { ...ints, field: state.field },
     /** The form as typed, parsed: its errors, and its values when it has none. */
     parsed: useMemo(() => parseAll(state.form), [state.form]),
     /** For `ProgramEditorForm`: the version, the submit, whether anything changed, the pending save, and the reset. */
