@@ -66,10 +66,13 @@ function parseInts<F extends string>(
   return { values, errors }
 }
 
+/** How a per-currency amount field reads: its error text, its bound, and whether 0 is allowed. */
+export type AmountRule = { invalid: string; max: number; allowZero: boolean }
+
 /** Parse one decimal per currency; an empty text means "not set for this currency". */
 const parseAmounts = (
   texts: Record<string, string>,
-  { invalid, max, allowZero }: { invalid: string; max: number; allowZero: boolean }
+  { invalid, max, allowZero }: AmountRule
 ): { value: Record<string, number>; errors: Record<string, string> } => {
   const value: Record<string, number> = {}
   const errors: Record<string, string> = {}
@@ -180,9 +183,6 @@ export async function saveVersioned<B extends object>({
     toast.error(`Could not save the ${what}`, { description: getErrorMessage(err) })
   }
 }
-
-/** How a per-currency amount field reads: its error text, its bound, and whether 0 is allowed. */
-export type AmountRule = { invalid: string; max: number; allowZero: boolean }
 
 type Versioned = { program: { version: number } }
 
@@ -303,9 +303,9 @@ export function useProgramForm<
     return changed
   }
 
+  const parsed = useMemo(() => parseAll(state.form), [state.form])
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
-    const parsed = parseAll(state.form)
     state.setErrors(parsed.errors)
     await saveVersioned({ body: parsed.values && changes(parsed.values), save: mutation.mutateAsync, what: spec.what })
   }
@@ -331,8 +331,15 @@ export function useProgramForm<
     /** For `ProgramIntFields`: the whole numbers' bounds and labels, and their fields. */
     intFields: { ...ints, field: state.field },
     /** The form as typed, parsed: its errors, and its values when it has none. */
-    parsed: useMemo(() => parseAll(state.form), [state.form]),
-    /** For `ProgramEditorForm`: the version, the submit, whether anything changed, the pending save, and the reset. */
-    saveBar: { testId: `${spec.prefix}-program`, version: program.version, onSubmit, dirty: state.dirty, isPending: mutation.isPending, onReset: state.reset },
+    parsed,
+    /** For `ProgramEditorForm`: its test id, the version, the submit, whether anything changed, the pending save, and the reset. */
+    saveBar: {
+      testId: `${spec.prefix}-program`,
+      version: program.version,
+      onSubmit,
+      dirty: state.dirty,
+      isPending: mutation.isPending,
+      onReset: state.reset,
+    },
   }
 }
