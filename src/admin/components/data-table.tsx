@@ -1,6 +1,15 @@
 import { PencilSquare, Trash } from "@medusajs/icons"
-import { DataTable, IconButton, Text, clx, useDataTable, type DataTableColumnDef, type DataTablePaginationState } from "@medusajs/ui"
-import { useState, type ReactNode } from "react"
+import {
+  DataTable,
+  IconButton,
+  Text,
+  clx,
+  createDataTableColumnHelper,
+  useDataTable,
+  type DataTableColumnDef,
+  type DataTablePaginationState,
+} from "@medusajs/ui"
+import { useMemo, useState, type DependencyList, type ReactNode } from "react"
 import { useNavigate } from "react-router-dom"
 import { Pager, type PageState } from "./pager"
 import { EmptyRow, QueryState, type Loadable } from "./query-state"
@@ -35,6 +44,15 @@ export const useServerPage = (pageSize: number): ServerPage => {
 /** The `count` of a paged route's answer (`{ <list>, count, limit, offset }`), else the rows shown. */
 const countOf = (data: unknown, shown: number) =>
   typeof data === "object" && data !== null && "count" in data && typeof data.count === "number" ? data.count : shown
+
+/**
+ * A table's columns, made with the column helper of its row type, and made
+ * again only when `deps` change (columns of a new identity redraw every row).
+ */
+export const useColumns = <T,>(
+  make: (column: ReturnType<typeof createDataTableColumnHelper<T>>) => DataTableColumnDef<T, any>[],
+  deps: DependencyList
+) => useMemo(() => make(createDataTableColumnHelper<T>()), deps)
 
 /** A loyalty list's rows and columns. */
 type LoyaltyDataTableProps<T> = {

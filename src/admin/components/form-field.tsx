@@ -231,16 +231,27 @@ export const DateTimeInput = ({
   </div>
 )
 
-/** A drawer form's footer: Cancel closes the drawer, Save submits. */
-export const DrawerFormFooter = ({ isPending, saveTestId }: { isPending: boolean; saveTestId: string }) => (
+/** A drawer form's footer: Cancel closes the drawer, any other buttons of the form, then Save submits. */
+export const DrawerFormFooter = ({
+  isPending,
+  saveTestId,
+  saveLabel = "Save",
+  children,
+}: {
+  isPending: boolean
+  saveTestId: string
+  saveLabel?: string
+  children?: ReactNode
+}) => (
   <Drawer.Footer>
     <Drawer.Close asChild>
       <Button size="small" variant="secondary" type="button" disabled={isPending}>
         Cancel
       </Button>
     </Drawer.Close>
+    {children}
     <Button size="small" type="submit" isLoading={isPending} data-testid={saveTestId}>
-      Save
+      {saveLabel}
     </Button>
   </Drawer.Footer>
 )

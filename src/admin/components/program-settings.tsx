@@ -1,7 +1,8 @@
 import { Container, Heading, Table, Text } from "@medusajs/ui"
 import type { ComponentType, FormEvent, ReactNode } from "react"
 import { formatDateTime } from "../lib/format"
-import { FormFooter } from "./form-field"
+import type { ProgramInts, ProgramSpec } from "../lib/form"
+import { FormFooter, InputField } from "./form-field"
 import { LoyaltySettingsNav } from "./loyalty-settings-nav"
 import { QueryState } from "./query-state"
 import { SectionHeading } from "./section-heading"
@@ -13,21 +14,20 @@ type Versioned = { program: { version: number } }
  * A settings page that edits a versioned program (the loyalty program, the
  * referral program): the settings tabs, then the editor once the program is
  * loaded, then anything else the page lists. The editor is keyed by the
- * version, so a save (a new version) re-initialises its form; the caller's
- * query must not refetch on focus, or a refetch would reset the edits.
+ * version, so a save (a new version) re-initialises its form; the query does
+ * not refetch on focus, or a refetch would reset the edits.
  */
 export function ProgramSettingsPage<D extends Versioned>({
-  query,
-  what,
+  program,
   editor: Editor,
   children,
 }: {
-  query: { isPending: boolean; isError: boolean; error: unknown; data: D | undefined }
-  /** e.g. "loyalty program" */
-  what: string
+  program: Pick<ProgramSpec<D, never>, "what" | "useQuery">
   editor: ComponentType<{ data: D }>
   children?: ReactNode
 }) {
+  const { what } = program
+  const query = program.useQuery({ refetchOnWindowFocus: false })
   return (
     <div className="flex flex-col gap-y-3">
       <LoyaltySettingsNav />
@@ -40,7 +40,7 @@ export function ProgramSettingsPage<D extends Versioned>({
 }
 
 /** A program form's title with its version (and when it was saved); version 0 is the plugin options. */
-export const ProgramVersionHeader = ({
+const ProgramVersionHeader = ({
   title,
   testId,
   version,
@@ -67,31 +67,63 @@ export const ProgramVersionHeader = ({
   </div>
 )
 
-/** A versioned program's form: its header, the sections, then the save bar. */
+/**
+ * A versioned program's form: its title with the version, the sections, then
+ * the save bar (`useProgramForm`'s, with `testId`: the version line is
+ * `<testId>-version`, the Save button `<testId>-save`).
+ */
 export const ProgramEditorForm = ({
-  header,
+  title,
+  testId,
+  savedAt,
+  unsaved,
+  controls,
+  version,
   onSubmit,
   dirty,
   isPending,
   onReset,
-  saveTestId,
   children,
 }: {
-  header: ReactNode
+  title: string
+  testId: string
+  savedAt?: string | null
+  unsaved: string
+  /** Controls right of the title (the program's on/off switch, say). */
+  controls?: ReactNode
+  version: number
   onSubmit: (e: FormEvent<HTMLFormElement>) => void
   dirty: boolean
   isPending: boolean
   onReset: () => void
-  saveTestId: string
   children: ReactNode
 }) => (
   <Container className="divide-y p-0">
     <form onSubmit={onSubmit} noValidate className="divide-y">
-      {header}
+      <ProgramVersionHeader title={title} testId={`${testId}-version`} version={version} savedAt={savedAt} unsaved={unsaved}>
+        {controls}
+      </ProgramVersionHeader>
       {children}
-      <FormFooter dirty={dirty} isPending={isPending} onReset={onReset} saveTestId={saveTestId} />
+      <FormFooter dirty={dirty} isPending={isPending} onReset={onReset} saveTestId={`${testId}-save`} />
     </form>
   </Container>
+)
+
+/** Whole-number fields of a program form, within the server's bounds (`useProgramForm`'s `intFields`). */
+export const ProgramIntFields = <I extends string>({
+  fields,
+  rules,
+  labels,
+  field,
+}: ProgramInts<I> & {
+  fields: I[]
+  field: (key: I) => { id: string; testId: string; value: string; onChange: (value: string) => void; error?: string }
+}) => (
+  <>
+    {fields.map((key) => (
+      <InputField key={key} {...labels[key]} number="int" {...rules[key]} {...field(key)} />
+    ))}
+  </>
 )
 
 /** One section of a program form: its title, what it is about, then its fields. */

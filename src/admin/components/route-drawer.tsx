@@ -1,6 +1,6 @@
 import { Drawer, Text } from "@medusajs/ui"
 import { useEffect, useState, type ReactNode } from "react"
-import { useLocation, useNavigate } from "react-router-dom"
+import { useLocation, useNavigate, useParams } from "react-router-dom"
 import { QueryState, type Loadable } from "./query-state"
 
 /**
@@ -42,30 +42,28 @@ export const RouteDrawer = ({ children }: { children: ReactNode }) => {
 
 /**
  * A route drawer with the form for one item of a list: the list's query
- * (loading and failing as every page shows it), then `form` with `id`'s item,
- * or with null for a new one (no `id`). An id the list no longer has (deleted
- * meanwhile, an old link) is said so instead.
+ * (loading and failing as every page shows it; its items are the data's
+ * `<noun>s`), then `form` with the item of the route's `:id` (the edit route),
+ * or with null for a new one (the create route has no `:id`). An id the list
+ * no longer has (deleted meanwhile, an old link) is said so instead.
  */
-export function RouteFormDrawer<T, R extends { id: string }>({
+export function RouteFormDrawer<N extends string, T extends Record<`${N}s`, { id: string }[]>>({
   query,
-  rows,
-  id,
   noun,
   form,
 }: {
   query: Loadable<T>
-  /** The list's items in the query's data. */
-  rows: (data: T) => R[]
-  id?: string
   /** What the list holds, singular: "tier". */
-  noun: string
-  form: (item: R | null, data: T) => ReactNode
+  noun: N
+  form: (item: T[`${N}s`][number] | null, data: T) => ReactNode
 }) {
+  const { id } = useParams()
   return (
     <RouteDrawer>
       <QueryState query={query} loading={`Loading ${noun}s…`} failed={`Could not load the ${noun}s`}>
         {(data) => {
-          const item = id ? rows(data).find((row) => row.id === id) : null
+          const rows: T[`${N}s`] = data[`${noun}s`]
+          const item = id ? rows.find((row) => row.id === id) : null
           return item === undefined ? (
             <Text size="small" className="text-ui-fg-error px-6 py-4">
               No {noun} {id}: it may have been deleted.

@@ -84,7 +84,7 @@ export const useLoyaltyOrderPoints = defineKeyedQuery(loyaltyKeys.order, (orderI
 )
 
 /** The rewards catalog (every reward, newest first, with coupons issued). */
-export const useLoyaltyRewards = defineQuery(loyaltyKeys.rewards, () => loyaltyApi.listRewards())
+export const useLoyaltyRewards = defineQuery(loyaltyKeys.rewards, () => loyaltyApi.rewards.list())
 
 /**
  * Create, update and delete change only the catalog list (the mutation
@@ -103,7 +103,7 @@ export const useCreateLoyaltyReward = (
   >
 ) =>
   useRewardMutation(
-    (body: LoyaltyRewardBody) => loyaltyApi.createReward(body),
+    (body: LoyaltyRewardBody) => loyaltyApi.rewards.create(body),
     options
   )
 
@@ -116,11 +116,11 @@ export const useUpdateLoyaltyReward = (
   >
 ) =>
   useRewardMutation(
-    (body: Partial<LoyaltyRewardBody>) => loyaltyApi.updateReward(id, body),
+    (body: Partial<LoyaltyRewardBody>) => loyaltyApi.rewards.update(id, body),
     options
   )
 
 export const useDeleteLoyaltyReward = (
   options?: UseMutationOptions<AdminLoyaltyRewardDeleteResponse, Error, string>
 ) =>
-  useRewardMutation((id: string) => loyaltyApi.deleteReward(id), options)
+  useRewardMutation((id: string) => loyaltyApi.rewards.remove(id), options)

@@ -2,7 +2,7 @@ import type { CampaignStacking, CampaignStatus, CampaignType } from "../../lib/c
 import type { CampaignRecurrence } from "../../lib/campaigns/schedule"
 import type { adminCampaignView, earningRuleView } from "../../api/admin/loyalty/campaigns/views"
 import type { EarningRuleInput } from "../../workflows/campaigns/steps/create-earning-rule"
-import { sdk } from "./sdk"
+import { collectionApi, sdk } from "./sdk"
 import type { Wire } from "./wire"
 
 const BASE = "/admin/loyalty"
@@ -58,18 +58,9 @@ export const campaignsApi = {
     sdk.client.fetch<{ id: string; deleted: boolean }>(`${BASE}/earning-rules/${encodeURIComponent(id)}`, {
       method: "DELETE",
     }),
-  list: () => sdk.client.fetch<{ campaigns: LoyaltyCampaign[]; time_zone: string }>(`${BASE}/campaigns`),
-  create: (body: LoyaltyCampaignBody) =>
-    sdk.client.fetch<{ campaign: LoyaltyCampaign }>(`${BASE}/campaigns`, { method: "POST", body }),
-  update: (id: string, body: Partial<LoyaltyCampaignBody>) =>
-    sdk.client.fetch<{ campaign: LoyaltyCampaign }>(`${BASE}/campaigns/${encodeURIComponent(id)}`, {
-      method: "POST",
-      body,
-    }),
-  remove: (id: string) =>
-    sdk.client.fetch<{ id: string; deleted: boolean }>(`${BASE}/campaigns/${encodeURIComponent(id)}`, {
-      method: "DELETE",
-    }),
+  ...collectionApi<{ campaigns: LoyaltyCampaign[]; time_zone: string }, { campaign: LoyaltyCampaign }, LoyaltyCampaignBody>(
+    `${BASE}/campaigns`
+  ),
   preview: (body: CampaignScheduleBody) =>
     sdk.client.fetch<{ time_zone: string; occurrences: Occurrence[] }>(`${BASE}/campaign-preview`, {
       method: "POST",

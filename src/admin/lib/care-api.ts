@@ -4,7 +4,7 @@ import type { LoyaltyActionInput, NotificationSettingInput } from "../../workflo
 import type { MemberMessage, notificationSettingsView } from "../../api/utils/care-views"
 import type { preferencesView } from "../../api/utils/preferences"
 import type { Wire } from "./wire"
-import { sdk } from "./sdk"
+import { collectionApi, sdk } from "./sdk"
 
 /** An action that earns points, as `/admin/loyalty/actions` answers it: the stored action. */
 export type LoyaltyAction = Wire<ActionRecord>
@@ -40,13 +40,7 @@ export type LoyaltyNotificationChange = NotificationSettingInput
 const BASE = "/admin/loyalty"
 
 export const loyaltyCareApi = {
-  actions: () => sdk.client.fetch<{ actions: LoyaltyAction[] }>(`${BASE}/actions`),
-  createAction: (body: LoyaltyActionBody) =>
-    sdk.client.fetch<{ action: LoyaltyAction }>(`${BASE}/actions`, { method: "POST", body }),
-  updateAction: (id: string, body: LoyaltyActionBody) =>
-    sdk.client.fetch<{ action: LoyaltyAction }>(`${BASE}/actions/${encodeURIComponent(id)}`, { method: "POST", body }),
-  deleteAction: (id: string) =>
-    sdk.client.fetch<{ id: string; deleted: boolean }>(`${BASE}/actions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  actions: collectionApi<{ actions: LoyaltyAction[] }, { action: LoyaltyAction }, LoyaltyActionBody>(`${BASE}/actions`),
   notificationSettings: () =>
     sdk.client.fetch<{ notifications: LoyaltyNotificationSettings }>(`${BASE}/notification-settings`),
   updateNotificationSettings: (kinds: LoyaltyNotificationChange[]) =>

@@ -8,7 +8,7 @@ import type { accountView, programView } from "../../api/utils/views"
 import type { adminCustomerTier } from "../../api/utils/tier-views"
 import type { Wire } from "./wire"
 import type { TierInput, TierPreview } from "../../modules/loyalty-tiers/types"
-import { sdk } from "./sdk"
+import { collectionApi, sdk } from "./sdk"
 
 /* ------------------------------------------------------------------ */
 /* Wire types: the contract of the plugin's /admin/loyalty/* routes.   */
@@ -143,26 +143,12 @@ export const loyaltyApi = {
       `${BASE}/orders/${encodeURIComponent(orderId)}`
     ),
 
-  listRewards: () =>
-    sdk.client.fetch<AdminLoyaltyRewardsResponse>(`${BASE}/rewards`),
-
-  createReward: (body: LoyaltyRewardBody) =>
-    sdk.client.fetch<AdminLoyaltyRewardResponse>(`${BASE}/rewards`, {
-      method: "POST",
-      body,
-    }),
-
-  updateReward: (id: string, body: Partial<LoyaltyRewardBody>) =>
-    sdk.client.fetch<AdminLoyaltyRewardResponse>(
-      `${BASE}/rewards/${encodeURIComponent(id)}`,
-      { method: "POST", body }
-    ),
-
-  deleteReward: (id: string) =>
-    sdk.client.fetch<AdminLoyaltyRewardDeleteResponse>(
-      `${BASE}/rewards/${encodeURIComponent(id)}`,
-      { method: "DELETE" }
-    ),
+  rewards: collectionApi<
+    AdminLoyaltyRewardsResponse,
+    AdminLoyaltyRewardResponse,
+    LoyaltyRewardBody,
+    AdminLoyaltyRewardDeleteResponse
+  >(`${BASE}/rewards`),
 }
 
 /**

@@ -73,42 +73,34 @@ const CustomerLoyaltyWidget = ({
 
 /* ------------------------------------------------------------------ */
 
+/**
+ * The account's point figures, in the order shown: the field, its label and
+ * the value's colour; each is read by the test id `loyalty-<field>` (dashed).
+ * Debt shows only when there is some.
+ */
+const FIGURES: ["balance" | "pending" | "debt" | "lifetime_earned" | "lifetime_redeemed", string, string?][] = [
+  ["balance", "Available", "text-ui-fg-base font-medium"],
+  ["pending", "Pending"],
+  ["debt", "Debt", "text-ui-fg-error"],
+  ["lifetime_earned", "Lifetime earned"],
+  ["lifetime_redeemed", "Lifetime redeemed"],
+]
+
 const AccountSummary = ({ account }: { account: LoyaltyAccount }) => {
-  const debt = toNumber(account.debt)
   const expiry = account.next_expiry
   const expiryPoints = expiry ? toNumber(expiry.points) : 0
 
   return (
     <div className="divide-y">
-      <SummaryRow
-        label="Available"
-        value={formatPoints(account.balance)}
-        testId="loyalty-balance"
-        className="text-ui-fg-base font-medium"
-      />
-      <SummaryRow
-        label="Pending"
-        value={formatPoints(account.pending)}
-        testId="loyalty-pending"
-      />
-      {debt > 0 && (
+      {FIGURES.filter(([field]) => field !== "debt" || toNumber(account.debt) > 0).map(([field, label, className]) => (
         <SummaryRow
-          label="Debt"
-          value={formatPoints(debt)}
-          testId="loyalty-debt"
-          className="text-ui-fg-error"
+          key={field}
+          label={label}
+          value={formatPoints(account[field])}
+          testId={`loyalty-${field.replace(/_/g, "-")}`}
+          className={className}
         />
-      )}
-      <SummaryRow
-        label="Lifetime earned"
-        value={formatPoints(account.lifetime_earned)}
-        testId="loyalty-lifetime-earned"
-      />
-      <SummaryRow
-        label="Lifetime redeemed"
-        value={formatPoints(account.lifetime_redeemed)}
-        testId="loyalty-lifetime-redeemed"
-      />
+      ))}
       <SummaryRow
         label="Next expiry"
         value={

@@ -85,6 +85,19 @@ const KpiCard = ({
   </Container>
 )
 
+/**
+ * The cards that set a figure of the last 30 days beside the last complete
+ * month's, by figure: the card (its test id is `loyalty-kpi-<card>`) and its label.
+ */
+const TRENDS = {
+  active_rate: ["active", "Active members (last 30 days)"],
+  average_order_value: ["aov", "Avg. order value, members (last 30 days)"],
+  repeat_purchase_rate: ["repeat", "Repeat-purchase rate (last 30 days)"],
+  points_issued: ["issued", "Points issued (last 30 days)"],
+  redemption_rate: ["redemption", "Redemption rate (last 30 days)"],
+  referrals_made: ["referrals", "Referrals made (last 30 days)"],
+} as const
+
 /** "YYYY-MM" of the calendar month (UTC) before the one `asOf` falls in: the last complete month. */
 function previousMonth(asOf: string): string {
   const date = new Date(asOf)
@@ -116,106 +129,103 @@ function monthPoints(kpis: KpiRow[]): MonthPoint[] {
 }
 
 const segmentColumns = createDataTableColumnHelper<SegmentStat>()
+const customerColumns = createDataTableColumnHelper<CustomerInsight>()
 
-/** The segments table's columns; the money columns are in the run's currency. */
-const useSegmentColumns = (currency: string | null) =>
+/**
+ * The segments' and the customers' tables' columns, whose money columns are in
+ * the run's currency; a customer's explanation shows on hover over their name.
+ */
+const useInsightColumns = (currency: string | null) =>
   useMemo(
-    () => [
-      segmentColumns.accessor("segment", {
-        header: "Segment",
-        cell: ({ row: { original: row } }) => (
-          <div className="whitespace-normal" data-segment={row.segment ?? ""}>
-            <div>{row.label ?? segmentLabel(row.segment)}</div>
-            {row.rule && (
-              <div className="txt-compact-xsmall text-ui-fg-muted" data-testid="loyalty-segment-rule">
-                {row.rule}
-              </div>
-            )}
-          </div>
-        ),
-      }),
-      segmentColumns.accessor("customers", {
-        header: "Customers",
-        align: "right",
-        cell: ({ getValue }) => formatPoints(getValue()),
-      }),
-      segmentColumns.accessor("revenue_share", { header: "Revenue share", align: "right", cell: ({ getValue }) => pct(getValue()) }),
-      segmentColumns.accessor("average_clv", {
-        header: "Avg. CLV",
-        align: "right",
-        cell: ({ getValue }) => money(getValue(), currency),
-      }),
-      segmentColumns.accessor("average_churn_risk", {
-        header: "Avg. churn risk",
-        align: "right",
-        cell: ({ getValue }) => pct(getValue()),
-      }),
-      segmentColumns.accessor("play", {
-        header: "Recommended play",
-        cell: ({ getValue }) => <div className="whitespace-normal text-ui-fg-subtle">{getValue() ?? "-"}</div>,
-      }),
-    ],
+    () => ({
+      segments: [
+        segmentColumns.accessor("segment", {
+          header: "Segment",
+          cell: ({ row: { original: row } }) => (
+            <div className="whitespace-normal" data-segment={row.segment ?? ""}>
+              <div>{row.label ?? segmentLabel(row.segment)}</div>
+              {row.rule && (
+                <div className="txt-compact-xsmall text-ui-fg-muted" data-testid="loyalty-segment-rule">
+                  {row.rule}
+                </div>
+              )}
+            </div>
+          ),
+        }),
+        segmentColumns.accessor("customers", {
+          header: "Customers",
+          align: "right",
+          cell: ({ getValue }) => formatPoints(getValue()),
+        }),
+        segmentColumns.accessor("revenue_share", { header: "Revenue share", align: "right", cell: ({ getValue }) => pct(getValue()) }),
+        segmentColumns.accessor("average_clv", {
+          header: "Avg. CLV",
+          align: "right",
+          cell: ({ getValue }) => money(getValue(), currency),
+        }),
+        segmentColumns.accessor("average_churn_risk", {
+          header: "Avg. churn risk",
+          align: "right",
+          cell: ({ getValue }) => pct(getValue()),
+        }),
+        segmentColumns.accessor("play", {
+          header: "Recommended play",
+          cell: ({ getValue }) => <div className="whitespace-normal text-ui-fg-subtle">{getValue() ?? "-"}</div>,
+        }),
+      ],
+      customers: [
+        customerColumns.accessor("email", {
+          header: "Customer",
+          cell: ({ row: { original: c } }) => (
+            <Link to={`/customers/${c.customer_id}`} className="text-ui-fg-interactive" title={c.explanation ?? undefined}>
+              {c.email ?? c.customer_id}
+            </Link>
+          ),
+        }),
+        customerColumns.accessor("rfm_segment", {
+          header: "Segment",
+          cell: ({ row: { original: c } }) => (
+            <>
+              {segmentLabel(c.rfm_segment)}
+              <span className="text-ui-fg-muted" data-testid="loyalty-customer-rfm">
+                {` · R${c.r_score} F${c.f_score} M${c.m_score}`}
+              </span>
+            </>
+          ),
+        }),
+        customerColumns.accessor("lifecycle_stage", { header: "Lifecycle", cell: ({ getValue }) => segmentLabel(getValue()) }),
+        customerColumns.accessor("orders_count", { header: "Orders", align: "right" }),
+        customerColumns.accessor("monetary", { header: "Spent", align: "right", cell: ({ getValue }) => money(getValue(), currency) }),
+        customerColumns.accessor("churn_risk", { header: "Churn risk", align: "right", cell: ({ getValue }) => pct(getValue()) }),
+        customerColumns.accessor("clv_12m", { header: "12-month CLV", align: "right", cell: ({ getValue }) => money(getValue(), currency) }),
+        customerColumns.accessor("value_band", {
+          header: "Value",
+          cell: ({ getValue }) => {
+            const band = getValue()
+            return (
+              <Badge size="2xsmall" color={band === "high" ? "green" : band === "medium" ? "blue" : "grey"}>
+                {segmentLabel(band)}
+              </Badge>
+            )
+          },
+        }),
+      ],
+    }),
     [currency]
   )
 
 const ALL = "all"
 
-const customerColumns = createDataTableColumnHelper<CustomerInsight>()
-
-/** The customers table's columns; a customer's explanation shows on hover over their name. */
-const useCustomerColumns = (currency: string | null) =>
-  useMemo(
-    () => [
-      customerColumns.accessor("email", {
-        header: "Customer",
-        cell: ({ row: { original: c } }) => (
-          <Link to={`/customers/${c.customer_id}`} className="text-ui-fg-interactive" title={c.explanation ?? undefined}>
-            {c.email ?? c.customer_id}
-          </Link>
-        ),
-      }),
-      customerColumns.accessor("rfm_segment", {
-        header: "Segment",
-        cell: ({ row: { original: c } }) => (
-          <>
-            {segmentLabel(c.rfm_segment)}
-            <span className="text-ui-fg-muted" data-testid="loyalty-customer-rfm">
-              {` · R${c.r_score} F${c.f_score} M${c.m_score}`}
-            </span>
-          </>
-        ),
-      }),
-      customerColumns.accessor("lifecycle_stage", { header: "Lifecycle", cell: ({ getValue }) => segmentLabel(getValue()) }),
-      customerColumns.accessor("orders_count", { header: "Orders", align: "right" }),
-      customerColumns.accessor("monetary", { header: "Spent", align: "right", cell: ({ getValue }) => money(getValue(), currency) }),
-      customerColumns.accessor("churn_risk", { header: "Churn risk", align: "right", cell: ({ getValue }) => pct(getValue()) }),
-      customerColumns.accessor("clv_12m", { header: "12-month CLV", align: "right", cell: ({ getValue }) => money(getValue(), currency) }),
-      customerColumns.accessor("value_band", {
-        header: "Value",
-        cell: ({ getValue }) => {
-          const band = getValue()
-          return (
-            <Badge size="2xsmall" color={band === "high" ? "green" : band === "medium" ? "blue" : "grey"}>
-              {segmentLabel(band)}
-            </Badge>
-          )
-        },
-      }),
-    ],
-    [currency]
-  )
-
-const CustomerList = ({ segments, segment, setSegment, currency }: {
+const CustomerList = ({ segments, segment, setSegment, columns }: {
   segments: SegmentStat[]
   segment: string
   setSegment: (segment: string) => void
-  currency: string | null
+  columns: ReturnType<typeof useInsightColumns>["customers"]
 }) => {
   const page = useServerPage(INSIGHT_PAGE_SIZE)
   const filter = useMemo(() => (segment === ALL ? {} : { rfm_segment: segment }), [segment])
   const query = useInsightCustomers(filter, page.state.pageIndex)
   useEffect(() => page.first(), [segment])
-  const columns = useCustomerColumns(currency)
   return (
     <Container className="divide-y p-0" data-testid="loyalty-customer-list">
       <ListHeader title="Customers">
@@ -271,12 +281,25 @@ const LoyaltyPage = () => {
   const memberNow = last30?.member
   const allNow = last30?.all
   const monthName = lastMonthKey ? monthLabel(lastMonthKey) : "last month"
+  /** The card of a figure over the last 30 days; its hint gives the last complete month's, then `more`. */
+  const trendCard = (metric: keyof typeof TRENDS, format: (value: number | null | undefined) => string, more: string) => {
+    const [card, label] = TRENDS[metric]
+    return (
+      <KpiCard
+        testId={`loyalty-kpi-${card}`}
+        label={label}
+        value={format(memberNow?.[metric])}
+        hint={`${monthName}: ${format(lastMonth?.[metric])} · ${more}`}
+      />
+    )
+  }
+  const inCurrency = (value: number | null | undefined) => money(value, currency)
   const liability = currency ? memberNow?.liability?.[currency.toLowerCase()] : undefined
   const liabilityBreakdown = Object.entries(memberNow?.liability ?? {})
     .map(([code, value]) => `${money(value, code)} at the ${code.toUpperCase()} point value`)
     .join("\n")
   const rfm = segments.data?.segments.rfm ?? []
-  const segmentColumnDefs = useSegmentColumns(currency)
+  const columns = useInsightColumns(currency)
   const running = progress.data?.status === "running"
 
   useEffect(() => {
@@ -329,36 +352,15 @@ const LoyaltyPage = () => {
           value={formatPoints(memberNow?.members ?? 0)}
           hint={`${formatPoints(memberNow?.new_members ?? 0)} new in the last 30 days · ${formatPoints(lastMonth?.new_members ?? 0)} in ${monthName}`}
         />
-        <KpiCard
-          testId="loyalty-kpi-active"
-          label="Active members (last 30 days)"
-          value={pct(memberNow?.active_rate)}
-          hint={`${monthName}: ${pct(lastMonth?.active_rate)} · retention ${pct(memberNow?.retention_rate)}`}
-        />
-        <KpiCard
-          testId="loyalty-kpi-aov"
-          label="Avg. order value, members (last 30 days)"
-          value={money(memberNow?.average_order_value, currency)}
-          hint={`${monthName}: ${money(lastMonth?.average_order_value, currency)} · all customers ${money(allNow?.average_order_value, currency)}`}
-        />
-        <KpiCard
-          testId="loyalty-kpi-repeat"
-          label="Repeat-purchase rate (last 30 days)"
-          value={pct(memberNow?.repeat_purchase_rate)}
-          hint={`${monthName}: ${pct(lastMonth?.repeat_purchase_rate)} · NPS ${memberNow?.nps ?? "-"}`}
-        />
-        <KpiCard
-          testId="loyalty-kpi-issued"
-          label="Points issued (last 30 days)"
-          value={formatPoints(memberNow?.points_issued ?? 0)}
-          hint={`${monthName}: ${formatPoints(lastMonth?.points_issued ?? 0)} · redeemed ${formatPoints(memberNow?.points_redeemed ?? 0)} · expired ${formatPoints(memberNow?.points_expired ?? 0)}`}
-        />
-        <KpiCard
-          testId="loyalty-kpi-redemption"
-          label="Redemption rate (last 30 days)"
-          value={pct(memberNow?.redemption_rate)}
-          hint={`${monthName}: ${pct(lastMonth?.redemption_rate)} · breakage ${pct(memberNow?.breakage)}`}
-        />
+        {trendCard("active_rate", pct, `retention ${pct(memberNow?.retention_rate)}`)}
+        {trendCard("average_order_value", inCurrency, `all customers ${inCurrency(allNow?.average_order_value)}`)}
+        {trendCard("repeat_purchase_rate", pct, `NPS ${memberNow?.nps ?? "-"}`)}
+        {trendCard(
+          "points_issued",
+          formatPoints,
+          `redeemed ${formatPoints(memberNow?.points_redeemed ?? 0)} · expired ${formatPoints(memberNow?.points_expired ?? 0)}`
+        )}
+        {trendCard("redemption_rate", pct, `breakage ${pct(memberNow?.breakage)}`)}
         <KpiCard
           testId="loyalty-kpi-liability"
           label="Outstanding liability"
@@ -366,12 +368,7 @@ const LoyaltyPage = () => {
           hint={`${formatPoints(memberNow?.outstanding_points ?? 0)} points outstanding, priced in ${currency?.toUpperCase() ?? "the default currency"}`}
           title={liabilityBreakdown || undefined}
         />
-        <KpiCard
-          testId="loyalty-kpi-referrals"
-          label="Referrals made (last 30 days)"
-          value={formatPoints(memberNow?.referrals_made ?? 0)}
-          hint={`${monthName}: ${formatPoints(lastMonth?.referrals_made ?? 0)} · conversion ${pct(memberNow?.referral_conversion)}`}
-        />
+        {trendCard("referrals_made", formatPoints, `conversion ${pct(memberNow?.referral_conversion)}`)}
       </div>
 
       <Suspense fallback={<Text size="small" className="text-ui-fg-subtle">Loading charts…</Text>}>
@@ -388,13 +385,13 @@ const LoyaltyPage = () => {
         </SectionHeading>
         <QueryDataTable
           query={segments} what="segments" rows={(data) => data.segments.rfm}
-          testId="loyalty-segment-table" columns={segmentColumnDefs} getRowId={(row) => row.segment ?? "none"}
+          testId="loyalty-segment-table" columns={columns.segments} getRowId={(row) => row.segment ?? "none"}
           empty="No segments yet: recompute to see them."
           onRowClick={(row) => row.segment && setSegment(row.segment)}
         />
       </Container>
 
-      <CustomerList segments={rfm} segment={segment} setSegment={setSegment} currency={currency} />
+      <CustomerList segments={rfm} segment={segment} setSegment={setSegment} columns={columns.customers} />
     </div>
   )
 }

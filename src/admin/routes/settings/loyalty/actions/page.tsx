@@ -1,10 +1,10 @@
-import { Badge, Button, Container, Input, Label, Switch, Table, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Input, Label, Switch, Table, Text, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { useMemo, useState, type FormEvent } from "react"
+import { useState, type FormEvent } from "react"
 import { OptionSelect } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { QueryState } from "../../../../components/query-state"
-import { LoyaltyDataTable } from "../../../../components/data-table"
+import { LoyaltyDataTable, useColumns } from "../../../../components/data-table"
 import { ListTable, NameCell, NameWithNote } from "../../../../components/table-head"
 import {
   BUILT_IN_ACTIONS,
@@ -31,8 +31,6 @@ const NOTIFICATIONS_KEY = ["loyalty", "notification-settings"]
 const limitText = (action: LoyaltyAction) =>
   action.limit_count ? `${action.limit_count} ${PERIODS.find((p) => p.value === action.limit_period)?.label}` : "No limit"
 
-const actionColumn = createDataTableColumnHelper<LoyaltyAction>()
-
 /** The actions table's columns: the switch turns an action on or off, Remove deletes it. */
 const useActionColumns = ({
   toggle,
@@ -41,8 +39,8 @@ const useActionColumns = ({
   toggle: { isPending: boolean; mutate: (action: LoyaltyAction) => void }
   remove: { isPending: boolean; mutate: (action: LoyaltyAction) => void }
 }) =>
-  useMemo(
-    () => [
+  useColumns<LoyaltyAction>(
+    (actionColumn) => [
       actionColumn.accessor("name", {
         header: "Action",
         cell: ({ row: { original: action } }) => (
@@ -85,15 +83,15 @@ const useActionColumns = ({
  */
 const LoyaltyActionsPage = () => {
   const queryClient = useQueryClient()
-  const { data, isPending, isError, error } = useQuery({ queryKey: ACTIONS_KEY, queryFn: loyaltyCareApi.actions })
+  const { data, isPending, isError, error } = useQuery({ queryKey: ACTIONS_KEY, queryFn: loyaltyCareApi.actions.list })
   const refresh = () => queryClient.invalidateQueries({ queryKey: ACTIONS_KEY })
   const toggle = useMutation({
-    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.updateAction(action.id, { enabled: !action.enabled }),
+    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.actions.update(action.id, { enabled: !action.enabled }),
     onSuccess: refresh,
     onError: (e) => toast.error(getErrorMessage(e)),
   })
   const remove = useMutation({
-    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.deleteAction(action.id),
+    mutationFn: (action: LoyaltyAction) => loyaltyCareApi.actions.remove(action.id),
     onSuccess: refresh,
     onError: (e) => toast.error(getErrorMessage(e)),
   })
@@ -137,7 +135,7 @@ const NewActionForm = ({ onCreated }: { onCreated: () => void }) => {
   const [limit, setLimit] = useState("")
   const [period, setPeriod] = useState<LoyaltyActionPeriod>("month")
   const create = useMutation({
-    mutationFn: loyaltyCareApi.createAction,
+    mutationFn: loyaltyCareApi.actions.create,
     onSuccess: ({ action }) => {
       toast.success(`${action.name} added`)
       setCode("")

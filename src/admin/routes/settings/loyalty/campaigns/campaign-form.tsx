@@ -1,6 +1,6 @@
-import { Button, Checkbox, Drawer, Heading, Input, Label, Text, toast } from "@medusajs/ui"
+import { Button, Checkbox, Drawer, Heading, Label, Text, toast } from "@medusajs/ui"
 import { useEffect, useMemo, useState, type FormEvent } from "react"
-import { DrawerFormFooter, Field, SelectField, optionsOf } from "../../../../components/form-field"
+import { DrawerFormFooter, InputField, SelectField, optionsOf } from "../../../../components/form-field"
 import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import { useCampaignCost, useCampaignPreview, useLoyaltyCampaigns, useSaveLoyaltyCampaign } from "../../../../hooks/use-campaigns"
@@ -201,7 +201,7 @@ const CampaignDrawer = ({
   const onDone = useCloseRoute()
   const initial = useMemo(() => toForm(campaign, timeZone), [campaign, timeZone])
   // The server judges the values: the form shows no errors of its own.
-  const { form, set, bind } = useSettingsForm<CampaignForm, Record<never, string>>(initial)
+  const { form, set, field } = useSettingsForm<CampaignForm, Record<never, string>>(initial, "loyalty-campaign")
   const save = useSaveLoyaltyCampaign()
   const cost = useCampaignCost()
 
@@ -242,72 +242,53 @@ const CampaignDrawer = ({
     )
   }
 
-  const text = (key: keyof CampaignForm, testId?: string, type = "text") => (
-    <Input
-      type={type}
-      data-testid={testId}
-      value={String(form[key])}
-      onChange={(e) => set(key, e.target.value as never)}
-    />
-  )
-
   return (
     <form onSubmit={onSubmit} className="flex h-full flex-col">
       <Drawer.Header>
         <Drawer.Title>{campaign ? `Edit ${campaign.name}` : "Create campaign"}</Drawer.Title>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-4 overflow-y-auto">
-        <Field label="Name">{text("name", "loyalty-campaign-name")}</Field>
+        <InputField label="Name" {...field("name")} />
         <div className="grid grid-cols-2 gap-4">
           <SelectField
             label="Status"
             hint="Only scheduled and live campaigns run."
-            testId="loyalty-campaign-status"
             options={STATUSES.map((status) => [status, status] as const)}
-            {...bind("status")}
+            {...field("status")}
           />
-          <SelectField label="Type" testId="loyalty-campaign-type" options={optionsOf(TYPE_LABELS)} {...bind("type")} />
+          <SelectField label="Type" options={optionsOf(TYPE_LABELS)} {...field("type")} />
           {form.type === "amount_bonus" ? (
-            <Field label="Extra points per unit" hint="In the currency below.">
-              {text("rate", "loyalty-campaign-rate", "number")}
-            </Field>
+            <InputField label="Extra points per unit" hint="In the currency below." type="number" {...field("rate")} />
           ) : (
-            <Field label={form.type === "multiplier" ? "Multiplier (2 = double)" : "Bonus points"}>
-              {text("value", "loyalty-campaign-value", "number")}
-            </Field>
+            <InputField
+              label={form.type === "multiplier" ? "Multiplier (2 = double)" : "Bonus points"}
+              type="number"
+              {...field("value")}
+            />
           )}
-          <Field label="Currency" hint="For the rate and the minimum order.">
-            {text("currency")}
-          </Field>
-          <Field label="Minimum order" hint="Items after discounts, before tax. Empty = none.">
-            {text("min_order", undefined, "number")}
-          </Field>
-          <Field label="Priority">{text("priority", undefined, "number")}</Field>
+          <InputField label="Currency" hint="For the rate and the minimum order." {...field("currency")} />
+          <InputField
+            label="Minimum order"
+            hint="Items after discounts, before tax. Empty = none."
+            type="number"
+            {...field("min_order")}
+          />
+          <InputField label="Priority" type="number" {...field("priority")} />
         </div>
 
         <Heading level="h3">When</Heading>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Starts (UTC)" hint="Empty = now.">
-            {text("starts_at", "loyalty-campaign-starts-at", "datetime-local")}
-          </Field>
-          <Field label="Ends (UTC)" hint="Empty = no end.">
-            {text("ends_at", "loyalty-campaign-ends-at", "datetime-local")}
-          </Field>
+          <InputField label="Starts (UTC)" hint="Empty = now." type="datetime-local" {...field("starts_at")} />
+          <InputField label="Ends (UTC)" hint="Empty = no end." type="datetime-local" {...field("ends_at")} />
           <SelectField
             label="Repeats"
-            testId="loyalty-campaign-recurrence"
             options={optionsOf(RECURRENCE_LABELS)}
-            {...bind("kind")}
+            {...field("kind")}
+            testId="loyalty-campaign-recurrence"
           />
-          <Field label="Time zone" hint="Recurring days are this zone's days.">
-            {text("time_zone", "loyalty-campaign-time-zone")}
-          </Field>
+          <InputField label="Time zone" hint="Recurring days are this zone's days." {...field("time_zone")} />
         </div>
-        {form.kind === "monthly" ? (
-          <Field label="Days of the month" hint="e.g. 8 or 1, 15">
-            {text("days", "loyalty-campaign-days")}
-          </Field>
-        ) : null}
+        {form.kind === "monthly" ? <InputField label="Days of the month" hint="e.g. 8 or 1, 15" {...field("days")} /> : null}
         {form.kind === "weekly" ? (
           <div className="flex flex-wrap gap-3" data-testid="loyalty-campaign-weekdays">
             {WEEKDAYS.map((day, i) => (
@@ -323,11 +304,7 @@ const CampaignDrawer = ({
             ))}
           </div>
         ) : null}
-        {form.kind === "yearly" ? (
-          <Field label="Dates" hint='"MM-DD", e.g. 12-24, 11-11'>
-            {text("dates", "loyalty-campaign-dates")}
-          </Field>
-        ) : null}
+        {form.kind === "yearly" ? <InputField label="Dates" hint='"MM-DD", e.g. 12-24, 11-11' {...field("dates")} /> : null}
         <div data-testid="loyalty-campaign-preview">
           <Label size="small" weight="plus">
             Next occurrences
@@ -385,35 +362,39 @@ const CampaignDrawer = ({
           Comma-separated ids; empty = everyone / everything.
         </Text>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Tiers">{text("tier_ids")}</Field>
-          <Field label="Customer groups">{text("customer_group_ids")}</Field>
-          <Field label="Segments" hint="e.g. at_risk, die_hard">
-            {text("segments", "loyalty-campaign-segments")}
-          </Field>
-          <Field label="Sales channels">{text("sales_channel_ids")}</Field>
-          <Field label="Products">{text("product_ids")}</Field>
-          <Field label="Collections">{text("collection_ids")}</Field>
-          <Field label="Categories">{text("category_ids")}</Field>
+          <InputField label="Tiers" {...field("tier_ids")} />
+          <InputField label="Customer groups" {...field("customer_group_ids")} />
+          <InputField label="Segments" hint="e.g. at_risk, die_hard" {...field("segments")} />
+          <InputField label="Sales channels" {...field("sales_channel_ids")} />
+          <InputField label="Products" {...field("product_ids")} />
+          <InputField label="Collections" {...field("collection_ids")} />
+          <InputField label="Categories" {...field("category_ids")} />
         </div>
 
         <Heading level="h3">Budget and stacking</Heading>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Budget (points)" hint="Empty = no limit.">
-            {text("budget_points", "loyalty-campaign-budget", "number")}
-          </Field>
-          <Field label="Per-customer cap (points)" hint="Empty = no limit.">
-            {text("per_customer_cap", "loyalty-campaign-cap", "number")}
-          </Field>
-          <SelectField
-            label="Stacking"
-            testId="loyalty-campaign-stacking"
-            options={optionsOf(STACKING_LABELS)}
-            {...bind("stacking")}
+          <InputField
+            label="Budget (points)"
+            hint="Empty = no limit."
+            type="number"
+            {...field("budget_points")}
+            testId="loyalty-campaign-budget"
           />
+          <InputField
+            label="Per-customer cap (points)"
+            hint="Empty = no limit."
+            type="number"
+            {...field("per_customer_cap")}
+            testId="loyalty-campaign-cap"
+          />
+          <SelectField label="Stacking" options={optionsOf(STACKING_LABELS)} {...field("stacking")} />
           {form.stacking === "additive" ? (
-            <Field label="Stack cap" hint="The order's points stay within this × its base points. Empty = no cap.">
-              {text("stack_cap", undefined, "number")}
-            </Field>
+            <InputField
+              label="Stack cap"
+              hint="The order's points stay within this × its base points. Empty = no cap."
+              type="number"
+              {...field("stack_cap")}
+            />
           ) : null}
         </div>
       </Drawer.Body>
@@ -423,15 +404,13 @@ const CampaignDrawer = ({
 }
 
 /**
- * The campaign form's drawer: `id`'s campaign, or a new one without `id`; the
- * list gives the other campaigns (the what-if replays them too) and the
- * store's time zone.
+ * The campaign form's drawer: the route's campaign, or a new one; the list
+ * gives the other campaigns (the what-if replays them too) and the store's
+ * time zone.
  */
-export const CampaignFormDrawer = ({ id }: { id?: string }) => (
+export const CampaignFormDrawer = () => (
   <RouteFormDrawer
     query={useLoyaltyCampaigns()}
-    rows={(data) => data.campaigns}
-    id={id}
     noun="campaign"
     form={(campaign, data) => (
       <CampaignDrawer campaign={campaign} campaigns={data.campaigns} timeZone={data.time_zone ?? "UTC"} />

@@ -1,8 +1,8 @@
 import { Plus, Trash } from "@medusajs/icons"
-import { Badge, Button, Container, Heading, IconButton, Input, Text, createDataTableColumnHelper, toast, usePrompt } from "@medusajs/ui"
-import { useMemo, useState, type FormEvent } from "react"
+import { Badge, Button, Container, Heading, IconButton, Input, Text, toast, usePrompt } from "@medusajs/ui"
+import { useState, type FormEvent } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
-import { EditDeleteButtons, LoyaltyDataTable } from "../../../../components/data-table"
+import { EditDeleteButtons, LoyaltyDataTable, useColumns } from "../../../../components/data-table"
 import { Field, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import {
@@ -16,13 +16,10 @@ import type { EarningRule, LoyaltyCampaign } from "../../../../lib/campaigns-api
 import { getErrorMessage } from "../../../../lib/loyalty-api"
 import { STATUS_COLORS, describeSchedule, describeValue } from "./campaign-form"
 
-const campaignColumn = createDataTableColumnHelper<LoyaltyCampaign>()
-const ruleColumn = createDataTableColumnHelper<EarningRule>()
-
 /** The campaigns table's columns; the actions open the edit route or ask before deleting. */
 const useCampaignColumns = (onDelete: (campaign: LoyaltyCampaign) => void) =>
-  useMemo(
-    () => [
+  useColumns<LoyaltyCampaign>(
+    (campaignColumn) => [
       campaignColumn.accessor("name", { header: "Name" }),
       campaignColumn.accessor("effective_status", {
         header: "Status",
@@ -142,8 +139,8 @@ const EarningRules = () => {
   const [targetId, setTargetId] = useState("")
   const [factor, setFactor] = useState("0")
   const [note, setNote] = useState("")
-  const ruleColumns = useMemo(
-    () => [
+  const ruleColumns = useColumns<EarningRule>(
+    (ruleColumn) => [
       ruleColumn.accessor("target_type", { header: "Applies to", cell: ({ getValue }) => TARGET_LABELS[getValue()] }),
       ruleColumn.accessor("target_id", { header: "Id" }),
       ruleColumn.accessor("factor", {

@@ -4,31 +4,21 @@ import {
   Label,
   Switch,
   Text,
-  createDataTableColumnHelper,
 } from "@medusajs/ui"
-import { ListHeader, QueryDataTable, useServerPage } from "../../../../components/data-table"
-import { useCallback, useMemo, useState } from "react"
+import { ListHeader, QueryDataTable, useColumns, useServerPage } from "../../../../components/data-table"
+import { useCallback, useState } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
 import { InputField, NotedInput } from "../../../../components/form-field"
 import {
   CurrencyTable,
   FormSection,
   ProgramEditorForm,
+  ProgramIntFields,
   ProgramSettingsPage,
-  ProgramVersionHeader,
 } from "../../../../components/program-settings"
 import { PartyLink, ReferralStatusBadge } from "../../../../components/referral-party"
 import { useReferralProgram, useReferrals, useUpdateReferralProgram } from "../../../../hooks/use-referrals"
-import {
-  changedInts,
-  lowerKeys,
-  parseAmounts,
-  parseInts,
-  ratesToText,
-  sameRecord,
-  useProgramForm,
-  type IntRule,
-} from "../../../../lib/form"
+import { useProgramForm, type IntRule } from "../../../../lib/form"
 import { REFERRAL_STATUS_LABELS, formatDate, formatPoints, toNumber } from "../../../../lib/format"
 import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
@@ -37,7 +27,6 @@ import {
   type AdminReferral,
   type AdminReferralProgramResponse,
   type ReferralProgram,
-  type ReferralProgramUpdate,
   type ReferralStatus,
 } from "../../../../lib/referrals-api"
 import { FlagList, REVIEWABLE_STATUSES } from "./review-drawer"
@@ -48,82 +37,52 @@ import { FlagList, REVIEWABLE_STATUSES } from "./review-drawer"
 
 type IntField = "referrer_points" | "referee_points" | "claim_window_days" | "monthly_cap"
 
-type ProgramForm = Record<IntField, string> & {
+/** The fields besides the whole numbers and the minimum order amounts. */
+type OwnForm = {
   enabled: boolean
   take_back_rewards: boolean
-  min_order_amounts: Record<string, string>
   storefront_url: string
 }
 
-type FormErrors = Partial<Record<IntField | "storefront_url" | "rewards", string>> & {
-  min_order_amounts?: Record<string, string>
-}
+type OwnValues = Pick<ReferralProgram, "enabled" | "take_back_rewards" | "storefront_url">
 
 /** The server validator's bounds; the server stays the judge. */
 const INT_RULES: Record<IntField, IntRule> = Limits.referral_program
-const MAX_AMOUNT = Limits.per_currency
+/** Empty = no minimum in this currency. */
+const AMOUNT_RULES = {
+  min_order_amounts: { invalid: "Enter an amount, e.g. 50 or 49.90.", max: Limits.per_currency, allowZero: true },
+}
 const URL_RE = /^https?:\/\/\S+$/i
 
-const toForm = (program: ReferralProgram, codes: string[]): ProgramForm => ({
+const toForm = (program: ReferralProgram): OwnForm => ({
   enabled: !!program.enabled,
   take_back_rewards: program.take_back_rewards !== false,
-  referrer_points: String(toNumber(program.referrer_points)),
-  referee_points: String(toNumber(program.referee_points)),
-  claim_window_days: String(toNumber(program.claim_window_days)),
-  monthly_cap: String(toNumber(program.monthly_cap)),
-  min_order_amounts: ratesToText(program.min_order_amounts, codes),
   storefront_url: program.storefront_url ?? "",
 })
 
 const parseForm = (
-  form: ProgramForm
-): { errors: FormErrors; values: Required<ReferralProgramUpdate> | null } => {
-  const ints = parseInts(form, INT_RULES)
-  const errors: FormErrors = { ...ints.errors }
-  // Empty = no minimum in this currency.
-  const minimums = parseAmounts(form.min_order_amounts, {
-    invalid: "Enter an amount, e.g. 50 or 49.90.",
-    max: MAX_AMOUNT,
-    allowZero: true,
-  })
-  if (Object.keys(minimums.errors).length) errors.min_order_amounts = minimums.errors
-
+  form: OwnForm,
+  ints: Partial<Record<IntField, number>>
+): { errors: Partial<Record<"storefront_url" | "rewards", string>>; values: OwnValues } => {
+  const errors: Partial<Record<"storefront_url" | "rewards", string>> = {}
   const url = form.storefront_url.trim()
   if (url && !URL_RE.test(url)) {
     errors.storefront_url = "Enter an http(s) address, e.g. https://shop.example.com"
   }
-  if (
-    form.enabled &&
-    ints.values.referrer_points === 0 &&
-    ints.values.referee_points === 0
-  ) {
+  if (form.enabled && ints.referrer_points === 0 && ints.referee_points === 0) {
     errors.rewards = "A running program must reward the referrer, the friend, or both."
   }
-
-  if (Object.keys(errors).length) return { errors, values: null }
   return {
     errors,
-    values: {
-      enabled: form.enabled,
-      take_back_rewards: form.take_back_rewards,
-      ...ints.values,
-      min_order_amounts: minimums.value,
-      storefront_url: url || null,
-    },
+    values: { enabled: form.enabled, take_back_rewards: form.take_back_rewards, storefront_url: url || null },
   }
 }
 
 /** Only the fields that changed: every save makes a new program version. */
-const diffProgram = (
-  program: ReferralProgram,
-  next: Required<ReferralProgramUpdate>
-): ReferralProgramUpdate => {
-  const body: ReferralProgramUpdate = changedInts(program, next, INT_RULES)
+const diffProgram = (program: ReferralProgram, next: OwnValues): Partial<OwnValues> => {
+  const body: Partial<OwnValues> = {}
   if (!!program.enabled !== next.enabled) body.enabled = next.enabled
   if ((program.take_back_rewards !== false) !== next.take_back_rewards) body.take_back_rewards = next.take_back_rewards
-  if (!sameRecord(lowerKeys(program.min_order_amounts), next.min_order_amounts)) {
-    body.min_order_amounts = next.min_order_amounts
-  }
   if ((program.storefront_url ?? null) !== next.storefront_url) {
     body.storefront_url = next.storefront_url
   }
@@ -147,12 +106,11 @@ const sharePreview = (url: string) => {
 
 /* ------------------------------------------------------------------ */
 
+/** The referral program: its name in messages, its fields' id prefix, and its hooks. */
+const PROGRAM = { what: "referral program", prefix: "referral", useQuery: useReferralProgram, useUpdate: useUpdateReferralProgram }
+
 const ReferralSettingsPage = () => (
-  <ProgramSettingsPage
-    query={useReferralProgram({ refetchOnWindowFocus: false })}
-    what="referral program"
-    editor={ProgramEditor}
-  >
+  <ProgramSettingsPage program={PROGRAM} editor={ProgramEditor}>
     <ReferralsList />
     {/* The Review drawer (@[id]) is a child route drawn here. */}
     <Outlet />
@@ -174,59 +132,40 @@ const INT_FIELDS: Record<IntField, { label: string; hint: string }> = {
 
 const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
   const { program } = data
-  const { form, setForm, set, bind, errors, codes, saveBar } = useProgramForm(data, {
-    records: (saved) => [saved.min_order_amounts],
+  const { form, set, field, bindAmount, errors, codes, intFields, saveBar } = useProgramForm(data, PROGRAM, {
+    ints: { rules: INT_RULES, labels: INT_FIELDS },
+    amounts: AMOUNT_RULES,
     toForm,
     parse: parseForm,
     diff: diffProgram,
-    mutation: useUpdateReferralProgram(),
-    what: "referral program",
   })
   const preview = sharePreview(form.storefront_url)
 
-  const intField = (field: IntField) => (
-    <InputField
-      id={`referral-${field}`}
-      testId={`referral-${field.replace(/_/g, "-")}`}
-      {...INT_FIELDS[field]}
-      number="int"
-      {...INT_RULES[field]}
-      {...bind(field)}
-    />
-  )
-
   return (
     <ProgramEditorForm
-      header={
-        <ProgramVersionHeader
-          title="Referral program"
-          testId="referral-program-version"
-          version={program.version}
-          unsaved="the plugin's default settings"
-        >
-          <div className="flex items-center gap-x-2">
-            <Label size="small" weight="plus" htmlFor="referral-enabled">
-              Program running
-            </Label>
-            <Switch
-              id="referral-enabled"
-              data-testid="referral-program-enabled"
-              checked={form.enabled}
-              onCheckedChange={(checked) => set("enabled", checked)}
-            />
-          </div>
-        </ProgramVersionHeader>
+      title="Referral program"
+      unsaved="the plugin's default settings"
+      controls={
+        <div className="flex items-center gap-x-2">
+          <Label size="small" weight="plus" htmlFor="referral-enabled">
+            Program running
+          </Label>
+          <Switch
+            id="referral-enabled"
+            data-testid="referral-program-enabled"
+            checked={form.enabled}
+            onCheckedChange={(checked) => set("enabled", checked)}
+          />
+        </div>
       }
       {...saveBar}
-      saveTestId="referral-program-save"
     >
       <FormSection
         title="Rewards"
         description="Both sides are paid in points once the friend's first qualifying order is past its return window. Referrals already claimed keep the rewards they were claimed under. Coupon rewards are not available yet."
       >
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-          {intField("referrer_points")}
-          {intField("referee_points")}
+          <ProgramIntFields {...intFields} fields={["referrer_points", "referee_points"]} />
         </div>
         {errors.rewards && (
           <Text size="xsmall" className="text-ui-fg-error">
@@ -248,8 +187,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
 
       <FormSection title="Conditions">
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-          {intField("claim_window_days")}
-          {intField("monthly_cap")}
+          <ProgramIntFields {...intFields} fields={["claim_window_days", "monthly_cap"]} />
         </div>
         {codes.length > 0 && (
           <CurrencyTable
@@ -257,7 +195,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
             codes={codes}
             columns={["Minimum first order"]}
             cells={(code, upper) => {
-              const value = form.min_order_amounts[code] ?? ""
+              const amount = bindAmount("min_order_amounts", code)
               return [
                 <NotedInput
                   aria-label={`Minimum first order in ${upper}`}
@@ -265,13 +203,9 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
                   number="decimal"
                   min={0}
                   placeholder="No minimum"
-                  value={value}
-                  onChange={(text) =>
-                    setForm((f) => ({ ...f, min_order_amounts: { ...f.min_order_amounts, [code]: text } }))
-                  }
-                  error={errors.min_order_amounts?.[code]}
+                  {...amount}
                   hint={
-                    value.trim()
+                    amount.value.trim()
                       ? `Items after discounts, before tax and shipping, in ${upper}.`
                       : `Empty: any ${upper} order qualifies.`
                   }
@@ -284,8 +218,6 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
 
       <FormSection title="Share link">
         <InputField
-          id="referral-storefront_url"
-          testId="referral-storefront-url"
           label="Storefront address"
           hint={
             preview ? (
@@ -298,7 +230,7 @@ const ProgramEditor = ({ data }: { data: AdminReferralProgramResponse }) => {
             )
           }
           placeholder="https://shop.example.com"
-          {...bind("storefront_url")}
+          {...field("storefront_url")}
         />
       </FormSection>
     </ProgramEditorForm>
@@ -317,12 +249,10 @@ const FILTERS: { label: string; status?: ReferralStatus }[] = [
   })),
 ]
 
-const columnHelper = createDataTableColumnHelper<AdminReferral>()
-
 /** The referrals table's columns; Review opens the decision drawer (the referral's route) for a referral still undecided. */
 const useReferralColumns = (onReview: (referral: AdminReferral) => void) =>
-  useMemo(
-    () => [
+  useColumns<AdminReferral>(
+    (columnHelper) => [
       columnHelper.accessor("claimed_at", {
         header: "Claimed",
         cell: ({ getValue }) => <span className="whitespace-nowrap">{formatDate(getValue())}</span>,

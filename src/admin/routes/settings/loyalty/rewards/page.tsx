@@ -2,13 +2,11 @@ import {
   Badge,
   Button,
   Container,
-  createDataTableColumnHelper,
   toast,
   usePrompt,
 } from "@medusajs/ui"
-import { useMemo } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
-import { EditDeleteButtons, QueryDataTable } from "../../../../components/data-table"
+import { EditDeleteButtons, QueryDataTable, useColumns } from "../../../../components/data-table"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { useDeleteLoyaltyReward, useLoyaltyProgram, useLoyaltyRewards } from "../../../../hooks/use-loyalty"
 import {
@@ -37,12 +35,10 @@ const rewardStatus = (r: LoyaltyReward): [string, BadgeColor] => {
 
 /* ------------------------------------------------------------------ */
 
-const columnHelper = createDataTableColumnHelper<LoyaltyReward>()
-
 /** The rewards table's columns; the actions open the edit route or ask before deleting. */
 const useRewardColumns = (onDelete: (reward: LoyaltyReward) => void) =>
-  useMemo(
-    () => [
+  useColumns<LoyaltyReward>(
+    (columnHelper) => [
       columnHelper.accessor("name", {
         header: "Name",
         cell: ({ row: { original: reward } }) => (

@@ -19,7 +19,7 @@ import {
   useUpdateLoyaltyReward,
 } from "../../../../hooks/use-loyalty"
 import { REWARD_KIND_LABELS, toNumber } from "../../../../lib/format"
-import { DECIMAL_RE, INT_RE, useSettingsForm, type IntRule } from "../../../../lib/form"
+import { DECIMAL_RE, INT_RE, unlessErrors, useSettingsForm, type IntRule } from "../../../../lib/form"
 import { Limits } from "../../../../../lib/shared/vocabulary"
 import {
   getErrorMessage,
@@ -151,10 +151,9 @@ const parseForm = (
     errors.ends_at = "Must be after the start."
   }
 
-  if (Object.keys(errors).length) return { errors, body: null }
   return {
     errors,
-    body: {
+    body: unlessErrors(errors, () => ({
       name,
       description: form.description.trim() || null,
       kind: form.kind,
@@ -168,7 +167,7 @@ const parseForm = (
       valid_days: validDays as number,
       refund_on_expiry: form.refund_on_expiry,
       is_active: form.is_active,
-    },
+    })),
   }
 }
 
@@ -341,10 +340,10 @@ const RewardFormBody = ({
 
 
 /**
- * The reward form's drawer: `id`'s reward (from the rewards list), or a new
- * one without `id`, whose first amount row starts with a store currency.
+ * The reward form's drawer: the route's reward (from the rewards list), or a
+ * new one, whose first amount row starts with a store currency.
  */
-export const RewardFormDrawer = ({ id }: { id?: string }) => {
+export const RewardFormDrawer = () => {
   const query = useLoyaltyRewards()
   // The form starts from the store's currencies, so it waits for them (the list page loads them up front).
   const program = useLoyaltyProgram()
@@ -356,8 +355,6 @@ export const RewardFormDrawer = ({ id }: { id?: string }) => {
   return (
     <RouteFormDrawer
       query={{ ...query, isPending: query.isPending || program.isPending }}
-      rows={(data) => data.rewards}
-      id={id}
       noun="reward"
       form={(reward) => <RewardFormBody key={reward?.id ?? "new"} reward={reward} storeCurrencies={storeCurrencies} />}
     />

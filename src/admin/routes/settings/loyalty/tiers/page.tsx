@@ -1,8 +1,8 @@
-import { Badge, Button, Container, IconButton, Input, Text, createDataTableColumnHelper, toast } from "@medusajs/ui"
+import { Badge, Button, Container, IconButton, Input, Text, toast } from "@medusajs/ui"
 import { ArrowDownMini, ArrowUpMini } from "@medusajs/icons"
 import { useCallback, useMemo, useState, type FormEvent } from "react"
 import { Outlet, useNavigate } from "react-router-dom"
-import { LoyaltyDataTable } from "../../../../components/data-table"
+import { LoyaltyDataTable, useColumns } from "../../../../components/data-table"
 import { Field, OptionSelect, optionsOf } from "../../../../components/form-field"
 import { LoyaltySettingsNav } from "../../../../components/loyalty-settings-nav"
 import { EmptyRow, QueryState } from "../../../../components/query-state"
@@ -48,8 +48,6 @@ const LoyaltyTiersPage = () => (
 
 /* ------------------------------------------------------------------ */
 
-const columnHelper = createDataTableColumnHelper<LoyaltyTier>()
-
 /** The tiers table's columns; the actions need the whole list (to move a tier) and the page's handlers. */
 const useTierColumns = ({
   tiers,
@@ -67,8 +65,8 @@ const useTierColumns = ({
   onDelete: (id: string) => void
 }) => {
   const navigate = useNavigate()
-  return useMemo(
-    () => [
+  return useColumns<LoyaltyTier>(
+    (columnHelper) => [
       columnHelper.accessor("rank", { header: "Rank" }),
       columnHelper.accessor("name", {
         header: "Tier",

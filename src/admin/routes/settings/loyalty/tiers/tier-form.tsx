@@ -1,6 +1,6 @@
 import { Alert, Button, Drawer, Input, Text, Textarea, toast } from "@medusajs/ui"
 import { useMemo, useState, type FormEvent } from "react"
-import { Field, InputField, SelectField, optionsOf } from "../../../../components/form-field"
+import { DrawerFormFooter, Field, InputField, SelectField, optionsOf } from "../../../../components/form-field"
 import { RouteFormDrawer, useCloseRoute } from "../../../../components/route-drawer"
 import { WhatIfPanel } from "../../../../components/what-if-panel"
 import type { WhatIfBody } from "../../../../lib/what-if-api"
@@ -13,7 +13,7 @@ import {
   useUpdateLoyaltyTier,
 } from "../../../../hooks/use-loyalty-tiers"
 import { formatPoints } from "../../../../lib/format"
-import { useSettingsForm } from "../../../../lib/form"
+import { unlessErrors, useSettingsForm } from "../../../../lib/form"
 import {
   getErrorMessage,
   LOYALTY_TIER_LIMITS,
@@ -96,10 +96,9 @@ const parseTierForm = (form: TierFormState): { errors: TierFormErrors; body: Loy
   if (!/^\d+$/.test(form.bonus_points.trim()) || bonus > LOYALTY_TIER_LIMITS.max_bonus_points) {
     errors.bonus_points = "Enter a whole number of points, 0 for none."
   }
-  if (Object.keys(errors).length) return { errors, body: null }
   return {
     errors,
-    body: {
+    body: unlessErrors(errors, () => ({
       name,
       metric: form.metric,
       threshold: form.metric === "spend" ? null : threshold,
@@ -108,7 +107,7 @@ const parseTierForm = (form: TierFormState): { errors: TierFormErrors; body: Loy
       bonus_points: bonus,
       perks: form.perks.trim() || null,
       customer_group_id: form.customer_group_id === NO_GROUP ? null : form.customer_group_id,
-    },
+    })),
   }
 }
 
@@ -138,13 +137,64 @@ const proposedSet = (tiers: LoyaltyTier[], tier: LoyaltyTier | null, body: Loyal
     : [...saved, { ...edited, rank: Math.max(0, ...tiers.map((row) => row.rank)) + 1 }]
 }
 
+/**
+ * What reaching a tier takes: for a spend tier an amount per currency (any one
+ * reached is enough; the store's currencies, then any other the tier names),
+ * else a count of points or of orders.
+ */
+const TierReach = ({
+  state: { form, setForm, bind, errors },
+  currencies,
+}: {
+  state: ReturnType<typeof useSettingsForm<TierFormState, TierFormErrors>>
+  currencies: string[]
+}) => {
+  const spendCodes = useMemo(
+    () => [...new Set([...currencies, ...Object.keys(form.spend)])],
+    [currencies, form.spend]
+  )
+  return form.metric === "spend" ? (
+    <Field id="loyalty-tier-spend" label="Amount to spend" error={errors.spend} hint="Reached in any one currency; leave a currency empty to skip it.">
+      <div className="flex flex-col gap-y-2" id="loyalty-tier-spend">
+        {spendCodes.map((code) => (
+          <div key={code} className="flex items-center gap-x-2">
+            <Text size="small" className="w-12">
+              {code.toUpperCase()}
+            </Text>
+            <Input
+              size="small"
+              type="number"
+              min={0}
+              step="any"
+              aria-label={`Amount to spend in ${code.toUpperCase()}`}
+              data-testid={`loyalty-tier-spend-${code}`}
+              value={form.spend[code] ?? ""}
+              onChange={(e) => setForm((f) => ({ ...f, spend: { ...f.spend, [code]: e.target.value } }))}
+            />
+          </div>
+        ))}
+      </div>
+    </Field>
+  ) : (
+    <InputField
+      id="loyalty-tier-threshold"
+      label={form.metric === "points" ? "Points to reach" : "Orders to reach"}
+      hint="Counted in the qualification window, from orders past their return window."
+      number="int"
+      min={1}
+      {...bind("threshold")}
+    />
+  )
+}
+
 const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTier[] }) => {
   const onDone = useCloseRoute()
   const program = useLoyaltyProgram({ refetchOnWindowFocus: false })
   const groups = useCustomerGroupsForTiers()
   const currencies = useMemo(() => program.data?.store_currencies ?? [], [program.data])
   const initial = useMemo(() => toFormState(tier, currencies), [tier, currencies])
-  const { form, setForm, set, bind, errors, setErrors } = useSettingsForm<TierFormState, TierFormErrors>(initial)
+  const state = useSettingsForm<TierFormState, TierFormErrors>(initial)
+  const { form, set, bind, setErrors } = state
   const [serverError, setServerError] = useState<string | null>(null)
   const create = useCreateLoyaltyTier()
   const update = useUpdateLoyaltyTier()
@@ -183,11 +233,6 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
     }
   }, [form, tiers, tier])
 
-  const spendCodes = useMemo(
-    () => [...new Set([...currencies, ...Object.keys(form.spend)])],
-    [currencies, form.spend]
-  )
-
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
     const parsed = parseTierForm(form)
@@ -213,38 +258,7 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
           <InputField id="loyalty-tier-name" label="Name" maxLength={100} placeholder="e.g. Gold" {...bind("name")} />
           <SelectField id="loyalty-tier-metric" label="Reached by" options={optionsOf(METRIC_LABELS)} {...bind("metric")} />
-          {form.metric === "spend" ? (
-            <Field id="loyalty-tier-spend" label="Amount to spend" error={errors.spend} hint="Reached in any one currency; leave a currency empty to skip it.">
-              <div className="flex flex-col gap-y-2" id="loyalty-tier-spend">
-                {spendCodes.map((code) => (
-                  <div key={code} className="flex items-center gap-x-2">
-                    <Text size="small" className="w-12">
-                      {code.toUpperCase()}
-                    </Text>
-                    <Input
-                      size="small"
-                      type="number"
-                      min={0}
-                      step="any"
-                      aria-label={`Amount to spend in ${code.toUpperCase()}`}
-                      data-testid={`loyalty-tier-spend-${code}`}
-                      value={form.spend[code] ?? ""}
-                      onChange={(e) => setForm((f) => ({ ...f, spend: { ...f.spend, [code]: e.target.value } }))}
-                    />
-                  </div>
-                ))}
-              </div>
-            </Field>
-          ) : (
-            <InputField
-              id="loyalty-tier-threshold"
-              label={form.metric === "points" ? "Points to reach" : "Orders to reach"}
-              hint="Counted in the qualification window, from orders past their return window."
-              number="int"
-              min={1}
-              {...bind("threshold")}
-            />
-          )}
+          <TierReach state={state} currencies={currencies} />
           <InputField
             id="loyalty-tier-multiplier"
             label="Earn multiplier"
@@ -301,17 +315,11 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
           <WhatIfPanel proposal={whatIfProposal} disabledReason="Fix the form's errors first." />
         </div>
       </Drawer.Body>
-      <Drawer.Footer>
-        <Button size="small" variant="secondary" type="button" onClick={onDone} disabled={saving}>
-          Cancel
-        </Button>
+      <DrawerFormFooter isPending={saving} saveTestId="loyalty-tier-save" saveLabel={tier ? "Save tier" : "Create tier"}>
         <Button size="small" variant="secondary" type="button" onClick={onPreview} isLoading={previewer.isPending} data-testid="loyalty-tier-preview">
           Preview
         </Button>
-        <Button size="small" type="submit" isLoading={saving} data-testid="loyalty-tier-save">
-          {tier ? "Save tier" : "Create tier"}
-        </Button>
-      </Drawer.Footer>
+      </DrawerFormFooter>
     </form>
   )
 }
@@ -319,13 +327,11 @@ const TierForm = ({ tier, tiers }: { tier: LoyaltyTier | null; tiers: LoyaltyTie
 
 /**
  * The tier form's drawer: the saved tiers (the form previews the whole set
- * with its change), then the form for `id`'s tier, or a new one without `id`.
+ * with its change), then the form for the route's tier, or a new one.
  */
-export const TierFormDrawer = ({ id }: { id?: string }) => (
+export const TierFormDrawer = () => (
   <RouteFormDrawer
     query={useLoyaltyTiers()}
-    rows={(data) => data.tiers}
-    id={id}
     noun="tier"
     form={(tier, { tiers }) => <TierForm tier={tier} tiers={tiers} />}
   />

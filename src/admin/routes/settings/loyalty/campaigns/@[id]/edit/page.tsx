@@ -1,10 +1,6 @@
-import { useParams } from "react-router-dom"
 import { CampaignFormDrawer } from "../../campaign-form"
 
 /** Settings → Loyalty → Campaigns → Edit: the campaign's form in a drawer over the campaigns list, at /settings/loyalty/campaigns/:id/edit. */
-const EditCampaignPage = () => {
-  const { id } = useParams()
-  return <CampaignFormDrawer id={id} />
-}
+const EditCampaignPage = () => <CampaignFormDrawer />
 
 export default EditCampaignPage

@@ -1,10 +1,6 @@
-import { useParams } from "react-router-dom"
 import { RewardFormDrawer } from "../../reward-form"
 
 /** Settings → Loyalty → Rewards → Edit: the reward's form in a drawer over the rewards list, at /settings/loyalty/rewards/:id/edit. */
-const EditRewardPage = () => {
-  const { id } = useParams()
-  return <RewardFormDrawer id={id} />
-}
+const EditRewardPage = () => <RewardFormDrawer />
 
 export default EditRewardPage
