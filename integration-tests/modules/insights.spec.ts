@@ -262,6 +262,19 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       expect(Math.abs(insight!.clv_12m! * 100 - Math.round(insight!.clv_12m! * 100))).toBeLessThan(1e-6)
     })
 
+    it("scores a store's only customer in the middle, as a group of customers all tied: not 'lost' a day after ordering", async () => {
+      const { insights } = await scoreStore((runId) => [
+        factsRow(runId, "cus_only", NOW, [{ daysAgo: 9, amount: 40 }, { daysAgo: 1, amount: 60 }]),
+      ])
+      expect(insights).toEqual([expect.objectContaining({ customer_id: "cus_only", r_score: 3, m_score: 3, f_score: 2 })])
+      expect(insights[0].rfm_segment).not.toBe("lost")
+      // Two customers tied on everything get the same middle scores.
+      const tied = await scoreStore((runId) =>
+        ["cus_a", "cus_b"].map((id) => factsRow(runId, id, NOW, [{ daysAgo: 9, amount: 40 }, { daysAgo: 1, amount: 60 }]))
+      )
+      expect(tied.insights.map((row) => [row.r_score, row.m_score])).toEqual([[3, 3], [3, 3]])
+    })
+
     it("stores scores too close to 0 for a real column as 0, instead of failing the run's batch on them", async () => {
       const tiny = 1e-60 // a chance the models can give a customer long gone (2.2e-308 and below too)
       await insertScores(knex(), "lrun_tiny", {

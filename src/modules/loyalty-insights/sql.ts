@@ -29,14 +29,18 @@ const RAW = (expression: string) => `jsonb_build_object('value', (${expression})
  * - R and M by quintile of the tie group's mid-rank, mid = (rank − 1 +
  *   (ties − 1)/2) / (n − 1), score = 1 + ⌊5·mid⌋ (5 at the top): without
  *   ties this is plain percent_rank quintiles; a tie group sits in the
- *   middle of the ranks it spans instead of at its lowest.
+ *   middle of the ranks it spans instead of at its lowest, and a run of one
+ *   customer in the middle (3), as a group of customers all tied is (n = 1
+ *   made it 1: a store's only customer, who ordered yesterday, was "lost").
  */
+const midRank = (column: string, order: "ASC" | "DESC") => `
+  CASE WHEN count(*) OVER () = 1 THEN 0.5
+       ELSE percent_rank() OVER (ORDER BY ${column} ${order})
+            + (count(*) OVER (PARTITION BY ${column}) - 1) / (2.0 * (count(*) OVER () - 1)) END`
 const RFM_SCORES = `
-  least(5, 1 + floor(5 * (percent_rank() OVER (ORDER BY recency_days DESC)
-    + (count(*) OVER (PARTITION BY recency_days) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1)))))::int AS r_score,
+  least(5, 1 + floor(5 * (${midRank("recency_days", "DESC")})))::int AS r_score,
   CASE WHEN purchase_days >= 6 THEN 5 WHEN purchase_days >= 4 THEN 4 ELSE greatest(purchase_days, 1) END AS f_score,
-  least(5, 1 + floor(5 * (percent_rank() OVER (ORDER BY monetary)
-    + (count(*) OVER (PARTITION BY monetary) - 1) / (2.0 * greatest(count(*) OVER () - 1, 1)))))::int AS m_score,
+  least(5, 1 + floor(5 * (${midRank("monetary", "ASC")})))::int AS m_score,
   percent_rank() OVER (ORDER BY orders_count) AS f_rank,
   percent_rank() OVER (ORDER BY monetary) AS m_rank`
 
