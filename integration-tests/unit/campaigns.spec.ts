@@ -115,6 +115,10 @@ describe("campaign schedule in the store's time zone", () => {
       "ends_at must be after starts_at",
       'recurrence.dates must be "MM-DD" calendar dates (not 02-30)',
     ])
+    // Luxon's own zone names are not time zones of a store: each server would read them as its own.
+    for (const zone of ["local", "system"]) {
+      expect(scheduleProblems(memberDay(zone))).toEqual([`time_zone: "${zone}" is not a known IANA time zone`])
+    }
     expect(scheduleProblems({ ...memberDay("UTC", [0, 32]) })).toEqual([
       "recurrence.days must name days of the month between 1 and 31",
     ])

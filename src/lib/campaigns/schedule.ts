@@ -1,4 +1,4 @@
-import { DateTime } from "luxon"
+import { DateTime, IANAZone } from "luxon"
 
 /**
  * When a campaign runs: an optional window (`starts_at`..`ends_at`, either
@@ -23,9 +23,13 @@ export type CampaignSchedule = {
 
 const instant = (value: Date | string) => DateTime.fromJSDate(new Date(value))
 
-/** Whether an IANA time zone name is known to this runtime. */
+/**
+ * Whether an IANA time zone name is known to this runtime. Only names: Luxon
+ * also takes "local" and "system", which would make a campaign's days follow
+ * each server process's own zone.
+ */
 export function isValidTimeZone(zone: string): boolean {
-  return DateTime.local().setZone(zone).isValid
+  return IANAZone.isValidZone(zone)
 }
 
 /** Whether a local calendar day (in the schedule's zone) is one the recurrence names. */

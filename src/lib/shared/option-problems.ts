@@ -1,6 +1,6 @@
 import { z } from "@medusajs/framework/zod"
 import { MedusaError } from "@medusajs/framework/utils"
-import { IANAZone } from "luxon"
+import { isValidTimeZone } from "../campaigns/schedule"
 import { rulesFromOptions, validateRules } from "../points/program"
 import { referralSettingsFromOptions, validateReferralSettings } from "../referrals/rules"
 import { settingsFromOptions as tierSettingsFromOptions, settingsProblems as tierSettingsProblems } from "../tiers/rules"
@@ -21,7 +21,7 @@ function issuesOf(feature: OptionFeature, result: z.ZodSafeParseResult<unknown>)
 }
 
 const timeZoneProblem = (feature: OptionFeature, timeZone: string | undefined) =>
-  timeZone === undefined || IANAZone.isValidZone(timeZone) ? [] : [`${feature}.timeZone: "${timeZone}" is not an IANA time zone such as Europe/Berlin`]
+  timeZone === undefined || isValidTimeZone(timeZone) ? [] : [`${feature}.timeZone: "${timeZone}" is not an IANA time zone such as Europe/Berlin`]
 
 const dayCount = z.number().int().min(0).max(3650).optional()
 const CareDays = z.object({ birthdayMinDays: dayCount, expiryReminderDays: dayCount, tierReminderDays: dayCount })
