@@ -13,7 +13,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
  * export const updateRewardStep = createUpdateStep(updateRewardStepId, pointsService, {
  *   before: (service, input: { id: string } & Partial<RewardInput>) => service.retrieveReward(input.id),
  *   update: (service, input) => service.updateRewards(input),
- *   restore: (service, { created_at, updated_at, deleted_at, ...values }) => service.updateRewards(values),
+ *   restore: (service, { created_at: _c, updated_at: _u, deleted_at: _d, ...values }) => service.updateRewards(values),
  * })
  */
 export function createUpdateStep<Service, I, B, R>(
