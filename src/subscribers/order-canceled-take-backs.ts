@@ -1,6 +1,7 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { takeBackFeedbackPointsWorkflow } from "../workflows/insights"
 import { takeBackReferralRewardsWorkflow } from "../workflows/referrals"
+import { runInTurn } from "../workflows/shared/run-in-turn"
 
 /**
  * A canceled order keeps no points given because of it: its feedback points,
@@ -8,8 +9,7 @@ import { takeBackReferralRewardsWorkflow } from "../workflows/referrals"
  * Two workflows, each idempotent: a redelivered event takes back nothing twice.
  */
 export default async function takeBackOnOrderCanceled({ event, container }: SubscriberArgs<{ id: string }>) {
-  await takeBackFeedbackPointsWorkflow(container).run({ input: { order_id: event.data.id } })
-  await takeBackReferralRewardsWorkflow(container).run({ input: { order_id: event.data.id } })
+  await runInTurn(container, [takeBackFeedbackPointsWorkflow, takeBackReferralRewardsWorkflow], { order_id: event.data.id })
 }
 
 export const config: SubscriberConfig = {

@@ -1,4 +1,4 @@
-import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createPassWorkflow } from "../shared/create-pass-workflow"
 import { awardMissedOrdersStep } from "./steps/award-missed-orders"
 import { releaseDueOrdersStep } from "./steps/release-due-orders"
 
@@ -14,11 +14,7 @@ export const releasePendingPointsWorkflowId = "loyalty-release-pending-points"
  * @example
  * await releasePendingPointsWorkflow(container).run({ input: { now: new Date() } })
  */
-export const releasePendingPointsWorkflow = createWorkflow(
-  releasePendingPointsWorkflowId,
-  (input: { now: Date }) => {
-    const awarded = awardMissedOrdersStep(input)
-    const released = releaseDueOrdersStep(input)
-    return new WorkflowResponse({ awarded, released })
-  }
-)
+export const releasePendingPointsWorkflow = createPassWorkflow(releasePendingPointsWorkflowId, {
+  awarded: awardMissedOrdersStep,
+  released: releaseDueOrdersStep,
+})

@@ -1,4 +1,4 @@
-import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createPassWorkflow } from "../shared/create-pass-workflow"
 import { evaluateOpenReferralsStep } from "./steps/evaluate-open-referrals"
 import { repairReferralRewardsStep } from "./steps/repair-referral-rewards"
 
@@ -15,11 +15,7 @@ export const evaluateReferralsWorkflowId = "loyalty-evaluate-referrals"
  * @example
  * await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
  */
-export const evaluateReferralsWorkflow = createWorkflow(
-  evaluateReferralsWorkflowId,
-  (input: { now: Date }) => {
-    const evaluated = evaluateOpenReferralsStep(input)
-    const repaired = repairReferralRewardsStep(input)
-    return new WorkflowResponse({ evaluated, repaired })
-  }
-)
+export const evaluateReferralsWorkflow = createPassWorkflow(evaluateReferralsWorkflowId, {
+  evaluated: evaluateOpenReferralsStep,
+  repaired: repairReferralRewardsStep,
+})

@@ -1,4 +1,4 @@
-import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createPassWorkflow } from "../shared/create-pass-workflow"
 import { catchUpTierActivityStep } from "./steps/catch-up-tier-activity"
 import { endDueTierOverridesStep } from "./steps/end-due-tier-overrides"
 import { reviewDueTiersStep } from "./steps/review-due-tiers"
@@ -19,13 +19,12 @@ export const evaluateTiersWorkflowId = "loyalty-evaluate-tiers"
  * @example
  * await evaluateTiersWorkflow(container).run({ input: { now: new Date() } })
  */
-export const evaluateTiersWorkflow = createWorkflow(evaluateTiersWorkflowId, (input: { now: Date }) => {
-  const counted = catchUpTierActivityStep(input)
-  const overridesEnded = endDueTierOverridesStep(input)
-  const reviews = reviewDueTiersStep(input)
-  const upgraded = upgradeQualifiedCustomersStep(input)
-  const groups = syncTierGroupsStep(input)
-  return new WorkflowResponse({ counted, overrides_ended: overridesEnded, reviews, upgraded, groups })
+export const evaluateTiersWorkflow = createPassWorkflow(evaluateTiersWorkflowId, {
+  counted: catchUpTierActivityStep,
+  overrides_ended: endDueTierOverridesStep,
+  reviews: reviewDueTiersStep,
+  upgraded: upgradeQualifiedCustomersStep,
+  groups: syncTierGroupsStep,
 })
 
 export const endDueTierOverridesWorkflowId = "loyalty-end-due-tier-overrides"
@@ -41,7 +40,6 @@ export const endDueTierOverridesWorkflowId = "loyalty-end-due-tier-overrides"
  * @example
  * await endDueTierOverridesWorkflow(container).run({ input: { now: new Date() } })
  */
-export const endDueTierOverridesWorkflow = createWorkflow(endDueTierOverridesWorkflowId, (input: { now: Date }) => {
-  const overridesEnded = endDueTierOverridesStep(input)
-  return new WorkflowResponse({ overrides_ended: overridesEnded })
+export const endDueTierOverridesWorkflow = createPassWorkflow(endDueTierOverridesWorkflowId, {
+  overrides_ended: endDueTierOverridesStep,
 })

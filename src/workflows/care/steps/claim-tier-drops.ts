@@ -1,7 +1,7 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { TierExpiringEventData } from "../../../lib/shared/events"
 import { forEachDue } from "../../../lib/shared/pages"
 import { tiersService } from "../../tiers/steps/resolve-service"
+import { createClaimStep } from "./create-claim-step"
 
 export const claimTierDropsStepId = "loyalty-claim-tier-drops-step"
 
@@ -14,26 +14,21 @@ const BATCH = 500
  * unmarks them, so a run whose events could not be emitted is redone by the
  * next one.
  */
-export const claimTierDropsStep = createStep(
-  claimTierDropsStepId,
-  async (input: { now: Date; days: number }, { container }) => {
-    const service = tiersService(container)
+export const claimTierDropsStep = createClaimStep(claimTierDropsStepId, tiersService, {
+  claim: async (service, now, days) => {
     const claimed: TierExpiringEventData[] = []
-    if (input.days > 0) {
-      // Members in customer order after the previous page's last; a page that scanned fewer than it asked for was the last.
-      await forEachDue<TierExpiringEventData, string>(
-        async (after) => {
-          const page = await service.claimTierDropReminders({ now: new Date(input.now), days: input.days, after, limit: BATCH })
-          return { items: page.reminders, next: page.scanned < BATCH ? null : page.last }
-        },
-        async (reminder) => {
-          claimed.push(reminder)
-        }
-      )
-    }
-    return new StepResponse(claimed, claimed.map((reminder) => reminder.customer_id))
+    // Members in customer order after the previous page's last; a page that scanned fewer than it asked for was the last.
+    await forEachDue<TierExpiringEventData, string>(
+      async (after) => {
+        const page = await service.claimTierDropReminders({ now, days, after, limit: BATCH })
+        return { items: page.reminders, next: page.scanned < BATCH ? null : page.last }
+      },
+      async (reminder) => {
+        claimed.push(reminder)
+      }
+    )
+    return claimed
   },
-  async (customerIds, { container }) => {
-    if (customerIds?.length) await tiersService(container).unclaimTierDropReminders(customerIds)
-  }
-)
+  key: (reminder) => reminder.customer_id,
+  unclaim: (service, customerIds) => service.unclaimTierDropReminders(customerIds),
+})

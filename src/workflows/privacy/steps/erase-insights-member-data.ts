@@ -1,4 +1,4 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createEraseStep, deleteMemberRows, eraseRows } from "./create-erase-step"
 import { insightsService } from "../../insights/steps/resolve-service"
 
 export const eraseInsightsMemberDataStepId = "loyalty-erase-insights-member-data-step"
@@ -9,16 +9,11 @@ export const eraseInsightsMemberDataStepId = "loyalty-erase-insights-member-data
  * scores stay, so the NPS does). KPI snapshots are totals and stay as they
  * are. Final and idempotent, like every erasure step.
  */
-export const eraseInsightsMemberDataStep = createStep(
-  eraseInsightsMemberDataStepId,
-  async (input: { customer_id: string }, { container }) => {
-    const service = insightsService(container)
-    const insights = await service.listCustomerInsights({ customer_id: input.customer_id }, { select: ["id"], take: null })
-    if (insights.length) await service.deleteCustomerInsights(insights.map((row) => row.id))
-    const changes = await service.listSegmentChanges({ customer_id: input.customer_id }, { select: ["id"], take: null })
-    if (changes.length) await service.deleteSegmentChanges(changes.map((row) => row.id))
-    const feedback = await service.listFeedbacks({ customer_id: input.customer_id }, { select: ["id"], take: null })
-    if (feedback.length) await service.updateFeedbacks(feedback.map((row) => ({ id: row.id, comment: null })))
-    return new StepResponse({ insights: insights.length, segment_changes: changes.length, feedback: feedback.length })
-  }
-)
+export const eraseInsightsMemberDataStep = createEraseStep(eraseInsightsMemberDataStepId, insightsService, async (service, customer_id) => ({
+  insights: await deleteMemberRows(service, "CustomerInsights", customer_id),
+  segment_changes: await deleteMemberRows(service, "SegmentChanges", customer_id),
+  feedback: await eraseRows(
+    await service.listFeedbacks({ customer_id }, { select: ["id"], take: null }),
+    (rows) => service.updateFeedbacks(rows.map((row) => ({ id: row.id, comment: null })))
+  ),
+}))

@@ -1,4 +1,4 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createEraseStep } from "./create-erase-step"
 import { pointsService } from "../../points/steps/resolve-service"
 
 export const erasePointsMemberDataStepId = "loyalty-erase-points-member-data-step"
@@ -12,10 +12,6 @@ export const ERASED_REASON = "Adjustment (reason erased)"
  * (the liability and KPIs stay right). Erasure is meant to be final, so there
  * is no compensation; it is idempotent, and a failed run is simply run again.
  */
-export const erasePointsMemberDataStep = createStep(
-  erasePointsMemberDataStepId,
-  async (input: { customer_id: string }, { container }) => {
-    const erased = await pointsService(container).eraseMemberData({ customer_id: input.customer_id, erased_reason: ERASED_REASON })
-    return new StepResponse(erased)
-  }
+export const erasePointsMemberDataStep = createEraseStep(erasePointsMemberDataStepId, pointsService, (service, customer_id) =>
+  service.eraseMemberData({ customer_id, erased_reason: ERASED_REASON })
 )

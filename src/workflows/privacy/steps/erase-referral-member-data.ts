@@ -1,4 +1,4 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createEraseStep, deleteMemberRows, eraseRows } from "./create-erase-step"
 import { referralsService } from "../../referrals/steps/resolve-service"
 
 export const eraseReferralMemberDataStepId = "loyalty-erase-referral-member-data-step"
@@ -12,28 +12,22 @@ export const ERASED_CODE = "ERASED"
  * decision notes on their referrals. The referrals stay (who was paid what).
  * Final and idempotent, like every erasure step.
  */
-export const eraseReferralMemberDataStep = createStep(
-  eraseReferralMemberDataStepId,
-  async (input: { customer_id: string }, { container }) => {
-    const service = referralsService(container)
-    const codes = await service.listReferralCodes({ customer_id: input.customer_id }, { select: ["id"], withDeleted: true })
-    if (codes.length) await service.deleteReferralCodes(codes.map((code) => code.id))
-    const attempts = await service.listClaimAttempts({ customer_id: input.customer_id }, { select: ["id"], take: null })
-    if (attempts.length) await service.deleteClaimAttempts(attempts.map((attempt) => attempt.id))
-    const referrals = await service.listReferrals(
-      { $or: [{ referrer_id: input.customer_id }, { referee_id: input.customer_id }] },
+export const eraseReferralMemberDataStep = createEraseStep(eraseReferralMemberDataStepId, referralsService, async (service, customer_id) => ({
+  codes: await deleteMemberRows(service, "ReferralCodes", customer_id, { select: ["id"], withDeleted: true }),
+  claim_attempts: await deleteMemberRows(service, "ClaimAttempts", customer_id),
+  referrals: await eraseRows(
+    await service.listReferrals(
+      { $or: [{ referrer_id: customer_id }, { referee_id: customer_id }] },
       { select: ["id", "referrer_id"], take: null }
-    )
-    if (referrals.length) {
-      await service.updateReferrals(
+    ),
+    (referrals) =>
+      service.updateReferrals(
         referrals.map((referral) => ({
           id: referral.id,
           decision_note: null,
           // the erased referrer's code, which the referral row repeats
-          ...(referral.referrer_id === input.customer_id ? { code: ERASED_CODE } : {}),
+          ...(referral.referrer_id === customer_id ? { code: ERASED_CODE } : {}),
         }))
       )
-    }
-    return new StepResponse({ codes: codes.length, claim_attempts: attempts.length, referrals: referrals.length })
-  }
-)
+  ),
+}))

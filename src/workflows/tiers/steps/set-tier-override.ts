@@ -1,15 +1,12 @@
+import type LoyaltyTiersModuleService from "../../../modules/loyalty-tiers/service"
 import { createMembershipStep } from "./create-membership-step"
 
 export const setTierOverrideStepId = "loyalty-set-tier-override-step"
 
-export type SetTierOverrideStepInput = {
-  customer_id: string
-  tier_id: string | null
-  reason: string
-  actor_id: string
-  ends_at: Date | string | null
-  now: Date | string
-}
+type SetOverride = Parameters<LoyaltyTiersModuleService["setOverride"]>[0]
+
+/** What the tiers module's `setOverride` takes (one definition of an override), its dates also as strings (the request's `ends_at`). */
+export type SetTierOverrideStepInput = Omit<SetOverride, "ends_at" | "now"> & { ends_at: Date | string | null; now: Date | string }
 
 /** Staff set a tier with a reason and an end date; compensation takes the override back. */
 export const setTierOverrideStep = createMembershipStep(
