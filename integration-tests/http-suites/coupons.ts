@@ -1,12 +1,15 @@
 import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { deleteRewardWorkflow, expireCouponsWorkflow } from "../../src/workflows/rewards"
 import { deleteRewardStep } from "../../src/workflows/rewards/steps/delete-reward"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { IdempotencyKeys } from "../../src/lib/shared/idempotency-keys"
 import {
   AdminUser,
   attempt,
   memberWith as memberWithPoints,
   CommerceFixture,
   daysFromNow,
+  eventually,
   get,
   GERMAN_ADDRESS,
   ledgerTotals,
@@ -287,6 +290,21 @@ export default httpSuite({
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(1000)
       const statuses = (await get(api, "/store/loyalty/coupons", headers)).coupons.map((c: { status: string }) => c.status)
       expect(statuses).toEqual(["expired", "expired"])
+    })
+
+    it("refunds an expired coupon on the terms it was bought with, whatever the reward says now (coupons review, defect 3)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { headers } = await memberWith("kept-terms@example.com", 1000)
+      const coupon = await buyCoupon(headers, reward.id, "kept-terms")
+      expect(await balanceOf(headers)).toBe(700)
+
+      // Staff stop refunds for coupons sold from now on.
+      const { reward: changed } = await post(api, `/admin/loyalty/rewards/${reward.id}`, { refund_on_expiry: false }, admin.headers)
+      expect(changed.refund_on_expiry).toBe(false)
+      await letExpire(coupon.id)
+      const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(pass.result).toEqual({ closed: 1, refunded: 1 })
+      expect(await balanceOf(headers)).toBe(1000)
     })
 
     it("refuses at completion a coupon that expired, was closed or was used after it was put on a cart (issue 12, defect 3)", async () => {

@@ -573,6 +573,7 @@ export async function insertCoupon(trx: Knex.Transaction, input: CouponReservati
       currency_code: input.currency_code,
       points_spent: input.points_spent,
       expires_at: input.expires_at,
+      refund_on_expiry: input.refund_on_expiry,
       idempotency_key: input.idempotency_key,
     })
     .returning("*")

@@ -6,11 +6,11 @@ import { pointsService } from "../points/steps/resolve-service"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
-export type ClosedCoupon = Pick<CouponRecord, "id" | "code" | "customer_id" | "reward_id" | "promotion_id" | "entry_id" | "points_spent">
+export type ClosedCoupon = Pick<CouponRecord, "id" | "code" | "customer_id" | "reward_id" | "promotion_id" | "entry_id" | "points_spent" | "refund_on_expiry">
 
 /**
- * Give back the points of closed coupons that were never used, when their
- * reward says so. Keyed by the coupon (`refund:coupon:<id>`), so the expiry
+ * Give back the points of closed coupons that were never used, when the
+ * terms they were bought with say so (`refund_on_expiry`, kept on the coupon). Keyed by the coupon (`refund:coupon:<id>`), so the expiry
  * job and a checkout that lets go of a coupon closed meanwhile refund it once
  * between them. Returns how many were refunded now.
  */
@@ -25,15 +25,10 @@ export async function refundClosedCoupons(container: MedusaContainer, coupons: C
     filters: { id: candidates.map((coupon) => coupon.promotion_id!) },
   })
   const used = new Set(promotions.filter((p) => (p.used ?? 0) >= (p.limit ?? 1)).map((p) => p.id))
-  const rewards = await service.listRewards(
-    { id: [...new Set(candidates.map((coupon) => coupon.reward_id))] },
-    { withDeleted: true }
-  )
-  const refundable = new Set(rewards.filter((reward) => reward.refund_on_expiry).map((reward) => reward.id))
   const rules = await service.getProgramRules()
   let refunded = 0
   for (const coupon of candidates) {
-    if (used.has(coupon.promotion_id!) || !refundable.has(coupon.reward_id)) continue
+    if (used.has(coupon.promotion_id!) || !coupon.refund_on_expiry) continue
     const result = await service.creditPoints({
       customer_id: coupon.customer_id,
       points: coupon.points_spent,
