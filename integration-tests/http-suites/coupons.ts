@@ -292,6 +292,31 @@ export default httpSuite({
       expect(statuses).toEqual(["expired", "expired"])
     })
 
+    it("gives a refunded coupon's points back with the expiry dates they had, not a fresh period (coupons review, defect 2)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { customer, headers } = await memberWith("expiring-soon@example.com", 300)
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const account = await knex("loyalty_account").where({ customer_id: customer.id }).whereNull("deleted_at").first()
+      // All of the member's points expire in 10 days.
+      const soon = daysFromNow(10)
+      await knex("loyalty_lot").where({ account_id: account.id }).update({ expires_at: soon })
+
+      await buyCoupon(headers, reward.id, "soon")
+      expect(await balanceOf(headers)).toBe(0)
+      // The 7-day coupon lapses unused; the pass runs at day 8.
+      const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })
+      expect(pass.result).toEqual({ closed: 1, refunded: 1 })
+      expect(await balanceOf(headers)).toBe(300)
+
+      const open = await knex("loyalty_lot").where({ account_id: account.id }).where("remaining", ">", 0)
+      expect(open.reduce((sum: number, lot: { remaining: number }) => sum + lot.remaining, 0)).toBe(300)
+      expect(open.map((lot: { expires_at: Date | null }) => lot.expires_at && new Date(lot.expires_at).toISOString())).toEqual(
+        open.map(() => soon.toISOString())
+      )
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
     it("refunds an expired coupon on the terms it was bought with, whatever the reward says now (coupons review, defect 3)", async () => {
       const { reward } = await fiveEuroOff()
       const { headers } = await memberWith("kept-terms@example.com", 1000)

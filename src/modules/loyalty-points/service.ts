@@ -974,6 +974,52 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return { closed: !!row, held: !!row?.claimed_cart_id }
   }
 
+  /**
+   * Give an unused coupon's points back, keyed by the coupon
+   * (`refund:coupon:<id>`), as a restore gives back spent points: to the
+   * expiries of the lots its purchase took (`details.lots` of its debit,
+   * `entry_id`), not a fresh lot, so buying a coupon and letting it lapse
+   * never lengthens the points' life; a date already past comes back as it
+   * is and the next expiry run takes it. Debt is paid off first, with the
+   * first-expiring of those points. `unrecorded_expires_at` dates points
+   * whose debit recorded no lots. A coupon whose owner's account was closed
+   * is not refunded: its points were forfeited with the account (`forfeited`).
+   */
+  @InjectTransactionManager()
+  async refundCoupon(
+    coupon: Pick<CouponRecord, "id" | "code" | "customer_id" | "entry_id" | "points_spent">,
+    unrecordedExpiresAt: Date | null,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ result: PostingResult | null; forfeited: boolean }> {
+    const trx = transactionOf(sharedContext, WRITES)
+    if (await sql.accountClosed(trx, coupon.customer_id)) return { result: null, forfeited: true }
+    const paid = coupon.entry_id ? await sql.heldEntry(trx, { id: coupon.entry_id }) : undefined
+    const taken = Array.isArray(paid?.details?.lots) ? (paid.details.lots as LotTake[]) : []
+    const points = coupon.points_spent
+    const result = await this.post_(
+      sharedContext,
+      {
+        customer_id: coupon.customer_id,
+        idempotency_key: IdempotencyKeys.couponRefund(coupon.id),
+        reason: `Coupon ${coupon.code} expired unused: points returned`,
+        reference_type: ReferenceTypes.COUPON,
+        reference_id: coupon.id,
+        currency_code: paid?.currency_code ?? null,
+        details: { refunded_entry: coupon.entry_id },
+      },
+      async (trx, account, entryId) => {
+        const movement = balanceCredit(account.debt, points)
+        const lots = lotsToGiveBack(taken, movement.balance_change, {
+          skip: points - movement.balance_change,
+          unrecorded_expires_at: unrecordedExpiresAt,
+        })
+        await this.giveBackLots_(trx, account.id, entryId, lots)
+        return { type: "restore", points, movement, lifetime_redeemed: -points }
+      }
+    )
+    return { result, forfeited: false }
+  }
+
   // ---------------------------------------------------------------- member care
 
   /** Member care's rules: the plugin options (`care`) and the message settings staff saved. */

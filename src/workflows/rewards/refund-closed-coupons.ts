@@ -3,8 +3,6 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { expiryDate } from "../../lib/shared/dates"
 import { CouponRecord } from "../../modules/loyalty-points/types"
 import { pointsService } from "../points/steps/resolve-service"
-import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
-import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 export type ClosedCoupon = Pick<CouponRecord, "id" | "code" | "customer_id" | "reward_id" | "promotion_id" | "entry_id" | "points_spent" | "refund_on_expiry">
 
@@ -12,7 +10,8 @@ export type ClosedCoupon = Pick<CouponRecord, "id" | "code" | "customer_id" | "r
  * Give back the points of closed coupons that were never used, when the
  * terms they were bought with say so (`refund_on_expiry`, kept on the coupon). Keyed by the coupon (`refund:coupon:<id>`), so the expiry
  * job and a checkout that lets go of a coupon closed meanwhile refund it once
- * between them. Returns how many were refunded now.
+ * between them. The points come back with the expiries they had
+ * (`refundCoupon`). Returns how many were refunded now.
  */
 export async function refundClosedCoupons(container: MedusaContainer, coupons: ClosedCoupon[], now: Date) {
   const candidates = coupons.filter((coupon) => coupon.entry_id && coupon.promotion_id)
@@ -29,17 +28,8 @@ export async function refundClosedCoupons(container: MedusaContainer, coupons: C
   let refunded = 0
   for (const coupon of candidates) {
     if (used.has(coupon.promotion_id!) || !coupon.refund_on_expiry) continue
-    const result = await service.creditPoints({
-      customer_id: coupon.customer_id,
-      points: coupon.points_spent,
-      type: "restore",
-      idempotency_key: IdempotencyKeys.couponRefund(coupon.id),
-      reason: `Coupon ${coupon.code} expired unused: points returned`,
-      reference_type: ReferenceTypes.COUPON,
-      reference_id: coupon.id,
-      expires_at: expiryDate(now, rules.expiry_months),
-    })
-    if (result.created) refunded++
+    const { result } = await service.refundCoupon(coupon, expiryDate(now, rules.expiry_months))
+    if (result?.created) refunded++
   }
   return refunded
 }
