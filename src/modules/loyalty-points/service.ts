@@ -959,19 +959,48 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return rows.filter((row) => row.expired_at !== null)
   }
 
+  /** One page of open coupons past their date, in keyset order (expiry, id). */
+  @InjectManager()
+  async listExpiredCoupons(
+    now: Date,
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<string>> {
+    return await dueIds(sharedContext, sql.expiredCoupons(now), { at: "expires_at", id: "id" }, { after, limit })
+  }
+
   /**
-   * Close an expired coupon, once. Answers whether this call closed it and
-   * whether a checkout held it at that moment: only an unheld coupon may be
-   * refunded, since no checkout can claim it once it is closed.
+   * Close an expired coupon, once, and refund it in the same transaction
+   * when it may be: bought refundable (`refund_on_expiry`), paid for, not
+   * held by a checkout (no checkout can claim it once closed) and its
+   * promotion unused (`promotion_unused`, Medusa's, read by the caller). A
+   * refund that fails takes the closing back with it: the coupon stays open
+   * and the next pass settles it, so no coupon is left closed unrefunded.
+   * `forfeited`: not refunded, its owner's account is closed (`refundCoupon`).
    */
   @InjectTransactionManager()
-  async closeCoupon(
+  async settleExpiredCoupon(
     couponId: string,
     now: Date,
+    options: { promotion_unused: boolean; unrecorded_expires_at: Date | null },
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ closed: boolean; held: boolean }> {
+  ): Promise<{ closed: boolean; held: boolean; refunded: boolean; forfeited: boolean }> {
     const row = await sql.closeCoupon(transactionOf(sharedContext, WRITES), couponId, now)
-    return { closed: !!row, held: !!row?.claimed_cart_id }
+    const settled = { closed: !!row, held: !!row?.claimed_cart_id, refunded: false, forfeited: false }
+    if (!row || row.claimed_cart_id || !row.refund_on_expiry || !row.entry_id || !options.promotion_unused) return settled
+    const { result, forfeited } = await this.refundCoupon(row, options.unrecorded_expires_at, sharedContext)
+    return { ...settled, refunded: !!result?.created, forfeited }
+  }
+
+  /**
+   * Open a closed coupon again, unless a checkout holds it: a refund that
+   * failed after the coupon was closed is then made by the next expiry pass
+   * (the coupon is past its date, so no checkout can claim it meanwhile).
+   */
+  @InjectTransactionManager()
+  async reopenCoupon(couponId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<boolean> {
+    return await sql.reopenCoupon(transactionOf(sharedContext, WRITES), couponId)
   }
 
   /**
