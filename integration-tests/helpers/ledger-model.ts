@@ -76,7 +76,14 @@ export type ModelOrder = {
 }
 
 /** A coupon bought with points (single use, refunded when it expires unused). */
-export type ModelCoupon = { points: number; expires_at: number; closed: boolean; used: boolean }
+export type ModelCoupon = {
+  points: number
+  expires_at: number
+  closed: boolean
+  used: boolean
+  /** the points the purchase took from each lot, with its expiry, in the order taken */
+  taken: { points: number; expires_at: number }[]
+}
 
 export type LedgerModel = {
   /** the clock the jobs run at (ms) */
@@ -99,17 +106,22 @@ export const COUPON_REWARD = { points: 150, validDays: 7 }
 /** Buy a coupon at `at`: refused when the balance does not cover it; it can be used from then until it expires. */
 export function buyCoupon(model: LedgerModel, at: number): "ok" | "refused" {
   if (model.balance < COUPON_REWARD.points) return "refused"
-  consume(model, COUPON_REWARD.points)
-  model.coupons.push({ points: COUPON_REWARD.points, expires_at: at + COUPON_REWARD.validDays * DAY, closed: false, used: false })
+  const taken = consume(model, COUPON_REWARD.points)
+  model.coupons.push({ points: COUPON_REWARD.points, expires_at: at + COUPON_REWARD.validDays * DAY, closed: false, used: false, taken })
   return "ok"
 }
 
-/** The daily job closes coupons past their date; an unused one gives its points back (a lot from `now`). */
+/**
+ * The daily job closes coupons past their date; an unused one gives its
+ * points back as a restore does: debt paid off first, the rest to the
+ * expiries of the lots the purchase took (a date already past included: the
+ * next expiry run takes it), never a fresh lot (docs/points.md, "Coupons").
+ */
 export function expireCoupons(model: LedgerModel, now: number) {
   for (const coupon of model.coupons) {
     if (!coupon.closed && coupon.expires_at <= now) {
       coupon.closed = true
-      if (!coupon.used) credit(model, coupon.points, expiryOf(now))
+      if (!coupon.used && giveBack(model, coupon.taken, coupon.points, 0) > 0) throw new Error("model: a coupon gives back points it never took")
     }
   }
 }
@@ -150,12 +162,22 @@ function consume(model: LedgerModel, points: number): { points: number; expires_
  * the points given back before (docs/points.md, "Paying with points").
  */
 function creditRestored(model: LedgerModel, order: ModelOrder, points: number) {
+  const left = giveBack(model, order.taken, points, order.restored)
+  if (left > 0) throw new Error(`model: order ${order.n} gives back ${left} points it never took`)
+}
+
+/**
+ * Give back `points` of a debit that took `taken`: debt paid off first, the
+ * rest as lots with the expiries taken, in the order taken, after the
+ * `before` points given back earlier. Returns what no take covered.
+ */
+function giveBack(model: LedgerModel, taken: { points: number; expires_at: number }[], points: number, before: number): number {
   const paid = Math.min(model.debt, points)
   model.debt -= paid
-  let skip = order.restored + paid
+  let skip = before + paid
   let left = points - paid
   model.balance += left
-  for (const take of order.taken) {
+  for (const take of taken) {
     if (left <= 0) break
     const skipped = Math.min(skip, take.points)
     skip -= skipped
@@ -164,7 +186,7 @@ function creditRestored(model: LedgerModel, order: ModelOrder, points: number) {
     model.lots.push({ points: back, remaining: back, expires_at: take.expires_at })
     left -= back
   }
-  if (left > 0) throw new Error(`model: order ${order.n} gives back ${left} points it never took`)
+  return left
 }
 
 export function signUp(model: LedgerModel, at: number) {

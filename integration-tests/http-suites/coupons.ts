@@ -1,12 +1,15 @@
 import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { deleteRewardWorkflow, expireCouponsWorkflow } from "../../src/workflows/rewards"
 import { deleteRewardStep } from "../../src/workflows/rewards/steps/delete-reward"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { IdempotencyKeys } from "../../src/lib/shared/idempotency-keys"
 import {
   AdminUser,
   attempt,
   memberWith as memberWithPoints,
   CommerceFixture,
   daysFromNow,
+  eventually,
   get,
   GERMAN_ADDRESS,
   ledgerTotals,
@@ -287,6 +290,112 @@ export default httpSuite({
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(1000)
       const statuses = (await get(api, "/store/loyalty/coupons", headers)).coupons.map((c: { status: string }) => c.status)
       expect(statuses).toEqual(["expired", "expired"])
+    })
+
+    it("settles each expired coupon on its own: a deleted member's is not refunded and stops no one else's refund (coupons review, defect 1)", async () => {
+      const { reward } = await fiveEuroOff()
+      const gone = await memberWith("gone-coupon@example.com", 1000)
+      const stays = await memberWith("stays-coupon@example.com", 1000)
+      const goneCoupon = await buyCoupon(gone.headers, reward.id, "gone")
+      const staysCoupon = await buyCoupon(stays.headers, reward.id, "stays")
+      expect(await balanceOf(stays.headers)).toBe(700)
+
+      // A is deleted: the customer.deleted subscriber closes the account (its points forfeited with it).
+      await api.delete(`/admin/customers/${gone.customer.id}`, { headers: admin.headers })
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await eventually(async () =>
+        expect((await knex("loyalty_account").where({ customer_id: gone.customer.id }).first()).deleted_at).not.toBeNull()
+      )
+      // A's coupon comes first in the pass (it expired first).
+      await letExpire(goneCoupon.id)
+      await letExpire(staysCoupon.id)
+
+      const refundsOf = async (couponId: string) =>
+        await knex("loyalty_entry").where({ idempotency_key: IdempotencyKeys.couponRefund(couponId) })
+      const first = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(first.result).toEqual({ closed: 2, refunded: 1 })
+      expect(await balanceOf(stays.headers)).toBe(1000)
+      expect(await refundsOf(goneCoupon.id)).toEqual([])
+      expect(await refundsOf(staysCoupon.id)).toHaveLength(1)
+
+      const second = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(second.result).toEqual({ closed: 0, refunded: 0 })
+      expect(await balanceOf(stays.headers)).toBe(1000)
+      expect(await refundsOf(goneCoupon.id)).toEqual([])
+      const totals = (await ledgerTotals(getContainer(), stays.customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(1000)
+    })
+
+    it("leaves a coupon whose refund failed open for the next pass, and refunds the others (coupons review, defect 1)", async () => {
+      const { reward } = await fiveEuroOff()
+      const first = await memberWith("refund-fails@example.com", 1000)
+      const second = await memberWith("refund-works@example.com", 1000)
+      const failing = await buyCoupon(first.headers, reward.id, "fails")
+      await buyCoupon(second.headers, reward.id, "works")
+      const service = pointsService(getContainer())
+      const refund = service.refundCoupon.bind(service)
+      // The first coupon's refund fails once (a lock timeout, say); the other's works.
+      const spy = jest.spyOn(service, "refundCoupon").mockImplementation(async (...args) => {
+        if (args[0].id !== failing.id) return await refund(...args)
+        spy.mockRestore()
+        throw new Error("test: the refund failed")
+      })
+      let pass: { closed: number; refunded: number }
+      try {
+        pass = (await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result
+      } finally {
+        spy.mockRestore()
+      }
+      expect(pass).toEqual({ closed: 1, refunded: 1 })
+      expect(await balanceOf(second.headers)).toBe(1000)
+      expect(await balanceOf(first.headers)).toBe(700)
+      const [open] = await service.listCoupons({ id: failing.id })
+      expect(open.expired_at).toBeNull()
+
+      const next = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(9) } })
+      expect(next.result).toEqual({ closed: 1, refunded: 1 })
+      expect(await balanceOf(first.headers)).toBe(1000)
+    })
+
+    it("gives a refunded coupon's points back with the expiry dates they had, not a fresh period (coupons review, defect 2)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { customer, headers } = await memberWith("expiring-soon@example.com", 300)
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const account = await knex("loyalty_account").where({ customer_id: customer.id }).whereNull("deleted_at").first()
+      // All of the member's points expire in 10 days.
+      const soon = daysFromNow(10)
+      await knex("loyalty_lot").where({ account_id: account.id }).update({ expires_at: soon })
+
+      await buyCoupon(headers, reward.id, "soon")
+      expect(await balanceOf(headers)).toBe(0)
+      // The 7-day coupon lapses unused; the pass runs at day 8.
+      const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })
+      expect(pass.result).toEqual({ closed: 1, refunded: 1 })
+      expect(await balanceOf(headers)).toBe(300)
+
+      const open = await knex("loyalty_lot").where({ account_id: account.id }).where("remaining", ">", 0)
+      expect(open.reduce((sum: number, lot: { remaining: number }) => sum + lot.remaining, 0)).toBe(300)
+      expect(open.map((lot: { expires_at: Date | null }) => lot.expires_at && new Date(lot.expires_at).toISOString())).toEqual(
+        open.map(() => soon.toISOString())
+      )
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("refunds an expired coupon on the terms it was bought with, whatever the reward says now (coupons review, defect 3)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { headers } = await memberWith("kept-terms@example.com", 1000)
+      const coupon = await buyCoupon(headers, reward.id, "kept-terms")
+      expect(await balanceOf(headers)).toBe(700)
+
+      // Staff stop refunds for coupons sold from now on.
+      const { reward: changed } = await post(api, `/admin/loyalty/rewards/${reward.id}`, { refund_on_expiry: false }, admin.headers)
+      expect(changed.refund_on_expiry).toBe(false)
+      await letExpire(coupon.id)
+      const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(pass.result).toEqual({ closed: 1, refunded: 1 })
+      expect(await balanceOf(headers)).toBe(1000)
     })
 
     it("refuses at completion a coupon that expired, was closed or was used after it was put on a cart (issue 12, defect 3)", async () => {

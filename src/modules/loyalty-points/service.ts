@@ -959,19 +959,94 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return rows.filter((row) => row.expired_at !== null)
   }
 
+  /** One page of open coupons past their date, in keyset order (expiry, id). */
+  @InjectManager()
+  async listExpiredCoupons(
+    now: Date,
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<string>> {
+    return await dueIds(sharedContext, sql.expiredCoupons(now), { at: "expires_at", id: "id" }, { after, limit })
+  }
+
   /**
-   * Close an expired coupon, once. Answers whether this call closed it and
-   * whether a checkout held it at that moment: only an unheld coupon may be
-   * refunded, since no checkout can claim it once it is closed.
+   * Close an expired coupon, once, and refund it in the same transaction
+   * when it may be: bought refundable (`refund_on_expiry`), paid for, not
+   * held by a checkout (no checkout can claim it once closed) and its
+   * promotion unused (`promotion_unused`, Medusa's, read by the caller). A
+   * refund that fails takes the closing back with it: the coupon stays open
+   * and the next pass settles it, so no coupon is left closed unrefunded.
+   * `forfeited`: not refunded, its owner's account is closed (`refundCoupon`).
    */
   @InjectTransactionManager()
-  async closeCoupon(
+  async settleExpiredCoupon(
     couponId: string,
     now: Date,
+    options: { promotion_unused: boolean; unrecorded_expires_at: Date | null },
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ closed: boolean; held: boolean }> {
+  ): Promise<{ closed: boolean; held: boolean; refunded: boolean; forfeited: boolean }> {
     const row = await sql.closeCoupon(transactionOf(sharedContext, WRITES), couponId, now)
-    return { closed: !!row, held: !!row?.claimed_cart_id }
+    const settled = { closed: !!row, held: !!row?.claimed_cart_id, refunded: false, forfeited: false }
+    if (!row || row.claimed_cart_id || !row.refund_on_expiry || !row.entry_id || !options.promotion_unused) return settled
+    const { result, forfeited } = await this.refundCoupon(row, options.unrecorded_expires_at, sharedContext)
+    return { ...settled, refunded: !!result?.created, forfeited }
+  }
+
+  /**
+   * Open a closed coupon again, unless a checkout holds it: a refund that
+   * failed after the coupon was closed is then made by the next expiry pass
+   * (the coupon is past its date, so no checkout can claim it meanwhile).
+   */
+  @InjectTransactionManager()
+  async reopenCoupon(couponId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<boolean> {
+    return await sql.reopenCoupon(transactionOf(sharedContext, WRITES), couponId)
+  }
+
+  /**
+   * Give an unused coupon's points back, keyed by the coupon
+   * (`refund:coupon:<id>`), as a restore gives back spent points: to the
+   * expiries of the lots its purchase took (`details.lots` of its debit,
+   * `entry_id`), not a fresh lot, so buying a coupon and letting it lapse
+   * never lengthens the points' life; a date already past comes back as it
+   * is and the next expiry run takes it. Debt is paid off first, with the
+   * first-expiring of those points. `unrecorded_expires_at` dates points
+   * whose debit recorded no lots. A coupon whose owner's account was closed
+   * is not refunded: its points were forfeited with the account (`forfeited`).
+   */
+  @InjectTransactionManager()
+  async refundCoupon(
+    coupon: Pick<CouponRecord, "id" | "code" | "customer_id" | "entry_id" | "points_spent">,
+    unrecordedExpiresAt: Date | null,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ result: PostingResult | null; forfeited: boolean }> {
+    const trx = transactionOf(sharedContext, WRITES)
+    if (await sql.accountClosed(trx, coupon.customer_id)) return { result: null, forfeited: true }
+    const paid = coupon.entry_id ? await sql.heldEntry(trx, { id: coupon.entry_id }) : undefined
+    const taken = Array.isArray(paid?.details?.lots) ? (paid.details.lots as LotTake[]) : []
+    const points = coupon.points_spent
+    const result = await this.post_(
+      sharedContext,
+      {
+        customer_id: coupon.customer_id,
+        idempotency_key: IdempotencyKeys.couponRefund(coupon.id),
+        reason: `Coupon ${coupon.code} expired unused: points returned`,
+        reference_type: ReferenceTypes.COUPON,
+        reference_id: coupon.id,
+        currency_code: paid?.currency_code ?? null,
+        details: { refunded_entry: coupon.entry_id },
+      },
+      async (trx, account, entryId) => {
+        const movement = balanceCredit(account.debt, points)
+        const lots = lotsToGiveBack(taken, movement.balance_change, {
+          skip: points - movement.balance_change,
+          unrecorded_expires_at: unrecordedExpiresAt,
+        })
+        await this.giveBackLots_(trx, account.id, entryId, lots)
+        return { type: "restore", points, movement, lifetime_redeemed: -points }
+      }
+    )
+    return { result, forfeited: false }
   }
 
   // ---------------------------------------------------------------- member care

@@ -573,6 +573,7 @@ export async function insertCoupon(trx: Knex.Transaction, input: CouponReservati
       currency_code: input.currency_code,
       points_spent: input.points_spent,
       expires_at: input.expires_at,
+      refund_on_expiry: input.refund_on_expiry,
       idempotency_key: input.idempotency_key,
     })
     .returning("*")
@@ -602,18 +603,29 @@ export async function releaseCouponClaims(trx: Knex.Transaction, couponIds: stri
 }
 
 /** Close a coupon unless it is closed; the row when this call closed it. */
-export async function closeCoupon(
-  trx: Knex.Transaction,
-  couponId: string,
-  now: Date
-): Promise<{ claimed_cart_id: string | null } | undefined> {
-  const [row]: { claimed_cart_id: string | null }[] = await trx("loyalty_coupon")
+export async function closeCoupon(trx: Knex.Transaction, couponId: string, now: Date): Promise<CouponRecord | undefined> {
+  const [row]: CouponRecord[] = await trx("loyalty_coupon")
     .where({ id: couponId })
     .whereNull("expired_at")
     .update({ expired_at: now, updated_at: new Date() })
-    .returning("claimed_cart_id")
+    .returning("*")
   return row
 }
+
+/** Open a closed coupon again, unless a checkout holds it; answers whether it did. */
+export async function reopenCoupon(trx: Knex.Transaction, couponId: string): Promise<boolean> {
+  const rows = await trx("loyalty_coupon")
+    .where({ id: couponId })
+    .whereNotNull("expired_at")
+    .whereNull("claimed_cart_id")
+    .update({ expired_at: null, updated_at: new Date() })
+    .returning("id")
+  return rows.length > 0
+}
+
+/** The open coupons past their date: a due queue over (expires_at, id). */
+export const expiredCoupons = (now: Date) => (knex: Knex) =>
+  knex("loyalty_coupon").whereNull("expired_at").where("expires_at", "<=", now).whereNull("deleted_at")
 
 // ---------------------------------------------------------------- members
 

@@ -126,6 +126,8 @@ export type CouponReservation = {
   currency_code: string | null
   points_spent: number
   expires_at: Date
+  /** The reward's terms at purchase: the coupon keeps them whatever the reward becomes. */
+  refund_on_expiry: boolean
   idempotency_key: string
   per_customer_limit: number | null
 }

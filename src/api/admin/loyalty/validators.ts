@@ -40,12 +40,14 @@ function checkReward(reward: Parameters<typeof rewardProblems>[0], ctx: z.Refine
   for (const message of rewardProblems(reward)) ctx.addIssue({ code: "custom", message })
 }
 
-const lowerCurrencies = <T extends { amounts?: Record<string, number> | null }>(reward: T): T => ({
-  ...reward,
-  amounts: reward.amounts
-    ? Object.fromEntries(Object.entries(reward.amounts).map(([code, amount]) => [code.toLowerCase(), amount]))
-    : reward.amounts,
-})
+/** Currency codes in lower case; a body without `amounts` stays without it (a change that keeps the stored amounts). */
+const lowerCurrencies = <T extends { amounts?: Record<string, number> | null }>(reward: T): T =>
+  reward.amounts
+    ? {
+        ...reward,
+        amounts: Object.fromEntries(Object.entries(reward.amounts).map(([code, amount]) => [code.toLowerCase(), amount])),
+      }
+    : reward
 
 /** A new catalog reward. */
 export const AdminCreateReward = z.strictObject(rewardFields).superRefine(checkReward).transform(lowerCurrencies)

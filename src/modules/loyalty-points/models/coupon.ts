@@ -14,6 +14,11 @@ const Coupon = model
     currency_code: model.text().nullable(),
     promotion_id: model.text().nullable(),
     points_spent: model.number(),
+    /**
+     * Whether its points come back if it expires unused: the reward's terms
+     * when it was bought, kept here because staff may change the reward later.
+     */
+    refund_on_expiry: model.boolean().default(false),
     /** The ledger entry that paid for it. */
     entry_id: model.text().nullable(),
     expires_at: model.dateTime(),

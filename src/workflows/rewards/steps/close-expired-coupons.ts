@@ -1,6 +1,7 @@
-import { forEachPage } from "../../../lib/shared/pages"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
-import { ClosedCoupon, refundClosedCoupons } from "../refund-closed-coupons"
+import { forfeitedCoupon, unrecordedExpiry, usedPromotions } from "../refund-closed-coupons"
 import { createPassStep } from "../../shared/create-pass-step"
 
 export const closeExpiredCouponsStepId = "loyalty-close-expired-coupons-step"
@@ -10,32 +11,40 @@ const BATCH = 200
 /**
  * Close coupons past their expiry. Their campaign has ended, so Medusa no
  * longer applies the code, and the checkout hook refuses a closed or
- * expired coupon still sitting on a cart. An unused coupon whose reward says
- * so gives its points back, unless a checkout held it when it was closed:
- * that checkout uses it, or gives the points back itself if it fails. Each
- * coupon is settled on its own, so there is nothing to undo as a batch.
+ * expired coupon still sitting on a cart. An unused coupon bought
+ * refundable gives its points back, unless a checkout held it when it was
+ * closed: that checkout uses it, or gives the points back itself if it
+ * fails. Each coupon is closed and refunded in one transaction of its own
+ * (`settleExpiredCoupon`): one that fails stays open, is logged and lies
+ * behind the pass's cursor, so it stops no other coupon and the next pass
+ * settles it. A coupon whose owner's account is closed is closed without a
+ * refund (its points were forfeited with the account) and logged.
  */
 export const closeExpiredCouponsStep = createPassStep(closeExpiredCouponsStepId, async (now, container) => {
   const service = pointsService(container)
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const unrecorded = await unrecordedExpiry(container, now)
   let closed = 0
   let refunded = 0
-  await forEachPage(
-    () =>
-      service.listCoupons(
-        { expires_at: { $lte: now }, expired_at: null },
-        { take: BATCH, order: { expires_at: "ASC" } }
-      ),
-    async (coupons) => {
-      const unheld: ClosedCoupon[] = []
+  await forEachDue(
+    async (after) => asOneBatch(await service.listExpiredCoupons(now, after, BATCH)),
+    async (ids) => {
+      const position = new Map(ids.map((id, i) => [id, i]))
+      const coupons = (await service.listCoupons({ id: ids }, { take: null })).sort((a, b) => position.get(a.id)! - position.get(b.id)!)
+      const used = await usedPromotions(container, coupons)
       for (const coupon of coupons) {
-        const result = await service.closeCoupon(coupon.id, now)
-        if (!result.closed) continue
-        closed++
-        if (!result.held) unheld.push(coupon)
+        const settled = await attempt(container, `Loyalty: closing expired coupon ${coupon.code}`, () =>
+          service.settleExpiredCoupon(coupon.id, now, {
+            promotion_unused: !!coupon.promotion_id && !used.has(coupon.promotion_id),
+            unrecorded_expires_at: unrecorded,
+          })
+        )
+        if (!settled.ok) continue
+        if (settled.value.closed) closed++
+        if (settled.value.refunded) refunded++
+        if (settled.value.forfeited) logger.info(forfeitedCoupon(coupon))
       }
-      refunded += await refundClosedCoupons(container, unheld, now)
-    },
-    { size: BATCH, until: "empty" }
+    }
   )
   return { closed, refunded }
 })

@@ -48,6 +48,7 @@ export const planCouponStep = createStep(planCouponStepId, async (input: Purchas
       currency_code: currency,
       points_spent: reward.points_cost,
       expires_at: expiresAt,
+      refund_on_expiry: reward.refund_on_expiry,
       idempotency_key: IdempotencyKeys.couponPurchase(input.customer_id, input.idempotency_key),
       per_customer_limit: reward.per_customer_limit ?? null,
     },
