@@ -404,17 +404,18 @@ describe("membership writes", () => {
   })
 
   it("merges a decision's writes from the first before to the last after, every change in order", () => {
-    const first: MembershipWrite = { customer_id: "c", before: state("gold"), after: state(null), changes: [change(gold, null, "override")], ended_override_ids: ["o1"] }
-    const second: MembershipWrite = { customer_id: "c", before: state(null), after: state("silver"), changes: [change(null, silver, "qualified")], created_override_id: "o2" }
+    const first: MembershipWrite = { customer_id: "c", before: state("gold"), after: state(null), changes: [change(gold, null, "override")], bonuses: [], ended_override_ids: ["o1"] }
+    const second: MembershipWrite = { customer_id: "c", before: state(null), after: state("silver"), changes: [change(null, silver, "qualified")], bonuses: [], created_override_id: "o2" }
     expect(mergeWrites("c", [first, second])).toEqual({
       customer_id: "c",
       before: state("gold"),
       after: state("silver"),
       changes: [...first.changes, ...second.changes],
+      bonuses: [],
       created_override_id: "o2",
       ended_override_ids: ["o1"],
     })
-    expect(mergeWrites("c", [])).toEqual({ customer_id: "c", before: state(null), after: state(null), changes: [] })
+    expect(mergeWrites("c", [])).toEqual({ customer_id: "c", before: state(null), after: state(null), changes: [], bonuses: [] })
   })
 
   it("gives the bonus only for a tier reached by activity, going up", () => {

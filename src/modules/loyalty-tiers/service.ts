@@ -7,6 +7,7 @@ import { forEachPage } from "../../lib/shared/pages"
 import {
   describeMetrics,
   dropReminder,
+  earnedBonuses,
   historyTiers,
   isoDay,
   mergeWrites,
@@ -537,9 +538,10 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * per-customer review (which waits for the lock and does everything):
    * rows another transaction holds right now, an override whose end date
    * has passed (the per-customer path ends it first, with its own history
-   * line), and a review that lifts a customer into a tier with bonus points
-   * (a points posting of its own). Everyone else in the page counts as
-   * reviewed, due or not any more (`reviewCustomer` changes nothing then).
+   * line), and a review that lifts a customer's earned tier into or past a
+   * tier with bonus points, under an override too (a points posting of its
+   * own). Everyone else in the page counts as reviewed, due or not any more
+   * (`reviewCustomer` changes nothing then).
    * `writes` holds every membership written, with its state before, for the
    * effects (groups, events) and for `restoreMemberships`.
    */
@@ -580,7 +582,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     )
     const tierOf = await this.tiersIncludingDeleted_(
       byId,
-      due.flatMap(({ row, overrideTierId }) => [row.tier_id, overrideTierId ?? null]),
+      due.flatMap(({ row, overrideTierId }) => [row.tier_id, row.earned_tier_id, overrideTierId ?? null]),
       sharedContext
     )
 
@@ -593,21 +595,23 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const before = stateOf(row)
       const earned = reviewedEarning(before, decision, now)
       const after: MembershipState = { ...before, ...earned, tier_id: overrideTierId !== undefined ? overrideTierId : earned.earned_tier_id }
+      const earnedBefore = before.earned_tier_id ? tierOf.get(before.earned_tier_id) ?? null : null
+      if (earnedBonuses(byId.values(), earnedBefore, decision.tier, "review").length) {
+        // The earned tier goes up past a bonus (an override may hide it): a ledger posting of its own, which the
+        // per-customer review credits with the write.
+        deferred.push(row.customer_id)
+        continue
+      }
       if (before.tier_id === after.tier_id) {
-        writes.push({ customer_id: row.customer_id, before, after, changes: [] })
+        writes.push({ customer_id: row.customer_id, before, after, changes: [], bonuses: [] })
         continue
       }
       const history = reviewHistory(row, qualifiedUntil, decision.tier, { metrics, start, now }, byId)
       const from = before.tier_id ? tierOf.get(before.tier_id) ?? null : null
       const to = after.tier_id ? tierOf.get(after.tier_id) ?? null : null
       const { line, change } = historyLine(row.customer_id, from, to, byId.values(), history, before, after)
-      if (change.bonus_points > 0) {
-        // The bonus is a ledger posting of its own: the per-customer review credits it with the change.
-        deferred.push(row.customer_id)
-        continue
-      }
       histories.push(line)
-      writes.push({ customer_id: row.customer_id, before, after, changes: [change] })
+      writes.push({ customer_id: row.customer_id, before, after, changes: [change], bonuses: [] })
     }
     const membershipIds = new Map(rows.map((row) => [row.customer_id, row.id]))
     await updateMembershipStates(trx, writes.map((write) => ({ id: membershipIds.get(write.customer_id)!, ...write.after })))
@@ -1210,7 +1214,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /**
    * Write the locked membership's new state and, when the tier in effect
    * changes, one history line. Returns what changed with the tiers' names,
-   * ranks and groups for the workflow's effects.
+   * ranks and groups for the workflow's effects, and the bonuses of the
+   * earned tier's move (`earnedBonuses`), paid even when an override keeps
+   * the tier in effect where it was.
    */
   protected async writeMembership_(
     row: MembershipRow,
@@ -1222,15 +1228,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const trx = transactionOf(sharedContext, WRITES)
     const before = stateOf(row)
     await updateMembershipState(trx, row.id, after)
-    if (before.tier_id === after.tier_id) {
-      return { customer_id: row.customer_id, before, after, changes: [] }
-    }
     const tierOf = async (id: string | null) => (id ? byId.get(id) ?? (await this.anyTier_(id, sharedContext)) : null)
+    const bonuses = earnedBonuses(byId.values(), await tierOf(before.earned_tier_id), await tierOf(after.earned_tier_id), history.reason)
+    if (before.tier_id === after.tier_id) {
+      return { customer_id: row.customer_id, before, after, changes: [], bonuses }
+    }
     const from = await tierOf(before.tier_id)
     const to = await tierOf(after.tier_id)
     const { line, change } = historyLine(row.customer_id, from, to, byId.values(), history, before, after)
     await insertHistory(trx, line)
-    return { customer_id: row.customer_id, before, after, changes: [change] }
+    return { customer_id: row.customer_id, before, after, changes: [change], bonuses }
   }
 
   /**
