@@ -884,5 +884,30 @@ export default httpSuite({
         await post(api, `/admin/loyalty/tiers/${tiers.silver.id}`, { bonus_points: 0 }, admin.headers)
       }
     })
+
+    it("refuses an update whose threshold field does not fit the tier's metric with a 400 that says which fits, and leaves the tier as it was", async () => {
+      // Seen in review: { threshold: 500 } on a spend tier answered 200 and changed nothing (the field of the
+      // other metric is cleared when the tier is stored), so staff believed the tier changed.
+      const spend = await post(api, "/admin/loyalty/tiers", { name: "Big spender", metric: "spend", spend_thresholds: { eur: 100000 } }, admin.headers)
+      try {
+        const update = (id: string, body: Record<string, unknown>) => attempt(api.post(`/admin/loyalty/tiers/${id}`, body, { headers: admin.headers }))
+        const wrongThreshold = await update(spend.tier.id, { threshold: 500 })
+        expect(wrongThreshold.status).toBe(400)
+        expect((wrongThreshold.data as { message: string }).message).toMatch(
+          /"Big spender" is a spend tier: it takes spend_thresholds per currency \(e\.g\. \{ "eur": 500 \}\), not threshold/
+        )
+        const wrongSpend = await update(tiers.silver.id, { spend_thresholds: { eur: 50 } })
+        expect(wrongSpend.status).toBe(400)
+        expect((wrongSpend.data as { message: string }).message).toMatch(
+          /"Silver" is a points tier: it takes threshold \(the points to reach\), not spend_thresholds/
+        )
+        expect((await get(api, `/admin/loyalty/tiers/${spend.tier.id}`, admin.headers)).tier).toMatchObject({ threshold: null, spend_thresholds: { eur: 100000 } })
+        expect((await get(api, `/admin/loyalty/tiers/${tiers.silver.id}`, admin.headers)).tier).toMatchObject({ threshold: 100, spend_thresholds: null })
+        // The field that fits the metric still changes the tier.
+        expect((await post(api, `/admin/loyalty/tiers/${spend.tier.id}`, { spend_thresholds: { eur: 90000 } }, admin.headers)).tier).toMatchObject({ spend_thresholds: { eur: 90000 } })
+      } finally {
+        await del(api, `/admin/loyalty/tiers/${spend.tier.id}`, admin.headers)
+      }
+    })
   },
 })

@@ -438,6 +438,29 @@ export type TierInput = {
 }
 
 /**
+ * Problems with the threshold fields of a change to a tier whose metric
+ * (after the change) is `metric`: a spend tier takes `spend_thresholds`, a
+ * points or orders tier `threshold`. `tierValues` clears the field of the
+ * other metric (so a change of metric drops the old one), which made
+ * `{ threshold: 500 }` on a spend tier a 200 that changed nothing; the body
+ * alone cannot tell without its metric, so the check runs on the merged tier.
+ */
+export function metricFieldProblems(
+  tier: { name: string; metric: TierMetric },
+  changes: Pick<TierInput, "threshold" | "spend_thresholds">
+): string[] {
+  const label = `"${tier.name}"`
+  if (tier.metric === "spend") {
+    return changes.threshold !== undefined && changes.threshold !== null
+      ? [`${label} is a spend tier: it takes spend_thresholds per currency (e.g. { "eur": 500 }), not threshold`]
+      : []
+  }
+  return changes.spend_thresholds && Object.keys(changes.spend_thresholds).length
+    ? [`${label} is a ${tier.metric} tier: it takes threshold (the ${tier.metric} to reach), not spend_thresholds`]
+    : []
+}
+
+/**
  * A tier's stored values with the field of the other metric cleared: a spend
  * tier has no `threshold`, a points or orders tier no `spend_thresholds`.
  */

@@ -26,6 +26,7 @@ import {
   addMetricsSums,
   decideOnActivity,
   decideOnReview,
+  metricFieldProblems,
   progressToNext,
   qualificationWindow,
   qualifyingTier,
@@ -186,6 +187,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   @InjectTransactionManager()
   async createTier(input: TierInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier> {
     const tiers = await this.lockTiers_(sharedContext)
+    assertNoProblems(metricFieldProblems(input, input))
     const candidate = tierValues({
       ...input,
       rank: input.rank ?? Math.max(0, ...tiers.map((tier) => tier.rank)) + 1,
@@ -195,7 +197,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return await this.written_(id, sharedContext)
   }
 
-  /** Change a tier; the set is validated as it would be after the change. Returns the tier before too. */
+  /**
+   * Change a tier; the set is validated as it would be after the change. A
+   * threshold field that does not fit the tier's metric is refused (a 400),
+   * not dropped. Returns the tier before too.
+   */
   @InjectTransactionManager()
   async updateTier(
     id: string,
@@ -204,6 +210,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   ): Promise<{ tier: LoyaltyTier; previous: LoyaltyTier }> {
     const tiers = await this.lockTiers_(sharedContext)
     const previous = findTier(tiers, id)
+    assertNoProblems(metricFieldProblems({ name: changes.name ?? previous.name, metric: changes.metric ?? previous.metric }, changes))
     const next = tierValues({ ...previous, ...changes })
     assertValidSet(tiers.map((tier) => (tier.id === id ? { ...next, id } : tier)))
     await this.updateTiers({ id, ...next }, sharedContext)
@@ -1285,7 +1292,10 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 // ---------------------------------------------------------------- helpers
 
 function assertValidSet(tiers: Parameters<typeof validateTierSet>[0]) {
-  const problems = validateTierSet(tiers)
+  assertNoProblems(validateTierSet(tiers))
+}
+
+function assertNoProblems(problems: string[]) {
   if (problems.length) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
   }
