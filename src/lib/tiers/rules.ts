@@ -494,6 +494,20 @@ export function settingsFromOptions(pluginOptions: LoyaltyPluginOptions = {}): T
   }
 }
 
+/**
+ * The period end that tiers earned under a lifetime window get when the
+ * window changes to `rolling` or `calendar_year` at `now` (null: no change
+ * of that kind). A lifetime tier has no period end, and the review only
+ * looks at period ends, so without one a member kept their tier for ever
+ * after the switch. They get a whole period under the new window, as if
+ * reached at the switch: `keptUntil`. Treating an open period as due at
+ * once would review them against activity the old rules never asked for,
+ * with no time to keep the tier.
+ */
+export function openPeriodsEnd(previous: TierSettings, next: TierSettings, now: Date): Date | null {
+  return previous.window === "lifetime" && next.window !== "lifetime" ? keptUntil(next, now) : null
+}
+
 /** Problems with qualification settings, in words for a 400; empty when they are fine. */
 export function settingsProblems(settings: TierSettings): string[] {
   const problems: string[] = []

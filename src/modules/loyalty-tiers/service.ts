@@ -27,6 +27,7 @@ import {
   decideOnActivity,
   decideOnReview,
   metricFieldProblems,
+  openPeriodsEnd,
   progressToNext,
   qualificationWindow,
   qualifyingTier,
@@ -69,6 +70,8 @@ import {
   membershipPage,
   MembershipRow,
   PageMembershipRow,
+  reopenPeriods,
+  startOpenPeriods,
   tierInEffect,
   tiersInEffectAt,
   updateMembershipState,
@@ -150,13 +153,20 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return row ? { window: row.window, window_months: row.window_months, grace_days: row.grace_days } : settingsFromOptions(this.options_)
   }
 
-  /** Save the qualification settings; returns them with the previous ones (for a compensation). */
+  /**
+   * Save the qualification settings; returns them with the previous ones (for
+   * a compensation). Moving away from a lifetime window gives every earned
+   * tier without a period end one (`openPeriodsEnd`), in the same
+   * transaction, so those members are reviewed like everyone else;
+   * `periods_started` says which end, for `reopenPeriods`.
+   */
   @InjectTransactionManager()
   async updateSettings(
     changes: Partial<TierSettings>,
     actorId: string | null,
+    now: Date = new Date(),
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ settings: TierSettings; previous: TierSettings }> {
+  ): Promise<{ settings: TierSettings; previous: TierSettings; periods_started: { qualified_until: Date; count: number } | null }> {
     const { next, previous } = await saveSettings<TierSettings>(sharedContext, "loyalty_tier_settings", WRITES, {
       current: () => this.getSettings(sharedContext),
       next: (current) => ({ ...current, ...changes }),
@@ -168,7 +178,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
           create: (values) => this.createTierSettings(values, sharedContext),
         }),
     })
-    return { settings: next, previous }
+    const until = openPeriodsEnd(previous, next, now)
+    if (!until) return { settings: next, previous, periods_started: null }
+    const count = await startOpenPeriods(transactionOf(sharedContext, WRITES), until)
+    return { settings: next, previous, periods_started: { qualified_until: until, count } }
+  }
+
+  /** Undo the periods `updateSettings` started (a compensation): those still ending then are open again. */
+  @InjectTransactionManager()
+  async reopenPeriods(qualifiedUntil: Date, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    await reopenPeriods(transactionOf(sharedContext, WRITES), new Date(qualifiedUntil))
   }
 
   // ---------------------------------------------------------------- tiers

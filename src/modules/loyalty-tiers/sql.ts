@@ -184,6 +184,39 @@ export async function createMemberships(trx: Knex.Transaction, customerIds: stri
   )
 }
 
+/**
+ * Give every earned tier without a period end (what a lifetime window
+ * leaves) the period end `until`, the rows locked in customer order as
+ * every writer of several rows locks them. Returns how many.
+ */
+export async function startOpenPeriods(trx: Knex.Transaction, until: Date): Promise<number> {
+  await setLockTimeout(trx)
+  const result = await trx.raw(
+    `UPDATE loyalty_tier_membership SET qualified_until = ?, updated_at = now()
+     WHERE id IN (
+       SELECT id FROM loyalty_tier_membership
+       WHERE earned_tier_id IS NOT NULL AND qualified_until IS NULL AND deleted_at IS NULL
+       ORDER BY customer_id FOR UPDATE
+     )`,
+    [until]
+  )
+  return result.rowCount ?? 0
+}
+
+/** Undo `startOpenPeriods` (a compensation): the periods it started, and not moved since, are open again. */
+export async function reopenPeriods(trx: Knex.Transaction, until: Date): Promise<void> {
+  await setLockTimeout(trx)
+  await trx.raw(
+    `UPDATE loyalty_tier_membership SET qualified_until = NULL, updated_at = now()
+     WHERE id IN (
+       SELECT id FROM loyalty_tier_membership
+       WHERE earned_tier_id IS NOT NULL AND qualified_until = ? AND deleted_at IS NULL
+       ORDER BY customer_id FOR UPDATE
+     )`,
+    [until]
+  )
+}
+
 /** Write many locked memberships' states in one statement. */
 export async function updateMembershipStates(trx: Knex.Transaction, states: (MembershipState & { id: string })[]): Promise<void> {
   if (!states.length) return
