@@ -200,10 +200,21 @@ export function reviewDate(settings: TierSettings, qualifiedUntil: Date | null):
  * (the last N months, or the calendar year before `qualifiedUntil`). The
  * review counts activity up to the moment it runs, so what a customer did in
  * the grace days counts too.
+ *
+ * A rolling period that a reach (or a hold) started at `qualifiedAt` starts
+ * there: `keptUntil` of it is `qualifiedUntil`. Counting N months back from
+ * the end is not the same on month ends (reached 2026-08-31, kept until
+ * 2027-02-28, which minus 6 months is 2026-08-28): the window would take in
+ * the activity that reached the tier and keep it a period more. A period a
+ * review started (`qualifiedAt` is then an older reach, or the review's
+ * day) runs N months back from its end.
  */
-export function reviewWindowStart(settings: TierSettings, qualifiedUntil: Date): Date | null {
+export function reviewWindowStart(settings: TierSettings, qualifiedUntil: Date, qualifiedAt?: Date | null): Date | null {
   switch (settings.window) {
     case "rolling":
+      if (qualifiedAt && keptUntil(settings, new Date(qualifiedAt))?.getTime() === new Date(qualifiedUntil).getTime()) {
+        return new Date(qualifiedAt)
+      }
       return addMonths(qualifiedUntil, -settings.window_months)
     case "calendar_year":
       return yearStart(new Date(qualifiedUntil.getTime() - 1).getUTCFullYear())

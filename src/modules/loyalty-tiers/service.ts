@@ -542,7 +542,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return await this.decide_(customerId, now, sharedContext, async ({ settings, tiers, byId, row }) => {
       const due = reviewDate(settings, row.qualified_until)
       if (!row.qualified_until || !due || due > now) return null
-      const start = reviewWindowStart(settings, row.qualified_until)
+      const start = reviewWindowStart(settings, row.qualified_until, row.qualified_at)
       // A rolling period excludes its start: the activity that reached the tier
       // when the period began belongs to that period, not to the next one.
       const metrics = await this.metrics_(customerId, settings, start, now, sharedContext)
@@ -601,7 +601,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     }
 
     const metricsOf = await this.metricsOf_(
-      due.map(({ row, qualifiedUntil }) => ({ customer_id: row.customer_id, start: reviewWindowStart(settings, qualifiedUntil) })),
+      due.map(({ row, qualifiedUntil }) => ({ customer_id: row.customer_id, start: reviewWindowStart(settings, qualifiedUntil, row.qualified_at) })),
       settings,
       now,
       sharedContext
@@ -615,7 +615,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const writes: MembershipWrite[] = []
     const histories: HistoryRow[] = []
     for (const { row, qualifiedUntil, overrideTierId } of due) {
-      const start = reviewWindowStart(settings, qualifiedUntil)
+      const start = reviewWindowStart(settings, qualifiedUntil, row.qualified_at)
       const metrics = metricsOf.get(row.customer_id)!
       const decision = decideOnReview({ tiers, metrics, settings, qualified_until: qualifiedUntil, now })
       const before = stateOf(row)
@@ -835,7 +835,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const earned = byId.get(row.earned_tier_id!)
       const qualifiedUntil = new Date(row.qualified_until!)
       if (!earned) continue
-      const start = reviewWindowStart(settings, qualifiedUntil)
+      const start = reviewWindowStart(settings, qualifiedUntil, row.qualified_at)
       const metrics = await this.metrics_(row.customer_id, settings, start, now, sharedContext)
       const reminder = dropReminder({
         membership_id: row.id,

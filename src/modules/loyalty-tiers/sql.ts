@@ -451,7 +451,7 @@ export async function lockDropReminderCandidates(
   input: { from: Date; to: Date; after: string | null; limit: number }
 ): Promise<(MembershipRow & { drop_reminded_for: Date | null })[]> {
   return await trx("loyalty_tier_membership")
-    .select("id", "customer_id", "earned_tier_id", "qualified_until", "drop_reminded_for")
+    .select("id", "customer_id", "earned_tier_id", "qualified_at", "qualified_until", "drop_reminded_for")
     .whereNull("deleted_at")
     .whereNotNull("earned_tier_id")
     .whereNull("override_id")
