@@ -833,5 +833,81 @@ export default httpSuite({
       }
       expect(await qualificationOutcome(paged.ids)).toEqual(expected)
     })
+
+    it("pays the bonus of a tier the member earns while a staff override holds (as every import sets), at the earned upgrade, once: not again when the override ends", async () => {
+      // Seen in review: under an override the earned tier moved up without a change of the tier in effect (no bonus),
+      // and the override's end moved the tier in effect with reason override_ended (no bonus): Silver and Gold never paid.
+      await post(api, `/admin/loyalty/tiers/${tiers.silver.id}`, { bonus_points: 15 }, admin.headers)
+      try {
+        const { customer, headers } = await member("tiers-bonus-under-override@example.com")
+        await post(
+          api,
+          `/admin/loyalty/accounts/${customer.id}/tier/override`,
+          { tier_id: null, reason: "Imported member", ends_at: daysFromNow(30).toISOString() },
+          admin.headers
+        )
+        await placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email: customer.email,
+          items: [{ variant_id: fixture.expensiveVariantId, quantity: 4 }],
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+        })
+        await eventually(async () => expect((await account(headers)).account.pending).toBe(400))
+        await releaseDue()
+        const bonusesOf = async () =>
+          (await get(api, "/store/loyalty/account/entries", headers)).entries
+            .filter((e: { reason: string }) => e.reason.startsWith("Bonus for reaching"))
+            .map((e: { reason: string; points: number; type: string }) => ({ reason: e.reason, points: e.points, type: e.type }))
+            .sort((a: { points: number }, b: { points: number }) => a.points - b.points)
+        const paid = [
+          { reason: "Bonus for reaching Silver", points: 15, type: "earn" },
+          { reason: "Bonus for reaching Gold", points: 40, type: "earn" },
+        ]
+        // Earned under the override, paid then: the override still decides the tier in effect.
+        await eventually(async () => expect(await bonusesOf()).toEqual(paid))
+        const held = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+        expect(held.tier).toMatchObject({ current: null, earned: { id: tiers.gold.id }, overridden: true })
+
+        // Its end date passes: Gold is in effect, and the daily job twice pays nothing more.
+        const ended = await endDueTierOverridesWorkflow(getContainer()).run({ input: { now: daysFromNow(31) } })
+        expect(ended.result.overrides_ended).toBeGreaterThanOrEqual(1)
+        const after = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
+        expect(after.tier).toMatchObject({ current: { id: tiers.gold.id }, override: null })
+        await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+        await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
+        expect(await bonusesOf()).toEqual(paid)
+        expect((await account(headers)).account).toMatchObject({ balance: 50 + 400 + 15 + 40, pending: 0 })
+        const totals = (await ledgerTotals(getContainer(), customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      } finally {
+        await post(api, `/admin/loyalty/tiers/${tiers.silver.id}`, { bonus_points: 0 }, admin.headers)
+      }
+    })
+
+    it("refuses an update whose threshold field does not fit the tier's metric with a 400 that says which fits, and leaves the tier as it was", async () => {
+      // Seen in review: { threshold: 500 } on a spend tier answered 200 and changed nothing (the field of the
+      // other metric is cleared when the tier is stored), so staff believed the tier changed.
+      const spend = await post(api, "/admin/loyalty/tiers", { name: "Big spender", metric: "spend", spend_thresholds: { eur: 100000 } }, admin.headers)
+      try {
+        const update = (id: string, body: Record<string, unknown>) => attempt(api.post(`/admin/loyalty/tiers/${id}`, body, { headers: admin.headers }))
+        const wrongThreshold = await update(spend.tier.id, { threshold: 500 })
+        expect(wrongThreshold.status).toBe(400)
+        expect((wrongThreshold.data as { message: string }).message).toMatch(
+          /"Big spender" is a spend tier: it takes spend_thresholds per currency \(e\.g\. \{ "eur": 500 \}\), not threshold/
+        )
+        const wrongSpend = await update(tiers.silver.id, { spend_thresholds: { eur: 50 } })
+        expect(wrongSpend.status).toBe(400)
+        expect((wrongSpend.data as { message: string }).message).toMatch(
+          /"Silver" is a points tier: it takes threshold \(the points to reach\), not spend_thresholds/
+        )
+        expect((await get(api, `/admin/loyalty/tiers/${spend.tier.id}`, admin.headers)).tier).toMatchObject({ threshold: null, spend_thresholds: { eur: 100000 } })
+        expect((await get(api, `/admin/loyalty/tiers/${tiers.silver.id}`, admin.headers)).tier).toMatchObject({ threshold: 100, spend_thresholds: null })
+        // The field that fits the metric still changes the tier.
+        expect((await post(api, `/admin/loyalty/tiers/${spend.tier.id}`, { spend_thresholds: { eur: 90000 } }, admin.headers)).tier).toMatchObject({ spend_thresholds: { eur: 90000 } })
+      } finally {
+        await del(api, `/admin/loyalty/tiers/${spend.tier.id}`, admin.headers)
+      }
+    })
   },
 })

@@ -227,6 +227,26 @@ moduleIntegrationTestRunner<LoyaltyTiersModuleService>({
       expect((await service.customerHistory("cus_5", { limit: 10, offset: 0 })).history[1].to_tier_name).toBe("Silver")
     })
 
+    it("gives members earned under a lifetime window a period end when the window turns rolling: a year without activity then ends their tier", async () => {
+      // Seen in review: under lifetime qualified_until is null, the review looks for qualified_until <= now, and the
+      // settings change touched no membership, so a member kept Gold for ever after the switch to rolling.
+      const { gold } = await program()
+      await service.updateSettings({ window: "lifetime" }, "user_1")
+      const reached = new Date(Date.now() - 30 * 86_400_000)
+      await released("cus_lifetime", 1200, reached)
+      const up = await service.evaluateCustomer("cus_lifetime", reached)
+      expect(up.after).toMatchObject({ earned_tier_id: gold.id, qualified_until: null })
+
+      await service.updateSettings({ window: "rolling", window_months: 12 }, "user_1")
+      // Thirteen months on, no activity since: the daily pass's review finds the member due and ends the tier.
+      const later = new Date(Date.now() + 395 * 86_400_000)
+      const due = (await service.listDueReviews(later, null, 10)).items
+      expect(due).toEqual(["cus_lifetime"])
+      for (const customerId of due) await service.reviewCustomer(customerId, later)
+      expect(await service.effectiveTier("cus_lifetime", later)).toBeNull()
+      expect((await service.customerStatus("cus_lifetime", later)).earned).toBeNull()
+    })
+
     it("previews how many customers each tier would hold now, for saved or proposed tiers", async () => {
       const { silver, gold } = await program()
       const now = at("2026-06-01T00:00:00Z")

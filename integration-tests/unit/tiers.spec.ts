@@ -139,6 +139,21 @@ describe("windows", () => {
     expect(reviewDate(rolling, null)).toBeNull()
   })
 
+  it("starts a rolling review window at the reach, never before it, on month-end dates too (N = 1, 6, 12)", () => {
+    // Seen in review: reached 2026-08-31 on a 6-month window, kept until 2027-02-28 (clamped), and the review window
+    // started at 2027-02-28 − 6 months = 2026-08-28: the activity that reached the tier counted again, keeping it a period more.
+    for (const months of [1, 6, 12]) {
+      const settings: TierSettings = { window: "rolling", window_months: months, grace_days: 0 }
+      for (const reach of ["2026-01-31T10:00:00Z", "2026-08-31T10:00:00Z", "2028-02-29T10:00:00Z"].map(at)) {
+        const until = keptUntil(settings, reach)!
+        // `qualified_at` is the reach, as an upgrade or a hold writes it with `qualified_until`.
+        expect({ months, reach, start: reviewWindowStart(settings, until, reach) }).toEqual({ months, reach, start: reach })
+      }
+    }
+    // A period a review started (qualified_at is the older reach) runs N months back from its end.
+    expect(reviewWindowStart(rolling, at("2027-05-10T12:00:00Z"), at("2025-02-01T00:00:00Z"))).toEqual(at("2026-05-10T12:00:00Z"))
+  })
+
   it("starts the next period after now, counted in whole periods from the last end", () => {
     expect(nextPeriodEnd(rolling, at("2027-01-31T00:00:00Z"), at("2027-02-01T00:00:00Z"))).toEqual(
       at("2028-01-31T00:00:00Z")
@@ -404,17 +419,18 @@ describe("membership writes", () => {
   })
 
   it("merges a decision's writes from the first before to the last after, every change in order", () => {
-    const first: MembershipWrite = { customer_id: "c", before: state("gold"), after: state(null), changes: [change(gold, null, "override")], ended_override_ids: ["o1"] }
-    const second: MembershipWrite = { customer_id: "c", before: state(null), after: state("silver"), changes: [change(null, silver, "qualified")], created_override_id: "o2" }
+    const first: MembershipWrite = { customer_id: "c", before: state("gold"), after: state(null), changes: [change(gold, null, "override")], bonuses: [], ended_override_ids: ["o1"] }
+    const second: MembershipWrite = { customer_id: "c", before: state(null), after: state("silver"), changes: [change(null, silver, "qualified")], bonuses: [], created_override_id: "o2" }
     expect(mergeWrites("c", [first, second])).toEqual({
       customer_id: "c",
       before: state("gold"),
       after: state("silver"),
       changes: [...first.changes, ...second.changes],
+      bonuses: [],
       created_override_id: "o2",
       ended_override_ids: ["o1"],
     })
-    expect(mergeWrites("c", [])).toEqual({ customer_id: "c", before: state(null), after: state(null), changes: [] })
+    expect(mergeWrites("c", [])).toEqual({ customer_id: "c", before: state(null), after: state(null), changes: [], bonuses: [] })
   })
 
   it("gives the bonus only for a tier reached by activity, going up", () => {

@@ -38,7 +38,9 @@ export type TierChange = {
   /**
    * The bonus points of each tier this change reaches or passes by activity,
    * lowest first: going up from Bronze straight to Gold pays Silver's bonus
-   * and Gold's (none for overrides, reviews down, moves).
+   * and Gold's (none for overrides, reviews down, moves). Only a change with
+   * no override in effect moves by activity, so these are always among the
+   * write's `bonuses`, which are what is paid.
    */
   bonuses: TierBonus[]
   /** Their sum. */
@@ -59,6 +61,13 @@ export type MembershipWrite = {
    * did not change (e.g. only `qualified_until` moved).
    */
   changes: TierChange[]
+  /**
+   * The bonuses this write pays (`earnedBonuses`): of each tier the EARNED
+   * tier reaches or passes by activity, whether or not an override hides
+   * the move from the tier in effect (then `changes` is empty). Paid once
+   * per customer and tier (`IdempotencyKeys.tierBonus`).
+   */
+  bonuses: TierBonus[]
   /** Overrides this write created or ended, so a compensation can undo them. */
   created_override_id?: string | null
   ended_override_ids?: string[]
@@ -163,13 +172,14 @@ export const emptyState = (): MembershipState => ({
 /** The writes of one decision as one: from the first's before to the last's after, every change in order. */
 export function mergeWrites(customerId: string, writes: MembershipWrite[]): MembershipWrite {
   if (!writes.length) {
-    return { customer_id: customerId, before: emptyState(), after: emptyState(), changes: [] }
+    return { customer_id: customerId, before: emptyState(), after: emptyState(), changes: [], bonuses: [] }
   }
   return {
     customer_id: customerId,
     before: writes[0].before,
     after: writes[writes.length - 1].after,
     changes: writes.flatMap((write) => write.changes),
+    bonuses: writes.flatMap((write) => write.bonuses),
     created_override_id: writes.map((write) => write.created_override_id).find(Boolean) ?? null,
     ended_override_ids: writes.flatMap((write) => write.ended_override_ids ?? []),
   }
@@ -204,10 +214,7 @@ export function tierChange(input: {
 }): TierChange {
   const { from, to, reason } = input
   const up = (to?.rank ?? 0) > (from?.rank ?? 0)
-  const bonuses: TierBonus[] =
-    up && to && (reason === "qualified" || reason === "review")
-      ? [...(input.passed ?? []), to].filter((tier) => tier.bonus_points > 0).map((tier) => ({ tier: tierRef(tier), points: tier.bonus_points }))
-      : []
+  const bonuses = activityBonuses(from, to, input.passed ?? [], reason)
   return {
     history_id: input.history_id,
     customer_id: input.customer_id,
@@ -222,6 +229,35 @@ export function tierChange(input: {
     bonuses,
     bonus_points: bonuses.reduce((sum, bonus) => sum + bonus.points, 0),
   }
+}
+
+/**
+ * The bonuses of a move `from` → `to` by activity (`qualified`, `review`)
+ * going up: the new tier's and those it `passed` on the way, lowest first;
+ * none for overrides, moves or a way down.
+ */
+function activityBonuses(from: ChangedTier | null, to: ChangedTier | null, passed: ChangedTier[], reason: TierChangeReason): TierBonus[] {
+  const up = (to?.rank ?? 0) > (from?.rank ?? 0)
+  if (!up || !to || (reason !== "qualified" && reason !== "review")) return []
+  return [...passed, to].filter((tier) => tier.bonus_points > 0).map((tier) => ({ tier: tierRef(tier), points: tier.bonus_points }))
+}
+
+/**
+ * The bonuses a membership write pays: those of the EARNED tier's move up
+ * by activity (`activityBonuses` over the tiers it passes), not the tier in
+ * effect's. A member earns a tier when their activity reaches it, even while
+ * a staff override decides the tier in effect (an import sets one for a
+ * year): paying on the tier in effect paid nothing then, and nothing when
+ * the override ended either (that change is `override_ended`, not
+ * activity), and the earned tier was already up, so no later upgrade paid.
+ */
+export function earnedBonuses<T extends ChangedTier>(
+  ladder: Iterable<T>,
+  from: ChangedTier | null,
+  to: ChangedTier | null,
+  reason: TierChangeReason
+): TierBonus[] {
+  return activityBonuses(from, to, passedTiers(ladder, from, to), reason)
 }
 
 /**

@@ -200,10 +200,21 @@ export function reviewDate(settings: TierSettings, qualifiedUntil: Date | null):
  * (the last N months, or the calendar year before `qualifiedUntil`). The
  * review counts activity up to the moment it runs, so what a customer did in
  * the grace days counts too.
+ *
+ * A rolling period that a reach (or a hold) started at `qualifiedAt` starts
+ * there: `keptUntil` of it is `qualifiedUntil`. Counting N months back from
+ * the end is not the same on month ends (reached 2026-08-31, kept until
+ * 2027-02-28, which minus 6 months is 2026-08-28): the window would take in
+ * the activity that reached the tier and keep it a period more. A period a
+ * review started (`qualifiedAt` is then an older reach, or the review's
+ * day) runs N months back from its end.
  */
-export function reviewWindowStart(settings: TierSettings, qualifiedUntil: Date): Date | null {
+export function reviewWindowStart(settings: TierSettings, qualifiedUntil: Date, qualifiedAt?: Date | null): Date | null {
   switch (settings.window) {
     case "rolling":
+      if (qualifiedAt && keptUntil(settings, new Date(qualifiedAt))?.getTime() === new Date(qualifiedUntil).getTime()) {
+        return new Date(qualifiedAt)
+      }
       return addMonths(qualifiedUntil, -settings.window_months)
     case "calendar_year":
       return yearStart(new Date(qualifiedUntil.getTime() - 1).getUTCFullYear())
@@ -438,6 +449,29 @@ export type TierInput = {
 }
 
 /**
+ * Problems with the threshold fields of a change to a tier whose metric
+ * (after the change) is `metric`: a spend tier takes `spend_thresholds`, a
+ * points or orders tier `threshold`. `tierValues` clears the field of the
+ * other metric (so a change of metric drops the old one), which made
+ * `{ threshold: 500 }` on a spend tier a 200 that changed nothing; the body
+ * alone cannot tell without its metric, so the check runs on the merged tier.
+ */
+export function metricFieldProblems(
+  tier: { name: string; metric: TierMetric },
+  changes: Pick<TierInput, "threshold" | "spend_thresholds">
+): string[] {
+  const label = `"${tier.name}"`
+  if (tier.metric === "spend") {
+    return changes.threshold !== undefined && changes.threshold !== null
+      ? [`${label} is a spend tier: it takes spend_thresholds per currency (e.g. { "eur": 500 }), not threshold`]
+      : []
+  }
+  return changes.spend_thresholds && Object.keys(changes.spend_thresholds).length
+    ? [`${label} is a ${tier.metric} tier: it takes threshold (the ${tier.metric} to reach), not spend_thresholds`]
+    : []
+}
+
+/**
  * A tier's stored values with the field of the other metric cleared: a spend
  * tier has no `threshold`, a points or orders tier no `spend_thresholds`.
  */
@@ -469,6 +503,20 @@ export function settingsFromOptions(pluginOptions: LoyaltyPluginOptions = {}): T
     window_months: options.windowMonths ?? DEFAULT_TIER_SETTINGS.window_months,
     grace_days: options.graceDays ?? DEFAULT_TIER_SETTINGS.grace_days,
   }
+}
+
+/**
+ * The period end that tiers earned under a lifetime window get when the
+ * window changes to `rolling` or `calendar_year` at `now` (null: no change
+ * of that kind). A lifetime tier has no period end, and the review only
+ * looks at period ends, so without one a member kept their tier for ever
+ * after the switch. They get a whole period under the new window, as if
+ * reached at the switch: `keptUntil`. Treating an open period as due at
+ * once would review them against activity the old rules never asked for,
+ * with no time to keep the tier.
+ */
+export function openPeriodsEnd(previous: TierSettings, next: TierSettings, now: Date): Date | null {
+  return previous.window === "lifetime" && next.window !== "lifetime" ? keptUntil(next, now) : null
 }
 
 /** Problems with qualification settings, in words for a 400; empty when they are fine. */

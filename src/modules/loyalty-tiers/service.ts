@@ -7,6 +7,7 @@ import { forEachPage } from "../../lib/shared/pages"
 import {
   describeMetrics,
   dropReminder,
+  earnedBonuses,
   historyTiers,
   isoDay,
   mergeWrites,
@@ -25,6 +26,8 @@ import {
   addMetricsSums,
   decideOnActivity,
   decideOnReview,
+  metricFieldProblems,
+  openPeriodsEnd,
   progressToNext,
   qualificationWindow,
   qualifyingTier,
@@ -67,6 +70,8 @@ import {
   membershipPage,
   MembershipRow,
   PageMembershipRow,
+  reopenPeriods,
+  startOpenPeriods,
   tierInEffect,
   tiersInEffectAt,
   updateMembershipState,
@@ -148,13 +153,20 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return row ? { window: row.window, window_months: row.window_months, grace_days: row.grace_days } : settingsFromOptions(this.options_)
   }
 
-  /** Save the qualification settings; returns them with the previous ones (for a compensation). */
+  /**
+   * Save the qualification settings; returns them with the previous ones (for
+   * a compensation). Moving away from a lifetime window gives every earned
+   * tier without a period end one (`openPeriodsEnd`), in the same
+   * transaction, so those members are reviewed like everyone else;
+   * `periods_started` says which end, for `reopenPeriods`.
+   */
   @InjectTransactionManager()
   async updateSettings(
     changes: Partial<TierSettings>,
     actorId: string | null,
+    now: Date = new Date(),
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ settings: TierSettings; previous: TierSettings }> {
+  ): Promise<{ settings: TierSettings; previous: TierSettings; periods_started: { qualified_until: Date; count: number } | null }> {
     const { next, previous } = await saveSettings<TierSettings>(sharedContext, "loyalty_tier_settings", WRITES, {
       current: () => this.getSettings(sharedContext),
       next: (current) => ({ ...current, ...changes }),
@@ -166,7 +178,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
           create: (values) => this.createTierSettings(values, sharedContext),
         }),
     })
-    return { settings: next, previous }
+    const until = openPeriodsEnd(previous, next, now)
+    if (!until) return { settings: next, previous, periods_started: null }
+    const count = await startOpenPeriods(transactionOf(sharedContext, WRITES), until)
+    return { settings: next, previous, periods_started: { qualified_until: until, count } }
+  }
+
+  /** Undo the periods `updateSettings` started (a compensation): those still ending then are open again. */
+  @InjectTransactionManager()
+  async reopenPeriods(qualifiedUntil: Date, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    await reopenPeriods(transactionOf(sharedContext, WRITES), new Date(qualifiedUntil))
   }
 
   // ---------------------------------------------------------------- tiers
@@ -185,6 +206,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   @InjectTransactionManager()
   async createTier(input: TierInput, @MedusaContext() sharedContext: SharedContext = {}): Promise<LoyaltyTier> {
     const tiers = await this.lockTiers_(sharedContext)
+    assertNoProblems(metricFieldProblems(input, input))
     const candidate = tierValues({
       ...input,
       rank: input.rank ?? Math.max(0, ...tiers.map((tier) => tier.rank)) + 1,
@@ -194,7 +216,11 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return await this.written_(id, sharedContext)
   }
 
-  /** Change a tier; the set is validated as it would be after the change. Returns the tier before too. */
+  /**
+   * Change a tier; the set is validated as it would be after the change. A
+   * threshold field that does not fit the tier's metric is refused (a 400),
+   * not dropped. Returns the tier before too.
+   */
   @InjectTransactionManager()
   async updateTier(
     id: string,
@@ -203,6 +229,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   ): Promise<{ tier: LoyaltyTier; previous: LoyaltyTier }> {
     const tiers = await this.lockTiers_(sharedContext)
     const previous = findTier(tiers, id)
+    assertNoProblems(metricFieldProblems({ name: changes.name ?? previous.name, metric: changes.metric ?? previous.metric }, changes))
     const next = tierValues({ ...previous, ...changes })
     assertValidSet(tiers.map((tier) => (tier.id === id ? { ...next, id } : tier)))
     await this.updateTiers({ id, ...next }, sharedContext)
@@ -515,7 +542,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     return await this.decide_(customerId, now, sharedContext, async ({ settings, tiers, byId, row }) => {
       const due = reviewDate(settings, row.qualified_until)
       if (!row.qualified_until || !due || due > now) return null
-      const start = reviewWindowStart(settings, row.qualified_until)
+      const start = reviewWindowStart(settings, row.qualified_until, row.qualified_at)
       // A rolling period excludes its start: the activity that reached the tier
       // when the period began belongs to that period, not to the next one.
       const metrics = await this.metrics_(customerId, settings, start, now, sharedContext)
@@ -537,9 +564,10 @@ export default class LoyaltyTiersModuleService extends MedusaService({
    * per-customer review (which waits for the lock and does everything):
    * rows another transaction holds right now, an override whose end date
    * has passed (the per-customer path ends it first, with its own history
-   * line), and a review that lifts a customer into a tier with bonus points
-   * (a points posting of its own). Everyone else in the page counts as
-   * reviewed, due or not any more (`reviewCustomer` changes nothing then).
+   * line), and a review that lifts a customer's earned tier into or past a
+   * tier with bonus points, under an override too (a points posting of its
+   * own). Everyone else in the page counts as reviewed, due or not any more
+   * (`reviewCustomer` changes nothing then).
    * `writes` holds every membership written, with its state before, for the
    * effects (groups, events) and for `restoreMemberships`.
    */
@@ -573,41 +601,43 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     }
 
     const metricsOf = await this.metricsOf_(
-      due.map(({ row, qualifiedUntil }) => ({ customer_id: row.customer_id, start: reviewWindowStart(settings, qualifiedUntil) })),
+      due.map(({ row, qualifiedUntil }) => ({ customer_id: row.customer_id, start: reviewWindowStart(settings, qualifiedUntil, row.qualified_at) })),
       settings,
       now,
       sharedContext
     )
     const tierOf = await this.tiersIncludingDeleted_(
       byId,
-      due.flatMap(({ row, overrideTierId }) => [row.tier_id, overrideTierId ?? null]),
+      due.flatMap(({ row, overrideTierId }) => [row.tier_id, row.earned_tier_id, overrideTierId ?? null]),
       sharedContext
     )
 
     const writes: MembershipWrite[] = []
     const histories: HistoryRow[] = []
     for (const { row, qualifiedUntil, overrideTierId } of due) {
-      const start = reviewWindowStart(settings, qualifiedUntil)
+      const start = reviewWindowStart(settings, qualifiedUntil, row.qualified_at)
       const metrics = metricsOf.get(row.customer_id)!
       const decision = decideOnReview({ tiers, metrics, settings, qualified_until: qualifiedUntil, now })
       const before = stateOf(row)
       const earned = reviewedEarning(before, decision, now)
       const after: MembershipState = { ...before, ...earned, tier_id: overrideTierId !== undefined ? overrideTierId : earned.earned_tier_id }
+      const earnedBefore = before.earned_tier_id ? tierOf.get(before.earned_tier_id) ?? null : null
+      if (earnedBonuses(byId.values(), earnedBefore, decision.tier, "review").length) {
+        // The earned tier goes up past a bonus (an override may hide it): a ledger posting of its own, which the
+        // per-customer review credits with the write.
+        deferred.push(row.customer_id)
+        continue
+      }
       if (before.tier_id === after.tier_id) {
-        writes.push({ customer_id: row.customer_id, before, after, changes: [] })
+        writes.push({ customer_id: row.customer_id, before, after, changes: [], bonuses: [] })
         continue
       }
       const history = reviewHistory(row, qualifiedUntil, decision.tier, { metrics, start, now }, byId)
       const from = before.tier_id ? tierOf.get(before.tier_id) ?? null : null
       const to = after.tier_id ? tierOf.get(after.tier_id) ?? null : null
       const { line, change } = historyLine(row.customer_id, from, to, byId.values(), history, before, after)
-      if (change.bonus_points > 0) {
-        // The bonus is a ledger posting of its own: the per-customer review credits it with the change.
-        deferred.push(row.customer_id)
-        continue
-      }
       histories.push(line)
-      writes.push({ customer_id: row.customer_id, before, after, changes: [change] })
+      writes.push({ customer_id: row.customer_id, before, after, changes: [change], bonuses: [] })
     }
     const membershipIds = new Map(rows.map((row) => [row.customer_id, row.id]))
     await updateMembershipStates(trx, writes.map((write) => ({ id: membershipIds.get(write.customer_id)!, ...write.after })))
@@ -805,7 +835,7 @@ export default class LoyaltyTiersModuleService extends MedusaService({
       const earned = byId.get(row.earned_tier_id!)
       const qualifiedUntil = new Date(row.qualified_until!)
       if (!earned) continue
-      const start = reviewWindowStart(settings, qualifiedUntil)
+      const start = reviewWindowStart(settings, qualifiedUntil, row.qualified_at)
       const metrics = await this.metrics_(row.customer_id, settings, start, now, sharedContext)
       const reminder = dropReminder({
         membership_id: row.id,
@@ -1210,7 +1240,9 @@ export default class LoyaltyTiersModuleService extends MedusaService({
   /**
    * Write the locked membership's new state and, when the tier in effect
    * changes, one history line. Returns what changed with the tiers' names,
-   * ranks and groups for the workflow's effects.
+   * ranks and groups for the workflow's effects, and the bonuses of the
+   * earned tier's move (`earnedBonuses`), paid even when an override keeps
+   * the tier in effect where it was.
    */
   protected async writeMembership_(
     row: MembershipRow,
@@ -1222,15 +1254,16 @@ export default class LoyaltyTiersModuleService extends MedusaService({
     const trx = transactionOf(sharedContext, WRITES)
     const before = stateOf(row)
     await updateMembershipState(trx, row.id, after)
-    if (before.tier_id === after.tier_id) {
-      return { customer_id: row.customer_id, before, after, changes: [] }
-    }
     const tierOf = async (id: string | null) => (id ? byId.get(id) ?? (await this.anyTier_(id, sharedContext)) : null)
+    const bonuses = earnedBonuses(byId.values(), await tierOf(before.earned_tier_id), await tierOf(after.earned_tier_id), history.reason)
+    if (before.tier_id === after.tier_id) {
+      return { customer_id: row.customer_id, before, after, changes: [], bonuses }
+    }
     const from = await tierOf(before.tier_id)
     const to = await tierOf(after.tier_id)
     const { line, change } = historyLine(row.customer_id, from, to, byId.values(), history, before, after)
     await insertHistory(trx, line)
-    return { customer_id: row.customer_id, before, after, changes: [change] }
+    return { customer_id: row.customer_id, before, after, changes: [change], bonuses }
   }
 
   /**
@@ -1278,7 +1311,10 @@ export default class LoyaltyTiersModuleService extends MedusaService({
 // ---------------------------------------------------------------- helpers
 
 function assertValidSet(tiers: Parameters<typeof validateTierSet>[0]) {
-  const problems = validateTierSet(tiers)
+  assertNoProblems(validateTierSet(tiers))
+}
+
+function assertNoProblems(problems: string[]) {
   if (problems.length) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, problems.join("; "))
   }

@@ -184,6 +184,39 @@ export async function createMemberships(trx: Knex.Transaction, customerIds: stri
   )
 }
 
+/**
+ * Give every earned tier without a period end (what a lifetime window
+ * leaves) the period end `until`, the rows locked in customer order as
+ * every writer of several rows locks them. Returns how many.
+ */
+export async function startOpenPeriods(trx: Knex.Transaction, until: Date): Promise<number> {
+  await setLockTimeout(trx)
+  const result = await trx.raw(
+    `UPDATE loyalty_tier_membership SET qualified_until = ?, updated_at = now()
+     WHERE id IN (
+       SELECT id FROM loyalty_tier_membership
+       WHERE earned_tier_id IS NOT NULL AND qualified_until IS NULL AND deleted_at IS NULL
+       ORDER BY customer_id FOR UPDATE
+     )`,
+    [until]
+  )
+  return result.rowCount ?? 0
+}
+
+/** Undo `startOpenPeriods` (a compensation): the periods it started, and not moved since, are open again. */
+export async function reopenPeriods(trx: Knex.Transaction, until: Date): Promise<void> {
+  await setLockTimeout(trx)
+  await trx.raw(
+    `UPDATE loyalty_tier_membership SET qualified_until = NULL, updated_at = now()
+     WHERE id IN (
+       SELECT id FROM loyalty_tier_membership
+       WHERE earned_tier_id IS NOT NULL AND qualified_until = ? AND deleted_at IS NULL
+       ORDER BY customer_id FOR UPDATE
+     )`,
+    [until]
+  )
+}
+
 /** Write many locked memberships' states in one statement. */
 export async function updateMembershipStates(trx: Knex.Transaction, states: (MembershipState & { id: string })[]): Promise<void> {
   if (!states.length) return
@@ -418,7 +451,7 @@ export async function lockDropReminderCandidates(
   input: { from: Date; to: Date; after: string | null; limit: number }
 ): Promise<(MembershipRow & { drop_reminded_for: Date | null })[]> {
   return await trx("loyalty_tier_membership")
-    .select("id", "customer_id", "earned_tier_id", "qualified_until", "drop_reminded_for")
+    .select("id", "customer_id", "earned_tier_id", "qualified_at", "qualified_until", "drop_reminded_for")
     .whereNull("deleted_at")
     .whereNotNull("earned_tier_id")
     .whereNull("override_id")

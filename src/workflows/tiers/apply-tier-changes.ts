@@ -11,27 +11,27 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 
 /**
- * The bonuses a write's changes pay, one credit per tier (`TierChange.bonuses`:
- * each tier reached or passed by activity), keyed once per customer and
- * tier: however often they reach it, and whichever of their writes gets there.
+ * The bonuses a write pays (`MembershipWrite.bonuses`: each tier the earned
+ * tier reaches or passes by activity, an override in effect or not), one
+ * credit per tier, keyed once per customer and tier: however often they
+ * reach it, and whichever of their writes gets there.
  */
 function bonusPostings(write: MembershipWrite | null | undefined, rules: ProgramRules, at: Date): CreditPosting[] {
+  if (!write) return []
   const postings = new Map<string, CreditPosting>()
-  for (const change of write?.changes ?? []) {
-    for (const bonus of change.bonuses) {
-      const key = IdempotencyKeys.tierBonus(change.customer_id, bonus.tier.id)
-      postings.set(
-        key,
-        earnPosting(rules, at, {
-          customer_id: change.customer_id,
-          points: bonus.points,
-          idempotency_key: key,
-          reason: `Bonus for reaching ${bonus.tier.name}`,
-          reference_type: ReferenceTypes.TIER,
-          reference_id: bonus.tier.id,
-        })
-      )
-    }
+  for (const bonus of write.bonuses) {
+    const key = IdempotencyKeys.tierBonus(write.customer_id, bonus.tier.id)
+    postings.set(
+      key,
+      earnPosting(rules, at, {
+        customer_id: write.customer_id,
+        points: bonus.points,
+        idempotency_key: key,
+        reason: `Bonus for reaching ${bonus.tier.name}`,
+        reference_type: ReferenceTypes.TIER,
+        reference_id: bonus.tier.id,
+      })
+    )
   }
   return [...postings.values()]
 }
@@ -40,7 +40,8 @@ function bonusPostings(write: MembershipWrite | null | undefined, rules: Program
  * The effects of one customer's tier changes, for use inside a workflow's
  * composition: mirror the tier into its customer group (through Medusa's
  * `linkCustomerGroupsToCustomerWorkflow`), credit the bonus points of each
- * tier the customer reaches or passes by activity, the first time, and emit
+ * tier the customer's earned tier reaches or passes by activity, the first
+ * time (under an override too: the member earned it), and emit
  * `loyalty.tier.changed` per change. Nothing happens when nothing changed.
  */
 export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
@@ -51,7 +52,7 @@ export function applyTierChanges(write: WorkflowData<MembershipWrite | null>) {
     })
   })
 
-  const bonusDue = transform({ write }, ({ write }) => (write?.changes ?? []).some((change) => change.bonuses.length > 0))
+  const bonusDue = transform({ write }, ({ write }) => (write?.bonuses ?? []).length > 0)
   const credited = when("loyalty-tier-bonus-due", { bonusDue }, ({ bonusDue }) => bonusDue).then(() => {
     const rules = loadProgramRulesStep()
     const postings = transform({ write, rules }, ({ write, rules }) => bonusPostings(write, rules, new Date()))

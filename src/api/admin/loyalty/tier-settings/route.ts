@@ -9,10 +9,10 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   res.json({ settings, description: describeWindow(settings) })
 }
 
-/** Change the window or the grace days; running periods keep their end date. */
+/** Change the window or the grace days; running periods keep their end date, lifetime tiers get one. */
 export async function POST(req: AuthenticatedMedusaRequest<AdminUpdateTierSettingsType>, res: MedusaResponse) {
   const { result } = await updateTierSettingsWorkflow(req.scope).run({
-    input: { changes: req.validatedBody, actor_id: req.auth_context.actor_id },
+    input: { changes: req.validatedBody, actor_id: req.auth_context.actor_id, now: new Date() },
   })
   res.json({ settings: result, description: describeWindow(result) })
 }
