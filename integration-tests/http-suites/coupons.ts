@@ -1,11 +1,12 @@
 import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { deleteRewardWorkflow, expireCouponsWorkflow } from "../../src/workflows/rewards"
+import { deleteRewardWorkflow, expireCouponsWorkflow, refundCanceledOrderCouponsWorkflow } from "../../src/workflows/rewards"
 import { deleteRewardStep } from "../../src/workflows/rewards/steps/delete-reward"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { IdempotencyKeys } from "../../src/lib/shared/idempotency-keys"
 import {
   AdminUser,
   attempt,
+  cancelOrder,
   memberWith as memberWithPoints,
   CommerceFixture,
   daysFromNow,
@@ -256,6 +257,40 @@ export default httpSuite({
           expect.objectContaining({ code: percent.code, status: "active" }),
         ])
       )
+    })
+
+    it("gives back a coupon's points when the order that used it is canceled, once, and not again at its expiry (coupons review)", async () => {
+      const { reward } = await fiveEuroOff()
+      const member = await memberWith("canceled-coupon@example.com", 1000)
+      const coupon = await buyCoupon(member.headers, reward.id, "canceled-coupon")
+      expect(await balanceOf(member.headers)).toBe(700)
+      const cart = await cartWithCode(member.headers, coupon.code)
+      expect(cart.codes).toEqual([coupon.code])
+      const done = await complete(cart.id, member.headers)
+      expect(done.type).toBe("order")
+
+      await cancelOrder(api, admin.headers, done.order.id)
+      await eventually(async () => expect(await balanceOf(member.headers)).toBe(1000))
+      const refunds = async () =>
+        (await ledgerTotals(getContainer(), member.customer.id))!.entries.filter(
+          (entry) => entry.reference_type === "coupon" && entry.type === "restore"
+        )
+      expect(await refunds()).toEqual([
+        expect.objectContaining({
+          points: 300,
+          reference_id: coupon.id,
+          reason: `Coupon ${coupon.code} used on order #${done.order.display_id}, which was canceled: points returned`,
+        }),
+      ])
+
+      // The event again, and the coupon's expiry: nothing more comes back.
+      await refundCanceledOrderCouponsWorkflow(getContainer()).run({ input: { order_id: done.order.id } })
+      await letExpire(coupon.id)
+      await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(await balanceOf(member.headers)).toBe(1000)
+      expect(await refunds()).toHaveLength(1)
+      const totals = (await ledgerTotals(getContainer(), member.customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
     })
 
     it("holds the per-customer limit and refunds unused coupons once when they expire", async () => {

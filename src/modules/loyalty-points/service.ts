@@ -989,7 +989,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const row = await sql.closeCoupon(transactionOf(sharedContext, WRITES), couponId, now)
     const settled = { closed: !!row, held: !!row?.claimed_cart_id, refunded: false, forfeited: false }
     if (!row || row.claimed_cart_id || !row.refund_on_expiry || !row.entry_id || !options.promotion_unused) return settled
-    const { result, forfeited } = await this.refundCoupon(row, options.unrecorded_expires_at, sharedContext)
+    const { result, forfeited } = await this.refundCoupon(row, { unrecorded_expires_at: options.unrecorded_expires_at }, sharedContext)
     return { ...settled, refunded: !!result?.created, forfeited }
   }
 
@@ -1013,13 +1013,18 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * first-expiring of those points. `unrecorded_expires_at` dates points
    * whose debit recorded no lots. A coupon whose owner's account was closed
    * is not refunded: its points were forfeited with the account (`forfeited`).
+   * `reason` says why when it is not the coupon's expiry (the order that used
+   * it was canceled: `canceled_order_id`, in the entry's details, not its
+   * `order_id`, which would count it among that order's own points); the
+   * key is the same, so a coupon is refunded once whatever asks.
    */
   @InjectTransactionManager()
   async refundCoupon(
     coupon: Pick<CouponRecord, "id" | "code" | "customer_id" | "entry_id" | "points_spent">,
-    unrecordedExpiresAt: Date | null,
+    options: { unrecorded_expires_at: Date | null; reason?: string; canceled_order_id?: string },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<{ result: PostingResult | null; forfeited: boolean }> {
+    const unrecordedExpiresAt = options.unrecorded_expires_at
     const trx = transactionOf(sharedContext, WRITES)
     if (await sql.accountClosed(trx, coupon.customer_id)) return { result: null, forfeited: true }
     const paid = coupon.entry_id ? await sql.heldEntry(trx, { id: coupon.entry_id }) : undefined
@@ -1030,11 +1035,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       {
         customer_id: coupon.customer_id,
         idempotency_key: IdempotencyKeys.couponRefund(coupon.id),
-        reason: `Coupon ${coupon.code} expired unused: points returned`,
+        reason: options.reason ?? `Coupon ${coupon.code} expired unused: points returned`,
         reference_type: ReferenceTypes.COUPON,
         reference_id: coupon.id,
         currency_code: paid?.currency_code ?? null,
-        details: { refunded_entry: coupon.entry_id },
+        details: { refunded_entry: coupon.entry_id, ...(options.canceled_order_id ? { canceled_order_id: options.canceled_order_id } : {}) },
       },
       async (trx, account, entryId) => {
         const movement = balanceCredit(account.debt, points)

@@ -52,7 +52,7 @@ export async function refundClosedCoupons(container: MedusaContainer, coupons: C
   let refunded = 0
   for (const coupon of candidates) {
     if (used.has(coupon.promotion_id!)) continue
-    const done = await attempt(container, `Loyalty: refunding coupon ${coupon.code}`, () => service.refundCoupon(coupon, unrecorded))
+    const done = await attempt(container, `Loyalty: refunding coupon ${coupon.code}`, () => service.refundCoupon(coupon, { unrecorded_expires_at: unrecorded }))
     if (!done.ok) {
       await service.reopenCoupon(coupon.id)
       continue
