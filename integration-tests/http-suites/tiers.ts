@@ -101,15 +101,22 @@ export default httpSuite({
     /** A registered shopper with just the 50-point sign-up bonus. */
     const member = (email: string) => memberWith(api, storeHeaders, admin.headers, email, 50)
 
-    /** 2 × 100 EUR: 200 EUR of items, 200 points at 1 point per EUR before any tier. */
-    const buyTwoShirts = (email: string, customerHeaders: Record<string, string>) =>
+    /** `quantity` × 100 EUR shirts (2 by default: 200 EUR of items, 200 points at 1 point per EUR before any tier). */
+    const buyShirts = (email: string, customerHeaders: Record<string, string>, quantity = 2) =>
       placeOrder(api, storeHeaders, {
         customerHeaders,
         email,
-        items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
+        items: [{ variant_id: fixture.expensiveVariantId, quantity }],
         regionId: fixture.regionId,
         shippingOptionId: fixture.shippingOptionId,
       })
+
+    /** The tier bonuses a member was paid, smallest first. */
+    const bonusesOf = async (headers: Record<string, string>) =>
+      (await get(api, "/store/loyalty/account/entries", headers)).entries
+        .filter((e: { reason: string }) => e.reason.startsWith("Bonus for reaching"))
+        .map((e: { reason: string; points: number; type: string }) => ({ reason: e.reason, points: e.points, type: e.type }))
+        .sort((a: { points: number }, b: { points: number }) => a.points - b.points)
 
     const account = async (headers: Record<string, string>) => get(api, "/store/loyalty/account", headers)
 
@@ -124,7 +131,7 @@ export default httpSuite({
 
     it("upgrades when points are released, not when the order is placed; the group and the multiplier follow the tier", async () => {
       const { customer, headers } = await member("tiers-upgrade@example.com")
-      await buyTwoShirts(customer.email, headers)
+      await buyShirts(customer.email, headers)
       await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
 
       // Placed, not released: no tier yet.
@@ -228,22 +235,11 @@ export default httpSuite({
       await post(api, `/admin/loyalty/tiers/${tiers.silver.id}`, { bonus_points: 15 }, admin.headers)
       try {
         const { customer, headers } = await member("tiers-jump@example.com")
-        await placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email: customer.email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 4 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
+        await buyShirts(customer.email, headers, 4)
         await eventually(async () => expect((await account(headers)).account.pending).toBe(400))
         await releaseDue()
-        const bonusesOf = async () =>
-          (await get(api, "/store/loyalty/account/entries", headers)).entries
-            .filter((e: { reason: string }) => e.reason.startsWith("Bonus for reaching"))
-            .map((e: { reason: string; points: number; type: string }) => ({ reason: e.reason, points: e.points, type: e.type }))
-            .sort((a: { points: number }, b: { points: number }) => a.points - b.points)
         await eventually(async () =>
-          expect(await bonusesOf()).toEqual([
+          expect(await bonusesOf(headers)).toEqual([
             { reason: "Bonus for reaching Silver", points: 15, type: "earn" },
             { reason: "Bonus for reaching Gold", points: 40, type: "earn" },
           ])
@@ -255,7 +251,7 @@ export default httpSuite({
         // The daily job twice: no bonus paid again.
         await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
         await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
-        expect(await bonusesOf()).toHaveLength(2)
+        expect(await bonusesOf(headers)).toHaveLength(2)
         expect((await account(headers)).account).toMatchObject({ balance: 50 + 400 + 15 + 40, pending: 0 })
         const totals = (await ledgerTotals(getContainer(), customer.id))!
         expect(totals.cached).toEqual(totals.ledger)
@@ -266,7 +262,7 @@ export default httpSuite({
 
     it("never upgrades on a canceled order, catches up a lost release, and downgrades only when the period is over", async () => {
       const { customer, headers } = await member("tiers-period@example.com")
-      const { order: canceled } = await buyTwoShirts(customer.email, headers)
+      const { order: canceled } = await buyShirts(customer.email, headers)
       await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
       const canceledHandled = subscribersDone(getContainer(), "order.canceled")
       await cancelOrder(api, admin.headers, canceled.id)
@@ -275,7 +271,7 @@ export default httpSuite({
       expect((await releaseDue()).result.released).toBe(0)
       expect((await account(headers)).tier.current).toBeNull()
 
-      await buyTwoShirts(customer.email, headers)
+      await buyShirts(customer.email, headers)
       await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
       await releaseDue()
       await eventually(async () => expect((await account(headers)).tier.current?.name).toBe("Silver"))
@@ -313,7 +309,7 @@ export default httpSuite({
     it("warns a member once per period before their tier drops (loyalty.tier.expiring), with what is missing, through the Notification Module", async () => {
       const container = getContainer()
       const { customer, headers } = await member("tiers-reminder@example.com")
-      await buyTwoShirts(customer.email, headers)
+      await buyShirts(customer.email, headers)
       await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
       await releaseDue()
       const silver = await eventually(async () => {
@@ -384,7 +380,7 @@ export default httpSuite({
       await eventually(async () => expect(await groupsOf(customer.id)).toEqual([groups.gold]))
 
       // The override's multiplier applies: 200 × 1.5 = 300; no Gold bonus for an override.
-      const { order } = await buyTwoShirts(customer.email, headers)
+      const { order } = await buyShirts(customer.email, headers)
       await eventually(async () => {
         const { entries } = await get(api, "/store/loyalty/account/entries", headers)
         expect(entries[0]).toMatchObject({ order_id: order.id, points: 300 })
@@ -535,7 +531,7 @@ export default httpSuite({
 
       // A member at Silver level; the preview counts them for saved and proposed tiers.
       const { customer, headers } = await member("tiers-preview@example.com")
-      await buyTwoShirts(customer.email, headers)
+      await buyShirts(customer.email, headers)
       await eventually(async () => expect((await account(headers)).account.pending).toBe(200))
       await releaseDue()
       await eventually(async () => expect((await account(headers)).tier.current?.name).toBe("Silver"))
@@ -846,26 +842,15 @@ export default httpSuite({
           { tier_id: null, reason: "Imported member", ends_at: daysFromNow(30).toISOString() },
           admin.headers
         )
-        await placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email: customer.email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 4 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
+        await buyShirts(customer.email, headers, 4)
         await eventually(async () => expect((await account(headers)).account.pending).toBe(400))
         await releaseDue()
-        const bonusesOf = async () =>
-          (await get(api, "/store/loyalty/account/entries", headers)).entries
-            .filter((e: { reason: string }) => e.reason.startsWith("Bonus for reaching"))
-            .map((e: { reason: string; points: number; type: string }) => ({ reason: e.reason, points: e.points, type: e.type }))
-            .sort((a: { points: number }, b: { points: number }) => a.points - b.points)
         const paid = [
           { reason: "Bonus for reaching Silver", points: 15, type: "earn" },
           { reason: "Bonus for reaching Gold", points: 40, type: "earn" },
         ]
         // Earned under the override, paid then: the override still decides the tier in effect.
-        await eventually(async () => expect(await bonusesOf()).toEqual(paid))
+        await eventually(async () => expect(await bonusesOf(headers)).toEqual(paid))
         const held = await get(api, `/admin/loyalty/accounts/${customer.id}/tier`, admin.headers)
         expect(held.tier).toMatchObject({ current: null, earned: { id: tiers.gold.id }, overridden: true })
 
@@ -876,7 +861,7 @@ export default httpSuite({
         expect(after.tier).toMatchObject({ current: { id: tiers.gold.id }, override: null })
         await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
         await evaluateTiersWorkflow(getContainer()).run({ input: { now: new Date() } })
-        expect(await bonusesOf()).toEqual(paid)
+        expect(await bonusesOf(headers)).toEqual(paid)
         expect((await account(headers)).account).toMatchObject({ balance: 50 + 400 + 15 + 40, pending: 0 })
         const totals = (await ledgerTotals(getContainer(), customer.id))!
         expect(totals.cached).toEqual(totals.ledger)
