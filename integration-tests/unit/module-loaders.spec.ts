@@ -33,7 +33,7 @@ describe("a module started with options it cannot run with", () => {
     )
     await expect(runLoaders(tiersModule, { tierGraceDays: -3 })).rejects.toThrow(/tiers\.graceDays: /)
     await expect(runLoaders(referralsModule, { referrals: { referrerPoints: 5_000_000 } })).rejects.toThrow(/referrals\.referrerPoints: /)
-    await expect(runLoaders(insightsModule, { insights: { keep_runs: 0 } })).rejects.toThrow(/insights\.keepRuns: /)
+    await expect(runLoaders(insightsModule, { insights: { keep_runs: 0 } })).rejects.toThrow(/insights\.keep_runs: /)
     await expect(runLoaders(campaignsModule, { campaigns: { timeZone: "Mars/Olympus" } })).rejects.toThrow(
       'campaigns.timeZone: "Mars/Olympus" is not an IANA time zone such as Europe/Berlin'
     )

@@ -87,7 +87,7 @@ describe("plugin options a store cannot run with", () => {
       expect.stringMatching(/^referrals\.claimAttempts\.perCustomer: /),
     ])
     expect(pluginOptionProblems("insights", { insights: { profit_margin: 40, lapse_dayz: 90 } as never })).toEqual([
-      expect.stringMatching(/^insights\.profitMargin: /),
+      expect.stringMatching(/^insights\.profit_margin: /),
       expect.stringMatching(/^insights: .*lapse_dayz/),
     ])
     expect(pluginOptionProblems("campaigns", { campaigns: { timeZone: "Berlin" } })).toEqual([

@@ -10,14 +10,21 @@ import { InsightSettingsFields, ProgramFields, ReferralProgramFields, TierSettin
 /** The features whose options a module checks when it starts: each module its own. */
 export type OptionFeature = "points" | "care" | "tiers" | "referrals" | "insights" | "campaigns"
 
-/** `earn_rates.eur` of a setting → `earnRates.eur` of the option that gives it. */
-const optionName = (path: PropertyKey[]) =>
-  path.map((part, index) => (index === 0 ? String(part).replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) : String(part))).join(".")
+/**
+ * `earn_rates.eur` of a setting → `earnRates.eur` of the option that gives it
+ * (the `insights` options are the settings' own snake_case names: kept as they are).
+ */
+const optionName = (feature: OptionFeature, path: PropertyKey[]) =>
+  path
+    .map((part, index) =>
+      index === 0 && feature !== "insights" ? String(part).replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) : String(part)
+    )
+    .join(".")
 
 /** Each issue of a settings check, named by its option (`points.earnRates: …`). */
 function issuesOf(feature: OptionFeature, result: z.ZodSafeParseResult<unknown>): string[] {
   if (result.success) return []
-  return result.error.issues.map((issue) => `${[feature, optionName(issue.path)].filter(Boolean).join(".")}: ${issue.message}`)
+  return result.error.issues.map((issue) => `${[feature, optionName(feature, issue.path)].filter(Boolean).join(".")}: ${issue.message}`)
 }
 
 const timeZoneProblem = (feature: OptionFeature, timeZone: string | undefined) =>

@@ -20,9 +20,10 @@ export const RELEASE_PAGE = 500
  * the page would take past what it holds), each get their own
  * `releaseOrderPointsWorkflow`, in the page's order, as the earnings
  * catch-up and the referral repair do: one order that cannot be released
- * never holds up the others'. A failing one is logged and left for the next run. Each order is tried at
- * most once per run, so the loop always ends, and a pass that dies resumes
- * where the next run reads the queue. Only counters outlive a page.
+ * never holds up the others'. A failing one is logged and left for the next
+ * run. Each order is tried at most once per run, so the loop always ends, and
+ * a pass that dies resumes where the next run reads the queue. Only counters
+ * outlive a page.
  */
 export const releaseDueOrdersStep = createPassStep(releaseDueOrdersStepId, async (now, container) => {
   let released = 0
