@@ -33,7 +33,9 @@ const timeZoneProblem = (feature: OptionFeature, timeZone: string | undefined) =
 const dayCount = z.number().int().min(0).max(3650).optional()
 const CareDays = z.object({ birthdayMinDays: dayCount, expiryReminderDays: dayCount, tierReminderDays: dayCount })
 const attempts = z.number().int().min(1).max(1_000_000).optional()
-const ClaimAttempts = z.strictObject({ perCustomer: attempts, perAddress: attempts, windowMinutes: attempts }).optional()
+const ClaimAttempts = z.object({
+  claimAttempts: z.strictObject({ perCustomer: attempts, perAddress: attempts, windowMinutes: attempts }).optional(),
+})
 
 /**
  * What is wrong with one feature's plugin options, in words naming the
@@ -63,7 +65,7 @@ export function pluginOptionProblems(feature: OptionFeature, options: LoyaltyPlu
       const { version: _version, ...settings } = referralSettingsFromOptions(options.referrals)
       const fields = [
         ...issuesOf(feature, ReferralProgramFields.safeParse(settings)),
-        ...issuesOf(feature, z.object({ claim_attempts: ClaimAttempts }).safeParse({ claim_attempts: options.referrals?.claimAttempts })),
+        ...issuesOf(feature, ClaimAttempts.safeParse({ claimAttempts: options.referrals?.claimAttempts })),
       ]
       return fields.length ? fields : validateReferralSettings(settings).map((problem) => `referrals: ${problem}`)
     }
