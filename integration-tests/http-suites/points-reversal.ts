@@ -452,5 +452,111 @@ export default httpSuite({
       expect(entries.filter((e: Entry) => e.type === "expire").map((e: Entry) => e.points).sort()).toEqual([-100, -20])
       expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 0, next_expiry: null })
     })
+
+    /**
+     * The defect "a reversal after the order's own lot expired takes the points
+     * twice": the order's 200 points are released (their lot expires 12 months
+     * after the release) and the expiry job runs past that date. Points the
+     * order earned that expired unused are gone already; a reversal takes back
+     * only what the member spent of them.
+     */
+    const account = async (headers: Record<string, string>) => (await get(api, "/store/loyalty/account", headers)).account
+    const expireAll = async () => expirePointsWorkflow(getContainer()).run({ input: { now: daysFromNow(400) } })
+    const recomputeTwice = async (orderId: string) => {
+      for (const trigger of ["redelivery", "release-job"]) {
+        await reverseOrderPointsWorkflow(getContainer()).run({ input: { order_id: orderId, trigger } })
+      }
+    }
+    const expectLedgerConsistent = async (customerId: string, lots: number) => {
+      const totals = (await ledgerTotals(getContainer(), customerId))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(lots)
+    }
+
+    it("a cancel after the order's own lot expired unused takes nothing again, and leaves later points alone", async () => {
+      const { headers, order, customer } = await memberWithOrder("expired-then-canceled@example.com")
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
+      expect(await account(headers)).toMatchObject({ balance: 250, pending: 0 })
+      await expireAll()
+      expect(await account(headers)).toMatchObject({ balance: 0, debt: 0 })
+      await api.post(
+        `/admin/loyalty/accounts/${customer.id}/adjustments`,
+        { points: 300, reason: "goodwill after the expiry" },
+        { headers: admin.headers }
+      )
+
+      const canceled = subscribersDone(getContainer(), "order.canceled")
+      await cancelOrder(api, admin.headers, order.id)
+      await canceled
+      await recomputeTwice(order.id)
+      // Before the fix: balance 100 (the 200 expired points taken again from the 300).
+      expect(await account(headers)).toMatchObject({ balance: 300, debt: 0, pending: 0 })
+      expect(await reversedOn(headers, order.id)).toBe(0)
+      await expectLedgerConsistent(customer.id, 300)
+    })
+
+    it("a cancel after part of the order's lot was spent and the rest expired takes back only the spent part, once", async () => {
+      const { headers, order, customer } = await memberWithOrder("spent-then-expired@example.com")
+      await releaseOrderPointsWorkflow(getContainer()).run({
+        input: { order_id: order.id, customer_id: customer.id, now: daysFromNow(15) },
+      })
+      // 150 spent: the 50 sign-up points (first-expiring), then 100 of the order's lot; its other 100 expire.
+      await api.post(
+        `/admin/loyalty/accounts/${customer.id}/adjustments`,
+        { points: -150, reason: "spent elsewhere" },
+        { headers: admin.headers }
+      )
+      await expireAll()
+      const expired = (await get(api, "/store/loyalty/account/entries?limit=100", headers)).entries.filter(
+        (e: Entry) => e.type === "expire"
+      )
+      expect(expired.map((e: Entry) => e.points)).toEqual([-100])
+
+      const canceled = subscribersDone(getContainer(), "order.canceled")
+      await cancelOrder(api, admin.headers, order.id)
+      await canceled
+      await recomputeTwice(order.id)
+      // Before the fix: debt 200 (the 100 expired points taken on top of the 100 spent).
+      expect(await account(headers)).toMatchObject({ balance: 0, debt: 100, pending: 0 })
+      expect(await reversedOn(headers, order.id)).toBe(100)
+      await expectLedgerConsistent(customer.id, 0)
+    })
+
+    it("a partial return after a partial expiry counts the expired points first; refunding the rest takes back the spent ones", async () => {
+      const { headers, order, customer } = await memberWithOrder("return-after-expiry@example.com")
+      await capturePayment(api, admin.headers, order.id)
+      await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
+      await api.post(
+        `/admin/loyalty/accounts/${customer.id}/adjustments`,
+        { points: -150, reason: "spent elsewhere" },
+        { headers: admin.headers }
+      )
+      await expireAll()
+      expect(await account(headers)).toMatchObject({ balance: 0, debt: 0 })
+
+      // One of the two shirts comes back: the order now earns 100, and the 100 it no longer earns are the expired ones.
+      const adminOrder = await getAdminOrder(api, admin.headers, order.id, "id,*items")
+      const received = subscribersDone(getContainer(), "order.return_received")
+      await receiveReturn(api, admin.headers, {
+        orderId: order.id,
+        items: [{ id: adminOrder.items![0].id, quantity: 1 }],
+        locationId: fixture.stockLocationId,
+      })
+      await received
+      await recomputeTwice(order.id)
+      // Before the fix: debt 100 (the returned shirt's points taken again though they had expired).
+      expect(await account(headers)).toMatchObject({ balance: 0, debt: 0 })
+      expect(await reversedOn(headers, order.id)).toBe(0)
+
+      // Everything refunded: the order earns nothing, and the 100 spent points come back as debt, once.
+      const [payment] = await getOrderPayments(api, admin.headers, order.id)
+      const refunded = subscribersDone(getContainer(), "payment.refunded")
+      await refundPayment(api, admin.headers, payment.id, 249.9)
+      await refunded
+      await recomputeTwice(order.id)
+      expect(await account(headers)).toMatchObject({ balance: 0, debt: 100 })
+      expect(await reversedOn(headers, order.id)).toBe(100)
+      await expectLedgerConsistent(customer.id, 0)
+    })
   },
 })
