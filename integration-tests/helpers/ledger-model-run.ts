@@ -258,8 +258,12 @@ export async function checkStep(model: M.LedgerModel, real: Real, step: string) 
       ;({ order_points: summary } = await get(real.fx.api, `/admin/loyalty/orders/${ids[n]}`, real.fx.adminHeaders))
       await checkOrderMoney(real, n, order, summary, where)
     }
-    const { earned, released, reversed, pending, redeemed, restored } = summary
-    assertEqual({ earned, released, reversed, pending, redeemed, restored }, M.orderSummary(order), `${where}: order ${n}`)
+    const { earned, released, reversed, pending, redeemed, restored, expired, expired_at_standing } = summary
+    assertEqual(
+      { earned, released, reversed, pending, redeemed, restored, expired, expired_at_standing },
+      M.orderSummary(order),
+      `${where}: order ${n}`
+    )
   }
   real.touched.clear()
   real.readBack = false

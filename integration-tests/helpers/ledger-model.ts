@@ -42,7 +42,8 @@ export const MODEL_RULES = {
 
 const DAY = 24 * 60 * 60 * 1000
 
-export type ModelLot = { points: number; remaining: number; expires_at: number }
+/** A lot; `order`: the order (its `n`) whose release or later earning credited it. */
+export type ModelLot = { points: number; remaining: number; expires_at: number; order?: number }
 
 export type ModelOrder = {
   /** index in the sequence, for printing */
@@ -71,6 +72,9 @@ export type ModelOrder = {
   pending: number
   redeemed: number
   restored: number
+  /** points that expired unused in the order's own lots, and what the order stood at (earned − reversed) when the last of them did */
+  expired: number
+  expired_at_standing: number
   /** the points the checkout took from each lot, with its expiry, in the order taken */
   taken: { points: number; expires_at: number }[]
 }
@@ -129,22 +133,27 @@ export function expireCoupons(model: LedgerModel, now: number) {
 /** Expiry of points credited at `at` (ms). */
 export const expiryOf = (at: number) => addMonths(new Date(at), MODEL_RULES.expiryMonths).getTime()
 
-/** New points pay off debt first; the rest becomes a lot. */
-export function credit(model: LedgerModel, points: number, expiresAt: number) {
+/** New points pay off debt first; the rest becomes a lot (the order's own, when an order's release or earning credits it). */
+export function credit(model: LedgerModel, points: number, expiresAt: number, order?: ModelOrder) {
   const paid = Math.min(model.debt, points)
   model.debt -= paid
   const rest = points - paid
   if (rest > 0) {
     model.balance += rest
-    model.lots.push({ points: rest, remaining: rest, expires_at: expiresAt })
+    model.lots.push({ points: rest, remaining: rest, expires_at: expiresAt, ...(order ? { order: order.n } : {}) })
   }
 }
 
-/** Take points from the balance, first-expiring lots first (the caller checked the balance); what each lot gave. */
-function consume(model: LedgerModel, points: number): { points: number; expires_at: number }[] {
+/**
+ * Take points from the balance, first-expiring lots first (the caller checked
+ * the balance); what each lot gave. A reversal of `order` takes that order's
+ * own lots first (docs/points.md, "Expired points and later reversals").
+ */
+function consume(model: LedgerModel, points: number, order?: ModelOrder): { points: number; expires_at: number }[] {
   let left = points
   const taken: { points: number; expires_at: number }[] = []
-  for (const lot of [...model.lots].sort((a, b) => a.expires_at - b.expires_at)) {
+  const own = (lot: ModelLot) => (order !== undefined && lot.order === order.n ? 0 : 1)
+  for (const lot of [...model.lots].sort((a, b) => own(a) - own(b) || a.expires_at - b.expires_at)) {
     if (left <= 0) break
     const take = Math.min(lot.remaining, left)
     if (take > 0) taken.push({ points: take, expires_at: lot.expires_at })
@@ -304,6 +313,8 @@ export function placeOrder(model: LedgerModel, basket: Basket, points: number, a
     pending: 0,
     redeemed: points,
     restored: 0,
+    expired: 0,
+    expired_at_standing: 0,
     taken,
   }
   // eligible = items_net × total_after_points / total_before_points; 1 point per EUR, floored
@@ -385,14 +396,14 @@ export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
     creditRestored(model, order, restore)
     order.restored += restore
   }
-  const delta = earnTarget(order) - (order.earned - order.reversed)
+  const delta = pointsToTarget(order, earnTarget(order))
   if (delta > 0) {
     order.earned += delta
     if (order.released === 0) {
       order.pending += delta
       model.pending += delta
     } else {
-      credit(model, delta, expiryOf(at))
+      credit(model, delta, expiryOf(at), order)
     }
   } else if (delta < 0) {
     const reverse = -delta
@@ -401,10 +412,26 @@ export function reconcile(model: LedgerModel, order: ModelOrder, at: number) {
     const toDebt = reverse - fromPending - fromBalance
     order.pending -= fromPending
     model.pending -= fromPending
-    if (fromBalance > 0) consume(model, fromBalance)
+    if (fromBalance > 0) consume(model, fromBalance, order)
     model.debt += toDebt
     order.reversed += reverse
   }
+}
+
+/**
+ * How many points bring the order to `target` (docs/points.md, "Expired
+ * points and later reversals"): points of the order that expired unused in
+ * its own lots are gone and are not taken back a second time. They were the
+ * top `expired` of the `expired_at_standing` points the order stood at when
+ * they expired; the shopper keeps the target less the expired points under
+ * it, and keeps now what the order stands at less all that expired.
+ */
+function pointsToTarget(order: ModelOrder, target: number): number {
+  const standing = order.earned - order.reversed
+  if (order.expired === 0) return target - standing
+  const bottom = Math.max(order.expired_at_standing - order.expired, 0)
+  const expiredUnderTarget = Math.max(Math.min(target, order.expired_at_standing) - bottom, 0)
+  return target - expiredUnderTarget - Math.max(standing - order.expired, 0)
 }
 
 /** Staff cancel the order (nothing fulfilled yet): Medusa refunds what was captured. */
@@ -522,15 +549,20 @@ export function releaseOrder(model: LedgerModel, order: ModelOrder, now: number)
     order.pending = 0
     order.released += points
     model.pending -= points
-    credit(model, points, expiryOf(now))
+    credit(model, points, expiryOf(now), order)
   }
 }
 
-/** The daily job at `now`: every lot whose expiry has come is emptied. */
+/** The daily job at `now`: every lot whose expiry has come is emptied (an order's own lot counts as that order's expired points). */
 export function expireJob(model: LedgerModel, now: number) {
   model.now = now
   for (const lot of model.lots) {
     if (lot.remaining > 0 && lot.expires_at <= now) {
+      const order = lot.order === undefined ? undefined : model.orders[lot.order]
+      if (order) {
+        order.expired += lot.remaining
+        order.expired_at_standing = order.earned - order.reversed
+      }
       model.balance -= lot.remaining
       lot.remaining = 0
     }
@@ -545,4 +577,6 @@ export const orderSummary = (order: ModelOrder) => ({
   pending: order.pending,
   redeemed: order.redeemed,
   restored: order.restored,
+  expired: order.expired,
+  expired_at_standing: order.expired_at_standing,
 })

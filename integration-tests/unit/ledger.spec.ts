@@ -35,6 +35,16 @@ describe("allocateFirstExpiring", () => {
   it("reports what the lots cannot cover", () => {
     expect(allocateFirstExpiring(lots, 40).uncovered).toBe(10)
   })
+
+  it("takes the lots given first (an order's own, for its reversal) before the others, then first-expiring", () => {
+    expect(allocateFirstExpiring(lots, 15, new Set(["b"]))).toEqual({
+      takes: [
+        { lot_id: "b", points: 10 },
+        { lot_id: "a", points: 5 },
+      ],
+      uncovered: 0,
+    })
+  })
 })
 
 describe("settleDebt and splitReversal", () => {

@@ -1,5 +1,5 @@
 import { computeEarning } from "../../src/lib/points/earning"
-import { OrderMoney, orderMoney, orderPointsTargets, recomputationWrites } from "../../src/lib/points/order-points"
+import { OrderMoney, orderMoney, orderPointsCorrection, orderPointsTargets, recomputationWrites } from "../../src/lib/points/order-points"
 
 const money = (over: Partial<OrderMoney>): OrderMoney => ({
   items_total: 0,
@@ -259,5 +259,74 @@ describe("recomputationWrites: the release page's reversal check (issue 15)", ()
   it("writes nothing for an order that is gone or has no customer, as the recomputation", () => {
     expect(recomputationWrites({ order: null, ledger: ledger(), earning })).toBe(false)
     expect(recomputationWrites({ order: { ...order(), customer_id: null }, ledger: ledger({ reversed: 99 }), earning })).toBe(false)
+  })
+})
+
+describe("orderPointsCorrection: a reversal does not take points that expired in the order's own lots again", () => {
+  /** An order that earned 200, released; `expired` of its lot's points expired when it stood at `at`. */
+  const released = (over: Partial<{ earned: number; reversed: number; expired: number; expired_at_standing: number }> = {}) => ({
+    earned: 200,
+    reversed: 0,
+    expired: 0,
+    expired_at_standing: 0,
+    ...over,
+  })
+
+  it("without expiries posts the difference, down or up", () => {
+    expect(orderPointsCorrection(released(), 0)).toBe(-200)
+    expect(orderPointsCorrection(released(), 137)).toBe(-63)
+    expect(orderPointsCorrection(released({ reversed: 63 }), 137)).toBe(0)
+    expect(orderPointsCorrection(released(), 230)).toBe(30)
+    expect(orderPointsCorrection({ earned: 200, reversed: 0 }, 200)).toBe(0)
+  })
+
+  it("takes nothing when the whole lot expired unused, however often it runs", () => {
+    const expired = released({ expired: 200, expired_at_standing: 200 })
+    expect(orderPointsCorrection(expired, 0)).toBe(0)
+    expect(orderPointsCorrection(expired, 100)).toBe(0)
+    expect(orderPointsCorrection(expired, 200)).toBe(0)
+  })
+
+  it("takes back the spent part of a partly expired lot, once", () => {
+    // 100 spent, the other 100 expired: a cancel takes the 100 spent.
+    const partly = released({ expired: 100, expired_at_standing: 200 })
+    expect(orderPointsCorrection(partly, 0)).toBe(-100)
+    expect(orderPointsCorrection({ ...partly, reversed: 100 }, 0)).toBe(0)
+  })
+
+  it("counts the expired points first on a partial return, then the spent ones", () => {
+    const partly = released({ expired: 100, expired_at_standing: 200 })
+    // Half returned: the 100 the order no longer earns are the expired ones.
+    expect(orderPointsCorrection(partly, 100)).toBe(0)
+    expect(orderPointsCorrection(partly, 150)).toBe(0)
+    // Three quarters: 50 of the spent points go back too.
+    expect(orderPointsCorrection(partly, 50)).toBe(-50)
+    expect(orderPointsCorrection({ ...partly, reversed: 50 }, 50)).toBe(0)
+    // The rest refunded later.
+    expect(orderPointsCorrection({ ...partly, reversed: 50 }, 0)).toBe(-50)
+  })
+
+  it("takes back in full points the order earned after its lot expired (they sit above the expired ones)", () => {
+    const raised = released({ earned: 250, expired: 200, expired_at_standing: 200 })
+    expect(orderPointsCorrection(released({ expired: 200, expired_at_standing: 200 }), 250)).toBe(50)
+    expect(orderPointsCorrection(raised, 250)).toBe(0)
+    expect(orderPointsCorrection(raised, 200)).toBe(-50)
+    expect(orderPointsCorrection(raised, 0)).toBe(-50)
+    expect(orderPointsCorrection({ ...raised, reversed: 50 }, 0)).toBe(0)
+  })
+
+  it("gives nothing back when a reversal before the expiry took other lots and the order's lot then expired", () => {
+    // 100 taken back from other (earlier-expiring) lots, then the order's untouched lot of 200 expired.
+    const before = released({ reversed: 100, expired: 200, expired_at_standing: 100 })
+    expect(orderPointsCorrection(before, 100)).toBe(0)
+    expect(orderPointsCorrection(before, 0)).toBe(0)
+  })
+
+  it("is what the release page's check reads: a canceled order whose lot expired writes nothing", () => {
+    const order = { customer_id: "cus_1", status: "canceled", credit_lines: [], money: money({ items_total: 238, items_net: 200, value: 249.9 }) }
+    const earning = { total_before_points: 249.9, rate: 1, multiplier: 1 }
+    const ledger = { earned: 200, reversed: 0, redeemed: 0, restored: 0 }
+    expect(recomputationWrites({ order, ledger, earning })).toBe(true)
+    expect(recomputationWrites({ order, ledger: { ...ledger, expired: 200, expired_at_standing: 200 }, earning })).toBe(false)
   })
 })

@@ -4,14 +4,20 @@ export type OpenLot = { id: string; remaining: number; expires_at: Date | null }
 
 /**
  * Take `points` from lots, first-expiring first (lots that never expire last,
- * older ids first on ties). Returns what to take from each lot and what could
- * not be covered.
+ * older ids first on ties). Lots in `first` go before all others (a reversal
+ * takes back the order's own points while they are there, see
+ * `reverseOrderPoints`), first-expiring among them. Returns what to take from
+ * each lot and what could not be covered.
  */
 export function allocateFirstExpiring(
   lots: OpenLot[],
-  points: number
+  points: number,
+  first: ReadonlySet<string> = new Set()
 ): { takes: { lot_id: string; points: number }[]; uncovered: number } {
   const ordered = [...lots].sort((a, b) => {
+    const af = first.has(a.id) ? 0 : 1
+    const bf = first.has(b.id) ? 0 : 1
+    if (af !== bf) return af - bf
     const ax = a.expires_at ? a.expires_at.getTime() : Number.POSITIVE_INFINITY
     const bx = b.expires_at ? b.expires_at.getTime() : Number.POSITIVE_INFINITY
     return ax === bx ? a.id.localeCompare(b.id) : ax - bx
@@ -120,15 +126,27 @@ export function addChange(sum: AccountChange, change: { movement: Movement; life
 /**
  * What an order has done in the ledger so far: points earned (pending and
  * earned after release), released, reversed, still pending, redeemed on it
- * and restored to its shopper.
+ * and restored to its shopper; and what its own lots lost to expiry, with
+ * what the order stood at (earned − reversed) when the last of them expired,
+ * so that a reversal does not take expired points a second time
+ * (`orderPointsCorrection`).
  */
-export const ORDER_FIGURES = ["earned", "released", "reversed", "pending", "redeemed", "restored"] as const
+export const ORDER_FIGURES = ["earned", "released", "reversed", "pending", "redeemed", "restored", "expired", "expired_at_standing"] as const
 
 /** An order's points so far, one number per `ORDER_FIGURES` name. */
 export type OrderFigures = Record<(typeof ORDER_FIGURES)[number], number>
 
 /** The figures of an order the ledger has no entry for. */
-export const NO_ORDER_FIGURES: OrderFigures = { earned: 0, released: 0, reversed: 0, pending: 0, redeemed: 0, restored: 0 }
+export const NO_ORDER_FIGURES: OrderFigures = {
+  earned: 0,
+  released: 0,
+  reversed: 0,
+  pending: 0,
+  redeemed: 0,
+  restored: 0,
+  expired: 0,
+  expired_at_standing: 0,
+}
 
 /**
  * What an entry added to its account's lifetime counters, counted as the

@@ -454,8 +454,47 @@ export function originalEarningOf(
   }
 }
 
+/**
+ * What the order's own lots (those its release and its later earnings
+ * created) lost to the expiry job. Absent or 0: nothing of the order expired.
+ */
+export type OrderExpiryFigures = {
+  /** Points that expired unused in the order's own lots. */
+  expired?: number
+  /** What the order stood at (earned − reversed) when the last of them expired. */
+  expired_at_standing?: number
+}
+
 /** What the ledger holds for an order, as the recomputation reads it. */
-export type OrderLedgerFigures = { earned: number; reversed: number; redeemed: number; restored: number }
+export type OrderLedgerFigures = { earned: number; reversed: number; redeemed: number; restored: number } & OrderExpiryFigures
+
+/**
+ * The points to post to bring an order that stands at `earned − reversed`
+ * to `target` (negative: taken back, positive: earned), measured on what the
+ * member still has of the order or spent, not on what the ledger once gave.
+ *
+ * Points of the order that expired unused in its own lots are gone already:
+ * a reversal must not take them a second time (from other points, or as
+ * debt). They were the unused top of what the order stood at when they
+ * expired, so they sit in the levels [at_standing − expired, at_standing) of
+ * the order's points. The member should keep (held or spent) the order's
+ * target less the expired levels under it; they keep now the standing less
+ * everything expired. A reversal therefore first counts the expired points
+ * it covers and takes back only what was spent; points the order earned
+ * after the expiry sit above the expired ones and are taken back in full
+ * (nothing given twice). Without expiries this is `target − standing`. The
+ * result depends only on the ledger, so a second run posts 0.
+ */
+export function orderPointsCorrection(ledger: Pick<OrderLedgerFigures, "earned" | "reversed"> & OrderExpiryFigures, target: number): number {
+  const standing = ledger.earned - ledger.reversed
+  const expired = Math.max(ledger.expired ?? 0, 0)
+  if (expired === 0) return target - standing
+  const top = ledger.expired_at_standing ?? standing
+  const expiredUnderTarget = Math.max(Math.min(target, top) - Math.max(top - expired, 0), 0)
+  const keep = target - expiredUnderTarget
+  const kept = Math.max(standing - expired, 0)
+  return keep - kept
+}
 
 /**
  * Whether recomputing an order's points as it now stands
@@ -496,9 +535,8 @@ export function recomputationWrites(input: {
   if (!canceled && MathBN.sub(targets.restored_value, order.money.points_credit_restored).gt(0)) return true
   // `reverseOrderPoints`
   if (targets.earned !== null) {
-    const standing = ledger.earned - ledger.reversed
     const target = canceled ? 0 : Math.max(targets.earned, 0)
-    if (target !== standing) return true
+    if (orderPointsCorrection(ledger, target) !== 0) return true
   }
   return false
 }

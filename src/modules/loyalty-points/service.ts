@@ -20,6 +20,7 @@ import {
   pastAccountLimit,
 } from "../../lib/points/ledger"
 import { LiabilityFacts } from "../../lib/points/liability"
+import { orderPointsCorrection } from "../../lib/points/order-points"
 import { preferencesPatch } from "../../lib/points/members"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
 import Account from "./models/account"
@@ -548,9 +549,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * when canceled), posting one entry for the difference. Down: taken from the
    * order's pending points, then the balance, then recorded as debt. Up: more
    * pending points while the order waits for its return window, or points on
-   * the balance (a lot) once it has been released. The key counts the order's
-   * entries, so it is unique per change and the same change, redelivered,
-   * finds nothing left to post.
+   * the balance (a lot) once it has been released. Points of the order that
+   * expired unused in its own lots are gone already and are not taken again
+   * (`orderPointsCorrection`, from the order's `expired` figures). The key
+   * counts the order's entries, so it is unique per change and the same
+   * change, redelivered, finds nothing left to post.
    */
   @InjectTransactionManager()
   async reverseOrderPoints(
@@ -562,9 +565,10 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const { trx, customerId, summary } = locked
     const earning = await sql.entryByKey(trx, IdempotencyKeys.orderEarning(input.order_id))
     if (!earning) return null
+    if (!input.canceled && input.target === undefined) return null
     const standing = summary.earned - summary.reversed
-    const target = input.canceled ? 0 : Math.max(input.target ?? standing, 0)
-    const points = target - standing
+    const target = input.canceled ? 0 : Math.max(input.target ?? 0, 0)
+    const points = orderPointsCorrection(summary, target)
     if (points === 0) return null
     const count = await sql.countOrderEntries(trx, input.order_id)
 
@@ -584,6 +588,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           canceled: input.canceled,
           earned_before: standing,
           target,
+          ...(summary.expired > 0 ? { expired_before: summary.expired } : {}),
         },
       },
       async (trx, account, entryId) => {
@@ -597,7 +602,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
             lifetime_earned: points,
           }
         }
-        return await this.reverse_(trx, account, -points, summary.pending)
+        return await this.reverse_(trx, account, -points, summary.pending, input.order_id)
       }
     )
   }
@@ -1338,14 +1343,27 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * A `reverse` posting of `points`: out of the order's `pending` first, then
-   * the balance (first-expiring lots first), the rest recorded as debt.
-   * Points taken back no longer count as earned, pending ones aside.
+   * the balance, the rest recorded as debt. From the balance, an order's
+   * reversal takes the order's own lots first (`orderId`: the points it takes
+   * back are those, while the member still has them), then first-expiring
+   * lots. So the order's own lots hold what is left of its points, and what
+   * of them expires is the order's (`orderPointsCorrection`): a reversal
+   * that took another order's lot instead would leave that order's points to
+   * be taken again after its own lot expired. Points taken back no longer
+   * count as earned, pending ones aside.
    */
-  protected async reverse_(trx: Knex.Transaction, account: LoyaltyAccount, points: number, pending: number): Promise<Posting> {
+  protected async reverse_(
+    trx: Knex.Transaction,
+    account: LoyaltyAccount,
+    points: number,
+    pending: number,
+    orderId: string | null = null
+  ): Promise<Posting> {
     const split = splitReversal(points, pending, account.balance)
+    const own = orderId && split.from_balance > 0 ? new Set(await sql.orderOwnLots(trx, account.id, orderId)) : undefined
     return {
       type: "reverse",
-      details: await this.takeLots_(trx, account.id, split.from_balance),
+      details: await this.takeLots_(trx, account.id, split.from_balance, own),
       points: -points,
       movement: reversalMovement(split),
       lifetime_earned: -(split.from_balance + split.to_debt),
@@ -1353,20 +1371,26 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /** `consumeLots_` as an entry's details (`{ lots }`), none when no points are taken. */
-  protected async takeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<{ lots: LotTake[] } | undefined> {
-    return points > 0 ? { lots: await this.consumeLots_(trx, accountId, points) } : undefined
+  protected async takeLots_(
+    trx: Knex.Transaction,
+    accountId: string,
+    points: number,
+    first?: ReadonlySet<string>
+  ): Promise<{ lots: LotTake[] } | undefined> {
+    return points > 0 ? { lots: await this.consumeLots_(trx, accountId, points, first) } : undefined
   }
 
   /**
-   * Take points from the account's open lots, first-expiring first, and say
-   * what was taken from which lot (with its expiry). Caller holds the account lock.
+   * Take points from the account's open lots, first-expiring first (the lots
+   * in `first` before the others), and say what was taken from which lot
+   * (with its expiry). Caller holds the account lock.
    */
-  protected async consumeLots_(trx: Knex.Transaction, accountId: string, points: number): Promise<LotTake[]> {
+  protected async consumeLots_(trx: Knex.Transaction, accountId: string, points: number, first?: ReadonlySet<string>): Promise<LotTake[]> {
     const lots = (await sql.openLots(trx, accountId)).map((lot) => ({
       ...lot,
       expires_at: lot.expires_at ? new Date(lot.expires_at) : null,
     }))
-    const { takes, uncovered } = allocateFirstExpiring(lots, points)
+    const { takes, uncovered } = allocateFirstExpiring(lots, points, first)
     if (uncovered > 0) {
       throw new MedusaError(
         MedusaError.Types.UNEXPECTED_STATE,

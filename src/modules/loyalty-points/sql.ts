@@ -3,6 +3,7 @@ import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate, setLockTimeout } from "../../lib/db"
 import { AccountChange, LotTake, ORDER_FIGURES, OrderFigures } from "../../lib/points/ledger"
 import { addMonths } from "../../lib/shared/dates"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../lib/shared/vocabulary"
 import {
   CouponRecord,
@@ -252,6 +253,15 @@ export async function orderHolder(knex: Db, orderId: string): Promise<string | n
 }
 
 /**
+ * An entry that counts in an order's figures (columns prefixed with `alias`):
+ * not undone by a compensation (voided), not the counter-entry that undid one
+ * (reference `entry`), and not feedback points, which ride on the order but
+ * are not what it earned.
+ */
+const effectiveOrderEntry = (alias: string) =>
+  `${alias}voided_at is null and ${alias}reference_type is distinct from 'entry' and ${alias}reference_type is distinct from 'feedback'`
+
+/**
  * Orders' figures from their effective entries: an entry undone by a
  * compensation (voided), the counter-entry that undid it (reference
  * `entry`) and feedback points (reference `feedback`) count in none of
@@ -259,8 +269,7 @@ export async function orderHolder(knex: Db, orderId: string): Promise<string | n
  * entries are not in the map.
  */
 export async function orderTotals(knex: Db, orderIds: string[]): Promise<Map<string, OrderPointsSummary>> {
-  // Feedback points ride on the order but are not what the order earned: they stay out of its figures.
-  const effective = "voided_at is null and reference_type is distinct from 'entry' and reference_type is distinct from 'feedback'"
+  const effective = effectiveOrderEntry("")
   const rows: ({ order_id: string } & Record<keyof OrderFigures, string | number>)[] = await knex("loyalty_entry")
     .select("order_id")
     .select(
@@ -276,7 +285,54 @@ export async function orderTotals(knex: Db, orderIds: string[]): Promise<Map<str
     )
     .whereIn("order_id", orderIds)
     .groupBy("order_id")
-  return new Map(rows.map((row) => [String(row.order_id), { order_id: String(row.order_id), ...numbers(row, ORDER_FIGURES) }]))
+  const expiries = await orderExpiries(knex, orderIds)
+  return new Map(
+    rows.map((row) => [
+      String(row.order_id),
+      {
+        order_id: String(row.order_id),
+        ...numbers({ ...row, expired: 0, expired_at_standing: 0, ...expiries.get(String(row.order_id)) }, ORDER_FIGURES),
+      },
+    ])
+  )
+}
+
+/**
+ * What the orders' own lots lost to expiry: the lots created by an order's
+ * release or by its earnings after release (their entries carry the order),
+ * and the `expire` entries the expiry job wrote for them (one per lot, keyed
+ * by the lot); with what the order stood at (earned − reversed, from its
+ * effective entries) when the last of them expired. Lots that points spent
+ * on an order came back in (restores) are not the order's earning and stay
+ * out. Orders whose lots never expired are not in the map.
+ */
+async function orderExpiries(
+  knex: Db,
+  orderIds: string[]
+): Promise<Map<string, { expired: number; expired_at_standing: number }>> {
+  const { rows } = await knex.raw(
+    `WITH expired AS (
+       SELECT c.order_id, -sum(x.points) AS expired, max(x.created_at) AS last_at
+         FROM loyalty_entry c
+         JOIN loyalty_lot l ON l.account_id = c.account_id AND l.entry_id = c.id AND l.deleted_at IS NULL
+         JOIN loyalty_entry x ON x.idempotency_key = ? || l.id AND x.voided_at IS NULL
+        WHERE c.order_id = ANY(?) AND c.voided_at IS NULL AND c.reference_type = ?
+          AND c.type IN ('release', 'earn') AND x.type = 'expire' AND x.reference_type = ?
+        GROUP BY c.order_id)
+     SELECT d.order_id, d.expired,
+            coalesce(sum(e.points) FILTER (WHERE e.type = 'pending' OR (e.type = 'earn' AND e.reference_type = ?)), 0)
+              + coalesce(sum(e.points) FILTER (WHERE e.type = 'reverse'), 0) AS expired_at_standing
+       FROM expired d
+       JOIN loyalty_entry e ON e.order_id = d.order_id AND e.created_at <= d.last_at AND ${effectiveOrderEntry("e.")}
+      GROUP BY d.order_id, d.expired`,
+    [IdempotencyKeys.lotExpiry(""), orderIds, ReferenceTypes.ORDER, ReferenceTypes.LOT, ReferenceTypes.ORDER]
+  )
+  return new Map(
+    (rows as { order_id: string; expired: string; expired_at_standing: string }[]).map((row) => [
+      row.order_id,
+      { expired: Number(row.expired), expired_at_standing: Number(row.expired_at_standing) },
+    ])
+  )
 }
 
 // ---------------------------------------------------------------- lots
@@ -299,6 +355,23 @@ export async function openLots(
     .where({ account_id: accountId })
     .where("remaining", ">", 0)
     .whereNull("deleted_at")
+}
+
+/**
+ * The open lots of a locked account that an order's points were credited to:
+ * those its release or its earnings after release created (what a reversal
+ * of the order takes first, `reverse_`).
+ */
+export async function orderOwnLots(trx: Knex.Transaction, accountId: string, orderId: string): Promise<string[]> {
+  const rows: { id: string }[] = await trx("loyalty_lot as l")
+    .join("loyalty_entry as c", "c.id", "l.entry_id")
+    .select("l.id")
+    .where({ "l.account_id": accountId, "c.order_id": orderId, "c.reference_type": ReferenceTypes.ORDER })
+    .whereIn("c.type", ["release", "earn"])
+    .whereNull("c.voided_at")
+    .whereNull("l.deleted_at")
+    .where("l.remaining", ">", 0)
+  return rows.map((row) => row.id)
 }
 
 /** Take `points` from one lot of a locked account. */

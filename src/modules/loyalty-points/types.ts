@@ -95,7 +95,9 @@ export type OrderReversalInput = {
   canceled: boolean
   /**
    * Points the order should stand at now (`orderPointsTargets`); the ledger
-   * posts the difference, down (a reversal) or up (more earned).
+   * posts the difference (`orderPointsCorrection`: points that expired in the
+   * order's own lots are not taken again), down (a reversal) or up (more
+   * earned). Absent on an order not canceled: nothing to post.
    */
   target?: number
   reason: string

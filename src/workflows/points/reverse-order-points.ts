@@ -29,9 +29,11 @@ export type ReverseOrderPointsInput = {
  * the differences (`orderPointsTargets`): the value it lost comes back in
  * points first (and Medusa is told, so it suggests refunding only the rest in
  * cash), then what it earns follows its kept items and the cash still paid,
- * up or down, as one entry. Cancel, returns, refunds, credit lines, edits,
- * exchanges and claims all run this one rule, so no trigger counts twice and
- * a redelivered event posts nothing.
+ * up or down, as one entry. Points of the order that expired unused in its
+ * own lots are gone already and are not taken back again: the ledger posts
+ * the difference with `orderPointsCorrection`. Cancel, returns, refunds,
+ * credit lines, edits, exchanges and claims all run this one rule, so no
+ * trigger counts twice and a redelivered event posts nothing.
  *
  * One recomputation of an order runs at a time (a lock on the order, held
  * from the read to the last write): triggers arrive together (an edit's
