@@ -218,8 +218,47 @@ async function latestEntries(real: Real) {
  *   for the orders the step touched, the service's summary for the others);
  * - no order gave back more (refunded cash + restored points' value) than was paid.
  */
+/**
+ * Name the model's new lots after the store's (`ModelLot.key`): each model lot
+ * without a key takes the first store lot not named yet with the same points,
+ * the same order (or none) and the nearest expiry (the model dates a credit
+ * with its own clock, a few milliseconds off the store's).
+ */
+async function nameModelLots(model: M.LedgerModel, real: Real) {
+  if (model.lots.every((lot) => lot.key)) return
+  const knex = real.fx.container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  const { rows } = await knex.raw(
+    `SELECT l.id, l.points, l.expires_at,
+            CASE WHEN c.type IN ('release', 'earn') AND c.reference_type = 'order' THEN c.order_id END AS order_id
+       FROM loyalty_lot l JOIN loyalty_entry c ON c.id = l.entry_id JOIN loyalty_account a ON a.id = l.account_id
+      WHERE a.customer_id = ? ORDER BY l.created_at, l.id`,
+    [real.customerId]
+  )
+  const named = new Set(model.lots.flatMap((lot) => (lot.key ? [lot.key] : [])))
+  const ids = real.orders.map((order) => order.id)
+  for (const lot of model.lots) {
+    if (lot.key) continue
+    const candidates = (rows as { id: string; points: number; expires_at: Date | null; order_id: string | null }[]).filter(
+      (row) =>
+        !named.has(row.id) &&
+        Number(row.points) === lot.points &&
+        (row.order_id ? ids.indexOf(row.order_id) : undefined) === lot.order &&
+        row.expires_at !== null &&
+        Math.abs(new Date(row.expires_at).getTime() - lot.expires_at) < 60_000
+    )
+    const nearest = candidates.sort(
+      (a, b) => Math.abs(new Date(a.expires_at!).getTime() - lot.expires_at) - Math.abs(new Date(b.expires_at!).getTime() - lot.expires_at)
+    )[0]
+    if (nearest) {
+      lot.key = nearest.id
+      named.add(nearest.id)
+    }
+  }
+}
+
 export async function checkStep(model: M.LedgerModel, real: Real, step: string) {
   real.stats.steps++
+  await nameModelLots(model, real)
   const since = Date.now()
   // A long run says where it is (every 1,000 steps), so hours of it are not silent.
   if (real.stats.steps % 1000 === 0) {

@@ -42,8 +42,13 @@ export const MODEL_RULES = {
 
 const DAY = 24 * 60 * 60 * 1000
 
-/** A lot; `order`: the order (its `n`) whose release or later earning credited it. */
-export type ModelLot = { points: number; remaining: number; expires_at: number; order?: number }
+/**
+ * A lot; `order`: the order (its `n`) whose release or later earning credited
+ * it; `key`: the store's id of the same lot, which the test runner fills in
+ * (the store takes older ids first among lots expiring at the same moment, a
+ * name no rule can predict: a release job's lots all share one expiry).
+ */
+export type ModelLot = { points: number; remaining: number; expires_at: number; order?: number; key?: string }
 
 export type ModelOrder = {
   /** index in the sequence, for printing */
@@ -153,7 +158,8 @@ function consume(model: LedgerModel, points: number, order?: ModelOrder): { poin
   let left = points
   const taken: { points: number; expires_at: number }[] = []
   const own = (lot: ModelLot) => (order !== undefined && lot.order === order.n ? 0 : 1)
-  for (const lot of [...model.lots].sort((a, b) => own(a) - own(b) || a.expires_at - b.expires_at)) {
+  const tie = (a: ModelLot, b: ModelLot) => (a.key && b.key ? a.key.localeCompare(b.key) : 0)
+  for (const lot of [...model.lots].sort((a, b) => own(a) - own(b) || a.expires_at - b.expires_at || tie(a, b))) {
     if (left <= 0) break
     const take = Math.min(lot.remaining, left)
     if (take > 0) taken.push({ points: take, expires_at: lot.expires_at })
