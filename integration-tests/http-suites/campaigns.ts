@@ -2,6 +2,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { CampaignAwardedEventData, LoyaltyEvents } from "../../src/lib/shared/events"
 import { awardOrderPointsWorkflow } from "../../src/workflows/points"
+import takeBackOnOrderCanceled from "../../src/subscribers/order-canceled-take-backs"
 import {
   AdminUser,
   attempt,
@@ -223,6 +224,62 @@ export default httpSuite({
       eventBus.unsubscribe(LoyaltyEvents.CAMPAIGN_AWARDED, listener, { subscriberId: "test-campaign-awarded" })
       expect(awarded.filter((e) => e.budget_exhausted)).toHaveLength(1)
       expect(awarded.every((e) => e.points === 50)).toBe(true)
+    })
+
+    it("a campaign's budget and cap count only points its orders keep: an award re-run after the campaign started reserves nothing, a canceled order gives its share back (campaigns review)", async () => {
+      const container = getContainer()
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "campaign-kept@example.com" })
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString()
+      // Awarded before the campaign existed: 100 base points and nothing more.
+      const early = await orderAt(container, customer.id, hourAgo)
+      expect((await award(container, early)).result!.entry.points).toBe(100)
+
+      // The campaign is then set up to have started two hours ago, so the early order falls in its window.
+      const campaign = await createCampaign({
+        name: "Kept bonus",
+        type: "order_bonus",
+        value: 50,
+        budget_points: 1000,
+        per_customer_cap: 100,
+        starts_at: new Date(Date.now() - 7_200_000).toISOString(),
+      })
+      const campaignNow = async () => (await get(api, `/admin/loyalty/campaigns/${campaign.id}`, admin.headers)).campaign
+      // A redelivered `order.placed` (or the catch-up) runs the award again: the order earned already,
+      // so nothing is issued, and nothing may be counted against the budget or the cap either.
+      const { result: replay } = await award(container, early)
+      expect(replay!.created).toBe(false)
+      expect(await campaignNow()).toMatchObject({ spent_points: 0, budget_left: 1000, results: { points: 0, orders: 0 } })
+
+      const buy = () =>
+        placeOrder(api, storeHeaders, {
+          customerHeaders: headers,
+          email: customer.email,
+          items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+          regionId: fixture.regionId,
+          shippingOptionId: fixture.shippingOptionId,
+        })
+      const pendingIs = (points: number) =>
+        eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(points))
+      // 100 EUR each: 100 base + 50 from the campaign, twice, which fills the customer's cap of 100.
+      const { order: first } = await buy()
+      await pendingIs(100 + 150)
+      await buy()
+      await pendingIs(100 + 300)
+      expect(await campaignNow()).toMatchObject({ spent_points: 100, results: { points: 100, orders: 2 } })
+
+      // The first is canceled: its 150 points go back, and its 50 no longer count against budget or cap.
+      const canceled = subscribersDone(container, "order.canceled")
+      await cancelOrder(api, admin.headers, first.id)
+      await canceled
+      await pendingIs(100 + 150)
+      expect(await campaignNow()).toMatchObject({ spent_points: 50, budget_left: 950, results: { points: 50, orders: 1 } })
+      // So the next order earns the campaign's bonus again, up to the cap.
+      await buy()
+      await pendingIs(100 + 300)
+      expect(await campaignNow()).toMatchObject({ spent_points: 100, results: { points: 100, orders: 2 } })
+      // A redelivered cancel gives nothing back twice.
+      await takeBackOnOrderCanceled({ event: { name: "order.canceled", data: { id: first.id } }, container, pluginOptions: {} })
+      expect(await campaignNow()).toMatchObject({ spent_points: 100, results: { points: 100, orders: 2 } })
     })
 
     it("excluded products earn nothing, campaign points included; the cart preview lists the live campaigns", async () => {
