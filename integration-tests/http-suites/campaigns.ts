@@ -82,6 +82,15 @@ export default httpSuite({
       await pg(container)("order").where({ id: order.id }).update({ created_at: new Date(at) })
       return order.id
     }
+    /** A real checkout of `quantity` 100 EUR shirts by a logged-in member. */
+    const buyShirts = (shopper: { headers: Record<string, string>; email: string }, quantity: number) =>
+      placeOrder(api, storeHeaders, {
+        customerHeaders: shopper.headers,
+        email: shopper.email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
     const award = (container: MedusaContainer, orderId: string) =>
       awardOrderPointsWorkflow(container).run({ input: { order_id: orderId } })
 
@@ -250,14 +259,7 @@ export default httpSuite({
       expect(replay!.created).toBe(false)
       expect(await campaignNow()).toMatchObject({ spent_points: 0, budget_left: 1000, results: { points: 0, orders: 0 } })
 
-      const buy = () =>
-        placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email: customer.email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
+      const buy = () => buyShirts({ headers, email: customer.email }, 1)
       const pendingIs = (points: number) =>
         eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(points))
       // 100 EUR each: 100 base + 50 from the campaign, twice, which fills the customer's cap of 100.
@@ -354,14 +356,7 @@ export default httpSuite({
       const container = getContainer()
       const campaign = await createCampaign({ name: "Double days", type: "multiplier", value: 2 })
       const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "reversal@example.com" })
-      const buy = () =>
-        placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email: customer.email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
+      const buy = () => buyShirts({ headers, email: customer.email }, 2)
       const { order: toCancel } = await buy()
       const { order: toReturn } = await buy()
       // 200 EUR of items each: 200 base + 200 from the campaign.
