@@ -20,6 +20,7 @@ import {
   pastAccountLimit,
 } from "../../lib/points/ledger"
 import { LiabilityFacts } from "../../lib/points/liability"
+import { couponReplayProblem, UnfinishedCouponOutcome, unfinishedCouponOutcome } from "../../lib/rewards/rules"
 import { preferencesPatch } from "../../lib/points/members"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
 import Account from "./models/account"
@@ -902,8 +903,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * Reserve a coupon purchase under the customer's account lock: a retried
-   * request (same key) gets the first coupon back, and the per-customer limit
-   * holds even when purchases race.
+   * request (same key) gets the first coupon back once that purchase is
+   * finished, and otherwise a clear refusal, never another coupon
+   * (`couponReplayProblem`): a 400 when the key was sent for another reward
+   * or that purchase died and was settled, a 409 while it is still running.
+   * The per-customer limit holds even when purchases race.
    */
   @InjectTransactionManager()
   async reserveCoupon(
@@ -914,6 +918,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     await sql.lockAccount(trx, input.customer_id)
     const existing = await sql.couponByKey(trx, input.idempotency_key)
     if (existing) {
+      const problem = couponReplayProblem(existing, input)
+      if (problem) {
+        // A 409 is Medusa's "retry with the same key" (its handler replaces the message): only for a purchase still running.
+        throw new MedusaError(problem.reason === "running" ? MedusaError.Types.CONFLICT : MedusaError.Types.NOT_ALLOWED, problem.message)
+      }
       return { coupon: existing, created: false }
     }
     if (input.per_customer_limit !== null && (await sql.countCoupons(trx, input.customer_id, input.reward_id)) >= input.per_customer_limit) {
@@ -923,6 +932,69 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       )
     }
     return { coupon: await sql.insertCoupon(trx, input), created: true }
+  }
+
+  /**
+   * Tie a coupon to the entry that paid for it and the promotion that
+   * enforces it: the purchase's last write. Refused (409) when the expiry
+   * pass settled the purchase meanwhile (it took too long and its points were
+   * given back), so the purchase's compensation removes its promotion and
+   * the coupon is never both refunded and usable.
+   */
+  @InjectTransactionManager()
+  async finishCoupon(
+    input: { id: string; entry_id: string; promotion_id: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<CouponRecord> {
+    const row = await sql.finishCoupon(transactionOf(sharedContext, WRITES), input)
+    if (!row) {
+      throw new MedusaError(MedusaError.Types.CONFLICT, `Coupon ${input.id} was settled before its purchase finished: buy it again`)
+    }
+    return row
+  }
+
+  /** One page of coupons whose purchase died part-way (no promotion, created at or before `cutoff`), in keyset order (created_at, id). */
+  @InjectManager()
+  async listUnfinishedCoupons(
+    cutoff: Date,
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<string>> {
+    return await dueIds(sharedContext, sql.unfinishedCoupons(cutoff), { at: "created_at", id: "id" }, { after, limit })
+  }
+
+  /**
+   * Settle one purchase that died part-way, in one transaction under the
+   * coupon's row lock, by what it reached (`unfinishedCouponOutcome`):
+   * paid and promoted (`promotion_id`: Medusa's promotion under its code,
+   * read by the caller) → tied to both, as the purchase would have; paid
+   * only → its debit reverted (`revertEntry`, keyed by the entry, so this
+   * and the purchase's own compensation give the points back once between
+   * them) and the coupon dropped; not paid → dropped. A promotion nobody
+   * paid for is left to the caller to remove first (`remove_promotion`,
+   * nothing written). Null when the coupon is not unfinished as of `cutoff`
+   * (finished or settled meanwhile).
+   */
+  @InjectTransactionManager()
+  async settleUnfinishedCoupon(
+    couponId: string,
+    options: { cutoff: Date; promotion_id: string | null },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ outcome: UnfinishedCouponOutcome; refund: PostingResult | null } | null> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const coupon = await sql.lockUnfinishedCoupon(trx, couponId, options.cutoff)
+    if (!coupon) return null
+    const debit = await sql.heldEntry(trx, { idempotency_key: IdempotencyKeys.couponRedemption(coupon.id) })
+    const outcome = unfinishedCouponOutcome({ debited: !!debit, promoted: !!options.promotion_id })
+    if (outcome === "finish" && debit && options.promotion_id) {
+      await sql.finishCoupon(trx, { id: coupon.id, entry_id: debit.id, promotion_id: options.promotion_id })
+      return { outcome, refund: null }
+    }
+    if (outcome === "remove_promotion") return { outcome, refund: null }
+    const refund = debit ? await this.revertEntry(debit.id, `Coupon ${coupon.code}: the purchase did not complete, points returned`, sharedContext) : null
+    await sql.dropCoupon(trx, coupon.id)
+    return { outcome, refund }
   }
 
   /**
@@ -944,9 +1016,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
-   * A checkout that held coupons did not complete: let go of them. Returns
-   * those the expiry job closed meanwhile (it refunds nothing on a held
-   * coupon), so the caller can refund them now.
+   * A checkout that held coupons did not complete: let go of them, and open
+   * again, in the same transaction, those the expiry pass closed meanwhile
+   * (it refunds nothing on a held coupon). Such a coupon is past its date, so
+   * no checkout can claim it, and the next expiry pass closes and refunds it
+   * (`settleExpiredCoupon`) even if whatever comes after this fails. Returns
+   * those, as they were before (closed), so the caller can settle them now.
    */
   @InjectTransactionManager()
   async releaseCouponClaims(
@@ -959,7 +1034,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return rows.filter((row) => row.expired_at !== null)
   }
 
-  /** One page of open coupons past their date, in keyset order (expiry, id). */
+  /** One page of open coupons past their date, in keyset order (expiry, id): finished purchases only (unfinished ones: `listUnfinishedCoupons`). */
   @InjectManager()
   async listExpiredCoupons(
     now: Date,
@@ -991,16 +1066,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!row || row.claimed_cart_id || !row.refund_on_expiry || !row.entry_id || !options.promotion_unused) return settled
     const { result, forfeited } = await this.refundCoupon(row, { unrecorded_expires_at: options.unrecorded_expires_at }, sharedContext)
     return { ...settled, refunded: !!result?.created, forfeited }
-  }
-
-  /**
-   * Open a closed coupon again, unless a checkout holds it: a refund that
-   * failed after the coupon was closed is then made by the next expiry pass
-   * (the coupon is past its date, so no checkout can claim it meanwhile).
-   */
-  @InjectTransactionManager()
-  async reopenCoupon(couponId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<boolean> {
-    return await sql.reopenCoupon(transactionOf(sharedContext, WRITES), couponId)
   }
 
   /**
