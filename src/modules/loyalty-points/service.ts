@@ -31,6 +31,7 @@ import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
 import MemberImport from "./models/member-import"
+import { EarlierImport, earlierImports } from "../../lib/imports/plan"
 import ProgramVersion from "./models/program-version"
 import Reward from "./models/reward"
 import * as sql from "./sql"
@@ -1218,18 +1219,34 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * `creditPoints` (the account's lock, the key checked under it, one entry
    * and one lot). Accounts are locked in customer-id order so two batches
    * never wait on each other in a circle. Keys already written come back with
-   * `created: false`.
+   * `created: false`. Unless the run repeats members, each member's earlier
+   * imports are read again under their account's lock, before the first
+   * credit: of two runs of different keys racing for one member (two copies
+   * of a file uploaded at once), the second finds the first's entries and
+   * skips the member (`earlier`), as its plan would have.
    */
   @InjectTransactionManager()
   async creditImportedPoints(
-    postings: CreditPosting[],
+    input: { postings: CreditPosting[]; import_key: string; repeat_members: boolean },
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ entry_id: string; idempotency_key: string; created: boolean }[]> {
-    transactionOf(sharedContext, WRITES)
-    const results: { entry_id: string; idempotency_key: string; created: boolean }[] = []
-    for (const posting of byCustomer(postings)) {
+  ): Promise<{ entry_id: string | null; idempotency_key: string; created: boolean; earlier: EarlierImport | null }[]> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const prefix = IdempotencyKeys.memberImportPrefix(input.import_key)
+    const results: { entry_id: string | null; idempotency_key: string; created: boolean; earlier: EarlierImport | null }[] = []
+    let checked: string | null = null
+    let earlier: EarlierImport | null = null
+    for (const posting of byCustomer(input.postings)) {
+      if (!input.repeat_members && posting.customer_id !== checked) {
+        checked = posting.customer_id
+        await sql.lockAccount(trx, posting.customer_id)
+        earlier = earlierImports(await sql.importCredits(trx, [posting.customer_id], prefix)).get(posting.customer_id) ?? null
+      }
+      if (earlier) {
+        results.push({ entry_id: null, idempotency_key: posting.idempotency_key, created: false, earlier })
+        continue
+      }
       const result = await this.creditPoints(posting, sharedContext)
-      results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created })
+      results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created, earlier: null })
     }
     return results
   }
@@ -1278,6 +1295,39 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<void> {
     if (!input.customer_ids.length) return
     await sql.clearBirthdays(transactionOf(sharedContext, WRITES), input.customer_ids, input.set_at)
+  }
+
+  /**
+   * The members among `customerIds` that an earlier import credited under
+   * another key, and none under `importKey` (see `earlierImports`): one
+   * grouped read of the ledger's import entries for a batch. What lets a
+   * changed copy of an imported file (another hash, so other row keys) skip
+   * the members it would otherwise pay twice.
+   */
+  @InjectManager()
+  async earlierImportCredits(
+    input: { customer_ids: string[]; import_key: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<Map<string, EarlierImport>> {
+    const rows = await sql.importCredits(knexOf(sharedContext), input.customer_ids, IdempotencyKeys.memberImportPrefix(input.import_key))
+    return earlierImports(rows)
+  }
+
+  /**
+   * Set the key of a run that was created without one: the SHA-256 of the
+   * content uploaded, computed by the server (`runMemberImport`). Only while
+   * the run has no key, so a key is never changed once rows may use it.
+   */
+  @InjectTransactionManager()
+  async setMemberImportKey(input: { id: string; import_key: string }, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    const updated = await transactionOf(sharedContext, WRITES)("loyalty_member_import")
+      .where({ id: input.id })
+      .whereNull("import_key")
+      .whereNull("deleted_at")
+      .update({ import_key: input.import_key, updated_at: new Date() })
+    if (!updated) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Import ${input.id} has its key already: the key of a run never changes`)
+    }
   }
 
   /**

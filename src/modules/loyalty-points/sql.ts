@@ -316,6 +316,31 @@ export async function entryHolders(knex: Db, entryIds: string[]): Promise<{ id: 
     .whereIn("e.id", entryIds)
 }
 
+/**
+ * The import credits on these customers' accounts that stand (not voided),
+ * one row per customer, import run and whether the entry's key starts with
+ * `keyPrefix` (the current import's rows): their points and when the run
+ * wrote its first of them. The prefix is compared as text, not with LIKE
+ * (an import key may hold `_`).
+ */
+export async function importCredits(
+  knex: Db,
+  customerIds: string[],
+  keyPrefix: string
+): Promise<{ customer_id: string; import_id: string | null; same_key: boolean; points: string; imported_at: Date }[]> {
+  if (!customerIds.length) return []
+  return await knex("loyalty_entry as e")
+    .join("loyalty_account as a", "a.id", "e.account_id")
+    .select("a.customer_id", knex.raw("e.reference_id as import_id"))
+    .select(knex.raw("left(e.idempotency_key, ?) = ? as same_key", [keyPrefix.length, keyPrefix]))
+    .select(knex.raw("sum(e.points)::text as points"), knex.raw("min(e.created_at) as imported_at"))
+    .whereIn("a.customer_id", customerIds)
+    .where("e.reference_type", ReferenceTypes.IMPORT)
+    .whereNull("e.voided_at")
+    .whereNull("e.deleted_at")
+    .groupBy("a.customer_id", "e.reference_id", "same_key")
+}
+
 /** The customer whose account a lot is on, if the lot exists. */
 export async function lotHolder(knex: Db, lotId: string): Promise<string | undefined> {
   const row: { customer_id: string } | undefined = await knex("loyalty_lot as l")
@@ -752,7 +777,7 @@ export async function startMemberImport(trx: Knex.Transaction, id: string): Prom
 }
 
 /** A run's big-number columns (`numeric` plus `raw_<column>`, Medusa's `bigNumber`): both are written together. */
-const IMPORT_BIG_NUMBERS = new Set(["points", "points_already", "bytes_read"])
+const IMPORT_BIG_NUMBERS = new Set(["points", "points_already", "points_earlier", "bytes_read"])
 
 /**
  * Add one batch's figures to an import run under the run's row lock (counts
