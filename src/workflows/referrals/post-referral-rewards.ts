@@ -6,8 +6,11 @@ import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../..
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
+import { takeBackCreditStep } from "../points/steps/take-back-credit"
+import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
+import { settleReferralPayoutsStep } from "./steps/settle-referral-payouts"
 
 export const postReferralRewardsWorkflowId = "loyalty-post-referral-rewards"
 
@@ -16,12 +19,25 @@ export type PostReferralRewardsInput = { referral_id: string } & AdditionalData
 const posting = (referral: ReferralRecord | null, side: "referrer" | "referee", rules: { version: number; expiry_months: number }) =>
   referralRewardPosting(referral, side, rules, new Date())
 
+/** Why credits written by this run are taken back when the referral was settled by someone else meanwhile. */
+const CLOSED_WHILE_PAYING = "Referral reward taken back: the referral was closed while it was being paid"
+
 /**
  * Pay both sides of a referral that was marked rewarded: one credit each,
  * keyed `referral:<id>:referrer` and `referral:<id>:referee`, then note the
  * entries on the referral and announce `loyalty.referral.rewarded`. Running
  * it again (the job's repair pass after a crash) writes nothing twice and
  * announces nothing twice.
+ *
+ * Right before crediting, `settleReferralPayoutsStep` reads the qualifying
+ * order and both customers again (the referral may have been marked rewarded
+ * long before, by a run that crashed): a referral whose order was canceled or
+ * refunded in full meanwhile is not paid and ends `forfeited`; a side whose
+ * customer was deleted forfeits its reward and the other side is paid alone,
+ * so a closed account never makes this fail and roll back again every run.
+ * Should a take-back settle the referral between that check and the note
+ * (the note then finds it no longer rewarded), the credits this run wrote are
+ * taken back under the take-back's own keys, so they are taken back once.
  *
  * @summary Credit a rewarded referral's points to both sides.
  *
@@ -36,16 +52,20 @@ export const postReferralRewardsWorkflow = createWorkflow(
     const referral = loadReferralStep({ referral_id: input.referral_id })
     const validate = createHook("validate", { input, referral })
     const rules = loadProgramRulesStep()
+    const settled = settleReferralPayoutsStep(
+      transform({ referral }, ({ referral }) => ({ referrals: referral ? [referral] : [] }))
+    )
+    const payable = transform({ settled }, ({ settled }) => settled.payable[0] ?? null)
 
     const referee = creditPointsStep(
-      transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referee", rules))
+      transform({ payable, rules }, ({ payable, rules }) => posting(payable, "referee", rules))
     ).config({ name: "loyalty-credit-referee-reward-step" })
     const referrer = creditPointsStep(
-      transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referrer", rules))
+      transform({ payable, rules }, ({ payable, rules }) => posting(payable, "referrer", rules))
     ).config({ name: "loyalty-credit-referrer-reward-step" })
 
     const recorded = recordReferralRewardsStep(
-      transform({ referral, referee, referrer }, ({ referral, referee, referrer }) =>
+      transform({ payable, referee, referrer }, ({ payable: referral, referee, referrer }) =>
         referral && referral.status === "rewarded" && !referral.rewards_posted_at
           ? {
               referral_id: referral.id,
@@ -55,6 +75,20 @@ export const postReferralRewardsWorkflow = createWorkflow(
           : null
       )
     )
+
+    // Credits written, but the referral was settled (forfeited) by a take-back meanwhile: they go back out.
+    const orphaned = (side: "referrer" | "referee") =>
+      transform({ payable, recorded, referee, referrer }, ({ payable, recorded, referee, referrer }) =>
+        payable && !recorded && (side === "referee" ? referee : referrer)?.created
+          ? {
+              credit_key: IdempotencyKeys.referralReward(payable.id, side),
+              idempotency_key: IdempotencyKeys.referralTakeBack(payable.id, side),
+              reason: CLOSED_WHILE_PAYING,
+            }
+          : null
+      )
+    takeBackCreditStep(orphaned("referee")).config({ name: "loyalty-take-back-unrecorded-referee-reward-step" })
+    takeBackCreditStep(orphaned("referrer")).config({ name: "loyalty-take-back-unrecorded-referrer-reward-step" })
 
     const pointsEvents = transform({ referee, referrer }, ({ referee, referrer }) => pointsEventsFor([referee, referrer]))
     when({ pointsEvents }, ({ pointsEvents }) => pointsEvents.length > 0).then(() =>
