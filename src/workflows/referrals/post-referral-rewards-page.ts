@@ -6,6 +6,7 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
 import { CreditPosting } from "../../modules/loyalty-points/types"
 import { creditPointsBatchStep } from "../points/steps/credit-points-batch"
+import { takeBackForfeitedRewardsStep } from "./steps/take-back-forfeited-rewards"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { loadReferralRewardPageStep } from "./steps/load-referral-reward-page"
 import { recordReferralRewardPageStep } from "./steps/record-referral-reward-page"
@@ -33,7 +34,9 @@ export type PostReferralRewardsPageInput = { referral_ids: string[] } & Addition
  * settled by the rule of a single referral (`settleReferralPayoutsStep`): a
  * referral whose order was canceled or refunded in full since it was marked
  * rewarded ends `forfeited` unpaid; a side whose customer was deleted is not
- * paid and the other side is.
+ * paid and the other side is. A credit written for a referral that a
+ * take-back settled (forfeited) between that check and the note is taken
+ * back under the take-back's own keys, so it is taken back once.
  *
  * @summary Pay the rewards of a page of rewarded referrals.
  *
@@ -75,6 +78,19 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
       }))
     })
     const posted = recordReferralRewardPageStep(notes)
+
+    // Credits this run wrote for referrals it could not note: taken back if a take-back forfeited them meanwhile.
+    const unnoted = transform({ credits, posted }, ({ credits, posted }) => {
+      const noted = new Set(posted.map((referral) => referral.id))
+      return credits.flatMap((credit) => {
+        const referralId = credit.entry.reference_id
+        if (!credit.created || !referralId || noted.has(referralId)) return []
+        const side: "referrer" | "referee" =
+          credit.entry.idempotency_key === IdempotencyKeys.referralReward(referralId, "referrer") ? "referrer" : "referee"
+        return [{ referral_id: referralId, side }]
+      })
+    })
+    takeBackForfeitedRewardsStep(unnoted)
 
     const earned = transform({ credits }, ({ credits }) => pointsEventsFor(credits))
     when("loyalty-referral-page-earned", { earned }, ({ earned }) => earned.length > 0).then(() =>

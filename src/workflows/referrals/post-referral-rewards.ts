@@ -6,8 +6,7 @@ import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../..
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
-import { takeBackCreditStep } from "../points/steps/take-back-credit"
-import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
+import { takeBackForfeitedRewardsStep } from "./steps/take-back-forfeited-rewards"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
 import { settleReferralPayoutsStep } from "./steps/settle-referral-payouts"
@@ -18,9 +17,6 @@ export type PostReferralRewardsInput = { referral_id: string } & AdditionalData
 
 const posting = (referral: ReferralRecord | null, side: "referrer" | "referee", rules: { version: number; expiry_months: number }) =>
   referralRewardPosting(referral, side, rules, new Date())
-
-/** Why credits written by this run are taken back when the referral was settled by someone else meanwhile. */
-const CLOSED_WHILE_PAYING = "Referral reward taken back: the referral was closed while it was being paid"
 
 /**
  * Pay both sides of a referral that was marked rewarded: one credit each,
@@ -35,9 +31,10 @@ const CLOSED_WHILE_PAYING = "Referral reward taken back: the referral was closed
  * refunded in full meanwhile is not paid and ends `forfeited`; a side whose
  * customer was deleted forfeits its reward and the other side is paid alone,
  * so a closed account never makes this fail and roll back again every run.
- * Should a take-back settle the referral between that check and the note
+ * Should a take-back forfeit the referral between that check and the note
  * (the note then finds it no longer rewarded), the credits this run wrote are
- * taken back under the take-back's own keys, so they are taken back once.
+ * taken back under the take-back's own keys (`takeBackForfeitedRewardsStep`),
+ * so they are taken back once.
  *
  * @summary Credit a rewarded referral's points to both sides.
  *
@@ -76,19 +73,17 @@ export const postReferralRewardsWorkflow = createWorkflow(
       )
     )
 
-    // Credits written, but the referral was settled (forfeited) by a take-back meanwhile: they go back out.
-    const orphaned = (side: "referrer" | "referee") =>
+    // Credits this run wrote but could not note: taken back if a take-back forfeited the referral meanwhile.
+    takeBackForfeitedRewardsStep(
       transform({ payable, recorded, referee, referrer }, ({ payable, recorded, referee, referrer }) =>
-        payable && !recorded && (side === "referee" ? referee : referrer)?.created
-          ? {
-              credit_key: IdempotencyKeys.referralReward(payable.id, side),
-              idempotency_key: IdempotencyKeys.referralTakeBack(payable.id, side),
-              reason: CLOSED_WHILE_PAYING,
-            }
-          : null
+        payable && !recorded
+          ? [
+              ...(referee?.created ? [{ referral_id: payable.id, side: "referee" as const }] : []),
+              ...(referrer?.created ? [{ referral_id: payable.id, side: "referrer" as const }] : []),
+            ]
+          : []
       )
-    takeBackCreditStep(orphaned("referee")).config({ name: "loyalty-take-back-unrecorded-referee-reward-step" })
-    takeBackCreditStep(orphaned("referrer")).config({ name: "loyalty-take-back-unrecorded-referrer-reward-step" })
+    )
 
     const pointsEvents = transform({ referee, referrer }, ({ referee, referrer }) => pointsEventsFor([referee, referrer]))
     when({ pointsEvents }, ({ pointsEvents }) => pointsEvents.length > 0).then(() =>
