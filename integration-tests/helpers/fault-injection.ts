@@ -66,30 +66,6 @@ export function armFault(
 }
 
 /**
- * Run `before` once, in the first run of the workflow that reaches `stepId`,
- * just before that step (as a concurrent request landing between two steps
- * would), then the step as usual. Returns the fault handle: `fired` says
- * whether it ran; disarm it when done.
- */
-export function armBeforeStep(workflowId: string, stepId: string, before: () => Promise<void>): Fault {
-  const workflow = WorkflowManager.getWorkflow(workflowId) as unknown as RegisteredWorkflow | undefined
-  const original = workflow?.handlers_.get(stepId)
-  if (!workflow || !original) throw new Error(`no step ${stepId} in workflow ${workflowId}`)
-  let fired = false
-  workflow.handlers_.set(stepId, {
-    ...original,
-    invoke: async (args) => {
-      if (!fired) {
-        fired = true
-        await before()
-      }
-      return await original.invoke(args)
-    },
-  })
-  return { fired: () => fired, disarm: () => workflow.handlers_.set(stepId, original) }
-}
-
-/**
  * Run a workflow once with one of its steps failing (an injected fault), as a
  * crash at that step would, and check that the run failed there and nowhere
  * else. `run` starts the workflow under the transaction id it is given, with
