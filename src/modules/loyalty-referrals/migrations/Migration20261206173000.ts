@@ -1,6 +1,6 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
-export class Migration20261206170000 extends Migration {
+export class Migration20261206173000 extends Migration {
 
   override async up(): Promise<void> {
     // A referral marked rewarded whose order was canceled (or a side deleted) before it was paid: `forfeited`, with the reason.
