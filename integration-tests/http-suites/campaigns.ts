@@ -2,6 +2,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { CampaignAwardedEventData, LoyaltyEvents } from "../../src/lib/shared/events"
 import { awardOrderPointsWorkflow } from "../../src/workflows/points"
+import takeBackOnOrderCanceled from "../../src/subscribers/order-canceled-take-backs"
 import {
   AdminUser,
   attempt,
@@ -81,6 +82,15 @@ export default httpSuite({
       await pg(container)("order").where({ id: order.id }).update({ created_at: new Date(at) })
       return order.id
     }
+    /** A real checkout of `quantity` 100 EUR shirts by a logged-in member. */
+    const buyShirts = (shopper: { headers: Record<string, string>; email: string }, quantity: number) =>
+      placeOrder(api, storeHeaders, {
+        customerHeaders: shopper.headers,
+        email: shopper.email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+      })
     const award = (container: MedusaContainer, orderId: string) =>
       awardOrderPointsWorkflow(container).run({ input: { order_id: orderId } })
 
@@ -225,6 +235,55 @@ export default httpSuite({
       expect(awarded.every((e) => e.points === 50)).toBe(true)
     })
 
+    it("a campaign's budget and cap count only points its orders keep: an award re-run after the campaign started reserves nothing, a canceled order gives its share back (campaigns review)", async () => {
+      const container = getContainer()
+      const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "campaign-kept@example.com" })
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString()
+      // Awarded before the campaign existed: 100 base points and nothing more.
+      const early = await orderAt(container, customer.id, hourAgo)
+      expect((await award(container, early)).result!.entry.points).toBe(100)
+
+      // The campaign is then set up to have started two hours ago, so the early order falls in its window.
+      const campaign = await createCampaign({
+        name: "Kept bonus",
+        type: "order_bonus",
+        value: 50,
+        budget_points: 1000,
+        per_customer_cap: 100,
+        starts_at: new Date(Date.now() - 7_200_000).toISOString(),
+      })
+      const campaignNow = async () => (await get(api, `/admin/loyalty/campaigns/${campaign.id}`, admin.headers)).campaign
+      // A redelivered `order.placed` (or the catch-up) runs the award again: the order earned already,
+      // so nothing is issued, and nothing may be counted against the budget or the cap either.
+      const { result: replay } = await award(container, early)
+      expect(replay!.created).toBe(false)
+      expect(await campaignNow()).toMatchObject({ spent_points: 0, budget_left: 1000, results: { points: 0, orders: 0 } })
+
+      const buy = () => buyShirts({ headers, email: customer.email }, 1)
+      const pendingIs = (points: number) =>
+        eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(points))
+      // 100 EUR each: 100 base + 50 from the campaign, twice, which fills the customer's cap of 100.
+      const { order: first } = await buy()
+      await pendingIs(100 + 150)
+      await buy()
+      await pendingIs(100 + 300)
+      expect(await campaignNow()).toMatchObject({ spent_points: 100, results: { points: 100, orders: 2 } })
+
+      // The first is canceled: its 150 points go back, and its 50 no longer count against budget or cap.
+      const canceled = subscribersDone(container, "order.canceled")
+      await cancelOrder(api, admin.headers, first.id)
+      await canceled
+      await pendingIs(100 + 150)
+      expect(await campaignNow()).toMatchObject({ spent_points: 50, budget_left: 950, results: { points: 50, orders: 1 } })
+      // So the next order earns the campaign's bonus again, up to the cap.
+      await buy()
+      await pendingIs(100 + 300)
+      expect(await campaignNow()).toMatchObject({ spent_points: 100, results: { points: 100, orders: 2 } })
+      // A redelivered cancel gives nothing back twice.
+      await takeBackOnOrderCanceled({ event: { name: "order.canceled", data: { id: first.id } }, container, pluginOptions: {} })
+      expect(await campaignNow()).toMatchObject({ spent_points: 100, results: { points: 100, orders: 2 } })
+    })
+
     it("excluded products earn nothing, campaign points included; the cart preview lists the live campaigns", async () => {
       const container = getContainer()
       const rule = await post(
@@ -297,14 +356,7 @@ export default httpSuite({
       const container = getContainer()
       const campaign = await createCampaign({ name: "Double days", type: "multiplier", value: 2 })
       const { customer, headers } = await registerCustomer(api, storeHeaders, { email: "reversal@example.com" })
-      const buy = () =>
-        placeOrder(api, storeHeaders, {
-          customerHeaders: headers,
-          email: customer.email,
-          items: [{ variant_id: fixture.expensiveVariantId, quantity: 2 }],
-          regionId: fixture.regionId,
-          shippingOptionId: fixture.shippingOptionId,
-        })
+      const buy = () => buyShirts({ headers, email: customer.email }, 2)
       const { order: toCancel } = await buy()
       const { order: toReturn } = await buy()
       // 200 EUR of items each: 200 base + 200 from the campaign.

@@ -1,4 +1,5 @@
 import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { deleteRewardWorkflow, expireCouponsWorkflow, refundCanceledOrderCouponsWorkflow } from "../../src/workflows/rewards"
 import { deleteRewardStep } from "../../src/workflows/rewards/steps/delete-reward"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
@@ -121,6 +122,66 @@ export default httpSuite({
 
     const balanceOf = async (headers: Record<string, string>) =>
       (await get(api, "/store/loyalty/account", headers)).account.balance
+
+    /**
+     * What a purchase leaves behind when the process dies part-way, written
+     * through the module as the purchase writes it: the coupon row (under the
+     * request's key), then the debit (`debited`), then Medusa's promotion
+     * (`promoted`), and never the last step that ties them together.
+     */
+    async function crashedPurchase(
+      customerId: string,
+      reward: { id: string; points_cost: number },
+      requestKey: string,
+      reached: { debited: boolean; promoted: boolean }
+    ) {
+      const service = pointsService(getContainer())
+      const code = `PTS-CRSH-${requestKey.toUpperCase().replace(/[^A-Z2-9]/g, "X").padEnd(4, "X").slice(0, 4)}-TEST`
+      const { coupon } = await service.reserveCoupon({
+        customer_id: customerId,
+        reward_id: reward.id,
+        code,
+        currency_code: "eur",
+        points_spent: reward.points_cost,
+        expires_at: daysFromNow(7),
+        refund_on_expiry: true,
+        idempotency_key: IdempotencyKeys.couponPurchase(customerId, requestKey),
+        per_customer_limit: null,
+      })
+      if (reached.debited) {
+        await service.debitPoints({
+          customer_id: customerId,
+          points: reward.points_cost,
+          type: "redeem",
+          idempotency_key: IdempotencyKeys.couponRedemption(coupon.id),
+          reason: `Coupon ${code}: test`,
+          actor_type: "customer",
+          actor_id: customerId,
+          reference_type: "coupon",
+          reference_id: coupon.id,
+          currency_code: "eur",
+        })
+      }
+      if (reached.promoted) {
+        await createPromotionsWorkflow(getContainer()).run({
+          input: {
+            promotionsData: [
+              {
+                code,
+                type: "standard",
+                status: "active",
+                is_automatic: false,
+                limit: 1,
+                rules: [{ attribute: "customer.id", operator: "eq", values: [customerId] }],
+                application_method: { type: "fixed", target_type: "order", allocation: "across", value: 5, currency_code: "eur" },
+                metadata: { loyalty_coupon: true, customer_id: customerId, reward_id: reward.id },
+              },
+            ],
+          },
+        })
+      }
+      return coupon
+    }
 
     it("checks rewards so that Medusa promotions can enforce them", async () => {
       const cases: [unknown, RegExp][] = [
@@ -319,9 +380,9 @@ export default httpSuite({
       expect((await get(api, "/store/loyalty/coupons", poor.headers)).coupons).toEqual([])
 
       const first = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })
-      expect(first.result).toEqual({ closed: 2, refunded: 2 })
+      expect(first.result).toMatchObject({ closed: 2, refunded: 2 })
       const second = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(9) } })
-      expect(second.result).toEqual({ closed: 0, refunded: 0 })
+      expect(second.result).toMatchObject({ closed: 0, refunded: 0 })
       expect((await get(api, "/store/loyalty/account", headers)).account.balance).toBe(1000)
       const statuses = (await get(api, "/store/loyalty/coupons", headers)).coupons.map((c: { status: string }) => c.status)
       expect(statuses).toEqual(["expired", "expired"])
@@ -348,13 +409,13 @@ export default httpSuite({
       const refundsOf = async (couponId: string) =>
         await knex("loyalty_entry").where({ idempotency_key: IdempotencyKeys.couponRefund(couponId) })
       const first = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
-      expect(first.result).toEqual({ closed: 2, refunded: 1 })
+      expect(first.result).toMatchObject({ closed: 2, refunded: 1 })
       expect(await balanceOf(stays.headers)).toBe(1000)
       expect(await refundsOf(goneCoupon.id)).toEqual([])
       expect(await refundsOf(staysCoupon.id)).toHaveLength(1)
 
       const second = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
-      expect(second.result).toEqual({ closed: 0, refunded: 0 })
+      expect(second.result).toMatchObject({ closed: 0, refunded: 0 })
       expect(await balanceOf(stays.headers)).toBe(1000)
       expect(await refundsOf(goneCoupon.id)).toEqual([])
       const totals = (await ledgerTotals(getContainer(), stays.customer.id))!
@@ -382,14 +443,14 @@ export default httpSuite({
       } finally {
         spy.mockRestore()
       }
-      expect(pass).toEqual({ closed: 1, refunded: 1 })
+      expect(pass).toMatchObject({ closed: 1, refunded: 1 })
       expect(await balanceOf(second.headers)).toBe(1000)
       expect(await balanceOf(first.headers)).toBe(700)
       const [open] = await service.listCoupons({ id: failing.id })
       expect(open.expired_at).toBeNull()
 
       const next = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(9) } })
-      expect(next.result).toEqual({ closed: 1, refunded: 1 })
+      expect(next.result).toMatchObject({ closed: 1, refunded: 1 })
       expect(await balanceOf(first.headers)).toBe(1000)
     })
 
@@ -406,7 +467,7 @@ export default httpSuite({
       expect(await balanceOf(headers)).toBe(0)
       // The 7-day coupon lapses unused; the pass runs at day 8.
       const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })
-      expect(pass.result).toEqual({ closed: 1, refunded: 1 })
+      expect(pass.result).toMatchObject({ closed: 1, refunded: 1 })
       expect(await balanceOf(headers)).toBe(300)
 
       const open = await knex("loyalty_lot").where({ account_id: account.id }).where("remaining", ">", 0)
@@ -429,7 +490,7 @@ export default httpSuite({
       expect(changed.refund_on_expiry).toBe(false)
       await letExpire(coupon.id)
       const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
-      expect(pass.result).toEqual({ closed: 1, refunded: 1 })
+      expect(pass.result).toMatchObject({ closed: 1, refunded: 1 })
       expect(await balanceOf(headers)).toBe(1000)
     })
 
@@ -454,7 +515,7 @@ export default httpSuite({
       expect(closedCart.codes).toEqual([closed.code])
       await prepare(closedCart.id, headers)
       const job = await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })
-      expect(job.result).toEqual({ closed: 2, refunded: 2 })
+      expect(job.result).toMatchObject({ closed: 2, refunded: 2 })
       expect(await balanceOf(headers)).toBe(1000)
       const refusedClosed = await finish(closedCart.id, headers)
       expect(refusedClosed.status).toBe(400)
@@ -499,14 +560,14 @@ export default httpSuite({
       } finally {
         spy.mockRestore()
       }
-      expect(job).toEqual({ closed: 1, refunded: 0 })
+      expect(job).toMatchObject({ closed: 1, refunded: 0 })
       expect(await balanceOf(headers)).toBe(700)
       expect((await get(api, "/store/loyalty/coupons", headers)).coupons[0].status).toBe("used")
 
       // The job closes and refunds first: the checkout that comes after is refused.
       const late = await buyCoupon(headers, reward.id, "late")
       const lateCart = await cartWithCode(headers, late.code)
-      expect((await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result).toEqual({
+      expect((await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result).toMatchObject({
         closed: 1,
         refunded: 1,
       })
@@ -575,6 +636,133 @@ export default httpSuite({
       expect(Number(done.order.discount_total)).toBeGreaterThan(0)
       expect(Number(done.order.total)).toBeCloseTo(mine.total + Number(done.order.shipping_total), 2)
       expect((await get(api, "/store/loyalty/coupons", owner.headers)).coupons[0].status).toBe("used")
+    })
+
+    it("settles a purchase the process died in: refunds points debited for a coupon that never got its promotion, once; finishes one whose promotion was made (coupons review 2, defect 1)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { customer, headers } = await memberWith("crashed@example.com", 1000)
+      const paidOnly = await crashedPurchase(customer.id, reward, "paid-only", { debited: true, promoted: false })
+      const promoted = await crashedPurchase(customer.id, reward, "promoted", { debited: true, promoted: true })
+      const reservedOnly = await crashedPurchase(customer.id, reward, "reserved-only", { debited: false, promoted: false })
+      expect(await balanceOf(headers)).toBe(400)
+
+      // A purchase that may still be running is left alone, shown as pending, and its replay asked to wait.
+      await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date() } })
+      expect(await balanceOf(headers)).toBe(400)
+      expect((await get(api, "/store/loyalty/coupons", headers)).coupons.map((c: { status: string }) => c.status)).toEqual([
+        "pending",
+        "pending",
+        "pending",
+      ])
+      const running = await attempt(
+        api.post("/store/loyalty/coupons", { reward_id: reward.id }, { headers: { ...headers, "idempotency-key": "paid-only" } })
+      )
+      expect(running.status).toBe(409)
+
+      // An hour later none of them can still be running: the pass settles them.
+      const later = new Date(Date.now() + 60 * 60_000)
+      const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: later } })
+      expect(pass.result.unfinished).toEqual({ finished: 1, refunded: 1, dropped: 1 })
+      expect(await balanceOf(headers)).toBe(700)
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const givenBack = async () =>
+        (await ledgerTotals(getContainer(), customer.id))!.entries.filter((entry) => entry.points > 0 && entry.type === "restore")
+      expect(await givenBack()).toHaveLength(1)
+      const coupons = (await get(api, "/store/loyalty/coupons", headers)).coupons
+      expect(coupons).toEqual([expect.objectContaining({ id: promoted.id, code: promoted.code, status: "active" })])
+      const [finished] = await pointsService(getContainer()).listCoupons({ id: promoted.id })
+      expect(finished.promotion_id).toEqual(expect.any(String))
+      expect(finished.entry_id).toEqual(expect.any(String))
+      expect(await knex("loyalty_coupon").whereIn("id", [paidOnly.id, reservedOnly.id]).whereNull("deleted_at")).toEqual([])
+
+      // A replay of the dead request says what became of it, and the next pass changes nothing.
+      const replay = await attempt(
+        api.post("/store/loyalty/coupons", { reward_id: reward.id }, { headers: { ...headers, "idempotency-key": "paid-only" } })
+      )
+      expect(replay.status).toBe(400)
+      expect(replay.data.message).toMatch(/did not complete and its points were given back/)
+      await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date(later.getTime() + 60_000) } })
+      expect(await balanceOf(headers)).toBe(700)
+      expect(await givenBack()).toHaveLength(1)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(700)
+    })
+
+    it("answers a replayed purchase with the coupon as it is now, refuses the key for another reward, and lets a key whose first attempt failed buy (coupons review 2, defect 2)", async () => {
+      const { reward } = await fiveEuroOff()
+      const { reward: other } = await post(
+        api, "/admin/loyalty/rewards", { name: "Free shipping", kind: "free_shipping", points_cost: 100 }, admin.headers
+      )
+      const { customer, headers } = await memberWith("replay@example.com", 350)
+      const coupon = await buyCoupon(headers, reward.id, "replay-1")
+      const cart = await cartWithCode(headers, coupon.code)
+      expect((await complete(cart.id, headers)).type).toBe("order")
+
+      const buy = (rewardId: string, key: string) =>
+        attempt(api.post("/store/loyalty/coupons", { reward_id: rewardId }, { headers: { ...headers, "idempotency-key": key } }))
+      const replay = await buy(reward.id, "replay-1")
+      expect(replay.status).toBe(200)
+      expect(replay.data.coupon).toMatchObject({ id: coupon.id, status: "used" })
+
+      const otherReward = await buy(other.id, "replay-1")
+      expect(otherReward.status).toBe(400)
+      expect(otherReward.data.message).toMatch(/already used to buy another reward/)
+      expect(await balanceOf(headers)).toBe(50)
+
+      // A first attempt that failed (not enough points) leaves the key free for the retry.
+      const failed = await buy(other.id, "replay-2")
+      expect(failed.status).toBe(400)
+      await post(api, `/admin/loyalty/accounts/${customer.id}/adjustments`, { points: 100, reason: "test top-up" }, admin.headers)
+      const retried = await buy(other.id, "replay-2")
+      expect(retried.status).toBe(201)
+      expect(retried.data.coupon).toMatchObject({ reward_id: other.id, status: "active" })
+      expect(await balanceOf(headers)).toBe(50)
+    })
+
+    it("refunds a coupon the expiry pass closed while a failed checkout held it, even if that checkout dies right after letting go of it (coupons review 2, defect 3)", async () => {
+      await post(api, `/admin/regions/${fixture.regionId}`, { payment_providers: ["pp_system_default", "pp_refusing_refusing"] }, admin.headers)
+      const { reward } = await fiveEuroOff()
+      const { customer, headers } = await memberWith("held-refund@example.com", 1000)
+      const coupon = await buyCoupon(headers, reward.id, "held-refund")
+      const cart = await cartWithCode(headers, coupon.code)
+      await post(api, `/store/carts/${cart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)
+      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cart.id }, headers)
+      await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_refusing_refusing" }, headers)
+
+      const service = pointsService(getContainer())
+      const claim = service.claimCoupons.bind(service)
+      const release = service.releaseCouponClaims.bind(service)
+      let job: { closed: number; refunded: number } | null = null
+      // The expiry pass runs while the checkout holds the coupon: it closes it and refunds nothing.
+      const claimSpy = jest.spyOn(service, "claimCoupons").mockImplementation(async (...args) => {
+        const claimed = await claim(...args)
+        claimSpy.mockRestore()
+        job = (await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result
+        return claimed
+      })
+      // The payment is refused; the checkout lets go of the coupon, and the process dies right after.
+      const releaseSpy = jest.spyOn(service, "releaseCouponClaims").mockImplementation(async (...args) => {
+        await release(...args)
+        releaseSpy.mockRestore()
+        throw new Error("test: the process died after letting go of the coupon")
+      })
+      try {
+        const failed = await finish(cart.id, headers)
+        expect(failed.data.type).not.toBe("order")
+      } finally {
+        claimSpy.mockRestore()
+        releaseSpy.mockRestore()
+      }
+      expect(job).toMatchObject({ closed: 1, refunded: 0 })
+
+      // The next pass gives the points back, once.
+      await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(9) } })
+      expect(await balanceOf(headers)).toBe(1000)
+      await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(10) } })
+      expect(await balanceOf(headers)).toBe(1000)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
     })
   },
 })

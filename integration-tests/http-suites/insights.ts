@@ -366,6 +366,16 @@ export default httpSuite({
       expect(last30.all).toMatchObject({ customers: 7, active_customers: 2, orders: 4, revenue: 220 })
     })
 
+    it("an order in a currency with no rate counts as an order but not in the average order value (insights review)", async () => {
+      // Champ also orders 1,000 USD in June; the store reports in EUR and has no USD rate.
+      await createPastOrder(getContainer(), { customerId: ids.champ, amount: 1000, currency: "usd", at: ago(2) })
+      await recompute()
+      const { kpis } = await get(api, "/admin/loyalty/insights/kpis", admin.headers)
+      const june = kpis.find((row: { month: string; cohort: string }) => row.month === "2030-06" && row.cohort === "member").metrics
+      // Four orders by two customers; the revenue and its average come from the three it can value (160 EUR).
+      expect(june).toMatchObject({ orders: 4, active_customers: 2, purchase_frequency: 2, revenue: 160, average_order_value: 53.33 })
+    })
+
     it("recomputes from the admin with progress, lists segments and customers, exports CSV", async () => {
       const { run } = await post(api, "/admin/loyalty/insights/recompute", { as_of: NOW.toISOString() }, admin.headers)
       expect(run).toMatchObject({ status: "running", progress: 0 })

@@ -148,6 +148,30 @@ export default httpSuite({
       })
     })
 
+    it("pays a birthday and an anniversary the daily job missed on its next run, once, in the year of the day (member-care review)", async () => {
+      const container = getContainer()
+      const shopper = await member("birthday-missed@example.com")
+      await post(api, "/store/loyalty/account/preferences", { birthday: "12-31" }, shopper.headers)
+      const entriesOf = async (code: string) =>
+        (await ledgerTotals(container, shopper.customer.id))!.entries.filter((e) => e.reference_id === code)
+      const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toJSDate()
+
+      // The server was down on 31 December 2027 (or a clock change made 06:07 UTC skip that local day):
+      // the run of 2 January pays the birthday, as 2027's.
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: at("2028-01-02T06:07") } })
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: at("2028-01-03T06:07") } })
+      expect((await entriesOf("birthday")).map((e) => e.points)).toEqual([200])
+      // 2028's birthday is its own, paid on the day.
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: at("2028-12-31T06:07") } })
+      expect((await entriesOf("birthday")).map((e) => e.points)).toEqual([200, 200])
+
+      // The anniversary of signing up, missed on the day a year on, is paid two days later, once.
+      const signedUp = DateTime.fromJSDate(new Date()).setZone(ZONE)
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: signedUp.plus({ years: 1, days: 2 }).toJSDate() } })
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: signedUp.plus({ years: 1, days: 3 }).toJSDate() } })
+      expect((await entriesOf("anniversary")).map((e) => e.points)).toEqual([100])
+    })
+
     it("pays the anniversary of signing up once, from the first full year", async () => {
       const container = getContainer()
       const shopper = await member("anniversary@example.com")

@@ -46,21 +46,40 @@ export default httpSuite({
         "big1@import.test",
         "big2@import.test",
         "full@import.test",
+        "cho@import.test",
+        "dan@import.test",
+        "eve@import.test",
       ]) {
         members[email] = (await memberWith(api, storeHeaders, admin.headers, email, 50)).customer.id
       }
     })
 
     /** Create a run and upload the file as the body; the answer is the finished run. */
-    async function upload(csv: string, { dry_run, import_key = sha256(csv), file_name = "members.csv" }: {
-      dry_run: boolean
-      import_key?: string
-      file_name?: string
-    }) {
+    async function upload(
+      csv: string,
+      {
+        dry_run,
+        import_key = sha256(csv),
+        file_name = "members.csv",
+        repeat_members,
+      }: {
+        dry_run: boolean
+        /** null: leave the key to the server (it hashes the uploaded content). */
+        import_key?: string | null
+        file_name?: string
+        repeat_members?: boolean
+      }
+    ) {
       const { import: created } = await post(
         api,
         "/admin/loyalty/imports",
-        { import_key, file_name, dry_run, bytes_total: Buffer.byteLength(csv) },
+        {
+          ...(import_key === null ? {} : { import_key }),
+          file_name,
+          dry_run,
+          bytes_total: Buffer.byteLength(csv),
+          ...(repeat_members === undefined ? {} : { repeat_members }),
+        },
         admin.headers
       )
       expect(created).toMatchObject({ status: "created", dry_run, import_key })
@@ -197,6 +216,75 @@ export default httpSuite({
       expect((await ledgerTotals(container, ada))!.entries.length).toBe(entriesBefore)
       // The dry run of a file already imported says so too.
       expect(await upload(GENERIC, { dry_run: true })).toMatchObject({ rows_already: 3, points: 0, points_already: 1550 })
+    })
+
+    it("a changed file of members already imported (a row fixed, columns reordered) credits nobody twice: they are skipped and reported; repeat_members credits them again", async () => {
+      const cho = members["cho@import.test"]
+      const dan = members["dan@import.test"]
+      // The first export: Dan's second row is bad and is not imported.
+      const FIRST = ["email,points", "cho@import.test,100", "dan@import.test,200", "dan@import.test,4o", ""].join("\n")
+      const first = await upload(FIRST, { dry_run: false })
+      expect(first).toMatchObject({ rows_imported: 2, points: 300, rows_bad: 1 })
+      expect([await balanceOf(cho), await balanceOf(dan)]).toEqual([150, 250])
+
+      // The merchant fixes the bad row and re-exports with the columns in another order: other bytes, another key.
+      const FIXED = ["points,email", "100,cho@import.test", "200,dan@import.test", "40,dan@import.test", ""].join("\n")
+      const earlier = {
+        members_earlier: 2,
+        rows_earlier: 3,
+        points_earlier: 340,
+        rows_imported: 0,
+        points: 0,
+        earlier_members: [
+          { line: 2, email: "cho@import.test", import_id: first.id, imported_at: expect.any(String), points: 100 },
+          { line: 3, email: "dan@import.test", import_id: first.id, imported_at: expect.any(String), points: 200 },
+        ],
+      }
+      // The dry run says so ...
+      expect(await upload(FIXED, { dry_run: true })).toMatchObject({ ...earlier, repeat_members: false })
+      // ... and the import credits nobody twice.
+      const second = await upload(FIXED, { dry_run: false })
+      expect(second).toMatchObject({ ...earlier, status: "done", repeat_members: false })
+      // The date reported is when the first import wrote its entries.
+      const at = new Date(second.earlier_members[0].imported_at).getTime()
+      expect(at).toBeGreaterThanOrEqual(new Date(first.created_at).getTime())
+      expect(at).toBeLessThanOrEqual(new Date(first.finished_at).getTime())
+      expect([await balanceOf(cho), await balanceOf(dan)]).toEqual([150, 250])
+      expect(await importEntries(dan)).toHaveLength(1)
+
+      // A second batch on purpose: repeat_members credits them again.
+      const BATCH2 = ["email,points", "cho@import.test,100", "dan@import.test,200", ""].join("\n")
+      const repeat = await upload(BATCH2, { dry_run: false, repeat_members: true })
+      expect(repeat).toMatchObject({ repeat_members: true, rows_imported: 2, points: 300, members_earlier: 0, rows_earlier: 0 })
+      expect([await balanceOf(cho), await balanceOf(dan)]).toEqual([250, 450])
+      // Re-running that key changes nothing (the rows are in the ledger under it), with or without the option.
+      expect(await upload(BATCH2, { dry_run: false, repeat_members: true })).toMatchObject({ rows_already: 2, rows_imported: 0 })
+      expect(await upload(BATCH2, { dry_run: false })).toMatchObject({ rows_already: 2, rows_imported: 0, members_earlier: 0 })
+      expect([await balanceOf(cho), await balanceOf(dan)]).toEqual([250, 450])
+    })
+
+    it("without a key the server keys the run by the uploaded content: the same file again changes nothing, whatever its name or date", async () => {
+      const cho = members["cho@import.test"]
+      const before = await balanceOf(cho)
+      const CSV = ["email,points", "cho@import.test,7", ""].join("\n")
+      const first = await upload(CSV, { dry_run: false, import_key: null, file_name: "a.csv", repeat_members: true })
+      expect(first).toMatchObject({ import_key: sha256(CSV), rows_imported: 1, points: 7 })
+      const again = await upload(CSV, { dry_run: false, import_key: null, file_name: "a (1).csv", repeat_members: true })
+      expect(again).toMatchObject({ import_key: sha256(CSV), rows_imported: 0, rows_already: 1, points: 0 })
+      expect(await balanceOf(cho)).toBe(before + 7)
+    })
+
+    it("two different copies of a file uploaded at once credit a member once: the second finds the first's entries under the member's lock", async () => {
+      const eve = members["eve@import.test"]
+      const copies = [
+        ["email,points", "eve@import.test,500", ""].join("\n"),
+        ["points,email", "500,eve@import.test", ""].join("\n"),
+      ]
+      const reports = await Promise.all(copies.map((csv) => upload(csv, { dry_run: false, import_key: null })))
+      expect(reports.map((r) => r.rows_imported).sort()).toEqual([0, 1])
+      expect(reports.map((r) => r.members_earlier).sort()).toEqual([0, 1])
+      expect(await balanceOf(eve)).toBe(550)
+      expect(await importEntries(eve)).toHaveLength(1)
     })
 
     it("refuses what it cannot read with a 400 and writes nothing", async () => {

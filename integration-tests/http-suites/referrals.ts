@@ -11,7 +11,8 @@ import {
 } from "../../src/workflows/referrals"
 import { recordReferralRewardPageStepId } from "../../src/workflows/referrals/steps/record-referral-reward-page"
 import { emitReferralPageRewardedStepId } from "../../src/workflows/referrals/post-referral-rewards-page"
-import { runFailingAt } from "../helpers/fault-injection"
+import { blockOtherRuns, runFailingAt } from "../helpers/fault-injection"
+import { takeBackReferralRewardsWorkflowId } from "../../src/workflows/referrals/take-back-referral-rewards"
 import {
   AdminUser,
   attempt,
@@ -463,6 +464,139 @@ export default httpSuite({
       }
     })
 
+    /** Every entry of a customer's ledger (deleted accounts too), oldest first. */
+    const allEntries = async (customerId: string) => {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      return await knex("loyalty_entry as e").join("loyalty_account as a", "a.id", "e.account_id")
+        .where("a.customer_id", customerId).orderBy([{ column: "e.created_at" }, { column: "e.id" }])
+        .select("e.type", "e.points", "e.reason", "e.reference_type", "e.idempotency_key", "e.voided_at")
+    }
+    const keptReferralPoints = async (customerId: string) =>
+      (await allEntries(customerId))
+        .filter((e) => e.reference_type === "referral" || String(e.idempotency_key).startsWith("revert:"))
+        .reduce((sum, e) => sum + e.points, 0)
+    const referralOf = async (friend: RegisteredCustomer) => (await adminReferrals(`customer_id=${friend.customer.id}`))[0]
+
+    /** What a crash right after `markRewarded` leaves: the referral rewarded an hour ago, its credits never posted. */
+    const rewardedNotPosted = async (referrer: RegisteredCustomer, friend: RegisteredCustomer, orderId: string) => {
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const hourAgo = new Date(Date.now() - 3_600_000)
+      const updated = await knex("loyalty_referral")
+        .where({ referee_id: friend.customer.id, referrer_id: referrer.customer.id })
+        .update({ status: "rewarded", order_id: orderId, qualified_at: hourAgo, rewarded_at: hourAgo })
+      expect(updated).toBe(1)
+    }
+
+    it("never pays a referral whose order was canceled after it was marked rewarded and before its credits were posted: the repair pass and the referral's own workflow check the order, the admin sees why", async () => {
+      const container = getContainer()
+      const pair = async (tag: string) => {
+        const referrer = await member(`unpaid-${tag}-referrer@example.com`)
+        const friend = await member(`unpaid-${tag}-friend@example.com`)
+        expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+        const { order } = await buyTwoShirts(friend)
+        await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+        await rewardedNotPosted(referrer, friend, order.id)
+        await cancelOrder(api, admin.headers, order.id)
+        await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(0))
+        return { referrer, friend, order }
+      }
+      // The page path (the hourly pass) and the referral's own workflow (a deferred referral, or a direct run).
+      const paged = await pair("page")
+      const single = await pair("single")
+      await postReferralRewardsWorkflow(container).run({ input: { referral_id: (await referralOf(single.friend)).id } })
+      for (let i = 0; i < 2; i++) await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+
+      for (const { referrer, friend, order } of [paged, single]) {
+        expect(await keptReferralPoints(referrer.customer.id)).toBe(0)
+        expect(await keptReferralPoints(friend.customer.id)).toBe(0)
+        expect((await get(api, "/store/loyalty/account", referrer.headers)).account).toMatchObject({ balance: 50, debt: 0 })
+        expect((await get(api, "/store/loyalty/account", friend.headers)).account).toMatchObject({ balance: 50, debt: 0 })
+        const referral = await referralOf(friend)
+        expect(referral).toMatchObject({
+          status: "forfeited",
+          forfeit_reason: `Referral rewards not paid: order #${order.display_id} was canceled`,
+          referrer_entry_id: null,
+          referee_entry_id: null,
+        })
+      }
+    })
+
+    it("does not pay the rewards of a referral marked rewarded when its order is canceled and the take-back never runs (its event lost): the repair pass checks the order itself", async () => {
+      const container = getContainer()
+      const referrer = await member("unpaid-late-referrer@example.com")
+      const friend = await member("unpaid-late-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      await rewardedNotPosted(referrer, friend, order.id)
+      // Cancel with the take-back workflow blocked (its event lost): the repair pass alone must not pay.
+      const blocked = blockOtherRuns(takeBackReferralRewardsWorkflowId, "never-this-marker")
+      try {
+        await cancelOrder(api, admin.headers, order.id)
+        await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(0))
+      } finally {
+        blocked.disarm()
+      }
+      for (let i = 0; i < 2; i++) await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      expect(await keptReferralPoints(referrer.customer.id)).toBe(0)
+      expect(await keptReferralPoints(friend.customer.id)).toBe(0)
+      expect((await referralOf(friend)).status).toBe("forfeited")
+    })
+
+    it("pays the friend alone when the referrer's customer was deleted, once, with no credit-and-rollback pairs however often the pass runs; the admin sees the referrer's side forfeited", async () => {
+      const container = getContainer()
+      const referrer = await member("gone-referrer@example.com")
+      const friend = await member("gone-referrer-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const closed = subscribersDone(container, "customer.deleted")
+      await api.delete(`/admin/customers/${referrer.customer.id}`, { headers: admin.headers })
+      await closed
+
+      await runJobsAfterWindow()
+      await evaluateReferralsWorkflow(container).run({ input: { now: daysFromNow(16) } })
+      const entries = await allEntries(friend.customer.id)
+      expect(entries.filter((e) => e.reason === "Credit rolled back")).toEqual([])
+      expect(entries.filter((e) => e.reference_type === "referral").map((e) => [e.type, e.points, e.voided_at])).toEqual([["earn", 200, null]])
+      expect((await get(api, "/store/loyalty/account", friend.headers)).account).toMatchObject({ balance: 450, pending: 0 })
+      expect((await allEntries(referrer.customer.id)).filter((e) => e.reference_type === "referral")).toEqual([])
+      const referral = await referralOf(friend)
+      expect(referral).toMatchObject({
+        status: "rewarded",
+        referrer_entry_id: null,
+        referee_entry_id: expect.any(String),
+        forfeit_reason: "The referrer's reward was not paid: their customer account was deleted",
+      })
+      const totals = (await ledgerTotals(container, friend.customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("pays the referrer alone when the friend's customer was deleted after their first order, once its return window is over", async () => {
+      const container = getContainer()
+      const referrer = await member("gone-friend-referrer@example.com")
+      const friend = await member("gone-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const closed = subscribersDone(container, "customer.deleted")
+      await api.delete(`/admin/customers/${friend.customer.id}`, { headers: admin.headers })
+      await closed
+
+      await runJobsAfterWindow()
+      await evaluateReferralsWorkflow(container).run({ input: { now: daysFromNow(16) } })
+      expect((await allEntries(referrer.customer.id)).filter((e) => e.reference_type === "referral").map((e) => [e.type, e.points])).toEqual([["earn", 300]])
+      expect((await get(api, "/store/loyalty/account", referrer.headers)).account).toMatchObject({ balance: 350 })
+      expect((await allEntries(friend.customer.id)).filter((e) => e.reference_type === "referral" || e.reason === "Credit rolled back")).toEqual([])
+      const [referral] = await adminReferrals(`customer_id=${referrer.customer.id}`)
+      expect(referral).toMatchObject({
+        status: "rewarded",
+        referrer_entry_id: expect.any(String),
+        referee_entry_id: null,
+        forfeit_reason: "The friend's reward was not paid: their customer account was deleted",
+      })
+    })
+
     it("gives unknown, own and no-longer-valid codes one answer, and claimant reasons that ignore the code", async () => {
       const alice = await member("alice@example.com", "Alice", "Smith")
       const aliceCode = await codeOf(alice)
@@ -696,17 +830,17 @@ export default httpSuite({
       const listening = listenToRewards()
       try {
         const now = new Date()
-        // The page set first, through the hourly pass (nothing else is due): one page, and the referral with
-        // a closed account through its own workflow, which refuses it.
+        // The page set first, through the hourly pass (nothing else is due): one page. The referral whose
+        // referrer's account is closed pays the friend alone, in the page as through its own workflow.
         const paged = await unpostedReferrals("page", now)
         const pass = await evaluateReferralsWorkflow(container).run({ input: { now } })
-        expect(pass.result.repaired).toBe(6)
+        expect(pass.result.repaired).toBe(7)
 
         const one = await unpostedReferrals("one", now)
         for (const referralId of Object.values(one.referrals)) {
           await postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId }, throwOnError: false })
         }
-        await eventually(async () => expect(listening.heard.rewarded).toHaveLength(12))
+        await eventually(async () => expect(listening.heard.rewarded).toHaveLength(14))
 
         const expected = await repairOutcome("one", one, listening.heard)
         expect(await repairOutcome("page", paged, listening.heard)).toEqual(expected)
@@ -717,14 +851,16 @@ export default httpSuite({
         expect(expected.debtor.entries.at(-1)).toMatchObject({ points: 200, balance_change: 170, debt_change: -30, idempotency_key: "referral:lref_debt:referee" })
         expect(expected.zero.entries).toEqual([])
         expect(expected.half.entries).toHaveLength(1)
-        expect(expected.gina.entries.map((e: { voided: boolean; points: number }) => [e.points, e.voided])).toEqual([[200, true], [-200, false]])
-        expect(expected.referrals.map((r: { posted: boolean }) => r.posted)).toEqual([true, true, true, true, true, true, false])
-        expect(expected.earned).toHaveLength(2 * 3 + 2 + 1 + 1)
-        expect(expected.rewarded).toHaveLength(6)
+        // The friend of a deleted referrer: paid once, no credit rolled back (it used to be +200/−200 every run).
+        expect(expected.gina.entries.map((e: { voided: boolean; points: number }) => [e.points, e.voided])).toEqual([[200, false]])
+        expect(expected.referrals.map((r: { posted: boolean }) => r.posted)).toEqual([true, true, true, true, true, true, true])
+        expect(expected.referrals.at(-1)).toMatchObject({ status: "rewarded", referrer_entry_id: null })
+        expect(expected.earned).toHaveLength(2 * 3 + 2 + 1 + 1 + 1)
+        expect(expected.rewarded).toHaveLength(7)
 
-        // Nothing is due any more but the closed one: a second page pays nothing.
+        // Nothing is due any more: a second page pays nothing.
         const again = await postReferralRewardsPageWorkflow(container).run({ input: { referral_ids: Object.values(paged.referrals) } })
-        expect(again.result).toEqual({ posted: 0, deferred: [paged.referrals.closed] })
+        expect(again.result).toEqual({ posted: 0, forfeited: 0 })
       } finally {
         listening.stop()
       }
@@ -747,9 +883,9 @@ export default httpSuite({
         expect(listening.heard.earned.filter((e) => Object.values(set.people).includes(e.customer_id))).toEqual([])
 
         const pass = await evaluateReferralsWorkflow(container).run({ input: { now } })
-        expect(pass.result.repaired).toBe(6)
+        expect(pass.result.repaired).toBe(7)
         const after = await repairOutcome("fail", set, listening.heard, { effective: true })
-        expect(after.referrals.map((r: { posted: boolean }) => r.posted)).toEqual([true, true, true, true, true, true, false])
+        expect(after.referrals.map((r: { posted: boolean }) => r.posted)).toEqual([true, true, true, true, true, true, true])
         expect(after.sara).toMatchObject({ accounts: [{ balance: 900 }] })
         expect(after.debtor).toMatchObject({ accounts: [{ balance: 170, debt: 0 }] })
       } finally {

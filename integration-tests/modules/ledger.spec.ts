@@ -5,6 +5,7 @@ import LoyaltyPointsModuleService from "../../src/modules/loyalty-points/service
 import type { DueCursor, DuePage } from "../../src/lib/db"
 import type { PostingResult } from "../../src/modules/loyalty-points/types"
 import { pointsEventsFor } from "../../src/lib/shared/events"
+import { IdempotencyKeys } from "../../src/lib/shared/idempotency-keys"
 
 jest.setTimeout(60_000)
 
@@ -622,6 +623,81 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       await service.revertEntry(granted.entry.id, "rolled back twice")
       const account = await expectLedgerConsistent("cus_f")
       expect(account).toMatchObject({ balance: 0, debt: 30 })
+    })
+
+    describe("coupon purchases that died part-way (coupons review 2, defect 1)", () => {
+      /** What a purchase writes before its last step: the coupon row, then (`debited`) its debit. */
+      async function unfinishedPurchase(customerId: string, key: string, debited: boolean) {
+        const { coupon } = await service.reserveCoupon({
+          customer_id: customerId,
+          reward_id: "lrwd_test",
+          code: `PTS-${key}`,
+          currency_code: "eur",
+          points_spent: 300,
+          expires_at: new Date(Date.now() + 7 * DAY),
+          refund_on_expiry: true,
+          idempotency_key: IdempotencyKeys.couponPurchase(customerId, key),
+          per_customer_limit: null,
+        })
+        const debit = debited
+          ? await service.debitPoints({
+              customer_id: customerId,
+              points: 300,
+              type: "redeem",
+              idempotency_key: IdempotencyKeys.couponRedemption(coupon.id),
+              reason: "coupon",
+              reference_type: "coupon",
+              reference_id: coupon.id,
+            })
+          : null
+        return { coupon, debit }
+      }
+      const later = () => new Date(Date.now() + 60_000)
+
+      it("gives the points back once, whether the pass or a slow purchase's own compensation comes first, and never ties a settled coupon", async () => {
+        await credit("cus_crash", 1000, "crash-grant")
+        // The pass first, then the slow purchase reaches its last step and is compensated.
+        const first = await unfinishedPurchase("cus_crash", "AAAA", true)
+        expect((await accountOf("cus_crash"))!.balance).toBe(700)
+        const settled = await service.settleUnfinishedCoupon(first.coupon.id, { cutoff: later(), promotion_id: null })
+        expect(settled).toMatchObject({ outcome: "refund", refund: { created: true } })
+        expect((await accountOf("cus_crash"))!.balance).toBe(1000)
+        expect(await service.settleUnfinishedCoupon(first.coupon.id, { cutoff: later(), promotion_id: null })).toBeNull()
+        await expect(
+          service.finishCoupon({ id: first.coupon.id, entry_id: first.debit!.entry.id, promotion_id: "promo_late" })
+        ).rejects.toMatchObject({ type: "conflict" })
+        await service.revertEntries([first.debit!.entry.id], "Debit rolled back")
+        expect((await accountOf("cus_crash"))!.balance).toBe(1000)
+
+        // The compensation first (the process died before it dropped the coupon row), then the pass.
+        const second = await unfinishedPurchase("cus_crash", "BBBB", true)
+        await service.revertEntries([second.debit!.entry.id], "Debit rolled back")
+        expect(await service.settleUnfinishedCoupon(second.coupon.id, { cutoff: later(), promotion_id: null })).toMatchObject({
+          outcome: "drop",
+          refund: null,
+        })
+        expect((await accountOf("cus_crash"))!.balance).toBe(1000)
+        expect(await service.listCoupons({ customer_id: "cus_crash" })).toEqual([])
+        await expectLedgerConsistent("cus_crash")
+      })
+
+      it("finishes a paid purchase whose promotion was made, and leaves purchases younger than the cutoff alone", async () => {
+        await credit("cus_finish", 1000, "finish-grant")
+        const paid = await unfinishedPurchase("cus_finish", "CCCC", true)
+        expect(await service.settleUnfinishedCoupon(paid.coupon.id, { cutoff: new Date(Date.now() - 60_000), promotion_id: "promo_c" })).toBeNull()
+        const page = await service.listUnfinishedCoupons(later(), null, 10)
+        expect(page.items).toEqual([paid.coupon.id])
+        expect(await service.settleUnfinishedCoupon(paid.coupon.id, { cutoff: later(), promotion_id: "promo_c" })).toMatchObject({
+          outcome: "finish",
+        })
+        const [coupon] = await service.listCoupons({ id: paid.coupon.id })
+        expect(coupon).toMatchObject({ promotion_id: "promo_c", entry_id: paid.debit!.entry.id })
+        // The slow purchase's own last step ties the same promotion: no harm done.
+        await service.finishCoupon({ id: paid.coupon.id, entry_id: paid.debit!.entry.id, promotion_id: "promo_c" })
+        expect((await service.listUnfinishedCoupons(later(), null, 10)).items).toEqual([])
+        expect((await accountOf("cus_finish"))!.balance).toBe(700)
+        await expectLedgerConsistent("cus_finish")
+      })
     })
 
     it("undoes a batch's entries whole or not at all: one that cannot be undone leaves the others in place", async () => {

@@ -4,6 +4,8 @@ import {
   isValidMonthDay,
   isValidReviewSignature,
   localYear,
+  MEMBER_DAY_CATCH_UP_DAYS,
+  memberDaysDue,
   messagesFor,
   periodStart,
   reviewSignature,
@@ -20,6 +22,22 @@ describe("member care rules", () => {
     // 23:30 UTC on 14 March is already 15 March in Berlin.
     expect(celebratedOn(new Date("2027-03-14T23:30:00Z"), "Europe/Berlin")).toEqual([{ month: 3, day: 15 }])
     expect(localYear(new Date("2026-12-31T23:30:00Z"), "Europe/Berlin")).toBe(2027)
+  })
+
+  it("pays member days of the last week the daily pass did not reach, not before the action existed, across a clock change", () => {
+    const iso = (days: { toISODate: () => string | null }[]) => days.map((day) => day.toISODate())
+    // America/Denver moves to summer time on 14 March 2027: the run at 06:07 UTC on the 14th is still the 13th
+    // there, the next one already the 15th; the 14th is paid by the catch-up.
+    const runs = [new Date("2027-03-14T06:07:00Z"), new Date("2027-03-15T06:07:00Z")]
+    expect(iso(memberDaysDue(runs[0], "America/Denver", null)).at(-1)).toBe("2027-03-13")
+    expect(iso(memberDaysDue(runs[1], "America/Denver", null))).toContain("2027-03-14")
+    expect(memberDaysDue(runs[1], "America/Denver", null)).toHaveLength(MEMBER_DAY_CATCH_UP_DAYS)
+    // Over a year's end, oldest first; an action created two days ago pays from its day on.
+    expect(iso(memberDaysDue(new Date("2028-01-02T06:07:00Z"), "Europe/Berlin", new Date("2027-12-31T08:00:00Z")))).toEqual([
+      "2027-12-31",
+      "2028-01-01",
+      "2028-01-02",
+    ])
   })
 
   it("accepts real days of the year only", () => {

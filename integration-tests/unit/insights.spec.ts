@@ -171,7 +171,7 @@ describe("KPI ratios", () => {
   it("computes rates, NPS and liability from counts; null where nothing to divide by", () => {
     const metrics = kpiMetrics({
       customers: 10, new_customers: 1, members: 10, new_members: 1, active_customers: 4, orders: 6, revenue: 300,
-      repeat_customers: 3, retained_customers: 2, previous_month_customers: 5,
+      valued_orders: 6, repeat_customers: 3, retained_customers: 2, previous_month_customers: 5,
       feedback: { responses: 4, promoters: 2, detractors: 1 },
       points: { issued: 200, redeemed: 50, expired: 10, issued_to_date: 1000, redeemed_to_date: 300, expired_to_date: 100, outstanding: 600 },
       referrals: { made: 4, converted: 1, rewarded: 2 },
@@ -184,9 +184,18 @@ describe("KPI ratios", () => {
     })
     const empty = kpiMetrics({
       customers: 0, new_customers: 0, members: 0, new_members: 0, active_customers: 0, orders: 0, revenue: 0,
-      repeat_customers: 0, retained_customers: 0, previous_month_customers: 0,
+      valued_orders: 0, repeat_customers: 0, retained_customers: 0, previous_month_customers: 0,
       feedback: { responses: 0, promoters: 0, detractors: 0 }, points: null, referrals: null, point_values: {},
     })
     expect(empty).toMatchObject({ active_rate: null, average_order_value: null, nps: null, liability: null, referral_conversion: null })
+  })
+
+  it("averages order value over the orders it could value: one in a currency with no rate is an order, not a zero", () => {
+    const metrics = kpiMetrics({
+      customers: 10, new_customers: 1, members: 10, new_members: 1, active_customers: 4, orders: 6, revenue: 300,
+      valued_orders: 5, repeat_customers: 3, retained_customers: 2, previous_month_customers: 5,
+      feedback: { responses: 0, promoters: 0, detractors: 0 }, points: null, referrals: null, point_values: {},
+    })
+    expect(metrics).toMatchObject({ orders: 6, purchase_frequency: 1.5, revenue: 300, average_order_value: 60 })
   })
 })

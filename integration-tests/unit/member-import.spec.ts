@@ -120,6 +120,7 @@ describe("member import: planning a batch", () => {
     expires_at: null,
     birthday: null,
     occurrence: 1,
+    content_occurrence: 1,
     ...extra,
   })
   const facts = (over: Partial<ImportFacts> = {}): ImportFacts => ({
@@ -129,6 +130,8 @@ describe("member import: planning a batch", () => {
       ["ben@x.com", "cus_ben"],
     ]),
     existing_keys: new Set(),
+    earlier: new Map(),
+    repeat_members: false,
     tiers: [{ id: "tier_gold", name: "Gold" }],
     birthdays_set: new Set(),
     current_tiers: new Map(),
@@ -150,8 +153,8 @@ describe("member import: planning a batch", () => {
     expect(plan).toMatchObject({ rows: 4, matched: 2, already: 0, points: 150, unknown: [{ line: 4, email: "zed@x.com" }] })
     expect(plan.bad).toEqual([{ line: 5, reason: "email is empty" }])
     expect(plan.postings).toEqual([
-      { line: 2, customer_id: "cus_ada", points: 100, expires_at: new Date("2027-03-01T00:00:00Z"), idempotency_key: "import:k1:cus_ada" },
-      { line: 3, customer_id: "cus_ada", points: 50, expires_at: new Date("2027-12-02T12:00:00Z"), idempotency_key: "import:k1:cus_ada:2" },
+      { line: 2, customer_id: "cus_ada", points: 100, expires_at: new Date("2027-03-01T00:00:00Z"), idempotency_key: "import:k1:cus_ada:100pt" },
+      { line: 3, customer_id: "cus_ada", points: 50, expires_at: new Date("2027-12-02T12:00:00Z"), idempotency_key: "import:k1:cus_ada:50pt" },
     ])
   })
 
@@ -177,8 +180,63 @@ describe("member import: planning a batch", () => {
   })
 
   it("skips rows whose key is already in the ledger: a re-import writes nothing", () => {
-    const plan = planImportBatch([row(2, "ada@x.com", 100)], [], facts({ existing_keys: new Set(["import:k1:cus_ada"]) }))
+    const plan = planImportBatch([row(2, "ada@x.com", 100)], [], facts({ existing_keys: new Set(["import:k1:cus_ada:100pt"]) }))
     expect(plan).toMatchObject({ matched: 1, already: 1, points: 0, points_already: 100, postings: [] })
+    // A row an import wrote before rows were keyed by content (by position) counts as imported too.
+    const legacy = planImportBatch([row(2, "ada@x.com", 100)], [], facts({ existing_keys: new Set(["import:k1:cus_ada"]) }))
+    expect(legacy).toMatchObject({ already: 1, postings: [] })
+  })
+
+  it("keys a row by its content: a corrected file under the same key, with a member's rows reordered or one removed, credits only what is new", () => {
+    // The first file: Ada 100 then 50 then 50 again (another lot), all imported under k1.
+    const imported = new Set([
+      "import:k1:cus_ada:100pt",
+      "import:k1:cus_ada:50pt",
+      "import:k1:cus_ada:50pt:2",
+    ])
+    // The corrected file: the 100 row removed, one 50 row first, and a fixed row of 70.
+    const plan = planImportBatch(
+      [
+        row(2, "ada@x.com", 50, { occurrence: 1, content_occurrence: 1 }),
+        row(3, "ada@x.com", 70, { occurrence: 2, content_occurrence: 1 }),
+        row(4, "ada@x.com", 50, { occurrence: 3, content_occurrence: 2 }),
+      ],
+      [],
+      facts({ existing_keys: imported })
+    )
+    expect(plan).toMatchObject({ already: 2, points_already: 100, points: 70 })
+    expect(plan.postings.map((p) => [p.line, p.points, p.idempotency_key])).toEqual([[3, 70, "import:k1:cus_ada:70pt"]])
+  })
+
+  it("skips a member an earlier import (another key) credited, whole, and reports them on their first row; repeat_members credits them", () => {
+    const earlier = new Map([["cus_ada", { import_id: "limp_1", imported_at: new Date("2026-12-01T09:00:00Z"), points: 150 }]])
+    const rows = [
+      row(2, "ada@x.com", 100, { tier: "Gold", birthday: { month: 5, day: 27 } }),
+      row(3, "ben@x.com", 10),
+      row(4, "ada@x.com", 40, { occurrence: 2 }),
+    ]
+    const plan = planImportBatch(rows, [], facts({ earlier }))
+    expect(plan).toMatchObject({
+      matched: 3,
+      members_earlier: 1,
+      rows_earlier: 2,
+      points_earlier: 140,
+      points: 10,
+      earlier_members: [{ line: 2, email: "ada@x.com", import_id: "limp_1", imported_at: "2026-12-01T09:00:00.000Z", points: 150 }],
+      tiers: [],
+      birthdays: [],
+    })
+    expect(plan.postings.map((p) => p.customer_id)).toEqual(["cus_ben"])
+    // A later batch of the same file counts the member once (their first row was in an earlier batch).
+    expect(planImportBatch([row(9, "ada@x.com", 5, { occurrence: 3 })], [], facts({ earlier }))).toMatchObject({
+      members_earlier: 0,
+      rows_earlier: 1,
+      earlier_members: [],
+    })
+
+    const repeat = planImportBatch(rows, [], facts({ earlier, repeat_members: true }))
+    expect(repeat).toMatchObject({ members_earlier: 0, rows_earlier: 0, points: 150, earlier_members: [] })
+    expect(repeat.tiers).toEqual([{ line: 2, customer_id: "cus_ada", tier_id: "tier_gold" }])
   })
 
   it("sets an existing tier the member is not in, notes a tier that does not exist, keeps a birthday already set", () => {
@@ -215,15 +273,16 @@ describe("member import: planning a batch", () => {
 })
 
 describe("member import: streaming reader (csv-parse)", () => {
-  it("batches a file's rows with their line numbers and numbers a member's repeated rows", async () => {
-    const csv = "email,points\na@x.com,1\nb@x.com,oops\na@x.com,3\n\nc@x.com,4\n"
+  it("batches a file's rows with their line numbers and numbers a member's repeated rows, and their rows with the same points", async () => {
+    const csv = "email,points\na@x.com,1\nb@x.com,oops\na@x.com,3\n\nc@x.com,4\na@x.com,1\n"
     const batches = await readAll(Readable.from([csv]), 2)
-    expect(batches.map((b) => [b.rows.map((r) => [r.line, r.email, r.occurrence]), b.problems])).toEqual([
-      [[[2, "a@x.com", 1]], [{ line: 3, reason: 'points "oops" is not a whole number of points (no signs, decimals or separators)' }]],
-      [[[4, "a@x.com", 2], [6, "c@x.com", 1]], []],
+    expect(batches.map((b) => [b.rows.map((r) => [r.line, r.email, r.occurrence, r.content_occurrence]), b.problems])).toEqual([
+      [[[2, "a@x.com", 1, 1]], [{ line: 3, reason: 'points "oops" is not a whole number of points (no signs, decimals or separators)' }]],
+      [[[4, "a@x.com", 2, 1], [6, "c@x.com", 1, 1]], []],
+      [[[7, "a@x.com", 3, 2]], []],
     ])
     expect(batches[1].format.format).toBe("generic")
-    expect(batches[1].bytes).toBe(Buffer.byteLength(csv))
+    expect(batches[2].bytes).toBe(Buffer.byteLength(csv))
   })
 
   it("reports a record csv-parse cannot read as a bad row and goes on", async () => {

@@ -6,6 +6,7 @@ import {
   decisionChange,
   decisionFrom,
   decisionRefusal,
+  referralPayout,
   referralRewardsForfeited,
   clientAddressKey,
   CODE_NOT_ACCEPTED,
@@ -278,6 +279,44 @@ describe("referralRewardsForfeited (issue 12, referral rewards)", () => {
   })
 })
 
+describe("referralPayout: what a rewarded referral pays right before its credits are posted", () => {
+  const on = { take_back_rewards: true }
+  const order = { display_id: 12, status: "pending", captured: "249.90", refunded: 0 }
+  const open = { referrer: false, referee: false }
+
+  it("pays both sides while the order stands and both accounts are open, and when the order cannot be read", () => {
+    const both = { referrer: true, referee: true, status: "rewarded", reason: null }
+    expect(referralPayout(on, order, open)).toEqual(both)
+    expect(referralPayout(on, { ...order, refunded: "100" }, open)).toEqual(both)
+    expect(referralPayout(on, null, open)).toEqual(both)
+  })
+
+  it("pays nothing and ends the referral for an order canceled or refunded in full since it was marked rewarded", () => {
+    expect(referralPayout(on, { ...order, status: "canceled" }, open)).toEqual({
+      referrer: false, referee: false, status: "forfeited", reason: "Referral rewards not paid: order #12 was canceled",
+    })
+    expect(referralPayout(on, { ...order, refunded: "249.90" }, { referrer: true, referee: false })).toEqual({
+      referrer: false, referee: false, status: "forfeited", reason: "Referral rewards not paid: order #12 was refunded in full",
+    })
+  })
+
+  it("pays a canceled order's rewards when the merchant keeps rewards of canceled orders (take-back off): the same rule as the take-back", () => {
+    expect(referralPayout({ take_back_rewards: false }, { ...order, status: "canceled" }, open).status).toBe("rewarded")
+  })
+
+  it("pays the open side alone when one customer was deleted, and nothing when both were, with the reason", () => {
+    expect(referralPayout(on, order, { referrer: true, referee: false })).toEqual({
+      referrer: false, referee: true, status: "rewarded", reason: "The referrer's reward was not paid: their customer account was deleted",
+    })
+    expect(referralPayout(on, order, { referrer: false, referee: true })).toEqual({
+      referrer: true, referee: false, status: "rewarded", reason: "The friend's reward was not paid: their customer account was deleted",
+    })
+    expect(referralPayout(on, order, { referrer: true, referee: true })).toEqual({
+      referrer: false, referee: false, status: "forfeited", reason: "Referral rewards not paid: both customer accounts were deleted",
+    })
+  })
+})
+
 describe("the module's rules (issue 16, referrals module)", () => {
   const now = new Date("2026-06-30T12:00:00Z")
   const held: ReferralFlag = {
@@ -337,6 +376,7 @@ describe("the module's rules (issue 16, referrals module)", () => {
       rewarded: { count: 2, points: 600 },
       flagged: { count: 1, points: 500 },
       rejected: { count: 0, points: 0 },
+      forfeited: { count: 0, points: 0 },
     })
   })
 

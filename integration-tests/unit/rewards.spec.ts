@@ -1,4 +1,11 @@
-import { cartPromotionCodes, couponUseProblem } from "../../src/lib/rewards/rules"
+import {
+  cartPromotionCodes,
+  couponReplayProblem,
+  couponStatus,
+  couponUseProblem,
+  unfinishedCouponCutoff,
+  unfinishedCouponOutcome,
+} from "../../src/lib/rewards/rules"
 
 describe("couponUseProblem", () => {
   const now = new Date("2026-12-02T12:00:00Z")
@@ -41,5 +48,40 @@ describe("cartPromotionCodes", () => {
       })
     ).toEqual(["A", "SHIP"])
     expect(cartPromotionCodes({})).toEqual([])
+  })
+})
+
+describe("coupon purchases that died part-way (coupons review 2)", () => {
+  const now = new Date("2026-12-06T12:00:00Z")
+  const open = { expires_at: new Date("2026-12-13T12:00:00Z"), expired_at: null }
+
+  it("shows a coupon not yet tied to its promotion as pending, and refuses it at checkout", () => {
+    expect(couponStatus({ ...open, promotion_id: null }, null, now)).toBe("pending")
+    expect(couponStatus({ ...open, promotion_id: "promo_1" }, { used: 0, limit: 1 }, now)).toBe("active")
+    expect(couponStatus({ ...open, promotion_id: null, expired_at: now }, null, now)).toBe("expired")
+    expect(couponUseProblem({ ...open, code: "PTS-A", customer_id: "cus_1", promotion_id: null }, null, "cus_1", now)).toBe(
+      "Coupon PTS-A is not ready yet: try again in a moment"
+    )
+  })
+
+  it("settles only purchases older than any real run", () => {
+    expect(unfinishedCouponCutoff(now)).toEqual(new Date("2026-12-06T11:45:00Z"))
+  })
+
+  it("finishes what was paid and promoted, refunds what was paid only, and removes a promotion nobody paid for", () => {
+    expect(unfinishedCouponOutcome({ debited: true, promoted: true })).toBe("finish")
+    expect(unfinishedCouponOutcome({ debited: true, promoted: false })).toBe("refund")
+    expect(unfinishedCouponOutcome({ debited: false, promoted: true })).toBe("remove_promotion")
+    expect(unfinishedCouponOutcome({ debited: false, promoted: false })).toBe("drop")
+  })
+
+  it("answers a replay with its coupon only when it is that request's and finished", () => {
+    const finished = { reward_id: "r1", currency_code: "eur", promotion_id: "promo_1", deleted_at: null }
+    const request = { reward_id: "r1", currency_code: "eur" }
+    expect(couponReplayProblem(finished, request)).toBeNull()
+    expect(couponReplayProblem(finished, { ...request, reward_id: "r2" })?.reason).toBe("mismatch")
+    expect(couponReplayProblem(finished, { ...request, currency_code: "usd" })?.reason).toBe("mismatch")
+    expect(couponReplayProblem({ ...finished, promotion_id: null, deleted_at: now }, request)?.reason).toBe("settled")
+    expect(couponReplayProblem({ ...finished, promotion_id: null }, request)?.reason).toBe("running")
   })
 })

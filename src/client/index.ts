@@ -148,7 +148,7 @@ export type StoreCartLoyalty = {
 /** A referral as a shopper sees it; one held for review reads "in_review", without the reasons. */
 export type StoreReferral = {
   id: string
-  status: "claimed" | "qualified" | "rewarded" | "in_review" | "rejected"
+  status: "claimed" | "qualified" | "rewarded" | "in_review" | "rejected" | "forfeited"
   /** The other side, by first name and initial ("Alice S.") or "A friend". */
   friend: string
   /** What this shopper gets from this referral. */

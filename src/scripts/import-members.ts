@@ -8,9 +8,12 @@ import { pointsService } from "../workflows/points/steps/resolve-service"
 import { createMemberImportWorkflow, runMemberImport } from "../workflows/imports"
 
 const USAGE =
-  "usage: npx medusa exec <path to import-members script> <file.csv> [dry-run] [key=<import key>]\n" +
+  "usage: npx medusa exec <path to import-members script> <file.csv> [dry-run] [repeat-members] [key=<import key>]\n" +
   "  dry-run          report what the import would do, write nothing\n" +
+  "  repeat-members   credit members an earlier import (another key) already credited (default: skip them)\n" +
   "  key=<import key> continue an earlier import under its key (default: the file's SHA-256)"
+
+const FLAGS = ["dry-run", "--dry-run", "repeat-members", "--repeat-members"]
 
 /** The file's SHA-256, read as a stream: the default import key, so the same file imports once. */
 async function fileHash(path: string): Promise<string> {
@@ -33,7 +36,7 @@ async function fileHash(path: string): Promise<string> {
 export default async function importMembers({ container, args }: ExecArgs) {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const [file, ...flags] = args ?? []
-  const unknown = flags.filter((flag) => !["dry-run", "--dry-run"].includes(flag) && !flag.startsWith("key="))
+  const unknown = flags.filter((flag) => !FLAGS.includes(flag) && !flag.startsWith("key="))
   if (!file || unknown.length) {
     logger.error(unknown.length ? `Unknown argument ${unknown.join(" ")}\n${USAGE}` : USAGE)
     process.exitCode = 2
@@ -41,13 +44,21 @@ export default async function importMembers({ container, args }: ExecArgs) {
   }
   const path = resolve(process.cwd(), file)
   const dryRun = flags.includes("dry-run") || flags.includes("--dry-run")
+  const repeatMembers = flags.includes("repeat-members") || flags.includes("--repeat-members")
   const rssBefore = process.memoryUsage().rss
   let peakRss = rssBefore
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
   const started = Date.now()
   const importKey = flags.find((flag) => flag.startsWith("key="))?.slice(4) ?? (await fileHash(path))
   const { result: created } = await createMemberImportWorkflow(container).run({
-    input: { import_key: importKey, file_name: basename(path), dry_run: dryRun, bytes_total: statSync(path).size, actor_id: null },
+    input: {
+      import_key: importKey,
+      file_name: basename(path),
+      dry_run: dryRun,
+      repeat_members: repeatMembers,
+      bytes_total: statSync(path).size,
+      actor_id: null,
+    },
   })
   logger.info(`${dryRun ? "Dry run" : "Import"} ${created.id} of ${basename(path)} (key ${importKey})`)
   const progress = setInterval(async () => {
@@ -58,7 +69,8 @@ export default async function importMembers({ container, args }: ExecArgs) {
   try {
     const run = await runMemberImport(container, created.id, createReadStream(path))
     const seconds = (Date.now() - started) / 1000
-    const { bad_rows, unknown_emails, value } = reportLists(run)
+    const { bad_rows, unknown_emails, earlier_members, value } = reportLists(run)
+    const earlierDates = [...new Set(earlier_members.map((m) => m.imported_at.slice(0, 10)))].join(", ")
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
     const lines = [
       `${run.dry_run ? "Dry run" : "Import"} ${run.id}: ${run.status}, format ${run.format}, ${seconds.toFixed(1)} s`,
@@ -67,6 +79,13 @@ export default async function importMembers({ container, args }: ExecArgs) {
         ` (value ${Object.entries(value).map(([c, v]) => `${v} ${c.toUpperCase()}`).join(", ") || "none"});` +
         ` already imported ${run.rows_already} rows, ${run.points_already} points`,
       `tiers ${run.tiers_set}, birthdays ${run.birthdays_set}`,
+      ...(run.members_earlier
+        ? [
+            `${run.members_earlier} members already received points from an earlier import${earlierDates ? ` on ${earlierDates}` : ""}:` +
+              ` skipped (${run.rows_earlier} rows, ${run.points_earlier} points); add repeat-members to credit them again`,
+          ]
+        : []),
+      ...earlier_members.slice(0, 20).map((m) => `imported earlier, line ${m.line}: ${m.email} (${m.points} points, import ${m.import_id} on ${m.imported_at})`),
       ...bad_rows.slice(0, 20).map((bad) => `bad row, line ${bad.line}: ${bad.reason}`),
       ...unknown_emails.slice(0, 20).map((u) => `unknown email, line ${u.line}: ${u.email}`),
     ]

@@ -83,6 +83,7 @@ export const REFERRAL_STATUS_LABELS: Record<string, string> = {
   rewarded: "Rewarded",
   flagged: "Flagged",
   rejected: "Rejected",
+  forfeited: "Not paid",
 }
 
 export const REFERRAL_STATUS_COLORS: Record<string, BadgeColor> = {
@@ -91,6 +92,7 @@ export const REFERRAL_STATUS_COLORS: Record<string, BadgeColor> = {
   rewarded: "green",
   flagged: "orange",
   rejected: "red",
+  forfeited: "red",
 }
 
 /** "Alice Smith <alice@example.com>", or what is left of a deleted customer. */

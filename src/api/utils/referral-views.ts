@@ -62,6 +62,8 @@ export function adminReferralView(referral: ReferralRecord, parties: Map<string,
     decided_by: referral.decided_by,
     decided_at: referral.decided_at,
     decision_note: referral.decision_note,
+    /** Why a reward was not paid: the whole referral (`forfeited`) or one deleted customer's side. */
+    forfeit_reason: referral.forfeit_reason ?? null,
   }
 }
 

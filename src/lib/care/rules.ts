@@ -152,6 +152,32 @@ export function celebratedOn(at: Date, timeZone: string): MonthDay[] {
   return days
 }
 
+/**
+ * How many local days back the daily pass pays member days it has not paid:
+ * a run missed (the server down at the job's hour, a failed pass) or a local
+ * day the job's server-time schedule skipped when the clocks changed. The
+ * per-year key makes paying a day again harmless.
+ */
+export const MEMBER_DAY_CATCH_UP_DAYS = 7
+
+/**
+ * The local days whose birthdays and anniversaries the daily pass at `at`
+ * pays, oldest first: today and the `MEMBER_DAY_CATCH_UP_DAYS - 1` before
+ * it, but none before the action existed (`since`): a store that switches
+ * birthdays on pays from that day, not the week before.
+ */
+export function memberDaysDue(at: Date, timeZone: string, since: Date | null): DateTime[] {
+  const today = localDay(at, timeZone)
+  let day = today.minus({ days: MEMBER_DAY_CATCH_UP_DAYS - 1 })
+  if (since) {
+    const created = localDay(since, timeZone)
+    if (created > day) day = created
+  }
+  const days: DateTime[] = []
+  for (; day <= today; day = day.plus({ days: 1 })) days.push(day)
+  return days
+}
+
 /** The local year of `at`: the birthday bonus is paid once per member and year. */
 export function localYear(at: Date, timeZone: string): number {
   return localDay(at, timeZone).year

@@ -62,7 +62,7 @@ export async function* readImportBatches(
       batch.problems.push(...skipped.splice(0))
       const mapped = mapRecord(record, format!.columns, info.lines, options.now)
       if (isProblem(mapped)) batch.problems.push(mapped)
-      else batch.rows.push({ ...mapped, occurrence: counter.next(mapped.email) })
+      else batch.rows.push({ ...mapped, ...counter.next(mapped.email, mapped.points) })
       batch.bytes = info.bytes
       if (batch.rows.length + batch.problems.length >= options.batch_size) {
         yield batch

@@ -7,7 +7,8 @@ import type { KpiMetrics } from "../../modules/loyalty-insights/types"
  * - active rate = customers with an order in the month / customers who existed by its end
  * - repeat-purchase rate = ordering customers who had ordered before the month / ordering customers
  * - retention = ordering customers who also ordered in the previous month / previous month's ordering customers
- * - purchase frequency = orders / ordering customers; average order value = revenue / orders
+ * - purchase frequency = orders / ordering customers; average order value = revenue / orders with a value
+ *   (an order in a currency with no rate to the reporting currency counts as an order, not in revenue)
  * - points issued = pending + earn + positive adjustments; redemption rate = redeemed / issued (month)
  * - breakage = points expired to date / (redeemed + expired to date): the share of spent-or-lost points that were lost
  * - liability = outstanding points (available + pending) at month end × point value, per currency
@@ -22,6 +23,8 @@ export type KpiCounts = {
   active_customers: number
   orders: number
   revenue: number
+  /** Orders whose value is in `revenue` (their currency has a rate): the average order value's denominator. */
+  valued_orders: number
   repeat_customers: number
   retained_customers: number
   previous_month_customers: number
@@ -60,7 +63,7 @@ export function kpiMetrics(c: KpiCounts): KpiMetrics {
     previous_month_customers: c.previous_month_customers,
     retention_rate: round(ratio(c.retained_customers, c.previous_month_customers)),
     purchase_frequency: round(ratio(c.orders, c.active_customers)),
-    average_order_value: round(ratio(c.revenue, c.orders), 2),
+    average_order_value: round(ratio(c.revenue, c.valued_orders), 2),
     points_issued: points ? points.issued : null,
     points_redeemed: points ? points.redeemed : null,
     points_expired: points ? points.expired : null,

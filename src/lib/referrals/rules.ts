@@ -77,23 +77,77 @@ export function referralSettingsFromOptions(options: ReferralPluginOptions = {})
   }
 }
 
+/** What `referralRewardsForfeited` and `referralPayout` read of the qualifying order. */
+export type QualifyingOrderState = { display_id: number | null; status: string; captured: BigNumberInput; refunded: BigNumberInput }
+
 /**
- * Whether a rewarded referral's rewards are to be taken back: the program
- * takes rewards back, and its qualifying order was canceled or refunded in
- * full (refunded cash ≥ captured cash, with cash captured). A partial refund
- * keeps them: the friend still bought from the store. Returns why, or null.
+ * What happened to the qualifying order that voids its referral's rewards
+ * ("order #12 was canceled", "… was refunded in full"), or null: the program
+ * takes rewards back and the order was canceled or refunded in full
+ * (refunded cash ≥ captured cash, with cash captured). A partial refund keeps
+ * them: the friend still bought from the store. One rule for taking rewards
+ * back and for not paying them, so a referral ends the same whichever of the
+ * cancel and the payment comes first.
+ */
+function qualifyingOrderLost(settings: Pick<ReferralProgramSettings, "take_back_rewards">, order: QualifyingOrderState): string | null {
+  if (!settings.take_back_rewards) return null
+  const label = order.display_id ? `order #${order.display_id}` : "the qualifying order"
+  if (order.status === "canceled") return `${label} was canceled`
+  if (MathBN.gt(order.captured, 0) && MathBN.gte(order.refunded, order.captured)) return `${label} was refunded in full`
+  return null
+}
+
+/**
+ * Whether a rewarded referral's rewards are to be taken back (see
+ * `qualifyingOrderLost`). Returns why, or null.
  */
 export function referralRewardsForfeited(
   settings: Pick<ReferralProgramSettings, "take_back_rewards">,
-  order: { display_id: number | null; status: string; captured: BigNumberInput; refunded: BigNumberInput }
+  order: QualifyingOrderState
 ): string | null {
-  if (!settings.take_back_rewards) return null
-  const label = order.display_id ? `order #${order.display_id}` : "the qualifying order"
-  if (order.status === "canceled") return `Referral reward taken back: ${label} was canceled`
-  if (MathBN.gt(order.captured, 0) && MathBN.gte(order.refunded, order.captured)) {
-    return `Referral reward taken back: ${label} was refunded in full`
+  const lost = qualifyingOrderLost(settings, order)
+  return lost ? `Referral reward taken back: ${lost}` : null
+}
+
+/** What a rewarded referral whose credits are not posted yet gets: which sides are paid, its status after, and why not all. */
+export type ReferralPayout = {
+  referrer: boolean
+  referee: boolean
+  /** `forfeited`: nothing is paid and the referral ends; `rewarded`: the sides above are paid. */
+  status: "rewarded" | "forfeited"
+  /** Shown to staff on the referral (`forfeit_reason`); null when both sides are paid. */
+  reason: string | null
+}
+
+/**
+ * Decide, right before crediting, what a rewarded referral pays. Checked at
+ * the last moment because the referral was marked rewarded earlier (another
+ * step, or minutes before by a run that crashed): since then its order may
+ * have been canceled or refunded in full (then nothing is paid, the referral
+ * is `forfeited`: paying it would keep rewards the take-back rule says go),
+ * and a customer may have been deleted (their points account is closed and
+ * refuses credits: that side forfeits its reward and the other side is paid
+ * alone, so one deleted customer never blocks the other, and nothing is tried
+ * again and rolled back each hour). An order that cannot be read (`null`)
+ * does not stop the payment.
+ */
+export function referralPayout(
+  settings: Pick<ReferralProgramSettings, "take_back_rewards">,
+  order: QualifyingOrderState | null,
+  closed: { referrer: boolean; referee: boolean }
+): ReferralPayout {
+  const lost = order ? qualifyingOrderLost(settings, order) : null
+  if (lost) return { referrer: false, referee: false, status: "forfeited", reason: `Referral rewards not paid: ${lost}` }
+  if (closed.referrer && closed.referee) {
+    return { referrer: false, referee: false, status: "forfeited", reason: "Referral rewards not paid: both customer accounts were deleted" }
   }
-  return null
+  if (closed.referrer) {
+    return { referrer: false, referee: true, status: "rewarded", reason: "The referrer's reward was not paid: their customer account was deleted" }
+  }
+  if (closed.referee) {
+    return { referrer: true, referee: false, status: "rewarded", reason: "The friend's reward was not paid: their customer account was deleted" }
+  }
+  return { referrer: true, referee: true, status: "rewarded", reason: null }
 }
 
 export function claimLimitsFromOptions(options: ReferralPluginOptions = {}): ClaimAttemptLimits {

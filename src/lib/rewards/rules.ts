@@ -71,17 +71,84 @@ export function generateCouponCode(prefix = "PTS"): string {
   return [prefix, chars.slice(0, 4).join(""), chars.slice(4, 8).join(""), chars.slice(8).join("")].join("-")
 }
 
-export type CouponStatus = "active" | "used" | "expired"
+export type CouponStatus = "active" | "used" | "expired" | "pending"
 
-/** A coupon's status as the shopper sees it. */
+/**
+ * A coupon's status as the shopper sees it. `pending`: its purchase has not
+ * tied it to its Medusa promotion yet (still running, or died part-way and
+ * waiting for the expiry pass to finish or refund it); its code does nothing.
+ */
 export function couponStatus(
-  coupon: { expires_at: Date | string; expired_at: Date | string | null },
+  coupon: { expires_at: Date | string; expired_at: Date | string | null; promotion_id?: string | null },
   promotion: { used: number | null; limit: number | null } | null,
   now: Date
 ): CouponStatus {
   if (promotion && promotion.limit !== null && (promotion.used ?? 0) >= promotion.limit) return "used"
   if (coupon.expired_at || new Date(coupon.expires_at) <= now) return "expired"
+  if (coupon.promotion_id === null) return "pending"
   return "active"
+}
+
+/**
+ * How long a coupon purchase may stay unfinished (no promotion tied to it)
+ * before the expiry pass settles it: far longer than a purchase takes (under
+ * a second), so the pass never races one still running.
+ */
+export const UNFINISHED_COUPON_MINUTES = 15
+
+/** Coupons created at or before this, still without a promotion, are purchases that died part-way. */
+export function unfinishedCouponCutoff(now: Date): Date {
+  return new Date(now.getTime() - UNFINISHED_COUPON_MINUTES * 60_000)
+}
+
+/**
+ * What the expiry pass does with a purchase that died part-way, from what it
+ * reached: paid (a live debit) and promoted (Medusa's promotion exists under
+ * the coupon's code) → `finish` (tie them: the shopper gets what they paid
+ * for); paid only → `refund` (give the points back and drop the coupon);
+ * promoted only → `remove_promotion` first (a code nobody paid for), then
+ * `drop`; neither → `drop`.
+ */
+export type UnfinishedCouponOutcome = "finish" | "refund" | "remove_promotion" | "drop"
+
+export function unfinishedCouponOutcome(reached: { debited: boolean; promoted: boolean }): UnfinishedCouponOutcome {
+  if (reached.debited) return reached.promoted ? "finish" : "refund"
+  return reached.promoted ? "remove_promotion" : "drop"
+}
+
+/** The lock one purchase request holds (Medusa's Locking Module), so a replay of its key waits for it and answers its coupon. */
+export const couponPurchaseLockKey = (customerId: string, requestKey: string) => `loyalty:coupon-purchase:${customerId}:${requestKey}`
+
+/**
+ * Why a purchase request cannot be answered with the coupon already written
+ * under its idempotency key (null when it can): `mismatch`, the key was sent
+ * for another reward or currency; `settled`, that purchase died and was
+ * settled (`deleted_at`: its points given back); `running`, it has not
+ * finished yet (no promotion), so the same request may be sent again. A key
+ * whose first attempt failed and was rolled back has no coupon: its retry buys.
+ */
+export type CouponReplayProblem = { reason: "mismatch" | "settled" | "running"; message: string }
+
+export function couponReplayProblem(
+  existing: { reward_id: string; currency_code: string | null; promotion_id: string | null; deleted_at?: Date | string | null },
+  request: { reward_id: string; currency_code: string | null }
+): CouponReplayProblem | null {
+  if (existing.reward_id !== request.reward_id || (existing.currency_code ?? null) !== (request.currency_code ?? null)) {
+    return {
+      reason: "mismatch",
+      message: "This Idempotency-Key was already used to buy another reward: send a new key for a new purchase",
+    }
+  }
+  if (existing.deleted_at) {
+    return {
+      reason: "settled",
+      message: "The purchase sent with this Idempotency-Key did not complete and its points were given back: send a new key to buy again",
+    }
+  }
+  if (existing.promotion_id === null) {
+    return { reason: "running", message: "The purchase sent with this Idempotency-Key is still being processed: try again in a moment" }
+  }
+  return null
 }
 
 /** The codes of the promotions that actually discount a cart (its items' and shipping's adjustments). */
@@ -104,7 +171,7 @@ export const couponOwnerOnly = (code: string) => `Coupon ${code} can only be use
  * would still discount it. The messages are written for the shopper.
  */
 export function couponUseProblem(
-  coupon: { code: string; customer_id: string; expires_at: Date | string; expired_at: Date | string | null },
+  coupon: { code: string; customer_id: string; expires_at: Date | string; expired_at: Date | string | null; promotion_id?: string | null },
   promotion: { used: number | null; limit: number | null } | null,
   cartCustomerId: string | null,
   now: Date
@@ -112,6 +179,7 @@ export function couponUseProblem(
   const status = couponStatus(coupon, promotion, now)
   if (status === "used") return `Coupon ${coupon.code} has already been used: remove it from the cart`
   if (status === "expired") return `Coupon ${coupon.code} has expired: remove it from the cart`
+  if (status === "pending") return `Coupon ${coupon.code} is not ready yet: try again in a moment`
   if (cartCustomerId !== coupon.customer_id) return couponOwnerOnly(coupon.code)
   return null
 }

@@ -64,11 +64,23 @@ export const IdempotencyKeys = {
   /** Notification Module: one message of a kind about one entry, lot or record (and side, for referrals). */
   notification: (kind: string, id: string, side?: string) => `loyalty:${kind}:${id}${side ? `:${side}` : ""}`,
   /**
-   * Points ledger: one imported row: the import's key (the file's SHA-256 unless the merchant names
-   * one), the customer, and which of that customer's rows in the file it is (from the second on).
+   * Points ledger: one imported row, keyed by what it says: the import's key (the merchant's name
+   * for it, else the SHA-256 of the uploaded content), the customer, the row's points, and which
+   * of that customer's rows with those points it is (from the second on). A corrected file
+   * imported under the same key finds each row by its content, not by its position among the
+   * member's rows, so a row moved or removed never makes another amount count as imported.
    */
-  memberImport: (importKey: string, customerId: string, occurrence: number) =>
+  memberImport: (importKey: string, customerId: string, points: number, occurrence: number) =>
+    `import:${importKey}:${customerId}:${points}pt${occurrence > 1 ? `:${occurrence}` : ""}`,
+  /**
+   * Points ledger: an imported row as imports wrote it before rows were keyed by content (the
+   * member's n-th row in the file). Only read: a run under a key those imports used still finds
+   * their rows, so it does not credit them again.
+   */
+  memberImportByPosition: (importKey: string, customerId: string, occurrence: number) =>
     `import:${importKey}:${customerId}${occurrence > 1 ? `:${occurrence}` : ""}`,
+  /** Points ledger: the prefix every imported row of one import key shares. */
+  memberImportPrefix: (importKey: string) => `import:${importKey}:`,
   /** Points ledger: the one-time bonus for reaching a tier. */
   tierBonus: (customerId: string, tierId: string) => `tier-bonus:${customerId}:${tierId}`,
   /** Tier activity: one points release counted toward tiers (by the release entry). */

@@ -44,8 +44,13 @@ export type RewardKind = (typeof REWARD_KINDS)[number]
 export const LIMIT_PERIODS = ["day", "week", "month", "year", "lifetime"] as const
 export type LimitPeriod = (typeof LIMIT_PERIODS)[number]
 
-/** A referral's life: claimed → qualified → rewarded, or flagged for review, or rejected. */
-export const REFERRAL_STATUSES = ["claimed", "qualified", "rewarded", "flagged", "rejected"] as const
+/**
+ * A referral's life: claimed → qualified → rewarded, or flagged for review, or
+ * rejected; or `forfeited`: marked rewarded, but nothing was paid because the
+ * qualifying order was canceled or refunded in full (or both customers were
+ * deleted) before the credits were posted. The reason is on the referral.
+ */
+export const REFERRAL_STATUSES = ["claimed", "qualified", "rewarded", "flagged", "rejected", "forfeited"] as const
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
 
 /** An inclusive whole-number range. */

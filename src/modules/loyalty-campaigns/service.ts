@@ -192,10 +192,27 @@ export default class LoyaltyCampaignsModuleService extends MedusaService({
     if (!awardIds.length) return
     const trx = await lockingTransaction(sharedContext, WRITES)
     const awards: CampaignAwardRecord[] = await this.listCampaignAwards({ id: awardIds }, {}, sharedContext)
-    for (const award of [...awards].sort((a, b) => a.campaign_id.localeCompare(b.campaign_id))) {
-      await addSpentPoints(trx, award.campaign_id, -award.points)
-    }
+    await giveBackSpent(trx, awards)
     await this.deleteCampaignAwards(awardIds, sharedContext)
+  }
+
+  /**
+   * Give back a canceled order's awards: its campaign points were taken back
+   * with the order's, so they count no longer against the campaigns' budgets,
+   * the customer's caps or the campaigns' results. The rows are soft-deleted
+   * (kept for the record). They are read again once their campaigns are
+   * locked, so two calls for the same order give back once.
+   */
+  @InjectTransactionManager()
+  async releaseOrderAwards(orderId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<CampaignAwardRecord[]> {
+    const trx = await lockingTransaction(sharedContext, WRITES)
+    const seen: CampaignAwardRecord[] = await this.listCampaignAwards({ order_id: orderId }, { select: ["campaign_id"] }, sharedContext)
+    if (!seen.length) return []
+    await lockCampaignBudgets(trx, [...new Set(seen.map((award) => award.campaign_id))])
+    const awards: CampaignAwardRecord[] = await this.listCampaignAwards({ order_id: orderId }, {}, sharedContext)
+    await giveBackSpent(trx, awards)
+    if (awards.length) await this.softDeleteCampaignAwards(awards.map((award) => award.id), {}, sharedContext)
+    return awards
   }
 
   /** Points issued, orders, customers and order amounts per campaign (one grouped query). */
@@ -220,5 +237,12 @@ function earningTermsOf({ campaigns, earning_rules }: { campaigns: CampaignJson[
       })
     ),
     earning_rules: earning_rules.map((rule) => ({ ...rule, factor: Number(rule.factor) })),
+  }
+}
+
+/** Take awards' points off their campaigns' spent budgets, campaign by campaign in id order (as the locks are taken). */
+async function giveBackSpent(trx: Parameters<typeof addSpentPoints>[0], awards: CampaignAwardRecord[]): Promise<void> {
+  for (const award of [...awards].sort((a, b) => a.campaign_id.localeCompare(b.campaign_id))) {
+    if (award.points > 0) await addSpentPoints(trx, award.campaign_id, -award.points)
   }
 }

@@ -21,6 +21,7 @@ import {
 } from "../../lib/points/ledger"
 import { LiabilityFacts } from "../../lib/points/liability"
 import { orderPointsCorrection } from "../../lib/points/order-points"
+import { couponReplayProblem, UnfinishedCouponOutcome, unfinishedCouponOutcome } from "../../lib/rewards/rules"
 import { preferencesPatch } from "../../lib/points/members"
 import { LoyaltyPluginOptions, ProgramRules, rulesFromOptions, validateRules } from "../../lib/points/program"
 import Account from "./models/account"
@@ -31,6 +32,7 @@ import Coupon from "./models/coupon"
 import Entry from "./models/entry"
 import Lot from "./models/lot"
 import MemberImport from "./models/member-import"
+import { EarlierImport, earlierImports } from "../../lib/imports/plan"
 import ProgramVersion from "./models/program-version"
 import Reward from "./models/reward"
 import * as sql from "./sql"
@@ -907,8 +909,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * Reserve a coupon purchase under the customer's account lock: a retried
-   * request (same key) gets the first coupon back, and the per-customer limit
-   * holds even when purchases race.
+   * request (same key) gets the first coupon back once that purchase is
+   * finished, and otherwise a clear refusal, never another coupon
+   * (`couponReplayProblem`): a 400 when the key was sent for another reward
+   * or that purchase died and was settled, a 409 while it is still running.
+   * The per-customer limit holds even when purchases race.
    */
   @InjectTransactionManager()
   async reserveCoupon(
@@ -919,6 +924,11 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     await sql.lockAccount(trx, input.customer_id)
     const existing = await sql.couponByKey(trx, input.idempotency_key)
     if (existing) {
+      const problem = couponReplayProblem(existing, input)
+      if (problem) {
+        // A 409 is Medusa's "retry with the same key" (its handler replaces the message): only for a purchase still running.
+        throw new MedusaError(problem.reason === "running" ? MedusaError.Types.CONFLICT : MedusaError.Types.NOT_ALLOWED, problem.message)
+      }
       return { coupon: existing, created: false }
     }
     if (input.per_customer_limit !== null && (await sql.countCoupons(trx, input.customer_id, input.reward_id)) >= input.per_customer_limit) {
@@ -928,6 +938,69 @@ export default class LoyaltyPointsModuleService extends MedusaService({
       )
     }
     return { coupon: await sql.insertCoupon(trx, input), created: true }
+  }
+
+  /**
+   * Tie a coupon to the entry that paid for it and the promotion that
+   * enforces it: the purchase's last write. Refused (409) when the expiry
+   * pass settled the purchase meanwhile (it took too long and its points were
+   * given back), so the purchase's compensation removes its promotion and
+   * the coupon is never both refunded and usable.
+   */
+  @InjectTransactionManager()
+  async finishCoupon(
+    input: { id: string; entry_id: string; promotion_id: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<CouponRecord> {
+    const row = await sql.finishCoupon(transactionOf(sharedContext, WRITES), input)
+    if (!row) {
+      throw new MedusaError(MedusaError.Types.CONFLICT, `Coupon ${input.id} was settled before its purchase finished: buy it again`)
+    }
+    return row
+  }
+
+  /** One page of coupons whose purchase died part-way (no promotion, created at or before `cutoff`), in keyset order (created_at, id). */
+  @InjectManager()
+  async listUnfinishedCoupons(
+    cutoff: Date,
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<string>> {
+    return await dueIds(sharedContext, sql.unfinishedCoupons(cutoff), { at: "created_at", id: "id" }, { after, limit })
+  }
+
+  /**
+   * Settle one purchase that died part-way, in one transaction under the
+   * coupon's row lock, by what it reached (`unfinishedCouponOutcome`):
+   * paid and promoted (`promotion_id`: Medusa's promotion under its code,
+   * read by the caller) → tied to both, as the purchase would have; paid
+   * only → its debit reverted (`revertEntry`, keyed by the entry, so this
+   * and the purchase's own compensation give the points back once between
+   * them) and the coupon dropped; not paid → dropped. A promotion nobody
+   * paid for is left to the caller to remove first (`remove_promotion`,
+   * nothing written). Null when the coupon is not unfinished as of `cutoff`
+   * (finished or settled meanwhile).
+   */
+  @InjectTransactionManager()
+  async settleUnfinishedCoupon(
+    couponId: string,
+    options: { cutoff: Date; promotion_id: string | null },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<{ outcome: UnfinishedCouponOutcome; refund: PostingResult | null } | null> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const coupon = await sql.lockUnfinishedCoupon(trx, couponId, options.cutoff)
+    if (!coupon) return null
+    const debit = await sql.heldEntry(trx, { idempotency_key: IdempotencyKeys.couponRedemption(coupon.id) })
+    const outcome = unfinishedCouponOutcome({ debited: !!debit, promoted: !!options.promotion_id })
+    if (outcome === "finish" && debit && options.promotion_id) {
+      await sql.finishCoupon(trx, { id: coupon.id, entry_id: debit.id, promotion_id: options.promotion_id })
+      return { outcome, refund: null }
+    }
+    if (outcome === "remove_promotion") return { outcome, refund: null }
+    const refund = debit ? await this.revertEntry(debit.id, `Coupon ${coupon.code}: the purchase did not complete, points returned`, sharedContext) : null
+    await sql.dropCoupon(trx, coupon.id)
+    return { outcome, refund }
   }
 
   /**
@@ -949,9 +1022,12 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   }
 
   /**
-   * A checkout that held coupons did not complete: let go of them. Returns
-   * those the expiry job closed meanwhile (it refunds nothing on a held
-   * coupon), so the caller can refund them now.
+   * A checkout that held coupons did not complete: let go of them, and open
+   * again, in the same transaction, those the expiry pass closed meanwhile
+   * (it refunds nothing on a held coupon). Such a coupon is past its date, so
+   * no checkout can claim it, and the next expiry pass closes and refunds it
+   * (`settleExpiredCoupon`) even if whatever comes after this fails. Returns
+   * those, as they were before (closed), so the caller can settle them now.
    */
   @InjectTransactionManager()
   async releaseCouponClaims(
@@ -964,7 +1040,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     return rows.filter((row) => row.expired_at !== null)
   }
 
-  /** One page of open coupons past their date, in keyset order (expiry, id). */
+  /** One page of open coupons past their date, in keyset order (expiry, id): finished purchases only (unfinished ones: `listUnfinishedCoupons`). */
   @InjectManager()
   async listExpiredCoupons(
     now: Date,
@@ -996,16 +1072,6 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     if (!row || row.claimed_cart_id || !row.refund_on_expiry || !row.entry_id || !options.promotion_unused) return settled
     const { result, forfeited } = await this.refundCoupon(row, { unrecorded_expires_at: options.unrecorded_expires_at }, sharedContext)
     return { ...settled, refunded: !!result?.created, forfeited }
-  }
-
-  /**
-   * Open a closed coupon again, unless a checkout holds it: a refund that
-   * failed after the coupon was closed is then made by the next expiry pass
-   * (the coupon is past its date, so no checkout can claim it meanwhile).
-   */
-  @InjectTransactionManager()
-  async reopenCoupon(couponId: string, @MedusaContext() sharedContext: SharedContext = {}): Promise<boolean> {
-    return await sql.reopenCoupon(transactionOf(sharedContext, WRITES), couponId)
   }
 
   /**
@@ -1158,18 +1224,34 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * `creditPoints` (the account's lock, the key checked under it, one entry
    * and one lot). Accounts are locked in customer-id order so two batches
    * never wait on each other in a circle. Keys already written come back with
-   * `created: false`.
+   * `created: false`. Unless the run repeats members, each member's earlier
+   * imports are read again under their account's lock, before the first
+   * credit: of two runs of different keys racing for one member (two copies
+   * of a file uploaded at once), the second finds the first's entries and
+   * skips the member (`earlier`), as its plan would have.
    */
   @InjectTransactionManager()
   async creditImportedPoints(
-    postings: CreditPosting[],
+    input: { postings: CreditPosting[]; import_key: string; repeat_members: boolean },
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<{ entry_id: string; idempotency_key: string; created: boolean }[]> {
-    transactionOf(sharedContext, WRITES)
-    const results: { entry_id: string; idempotency_key: string; created: boolean }[] = []
-    for (const posting of byCustomer(postings)) {
+  ): Promise<{ entry_id: string | null; idempotency_key: string; created: boolean; earlier: EarlierImport | null }[]> {
+    const trx = transactionOf(sharedContext, WRITES)
+    const prefix = IdempotencyKeys.memberImportPrefix(input.import_key)
+    const results: { entry_id: string | null; idempotency_key: string; created: boolean; earlier: EarlierImport | null }[] = []
+    let checked: string | null = null
+    let earlier: EarlierImport | null = null
+    for (const posting of byCustomer(input.postings)) {
+      if (!input.repeat_members && posting.customer_id !== checked) {
+        checked = posting.customer_id
+        await sql.lockAccount(trx, posting.customer_id)
+        earlier = earlierImports(await sql.importCredits(trx, [posting.customer_id], prefix)).get(posting.customer_id) ?? null
+      }
+      if (earlier) {
+        results.push({ entry_id: null, idempotency_key: posting.idempotency_key, created: false, earlier })
+        continue
+      }
       const result = await this.creditPoints(posting, sharedContext)
-      results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created })
+      results.push({ entry_id: result.entry.id, idempotency_key: posting.idempotency_key, created: result.created, earlier: null })
     }
     return results
   }
@@ -1218,6 +1300,39 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<void> {
     if (!input.customer_ids.length) return
     await sql.clearBirthdays(transactionOf(sharedContext, WRITES), input.customer_ids, input.set_at)
+  }
+
+  /**
+   * The members among `customerIds` that an earlier import credited under
+   * another key, and none under `importKey` (see `earlierImports`): one
+   * grouped read of the ledger's import entries for a batch. What lets a
+   * changed copy of an imported file (another hash, so other row keys) skip
+   * the members it would otherwise pay twice.
+   */
+  @InjectManager()
+  async earlierImportCredits(
+    input: { customer_ids: string[]; import_key: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<Map<string, EarlierImport>> {
+    const rows = await sql.importCredits(knexOf(sharedContext), input.customer_ids, IdempotencyKeys.memberImportPrefix(input.import_key))
+    return earlierImports(rows)
+  }
+
+  /**
+   * Set the key of a run that was created without one: the SHA-256 of the
+   * content uploaded, computed by the server (`runMemberImport`). Only while
+   * the run has no key, so a key is never changed once rows may use it.
+   */
+  @InjectTransactionManager()
+  async setMemberImportKey(input: { id: string; import_key: string }, @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
+    const updated = await transactionOf(sharedContext, WRITES)("loyalty_member_import")
+      .where({ id: input.id })
+      .whereNull("import_key")
+      .whereNull("deleted_at")
+      .update({ import_key: input.import_key, updated_at: new Date() })
+    if (!updated) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Import ${input.id} has its key already: the key of a run never changes`)
+    }
   }
 
   /**

@@ -389,6 +389,31 @@ export async function entryHolders(knex: Db, entryIds: string[]): Promise<{ id: 
     .whereIn("e.id", entryIds)
 }
 
+/**
+ * The import credits on these customers' accounts that stand (not voided),
+ * one row per customer, import run and whether the entry's key starts with
+ * `keyPrefix` (the current import's rows): their points and when the run
+ * wrote its first of them. The prefix is compared as text, not with LIKE
+ * (an import key may hold `_`).
+ */
+export async function importCredits(
+  knex: Db,
+  customerIds: string[],
+  keyPrefix: string
+): Promise<{ customer_id: string; import_id: string | null; same_key: boolean; points: string; imported_at: Date }[]> {
+  if (!customerIds.length) return []
+  return await knex("loyalty_entry as e")
+    .join("loyalty_account as a", "a.id", "e.account_id")
+    .select("a.customer_id", knex.raw("e.reference_id as import_id"))
+    .select(knex.raw("left(e.idempotency_key, ?) = ? as same_key", [keyPrefix.length, keyPrefix]))
+    .select(knex.raw("sum(e.points)::text as points"), knex.raw("min(e.created_at) as imported_at"))
+    .whereIn("a.customer_id", customerIds)
+    .where("e.reference_type", ReferenceTypes.IMPORT)
+    .whereNull("e.voided_at")
+    .whereNull("e.deleted_at")
+    .groupBy("a.customer_id", "e.reference_id", "same_key")
+}
+
 /** The customer whose account a lot is on, if the lot exists. */
 export async function lotHolder(knex: Db, lotId: string): Promise<string | undefined> {
   const row: { customer_id: string } | undefined = await knex("loyalty_lot as l")
@@ -666,13 +691,21 @@ export async function claimCoupons(trx: Knex.Transaction, couponIds: string[], c
   return rows.map((row) => row.id)
 }
 
-/** Let go of the coupons `cartId` holds among `couponIds`; returns them as written. */
+/**
+ * Let go of the coupons `cartId` holds among `couponIds`, and open again those
+ * the expiry pass closed while the cart held them (it refunds no held coupon),
+ * under the rows' lock in the caller's transaction: such a coupon is then open and past its date, so no
+ * checkout can claim it and the next expiry pass settles it whatever happens
+ * after this. Returns the coupons let go of, each with `expired_at` as it was
+ * before (set: closed while held).
+ */
 export async function releaseCouponClaims(trx: Knex.Transaction, couponIds: string[], cartId: string): Promise<CouponRecord[]> {
-  return await trx<CouponRecord>("loyalty_coupon")
-    .whereIn("id", couponIds)
-    .where("claimed_cart_id", cartId)
-    .update({ claimed_cart_id: null, updated_at: new Date() })
-    .returning("*")
+  const held: CouponRecord[] = await trx("loyalty_coupon").whereIn("id", couponIds).where("claimed_cart_id", cartId).forUpdate()
+  if (!held.length) return []
+  await trx("loyalty_coupon")
+    .whereIn("id", held.map((coupon) => coupon.id))
+    .update({ claimed_cart_id: null, expired_at: null, updated_at: new Date() })
+  return held
 }
 
 /** Close a coupon unless it is closed; the row when this call closed it. */
@@ -685,20 +718,51 @@ export async function closeCoupon(trx: Knex.Transaction, couponId: string, now: 
   return row
 }
 
-/** Open a closed coupon again, unless a checkout holds it; answers whether it did. */
-export async function reopenCoupon(trx: Knex.Transaction, couponId: string): Promise<boolean> {
-  const rows = await trx("loyalty_coupon")
+/**
+ * The open coupons past their date: a due queue over (expires_at, id). Only
+ * finished purchases (with a promotion): an unfinished one is settled by
+ * `unfinishedCoupons`' pass, not closed as if it had been sold.
+ */
+export const expiredCoupons = (now: Date) => (knex: Knex) =>
+  knex("loyalty_coupon").whereNull("expired_at").where("expires_at", "<=", now).whereNull("deleted_at").whereNotNull("promotion_id")
+
+/** Purchases that died part-way: coupons still without a promotion, created at or before `cutoff`; a due queue over (created_at, id). */
+export const unfinishedCoupons = (cutoff: Date) => (knex: Knex) =>
+  knex("loyalty_coupon").whereNull("promotion_id").whereNull("deleted_at").where("created_at", "<=", cutoff)
+
+/** Lock an unfinished coupon created at or before `cutoff` (none when it was finished or settled meanwhile). */
+export async function lockUnfinishedCoupon(trx: Knex.Transaction, couponId: string, cutoff: Date): Promise<CouponRecord | undefined> {
+  return await trx<CouponRecord>("loyalty_coupon")
     .where({ id: couponId })
-    .whereNotNull("expired_at")
-    .whereNull("claimed_cart_id")
-    .update({ expired_at: null, updated_at: new Date() })
-    .returning("id")
-  return rows.length > 0
+    .whereNull("promotion_id")
+    .whereNull("deleted_at")
+    .where("created_at", "<=", cutoff)
+    .forUpdate()
+    .first()
 }
 
-/** The open coupons past their date: a due queue over (expires_at, id). */
-export const expiredCoupons = (now: Date) => (knex: Knex) =>
-  knex("loyalty_coupon").whereNull("expired_at").where("expires_at", "<=", now).whereNull("deleted_at")
+/**
+ * Tie a coupon to the entry that paid for it and the promotion that enforces
+ * it, unless it was settled meanwhile (dropped) or tied to another
+ * promotion; the row when it is tied.
+ */
+export async function finishCoupon(
+  trx: Knex.Transaction,
+  input: { id: string; entry_id: string; promotion_id: string }
+): Promise<CouponRecord | undefined> {
+  const [row]: CouponRecord[] = await trx("loyalty_coupon")
+    .where({ id: input.id })
+    .whereNull("deleted_at")
+    .where((q) => q.whereNull("promotion_id").orWhere("promotion_id", input.promotion_id))
+    .update({ entry_id: input.entry_id, promotion_id: input.promotion_id, updated_at: new Date() })
+    .returning("*")
+  return row
+}
+
+/** Drop a coupon whose purchase did not complete (soft delete: its key stays taken and says so). */
+export async function dropCoupon(trx: Knex.Transaction, couponId: string): Promise<void> {
+  await trx("loyalty_coupon").where({ id: couponId }).update({ deleted_at: new Date(), updated_at: new Date() })
+}
 
 // ---------------------------------------------------------------- members
 
@@ -786,7 +850,7 @@ export async function startMemberImport(trx: Knex.Transaction, id: string): Prom
 }
 
 /** A run's big-number columns (`numeric` plus `raw_<column>`, Medusa's `bigNumber`): both are written together. */
-const IMPORT_BIG_NUMBERS = new Set(["points", "points_already", "bytes_read"])
+const IMPORT_BIG_NUMBERS = new Set(["points", "points_already", "points_earlier", "bytes_read"])
 
 /**
  * Add one batch's figures to an import run under the run's row lock (counts

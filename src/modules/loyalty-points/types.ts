@@ -154,12 +154,15 @@ export type MemberImportDelta = {
       | "rows_imported"
       | "points"
       | "points_already"
+      | "members_earlier"
+      | "rows_earlier"
+      | "points_earlier"
       | "tiers_set"
       | "birthdays_set",
       number
     >
   >
-  lists?: Partial<Record<"unknown_emails" | "bad_rows" | "notes", unknown[]>>
+  lists?: Partial<Record<"unknown_emails" | "bad_rows" | "notes" | "earlier_members", unknown[]>>
   bytes_read?: number | null
   /** The file's format, once the header is read. */
   format?: string | null

@@ -317,6 +317,26 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   }
 
   /**
+   * Settle what a rewarded referral whose credits are not posted yet will pay,
+   * right before they are posted: end it as `forfeited` (nothing is paid) or
+   * keep it `rewarded` with the reason one side is not paid. Null when the
+   * referral is no longer rewarded-and-unposted (another run posted or
+   * settled it) or there is nothing to change; the row is locked, so a
+   * take-back and a payment of the same referral do not cross.
+   */
+  @InjectTransactionManager()
+  async settleReferral(
+    input: { referral_id: string; status: "rewarded" | "forfeited"; forfeit_reason: string | null },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<ReferralTransition | null> {
+    return await this.transition_(sharedContext, input.referral_id, ["rewarded"], (row) =>
+      row.rewards_posted_at || (row.status === input.status && row.forfeit_reason === input.forfeit_reason)
+        ? null
+        : { status: input.status, forfeit_reason: input.forfeit_reason }
+    )
+  }
+
+  /**
    * Note the ledger entries of a rewarded referral. True for the one caller
    * that recorded them (a conditional update: the others change no row); the
    * event is announced by that caller only.
@@ -362,11 +382,11 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     previous: ReferralRecord,
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<void> {
-    const { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note } = previous
+    const { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason } = previous
     await this.updateReferrals(
       {
         selector: { id: previous.id, rewards_posted_at: null },
-        data: { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note },
+        data: { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason },
       },
       sharedContext
     )

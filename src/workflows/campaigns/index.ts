@@ -1,3 +1,5 @@
 export * from "./manage-campaigns"
 export * from "./steps/load-campaign-facts"
 export * from "./steps/reserve-campaign-awards"
+export * from "./release-canceled-order-campaign-awards"
+export * from "./steps/release-unissued-campaign-awards"

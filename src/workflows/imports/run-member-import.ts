@@ -13,8 +13,10 @@ import {
   finishMemberImportWorkflow,
   importMemberBatchWorkflow,
   recordMemberImportProgressWorkflow,
+  setMemberImportKeyWorkflow,
   startMemberImportWorkflow,
 } from "./import-members"
+import { spoolUpload, SpooledUpload } from "./spool-upload"
 
 export type MemberImportRecord = InferTypeOf<typeof MemberImport>
 
@@ -38,7 +40,11 @@ export type RunMemberImportOptions = {
  * measures what a member's account can still take against them (a real
  * run's are in the accounts). The run's row holds the figures as they
  * grow, for the admin page's progress bar, and ends `done` with the money
- * value of the points, or `failed` with the reason. A file that is no known format is a 400
+ * value of the points, or `failed` with the reason. A run created without a
+ * key is keyed here by the SHA-256 of the content uploaded: the upload is
+ * spooled to a temporary file while it is hashed, then read from there (the
+ * rows' ledger keys start with the import key, known only once the whole
+ * upload is in). A file that is no known format is a 400
  * (INVALID_DATA) after the run is marked failed; nothing was written then.
  * Used by `POST /admin/loyalty/imports/:id/file` and `src/scripts/import-members.ts`.
  */
@@ -54,8 +60,17 @@ export async function runMemberImport(
   const now = options.now ?? new Date()
   const plannedSoFar = new Map<string, number>()
   let failure: Error | null = null
+  let spooled: SpooledUpload | null = null
   try {
-    for await (const batch of readImportBatches(source, { batch_size: options.batch_size ?? IMPORT_BATCH_SIZE, now })) {
+    let importKey = run.import_key
+    let rows: Readable = source
+    if (!importKey) {
+      spooled = await spoolUpload(source)
+      importKey = spooled.sha256
+      await setMemberImportKeyWorkflow(container).run({ input: { id, import_key: importKey } })
+      rows = spooled.open()
+    }
+    for await (const batch of readImportBatches(rows, { batch_size: options.batch_size ?? IMPORT_BATCH_SIZE, now })) {
       const emails = [...new Set(batch.rows.map((row) => row.email))]
       const plannedBefore = run.dry_run
         ? emails.flatMap((email) => (plannedSoFar.has(email) ? [{ email, points: plannedSoFar.get(email)! }] : []))
@@ -63,8 +78,9 @@ export async function runMemberImport(
       const { result } = await importMemberBatchWorkflow(container).run({
         input: {
           import_id: id,
-          import_key: run.import_key,
+          import_key: importKey,
           dry_run: run.dry_run,
+          repeat_members: run.repeat_members,
           rows: batch.rows.map((row) => ({ ...row, expires_at: row.expires_at ? row.expires_at.toISOString() : null })),
           problems: batch.problems,
           format: batch.format.format,
@@ -85,7 +101,7 @@ export async function runMemberImport(
             input: {
               customer_id: tier.customer_id,
               tier_id: tier.tier_id,
-              reason: `Imported from ${batch.format.format} (${run.file_name ?? run.import_key}, line ${tier.line})`,
+              reason: `Imported from ${batch.format.format} (${run.file_name ?? importKey}, line ${tier.line})`,
               actor_id: run.actor_id ?? "import",
               ends_at: addMonths(now, IMPORTED_TIER_MONTHS),
               now,
@@ -104,6 +120,8 @@ export async function runMemberImport(
     }
   } catch (error) {
     failure = error as Error
+  } finally {
+    await spooled?.remove()
   }
   const current = await points.retrieveMemberImport(id)
   const rules = await points.getProgramRules()

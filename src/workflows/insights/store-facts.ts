@@ -122,8 +122,11 @@ async function readOrderKpiCounts(
      customer_months AS MATERIALIZED (
        SELECT g.*, c.has_account AS member
          FROM (SELECT customer_id, month_start, count(*) AS orders, coalesce(sum(value), 0) AS revenue,
+                      -- Orders in a currency with no rate have no value: counted as orders, not in revenue or its average.
+                      count(value) AS valued_orders,
                       count(*) FILTER (WHERE in_window) AS window_orders,
                       coalesce(sum(value) FILTER (WHERE in_window), 0) AS window_revenue,
+                      count(value) FILTER (WHERE in_window) AS window_valued_orders,
                       bool_or(NOT in_window) AS before_window, bool_or(in_previous) AS in_previous
                  FROM (SELECT o.customer_id COLLATE "C" AS customer_id,
                               CASE WHEN o.created_at >= since.at
@@ -149,6 +152,7 @@ async function readOrderKpiCounts(
      ),
      monthly AS (
        SELECT month_start, member, count(*) AS active_customers, sum(orders) AS orders, sum(revenue) AS revenue,
+              sum(valued_orders) AS valued_orders,
               count(*) FILTER (WHERE ordered_before) AS repeat_customers,
               count(*) FILTER (WHERE ordered_previous_month) AS retained_customers
          FROM flagged, window_start w WHERE month_start >= w.at
@@ -160,6 +164,7 @@ async function readOrderKpiCounts(
      ),
      per_customer AS (
        SELECT customer_id, member, sum(window_orders) AS orders, sum(window_revenue) AS revenue,
+              sum(window_valued_orders) AS valued_orders,
               bool_or(before_window) AS ordered_before, bool_or(in_previous) AS ordered_previous
          FROM customer_months GROUP BY 1, 2
      ),
@@ -173,6 +178,7 @@ async function readOrderKpiCounts(
             coalesce((SELECT sum(j.n) FROM joined j WHERE j.member = g.member AND j.month_start = m.start), 0)::bigint AS new_customers,
             coalesce(cur.active_customers, 0)::bigint AS active_customers,
             coalesce(cur.orders, 0)::bigint AS orders, coalesce(cur.revenue, 0) AS revenue,
+            coalesce(cur.valued_orders, 0)::bigint AS valued_orders,
             coalesce(cur.repeat_customers, 0)::bigint AS repeat_customers,
             coalesce(cur.retained_customers, 0)::bigint AS retained_customers,
             coalesce(prev.active_customers, 0)::bigint AS previous_month_customers
@@ -183,7 +189,7 @@ async function readOrderKpiCounts(
      -- The window's row per cohort has no month.
      SELECT NULL, g.member, coalesce(max(j.customers), 0)::bigint, coalesce(max(j.new_customers), 0)::bigint,
             count(p.customer_id) FILTER (WHERE p.orders > 0)::bigint,
-            coalesce(sum(p.orders), 0)::bigint, coalesce(sum(p.revenue), 0),
+            coalesce(sum(p.orders), 0)::bigint, coalesce(sum(p.revenue), 0), coalesce(sum(p.valued_orders), 0)::bigint,
             count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_before)::bigint,
             count(p.customer_id) FILTER (WHERE p.orders > 0 AND p.ordered_previous)::bigint,
             count(p.customer_id) FILTER (WHERE p.ordered_previous)::bigint
@@ -585,6 +591,7 @@ function pickCounts(row: Record<string, unknown> | undefined): OrderCounts {
     active_customers: n("active_customers"),
     orders: n("orders"),
     revenue: n("revenue"),
+    valued_orders: n("valued_orders"),
     repeat_customers: n("repeat_customers"),
     retained_customers: n("retained_customers"),
     previous_month_customers: n("previous_month_customers"),

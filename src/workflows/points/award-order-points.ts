@@ -8,6 +8,7 @@ import { OrderEarning, orderEarning, withCampaignAwards } from "../../lib/points
 import { loadCampaignFactsStep } from "../campaigns/steps/load-campaign-facts"
 import { withLineFacts } from "../campaigns/steps/campaign-facts"
 import { reserveCampaignAwardsStep } from "../campaigns/steps/reserve-campaign-awards"
+import { releaseUnissuedCampaignAwardsStep } from "../campaigns/steps/release-unissued-campaign-awards"
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
 import { loadProgramRulesStep } from "./steps/load-program-rules"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
@@ -89,13 +90,19 @@ export const awardOrderPointsWorkflow = createWorkflow(
     // What earning read of the order, kept for the what-if replay (a guest's order too), written with the entry.
     const read = transform({ order }, ({ order }) => (order ? orderFacts(order) : null))
     const result = recordOrderEarningStep({ earning, facts: read })
+    // Budget and caps count only points issued: an order that had earned already keeps no new reservation.
+    const standing = when({ reserved }, ({ reserved }) => reserved.some((r) => r.created_id !== null)).then(() =>
+      releaseUnissuedCampaignAwardsStep(
+        transform({ reserved, result }, ({ reserved, result }) => ({ reserved, issued: !!result?.created }))
+      )
+    )
 
     const events = transform({ result }, ({ result }) => pointsEventsFor([result]))
     when({ events }, ({ events }) => events.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.POINTS_EARNED, data: events })
     )
-    const awarded = transform({ planned, reserved }, ({ planned, reserved }) =>
-      campaignAwardedEvents(planned, reserved)
+    const awarded = transform({ planned, standing }, ({ planned, standing }) =>
+      campaignAwardedEvents(planned, standing ?? [])
     )
     when({ awarded }, ({ awarded }) => awarded.length > 0).then(() =>
       emitEventStep({ eventName: LoyaltyEvents.CAMPAIGN_AWARDED, data: awarded }).config({ name: "loyalty-emit-campaign-awarded-step" })

@@ -6,9 +6,11 @@ import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
 import { CreditPosting } from "../../modules/loyalty-points/types"
 import { creditPointsBatchStep } from "../points/steps/credit-points-batch"
+import { takeBackForfeitedRewardsStep } from "./steps/take-back-forfeited-rewards"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { loadReferralRewardPageStep } from "./steps/load-referral-reward-page"
 import { recordReferralRewardPageStep } from "./steps/record-referral-reward-page"
+import { settleReferralPayoutsStep } from "./steps/settle-referral-payouts"
 
 export const postReferralRewardsPageWorkflowId = "loyalty-post-referral-rewards-page"
 /** The page's event steps, named (a fault test arms the second by its name). */
@@ -28,9 +30,13 @@ export type PostReferralRewardsPageInput = { referral_ids: string[] } & Addition
  * on the referrals in one statement, and `loyalty.points.earned` and
  * `loyalty.referral.rewarded` for the page in one step each. A step that
  * fails undoes this page only (the credits are taken back, the referrals
- * left unposted), and the next run pays it. A referral with a side whose
- * points account is closed is left out (`deferred`): its own workflow
- * refuses it as before, without holding up the page.
+ * left unposted), and the next run pays it. Before crediting, the page is
+ * settled by the rule of a single referral (`settleReferralPayoutsStep`): a
+ * referral whose order was canceled or refunded in full since it was marked
+ * rewarded ends `forfeited` unpaid; a side whose customer was deleted is not
+ * paid and the other side is. A credit written for a referral that a
+ * take-back settled (forfeited) between that check and the note is taken
+ * back under the take-back's own keys, so it is taken back once.
  *
  * @summary Pay the rewards of a page of rewarded referrals.
  *
@@ -49,9 +55,11 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
   postReferralRewardsPageWorkflowId,
   (input: PostReferralRewardsPageInput) => {
     const page = loadReferralRewardPageStep({ referral_ids: input.referral_ids })
-    const referrals = transform({ page }, ({ page }) => page.referrals)
-    const validate = createHook("validate", { input, referrals })
+    const due = transform({ page }, ({ page }) => page.referrals)
+    const validate = createHook("validate", { input, referrals: due })
     const rules = loadProgramRulesStep()
+    const settled = settleReferralPayoutsStep(transform({ due }, ({ due }) => ({ referrals: due })))
+    const referrals = transform({ settled }, ({ settled }) => settled.payable)
 
     const postings = transform({ referrals, rules }, ({ referrals, rules }): CreditPosting[] => {
       const at = new Date()
@@ -70,6 +78,19 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
       }))
     })
     const posted = recordReferralRewardPageStep(notes)
+
+    // Credits this run wrote for referrals it could not note: taken back if a take-back forfeited them meanwhile.
+    const unnoted = transform({ credits, posted }, ({ credits, posted }) => {
+      const noted = new Set(posted.map((referral) => referral.id))
+      return credits.flatMap((credit) => {
+        const referralId = credit.entry.reference_id
+        if (!credit.created || !referralId || noted.has(referralId)) return []
+        const side: "referrer" | "referee" =
+          credit.entry.idempotency_key === IdempotencyKeys.referralReward(referralId, "referrer") ? "referrer" : "referee"
+        return [{ referral_id: referralId, side }]
+      })
+    })
+    takeBackForfeitedRewardsStep(unnoted)
 
     const earned = transform({ credits }, ({ credits }) => pointsEventsFor(credits))
     when("loyalty-referral-page-earned", { earned }, ({ earned }) => earned.length > 0).then(() =>
@@ -97,7 +118,7 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
     const referralsRewarded = createHook("referralsRewarded", { referrals: posted, additional_data: input.additional_data })
     return new WorkflowResponse(
       // Also read when a step failed (the run's result then has no `posted`).
-      transform({ posted, page }, ({ posted, page }) => ({ posted: posted?.length ?? 0, deferred: page?.deferred ?? [] })),
+      transform({ posted, settled }, ({ posted, settled }) => ({ posted: posted?.length ?? 0, forfeited: settled?.forfeited.length ?? 0 })),
       { hooks: [validate, referralsRewarded] }
     )
   }

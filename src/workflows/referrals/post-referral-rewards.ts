@@ -6,8 +6,10 @@ import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../..
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { creditPointsStep } from "../points/steps/credit-points"
+import { takeBackForfeitedRewardsStep } from "./steps/take-back-forfeited-rewards"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
+import { settleReferralPayoutsStep } from "./steps/settle-referral-payouts"
 
 export const postReferralRewardsWorkflowId = "loyalty-post-referral-rewards"
 
@@ -23,6 +25,17 @@ const posting = (referral: ReferralRecord | null, side: "referrer" | "referee", 
  * it again (the job's repair pass after a crash) writes nothing twice and
  * announces nothing twice.
  *
+ * Right before crediting, `settleReferralPayoutsStep` reads the qualifying
+ * order and both customers again (the referral may have been marked rewarded
+ * long before, by a run that crashed): a referral whose order was canceled or
+ * refunded in full meanwhile is not paid and ends `forfeited`; a side whose
+ * customer was deleted forfeits its reward and the other side is paid alone,
+ * so a closed account never makes this fail and roll back again every run.
+ * Should a take-back forfeit the referral between that check and the note
+ * (the note then finds it no longer rewarded), the credits this run wrote are
+ * taken back under the take-back's own keys (`takeBackForfeitedRewardsStep`),
+ * so they are taken back once.
+ *
  * @summary Credit a rewarded referral's points to both sides.
  *
  * @property hooks.validate - Runs after the referral is read and before anything is written
@@ -36,16 +49,20 @@ export const postReferralRewardsWorkflow = createWorkflow(
     const referral = loadReferralStep({ referral_id: input.referral_id })
     const validate = createHook("validate", { input, referral })
     const rules = loadProgramRulesStep()
+    const settled = settleReferralPayoutsStep(
+      transform({ referral }, ({ referral }) => ({ referrals: referral ? [referral] : [] }))
+    )
+    const payable = transform({ settled }, ({ settled }) => settled.payable[0] ?? null)
 
     const referee = creditPointsStep(
-      transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referee", rules))
+      transform({ payable, rules }, ({ payable, rules }) => posting(payable, "referee", rules))
     ).config({ name: "loyalty-credit-referee-reward-step" })
     const referrer = creditPointsStep(
-      transform({ referral, rules }, ({ referral, rules }) => posting(referral, "referrer", rules))
+      transform({ payable, rules }, ({ payable, rules }) => posting(payable, "referrer", rules))
     ).config({ name: "loyalty-credit-referrer-reward-step" })
 
     const recorded = recordReferralRewardsStep(
-      transform({ referral, referee, referrer }, ({ referral, referee, referrer }) =>
+      transform({ payable, referee, referrer }, ({ payable: referral, referee, referrer }) =>
         referral && referral.status === "rewarded" && !referral.rewards_posted_at
           ? {
               referral_id: referral.id,
@@ -53,6 +70,18 @@ export const postReferralRewardsWorkflow = createWorkflow(
               referrer_entry_id: referrer?.entry.id ?? null,
             }
           : null
+      )
+    )
+
+    // Credits this run wrote but could not note: taken back if a take-back forfeited the referral meanwhile.
+    takeBackForfeitedRewardsStep(
+      transform({ payable, recorded, referee, referrer }, ({ payable, recorded, referee, referrer }) =>
+        payable && !recorded
+          ? [
+              ...(referee?.created ? [{ referral_id: payable.id, side: "referee" as const }] : []),
+              ...(referrer?.created ? [{ referral_id: payable.id, side: "referrer" as const }] : []),
+            ]
+          : []
       )
     )
 

@@ -1,7 +1,8 @@
 import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
-import { referralRewardsForfeited } from "../../lib/referrals/rules"
+import { referralPayout, referralRewardsForfeited } from "../../lib/referrals/rules"
+import { forfeitReferralStep } from "./steps/forfeit-referral"
 import { takeBackCreditStep } from "../points/steps/take-back-credit"
 import { loadOrderPaymentStateStep } from "./steps/load-order-payment-state"
 import { loadReferralProgramStep } from "./steps/load-referral-program"
@@ -17,6 +18,13 @@ export const takeBackReferralRewardsWorkflowId = "loyalty-take-back-referral-rew
  * merchant switched `take_back_rewards` off. Runs on `order.canceled` and
  * `payment.refunded`; keyed per side, so it happens once.
  *
+ * A referral marked rewarded whose credits are not posted yet (the payment
+ * is a later step, or the run crashed and the repair pass pays it minutes
+ * later) is ended here as `forfeited`, with the reason, under its row lock:
+ * the payment still to come then pays nothing (it checks the order itself as
+ * well, for a take-back event that was lost). A credit a crashed run did
+ * write is taken back like a posted one.
+ *
  * @summary Take back a referral's rewards when its order is canceled or refunded.
  *
  * @example
@@ -30,6 +38,16 @@ export const takeBackReferralRewardsWorkflow = createWorkflow(
     const program = loadReferralProgramStep()
     const reason = transform({ referral, order, program }, ({ referral, order, program }) =>
       referral && order ? referralRewardsForfeited(program, order) : null
+    )
+    when({ referral, order, program }, ({ referral, order, program }) => !!referral && !!order && !referral.posted &&
+      referralPayout(program, order, { referrer: false, referee: false }).status === "forfeited"
+    ).then(() =>
+      forfeitReferralStep(
+        transform({ referral, order, program }, ({ referral, order, program }) => ({
+          referral_id: referral!.id,
+          reason: referralPayout(program, order!, { referrer: false, referee: false }).reason!,
+        }))
+      )
     )
     const posting = (side: "referrer" | "referee") =>
       transform({ referral, reason }, ({ referral, reason }) =>

@@ -1,5 +1,6 @@
-import { createPromotionsWorkflow, emitEventStep } from "@medusajs/medusa/core-flows"
+import { acquireLockStep, createPromotionsWorkflow, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { createHook, createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { couponPurchaseLockKey } from "../../lib/rewards/rules"
 import { LoyaltyEvents } from "../../lib/shared/events"
 import { debitPointsStep } from "../points/steps/debit-points"
 import { finalizeCouponStep } from "./steps/finalize-coupon"
@@ -14,8 +15,13 @@ export const purchaseCouponWorkflowId = "loyalty-purchase-coupon"
  * Turn points into a coupon: debit the reward's cost and create a single-use
  * Medusa promotion (`limit: 1`) whose rule binds it to the buyer
  * (`customer.id`), inside a campaign that ends when the coupon expires. A
- * failure at any step gives the points back and removes what was created. A
- * retried request with the same key returns the coupon bought the first time.
+ * failure at any step gives the points back and removes what was created;
+ * a run whose process dies part-way is settled by the daily coupon pass
+ * (`expireCouponsWorkflow`: finished, or its points given back), because no
+ * workflow engine resumes a run its process lost. A retried request with the
+ * same key waits for the first (a lock on the key) and returns the coupon it
+ * bought; a key sent for another reward, or whose purchase died, is refused
+ * with a 400 that says so (`reserveCoupon`).
  *
  * @summary Buy a coupon with points.
  *
@@ -25,6 +31,8 @@ export const purchaseCouponWorkflowId = "loyalty-purchase-coupon"
  *   request with the same key (`{ coupon, created, additional_data }`).
  */
 export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (input: PurchaseCouponInput) => {
+  const lockKey = transform({ input }, ({ input }) => couponPurchaseLockKey(input.customer_id, input.idempotency_key))
+  acquireLockStep({ key: lockKey, timeout: 10, ttl: 30 })
   const plan = planCouponStep(input)
   const validate = createHook("validate", { input, plan })
   const reserved = reserveCouponStep(transform({ plan }, ({ plan }) => plan.reservation))
@@ -77,5 +85,6 @@ export const purchaseCouponWorkflow = createWorkflow(purchaseCouponWorkflowId, (
     created: transform({ result }, ({ result }) => result.created),
     additional_data: input.additional_data,
   })
+  releaseLockStep({ key: lockKey })
   return new WorkflowResponse(result, { hooks: [validate, couponPurchased] })
 })

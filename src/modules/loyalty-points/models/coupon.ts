@@ -12,6 +12,7 @@ const Coupon = model
     customer_id: model.text(),
     code: model.text(),
     currency_code: model.text().nullable(),
+    /** Set by the purchase's last step: until then the coupon is pending and its code does nothing. */
     promotion_id: model.text().nullable(),
     points_spent: model.number(),
     /**
@@ -38,6 +39,8 @@ const Coupon = model
     { on: ["code"], unique: true },
     { on: ["customer_id", "reward_id"] },
     { name: "IDX_loyalty_coupon_open_expiry", on: ["expires_at"], where: "expired_at IS NULL" },
+    /** Purchases not finished (no promotion yet): the daily pass settles those that died part-way. */
+    { name: "IDX_loyalty_coupon_unfinished", on: ["created_at", "id"], where: "promotion_id IS NULL" },
   ])
 
 export default Coupon

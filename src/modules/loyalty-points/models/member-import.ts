@@ -11,8 +11,18 @@ import { model } from "@medusajs/framework/utils"
 const MemberImport = model
   .define("loyalty_member_import", {
     id: model.id({ prefix: "limp" }).primaryKey(),
-    /** Scopes the ledger keys: the file's SHA-256 unless the merchant names one. */
-    import_key: model.text(),
+    /**
+     * Scopes the ledger keys: the merchant's own name for the import, else the
+     * SHA-256 of the uploaded content, which the server computes when the file
+     * arrives (null until then). Never from a file's name, size or date.
+     */
+    import_key: model.text().nullable(),
+    /**
+     * Credit members that an earlier import (another key) already credited.
+     * Off by default: a changed copy of a file already imported has another
+     * key, and crediting its members again would pay them twice.
+     */
+    repeat_members: model.boolean().default(false),
     file_name: model.text().nullable(),
     /** generic, smile, loyaltylion or yotpo: told from the header row. */
     format: model.text().nullable(),
@@ -33,6 +43,11 @@ const MemberImport = model
     /** Points this run credits (a dry run: would credit). */
     points: model.bigNumber().default(0),
     points_already: model.bigNumber().default(0),
+    /** Members skipped because an earlier import (another key) credited them, counted on their first row. */
+    members_earlier: model.number().default(0),
+    /** Rows of those members, and their points: not credited. */
+    rows_earlier: model.number().default(0),
+    points_earlier: model.bigNumber().default(0),
     /** Money value of `points` per currency with a point value, as decimal strings. */
     value: model.json().nullable(),
     tiers_set: model.number().default(0),
@@ -41,6 +56,8 @@ const MemberImport = model
     unknown_emails: model.json().nullable(),
     /** First bad rows, `{ line, reason }`. */
     bad_rows: model.json().nullable(),
+    /** First members skipped for an earlier import, `{ line, email, import_id, imported_at, points }`. */
+    earlier_members: model.json().nullable(),
     /** First rows imported with something left out, `{ line, reason }`. */
     notes: model.json().nullable(),
     error: model.text().nullable(),

@@ -7,7 +7,9 @@ import type { ReferralFlag } from "../../../lib/referrals/rules"
  * friend's first qualifying order makes it `qualified` → once that order is
  * past its return window both sides are paid and it is `rewarded`. A fraud
  * rule makes it `flagged` (the reasons are in `flags`) until an admin approves
- * (back to `claimed`) or rejects it (`rejected`, final).
+ * (back to `claimed`) or rejects it (`rejected`, final). A rewarded referral
+ * whose order is canceled or refunded in full before its credits are posted
+ * is not paid: `forfeited`, final, with `forfeit_reason`.
  *
  * The rewards and the minimum order are copied from the program when the code
  * is claimed: the friend gets what was on offer when they signed up.
@@ -34,6 +36,13 @@ const Referral = model
     rewards_posted_at: model.dateTime().nullable(),
     referrer_entry_id: model.text().nullable(),
     referee_entry_id: model.text().nullable(),
+    /**
+     * Why a reward of this referral was not paid: the whole referral
+     * (`forfeited`: its order was canceled or refunded in full before the
+     * credits were posted), or one side (still `rewarded`: that customer was
+     * deleted, so their points account is closed and the other side is paid alone).
+     */
+    forfeit_reason: model.text().nullable(),
     /** The last admin decision: who, when, what and why. */
     decision: model.enum(["approved", "rejected"]).nullable(),
     decided_by: model.text().nullable(),

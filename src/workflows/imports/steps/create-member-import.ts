@@ -4,9 +4,12 @@ import { pointsService } from "../../points/steps/resolve-service"
 export const createMemberImportStepId = "loyalty-create-member-import-step"
 
 export type CreateMemberImportInput = {
-  import_key: string
+  /** The merchant's key; null: the server keys the run by the content uploaded (`runMemberImport`). */
+  import_key: string | null
   file_name: string | null
   dry_run: boolean
+  /** Credit members an earlier import (another key) already credited; off by default. */
+  repeat_members?: boolean
   bytes_total: number | null
   actor_id: string | null
 }
@@ -15,7 +18,7 @@ export type CreateMemberImportInput = {
 export const createMemberImportStep = createStep(
   createMemberImportStepId,
   async (input: CreateMemberImportInput, { container }) => {
-    const created = await pointsService(container).createMemberImports({ ...input, status: "created" })
+    const created = await pointsService(container).createMemberImports({ ...input, repeat_members: input.repeat_members ?? false, status: "created" })
     return new StepResponse(created, created.id)
   },
   async (id, { container }) => {

@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { RowProblem } from "../../../lib/imports/formats"
-import { BatchPlan, NumberedRow, planImportBatch } from "../../../lib/imports/plan"
+import { BatchPlan, importRowKeys, NumberedRow, planImportBatch } from "../../../lib/imports/plan"
 import { creditRoom } from "../../../lib/points/ledger"
 import { expiryDate } from "../../../lib/shared/dates"
 import { Limits } from "../../../lib/shared/vocabulary"
@@ -15,6 +15,8 @@ export type MemberImportRowInput = Omit<NumberedRow, "expires_at"> & { expires_a
 
 export type PlanMemberImportBatchInput = {
   import_key: string
+  /** Credit members an earlier import (another key) credited: the run's `repeat_members`. */
+  repeat_members: boolean
   rows: MemberImportRowInput[]
   problems: RowProblem[]
   now: string
@@ -33,7 +35,9 @@ export type MemberImportBatchPlan = Omit<BatchPlan, "postings"> & {
 
 /**
  * What a batch would do: reads the members behind its emails (`query.graph`
- * on customers with an account), which of its ledger keys exist, who has a
+ * on customers with an account), which of its ledger keys exist (by content,
+ * and as older runs keyed them), which members an earlier import under
+ * another key credited (`earlierImportCredits`), who has a
  * birthday, the tiers and the members' tiers, the points each account can
  * still take (`creditRoom`), and the program's expiry, then plans with the
  * pure rules of `lib/imports/plan`. Reads only, so the dry run is this step
@@ -68,6 +72,8 @@ export const planMemberImportBatchStep = createStep(
         import_key: input.import_key,
         customers,
         existing_keys: new Set(),
+        earlier: new Map(),
+        repeat_members: true,
         tiers: [],
         birthdays_set: new Set(),
         current_tiers: new Map(),
@@ -75,8 +81,14 @@ export const planMemberImportBatchStep = createStep(
         room: new Map(),
       }
     )
-    const [existingKeys, tierList, currentTiers, accounts] = await Promise.all([
-      points.existingEntryKeys(draft.postings.map((p) => p.idempotency_key)),
+    // The draft plans every member's rows (no room used, nobody earlier): its keys are all the batch can write.
+    const legacyKeys = input.rows.flatMap((row) => {
+      const customerId = customers.get(row.email)
+      return customerId && row.points > 0 ? [importRowKeys(input.import_key, customerId, { ...row, expires_at: null }).legacy] : []
+    })
+    const [existingKeys, earlier, tierList, currentTiers, accounts] = await Promise.all([
+      points.existingEntryKeys([...draft.postings.map((p) => p.idempotency_key), ...legacyKeys]),
+      input.repeat_members ? Promise.resolve(new Map()) : points.earlierImportCredits({ customer_ids: customerIds, import_key: input.import_key }),
       tiers.listTiersByRank(),
       tiers.membershipTiers(customerIds, "tier_id"),
       customerIds.length
@@ -95,6 +107,8 @@ export const planMemberImportBatchStep = createStep(
         import_key: input.import_key,
         customers,
         existing_keys: new Set(existingKeys),
+        earlier,
+        repeat_members: input.repeat_members,
         tiers: tierList.map((tier) => ({ id: tier.id, name: tier.name })),
         birthdays_set: new Set(accounts.flatMap((account) => (account.birthday_month != null ? [account.customer_id] : []))),
         current_tiers: currentTiers,

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { cartPromotionCodes, couponOwnerOnly, couponUseProblem } from "../../../lib/rewards/rules"
 import { pointsService } from "../../points/steps/resolve-service"
-import { refundClosedCoupons } from "../../rewards/refund-closed-coupons"
+import { settleReleasedCoupons } from "../../rewards/settle-released-coupons"
 import type { CheckoutActor } from "../checkout-actor"
 import type { CheckoutCart } from "../checkout-cart"
 
@@ -12,13 +12,14 @@ export const holdCheckoutCouponsStepId = "loyalty-hold-checkout-coupons-step"
 type CouponHold = { cart_id: string; coupon_ids: string[] }
 
 /**
- * Let go of coupons a checkout held; a coupon the expiry job closed while
- * this checkout held it is refunded now, as the job would have.
+ * Let go of coupons a checkout held; a coupon the expiry pass closed while
+ * this checkout held it is opened again with the release and settled now, as
+ * the pass would have (or by the next pass, if this fails).
  */
 async function releaseCoupons(container: MedusaContainer, hold: CouponHold) {
   const closed = await pointsService(container).releaseCouponClaims(hold.coupon_ids, hold.cart_id)
   if (closed.length) {
-    await refundClosedCoupons(container, closed, new Date())
+    await settleReleasedCoupons(container, closed, new Date())
   }
 }
 

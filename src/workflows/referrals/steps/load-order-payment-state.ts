@@ -1,6 +1,6 @@
-import { MathBN } from "@medusajs/framework/utils"
+import { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { graphOne } from "../../shared/graph-one"
 
 export const loadOrderPaymentStateStepId = "loyalty-load-order-payment-state-step"
 
@@ -13,23 +13,43 @@ export type OrderPaymentState = {
   refunded: string
 }
 
+/**
+ * Whether some orders are canceled and how much of their cash was refunded,
+ * in one read; orders that do not exist are missing from the map.
+ */
+export async function loadOrderPaymentStates(container: MedusaContainer, orderIds: string[]): Promise<Map<string, OrderPaymentState>> {
+  const ids = [...new Set(orderIds)]
+  if (!ids.length) return new Map()
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id", "display_id", "status", "transactions.amount", "transactions.reference"],
+    filters: { id: ids },
+  })
+  return new Map(
+    data.map((order) => {
+      const sumOf = (reference: string) =>
+        (order.transactions ?? [])
+          .filter((t) => t?.reference === reference)
+          .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
+          .toString()
+      const state: OrderPaymentState = {
+        id: order.id,
+        display_id: order.display_id ?? null,
+        status: order.status,
+        captured: sumOf("capture"),
+        refunded: sumOf("refund"),
+      }
+      return [order.id, state]
+    })
+  )
+}
+
 /** Whether an order is canceled and how much of its cash was refunded; null when it does not exist. */
 export const loadOrderPaymentStateStep = createStep(
   loadOrderPaymentStateStepId,
   async (input: { order_id: string }, { container }) => {
-    const order = await graphOne(container, "order", input.order_id, ["id", "display_id", "status", "transactions.amount", "transactions.reference"])
-    if (!order) return new StepResponse<OrderPaymentState | null>(null)
-    const sumOf = (reference: string) =>
-      (order.transactions ?? [])
-        .filter((t) => t?.reference === reference)
-        .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
-        .toString()
-    return new StepResponse<OrderPaymentState | null>({
-      id: order.id,
-      display_id: order.display_id ?? null,
-      status: order.status,
-      captured: sumOf("capture"),
-      refunded: sumOf("refund"),
-    })
+    const states = await loadOrderPaymentStates(container, [input.order_id])
+    return new StepResponse<OrderPaymentState | null>(states.get(input.order_id) ?? null)
   }
 )

@@ -45,7 +45,11 @@ const ORDER_FIELDS = [
  * referrer's identity. The window is over when the points ledger released
  * the order's points, the same moment the shopper sees them; an order that
  * earned no points (a currency without an earn rate) uses its date plus the
- * program's return window. Null for a referral that is not open.
+ * program's return window, and so does the order of a friend whose customer
+ * was deleted: closing the account forfeited its pending points, so they are
+ * never released, and the referral would otherwise wait forever (the
+ * referrer is then paid alone, see `referralPayout`). Null for a referral
+ * that is not open.
  */
 export const loadReferralEvidenceStep = createStep(
   loadReferralEvidenceStepId,
@@ -66,10 +70,12 @@ export const loadReferralEvidenceStep = createStep(
       pagination: { take: ORDERS_CONSIDERED, order: { created_at: "ASC" } },
     })
     const points = pointsService(container)
-    const [summaries, rules] = await Promise.all([
+    const [summaries, rules, accounts] = await Promise.all([
       points.summarizeOrders(data.map((order) => order.id)),
       points.getProgramRules(),
+      points.listAccounts({ customer_id: referral.referee_id }, { select: ["deleted_at"], take: null, withDeleted: true }),
     ])
+    const refereeClosed = accounts.length > 0 && accounts.every((account) => !!account.deleted_at)
     const now = new Date(input.now)
 
     const orders: RefereeOrder[] = data.map((order, i) => {
@@ -105,7 +111,7 @@ export const loadReferralEvidenceStep = createStep(
             }
           : null,
         window_passed:
-          summary.earned > 0 ? summary.released > 0 : addDays(createdAt, rules.pending_days) <= now,
+          summary.earned > 0 && !refereeClosed ? summary.released > 0 : addDays(createdAt, rules.pending_days) <= now,
       }
     })
 

@@ -19,10 +19,13 @@ const ATTEMPTS_KEPT_DAYS = 1
  * noted (the process died in between). Read a page at a time in keyset order
  * (rewarded at, id); each page is one `postReferralRewardsPageWorkflow`,
  * which pays it set-based and, if it fails, undoes only that page (logged).
- * The referrals a page leaves out (a side's account closed), and every
- * referral of a page that failed, then get their own
+ * Every referral of a page that failed then gets its own
  * `postReferralRewardsWorkflow`, so a referral that cannot be paid holds up
- * only itself. The credits are keyed per referral and side, so a credit that
+ * only itself. Both check the referral's order and customers right before
+ * crediting (`settleReferralPayoutsStep`): one whose order was canceled or
+ * refunded in full in the minutes since it was marked rewarded is not paid
+ * (`forfeited`), and a deleted customer's side is not paid while the other
+ * side is, so nothing here fails and rolls back again every hour. The credits are keyed per referral and side, so a credit that
  * did get written is not written again. Only counters outlive a page.
  */
 export const repairReferralRewardsStep = createPassStep(repairReferralRewardsStepId, async (now, container) => {
@@ -37,8 +40,11 @@ export const repairReferralRewardsStep = createPassStep(repairReferralRewardsSte
         const { result } = await postReferralRewardsPageWorkflow(container).run({ input: { referral_ids: referralIds } })
         return result
       })
-      if (page.ok) repaired += page.value.posted
-      for (const referralId of page.ok ? page.value.deferred : referralIds) {
+      if (page.ok) {
+        repaired += page.value.posted
+        return
+      }
+      for (const referralId of referralIds) {
         const one = await attempt(container, `Loyalty: paying referral ${referralId}`, async () => {
           const { result } = await postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId } })
           return result ? 1 : 0

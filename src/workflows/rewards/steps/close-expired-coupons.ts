@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
-import { forfeitedCoupon, unrecordedExpiry, usedPromotions } from "../refund-closed-coupons"
+import { forfeitedCoupon, unrecordedExpiry, usedPromotions } from "../settle-released-coupons"
 import { createPassStep } from "../../shared/create-pass-step"
 
 export const closeExpiredCouponsStepId = "loyalty-close-expired-coupons-step"
@@ -18,7 +18,9 @@ const BATCH = 200
  * (`settleExpiredCoupon`): one that fails stays open, is logged and lies
  * behind the pass's cursor, so it stops no other coupon and the next pass
  * settles it. A coupon whose owner's account is closed is closed without a
- * refund (its points were forfeited with the account) and logged.
+ * refund (its points were forfeited with the account) and logged. A coupon
+ * whose purchase never finished is not closed here: the pass settles it
+ * before (`settleUnfinishedCouponsStep`).
  */
 export const closeExpiredCouponsStep = createPassStep(closeExpiredCouponsStepId, async (now, container) => {
   const service = pointsService(container)

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { unrecordedExpiry } from "../refund-closed-coupons"
+import { unrecordedExpiry } from "../settle-released-coupons"
 import { pointsService } from "../../points/steps/resolve-service"
 import type { CanceledOrderCoupons } from "./load-canceled-order-coupons"
 

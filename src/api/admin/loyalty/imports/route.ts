@@ -15,14 +15,16 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminListMemb
 /**
  * Create an import run (a dry run or the real import), waiting for its file
  * at `POST /admin/loyalty/imports/:id/file`. Two calls so the page knows the
- * run's id, and polls it, while the file uploads.
+ * run's id, and polls it, while the file uploads. Without `import_key` the
+ * run's key is null until the file arrives and the server hashes it.
  */
 export async function POST(req: AuthenticatedMedusaRequest<AdminCreateMemberImportType>, res: MedusaResponse) {
   const { result } = await createMemberImportWorkflow(req.scope).run({
     input: {
-      import_key: req.validatedBody.import_key,
+      import_key: req.validatedBody.import_key ?? null,
       file_name: req.validatedBody.file_name ?? null,
       dry_run: req.validatedBody.dry_run,
+      repeat_members: req.validatedBody.repeat_members,
       bytes_total: req.validatedBody.bytes_total ?? null,
       actor_id: req.auth_context.actor_id,
     },

@@ -119,6 +119,12 @@ const ReviewBody = ({ referral }: { referral: AdminReferral }) => {
           <Text size="small">{referral.code}</Text>
           <Text size="small" weight="plus">Status</Text>
           <Text size="small">{REFERRAL_STATUS_LABELS[referral.status]}</Text>
+          {referral.forfeit_reason && (
+            <>
+              <Text size="small" weight="plus">Not paid</Text>
+              <Text size="small" data-testid="referral-forfeit-reason">{referral.forfeit_reason}</Text>
+            </>
+          )}
           <Text size="small" weight="plus">Order</Text>
           <Text size="small">
             {referral.order_id ? (

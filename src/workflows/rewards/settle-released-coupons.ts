@@ -32,33 +32,33 @@ export const forfeitedCoupon = (coupon: Pick<CouponRecord, "code" | "customer_id
   `Loyalty: coupon ${coupon.code} expired unused and is not refunded: customer ${coupon.customer_id}'s points account is closed, its points were forfeited with it`
 
 /**
- * Give back the points of coupons the expiry job closed while a checkout
- * held them, now that the checkout let go of them, when the terms they were
- * bought with say so (`refund_on_expiry`, kept on the coupon). Keyed by the
- * coupon (`refund:coupon:<id>`), so the job and a checkout refund it once
- * between them; the points come back with the expiries they had
- * (`refundCoupon`). Each coupon on its own: a refund that fails is logged
- * and its coupon opened again, so the next expiry pass refunds it; one
- * whose owner's account is closed is not refunded (forfeited with it).
- * Returns how many were refunded now.
+ * Settle now the coupons the expiry pass closed while a checkout held them,
+ * now that the checkout let go of them (`releaseCouponClaims` opened them
+ * again): each is closed and, when its terms say so, refunded in one
+ * transaction (`settleExpiredCoupon`, keyed `refund:coupon:<id>`, so the pass
+ * and a checkout refund it once between them, with the expiries its points
+ * had). One that fails stays open and past its date, so no checkout can claim
+ * it and the next expiry pass settles it: no refund hangs on a second write
+ * succeeding. One whose owner's account is closed is not refunded (forfeited
+ * with it). Returns how many were refunded now.
  */
-export async function refundClosedCoupons(container: MedusaContainer, coupons: ClosedCoupon[], now: Date) {
-  const candidates = coupons.filter((coupon) => coupon.entry_id && coupon.promotion_id && coupon.refund_on_expiry)
-  if (!candidates.length) return 0
+export async function settleReleasedCoupons(container: MedusaContainer, coupons: ClosedCoupon[], now: Date) {
+  if (!coupons.length) return 0
   const service = pointsService(container)
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const used = await usedPromotions(container, candidates)
+  const used = await usedPromotions(container, coupons)
   const unrecorded = await unrecordedExpiry(container, now)
   let refunded = 0
-  for (const coupon of candidates) {
-    if (used.has(coupon.promotion_id!)) continue
-    const done = await attempt(container, `Loyalty: refunding coupon ${coupon.code}`, () => service.refundCoupon(coupon, { unrecorded_expires_at: unrecorded }))
-    if (!done.ok) {
-      await service.reopenCoupon(coupon.id)
-      continue
-    }
-    if (done.value.forfeited) logger.info(forfeitedCoupon(coupon))
-    if (done.value.result?.created) refunded++
+  for (const coupon of coupons) {
+    const settled = await attempt(container, `Loyalty: settling released coupon ${coupon.code}`, () =>
+      service.settleExpiredCoupon(coupon.id, now, {
+        promotion_unused: !!coupon.promotion_id && !used.has(coupon.promotion_id),
+        unrecorded_expires_at: unrecorded,
+      })
+    )
+    if (!settled.ok) continue
+    if (settled.value.forfeited) logger.info(forfeitedCoupon(coupon))
+    if (settled.value.refunded) refunded++
   }
   return refunded
 }
