@@ -17,7 +17,7 @@ import {
   releasePendingPointsWorkflow,
   reverseOrderPointsWorkflow,
 } from "../../src/workflows/points"
-import { expireCouponsWorkflow, purchaseCouponWorkflow } from "../../src/workflows/rewards"
+import { expireCouponsWorkflow, purchaseCouponWorkflow, refundCanceledOrderCouponsWorkflow } from "../../src/workflows/rewards"
 import { GERMAN_ADDRESS } from "./checkout"
 import type { CommerceFixture } from "./commerce"
 import { Headers, HttpClient, get, post } from "./http"
@@ -480,7 +480,10 @@ export class ExpireJob implements Cmd {
   }
 }
 
-/** Staff cancel an order; Medusa refuses once anything is fulfilled; `order.canceled` reverses and restores. */
+/**
+ * Staff cancel an order; Medusa refuses once anything is fulfilled; `order.canceled` gives back the
+ * points of the coupon the order used, restores and reverses.
+ */
 export class Cancel implements Cmd {
   constructor(readonly pick: number) {}
   check(model: Readonly<M.LedgerModel>) {
@@ -496,7 +499,9 @@ export class Cancel implements Cmd {
     } else {
       M.cancel(model, order, Date.now())
       await post(api, `/admin/orders/${real.orders[n].id}/cancel`, {}, adminHeaders)
-      // What the `order.canceled` subscriber runs, awaited here (the subscriber's own run is then a no-op).
+      // What the `order.canceled` subscribers run, awaited here in the rule's order (their own runs are
+      // then no-ops): the points of the coupon the order used come back, then the order is recomputed.
+      await refundCanceledOrderCouponsWorkflow(container).run({ input: { order_id: real.orders[n].id } })
       await reverseOrderPointsWorkflow(container).run({ input: { order_id: real.orders[n].id, trigger: "order.canceled" } })
     }
     real.touched.add(n)

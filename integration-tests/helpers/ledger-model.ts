@@ -90,6 +90,8 @@ export type ModelCoupon = {
   expires_at: number
   closed: boolean
   used: boolean
+  /** its points were given back (expired unused, or the order that used it was canceled): once */
+  refunded: boolean
   /** the points the purchase took from each lot, with its expiry, in the order taken */
   taken: { points: number; expires_at: number }[]
 }
@@ -116,7 +118,7 @@ export const COUPON_REWARD = { points: 150, validDays: 7 }
 export function buyCoupon(model: LedgerModel, at: number): "ok" | "refused" {
   if (model.balance < COUPON_REWARD.points) return "refused"
   const taken = consume(model, COUPON_REWARD.points)
-  model.coupons.push({ points: COUPON_REWARD.points, expires_at: at + COUPON_REWARD.validDays * DAY, closed: false, used: false, taken })
+  model.coupons.push({ points: COUPON_REWARD.points, expires_at: at + COUPON_REWARD.validDays * DAY, closed: false, used: false, refunded: false, taken })
   return "ok"
 }
 
@@ -130,9 +132,21 @@ export function expireCoupons(model: LedgerModel, now: number) {
   for (const coupon of model.coupons) {
     if (!coupon.closed && coupon.expires_at <= now) {
       coupon.closed = true
-      if (!coupon.used && giveBack(model, coupon.taken, coupon.points, 0) > 0) throw new Error("model: a coupon gives back points it never took")
+      if (!coupon.used) refundCoupon(model, coupon)
     }
   }
+}
+
+/**
+ * A coupon's points given back, once (the store keys the refund by the
+ * coupon, whoever asks): debt paid off first, the rest to the expiries of the
+ * lots the purchase took, never a fresh lot. Not the points of any order: the
+ * lots it makes are no order's own.
+ */
+function refundCoupon(model: LedgerModel, coupon: ModelCoupon) {
+  if (coupon.refunded) return
+  coupon.refunded = true
+  if (giveBack(model, coupon.taken, coupon.points, 0) > 0) throw new Error("model: a coupon gives back points it never took")
 }
 
 /** Expiry of points credited at `at` (ms). */
@@ -440,10 +454,19 @@ function pointsToTarget(order: ModelOrder, target: number): number {
   return target - expiredUnderTarget - Math.max(standing - order.expired, 0)
 }
 
-/** Staff cancel the order (nothing fulfilled yet): Medusa refunds what was captured. */
+/**
+ * Staff cancel the order (nothing fulfilled yet): Medusa refunds what was
+ * captured. A cancel gives back every point spent, and the points of the
+ * coupon bought with points that the order used (Medusa leaves its promotion
+ * used; docs/points.md, "Coupons"), and keeps nothing earned: the coupon's
+ * points come back first, as an expiry refund would bring them (debt first,
+ * the dates they had), then the order reconciles (points spent on it back,
+ * what it earned taken).
+ */
 export function cancel(model: LedgerModel, order: ModelOrder, at: number) {
   order.canceled = true
   order.refunded = order.captured
+  if (order.coupon >= 0) refundCoupon(model, model.coupons[order.coupon])
   reconcile(model, order, at)
 }
 

@@ -173,6 +173,27 @@ medusaIntegrationTestRunner({
       expect(model.orders[0]).toMatchObject({ coupon: 0, earned: 45, reversed: 25, pending: 20 })
     })
 
+    it("gives back the points of the coupon a canceled order used before taking back what it earned (issue 12, model seed 1336243363)", async () => {
+      fixture.container = getContainer()
+      // Found by CI's seed (shrunk path 9:4:5:5:11, 58 steps): the store gives a canceled order's
+      // coupon its points back (\`order.canceled\`, docs/points.md "Coupons"), the model did not, so
+      // the model took the order's points back as debt while the store took them from the returned
+      // coupon points. Here: 150 points buy the coupon, 2 × 25 EUR with it earn 45, released; staff
+      // take the 45 away; the cancel gives the coupon's 150 back and takes the 45 from them.
+      const { model, real } = await replayModelSequence(fixture, [
+        new Adjust(100),
+        new BuyCoupon(),
+        new PlaceOrder(0, 2, 0, false, false, true),
+        new ReleaseJob(20),
+        new Adjust(-45),
+        new Cancel(0),
+      ])
+      expect(model.coupons[0]).toMatchObject({ used: true, refunded: true })
+      expect(model.orders[0]).toMatchObject({ coupon: 0, earned: 45, released: 45, reversed: 45 })
+      const { account } = await get(api, "/store/loyalty/account", real.customerHeaders)
+      expect(account).toMatchObject({ balance: 105, pending: 0, debt: 0 })
+    })
+
     it("gives back the points spent on a canceled order before taking back what it earned, from the order's own lot (issue 12, model seed -720556004)", async () => {
       fixture.container = getContainer()
       // Shrunk from seed -720556004: 350 points spent on a 29.75 EUR order that earns 22; released
