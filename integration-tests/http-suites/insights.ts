@@ -197,6 +197,12 @@ export default httpSuite({
         END $$`)
       await knex.raw(`CREATE TRIGGER test_fail_insight_write BEFORE INSERT ON loyalty_customer_insight
         FOR EACH ROW EXECUTE FUNCTION test_fail_insight_write()`)
+      // The segment changes, written beside the failing rows, still running when those fail (as on a loaded
+      // machine): what they write must not outlive the failed run.
+      await knex.raw(`CREATE FUNCTION test_slow_segment_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$`)
+      await knex.raw(`CREATE TRIGGER test_slow_segment_change AFTER INSERT ON loyalty_segment_change
+        FOR EACH STATEMENT EXECUTE FUNCTION test_slow_segment_change()`)
       try {
         // The workflow rejects with the step's error as a plain object (Medusa serializes it).
         await expect(recompute()).rejects.toMatchObject({
@@ -205,6 +211,8 @@ export default httpSuite({
       } finally {
         await knex.raw("DROP TRIGGER test_fail_insight_write ON loyalty_customer_insight")
         await knex.raw("DROP FUNCTION test_fail_insight_write()")
+        await knex.raw("DROP TRIGGER test_slow_segment_change ON loyalty_segment_change")
+        await knex.raw("DROP FUNCTION test_slow_segment_change()")
       }
       const { latest } = await insightsService(getContainer()).latestRuns()
       expect(latest).toMatchObject({ status: "failed", error: "The recompute failed and was rolled back" })

@@ -347,11 +347,13 @@ export default class LoyaltyInsightsModuleService extends MedusaService({
     await sql.analyzeScratch(knex)
     // The run's rows and its segment changes are both written from the scratch tables, each by one statement
     // on its own connection, at the same time: two Postgres backends, each writing its own table and indexes.
+    // Both settle before a failure is thrown: the step's compensation deletes the run's rows, and a write
+    // still running then would commit its rows after that delete.
     const since = Date.now()
-    const [rankMs, [segmentChanges, historyMs]] = await Promise.all([
+    const [rankMs, [segmentChanges, historyMs]] = await settledTogether([
       sql.writeRunRows(knex, runId, normalizeWeights(settings.value_weights)).then(() => Date.now() - since),
       sql.insertSegmentChanges(knex, runId, now).then((n) => [n, Date.now() - since] as const),
-    ])
+    ] as const)
     await sql.deleteScratch(knex, runId)
     timings.rank_ms = rankMs
     timings.history_ms = historyMs
@@ -649,3 +651,14 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 
 export type { SegmentChangeRecord, SegmentStat }
 
+/**
+ * `Promise.all` that waits for every promise to settle before it rejects
+ * with the first failure: for writes whose failure is undone by deleting
+ * what they wrote, which must not race a write still in flight.
+ */
+async function settledTogether<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises)
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected")
+  if (failed) throw failed.reason
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T
+}
