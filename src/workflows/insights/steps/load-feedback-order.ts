@@ -1,4 +1,5 @@
-import { MathBN, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
+import { transactionsTotal } from "../../../lib/shared/order-transactions"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { FeedbackOrder, feedbackRefusal } from "../../../lib/insights/feedback"
 import { graphOne } from "../../shared/graph-one"
@@ -20,18 +21,13 @@ export const loadFeedbackOrderStep = createStep(
     if (!order || order.customer_id !== input.customer_id || order.status === "draft") {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${input.order_id} was not found`)
     }
-    const sumOf = (reference: string) =>
-      (order.transactions ?? [])
-        .filter((t) => t?.reference === reference)
-        .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
-        .toString()
     const result: OrderForFeedback = {
       id: order.id,
       display_id: order.display_id ?? null,
       customer_id: input.customer_id,
       status: order.status,
-      captured: sumOf("capture"),
-      refunded: sumOf("refund"),
+      captured: transactionsTotal(order.transactions, "capture"),
+      refunded: transactionsTotal(order.transactions, "refund"),
     }
     const refusal = feedbackRefusal(result)
     if (refusal) {

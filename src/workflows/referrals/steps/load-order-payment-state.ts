@@ -1,5 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { transactionsTotal } from "../../../lib/shared/order-transactions"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 
 export const loadOrderPaymentStateStepId = "loyalty-load-order-payment-state-step"
@@ -28,17 +29,12 @@ export async function loadOrderPaymentStates(container: MedusaContainer, orderId
   })
   return new Map(
     data.map((order) => {
-      const sumOf = (reference: string) =>
-        (order.transactions ?? [])
-          .filter((t) => t?.reference === reference)
-          .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
-          .toString()
       const state: OrderPaymentState = {
         id: order.id,
         display_id: order.display_id ?? null,
         status: order.status,
-        captured: sumOf("capture"),
-        refunded: sumOf("refund"),
+        captured: transactionsTotal(order.transactions, "capture"),
+        refunded: transactionsTotal(order.transactions, "refund"),
       }
       return [order.id, state]
     })

@@ -1,4 +1,5 @@
-import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { transactionsTotal } from "../../../lib/shared/order-transactions"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { addDays } from "../../../lib/shared/dates"
 import { computeEarning } from "../../../lib/points/earning"
@@ -81,10 +82,7 @@ export const loadReferralEvidenceStep = createStep(
     const orders: RefereeOrder[] = data.map((order, i) => {
       const summary = summaries[i]
       const createdAt = new Date(order.created_at as unknown as string)
-      const refunded = (order.transactions ?? [])
-        .filter((t) => t?.reference === "refund")
-        .reduce((sum, t) => MathBN.add(sum, MathBN.abs(t?.amount ?? 0)), MathBN.convert(0))
-        .toNumber()
+      const refunded = Number(transactionsTotal(order.transactions, "refund"))
       const { items_net } = computeEarning({
         items: presentOf(order.items).map(earnableItemOf),
         total: order.total ?? 0,
