@@ -29,6 +29,9 @@
  * 6. `--profile`: the plugin store again under `--cpu-prof`, its profile summarised (where the CPU goes, the
  *    plugin's own functions first).
  *
+ * `--phases earn:concurrent,points:concurrent`: steps 1–3 with only those phase kinds (for `points`, the
+ * plain store's `promo` phase of the same shape is its counterpart and runs too), their tables printed.
+ *
  * Loopback only; every loop is bounded in requests and time; what it starts it stops by process id.
  * Prints a Markdown report and writes it to --out.
  */
@@ -68,6 +71,15 @@ const CALLGRIND_TIMEOUT_MS = 15 * 60_000
 /** Servers that run under callgrind, by origin: their requests get CALLGRIND_TIMEOUT_MS. */
 const slowOrigins = new Set()
 const PHASE_TIMEOUT_MS = 15 * 60_000
+/** The phase kinds of a round, in their order: `--phases` picks some of them by `mode:shape`. */
+const PHASE_KINDS = [
+  ["earn", "sequential"],
+  ["earn", "concurrent"],
+  ["promo", "sequential"],
+  ["points", "sequential"],
+  ["promo", "concurrent"],
+  ["points", "concurrent"],
+]
 
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -87,6 +99,7 @@ function parseArgs() {
     instructionsOnly: false,
     keep: false,
     out: null,
+    phases: null,
   }
   const argv = process.argv.slice(2)
   for (let i = 0; i < argv.length; i++) {
@@ -98,6 +111,7 @@ function parseArgs() {
       const value = inline ?? argv[++i]
       const number = Number(value)
       if (key === "--out") out.out = value
+      else if (key === "--phases") out.phases = value.split(",")
       else if (key === "--rounds") out.rounds = number
       else if (key === "--sequential") out.sequential = number
       else if (key === "--shoppers") out.shoppers = number
@@ -108,11 +122,14 @@ function parseArgs() {
       else if (key === "--instruction-warmup") out.instructionWarmup = number
       else throw new Error(`unknown option ${key}`)
       const least = key === "--instructions" ? 0 : 1
-      if (key !== "--out" && !(Number.isInteger(number) && number >= least && number <= 10_000_000)) {
+      if (key !== "--out" && key !== "--phases" && !(Number.isInteger(number) && number >= least && number <= 10_000_000)) {
         throw new Error(`${key} takes a whole number from ${least} to 10,000,000, not ${value}`)
       }
     }
   }
+  const KINDS = PHASE_KINDS.map(([mode, shape]) => `${mode}:${shape}`)
+  const unknown = (out.phases ?? []).filter((kind) => !KINDS.includes(kind))
+  if (unknown.length) throw new Error(`--phases takes a comma-separated list of ${KINDS.join(", ")}; not ${unknown.join(", ")}`)
   if (out.rounds < 2) throw new Error("--rounds must be at least 2 (the stores alternate)")
   if (out.instructionsOnly && out.instructions === 0) throw new Error("--instructions-only needs --instructions of at least 1")
   if (out.instructions > 0 && spawnSync("valgrind", ["--version"]).status !== 0) {
@@ -1077,14 +1094,8 @@ async function main() {
 
     // 3. rounds
     const ctx = { options, monitor }
-    const kinds = [
-      ["earn", "sequential"],
-      ["earn", "concurrent"],
-      ["promo", "sequential"],
-      ["points", "sequential"],
-      ["promo", "concurrent"],
-      ["points", "concurrent"],
-    ]
+    const asked = (mode, shape) => !options.phases || options.phases.includes(`${mode}:${shape}`)
+    const kinds = PHASE_KINDS.filter(([mode, shape]) => asked(mode, shape) || (mode === "promo" && asked("points", shape)))
     const results = {}
     for (let round = 1; round <= options.rounds; round++) {
       const order = round % 2 ? [stores.plain, stores.plugin] : [stores.plugin, stores.plain]
@@ -1098,6 +1109,18 @@ async function main() {
           fs.writeFileSync(path.join(BENCH, "results.json"), JSON.stringify({ options, idle, results }))
         }
       }
+    }
+
+    if (options.phases) {
+      // only the phases asked for (a quick comparison while working on one figure), printed; the report file is left as it is
+      for (const [mode, shape] of kinds) {
+        const n = shape === "sequential" ? options.sequential : options.shoppers * options.perShopper
+        const plain = results[`plain:${mode === "points" ? "promo" : mode}:${shape}`]
+        const plugin = results[`plugin:${mode}:${shape}`]
+        const title = `${mode}, ${shape}: ${mode === "points" ? "plain with a promotion code" : "plain"} vs plugin`
+        if (plain && plugin) process.stdout.write(`${sideBySide(title, summarise(plain, n), summarise(plugin, n), { aName: "plain", bName: "plugin" }).join("\n")}\n`)
+      }
+      return
     }
 
     // 4. plugin-only measurements
