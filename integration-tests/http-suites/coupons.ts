@@ -123,6 +123,38 @@ export default httpSuite({
     const balanceOf = async (headers: Record<string, string>) =>
       (await get(api, "/store/loyalty/account", headers)).account.balance
 
+    /** A member with 1000 points and a coupon on a cart ready to complete, whose payment the refusing provider refuses. */
+    async function couponOnRefusedCheckout(email: string, key: string) {
+      await post(api, `/admin/regions/${fixture.regionId}`, { payment_providers: ["pp_system_default", "pp_refusing_refusing"] }, admin.headers)
+      const { reward } = await fiveEuroOff()
+      const { customer, headers } = await memberWith(email, 1000)
+      const coupon = await buyCoupon(headers, reward.id, key)
+      const cart = await cartWithCode(headers, coupon.code)
+      await post(api, `/store/carts/${cart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)
+      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cart.id }, headers)
+      await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_refusing_refusing" }, headers)
+      return { customer, headers, cart }
+    }
+
+    /** Run `checkout` with the expiry pass (8 days on) running the moment the checkout holds its coupons; answers what the pass did. */
+    async function expiryPassWhileHeld(checkout: () => Promise<void>): Promise<{ closed: number; refunded: number } | null> {
+      const service = pointsService(getContainer())
+      const claim = service.claimCoupons.bind(service)
+      let job: { closed: number; refunded: number } | null = null
+      const claimSpy = jest.spyOn(service, "claimCoupons").mockImplementation(async (...args) => {
+        const claimed = await claim(...args)
+        claimSpy.mockRestore()
+        job = (await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result
+        return claimed
+      })
+      try {
+        await checkout()
+      } finally {
+        claimSpy.mockRestore()
+      }
+      return job
+    }
+
     /**
      * What a purchase leaves behind when the process dies part-way, written
      * through the module as the purchase writes it: the coupon row (under the
@@ -542,24 +574,13 @@ export default httpSuite({
     it("never both refunds a coupon and lets a checkout in progress use it, whichever comes first (issue 12, defect 3)", async () => {
       const { reward } = await fiveEuroOff()
       const { headers } = await memberWith("racing@example.com", 1000)
-      const service = pointsService(getContainer())
-      const claim = service.claimCoupons.bind(service)
 
       // The expiry job runs while the checkout holds the coupon: the checkout uses it, the job refunds nothing.
       const held = await buyCoupon(headers, reward.id, "held")
       const heldCart = await cartWithCode(headers, held.code)
-      let job: { closed: number; refunded: number } | null = null
-      const spy = jest.spyOn(service, "claimCoupons").mockImplementation(async (...args) => {
-        const claimed = await claim(...args)
-        spy.mockRestore()
-        job = (await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result
-        return claimed
-      })
-      try {
+      const job = await expiryPassWhileHeld(async () => {
         expect((await complete(heldCart.id, headers)).type).toBe("order")
-      } finally {
-        spy.mockRestore()
-      }
+      })
       expect(job).toMatchObject({ closed: 1, refunded: 0 })
       expect(await balanceOf(headers)).toBe(700)
       expect((await get(api, "/store/loyalty/coupons", headers)).coupons[0].status).toBe("used")
@@ -721,37 +742,23 @@ export default httpSuite({
     })
 
     it("refunds a coupon the expiry pass closed while a failed checkout held it, even if that checkout dies right after letting go of it (coupons review 2, defect 3)", async () => {
-      await post(api, `/admin/regions/${fixture.regionId}`, { payment_providers: ["pp_system_default", "pp_refusing_refusing"] }, admin.headers)
-      const { reward } = await fiveEuroOff()
-      const { customer, headers } = await memberWith("held-refund@example.com", 1000)
-      const coupon = await buyCoupon(headers, reward.id, "held-refund")
-      const cart = await cartWithCode(headers, coupon.code)
-      await post(api, `/store/carts/${cart.id}/shipping-methods`, { option_id: fixture.shippingOptionId }, headers)
-      const { payment_collection } = await post(api, "/store/payment-collections", { cart_id: cart.id }, headers)
-      await post(api, `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_refusing_refusing" }, headers)
-
+      const { customer, headers, cart } = await couponOnRefusedCheckout("held-refund@example.com", "held-refund")
       const service = pointsService(getContainer())
-      const claim = service.claimCoupons.bind(service)
       const release = service.releaseCouponClaims.bind(service)
-      let job: { closed: number; refunded: number } | null = null
-      // The expiry pass runs while the checkout holds the coupon: it closes it and refunds nothing.
-      const claimSpy = jest.spyOn(service, "claimCoupons").mockImplementation(async (...args) => {
-        const claimed = await claim(...args)
-        claimSpy.mockRestore()
-        job = (await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(8) } })).result
-        return claimed
-      })
       // The payment is refused; the checkout lets go of the coupon, and the process dies right after.
       const releaseSpy = jest.spyOn(service, "releaseCouponClaims").mockImplementation(async (...args) => {
         await release(...args)
         releaseSpy.mockRestore()
         throw new Error("test: the process died after letting go of the coupon")
       })
+      let job: { closed: number; refunded: number } | null = null
       try {
-        const failed = await finish(cart.id, headers)
-        expect(failed.data.type).not.toBe("order")
+        // The expiry pass runs while the checkout holds the coupon: it closes it and refunds nothing.
+        job = await expiryPassWhileHeld(async () => {
+          const failed = await finish(cart.id, headers)
+          expect(failed.data.type).not.toBe("order")
+        })
       } finally {
-        claimSpy.mockRestore()
         releaseSpy.mockRestore()
       }
       expect(job).toMatchObject({ closed: 1, refunded: 0 })
@@ -760,6 +767,25 @@ export default httpSuite({
       await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(9) } })
       expect(await balanceOf(headers)).toBe(1000)
       await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(10) } })
+      expect(await balanceOf(headers)).toBe(1000)
+      const totals = (await ledgerTotals(getContainer(), customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+    })
+
+    it("refunds at once a coupon the expiry pass closed while a failed checkout held it, when that checkout lets go of it, and not again at the next pass", async () => {
+      const { customer, headers, cart } = await couponOnRefusedCheckout("held-released@example.com", "held-released")
+      // The expiry pass runs while the checkout holds the coupon: it closes it and refunds nothing.
+      const job = await expiryPassWhileHeld(async () => {
+        const failed = await finish(cart.id, headers)
+        expect(failed.data.type).not.toBe("order")
+      })
+      expect(job).toMatchObject({ closed: 1, refunded: 0 })
+      // The payment is refused; letting go of the coupon settles it as the pass would have.
+      expect(await balanceOf(headers)).toBe(1000)
+      expect((await expireCouponsWorkflow(getContainer()).run({ input: { now: daysFromNow(9) } })).result).toMatchObject({
+        closed: 0,
+        refunded: 0,
+      })
       expect(await balanceOf(headers)).toBe(1000)
       const totals = (await ledgerTotals(getContainer(), customer.id))!
       expect(totals.cached).toEqual(totals.ledger)

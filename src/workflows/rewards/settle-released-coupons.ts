@@ -11,7 +11,7 @@ export type ClosedCoupon = Pick<
 >
 
 /** The promotions (of these coupons) Medusa counts as used up: their coupon was spent, never refunded. */
-export async function usedPromotions(container: MedusaContainer, coupons: Pick<CouponRecord, "promotion_id">[]) {
+async function usedPromotions(container: MedusaContainer, coupons: Pick<CouponRecord, "promotion_id">[]) {
   const ids = coupons.map((coupon) => coupon.promotion_id).filter((id): id is string => !!id)
   if (!ids.length) return new Set<string>()
   const { data: promotions } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
@@ -28,8 +28,43 @@ export async function unrecordedExpiry(container: MedusaContainer, now: Date) {
 }
 
 /** What a log line about a forfeited coupon says. */
-export const forfeitedCoupon = (coupon: Pick<CouponRecord, "code" | "customer_id">) =>
+const forfeitedCoupon = (coupon: Pick<CouponRecord, "code" | "customer_id">) =>
   `Loyalty: coupon ${coupon.code} expired unused and is not refunded: customer ${coupon.customer_id}'s points account is closed, its points were forfeited with it`
+
+/**
+ * Settle past-date coupons one by one, each in its own transaction
+ * (`settleExpiredCoupon`, told whether Medusa counts its promotion used): the
+ * one way both the expiry pass and a checkout that lets go of coupons the
+ * pass closed settle them, so the two cannot drift apart. One that fails is
+ * logged as `<doing> <code> failed: …` and left for the next pass; one
+ * forfeited with its owner's account is logged. Returns how many were closed
+ * and how many refunded.
+ */
+export async function settleExpiredCoupons(
+  container: MedusaContainer,
+  coupons: Pick<CouponRecord, "id" | "code" | "customer_id" | "promotion_id">[],
+  now: Date,
+  options: { unrecorded_expires_at: Date | null; doing: string }
+): Promise<{ closed: number; refunded: number }> {
+  const service = pointsService(container)
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const used = await usedPromotions(container, coupons)
+  let closed = 0
+  let refunded = 0
+  for (const coupon of coupons) {
+    const settled = await attempt(container, `${options.doing} ${coupon.code}`, () =>
+      service.settleExpiredCoupon(coupon.id, now, {
+        promotion_unused: !!coupon.promotion_id && !used.has(coupon.promotion_id),
+        unrecorded_expires_at: options.unrecorded_expires_at,
+      })
+    )
+    if (!settled.ok) continue
+    if (settled.value.closed) closed++
+    if (settled.value.refunded) refunded++
+    if (settled.value.forfeited) logger.info(forfeitedCoupon(coupon))
+  }
+  return { closed, refunded }
+}
 
 /**
  * Settle now the coupons the expiry pass closed while a checkout held them,
@@ -44,21 +79,10 @@ export const forfeitedCoupon = (coupon: Pick<CouponRecord, "code" | "customer_id
  */
 export async function settleReleasedCoupons(container: MedusaContainer, coupons: ClosedCoupon[], now: Date) {
   if (!coupons.length) return 0
-  const service = pointsService(container)
-  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const used = await usedPromotions(container, coupons)
   const unrecorded = await unrecordedExpiry(container, now)
-  let refunded = 0
-  for (const coupon of coupons) {
-    const settled = await attempt(container, `Loyalty: settling released coupon ${coupon.code}`, () =>
-      service.settleExpiredCoupon(coupon.id, now, {
-        promotion_unused: !!coupon.promotion_id && !used.has(coupon.promotion_id),
-        unrecorded_expires_at: unrecorded,
-      })
-    )
-    if (!settled.ok) continue
-    if (settled.value.forfeited) logger.info(forfeitedCoupon(coupon))
-    if (settled.value.refunded) refunded++
-  }
+  const { refunded } = await settleExpiredCoupons(container, coupons, now, {
+    unrecorded_expires_at: unrecorded,
+    doing: "Loyalty: settling released coupon",
+  })
   return refunded
 }

@@ -1,7 +1,6 @@
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
+import { asOneBatch, forEachDue } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
-import { forfeitedCoupon, unrecordedExpiry, usedPromotions } from "../settle-released-coupons"
+import { settleExpiredCoupons, unrecordedExpiry } from "../settle-released-coupons"
 import { createPassStep } from "../../shared/create-pass-step"
 
 export const closeExpiredCouponsStepId = "loyalty-close-expired-coupons-step"
@@ -24,7 +23,6 @@ const BATCH = 200
  */
 export const closeExpiredCouponsStep = createPassStep(closeExpiredCouponsStepId, async (now, container) => {
   const service = pointsService(container)
-  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const unrecorded = await unrecordedExpiry(container, now)
   let closed = 0
   let refunded = 0
@@ -33,19 +31,12 @@ export const closeExpiredCouponsStep = createPassStep(closeExpiredCouponsStepId,
     async (ids) => {
       const position = new Map(ids.map((id, i) => [id, i]))
       const coupons = (await service.listCoupons({ id: ids }, { take: null })).sort((a, b) => position.get(a.id)! - position.get(b.id)!)
-      const used = await usedPromotions(container, coupons)
-      for (const coupon of coupons) {
-        const settled = await attempt(container, `Loyalty: closing expired coupon ${coupon.code}`, () =>
-          service.settleExpiredCoupon(coupon.id, now, {
-            promotion_unused: !!coupon.promotion_id && !used.has(coupon.promotion_id),
-            unrecorded_expires_at: unrecorded,
-          })
-        )
-        if (!settled.ok) continue
-        if (settled.value.closed) closed++
-        if (settled.value.refunded) refunded++
-        if (settled.value.forfeited) logger.info(forfeitedCoupon(coupon))
-      }
+      const settled = await settleExpiredCoupons(container, coupons, now, {
+        unrecorded_expires_at: unrecorded,
+        doing: "Loyalty: closing expired coupon",
+      })
+      closed += settled.closed
+      refunded += settled.refunded
     }
   )
   return { closed, refunded }
