@@ -460,9 +460,18 @@ function restorable(row: ReferralRecord): Pick<ReferralRecord, (typeof RESTORABL
   return { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason }
 }
 
-/** Whether two reads of a referral agree on every restorable field (dates by instant, flags by value). */
+const RESTORABLE_DATES: ReadonlySet<string> = new Set(["qualified_at", "rewarded_at", "decided_at"])
+
+/**
+ * Whether two reads of a referral agree on every restorable field: dates by
+ * instant (a step's saved output may come back with them as ISO strings, once
+ * the workflow engine stored it as JSON), flags by value.
+ */
 function sameRestorable(a: ReferralRecord, b: ReferralRecord): boolean {
-  const comparable = (value: unknown) =>
-    value instanceof Date ? value.getTime() : typeof value === "object" && value !== null ? JSON.stringify(value) : value ?? null
-  return RESTORABLE.every((field) => comparable(a[field]) === comparable(b[field]))
+  const comparable = (field: (typeof RESTORABLE)[number], value: unknown) => {
+    if (value === null || value === undefined) return null
+    if (RESTORABLE_DATES.has(field)) return new Date(value as string | Date).getTime()
+    return typeof value === "object" ? JSON.stringify(value) : value
+  }
+  return RESTORABLE.every((field) => comparable(field, a[field]) === comparable(field, b[field]))
 }
