@@ -39,7 +39,12 @@ export function blockOtherRuns(workflowId: string, marker: string): Fault {
 export function armFault(
   workflowId: string,
   stepId: string,
-  { marker, fail = true, blockOthers = false }: { marker: string; fail?: boolean; blockOthers?: boolean }
+  {
+    marker,
+    fail = true,
+    blockOthers = false,
+    meanwhile,
+  }: { marker: string; fail?: boolean; blockOthers?: boolean; meanwhile?: () => Promise<void> }
 ): Fault {
   const workflow = WorkflowManager.getWorkflow(workflowId) as unknown as RegisteredWorkflow | undefined
   const original = workflow?.handlers_.get(stepId)
@@ -51,6 +56,8 @@ export function armFault(
       const ours = (args.transaction?.transactionId ?? "").includes(marker)
       if (ours && fail && !fired) {
         fired = true
+        // What another flow does between the steps before and this one (their writes are committed).
+        if (meanwhile) await meanwhile()
         throw new Error(`Injected fault: ${workflowId} / ${stepId}`)
       }
       if (!ours && blockOthers) {
@@ -69,15 +76,18 @@ export function armFault(
  * Run a workflow once with one of its steps failing (an injected fault), as a
  * crash at that step would, and check that the run failed there and nowhere
  * else. `run` starts the workflow under the transaction id it is given, with
- * `throwOnError: false`; the fault is disarmed whatever happens.
+ * `throwOnError: false`; the fault is disarmed whatever happens. `meanwhile`
+ * runs at the failing step before it throws: another flow acting between the
+ * run's earlier steps and their compensation.
  */
 export async function runFailingAt(
   workflowId: string,
   stepId: string,
-  run: (transactionId: string) => Promise<{ errors: { error?: { message?: string } }[] }>
+  run: (transactionId: string) => Promise<{ errors: { error?: { message?: string } }[] }>,
+  { meanwhile }: { meanwhile?: () => Promise<void> } = {}
 ): Promise<void> {
   const marker = `test-fault-${workflowId}-${stepId}`
-  const fault = armFault(workflowId, stepId, { marker })
+  const fault = armFault(workflowId, stepId, { marker, meanwhile })
   try {
     const { errors } = await run(`${marker}-${Date.now()}`)
     expect(fault.fired()).toBe(true)

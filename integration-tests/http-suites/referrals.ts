@@ -5,9 +5,12 @@ import evaluateReferralOnPoints from "../../src/subscribers/evaluate-referral"
 import { releasePendingPointsWorkflow } from "../../src/workflows/points"
 import {
   evaluateReferralsWorkflow,
+  evaluateReferralWorkflow,
+  evaluateReferralWorkflowId,
   postReferralRewardsPageWorkflow,
   postReferralRewardsPageWorkflowId,
   postReferralRewardsWorkflow,
+  postReferralRewardsWorkflowId,
 } from "../../src/workflows/referrals"
 import { recordReferralRewardPageStepId } from "../../src/workflows/referrals/steps/record-referral-reward-page"
 import { emitReferralPageRewardedStepId } from "../../src/workflows/referrals/post-referral-rewards-page"
@@ -538,6 +541,91 @@ export default httpSuite({
         blocked.disarm()
       }
       for (let i = 0; i < 2; i++) await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      expect(await keptReferralPoints(referrer.customer.id)).toBe(0)
+      expect(await keptReferralPoints(friend.customer.id)).toBe(0)
+      expect((await referralOf(friend)).status).toBe("forfeited")
+    })
+
+    it("a failed reward payment puts back only what it changed: a cancel that forfeited the referral meanwhile stays forfeited (settling, then a credit fails)", async () => {
+      const container = getContainer()
+      const referrer = await member("restore-settle-referrer@example.com")
+      const friend = await member("restore-settle-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      // The referrer's account is closed, so settling changes the row (the referrer's side forfeited): it has something to put back.
+      const closed = subscribersDone(container, "customer.deleted")
+      await api.delete(`/admin/customers/${referrer.customer.id}`, { headers: admin.headers })
+      await closed
+      await rewardedNotPosted(referrer, friend, order.id)
+      const referralId = (await referralOf(friend)).id
+
+      // The friend's credit fails after the referral was settled; meanwhile the order is canceled and its take-back forfeits the referral.
+      await runFailingAt(
+        postReferralRewardsWorkflowId,
+        "loyalty-credit-referee-reward-step",
+        (transactionId) =>
+          postReferralRewardsWorkflow(container).run({ input: { referral_id: referralId }, context: { transactionId }, throwOnError: false }),
+        {
+          meanwhile: async () => {
+            await cancelOrder(api, admin.headers, order.id)
+            await eventually(async () => expect((await referralOf(friend)).status).toBe("forfeited"))
+          },
+        }
+      )
+      expect(await referralOf(friend)).toMatchObject({
+        status: "forfeited",
+        forfeit_reason: `Referral rewards not paid: order #${order.display_id} was canceled`,
+        referee_entry_id: null,
+        referrer_entry_id: null,
+      })
+      for (let i = 0; i < 2; i++) await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      expect(await keptReferralPoints(friend.customer.id)).toBe(0)
+      expect((await referralOf(friend)).status).toBe("forfeited")
+    })
+
+    it("a failed reward puts back only what it changed: a cancel that forfeited the referral after it was marked rewarded keeps it forfeited (marking rewarded, then the payment fails)", async () => {
+      const container = getContainer()
+      const referrer = await member("restore-mark-referrer@example.com")
+      const friend = await member("restore-mark-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await referralOf(friend)).status).toBe("qualified"))
+      // The order's points released past its window, with the evaluations the release event starts blocked: the test's run rewards it.
+      const blocked = blockOtherRuns(evaluateReferralWorkflowId, "test-fault-")
+      try {
+        const released = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED)
+        await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+        await released
+
+        // Marked rewarded; the friend's credit then fails, and meanwhile the order is canceled and the take-back forfeits it.
+        // The payment runs nested, under the evaluation's transaction id, with its own step handlers.
+        await runFailingAt(
+          postReferralRewardsWorkflowId,
+          "loyalty-credit-referee-reward-step",
+          (transactionId) =>
+            evaluateReferralWorkflow(container).run({
+              input: { referee_id: friend.customer.id, now: daysFromNow(15) },
+              context: { transactionId },
+              throwOnError: false,
+            }),
+          {
+            meanwhile: async () => {
+              await cancelOrder(api, admin.headers, order.id)
+              await eventually(async () => expect((await referralOf(friend)).status).toBe("forfeited"))
+            },
+          }
+        )
+      } finally {
+        blocked.disarm()
+      }
+      expect(await referralOf(friend)).toMatchObject({
+        status: "forfeited",
+        forfeit_reason: `Referral rewards not paid: order #${order.display_id} was canceled`,
+        referee_entry_id: null,
+        referrer_entry_id: null,
+      })
+      await runJobsAfterWindow()
       expect(await keptReferralPoints(referrer.customer.id)).toBe(0)
       expect(await keptReferralPoints(friend.customer.id)).toBe(0)
       expect((await referralOf(friend)).status).toBe("forfeited")

@@ -23,8 +23,10 @@ import {
   modelStepBudget,
   runModelSequence,
 } from "../helpers/ledger-model-run"
+import { Modules } from "@medusajs/framework/utils"
 import { adjustPointsWorkflow } from "../../src/workflows/points"
-import { createAdminUser, createPublishableKey, eventually, get, post, setupCommerce } from "../helpers"
+import { refundCanceledOrderCouponsWorkflowId } from "../../src/workflows/rewards/refund-canceled-order-coupons"
+import { createAdminUser, createPublishableKey, eventually, get, post, setupCommerce, subscribersDone } from "../helpers"
 import {
   armFault,
   blockOtherRuns,
@@ -192,6 +194,47 @@ medusaIntegrationTestRunner({
       expect(model.orders[0]).toMatchObject({ coupon: 0, earned: 45, released: 45, reversed: 45 })
       const { account } = await get(api, "/store/loyalty/account", real.customerHeaders)
       expect(account).toMatchObject({ balance: 105, pending: 0, debt: 0 })
+    })
+
+    it("gives back the points of the coupon a canceled order used before taking back what it earned, also when the give-back fails once and the event comes again (issue 12, order of the cancel subscribers)", async () => {
+      const container = getContainer()
+      fixture.container = container
+      // 150 points (expiring in 12 months) buy the coupon; the coupon order earns 45, released 20 days on
+      // and taken away by staff; a second order earns 50, released 20 days on (a lot expiring a year and
+      // 20 days on). Cancel the coupon order: its coupon's 150 come back with their dates, then its 45 are
+      // taken from the first-expiring points, those 150: 105 of them and the second order's 50 remain.
+      // Taken the other way round, the 45 come out of the second order's lot and all 150 remain.
+      const { real } = await replayModelSequence(fixture, [
+        new Adjust(100),
+        new BuyCoupon(),
+        new PlaceOrder(0, 2, 0, false, false, true),
+        new ReleaseJob(20),
+        new Adjust(-45),
+        new PlaceOrder(0, 2, 0),
+        new ReleaseJob(20),
+      ])
+      const orderId = real.orders[0].id
+      // The coupon's give-back fails once (any run: the subscriber's), as a deadlock or a restart would.
+      const refundFault = armFault(
+        refundCanceledOrderCouponsWorkflowId,
+        workflowSteps(refundCanceledOrderCouponsWorkflowId)[0],
+        { marker: "" }
+      )
+      try {
+        const delivered = subscribersDone(container, "order.canceled")
+        await post(api, `/admin/orders/${orderId}/cancel`, {}, fixture.adminHeaders)
+        await delivered
+        expect(refundFault.fired()).toBe(true)
+      } finally {
+        refundFault.disarm()
+      }
+      // The event comes again (an event bus with retries delivers it to the subscribers again).
+      const redelivered = subscribersDone(container, "order.canceled")
+      await container.resolve(Modules.EVENT_BUS).emit({ name: "order.canceled", data: { id: orderId } })
+      await redelivered
+
+      const { account } = await get(api, "/store/loyalty/account", real.customerHeaders)
+      expect(account).toMatchObject({ balance: 155, pending: 0, debt: 0, next_expiry: { points: 105 } })
     })
 
     it("gives back the points spent on a canceled order before taking back what it earned, from the order's own lot (issue 12, model seed -720556004)", async () => {

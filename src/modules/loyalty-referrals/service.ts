@@ -374,22 +374,26 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   }
 
   /**
-   * Put a referral back as it was before a step changed it (compensation).
-   * A referral whose rewards are already in the ledger is left alone.
+   * Put a referral back as it was before a step changed it (compensation),
+   * but only if it is still exactly as that step left it (`change.referral`),
+   * checked under the row lock: between a step and its compensation another
+   * flow may have changed the referral (the take-back on `order.canceled`
+   * forfeited it, an admin decided), and writing the step's stale `previous`
+   * over that would undo it (a forfeited referral back to rewarded). Then it
+   * is left as it is. A referral whose rewards are in the ledger is left
+   * alone too. True when it was put back.
    */
   @InjectTransactionManager()
   async restoreReferral(
-    previous: ReferralRecord,
+    change: ReferralTransition,
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<void> {
-    const { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason } = previous
-    await this.updateReferrals(
-      {
-        selector: { id: previous.id, rewards_posted_at: null },
-        data: { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason },
-      },
-      sharedContext
-    )
+  ): Promise<boolean> {
+    const { previous, referral: left } = change
+    if (!(await lockReferral(transactionOf(sharedContext, WRITES), previous.id))) return false
+    const current = await this.retrieveReferral(previous.id, {}, sharedContext)
+    if (current.rewards_posted_at || !sameRestorable(current, left)) return false
+    await this.updateReferrals({ id: previous.id, ...restorable(previous) }, sharedContext)
+    return true
   }
 
   /**
@@ -435,4 +439,39 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     await this.updateReferrals({ ...patch, id: referralId }, sharedContext)
     return { referral: await this.retrieveReferral(referralId, {}, sharedContext), previous }
   }
+}
+
+/** The fields a status change writes, and so the ones its compensation puts back. */
+const RESTORABLE = [
+  "status",
+  "flags",
+  "order_id",
+  "qualified_at",
+  "rewarded_at",
+  "decision",
+  "decided_by",
+  "decided_at",
+  "decision_note",
+  "forfeit_reason",
+] as const
+
+function restorable(row: ReferralRecord): Pick<ReferralRecord, (typeof RESTORABLE)[number]> {
+  const { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason } = row
+  return { status, flags, order_id, qualified_at, rewarded_at, decision, decided_by, decided_at, decision_note, forfeit_reason }
+}
+
+const RESTORABLE_DATES: ReadonlySet<string> = new Set(["qualified_at", "rewarded_at", "decided_at"])
+
+/**
+ * Whether two reads of a referral agree on every restorable field: dates by
+ * instant (a step's saved output may come back with them as ISO strings, once
+ * the workflow engine stored it as JSON), flags by value.
+ */
+function sameRestorable(a: ReferralRecord, b: ReferralRecord): boolean {
+  const comparable = (field: (typeof RESTORABLE)[number], value: unknown) => {
+    if (value === null || value === undefined) return null
+    if (RESTORABLE_DATES.has(field)) return new Date(value as string | Date).getTime()
+    return typeof value === "object" ? JSON.stringify(value) : value
+  }
+  return RESTORABLE.every((field) => comparable(field, a[field]) === comparable(field, b[field]))
 }

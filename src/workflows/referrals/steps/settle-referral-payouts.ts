@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { referralPayout } from "../../../lib/referrals/rules"
-import { ReferralRecord } from "../../../modules/loyalty-referrals/types"
+import { ReferralRecord, ReferralTransition } from "../../../modules/loyalty-referrals/types"
 import { pointsService } from "../../points/steps/resolve-service"
 import { loadOrderPaymentStates } from "./load-order-payment-state"
 import { referralsService } from "./resolve-service"
@@ -30,13 +30,14 @@ export type SettledReferralPayouts = {
  * was deleted (points account closed: it refuses credits) is not paid, the
  * other side is, and the referral says why. Both are written under the
  * referral's row lock, so a take-back settling the same referral does not
- * cross this. Compensation puts the referrals back as they were.
+ * cross this. Compensation puts back each referral still as this step left it
+ * (`restoreReferral`); one another flow changed since keeps that change.
  */
 export const settleReferralPayoutsStep = createStep(
   settleReferralPayoutsStepId,
   async (input: { referrals: ReferralRecord[] }, { container }) => {
     const due = input.referrals.filter((referral) => referral.status === "rewarded" && !referral.rewards_posted_at)
-    if (!due.length) return new StepResponse<SettledReferralPayouts, ReferralRecord[]>({ payable: [], forfeited: [] }, [])
+    if (!due.length) return new StepResponse<SettledReferralPayouts, ReferralTransition[]>({ payable: [], forfeited: [] }, [])
     const referrals = referralsService(container)
     const customers = [...new Set(due.flatMap((referral) => [referral.referrer_id, referral.referee_id]))]
     const [program, orders, accounts] = await Promise.all([
@@ -53,14 +54,14 @@ export const settleReferralPayoutsStep = createStep(
 
     const payable: ReferralRecord[] = []
     const forfeited: string[] = []
-    const previous: ReferralRecord[] = []
+    const changes: ReferralTransition[] = []
     for (const referral of due) {
       const payout = referralPayout(program, referral.order_id ? orders.get(referral.order_id) ?? null : null, {
         referrer: closed.has(referral.referrer_id),
         referee: closed.has(referral.referee_id),
       })
       const changed = await referrals.settleReferral({ referral_id: referral.id, status: payout.status, forfeit_reason: payout.reason })
-      if (changed) previous.push(changed.previous)
+      if (changed) changes.push(changed)
       const current = changed?.referral ?? referral
       if (payout.status === "forfeited") {
         if (current.status === "forfeited") forfeited.push(referral.id)
@@ -72,11 +73,11 @@ export const settleReferralPayoutsStep = createStep(
         referee_points: payout.referee ? current.referee_points : 0,
       })
     }
-    return new StepResponse<SettledReferralPayouts, ReferralRecord[]>({ payable, forfeited }, previous)
+    return new StepResponse<SettledReferralPayouts, ReferralTransition[]>({ payable, forfeited }, changes)
   },
-  async (previous, { container }) => {
-    for (const row of previous ?? []) {
-      await referralsService(container).restoreReferral(row)
+  async (changes, { container }) => {
+    for (const change of changes ?? []) {
+      await referralsService(container).restoreReferral(change)
     }
   }
 )
