@@ -2,7 +2,7 @@ import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framewor
 import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { deleteRewardWorkflow, expireCouponsWorkflow, refundCanceledOrderCouponsWorkflow } from "../../src/workflows/rewards"
 import { deleteRewardStep } from "../../src/workflows/rewards/steps/delete-reward"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { IdempotencyKeys } from "../../src/lib/shared/idempotency-keys"
 import {
   AdminUser,
@@ -708,6 +708,29 @@ export default httpSuite({
       const totals = (await ledgerTotals(getContainer(), customer.id))!
       expect(totals.cached).toEqual(totals.ledger)
       expect(totals.lots).toBe(700)
+    })
+
+    it("tells the member of a coupon whose dead purchase the pass finished, once: the coupon-issued message a purchase sends", async () => {
+      const { reward } = await fiveEuroOff()
+      const { customer } = await memberWith("crashed-told@example.com", 1000)
+      const promoted = await crashedPurchase(customer.id, reward, "told", { debited: true, promoted: true })
+      const messages = () =>
+        getContainer().resolve(Modules.NOTIFICATION).listNotifications({ receiver_id: customer.id, template: "loyalty-coupon-issued" })
+      expect(await messages()).toEqual([])
+
+      const later = new Date(Date.now() + 60 * 60_000)
+      const pass = await expireCouponsWorkflow(getContainer()).run({ input: { now: later } })
+      expect(pass.result.unfinished).toEqual({ finished: 1, refunded: 0, dropped: 0 })
+      await eventually(async () =>
+        expect((await messages()).map((message) => message.data)).toEqual([
+          expect.objectContaining({ code: promoted.code, points: 300, reward_name: reward.name }),
+        ])
+      )
+
+      // The next pass finds nothing unfinished and says nothing again.
+      const next = await expireCouponsWorkflow(getContainer()).run({ input: { now: new Date(later.getTime() + 60_000) } })
+      expect(next.result.unfinished).toEqual({ finished: 0, refunded: 0, dropped: 0 })
+      expect(await messages()).toHaveLength(1)
     })
 
     it("answers a replayed purchase with the coupon as it is now, refuses the key for another reward, and lets a key whose first attempt failed buy (coupons review 2, defect 2)", async () => {

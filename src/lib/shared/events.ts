@@ -121,6 +121,19 @@ export function pointsEventsFor(results: (PostingEventSource | null | undefined)
     }))
 }
 
+/** The payload of `loyalty.coupon.issued`: a coupon bought with points, now usable at checkout. */
+export type CouponIssuedEventData = {
+  /** The coupon's id. */
+  id: string
+  customer_id: string
+  reward_id: string
+  /** The promotion code the shopper enters at checkout. */
+  code: string
+  /** The points the coupon cost. */
+  points: number
+  reward_name: string
+}
+
 /** The payload of `loyalty.referral.rewarded`: who was paid what, for which order. */
 export type ReferralRewardedEventData = {
   /** The referral's id. */

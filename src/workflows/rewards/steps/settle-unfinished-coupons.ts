@@ -1,6 +1,8 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { deletePromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { unfinishedCouponCutoff } from "../../../lib/rewards/rules"
+import { CouponIssuedEventData } from "../../../lib/shared/events"
+import { CouponRecord } from "../../../modules/loyalty-points/types"
 import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { createPassStep } from "../../shared/create-pass-step"
@@ -20,12 +22,16 @@ const BATCH = 200
  * the entry) and it is dropped; a promotion made for a purchase nobody paid
  * for is deleted first. Each coupon on its own (`settleUnfinishedCoupon`,
  * one transaction): one that fails is logged and settled by the next pass.
+ * A coupon finished here was never announced (its purchase died before the
+ * `loyalty.coupon.issued` it would have sent), so the step returns that
+ * event's payload for each, for the workflow to send.
  */
 export const settleUnfinishedCouponsStep = createPassStep(settleUnfinishedCouponsStepId, async (now, container) => {
   const service = pointsService(container)
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const cutoff = unfinishedCouponCutoff(now)
   const done = { finished: 0, refunded: 0, dropped: 0 }
+  const finished: CouponRecord[] = []
   await forEachDue(
     async (after) => asOneBatch(await service.listUnfinishedCoupons(cutoff, after, BATCH)),
     async (ids) => {
@@ -45,11 +51,26 @@ export const settleUnfinishedCouponsStep = createPassStep(settleUnfinishedCoupon
           return await service.settleUnfinishedCoupon(coupon.id, { cutoff, promotion_id: null })
         })
         if (!settled.ok || !settled.value) continue
-        if (settled.value.outcome === "finish") done.finished++
+        if (settled.value.outcome === "finish") {
+          done.finished++
+          finished.push(coupon)
+        }
         else if (settled.value.refund?.created) done.refunded++
         else done.dropped++
       }
     }
   )
-  return done
+  const rewards = finished.length
+    ? await service.listRewards({ id: [...new Set(finished.map((coupon) => coupon.reward_id))] }, { select: ["id", "name"], withDeleted: true })
+    : []
+  const rewardName = new Map(rewards.map((reward) => [reward.id, reward.name]))
+  const issued: CouponIssuedEventData[] = finished.map((coupon) => ({
+    id: coupon.id,
+    customer_id: coupon.customer_id,
+    reward_id: coupon.reward_id,
+    code: coupon.code,
+    points: coupon.points_spent,
+    reward_name: rewardName.get(coupon.reward_id) ?? "",
+  }))
+  return { counts: done, issued }
 })
