@@ -733,6 +733,29 @@ export default httpSuite({
       expect(await messages()).toHaveLength(1)
     })
 
+    it("answers a replayed purchase with the coupon bought, also once staff have switched the reward off or deleted it; a new key is refused", async () => {
+      const { reward } = await fiveEuroOff()
+      const { headers } = await memberWith("replay-withdrawn@example.com", 1000)
+      const buy = (key: string) =>
+        attempt(api.post("/store/loyalty/coupons", { reward_id: reward.id }, { headers: { ...headers, "idempotency-key": key } }))
+      const coupon = await buyCoupon(headers, reward.id, "withdrawn-1")
+
+      // Switched off: the shopper's retry of the purchase that went through gets its coupon; a new purchase is refused.
+      await post(api, `/admin/loyalty/rewards/${reward.id}`, { is_active: false }, admin.headers)
+      const replayed = await buy("withdrawn-1")
+      expect(replayed.status).toBe(200)
+      expect(replayed.data.coupon).toMatchObject({ id: coupon.id, code: coupon.code, status: "active", reward_name: "5 EUR off" })
+      expect((await buy("withdrawn-2")).status).toBe(400)
+
+      // Deleted: the same.
+      await api.delete(`/admin/loyalty/rewards/${reward.id}`, { headers: admin.headers })
+      const again = await buy("withdrawn-1")
+      expect(again.status).toBe(200)
+      expect(again.data.coupon).toMatchObject({ id: coupon.id, status: "active" })
+      expect((await buy("withdrawn-3")).status).toBe(404)
+      expect(await balanceOf(headers)).toBe(700)
+    })
+
     it("answers a replayed purchase with the coupon as it is now, refuses the key for another reward, and lets a key whose first attempt failed buy (coupons review 2, defect 2)", async () => {
       const { reward } = await fiveEuroOff()
       const { reward: other } = await post(

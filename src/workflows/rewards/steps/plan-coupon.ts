@@ -20,15 +20,24 @@ export type PurchaseCouponInput = {
 /**
  * Check the reward can be bought now, in which currency, and prepare the
  * coupon: a fresh code, its expiry and the promotion that will enforce it.
+ * A request whose key already bought a coupon is a replay (the shopper's
+ * retry of a purchase whose answer was lost): it is not a new purchase, so
+ * the reward need not be on offer any more (staff may have switched it off
+ * or deleted it since); the reservation then answers it with that coupon.
  */
 export const planCouponStep = createStep(planCouponStepId, async (input: PurchaseCouponInput, { container }) => {
-  const [reward] = await pointsService(container).listRewards({ id: input.reward_id })
-  if (!reward) {
+  const service = pointsService(container)
+  const idempotencyKey = IdempotencyKeys.couponPurchase(input.customer_id, input.idempotency_key)
+  const [[reward], [bought]] = await Promise.all([
+    service.listRewards({ id: input.reward_id }, { withDeleted: true }),
+    service.listCoupons({ idempotency_key: idempotencyKey }, { select: ["id"], withDeleted: true }),
+  ])
+  if (!reward || (reward.deleted_at && !bought)) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Reward ${input.reward_id} was not found`)
   }
   const now = new Date(input.now)
   const rules: RewardRules = reward
-  const unavailable = rewardUnavailableReason(rules, now)
+  const unavailable = bought ? null : rewardUnavailableReason(rules, now)
   if (unavailable) {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, unavailable)
   }
@@ -49,7 +58,7 @@ export const planCouponStep = createStep(planCouponStepId, async (input: Purchas
       points_spent: reward.points_cost,
       expires_at: expiresAt,
       refund_on_expiry: reward.refund_on_expiry,
-      idempotency_key: IdempotencyKeys.couponPurchase(input.customer_id, input.idempotency_key),
+      idempotency_key: idempotencyKey,
       per_customer_limit: reward.per_customer_limit ?? null,
     },
     reward_name: reward.name,
