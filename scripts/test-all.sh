@@ -3,19 +3,17 @@
 # test, and the demo store end to end in a browser), the plugin's build and a
 # type-check, in two lanes side by side:
 #
-#   lane 1: test:http (every HTTP spec but the two of lane 2)
-#           → the model-based ledger test, 1,000 steps of a second seed (MODEL_SEED_B)
+#   lane 1: test:http (every HTTP spec but the two of lane 2) → test:modules → test:unit
+#           → typecheck
 #   lane 2: build → test:demo (a quarter-size seed)
-#           → test:http (ledger-model: the model-based test, 1,000 steps of
-#             CI_MODEL_SEED, and the fault injection; coexistence) → test:scaleout
-#           → test:modules → test:unit → typecheck
+#           → test:http (ledger-model: the model-based test, 1,000 steps of each of two
+#             seeds on one Medusa boot, and the fault injection; coexistence) → test:scaleout
 #
 # (balanced from a fresh-clone run of .ci/run, 250 steps a seed, on a 2-core machine,
-# 2026-12-06: lane 1 typecheck 23 + HTTP 532 + second seed 112 s, lane 2 build 22 + demo 209 +
-# 266 (the first seed in it) + scale-out 104 + modules 31 + unit 35 s; with unit in lane 1, as
-# before, lane 1 ran 2 min longer than lane 2. With 1,000 steps a seed each seed's phase takes
-# about 250 s more. A later run, 2026-12-06 11:23: lane 1 typecheck 34 + HTTP 547 + second
-# seed 107 s = 688 s, lane 2 640 s: the typecheck moved to the end of lane 2.)
+# 2026-12-06 19:30: lane 1 HTTP 597 + second seed 98 s (a boot of its own) = 695 s, lane 2
+# build 22 + demo 186 + ledger-model/coexistence 284 + scale-out 94 + modules 31 + unit 29 +
+# typecheck 15 s = 662 s, after a 37 s install: 12 min 12 s. The second seed now runs on
+# lane 2's boot of the ledger-model spec, and modules, unit and typecheck moved to lane 1.)
 #
 # Every Node process of the run gets a 64 MB semi-space (V8's young generation; 16 MB by
 # default): a Medusa app allocates fast, and with the default most of its garbage is collected
@@ -24,8 +22,7 @@
 # themselves (they set NODE_OPTIONS for --experimental-vm-modules); the rest inherit it here.
 #
 # The model-based test runs 2,000 steps in all (issue 12), as two fixed seeds of
-# 1,000 steps, one per lane: one seed's 2,000 steps in one lane would make that
-# lane alone longer than the rest of the run.
+# 1,000 steps, both in lane 2's run of the ledger-model spec (one boot, one test a seed).
 #
 # Most of a test run is one Node process (the Medusa app in Jest's process, or the
 # demo's seed) waiting on Postgres or using one core: two lanes keep both cores of
@@ -56,26 +53,24 @@ PHASE_LABEL="test"
 LANE2_HTTP=(integration-tests/http/ledger-model.spec.ts integration-tests/http/coexistence.spec.ts)
 lane2_ignore=$(printf '%s|' "${LANE2_HTTP[@]}")
 
-# The model-based test's two runs: steps per seed, and lane 1's seed (lane 2's is CI_MODEL_SEED
-# in integration-tests/helpers/ledger-model-run.ts). Each draws every kind of step in 1,000.
+# The model-based test's two runs: steps per seed, and the seeds (CI_MODEL_SEED of
+# integration-tests/helpers/ledger-model-run.ts, then a second). Each draws every kind of step in 1,000.
 MODEL_STEPS="${LOYALTY_MODEL_STEPS:-1000}"
-MODEL_SEED_B=1997873379
+MODEL_SEEDS="1336243363,1997873379"
 
 (
   phase test-http npm run test:http -- --testPathIgnorePatterns "${lane2_ignore%|}"
-  phase test-model-b env LOYALTY_MODEL_STEPS="$MODEL_STEPS" LOYALTY_MODEL_SEED="$MODEL_SEED_B" \
-    npm run test:http -- integration-tests/http/ledger-model.spec.ts -t "model-based test"
+  phase test-modules npm run test:modules
+  phase test-unit npm run test:unit
+  phase typecheck npm run typecheck
 ) &
 lane1=$!
 
 (
   phase build npm run build
   phase test-demo env DEMO_SEED_SCALE="${DEMO_SEED_SCALE:-0.25}" npm run test:demo
-  phase test-http-2 env LOYALTY_MODEL_STEPS="$MODEL_STEPS" npm run test:http -- "${LANE2_HTTP[@]}"
+  phase test-http-2 env LOYALTY_MODEL_STEPS="$MODEL_STEPS" LOYALTY_MODEL_SEEDS="$MODEL_SEEDS" npm run test:http -- "${LANE2_HTTP[@]}"
   phase test-scaleout npm run test:scaleout
-  phase test-modules npm run test:modules
-  phase test-unit npm run test:unit
-  phase typecheck npm run typecheck
 ) &
 lane2=$!
 

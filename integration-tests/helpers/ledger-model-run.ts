@@ -1060,6 +1060,18 @@ export type ModelRunOptions = {
 /** The seed `npm test` replays (2,051 steps passed with it when it was chosen). */
 export const CI_MODEL_SEED = 1336243363
 
+/**
+ * The seeds to run, each as its own test on one boot: `LOYALTY_MODEL_SEEDS`
+ * (comma-separated; `npm test` runs two seeds of 1,000 steps this way, one
+ * Medusa boot for both), else the one seed `modelStepBudget` picks.
+ */
+export function modelSeeds(env: NodeJS.ProcessEnv): (number | undefined)[] {
+  if (!env.LOYALTY_MODEL_SEEDS) return [env.LOYALTY_MODEL_SEED ? Number(env.LOYALTY_MODEL_SEED) : undefined]
+  const seeds = env.LOYALTY_MODEL_SEEDS.split(",").map((seed) => Number(seed.trim()))
+  if (seeds.some((seed) => !Number.isInteger(seed))) throw new Error(`LOYALTY_MODEL_SEEDS takes whole numbers separated by commas, not "${env.LOYALTY_MODEL_SEEDS}"`)
+  return seeds
+}
+
 export function modelStepBudget(env: NodeJS.ProcessEnv): ModelRunOptions {
   const steps = Number(env.LOYALTY_MODEL_STEPS ?? 2000)
   const seed = env.LOYALTY_MODEL_SEED ? Number(env.LOYALTY_MODEL_SEED) : CI_MODEL_SEED

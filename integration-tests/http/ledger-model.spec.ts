@@ -20,6 +20,7 @@ import {
   describeRun,
   missingKinds,
   LedgerFixture,
+  modelSeeds,
   modelStepBudget,
   runModelSequence,
 } from "../helpers/ledger-model-run"
@@ -87,38 +88,40 @@ medusaIntegrationTestRunner({
       fixture = { api, container, commerce, adminHeaders: admin.headers, storeHeaders, couponRewardId: reward.id }
     })
 
-    it("keeps the ledger equal to the README's model through random order flows (issue 12, model-based test)", async () => {
-      fixture.container = getContainer()
-      const options: ModelRunOptions = modelStepBudget(process.env)
-      const stats: ModelStats = { steps: 0, sequences: 0, started: Date.now(), ms: {} }
-      let failure: unknown = null
-      try {
-        await fc.assert(
-          fc.asyncProperty(fc.commands(allCommands(), { maxCommands: options.maxCommands, size: "max", replayPath: options.replayPath }), async (commands) => {
-            // Enough steps: the remaining runs pass at once. After a failure, shrinking runs sequences
-            // again (each a new member and real orders) for at most `shrinkSeconds`, then keeps the
-            // smallest failing sequence found so far.
-            if (stats.failedAt === undefined && stats.steps >= options.steps) return
-            if (stats.failedAt !== undefined && Date.now() - stats.failedAt > options.shrinkSeconds * 1000) return
-            try {
-              await runModelSequence(fixture, commands, stats)
-            } catch (error) {
-              stats.failedAt ??= Date.now()
-              throw error
-            }
-          }),
-          { numRuns: options.steps, seed: options.seed, path: options.path, endOnFailure: options.path !== undefined }
-        )
-      } catch (error) {
-        failure = error
-      }
-      // eslint-disable-next-line no-console
-      console.log(describeRun(options, stats, failure))
-      if (failure) throw failure
-      expect(stats.steps).toBeGreaterThanOrEqual(options.steps)
-      // A run of `npm test`'s size draws every kind of step (the seed is chosen so that it does).
-      if (options.steps >= 500 && !options.path) expect(missingKinds(stats)).toEqual([])
-    })
+    for (const seed of modelSeeds(process.env)) {
+      it(`keeps the ledger equal to the README's model through random order flows (issue 12, model-based test${seed === undefined ? "" : `, seed ${seed}`})`, async () => {
+        fixture.container = getContainer()
+        const options: ModelRunOptions = modelStepBudget(seed === undefined ? process.env : { ...process.env, LOYALTY_MODEL_SEED: String(seed) })
+        const stats: ModelStats = { steps: 0, sequences: 0, started: Date.now(), ms: {} }
+        let failure: unknown = null
+        try {
+          await fc.assert(
+            fc.asyncProperty(fc.commands(allCommands(), { maxCommands: options.maxCommands, size: "max", replayPath: options.replayPath }), async (commands) => {
+              // Enough steps: the remaining runs pass at once. After a failure, shrinking runs sequences
+              // again (each a new member and real orders) for at most `shrinkSeconds`, then keeps the
+              // smallest failing sequence found so far.
+              if (stats.failedAt === undefined && stats.steps >= options.steps) return
+              if (stats.failedAt !== undefined && Date.now() - stats.failedAt > options.shrinkSeconds * 1000) return
+              try {
+                await runModelSequence(fixture, commands, stats)
+              } catch (error) {
+                stats.failedAt ??= Date.now()
+                throw error
+              }
+            }),
+            { numRuns: options.steps, seed: options.seed, path: options.path, endOnFailure: options.path !== undefined }
+          )
+        } catch (error) {
+          failure = error
+        }
+        // eslint-disable-next-line no-console
+        console.log(describeRun(options, stats, failure))
+        if (failure) throw failure
+        expect(stats.steps).toBeGreaterThanOrEqual(options.steps)
+        // A run of `npm test`'s size draws every kind of step (the seed is chosen so that it does).
+        if (options.steps >= 500 && !options.path) expect(missingKinds(stats)).toEqual([])
+      })
+    }
 
     it("writes the points given back on an order to Medusa once when its points are recomputed side by side (issue 12, model seed 303)", async () => {
       fixture.container = getContainer()
