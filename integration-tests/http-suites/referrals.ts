@@ -546,6 +546,23 @@ export default httpSuite({
       expect((await referralOf(friend)).status).toBe("forfeited")
     })
 
+    it("refuses a code to a customer who ordered, deleted their account and registered again with the same email (a new customer id)", async () => {
+      const container = getContainer()
+      const referrer = await member("again-referrer@example.com")
+      const first = await member("again-friend@example.com")
+      await buyTwoShirts(first)
+      const deleted = subscribersDone(container, "customer.deleted")
+      await api.delete(`/admin/customers/${first.customer.id}`, { headers: admin.headers })
+      await deleted
+
+      const again = await registerCustomer(api, storeHeaders, { email: "Again-Friend+2@example.com", first_name: "Test", last_name: "Customer" })
+      expect(again.customer.id).not.toBe(first.customer.id)
+      const claimed = await claim(again, await codeOf(referrer))
+      expect(claimed.status).toBe(400)
+      expect(claimed.data.message).toBe("Referral codes can only be used before your first order.")
+      expect((await get(api, "/store/loyalty/referral", referrer.headers)).referrals).toEqual([])
+    })
+
     it("a failed reward payment puts back only what it changed: a cancel that forfeited the referral meanwhile stays forfeited (settling, then a credit fails)", async () => {
       const container = getContainer()
       const referrer = await member("restore-settle-referrer@example.com")

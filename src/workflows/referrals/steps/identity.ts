@@ -64,7 +64,9 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /**
  * Ids of customers whose email is the same mailbox as `normalized` (guest
- * customers included). The database narrows with a pattern that lets dots and
+ * customers included, and deleted ones: someone who ordered, deleted their
+ * account and registered again gets a new customer id, and their orders stay
+ * on the old one). The database narrows with a pattern that lets dots and
  * a "+tag" sit anywhere (`a%l%i%c%e%@example.com`); the exact comparison is
  * `normalizeEmail`, the same function the fraud rules use.
  */
@@ -78,6 +80,7 @@ export async function sameMailboxCustomerIds(container: MedusaContainer, normali
     entity: "customer",
     fields: ["id", "email"],
     filters: { $or: domains.map((d) => ({ email: { $ilike: pattern(d) } })) },
+    withDeleted: true,
   })
   return data.filter((customer) => normalizeEmail(customer.email) === normalized).map((customer) => customer.id)
 }

@@ -11,9 +11,10 @@ export type ReferralClaimant = Claimant & { id: string; identity: ReferralIdenti
 /**
  * The customer who wants to claim a code, with what decides whether they
  * may: their account, its age, whether they were referred already, and
- * whether they have ordered. "Ordered" includes guest orders under the same
- * mailbox (dots and plus-tags ignored): a guest who registers later gets a
- * new customer id, and their guest orders stay on the old one.
+ * whether they have ordered. "Ordered" includes orders under the same
+ * mailbox (dots and plus-tags ignored) by other customer ids: a guest who
+ * registers later, or a customer who deleted their account and registered
+ * again, gets a new customer id, and their orders stay on the old one.
  */
 export const loadReferralClaimantStep = createStep(
   loadReferralClaimantStepId,
