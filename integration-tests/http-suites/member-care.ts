@@ -1,9 +1,12 @@
 import { Modules } from "@medusajs/framework/utils"
 import { DateTime } from "luxon"
 import { reviewSignature } from "../../src/lib/care/rules"
+import { expiryDate } from "../../src/lib/shared/dates"
+import { LoyaltyEvents } from "../../src/lib/shared/events"
 import {
   awardFirstOrderBonusesWorkflow,
   awardFirstOrderBonusWorkflow,
+  awardFirstOrderBonusWorkflowId,
   awardMemberDayBonusesWorkflow,
   deleteLoyaltyActionWorkflow,
   remindExpiringPointsWorkflow,
@@ -27,6 +30,7 @@ import {
   StoreHeaders,
   subscribersDone,
 } from "../helpers"
+import { blockOtherRuns } from "../helpers/fault-injection"
 import { httpSuite } from "../helpers/one-boot"
 
 /** The test store's `care` options (medusa-config.ts). */
@@ -437,6 +441,95 @@ export default httpSuite({
         const totals = await ledgerTotals(container, customerId)
         expect(totals!.ledger).toEqual(totals!.cached)
       }
+    })
+
+    /** The store's `first_order` action (75 points), created now unless it exists. */
+    const firstOrderAction = async () => {
+      const { actions } = await get(api, "/admin/loyalty/actions", admin.headers)
+      if (!actions.some((action: { code: string }) => action.code === "first_order")) {
+        await post(api, "/admin/loyalty/actions", { code: "first_order", name: "Welcome: first order", points: 75 }, admin.headers)
+      }
+    }
+    /** Points and order of each first-order bonus paid to the customer. */
+    const firstOrderPaid = async (customerId: string) =>
+      (await firstOrderEntries(customerId)).map((entry) => [entry.points, entry.details?.order_id])
+
+    it("pays the first-order bonus of a first kept order that earned 0 points from the daily pass, once: no release ever pays it (first-order catch-up)", async () => {
+      const container = getContainer()
+      await firstOrderAction()
+      // EUR earns nothing while the member's first order is placed: its entry is a 0-point pending one.
+      await post(api, "/admin/loyalty/program", { earn_rates: { eur: 0 } }, admin.headers)
+      const shopper = await member("first-order-zero@example.com")
+      const { order: first } = await buy("first-order-zero@example.com", shopper.headers)
+      const [pending] = await eventually(async () => {
+        const entries = (await ledgerTotals(container, shopper.customer.id))!.entries.filter((e) => e.order_id === first.id)
+        expect(entries.map((e) => [e.type, e.points])).toEqual([["pending", 0]])
+        return entries
+      })
+      await post(api, "/admin/loyalty/program", { earn_rates: { eur: 1 } }, admin.headers)
+      const { order: second } = await buy("first-order-zero@example.com", shopper.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", shopper.headers)).account.pending).toBe(100))
+
+      // Both return windows end: the second order's points are released, and it is no first order.
+      const released = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED)
+      await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      await released
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account).toMatchObject({ balance: 150, pending: 0 })
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([])
+
+      // The daily pass pays the first order's bonus, dated when its return window ended.
+      const pass = await awardMemberDayBonusesWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([[75, first.id]])
+      expect(pass.result).toMatchObject({ first_order: 1 })
+      const [bonus] = await firstOrderEntries(shopper.customer.id)
+      const [lot] = await pointsService(container).listLots({ entry_id: bonus.id })
+      const { expiry_months } = await pointsService(container).getProgramRules()
+      expect(new Date(lot.expires_at!).toISOString()).toBe(expiryDate(new Date(pending.release_at!), expiry_months)!.toISOString())
+
+      // Not again: the next day's pass, nor a release of either order heard now.
+      const next = await awardMemberDayBonusesWorkflow(container).run({ input: { now: daysFromNow(16) } })
+      expect(next.result).toMatchObject({ first_order: 0 })
+      const heard = await awardFirstOrderBonusesWorkflow(container).run({
+        input: {
+          orders: [
+            { customer_id: shopper.customer.id, order_id: first.id, released_at: new Date() },
+            { customer_id: shopper.customer.id, order_id: second.id, released_at: new Date() },
+          ],
+        },
+      })
+      expect(heard.result).toEqual({ paid: 0 })
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([[75, first.id]])
+      const totals = (await ledgerTotals(container, shopper.customer.id))!
+      expect(totals.cached).toMatchObject({ balance: 50 + 100 + 75, pending: 0 })
+      expect(totals.ledger).toEqual(totals.cached)
+    })
+
+    it("pays the first-order bonus whose release event was lost from the next daily pass, once (first-order catch-up)", async () => {
+      const container = getContainer()
+      await firstOrderAction()
+      const shopper = await member("first-order-lost@example.com")
+      const { order } = await buy("first-order-lost@example.com", shopper.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", shopper.headers)).account.pending).toBe(100))
+
+      // The release's first-order handling fails at its first step, as if its event had been lost.
+      const blocked = blockOtherRuns(awardFirstOrderBonusWorkflowId, "never-this-marker")
+      try {
+        const released = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED)
+        await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+        await released
+      } finally {
+        blocked.disarm()
+      }
+      expect((await get(api, "/store/loyalty/account", shopper.headers)).account).toMatchObject({ balance: 150, pending: 0 })
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([])
+
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([[75, order.id]])
+      await awardMemberDayBonusesWorkflow(container).run({ input: { now: daysFromNow(16) } })
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([[75, order.id]])
+      const totals = (await ledgerTotals(container, shopper.customer.id))!
+      expect(totals.cached).toMatchObject({ balance: 50 + 100 + 75, pending: 0 })
+      expect(totals.ledger).toEqual(totals.cached)
     })
 
     it("lets staff switch a kind of message off or send it with another template or channel; refuses bad settings with a 400", async () => {

@@ -1,6 +1,9 @@
 import {
   careRules,
   celebratedOn,
+  FIRST_ORDER_CATCH_UP_DAYS,
+  firstOrderBonusesDue,
+  firstOrderCatchUpSince,
   isValidMonthDay,
   isValidReviewSignature,
   localYear,
@@ -38,6 +41,52 @@ describe("member care rules", () => {
       "2028-01-01",
       "2028-01-02",
     ])
+  })
+
+  it("looks for first-order bonuses no release paid over the last week's ended return windows, not before the action existed", () => {
+    const now = new Date("2027-03-20T06:07:00Z")
+    expect(FIRST_ORDER_CATCH_UP_DAYS).toBe(7)
+    expect(firstOrderCatchUpSince(now, new Date("2026-01-01T00:00:00Z"))).toEqual(new Date("2027-03-13T06:07:00Z"))
+    expect(firstOrderCatchUpSince(now, new Date("2027-03-18T09:00:00Z"))).toEqual(new Date("2027-03-18T09:00:00Z"))
+  })
+
+  it("pays a first-order bonus as a release would: for a customer's first kept order, released or earning 0, placed once the action existed, not paid yet, once, dated when its window ended", () => {
+    const actionCreatedAt = new Date("2027-01-01T00:00:00Z")
+    const at = (iso: string) => new Date(iso)
+    const placed = at("2027-03-01T10:00:00Z")
+    const first = new Map([
+      ["cus_zero", { order_id: "order_z", created_at: placed }],
+      ["cus_lost", { order_id: "order_r", created_at: placed }],
+      ["cus_returned", { order_id: "order_t", created_at: placed }],
+      ["cus_paid", { order_id: "order_p", created_at: placed }],
+      ["cus_old", { order_id: "order_o", created_at: at("2026-12-31T23:00:00Z") }],
+      ["cus_later", { order_id: "order_l1", created_at: placed }],
+    ])
+    const ended = [
+      // A first kept order that earned 0 points (never released), twice (a second pending entry ends a second later).
+      { customer_id: "cus_zero", order_id: "order_z", release_at: at("2027-03-15T10:00:01Z"), earned: 0, released: false },
+      { customer_id: "cus_zero", order_id: "order_z", release_at: at("2027-03-15T10:00:00Z"), earned: 0, released: false },
+      // Released (the release's event lost).
+      { customer_id: "cus_lost", order_id: "order_r", release_at: at("2027-03-15T11:00:00Z"), earned: 100, released: true },
+      // Earned, not released: all taken back before its window ended, or its release not run yet.
+      { customer_id: "cus_returned", order_id: "order_t", release_at: at("2027-03-15T10:00:00Z"), earned: 100, released: false },
+      // A later order of a customer whose first kept order is another one.
+      { customer_id: "cus_later", order_id: "order_l2", release_at: at("2027-03-16T10:00:00Z"), earned: 0, released: false },
+      // Paid already (by the release or an earlier pass).
+      { customer_id: "cus_paid", order_id: "order_p", release_at: at("2027-03-15T10:00:00Z"), earned: 100, released: true },
+      // Placed before the action existed.
+      { customer_id: "cus_old", order_id: "order_o", release_at: at("2027-03-14T23:00:00Z"), earned: 100, released: true },
+      // No kept order any more (canceled since).
+      { customer_id: "cus_gone", order_id: "order_g", release_at: at("2027-03-15T10:00:00Z"), earned: 0, released: false },
+    ]
+    expect(firstOrderBonusesDue(ended, { first, paid: new Set(["cus_paid"]), action_created_at: actionCreatedAt })).toEqual([
+      { customer_id: "cus_zero", order_id: "order_z", released_at: at("2027-03-15T10:00:00Z") },
+      { customer_id: "cus_lost", order_id: "order_r", released_at: at("2027-03-15T11:00:00Z") },
+    ])
+    // An order placed the instant the action was created counts.
+    const sameInstant = new Map([["cus_zero", { order_id: "order_z", created_at: actionCreatedAt }]])
+    expect(firstOrderBonusesDue(ended.slice(0, 1), { first: sameInstant, paid: new Set(), action_created_at: actionCreatedAt })).toHaveLength(1)
+    expect(firstOrderBonusesDue([], { first, paid: new Set(), action_created_at: actionCreatedAt })).toEqual([])
   })
 
   it("accepts real days of the year only", () => {

@@ -1,7 +1,7 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { awardMemberDayBonusesWorkflow, remindExpiringPointsWorkflow, remindTierDropsWorkflow } from "../workflows/care"
 
-/** Daily: today's birthday and anniversary bonuses, then reminders of points expiring and of tiers about to drop. */
+/** Daily: today's birthday and anniversary bonuses and first-order bonuses no release paid, then reminders of points expiring and of tiers about to drop. */
 export default async function memberDaysJob(container: MedusaContainer) {
   const now = new Date()
   await awardMemberDayBonusesWorkflow(container).run({ input: { now } })

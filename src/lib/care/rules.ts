@@ -178,6 +178,68 @@ export function memberDaysDue(at: Date, timeZone: string, since: Date | null): D
   return days
 }
 
+/**
+ * How many days back the daily pass looks for return windows that ended
+ * without a first-order bonus: one whose order earned 0 points (nothing is
+ * pending, so nothing is released and no `loyalty.points.released` is ever
+ * sent), or whose release event was lost. A week, as member days: a run or
+ * several missed still pay; paying again is harmless (once per member).
+ */
+export const FIRST_ORDER_CATCH_UP_DAYS = 7
+
+/**
+ * An order whose return window ended at `release_at` (its pending entry's),
+ * its customer, the points it earned (its pending entries', before any
+ * release or reversal) and whether its points were released.
+ */
+export type EndedReturnWindow = { customer_id: string; order_id: string; release_at: Date; earned: number; released: boolean }
+
+/** A customer's first kept order (the earliest neither canceled nor a draft) and when it was placed. */
+export type FirstKeptOrder = { order_id: string; created_at: Date }
+
+/** A first-order bonus to pay: the order, and when its return window ended (the bonus is dated then). */
+export type FirstOrderBonusDue = { customer_id: string; order_id: string; released_at: Date }
+
+/**
+ * Where the daily pass at `now` starts reading ended return windows:
+ * `FIRST_ORDER_CATCH_UP_DAYS` back, but not before the `first_order` action
+ * existed (an order placed before it ended its window before it too, or is
+ * not paid anyway).
+ */
+export function firstOrderCatchUpSince(now: Date, actionCreatedAt: Date): Date {
+  const weekAgo = new Date(now.getTime() - FIRST_ORDER_CATCH_UP_DAYS * 24 * 60 * 60 * 1000)
+  return actionCreatedAt > weekAgo ? actionCreatedAt : weekAgo
+}
+
+/**
+ * Which of these ended return windows pay a first-order bonus, as the
+ * release would have: the order was released (its event may have been
+ * lost) or earned 0 points (nothing to release, so no release ever comes);
+ * an order whose points were all taken back before its window ended is not
+ * released and pays nothing, as on a release. The order is its customer's
+ * first kept order (`first`, by customer: a customer missing there has
+ * none), placed once the action existed (`action_created_at`: a member
+ * whose first order predates the action is not paid), and the customer has
+ * no first-order bonus yet (`paid`). One per customer, dated at the earliest
+ * end read for the order (an order's correction entries end with it).
+ */
+export function firstOrderBonusesDue(
+  ended: EndedReturnWindow[],
+  facts: { first: Map<string, FirstKeptOrder>; paid: Set<string>; action_created_at: Date }
+): FirstOrderBonusDue[] {
+  const due = new Map<string, FirstOrderBonusDue>()
+  for (const row of ended) {
+    const first = facts.first.get(row.customer_id)
+    if (!row.released && row.earned !== 0) continue
+    if (!first || first.order_id !== row.order_id || facts.paid.has(row.customer_id)) continue
+    if (new Date(first.created_at) < new Date(facts.action_created_at)) continue
+    const seen = due.get(row.customer_id)
+    const at = new Date(row.release_at)
+    if (!seen || at < seen.released_at) due.set(row.customer_id, { customer_id: row.customer_id, order_id: row.order_id, released_at: at })
+  }
+  return [...due.values()]
+}
+
 /** The local year of `at`: the birthday bonus is paid once per member and year. */
 export function localYear(at: Date, timeZone: string): number {
   return localDay(at, timeZone).year

@@ -1,7 +1,7 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { DueCursor, DuePage, dueIds, knexOf, LATEST_VERSION, newestFirst, oneOrNull, saveNextVersion, settingsInForce, settingsOf, SharedContext, transactionOf } from "../../lib/db"
-import { CareRules, careRules } from "../../lib/care/rules"
+import { CareRules, careRules, EndedReturnWindow } from "../../lib/care/rules"
 import { PointsReleasedEventData } from "../../lib/shared/events"
 import {
   AccountChange,
@@ -313,6 +313,22 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<DuePage<{ order_id: string; customer_id: string }>> {
     return await sql.dueReleases(knexOf(sharedContext), now, after, limit)
+  }
+
+  /**
+   * One page of orders whose return window ended in [since, until], with
+   * their member, in keyset order (release date, entry): 0-point orders too,
+   * which have nothing to release and so never announce a release. What the
+   * daily pass reads for first-order bonuses never paid.
+   */
+  @InjectManager()
+  async listEndedReturnWindows(
+    window: { since: Date; until: Date },
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<EndedReturnWindow>> {
+    return await sql.endedReturnWindows(knexOf(sharedContext), window, after, limit)
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
+import type { EndedReturnWindow } from "../../lib/care/rules"
 import { DueCursor, DuePage, duePage, keysetAfter, lockOrCreate, setLockTimeout } from "../../lib/db"
 import { AccountChange, LotTake, ORDER_FIGURES, OrderFigures } from "../../lib/points/ledger"
 import { addMonths } from "../../lib/shared/dates"
@@ -928,6 +929,64 @@ export async function dueReleases(
     page.flatMap((row) => {
       const customer_id = customerOf.get(row.account_id)
       return pending.has(row.order_id) && customer_id ? [{ order_id: row.order_id, customer_id }] : []
+    })
+  )
+}
+
+/**
+ * Orders whose return window ended in [since, until]: their pending entries
+ * by `release_at` (0-point ones too, which `dueReleases` never releases), in
+ * keyset order (release date, entry) over `IDX_loyalty_entry_release_due`,
+ * each with its open account's customer (a closed account's are left out),
+ * the points its pending entries wrote and whether it was released, read for
+ * the page's orders in one grouped statement on the order index. One order
+ * may come more than once (a correction's pending entry ends with the
+ * first); the pass takes each order once.
+ */
+export async function endedReturnWindows(
+  knex: Knex,
+  window: { since: Date; until: Date },
+  after: DueCursor | null,
+  limit: number
+): Promise<DuePage<EndedReturnWindow>> {
+  const rows: { order_id: string; account_id: string; release_at: Date; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+    knex,
+    knex("loyalty_entry")
+      .select("order_id", "account_id", "release_at")
+      .where({ type: "pending" })
+      .whereNotNull("order_id")
+      .where("release_at", ">=", window.since)
+      .where("release_at", "<=", window.until)
+      .whereNull("voided_at")
+      .whereNull("deleted_at"),
+    { at: "release_at", id: "id" },
+    after,
+    limit
+  )
+  const orderIds = [...new Set(rows.map((row) => row.order_id))]
+  const accountIds = [...new Set(rows.map((row) => row.account_id))]
+  const [orders, accounts]: [{ order_id: string; earned: number; released: boolean }[], { id: string; customer_id: string }[]] = rows.length
+    ? await Promise.all([
+        knex("loyalty_entry")
+          .select("order_id")
+          .select(knex.raw(`coalesce(sum(points) FILTER (WHERE type = 'pending'), 0)::int AS earned`))
+          .select(knex.raw(`bool_or(type = 'release') AS released`))
+          .whereIn("order_id", orderIds)
+          .whereNull("voided_at")
+          .whereNull("deleted_at")
+          .groupBy("order_id"),
+        knex("loyalty_account").select("id", "customer_id").whereIn("id", accountIds).whereNull("deleted_at"),
+      ])
+    : [[], []]
+  const orderOf = new Map(orders.map((row) => [row.order_id, row]))
+  const customerOf = new Map(accounts.map((row) => [row.id, row.customer_id]))
+  return duePage(rows, limit, (page) =>
+    page.flatMap((row) => {
+      const customer_id = customerOf.get(row.account_id)
+      const order = orderOf.get(row.order_id)
+      return customer_id && order
+        ? [{ customer_id, order_id: row.order_id, release_at: new Date(row.release_at), earned: order.earned, released: order.released }]
+        : []
     })
   )
 }

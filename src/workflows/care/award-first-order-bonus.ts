@@ -8,7 +8,7 @@ export const awardFirstOrderBonusWorkflowId = "loyalty-award-first-order-bonus"
 
 export type AwardFirstOrderBonusInput = {
   customer_id: string
-  /** The order whose points were just released. */
+  /** The order whose points were just released (or whose return window ended, from the daily pass). */
   order_id: string
   now: Date
 }
@@ -18,7 +18,10 @@ export type AwardFirstOrderBonusInput = {
  * order are released, i.e. after its return window and only if it was not
  * canceled, so the bonus never needs taking back. Once per member (the
  * action's scope is the customer), however often the release is announced.
- * A store without an enabled `first_order` action pays nothing.
+ * A store without an enabled `first_order` action pays nothing. The daily
+ * member-care pass runs it too, for first kept orders no release paid (one
+ * that earned 0 points, a release whose event was lost), dated when the
+ * return window ended.
  *
  * @summary Pay the first-order bonus when a member's first order is released.
  *

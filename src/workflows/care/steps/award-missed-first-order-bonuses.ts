@@ -1,0 +1,74 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { firstOrderBonusesDue, firstOrderCatchUpSince } from "../../../lib/care/rules"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
+import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
+import { pointsService } from "../../points/steps/resolve-service"
+import { awardFirstOrderBonusWorkflow } from "../award-first-order-bonus"
+import { firstKeptOrders } from "./load-first-kept-orders"
+
+export const awardMissedFirstOrderBonusesStepId = "loyalty-award-missed-first-order-bonuses-step"
+
+/** Ended return windows a page reads: its reads (five statements) and its payments stay this size. */
+export const FIRST_ORDER_CATCH_UP_PAGE = 500
+
+/** The ledger key of a member's first-order bonus (`completeLoyaltyActionWorkflow`'s, under the action's scope). */
+const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("first_order", IdempotencyKeys.firstOrderScope(customerId))
+
+/**
+ * The daily pass's catch-up of the `first_order` action, which is otherwise
+ * paid only on `loyalty.points.released`: a first kept order that earned 0
+ * points has nothing pending, so it is never released and its bonus never
+ * paid (nor for a later order, which is not the first), and a release whose
+ * event was lost is never announced again. This reads the return windows
+ * that ended in the last `FIRST_ORDER_CATCH_UP_DAYS` (not before the action
+ * existed) from the ledger's release index, a page at a time, then for the
+ * page in one statement each its customers' first kept orders
+ * (`firstKeptOrders`) and which of them have the bonus already
+ * (`existingEntryKeys`), and pays the rest (`firstOrderBonusesDue`: the first
+ * kept order, released or earning 0, placed once the action existed, not
+ * paid yet; an order that earned points and was not released, all taken back
+ * before its window ended or its release still to run, is the release's) through
+ * `awardFirstOrderBonusWorkflow`, dated when the window ended, as the
+ * release would have paid it. That workflow checks again and pays under the
+ * member's one scope, so neither this pass run twice nor a release heard
+ * meanwhile pays twice. A payment that fails is logged and left for the
+ * next day's pass; each is its own workflow with its own compensation.
+ */
+export const awardMissedFirstOrderBonusesStep = createStep(
+  awardMissedFirstOrderBonusesStepId,
+  async (input: { now: Date; actions: string[] }, { container }) => {
+    if (!input.actions.includes("first_order")) return new StepResponse(0)
+    const now = new Date(input.now)
+    const service = pointsService(container)
+    const [action] = await service.listActions({ code: "first_order" }, { select: ["created_at"] })
+    if (!action) return new StepResponse(0)
+    const actionCreatedAt = new Date(action.created_at)
+    const window = { since: firstOrderCatchUpSince(now, actionCreatedAt), until: now }
+    let paid = 0
+    await forEachDue(
+      async (after) => asOneBatch(await service.listEndedReturnWindows(window, after, FIRST_ORDER_CATCH_UP_PAGE)),
+      async (ended) => {
+        const customerIds = [...new Set(ended.map((row) => row.customer_id))]
+        const [first, keys] = await Promise.all([
+          firstKeptOrders(container, customerIds),
+          service.existingEntryKeys(customerIds.map(firstOrderKey)),
+        ])
+        const written = new Set(keys)
+        const due = firstOrderBonusesDue(ended, {
+          first,
+          paid: new Set(customerIds.filter((id) => written.has(firstOrderKey(id)))),
+          action_created_at: actionCreatedAt,
+        })
+        for (const bonus of due) {
+          const done = await attempt(container, `Loyalty: the first-order bonus of order ${bonus.order_id}`, () =>
+            awardFirstOrderBonusWorkflow(container).run({
+              input: { customer_id: bonus.customer_id, order_id: bonus.order_id, now: bonus.released_at },
+            })
+          )
+          if (done.ok && done.value.result.paid) paid++
+        }
+      }
+    )
+    return new StepResponse(paid)
+  }
+)
