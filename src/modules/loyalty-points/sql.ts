@@ -890,6 +890,15 @@ export async function addMemberImportProgress(
 
 // ---------------------------------------------------------------- jobs' and reports' reads
 
+/** The customer of each open account among the rows' (a closed account's rows get none: they are left out). */
+async function openAccountCustomers(knex: Knex, rows: { account_id: string }[]): Promise<Map<string, string>> {
+  const accounts: { id: string; customer_id: string }[] = await knex("loyalty_account")
+    .select("id", "customer_id")
+    .whereIn("id", [...new Set(rows.map((row) => row.account_id))])
+    .whereNull("deleted_at")
+  return new Map(accounts.map((row) => [row.id, row.customer_id]))
+}
+
 /**
  * One page of orders whose return window has ended and that still hold
  * pending points, in keyset order of their pending entries (release date,
@@ -916,15 +925,13 @@ export async function dueReleases(
     limit
   )
   const orderIds = [...new Set(rows.map((row) => row.order_id))]
-  const accountIds = [...new Set(rows.map((row) => row.account_id))]
-  const [holding, accounts]: [{ order_id: string }[], { id: string; customer_id: string }[]] = rows.length
+  const [holding, customerOf]: [{ order_id: string }[], Map<string, string>] = rows.length
     ? await Promise.all([
         knex("loyalty_entry").select("order_id").whereIn("order_id", orderIds).groupBy("order_id").havingRaw("sum(pending_change) > 0"),
-        knex("loyalty_account").select("id", "customer_id").whereIn("id", accountIds).whereNull("deleted_at"),
+        openAccountCustomers(knex, rows),
       ])
-    : [[], []]
+    : [[], new Map()]
   const pending = new Set(holding.map((row) => row.order_id))
-  const customerOf = new Map(accounts.map((row) => [row.id, row.customer_id]))
   return duePage(rows, limit, (page) =>
     page.flatMap((row) => {
       const customer_id = customerOf.get(row.account_id)
@@ -964,8 +971,7 @@ export async function endedReturnWindows(
     limit
   )
   const orderIds = [...new Set(rows.map((row) => row.order_id))]
-  const accountIds = [...new Set(rows.map((row) => row.account_id))]
-  const [orders, accounts]: [{ order_id: string; earned: number; released: boolean }[], { id: string; customer_id: string }[]] = rows.length
+  const [orders, customerOf]: [{ order_id: string; earned: number; released: boolean }[], Map<string, string>] = rows.length
     ? await Promise.all([
         knex("loyalty_entry")
           .select("order_id")
@@ -975,11 +981,10 @@ export async function endedReturnWindows(
           .whereNull("voided_at")
           .whereNull("deleted_at")
           .groupBy("order_id"),
-        knex("loyalty_account").select("id", "customer_id").whereIn("id", accountIds).whereNull("deleted_at"),
+        openAccountCustomers(knex, rows),
       ])
-    : [[], []]
+    : [[], new Map()]
   const orderOf = new Map(orders.map((row) => [row.order_id, row]))
-  const customerOf = new Map(accounts.map((row) => [row.id, row.customer_id]))
   return duePage(rows, limit, (page) =>
     page.flatMap((row) => {
       const customer_id = customerOf.get(row.account_id)
