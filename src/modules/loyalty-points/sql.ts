@@ -900,6 +900,21 @@ async function openAccountCustomers(knex: Knex, rows: { account_id: string }[]):
 }
 
 /**
+ * A page of the live pending entries that `narrow` picks, in keyset order of
+ * their release date (`IDX_loyalty_entry_release_due`): the due queue both
+ * the release and the ended return windows read.
+ */
+function pendingByRelease(
+  knex: Knex,
+  narrow: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+  after: DueCursor | null,
+  limit: number
+): Knex.QueryBuilder {
+  const pending = knex("loyalty_entry").where({ type: "pending" }).whereNull("voided_at").whereNull("deleted_at")
+  return keysetAfter(knex, narrow(pending), { at: "release_at", id: "id" }, after, limit)
+}
+
+/**
  * One page of orders whose return window has ended and that still hold
  * pending points, in keyset order of their pending entries (release date,
  * id); whether an order still holds pending points is one grouped read over
@@ -911,16 +926,9 @@ export async function dueReleases(
   after: DueCursor | null,
   limit: number
 ): Promise<DuePage<{ order_id: string; customer_id: string }>> {
-  const rows: { order_id: string; account_id: string; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+  const rows: { order_id: string; account_id: string; cursor_at: string; cursor_id: string }[] = await pendingByRelease(
     knex,
-    knex("loyalty_entry")
-      .select("order_id", "account_id")
-      .where({ type: "pending" })
-      .where("points", ">", 0)
-      .where("release_at", "<=", now)
-      .whereNull("voided_at")
-      .whereNull("deleted_at"),
-    { at: "release_at", id: "id" },
+    (query) => query.select("order_id", "account_id").where("points", ">", 0).where("release_at", "<=", now),
     after,
     limit
   )
@@ -956,17 +964,14 @@ export async function endedReturnWindows(
   after: DueCursor | null,
   limit: number
 ): Promise<DuePage<EndedReturnWindow>> {
-  const rows: { order_id: string; account_id: string; release_at: Date; cursor_at: string; cursor_id: string }[] = await keysetAfter(
+  const rows: { order_id: string; account_id: string; release_at: Date; cursor_at: string; cursor_id: string }[] = await pendingByRelease(
     knex,
-    knex("loyalty_entry")
-      .select("order_id", "account_id", "release_at")
-      .where({ type: "pending" })
-      .whereNotNull("order_id")
-      .where("release_at", ">=", window.since)
-      .where("release_at", "<=", window.until)
-      .whereNull("voided_at")
-      .whereNull("deleted_at"),
-    { at: "release_at", id: "id" },
+    (query) =>
+      query
+        .select("order_id", "account_id", "release_at")
+        .whereNotNull("order_id")
+        .where("release_at", ">=", window.since)
+        .where("release_at", "<=", window.until),
     after,
     limit
   )
