@@ -329,6 +329,8 @@ export default httpSuite({
         run_id: run.id,
         orders_count: 4,
         purchase_days: 4,
+        valued_days: 4,
+        valued_repeat_days: 3,
         first_order_at: now,
         last_order_at: now,
         recency_days: 100,

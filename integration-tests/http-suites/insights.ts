@@ -384,6 +384,38 @@ export default httpSuite({
       expect(june).toMatchObject({ orders: 4, active_customers: 2, purchase_frequency: 2, revenue: 160, average_order_value: 53.33 })
     })
 
+    it("prices a customer's future orders from the days it could value: a day paid in a currency with no rate is a purchase day, not a 0 in their spend (CLV)", async () => {
+      const container = getContainer()
+      // Abroad buys as regular does (80 on each of the same three days: 150, 100 and 60 days ago), but pays
+      // the last day in USD, which has no rate to EUR.
+      const abroad = await createShopper(container, { email: "abroad@example.com", createdAt: ago(500) })
+      ids.abroad = abroad.id
+      for (const [days, currency] of [[150, "eur"], [100, "eur"], [60, "usd"]] as const) {
+        await createPastOrder(container, { customerId: abroad.id, email: "abroad@example.com", amount: 80, currency, at: ago(days) })
+      }
+      const run = await recompute()
+      expect(run).toMatchObject({ status: "succeeded", model: "heuristic", customers: 8 })
+
+      // What the admin shows: the USD day counts for frequency (the same expected orders as regular), and each
+      // future order is priced at the 80 of the days that have a value, so the CLV is regular's.
+      const view = async (name: string) =>
+        (await get(api, `/admin/loyalty/insights/customers/${ids[name]}`, admin.headers)).insight
+      const [abroadView, regularView] = [await view("abroad"), await view("regular")]
+      expect(abroadView).toMatchObject({ orders_count: 3, purchase_days: 3, monetary: 160, recency_days: 60 })
+      expect(abroadView.expected_365).toBe(regularView.expected_365)
+      expect(regularView.clv_12m).toBeGreaterThan(0)
+      expect(abroadView.clv_12m).toBe(regularView.clv_12m)
+
+      // The run's row, as a developer checks it: the repeat days' mean is over the one repeat day with a value.
+      const [row] = await pg(container)("loyalty_customer_insight").where({ run_id: run.id, customer_id: abroad.id })
+      expect({ ...row, repeat_mean: Number(row.repeat_mean) }).toMatchObject({
+        purchase_days: 3,
+        valued_days: 2,
+        valued_repeat_days: 1,
+        repeat_mean: 80,
+      })
+    })
+
     it("recomputes from the admin with progress, lists segments and customers, exports CSV", async () => {
       const { run } = await post(api, "/admin/loyalty/insights/recompute", { as_of: NOW.toISOString() }, admin.headers)
       expect(run).toMatchObject({ status: "running", progress: 0 })

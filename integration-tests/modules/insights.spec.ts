@@ -13,14 +13,16 @@ const settings = defaultInsightSettings()
 
 /**
  * One customer's order facts as the aggregation stage writes them, from the
- * days (before `now`) and amounts of their purchase days.
+ * days (before `now`) and amounts of their purchase days (null: a day paid in
+ * a currency with no rate, which has no value).
  */
-function factsRow(runId: string, customerId: string, now: Date, purchases: { daysAgo: number; amount: number }[]) {
+function factsRow(runId: string, customerId: string, now: Date, purchases: { daysAgo: number; amount: number | null }[]) {
   const sorted = [...purchases].sort((a, b) => b.daysAgo - a.daysAgo) // oldest first
   const first = sorted[0]
   const last = sorted[sorted.length - 1]
-  const repeats = sorted.slice(1)
-  const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + row.amount, 0)
+  const valued = (rows: { amount: number | null }[]) => rows.filter((row) => row.amount !== null)
+  const repeats = valued(sorted.slice(1))
+  const sum = (rows: { amount: number | null }[]) => rows.reduce((total, row) => total + (row.amount ?? 0), 0)
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS)
   return {
     run_id: runId,
@@ -35,6 +37,8 @@ function factsRow(runId: string, customerId: string, now: Date, purchases: { day
     age_days: first.daysAgo,
     monetary: sum(sorted),
     monetary_by_currency: { eur: sum(sorted) },
+    valued_days: valued(sorted).length,
+    valued_repeat_days: repeats.length,
     repeat_mean: repeats.length ? sum(repeats) / repeats.length : 0,
     recent_spend: sum(sorted.filter((p) => p.daysAgo < 90)),
     prior_spend: sum(sorted.filter((p) => p.daysAgo >= 90 && p.daysAgo < 180)),
@@ -260,6 +264,29 @@ moduleIntegrationTestRunner<LoyaltyInsightsModuleService>({
       // CLV is money too: kept to the cent.
       expect(insight!.clv_12m).toBeGreaterThan(0)
       expect(Math.abs(insight!.clv_12m! * 100 - Math.round(insight!.clv_12m! * 100))).toBeLessThan(1e-6)
+    })
+
+    it("prices future orders from the days that have a value: a day in a currency with no rate is a purchase day, not a 0 in the spend", async () => {
+      // Three customers who bought on the same three days: rated paid 80 each day, abroad paid the last day in a
+      // currency with no rate, unrated paid every day in it.
+      const days = [150, 100, 60]
+      const { result, insights } = await scoreStore((runId) => [
+        factsRow(runId, "cus_rated", NOW, days.map((daysAgo) => ({ daysAgo, amount: 80 }))),
+        factsRow(runId, "cus_abroad", NOW, days.map((daysAgo, i) => ({ daysAgo, amount: i === 2 ? null : 80 }))),
+        factsRow(runId, "cus_unrated", NOW, days.map((daysAgo) => ({ daysAgo, amount: null }))),
+      ])
+      expect(result.model.kind).toBe("heuristic")
+      const byId = new Map(insights.map((row) => [row.customer_id, row]))
+      const [rated, abroad, unrated] = ["cus_rated", "cus_abroad", "cus_unrated"].map((id) => byId.get(id)!)
+      // Every purchase day counts for the pace: the same expected orders.
+      expect(abroad.expected_365).toBe(rated.expected_365)
+      expect(unrated.expected_365).toBe(rated.expected_365)
+      // Each future order at 80: abroad's money over its two valued days, and for unrated (nothing to go by) the
+      // store's 400 over its 5 valued days.
+      expect(Number(rated.clv_12m)).toBeGreaterThan(0)
+      expect([Number(abroad.clv_12m), Number(unrated.clv_12m)]).toEqual([Number(rated.clv_12m), Number(rated.clv_12m)])
+      expect([abroad, unrated].map((row) => [row.purchase_days, row.valued_days, row.valued_repeat_days, Number(row.monetary)]))
+        .toEqual([[3, 2, 1, 160], [3, 0, 0, 0]])
     })
 
     it("scores a store's only customer in the middle, as a group of customers all tied: not 'lost' a day after ordering", async () => {

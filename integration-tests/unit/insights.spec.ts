@@ -4,6 +4,7 @@ import {
   lifecycleStage,
   matrixSegment,
   normalizeWeights,
+  predictByPace,
   predictCustomer,
   RFM_SEGMENTS,
   rfmSegment,
@@ -13,6 +14,7 @@ import {
   valueBand,
 } from "../../src/lib/insights/rules"
 import { kpiMetrics } from "../../src/lib/insights/kpis"
+import { expectedSpend } from "../../src/lib/insights/clv/gamma-gamma"
 
 const settings = defaultInsightSettings()
 
@@ -23,6 +25,8 @@ const facts = (over: Partial<CustomerFacts>): CustomerFacts => ({
   tx_days: 60,
   age_days: 80,
   monetary: 300,
+  valued_days: 3,
+  valued_repeat_days: 2,
   repeat_mean: 100,
   recent_spend: 200,
   prior_spend: 100,
@@ -120,6 +124,47 @@ describe("value model", () => {
     expect(undiscounted.expected_365).toBeGreaterThan(undiscounted.expected_90)
     // Churn risk = P(no order in the next 180 days) ≥ P(gone).
     expect(undiscounted.churn_risk).toBeGreaterThanOrEqual(1 - undiscounted.p_alive)
+  })
+})
+
+describe("spend per future purchase day from the days that have a value (a currency with no rate)", () => {
+  const gamma_gamma = { p: 6.25, q: 3.74, gamma: 15.44 }
+  const bgnbd = {
+    kind: "bgnbd" as const,
+    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+    gamma_gamma,
+    pace: { typical_gap_days: 60, mean_order_value: 40 },
+  }
+  const heuristic = { kind: "heuristic" as const, reason: "test", typical_gap_days: 60, mean_order_value: 40 }
+  // Three purchase days of 80 each, 150, 100 and 60 days ago; in `abroad` the last one is paid in a
+  // currency with no rate: a purchase day with no value.
+  const history = { orders_count: 3, purchase_days: 3, recency_days: 60, tx_days: 90, age_days: 150, gap_before_last: 40 }
+  const rated = facts({ ...history, monetary: 240, valued_days: 3, valued_repeat_days: 2, repeat_mean: 80 })
+  const abroad = facts({ ...history, monetary: 160, valued_days: 2, valued_repeat_days: 1, repeat_mean: 80 })
+
+  it("the fallback prices a day at the customer's money over their valued days (80, not 160 / 3), and counts every day for the pace", () => {
+    const a = predictByPace(abroad, heuristic, settings)
+    const r = predictByPace(rated, heuristic, settings)
+    expect(a.expected_365).toBe(r.expected_365)
+    expect(r.clv_12m).toBeGreaterThan(0)
+    expect(a.clv_12m).toBeCloseTo(r.clv_12m, 9)
+  })
+
+  it("the fallback prices a customer with no valued day at the store's mean, not at 0", () => {
+    const unvalued = facts({ ...history, monetary: 0, valued_days: 0, valued_repeat_days: 0, repeat_mean: 0 })
+    const store = facts({ ...history, monetary: 120, valued_days: 3, valued_repeat_days: 2, repeat_mean: 40 })
+    expect(predictByPace(unvalued, heuristic, settings).clv_12m).toBeCloseTo(predictByPace(store, heuristic, settings).clv_12m, 9)
+  })
+
+  it("Gamma-Gamma weighs the customer's mean by the repeat days it is the mean of (1 valued, not 2)", () => {
+    const a = predictCustomer(abroad, bgnbd, settings)
+    const r = predictCustomer(rated, bgnbd, settings)
+    // The same expected purchases (every purchase day counts); the spend per purchase is Gamma-Gamma's of one 80.
+    expect(a.expected_365).toBe(r.expected_365)
+    expect(a.clv_12m / r.clv_12m).toBeCloseTo(
+      expectedSpend(gamma_gamma, { x: 1, m: 80 }) / expectedSpend(gamma_gamma, { x: 2, m: 80 }),
+      9
+    )
   })
 })
 

@@ -303,7 +303,7 @@ describe("what-if forward view", () => {
     gamma_gamma: { p: 6.25, q: 3.74, gamma: 15.44 },
     log_standard_errors: [0.05, 0.08, 0.2, 0.25],
   }
-  const sample = Array.from({ length: 50 }, (_, i) => ({ x: i % 5, tx: 10 + i, T: 60, m: 20 + i, current_rate: 1, proposed_rate: 2 }))
+  const sample = Array.from({ length: 50 }, (_, i) => ({ x: i % 5, tx: 10 + i, T: 60, m: 20 + i, valued_x: i % 5, current_rate: 1, proposed_rate: 2 }))
 
   it("projects spend and points under both rules from the fitted models", () => {
     const one = forwardOf(model, sample[3])

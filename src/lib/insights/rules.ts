@@ -142,13 +142,20 @@ export type CustomerFacts = {
   orders_count: number
   /** Distinct purchase days: the model counts same-day orders as one purchase. */
   purchase_days: number
+  /**
+   * Purchase days with a value (an order in a currency with a rate): a day paid only in currencies with
+   * no rate counts for frequency and recency, not in the spend (it has no value, which is not a value of 0).
+   */
+  valued_days: number
+  /** Valued purchase days after the first purchase day: what `repeat_mean` is the mean of. */
+  valued_repeat_days: number
   recency_days: number
   /** First to last purchase day. */
   tx_days: number
   /** First purchase day to today. */
   age_days: number
   monetary: number
-  /** Mean value of the repeat purchase days. */
+  /** Mean value of the valued repeat purchase days (0 without one). */
   repeat_mean: number
   recent_spend: number
   prior_spend: number
@@ -225,7 +232,11 @@ export const CHURNED_AT = 0.8
 export const AT_RISK_AT = 0.5
 
 /** The fitted models, or the reason they could not be used. */
-export type PaceModel = { typical_gap_days: number; mean_order_value: number }
+export type PaceModel = {
+  typical_gap_days: number
+  /** The store's money per valued purchase day (see `paceSpend`). */
+  mean_order_value: number
+}
 export type InsightModel =
   /** `pace` scores the odd customer the fitted model cannot evaluate. */
   | { kind: "bgnbd"; bgnbd: BgNbdParams; gamma_gamma: GammaGammaParams; pace: PaceModel }
@@ -263,7 +274,8 @@ export function predictCustomer(
   if (model.kind === "bgnbd") {
     const x = f.purchase_days - 1
     const history = { x, tx: f.tx_days / WEEK, T: f.age_days / WEEK }
-    const spend = expectedSpend(model.gamma_gamma, { x, m: f.repeat_mean })
+    // Gamma-Gamma weighs the customer's own mean by the number of days it is the mean of.
+    const spend = expectedSpend(model.gamma_gamma, { x: f.valued_repeat_days, m: f.repeat_mean })
     return finish(
       {
         p_alive: probabilityAlive(model.bgnbd, history),
@@ -297,10 +309,20 @@ export function predictByPace(
       p_alive: pAlive,
       churn_risk: 1 - pAlive + pAlive * Math.exp(-perDay * settings.lapse_days),
       expected: (days) => pAlive * perDay * days,
-      spend: f.purchase_days > 0 ? f.monetary / f.purchase_days : model.mean_order_value,
+      spend: paceSpend(f, model),
     },
     settings
   )
+}
+
+/**
+ * The fallback's value of a future purchase day: the customer's money over
+ * their purchase days that have a value (a day paid in a currency with no
+ * rate has none, not a value of 0, which would lower the figure), or the
+ * store's mean when none has.
+ */
+export function paceSpend(f: Pick<CustomerFacts, "monetary" | "valued_days">, model: PaceModel): number {
+  return f.valued_days > 0 ? f.monetary / f.valued_days : model.mean_order_value
 }
 
 function finish(

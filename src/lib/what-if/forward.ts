@@ -24,8 +24,10 @@ export type ForwardCustomer = {
   x: number
   tx: number
   T: number
-  /** Mean value of their repeat purchases. */
+  /** Mean value of their repeat purchase days that have a value (paid in a currency with a rate). */
   m: number
+  /** How many repeat purchase days `m` is the mean of (Gamma-Gamma's x). */
+  valued_x: number
   current_rate: number
   proposed_rate: number
 }
@@ -35,7 +37,7 @@ export const FORWARD_WEEKS = 52
 /** One member's expected purchases and spend in the next `weeks`, and the points that earns under both rules. */
 export function forwardOf(model: ForwardModel, c: ForwardCustomer, weeks = FORWARD_WEEKS) {
   const purchases = expectedPurchases(model.bgnbd, { x: c.x, tx: c.tx, T: c.T }, weeks)
-  const spend = purchases * expectedSpend(model.gamma_gamma, { x: c.x, m: c.m })
+  const spend = purchases * expectedSpend(model.gamma_gamma, { x: c.valued_x, m: c.m })
   return { purchases, spend, current: spend * c.current_rate, proposed: spend * c.proposed_rate }
 }
 

@@ -22,6 +22,8 @@ export const FACT_STREAM_COLUMNS = [
   "is_member",
   "orders_count",
   "purchase_days",
+  "valued_days",
+  "valued_repeat_days",
   "first_order_at",
   "last_order_at",
   "recency_days",

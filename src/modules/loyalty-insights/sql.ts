@@ -132,7 +132,11 @@ export async function countFacts(knex: Knex, runId: string): Promise<number> {
   return Number((await knex("loyalty_customer_fact").where({ run_id: runId }).count({ n: "*" }))[0]?.n ?? 0)
 }
 
-/** What the model fit reads of (a sample of) the run's facts: grouped purchase histories, repeat spend, the pace. */
+/**
+ * What the model fit reads of (a sample of) the run's facts: grouped purchase histories (every purchase
+ * day), repeat spend (the mean of the valued repeat days, over how many there are) and the pace (money per
+ * valued day: a day paid in a currency with no rate has no value, not a value of 0).
+ */
 export async function modelInputs(
   knex: Knex,
   runId: string,
@@ -152,15 +156,15 @@ export async function modelInputs(
     [runId]
   )
   const { rows: spend } = await knex.raw(
-    `SELECT purchase_days - 1 AS x, repeat_mean AS m FROM loyalty_customer_fact
-      WHERE run_id = ? AND purchase_days > 1 AND repeat_mean > 0 ${sample}
+    `SELECT valued_repeat_days AS x, repeat_mean AS m FROM loyalty_customer_fact
+      WHERE run_id = ? AND valued_repeat_days > 0 AND repeat_mean > 0 ${sample}
       ORDER BY 1, 2`,
     [runId]
   )
   const { rows: stats } = await knex.raw(
     `SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY tx_days::float8 / (purchase_days - 1))
               FILTER (WHERE purchase_days > 1), 90) AS typical_gap,
-            coalesce(sum(monetary) / nullif(sum(purchase_days), 0), 0) AS mean_order_value
+            coalesce(sum(monetary) / nullif(sum(valued_days), 0), 0) AS mean_order_value
        FROM loyalty_customer_fact WHERE run_id = ?`,
     [runId]
   )
@@ -204,7 +208,8 @@ export async function openScoringCursor(trx: Knex.Transaction, runId: string): P
   await trx.raw(`SET LOCAL work_mem = '128MB'`)
   await trx.raw(
     `DECLARE loyalty_insight_scoring NO SCROLL CURSOR FOR
-     SELECT id, orders_count, purchase_days, recency_days, tx_days, age_days, monetary, repeat_mean, recent_spend,
+     SELECT id, orders_count, purchase_days, valued_days, valued_repeat_days, recency_days, tx_days, age_days,
+            monetary, repeat_mean, recent_spend,
             prior_spend, gap_before_last, nps_score, referrals, redeemed_points, ${RFM_SCORES}
        FROM loyalty_customer_fact WHERE run_id = ?`,
     [runId]
@@ -337,7 +342,8 @@ export async function writeRunRows(
          SELECT scored.*, percent_rank() OVER (ORDER BY value_score) AS value_rank FROM scored
        )
        INSERT INTO loyalty_customer_insight (
-         id, run_id, customer_id, is_member, orders_count, purchase_days, first_order_at, last_order_at,
+         id, run_id, customer_id, is_member, orders_count, purchase_days, valued_days, valued_repeat_days,
+         first_order_at, last_order_at,
          recency_days, tx_days, age_days, monetary, monetary_by_currency, repeat_mean, recent_spend, prior_spend,
          raw_monetary, raw_repeat_mean, raw_recent_spend, raw_prior_spend,
          gap_before_last, nps_score, referrals, redeemed_points,
@@ -345,7 +351,8 @@ export async function writeRunRows(
          r_score, f_score, m_score, f_rank, m_rank, rfm_segment, matrix_segment, lifecycle_stage,
          p_alive, churn_risk, expected_90, expected_365, clv_12m, raw_clv_12m, clv_cac, explanation,
          clv_rank, value_score, value_band, created_at, updated_at)
-       SELECT f.id, f.run_id, f.customer_id, f.is_member, f.orders_count, f.purchase_days, f.first_order_at, f.last_order_at,
+       SELECT f.id, f.run_id, f.customer_id, f.is_member, f.orders_count, f.purchase_days, f.valued_days,
+              f.valued_repeat_days, f.first_order_at, f.last_order_at,
               f.recency_days, f.tx_days, f.age_days, f.monetary, f.monetary_by_currency, f.repeat_mean, f.recent_spend,
               f.prior_spend, f.raw_monetary, f.raw_repeat_mean, f.raw_recent_spend, f.raw_prior_spend,
               f.gap_before_last, f.nps_score, f.referrals, f.redeemed_points,
@@ -483,6 +490,8 @@ export function toFacts(row: Record<string, unknown>): CustomerFacts {
   return {
     orders_count: Number(row.orders_count),
     purchase_days: Number(row.purchase_days),
+    valued_days: Number(row.valued_days),
+    valued_repeat_days: Number(row.valued_repeat_days),
     recency_days: Number(row.recency_days),
     tx_days: Number(row.tx_days),
     age_days: Number(row.age_days),

@@ -142,6 +142,10 @@ export type CustomerOrderFacts = {
   is_member: boolean
   orders_count: number
   purchase_days: number
+  /** Purchase days with a value: at least one order in a currency with a rate (the others have no value). */
+  valued_days: number
+  /** Valued purchase days after the first purchase day: the days `repeat_mean` is the mean of. */
+  valued_repeat_days: number
   first_order_at: Date
   last_order_at: Date
   recency_days: number
@@ -150,6 +154,7 @@ export type CustomerOrderFacts = {
   monetary: string
   /** JSON object: currency code → exact amount in that currency. */
   monetary_by_currency: string
+  /** Mean value of the valued repeat purchase days (0 without one). */
   repeat_mean: string
   recent_spend: string
   prior_spend: string

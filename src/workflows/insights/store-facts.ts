@@ -370,7 +370,10 @@ async function readKpiWindow(
  * own `COPY … FROM STDIN`): the rows go from this backend to the module's as
  * Postgres writes them, and this process holds only the chunks in flight
  * (memory stays bounded at any store size). Orders in a currency without a
- * rate count 0 in the money figures. Returns what `consume` returns.
+ * rate have no value: they count as orders and purchase days (frequency,
+ * recency), not in the money figures; a day of such orders only is not a
+ * valued day, so it does not lower the customer's spend per day (`valued_days`,
+ * `valued_repeat_days`). Returns what `consume` returns.
  */
 export async function streamCustomerOrderFacts(
   pg: Knex,
@@ -384,7 +387,8 @@ export async function streamCustomerOrderFacts(
   // and compares customer ids byte-wise (COLLATE "C": grouping needs equality, not the locale's order).
   const sql = `WITH rates AS (SELECT key AS currency_code, value::numeric AS rate FROM jsonb_each_text(?::jsonb)),
      days AS (
-       SELECT customer_id, day, count(*) AS orders, coalesce(sum(total * rate), 0) AS value,
+       -- A day's value: its orders with a rate (null when none has one: the day has no value, not a value of 0).
+       SELECT customer_id, day, count(*) AS orders, sum(total * rate) AS value,
               min(created_at) AS first_at, max(created_at) AS last_at,
               min(currency_code) AS first_currency, max(currency_code) AS last_currency, sum(total) AS amount,
               lag(day) OVER w AS previous_day,
@@ -402,10 +406,12 @@ export async function streamCustomerOrderFacts(
      ),
      per_customer AS (
        SELECT d.customer_id, sum(d.orders)::int AS orders_count, count(*)::int AS purchase_days,
-              min(d.day) AS first_day, max(d.day) AS last_day, sum(d.value) AS monetary,
+              count(d.value)::int AS valued_days,
+              count(d.value) FILTER (WHERE d.previous_day IS NOT NULL)::int AS valued_repeat_days,
+              min(d.day) AS first_day, max(d.day) AS last_day, coalesce(sum(d.value), 0) AS monetary,
               min(d.first_at) AS first_at, max(d.last_at) AS last_at,
               min(d.first_currency) AS first_currency, max(d.last_currency) AS last_currency, sum(d.amount) AS amount,
-              -- The days after the first are those with a previous day.
+              -- The days after the first are those with a previous day; avg leaves out the days with no value.
               coalesce(avg(d.value) FILTER (WHERE d.previous_day IS NOT NULL), 0) AS repeat_mean,
               count(*) FILTER (WHERE d.day <= ?::date - ${HOLDOUT_DAYS})::int AS cal_purchase_days,
               max(d.day) FILTER (WHERE d.day <= ?::date - ${HOLDOUT_DAYS}) - min(d.day) AS cal_tx_days,
@@ -478,6 +484,8 @@ const FACT_SELECT: Record<(typeof FACT_STREAM_COLUMNS)[number], string> = {
   is_member: "coalesce(c.has_account, false)",
   orders_count: "p.orders_count",
   purchase_days: "p.purchase_days",
+  valued_days: "p.valued_days",
+  valued_repeat_days: "p.valued_repeat_days",
   // Cut to the millisecond, as they were when they were read into JavaScript dates.
   first_order_at: "date_trunc('milliseconds', p.first_at)",
   last_order_at: "date_trunc('milliseconds', p.last_at)",

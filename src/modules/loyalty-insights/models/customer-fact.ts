@@ -13,6 +13,12 @@ export function customerFactColumns() {
     is_member: model.boolean(),
     orders_count: model.number(),
     purchase_days: model.number(),
+    /**
+     * Purchase days with a value (at least one order in a currency with a rate), and those of them after
+     * the first day: the spend figures are means over these, a day with no value counts for frequency only.
+     */
+    valued_days: model.number(),
+    valued_repeat_days: model.number(),
     first_order_at: model.dateTime(),
     last_order_at: model.dateTime(),
     recency_days: model.number(),

@@ -37,7 +37,7 @@ export const aggregateCustomerFactsStep = createStep(
     const unrated = await unratedCurrencies(pg, now, rates)
     if (unrated.length) {
       warnings.push(
-        `Orders in ${unrated.map((c) => c.toUpperCase()).join(", ")} have no rate to ${currency.toUpperCase()} and count 0 in money figures; set a currency rate`
+        `Orders in ${unrated.map((c) => c.toUpperCase()).join(", ")} have no rate to ${currency.toUpperCase()}: they count as orders, not in money figures (spend, CLV); set a currency rate`
       )
     }
     return new StepResponse({ customers, warnings, aggregate_ms: Date.now() - started }, input.run_id)

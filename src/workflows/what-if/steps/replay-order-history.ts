@@ -141,6 +141,7 @@ type CustomerRow = {
   lifetime_redeemed: number | null
   segments: (string | null)[] | null
   purchase_days: number | null
+  valued_repeat_days: number | null
   tx_days: number | null
   age_days: number | null
   repeat_mean: string | null
@@ -505,7 +506,8 @@ async function readCustomers(pg: Knex, ids: string[], runId: string | null): Pro
               WHERE g.customer_id = c.id AND g.deleted_at IS NULL) AS groups,
             a.lifetime_earned, a.lifetime_redeemed,
             ARRAY[ci.rfm_segment, ci.matrix_segment, ci.lifecycle_stage, ci.value_band] AS segments,
-            ci.purchase_days, ci.tx_days, ci.age_days, ci.repeat_mean::text AS repeat_mean, ci.expected_365
+            ci.purchase_days, ci.valued_repeat_days, ci.tx_days, ci.age_days, ci.repeat_mean::text AS repeat_mean,
+            ci.expected_365
        FROM customer c
        LEFT JOIN loyalty_account a ON a.customer_id = c.id AND a.deleted_at IS NULL
        LEFT JOIN loyalty_customer_insight ci ON ci.run_id = ? AND ci.customer_id = c.id AND ci.deleted_at IS NULL
@@ -610,7 +612,9 @@ function addForward(
   if (!row.purchase_days || row.expected_365 === null) return
   const x = Math.max(row.purchase_days - 1, 0)
   const m = Number(row.repeat_mean ?? 0)
-  const spend = Number(row.expected_365) * expectedSpend(state.run.model.gamma_gamma, { x, m })
+  // The repeat days' mean spend is over those with a value (a day paid in a currency with no rate has none).
+  const valuedX = Number(row.valued_repeat_days ?? 0)
+  const spend = Number(row.expected_365) * expectedSpend(state.run.model.gamma_gamma, { x: valuedX, m })
   if (!Number.isFinite(spend)) return
   const revenue = Number(customer.revenue[state.currency] ?? 0)
   state.members++
@@ -621,6 +625,7 @@ function addForward(
     tx: Number(row.tx_days ?? 0) / 7,
     T: Number(row.age_days ?? 0) / 7,
     m,
+    valued_x: valuedX,
     current_rate: revenue > 0 ? (now[state.currency]?.issued ?? 0) / revenue : 0,
     proposed_rate: revenue > 0 ? (then[state.currency]?.issued ?? 0) / revenue : 0,
   }
