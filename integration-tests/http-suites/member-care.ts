@@ -21,10 +21,12 @@ import {
   daysFromNow,
   eventually,
   get,
+  getAdminOrder,
   ledgerTotals,
   placeOrder,
   pointsService,
   post,
+  receiveReturn,
   registerCustomer,
   SqlCount,
   StoreHeaders,
@@ -529,6 +531,83 @@ export default httpSuite({
       expect(await firstOrderPaid(shopper.customer.id)).toEqual([[75, order.id]])
       const totals = (await ledgerTotals(container, shopper.customer.id))!
       expect(totals.cached).toMatchObject({ balance: 50 + 100 + 75, pending: 0 })
+      expect(totals.ledger).toEqual(totals.cached)
+    })
+
+    /** A shirt bought and sent back in full (fulfilled, returned, received; no refund): its 100 pending points are all taken back, nothing is released. */
+    const buyAndReturn = async (email: string, headers: Record<string, string>) => {
+      const { order } = await buy(email, headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(100))
+      const [item] = (await getAdminOrder(api, admin.headers, order.id, "id,*items")).items!
+      await receiveReturn(api, admin.headers, { orderId: order.id, items: [{ id: item.id, quantity: 1 }], locationId: fixture.stockLocationId })
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account.pending).toBe(0))
+      return order
+    }
+
+    it("pays the first-order bonus for the first kept order when the first one came back in full: on its release, and from the daily pass when it earned 0 points (fix-bonus-rules, defect 1)", async () => {
+      const container = getContainer()
+      await firstOrderAction()
+      // A member whose first order came back in full; the second, kept, is released.
+      const released = await member("first-order-returned@example.com")
+      const returned = await buyAndReturn("first-order-returned@example.com", released.headers)
+      const { order: kept } = await buy("first-order-returned@example.com", released.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", released.headers)).account.pending).toBe(100))
+      // Another whose second, kept order earns 0 points (EUR earns nothing then): never released, the daily pass pays it.
+      const zero = await member("first-order-returned-zero@example.com")
+      await buyAndReturn("first-order-returned-zero@example.com", zero.headers)
+      await post(api, "/admin/loyalty/program", { earn_rates: { eur: 0 } }, admin.headers)
+      const { order: keptZero } = await buy("first-order-returned-zero@example.com", zero.headers)
+      await eventually(async () => {
+        const entries = (await ledgerTotals(container, zero.customer.id))!.entries.filter((e) => e.order_id === keptZero.id)
+        expect(entries.map((e) => [e.type, e.points])).toEqual([["pending", 0]])
+      })
+      await post(api, "/admin/loyalty/program", { earn_rates: { eur: 1 } }, admin.headers)
+
+      // The return windows end: the kept order's release pays its bonus.
+      const releasesHandled = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED)
+      await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      await releasesHandled
+      expect(await firstOrderPaid(released.customer.id)).toEqual([[75, kept.id]])
+      // The daily pass pays the 0-point kept order's, and nobody twice.
+      const pass = await awardMemberDayBonusesWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      expect(pass.result).toMatchObject({ first_order: 1 })
+      expect(await firstOrderPaid(zero.customer.id)).toEqual([[75, keptZero.id]])
+      expect(await firstOrderPaid(released.customer.id)).toEqual([[75, kept.id]])
+      // A redelivered release of the returned order pays nothing.
+      const heard = await awardFirstOrderBonusWorkflow(container).run({
+        input: { customer_id: released.customer.id, order_id: returned.id, now: new Date() },
+      })
+      expect(heard.result.paid).toBe(false)
+      for (const [shopper, balance] of [[released, 50 + 100 + 75], [zero, 50 + 75]] as const) {
+        const totals = (await ledgerTotals(container, shopper.customer.id))!
+        expect(totals.cached).toMatchObject({ balance, pending: 0 })
+        expect(totals.ledger).toEqual(totals.cached)
+      }
+    })
+
+    it("pays no first-order bonus for a first order placed before the action was created, on its release or from the daily pass, nor for a later order (fix-bonus-rules, defect 3)", async () => {
+      const container = getContainer()
+      const shopper = await member("first-order-before-action@example.com")
+      const { order: before } = await buy("first-order-before-action@example.com", shopper.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", shopper.headers)).account.pending).toBe(100))
+      // The store switches the bonus on after that order, and the member orders again.
+      await firstOrderAction()
+      const { order: after } = await buy("first-order-before-action@example.com", shopper.headers)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", shopper.headers)).account.pending).toBe(200))
+
+      // Both return windows end: two releases, neither pays; nor does the daily pass.
+      const releasesHandled = subscribersDone(container, LoyaltyEvents.POINTS_RELEASED, { triggerCount: 2 })
+      await releasePendingPointsWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      await releasesHandled
+      const pass = await awardMemberDayBonusesWorkflow(container).run({ input: { now: daysFromNow(15) } })
+      expect(pass.result).toMatchObject({ first_order: 0 })
+      for (const order of [before, after]) {
+        const heard = await awardFirstOrderBonusWorkflow(container).run({ input: { customer_id: shopper.customer.id, order_id: order.id, now: new Date() } })
+        expect(heard.result.paid).toBe(false)
+      }
+      expect(await firstOrderPaid(shopper.customer.id)).toEqual([])
+      const totals = (await ledgerTotals(container, shopper.customer.id))!
+      expect(totals.cached).toMatchObject({ balance: 50 + 200, pending: 0 })
       expect(totals.ledger).toEqual(totals.cached)
     })
 

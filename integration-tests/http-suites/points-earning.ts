@@ -530,6 +530,36 @@ export default httpSuite({
       expect(staffAccount.entries).toEqual([])
     })
 
+    it("gives the sign-up bonus once per mailbox: not again to a shopper who deleted their account and registered again with the same email, nor to another address of that mailbox (fix-bonus-rules, defect 4)", async () => {
+      const container = getContainer()
+      const first = await member("welcome.once@example.com")
+      const deleted = subscribersDone(container, "customer.deleted")
+      await api.delete(`/admin/customers/${first.customer.id}`, { headers: admin.headers })
+      await deleted
+
+      // Medusa removed the login too, so the same email registers again: a new customer id.
+      const registeredAgain = subscribersDone(container, "customer.created")
+      const again = await registerCustomer(api, storeHeaders, { email: "welcome.once@example.com" })
+      await registeredAgain
+      expect(again.customer.id).not.toBe(first.customer.id)
+      expect((await get(api, "/store/loyalty/account", again.headers)).account).toMatchObject({ balance: 0, pending: 0, lifetime_earned: 0 })
+      expect((await get(api, "/store/loyalty/account/entries", again.headers)).entries).toEqual([])
+
+      // Another address of the same mailbox (dots and a "+tag" ignored) gets none either; a new mailbox does.
+      const aliasCreated = subscribersDone(container, "customer.created")
+      const alias = await registerCustomer(api, storeHeaders, { email: "WelcomeOnce+shop@example.com" })
+      await aliasCreated
+      expect((await get(api, "/store/loyalty/account", alias.headers)).account).toMatchObject({ balance: 0, pending: 0 })
+      await member("welcome-twice@example.com")
+
+      // Staff see no welcome entry on the new accounts, and nothing that says one is owed.
+      for (const customer of [again.customer, alias.customer]) {
+        const view = await get(api, `/admin/loyalty/accounts/${customer.id}`, admin.headers)
+        expect(view.account).toMatchObject({ balance: 0, pending: 0 })
+        expect(view.entries).toEqual([])
+      }
+    })
+
     it("tells shoppers which currencies earn, and the admin's saved rules win over the plugin options", async () => {
       const before = await get(api, "/store/loyalty/program", storeHeaders)
       expect(before.program).toMatchObject({ version: 0, pending_days: 14, expiry_months: 12, signup_bonus: 50 })

@@ -2,8 +2,12 @@ import {
   careRules,
   celebratedOn,
   FIRST_ORDER_CATCH_UP_DAYS,
+  firstKeptOrder,
   firstOrderBonusesDue,
   firstOrderCatchUpSince,
+  isFirstOrderBonusDue,
+  isKeptOrder,
+  isSettledWindow,
   isValidMonthDay,
   isValidReviewSignature,
   localYear,
@@ -12,6 +16,7 @@ import {
   messagesFor,
   periodStart,
   reviewSignature,
+  type OrderForFirstOrder,
 } from "../../src/lib/care/rules"
 
 describe("member care rules", () => {
@@ -50,18 +55,83 @@ describe("member care rules", () => {
     expect(firstOrderCatchUpSince(now, new Date("2027-03-18T09:00:00Z"))).toEqual(new Date("2027-03-18T09:00:00Z"))
   })
 
+  /** One of a customer's orders: one unit, nothing returned, placed at `iso`. */
+  const order = (order_id: string, iso: string, more: Partial<OrderForFirstOrder> = {}): OrderForFirstOrder => ({
+    order_id,
+    status: "pending",
+    created_at: new Date(iso),
+    quantity: 1,
+    returned_quantity: 0,
+    ...more,
+  })
+
+  it("keeps an order that is neither canceled, a draft, nor sent back in full; a partly returned or completed order is kept", () => {
+    expect(isKeptOrder(order("o", "2027-03-01T10:00:00Z"))).toBe(true)
+    expect(isKeptOrder(order("o", "2027-03-01T10:00:00Z", { status: "completed", quantity: 3, returned_quantity: 2 }))).toBe(true)
+    expect(isKeptOrder(order("o", "2027-03-01T10:00:00Z", { status: "canceled" }))).toBe(false)
+    expect(isKeptOrder(order("o", "2027-03-01T10:00:00Z", { status: "draft" }))).toBe(false)
+    expect(isKeptOrder(order("o", "2027-03-01T10:00:00Z", { quantity: 2, returned_quantity: 2 }))).toBe(false)
+    // Every item edited away: nothing kept.
+    expect(isKeptOrder(order("o", "2027-03-01T10:00:00Z", { quantity: 0 }))).toBe(false)
+  })
+
+  it("finds the first kept order by when it was placed, then id, past canceled and fully returned ones", () => {
+    const orders = [
+      order("order_c", "2027-03-03T10:00:00Z"),
+      order("order_returned", "2027-03-01T10:00:00Z", { quantity: 2, returned_quantity: 2 }),
+      order("order_canceled", "2027-03-01T09:00:00Z", { status: "canceled" }),
+      order("order_b", "2027-03-02T10:00:00Z"),
+      order("order_a", "2027-03-02T10:00:00Z"),
+    ]
+    expect(firstKeptOrder(orders)?.order_id).toBe("order_a")
+    expect(firstKeptOrder(orders.slice(1, 3))).toBeNull()
+    expect(firstKeptOrder([])).toBeNull()
+  })
+
+  it("pays the first-order bonus for the first kept order once its window settled, only when placed once the action existed (release and daily pass alike)", () => {
+    const actionCreatedAt = new Date("2027-01-01T00:00:00Z")
+    const returned = order("order_1", "2027-02-01T10:00:00Z", { quantity: 1, returned_quantity: 1 })
+    const kept = order("order_2", "2027-02-10T10:00:00Z")
+    const settled = (order_id: string) => ({ order_id, settled: true })
+    // The first order came back in full: the second is the first kept one.
+    expect(isFirstOrderBonusDue(settled("order_2"), [returned, kept], actionCreatedAt)).toBe(true)
+    expect(isFirstOrderBonusDue(settled("order_1"), [returned, kept], actionCreatedAt)).toBe(false)
+    // Not before its window settled (points still pending, or all taken back in it).
+    expect(isFirstOrderBonusDue({ order_id: "order_2", settled: false }, [returned, kept], actionCreatedAt)).toBe(false)
+    // A kept earlier order wins; a first kept order placed before the action pays nothing, nor does a later one.
+    const earlier = order("order_0", "2027-01-20T10:00:00Z", { status: "completed" })
+    expect(isFirstOrderBonusDue(settled("order_2"), [earlier, returned, kept], actionCreatedAt)).toBe(false)
+    const beforeAction = order("order_old", "2026-12-31T23:59:59Z")
+    expect(isFirstOrderBonusDue(settled("order_old"), [beforeAction, kept], actionCreatedAt)).toBe(false)
+    expect(isFirstOrderBonusDue(settled("order_2"), [beforeAction, kept], actionCreatedAt)).toBe(false)
+    // An order placed the instant the action was created counts.
+    expect(isFirstOrderBonusDue(settled("order_now"), [order("order_now", "2027-01-01T00:00:00Z")], actionCreatedAt)).toBe(true)
+    // Dates as the workflow engine stores them (ISO strings) read the same.
+    const stored: OrderForFirstOrder[] = JSON.parse(JSON.stringify([returned, kept]))
+    expect(isFirstOrderBonusDue(settled("order_2"), stored, actionCreatedAt)).toBe(true)
+  })
+
+  it("settles a return window for the first-order rule when its points were released or it earned none", () => {
+    expect(isSettledWindow({ released: true, earned: 100 })).toBe(true)
+    expect(isSettledWindow({ released: false, earned: 0 })).toBe(true)
+    expect(isSettledWindow({ released: false, earned: 100 })).toBe(false)
+  })
+
   it("pays a first-order bonus as a release would: for a customer's first kept order, released or earning 0, placed once the action existed, not paid yet, once, dated when its window ended", () => {
     const actionCreatedAt = new Date("2027-01-01T00:00:00Z")
     const at = (iso: string) => new Date(iso)
-    const placed = at("2027-03-01T10:00:00Z")
-    const first = new Map([
-      ["cus_zero", { order_id: "order_z", created_at: placed }],
-      ["cus_lost", { order_id: "order_r", created_at: placed }],
-      ["cus_returned", { order_id: "order_t", created_at: placed }],
-      ["cus_paid", { order_id: "order_p", created_at: placed }],
-      ["cus_old", { order_id: "order_o", created_at: at("2026-12-31T23:00:00Z") }],
-      ["cus_later", { order_id: "order_l1", created_at: placed }],
-    ])
+    const placed = "2027-03-01T10:00:00Z"
+    const orders: Record<string, OrderForFirstOrder[]> = {
+      cus_zero: [order("order_z", placed)],
+      cus_lost: [order("order_r", placed)],
+      cus_returned: [order("order_t", placed)],
+      cus_paid: [order("order_p", placed)],
+      cus_old: [order("order_o", "2026-12-31T23:00:00Z")],
+      cus_later: [order("order_l1", placed), order("order_l2", "2027-03-02T10:00:00Z")],
+      // The first order came back in full: the second, released, is the first kept one.
+      cus_sent_back: [order("order_s1", placed, { returned_quantity: 1 }), order("order_s2", "2027-03-02T10:00:00Z")],
+      cus_gone: [order("order_g", placed, { status: "canceled" })],
+    }
     const ended = [
       // A first kept order that earned 0 points (never released), twice (a second pending entry ends a second later).
       { customer_id: "cus_zero", order_id: "order_z", release_at: at("2027-03-15T10:00:01Z"), earned: 0, released: false },
@@ -76,17 +146,20 @@ describe("member care rules", () => {
       { customer_id: "cus_paid", order_id: "order_p", release_at: at("2027-03-15T10:00:00Z"), earned: 100, released: true },
       // Placed before the action existed.
       { customer_id: "cus_old", order_id: "order_o", release_at: at("2027-03-14T23:00:00Z"), earned: 100, released: true },
+      // The returned first order (all taken back, not released), then the kept second one, released.
+      { customer_id: "cus_sent_back", order_id: "order_s1", release_at: at("2027-03-15T10:00:00Z"), earned: 100, released: false },
+      { customer_id: "cus_sent_back", order_id: "order_s2", release_at: at("2027-03-16T10:00:00Z"), earned: 100, released: true },
       // No kept order any more (canceled since).
       { customer_id: "cus_gone", order_id: "order_g", release_at: at("2027-03-15T10:00:00Z"), earned: 0, released: false },
+      // A customer whose orders were not read (none left).
+      { customer_id: "cus_unknown", order_id: "order_u", release_at: at("2027-03-15T10:00:00Z"), earned: 0, released: false },
     ]
-    expect(firstOrderBonusesDue(ended, { first, paid: new Set(["cus_paid"]), action_created_at: actionCreatedAt })).toEqual([
+    expect(firstOrderBonusesDue(ended, { orders, paid: new Set(["cus_paid"]), action_created_at: actionCreatedAt })).toEqual([
       { customer_id: "cus_zero", order_id: "order_z", released_at: at("2027-03-15T10:00:00Z") },
       { customer_id: "cus_lost", order_id: "order_r", released_at: at("2027-03-15T11:00:00Z") },
+      { customer_id: "cus_sent_back", order_id: "order_s2", released_at: at("2027-03-16T10:00:00Z") },
     ])
-    // An order placed the instant the action was created counts.
-    const sameInstant = new Map([["cus_zero", { order_id: "order_z", created_at: actionCreatedAt }]])
-    expect(firstOrderBonusesDue(ended.slice(0, 1), { first: sameInstant, paid: new Set(), action_created_at: actionCreatedAt })).toHaveLength(1)
-    expect(firstOrderBonusesDue([], { first, paid: new Set(), action_created_at: actionCreatedAt })).toEqual([])
+    expect(firstOrderBonusesDue([], { orders, paid: new Set(), action_created_at: actionCreatedAt })).toEqual([])
   })
 
   it("accepts real days of the year only", () => {

@@ -194,11 +194,74 @@ export const FIRST_ORDER_CATCH_UP_DAYS = 7
  */
 export type EndedReturnWindow = { customer_id: string; order_id: string; release_at: Date; earned: number; released: boolean }
 
-/** A customer's first kept order (the earliest neither canceled nor a draft) and when it was placed. */
-export type FirstKeptOrder = { order_id: string; created_at: Date }
+/**
+ * One of a customer's orders as the first-order rule reads it: its status,
+ * when it was placed, and how many units it holds and how many of them came
+ * back (returns received, damaged ones included) in its current version.
+ */
+export type OrderForFirstOrder = {
+  order_id: string
+  status: string
+  created_at: Date
+  quantity: number
+  returned_quantity: number
+}
 
 /** A first-order bonus to pay: the order, and when its return window ended (the bonus is dated then). */
 export type FirstOrderBonusDue = { customer_id: string; order_id: string; released_at: Date }
+
+/**
+ * Whether the customer kept the order: it is neither canceled nor a draft,
+ * and not all of it came back (an order whose every unit was returned and
+ * received, or edited away, left the customer nothing).
+ */
+export function isKeptOrder(order: OrderForFirstOrder): boolean {
+  if (order.status === "canceled" || order.status === "draft") return false
+  return Number(order.returned_quantity) < Number(order.quantity)
+}
+
+/**
+ * The customer's first kept order (`isKeptOrder`), by when it was placed
+ * (then id); null when none of `orders` is kept.
+ */
+export function firstKeptOrder(orders: OrderForFirstOrder[]): OrderForFirstOrder | null {
+  const kept = orders.filter(isKeptOrder)
+  kept.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || (a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0))
+  return kept[0] ?? null
+}
+
+/**
+ * The one rule of the `first_order` action, for the release and the daily
+ * pass alike: `order` pays the bonus when it is the customer's first kept
+ * order among `orders` (all of theirs placed up to it: a canceled or fully
+ * returned earlier one does not count, a kept one does), it was placed once
+ * the action existed (`action_created_at`: the action rewards first orders
+ * from its creation on, not before, so a member whose first kept order
+ * predates it is paid for neither that order nor a later one), and its
+ * return window is over (`settled`: its points were released, or it earned
+ * none and has nothing to release; see `isSettledWindow`). Once per member
+ * is the ledger's scope, not this rule's.
+ */
+export function isFirstOrderBonusDue(
+  order: { order_id: string; settled: boolean },
+  orders: OrderForFirstOrder[],
+  action_created_at: Date
+): boolean {
+  if (!order.settled) return false
+  const first = firstKeptOrder(orders)
+  return !!first && first.order_id === order.order_id && new Date(first.created_at) >= new Date(action_created_at)
+}
+
+/**
+ * Whether an ended return window settled its order for the first-order
+ * rule: its points were released (the release's event may have been lost),
+ * or it earned 0 points (nothing is pending, so no release ever comes). An
+ * order that earned points and was not released (all taken back before its
+ * window ended, or its release still to run) is left to its release.
+ */
+export function isSettledWindow(row: Pick<EndedReturnWindow, "released" | "earned">): boolean {
+  return row.released || row.earned === 0
+}
 
 /**
  * Where the daily pass at `now` starts reading ended return windows:
@@ -213,26 +276,22 @@ export function firstOrderCatchUpSince(now: Date, actionCreatedAt: Date): Date {
 
 /**
  * Which of these ended return windows pay a first-order bonus, as the
- * release would have: the order was released (its event may have been
- * lost) or earned 0 points (nothing to release, so no release ever comes);
- * an order whose points were all taken back before its window ended is not
- * released and pays nothing, as on a release. The order is its customer's
- * first kept order (`first`, by customer: a customer missing there has
- * none), placed once the action existed (`action_created_at`: a member
- * whose first order predates the action is not paid), and the customer has
- * no first-order bonus yet (`paid`). One per customer, dated at the earliest
- * end read for the order (an order's correction entries end with it).
+ * release would have (`isFirstOrderBonusDue`, with each customer's orders in
+ * `orders`: a customer missing there has none): the release's event may have
+ * been lost, or the order earned 0 points and nothing is ever released. Not
+ * for a customer who has the bonus already (`paid`). One per customer, dated
+ * at the earliest end read for the order (an order's correction entries end
+ * with it).
  */
 export function firstOrderBonusesDue(
   ended: EndedReturnWindow[],
-  facts: { first: Map<string, FirstKeptOrder>; paid: Set<string>; action_created_at: Date }
+  facts: { orders: Record<string, OrderForFirstOrder[]>; paid: Set<string>; action_created_at: Date }
 ): FirstOrderBonusDue[] {
   const due = new Map<string, FirstOrderBonusDue>()
   for (const row of ended) {
-    const first = facts.first.get(row.customer_id)
-    if (!row.released && row.earned !== 0) continue
-    if (!first || first.order_id !== row.order_id || facts.paid.has(row.customer_id)) continue
-    if (new Date(first.created_at) < new Date(facts.action_created_at)) continue
+    if (facts.paid.has(row.customer_id)) continue
+    const settled = isSettledWindow(row)
+    if (!isFirstOrderBonusDue({ order_id: row.order_id, settled }, facts.orders[row.customer_id] ?? [], facts.action_created_at)) continue
     const seen = due.get(row.customer_id)
     const at = new Date(row.release_at)
     if (!seen || at < seen.released_at) due.set(row.customer_id, { customer_id: row.customer_id, order_id: row.order_id, released_at: at })

@@ -1,6 +1,8 @@
 import { LoyaltyPluginOptions, pointsOptions } from "../shared/options"
 import type { CreditPosting } from "../../modules/loyalty-points/types"
 import { expiryDate } from "../shared/dates"
+import { IdempotencyKeys } from "../shared/idempotency-keys"
+import { ReferenceTypes } from "../shared/vocabulary"
 
 export type { LoyaltyPluginOptions }
 
@@ -84,4 +86,32 @@ export function earnPosting(
   credit: Omit<CreditPosting, "type" | "program_version" | "expires_at">
 ): CreditPosting {
   return { ...credit, type: "earn", program_version: rules.version, expires_at: expiryDate(at, rules.expiry_months) }
+}
+
+/**
+ * The sign-up bonus of a newly registered customer, or null when none is
+ * due: only a shopper with an account earns it (the customers staff create
+ * and checkout's guest customers have none), only when the program gives one,
+ * and once per mailbox: when another customer with the same mailbox
+ * (`normalizeEmail`, deleted customers included) got it (`mailboxWelcomed`),
+ * a shopper who deleted their account and registered again, or registered a
+ * second address of the mailbox, is not welcomed again. Keyed by the
+ * customer (`signup:customer:<id>`), so a redelivered `customer.created`
+ * pays once.
+ */
+export function signupBonusPosting(
+  rules: Pick<ProgramRules, "version" | "expiry_months" | "signup_bonus">,
+  at: Date,
+  customer: { id: string; has_account: boolean },
+  mailboxWelcomed: boolean
+): CreditPosting | null {
+  if (!customer.has_account || rules.signup_bonus <= 0 || mailboxWelcomed) return null
+  return earnPosting(rules, at, {
+    customer_id: customer.id,
+    idempotency_key: IdempotencyKeys.signupBonus(customer.id),
+    points: rules.signup_bonus,
+    reason: "Welcome bonus for creating an account",
+    reference_type: ReferenceTypes.CUSTOMER,
+    reference_id: customer.id,
+  })
 }

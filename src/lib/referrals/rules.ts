@@ -1,6 +1,7 @@
 import { randomInt } from "crypto"
 import { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
+import { normalizeEmail } from "../shared/mailbox"
 import { REFERRAL_STATUSES, type ReferralStatus } from "../shared/vocabulary"
 
 /* ------------------------------------------------------------------ */
@@ -278,22 +279,7 @@ const DAY_MS = 24 * 60 * 60 * 1000
 /* Identity: normalized email, phone and address                       */
 /* ------------------------------------------------------------------ */
 
-/**
- * An email as one mailbox: lower case, without dots or a "+tag" in the local
- * part (`A.Lice+shop@Example.com` → `alice@example.com`), googlemail.com read
- * as gmail.com. Applied to every domain on purpose: it only ever raises a
- * flag for a person to look at.
- */
-export function normalizeEmail(email: string | null | undefined): string | null {
-  if (!email) return null
-  const trimmed = email.trim().toLowerCase()
-  const at = trimmed.lastIndexOf("@")
-  if (at <= 0 || at === trimmed.length - 1) return null
-  const local = trimmed.slice(0, at).split("+")[0].replace(/\./g, "")
-  let domain = trimmed.slice(at + 1)
-  if (domain === "googlemail.com") domain = "gmail.com"
-  return local ? `${local}@${domain}` : null
-}
+export { normalizeEmail } from "../shared/mailbox"
 
 /**
  * A phone number reduced to its last 9 digits, so `+49 170 1234567`,

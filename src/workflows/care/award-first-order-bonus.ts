@@ -1,14 +1,14 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { completeLoyaltyActionWorkflow } from "./complete-action"
-import { isFirstKeptOrderStep } from "./steps/is-first-kept-order"
-import { loadEnabledActionsStep } from "./steps/load-enabled-actions"
+import { isFirstOrderBonusDueStep } from "./steps/is-first-order-bonus-due"
+import { loadFirstOrderActionStep } from "./steps/load-first-order-action"
 
 export const awardFirstOrderBonusWorkflowId = "loyalty-award-first-order-bonus"
 
 export type AwardFirstOrderBonusInput = {
   customer_id: string
-  /** The order whose points were just released (or whose return window ended, from the daily pass). */
+  /** The order whose points were just released (or, from the daily pass, whose return window ended with none to release). */
   order_id: string
   now: Date
 }
@@ -16,7 +16,9 @@ export type AwardFirstOrderBonusInput = {
 /**
  * The `first_order` action: paid when the points of a member's first kept
  * order are released, i.e. after its return window and only if it was not
- * canceled, so the bonus never needs taking back. Once per member (the
+ * canceled nor sent back in full, so the bonus never needs taking back; only
+ * for a first order placed once the action was created (the rule,
+ * `isFirstOrderBonusDue`, is the daily pass's too). Once per member (the
  * action's scope is the customer), however often the release is announced.
  * A store without an enabled `first_order` action pays nothing. The daily
  * member-care pass runs it too, for first kept orders no release paid (one
@@ -31,8 +33,8 @@ export type AwardFirstOrderBonusInput = {
 export const awardFirstOrderBonusWorkflow = createWorkflow(
   awardFirstOrderBonusWorkflowId,
   (input: AwardFirstOrderBonusInput) => {
-    const actions = loadEnabledActionsStep({ codes: ["first_order"] })
-    const first = isFirstKeptOrderStep({ customer_id: input.customer_id, order_id: input.order_id })
+    const action = loadFirstOrderActionStep()
+    const due = isFirstOrderBonusDueStep({ customer_id: input.customer_id, order_id: input.order_id, action })
     const completion = transform({ input }, ({ input }) => ({
       customer_id: input.customer_id,
       action_code: "first_order",
@@ -41,7 +43,7 @@ export const awardFirstOrderBonusWorkflow = createWorkflow(
       details: { order_id: input.order_id },
       now: input.now,
     }))
-    const posting = when({ actions, first }, ({ actions, first }) => first && actions.includes("first_order")).then(() =>
+    const posting = when({ due }, ({ due }) => due).then(() =>
       completeLoyaltyActionWorkflow.runAsStep({ input: completion })
     )
     const paid = transform({ posting }, ({ posting }) => ({ paid: !!posting?.created, entry_id: posting?.entry.id ?? null }))

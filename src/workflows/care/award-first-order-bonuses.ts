@@ -1,7 +1,7 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { awardFirstOrderBonusesStep } from "./steps/award-first-order-bonuses"
 import { loadFirstKeptOrdersStep, ReleasedOrder } from "./steps/load-first-kept-orders"
-import { loadEnabledActionsStep } from "./steps/load-enabled-actions"
+import { loadFirstOrderActionStep } from "./steps/load-first-order-action"
 
 export const awardFirstOrderBonusesWorkflowId = "loyalty-award-first-order-bonuses"
 
@@ -13,8 +13,9 @@ export type AwardFirstOrderBonusesInput = {
 /**
  * `awardFirstOrderBonusWorkflow` for a page of released orders: one read of
  * whether the store has the `first_order` action (none: nothing more is
- * read), one read of which orders are their customer's first kept order,
- * and the per-member bonus only for those, which is at most one order of a
+ * read), one read of which orders are their customer's first kept order
+ * placed once the action existed (`isFirstOrderBonusDue`), and the
+ * per-member bonus only for those, which is at most one order of a
  * member's life. So a release page costs the bonus two statements, not a
  * workflow per order.
  *
@@ -28,9 +29,9 @@ export type AwardFirstOrderBonusesInput = {
 export const awardFirstOrderBonusesWorkflow = createWorkflow(
   awardFirstOrderBonusesWorkflowId,
   (input: AwardFirstOrderBonusesInput) => {
-    const actions = loadEnabledActionsStep({ codes: ["first_order"] })
-    const outcome = when("loyalty-first-order-action-enabled", { actions }, ({ actions }) => actions.includes("first_order")).then(() => {
-      const first = loadFirstKeptOrdersStep({ orders: input.orders })
+    const action = loadFirstOrderActionStep()
+    const outcome = when("loyalty-first-order-action-enabled", { action }, ({ action }) => !!action).then(() => {
+      const first = loadFirstKeptOrdersStep({ orders: input.orders, action })
       return awardFirstOrderBonusesStep({ orders: first })
     })
     return new WorkflowResponse(transform({ outcome }, ({ outcome }) => ({ paid: outcome?.paid ?? 0 })))

@@ -4,7 +4,7 @@ import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { awardFirstOrderBonusWorkflow } from "../award-first-order-bonus"
-import { firstKeptOrders } from "./load-first-kept-orders"
+import { ordersForFirstOrder } from "./load-first-kept-orders"
 
 export const awardMissedFirstOrderBonusesStepId = "loyalty-award-missed-first-order-bonuses-step"
 
@@ -22,12 +22,14 @@ const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("
  * event was lost is never announced again. This reads the return windows
  * that ended in the last `FIRST_ORDER_CATCH_UP_DAYS` (not before the action
  * existed) from the ledger's release index, a page at a time, then for the
- * page in one statement each its customers' first kept orders
- * (`firstKeptOrders`) and which of them have the bonus already
- * (`existingEntryKeys`), and pays the rest (`firstOrderBonusesDue`: the first
- * kept order, released or earning 0, placed once the action existed, not
- * paid yet; an order that earned points and was not released, all taken back
- * before its window ended or its release still to run, is the release's) through
+ * page in one statement each its customers' orders up to these
+ * (`ordersForFirstOrder`, the release's read) and in one which of them have
+ * the bonus already (`existingEntryKeys`), and pays the rest
+ * (`firstOrderBonusesDue`, the release's rule `isFirstOrderBonusDue`: the
+ * first kept order, neither canceled nor sent back in full, released or
+ * earning 0, placed once the action existed, not paid yet; an order that
+ * earned points and was not released, all taken back before its window ended
+ * or its release still to run, is the release's) through
  * `awardFirstOrderBonusWorkflow`, dated when the window ended, as the
  * release would have paid it. That workflow checks again and pays under the
  * member's one scope, so neither this pass run twice nor a release heard
@@ -49,13 +51,13 @@ export const awardMissedFirstOrderBonusesStep = createStep(
       async (after) => asOneBatch(await service.listEndedReturnWindows(window, after, FIRST_ORDER_CATCH_UP_PAGE)),
       async (ended) => {
         const customerIds = [...new Set(ended.map((row) => row.customer_id))]
-        const [first, keys] = await Promise.all([
-          firstKeptOrders(container, customerIds),
+        const [orders, keys] = await Promise.all([
+          ordersForFirstOrder(container, ended),
           service.existingEntryKeys(customerIds.map(firstOrderKey)),
         ])
         const written = new Set(keys)
         const due = firstOrderBonusesDue(ended, {
-          first,
+          orders,
           paid: new Set(customerIds.filter((id) => written.has(firstOrderKey(id)))),
           action_created_at: actionCreatedAt,
         })

@@ -2,50 +2,80 @@ import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { FirstKeptOrder } from "../../../lib/care/rules"
+import { isFirstOrderBonusDue, type OrderForFirstOrder } from "../../../lib/care/rules"
+import type { FirstOrderAction } from "./load-first-order-action"
 
 export const loadFirstKeptOrdersStepId = "loyalty-load-first-kept-orders-step"
 
 /** An order whose points were released: its customer, and when (a bonus for it is dated then). */
 export type ReleasedOrder = { customer_id: string; order_id: string; released_at: Date }
 
+/** Each customer's orders as the first-order rule reads them (`OrderForFirstOrder`). */
+export type OrdersForFirstOrder = Record<string, OrderForFirstOrder[]>
+
 /**
- * Each customer's first kept order (the rule of `isFirstKeptOrderStep`: the
- * earliest of the customer's orders that is neither canceled nor a draft) and
- * when it was placed, for many customers in one statement: each customer's
- * earliest kept order through Medusa's index on the order's customer. A read
- * of Medusa's `order` table over the Postgres connection, for workflow steps
- * (as the insights' facts are), since Query has no "first row per customer".
- * A customer without a kept order is not in the map.
+ * What the first-order rule (`isFirstOrderBonusDue`) reads of Medusa's
+ * orders, for the release (one order or a page) and the daily pass alike:
+ * for each customer of `orders`, every order of theirs placed up to the
+ * latest of these orders (the ones placed later cannot be an earlier first
+ * order), with its status, when it was placed, and its units and units
+ * returned (received or damaged) in its current version. One statement,
+ * through Medusa's index on the order's customer: a read of Medusa's `order`
+ * and `order_item` tables over the Postgres connection, for workflow steps
+ * (as the insights' facts are), since Query has no sums per order. A
+ * customer whose orders are all gone is not in the answer.
  */
-export async function firstKeptOrders(
+export async function ordersForFirstOrder(
   container: Pick<MedusaContainer, "resolve">,
-  customerIds: string[]
-): Promise<Map<string, FirstKeptOrder>> {
-  const ids = [...new Set(customerIds)]
-  if (!ids.length) return new Map()
+  orders: { customer_id: string; order_id: string }[]
+): Promise<OrdersForFirstOrder> {
+  if (!orders.length) return {}
   const pg = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
-  const { rows }: { rows: { customer_id: string; order_id: string; created_at: Date }[] } = await pg.raw(
-    `SELECT c.customer_id, f.id AS order_id, f.created_at
-       FROM unnest(?::text[]) AS c(customer_id)
-       CROSS JOIN LATERAL (
-         SELECT o.id, o.created_at FROM "order" o
-          WHERE o.customer_id = c.customer_id AND o.deleted_at IS NULL AND o.status NOT IN ('canceled', 'draft')
-          ORDER BY o.created_at, o.id
-          LIMIT 1) f`,
-    [ids]
-  )
-  return new Map(rows.map((row) => [row.customer_id, { order_id: row.order_id, created_at: new Date(row.created_at) }]))
+  const { rows }: { rows: { customer_id: string; order_id: string; status: string; created_at: Date; quantity: string; returned_quantity: string }[] } =
+    await pg.raw(
+      `WITH candidate AS (
+         SELECT c.customer_id, max(o.created_at) AS until
+           FROM unnest(?::text[], ?::text[]) AS c(customer_id, order_id)
+           JOIN "order" o ON o.id = c.order_id AND o.customer_id = c.customer_id
+          GROUP BY c.customer_id)
+       SELECT o.customer_id, o.id AS order_id, o.status::text AS status, o.created_at,
+              coalesce(sum(i.quantity), 0)::text AS quantity,
+              coalesce(sum(i.return_received_quantity + i.return_dismissed_quantity), 0)::text AS returned_quantity
+         FROM candidate c
+         JOIN "order" o ON o.customer_id = c.customer_id AND o.created_at <= c.until AND o.deleted_at IS NULL
+         LEFT JOIN order_item i ON i.order_id = o.id AND i.version = o.version AND i.deleted_at IS NULL
+        GROUP BY o.customer_id, o.id, o.status, o.created_at`,
+      [orders.map((order) => order.customer_id), orders.map((order) => order.order_id)]
+    )
+  const byCustomer: OrdersForFirstOrder = {}
+  for (const row of rows) {
+    ;(byCustomer[row.customer_id] ??= []).push({
+      order_id: row.order_id,
+      status: row.status,
+      created_at: new Date(row.created_at),
+      quantity: Number(row.quantity),
+      returned_quantity: Number(row.returned_quantity),
+    })
+  }
+  return byCustomer
 }
 
 /**
- * Which of these orders are their customer's first kept order
- * (`firstKeptOrders`), for a page in one statement.
+ * Which of these released orders pay their customer's first-order bonus
+ * (`isFirstOrderBonusDue`: the first kept order, placed once the store's
+ * `first_order` action was created), for a page in one statement
+ * (`ordersForFirstOrder`). Without the action, none (and nothing is read).
  */
 export const loadFirstKeptOrdersStep = createStep(
   loadFirstKeptOrdersStepId,
-  async (input: { orders: ReleasedOrder[] }, { container }) => {
-    const first = await firstKeptOrders(container, input.orders.map((order) => order.customer_id))
-    return new StepResponse(input.orders.filter((order) => first.get(order.customer_id)?.order_id === order.order_id))
+  async (input: { orders: ReleasedOrder[]; action: FirstOrderAction | null }, { container }) => {
+    const action = input.action
+    if (!action) return new StepResponse<ReleasedOrder[]>([])
+    const history = await ordersForFirstOrder(container, input.orders)
+    return new StepResponse(
+      input.orders.filter((order) =>
+        isFirstOrderBonusDue({ order_id: order.order_id, settled: true }, history[order.customer_id] ?? [], new Date(action.created_at))
+      )
+    )
   }
 )

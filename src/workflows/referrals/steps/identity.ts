@@ -1,6 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { AddressLike, normalizeEmail, ReferralIdentity } from "../../../lib/referrals/rules"
+import { AddressLike, ReferralIdentity } from "../../../lib/referrals/rules"
 import { graphOne } from "../../shared/graph-one"
 
 const ADDRESS_FIELDS = ["address_1", "address_2", "postal_code", "city", "country_code", "phone"] as const
@@ -58,29 +58,4 @@ export async function loadCustomerIdentity(
       addresses,
     },
   }
-}
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
-
-/**
- * Ids of customers whose email is the same mailbox as `normalized` (guest
- * customers included, and deleted ones: someone who ordered, deleted their
- * account and registered again gets a new customer id, and their orders stay
- * on the old one). The database narrows with a pattern that lets dots and
- * a "+tag" sit anywhere (`a%l%i%c%e%@example.com`); the exact comparison is
- * `normalizeEmail`, the same function the fraud rules use.
- */
-export async function sameMailboxCustomerIds(container: MedusaContainer, normalized: string | null): Promise<string[]> {
-  if (!normalized) return []
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const [local, domain] = normalized.split("@")
-  const domains = domain === "gmail.com" ? ["gmail.com", "googlemail.com"] : [domain]
-  const pattern = (d: string) => `${Array.from(local, (c) => `${escapeLike(c)}%`).join("")}@${escapeLike(d)}`
-  const { data } = await query.graph({
-    entity: "customer",
-    fields: ["id", "email"],
-    filters: { $or: domains.map((d) => ({ email: { $ilike: pattern(d) } })) },
-    withDeleted: true,
-  })
-  return data.filter((customer) => normalizeEmail(customer.email) === normalized).map((customer) => customer.id)
 }

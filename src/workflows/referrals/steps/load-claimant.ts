@@ -1,7 +1,8 @@
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { Claimant, normalizeEmail, ReferralIdentity } from "../../../lib/referrals/rules"
-import { loadCustomerIdentity, sameMailboxCustomerIds } from "./identity"
+import { sameMailboxCustomerIds } from "../../shared/same-mailbox"
+import { loadCustomerIdentity } from "./identity"
 import { referralsService } from "./resolve-service"
 
 export const loadReferralClaimantStepId = "loyalty-load-referral-claimant-step"

@@ -97,7 +97,7 @@ const LoyaltySettingsPage = () => <ProgramSettingsPage program={PROGRAM} editor=
 const INT_FIELDS: Record<IntField, { label: string; hint?: string }> = {
   pending_days: { label: "Pending days", hint: "Return window: points stay pending this many days." },
   expiry_months: { label: "Expiry (months)", hint: "0 = points never expire." },
-  signup_bonus: { label: "Sign-up bonus (points)", hint: "0 = no sign-up bonus." },
+  signup_bonus: { label: "Sign-up bonus (points)", hint: "Once per email mailbox: a shopper who registers again with the same email (or a +tag of it) gets none. 0 = no sign-up bonus." },
   min_redeem_points: { label: "Minimum points per redemption" },
   redeem_step: { label: "Redemption step", hint: "Points are redeemed in multiples of this." },
 }
