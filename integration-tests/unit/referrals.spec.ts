@@ -8,6 +8,7 @@ import {
   decisionRefusal,
   referralPayout,
   referralRewardsForfeited,
+  referralsToTakeBack,
   clientAddressKey,
   CODE_NOT_ACCEPTED,
   generateReferralCode,
@@ -27,6 +28,7 @@ import {
   summarizeByStatus,
   validateReferralSettings,
   velocityFlag,
+  QualifyingOrderState,
 } from "../../src/lib/referrals/rules"
 
 describe("referral codes", () => {
@@ -276,6 +278,34 @@ describe("referralRewardsForfeited (issue 12, referral rewards)", () => {
     expect(referralRewardsForfeited(on, { ...order, refunded: "249.89" })).toBeNull()
     expect(referralRewardsForfeited(on, { ...order, captured: 0 })).toBeNull()
     expect(referralRewardsForfeited({ take_back_rewards: false }, { ...order, status: "canceled" })).toBeNull()
+  })
+})
+
+describe("referralsToTakeBack: the paid referrals whose take-back was lost", () => {
+  const order = { display_id: 12, status: "pending", captured: "249.90", refunded: 0 }
+  const page = [
+    { referral_id: "lref_kept", order_id: "order_kept" },
+    { referral_id: "lref_partial", order_id: "order_partial" },
+    { referral_id: "lref_canceled", order_id: "order_canceled" },
+    { referral_id: "lref_refunded", order_id: "order_refunded" },
+    { referral_id: "lref_unreadable", order_id: "order_gone" },
+  ]
+  const orders = new Map<string, QualifyingOrderState>([
+    ["order_kept", order],
+    ["order_partial", { ...order, refunded: "100" }],
+    ["order_canceled", { ...order, status: "canceled" }],
+    ["order_refunded", { ...order, refunded: "249.90" }],
+  ])
+
+  it("picks those whose order is canceled or refunded in full, by the take-back rule", () => {
+    expect(referralsToTakeBack({ take_back_rewards: true }, page, orders).map((r) => r.referral_id)).toEqual([
+      "lref_canceled",
+      "lref_refunded",
+    ])
+  })
+
+  it("picks none when the merchant keeps rewards", () => {
+    expect(referralsToTakeBack({ take_back_rewards: false }, page, orders)).toEqual([])
   })
 })
 

@@ -109,6 +109,23 @@ export function referralRewardsForfeited(
   return lost ? `Referral reward taken back: ${lost}` : null
 }
 
+/**
+ * The paid referrals of a page whose rewards are to be taken back now: their
+ * qualifying order (in `orders`, by id) is canceled or refunded in full and
+ * the program takes rewards back (`referralRewardsForfeited`). A referral
+ * whose order cannot be read is left alone.
+ */
+export function referralsToTakeBack<T extends { order_id: string }>(
+  settings: Pick<ReferralProgramSettings, "take_back_rewards">,
+  referrals: T[],
+  orders: Map<string, QualifyingOrderState>
+): T[] {
+  return referrals.filter((referral) => {
+    const order = orders.get(referral.order_id)
+    return !!order && referralRewardsForfeited(settings, order) !== null
+  })
+}
+
 /** What a rewarded referral whose credits are not posted yet gets: which sides are paid, its status after, and why not all. */
 export type ReferralPayout = {
   referrer: boolean
