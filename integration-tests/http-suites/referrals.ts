@@ -658,6 +658,35 @@ export default httpSuite({
       }
     })
 
+    it("pays both sides when the friend's qualifying order was partly refunded before the payout, and keeps them after a later partial refund", async () => {
+      const referrer = await member("partial-referrer@example.com")
+      const friend = await member("partial-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await referralOf(friend)).status).toBe("qualified"))
+      await capturePayment(api, admin.headers, order.id)
+      const [payment] = await getOrderPayments(api, admin.headers, order.id)
+      // One of the two shirts refunded inside the return window: 100 EUR of 200 EUR items kept, over the 50 EUR minimum.
+      const refunded = subscribersDone(getContainer(), "payment.refunded")
+      await refundPayment(api, admin.headers, payment.id, 100)
+      await refunded
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBeLessThan(200))
+
+      await runJobsAfterWindow()
+      await eventually(async () => expect((await referralOf(friend)).status).toBe("rewarded"))
+      expect((await referralEntries(referrer.customer.id)).map((e) => e.points)).toEqual([300])
+      expect((await referralEntries(friend.customer.id)).map((e) => e.points)).toEqual([200])
+      expect((await get(api, "/store/loyalty/account", referrer.headers)).account).toMatchObject({ balance: 350 })
+
+      // A second partial refund after the payout keeps them too.
+      const again = subscribersDone(getContainer(), "payment.refunded")
+      await refundPayment(api, admin.headers, payment.id, 50)
+      await again
+      expect((await referralEntries(referrer.customer.id)).map((e) => e.points)).toEqual([300])
+      expect((await referralEntries(friend.customer.id)).map((e) => e.points)).toEqual([200])
+      expect(await referralOf(friend)).toMatchObject({ status: "rewarded", forfeit_reason: null })
+    })
+
     it("refuses a code to a customer who ordered, deleted their account and registered again with the same email (a new customer id)", async () => {
       const container = getContainer()
       const referrer = await member("again-referrer@example.com")

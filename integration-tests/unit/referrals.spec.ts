@@ -183,6 +183,7 @@ describe("assessReferral", () => {
     currency_code: "eur",
     email: "ben@example.com",
     amount: 100,
+    captured: 120,
     refunded: 0,
     shipping_address: { address_1: "Torstraße 9", postal_code: "10119", country_code: "de" },
     window_passed: false,
@@ -231,9 +232,26 @@ describe("assessReferral", () => {
         },
       ],
     })
-    const refunded = assessReferral(referral, [order({ refunded: 20, window_passed: true })], referrer)
+    const refunded = assessReferral(referral, [order({ refunded: 120, window_passed: true })], referrer)
     expect(refunded).toMatchObject({ action: "flag", flags: [{ rule: "order_refunded" }] })
-    expect(refunded.action === "flag" && refunded.flags[0].message).toMatch(/was refunded \(20 EUR\)/)
+    expect(refunded.action === "flag" && refunded.flags[0].message).toMatch(/was refunded \(120 EUR\)/)
+    // Refunded below the minimum: 100 EUR of items, 80 of 120 EUR refunded, a third kept (33.33 < 50).
+    expect(assessReferral(referral, [order({ refunded: 80, window_passed: true })], referrer)).toMatchObject({
+      action: "flag",
+      flags: [{ rule: "order_refunded" }],
+    })
+  })
+
+  it("keeps a first order partly refunded above the minimum qualifying, as a partial refund after the payout keeps the rewards", () => {
+    // 20 of 120 EUR refunded: 83.33 EUR of items kept, over the 50 EUR minimum.
+    expect(assessReferral(referral, [order({ refunded: 20 })], referrer)).toEqual({ action: "qualify", order_id: "order_1" })
+    expect(assessReferral(referral, [order({ refunded: 20, window_passed: true })], referrer)).toEqual({
+      action: "reward",
+      order_id: "order_1",
+    })
+    // A currency without a minimum: any partial refund keeps it; a full one does not.
+    expect(assessReferral(referral, [order({ currency_code: "usd", refunded: 119 })], referrer).action).toBe("qualify")
+    expect(assessReferral(referral, [order({ currency_code: "usd", refunded: 120 })], referrer).action).toBe("flag")
   })
 
   it("after an admin cleared a canceled order, waits for a later order instead of paying the canceled one", () => {
