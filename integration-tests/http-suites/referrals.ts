@@ -555,6 +555,147 @@ export default httpSuite({
       expect((await referralOf(friend)).status).toBe("forfeited")
     })
 
+    it("a page of referral payments that fails after noting its credits keeps a take-back that came in between: both sides taken back once, the referral says so", async () => {
+      const container = getContainer()
+      const referrer = await member("page-undo-referrer@example.com")
+      const friend = await member("page-undo-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      await rewardedNotPosted(referrer, friend, order.id)
+      const referralId = (await referralOf(friend)).id
+      const account = async (customer: RegisteredCustomer) => (await get(api, "/store/loyalty/account", customer.headers)).account
+
+      // The page credits both sides and notes them; its last step then fails. In between, the order is
+      // canceled and the take-back takes both rewards back (they were posted).
+      await runFailingAt(
+        postReferralRewardsPageWorkflowId,
+        emitReferralPageRewardedStepId,
+        (transactionId) =>
+          postReferralRewardsPageWorkflow(container).run({ input: { referral_ids: [referralId] }, context: { transactionId }, throwOnError: false }),
+        {
+          meanwhile: async () => {
+            expect(await account(referrer)).toMatchObject({ balance: 350 })
+            await cancelOrder(api, admin.headers, order.id)
+            await eventually(async () => {
+              expect(await account(referrer)).toMatchObject({ balance: 50, debt: 0 })
+              expect(await account(friend)).toMatchObject({ balance: 50, pending: 0, debt: 0 })
+            })
+          },
+        }
+      )
+      const check = async () => {
+        expect(await account(referrer)).toMatchObject({ balance: 50, debt: 0 })
+        expect(await account(friend)).toMatchObject({ balance: 50, debt: 0 })
+        expect(await keptReferralPoints(referrer.customer.id)).toBe(0)
+        expect(await keptReferralPoints(friend.customer.id)).toBe(0)
+        expect(await referralOf(friend)).toMatchObject({
+          status: "forfeited",
+          forfeit_reason: `Referral reward taken back: order #${order.display_id} was canceled`,
+          referrer_entry_id: expect.stringMatching(/^lent_/),
+          referee_entry_id: expect.stringMatching(/^lent_/),
+        })
+      }
+      await check()
+      for (let i = 0; i < 2; i++) await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      await check()
+      for (const customer of [referrer, friend]) {
+        const totals = (await ledgerTotals(container, customer.customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      }
+    })
+
+    it("takes back the rewards of a paid referral whose order was canceled while the take-back's event was lost: the referrals pass does it, once, and the late event takes nothing more", async () => {
+      const container = getContainer()
+      const referrer = await member("lost-take-back-referrer@example.com")
+      const friend = await member("lost-take-back-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      await runJobsAfterWindow()
+      const account = async (customer: RegisteredCustomer) => (await get(api, "/store/loyalty/account", customer.headers)).account
+      await eventually(async () => expect(await account(referrer)).toMatchObject({ balance: 350 }))
+      expect(await account(friend)).toMatchObject({ balance: 450, pending: 0 }) // 50 + 200 released + 200 reward
+      expect((await referralOf(friend)).status).toBe("rewarded")
+
+      // Canceled with the take-back failing at its first step, as if its event had been lost.
+      const blocked = blockOtherRuns(takeBackReferralRewardsWorkflowId, "never-this-marker")
+      try {
+        const canceled = subscribersDone(container, "order.canceled")
+        await cancelOrder(api, admin.headers, order.id)
+        await canceled
+        await eventually(async () => expect(await account(friend)).toMatchObject({ balance: 250 })) // the order's own points
+      } finally {
+        blocked.disarm()
+      }
+      expect(await account(referrer)).toMatchObject({ balance: 350 })
+      expect((await referralOf(friend)).status).toBe("rewarded")
+
+      const takenBack = async () => {
+        expect(await account(referrer)).toMatchObject({ balance: 50, debt: 0 })
+        expect(await account(friend)).toMatchObject({ balance: 50, debt: 0 })
+        expect(await keptReferralPoints(referrer.customer.id)).toBe(0)
+        expect(await keptReferralPoints(friend.customer.id)).toBe(0)
+        const reversed = [...(await referralEntries(referrer.customer.id)), ...(await referralEntries(friend.customer.id))]
+          .filter((e) => e.type === "reverse")
+          .map((e) => [e.points, e.idempotency_key.replace(/lref_\w+/, "<id>")])
+          .sort()
+        expect(reversed).toEqual([
+          [-200, "revoke:referral:<id>:referee"],
+          [-300, "revoke:referral:<id>:referrer"],
+        ])
+        expect(await referralOf(friend)).toMatchObject({
+          status: "forfeited",
+          forfeit_reason: `Referral reward taken back: order #${order.display_id} was canceled`,
+        })
+      }
+      const pass = await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      await takenBack()
+      expect(pass.result).toMatchObject({ taken_back: 1 })
+      const again = await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      await takenBack()
+      expect(again.result).toMatchObject({ taken_back: 0 })
+
+      // The lost event, delivered late: nothing more is taken.
+      const late = subscribersDone(container, "order.canceled")
+      await container.resolve(Modules.EVENT_BUS).emit({ name: "order.canceled", data: { id: order.id } })
+      await late
+      await takenBack()
+      for (const customer of [referrer, friend]) {
+        const totals = (await ledgerTotals(container, customer.customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+      }
+    })
+
+    it("pays both sides when the friend's qualifying order was partly refunded before the payout, and keeps them after a later partial refund", async () => {
+      const referrer = await member("partial-referrer@example.com")
+      const friend = await member("partial-friend@example.com")
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await referralOf(friend)).status).toBe("qualified"))
+      await capturePayment(api, admin.headers, order.id)
+      const [payment] = await getOrderPayments(api, admin.headers, order.id)
+      // One of the two shirts refunded inside the return window: 100 EUR of 200 EUR items kept, over the 50 EUR minimum.
+      const refunded = subscribersDone(getContainer(), "payment.refunded")
+      await refundPayment(api, admin.headers, payment.id, 100)
+      await refunded
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBeLessThan(200))
+
+      await runJobsAfterWindow()
+      await eventually(async () => expect((await referralOf(friend)).status).toBe("rewarded"))
+      expect((await referralEntries(referrer.customer.id)).map((e) => e.points)).toEqual([300])
+      expect((await referralEntries(friend.customer.id)).map((e) => e.points)).toEqual([200])
+      expect((await get(api, "/store/loyalty/account", referrer.headers)).account).toMatchObject({ balance: 350 })
+
+      // A second partial refund after the payout keeps them too.
+      const again = subscribersDone(getContainer(), "payment.refunded")
+      await refundPayment(api, admin.headers, payment.id, 50)
+      await again
+      expect((await referralEntries(referrer.customer.id)).map((e) => e.points)).toEqual([300])
+      expect((await referralEntries(friend.customer.id)).map((e) => e.points)).toEqual([200])
+      expect(await referralOf(friend)).toMatchObject({ status: "rewarded", forfeit_reason: null })
+    })
+
     it("refuses a code to a customer who ordered, deleted their account and registered again with the same email (a new customer id)", async () => {
       const container = getContainer()
       const referrer = await member("again-referrer@example.com")

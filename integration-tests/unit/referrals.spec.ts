@@ -8,6 +8,7 @@ import {
   decisionRefusal,
   referralPayout,
   referralRewardsForfeited,
+  referralsToTakeBack,
   clientAddressKey,
   CODE_NOT_ACCEPTED,
   generateReferralCode,
@@ -27,6 +28,7 @@ import {
   summarizeByStatus,
   validateReferralSettings,
   velocityFlag,
+  QualifyingOrderState,
 } from "../../src/lib/referrals/rules"
 
 describe("referral codes", () => {
@@ -181,6 +183,7 @@ describe("assessReferral", () => {
     currency_code: "eur",
     email: "ben@example.com",
     amount: 100,
+    captured: 120,
     refunded: 0,
     shipping_address: { address_1: "Torstraße 9", postal_code: "10119", country_code: "de" },
     window_passed: false,
@@ -229,9 +232,26 @@ describe("assessReferral", () => {
         },
       ],
     })
-    const refunded = assessReferral(referral, [order({ refunded: 20, window_passed: true })], referrer)
+    const refunded = assessReferral(referral, [order({ refunded: 120, window_passed: true })], referrer)
     expect(refunded).toMatchObject({ action: "flag", flags: [{ rule: "order_refunded" }] })
-    expect(refunded.action === "flag" && refunded.flags[0].message).toMatch(/was refunded \(20 EUR\)/)
+    expect(refunded.action === "flag" && refunded.flags[0].message).toMatch(/was refunded \(120 EUR\)/)
+    // Refunded below the minimum: 100 EUR of items, 80 of 120 EUR refunded, a third kept (33.33 < 50).
+    expect(assessReferral(referral, [order({ refunded: 80, window_passed: true })], referrer)).toMatchObject({
+      action: "flag",
+      flags: [{ rule: "order_refunded" }],
+    })
+  })
+
+  it("keeps a first order partly refunded above the minimum qualifying, as a partial refund after the payout keeps the rewards", () => {
+    // 20 of 120 EUR refunded: 83.33 EUR of items kept, over the 50 EUR minimum.
+    expect(assessReferral(referral, [order({ refunded: 20 })], referrer)).toEqual({ action: "qualify", order_id: "order_1" })
+    expect(assessReferral(referral, [order({ refunded: 20, window_passed: true })], referrer)).toEqual({
+      action: "reward",
+      order_id: "order_1",
+    })
+    // A currency without a minimum: any partial refund keeps it; a full one does not.
+    expect(assessReferral(referral, [order({ currency_code: "usd", refunded: 119 })], referrer).action).toBe("qualify")
+    expect(assessReferral(referral, [order({ currency_code: "usd", refunded: 120 })], referrer).action).toBe("flag")
   })
 
   it("after an admin cleared a canceled order, waits for a later order instead of paying the canceled one", () => {
@@ -276,6 +296,34 @@ describe("referralRewardsForfeited (issue 12, referral rewards)", () => {
     expect(referralRewardsForfeited(on, { ...order, refunded: "249.89" })).toBeNull()
     expect(referralRewardsForfeited(on, { ...order, captured: 0 })).toBeNull()
     expect(referralRewardsForfeited({ take_back_rewards: false }, { ...order, status: "canceled" })).toBeNull()
+  })
+})
+
+describe("referralsToTakeBack: the paid referrals whose take-back was lost", () => {
+  const order = { display_id: 12, status: "pending", captured: "249.90", refunded: 0 }
+  const page = [
+    { referral_id: "lref_kept", order_id: "order_kept" },
+    { referral_id: "lref_partial", order_id: "order_partial" },
+    { referral_id: "lref_canceled", order_id: "order_canceled" },
+    { referral_id: "lref_refunded", order_id: "order_refunded" },
+    { referral_id: "lref_unreadable", order_id: "order_gone" },
+  ]
+  const orders = new Map<string, QualifyingOrderState>([
+    ["order_kept", order],
+    ["order_partial", { ...order, refunded: "100" }],
+    ["order_canceled", { ...order, status: "canceled" }],
+    ["order_refunded", { ...order, refunded: "249.90" }],
+  ])
+
+  it("picks those whose order is canceled or refunded in full, by the take-back rule", () => {
+    expect(referralsToTakeBack({ take_back_rewards: true }, page, orders).map((r) => r.referral_id)).toEqual([
+      "lref_canceled",
+      "lref_refunded",
+    ])
+  })
+
+  it("picks none when the merchant keeps rewards", () => {
+    expect(referralsToTakeBack({ take_back_rewards: false }, page, orders)).toEqual([])
   })
 })
 

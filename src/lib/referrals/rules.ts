@@ -110,6 +110,23 @@ export function referralRewardsForfeited(
   return lost ? `Referral reward taken back: ${lost}` : null
 }
 
+/**
+ * The paid referrals of a page whose rewards are to be taken back now: their
+ * qualifying order (in `orders`, by id) is canceled or refunded in full and
+ * the program takes rewards back (`referralRewardsForfeited`). A referral
+ * whose order cannot be read is left alone.
+ */
+export function referralsToTakeBack<T extends { order_id: string }>(
+  settings: Pick<ReferralProgramSettings, "take_back_rewards">,
+  referrals: T[],
+  orders: Map<string, QualifyingOrderState>
+): T[] {
+  return referrals.filter((referral) => {
+    const order = orders.get(referral.order_id)
+    return !!order && referralRewardsForfeited(settings, order) !== null
+  })
+}
+
 /** What a rewarded referral whose credits are not posted yet gets: which sides are paid, its status after, and why not all. */
 export type ReferralPayout = {
   referrer: boolean
@@ -559,6 +576,8 @@ export type RefereeOrder = {
   email: string | null
   /** Items after discounts, before tax and shipping (what the earn rule counts). */
   amount: number
+  /** Cash captured and refunded (the order's `capture` and `refund` transactions). */
+  captured: number
   refunded: number
   shipping_address: AddressLike | null
   /** Its points were released (or, for an order that earned none, its return window ended). */
@@ -578,14 +597,31 @@ export type ReferralDecision =
   | { action: "flag"; order_id: string | null; flags: NewReferralFlag[] }
   | { action: "reward"; order_id: string }
 
+/**
+ * Whether a refund takes a friend's order out of the running: refunded in
+ * full (or refunded with nothing captured), or what is left of its amount
+ * after refunds — scaled down by the share of the captured cash refunded, the
+ * rule that reverses the order's points — is below the minimum. A partial
+ * refund that leaves the minimum keeps the order qualifying, as a partial
+ * refund after the payout keeps the rewards (`qualifyingOrderLost`).
+ */
+export function refundDisqualifies(order: Pick<RefereeOrder, "amount" | "captured" | "refunded">, minimum: number): boolean {
+  if (!MathBN.gt(order.refunded, 0)) return false
+  if (!MathBN.gt(order.captured, 0) || MathBN.gte(order.refunded, order.captured)) return true
+  const kept = MathBN.mult(order.amount, MathBN.sub(1, MathBN.div(order.refunded, order.captured)))
+  return MathBN.lt(kept, minimum)
+}
+
 const label = (order: Pick<RefereeOrder, "id" | "display_id">) =>
   order.display_id ? `Order #${order.display_id}` : `Order ${order.id}`
 
 /**
  * What to do with an open referral now. The qualifying order is the friend's
  * first order, placed after the claim, that reaches the minimum amount:
- * - canceled or refunded → flagged (it never rewards; an admin who approves
- *   anyway lets a later order qualify instead);
+ * - canceled, refunded in full, or refunded below the minimum
+ *   (`refundDisqualifies`) → flagged (it never rewards; an admin who approves
+ *   anyway lets a later order qualify instead); a partial refund that leaves
+ *   the minimum does not stop it;
  * - shipped to, or paid from, the referrer's identity → flagged;
  * - inside its return window → qualified, waiting;
  * - past it → reward both sides.
@@ -619,7 +655,7 @@ export function assessReferral(
       if (flags.length) return { action: "flag", order_id: order.id, flags }
       continue
     }
-    if (order.refunded > 0) {
+    if (refundDisqualifies(order, minimum)) {
       const flags = fresh([
         {
           key: `order_refunded:${order.id}`,

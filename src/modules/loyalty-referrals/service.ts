@@ -1,5 +1,18 @@
 import { InjectManager, InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
-import { DueCursor, DuePage, dueIds, LATEST_VERSION, oneOrNull, saveNextVersion, settingsInForce, SharedContext, transactionOf } from "../../lib/db"
+import {
+  DueCursor,
+  DuePage,
+  dueIds,
+  duePage,
+  keysetAfter,
+  knexOf,
+  LATEST_VERSION,
+  oneOrNull,
+  saveNextVersion,
+  settingsInForce,
+  SharedContext,
+  transactionOf,
+} from "../../lib/db"
 import {
   ClaimAttemptLimits,
   claimLimitHit,
@@ -26,7 +39,9 @@ import ReferralCode from "./models/referral-code"
 import ReferralProgramVersion from "./models/referral-program-version"
 import {
   deleteClaimAttemptsBefore,
+  duePostedRewards,
   dueUnpostedRewards,
+  forgetRewardNotes,
   insertClaimAttempt,
   insertCode,
   insertReferralOnce,
@@ -45,6 +60,7 @@ import {
   ReferralRecord,
   ReferralStatus,
   ReferralTransition,
+  RewardsNote,
 } from "./types"
 
 type InjectedDependencies = Record<string, unknown>
@@ -273,6 +289,32 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     return await dueIds(sharedContext, dueUnpostedRewards(before), { at: "rewarded_at", id: "id" }, { after, limit })
   }
 
+  /**
+   * One page of referrals whose rewards were posted and are still kept
+   * (`rewarded`), with their qualifying orders, in keyset order (posted at,
+   * id) after `after`: the take-back reconciliation reads them a page at a
+   * time through `IDX_loyalty_referral_rewards_posted`. One whose rewards are
+   * taken back leaves the set (`forfeited`), so it is read until then only.
+   */
+  @InjectManager()
+  async listPostedRewards(
+    after: DueCursor | null,
+    limit: number,
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<DuePage<{ referral_id: string; order_id: string }>> {
+    const knex = knexOf(sharedContext)
+    const rows: { cursor_at: string; cursor_id: string; order_id: string | null }[] = await keysetAfter(
+      knex,
+      duePostedRewards(knex).select("order_id"),
+      { at: "rewards_posted_at", id: "id" },
+      after,
+      limit
+    )
+    return duePage(rows, limit, (found) =>
+      found.flatMap((row) => (row.order_id ? [{ referral_id: row.cursor_id, order_id: row.order_id }] : []))
+    )
+  }
+
   /** Add flags to an open referral and hold it for review. Null when it is no longer open. */
   @InjectTransactionManager()
   async flagReferral(
@@ -337,17 +379,36 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   }
 
   /**
-   * Note the ledger entries of a rewarded referral. True for the one caller
-   * that recorded them (a conditional update: the others change no row); the
-   * event is announced by that caller only.
+   * Note the ledger entries of a rewarded referral. The referral and the note
+   * as written for the one caller that recorded them (a conditional update:
+   * the others change no row), null for the others; the event is announced
+   * by that caller only, and the note is what its compensation compares.
    */
   @InjectTransactionManager()
   async recordRewards(
     input: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null },
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<ReferralRecord | null> {
-    const posted = await markRewardsPosted(transactionOf(sharedContext, WRITES), input)
-    return posted ? await this.retrieveReferral(input.referral_id, {}, sharedContext) : null
+  ): Promise<{ referral: ReferralRecord; note: RewardsNote } | null> {
+    const note = await markRewardsPosted(transactionOf(sharedContext, WRITES), input)
+    return note ? { referral: await this.retrieveReferral(input.referral_id, {}, sharedContext), note } : null
+  }
+
+  /**
+   * The rewards of a paid referral were taken back (its order was canceled
+   * or refunded in full): it ends `forfeited` with the reason, its entries
+   * still noted, so staff see it was paid and taken back, and the take-back
+   * reconciliation no longer reads it. Null when it is not a rewarded
+   * referral with posted rewards (a take-back that lost the race, or one of
+   * an unposted referral, which `settleReferral` forfeits).
+   */
+  @InjectTransactionManager()
+  async markRewardsTakenBack(
+    input: { referral_id: string; reason: string },
+    @MedusaContext() sharedContext: SharedContext = {}
+  ): Promise<ReferralTransition | null> {
+    return await this.transition_(sharedContext, input.referral_id, ["rewarded"], (row) =>
+      row.rewards_posted_at ? { status: "forfeited", forfeit_reason: input.reason } : null
+    )
   }
 
   /**
@@ -380,8 +441,8 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
    * flow may have changed the referral (the take-back on `order.canceled`
    * forfeited it, an admin decided), and writing the step's stale `previous`
    * over that would undo it (a forfeited referral back to rewarded). Then it
-   * is left as it is. A referral whose rewards are in the ledger is left
-   * alone too. True when it was put back.
+   * is left as it is. A referral whose rewards were posted since the step
+   * is left alone too. True when it was put back.
    */
   @InjectTransactionManager()
   async restoreReferral(
@@ -391,7 +452,7 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
     const { previous, referral: left } = change
     if (!(await lockReferral(transactionOf(sharedContext, WRITES), previous.id))) return false
     const current = await this.retrieveReferral(previous.id, {}, sharedContext)
-    if (current.rewards_posted_at || !sameRestorable(current, left)) return false
+    if (!!current.rewards_posted_at !== !!left.rewards_posted_at || !sameRestorable(current, left)) return false
     await this.updateReferrals({ id: previous.id, ...restorable(previous) }, sharedContext)
     return true
   }
@@ -405,18 +466,33 @@ export default class LoyaltyReferralsModuleService extends MedusaService({
   async recordRewardsPage(
     rows: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null }[],
     @MedusaContext() sharedContext: SharedContext = {}
-  ): Promise<PostedReward[]> {
-    return await markRewardsPostedPage(transactionOf(sharedContext, WRITES), rows)
+  ): Promise<{ posted: PostedReward[]; notes: RewardsNote[] }> {
+    const noted = await markRewardsPostedPage(transactionOf(sharedContext, WRITES), rows)
+    return {
+      posted: noted.map(({ rewards_posted_at: _at, ...referral }) => referral),
+      notes: noted.map((row) => ({
+        referral_id: row.id,
+        rewards_posted_at: row.rewards_posted_at,
+        referrer_entry_id: row.referrer_entry_id,
+        referee_entry_id: row.referee_entry_id,
+      })),
+    }
   }
 
-  /** Forget the entries noted on these referrals (compensation of a page): the repair pass picks them up again. */
+  /**
+   * Forget the rewards a payment noted (its compensation), so the repair pass
+   * picks the referrals up again: each only while the referral is still
+   * `rewarded` with exactly that note (compare-and-set, as `restoreReferral`
+   * does). Between a payment's note and its compensation another flow may
+   * have changed the referral: the take-back on `order.canceled` took the
+   * rewards back and marked it `forfeited`, or (once this note was gone)
+   * another run noted it anew. Clearing the note then would say a referral
+   * was never paid whose rewards are in the ledger, and let it be paid
+   * again; it is left as it is. Returns the referrals whose note was forgotten.
+   */
   @InjectTransactionManager()
-  async forgetRewards(referralIds: string[], @MedusaContext() sharedContext: SharedContext = {}): Promise<void> {
-    if (!referralIds.length) return
-    await this.updateReferrals(
-      { selector: { id: referralIds }, data: { rewards_posted_at: null, referrer_entry_id: null, referee_entry_id: null } },
-      sharedContext
-    )
+  async forgetRewards(notes: RewardsNote[], @MedusaContext() sharedContext: SharedContext = {}): Promise<string[]> {
+    return await forgetRewardNotes(transactionOf(sharedContext, WRITES), notes)
   }
 
   // ---------------------------------------------------------------- internals

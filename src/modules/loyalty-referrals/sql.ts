@@ -2,7 +2,7 @@ import { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId } from "@medusajs/framework/utils"
 import { setLockTimeout } from "../../lib/db"
 import { ClaimWindowCounts, ReferralFlag, ReferralProgramSettings } from "../../lib/referrals/rules"
-import type { PostedReward } from "./types"
+import type { PostedReward, RewardsNote } from "./types"
 
 /**
  * The referrals module's SQL, in one place: only what Postgres is the point
@@ -153,15 +153,15 @@ export async function lockReferral(trx: Knex.Transaction, referralId: string): P
 export async function markRewardsPosted(
   trx: Knex.Transaction,
   input: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null }
-): Promise<boolean> {
+): Promise<RewardsNote | null> {
   const { rows } = await trx.raw(
     `UPDATE loyalty_referral
         SET rewards_posted_at = clock_timestamp(), referrer_entry_id = ?, referee_entry_id = ?, updated_at = now()
       WHERE id = ? AND status = 'rewarded' AND rewards_posted_at IS NULL
-     RETURNING id`,
+     RETURNING id AS referral_id, rewards_posted_at::text AS rewards_posted_at, referrer_entry_id, referee_entry_id`,
     [input.referrer_entry_id, input.referee_entry_id, input.referral_id]
   )
-  return rows.length > 0
+  return rows[0] ?? null
 }
 
 /** Rewarded referrals whose ledger entries were never noted, rewarded before `before`: the repair's keyset due read (rewarded at, id). */
@@ -175,12 +175,14 @@ export const dueUnpostedRewards = (before: Date) => (knex: Knex) =>
 /**
  * Note the ledger entries of a page of rewarded referrals in one statement,
  * each as `markRewardsPosted` notes one (the same condition: rewarded, not
- * noted yet); returns the referrals this statement noted, in the page's order.
+ * noted yet); returns the referrals this statement noted, in the page's order,
+ * each with the note as written (`rewards_posted_at` as Postgres prints it,
+ * to the microsecond, so a compensation can compare it exactly).
  */
 export async function markRewardsPostedPage(
   trx: Knex.Transaction,
   rows: { referral_id: string; referrer_entry_id: string | null; referee_entry_id: string | null }[]
-): Promise<PostedReward[]> {
+): Promise<(PostedReward & { rewards_posted_at: string })[]> {
   if (!rows.length) return []
   const { rows: posted } = await trx.raw(
     `WITH page AS (
@@ -193,11 +195,40 @@ export async function markRewardsPostedPage(
          FROM page p
         WHERE r.id = p.referral_id AND r.status = 'rewarded' AND r.rewards_posted_at IS NULL
        RETURNING r.id, r.referrer_id, r.referee_id, r.order_id, r.referrer_points, r.referee_points, r.referrer_entry_id,
-                 r.referee_entry_id, p.n
+                 r.referee_entry_id, r.rewards_posted_at, p.n
      )
-     SELECT id, referrer_id, referee_id, order_id, referrer_points, referee_points, referrer_entry_id, referee_entry_id
+     SELECT id, referrer_id, referee_id, order_id, referrer_points, referee_points, referrer_entry_id, referee_entry_id,
+            rewards_posted_at::text AS rewards_posted_at
        FROM noted ORDER BY n`,
     [JSON.stringify(rows)]
   )
   return posted
 }
+
+/**
+ * Forget the notes a payment wrote (its compensation), in one statement,
+ * each only while the referral still holds exactly that note and is still
+ * `rewarded` (compare-and-set: the row is re-checked under its lock as the
+ * update takes it). A referral another flow changed since (a take-back took
+ * its rewards back and said so, another run noted it anew) keeps what it has.
+ * Returns the referrals whose note was forgotten.
+ */
+export async function forgetRewardNotes(trx: Knex.Transaction, notes: RewardsNote[]): Promise<string[]> {
+  if (!notes.length) return []
+  const { rows } = await trx.raw(
+    `UPDATE loyalty_referral r
+        SET rewards_posted_at = NULL, referrer_entry_id = NULL, referee_entry_id = NULL, updated_at = now()
+       FROM jsonb_to_recordset(?::jsonb) AS n(referral_id text, rewards_posted_at timestamptz, referrer_entry_id text, referee_entry_id text)
+      WHERE r.id = n.referral_id AND r.status = 'rewarded' AND r.deleted_at IS NULL
+        AND r.rewards_posted_at = n.rewards_posted_at
+        AND r.referrer_entry_id IS NOT DISTINCT FROM n.referrer_entry_id
+        AND r.referee_entry_id IS NOT DISTINCT FROM n.referee_entry_id
+     RETURNING r.id`,
+    [JSON.stringify(notes)]
+  )
+  return rows.map((row: { id: string }) => row.id)
+}
+
+/** Referrals whose rewards were posted and are still kept (`rewarded`): the take-back reconciliation's keyset read (posted at, id). */
+export const duePostedRewards = (knex: Knex) =>
+  knex("loyalty_referral").where({ status: "rewarded" }).whereNotNull("rewards_posted_at").whereNull("deleted_at")

@@ -46,3 +46,15 @@ export type ReferralDecisionInput = {
 
 /** A referral whose rewards a page noted: what `loyalty.referral.rewarded` says of it. */
 export type PostedReward = ReferralRewardedEventData
+
+/**
+ * The rewards a payment noted on a referral, as written: what its
+ * compensation compares before forgetting them (`rewards_posted_at` as
+ * Postgres prints it, to the microsecond, or any ISO form of the same instant).
+ */
+export type RewardsNote = {
+  referral_id: string
+  rewards_posted_at: string
+  referrer_entry_id: string | null
+  referee_entry_id: string | null
+}

@@ -5,7 +5,7 @@ import { referralRewardPosting } from "../../lib/referrals/rewards"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
 import { CreditPosting } from "../../modules/loyalty-points/types"
-import { creditPointsBatchStep } from "../points/steps/credit-points-batch"
+import { creditReferralRewardsPageStep } from "./steps/credit-referral-rewards"
 import { takeBackForfeitedRewardsStep } from "./steps/take-back-forfeited-rewards"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
 import { loadReferralRewardPageStep } from "./steps/load-referral-reward-page"
@@ -30,8 +30,10 @@ export type PostReferralRewardsPageInput = { referral_ids: string[] } & Addition
  * on the referrals in one statement, and `loyalty.points.earned` and
  * `loyalty.referral.rewarded` for the page in one step each. A step that
  * fails undoes this page only (the credits are taken back, the referrals
- * left unposted), and the next run pays it. Before crediting, the page is
- * settled by the rule of a single referral (`settleReferralPayoutsStep`): a
+ * left unposted), and the next run pays it; a referral another flow changed
+ * in between (a take-back took its rewards back and marked it `forfeited`)
+ * keeps its note and credits, so nothing is taken twice. Before crediting,
+ * the page is settled by the rule of a single referral (`settleReferralPayoutsStep`): a
  * referral whose order was canceled or refunded in full since it was marked
  * rewarded ends `forfeited` unpaid; a side whose customer was deleted is not
  * paid and the other side is. A credit written for a referral that a
@@ -67,7 +69,7 @@ export const postReferralRewardsPageWorkflow = createWorkflow(
         (["referee", "referrer"] as const).flatMap((side) => referralRewardPosting(referral, side, rules, at) ?? [])
       )
     })
-    const credits = creditPointsBatchStep(postings)
+    const credits = creditReferralRewardsPageStep(postings)
 
     const notes = transform({ referrals, credits }, ({ referrals, credits }) => {
       const entryOf = new Map(credits.map((credit) => [credit.entry.idempotency_key, credit.entry.id]))

@@ -5,7 +5,7 @@ import { referralRewardPosting } from "../../lib/referrals/rewards"
 import { LoyaltyEvents, pointsEventsFor, ReferralRewardedEventData } from "../../lib/shared/events"
 import { ReferralRecord } from "../../modules/loyalty-referrals/types"
 import { loadProgramRulesStep } from "../points/steps/load-program-rules"
-import { creditPointsStep } from "../points/steps/credit-points"
+import { creditReferralRewardStep } from "./steps/credit-referral-rewards"
 import { takeBackForfeitedRewardsStep } from "./steps/take-back-forfeited-rewards"
 import { loadReferralStep } from "./steps/load-referral"
 import { recordReferralRewardsStep } from "./steps/record-referral-rewards"
@@ -54,10 +54,10 @@ export const postReferralRewardsWorkflow = createWorkflow(
     )
     const payable = transform({ settled }, ({ settled }) => settled.payable[0] ?? null)
 
-    const referee = creditPointsStep(
+    const referee = creditReferralRewardStep(
       transform({ payable, rules }, ({ payable, rules }) => posting(payable, "referee", rules))
     ).config({ name: "loyalty-credit-referee-reward-step" })
-    const referrer = creditPointsStep(
+    const referrer = creditReferralRewardStep(
       transform({ payable, rules }, ({ payable, rules }) => posting(payable, "referrer", rules))
     ).config({ name: "loyalty-credit-referrer-reward-step" })
 

@@ -7,6 +7,7 @@ import { takeBackCreditStep } from "../points/steps/take-back-credit"
 import { loadOrderPaymentStateStep } from "./steps/load-order-payment-state"
 import { loadReferralProgramStep } from "./steps/load-referral-program"
 import { loadRewardedReferralOfOrderStep } from "./steps/load-rewarded-referral-of-order"
+import { markReferralTakenBackStep } from "./steps/mark-referral-taken-back"
 import { IdempotencyKeys } from "../../lib/shared/idempotency-keys"
 
 export const takeBackReferralRewardsWorkflowId = "loyalty-take-back-referral-rewards"
@@ -23,7 +24,16 @@ export const takeBackReferralRewardsWorkflowId = "loyalty-take-back-referral-rew
  * later) is ended here as `forfeited`, with the reason, under its row lock:
  * the payment still to come then pays nothing (it checks the order itself as
  * well, for a take-back event that was lost). A credit a crashed run did
- * write is taken back like a posted one.
+ * write is taken back like a posted one. A paid referral ends `forfeited`
+ * too, with the reason and its entries still noted
+ * (`markReferralTakenBackStep`, before the take-back entries): a payment run
+ * that fails meanwhile keeps its note and credits, and the referrals pass
+ * does not read it again.
+ *
+ * The referrals pass runs this workflow as well for paid referrals whose
+ * order is canceled or refunded in full (`takeBackLostReferralRewardsStep`):
+ * the local event bus drops an event whose handler failed. The keys are the
+ * same, so a late event and the pass take back once.
  *
  * @summary Take back a referral's rewards when its order is canceled or refunded.
  *
@@ -49,6 +59,13 @@ export const takeBackReferralRewardsWorkflow = createWorkflow(
         }))
       )
     )
+    // A paid referral says its rewards are taken back before they are, under its row lock: a payment run
+    // failing meanwhile then keeps its note and credits instead of undoing them (they would be taken twice).
+    markReferralTakenBackStep(
+      transform({ referral, reason }, ({ referral, reason }) =>
+        referral && reason ? { referral_id: referral.id, reason } : null
+      )
+    )
     const posting = (side: "referrer" | "referee") =>
       transform({ referral, reason }, ({ referral, reason }) =>
         referral && reason
@@ -66,7 +83,8 @@ export const takeBackReferralRewardsWorkflow = createWorkflow(
       emitEventStep({ eventName: LoyaltyEvents.POINTS_REVERSED, data: events })
     )
     return new WorkflowResponse(
-      transform({ referee, referrer, reason }, ({ referee, referrer, reason }) => ({
+      transform({ referral, referee, referrer, reason }, ({ referral, referee, referrer, reason }) => ({
+        referral_id: referral?.id ?? null,
         reason,
         taken_back: [referee, referrer].filter((r) => r?.created).reduce((sum, r) => sum - r!.entry.points, 0),
       }))

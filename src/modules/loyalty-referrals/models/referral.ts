@@ -9,7 +9,9 @@ import type { ReferralFlag } from "../../../lib/referrals/rules"
  * rule makes it `flagged` (the reasons are in `flags`) until an admin approves
  * (back to `claimed`) or rejects it (`rejected`, final). A rewarded referral
  * whose order is canceled or refunded in full before its credits are posted
- * is not paid: `forfeited`, final, with `forfeit_reason`.
+ * is not paid: `forfeited`, final, with `forfeit_reason`; one whose rewards
+ * were paid and then taken back (the order canceled or refunded in full
+ * later) ends `forfeited` too, with its entries still noted.
  *
  * The rewards and the minimum order are copied from the program when the code
  * is claimed: the friend gets what was on offer when they signed up.
@@ -37,10 +39,11 @@ const Referral = model
     referrer_entry_id: model.text().nullable(),
     referee_entry_id: model.text().nullable(),
     /**
-     * Why a reward of this referral was not paid: the whole referral
-     * (`forfeited`: its order was canceled or refunded in full before the
-     * credits were posted), or one side (still `rewarded`: that customer was
-     * deleted, so their points account is closed and the other side is paid alone).
+     * Why a reward of this referral was not paid or not kept: the whole
+     * referral (`forfeited`: its order was canceled or refunded in full
+     * before the credits were posted, or after, and they were taken back),
+     * or one side (still `rewarded`: that customer was deleted, so their
+     * points account is closed and the other side is paid alone).
      */
     forfeit_reason: model.text().nullable(),
     /** The last admin decision: who, when, what and why. */
@@ -59,6 +62,12 @@ const Referral = model
       name: "IDX_loyalty_referral_rewards_unposted",
       on: ["rewarded_at", "id"],
       where: "status = 'rewarded' AND rewards_posted_at IS NULL",
+    },
+    // The take-back reconciliation reads the paid referrals still kept in keyset order (posted at, id).
+    {
+      name: "IDX_loyalty_referral_rewards_posted",
+      on: ["rewards_posted_at", "id"],
+      where: "status = 'rewarded' AND rewards_posted_at IS NOT NULL",
     },
   ])
   .checks([

@@ -41,7 +41,7 @@ const ORDER_FIELDS = [
 
 /**
  * What the assessment needs about an open referral: the friend's orders
- * since the claim (amount as the earn rule counts it, status, refunds,
+ * since the claim (amount as the earn rule counts it, status, cash captured and refunded,
  * delivery address, and whether the return window is over) and the
  * referrer's identity. The window is over when the points ledger released
  * the order's points, the same moment the shopper sees them; an order that
@@ -97,6 +97,7 @@ export const loadReferralEvidenceStep = createStep(
         currency_code: order.currency_code,
         email: order.email ?? null,
         amount: items_net,
+        captured: Number(transactionsTotal(order.transactions, "capture")),
         refunded,
         shipping_address: order.shipping_address
           ? {
