@@ -11,6 +11,7 @@ import {
   postReferralRewardsPageWorkflowId,
   postReferralRewardsWorkflow,
   postReferralRewardsWorkflowId,
+  takeBackLostReferralRewardsWorkflow,
 } from "../../src/workflows/referrals"
 import { recordReferralRewardPageStepId } from "../../src/workflows/referrals/steps/record-referral-reward-page"
 import { emitReferralPageRewardedStepId } from "../../src/workflows/referrals/post-referral-rewards-page"
@@ -605,7 +606,7 @@ export default httpSuite({
       }
     })
 
-    it("takes back the rewards of a paid referral whose order was canceled while the take-back's event was lost: the referrals pass does it, once, and the late event takes nothing more", async () => {
+    it("takes back the rewards of a paid referral whose order was canceled while the take-back's event was lost: the daily take-back pass does it, once, and the late event takes nothing more", async () => {
       const container = getContainer()
       const referrer = await member("lost-take-back-referrer@example.com")
       const friend = await member("lost-take-back-friend@example.com")
@@ -649,10 +650,10 @@ export default httpSuite({
           forfeit_reason: `Referral reward taken back: order #${order.display_id} was canceled`,
         })
       }
-      const pass = await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      const pass = await takeBackLostReferralRewardsWorkflow(container).run({ input: { now: new Date() } })
       await takenBack()
       expect(pass.result).toMatchObject({ taken_back: 1 })
-      const again = await evaluateReferralsWorkflow(container).run({ input: { now: new Date() } })
+      const again = await takeBackLostReferralRewardsWorkflow(container).run({ input: { now: new Date() } })
       await takenBack()
       expect(again.result).toMatchObject({ taken_back: 0 })
 
