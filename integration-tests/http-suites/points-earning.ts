@@ -666,9 +666,11 @@ export default httpSuite({
         }
       )
 
-      // Taken once: the 50 of the sign-up bonus are left, no debt, and the order's points are gone with it.
-      const { account } = await get(api, "/store/loyalty/account", headers)
-      expect(account).toMatchObject({ balance: 50, pending: 0, debt: 0 })
+      // Taken once: the 50 of the sign-up bonus are left, no debt, and the order's points are gone with it
+      // (the cancel's reversal of the order's points is another subscriber: waited for).
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 50, pending: 0, debt: 0 })
+      )
       const { entries } = await get(api, "/store/loyalty/account/entries?limit=50", headers)
       const aboutFeedback = entries
         .filter((e: { reason: string }) => /feedback|rolled back/i.test(e.reason))
