@@ -1,10 +1,11 @@
-import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
+import { createOrderWorkflow, emitEventStepId } from "@medusajs/medusa/core-flows"
 import type { IEventBusModuleService } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { LoyaltyEvents, PointsEventData, PointsReleasedEventData } from "../../src/lib/shared/events"
 import { Limits } from "../../src/lib/shared/vocabulary"
 import { memberOrdersOfWindow } from "../../src/workflows/points/steps/award-missed-orders"
 import { blockOtherRuns, runFailingAt } from "../helpers/fault-injection"
+import { submitFeedbackWorkflow, submitFeedbackWorkflowId } from "../../src/workflows/insights"
 import awardPointsOnOrderPlaced from "../../src/subscribers/order-placed"
 import {
   awardOrderPageWorkflow,
@@ -632,6 +633,55 @@ export default httpSuite({
         .resolve(ContainerRegistrationKeys.PG_CONNECTION)("loyalty_feedback")
         .whereIn("order_id", [unpaid.id, paid.id, canceled.id])
       expect(feedbackRows.map((row: { order_id: string }) => row.order_id).sort()).toEqual([unpaid.id, paid.id].sort())
+    })
+
+    it("feedback points taken back by a cancel while the feedback's workflow fails after crediting them are taken once: its compensation finds nothing left to undo", async () => {
+      const container = getContainer()
+      await post(api, "/admin/loyalty/insights/settings", { feedback_points: 25 }, admin.headers)
+      const { customer, headers } = await member("rater-undone@example.com")
+      const { order } = await buyTwoShirts(customer.email, headers)
+      await capturePayment(api, admin.headers, order.id)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 50, pending: 200 }))
+
+      // The feedback's credit is written, then its workflow fails at the next step; meanwhile the order is canceled
+      // and its take-back takes the 25 points back. The compensation then undoes the credit.
+      await runFailingAt(
+        submitFeedbackWorkflowId,
+        emitEventStepId,
+        (transactionId) =>
+          submitFeedbackWorkflow(container).run({
+            input: { customer_id: customer.id, order_id: order.id, score: 9 },
+            context: { transactionId },
+            throwOnError: false,
+          }),
+        {
+          meanwhile: async () => {
+            expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 75, pending: 200 })
+            await cancelOrder(api, admin.headers, order.id)
+            await eventually(async () => {
+              const entries = await pointsService(container).listEntries({ idempotency_key: `revoke:feedback:order:${order.id}` })
+              expect(entries.map((e) => e.points)).toEqual([-25])
+            })
+          },
+        }
+      )
+
+      // Taken once: the 50 of the sign-up bonus are left, no debt, and the order's points are gone with it
+      // (the cancel's reversal of the order's points is another subscriber: waited for).
+      await eventually(async () =>
+        expect((await get(api, "/store/loyalty/account", headers)).account).toMatchObject({ balance: 50, pending: 0, debt: 0 })
+      )
+      const { entries } = await get(api, "/store/loyalty/account/entries?limit=50", headers)
+      const aboutFeedback = entries
+        .filter((e: { reason: string }) => /feedback|rolled back/i.test(e.reason))
+        .map((e: { type: string; points: number; reason: string }) => [e.type, e.points, e.reason])
+      expect(aboutFeedback).toEqual([
+        ["reverse", -25, "Order canceled: feedback points taken back"],
+        ["earn", 25, `Thank you for your feedback on order #${order.display_id}`],
+      ])
+      const totals = (await ledgerTotals(container, customer.id))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(50)
     })
 
     it("a deleted customer's account is closed: balance and pending points forfeited, lots emptied, nothing posted after (issue 12, deleted customers)", async () => {

@@ -625,6 +625,86 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
       expect(account).toMatchObject({ balance: 0, debt: 30 })
     })
 
+    describe("undoing a credit that a take-back took back, in part or in whole", () => {
+      /** A take-back of the credit under `creditKey` (`points`: only that many), as the order.canceled take-backs post it. */
+      const takeBack = (creditKey: string, key: string, points?: number) =>
+        service.takeBackCredit({ credit_key: creditKey, idempotency_key: key, reason: "taken back", ...(points ? { points } : {}) })
+      const figures = async (customerId: string) =>
+        pick(await expectLedgerConsistent(customerId), ["balance", "pending", "debt", "lifetime_earned", "lifetime_redeemed"])
+      const entriesOf = async (customerId: string) => {
+        const account = (await accountOf(customerId))!
+        const rows = await knex()("loyalty_entry").where({ account_id: account.id }).orderBy([{ column: "created_at" }, { column: "id" }])
+        return rows.map((e) => [e.type, e.points, e.idempotency_key, e.voided_at !== null])
+      }
+
+      it("a credit taken back whole: undoing it writes nothing and says so (null), once or in a batch", async () => {
+        await credit("tb_all", 50, "tb-all-seed")
+        const granted = await credit("tb_all", 100, "tb-all-credit")
+        expect(await takeBack("tb-all-credit", "tb-all-revoke")).toMatchObject({ created: true, entry: { points: -100 } })
+
+        expect(await service.revertEntry(granted.entry.id, "Credit rolled back")).toBeNull()
+        expect(await service.revertEntries([granted.entry.id], "Credit rolled back")).toEqual([])
+        expect(await figures("tb_all")).toEqual({ balance: 50, pending: 0, debt: 0, lifetime_earned: 50, lifetime_redeemed: 0 })
+        expect(await entriesOf("tb_all")).toEqual([
+          ["adjust", 50, "tb-all-seed", false],
+          ["adjust", 100, "tb-all-credit", false],
+          ["reverse", -100, "tb-all-revoke", false],
+        ])
+      })
+
+      it("a credit taken back in part: undoing it takes the rest, once; nothing is left for another take-back", async () => {
+        await credit("tb_part", 50, "tb-part-seed")
+        const granted = await credit("tb_part", 100, "tb-part-credit")
+        expect(await takeBack("tb-part-credit", "tb-part-revoke", 30)).toMatchObject({ created: true, entry: { points: -30 } })
+
+        const undone = await service.revertEntry(granted.entry.id, "Credit rolled back")
+        expect(undone).toMatchObject({ created: true, entry: { type: "adjust", points: -70, balance_change: -70, debt_change: 0 } })
+        expect((await service.revertEntry(granted.entry.id, "Credit rolled back again"))?.created).toBe(false)
+        expect(await takeBack("tb-part-credit", "tb-part-revoke-2")).toBeNull()
+        expect(await figures("tb_part")).toEqual({ balance: 50, pending: 0, debt: 0, lifetime_earned: 50, lifetime_redeemed: 0 })
+        expect((await entriesOf("tb_part")).map(([type, points]) => [type, points])).toEqual([
+          ["adjust", 50],
+          ["adjust", 100],
+          ["reverse", -30],
+          ["adjust", -70],
+        ])
+      })
+
+      it("a credit already spent and taken back (as debt): undoing it invents no more debt", async () => {
+        const granted = await credit("tb_spent", 100, "tb-spent-credit")
+        await service.debitPoints({ customer_id: "tb_spent", points: 80, type: "redeem", idempotency_key: "tb-spent-redeem", reason: "spent" })
+        expect(await takeBack("tb-spent-credit", "tb-spent-revoke")).toMatchObject({ entry: { points: -100, balance_change: -20, debt_change: 80 } })
+
+        expect(await service.revertEntry(granted.entry.id, "Credit rolled back")).toBeNull()
+        expect(await figures("tb_spent")).toEqual({ balance: 0, pending: 0, debt: 80, lifetime_earned: 0, lifetime_redeemed: 80 })
+      })
+
+      it("an undone credit is not taken back, and a take-back rolled back leaves the whole credit to undo", async () => {
+        await credit("tb_undo", 50, "tb-undo-seed")
+        const undoneFirst = await credit("tb_undo", 100, "tb-undo-first")
+        await service.revertEntry(undoneFirst.entry.id, "Credit rolled back")
+        expect(await takeBack("tb-undo-first", "tb-undo-first-revoke")).toBeNull()
+
+        const granted = await credit("tb_undo", 40, "tb-undo-credit")
+        const taken = await takeBack("tb-undo-credit", "tb-undo-revoke")
+        await service.revertEntry(taken!.entry.id, "Take-back rolled back")
+        expect(await service.revertEntry(granted.entry.id, "Credit rolled back")).toMatchObject({ created: true, entry: { points: -40 } })
+        expect(await figures("tb_undo")).toEqual({ balance: 50, pending: 0, debt: 0, lifetime_earned: 50, lifetime_redeemed: 0 })
+      })
+
+      it("a take-back and an undo of the same credit racing take it once, whichever comes first", async () => {
+        await credit("tb_race", 50, "tb-race-seed")
+        for (let i = 0; i < 5; i++) {
+          const granted = await credit("tb_race", 100, `tb-race-credit-${i}`)
+          await Promise.all([
+            takeBack(`tb-race-credit-${i}`, `tb-race-revoke-${i}`),
+            service.revertEntry(granted.entry.id, "Credit rolled back"),
+          ])
+          expect(await figures("tb_race")).toMatchObject({ balance: 50, debt: 0, lifetime_earned: 50 })
+        }
+      })
+    })
+
     describe("coupon purchases that died part-way (coupons review 2, defect 1)", () => {
       /** What a purchase writes before its last step: the coupon row, then (`debited`) its debit. */
       async function unfinishedPurchase(customerId: string, key: string, debited: boolean) {

@@ -2,6 +2,7 @@ import { addMonths, expiryDate } from "../../src/lib/shared/dates"
 import {
   allocateFirstExpiring,
   creditRoom,
+  entryLeft,
   lifetimeOf,
   pastAccountLimit,
   lotsToGiveBack,
@@ -196,6 +197,31 @@ describe("revertMovement", () => {
       pending_change: -0,
       debt_change: -10,
     })
+  })
+})
+
+describe("entryLeft (what an undo or a take-back may still take of a credit)", () => {
+  // A credit of 100 that paid off 30 of debt: 70 reached the balance.
+  const credit = { type: "adjust" as EntryType, points: 100, balance_change: 70, pending_change: 0, debt_change: -30 }
+
+  it("is the entry itself when nothing took part of it back, a debit included", () => {
+    expect(entryLeft(credit, 0)).toBe(credit)
+    const debit = { type: "redeem" as EntryType, points: -40, balance_change: -40, pending_change: 0, debt_change: 0 }
+    expect(entryLeft(debit, 0)).toBe(debit)
+  })
+
+  it("is the rest, as points on the balance, when take-backs took part of it", () => {
+    expect(entryLeft(credit, -30)).toEqual({ type: "adjust", points: 70, balance_change: 70, pending_change: 0, debt_change: 0 })
+    expect(lifetimeOf(entryLeft(credit, -30)!)).toEqual({ lifetime_earned: 70, lifetime_redeemed: 0 })
+    // Undone on an account that spent it: the part not on the balance becomes debt.
+    expect(revertMovement(entryLeft(credit, -30)!, { balance: 20, pending: 0, debt: 0 })).toEqual({ balance_change: -20, pending_change: -0, debt_change: 50 })
+  })
+
+  it("is nothing when all of it was taken back (or more), and never more than the entry", () => {
+    expect(entryLeft(credit, -100)).toBeNull()
+    expect(entryLeft(credit, -130)).toBeNull()
+    expect(entryLeft(credit, 20)).toBe(credit)
+    expect(entryLeft({ type: "redeem", points: -40, balance_change: -40, pending_change: 0, debt_change: 0 }, 40)).toBeNull()
   })
 })
 

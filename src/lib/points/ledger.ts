@@ -170,6 +170,28 @@ export function lifetimeOf(entry: Movement & { type: EntryType; points: number }
   return { lifetime_earned: entry.balance_change - entry.debt_change, lifetime_redeemed: 0 }
 }
 
+/** An entry as undoing it or taking it back sees it: its type, its headline points and how it moved the account. */
+export type EntryMovement = Movement & { type: EntryType; points: number }
+
+/**
+ * What is left of a credit once other entries took part of it back
+ * (`undone`: the sum of their points, so 0 or less: the credit's take-backs
+ * and an undo of part of it), for an undo (`revertEntry`) or a take-back
+ * (`takeBackCredit`) to take, so that between them they take the credit
+ * once. Nothing taken back: the entry itself (an undo moves every figure
+ * back as it moved them, debt paid off included). Part of it: the rest, as
+ * points on the balance (a take-back took its part from the balance, the
+ * rest as debt, so what is left of the credit stands there too). All of it,
+ * or a debit (never taken back): null, nothing left.
+ */
+export function entryLeft(entry: EntryMovement, undone: number): EntryMovement | null {
+  if (undone === 0) return entry
+  const points = entry.points + undone
+  if (entry.points <= 0 || points <= 0) return null
+  if (points >= entry.points) return entry
+  return { type: entry.type, points, balance_change: points, pending_change: 0, debt_change: 0 }
+}
+
 /**
  * The movement that undoes an entry's `movement` on the account as it
  * stands now, keeping balance, pending and debt at 0 or more: balance that

@@ -16,6 +16,7 @@ import {
   splitReversal,
   balanceCredit,
   addChange,
+  entryLeft,
   NO_CHANGE,
   pastAccountLimit,
 } from "../../lib/points/ledger"
@@ -685,20 +686,34 @@ export default class LoyaltyPointsModuleService extends MedusaService({
 
   /**
    * Take back a credit whose reason went away (feedback points of an order
-   * that was canceled): a `reverse` entry for the whole credit, from the
-   * balance first-expiring lots first, the rest as debt. It hits the account
-   * that received the credit, whoever owns the order now. Null when there is
-   * no effective credit under `creditKey`; keyed, so it happens once.
+   * that was canceled): a `reverse` entry for what is left of the credit
+   * (`points`: at most that many), from the balance first-expiring lots
+   * first, the rest as debt. It hits the account that received the credit,
+   * whoever owns the order now. The credit and what earlier take-backs or an
+   * undo left of it are read under the account's lock, the lock an undo of
+   * the credit (`revertEntry`) takes too: the two never take the same points.
+   * Null when there is no effective credit under `creditKey` or nothing is
+   * left of it; keyed, so it happens once.
    */
   @InjectTransactionManager()
   async takeBackCredit(
-    input: { credit_key: string; idempotency_key: string; reason: string },
+    input: { credit_key: string; idempotency_key: string; reason: string; points?: number },
     @MedusaContext() sharedContext: SharedContext = {}
   ): Promise<PostingResult | null> {
+    if (input.points !== undefined) assertPositive(input.points)
     const trx = transactionOf(sharedContext, WRITES)
+    const found = await sql.heldEntry(trx, { idempotency_key: input.credit_key })
+    if (!found || found.points <= 0) return null
+    if (await sql.accountClosed(trx, found.customer_id)) return null
+    const account = await sql.lockAccount(trx, found.customer_id)
+    const taken = await sql.entryByKey(trx, input.idempotency_key)
+    if (taken) return { entry: taken, account, created: false }
+    // Under the lock: an undo may have voided the credit, or taken part of it, since it was found.
     const credit = await sql.heldEntry(trx, { idempotency_key: input.credit_key })
-    if (!credit || credit.points <= 0) return null
-    if (await sql.accountClosed(trx, credit.customer_id)) return null
+    if (!credit || credit.customer_id !== found.customer_id) return null
+    const left = entryLeft(credit, await sql.takenBackPoints(trx, credit.account_id, credit.id))
+    const points = Math.min(left?.points ?? 0, input.points ?? Infinity)
+    if (points <= 0) return null
     return await this.post_(
       sharedContext,
       {
@@ -711,7 +726,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
         program_version: credit.program_version,
         details: { taken_back_entry: credit.id },
       },
-      async (trx, account) => await this.reverse_(trx, account, credit.points, 0)
+      async (trx, account) => await this.reverse_(trx, account, points, 0)
     )
   }
 
@@ -878,6 +893,15 @@ export default class LoyaltyPointsModuleService extends MedusaService({
    * so a compensation that runs twice undoes once. The original is marked
    * voided: it gives its idempotency key back, so the retried workflow posts
    * again, and neither entry counts in the order's summary.
+   *
+   * A credit that another flow took back meanwhile (`takeBackCredit`: the
+   * feedback points or referral rewards of a canceled order) is undone only
+   * as far as it is left (`entryLeft`), read under the account's lock that
+   * every take-back takes too: part of it taken back, the rest is undone;
+   * all of it, nothing is written and the answer is null. Such a credit
+   * stays effective with its key, which its take-back refers to: a retried
+   * workflow finds it posted and does not pay it again. Null too when the
+   * entry does not exist.
    */
   @InjectTransactionManager()
   async revertEntry(
@@ -888,21 +912,29 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     const trx = transactionOf(sharedContext, WRITES)
     const entry = await sql.heldEntry(trx, { id: entryId })
     if (!entry) return null
+    const key = IdempotencyKeys.entryRevert(entryId)
+    const account = await sql.lockAccount(trx, entry.customer_id)
+    const reverted = await sql.entryByKey(trx, key)
+    if (reverted) return { entry: reverted, account, created: false }
+    // Only credits are taken back (`takeBackCredit`): a debit is undone whole.
+    const takenBack = entry.points > 0 ? await sql.takenBackPoints(trx, entry.account_id, entryId) : 0
+    const left = entryLeft(entry, takenBack)
+    if (!left) return null
     const result = await this.post_(
       sharedContext,
       {
         customer_id: entry.customer_id,
-        idempotency_key: IdempotencyKeys.entryRevert(entryId),
+        idempotency_key: key,
         reason,
         order_id: entry.order_id,
         reference_type: ReferenceTypes.ENTRY,
         reference_id: entryId,
         program_version: entry.program_version,
         currency_code: entry.currency_code,
-        details: { reverted_entry: entryId, reverted_type: entry.type },
+        details: { reverted_entry: entryId, reverted_type: entry.type, ...(takenBack ? { taken_back_before: -takenBack } : {}) },
       },
       async (trx, account, newEntryId) => {
-        const movement = revertMovement(entry, account)
+        const movement = revertMovement(left, account)
         if (movement.balance_change < 0) {
           await this.consumeLots_(trx, account.id, -movement.balance_change)
         } else if (movement.balance_change > 0) {
@@ -910,16 +942,17 @@ export default class LoyaltyPointsModuleService extends MedusaService({
           await this.giveBackLots_(trx, account.id, newEntryId, lotsToGiveBack(taken, movement.balance_change))
         }
         return {
-          type: entry.balance_change < 0 ? "restore" : "adjust",
-          points: -entry.points,
+          type: left.balance_change < 0 ? "restore" : "adjust",
+          points: -left.points,
           movement,
-          // The lifetime counters as if the entry never was (not clamped like the movement).
-          lifetime_earned: -lifetimeOf(entry).lifetime_earned,
-          lifetime_redeemed: -lifetimeOf(entry).lifetime_redeemed,
+          // The lifetime counters as if the entry (what is left of it) never was (not clamped like the movement).
+          lifetime_earned: -lifetimeOf(left).lifetime_earned,
+          lifetime_redeemed: -lifetimeOf(left).lifetime_redeemed,
         }
       }
     )
-    await sql.voidEntry(trx, entryId)
+    // Taken back in part: the credit stands, with the key its take-back refers to.
+    if (!takenBack) await sql.voidEntry(trx, entryId)
     return result
   }
 

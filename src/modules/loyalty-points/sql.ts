@@ -175,6 +175,24 @@ export async function moveAccount(trx: Knex.Transaction, accountId: string, chan
   return updated
 }
 
+/**
+ * The points of the entries that took part or all of an entry back and
+ * stand (not voided): its take-backs (`details.taken_back_entry`, written
+ * by `takeBackCredit`) and an undo of what they left of it
+ * (`details.reverted_entry`). Both are on the entry's own account, so the
+ * read keeps to that account's entries. 0 or less for a credit; the caller
+ * holds the account's lock, which every such entry is written under.
+ */
+export async function takenBackPoints(trx: Knex.Transaction, accountId: string, entryId: string): Promise<number> {
+  const { rows }: { rows: { points: number }[] } = await trx.raw(
+    `SELECT coalesce(sum(points), 0)::int AS points FROM loyalty_entry
+      WHERE account_id = ? AND voided_at IS NULL
+        AND (details->>'taken_back_entry' = ? OR details->>'reverted_entry' = ?)`,
+    [accountId, entryId, entryId]
+  )
+  return rows[0].points
+}
+
 /** Mark an entry voided (its counter-entry is written), once. */
 export async function voidEntry(trx: Knex.Transaction, entryId: string): Promise<void> {
   await trx("loyalty_entry").where({ id: entryId }).whereNull("voided_at").update({ voided_at: trx.fn.now() })
