@@ -25,7 +25,7 @@ export const awardSignupBonusWorkflow = createWorkflow(
   (input: { customer_id: string }) => {
     const customer = loadCustomerForPointsStep(input)
     const rules = loadProgramRulesStep()
-    const welcomedAs = loadMailboxWelcomeStep({ customer })
+    const welcomedAs = loadMailboxWelcomeStep({ customer, rules })
     const bonus = transform({ customer, rules, welcomedAs }, ({ customer, rules, welcomedAs }) =>
       signupBonusPosting(rules, new Date(), customer, !!welcomedAs)
     )
