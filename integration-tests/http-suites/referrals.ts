@@ -101,6 +101,20 @@ export default httpSuite({
         shippingOptionId: fixture.shippingOptionId,
       })
 
+    /**
+     * A referrer, and a friend who claimed their code and placed a first order
+     * of two shirts, with the order's 200 points pending: where every payout
+     * and take-back test starts.
+     */
+    const referredFirstOrder = async (referrerEmail: string, friendEmail: string) => {
+      const referrer = await member(referrerEmail)
+      const friend = await member(friendEmail)
+      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
+      const { order } = await buyTwoShirts(friend)
+      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      return { referrer, friend, order }
+    }
+
     /** Run both jobs past the return window, twice each. */
     const runJobsAfterWindow = async () => {
       const container = getContainer()
@@ -536,11 +550,7 @@ export default httpSuite({
 
     it("does not pay the rewards of a referral marked rewarded when its order is canceled and the take-back never runs (its event lost): the repair pass checks the order itself", async () => {
       const container = getContainer()
-      const referrer = await member("unpaid-late-referrer@example.com")
-      const friend = await member("unpaid-late-friend@example.com")
-      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
-      const { order } = await buyTwoShirts(friend)
-      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const { referrer, friend, order } = await referredFirstOrder("unpaid-late-referrer@example.com", "unpaid-late-friend@example.com")
       await rewardedNotPosted(referrer, friend, order.id)
       // Cancel with the take-back workflow blocked (its event lost): the repair pass alone must not pay.
       const blocked = blockOtherRuns(takeBackReferralRewardsWorkflowId, "never-this-marker")
@@ -558,11 +568,7 @@ export default httpSuite({
 
     it("a page of referral payments that fails after noting its credits keeps a take-back that came in between: both sides taken back once, the referral says so", async () => {
       const container = getContainer()
-      const referrer = await member("page-undo-referrer@example.com")
-      const friend = await member("page-undo-friend@example.com")
-      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
-      const { order } = await buyTwoShirts(friend)
-      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const { referrer, friend, order } = await referredFirstOrder("page-undo-referrer@example.com", "page-undo-friend@example.com")
       await rewardedNotPosted(referrer, friend, order.id)
       const referralId = (await referralOf(friend)).id
       const account = async (customer: RegisteredCustomer) => (await get(api, "/store/loyalty/account", customer.headers)).account
@@ -608,11 +614,7 @@ export default httpSuite({
 
     it("takes back the rewards of a paid referral whose order was canceled while the take-back's event was lost: the daily take-back pass does it, once, and the late event takes nothing more", async () => {
       const container = getContainer()
-      const referrer = await member("lost-take-back-referrer@example.com")
-      const friend = await member("lost-take-back-friend@example.com")
-      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
-      const { order } = await buyTwoShirts(friend)
-      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const { referrer, friend, order } = await referredFirstOrder("lost-take-back-referrer@example.com", "lost-take-back-friend@example.com")
       await runJobsAfterWindow()
       const account = async (customer: RegisteredCustomer) => (await get(api, "/store/loyalty/account", customer.headers)).account
       await eventually(async () => expect(await account(referrer)).toMatchObject({ balance: 350 }))
@@ -716,11 +718,7 @@ export default httpSuite({
 
     it("a failed reward payment puts back only what it changed: a cancel that forfeited the referral meanwhile stays forfeited (settling, then a credit fails)", async () => {
       const container = getContainer()
-      const referrer = await member("restore-settle-referrer@example.com")
-      const friend = await member("restore-settle-friend@example.com")
-      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
-      const { order } = await buyTwoShirts(friend)
-      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const { referrer, friend, order } = await referredFirstOrder("restore-settle-referrer@example.com", "restore-settle-friend@example.com")
       // The referrer's account is closed, so settling changes the row (the referrer's side forfeited): it has something to put back.
       const closed = subscribersDone(container, "customer.deleted")
       await api.delete(`/admin/customers/${referrer.customer.id}`, { headers: admin.headers })
@@ -801,11 +799,7 @@ export default httpSuite({
 
     it("pays the friend alone when the referrer's customer was deleted, once, with no credit-and-rollback pairs however often the pass runs; the admin sees the referrer's side forfeited", async () => {
       const container = getContainer()
-      const referrer = await member("gone-referrer@example.com")
-      const friend = await member("gone-referrer-friend@example.com")
-      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
-      await buyTwoShirts(friend)
-      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const { referrer, friend } = await referredFirstOrder("gone-referrer@example.com", "gone-referrer-friend@example.com")
       const closed = subscribersDone(container, "customer.deleted")
       await api.delete(`/admin/customers/${referrer.customer.id}`, { headers: admin.headers })
       await closed
@@ -830,11 +824,7 @@ export default httpSuite({
 
     it("pays the referrer alone when the friend's customer was deleted after their first order, once its return window is over", async () => {
       const container = getContainer()
-      const referrer = await member("gone-friend-referrer@example.com")
-      const friend = await member("gone-friend@example.com")
-      expect((await claim(friend, await codeOf(referrer))).status).toBe(200)
-      await buyTwoShirts(friend)
-      await eventually(async () => expect((await get(api, "/store/loyalty/account", friend.headers)).account.pending).toBe(200))
+      const { referrer, friend } = await referredFirstOrder("gone-friend-referrer@example.com", "gone-friend@example.com")
       const closed = subscribersDone(container, "customer.deleted")
       await api.delete(`/admin/customers/${friend.customer.id}`, { headers: admin.headers })
       await closed
