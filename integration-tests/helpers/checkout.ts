@@ -27,8 +27,8 @@ export const GERMAN_ADDRESS = {
 
 /**
  * Creates a cart and completes it through the store API, the way a storefront
- * does: cart → line items → email + address → promo codes → shipping method →
- * payment collection → `pp_system_default` session → complete.
+ * does: cart with its items, email, addresses and promo codes → shipping
+ * method → payment collection → `pp_system_default` session → complete.
  *
  * With `customerHeaders` the cart is created with the customer's bearer token
  * and so belongs to that customer.
@@ -47,41 +47,22 @@ export async function placeOrder(
 ): Promise<{ order: StoreOrder; cart: StoreCart }> {
   const headers: Headers = { ...storeHeaders, ...(input.customerHeaders ?? {}) }
 
+  // One request, as a storefront that builds the cart on its own page does: Medusa's
+  // createCartWorkflow adds the items, addresses and codes (the same steps as the
+  // separate line-item, update and promotion requests) before it prices the cart once.
   let { cart } = await post<{ cart: StoreCart }>(
     api,
     "/store/carts",
-    { region_id: input.regionId },
-    headers
-  )
-
-  for (const item of input.items) {
-    ;({ cart } = await post<{ cart: StoreCart }>(
-      api,
-      `/store/carts/${cart.id}/line-items`,
-      item,
-      headers
-    ))
-  }
-
-  ;({ cart } = await post<{ cart: StoreCart }>(
-    api,
-    `/store/carts/${cart.id}`,
     {
+      region_id: input.regionId,
       email: input.email,
       shipping_address: input.shippingAddress ?? GERMAN_ADDRESS,
       billing_address: input.shippingAddress ?? GERMAN_ADDRESS,
+      items: input.items,
+      ...(input.promoCodes?.length ? { promo_codes: input.promoCodes } : {}),
     },
     headers
-  ))
-
-  if (input.promoCodes?.length) {
-    ;({ cart } = await post<{ cart: StoreCart }>(
-      api,
-      `/store/carts/${cart.id}/promotions`,
-      { promo_codes: input.promoCodes },
-      headers
-    ))
-  }
+  )
 
   ;({ cart } = await post<{ cart: StoreCart }>(
     api,
