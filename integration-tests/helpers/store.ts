@@ -79,7 +79,9 @@ export type RegisteredCustomer = {
  * Registers a store customer through the HTTP API, as a storefront does:
  * `POST /auth/customer/emailpass/register` (auth identity, actor-less token) →
  * `POST /store/customers` (creates the customer, `has_account: true`, emits
- * `customer.created`) → `POST /auth/customer/emailpass` (token with actor_id).
+ * `customer.created`) → `POST /auth/token/refresh` with the registration token
+ * (a token with actor_id; what the JS SDK's `auth.refresh()` does, without
+ * hashing the password a second time as a login would).
  */
 export async function registerCustomer(
   api: HttpClient,
@@ -104,10 +106,7 @@ export async function registerCustomer(
     { ...storeHeaders, authorization: `Bearer ${registration.token}` }
   )
 
-  const login = await post<{ token: string }>(api, "/auth/customer/emailpass", {
-    email,
-    password,
-  })
+  const login = await post<{ token: string }>(api, "/auth/token/refresh", {}, { authorization: `Bearer ${registration.token}` })
 
   return {
     customer,
