@@ -1,18 +1,14 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { firstOrderBonusesDue, firstOrderCatchUpSince } from "../../../lib/care/rules"
-import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 import { asOneBatch, attempt, forEachDue } from "../../../lib/shared/pages"
 import { pointsService } from "../../points/steps/resolve-service"
 import { awardFirstOrderBonusWorkflow } from "../award-first-order-bonus"
-import { ordersForFirstOrder } from "./load-first-kept-orders"
+import { firstOrderBonusPaid, ordersForFirstOrder } from "./load-first-kept-orders"
 
 export const awardMissedFirstOrderBonusesStepId = "loyalty-award-missed-first-order-bonuses-step"
 
 /** Ended return windows a page reads: its reads (five statements) and its payments stay this size. */
 export const FIRST_ORDER_CATCH_UP_PAGE = 500
-
-/** The ledger key of a member's first-order bonus (`completeLoyaltyActionWorkflow`'s, under the action's scope). */
-const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("first_order", IdempotencyKeys.firstOrderScope(customerId))
 
 /**
  * The daily pass's catch-up of the `first_order` action, which is otherwise
@@ -22,9 +18,9 @@ const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("
  * event was lost is never announced again. This reads the return windows
  * that ended in the last `FIRST_ORDER_CATCH_UP_DAYS` (not before the action
  * existed) from the ledger's release index, a page at a time, then for the
- * page in one statement each its customers' orders up to these
- * (`ordersForFirstOrder`, the release's read) and in one which of them have
- * the bonus already (`existingEntryKeys`), and pays the rest
+ * page in one statement which of its customers have the bonus already
+ * (`firstOrderBonusPaid`) and in one the others' orders up to these
+ * (`ordersForFirstOrder`, the release's reads), and pays the rest
  * (`firstOrderBonusesDue`, the release's rule `isFirstOrderBonusDue`: the
  * first kept order, neither canceled nor sent back in full, released or
  * earning 0, placed once the action existed, not paid yet; an order that
@@ -50,17 +46,9 @@ export const awardMissedFirstOrderBonusesStep = createStep(
     await forEachDue(
       async (after) => asOneBatch(await service.listEndedReturnWindows(window, after, FIRST_ORDER_CATCH_UP_PAGE)),
       async (ended) => {
-        const customerIds = [...new Set(ended.map((row) => row.customer_id))]
-        const [orders, keys] = await Promise.all([
-          ordersForFirstOrder(container, ended),
-          service.existingEntryKeys(customerIds.map(firstOrderKey)),
-        ])
-        const written = new Set(keys)
-        const due = firstOrderBonusesDue(ended, {
-          orders,
-          paid: new Set(customerIds.filter((id) => written.has(firstOrderKey(id)))),
-          action_created_at: actionCreatedAt,
-        })
+        const hadBonus = await firstOrderBonusPaid(container, ended.map((row) => row.customer_id))
+        const orders = await ordersForFirstOrder(container, ended.filter((row) => !hadBonus.has(row.customer_id)))
+        const due = firstOrderBonusesDue(ended, { orders, paid: hadBonus, action_created_at: actionCreatedAt })
         for (const bonus of due) {
           const done = await attempt(container, `Loyalty: the first-order bonus of order ${bonus.order_id}`, () =>
             awardFirstOrderBonusWorkflow(container).run({

@@ -3,6 +3,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { isFirstOrderBonusDue, type OrderForFirstOrder } from "../../../lib/care/rules"
+import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
+import { pointsService } from "../../points/steps/resolve-service"
 import type { FirstOrderAction } from "./load-first-order-action"
 
 export const loadFirstKeptOrdersStepId = "loyalty-load-first-kept-orders-step"
@@ -60,20 +62,39 @@ export async function ordersForFirstOrder(
   return byCustomer
 }
 
+/** The ledger key of a member's first-order bonus (`completeLoyaltyActionWorkflow`'s, under the action's scope). */
+export const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("first_order", IdempotencyKeys.firstOrderScope(customerId))
+
+/**
+ * Which of these customers have their first-order bonus already, in one read
+ * of the ledger's keys. The release and the daily pass ask it before they
+ * read anyone's orders (`ordersForFirstOrder`), so a member's later releases
+ * read none of their order history: only a member not paid yet is read.
+ */
+export async function firstOrderBonusPaid(container: MedusaContainer, customerIds: string[]): Promise<Set<string>> {
+  const unique = [...new Set(customerIds)]
+  const written = new Set(await pointsService(container).existingEntryKeys(unique.map(firstOrderKey)))
+  return new Set(unique.filter((id) => written.has(firstOrderKey(id))))
+}
+
 /**
  * Which of these released orders pay their customer's first-order bonus
  * (`isFirstOrderBonusDue`: the first kept order, placed once the store's
- * `first_order` action was created), for a page in one statement
- * (`ordersForFirstOrder`). Without the action, none (and nothing is read).
+ * `first_order` action was created), for a page in two statements: which
+ * customers have the bonus already (`firstOrderBonusPaid`), then the orders
+ * of the others (`ordersForFirstOrder`). Without the action, none (and
+ * nothing is read).
  */
 export const loadFirstKeptOrdersStep = createStep(
   loadFirstKeptOrdersStepId,
   async (input: { orders: ReleasedOrder[]; action: FirstOrderAction | null }, { container }) => {
     const action = input.action
     if (!action) return new StepResponse<ReleasedOrder[]>([])
-    const history = await ordersForFirstOrder(container, input.orders)
+    const paid = await firstOrderBonusPaid(container, input.orders.map((order) => order.customer_id))
+    const unpaid = input.orders.filter((order) => !paid.has(order.customer_id))
+    const history = await ordersForFirstOrder(container, unpaid)
     return new StepResponse(
-      input.orders.filter((order) =>
+      unpaid.filter((order) =>
         isFirstOrderBonusDue({ order_id: order.order_id, settled: true }, history[order.customer_id] ?? [], new Date(action.created_at))
       )
     )
