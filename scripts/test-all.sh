@@ -10,10 +10,11 @@
 #             seeds on one Medusa boot, and the fault injection; coexistence) → test:scaleout
 #
 # (balanced from a fresh-clone run of .ci/run, 250 steps a seed, on a 2-core machine,
-# 2026-12-06 19:30: lane 1 HTTP 597 + second seed 98 s (a boot of its own) = 695 s, lane 2
-# build 22 + demo 186 + ledger-model/coexistence 284 + scale-out 94 + modules 31 + unit 29 +
-# typecheck 15 s = 662 s, after a 37 s install: 12 min 12 s. The second seed now runs on
-# lane 2's boot of the ledger-model spec, and modules, unit and typecheck moved to lane 1.)
+# 2026-12-07 02:28, the demo's admin build cached from an earlier run: lane 1 HTTP 646 +
+# modules 41 + unit 37 + typecheck 27 s = 751 s, lane 2 build 22 + demo 194 + ledger-model/
+# coexistence 375 + scale-out 112 s = 703 s; 13 min 34 s with the install. The HTTP lane took
+# 1,018 s the run before, when placeOrder still built its cart in three to five requests and
+# registerCustomer logged in again: one POST /store/carts and a token refresh now.)
 #
 # Every Node process of the run gets a 64 MB semi-space (V8's young generation; 16 MB by
 # default): a Medusa app allocates fast, and with the default most of its garbage is collected
