@@ -1,4 +1,6 @@
 export * from "./expire-coupons"
-export * from "./manage-rewards"
+export * from "./create-reward"
+export * from "./update-reward"
+export * from "./delete-reward"
 export * from "./purchase-coupon"
 export * from "./refund-canceled-order-coupons"
