@@ -14,8 +14,9 @@
 # modules 41 + unit 37 + typecheck 27 s = 751 s, lane 2 build 22 + demo 194 + ledger-model/
 # coexistence 375 + scale-out 112 s = 703 s; 13 min 34 s with the install. The HTTP lane took
 # 1,018 s the run before, when placeOrder still built its cart in three to five requests and
-# registerCustomer logged in again: one POST /store/carts and a token refresh now. The
-# type-check moved to lane 2 after that run: 724 s and 730 s.)
+# registerCustomer logged in again: one POST /store/carts and a token refresh now. With the
+# type-check moved to lane 2, the next run (02:47): lane 1 669 + 52 + 46 = 767 s, lane 2
+# 21 + 217 + 381 + 122 + 24 = 765 s, 13 min 50 s in all.)
 #
 # Every Node process of the run gets a 64 MB semi-space (V8's young generation; 16 MB by
 # default): a Medusa app allocates fast, and with the default most of its garbage is collected
