@@ -63,7 +63,7 @@ export async function ordersForFirstOrder(
 }
 
 /** The ledger key of a member's first-order bonus (`completeLoyaltyActionWorkflow`'s, under the action's scope). */
-export const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("first_order", IdempotencyKeys.firstOrderScope(customerId))
+const firstOrderKey = (customerId: string) => IdempotencyKeys.actionCompletion("first_order", IdempotencyKeys.firstOrderScope(customerId))
 
 /**
  * Which of these customers have their first-order bonus already, in one read
