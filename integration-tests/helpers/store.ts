@@ -106,11 +106,11 @@ export async function registerCustomer(
     { ...storeHeaders, authorization: `Bearer ${registration.token}` }
   )
 
-  const login = await post<{ token: string }>(api, "/auth/token/refresh", {}, { authorization: `Bearer ${registration.token}` })
+  const member = await post<{ token: string }>(api, "/auth/token/refresh", {}, { authorization: `Bearer ${registration.token}` })
 
   return {
     customer,
-    token: login.token,
-    headers: { ...storeHeaders, authorization: `Bearer ${login.token}` },
+    token: member.token,
+    headers: { ...storeHeaders, authorization: `Bearer ${member.token}` },
   }
 }
