@@ -470,19 +470,22 @@ async function measureSince(ctx, store, mark, ownQueries) {
   const cpuNow = treeCpuMs(store.server.pid)
   await sleep(STATS_FLUSH_MS)
   const counters = await dbCounters(ctx.monitor, store.database)
+  const at = Date.now()
   return {
     cpu: cpuNow - mark.cpu,
     xacts: counters.xacts - mark.xacts - ownQueries,
     written: counters.written - mark.written,
+    // the wall-clock time the transactions were counted over (the flush wait included)
+    ms: at - mark.at,
     // the idle wait for the counters is left out of the next segment's CPU
-    next: { cpu: treeCpuMs(store.server.pid), ...counters },
+    next: { cpu: treeCpuMs(store.server.pid), ...counters, at },
   }
 }
 
 async function markNow(ctx, store) {
   await sleep(STATS_FLUSH_MS)
   const counters = await dbCounters(ctx.monitor, store.database)
-  return { cpu: treeCpuMs(store.server.pid), ...counters }
+  return { cpu: treeCpuMs(store.server.pid), ...counters, at: Date.now() }
 }
 
 function newRecord() {
@@ -859,13 +862,21 @@ function pooled(records, pick) {
   return records.flatMap(pick)
 }
 
-/** Per-checkout figures of one phase kind, over the rounds (medians of the rounds' per-checkout values). */
-function summarise(records, checkoutsPerRecord) {
+/**
+ * Per-checkout figures of one phase kind, over the rounds (medians of the
+ * rounds' per-checkout values). `idle`: the store's idle minute; its
+ * transactions a millisecond times a segment's counted time are the
+ * background work (timers, scheduled jobs) that fell into the segment,
+ * taken off in `busyXacts`.
+ */
+function summarise(records, checkoutsPerRecord, idle) {
+  const idleXactsPerMs = idle.xacts / idle.ms
   const perRound = (segment) =>
     records.map((r) => {
       const segs = segment ? [r.segments[segment]].filter(Boolean) : Object.values(r.segments)
       const sum = (key) => segs.reduce((s, x) => s + x[key], 0) / checkoutsPerRecord
-      return { cpu: sum("cpu"), xacts: sum("xacts"), written: sum("written") }
+      const background = segs.reduce((s, x) => s + idleXactsPerMs * x.ms, 0) / checkoutsPerRecord
+      return { cpu: sum("cpu"), xacts: sum("xacts"), written: sum("written"), busyXacts: sum("xacts") - background }
     })
   const med = (rows, key) => median(rows.map((r) => r[key]))
   const total = perRound(null)
@@ -887,6 +898,7 @@ function summarise(records, checkoutsPerRecord) {
   return {
     cpu: med(total, "cpu"),
     xacts: med(total, "xacts"),
+    busyXacts: med(total, "busyXacts"),
     written: med(total, "written"),
     cpuRounds: total.map((r) => r.cpu),
     xactRounds: total.map((r) => r.xacts),
@@ -906,6 +918,7 @@ function sideBySide(title, a, b, { aName, bName }) {
     `| server CPU per checkout (ms; each round) | ${fmt(a.cpu)} (${a.cpuRounds.map(fmt).join(", ")}) | ${fmt(b.cpu)} (${b.cpuRounds.map(fmt).join(", ")}) | ${ratio(b.cpu, a.cpu)} |`
   )
   row("Postgres transactions per checkout", a.xacts, b.xacts, "", true)
+  row("… less the background work (each store's idle transactions a minute × the phase's counted time)", a.busyXacts, b.busyXacts, "", true)
   row("rows written per checkout", a.written, b.written, "", true)
   for (const name of ["start", "apply", "finish"]) {
     if (a.segments[name] && b.segments[name]) {
@@ -1118,7 +1131,7 @@ async function main() {
         const plain = results[`plain:${mode === "points" ? "promo" : mode}:${shape}`]
         const plugin = results[`plugin:${mode}:${shape}`]
         const title = `${mode}, ${shape}: ${mode === "points" ? "plain with a promotion code" : "plain"} vs plugin`
-        if (plain && plugin) process.stdout.write(`${sideBySide(title, summarise(plain, n), summarise(plugin, n), { aName: "plain", bName: "plugin" }).join("\n")}\n`)
+        if (plain && plugin) process.stdout.write(`${sideBySide(title, summarise(plain, n, idle.plain), summarise(plugin, n, idle.plugin), { aName: "plain", bName: "plugin" }).join("\n")}\n`)
       }
       return
     }
@@ -1230,7 +1243,7 @@ function keepAnalysis(file, report) {
 function renderReport({ options, results, idle, reads, award, checks, instructions, profile, stores, machine }) {
   const seq = options.sequential
   const conc = options.shoppers * options.perShopper
-  const s = (key, n) => summarise(results[key], n)
+  const s = (key, n) => summarise(results[key], n, idle[key.split(":")[0]])
   const S = {
     plainEarnSeq: s("plain:earn:sequential", seq),
     pluginEarnSeq: s("plugin:earn:sequential", seq),
