@@ -26,8 +26,10 @@
  *    and AFTER_COLLECTION_WARM more, request by request;
  *    unlike CPU time, the count does not move with the machine's other work, so it resolves a difference of a
  *    few percent. `--instructions-only`: steps 1, 2 and this count alone (about 15 minutes), printed.
- * 6. `--profile`: the plugin store again under `--cpu-prof`, its profile summarised (where the CPU goes, the
- *    plugin's own functions first).
+ * 6. `--profile`: both stores again under `--cpu-prof` (`profileStores`): the plugin store's profile summarised
+ *    (where the CPU goes, the plugin's own functions first), and the two compared over the same earning
+ *    checkouts (which functions, Medusa's included, take more self time in the plugin store).
+ *    `--profile-only`: steps 1, 2 and this alone (about 6 minutes), printed.
  *
  * `--phases earn:concurrent,points:concurrent`: steps 1–3 with only those phase kinds (for `points`, the
  * plain store's `promo` phase of the same shape is its counterpart and runs too), their tables printed.
@@ -55,7 +57,7 @@ const {
   stopChild,
   storeEnv,
 } = require("../demo/lib/store-app")
-const { summariseProfile } = require("./lib/cpu-profile")
+const { compareProfiles, summariseProfile } = require("./lib/cpu-profile")
 const { percentile, median, ratio, fmt } = require("./lib/stats")
 
 const BENCH = path.join(ROOT, "bench", ".store")
@@ -96,6 +98,7 @@ function parseArgs() {
     instructions: 5,
     instructionWarmup: 10,
     profile: false,
+    profileOnly: false,
     instructionsOnly: false,
     keep: false,
     out: null,
@@ -105,6 +108,7 @@ function parseArgs() {
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split("=")
     if (key === "--profile") out.profile = true
+    else if (key === "--profile-only") out.profile = out.profileOnly = true
     else if (key === "--instructions-only") out.instructionsOnly = true
     else if (key === "--keep") out.keep = true
     else {
@@ -544,6 +548,50 @@ async function concurrentPhase(ctx, store, mode) {
   record.segments.all = await measureSince(ctx, store, mark, own)
   record.rss = memoryMb(store.server.pid)
   return record
+}
+
+// ---------------------------------------------------------------------------
+// Where the time goes (--cpu-prof)
+
+/** Sequential earning phases whose CPU the two profiles compare, after one phase to warm up. */
+const PROFILED_EARN_PHASES = 2
+
+/** V8's profile clock and `process.hrtime` are both the system's monotonic clock, in µs here. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
+
+/**
+ * Each store restarted under `node --cpu-prof`: one sequential earning phase
+ * to warm up (a restarted server compiles its code again), then
+ * `PROFILED_EARN_PHASES` more, whose time window the comparison takes from
+ * both profiles, so the same requests are compared; the plugin store then
+ * also runs a phase with points (in its own summary, not in the comparison).
+ */
+async function profileStores(ctx, stores) {
+  const profileDir = path.join(BENCH, "profile")
+  fs.rmSync(profileDir, { recursive: true, force: true })
+  const runs = {}
+  for (const store of [stores.plain, stores.plugin]) {
+    const dir = path.join(profileDir, store.name)
+    fs.mkdirSync(dir, { recursive: true })
+    await stopServer(store)
+    // node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line
+    await startServer(store, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] })
+    await sequentialPhase(ctx, store, "earn")
+    const from = monotonicUs()
+    for (let i = 0; i < PROFILED_EARN_PHASES; i++) await sequentialPhase(ctx, store, "earn")
+    const to = monotonicUs()
+    if (store.withPlugin) await sequentialPhase(ctx, store, "points")
+    await stopServer(store)
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))
+    if (!files.length) throw new Error(`no .cpuprofile written in ${dir}`)
+    const biggest = files.map((f) => path.join(dir, f)).sort((x, y) => fs.statSync(y).size - fs.statSync(x).size)[0]
+    runs[store.name] = { profile: JSON.parse(fs.readFileSync(biggest, "utf8")), file: path.relative(ROOT, biggest), window: { from, to } }
+  }
+  const summary = summariseProfile(runs.plugin.profile, { pluginName: PLUGIN_NAME })
+  summary.file = runs.plugin.file
+  const checkouts = PROFILED_EARN_PHASES * ctx.options.sequential
+  const comparison = compareProfiles(runs.plain, runs.plugin, { pluginName: PLUGIN_NAME, checkouts })
+  return { ...summary, markdown: () => [...summary.markdown(), "", ...comparison] }
 }
 
 // ---------------------------------------------------------------------------
@@ -1096,6 +1144,13 @@ async function main() {
       await settle(store, warm.orderIds)
     }
 
+    if (options.profileOnly) {
+      // only the two profiles (about 6 minutes), printed; the report file is left as it is
+      const profile = await profileStores({ options, monitor }, stores)
+      process.stdout.write(`${profile.markdown().join("\n")}\n`)
+      return
+    }
+
     // idle cost: what each server does with nobody shopping, over a minute
     const idle = {}
     {
@@ -1152,20 +1207,8 @@ async function main() {
     // 6. profile
     let profile = null
     if (options.profile) {
-      log("profile: plugin store under --cpu-prof")
-      const profileDir = path.join(BENCH, "profile")
-      fs.rmSync(profileDir, { recursive: true, force: true })
-      fs.mkdirSync(profileDir, { recursive: true })
-      await stopServer(stores.plugin)
-      // node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line
-      await startServer(stores.plugin, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] })
-      for (const mode of ["earn", "points"]) await sequentialPhase(ctx, stores.plugin, mode)
-      await stopServer(stores.plugin)
-      const files = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"))
-      if (!files.length) throw new Error(`no .cpuprofile written in ${profileDir}`)
-      const biggest = files.map((f) => path.join(profileDir, f)).sort((x, y) => fs.statSync(y).size - fs.statSync(x).size)[0]
-      profile = summariseProfile(JSON.parse(fs.readFileSync(biggest, "utf8")), { pluginName: PLUGIN_NAME })
-      profile.file = path.relative(ROOT, biggest)
+      log("profile: both stores under --cpu-prof, the same earning checkouts")
+      profile = await profileStores(ctx, stores)
     }
 
     const loadAfter = os.loadavg()

@@ -84,7 +84,7 @@ function summariseProfile(profile, { pluginName, top = 15 }) {
       return [
         "## Where the time goes (CPU profile of the plugin store)",
         "",
-        `\`node --cpu-prof\` on the plugin store's \`medusa start\`, from its boot to its stop, while it served one sequential phase earning only and one with points (the same requests as above), ${ms(busyUs)} ms of CPU outside idle. Profile: \`${this.file}\` (open it in Chrome DevTools → Performance).`,
+        `\`node --cpu-prof\` on the plugin store's \`medusa start\`, from its boot to its stop, while it served three sequential phases earning only and one with points (the same requests as above), ${ms(busyUs)} ms of CPU outside idle. Profile: \`${this.file}\` (open it in Chrome DevTools → Performance).`,
         "",
         "Self time by package (where the CPU was spent, not who asked for it):",
         "",
@@ -107,4 +107,69 @@ function summariseProfile(profile, { pluginName, top = 15 }) {
   }
 }
 
-module.exports = { summariseProfile }
+/**
+ * Self time per function (`name (file:line)`, with its package) of the
+ * samples taken between `window.from` and `window.to` (µs of the monotonic
+ * clock V8's profiler stamps its samples with).
+ */
+function selfTimeIn(profile, window, pluginName) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
+  const self = new Map()
+  let at = profile.startTime
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0
+    if (at < window.from || at > window.to) continue
+    const node = nodes.get(profile.samples[i])
+    const name = node.callFrame.functionName
+    if (name === "(idle)") continue
+    const pkg = packageOf(node.callFrame.url, pluginName)
+    const key = `${pkg} · ${shortName(node, pluginName).replace(/ \(.*\/node_modules\//, " (")}`
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0))
+  }
+  return self
+}
+
+/**
+ * The two stores' profiles over the same requests (each store's window of
+ * `checkouts` earning checkouts): busy CPU per checkout, by package and the
+ * functions whose self time differs most, per checkout. Where the plugin
+ * store spends more in Medusa's own code than plain Medusa does for the
+ * same requests, this says in which functions.
+ */
+function compareProfiles(plain, plugin, { pluginName, checkouts, top = 25 }) {
+  const a = selfTimeIn(plain.profile, plain.window, pluginName)
+  const b = selfTimeIn(plugin.profile, plugin.window, pluginName)
+  const per = (us) => us / 1000 / checkouts
+  const f = (ms) => ms.toFixed(2)
+  const sum = (map) => [...map.values()].reduce((x, y) => x + y, 0)
+  const byPackage = (map) => {
+    const out = new Map()
+    for (const [key, us] of map) {
+      const pkg = key.split(" · ")[0]
+      out.set(pkg, (out.get(pkg) ?? 0) + us)
+    }
+    return out
+  }
+  const diffRows = (x, y, n) =>
+    [...new Set([...x.keys(), ...y.keys()])]
+      .map((key) => [key, x.get(key) ?? 0, y.get(key) ?? 0])
+      .sort((p, q) => Math.abs(q[2] - q[1]) - Math.abs(p[2] - p[1]))
+      .slice(0, n)
+  return [
+    "### The plugin store against plain Medusa, the same earning checkouts",
+    "",
+    `Both stores restarted under \`--cpu-prof\`, one sequential phase of earning checkouts to warm up, then ${checkouts} earning checkouts whose samples are compared (taken by time: the window of those checkouts in each profile; plain: \`${plain.file}\`, plugin: \`${plugin.file}\`). Busy CPU per checkout (idle samples left out), with the award: plain **${f(per(sum(a)))} ms**, plugin **${f(per(sum(b)))} ms** (${(sum(b) / sum(a)).toFixed(2)}×). A profile samples every millisecond or so: a difference of a few hundredths of a millisecond per checkout is noise.`,
+    "",
+    "| package | plain, ms per checkout | plugin | difference |",
+    "|---|---|---|---|",
+    ...diffRows(byPackage(a), byPackage(b), 12).map(([key, x, y]) => `| ${key} | ${f(per(x))} | ${f(per(y))} | ${y >= x ? "+" : ""}${f(per(y - x))} |`),
+    "",
+    "The functions whose self time differs most (ms per checkout):",
+    "",
+    "| function | plain | plugin | difference |",
+    "|---|---|---|---|",
+    ...diffRows(a, b, top).map(([key, x, y]) => `| \`${key}\` | ${f(per(x))} | ${f(per(y))} | ${y >= x ? "+" : ""}${f(per(y - x))} |`),
+  ]
+}
+
+module.exports = { compareProfiles, summariseProfile }
