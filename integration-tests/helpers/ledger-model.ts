@@ -50,6 +50,13 @@ const DAY = 24 * 60 * 60 * 1000
  */
 export type ModelLot = { points: number; remaining: number; expires_at: number; order?: number; key?: string }
 
+/**
+ * Points a debit took from one lot, with its expiry and whose credit they are
+ * (the lot's `order`): given back, they refill a lot that is still that
+ * order's own (docs/points.md, "Expired points and later reversals").
+ */
+export type ModelTake = { points: number; expires_at: number; order?: number }
+
 export type ModelOrder = {
   /** index in the sequence, for printing */
   n: number
@@ -81,7 +88,7 @@ export type ModelOrder = {
   expired: number
   expired_at_standing: number
   /** the points the checkout took from each lot, with its expiry, in the order taken */
-  taken: { points: number; expires_at: number }[]
+  taken: ModelTake[]
 }
 
 /** A coupon bought with points (single use, refunded when it expires unused). */
@@ -93,7 +100,7 @@ export type ModelCoupon = {
   /** its points were given back (expired unused, or the order that used it was canceled): once */
   refunded: boolean
   /** the points the purchase took from each lot, with its expiry, in the order taken */
-  taken: { points: number; expires_at: number }[]
+  taken: ModelTake[]
 }
 
 export type LedgerModel = {
@@ -140,8 +147,8 @@ export function expireCoupons(model: LedgerModel, now: number) {
 /**
  * A coupon's points given back, once (the store keys the refund by the
  * coupon, whoever asks): debt paid off first, the rest to the expiries of the
- * lots the purchase took, never a fresh lot. Not the points of any order: the
- * lots it makes are no order's own.
+ * lots the purchase took, never a fresh lot, each still the credit it was
+ * (an order's points stay that order's own).
  */
 function refundCoupon(model: LedgerModel, coupon: ModelCoupon) {
   if (coupon.refunded) return
@@ -170,13 +177,13 @@ export function credit(model: LedgerModel, points: number, expiresAt: number, or
  */
 function consume(model: LedgerModel, points: number, order?: ModelOrder): { points: number; expires_at: number }[] {
   let left = points
-  const taken: { points: number; expires_at: number }[] = []
+  const taken: ModelTake[] = []
   const own = (lot: ModelLot) => (order !== undefined && lot.order === order.n ? 0 : 1)
   const tie = (a: ModelLot, b: ModelLot) => (a.key && b.key ? a.key.localeCompare(b.key) : 0)
   for (const lot of [...model.lots].sort((a, b) => own(a) - own(b) || a.expires_at - b.expires_at || tie(a, b))) {
     if (left <= 0) break
     const take = Math.min(lot.remaining, left)
-    if (take > 0) taken.push({ points: take, expires_at: lot.expires_at })
+    if (take > 0) taken.push({ points: take, expires_at: lot.expires_at, ...(lot.order !== undefined ? { order: lot.order } : {}) })
     lot.remaining -= take
     left -= take
   }
@@ -198,9 +205,10 @@ function creditRestored(model: LedgerModel, order: ModelOrder, points: number) {
 /**
  * Give back `points` of a debit that took `taken`: debt paid off first, the
  * rest as lots with the expiries taken, in the order taken, after the
- * `before` points given back earlier. Returns what no take covered.
+ * `before` points given back earlier, each refilling its take's credit (an
+ * order's own points stay the order's). Returns what no take covered.
  */
-function giveBack(model: LedgerModel, taken: { points: number; expires_at: number }[], points: number, before: number): number {
+function giveBack(model: LedgerModel, taken: ModelTake[], points: number, before: number): number {
   const paid = Math.min(model.debt, points)
   model.debt -= paid
   let skip = before + paid
@@ -212,7 +220,7 @@ function giveBack(model: LedgerModel, taken: { points: number; expires_at: numbe
     skip -= skipped
     const back = Math.min(left, take.points - skipped)
     if (back <= 0) continue
-    model.lots.push({ points: back, remaining: back, expires_at: take.expires_at })
+    model.lots.push({ points: back, remaining: back, expires_at: take.expires_at, ...(take.order !== undefined ? { order: take.order } : {}) })
     left -= back
   }
   return left

@@ -28,6 +28,7 @@ import {
   getOrderPayments,
   ledgerTotals,
   placeOrder,
+  post,
   receiveReturn,
   refundPayment,
   registerCustomer,
@@ -467,6 +468,20 @@ export default httpSuite({
         await reverseOrderPointsWorkflow(getContainer()).run({ input: { order_id: orderId, trigger } })
       }
     }
+    /** Staff cancel the order; its reversal is then triggered twice more (redelivery, the release job's check). */
+    const cancelAndRecompute = async (orderId: string) => {
+      const canceled = subscribersDone(getContainer(), "order.canceled")
+      await cancelOrder(api, admin.headers, orderId)
+      await canceled
+      await recomputeTwice(orderId)
+    }
+    /** Every lot expires (the shopper has nothing left), staff give 300 goodwill points, then the order is canceled. */
+    const expireGoodwillThenCancel = async (headers: Record<string, string>, customerId: string, orderId: string) => {
+      await expireAll()
+      expect(await account(headers)).toMatchObject({ balance: 0, debt: 0 })
+      await api.post(`/admin/loyalty/accounts/${customerId}/adjustments`, { points: 300, reason: "goodwill after the expiry" }, { headers: admin.headers })
+      await cancelAndRecompute(orderId)
+    }
     const expectLedgerConsistent = async (customerId: string, lots: number) => {
       const totals = (await ledgerTotals(getContainer(), customerId))!
       expect(totals.cached).toEqual(totals.ledger)
@@ -477,19 +492,40 @@ export default httpSuite({
       const { headers, order, customer } = await memberWithOrder("expired-then-canceled@example.com")
       await releasePendingPointsWorkflow(getContainer()).run({ input: { now: daysFromNow(15) } })
       expect(await account(headers)).toMatchObject({ balance: 250, pending: 0 })
-      await expireAll()
-      expect(await account(headers)).toMatchObject({ balance: 0, debt: 0 })
-      await api.post(
-        `/admin/loyalty/accounts/${customer.id}/adjustments`,
-        { points: 300, reason: "goodwill after the expiry" },
-        { headers: admin.headers }
-      )
-
-      const canceled = subscribersDone(getContainer(), "order.canceled")
-      await cancelOrder(api, admin.headers, order.id)
-      await canceled
-      await recomputeTwice(order.id)
+      await expireGoodwillThenCancel(headers, customer.id, order.id)
       // Before the fix: balance 100 (the 200 expired points taken again from the 300).
+      expect(await account(headers)).toMatchObject({ balance: 300, debt: 0, pending: 0 })
+      expect(await reversedOn(headers, order.id)).toBe(0)
+      await expectLedgerConsistent(customer.id, 300)
+    })
+
+    it("a cancel after the order's points were spent, given back by a canceled checkout and expired takes nothing again", async () => {
+      const email = "restored-then-expired@example.com"
+      const { headers, order, customer } = await memberWithOrder(email)
+      await releaseOrderPointsWorkflow(getContainer()).run({
+        input: { order_id: order.id, customer_id: customer.id, now: daysFromNow(15) },
+      })
+      expect(await account(headers)).toMatchObject({ balance: 250, pending: 0 })
+      // All 250 paid at a second checkout: the 50 sign-up points (first-expiring), then the order's 200.
+      const { order: spending } = await placeOrder(api, storeHeaders, {
+        customerHeaders: headers,
+        email,
+        items: [{ variant_id: fixture.expensiveVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        beforeComplete: async (cart) => {
+          await post(api, `/store/carts/${cart.id}/loyalty/points`, { points: 250 }, headers)
+        },
+      })
+      expect(await account(headers)).toMatchObject({ balance: 0 })
+      // That checkout's order canceled: the 250 come back to the dates they had, then expire unused.
+      const restored = subscribersDone(getContainer(), "order.canceled")
+      await cancelOrder(api, admin.headers, spending.id)
+      await restored
+      expect(await account(headers)).toMatchObject({ balance: 250, debt: 0 })
+      await expireGoodwillThenCancel(headers, customer.id, order.id)
+      // The order's 200 points expired in the lot the canceled checkout gave them back in: they are
+      // gone already. Before the fix: balance 100 (the 200 taken again from the goodwill points).
       expect(await account(headers)).toMatchObject({ balance: 300, debt: 0, pending: 0 })
       expect(await reversedOn(headers, order.id)).toBe(0)
       await expectLedgerConsistent(customer.id, 300)
@@ -512,10 +548,7 @@ export default httpSuite({
       )
       expect(expired.map((e: Entry) => e.points)).toEqual([-100])
 
-      const canceled = subscribersDone(getContainer(), "order.canceled")
-      await cancelOrder(api, admin.headers, order.id)
-      await canceled
-      await recomputeTwice(order.id)
+      await cancelAndRecompute(order.id)
       // Before the fix: debt 200 (the 100 expired points taken on top of the 100 spent).
       expect(await account(headers)).toMatchObject({ balance: 0, debt: 100, pending: 0 })
       expect(await reversedOn(headers, order.id)).toBe(100)

@@ -68,17 +68,17 @@ describe("lotsToGiveBack", () => {
 
   it("gives an undone debit back with the expiries of the lots it took (issue 12, defect 1)", () => {
     expect(lotsToGiveBack(taken, 500)).toEqual([
-      { points: 50, expires_at: new Date("2027-01-01T00:00:00.000Z") },
-      { points: 450, expires_at: null },
+      { points: 50, expires_at: new Date("2027-01-01T00:00:00.000Z"), refills: "a" },
+      { points: 450, expires_at: null, refills: "b" },
     ])
   })
 
   it("gives back only what is asked, and unrecorded points as never expiring", () => {
-    expect(lotsToGiveBack(taken, 30)).toEqual([{ points: 30, expires_at: new Date("2027-01-01T00:00:00.000Z") }])
-    expect(lotsToGiveBack([], 70)).toEqual([{ points: 70, expires_at: null }])
+    expect(lotsToGiveBack(taken, 30)).toEqual([{ points: 30, expires_at: new Date("2027-01-01T00:00:00.000Z"), refills: "a" }])
+    expect(lotsToGiveBack([], 70)).toEqual([{ points: 70, expires_at: null, refills: null }])
     expect(lotsToGiveBack(taken.slice(0, 1), 80)).toEqual([
-      { points: 50, expires_at: new Date("2027-01-01T00:00:00.000Z") },
-      { points: 30, expires_at: null },
+      { points: 50, expires_at: new Date("2027-01-01T00:00:00.000Z"), refills: "a" },
+      { points: 30, expires_at: null, refills: null },
     ])
   })
 })
@@ -93,23 +93,23 @@ describe("lotsToGiveBack for an order's points given back in parts (issue 12, re
 
   it("skips the points already given back and gives the next ones the dates they had", () => {
     expect(lotsToGiveBack(taken, 11900)).toEqual([
-      { points: 50, expires_at: new Date(soon) },
-      { points: 11850, expires_at: new Date(later) },
+      { points: 50, expires_at: new Date(soon), refills: "a" },
+      { points: 11850, expires_at: new Date(later), refills: "b" },
     ])
-    expect(lotsToGiveBack(taken, 3100, { skip: 11900 })).toEqual([{ points: 3100, expires_at: new Date(later) }])
+    expect(lotsToGiveBack(taken, 3100, { skip: 11900 })).toEqual([{ points: 3100, expires_at: new Date(later), refills: "b" }])
     expect(lotsToGiveBack(taken, 100, { skip: 20 })).toEqual([
-      { points: 30, expires_at: new Date(soon) },
-      { points: 70, expires_at: new Date(later) },
+      { points: 30, expires_at: new Date(soon), refills: "a" },
+      { points: 70, expires_at: new Date(later), refills: "b" },
     ])
   })
 
   it("gives points it has no record of the expiry asked for", () => {
     const fresh = new Date("2028-01-01T00:00:00.000Z")
     expect(lotsToGiveBack(taken, 200, { skip: 14900, unrecorded_expires_at: fresh })).toEqual([
-      { points: 100, expires_at: new Date(later) },
-      { points: 100, expires_at: fresh },
+      { points: 100, expires_at: new Date(later), refills: "b" },
+      { points: 100, expires_at: fresh, refills: null },
     ])
-    expect(lotsToGiveBack([], 70, { unrecorded_expires_at: fresh })).toEqual([{ points: 70, expires_at: fresh }])
+    expect(lotsToGiveBack([], 70, { unrecorded_expires_at: fresh })).toEqual([{ points: 70, expires_at: fresh, refills: null }])
   })
 })
 

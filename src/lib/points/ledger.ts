@@ -61,10 +61,14 @@ export function splitReversal(
 /** Points a debit took from one lot, with that lot's expiry (ISO string; null = never). */
 export type LotTake = { lot_id: string; points: number; expires_at: string | null }
 
+/** A lot that gives points back: how many, their expiry, and the lot they were taken from (`refills`; null: unrecorded). */
+export type LotBack = { points: number; expires_at: Date | null; refills: string | null }
+
 /**
  * The lots that give back `points` of a debit: the expiries of the lots it
  * took, in the order it took them, so the shopper's points expire as they
- * would have (given back again and again, points never get a fresh date).
+ * would have (given back again and again, points never get a fresh date),
+ * each naming the lot it refills, whose credit its points still are.
  * `skip` passes over the points given back earlier (an order's points come
  * back in parts: a return, then the cancel). Anything not recorded (entries
  * from before lots were recorded) expires at `unrecorded_expires_at` (default:
@@ -74,8 +78,8 @@ export function lotsToGiveBack(
   taken: LotTake[],
   points: number,
   { skip = 0, unrecorded_expires_at = null }: { skip?: number; unrecorded_expires_at?: Date | null } = {}
-): { points: number; expires_at: Date | null }[] {
-  const lots: { points: number; expires_at: Date | null }[] = []
+): LotBack[] {
+  const lots: LotBack[] = []
   let toSkip = skip
   let left = points
   for (const take of taken) {
@@ -84,10 +88,10 @@ export function lotsToGiveBack(
     toSkip -= skipped
     const back = Math.min(left, Number(take.points) - skipped)
     if (back <= 0) continue
-    lots.push({ points: back, expires_at: take.expires_at ? new Date(take.expires_at) : null })
+    lots.push({ points: back, expires_at: take.expires_at ? new Date(take.expires_at) : null, refills: take.lot_id })
     left -= back
   }
-  if (left > 0) lots.push({ points: left, expires_at: unrecorded_expires_at })
+  if (left > 0) lots.push({ points: left, expires_at: unrecorded_expires_at, refills: null })
   return lots
 }
 

@@ -6,6 +6,7 @@ import { PointsReleasedEventData } from "../../lib/shared/events"
 import {
   AccountChange,
   allocateFirstExpiring,
+  LotBack,
   LotTake,
   lotsToGiveBack,
   Movement,
@@ -1497,7 +1498,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
     trx: Knex.Transaction,
     accountId: string,
     entryId: string,
-    lots: { points: number; expires_at: Date | null }[]
+    lots: LotBack[]
   ): Promise<void> {
     await sql.insertLots(
       trx,

@@ -317,13 +317,14 @@ export async function orderTotals(knex: Db, orderIds: string[]): Promise<Map<str
 }
 
 /**
- * What the orders' own lots lost to expiry: the lots created by an order's
- * release or by its earnings after release (their entries carry the order),
- * and the `expire` entries the expiry job wrote for them (one per lot, keyed
- * by the lot); with what the order stood at (earned − reversed, from its
- * effective entries) when the last of them expired. Lots that points spent
- * on an order came back in (restores) are not the order's earning and stay
- * out. Orders whose lots never expired are not in the map.
+ * What the orders' own lots lost to expiry: the lots whose origin is an
+ * order's release or its earnings after release (their entries carry the
+ * order): the lots those entries created, and the lots that gave their points
+ * back after they were spent (a canceled checkout's restore, an unused
+ * coupon's refund: `insertLots` keeps the origin), with the `expire` entries
+ * the expiry job wrote for them (one per lot, keyed by the lot); with what the
+ * order stood at (earned − reversed, from its effective entries) when the last
+ * of them expired. Orders whose lots never expired are not in the map.
  */
 async function orderExpiries(
   knex: Db,
@@ -333,7 +334,7 @@ async function orderExpiries(
     `WITH expired AS (
        SELECT c.order_id, -sum(x.points) AS expired, max(x.created_at) AS last_at
          FROM loyalty_entry c
-         JOIN loyalty_lot l ON l.account_id = c.account_id AND l.entry_id = c.id AND l.deleted_at IS NULL
+         JOIN loyalty_lot l ON l.account_id = c.account_id AND coalesce(l.origin_entry_id, l.entry_id) = c.id AND l.deleted_at IS NULL
          JOIN loyalty_entry x ON x.idempotency_key = ? || l.id AND x.voided_at IS NULL
         WHERE c.order_id = ANY(?) AND c.voided_at IS NULL AND c.reference_type = ?
           AND c.type IN ('release', 'earn') AND x.type = 'expire' AND x.reference_type = ?
@@ -378,12 +379,13 @@ export async function openLots(
 
 /**
  * The open lots of a locked account that an order's points were credited to:
- * those its release or its earnings after release created (what a reversal
- * of the order takes first, `reverse_`).
+ * those its release or its earnings after release created, and those that
+ * gave them back after they were spent (a lot's origin, `insertLots`): what
+ * a reversal of the order takes first (`reverse_`).
  */
 export async function orderOwnLots(trx: Knex.Transaction, accountId: string, orderId: string): Promise<string[]> {
   const rows: { id: string }[] = await trx("loyalty_lot as l")
-    .join("loyalty_entry as c", "c.id", "l.entry_id")
+    .join("loyalty_entry as c", "c.id", trx.raw("coalesce(l.origin_entry_id, l.entry_id)"))
     .select("l.id")
     .where({ "l.account_id": accountId, "c.order_id": orderId, "c.reference_type": ReferenceTypes.ORDER })
     .whereIn("c.type", ["release", "earn"])
@@ -592,21 +594,26 @@ export async function entriesByKeys(knex: Db, keys: string[]): Promise<Map<strin
 }
 
 /** A lot to write (`insertLot`'s columns, with its id chosen by the caller). */
-export type NewLot = { id: string; account_id: string; entry_id: string; points: number; expires_at: Date | null }
+/** A lot to write; `refills`: the lot whose points it gives back (`LotBack`), whose origin it keeps. */
+export type NewLot = { id: string; account_id: string; entry_id: string; points: number; expires_at: Date | null; refills?: string | null }
 
 /**
  * Write lots in one statement, each full (`remaining` = `points`) as
  * `insertLot` writes one, in the order given and stamped with the
  * statement's clock: the lots of a page keep their order, as if written one
- * by one (each in its own transaction).
+ * by one (each in its own transaction). A lot that refills another keeps that
+ * lot's origin (`origin_entry_id`, or its entry), so points given back again
+ * and again stay the credit they were first.
  */
 export async function insertLots(trx: Knex.Transaction, lots: NewLot[]): Promise<void> {
   if (!lots.length) return
   await trx.raw(
-    `INSERT INTO loyalty_lot (id, account_id, entry_id, points, remaining, expires_at, created_at, updated_at)
-     SELECT l.id, l.account_id, l.entry_id, l.points, l.points, l.expires_at, clock_timestamp(), clock_timestamp()
-       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (id text, account_id text, entry_id text, points int, expires_at timestamptz))
-            WITH ORDINALITY AS l(id, account_id, entry_id, points, expires_at, n)
+    `INSERT INTO loyalty_lot (id, account_id, entry_id, origin_entry_id, points, remaining, expires_at, created_at, updated_at)
+     SELECT l.id, l.account_id, l.entry_id, coalesce(f.origin_entry_id, f.entry_id), l.points, l.points, l.expires_at,
+            clock_timestamp(), clock_timestamp()
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (id text, account_id text, entry_id text, points int, expires_at timestamptz, refills text))
+            WITH ORDINALITY AS l(id, account_id, entry_id, points, expires_at, refills, n)
+       LEFT JOIN loyalty_lot f ON f.id = l.refills AND f.account_id = l.account_id
       ORDER BY l.n`,
     [JSON.stringify(lots)]
   )

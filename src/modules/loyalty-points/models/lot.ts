@@ -11,6 +11,15 @@ const Lot = model
     id: model.id({ prefix: "llot" }).primaryKey(),
     /** The entry that created this lot. */
     entry_id: model.text(),
+    /**
+     * The entry whose credit this lot's points are, when that is not `entry_id`:
+     * a lot that gives spent points back (a canceled order's restore, an unused
+     * coupon's refund, an undone debit) refills the lot they were taken from,
+     * and its points stay that lot's credit (an order's own points, say, so an
+     * order's reversal counts them as the order's when they expire). Null: the
+     * lot's own entry.
+     */
+    origin_entry_id: model.text().nullable(),
     points: model.number(),
     remaining: model.number(),
     expires_at: model.dateTime().nullable(),
