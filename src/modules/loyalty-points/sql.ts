@@ -609,11 +609,11 @@ export async function insertLots(trx: Knex.Transaction, lots: NewLot[]): Promise
   if (!lots.length) return
   await trx.raw(
     `INSERT INTO loyalty_lot (id, account_id, entry_id, origin_entry_id, points, remaining, expires_at, created_at, updated_at)
-     SELECT l.id, l.account_id, l.entry_id, coalesce(f.origin_entry_id, f.entry_id), l.points, l.points, l.expires_at,
-            clock_timestamp(), clock_timestamp()
+     SELECT l.id, l.account_id, l.entry_id,
+            (SELECT coalesce(f.origin_entry_id, f.entry_id) FROM loyalty_lot f WHERE f.id = l.refills AND f.account_id = l.account_id),
+            l.points, l.points, l.expires_at, clock_timestamp(), clock_timestamp()
        FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (id text, account_id text, entry_id text, points int, expires_at timestamptz, refills text))
             WITH ORDINALITY AS l(id, account_id, entry_id, points, expires_at, refills, n)
-       LEFT JOIN loyalty_lot f ON f.id = l.refills AND f.account_id = l.account_id
       ORDER BY l.n`,
     [JSON.stringify(lots)]
   )
