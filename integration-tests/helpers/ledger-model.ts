@@ -175,7 +175,7 @@ export function credit(model: LedgerModel, points: number, expiresAt: number, or
  * the balance); what each lot gave. A reversal of `order` takes that order's
  * own lots first (docs/points.md, "Expired points and later reversals").
  */
-function consume(model: LedgerModel, points: number, order?: ModelOrder): { points: number; expires_at: number }[] {
+function consume(model: LedgerModel, points: number, order?: ModelOrder): ModelTake[] {
   let left = points
   const taken: ModelTake[] = []
   const own = (lot: ModelLot) => (order !== undefined && lot.order === order.n ? 0 : 1)
