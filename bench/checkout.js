@@ -29,7 +29,7 @@
  * 6. `--profile`: both stores again under `--cpu-prof` (`profileStores`): the plugin store's profile summarised
  *    (where the CPU goes, the plugin's own functions first), and the two compared over the same earning
  *    checkouts (which functions, Medusa's included, take more self time in the plugin store).
- *    `--profile-only`: steps 1, 2 and this alone (about 6 minutes), printed.
+ *    `--profile-only`: steps 1, 2 and this alone (about 9 minutes on 2 cores), printed.
  *
  * `--phases earn:concurrent,points:concurrent`: steps 1–3 with only those phase kinds (for `points`, the
  * plain store's `promo` phase of the same shape is its counterpart and runs too), their tables printed.
@@ -1145,7 +1145,7 @@ async function main() {
     }
 
     if (options.profileOnly) {
-      // only the two profiles (about 6 minutes), printed; the report file is left as it is
+      // only the two profiles (about 9 minutes on 2 cores), printed; the report file is left as it is
       const profile = await profileStores({ options, monitor }, stores)
       process.stdout.write(`${profile.markdown().join("\n")}\n`)
       return
