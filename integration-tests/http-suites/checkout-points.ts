@@ -135,6 +135,36 @@ export default httpSuite({
       expect(await balanceOf(headers)).toBe(500)
     })
 
+    it("keeps its hold of a checkout's points as ids and amounts, not a copy of the cart (the run Medusa stores three days)", async () => {
+      const { customer, headers } = await memberWith("stored-hold@example.com", 1000)
+      const cartId = await openCart(headers, twoShirts())
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      await pay(cartId, headers)
+      expect((await complete(cartId, headers)).data.type).toBe("order")
+
+      // The hold is a stored workflow, so that a completion failing later can undo it: one row per checkout.
+      const runs: { context: { data: { payload: Record<string, unknown> } } }[] = await getContainer()
+        .resolve(ContainerRegistrationKeys.PG_CONNECTION)("workflow_execution")
+        .where({ workflow_id: "loyalty-hold-checkout-redemption" })
+        .whereRaw("context::text like ?", [`%${cartId}%`])
+        .select("context")
+      expect(runs).toHaveLength(1)
+      const { payload } = runs[0].context.data
+      expect(payload.redemption).toEqual({
+        cart_id: cartId,
+        customer_id: customer.id,
+        is_member: true,
+        currency_code: "eur",
+        total: "244.9",
+        shipping_total: "11.9",
+        credit_lines: [{ reference: "loyalty-points", amount: "5", metadata: expect.objectContaining({ points: 500 }) }],
+        promotion_codes: [],
+      })
+      // No copy of the cart's items, addresses or totals breakdown: a few hundred bytes, where the cart is kilobytes.
+      expect(Object.keys(payload).sort()).toEqual(["actor", "attempt_id", "redemption"])
+      expect(JSON.stringify(runs[0].context)).not.toContain(fixture.expensiveVariantId)
+    })
+
     it("promises exactly what is awarded, for a cart with a discount, shipping and tax", async () => {
       await createPromotionCode(api, admin.headers, { code: "TWENTYOFF", amount: 20 })
       const { headers } = await memberWith("promised@example.com", 1000)

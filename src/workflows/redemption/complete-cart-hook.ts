@@ -4,6 +4,7 @@ import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import { appliedPoints } from "../../lib/points/redemption"
 import { cartPromotionCodes } from "../../lib/rewards/rules"
 import { checkoutActorOf } from "./checkout-actor"
+import { checkoutRedemptionOf } from "./checkout-cart"
 import { holdCheckoutRedemptionWorkflow } from "./hold-checkout-redemption"
 
 /**
@@ -39,7 +40,7 @@ completeCartWorkflow.hooks.validate(
       return new StepResponse(null, null)
     }
     const { result, transaction } = await holdCheckoutRedemptionWorkflow(container).run({
-      input: { cart, actor, attempt_id: String(transactionId) },
+      input: { redemption: checkoutRedemptionOf(cart), actor, attempt_id: String(transactionId) },
       // The checkout's event group: the redemption event is released with the order's, or cleared with it.
       context: { transactionId, eventGroupId, preventReleaseEvents: !!eventGroupId },
     })

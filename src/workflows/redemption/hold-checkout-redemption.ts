@@ -2,7 +2,7 @@ import { emitEventStep } from "@medusajs/medusa/core-flows"
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { LoyaltyEvents } from "../../lib/shared/events"
 import type { CheckoutActor } from "./checkout-actor"
-import type { CheckoutCart } from "./checkout-cart"
+import type { CheckoutRedemption } from "./checkout-cart"
 import { debitCheckoutPointsStep } from "./steps/debit-checkout-points"
 import { holdCheckoutCouponsStep } from "./steps/hold-checkout-coupons"
 
@@ -12,8 +12,8 @@ export const holdCheckoutRedemptionWorkflowId = "loyalty-hold-checkout-redemptio
 const THREE_DAYS = 60 * 60 * 24 * 3
 
 export type HoldCheckoutRedemptionInput = {
-  /** The cart as the completion read it. */
-  cart: CheckoutCart
+  /** What the completing cart pays with loyalty value (`checkoutRedemptionOf`): ids and amounts, not the cart. */
+  redemption: CheckoutRedemption
   /** Who asked to complete it through the store route; null when it came from elsewhere (not checked). */
   actor: CheckoutActor | null
   /** The completion attempt (its transaction id): the debit's idempotency key. */
@@ -38,8 +38,8 @@ export type HoldCheckoutRedemptionInput = {
 export const holdCheckoutRedemptionWorkflow = createWorkflow(
   { name: holdCheckoutRedemptionWorkflowId, store: true, retentionTime: THREE_DAYS },
   (input: HoldCheckoutRedemptionInput) => {
-    const coupons = holdCheckoutCouponsStep({ cart: input.cart, actor: input.actor })
-    const debit = debitCheckoutPointsStep({ cart: input.cart, attempt_id: input.attempt_id })
+    const coupons = holdCheckoutCouponsStep({ redemption: input.redemption, actor: input.actor })
+    const debit = debitCheckoutPointsStep({ redemption: input.redemption, attempt_id: input.attempt_id })
     const events = transform({ debit }, ({ debit }) => debit.events)
     when({ events }, ({ events }) => events.length > 0).then(() => {
       emitEventStep({ eventName: LoyaltyEvents.POINTS_REDEEMED, data: events })

@@ -7,7 +7,7 @@ import { PointsEventData, pointsEventsFor } from "../../../lib/shared/events"
 import { IdempotencyKeys } from "../../../lib/shared/idempotency-keys"
 import { ReferenceTypes } from "../../../lib/shared/vocabulary"
 import { pointsService } from "../../points/steps/resolve-service"
-import { CHECKOUT_ABANDONED, CHECKOUT_FAILED, type CheckoutCart } from "../checkout-cart"
+import { CHECKOUT_ABANDONED, CHECKOUT_FAILED, type CheckoutRedemption } from "../checkout-cart"
 
 export const debitCheckoutPointsStepId = "loyalty-debit-checkout-points-step"
 
@@ -48,20 +48,20 @@ async function returnAbandonedDebits(container: MedusaContainer, cartId: string)
  */
 export const debitCheckoutPointsStep = createStep(
   debitCheckoutPointsStepId,
-  async (input: { cart: CheckoutCart; attempt_id: string }, { container }) => {
-    const { cart } = input
-    const applied = appliedPoints(cart)
+  async (input: { redemption: CheckoutRedemption; attempt_id: string }, { container }) => {
+    const { redemption } = input
+    const applied = appliedPoints(redemption)
     if (applied.points <= 0) return new StepResponse({ entry_id: null, events: [] } as CheckoutDebit, null)
-    if (!cart.customer_id || !cart.customer?.has_account) {
+    if (!redemption.customer_id || !redemption.is_member) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Points can only be used by a logged-in member")
     }
     const service = pointsService(container)
-    await returnAbandonedDebits(container, cart.id)
+    await returnAbandonedDebits(container, redemption.cart_id)
     const [rules, [account]] = await Promise.all([
       service.getProgramRules(),
-      service.listAccounts({ customer_id: cart.customer_id }, { take: 1 }),
+      service.listAccounts({ customer_id: redemption.customer_id }, { take: 1 }),
     ])
-    const problems = appliedPointsProblems(rules, cart, account?.balance ?? 0)
+    const problems = appliedPointsProblems(rules, redemption, account?.balance ?? 0)
     if (problems.length) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
@@ -69,17 +69,17 @@ export const debitCheckoutPointsStep = createStep(
       )
     }
     const result = await service.debitPoints({
-      customer_id: cart.customer_id,
+      customer_id: redemption.customer_id,
       points: applied.points,
       type: "redeem",
-      idempotency_key: IdempotencyKeys.cartRedemption(cart.id, input.attempt_id),
-      reason: `Paid ${applied.value} ${cart.currency_code.toUpperCase()} with points`,
+      idempotency_key: IdempotencyKeys.cartRedemption(redemption.cart_id, input.attempt_id),
+      reason: `Paid ${applied.value} ${redemption.currency_code.toUpperCase()} with points`,
       actor_type: "customer",
-      actor_id: cart.customer_id,
+      actor_id: redemption.customer_id,
       reference_type: ReferenceTypes.CART,
-      reference_id: cart.id,
+      reference_id: redemption.cart_id,
       program_version: rules.version,
-      currency_code: cart.currency_code,
+      currency_code: redemption.currency_code,
       details: { points: applied.points, value: applied.value },
     })
     const entryId = result.created ? result.entry.id : null

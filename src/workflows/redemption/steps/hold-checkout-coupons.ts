@@ -1,11 +1,11 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { cartPromotionCodes, couponOwnerOnly, couponUseProblem } from "../../../lib/rewards/rules"
+import { couponOwnerOnly, couponUseProblem } from "../../../lib/rewards/rules"
 import { pointsService } from "../../points/steps/resolve-service"
 import { settleReleasedCoupons } from "../../rewards/settle-released-coupons"
 import type { CheckoutActor } from "../checkout-actor"
-import type { CheckoutCart } from "../checkout-cart"
+import type { CheckoutRedemption } from "../checkout-cart"
 
 export const holdCheckoutCouponsStepId = "loyalty-hold-checkout-coupons-step"
 
@@ -35,14 +35,14 @@ async function releaseCoupons(container: MedusaContainer, hold: CouponHold) {
  */
 export const holdCheckoutCouponsStep = createStep(
   holdCheckoutCouponsStepId,
-  async (input: { cart: CheckoutCart; actor: CheckoutActor | null }, { container }) => {
-    const { cart, actor } = input
-    const codes = cartPromotionCodes(cart)
+  async (input: { redemption: CheckoutRedemption; actor: CheckoutActor | null }, { container }) => {
+    const { redemption, actor } = input
+    const codes = redemption.promotion_codes
     if (!codes.length) return new StepResponse([] as string[], null)
     const service = pointsService(container)
     const coupons = await service.listCoupons({ code: codes })
     if (!coupons.length) return new StepResponse([] as string[], null)
-    if (actor && actor.customer_id !== cart.customer_id) {
+    if (actor && actor.customer_id !== redemption.customer_id) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, couponOwnerOnly(coupons[0].code))
     }
     const promotionIds = coupons.map((coupon) => coupon.promotion_id).filter((id): id is string => !!id)
@@ -55,14 +55,14 @@ export const holdCheckoutCouponsStep = createStep(
     const now = new Date()
     for (const coupon of coupons) {
       const promotion = coupon.promotion_id ? byId.get(coupon.promotion_id) ?? null : null
-      const problem = couponUseProblem(coupon, promotion, cart.customer_id ?? null, now)
+      const problem = couponUseProblem(coupon, promotion, redemption.customer_id ?? null, now)
       if (problem) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, problem)
     }
     const hold: CouponHold = {
-      cart_id: cart.id,
+      cart_id: redemption.cart_id,
       coupon_ids: await service.claimCoupons(
         coupons.map((coupon) => coupon.id),
-        cart.id,
+        redemption.cart_id,
         now
       ),
     }
