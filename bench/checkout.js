@@ -17,7 +17,8 @@
  *    with `--shoppers` concurrent shoppers. Per phase: latency of every step and of the whole checkout, server
  *    CPU (utime + stime from /proc, after the order events' work: the plugin's award written and the process
  *    quiet), Postgres transactions and rows written (pg_stat_database, read once the backends have flushed
- *    their counters), server RSS.
+ *    their counters), server RSS, and which requests a major garbage collection landed in (the store app's
+ *    `GET /bench/collections`).
  * 4. Plugin store: `GET /store/loyalty/account` and its entries with 10 vs `--entries` ledger entries, the
  *    award subscriber's throughput (bench/award-throughput.ts), and the ledger's invariants (no overdraft, one
  *    award per order).
@@ -367,10 +368,12 @@ const ADDRESS = {
 /** Times one request (and, with `cpu`, the server's CPU during it: sequential runs only). */
 async function timed(record, step, cpuPid, fn) {
   const cpuBefore = cpuPid ? treeCpuMs(cpuPid) : 0
+  const startedAt = Date.now()
   const started = process.hrtime.bigint()
   const result = await fn()
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   ;(record.steps[step] ??= []).push(ms)
+  ;(record.startedAt[step] ??= []).push(startedAt)
   if (cpuPid) (record.stepCpu[step] ??= []).push(treeCpuMs(cpuPid) - cpuBefore)
   record.afterStep?.(step)
   return { result, ms }
@@ -493,7 +496,28 @@ async function markNow(ctx, store) {
 }
 
 function newRecord() {
-  return { steps: {}, stepCpu: {}, whole: [], orderIds: [], segments: {} }
+  return { steps: {}, stepCpu: {}, startedAt: {}, whole: [], orderIds: [], segments: {}, collections: [] }
+}
+
+/**
+ * The store's major garbage collections since `since` (wall-clock ms), as
+ * [start, pause] pairs: the bench store app's `GET /bench/collections`.
+ */
+async function majorCollections(store, since) {
+  const { collections } = await request(store.server.base, "GET", `/bench/collections?since=${since}`)
+  return collections
+}
+
+/**
+ * Whether a major collection began or paused while a request of a phase ran
+ * (from its start to its answer): such a request takes 100 to 150 ms longer
+ * in either store (the pause, and the concurrent marking beside it on a
+ * 2-core machine).
+ */
+function collectedDuring(record, step, i) {
+  const start = record.startedAt[step][i]
+  const end = start + record.steps[step][i]
+  return record.collections.some(([at, pause]) => at < end && at + pause > start)
 }
 
 /**
@@ -503,6 +527,7 @@ function newRecord() {
  */
 async function sequentialPhase(ctx, store, mode) {
   const record = newRecord()
+  const since = Date.now()
   const n = ctx.options.sequential
   const pid = store.server.pid
   const carts = []
@@ -526,12 +551,14 @@ async function sequentialPhase(ctx, store, mode) {
   record.segments.finish = await measureSince(ctx, store, mark, own)
   record.whole = carts.map((c) => c.ms)
   record.rss = memoryMb(pid)
+  record.collections = await majorCollections(store, since)
   return record
 }
 
 /** `--shoppers` shoppers at once, each doing `--per-shopper` whole checkouts one after another. */
 async function concurrentPhase(ctx, store, mode) {
   const record = newRecord()
+  const since = Date.now()
   const mark = await markNow(ctx, store)
   await Promise.all(
     store.shoppers.slice(0, ctx.options.shoppers).map(async (shopper) => {
@@ -547,6 +574,7 @@ async function concurrentPhase(ctx, store, mode) {
   const own = await settle(store, record.orderIds)
   record.segments.all = await measureSince(ctx, store, mark, own)
   record.rss = memoryMb(store.server.pid)
+  record.collections = await majorCollections(store, since)
   return record
 }
 
@@ -940,7 +968,16 @@ function summarise(records, checkoutsPerRecord, idle) {
     const times = pooled(records, (r) => r.steps[step] ?? [])
     if (!times.length) continue
     const cpu = pooled(records, (r) => r.stepCpu[step] ?? [])
-    steps[step] = { p50: percentile(times, 50), p95: percentile(times, 95), cpu: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null }
+    // the same requests less those a major collection landed in
+    const quiet = pooled(records, (r) => (r.steps[step] ?? []).filter((_, i) => !collectedDuring(r, step, i)))
+    steps[step] = {
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      cpu: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
+      collected: times.length - quiet.length,
+      count: times.length,
+      quietP95: quiet.length ? percentile(quiet, 95) : null,
+    }
   }
   const whole = pooled(records, (r) => r.whole)
   return {
@@ -982,6 +1019,14 @@ function sideBySide(title, a, b, { aName, bName }) {
     const cell = (v) => (v ? `${fmt(v.p50)} / ${fmt(v.p95)}` : "–")
     const ratios = x && y ? `${ratio(y.p50, x.p50)} / ${ratio(y.p95, x.p95)}` : ""
     lines.push(`| ${step} p50 / p95 (ms) | ${cell(x)} | ${cell(y)} | ${ratios} |`)
+  }
+  // What decides a p95 of a few dozen completions: how many of them a major collection landed in.
+  const done = (v) => `${v.collected} of ${v.count}; ${fmt(v.quietP95)}`
+  const [x, y] = [a.steps.complete, b.steps.complete]
+  if (x && y) {
+    lines.push(
+      `| … complete: requests a major collection landed in; p95 of the others (ms) | ${done(x)} | ${done(y)} | ${ratio(y.quietP95, x.quietP95)} |`
+    )
   }
   lines.push(`| whole checkout p50 / p95 (ms) | ${fmt(a.whole.p50)} / ${fmt(a.whole.p95)} | ${fmt(b.whole.p50)} / ${fmt(b.whole.p95)} | ${ratio(b.whole.p50, a.whole.p50)} / ${ratio(b.whole.p95, a.whole.p95)} |`)
   lines.push(`| server RSS after the phase (MB), peak | ${fmt(a.rss)}, ${fmt(a.peak)} | ${fmt(b.rss)}, ${fmt(b.peak)} | ${ratio(b.rss, a.rss)} |`)
@@ -1311,7 +1356,7 @@ function renderReport({ options, results, idle, reads, award, checks, instructio
     "",
     `Machine: ${machine.cpus} cores (${machine.model}), ${machine.memGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres}, Medusa 2.21.2 (\`medusa start\`, NODE_ENV=production, local event bus and workflow engine), plugin ${machine.tarball}. Load average ${load(machine.loadBefore)} at the start, ${load(machine.loadAfter)} at the end (1 / 5 / 15 min; on a machine shared with other runs absolute times vary a lot); the ratios come from the two stores measured phase by phase in alternation (the order flips every round) on the same Postgres server.`,
     "",
-    "How it is measured: two store apps made the way `npm run demo` makes its store (bench/.store/plain, bench/.store/plugin: the repository's node_modules, plus the packed plugin in the plugin store), the same seed (bench/seed.ts: the HTTP suites' catalog, a promotion code `BENCH5` worth 5 EUR), the same logged-in shoppers. A checkout: create cart, add a 100 EUR item, email + address, shipping, [points or promotion code], payment collection, payment session (system provider), complete. Sequential phases run the carts step by step in three segments (every cart to shipping; every cart's discount; every cart paid and completed) so each segment's Postgres transactions can be counted; per-step CPU is the server's CPU during that one request. Server CPU is utime + stime of the `medusa start` process from /proc, counted until the plugin's award of every order is written and the process is quiet again; transactions and rows written are pg_stat_database deltas of the store's database read after its backends flushed them (11 s idle), minus the bench's own polling queries. Figures per checkout are the median over the rounds; latencies pool every round.",
+    "How it is measured: two store apps made the way `npm run demo` makes its store (bench/.store/plain, bench/.store/plugin: the repository's node_modules, plus the packed plugin in the plugin store), the same seed (bench/seed.ts: the HTTP suites' catalog, a promotion code `BENCH5` worth 5 EUR), the same logged-in shoppers. A checkout: create cart, add a 100 EUR item, email + address, shipping, [points or promotion code], payment collection, payment session (system provider), complete. Sequential phases run the carts step by step in three segments (every cart to shipping; every cart's discount; every cart paid and completed) so each segment's Postgres transactions can be counted; per-step CPU is the server's CPU during that one request. Server CPU is utime + stime of the `medusa start` process from /proc, counted until the plugin's award of every order is written and the process is quiet again; transactions and rows written are pg_stat_database deltas of the store's database read after its backends flushed them (11 s idle), minus the bench's own polling queries. Figures per checkout are the median over the rounds; latencies pool every round. Each store app reports its major garbage collections (`GET /bench/collections`, a `perf_hooks` observer): both stores run one every few checkouts, a request it lands in takes 100 to 150 ms longer, and the row under `complete` says how many completions one landed in, with the p95 of the others.",
     "",
     `Idle (nobody shopping, 1 minute): plain ${fmt(idle.plain.cpu)} ms CPU, ${idle.plain.xacts} transactions; plugin ${fmt(idle.plugin.cpu)} ms CPU, ${idle.plugin.xacts} transactions (the plugin's jobs; a job runs every minute). Server RSS after boot and warm-up: plain ${fmt(stores.plain.bootRss.rss)} MB, plugin ${fmt(stores.plugin.bootRss.rss)} MB.`,
     "",
