@@ -27,6 +27,8 @@ export type CheckoutRedemption = RedeemableCart & {
 /** Amounts as exact decimal strings: what a stored checkpoint keeps of Medusa's big numbers. */
 const amount = (value: Parameters<typeof MathBN.convert>[0] | null | undefined) => MathBN.convert(value ?? 0).toFixed()
 
+type PointsLine = NonNullable<NonNullable<CheckoutCart["credit_lines"]>[number]>
+
 /** The part of a completing cart that `holdCheckoutRedemptionWorkflow` checks and holds. */
 export function checkoutRedemptionOf(cart: CheckoutCart): CheckoutRedemption {
   return {
@@ -37,8 +39,8 @@ export function checkoutRedemptionOf(cart: CheckoutCart): CheckoutRedemption {
     total: amount(cart.total),
     shipping_total: amount(cart.shipping_total),
     credit_lines: (cart.credit_lines ?? [])
-      .filter((line) => line?.reference === POINTS_CREDIT_LINE_REFERENCE)
-      .map((line) => ({ reference: line!.reference, amount: amount(line!.amount), metadata: line!.metadata ?? null })),
+      .filter((line): line is PointsLine => line?.reference === POINTS_CREDIT_LINE_REFERENCE)
+      .map((line) => ({ reference: line.reference, amount: amount(line.amount), metadata: line.metadata ?? null })),
     promotion_codes: cartPromotionCodes(cart),
   }
 }
