@@ -593,8 +593,10 @@ export async function entriesByKeys(knex: Db, keys: string[]): Promise<Map<strin
   return new Map(rows.map((row) => [row.idempotency_key, row]))
 }
 
-/** A lot to write (`insertLot`'s columns, with its id chosen by the caller). */
-/** A lot to write; `refills`: the lot whose points it gives back (`LotBack`), whose origin it keeps. */
+/**
+ * A lot to write (`insertLot`'s columns, with its id chosen by the caller);
+ * `refills`: the lot whose points it gives back (`LotBack`), whose origin it keeps.
+ */
 export type NewLot = { id: string; account_id: string; entry_id: string; points: number; expires_at: Date | null; refills?: string | null }
 
 /**
