@@ -26,7 +26,9 @@
  *    callgrind, N checkouts each counted alone after `--instruction-warmup` uncounted ones, a full collection
  *    and AFTER_COLLECTION_WARM more, request by request;
  *    unlike CPU time, the count does not move with the machine's other work, so it resolves a difference of a
- *    few percent. `--instructions-only`: steps 1, 2 and this count alone (about 15 minutes), printed.
+ *    few percent. `--instructions-only`: steps 1, 2 and this count alone (about 15 minutes), printed;
+ *    with `--without subscribers,jobs,api` (any of them) the plugin store loads only the rest of the plugin,
+ *    to tell which part a difference comes from.
  * 6. `--profile`: both stores again under `--cpu-prof` (`profileStores`): the plugin store's profile summarised
  *    (where the CPU goes, the plugin's own functions first), and the two compared over the same earning
  *    checkouts (which functions, Medusa's included, take more self time in the plugin store).
@@ -74,6 +76,13 @@ const CALLGRIND_TIMEOUT_MS = 15 * 60_000
 /** Servers that run under callgrind, by origin: their requests get CALLGRIND_TIMEOUT_MS. */
 const slowOrigins = new Set()
 const PHASE_TIMEOUT_MS = 15 * 60_000
+/**
+ * What `--without` can leave out of the plugin store for an instruction count (the folders of the installed
+ * plugin that Medusa loads: `subscribers` takes the award with it): to tell which part of the plugin a
+ * difference comes from. Modules, links and workflows stay.
+ */
+const WITHOUT_PARTS = ["subscribers", "jobs", "api"]
+
 /** The phase kinds of a round, in their order: `--phases` picks some of them by `mode:shape`. */
 const PHASE_KINDS = [
   ["earn", "sequential"],
@@ -104,6 +113,7 @@ function parseArgs() {
     keep: false,
     out: null,
     phases: null,
+    without: [],
   }
   const argv = process.argv.slice(2)
   for (let i = 0; i < argv.length; i++) {
@@ -117,6 +127,7 @@ function parseArgs() {
       const number = Number(value)
       if (key === "--out") out.out = value
       else if (key === "--phases") out.phases = value.split(",")
+      else if (key === "--without") out.without = value.split(",")
       else if (key === "--rounds") out.rounds = number
       else if (key === "--sequential") out.sequential = number
       else if (key === "--shoppers") out.shoppers = number
@@ -127,7 +138,7 @@ function parseArgs() {
       else if (key === "--instruction-warmup") out.instructionWarmup = number
       else throw new Error(`unknown option ${key}`)
       const least = key === "--instructions" ? 0 : 1
-      if (key !== "--out" && key !== "--phases" && !(Number.isInteger(number) && number >= least && number <= 10_000_000)) {
+      if (!["--out", "--phases", "--without"].includes(key) && !(Number.isInteger(number) && number >= least && number <= 10_000_000)) {
         throw new Error(`${key} takes a whole number from ${least} to 10,000,000, not ${value}`)
       }
     }
@@ -137,6 +148,9 @@ function parseArgs() {
   if (unknown.length) throw new Error(`--phases takes a comma-separated list of ${KINDS.join(", ")}; not ${unknown.join(", ")}`)
   if (out.rounds < 2) throw new Error("--rounds must be at least 2 (the stores alternate)")
   if (out.instructionsOnly && out.instructions === 0) throw new Error("--instructions-only needs --instructions of at least 1")
+  const notParts = out.without.filter((part) => !WITHOUT_PARTS.includes(part))
+  if (notParts.length) throw new Error(`--without takes a comma-separated list of ${WITHOUT_PARTS.join(", ")}; not ${notParts.join(", ")}`)
+  if (out.without.length && !out.instructionsOnly) throw new Error("--without goes with --instructions-only (the other phases use the plugin's routes and its award)")
   if (out.instructions > 0 && spawnSync("valgrind", ["--version"]).status !== 0) {
     throw new Error("--instructions counts with valgrind's callgrind, and valgrind is not installed (Debian: apt-get install valgrind); pass --instructions 0 to skip the count")
   }
@@ -268,6 +282,15 @@ async function dbCounters(monitor, database) {
 
 // ---------------------------------------------------------------------------
 // The two stores
+
+/** `--without`: those folders of the plugin as the store installed it are removed, so Medusa loads none of them. */
+function leaveOut(store, parts) {
+  store.without = parts
+  store.awards = !parts.includes("subscribers")
+  for (const part of parts) {
+    fs.rmSync(path.join(store.dir, "node_modules", PLUGIN_NAME, ".medusa", "server", "src", part), { recursive: true, force: true })
+  }
+}
 
 function writeStoreApp(dir, tarballFile) {
   fs.mkdirSync(dir, { recursive: true })
@@ -451,7 +474,7 @@ async function finishCheckout(store, shopper, cartId, record, cpuPid) {
  */
 async function settle(store, orderIds) {
   let queries = 0
-  if (store.withPlugin && orderIds.length) {
+  if (store.withPlugin && store.awards !== false && orderIds.length) {
     const deadline = Date.now() + (slowOrigins.has(new URL(store.server.base).origin) ? CALLGRIND_TIMEOUT_MS : 120_000)
     for (;;) {
       queries++
@@ -1119,6 +1142,7 @@ async function main() {
     const { tarball, sha } = await packPlugin({ run, packagesDir: PACKAGES, env: storeEnv(ROOT), logFile: path.join(LOGS, "pack.log") })
     writeStoreApp(stores.plain.dir, null)
     writeStoreApp(stores.plugin.dir, path.join(PACKAGES, tarball))
+    leaveOut(stores.plugin, options.without)
 
     // 2. databases, migrations, seeds, servers, shoppers
     const { env: dbEnv, stop: stopDb, embedded } = await ensureDatabase({ dir: path.join(ROOT, ".cache"), name: "pg-bench-checkout", log })
@@ -1160,7 +1184,10 @@ async function main() {
       // only the callgrind count (about 15 minutes), printed; the report file is left as it is
       log(`instructions: both stores under callgrind, ${options.instructionWarmup} checkouts to warm up, ${options.instructions} counted`)
       const instructions = await instructionCounts(stores, { checkouts: options.instructions, warm: options.instructionWarmup })
-      process.stdout.write(`${instructionsTable(instructions).join("\n")}\n`)
+      const without = options.without.length
+        ? [`The plugin store here is without the plugin's ${options.without.join(", ")} (\`--without\`): its modules, links and workflows are loaded${stores.plugin.awards ? "" : ", and no award is written"}.`, ""]
+        : []
+      process.stdout.write(`${[...without, ...instructionsTable(instructions)].join("\n")}\n`)
       return
     }
     for (const store of Object.values(stores)) {
