@@ -1185,7 +1185,7 @@ async function main() {
       log(`instructions: both stores under callgrind, ${options.instructionWarmup} checkouts to warm up, ${options.instructions} counted`)
       const instructions = await instructionCounts(stores, { checkouts: options.instructions, warm: options.instructionWarmup })
       const without = options.without.length
-        ? [`The plugin store here is without the plugin's ${options.without.join(", ")} (\`--without\`): its modules, links and workflows are loaded${stores.plugin.awards ? "" : ", and no award is written"}.`, ""]
+        ? [`The plugin store here is without the plugin's ${options.without.join(", ")} (\`--without\`); the rest of the plugin is loaded${stores.plugin.awards ? "" : ", and no award is written"}.`, ""]
         : []
       process.stdout.write(`${[...without, ...instructionsTable(instructions)].join("\n")}\n`)
       return
