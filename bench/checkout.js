@@ -285,7 +285,6 @@ async function dbCounters(monitor, database) {
 
 /** `--without`: those folders of the plugin as the store installed it are removed, so Medusa loads none of them. */
 function leaveOut(store, parts) {
-  store.without = parts
   store.awards = !parts.includes("subscribers")
   for (const part of parts) {
     fs.rmSync(path.join(store.dir, "node_modules", PLUGIN_NAME, ".medusa", "server", "src", part), { recursive: true, force: true })
