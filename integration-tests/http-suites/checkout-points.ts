@@ -412,6 +412,81 @@ export default httpSuite({
       expect(totals.lots).toBe(1000)
     })
 
+    it("keeps the points debited once for the unpaid order Medusa leaves when its completion race strikes, and gives them back when staff cancel that order", async () => {
+      // The race of `completeRefusedAtRegistration`, brought about on purpose: the run's write before
+      // compensating is held 3 s (a trigger on Medusa's `workflow_execution`), and the cart's completion
+      // (a sibling of the registration) is held by the cart's row lock until that write has started.
+      await createPromotionCode(api, admin.headers, { code: "RACEONCE", amount: 10, limit: 1 })
+      const { customer, headers } = await memberWith("half-done@example.com", 1000)
+      const cartId = await openCart(headers, twoShirts())
+      await post(api, `/store/carts/${cartId}/promotions`, { promo_codes: ["RACEONCE"] }, headers)
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      await pay(cartId, headers)
+      await placeOrder(api, storeHeaders, {
+        email: "first-come-race@example.com",
+        items: [{ variant_id: fixture.cheapVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        promoCodes: ["RACEONCE"],
+      })
+
+      const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await knex.raw(`
+        CREATE FUNCTION test_slow_compensation_write() RETURNS trigger AS $$
+        BEGIN
+          IF NEW.workflow_id = 'complete-cart' AND NEW.state = 'waiting_to_compensate' THEN PERFORM pg_sleep(3); END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER test_slow_compensation_write BEFORE INSERT OR UPDATE ON workflow_execution
+          FOR EACH ROW EXECUTE FUNCTION test_slow_compensation_write();`)
+      const lock = await knex.transaction()
+      let refused: Awaited<ReturnType<typeof complete>>
+      try {
+        await lock("cart").where({ id: cartId }).forUpdate().select("id")
+        const completion = complete(cartId, headers)
+        await eventually(async () => {
+          const { rows } = await knex.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'PgSleep'`)
+          expect(rows[0].n).toBe(1)
+        }, { timeout: 30_000, interval: 20 })
+        await lock.commit()
+        refused = await completion
+      } finally {
+        if (!lock.isCompleted()) await lock.rollback()
+        await knex.raw("DROP TRIGGER test_slow_compensation_write ON workflow_execution; DROP FUNCTION test_slow_compensation_write()")
+      }
+      try {
+        // Medusa's answer, and what it left: the order, linked to the cart, its run never compensated.
+        expect(refused.status).toBe(400)
+        expect(refused.data.message).toBe('Updating Status from "ok" to "temp_failure" is not allowed.')
+        const [link] = await knex("order_cart").where({ cart_id: cartId }).select("order_id")
+        const orderId = link.order_id as string
+        const order = await getAdminOrder(api, admin.headers, orderId, "id,status,payment_status,*credit_lines")
+        expect(order).toMatchObject({ status: "pending", payment_status: "not_paid" })
+        expect((order.credit_lines ?? []).map((line) => Number(line.amount))).toEqual([5])
+
+        // The points paid that order's 5 EUR credit line: debited once, nothing given back or invented.
+        expect(await balanceOf(headers)).toBe(500)
+        let totals = (await ledgerTotals(getContainer(), customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+        expect(totals.lots).toBe(500)
+
+        // Staff cancel the unpaid order: the points come back, with their order found from the cart.
+        await cancelOrder(api, admin.headers, orderId)
+        await eventually(async () => {
+          const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+          expect(order_points).toMatchObject({ redeemed: 500, restored: 500 })
+        })
+        expect(await balanceOf(headers)).toBe(1000)
+        totals = (await ledgerTotals(getContainer(), customer.id))!
+        expect(totals.cached).toEqual(totals.ledger)
+        expect(totals.lots).toBe(1000)
+      } finally {
+        // Medusa's run stays `waiting_to_compensate` for good, and the runner waits after each test for
+        // runs still going: this one is marked failed.
+        await knex("workflow_execution").where({ workflow_id: "complete-cart", state: "waiting_to_compensate" }).update({ state: "failed" })
+      }
+    })
+
     it("leaves no points debited when announcing the redemption fails during checkout (issue 12, defect 7)", async () => {
       const { customer, headers } = await memberWith("emit-fails@example.com", 1000)
       const cartId = await openCart(headers, twoShirts())
