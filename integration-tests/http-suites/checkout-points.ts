@@ -127,6 +127,7 @@ export default httpSuite({
       }
       return await completion!
     }
+
     const applyPoints = (cartId: string, points: unknown, headers: Record<string, string>) =>
       attempt(api.post(`/store/carts/${cartId}/loyalty/points`, { points }, { headers }))
     const preview = async (cartId: string, headers: Record<string, string>) =>
