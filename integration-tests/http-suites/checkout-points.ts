@@ -137,6 +137,41 @@ export default httpSuite({
 
     const twoShirts = () => [{ variant_id: fixture.expensiveVariantId, quantity: 2 }]
 
+    /**
+     * A member's paid cart with 500 of their 1,000 points applied and the single-use promotion `code`,
+     * which another shopper has just used: Medusa refuses its completion at the usage registration.
+     */
+    async function cartWithUsedUpPromotion(code: string, email: string) {
+      await createPromotionCode(api, admin.headers, { code, amount: 10, limit: 1 })
+      const { customer, headers } = await memberWith(email, 1000)
+      const cartId = await openCart(headers, twoShirts())
+      await post(api, `/store/carts/${cartId}/promotions`, { promo_codes: [code] }, headers)
+      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
+      await pay(cartId, headers)
+      // Someone else uses the promotion first.
+      await placeOrder(api, storeHeaders, {
+        email: `first-come-${code.toLowerCase()}@example.com`,
+        items: [{ variant_id: fixture.cheapVariantId, quantity: 1 }],
+        regionId: fixture.regionId,
+        shippingOptionId: fixture.shippingOptionId,
+        promoCodes: [code],
+      })
+      return { customer, headers, cartId }
+    }
+
+    /** Staff cancel the order its 500 points paid for: they come back, the member holds 1,000 again, ledger and lots agreeing. */
+    async function cancelAndSeePointsBack(orderId: string, customerId: string, headers: Record<string, string>) {
+      await cancelOrder(api, admin.headers, orderId)
+      await eventually(async () => {
+        const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
+        expect(order_points).toMatchObject({ redeemed: 500, restored: 500 })
+      })
+      expect(await balanceOf(headers)).toBe(1000)
+      const totals = (await ledgerTotals(getContainer(), customerId))!
+      expect(totals.cached).toEqual(totals.ledger)
+      expect(totals.lots).toBe(1000)
+    }
+
     it("pays 500 of 1,000 points on a cart: exact totals, payment, balance, and earning on the money part", async () => {
       const { customer, headers } = await memberWith("spender@example.com", 1000)
       const cartId = await openCart(headers, twoShirts())
@@ -371,20 +406,7 @@ export default httpSuite({
     })
 
     it("counts the points once when a completion is refused for a used single-use promotion, then retried without it (issue 12, defect 1)", async () => {
-      await createPromotionCode(api, admin.headers, { code: "ONCEONLY", amount: 10, limit: 1 })
-      const { customer, headers } = await memberWith("once-only@example.com", 1000)
-      const late = await openCart(headers, twoShirts())
-      await post(api, `/store/carts/${late}/promotions`, { promo_codes: ["ONCEONLY"] }, headers)
-      expect((await applyPoints(late, 500, headers)).status).toBe(200)
-      await pay(late, headers)
-      // Someone else uses the promotion first.
-      await placeOrder(api, storeHeaders, {
-        email: "first-come@example.com",
-        items: [{ variant_id: fixture.cheapVariantId, quantity: 1 }],
-        regionId: fixture.regionId,
-        shippingOptionId: fixture.shippingOptionId,
-        promoCodes: ["ONCEONLY"],
-      })
+      const { customer, headers, cartId: late } = await cartWithUsedUpPromotion("ONCEONLY", "once-only@example.com")
 
       const refused = await completeRefusedAtRegistration(late, "ONCEONLY", headers)
       expect(refused.status).toBe(400)
@@ -402,34 +424,14 @@ export default httpSuite({
         expect(order_points).toMatchObject({ redeemed: 500 })
         expect(order_points.earned).toBeGreaterThan(0)
       })
-      await cancelOrder(api, admin.headers, orderId)
-      await eventually(async () => {
-        const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
-        expect(order_points).toMatchObject({ redeemed: 500, restored: 500 })
-      })
-      expect(await balanceOf(headers)).toBe(1000)
-      const totals = (await ledgerTotals(getContainer(), customer.id))!
-      expect(totals.cached).toEqual(totals.ledger)
-      expect(totals.lots).toBe(1000)
+      await cancelAndSeePointsBack(orderId, customer.id, headers)
     })
 
     it("keeps the points debited once for the unpaid order Medusa leaves when its completion race strikes, and gives them back when staff cancel that order", async () => {
       // The race of `completeRefusedAtRegistration`, brought about on purpose: the run's write before
       // compensating is held 3 s (a trigger on Medusa's `workflow_execution`), and the cart's completion
       // (a sibling of the registration) is held by the cart's row lock until that write has started.
-      await createPromotionCode(api, admin.headers, { code: "RACEONCE", amount: 10, limit: 1 })
-      const { customer, headers } = await memberWith("half-done@example.com", 1000)
-      const cartId = await openCart(headers, twoShirts())
-      await post(api, `/store/carts/${cartId}/promotions`, { promo_codes: ["RACEONCE"] }, headers)
-      expect((await applyPoints(cartId, 500, headers)).status).toBe(200)
-      await pay(cartId, headers)
-      await placeOrder(api, storeHeaders, {
-        email: "first-come-race@example.com",
-        items: [{ variant_id: fixture.cheapVariantId, quantity: 1 }],
-        regionId: fixture.regionId,
-        shippingOptionId: fixture.shippingOptionId,
-        promoCodes: ["RACEONCE"],
-      })
+      const { customer, headers, cartId } = await cartWithUsedUpPromotion("RACEONCE", "half-done@example.com")
 
       const knex = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
       await knex.raw(`
@@ -467,20 +469,12 @@ export default httpSuite({
 
         // The points paid that order's 5 EUR credit line: debited once, nothing given back or invented.
         expect(await balanceOf(headers)).toBe(500)
-        let totals = (await ledgerTotals(getContainer(), customer.id))!
+        const totals = (await ledgerTotals(getContainer(), customer.id))!
         expect(totals.cached).toEqual(totals.ledger)
         expect(totals.lots).toBe(500)
 
         // Staff cancel the unpaid order: the points come back, with their order found from the cart.
-        await cancelOrder(api, admin.headers, orderId)
-        await eventually(async () => {
-          const { order_points } = await get(api, `/admin/loyalty/orders/${orderId}`, admin.headers)
-          expect(order_points).toMatchObject({ redeemed: 500, restored: 500 })
-        })
-        expect(await balanceOf(headers)).toBe(1000)
-        totals = (await ledgerTotals(getContainer(), customer.id))!
-        expect(totals.cached).toEqual(totals.ledger)
-        expect(totals.lots).toBe(1000)
+        await cancelAndSeePointsBack(orderId, customer.id, headers)
       } finally {
         // Medusa's run stays `waiting_to_compensate` for good, and the runner waits after each test for
         // runs still going: this one is marked failed.
