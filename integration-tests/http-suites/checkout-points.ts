@@ -95,7 +95,7 @@ export default httpSuite({
      * the database before compensating; a sibling finishing meanwhile retries its own save only 3 times
      * (50–400 ms), and when that write is slower (a loaded CI machine) the orchestrator gives up on the
      * finished sibling ("Updating Status from "ok" to "temp_failure" is not allowed"): no compensation
-     * runs, an unpaid order stays, the cart stays locked for two minutes. Seen once in CI; reproduced
+     * runs, an unpaid order stays, the cart stays locked for two minutes. Seen in a CI run; reproduced
      * with a trigger delaying that write by 2 s (half of the refusals, with or without points). So the
      * test holds the promotion's row lock, which the registration waits for (Medusa bounds that wait at
      * 3 s), until the siblings' writes are visible, then lets it fail.
