@@ -3,11 +3,11 @@
 # test, and the demo store end to end in a browser), the plugin's build and a
 # type-check, in two lanes side by side:
 #
-#   lane 1: test:http (every HTTP spec but the two of lane 2) → test:modules → test:unit
+#   lane 1: test:http (every HTTP spec but the two of lane 2) → test:modules
 #   lane 2: build → test:demo (a quarter-size seed)
 #           → test:http (ledger-model: the model-based test, 1,000 steps of each of two
 #             seeds on one Medusa boot, and the fault injection; coexistence) → test:scaleout
-#           → typecheck
+#           → typecheck → test:unit
 #
 # (balanced from a fresh-clone run of .ci/run, 250 steps a seed, on a 2-core machine,
 # 2026-12-07 02:28, the demo's admin build cached from an earlier run: lane 1 HTTP 646 +
@@ -20,7 +20,9 @@
 # seed: lane 1 HTTP 583 s (+ modules ~40 and unit ~30), lane 2 18 + 186 + 319 + 94 + 12 = 629 s.
 # With CI's model test at 200 steps a seed and the test store's cheaper password hashing
 # (medusa-config.ts), a fresh-clone run here (14:00): lane 1 HTTP 515 + modules 55 = 570 s, lane 2
-# 24 + 187 + 289 + 114 + 14 + unit 35 = 663 s; the unit tests back at the end of lane 1.)
+# 24 + 187 + 289 + 114 + 14 + unit 35 = 663 s; with the unit tests back in lane 1, two runs (14:12,
+# 14:31): lane 1 575 + 43 + 29 = 647 s and 588 + 50 + 41 = 679 s, lane 2 666 s and 691 s. So CI's
+# model test went to 120 steps a seed (about 55 s less in lane 2) and the unit tests to lane 2.)
 #
 # Every Node process of the run gets a 64 MB semi-space (V8's young generation; 16 MB by
 # default): a Medusa app allocates fast, and with the default most of its garbage is collected
@@ -68,7 +70,6 @@ MODEL_SEEDS="1336243363,1997873379"
 (
   phase test-http npm run test:http -- --testPathIgnorePatterns "${lane2_ignore%|}"
   phase test-modules npm run test:modules
-  phase test-unit npm run test:unit
 ) &
 lane1=$!
 
@@ -78,6 +79,7 @@ lane1=$!
   phase test-http-2 env LOYALTY_MODEL_STEPS="$MODEL_STEPS" LOYALTY_MODEL_SEEDS="$MODEL_SEEDS" npm run test:http -- "${LANE2_HTTP[@]}"
   phase test-scaleout npm run test:scaleout
   phase typecheck npm run typecheck
+  phase test-unit npm run test:unit
 ) &
 lane2=$!
 
