@@ -22,7 +22,11 @@
 # (medusa-config.ts), a fresh-clone run here (14:00): lane 1 HTTP 515 + modules 55 = 570 s, lane 2
 # 24 + 187 + 289 + 114 + 14 + unit 35 = 663 s; with the unit tests back in lane 1, two runs (14:12,
 # 14:31): lane 1 575 + 43 + 29 = 647 s and 588 + 50 + 41 = 679 s, lane 2 666 s and 691 s. So CI's
-# model test went to 120 steps a seed (about 55 s less in lane 2) and the unit tests to lane 2.)
+# model test went to 120 steps a seed and the unit tests to lane 2. A seed's run ends at the first
+# sequence boundary past the cap: at 120 the first seed ran 150 steps (248 at 200, ~30 s less), the
+# second 204 either way. That run (14:47), on a machine slower by then (the HTTP spec's CPU time:
+# 437 s at 14:00, 536 s at 14:47): lane 1 629 + 40 = 669 s, lane 2 24 + 204 + 331 + 113 + 19 + 35
+# = 726 s.)
 #
 # Every Node process of the run gets a 64 MB semi-space (V8's young generation; 16 MB by
 # default): a Medusa app allocates fast, and with the default most of its garbage is collected
