@@ -2,6 +2,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { dropPostgresDatabaseTemplate, medusaIntegrationTestRunner, MedusaSuiteOptions } from "@medusajs/test-utils"
 import { AdminUser, createAdminUser } from "./admin"
 import { CommerceFixture, setupCommerce } from "./commerce"
+import { expectEarningReadsAsOrderModule } from "./orders"
 import { createPublishableKey, StoreHeaders } from "./store"
 
 /**
@@ -26,6 +27,14 @@ export type HttpSuiteOptions = MedusaSuiteOptions & { store: () => BootStore }
 export type HttpSuite = {
   title: string
   register: (options: HttpSuiteOptions) => void
+  /**
+   * After each test, compare every order's earning read with the order
+   * module's (`expectEarningReadsAsOrderModule`; default true). Off for a
+   * suite whose orders are thousands of rows written in bulk into Medusa's
+   * tables (a history for the models), not orders placed and changed
+   * through Medusa: reading them all twice after every test costs minutes.
+   */
+  checkOrderReads?: boolean
 }
 
 /** A group of HTTP tests: `register` declares its hooks and `it`s as a runner's `testSuite` would. */
@@ -49,6 +58,11 @@ async function buildBootStore(container: MedusaContainer): Promise<BootStore> {
  * - every test starts from the database as the suite's `beforeAll` left it
  *   (the runner's own snapshot, retaken at the end of each suite's
  *   `beforeAll`s; the runner restores it before each `it`).
+ *
+ * After each test, every order in the database must read the same through
+ * the plugin's earning reader as through Medusa's order module
+ * (`expectEarningReadsAsOrderModule`; a suite of bulk-written histories
+ * opts out with `checkOrderReads: false`).
  *
  * In-process state is shared (the app, its container, the event bus): a suite
  * that subscribes a listener or patches a service puts it back itself.
@@ -94,6 +108,12 @@ export function runOnOneBoot({
               changedSinceBoot = true
             })
             suite.register({ ...options, store })
+            if (suite.checkOrderReads !== false) {
+              // Whatever orders the test left, earning reads them as Medusa's order module does.
+              afterEach(async () => {
+                await expectEarningReadsAsOrderModule(options.getContainer())
+              })
+            }
             // After the suite's own beforeAll hooks: the state each of its tests starts from.
             beforeAll(async () => {
               await options.dbUtils.snapshot()

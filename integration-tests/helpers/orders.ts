@@ -2,8 +2,14 @@ import type {
   AdminOrder,
   AdminPayment,
   AdminReturn,
+  MedusaContainer,
 } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
+import { earnableCreditLineOf, earnableItemOf, GraphLineItem, presentOf } from "../../src/lib/points/graph-inputs"
+import { OrderForPoints, orderMoney } from "../../src/lib/points/order-points"
+import { readOrdersForPoints } from "../../src/workflows/points/steps/load-order-for-points"
 import { Headers, HttpClient, get, post } from "./http"
+import { eventually } from "./loyalty"
 
 /**
  * Admin-side money and return helpers. All go through the admin HTTP API, so
@@ -215,4 +221,106 @@ export async function createPromotionCode(
     adminHeaders
   )
   return promotion
+}
+
+/**
+ * What earning reads of an order, the way the plugin read it before it read
+ * Medusa's tables itself: Query asks the order module (`listOrders` with
+ * totals) and the customer module. The reference the plugin's one-statement
+ * reader (`readOrdersForPoints`) is held to.
+ */
+const ORDER_MODULE_FIELDS = [
+  "id",
+  "display_id",
+  "currency_code",
+  "status",
+  "created_at",
+  "customer_id",
+  "sales_channel_id",
+  "customer.has_account",
+  "total",
+  "shipping_total",
+  "items.id",
+  "items.subtotal",
+  "items.discount_subtotal",
+  "items.is_giftcard",
+  "items.product_id",
+  "items.quantity",
+  "items.total",
+  "items.detail.return_requested_quantity",
+  "items.detail.return_received_quantity",
+  "items.detail.return_dismissed_quantity",
+  "credit_lines.amount",
+  "credit_lines.reference",
+  "credit_lines.metadata",
+  "transactions.amount",
+]
+
+async function orderModuleReadForPoints(container: MedusaContainer, ids: string[]): Promise<OrderForPoints[]> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_MODULE_FIELDS, filters: { id: ids } })
+  const byId = new Map(data.map((order) => [order.id, order]))
+  return ids.flatMap((id) => {
+    const order = byId.get(id)
+    if (!order) return []
+    return [
+      {
+        id: order.id,
+        display_id: order.display_id ?? null,
+        currency_code: order.currency_code,
+        status: order.status,
+        created_at: new Date(order.created_at as unknown as string),
+        customer_id: order.customer_id ?? null,
+        sales_channel_id: order.sales_channel_id ?? null,
+        is_member: !!order.customer?.has_account,
+        total: MathBN.convert(order.total ?? 0).toNumber(),
+        items: presentOf<GraphLineItem & { product_id?: string | null }>(order.items).map((item) => ({ ...earnableItemOf(item), product_id: item.product_id ?? null })),
+        credit_lines: presentOf(order.credit_lines).map(earnableCreditLineOf),
+        cart_id: null,
+        money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? [], order.transactions ?? []),
+      },
+    ]
+  })
+}
+
+/**
+ * An order read with its amounts as exact decimal strings and its lines in
+ * one order (neither reader promises one: the order module's relations come
+ * as Postgres returns them), so two reads compare by value.
+ */
+const comparable = (order: OrderForPoints) => ({
+  ...order,
+  items: order.items
+    .map((item) => ({
+      ...item,
+      subtotal: MathBN.convert(item.subtotal).toString(),
+      discount_subtotal: MathBN.convert(item.discount_subtotal ?? 0).toString(),
+    }))
+    .sort((a, b) => (a.id ?? "").localeCompare(b.id ?? "")),
+  credit_lines: order.credit_lines
+    .map((line) => ({ ...line, amount: MathBN.convert(line.amount).toString() }))
+    .sort((a, b) => `${a.reference}:${a.amount}`.localeCompare(`${b.reference}:${b.amount}`)),
+})
+
+/**
+ * Every order in the database reads the same through the plugin's reader
+ * (`readOrdersForPoints`, one statement over Medusa's order tables) as
+ * through the order module: items, totals, returns, credit lines, refunds,
+ * membership. Run after each HTTP test (`runOnOneBoot`), so the orders every
+ * flow leaves (edits, exchanges, claims, returns, cancels, refunds, points
+ * paid and given back) are compared; a Medusa upgrade that changes how its
+ * order module reads an order fails here. Waits for the two reads to agree
+ * (a subscriber may still be changing an order when a test ends).
+ */
+export async function expectEarningReadsAsOrderModule(container: MedusaContainer) {
+  const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  const { rows } = await knex.raw<{ rows: { id: string }[] }>(`SELECT id FROM "order" WHERE deleted_at IS NULL ORDER BY id`)
+  if (!rows.length) return
+  const ids = rows.map((row) => row.id)
+  await eventually(async () => {
+    const [plugin, module] = await Promise.all([
+      readOrdersForPoints(container, ids, { refunds: true }),
+      orderModuleReadForPoints(container, ids),
+    ])
+    expect(plugin.map(comparable)).toEqual(module.map(comparable))
+  })
 }

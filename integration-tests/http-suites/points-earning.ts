@@ -182,7 +182,7 @@ export default httpSuite({
       }
     })
 
-    it("one award of a member's order costs at most 15 Postgres transactions, its subscribers included (issue 15)", async () => {
+    it("one award of a member's order costs at most 12 Postgres transactions, its subscribers included (issue 15)", async () => {
       const container = getContainer()
       // The sign-up bonus's subscribers done first: a process's first message reads the provider list.
       const signupHandled = subscribersDone(container, LoyaltyEvents.POINTS_EARNED)
@@ -215,10 +215,10 @@ export default httpSuite({
         .where({ receiver_id: customer.id, template: "loyalty-points-earned" })
       expect(notification).toBeDefined()
       // The exact count is in docs/benchmarks.md ("The award's reads"); over the bound, the failure lists every statement.
-      if (count.transactions > 15) {
-        throw new Error(`${count.transactions} transactions, at most 15 expected:\n${count.statements.join("\n")}`)
+      if (count.transactions > 12) {
+        throw new Error(`${count.transactions} transactions, at most 12 expected:\n${count.statements.join("\n")}`)
       }
-      expect(count.transactions).toBeLessThanOrEqual(15)
+      expect(count.transactions).toBeLessThanOrEqual(12)
     })
 
     it("awards once when order.placed is delivered 5 times, concurrently and again", async () => {

@@ -48,6 +48,12 @@ describe("redemption limits", () => {
   it("rounds money to the currency's precision", () => {
     expect(currencyDecimals("eur")).toBe(2)
     expect(currencyDecimals("jpy")).toBe(0)
+    // asked again (remembered per currency), and in capitals, the same
+    expect(currencyDecimals("jpy")).toBe(0)
+    expect(currencyDecimals("EUR")).toBe(2)
+    expect(currencyDecimals("kwd")).toBe(3)
+    // not an ISO 4217 code: two places, and not remembered as anything else
+    expect(currencyDecimals("not-a-currency")).toBe(2)
     expect(pointsToMoney(333, 0.015, "eur")).toBe(5)
     expect(pointsToMoney(333, 0.015, "jpy")).toBe(5)
   })

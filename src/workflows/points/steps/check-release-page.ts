@@ -1,7 +1,6 @@
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { orderMoney, originalEarningOf, recomputationWrites } from "../../../lib/points/order-points"
-import { ORDER_FOR_POINTS_FIELDS, ORDER_REFUND_FIELDS } from "./load-order-for-points"
+import { originalEarningOf, recomputationWrites } from "../../../lib/points/order-points"
+import { readOrdersForPoints } from "./load-order-for-points"
 import { pointsService } from "./resolve-service"
 
 export const checkReleasePageStepId = "loyalty-check-release-page-step"
@@ -20,8 +19,8 @@ export type ReleasePageCheck = {
  * The reversal check of a page of due releases, read only: the per-order
  * release first recomputes the order's points from the order as it now
  * stands (a cancel or refund whose event was lost), and this asks the same
- * question of the whole page at once: the page's orders in one `query.graph`
- * (`filters: { id: [...] }`, the fields the recomputation reads), their
+ * question of the whole page at once: the page's orders in one read (`readOrdersForPoints`, with
+ * the refunds: what the recomputation reads), their
  * ledger figures and earnings in two reads, and `recomputationWrites` on
  * each. An order for which the recomputation would write anything goes to
  * the per-order release, with every other order of the same customer in the
@@ -34,9 +33,8 @@ export const checkReleasePageStep = createStep(
     const ids = [...new Set(input.orders.map((order) => order.order_id))]
     if (!ids.length) return new StepResponse<ReleasePageCheck>({ clean: [], recompute: [] })
     const service = pointsService(container)
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const [{ data: orders }, summaries, earnings] = await Promise.all([
-      query.graph({ entity: "order", fields: [...ORDER_FOR_POINTS_FIELDS, ...ORDER_REFUND_FIELDS], filters: { id: ids } }),
+    const [orders, summaries, earnings] = await Promise.all([
+      readOrdersForPoints(container, ids, { refunds: true }),
       service.summarizeOrders(ids),
       service.listOrderEarnings(ids),
     ])
@@ -46,17 +44,7 @@ export const checkReleasePageStep = createStep(
       ids.filter((id) => {
         const order = orderById.get(id)
         return recomputationWrites({
-          order: order
-            ? {
-                customer_id: order.customer_id ?? null,
-                status: order.status,
-                credit_lines: (order.credit_lines ?? []).filter(Boolean).map((line) => ({
-                  amount: line!.amount ?? 0,
-                  reference: line!.reference ?? null,
-                })),
-                money: orderMoney(order.items ?? [], order.shipping_total ?? 0, order.credit_lines ?? [], order.transactions ?? []),
-              }
-            : null,
+          order: order ?? null,
           ledger: ledgerOf.get(id)!,
           earning: originalEarningOf(earnings.get(id)),
         })
