@@ -5,16 +5,14 @@ import { ORDER_LOCK, OrderLockKeys } from "../../lib/shared/order-locks"
 import { CampaignAwardedEventData, LoyaltyEvents, pointsEventsFor } from "../../lib/shared/events"
 import { ReservedAward } from "../../modules/loyalty-campaigns/types"
 import { OrderEarning, orderEarning, withCampaignAwards } from "../../lib/points/order-points"
-import { loadCampaignFactsStep } from "../campaigns/steps/load-campaign-facts"
 import { withLineFacts } from "../campaigns/steps/campaign-facts"
 import { reserveCampaignAwardsStep } from "../campaigns/steps/reserve-campaign-awards"
 import { releaseUnissuedCampaignAwardsStep } from "../campaigns/steps/release-unissued-campaign-awards"
 import { loadOrderForPointsStep } from "./steps/load-order-for-points"
-import { loadProgramRulesStep } from "./steps/load-program-rules"
+import { loadEarningTermsStep } from "./steps/load-earning-terms"
 import { recordOrderEarningStep } from "./steps/record-order-earning"
 import { orderFacts } from "./steps/record-order-facts"
 import { attachCartRedemptionStep } from "../redemption/steps/attach-cart-redemption"
-import { loadEarningTierStep } from "../tiers/steps/load-earning-tier"
 
 export const awardOrderPointsWorkflowId = "loyalty-award-order-points"
 
@@ -54,18 +52,12 @@ export const awardOrderPointsWorkflow = createWorkflow(
     attachCartRedemptionStep(
       transform({ order }, ({ order }) => (order ? { cart_id: order.cart_id, order_id: order.id } : null))
     )
-    const rules = loadProgramRulesStep()
-    const tier = loadEarningTierStep(
-      transform({ order }, ({ order }) => ({ customer_id: order?.customer_id ?? null, at: order?.created_at ?? null }))
-    )
-    const facts = loadCampaignFactsStep(
+    const terms = loadEarningTermsStep(
       transform({ order }, ({ order }) =>
-        order?.customer_id && order.is_member
-          ? { order_id: order.id, customer_id: order.customer_id, at: order.created_at }
-          : null
+        order ? { order_id: order.id, customer_id: order.customer_id, is_member: order.is_member, at: order.created_at } : null
       )
     )
-    const planned = transform({ order, rules, tier, facts }, ({ order, rules, tier, facts }) =>
+    const planned = transform({ order, terms }, ({ order, terms: { rules, tier, facts } }) =>
       orderEarning(order ? { ...order, items: withLineFacts(order.items, facts) } : null, rules, tier, facts?.inputs ?? null)
     )
     const reserved = reserveCampaignAwardsStep(
