@@ -5,6 +5,7 @@ import type {
   MedusaContainer,
 } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN } from "@medusajs/framework/utils"
+import { EARNING_FIELDS } from "../../src/lib/points/earning"
 import { earnableCreditLineOf, earnableItemOf, GraphLineItem, presentOf } from "../../src/lib/points/graph-inputs"
 import { OrderForPoints, orderMoney } from "../../src/lib/points/order-points"
 import { readOrdersForPoints } from "../../src/workflows/points/steps/load-order-for-points"
@@ -238,12 +239,7 @@ const ORDER_MODULE_FIELDS = [
   "customer_id",
   "sales_channel_id",
   "customer.has_account",
-  "total",
-  "shipping_total",
-  "items.id",
-  "items.subtotal",
-  "items.discount_subtotal",
-  "items.is_giftcard",
+  ...EARNING_FIELDS,
   "items.product_id",
   "items.quantity",
   "items.total",

@@ -431,6 +431,24 @@ moduleIntegrationTestRunner<LoyaltyPointsModuleService>({
         expect(queue.items.filter((item) => paged.customers.includes(item.customer_id))).toEqual([])
       })
 
+      it("a page releasing one member's orders to the same expiry spends them in the order released, as one by one would (model seed 1336243363)", async () => {
+        // Twelve orders released in one page open twelve lots with one expiry, their ids made within the
+        // same millisecond. Spending takes equal-expiry lots by id: the ids must sort in the page's order.
+        const orders = Array.from({ length: 12 }, (_, i) => `tie-o${String(i).padStart(2, "0")}`)
+        for (const order of orders) await earn("tie_member", order, 10)
+        const { results } = await service.releaseOrders(orders.map((order_id) => ({ order_id, customer_id: "tie_member" })), expiresAt)
+        expect(results.map((r) => r.entry.order_id)).toEqual(orders)
+        await service.debitPoints({ customer_id: "tie_member", points: 55, type: "redeem", idempotency_key: "tie-spend", reason: "x" })
+        const lots = await knex()("loyalty_lot as l")
+          .join("loyalty_entry as e", "e.id", "l.entry_id")
+          .where("e.type", "release")
+          .whereIn("e.order_id", orders)
+          .select("e.order_id", "l.remaining")
+          .orderBy("e.order_id")
+        // The first five orders' lots spent, the sixth half, the rest whole.
+        expect(lots.map((lot: { remaining: number }) => lot.remaining)).toEqual([0, 0, 0, 0, 0, 5, 10, 10, 10, 10, 10, 10])
+      })
+
       it("a page failing midway (the database refuses one account's move) leaves nothing of the page applied; the next run releases it whole", async () => {
         const { customers, page } = await members("fail")
         const before = await ledgers(customers, "fail")

@@ -12,6 +12,7 @@ import {
   splitReversal,
 } from "../../src/lib/points/ledger"
 import { preferencesPatch } from "../../src/lib/points/members"
+import { newLotIds } from "../../src/modules/loyalty-points/sql"
 import type { EntryType } from "../../src/lib/shared/vocabulary"
 import { rulesFromOptions, validateRules } from "../../src/lib/points/program"
 
@@ -45,6 +46,19 @@ describe("allocateFirstExpiring", () => {
       ],
       uncovered: 0,
     })
+  })
+})
+
+describe("newLotIds", () => {
+  it("gives lots written together ids that sort in the order given, within one millisecond too (spending breaks equal expiries by id)", () => {
+    const ids = newLotIds(200)
+    expect(new Set(ids).size).toBe(200)
+    expect(ids.every((id) => id.startsWith("llot_"))).toBe(true)
+    expect([...ids].sort()).toEqual(ids)
+    // As allocation orders them: lots of one expiry are taken in the order their ids were given.
+    const expires_at = new Date("2028-01-01")
+    const lots = ids.slice(0, 3).map((id) => ({ id, remaining: 10, expires_at }))
+    expect(allocateFirstExpiring([lots[2], lots[0], lots[1]], 15).takes.map((take) => take.lot_id)).toEqual([ids[0], ids[1]])
   })
 })
 

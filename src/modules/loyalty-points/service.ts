@@ -1502,7 +1502,7 @@ export default class LoyaltyPointsModuleService extends MedusaService({
   ): Promise<void> {
     await sql.insertLots(
       trx,
-      lots.map((lot) => ({ id: generateEntityId(undefined, "llot"), account_id: accountId, entry_id: entryId, ...lot }))
+      lots.map((lot) => ({ account_id: accountId, entry_id: entryId, ...lot }))
     )
   }
 
@@ -1768,7 +1768,7 @@ class PagePlan {
     const movement = balanceCredit(this.debts.get(accountId)!, points, pendingChange)
     this.debts.set(accountId, this.debts.get(accountId)! + movement.debt_change)
     if (movement.balance_change > 0) {
-      this.lots.push({ id: generateEntityId(undefined, "llot"), account_id: accountId, entry_id: entryId, points: movement.balance_change, expires_at: expiresAt })
+      this.lots.push({ account_id: accountId, entry_id: entryId, points: movement.balance_change, expires_at: expiresAt })
     }
     return movement
   }

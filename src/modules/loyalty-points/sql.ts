@@ -594,21 +594,35 @@ export async function entriesByKeys(knex: Db, keys: string[]): Promise<Map<strin
 }
 
 /**
- * A lot to write (`insertLot`'s columns, with its id chosen by the caller);
+ * A lot to write (`insertLot`'s columns; `insertLots` gives it its id);
  * `refills`: the lot whose points it gives back (`LotBack`), whose origin it keeps.
  */
-export type NewLot = { id: string; account_id: string; entry_id: string; points: number; expires_at: Date | null; refills?: string | null }
+export type NewLot = { account_id: string; entry_id: string; points: number; expires_at: Date | null; refills?: string | null }
+
+/**
+ * `count` new lot ids, ascending. Spending breaks a tie of equal expiry by
+ * lot id (`allocateFirstExpiring`: older first), and ULIDs made within one
+ * millisecond are random among themselves: lots written together get their
+ * ids in this order, so they are spent in the order they were credited, as
+ * lots written one by one (milliseconds apart) are.
+ */
+export function newLotIds(count: number): string[] {
+  return Array.from({ length: count }, () => generateEntityId(undefined, "llot")).sort()
+}
 
 /**
  * Write lots in one statement, each full (`remaining` = `points`) as
- * `insertLot` writes one, in the order given and stamped with the
- * statement's clock: the lots of a page keep their order, as if written one
- * by one (each in its own transaction). A lot that refills another keeps that
- * lot's origin (`origin_entry_id`, or its entry), so points given back again
- * and again stay the credit they were first.
+ * `insertLot` writes one, in the order given, with ids that sort in that
+ * order (`newLotIds`) and stamped with the statement's clock: the lots of a
+ * page keep their order, as if written one by one (each in its own
+ * transaction), both when spent and when listed. A lot that refills another
+ * keeps that lot's origin (`origin_entry_id`, or its entry), so points given
+ * back again and again stay the credit they were first.
  */
-export async function insertLots(trx: Knex.Transaction, lots: NewLot[]): Promise<void> {
-  if (!lots.length) return
+export async function insertLots(trx: Knex.Transaction, newLots: NewLot[]): Promise<void> {
+  if (!newLots.length) return
+  const ids = newLotIds(newLots.length)
+  const lots = newLots.map((lot, i) => ({ id: ids[i], ...lot }))
   await trx.raw(
     `INSERT INTO loyalty_lot (id, account_id, entry_id, origin_entry_id, points, remaining, expires_at, created_at, updated_at)
      SELECT l.id, l.account_id, l.entry_id,
