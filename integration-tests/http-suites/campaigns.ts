@@ -45,6 +45,8 @@ type Entry = {
  */
 export default httpSuite({
   title: "campaigns",
+  // Its orders are the earning reader's test cases (expectEarningReadsAsOrderModule after each test).
+  checkOrderReads: true,
   register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser

@@ -30,6 +30,8 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "checkout points",
+  // Its orders are the earning reader's test cases (expectEarningReadsAsOrderModule after each test).
+  checkOrderReads: true,
   register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser

@@ -38,6 +38,8 @@ const deleteRewardThenFail = createWorkflow("test-delete-reward-then-fail", (inp
  */
 export default httpSuite({
   title: "coupons",
+  // Its orders are the earning reader's test cases (expectEarningReadsAsOrderModule after each test).
+  checkOrderReads: true,
   register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser

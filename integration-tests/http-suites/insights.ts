@@ -44,8 +44,6 @@ const SHAPES: Record<string, Shape> = {
 
 export default httpSuite({
   title: "insights",
-  // Its orders are a history written in bulk into Medusa's tables; the order flows of the other suites check the earning read.
-  checkOrderReads: false,
   register: ({ api, getContainer, store }) => {
     let admin: AdminUser
     let storeHeaders: StoreHeaders

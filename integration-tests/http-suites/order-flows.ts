@@ -37,6 +37,8 @@ type Summary = { earned: number; released: number; reversed: number; pending: nu
  */
 export default httpSuite({
   title: "order flows",
+  // Its orders are the earning reader's test cases (expectEarningReadsAsOrderModule after each test).
+  checkOrderReads: true,
   register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser

@@ -62,6 +62,8 @@ type Entry = { type: string; points: number; order_id: string | null; pending_ch
  */
 export default httpSuite({
   title: "points reversal",
+  // Its orders are the earning reader's test cases (expectEarningReadsAsOrderModule after each test).
+  checkOrderReads: true,
   register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser

@@ -28,8 +28,6 @@ import { httpSuite } from "../helpers/one-boot"
  */
 export default httpSuite({
   title: "what-if",
-  // Its orders are a history written in bulk into Medusa's tables; the order flows of the other suites check the earning read.
-  checkOrderReads: false,
   register: ({ api, getContainer, store }) => {
     let fixture: CommerceFixture
     let admin: AdminUser

@@ -54,8 +54,8 @@ export const loadOrderForPointsStep = createStep(
  * module because this read follows every checkout: through `listOrders` (or
  * `query.graph`, which asks it) the order's entities were most of the
  * award's CPU, about 9 ms of 28 an order on the bench machine, against under
- * 1 ms here. The HTTP suites check it against the order module's read of
- * every order their flows leave (edits, exchanges, claims, returns, refunds:
+ * 1 ms here. The order-flow HTTP suites check it against the order module's
+ * read of every order their tests leave (edits, exchanges, claims, returns, refunds:
  * `expectEarningReadsAsOrderModule`), so a Medusa upgrade that changes how
  * the module reads an order fails there first.
  */
