@@ -227,7 +227,7 @@ function orderForPoints(row: OrderTotalsRow): OrderForPoints {
     sales_channel_id: row.sales_channel_id ?? null,
     is_member: !!row.has_account,
     total: MathBN.convert(totals.total).toNumber(),
-    items: row.items.map((item, i) => ({ ...earnableItemOf({ ...items[i]!, id: item.id }), product_id: item.product_id ?? null })),
+    items: row.items.map((item, i) => ({ ...earnableItemOf(items[i]!), product_id: item.product_id ?? null })),
     credit_lines: row.credit_lines.map(earnableCreditLineOf),
     cart_id: null,
     money: orderMoney(items, totals.shipping_total, row.credit_lines, row.transactions),
