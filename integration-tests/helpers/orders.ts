@@ -301,9 +301,10 @@ const comparable = (order: OrderForPoints) => ({
  * Every order in the database reads the same through the plugin's reader
  * (`readOrdersForPoints`, one statement over Medusa's order tables) as
  * through the order module: items, totals, returns, credit lines, refunds,
- * membership. Run after each HTTP test (`runOnOneBoot`), so the orders every
- * flow leaves (edits, exchanges, claims, returns, cancels, refunds, points
- * paid and given back) are compared; a Medusa upgrade that changes how its
+ * membership. Run after each test of the HTTP suites that place and change
+ * orders (`checkOrderReads` in `runOnOneBoot`), so the orders every flow
+ * leaves (edits, exchanges, claims, returns, cancels, refunds, points paid
+ * and given back) are compared; a Medusa upgrade that changes how its
  * order module reads an order fails here. Waits for the two reads to agree
  * (a subscriber may still be changing an order when a test ends).
  */

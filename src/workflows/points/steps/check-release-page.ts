@@ -19,10 +19,10 @@ export type ReleasePageCheck = {
  * The reversal check of a page of due releases, read only: the per-order
  * release first recomputes the order's points from the order as it now
  * stands (a cancel or refund whose event was lost), and this asks the same
- * question of the whole page at once: the page's orders in one read (`readOrdersForPoints`, with
- * the refunds: what the recomputation reads), their
- * ledger figures and earnings in two reads, and `recomputationWrites` on
- * each. An order for which the recomputation would write anything goes to
+ * question of the whole page at once: the page's orders in one statement
+ * (`readOrdersForPoints`, with the refunds: what the recomputation reads),
+ * their ledger figures and earnings in two reads, and `recomputationWrites`
+ * on each. An order for which the recomputation would write anything goes to
  * the per-order release, with every other order of the same customer in the
  * page, so each member's orders are still released in the queue's order (a
  * member in debt pays it off with the same order as one by one).

@@ -15,8 +15,8 @@ export type AwardPageFacts = Omit<AwardPageInput, "rules">
 /**
  * Everything a page of missed orders earns with, in a few reads whatever the
  * page holds, where the per-order award reads each order on its own: the
- * orders (the per-order award's own reader `readOrdersForPoints`: one
- * read of the order module, one of the customer module), the campaigns whose window meets the page's
+ * orders (one statement: the per-order award's own reader
+ * `readOrdersForPoints`), the campaigns whose window meets the page's
  * placement times and every per-product earning rule (one statement of the
  * campaigns module), the lines' products only when earning rules exist (one
  * `query.graph`, the fields the per-order award's campaign facts read), and

@@ -13,13 +13,13 @@ export const loadOrderForPointsStepId = "loyalty-load-order-for-points-step"
  * Read an order with its totals, its customer's membership and its money
  * movements; null when the order does not exist (an event for a deleted or
  * foreign order is not an error worth retrying), in one statement
- * (`readOrdersForPoints`). With `refunds`, the
- * order's transactions too: the negative ones are cash refunded, which a
- * recomputation does not give back again in points (`orderPointsTargets`);
- * the award of an order just placed has none and does not read them. The cart the order was placed
- * from matters only when points paid for it (its debit was written against
- * the cart: a points credit line on the cart, copied to the order, is what
- * made the checkout debit them), so the link to the cart is read only then.
+ * (`readOrdersForPoints`). With `refunds`, the order's transactions too: the
+ * negative ones are cash refunded, which a recomputation does not give back
+ * again in points (`orderPointsTargets`); the award of an order just placed
+ * has none and does not read them. The cart the order was placed from
+ * matters only when points paid for it (its debit was written against the
+ * cart: a points credit line on the cart, copied to the order, is what made
+ * the checkout debit them), so the link to the cart is read only then.
  */
 export const loadOrderForPointsStep = createStep(
   loadOrderForPointsStepId,
@@ -54,10 +54,10 @@ export const loadOrderForPointsStep = createStep(
  * module because this read follows every checkout: through `listOrders` (or
  * `query.graph`, which asks it) the order's entities were most of the
  * award's CPU, about 9 ms of 28 an order on the bench machine, against under
- * 1 ms here. The order-flow HTTP suites check it against the order module's
- * read of every order their tests leave (edits, exchanges, claims, returns, refunds:
- * `expectEarningReadsAsOrderModule`), so a Medusa upgrade that changes how
- * the module reads an order fails there first.
+ * 1 ms here. The order-flow HTTP suites check it against the order
+ * module's read of every order their tests leave (edits, exchanges, claims,
+ * returns, refunds: `expectEarningReadsAsOrderModule`), so a Medusa upgrade
+ * that changes how the module reads an order fails there first.
  */
 export async function readOrdersForPoints(
   container: Pick<MedusaContainer, "resolve">,
