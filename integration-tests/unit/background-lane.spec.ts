@@ -1,7 +1,4 @@
-import { EventEmitter } from "node:events"
-import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { markCheckoutAnswering } from "../../src/api/store/carts/checkout-answer"
-import { backgroundLane, checkoutsAnswered, startCheckoutAnswer } from "../../src/lib/shared/background-lane"
+import { backgroundLane } from "../../src/lib/shared/background-lane"
 
 /** A task that runs until `finish` is called, noting how many of the lane's tasks run beside it. */
 function controlledTasks() {
@@ -51,62 +48,5 @@ describe("background lane (order awards)", () => {
     const next = lane(() => Promise.resolve("awarded"))
     await expect(failing).rejects.toThrow("award failed")
     await expect(next).resolves.toBe("awarded")
-  })
-
-  it("holds an award back until the checkouts answering when its order arrives have answered, not the ones after", async () => {
-    const answerOwn = startCheckoutAnswer()
-    const answerOther = startCheckoutAnswer()
-    let started = false
-    const award = checkoutsAnswered().then(() => {
-      started = true
-    })
-    const answerLater = startCheckoutAnswer()
-    answerOwn()
-    await turn()
-    expect(started).toBe(false)
-    answerOther()
-    await award
-    expect(started).toBe(true)
-    answerLater()
-  })
-
-  it("holds an award back no longer than its bound when a checkout never answers", async () => {
-    const answerHung = startCheckoutAnswer()
-    const since = Date.now()
-    await checkoutsAnswered(50)
-    expect(Date.now() - since).toBeGreaterThanOrEqual(45)
-    answerHung()
-  })
-
-  it("lets an award start at once when no checkout is answering, and a second answer changes nothing", async () => {
-    const answer = startCheckoutAnswer()
-    answer()
-    answer()
-    let started = false
-    const award = checkoutsAnswered(60_000).then(() => {
-      started = true
-    })
-    await Promise.resolve()
-    await Promise.resolve()
-    expect(started).toBe(true)
-    await award
-  })
-
-  it("holds awards back while the store's complete route is answering, until its response closes", async () => {
-    const res = new EventEmitter()
-    let continued = false
-    markCheckoutAnswering({} as MedusaRequest, res as unknown as MedusaResponse, () => {
-      continued = true
-    })
-    expect(continued).toBe(true)
-    let started = false
-    const award = checkoutsAnswered().then(() => {
-      started = true
-    })
-    await turn()
-    expect(started).toBe(false)
-    res.emit("close")
-    await award
-    expect(started).toBe(true)
   })
 })

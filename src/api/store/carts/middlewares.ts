@@ -1,7 +1,6 @@
 import { authenticate, MiddlewareRoute, validateAndTransformBody } from "@medusajs/framework/http"
 import { refuseCouponsOfOthers, refuseCouponsOnCartWrites, recordCheckoutActor } from "./loyalty-owner"
 import { StoreApplyCartPoints } from "./validators"
-import { markCheckoutAnswering } from "./checkout-answer"
 
 /**
  * Cart loyalty routes. The preview answers anyone holding the cart id (a
@@ -45,6 +44,6 @@ export const storeCartLoyaltyMiddlewares: MiddlewareRoute[] = [
   {
     method: ["POST"],
     matcher: "/store/carts/:id/complete",
-    middlewares: [recordCheckoutActor, markCheckoutAnswering],
+    middlewares: [recordCheckoutActor],
   },
 ]
