@@ -61,7 +61,7 @@ const {
   storeEnv,
 } = require("../demo/lib/store-app")
 const { compareProfiles, summariseProfile } = require("./lib/cpu-profile")
-const { percentile, median, ratio, fmt } = require("./lib/stats")
+const { percentile, median, ratio, fmt, percentileRatioInterval } = require("./lib/stats")
 
 const BENCH = path.join(ROOT, "bench", ".store")
 const PACKAGES = path.join(BENCH, "packages")
@@ -999,6 +999,8 @@ function summarise(records, checkoutsPerRecord, idle) {
       collected: times.length - quiet.length,
       count: times.length,
       quietP95: quiet.length ? percentile(quiet, 95) : null,
+      times,
+      roundP95: records.map((r) => percentile(r.steps[step] ?? [], 95)),
     }
   }
   const whole = pooled(records, (r) => r.whole)
@@ -1048,6 +1050,13 @@ function sideBySide(title, a, b, { aName, bName }) {
   if (x && y) {
     lines.push(
       `| … complete: requests a major collection landed in; p95 of the others (ms) | ${done(x)} | ${done(y)} | ${ratio(y.quietP95, x.quietP95)} |`
+    )
+    // How much a p95 of this many completions can move: each round's own ratio (the two
+    // stores' phases of one round ran back to back) and a bootstrap interval of the pooled one.
+    const interval = percentileRatioInterval(x.times, y.times, 95)
+    const rounds = x.roundP95.map((p95, i) => ratio(y.roundP95[i], p95)).join(", ")
+    lines.push(
+      `| … complete p95 ratio: each round; 90 % interval (bootstrap, 2,000 resamples) | | | ${rounds}; ${ratio(interval.low, 1)} – ${ratio(interval.high, 1)} |`
     )
   }
   lines.push(`| whole checkout p50 / p95 (ms) | ${fmt(a.whole.p50)} / ${fmt(a.whole.p95)} | ${fmt(b.whole.p50)} / ${fmt(b.whole.p95)} | ${ratio(b.whole.p50, a.whole.p50)} / ${ratio(b.whole.p95, a.whole.p95)} |`)
