@@ -147,6 +147,9 @@ function parseArgs() {
   const unknown = (out.phases ?? []).filter((kind) => !KINDS.includes(kind))
   if (unknown.length) throw new Error(`--phases takes a comma-separated list of ${KINDS.join(", ")}; not ${unknown.join(", ")}`)
   if (out.rounds < 2) throw new Error("--rounds must be at least 2 (the stores alternate)")
+  // Odd rounds run plain first, even rounds the plugin first; the store that runs second in a round
+  // was measured slower (docs/benchmarks.md, session 30), so an odd count favours plain.
+  if (out.rounds % 2) console.warn(`--rounds ${out.rounds}: the plugin store runs second in more rounds than plain; an even count balances the order`)
   if (out.instructionsOnly && out.instructions === 0) throw new Error("--instructions-only needs --instructions of at least 1")
   const notParts = out.without.filter((part) => !WITHOUT_PARTS.includes(part))
   if (notParts.length) throw new Error(`--without takes a comma-separated list of ${WITHOUT_PARTS.join(", ")}; not ${notParts.join(", ")}`)
@@ -1054,7 +1057,10 @@ function sideBySide(title, a, b, { aName, bName }) {
     // How much a p95 of this many completions can move: each round's own ratio (the two
     // stores' phases of one round ran back to back) and a bootstrap interval of the pooled one.
     const interval = percentileRatioInterval(x.times, y.times, 95)
-    const rounds = x.roundP95.map((p95, i) => ratio(y.roundP95[i], p95)).join(", ")
+    // which store ran first in the round, where the table sets plain against the plugin store
+    const storeVsStore = aName.startsWith("plain") && bName.startsWith("plugin")
+    const first = (i) => (storeVsStore ? ` (${(i + 1) % 2 ? "plain" : "plugin"} first)` : "")
+    const rounds = x.roundP95.map((p95, i) => `${ratio(y.roundP95[i], p95)}${first(i)}`).join(", ")
     lines.push(
       `| … complete p95 ratio: each round; 90 % interval (bootstrap, 2,000 resamples) | | | ${rounds}; ${ratio(interval.low, 1)} – ${ratio(interval.high, 1)} |`
     )
