@@ -274,13 +274,50 @@ function request(base, method, url, { headers = {}, body } = {}) {
 // Postgres counters
 
 /** Transactions and rows written in one database so far (as flushed by its backends). */
+/**
+ * The Postgres server's CPU in milliseconds: the postmaster's own, its reaped children's (cutime +
+ * cstime) and its live children's (backends of both stores, autovacuum, the WAL writer). Phases run
+ * one store at a time, so a segment's difference is mostly that store's queries. `null` when the
+ * server is not a process on this machine (a remote DATABASE_URL).
+ */
+function postgresCpuMs(postmaster) {
+  if (!postmaster) return null
+  try {
+    const stat = fs.readFileSync(`/proc/${postmaster}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    const own = fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0)
+    return (own * 1000) / CLK_TCK + processTree(postmaster).slice(1).reduce((sum, p) => sum + safeCpuMs(p), 0)
+  } catch {
+    return null
+  }
+}
+
+function safeCpuMs(pid) {
+  try {
+    return cpuMs(pid)
+  } catch {
+    return 0
+  }
+}
+
+/** The postmaster's process id: the parent of the monitor connection's backend, when it runs here. */
+async function findPostmaster(monitor) {
+  const { rows } = await monitor.query("SELECT pg_backend_pid() AS pid")
+  try {
+    const stat = fs.readFileSync(`/proc/${rows[0].pid}/stat`, "utf8")
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
+  } catch {
+    return null
+  }
+}
+
 async function dbCounters(monitor, database) {
   const { rows } = await monitor.query(
     `SELECT (xact_commit + xact_rollback)::bigint AS xacts, (tup_inserted + tup_updated + tup_deleted)::bigint AS written
        FROM pg_stat_database WHERE datname = $1`,
     [database]
   )
-  return { xacts: Number(rows[0].xacts), written: Number(rows[0].written) }
+  return { xacts: Number(rows[0].xacts), written: Number(rows[0].written), pgCpu: postgresCpuMs(monitor.postmaster) }
 }
 
 // ---------------------------------------------------------------------------
@@ -505,6 +542,7 @@ async function measureSince(ctx, store, mark, ownQueries) {
   const at = Date.now()
   return {
     cpu: cpuNow - mark.cpu,
+    pgCpu: counters.pgCpu === null || mark.pgCpu === null ? null : counters.pgCpu - mark.pgCpu,
     xacts: counters.xacts - mark.xacts - ownQueries,
     written: counters.written - mark.written,
     // the wall-clock time the transactions were counted over (the flush wait included)
@@ -977,7 +1015,8 @@ function summarise(records, checkoutsPerRecord, idle) {
       const segs = segment ? [r.segments[segment]].filter(Boolean) : Object.values(r.segments)
       const sum = (key) => segs.reduce((s, x) => s + x[key], 0) / checkoutsPerRecord
       const background = segs.reduce((s, x) => s + idleXactsPerMs * x.ms, 0) / checkoutsPerRecord
-      return { cpu: sum("cpu"), xacts: sum("xacts"), written: sum("written"), busyXacts: sum("xacts") - background }
+      const pgCpu = segs.every((x) => x.pgCpu !== null && x.pgCpu !== undefined) ? sum("pgCpu") : NaN
+      return { cpu: sum("cpu"), pgCpu, xacts: sum("xacts"), written: sum("written"), busyXacts: sum("xacts") - background }
     })
   const med = (rows, key) => median(rows.map((r) => r[key]))
   const total = perRound(null)
@@ -985,7 +1024,7 @@ function summarise(records, checkoutsPerRecord, idle) {
   for (const name of ["start", "apply", "finish"]) {
     if (records[0].segments[name]) {
       const rows = perRound(name)
-      segments[name] = { cpu: med(rows, "cpu"), xacts: med(rows, "xacts"), written: med(rows, "written") }
+      segments[name] = { cpu: med(rows, "cpu"), pgCpu: med(rows, "pgCpu"), xacts: med(rows, "xacts"), written: med(rows, "written") }
     }
   }
   const steps = {}
@@ -1009,6 +1048,8 @@ function summarise(records, checkoutsPerRecord, idle) {
   const whole = pooled(records, (r) => r.whole)
   return {
     cpu: med(total, "cpu"),
+    pgCpu: med(total, "pgCpu"),
+    pgCpuRounds: total.map((r) => r.pgCpu),
     xacts: med(total, "xacts"),
     busyXacts: med(total, "busyXacts"),
     written: med(total, "written"),
@@ -1029,6 +1070,9 @@ function sideBySide(title, a, b, { aName, bName }) {
   lines.push(
     `| server CPU per checkout (ms; each round) | ${fmt(a.cpu)} (${a.cpuRounds.map(fmt).join(", ")}) | ${fmt(b.cpu)} (${b.cpuRounds.map(fmt).join(", ")}) | ${ratio(b.cpu, a.cpu)} |`
   )
+  lines.push(
+    `| Postgres server CPU per checkout (ms, the whole server: both stores' backends, autovacuum, the bench's polling; each round) | ${fmt(a.pgCpu)} (${a.pgCpuRounds.map(fmt).join(", ")}) | ${fmt(b.pgCpu)} (${b.pgCpuRounds.map(fmt).join(", ")}) | ${ratio(b.pgCpu, a.pgCpu)} |`
+  )
   row("Postgres transactions per checkout", a.xacts, b.xacts, "", true)
   row("… less the background work (each store's idle transactions a minute × the phase's counted time)", a.busyXacts, b.busyXacts, "", true)
   row("rows written per checkout", a.written, b.written, "", true)
@@ -1036,6 +1080,7 @@ function sideBySide(title, a, b, { aName, bName }) {
     if (a.segments[name] && b.segments[name]) {
       const label = { start: "cart → shipping", apply: "the discount request", finish: "payment → complete → events" }[name]
       row(`… ${label}: CPU ms`, a.segments[name].cpu, b.segments[name].cpu)
+      row(`… ${label}: Postgres CPU ms`, a.segments[name].pgCpu, b.segments[name].pgCpu)
       row(`… ${label}: transactions`, a.segments[name].xacts, b.segments[name].xacts, "", true)
     }
   }
@@ -1164,6 +1209,7 @@ async function main() {
     const monitor = new Client({ connectionString: databaseUrl(dbEnv, "postgres") })
     await monitor.connect()
     cleanups.push(() => monitor.end())
+    monitor.postmaster = await findPostmaster(monitor)
     const { rows: pgVersion } = await monitor.query("SHOW server_version")
     for (const store of Object.values(stores)) {
       store.database = `loyalty_bench_${store.name}_${process.pid}`
