@@ -273,7 +273,6 @@ function request(base, method, url, { headers = {}, body } = {}) {
 // ---------------------------------------------------------------------------
 // Postgres counters
 
-/** Transactions and rows written in one database so far (as flushed by its backends). */
 /**
  * The Postgres server's CPU in milliseconds: the postmaster's own, its reaped children's (cutime +
  * cstime) and its live children's (backends of both stores, autovacuum, the WAL writer). Phases run
@@ -311,6 +310,10 @@ async function findPostmaster(monitor) {
   }
 }
 
+/**
+ * Transactions and rows written in one database so far (as flushed by its backends), and the
+ * Postgres server's CPU so far.
+ */
 async function dbCounters(monitor, database) {
   const { rows } = await monitor.query(
     `SELECT (xact_commit + xact_rollback)::bigint AS xacts, (tup_inserted + tup_updated + tup_deleted)::bigint AS written
