@@ -17,8 +17,10 @@
  *    with `--shoppers` concurrent shoppers. Per phase: latency of every step and of the whole checkout, server
  *    CPU (utime + stime from /proc, after the order events' work: the plugin's award written and the process
  *    quiet), Postgres transactions and rows written (pg_stat_database, read once the backends have flushed
- *    their counters), server RSS, and which requests a major garbage collection landed in (the store app's
- *    `GET /bench/collections`).
+ *    their counters), the Postgres server's CPU (its processes from /proc, when it runs on this machine),
+ *    server RSS, and which requests a major garbage collection landed in (the store app's
+ *    `GET /bench/collections`). Each round's completion p95 ratio and a bootstrap interval of the pooled
+ *    one; use an even `--rounds`, so that each store runs first as often as the other.
  * 4. Plugin store: `GET /store/loyalty/account` and its entries with 10 vs `--entries` ledger entries, the
  *    award subscriber's throughput (bench/award-throughput.ts), and the ledger's invariants (no overdraft, one
  *    award per order).
