@@ -286,18 +286,10 @@ function postgresCpuMs(postmaster) {
   try {
     const stat = fs.readFileSync(`/proc/${postmaster}/stat`, "utf8")
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-    const own = fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0)
-    return (own * 1000) / CLK_TCK + processTree(postmaster).slice(1).reduce((sum, p) => sum + safeCpuMs(p), 0)
+    const reaped = ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK
+    return reaped + treeCpuMs(postmaster)
   } catch {
     return null
-  }
-}
-
-function safeCpuMs(pid) {
-  try {
-    return cpuMs(pid)
-  } catch {
-    return 0
   }
 }
 
